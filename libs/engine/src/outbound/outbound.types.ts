@@ -1,0 +1,30 @@
+/** Which private targets may be reached; everything public is allowed, metadata never. */
+export interface OutboundPolicy {
+  /** Host names (exact, or `*.example.com`) and IPs/CIDRs that may be reached even if private or loopback. */
+  allow: string[];
+}
+
+export interface OutboundRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Aborts the request (and the body read) after this many ms: HTTP_TIMEOUT. */
+  timeoutMs: number;
+  /** External abort (run deadline): RUN_DEADLINE / RUN_ABORTED are raised by the caller. */
+  signal?: AbortSignal;
+  /** Past this many body bytes the read stops: RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
+  /** Follow up to 5 redirects, each re-checked by the guard (default true). */
+  followRedirects?: boolean;
+}
+
+export interface OutboundResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", " (set-cookie with "\n"). */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The URL that answered (after redirects). */
+  url: string;
+  redirects: number;
+}

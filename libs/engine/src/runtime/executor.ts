@@ -1,0 +1,55 @@
+import type { FlowNode } from '@callflow/flow';
+import type { StepError } from '../errors';
+import type { ConnectionResolver, RenderedRequest, RunLimits, StepResponse, TemplateScope } from '../types';
+import type { OutboundClient } from '../outbound/outbound-client';
+import type { SoapService } from '../soap/soap.service';
+
+/** Long-lived services shared by all runs of an engine. */
+export interface EngineServices {
+  outbound: OutboundClient;
+  soap: SoapService;
+  connections?: ConnectionResolver;
+}
+
+/** What a node sees while it runs. */
+export interface NodeRunContext {
+  /** Template data: input, nodes.<name>, vars, now (and `connection` when the node sets it). */
+  scope: TemplateScope;
+  services: EngineServices;
+  limits: RunLimits;
+  /** Epoch ms at which the run's deadline passes. */
+  deadlineAt: number;
+  /** Aborted when the run's deadline passes or the run is cancelled. */
+  signal: AbortSignal;
+  /** Counts one outbound call against the run's budget; throws MAX_OUTBOUND_CALLS past it. */
+  countOutbound(): void;
+  /** Secrets of connections used so far in the run, scrubbed from step records. */
+  addSecrets(values: string[]): void;
+}
+
+/** The outcome of one node. */
+export interface NodeResult {
+  /** The handle to leave by; `error` with no edge fails the run. */
+  handle: string;
+  /** Exposed as `nodes.<name>`. */
+  output?: unknown;
+  /** Variables to merge into `vars` (set node). */
+  vars?: Record<string, unknown>;
+  request?: RenderedRequest;
+  response?: StepResponse;
+  error?: StepError;
+  attempts?: number;
+  /** A respond node's answer. */
+  respond?: import('../types').RespondOutput;
+}
+
+/** A node compiled once per flow version (templates compiled, config parsed). */
+export interface PreparedNode {
+  run(ctx: NodeRunContext): Promise<NodeResult>;
+}
+
+/** The engine half of a node type: turns a node (config already parsed by its spec) into a PreparedNode. */
+export interface NodeExecutor<C = any> {
+  type: string;
+  prepare(node: FlowNode & { config: C }): PreparedNode;
+}

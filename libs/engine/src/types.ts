@@ -1,0 +1,130 @@
+import type { StepError } from './errors';
+
+/** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
+export interface RunInput {
+  call?: Record<string, unknown>;
+  contact?: Record<string, unknown>;
+  campaign?: Record<string, unknown>;
+  ivr?: Record<string, unknown>;
+  event?: Record<string, unknown>;
+  request?: { method?: string; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The data templates see: the input, plus outputs so far, vars, the node's connection and `now`. */
+export interface TemplateScope extends RunInput {
+  nodes: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  connection?: Record<string, unknown>;
+  now: string;
+}
+
+/** The request a node sent, as rendered (secrets redacted). */
+export interface RenderedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** SOAP: the operation and its rendered args. */
+  operation?: string;
+  args?: unknown;
+}
+
+/** What came back, for the step record (body truncated past the record limit). */
+export interface StepResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  truncated?: boolean;
+}
+
+export type StepStatus = 'succeeded' | 'failed';
+
+/** One executed node. */
+export interface StepRecord {
+  /** 1-based order within the run. */
+  seq: number;
+  nodeId: string;
+  name: string;
+  type: string;
+  status: StepStatus;
+  /** The handle the run left by (`success`, `error`, a rule handle, `next`). */
+  handle?: string;
+  startedAt: string;
+  durationMs: number;
+  attempts?: number;
+  request?: RenderedRequest;
+  response?: StepResponse;
+  /** What the node exposed as `nodes.<name>` (for logic nodes: the set values, the matched rule). */
+  output?: unknown;
+  error?: StepError;
+}
+
+/** The answer a respond node produced for a synchronous trigger. */
+export interface RespondOutput {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed when JSON, else the text. */
+  body: unknown;
+  /** The rendered body text, as sent. */
+  raw: string;
+  contentType?: string;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'timeout';
+
+export interface RunResult {
+  status: RunStatus;
+  /** The first respond node's body (parsed when JSON), if one ran. */
+  output?: unknown;
+  respond?: RespondOutput;
+  error?: StepError & { nodeId?: string };
+  steps: StepRecord[];
+  startedAt: string;
+  durationMs: number;
+}
+
+/** Per-run limits (defaults in DEFAULT_LIMITS). */
+export interface RunLimits {
+  /** Total time for the run; in-flight requests are aborted when it passes. */
+  deadlineMs: number;
+  maxSteps: number;
+  maxOutboundCalls: number;
+  /** Largest response body a request may read (default 5 MB). */
+  maxResponseBytes: number;
+  /** Response bodies in step records are cut past this many characters. */
+  maxRecordedBodyChars: number;
+}
+
+export const DEFAULT_LIMITS: RunLimits = {
+  deadlineMs: 60_000,
+  maxSteps: 1000,
+  maxOutboundCalls: 100,
+  maxResponseBytes: 5 * 1024 * 1024,
+  maxRecordedBodyChars: 64 * 1024,
+};
+
+/** Hooks the API uses to persist and to answer early. */
+export interface RunHooks {
+  /** After each node finishes (succeeded or failed). Errors thrown here are ignored. */
+  onStep?(step: StepRecord): void;
+  /** Once, when the first respond node produced its answer. */
+  onRespond?(respond: RespondOutput): void;
+}
+
+/** A connection as the engine sees it (issue: connections). */
+export interface ResolvedConnection {
+  /** Non-secret fields, exposed to templates as `connection.*`. */
+  fields: Record<string, unknown>;
+  /** Adds credentials to an outgoing request (headers/query). May fetch a token. */
+  authorize?(req: { url: URL; headers: Record<string, string> }, signal: AbortSignal): Promise<void>;
+  /** Called once after a 401, before the single retry (token refresh). Returns false if nothing changed. */
+  onUnauthorized?(): Promise<boolean>;
+  /** SOAP WS-Security etc. */
+  soapSecurity?: unknown;
+  /** Secret values to scrub from step records. */
+  secrets: string[];
+}
+
+export interface ConnectionResolver {
+  resolve(connectionId: string): Promise<ResolvedConnection | undefined>;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineNodeSpec, type TemplateField } from '../node-spec';
+import { headerRowSchema, nameValueSchema, parseRawHeaders, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export const httpBodySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('json'), template: templateSchema }),
+  z.strictObject({ type: z.literal('xml'), template: templateSchema, contentType: z.string().max(128).optional() }),
+  z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),
+  z.strictObject({ type: z.literal('form'), fields: z.array(nameValueSchema).max(200) }),
+]);
+export type HttpBody = z.infer<typeof httpBodySchema>;
+
+export const httpConfigSchema = z.strictObject({
+  method: z.enum(HTTP_METHODS).default('GET'),
+  url: templateSchema.min(1, 'URL is required'),
+  query: z.array(nameValueSchema).max(200).default([]),
+  headers: z.array(headerRowSchema).max(200).default([]),
+  /** ICTBroadcast-style raw text, one `Name: value` per line; merged after `headers`. */
+  rawHeaders: templateSchema.optional(),
+  body: httpBodySchema.default({ type: 'none' }),
+  connectionId: z.string().min(1).max(64).optional(),
+  timeoutMs: timeoutSchema,
+  retry: retrySchema,
+  responseType: z.enum(['auto', 'json', 'text', 'xml']).default('auto'),
+  followRedirects: z.boolean().default(true),
+});
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+
+/** HTTP request node: output `{status, headers, body}`; non-2xx and failures go to `error`. */
+export const httpNode = defineNodeSpec({
+  type: 'http',
+  category: 'request',
+  label: 'HTTP request',
+  description: 'Calls a REST/HTTP endpoint with templated URL, headers and body.',
+  configSchema: httpConfigSchema,
+  handles: () => ['success', 'error'],
+  templates: (c) => {
+    const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url' }];
+    c.query.forEach((q, i) => t.push({ path: ['query', i, 'value'], template: q.value, context: 'text' }));
+    c.headers.forEach((h, i) => t.push({ path: ['headers', i, 'value'], template: h.value, context: 'header' }));
+    if (c.rawHeaders) t.push({ path: ['rawHeaders'], template: c.rawHeaders, context: 'header' });
+    const b = c.body;
+    if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
+    if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
+    if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
+    if (b.type === 'form') b.fields.forEach((f, i) => t.push({ path: ['body', 'fields', i, 'value'], template: f.value, context: 'text' }));
+    return t;
+  },
+  summary: (c) => `${c.method} ${shortUrl(c.url)}`,
+});
+
+export { parseRawHeaders };

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { defineNodeSpec, type TemplateField } from '../node-spec';
+import { headerRowSchema, identifierSchema, nameValueSchema, templateSchema } from './common';
+
+export const CONDITION_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', 'matches', 'exists', 'empty'] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+/** Operators that look at `left` only. */
+export const UNARY_OPS: ReadonlySet<ConditionOp> = new Set(['exists', 'empty']);
+
+const handleName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" or "-"')
+  .refine((h) => h !== 'default', '"default" is the fallback handle');
+
+export const conditionRuleSchema = z.strictObject({
+  handle: handleName,
+  left: templateSchema,
+  op: z.enum(CONDITION_OPS),
+  right: templateSchema.optional(),
+  /** Compare strings case-insensitively (eq, neq, contains, startsWith, matches). */
+  ignoreCase: z.boolean().optional(),
+});
+export type ConditionRule = z.infer<typeof conditionRuleSchema>;
+
+export const conditionConfigSchema = z
+  .strictObject({ rules: z.array(conditionRuleSchema).min(1, 'add at least one rule').max(50) })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.rules.forEach((r, i) => {
+      if (seen.has(r.handle)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'handle'], message: `handle "${r.handle}" is used twice` });
+      seen.add(r.handle);
+      if (!UNARY_OPS.has(r.op) && r.right === undefined) ctx.addIssue({ code: 'custom', path: ['rules', i, 'right'], message: `"${r.op}" needs a right-hand value` });
+    });
+  });
+
+/** Condition: the first rule that matches picks its handle, else `default`. */
+export const conditionNode = defineNodeSpec({
+  type: 'condition',
+  category: 'logic',
+  label: 'Condition',
+  description: 'Routes the run by the first matching rule, else by "default".',
+  configSchema: conditionConfigSchema,
+  handles: (c) => [...c.rules.map((r) => r.handle), 'default'],
+  templates: (c) => {
+    const t: TemplateField[] = [];
+    c.rules.forEach((r, i) => {
+      t.push({ path: ['rules', i, 'left'], template: r.left, context: 'value' });
+      if (r.right !== undefined) t.push({ path: ['rules', i, 'right'], template: r.right, context: 'value' });
+    });
+    return t;
+  },
+  summary: (c) => c.rules.map((r) => r.handle).join(' / '),
+});
+
+export const setConfigSchema = z.strictObject({
+  values: z.array(z.strictObject({ name: identifierSchema, value: templateSchema })).min(1, 'add at least one value').max(200),
+});
+
+/** Set: stores values as `vars.<name>`; a lone `{{path}}` keeps the value's type. */
+export const setNode = defineNodeSpec({
+  type: 'set',
+  category: 'logic',
+  label: 'Set variables',
+  description: 'Stores values in vars.<name> for later nodes.',
+  configSchema: setConfigSchema,
+  handles: () => ['next'],
+  templates: (c) => c.values.map((v, i) => ({ path: ['values', i, 'value'], template: v.value, context: 'value' as const })),
+  summary: (c) => c.values.map((v) => v.name).join(', '),
+});
+
+export const respondBodySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('json'), template: templateSchema }),
+  z.strictObject({ type: z.literal('xml'), template: templateSchema }),
+  z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),
+]);
+
+export const respondConfigSchema = z.strictObject({
+  status: z.number().int().min(100).max(599).default(200),
+  headers: z.array(headerRowSchema).max(100).default([]),
+  body: respondBodySchema.default({ type: 'json', template: '{}' }),
+});
+export type RespondConfig = z.infer<typeof respondConfigSchema>;
+
+/** Respond: the first one reached answers a synchronous trigger; the run goes on. */
+export const respondNode = defineNodeSpec({
+  type: 'respond',
+  category: 'logic',
+  label: 'Respond',
+  description: 'Answers the IVR or webhook caller; the run continues after it.',
+  configSchema: respondConfigSchema,
+  handles: () => ['next'],
+  templates: (c) => {
+    const t: TemplateField[] = c.headers.map((h, i) => ({ path: ['headers', i, 'value'], template: h.value, context: 'header' as const }));
+    const b = c.body;
+    if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
+    if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
+    if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
+    return t;
+  },
+  summary: (c) => `${c.status} ${c.body.type === 'none' ? '' : c.body.type}`.trim(),
+});
+
+export { nameValueSchema };

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { defineNodeSpec } from '../node-spec';
+
+const none = () => [];
+const next = () => ['next'];
+const stringList = z.array(z.string().min(1).max(128)).max(1000);
+
+/** IVR mid-call lookup: synchronous, answers within `deadlineMs` or with `fallback`. */
+export const ivrTrigger = defineNodeSpec({
+  type: 'trigger.ivr',
+  category: 'trigger',
+  label: 'IVR',
+  description: 'An IVR calls mid-call and waits for the answer (or the fallback at the deadline).',
+  trigger: { mode: 'sync' },
+  configSchema: z.strictObject({
+    deadlineMs: z.number().int().min(50).max(30_000).default(3000),
+    fallback: z.record(z.string(), z.unknown()).default({}),
+  }),
+  handles: next,
+  templates: none,
+  summary: (c) => `answers within ${c.deadlineMs} ms`,
+});
+
+export const CALL_DIRECTIONS = ['in', 'out'] as const;
+export const CALL_DISPOSITIONS = ['answered', 'no_answer', 'busy', 'failed', 'cancelled', 'voicemail', 'abandoned'] as const;
+
+/** End of call: a PBX pushes the call's final status (async). */
+export const endOfCallTrigger = defineNodeSpec({
+  type: 'trigger.end_of_call',
+  category: 'trigger',
+  label: 'End of call',
+  description: 'Runs when a call ends (event call.ended), optionally filtered.',
+  trigger: { mode: 'async' },
+  configSchema: z.strictObject({
+    campaignIds: stringList.optional(),
+    queues: stringList.optional(),
+    directions: z.array(z.enum(CALL_DIRECTIONS)).optional(),
+    dispositions: z.array(z.string().min(1).max(64)).optional(),
+  }),
+  handles: next,
+  templates: none,
+  summary: (c) => (c.dispositions?.length ? `on ${c.dispositions.join(', ')}` : 'every ended call'),
+});
+
+export const CAMPAIGN_EVENTS = ['campaign.contact'] as const;
+
+/** Campaign: a dialer pushes per-contact results; one run per contact (async). */
+export const campaignTrigger = defineNodeSpec({
+  type: 'trigger.campaign',
+  category: 'trigger',
+  label: 'Campaign',
+  description: 'Runs once per campaign contact event.',
+  trigger: { mode: 'async' },
+  configSchema: z.strictObject({
+    campaignIds: stringList.optional(),
+    events: z.array(z.string().min(1).max(64)).optional(),
+  }),
+  handles: next,
+  templates: none,
+  summary: (c) => (c.campaignIds?.length ? `campaigns ${c.campaignIds.join(', ')}` : 'every campaign'),
+});
+
+/** Webhook: inbound GET/POST answered by a respond node (BRIX365 / XiVO style). */
+export const webhookTrigger = defineNodeSpec({
+  type: 'trigger.webhook',
+  category: 'trigger',
+  label: 'Webhook',
+  description: 'An inbound HTTP request; the respond node shapes the answer.',
+  trigger: { mode: 'sync' },
+  configSchema: z.strictObject({
+    methods: z.array(z.enum(['GET', 'POST'])).min(1).default(['POST']),
+    allowedOrigins: z.array(z.string().min(1).max(256)).max(100).default([]),
+    deadlineMs: z.number().int().min(50).max(30_000).default(10_000),
+  }),
+  handles: next,
+  templates: none,
+  summary: (c) => c.methods.join(' / '),
+});
