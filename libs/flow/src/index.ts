@@ -8,3 +8,8 @@ export * from './nodes/triggers';
 export * from './nodes/http';
 export * from './nodes/soap';
 export * from './nodes/logic';
+export * from './template/analyze';
+export * from './validation-types';
+export * from './validate';
+export * from './tokens';
+export { utf8Length } from './issues';

@@ -1,4 +1,5 @@
 import { parse, type AST } from '@handlebars/parser';
+import { protectClosingBraces, restoreClosingBraces } from './close-brace';
 
 export type { AST };
 
@@ -18,23 +19,46 @@ export type ParseResult = { ok: true; ast: AST.Program } | { ok: false; error: T
 export function parseTemplate(source: string): ParseResult {
   let ast: AST.Program;
   try {
-    ast = parse(source);
+    ast = parse(protectClosingBraces(source));
+    restoreClosingBraces(ast);
   } catch (err) {
-    return { ok: false, error: syntaxError(err) };
+    return { ok: false, error: syntaxError(err, source) };
   }
   const unsupported = findUnsupported(ast);
   return unsupported ? { ok: false, error: unsupported } : { ok: true, ast };
 }
 
-function syntaxError(err: unknown): TemplateSyntaxError {
-  const e = err as { message?: string; hash?: { loc?: { first_line: number; first_column: number }; expected?: string[]; token?: string } };
-  const loc = e.hash?.loc;
+function syntaxError(err: unknown, source: string): TemplateSyntaxError {
+  const e = (err ?? {}) as {
+    message?: string;
+    /** Grammar and lexer errors (jison): 0-based `line`, and `loc` when a token was read. */
+    hash?: { loc?: { first_line: number; first_column: number }; line?: number; token?: string | null; text?: string };
+    /** AST errors such as a mismatched `{{/close}}`: 1-based line, 0-based column. */
+    lineNumber?: number;
+    column?: number;
+  };
+  const hash = e.hash;
   // The parser's message repeats the source with a caret; keep a short, readable sentence instead.
   let message = 'template syntax error';
-  if (e.hash?.token === 'EOF') message = 'unexpected end of template (an unclosed {{#block}} or "{{"?)';
-  else if (e.hash?.token) message = `unexpected ${e.hash.token === 'INVALID' ? 'character' : e.hash.token.toLowerCase()} in template`;
-  else if (typeof e.message === 'string') message = e.message.split('\n')[0] ?? message;
-  return { message, line: loc?.first_line ?? 1, column: (loc?.first_column ?? 0) + 1 };
+  if (hash?.token === 'EOF') message = 'unexpected end of template (an unclosed {{#block}} or "{{"?)';
+  else if (hash?.token) message = hash.text ? `unexpected ${quote(hash.text)} in template` : `unexpected ${hash.token.toLowerCase()} in template`;
+  else if (hash) message = 'unrecognised text in template (an unclosed comment, string or [segment]?)';
+  else if (typeof e.message === 'string') message = (e.message.split('\n')[0] ?? message).replace(/ - \d+:\d+$/, '');
+  // The parser places EOF at the last token it read; the end of the text is where something is missing.
+  if (hash?.token === 'EOF') return endOf(source, message);
+  if (hash?.loc) return { message, line: hash.loc.first_line, column: hash.loc.first_column + 1 };
+  if (typeof hash?.line === 'number') return { message, line: hash.line + 1, column: 1 };
+  if (typeof e.lineNumber === 'number') return { message, line: e.lineNumber, column: (e.column ?? 0) + 1 };
+  return { message, line: 1, column: 1 };
+}
+
+function endOf(source: string, message: string): TemplateSyntaxError {
+  const lines = source.split(/\r\n|\r|\n/);
+  return { message, line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
+}
+
+function quote(text: string): string {
+  return text.includes('"') ? `'${text}'` : `"${text}"`;
 }
 
 function at(node: { loc?: AST.SourceLocation }, message: string): TemplateSyntaxError {

@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './types';
+export * from './engine';
+export type { CompiledFlow, CompiledNode } from './runtime/compile';
+export type { EngineServices, NodeExecutor, NodeResult, NodeRunContext, PreparedNode } from './runtime/executor';
+export type { RunOptions } from './runtime/run';
+export { NODE_EXECUTORS } from './nodes';
+export { compileTemplate, renderJson } from './template';
+export { OutboundClient } from './outbound/outbound-client';
+export { OutboundGuard } from './outbound/outbound-guard';
+export type { OutboundPolicy, OutboundRequest, OutboundResponse } from './outbound/outbound.types';
+export { SoapService } from './soap/soap.service';

@@ -1,0 +1,151 @@
+import { parseRawHeaders, type HttpConfig } from '@callflow/flow';
+import { EngineError, toEngineError } from '../errors';
+import type { OutboundResponse } from '../outbound/outbound.types';
+import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
+import { compileTemplate, renderJson, type CompiledTemplate } from '../template';
+import type { RenderedRequest } from '../types';
+import { applyConnection, parseBody, retryDelayMs, sleepWithin } from './request-support';
+
+const BODY_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml; charset=utf-8', text: 'text/plain; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
+
+interface Row {
+  name: string;
+  value: CompiledTemplate;
+}
+
+/** Everything compiled once per flow version. */
+interface PreparedHttp {
+  config: HttpConfig;
+  url: CompiledTemplate;
+  query: Row[];
+  headers: Row[];
+  body?: CompiledTemplate;
+  form?: Row[];
+}
+
+function prepare(config: HttpConfig): PreparedHttp {
+  const rows = (list: { name: string; value: string }[], ctx: 'text' | 'header') => list.map((r) => ({ name: r.name, value: compileTemplate(r.value, ctx) }));
+  const headers = rows(config.headers, 'header');
+  if (config.rawHeaders) for (const h of parseRawHeaders(config.rawHeaders)) headers.push({ name: h.name, value: compileTemplate(h.value, 'header') });
+  const p: PreparedHttp = { config, url: compileTemplate(config.url, 'url'), query: rows(config.query, 'text'), headers };
+  const b = config.body;
+  if (b.type === 'json' || b.type === 'xml' || b.type === 'text') p.body = compileTemplate(b.template, b.type);
+  if (b.type === 'form') p.form = rows(b.fields, 'text');
+  return p;
+}
+
+/** Renders URL, query, headers and body into the request to send. */
+function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Record<string, string>; body?: string } {
+  const scope = ctx.scope;
+  const rendered = p.url.render(scope).trim();
+  let url: URL;
+  try {
+    url = new URL(rendered);
+  } catch {
+    throw new EngineError('URL_INVALID', `the URL "${rendered.slice(0, 200)}" is not a valid absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('URL_INVALID', `only http and https URLs are allowed, not ${url.protocol}`);
+  for (const q of p.query) url.searchParams.append(q.name, q.value.render(scope));
+
+  const headers: Record<string, string> = {};
+  for (const h of p.headers) headers[h.name.toLowerCase()] = h.value.render(scope);
+
+  let body: string | undefined;
+  const type = p.config.body.type;
+  if (type === 'json') body = renderJson(p.body!, scope).text;
+  else if (p.body) body = p.body.render(scope);
+  else if (p.form) {
+    const form = new URLSearchParams();
+    for (const f of p.form) form.append(f.name, f.value.render(scope));
+    body = form.toString();
+  }
+  if (type !== 'none' && headers['content-type'] === undefined) {
+    const b = p.config.body;
+    headers['content-type'] = ((b.type === 'xml' || b.type === 'text') && b.contentType) || BODY_CONTENT_TYPES[type];
+  }
+  return { url, headers, body };
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult> {
+  const { config } = p;
+  const connection = config.connectionId ? await ctx.services.connections?.resolve(config.connectionId) : undefined;
+  if (config.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${config.connectionId}" does not exist`);
+  if (connection) {
+    ctx.addSecrets(connection.secrets);
+    ctx.scope.connection = connection.fields;
+  }
+  let req: ReturnType<typeof render>;
+  try {
+    req = render(p, ctx);
+  } finally {
+    if (connection) delete ctx.scope.connection;
+  }
+  if (connection) await applyConnection(connection, req, ctx.signal);
+
+  const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
+  if (req.body !== undefined) recorded.body = req.body;
+
+  let attempts = 0;
+  let refreshed = false;
+  let res: OutboundResponse | undefined;
+  let failure: EngineError | undefined;
+  for (;;) {
+    attempts++;
+    ctx.countOutbound();
+    const remaining = ctx.deadlineAt - Date.now();
+    if (remaining <= 0) throw new EngineError('RUN_DEADLINE', 'the run passed its deadline');
+    res = undefined;
+    failure = undefined;
+    try {
+      res = await ctx.services.outbound.request({
+        method: config.method,
+        url: req.url.toString(),
+        headers: req.headers,
+        body: req.body,
+        timeoutMs: Math.min(config.timeoutMs, remaining),
+        signal: ctx.signal,
+        maxResponseBytes: ctx.limits.maxResponseBytes,
+        followRedirects: config.followRedirects,
+      });
+    } catch (err) {
+      failure = toEngineError(err);
+      if (failure.category === 'limit' || failure.code === 'RUN_ABORTED') throw failure;
+    }
+    // A 401 from a token-based connection: refresh once, outside the retry budget.
+    if (res?.status === 401 && connection?.onUnauthorized && !refreshed) {
+      refreshed = true;
+      if (await connection.onUnauthorized()) {
+        await applyConnection(connection, req, ctx.signal);
+        attempts--;
+        continue;
+      }
+    }
+    const retryable = failure ? failure.retryable : isRetryableStatus(res!.status);
+    if (!retryable || attempts >= config.retry.attempts) break;
+    const delay = retryDelayMs(config.retry.backoffMs, attempts, res?.headers['retry-after']);
+    // Never wait past the run's deadline: give up with what we have instead.
+    if (!(await sleepWithin(delay, ctx.deadlineAt, ctx.signal))) break;
+  }
+
+  if (!res) {
+    const e = failure!;
+    return { handle: 'error', attempts, request: recorded, error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+  }
+  const response = { status: res.status, headers: res.headers, body: parseBody(res, config.responseType) };
+  if (res.status >= 200 && res.status < 300) return { handle: 'success', attempts, request: recorded, response, output: response };
+  const error = { code: 'HTTP_STATUS' as const, message: `HTTP ${res.status} from ${req.url.host}` };
+  return { handle: 'error', attempts, request: recorded, response, error, output: { ...response, error } };
+}
+
+/** `http`: renders and sends a request; 2xx → `success`, anything else → `error` with the response. */
+export const httpExecutor: NodeExecutor<HttpConfig> = {
+  type: 'http',
+  prepare(node) {
+    const p = prepare(node.config);
+    return { run: (ctx) => execute(p, ctx) };
+  },
+};

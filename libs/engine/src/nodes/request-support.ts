@@ -1,0 +1,49 @@
+import { XMLParser } from 'fast-xml-parser';
+import { EngineError } from '../errors';
+import type { OutboundResponse } from '../outbound/outbound.types';
+import type { ResolvedConnection } from '../types';
+
+/** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
+const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: true });
+
+/** Parses a response body by `responseType` (auto: by content type, falling back to text). */
+export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' | 'text' | 'xml'): unknown {
+  const text = res.body.toString('utf8');
+  const type = res.headers['content-type'] ?? '';
+  const kind = responseType !== 'auto' ? responseType : /[/+]json\b/i.test(type) ? 'json' : /[/+]xml\b/i.test(type) ? 'xml' : 'text';
+  if (kind === 'text' || text.length === 0) return text;
+  try {
+    return kind === 'json' ? JSON.parse(text) : xmlParser.parse(text, true);
+  } catch (err) {
+    if (responseType === 'auto') return text;
+    throw new EngineError('RESPONSE_PARSE', `the response is not valid ${kind.toUpperCase()}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Backoff before try `attempt + 1`: Retry-After when the server gave one, else exponential with jitter. */
+export function retryDelayMs(backoffMs: number, attempt: number, retryAfter?: string): number {
+  if (retryAfter) {
+    const secs = Number(retryAfter);
+    if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+    const at = Date.parse(retryAfter);
+    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+  }
+  const base = backoffMs * 2 ** (attempt - 1);
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/** Sleeps unless that would pass the deadline (returns false then, without sleeping). */
+export async function sleepWithin(ms: number, deadlineAt: number, signal: AbortSignal): Promise<boolean> {
+  if (Date.now() + ms >= deadlineAt || signal.aborted) return false;
+  if (ms <= 0) return true;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve(true)), ms);
+    const onAbort = () => (clearTimeout(t), resolve(false));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Lets a connection add its credentials to a rendered request. */
+export async function applyConnection(connection: ResolvedConnection, req: { url: URL; headers: Record<string, string> }, signal: AbortSignal): Promise<void> {
+  await connection.authorize?.(req, signal);
+}

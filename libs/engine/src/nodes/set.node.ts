@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type { setConfigSchema } from '@callflow/flow';
+import { compileTemplate } from '../template';
+import type { NodeExecutor } from '../runtime/executor';
+
+type SetConfig = z.output<typeof setConfigSchema>;
+
+/** `set`: evaluates each value in order (later ones see earlier ones) into `vars.<name>`. */
+export const setExecutor: NodeExecutor<SetConfig> = {
+  type: 'set',
+  prepare(node) {
+    const values = node.config.values.map((v) => ({ name: v.name, template: compileTemplate(v.value, 'value') }));
+    return {
+      async run(ctx) {
+        const vars: Record<string, unknown> = {};
+        for (const v of values) {
+          const value = v.template.evaluate(ctx.scope);
+          vars[v.name] = value;
+          ctx.scope.vars[v.name] = value;
+        }
+        return { handle: 'next', output: vars, vars };
+      },
+    };
+  },
+};

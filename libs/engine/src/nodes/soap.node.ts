@@ -1,0 +1,98 @@
+import type { SoapArg, SoapConfig } from '@callflow/flow';
+import { EngineError, toEngineError } from '../errors';
+import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
+import { compileTemplate, type CompiledTemplate } from '../template';
+import type { TemplateScope } from '../types';
+import { retryDelayMs, sleepWithin } from './request-support';
+
+/** Args with every string leaf compiled; rendered into plain values (node-soap XML-escapes them). */
+type ArgTree = CompiledTemplate | number | boolean | null | ArgTree[] | { [k: string]: ArgTree };
+
+function compileArgs(v: SoapArg): ArgTree {
+  if (typeof v === 'string') return compileTemplate(v, 'text');
+  if (Array.isArray(v)) return v.map(compileArgs);
+  if (v && typeof v === 'object') {
+    const out: Record<string, ArgTree> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = compileArgs(x);
+    return out;
+  }
+  return v;
+}
+
+function renderArgs(t: ArgTree, scope: TemplateScope): unknown {
+  if (t === null || typeof t !== 'object') return t;
+  if (Array.isArray(t)) return t.map((x) => renderArgs(x, scope));
+  if ('render' in t && typeof t.render === 'function') return (t as CompiledTemplate).render(scope);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(t as Record<string, ArgTree>)) out[k] = renderArgs(x, scope);
+  return out;
+}
+
+async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint?: CompiledTemplate; args: ArgTree; headers: ArgTree }, ctx: NodeRunContext): Promise<NodeResult> {
+  const connection = config.connectionId ? await ctx.services.connections?.resolve(config.connectionId) : undefined;
+  if (config.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${config.connectionId}" does not exist`);
+  if (connection) {
+    ctx.addSecrets(connection.secrets);
+    ctx.scope.connection = connection.fields;
+  }
+  let wsdlUrl: string, endpoint: string | undefined, args: unknown, soapHeaders: unknown;
+  try {
+    wsdlUrl = t.wsdl.render(ctx.scope).trim();
+    endpoint = t.endpoint?.render(ctx.scope).trim() || undefined;
+    args = renderArgs(t.args, ctx.scope);
+    soapHeaders = renderArgs(t.headers, ctx.scope);
+  } finally {
+    if (connection) delete ctx.scope.connection;
+  }
+  const httpHeaders: Record<string, string> = {};
+  if (connection?.authorize) {
+    const url = new URL(endpoint ?? wsdlUrl);
+    await connection.authorize({ url, headers: httpHeaders }, ctx.signal);
+  }
+  const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
+
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    ctx.countOutbound();
+    const remaining = ctx.deadlineAt - Date.now();
+    if (remaining <= 0) throw new EngineError('RUN_DEADLINE', 'the run passed its deadline');
+    try {
+      const res = await ctx.services.soap.call({
+        wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
+        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders,
+        timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
+        maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity,
+      });
+      request.url = res.endpoint;
+      request.body = res.requestXml;
+      const output: Record<string, unknown> = { result: res.result };
+      if (res.headers !== undefined) output.headers = res.headers;
+      return { handle: 'success', attempts, request, response: { status: res.status, body: res.responseXml }, output };
+    } catch (err) {
+      const e = toEngineError(err);
+      if (e.category === 'limit' || e.code === 'RUN_ABORTED') throw e;
+      const last = !e.retryable || attempts >= config.retry.attempts || !(await sleepWithin(retryDelayMs(config.retry.backoffMs, attempts), ctx.deadlineAt, ctx.signal));
+      if (last) {
+        const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+        // A fault's code and text are reachable from the error branch as nodes.<name>.error.details.
+        return { handle: 'error', attempts, request, error, output: { error } };
+      }
+    }
+  }
+}
+
+/** `soap`: calls a WSDL operation with templated args; faults and failures → `error`. */
+export const soapExecutor: NodeExecutor<SoapConfig> = {
+  type: 'soap',
+  prepare(node) {
+    const c = node.config;
+    const t = {
+      wsdl: compileTemplate(c.wsdlUrl, 'url'),
+      endpoint: c.endpoint ? compileTemplate(c.endpoint, 'url') : undefined,
+      args: compileArgs(c.args as SoapArg),
+      headers: compileArgs(c.soapHeaders as SoapArg),
+    };
+    return { run: (ctx) => execute(c, t, ctx) };
+  },
+};

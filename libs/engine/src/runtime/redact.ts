@@ -1,0 +1,84 @@
+import type { RenderedRequest, StepResponse } from '../types';
+
+const MASK = '[redacted]';
+/** Header names whose values are credentials whatever the connection says. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token']);
+/** Query parameters that carry credentials by convention (Gcalls, BRIX365 `token=`, RetailCRM `apiKey=`). */
+const SECRET_PARAMS = /^(token|access_token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|signature|sig|auth)$/i;
+
+/** Scrubs known secret values and credential-bearing headers/params from what a step records. */
+export class Redactor {
+  private readonly secrets: string[] = [];
+
+  add(values: string[]): void {
+    for (const v of values) if (v && v.length >= 3 && !this.secrets.includes(v)) this.secrets.push(v);
+    // Longest first so a secret containing another is masked whole.
+    this.secrets.sort((a, b) => b.length - a.length);
+  }
+
+  text(s: string): string {
+    let out = s;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    return out;
+  }
+
+  url(raw: string): string {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      return this.text(raw);
+    }
+    if (u.password) u.password = 'redacted';
+    let changed = false;
+    for (const key of [...u.searchParams.keys()]) {
+      if (SECRET_PARAMS.test(key)) {
+        u.searchParams.set(key, MASK);
+        changed = true;
+      }
+    }
+    return this.text(changed || u.password ? u.toString() : raw);
+  }
+
+  headers(h: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(h)) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? MASK : this.text(v);
+    return out;
+  }
+
+  request(req: RenderedRequest): RenderedRequest {
+    const out: RenderedRequest = { ...req, url: this.url(req.url), headers: this.headers(req.headers) };
+    if (req.body !== undefined) out.body = this.text(req.body);
+    if (req.args !== undefined) out.args = this.value(req.args);
+    return out;
+  }
+
+  response(res: StepResponse): StepResponse {
+    const out: StepResponse = { ...res };
+    if (res.headers) out.headers = this.headers(res.headers);
+    if (res.body !== undefined) out.body = this.value(res.body);
+    return out;
+  }
+
+  /** Deep copy with secret substrings masked (strings only; structure kept). */
+  value(v: unknown): unknown {
+    if (this.secrets.length === 0) return v;
+    if (typeof v === 'string') return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: this.value(x), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return v;
+  }
+}
+
+/** Cuts a recorded body past `max` characters (objects measured as JSON). */
+export function truncateBody(body: unknown, max: number): { body: unknown; truncated: boolean } {
+  if (body === undefined || body === null) return { body, truncated: false };
+  if (typeof body === 'string') return body.length > max ? { body: body.slice(0, max), truncated: true } : { body, truncated: false };
+  if (typeof body !== 'object') return { body, truncated: false };
+  const json = JSON.stringify(body);
+  return json.length > max ? { body: json.slice(0, max), truncated: true } : { body, truncated: false };
+}

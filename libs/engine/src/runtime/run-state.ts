@@ -1,0 +1,157 @@
+import { EngineError, toEngineError, type StepError } from '../errors';
+import type { RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import type { CompiledFlow } from './compile';
+import type { EngineServices, NodeResult, NodeRunContext } from './executor';
+import { Redactor, truncateBody } from './redact';
+
+/** Node types whose step records carry their output (requests carry request/response instead). */
+const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond']);
+
+/** Builds the template scope from a run's input; only known parts are copied. */
+function scopeFrom(input: RunInput, now: string): TemplateScope {
+  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now };
+  if (input.call !== undefined) scope.call = input.call;
+  if (input.contact !== undefined) scope.contact = input.contact;
+  if (input.campaign !== undefined) scope.campaign = input.campaign;
+  if (input.ivr !== undefined) scope.ivr = input.ivr;
+  if (input.event !== undefined) scope.event = input.event;
+  if (input.request !== undefined) scope.request = input.request;
+  return scope;
+}
+
+/** The mutable state of one run, and the step runner every node actor calls. */
+export class RunState {
+  readonly scope: TemplateScope;
+  readonly steps: StepRecord[] = [];
+  readonly startedAt = Date.now();
+  readonly deadlineAt: number;
+  readonly controller = new AbortController();
+  readonly redactor = new Redactor();
+  readonly ctx: NodeRunContext;
+  failure?: StepError & { nodeId?: string };
+  respond?: RespondOutput;
+  private outboundCalls = 0;
+
+  constructor(
+    private readonly flow: CompiledFlow,
+    input: RunInput,
+    services: EngineServices,
+    readonly limits: RunLimits,
+    private readonly hooks: RunHooks,
+  ) {
+    this.scope = scopeFrom(input, new Date(this.startedAt).toISOString());
+    this.deadlineAt = this.startedAt + limits.deadlineMs;
+    this.ctx = {
+      scope: this.scope,
+      services,
+      limits,
+      deadlineAt: this.deadlineAt,
+      signal: this.controller.signal,
+      countOutbound: () => {
+        if (++this.outboundCalls > limits.maxOutboundCalls) throw new EngineError('MAX_OUTBOUND_CALLS', `the run made more than ${limits.maxOutboundCalls} outbound calls`);
+      },
+      addSecrets: (values) => this.redactor.add(values),
+    };
+  }
+
+  /** Runs one node, records its step, and returns the handle to leave by. Throws to fail the run. */
+  async execute(nodeId: string): Promise<NodeResult> {
+    const node = this.flow.nodes.get(nodeId)!;
+    const { node: def } = node.parsed;
+    const started = Date.now();
+    const t0 = performance.now();
+    let result: NodeResult;
+    try {
+      this.checkLimits();
+      result = await this.raceDeadline(node.prepared.run(this.ctx));
+    } catch (err) {
+      const e = this.controller.signal.aborted ? this.deadlineError() : toEngineError(err);
+      // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
+      if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
+        const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+        this.record(def, started, t0, { handle: 'error', error });
+        this.failure = { ...error, nodeId };
+        throw e;
+      }
+      result = { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+    }
+    if (result.error?.code === 'RUN_ABORTED' && this.controller.signal.aborted) {
+      const e = this.deadlineError();
+      this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });
+      this.failure = { code: e.code, message: e.message, nodeId };
+      throw e;
+    }
+    if (result.output !== undefined) this.scope.nodes[def.name] = result.output;
+    if (result.vars) for (const [k, v] of Object.entries(result.vars)) this.scope.vars[k] = v;
+    this.record(def, started, t0, result);
+    if (result.respond && !this.respond) {
+      this.respond = result.respond;
+      this.safeHook(() => this.hooks.onRespond?.(result.respond!));
+    }
+    if (result.handle === 'error' && !node.parsed.next.has('error')) {
+      this.failure = { ...(result.error ?? { code: 'INTERNAL', message: 'node failed' }), nodeId };
+    }
+    return result;
+  }
+
+  /** Aborts whatever is in flight (deadline or cancellation). */
+  abort(reason: 'deadline' | 'cancelled'): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  private checkLimits(): void {
+    if (this.controller.signal.aborted || Date.now() >= this.deadlineAt) throw this.deadlineError();
+    if (this.steps.length >= this.limits.maxSteps) throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
+  }
+
+  private deadlineError(): EngineError {
+    return this.controller.signal.reason === 'cancelled'
+      ? new EngineError('RUN_ABORTED', 'the run was cancelled')
+      : new EngineError('RUN_DEADLINE', `the run passed its ${this.limits.deadlineMs} ms deadline`);
+  }
+
+  /** A node that ignores the abort signal must not keep the run alive past its deadline. */
+  private raceDeadline<T>(p: Promise<T>): Promise<T> {
+    const signal = this.controller.signal;
+    if (signal.aborted) return Promise.reject(this.deadlineError());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(this.deadlineError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(
+        (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+        (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+      );
+    });
+  }
+
+  private record(def: { id: string; name: string; type: string }, started: number, t0: number, r: Partial<NodeResult>): void {
+    const step: StepRecord = {
+      seq: this.steps.length + 1,
+      nodeId: def.id,
+      name: def.name,
+      type: def.type,
+      status: r.error ? 'failed' : 'succeeded',
+      handle: r.handle,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+    };
+    if (r.attempts !== undefined) step.attempts = r.attempts;
+    if (r.request) step.request = this.redactor.request(r.request);
+    if (r.response) {
+      const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars);
+      step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
+    }
+    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(r.output);
+    if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
+    this.steps.push(step);
+    this.safeHook(() => this.hooks.onStep?.(step));
+  }
+
+  private safeHook(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // A failing hook must not change the run's outcome.
+    }
+  }
+}

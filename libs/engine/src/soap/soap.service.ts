@@ -1,0 +1,274 @@
+import { LRUCache } from 'lru-cache';
+import { Client, type ISecurity } from 'soap';
+import { EngineError } from '../errors';
+import { OutboundHttpClient } from './outbound-http-client';
+import { httpStatusError, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
+import { toSoapShape } from './soap-shape';
+import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription } from './soap.types';
+import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
+import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
+
+export * from './soap.types';
+export { soapExchangeOf } from './soap-errors';
+
+/** Options of a SoapService. */
+export interface SoapServiceOptions {
+  /** The engine's OutboundClient: every WSDL fetch and every call goes through it. */
+  outbound: OutboundRequester;
+  /** Parsed WSDLs kept (LRU); default 100. */
+  cacheSize?: number;
+  /** How long a parsed WSDL is reused; default 10 minutes. */
+  ttlMs?: number;
+  /** Budget for loading a WSDL with all its imports; default 10 s. */
+  wsdlTimeoutMs?: number;
+  /** Per document; default 5 MB. */
+  maxWsdlBytes?: number;
+  /** WSDL plus imports; default 50. */
+  maxWsdlDocuments?: number;
+}
+
+interface CachedWsdl extends Omit<LoadedWsdl, 'documents'> {
+  meta: WsdlMeta;
+  description?: SoapDescription;
+}
+
+/** The model node-soap builds (only what is read here). */
+interface PortModel {
+  location?: string;
+  binding: { methods: Record<string, unknown> };
+}
+type ServiceModel = { ports: Record<string, PortModel> };
+
+interface Target {
+  service: string;
+  port: string;
+  location?: string;
+  soapVersion?: '1.1' | '1.2';
+}
+
+type Purpose = 'call' | 'describe';
+type PortMethod = (args: unknown, cb: (err: unknown, result: unknown, raw: unknown, soapHeader: unknown) => void, options: object, extraHeaders?: Record<string, string>) => void;
+
+/** Calls SOAP operations and describes WSDLs; parsed WSDLs are cached per URL. */
+export class SoapService {
+  private readonly outbound: OutboundRequester;
+  private readonly cache: LRUCache<string, CachedWsdl>;
+  private readonly loading = new Map<string, Promise<CachedWsdl>>();
+  private readonly wsdlTimeoutMs: number;
+  private readonly maxWsdlBytes: number;
+  private readonly maxWsdlDocuments: number;
+
+  constructor(opts: SoapServiceOptions) {
+    this.outbound = opts.outbound;
+    this.cache = new LRUCache({ max: opts.cacheSize ?? 100, ttl: opts.ttlMs ?? 10 * 60_000 });
+    this.wsdlTimeoutMs = opts.wsdlTimeoutMs ?? 10_000;
+    this.maxWsdlBytes = opts.maxWsdlBytes ?? 5 * 1024 * 1024;
+    this.maxWsdlDocuments = opts.maxWsdlDocuments ?? 50;
+  }
+
+  /** Calls one operation; throws EngineError (WSDL_LOAD, SOAP_OPERATION_NOT_FOUND, SOAP_FAULT, HTTP_*, OUTBOUND_BLOCKED, ...). */
+  async call(req: SoapCallRequest): Promise<SoapCallResult> {
+    const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal);
+    const target = resolveOperation(entry, req);
+    const rawEndpoint = req.endpoint ?? (target.location ? resolveAgainst(target.location, entry.url) : undefined);
+    if (!rawEndpoint) {
+      throw new EngineError('URL_INVALID', `port ${target.service}/${target.port} has no address; set the endpoint`);
+    }
+    return this.invoke(entry, target, req, rawEndpoint);
+  }
+
+  /** Services, ports and operations of a WSDL with their input and output shapes. */
+  async describe(wsdlUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<SoapDescription> {
+    const signal = opts.timeoutMs ? anySignal(opts.signal, timeoutSignal(opts.timeoutMs)) : opts.signal;
+    const entry = await this.wsdl(wsdlUrl, 'describe', signal);
+    entry.description ??= describeWsdl(entry);
+    return entry.description;
+  }
+
+  /**
+   * The parsed WSDL for a URL: from the cache, from a load already under way, or loaded now.
+   * Calls and describe() use separate entries: node-soap's describe() writes into the parsed
+   * model (namespaces of elements), which must not change the XML later calls produce.
+   */
+  private async wsdl(rawUrl: string, purpose: Purpose, signal?: AbortSignal): Promise<CachedWsdl> {
+    const url = httpUrl(rawUrl);
+    if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: rawUrl });
+    const key = `${purpose} ${url}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      // Not tied to the first caller's signal: other runs may be waiting on the same load.
+      pending = this.load(url).then((entry) => {
+        this.cache.set(key, entry);
+        return entry;
+      });
+      const forget = () => this.loading.delete(key);
+      pending.then(forget, forget);
+      this.loading.set(key, pending);
+    }
+    return signal ? untilAborted(pending, signal) : pending;
+  }
+
+  private async load(url: string): Promise<CachedWsdl> {
+    const loaded = await loadWsdl(url, {
+      outbound: this.outbound,
+      timeoutMs: this.wsdlTimeoutMs,
+      maxDocumentBytes: this.maxWsdlBytes,
+      maxDocuments: this.maxWsdlDocuments,
+    });
+    return { url: loaded.url, wsdl: loaded.wsdl, meta: readWsdlMeta(loaded.documents.values()) };
+  }
+
+  private invoke(entry: CachedWsdl, target: Target, req: SoapCallRequest, endpoint: string): Promise<SoapCallResult> {
+    return new Promise<SoapCallResult>((resolve, reject) => {
+      const http = new OutboundHttpClient({
+        outbound: this.outbound,
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+        maxResponseBytes: req.maxResponseBytes,
+        onInternalError: (err) => reject(toRequestBuildError(err)),
+      });
+      http.exchange.endpoint = endpoint;
+      try {
+        // A Client per call over the shared parsed WSDL: headers, security and endpoint are
+        // per-call state in node-soap's Client, so a shared Client would mix concurrent calls.
+        const client = new Client(entry.wsdl, endpoint, {
+          httpClient: http,
+          forceSoap12Headers: target.soapVersion === '1.2',
+        });
+        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) client.addSoapHeader(req.soapHeaders);
+        if (req.security) client.setSecurity(req.security as ISecurity);
+        const services = client as unknown as Record<string, Record<string, Record<string, PortMethod>>>;
+        const method = services[target.service]?.[target.port]?.[req.operation];
+        if (typeof method !== 'function') throw new Error(`operation ${req.operation} is not callable`);
+        method(
+          req.args ?? {},
+          (err, result, _raw, soapHeader) => {
+            const exchange = http.exchange;
+            if (err) return reject(withExchange(toSoapCallError(err, exchange), exchange));
+            const status = exchange.status ?? 0;
+            if (status >= 400) return reject(withExchange(httpStatusError(status), exchange));
+            resolve({
+              result: result ?? null,
+              headers: soapHeader ?? undefined,
+              requestXml: exchange.requestXml ?? '',
+              responseXml: exchange.responseXml ?? '',
+              status,
+              endpoint: exchange.endpoint,
+            });
+          },
+          {},
+          req.httpHeaders,
+        );
+      } catch (err) {
+        reject(toRequestBuildError(err));
+      }
+    });
+  }
+}
+
+/** By `service`/`port` when given, else the first service/port that has the operation. */
+function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
+  const services = servicesOf(entry);
+  const available: string[] = [];
+  for (const [service, svc] of Object.entries(services)) {
+    if (req.service && service !== req.service) continue;
+    for (const [port, p] of Object.entries(svc.ports ?? {})) {
+      if (req.port && port !== req.port) continue;
+      const methods = p.binding?.methods ?? {};
+      if (Object.hasOwn(methods, req.operation)) {
+        return { service, port, location: p.location ?? undefined, soapVersion: entry.meta.portVersions.get(`${service}/${port}`) };
+      }
+      for (const name of Object.keys(methods)) if (!available.includes(name)) available.push(name);
+    }
+  }
+  const scope = [req.service && `service ${req.service}`, req.port && `port ${req.port}`].filter(Boolean).join(', ');
+  const list = available.length > 0 ? available.slice(0, 50).join(', ') : 'none';
+  throw new EngineError(
+    'SOAP_OPERATION_NOT_FOUND',
+    `operation ${req.operation} not found${scope ? ` in ${scope}` : ''}; available operations: ${list}`,
+    { operation: req.operation, service: req.service, port: req.port, available: available.slice(0, 200), services: Object.keys(services) },
+  );
+}
+
+function servicesOf(entry: CachedWsdl): Record<string, ServiceModel> {
+  return ((entry.wsdl.definitions as unknown as { services?: Record<string, ServiceModel> }).services ?? {});
+}
+
+function describeWsdl(entry: CachedWsdl): SoapDescription {
+  const definitions = entry.wsdl.definitions;
+  return {
+    services: Object.entries(servicesOf(entry)).map(([service, svc]) => ({
+      name: service,
+      ports: Object.entries(svc.ports ?? {}).map(([port, p]) => {
+        const soapVersion = entry.meta.portVersions.get(`${service}/${port}`);
+        return {
+          name: port,
+          ...(p.location ? { address: p.location } : {}),
+          ...(soapVersion ? { soapVersion } : {}),
+          operations: Object.entries(p.binding?.methods ?? {}).map(([name, method]) => {
+            let desc: { input?: unknown; output?: unknown } = {};
+            try {
+              desc = (method as { description(defs: unknown): typeof desc }).description(definitions) ?? {};
+            } catch {
+              // one odd operation must not hide the others
+            }
+            const documentation = entry.meta.documentation.get(name);
+            return {
+              name,
+              input: toSoapShape(desc.input, definitions),
+              output: toSoapShape(desc.output, definitions),
+              ...(documentation ? { documentation } : {}),
+            };
+          }),
+        };
+      }),
+    })),
+  };
+}
+
+/** A port address relative to the WSDL URL made absolute (most are absolute already). */
+function resolveAgainst(location: string, base: string): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
+
+/** Waits for `promise` unless the signal aborts first (the abort reason is thrown when it is an EngineError). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const abortError = () =>
+    signal.reason instanceof EngineError ? signal.reason : new EngineError('RUN_ABORTED', 'aborted while the WSDL was loading');
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Aborts after `ms` with HTTP_TIMEOUT as the reason (AbortSignal.timeout's reason is a DOMException). */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${ms} ms`)),
+    ms,
+  );
+  timer.unref();
+  return controller.signal;
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  return a ? AbortSignal.any([a, b]) : b;
+}

@@ -1,0 +1,103 @@
+import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
+
+/**
+ * The part of `OutboundClient` the SOAP code uses. Structural, so the SOAP code depends on the
+ * contract of outbound.types.ts only; in production this is always the engine's OutboundClient.
+ */
+export interface OutboundRequester {
+  request(req: OutboundRequest): Promise<OutboundResponse>;
+}
+
+/** One SOAP operation call, with args already rendered. */
+export interface SoapCallRequest {
+  wsdlUrl: string;
+  /** Service to use; default: the first service that has the operation. */
+  service?: string;
+  /** Port to use; default: the first port (of the service) that has the operation. */
+  port?: string;
+  operation: string;
+  /** Operation arguments as node-soap takes them (nested objects, arrays, `attributes`, `$value`, `$xml`). */
+  args: unknown;
+  /** SOAP header entries: each key becomes one header element, its value the content (XML-escaped). */
+  soapHeaders?: Record<string, unknown>;
+  /** Overrides the address the WSDL gives for the port. */
+  endpoint?: string;
+  httpHeaders?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxResponseBytes: number;
+  /** A node-soap security object (`new soap.WSSecurity(...)`, BasicAuthSecurity, ...). */
+  security?: unknown;
+}
+
+/** What a successful call returns. */
+export interface SoapCallResult {
+  /** The parsed response body element, as node-soap returns it (null for one-way operations). */
+  result: unknown;
+  /** The response's SOAP headers, parsed. */
+  headers?: unknown;
+  requestXml: string;
+  responseXml: string;
+  status: number;
+  /** The URL the envelope was posted to. */
+  endpoint: string;
+}
+
+/** What was sent and received in one exchange; attached to call errors (see `soapExchangeOf`). */
+export interface SoapExchange {
+  endpoint: string;
+  requestXml?: string;
+  responseXml?: string;
+  status?: number;
+}
+
+/** An attribute of an element in a SoapShape. */
+export interface SoapAttributeShape {
+  name: string;
+  /** The xs type (e.g. `xs:string`), when the WSDL gives one. */
+  type?: string;
+  required?: boolean;
+}
+
+/**
+ * The shape of an operation's input or output, derived from node-soap's describe():
+ * a simple type (`type` = the xs type, e.g. `xs:string`, with `enum` values when restricted),
+ * or `type: 'object'` with `fields`.
+ */
+export interface SoapShape {
+  type: string;
+  fields?: SoapField[];
+  attributes?: SoapAttributeShape[];
+  enum?: string[];
+  /** The type contains itself here; not expanded again. */
+  recursive?: boolean;
+  /** Not expanded further (depth or size limit). */
+  truncated?: boolean;
+}
+
+/** A named element within a SoapShape; `array` when it may repeat (maxOccurs > 1). */
+export interface SoapField extends SoapShape {
+  name: string;
+  array?: boolean;
+}
+
+/** One operation of a port, for the editor's parameter forms. */
+export interface SoapOperationDescription {
+  name: string;
+  input: SoapShape;
+  output: SoapShape;
+  documentation?: string;
+}
+
+/** Services → ports → operations of a WSDL. */
+export interface SoapDescription {
+  services: {
+    name: string;
+    ports: {
+      name: string;
+      address?: string;
+      soapVersion?: '1.1' | '1.2';
+      operations: SoapOperationDescription[];
+    }[];
+  }[];
+}

@@ -1,0 +1,143 @@
+import { WSDL } from 'soap';
+import { EngineError } from '../errors';
+import { decodeBody } from './outbound-http-client';
+import type { OutboundRequester } from './soap.types';
+
+/** Limits and transport of one WSDL load. */
+export interface WsdlLoadOptions {
+  outbound: OutboundRequester;
+  /** For the whole load: the WSDL and all its imports. */
+  timeoutMs: number;
+  maxDocumentBytes: number;
+  maxDocuments: number;
+}
+
+/** A parsed WSDL plus the text of every document it was built from (keyed by URL). */
+export interface LoadedWsdl {
+  url: string;
+  wsdl: WSDL;
+  documents: Map<string, string>;
+}
+
+/** The URL as an absolute http(s) URL string (without fragment), or null. */
+export function httpUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  return url.href;
+}
+
+/**
+ * Loads a WSDL and its imports through the outbound client and parses it with node-soap.
+ *
+ * How node-soap is kept off the file system: node-soap reads any location that is not http(s)
+ * with fs.readFile (open_wsdl). So (1) the root document is fetched here and handed to the WSDL
+ * constructor as text — node-soap never opens the root URL; (2) every import/include location
+ * node-soap resolves passes through `wsdl_options.overrideImportLocation` (called by
+ * _processNextInclude before open_wsdl for each import, at any depth), which refuses anything but
+ * http(s) with WSDL_LOAD; (3) node-soap fetches the (http) imports through `options.httpClient`,
+ * which is ours and goes through the outbound client (re-checking the scheme).
+ */
+export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<LoadedWsdl> {
+  const url = httpUrl(rawUrl);
+  if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: rawUrl });
+  const deadline = Date.now() + opts.timeoutMs;
+  const documents = new Map<string, string>();
+
+  const fetchDocument = async (docUrl: string): Promise<string> => {
+    if (documents.size >= opts.maxDocuments) {
+      throw new EngineError('WSDL_LOAD', `the WSDL pulls in more than ${opts.maxDocuments} documents`, { wsdlUrl: url }, {
+        retryable: false,
+      });
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${opts.timeoutMs} ms`, { wsdlUrl: url });
+    documents.set(docUrl, ''); // counts towards the limit while in flight
+    let res;
+    try {
+      res = await opts.outbound.request({
+        method: 'GET',
+        url: docUrl,
+        headers: { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' },
+        timeoutMs: remaining,
+        maxResponseBytes: opts.maxDocumentBytes,
+      });
+    } catch (err) {
+      throw inContext(err, docUrl);
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw new EngineError('WSDL_LOAD', `WSDL document ${docUrl} answered HTTP ${res.status}`, { url: docUrl, status: res.status });
+    }
+    const text = decodeBody(res.body, res.headers['content-type']);
+    documents.set(docUrl, text);
+    return text;
+  };
+
+  const rootXml = await fetchDocument(url);
+  const wsdl = await parseWsdl(url, rootXml, fetchDocument);
+  return { url, wsdl, documents };
+}
+
+/** Only http(s) import locations are followed; anything else (file:, a path, ...) is refused. */
+function guardImport(location: string): string {
+  const url = httpUrl(location);
+  if (!url) {
+    throw new EngineError('WSDL_LOAD', `WSDL import "${location}" refused: only http(s) locations are loaded`, { location }, {
+      retryable: false,
+    });
+  }
+  return url;
+}
+
+function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Promise<string>): Promise<WSDL> {
+  return new Promise<WSDL>((resolve, reject) => {
+    // node-soap's IHttpClient for import fetches (open_wsdl calls request(uri, null, cb)).
+    const importClient = {
+      request(rurl: string, _data: unknown, callback: (err: unknown, res?: unknown, body?: unknown) => void) {
+        const done = Promise.resolve()
+          .then(() => fetchDocument(guardImport(rurl)))
+          .then(
+            (text) => callback(null, { status: 200, data: text, headers: {} }, text),
+            (err: unknown) => callback(err),
+          );
+        done.catch(reject);
+        return done;
+      },
+    };
+    const options = {
+      httpClient: importClient,
+      WSDL_CACHE: {} as Record<string, WSDL>,
+      wsdl_options: { overrideImportLocation: (resolved: string) => guardImport(resolved) },
+    };
+    let wsdl: WSDL;
+    try {
+      wsdl = new WSDL(xml, url, options as never);
+    } catch (err) {
+      reject(asLoadError(err, url));
+      return;
+    }
+    // As open_wsdl does: an import cycle back to the root finds it here instead of refetching.
+    options.WSDL_CACHE[url] = wsdl;
+    wsdl.onReady((err) => (err ? reject(asLoadError(err, url)) : resolve(wsdl)));
+  });
+}
+
+/** Outbound errors keep their code (OUTBOUND_BLOCKED, HTTP_TIMEOUT, ...) with the document named. */
+function inContext(err: unknown, docUrl: string): EngineError {
+  if (!(err instanceof EngineError)) return asLoadError(err, docUrl);
+  return new EngineError(err.code, `WSDL document ${docUrl}: ${err.message}`, { ...err.details, url: docUrl }, {
+    cause: err,
+    retryable: err.retryable,
+  });
+}
+
+function asLoadError(err: unknown, url: string): EngineError {
+  if (err instanceof EngineError) return err;
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unreadable WSDL';
+  return new EngineError('WSDL_LOAD', `WSDL ${url} could not be parsed: ${message.slice(0, 300)}`, { url }, { cause: err, retryable: false });
+}

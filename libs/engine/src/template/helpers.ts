@@ -1,0 +1,158 @@
+import { createHash, createHmac } from 'node:crypto';
+import { TEMPLATE_HELPERS } from '@callflow/flow';
+import { EngineError } from '../errors';
+import { Escaped, escapeUrl, isTruthy, stringify, toText, toWellFormed } from './escape';
+import { formatDate } from './format-date';
+
+/** Hash arguments of one helper call (`key=value`), a null-prototype object. */
+export type HelperHash = Readonly<Record<string, unknown>>;
+
+/** A template helper: a pure function of its positional and hash arguments. */
+export type Helper = (args: readonly unknown[], hash: HelperHash) => unknown;
+
+/** Throws the TEMPLATE_RENDER error for a bad helper argument. */
+export function helperError(helper: string, message: string): never {
+  throw new EngineError('TEMPLATE_RENDER', `${helper}: ${message}`, { helper });
+}
+
+/** Own-property read: the only way templates reach into data (never the prototype chain). */
+export function ownProp(target: unknown, key: string): unknown {
+  if (target === null || target === undefined) return undefined;
+  const t = typeof target;
+  // Strings answer `length` and indexes; other primitives have no own properties.
+  if (t !== 'object' && t !== 'function' && t !== 'string') return undefined;
+  return Object.prototype.hasOwnProperty.call(target, key) ? (target as Record<string, unknown>)[key] : undefined;
+}
+
+const utf8 = (v: unknown): Buffer => Buffer.from(toWellFormed(toText(v)), 'utf8');
+const digest = (algorithm: string) => (args: readonly unknown[]) =>
+  createHash(algorithm).update(utf8(args[0])).digest('hex');
+
+const isNothing = (v: unknown): boolean =>
+  v === null || v === undefined || v === '' || (v instanceof Escaped && v.text === '');
+
+const plain = (v: unknown): unknown => (v instanceof Escaped ? v.text : v);
+
+function toNumber(v: unknown): number {
+  v = plain(v);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return NaN;
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Loose, predictable equality: identical, both nothing, or primitives with the same text ("1" eq 1). */
+function equals(a: unknown, b: unknown): boolean {
+  a = plain(a);
+  b = plain(b);
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  return isPrimitive(a) && isPrimitive(b) && String(a) === String(b);
+}
+
+/** Numbers (or numeric strings) compare as numbers, other strings by code units; anything else is incomparable. */
+function compare(a: unknown, b: unknown): number | undefined {
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  const s = plain(a);
+  const t = plain(b);
+  if (typeof s === 'string' && typeof t === 'string') return s < t ? -1 : s > t ? 1 : 0;
+  return undefined;
+}
+
+function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
+  if (args.length < 2) helperError('hmacSha256', 'needs a key and a value ({{hmacSha256 key value}})');
+  if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
+  const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
+  if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
+  return createHmac('sha256', utf8(args[0])).update(utf8(args[1])).digest(encoding);
+}
+
+// Countries whose national numbers keep the leading 0 in E.164 (no trunk prefix): Italy, San Marino, Vatican.
+const KEEPS_LEADING_ZERO = new Set(['39', '378', '379']);
+
+function e164(args: readonly unknown[], hash: HelperHash): string {
+  const countryArg = hash.country ?? hash.defaultCountry ?? args[1];
+  let country = '';
+  if (!isNothing(countryArg)) {
+    country = toText(countryArg).trim().replace(/^\+/, '');
+    if (!/^[1-9]\d{0,2}$/.test(country)) helperError('e164', `country must be a calling code like "39" or "+7", not "${toText(countryArg)}"`);
+  }
+  let s = toText(args[0]).replace(/[\s\-.()]/g, '');
+  if (s.startsWith('00')) s = '+' + s.slice(2);
+  let out: string;
+  if (s.startsWith('+')) out = s;
+  else if (s.startsWith('0')) {
+    if (!country) return '';
+    out = '+' + country + (KEEPS_LEADING_ZERO.has(country) ? s : s.slice(1));
+  } else if (country === '7' && /^8\d{10}$/.test(s)) out = '+7' + s.slice(1); // Russia/Kazakhstan trunk prefix 8
+  else if (country) out = '+' + country + s;
+  else out = '+' + s;
+  return /^\+[1-9]\d{2,14}$/.test(out) ? out : '';
+}
+
+function substring(args: readonly unknown[]): string {
+  const s = toText(args[0]);
+  const start = toNumber(args[1] ?? 0);
+  if (Number.isNaN(start)) helperError('substring', 'start must be a number');
+  if (args[2] === undefined || args[2] === null) return s.substring(start);
+  const end = toNumber(args[2]);
+  if (Number.isNaN(end)) helperError('substring', 'end must be a number');
+  return s.substring(start, end);
+}
+
+function replace(args: readonly unknown[]): string {
+  if (args.length < 3) helperError('replace', 'needs a text, what to find and its replacement');
+  const s = toText(args[0]);
+  const find = toText(args[1]);
+  return find === '' ? s : s.split(find).join(toText(args[2]));
+}
+
+function length(args: readonly unknown[]): number {
+  const v = plain(args[0]);
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (v !== null && typeof v === 'object') return Object.keys(v).length;
+  return 0;
+}
+
+const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
+  md5: digest('md5'),
+  sha1: digest('sha1'),
+  sha256: digest('sha256'),
+  hmacSha256,
+  base64: (a) => utf8(a[0]).toString('base64'),
+  base64Decode: (a) => Buffer.from(toText(a[0]).trim(), 'base64').toString('utf8'),
+  urlencode: (a) => new Escaped(escapeUrl(toText(a[0])), 'url'),
+  json: (a, h) => new Escaped(stringify(plain(a[0]) ?? null, isTruthy(h.pretty) ? 2 : undefined), 'json'),
+  lower: (a) => toText(a[0]).toLowerCase(),
+  upper: (a) => toText(a[0]).toUpperCase(),
+  trim: (a) => toText(a[0]).trim(),
+  // The first argument that is not null/undefined/'' (its raw value, so numbers stay numbers).
+  default: (a) => {
+    for (let i = 0; i < a.length - 1; i++) if (!isNothing(a[i])) return a[i];
+    return a[a.length - 1];
+  },
+  concat: (a) => a.map(toText).join(''),
+  e164,
+  formatDate: (a, h) => formatDate(plain(a[0]), a[1] === undefined ? undefined : toText(a[1]), h.tz === undefined ? undefined : toText(h.tz)),
+  substring,
+  replace,
+  eq: (a) => equals(a[0], a[1]),
+  neq: (a) => !equals(a[0], a[1]),
+  gt: (a) => (compare(a[0], a[1]) ?? 0) > 0,
+  lt: (a) => (compare(a[0], a[1]) ?? 0) < 0,
+  and: (a) => a.length > 0 && a.every((v) => isTruthy(v)),
+  or: (a) => a.some((v) => isTruthy(v)),
+  not: (a) => !isTruthy(a[0]),
+  lookup: (a) => ownProp(plain(a[0]), toText(a[1])),
+  length,
+};
+
+/** The helper called `name`, or undefined when it is not one of TEMPLATE_HELPERS. */
+export function getHelper(name: string): Helper | undefined {
+  return Object.prototype.hasOwnProperty.call(HELPERS, name) ? HELPERS[name as keyof typeof HELPERS] : undefined;
+}

@@ -1,0 +1,62 @@
+import type { FlowDefinition, FlowNode } from './definition';
+import type { NodeSpec } from './node-spec';
+
+/** One finding of validateFlow. */
+export interface ValidationIssue {
+  nodeId?: string;
+  edgeId?: string;
+  /** Every node involved, when more than one is (e.g. the nodes of a cycle). */
+  nodeIds?: string[];
+  /** Dotted; relative to the node when `nodeId` is set (`config.headers.0.value`), else absolute (`edges.3.target`). */
+  path: string;
+  message: string;
+  /** Stable machine-readable kind, e.g. `config`, `cycle`, `template_syntax`. */
+  code: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ValidationLimits {
+  maxNodes: number;
+  maxEdges: number;
+  /** Per template, UTF-8 bytes. */
+  maxTemplateBytes: number;
+  /** The whole definition as JSON, UTF-8 bytes. */
+  maxDefinitionBytes: number;
+}
+
+export const DEFAULT_VALIDATION_LIMITS: Readonly<ValidationLimits> = Object.freeze({
+  maxNodes: 500,
+  maxEdges: 2000,
+  maxTemplateBytes: 64 * 1024,
+  maxDefinitionBytes: 2 * 1024 * 1024,
+});
+
+/** A node of a valid flow, ready for the engine (`C` defaults to `any`, like NodeSpec, so executors can narrow it). */
+export interface ParsedNode<C = any> {
+  node: FlowNode;
+  spec: NodeSpec<C>;
+  /** The config as parsed by the spec's schema: defaults applied. */
+  config: C;
+  /** Outgoing handles for this config; the first is the default for edges without `sourceHandle`. */
+  handles: string[];
+  /** Handle → target node id; a handle without an edge is absent. */
+  next: Map<string, string>;
+}
+
+/** A valid flow, indexed for compiling. */
+export interface ParsedFlow {
+  definition: FlowDefinition;
+  trigger: ParsedNode;
+  /** By node id, in definition order. */
+  nodes: Map<string, ParsedNode>;
+  /** By node name. */
+  byName: Map<string, ParsedNode>;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+  /** Present only when `valid`. */
+  flow?: ParsedFlow;
+}
