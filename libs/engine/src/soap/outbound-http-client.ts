@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { HttpClient } from 'soap';
 import { EngineError } from '../errors';
+import { shownUrl } from './soap-errors';
 import type { OutboundRequester, SoapExchange } from './soap.types';
 
 /** Per-call settings of an OutboundHttpClient. */
@@ -100,6 +101,10 @@ export class OutboundHttpClient extends HttpClient {
       // axios-ntlm would open its own connection around the outbound guard.
       throw new EngineError('FLOW_INVALID', 'NTLM authentication is not supported for SOAP calls');
     }
+    if (exoptions?.httpsAgent || exoptions?.httpAgent || exoptions?.cert || exoptions?.pfx) {
+      // Client-certificate security would be silently dropped: the outbound client owns the sockets.
+      throw new EngineError('FLOW_INVALID', 'client TLS certificates are not supported for SOAP calls');
+    }
     const built = this.buildRequest(rurl, data, exheaders as never, (exoptions ?? {}) as never) as {
       url: string;
       method: string;
@@ -114,7 +119,7 @@ export class OutboundHttpClient extends HttpClient {
       headers[name] = text;
     }
     const body = built.data;
-    this.exchange.endpoint = rurl;
+    this.exchange.endpoint = shownUrl(rurl);
     this.exchange.requestXml = typeof body === 'string' ? body : typeof data === 'string' ? data : undefined;
     const res = await this.opts.outbound.request({
       method: built.method,

@@ -3,6 +3,18 @@ import type { SoapExchange } from './soap.types';
 
 const EXCHANGE = Symbol('soapExchange');
 
+/** A URL fit for messages, details and step records: `user:password@` removed. */
+export function shownUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw.replace(/\/\/[^/@]*@/, '//').slice(0, 500);
+  }
+}
+
 /** The request/response of a failed SOAP call, when the call got that far (for step records). */
 export function soapExchangeOf(err: unknown): SoapExchange | undefined {
   return err && typeof err === 'object' ? (err as { [EXCHANGE]?: SoapExchange })[EXCHANGE] : undefined;

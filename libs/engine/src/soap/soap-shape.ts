@@ -86,7 +86,9 @@ function simpleShape(desc: string): SoapShape {
 function attributesOf(desc: Record<symbol, unknown>): SoapAttributeShape[] {
   const attrs = desc[AttributeElement.Symbol];
   if (!attrs || typeof attrs !== 'object') return [];
-  return Object.entries(attrs as Record<string, { type?: unknown; required?: unknown }>).map(([name, a]) => {
+  // `<attribute ref=...>` has no name; node-soap keys it "undefined" (e.g. soapenc:arrayType).
+  const named = Object.entries(attrs as Record<string, { type?: unknown; required?: unknown }>).filter(([name]) => name !== 'undefined');
+  return named.map(([name, a]) => {
     const out: SoapAttributeShape = { name };
     if (typeof a?.type === 'string') out.type = a.type;
     if (a?.required === true) out.required = true;

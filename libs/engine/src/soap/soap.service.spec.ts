@@ -1,4 +1,5 @@
-import * as fs from 'node:fs';
+// The module object itself (a namespace import would be a copy the spies below could not see through).
+import fs = require('fs');
 import { EngineError } from '../errors';
 import { OutboundClient } from '../outbound/outbound-client';
 import { CRM_XSD, crmWsdl, SOAP12_FAULT, startCrmServer, type CrmServer } from './soap.fixtures';
@@ -182,15 +183,31 @@ describe('SoapService', () => {
     }
   });
 
+  it('keeps credentials in the WSDL URL out of errors', async () => {
+    const url = `${srv.base.replace('//', '//admin:s3cret@')}/missing.wsdl`;
+    const err = await failure(new SoapService({ outbound }).call(request({ wsdlUrl: url })));
+    expect(err.code).toBe('WSDL_LOAD');
+    expect(srv.hits).toEqual(['GET /missing.wsdl']);
+    expect(JSON.stringify([err.message, err.details])).not.toContain('s3cret');
+  });
+
   it('refuses non-http WSDL URLs', async () => {
     const err = await failure(new SoapService({ outbound }).call(request({ wsdlUrl: 'file:///etc/passwd' })));
     expect(err.code).toBe('URL_INVALID');
   });
 
-  it('follows xsd:import over http from the same server', async () => {
-    const res = await new SoapService({ outbound }).call(request({ wsdlUrl: `${srv.base}/imp/main.wsdl` }));
+  it('follows xsd:import over http, every request through the outbound client', async () => {
+    const seen: string[] = [];
+    const counting = {
+      request: (r: Parameters<OutboundClient['request']>[0]) => {
+        seen.push(`${r.method} ${new URL(r.url).pathname}`);
+        return outbound.request(r);
+      },
+    };
+    const res = await new SoapService({ outbound: counting }).call(request({ wsdlUrl: `${srv.base}/imp/main.wsdl` }));
     expect(res.result).toMatchObject({ name: 'Ada Lovelace' });
-    expect(srv.hits).toEqual(expect.arrayContaining(['GET /imp/main.wsdl', 'GET /imp/types.xsd']));
+    expect(seen).toEqual(['GET /imp/main.wsdl', 'GET /imp/types.xsd', 'POST /crm']);
+    expect(srv.hits).toEqual(seen);
   });
 
   describe('never reads WSDL imports from the file system', () => {
@@ -202,12 +219,18 @@ describe('SoapService', () => {
     });
     afterEach(() => jest.restoreAllMocks());
 
+    it('(control) the spy sees node-soap reading a path', async () => {
+      const { open_wsdl } = jest.requireActual<typeof import('soap/lib/wsdl')>('soap/lib/wsdl');
+      await new Promise((resolve) => open_wsdl('/nonexistent/control.wsdl', resolve));
+      expect(readFile).toHaveBeenCalledWith('/nonexistent/control.wsdl', 'utf8', expect.any(Function));
+    });
+
     it('refuses a file: import', async () => {
       const err = await failure(new SoapService({ outbound }).call(request({ wsdlUrl: `${srv.base}/evil/file.wsdl` })));
-      expect(err.code).toBe('WSDL_LOAD');
-      expect(err.message).toContain('file:///etc/passwd');
       expect(readFile).not.toHaveBeenCalled();
       expect(readFileSync).not.toHaveBeenCalledWith(expect.stringContaining('passwd'), expect.anything());
+      expect(err.code).toBe('WSDL_LOAD');
+      expect(err.message).toContain('file:///etc/passwd');
     });
 
     it('resolves an absolute-path import against the WSDL URL (http), not the disk', async () => {

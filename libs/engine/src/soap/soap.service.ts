@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
 import { OutboundHttpClient } from './outbound-http-client';
-import { httpStatusError, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
+import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
 import { toSoapShape } from './soap-shape';
 import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
@@ -92,7 +92,7 @@ export class SoapService {
    */
   private async wsdl(rawUrl: string, purpose: Purpose, signal?: AbortSignal): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
-    if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: rawUrl });
+    if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
     const key = `${purpose} ${url}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -129,7 +129,7 @@ export class SoapService {
         maxResponseBytes: req.maxResponseBytes,
         onInternalError: (err) => reject(toRequestBuildError(err)),
       });
-      http.exchange.endpoint = endpoint;
+      http.exchange.endpoint = shownUrl(endpoint);
       try {
         // A Client per call over the shared parsed WSDL: headers, security and endpoint are
         // per-call state in node-soap's Client, so a shared Client would mix concurrent calls.

@@ -1,6 +1,7 @@
 import { WSDL } from 'soap';
 import { EngineError } from '../errors';
 import { decodeBody } from './outbound-http-client';
+import { shownUrl } from './soap-errors';
 import type { OutboundRequester } from './soap.types';
 
 /** Limits and transport of one WSDL load. */
@@ -45,18 +46,19 @@ export function httpUrl(raw: string): string | null {
  */
 export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<LoadedWsdl> {
   const url = httpUrl(rawUrl);
-  if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: rawUrl });
+  if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
+  const shown = shownUrl(url);
   const deadline = Date.now() + opts.timeoutMs;
   const documents = new Map<string, string>();
 
   const fetchDocument = async (docUrl: string): Promise<string> => {
     if (documents.size >= opts.maxDocuments) {
-      throw new EngineError('WSDL_LOAD', `the WSDL pulls in more than ${opts.maxDocuments} documents`, { wsdlUrl: url }, {
+      throw new EngineError('WSDL_LOAD', `the WSDL pulls in more than ${opts.maxDocuments} documents`, { wsdlUrl: shown }, {
         retryable: false,
       });
     }
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${opts.timeoutMs} ms`, { wsdlUrl: url });
+    if (remaining <= 0) throw new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${opts.timeoutMs} ms`, { wsdlUrl: shown });
     documents.set(docUrl, ''); // counts towards the limit while in flight
     let res;
     try {
@@ -71,7 +73,8 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
       throw inContext(err, docUrl);
     }
     if (res.status < 200 || res.status > 299) {
-      throw new EngineError('WSDL_LOAD', `WSDL document ${docUrl} answered HTTP ${res.status}`, { url: docUrl, status: res.status });
+      const where = shownUrl(docUrl);
+      throw new EngineError('WSDL_LOAD', `WSDL document ${where} answered HTTP ${res.status}`, { url: where, status: res.status });
     }
     const text = decodeBody(res.body, res.headers['content-type']);
     documents.set(docUrl, text);
@@ -87,7 +90,8 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
 function guardImport(location: string): string {
   const url = httpUrl(location);
   if (!url) {
-    throw new EngineError('WSDL_LOAD', `WSDL import "${location}" refused: only http(s) locations are loaded`, { location }, {
+    const shown = shownUrl(location);
+    throw new EngineError('WSDL_LOAD', `WSDL import "${shown}" refused: only http(s) locations are loaded`, { location: shown }, {
       retryable: false,
     });
   }
@@ -130,14 +134,16 @@ function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Pro
 /** Outbound errors keep their code (OUTBOUND_BLOCKED, HTTP_TIMEOUT, ...) with the document named. */
 function inContext(err: unknown, docUrl: string): EngineError {
   if (!(err instanceof EngineError)) return asLoadError(err, docUrl);
-  return new EngineError(err.code, `WSDL document ${docUrl}: ${err.message}`, { ...err.details, url: docUrl }, {
+  const where = shownUrl(docUrl);
+  return new EngineError(err.code, `WSDL document ${where}: ${err.message}`, { ...err.details, url: where }, {
     cause: err,
     retryable: err.retryable,
   });
 }
 
-function asLoadError(err: unknown, url: string): EngineError {
+function asLoadError(err: unknown, rawUrl: string): EngineError {
   if (err instanceof EngineError) return err;
+  const url = shownUrl(rawUrl);
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unreadable WSDL';
   return new EngineError('WSDL_LOAD', `WSDL ${url} could not be parsed: ${message.slice(0, 300)}`, { url }, { cause: err, retryable: false });
 }

@@ -1,0 +1,78 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { ApiKeyEntity } from './api-key.entity';
+import { generateApiKey, hashApiKey, sameHash } from './api-key-crypto';
+import type { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+/** Verified keys are cached briefly: trigger calls are the hot path and must not wait on a query each. */
+const CACHE_TTL_MS = 5_000;
+const LAST_USED_EVERY_MS = 60_000;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  scopes: string[];
+  flowKeys: string[] | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+@Injectable()
+export class ApiKeysService {
+  private readonly cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+
+  async create(tenantId: string, userId: string | null, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+    const key = generateApiKey();
+    const row = await this.keys.save(
+      this.keys.create({ tenantId, name: dto.name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10), scopes: dto.scopes, flowKeys: dto.flowKeys ?? null, createdBy: userId }),
+    );
+    return { ...this.view(row), key };
+  }
+
+  async list(tenantId: string): Promise<ApiKeyView[]> {
+    const rows = await this.keys.find({ where: { tenantId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+    return rows.map((r) => this.view(r));
+  }
+
+  async revoke(tenantId: string, id: string): Promise<void> {
+    const row = await this.keys.findOne({ where: { id, tenantId, revokedAt: IsNull() } });
+    if (!row) throw new NotFoundException('API key not found');
+    await this.keys.update({ id, tenantId }, { revokedAt: new Date() });
+    this.cache.delete(row.keyHash);
+  }
+
+  /** The principal for a presented key, or null when unknown or revoked. */
+  async verify(key: string): Promise<ApiKeyPrincipal | null> {
+    if (!key || key.length > 200) return null;
+    const hash = hashApiKey(key);
+    const now = Date.now();
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > now) return hit.principal;
+    const row = await this.keys.findOne({ where: { keyHash: hash } });
+    const principal: ApiKeyPrincipal | null =
+      row && !row.revokedAt && sameHash(row.keyHash, hash)
+        ? { kind: 'apiKey', keyId: row.id, tenantId: row.tenantId, scopes: row.scopes, flowKeys: row.flowKeys }
+        : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+    if (principal) this.touch(principal.keyId, now);
+    return principal;
+  }
+
+  /** Records last use at most once a minute per key, off the request path. */
+  private touch(id: string, now: number): void {
+    if ((this.lastUsedWritten.get(id) ?? 0) + LAST_USED_EVERY_MS > now) return;
+    this.lastUsedWritten.set(id, now);
+    void this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+  }
+
+  private view(r: ApiKeyEntity): ApiKeyView {
+    return { id: r.id, name: r.name, keyPrefix: r.keyPrefix, scopes: r.scopes, flowKeys: r.flowKeys, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt };
+  }
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/validation';
+import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
+import type { AppConfig } from './config/app-config';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the Nest application (shared by main.ts and the e2e tests). */
+export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  const limit = config.BODY_LIMIT_BYTES;
+  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit, extended: false, parameterLimit: 1000 });
+  app.useBodyParser('text', { limit, type: ['text/*', 'application/xml'] });
+  app.use(bodyErrorMiddleware);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  if (config.API_DOCS) {
+    const doc = new DocumentBuilder()
+      .setTitle('Callflow API')
+      .setDescription('Integration flows for contact centers: flows, versions, triggers, executions.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .build();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  }
+
+  const editorDir = config.EDITOR_DIR ?? path.resolve(__dirname, '../../editor/dist');
+  if (fs.existsSync(path.join(editorDir, 'index.html'))) {
+    app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
+    // Client-side routes get the SPA shell; API paths never do.
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/metrics') return next();
+      res.sendFile(path.join(editorDir, 'index.html'));
+    });
+  }
+  return app;
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hash } from '@node-rs/argon2';
+import crypto from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PERMISSIONS } from '../common/auth/permissions';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { UserEntity } from '../users/user.entity';
+
+/** First start: creates the first tenant and its admin (ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once). */
+@Injectable()
+export class BootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.db.transaction(async (m) => {
+      // One process creates the admin even when several start at once.
+      await m.query('SELECT pg_advisory_xact_lock(7201)');
+      if ((await m.count(UserEntity, { where: { isBootstrap: true } })) > 0) return;
+      const tenant = await m.save(m.create(TenantEntity, { name: 'Default' }));
+      const password = this.config.ADMIN_PASSWORD ?? crypto.randomBytes(12).toString('base64url');
+      await m.save(
+        m.create(UserEntity, { tenantId: tenant.id, email: this.config.ADMIN_EMAIL.toLowerCase(), passwordHash: await hash(password), permissions: [...PERMISSIONS], isBootstrap: true }),
+      );
+      if (this.config.ADMIN_PASSWORD) this.logger.log(`created the admin ${this.config.ADMIN_EMAIL}`);
+      // Printed once, on first start only.
+      else process.stdout.write(`\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`);
+    });
+  }
+}

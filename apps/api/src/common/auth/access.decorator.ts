@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+import type { ApiKeyScope, Permission } from './permissions';
+
+export const ACCESS_KEY = 'callflow:access';
+
+/** How a route is reached: a user permission, an API key scope, or nothing (public). */
+export type AccessRule = { kind: 'permission'; permission: Permission } | { kind: 'apiKey'; scope: ApiKeyScope } | { kind: 'public' } | { kind: 'authenticated' };
+
+/** The route needs a signed-in user holding `permission` (checked on every request). */
+export const RequirePermission = (permission: Permission) => SetMetadata(ACCESS_KEY, { kind: 'permission', permission } satisfies AccessRule);
+/** The route is for machines: an API key with `scope` (Bearer, X-Api-Key or ?token=). */
+export const RequireApiKey = (scope: ApiKeyScope) => SetMetadata(ACCESS_KEY, { kind: 'apiKey', scope } satisfies AccessRule);
+/** Any signed-in user (e.g. /me). */
+export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies AccessRule);
+/** No authentication (health, login). */
+export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);

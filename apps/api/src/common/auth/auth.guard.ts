@@ -1,0 +1,63 @@
+import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { Request } from 'express';
+import { ApiKeysService } from '../../api-keys/api-keys.service';
+import type { AccessTokenClaims } from '../../auth/auth.service';
+import { UsersService } from '../../users/users.service';
+import { ACCESS_KEY, type AccessRule } from './access.decorator';
+import type { AuthenticatedRequest, UserPrincipal } from './principal';
+
+function bearer(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  return h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined;
+}
+
+/**
+ * The one global guard: every route must declare how it is reached (a permission, an API key
+ * scope, or public); a route that declares nothing is denied. User permissions are read from
+ * the database on each request, so a revoke bites at once.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (!rule) throw new ForbiddenException('this route declares no access rule');
+    if (rule.kind === 'public') return true;
+    const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+
+    if (rule.kind === 'apiKey') {
+      const header = req.headers['x-api-key'];
+      const query = req.query?.token;
+      const key = bearer(req) ?? (typeof header === 'string' ? header : undefined) ?? (typeof query === 'string' ? query : undefined);
+      if (!key) throw new UnauthorizedException('an API key is required (Authorization: Bearer, X-Api-Key or ?token=)');
+      const principal = await this.apiKeys.verify(key);
+      if (!principal) throw new UnauthorizedException('unknown or revoked API key');
+      if (!principal.scopes.includes(rule.scope)) throw new ForbiddenException(`the API key lacks the ${rule.scope} scope`);
+      req.principal = principal;
+      return true;
+    }
+
+    const token = bearer(req);
+    if (!token) throw new UnauthorizedException('sign in first: Authorization: Bearer <accessToken>');
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+    } catch {
+      throw new UnauthorizedException('the access token is invalid or expired');
+    }
+    const user = await this.users.findActiveById(claims.sub);
+    if (!user || user.tenantId !== claims.tid) throw new UnauthorizedException('the user no longer exists or is disabled');
+    const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effectivePermissions(user) };
+    req.principal = principal;
+    if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) throw new ForbiddenException(`missing permission ${rule.permission}`);
+    return true;
+  }
+}

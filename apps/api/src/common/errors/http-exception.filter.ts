@@ -1,0 +1,73 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'express';
+
+/** The one error shape of the API (design.md §5). */
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Errors raised by body-parser (malformed JSON, too large) carry a status and a type. */
+interface BodyParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+/**
+ * Turns every thrown value into `{statusCode, error, message, details?}`. Client errors keep their
+ * message; anything unexpected becomes a 500 that says nothing of its internals (logged instead).
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = toApiError(exception);
+    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+}
+
+/** Maps any thrown value to the API error shape (client errors keep their message; others say nothing). */
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const r = exception.getResponse();
+    const error = STATUS_CODES[status] ?? 'Error';
+    if (typeof r === 'string') return { statusCode: status, error, message: r };
+    const o = r as { message?: unknown; details?: unknown; error?: string };
+    // class-validator gives a list of messages: the first is the message, all are details.
+    if (Array.isArray(o.message)) return { statusCode: status, error, message: String(o.message[0] ?? error), details: o.message };
+    const out: ApiError = { statusCode: status, error, message: typeof o.message === 'string' ? o.message : error };
+    if (o.details !== undefined) out.details = o.details;
+    return out;
+  }
+  const bp = exception as BodyParserError;
+  const status = bp?.status ?? bp?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && bp.expose !== false) {
+    const message =
+      bp.type === 'entity.parse.failed' ? `malformed JSON body: ${String(bp.message ?? '').slice(0, 200)}`
+      : bp.type === 'entity.too.large' ? 'request body too large'
+      : String(bp.message ?? STATUS_CODES[status]);
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error; see the server log' };
+}
+
+/**
+ * Express error middleware for failures before Nest's router (body parsing: malformed JSON, 413),
+ * which Nest's exception filters never see.
+ */
+export function bodyErrorMiddleware(err: unknown, _req: unknown, res: Response, next: (err?: unknown) => void): void {
+  if (res.headersSent) return next(err);
+  const body = toApiError(err);
+  res.status(body.statusCode).json(body);
+}

@@ -1,0 +1,34 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { ExecutionEntity } from '../executions/execution.entity';
+import { FlowVersionEntity } from '../flows/flow-version.entity';
+import { FlowEntity } from '../flows/flow.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { EventRunEntity } from '../triggers/event-run.entity';
+import { UserEntity } from '../users/user.entity';
+import { Initial1763700000000 } from './migrations/1763700000000-initial';
+
+/** Every entity, listed explicitly (no globbing: works the same from src and dist). */
+export const ENTITIES = [TenantEntity, UserEntity, ApiKeyEntity, FlowEntity, FlowVersionEntity, ExecutionEntity, EventRunEntity];
+/** Every migration, in order. */
+export const MIGRATIONS = [Initial1763700000000];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: 20, application_name: 'callflow' },
+  };
+}
+
+/** Opens a connection and applies pending migrations (used at boot, and by tests). */
+export async function openDatabase(url: string): Promise<DataSource> {
+  const ds = new DataSource(dataSourceOptions(url));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

@@ -1,0 +1,7 @@
+import type { Type } from '@nestjs/common';
+
+/**
+ * Feature modules (flows, executions, triggers, queue, health, metrics …), listed in one place so
+ * adding a feature does not touch app.module.ts.
+ */
+export const FEATURE_MODULES: Type[] = [];
