@@ -1,0 +1,95 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ExecutionEntity } from './execution.entity';
+
+/** The columns of an execution row, as the writer stores them. */
+export type ExecutionRow = Pick<
+  ExecutionEntity,
+  'id' | 'tenantId' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'input' | 'output' | 'error' | 'steps' | 'retryOf' | 'startedAt' | 'finishedAt' | 'durationMs'
+>;
+
+const COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'];
+const FLUSH_EVERY_MS = 25;
+const MAX_BATCH = 500;
+
+interface Pending {
+  row: ExecutionRow;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Writes execution rows in batches, off the answer path: an IVR answer never waits for the
+ * database. Rows are upserted by id, so a row written as `queued` or `running` is completed by a
+ * later write. Callers that must be durable (queue workers) await the returned promise.
+ */
+@Injectable()
+export class ExecutionWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger('ExecutionWriter');
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Queues a row; resolves once it is in the database. */
+  record(row: ExecutionRow): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (this.queue.length >= MAX_BATCH) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+    });
+  }
+
+  /** Writes everything queued so far. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.queue.length === 0) return;
+    const batch = this.dedupe(this.queue.splice(0, MAX_BATCH));
+    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    await this.flushing;
+    if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) await this.flush();
+  }
+
+  /** The last write of an id wins within a batch (one statement cannot touch a row twice). */
+  private dedupe(batch: Pending[]): Pending[][] {
+    const byId = new Map<string, Pending[]>();
+    for (const p of batch) byId.set(p.row.id, [...(byId.get(p.row.id) ?? []), p]);
+    return [...byId.values()];
+  }
+
+  private async write(groups: Pending[][], attempt = 1): Promise<void> {
+    const rows = groups.map((g) => g[g.length - 1]!.row);
+    const params: unknown[] = [];
+    const tuples = rows.map((r) => {
+      const values = [r.id, r.tenantId, r.flowId, r.flowVersion, r.triggerType, r.status, r.eventId, r.callId, r.phone, JSON.stringify(r.input ?? {}), r.output === undefined ? null : JSON.stringify(r.output), r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.steps ?? []), r.retryOf, r.startedAt, r.finishedAt, r.durationMs];
+      const base = params.length;
+      params.push(...values);
+      return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    const update = COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c)).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+    // A final state is never overwritten by a late `running` write.
+    const sql = `INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
+      ON CONFLICT (id) DO UPDATE SET ${update}
+      WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
+    try {
+      await this.db.query(sql, params);
+      for (const g of groups) for (const p of g) p.resolve();
+    } catch (err) {
+      if (attempt < 5) {
+        this.logger.warn({ err, attempt }, 'writing executions failed; retrying');
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        return this.write(groups, attempt + 1);
+      }
+      this.logger.error({ err, count: rows.length }, 'writing executions failed');
+      for (const g of groups) for (const p of g) p.reject(err);
+    }
+  }
+}
