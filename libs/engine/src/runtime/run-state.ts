@@ -63,7 +63,9 @@ export class RunState {
     let result: NodeResult;
     try {
       this.checkLimits();
-      result = await this.raceDeadline(node.prepared.run(this.ctx));
+      const pending = node.prepared.run(this.ctx);
+      // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
+      result = await (node.parsed.spec.category === 'request' ? this.raceDeadline(pending) : pending);
     } catch (err) {
       const e = this.controller.signal.aborted ? this.deadlineError() : toEngineError(err);
       // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
