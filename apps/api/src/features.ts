@@ -1,9 +1,14 @@
 import type { Type } from '@nestjs/common';
 import { ExecutionsModule } from './executions/executions.module';
+import { FlowsModule } from './flows/flows.module';
+import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { QueueModule } from './queue/queue.module';
+import { RunsModule } from './runs/runs.module';
+import { TriggersModule } from './triggers/triggers.module';
 
 /**
  * Feature modules (flows, executions, triggers, queue, health, metrics …), listed in one place so
  * adding a feature does not touch app.module.ts.
  */
-export const FEATURE_MODULES: Type[] = [MetricsModule, ExecutionsModule];
+export const FEATURE_MODULES: Type[] = [MetricsModule, ExecutionsModule, HealthModule, FlowsModule, RunsModule, QueueModule, TriggersModule];

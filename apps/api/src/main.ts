@@ -4,6 +4,9 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { migrate } from './database/migrate';
 
+/** The embedded database, when this process runs one (stopped on every exit path). */
+let embedded: EmbeddedDatabase | undefined;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -15,7 +18,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  let embedded: EmbeddedDatabase | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
     embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT, (m) => process.stdout.write(`${m}\n`));
@@ -23,13 +25,27 @@ async function main(): Promise<void> {
   }
   await migrate(url);
   const app = await createApp(config, url);
-  const stop = async () => {
-    await app.close().catch(() => undefined);
+  // One shutdown path, in order: close the app (HTTP, workers, pool), then the embedded database.
+  // Nest's shutdown hooks and embedded-postgres' exit hook also listen to these signals and would
+  // race this (closing the pool twice, or exiting before the app is closed): they are replaced.
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`callflow stopping (${signal})\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('callflow: shutdown took over 15 s, exiting\n');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    await app.close().catch((err: unknown) => process.stderr.write(`callflow: error while closing: ${String(err)}\n`));
     await embedded?.stop().catch(() => undefined);
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, stop);
+  }
   if (config.ROLE === 'worker') {
     await app.init();
     process.stdout.write(`callflow worker started (ROLE=worker)\n`);
@@ -39,7 +55,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   process.stderr.write(`callflow failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  await embedded?.stop().catch(() => undefined);
   process.exit(1);
 });

@@ -19,19 +19,33 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One PostgreSQL for the API tests: TEST_DATABASE_URL if given, else embedded in .data/test-pg (fresh each run). */
+/** A test-run folder is stale when no live postmaster owns it (a killed jest left it behind). */
+function isStale(runDir: string): boolean {
+  const pidFile = path.join(runDir, 'pg', 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return true;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * One PostgreSQL for the API tests: TEST_DATABASE_URL if given, else an embedded one in a folder
+ * of its own under .data/test-pg (so parallel jest runs do not disturb each other).
+ */
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const dir = path.resolve(__dirname, '../../../.data/test-pg');
-    const pgDir = path.join(dir, 'pg');
-    // Stop a postgres left by a killed run before wiping its folder.
-    if (fs.existsSync(pgDir)) {
-      const stale = await startEmbeddedPostgres(dir, await freePort()).catch(() => undefined);
-      await stale?.stop().catch(() => undefined);
-      fs.rmSync(pgDir, { recursive: true, force: true });
+    const root = path.resolve(__dirname, '../../../.data/test-pg');
+    fs.mkdirSync(root, { recursive: true });
+    for (const name of fs.readdirSync(root)) {
+      const runDir = path.join(root, name);
+      if (isStale(runDir)) fs.rmSync(runDir, { recursive: true, force: true });
     }
-    const pg = await startEmbeddedPostgres(dir, await freePort());
+    const pg = await startEmbeddedPostgres(path.join(root, `run-${process.pid}`), await freePort());
     (globalThis as { __testPg?: { stop(): Promise<void> } }).__testPg = pg;
     adminUrl = pg.url;
   }

@@ -13,3 +13,4 @@ export * from './validation-types';
 export * from './validate';
 export * from './tokens';
 export { utf8Length } from './issues';
+export * from './trigger-match';

@@ -44,9 +44,14 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 1000).default(50),
   /** How often idle workers poll the queue, seconds (pg-boss minimum 0.5). */
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
-  /** Tries per event run (first included) and the base backoff between them, seconds. */
+  /** Retries of an event run after its first try fails on an infrastructure error (pg-boss retryLimit), and the base backoff between them, seconds (doubled each retry). */
   EVENT_RETRY_LIMIT: int(0, 20).default(3),
   EVENT_RETRY_DELAY_SECONDS: int(0, 3600).default(2),
+  /**
+   * A queued run whose worker died is handed to another worker this many seconds after it started.
+   * Default ceil(RUN_DEADLINE_MS / 1000) + 30; must exceed the run deadline, or live runs are repeated.
+   */
+  QUEUE_EXPIRE_SECONDS: int(1, 86_400).optional(),
   /** Pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Serve the built editor from this folder (default apps/editor/dist when present). */

@@ -7,11 +7,12 @@ import { TenantEntity } from '../tenants/tenant.entity';
 import { EventRunEntity } from '../triggers/event-run.entity';
 import { UserEntity } from '../users/user.entity';
 import { Initial1763700000000 } from './migrations/1763700000000-initial';
+import { TriggerRuns1763710000000 } from './migrations/1763710000000-trigger-runs';
 
 /** Every entity, listed explicitly (no globbing: works the same from src and dist). */
 export const ENTITIES = [TenantEntity, UserEntity, ApiKeyEntity, FlowEntity, FlowVersionEntity, ExecutionEntity, EventRunEntity];
 /** Every migration, in order. */
-export const MIGRATIONS = [Initial1763700000000];
+export const MIGRATIONS = [Initial1763700000000, TriggerRuns1763710000000];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

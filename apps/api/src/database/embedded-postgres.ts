@@ -19,8 +19,15 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   fs.mkdirSync(dir, { recursive: true });
   // The postgres user must be able to traverse to the data folder.
   fs.chmodSync(dir, 0o755);
+  if (process.getuid?.() === 0) assertTraversable(path.dirname(path.resolve(dir)));
   const dataDir = path.join(dir, 'pg');
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: USER, password: PASSWORD, port, persistent: true, createPostgresUser: true, onLog: () => undefined, onError: () => undefined });
+  // PostgreSQL's last messages, quoted when it fails to start.
+  const recent: string[] = [];
+  const keep = (m: unknown) => {
+    recent.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
+    recent.splice(0, Math.max(0, recent.length - 5));
+  };
+  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: USER, password: PASSWORD, port, persistent: true, createPostgresUser: true, onLog: keep, onError: keep });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${dataDir}`);
     await pg.initialise();
@@ -29,17 +36,26 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port} (${err === undefined ? 'port in use or stale lock' : String(err)})`);
+    const why = err === undefined ? recent.join(' | ') || 'port in use or stale lock' : String(err);
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (${why})`);
   }
   return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, stop: () => pg.stop() };
 }
 
-/** Stops a postmaster whose pid file survives a SIGKILLed parent (or removes a stale pid file). */
+/**
+ * Stops a postmaster whose pid file survives a SIGKILLed parent (or removes a stale pid file whose
+ * pid is gone or now belongs to another program). A postmaster whose parent is still a live node
+ * process belongs to another running server on the same DATA_DIR: that is refused, not killed.
+ */
 function stopOrphan(dataDir: string, log: (msg: string) => void): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (pid > 0 && isAlive(pid)) {
+  if (pid > 0 && isAlive(pid) && isPostgres(pid)) {
+    const parent = parentPid(pid);
+    if (parent !== undefined && parent > 1 && parent !== process.pid && isAlive(parent) && /(^|\/)node(\0|$)/.test(cmdline(parent).split('\0')[0] ?? '')) {
+      throw new Error(`the embedded PostgreSQL in ${dataDir} is in use by another running process (pid ${parent}); stop it or use another DATA_DIR`);
+    }
     log(`stopping orphaned PostgreSQL (pid ${pid})`);
     try {
       process.kill(pid, 'SIGINT'); // fast shutdown
@@ -50,7 +66,46 @@ function stopOrphan(dataDir: string, log: (msg: string) => void): void {
     while (isAlive(pid) && Date.now() < until) execFileSync('sleep', ['0.1']);
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
-  if (fs.existsSync(pidFile) && !isAlive(pid)) fs.rmSync(pidFile, { force: true });
+  if (fs.existsSync(pidFile) && !(isAlive(pid) && isPostgres(pid))) fs.rmSync(pidFile, { force: true });
+}
+
+/** The command line of a process ('' when unknown: not Linux, or gone). */
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Whether `pid` runs postgres (assumed so where /proc is unavailable). */
+function isPostgres(pid: number): boolean {
+  if (!fs.existsSync('/proc/self/cmdline')) return true;
+  return /postgres/.test(cmdline(pid).split('\0')[0] ?? '');
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name: state, ppid, ...
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse every parent of
+ * the data folder (a folder under a 0700 home, or made by mkdtemp, is not).
+ */
+function assertTraversable(dir: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(`the postgres user cannot reach the data folder: ${d} is not traversable by others (chmod o+x ${d}, or set DATA_DIR elsewhere)`);
+    }
+    if (path.dirname(d) === d) return;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -67,7 +67,7 @@ export class RunState {
       // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
       result = await (node.parsed.spec.category === 'request' ? this.raceDeadline(pending) : pending);
     } catch (err) {
-      const e = this.controller.signal.aborted ? this.deadlineError() : toEngineError(err);
+      const e = this.controller.signal.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
       // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
       if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
         const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
@@ -77,7 +77,7 @@ export class RunState {
       }
       result = { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
     }
-    if (result.error?.code === 'RUN_ABORTED' && this.controller.signal.aborted) {
+    if ((result.error?.code === 'RUN_ABORTED' && this.controller.signal.aborted) || this.timedOutAtDeadline(result.error)) {
       const e = this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });
       this.failure = { code: e.code, message: e.message, nodeId };
@@ -99,6 +99,14 @@ export class RunState {
   /** Aborts whatever is in flight (deadline or cancellation). */
   abort(reason: 'deadline' | 'cancelled'): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  /**
+   * A request's own timeout is capped at the time left in the run, so it can fire a moment
+   * before the run's deadline timer: that is the deadline, not a remote timeout.
+   */
+  private timedOutAtDeadline(err: unknown): boolean {
+    return (err as { code?: string } | undefined)?.code === 'HTTP_TIMEOUT' && Date.now() >= this.deadlineAt - 2;
   }
 
   private checkLimits(): void {

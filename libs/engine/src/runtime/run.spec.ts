@@ -117,6 +117,18 @@ describe('running a flow', () => {
     }
   });
 
+  it('reports the deadline, not a remote timeout, when the request timeout is capped by it', async () => {
+    const hang = await LoopbackServer.start();
+    hang.on('/hang', () => undefined);
+    try {
+      const compiled = engine.compile(chain([['h', 'http', 'hang', { url: `${hang.base}/hang`, timeoutMs: 150 }]]));
+      const results = await Promise.all(Array.from({ length: 8 }, () => engine.run(compiled, {}, { limits: { deadlineMs: 150 } })));
+      expect(results.map((r) => [r.status, r.error?.code])).toEqual(Array(8).fill(['timeout', 'RUN_DEADLINE']));
+    } finally {
+      await hang.close();
+    }
+  });
+
   it('stops at maxSteps and maxOutboundCalls', async () => {
     crm.json('/ok', { ok: true });
     const def = chain([

@@ -1,0 +1,23 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../common/auth/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { RetryService } from '../runs/retry.service';
+import { ExecutionIdDto } from '../triggers/dto/trigger-answers.dto';
+
+/** `POST /executions/:id/retry` (registered by RunsModule, beside the executions read API). */
+@ApiTags('executions')
+@ApiBearerAuth()
+@Controller('executions')
+export class ExecutionsRetryController {
+  constructor(private readonly retries: RetryService) {}
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @RequirePermission('flows.run')
+  @ApiOperation({ summary: 'Re-run a failed or timed-out execution with the same input on the currently published version (queued)' })
+  @ApiAcceptedResponse({ type: ExecutionIdDto })
+  retry(@CurrentUser() user: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ExecutionIdDto> {
+    return this.retries.retry(user.tenantId, id);
+  }
+}

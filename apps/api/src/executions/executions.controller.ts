@@ -1,0 +1,27 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../common/auth/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { ListExecutionsQuery } from './dto/list-executions.query';
+import { ExecutionsService } from './executions.service';
+
+@ApiTags('executions')
+@ApiBearerAuth()
+@Controller('executions')
+export class ExecutionsController {
+  constructor(private readonly executions: ExecutionsService) {}
+
+  @Get()
+  @RequirePermission('executions.read')
+  @ApiOperation({ summary: 'List executions, newest first (without input, output and steps)' })
+  list(@CurrentUser() user: UserPrincipal, @Query() query: ListExecutionsQuery) {
+    return this.executions.list(user.tenantId, query);
+  }
+
+  @Get(':id')
+  @RequirePermission('executions.read')
+  @ApiOperation({ summary: 'One execution with its input, output and steps (secrets redacted)' })
+  get(@CurrentUser() user: UserPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.executions.get(user.tenantId, id);
+  }
+}

@@ -1,0 +1,80 @@
+import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import { randomUUID } from 'node:crypto';
+import { ExecutionWriter } from '../executions/execution-writer.service';
+import { callIdOf, phoneOf } from '../runs/execution-row';
+import type { TestRunDto } from './dto/test-run.dto';
+import { validation, type FlowValidation } from './flow-view';
+import { FlowsService } from './flows.service';
+
+const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
+
+export interface TestRunResult {
+  /** The execution recorded for this run (GET /executions/:id). */
+  id: string;
+  status: RunResult['status'];
+  output: unknown;
+  respond: RespondOutput | null;
+  error: RunResult['error'] | null;
+  steps: RunResult['steps'];
+}
+
+/** Validation and test runs of drafts (never cached: a draft changes between runs). */
+@Injectable()
+export class FlowTestRunService {
+  constructor(
+    @Inject(FlowEngine) private readonly engine: FlowEngine,
+    private readonly writer: ExecutionWriter,
+    private readonly flows: FlowsService,
+  ) {}
+
+  validate(definition: unknown): FlowValidation {
+    return validation(definition);
+  }
+
+  async testRun(tenantId: string, dto: TestRunDto): Promise<TestRunResult> {
+    if (dto.flowId) await this.flows.find(tenantId, dto.flowId);
+    const input = checkInput(dto.input ?? {});
+    let compiled;
+    try {
+      compiled = this.engine.compile(dto.definition);
+    } catch (err) {
+      if (err instanceof EngineError && err.code === 'FLOW_INVALID') throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
+      throw err;
+    }
+    const result = await this.engine.run(compiled, input, dto.deadlineMs ? { limits: { deadlineMs: dto.deadlineMs } } : {});
+    const id = randomUUID();
+    const startedAt = new Date(result.startedAt);
+    const error = result.error ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) } : null;
+    // Awaited: the editor opens the execution right after this answer.
+    await this.writer.record({
+      id,
+      tenantId,
+      flowId: dto.flowId ?? null,
+      flowVersion: null,
+      triggerType: 'test',
+      status: result.status,
+      eventId: null,
+      callId: callIdOf(input),
+      phone: phoneOf(input),
+      input,
+      output: result.output ?? null,
+      error,
+      steps: result.steps,
+      retryOf: null,
+      startedAt,
+      finishedAt: new Date(startedAt.getTime() + result.durationMs),
+      durationMs: result.durationMs,
+    });
+    return { id, status: result.status, output: result.output ?? null, respond: result.respond ?? null, error: result.error ?? null, steps: result.steps };
+  }
+}
+
+/** The known parts of a run input, when present, are objects. */
+function checkInput(input: Record<string, unknown>): RunInput {
+  for (const part of INPUT_PARTS) {
+    const v = input[part];
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new BadRequestException(`input.${part} must be an object`);
+  }
+  return input as RunInput;
+}

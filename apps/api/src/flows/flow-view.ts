@@ -1,0 +1,102 @@
+import { BadRequestException } from '@nestjs/common';
+import { validateFlow, type FlowDefinition, type ValidationIssue } from '@callflow/flow';
+import { QueryFailedError } from 'typeorm';
+import { FlowEntity } from './flow.entity';
+
+export interface FlowValidation {
+  valid: boolean;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+}
+
+/** A flow as the API returns it: the draft, its validation, and its version pointers. */
+export interface FlowView {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  revision: number;
+  definition: FlowDefinition;
+  triggerType: string | null;
+  publishedVersion: number | null;
+  latestVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: string | null;
+  validation: FlowValidation;
+}
+
+/** A list item: no definition. */
+export type FlowSummary = Omit<FlowView, 'definition' | 'validation'>;
+
+/** The validator's verdict without the parsed flow. */
+export function validation(definition: unknown): FlowValidation {
+  const r = validateFlow(definition);
+  return { valid: r.valid, errors: r.errors, warnings: r.warnings };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The type of the first trigger node of a (possibly invalid) definition. */
+export function draftTriggerType(definition: unknown): string | null {
+  if (!isPlainObject(definition) || !Array.isArray(definition.nodes)) return null;
+  for (const n of definition.nodes) if (isPlainObject(n) && typeof n.type === 'string' && n.type.startsWith('trigger.')) return n.type;
+  return null;
+}
+
+/**
+ * Drafts may be invalid, but never shapeless: a JSON object with schemaVersion (a number) and
+ * nodes and edges arrays. Everything else about them is the validator's business.
+ */
+export function assertDraftEnvelope(definition: unknown): asserts definition is FlowDefinition {
+  if (!isPlainObject(definition) || typeof definition.schemaVersion !== 'number' || !Array.isArray(definition.nodes) || !Array.isArray(definition.edges)) {
+    throw new BadRequestException('definition must be a JSON object with schemaVersion (a number) and nodes and edges (arrays)');
+  }
+}
+
+export function toView(f: FlowEntity): FlowView {
+  return { ...toSummary(f), definition: f.definition, validation: validation(f.definition) };
+}
+
+export function toSummary(f: FlowEntity): FlowSummary {
+  return {
+    id: f.id,
+    key: f.key,
+    name: f.name,
+    description: f.description,
+    revision: f.revision,
+    triggerType: draftTriggerType(f.definition),
+    publishedVersion: f.publishedVersion,
+    latestVersion: f.latestVersion,
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+    updatedBy: f.updatedBy,
+  };
+}
+
+/** A `flows` row read with raw SQL (RETURNING *) as an entity. */
+export function fromRow(r: Record<string, any>): FlowEntity {
+  return Object.assign(new FlowEntity(), {
+    id: r.id,
+    tenantId: r.tenant_id,
+    key: r.key,
+    name: r.name,
+    description: r.description,
+    definition: r.definition,
+    revision: r.revision,
+    publishedVersion: r.published_version,
+    latestVersion: r.latest_version,
+    updatedBy: r.updated_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+}
+
+/** True for a unique-constraint violation (optionally of the named constraint). */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const d = err.driverError as { code?: string; constraint?: string } | undefined;
+  return d?.code === '23505' && (!constraint || d.constraint === constraint);
+}

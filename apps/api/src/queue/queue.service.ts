@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import PgBoss from 'pg-boss';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { callIdOf, phoneOf } from '../runs/execution-row';
+import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, queueExpireSeconds, queueMaintenanceSeconds, type FlowRunJob } from './flow-runs.queue';
+
+const DEPTH_EVERY_MS = 5_000;
+
+/**
+ * pg-boss on the application database: starts it, creates the `flow-runs` queue, and enqueues
+ * runs inside the caller's transaction (execution rows and jobs commit together, so work is
+ * durable before the caller is answered). Publishes the queue depth to the metrics.
+ */
+@Injectable()
+export class QueueService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Queue');
+  private boss!: PgBoss;
+  private depthTimer: NodeJS.Timeout | undefined;
+  private readonly enqueuedListeners: (() => void)[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const worker = this.config.ROLE !== 'api';
+    this.boss = new PgBoss({
+      connectionString: (this.db.options as { url: string }).url,
+      schema: QUEUE_SCHEMA,
+      application_name: 'callflow-queue',
+      max: 4,
+      // Maintenance expires jobs of dead workers; worker processes run it (pg-boss elects one at a time).
+      supervise: worker,
+      maintenanceIntervalSeconds: queueMaintenanceSeconds(this.config),
+      schedule: false,
+      archiveCompletedAfterSeconds: 3600,
+      deleteAfterDays: this.config.EXECUTIONS_RETENTION_DAYS,
+    });
+    this.boss.on('error', (err) => this.logger.error({ err }, 'queue error'));
+    await this.boss.start();
+    const options: PgBoss.Queue = {
+      name: FLOW_RUNS_QUEUE,
+      retryLimit: this.config.EVENT_RETRY_LIMIT,
+      retryDelay: this.config.EVENT_RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      expireInSeconds: queueExpireSeconds(this.config),
+    };
+    await this.boss.createQueue(FLOW_RUNS_QUEUE, options);
+    // createQueue keeps an existing queue as it was: apply the current settings.
+    await this.boss.updateQueue(FLOW_RUNS_QUEUE, options);
+    this.depthTimer = setInterval(() => void this.publishDepth(), DEPTH_EVERY_MS).unref();
+    void this.publishDepth();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.depthTimer);
+    await this.boss?.stop({ graceful: false, close: true, wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'stopping the queue failed'));
+  }
+
+  /** The started pg-boss (for the workers). */
+  get client(): PgBoss {
+    return this.boss;
+  }
+
+  /**
+   * Inserts `queued` execution rows and one job per run, in the caller's transaction; multi-row
+   * statements whatever the count. Call `committed()` after the commit to wake local workers.
+   */
+  async enqueue(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<void> {
+    if (runs.length === 0) return;
+    await tx.query(
+      `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, input, steps, retry_of, started_at)
+       SELECT x.id, $1::uuid, x.flow_id, x.flow_version, x.trigger_type, 'queued', x.event_id, x.call_id, x.phone, x.input, '[]'::jsonb, x.retry_of, now()
+       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
+         AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of)`,
+      [
+        tenantId,
+        runs.map((r) => r.executionId),
+        runs.map((r) => r.flowId),
+        runs.map((r) => r.version),
+        runs.map((r) => r.trigger),
+        runs.map((r) => r.eventId),
+        runs.map((r) => callIdOf(r.input)),
+        runs.map((r) => phoneOf(r.input)),
+        runs.map((r) => JSON.stringify(r.input)),
+        runs.map((r) => r.retryOf),
+      ],
+    );
+    const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: ((await tx.query(text, values, true)) as { records?: unknown[] }).records ?? [] }) };
+    await this.boss.insert(
+      runs.map((r) => ({ id: r.executionId, name: FLOW_RUNS_QUEUE, data: r })),
+      { db },
+    );
+  }
+
+  /** Tells this process's workers that jobs were committed (they skip their poll wait). */
+  committed(): void {
+    for (const listener of this.enqueuedListeners) listener();
+  }
+
+  onCommitted(listener: () => void): void {
+    this.enqueuedListeners.push(listener);
+  }
+
+  private async publishDepth(): Promise<void> {
+    try {
+      this.metrics.queueDepth.set(await this.boss.getQueueSize(FLOW_RUNS_QUEUE));
+    } catch (err) {
+      this.logger.debug({ err }, 'reading the queue depth failed');
+    }
+  }
+}

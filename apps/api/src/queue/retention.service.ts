@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+
+const EVERY_MS = 60 * 60 * 1000;
+const FIRST_AFTER_MS = 60 * 1000;
+const BATCH = 5_000;
+/** Advisory lock key: one process prunes at a time. */
+const LOCK_KEY = 7210;
+
+/**
+ * Deletes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
+ * in worker processes only, under an advisory lock, in batches (no long lock on the tables).
+ * Once an event's record is gone, the same event id would run again.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Retention');
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.ROLE === 'api') return;
+    const tick = () => {
+      this.running ??= this.prune()
+        .catch((err: unknown) => this.logger.error({ err }, 'pruning old executions failed'))
+        .finally(() => (this.running = undefined));
+    };
+    this.timers = [setTimeout(tick, FIRST_AFTER_MS).unref(), setInterval(tick, EVERY_MS).unref()];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await this.running;
+  }
+
+  /** One pass; returns the rows deleted per table, or null when another process holds the lock. */
+  async prune(): Promise<{ executions: number; eventRuns: number } | null> {
+    const qr = this.db.createQueryRunner();
+    await qr.connect();
+    try {
+      const [{ locked }] = await qr.query('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+      if (!locked) return null;
+      try {
+        const days = this.config.EXECUTIONS_RETENTION_DAYS;
+        const executions = await this.deleteOld(qr.query.bind(qr), `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`, days);
+        const eventRuns = await this.deleteOld(
+          qr.query.bind(qr),
+          `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+          days,
+        );
+        if (executions + eventRuns > 0) this.logger.log({ executions, eventRuns, days }, 'pruned old executions');
+        return { executions, eventRuns };
+      } finally {
+        await qr.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      }
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async deleteOld(query: (sql: string, params: unknown[]) => Promise<unknown>, sql: string, days: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      // DELETE answers [rows, count] through TypeORM.
+      const [, count] = (await query(sql, [days])) as [unknown, number];
+      total += count;
+      if (count < BATCH) return total;
+    }
+  }
+}

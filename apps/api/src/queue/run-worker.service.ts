@@ -1,0 +1,170 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ExecutionWriter } from '../executions/execution-writer.service';
+import { pendingRow } from '../runs/execution-row';
+import { FlowRunner } from '../runs/flow-runner.service';
+import { PublishedFlowsService } from '../runs/published-flows.service';
+import { FLOW_RUNS_QUEUE, type FlowRunJob } from './flow-runs.queue';
+import { QueueService } from './queue.service';
+
+type Job = PgBoss.JobWithMetadata<FlowRunJob>;
+const COMPLETE_EVERY_MS = 20;
+const FINAL_STATUSES = ['succeeded', 'failed', 'timeout'];
+
+/**
+ * The queue workers of this process (ROLE all or worker): keeps up to WORKER_CONCURRENCY runs in
+ * flight, fetching as many jobs as there are free slots. It polls every QUEUE_POLL_SECONDS only
+ * while the queue is empty; a busy queue is fetched again as soon as a slot frees, and jobs
+ * committed by this process wake it at once.
+ *
+ * A job completes once its execution's final row is written (durable), whatever the run's
+ * status: a failed flow is a completed job with a failed execution. Only infrastructure errors
+ * (database) fail the job, so pg-boss retries it with backoff. A retried job whose execution
+ * already finished (its worker died before completing the job) is completed without running again.
+ */
+@Injectable()
+export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('RunWorker');
+  private readonly active = new Map<string, Promise<void>>();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: { resolve: () => void; onSlotFree: boolean } | undefined;
+  private completed: string[] = [];
+  private completeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: QueueService,
+    private readonly published: PublishedFlowsService,
+    private readonly runner: FlowRunner,
+    private readonly writer: ExecutionWriter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.ROLE === 'api') return;
+    this.queue.onCommitted(() => this.wakeUp(false));
+    this.loop = this.pump();
+    this.logger.log({ concurrency: this.config.WORKER_CONCURRENCY, pollSeconds: this.config.QUEUE_POLL_SECONDS }, 'queue workers started');
+  }
+
+  /** Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those jobs are handed back). */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.wake?.resolve();
+    await this.loop;
+    await this.runner.drain();
+    await Promise.allSettled([...this.active.values()]);
+    await this.flushCompleted();
+  }
+
+  private async pump(): Promise<void> {
+    const pollMs = this.config.QUEUE_POLL_SECONDS * 1000;
+    while (!this.stopping) {
+      const free = this.config.WORKER_CONCURRENCY - this.active.size;
+      if (free <= 0) {
+        await this.pause(pollMs, true);
+        continue;
+      }
+      let jobs: Job[] = [];
+      try {
+        jobs = await this.queue.client.fetch<FlowRunJob>(FLOW_RUNS_QUEUE, { batchSize: free, includeMetadata: true });
+      } catch (err) {
+        this.logger.error({ err }, 'fetching jobs failed');
+      }
+      for (const job of jobs) this.track(job);
+      if (jobs.length < free && !this.stopping) await this.pause(pollMs, false);
+    }
+  }
+
+  /** Waits `ms`, or less when woken (by a local commit, or by a freed slot when `onSlotFree`). */
+  private pause(ms: number, onSlotFree: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = { resolve: done, onSlotFree };
+    });
+  }
+
+  private wakeUp(slotFreed: boolean): void {
+    if (this.wake && (!slotFreed || this.wake.onSlotFree)) this.wake.resolve();
+  }
+
+  private track(job: Job): void {
+    const executionId = job.data.executionId;
+    const done = this.process(job)
+      .then(
+        (finished) => (finished ? this.complete(job.id) : this.handBack(job, { message: 'the worker shut down during the run' })),
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          const last = job.retryCount >= job.retryLimit;
+          this.logger.error({ err, executionId, retry: job.retryCount }, last ? 'queued run hit an infrastructure error; no retries left' : 'queued run hit an infrastructure error; pg-boss will retry it');
+          if (last) void this.recordGivenUp(job.data, message);
+          return this.handBack(job, { message });
+        },
+      )
+      .finally(() => {
+        this.active.delete(job.id);
+        this.wakeUp(true);
+      });
+    this.active.set(job.id, done);
+  }
+
+  /** Runs one job; true once its final row is written, false when the run was abandoned at shutdown. */
+  private async process(job: Job): Promise<boolean> {
+    const d = job.data;
+    if (job.retryCount > 0 && (await this.alreadyFinished(d))) return true;
+    const flow = await this.published.byVersionId(d.tenantId, d.versionId);
+    if (!flow) {
+      // The flow was deleted after the event was accepted: nothing to run, and nothing to retry.
+      await this.recordFailed(d, 'FLOW_VERSION_MISSING', 'the flow version no longer exists');
+      return true;
+    }
+    const run = this.runner.start({ flow, input: d.input, trigger: d.trigger, executionId: d.executionId, eventId: d.eventId, retryOf: d.retryOf, durable: true });
+    return run.recorded;
+  }
+
+  private recordFailed(d: FlowRunJob, code: string, message: string): Promise<void> {
+    const now = new Date();
+    const row = pendingRow({ ...d, flowVersion: d.version }, 'running', now);
+    return this.writer.record({ ...row, status: 'failed', error: { code, message }, finishedAt: now, durationMs: 0 });
+  }
+
+  /** Out of retries: the execution is marked failed if the database takes the write. */
+  private async recordGivenUp(d: FlowRunJob, message: string): Promise<void> {
+    await this.recordFailed(d, 'INFRASTRUCTURE', `gave up after repeated infrastructure errors: ${message.slice(0, 200)}`).catch(() => undefined);
+  }
+
+  private async alreadyFinished(d: FlowRunJob): Promise<boolean> {
+    const rows: { status: string }[] = await this.db.query('SELECT status FROM executions WHERE id = $1 AND tenant_id = $2', [d.executionId, d.tenantId]);
+    return rows.length > 0 && FINAL_STATUSES.includes(rows[0]!.status);
+  }
+
+  /** Completions are batched: one statement for the jobs finished in the last few milliseconds. */
+  private complete(id: string): void {
+    this.completed.push(id);
+    this.completeTimer ??= setTimeout(() => void this.flushCompleted(), COMPLETE_EVERY_MS);
+  }
+
+  private async flushCompleted(): Promise<void> {
+    clearTimeout(this.completeTimer);
+    this.completeTimer = undefined;
+    const ids = this.completed.splice(0);
+    if (ids.length === 0) return;
+    // If this fails the jobs expire and are retried; the retry sees the finished execution and completes.
+    await this.queue.client.complete(FLOW_RUNS_QUEUE, ids).catch((err: unknown) => this.logger.error({ err, jobs: ids.length }, 'completing jobs failed'));
+  }
+
+  /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times. */
+  private async handBack(job: Job, reason: { message: string }): Promise<void> {
+    await this.queue.client.fail(FLOW_RUNS_QUEUE, job.id, reason).catch((err: unknown) => this.logger.error({ err, executionId: job.data.executionId }, 'failing the job failed; it will expire and be retried'));
+  }
+}

@@ -1,0 +1,143 @@
+import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { FlowEngine, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import type { ExecutionTrigger } from '../executions/execution.entity';
+import { ExecutionWriter } from '../executions/execution-writer.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
+import type { PublishedFlow } from './published-flows.service';
+
+/** How long shutdown waits for runs in flight before aborting them. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunRequest {
+  flow: PublishedFlow;
+  input: RunInput;
+  trigger: ExecutionTrigger;
+  /** Given when the execution row exists already (queued runs); generated otherwise. */
+  executionId?: string;
+  eventId?: string | null;
+  retryOf?: string | null;
+  /**
+   * Queue runs: a `running` row is written first, and a run aborted by shutdown is not recorded
+   * (its job is retried elsewhere instead).
+   */
+  durable?: boolean;
+  onRespond?(respond: RespondOutput): void;
+}
+
+export interface StartedRun {
+  executionId: string;
+  /** The run's result; never rejects. */
+  result: Promise<RunResult>;
+  /** Resolves true once the final row is written, false when a durable run was abandoned at shutdown; rejects when the write failed. */
+  recorded: Promise<boolean>;
+}
+
+/** How a synchronous trigger's wait ended: a respond node answered, the run ended first, or the deadline passed. */
+export type SyncOutcome = { kind: 'respond'; respond: RespondOutput } | { kind: 'done'; result: RunResult } | { kind: 'deadline' };
+
+/**
+ * Runs published flow versions: compiles them once per version id (FlowEngine cache), records
+ * each run with one batched write after it ends (callers are answered first), observes metrics
+ * and logs with the execution id.
+ */
+@Injectable()
+export class FlowRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('FlowRunner');
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly shutdown = new AbortController();
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    @Inject(FlowEngine) private readonly engine: FlowEngine,
+    private readonly writer: ExecutionWriter,
+    private readonly metrics: MetricsService,
+  ) {
+    // Every run in flight listens to the one shutdown signal.
+    setMaxListeners(0, this.shutdown.signal);
+  }
+
+  /** Starts a run; the caller decides what to wait for. */
+  start(req: RunRequest): StartedRun {
+    const { flow } = req;
+    const id = identityOf(req, req.executionId ?? crypto.randomUUID());
+    if (req.durable) this.writer.record(pendingRow(id, 'running', new Date())).catch(() => undefined);
+    const result = this.execute(req);
+    const recorded = result.then(async (r) => {
+      this.observe(id, flow, r);
+      if (req.durable && this.shutdown.signal.aborted && r.error?.code === 'RUN_ABORTED') return false;
+      await this.writer.record(finishedRow(id, r));
+      return true;
+    });
+    recorded.catch(() => undefined);
+    this.inflight.add(recorded);
+    void recorded.finally(() => this.inflight.delete(recorded)).catch(() => undefined);
+    return { executionId: id.executionId, result, recorded };
+  }
+
+  /**
+   * Starts a run for a synchronous trigger and waits for its first respond, its end, or
+   * `deadlineMs`, whichever comes first. The run goes on after the answer and is recorded when it
+   * ends; past the deadline a `running` row is written at once so the execution id is visible.
+   */
+  async startSync(req: Omit<RunRequest, 'onRespond' | 'durable'>, deadlineMs: number): Promise<{ executionId: string; outcome: SyncOutcome }> {
+    let settle!: (o: SyncOutcome) => void;
+    const outcome = new Promise<SyncOutcome>((resolve) => (settle = resolve));
+    const run = this.start({ ...req, onRespond: (respond) => settle({ kind: 'respond', respond }) });
+    const timer = setTimeout(() => settle({ kind: 'deadline' }), deadlineMs);
+    void run.result.then((result) => settle({ kind: 'done', result }));
+    const o = await outcome;
+    clearTimeout(timer);
+    if (o.kind === 'deadline') {
+      this.writer.record(pendingRow(identityOf(req, run.executionId), 'running', new Date())).catch(() => undefined);
+    }
+    return { executionId: run.executionId, outcome: o };
+  }
+
+  /** Shutdown: waits for runs in flight (up to a grace period), then aborts the rest. Idempotent. */
+  drain(): Promise<void> {
+    this.draining ??= (async () => {
+      if (this.inflight.size === 0) return;
+      const all = Promise.allSettled([...this.inflight]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
+      clearTimeout(timer);
+      if (this.inflight.size > 0) {
+        this.logger.warn({ runs: this.inflight.size }, 'aborting runs still in flight at shutdown');
+        this.shutdown.abort();
+        await all;
+      }
+    })();
+    return this.draining;
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  private execute(req: RunRequest): Promise<RunResult> {
+    const startedAt = new Date();
+    try {
+      const compiled = this.engine.compile(req.flow.definition, req.flow.versionId);
+      return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown.signal });
+    } catch (err) {
+      // A published version should always compile; if it does not, the run fails like any other.
+      const e = toEngineError(err);
+      return Promise.resolve({ status: 'failed', error: { code: e.code, message: e.message }, steps: [], startedAt: startedAt.toISOString(), durationMs: 0 });
+    }
+  }
+
+  private observe(id: RunIdentity, flow: PublishedFlow, r: RunResult): void {
+    this.metrics.observeRun(flow.key, id.trigger, r);
+    const log = { executionId: id.executionId, flow: flow.key, version: flow.version, trigger: id.trigger, status: r.status, durationMs: r.durationMs };
+    if (r.status === 'succeeded') this.logger.debug(log, 'run finished');
+    else this.logger.warn({ ...log, code: r.error?.code, nodeId: r.error?.nodeId, message: r.error?.message }, 'run did not succeed');
+  }
+}
+
+function identityOf(req: Pick<RunRequest, 'flow' | 'input' | 'trigger' | 'eventId' | 'retryOf'>, executionId: string): RunIdentity {
+  const { flow } = req;
+  return { executionId, tenantId: flow.tenantId, flowId: flow.flowId, flowVersion: flow.version, trigger: req.trigger, input: req.input, eventId: req.eventId, retryOf: req.retryOf };
+}

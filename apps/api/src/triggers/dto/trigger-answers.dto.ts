@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ExecutionIdDto {
+  @ApiProperty({ format: 'uuid' })
+  executionId!: string;
+}
+
+export class RunErrorDto {
+  @ApiProperty({ example: 'HTTP_TIMEOUT' })
+  code!: string;
+
+  @ApiProperty()
+  message!: string;
+}
+
+/** What an IVR gets back (always 200: it needs an answer it can use). */
+export class IvrAnswerDto extends ExecutionIdDto {
+  @ApiProperty({
+    enum: ['succeeded', 'failed', 'timeout'],
+    description: 'succeeded: a respond node answered (or the run ended without one: output null); timeout: the deadline passed first; failed: the run failed before answering',
+  })
+  status!: 'succeeded' | 'failed' | 'timeout';
+
+  @ApiProperty({ description: "The respond node's body (parsed when JSON), the trigger's fallback on timeout or failure, or null", nullable: true })
+  output!: unknown;
+
+  @ApiPropertyOptional({ type: RunErrorDto, description: 'Present when the run failed before answering' })
+  error?: RunErrorDto;
+}
+
+export class AcceptedEventDto {
+  @ApiProperty()
+  eventId!: string;
+
+  @ApiProperty({ type: [String], description: 'One execution per matching published flow; for a repeated event id, the executions it started the first time' })
+  executionIds!: string[];
+}
+
+export class EventsAcceptedDto {
+  @ApiProperty({ type: [AcceptedEventDto] })
+  accepted!: AcceptedEventDto[];
+}

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { RunInput } from '@callflow/engine';
+import { matchesTrigger } from '@callflow/flow';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { FlowRunJob } from '../queue/flow-runs.queue';
+import { QueueService } from '../queue/queue.service';
+import { PublishedFlowsService } from '../runs/published-flows.service';
+import type { AcceptedEventDto } from './dto/trigger-answers.dto';
+import type { EventDto } from './dto/event.dto';
+import { parseEventBatch } from './event-batch';
+
+const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
+
+/**
+ * `POST /events`: matches each event against the tenant's published event-triggered versions
+ * and, in ONE transaction, records (event, flow) idempotency rows, inserts `queued` executions and
+ * enqueues one job per new pair, so the work is durable before the 202. Multi-row statements only:
+ * four queries whatever the batch size. A repeated event id for a flow is not run again; the
+ * answer lists the execution it started the first time.
+ */
+@Injectable()
+export class EventsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly published: PublishedFlowsService,
+    private readonly queue: QueueService,
+  ) {}
+
+  async accept(tenantId: string, body: unknown): Promise<{ accepted: AcceptedEventDto[] }> {
+    const events = parseEventBatch(body);
+    const flows = await this.published.eventTriggered(tenantId);
+    const acceptedAt = new Date().toISOString();
+
+    // A repeated id within the batch is the same event: the first occurrence counts.
+    const distinct = new Map<string, EventDto>();
+    for (const e of events) if (!distinct.has(e.id)) distinct.set(e.id, e);
+    const candidates: FlowRunJob[] = [];
+    for (const e of distinct.values()) {
+      const input = inputOf(e, acceptedAt);
+      for (const f of flows) {
+        if (!matchesTrigger(f.triggerType, f.triggerConfig, e)) continue;
+        candidates.push({ executionId: crypto.randomUUID(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, input });
+      }
+    }
+
+    const executionIds = new Map<string, string[]>();
+    if (candidates.length > 0) {
+      // Same lock order in every request: concurrent overlapping batches cannot deadlock.
+      candidates.sort((a, b) => (a.flowId === b.flowId ? (a.eventId! < b.eventId! ? -1 : 1) : a.flowId < b.flowId ? -1 : 1));
+      await this.db.transaction(async (m) => {
+        const tx = m.queryRunner!;
+        const existing = await this.claim(tx, tenantId, candidates);
+        const fresh = candidates.filter((c) => !existing.has(pairKey(c.flowId, c.eventId!)));
+        await this.queue.enqueue(tx, tenantId, fresh);
+        for (const c of candidates) {
+          const id = existing.get(pairKey(c.flowId, c.eventId!)) ?? c.executionId;
+          executionIds.set(c.eventId!, [...(executionIds.get(c.eventId!) ?? []), id]);
+        }
+      });
+      this.queue.committed();
+    }
+    return { accepted: events.map((e) => ({ eventId: e.id, executionIds: executionIds.get(e.id) ?? [] })) };
+  }
+
+  /**
+   * Inserts the idempotency rows; returns the execution ids of pairs that existed already. A pair
+   * being inserted by a concurrent request waits for it to commit, then counts as existing.
+   */
+  private async claim(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<Map<string, string>> {
+    const flowIds = runs.map((r) => r.flowId);
+    const eventIds = runs.map((r) => r.eventId);
+    const inserted: { flow_id: string; event_id: string }[] = await tx.query(
+      `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id)
+       SELECT $1::uuid, x.flow_id, x.event_id, x.execution_id FROM unnest($2::uuid[], $3::text[], $4::uuid[]) AS x(flow_id, event_id, execution_id)
+       ON CONFLICT DO NOTHING
+       RETURNING flow_id, event_id`,
+      [tenantId, flowIds, eventIds, runs.map((r) => r.executionId)],
+    );
+    const existing = new Map<string, string>();
+    if (inserted.length === runs.length) return existing;
+    const rows: { flow_id: string; event_id: string; execution_id: string }[] = await tx.query(
+      `SELECT r.flow_id, r.event_id, r.execution_id FROM event_runs r
+       JOIN unnest($2::uuid[], $3::text[]) AS x(flow_id, event_id) ON r.flow_id = x.flow_id AND r.event_id = x.event_id
+       WHERE r.tenant_id = $1`,
+      [tenantId, flowIds, eventIds],
+    );
+    const fresh = new Set(inserted.map((r) => pairKey(r.flow_id, r.event_id)));
+    for (const r of rows) {
+      const key = pairKey(r.flow_id, r.event_id);
+      if (!fresh.has(key)) existing.set(key, r.execution_id);
+    }
+    return existing;
+  }
+}
+
+/** The run input of an event: its call/contact/campaign parts, and `event` {type, id, at}. */
+function inputOf(e: EventDto, acceptedAt: string): RunInput {
+  const input: RunInput = { event: { type: e.type, id: e.id, at: e.at ?? acceptedAt } };
+  if (e.call) input.call = e.call;
+  if (e.contact) input.contact = e.contact;
+  if (e.campaign) input.campaign = e.campaign;
+  return input;
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RequireApiKey } from '../common/auth/access.decorator';
+import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
+import { IvrAnswerDto } from './dto/trigger-answers.dto';
+import { IvrRequestDto } from './dto/ivr-request.dto';
+import { IvrService } from './ivr.service';
+
+@ApiTags('triggers')
+@ApiSecurity('apiKey')
+@ApiSecurity('bearer')
+@Controller('ivr')
+export class IvrController {
+  constructor(private readonly ivr: IvrService) {}
+
+  @Post(':flowKey')
+  @HttpCode(200)
+  @RequireApiKey('triggers.invoke')
+  @ApiOperation({ summary: "Ask a published IVR flow mid-call: answers with the respond node's body within the trigger's deadline, else its fallback" })
+  @ApiOkResponse({ type: IvrAnswerDto })
+  invoke(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Body() body: IvrRequestDto): Promise<IvrAnswerDto> {
+    return this.ivr.invoke(principal, flowKey, body);
+  }
+}

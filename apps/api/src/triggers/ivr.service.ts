@@ -1,0 +1,45 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { RunInput } from '@callflow/engine';
+import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { MetricsService } from '../metrics/metrics.service';
+import { FlowRunner } from '../runs/flow-runner.service';
+import type { IvrAnswerDto } from './dto/trigger-answers.dto';
+import type { IvrRequestDto } from './dto/ivr-request.dto';
+import { SyncFlows } from './sync-flows';
+
+const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
+
+/**
+ * `POST /ivr/:flowKey`: runs the published trigger.ivr version and answers as soon as the first
+ * respond node does, or with the trigger's `fallback` when its `deadlineMs` passes first (the run
+ * goes on and is recorded) or when the run fails before answering. Always 200: an IVR mid-call
+ * needs an answer it can use.
+ */
+@Injectable()
+export class IvrService {
+  constructor(
+    private readonly flows: SyncFlows,
+    private readonly runner: FlowRunner,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async invoke(principal: ApiKeyPrincipal, flowKey: string, body: IvrRequestDto | undefined): Promise<IvrAnswerDto> {
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new BadRequestException('the body must be a JSON object');
+    const flow = await this.flows.resolve(principal, flowKey, 'trigger.ivr');
+    const { deadlineMs, fallback } = flow.triggerConfig as { deadlineMs: number; fallback: Record<string, unknown> };
+    const input: RunInput = {};
+    for (const part of INPUT_PARTS) if (body?.[part]) input[part] = body[part];
+
+    const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'ivr' }, deadlineMs);
+    if (outcome.kind === 'respond') return { executionId, status: 'succeeded', output: outcome.respond.body ?? null };
+    if (outcome.kind === 'deadline') {
+      this.metrics.ivrTimeouts.inc({ flow: flow.key });
+      return { executionId, status: 'timeout', output: fallback };
+    }
+    const { result } = outcome;
+    if (result.status === 'succeeded') return { executionId, status: 'succeeded', output: null };
+    if (result.status === 'timeout') this.metrics.ivrTimeouts.inc({ flow: flow.key });
+    const error = result.error ? { code: result.error.code, message: result.error.message } : { code: 'INTERNAL', message: 'the run failed' };
+    return { executionId, status: result.status, output: fallback, error };
+  }
+}

@@ -1,0 +1,38 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { PublishedFlowsService, type PublishedFlow } from '../runs/published-flows.service';
+
+const ROUTE_OF: Record<string, string> = {
+  'trigger.ivr': 'POST /api/v1/ivr/:flowKey',
+  'trigger.webhook': 'GET|POST /api/v1/hooks/:flowKey',
+  'trigger.end_of_call': 'POST /api/v1/events',
+  'trigger.campaign': 'POST /api/v1/events',
+};
+
+/** True when the key may trigger this flow (keys without an allow-list may trigger any of the tenant's flows). */
+export function keyAllowsFlow(principal: ApiKeyPrincipal, flowKey: string): boolean {
+  return principal.flowKeys === null || principal.flowKeys.includes(flowKey);
+}
+
+/**
+ * Resolves the flow a synchronous trigger call names: 403 when the API key's allow-list excludes
+ * it, 404 when the tenant has no such flow or it is not published, 409 when its published version
+ * starts with another trigger.
+ */
+@Injectable()
+export class SyncFlows {
+  constructor(private readonly published: PublishedFlowsService) {}
+
+  async resolve(principal: ApiKeyPrincipal, flowKey: string, triggerType: 'trigger.ivr' | 'trigger.webhook'): Promise<PublishedFlow> {
+    if (!keyAllowsFlow(principal, flowKey)) throw new ForbiddenException(`this API key may not trigger flow "${flowKey}"`);
+    const found = await this.published.byKey(principal.tenantId, flowKey);
+    if (found.state === 'missing') throw new NotFoundException(`flow "${flowKey}" not found`);
+    if (found.state === 'unpublished') throw new NotFoundException(`flow "${flowKey}" is not published`);
+    const { flow } = found;
+    if (flow.triggerType !== triggerType) {
+      const route = ROUTE_OF[flow.triggerType];
+      throw new ConflictException(`flow "${flowKey}" starts with ${flow.triggerType}, not ${triggerType}${route ? `: trigger it with ${route}` : ''}`);
+    }
+    return flow;
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { EventsController } from './events.controller';
+import { EventsService } from './events.service';
+import { IvrController } from './ivr.controller';
+import { IvrService } from './ivr.service';
+import { SyncFlows } from './sync-flows';
+import { WebhookController } from './webhook.controller';
+import { WebhookService } from './webhook.service';
+
+/** Machine-facing trigger endpoints (API keys): IVR, webhooks, events. */
+@Module({
+  imports: [ApiKeysModule],
+  controllers: [IvrController, WebhookController, EventsController],
+  providers: [SyncFlows, IvrService, WebhookService, EventsService],
+})
+export class TriggersModule {}

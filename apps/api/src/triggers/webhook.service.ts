@@ -1,0 +1,140 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { RunInput } from '@callflow/engine';
+import type { Request } from 'express';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { FlowRunner } from '../runs/flow-runner.service';
+import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
+import { keyAllowsFlow, SyncFlows } from './sync-flows';
+
+/** An HTTP answer for the controller to send: a text body with its content type, or JSON. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text?: string;
+  json?: unknown;
+}
+
+interface WebhookConfig {
+  methods: string[];
+  allowedOrigins: string[];
+  deadlineMs: number;
+}
+
+/** Credentials never reach the flow (nor the stored execution input). */
+const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
+/** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
+const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
+const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key';
+
+/**
+ * `GET|POST /hooks/:flowKey` (BRIX365 / XiVO style): the flow sees `request` {method, query,
+ * headers, body} and its first respond node shapes the answer (status, headers, body). With no
+ * respond before the trigger's `deadlineMs` the caller gets 202 {executionId} (the run goes on);
+ * a run that fails before answering gets 502 with the error code. CORS follows the trigger's
+ * `allowedOrigins`; preflight is answered without an API key.
+ */
+@Injectable()
+export class WebhookService {
+  constructor(
+    private readonly flows: SyncFlows,
+    private readonly published: PublishedFlowsService,
+    private readonly runner: FlowRunner,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async invoke(principal: ApiKeyPrincipal, flowKey: string, req: Request): Promise<HttpAnswer> {
+    const flow = await this.flows.resolve(principal, flowKey, 'trigger.webhook');
+    const cfg = flow.triggerConfig as unknown as WebhookConfig;
+    const cors = corsHeaders(cfg.allowedOrigins, req.headers.origin);
+    const method = req.method.toUpperCase();
+    if (!cfg.methods.includes(method)) {
+      const message = `flow "${flowKey}" accepts ${cfg.methods.join(' and ')}, not ${method}`;
+      return { status: 405, headers: { ...cors, allow: cfg.methods.join(', ') }, json: { statusCode: 405, error: 'Method Not Allowed', message } };
+    }
+    const input: RunInput = { request: { method, query: plain(req.query), headers: requestHeaders(req), body: plainBody(req.body) } };
+    const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'webhook' }, cfg.deadlineMs);
+    const headers: Record<string, string> = { ...cors, 'x-execution-id': executionId };
+    if (outcome.kind === 'respond') {
+      const { respond } = outcome;
+      if (respond.contentType) headers['content-type'] = respond.contentType;
+      for (const [name, value] of Object.entries(respond.headers)) if (!blockedResponseHeader(name)) headers[name.toLowerCase()] = value;
+      return { status: respond.status, headers, text: respond.raw };
+    }
+    if (outcome.kind === 'done' && outcome.result.status !== 'succeeded') {
+      const code = outcome.result.error?.code ?? 'INTERNAL';
+      const message = `the flow failed before it answered (${code}): ${outcome.result.error?.message ?? 'unknown error'}`;
+      return { status: 502, headers, json: { statusCode: 502, error: 'Bad Gateway', message, details: { executionId, code } } };
+    }
+    return { status: 202, headers, json: { executionId } };
+  }
+
+  /**
+   * CORS preflight. Browsers send no credentials, so the flow is found by key: in the API key's
+   * tenant when the URL carries a valid `?token=`, else among every tenant's published webhooks
+   * with that key (the actual request is still checked against its own tenant's flow).
+   */
+  async preflight(flowKey: string, req: Request): Promise<HttpAnswer> {
+    const flows = await this.preflightFlows(flowKey, req);
+    if (flows.length === 0) throw new NotFoundException(`flow "${flowKey}" not found`);
+    const configs = flows.map((f) => f.triggerConfig as unknown as WebhookConfig);
+    const origin = req.headers.origin;
+    if (!origin) return { status: 204, headers: { allow: [...methodsOf(configs), 'OPTIONS'].join(', ') } };
+    const allowed = configs.filter((c) => originAllowed(c.allowedOrigins, origin));
+    if (allowed.length === 0) throw new ForbiddenException(`origin ${origin} may not call flow "${flowKey}"`);
+    return {
+      status: 204,
+      headers: {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': methodsOf(allowed).join(', '),
+        'access-control-allow-headers': PREFLIGHT_HEADERS,
+        'access-control-max-age': '600',
+        vary: 'Origin',
+      },
+    };
+  }
+
+  private async preflightFlows(flowKey: string, req: Request): Promise<PublishedVersionRef[]> {
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    const principal = token ? await this.apiKeys.verify(token) : null;
+    if (principal && keyAllowsFlow(principal, flowKey)) {
+      const found = await this.published.byKey(principal.tenantId, flowKey);
+      return found.state === 'published' && found.flow.triggerType === 'trigger.webhook' ? [found.flow] : [];
+    }
+    return this.published.webhooksByKeyAnyTenant(flowKey);
+  }
+}
+
+/** `Access-Control-Allow-Origin` for an allowed origin (and `Vary: Origin`); nothing otherwise. */
+function corsHeaders(allowedOrigins: string[], origin: string | undefined): Record<string, string> {
+  if (!origin || !originAllowed(allowedOrigins, origin)) return {};
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'x-execution-id', vary: 'Origin' };
+}
+
+function originAllowed(allowedOrigins: string[], origin: string): boolean {
+  const o = origin.replace(/\/$/, '').toLowerCase();
+  return allowedOrigins.some((a) => a === '*' || a.replace(/\/$/, '').toLowerCase() === o);
+}
+
+function methodsOf(configs: WebhookConfig[]): string[] {
+  return [...new Set(configs.flatMap((c) => c.methods))];
+}
+
+function requestHeaders(req: Request): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HIDDEN_REQUEST_HEADERS.has(name)) out[name] = value;
+  return out;
+}
+
+/** The query without the API key (`?token=`), as a plain object. */
+function plain(query: Request['query']): Record<string, unknown> {
+  const { token: _token, ...rest } = { ...(query as Record<string, unknown>) };
+  return rest;
+}
+
+/** Parsed bodies (JSON, form, text) as they are; form bodies become plain objects; none is null. */
+function plainBody(body: unknown): unknown {
+  if (body === undefined) return null;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.getPrototypeOf(body) === null) return { ...body };
+  return body;
+}

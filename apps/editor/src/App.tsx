@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { useSession } from './auth/session';
+import { ExecutionPage } from './pages/ExecutionPage';
+import { ExecutionsPage } from './pages/ExecutionsPage';
+import { FlowEditorPage } from './pages/FlowEditorPage';
+import { FlowsPage } from './pages/FlowsPage';
+import { LoginPage } from './pages/LoginPage';
+import { AppShell } from './ui/AppShell';
+import { ErrorBoundary, Toaster } from './ui/components';
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const user = useSession();
+  const location = useLocation();
+  if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return (
+    <AppShell>
+      <ErrorBoundary key={location.pathname} label="This page failed to render">
+        {children}
+      </ErrorBoundary>
+    </AppShell>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <ErrorBoundary label="The editor failed to start">
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/flows" element={<RequireAuth><FlowsPage /></RequireAuth>} />
+          <Route path="/flows/:id" element={<RequireAuth><FlowEditorPage /></RequireAuth>} />
+          <Route path="/executions" element={<RequireAuth><ExecutionsPage /></RequireAuth>} />
+          <Route path="/executions/:id" element={<RequireAuth><ExecutionPage /></RequireAuth>} />
+          <Route path="*" element={<Navigate to="/flows" replace />} />
+        </Routes>
+      </ErrorBoundary>
+      <Toaster />
+    </BrowserRouter>
+  );
+}

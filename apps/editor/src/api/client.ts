@@ -1,0 +1,163 @@
+/**
+ * The one typed API client. Every call goes through `request`: bearer token, JSON in and out,
+ * and any non-2xx answer becomes an ApiError carrying the server's message (design.md §5 error
+ * shape). A 401 ends the session, which sends the app back to the login page.
+ */
+import type {
+  Connection,
+  ExecutionDetail,
+  ExecutionFilters,
+  ExecutionSummary,
+  FlowDefinition,
+  FlowDetail,
+  FlowSummary,
+  FlowTemplate,
+  FlowVersion,
+  LoginResponse,
+  Page,
+  PublishResponse,
+  RunInput,
+  SoapDescription,
+  TestRunResult,
+  ValidationIssue,
+} from './types';
+import { session } from '../auth/session';
+
+export const API_BASE = '/api/v1';
+
+/** A failed API call: the HTTP status and the server's `{error, message, details}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly error?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Validator issues the server attached (`details.errors`), if any. */
+  get issues(): ValidationIssue[] {
+    const d = this.details as { errors?: unknown } | undefined;
+    return Array.isArray(d?.errors) ? (d.errors as ValidationIssue[]) : [];
+  }
+}
+
+/** A readable sentence for any thrown value. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not end the session on 401 (the login call itself). */
+  noAuthRedirect?: boolean;
+}
+
+function qs(query?: Query): string {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}${path}${qs(opts.query)}`, { method, headers, body, signal: opts.signal });
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.', 'network');
+  }
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!res.ok) {
+    const e = (data && typeof data === 'object' ? data : {}) as { message?: unknown; error?: unknown; details?: unknown };
+    const message = Array.isArray(e.message) ? e.message.join('; ') : typeof e.message === 'string' && e.message ? e.message : defaultMessage(res.status);
+    if (res.status === 401 && !opts.noAuthRedirect) session.expire(message);
+    throw new ApiError(res.status, message, typeof e.error === 'string' ? e.error : undefined, e.details);
+  }
+  return data as T;
+}
+
+function defaultMessage(status: number): string {
+  if (status === 401) return 'Your session has ended. Please sign in again.';
+  if (status === 403) return 'You do not have permission to do this.';
+  if (status === 404) return 'Not found (the server may not support this yet).';
+  if (status === 409) return 'Someone else changed this in the meantime.';
+  if (status >= 500) return `The server failed (${status}). Try again in a moment.`;
+  return `Request failed (${status}).`;
+}
+
+export interface SaveFlowBody {
+  name?: string;
+  key?: string;
+  description?: string;
+  definition: FlowDefinition;
+  revision: number;
+}
+
+/** Everything the editor asks the server. */
+export const api = {
+  login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true }),
+  me: () => request<{ id: string; email: string; tenantId: string; permissions: string[] }>('GET', '/me'),
+
+  flows: {
+    list: (query?: { cursor?: string; limit?: number; q?: string }) => request<Page<FlowSummary>>('GET', '/flows', { query }),
+    get: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
+    create: (body: { name: string; key?: string; definition?: FlowDefinition; templateId?: string; description?: string }) =>
+      request<FlowDetail>('POST', '/flows', { body }),
+    update: (id: string, body: SaveFlowBody) => request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, { body }),
+    remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}`),
+    publish: (id: string, body: { note?: string; version?: number }) => request<PublishResponse>('POST', `/flows/${encodeURIComponent(id)}/publish`, { body }),
+    versions: (id: string) => request<Page<FlowVersion>>('GET', `/flows/${encodeURIComponent(id)}/versions`),
+    version: (id: string, version: number) => request<FlowVersion>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
+    export: (id: string) => request<unknown>('GET', `/flows/${encodeURIComponent(id)}/export`),
+    import: (document: unknown) => request<FlowDetail>('POST', '/flows/import', { body: document }),
+    validate: (definition: FlowDefinition) => request<{ valid: boolean; errors: ValidationIssue[] }>('POST', '/flows/validate', { body: { definition } }),
+    testRun: (body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string }, signal?: AbortSignal) =>
+      request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
+    templates: () => request<Page<FlowTemplate> | FlowTemplate[]>('GET', '/flow-templates'),
+  },
+
+  executions: {
+    list: (filters: ExecutionFilters) => request<Page<ExecutionSummary>>('GET', '/executions', { query: { ...filters } }),
+    get: (id: string) => request<ExecutionDetail>('GET', `/executions/${encodeURIComponent(id)}`),
+  },
+
+  soap: {
+    describe: (wsdlUrl: string, signal?: AbortSignal) => request<SoapDescription>('POST', '/soap/describe', { body: { wsdlUrl }, signal }),
+  },
+
+  connections: {
+    list: () => request<Page<Connection> | Connection[]>('GET', '/connections'),
+  },
+};
+
+/** `{items}` or a bare array, as a list. */
+export function itemsOf<T>(page: Page<T> | T[]): T[] {
+  return Array.isArray(page) ? page : page.items ?? [];
+}

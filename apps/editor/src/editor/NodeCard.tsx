@@ -1,0 +1,93 @@
+/**
+ * A node on the canvas: type icon, name, type label and summary ("POST crm.example.com/calls"),
+ * one labelled output per handle (success/error, condition rules + default), validation state and,
+ * after a test run, its status and duration.
+ */
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useMemo } from 'react';
+import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
+import { formatMs } from '../ui/components';
+import { Icon } from '../ui/icons';
+import { handlesOf, summaryOf, type EditorNode } from './convert';
+import { PANELS } from './panels';
+import { useEditor } from './store';
+
+const NO_ISSUES: ValidationIssue[] = [];
+
+export const NodeCard = memo(function NodeCard({ id, type, data, selected }: NodeProps<EditorNode>) {
+  const spec = getNodeSpec(type);
+  const issues = useEditor((s) => s.validation.byNode.get(id) ?? NO_ISSUES);
+  const step = useEditor((s) => s.run.byNode.get(id));
+  const running = useEditor((s) => s.run.status === 'running');
+  const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
+  const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
+  const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
+  const updateInternals = useUpdateNodeInternals();
+  useEffect(() => updateInternals(id), [handlesKey, id, updateInternals]);
+
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = issues.length - errors.length;
+  const category = spec?.category ?? 'unknown';
+  const icon = PANELS[type]?.icon ?? 'flow';
+  const isTrigger = category === 'trigger';
+  const single = handles.length === 1 && (handles[0] === 'next' || isTrigger);
+
+  const cls = [
+    'node-card',
+    `cat-${category}`,
+    selected ? 'selected' : '',
+    errors.length ? 'invalid' : '',
+    step ? (step.status === 'succeeded' ? 'run-ok' : 'run-fail') : '',
+    running && !step ? 'run-wait' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <div className={cls} data-testid={`node-${data.name}`} data-node-type={type} data-status={step?.status ?? (errors.length ? 'invalid' : 'ok')}>
+      {!isTrigger && <Handle type="target" position={Position.Left} className="h-in" />}
+      <div className="node-head">
+        <span className="node-icon">
+          <Icon name={icon} size={18} />
+        </span>
+        <div className="node-titles">
+          <div className="node-title" title={data.name}>
+            {data.name}
+          </div>
+          <div className="node-type">{spec?.label ?? type}</div>
+        </div>
+        {step ? (
+          <span className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`} title={step.error ? `${step.error.code}: ${step.error.message}` : `left by ${step.handle ?? 'next'}`} data-testid={`node-run-${data.name}`}>
+            <Icon name={step.status === 'succeeded' ? 'check' : 'x'} size={12} />
+            {formatMs(step.durationMs)}
+          </span>
+        ) : errors.length ? (
+          <span className="node-flag err" title={errors.map((e) => e.message).join('\n')}>
+            <Icon name="alert" size={12} />
+            {errors.length}
+          </span>
+        ) : warnings ? (
+          <span className="node-flag warn" title={issues.map((e) => e.message).join('\n')}>
+            <Icon name="info" size={12} />
+            {warnings}
+          </span>
+        ) : null}
+      </div>
+      <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
+        {summary || 'Not configured yet'}
+      </div>
+      {single ? (
+        <Handle type="source" position={Position.Right} id={handles[0]} className="h-out" />
+      ) : (
+        <div className="node-outs">
+          {handles.map((h) => (
+            <div key={h} className={`node-out out-${h === 'error' ? 'error' : h === 'success' ? 'success' : h === 'default' ? 'default' : 'rule'}${step?.handle === h ? ' taken' : ''}`}>
+              <span>{h}</span>
+              <Handle type="source" position={Position.Right} id={h} className="h-out" />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,162 @@
+/**
+ * The right-hand panel for the selected node: name, the node type's form (from the PANELS map),
+ * its problems, notes, and — after a run — what it sent and received.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { getNodeSpec, nodeNameSchema, type ValidationIssue } from '@callflow/flow';
+import { Button } from '../ui/components';
+import { Field, Issues, JsonField, Tabs, TextInput, useFieldId } from '../ui/form';
+import { Icon } from '../ui/icons';
+import type { EditorEdge } from './convert';
+import { PANELS } from './panels';
+import { StepDetails } from './StepDetails';
+import { useEditor } from './store';
+
+const NO_ISSUES: ValidationIssue[] = [];
+
+export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void }) {
+  const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId));
+  const readOnly = useEditor((s) => s.readOnly);
+  const issues = useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
+  const step = useEditor((s) => s.run.byNode.get(nodeId));
+  const [tab, setTab] = useState<'settings' | 'run'>(step && readOnly ? 'run' : 'settings');
+  const nameId = useFieldId();
+  const notesId = useFieldId();
+
+  useEffect(() => {
+    if (step && readOnly) setTab('run');
+  }, [step, readOnly, nodeId]);
+
+  const update = useEditor((s) => s.updateNode);
+  const config = node?.data.config ?? {};
+
+  const patch = useCallback(
+    (p: Record<string, unknown>, field?: string) => {
+      const cur = useEditor.getState().nodes.find((n) => n.id === nodeId)?.data.config ?? {};
+      const next: Record<string, unknown> = { ...cur, ...p };
+      for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+      update(nodeId, { config: next }, field ? `config.${field}` : undefined);
+    },
+    [nodeId, update],
+  );
+  const replace = useCallback(
+    (next: Record<string, unknown>, field?: string, edges?: (e: EditorEdge[]) => EditorEdge[]) => {
+      const clean = { ...next };
+      for (const k of Object.keys(clean)) if (clean[k] === undefined) delete clean[k];
+      update(nodeId, { config: clean }, field ? `config.${field}` : undefined, edges);
+    },
+    [nodeId, update],
+  );
+  const issuesAt = useCallback(
+    (path: string) => {
+      const full = path ? `config.${path}` : 'config';
+      return issues.filter((i) => i.path === full || (path === '' && i.path.startsWith('config')));
+    },
+    [issues],
+  );
+
+  const nameIssues = useMemo(() => {
+    if (!node) return [];
+    const local = nodeNameSchema.safeParse(node.data.name);
+    const own = issues.filter((i) => i.path === 'name');
+    if (!local.success && !own.length) return [local.error.issues[0]?.message ?? 'invalid name'];
+    return own;
+  }, [node, issues]);
+
+  if (!node) return null;
+  const spec = getNodeSpec(node.type ?? '');
+  const def = PANELS[node.type ?? ''];
+  const Panel = def?.Panel;
+  const general = issues.filter((i) => !i.path.startsWith('config') && i.path !== 'name');
+  const configIssues = issues.filter((i) => i.path.startsWith('config'));
+
+  return (
+    <aside className="node-panel" aria-label={`${node.data.name} settings`} data-testid="node-panel">
+      <header className={`node-panel-head cat-${spec?.category ?? 'unknown'}`}>
+        <span className="node-icon">
+          <Icon name={def?.icon ?? 'flow'} size={18} />
+        </span>
+        <div className="grow">
+          <div className="node-panel-type">{spec?.label ?? node.type}</div>
+          <div className="node-panel-desc">{spec?.description ?? 'Unknown node type'}</div>
+        </div>
+        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close panel" onClick={onClose}>
+          <Icon name="x" />
+        </button>
+      </header>
+      <div className="node-panel-tabs">
+        <Tabs
+          value={tab}
+          onChange={setTab}
+          tabs={[
+            { value: 'settings', label: 'Settings', count: issues.filter((i) => i.severity === 'error').length, testId: 'panel-tab-settings' },
+            { value: 'run', label: step ? (step.status === 'succeeded' ? 'Last run ✓' : 'Last run ✗') : 'Last run', testId: 'panel-tab-run' },
+          ]}
+        />
+      </div>
+      <div className="node-panel-body">
+        {tab === 'run' ? (
+          step ? (
+            <StepDetails step={step} />
+          ) : (
+            <p className="muted pad">This node has not run yet. Open Test run below the canvas, then Run.</p>
+          )
+        ) : (
+          <>
+            <Field label="Name" htmlFor={nameId} issues={nameIssues} hint={`Later nodes read its output as {{nodes.${node.data.name}…}}`}>
+              <TextInput id={nameId} value={node.data.name} onChange={(v) => update(nodeId, { name: v.replace(/\s+/g, '_') }, 'name')} readOnly={readOnly} invalid={nameIssues.length > 0} testId="node-name" mono />
+            </Field>
+            {general.length > 0 && <Issues issues={general} />}
+            {Panel ? (
+              <Panel nodeId={nodeId} nodeName={node.data.name} config={config} patch={patch} replace={replace} issues={issuesAt} readOnly={readOnly} />
+            ) : (
+              <Field label="Config (JSON)" issues={configIssues}>
+                <JsonField value={config} onChange={(v) => replace(v as Record<string, unknown>, 'json')} rows={12} readOnly={readOnly} />
+              </Field>
+            )}
+            <UnplacedIssues issues={configIssues} />
+            <Field label="Notes" htmlFor={notesId}>
+              <textarea id={notesId} className="input" rows={2} value={node.data.notes ?? ''} readOnly={readOnly} placeholder="What this step is for (optional)" onChange={(e) => update(nodeId, { notes: e.target.value || undefined }, 'notes')} />
+            </Field>
+          </>
+        )}
+      </div>
+      {!readOnly && (
+        <footer className="node-panel-foot">
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="copy"
+            onClick={() => {
+              useEditor.getState().selectNode(nodeId);
+              useEditor.getState().duplicateSelection();
+            }}
+          >
+            Duplicate
+          </Button>
+          <Button size="sm" variant="danger" icon="trash" onClick={() => useEditor.getState().deleteNode(nodeId)} data-testid="delete-node">
+            Delete
+          </Button>
+        </footer>
+      )}
+    </aside>
+  );
+}
+
+/** Config problems the form cannot point at (an unknown field in imported JSON, say). */
+function UnplacedIssues({ issues }: { issues: ValidationIssue[] }) {
+  const odd = issues.filter((i) => i.message.startsWith('unknown field') || i.path === 'config');
+  if (!odd.length) return null;
+  return (
+    <div className="callout callout-danger">
+      <Icon name="alert" size={14} />
+      <div>
+        {odd.map((i, n) => (
+          <div key={n}>
+            <code>{i.path.replace(/^config\.?/, '') || 'config'}</code>: {i.message}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+/** The node palette: Triggers, Requests, Logic. Drag onto the canvas, or click to add after the selected node. */
+import { useReactFlow } from '@xyflow/react';
+import { useState, type DragEvent } from 'react';
+import { isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { Icon } from '../ui/icons';
+import { DND_TYPE } from './Canvas';
+import type { EditorEdge, EditorNode } from './convert';
+import { PANELS } from './panels';
+import { useEditor } from './store';
+
+const GROUPS: { category: NodeCategory; title: string }[] = [
+  { category: 'trigger', title: 'Triggers' },
+  { category: 'request', title: 'Requests' },
+  { category: 'logic', title: 'Logic' },
+];
+
+const SHORT: Record<string, string> = { 'http': 'HTTP', 'soap': 'SOAP', 'set': 'Set', 'trigger.ivr': 'IVR' };
+
+export function Palette() {
+  const hasTrigger = useEditor((s) => s.nodes.some((n) => isTriggerType(n.type ?? '')));
+  const [q, setQ] = useState('');
+  const rf = useReactFlow<EditorNode, EditorEdge>();
+
+  const add = (type: string) => {
+    const s = useEditor.getState();
+    const from = s.selection.nodes.length === 1 ? s.selection.nodes[0] : undefined;
+    const id = s.addNode(type, undefined, { connectFrom: from });
+    if (!id) return;
+    // Bring the new node into view when it landed outside.
+    requestAnimationFrame(() => {
+      const node = useEditor.getState().nodes.find((n) => n.id === id);
+      if (!node) return;
+      const { x, y, zoom } = rf.getViewport();
+      const box = document.querySelector('.canvas')?.getBoundingClientRect();
+      if (!box) return;
+      const sx = node.position.x * zoom + x;
+      const sy = node.position.y * zoom + y;
+      if (sx < 0 || sy < 0 || sx + 248 * zoom > box.width || sy + 100 * zoom > box.height) {
+        void rf.setCenter(node.position.x + 124, node.position.y + 50, { zoom: Math.max(zoom, 0.6), duration: 250 });
+      }
+    });
+  };
+
+  const onDragStart = (e: DragEvent, type: string) => {
+    e.dataTransfer.setData(DND_TYPE, type);
+    e.dataTransfer.effectAllowed = 'move';
+  };
+
+  const match = (label: string, type: string) => !q || label.toLowerCase().includes(q.toLowerCase()) || type.includes(q.toLowerCase());
+
+  return (
+    <aside className="palette" aria-label="Nodes" data-testid="palette">
+      <div className="palette-search">
+        <Icon name="search" size={14} />
+        <input placeholder="Search nodes" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search nodes" />
+      </div>
+      {GROUPS.map((g) => {
+        const specs = NODE_SPECS.filter((s) => s.category === g.category && match(s.label, s.type));
+        if (!specs.length) return null;
+        return (
+          <div key={g.category} className="palette-group">
+            <h3>{g.title}</h3>
+            {specs.map((s) => {
+              const disabled = g.category === 'trigger' && hasTrigger;
+              return (
+                <button
+                  key={s.type}
+                  type="button"
+                  className={`palette-item cat-${s.category}`}
+                  draggable={!disabled}
+                  disabled={disabled}
+                  onDragStart={(e) => onDragStart(e, s.type)}
+                  onClick={() => add(s.type)}
+                  title={disabled ? 'A flow has exactly one trigger: delete the current one to change it.' : `${s.description}\nDrag onto the canvas, or click to add.`}
+                  data-testid={`palette-${s.type}`}
+                >
+                  <span className="node-icon sm">
+                    <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={15} />
+                  </span>
+                  <span className="palette-text">
+                    <span className="palette-label">{SHORT[s.type] ?? s.label}</span>
+                    <span className="palette-desc">{s.description}</span>
+                  </span>
+                </button>
+              );
+            })}
+          </div>
+        );
+      })}
+      <div className="palette-keys">
+        <div>
+          <kbd>Ctrl</kbd> <kbd>Z</kbd> undo · <kbd>Ctrl</kbd> <kbd>Shift</kbd> <kbd>Z</kbd> redo
+        </div>
+        <div>
+          <kbd>Ctrl</kbd> <kbd>C</kbd>/<kbd>V</kbd> copy, paste · <kbd>Del</kbd> delete
+        </div>
+        <div>
+          <kbd>Ctrl</kbd> <kbd>S</kbd> save · <kbd>Shift</kbd>+drag select
+        </div>
+      </div>
+    </aside>
+  );
+}

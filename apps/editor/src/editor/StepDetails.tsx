@@ -1,0 +1,107 @@
+/** One executed node: status, timing, the rendered request it sent and the response it got. */
+import { useState } from 'react';
+import type { StepRecord } from '../api/types';
+import { Badge, formatMs, pretty } from '../ui/components';
+import { Icon } from '../ui/icons';
+
+export function StepDetails({ step }: { step: StepRecord }) {
+  const ok = step.status === 'succeeded';
+  return (
+    <div className="step" data-testid="step-details">
+      <div className="step-head">
+        <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'succeeded' : 'failed'}</Badge>
+        <span className="step-meta">
+          <Icon name="clock" size={13} /> {formatMs(step.durationMs)}
+        </span>
+        {step.handle && (
+          <span className="step-meta">
+            left by <b>{step.handle}</b>
+          </span>
+        )}
+        {step.attempts && step.attempts > 1 ? <span className="step-meta">{step.attempts} attempts</span> : null}
+        <span className="step-meta muted">#{step.seq}</span>
+      </div>
+      {step.error && (
+        <div className="callout callout-danger" data-testid="step-error">
+          <Icon name="alert" size={14} />
+          <div>
+            <b>{step.error.code}</b>
+            <div className="pre-wrap">{step.error.message}</div>
+          </div>
+        </div>
+      )}
+      {step.request && (
+        <section className="step-section">
+          <h4>Request</h4>
+          <div className="req-line" data-testid="step-request-line">
+            <span className="method">{step.request.method}</span>
+            <code className="url">{step.request.url}</code>
+          </div>
+          {step.request.operation && (
+            <div className="kv">
+              <span>Operation</span>
+              <code>{step.request.operation}</code>
+            </div>
+          )}
+          <HeaderList headers={step.request.headers} />
+          {step.request.args !== undefined && <Code label="Arguments" value={step.request.args} />}
+          {step.request.body !== undefined && step.request.body !== '' && <Code label="Body" value={step.request.body} testId="step-request-body" />}
+        </section>
+      )}
+      {step.response && (
+        <section className="step-section">
+          <h4>
+            Response{' '}
+            {step.response.status !== undefined && (
+              <Badge tone={step.response.status < 300 ? 'success' : step.response.status < 500 ? 'warning' : 'danger'} testId="step-response-status">
+                {step.response.status}
+              </Badge>
+            )}
+            {step.response.truncated && <Badge tone="warning">truncated</Badge>}
+          </h4>
+          <HeaderList headers={step.response.headers} />
+          {step.response.body !== undefined && <Code label="Body" value={step.response.body} testId="step-response-body" />}
+        </section>
+      )}
+      {step.output !== undefined && !step.request && (
+        <section className="step-section">
+          <h4>Output</h4>
+          <Code value={step.output} testId="step-output" />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function HeaderList({ headers }: { headers?: Record<string, string> }) {
+  const [open, setOpen] = useState(false);
+  const entries = Object.entries(headers ?? {});
+  if (!entries.length) return null;
+  return (
+    <div className="headers">
+      <button type="button" className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={13} /> Headers ({entries.length})
+      </button>
+      {open && (
+        <dl className="header-list">
+          {entries.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
+
+export function Code({ label, value, testId }: { label?: string; value: unknown; testId?: string }) {
+  const text = pretty(value);
+  return (
+    <div className="code-block">
+      {label && <div className="code-label">{label}</div>}
+      <pre data-testid={testId}>{text || <span className="muted">(empty)</span>}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+/**
+ * Test run: edit the sample input (call, contact, campaign, ivr, …; ready samples per trigger),
+ * run the current draft on the server, and see each node turn green or red with its duration.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { getNodeSpec, isTriggerType } from '@callflow/flow';
+import { api, ApiError, errorText } from '../api/client';
+import type { RunInput, StepRecord, TestRunResult } from '../api/types';
+import { Badge, Button, formatMs } from '../ui/components';
+import { JsonField, Tabs } from '../ui/form';
+import { Icon } from '../ui/icons';
+import { inputSections, SAMPLES } from './samples';
+import { Code } from './StepDetails';
+import { useEditor } from './store';
+import { ValidationList, useFocusNode } from './ValidationList';
+
+const INPUT_KEY = (flowId: string | undefined) => `callflow.testinput.${flowId ?? 'new'}`;
+
+function loadInput(flowId: string | undefined, triggerType: string | undefined): RunInput {
+  try {
+    const raw = localStorage.getItem(INPUT_KEY(flowId));
+    if (raw) return JSON.parse(raw) as RunInput;
+  } catch {
+    // fall back to a sample
+  }
+  return structuredClone(SAMPLES[triggerType ?? '']?.[0]?.input ?? SAMPLES['trigger.ivr']![0]!.input);
+}
+
+export function TestRunDrawer({ onClose }: { onClose(): void }) {
+  const flowId = useEditor((s) => s.meta?.id);
+  const triggerType = useEditor((s) => s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type);
+  const run = useEditor((s) => s.run);
+  const errorCount = useEditor((s) => s.validation.errorCount);
+  const [input, setInput] = useState<RunInput>(() => loadInput(flowId, triggerType));
+  const sections = inputSections(triggerType);
+  const [section, setSection] = useState<keyof RunInput>(sections[0]!);
+  const [serverIssues, setServerIssues] = useState<ApiError | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const samples = SAMPLES[triggerType ?? ''] ?? [];
+
+  useEffect(() => {
+    if (!sections.includes(section)) setSection(sections[0]!);
+  }, [sections, section]);
+
+  useEffect(() => {
+    try {
+      localStorage.setItem(INPUT_KEY(flowId), JSON.stringify(input));
+    } catch {
+      // not persisted; fine
+    }
+  }, [input, flowId]);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const start = async () => {
+    const s = useEditor.getState();
+    abort.current?.abort();
+    const ctl = new AbortController();
+    abort.current = ctl;
+    setServerIssues(null);
+    s.setRun({ status: 'running', byNode: new Map(), result: undefined, error: undefined });
+    try {
+      const result = await api.flows.testRun({ definition: s.definition(), input, ...(s.meta ? { flowId: s.meta.id } : {}) }, ctl.signal);
+      if (ctl.signal.aborted) return;
+      s.showSteps(result.steps ?? [], result);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      if (err instanceof ApiError && err.issues.length) setServerIssues(err);
+      s.setRun({ status: 'error', error: errorText(err) });
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+        e.preventDefault();
+        void start();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <section className="drawer" aria-label="Test run" data-testid="test-run">
+      <header className="drawer-head">
+        <h3>
+          <Icon name="play" size={15} /> Test run
+        </h3>
+        <span className="muted small">Runs the current draft (unsaved changes included) on the server; requests are really sent.</span>
+        <div className="grow" />
+        {samples.length > 0 && (
+          <select
+            className="input select sm"
+            aria-label="Load a sample input"
+            value=""
+            onChange={(e) => {
+              const sample = samples[Number(e.target.value)];
+              if (sample) setInput(structuredClone(sample.input));
+            }}
+            data-testid="sample-select"
+          >
+            <option value="" disabled>
+              Load sample…
+            </option>
+            {samples.map((s, i) => (
+              <option key={s.label} value={i}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        )}
+        {run.status !== 'idle' && (
+          <Button size="sm" variant="ghost" onClick={() => useEditor.getState().clearRun()}>
+            Clear results
+          </Button>
+        )}
+        <Button variant="primary" icon="play" onClick={() => void start()} busy={run.status === 'running'} data-testid="run-test" title="Run (Ctrl+Enter)">
+          Run
+        </Button>
+        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close test run" onClick={onClose}>
+          <Icon name="x" />
+        </button>
+      </header>
+      <div className="drawer-body">
+        <div className="drawer-input">
+          <Tabs value={section} onChange={setSection} tabs={sections.map((s) => ({ value: s, label: s, testId: `input-tab-${s}` }))} />
+          <JsonField
+            key={section}
+            value={input[section] ?? {}}
+            onChange={(v) => setInput((cur) => ({ ...cur, [section]: v as Record<string, unknown> }))}
+            rows={9}
+            testId={`input-${section}`}
+          />
+          {errorCount > 0 && (
+            <p className="callout callout-warning small">
+              <Icon name="alert" size={14} /> The flow has {errorCount} error(s); the server will refuse to run it until they are fixed.
+            </p>
+          )}
+        </div>
+        <div className="drawer-result" data-testid="run-result">
+          {run.status === 'idle' && <p className="muted pad">Press Run to execute the draft with this input. Nodes turn green or red with their duration; click one to see what it sent and received.</p>}
+          {run.status === 'running' && (
+            <p className="muted pad">
+              <span className="spinner" /> Running…
+            </p>
+          )}
+          {run.status === 'error' && (
+            <div className="pad">
+              <p className="callout callout-danger" role="alert" data-testid="run-error">
+                <Icon name="alert" size={14} /> <span>{run.error}</span>
+              </p>
+              {serverIssues && <ValidationList issues={serverIssues.issues} />}
+            </div>
+          )}
+          {run.status === 'done' && run.result && <RunSummary result={run.result} />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function RunSummary({ result }: { result: TestRunResult }) {
+  const focus = useFocusNode();
+  const nodes = useEditor((s) => s.nodes);
+  const trigger = nodes.find((n) => isTriggerType(n.type ?? ''));
+  const deadline = trigger ? ((trigger.data.config as { deadlineMs?: number }).deadlineMs ?? (trigger.type === 'trigger.ivr' ? 3000 : 10000)) : undefined;
+  const answered = useMemo(() => answerTime(result.steps), [result.steps]);
+  const sync = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.mode === 'sync' : false;
+  const total = result.durationMs ?? result.steps.reduce((a, s) => a + s.durationMs, 0);
+  const tone = result.status === 'succeeded' ? 'success' : result.status === 'timeout' ? 'warning' : 'danger';
+  return (
+    <div className="run-summary">
+      <div className="run-line">
+        <Badge tone={tone} testId="run-status">
+          {result.status}
+        </Badge>
+        <span className="step-meta">
+          <Icon name="clock" size={13} /> {formatMs(total)} total
+        </span>
+        {sync && answered !== null && (
+          <span className={`step-meta${deadline !== undefined && answered > deadline ? ' late' : ''}`} data-testid="run-answered">
+            answered after {formatMs(answered)}
+            {deadline !== undefined && answered > deadline ? ` — past the ${formatMs(deadline)} deadline: the caller would get the fallback` : ''}
+          </span>
+        )}
+        {sync && answered === null && <span className="step-meta late">no respond node ran: the caller would get the fallback</span>}
+      </div>
+      {result.error && (
+        <p className="callout callout-danger">
+          <Icon name="alert" size={14} />
+          <span>
+            <b>{result.error.code}</b> {result.error.message}
+          </span>
+        </p>
+      )}
+      <div className="run-cols">
+        <ol className="timeline" data-testid="run-steps">
+          {result.steps.map((s) => (
+            <li key={s.seq} className={s.status}>
+              <button type="button" onClick={() => focus(s.nodeId)}>
+                <Icon name={s.status === 'succeeded' ? 'check' : 'x'} size={13} />
+                <span className="tl-name">{s.name}</span>
+                {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {s.handle}</span>}
+                <span className="tl-time">{formatMs(s.durationMs)}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+        {(result.respond || result.output !== undefined) && (
+          <div className="run-output">
+            <Code label={result.respond ? `Answer (${result.respond.status})` : 'Output'} value={result.respond?.body ?? result.output} testId="run-output" />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Milliseconds from the first step's start to the end of the first respond step. */
+function answerTime(steps: StepRecord[]): number | null {
+  const first = steps[0];
+  const respond = steps.find((s) => s.type === 'respond' && s.status === 'succeeded');
+  if (!first || !respond) return null;
+  const t0 = Date.parse(first.startedAt);
+  const t1 = Date.parse(respond.startedAt) + respond.durationMs;
+  return Number.isNaN(t0) || Number.isNaN(t1) ? null : Math.max(0, t1 - t0);
+}

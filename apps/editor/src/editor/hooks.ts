@@ -1,0 +1,152 @@
+/** Editor behaviours wired at page level: live validation, autosave, keyboard shortcuts. */
+import { useCallback, useEffect, useRef } from 'react';
+import { validateFlow } from '@callflow/flow';
+import { api, ApiError, errorText } from '../api/client';
+import { toast } from '../ui/components';
+import { useEditor } from './store';
+
+/** Re-validates (in the browser, libs/flow) shortly after every structural change. */
+export function useLiveValidation(): void {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = () => {
+      const s = useEditor.getState();
+      if (!s.meta && !s.nodes.length) return;
+      s.setValidation(validateFlow(s.definition()));
+    };
+    run();
+    const unsub = useEditor.subscribe((s, prev) => {
+      if (s.structureSeq !== prev.structureSeq) {
+        clearTimeout(timer);
+        timer = setTimeout(run, 120);
+      }
+    });
+    return () => {
+      unsub();
+      clearTimeout(timer);
+    };
+  }, []);
+}
+
+const AUTOSAVE_MS = 1200;
+
+/** Saves the draft a moment after the last change; `saveNow` for Ctrl+S and before publishing. */
+export function useAutosave(): { saveNow(): Promise<boolean> } {
+  const saving = useRef<Promise<boolean> | null>(null);
+
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    if (saving.current) await saving.current;
+    const s = useEditor.getState();
+    if (!s.meta || s.readOnly) return false;
+    if (s.save.status === 'conflict') return false;
+    if (s.changeSeq === s.savedSeq) return true;
+    const seq = s.changeSeq;
+    const meta = s.meta;
+    const work = (async () => {
+      s.setSave({ status: 'saving' });
+      try {
+        const res = await api.flows.update(meta.id, { name: meta.name, definition: s.definition(), revision: meta.revision });
+        useEditor.getState().setSave({ status: 'saved', at: Date.now() }, { seq, revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1, updatedAt: res?.updatedAt });
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) useEditor.getState().setSave({ status: 'conflict', message: err.message });
+        else useEditor.getState().setSave({ status: 'error', message: errorText(err) });
+        return false;
+      }
+    })();
+    saving.current = work;
+    try {
+      return await work;
+    } finally {
+      saving.current = null;
+    }
+  }, []);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsub = useEditor.subscribe((s, prev) => {
+      if (s.changeSeq !== prev.changeSeq && s.changeSeq !== s.savedSeq && s.meta && !s.readOnly && s.save.status !== 'conflict') {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          void saveNow().then(() => {
+            // Changes made while saving: go again.
+            const after = useEditor.getState();
+            if (after.changeSeq !== after.savedSeq && after.save.status === 'saved') {
+              clearTimeout(timer);
+              timer = setTimeout(() => void saveNow(), AUTOSAVE_MS);
+            }
+          });
+        }, AUTOSAVE_MS);
+      }
+    });
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      const s = useEditor.getState();
+      if (s.meta && !s.readOnly && s.changeSeq !== s.savedSeq) {
+        e.preventDefault();
+        e.returnValue = '';
+      }
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => {
+      unsub();
+      clearTimeout(timer);
+      window.removeEventListener('beforeunload', beforeUnload);
+      // Leaving the editor: keep what was typed.
+      void saveNow();
+    };
+  }, [saveNow]);
+
+  return { saveNow };
+}
+
+function isEditable(el: EventTarget | null): boolean {
+  const t = el as HTMLElement | null;
+  if (!t) return false;
+  return t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+}
+
+/** Ctrl+S, Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y), Ctrl+C / Ctrl+V, Ctrl+D, Ctrl+A, Escape. */
+export function useShortcuts(saveNow: () => Promise<boolean>): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 's') {
+        e.preventDefault();
+        void saveNow().then((ok) => {
+          const s = useEditor.getState();
+          if (ok) toast('Draft saved', 'success');
+          else if (s.save.status === 'error') toast(`Not saved: ${s.save.message}`, 'error');
+        });
+        return;
+      }
+      if (isEditable(e.target) || document.querySelector('.dialog-backdrop')) return;
+      const s = useEditor.getState();
+      if (mod && key === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) s.redo();
+        else s.undo();
+      } else if (mod && key === 'y') {
+        e.preventDefault();
+        s.redo();
+      } else if (mod && key === 'c') {
+        if (window.getSelection()?.toString()) return;
+        const n = s.copySelection();
+        if (n) toast(`Copied ${n} node${n > 1 ? 's' : ''}`);
+      } else if (mod && key === 'v') {
+        e.preventDefault();
+        s.paste();
+      } else if (mod && key === 'd') {
+        e.preventDefault();
+        s.duplicateSelection();
+      } else if (mod && key === 'a') {
+        e.preventDefault();
+        useEditor.setState({ nodes: s.nodes.map((n) => (n.selected ? n : { ...n, selected: true })) });
+      } else if (key === 'escape') {
+        if (s.selection.nodes.length || s.selection.edges.length) s.selectNode(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [saveNow]);
+}

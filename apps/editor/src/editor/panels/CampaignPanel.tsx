@@ -1,0 +1,27 @@
+import { CAMPAIGN_EVENTS } from '@callflow/flow';
+import { Field, ListInput, useFieldId } from '../../ui/form';
+import type { PanelDef, PanelProps } from './types';
+
+/** Campaign trigger: one run per contact result the dialer pushes. */
+function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaignIds?: string[]; events?: string[] }>) {
+  const cid = useFieldId();
+  const eid = useFieldId();
+  return (
+    <>
+      <p className="panel-lead">Runs once per campaign contact event. The contact, campaign and call are available as tokens.</p>
+      <Field label="Campaign ids" htmlFor={cid} issues={issues('campaignIds')} hint="Comma separated; empty for every campaign.">
+        <ListInput id={cid} value={config.campaignIds} onChange={(v) => patch({ campaignIds: v }, 'campaignIds')} placeholder="Any campaign" readOnly={readOnly} />
+      </Field>
+      <Field label="Events" htmlFor={eid} issues={issues('events')} hint={`Empty for ${CAMPAIGN_EVENTS.join(', ')}.`}>
+        <ListInput id={eid} value={config.events} onChange={(v) => patch({ events: v }, 'events')} placeholder={CAMPAIGN_EVENTS.join(', ')} readOnly={readOnly} />
+      </Field>
+    </>
+  );
+}
+
+export const campaignPanel: PanelDef = {
+  type: 'trigger.campaign',
+  icon: 'megaphone',
+  Panel: CampaignPanel as PanelDef['Panel'],
+  initialConfig: () => ({}),
+};

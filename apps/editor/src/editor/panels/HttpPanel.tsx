@@ -1,0 +1,265 @@
+import { useMemo, useState } from 'react';
+import { HTTP_METHODS, parseRawHeaders } from '@callflow/flow';
+import { Button, formatMs } from '../../ui/components';
+import { Checkbox, Field, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
+import { Icon } from '../../ui/icons';
+import { useEditor } from '../store';
+import { TemplateField } from '../TemplateField';
+import { requestWorstMs, timingBudget } from '../timing';
+import { NameValueTable, RequestSettingsFields, type NameValue } from './shared';
+import type { PanelDef, PanelProps } from './types';
+
+type Body =
+  | { type: 'none' }
+  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string }
+  | { type: 'form'; fields: NameValue[] };
+
+interface HttpConfig {
+  method?: (typeof HTTP_METHODS)[number];
+  url?: string;
+  query?: NameValue[];
+  headers?: NameValue[];
+  rawHeaders?: string;
+  body?: Body;
+  connectionId?: string;
+  timeoutMs?: number;
+  retry?: { attempts?: number; backoffMs?: number };
+  responseType?: 'auto' | 'json' | 'text' | 'xml';
+  followRedirects?: boolean;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BODY_SAMPLES: Record<string, string> = {
+  json: '{\n  "phone": "{{call.callerId}}"\n}',
+  xml: '<request>\n  <phone>{{call.callerId}}</phone>\n</request>',
+  text: '',
+};
+
+/** HTTP request: method, URL, query, headers (table or raw text), body, connection, timeout, retry. */
+function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpConfig>) {
+  const [tab, setTab] = useState<'query' | 'headers' | 'body' | 'options'>('headers');
+  const [rawMode, setRawMode] = useState(() => !!config.rawHeaders);
+  const query = config.query ?? [];
+  const headers = config.headers ?? [];
+  const body: Body = config.body ?? { type: 'none' };
+  const method = config.method ?? 'GET';
+  const urlId = useFieldId();
+  const ctId = useFieldId();
+
+  const rawParsed = useMemo(() => parseRawHeaders(config.rawHeaders ?? ''), [config.rawHeaders]);
+  const headerCount = headers.length + rawParsed.length;
+  const bodyCount = body.type === 'none' ? 0 : 1;
+
+  const setBodyType = (type: Body['type']) => {
+    if (type === body.type) return;
+    const prevTemplate = 'template' in body ? body.template : undefined;
+    let next: Body;
+    if (type === 'none') next = { type };
+    else if (type === 'form') next = { type, fields: [] };
+    else next = { type, template: prevTemplate && prevTemplate.trim() ? prevTemplate : BODY_SAMPLES[type]! };
+    patch({ body: next });
+  };
+
+  const rawToTable = () => {
+    const rows = rawParsed.map((h) => ({ name: h.name, value: h.value }));
+    patch({ headers: [...headers, ...rows], rawHeaders: undefined });
+    setRawMode(false);
+  };
+
+  return (
+    <>
+      <div className="http-line">
+        <Select value={method} onChange={(v) => patch({ method: v })} options={HTTP_METHODS} disabled={readOnly} testId="http-method" ariaLabel="Method" />
+        <div className="grow">
+          <TemplateField
+            nodeId={nodeId}
+            path="config.url"
+            id={urlId}
+            value={config.url ?? ''}
+            onChange={(v) => patch({ url: v }, 'url')}
+            context="url"
+            placeholder="https://crm.example.com/api/customers?phone={{call.callerId}}"
+            readOnly={readOnly}
+            testId="http-url"
+            ariaLabel="URL"
+          />
+        </div>
+      </div>
+      <IvrTimeoutHint nodeId={nodeId} config={config} />
+      <Tabs
+        value={tab}
+        onChange={setTab}
+        tabs={[
+          { value: 'query', label: 'Query', count: query.length, testId: 'tab-query' },
+          { value: 'headers', label: 'Headers', count: headerCount, testId: 'tab-headers' },
+          { value: 'body', label: 'Body', count: bodyCount, testId: 'tab-body' },
+          { value: 'options', label: 'Options', testId: 'tab-options' },
+        ]}
+      />
+      <div className="tab-body">
+        {tab === 'query' && (
+          <>
+            <p className="field-hint">Added to the URL; names and values are percent-encoded for you.</p>
+            <NameValueTable nodeId={nodeId} basePath="config.query" rows={query} onChange={(rows, f) => patch({ query: rows }, f)} context="text" issues={issues} readOnly={readOnly} addLabel="Add parameter" testId="http-query" />
+          </>
+        )}
+        {tab === 'headers' && (
+          <>
+            <div className="row-between">
+              <Segmented
+                value={rawMode ? 'raw' : 'table'}
+                onChange={(v) => setRawMode(v === 'raw')}
+                options={[
+                  { value: 'table', label: 'Table' },
+                  { value: 'raw', label: 'Raw text' },
+                ]}
+                ariaLabel="Header editor"
+                testId="headers-mode"
+              />
+              {rawMode && rawParsed.length > 0 && !readOnly && (
+                <Button size="sm" variant="ghost" onClick={rawToTable}>
+                  Move to table
+                </Button>
+              )}
+            </div>
+            {rawMode ? (
+              <>
+                <TemplateField
+                  nodeId={nodeId}
+                  path="config.rawHeaders"
+                  value={config.rawHeaders ?? ''}
+                  onChange={(v) => patch({ rawHeaders: v === '' ? undefined : v }, 'rawHeaders')}
+                  context="header"
+                  multiline
+                  rows={4}
+                  placeholder={'Accept: application/json\nX-Agent: {{call.agent.extension}}'}
+                  readOnly={readOnly}
+                  hint="One Name: value per line, as in ICTBroadcast. Applied after the table rows."
+                  testId="http-raw-headers"
+                />
+                {rawParsed.length > 0 && (
+                  <ul className="raw-preview">
+                    {rawParsed.map((h) => (
+                      <li key={h.line} className={HEADER_NAME.test(h.name) ? '' : 'bad'}>
+                        <span className="muted">line {h.line}</span>
+                        <code>{h.name}</code>
+                        <span className="raw-value">{h.value || <i className="muted">empty</i>}</span>
+                        {!HEADER_NAME.test(h.name) && <span className="err-text">not a valid header name</span>}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {headers.length > 0 && <p className="field-hint">Also {headers.length} header row(s) in the table.</p>}
+              </>
+            ) : (
+              <>
+                <NameValueTable nodeId={nodeId} basePath="config.headers" rows={headers} onChange={(rows, f) => patch({ headers: rows }, f)} context="header" issues={issues} readOnly={readOnly} addLabel="Add header" namePlaceholder="Header" testId="http-headers" />
+                {config.rawHeaders && <p className="field-hint">Also {rawParsed.length} raw header line(s); see Raw text.</p>}
+              </>
+            )}
+          </>
+        )}
+        {tab === 'body' && (
+          <>
+            <Segmented
+              value={body.type}
+              onChange={setBodyType}
+              options={[
+                { value: 'none', label: 'None' },
+                { value: 'json', label: 'JSON' },
+                { value: 'form', label: 'Form' },
+                { value: 'xml', label: 'XML' },
+                { value: 'text', label: 'Text' },
+              ]}
+              disabled={readOnly}
+              ariaLabel="Body type"
+              testId="http-body-type"
+            />
+            {body.type === 'none' && <p className="field-hint">No request body{method === 'GET' ? ' (usual for GET)' : ''}.</p>}
+            {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
+              <>
+                <TemplateField
+                  nodeId={nodeId}
+                  path="config.body.template"
+                  value={body.template}
+                  onChange={(v) => patch({ body: { ...body, template: v } }, 'body.template')}
+                  context={body.type}
+                  multiline
+                  rows={6}
+                  readOnly={readOnly}
+                  testId="http-body"
+                  ariaLabel="Body template"
+                />
+                {body.type !== 'json' && (
+                  <Field label="Content-Type" htmlFor={ctId} issues={issues('body.contentType')}>
+                    <TextInput id={ctId} value={body.contentType ?? ''} onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')} placeholder={body.type === 'xml' ? 'application/xml' : 'text/plain'} readOnly={readOnly} mono />
+                  </Field>
+                )}
+              </>
+            )}
+            {body.type === 'form' && (
+              <>
+                <p className="field-hint">Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once.</p>
+                <NameValueTable nodeId={nodeId} basePath="config.body.fields" rows={body.fields} onChange={(rows, f) => patch({ body: { type: 'form', fields: rows } }, f)} context="text" issues={issues} readOnly={readOnly} addLabel="Add field" testId="http-form" />
+              </>
+            )}
+          </>
+        )}
+        {tab === 'options' && (
+          <>
+            <RequestSettingsFields config={config} patch={patch} issues={issues} readOnly={readOnly} />
+            <div className="grid-2">
+              <Field label="Read response as" issues={issues('responseType')}>
+                <Select
+                  value={config.responseType ?? 'auto'}
+                  onChange={(v) => patch({ responseType: v })}
+                  options={[
+                    { value: 'auto', label: 'Auto (by Content-Type)' },
+                    { value: 'json', label: 'JSON' },
+                    { value: 'xml', label: 'XML' },
+                    { value: 'text', label: 'Text' },
+                  ]}
+                  disabled={readOnly}
+                />
+              </Field>
+              <Field label="Redirects">
+                <Checkbox label="Follow redirects" checked={config.followRedirects !== false} disabled={readOnly} onChange={(v) => patch({ followRedirects: v ? undefined : false })} />
+              </Field>
+            </div>
+          </>
+        )}
+      </div>
+      <p className="panel-outputs">
+        <Icon name="info" size={13} /> Output: <code>status</code>, <code>headers</code>, <code>body</code>. A non-2xx answer, timeout or network failure leaves by <b>error</b>.
+      </p>
+    </>
+  );
+}
+
+/** Under a synchronous trigger: this node's worst case against the deadline. */
+export function IvrTimeoutHint({ nodeId, config }: { nodeId: string; config: Record<string, unknown> }) {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const budget = useMemo(() => timingBudget(nodes, edges), [nodes, edges]);
+  if (!budget) return null;
+  const own = requestWorstMs(config);
+  if (own.ms <= budget.deadlineMs && (budget.worstMs ?? 0) <= budget.deadlineMs) return null;
+  const onPath = budget.path.some((s) => s.nodeId === nodeId);
+  return (
+    <p className="callout callout-warning" data-testid="ivr-timeout-hint">
+      <Icon name="clock" size={14} />
+      <span>
+        The caller waits at most {formatMs(budget.deadlineMs)}; this request can take {formatMs(own.ms)} ({own.detail})
+        {onPath && budget.worstMs ? `, and the slowest path to an answer ${formatMs(budget.worstMs)}` : ''}. Past the deadline the trigger answers with its fallback.
+      </span>
+    </p>
+  );
+}
+
+export const httpPanel: PanelDef = {
+  type: 'http',
+  icon: 'globe',
+  Panel: HttpPanel as PanelDef['Panel'],
+  // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
+  initialConfig: ({ triggerType }) => ({ method: 'GET', url: '', ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}) }),
+};

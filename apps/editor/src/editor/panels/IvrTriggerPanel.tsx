@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import { Field, JsonField, NumberInput, useFieldId } from '../../ui/form';
+import { formatMs } from '../../ui/components';
+import { Icon } from '../../ui/icons';
+import { useEditor } from '../store';
+import { timingBudget } from '../timing';
+import { Section } from './shared';
+import type { PanelDef, PanelProps } from './types';
+
+/** IVR trigger: the deadline the IVR waits, the fallback answer, and the timing budget of the flow. */
+function IvrTriggerPanel({ config, patch, issues, readOnly }: PanelProps<{ deadlineMs?: number; fallback?: Record<string, unknown> }>) {
+  const did = useFieldId();
+  const fid = useFieldId();
+  return (
+    <>
+      <Field label="Deadline" htmlFor={did} issues={issues('deadlineMs')} hint="How long the IVR waits for the answer. Past it, the caller gets the fallback below and the run goes on.">
+        <NumberInput id={did} value={config.deadlineMs} onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')} placeholder="3000" min={50} max={30000} suffix="ms" readOnly={readOnly} testId="ivr-deadline" />
+      </Field>
+      <Field label="Fallback answer (JSON)" htmlFor={fid} issues={issues('fallback')} hint='Returned as "output" with status "timeout" when the deadline passes, e.g. {"queue": "default"}.'>
+        <JsonField id={fid} value={config.fallback ?? {}} onChange={(v) => patch({ fallback: v as Record<string, unknown> }, 'fallback')} rows={4} readOnly={readOnly} testId="ivr-fallback" />
+      </Field>
+      <TimingCard />
+    </>
+  );
+}
+
+/** Worst case until the first respond node answers, against the deadline. */
+export function TimingCard() {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const budget = useMemo(() => timingBudget(nodes, edges), [nodes, edges]);
+  const selectNode = useEditor((s) => s.selectNode);
+  if (!budget) return null;
+  const over = budget.worstMs !== null && budget.worstMs > budget.deadlineMs;
+  return (
+    <Section title="Timing budget" testId="timing-budget">
+      {budget.worstMs === null ? (
+        <p className="callout callout-warning">
+          <Icon name="alert" size={14} /> No respond node is reachable yet: the caller always gets the fallback.
+        </p>
+      ) : (
+        <>
+          <div className={`budget-bar${over ? ' over' : ''}`} aria-hidden="true">
+            <div style={{ width: `${Math.min(100, (budget.worstMs / Math.max(budget.deadlineMs, 1)) * 100)}%` }} />
+          </div>
+          <p className={`callout ${over ? 'callout-warning' : 'callout-ok'}`}>
+            <Icon name={over ? 'alert' : 'check'} size={14} />
+            <span>
+              Worst case to answer: <b>{formatMs(budget.worstMs)}</b> of {formatMs(budget.deadlineMs)}.
+              {over && ' If the services are slow, callers get the fallback; lower the timeouts on this path or raise the deadline.'}
+            </span>
+          </p>
+          {budget.path.length > 0 && (
+            <ul className="budget-path">
+              {budget.path.map((s) => (
+                <li key={s.nodeId}>
+                  <button type="button" className="link" onClick={() => selectNode(s.nodeId)}>
+                    {s.name}
+                  </button>
+                  <span className="muted">{s.detail}</span>
+                  <b>{formatMs(s.ms)}</b>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </Section>
+  );
+}
+
+export const ivrPanel: PanelDef = {
+  type: 'trigger.ivr',
+  icon: 'phone',
+  Panel: IvrTriggerPanel as PanelDef['Panel'],
+  initialConfig: () => ({ deadlineMs: 3000, fallback: {} }),
+};

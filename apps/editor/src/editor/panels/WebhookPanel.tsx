@@ -1,0 +1,53 @@
+import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
+import { useEditor } from '../store';
+import { TimingCard } from './IvrTriggerPanel';
+import type { PanelDef, PanelProps } from './types';
+
+interface Config {
+  methods?: ('GET' | 'POST')[];
+  allowedOrigins?: string[];
+  deadlineMs?: number;
+}
+
+/** Webhook trigger (BRIX365 / XiVO style): methods, CORS origins, answer deadline. */
+function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
+  const oid = useFieldId();
+  const did = useFieldId();
+  const key = useEditor((s) => s.meta?.key);
+  const methods = config.methods ?? ['POST'];
+  const url = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
+  return (
+    <>
+      <Field label="Endpoint" hint="Authenticate with an API key: Authorization: Bearer <key>, X-Api-Key or ?token=. The respond node shapes the answer.">
+        <code className="code-line" data-testid="webhook-url">{url}</code>
+      </Field>
+      <Field label="Methods" issues={issues('methods')}>
+        <div className="check-row">
+          {(['GET', 'POST'] as const).map((m) => (
+            <Checkbox
+              key={m}
+              label={m}
+              checked={methods.includes(m)}
+              disabled={readOnly}
+              onChange={(on) => patch({ methods: on ? [...methods.filter((x) => x !== m), m] : methods.filter((x) => x !== m) })}
+            />
+          ))}
+        </div>
+      </Field>
+      <Field label="Allowed origins (CORS)" htmlFor={oid} issues={issues('allowedOrigins')} hint="Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered. Comma separated.">
+        <ListInput id={oid} value={config.allowedOrigins} onChange={(v) => patch({ allowedOrigins: v }, 'allowedOrigins')} placeholder="https://agent.example.com" readOnly={readOnly} />
+      </Field>
+      <Field label="Deadline" htmlFor={did} issues={issues('deadlineMs')}>
+        <NumberInput id={did} value={config.deadlineMs} onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')} placeholder="10000" min={50} max={30000} suffix="ms" readOnly={readOnly} />
+      </Field>
+      <TimingCard />
+    </>
+  );
+}
+
+export const webhookPanel: PanelDef = {
+  type: 'trigger.webhook',
+  icon: 'webhook',
+  Panel: WebhookPanel as PanelDef['Panel'],
+  initialConfig: () => ({ methods: ['POST'] }),
+};

@@ -1,0 +1,196 @@
+/** Building blocks shared by the node panels: name/value tables, timeout and retry, connection. */
+import { useEffect, useState, type ReactNode } from 'react';
+import type { TemplateContext, ValidationIssue } from '@callflow/flow';
+import { api, itemsOf } from '../../api/client';
+import type { Connection } from '../../api/types';
+import { Button } from '../../ui/components';
+import { Field, Issues, NumberInput, TextInput, useFieldId } from '../../ui/form';
+import { Icon } from '../../ui/icons';
+import { TemplateField } from '../TemplateField';
+import { CONTEXT_INFO } from '../template-hints';
+
+export function Section({ title, children, aside, testId }: { title: ReactNode; children: ReactNode; aside?: ReactNode; testId?: string }) {
+  return (
+    <section className="panel-section" data-testid={testId}>
+      <div className="panel-section-head">
+        <h4>{title}</h4>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+/** Rows of name + templated value (query, headers, form fields, set values, SOAP headers). */
+export function NameValueTable({
+  nodeId,
+  basePath,
+  rows,
+  onChange,
+  context,
+  issues,
+  readOnly,
+  namePlaceholder = 'Name',
+  valuePlaceholder = 'Value',
+  addLabel = 'Add',
+  testId,
+}: {
+  nodeId: string;
+  /** Issue path of the list, relative to the node (`config.headers`). */
+  basePath: string;
+  rows: NameValue[];
+  onChange(rows: NameValue[], field?: string): void;
+  context: TemplateContext;
+  issues(path: string): ValidationIssue[];
+  readOnly: boolean;
+  namePlaceholder?: string;
+  valuePlaceholder?: string;
+  addLabel?: string;
+  testId?: string;
+}) {
+  const rel = basePath.replace(/^config\.?/, '');
+  const set = (i: number, patch: Partial<NameValue>, field: string) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)), `${rel}.${i}.${field}`);
+  return (
+    <div className="nv-table" data-testid={testId}>
+      {rows.length > 0 && (
+        <div className="nv-head">
+          <span>{namePlaceholder}</span>
+          <span>
+            {valuePlaceholder}{' '}
+            <span className="ctx-chip" title={CONTEXT_INFO[context].help}>
+              {CONTEXT_INFO[context].label}
+            </span>
+          </span>
+        </div>
+      )}
+      {rows.map((row, i) => (
+        <div className="nv-row" key={i}>
+          <div className="nv-name">
+            <TextInput value={row.name} onChange={(v) => set(i, { name: v }, 'name')} placeholder={namePlaceholder} readOnly={readOnly} invalid={issues(`${rel}.${i}.name`).length > 0} testId={testId ? `${testId}-name-${i}` : undefined} ariaLabel={`${namePlaceholder} ${i + 1}`} />
+            <Issues issues={issues(`${rel}.${i}.name`)} />
+          </div>
+          <div className="nv-value">
+            <TemplateField
+              nodeId={nodeId}
+              path={`${basePath}.${i}.value`}
+              value={row.value}
+              onChange={(v) => set(i, { value: v }, 'value')}
+              context={context}
+              placeholder={valuePlaceholder}
+              readOnly={readOnly}
+              compact
+              testId={testId ? `${testId}-value-${i}` : undefined}
+              ariaLabel={`${valuePlaceholder} ${i + 1}`}
+            />
+          </div>
+          {!readOnly && (
+            <button type="button" className="btn btn-ghost btn-icon btn-sm nv-del" aria-label={`Remove row ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+              <Icon name="x" size={14} />
+            </button>
+          )}
+        </div>
+      ))}
+      {!readOnly && (
+        <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange([...rows, { name: '', value: '' }])} data-testid={testId ? `${testId}-add` : undefined}>
+          {addLabel}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+interface RequestSettings {
+  timeoutMs?: number;
+  retry?: { attempts?: number; backoffMs?: number };
+  connectionId?: string;
+}
+
+/** Timeout, retry and connection of a request node. */
+export function RequestSettingsFields({
+  config,
+  patch,
+  issues,
+  readOnly,
+}: {
+  config: RequestSettings;
+  patch(p: Partial<RequestSettings>, field?: string): void;
+  issues(path: string): ValidationIssue[];
+  readOnly: boolean;
+}) {
+  const tid = useFieldId();
+  const aid = useFieldId();
+  const bid = useFieldId();
+  const retry = config.retry ?? {};
+  const setRetry = (p: { attempts?: number; backoffMs?: number }, field: string) => {
+    const next = { ...retry, ...p };
+    for (const k of Object.keys(next) as (keyof typeof next)[]) if (next[k] === undefined) delete next[k];
+    patch({ retry: Object.keys(next).length ? next : undefined } as Partial<RequestSettings>, field);
+  };
+  return (
+    <>
+      <ConnectionField value={config.connectionId} onChange={(v) => patch({ connectionId: v } as Partial<RequestSettings>, 'connectionId')} issues={issues('connectionId')} readOnly={readOnly} />
+      <div className="grid-3">
+        <Field label="Timeout" htmlFor={tid} issues={issues('timeoutMs')}>
+          <NumberInput id={tid} value={config.timeoutMs} onChange={(v) => patch({ timeoutMs: v } as Partial<RequestSettings>, 'timeoutMs')} placeholder="10000" min={1} max={120000} suffix="ms" readOnly={readOnly} testId="timeout" />
+        </Field>
+        <Field label="Attempts" htmlFor={aid} issues={issues('retry.attempts')}>
+          <NumberInput id={aid} value={retry.attempts} onChange={(v) => setRetry({ attempts: v }, 'retry.attempts')} placeholder="1" min={1} max={10} readOnly={readOnly} testId="retry-attempts" />
+        </Field>
+        <Field label="Backoff" htmlFor={bid} issues={issues('retry.backoffMs')}>
+          <NumberInput id={bid} value={retry.backoffMs} onChange={(v) => setRetry({ backoffMs: v }, 'retry.backoffMs')} placeholder="500" min={0} max={60000} suffix="ms" readOnly={readOnly} />
+        </Field>
+      </div>
+      <p className="field-hint">
+        Attempts counts the first try; the delay doubles after each failed try. Timeouts and failures after the last attempt leave by <b>error</b>.
+      </p>
+    </>
+  );
+}
+
+let connectionsCache: Promise<Connection[] | null> | null = null;
+
+function loadConnections(): Promise<Connection[] | null> {
+  connectionsCache ??= api.connections
+    .list()
+    .then(itemsOf)
+    .catch(() => {
+      connectionsCache = null;
+      return null;
+    });
+  return connectionsCache;
+}
+
+/** Picks a tenant connection (credentials live there, never in the flow). */
+export function ConnectionField({ value, onChange, issues, readOnly }: { value?: string; onChange(v: string | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+  const id = useFieldId();
+  const [list, setList] = useState<Connection[] | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void loadConnections().then((l) => live && setList(l));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <Field label="Connection" htmlFor={id} issues={issues} hint="Credentials (basic, bearer, API key, OAuth2, token endpoint) are kept in the connection, encrypted, never in the flow.">
+      {list && list.length > 0 ? (
+        <select id={id} className="input select" value={value ?? ''} disabled={readOnly} onChange={(e) => onChange(e.target.value || undefined)}>
+          <option value="">No connection</option>
+          {list.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.type})
+            </option>
+          ))}
+          {value && !list.some((c) => c.id === value) && <option value={value}>{value} (not found)</option>}
+        </select>
+      ) : (
+        <TextInput id={id} value={value ?? ''} onChange={(v) => onChange(v.trim() ? v.trim() : undefined)} placeholder="Connection id (optional)" readOnly={readOnly} mono />
+      )}
+    </Field>
+  );
+}

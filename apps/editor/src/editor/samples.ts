@@ -1,0 +1,75 @@
+/** Ready sample inputs per trigger type for the test run (design.md §4 token shapes). */
+import type { RunInput } from '../api/types';
+
+const call = {
+  id: 'call-1001',
+  callerId: '+33612345678',
+  calledNumber: '+33140000000',
+  direction: 'in',
+  status: 'ringing',
+  startedAt: '2026-01-15T09:30:00Z',
+  queue: 'support',
+  agent: { id: 'a-7', name: 'Alice Martin', extension: '207' },
+  custom: {},
+};
+const contact = { id: 'c-42', phone: '+33612345678', firstName: 'Jeanne', lastName: 'Dupont', email: 'jeanne.dupont@example.com', custom: { tier: 'gold' } };
+const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
+
+export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
+  'trigger.ivr': [
+    { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
+    { label: 'Unknown caller', input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } } },
+  ],
+  'trigger.end_of_call': [
+    {
+      label: 'Answered inbound call',
+      input: {
+        call: { ...call, status: 'ended', disposition: 'answered', answeredAt: '2026-01-15T09:30:08Z', endedAt: '2026-01-15T09:34:41Z', durationSec: 273, recordingUrl: 'https://pbx.example.com/rec/call-1001.mp3' },
+        contact,
+        campaign,
+        event: { type: 'call.ended', id: 'evt-9001', at: '2026-01-15T09:34:41Z' },
+      },
+    },
+    {
+      label: 'Missed call',
+      input: { call: { ...call, status: 'ended', disposition: 'no_answer', durationSec: 0 }, contact, event: { type: 'call.ended', id: 'evt-9002', at: '2026-01-15T09:31:00Z' } },
+    },
+  ],
+  'trigger.campaign': [
+    {
+      label: 'Contact reached',
+      input: {
+        contact,
+        campaign,
+        call: { ...call, direction: 'out', disposition: 'answered', durationSec: 95 },
+        event: { type: 'campaign.contact', id: 'evt-7001', at: '2026-01-15T10:00:00Z' },
+      },
+    },
+  ],
+  'trigger.webhook': [
+    {
+      label: 'POST from the PBX',
+      input: {
+        request: { method: 'POST', query: { token: '…' }, headers: { 'content-type': 'application/json' }, body: { event: 'ringing', caller: '+33612345678', callid: 'call-1001' } },
+        call,
+        contact,
+      },
+    },
+    { label: 'GET with query', input: { request: { method: 'GET', query: { caller: '+33612345678', callid: 'call-1001' }, headers: {}, body: null } } },
+  ],
+};
+
+/** Which input parts a trigger provides (the tabs of the input editor). */
+export function inputSections(triggerType: string | undefined): (keyof RunInput)[] {
+  switch (triggerType) {
+    case 'trigger.ivr':
+      return ['call', 'contact', 'campaign', 'ivr'];
+    case 'trigger.end_of_call':
+    case 'trigger.campaign':
+      return ['call', 'contact', 'campaign', 'event'];
+    case 'trigger.webhook':
+      return ['request', 'call', 'contact'];
+    default:
+      return ['call', 'contact', 'campaign'];
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * IVR timing: the worst time a synchronous trigger can wait for its answer, from the request
+ * nodes' timeouts and retries on the slowest path to the first respond node. The IVR gives up at
+ * `deadlineMs` and plays the fallback, so a path slower than that is worth a warning.
+ */
+import { getNodeSpec } from '@callflow/flow';
+import type { EditorEdge, EditorNode } from './convert';
+
+export interface TimingStep {
+  nodeId: string;
+  name: string;
+  ms: number;
+  detail: string;
+}
+
+export interface TimingBudget {
+  deadlineMs: number;
+  /** Worst case until a respond node answers; null when no respond node is reachable. */
+  worstMs: number | null;
+  /** The slowest path's request nodes. */
+  path: TimingStep[];
+}
+
+const DEFAULT_TIMEOUT = 10_000;
+
+/** Worst-case time a request node can take (every attempt timing out, plus the backoff delays). */
+export function requestWorstMs(config: Record<string, unknown>): { ms: number; detail: string } {
+  const timeout = typeof config.timeoutMs === 'number' ? config.timeoutMs : DEFAULT_TIMEOUT;
+  const retry = (config.retry ?? {}) as { attempts?: number; backoffMs?: number };
+  const attempts = typeof retry.attempts === 'number' && retry.attempts >= 1 ? Math.floor(retry.attempts) : 1;
+  const backoff = typeof retry.backoffMs === 'number' ? retry.backoffMs : 500;
+  const delays = backoff * (2 ** (attempts - 1) - 1);
+  const ms = timeout * attempts + delays;
+  return { ms, detail: attempts > 1 ? `${attempts} × ${timeout} ms + ${delays} ms backoff` : `${timeout} ms timeout` };
+}
+
+export function timingBudget(nodes: readonly EditorNode[], edges: readonly EditorEdge[]): TimingBudget | null {
+  const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.trigger?.mode === 'sync');
+  if (!trigger) return null;
+  const cfg = trigger.data.config as { deadlineMs?: unknown };
+  const deadlineMs = typeof cfg.deadlineMs === 'number' ? cfg.deadlineMs : trigger.type === 'trigger.ivr' ? 3000 : 10_000;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const out = new Map<string, string[]>();
+  for (const e of edges) (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
+
+  const memo = new Map<string, { ms: number; path: TimingStep[] } | null>();
+  const visiting = new Set<string>();
+  const worst = (id: string): { ms: number; path: TimingStep[] } | null => {
+    if (memo.has(id)) return memo.get(id)!;
+    if (visiting.has(id)) return null; // a cycle: the validator reports it
+    visiting.add(id);
+    const node = byId.get(id);
+    let result: { ms: number; path: TimingStep[] } | null = null;
+    if (node) {
+      const spec = getNodeSpec(node.type ?? '');
+      let own: TimingStep | null = null;
+      if (spec?.category === 'request') {
+        const w = requestWorstMs(node.data.config);
+        own = { nodeId: id, name: node.data.name, ms: w.ms, detail: w.detail };
+      }
+      if (node.type === 'respond') result = { ms: own?.ms ?? 0, path: own ? [own] : [] };
+      else {
+        for (const next of out.get(id) ?? []) {
+          const r = worst(next);
+          if (r && (!result || r.ms > result.ms)) result = r;
+        }
+        if (result && own) result = { ms: result.ms + own.ms, path: [own, ...result.path] };
+      }
+    }
+    visiting.delete(id);
+    memo.set(id, result);
+    return result;
+  };
+  const r = worst(trigger.id);
+  return { deadlineMs, worstMs: r ? r.ms : null, path: r?.path ?? [] };
+}

@@ -1,0 +1,348 @@
+/** Flows list: trigger, version, last run, updated; create (blank or template), duplicate, delete, import, export. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { getNodeSpec, isTriggerType } from '@callflow/flow';
+import { api, ApiError, errorText, itemsOf } from '../api/client';
+import type { FlowSummary, FlowTemplate } from '../api/types';
+import { session } from '../auth/session';
+import { PANELS } from '../editor/panels';
+import { Badge, Button, Dialog, downloadJson, Empty, ErrorBanner, formatDateTime, Spinner, StatusBadge, timeAgo, toast } from '../ui/components';
+import { Icon } from '../ui/icons';
+import { BLANKS, TEMPLATES, type Starter } from './starters';
+
+function triggerOf(f: FlowSummary): string | undefined {
+  return f.triggerType ?? f.definition?.nodes?.find((n) => isTriggerType(n.type))?.type;
+}
+
+export function FlowsPage() {
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: FlowSummary[]; nextCursor?: string }>({ status: 'loading' });
+  const [q, setQ] = useState('');
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<FlowSummary | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const navigate = useNavigate();
+  const canWrite = session.can('flows.write');
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' });
+    try {
+      const page = await api.flows.list({ limit: 200 });
+      setState({ status: 'ok', items: itemsOf(page), nextCursor: Array.isArray(page) ? undefined : page.nextCursor });
+    } catch (err) {
+      setState({ status: 'error', message: errorText(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const loadMore = async () => {
+    if (state.status !== 'ok' || !state.nextCursor) return;
+    try {
+      const page = await api.flows.list({ cursor: state.nextCursor, limit: 200 });
+      setState({ status: 'ok', items: [...state.items, ...itemsOf(page)], nextCursor: Array.isArray(page) ? undefined : page.nextCursor });
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+
+  const items = useMemo(() => {
+    if (state.status !== 'ok') return [];
+    const needle = q.trim().toLowerCase();
+    return needle ? state.items.filter((f) => f.name.toLowerCase().includes(needle) || f.key.toLowerCase().includes(needle)) : state.items;
+  }, [state, q]);
+
+  const duplicate = async (f: FlowSummary) => {
+    try {
+      const full = await api.flows.get(f.id);
+      const copy = await api.flows.create({ name: `${f.name} copy`, definition: full.definition, description: full.description });
+      toast(`Duplicated as “${copy.name}”`, 'success');
+      void load();
+    } catch (err) {
+      toast(`Could not duplicate: ${errorText(err)}`, 'error');
+    }
+  };
+
+  const exportFlow = async (f: FlowSummary) => {
+    try {
+      downloadJson(`${f.key}.flow.json`, await api.flows.export(f.id));
+    } catch (err) {
+      toast(`Export failed: ${errorText(err)}`, 'error');
+    }
+  };
+
+  const importFile = async (file: File) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await file.text());
+    } catch {
+      toast(`${file.name} is not JSON`, 'error');
+      return;
+    }
+    try {
+      const created = await api.flows.import(doc);
+      toast(`Imported “${created.name}”`, 'success');
+      navigate(`/flows/${created.id}`);
+    } catch (err) {
+      const issues = err instanceof ApiError ? err.issues : [];
+      toast(`Import failed: ${errorText(err)}${issues.length ? ` (${issues[0]!.message})` : ''}`, 'error');
+    }
+  };
+
+  return (
+    <div className="page" data-testid="flows-page">
+      <header className="page-head">
+        <div>
+          <h1>Flows</h1>
+          <p className="muted">What your phone system runs: each flow starts from one trigger.</p>
+        </div>
+        <div className="grow" />
+        <div className="search">
+          <Icon name="search" size={14} />
+          <input placeholder="Search flows" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search flows" />
+        </div>
+        {canWrite && (
+          <>
+            <input
+              ref={fileRef}
+              type="file"
+              accept="application/json,.json"
+              hidden
+              data-testid="import-input"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void importFile(f);
+              }}
+            />
+            <Button icon="upload" onClick={() => fileRef.current?.click()} data-testid="import-button">
+              Import
+            </Button>
+            <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-flow">
+              New flow
+            </Button>
+          </>
+        )}
+      </header>
+      <div className="page-body">
+        {state.status === 'loading' && <Spinner label="Loading flows…" />}
+        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'ok' && state.items.length === 0 && (
+          <Empty title="No flows yet">
+            <p className="muted">Create one from a blank trigger or a template, or import a JSON export.</p>
+            {canWrite && (
+              <Button variant="primary" icon="plus" onClick={() => setCreating(true)}>
+                New flow
+              </Button>
+            )}
+          </Empty>
+        )}
+        {state.status === 'ok' && state.items.length > 0 && (
+          <div className="table-wrap">
+            <table className="table" data-testid="flows-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Trigger</th>
+                  <th>Version</th>
+                  <th>Last run</th>
+                  <th>Updated</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((f) => {
+                  const t = triggerOf(f);
+                  const spec = t ? getNodeSpec(t) : undefined;
+                  const last = f.lastRun?.status ?? f.lastRunStatus ?? null;
+                  return (
+                    <tr key={f.id} data-testid={`flow-row-${f.key}`} onClick={() => navigate(`/flows/${f.id}`)} className="clickable">
+                      <td>
+                        <Link to={`/flows/${f.id}`} className="row-title" onClick={(e) => e.stopPropagation()}>
+                          {f.name}
+                        </Link>
+                        <div className="muted small mono">{f.key}</div>
+                      </td>
+                      <td>
+                        {spec ? (
+                          <span className={`trigger-chip cat-trigger`}>
+                            <Icon name={PANELS[spec.type]?.icon ?? 'flow'} size={14} /> {spec.label}
+                          </span>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td>
+                        {f.publishedVersion ? <Badge tone="success">v{f.publishedVersion} live</Badge> : <Badge>Draft</Badge>}
+                        {f.publishedVersion && f.latestVersion && f.latestVersion > f.publishedVersion ? <span className="muted small"> (v{f.latestVersion} exists)</span> : null}
+                      </td>
+                      <td>
+                        <StatusBadge status={last} />
+                        {f.lastRun?.startedAt && <span className="muted small"> {timeAgo(f.lastRun.startedAt)}</span>}
+                      </td>
+                      <td title={formatDateTime(f.updatedAt)}>
+                        {timeAgo(f.updatedAt)}
+                        {(f.updatedByEmail ?? f.updatedBy) && <div className="muted small">by {f.updatedByEmail ?? shortId(f.updatedBy!)}</div>}
+                      </td>
+                      <td className="row-actions" onClick={(e) => e.stopPropagation()}>
+                        {canWrite && (
+                          <Button size="sm" variant="ghost" icon="copy" aria-label={`Duplicate ${f.name}`} title="Duplicate" onClick={() => void duplicate(f)} />
+                        )}
+                        <Button size="sm" variant="ghost" icon="download" aria-label={`Export ${f.name}`} title="Export JSON" onClick={() => void exportFlow(f)} />
+                        {canWrite && <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${f.name}`} title="Delete" onClick={() => setDeleting(f)} />}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {items.length === 0 && <p className="muted pad">No flow matches “{q}”.</p>}
+            {state.nextCursor && (
+              <div className="pad">
+                <Button onClick={() => void loadMore()}>Load more</Button>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+      {creating && <NewFlowDialog onClose={() => setCreating(false)} />}
+      {deleting && (
+        <Dialog
+          title={`Delete “${deleting.name}”?`}
+          onClose={() => setDeleting(null)}
+          testId="delete-dialog"
+          footer={
+            <>
+              <Button onClick={() => setDeleting(null)}>Cancel</Button>
+              <Button
+                variant="danger"
+                icon="trash"
+                data-testid="delete-confirm"
+                onClick={async () => {
+                  try {
+                    await api.flows.remove(deleting.id);
+                    toast(`Deleted “${deleting.name}”`, 'success');
+                    setDeleting(null);
+                    void load();
+                  } catch (err) {
+                    toast(`Could not delete: ${errorText(err)}`, 'error');
+                  }
+                }}
+              >
+                Delete
+              </Button>
+            </>
+          }
+        >
+          <p>
+            Its triggers stop answering{deleting.publishedVersion ? ` (v${deleting.publishedVersion} is live)` : ''}. Past executions stay visible in Runs.
+          </p>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function shortId(id: string): string {
+  return id.length > 8 ? `${id.slice(0, 8)}…` : id;
+}
+
+function NewFlowDialog({ onClose }: { onClose(): void }) {
+  const [name, setName] = useState('');
+  const [choice, setChoice] = useState<Starter>(BLANKS[0]!);
+  const [serverTemplates, setServerTemplates] = useState<Starter[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    api.flows
+      .templates()
+      .then((res) => {
+        const list = itemsOf(res as FlowTemplate[] | { items: FlowTemplate[] });
+        setServerTemplates(
+          list.map((t) => ({
+            id: `srv-${t.id}`,
+            templateId: t.id,
+            name: t.name,
+            description: t.description ?? '',
+            triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTriggerType(n.type))?.type ?? '',
+            definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
+          })),
+        );
+      })
+      .catch(() => setServerTemplates(null));
+  }, []);
+
+  const templates = serverTemplates?.length ? serverTemplates : TEMPLATES;
+
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    const finalName = name.trim() || (choice.id.startsWith('blank') ? `New ${choice.name} flow` : choice.name);
+    try {
+      const created = choice.templateId ? await api.flows.create({ name: finalName, templateId: choice.templateId }) : await api.flows.create({ name: finalName, definition: choice.definition });
+      onClose();
+      navigate(`/flows/${created.id}`);
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  };
+
+  const card = (s: Starter) => {
+    const spec = getNodeSpec(s.triggerType);
+    return (
+      <button key={s.id} type="button" className={`starter${choice.id === s.id ? ' on' : ''}`} onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
+        <span className="node-icon sm cat-trigger">
+          <Icon name={PANELS[s.triggerType]?.icon ?? 'flow'} size={15} />
+        </span>
+        <span className="starter-text">
+          <b>{s.name}</b>
+          <span className="muted small">{s.description || spec?.description}</span>
+        </span>
+      </button>
+    );
+  };
+
+  return (
+    <Dialog
+      title="New flow"
+      onClose={onClose}
+      width={640}
+      testId="new-flow-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" onClick={() => void create()} busy={busy} data-testid="create-flow">
+            Create
+          </Button>
+        </>
+      }
+    >
+      <label className="field-label" htmlFor="flow-name">
+        Name
+      </label>
+      <input
+        id="flow-name"
+        className="input"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="e.g. VIP routing"
+        autoFocus
+        data-testid="new-flow-name"
+        onKeyDown={(e) => e.key === 'Enter' && void create()}
+      />
+      <h4 className="dialog-sub">Start from a trigger</h4>
+      <div className="starters">{BLANKS.map(card)}</div>
+      <h4 className="dialog-sub">Or a template</h4>
+      <div className="starters">{templates.map(card)}</div>
+      {error && (
+        <p className="callout callout-danger" role="alert">
+          <Icon name="alert" size={14} /> <span>{error}</span>
+        </p>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,61 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { api, errorText } from '../api/client';
+import { session, useSession } from '../auth/session';
+import { Button } from '../ui/components';
+import { Logo } from '../ui/Logo';
+import { Icon } from '../ui/icons';
+
+export function LoginPage() {
+  const user = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const next = new URLSearchParams(location.search).get('next') || '/flows';
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(session.endedReason);
+  const [busy, setBusy] = useState(false);
+
+  if (user) return <Navigate to={next.startsWith('/') ? next : '/flows'} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.login(email.trim(), password);
+      session.signIn(res.accessToken, res.user);
+      navigate(next.startsWith('/') ? next : '/flows', { replace: true });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="login">
+      <form className="login-card" onSubmit={submit} data-testid="login-form">
+        <Logo />
+        <h1>Sign in</h1>
+        <p className="muted">Build the integrations your phone system runs: IVR lookups, end-of-call sync, campaign results.</p>
+        <label className="field-label" htmlFor="email">
+          Email
+        </label>
+        <input id="email" className="input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
+        <label className="field-label" htmlFor="password">
+          Password
+        </label>
+        <input id="password" className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        {error && (
+          <p className="callout callout-danger" role="alert" data-testid="login-error">
+            <Icon name="alert" size={14} /> <span>{error}</span>
+          </p>
+        )}
+        <Button variant="primary" type="submit" busy={busy} className="wide" data-testid="login-submit">
+          Sign in
+        </Button>
+      </form>
+    </div>
+  );
+}
