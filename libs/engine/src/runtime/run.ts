@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import type { RunHooks, RunInput, RunLimits, RunResult } from '../types';
+import type { ConnectionResolver, RunHooks, RunInput, RunLimits, RunResult } from '../types';
 import type { CompiledFlow } from './compile';
 import { FINAL_STATES } from './compile';
 import type { EngineServices } from './executor';
@@ -9,11 +9,14 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** Cancels the run (the in-flight request is aborted; the run ends as failed with RUN_ABORTED). */
   signal?: AbortSignal;
+  /** The connections this run may use (e.g. the tenant's), instead of the engine-wide resolver. */
+  connections?: ConnectionResolver;
 }
 
 /** Runs a compiled flow to its end and returns its status, the respond output and every step. */
 export function runFlow(flow: CompiledFlow, input: RunInput, services: EngineServices, limits: RunLimits, opts: RunOptions = {}): Promise<RunResult> {
-  const run = new RunState(flow, input, services, limits, opts.hooks ?? {});
+  const runServices = opts.connections ? { ...services, connections: opts.connections } : services;
+  const run = new RunState(flow, input, runServices, limits, opts.hooks ?? {});
   const timer = setTimeout(() => run.abort('deadline'), limits.deadlineMs);
   const onCancel = () => run.abort('cancelled');
   opts.signal?.addEventListener('abort', onCancel, { once: true });
