@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
+import { RetentionService } from '../src/queue/retention.service';
 import { TestApp } from './harness';
 import { chainFlow, finishedExecution, postNode, publishFlow, waitFor, type ExecutionRowView } from './support/triggers';
 
@@ -139,6 +140,21 @@ describe('events: POST /api/v1/events', () => {
   it('needs an API key with the scope', async () => {
     await t.http().post('/api/v1/events').send({ id: 'x', type: 'sms.sent' }).expect(401);
     await t.http().post('/api/v1/events').set('authorization', `Bearer ${t.token}`).send({ id: 'x', type: 'sms.sent' }).expect(401);
+  });
+
+  it('prunes executions and event records older than the retention, keeping recent ones', async () => {
+    const [{ tenant_id: tenantId }] = await t.db.query(`SELECT tenant_id FROM users WHERE is_bootstrap`);
+    const old = crypto.randomUUID();
+    await t.db.query(
+      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, started_at) VALUES ($1, $2, 'event', 'succeeded', '{}', now() - interval '15 days')`,
+      [old, tenantId],
+    );
+    await t.db.query(`INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id, created_at) VALUES ($1, $2, 'old-event', $3, now() - interval '15 days')`, [tenantId, UNKNOWN, old]);
+    const [{ n: before }] = await t.db.query(`SELECT count(*)::int AS n FROM executions`);
+    expect(await t.app.get(RetentionService).prune()).toEqual({ executions: 1, eventRuns: 1 });
+    const [{ n: after }] = await t.db.query(`SELECT count(*)::int AS n FROM executions`);
+    expect(after).toBe(before - 1);
+    expect(await t.db.query(`SELECT 1 FROM event_runs WHERE event_id = 'old-event'`)).toEqual([]);
   });
 
   describe('retry: POST /api/v1/executions/:id/retry', () => {

@@ -85,6 +85,20 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     expect(r.body).toEqual({ executionId: expect.any(String), status: 'succeeded', output: null });
   });
 
+  it('runs a newly published version at once (publish drops the cached lookup), and 404s once unpublished', async () => {
+    const v1 = chainFlow(ivr(2000), respondNode('{"v":1}'));
+    const { id } = await publishFlow(t, 'versioned', v1);
+    expect((await call('versioned').send({}).expect(200)).body.output).toEqual({ v: 1 });
+    const flow = await t.as('get', `/api/v1/flows/${id}`).expect(200);
+    await t.as('put', `/api/v1/flows/${id}`).send({ revision: flow.body.revision, definition: chainFlow(ivr(2000), respondNode('{"v":2}')) }).expect(200);
+    await t.as('post', `/api/v1/flows/${id}/publish`).send({}).expect(200);
+    const r = await call('versioned').send({}).expect(200);
+    expect(r.body.output).toEqual({ v: 2 });
+    expect(await finishedExecution(t, r.body.executionId)).toMatchObject({ flow_version: 2 });
+    await t.as('post', `/api/v1/flows/${id}/unpublish`).send({}).expect(200);
+    await call('versioned').send({}).expect(404);
+  });
+
   it('needs a valid, unrevoked API key (Bearer, X-Api-Key or ?token=)', async () => {
     const none = await t.http().post('/api/v1/ivr/vip').send({}).expect(401);
     expect(none.body.message).toMatch(/API key is required/);

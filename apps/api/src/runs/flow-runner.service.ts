@@ -83,6 +83,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
    * ends; past the deadline a `running` row is written at once so the execution id is visible.
    */
   async startSync(req: Omit<RunRequest, 'onRespond' | 'durable'>, deadlineMs: number): Promise<{ executionId: string; outcome: SyncOutcome }> {
+    const startedAt = new Date();
     let settle!: (o: SyncOutcome) => void;
     const outcome = new Promise<SyncOutcome>((resolve) => (settle = resolve));
     const run = this.start({ ...req, onRespond: (respond) => settle({ kind: 'respond', respond }) });
@@ -91,7 +92,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const o = await outcome;
     clearTimeout(timer);
     if (o.kind === 'deadline') {
-      this.writer.record(pendingRow(identityOf(req, run.executionId), 'running', new Date())).catch(() => undefined);
+      this.writer.record(pendingRow(identityOf(req, run.executionId), 'running', startedAt)).catch(() => undefined);
     }
     return { executionId: run.executionId, outcome: o };
   }
