@@ -44,3 +44,40 @@ export async function closedLoop(label: string, task: () => Promise<boolean>, op
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/** The part of autocannon's result the benchmarks read (autocannon ships no types). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as Autocannon;
+
+/**
+ * Open-connection HTTP load with autocannon: `connections` clients, each one request at a time
+ * (keep-alive), for `durationSec` after a `warmupSec` warm-up whose figures are dropped.
+ */
+export async function httpLoad(
+  label: string,
+  opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections: number; durationSec: number; warmupSec: number },
+): Promise<LoadResult> {
+  const base = { url: opts.url, method: opts.method ?? 'POST', headers: opts.headers, body: opts.body, connections: opts.connections, pipelining: 1, timeout: 10 };
+  if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
+  const r = await autocannon({ ...base, duration: opts.durationSec });
+  const ok = r['2xx'];
+  return {
+    label,
+    count: ok,
+    errors: r.errors + r.timeouts + r.non2xx,
+    seconds: r.duration,
+    perSecond: ok / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+  };
+}

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark and writes the figures to bench/README.md.
-// BENCH_SECONDS (default 5) sets each measurement's length.
+//   BENCH_SECONDS      length of each engine measurement (default 5)
+//   BENCH_IVR_SECONDS  length of each IVR measurement (default 10), after a 2 s warm-up
+//   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
+//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events)
+// Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
+// .data/bench, the mock CRM, the raw baseline) are stopped before it exits. About 2 minutes.
 require('@swc-node/register');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -8,14 +13,54 @@ const path = require('node:path');
 
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS || 5);
+  const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 10);
+  const events = Number(process.env.BENCH_EVENTS || 10000);
+  const wanted = new Set((process.env.BENCH_SECTIONS || 'engine,ivr,events').split(',').map((s) => s.trim()));
+  const started = Date.now();
   const sections = [];
-  const { benchEngine } = require('./engine.bench.ts');
-  sections.push(await benchEngine({ durationMs: seconds * 1000, concurrency: [1, 10, 50] }));
+  const log = (m) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
+
+  if (wanted.has('engine')) {
+    log('engine');
+    const { benchEngine } = require('./engine.bench.ts');
+    sections.push(await benchEngine({ durationMs: seconds * 1000, concurrency: [1, 10, 50] }));
+  }
+
+  if (wanted.has('ivr') || wanted.has('events')) {
+    const { startApiContext } = require('./api-context.ts');
+    log('starting the API (embedded PostgreSQL in .data/bench) and the mock CRM');
+    let ctx;
+    try {
+      ctx = await startApiContext();
+    } catch (err) {
+      sections.push(`## IVR and events\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`);
+    }
+    if (ctx) {
+      try {
+        if (wanted.has('ivr')) {
+          log('ivr');
+          const { benchIvr } = require('./ivr.bench.ts');
+          sections.push(await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50] }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
+        }
+        if (wanted.has('events')) {
+          log('events');
+          const { benchEvents } = require('./events.bench.ts');
+          sections.push(await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch((err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`));
+        }
+      } finally {
+        log('stopping the API and the mock CRM');
+        await ctx.close();
+      }
+    }
+  }
+
+  const cpus = os.cpus();
   const header = [
     '# Benchmarks',
     '',
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB.`,
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; the whole run took ${Math.round((Date.now() - started) / 1000)} s.`,
     'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
+    'Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores.',
     '',
   ];
   const out = header.concat(sections.join('\n\n'), '').join('\n');
@@ -23,4 +68,10 @@ async function main() {
   process.stdout.write(out);
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -15,7 +15,12 @@ export const API_PREFIX = 'api/v1';
 
 /** Builds the Nest application (shared by main.ts and the e2e tests). */
 export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    bodyParser: false,
+    bufferLogs: true,
+    // A wiring error rejects (main.ts then stops the embedded database and exits 1) instead of process.abort().
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');

@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { ConnectionsModule } from './connections/connections.module';
+import { AccessModule } from './common/auth/access.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
@@ -12,3 +14,5 @@ import { TriggersModule } from './triggers/triggers.module';
  * adding a feature does not touch app.module.ts.
  */
 export const FEATURE_MODULES: Type[] = [MetricsModule, ExecutionsModule, HealthModule, FlowsModule, RunsModule, QueueModule, TriggersModule];
+FEATURE_MODULES.push(AccessModule);
+FEATURE_MODULES.push(ConnectionsModule);

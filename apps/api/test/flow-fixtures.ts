@@ -31,3 +31,27 @@ export async function signInWith(t: TestApp, permissions: string[]): Promise<str
   await t.db.query(`INSERT INTO users (tenant_id, email, password_hash, permissions) VALUES ($1, $2, $3, $4)`, [tenant_id, email, await hash('password123'), permissions]);
   return (await t.http().post('/api/v1/auth/login').send({ email, password: 'password123' }).expect(200)).body.accessToken;
 }
+
+export interface SignedIn {
+  token: string;
+  refreshToken: string;
+  userId: string;
+  email: string;
+}
+
+/**
+ * Signs in a new user of a tenant (default: the bootstrap admin's) holding the named roles
+ * (e.g. 'Admin', 'Integration editor', 'Viewer') and the given direct grants.
+ */
+export async function signInWithRoles(t: TestApp, roleNames: string[], permissions: string[] = [], tenantId?: string): Promise<SignedIn> {
+  const email = `u${crypto.randomBytes(4).toString('hex')}@test.local`;
+  const tid: string = tenantId ?? (await t.db.query(`SELECT tenant_id FROM users WHERE is_bootstrap`))[0].tenant_id;
+  const [{ id }] = await t.db.query(`INSERT INTO users (tenant_id, email, password_hash, permissions) VALUES ($1, $2, $3, $4) RETURNING id`, [tid, email, await hash('password123'), permissions]);
+  if (roleNames.length) {
+    const roles: { id: string }[] = await t.db.query(`SELECT id FROM roles WHERE tenant_id = $1 AND name = ANY($2)`, [tid, roleNames]);
+    if (roles.length !== roleNames.length) throw new Error(`unknown roles ${roleNames.join(', ')}`);
+    await t.db.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, unnest($2::uuid[])`, [id, roles.map((r) => r.id)]);
+  }
+  const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'password123' }).expect(200);
+  return { token: login.body.accessToken, refreshToken: login.body.refreshToken, userId: id, email };
+}

@@ -10,3 +10,4 @@ export { OutboundClient } from './outbound/outbound-client';
 export { OutboundGuard } from './outbound/outbound-guard';
 export type { OutboundPolicy, OutboundRequest, OutboundResponse } from './outbound/outbound.types';
 export { SoapService } from './soap/soap.service';
+export * from './connections';

@@ -30,6 +30,6 @@ export class ApiKeysController {
   @RequirePermission('api_keys.manage')
   @ApiOperation({ summary: 'Revoke an API key' })
   revoke(@CurrentUser() user: UserPrincipal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.keys.revoke(user.tenantId, id);
+    return this.keys.revoke(user.tenantId, id, user.userId);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, hashApiKey, sameHash } from './api-key-crypto';
@@ -25,13 +26,17 @@ export class ApiKeysService {
   private readonly cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
 
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(tenantId: string, userId: string | null, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
     const key = generateApiKey();
     const row = await this.keys.save(
       this.keys.create({ tenantId, name: dto.name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10), scopes: dto.scopes, flowKeys: dto.flowKeys ?? null, createdBy: userId }),
     );
+    await this.audit.record({ tenantId, actorUserId: userId, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scopes: row.scopes, flowKeys: row.flowKeys, keyPrefix: row.keyPrefix } });
     return { ...this.view(row), key };
   }
 
@@ -40,11 +45,12 @@ export class ApiKeysService {
     return rows.map((r) => this.view(r));
   }
 
-  async revoke(tenantId: string, id: string): Promise<void> {
+  async revoke(tenantId: string, id: string, actorUserId: string | null = null): Promise<void> {
     const row = await this.keys.findOne({ where: { id, tenantId, revokedAt: IsNull() } });
     if (!row) throw new NotFoundException('API key not found');
     await this.keys.update({ id, tenantId }, { revokedAt: new Date() });
     this.cache.delete(row.keyHash);
+    await this.audit.record({ tenantId, actorUserId, action: 'api_key.revoked', targetType: 'api_key', targetId: id, details: { name: row.name, keyPrefix: row.keyPrefix } });
   }
 
   /** The principal for a presented key, or null when unknown or revoked. */

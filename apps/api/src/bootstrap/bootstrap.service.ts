@@ -4,6 +4,7 @@ import { hash } from '@node-rs/argon2';
 import crypto from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PERMISSIONS } from '../common/auth/permissions';
+import { seedBuiltInRoles } from '../roles/built-in-roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
@@ -25,9 +26,12 @@ export class BootstrapService implements OnApplicationBootstrap {
       if ((await m.count(UserEntity, { where: { isBootstrap: true } })) > 0) return;
       const tenant = await m.save(m.create(TenantEntity, { name: 'Default' }));
       const password = this.config.ADMIN_PASSWORD ?? crypto.randomBytes(12).toString('base64url');
-      await m.save(
+      const roles = await seedBuiltInRoles(m, tenant.id);
+      // Direct grants of everything (tenants.manage is only ever effective for this user), plus the Admin role.
+      const admin = await m.save(
         m.create(UserEntity, { tenantId: tenant.id, email: this.config.ADMIN_EMAIL.toLowerCase(), passwordHash: await hash(password), permissions: [...PERMISSIONS], isBootstrap: true }),
       );
+      await m.query(`INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)`, [admin.id, roles.admin]);
       if (this.config.ADMIN_PASSWORD) this.logger.log(`created the admin ${this.config.ADMIN_EMAIL}`);
       // Printed once, on first start only.
       else process.stdout.write(`\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`);

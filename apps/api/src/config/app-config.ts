@@ -69,9 +69,12 @@ export type AppConfig = Omit<z.output<typeof envSchema>, 'SECRETS_KEY' | 'JWT_SE
 /** Thrown when the environment is invalid; the message names each bad variable. */
 export class ConfigError extends Error {}
 
-/** Reads and validates the environment (once, at boot). Generates missing secrets into DATA_DIR. */
+/**
+ * Reads and validates the environment (once, at boot). Generates missing secrets into DATA_DIR.
+ * An empty variable counts as unset (`FOO=` in an env file, `${FOO:-}` in docker-compose).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import { randomUUID } from 'node:crypto';
+import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
 import type { TestRunDto } from './dto/test-run.dto';
@@ -26,6 +27,7 @@ export class FlowTestRunService {
     @Inject(FlowEngine) private readonly engine: FlowEngine,
     private readonly writer: ExecutionWriter,
     private readonly flows: FlowsService,
+    private readonly connections: ConnectionsResolverFactory,
   ) {}
 
   validate(definition: unknown): FlowValidation {
@@ -42,7 +44,9 @@ export class FlowTestRunService {
       if (err instanceof EngineError && err.code === 'FLOW_INVALID') throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
       throw err;
     }
-    const result = await this.engine.run(compiled, input, dto.deadlineMs ? { limits: { deadlineMs: dto.deadlineMs } } : {});
+    const connections = this.connections.forTenant(tenantId);
+    // Scrubbed: the respond output and refreshed tokens are not covered by the step redactor.
+    const result = connections.scrub(await this.engine.run(compiled, input, dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections }));
     const id = randomUUID();
     const startedAt = new Date(result.startedAt);
     const error = result.error ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) } : null;

@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException, Optional, UnprocessableEntityExc
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';
@@ -37,19 +38,22 @@ export class FlowVersionsService {
     private readonly flows: FlowsService,
     /** Trigger lookups cached in this process (absent when the runs feature is not loaded). */
     @Optional() @Inject(PublishedFlowsService) private readonly published?: PublishedFlowsService,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   /** Without `version`: the draft becomes the next version (422 when invalid). With it: roll back to that version. */
   async publish(tenantId: string, userId: string | null, id: string, dto: PublishFlowDto): Promise<PublishResult> {
     const result = dto.version !== undefined ? await this.rollback(tenantId, id, dto.version) : await this.publishDraft(tenantId, userId, id, dto.note);
     this.published?.invalidate(tenantId);
+    await this.audit?.record({ tenantId, actorUserId: userId, action: dto.version !== undefined ? 'flow.rolled_back' : 'flow.published', targetType: 'flow', targetId: id, details: { version: result.version, note: dto.note ?? null } });
     return result;
   }
 
-  async unpublish(tenantId: string, id: string): Promise<{ publishedVersion: null }> {
+  async unpublish(tenantId: string, id: string, userId: string | null = null): Promise<{ publishedVersion: null }> {
     const [, affected]: [unknown, number] = await this.db.query(`UPDATE flows SET published_version = NULL WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
     if (!affected) throw new NotFoundException('flow not found');
     this.published?.invalidate(tenantId);
+    await this.audit?.record({ tenantId, actorUserId: userId, action: 'flow.unpublished', targetType: 'flow', targetId: id });
     return { publishedVersion: null };
   }
 

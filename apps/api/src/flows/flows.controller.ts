@@ -97,7 +97,7 @@ export class FlowsController {
   @RequirePermission('flows.publish')
   @ApiOperation({ summary: 'Stop triggering the flow (its versions are kept)' })
   unpublish(@CurrentUser() user: UserPrincipal, @Id() id: string) {
-    return this.versions.unpublish(user.tenantId, id);
+    return this.versions.unpublish(user.tenantId, id, user.userId);
   }
 
   @Get(':id/versions')

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { QUEUE_SCHEMA } from '../queue/flow-runs.queue';
 
 export type CheckStatus = 'ok' | 'error';
 /** `disabled`: no pg-boss schema in the database (the queue has never started against it). */
@@ -52,7 +53,7 @@ export class HealthService {
     }
     if (database === 'ok') {
       try {
-        const rows: { job: string | null }[] = await withTimeout(this.db.query(`SELECT to_regclass('pgboss.job')::text AS job`), timeoutMs);
+        const rows: { job: string | null }[] = await withTimeout(this.db.query(`SELECT to_regclass($1)::text AS job`, [`${QUEUE_SCHEMA}.job`]), timeoutMs);
         queue = rows[0]?.job ? 'ok' : 'disabled';
       } catch {
         queue = 'error';

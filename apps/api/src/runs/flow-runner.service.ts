@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { FlowEngine, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import type { ExecutionTrigger } from '../executions/execution.entity';
+import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
@@ -54,6 +55,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
     @Inject(FlowEngine) private readonly engine: FlowEngine,
     private readonly writer: ExecutionWriter,
     private readonly metrics: MetricsService,
+    private readonly connections: ConnectionsResolverFactory,
   ) {
     // Every run in flight listens to the one shutdown signal.
     setMaxListeners(0, this.shutdown.signal);
@@ -64,11 +66,13 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const { flow } = req;
     const id = identityOf(req, req.executionId ?? crypto.randomUUID());
     if (req.durable) this.writer.record(pendingRow(id, 'running', new Date())).catch(() => undefined);
-    const result = this.execute(req);
+    // The tenant's connections only; the result is scrubbed of their secrets before it is recorded.
+    const connections = this.connections.forTenant(flow.tenantId);
+    const result = this.execute(req, connections);
     const recorded = result.then(async (r) => {
       this.observe(id, flow, r);
       if (req.durable && this.shutdown.signal.aborted && r.error?.code === 'RUN_ABORTED') return false;
-      await this.writer.record(finishedRow(id, r));
+      await this.writer.record(finishedRow(id, connections.scrub(r)));
       return true;
     });
     recorded.catch(() => undefined);
@@ -118,11 +122,11 @@ export class FlowRunner implements BeforeApplicationShutdown {
     return this.drain();
   }
 
-  private execute(req: RunRequest): Promise<RunResult> {
+  private execute(req: RunRequest, connections: TenantConnections): Promise<RunResult> {
     const startedAt = new Date();
     try {
       const compiled = this.engine.compile(req.flow.definition, req.flow.versionId);
-      return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown.signal });
+      return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown.signal, connections });
     } catch (err) {
       // A published version should always compile; if it does not, the run fails like any other.
       const e = toEngineError(err);

@@ -1,23 +1,48 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { PERMISSIONS, type Permission } from '../common/auth/permissions';
-import { UserEntity } from './user.entity';
+
+/** A user as the guard sees it: direct grants and their roles, loaded together. */
+export interface LoadedUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  isBootstrap: boolean;
+  permissions: string[];
+  roles: { id: string; name: string }[];
+  rolePermissions: string[];
+}
+
+const KNOWN = new Set<string>(PERMISSIONS);
+
+/** Effective permissions = direct ∪ roles; tenants.manage only ever for the bootstrap admin. */
+export function effectivePermissions(direct: readonly string[], fromRoles: readonly string[], isBootstrap: boolean): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const p of [...direct, ...fromRoles]) if (KNOWN.has(p)) out.add(p as Permission);
+  if (!isBootstrap) out.delete('tenants.manage');
+  return out;
+}
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  findActiveById(id: string): Promise<UserEntity | null> {
-    return this.users.findOne({ where: { id, active: true } });
+  /** An active user with their roles and the roles' permissions, in one query (every request). */
+  async loadActive(id: string): Promise<LoadedUser | null> {
+    const rows: { id: string; tenant_id: string; email: string; is_bootstrap: boolean; permissions: string[]; roles: { id: string; name: string }[]; role_permissions: string[] }[] = await this.db.query(
+      `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.permissions,
+         COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id WHERE ur.user_id = u.id), '[]'::json) AS roles,
+         COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}') AS role_permissions
+       FROM users u WHERE u.id = $1 AND u.active`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return { id: r.id, tenantId: r.tenant_id, email: r.email, isBootstrap: r.is_bootstrap, permissions: r.permissions, roles: r.roles, rolePermissions: r.role_permissions };
   }
 
-  /** Effective permissions: direct grants (roles join here with the access-control work). */
-  effectivePermissions(user: UserEntity): Set<Permission> {
-    const known = new Set<string>(PERMISSIONS);
-    const out = new Set<Permission>();
-    for (const p of user.permissions) if (known.has(p)) out.add(p as Permission);
-    if (!user.isBootstrap) out.delete('tenants.manage');
-    return out;
+  effective(u: LoadedUser): Set<Permission> {
+    return effectivePermissions(u.permissions, u.rolePermissions, u.isBootstrap);
   }
 }

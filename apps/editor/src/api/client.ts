@@ -39,8 +39,9 @@ export class ApiError extends Error {
 
   /** Validator issues the server attached (`details.errors`), if any. */
   get issues(): ValidationIssue[] {
-    const d = this.details as { errors?: unknown } | undefined;
-    return Array.isArray(d?.errors) ? (d.errors as ValidationIssue[]) : [];
+    const d = this.details as { errors?: unknown } | unknown[] | undefined;
+    const list = Array.isArray(d) ? d : Array.isArray(d?.errors) ? d.errors : [];
+    return list.filter((i): i is ValidationIssue => !!i && typeof i === 'object' && typeof (i as ValidationIssue).message === 'string');
   }
 }
 
@@ -128,7 +129,7 @@ export const api = {
   flows: {
     list: (query?: { cursor?: string; limit?: number; q?: string }) => request<Page<FlowSummary>>('GET', '/flows', { query }),
     get: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
-    create: (body: { name: string; key?: string; definition?: FlowDefinition; templateId?: string; description?: string }) =>
+    create: (body: { name: string; key?: string; description?: string } & ({ definition: FlowDefinition } | { templateId: string })) =>
       request<FlowDetail>('POST', '/flows', { body }),
     update: (id: string, body: SaveFlowBody) => request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, { body }),
     remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}`),
@@ -136,7 +137,8 @@ export const api = {
     versions: (id: string) => request<Page<FlowVersion>>('GET', `/flows/${encodeURIComponent(id)}/versions`),
     version: (id: string, version: number) => request<FlowVersion>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
     export: (id: string) => request<unknown>('GET', `/flows/${encodeURIComponent(id)}/export`),
-    import: (document: unknown) => request<FlowDetail>('POST', '/flows/import', { body: document }),
+    /** An export document (`callflow.flow`), or a bare definition wrapped as one. */
+    import: (document: unknown, fallbackName = 'Imported flow') => request<FlowDetail>('POST', '/flows/import', { body: asExportDocument(document, fallbackName) }),
     validate: (definition: FlowDefinition) => request<{ valid: boolean; errors: ValidationIssue[] }>('POST', '/flows/validate', { body: { definition } }),
     testRun: (body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string }, signal?: AbortSignal) =>
       request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
@@ -156,6 +158,15 @@ export const api = {
     list: () => request<Page<Connection> | Connection[]>('GET', '/connections'),
   },
 };
+
+/** GET /flows/:id/export documents are sent as they are; a bare definition is wrapped in one. */
+export function asExportDocument(doc: unknown, name: string): unknown {
+  const d = doc as { format?: unknown; schemaVersion?: unknown; nodes?: unknown; edges?: unknown } | null;
+  if (d && typeof d === 'object' && d.format === undefined && typeof d.schemaVersion === 'number' && Array.isArray(d.nodes)) {
+    return { format: 'callflow.flow', formatVersion: 1, name, definition: d };
+  }
+  return doc;
+}
 
 /** `{items}` or a bare array, as a list. */
 export function itemsOf<T>(page: Page<T> | T[]): T[] {

@@ -9,7 +9,6 @@ import {
   MarkerType,
   MiniMap,
   ReactFlow,
-  useNodesInitialized,
   useReactFlow,
   type Connection,
   type Edge,
@@ -17,8 +16,9 @@ import {
   type NodeTypes,
   type OnConnectEnd,
   type OnSelectionChangeFunc,
+  type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import { connectionProblem } from './connection';
@@ -32,6 +32,7 @@ export const DND_TYPE = 'application/x-callflow-node';
 const nodeTypes: NodeTypes = Object.fromEntries(NODE_SPECS.map((s) => [s.type, NodeCard]));
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const CARD_W = 248;
+const CARD_H = 120;
 
 declare global {
   interface Window {
@@ -40,7 +41,44 @@ declare global {
   }
 }
 
+/** Nodes past which only what is on screen is rendered. */
+const LARGE_FLOW = 120;
+const MIN_OPEN_ZOOM = 0.6;
+
+/**
+ * Where the canvas opens: the whole flow when it fits at a readable zoom, else the trigger's
+ * neighbourhood at MIN_OPEN_ZOOM (the minimap and "fit view" show the rest).
+ */
+function initialViewport(nodes: readonly EditorNode[], width: number, height: number): Viewport {
+  if (!nodes.length || width <= 0 || height <= 0) return { x: width / 2 - CARD_W / 2, y: height / 3, zoom: 1 };
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const n of nodes) {
+    minX = Math.min(minX, n.position.x);
+    minY = Math.min(minY, n.position.y);
+    maxX = Math.max(maxX, n.position.x + CARD_W);
+    maxY = Math.max(maxY, n.position.y + CARD_H);
+  }
+  const zoom = Math.min(1, (width * 0.8) / (maxX - minX), (height * 0.8) / (maxY - minY));
+  if (zoom >= MIN_OPEN_ZOOM) return { x: width / 2 - ((minX + maxX) / 2) * zoom, y: height / 2 - ((minY + maxY) / 2) * zoom, zoom };
+  const start = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger') ?? nodes[0]!;
+  return { x: width * 0.06 - start.position.x * MIN_OPEN_ZOOM, y: height * 0.3 - start.position.y * MIN_OPEN_ZOOM, zoom: MIN_OPEN_ZOOM };
+}
+
 export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const wrapper = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const box = wrapper.current?.getBoundingClientRect();
+    if (box) setSize({ width: box.width, height: box.height });
+  }, []);
+  return (
+    <div className="canvas" ref={wrapper} data-testid="canvas">
+      {size && <FlowCanvas readOnly={readOnly} size={size} wrapper={wrapper} />}
+    </div>
+  );
+}
+
+function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { width: number; height: number }; wrapper: RefObject<HTMLDivElement | null> }) {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const byEdge = useEditor((s) => s.validation.byEdge);
@@ -50,7 +88,9 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const onConnect = useEditor((s) => s.onConnect);
   const rf = useReactFlow<EditorNode, EditorEdge>();
-  const wrapper = useRef<HTMLDivElement>(null);
+  const [defaultViewport] = useState(() => initialViewport(useEditor.getState().nodes, size.width, size.height));
+  const large = nodes.length > LARGE_FLOW;
+  const hintTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [quickAdd, setQuickAdd] = useState<{ x: number; y: number; flow: { x: number; y: number }; source: string; handle: string | null } | null>(null);
 
   const styledEdges = useMemo(
@@ -97,10 +137,12 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         return;
       }
       // Keep a refusal on screen for a moment so it can be read.
-      if (s.connectHint) setTimeout(() => useEditor.getState().setConnectHint(null), 2600);
+      clearTimeout(hintTimer.current);
+      hintTimer.current = setTimeout(() => useEditor.getState().setConnectHint(null), s.connectHint ? 2600 : 0);
     },
     [rf, readOnly],
   );
+  useEffect(() => () => clearTimeout(hintTimer.current), []);
 
   const onSelectionChange: OnSelectionChangeFunc = useCallback(({ nodes: n, edges: e }) => {
     useEditor.getState().setSelection(
@@ -136,7 +178,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   };
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas-inner" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<EditorNode, EditorEdge>
         nodes={nodes}
         edges={styledEdges}
@@ -144,6 +186,10 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectStart={() => {
+          clearTimeout(hintTimer.current);
+          useEditor.getState().setConnectHint(null);
+        }}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeDragStart={() => useEditor.getState().beginDrag()}
@@ -165,8 +211,8 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         snapGrid={[8, 8]}
         minZoom={0.1}
         maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        defaultViewport={defaultViewport}
+        onlyRenderVisibleElements={large}
         proOptions={{ hideAttribution: true }}
         connectionRadius={28}
       >
@@ -198,19 +244,29 @@ function minimapColor(n: EditorNode): string {
   return cat === 'trigger' ? '#0e9f6e' : cat === 'request' ? '#3b5bdb' : cat === 'logic' ? '#d97706' : '#9aa3af';
 }
 
-/** Records when a loaded flow's nodes are first measured (read by the performance test). */
+/**
+ * Records when a loaded flow is first drawn: the nodes on screen measured and shown, and their
+ * edges drawn (read by the performance test as window.__editorMetrics.firstRenderMs).
+ */
 function FirstRender() {
-  const initialized = useNodesInitialized();
   const count = useEditor((s) => s.nodes.length);
+  const edgeCount = useEditor((s) => s.edges.length);
   useEffect(() => {
     const m = (window.__editorMetrics ??= {});
-    if (initialized && m.loadedAt !== undefined && m.firstRenderMs === undefined) {
-      requestAnimationFrame(() => {
+    if (m.loadedAt === undefined || m.firstRenderMs !== undefined || !count) return;
+    let frame = 0;
+    const check = () => {
+      const shown = document.querySelectorAll<HTMLElement>('.react-flow__node');
+      const ready = shown.length > 0 && [...shown].every((el) => el.style.visibility !== 'hidden') && (edgeCount === 0 || document.querySelector('.react-flow__edge-path'));
+      if (ready) {
         m.firstRenderMs = performance.now() - m.loadedAt!;
         m.nodes = count;
-      });
-    }
-  }, [initialized, count]);
+      } else frame = requestAnimationFrame(check);
+    };
+    frame = requestAnimationFrame(check);
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   return null;
 }
 

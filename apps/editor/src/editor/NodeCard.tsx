@@ -4,7 +4,7 @@
  * after a test run, its status and duration.
  */
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
 import { formatMs } from '../ui/components';
 import { Icon } from '../ui/icons';
@@ -23,7 +23,14 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
   const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
   const updateInternals = useUpdateNodeInternals();
-  useEffect(() => updateInternals(id), [handlesKey, id, updateInternals]);
+  // React Flow measures handles on mount; re-measure only when the outputs change afterwards
+  // (calling it on mount for every card costs O(n²) on a big flow).
+  const measuredKey = useRef(handlesKey);
+  useEffect(() => {
+    if (measuredKey.current === handlesKey) return;
+    measuredKey.current = handlesKey;
+    updateInternals(id);
+  }, [handlesKey, id, updateInternals]);
 
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.length - errors.length;

@@ -96,7 +96,9 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
 
   const fieldIssues = useMemo(() => nodeIssues.filter((i) => (i.path === path || i.path.startsWith(`${path}.`)) && !LOCAL_CODES.has(i.code)), [nodeIssues, path]);
   const live = useMemo(() => templateMessages(value ?? '', context), [value, context]);
-  const messages = useMemo(() => [...live, ...fieldIssues], [live, fieldIssues]);
+  // While a token is being completed the template is unfinished on purpose: no syntax noise then.
+  const completing = comp?.mode === 'complete';
+  const messages = useMemo(() => (completing ? [] : [...live, ...fieldIssues]), [live, fieldIssues, completing]);
   const hasError = messages.some((m) => m.severity === 'error');
 
   useLayoutEffect(() => {

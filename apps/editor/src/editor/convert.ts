@@ -63,14 +63,26 @@ export function toDefinition(nodes: readonly EditorNode[], edges: readonly Edito
   };
 }
 
+/** Parsed configs by config object (configs are replaced, never mutated): cards and edges ask often. */
+const parsedCache = new WeakMap<object, { type: string; result: { success: boolean; data?: unknown } }>();
+
+function parseConfig(type: string, config: Record<string, unknown>): { success: boolean; data?: unknown } {
+  const hit = parsedCache.get(config);
+  if (hit && hit.type === type) return hit.result;
+  const spec = getNodeSpec(type);
+  const result = spec ? spec.configSchema.safeParse(config) : { success: false };
+  parsedCache.set(config, { type, result });
+  return result;
+}
+
 /** Outgoing handles of a node, also for a config that does not validate yet. */
 export function handlesOf(type: string, config: Record<string, unknown>): string[] {
   const spec = getNodeSpec(type);
   if (!spec) return ['next'];
-  const parsed = spec.configSchema.safeParse(config);
+  const parsed = parseConfig(type, config);
   if (parsed.success) {
     try {
-      return spec.handles(parsed.data);
+      return spec.handles(parsed.data as never);
     } catch {
       // fall through to the lenient guess
     }
@@ -88,9 +100,9 @@ export function handlesOf(type: string, config: Record<string, unknown>): string
 export function summaryOf(type: string, config: Record<string, unknown>): string {
   const spec = getNodeSpec(type);
   if (!spec) return `unknown type "${type}"`;
-  const parsed = spec.configSchema.safeParse(config);
+  const parsed = parseConfig(type, config);
   try {
-    if (parsed.success) return spec.summary(parsed.data);
+    if (parsed.success) return spec.summary(parsed.data as never);
     return spec.summary(config as never);
   } catch {
     return '';

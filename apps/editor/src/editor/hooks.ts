@@ -14,7 +14,8 @@ export function useLiveValidation(): void {
       if (!s.meta && !s.nodes.length) return;
       s.setValidation(validateFlow(s.definition()));
     };
-    run();
+    // After the first paint: a big flow shows first, its problems a moment later.
+    timer = setTimeout(run, 0);
     const unsub = useEditor.subscribe((s, prev) => {
       if (s.structureSeq !== prev.structureSeq) {
         clearTimeout(timer);

@@ -366,7 +366,7 @@ function ConflictDialog({ reload }: { reload(): Promise<void> }) {
   return (
     <Dialog title="This flow was changed elsewhere" onClose={() => void 0} width={540} testId="conflict-dialog">
       <p>
-        Someone saved <b>{meta.name}</b> after you opened it
+        Someone saved this flow after you opened it
         {theirs?.updatedAt ? ` (${timeAgo(theirs.updatedAt)}${theirs.updatedByEmail ? ` by ${theirs.updatedByEmail}` : ''})` : ''}. Your changes are not saved yet. What should happen?
       </p>
       <div className="choice-list">

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { getNodeSpec, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
-import type { FlowSummary, FlowTemplate } from '../api/types';
+import type { ExecutionStatus, FlowSummary, FlowTemplate } from '../api/types';
 import { session } from '../auth/session';
 import { PANELS } from '../editor/panels';
 import { Badge, Button, Dialog, downloadJson, Empty, ErrorBanner, formatDateTime, Spinner, StatusBadge, timeAgo, toast } from '../ui/components';
@@ -36,6 +36,27 @@ export function FlowsPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // The list has no last run when the server does not say: ask the executions, one per flow.
+  const [lastRuns, setLastRuns] = useState<Record<string, { status: ExecutionStatus; startedAt: string } | null>>({});
+  useEffect(() => {
+    if (state.status !== 'ok' || !session.can('executions.read')) return;
+    const missing = state.items.filter((f) => f.lastRun === undefined && f.lastRunStatus === undefined && !(f.id in lastRuns)).slice(0, 50);
+    if (!missing.length) return;
+    let live = true;
+    void Promise.all(
+      missing.map((f) =>
+        api.executions.list({ flowId: f.id, limit: 1 }).then(
+          (p) => [f.id, p.items?.[0] ? { status: p.items[0].status, startedAt: p.items[0].startedAt } : null] as const,
+          () => [f.id, null] as const,
+        ),
+      ),
+    ).then((pairs) => live && setLastRuns((cur) => ({ ...cur, ...Object.fromEntries(pairs) })));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state]);
 
   const loadMore = async () => {
     if (state.status !== 'ok' || !state.nextCursor) return;
@@ -81,7 +102,7 @@ export function FlowsPage() {
       return;
     }
     try {
-      const created = await api.flows.import(doc);
+      const created = await api.flows.import(doc, file.name.replace(/\.(flow\.)?json$/i, '') || 'Imported flow');
       toast(`Imported “${created.name}”`, 'success');
       navigate(`/flows/${created.id}`);
     } catch (err) {
@@ -155,7 +176,8 @@ export function FlowsPage() {
                 {items.map((f) => {
                   const t = triggerOf(f);
                   const spec = t ? getNodeSpec(t) : undefined;
-                  const last = f.lastRun?.status ?? f.lastRunStatus ?? null;
+                  const run = f.lastRun ?? lastRuns[f.id] ?? null;
+                  const last = run?.status ?? f.lastRunStatus ?? null;
                   return (
                     <tr key={f.id} data-testid={`flow-row-${f.key}`} onClick={() => navigate(`/flows/${f.id}`)} className="clickable">
                       <td>
@@ -179,11 +201,11 @@ export function FlowsPage() {
                       </td>
                       <td>
                         <StatusBadge status={last} />
-                        {f.lastRun?.startedAt && <span className="muted small"> {timeAgo(f.lastRun.startedAt)}</span>}
+                        {run?.startedAt && <div className="muted small">{timeAgo(run.startedAt)}</div>}
                       </td>
                       <td title={formatDateTime(f.updatedAt)}>
                         {timeAgo(f.updatedAt)}
-                        {(f.updatedByEmail ?? f.updatedBy) && <div className="muted small">by {f.updatedByEmail ?? shortId(f.updatedBy!)}</div>}
+                        {(f.updatedByEmail ?? f.updatedBy) && <div className="muted small">by {f.updatedByEmail ?? (f.updatedBy === session.user?.id ? session.user?.email : shortId(f.updatedBy!))}</div>}
                       </td>
                       <td className="row-actions" onClick={(e) => e.stopPropagation()}>
                         {canWrite && (
@@ -282,7 +304,10 @@ function NewFlowDialog({ onClose }: { onClose(): void }) {
     setError(null);
     const finalName = name.trim() || (choice.id.startsWith('blank') ? `New ${choice.name} flow` : choice.name);
     try {
-      const created = choice.templateId ? await api.flows.create({ name: finalName, templateId: choice.templateId }) : await api.flows.create({ name: finalName, definition: choice.definition });
+      const created =
+        choice.templateId && !choice.definition.nodes.length
+          ? await api.flows.create({ name: finalName, templateId: choice.templateId })
+          : await api.flows.create({ name: finalName, definition: choice.definition });
       onClose();
       navigate(`/flows/${created.id}`);
     } catch (err) {

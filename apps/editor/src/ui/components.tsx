@@ -1,5 +1,6 @@
 /** Shared UI pieces: buttons, dialog, toasts, badges, empty and error states. */
 import { Component, useEffect, useRef, type ButtonHTMLAttributes, type ErrorInfo, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { create } from 'zustand';
 import { Icon, type IconName } from './icons';
 
@@ -61,7 +62,7 @@ export function Dialog({
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  return (
+  return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} style={{ width }} ref={ref} data-testid={testId}>
         <header className="dialog-head">
@@ -73,7 +74,8 @@ export function Dialog({
         <div className="dialog-body">{children}</div>
         {footer && <footer className="dialog-foot">{footer}</footer>}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
 

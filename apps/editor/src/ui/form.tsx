@@ -205,8 +205,8 @@ export function Segmented<T extends string>({
   testId,
 }: {
   value: T;
-  onChange(v: T): void;
-  options: readonly (T | { value: T; label: string })[];
+  onChange(v: NoInfer<T>): void;
+  options: readonly (NoInfer<T> | { value: NoInfer<T>; label: string })[];
   disabled?: boolean;
   ariaLabel?: string;
   testId?: string;
@@ -233,7 +233,7 @@ export function Segmented<T extends string>({
   );
 }
 
-export function Tabs<T extends string>({ value, onChange, tabs }: { value: T; onChange(v: T): void; tabs: readonly { value: T; label: ReactNode; count?: number; testId?: string }[] }) {
+export function Tabs<T extends string>({ value, onChange, tabs }: { value: T; onChange(v: NoInfer<T>): void; tabs: readonly { value: NoInfer<T>; label: ReactNode; count?: number; testId?: string }[] }) {
   return (
     <div className="tabs" role="tablist">
       {tabs.map((t) => (

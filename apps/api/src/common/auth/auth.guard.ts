@@ -53,9 +53,10 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('the access token is invalid or expired');
     }
-    const user = await this.users.findActiveById(claims.sub);
+    // One query: the user, their direct grants and their roles' grants (a revoke bites on the next request).
+    const user = await this.users.loadActive(claims.sub);
     if (!user || user.tenantId !== claims.tid) throw new UnauthorizedException('the user no longer exists or is disabled');
-    const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effectivePermissions(user) };
+    const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effective(user), roles: user.roles };
     req.principal = principal;
     if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) throw new ForbiddenException(`missing permission ${rule.permission}`);
     return true;

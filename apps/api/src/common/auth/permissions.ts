@@ -12,3 +12,24 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** Scopes an API key may carry. */
 export const API_KEY_SCOPES = ['triggers.invoke'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** What each permission allows (GET /permissions). */
+export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
+  'flows.read': 'See flows, their versions and validation results',
+  'flows.write': 'Create, edit, import and delete flow drafts',
+  'flows.publish': 'Publish, roll back and unpublish flows',
+  'flows.run': 'Test-run flows and retry executions',
+  'executions.read': 'See executions and their steps',
+  'connections.read': 'See connections (never their secrets)',
+  'connections.write': 'Create, edit and delete connections and their secrets',
+  'access.manage': 'Manage users, roles and grants; read the audit log',
+  'api_keys.manage': 'Create and revoke API keys',
+  'tenants.manage': 'Create tenants (the bootstrap admin only)',
+  'triggers.invoke': 'API key scope: call the IVR, event and webhook triggers',
+};
+
+/**
+ * Permissions that may be granted to users and roles: tenants.manage stays with the bootstrap
+ * admin and triggers.invoke is an API key scope.
+ */
+export const GRANTABLE_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== 'tenants.manage' && p !== 'triggers.invoke');

@@ -8,6 +8,8 @@ export interface UserPrincipal {
   tenantId: string;
   email: string;
   permissions: ReadonlySet<Permission>;
+  /** The user's roles (ids and names), loaded with the permissions. */
+  roles: readonly { id: string; name: string }[];
 }
 
 /** A machine calling with an API key. */

@@ -85,7 +85,7 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
           />
         </div>
       </div>
-      <IvrTimeoutHint nodeId={nodeId} config={config} />
+      <IvrTimeoutHint nodeId={nodeId} config={config as Record<string, unknown>} />
       <Tabs
         value={tab}
         onChange={setTab}
@@ -142,7 +142,7 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                     {rawParsed.map((h) => (
                       <li key={h.line} className={HEADER_NAME.test(h.name) ? '' : 'bad'}>
                         <span className="muted">line {h.line}</span>
-                        <code>{h.name}</code>
+                        <code>{h.name}:</code>
                         <span className="raw-value">{h.value || <i className="muted">empty</i>}</span>
                         {!HEADER_NAME.test(h.name) && <span className="err-text">not a valid header name</span>}
                       </li>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SoapArg } from '@callflow/flow';
-import { api, errorText } from '../../api/client';
+import { api, ApiError, errorText } from '../../api/client';
 import type { SoapDescription, SoapField, SoapOperationDescription, SoapShape } from '../../api/types';
 import { Button } from '../../ui/components';
 import { Field, JsonField, Segmented, Select, useFieldId } from '../../ui/form';
@@ -60,7 +60,11 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      setLoad({ status: 'error', message: errorText(err) });
+      const missing = err instanceof ApiError && err.status === 404 && /soap\/describe/.test(err.message);
+      setLoad({
+        status: 'error',
+        message: missing ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). Type the operation and its arguments (JSON) by hand meanwhile.' : errorText(err),
+      });
     }
   };
 

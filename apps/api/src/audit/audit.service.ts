@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, type EntityManager, Repository } from 'typeorm';
+import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
+import { AuditLogEntity } from './audit-log.entity';
+
+export type AuditAction =
+  | 'flow.published' | 'flow.rolled_back' | 'flow.unpublished'
+  | 'role.created' | 'role.updated' | 'role.deleted'
+  | 'user.created' | 'user.updated' | 'user.deactivated'
+  | 'api_key.created' | 'api_key.revoked'
+  | 'tenant.created';
+
+export interface AuditEntry {
+  tenantId: string;
+  actorUserId: string | null;
+  action: AuditAction;
+  targetType: string;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditView {
+  id: string;
+  actorUserId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+const PAGE = 50;
+
+/** Append-only audit trail, one tenant at a time. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditLogEntity) private readonly log: Repository<AuditLogEntity>) {}
+
+  /** Records an entry; pass the transaction's manager so the entry commits (or not) with the change. */
+  async record(entry: AuditEntry, m?: EntityManager): Promise<void> {
+    const repo = m ? m.getRepository(AuditLogEntity) : this.log;
+    await repo.insert({ tenantId: entry.tenantId, actorUserId: entry.actorUserId, action: entry.action, targetType: entry.targetType, targetId: entry.targetId ?? null, details: (entry.details ?? {}) as never });
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id). */
+  async list(tenantId: string, q: { cursor?: string; action?: string; limit?: number }): Promise<{ items: AuditView[]; nextCursor?: string }> {
+    const limit = q.limit ?? PAGE;
+    const qb = this.log.createQueryBuilder('a').where('a.tenant_id = :tenantId', { tenantId });
+    if (q.action) qb.andWhere('a.action = :action', { action: q.action });
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, 2, (v) => typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && UUID_RE.test(v[1])) as [string, string];
+      qb.andWhere(new Brackets((w) => w.where('a.created_at < :at', { at }).orWhere('a.created_at = :at AND a.id < :id', { at, id })));
+    }
+    const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
+    const items = rows.slice(0, limit).map((r) => ({ id: r.id, actorUserId: r.actorUserId, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt }));
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor([last.createdAt.toISOString(), last.id]) } : { items };
+  }
+}

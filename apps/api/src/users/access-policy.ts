@@ -1,0 +1,52 @@
+import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { GRANTABLE_PERMISSIONS, PERMISSIONS } from '../common/auth/permissions';
+import type { UserPrincipal } from '../common/auth/principal';
+
+/**
+ * Rules shared by the users and roles services:
+ * - only catalogue permissions, and only grantable ones (400);
+ * - nobody grants what they do not hold, directly or through a role (403);
+ * - a tenant always keeps one active holder of access.manage (409), checked inside the changing
+ *   transaction after the change, under a per-tenant lock so concurrent changes cannot both pass.
+ */
+export function assertGrantable(perms: readonly string[]): void {
+  const known = new Set<string>(PERMISSIONS);
+  const unknown = perms.filter((p) => !known.has(p));
+  if (unknown.length) throw new BadRequestException({ message: `unknown permission: ${unknown[0]}`, details: unknown });
+  const grantable = new Set<string>(GRANTABLE_PERMISSIONS);
+  const reserved = perms.filter((p) => !grantable.has(p));
+  if (reserved.length) throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
+}
+
+/** 403 unless the caller holds every permission in `perms`. */
+export function assertCallerHolds(caller: UserPrincipal, perms: Iterable<string>, what: string): void {
+  const missing = [...new Set(perms)].filter((p) => !caller.permissions.has(p as never));
+  if (missing.length) throw new ForbiddenException({ message: `${what} needs permissions you do not hold: ${missing.join(', ')}`, details: missing });
+}
+
+/** Serialises access changes within a tenant (transaction-scoped). */
+export async function lockTenantAccess(m: EntityManager, tenantId: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('access:' || $1::text))`, [tenantId]);
+}
+
+/** Effective permissions of a user of the tenant, read inside the transaction (role perms included). */
+export async function userPermissions(m: EntityManager, tenantId: string, userId: string): Promise<Set<string>> {
+  const rows: { p: string }[] = await m.query(
+    `SELECT unnest(u.permissions) AS p FROM users u WHERE u.id = $1 AND u.tenant_id = $2
+     UNION SELECT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = $2 WHERE ur.user_id = $1`,
+    [userId, tenantId],
+  );
+  return new Set(rows.map((r) => r.p));
+}
+
+/** 409 when the tenant would be left without an active holder of access.manage. */
+export async function assertAccessManagerRemains(m: EntityManager, tenantId: string): Promise<void> {
+  const [{ n }]: { n: number }[] = await m.query(
+    `SELECT count(*)::int AS n FROM users u WHERE u.tenant_id = $1 AND u.active AND (
+       'access.manage' = ANY(u.permissions)
+       OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id AND r.tenant_id = $1 AND 'access.manage' = ANY(r.permissions)))`,
+    [tenantId],
+  );
+  if (n < 1) throw new ConflictException('this would leave the tenant without an active user holding access.manage');
+}

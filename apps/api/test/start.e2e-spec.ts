@@ -1,0 +1,215 @@
+/**
+ * `npm start` as a user meets it: the server is spawned as a real process (main.ts through
+ * @swc-node/register, and the built apps/api/dist/main.js when a build exists) on a fresh DATA_DIR
+ * with its own embedded PostgreSQL. First start, restart, recovery after SIGKILL, bad config,
+ * structured request logs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SRC_MAIN = ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
+const DIST_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
+const LIBS_BUILT = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
+
+/** Newest modification time of the .ts files under `dir` (0 when absent). */
+function newestTs(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** A build exists and is not older than the sources (`npm run build` ran after the last edit). */
+const BUILD_FRESH =
+  fs.existsSync(DIST_MAIN) && LIBS_BUILT && fs.statSync(DIST_MAIN).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+const ADMIN_EMAIL = 'start@test.local';
+
+jest.setTimeout(60_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** A spawned server and everything it printed. */
+class Server {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves once the server listens; rejects (with its output) if it exits or takes too long. */
+  async ready(ms = 40_000): Promise<void> {
+    const until = Date.now() + ms;
+    while (!/callflow listening on/.test(this.stdout)) {
+      if (!this.running) throw new Error(`server exited early:\n${this.stdout}\n${this.stderr}`);
+      if (Date.now() > until) throw new Error(`server not ready after ${ms} ms:\n${this.stdout}\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.running) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** JSON lines of stdout (pino). */
+  jsonLines(): Record<string, unknown>[] {
+    return this.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+describe('starting the server (npm start)', () => {
+  let dataDir: string;
+  let port: number;
+  let pgPort: number;
+  let base: string;
+  const servers: Server[] = [];
+  let password: string | undefined;
+
+  const start = (env: Record<string, string> = {}, args = SRC_MAIN): Server => {
+    // Only what a user would set: none of the test runner's database variables.
+    const { DATABASE_URL: _d, TEST_DATABASE_URL: _t, TEST_PG_ADMIN_URL: _a, ADMIN_PASSWORD: _p, ...inherited } = process.env;
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), ADMIN_EMAIL, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const s = new Server(child);
+    servers.push(s);
+    return s;
+  };
+
+  const login = (pw: string) =>
+    fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: pw }) });
+
+  const postmasterPid = (): number | undefined => {
+    const f = path.join(dataDir, 'postgres/pg/postmaster.pid');
+    return fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8').split('\n')[0]) : undefined;
+  };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callflow-start-'));
+    fs.chmodSync(dataDir, 0o755); // the postgres user must traverse it (mkdtemp makes it 0700)
+    port = await freePort();
+    pgPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    for (const s of servers) if (s.running) await s.stop('SIGKILL');
+    // A SIGKILLed server leaves its postgres running: stop it, then drop the folder.
+    const pid = postmasterPid();
+    if (pid && alive(pid)) {
+      process.kill(pid, 'SIGINT');
+      for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('first start: initialises the database, creates the admin, prints the generated password once, answers /health', async () => {
+    const s = start();
+    await s.ready();
+    expect(s.stdout).toMatch(/initialising embedded PostgreSQL/);
+    const m = /First start: admin (\S+) \/ password (\S+)/.exec(s.stdout);
+    expect(m?.[1]).toBe(ADMIN_EMAIL);
+    password = m![2]!;
+    expect(s.stdout.split(password).length - 1).toBe(1); // printed once, never logged
+
+    const health = await fetch(`${base}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', version: expect.any(String) });
+    expect((await login(password)).status).toBe(200);
+
+    // Structured logs: one JSON line per request, with the request id, and no secrets.
+    await new Promise((r) => setTimeout(r, 200));
+    const reqLine = s.jsonLines().find((l) => (l.req as { url?: string } | undefined)?.url === '/api/v1/auth/login');
+    expect(reqLine).toMatchObject({ level: 30, req: { id: expect.anything(), method: 'POST' }, res: { statusCode: 200 } });
+    expect(s.jsonLines().map((l) => JSON.stringify(l)).join('\n')).not.toContain(password);
+
+    expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(s.stdout).toMatch(/callflow stopping \(SIGTERM\)/);
+    expect(postmasterPid()).toBeUndefined(); // its postgres stopped cleanly
+  });
+
+  it('restart: keeps the data (the same admin password works) and prints no password', async () => {
+    expect(password).toBeDefined();
+    const s = start();
+    await s.ready();
+    expect(s.stdout).not.toMatch(/First start|initialising/);
+    expect((await login(password!)).status).toBe(200);
+    expect((await login('wrong password')).status).toBe(401);
+    await s.stop('SIGINT');
+  });
+
+  it('SIGKILL leaves an orphan postgres; the next start stops it and recovers', async () => {
+    const s = start();
+    await s.ready();
+    expect(await s.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const orphan = postmasterPid();
+    expect(orphan && alive(orphan)).toBeTruthy();
+
+    const again = start();
+    await again.ready();
+    expect(again.stdout).toMatch(new RegExp(`stopping orphaned PostgreSQL \\(pid ${orphan}\\)`));
+    expect(alive(orphan!)).toBe(false);
+    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    expect((await login(password!)).status).toBe(200);
+    expect(await again.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  (BUILD_FRESH ? it : it.skip)('the built output (apps/api/dist/main.js, when built and fresh: npm run build) runs on the same data', async () => {
+    const s = start({}, [DIST_MAIN]);
+    await s.ready();
+    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    expect((await login(password!)).status).toBe(200);
+    expect(await s.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['DATABASE_URL', 'notaurl'],
+    ['ADMIN_PASSWORD', 'short'],
+    ['ROLE', 'everything'],
+  ])('a bad %s (%s) stops the start with exit code 1 and a message naming it', async (name, value) => {
+    const s = start({ [name]: value });
+    const { code } = await s.exited;
+    expect(code).toBe(1);
+    expect(s.stderr).toMatch(new RegExp(`invalid configuration:[\\s\\S]*\\b${name}:`));
+    expect(s.stdout).not.toMatch(/listening/);
+  });
+});

@@ -1,0 +1,179 @@
+/** One past run, opened on the canvas of the version that ran, with the same per-node details. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, errorText } from '../api/client';
+import type { ExecutionDetail, FlowDefinition } from '../api/types';
+import { Canvas } from '../editor/Canvas';
+import { StepDetails, Code } from '../editor/StepDetails';
+import { useEditor } from '../editor/store';
+import { Badge, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
+import { Tabs } from '../ui/form';
+import { Icon } from '../ui/icons';
+
+type Source = 'version' | 'draft' | 'none';
+
+export function ExecutionPage() {
+  const { id = '' } = useParams();
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }>({ status: 'loading' });
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' });
+    try {
+      const exec = await api.executions.get(id);
+      let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
+      let source: Source = definition ? 'version' : 'none';
+      let flowName: string | undefined;
+      if (!definition && exec.flowId) {
+        try {
+          if (exec.flowVersion) {
+            definition = (await api.flows.version(exec.flowId, exec.flowVersion)).definition;
+            source = definition ? 'version' : 'none';
+          }
+          if (!definition) {
+            const flow = await api.flows.get(exec.flowId);
+            definition = flow.definition;
+            flowName = flow.name;
+            source = 'draft';
+          }
+        } catch {
+          // the canvas is optional: steps are still listed
+        }
+      }
+      if (exec.flowId && !flowName) flowName = await api.flows.get(exec.flowId).then((f) => f.name, () => undefined);
+      window.__editorMetrics = { loadedAt: performance.now() };
+      useEditor.getState().load({ meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } }, { readOnly: true });
+      useEditor.getState().showSteps(exec.steps ?? [], { status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed', steps: exec.steps ?? [], output: exec.output });
+      setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
+    } catch (err) {
+      setState({ status: 'error', message: errorText(err) });
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+    return () => useEditor.getState().reset();
+  }, [load]);
+
+  if (state.status === 'loading') return <Spinner label="Opening run…" />;
+  if (state.status === 'error')
+    return (
+      <div className="page">
+        <div className="page-body">
+          <ErrorBanner error={state.message} onRetry={() => void load()} />
+          <Link to="/executions">← All runs</Link>
+        </div>
+      </div>
+    );
+  return (
+    <ReactFlowProvider>
+      <ExecutionView exec={state.exec} source={state.source} flowName={state.flowName} />
+    </ReactFlowProvider>
+  );
+}
+
+function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; source: Source; flowName?: string }) {
+  const selection = useEditor((s) => s.selection);
+  const step = useEditor((s) => (selection.nodes.length === 1 ? s.run.byNode.get(selection.nodes[0]!) : undefined));
+  const nodeName = useEditor((s) => (selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined));
+  const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
+
+  return (
+    <div className="editor" data-testid="execution-view">
+      <header className="editor-bar">
+        <Link to="/executions" className="btn btn-ghost btn-icon" aria-label="All runs" title="All runs">
+          <Icon name="chevronLeft" />
+        </Link>
+        <div className="flow-title">
+          <div className="exec-title">
+            {flowName ?? (exec.flowId ? 'Flow' : 'Draft test run')}
+            {exec.flowVersion ? <Badge tone="accent">v{exec.flowVersion}</Badge> : <Badge>draft</Badge>}
+            <StatusBadge status={exec.status} />
+          </div>
+          <div className="flow-sub">
+            <span>{formatDateTime(exec.startedAt)}</span>
+            <span>· {formatMs(exec.durationMs)}</span>
+            <span>· {exec.triggerType}</span>
+            {exec.callId && <span className="mono">· call {exec.callId}</span>}
+            {exec.phone && <span className="mono">· {exec.phone}</span>}
+          </div>
+        </div>
+        <div className="grow" />
+        {exec.flowId && (
+          <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
+            <Icon name="flow" /> Open flow
+          </Link>
+        )}
+      </header>
+      {source === 'draft' && (
+        <div className="banner-warning">
+          <Icon name="info" size={14} /> The definition of this run is not stored (draft test run); the canvas shows the flow’s current draft.
+        </div>
+      )}
+      {exec.error && (
+        <div className="banner-danger" data-testid="execution-error">
+          <Icon name="alert" size={14} /> <b>{exec.error.code}</b> {exec.error.message}
+        </div>
+      )}
+      <div className="editor-main">
+        <div className="canvas-col">{source === 'none' ? <p className="muted pad">The flow of this run is no longer available; its steps are listed on the right.</p> : <Canvas readOnly />}</div>
+        <aside className="node-panel" data-testid="execution-panel">
+          {step ? (
+            <>
+              <header className="node-panel-head">
+                <div className="grow">
+                  <div className="node-panel-type">{nodeName}</div>
+                  <div className="node-panel-desc">{step.type}</div>
+                </div>
+                <button type="button" className="btn btn-ghost btn-icon" aria-label="Back to the run" onClick={() => useEditor.getState().selectNode(null)}>
+                  <Icon name="x" />
+                </button>
+              </header>
+              <div className="node-panel-body">
+                <StepDetails step={step} />
+              </div>
+            </>
+          ) : (
+            <>
+              <div className="node-panel-tabs">
+                <Tabs
+                  value={tab}
+                  onChange={setTab}
+                  tabs={[
+                    { value: 'steps', label: 'Steps', count: exec.steps?.length },
+                    { value: 'input', label: 'Input' },
+                    { value: 'output', label: 'Output' },
+                  ]}
+                />
+              </div>
+              <div className="node-panel-body">
+                {tab === 'steps' && <StepsList exec={exec} />}
+                {tab === 'input' && <Code value={exec.input} />}
+                {tab === 'output' && <Code value={exec.output} testId="execution-output" />}
+              </div>
+            </>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function StepsList({ exec }: { exec: ExecutionDetail }) {
+  const select = useEditor((s) => s.selectNode);
+  if (!exec.steps?.length) return <p className="muted pad">No step ran.</p>;
+  return (
+    <ol className="timeline" data-testid="execution-steps">
+      {exec.steps.map((s) => (
+        <li key={s.seq} className={s.status}>
+          <button type="button" onClick={() => select(s.nodeId)}>
+            <Icon name={s.status === 'succeeded' ? 'check' : 'x'} size={13} />
+            <span className="tl-name">{s.name}</span>
+            {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {s.handle}</span>}
+            <span className="tl-time">{formatMs(s.durationMs)}</span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,250 @@
+/** Executions: filter by flow, status, trigger, time, phone and call id; open one on its canvas. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { api, errorText, itemsOf } from '../api/client';
+import type { ExecutionFilters, ExecutionStatus, ExecutionSummary, ExecutionTrigger, FlowSummary } from '../api/types';
+import { Button, Empty, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge, timeAgo } from '../ui/components';
+import { Icon } from '../ui/icons';
+
+const STATUSES: ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'running', 'queued'];
+const TRIGGERS: { value: ExecutionTrigger; label: string }[] = [
+  { value: 'ivr', label: 'IVR' },
+  { value: 'event', label: 'Event' },
+  { value: 'webhook', label: 'Webhook' },
+  { value: 'test', label: 'Test run' },
+  { value: 'retry', label: 'Retry' },
+];
+const RANGES: { label: string; ms: number }[] = [
+  { label: 'Last hour', ms: 3600_000 },
+  { label: 'Last 24 h', ms: 86400_000 },
+  { label: 'Last 7 days', ms: 7 * 86400_000 },
+];
+
+/** datetime-local value ↔ ISO string. */
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+function fromLocalInput(v: string): string | undefined {
+  if (!v) return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function ExecutionsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters: ExecutionFilters = useMemo(
+    () => ({
+      flowId: params.get('flowId') ?? undefined,
+      status: (params.get('status') as ExecutionStatus | null) ?? undefined,
+      triggerType: (params.get('triggerType') as ExecutionTrigger | null) ?? undefined,
+      from: params.get('from') ?? undefined,
+      to: params.get('to') ?? undefined,
+      phone: params.get('phone') ?? undefined,
+      callId: params.get('callId') ?? undefined,
+    }),
+    [params],
+  );
+  const [flows, setFlows] = useState<FlowSummary[]>([]);
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: ExecutionSummary[]; nextCursor?: string }>({ status: 'loading' });
+  const [phone, setPhone] = useState(filters.phone ?? '');
+  const [callId, setCallId] = useState(filters.callId ?? '');
+  const [loadingMore, setLoadingMore] = useState(false);
+  const navigate = useNavigate();
+
+  const setFilter = (patch: Partial<ExecutionFilters>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === '') next.delete(k);
+      else next.set(k, String(v));
+    }
+    setParams(next, { replace: true });
+  };
+
+  useEffect(() => {
+    api.flows.list({ limit: 200 }).then(
+      (p) => setFlows(itemsOf(p)),
+      () => setFlows([]),
+    );
+  }, []);
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' });
+    try {
+      const page = await api.executions.list({ ...filters, limit: 50 });
+      setState({ status: 'ok', items: page.items ?? [], nextCursor: page.nextCursor });
+    } catch (err) {
+      setState({ status: 'error', message: errorText(err) });
+    }
+  }, [filters]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Typing in phone / call id filters waits for a pause.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((phone.trim() || undefined) !== filters.phone || (callId.trim() || undefined) !== filters.callId) setFilter({ phone: phone.trim(), callId: callId.trim() });
+    }, 400);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [phone, callId]);
+
+  const more = async () => {
+    if (state.status !== 'ok' || !state.nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.executions.list({ ...filters, cursor: state.nextCursor, limit: 50 });
+      setState({ status: 'ok', items: [...state.items, ...(page.items ?? [])], nextCursor: page.nextCursor });
+    } catch (err) {
+      setState({ status: 'error', message: errorText(err) });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const flowName = (id: string | null) => (id ? (flows.find((f) => f.id === id)?.name ?? `${id.slice(0, 8)}…`) : 'Unsaved draft');
+  const hasFilters = Object.values(filters).some(Boolean);
+
+  return (
+    <div className="page" data-testid="executions-page">
+      <header className="page-head">
+        <div>
+          <h1>Runs</h1>
+          <p className="muted">Every execution, newest first: open one to see it on the canvas of the version that ran.</p>
+        </div>
+        <div className="grow" />
+        <Button icon="refresh" onClick={() => void load()}>
+          Refresh
+        </Button>
+      </header>
+      <div className="filters" role="search">
+        <select className="input select" aria-label="Flow" value={filters.flowId ?? ''} onChange={(e) => setFilter({ flowId: e.target.value })} data-testid="filter-flow">
+          <option value="">All flows</option>
+          {flows.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+        <select className="input select" aria-label="Status" value={filters.status ?? ''} onChange={(e) => setFilter({ status: e.target.value as ExecutionStatus })} data-testid="filter-status">
+          <option value="">Any status</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <select className="input select" aria-label="Trigger" value={filters.triggerType ?? ''} onChange={(e) => setFilter({ triggerType: e.target.value as ExecutionTrigger })}>
+          <option value="">Any trigger</option>
+          {TRIGGERS.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+        <label className="filter-time">
+          <span>From</span>
+          <input type="datetime-local" className="input" value={toLocalInput(filters.from)} onChange={(e) => setFilter({ from: fromLocalInput(e.target.value) })} />
+        </label>
+        <label className="filter-time">
+          <span>To</span>
+          <input type="datetime-local" className="input" value={toLocalInput(filters.to)} onChange={(e) => setFilter({ to: fromLocalInput(e.target.value) })} />
+        </label>
+        <select
+          className="input select"
+          aria-label="Time range"
+          value=""
+          onChange={(e) => {
+            const r = RANGES[Number(e.target.value)];
+            if (r) setFilter({ from: new Date(Date.now() - r.ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: undefined });
+          }}
+        >
+          <option value="">Quick range…</option>
+          {RANGES.map((r, i) => (
+            <option key={r.label} value={i}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <div className="search">
+          <Icon name="phone" size={14} />
+          <input placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} aria-label="Phone" data-testid="filter-phone" />
+        </div>
+        <div className="search">
+          <Icon name="search" size={14} />
+          <input placeholder="Call id" value={callId} onChange={(e) => setCallId(e.target.value)} aria-label="Call id" data-testid="filter-call" />
+        </div>
+        {hasFilters && (
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              setPhone('');
+              setCallId('');
+              setParams(new URLSearchParams(), { replace: true });
+            }}
+          >
+            Clear
+          </Button>
+        )}
+      </div>
+      <div className="page-body">
+        {state.status === 'loading' && <Spinner label="Loading runs…" />}
+        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'ok' && state.items.length === 0 && (
+          <Empty icon="list" title={hasFilters ? 'No run matches these filters' : 'No runs yet'}>
+            <p className="muted">Runs appear here when a trigger fires or you test a flow.</p>
+          </Empty>
+        )}
+        {state.status === 'ok' && state.items.length > 0 && (
+          <div className="table-wrap">
+            <table className="table" data-testid="executions-table">
+              <thead>
+                <tr>
+                  <th>Started</th>
+                  <th>Flow</th>
+                  <th>Trigger</th>
+                  <th>Status</th>
+                  <th className="num">Duration</th>
+                  <th>Phone</th>
+                  <th>Call id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.items.map((x) => (
+                  <tr key={x.id} className="clickable" onClick={() => navigate(`/executions/${x.id}`)} data-testid={`execution-row-${x.id}`}>
+                    <td title={formatDateTime(x.startedAt)}>{timeAgo(x.startedAt)}</td>
+                    <td>
+                      {x.flowName ?? flowName(x.flowId)}
+                      {x.flowVersion ? <span className="muted small"> v{x.flowVersion}</span> : <span className="muted small"> draft</span>}
+                    </td>
+                    <td>{TRIGGERS.find((t) => t.value === x.triggerType)?.label ?? x.triggerType}</td>
+                    <td>
+                      <StatusBadge status={x.status} />
+                      {x.error && <div className="muted small ellipsis" title={x.error.message}>{x.error.message}</div>}
+                    </td>
+                    <td className="num">{formatMs(x.durationMs)}</td>
+                    <td className="mono small">{x.phone ?? '—'}</td>
+                    <td className="mono small">{x.callId ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {state.nextCursor && (
+              <div className="pad">
+                <Button onClick={() => void more()} busy={loadingMore}>
+                  Load more
+                </Button>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

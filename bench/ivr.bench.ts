@@ -1,0 +1,73 @@
+/**
+ * IVR end to end: autocannon → `POST /api/v1/ivr/<key>` on the real API (own process, PostgreSQL,
+ * API key check, execution rows, metrics, JSON logs) → flow trigger.ivr → http POST to the mock
+ * CRM (own process) → respond. Beside it, same run, same CRM: a minimal raw Node http server doing
+ * the same three steps by hand (bench/raw-ivr-server.js).
+ */
+import path from 'node:path';
+import { chain, type ApiContext } from './api-context';
+import { fmt, httpLoad, type LoadResult } from './lib';
+import { startScript } from './processes';
+
+/** The targets this benchmark is judged by. */
+export const IVR_TARGETS = { minRatio: 0.5, maxExtraP99Ms: 10 };
+
+export function ivrFlow(crmBase: string) {
+  return chain([
+    { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 3000, fallback: { queue: 'default' } } },
+    { id: 'h', type: 'http', name: 'lookup', config: { method: 'POST', url: `${crmBase}/crm/lookup`, body: { type: 'json', template: '{"phone":"{{call.callerId}}","callId":"{{call.id}}"}' } } },
+    { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":{{json nodes.lookup.body.vip}}}' } } },
+  ]);
+}
+
+const REQUEST = JSON.stringify({ call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' }, ivr: { digits: '1' } });
+
+/** Returns the markdown section for bench/README.md. */
+export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; warmupSec: number; concurrency: number[] }): Promise<string> {
+  const key = await ctx.publish('bench-ivr', ivrFlow(ctx.crm.base));
+  const url = `${ctx.api.base}/api/v1/ivr/${key}`;
+  const headers = { 'content-type': 'application/json', 'x-api-key': ctx.apiKey };
+
+  // One call first: the flow answers what the raw server answers.
+  const probe = (await (await fetch(url, { method: 'POST', headers, body: REQUEST })).json()) as { status: string; output: unknown };
+  if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}') throw new Error(`IVR probe answered ${JSON.stringify(probe)}`);
+
+  const raw = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` });
+  const rows: string[] = [];
+  const verdicts: string[] = [];
+  try {
+    for (const connections of opts.concurrency) {
+      const o = { connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, body: REQUEST };
+      const base: LoadResult = await httpLoad('raw Node http server', { ...o, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } });
+      const api: LoadResult = await httpLoad('API: POST /api/v1/ivr/:key', { ...o, url, headers });
+      const ratio = api.perSecond / base.perSecond;
+      const extraP99 = api.p99 - base.p99;
+      const okRatio = ratio >= IVR_TARGETS.minRatio;
+      const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
+      rows.push(`| ${connections} | ${base.label} | ${fmt(base.perSecond)} | ${fmt(base.p50, 1)} | ${fmt(base.p99, 1)} | ${base.errors} | 1.00 |`);
+      rows.push(`| ${connections} | ${api.label} | ${fmt(api.perSecond)} | ${fmt(api.p50, 1)} | ${fmt(api.p99, 1)} | ${api.errors} | ${fmt(ratio, 2)} |`);
+      verdicts.push(
+        `- concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
+          `p99 ${fmt(api.p99, 1)} ms vs raw ${fmt(base.p99, 1)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99, 1)} ms over raw`}).`,
+      );
+    }
+  } finally {
+    await raw.stop();
+  }
+  return [
+    '## IVR end to end: the API vs a raw Node server',
+    '',
+    `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST /api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
+    `The API runs as its own process from the ${ctx.api.what}, with its embedded PostgreSQL (execution rows written), LOG_LEVEL=info request logs to a file, metrics on.`,
+    'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
+    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms; errors = non-2xx, timeouts and socket errors.`,
+    '',
+    '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Targets: throughput ≥ ${IVR_TARGETS.minRatio * 100}% of raw; p99 ≤ raw p99 + ${IVR_TARGETS.maxExtraP99Ms} ms.`,
+    '',
+    ...verdicts,
+  ].join('\n');
+}

@@ -1,0 +1,164 @@
+/**
+ * Child processes of the benchmarks (the API, the mock CRM, the raw baseline): started on
+ * 127.0.0.1 with free ports, always stopped (also when the bench fails or is interrupted).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+const children = new Set<ChildProcess>();
+let hooked = false;
+
+/** Kills whatever is still running when the bench process exits (SIGTERM lets the API stop its postgres first). */
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      void Promise.all([...children].map((c) => stopChild(c))).finally(() => process.exit(130));
+    });
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child is gone. */
+export function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  children.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface Started {
+  port: number;
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Runs a plain node script that prints `listening <port>` when ready. */
+export function startScript(file: string, env: Record<string, string> = {}): Promise<Started> {
+  hookExit();
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        const port = Number(m[1]);
+        resolve({ port, base: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before listening: ${out}`)));
+  });
+}
+
+/** Newest mtime of the .ts sources under `dir`. */
+function newestTs(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** How to run the API: the build when it is up to date (`npm run build`), else the sources through SWC. */
+export function apiEntry(): { args: string[]; what: string } {
+  const dist = path.join(ROOT, 'apps/api/dist/main.js');
+  const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
+  const fresh = fs.existsSync(dist) && libs && fs.statSync(dist).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+  return fresh ? { args: [dist], what: 'built output (apps/api/dist/main.js)' } : { args: ['-r', '@swc-node/register', 'apps/api/src/main.ts'], what: 'sources through @swc-node/register (no fresh build)' };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a postgres left running in `pgDataDir` by an interrupted bench, so the folder can be wiped. */
+export async function stopStalePostgres(pgDataDir: string): Promise<void> {
+  const pidFile = path.join(pgDataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!(pid > 0) || !alive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export interface ApiProcess extends Started {
+  what: string;
+  logFile: string;
+}
+
+/**
+ * The real API as its own process, on a fresh embedded PostgreSQL in `dataDir` (wiped first),
+ * logging to `dataDir/api.log`. Ready when /api/v1/health answers 200.
+ */
+export async function startApi(dataDir: string, env: Record<string, string>): Promise<ApiProcess> {
+  hookExit();
+  await stopStalePostgres(path.join(dataDir, 'postgres/pg'));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const { args, what } = apiEntry();
+  const logFile = path.join(dataDir, 'api.log');
+  const log = fs.openSync(logFile, 'w');
+  const { DATABASE_URL: _d, ...inherited } = process.env;
+  // BENCH_API_NODE_ARGS: extra node flags for the API process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: ROOT,
+    env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), ...env },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  children.add(child);
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    const ok = await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > until) {
+      await stopChild(child);
+      throw new Error(`the API did not become healthy in 90 s:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { port, base, child, what, logFile, stop: () => stopChild(child) };
+}

@@ -1,0 +1,4 @@
+export * from './connection-spec';
+export * from './token-source';
+export { createTokenSource, resolveConnection, usesToken } from './resolve-connection';
+export { scrubSecrets } from './scrub';

@@ -1,0 +1,178 @@
+import { WSSecurity } from 'soap';
+import { EngineError } from '../errors';
+import type { OutboundClient } from '../outbound/outbound-client';
+import { compileTemplate, renderJson } from '../template';
+import type { ResolvedConnection } from '../types';
+import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
+import { TokenSource, type FetchedToken } from './token-source';
+
+const TOKEN_TIMEOUT_MS = 15_000;
+const TOKEN_MAX_BYTES = 1024 * 1024;
+
+/** Types whose credentials are a fetched token (cached in a TokenSource). */
+export function usesToken(spec: ConnectionSpec): boolean {
+  return spec.type === 'oauth2_client_credentials' || spec.type === 'token_endpoint';
+}
+
+/** A TokenSource fetching this connection's token through the outbound client (so the outbound guard applies). */
+export function createTokenSource(spec: ConnectionSpec, outbound: OutboundClient): TokenSource {
+  if (spec.type === 'oauth2_client_credentials') return new TokenSource({ fetch: () => fetchOAuth2(spec, outbound) });
+  if (spec.type === 'token_endpoint') return new TokenSource({ fetch: () => fetchFromEndpoint(spec, outbound) });
+  throw new Error(`connection type ${spec.type} has no token`);
+}
+
+/**
+ * Turns a decrypted connection into what the http and soap nodes use. For token types the token is
+ * fetched (or taken from `tokens`) up front so that it is listed in `secrets` and scrubbed from
+ * step records; a refreshed token is added to the same list.
+ */
+export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: TokenSource } = {}): Promise<ResolvedConnection> {
+  const secrets: string[] = [];
+  const addSecret = (v: string | undefined) => {
+    if (!v) return;
+    for (const x of [v, encodeURIComponent(v), new URLSearchParams({ x: v }).toString().slice(2)]) if (!secrets.includes(x)) secrets.push(x);
+  };
+  for (const v of Object.values(spec.secrets)) addSecret(v);
+  const fields = exposedFields(spec);
+  const resolved: ResolvedConnection = { fields, secrets };
+
+  switch (spec.type) {
+    case 'none':
+      break;
+    case 'basic': {
+      const encoded = Buffer.from(`${spec.config.username}:${spec.secrets.password ?? ''}`, 'utf8').toString('base64');
+      addSecret(encoded);
+      resolved.authorize = async (req) => {
+        req.headers.authorization = `Basic ${encoded}`;
+      };
+      break;
+    }
+    case 'bearer': {
+      const token = required(spec, 'token');
+      resolved.authorize = async (req) => {
+        req.headers.authorization = `Bearer ${token}`;
+      };
+      break;
+    }
+    case 'api_key': {
+      const key = required(spec, 'apiKey');
+      const { placement, name, prefix } = spec.config;
+      resolved.authorize = async (req) => {
+        if (placement === 'query') req.url.searchParams.set(name, key);
+        else req.headers[name.toLowerCase()] = `${prefix ?? ''}${key}`;
+      };
+      break;
+    }
+    case 'soap_ws_security': {
+      const { username, passwordType, hasTimeStamp, hasNonce } = spec.config;
+      resolved.soapSecurity = new WSSecurity(username, required(spec, 'password'), { passwordType, ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}), ...(hasNonce !== undefined ? { hasNonce } : {}) });
+      break;
+    }
+    case 'oauth2_client_credentials':
+    case 'token_endpoint': {
+      const source = opts.tokens;
+      if (!source) throw new Error('a token connection needs a TokenSource');
+      const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
+      let used: string | undefined;
+      addSecret((await source.get()).token);
+      resolved.authorize = async (req, signal) => {
+        const t = await source.get(signal);
+        addSecret(t.token);
+        used = t.token;
+        applyToken(req, placement, t.token);
+      };
+      resolved.onUnauthorized = async () => {
+        const changed = await source.invalidate(used);
+        const now = source.peek();
+        if (now) addSecret(now.token);
+        return changed;
+      };
+      break;
+    }
+  }
+  return resolved;
+}
+
+function applyToken(req: { url: URL; headers: Record<string, string> }, p: TokenPlacement, token: string): void {
+  if (p.in === 'query') req.url.searchParams.set(p.name, token);
+  else req.headers[p.name.toLowerCase()] = `${p.prefix ?? ''}${token}`;
+}
+
+function required(spec: ConnectionSpec, name: string): string {
+  const v = spec.secrets[name];
+  if (!v) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${spec.id}" has no ${name} set`);
+  return v;
+}
+
+async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_credentials' }>, outbound: OutboundClient): Promise<FetchedToken> {
+  const c = spec.config;
+  const secret = required(spec, 'clientSecret');
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (c.clientAuth === 'basic') headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  else {
+    form.set('client_id', c.clientId);
+    form.set('client_secret', secret);
+  }
+  if (c.scope) form.set('scope', c.scope);
+  if (c.audience) form.set('audience', c.audience);
+  const json = await requestJson(outbound, 'POST', c.tokenUrl, headers, form.toString());
+  return extractToken(json, 'access_token', 'expires_in');
+}
+
+async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>, outbound: OutboundClient): Promise<FetchedToken> {
+  const c = spec.config;
+  const scope = { connection: exposedFields(spec), secrets: { ...spec.secrets }, vars: {}, nodes: {}, now: new Date().toISOString() };
+  const url = compileTemplate(c.request.url, 'url').render(scope).trim();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const h of c.request.headers ?? []) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);
+  let body: string | undefined;
+  const b = c.request.body;
+  if (b?.type === 'json') {
+    body = renderJson(compileTemplate(b.template, 'json'), scope).text;
+    headers['content-type'] ??= 'application/json';
+  } else if (b?.type === 'text') {
+    body = compileTemplate(b.template, 'text').render(scope);
+    headers['content-type'] ??= b.contentType ?? 'text/plain; charset=utf-8';
+  } else if (b?.type === 'form') {
+    const form = new URLSearchParams();
+    for (const f of b.fields) form.append(f.name, compileTemplate(f.value, 'text').render(scope));
+    body = form.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  }
+  const raw = await requestText(outbound, c.request.method, url, headers, body);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    if (c.tokenPath === '$' && raw.trim()) return { token: raw.trim(), ...(c.expiresInSeconds ? { expiresAt: Date.now() + c.expiresInSeconds * 1000 } : {}) };
+    throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
+  }
+  return extractToken(json, c.tokenPath, c.expiresInPath, c.expiresInSeconds);
+}
+
+function extractToken(json: unknown, tokenPath: string, expiresInPath?: string, expiresInSeconds?: number): FetchedToken {
+  const token = readPath(json, tokenPath);
+  if ((typeof token !== 'string' || !token) && typeof token !== 'number') throw new EngineError('RESPONSE_PARSE', `the token endpoint's answer has no token at "${tokenPath}"`);
+  let secs: number | undefined = expiresInSeconds;
+  if (expiresInPath) {
+    const v = Number(readPath(json, expiresInPath));
+    if (Number.isFinite(v) && v > 0) secs = v;
+  }
+  return { token: String(token), ...(secs ? { expiresAt: Date.now() + secs * 1000 } : {}) };
+}
+
+async function requestJson(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<unknown> {
+  const text = await requestText(outbound, method, url, headers, body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
+  }
+}
+
+async function requestText(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<string> {
+  const res = await outbound.request({ method, url, headers, body, timeoutMs: TOKEN_TIMEOUT_MS, maxResponseBytes: TOKEN_MAX_BYTES, followRedirects: false });
+  if (res.status < 200 || res.status >= 300) throw new EngineError('HTTP_STATUS', `the token endpoint answered HTTP ${res.status}`, { status: res.status });
+  return res.body.toString('utf8');
+}
