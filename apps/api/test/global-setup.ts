@@ -19,11 +19,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A test-run folder is stale when no live postmaster owns it (a killed jest left it behind). */
+/** A test-run folder (`run-<jest pid>`) is stale when the jest process that made it is gone. */
 function isStale(runDir: string): boolean {
-  const pidFile = path.join(runDir, 'pg', 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return true;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const pid = Number(/run-(\d+)$/.exec(runDir)?.[1]);
+  if (!pid) return true;
   try {
     process.kill(pid, 0);
     return false;
@@ -43,7 +42,18 @@ export default async function globalSetup(): Promise<void> {
     fs.mkdirSync(root, { recursive: true });
     for (const name of fs.readdirSync(root)) {
       const runDir = path.join(root, name);
-      if (isStale(runDir)) fs.rmSync(runDir, { recursive: true, force: true });
+      if (!isStale(runDir)) continue;
+      // A killed run may have left its postgres running: stop it before removing the folder.
+      const pidFile = path.join(runDir, 'pg', 'postmaster.pid');
+      const pgPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+      if (pgPid > 0) {
+        try {
+          process.kill(pgPid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      fs.rmSync(runDir, { recursive: true, force: true });
     }
     const pg = await startEmbeddedPostgres(path.join(root, `run-${process.pid}`), await freePort());
     (globalThis as { __testPg?: { stop(): Promise<void> } }).__testPg = pg;

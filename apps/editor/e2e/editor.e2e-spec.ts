@@ -39,6 +39,13 @@ suite('editor in the browser', () => {
   const node = (name: string) => page.locator(`[data-testid="node-${name}"]`);
   const edgeCount = () => page.locator('.react-flow__edge').count();
   const fitView = () => page.click('.react-flow__controls-fitview');
+  /** Opens the flows list, signing in first when the session is gone (tests can run alone with -t). */
+  const flowsPage = async () => {
+    await page.goto('/flows');
+    await page.waitForURL(/\/(flows|login)/);
+    if (page.url().includes('/login')) await login(page, ADMIN.email, ADMIN.password);
+    await page.locator('[data-testid=flows-page]').waitFor();
+  };
 
   beforeAll(async () => {
     buildEditor();
@@ -311,8 +318,7 @@ suite('editor in the browser', () => {
 
   it('opens a 300-node flow in under a second and pans smoothly', async () => {
     const created = await api('post', '/api/v1/flows').send({ name: 'Large flow (300 nodes)', definition: bigFlow(300) }).expect(201);
-    await page.goto('/flows');
-    await page.locator('[data-testid=flows-table]').waitFor();
+    await flowsPage();
     await page.goto(`/flows/${created.body.id}`);
     await page.waitForFunction(() => window.__editorMetrics?.firstRenderMs !== undefined, undefined, { timeout: 15_000 });
     const metrics = await page.evaluate(() => window.__editorMetrics!);

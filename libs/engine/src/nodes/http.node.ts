@@ -119,6 +119,8 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
     if (res?.status === 401 && connection?.onUnauthorized && !refreshed) {
       refreshed = true;
       if (await connection.onUnauthorized()) {
+        // The refreshed token is a secret too.
+        ctx.addSecrets(connection.secrets);
         await applyConnection(connection, req, ctx.signal);
         attempts--;
         continue;
