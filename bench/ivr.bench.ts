@@ -44,11 +44,11 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
       const extraP99 = api.p99 - base.p99;
       const okRatio = ratio >= IVR_TARGETS.minRatio;
       const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
-      rows.push(`| ${connections} | ${base.label} | ${fmt(base.perSecond)} | ${fmt(base.p50, 1)} | ${fmt(base.p99, 1)} | ${base.errors} | 1.00 |`);
-      rows.push(`| ${connections} | ${api.label} | ${fmt(api.perSecond)} | ${fmt(api.p50, 1)} | ${fmt(api.p99, 1)} | ${api.errors} | ${fmt(ratio, 2)} |`);
+      rows.push(`| ${connections} | ${base.label} | ${fmt(base.perSecond)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${base.errors} | 1.00 |`);
+      rows.push(`| ${connections} | ${api.label} | ${fmt(api.perSecond)} | ${fmt(api.p50)} | ${fmt(api.p99)} | ${api.errors} | ${fmt(ratio, 2)} |`);
       verdicts.push(
         `- concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
-          `p99 ${fmt(api.p99, 1)} ms vs raw ${fmt(base.p99, 1)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99, 1)} ms over raw`}).`,
+          `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}).`,
       );
     }
   } finally {
@@ -60,7 +60,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST /api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
     `The API runs as its own process from the ${ctx.api.what}, with its embedded PostgreSQL (execution rows written), LOG_LEVEL=info request logs to a file, metrics on.`,
     'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
-    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms; errors = non-2xx, timeouts and socket errors.`,
+    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
     '',
     '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw |',
     '|---:|---|---:|---:|---:|---:|---:|',

@@ -17,6 +17,7 @@ async function main() {
   const events = Number(process.env.BENCH_EVENTS || 10000);
   const wanted = new Set((process.env.BENCH_SECTIONS || 'engine,ivr,events').split(',').map((s) => s.trim()));
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
   const sections = [];
   const log = (m) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
@@ -60,7 +61,7 @@ async function main() {
     '',
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; the whole run took ${Math.round((Date.now() - started) / 1000)} s.`,
     'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
-    'Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores.',
+    `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
     '',
   ];
   const out = header.concat(sections.join('\n\n'), '').join('\n');

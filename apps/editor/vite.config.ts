@@ -21,5 +21,12 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 900,
+    rolldownOptions: {
+      output: {
+        // The canvas screens load on first use: React Flow, the flow library (zod, Handlebars
+        // parser) and the editor modules go in one "canvas" chunk; the main chunk stays small.
+        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: 'canvas', test: /@xyflow[\\/]react[\\/]dist[\\/]esm|@xyflow[\\/]system|[\\/]zod[\\/]|@handlebars|libs[\\/]flow|src[\\/]editor[\\/]/ }] },
+      },
+    },
   },
 });

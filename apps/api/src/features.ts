@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { FlowTemplatesModule } from './flow-templates/flow-templates.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { AccessModule } from './common/auth/access.module';
 import { ExecutionsModule } from './executions/executions.module';
@@ -16,3 +17,4 @@ import { TriggersModule } from './triggers/triggers.module';
 export const FEATURE_MODULES: Type[] = [MetricsModule, ExecutionsModule, HealthModule, FlowsModule, RunsModule, QueueModule, TriggersModule];
 FEATURE_MODULES.push(AccessModule);
 FEATURE_MODULES.push(ConnectionsModule);
+FEATURE_MODULES.push(FlowTemplatesModule);

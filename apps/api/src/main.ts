@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   let url = config.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT, (m) => process.stdout.write(`${m}\n`));
+    embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT, (m) => process.stdout.write(`${m}\n`), { detached: true });
     url = embedded.url;
   }
   await migrate(url);

@@ -92,13 +92,15 @@ describe('starting the server (npm start)', () => {
   const servers: Server[] = [];
   let password: string | undefined;
 
-  const start = (env: Record<string, string> = {}, args = SRC_MAIN): Server => {
+  /** `group`: in its own process group, as a terminal runs it (Ctrl-C = SIGINT to the group). */
+  const start = (env: Record<string, string> = {}, args = SRC_MAIN, group = false): Server => {
     // Only what a user would set: none of the test runner's database variables.
     const { DATABASE_URL: _d, TEST_DATABASE_URL: _t, TEST_PG_ADMIN_URL: _a, ADMIN_PASSWORD: _p, ...inherited } = process.env;
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), ADMIN_EMAIL, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
     });
     const s = new Server(child);
     servers.push(s);
@@ -163,17 +165,24 @@ describe('starting the server (npm start)', () => {
 
     expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(s.stdout).toMatch(/callflow stopping \(SIGTERM\)/);
+    expect(s.jsonLines().filter((l) => Number(l.level) >= 50)).toEqual([]);
     expect(postmasterPid()).toBeUndefined(); // its postgres stopped cleanly
   });
 
-  it('restart: keeps the data (the same admin password works) and prints no password', async () => {
+  it('restart: keeps the data (the same admin password works) and prints no password; Ctrl-C stops it cleanly', async () => {
     expect(password).toBeDefined();
-    const s = start();
+    const s = start({}, SRC_MAIN, true);
     await s.ready();
     expect(s.stdout).not.toMatch(/First start|initialising/);
     expect((await login(password!)).status).toBe(200);
     expect((await login('wrong password')).status).toBe(401);
-    await s.stop('SIGINT');
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group. PostgreSQL runs in a
+    // group of its own, so the server closes the app before stopping it: no error on the way out.
+    process.kill(-s.child.pid!, 'SIGINT');
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    expect(s.stdout).toMatch(/callflow stopping \(SIGINT\)/);
+    expect(s.jsonLines().filter((l) => Number(l.level) >= 50)).toEqual([]);
+    expect(postmasterPid()).toBeUndefined();
   });
 
   it('SIGKILL leaves an orphan postgres; the next start stops it and recovers', async () => {

@@ -24,7 +24,12 @@ export function buildEditor(): void {
     const newest = Math.max(...[path.resolve(__dirname, '../src'), path.resolve(ROOT, 'libs/flow/src')].flatMap(walk).map((f) => fs.statSync(f).mtimeMs));
     if (built > newest) return;
   }
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', path.resolve(__dirname, '../vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', path.resolve(__dirname, '../vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    // Jest sets NODE_ENV=test, which would give React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 function walk(dir: string): string[] {
@@ -52,7 +57,7 @@ export async function newPage(browser: Browser, baseURL: string): Promise<{ page
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, animations: 'disabled' });
   return file;
 }
 

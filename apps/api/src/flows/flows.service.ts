@@ -1,6 +1,7 @@
-import { ConflictException, Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
 import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { CreateFlowDto } from './dto/create-flow.dto';
@@ -15,6 +16,9 @@ const KEY_CONSTRAINT = 'flows_tenant_key_uq';
 const DEFAULT_LIMIT = 50;
 /** Concurrent creates may pick the same free key; the loser retries with the next one. */
 const KEY_ATTEMPTS = 5;
+
+/** What insert() stores: a create without its template, or an import. */
+type NewFlow = Omit<CreateFlowDto, 'templateId' | 'connections' | 'definition'> & { definition: Record<string, unknown> };
 
 /** The portable document of GET /flows/:id/export (accepted by POST /flows/import). */
 export interface FlowExport {
@@ -34,6 +38,7 @@ export class FlowsService {
     @InjectRepository(FlowEntity) private readonly flows: Repository<FlowEntity>,
     /** Trigger lookups by key cached in this process (absent when the runs feature is not loaded). */
     @Optional() @Inject(PublishedFlowsService) private readonly published?: PublishedFlowsService,
+    @Optional() @Inject(FlowTemplatesService) private readonly templates?: FlowTemplatesService,
   ) {}
 
   /** By name (case-insensitive), keyset-paginated. */
@@ -78,9 +83,22 @@ export class FlowsService {
     return flow;
   }
 
-  /** An explicit key that is taken is a 409; a derived one is de-duplicated. */
-  create(tenantId: string, userId: string | null, dto: CreateFlowDto): Promise<FlowView> {
-    return this.insert(tenantId, userId, dto, { dedupeKey: dto.key === undefined });
+  /**
+   * An explicit key that is taken is a 409; a derived one is de-duplicated. The draft is
+   * `definition`, or made from `templateId` (+ `connections`): exactly one of the two (else 400).
+   */
+  async create(tenantId: string, userId: string | null, dto: CreateFlowDto): Promise<FlowView> {
+    const { templateId, connections, ...rest } = dto;
+    if (templateId === undefined) {
+      if (connections !== undefined) throw new BadRequestException('connections is only for flows created from a templateId');
+      if (dto.definition === undefined) throw new BadRequestException('give either a definition or a templateId');
+      return this.insert(tenantId, userId, { ...rest, definition: dto.definition }, { dedupeKey: dto.key === undefined });
+    }
+    if (dto.definition !== undefined) throw new BadRequestException('give either a definition or a templateId, not both');
+    if (!this.templates) throw new BadRequestException('flow templates are not available');
+    const made = await this.templates.instantiate(tenantId, templateId, connections);
+    const description = dto.description ?? made.template.description.slice(0, 2000);
+    return this.insert(tenantId, userId, { ...rest, description, definition: made.definition as unknown as Record<string, unknown> }, { dedupeKey: dto.key === undefined });
   }
 
   async update(tenantId: string, userId: string | null, id: string, dto: UpdateFlowDto): Promise<FlowView> {
@@ -132,7 +150,7 @@ export class FlowsService {
     return this.insert(tenantId, userId, { name: dto.name, key: dto.key, description: dto.description, definition: dto.definition }, { dedupeKey: true });
   }
 
-  private async insert(tenantId: string, userId: string | null, dto: CreateFlowDto, opts: { dedupeKey: boolean }): Promise<FlowView> {
+  private async insert(tenantId: string, userId: string | null, dto: NewFlow, opts: { dedupeKey: boolean }): Promise<FlowView> {
     assertDraftEnvelope(dto.definition);
     const wanted = dto.key ?? slugify(dto.name);
     for (let attempt = 1; ; attempt++) {

@@ -10,6 +10,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -90,7 +91,6 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
   const rf = useReactFlow<EditorNode, EditorEdge>();
   const [defaultViewport] = useState(() => initialViewport(useEditor.getState().nodes, size.width, size.height));
   const large = nodes.length > LARGE_FLOW;
-  const hintTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [quickAdd, setQuickAdd] = useState<{ x: number; y: number; flow: { x: number; y: number }; source: string; handle: string | null } | null>(null);
 
   const styledEdges = useMemo(
@@ -136,13 +136,16 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
         s.setConnectHint(null);
         return;
       }
-      // Keep a refusal on screen for a moment so it can be read.
-      clearTimeout(hintTimer.current);
-      hintTimer.current = setTimeout(() => useEditor.getState().setConnectHint(null), s.connectHint ? 2600 : 0);
     },
     [rf, readOnly],
   );
-  useEffect(() => () => clearTimeout(hintTimer.current), []);
+  // A refusal stays on screen a moment after the drag ends, so it can be read.
+  const connecting = useStore((s) => s.connection.inProgress);
+  useEffect(() => {
+    if (!connectHint || connecting) return;
+    const t = setTimeout(() => useEditor.getState().setConnectHint(null), 2600);
+    return () => clearTimeout(t);
+  }, [connectHint, connecting]);
 
   const onSelectionChange: OnSelectionChangeFunc = useCallback(({ nodes: n, edges: e }) => {
     useEditor.getState().setSelection(
@@ -186,10 +189,7 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        onConnectStart={() => {
-          clearTimeout(hintTimer.current);
-          useEditor.getState().setConnectHint(null);
-        }}
+        onConnectStart={() => useEditor.getState().setConnectHint(null)}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeDragStart={() => useEditor.getState().beginDrag()}
@@ -217,7 +217,7 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
         connectionRadius={28}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#c9ced6" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={2} maskColor="rgba(240, 242, 245, 0.7)" ariaLabel="Minimap" />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={2} maskColor="rgba(240, 242, 245, 0.7)" ariaLabel="Minimap" style={{ width: 168, height: 112 }} />
         <Controls showInteractive={false} position="bottom-left" />
         <FirstRender />
       </ReactFlow>

@@ -26,18 +26,21 @@ export function Palette() {
     const from = s.selection.nodes.length === 1 ? s.selection.nodes[0] : undefined;
     const id = s.addNode(type, undefined, { connectFrom: from });
     if (!id) return;
-    // Bring the new node into view when it landed outside.
+    // Bring the new node into view when it landed outside: fit the whole flow while that stays
+    // readable, else centre on the new node.
     requestAnimationFrame(() => {
-      const node = useEditor.getState().nodes.find((n) => n.id === id);
-      if (!node) return;
-      const { x, y, zoom } = rf.getViewport();
+      const all = useEditor.getState().nodes;
+      const node = all.find((n) => n.id === id);
       const box = document.querySelector('.canvas')?.getBoundingClientRect();
-      if (!box) return;
+      if (!node || !box) return;
+      const { x, y, zoom } = rf.getViewport();
       const sx = node.position.x * zoom + x;
       const sy = node.position.y * zoom + y;
-      if (sx < 0 || sy < 0 || sx + 248 * zoom > box.width || sy + 100 * zoom > box.height) {
-        void rf.setCenter(node.position.x + 124, node.position.y + 50, { zoom: Math.max(zoom, 0.6), duration: 250 });
-      }
+      if (sx >= 0 && sy >= 0 && sx + 248 * zoom <= box.width && sy + 100 * zoom <= box.height) return;
+      const bounds = rf.getNodesBounds(all);
+      const fitZoom = Math.min(box.width / (bounds.width * 1.25), box.height / (bounds.height * 1.25));
+      if (fitZoom >= 0.7) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });
+      else void rf.setCenter(node.position.x + 124, node.position.y + 50, { zoom: Math.max(zoom, 0.7), duration: 250 });
     });
   };
 

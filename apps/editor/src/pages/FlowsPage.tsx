@@ -1,17 +1,16 @@
 /** Flows list: trigger, version, last run, updated; create (blank or template), duplicate, delete, import, export. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { getNodeSpec, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
 import type { ExecutionStatus, FlowSummary, FlowTemplate } from '../api/types';
 import { session } from '../auth/session';
-import { PANELS } from '../editor/panels';
+import { isTrigger, TRIGGERS } from '../ui/triggers';
 import { Badge, Button, Dialog, downloadJson, Empty, ErrorBanner, formatDateTime, Spinner, StatusBadge, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { BLANKS, TEMPLATES, type Starter } from './starters';
 
 function triggerOf(f: FlowSummary): string | undefined {
-  return f.triggerType ?? f.definition?.nodes?.find((n) => isTriggerType(n.type))?.type;
+  return f.triggerType ?? f.definition?.nodes?.find((n) => isTrigger(n.type))?.type;
 }
 
 export function FlowsPage() {
@@ -175,7 +174,7 @@ export function FlowsPage() {
               <tbody>
                 {items.map((f) => {
                   const t = triggerOf(f);
-                  const spec = t ? getNodeSpec(t) : undefined;
+                  const spec = t ? TRIGGERS[t] : undefined;
                   const run = f.lastRun ?? lastRuns[f.id] ?? null;
                   const last = run?.status ?? f.lastRunStatus ?? null;
                   return (
@@ -189,7 +188,7 @@ export function FlowsPage() {
                       <td>
                         {spec ? (
                           <span className={`trigger-chip cat-trigger`}>
-                            <Icon name={PANELS[spec.type]?.icon ?? 'flow'} size={14} /> {spec.label}
+                            <Icon name={spec.icon} size={14} /> {spec.label}
                           </span>
                         ) : (
                           <span className="muted">—</span>
@@ -289,7 +288,7 @@ function NewFlowDialog({ onClose }: { onClose(): void }) {
             templateId: t.id,
             name: t.name,
             description: t.description ?? '',
-            triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTriggerType(n.type))?.type ?? '',
+            triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
             definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
           })),
         );
@@ -317,11 +316,11 @@ function NewFlowDialog({ onClose }: { onClose(): void }) {
   };
 
   const card = (s: Starter) => {
-    const spec = getNodeSpec(s.triggerType);
+    const spec = TRIGGERS[s.triggerType];
     return (
       <button key={s.id} type="button" className={`starter${choice.id === s.id ? ' on' : ''}`} onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
         <span className="node-icon sm cat-trigger">
-          <Icon name={PANELS[s.triggerType]?.icon ?? 'flow'} size={15} />
+          <Icon name={spec?.icon ?? 'flow'} size={15} />
         </span>
         <span className="starter-text">
           <b>{s.name}</b>

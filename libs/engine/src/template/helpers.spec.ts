@@ -97,6 +97,17 @@ describe('text helpers', () => {
     expect(text('{{length a}} {{length s}} {{length o}} {{length missing}} {{length 5}}', scope)).toBe('2 5 3 0 0');
   });
 
+  it('chunk cuts a list into batches, or gives one batch by index', () => {
+    const scope = { calls: Array.from({ length: 7 }, (_, i) => i), none: 'x' };
+    expect(value('{{chunk calls 3}}', scope)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(value('{{chunk calls 3 2}}', scope)).toEqual([6]);
+    expect(value('{{chunk calls 3 3}}', scope)).toEqual([]);
+    expect(value('{{chunk none 3}}', scope)).toEqual([]);
+    expect(text('{{json (chunk calls 5 1)}}|{{length (chunk calls 2)}}', scope)).toBe('[5,6]|4');
+    expect(thrown(() => text('{{chunk calls 0}}', scope)).message).toMatch(/chunk: size must be/);
+    expect(thrown(() => text('{{chunk calls 2 -1}}', scope)).message).toMatch(/chunk: index must be/);
+  });
+
   it('lookup reads own properties only', () => {
     const scope = { o: { 'my key': 'v', 0: 'zero' }, a: ['x', 'y'], k: 'my key' };
     expect(text('{{lookup o k}}|{{lookup o 0}}|{{lookup a 1}}|{{lookup a "length"}}', scope)).toBe('v|zero|y|2');

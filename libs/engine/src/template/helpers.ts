@@ -119,6 +119,26 @@ function length(args: readonly unknown[]): number {
   return 0;
 }
 
+/**
+ * `chunk list size` → the list cut into batches of at most `size` items; `chunk list size index`
+ * → batch number `index` (0-based), `[]` past the end. Not a list → no batches. For APIs that
+ * take at most N items per request (RetailCRM calls/upload: 50).
+ */
+function chunk(args: readonly unknown[]): unknown[] {
+  const list = plain(args[0]);
+  const size = toNumber(args[1]);
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) helperError('chunk', 'size must be a whole number from 1 to 10000 ({{chunk list 50}})');
+  const items = Array.isArray(list) ? list : [];
+  if (args[2] === undefined || args[2] === null) {
+    const out: unknown[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+  }
+  const index = toNumber(args[2]);
+  if (!Number.isInteger(index) || index < 0) helperError('chunk', 'index must be a whole number from 0');
+  return items.slice(index * size, index * size + size);
+}
+
 const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
   md5: digest('md5'),
   sha1: digest('sha1'),
@@ -150,6 +170,7 @@ const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
   not: (a) => !isTruthy(a[0]),
   lookup: (a) => ownProp(plain(a[0]), toText(a[1])),
   length,
+  chunk,
 };
 
 /** The helper called `name`, or undefined when it is not one of TEMPLATE_HELPERS. */

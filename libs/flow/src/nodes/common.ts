@@ -34,6 +34,22 @@ export const identifierSchema = z
 
 export { idSchema };
 
+/**
+ * What a flow template leaves in `connectionId` until the admin picks a connection
+ * (`choose-connection:<purpose>`); the validator flags it so such a draft cannot be published.
+ */
+export const CONNECTION_PLACEHOLDER_PREFIX = 'choose-connection:';
+
+export const connectionIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .superRefine((id, ctx) => {
+    if (id.startsWith(CONNECTION_PLACEHOLDER_PREFIX)) {
+      ctx.addIssue({ code: 'custom', message: `choose a connection: the template left the placeholder for its "${id.slice(CONNECTION_PLACEHOLDER_PREFIX.length)}" connection` });
+    }
+  });
+
 /** Parses ICTBroadcast-style raw header text: one `Name: value` per line, blank lines ignored. */
 export function parseRawHeaders(text: string): { name: string; value: string; line: number }[] {
   const out: { name: string; value: string; line: number }[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { headerRowSchema, nameValueSchema, parseRawHeaders, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+import { connectionIdSchema, headerRowSchema, nameValueSchema, parseRawHeaders, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -21,7 +21,7 @@ export const httpConfigSchema = z.strictObject({
   /** ICTBroadcast-style raw text, one `Name: value` per line; merged after `headers`. */
   rawHeaders: templateSchema.optional(),
   body: httpBodySchema.default({ type: 'none' }),
-  connectionId: z.string().min(1).max(64).optional(),
+  connectionId: connectionIdSchema.optional(),
   timeoutMs: timeoutSchema,
   retry: retrySchema,
   responseType: z.enum(['auto', 'json', 'text', 'xml']).default('auto'),

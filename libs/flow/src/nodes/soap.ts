@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+import { connectionIdSchema, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
 
 /** SOAP arguments: nested objects/arrays whose string leaves are templates (XML-escaped on send). */
 export type SoapArg = string | number | boolean | null | SoapArg[] | { [key: string]: SoapArg };
@@ -17,7 +17,7 @@ export const soapConfigSchema = z.strictObject({
   soapHeaders: z.record(z.string().max(256), soapArgSchema).default({}),
   /** Overrides the service address given in the WSDL. */
   endpoint: templateSchema.optional(),
-  connectionId: z.string().min(1).max(64).optional(),
+  connectionId: connectionIdSchema.optional(),
   timeoutMs: timeoutSchema,
   retry: retrySchema,
 });

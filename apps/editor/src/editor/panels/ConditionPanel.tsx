@@ -109,7 +109,10 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
         </Button>
       )}
       <p className="rule-default">
-        <Icon name="chevronRight" size={14} /> Otherwise the run leaves by <b>default</b>.
+        <Icon name="chevronRight" size={14} />
+        <span>
+          Otherwise the run leaves by <b>default</b>.
+        </span>
       </p>
     </>
   );

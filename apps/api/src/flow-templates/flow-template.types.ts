@@ -1,0 +1,79 @@
+import type { ConnectionType } from '@callflow/engine';
+import { CONNECTION_PLACEHOLDER_PREFIX } from '@callflow/flow';
+
+/** A connection a template needs: the admin picks one of `type` (`any`: whatever auth the remote uses). */
+export interface TemplateConnectionRequirement {
+  /** Key of `connections` in `POST /flows {templateId, connections}`; also names the placeholder. */
+  purpose: string;
+  type: ConnectionType | 'any';
+  /** What it is for, and which non-secret `fields` the template reads as `{{connection.<field>}}`. */
+  description: string;
+  fields: string[];
+}
+
+export interface TemplateNode {
+  id: string;
+  type: string;
+  name: string;
+  position: { x: number; y: number };
+  notes?: string;
+  config: Record<string, unknown>;
+}
+
+export interface TemplateEdge {
+  id: string;
+  source: string;
+  sourceHandle?: string;
+  target: string;
+}
+
+export interface TemplateDefinition {
+  schemaVersion: 1;
+  nodes: TemplateNode[];
+  edges: TemplateEdge[];
+}
+
+/** A ready flow for one integration pattern of a documented system (docs/templates.md). */
+export interface FlowTemplate {
+  id: string;
+  name: string;
+  /** The system whose published contract the flow follows. */
+  system: 'ICTBroadcast' | 'Gcalls' | 'BRIX365' | 'RetailCRM' | 'XiVO';
+  description: string;
+  requires: { connections?: TemplateConnectionRequirement[] };
+  /** Placeholders `connectionPlaceholder(purpose)` stand where the picked connection ids go. */
+  definition: TemplateDefinition;
+}
+
+/** What GET /flow-templates lists (no definition). */
+export interface FlowTemplateSummary {
+  id: string;
+  name: string;
+  system: FlowTemplate['system'];
+  description: string;
+  triggerType: string;
+  requires: FlowTemplate['requires'];
+}
+
+/**
+ * The `connectionId` a template leaves for the admin to choose (filled by POST /flows `connections`,
+ * or later in the editor); validateFlow flags it, so the draft cannot be published before.
+ */
+export function connectionPlaceholder(purpose: string): string {
+  return `${CONNECTION_PLACEHOLDER_PREFIX}${purpose}`;
+}
+
+/** The purpose named by a placeholder, or undefined for a real id. */
+export function placeholderPurpose(connectionId: unknown): string | undefined {
+  return typeof connectionId === 'string' && connectionId.startsWith(CONNECTION_PLACEHOLDER_PREFIX) ? connectionId.slice(CONNECTION_PLACEHOLDER_PREFIX.length) : undefined;
+}
+
+/** A node at column `col`, row `row` of the editor canvas. */
+export function node(id: string, type: string, name: string, col: number, row: number, config: Record<string, unknown>, notes?: string): TemplateNode {
+  return { id, type, name, position: { x: col * 260, y: row * 140 }, ...(notes ? { notes } : {}), config };
+}
+
+/** Edges `[source, target, handle?]`, numbered e1, e2 … */
+export function edges(...list: [string, string, string?][]): TemplateEdge[] {
+  return list.map(([source, target, handle], i) => ({ id: `e${i + 1}`, source, ...(handle ? { sourceHandle: handle } : {}), target }));
+}
