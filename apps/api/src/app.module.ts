@@ -15,6 +15,8 @@ import { EngineModule } from './engine/engine.module';
 import { FEATURE_MODULES } from './features';
 import { UsersModule } from './users/users.module';
 
+const TRIGGER_PATH = /^\/api\/v1\/(ivr|hooks|events)(\/|\?|$)/;
+
 /** The whole service, configured once from the validated config and a database URL. */
 @Module({})
 export class AppModule {
@@ -27,6 +29,10 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             autoLogging: { ignore: (req) => req.url === '/api/v1/health' || req.url === '/metrics' },
+            // Machine-facing trigger calls come by the thousand: their successes log at debug,
+            // their failures as usual (each run is recorded as an execution anyway).
+            customLogLevel: (req, res, err) =>
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : TRIGGER_PATH.test(req.url ?? '') ? 'debug' : 'info',
             redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.query.token'], censor: '[redacted]' },
             serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]token=)[^&]*/i, '$1[redacted]') }) },
           },

@@ -114,6 +114,11 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
       expect(r.headers.vary).toMatch(/Origin/);
     });
 
+    it("also allows the headers an allowed origin asks for (XiVO's X-Requested-With, Accept)", async () => {
+      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', ORIGIN).set('access-control-request-method', 'POST').set('access-control-request-headers', 'X-Requested-With, Accept, Content-Type, bad header!').expect(204);
+      expect(r.headers['access-control-allow-headers']).toBe('content-type, authorization, x-api-key, x-requested-with, accept');
+    });
+
     it("allows any origin with '*', and narrows to the key's tenant with ?token=", async () => {
       const any = await t.http().options('/api/v1/hooks/echo').set('origin', 'https://other.example').expect(204);
       expect(any.headers['access-control-allow-origin']).toBe('https://other.example');

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { RunInput } from '@callflow/engine';
 import { RequireApiKey } from '../common/auth/access.decorator';
 import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
 import { IvrAnswerDto } from './dto/trigger-answers.dto';
 import { IvrRequestDto } from './dto/ivr-request.dto';
-import { IvrService } from './ivr.service';
+import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
+import { TriggerInputPipe } from './trigger-input.pipe';
 
 @ApiTags('triggers')
 @ApiSecurity('apiKey')
@@ -17,8 +19,9 @@ export class IvrController {
   @HttpCode(200)
   @RequireApiKey('triggers.invoke')
   @ApiOperation({ summary: "Ask a published IVR flow mid-call: answers with the respond node's body within the trigger's deadline, else its fallback" })
+  @ApiBody({ type: IvrRequestDto, required: false })
   @ApiOkResponse({ type: IvrAnswerDto })
-  invoke(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Body() body: IvrRequestDto): Promise<IvrAnswerDto> {
-    return this.ivr.invoke(principal, flowKey, body);
+  invoke(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Body(new TriggerInputPipe(IVR_INPUT_PARTS)) input: RunInput): Promise<IvrAnswerDto> {
+    return this.ivr.invoke(principal, flowKey, input);
   }
 }

@@ -1,13 +1,13 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { MetricsService } from '../metrics/metrics.service';
 import { FlowRunner } from '../runs/flow-runner.service';
 import type { IvrAnswerDto } from './dto/trigger-answers.dto';
-import type { IvrRequestDto } from './dto/ivr-request.dto';
 import { SyncFlows } from './sync-flows';
 
-const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
+/** The parts of the run context an IVR may send. */
+export const IVR_INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
 
 /**
  * `POST /ivr/:flowKey`: runs the published trigger.ivr version and answers as soon as the first
@@ -23,12 +23,9 @@ export class IvrService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async invoke(principal: ApiKeyPrincipal, flowKey: string, body: IvrRequestDto | undefined): Promise<IvrAnswerDto> {
-    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new BadRequestException('the body must be a JSON object');
+  async invoke(principal: ApiKeyPrincipal, flowKey: string, input: RunInput): Promise<IvrAnswerDto> {
     const flow = await this.flows.resolve(principal, flowKey, 'trigger.ivr');
     const { deadlineMs, fallback } = flow.triggerConfig as { deadlineMs: number; fallback: Record<string, unknown> };
-    const input: RunInput = {};
-    for (const part of INPUT_PARTS) if (body?.[part]) input[part] = body[part];
 
     const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'ivr' }, deadlineMs);
     if (outcome.kind === 'respond') return { executionId, status: 'succeeded', output: outcome.respond.body ?? null };

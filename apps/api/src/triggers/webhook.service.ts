@@ -25,7 +25,19 @@ interface WebhookConfig {
 const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 /** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
 const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
-const PREFLIGHT_HEADERS = 'content-type, authorization, x-api-key';
+const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
+
+/**
+ * The headers a preflight allows: ours plus whatever the (already allowed) origin asks for, such
+ * as XiVO's `X-Requested-With` and `Accept`; only well-formed header names are echoed.
+ */
+function preflightHeaders(requested: string | string[] | undefined): string {
+  const asked = (Array.isArray(requested) ? requested.join(',') : requested ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h));
+  return [...new Set([...PREFLIGHT_HEADERS, ...asked])].slice(0, 30).join(', ');
+}
 
 /**
  * `GET|POST /hooks/:flowKey` (BRIX365 / XiVO style): the flow sees `request` {method, query,
@@ -87,9 +99,9 @@ export class WebhookService {
       headers: {
         'access-control-allow-origin': origin,
         'access-control-allow-methods': methodsOf(allowed).join(', '),
-        'access-control-allow-headers': PREFLIGHT_HEADERS,
+        'access-control-allow-headers': preflightHeaders(req.headers['access-control-request-headers']),
         'access-control-max-age': '600',
-        vary: 'Origin',
+        vary: 'Origin, Access-Control-Request-Headers',
       },
     };
   }
