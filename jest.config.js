@@ -17,11 +17,12 @@ const common = {
 module.exports = {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/api/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/apps/editor/test/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'api',
-      testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
+      // The editor's browser tests run here: they need the API and this project's database.
+      testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts', '<rootDir>/apps/editor/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.ts',
     },

@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
+import { SoapModule } from './soap/soap.module';
 import { TriggersModule } from './triggers/triggers.module';
 
 /**
@@ -21,6 +22,7 @@ export const FEATURE_MODULES: Type[] = [
   ConnectionsModule,
   FlowsModule,
   FlowTemplatesModule,
+  SoapModule,
   RunsModule,
   QueueModule,
   TriggersModule,

@@ -9,7 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EDITOR_DIST = path.resolve(__dirname, '../dist');
-export const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
+/** docs/screenshots (shown in the README); under CI (.ci/run) .ci/out/screenshots, so runs leave the tree clean. */
+export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? path.resolve(__dirname, process.env.CI ? '../../../.ci/out/screenshots' : '../../../docs/screenshots');
 const ROOT = path.resolve(__dirname, '../../..');
 
 export function hasChromium(): boolean {
@@ -57,7 +58,7 @@ export async function newPage(browser: Browser, baseURL: string): Promise<{ page
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, animations: 'disabled' });
+  await page.screenshot({ path: file, animations: 'disabled', style: '.toaster { display: none !important; }' });
   return file;
 }
 

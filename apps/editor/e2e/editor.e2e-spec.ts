@@ -246,6 +246,12 @@ suite('editor in the browser', () => {
   });
 
   it('lists the runs and opens one on the canvas of the version that ran', async () => {
+    // IVR runs are written just after the caller is answered (batched): wait for the row.
+    for (let i = 0; i < 100; i++) {
+      const r = await api('get', '/api/v1/executions?callId=call-77').expect(200);
+      if (r.body.items.length) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
     await page.click('[data-testid=nav-executions]');
     await page.locator('[data-testid=executions-table]').waitFor();
     await page.fill('[data-testid=filter-call]', 'call-77');

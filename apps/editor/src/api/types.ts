@@ -72,8 +72,11 @@ export interface PublishResponse {
 export interface FlowTemplate {
   id: string;
   name: string;
+  /** The product it integrates (ICTBroadcast, Gcalls, …). */
+  system?: string;
   description?: string;
   triggerType?: string;
+  requires?: { connections?: { purpose: string; type: string; description: string }[] };
   definition?: FlowDefinition;
 }
 

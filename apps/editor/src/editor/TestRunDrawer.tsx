@@ -2,6 +2,7 @@
  * Test run: edit the sample input (call, contact, campaign, ivr, …; ready samples per trigger),
  * run the current draft on the server, and see each node turn green or red with its duration.
  */
+import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getNodeSpec, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
@@ -51,6 +52,19 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
   }, [input, flowId]);
 
   useEffect(() => () => abort.current?.abort(), []);
+
+  // The canvas just got shorter: show the flow in what is left, when it stays readable.
+  const rf = useReactFlow();
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const nodes = rf.getNodes();
+      const box = document.querySelector('.canvas')?.getBoundingClientRect();
+      if (!nodes.length || !box) return;
+      const b = rf.getNodesBounds(nodes);
+      if (Math.min(box.width / (b.width * 1.2), box.height / (b.height * 1.2)) >= 0.5) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 200 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [rf]);
 
   const start = async () => {
     const s = useEditor.getState();

@@ -45,11 +45,14 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
     const meta = s.meta;
     const work = (async () => {
       s.setSave({ status: 'saving' });
+      // The answer may come after the editor moved on to another flow: then it is not ours to record.
+      const same = () => useEditor.getState().meta?.id === meta.id;
       try {
         const res = await api.flows.update(meta.id, { name: meta.name, definition: s.definition(), revision: meta.revision });
-        useEditor.getState().setSave({ status: 'saved', at: Date.now() }, { seq, revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1, updatedAt: res?.updatedAt });
+        if (same()) useEditor.getState().setSave({ status: 'saved', at: Date.now() }, { seq, revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1, updatedAt: res?.updatedAt });
         return true;
       } catch (err) {
+        if (!same()) return false;
         if (err instanceof ApiError && err.status === 409) useEditor.getState().setSave({ status: 'conflict', message: err.message });
         else useEditor.getState().setSave({ status: 'error', message: errorText(err) });
         return false;

@@ -286,6 +286,8 @@ function NewFlowDialog({ onClose }: { onClose(): void }) {
           list.map((t) => ({
             id: `srv-${t.id}`,
             templateId: t.id,
+            system: t.system,
+            needs: t.requires?.connections?.map((c) => c.description || c.purpose),
             name: t.name,
             description: t.description ?? '',
             triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
@@ -318,13 +320,21 @@ function NewFlowDialog({ onClose }: { onClose(): void }) {
   const card = (s: Starter) => {
     const spec = TRIGGERS[s.triggerType];
     return (
-      <button key={s.id} type="button" className={`starter${choice.id === s.id ? ' on' : ''}`} onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
+      <button
+        key={s.id}
+        type="button"
+        title={[s.description, s.needs?.length ? `Needs a connection: ${s.needs.join('; ')}` : ''].filter(Boolean).join('\n\n')}
+        className={`starter${choice.id === s.id ? ' on' : ''}`}
+        onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
         <span className="node-icon sm cat-trigger">
           <Icon name={spec?.icon ?? 'flow'} size={15} />
         </span>
         <span className="starter-text">
-          <b>{s.name}</b>
+          <b>
+            {s.name} {s.system && <span className="type-tag">{s.system}</span>}
+          </b>
           <span className="muted small">{s.description || spec?.description}</span>
+          {s.needs?.length ? <span className="small needs">Needs a connection: {s.needs.join('; ')}</span> : null}
         </span>
       </button>
     );

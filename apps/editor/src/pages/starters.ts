@@ -12,6 +12,9 @@ export interface Starter {
   definition: FlowDefinition;
   /** Server template id (POST /flows {templateId}) instead of a definition. */
   templateId?: string;
+  system?: string;
+  /** Connections the template needs (picked in its request nodes after creation). */
+  needs?: string[];
 }
 
 const blank = (type: string, name: string, config: Record<string, unknown> = {}): FlowDefinition => ({
