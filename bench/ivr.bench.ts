@@ -58,7 +58,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     '## IVR end to end: the API vs a raw Node server',
     '',
     `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST /api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
-    `The API runs as its own process from the ${ctx.api.what}, with its embedded PostgreSQL (execution rows written), LOG_LEVEL=info request logs to a file, metrics on.`,
+    `The API runs as its own process from the ${ctx.api.what}, with its embedded PostgreSQL (execution rows written), LOG_LEVEL=info to a file (successful trigger calls log at debug, so they are not written), metrics on.`,
     'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
     `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
     '',
