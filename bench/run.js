@@ -3,7 +3,7 @@
 //   BENCH_SECONDS      length of each engine measurement (default 5)
 //   BENCH_IVR_SECONDS  length of each IVR measurement (default 10), after a 2 s warm-up
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
-//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events)
+//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,editor)
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
 // .data/bench, the mock CRM, the raw baseline) are stopped before it exits. About 2 minutes.
 require('@swc-node/register');
@@ -15,7 +15,7 @@ async function main() {
   const seconds = Number(process.env.BENCH_SECONDS || 5);
   const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 10);
   const events = Number(process.env.BENCH_EVENTS || 10000);
-  const wanted = new Set((process.env.BENCH_SECTIONS || 'engine,ivr,events').split(',').map((s) => s.trim()));
+  const wanted = new Set((process.env.BENCH_SECTIONS || 'engine,ivr,events,editor').split(',').map((s) => s.trim()));
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
   const sections = [];
@@ -55,6 +55,11 @@ async function main() {
     }
   }
 
+  if (wanted.has('editor')) {
+    log('editor bundle');
+    sections.push(editorBundle());
+  }
+
   const cpus = os.cpus();
   const header = [
     '# Benchmarks',
@@ -67,6 +72,19 @@ async function main() {
   const out = header.concat(sections.join('\n\n'), '').join('\n');
   fs.writeFileSync(path.join(__dirname, 'README.md'), out);
   process.stdout.write(out);
+}
+
+/** The editor's production build, chunk by chunk, gzipped (what a browser downloads). */
+function editorBundle() {
+  const { execFileSync } = require('node:child_process');
+  const root = path.resolve(__dirname, '..');
+  try {
+    execFileSync('npm', ['run', 'build', '-w', '@callflow/editor'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+    const table = execFileSync(process.execPath, [path.join(root, 'apps/editor/scripts/bundle-size.mjs')], { cwd: root, encoding: 'utf8' });
+    return ['## Editor bundle', '', 'Production build (`vite build`), gzip level 9. The main chunk holds React, the router, sign-in, the flows and runs lists; the canvas (React Flow, the flow schema, the template parser, the panels) loads when a flow is opened.', '', table.trim()].join('\n');
+  } catch (err) {
+    return `## Editor bundle\n\nNot measured: ${String(err && err.message).split('\n')[0]}`;
+  }
 }
 
 main().then(
