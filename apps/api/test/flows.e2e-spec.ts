@@ -80,6 +80,7 @@ describe('flows API', () => {
           expect(f).toEqual({
             id: expect.any(String), key: expect.any(String), name: expect.any(String), description: '', revision: 1, triggerType: 'trigger.ivr',
             publishedVersion: null, latestVersion: 0, createdAt: expect.any(String), updatedAt: expect.any(String), updatedBy: expect.any(String),
+            updatedByEmail: 'admin@test.local',
           });
           seen.push(f.name);
         }

@@ -23,6 +23,8 @@ export interface FlowView {
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string | null;
+  /** The email of `updatedBy`, where the API looked it up (list and get). */
+  updatedByEmail?: string | null;
   validation: FlowValidation;
 }
 

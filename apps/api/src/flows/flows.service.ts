@@ -59,6 +59,7 @@ export class FlowsService {
     // The definition stays in the database; only the trigger node's type comes out.
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT id, tenant_id, key, name, description, revision, published_version, latest_version, updated_by, created_at, updated_at, lower(name) AS sort_name,
+         (SELECT email FROM users u WHERE u.id = flows.updated_by AND u.tenant_id = flows.tenant_id) AS updated_by_email,
          (SELECT n->>'type' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(definition->'nodes') = 'array' THEN definition->'nodes' ELSE '[]'::jsonb END)
             WITH ORDINALITY AS e(n, i) WHERE n->>'type' LIKE 'trigger.%' ORDER BY i LIMIT 1) AS trigger_type
        FROM flows WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT $${params.length}`,
@@ -67,13 +68,15 @@ export class FlowsService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ ...toSummary(fromRow(r)), triggerType: (r.trigger_type as string | null) ?? null })),
+      items: page.map((r) => ({ ...toSummary(fromRow(r)), triggerType: (r.trigger_type as string | null) ?? null, updatedByEmail: (r.updated_by_email as string | null) ?? null })),
       ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.sort_name as string, last.id as string]) } : {}),
     };
   }
 
   async get(tenantId: string, id: string): Promise<FlowView> {
-    return toView(await this.find(tenantId, id));
+    const flow = await this.find(tenantId, id);
+    const [user]: { email: string }[] = flow.updatedBy ? await this.db.query('SELECT email FROM users WHERE id = $1 AND tenant_id = $2', [flow.updatedBy, tenantId]) : [];
+    return { ...toView(flow), updatedByEmail: user?.email ?? null };
   }
 
   /** The flow or a 404 (also for another tenant's id). */
