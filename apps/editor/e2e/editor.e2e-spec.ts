@@ -386,13 +386,17 @@ suite('editor in the browser', () => {
     // "Fit view" then draws all 300 cards at once.
     const fitMs = await page.evaluate(async () => {
       const t0 = performance.now();
-      (document.querySelector('.react-flow__controls-fitview') as HTMLElement).click();
+      const fit = () => (document.querySelector('.react-flow__controls-fitview') as HTMLElement).click();
+      fit();
+      let clicks = 1;
       for (;;) {
         await new Promise((r) => requestAnimationFrame(r));
         const shown = document.querySelectorAll<HTMLElement>('.react-flow__node');
         // Every card is in the DOM (cards off screen were not rendered before fit view).
         if (shown.length === 300) return performance.now() - t0;
-        if (performance.now() - t0 > 10_000) return -1;
+        // On a starved machine the first click can land while the pan is still settling: click again.
+        if (performance.now() - t0 > 3_000 * clicks && clicks < 3) (fit(), clicks++);
+        if (performance.now() - t0 > 15_000) return -1;
       }
     });
     console.log(`300-node flow: fit view of all 300 cards drawn in ${fitMs.toFixed(0)} ms`);

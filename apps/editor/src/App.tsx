@@ -9,6 +9,11 @@ import { ErrorBoundary, Spinner, Toaster } from './ui/components';
 
 // The canvas screens (React Flow, node panels, the flow library) load when first opened.
 const FlowEditorPage = lazy(() => import('./pages/FlowEditorPage').then((m) => ({ default: m.FlowEditorPage })));
+const UsersPage = lazy(() => import('./pages/settings/UsersPage').then((m) => ({ default: m.UsersPage })));
+const RolesPage = lazy(() => import('./pages/settings/RolesPage').then((m) => ({ default: m.RolesPage })));
+const ApiKeysPage = lazy(() => import('./pages/settings/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
+const AuditPage = lazy(() => import('./pages/settings/AuditPage').then((m) => ({ default: m.AuditPage })));
+const ConnectionsPage = lazy(() => import('./pages/settings/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
 const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -34,6 +39,11 @@ export function App() {
           <Route path="/flows/:id" element={<RequireAuth><FlowEditorPage /></RequireAuth>} />
           <Route path="/executions" element={<RequireAuth><ExecutionsPage /></RequireAuth>} />
           <Route path="/executions/:id" element={<RequireAuth><ExecutionPage /></RequireAuth>} />
+          <Route path="/connections" element={<RequireAuth><ConnectionsPage /></RequireAuth>} />
+          <Route path="/settings/users" element={<RequireAuth><UsersPage /></RequireAuth>} />
+          <Route path="/settings/roles" element={<RequireAuth><RolesPage /></RequireAuth>} />
+          <Route path="/settings/api-keys" element={<RequireAuth><ApiKeysPage /></RequireAuth>} />
+          <Route path="/settings/audit" element={<RequireAuth><AuditPage /></RequireAuth>} />
           <Route path="*" element={<Navigate to="/flows" replace />} />
         </Routes>
       </ErrorBoundary>

@@ -21,6 +21,7 @@ import type {
   TestRunResult,
   ValidationIssue,
 } from './types';
+import type { ApiKey, AuditEntry, ConnectionDetail, ConnectionTestResult, ManagedUser, Me, PermissionInfo, Role } from './access-types';
 import { session } from '../auth/session';
 
 export const API_BASE = '/api/v1';
@@ -124,12 +125,13 @@ export interface SaveFlowBody {
 /** Everything the editor asks the server. */
 export const api = {
   login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true }),
-  me: () => request<{ id: string; email: string; tenantId: string; permissions: string[] }>('GET', '/me'),
+  me: () => request<Me>('GET', '/me'),
+  permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 
   flows: {
     list: (query?: { cursor?: string; limit?: number; q?: string }) => request<Page<FlowSummary>>('GET', '/flows', { query }),
     get: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
-    create: (body: { name: string; key?: string; description?: string } & ({ definition: FlowDefinition } | { templateId: string })) =>
+    create: (body: { name: string; key?: string; description?: string } & ({ definition: FlowDefinition } | { templateId: string; connections?: Record<string, string> })) =>
       request<FlowDetail>('POST', '/flows', { body }),
     update: (id: string, body: SaveFlowBody) => request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, { body }),
     remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}`),
@@ -156,6 +158,37 @@ export const api = {
 
   connections: {
     list: () => request<Page<Connection> | Connection[]>('GET', '/connections'),
+    details: () => request<Page<ConnectionDetail>>('GET', '/connections'),
+    get: (id: string) => request<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
+    create: (body: Record<string, unknown>) => request<ConnectionDetail>('POST', '/connections', { body }),
+    update: (id: string, body: Record<string, unknown>) => request<ConnectionDetail>('PUT', `/connections/${encodeURIComponent(id)}`, { body }),
+    remove: (id: string) => request<void>('DELETE', `/connections/${encodeURIComponent(id)}`),
+    test: (id: string) => request<ConnectionTestResult>('POST', `/connections/${encodeURIComponent(id)}/test`),
+  },
+
+  roles: {
+    list: () => request<Page<Role>>('GET', '/roles'),
+    create: (body: { name: string; permissions: string[] }) => request<Role>('POST', '/roles', { body }),
+    update: (id: string, body: { name?: string; permissions?: string[] }) => request<Role>('PATCH', `/roles/${encodeURIComponent(id)}`, { body }),
+    remove: (id: string) => request<void>('DELETE', `/roles/${encodeURIComponent(id)}`),
+  },
+
+  users: {
+    list: () => request<Page<ManagedUser>>('GET', '/users'),
+    create: (body: { email: string; password: string; roleIds?: string[]; permissions?: string[] }) => request<ManagedUser>('POST', '/users', { body }),
+    update: (id: string, body: { roleIds?: string[]; permissions?: string[]; active?: boolean; password?: string }) =>
+      request<ManagedUser>('PATCH', `/users/${encodeURIComponent(id)}`, { body }),
+    deactivate: (id: string) => request<void>('DELETE', `/users/${encodeURIComponent(id)}`),
+  },
+
+  apiKeys: {
+    list: () => request<Page<ApiKey>>('GET', '/api-keys'),
+    create: (body: { name: string; scopes: string[]; flowKeys?: string[] }) => request<ApiKey & { key: string }>('POST', '/api-keys', { body }),
+    revoke: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
+  },
+
+  audit: {
+    list: (query: { cursor?: string; action?: string; limit?: number }) => request<Page<AuditEntry>>('GET', '/audit', { query }),
   },
 };
 

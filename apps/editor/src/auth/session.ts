@@ -44,6 +44,14 @@ class Session {
     this.emit();
   }
 
+  /** Replaces the user (GET /me answers): a grant given or taken shows without signing in again. */
+  update(user: User): void {
+    if (!this.state) return;
+    const same = this.state.user.email === user.email && this.state.user.permissions.join() === user.permissions.join();
+    if (same) return;
+    this.signIn(this.state.token, { ...this.state.user, ...user });
+  }
+
   signOut(): void {
     this.state = null;
     try {
@@ -84,6 +92,12 @@ function read(): Stored | null {
 }
 
 export const session = new Session();
+
+/** Re-renders when the session (or its permissions) changes; `can(p)` as of the last GET /me. */
+export function useCan(): (permission: string) => boolean {
+  const user = useSyncExternalStore(session.subscribe, session.snapshot)?.user;
+  return (permission: string) => !!user?.permissions.includes(permission);
+}
 
 /** Re-renders when the session changes; returns the user or null. */
 export function useSession(): User | null {

@@ -2,8 +2,17 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
+import { useCan } from '../auth/session';
 import { toast } from '../ui/components';
 import { useEditor } from './store';
+
+/** The canvas is read-only without flows.write, and follows a grant given or taken (GET /me). */
+export function useWritePermission(ready: boolean): void {
+  const canWrite = useCan()('flows.write');
+  useEffect(() => {
+    if (ready && useEditor.getState().readOnly === canWrite) useEditor.setState({ readOnly: !canWrite });
+  }, [ready, canWrite]);
+}
 
 /** Re-validates (in the browser, libs/flow) shortly after every structural change. */
 export function useLiveValidation(): void {

@@ -5,9 +5,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import type { FlowDetail } from '../api/types';
-import { session } from '../auth/session';
+import { session, useCan } from '../auth/session';
 import { Canvas } from '../editor/Canvas';
-import { useAutosave, useLiveValidation, useShortcuts } from '../editor/hooks';
+import { useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
 import { NodePanel } from '../editor/NodePanel';
 import { Palette } from '../editor/Palette';
 import { useDirty, useEditor } from '../editor/store';
@@ -37,6 +37,7 @@ export function FlowEditorPage() {
     void load();
     return () => useEditor.getState().reset();
   }, [load]);
+  useWritePermission(state.status === 'ready');
 
   if (state.status === 'loading') return <Spinner label="Opening flow…" />;
   if (state.status === 'error') {
@@ -131,6 +132,7 @@ function EditorBar({
   const warnings = useEditor((s) => s.validation.warningCount);
   const triggerType = useEditor((s) => s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type);
   const navigate = useNavigate();
+  const can = useCan();
   if (!meta) return null;
   return (
     <header className="editor-bar">
@@ -190,12 +192,12 @@ function EditorBar({
       <Button variant="ghost" icon="list" onClick={() => navigate(`/executions?flowId=${meta.id}`)} title="Runs of this flow">
         Runs
       </Button>
-      {session.can('flows.run') || session.can('flows.write') ? (
+      {can('flows.run') ? (
         <Button icon="play" onClick={onTest} className={testOpen ? 'active' : ''} data-testid="test-button" title={triggerType ? 'Test run' : 'Add a trigger first'}>
           Test
         </Button>
       ) : null}
-      {session.can('flows.publish') && (
+      {can('flows.publish') && (
         <Button variant="primary" icon="rocket" onClick={onPublish} data-testid="publish-button">
           Publish
         </Button>

@@ -2,12 +2,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
-import type { ExecutionStatus, FlowSummary, FlowTemplate } from '../api/types';
-import { session } from '../auth/session';
+import type { ExecutionStatus, FlowSummary } from '../api/types';
+import { session, useCan } from '../auth/session';
 import { isTrigger, TRIGGERS } from '../ui/triggers';
 import { Badge, Button, Dialog, downloadJson, Empty, ErrorBanner, formatDateTime, Spinner, StatusBadge, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
-import { BLANKS, TEMPLATES, type Starter } from './starters';
+import { NewFlowDialog } from './NewFlowDialog';
 
 function triggerOf(f: FlowSummary): string | undefined {
   return f.triggerType ?? f.definition?.nodes?.find((n) => isTrigger(n.type))?.type;
@@ -20,7 +20,7 @@ export function FlowsPage() {
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
-  const canWrite = session.can('flows.write');
+  const canWrite = useCan()('flows.write');
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
@@ -267,116 +267,4 @@ export function FlowsPage() {
 
 function shortId(id: string): string {
   return id.length > 8 ? `${id.slice(0, 8)}…` : id;
-}
-
-function NewFlowDialog({ onClose }: { onClose(): void }) {
-  const [name, setName] = useState('');
-  const [choice, setChoice] = useState<Starter>(BLANKS[0]!);
-  const [serverTemplates, setServerTemplates] = useState<Starter[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const navigate = useNavigate();
-
-  useEffect(() => {
-    api.flows
-      .templates()
-      .then((res) => {
-        const list = itemsOf(res as FlowTemplate[] | { items: FlowTemplate[] });
-        setServerTemplates(
-          list.map((t) => ({
-            id: `srv-${t.id}`,
-            templateId: t.id,
-            system: t.system,
-            needs: t.requires?.connections?.map((c) => c.description || c.purpose),
-            name: t.name,
-            description: t.description ?? '',
-            triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
-            definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
-          })),
-        );
-      })
-      .catch(() => setServerTemplates(null));
-  }, []);
-
-  const templates = serverTemplates?.length ? serverTemplates : TEMPLATES;
-
-  const create = async () => {
-    setBusy(true);
-    setError(null);
-    const finalName = name.trim() || (choice.id.startsWith('blank') ? `New ${choice.name} flow` : choice.name);
-    try {
-      const created =
-        choice.templateId && !choice.definition.nodes.length
-          ? await api.flows.create({ name: finalName, templateId: choice.templateId })
-          : await api.flows.create({ name: finalName, definition: choice.definition });
-      onClose();
-      navigate(`/flows/${created.id}`);
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  };
-
-  const card = (s: Starter) => {
-    const spec = TRIGGERS[s.triggerType];
-    return (
-      <button
-        key={s.id}
-        type="button"
-        title={[s.description, s.needs?.length ? `Needs a connection: ${s.needs.join('; ')}` : ''].filter(Boolean).join('\n\n')}
-        className={`starter${choice.id === s.id ? ' on' : ''}`}
-        onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
-        <span className="node-icon sm cat-trigger">
-          <Icon name={spec?.icon ?? 'flow'} size={15} />
-        </span>
-        <span className="starter-text">
-          <b>
-            {s.name} {s.system && <span className="type-tag">{s.system}</span>}
-          </b>
-          <span className="muted small">{s.description || spec?.description}</span>
-          {s.needs?.length ? <span className="small needs">Needs a connection: {s.needs.join('; ')}</span> : null}
-        </span>
-      </button>
-    );
-  };
-
-  return (
-    <Dialog
-      title="New flow"
-      onClose={onClose}
-      width={640}
-      testId="new-flow-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" onClick={() => void create()} busy={busy} data-testid="create-flow">
-            Create
-          </Button>
-        </>
-      }
-    >
-      <label className="field-label" htmlFor="flow-name">
-        Name
-      </label>
-      <input
-        id="flow-name"
-        className="input"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        placeholder="e.g. VIP routing"
-        autoFocus
-        data-testid="new-flow-name"
-        onKeyDown={(e) => e.key === 'Enter' && void create()}
-      />
-      <h4 className="dialog-sub">Start from a trigger</h4>
-      <div className="starters">{BLANKS.map(card)}</div>
-      <h4 className="dialog-sub">Or a template</h4>
-      <div className="starters">{templates.map(card)}</div>
-      {error && (
-        <p className="callout callout-danger" role="alert">
-          <Icon name="alert" size={14} /> <span>{error}</span>
-        </p>
-      )}
-    </Dialog>
-  );
 }

@@ -15,6 +15,8 @@ export interface Starter {
   system?: string;
   /** Connections the template needs (picked in its request nodes after creation). */
   needs?: string[];
+  /** The template's `requires.connections`: one connection per purpose, of a type (or `any`). */
+  requires?: { purpose: string; type: string; description: string; fields?: string[] }[];
 }
 
 const blank = (type: string, name: string, config: Record<string, unknown> = {}): FlowDefinition => ({

@@ -1,30 +1,52 @@
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
-import { session, useSession } from '../auth/session';
-import { Icon } from './icons';
+import { session, useCan, useSession } from '../auth/session';
+import { useMeRefresh } from '../auth/useMe';
+import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
 
-/** The left rail: product, Flows, Executions, the signed-in user. */
+/** The settings pages and the permission each needs (the left nav shows only those the user may open). */
+export const SETTINGS: readonly { to: string; label: string; icon: IconName; permission: string; testId: string }[] = [
+  { to: '/connections', label: 'Connections', icon: 'plug', permission: 'connections.read', testId: 'nav-connections' },
+  { to: '/settings/users', label: 'Users', icon: 'users', permission: 'access.manage', testId: 'nav-users' },
+  { to: '/settings/roles', label: 'Roles', icon: 'shield', permission: 'access.manage', testId: 'nav-roles' },
+  { to: '/settings/api-keys', label: 'API keys', icon: 'key', permission: 'api_keys.manage', testId: 'nav-api-keys' },
+  { to: '/settings/audit', label: 'Audit', icon: 'history', permission: 'access.manage', testId: 'nav-audit' },
+];
+
+const linkClass = ({ isActive }: { isActive: boolean }) => `rail-link${isActive ? ' on' : ''}`;
+
+/** The left rail: product, Flows, Executions, the settings the user may open, the signed-in user. */
 export function AppShell({ children }: { children: ReactNode }) {
   const user = useSession();
+  const can = useCan();
+  useMeRefresh();
+  const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
       <nav className="rail" aria-label="Main">
         <NavLink to="/flows" className="rail-logo" aria-label="Callflow home">
           <Logo compact />
         </NavLink>
-        <NavLink to="/flows" className={({ isActive }) => `rail-link${isActive ? ' on' : ''}`} title="Flows" data-testid="nav-flows">
+        <NavLink to="/flows" className={linkClass} title="Flows" data-testid="nav-flows">
           <Icon name="flow" size={20} />
           <span>Flows</span>
         </NavLink>
-        {session.can('executions.read') && (
-          <NavLink to="/executions" className={({ isActive }) => `rail-link${isActive ? ' on' : ''}`} title="Executions" data-testid="nav-executions">
+        {can('executions.read') && (
+          <NavLink to="/executions" className={linkClass} title="Executions" data-testid="nav-executions">
             <Icon name="list" size={20} />
             <span>Runs</span>
           </NavLink>
         )}
+        {settings.length > 0 && <div className="rail-sep" role="separator" aria-label="Settings" />}
+        {settings.map((s) => (
+          <NavLink key={s.to} to={s.to} className={linkClass} title={s.label} data-testid={s.testId}>
+            <Icon name={s.icon} size={20} />
+            <span>{s.label}</span>
+          </NavLink>
+        ))}
         <div className="grow" />
-        <div className="rail-user" title={user?.email}>
+        <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>
         <button type="button" className="rail-link" onClick={() => session.signOut()} title="Sign out" data-testid="sign-out">

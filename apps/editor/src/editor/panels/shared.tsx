@@ -1,7 +1,7 @@
 /** Building blocks shared by the node panels: name/value tables, timeout and retry, connection. */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { TemplateContext, ValidationIssue } from '@callflow/flow';
-import { api, itemsOf } from '../../api/client';
+import { loadConnections } from '../../api/connections-cache';
 import type { Connection } from '../../api/types';
 import { Button } from '../../ui/components';
 import { Field, Issues, NumberInput, TextInput, useFieldId } from '../../ui/form';
@@ -150,19 +150,6 @@ export function RequestSettingsFields({
       </p>
     </>
   );
-}
-
-let connectionsCache: Promise<Connection[] | null> | null = null;
-
-function loadConnections(): Promise<Connection[] | null> {
-  connectionsCache ??= api.connections
-    .list()
-    .then(itemsOf)
-    .catch(() => {
-      connectionsCache = null;
-      return null;
-    });
-  return connectionsCache;
 }
 
 /** Picks a tenant connection (credentials live there, never in the flow). */

@@ -1,0 +1,233 @@
+/**
+ * Users: who may sign in, their roles and direct grants. Create with a temporary password, edit
+ * roles and grants, deactivate (sessions end at once) or reactivate. The server's refusals
+ * (409 last admin, 403 granting what you do not hold) are shown as it words them.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorText, itemsOf } from '../../api/client';
+import type { ManagedUser, PermissionInfo, Role } from '../../api/access-types';
+import { useSession } from '../../auth/session';
+import { Badge, Button, Dialog, Empty, ErrorBanner, Spinner, timeAgo, toast } from '../../ui/components';
+import { Checkbox } from '../../ui/form';
+import { Icon } from '../../ui/icons';
+
+type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; users: ManagedUser[]; roles: Role[]; permissions: PermissionInfo[] };
+
+export function UsersPage() {
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [editing, setEditing] = useState<ManagedUser | 'new' | null>(null);
+  const [deactivating, setDeactivating] = useState<ManagedUser | null>(null);
+  const me = useSession();
+
+  const load = useCallback(async () => {
+    try {
+      const [users, roles, permissions] = await Promise.all([api.users.list(), api.roles.list(), api.permissions()]);
+      setState({ status: 'ok', users: itemsOf(users), roles: itemsOf(roles), permissions: itemsOf(permissions).filter((p) => p.grantable) });
+    } catch (err) {
+      setState({ status: 'error', message: errorText(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const setActive = async (u: ManagedUser, active: boolean) => {
+    try {
+      if (active) await api.users.update(u.id, { active: true });
+      else await api.users.deactivate(u.id);
+      toast(`${u.email} ${active ? 'reactivated' : 'deactivated'}`, 'success');
+      setDeactivating(null);
+      void load();
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+
+  const roleName = (id: string) => (state.status === 'ok' ? state.roles.find((r) => r.id === id)?.name : undefined) ?? id.slice(0, 8);
+
+  return (
+    <div className="page" data-testid="users-page">
+      <header className="page-head">
+        <div>
+          <h1>Users</h1>
+          <p className="muted">Who may sign in to this workspace, and with which roles.</p>
+        </div>
+        <div className="grow" />
+        <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-user">
+          Add user
+        </Button>
+      </header>
+      <div className="page-body">
+        {state.status === 'loading' && <Spinner label="Loading users…" />}
+        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'ok' && state.users.length === 0 && <Empty icon="users" title="No users yet" />}
+        {state.status === 'ok' && state.users.length > 0 && (
+          <div className="table-wrap">
+            <table className="table" data-testid="users-table">
+              <thead>
+                <tr>
+                  <th>User</th>
+                  <th>Roles</th>
+                  <th>Direct grants</th>
+                  <th>Status</th>
+                  <th>Added</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {state.users.map((u) => (
+                  <tr key={u.id} data-testid={`user-${u.email}`} className={u.active ? undefined : 'row-inactive'}>
+                    <td>
+                      <span className="row-title">{u.email}</span>
+                      {u.id === me?.id && <span className="muted small"> (you)</span>}
+                      {u.isBootstrap && (
+                        <>
+                          {' '}
+                          <Badge tone="accent" title="The first admin of the installation">bootstrap</Badge>
+                        </>
+                      )}
+                    </td>
+                    <td>
+                      <div className="chips">
+                        {u.roleIds.length ? u.roleIds.map((id) => <Badge key={id}>{roleName(id)}</Badge>) : <span className="muted">—</span>}
+                      </div>
+                    </td>
+                    <td>
+                      <div className="chips">
+                        {u.permissions.length ? u.permissions.slice(0, 3).map((p) => <span key={p} className="type-tag mono">{p}</span>) : <span className="muted">—</span>}
+                        {u.permissions.length > 3 && (
+                          <span className="muted small" title={u.permissions.join(', ')}>
+                            +{u.permissions.length - 3} more
+                          </span>
+                        )}
+                      </div>
+                    </td>
+                    <td>{u.active ? <Badge tone="success">active</Badge> : <Badge tone="danger">deactivated</Badge>}</td>
+                    <td className="muted small">{timeAgo(u.createdAt)}</td>
+                    <td className="row-actions">
+                      <Button size="sm" variant="ghost" onClick={() => setEditing(u)} data-testid={`edit-user-${u.email}`}>
+                        Edit
+                      </Button>
+                      {u.active ? (
+                        <Button size="sm" variant="ghost" onClick={() => setDeactivating(u)} data-testid={`deactivate-user-${u.email}`}>
+                          Deactivate
+                        </Button>
+                      ) : (
+                        <Button size="sm" variant="ghost" onClick={() => void setActive(u, true)}>
+                          Reactivate
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      {editing && state.status === 'ok' && (
+        <UserDialog user={editing === 'new' ? null : editing} roles={state.roles} permissions={state.permissions} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void load())} />
+      )}
+      {deactivating && (
+        <Dialog
+          title={`Deactivate ${deactivating.email}?`}
+          onClose={() => setDeactivating(null)}
+          footer={
+            <>
+              <Button onClick={() => setDeactivating(null)}>Cancel</Button>
+              <Button variant="danger" onClick={() => void setActive(deactivating, false)} data-testid="confirm-deactivate">
+                Deactivate
+              </Button>
+            </>
+          }
+        >
+          <p>They are signed out everywhere and cannot sign in again until reactivated. Their history stays in the audit log.</p>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: ManagedUser | null; roles: Role[]; permissions: PermissionInfo[]; onClose(): void; onSaved(): void }) {
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [password, setPassword] = useState('');
+  const [roleIds, setRoleIds] = useState<string[]>(user?.roleIds ?? []);
+  const [grants, setGrants] = useState<string[]>(user?.permissions ?? []);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = (list: string[], v: string, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (user) await api.users.update(user.id, { roleIds, permissions: grants, ...(password ? { password } : {}) });
+      else await api.users.create({ email: email.trim(), password, roleIds, permissions: grants });
+      toast(user ? `${user.email} updated` : `${email.trim()} added: share the temporary password with them`, 'success');
+      onSaved();
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={user ? `Edit ${user.email}` : 'Add user'}
+      onClose={onClose}
+      width={560}
+      testId="user-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" busy={busy} disabled={!user && (!email.trim() || password.length < 8)} onClick={() => void save()} data-testid="save-user">
+            {user ? 'Save' : 'Add user'}
+          </Button>
+        </>
+      }
+    >
+      {!user && (
+        <>
+          <label className="field-label" htmlFor="user-email">
+            Email
+          </label>
+          <input id="user-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="agent@example.com" data-testid="user-email" />
+        </>
+      )}
+      <label className="field-label" htmlFor="user-password">
+        {user ? 'New password (optional)' : 'Temporary password'}
+      </label>
+      <input
+        id="user-password"
+        className="input"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : 'At least 8 characters'}
+        data-testid="user-password"
+      />
+      <h4 className="dialog-sub">Roles</h4>
+      <div className="check-grid">
+        {roles.map((r) => (
+          <Checkbox key={r.id} checked={roleIds.includes(r.id)} onChange={(on) => setRoleIds((l) => toggle(l, r.id, on))} label={r.name} testId={`user-role-${r.name}`} />
+        ))}
+      </div>
+      <h4 className="dialog-sub">Direct grants</h4>
+      <p className="muted small">On top of the roles. You can grant only what you hold yourself.</p>
+      <div className="check-grid">
+        {permissions.map((p) => (
+          <span key={p.name} title={p.description}>
+            <Checkbox checked={grants.includes(p.name)} onChange={(on) => setGrants((l) => toggle(l, p.name, on))} label={<span className="mono small">{p.name}</span>} testId={`user-grant-${p.name}`} />
+          </span>
+        ))}
+      </div>
+      {error && (
+        <p className="callout callout-danger" role="alert" data-testid="user-error">
+          <Icon name="alert" size={14} /> <span>{error}</span>
+        </p>
+      )}
+    </Dialog>
+  );
+}
