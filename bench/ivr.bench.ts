@@ -33,6 +33,8 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
   if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}') throw new Error(`IVR probe answered ${JSON.stringify(probe)}`);
 
   const raw = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` });
+  // The same flow in Node-RED, when it is installed (a devDependency), for the side-by-side row.
+  const nodeRed = await startScript(path.join(__dirname, 'nodered-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` }).catch(() => undefined);
   const rows: string[] = [];
   const verdicts: string[] = [];
   try {
@@ -46,6 +48,10 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
       const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
       rows.push(`| ${connections} | ${base.label} | ${fmt(base.perSecond)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${base.errors} | 1.00 |`);
       rows.push(`| ${connections} | ${api.label} | ${fmt(api.perSecond)} | ${fmt(api.p50)} | ${fmt(api.p99)} | ${api.errors} | ${fmt(ratio, 2)} |`);
+      if (nodeRed) {
+        const red: LoadResult = await httpLoad('Node-RED 4: http in → template → http request → http response', { ...o, url: `${nodeRed.base}/ivr`, headers: { 'content-type': 'application/json' } });
+        rows.push(`| ${connections} | ${red.label} | ${fmt(red.perSecond)} | ${fmt(red.p50)} | ${fmt(red.p99)} | ${red.errors} | ${fmt(red.perSecond / base.perSecond, 2)} |`);
+      }
       verdicts.push(
         `- concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
           `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}).`,
@@ -53,6 +59,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     }
   } finally {
     await raw.stop();
+    await nodeRed?.stop();
   }
   return [
     '## IVR end to end: the API vs a raw Node server',
@@ -60,6 +67,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST /api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
     `The API runs as its own process from the ${ctx.api.what}, with its embedded PostgreSQL (execution rows written), LOG_LEVEL=info to a file (successful trigger calls log at debug, so they are not written), metrics on.`,
     'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
+    'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own nodes: http in → template (the CRM body) → http request (parsed JSON) → http response; no auth, no records.',
     `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
     '',
     '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw |',
