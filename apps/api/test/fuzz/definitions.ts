@@ -166,7 +166,9 @@ const nodesOf = (d: Json) => (Array.isArray(d.nodes) ? (d.nodes as Json[]) : [])
 const edgesOf = (d: Json) => (Array.isArray(d.edges) ? (d.edges as Json[]) : []);
 const pick = <T>(xs: T[], r: number): T | undefined => (xs.length ? xs[r % xs.length] : undefined);
 
-const WRONG_TYPES: unknown[] = [null, 0, -1, 1e308, true, 'x', [], {}, [[]], '{{call.id}}', NaN, '💥'];
+const WRONG_TYPE_VALUES: unknown[] = [null, 0, -1, 1e308, true, 'x', [], {}, [[]], '{{call.id}}', NaN, '💥'];
+/** A fresh copy each time (mutations must never share, or later ones build cycles). */
+const WRONG_TYPES = new Proxy(WRONG_TYPE_VALUES, { get: (target, p) => (typeof p === 'string' && /^\d+$/.test(p) ? structuredClone(target[Number(p)]) : Reflect.get(target, p)) });
 
 const MUTATIONS: Record<string, Mutation> = {
   dropNode: (d, r) => (nodesOf(d).splice(r % Math.max(1, nodesOf(d).length), 1), d),
@@ -266,7 +268,7 @@ export const MUTATION_NAMES = Object.keys(MUTATIONS);
 /** A valid definition with 1–3 mutations applied. */
 export const mutatedDefinition: fc.Arbitrary<unknown> = fc
   .tuple(validDefinition, fc.array(fc.tuple(fc.constantFrom(...MUTATION_NAMES), fc.nat()), { minLength: 1, maxLength: 3 }))
-  .map(([d, muts]) => muts.reduce<unknown>((acc, [name, r]) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? MUTATIONS[name]!(acc as Json, r) : acc), d));
+  .map(([valid, muts]) => muts.reduce<unknown>((acc, [name, r]) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? MUTATIONS[name]!(acc as Json, r) : acc), structuredClone(valid)));
 
 /** `fc.anything()` as a definition: JSON-representable values (undefined/functions drop out in transit). */
 const anythingDefinition = fc.anything({ maxDepth: 4, withObjectString: true, withNullPrototype: true, withBoxedValues: true, withSparseArray: true });

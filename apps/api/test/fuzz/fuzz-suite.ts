@@ -21,9 +21,10 @@ export interface FuzzOptions {
   maxSeconds: number;
 }
 
-export function fuzzOptions(defaultRuns: number, defaultMaxSeconds: number): FuzzOptions {
+/** Runs, seed and time limit from FUZZ_RUNS / FUZZ_SEED / FUZZ_MAX_SECONDS; without FUZZ_SEED, `defaultSeed` (a new one each run when undefined). */
+export function fuzzOptions(defaultRuns: number, defaultMaxSeconds: number, defaultSeed?: number): FuzzOptions {
   const int = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
-  return { runs: int(process.env.FUZZ_RUNS, defaultRuns), seed: int(process.env.FUZZ_SEED, Date.now() % 2 ** 31), maxSeconds: int(process.env.FUZZ_MAX_SECONDS, defaultMaxSeconds) };
+  return { runs: int(process.env.FUZZ_RUNS, defaultRuns), seed: int(process.env.FUZZ_SEED, defaultSeed ?? Date.now() % 2 ** 31), maxSeconds: int(process.env.FUZZ_MAX_SECONDS, defaultMaxSeconds) };
 }
 
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
@@ -89,12 +90,19 @@ export function depthOf(v: unknown): number {
  */
 const BUG1_DEPTH = 1000;
 
-/** The value without own `__proto__` / `constructor` keys, at any depth. */
+/**
+ * BUG-5: keys named `__proto__`, `constructor`, `prototype` or like an Object.prototype member
+ * (toString, valueOf, hasOwnProperty …) are silently dropped, at any depth, from a definition on
+ * the way in (class-transformer in the global ValidationPipe): 201 with less than was sent.
+ */
+const DROPPED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The value without the keys BUG-5 drops, at any depth. */
 function withoutProtoKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutProtoKeys);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (k !== '__proto__' && k !== 'constructor') Object.defineProperty(out, k, { value: withoutProtoKeys(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) if (!DROPPED_KEYS.has(k)) Object.defineProperty(out, k, { value: withoutProtoKeys(x), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return v;
@@ -132,6 +140,15 @@ export function definitionFuzz(o: FuzzOptions): void {
       expect(c.status).toBeLessThan(500);
     });
 
+    // BUG-5 (reported): see DROPPED_KEYS. Expected: the draft stored as sent (or a 400 naming the key).
+    it.failing('BUG-5: a definition keeps keys named valueOf, toString or prototype (e.g. in an IVR fallback)', async () => {
+      const fallback = { valueOf: 1, toString: 'x', prototype: { a: 1 }, queue: 'default' };
+      const definition = { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback } }], edges: [] };
+      const c = await t.as('post', '/api/v1/flows').send({ name: 'keys', definition });
+      expect(c.status).toBe(201);
+      expect(c.body.definition.nodes[0].config.fallback).toEqual(fallback);
+    });
+
     it('validate / create / publish answer only 2xx or 4xx, never leak internals, and the API stays healthy', async () => {
       const started = Date.now();
       const watch = watchProcess();
@@ -148,9 +165,12 @@ export function definitionFuzz(o: FuzzOptions): void {
       const count = (route: string, status: number) => (histogram[route]![status] = (histogram[route]![status] ?? 0) + 1);
       const check = (route: string, input: unknown, res: { status: number; text: string }) => {
         count(route, res.status);
-        if (res.status === 500 && depthOf(input) > BUG1_DEPTH) knownBug1[route] = (knownBug1[route] ?? 0) + 1;
         if ((res.status >= 500 || res.status < 200) && process.env.FUZZ_DUMP) fs.appendFileSync(process.env.FUZZ_DUMP, `${JSON.stringify({ route, input })}\n`);
-        if (res.status === 500 && depthOf(input) > BUG1_DEPTH) return;
+        // Known bugs (the generic 500 body leaks nothing): counted apart.
+        if (res.status === 500 && depthOf(input) > BUG1_DEPTH) {
+          knownBug1[route] = (knownBug1[route] ?? 0) + 1;
+          return;
+        }
         if (res.status === 500 && route !== 'validate' && JSON.stringify(input)?.includes('\\u0000')) {
           knownBug3[route] = (knownBug3[route] ?? 0) + 1;
           return;
@@ -161,27 +181,10 @@ export function definitionFuzz(o: FuzzOptions): void {
       try {
         for (const { kind, definition } of samples(anyDefinition, o, started)) {
           n++;
-          kinds[kind] = (kinds[kind] ?? 0) + 1;
-          const t0 = performance.now();
-          const v = await t.as('post', '/api/v1/flows/validate').send({ definition });
-          validateMs.push(performance.now() - t0);
-          check('validate', definition, v);
-          if (v.status === 200 && v.body.valid === true) validCount++;
-          const c = await t.as('post', '/api/v1/flows').send({ name: `fuzz ${n}`, definition });
-          check('create', definition, c);
-          if (c.status === 201) {
-            // The stored draft is what was sent (as JSON carries it).
-            // Own `__proto__` and `constructor` keys are dropped on the way in (class-transformer): counted, not failed.
-            const sent = withoutProtoKeys(viaJson(definition));
-            if (JSON.stringify(sent) !== JSON.stringify(viaJson(definition))) protoKeysDropped++;
-            if (JSON.stringify(c.body.definition) !== JSON.stringify(sent)) {
-              changed++;
-              if (changed <= 3) failures.push(`create changed the definition in transit: sent ${JSON.stringify(sent).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`);
-            }
-            const p = await t.as('post', `/api/v1/flows/${c.body.id}/publish`).send({});
-            check('publish', definition, p);
-            // A definition publishes exactly when it validates.
-            if ((p.status === 200) !== (v.body.valid === true)) failures.push(`validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`);
+          try {
+            await oneDefinition(kind, definition);
+          } catch (e) {
+            failures.push(`harness error on definition ${n}: ${(e as Error).message}`);
           }
           if (n % 250 === 0) {
             const h = await t.http().get('/api/v1/health');
@@ -194,13 +197,37 @@ export function definitionFuzz(o: FuzzOptions): void {
       } finally {
         watch.stop();
       }
+      async function oneDefinition(kind: string, definition: unknown) {
+        kinds[kind] = (kinds[kind] ?? 0) + 1;
+        const t0 = performance.now();
+        const v = await t.as('post', '/api/v1/flows/validate').send({ definition });
+        validateMs.push(performance.now() - t0);
+        check('validate', definition, v);
+        if (v.status === 200 && v.body.valid === true) validCount++;
+        const c = await t.as('post', '/api/v1/flows').send({ name: `fuzz ${n}`, definition });
+        check('create', definition, c);
+        if (c.status === 201) {
+          // The stored draft is what was sent (as JSON carries it).
+          // Keys BUG-5 drops are counted apart, not failed.
+          const sent = withoutProtoKeys(viaJson(definition));
+          if (JSON.stringify(sent) !== JSON.stringify(viaJson(definition))) protoKeysDropped++;
+          if (JSON.stringify(c.body.definition) !== JSON.stringify(sent)) {
+            changed++;
+            if (changed <= 3) failures.push(`create changed the definition in transit: sent ${JSON.stringify(sent).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`);
+          }
+          const p = await t.as('post', `/api/v1/flows/${c.body.id}/publish`).send({});
+          check('publish', definition, p);
+          // A definition publishes exactly when it validates.
+          if ((p.status === 200) !== (v.body.valid === true)) failures.push(`validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`);
+        }
+      }
       const sorted = [...validateMs].sort((a, b) => a - b);
       report('definitions', {
         seed: o.seed,
         definitions: n,
         kinds,
         validDefinitions: validCount,
-        withProtoKeysDropped: protoKeysDropped,
+        knownBug5KeysDropped: protoKeysDropped,
         knownBug1DeepNesting500: knownBug1,
         knownBug3Nul500: knownBug3,
         statusHistogram: histogram,
