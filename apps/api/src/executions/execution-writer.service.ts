@@ -11,6 +11,15 @@ export type ExecutionRow = Pick<
 
 const COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'];
 const FLUSH_EVERY_MS = 25;
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, which callers may send (a PBX's caller name): it is
+ * recorded as U+FFFD rather than losing the whole row. The JSON escape `\u0000` is replaced
+ * only where it is an escape (not after an escaped backslash).
+ */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+const pgJson = (v: unknown): string => JSON.stringify(v).replace(NUL_ESCAPE, '$1\\ufffd');
+const pgText = (v: string | null): string | null => (v && v.includes('\u0000') ? v.replace(/\u0000/g, '\ufffd') : v);
 const MAX_BATCH = 500;
 
 interface Pending {
@@ -69,7 +78,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
     const rows = groups.map((g) => g[g.length - 1]!.row);
     const params: unknown[] = [];
     const tuples = rows.map((r) => {
-      const values = [r.id, r.tenantId, r.flowId, r.flowVersion, r.triggerType, r.status, r.eventId, r.callId, r.phone, JSON.stringify(r.input ?? {}), r.output === undefined ? null : JSON.stringify(r.output), r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.steps ?? []), r.retryOf, r.startedAt, r.finishedAt, r.durationMs];
+      const values = [r.id, r.tenantId, r.flowId, r.flowVersion, r.triggerType, r.status, pgText(r.eventId), pgText(r.callId), pgText(r.phone), pgJson(r.input ?? {}), r.output === undefined ? null : pgJson(r.output), r.error ? pgJson(r.error) : null, pgJson(r.steps ?? []), r.retryOf, r.startedAt, r.finishedAt, r.durationMs];
       const base = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;

@@ -1,6 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { reservedKey, setOpaqueAside } from '../common/json-fields';
 import { EventDto } from './dto/event.dto';
 
 /** Most events one `POST /events` may carry. */
@@ -26,10 +27,16 @@ export function parseEventBatch(body: unknown): EventDto[] {
       return;
     }
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
-    const dto = plainToInstance(EventDto, plain);
+    const reserved = reservedKey(plain);
+    if (reserved) {
+      problems.push(`${where}.property ${reserved} should not exist`);
+      return;
+    }
+    const { shallow, restore } = setOpaqueAside(EventDto, plain);
+    const dto = plainToInstance(EventDto, shallow);
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) problems.push(...messages(errors).map((m) => `${where}.${m}`));
-    else events.push(dto);
+    else events.push(restore(dto));
   });
   if (problems.length) {
     const details = problems.slice(0, MAX_REPORTED);

@@ -1,17 +1,28 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
+import { CheckedByOwnPipe } from '../common/json-fields';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The body of a trigger call, as TriggerInputPipe checked it (the global pipe leaves it alone). */
+@CheckedByOwnPipe()
+export class TriggerInput implements RunInput {
+  call?: Record<string, unknown>;
+  contact?: Record<string, unknown>;
+  campaign?: Record<string, unknown>;
+  ivr?: Record<string, unknown>;
+  event?: Record<string, unknown>;
+}
 
 /**
  * Checks a trigger body by hand: only the known parts, each a JSON object. Trigger calls are the
  * hot path (an IVR caller is on hold), and this is the whole of their schema, so the reflective
  * class-validator pass is skipped here; the DTO still documents the body in OpenAPI.
  */
-export class TriggerInputPipe implements PipeTransform<unknown, RunInput> {
+export class TriggerInputPipe implements PipeTransform<unknown, TriggerInput> {
   constructor(private readonly parts: readonly (keyof RunInput)[]) {}
 
-  transform(body: unknown): RunInput {
+  transform(body: unknown): TriggerInput {
     if (body === undefined || body === null || body === '') return {};
     if (!isObject(body)) throw new BadRequestException('the body must be a JSON object');
     const input: Record<string, unknown> = {};
@@ -22,6 +33,6 @@ export class TriggerInputPipe implements PipeTransform<unknown, RunInput> {
       else input[key] = body[key];
     }
     if (problems.length > 0) throw new BadRequestException({ message: problems[0], details: problems });
-    return input as RunInput;
+    return input as TriggerInput;
   }
 }

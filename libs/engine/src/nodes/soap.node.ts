@@ -3,6 +3,7 @@ import { EngineError, toEngineError } from '../errors';
 import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
 import { soapExchangeOf } from '../soap/soap.service';
 import { compileTemplate, type CompiledTemplate } from '../template';
+import { xmlLegal } from '../template/escape';
 import type { TemplateScope } from '../types';
 import { retryDelayMs, sleepWithin } from './request-support';
 
@@ -23,7 +24,8 @@ function compileArgs(v: SoapArg): ArgTree {
 function renderArgs(t: ArgTree, scope: TemplateScope): unknown {
   if (t === null || typeof t !== 'object') return t;
   if (Array.isArray(t)) return t.map((x) => renderArgs(x, scope));
-  if ('render' in t && typeof t.render === 'function') return (t as CompiledTemplate).render(scope);
+  // node-soap escapes markup but would send characters XML 1.0 forbids: they are removed, as in XML bodies.
+  if ('render' in t && typeof t.render === 'function') return xmlLegal((t as CompiledTemplate).render(scope));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(t as Record<string, ArgTree>)) out[k] = renderArgs(x, scope);
   return out;

@@ -91,6 +91,13 @@ export function escapeXml(text: string): string {
   return text.replace(XML_SPECIAL_G, (c) => XML_ENTITIES[c] ?? '');
 }
 
+const XML_ILLEGAL_G = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes the characters XML 1.0 cannot carry (for text an XML serialiser escapes itself, e.g. SOAP args). */
+export function xmlLegal(text: string): string {
+  return text.replace(XML_ILLEGAL_G, '');
+}
+
 /** Percent-encodes text for any URL part (scheme, host and port can never change). */
 export function escapeUrl(text: string): string {
   return encodeURIComponent(toWellFormed(text));

@@ -1,3 +1,4 @@
+import { OpaqueJson } from '../../common/json-fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { DefinitionField, DescriptionField, KeyField, NameField } from './flow-fields';
@@ -30,5 +31,6 @@ export class CreateFlowDto {
   })
   @IsOptional()
   @IsObject()
+  @OpaqueJson()
   connections?: Record<string, string>;
 }

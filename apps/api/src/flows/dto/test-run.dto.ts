@@ -1,3 +1,4 @@
+import { OpaqueJson } from '../../common/json-fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { DefinitionField } from './flow-fields';
@@ -14,6 +15,7 @@ export class TestRunDto {
   })
   @IsOptional()
   @IsObject()
+  @OpaqueJson()
   input?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Total time the run may take, ms (default RUN_DEADLINE_MS)', minimum: 50, maximum: 600_000 })

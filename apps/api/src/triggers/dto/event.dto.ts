@@ -1,3 +1,4 @@
+import { OpaqueJson } from '../../common/json-fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPES, type EventType } from '@callflow/flow';
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length } from 'class-validator';
@@ -16,16 +17,19 @@ export class EventDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'c-1001', callerId: '+390612345678', direction: 'in', disposition: 'answered', queue: 'sales' } })
   @IsOptional()
   @IsObject()
+  @OpaqueJson()
   call?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'k-7', phone: '+390612345678', firstName: 'Ada' } })
   @IsOptional()
   @IsObject()
+  @OpaqueJson()
   contact?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'spring', name: 'Spring promo' } })
   @IsOptional()
   @IsObject()
+  @OpaqueJson()
   campaign?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'When it happened (ISO 8601); defaults to the time it was accepted', example: '2025-11-21T10:15:00Z' })

@@ -1,0 +1,84 @@
+/**
+ * DTO properties that hold opaque JSON (a flow definition, a run input, an event's call): the DTO
+ * checks they are objects and the service checks their content (libs/flow's schema). They must not
+ * be walked by class-transformer, which drops keys such as `constructor` or `valueOf` and
+ * overflows the stack on deeply nested input.
+ */
+const OPAQUE = new WeakMap<object, Set<string>>();
+
+/** Marks a DTO property as opaque JSON. */
+export function OpaqueJson(): PropertyDecorator {
+  return (target, key) => {
+    const set = OPAQUE.get(target.constructor) ?? new Set<string>();
+    set.add(String(key));
+    OPAQUE.set(target.constructor, set);
+  };
+}
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Swaps the opaque object fields of `plain` for `{}` so class-transformer and class-validator see
+ * their shape only; `restore` puts the original values back on the validated instance.
+ */
+export function setOpaqueAside(cls: unknown, plain: Record<string, unknown>): { shallow: Record<string, unknown>; restore<T extends object>(instance: T): T } {
+  const fields = typeof cls === 'function' ? OPAQUE.get(cls) : undefined;
+  if (!fields) return { shallow: plain, restore: (i) => i };
+  const kept = new Map<string, unknown>();
+  const shallow: Record<string, unknown> = { ...plain };
+  for (const f of fields) {
+    if (Object.prototype.hasOwnProperty.call(plain, f) && isPlainObject(plain[f])) {
+      kept.set(f, plain[f]);
+      shallow[f] = {};
+    }
+  }
+  return {
+    shallow,
+    restore: (instance) => {
+      for (const [f, v] of kept) (instance as Record<string, unknown>)[f] = v;
+      return instance;
+    },
+  };
+}
+
+/** Names no DTO field has, which class-transformer would silently drop or misuse. */
+const RESERVED_KEYS = new Set(['__proto__', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/** The first top-level key of a body that can never be a DTO field. */
+export function reservedKey(plain: Record<string, unknown>): string | undefined {
+  return Object.keys(plain).find((k) => RESERVED_KEYS.has(k));
+}
+
+/**
+ * The path of the first string holding U+0000 (PostgreSQL text and jsonb cannot store it), or
+ * undefined. Iterative, so deep input cannot overflow the stack; stops after `budget` values.
+ */
+export function findNul(value: unknown, budget = 1_000_000): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0 && budget-- > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || '(value)';
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
+    } else if (isPlainObject(v)) {
+      for (const k of Object.keys(v)) {
+        if (k.includes('\u0000')) return `${path}${path ? '.' : ''}${k.replace(/\u0000/g, '\\u0000')}`;
+        stack.push([v[k], path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return undefined;
+}
+
+const SELF_CHECKED = new WeakSet<object>();
+
+/**
+ * Marks a body type that its own pipe checks (trigger inputs on the hot path): the global pipe
+ * passes it through untouched. Such inputs may hold U+0000; executions record it as U+FFFD.
+ */
+export function CheckedByOwnPipe(): ClassDecorator {
+  return (target) => void SELF_CHECKED.add(target);
+}
+
+export const isCheckedByOwnPipe = (t: unknown): boolean => typeof t === 'function' && SELF_CHECKED.has(t);
