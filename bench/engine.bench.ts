@@ -55,7 +55,8 @@ export async function benchEngine(opts: { durationMs: number; concurrency: numbe
   // The hand-written equivalent: the same normalising, HTTP call and answer, no engine.
   const handWritten = async () => {
     const c = call();
-    const phone = '+39' + c.callerId.replace(/\s/g, '').replace(/^0/, '');
+    // As the flow's e164 helper: spaces out, the Italian trunk 0 kept.
+    const phone = '+39' + c.callerId.replace(/\s/g, '');
     const res = await request(`${base}/customers/lookup`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, callId: c.id }) });
     const body = (await res.body.json()) as { queue: string; vip: boolean };
     return res.statusCode === 200 && JSON.stringify({ queue: body.queue, vip: body.vip }).includes('gold');

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { validateFlow, type FlowDefinition, type ValidationIssue } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
+import { isPlainObject } from '../common/json-fields';
 import { FlowEntity } from './flow.entity';
 
 export interface FlowValidation {
@@ -35,10 +36,6 @@ export type FlowSummary = Omit<FlowView, 'definition' | 'validation'>;
 export function validation(definition: unknown): FlowValidation {
   const r = validateFlow(definition);
   return { valid: r.valid, errors: r.errors, warnings: r.warnings };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The type of the first trigger node of a (possibly invalid) definition. */

@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { reservedKey, setOpaqueAside } from '../common/json-fields';
+import { isPlainObject, reservedKey, setOpaqueAside } from '../common/json-fields';
 import { EventDto } from './dto/event.dto';
 
 /** Most events one `POST /events` may carry. */
@@ -49,8 +49,4 @@ export function parseEventBatch(body: unknown): EventDto[] {
 /** `type: type must be one of …` style lines; an unknown field reads `foo: property foo should not exist`. */
 function messages(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

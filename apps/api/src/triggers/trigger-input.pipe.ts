@@ -1,8 +1,7 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
-import { CheckedByOwnPipe } from '../common/json-fields';
+import { CheckedByOwnPipe, isPlainObject } from '../common/json-fields';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The body of a trigger call, as TriggerInputPipe checked it (the global pipe leaves it alone). */
 @CheckedByOwnPipe()
@@ -24,12 +23,12 @@ export class TriggerInputPipe implements PipeTransform<unknown, TriggerInput> {
 
   transform(body: unknown): TriggerInput {
     if (body === undefined || body === null || body === '') return {};
-    if (!isObject(body)) throw new BadRequestException('the body must be a JSON object');
+    if (!isPlainObject(body)) throw new BadRequestException('the body must be a JSON object');
     const input: Record<string, unknown> = {};
     const problems: string[] = [];
     for (const key of Object.keys(body)) {
       if (!(this.parts as readonly string[]).includes(key)) problems.push(`property ${key} should not exist`);
-      else if (!isObject(body[key])) problems.push(`${key} must be an object`);
+      else if (!isPlainObject(body[key])) problems.push(`${key} must be an object`);
       else input[key] = body[key];
     }
     if (problems.length > 0) throw new BadRequestException({ message: problems[0], details: problems });

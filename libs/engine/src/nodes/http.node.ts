@@ -4,7 +4,7 @@ import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
 import { compileTemplate, renderJson, type CompiledTemplate } from '../template';
 import type { RenderedRequest } from '../types';
-import { applyConnection, parseBody, retryDelayMs, sleepWithin } from './request-support';
+import { parseBody, renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
 
 const BODY_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml; charset=utf-8', text: 'text/plain; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
 
@@ -72,19 +72,8 @@ function isRetryableStatus(status: number): boolean {
 
 async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult> {
   const { config } = p;
-  const connection = config.connectionId ? await ctx.services.connections?.resolve(config.connectionId) : undefined;
-  if (config.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${config.connectionId}" does not exist`);
-  if (connection) {
-    ctx.addSecrets(connection.secrets);
-    ctx.scope.connection = connection.fields;
-  }
-  let req: ReturnType<typeof render>;
-  try {
-    req = render(p, ctx);
-  } finally {
-    if (connection) delete ctx.scope.connection;
-  }
-  if (connection) await applyConnection(connection, req, ctx.signal);
+  const { connection, rendered: req } = await renderWithConnection(config.connectionId, ctx, () => render(p, ctx));
+  await connection?.authorize?.(req, ctx.signal);
 
   const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
   if (req.body !== undefined) recorded.body = req.body;
@@ -121,7 +110,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
       if (await connection.onUnauthorized()) {
         // The refreshed token is a secret too.
         ctx.addSecrets(connection.secrets);
-        await applyConnection(connection, req, ctx.signal);
+        await connection.authorize?.(req, ctx.signal);
         attempts--;
         continue;
       }

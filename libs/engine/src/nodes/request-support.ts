@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { EngineError } from '../errors';
 import type { OutboundResponse } from '../outbound/outbound.types';
+import type { NodeRunContext } from '../runtime/executor';
 import type { ResolvedConnection } from '../types';
 
 /** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
@@ -43,7 +44,19 @@ export async function sleepWithin(ms: number, deadlineAt: number, signal: AbortS
   });
 }
 
-/** Lets a connection add its credentials to a rendered request. */
-export async function applyConnection(connection: ResolvedConnection, req: { url: URL; headers: Record<string, string> }, signal: AbortSignal): Promise<void> {
-  await connection.authorize?.(req, signal);
+/**
+ * Resolves a request node's connection (CONNECTION_NOT_FOUND when missing), registers its secrets
+ * for redaction and renders the node's templates with `{{connection.*}}` in scope.
+ */
+export async function renderWithConnection<T>(connectionId: string | undefined, ctx: NodeRunContext, render: () => T): Promise<{ connection?: ResolvedConnection; rendered: T }> {
+  if (!connectionId) return { rendered: render() };
+  const connection = await ctx.services.connections?.resolve(connectionId);
+  if (!connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${connectionId}" does not exist`);
+  ctx.addSecrets(connection.secrets);
+  ctx.scope.connection = connection.fields;
+  try {
+    return { connection, rendered: render() };
+  } finally {
+    delete ctx.scope.connection;
+  }
 }

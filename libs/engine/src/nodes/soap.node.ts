@@ -5,7 +5,7 @@ import { soapExchangeOf } from '../soap/soap.service';
 import { compileTemplate, type CompiledTemplate } from '../template';
 import { xmlLegal } from '../template/escape';
 import type { TemplateScope } from '../types';
-import { retryDelayMs, sleepWithin } from './request-support';
+import { renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
 
 /** Args with every string leaf compiled; rendered into plain values (node-soap XML-escapes them). */
 type ArgTree = CompiledTemplate | number | boolean | null | ArgTree[] | { [k: string]: ArgTree };
@@ -32,21 +32,13 @@ function renderArgs(t: ArgTree, scope: TemplateScope): unknown {
 }
 
 async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint?: CompiledTemplate; args: ArgTree; headers: ArgTree }, ctx: NodeRunContext): Promise<NodeResult> {
-  const connection = config.connectionId ? await ctx.services.connections?.resolve(config.connectionId) : undefined;
-  if (config.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${config.connectionId}" does not exist`);
-  if (connection) {
-    ctx.addSecrets(connection.secrets);
-    ctx.scope.connection = connection.fields;
-  }
-  let wsdlUrl: string, endpoint: string | undefined, args: unknown, soapHeaders: unknown;
-  try {
-    wsdlUrl = t.wsdl.render(ctx.scope).trim();
-    endpoint = t.endpoint?.render(ctx.scope).trim() || undefined;
-    args = renderArgs(t.args, ctx.scope);
-    soapHeaders = renderArgs(t.headers, ctx.scope);
-  } finally {
-    if (connection) delete ctx.scope.connection;
-  }
+  const { connection, rendered } = await renderWithConnection(config.connectionId, ctx, () => ({
+    wsdlUrl: t.wsdl.render(ctx.scope).trim(),
+    endpoint: t.endpoint?.render(ctx.scope).trim() || undefined,
+    args: renderArgs(t.args, ctx.scope),
+    soapHeaders: renderArgs(t.headers, ctx.scope),
+  }));
+  const { wsdlUrl, endpoint, args, soapHeaders } = rendered;
   const httpHeaders: Record<string, string> = {};
   if (connection?.authorize) {
     const url = new URL(endpoint ?? wsdlUrl);

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { LimitField } from '../../common/dto/page-fields';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class ListAuditDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -14,11 +14,6 @@ export class ListAuditDto {
   @Matches(/^[a-z_]+\.[a-z_]+$/, { message: 'action must look like flow.published' })
   action?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @LimitField()
   limit?: number;
 }

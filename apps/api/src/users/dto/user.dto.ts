@@ -1,6 +1,15 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { GRANTABLE_PERMISSIONS } from '../../common/auth/permissions';
+
+/** `roleIds`: up to 50 distinct role ids of the caller's tenant. */
+const RoleIdsField = (description: string) =>
+  applyDecorators(ApiPropertyOptional({ type: [String], format: 'uuid', description }), IsOptional(), IsArray(), ArrayMaxSize(50), ArrayUnique(), IsUUID('all', { each: true }));
+
+/** `permissions`: up to 50 distinct direct grants (checked against the catalogue by the service). */
+const PermissionsField = (description: string) =>
+  applyDecorators(ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description }), IsOptional(), IsArray(), ArrayMaxSize(50), ArrayUnique(), IsString({ each: true }));
 
 export class CreateUserDto {
   @ApiProperty({ example: 'agent@example.com' })
@@ -13,38 +22,18 @@ export class CreateUserDto {
   @Length(8, 512)
   password!: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Roles of this tenant' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @RoleIdsField('Roles of this tenant')
   roleIds?: string[];
 
-  @ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description: 'Direct grants' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
+  @PermissionsField('Direct grants')
   permissions?: string[];
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'The full set of roles (replaces the current one)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @RoleIdsField('The full set of roles (replaces the current one)')
   roleIds?: string[];
 
-  @ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description: 'The full set of direct grants (replaces the current one)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
+  @PermissionsField('The full set of direct grants (replaces the current one)')
   permissions?: string[];
 
   @ApiPropertyOptional({ description: 'false signs the user out everywhere and refuses further sign-ins' })
