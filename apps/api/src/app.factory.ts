@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
+import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +11,7 @@ import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
 import type { AppConfig } from './config/app-config';
+import { IvrFastPath } from './triggers/ivr-fast-path';
 
 export const API_PREFIX = 'api/v1';
 
@@ -22,6 +24,13 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // IVR calls are answered before Express sees them (see IvrFastPath); everything else goes on to it.
+  const server = app.getHttpServer() as Server;
+  const [expressListener] = server.listeners('request') as RequestListener[];
+  if (expressListener) {
+    server.removeListener('request', expressListener);
+    server.on('request', app.get(IvrFastPath).wrap(expressListener));
+  }
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   const limit = config.BODY_LIMIT_BYTES;

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -51,6 +51,15 @@ export class ApiKeysService {
     await this.keys.update({ id, tenantId }, { revokedAt: new Date() });
     this.cache.delete(row.keyHash);
     await this.audit.record({ tenantId, actorUserId, action: 'api_key.revoked', targetType: 'api_key', targetId: id, details: { name: row.name, keyPrefix: row.keyPrefix } });
+  }
+
+  /** The principal of a presented key that holds `scope`; 401 when missing, unknown or revoked, 403 without the scope. */
+  async authenticate(key: string | undefined, scope: string): Promise<ApiKeyPrincipal> {
+    if (!key) throw new UnauthorizedException('an API key is required (Authorization: Bearer, X-Api-Key or ?token=)');
+    const principal = await this.verify(key);
+    if (!principal) throw new UnauthorizedException('unknown or revoked API key');
+    if (!principal.scopes.includes(scope)) throw new ForbiddenException(`the API key lacks the ${scope} scope`);
+    return principal;
   }
 
   /** The principal for a presented key, or null when unknown or revoked. */

@@ -2,7 +2,6 @@ import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
 import { CheckedByOwnPipe, isPlainObject } from '../common/json-fields';
 
-
 /** The body of a trigger call, as TriggerInputPipe checked it (the global pipe leaves it alone). */
 @CheckedByOwnPipe()
 export class TriggerInput implements RunInput {
@@ -22,16 +21,22 @@ export class TriggerInputPipe implements PipeTransform<unknown, TriggerInput> {
   constructor(private readonly parts: readonly (keyof RunInput)[]) {}
 
   transform(body: unknown): TriggerInput {
-    if (body === undefined || body === null || body === '') return {};
-    if (!isPlainObject(body)) throw new BadRequestException('the body must be a JSON object');
-    const input: Record<string, unknown> = {};
-    const problems: string[] = [];
-    for (const key of Object.keys(body)) {
-      if (!(this.parts as readonly string[]).includes(key)) problems.push(`property ${key} should not exist`);
-      else if (!isPlainObject(body[key])) problems.push(`${key} must be an object`);
-      else input[key] = body[key];
-    }
-    if (problems.length > 0) throw new BadRequestException({ message: problems[0], details: problems });
-    return input as TriggerInput;
+    return checkTriggerInput(body, this.parts);
   }
+}
+
+/** The trigger input in `body` (only the known `parts`, each a JSON object); throws a 400 naming every problem. */
+export function checkTriggerInput(body: unknown, parts: readonly (keyof RunInput)[]): TriggerInput {
+  if (body === undefined || body === null || body === '') return {};
+  if (!isPlainObject(body)) throw new BadRequestException('the body must be a JSON object');
+  const input: Record<string, unknown> = {};
+  let problems: string[] | undefined;
+  for (const key in body) {
+    if (!Object.prototype.hasOwnProperty.call(body, key)) continue;
+    if (!(parts as readonly string[]).includes(key)) (problems ??= []).push(`property ${key} should not exist`);
+    else if (!isPlainObject(body[key])) (problems ??= []).push(`${key} must be an object`);
+    else input[key] = body[key];
+  }
+  if (problems) throw new BadRequestException({ message: problems[0], details: problems });
+  return input as TriggerInput;
 }

@@ -3,6 +3,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { IvrController } from './ivr.controller';
+import { IvrFastPath } from './ivr-fast-path';
 import { IvrService } from './ivr.service';
 import { SyncFlows } from './sync-flows';
 import { WebhookController } from './webhook.controller';
@@ -12,6 +13,7 @@ import { WebhookService } from './webhook.service';
 @Module({
   imports: [ApiKeysModule],
   controllers: [IvrController, WebhookController, EventsController],
-  providers: [SyncFlows, IvrService, WebhookService, EventsService],
+  providers: [SyncFlows, IvrService, IvrFastPath, WebhookService, EventsService],
+  exports: [IvrFastPath],
 })
 export class TriggersModule {}

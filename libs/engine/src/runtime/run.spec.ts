@@ -1,5 +1,7 @@
+import { transition } from 'xstate';
 import { FlowEngine } from '../engine';
 import { EngineError } from '../errors';
+import { NODE_FAILED } from './compile';
 import type { StepRecord } from '../types';
 import { buildFlow, chain } from '../../test/flows';
 import { LoopbackServer } from '../../test/loopback';
@@ -165,8 +167,21 @@ describe('running a flow', () => {
     expect(b).toBe(a);
     expect(Object.keys(a.machine.config.states!).sort()).toEqual(['completed', 'failed', 'node_c', 'node_h', 'node_r1', 'node_r2', 'node_r3', 'node_s', 'node_t']);
     expect(a.machine.implementations.guards).toHaveProperty('leftBy');
-    expect(Object.keys(a.machine.implementations.actors)).toEqual(['nodeRunner']);
     expect(a.machine.config.states!.node_h!.entry).toEqual({ type: 'execute', params: { nodeId: 'h' } });
+  });
+
+  it("follows the machine's own transitions, computed once per (state, outcome) and reused", () => {
+    const a = engine.compile(ivrFlow(), 'flow-1@4');
+    expect(a.start()).toEqual({ state: 'node_t', execute: 't', done: false });
+    // The same answers as asking XState directly.
+    const [snap, actions] = transition(a.machine, a.machine.resolveState({ value: 'node_h', context: {} }), { type: 'node.done', output: { handle: 'error' } });
+    expect(snap.value).toBe('node_r3');
+    expect(actions.map((x) => [x.type, x.params])).toEqual([['execute', { nodeId: 'r3' }]]);
+    expect(a.next('node_h', 'error')).toEqual({ state: 'node_r3', execute: 'r3', done: false });
+    expect(a.next('node_h', 'success')).toEqual({ state: 'node_c', execute: 'c', done: false });
+    expect(a.next('node_c', 'nonsense')).toEqual({ state: 'completed', execute: null, done: true });
+    expect(a.next('node_c', NODE_FAILED)).toEqual({ state: 'failed', execute: null, done: true });
+    expect(a.next('node_h', 'error')).toBe(a.next('node_h', 'error'));
   });
 
   it('refuses an invalid definition with the validator errors', () => {

@@ -1,7 +1,7 @@
-import { createActor } from 'xstate';
 import type { ConnectionResolver, RunHooks, RunInput, RunLimits, RunResult } from '../types';
+import { toEngineError } from '../errors';
 import type { CompiledFlow } from './compile';
-import { FINAL_STATES } from './compile';
+import { FINAL_STATES, NODE_FAILED } from './compile';
 import type { EngineServices } from './executor';
 import { RunState } from './run-state';
 
@@ -13,36 +13,51 @@ export interface RunOptions {
   connections?: ConnectionResolver;
 }
 
-/** Runs a compiled flow to its end and returns its status, the respond output and every step. */
-export function runFlow(flow: CompiledFlow, input: RunInput, services: EngineServices, limits: RunLimits, opts: RunOptions = {}): Promise<RunResult> {
+/**
+ * Runs a compiled flow to its end and returns its status, the respond output and every step:
+ * executes the node each state's entry names, then follows the machine's transition for the
+ * handle the node left by (see compileFlow), until a final state. Never rejects.
+ */
+export async function runFlow(flow: CompiledFlow, input: RunInput, services: EngineServices, limits: RunLimits, opts: RunOptions = {}): Promise<RunResult> {
   const runServices = opts.connections ? { ...services, connections: opts.connections } : services;
   const run = new RunState(flow, input, runServices, limits, opts.hooks ?? {});
   const timer = setTimeout(() => run.abort('deadline'), limits.deadlineMs);
   const onCancel = () => run.abort('cancelled');
   opts.signal?.addEventListener('abort', onCancel, { once: true });
 
-  return new Promise<RunResult>((resolve) => {
-    const actor = createActor(flow.machine, { input: { run } });
-    const finish = () => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onCancel);
-      const snapshot = actor.getSnapshot();
-      const failed = snapshot.value === FINAL_STATES.FAILED || snapshot.status === 'error' || run.failure !== undefined;
-      const result: RunResult = {
-        status: failed ? (run.failure?.code === 'RUN_DEADLINE' ? 'timeout' : 'failed') : 'succeeded',
-        steps: run.steps,
-        startedAt: new Date(run.startedAt).toISOString(),
-        durationMs: Date.now() - run.startedAt,
-      };
-      if (run.respond) {
-        result.respond = run.respond;
-        result.output = run.respond.body;
+  let state: string = FINAL_STATES.FAILED;
+  try {
+    let step = flow.start();
+    while (step.execute !== null) {
+      let outcome: string;
+      try {
+        outcome = (await run.execute(step.execute)).handle;
+      } catch {
+        outcome = NODE_FAILED; // RunState recorded the failure
       }
-      if (failed) result.error = run.failure ?? { code: 'INTERNAL', message: 'the run failed' };
-      actor.stop();
-      resolve(result);
-    };
-    actor.subscribe({ complete: finish, error: finish });
-    actor.start();
-  });
+      step = flow.next(step.state, outcome);
+    }
+    state = step.state;
+  } catch (err) {
+    // Only a bug can land here (the machine or the run loop itself).
+    const e = toEngineError(err);
+    run.failure ??= { code: e.code, message: e.message };
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCancel);
+  }
+
+  const failed = state !== FINAL_STATES.COMPLETED || run.failure !== undefined;
+  const result: RunResult = {
+    status: failed ? (run.failure?.code === 'RUN_DEADLINE' ? 'timeout' : 'failed') : 'succeeded',
+    steps: run.steps,
+    startedAt: new Date(run.startedAt).toISOString(),
+    durationMs: Date.now() - run.startedAt,
+  };
+  if (run.respond) {
+    result.respond = run.respond;
+    result.output = run.respond.body;
+  }
+  if (failed) result.error = run.failure ?? { code: 'INTERNAL', message: 'the run failed' };
+  return result;
 }

@@ -6,11 +6,11 @@ import { ApiKeysService } from '../../api-keys/api-keys.service';
 import type { AccessTokenClaims } from '../../auth/auth.service';
 import { UsersService } from '../../users/users.service';
 import { ACCESS_KEY, type AccessRule } from './access.decorator';
+import { apiKeyOf, bearerOf } from './api-key-of';
 import type { AuthenticatedRequest, UserPrincipal } from './principal';
 
 function bearer(req: Request): string | undefined {
-  const h = req.headers.authorization;
-  return h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined;
+  return bearerOf(req.headers.authorization);
 }
 
 /**
@@ -34,14 +34,8 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
 
     if (rule.kind === 'apiKey') {
-      const header = req.headers['x-api-key'];
       const query = req.query?.token;
-      const key = bearer(req) ?? (typeof header === 'string' ? header : undefined) ?? (typeof query === 'string' ? query : undefined);
-      if (!key) throw new UnauthorizedException('an API key is required (Authorization: Bearer, X-Api-Key or ?token=)');
-      const principal = await this.apiKeys.verify(key);
-      if (!principal) throw new UnauthorizedException('unknown or revoked API key');
-      if (!principal.scopes.includes(rule.scope)) throw new ForbiddenException(`the API key lacks the ${rule.scope} scope`);
-      req.principal = principal;
+      req.principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, typeof query === 'string' ? query : undefined), rule.scope);
       return true;
     }
 
