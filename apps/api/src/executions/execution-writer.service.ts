@@ -18,9 +18,39 @@ const FLUSH_EVERY_MS = 25;
  * only where it is an escape (not after an escaped backslash).
  */
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
-const pgJson = (v: unknown): string => JSON.stringify(v).replace(NUL_ESCAPE, '$1\\ufffd');
-const pgText = (v: string | null): string | null => (v && v.includes('\u0000') ? v.replace(/\u0000/g, '\ufffd') : v);
 const MAX_BATCH = 500;
+
+/** One row as a JSON record for json_to_recordset (keys are the column names). */
+function toRecord(r: ExecutionRow): Record<string, unknown> {
+  return {
+    id: r.id,
+    tenant_id: r.tenantId,
+    flow_id: r.flowId,
+    flow_version: r.flowVersion,
+    trigger_type: r.triggerType,
+    status: r.status,
+    event_id: r.eventId,
+    call_id: r.callId,
+    phone: r.phone,
+    input: r.input ?? {},
+    output: r.output ?? null,
+    error: r.error ?? null,
+    steps: r.steps ?? [],
+    retry_of: r.retryOf,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    duration_ms: r.durationMs,
+  };
+}
+
+const RECORD_TYPES = 'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, event_id text, call_id text, phone text, input jsonb, output jsonb, error jsonb, steps json, retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
+const UPDATED = COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c));
+// A final state is never overwritten by a late `running` write.
+const UPSERT = `INSERT INTO executions (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.map((c) => `x.${c}`).join(', ')}
+  FROM json_to_recordset($1::json) AS x(${RECORD_TYPES})
+  ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+  WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
 
 interface Pending {
   row: ExecutionRow;
@@ -76,20 +106,11 @@ export class ExecutionWriter implements OnApplicationShutdown {
 
   private async write(groups: Pending[][], attempt = 1): Promise<void> {
     const rows = groups.map((g) => g[g.length - 1]!.row);
-    const params: unknown[] = [];
-    const tuples = rows.map((r) => {
-      const values = [r.id, r.tenantId, r.flowId, r.flowVersion, r.triggerType, r.status, pgText(r.eventId), pgText(r.callId), pgText(r.phone), pgJson(r.input ?? {}), r.output === undefined ? null : pgJson(r.output), r.error ? pgJson(r.error) : null, pgJson(r.steps ?? []), r.retryOf, r.startedAt, r.finishedAt, r.durationMs];
-      const base = params.length;
-      params.push(...values);
-      return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
-    const update = COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c)).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-    // A final state is never overwritten by a late `running` write.
-    const sql = `INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-      ON CONFLICT (id) DO UPDATE SET ${update}
-      WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
+    // The whole batch is ONE JSON parameter and one statement text whatever its size: no
+    // per-value parameters to serialise, and PostgreSQL parses and plans the same statement.
+    const json = JSON.stringify(rows.map(toRecord));
     try {
-      await this.db.query(sql, params);
+      await this.db.query(UPSERT, [json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json]);
       for (const g of groups) for (const p of g) p.resolve();
     } catch (err) {
       if (attempt < 5) {

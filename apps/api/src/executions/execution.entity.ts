@@ -51,7 +51,8 @@ export class ExecutionEntity {
   @Column({ type: 'jsonb', nullable: true })
   error!: { code: string; message: string; nodeId?: string } | null;
 
-  @Column({ type: 'jsonb', default: () => "'[]'" })
+  /** `json`, not `jsonb`: read whole only, and much cheaper to write (see the ExecutionStepsJson migration). */
+  @Column({ type: 'json', default: () => "'[]'" })
   steps!: StepRecord[];
 
   /** The execution this one retried. */
