@@ -19,7 +19,19 @@ export interface FlowRunJob {
   trigger: 'event' | 'retry';
   eventId: string | null;
   retryOf: string | null;
+  /**
+   * The matched version's `maxConcurrentRuns` (null: no limit): at most this many jobs of the flow
+   * are active at once, across every worker process (limited-fetch.ts). Jobs queued before the
+   * field existed lack it and count as unlimited.
+   */
+  maxConcurrentRuns: number | null;
   input: RunInput;
+}
+
+/** The per-flow run limit set on an event trigger's config (`maxConcurrentRuns`), or null for none. */
+export function maxConcurrentRunsOf(triggerConfig: Record<string, unknown>): number | null {
+  const n = triggerConfig.maxConcurrentRuns;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null;
 }
 
 /** Seconds after which an active job whose worker died is retried (QUEUE_EXPIRE_SECONDS, default run deadline + 30 s). */

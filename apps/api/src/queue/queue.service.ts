@@ -6,13 +6,15 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, queueExpireSeconds, queueMaintenanceSeconds, type FlowRunJob } from './flow-runs.queue';
+import { ensureFlowRunIndexes } from './limited-fetch';
 
 const DEPTH_EVERY_MS = 5_000;
 
 /**
  * pg-boss on the application database: starts it, creates the `flow-runs` queue, and enqueues
  * runs inside the caller's transaction (execution rows and jobs commit together, so work is
- * durable before the caller is answered). Publishes the queue depth to the metrics.
+ * durable before the caller is answered). Publishes the queue depth to the metrics. Workers fetch
+ * with `fetchFlowRuns` (per-flow limits), not `boss.fetch`.
  */
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationShutdown {
@@ -53,6 +55,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     await this.boss.createQueue(FLOW_RUNS_QUEUE, options);
     // createQueue keeps an existing queue as it was: apply the current settings.
     await this.boss.updateQueue(FLOW_RUNS_QUEUE, options);
+    // The workers' fetch (limited-fetch.ts) reads jobs by flow.
+    await ensureFlowRunIndexes(this.db);
     this.depthTimer = setInterval(() => void this.publishDepth(), DEPTH_EVERY_MS).unref();
     void this.publishDepth();
   }

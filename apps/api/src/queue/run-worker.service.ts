@@ -8,17 +8,26 @@ import { pendingRow } from '../runs/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import { FLOW_RUNS_QUEUE, type FlowRunJob } from './flow-runs.queue';
+import { fetchFlowRuns, type LimitedFetch } from './limited-fetch';
 import { QueueService } from './queue.service';
 
 type Job = PgBoss.JobWithMetadata<FlowRunJob>;
 const COMPLETE_EVERY_MS = 20;
+/**
+ * What ends a pause: `commit` (jobs committed by this process), `slot` (a run of ours finished: we
+ * were full), `release` (a job of ours left `active` in the database: we were held back by a
+ * flow's limit, and only that, or the poll, can make room).
+ */
+type WakeOn = 'commit' | 'slot' | 'release';
 const FINAL_STATUSES = ['succeeded', 'failed', 'timeout'];
 
 /**
  * The queue workers of this process (ROLE all or worker): keeps up to WORKER_CONCURRENCY runs in
  * flight, fetching as many jobs as there are free slots. It polls every QUEUE_POLL_SECONDS only
  * while the queue is empty; a busy queue is fetched again as soon as a slot frees, and jobs
- * committed by this process wake it at once.
+ * committed by this process wake it at once. Jobs are fetched through `fetchFlowRuns`, which
+ * honours each flow's `maxConcurrentRuns` across all processes; when only limits hold jobs back,
+ * the loop waits until one of its own jobs is released in the database, or the poll interval.
  *
  * A job completes once its execution's final row is written (durable), whatever the run's
  * status: a failed flow is a completed job with a failed execution. Only infrastructure errors
@@ -31,9 +40,12 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly active = new Map<string, Promise<void>>();
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: { resolve: () => void; onSlotFree: boolean } | undefined;
+  private wake: { resolve: () => void; on: WakeOn } | undefined;
+  /** Bumped each time jobs of ours leave `active` (completed or handed back). */
+  private releases = 0;
   private completed: string[] = [];
   private completeTimer: NodeJS.Timeout | undefined;
+  private completeSoon = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,7 +58,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   onApplicationBootstrap(): void {
     if (this.config.ROLE === 'api') return;
-    this.queue.onCommitted(() => this.wakeUp(false));
+    this.queue.onCommitted(() => this.wakeUp('commit'));
     this.loop = this.pump();
     this.logger.log({ concurrency: this.config.WORKER_CONCURRENCY, pollSeconds: this.config.QUEUE_POLL_SECONDS }, 'queue workers started');
   }
@@ -67,22 +79,26 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     while (!this.stopping) {
       const free = this.config.WORKER_CONCURRENCY - this.active.size;
       if (free <= 0) {
-        await this.pause(pollMs, true);
+        await this.pause(pollMs, 'slot');
         continue;
       }
-      let jobs: Job[] = [];
+      const releases = this.releases;
+      let fetched: LimitedFetch = { jobs: [], blocked: false };
       try {
-        jobs = await this.queue.client.fetch<FlowRunJob>(FLOW_RUNS_QUEUE, { batchSize: free, includeMetadata: true });
+        fetched = await fetchFlowRuns(this.db, free);
       } catch (err) {
         this.logger.error({ err }, 'fetching jobs failed');
       }
-      for (const job of jobs) this.track(job);
-      if (jobs.length < free && !this.stopping) await this.pause(pollMs, false);
+      for (const job of fetched.jobs) this.track(job);
+      if (fetched.jobs.length >= free || this.stopping) continue;
+      if (!fetched.blocked) await this.pause(pollMs, 'commit');
+      // Held back by limits: a release during the fetch may already have made room.
+      else if (this.releases === releases) await this.pause(pollMs, 'release');
     }
   }
 
-  /** Waits `ms`, or less when woken (by a local commit, or by a freed slot when `onSlotFree`). */
-  private pause(ms: number, onSlotFree: boolean): Promise<void> {
+  /** Waits `ms`, or less when woken: always by a local commit, else by the event `on` names. */
+  private pause(ms: number, on: WakeOn): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => done(), ms);
       const done = () => {
@@ -90,19 +106,20 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         this.wake = undefined;
         resolve();
       };
-      this.wake = { resolve: done, onSlotFree };
+      this.wake = { resolve: done, on };
     });
   }
 
-  private wakeUp(slotFreed: boolean): void {
-    if (this.wake && (!slotFreed || this.wake.onSlotFree)) this.wake.resolve();
+  private wakeUp(event: WakeOn): void {
+    if (event === 'release') this.releases++;
+    if (this.wake && (event === 'commit' || this.wake.on === event)) this.wake.resolve();
   }
 
   private track(job: Job): void {
     const executionId = job.data.executionId;
     const done = this.process(job)
       .then(
-        (finished) => (finished ? this.complete(job.id) : this.handBack(job, { message: 'the worker shut down during the run' })),
+        (finished) => (finished ? this.complete(job) : this.handBack(job, { message: 'the worker shut down during the run' })),
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           const last = job.retryCount >= job.retryLimit;
@@ -113,7 +130,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       )
       .finally(() => {
         this.active.delete(job.id);
-        this.wakeUp(true);
+        this.wakeUp('slot');
       });
     this.active.set(job.id, done);
   }
@@ -148,23 +165,34 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     return rows.length > 0 && FINAL_STATUSES.includes(rows[0]!.status);
   }
 
-  /** Completions are batched: one statement for the jobs finished in the last few milliseconds. */
-  private complete(id: string): void {
-    this.completed.push(id);
-    this.completeTimer ??= setTimeout(() => void this.flushCompleted(), COMPLETE_EVERY_MS);
+  /**
+   * Completions are batched: one statement for the jobs finished in the last few milliseconds. A
+   * job of a limited flow holds one of the flow's slots until completed, so it is flushed at once.
+   */
+  private complete(job: Job): void {
+    this.completed.push(job.id);
+    if (job.data.maxConcurrentRuns && !this.completeSoon) {
+      clearTimeout(this.completeTimer);
+      this.completeTimer = undefined;
+      this.completeSoon = true;
+    }
+    this.completeTimer ??= setTimeout(() => void this.flushCompleted(), this.completeSoon ? 0 : COMPLETE_EVERY_MS);
   }
 
   private async flushCompleted(): Promise<void> {
     clearTimeout(this.completeTimer);
     this.completeTimer = undefined;
+    this.completeSoon = false;
     const ids = this.completed.splice(0);
     if (ids.length === 0) return;
     // If this fails the jobs expire and are retried; the retry sees the finished execution and completes.
     await this.queue.client.complete(FLOW_RUNS_QUEUE, ids).catch((err: unknown) => this.logger.error({ err, jobs: ids.length }, 'completing jobs failed'));
+    this.wakeUp('release');
   }
 
   /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times. */
   private async handBack(job: Job, reason: { message: string }): Promise<void> {
     await this.queue.client.fail(FLOW_RUNS_QUEUE, job.id, reason).catch((err: unknown) => this.logger.error({ err, executionId: job.data.executionId }, 'failing the job failed; it will expire and be retried'));
+    this.wakeUp('release');
   }
 }

@@ -3,6 +3,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
 import { DataSource } from 'typeorm';
+import { maxConcurrentRunsOf } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
 import { PublishedFlowsService } from './published-flows.service';
 
@@ -36,7 +37,19 @@ export class RetryService {
     const id = crypto.randomUUID();
     await this.db.transaction((m) =>
       this.queue.enqueue(m.queryRunner!, tenantId, [
-        { executionId: id, tenantId, flowId: flow.flowId, versionId: flow.versionId, version: flow.version, trigger: 'retry', eventId: old.event_id, retryOf: old.id, input: old.input },
+        {
+          executionId: id,
+          tenantId,
+          flowId: flow.flowId,
+          versionId: flow.versionId,
+          version: flow.version,
+          trigger: 'retry',
+          eventId: old.event_id,
+          retryOf: old.id,
+          // The limit of the version the retry runs (the current one).
+          maxConcurrentRuns: maxConcurrentRunsOf(flow.triggerConfig),
+          input: old.input,
+        },
       ]),
     );
     this.queue.committed();

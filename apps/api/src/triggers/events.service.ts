@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
 import { matchesTrigger } from '@callflow/flow';
 import { DataSource, type QueryRunner } from 'typeorm';
-import type { FlowRunJob } from '../queue/flow-runs.queue';
+import { maxConcurrentRunsOf, type FlowRunJob } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
@@ -41,7 +41,9 @@ export class EventsService {
       const input = inputOf(e, acceptedAt);
       for (const f of flows) {
         if (!matchesTrigger(f.triggerType, f.triggerConfig, e)) continue;
-        candidates.push({ executionId: crypto.randomUUID(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, input });
+        // The run keeps the matched version's limit, as it keeps the version.
+        const maxConcurrentRuns = maxConcurrentRunsOf(f.triggerConfig);
+        candidates.push({ executionId: crypto.randomUUID(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, maxConcurrentRuns, input });
       }
     }
 

@@ -5,6 +5,14 @@ const none = () => [];
 const next = () => ['next'];
 const stringList = z.array(z.string().min(1).max(128)).max(1000);
 
+/** Most runs a flow may have at once, across every worker process. */
+export const MAX_CONCURRENT_RUNS_LIMIT = 1000;
+const concurrencyMessage = `max concurrent runs must be a whole number from 1 to ${MAX_CONCURRENT_RUNS_LIMIT} (leave it empty for no limit)`;
+/** Async triggers: at most this many runs of the flow at once, across all workers (absent = no limit). */
+const maxConcurrentRuns = z.number({ error: concurrencyMessage }).int({ error: concurrencyMessage }).min(1, { error: concurrencyMessage }).max(MAX_CONCURRENT_RUNS_LIMIT, { error: concurrencyMessage }).optional();
+/** The summary's "≤ N at once" suffix when a limit is set. */
+const atOnce = (c: { maxConcurrentRuns?: number }) => (c.maxConcurrentRuns ? `, ≤ ${c.maxConcurrentRuns} at once` : '');
+
 /** IVR mid-call lookup: synchronous, answers within `deadlineMs` or with `fallback`. */
 export const ivrTrigger = defineNodeSpec({
   type: 'trigger.ivr',
@@ -36,10 +44,11 @@ export const endOfCallTrigger = defineNodeSpec({
     queues: stringList.optional(),
     directions: z.array(z.enum(CALL_DIRECTIONS)).optional(),
     dispositions: z.array(z.string().min(1).max(64)).optional(),
+    maxConcurrentRuns,
   }),
   handles: next,
   templates: none,
-  summary: (c) => (c.dispositions?.length ? `on ${c.dispositions.join(', ')}` : 'every ended call'),
+  summary: (c) => (c.dispositions?.length ? `on ${c.dispositions.join(', ')}` : 'every ended call') + atOnce(c),
 });
 
 export const CAMPAIGN_EVENTS = ['campaign.contact'] as const;
@@ -54,10 +63,11 @@ export const campaignTrigger = defineNodeSpec({
   configSchema: z.strictObject({
     campaignIds: stringList.optional(),
     events: z.array(z.string().min(1).max(64)).optional(),
+    maxConcurrentRuns,
   }),
   handles: next,
   templates: none,
-  summary: (c) => (c.campaignIds?.length ? `campaigns ${c.campaignIds.join(', ')}` : 'every campaign'),
+  summary: (c) => (c.campaignIds?.length ? `campaigns ${c.campaignIds.join(', ')}` : 'every campaign') + atOnce(c),
 });
 
 /** Webhook: inbound GET/POST answered by a respond node (BRIX365 / XiVO style). */

@@ -1,9 +1,9 @@
-import { CAMPAIGN_EVENTS } from '@callflow/flow';
-import { Field, ListInput, useFieldId } from '../../ui/form';
+import { CAMPAIGN_EVENTS, MAX_CONCURRENT_RUNS_LIMIT, type ValidationIssue } from '@callflow/flow';
+import { Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
 import type { PanelDef, PanelProps } from './types';
 
 /** Campaign trigger: one run per contact result the dialer pushes. */
-function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaignIds?: string[]; events?: string[] }>) {
+function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaignIds?: string[]; events?: string[]; maxConcurrentRuns?: number }>) {
   const cid = useFieldId();
   const eid = useFieldId();
   return (
@@ -15,7 +15,18 @@ function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaig
       <Field label="Events" htmlFor={eid} issues={issues('events')} hint={`Empty for ${CAMPAIGN_EVENTS.join(', ')}.`}>
         <ListInput id={eid} value={config.events} onChange={(v) => patch({ events: v }, 'events')} placeholder={CAMPAIGN_EVENTS.join(', ')} readOnly={readOnly} />
       </Field>
+      <MaxConcurrentRunsField value={config.maxConcurrentRuns} onChange={(v) => patch({ maxConcurrentRuns: v }, 'maxConcurrentRuns')} issues={issues('maxConcurrentRuns')} readOnly={readOnly} />
     </>
+  );
+}
+
+/** The per-flow run limit of the async triggers (campaign, end of call). */
+export function MaxConcurrentRunsField({ value, onChange, issues, readOnly }: { value?: number; onChange(v: number | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+  const id = useFieldId();
+  return (
+    <Field label="Max concurrent runs" htmlFor={id} issues={issues} hint="Across all workers. Empty = no limit.">
+      <NumberInput id={id} value={value} onChange={onChange} placeholder="No limit" min={1} max={MAX_CONCURRENT_RUNS_LIMIT} readOnly={readOnly} testId="max-concurrent-runs" />
+    </Field>
   );
 }
 

@@ -1,5 +1,6 @@
 import { CALL_DIRECTIONS, CALL_DISPOSITIONS } from '@callflow/flow';
 import { Checkbox, Field, ListInput, useFieldId } from '../../ui/form';
+import { MaxConcurrentRunsField } from './CampaignPanel';
 import type { PanelDef, PanelProps } from './types';
 
 interface Config {
@@ -7,6 +8,7 @@ interface Config {
   queues?: string[];
   directions?: ('in' | 'out')[];
   dispositions?: string[];
+  maxConcurrentRuns?: number;
 }
 
 function toggle<T>(list: readonly T[] | undefined, v: T, on: boolean): T[] | undefined {
@@ -43,6 +45,7 @@ function EndOfCallPanel({ config, patch, issues, readOnly }: PanelProps<Config>)
       <Field label="Queues" htmlFor={qid} issues={issues('queues')} hint="Comma separated.">
         <ListInput id={qid} value={config.queues} onChange={(v) => patch({ queues: v }, 'queues')} placeholder="Any queue" readOnly={readOnly} />
       </Field>
+      <MaxConcurrentRunsField value={config.maxConcurrentRuns} onChange={(v) => patch({ maxConcurrentRuns: v }, 'maxConcurrentRuns')} issues={issues('maxConcurrentRuns')} readOnly={readOnly} />
     </>
   );
 }

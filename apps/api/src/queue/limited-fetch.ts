@@ -1,0 +1,178 @@
+/**
+ * Fetching `flow-runs` jobs with a per-flow concurrency limit (`maxConcurrentRuns` of the trigger,
+ * carried in each job's data), honoured across EVERY worker process: pg-boss 10 has no per-key
+ * concurrency (its singleton policy allows one active job per key, not N), and a limit counted in
+ * one process would let N processes make N × the calls to the customer's CRM.
+ *
+ * So workers do not call `boss.fetch`; they call `fetchFlowRuns`, which in ONE transaction:
+ * 1. takes a transaction-scoped advisory lock, so fetches are serialised across processes (a fetch
+ *    is a few index probes and one UPDATE, so this is cheap, and no two fetches can both see room
+ *    for the same last slot);
+ * 2. counts the ACTIVE jobs per flow. Jobs leave `active` through complete/fail/expiry, never
+ *    through another path into it, so a count read under the lock can only be too high, never too
+ *    low. Jobs of a dead worker stay `active` until pg-boss expires them (QUEUE_EXPIRE_SECONDS)
+ *    and count against the limit until then: conservative, and correct;
+ * 3. reads candidates in pg-boss's own order (priority desc, created_on, id; state < active,
+ *    start_after < now()), at most `batchSize` per flow, and picks in JS: a job is taken unless its
+ *    flow already has `maxConcurrentRuns` active or picked jobs. A saturated flow's backlog is
+ *    skipped, so flows queued behind it are not starved;
+ * 4. marks the picked jobs active exactly as pg-boss does (started_on, retry_count + 1 when the job
+ *    ran before, FOR UPDATE SKIP LOCKED) and returns them in `JobWithMetadata` shape.
+ *
+ * Cost: pg-boss's fetch sorts every queued job of the queue (its index is on start_after), ~100 ms
+ * with 100,000 queued. Skipping a saturated flow without reading its backlog needs the flow in an
+ * index, so `ensureFlowRunIndexes` adds two partial indexes to the queue's partition: queued jobs
+ * by (flow, fetch order), and active jobs by flow. Distinct queued flows come from a loose index
+ * scan, then each flow's head from its own index range: the cost grows with the number of flows
+ * that have queued jobs and the batch size, not with the backlog: under 1 ms with 100,000 jobs
+ * queued on one saturated flow (test/concurrency-limit.e2e-spec.ts checks the plans).
+ */
+import type PgBoss from 'pg-boss';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
+
+/** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
+export const FETCH_LOCK_KEY = 7211;
+
+/** The flow a job belongs to, as indexed (the expression must match the indexes exactly). */
+const FLOW = `COALESCE(data->>'flowId', '')`;
+const JOB = `${QUEUE_SCHEMA}.job`;
+export const QUEUED_BY_FLOW_INDEX = 'callflow_flow_runs_queued_by_flow';
+export const ACTIVE_BY_FLOW_INDEX = 'callflow_flow_runs_active_by_flow';
+
+/** The same columns pg-boss 10.4.2 returns with `includeMetadata` (plans.js allJobColumns). */
+const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "expireInSeconds",
+  j.policy, j.state, j.priority, j.retry_limit as "retryLimit", j.retry_count as "retryCount",
+  j.retry_delay as "retryDelay", j.retry_backoff as "retryBackoff", j.start_after as "startAfter",
+  j.started_on as "startedOn", j.singleton_key as "singletonKey", j.singleton_on as "singletonOn",
+  j.expire_in as "expireIn", j.created_on as "createdOn", j.completed_on as "completedOn",
+  j.keep_until as "keepUntil", j.dead_letter as "deadLetter", j.output`;
+
+const ACTIVE_SQL = `SELECT ${FLOW} AS flow_id, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1`;
+
+/**
+ * The flows with queued jobs (loose index scan: one probe per flow), then each flow's first $2 jobs
+ * in pg-boss's fetch order, merged in that order. `flow_id IS NOT NULL` ends the recursion.
+ */
+const CANDIDATES_SQL = `
+  WITH RECURSIVE flows(flow_id) AS (
+    (SELECT ${FLOW} FROM ${JOB} WHERE name = $1 AND state < 'active' ORDER BY 1 LIMIT 1)
+    UNION ALL
+    SELECT (SELECT ${FLOW} FROM ${JOB} WHERE name = $1 AND state < 'active' AND ${FLOW} > f.flow_id ORDER BY 1 LIMIT 1)
+    FROM flows f WHERE f.flow_id IS NOT NULL
+  )
+  SELECT c.id, c.flow_id, c.max_runs
+  FROM flows f CROSS JOIN LATERAL (
+    SELECT j.id, j.priority, j.created_on, ${FLOW} AS flow_id, j.data->'maxConcurrentRuns' AS max_runs
+    FROM ${JOB} j
+    WHERE j.name = $1 AND j.state < 'active' AND j.start_after < now() AND ${FLOW} = f.flow_id
+    ORDER BY j.priority DESC, j.created_on, j.id
+    LIMIT $2
+  ) c
+  WHERE f.flow_id IS NOT NULL
+  ORDER BY c.priority DESC, c.created_on, c.id`;
+
+/** pg-boss's fetchNextJob UPDATE, for the picked ids (its singleton/stately gating does not apply: the queue's policy is standard). */
+const ACTIVATE_SQL = `
+  WITH next AS (
+    SELECT id FROM ${JOB}
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'active' AND start_after < now()
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE ${JOB} j SET
+    state = 'active',
+    started_on = now(),
+    retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+  FROM next
+  WHERE j.name = $1 AND j.id = next.id
+  RETURNING ${JOB_COLUMNS}`;
+
+/** A queued job as the picker sees it. */
+export interface FetchCandidate {
+  id: string;
+  flow_id: string;
+  /** The job's `maxConcurrentRuns` as stored (null or absent: no limit). */
+  max_runs: unknown;
+}
+
+/** What one fetch got; `blocked` when a queued job was left because its flow was at its limit. */
+export interface LimitedFetch {
+  jobs: PgBoss.JobWithMetadata<FlowRunJob>[];
+  blocked: boolean;
+}
+
+/**
+ * Takes candidates in their (queue) order, up to `batchSize`, skipping each job whose flow already
+ * has its `maxConcurrentRuns` active (`active`) or taken in this pick. Every active job of a flow
+ * counts, whatever limit it carried (an older version's unlimited runs still load the same CRM).
+ */
+export function pickWithinLimits(candidates: readonly FetchCandidate[], active: ReadonlyMap<string, number>, batchSize: number): { ids: string[]; blocked: boolean } {
+  const running = new Map(active);
+  const ids: string[] = [];
+  let blocked = false;
+  for (const c of candidates) {
+    if (ids.length >= batchSize) break;
+    const n = running.get(c.flow_id) ?? 0;
+    const limit = limitOf(c.max_runs);
+    if (limit !== null && n >= limit) {
+      blocked = true;
+      continue;
+    }
+    running.set(c.flow_id, n + 1);
+    ids.push(c.id);
+  }
+  return { ids, blocked };
+}
+
+function limitOf(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : null;
+}
+
+/** Fetches up to `batchSize` flow-runs jobs, honouring each flow's limit across all processes (see the file comment). */
+export function fetchFlowRuns(db: DataSource, batchSize: number): Promise<LimitedFetch> {
+  return db.transaction(async (m) => {
+    const sql = rows(m.queryRunner!);
+    await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
+    const active = new Map((await sql<{ flow_id: string; n: number }>(ACTIVE_SQL, [FLOW_RUNS_QUEUE])).map((r) => [r.flow_id, r.n]));
+    const candidates = await sql<FetchCandidate>(CANDIDATES_SQL, [FLOW_RUNS_QUEUE, batchSize]);
+    const { ids, blocked } = pickWithinLimits(candidates, active, batchSize);
+    if (ids.length === 0) return { jobs: [], blocked };
+    const jobs = await sql<PgBoss.JobWithMetadata<FlowRunJob>>(ACTIVATE_SQL, [FLOW_RUNS_QUEUE, ids]);
+    // Started in queue order (UPDATE … RETURNING has none of its own).
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    jobs.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+    return { jobs, blocked };
+  });
+}
+
+/**
+ * Creates the two partial indexes `fetchFlowRuns` reads on the flow-runs partition (pg-boss 10
+ * names it `j` + sha224(queue name), recorded in `queue.partition_name`), once, under the fetch
+ * lock. Additive: pg-boss never reads them; if the queue is ever recreated they are made again at
+ * the next start.
+ */
+export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
+  const missing = async (q: (text: string, params?: unknown[]) => Promise<{ n: number }[]>) => {
+    const [r] = await q(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [QUEUE_SCHEMA, [QUEUED_BY_FLOW_INDEX, ACTIVE_BY_FLOW_INDEX]]);
+    return r!.n < 2;
+  };
+  if (!(await missing((text, params) => db.query(text, params)))) return;
+  await db.transaction(async (m) => {
+    const sql = rows(m.queryRunner!);
+    await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
+    if (!(await missing((text, params) => sql<{ n: number }>(text, params)))) return;
+    const [queue] = await sql<{ partition_name: string }>(`SELECT partition_name FROM ${QUEUE_SCHEMA}.queue WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
+    const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
+    await sql(`CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`);
+    await sql(`CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`);
+  });
+}
+
+/** Rows of a statement on this query runner (UPDATE … RETURNING included). */
+function rows(qr: QueryRunner) {
+  return async <T>(text: string, params: unknown[] = []): Promise<T[]> => ((await qr.query(text, params, true)) as { records?: T[] }).records ?? [];
+}
+
+/** The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size). */
+export const LIMITED_FETCH_SQL = { active: ACTIVE_SQL, candidates: CANDIDATES_SQL } as const;

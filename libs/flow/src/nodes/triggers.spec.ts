@@ -1,0 +1,47 @@
+import { chainFlow, nodeById } from '../testing/flows';
+import { validateFlow } from '../validate';
+import { campaignTrigger, endOfCallTrigger, MAX_CONCURRENT_RUNS_LIMIT } from './triggers';
+
+const ASYNC_TRIGGERS = ['trigger.campaign', 'trigger.end_of_call'];
+
+/** Validates a trigger → set flow whose trigger config has `maxConcurrentRuns: value`. */
+function withLimit(triggerType: string, value: unknown) {
+  const flow = chainFlow(1, triggerType);
+  nodeById(flow, 't').config.maxConcurrentRuns = value;
+  return validateFlow(flow);
+}
+
+describe.each(ASYNC_TRIGGERS)('%s: maxConcurrentRuns', (type) => {
+  it.each([1, 3, MAX_CONCURRENT_RUNS_LIMIT])('accepts %s and keeps it in the trigger config', (n) => {
+    const result = withLimit(type, n);
+    expect(result.errors).toEqual([]);
+    expect(result.flow!.trigger.config).toMatchObject({ maxConcurrentRuns: n });
+  });
+
+  it('is optional: absent means no limit', () => {
+    const result = validateFlow(chainFlow(1, type));
+    expect(result.valid).toBe(true);
+    expect(result.flow!.trigger.config).not.toHaveProperty('maxConcurrentRuns');
+  });
+
+  it.each([0, -1, 2.5, MAX_CONCURRENT_RUNS_LIMIT + 1, '3', null, Number.NaN])('refuses %p with a clear message on config.maxConcurrentRuns', (bad) => {
+    const result = withLimit(type, bad);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        code: 'config',
+        nodeId: 't',
+        path: 'config.maxConcurrentRuns',
+        message: 'max concurrent runs must be a whole number from 1 to 1000 (leave it empty for no limit)',
+      }),
+    ]);
+  });
+});
+
+describe('async trigger summaries', () => {
+  it('mention the limit when one is set', () => {
+    expect(campaignTrigger.summary!(campaignTrigger.configSchema.parse({ campaignIds: ['spring'], maxConcurrentRuns: 5 }))).toBe('campaigns spring, ≤ 5 at once');
+    expect(endOfCallTrigger.summary!(endOfCallTrigger.configSchema.parse({ maxConcurrentRuns: 2 }))).toBe('every ended call, ≤ 2 at once');
+    expect(campaignTrigger.summary!(campaignTrigger.configSchema.parse({}))).toBe('every campaign');
+  });
+});
