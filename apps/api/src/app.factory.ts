@@ -6,10 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
+import { AppLogger, createRootLogger, requestLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import { IvrFastPath } from './triggers/ivr-fast-path';
 
@@ -23,7 +23,9 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     // A wiring error rejects (main.ts then stops the embedded database and exits 1) instead of process.abort().
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = createRootLogger(config);
+  app.useLogger(new AppLogger(logger));
+  app.use(requestLogger(logger));
   // IVR calls are answered before Express sees them (see IvrFastPath); everything else goes on to it.
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as RequestListener[];
