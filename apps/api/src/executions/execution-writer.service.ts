@@ -20,6 +20,13 @@ const FLUSH_EVERY_MS = 25;
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
 const MAX_BATCH = 500;
 
+/** The last write of each id in a batch (one statement cannot touch a row twice). */
+function latestRows(batch: Pending[]): ExecutionRow[] {
+  const byId = new Map<string, ExecutionRow>();
+  for (const p of batch) byId.set(p.row.id, p.row);
+  return [...byId.values()];
+}
+
 /** One row as a JSON record for json_to_recordset (keys are the column names). */
 function toRecord(r: ExecutionRow): Record<string, unknown> {
   return {
@@ -87,8 +94,8 @@ export class ExecutionWriter implements OnApplicationShutdown {
     this.timer = undefined;
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
-    const batch = this.dedupe(this.queue.splice(0, MAX_BATCH));
-    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.flushing = this.write(latestRows(batch), batch).finally(() => (this.flushing = undefined));
     await this.flushing;
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -97,29 +104,21 @@ export class ExecutionWriter implements OnApplicationShutdown {
     while (this.queue.length > 0 || this.flushing) await this.flush();
   }
 
-  /** The last write of an id wins within a batch (one statement cannot touch a row twice). */
-  private dedupe(batch: Pending[]): Pending[][] {
-    const byId = new Map<string, Pending[]>();
-    for (const p of batch) byId.set(p.row.id, [...(byId.get(p.row.id) ?? []), p]);
-    return [...byId.values()];
-  }
-
-  private async write(groups: Pending[][], attempt = 1): Promise<void> {
-    const rows = groups.map((g) => g[g.length - 1]!.row);
+  private async write(rows: ExecutionRow[], waiters: Pending[], attempt = 1): Promise<void> {
     // The whole batch is ONE JSON parameter and one statement text whatever its size: no
     // per-value parameters to serialise, and PostgreSQL parses and plans the same statement.
     const json = JSON.stringify(rows.map(toRecord));
     try {
       await this.db.query(UPSERT, [json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json]);
-      for (const g of groups) for (const p of g) p.resolve();
+      for (const p of waiters) p.resolve();
     } catch (err) {
       if (attempt < 5) {
         this.logger.warn({ err, attempt }, 'writing executions failed; retrying');
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-        return this.write(groups, attempt + 1);
+        return this.write(rows, waiters, attempt + 1);
       }
       this.logger.error({ err, count: rows.length }, 'writing executions failed');
-      for (const g of groups) for (const p of g) p.reject(err);
+      for (const p of waiters) p.reject(err);
     }
   }
 }

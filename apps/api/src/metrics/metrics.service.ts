@@ -29,10 +29,28 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  // Labelled children, looked up once per label set (prom-client hashes the labels on every call).
+  private readonly runChildren = new Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>();
+  private readonly nodeChildren = new Map<string, { observe(v: number): void }>();
+
   /** Records a finished run and its steps. */
   observeRun(flow: string, trigger: string, result: RunResult): void {
-    this.runs.inc({ flow, trigger, status: result.status });
-    this.runDuration.observe({ trigger }, result.durationMs / 1000);
-    for (const s of result.steps) this.nodeDuration.observe({ type: s.type, status: s.status }, s.durationMs / 1000);
+    const key = `${flow}\u0000${trigger}\u0000${result.status}`;
+    let run = this.runChildren.get(key);
+    if (!run) {
+      run = { runs: this.runs.labels(flow, trigger, result.status), duration: this.runDuration.labels(trigger) };
+      this.runChildren.set(key, run);
+    }
+    run.runs.inc();
+    run.duration.observe(result.durationMs / 1000);
+    for (const s of result.steps) {
+      const nodeKey = `${s.type}\u0000${s.status}`;
+      let node = this.nodeChildren.get(nodeKey);
+      if (!node) {
+        node = this.nodeDuration.labels(s.type, s.status);
+        this.nodeChildren.set(nodeKey, node);
+      }
+      node.observe(s.durationMs / 1000);
+    }
   }
 }

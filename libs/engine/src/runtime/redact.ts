@@ -23,6 +23,8 @@ export class Redactor {
   }
 
   url(raw: string): string {
+    // Nothing to mask in a URL without userinfo or query (the common case: skip parsing it).
+    if (!raw.includes('?') && !raw.includes('@')) return this.text(raw);
     let u: URL;
     try {
       u = new URL(raw);
