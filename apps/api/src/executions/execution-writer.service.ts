@@ -20,11 +20,17 @@ const FLUSH_EVERY_MS = 25;
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
 const MAX_BATCH = 500;
 
-/** The last write of each id in a batch (one statement cannot touch a row twice). */
-function latestRows(batch: Pending[]): ExecutionRow[] {
-  const byId = new Map<string, ExecutionRow>();
-  for (const p of batch) byId.set(p.row.id, p.row);
-  return [...byId.values()];
+/** The batch as one JSON array, keeping the last write of each id (one statement cannot touch a row twice). */
+function batchJson(batch: Pending[]): string {
+  const byId = new Map<string, string>();
+  for (const p of batch) byId.set(p.id, p.json);
+  return `[${[...byId.values()].join(',')}]`;
+}
+
+/** A row's JSON record; U+0000 becomes U+FFFD (see NUL_ESCAPE). */
+function recordJson(row: ExecutionRow): string {
+  const json = JSON.stringify(toRecord(row));
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
 }
 
 /** One row as a JSON record for json_to_recordset (keys are the column names). */
@@ -60,7 +66,9 @@ const UPSERT = `INSERT INTO executions (${COLUMNS.join(', ')})
   WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
 
 interface Pending {
-  row: ExecutionRow;
+  id: string;
+  /** Serialised when queued: the cost is spread over the calls instead of one pause per flush. */
+  json: string;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -81,8 +89,9 @@ export class ExecutionWriter implements OnApplicationShutdown {
 
   /** Queues a row; resolves once it is in the database. */
   record(row: ExecutionRow): Promise<void> {
+    const json = recordJson(row);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ id: row.id, json, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
     });
@@ -95,7 +104,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, MAX_BATCH);
-    this.flushing = this.write(latestRows(batch), batch).finally(() => (this.flushing = undefined));
+    this.flushing = this.write(batchJson(batch), batch).finally(() => (this.flushing = undefined));
     await this.flushing;
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -104,20 +113,19 @@ export class ExecutionWriter implements OnApplicationShutdown {
     while (this.queue.length > 0 || this.flushing) await this.flush();
   }
 
-  private async write(rows: ExecutionRow[], waiters: Pending[], attempt = 1): Promise<void> {
+  private async write(json: string, waiters: Pending[], attempt = 1): Promise<void> {
     // The whole batch is ONE JSON parameter and one statement text whatever its size: no
     // per-value parameters to serialise, and PostgreSQL parses and plans the same statement.
-    const json = JSON.stringify(rows.map(toRecord));
     try {
-      await this.db.query(UPSERT, [json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json]);
+      await this.db.query(UPSERT, [json]);
       for (const p of waiters) p.resolve();
     } catch (err) {
       if (attempt < 5) {
         this.logger.warn({ err, attempt }, 'writing executions failed; retrying');
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-        return this.write(rows, waiters, attempt + 1);
+        return this.write(json, waiters, attempt + 1);
       }
-      this.logger.error({ err, count: rows.length }, 'writing executions failed');
+      this.logger.error({ err, count: waiters.length }, 'writing executions failed');
       for (const p of waiters) p.reject(err);
     }
   }
