@@ -75,7 +75,8 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
   const { connection, rendered: req } = await renderWithConnection(config.connectionId, ctx, () => render(p, ctx));
   await connection?.authorize?.(req, ctx.signal);
 
-  const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
+  let url = req.url.toString();
+  const recorded: RenderedRequest = { method: config.method, url, headers: req.headers };
   if (req.body !== undefined) recorded.body = req.body;
 
   let attempts = 0;
@@ -92,7 +93,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
     try {
       res = await ctx.services.outbound.request({
         method: config.method,
-        url: req.url.toString(),
+        url,
         headers: req.headers,
         body: req.body,
         timeoutMs: Math.min(config.timeoutMs, remaining),
@@ -111,6 +112,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
         // The refreshed token is a secret too.
         ctx.addSecrets(connection.secrets);
         await connection.authorize?.(req, ctx.signal);
+        url = req.url.toString();
         attempts--;
         continue;
       }

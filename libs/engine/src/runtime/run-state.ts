@@ -31,6 +31,8 @@ export class RunState {
   failure?: StepError & { nodeId?: string };
   respond?: RespondOutput;
   private outboundCalls = 0;
+  /** Rejects the request node in flight (see raceDeadline). */
+  private racing: ((err: Error) => void) | undefined;
 
   constructor(
     private readonly flow: CompiledFlow,
@@ -98,7 +100,9 @@ export class RunState {
 
   /** Aborts whatever is in flight (deadline or cancellation). */
   abort(reason: 'deadline' | 'cancelled'): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.racing?.(this.deadlineError());
   }
 
   /**
@@ -120,16 +124,17 @@ export class RunState {
       : new EngineError('RUN_DEADLINE', `the run passed its ${this.limits.deadlineMs} ms deadline`);
   }
 
-  /** A node that ignores the abort signal must not keep the run alive past its deadline. */
+  /**
+   * A node that ignores the abort signal must not keep the run alive past its deadline. Nodes run
+   * one at a time, so `abort` rejects the one race in flight directly (no listener per node).
+   */
   private raceDeadline<T>(p: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    if (signal.aborted) return Promise.reject(this.deadlineError());
+    if (this.controller.signal.aborted) return Promise.reject(this.deadlineError());
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.deadlineError());
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.racing = reject;
       p.then(
-        (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-        (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        (v) => ((this.racing = undefined), resolve(v)),
+        (e: unknown) => ((this.racing = undefined), reject(e)),
       );
     });
   }
