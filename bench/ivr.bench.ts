@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { chain, type ApiContext } from './api-context';
+import { cpuMeter, postgresPids } from './cpu';
 import { fmt, httpLoad, type LoadResult } from './lib';
 import { startScript } from './processes';
 
@@ -21,6 +22,21 @@ export function ivrFlow(crmBase: string) {
 }
 
 const REQUEST = JSON.stringify({ call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' }, ivr: { digits: '1' } });
+
+type Measured = LoadResult & { cpu: Record<string, number> };
+
+/** Warms up, then runs the measured load and the CPU it cost the given process groups, per answered request. */
+async function measured(load: (phase: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>, warmupSec: number, groups: Record<string, () => number[]>): Promise<Measured> {
+  if (warmupSec > 0) await load({ durationSec: warmupSec, warmupSec: 0 });
+  const meter = cpuMeter(groups);
+  const r = await load({ warmupSec: 0 });
+  return { ...r, cpu: meter.stop(r.count) };
+}
+
+function row(connections: number, r: Measured, ratio: string): string {
+  const pg = r.cpu.pg === undefined ? '–' : fmt(r.cpu.pg);
+  return `| ${connections} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${ratio} | ${fmt(r.cpu.server ?? NaN)} | ${pg} |`;
+}
 
 /** Returns the markdown section for bench/README.md. */
 export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; warmupSec: number; concurrency: number[] }): Promise<string> {
@@ -40,17 +56,17 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
   try {
     for (const connections of opts.concurrency) {
       const o = { connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, body: REQUEST };
-      const base: LoadResult = await httpLoad('raw Node http server', { ...o, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } });
-      const api: LoadResult = await httpLoad('API: POST /api/v1/ivr/:key', { ...o, url, headers });
+      const base = await measured((ph) => httpLoad('raw Node http server', { ...o, ...ph, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } }), opts.warmupSec, { server: () => [raw.child.pid!] });
+      const api = await measured((ph) => httpLoad('API: POST /api/v1/ivr/:key', { ...o, ...ph, url, headers }), opts.warmupSec, { server: () => [ctx.api.child.pid!], pg: () => postgresPids(path.dirname(ctx.api.logFile)) });
       const ratio = api.perSecond / base.perSecond;
       const extraP99 = api.p99 - base.p99;
       const okRatio = ratio >= IVR_TARGETS.minRatio;
       const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
-      rows.push(`| ${connections} | ${base.label} | ${fmt(base.perSecond)} | ${fmt(base.p50)} | ${fmt(base.p99)} | ${base.errors} | 1.00 |`);
-      rows.push(`| ${connections} | ${api.label} | ${fmt(api.perSecond)} | ${fmt(api.p50)} | ${fmt(api.p99)} | ${api.errors} | ${fmt(ratio, 2)} |`);
+      rows.push(row(connections, base, '1.00'));
+      rows.push(row(connections, api, fmt(ratio, 2)));
       if (nodeRed) {
-        const red: LoadResult = await httpLoad('Node-RED 4: http in → template → http request → http response', { ...o, url: `${nodeRed.base}/ivr`, headers: { 'content-type': 'application/json' } });
-        rows.push(`| ${connections} | ${red.label} | ${fmt(red.perSecond)} | ${fmt(red.p50)} | ${fmt(red.p99)} | ${red.errors} | ${fmt(red.perSecond / base.perSecond, 2)} |`);
+        const red = await measured((ph) => httpLoad('Node-RED 4: http in → template → http request → http response', { ...o, ...ph, url: `${nodeRed.base}/ivr`, headers: { 'content-type': 'application/json' } }), opts.warmupSec, { server: () => [nodeRed.child.pid!] });
+        rows.push(row(connections, red, fmt(red.perSecond / base.perSecond, 2)));
       }
       verdicts.push(
         `- concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
@@ -69,9 +85,10 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
     'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own nodes: http in → template (the CRM body) → http request (parsed JSON) → http response; no auth, no records.',
     `Load: autocannon in the bench process, N keep-alive connections, one request at a time each, ${opts.durationSec} s per row after a ${opts.warmupSec} s warm-up. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
+    'CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, so throughput follows the CPU a request costs all of them together: these two columns say where the difference to raw goes.',
     '',
-    '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw | server CPU µs/req | PostgreSQL CPU µs/req |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Targets: throughput ≥ ${IVR_TARGETS.minRatio * 100}% of raw; p99 ≤ raw p99 + ${IVR_TARGETS.maxExtraP99Ms} ms.`,
