@@ -162,3 +162,48 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   }
   return { port, base, child, what, logFile, stop: () => stopChild(child) };
 }
+
+/** One API or worker process started by startNodeService. */
+export interface NodeService {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** http://127.0.0.1:<port> for an HTTP role, '' for ROLE=worker. */
+  base: string;
+  logFile: string;
+  /** Resolves when the process has exited (whoever ended it). */
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the API entry (see apiEntry) as one service process with `env` (DATABASE_URL, ROLE, ...),
+ * logging to `logFile` (appended: a restart keeps the previous output). Ready when
+ * /api/v1/health answers 200, or for ROLE=worker when it prints that its workers started.
+ */
+export async function startNodeService(name: string, env: Record<string, string>, logFile: string, timeoutMs = 90_000): Promise<NodeService> {
+  hookExit();
+  const port = env.ROLE === 'worker' ? 0 : Number(env.PORT ?? (await freePort()));
+  const { args } = apiEntry();
+  fs.appendFileSync(logFile, `\n--- ${name} starting at ${new Date().toISOString()} ---\n`);
+  const from = fs.statSync(logFile).size;
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port || 3000) }, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = port ? `http://127.0.0.1:${port}` : '';
+  const tail = () => fs.readFileSync(logFile).subarray(from).toString().slice(-3000);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
+    const ready = base ? await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false) : tail().includes('callflow worker started');
+    if (ready) break;
+    if (Date.now() > until) {
+      await stopChild(child);
+      throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${tail()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { name, child, pid: child.pid!, base, logFile, exited, stop: () => stopChild(child) };
+}

@@ -3,9 +3,17 @@
 //   BENCH_SECONDS      length of each engine measurement (default 5)
 //   BENCH_IVR_SECONDS  length of each IVR measurement (default 10), after a 2 s warm-up
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
-//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,editor)
+//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor)
+//   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
+//   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
+//   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
-// .data/bench, the mock CRM, the raw baseline) are stopped before it exits. About 2 minutes.
+// .data/bench, the mock CRM, the raw baseline; for the campaign section PostgreSQL in
+// .data/bench-campaign, an API and two worker processes) are stopped before it exits.
+// Durations: engine + ivr + events + editor about 2 minutes; campaign about 8–12 minutes at
+// 100,000 events (three campaign runs of 100,000 and 75 s of IVR load), so the whole run ~10–15 min.
+// bench/README.md holds one marker-delimited block per section: a run of some sections replaces
+// only their blocks (each then says when it was measured) and keeps the others.
 require('@swc-node/register');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -15,16 +23,17 @@ async function main() {
   const seconds = Number(process.env.BENCH_SECONDS || 5);
   const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 10);
   const events = Number(process.env.BENCH_EVENTS || 10000);
-  const wanted = new Set((process.env.BENCH_SECTIONS || 'engine,ivr,events,editor').split(',').map((s) => s.trim()));
+  const wanted = new Set((process.env.BENCH_SECTIONS || SECTIONS.join(',')).split(',').map((s) => s.trim()));
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
-  const sections = [];
+  /** Section name → its markdown. */
+  const sections = new Map();
   const log = (m) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
   if (wanted.has('engine')) {
     log('engine');
     const { benchEngine } = require('./engine.bench.ts');
-    sections.push(await benchEngine({ durationMs: seconds * 1000, concurrency: [1, 10, 50] }));
+    sections.set('engine', await benchEngine({ durationMs: seconds * 1000, concurrency: [1, 10, 50] }));
   }
 
   if (wanted.has('ivr') || wanted.has('events')) {
@@ -34,19 +43,19 @@ async function main() {
     try {
       ctx = await startApiContext();
     } catch (err) {
-      sections.push(`## IVR and events\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`);
+      for (const name of ['ivr', 'events'].filter((n) => wanted.has(n))) sections.set(name, `## ${name === 'ivr' ? 'IVR end to end' : 'Events end to end'}\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`);
     }
     if (ctx) {
       try {
         if (wanted.has('ivr')) {
           log('ivr');
           const { benchIvr } = require('./ivr.bench.ts');
-          sections.push(await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50] }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50] }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
         }
         if (wanted.has('events')) {
           log('events');
           const { benchEvents } = require('./events.bench.ts');
-          sections.push(await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch((err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set('events', await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch((err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`));
         }
       } finally {
         log('stopping the API and the mock CRM');
@@ -55,23 +64,73 @@ async function main() {
     }
   }
 
+  if (wanted.has('campaign')) {
+    log('campaign (several minutes at the default 100,000 events)');
+    const { benchCampaign, campaignOptionsFromEnv } = require('./campaign.bench.ts');
+    sections.set('campaign', await benchCampaign(campaignOptionsFromEnv(log)).catch((err) => `## Campaign at scale\n\nFailed: ${String(err && err.stack)}`));
+  }
+
   if (wanted.has('editor')) {
     log('editor bundle');
-    sections.push(editorBundle());
+    sections.set('editor', editorBundle());
   }
 
   const cpus = os.cpus();
-  const header = [
-    '# Benchmarks',
-    '',
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; the whole run took ${Math.round((Date.now() - started) / 1000)} s.`,
-    'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
-    `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
-    '',
-  ];
-  const out = header.concat(sections.join('\n\n'), '').join('\n');
-  fs.writeFileSync(path.join(__dirname, 'README.md'), out);
+  const seconds_ = Math.round((Date.now() - started) / 1000);
+  const machine = `Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  const today = new Date().toISOString().slice(0, 10);
+  const readme = path.join(__dirname, 'README.md');
+  const previous = readBlocks(fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : '');
+  const full = FULL_RUN.every((n) => wanted.has(n));
+  const header = full || !previous.has('header')
+    ? [
+        '# Benchmarks',
+        '',
+        `Measured by \`npm run bench\` on ${today}: ${machine}; the whole run took ${seconds_} s.`,
+        'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
+        `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
+        'A section measured by a later run of some sections only says so at its top.',
+      ].join('\n')
+    : previous.get('header');
+  const blocks = [block('header', header)];
+  for (const name of SECTIONS) {
+    let md = sections.get(name);
+    if (md !== undefined && !full) {
+      // Measured apart from the header's run: say when, and under what load.
+      const [title, ...rest] = md.split('\n');
+      md = [title, '', `_Measured on ${today} by \`BENCH_SECTIONS=${[...wanted].join(',')} npm run bench\` (${machine}; that run took ${seconds_} s; 1-minute load average at its start ${loadAtStart.toFixed(2)})._`, ...rest].join('\n');
+    }
+    md ??= previous.get(name);
+    if (md !== undefined) blocks.push(block(name, md));
+  }
+  const out = `${blocks.join('\n\n')}\n`;
+  fs.writeFileSync(readme, out);
   process.stdout.write(out);
+}
+
+/** Sections in README order; the header is rewritten only by a run of at least FULL_RUN. */
+const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'editor'];
+const FULL_RUN = ['engine', 'ivr', 'events', 'editor'];
+/** Titles of the sections written before the blocks had markers (read once, to keep them). */
+const LEGACY_TITLES = { engine: '## Engine only', ivr: '## IVR end to end', events: '## Events end to end', campaign: '## Campaign', editor: '## Editor bundle' };
+
+function block(name, md) {
+  return `<!-- bench:${name} -->\n${md.trim()}\n<!-- /bench:${name} -->`;
+}
+
+/** The blocks of an existing README (marker-delimited; an older README is split at its ## titles). */
+function readBlocks(text) {
+  const blocks = new Map();
+  const re = /<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g;
+  for (let m; (m = re.exec(text)); ) blocks.set(m[1], m[2]);
+  if (blocks.size > 0 || !text.trim()) return blocks;
+  const parts = text.split(/\n(?=## )/);
+  blocks.set('header', parts[0].trim());
+  for (const part of parts.slice(1)) {
+    const name = Object.keys(LEGACY_TITLES).find((n) => part.startsWith(LEGACY_TITLES[n]));
+    if (name) blocks.set(name, part.trim());
+  }
+  return blocks;
 }
 
 /** The editor's production build, chunk by chunk, gzipped (what a browser downloads). */

