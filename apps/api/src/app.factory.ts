@@ -25,6 +25,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   const logger = createRootLogger(config);
   app.useLogger(new AppLogger(logger));
+  // Logs buffered while the app was built go out now; a worker (ROLE=worker) never calls listen(), which would flush them.
+  app.flushLogs();
   app.use(requestLogger(logger));
   // IVR calls are answered before Express sees them (see IvrFastPath); everything else goes on to it.
   const server = app.getHttpServer() as Server;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
 import type { ExecutionEntity } from './execution.entity';
 
 /** The columns of an execution row, as the writer stores them. */
@@ -19,6 +20,10 @@ const FLUSH_EVERY_MS = 25;
  */
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
 const MAX_BATCH = 500;
+const URGENT_FLUSH_MS = 2;
+/** Rows kept in memory while the database is unreachable (~1.5 KB each). */
+const MAX_QUEUED = 100_000;
+const MAX_RETRY_DELAY_MS = 2_000;
 
 /** The batch as one JSON array, keeping the last write of each id (one statement cannot touch a row twice). */
 function batchJson(batch: Pending[]): string {
@@ -83,17 +88,27 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private readonly logger = new Logger('ExecutionWriter');
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private urgent = false;
   private flushing: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Queues a row; resolves once it is in the database. */
-  record(row: ExecutionRow): Promise<void> {
+  /**
+   * Queues a row; resolves once it is in the database. `urgent` (a queue worker waits on it to
+   * complete its job and free the slot) flushes within ~2 ms instead of FLUSH_EVERY_MS.
+   */
+  record(row: ExecutionRow, opts: { urgent?: boolean } = {}): Promise<void> {
     const json = recordJson(row);
     return new Promise<void>((resolve, reject) => {
+      if (this.queue.length >= MAX_QUEUED) this.shed();
       this.queue.push({ id: row.id, json, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+      else if (opts.urgent && !this.urgent) {
+        clearTimeout(this.timer);
+        this.urgent = true;
+        this.timer = setTimeout(() => void this.flush(), URGENT_FLUSH_MS);
+      } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
     });
   }
 
@@ -101,6 +116,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.urgent = false;
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, MAX_BATCH);
@@ -110,7 +126,16 @@ export class ExecutionWriter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     while (this.queue.length > 0 || this.flushing) await this.flush();
+  }
+
+  /** A database outage must not grow memory without bound: past MAX_QUEUED rows the oldest are given up. */
+  private shed(): void {
+    const dropped = this.queue.splice(0, MAX_BATCH);
+    this.logger.error({ rows: dropped.length, queued: this.queue.length }, 'too many execution rows waiting for the database; the oldest are dropped');
+    const err = new Error('execution rows dropped: the database was unavailable for too long');
+    for (const p of dropped) p.reject(err);
   }
 
   private async write(json: string, waiters: Pending[], attempt = 1): Promise<void> {
@@ -120,9 +145,12 @@ export class ExecutionWriter implements OnApplicationShutdown {
       await this.db.query(UPSERT, [json]);
       for (const p of waiters) p.resolve();
     } catch (err) {
-      if (attempt < 5) {
-        this.logger.warn({ err, attempt }, 'writing executions failed; retrying');
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      // While PostgreSQL is unreachable (a restart, a failover) keep the batch and keep trying:
+      // giving up would lose IVR records and make queue runs run again. Other errors get 5 tries.
+      const outage = isDatabaseUnavailable(err) && !this.stopping;
+      if (outage || attempt < 5) {
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err, attempt, rows: waiters.length }, 'writing executions failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt)));
         return this.write(json, waiters, attempt + 1);
       }
       this.logger.error({ err, count: waiters.length }, 'writing executions failed');

@@ -13,6 +13,7 @@ import { QueueService } from './queue.service';
 
 type Job = PgBoss.JobWithMetadata<FlowRunJob>;
 const COMPLETE_EVERY_MS = 20;
+const COMPLETE_RETRY_MS = 1_000;
 /**
  * What ends a pause: `commit` (jobs committed by this process), `slot` (a run of ours finished: we
  * were full), `release` (a job of ours left `active` in the database: we were held back by a
@@ -185,8 +186,18 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.completeSoon = false;
     const ids = this.completed.splice(0);
     if (ids.length === 0) return;
-    // If this fails the jobs expire and are retried; the retry sees the finished execution and completes.
-    await this.queue.client.complete(FLOW_RUNS_QUEUE, ids).catch((err: unknown) => this.logger.error({ err, jobs: ids.length }, 'completing jobs failed'));
+    try {
+      await this.queue.client.complete(FLOW_RUNS_QUEUE, ids);
+    } catch (err) {
+      // Their executions are final, so a job that expires instead is completed without running
+      // again; but until then it holds a slot of its flow's limit: try again while we live.
+      this.logger.error({ err, jobs: ids.length }, 'completing jobs failed; retrying');
+      if (!this.stopping) {
+        this.completed.push(...ids);
+        this.completeTimer ??= setTimeout(() => void this.flushCompleted(), COMPLETE_RETRY_MS);
+      }
+      return;
+    }
     this.wakeUp('release');
   }
 

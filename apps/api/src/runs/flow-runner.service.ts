@@ -72,7 +72,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const recorded = result.then(async (r) => {
       this.observe(id, flow, r);
       if (req.durable && this.shutdown.signal.aborted && r.error?.code === 'RUN_ABORTED') return false;
-      await this.writer.record(finishedRow(id, connections.scrub(r)));
+      await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: req.durable });
       return true;
     });
     recorded.catch(() => undefined);
