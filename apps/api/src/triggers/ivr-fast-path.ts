@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { apiKeyOf } from '../common/auth/api-key-of';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
 import { toApiError } from '../common/errors/http-exception.filter';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
@@ -63,9 +64,10 @@ export class IvrFastPath {
     } catch (err) {
       const body = toApiError(err);
       const log = { method: 'POST', url: redactToken(req.url ?? ''), statusCode: body.statusCode, message: body.message };
-      if (body.statusCode >= 500) this.logger.error({ ...log, err }, 'ivr call failed');
+      if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error({ ...log, err }, 'ivr call failed');
       else this.logger.warn(log, 'ivr call refused');
       if (body.statusCode === 413) res.setHeader('connection', 'close');
+      if (body.statusCode === 503) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       if (!res.headersSent) send(res, body.statusCode, body);
     }
   }
