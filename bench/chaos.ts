@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow } from './campaign-cluster';
+import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, sql } from './campaign-cluster';
 import { postBatches, sleep, waitFor, waitFinal, type PostResult } from './campaign-lib';
 import { analyse, type Disruption, type TryRecord } from './chaos-report';
 import { ROOT } from './processes';
@@ -37,8 +37,11 @@ const PG_DOWN_S = num('CHAOS_PG_DOWN_S', 5);
 const API_DOWN_S = num('CHAOS_API_DOWN_S', 2);
 const PG_STOP = (process.env.CHAOS_PG_STOP ?? 'immediate') as ShutdownMode;
 const LIMIT = num('CHAOS_LIMIT', CAMPAIGN_LIMIT);
-/** Short expiry so the jobs of a killed worker come back within seconds (must exceed the run deadline). */
-const QUEUE_ENV = { WORKER_CONCURRENCY: '50', QUEUE_EXPIRE_SECONDS: '10', RUN_DEADLINE_MS: '5000', EVENT_RETRY_DELAY_SECONDS: '1' };
+/**
+ * A short lease, so a killed worker's jobs come back within seconds through the leases (the
+ * expiry is left long on purpose: it is only the backstop).
+ */
+const QUEUE_ENV = { WORKER_CONCURRENCY: '50', QUEUE_LEASE_SECONDS: '3', QUEUE_EXPIRE_SECONDS: '60', RUN_DEADLINE_MS: '5000', EVENT_RETRY_DELAY_SECONDS: '1' };
 const DIR = path.join(ROOT, '.data/bench-chaos');
 
 const t0 = Date.now();
@@ -90,14 +93,22 @@ async function recovered(c: Cluster, w: Watch, since: number): Promise<void> {
 }
 
 async function chaos(c: Cluster, w: Watch, disruptions: Disruption[]): Promise<void> {
-  // Many deliveries in flight: the victim most likely has some of them (which worker runs what is not visible from outside).
+  // Many deliveries in flight; the victim is the worker holding the most of them (jobs carry the
+  // lease id of the worker that took them, and its lease row names the process).
   await busyAt(c, w, 0.15, LIMIT > 0 ? Math.ceil(LIMIT * 0.75) : 15);
-  const victim = c.workers[0]!;
+  const holders = await sql<{ pid: number; n: number }>(
+    c.pg.url,
+    `SELECT w.pid, count(*)::int AS n FROM pgboss.job j JOIN queue_workers w ON w.id::text = j.output->>'worker'
+     WHERE j.name = 'flow-runs' AND j.state = 'active' GROUP BY w.pid ORDER BY n DESC`,
+  ).catch(() => []);
+  const victimIndex = Math.max(0, c.workers.findIndex((x) => x.pid === holders[0]?.pid));
+  const victim = c.workers[victimIndex]!;
+  log(`active jobs per worker process: ${JSON.stringify(holders)}`);
   let at = Date.now();
   await c.kill(victim, 'SIGKILL');
   log(`SIGKILL ${victim.name} (pid ${victim.pid})`);
   await sleep(WORKER_DOWN_S * 1000);
-  await c.restartWorker(0);
+  await c.restartWorker(victimIndex);
   disruptions.push({ what: `SIGKILL ${victim.name}`, kind: 'worker', start: at, end: at, back: Date.now() });
   log(`${victim.name} restarted`);
   await recovered(c, w, Date.now());

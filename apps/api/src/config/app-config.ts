@@ -52,6 +52,11 @@ const envSchema = z.object({
    * Default ceil(RUN_DEADLINE_MS / 1000) + 30; must exceed the run deadline, or live runs are repeated.
    */
   QUEUE_EXPIRE_SECONDS: int(1, 86_400).optional(),
+  /**
+   * Lease of a worker process, seconds: it refreshes its lease every third of this; the jobs of a
+   * process whose lease is older (it died) are handed to other workers at their next fetch.
+   */
+  QUEUE_LEASE_SECONDS: int(3, 3600).default(10),
   /** Pino level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Serve the built editor from this folder (default apps/editor/dist when present). */

@@ -8,16 +8,19 @@
  * 1. takes a transaction-scoped advisory lock, so fetches are serialised across processes (a fetch
  *    is a few index probes and one UPDATE, so this is cheap, and no two fetches can both see room
  *    for the same last slot);
- * 2. counts the ACTIVE jobs per flow. Jobs leave `active` through complete/fail/expiry, never
- *    through another path into it, so a count read under the lock can only be too high, never too
- *    low. Jobs of a dead worker stay `active` until pg-boss expires them (QUEUE_EXPIRE_SECONDS)
- *    and count against the limit until then: conservative, and correct;
+ * 2. counts the ACTIVE jobs per flow and worker. Jobs leave `active` through complete/fail/expiry,
+ *    never through another path into it, so a count read under the lock can only be too high,
+ *    never too low. Jobs tagged with a worker whose lease (worker-lease.ts) is gone or stale were
+ *    left by a dead process: they are handed back here, as pg-boss's expiry would but within
+ *    QUEUE_LEASE_SECONDS instead of QUEUE_EXPIRE_SECONDS, and no longer count (job-ownership.ts);
  * 3. reads candidates in pg-boss's own order (priority desc, created_on, id; state < active,
  *    start_after < now()), at most `batchSize` per flow, and picks in JS: a job is taken unless its
  *    flow already has `maxConcurrentRuns` active or picked jobs. A saturated flow's backlog is
  *    skipped, so flows queued behind it are not starved;
  * 4. marks the picked jobs active exactly as pg-boss does (started_on, retry_count + 1 when the job
- *    ran before, FOR UPDATE SKIP LOCKED) and returns them in `JobWithMetadata` shape.
+ *    ran before, FOR UPDATE SKIP LOCKED), tags them with the fetching worker's id, and returns them
+ *    in `JobWithMetadata` shape. It takes nothing when the fetching worker's own lease is not live
+ *    in the database (its jobs would be reclaimable at once).
  *
  * Cost: pg-boss's fetch sorts every queued job of the queue (its index is on start_after), ~100 ms
  * with 100,000 queued. Skipping a saturated flow without reading its backlog needs the flow in an
@@ -30,6 +33,7 @@
 import type PgBoss from 'pg-boss';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
+import { RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 
 /** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
 export const FETCH_LOCK_KEY = 7211;
@@ -48,7 +52,14 @@ const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "e
   j.expire_in as "expireIn", j.created_on as "createdOn", j.completed_on as "completedOn",
   j.keep_until as "keepUntil", j.dead_letter as "deadLetter", j.output`;
 
-const ACTIVE_SQL = `SELECT ${FLOW} AS flow_id, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1`;
+/**
+ * Active jobs per flow and worker; `orphaned` when tagged with a worker whose lease is gone or
+ * stale. Reads only active rows (partial index) and the few lease rows.
+ */
+const ACTIVE_SQL = `
+  SELECT a.flow_id, a.worker, a.n, (a.worker IS NOT NULL AND w.id IS NULL) AS orphaned
+  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
+  LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
 
 /**
  * The flows with queued jobs (loose index scan: one probe per flow), then each flow's first $2 jobs
@@ -72,17 +83,25 @@ const CANDIDATES_SQL = `
   WHERE f.flow_id IS NOT NULL
   ORDER BY c.priority DESC, c.created_on, c.id`;
 
-/** pg-boss's fetchNextJob UPDATE, for the picked ids (its singleton/stately gating does not apply: the queue's policy is standard). */
+/**
+ * pg-boss's fetchNextJob UPDATE, for the picked ids (its singleton/stately gating does not apply:
+ * the queue's policy is standard), tagging each job with worker $3 (job-ownership.ts: pg-boss
+ * writes `output` only when the job leaves `active`, so the tag rides on this UPDATE for free and
+ * is overwritten by the completion). Nothing is taken when worker $3's lease is not live. A null
+ * $3 (tests, tools) takes untagged jobs.
+ */
 const ACTIVATE_SQL = `
   WITH next AS (
     SELECT id FROM ${JOB}
     WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'active' AND start_after < now()
+      AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND w.seen_at + make_interval(secs => w.lease_seconds) > now()))
     FOR UPDATE SKIP LOCKED
   )
   UPDATE ${JOB} j SET
     state = 'active',
     started_on = now(),
-    retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+    retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
+    output = CASE WHEN $3::uuid IS NULL THEN output ELSE ${tagOf('$3')} END
   FROM next
   WHERE j.name = $1 AND j.id = next.id
   RETURNING ${JOB_COLUMNS}`;
@@ -99,6 +118,10 @@ export interface FetchCandidate {
 export interface LimitedFetch {
   jobs: PgBoss.JobWithMetadata<FlowRunJob>[];
   blocked: boolean;
+  /** Jobs of dead workers handed back by this fetch (for the caller's log). */
+  reclaimed?: { jobs: number; failed: number; workers: string[] };
+  /** The fetching worker's lease was not live in the database: nothing was taken. */
+  leaseLost?: boolean;
 }
 
 /**
@@ -128,20 +151,36 @@ function limitOf(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : null;
 }
 
-/** Fetches up to `batchSize` flow-runs jobs, honouring each flow's limit across all processes (see the file comment). */
-export function fetchFlowRuns(db: DataSource, batchSize: number): Promise<LimitedFetch> {
+/**
+ * Fetches up to `batchSize` flow-runs jobs for worker `workerId` (its lease id; null: untagged, for
+ * tests and tools), honouring each flow's limit across all processes (see the file comment).
+ */
+export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: string | null = null): Promise<LimitedFetch> {
   return db.transaction(async (m) => {
     const sql = rows(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
-    const active = new Map((await sql<{ flow_id: string; n: number }>(ACTIVE_SQL, [FLOW_RUNS_QUEUE])).map((r) => [r.flow_id, r.n]));
+    const groups = await sql<{ flow_id: string; worker: string | null; n: number; orphaned: boolean }>(ACTIVE_SQL, [FLOW_RUNS_QUEUE]);
+    const active = new Map<string, number>();
+    for (const g of groups) if (!g.orphaned) active.set(g.flow_id, (active.get(g.flow_id) ?? 0) + g.n);
+    const dead = [...new Set(groups.filter((g) => g.orphaned).map((g) => g.worker!))];
+    let reclaimed: LimitedFetch['reclaimed'];
+    if (dead.length > 0) {
+      const [r] = await sql<{ jobs: number; failed: number }>(RECLAIM_SQL, [FLOW_RUNS_QUEUE, dead]);
+      reclaimed = { jobs: r!.jobs, failed: r!.failed, workers: dead };
+    }
     const candidates = await sql<FetchCandidate>(CANDIDATES_SQL, [FLOW_RUNS_QUEUE, batchSize]);
     const { ids, blocked } = pickWithinLimits(candidates, active, batchSize);
-    if (ids.length === 0) return { jobs: [], blocked };
-    const jobs = await sql<PgBoss.JobWithMetadata<FlowRunJob>>(ACTIVATE_SQL, [FLOW_RUNS_QUEUE, ids]);
+    if (ids.length === 0) return { jobs: [], blocked, reclaimed };
+    const jobs = await sql<PgBoss.JobWithMetadata<FlowRunJob>>(ACTIVATE_SQL, [FLOW_RUNS_QUEUE, ids, workerId]);
+    if (jobs.length === 0 && workerId !== null) {
+      // Picked jobs are skipped only when locked by a concurrent pg-boss call or when our lease is not live.
+      const [me] = await sql<{ live: boolean }>(`SELECT seen_at + make_interval(secs => lease_seconds) > now() AS live FROM ${WORKERS_TABLE} WHERE id = $1`, [workerId]);
+      if (!me?.live) return { jobs, blocked, reclaimed, leaseLost: true };
+    }
     // Started in queue order (UPDATE … RETURNING has none of its own).
     const rank = new Map(ids.map((id, i) => [id, i]));
     jobs.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
-    return { jobs, blocked };
+    return { jobs, blocked, reclaimed };
   });
 }
 
@@ -174,5 +213,5 @@ function rows(qr: QueryRunner) {
   return async <T>(text: string, params: unknown[] = []): Promise<T[]> => ((await qr.query(text, params, true)) as { records?: T[] }).records ?? [];
 }
 
-/** The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size). */
-export const LIMITED_FETCH_SQL = { active: ACTIVE_SQL, candidates: CANDIDATES_SQL } as const;
+/** The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size; `reclaim`: $2 dead worker ids). */
+export const LIMITED_FETCH_SQL = { active: ACTIVE_SQL, candidates: CANDIDATES_SQL, reclaim: RECLAIM_SQL } as const;

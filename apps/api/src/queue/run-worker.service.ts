@@ -7,9 +7,11 @@ import { ExecutionWriter } from '../executions/execution-writer.service';
 import { pendingRow } from '../runs/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
-import { FLOW_RUNS_QUEUE, type FlowRunJob } from './flow-runs.queue';
+import type { FlowRunJob } from './flow-runs.queue';
+import { completeOwnJobs, failOwnJob, notOwned, poolQuery } from './job-ownership';
 import { fetchFlowRuns, type LimitedFetch } from './limited-fetch';
 import { QueueService } from './queue.service';
+import { WorkerLease } from './worker-lease';
 
 type Job = PgBoss.JobWithMetadata<FlowRunJob>;
 const COMPLETE_EVERY_MS = 20;
@@ -34,6 +36,10 @@ const FINAL_STATUSES = ['succeeded', 'failed', 'timeout'];
  * status: a failed flow is a completed job with a failed execution. Only infrastructure errors
  * (database) fail the job, so pg-boss retries it with backoff. A retried job whose execution
  * already finished (its worker died before completing the job) is completed without running again.
+ *
+ * The process holds a lease (worker-lease.ts) and its jobs are tagged with it: if it dies, other
+ * processes hand its jobs back within QUEUE_LEASE_SECONDS. It completes or fails only jobs it
+ * still holds (job-ownership.ts), and fetches nothing while its lease is not held.
  */
 @Injectable()
 export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,6 +53,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private completed: string[] = [];
   private completeTimer: NodeJS.Timeout | undefined;
   private completeSoon = false;
+  private lease: WorkerLease | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,11 +64,22 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly writer: ExecutionWriter,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (this.config.ROLE === 'api') return;
+    this.lease = new WorkerLease(this.db, this.config.QUEUE_LEASE_SECONDS, this.logger, (ms) => void this.checkOwnership(ms));
+    await this.lease.start();
     this.queue.onCommitted(() => this.wakeUp('commit'));
     this.loop = this.pump();
-    this.logger.log({ concurrency: this.config.WORKER_CONCURRENCY, pollSeconds: this.config.QUEUE_POLL_SECONDS }, 'queue workers started');
+    this.logger.log({ concurrency: this.config.WORKER_CONCURRENCY, pollSeconds: this.config.QUEUE_POLL_SECONDS, worker: this.lease.id, leaseSeconds: this.config.QUEUE_LEASE_SECONDS }, 'queue workers started');
+  }
+
+  private get query() {
+    return poolQuery(this.db);
+  }
+
+  /** This process's lease id (the tag on the jobs it holds); undefined when it runs no workers. */
+  get workerId(): string | undefined {
+    return this.lease?.id;
   }
 
   /** Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those jobs are handed back). */
@@ -73,6 +91,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.runner.drain();
     await Promise.allSettled([...this.active.values()]);
     await this.flushCompleted();
+    await this.lease?.stop();
   }
 
   private async pump(): Promise<void> {
@@ -83,13 +102,20 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         await this.pause(pollMs, 'slot');
         continue;
       }
+      if (!this.lease!.held()) {
+        // Jobs fetched now could be reclaimed by others at once: wait for the refresh.
+        await this.pause(pollMs, 'commit');
+        continue;
+      }
       const releases = this.releases;
       let fetched: LimitedFetch = { jobs: [], blocked: false };
       try {
-        fetched = await fetchFlowRuns(this.db, free);
+        fetched = await fetchFlowRuns(this.db, free, this.lease!.id);
       } catch (err) {
         this.logger.error({ err }, 'fetching jobs failed');
       }
+      if (fetched.reclaimed) this.logger.warn({ ...fetched.reclaimed }, 'reclaimed the runs of dead workers (lease expired): they will be retried');
+      if (fetched.leaseLost) this.lease!.refreshSoon();
       for (const job of fetched.jobs) this.track(job);
       if (fetched.jobs.length >= free || this.stopping) continue;
       if (!fetched.blocked) await this.pause(pollMs, 'commit');
@@ -187,7 +213,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const ids = this.completed.splice(0);
     if (ids.length === 0) return;
     try {
-      await this.queue.client.complete(FLOW_RUNS_QUEUE, ids);
+      const lost = await completeOwnJobs(this.query, this.lease!.id, ids);
+      if (lost.length > 0) this.logger.warn({ jobs: lost.length, executionIds: lost.slice(0, 20) }, 'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); their retry completes without running again if it has not run yet');
     } catch (err) {
       // Their executions are final, so a job that expires instead is completed without running
       // again; but until then it holds a slot of its flow's limit: try again while we live.
@@ -201,9 +228,24 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.wakeUp('release');
   }
 
-  /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times. */
+  /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer ours is left to its holder. */
   private async handBack(job: Job, reason: { message: string }): Promise<void> {
-    await this.queue.client.fail(FLOW_RUNS_QUEUE, job.id, reason).catch((err: unknown) => this.logger.error({ err, executionId: job.data.executionId }, 'failing the job failed; it will expire and be retried'));
+    await failOwnJob(this.query, this.lease!.id, job.id, reason).catch((err: unknown) => this.logger.error({ err, executionId: job.data.executionId }, 'failing the job failed; it will be reclaimed or expire and be retried'));
     this.wakeUp('release');
+  }
+
+  /**
+   * After a lapse of our lease: the runs in flight whose jobs other workers reclaimed are no
+   * longer counted against their flows' limits and will run again elsewhere. They cannot be
+   * stopped from here; say so, so that a duplicate delivery (at-least-once) is explained.
+   */
+  private async checkOwnership(lapsedMs: number): Promise<void> {
+    const ids = [...this.active.keys()];
+    try {
+      const lost = await notOwned(this.query, this.lease!.id, ids);
+      this.logger.warn({ lapsedMs: Math.round(lapsedMs), inFlight: ids.length, reclaimed: lost.length, executionIds: lost.slice(0, 20) }, 'worker lease refreshed after a lapse');
+    } catch (err) {
+      this.logger.warn({ err }, 'checking which runs are still ours failed');
+    }
   }
 }
