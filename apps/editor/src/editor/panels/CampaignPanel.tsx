@@ -1,5 +1,6 @@
-import { CAMPAIGN_EVENTS, MAX_CONCURRENT_RUNS_LIMIT, type ValidationIssue } from '@callflow/flow';
-import { Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
+import { CAMPAIGN_EVENTS } from '@callflow/flow';
+import { Field, ListInput, useFieldId } from '../../ui/form';
+import { MaxConcurrentRunsField } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 /** Campaign trigger: one run per contact result the dialer pushes. */
@@ -17,16 +18,6 @@ function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaig
       </Field>
       <MaxConcurrentRunsField value={config.maxConcurrentRuns} onChange={(v) => patch({ maxConcurrentRuns: v }, 'maxConcurrentRuns')} issues={issues('maxConcurrentRuns')} readOnly={readOnly} />
     </>
-  );
-}
-
-/** The per-flow run limit of the async triggers (campaign, end of call). */
-export function MaxConcurrentRunsField({ value, onChange, issues, readOnly }: { value?: number; onChange(v: number | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
-  const id = useFieldId();
-  return (
-    <Field label="Max concurrent runs" htmlFor={id} issues={issues} hint="Across all workers. Empty = no limit.">
-      <NumberInput id={id} value={value} onChange={onChange} placeholder="No limit" min={1} max={MAX_CONCURRENT_RUNS_LIMIT} readOnly={readOnly} testId="max-concurrent-runs" />
-    </Field>
   );
 }
 

@@ -1,6 +1,6 @@
 import { CALL_DIRECTIONS, CALL_DISPOSITIONS } from '@callflow/flow';
 import { Checkbox, Field, ListInput, useFieldId } from '../../ui/form';
-import { MaxConcurrentRunsField } from './CampaignPanel';
+import { MaxConcurrentRunsField } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 interface Config {

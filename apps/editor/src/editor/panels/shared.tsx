@@ -1,6 +1,6 @@
 /** Building blocks shared by the node panels: name/value tables, timeout and retry, connection. */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { TemplateContext, ValidationIssue } from '@callflow/flow';
+import { MAX_CONCURRENT_RUNS_LIMIT, type TemplateContext, type ValidationIssue } from '@callflow/flow';
 import { loadConnections } from '../../api/connections-cache';
 import type { Connection } from '../../api/types';
 import { Button } from '../../ui/components';
@@ -178,6 +178,16 @@ export function ConnectionField({ value, onChange, issues, readOnly }: { value?:
       ) : (
         <TextInput id={id} value={value ?? ''} onChange={(v) => onChange(v.trim() ? v.trim() : undefined)} placeholder="Connection id (optional)" readOnly={readOnly} mono />
       )}
+    </Field>
+  );
+}
+
+/** The per-flow run limit of the async triggers (campaign, end of call). */
+export function MaxConcurrentRunsField({ value, onChange, issues, readOnly }: { value?: number; onChange(v: number | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+  const id = useFieldId();
+  return (
+    <Field label="Max concurrent runs" htmlFor={id} issues={issues} hint="Across all workers. Empty = no limit.">
+      <NumberInput id={id} value={value} onChange={onChange} placeholder="No limit" min={1} max={MAX_CONCURRENT_RUNS_LIMIT} readOnly={readOnly} testId="max-concurrent-runs" />
     </Field>
   );
 }
