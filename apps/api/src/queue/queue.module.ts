@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AbandonedRunsService } from './abandoned-runs.service';
 import { QueueService } from './queue.service';
 import { RetentionService } from './retention.service';
 import { RunWorker } from './run-worker.service';
@@ -9,7 +10,7 @@ import { RunWorker } from './run-worker.service';
  */
 @Global()
 @Module({
-  providers: [QueueService, RunWorker, RetentionService],
+  providers: [QueueService, RunWorker, RetentionService, AbandonedRunsService],
   exports: [QueueService],
 })
 export class QueueModule {}
