@@ -409,32 +409,6 @@ suite('editor in the browser', () => {
     expect(await page.locator('[data-testid=save-status]').getAttribute('data-state')).toBe('saved');
   });
 
-  it('limits a campaign flow: max concurrent runs, checked as typed, saved with the flow', async () => {
-    const definition = {
-      schemaVersion: 1,
-      nodes: [
-        { id: 't', type: 'trigger.campaign', name: 'campaign', position: { x: 0, y: 0 }, config: {} },
-        { id: 'h', type: 'http', name: 'push', position: { x: 280, y: 0 }, config: { method: 'POST', url: `${crm.base}/contacts`, body: { type: 'json', template: '{"phone":"{{contact.phone}}"}' } } },
-      ],
-      edges: [{ id: 'e1', source: 't', target: 'h' }],
-    };
-    const created = await api('post', '/api/v1/flows').send({ name: 'Campaign push', key: 'campaign-push', definition }).expect(201);
-    await page.goto(`/flows/${created.body.id}`);
-    await node('campaign').click();
-    const field = page.locator('[data-testid=max-concurrent-runs]');
-    await field.fill('0');
-    await page.locator('.field-issues li.err', { hasText: 'whole number from 1 to 1000' }).waitFor();
-    expect(await field.getAttribute('aria-invalid')).toBe('true');
-    await field.fill('5');
-    await page.locator('.field-issues li.err', { hasText: 'whole number from 1 to 1000' }).waitFor({ state: 'detached' });
-    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
-    await page.keyboard.press('Control+s');
-    await page.locator('[data-testid=save-status][data-state=saved]').waitFor();
-    const saved = await api('get', `/api/v1/flows/${created.body.id}`).expect(200);
-    expect(saved.body.definition.nodes.find((n: { id: string }) => n.id === 't').config).toEqual({ maxConcurrentRuns: 5 });
-    expect(saved.body.validation.valid).toBe(true);
-  });
-
   it('flows list shows trigger, version, last run and updated', async () => {
     await page.goto('/flows');
     await page.locator(`[data-testid="flow-row-${flowKey}"]`, { hasText: /IVR.*v1 live.*succeeded/ }).waitFor();
