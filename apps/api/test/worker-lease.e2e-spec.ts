@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { LoopbackServer, type SeenRequest } from '../../../libs/engine/test/loopback';
 import { FLOW_RUNS_QUEUE } from '../src/queue/flow-runs.queue';
-import { completeOwnJobs, failOwnJob, poolQuery } from '../src/queue/job-ownership';
+import { rowsOnPool } from '../src/database/raw-rows';
+import { completeOwnJobs, failOwnJob } from '../src/queue/job-ownership';
 import { ACTIVE_BY_FLOW_INDEX, fetchFlowRuns, LIMITED_FETCH_SQL } from '../src/queue/limited-fetch';
 import { RunWorker } from '../src/queue/run-worker.service';
 import { TestApp } from './harness';
@@ -78,7 +79,7 @@ describe('worker lease: a live worker keeps its jobs', () => {
 
 describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   let t: TestApp;
-  const query = () => poolQuery(t.db);
+  const query = () => rowsOnPool(t.db);
   const A = crypto.randomUUID();
   const C = crypto.randomUUID();
   const live = crypto.randomUUID();

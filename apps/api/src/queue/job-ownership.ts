@@ -14,7 +14,6 @@
  * elsewhere: a duplicate delivery, never a lost one (its final row, if ours is written, makes the
  * retry complete without running: RunWorker `alreadyFinished`).
  */
-import type { DataSource } from 'typeorm';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA } from './flow-runs.queue';
 
 const JOB = `${QUEUE_SCHEMA}.job`;
@@ -75,20 +74,8 @@ const FAIL_OWN_SQL = `
 
 const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3`;
 
-/** Runs a statement and returns its rows (UPDATE … RETURNING included). */
+/** Runs a statement and returns its rows (UPDATE … RETURNING included), e.g. `rowsOnPool(db)`. */
 export type Query = (text: string, params: unknown[]) => Promise<{ id: string }[]>;
-
-/** A `Query` on the data source's pool. */
-export function poolQuery(db: DataSource): Query {
-  return async (text, params) => {
-    const qr = db.createQueryRunner();
-    try {
-      return ((await qr.query(text, params, true)) as { records?: { id: string }[] }).records ?? [];
-    } finally {
-      await qr.release();
-    }
-  };
-}
 
 /** Completes those of `ids` that worker `workerId` still holds; returns the ids it no longer held. */
 export async function completeOwnJobs(query: Query, workerId: string, ids: readonly string[]): Promise<string[]> {

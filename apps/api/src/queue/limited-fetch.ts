@@ -31,7 +31,8 @@
  * queued on one saturated flow (test/concurrency-limit.e2e-spec.ts checks the plans).
  */
 import type PgBoss from 'pg-boss';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { rowsOn } from '../database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
 import { RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 
@@ -157,7 +158,7 @@ function limitOf(v: unknown): number | null {
  */
 export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: string | null = null): Promise<LimitedFetch> {
   return db.transaction(async (m) => {
-    const sql = rows(m.queryRunner!);
+    const sql = rowsOn(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
     const groups = await sql<{ flow_id: string; worker: string | null; n: number; orphaned: boolean }>(ACTIVE_SQL, [FLOW_RUNS_QUEUE]);
     const active = new Map<string, number>();
@@ -197,7 +198,7 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
   };
   if (!(await missing((text, params) => db.query(text, params)))) return;
   await db.transaction(async (m) => {
-    const sql = rows(m.queryRunner!);
+    const sql = rowsOn(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
     if (!(await missing((text, params) => sql<{ n: number }>(text, params)))) return;
     const [queue] = await sql<{ partition_name: string }>(`SELECT partition_name FROM ${QUEUE_SCHEMA}.queue WHERE name = $1`, [FLOW_RUNS_QUEUE]);
@@ -206,11 +207,6 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
     await sql(`CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`);
     await sql(`CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`);
   });
-}
-
-/** Rows of a statement on this query runner (UPDATE … RETURNING included). */
-function rows(qr: QueryRunner) {
-  return async <T>(text: string, params: unknown[] = []): Promise<T[]> => ((await qr.query(text, params, true)) as { records?: T[] }).records ?? [];
 }
 
 /** The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size; `reclaim`: $2 dead worker ids). */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { rowsOn } from '../database/raw-rows';
 import { MetricsService } from '../metrics/metrics.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, queueExpireSeconds, queueMaintenanceSeconds, type FlowRunJob } from './flow-runs.queue';
@@ -95,7 +96,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         runs.map((r) => r.retryOf),
       ],
     );
-    const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: ((await tx.query(text, values, true)) as { records?: unknown[] }).records ?? [] }) };
+    const rows = rowsOn(tx);
+    const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await rows(text, values) }) };
     await this.boss.insert(
       runs.map((r) => ({ id: r.executionId, name: FLOW_RUNS_QUEUE, data: r })),
       { db },

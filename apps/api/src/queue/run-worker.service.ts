@@ -8,7 +8,8 @@ import { pendingRow } from '../runs/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { FlowRunJob } from './flow-runs.queue';
-import { completeOwnJobs, failOwnJob, notOwned, poolQuery } from './job-ownership';
+import { rowsOnPool } from '../database/raw-rows';
+import { completeOwnJobs, failOwnJob, notOwned } from './job-ownership';
 import { fetchFlowRuns, type LimitedFetch } from './limited-fetch';
 import { QueueService } from './queue.service';
 import { WorkerLease } from './worker-lease';
@@ -74,7 +75,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private get query() {
-    return poolQuery(this.db);
+    return rowsOnPool(this.db);
   }
 
   /** This process's lease id (the tag on the jobs it holds); undefined when it runs no workers. */

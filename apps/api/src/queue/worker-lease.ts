@@ -44,7 +44,7 @@ export class WorkerLease {
   async start(): Promise<void> {
     await this.db.query(PRUNE_SQL).catch((err: unknown) => this.logger.warn({ err }, 'pruning old worker leases failed'));
     const t0 = performance.now();
-    await this.db.query(UPSERT_SQL, [this.id, os.hostname(), process.pid, this.leaseSeconds]);
+    await this.write();
     this.heldUntil = t0 + this.leaseMs;
     this.timer = setInterval(() => this.tick(), Math.max(250, Math.floor(this.leaseMs / 3)));
     this.timer.unref();
@@ -69,6 +69,10 @@ export class WorkerLease {
     await this.db.query(`DELETE FROM ${WORKERS_TABLE} WHERE id = $1`, [this.id]).catch((err: unknown) => this.logger.warn({ err }, 'deleting the worker lease failed; it expires by itself'));
   }
 
+  private write(): Promise<unknown> {
+    return this.db.query(UPSERT_SQL, [this.id, os.hostname(), process.pid, this.leaseSeconds]);
+  }
+
   private tick(): void {
     if (this.stopped) return;
     if (!this.held() && !this.lapsed) {
@@ -82,7 +86,7 @@ export class WorkerLease {
   private async refresh(): Promise<void> {
     const t0 = performance.now();
     try {
-      await this.db.query(UPSERT_SQL, [this.id, os.hostname(), process.pid, this.leaseSeconds]);
+      await this.write();
     } catch (err) {
       // Retried at the next tick; past the lease, tick() reports the lapse.
       this.logger.warn({ err, worker: this.id }, 'refreshing the worker lease failed; retrying');

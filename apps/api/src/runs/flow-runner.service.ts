@@ -123,14 +123,13 @@ export class FlowRunner implements BeforeApplicationShutdown {
   }
 
   private execute(req: RunRequest, connections: TenantConnections): Promise<RunResult> {
-    const startedAt = new Date();
     try {
       const compiled = this.engine.compile(req.flow.definition, req.flow.versionId);
       return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown.signal, connections });
     } catch (err) {
       // A published version should always compile; if it does not, the run fails like any other.
       const e = toEngineError(err);
-      return Promise.resolve({ status: 'failed', error: { code: e.code, message: e.message }, steps: [], startedAt: startedAt.toISOString(), durationMs: 0 });
+      return Promise.resolve({ status: 'failed', error: { code: e.code, message: e.message }, steps: [], startedAt: new Date().toISOString(), durationMs: 0 });
     }
   }
 

@@ -3,7 +3,8 @@ import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeExcepti
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { apiKeyOf } from '../common/auth/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
-import { toApiError } from '../common/errors/http-exception.filter';
+import { isUnavailableAnswer, toApiError } from '../common/errors/http-exception.filter';
+import { redactTokenInUrl } from '../common/logging/app-logger';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
 import { checkTriggerInput } from './trigger-input.pipe';
@@ -63,11 +64,12 @@ export class IvrFastPath {
       if (this.debug) this.logger.debug({ flow: flowKey, executionId: answer.executionId, status: answer.status, ms: performance.now() - started }, 'ivr answered');
     } catch (err) {
       const body = toApiError(err);
-      const log = { method: 'POST', url: redactToken(req.url ?? ''), statusCode: body.statusCode, message: body.message };
-      if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error({ ...log, err }, 'ivr call failed');
+      const unavailable = isUnavailableAnswer(err, body);
+      const log = { method: 'POST', url: redactTokenInUrl(req.url ?? ''), statusCode: body.statusCode, message: body.message };
+      if (body.statusCode >= 500 && !unavailable) this.logger.error({ ...log, err }, 'ivr call failed');
       else this.logger.warn(log, 'ivr call refused');
       if (body.statusCode === 413) res.setHeader('connection', 'close');
-      if (body.statusCode === 503) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      if (unavailable) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       if (!res.headersSent) send(res, body.statusCode, body);
     }
   }
@@ -122,8 +124,4 @@ function parseJson(type: string | undefined, text: string | undefined): unknown 
   }
   if (typeof body !== 'object' || body === null) throw new BadRequestException('the body must be a JSON object');
   return body;
-}
-
-function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/i, '$1[redacted]');
 }

@@ -85,7 +85,8 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
     states: states as never,
   }) as unknown as AnyStateMachine; // states are built at run time: XState's static state-value types cannot apply
 
-  const transitions = new Map<string, FlowStep>();
+  // state → outcome → step: looked up on every step of every run, so no key is built per lookup.
+  const transitions = new Map<string, Map<string, FlowStep>>();
   let initial: FlowStep | undefined;
   return {
     flow,
@@ -93,13 +94,14 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
     nodes,
     start: () => (initial ??= stepOf(...initialTransition(machine))),
     next(state, outcome) {
-      const key = `${state}\u0000${outcome}`;
-      let step = transitions.get(key);
+      let fromState = transitions.get(state);
+      if (!fromState) transitions.set(state, (fromState = new Map()));
+      let step = fromState.get(outcome);
       if (!step) {
         const from = machine.resolveState({ value: state, context: {} });
         const event: MachineEvent = outcome === NODE_FAILED ? { type: 'node.failed' } : { type: 'node.done', output: { handle: outcome } };
         step = stepOf(...transition(machine, from, event));
-        transitions.set(key, step);
+        fromState.set(outcome, step);
       }
       return step;
     },

@@ -32,13 +32,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = toApiError(exception);
-    const unavailable = body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException);
+    const unavailable = isUnavailableAnswer(exception, body);
     if (unavailable) this.logger.warn({ err: exception }, 'database unavailable');
     else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
     if (unavailable) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
+}
+
+/** True when the answer says the database is unreachable: a 503 that carries Retry-After and is logged as a warning, not an error. */
+export function isUnavailableAnswer(exception: unknown, body: ApiError): boolean {
+  return body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException);
 }
 
 /** Maps any thrown value to the API error shape (client errors keep their message; others say nothing). */

@@ -7,6 +7,11 @@ import type { AppConfig } from '../../config/app-config';
 /** Machine-facing trigger calls come by the thousand: their successes log at debug, their failures as usual. */
 const TRIGGER_PATH = /^\/api\/v1\/(ivr|hooks|events)(\/|\?|$)/;
 
+/** A URL for the logs: an API key passed as `?token=` is masked. */
+export function redactTokenInUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/i, '$1[redacted]');
+}
+
 /** The process's one pino logger (JSON lines on stdout); headers and tokens that carry secrets are redacted. */
 export function createRootLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Pino {
   return pino({
@@ -22,7 +27,7 @@ export function requestLogger(root: Pino): HttpLogger {
     autoLogging: { ignore: (req) => req.url === '/api/v1/health' || req.url === '/metrics' },
     customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : TRIGGER_PATH.test(req.url ?? '') ? 'debug' : 'info',
-    serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]token=)[^&]*/i, '$1[redacted]') }) },
+    serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactTokenInUrl(req.url) }) },
   });
 }
 
