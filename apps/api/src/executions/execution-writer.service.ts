@@ -1,79 +1,64 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
-import type { ExecutionEntity } from './execution.entity';
+import { COPY_COLUMNS, copyLine, type ExecutionRow } from './copy-rows';
 
-/** The columns of an execution row, as the writer stores them. */
-export type ExecutionRow = Pick<
-  ExecutionEntity,
-  'id' | 'tenantId' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'input' | 'output' | 'error' | 'steps' | 'retryOf' | 'startedAt' | 'finishedAt' | 'durationMs'
->;
-
-const COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'];
 const FLUSH_EVERY_MS = 25;
-
-/**
- * PostgreSQL text and jsonb cannot hold U+0000, which callers may send (a PBX's caller name): it is
- * recorded as U+FFFD rather than losing the whole row. The JSON escape `\u0000` is replaced
- * only where it is an escape (not after an escaped backslash).
- */
-const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
 const MAX_BATCH = 500;
 const URGENT_FLUSH_MS = 2;
 /** Rows kept in memory while the database is unreachable (~1.5 KB each). */
 const MAX_QUEUED = 100_000;
 const MAX_RETRY_DELAY_MS = 2_000;
+const UNIQUE_VIOLATION = '23505';
 
-/** The batch as one JSON array, keeping the last write of each id (one statement cannot touch a row twice). */
-function batchJson(batch: Pending[]): string {
-  const byId = new Map<string, string>();
-  for (const p of batch) byId.set(p.id, p.json);
-  return `[${[...byId.values()].join(',')}]`;
-}
-
-/** A row's JSON record; U+0000 becomes U+FFFD (see NUL_ESCAPE). */
-function recordJson(row: ExecutionRow): string {
-  const json = JSON.stringify(toRecord(row));
-  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
-}
-
-/** One row as a JSON record for json_to_recordset (keys are the column names). */
-function toRecord(r: ExecutionRow): Record<string, unknown> {
-  return {
-    id: r.id,
-    tenant_id: r.tenantId,
-    flow_id: r.flowId,
-    flow_version: r.flowVersion,
-    trigger_type: r.triggerType,
-    status: r.status,
-    event_id: r.eventId,
-    call_id: r.callId,
-    phone: r.phone,
-    input: r.input ?? {},
-    output: r.output ?? null,
-    error: r.error ?? null,
-    steps: r.steps ?? [],
-    retry_of: r.retryOf,
-    started_at: r.startedAt,
-    finished_at: r.finishedAt,
-    duration_ms: r.durationMs,
-  };
-}
-
-const RECORD_TYPES = 'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, event_id text, call_id text, phone text, input jsonb, output jsonb, error jsonb, steps json, retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
-const UPDATED = COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c));
+const COLUMNS = COPY_COLUMNS.join(', ');
+/** New rows (most runs: one final write) go straight into the table. */
+const COPY_NEW = `COPY executions (${COLUMNS}) FROM STDIN`;
+/** Rows that may exist already go through a per-session staging table and an upsert. */
+const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN`;
+const UPDATED = COPY_COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c));
 // A final state is never overwritten by a late `running` write.
-const UPSERT = `INSERT INTO executions (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.map((c) => `x.${c}`).join(', ')}
-  FROM json_to_recordset($1::json) AS x(${RECORD_TYPES})
+const UPSERT = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in
   ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
   WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
+
+/** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
+const staged = new WeakSet<PoolClient>();
+
+function copyInto(client: PoolClient, sql: string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(data);
+  });
+}
+
+/** One line per id (one statement cannot touch a row twice): the last write wins, but a pending write never replaces a final one. */
+function upsertLines(batch: Pending[]): string {
+  const byId = new Map<string, Pending>();
+  for (const p of batch) {
+    const kept = byId.get(p.id);
+    if (!kept || p.final || !kept.final) byId.set(p.id, p);
+  }
+  let data = '';
+  for (const p of byId.values()) data += p.line;
+  return data;
+}
 
 interface Pending {
   id: string;
   /** Serialised when queued: the cost is spread over the calls instead of one pause per flush. */
-  json: string;
+  line: string;
+  /** No earlier write of this id is expected: it can be copied into the table without an upsert. */
+  fresh: boolean;
+  /** A final status (not queued/running). */
+  final: boolean;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -96,13 +81,16 @@ export class ExecutionWriter implements OnApplicationShutdown {
 
   /**
    * Queues a row; resolves once it is in the database. `urgent` (a queue worker waits on it to
-   * complete its job and free the slot) flushes within ~2 ms instead of FLUSH_EVERY_MS.
+   * complete its job and free the slot) flushes within ~2 ms instead of FLUSH_EVERY_MS. `fresh`:
+   * the caller wrote no earlier row for this id (a run's only write), so it is copied without an
+   * upsert; if a row turns out to exist after all, the batch is upserted instead.
    */
-  record(row: ExecutionRow, opts: { urgent?: boolean } = {}): Promise<void> {
-    const json = recordJson(row);
+  record(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean } = {}): Promise<void> {
+    const line = copyLine(row);
+    const final = row.status !== 'queued' && row.status !== 'running';
     return new Promise<void>((resolve, reject) => {
       if (this.queue.length >= MAX_QUEUED) this.shed();
-      this.queue.push({ id: row.id, json, resolve, reject });
+      this.queue.push({ id: row.id, line, fresh: final && opts.fresh === true, final, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
       else if (opts.urgent && !this.urgent) {
         clearTimeout(this.timer);
@@ -120,7 +108,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, MAX_BATCH);
-    this.flushing = this.write(batchJson(batch), batch).finally(() => (this.flushing = undefined));
+    this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
     await this.flushing;
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -138,23 +126,56 @@ export class ExecutionWriter implements OnApplicationShutdown {
     for (const p of dropped) p.reject(err);
   }
 
-  private async write(json: string, waiters: Pending[], attempt = 1): Promise<void> {
-    // The whole batch is ONE JSON parameter and one statement text whatever its size: no
-    // per-value parameters to serialise, and PostgreSQL parses and plans the same statement.
+  private async write(batch: Pending[], attempt = 1): Promise<void> {
     try {
-      await this.db.query(UPSERT, [json]);
-      for (const p of waiters) p.resolve();
+      await this.store(batch);
+      for (const p of batch) p.resolve();
     } catch (err) {
       // While PostgreSQL is unreachable (a restart, a failover) keep the batch and keep trying:
       // giving up would lose IVR records and make queue runs run again. Other errors get 5 tries.
       const outage = isDatabaseUnavailable(err) && !this.stopping;
       if (outage || attempt < 5) {
-        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err, attempt, rows: waiters.length }, 'writing executions failed; retrying');
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err, attempt, rows: batch.length }, 'writing executions failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt)));
-        return this.write(json, waiters, attempt + 1);
+        return this.write(batch, attempt + 1);
       }
-      this.logger.error({ err, count: waiters.length }, 'writing executions failed');
-      for (const p of waiters) p.reject(err);
+      this.logger.error({ err, count: batch.length }, 'writing executions failed');
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  /**
+   * One batch over one session: fresh rows by COPY straight into the table, the others (and the
+   * fresh ones if any already exists, e.g. a retry after a lost answer) staged and upserted.
+   */
+  private async store(batch: Pending[]): Promise<void> {
+    const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (err?: unknown) => void];
+    let failed: unknown;
+    try {
+      const fresh: Pending[] = [];
+      const upsert: Pending[] = [];
+      for (const p of batch) (p.fresh ? fresh : upsert).push(p);
+      if (fresh.length > 0) {
+        try {
+          await copyInto(client, COPY_NEW, fresh.map((p) => p.line).join(''));
+        } catch (err) {
+          if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+          upsert.push(...fresh);
+        }
+      }
+      if (upsert.length > 0) {
+        // Three round trips: BEGIN (and the staging table once per session), COPY, upsert + COMMIT.
+        await client.query(staged.has(client) ? 'BEGIN' : `BEGIN; ${STAGE}`);
+        staged.add(client);
+        await copyInto(client, COPY_STAGED, upsertLines(upsert));
+        await client.query(`${UPSERT}; COMMIT`);
+      }
+    } catch (err) {
+      failed = err;
+      throw err;
+    } finally {
+      // A session that failed mid-COPY or mid-transaction is not handed back to the pool.
+      release(failed);
     }
   }
 }

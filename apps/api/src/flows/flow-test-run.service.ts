@@ -69,7 +69,7 @@ export class FlowTestRunService {
       startedAt,
       finishedAt: new Date(startedAt.getTime() + result.durationMs),
       durationMs: result.durationMs,
-    });
+    }, { fresh: true });
     return { id, status: result.status, output: result.output ?? null, respond: result.respond ?? null, error: result.error ?? null, steps: result.steps };
   }
 }

@@ -63,22 +63,33 @@ export class FlowRunner implements BeforeApplicationShutdown {
 
   /** Starts a run; the caller decides what to wait for. */
   start(req: RunRequest): StartedRun {
+    return this.launch(req).run;
+  }
+
+  /** Starts a run; `writePending` records a `running` row before the final one (a sync run past its deadline). */
+  private launch(req: RunRequest): { run: StartedRun; writePending(startedAt: Date): void } {
     const { flow } = req;
     const id = identityOf(req, req.executionId ?? crypto.randomUUID());
-    if (req.durable) this.writer.record(pendingRow(id, 'running', new Date())).catch(() => undefined);
+    // The final row of a run nothing else wrote a row for is a plain insert (no upsert).
+    let fresh = !req.durable && req.executionId === undefined;
+    const writePending = (startedAt: Date) => {
+      fresh = false;
+      this.writer.record(pendingRow(id, 'running', startedAt)).catch(() => undefined);
+    };
+    if (req.durable) writePending(new Date());
     // The tenant's connections only; the result is scrubbed of their secrets before it is recorded.
     const connections = this.connections.forTenant(flow.tenantId);
     const result = this.execute(req, connections);
     const recorded = result.then(async (r) => {
       this.observe(id, flow, r);
       if (req.durable && this.shutdown.signal.aborted && r.error?.code === 'RUN_ABORTED') return false;
-      await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: req.durable });
+      await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: req.durable, fresh });
       return true;
     });
     recorded.catch(() => undefined);
     this.inflight.add(recorded);
     void recorded.finally(() => this.inflight.delete(recorded)).catch(() => undefined);
-    return { executionId: id.executionId, result, recorded };
+    return { run: { executionId: id.executionId, result, recorded }, writePending };
   }
 
   /**
@@ -90,14 +101,12 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const startedAt = new Date();
     let settle!: (o: SyncOutcome) => void;
     const outcome = new Promise<SyncOutcome>((resolve) => (settle = resolve));
-    const run = this.start({ ...req, onRespond: (respond) => settle({ kind: 'respond', respond }) });
+    const { run, writePending } = this.launch({ ...req, onRespond: (respond) => settle({ kind: 'respond', respond }) });
     const timer = setTimeout(() => settle({ kind: 'deadline' }), deadlineMs);
     void run.result.then((result) => settle({ kind: 'done', result }));
     const o = await outcome;
     clearTimeout(timer);
-    if (o.kind === 'deadline') {
-      this.writer.record(pendingRow(identityOf(req, run.executionId), 'running', startedAt)).catch(() => undefined);
-    }
+    if (o.kind === 'deadline') writePending(startedAt);
     return { executionId: run.executionId, outcome: o };
   }
 
