@@ -30,4 +30,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/v1/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 
 # node directly (not npm), so SIGTERM from `docker stop` reaches the server's shutdown.
-CMD ["node", "apps/api/dist/main.js"]
+# A 64 MB young generation: ~40 KB of short-lived objects per call are collected 4x less often
+# (measured: ~15 % more IVR calls per second on the same CPU; see bench/README.md).
+CMD ["node", "--max-semi-space-size=64", "apps/api/dist/main.js"]

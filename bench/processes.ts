@@ -97,7 +97,9 @@ export function apiEntry(): { args: string[]; what: string } {
   const dist = path.join(ROOT, 'apps/api/dist/main.js');
   const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
   const fresh = fs.existsSync(dist) && libs && fs.statSync(dist).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
-  return fresh ? { args: [dist], what: 'built output (apps/api/dist/main.js)' } : { args: ['-r', '@swc-node/register', 'apps/api/src/main.ts'], what: 'sources through @swc-node/register (no fresh build)' };
+  // The node flags `npm start` and the Dockerfile use.
+  const flags = ['--max-semi-space-size=64'];
+  return fresh ? { args: [...flags, dist], what: 'built output (apps/api/dist/main.js)' } : { args: [...flags, '-r', '@swc-node/register', 'apps/api/src/main.ts'], what: 'sources through @swc-node/register (no fresh build)' };
 }
 
 function alive(pid: number): boolean {
