@@ -9,7 +9,7 @@ export function generateApiKey(): string {
 
 /** Keys are stored as SHA-256 (they are random, so no slow hash is needed); lookups compare hashes. */
 export function hashApiKey(key: string): string {
-  return crypto.createHash('sha256').update(key).digest('hex');
+  return crypto.hash('sha256', key, 'hex');
 }
 
 /** Constant-time comparison of two hex digests. */

@@ -1,3 +1,4 @@
+import { isoTime } from '@callflow/engine';
 import type { ExecutionEntity } from './execution.entity';
 
 /** The columns of an execution row, as the writer stores them. */
@@ -42,7 +43,7 @@ function int(v: number | null | undefined): string {
 }
 
 function time(v: Date | null | undefined): string {
-  return v === null || v === undefined ? NULL : v.toISOString();
+  return v === null || v === undefined ? NULL : isoTime(v.getTime());
 }
 
 /**

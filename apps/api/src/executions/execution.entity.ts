@@ -42,13 +42,14 @@ export class ExecutionEntity {
   @Column({ type: 'text', nullable: true })
   phone!: string | null;
 
-  @Column({ type: 'jsonb' })
+  // `json`, not `jsonb`, like steps: read whole only, cheaper to write (ExecutionWriteCost migration).
+  @Column({ type: 'json' })
   input!: RunInput;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   output!: unknown;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   error!: { code: string; message: string; nodeId?: string } | null;
 
   /** `json`, not `jsonb`: read whole only, and much cheaper to write (see the ExecutionStepsJson migration). */

@@ -2,6 +2,7 @@ import { EngineError, toEngineError, type StepError } from '../errors';
 import type { RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
 import type { CompiledFlow } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
+import { isoTime } from './iso-time';
 import { Redactor, truncateBody } from './redact';
 
 /** Node types whose step records carry their output (requests carry request/response instead). */
@@ -41,7 +42,7 @@ export class RunState {
     readonly limits: RunLimits,
     private readonly hooks: RunHooks,
   ) {
-    this.scope = scopeFrom(input, new Date(this.startedAt).toISOString());
+    this.scope = scopeFrom(input, isoTime(this.startedAt));
     this.deadlineAt = this.startedAt + limits.deadlineMs;
     this.ctx = {
       scope: this.scope,
@@ -147,7 +148,7 @@ export class RunState {
       type: def.type,
       status: r.error ? 'failed' : 'succeeded',
       handle: r.handle,
-      startedAt: new Date(started).toISOString(),
+      startedAt: isoTime(started),
       durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     };
     if (r.attempts !== undefined) step.attempts = r.attempts;

@@ -3,6 +3,7 @@ import { toEngineError } from '../errors';
 import type { CompiledFlow } from './compile';
 import { FINAL_STATES, NODE_FAILED } from './compile';
 import type { EngineServices } from './executor';
+import { isoTime } from './iso-time';
 import { RunState } from './run-state';
 
 export interface RunOptions {
@@ -51,7 +52,7 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
   const result: RunResult = {
     status: failed ? (run.failure?.code === 'RUN_DEADLINE' ? 'timeout' : 'failed') : 'succeeded',
     steps: run.steps,
-    startedAt: new Date(run.startedAt).toISOString(),
+    startedAt: isoTime(run.startedAt),
     durationMs: Date.now() - run.startedAt,
   };
   if (run.respond) {
