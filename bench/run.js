@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark and writes the figures to bench/README.md.
 //   BENCH_SECONDS      length of each engine measurement (default 5)
-//   BENCH_IVR_SECONDS  length of each IVR measurement (default 10), after a 2 s warm-up
+//   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 10), after a 2 s warm-up
+//   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 5)
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
@@ -50,7 +51,7 @@ async function main() {
         if (wanted.has('ivr')) {
           log('ivr');
           const { benchIvr } = require('./ivr.bench.ts');
-          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50] }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50], rounds: Number(process.env.BENCH_IVR_ROUNDS || 5) }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
         }
         if (wanted.has('events')) {
           log('events');
