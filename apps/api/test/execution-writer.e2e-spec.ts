@@ -109,4 +109,23 @@ describe('ExecutionWriter', () => {
     await writer.record({ ...b, status: 'running', finishedAt: null, durationMs: null });
     expect((await stored(b.id)).status).toBe('succeeded');
   });
+
+  it('survives its session being cut mid-COPY (no unhandled error event) and stores every row once PostgreSQL takes it again', async () => {
+    const rows = Array.from({ length: 5000 }, () => row());
+    let settled = false;
+    const writes = Promise.all(rows.map((r) => writer.record(r, { fresh: true }))).finally(() => (settled = true));
+    // Terminate the writer's session whenever it is seen copying (57P01, as in a restart).
+    let cut = 0;
+    while (!settled && cut < 3) {
+      const killed = await t.db.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY executions%' AND state <> 'idle'`,
+      );
+      cut += killed.filter((k: { ok: boolean }) => k.ok).length;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await writes;
+    expect(cut).toBeGreaterThan(0);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    expect(n).toBe(rows.length);
+  });
 });

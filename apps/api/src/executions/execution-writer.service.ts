@@ -151,6 +151,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private async store(batch: Pending[]): Promise<void> {
     const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (err?: unknown) => void];
     let failed: unknown;
+    // A checked-out client has no pool listener: a connection lost mid-batch (PostgreSQL restarted)
+    // would be an unhandled 'error' event and end the process. The statement in flight rejects too.
+    const onError = (err: unknown) => (failed ??= err);
+    client.on('error', onError);
     try {
       const fresh: Pending[] = [];
       const upsert: Pending[] = [];
@@ -174,6 +178,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
       failed = err;
       throw err;
     } finally {
+      client.off('error', onError);
       // A session that failed mid-COPY or mid-transaction is not handed back to the pool.
       release(failed);
     }
