@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { ExecutionRow } from '../src/executions/copy-rows';
+import type { ExecutionRow } from '../src/executions/row-encoding';
 import { ExecutionWriter } from '../src/executions/execution-writer.service';
 import { TestApp } from './harness';
 

@@ -45,7 +45,7 @@ describe('worker lease: a live worker keeps its jobs', () => {
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
     const workerId = t.app.get(RunWorker).workerId!;
     expect(workerId).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(async () => (deliveries.length === 1 ? true : undefined), 10_000, 'the first run to start');
+    await waitFor(async () => (deliveries.length === 1 ? true : undefined), 30_000, 'the first run to start');
     const [{ seen: seenAtStart }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [workerId]);
 
     // A second fetcher, as another worker process would, through more than three leases.

@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
-import { COPY_COLUMNS, copyLine, type ExecutionRow } from './copy-rows';
+import { COPY_COLUMNS, copyLine, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
 
 const FLUSH_EVERY_MS = 25;
 const MAX_BATCH = 500;
@@ -18,14 +18,16 @@ const UNIQUE_VIOLATION = '23505';
 const COLUMNS = COPY_COLUMNS.join(', ');
 /** New rows (most runs: one final write) go straight into the table. */
 const COPY_NEW = `COPY executions (${COLUMNS}) FROM STDIN`;
-/** Rows that may exist already go through a per-session staging table and an upsert. */
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
-const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN`;
 const UPDATED = COPY_COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c));
 // A final state is never overwritten by a late `running` write.
-const UPSERT = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in
-  ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
   WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
+/** Rows that may exist already (queue runs, a sync run past its deadline): one statement per batch. */
+const UPSERT_JSON = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
+/** New rows of which one turned out to exist (a retry after a lost answer): staged per session, then upserted. */
+const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN`;
+const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in ${ON_CONFLICT}`;
 
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
 const staged = new WeakSet<PoolClient>();
@@ -39,24 +41,24 @@ function copyInto(client: PoolClient, sql: string, data: string): Promise<void> 
   });
 }
 
-/** One line per id (one statement cannot touch a row twice): the last write wins, but a pending write never replaces a final one. */
-function upsertLines(batch: Pending[]): string {
+/** One write per id (one statement cannot touch a row twice): the last wins, but a pending write never replaces a final one. */
+function onePerId(batch: Pending[]): Pending[] {
   const byId = new Map<string, Pending>();
   for (const p of batch) {
     const kept = byId.get(p.id);
     if (!kept || p.final || !kept.final) byId.set(p.id, p);
   }
-  let data = '';
-  for (const p of byId.values()) data += p.line;
-  return data;
+  return [...byId.values()];
 }
 
 interface Pending {
   id: string;
-  /** Serialised when queued: the cost is spread over the calls instead of one pause per flush. */
-  line: string;
-  /** No earlier write of this id is expected: it can be copied into the table without an upsert. */
+  /**
+   * No earlier write of this id is expected: copied into the table without an upsert. Else upserted.
+   */
   fresh: boolean;
+  /** Serialised when queued (the cost spread over the calls): a COPY line when fresh, else a JSON record. */
+  data: string;
   /** A final status (not queued/running). */
   final: boolean;
   resolve: () => void;
@@ -86,11 +88,12 @@ export class ExecutionWriter implements OnApplicationShutdown {
    * upsert; if a row turns out to exist after all, the batch is upserted instead.
    */
   record(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean } = {}): Promise<void> {
-    const line = copyLine(row);
     const final = row.status !== 'queued' && row.status !== 'running';
+    const fresh = final && opts.fresh === true;
+    const data = fresh ? copyLine(row) : recordJson(row);
     return new Promise<void>((resolve, reject) => {
       if (this.queue.length >= MAX_QUEUED) this.shed();
-      this.queue.push({ id: row.id, line, fresh: final && opts.fresh === true, final, resolve, reject });
+      this.queue.push({ id: row.id, fresh, data, final, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
       else if (opts.urgent && !this.urgent) {
         clearTimeout(this.timer);
@@ -145,8 +148,9 @@ export class ExecutionWriter implements OnApplicationShutdown {
   }
 
   /**
-   * One batch over one session: fresh rows by COPY straight into the table, the others (and the
-   * fresh ones if any already exists, e.g. a retry after a lost answer) staged and upserted.
+   * One batch over one session: fresh rows by COPY straight into the table, the others upserted
+   * from one JSON parameter; if a fresh row exists after all (e.g. a retry after a lost answer),
+   * the fresh rows are staged in a temporary table and upserted instead.
    */
   private async store(batch: Pending[]): Promise<void> {
     const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (err?: unknown) => void];
@@ -156,24 +160,22 @@ export class ExecutionWriter implements OnApplicationShutdown {
     const onError = (err: unknown) => (failed ??= err);
     client.on('error', onError);
     try {
-      const fresh: Pending[] = [];
-      const upsert: Pending[] = [];
-      for (const p of batch) (p.fresh ? fresh : upsert).push(p);
+      const fresh = batch.filter((p) => p.fresh);
+      const existing = batch.filter((p) => !p.fresh);
       if (fresh.length > 0) {
+        const lines = onePerId(fresh).map((p) => p.data).join('');
         try {
-          await copyInto(client, COPY_NEW, fresh.map((p) => p.line).join(''));
+          await copyInto(client, COPY_NEW, lines);
         } catch (err) {
           if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-          upsert.push(...fresh);
+          await client.query(staged.has(client) ? 'BEGIN' : `BEGIN; ${STAGE}`);
+          staged.add(client);
+          await copyInto(client, COPY_STAGED, lines);
+          await client.query(`${UPSERT_STAGED}; COMMIT`);
         }
       }
-      if (upsert.length > 0) {
-        // Three round trips: BEGIN (and the staging table once per session), COPY, upsert + COMMIT.
-        await client.query(staged.has(client) ? 'BEGIN' : `BEGIN; ${STAGE}`);
-        staged.add(client);
-        await copyInto(client, COPY_STAGED, upsertLines(upsert));
-        await client.query(`${UPSERT}; COMMIT`);
-      }
+      // After the fresh rows: a late pending write of the same id then meets the final row and keeps it.
+      if (existing.length > 0) await client.query(UPSERT_JSON, [`[${onePerId(existing).map((p) => p.data).join(',')}]`]);
     } catch (err) {
       failed = err;
       throw err;

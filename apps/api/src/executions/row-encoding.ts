@@ -7,7 +7,7 @@ export type ExecutionRow = Pick<
   'id' | 'tenantId' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'input' | 'output' | 'error' | 'steps' | 'retryOf' | 'startedAt' | 'finishedAt' | 'durationMs'
 >;
 
-/** The table's columns in the order copyLine writes them. */
+/** The table's columns, in the order copyLine writes them. */
 export const COPY_COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'] as const;
 
 const NULL = '\\N';
@@ -58,4 +58,36 @@ export function copyLine(r: ExecutionRow): string {
     `${text(r.eventId)}\t${text(r.callId)}\t${text(r.phone)}\t${json(r.input ?? {})}\t${json(r.output)}\t${json(r.error)}\t` +
     `${json(r.steps ?? [])}\t${text(r.retryOf)}\t${time(r.startedAt)}\t${time(r.finishedAt)}\t${int(r.durationMs)}\n`
   );
+}
+
+/** json_to_recordset's column list for recordJson's records. */
+export const RECORD_TYPES =
+  'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, event_id text, call_id text, phone text, input json, output json, error json, steps json, retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
+
+/**
+ * One row as a JSON record for json_to_recordset (keys are the column names): the upsert path,
+ * one statement and one round trip per batch (queue runs wait on it to free their slot).
+ */
+export function recordJson(r: ExecutionRow): string {
+  const json = JSON.stringify({
+    id: r.id,
+    tenant_id: r.tenantId,
+    flow_id: r.flowId,
+    flow_version: r.flowVersion,
+    trigger_type: r.triggerType,
+    status: r.status,
+    event_id: r.eventId,
+    call_id: r.callId,
+    phone: r.phone,
+    input: r.input ?? {},
+    output: r.output ?? null,
+    error: r.error ?? null,
+    steps: r.steps ?? [],
+    retry_of: r.retryOf,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    duration_ms: r.durationMs,
+  });
+  // In a JSON record text values are JSON strings too, so one replacement covers every column.
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
 }
