@@ -64,17 +64,19 @@ describe('worker lease: a live worker keeps its jobs', () => {
     const [{ seen }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [workerId]);
     expect(new Date(seen).getTime() - new Date(seenAtStart).getTime()).toBeGreaterThan(LEASE * 1000 * 1.5);
 
+    // A job is completed after its execution row is written (in a batch): wait for both.
     await waitFor(async () => {
       const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`, [['long-1', 'long-2']]);
-      return n === 2 ? true : undefined;
-    }, 20_000, 'both runs to succeed');
+      const [{ done }] = await t.db.query(`SELECT count(*)::int AS done FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [FLOW_RUNS_QUEUE]);
+      return n === 2 && done === 2 ? true : undefined;
+    }, 30_000, 'both runs to succeed and their jobs to complete');
     expect(deliveries.sort()).toEqual(['long-1', 'long-2']);
     const jobs: { state: string; retry: number }[] = await t.db.query(`SELECT state::text, retry_count AS retry FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
     expect(jobs).toEqual([
       { state: 'completed', retry: 0 },
       { state: 'completed', retry: 0 },
     ]);
-  }, 30_000);
+  }, 75_000);
 });
 
 describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
