@@ -1,26 +1,17 @@
-import crypto from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../src/database/data-source';
 import { AccessControl1763720000000 } from '../src/database/migrations/1763720000000-access-control';
 import { BUILT_IN_ROLES } from '../src/roles/built-in-roles';
-import { withDatabase } from './db-url';
+import { scratchDatabase } from './db-url';
 
 describe('access-control migration', () => {
-  const name = `m_${crypto.randomBytes(6).toString('hex')}`;
-  const adminUrl = process.env.TEST_PG_ADMIN_URL!;
-  const exec = async (sql: string) => {
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  beforeAll(() => exec(`CREATE DATABASE ${name}`));
-  afterAll(() => exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const db = scratchDatabase();
+  beforeAll(() => db.create());
+  afterAll(() => db.drop());
 
   it('seeds the built-in roles for tenants that existed before it, and reverts cleanly', async () => {
     const idx = MIGRATIONS.indexOf(AccessControl1763720000000);
-    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: withDatabase(adminUrl, name), migrations }).initialize();
+    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, migrations }).initialize();
     const before = await open(MIGRATIONS.slice(0, idx));
     await before.runMigrations();
     await before.query(`INSERT INTO tenants (name) VALUES ('old one'), ('old two')`);

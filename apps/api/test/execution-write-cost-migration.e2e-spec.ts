@@ -1,25 +1,17 @@
 import crypto from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../src/database/data-source';
 import { ExecutionWriteCost1763760000000 } from '../src/database/migrations/1763760000000-execution-write-cost';
-import { withDatabase } from './db-url';
+import { scratchDatabase } from './db-url';
 
 describe('execution write-cost migration', () => {
-  const name = `m_${crypto.randomBytes(6).toString('hex')}`;
-  const adminUrl = process.env.TEST_PG_ADMIN_URL!;
-  const exec = async (sql: string) => {
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  beforeAll(() => exec(`CREATE DATABASE ${name}`));
-  afterAll(() => exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const db = scratchDatabase();
+  beforeAll(() => db.create());
+  afterAll(() => db.drop());
 
   it('keeps existing executions as they were through json columns and back, and swaps the retention index', async () => {
     const idx = MIGRATIONS.indexOf(ExecutionWriteCost1763760000000);
-    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: withDatabase(adminUrl, name), migrations }).initialize();
+    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, migrations }).initialize();
     const input = { call: { id: 'c1', callerId: '+39061234' }, contact: { tags: ['a', 'b'], n: 1.5 } };
     const before = await open(MIGRATIONS.slice(0, idx));
     await before.runMigrations();

@@ -84,8 +84,8 @@ export function recordJson(r: ExecutionRow): string {
     error: r.error ?? null,
     steps: r.steps ?? [],
     retry_of: r.retryOf,
-    started_at: r.startedAt,
-    finished_at: r.finishedAt,
+    started_at: isoTime(r.startedAt.getTime()),
+    finished_at: r.finishedAt ? isoTime(r.finishedAt.getTime()) : null,
     duration_ms: r.durationMs,
   });
   // In a JSON record text values are JSON strings too, so one replacement covers every column.

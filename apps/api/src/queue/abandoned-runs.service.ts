@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundTask } from '../common/background-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA } from './flow-runs.queue';
 
@@ -15,7 +16,7 @@ const EVERY_MS = 30_000;
 const SWEEP_SQL = `
   UPDATE executions e
   SET status = 'failed',
-      error = jsonb_build_object('code', 'INFRASTRUCTURE', 'message',
+      error = json_build_object('code', 'INFRASTRUCTURE', 'message',
         'gave up: ' || left(coalesce(j.output->'value'->>'message', j.output->>'message', 'the job failed with no retries left'), 200)),
       finished_at = now(),
       duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
@@ -29,8 +30,10 @@ const SWEEP_SQL = `
 @Injectable()
 export class AbandonedRunsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AbandonedRuns');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new BackgroundTask(
+    () => this.sweep(),
+    (err) => this.logger.warn({ err }, 'marking abandoned runs failed did not work; will try again'),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,17 +41,11 @@ export class AbandonedRunsService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ROLE === 'api') return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((err: unknown) => this.logger.warn({ err }, 'marking abandoned runs failed did not work; will try again'))
-        .finally(() => (this.running = undefined));
-    }, EVERY_MS).unref();
+    if (this.config.ROLE !== 'api') this.task.start(EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns how many executions were marked failed. */

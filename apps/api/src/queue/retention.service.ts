@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BackgroundTask } from '../common/background-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 const EVERY_MS = 60 * 60 * 1000;
@@ -17,8 +18,10 @@ const LOCK_KEY = 7210;
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
-  private timers: NodeJS.Timeout[] = [];
-  private running: Promise<unknown> | undefined;
+  private readonly task = new BackgroundTask(
+    () => this.prune(),
+    (err) => this.logger.error({ err }, 'pruning old executions failed'),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -26,18 +29,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ROLE === 'api') return;
-    const tick = () => {
-      this.running ??= this.prune()
-        .catch((err: unknown) => this.logger.error({ err }, 'pruning old executions failed'))
-        .finally(() => (this.running = undefined));
-    };
-    this.timers = [setTimeout(tick, FIRST_AFTER_MS).unref(), setInterval(tick, EVERY_MS).unref()];
+    if (this.config.ROLE !== 'api') this.task.start(EVERY_MS, FIRST_AFTER_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns the rows deleted per table, or null when another process holds the lock. */
