@@ -64,9 +64,10 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
   const rows: string[] = [];
   const verdicts: string[] = [];
   const rounds = Math.max(1, opts.rounds);
+  const roundSec = Math.max(2, Math.round(opts.durationSec / rounds));
   try {
     for (const connections of opts.concurrency) {
-      const o = { connections, durationSec: Math.max(2, Math.round(opts.durationSec / rounds)), warmupSec: 0 as const, body: REQUEST };
+      const o = { connections, durationSec: roundSec, warmupSec: 0 as const, body: REQUEST };
       const servers: { label: string; load: (ph: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>; groups: Record<string, () => number[]> }[] = [
         { label: 'raw', load: (ph) => httpLoad('raw Node http server', { ...o, ...ph, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => [raw.child.pid!] } },
         { label: 'api', load: (ph) => httpLoad('API: POST /api/v1/ivr/:key', { ...o, ...ph, url, headers }), groups: { server: () => [ctx.api.child.pid!], pg: () => postgresPids(path.dirname(ctx.api.logFile)) } },
@@ -83,19 +84,20 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
       }
       const base = medianRound(results.get('raw')!);
       const api = medianRound(results.get('api')!);
-      // The ratio of each round (raw and API measured moments apart), then the median.
-      const ratio = median(results.get('api')!.map((r, i) => r.perSecond / results.get('raw')![i]!.perSecond));
+      // The ratio of each round (raw and the other measured moments apart); the row shows the median.
+      const ratios = (label: string) => results.get(label)!.map((r, i) => r.perSecond / results.get('raw')![i]!.perSecond);
+      const ratio = median(ratios('api'));
       const extraP99 = api.p99 - base.p99;
       const okRatio = ratio >= IVR_TARGETS.minRatio;
       const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
       rows.push(row(connections, base, '1.00'));
       rows.push(row(connections, api, fmt(ratio, 2)));
       const reds = results.get('red');
-      if (reds) rows.push(row(connections, medianRound(reds), fmt(median(reds.map((r, i) => r.perSecond / results.get('raw')![i]!.perSecond)), 2)));
+      if (reds) rows.push(row(connections, medianRound(reds), fmt(median(ratios('red')), 2)));
       verdicts.push(
         `- concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
           `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}); ` +
-          `rounds: ${results.get('api')!.map((r, i) => fmt((r.perSecond / results.get('raw')![i]!.perSecond) * 100)).join(', ')} %.`,
+          `rounds: ${ratios('api').map((x) => fmt(x * 100)).join(', ')} %.`,
       );
     }
   } finally {
@@ -109,7 +111,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     `The API runs as its own process from the ${ctx.api.what}, with \`--max-semi-space-size=64\` as \`npm start\` runs it, its embedded PostgreSQL (execution rows written), LOG_LEVEL=info to a file (successful trigger calls log at debug, so they are not written), metrics on.`,
     'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
     'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own nodes: http in → template (the CRM body) → http request (parsed JSON) → http response; no auth, no records.',
-    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each; after a ${opts.warmupSec} s warm-up of each server, ${rounds} rounds of ${Math.max(2, Math.round(opts.durationSec / rounds))} s that interleave the servers; each row is its median round, the ratio the median of the per-round ratios. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
+    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each; after a ${opts.warmupSec} s warm-up of each server, ${rounds} rounds of ${roundSec} s that interleave the servers; each row is its median round, the ratio the median of the per-round ratios. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
     'CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, so throughput follows the CPU a request costs all of them together: these two columns say where the difference to raw goes. What the API does that raw does not, per call: API key check, input check, a run of the compiled flow with its step records (rendered request, response, timings), metrics, and an execution row with those steps encoded and copied into PostgreSQL (after answering, in batches, by COPY). Measured in A/B runs of one process against another on this machine: without the execution row the API answers ~1.5× as many calls; the API\'s own HTTP, API-key and flow lookup, with one undici call instead of a flow run, answers as many as raw.',
     '',
     '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw | server CPU µs/req | PostgreSQL CPU µs/req |',
