@@ -58,16 +58,18 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
   const free = new CrmEndpoint(40);
   const backlog = new CrmEndpoint(100);
   const later = new CrmEndpoint(20);
+  const serial = new CrmEndpoint(5);
 
   beforeAll(async () => {
     t = await TestApp.start({ WORKER_CONCURRENCY: '20' });
     mock = await LoopbackServer.start();
     const body = '{"event":"{{event.id}}"}';
-    for (const [route, endpoint] of Object.entries({ capped, free, backlog, later })) mock.on(`POST /${route}`, endpoint.handle);
+    for (const [route, endpoint] of Object.entries({ capped, free, backlog, later, serial })) mock.on(`POST /${route}`, endpoint.handle);
     await publishFlow(t, 'capped', chainFlow(trigger('trigger.campaign', { campaignIds: ['cap'], maxConcurrentRuns: 3 }), postNode(`${mock.base}/capped`, body)));
     await publishFlow(t, 'free', chainFlow(trigger('trigger.campaign', { campaignIds: ['cap'] }), postNode(`${mock.base}/free`, body)));
     await publishFlow(t, 'backlog', chainFlow(trigger('trigger.end_of_call', { queues: ['slow'], maxConcurrentRuns: 2 }), postNode(`${mock.base}/backlog`, body)));
     await publishFlow(t, 'later', chainFlow(trigger('trigger.campaign', { campaignIds: ['later'] }), postNode(`${mock.base}/later`, body)));
+    await publishFlow(t, 'serial', chainFlow(trigger('trigger.campaign', { campaignIds: ['serial'], maxConcurrentRuns: 1 }), postNode(`${mock.base}/serial`, body)));
     mock.on('POST /broken', (_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{}');
@@ -95,6 +97,15 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     expect(free.maxInFlight).toBeGreaterThan(3);
     expect(free.lastDoneAt).toBeLessThan(capped.lastDoneAt);
     process.stdout.write(`maxConcurrentRuns 3: capped max in flight ${capped.maxInFlight}, unlimited ${free.maxInFlight}\n`);
+  });
+
+  it('runs a batch of events one at a time in the order it was sent (limit 1)', async () => {
+    // Events of one request are queued in one statement (same created_on): the order is the ids'.
+    const events = campaignEvents(25, 'serial');
+    await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
+    await waitFor(async () => ((await succeeded(t, events.map((e) => e.id))) === 25 ? true : undefined), 20_000, 'the serial flow');
+    expect([...serial.deliveries.keys()]).toEqual(events.map((e) => e.id));
+    expect(serial.maxInFlight).toBe(1);
   });
 
   it('does not starve jobs queued behind a limited flow’s backlog (end of call, limit 2)', async () => {

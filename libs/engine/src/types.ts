@@ -1,3 +1,4 @@
+import type { CancelSignal } from './runtime/run-cancel';
 import type { StepError } from './errors';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
@@ -116,7 +117,7 @@ export interface ResolvedConnection {
   /** Non-secret fields, exposed to templates as `connection.*`. */
   fields: Record<string, unknown>;
   /** Adds credentials to an outgoing request (headers/query). May fetch a token. */
-  authorize?(req: { url: URL; headers: Record<string, string> }, signal: AbortSignal): Promise<void>;
+  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<void>;
   /** Called once after a 401, before the single retry (token refresh). Returns false if nothing changed. */
   onUnauthorized?(): Promise<boolean>;
   /** SOAP WS-Security etc. */

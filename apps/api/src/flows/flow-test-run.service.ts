@@ -1,12 +1,12 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
-import { randomUUID } from 'node:crypto';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
 import type { TestRunDto } from './dto/test-run.dto';
 import { validation, type FlowValidation } from './flow-view';
 import { FlowsService } from './flows.service';
+import { uuidv7 } from '../common/uuid7';
 
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
 
@@ -47,7 +47,7 @@ export class FlowTestRunService {
     const connections = this.connections.forTenant(tenantId);
     // Scrubbed: the respond output and refreshed tokens are not covered by the step redactor.
     const result = connections.scrub(await this.engine.run(compiled, input, dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections }));
-    const id = randomUUID();
+    const id = uuidv7();
     const startedAt = new Date(result.startedAt);
     const error = result.error ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) } : null;
     // Awaited: the editor opens the execution right after this answer.

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { FlowEngine, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
@@ -8,6 +7,7 @@ import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
 import type { PublishedFlow } from './published-flows.service';
+import { uuidv7 } from '../common/uuid7';
 
 /** How long shutdown waits for runs in flight before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -69,7 +69,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
   /** Starts a run; `writePending` records a `running` row before the final one (a sync run past its deadline). */
   private launch(req: RunRequest): { run: StartedRun; writePending(startedAt: Date): void } {
     const { flow } = req;
-    const id = identityOf(req, req.executionId ?? crypto.randomUUID());
+    const id = identityOf(req, req.executionId ?? uuidv7());
     // The final row of a run nothing else wrote a row for is a plain insert (no upsert).
     let fresh = !req.durable && req.executionId === undefined;
     const writePending = (startedAt: Date) => {

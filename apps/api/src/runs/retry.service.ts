@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
@@ -6,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { maxConcurrentRunsOf } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
 import { PublishedFlowsService } from './published-flows.service';
+import { uuidv7 } from '../common/uuid7';
 
 const RETRYABLE = ['failed', 'timeout'];
 
@@ -34,7 +34,7 @@ export class RetryService {
     if (!old.flow_id) throw new ConflictException('a test run of an unsaved draft cannot be retried; run it again from the editor');
     const flow = await this.published.currentByFlowId(tenantId, old.flow_id);
     if (!flow) throw new ConflictException('the flow is not published (or was deleted); publish it to retry');
-    const id = crypto.randomUUID();
+    const id = uuidv7();
     await this.db.transaction((m) =>
       this.queue.enqueue(m.queryRunner!, tenantId, [
         {

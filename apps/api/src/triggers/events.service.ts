@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
@@ -10,6 +9,7 @@ import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
 import type { EventDto } from './dto/event.dto';
 import { parseEventBatch } from './event-batch';
+import { uuidv7 } from '../common/uuid7';
 
 const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
 
@@ -43,7 +43,7 @@ export class EventsService {
         if (!matchesTrigger(f.triggerType, f.triggerConfig, e)) continue;
         // The run keeps the matched version's limit, as it keeps the version.
         const maxConcurrentRuns = maxConcurrentRunsOf(f.triggerConfig);
-        candidates.push({ executionId: crypto.randomUUID(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, maxConcurrentRuns, input });
+        candidates.push({ executionId: uuidv7(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, maxConcurrentRuns, input });
       }
     }
 

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 import { EngineError } from '../errors';
 
 /** A token as fetched: its value and, when known, when it expires (epoch ms). */
@@ -29,14 +30,14 @@ export class TokenSource {
   }
 
   /** The cached token while fresh, else a new one. */
-  get(signal?: AbortSignal): Promise<FetchedToken> {
+  get(signal?: CancelSignal): Promise<FetchedToken> {
     const c = this.current;
     if (c && this.isFresh(c)) return Promise.resolve(c);
     return this.refresh(signal);
   }
 
   /** Fetches a new token (joining a fetch already under way). */
-  refresh(signal?: AbortSignal): Promise<FetchedToken> {
+  refresh(signal?: CancelSignal): Promise<FetchedToken> {
     if (!this.inflight) {
       const started = this.now();
       this.inflight = this.opts
@@ -56,7 +57,7 @@ export class TokenSource {
    * After a 401 with `stale`: refreshes unless another caller already replaced that token.
    * Returns false when the token did not change (nothing to retry with).
    */
-  async invalidate(stale: string | undefined, signal?: AbortSignal): Promise<boolean> {
+  async invalidate(stale: string | undefined, signal?: CancelSignal): Promise<boolean> {
     if (this.current && stale !== undefined && this.current.token !== stale && !this.inflight) return true;
     if (this.current?.token === stale) this.current = undefined;
     const t = await this.refresh(signal);
@@ -77,7 +78,7 @@ export class TokenSource {
 }
 
 /** Waits for `p` unless `signal` aborts first (the shared fetch itself goes on for the others). */
-function withSignal<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+function withSignal<T>(p: Promise<T>, signal?: CancelSignal): Promise<T> {
   if (!signal) return p;
   if (signal.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { EngineError } from '../errors';
 import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeRunContext } from '../runtime/executor';
+import type { CancelSignal } from '../runtime/run-cancel';
 import type { ResolvedConnection } from '../types';
 
 /** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
@@ -34,7 +35,7 @@ export function retryDelayMs(backoffMs: number, attempt: number, retryAfter?: st
 }
 
 /** Sleeps unless that would pass the deadline (returns false then, without sleeping). */
-export async function sleepWithin(ms: number, deadlineAt: number, signal: AbortSignal): Promise<boolean> {
+export async function sleepWithin(ms: number, deadlineAt: number, signal: CancelSignal): Promise<boolean> {
   if (Date.now() + ms >= deadlineAt || signal.aborted) return false;
   if (ms <= 0) return true;
   return new Promise((resolve) => {

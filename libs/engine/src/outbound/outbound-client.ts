@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { EngineError } from '../errors';
 import { OutboundGuard, blockedError, type Resolver } from './outbound-guard';
@@ -152,7 +153,7 @@ class Call {
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: CancelSignal | undefined,
   ) {
     // Node turns delays above 2^31-1 ms into 1 ms: clamp instead.
     this.timer = setTimeout(() => this.abort(this.timeoutError()), Math.min(timeoutMs, 2 ** 31 - 1));
@@ -163,7 +164,7 @@ class Call {
   }
 
   /** The caller's reason if it is an EngineError (e.g. RUN_DEADLINE), else RUN_ABORTED. */
-  static abortError(signal: AbortSignal): EngineError {
+  static abortError(signal: CancelSignal): EngineError {
     return signal.reason instanceof EngineError
       ? signal.reason
       : new EngineError('RUN_ABORTED', 'outbound request aborted: the run was cancelled');

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 /** Which private targets may be reached; everything public is allowed, metadata never. */
 export interface OutboundPolicy {
   /** Host names (exact, or `*.example.com`) and IPs/CIDRs that may be reached even if private or loopback. */
@@ -12,7 +13,7 @@ export interface OutboundRequest {
   /** Aborts the request (and the body read) after this many ms: HTTP_TIMEOUT. */
   timeoutMs: number;
   /** External abort (run deadline): RUN_DEADLINE / RUN_ABORTED are raised by the caller. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Past this many body bytes the read stops: RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
   /** Follow up to 5 redirects, each re-checked by the guard (default true). */

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './run-cancel';
 import type { FlowNode } from '@callflow/flow';
 import type { StepError } from '../errors';
 import type { ConnectionResolver, RenderedRequest, RunLimits, StepResponse, TemplateScope } from '../types';
@@ -20,7 +21,7 @@ export interface NodeRunContext {
   /** Epoch ms at which the run's deadline passes. */
   deadlineAt: number;
   /** Aborted when the run's deadline passes or the run is cancelled. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Counts one outbound call against the run's budget; throws MAX_OUTBOUND_CALLS past it. */
   countOutbound(): void;
   /** Secrets of connections used so far in the run, scrubbed from step records. */

@@ -4,6 +4,7 @@ import type { CompiledFlow } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
 import { isoTime } from './iso-time';
 import { Redactor, truncateBody } from './redact';
+import { RunCancel } from './run-cancel';
 
 /** Node types whose step records carry their output (requests carry request/response instead). */
 const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond']);
@@ -26,7 +27,7 @@ export class RunState {
   readonly steps: StepRecord[] = [];
   readonly startedAt = Date.now();
   readonly deadlineAt: number;
-  readonly controller = new AbortController();
+  readonly cancel = new RunCancel();
   readonly redactor = new Redactor();
   readonly ctx: NodeRunContext;
   failure?: StepError & { nodeId?: string };
@@ -49,7 +50,7 @@ export class RunState {
       services,
       limits,
       deadlineAt: this.deadlineAt,
-      signal: this.controller.signal,
+      signal: this.cancel,
       countOutbound: () => {
         if (++this.outboundCalls > limits.maxOutboundCalls) throw new EngineError('MAX_OUTBOUND_CALLS', `the run made more than ${limits.maxOutboundCalls} outbound calls`);
       },
@@ -70,7 +71,7 @@ export class RunState {
       // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
       result = await (node.parsed.spec.category === 'request' ? this.raceDeadline(pending) : pending);
     } catch (err) {
-      const e = this.controller.signal.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
+      const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
       // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
       if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
         const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
@@ -80,7 +81,7 @@ export class RunState {
       }
       result = { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
     }
-    if ((result.error?.code === 'RUN_ABORTED' && this.controller.signal.aborted) || this.timedOutAtDeadline(result.error)) {
+    if ((result.error?.code === 'RUN_ABORTED' && this.cancel.aborted) || this.timedOutAtDeadline(result.error)) {
       const e = this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });
       this.failure = { code: e.code, message: e.message, nodeId };
@@ -101,8 +102,8 @@ export class RunState {
 
   /** Aborts whatever is in flight (deadline or cancellation). */
   abort(reason: 'deadline' | 'cancelled'): void {
-    if (this.controller.signal.aborted) return;
-    this.controller.abort(reason);
+    if (this.cancel.aborted) return;
+    this.cancel.abort(reason);
     this.racing?.(this.deadlineError());
   }
 
@@ -115,12 +116,12 @@ export class RunState {
   }
 
   private checkLimits(): void {
-    if (this.controller.signal.aborted || Date.now() >= this.deadlineAt) throw this.deadlineError();
+    if (this.cancel.aborted || Date.now() >= this.deadlineAt) throw this.deadlineError();
     if (this.steps.length >= this.limits.maxSteps) throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
   }
 
   private deadlineError(): EngineError {
-    return this.controller.signal.reason === 'cancelled'
+    return this.cancel.reason === 'cancelled'
       ? new EngineError('RUN_ABORTED', 'the run was cancelled')
       : new EngineError('RUN_DEADLINE', `the run passed its ${this.limits.deadlineMs} ms deadline`);
   }
@@ -130,7 +131,7 @@ export class RunState {
    * one at a time, so `abort` rejects the one race in flight directly (no listener per node).
    */
   private raceDeadline<T>(p: Promise<T>): Promise<T> {
-    if (this.controller.signal.aborted) return Promise.reject(this.deadlineError());
+    if (this.cancel.aborted) return Promise.reject(this.deadlineError());
     return new Promise<T>((resolve, reject) => {
       this.racing = reject;
       p.then(

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 import { Readable } from 'node:stream';
 import { HttpClient } from 'soap';
 import { EngineError } from '../errors';
@@ -8,7 +9,7 @@ import type { OutboundRequester, SoapExchange } from './soap.types';
 export interface OutboundHttpClientOptions {
   outbound: OutboundRequester;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   maxResponseBytes: number;
   /** Called when node-soap's own response callback throws (so the call fails instead of hanging). */
   onInternalError?: (err: unknown) => void;

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 import { LRUCache } from 'lru-cache';
 import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
@@ -90,7 +91,7 @@ export class SoapService {
    * Calls and describe() use separate entries: node-soap's describe() writes into the parsed
    * model (namespaces of elements), which must not change the XML later calls produce.
    */
-  private async wsdl(rawUrl: string, purpose: Purpose, signal?: AbortSignal): Promise<CachedWsdl> {
+  private async wsdl(rawUrl: string, purpose: Purpose, signal?: CancelSignal): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
     if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
     const key = `${purpose} ${url}`;
@@ -238,7 +239,7 @@ function resolveAgainst(location: string, base: string): string {
 }
 
 /** Waits for `promise` unless the signal aborts first (the abort reason is thrown when it is an EngineError). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
   const abortError = () =>
     signal.reason instanceof EngineError ? signal.reason : new EngineError('RUN_ABORTED', 'aborted while the WSDL was loading');
   if (signal.aborted) return Promise.reject(abortError());

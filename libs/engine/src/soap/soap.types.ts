@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../runtime/run-cancel';
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
 
 /**
@@ -24,7 +25,7 @@ export interface SoapCallRequest {
   endpoint?: string;
   httpHeaders?: Record<string, string>;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   maxResponseBytes: number;
   /** A node-soap security object (`new soap.WSSecurity(...)`, BasicAuthSecurity, ...). */
   security?: unknown;
