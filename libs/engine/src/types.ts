@@ -1,5 +1,5 @@
-import type { CancelSignal } from './runtime/run-cancel';
 import type { StepError } from './errors';
+import type { CancelSignal } from './runtime/run-cancel';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
 export interface RunInput {

@@ -1,5 +1,5 @@
-import type { CancelSignal } from '../runtime/run-cancel';
 import { EngineError } from '../errors';
+import type { CancelSignal } from '../runtime/run-cancel';
 
 /** A token as fetched: its value and, when known, when it expires (epoch ms). */
 export interface FetchedToken {

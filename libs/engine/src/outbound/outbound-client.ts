@@ -1,8 +1,8 @@
-import type { CancelSignal } from '../runtime/run-cancel';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { EngineError } from '../errors';
 import { OutboundGuard, blockedError, type Resolver } from './outbound-guard';
 import type { OutboundPolicy, OutboundRequest, OutboundResponse } from './outbound.types';
+import type { CancelSignal } from '../runtime/run-cancel';
 
 /** Options of an OutboundClient (one per engine process: its keep-alive pools are shared). */
 export interface OutboundClientOptions {

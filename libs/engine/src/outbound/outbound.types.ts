@@ -1,4 +1,5 @@
 import type { CancelSignal } from '../runtime/run-cancel';
+
 /** Which private targets may be reached; everything public is allowed, metadata never. */
 export interface OutboundPolicy {
   /** Host names (exact, or `*.example.com`) and IPs/CIDRs that may be reached even if private or loopback. */

@@ -1,9 +1,9 @@
-import type { CancelSignal } from './run-cancel';
 import type { FlowNode } from '@callflow/flow';
 import type { StepError } from '../errors';
 import type { ConnectionResolver, RenderedRequest, RunLimits, StepResponse, TemplateScope } from '../types';
 import type { OutboundClient } from '../outbound/outbound-client';
 import type { SoapService } from '../soap/soap.service';
+import type { CancelSignal } from './run-cancel';
 
 /** Long-lived services shared by all runs of an engine. */
 export interface EngineServices {

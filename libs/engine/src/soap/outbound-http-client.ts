@@ -1,9 +1,9 @@
-import type { CancelSignal } from '../runtime/run-cancel';
 import { Readable } from 'node:stream';
 import { HttpClient } from 'soap';
 import { EngineError } from '../errors';
 import { shownUrl } from './soap-errors';
 import type { OutboundRequester, SoapExchange } from './soap.types';
+import type { CancelSignal } from '../runtime/run-cancel';
 
 /** Per-call settings of an OutboundHttpClient. */
 export interface OutboundHttpClientOptions {

@@ -1,4 +1,3 @@
-import type { CancelSignal } from '../runtime/run-cancel';
 import { LRUCache } from 'lru-cache';
 import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
@@ -8,6 +7,7 @@ import { toSoapShape } from './soap-shape';
 import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
+import type { CancelSignal } from '../runtime/run-cancel';
 
 export * from './soap.types';
 export { soapExchangeOf } from './soap-errors';

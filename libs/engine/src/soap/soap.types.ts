@@ -1,5 +1,5 @@
-import type { CancelSignal } from '../runtime/run-cancel';
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
+import type { CancelSignal } from '../runtime/run-cancel';
 
 /**
  * The part of `OutboundClient` the SOAP code uses. Structural, so the SOAP code depends on the
