@@ -1,5 +1,3 @@
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../src/database/data-source';
 import { AccessControl1763720000000 } from '../src/database/migrations/1763720000000-access-control';
 import { BUILT_IN_ROLES } from '../src/roles/built-in-roles';
 import { scratchDatabase } from './db-url';
@@ -10,15 +8,11 @@ describe('access-control migration', () => {
   afterAll(() => db.drop());
 
   it('seeds the built-in roles for tenants that existed before it, and reverts cleanly', async () => {
-    const idx = MIGRATIONS.indexOf(AccessControl1763720000000);
-    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, migrations }).initialize();
-    const before = await open(MIGRATIONS.slice(0, idx));
-    await before.runMigrations();
+    const before = await db.migrated(AccessControl1763720000000, 'before');
     await before.query(`INSERT INTO tenants (name) VALUES ('old one'), ('old two')`);
     await before.destroy();
 
-    const ds = await open(MIGRATIONS.slice(0, idx + 1));
-    await ds.runMigrations();
+    const ds = await db.migrated(AccessControl1763720000000, 'through');
     const rows: { tenant: string; name: string; built_in: string; permissions: string[] }[] = await ds.query(
       `SELECT t.name AS tenant, r.name, r.built_in, r.permissions FROM roles r JOIN tenants t ON t.id = r.tenant_id ORDER BY t.name, r.name`,
     );

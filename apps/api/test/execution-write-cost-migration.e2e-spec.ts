@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../src/database/data-source';
 import { ExecutionWriteCost1763760000000 } from '../src/database/migrations/1763760000000-execution-write-cost';
 import { scratchDatabase } from './db-url';
 
@@ -10,11 +8,8 @@ describe('execution write-cost migration', () => {
   afterAll(() => db.drop());
 
   it('keeps existing executions as they were through json columns and back, and swaps the retention index', async () => {
-    const idx = MIGRATIONS.indexOf(ExecutionWriteCost1763760000000);
-    const open = (migrations: typeof MIGRATIONS) => new DataSource({ type: 'postgres', url: db.url, migrations }).initialize();
     const input = { call: { id: 'c1', callerId: '+39061234' }, contact: { tags: ['a', 'b'], n: 1.5 } };
-    const before = await open(MIGRATIONS.slice(0, idx));
-    await before.runMigrations();
+    const before = await db.migrated(ExecutionWriteCost1763760000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);
     await before.query(
       `INSERT INTO executions (id, tenant_id, trigger_type, status, input, output, error, steps, started_at) VALUES ($1, $2, 'ivr', 'failed', $3, $4, $5, '[]', now())`,
@@ -22,8 +17,7 @@ describe('execution write-cost migration', () => {
     );
     await before.destroy();
 
-    const ds = await open(MIGRATIONS.slice(0, idx + 1));
-    await ds.runMigrations();
+    const ds = await db.migrated(ExecutionWriteCost1763760000000, 'through');
     const types = async () =>
       Object.fromEntries(
         ((await ds.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'executions' AND column_name IN ('input', 'output', 'error')`)) as { column_name: string; data_type: string }[]).map((r) => [r.column_name, r.data_type]),

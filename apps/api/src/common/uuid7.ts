@@ -14,22 +14,21 @@ let seq = 0;
  * primary key instead of on random pages.
  */
 export function uuidv7(): string {
-  let ms = Date.now();
-  if (ms > lastMs) {
-    lastMs = ms;
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
     seq = 0;
   } else if (++seq > 0xfff) {
     // 4096 ids in one millisecond (or the clock went back): borrow the next millisecond.
     lastMs++;
     seq = 0;
   }
-  ms = lastMs;
   if (poolAt === pool.length) {
     crypto.randomFillSync(pool);
     poolAt = 0;
   }
   const r = pool.toString('hex', poolAt, (poolAt += 10));
-  const t = ms.toString(16).padStart(12, '0');
+  const t = lastMs.toString(16).padStart(12, '0');
   const variant = ((parseInt(r[3]!, 16) & 0x3) | 0x8).toString(16);
   return `${t.slice(0, 8)}-${t.slice(8)}-7${seq.toString(16).padStart(3, '0')}-${variant}${r.slice(0, 3)}-${r.slice(4, 16)}`;
 }

@@ -14,11 +14,15 @@
  * elsewhere: a duplicate delivery, never a lost one (its final row, if ours is written, makes the
  * retry complete without running: RunWorker `alreadyFinished`).
  */
+import type { Rows } from '../database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA } from './flow-runs.queue';
 
 const JOB = `${QUEUE_SCHEMA}.job`;
 /** The lease table (migration 1763750000000-queue-workers). */
 export const WORKERS_TABLE = 'queue_workers';
+
+/** SQL: the lease row aliased `w` is live (refreshed within its lease_seconds). */
+export const LEASE_LIVE = `w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
 
 /** The worker an active job is tagged with (text; NULL when untagged). */
 export const TAG = `output->>'worker'`;
@@ -56,7 +60,7 @@ export const RECLAIM_SQL = `
     WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[])
     RETURNING id, state
   ), gone AS (
-    DELETE FROM ${WORKERS_TABLE} w WHERE w.id::text = ANY($2::text[]) AND w.seen_at + make_interval(secs => w.lease_seconds) < now()
+    DELETE FROM ${WORKERS_TABLE} w WHERE w.id::text = ANY($2::text[]) AND NOT (${LEASE_LIVE})
   )
   SELECT count(*)::int AS jobs, (count(*) FILTER (WHERE state = 'failed'))::int AS failed FROM reclaimed`;
 
@@ -74,23 +78,20 @@ const FAIL_OWN_SQL = `
 
 const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3`;
 
-/** Runs a statement and returns its rows (UPDATE … RETURNING included), e.g. `rowsOnPool(db)`. */
-export type Query = (text: string, params: unknown[]) => Promise<{ id: string }[]>;
-
 /** Completes those of `ids` that worker `workerId` still holds; returns the ids it no longer held. */
-export async function completeOwnJobs(query: Query, workerId: string, ids: readonly string[]): Promise<string[]> {
-  return notReturned(ids, await query(COMPLETE_OWN_SQL, [FLOW_RUNS_QUEUE, ids, workerId]));
+export async function completeOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<string[]> {
+  return notReturned(ids, await query<{ id: string }>(COMPLETE_OWN_SQL, [FLOW_RUNS_QUEUE, ids, workerId]));
 }
 
 /** Fails (retry or failed, as pg-boss's fail) a job worker `workerId` still holds; false when it no longer held it. */
-export async function failOwnJob(query: Query, workerId: string, id: string, output: { message: string }): Promise<boolean> {
-  return (notReturned([id], await query(FAIL_OWN_SQL, [FLOW_RUNS_QUEUE, [id], workerId, JSON.stringify(output)]))).length === 0;
+export async function failOwnJob(query: Rows, workerId: string, id: string, output: { message: string }): Promise<boolean> {
+  return (notReturned([id], await query<{ id: string }>(FAIL_OWN_SQL, [FLOW_RUNS_QUEUE, [id], workerId, JSON.stringify(output)]))).length === 0;
 }
 
 /** Those of `ids` that worker `workerId` no longer holds (reclaimed, expired, or done). */
-export async function notOwned(query: Query, workerId: string, ids: readonly string[]): Promise<string[]> {
+export async function notOwned(query: Rows, workerId: string, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  return notReturned(ids, await query(OWNED_SQL, [FLOW_RUNS_QUEUE, ids, workerId]));
+  return notReturned(ids, await query<{ id: string }>(OWNED_SQL, [FLOW_RUNS_QUEUE, ids, workerId]));
 }
 
 function notReturned(ids: readonly string[], rows: { id: string }[]): string[] {

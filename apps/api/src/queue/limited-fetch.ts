@@ -32,9 +32,9 @@
  */
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
-import { rowsOn } from '../database/raw-rows';
+import { rowsOn, rowsOnPool, type Rows } from '../database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
-import { RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { LEASE_LIVE, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 
 /** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
 export const FETCH_LOCK_KEY = 7211;
@@ -60,7 +60,7 @@ const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "e
 const ACTIVE_SQL = `
   SELECT a.flow_id, a.worker, a.n, (a.worker IS NOT NULL AND w.id IS NULL) AS orphaned
   FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
-  LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
+  LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND ${LEASE_LIVE}`;
 
 /**
  * The flows with queued jobs (loose index scan: one probe per flow), then each flow's first $2 jobs
@@ -95,7 +95,7 @@ const ACTIVATE_SQL = `
   WITH next AS (
     SELECT id FROM ${JOB}
     WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'active' AND start_after < now()
-      AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND w.seen_at + make_interval(secs => w.lease_seconds) > now()))
+      AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE}))
     FOR UPDATE SKIP LOCKED
   )
   UPDATE ${JOB} j SET
@@ -175,7 +175,7 @@ export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: strin
     const jobs = await sql<PgBoss.JobWithMetadata<FlowRunJob>>(ACTIVATE_SQL, [FLOW_RUNS_QUEUE, ids, workerId]);
     if (jobs.length === 0 && workerId !== null) {
       // Picked jobs are skipped only when locked by a concurrent pg-boss call or when our lease is not live.
-      const [me] = await sql<{ live: boolean }>(`SELECT seen_at + make_interval(secs => lease_seconds) > now() AS live FROM ${WORKERS_TABLE} WHERE id = $1`, [workerId]);
+      const [me] = await sql<{ live: boolean }>(`SELECT ${LEASE_LIVE} AS live FROM ${WORKERS_TABLE} w WHERE w.id = $1`, [workerId]);
       if (!me?.live) return { jobs, blocked, reclaimed, leaseLost: true };
     }
     // Started in queue order (UPDATE … RETURNING has none of its own).
@@ -192,15 +192,15 @@ export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: strin
  * the next start.
  */
 export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
-  const missing = async (q: (text: string, params?: unknown[]) => Promise<{ n: number }[]>) => {
-    const [r] = await q(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [QUEUE_SCHEMA, [QUEUED_BY_FLOW_INDEX, ACTIVE_BY_FLOW_INDEX]]);
+  const missing = async (q: Rows) => {
+    const [r] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [QUEUE_SCHEMA, [QUEUED_BY_FLOW_INDEX, ACTIVE_BY_FLOW_INDEX]]);
     return r!.n < 2;
   };
-  if (!(await missing((text, params) => db.query(text, params)))) return;
+  if (!(await missing(rowsOnPool(db)))) return;
   await db.transaction(async (m) => {
     const sql = rowsOn(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
-    if (!(await missing((text, params) => sql<{ n: number }>(text, params)))) return;
+    if (!(await missing(sql))) return;
     const [queue] = await sql<{ partition_name: string }>(`SELECT partition_name FROM ${QUEUE_SCHEMA}.queue WHERE name = $1`, [FLOW_RUNS_QUEUE]);
     if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
     const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
