@@ -12,4 +12,4 @@ export { OutboundGuard } from './outbound/outbound-guard';
 export type { OutboundPolicy, OutboundRequest, OutboundResponse } from './outbound/outbound.types';
 export { SoapService } from './soap/soap.service';
 export * from './connections';
-export type { CancelSignal } from './runtime/run-cancel';
+export { RunCancel, type CancelSignal } from './runtime/run-cancel';

@@ -5,7 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
-import { COPY_COLUMNS, copyLine, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
+import { binaryRow, contiguous, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
+import { COPY_COLUMNS, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
 
 const FLUSH_EVERY_MS = 25;
 const MAX_BATCH = 500;
@@ -17,7 +18,7 @@ const UNIQUE_VIOLATION = '23505';
 
 const COLUMNS = COPY_COLUMNS.join(', ');
 /** New rows (most runs: one final write) go straight into the table. */
-const COPY_NEW = `COPY executions (${COLUMNS}) FROM STDIN`;
+const COPY_NEW = `COPY executions (${COLUMNS}) FROM STDIN (FORMAT binary)`;
 const UPDATED = COPY_COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'retry_of'].includes(c));
 // A final state is never overwritten by a late `running` write.
 const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
@@ -26,18 +27,21 @@ const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} =
 const UPSERT_JSON = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
 /** New rows of which one turned out to exist (a retry after a lost answer): staged per session, then upserted. */
 const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
-const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN`;
+const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN (FORMAT binary)`;
 const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in ${ON_CONFLICT}`;
 
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
 const staged = new WeakSet<PoolClient>();
 
-function copyInto(client: PoolClient, sql: string, data: string): Promise<void> {
+/** Binary COPY of rows encoded by binaryRow: the header, the rows (neighbours merged), the trailer. */
+function copyInto(client: PoolClient, sql: string, rows: Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFrom(sql));
     stream.on('error', reject);
     stream.on('finish', resolve);
-    stream.end(data);
+    stream.write(COPY_BINARY_HEADER);
+    for (const chunk of contiguous(rows)) stream.write(chunk);
+    stream.end(COPY_BINARY_TRAILER);
   });
 }
 
@@ -57,8 +61,8 @@ interface Pending {
    * No earlier write of this id is expected: copied into the table without an upsert. Else upserted.
    */
   fresh: boolean;
-  /** Serialised when queued (the cost spread over the calls): a COPY line when fresh, else a JSON record. */
-  data: string;
+  /** Serialised when queued (the cost spread over the calls): a binary COPY tuple when fresh, else a JSON record. */
+  data: Buffer | string;
   /** A final status (not queued/running). */
   final: boolean;
   resolve: () => void;
@@ -89,8 +93,16 @@ export class ExecutionWriter implements OnApplicationShutdown {
    */
   record(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean } = {}): Promise<void> {
     const final = row.status !== 'queued' && row.status !== 'running';
-    const fresh = final && opts.fresh === true;
-    const data = fresh ? copyLine(row) : recordJson(row);
+    let fresh = final && opts.fresh === true;
+    let data: Buffer | string | undefined;
+    try {
+      if (fresh) data = binaryRow(row);
+    } catch (err) {
+      // A value the binary encoding cannot carry (an id that is not a uuid): the JSON path lets PostgreSQL say what is wrong.
+      this.logger.warn({ err, executionId: row.id }, 'execution row not encodable for COPY; upserting it instead');
+      fresh = false;
+    }
+    data ??= recordJson(row);
     return new Promise<void>((resolve, reject) => {
       if (this.queue.length >= MAX_QUEUED) this.shed();
       this.queue.push({ id: row.id, fresh, data, final, resolve, reject });
@@ -163,14 +175,14 @@ export class ExecutionWriter implements OnApplicationShutdown {
       const fresh = batch.filter((p) => p.fresh);
       const existing = batch.filter((p) => !p.fresh);
       if (fresh.length > 0) {
-        const lines = onePerId(fresh).map((p) => p.data).join('');
+        const rows = onePerId(fresh).map((p) => p.data as Buffer);
         try {
-          await copyInto(client, COPY_NEW, lines);
+          await copyInto(client, COPY_NEW, rows);
         } catch (err) {
           if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
           await client.query(staged.has(client) ? 'BEGIN' : `BEGIN; ${STAGE}`);
           staged.add(client);
-          await copyInto(client, COPY_STAGED, lines);
+          await copyInto(client, COPY_STAGED, rows);
           await client.query(`${UPSERT_STAGED}; COMMIT`);
         }
       }

@@ -7,12 +7,8 @@ export type ExecutionRow = Pick<
   'id' | 'tenantId' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'input' | 'output' | 'error' | 'steps' | 'retryOf' | 'startedAt' | 'finishedAt' | 'durationMs'
 >;
 
-/** The table's columns, in the order copyLine writes them. */
+/** The table's columns, in the order binaryRow writes them. */
 export const COPY_COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'] as const;
-
-const NULL = '\\N';
-const TEXT_SPECIAL = /[\\\t\n\r\0]/;
-const TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' };
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, which callers may send (a PBX's caller name): it is
@@ -21,43 +17,9 @@ const TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
  */
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
-/** A text field: COPY's own escapes for backslash, tab and line breaks (so a value cannot add a column or a row). */
-function text(v: string | null | undefined): string {
-  if (v === null || v === undefined) return NULL;
-  return TEXT_SPECIAL.test(v) ? v.replace(/[\\\t\n\r\0]/g, (c) => TEXT_ESCAPES[c]!) : v;
-}
-
-/** A JSON field; JSON.stringify leaves no raw control characters, so only backslashes need escaping. */
-function json(v: unknown): string {
-  if (v === null || v === undefined) return NULL;
-  let s = JSON.stringify(v);
-  if (s.includes('\\')) {
-    if (s.includes('\\u0000')) s = s.replace(NUL_ESCAPE, '$1\\ufffd');
-    s = s.replace(/\\/g, '\\\\');
-  }
-  return s;
-}
-
-function int(v: number | null | undefined): string {
-  return v === null || v === undefined ? NULL : String(Math.round(v));
-}
-
-function time(v: Date | null | undefined): string {
-  return v === null || v === undefined ? NULL : isoTime(v.getTime());
-}
-
-/**
- * One execution row as a line of PostgreSQL's COPY text format (columns as COPY_COLUMNS). Rows
- * are encoded as they finish, so the cost is spread over the calls instead of one pause per flush;
- * PostgreSQL then splits lines at tabs instead of parsing one JSON document per batch (about half
- * of its CPU per row before).
- */
-export function copyLine(r: ExecutionRow): string {
-  return (
-    `${text(r.id)}\t${text(r.tenantId)}\t${text(r.flowId)}\t${int(r.flowVersion)}\t${text(r.triggerType)}\t${text(r.status)}\t` +
-    `${text(r.eventId)}\t${text(r.callId)}\t${text(r.phone)}\t${json(r.input ?? {})}\t${json(r.output)}\t${json(r.error)}\t` +
-    `${json(r.steps ?? [])}\t${text(r.retryOf)}\t${time(r.startedAt)}\t${time(r.finishedAt)}\t${int(r.durationMs)}\n`
-  );
+/** JSON text with its `\u0000` escapes made U+FFFD (see NUL_ESCAPE). */
+export function withoutNulEscapes(json: string): string {
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
 }
 
 /** json_to_recordset's column list for recordJson's records. */
@@ -89,5 +51,5 @@ export function recordJson(r: ExecutionRow): string {
     duration_ms: r.durationMs,
   });
   // In a JSON record text values are JSON strings too, so one replacement covers every column.
-  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
+  return withoutNulEscapes(json);
 }

@@ -1,6 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { FlowEngine, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import { FlowEngine, RunCancel, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import type { ExecutionTrigger } from '../executions/execution.entity';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
@@ -8,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
 import type { PublishedFlow } from './published-flows.service';
 import { uuidv7 } from '../common/uuid7';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /** How long shutdown waits for runs in flight before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -48,7 +48,9 @@ export type SyncOutcome = { kind: 'respond'; respond: RespondOutput } | { kind: 
 export class FlowRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('FlowRunner');
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly shutdown = new AbortController();
+  /** Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run, added and removed at no cost). */
+  private readonly shutdown = new RunCancel();
+  private readonly debug: boolean;
   private draining: Promise<void> | undefined;
 
   constructor(
@@ -56,9 +58,9 @@ export class FlowRunner implements BeforeApplicationShutdown {
     private readonly writer: ExecutionWriter,
     private readonly metrics: MetricsService,
     private readonly connections: ConnectionsResolverFactory,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    // Every run in flight listens to the one shutdown signal.
-    setMaxListeners(0, this.shutdown.signal);
+    this.debug = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   }
 
   /** Starts a run; the caller decides what to wait for. */
@@ -82,7 +84,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const result = this.execute(req, connections);
     const recorded = result.then(async (r) => {
       this.observe(id, flow, r);
-      if (req.durable && this.shutdown.signal.aborted && r.error?.code === 'RUN_ABORTED') return false;
+      if (req.durable && this.shutdown.aborted && r.error?.code === 'RUN_ABORTED') return false;
       await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: req.durable, fresh });
       return true;
     });
@@ -120,7 +122,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
       clearTimeout(timer);
       if (this.inflight.size > 0) {
         this.logger.warn({ runs: this.inflight.size }, 'aborting runs still in flight at shutdown');
-        this.shutdown.abort();
+        this.shutdown.abort(new Error('the process is shutting down'));
         await all;
       }
     })();
@@ -134,7 +136,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
   private execute(req: RunRequest, connections: TenantConnections): Promise<RunResult> {
     try {
       const compiled = this.engine.compile(req.flow.definition, req.flow.versionId);
-      return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown.signal, connections });
+      return this.engine.run(compiled, req.input, { hooks: req.onRespond ? { onRespond: req.onRespond } : {}, signal: this.shutdown, connections });
     } catch (err) {
       // A published version should always compile; if it does not, the run fails like any other.
       const e = toEngineError(err);
@@ -144,6 +146,8 @@ export class FlowRunner implements BeforeApplicationShutdown {
 
   private observe(id: RunIdentity, flow: PublishedFlow, r: RunResult): void {
     this.metrics.observeRun(flow.key, id.trigger, r);
+    // A successful run logs at debug only: not even the log object is built at other levels (one per IVR call).
+    if (r.status === 'succeeded' && !this.debug) return;
     const log = { executionId: id.executionId, flow: flow.key, version: flow.version, trigger: id.trigger, status: r.status, durationMs: r.durationMs };
     if (r.status === 'succeeded') this.logger.debug(log, 'run finished');
     else this.logger.warn({ ...log, code: r.error?.code, nodeId: r.error?.nodeId, message: r.error?.message }, 'run did not succeed');

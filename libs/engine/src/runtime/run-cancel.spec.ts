@@ -18,4 +18,15 @@ describe('RunCancel', () => {
     expect(seen).toEqual(['a:deadline']);
     expect(c).toMatchObject({ aborted: true, reason: 'deadline' });
   });
+
+  it('counts a listener added twice once, and removes any listener, not only the last added', () => {
+    const c = new RunCancel();
+    const seen: number[] = [];
+    const listeners = [0, 1, 2, 3].map((i) => () => seen.push(i));
+    for (const l of listeners) c.addEventListener('abort', l);
+    c.addEventListener('abort', listeners[2]!);
+    c.removeEventListener('abort', listeners[0]!);
+    c.abort('shutdown');
+    expect(seen).toEqual([1, 2, 3]);
+  });
 });

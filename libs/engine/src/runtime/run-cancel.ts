@@ -10,20 +10,23 @@ export interface CancelSignal {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** A run's cancellation: aborted once (deadline or cancel), listeners called once each. */
+/**
+ * A cancellation, aborted once (a run's deadline or cancel, a process's shutdown); listeners are
+ * called once each, in the order they were added, and a listener added twice is one listener (as
+ * with EventTarget). A Set: the API's shutdown signal has a listener per run in flight.
+ */
 export class RunCancel implements CancelSignal {
   aborted = false;
   reason: unknown = undefined;
-  private listeners: (() => void)[] = [];
+  private listeners = new Set<() => void>();
 
   addEventListener(_type: 'abort', listener: () => void): void {
     // Every listener fires at most once: abort happens once.
-    if (!this.aborted) this.listeners.push(listener);
+    if (!this.aborted) this.listeners.add(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
-    const i = this.listeners.lastIndexOf(listener);
-    if (i >= 0) this.listeners.splice(i, 1);
+    this.listeners.delete(listener);
   }
 
   abort(reason: unknown): void {
@@ -31,7 +34,7 @@ export class RunCancel implements CancelSignal {
     this.aborted = true;
     this.reason = reason;
     const listeners = this.listeners;
-    this.listeners = [];
+    this.listeners = new Set();
     for (const l of listeners) {
       try {
         l();

@@ -4,12 +4,13 @@ import type { CompiledFlow } from './compile';
 import { FINAL_STATES, NODE_FAILED } from './compile';
 import type { EngineServices } from './executor';
 import { isoTime } from './iso-time';
+import type { CancelSignal } from './run-cancel';
 import { RunState } from './run-state';
 
 export interface RunOptions {
   hooks?: RunHooks;
-  /** Cancels the run (the in-flight request is aborted; the run ends as failed with RUN_ABORTED). */
-  signal?: AbortSignal;
+  /** Cancels the run (the in-flight request is aborted; the run ends as failed with RUN_ABORTED). An AbortSignal or a RunCancel. */
+  signal?: CancelSignal;
   /** The connections this run may use (e.g. the tenant's), instead of the engine-wide resolver. */
   connections?: ConnectionResolver;
 }
