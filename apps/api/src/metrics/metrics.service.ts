@@ -31,26 +31,30 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  // Series handles, looked up once per label set.
-  private readonly runChildren = new Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>();
-  private readonly nodeChildren = new Map<string, { observe(v: number): void }>();
+  // Series handles, looked up once per label set; nested maps keyed by the label values as they
+  // come, so a call hashes no freshly concatenated key.
+  private readonly runHandles = new Map<string, Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>>();
+  private readonly nodeHandles = new Map<string, Map<string, { observe(v: number): void }>>();
 
   /** Records a finished run and its steps. */
   observeRun(flow: string, trigger: string, result: RunResult): void {
-    const key = `${flow}\u0000${trigger}\u0000${result.status}`;
-    let run = this.runChildren.get(key);
-    if (!run) {
+    let byStatus = this.runHandles.get(flow);
+    if (byStatus === undefined) this.runHandles.set(flow, (byStatus = new Map()));
+    const statusKey = `${trigger} ${result.status}`;
+    let run = byStatus.get(statusKey);
+    if (run === undefined) {
       run = { runs: this.runs.labels(flow, trigger, result.status), duration: this.runDuration.labels(trigger) };
-      this.runChildren.set(key, run);
+      byStatus.set(statusKey, run);
     }
     run.runs.inc();
     run.duration.observe(result.durationMs / 1000);
     for (const s of result.steps) {
-      const nodeKey = `${s.type}\u0000${s.status}`;
-      let node = this.nodeChildren.get(nodeKey);
-      if (!node) {
+      let byNodeStatus = this.nodeHandles.get(s.type);
+      if (byNodeStatus === undefined) this.nodeHandles.set(s.type, (byNodeStatus = new Map()));
+      let node = byNodeStatus.get(s.status);
+      if (node === undefined) {
         node = this.nodeDuration.labels(s.type, s.status);
-        this.nodeChildren.set(nodeKey, node);
+        byNodeStatus.set(s.status, node);
       }
       node.observe(s.durationMs / 1000);
     }

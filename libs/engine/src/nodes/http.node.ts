@@ -129,9 +129,10 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
     return { handle: 'error', attempts, request: recorded, error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
   }
   const response = { status: res.status, headers: res.headers, body: parseBody(res, config.responseType) };
-  if (res.status >= 200 && res.status < 300) return { handle: 'success', attempts, request: recorded, response, output: response };
+  const responseBytes = res.body.length;
+  if (res.status >= 200 && res.status < 300) return { handle: 'success', attempts, request: recorded, response, responseBytes, output: response };
   const error = { code: 'HTTP_STATUS' as const, message: `HTTP ${res.status} from ${req.url.host}` };
-  return { handle: 'error', attempts, request: recorded, response, error, output: { ...response, error } };
+  return { handle: 'error', attempts, request: recorded, response, responseBytes, error, output: { ...response, error } };
 }
 
 /** `http`: renders and sends a request; 2xx → `success`, anything else → `error` with the response. */

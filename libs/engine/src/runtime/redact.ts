@@ -76,11 +76,22 @@ export class Redactor {
   }
 }
 
-/** Cuts a recorded body past `max` characters (objects measured as JSON). */
-export function truncateBody(body: unknown, max: number): { body: unknown; truncated: boolean } {
+/**
+ * JSON.stringify(JSON.parse(text)) is at most this many times text's bytes: only numbers grow
+ * (`1e20` is 4 bytes, 21 characters as JSON); strings, whitespace and escapes only shrink.
+ */
+const JSON_GROWTH = 6;
+
+/**
+ * Cuts a recorded body past `max` characters (objects measured as JSON). `receivedBytes`: the size
+ * of the text the body was parsed from, when known; a body parsed from so little text that it
+ * cannot reach `max` is kept without serialising it to measure (one JSON.stringify per call saved).
+ */
+export function truncateBody(body: unknown, max: number, receivedBytes?: number): { body: unknown; truncated: boolean } {
   if (body === undefined || body === null) return { body, truncated: false };
   if (typeof body === 'string') return body.length > max ? { body: body.slice(0, max), truncated: true } : { body, truncated: false };
   if (typeof body !== 'object') return { body, truncated: false };
+  if (receivedBytes !== undefined && receivedBytes * JSON_GROWTH <= max) return { body, truncated: false };
   const json = JSON.stringify(body);
   return json.length > max ? { body: json.slice(0, max), truncated: true } : { body, truncated: false };
 }

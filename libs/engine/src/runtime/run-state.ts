@@ -155,7 +155,7 @@ export class RunState {
     if (r.attempts !== undefined) step.attempts = r.attempts;
     if (r.request) step.request = this.redactor.request(r.request);
     if (r.response) {
-      const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars);
+      const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars, r.responseBytes);
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
     if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(r.output);
