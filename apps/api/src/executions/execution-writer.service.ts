@@ -46,8 +46,8 @@ function copyInto(client: PoolClient, sql: string, rows: Buffer[]): Promise<void
 }
 
 /** One write per id (one statement cannot touch a row twice): the last wins, but a pending write never replaces a final one. */
-function onePerId(batch: Pending[]): Pending[] {
-  const byId = new Map<string, Pending>();
+function onePerId<P extends Pending>(batch: P[]): P[] {
+  const byId = new Map<string, P>();
   for (const p of batch) {
     const kept = byId.get(p.id);
     if (!kept || p.final || !kept.final) byId.set(p.id, p);
@@ -55,19 +55,13 @@ function onePerId(batch: Pending[]): Pending[] {
   return [...byId.values()];
 }
 
-interface Pending {
-  id: string;
-  /**
-   * No earlier write of this id is expected: copied into the table without an upsert. Else upserted.
-   */
-  fresh: boolean;
-  /** Serialised when queued (the cost spread over the calls): a binary COPY tuple when fresh, else a JSON record. */
-  data: Buffer | string;
-  /** A final status (not queued/running). */
-  final: boolean;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
+/**
+ * A queued write, serialised when queued (the cost spread over the calls). Fresh: no earlier write
+ * of this id is expected, so its binary COPY tuple is copied into the table; else its JSON record
+ * is upserted.
+ */
+type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: unknown) => void } & ({ fresh: true; data: Buffer } | { fresh: false; data: string });
+type FreshPending = Extract<Pending, { fresh: true }>;
 
 /**
  * Writes execution rows in batches, off the answer path: an IVR answer never waits for the
@@ -93,19 +87,17 @@ export class ExecutionWriter implements OnApplicationShutdown {
    */
   record(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean } = {}): Promise<void> {
     const final = row.status !== 'queued' && row.status !== 'running';
-    let fresh = final && opts.fresh === true;
-    let data: Buffer | string | undefined;
+    let tuple: Buffer | undefined;
     try {
-      if (fresh) data = binaryRow(row);
+      if (final && opts.fresh === true) tuple = binaryRow(row);
     } catch (err) {
       // A value the binary encoding cannot carry (an id that is not a uuid): the JSON path lets PostgreSQL say what is wrong.
       this.logger.warn({ err, executionId: row.id }, 'execution row not encodable for COPY; upserting it instead');
-      fresh = false;
     }
-    data ??= recordJson(row);
+    const data = tuple ?? recordJson(row);
     return new Promise<void>((resolve, reject) => {
       if (this.queue.length >= MAX_QUEUED) this.shed();
-      this.queue.push({ id: row.id, fresh, data, final, resolve, reject });
+      this.queue.push(typeof data === 'string' ? { id: row.id, final, resolve, reject, fresh: false, data } : { id: row.id, final, resolve, reject, fresh: true, data });
       if (this.queue.length >= MAX_BATCH) void this.flush();
       else if (opts.urgent && !this.urgent) {
         clearTimeout(this.timer);
@@ -172,10 +164,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
     const onError = (err: unknown) => (failed ??= err);
     client.on('error', onError);
     try {
-      const fresh = batch.filter((p) => p.fresh);
+      const fresh = batch.filter((p): p is FreshPending => p.fresh);
       const existing = batch.filter((p) => !p.fresh);
       if (fresh.length > 0) {
-        const rows = onePerId(fresh).map((p) => p.data as Buffer);
+        const rows = onePerId(fresh).map((p) => p.data);
         try {
           await copyInto(client, COPY_NEW, rows);
         } catch (err) {
