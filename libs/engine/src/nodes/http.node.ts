@@ -72,11 +72,12 @@ function isRetryableStatus(status: number): boolean {
 
 async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult> {
   const { config } = p;
-  const { connection, rendered: req } = await renderWithConnection(config.connectionId, ctx, () => render(p, ctx));
-  await connection?.authorize?.(req, ctx.signal);
+  // Without a connection nothing is awaited before the request (each await is a microtask turn per call).
+  const { connection, rendered: req } = config.connectionId ? await renderWithConnection(config.connectionId, ctx, () => render(p, ctx)) : { connection: undefined, rendered: render(p, ctx) };
+  if (connection?.authorize) await connection.authorize(req, ctx.signal);
 
-  let url = req.url.toString();
-  const recorded: RenderedRequest = { method: config.method, url, headers: req.headers };
+  // The rendered URL object is sent as it is (parsed once; authorize may have changed it, never during a request).
+  const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
   if (req.body !== undefined) recorded.body = req.body;
 
   let attempts = 0;
@@ -93,7 +94,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
     try {
       res = await ctx.services.outbound.request({
         method: config.method,
-        url,
+        url: req.url,
         headers: req.headers,
         body: req.body,
         timeoutMs: Math.min(config.timeoutMs, remaining),
@@ -112,7 +113,6 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
         // The refreshed token is a secret too.
         ctx.addSecrets(connection.secrets);
         await connection.authorize?.(req, ctx.signal);
-        url = req.url.toString();
         attempts--;
         continue;
       }

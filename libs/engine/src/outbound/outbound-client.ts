@@ -262,7 +262,7 @@ export class OutboundClient {
   async request(req: OutboundRequest): Promise<OutboundResponse> {
     let url: URL;
     try {
-      url = new URL(req.url);
+      url = typeof req.url === 'string' ? new URL(req.url) : req.url;
     } catch {
       throw new EngineError('URL_INVALID', 'the URL is not valid');
     }

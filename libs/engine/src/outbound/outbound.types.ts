@@ -8,7 +8,8 @@ export interface OutboundPolicy {
 
 export interface OutboundRequest {
   method: string;
-  url: string;
+  /** A URL object is used as given (not copied: the caller must not change it while the request runs). */
+  url: string | URL;
   headers?: Record<string, string>;
   body?: string | Buffer;
   /** Aborts the request (and the body read) after this many ms: HTTP_TIMEOUT. */
