@@ -89,7 +89,7 @@ export const conditionExecutor: NodeExecutor<{ rules: ConditionRule[] }> = {
       return p;
     });
     return {
-      async run(ctx) {
+      run(ctx) {
         for (const r of rules) {
           const left = r.left.evaluate(ctx.scope);
           const right = r.right?.evaluate(ctx.scope);

@@ -13,7 +13,7 @@ export const respondExecutor: NodeExecutor<RespondConfig> = {
     const headers = node.config.headers.map((h) => ({ name: h.name, template: compileTemplate(h.value, 'header') }));
     const bodyTemplate = body.type === 'none' ? undefined : compileTemplate(body.template, body.type);
     return {
-      async run(ctx) {
+      run(ctx) {
         const out: RespondOutput = { status, headers: {}, body: undefined, raw: '' };
         for (const h of headers) out.headers[h.name] = h.template.render(ctx.scope);
         if (body.type === 'json') {

@@ -11,7 +11,7 @@ export const setExecutor: NodeExecutor<SetConfig> = {
   prepare(node) {
     const values = node.config.values.map((v) => ({ name: v.name, template: compileTemplate(v.value, 'value') }));
     return {
-      async run(ctx) {
+      run(ctx) {
         const vars: Record<string, unknown> = {};
         for (const v of values) {
           const value = v.template.evaluate(ctx.scope);

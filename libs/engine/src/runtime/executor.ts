@@ -48,7 +48,8 @@ export interface NodeResult {
 
 /** A node compiled once per flow version (templates compiled, config parsed). */
 export interface PreparedNode {
-  run(ctx: NodeRunContext): Promise<NodeResult>;
+  /** Logic nodes answer synchronously (no promise, no microtask turn); request nodes return a promise. */
+  run(ctx: NodeRunContext): NodeResult | Promise<NodeResult>;
 }
 
 /** The engine half of a node type: turns a node (config already parsed by its spec) into a PreparedNode. */

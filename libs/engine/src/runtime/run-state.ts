@@ -58,29 +58,48 @@ export class RunState {
     };
   }
 
-  /** Runs one node, records its step, and returns the handle to leave by. Throws to fail the run. */
-  async execute(nodeId: string): Promise<NodeResult> {
+  /**
+   * Runs one node, records its step, and returns its result. Throws (or rejects) to fail the run.
+   * A logic node's result comes back synchronously: no promise and no microtask turn per node.
+   */
+  execute(nodeId: string): NodeResult | Promise<NodeResult> {
     const node = this.flow.nodes.get(nodeId)!;
-    const { node: def } = node.parsed;
     const started = Date.now();
     const t0 = performance.now();
-    let result: NodeResult;
+    let result: NodeResult | Promise<NodeResult>;
     try {
       this.checkLimits();
-      const pending = node.prepared.run(this.ctx);
-      // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
-      result = await (node.parsed.spec.category === 'request' ? this.raceDeadline(pending) : pending);
+      result = node.prepared.run(this.ctx);
     } catch (err) {
-      const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
-      // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
-      if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
-        const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
-        this.record(def, started, t0, { handle: 'error', error });
-        this.failure = { ...error, nodeId };
-        throw e;
-      }
-      result = { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+      return this.settle(nodeId, started, t0, this.caught(nodeId, started, t0, err));
     }
+    if (!(result instanceof Promise)) return this.settle(nodeId, started, t0, result);
+    // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
+    const pending = node.parsed.spec.category === 'request' ? this.raceDeadline(result) : result;
+    return pending.then(
+      (r) => this.settle(nodeId, started, t0, r),
+      (err: unknown) => this.settle(nodeId, started, t0, this.caught(nodeId, started, t0, err)),
+    );
+  }
+
+  /** A node that threw: the run ends (limits, bugs, no error edge), or the node leaves by `error`. */
+  private caught(nodeId: string, started: number, t0: number, err: unknown): NodeResult {
+    const node = this.flow.nodes.get(nodeId)!;
+    const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
+    // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
+    if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
+      const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+      this.record(node.parsed.node, started, t0, { handle: 'error', error });
+      this.failure = { ...error, nodeId };
+      throw e;
+    }
+    return { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+  }
+
+  /** Records a node's result and applies it (outputs, vars, the first respond); throws when it ends the run. */
+  private settle(nodeId: string, started: number, t0: number, result: NodeResult): NodeResult {
+    const node = this.flow.nodes.get(nodeId)!;
+    const def = node.parsed.node;
     if ((result.error?.code === 'RUN_ABORTED' && this.cancel.aborted) || this.timedOutAtDeadline(result.error)) {
       const e = this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });

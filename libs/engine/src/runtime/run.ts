@@ -33,7 +33,8 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
     while (step.execute !== null) {
       let outcome: string;
       try {
-        outcome = (await run.execute(step.execute)).handle;
+        const result = run.execute(step.execute);
+        outcome = (result instanceof Promise ? await result : result).handle;
       } catch {
         outcome = NODE_FAILED; // RunState recorded the failure
       }
