@@ -33,6 +33,8 @@ const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FRO
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
 const staged = new WeakSet<PoolClient>();
 
+const ignore = (): void => undefined;
+
 /** Binary COPY of rows encoded by binaryRow: the header, the rows (neighbours merged), the trailer. */
 function copyInto(client: PoolClient, sql: string, rows: Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -86,6 +88,18 @@ export class ExecutionWriter implements OnApplicationShutdown {
    * upsert; if a row turns out to exist after all, the batch is upserted instead.
    */
   record(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean } = {}): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.queueRow(row, opts, resolve, reject));
+  }
+
+  /**
+   * Queues a row nobody waits for (an IVR or webhook run's only write): no promise, and the run's
+   * objects are not kept alive until the batch is written. Failures are logged by the writer.
+   */
+  enqueue(row: ExecutionRow, opts: { fresh?: boolean } = {}): void {
+    this.queueRow(row, opts, ignore, ignore);
+  }
+
+  private queueRow(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean }, resolve: () => void, reject: (err: unknown) => void): void {
     const final = row.status !== 'queued' && row.status !== 'running';
     let tuple: Buffer | undefined;
     try {
@@ -95,16 +109,14 @@ export class ExecutionWriter implements OnApplicationShutdown {
       this.logger.warn({ err, executionId: row.id }, 'execution row not encodable for COPY; upserting it instead');
     }
     const data = tuple ?? recordJson(row);
-    return new Promise<void>((resolve, reject) => {
-      if (this.queue.length >= MAX_QUEUED) this.shed();
-      this.queue.push(typeof data === 'string' ? { id: row.id, final, resolve, reject, fresh: false, data } : { id: row.id, final, resolve, reject, fresh: true, data });
-      if (this.queue.length >= MAX_BATCH) void this.flush();
-      else if (opts.urgent && !this.urgent) {
-        clearTimeout(this.timer);
-        this.urgent = true;
-        this.timer = setTimeout(() => void this.flush(), URGENT_FLUSH_MS);
-      } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
-    });
+    if (this.queue.length >= MAX_QUEUED) this.shed();
+    this.queue.push(typeof data === 'string' ? { id: row.id, final, resolve, reject, fresh: false, data } : { id: row.id, final, resolve, reject, fresh: true, data });
+    if (this.queue.length >= MAX_BATCH) void this.flush();
+    else if (opts.urgent && !this.urgent) {
+      clearTimeout(this.timer);
+      this.urgent = true;
+      this.timer = setTimeout(() => void this.flush(), URGENT_FLUSH_MS);
+    } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
   /** Writes everything queued so far. */

@@ -32,7 +32,11 @@ export interface StartedRun {
   executionId: string;
   /** The run's result; never rejects. */
   result: Promise<RunResult>;
-  /** Resolves true once the final row is written, false when a durable run was abandoned at shutdown; rejects when the write failed. */
+  /**
+   * Durable (queue) runs: resolves true once the final row is written, false when the run was
+   * abandoned at shutdown; rejects when the write failed. Other runs: true once the row is queued
+   * (written within the writer's flush interval, and at shutdown).
+   */
   recorded: Promise<boolean>;
 }
 
@@ -90,7 +94,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
         const r = await result;
         this.observe(id, flow, r);
         if (req.durable && this.shutdown.aborted && r.error?.code === 'RUN_ABORTED') return false;
-        await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: req.durable, fresh });
+        const row = finishedRow(id, connections.scrub(r));
+        // A queue run frees its slot once its row is durable; other runs only queue theirs (nothing waits on it).
+        if (req.durable) await this.writer.record(row, { urgent: true, fresh });
+        else this.writer.enqueue(row, { fresh });
         return true;
       } finally {
         this.inflight.delete(recorded);
