@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark and writes the figures to bench/README.md.
 //   BENCH_SECONDS      length of each engine measurement (default 5)
-//   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 10), after a 2 s warm-up
-//   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 5)
+//   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 18), after a 2 s warm-up
+//   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15 %)
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
@@ -22,7 +22,7 @@ const path = require('node:path');
 
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS || 5);
-  const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 10);
+  const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 18);
   const events = Number(process.env.BENCH_EVENTS || 10000);
   const wanted = new Set((process.env.BENCH_SECTIONS || SECTIONS.join(',')).split(',').map((s) => s.trim()));
   const started = Date.now();
@@ -53,7 +53,7 @@ async function main() {
         if (wanted.has('ivr')) {
           log('ivr');
           const { benchIvr } = require('./ivr.bench.ts');
-          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50], rounds: Number(process.env.BENCH_IVR_ROUNDS || 5) }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50], rounds: Number(process.env.BENCH_IVR_ROUNDS || 9) }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
         }
         if (wanted.has('events')) {
           log('events');
