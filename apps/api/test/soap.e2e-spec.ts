@@ -9,6 +9,9 @@ describe('POST /api/v1/soap/describe', () => {
     t = await TestApp.start();
     crm = await startCrmServer();
     crm.routes.set('GET /crm.wsdl', { type: 'text/xml', body: crmWsdl(`${crm.base}/crm`) });
+    // A WSDL behind Basic authentication (agent / wsdl-pass).
+    const basic = `Basic ${Buffer.from('agent:wsdl-pass').toString('base64')}`;
+    crm.routes.set('GET /private.wsdl', { body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${crm.base}/crm`) } : { status: 401, type: 'text/plain', body: 'authentication required' }) });
   });
   afterAll(async () => {
     await crm.close();
@@ -33,5 +36,27 @@ describe('POST /api/v1/soap/describe', () => {
   it('needs flows.write', async () => {
     const viewer = await signInWithRoles(t, ['Viewer']);
     await t.http().post('/api/v1/soap/describe').set('authorization', `Bearer ${viewer.token}`).send({ wsdlUrl: `${crm.base}/crm.wsdl` }).expect(403);
+  });
+
+  it("opens a WSDL behind authentication with the tenant's connection, named in connectionId", async () => {
+    const wsdlUrl = `${crm.base}/private.wsdl`;
+    const refused = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl }).expect(422);
+    expect(refused.body.message).toMatch(/HTTP 401/);
+    await t.as('post', '/api/v1/connections').send({ name: 'crm-soap', type: 'basic', username: 'agent', password: 'wsdl-pass' }).expect(201);
+    const r = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, connectionId: 'crm-soap' }).expect(200);
+    expect(r.body.services[0].ports[0].operations.map((o: { name: string }) => o.name)).toContain('GetCustomer');
+    expect(JSON.stringify(r.body)).not.toContain('wsdl-pass');
+    const unknown = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, connectionId: 'nope' }).expect(422);
+    expect(unknown.body.details.code).toBe('CONNECTION_NOT_FOUND');
+    await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, connectionId: 42 }).expect(400);
+  });
+
+  it("never uses another tenant's connection", async () => {
+    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@soap.test', adminPassword: 'tenant-b-password' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@soap.test', password: 'tenant-b-password', tenantId: created.body.id }).expect(200);
+    // Tenant A's crm-soap connection (previous test) opens the WSDL for tenant A; tenant B names it and gets nothing.
+    await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-soap' }).expect(200);
+    const r = await t.http().post('/api/v1/soap/describe').set('authorization', `Bearer ${login.body.accessToken}`).send({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-soap' }).expect(422);
+    expect(r.body.details.code).toBe('CONNECTION_NOT_FOUND');
   });
 });

@@ -13,7 +13,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
-import { startCrmServer, type CrmServer } from '../../../libs/engine/src/soap/soap.fixtures';
+import { crmWsdl, startCrmServer, type CrmServer } from '../../../libs/engine/src/soap/soap.fixtures';
 import { buildEditor, connect, dragFromPalette, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
 import { bigFlow } from './fixtures';
 
@@ -291,6 +291,30 @@ suite('editor in the browser', () => {
     const saved = await api('get', `/api/v1/flows/${id}`).expect(200);
     const soap = saved.body.definition.nodes.find((n: { type: string }) => n.type === 'soap');
     expect(soap.config).toMatchObject({ wsdlUrl: `${soapServer.base}/crm?wsdl`, service: 'CrmService', port: 'CrmPort', operation: 'GetCustomer', args: { phone: '{{call.callerId}}' } });
+  });
+
+  it("loads a WSDL behind authentication with the node's connection", async () => {
+    const basic = `Basic ${Buffer.from('agent:wsdl-pass').toString('base64')}`;
+    soapServer.routes.set('GET /private.wsdl', {
+      body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${soapServer.base}/crm`) } : { status: 401, type: 'text/plain', body: 'authentication required' }),
+    });
+    const conn = await api('post', '/api/v1/connections').send({ name: 'legacy-soap', type: 'basic', username: 'agent', password: 'wsdl-pass' }).expect(201);
+    // A fresh page: the connection list is read when the editor opens.
+    await flowsPage();
+    await page.click('[data-testid=new-flow]');
+    await page.click('[data-testid=starter-blank-eoc]');
+    await page.fill('[data-testid=new-flow-name]', 'Legacy CRM behind auth');
+    await page.click('[data-testid=create-flow]');
+    await node('endOfCall').click();
+    await page.click('[data-testid="palette-soap"]');
+    await node('soapCall').waitFor();
+    await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/private.wsdl`);
+    await page.click('[data-testid=soap-load]');
+    await page.locator('[data-testid=soap-load-error]', { hasText: 'needs credentials' }).waitFor();
+    await page.getByLabel('Connection').selectOption(conn.body.id);
+    await page.click('[data-testid=soap-load]');
+    await page.locator('[data-testid=soap-operation]').waitFor();
+    expect(await page.locator('[data-testid=soap-operation] option').allTextContents()).toContain('GetCustomer');
   });
 
   it('shows a 409 conflict with a choice', async () => {

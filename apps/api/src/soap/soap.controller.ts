@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
 import { DescribeWsdlDto } from './dto/describe-wsdl.dto';
 import { SoapDescribeService } from './soap.service';
 
@@ -13,8 +14,8 @@ export class SoapController {
   @Post('describe')
   @HttpCode(200)
   @RequirePermission('flows.write')
-  @ApiOperation({ summary: 'Load a WSDL and list its services, ports and operations with their input and output shapes' })
-  describe(@Body() dto: DescribeWsdlDto) {
-    return this.soap.describe(dto.wsdlUrl);
+  @ApiOperation({ summary: "Load a WSDL (with a connection's credentials when it is behind authentication) and list its services, ports and operations with their input and output shapes" })
+  describe(@CurrentUser() user: UserPrincipal, @Body() dto: DescribeWsdlDto) {
+    return this.soap.describe(user.tenantId, dto);
   }
 }

@@ -153,7 +153,8 @@ export const api = {
   },
 
   soap: {
-    describe: (wsdlUrl: string, signal?: AbortSignal) => request<SoapDescription>('POST', '/soap/describe', { body: { wsdlUrl }, signal }),
+    describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal) =>
+      request<SoapDescription>('POST', '/soap/describe', { body: connectionId ? { wsdlUrl, connectionId } : { wsdlUrl }, signal }),
   },
 
   connections: {

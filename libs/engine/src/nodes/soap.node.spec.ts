@@ -26,6 +26,13 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
   let wsdlUrl: string;
   const connections: ConnectionResolver = {
     async resolve(id) {
+      if (id === 'crm-basic') {
+        return {
+          fields: {},
+          secrets: [PASSWORD],
+          authorize: async (req) => void (req.headers.authorization = `Basic ${Buffer.from(`agent:${PASSWORD}`).toString('base64')}`),
+        };
+      }
       if (id !== 'crm-ws') return undefined;
       return { fields: {}, secrets: [PASSWORD], soapSecurity: new WSSecurity('agent', PASSWORD, { passwordType: 'PasswordText', hasTimeStamp: false }) };
     },
@@ -37,6 +44,9 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     crm.routes.set('GET /crm.wsdl', { body: crmWsdl(`${crm.base}/crm`) });
     crm.routes.set('GET /dated.wsdl', { body: crmWsdl(`${crm.base}/dated`, { types: DATED_TYPES }) });
     crm.routes.set('POST /dated', { body: DATED_RESPONSE });
+    // A WSDL only its connection's Basic credentials open.
+    const basic = `Basic ${Buffer.from(`agent:${PASSWORD}`).toString('base64')}`;
+    crm.routes.set('GET /private.wsdl', { body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${crm.base}/crm`) } : { status: 401, type: 'text/plain', body: 'no' }) });
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] }, connections });
   });
   afterAll(async () => {
@@ -109,7 +119,16 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(JSON.stringify(r.steps)).not.toContain(PASSWORD);
   });
 
-  it('routes a timeout to error with HTTP_TIMEOUT', async () => {
+  it("loads a WSDL behind authentication with the node's connection, and fails clearly without it", async () => {
+    const ok = await run({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-basic', args: { phone: '+15550100' } }, [['r', 'respond', 'answer', answer('{"name":"{{nodes.lookup.result.name}}"}')]], [['s', 'r', 'success']]);
+    expect(ok.status).toBe('succeeded');
+    expect(ok.output).toEqual({ name: 'Ada Lovelace' });
+    expect(JSON.stringify(ok.steps)).not.toContain(PASSWORD);
+    const refused = await run({ wsdlUrl: `${crm.base}/private.wsdl`, args: { phone: '+15550100' } }, [], []);
+    expect(refused.output).toMatch(/^WSDL_LOAD /);
+  });
+
+    it('routes a timeout to error with HTTP_TIMEOUT', async () => {
     const t0 = Date.now();
     const r = await run({ operation: 'Hang', args: { id: 'h1' }, timeoutMs: 200 }, [['ok', 'respond', 'ok', answer('"done"')]], [['s', 'ok', 'success']]);
     expect(Date.now() - t0).toBeLessThan(3000);

@@ -45,6 +45,9 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     await connection.authorize({ url, headers: httpHeaders }, ctx.signal);
   }
   const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
+  // The connection also opens a WSDL behind authentication (its own origin only).
+  const authorize = connection?.authorize;
+  const wsdlAuthorize = authorize ? (req: { url: URL; headers: Record<string, string> }) => authorize(req, ctx.signal) : undefined;
 
   let attempts = 0;
   for (;;) {
@@ -55,7 +58,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     try {
       const res = await ctx.services.soap.call({
         wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
-        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders,
+        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize,
         timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
         maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity,
       });

@@ -91,7 +91,8 @@ export function crmWsdl(address: string, opts: { types?: string; soap12?: boolea
 export interface Route {
   status?: number;
   type?: string;
-  body: string | (() => { status?: number; type?: string; body: string });
+  /** A function sees the request (headers) and answers per call. */
+  body: string | ((req: http.IncomingMessage) => { status?: number; type?: string; body: string });
 }
 
 /** The loopback server: node-soap's server at /crm, static routes elsewhere, every request recorded. */
@@ -117,7 +118,7 @@ export async function startCrmServer(): Promise<CrmServer> {
     }
     req.resume();
     req.on('end', () => {
-      const answer = typeof route.body === 'function' ? route.body() : { ...route, body: route.body };
+      const answer = typeof route.body === 'function' ? route.body(req) : { ...route, body: route.body };
       res.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'text/xml; charset=utf-8' });
       res.end(answer.body);
     });

@@ -272,4 +272,59 @@ describe('SoapService', () => {
     const desc12 = await new SoapService({ outbound }).describe(`${srv.base}/crm12.wsdl`);
     expect(desc12.services[0]!.ports[0]!.soapVersion).toBe('1.2');
   });
+
+  describe('a WSDL behind authentication', () => {
+    const BASIC = `Basic ${Buffer.from('crm-user:crm-pass').toString('base64')}`;
+    const authorize = async (req: { url: URL; headers: Record<string, string> }) => {
+      req.headers.authorization = BASIC;
+    };
+    let other: CrmServer;
+    /** Authorization headers the other origin received. */
+    const otherSaw: (string | undefined)[] = [];
+
+    beforeAll(async () => {
+      other = await startCrmServer();
+      other.routes.set('GET /shared/types.xsd', { body: (req) => (otherSaw.push(req.headers.authorization), { body: CRM_XSD }) });
+      const guarded = (body: string) => (req: import('http').IncomingMessage) =>
+        req.headers.authorization === BASIC ? { body } : { status: 401, type: 'text/plain', body: 'authentication required' };
+      const sameOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="types.xsd"/></xs:schema>`;
+      srv.routes.set('GET /private/crm.wsdl', { body: guarded(crmWsdl(`${srv.base}/crm`, { types: sameOriginImport })) });
+      srv.routes.set('GET /private/types.xsd', { body: guarded(CRM_XSD) });
+      const otherOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="${other.base}/shared/types.xsd"/></xs:schema>`;
+      srv.routes.set('GET /private/split.wsdl', { body: guarded(crmWsdl(`${srv.base}/crm`, { types: otherOriginImport })) });
+    });
+    afterAll(() => other?.close());
+
+    it('cannot be loaded without the credentials (the server answers 401)', async () => {
+      const e = await failure(new SoapService({ outbound }).describe(`${srv.base}/private/crm.wsdl`));
+      expect(e.code).toBe('WSDL_LOAD');
+      expect(e.message).toMatch(/HTTP 401/);
+    });
+
+    it('is described and called with them, the same-origin import fetched with them too', async () => {
+      const soap = new SoapService({ outbound });
+      const desc = await soap.describe(`${srv.base}/private/crm.wsdl`, { authorize });
+      expect(desc.services.map((x) => x.name)).toEqual(['CrmService']);
+      const res = await soap.call(request({ wsdlUrl: `${srv.base}/private/crm.wsdl`, wsdlAuthorize: authorize }));
+      expect(res.result).toMatchObject({ name: 'Ada Lovelace' });
+      expect(srv.hits).toEqual(expect.arrayContaining(['GET /private/crm.wsdl', 'GET /private/types.xsd']));
+    });
+
+    it('is not served from the cache to a caller without the credentials, nor with other ones', async () => {
+      const soap = new SoapService({ outbound });
+      await soap.describe(`${srv.base}/private/crm.wsdl`, { authorize });
+      expect((await failure(soap.describe(`${srv.base}/private/crm.wsdl`))).message).toMatch(/HTTP 401/);
+      const wrong = async (req: { url: URL; headers: Record<string, string> }) => {
+        req.headers.authorization = 'Basic d3Jvbmc6d3Jvbmc=';
+      };
+      expect((await failure(soap.call(request({ wsdlUrl: `${srv.base}/private/crm.wsdl`, wsdlAuthorize: wrong })))).message).toMatch(/HTTP 401/);
+    });
+
+    it('sends no credentials to an import on another origin', async () => {
+      otherSaw.length = 0;
+      const desc = await new SoapService({ outbound }).describe(`${srv.base}/private/split.wsdl`, { authorize });
+      expect(desc.services).toHaveLength(1);
+      expect(otherSaw).toEqual([undefined]);
+    });
+  });
 });

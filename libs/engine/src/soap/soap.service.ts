@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
 import { OutboundHttpClient } from './outbound-http-client';
 import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
 import { toSoapShape } from './soap-shape';
-import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription } from './soap.types';
+import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
 import type { CancelSignal } from '../runtime/run-cancel';
@@ -69,7 +70,7 @@ export class SoapService {
 
   /** Calls one operation; throws EngineError (WSDL_LOAD, SOAP_OPERATION_NOT_FOUND, SOAP_FAULT, HTTP_*, OUTBOUND_BLOCKED, ...). */
   async call(req: SoapCallRequest): Promise<SoapCallResult> {
-    const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal);
+    const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal, req.wsdlAuthorize);
     const target = resolveOperation(entry, req);
     const rawEndpoint = req.endpoint ?? (target.location ? resolveAgainst(target.location, entry.url) : undefined);
     if (!rawEndpoint) {
@@ -78,10 +79,10 @@ export class SoapService {
     return this.invoke(entry, target, req, rawEndpoint);
   }
 
-  /** Services, ports and operations of a WSDL with their input and output shapes. */
-  async describe(wsdlUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<SoapDescription> {
+  /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
+  async describe(wsdlUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize } = {}): Promise<SoapDescription> {
     const signal = opts.timeoutMs ? anySignal(opts.signal, timeoutSignal(opts.timeoutMs)) : opts.signal;
-    const entry = await this.wsdl(wsdlUrl, 'describe', signal);
+    const entry = await this.wsdl(wsdlUrl, 'describe', signal, opts.authorize);
     entry.description ??= describeWsdl(entry);
     return entry.description;
   }
@@ -91,16 +92,18 @@ export class SoapService {
    * Calls and describe() use separate entries: node-soap's describe() writes into the parsed
    * model (namespaces of elements), which must not change the XML later calls produce.
    */
-  private async wsdl(rawUrl: string, purpose: Purpose, signal?: CancelSignal): Promise<CachedWsdl> {
+  private async wsdl(rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
     if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
-    const key = `${purpose} ${url}`;
+    // A WSDL loaded with credentials is cached under them: a caller without them (another tenant,
+    // another connection) loads it itself and gets the server's answer to it, not this copy.
+    const key = `${purpose} ${url}${authorize ? ` ${await credentialsKey(url, authorize)}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     let pending = this.loading.get(key);
     if (!pending) {
       // Not tied to the first caller's signal: other runs may be waiting on the same load.
-      pending = this.load(url).then((entry) => {
+      pending = this.load(url, authorize).then((entry) => {
         this.cache.set(key, entry);
         return entry;
       });
@@ -111,9 +114,10 @@ export class SoapService {
     return signal ? untilAborted(pending, signal) : pending;
   }
 
-  private async load(url: string): Promise<CachedWsdl> {
+  private async load(url: string, authorize?: WsdlAuthorize): Promise<CachedWsdl> {
     const loaded = await loadWsdl(url, {
       outbound: this.outbound,
+      authorize,
       timeoutMs: this.wsdlTimeoutMs,
       maxDocumentBytes: this.maxWsdlBytes,
       maxDocuments: this.maxWsdlDocuments,
@@ -227,6 +231,14 @@ function describeWsdl(entry: CachedWsdl): SoapDescription {
       }),
     })),
   };
+}
+
+/** What the credentials make of a request for the WSDL, hashed (the cache key part; no secret kept in it). */
+async function credentialsKey(url: string, authorize: WsdlAuthorize): Promise<string> {
+  const probe = { url: new URL(url), headers: {} as Record<string, string> };
+  await authorize(probe);
+  const headers = Object.entries(probe.headers).map(([k, v]) => [k.toLowerCase(), v]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([probe.url.href, headers])).digest('base64url');
 }
 
 /** A port address relative to the WSDL URL made absolute (most are absolute already). */

@@ -10,8 +10,16 @@ export interface OutboundRequester {
 }
 
 /** One SOAP operation call, with args already rendered. */
+/**
+ * A connection's authorization for loading a WSDL: adds credentials (headers, query) to a request.
+ * Applied to the WSDL and to the documents it imports from the same origin, never to other hosts.
+ */
+export type WsdlAuthorize = (req: { url: URL; headers: Record<string, string> }) => Promise<void>;
+
 export interface SoapCallRequest {
   wsdlUrl: string;
+  /** For a WSDL behind authentication (see WsdlAuthorize). */
+  wsdlAuthorize?: WsdlAuthorize;
   /** Service to use; default: the first service that has the operation. */
   service?: string;
   /** Port to use; default: the first port (of the service) that has the operation. */

@@ -2,7 +2,7 @@ import { WSDL } from 'soap';
 import { EngineError } from '../errors';
 import { decodeBody } from './outbound-http-client';
 import { shownUrl } from './soap-errors';
-import type { OutboundRequester } from './soap.types';
+import type { OutboundRequester, WsdlAuthorize } from './soap.types';
 
 /** Limits and transport of one WSDL load. */
 export interface WsdlLoadOptions {
@@ -11,6 +11,8 @@ export interface WsdlLoadOptions {
   timeoutMs: number;
   maxDocumentBytes: number;
   maxDocuments: number;
+  /** Credentials for documents on the WSDL's own origin (the WSDL and same-origin imports). */
+  authorize?: WsdlAuthorize;
 }
 
 /** A parsed WSDL plus the text of every document it was built from (keyed by URL). */
@@ -48,6 +50,7 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
   const url = httpUrl(rawUrl);
   if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
   const shown = shownUrl(url);
+  const origin = new URL(url).origin;
   const deadline = Date.now() + opts.timeoutMs;
   const documents = new Map<string, string>();
 
@@ -62,10 +65,14 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
     documents.set(docUrl, ''); // counts towards the limit while in flight
     let res;
     try {
+      // Credentials go to the WSDL's own origin only; messages keep naming the URL without them.
+      const target = new URL(docUrl);
+      const headers: Record<string, string> = { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' };
+      if (opts.authorize && target.origin === origin) await opts.authorize({ url: target, headers });
       res = await opts.outbound.request({
         method: 'GET',
-        url: docUrl,
-        headers: { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' },
+        url: target,
+        headers,
         timeoutMs: remaining,
         maxResponseBytes: opts.maxDocumentBytes,
       });

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class DescribeWsdlDto {
   @ApiProperty({ example: 'https://crm.example.com/services/Customer?wsdl' })
@@ -7,4 +7,10 @@ export class DescribeWsdlDto {
   @Length(8, 2048)
   @Matches(/^https?:\/\//i, { message: 'wsdlUrl must be an http(s) URL' })
   wsdlUrl!: string;
+
+  @ApiPropertyOptional({ description: "The SOAP node's connection (id or name): its credentials open a WSDL behind authentication (sent to the WSDL's own origin only)", example: 'crm-soap' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  connectionId?: string;
 }

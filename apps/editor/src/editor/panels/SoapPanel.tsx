@@ -25,8 +25,9 @@ interface SoapConfig {
   retry?: { attempts?: number; backoffMs?: number };
 }
 
-/** Descriptions by WSDL URL, kept while the editor is open (reopening a node does not reload). */
+/** Descriptions by WSDL URL and connection, kept while the editor is open (reopening a node does not reload). */
 const described = new Map<string, SoapDescription>();
+const describedKey = (url: string, connectionId: string | undefined) => `${connectionId ?? ''} ${url}`;
 
 type LoadState = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; description: SoapDescription };
 
@@ -34,7 +35,7 @@ type LoadState = { status: 'idle' } | { status: 'loading' } | { status: 'error';
 function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly }: PanelProps<SoapConfig>) {
   const wsdlUrl = config.wsdlUrl ?? '';
   const [load, setLoad] = useState<LoadState>(() => {
-    const d = described.get(wsdlUrl);
+    const d = described.get(describedKey(wsdlUrl, config.connectionId));
     return d ? { status: 'ok', description: d } : { status: 'idle' };
   });
   const [argsMode, setArgsMode] = useState<'form' | 'json'>('form');
@@ -49,9 +50,10 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
     abort.current = ctl;
     setLoad({ status: 'loading' });
     try {
-      const description = await api.soap.describe(url.trim(), ctl.signal);
+      // The node's connection opens a WSDL behind authentication, as it will when the flow runs.
+      const description = await api.soap.describe(url.trim(), config.connectionId || undefined, ctl.signal);
       if (ctl.signal.aborted) return;
-      described.set(url, description);
+      described.set(describedKey(url, config.connectionId), description);
       setLoad({ status: 'ok', description });
       // Pick the first service/port/operation when nothing (valid) is chosen yet.
       const chosen = pickOperation(description, config);
@@ -63,7 +65,11 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       const missing = err instanceof ApiError && err.status === 404 && /soap\/describe/.test(err.message);
       setLoad({
         status: 'error',
-        message: missing ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). Type the operation and its arguments (JSON) by hand meanwhile.' : errorText(err),
+        message: missing
+          ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). Type the operation and its arguments (JSON) by hand meanwhile.'
+          : /HTTP 40[13]\b/.test(errorText(err)) && !config.connectionId
+            ? `${errorText(err)} — the WSDL needs credentials: choose the node's connection and load again.`
+            : errorText(err),
       });
     }
   };
@@ -117,7 +123,8 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
               value={wsdlUrl}
               onChange={(v) => {
                 patch({ wsdlUrl: v }, 'wsdlUrl');
-                if (load.status !== 'loading') setLoad(described.get(v) ? { status: 'ok', description: described.get(v)! } : { status: 'idle' });
+                const d = described.get(describedKey(v, config.connectionId));
+                if (load.status !== 'loading') setLoad(d ? { status: 'ok', description: d } : { status: 'idle' });
               }}
               context="url"
               placeholder="https://legacy.example.com/CustomerService?wsdl"
