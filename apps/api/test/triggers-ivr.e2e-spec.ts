@@ -178,3 +178,30 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     });
   });
 });
+
+describe('IVR trigger: shutting down right after answering', () => {
+  it('writes the execution rows of calls answered just before the app closes', async () => {
+    const t = await TestApp.start();
+    const crm = await LoopbackServer.start();
+    let closed = false;
+    try {
+      crm.json('POST /customers', { name: 'Ada' });
+      await publishFlow(t, 'quick', chainFlow(ivr(2000), postNode(`${crm.base}/customers`, '{"phone":"{{call.callerId}}"}', 'lookup'), respondNode('{"name":"{{nodes.lookup.body.name}}"}')));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => t.http().post('/api/v1/ivr/quick').set('x-api-key', t.apiKey).send({ call: { id: `bye-${i}`, callerId: '+390600000000' } }).expect(200)),
+      );
+      const ids = answers.map((a) => a.body.executionId as string);
+      expect(answers.every((a) => a.body.status === 'succeeded')).toBe(true);
+      // At once, well inside the writer's flush interval: the rows are queued, not written yet.
+      await t.app.close();
+      closed = true;
+      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[]) AND status = 'succeeded'`, [ids]);
+      expect(n).toBe(ids.length);
+    } finally {
+      await crm.close();
+      // The app is closed already (a second close would fail); the harness still drops the database.
+      if (closed) (t as unknown as { app?: unknown }).app = undefined;
+      await t.close();
+    }
+  });
+});

@@ -132,9 +132,14 @@ export class ExecutionWriter implements OnApplicationShutdown {
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
+  /** Writes everything queued, including rows queued while it writes (shutdown). */
+  async flushAll(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) await this.flush();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    while (this.queue.length > 0 || this.flushing) await this.flush();
+    await this.flushAll();
   }
 
   /** A database outage must not grow memory without bound: past MAX_QUEUED rows the oldest are given up. */

@@ -126,21 +126,29 @@ export class FlowRunner implements BeforeApplicationShutdown {
     return { executionId: run.executionId, outcome: o };
   }
 
-  /** Shutdown: waits for runs in flight (up to a grace period), then aborts the rest. Idempotent. */
+  /**
+   * Shutdown: waits for runs in flight (up to a grace period), aborts the rest, then writes the
+   * rows they queued while the database is still open. Idempotent.
+   */
   drain(): Promise<void> {
     this.draining ??= (async () => {
-      if (this.inflight.size === 0) return;
-      const all = Promise.allSettled([...this.inflight]);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
-      clearTimeout(timer);
-      if (this.inflight.size > 0) {
-        this.logger.warn({ runs: this.inflight.size }, 'aborting runs still in flight at shutdown');
-        this.shutdown.abort(new Error('the process is shutting down'));
-        await all;
-      }
+      await this.settleRuns();
+      await this.writer.flushAll();
     })();
     return this.draining;
+  }
+
+  private async settleRuns(): Promise<void> {
+    if (this.inflight.size === 0) return;
+    const all = Promise.allSettled([...this.inflight]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
+    clearTimeout(timer);
+    if (this.inflight.size > 0) {
+      this.logger.warn({ runs: this.inflight.size }, 'aborting runs still in flight at shutdown');
+      this.shutdown.abort(new Error('the process is shutting down'));
+      await all;
+    }
   }
 
   beforeApplicationShutdown(): Promise<void> {
