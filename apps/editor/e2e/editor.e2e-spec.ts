@@ -47,6 +47,17 @@ suite('editor in the browser', () => {
     await page.locator('[data-testid=flows-page]').waitFor();
   };
 
+  /** From the flows list: a new end-of-call flow with a SOAP node after its trigger, selected. */
+  const newFlowWithSoapNode = async (name: string) => {
+    await page.click('[data-testid=new-flow]');
+    await page.click('[data-testid=starter-blank-eoc]');
+    await page.fill('[data-testid=new-flow-name]', name);
+    await page.click('[data-testid=create-flow]');
+    await node('endOfCall').click();
+    await page.click('[data-testid="palette-soap"]');
+    await node('soapCall').waitFor();
+  };
+
   beforeAll(async () => {
     buildEditor();
     [t, crm, soapServer, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), LoopbackServer.start(), startCrmServer(), launch()]);
@@ -271,13 +282,7 @@ suite('editor in the browser', () => {
 
   it('configures a SOAP node from a loopback WSDL through Load', async () => {
     await page.click('[data-testid=nav-flows]');
-    await page.click('[data-testid=new-flow]');
-    await page.click('[data-testid=starter-blank-eoc]');
-    await page.fill('[data-testid=new-flow-name]', 'Legacy CRM sync');
-    await page.click('[data-testid=create-flow]');
-    await node('endOfCall').click();
-    await page.click('[data-testid="palette-soap"]');
-    await node('soapCall').waitFor();
+    await newFlowWithSoapNode('Legacy CRM sync');
     await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/crm?wsdl`);
     await page.click('[data-testid=soap-load]');
     // The API describes the WSDL (POST /api/v1/soap/describe): service, port and operation pickers appear.
@@ -301,13 +306,7 @@ suite('editor in the browser', () => {
     const conn = await api('post', '/api/v1/connections').send({ name: 'legacy-soap', type: 'basic', username: 'agent', password: 'wsdl-pass' }).expect(201);
     // A fresh page: the connection list is read when the editor opens.
     await flowsPage();
-    await page.click('[data-testid=new-flow]');
-    await page.click('[data-testid=starter-blank-eoc]');
-    await page.fill('[data-testid=new-flow-name]', 'Legacy CRM behind auth');
-    await page.click('[data-testid=create-flow]');
-    await node('endOfCall').click();
-    await page.click('[data-testid="palette-soap"]');
-    await node('soapCall').waitFor();
+    await newFlowWithSoapNode('Legacy CRM behind auth');
     await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/private.wsdl`);
     await page.click('[data-testid=soap-load]');
     await page.locator('[data-testid=soap-load-error]', { hasText: 'needs credentials' }).waitFor();

@@ -1,4 +1,4 @@
-import { withoutNulEscapes, type ExecutionRow } from './row-encoding';
+import { COPY_COLUMNS, withoutNulEscapes, type ExecutionRow } from './row-encoding';
 
 /**
  * Execution rows in PostgreSQL's binary COPY format (columns as COPY_COLUMNS).
@@ -15,11 +15,11 @@ export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x5
 /** The stream's trailer: a field count of -1. */
 export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
-const FIELDS = 17;
+const FIELDS = COPY_COLUMNS.length;
 const SLAB_BYTES = 64 * 1024;
 /** Rows larger than this get a buffer of their own instead of a slab's tail. */
 const OWN_BUFFER_FROM = SLAB_BYTES / 4;
-/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
+/** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
 const INT4_MAX = 2_147_483_647;
@@ -28,6 +28,8 @@ const INT4_MAX = 2_147_483_647;
 const NUL = /\0/g;
 
 const DASH = 0x2d;
+/** Where each of a uuid's 16 bytes starts in its 8-4-4-4-12 text. */
+const UUID_BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
@@ -117,8 +119,7 @@ function uuid(buf: Buffer, o: number, id: string | null | undefined): number {
   if (id.length !== 36 || id.charCodeAt(8) !== DASH || id.charCodeAt(13) !== DASH || id.charCodeAt(18) !== DASH || id.charCodeAt(23) !== DASH) throw notUuid(id);
   buf.writeInt32BE(16, o);
   let p = o + 4;
-  for (let i = 0; i < 36; i += 2) {
-    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+  for (const i of UUID_BYTE_AT) {
     const hi = hexDigit(id.charCodeAt(i));
     const lo = hexDigit(id.charCodeAt(i + 1));
     if (hi < 0 || lo < 0) throw notUuid(id);

@@ -101,16 +101,9 @@ export class ExecutionWriter implements OnApplicationShutdown {
 
   private queueRow(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean }, resolve: () => void, reject: (err: unknown) => void): void {
     const final = row.status !== 'queued' && row.status !== 'running';
-    let tuple: Buffer | undefined;
-    try {
-      if (final && opts.fresh === true) tuple = binaryRow(row);
-    } catch (err) {
-      // A value the binary encoding cannot carry (an id that is not a uuid): the JSON path lets PostgreSQL say what is wrong.
-      this.logger.warn({ err, executionId: row.id }, 'execution row not encodable for COPY; upserting it instead');
-    }
-    const data = tuple ?? recordJson(row);
+    const tuple = final && opts.fresh === true ? this.tupleOf(row) : undefined;
     if (this.queue.length >= MAX_QUEUED) this.shed();
-    this.queue.push(typeof data === 'string' ? { id: row.id, final, resolve, reject, fresh: false, data } : { id: row.id, final, resolve, reject, fresh: true, data });
+    this.queue.push(tuple ? { id: row.id, final, resolve, reject, fresh: true, data: tuple } : { id: row.id, final, resolve, reject, fresh: false, data: recordJson(row) });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else if (opts.urgent && !this.urgent) {
       clearTimeout(this.timer);
@@ -119,7 +112,17 @@ export class ExecutionWriter implements OnApplicationShutdown {
     } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** Writes everything queued so far. */
+  /** The row's binary COPY tuple; undefined when a value cannot be carried that way (an id that is not a uuid), for the JSON path to let PostgreSQL say what is wrong. */
+  private tupleOf(row: ExecutionRow): Buffer | undefined {
+    try {
+      return binaryRow(row);
+    } catch (err) {
+      this.logger.warn({ err, executionId: row.id }, 'execution row not encodable for COPY; upserting it instead');
+      return undefined;
+    }
+  }
+
+    /** Writes everything queued so far. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

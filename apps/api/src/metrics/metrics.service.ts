@@ -31,8 +31,8 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  // Series handles, looked up once per label set; nested maps keyed by the label values as they
-  // come, so a call hashes no freshly concatenated key.
+  // Series handles, looked up once per label set: by flow, then by a short trigger+status key
+  // (by node type, then status, for the steps).
   private readonly runHandles = new Map<string, Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>>();
   private readonly nodeHandles = new Map<string, Map<string, { observe(v: number): void }>>();
 

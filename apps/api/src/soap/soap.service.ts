@@ -1,5 +1,5 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { EngineError, FlowEngine, RunCancel } from '@callflow/engine';
+import { EngineError, FlowEngine } from '@callflow/engine';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import type { DescribeWsdlDto } from './dto/describe-wsdl.dto';
 
@@ -16,11 +16,7 @@ export class SoapDescribeService {
       // The tenant's own connection only, as a run of the node would use it.
       const connection = dto.connectionId ? await this.connections.resolve(tenantId, dto.connectionId) : undefined;
       if (dto.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${dto.connectionId}" does not exist`);
-      const authorize = connection?.authorize;
-      return await this.engine.services.soap.describe(dto.wsdlUrl, {
-        timeoutMs: 10_000,
-        ...(authorize ? { authorize: (req: { url: URL; headers: Record<string, string> }) => authorize(req, new RunCancel()) } : {}),
-      });
+      return await this.engine.services.soap.describe(dto.wsdlUrl, { timeoutMs: 10_000, authorize: connection?.authorize?.bind(connection) });
     } catch (err) {
       // A WSDL that cannot be loaded is the caller's input problem, not a server failure.
       if (err instanceof EngineError) throw new UnprocessableEntityException({ message: `the WSDL could not be loaded: ${err.message}`, details: { code: err.code } });

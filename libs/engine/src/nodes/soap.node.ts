@@ -46,8 +46,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
   }
   const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
   // The connection also opens a WSDL behind authentication (its own origin only).
-  const authorize = connection?.authorize;
-  const wsdlAuthorize = authorize ? (req: { url: URL; headers: Record<string, string> }) => authorize(req, ctx.signal) : undefined;
+  const wsdlAuthorize = connection?.authorize?.bind(connection);
 
   let attempts = 0;
   for (;;) {

@@ -1,6 +1,6 @@
 import { EngineError, toEngineError, type StepError } from '../errors';
 import type { RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
-import type { CompiledFlow } from './compile';
+import type { CompiledFlow, CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
 import { isoTime } from './iso-time';
 import { Redactor, truncateBody } from './redact';
@@ -71,20 +71,20 @@ export class RunState {
       this.checkLimits();
       result = node.prepared.run(this.ctx);
     } catch (err) {
-      return this.settle(nodeId, started, t0, this.caught(nodeId, started, t0, err));
+      return this.settle(node, started, t0, this.caught(node, started, t0, err));
     }
-    if (!(result instanceof Promise)) return this.settle(nodeId, started, t0, result);
+    if (!(result instanceof Promise)) return this.settle(node, started, t0, result);
     // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
     const pending = node.parsed.spec.category === 'request' ? this.raceDeadline(result) : result;
     return pending.then(
-      (r) => this.settle(nodeId, started, t0, r),
-      (err: unknown) => this.settle(nodeId, started, t0, this.caught(nodeId, started, t0, err)),
+      (r) => this.settle(node, started, t0, r),
+      (err: unknown) => this.settle(node, started, t0, this.caught(node, started, t0, err)),
     );
   }
 
   /** A node that threw: the run ends (limits, bugs, no error edge), or the node leaves by `error`. */
-  private caught(nodeId: string, started: number, t0: number, err: unknown): NodeResult {
-    const node = this.flow.nodes.get(nodeId)!;
+  private caught(node: CompiledNode, started: number, t0: number, err: unknown): NodeResult {
+    const nodeId = node.parsed.node.id;
     const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
     // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
     if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
@@ -97,9 +97,9 @@ export class RunState {
   }
 
   /** Records a node's result and applies it (outputs, vars, the first respond); throws when it ends the run. */
-  private settle(nodeId: string, started: number, t0: number, result: NodeResult): NodeResult {
-    const node = this.flow.nodes.get(nodeId)!;
+  private settle(node: CompiledNode, started: number, t0: number, result: NodeResult): NodeResult {
     const def = node.parsed.node;
+    const nodeId = def.id;
     if ((result.error?.code === 'RUN_ABORTED' && this.cancel.aborted) || this.timedOutAtDeadline(result.error)) {
       const e = this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });

@@ -8,7 +8,7 @@ import { toSoapShape } from './soap-shape';
 import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
-import type { CancelSignal } from '../runtime/run-cancel';
+import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
 
 export * from './soap.types';
 export { soapExchangeOf } from './soap-errors';
@@ -97,7 +97,7 @@ export class SoapService {
     if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
     // A WSDL loaded with credentials is cached under them: a caller without them (another tenant,
     // another connection) loads it itself and gets the server's answer to it, not this copy.
-    const key = `${purpose} ${url}${authorize ? ` ${await credentialsKey(url, authorize)}` : ''}`;
+    const key = `${purpose} ${url}${authorize ? ` ${await credentialsKey(url, authorize, signal)}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     let pending = this.loading.get(key);
@@ -234,9 +234,9 @@ function describeWsdl(entry: CachedWsdl): SoapDescription {
 }
 
 /** What the credentials make of a request for the WSDL, hashed (the cache key part; no secret kept in it). */
-async function credentialsKey(url: string, authorize: WsdlAuthorize): Promise<string> {
+async function credentialsKey(url: string, authorize: WsdlAuthorize, signal: CancelSignal = new RunCancel()): Promise<string> {
   const probe = { url: new URL(url), headers: {} as Record<string, string> };
-  await authorize(probe);
+  await authorize(probe, signal);
   const headers = Object.entries(probe.headers).map(([k, v]) => [k.toLowerCase(), v]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
   return createHash('sha256').update(JSON.stringify([probe.url.href, headers])).digest('base64url');
 }

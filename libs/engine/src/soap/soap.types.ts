@@ -1,5 +1,6 @@
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
 import type { CancelSignal } from '../runtime/run-cancel';
+import type { ResolvedConnection } from '../types';
 
 /**
  * The part of `OutboundClient` the SOAP code uses. Structural, so the SOAP code depends on the
@@ -11,10 +12,10 @@ export interface OutboundRequester {
 
 /** One SOAP operation call, with args already rendered. */
 /**
- * A connection's authorization for loading a WSDL: adds credentials (headers, query) to a request.
- * Applied to the WSDL and to the documents it imports from the same origin, never to other hosts.
+ * A connection's `authorize`, used to load a WSDL behind authentication: applied to the WSDL and to
+ * the documents it imports from the same origin, never to other hosts.
  */
-export type WsdlAuthorize = (req: { url: URL; headers: Record<string, string> }) => Promise<void>;
+export type WsdlAuthorize = NonNullable<ResolvedConnection['authorize']>;
 
 export interface SoapCallRequest {
   wsdlUrl: string;

@@ -2,6 +2,7 @@ import { WSDL } from 'soap';
 import { EngineError } from '../errors';
 import { decodeBody } from './outbound-http-client';
 import { shownUrl } from './soap-errors';
+import { RunCancel } from '../runtime/run-cancel';
 import type { OutboundRequester, WsdlAuthorize } from './soap.types';
 
 /** Limits and transport of one WSDL load. */
@@ -51,6 +52,8 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
   if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
   const shown = shownUrl(url);
   const origin = new URL(url).origin;
+  // A load may serve several callers: fetching credentials is not tied to one's signal (the load has its own deadline).
+  const loadSignal = new RunCancel();
   const deadline = Date.now() + opts.timeoutMs;
   const documents = new Map<string, string>();
 
@@ -68,7 +71,7 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
       // Credentials go to the WSDL's own origin only; messages keep naming the URL without them.
       const target = new URL(docUrl);
       const headers: Record<string, string> = { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' };
-      if (opts.authorize && target.origin === origin) await opts.authorize({ url: target, headers });
+      if (opts.authorize && target.origin === origin) await opts.authorize({ url: target, headers }, loadSignal);
       res = await opts.outbound.request({
         method: 'GET',
         url: target,
