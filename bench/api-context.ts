@@ -35,11 +35,12 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function startApiContext(env: Record<string, string> = {}): Promise<ApiContext> {
+/** `dataDir`: the API's DATA_DIR (wiped first; its own embedded PostgreSQL). */
+export async function startApiContext(env: Record<string, string> = {}, dataDir = path.join(ROOT, '.data/bench')): Promise<ApiContext> {
   const crm = await startScript(path.join(__dirname, 'mock-crm.js'));
   let api: ApiProcess | undefined;
   try {
-    api = await startApi(path.join(ROOT, '.data/bench'), {
+    api = await startApi(dataDir, {
       ADMIN_EMAIL: BENCH_ADMIN.email,
       ADMIN_PASSWORD: BENCH_ADMIN.password,
       OUTBOUND_ALLOW: '127.0.0.1',

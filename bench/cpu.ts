@@ -38,6 +38,28 @@ export function postgresPids(dataDir: string): number[] {
   return pids;
 }
 
+/** `pid` and its child processes running node (cluster workers; not its PostgreSQL). */
+export function nodeProcesses(pid: number): number[] {
+  const pids = [pid];
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const [comm, rest] = [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat.slice(stat.lastIndexOf(')') + 2)];
+      if (comm === 'node' && Number(rest.split(' ')[1]) === pid) pids.push(Number(e));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
 /** Starts measuring; `stop(count)` gives µs of CPU per unit of work for each named group of processes. */
 export function cpuMeter(groups: Record<string, () => number[]>): { stop(count: number): Record<string, number> } {
   const sum = (pids: number[]) => pids.reduce((a, p) => a + cpuMicros(p), 0);

@@ -154,8 +154,9 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   const until = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    // The listening line comes once every process of PROCESSES > 1 serves (health answers with the first).
     const ok = await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false);
-    if (ok) break;
+    if (ok && fs.readFileSync(logFile, 'utf8').includes('callflow listening on')) break;
     if (Date.now() > until) {
       await stopChild(child);
       throw new Error(`the API did not become healthy in 90 s:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);

@@ -2,7 +2,20 @@
 // The baseline for the IVR benchmark: a minimal Node http server doing what an IVR flow does,
 // by hand: parse the JSON body, POST to the CRM with a keep-alive agent, answer JSON in the
 // API's shape. No framework, no auth, no database, no logging. Prints `listening <port>`.
+// RAW_PROCESSES=N: N such servers sharing the port through node:cluster, as the API's PROCESSES.
+const cluster = require('node:cluster');
 const http = require('node:http');
+
+const processes = Number(process.env.RAW_PROCESSES || 1);
+if (processes > 1 && cluster.isPrimary) {
+  let ready = 0;
+  cluster.on('listening', (_w, address) => {
+    if (++ready === processes) process.stdout.write(`listening ${address.port}\n`);
+  });
+  for (let i = 0; i < processes; i++) cluster.fork();
+  for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0)); // the children exit with the IPC channel
+  return;
+}
 
 const crm = new URL(process.env.CRM_URL || 'http://127.0.0.1:1/crm/lookup');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -51,5 +64,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.headersTimeout = 61_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
+server.listen(0, '127.0.0.1', () => {
+  if (cluster.isPrimary) process.stdout.write(`listening ${server.address().port}\n`);
+});
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));

@@ -2,10 +2,11 @@
  * `npm start` as a user meets it: the server is spawned as a real process (main.ts through
  * @swc-node/register, and the built apps/api/dist/main.js when a build exists) on a fresh DATA_DIR
  * with its own embedded PostgreSQL. First start, restart, recovery after SIGKILL, bad config,
- * structured request logs.
+ * structured request logs, several processes (PROCESSES).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +83,47 @@ class Server {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
+}
+
+/** The node processes `pid` started (cluster children; not its postgres). */
+function nodeChildren(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return comm === 'node' && ppid === pid ? [Number(e)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Which of `pids` holds the server end of the loopback TCP connection whose client port is `clientPort` (from /proc/net/tcp and each fd). */
+function connectionOwner(clientPort: number, serverPort: number, pids: number[]): number | undefined {
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+  const line = fs
+    .readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[1]?.endsWith(`:${hex(serverPort)}`) && f[2]?.endsWith(`:${hex(clientPort)}`));
+  const inode = line?.[9];
+  if (!inode) return undefined;
+  return pids.find((pid) => fs.readdirSync(`/proc/${pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`));
+}
+
+/** GET over a keep-alive connection of its own; the answer's status and the connection's client port. */
+function getOnOwnConnection(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<{ status: number; clientPort: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, clientPort: req.socket!.localPort! }));
+    });
+    req.on('error', reject);
+  });
 }
 
 describe('starting the server (npm start)', () => {
@@ -209,11 +251,87 @@ describe('starting the server (npm start)', () => {
     expect(await s.stop()).toEqual({ code: 0, signal: null });
   });
 
+  it('PROCESSES=2: two processes share the port and the secrets; one that dies is replaced; SIGTERM stops both, then the database', async () => {
+    const s = start({ PROCESSES: '2' });
+    await s.ready();
+    expect(s.stdout).toMatch(/callflow listening on .*ROLE=all, 2 processes/);
+    const first = nodeChildren(s.child.pid!);
+    expect(first).toHaveLength(2);
+
+    // Each connection goes to the process with the fewest open ones: eight land four and four, and
+    // a token issued by one process is accepted by the other (same JWT secret from DATA_DIR).
+    const token = ((await (await login(password!)).json()) as { accessToken: string }).accessToken;
+    const agents = Array.from({ length: 8 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+    try {
+      const answers = await Promise.all(agents.map((a) => getOnOwnConnection(a, `${base}/api/v1/flows`, { authorization: `Bearer ${token}` })));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const owners = answers.map((a) => connectionOwner(a.clientPort, port, first));
+      expect(owners.every((o) => o !== undefined)).toBe(true);
+      // The fewest-open-connections rule: an even split.
+      expect(first.map((pid) => owners.filter((o) => o === pid).length)).toEqual([4, 4]);
+    } finally {
+      for (const a of agents) a.destroy();
+    }
+
+    // One process dies: the other keeps answering, and a new one takes its place.
+    process.kill(first[0]!, 'SIGKILL');
+    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    const until = Date.now() + 30_000;
+    let now = nodeChildren(s.child.pid!);
+    while ((now.length < 2 || now.includes(first[0]!)) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = nodeChildren(s.child.pid!);
+    }
+    expect(now).toHaveLength(2);
+    expect(now).not.toContain(first[0]);
+    expect(s.stderr).toMatch(new RegExp(`server process ${first[0]} exited \\(signal SIGKILL\\); starting another`));
+
+    expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(s.stdout).toMatch(/callflow stopping \(SIGTERM\)/);
+    expect(now.filter(alive)).toEqual([]);
+    expect(postmasterPid()).toBeUndefined();
+    expect(s.jsonLines().filter((l) => Number(l.level) >= 50)).toEqual([]);
+  });
+
+  it('PROCESSES=2 when the port is taken: exit code 1 naming it, no process or database left', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const s = start({ PROCESSES: '2' });
+      const { code } = await s.exited;
+      expect(code).toBe(1);
+      expect(s.stderr).toMatch(/callflow failed to start: listen EADDRINUSE.*:\d+/);
+      expect(nodeChildren(s.child.pid!)).toEqual([]);
+      expect(postmasterPid()).toBeUndefined();
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('PROCESSES=2 when a process dies before it is ready (a crash while booting): exit code 1, the others stopped, no database left', async () => {
+    const s = start({ PROCESSES: '2' });
+    const until = Date.now() + 30_000;
+    let kids: number[] = [];
+    while (kids.length < 2 && Date.now() < until && s.running) {
+      await new Promise((r) => setTimeout(r, 20));
+      kids = nodeChildren(s.child.pid!);
+    }
+    expect(kids).toHaveLength(2);
+    expect(s.stdout).not.toMatch(/listening/);
+    process.kill(kids[0]!, 'SIGKILL');
+    const { code } = await s.exited;
+    expect(code).toBe(1);
+    expect(s.stderr).toMatch(/callflow failed to start: a server process exited \(signal SIGKILL\) before it was ready/);
+    expect(kids.filter(alive)).toEqual([]);
+    expect(postmasterPid()).toBeUndefined();
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['DATABASE_URL', 'notaurl'],
     ['ADMIN_PASSWORD', 'short'],
     ['ROLE', 'everything'],
+    ['PROCESSES', '0'],
   ])('a bad %s (%s) stops the start with exit code 1 and a message naming it', async (name, value) => {
     const s = start({ [name]: value });
     const { code } = await s.exited;

