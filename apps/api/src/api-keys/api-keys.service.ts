@@ -3,12 +3,19 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { TtlCache } from '../common/ttl-cache';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, hashApiKey, sameHash } from './api-key-crypto';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';
 
-/** Verified keys are cached briefly: trigger calls are the hot path and must not wait on a query each. */
+/**
+ * Verified keys are cached briefly: trigger calls are the hot path and must not wait on a query
+ * each. Past the TTL the key is served while one lookup refreshes it (TtlCache), up to
+ * CACHE_STALE_MS (a database restart); a key revoked in another process stops working one call
+ * after the TTL, in this one at once.
+ */
 const CACHE_TTL_MS = 5_000;
+const CACHE_STALE_MS = 60_000;
 const LAST_USED_EVERY_MS = 60_000;
 
 export interface ApiKeyView {
@@ -23,7 +30,7 @@ export interface ApiKeyView {
 
 @Injectable()
 export class ApiKeysService {
-  private readonly cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+  private readonly cache = new TtlCache<ApiKeyPrincipal | null>(CACHE_TTL_MS, 10_000, CACHE_STALE_MS);
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
@@ -63,20 +70,19 @@ export class ApiKeysService {
   }
 
   /** The principal for a presented key, or null when unknown or revoked. */
-  async verify(key: string): Promise<ApiKeyPrincipal | null> {
-    if (!key || key.length > 200) return null;
+  verify(key: string): Promise<ApiKeyPrincipal | null> {
+    if (!key || key.length > 200) return Promise.resolve(null);
     const hash = hashApiKey(key);
-    const now = Date.now();
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
+    return this.cache.get(hash, () => this.lookup(hash));
+  }
+
+  private async lookup(hash: string): Promise<ApiKeyPrincipal | null> {
     const row = await this.keys.findOne({ where: { keyHash: hash } });
     const principal: ApiKeyPrincipal | null =
       row && !row.revokedAt && sameHash(row.keyHash, hash)
         ? { kind: 'apiKey', keyId: row.id, tenantId: row.tenantId, scopes: row.scopes, flowKeys: row.flowKeys }
         : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_TTL_MS });
-    if (principal) this.touch(principal.keyId, now);
+    if (principal) this.touch(principal.keyId, Date.now());
     return principal;
   }
 

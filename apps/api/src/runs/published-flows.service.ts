@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TRIGGER_TYPES, getNodeSpec, type FlowDefinition } from '@callflow/flow';
 import { DataSource } from 'typeorm';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../common/ttl-cache';
 
 /** A flow's published version as triggers see it (without its definition). */
 export interface PublishedVersionRef {
@@ -38,19 +38,22 @@ interface VersionRow {
 
 /** Key → published version lookups are cached this long (the IVR hot path must not query each call). */
 export const LOOKUP_TTL_MS = 2_000;
+/** Past the TTL a lookup is served while one refresh runs, this long at most (e.g. while PostgreSQL restarts). */
+export const LOOKUP_STALE_MS = 60_000;
 
 const SELECT = `SELECT f.id AS flow_id, f.key, f.name, v.id AS version_id, v.version, v.trigger_type, v.trigger_config`;
 
 /**
  * Resolves flows to their published versions. Lookups by key and the tenant's event-triggered
- * versions are cached for LOOKUP_TTL_MS and dropped by `invalidate` (publish in this process);
+ * versions are cached for LOOKUP_TTL_MS (then refreshed in the background while served, see
+ * TtlCache) and dropped by `invalidate` (publish in this process);
  * versions are immutable, so lookups by version id are cached until evicted.
  */
 @Injectable()
 export class PublishedFlowsService {
-  private readonly byKeyCache = new TtlCache<FlowLookup>(LOOKUP_TTL_MS);
-  private readonly eventCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS);
-  private readonly preflightCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS);
+  private readonly byKeyCache = new TtlCache<FlowLookup>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
+  private readonly eventCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
+  private readonly preflightCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
   private readonly versionCache = new TtlCache<PublishedFlow | null>(Number.POSITIVE_INFINITY, 1_000);
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
