@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { runPrimary } from './boot/cluster-primary';
-import { serve } from './boot/serve';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { migrate } from './database/migrate';
@@ -28,7 +27,9 @@ function configOrExit(): AppConfig {
  */
 async function main(): Promise<void> {
   const config = configOrExit();
-  if (cluster.isWorker) return serve(config, config.DATABASE_URL!);
+  // Loaded only where the app runs: a cluster primary never builds it (less memory, no idle GC of it).
+  const serve = async (url: string, afterClose?: () => Promise<void>) => (await import('./boot/serve')).serve(config, url, afterClose);
+  if (cluster.isWorker) return serve(config.DATABASE_URL!);
   let url = config.DATABASE_URL;
   if (!url) {
     embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT, (m) => process.stdout.write(`${m}\n`), { detached: true });
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   await migrate(url);
   const stopDatabase = async () => embedded?.stop();
   if (config.PROCESSES > 1) await runPrimary(config, url, stopDatabase);
-  else await serve(config, url, stopDatabase);
+  else await serve(url, stopDatabase);
 }
 
 main().catch(async (err) => {

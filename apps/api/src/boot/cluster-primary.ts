@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import net from 'node:net';
 import type { AppConfig } from '../config/app-config';
-import { CLOSED_MESSAGE, CONNECTION_MESSAGE, FORCE_EXIT_MS, listeningLine, READY_MESSAGE, STOP_SIGNALS } from './serve';
+import { CLOSED_MESSAGE, CONNECTION_MESSAGE, FORCE_EXIT_MS, listeningLine, READY_MESSAGE, STOP_SIGNALS } from './process-protocol';
 
 /** A process that dies is replaced after this long, ms. */
 const RESTART_DELAY_MS = 500;

@@ -2,25 +2,12 @@ import cluster from 'node:cluster';
 import type { Server, Socket } from 'node:net';
 import { createApp } from '../app.factory';
 import type { AppConfig } from '../config/app-config';
+import { CLOSED_MESSAGE, CONNECTION_MESSAGE, FORCE_EXIT_MS, listeningLine, READY_MESSAGE, STOP_SIGNALS } from './process-protocol';
 
-/** Signals that stop a server process (a terminal's Ctrl-C, a supervisor's stop, a closed terminal). */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** How long a graceful stop may take before the process exits anyway, ms. */
-export const FORCE_EXIT_MS = 15_000;
-
-/** The line `npm start` prints once the API answers (tests and scripts wait for it). */
-export function listeningLine(config: AppConfig, processes: number): string {
-  const many = processes > 1 ? `, ${processes} processes` : '';
-  return `callflow listening on http://${config.HOST}:${config.PORT} (API /api/v1, docs /api/docs, ROLE=${config.ROLE}${many})\n`;
+/** A message to the primary; none once the channel is gone (the primary stopped: this process is stopping too). */
+function tellPrimary(message: string): void {
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 }
-
-/** What a cluster child tells the primary once it serves. */
-export const READY_MESSAGE = 'callflow:ready';
-/** The primary hands a child a connection (the socket goes with the message). */
-export const CONNECTION_MESSAGE = 'callflow:connection';
-/** A child tells the primary that a connection it was handed has closed. */
-export const CLOSED_MESSAGE = 'callflow:closed';
 
 /**
  * A cluster child serving HTTP does not listen: the primary accepts each connection and hands it
@@ -29,7 +16,7 @@ export const CLOSED_MESSAGE = 'callflow:closed';
 function serveHandedConnections(server: Server): void {
   process.on('message', (message: unknown, socket?: Socket) => {
     if (message !== CONNECTION_MESSAGE || !socket) return;
-    socket.once('close', () => process.send?.(CLOSED_MESSAGE));
+    socket.once('close', () => tellPrimary(CLOSED_MESSAGE));
     server.emit('connection', socket);
     socket.resume();
   });
@@ -68,7 +55,7 @@ export async function serve(config: AppConfig, databaseUrl: string, afterClose: 
     await app.init();
     serveHandedConnections(app.getHttpServer() as Server);
   } else await app.listen(config.PORT, config.HOST);
-  if (cluster.isWorker) process.send?.(READY_MESSAGE);
+  if (cluster.isWorker) tellPrimary(READY_MESSAGE);
   else if (config.ROLE === 'worker') process.stdout.write(`callflow worker started (ROLE=worker)\n`);
   else process.stdout.write(listeningLine(config, 1));
 }
