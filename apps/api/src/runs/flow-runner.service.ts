@@ -51,7 +51,13 @@ export type SyncOutcome = { kind: 'respond'; respond: RespondOutput } | { kind: 
 @Injectable()
 export class FlowRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('FlowRunner');
-  private readonly inflight = new Set<Promise<unknown>>();
+  /**
+   * Runs in flight, counted (not kept in a Set: a long-lived collection with an entry per run kept
+   * the runs alive through young-generation collections, see RunCancel); `idle` ends the
+   * shutdown's wait when the count reaches 0.
+   */
+  private inflight = 0;
+  private idle: (() => void) | undefined;
   /** Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run, added and removed at no cost). */
   private readonly shutdown = new RunCancel();
   private readonly debug: boolean;
@@ -87,9 +93,8 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const connections = this.connections.forTenant(flow.tenantId);
     const result = this.execute(req, connections);
     // One async function records the run and leaves `inflight` (fewer promises than then/finally/catch chains: one per IVR call).
-    // Assigned before its own finally reads it (that runs after the first await).
-    let recorded!: Promise<boolean>;
-    recorded = (async () => {
+    this.inflight++;
+    const recorded = (async () => {
       try {
         const r = await result;
         this.observe(id, flow, r);
@@ -100,11 +105,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
         else this.writer.enqueue(row, { fresh });
         return true;
       } finally {
-        this.inflight.delete(recorded);
+        if (--this.inflight === 0) this.idle?.();
       }
     })();
     recorded.catch(() => undefined);
-    this.inflight.add(recorded);
     return { run: { executionId: id.executionId, result, recorded }, writePending };
   }
 
@@ -139,13 +143,13 @@ export class FlowRunner implements BeforeApplicationShutdown {
   }
 
   private async settleRuns(): Promise<void> {
-    if (this.inflight.size === 0) return;
-    const all = Promise.allSettled([...this.inflight]);
+    if (this.inflight === 0) return;
+    const all = new Promise<void>((resolve) => (this.idle = resolve));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
     clearTimeout(timer);
-    if (this.inflight.size > 0) {
-      this.logger.warn({ runs: this.inflight.size }, 'aborting runs still in flight at shutdown');
+    if (this.inflight > 0) {
+      this.logger.warn({ runs: this.inflight }, 'aborting runs still in flight at shutdown');
       this.shutdown.abort(new Error('the process is shutting down'));
       await all;
     }
