@@ -9,6 +9,9 @@ import type { PublishedFlow } from './published-flows.service';
 import { uuidv7 } from '../common/uuid7';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
+/** Resolves after the I/O callbacks already due (the answer's write among them). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** How long shutdown waits for runs in flight before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -97,6 +100,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const recorded = (async () => {
       try {
         const r = await result;
+        // The caller's answer goes out first: without this turn the row was encoded (and metrics
+        // observed) between the respond node and the IVR's answer, ~7 % of its throughput at 10
+        // connections. The writer batches every 25 ms anyway.
+        if (!req.durable) await nextTurn();
         this.observe(id, flow, r);
         if (req.durable && this.shutdown.aborted && r.error?.code === 'RUN_ABORTED') return false;
         const row = finishedRow(id, connections.scrub(r));
