@@ -16,21 +16,19 @@ export function cpuMicros(pid: number): number {
   }
 }
 
-/** The postgres processes (postmaster and backends) whose working folder is under `dataDir`. */
-export function postgresPids(dataDir: string): number[] {
-  const pids: number[] = [];
-  const root = dataDir.endsWith('/') ? dataDir : `${dataDir}/`;
-  let entries: string[] = [];
+/** The pids in /proc for which `match` holds (a process that is gone or not ours to read does not). */
+function processesWhere(match: (pid: string) => boolean): number[] {
+  let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
-    return pids;
+    return [];
   }
+  const pids: number[] = [];
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (fs.readFileSync(`/proc/${e}/comm`, 'utf8').trim() !== 'postgres') continue;
-      if (`${fs.readlinkSync(`/proc/${e}/cwd`)}/`.startsWith(root)) pids.push(Number(e));
+      if (match(e)) pids.push(Number(e));
     } catch {
       // gone, or not ours to read
     }
@@ -38,26 +36,23 @@ export function postgresPids(dataDir: string): number[] {
   return pids;
 }
 
+/** The postgres processes (postmaster and backends) whose working folder is under `dataDir`. */
+export function postgresPids(dataDir: string): number[] {
+  const root = dataDir.endsWith('/') ? dataDir : `${dataDir}/`;
+  return processesWhere((e) => fs.readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'postgres' && `${fs.readlinkSync(`/proc/${e}/cwd`)}/`.startsWith(root));
+}
+
 /** `pid` and its child processes running node (cluster workers; not its PostgreSQL). */
 export function nodeProcesses(pid: number): number[] {
-  const pids = [pid];
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
+  return [
+    pid,
+    ...processesWhere((e) => {
       const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const [comm, rest] = [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat.slice(stat.lastIndexOf(')') + 2)];
-      if (comm === 'node' && Number(rest.split(' ')[1]) === pid) pids.push(Number(e));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return comm === 'node' && ppid === pid;
+    }),
+  ];
 }
 
 /** Starts measuring; `stop(count)` gives µs of CPU per unit of work for each named group of processes. */

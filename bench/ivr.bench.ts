@@ -49,28 +49,29 @@ function row(connections: number, r: Measured, ratio: string): string {
   return `| ${connections} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${ratio} | ${fmt(r.cpu.server ?? NaN)} | ${pg} |`;
 }
 
+/** Publishes the IVR flow on the API of `c` and checks that one call answers what the raw server answers; what to load it with. */
+async function ivrTarget(c: ApiContext): Promise<{ url: string; headers: Record<string, string> }> {
+  const key = await c.publish('bench-ivr', ivrFlow(c.crm.base));
+  const url = `${c.api.base}/api/v1/ivr/${key}`;
+  const headers = { 'content-type': 'application/json', 'x-api-key': c.apiKey };
+  const probe = (await (await fetch(url, { method: 'POST', headers, body: REQUEST })).json()) as { status: string; output: unknown };
+  if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}') throw new Error(`IVR probe on ${c.api.base} answered ${JSON.stringify(probe)}`);
+  return { url, headers };
+}
+
 /** Returns the markdown section for bench/README.md. */
 export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; warmupSec: number; concurrency: number[]; rounds: number }): Promise<string> {
-  const key = await ctx.publish('bench-ivr', ivrFlow(ctx.crm.base));
-  const url = `${ctx.api.base}/api/v1/ivr/${key}`;
-  const headers = { 'content-type': 'application/json', 'x-api-key': ctx.apiKey };
-
-  // One call first: the flow answers what the raw server answers.
-  const probe = (await (await fetch(url, { method: 'POST', headers, body: REQUEST })).json()) as { status: string; output: unknown };
-  if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}') throw new Error(`IVR probe answered ${JSON.stringify(probe)}`);
-
+  const { url, headers } = await ivrTarget(ctx);
   // One process per core, as a deployment sets PROCESSES: the API and, for a fair pair, the raw server.
   const cores = Math.max(2, os.availableParallelism());
   const multi = await startApiContext({ PROCESSES: String(cores) }, path.join(ROOT, '.data/bench-processes'));
-  const multiKey = await multi.publish('bench-ivr', ivrFlow(multi.crm.base));
-  const multiUrl = `${multi.api.base}/api/v1/ivr/${multiKey}`;
-  const multiHeaders = { 'content-type': 'application/json', 'x-api-key': multi.apiKey };
-  const multiProbe = (await (await fetch(multiUrl, { method: 'POST', headers: multiHeaders, body: REQUEST })).json()) as { status: string };
-  if (multiProbe.status !== 'succeeded') throw new Error(`IVR probe (PROCESSES=${cores}) answered ${JSON.stringify(multiProbe)}`);
+  const multiTarget = await ivrTarget(multi);
   const raw = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` });
   const rawMulti = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup`, RAW_PROCESSES: String(cores) });
   const apiN = `api ×${cores}`;
   const rawN = `raw ×${cores}`;
+  /** The API rows judged against the targets, and their names in the verdicts. */
+  const judged: [label: string, name: string][] = [['api', 'API, 1 process'], [apiN, `API, PROCESSES=${cores}`]];
   // The same flow in Node-RED, when it is installed (a devDependency), for the side-by-side row.
   const nodeRed = await startScript(path.join(__dirname, 'nodered-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` }).catch(() => undefined);
   const rows: string[] = [];
@@ -84,7 +85,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
         { label: 'raw', load: (ph) => httpLoad('raw Node http server', { ...o, ...ph, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => [raw.child.pid!] } },
         { label: rawN, load: (ph) => httpLoad(`raw Node http server, ${cores} processes`, { ...o, ...ph, url: `${rawMulti.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => nodeProcesses(rawMulti.child.pid!) } },
         { label: 'api', load: (ph) => httpLoad('API: POST /api/v1/ivr/:key', { ...o, ...ph, url, headers }), groups: { server: () => [ctx.api.child.pid!], pg: () => postgresPids(path.dirname(ctx.api.logFile)) } },
-        { label: apiN, load: (ph) => httpLoad(`API, PROCESSES=${cores}`, { ...o, ...ph, url: multiUrl, headers: multiHeaders }), groups: { server: () => nodeProcesses(multi.api.child.pid!), pg: () => postgresPids(path.dirname(multi.api.logFile)) } },
+        { label: apiN, load: (ph) => httpLoad(`API, PROCESSES=${cores}`, { ...o, ...ph, ...multiTarget }), groups: { server: () => nodeProcesses(multi.api.child.pid!), pg: () => postgresPids(path.dirname(multi.api.logFile)) } },
       ];
       if (nodeRed) {
         servers.push({ label: 'red', load: (ph) => httpLoad('Node-RED 4: http in → template → http request → http response', { ...o, ...ph, url: `${nodeRed.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => [nodeRed.child.pid!] } });
@@ -102,7 +103,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
       const ratios = (label: string, to = 'raw') => results.get(label)!.map((r, i) => r.perSecond / results.get(to)![i]!.perSecond);
       rows.push(row(connections, base, '1.00'));
       rows.push(row(connections, baseN, fmt(median(ratios(rawN)), 2)));
-      for (const label of ['api', apiN]) {
+      for (const [label, name] of judged) {
         const api = medianRound(results.get(label)!);
         const ratio = median(ratios(label));
         const extraP99 = api.p99 - base.p99;
@@ -110,7 +111,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
         const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
         rows.push(row(connections, api, fmt(ratio, 2)));
         verdicts.push(
-          `- ${label === 'api' ? 'API, 1 process' : `API, PROCESSES=${cores}`}, concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
+          `- ${name}, concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
             `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}); ` +
             (label === apiN ? `${fmt(median(ratios(apiN, rawN)) * 100)}% of raw ×${cores}; ` : '') +
             `rounds: ${ratios(label).map((x) => fmt(x * 100)).join(', ')} %.`,

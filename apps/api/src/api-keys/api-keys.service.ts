@@ -30,7 +30,7 @@ export interface ApiKeyView {
 
 @Injectable()
 export class ApiKeysService {
-  private readonly cache = new TtlCache<ApiKeyPrincipal | null>(CACHE_TTL_MS, 10_000, CACHE_STALE_MS);
+  private readonly cache = new TtlCache<ApiKeyPrincipal | null>(CACHE_TTL_MS, { staleMs: CACHE_STALE_MS });
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(

@@ -7,6 +7,15 @@ function controlledLoad<V>() {
   return { load, pending };
 }
 
+/** `key` loaded once, to `value`; the controlled load for what comes next (its first call was that load). */
+async function loadedOnce(cache: TtlCache<string>, key: string, value: string) {
+  const ctl = controlledLoad<string>();
+  const first = cache.get(key, ctl.load);
+  ctl.pending[0]!.resolve(value);
+  await first;
+  return ctl;
+}
+
 const flush = () => new Promise((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r));
 
 describe('TtlCache', () => {
@@ -30,10 +39,7 @@ describe('TtlCache', () => {
 
   it('without staleMs, a call past the TTL waits for a new load', async () => {
     const cache = new TtlCache<string>(1_000);
-    const { load, pending } = controlledLoad<string>();
-    const first = cache.get('k', load);
-    pending[0]!.resolve('v1');
-    await first;
+    const { load, pending } = await loadedOnce(cache, 'k', 'v1');
     jest.advanceTimersByTime(1_000);
     const second = cache.get('k', load);
     expect(load).toHaveBeenCalledTimes(2);
@@ -42,11 +48,8 @@ describe('TtlCache', () => {
   });
 
   it('with staleMs, a call past the TTL gets the old value at once while one background load replaces it', async () => {
-    const cache = new TtlCache<string>(1_000, 100, 60_000);
-    const { load, pending } = controlledLoad<string>();
-    const first = cache.get('k', load);
-    pending[0]!.resolve('v1');
-    await first;
+    const cache = new TtlCache<string>(1_000, { staleMs: 60_000 });
+    const { load, pending } = await loadedOnce(cache, 'k', 'v1');
     jest.advanceTimersByTime(1_500);
     expect(await cache.get('k', load)).toBe('v1');
     expect(await cache.get('k', load)).toBe('v1');
@@ -58,11 +61,8 @@ describe('TtlCache', () => {
   });
 
   it('a failed refresh keeps serving the old value and is tried again a second later', async () => {
-    const cache = new TtlCache<string>(1_000, 100, 60_000);
-    const { load, pending } = controlledLoad<string>();
-    const first = cache.get('k', load);
-    pending[0]!.resolve('v1');
-    await first;
+    const cache = new TtlCache<string>(1_000, { staleMs: 60_000 });
+    const { load, pending } = await loadedOnce(cache, 'k', 'v1');
     jest.advanceTimersByTime(1_500);
     expect(await cache.get('k', load)).toBe('v1');
     pending[1]!.reject(new Error('database restarting'));
@@ -78,11 +78,8 @@ describe('TtlCache', () => {
   });
 
   it('past TTL + staleMs a call waits for a new load, and a failed load is not kept', async () => {
-    const cache = new TtlCache<string>(1_000, 100, 5_000);
-    const { load, pending } = controlledLoad<string>();
-    const first = cache.get('k', load);
-    pending[0]!.resolve('v1');
-    await first;
+    const cache = new TtlCache<string>(1_000, { staleMs: 5_000 });
+    const { load, pending } = await loadedOnce(cache, 'k', 'v1');
     jest.advanceTimersByTime(6_000);
     const late = cache.get('k', load);
     pending[1]!.reject(new Error('down'));
@@ -94,7 +91,7 @@ describe('TtlCache', () => {
   });
 
   it('delete and deletePrefix drop entries (a refresh in flight for a dropped entry does not bring it back)', async () => {
-    const cache = new TtlCache<string>(1_000, 100, 60_000);
+    const cache = new TtlCache<string>(1_000, { staleMs: 60_000 });
     const { load, pending } = controlledLoad<string>();
     const a = cache.get('t1:a', load);
     const b = cache.get('t1:b', load);
@@ -116,7 +113,7 @@ describe('TtlCache', () => {
   });
 
   it('evicts the oldest entry past its size bound', async () => {
-    const cache = new TtlCache<number>(60_000, 2);
+    const cache = new TtlCache<number>(60_000, { max: 2 });
     let n = 0;
     const load = jest.fn(async () => ++n);
     await cache.get('a', load);

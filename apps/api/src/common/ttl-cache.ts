@@ -24,11 +24,17 @@ interface Entry<V> {
 export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
 
+  private readonly max: number;
+  private readonly staleMs: number;
+
+  /** `max`: entries kept (default 10,000); `staleMs`: how long past the TTL a value may be served while it refreshes (default 0: never). */
   constructor(
     private readonly ttlMs: number,
-    private readonly max = 10_000,
-    private readonly staleMs = 0,
-  ) {}
+    opts: { max?: number; staleMs?: number } = {},
+  ) {
+    this.max = opts.max ?? 10_000;
+    this.staleMs = opts.staleMs ?? 0;
+  }
 
   get(key: string, load: () => Promise<V>): Promise<V> {
     const now = Date.now();

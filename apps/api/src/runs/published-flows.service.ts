@@ -51,10 +51,10 @@ const SELECT = `SELECT f.id AS flow_id, f.key, f.name, v.id AS version_id, v.ver
  */
 @Injectable()
 export class PublishedFlowsService {
-  private readonly byKeyCache = new TtlCache<FlowLookup>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
-  private readonly eventCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
-  private readonly preflightCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, 10_000, LOOKUP_STALE_MS);
-  private readonly versionCache = new TtlCache<PublishedFlow | null>(Number.POSITIVE_INFINITY, 1_000);
+  private readonly byKeyCache = new TtlCache<FlowLookup>(LOOKUP_TTL_MS, { staleMs: LOOKUP_STALE_MS });
+  private readonly eventCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, { staleMs: LOOKUP_STALE_MS });
+  private readonly preflightCache = new TtlCache<PublishedVersionRef[]>(LOOKUP_TTL_MS, { staleMs: LOOKUP_STALE_MS });
+  private readonly versionCache = new TtlCache<PublishedFlow | null>(Number.POSITIVE_INFINITY, { max: 1_000 });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
