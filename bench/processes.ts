@@ -59,9 +59,9 @@ export interface Started {
 }
 
 /** Runs a plain node script that prints `listening <port>` when ready. */
-export function startScript(file: string, env: Record<string, string> = {}): Promise<Started> {
+export function startScript(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Started> {
   hookExit();
-  const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -137,14 +137,16 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   const [port, pgPort] = [await freePort(), await freePort()];
-  const { args, what } = apiEntry();
+  // BENCH_API_ROOT: run the build of another checkout (an A/B of two commits); its node_modules included.
+  const other = process.env.BENCH_API_ROOT;
+  const { args, what } = other ? { args: ['--max-semi-space-size=64', path.join(other, 'apps/api/dist/main.js')], what: `built output of ${other}` } : apiEntry();
   const logFile = path.join(dataDir, 'api.log');
   const log = fs.openSync(logFile, 'w');
   const { DATABASE_URL: _d, ...inherited } = process.env;
   // BENCH_API_NODE_ARGS: extra node flags for the API process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
-    cwd: ROOT,
+    cwd: other ?? ROOT,
     env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), ...env },
     stdio: ['ignore', log, log],
   });

@@ -28,17 +28,7 @@ export class ConnectionsResolverFactory {
 
   /** A new resolver per run: `engine.run(flow, input, { connections })`, then `connections.scrub(result)`. */
   forTenant(tenantId: string): TenantConnections {
-    const used: ResolvedConnection[] = [];
-    const secrets = () => used.flatMap((c) => c.secrets);
-    return {
-      resolve: async (ref) => {
-        const c = await this.resolve(tenantId, ref);
-        if (c) used.push(c);
-        return c;
-      },
-      secrets,
-      scrub: (value) => scrubSecrets(value, secrets()),
-    };
+    return new RunConnections(this, tenantId);
   }
 
   async resolve(tenantId: string, ref: string): Promise<ResolvedConnection | undefined> {
@@ -70,5 +60,29 @@ export class ConnectionsResolverFactory {
   tokensOf(hit: CachedSpec): TokenSource | undefined {
     if (!usesToken(hit.spec)) return undefined;
     return this.cache.tokenSource(hit.spec.id, hit.updatedAt, () => createTokenSource(hit.spec, this.engine.services.outbound));
+  }
+}
+
+/** One run's resolver (a class: one object per run on the IVR path, none of it built until a node resolves a connection). */
+class RunConnections implements TenantConnections {
+  private used: ResolvedConnection[] | undefined;
+
+  constructor(
+    private readonly factory: ConnectionsResolverFactory,
+    private readonly tenantId: string,
+  ) {}
+
+  async resolve(ref: string): Promise<ResolvedConnection | undefined> {
+    const c = await this.factory.resolve(this.tenantId, ref);
+    if (c) (this.used ??= []).push(c);
+    return c;
+  }
+
+  secrets(): string[] {
+    return this.used ? this.used.flatMap((c) => c.secrets) : [];
+  }
+
+  scrub<T>(value: T): T {
+    return this.used ? scrubSecrets(value, this.secrets()) : value;
   }
 }

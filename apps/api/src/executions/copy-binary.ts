@@ -16,8 +16,10 @@ export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x5
 export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 const FIELDS = COPY_COLUMNS.length;
+/** A tuple's bytes besides its strings: field count, a length per field, 4 uuids, 2 int4s, 2 timestamps. */
+const FIXED_BYTES = 2 + FIELDS * 4 + 4 * 16 + 2 * 4 + 2 * 8;
 const SLAB_BYTES = 64 * 1024;
-/** Rows larger than this get a buffer of their own instead of a slab's tail. */
+/** Rows that may be larger than this (3 bytes per UTF-16 unit) get a buffer of their own instead of a slab's tail. */
 const OWN_BUFFER_FROM = SLAB_BYTES / 4;
 /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
 const PG_EPOCH_MS = 946_684_800_000;
@@ -58,16 +60,19 @@ function jsonOf(v: unknown): string | null {
 /** The row as one binary COPY tuple, a view into a slab (or its own buffer when large). */
 export function binaryRow(r: ExecutionRow): Buffer {
   const strings = [textOf(r.triggerType), textOf(r.status), textOf(r.eventId), textOf(r.callId), textOf(r.phone), jsonOf(r.input ?? {}), jsonOf(r.output), jsonOf(r.error), jsonOf(r.steps ?? [])];
-  // Field count, 17 lengths, 4 uuids, 2 int4s, 2 timestamps, then the strings' UTF-8 bytes.
-  let bytes = 2 + FIELDS * 4 + 4 * 16 + 2 * 4 + 2 * 8;
-  for (const s of strings) if (s !== null) bytes += Buffer.byteLength(s);
+  // Field count, 17 lengths, 4 uuids, 2 int4s, 2 timestamps, then the strings' UTF-8 bytes: at
+  // most 3 per UTF-16 unit, so a row that surely fits a slab is written in one pass over its text.
+  let most = FIXED_BYTES;
+  for (const s of strings) if (s !== null) most += s.length * 3;
   let buf: Buffer;
   let o: number;
-  if (bytes > OWN_BUFFER_FROM) {
+  if (most > OWN_BUFFER_FROM) {
+    let bytes = FIXED_BYTES;
+    for (const s of strings) if (s !== null) bytes += Buffer.byteLength(s);
     buf = Buffer.allocUnsafe(bytes);
     o = 0;
   } else {
-    if (SLAB_BYTES - used < bytes) {
+    if (SLAB_BYTES - used < most) {
       slab = Buffer.allocUnsafe(SLAB_BYTES);
       used = 0;
     }

@@ -173,7 +173,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       await this.recordFailed(d, 'FLOW_VERSION_MISSING', 'the flow version no longer exists');
       return true;
     }
-    const run = this.runner.start({ flow, input: d.input, trigger: d.trigger, executionId: d.executionId, eventId: d.eventId, retryOf: d.retryOf, durable: true });
+    const run = this.runner.start({ flow, input: d.input, trigger: d.trigger, executionId: d.executionId, eventId: d.eventId, retryOf: d.retryOf });
     return run.recorded;
   }
 
