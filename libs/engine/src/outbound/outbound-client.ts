@@ -331,9 +331,10 @@ export class OutboundClient {
   ): Promise<RawResponse> {
     if (call.reason) return Promise.reject(call.reason);
     return new Promise<RawResponse>((resolve, reject) => {
-      const ex = new Exchange(url.origin, method === 'HEAD', max, resolve, reject);
+      const origin = url.origin; // a getter that builds a new string each read
+      const ex = new Exchange(origin, method === 'HEAD', max, resolve, reject);
       call.current = ex;
-      this.agent.dispatch({ origin: url.origin, path: url.pathname + url.search, method, headers, body: body ?? null }, ex);
+      this.agent.dispatch({ origin, path: url.pathname + url.search, method, headers, body: body ?? null }, ex);
     });
   }
 }

@@ -44,7 +44,7 @@ export class Redactor {
 
   headers(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(h)) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? MASK : this.text(v);
+    for (const k of Object.keys(h)) out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? MASK : this.text(h[k]!);
     return out;
   }
 
