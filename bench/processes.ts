@@ -59,9 +59,9 @@ export interface Started {
 }
 
 /** Runs a plain node script that prints `listening <port>` when ready. */
-export function startScript(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Started> {
+export function startScript(file: string, env: Record<string, string> = {}): Promise<Started> {
   hookExit();
-  const child = spawn(process.execPath, [...nodeArgs, file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -92,13 +92,17 @@ function newestTs(dir: string): number {
   return newest;
 }
 
-/** How to run the API: the build when it is up to date (`npm run build`), else the sources through SWC. */
-export function apiEntry(): { args: string[]; what: string } {
+/**
+ * How to run the API: the build when it is up to date (`npm run build`), else the sources through
+ * SWC; `root`: another checkout, whose build is used as it is.
+ */
+export function apiEntry(root?: string): { args: string[]; what: string } {
+  // The node flags `npm start` and the Dockerfile use.
+  const flags = ['--max-semi-space-size=64'];
+  if (root) return { args: [...flags, path.join(root, 'apps/api/dist/main.js')], what: `built output of ${root}` };
   const dist = path.join(ROOT, 'apps/api/dist/main.js');
   const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
   const fresh = fs.existsSync(dist) && libs && fs.statSync(dist).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
-  // The node flags `npm start` and the Dockerfile use.
-  const flags = ['--max-semi-space-size=64'];
   return fresh ? { args: [...flags, dist], what: 'built output (apps/api/dist/main.js)' } : { args: [...flags, '-r', '@swc-node/register', 'apps/api/src/main.ts'], what: 'sources through @swc-node/register (no fresh build)' };
 }
 
@@ -137,9 +141,9 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   const [port, pgPort] = [await freePort(), await freePort()];
-  // BENCH_API_ROOT: run the build of another checkout (an A/B of two commits); its node_modules included.
+  // BENCH_API_ROOT: the build of another checkout, with its node_modules (an A/B of two commits).
   const other = process.env.BENCH_API_ROOT;
-  const { args, what } = other ? { args: ['--max-semi-space-size=64', path.join(other, 'apps/api/dist/main.js')], what: `built output of ${other}` } : apiEntry();
+  const { args, what } = apiEntry(other);
   const logFile = path.join(dataDir, 'api.log');
   const log = fs.openSync(logFile, 'w');
   const { DATABASE_URL: _d, ...inherited } = process.env;

@@ -91,4 +91,17 @@ describe('binaryRow', () => {
     expect(big.buffer).not.toBe(small[0]!.buffer);
     expect(JSON.parse(fields(big)[12]!.toString('utf8'))[0].body).toHaveLength(40_000);
   });
+
+  it('never cuts a row at a slab end: rows of every size up to the own-buffer limit, multi-byte text included, decode whole', () => {
+    // Written in one pass against a 3-bytes-per-unit bound: a wrong bound would truncate the text
+    // of a row that lands near a slab's end (Buffer.write stops silently at the end).
+    const texts = Array.from({ length: 400 }, (_, i) => ['ü', '😀', 'a', '€'][i % 4]!.repeat((i * 37) % 1_900));
+    const rows = texts.map((t) => binaryRow(row({ phone: t, steps: [{ note: t }] as unknown as ExecutionRow['steps'] })));
+    expect(new Set(rows.map((b) => b.buffer)).size).toBeGreaterThan(3);
+    rows.forEach((b, i) => {
+      const f = fields(b);
+      expect(f[8]!.toString('utf8')).toBe(texts[i]);
+      expect(JSON.parse(f[12]!.toString('utf8'))[0].note).toBe(texts[i]);
+    });
+  });
 });

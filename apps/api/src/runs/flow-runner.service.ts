@@ -100,7 +100,7 @@ export class FlowRunner implements BeforeApplicationShutdown {
         await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: true });
         return true;
       } finally {
-        this.left();
+        this.leave();
       }
     })();
     recorded.catch(() => undefined);
@@ -161,12 +161,13 @@ export class FlowRunner implements BeforeApplicationShutdown {
       } catch (err) {
         this.logger.error({ err, executionId: f.id.executionId }, 'recording a run failed');
       } finally {
-        this.left();
+        this.leave();
       }
     }
   };
 
-  private left(): void {
+  /** A run left the in-flight count (recorded, or given up at shutdown). */
+  private leave(): void {
     if (--this.inflight === 0) this.idle?.();
   }
 
