@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, UnprocessableEntityException }
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { callIdOf, phoneOf } from '../runs/execution-row';
+import { finishedRow } from '../runs/execution-row';
 import type { TestRunDto } from './dto/test-run.dto';
 import { validation, type FlowValidation } from './flow-view';
 import { FlowsService } from './flows.service';
@@ -48,28 +48,8 @@ export class FlowTestRunService {
     // Scrubbed: the respond output and refreshed tokens are not covered by the step redactor.
     const result = connections.scrub(await this.engine.run(compiled, input, dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections }));
     const id = uuidv7();
-    const startedAt = new Date(result.startedAt);
-    const error = result.error ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) } : null;
     // Awaited: the editor opens the execution right after this answer.
-    await this.writer.record({
-      id,
-      tenantId,
-      flowId: dto.flowId ?? null,
-      flowVersion: null,
-      triggerType: 'test',
-      status: result.status,
-      eventId: null,
-      callId: callIdOf(input),
-      phone: phoneOf(input),
-      input,
-      output: result.output ?? null,
-      error,
-      steps: result.steps,
-      retryOf: null,
-      startedAt,
-      finishedAt: new Date(startedAt.getTime() + result.durationMs),
-      durationMs: result.durationMs,
-    }, { fresh: true });
+    await this.writer.record(finishedRow({ executionId: id, tenantId, flowId: dto.flowId ?? null, flowVersion: null, trigger: 'test', input }, result), { fresh: true });
     return { id, status: result.status, output: result.output ?? null, respond: result.respond ?? null, error: result.error ?? null, steps: result.steps };
   }
 }

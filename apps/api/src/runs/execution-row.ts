@@ -6,8 +6,9 @@ import type { ExecutionRow } from '../executions/row-encoding';
 export interface RunIdentity {
   executionId: string;
   tenantId: string;
-  flowId: string;
-  flowVersion: number;
+  /** Null for a test run of a draft (no saved flow, no version). */
+  flowId: string | null;
+  flowVersion: number | null;
   trigger: ExecutionTrigger;
   input: RunInput;
   eventId?: string | null;
