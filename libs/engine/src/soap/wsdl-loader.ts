@@ -127,6 +127,7 @@ function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Pro
       httpClient: importClient,
       WSDL_CACHE: {} as Record<string, WSDL>,
       wsdl_options: { overrideImportLocation: (resolved: string) => guardImport(resolved) },
+      customDeserializer: { date: dateOrText, dateTime: dateOrText },
     };
     let wsdl: WSDL;
     try {
@@ -157,3 +158,14 @@ function asLoadError(err: unknown, rawUrl: string): EngineError {
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unreadable WSDL';
   return new EngineError('WSDL_LOAD', `WSDL ${url} could not be parsed: ${message.slice(0, 300)}`, { url }, { cause: err, retryable: false });
 }
+
+/**
+ * xs:date and xs:dateTime values as node-soap reads them (a Date, given to flows as ISO text),
+ * except those JavaScript cannot parse, which stay as the service wrote them: node-soap made
+ * `2017-12-01-05:00` (a date with its zone, valid XML Schema) an invalid Date, recorded as null.
+ */
+function dateOrText(text: string): Date | string {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : d;
+}
+
