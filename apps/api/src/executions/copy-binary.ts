@@ -60,8 +60,8 @@ function jsonOf(v: unknown): string | null {
 /** The row as one binary COPY tuple, a view into a slab (or its own buffer when large). */
 export function binaryRow(r: ExecutionRow): Buffer {
   const strings = [textOf(r.triggerType), textOf(r.status), textOf(r.eventId), textOf(r.callId), textOf(r.phone), jsonOf(r.input ?? {}), jsonOf(r.output), jsonOf(r.error), jsonOf(r.steps ?? [])];
-  // Field count, 17 lengths, 4 uuids, 2 int4s, 2 timestamps, then the strings' UTF-8 bytes: at
-  // most 3 per UTF-16 unit, so a row that surely fits a slab is written in one pass over its text.
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a row that surely fits a slab is written in one
+  // pass over its text (its exact size is only measured for a buffer of its own).
   let most = FIXED_BYTES;
   for (const s of strings) if (s !== null) most += s.length * 3;
   let buf: Buffer;

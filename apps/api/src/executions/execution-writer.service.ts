@@ -122,7 +122,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
     }
   }
 
-    /** Writes everything queued so far. */
+  /** Writes everything queued so far. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

@@ -4,7 +4,7 @@ import type { ConnectionResolver, RunInput, RunResult } from '../types';
 import { crmWsdl, startCrmServer, type CrmServer } from '../soap/soap.fixtures';
 import { buildFlow, type EdgeTuple, type NodeTuple } from '../../test/flows';
 
-/** A schema with a dateTime in the answer (node-soap parses it into a Date). */
+/** A schema with dates in the answer (read as ISO text, or as written when JavaScript cannot parse them). */
 const DATED_TYPES = `<xs:schema targetNamespace="urn:crm" elementFormDefault="qualified">
       <xs:element name="GetCustomerRequest"><xs:complexType><xs:sequence><xs:element name="phone" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
       <xs:element name="GetCustomerResponse"><xs:complexType><xs:sequence>

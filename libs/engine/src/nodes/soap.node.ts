@@ -63,15 +63,15 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
       });
       request.url = res.endpoint;
       request.body = res.requestXml;
-      const output: Record<string, unknown> = { result: datesToIso(res.result) };
-      if (res.headers !== undefined) output.headers = datesToIso(res.headers);
+      const output: Record<string, unknown> = { result: res.result };
+      if (res.headers !== undefined) output.headers = res.headers;
       return { handle: 'success', attempts, request, response: { status: res.status, body: res.responseXml }, output };
     } catch (err) {
       const e = toEngineError(err);
       if (e.category === 'limit' || e.code === 'RUN_ABORTED') throw e;
       const last = !e.retryable || attempts >= config.retry.attempts || !(await sleepWithin(retryDelayMs(config.retry.backoffMs, attempts), ctx.deadlineAt, ctx.signal));
       if (last) {
-        const error = { code: e.code, message: e.message, ...(e.details ? { details: datesToIso(e.details) as Record<string, unknown> } : {}) };
+        const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
         // What went over the wire, when the call got that far (the runtime's Redactor scrubs secrets).
         const exchange = soapExchangeOf(err);
         let response: NodeResult['response'];
@@ -85,40 +85,6 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
       }
     }
   }
-}
-
-/**
- * The value with every Date replaced by its ISO text (an invalid Date by null), as a JSON round
- * trip would give: templates then print dates predictably. Objects without a Date are kept as they
- * are; copies keep the prototype (plain or null) and define their keys (a `__proto__` key stays data).
- */
-function datesToIso(value: unknown, depth = 0): unknown {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value === null || typeof value !== 'object' || depth > 200) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    value.forEach((x, i) => {
-      const y = datesToIso(x, depth + 1);
-      if (y !== x) (out ??= value.slice())[i] = y;
-    });
-    return out ?? value;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const [k, x] of Object.entries(value)) {
-    const y = datesToIso(x, depth + 1);
-    if (y === x) continue;
-    out ??= copyOf(value as Record<string, unknown>, proto as object | null);
-    Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
-  }
-  return out ?? value;
-}
-
-function copyOf(v: Record<string, unknown>, proto: object | null): Record<string, unknown> {
-  const out = Object.create(proto) as Record<string, unknown>;
-  for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-  return out;
 }
 
 /** `soap`: calls a WSDL operation with templated args; faults and failures → `error`. */

@@ -127,7 +127,7 @@ function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Pro
       httpClient: importClient,
       WSDL_CACHE: {} as Record<string, WSDL>,
       wsdl_options: { overrideImportLocation: (resolved: string) => guardImport(resolved) },
-      customDeserializer: { date: dateOrText, dateTime: dateOrText },
+      customDeserializer: { date: isoOrText, dateTime: isoOrText },
     };
     let wsdl: WSDL;
     try {
@@ -160,12 +160,12 @@ function asLoadError(err: unknown, rawUrl: string): EngineError {
 }
 
 /**
- * xs:date and xs:dateTime values as node-soap reads them (a Date, given to flows as ISO text),
- * except those JavaScript cannot parse, which stay as the service wrote them: node-soap made
- * `2017-12-01-05:00` (a date with its zone, valid XML Schema) an invalid Date, recorded as null.
+ * xs:date and xs:dateTime values as ISO text, read that way when the response is parsed (flows and
+ * templates get a predictable string, not a Date); one JavaScript cannot parse stays as the service
+ * wrote it: node-soap made `2017-12-01-05:00` (a date with its zone, valid XML Schema) an invalid
+ * Date, which came out as null.
  */
-function dateOrText(text: string): Date | string {
+function isoOrText(text: string): string {
   const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? text : d;
+  return Number.isNaN(d.getTime()) ? text : d.toISOString();
 }
-
