@@ -63,7 +63,10 @@ export class ApiKeysService {
     const rows = await this.keys.find({ where: { tenantId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
     const creators = [...new Set(rows.map((r) => r.createdBy).filter((id): id is string => id !== null))];
     const inactive: { id: string }[] = creators.length
-      ? await this.keys.query(`SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND NOT active`, [tenantId, creators])
+      ? await this.keys.query(`SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND NOT active`, [
+          tenantId,
+          creators,
+        ])
       : [];
     const suspended = new Set(inactive.map((u) => u.id));
     return rows.map((r) => this.view(r, suspended));
@@ -109,7 +112,8 @@ export class ApiKeysService {
   private async lookup(hash: string): Promise<ApiKeyPrincipal | null> {
     const rows: KeyRow[] = await this.keys.query(
       `SELECT k.id, k.tenant_id, k.key_hash, k.scopes, k.flow_keys, k.revoked_at IS NOT NULL AS revoked,
-         (k.created_by IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = k.created_by AND u.tenant_id = k.tenant_id AND u.active)) AS creator_active
+         (k.created_by IS NULL OR EXISTS (
+            SELECT 1 FROM users u WHERE u.id = k.created_by AND u.tenant_id = k.tenant_id AND u.active)) AS creator_active
        FROM api_keys k WHERE k.key_hash = $1`,
       [hash],
     );
@@ -131,6 +135,7 @@ export class ApiKeysService {
 
   private view(r: ApiKeyEntity, suspendedCreators: ReadonlySet<string>): ApiKeyView {
     const suspended = r.createdBy !== null && suspendedCreators.has(r.createdBy);
-    return { id: r.id, name: r.name, keyPrefix: r.keyPrefix, scopes: r.scopes, flowKeys: r.flowKeys, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, suspended };
+    const { id, name, keyPrefix, scopes, flowKeys, createdAt, lastUsedAt } = r;
+    return { id, name, keyPrefix, scopes, flowKeys, createdAt, lastUsedAt, suspended };
   }
 }

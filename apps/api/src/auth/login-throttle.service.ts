@@ -58,15 +58,23 @@ export class LoginThrottleService {
       }
       if (wait > 0) throw new TooManyLoginsException(wait);
       // The table only ever holds the last window's failures, so this stays small.
-      await m.query(`DELETE FROM login_failures WHERE created_at < now() - make_interval(secs => $1)`, [THROTTLE_WINDOW_SECONDS]);
-      const ids: { id: string }[] = await m.query(`INSERT INTO login_failures (key) VALUES ($1), ($2) RETURNING id`, [k.account, k.ip]);
+      await m.query(`DELETE FROM login_failures WHERE created_at < now() - make_interval(secs => $1)`, [
+        THROTTLE_WINDOW_SECONDS,
+      ]);
+      const ids: { id: string }[] = await m.query(`INSERT INTO login_failures (key) VALUES ($1), ($2) RETURNING id`, [
+        k.account,
+        k.ip,
+      ]);
       return { rowIds: ids.map((r) => String(r.id)), accountKey: k.account };
     });
   }
 
-  /** The password was right: the attempt is not a failure, and the account's earlier failures from this address are forgiven. */
+  /** The password was right: the attempt is no failure, and the account's failures from this address are forgiven. */
   async succeeded(attempt: LoginAttempt): Promise<void> {
-    await this.db.query(`DELETE FROM login_failures WHERE id = ANY($1::bigint[]) OR key = $2`, [attempt.rowIds, attempt.accountKey]);
+    await this.db.query(`DELETE FROM login_failures WHERE id = ANY($1::bigint[]) OR key = $2`, [
+      attempt.rowIds,
+      attempt.accountKey,
+    ]);
   }
 
   /** The attempt could not be judged (e.g. the database failed mid-way): it does not count. */

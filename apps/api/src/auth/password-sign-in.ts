@@ -20,7 +20,8 @@ export type SignInOutcome =
 
 /** 409 for a password valid in several tenants: the caller proved it owns each, so they are named. */
 export function severalTenants(tenants: { tenantId: string; name: string }[]): ConflictException {
-  return new ConflictException({ message: 'this email and password open accounts in several tenants: sign in again with the tenantId of one', details: { tenants } });
+  const message = 'this email and password open accounts in several tenants: sign in again with the tenantId of one';
+  return new ConflictException({ message, details: { tenants } });
 }
 
 interface CandidateRow {
@@ -46,7 +47,8 @@ export class PasswordSignIn {
 
   async find(email: string, password: string, tenantId?: string): Promise<SignInOutcome> {
     const rows: CandidateRow[] = await this.db.query(
-      `SELECT u.id, u.tenant_id, t.name AS tenant_name, u.password_hash FROM users u JOIN tenants t ON t.id = u.tenant_id
+      `SELECT u.id, u.tenant_id, t.name AS tenant_name, u.password_hash
+       FROM users u JOIN tenants t ON t.id = u.tenant_id
        WHERE u.email = $1 AND u.active AND ($2::uuid IS NULL OR u.tenant_id = $2::uuid)
        ORDER BY u.created_at, u.id LIMIT $3`,
       [email, tenantId ?? null, MAX_SIGN_IN_CANDIDATES],
@@ -55,7 +57,9 @@ export class PasswordSignIn {
     const ok = await Promise.all(hashes.map((h) => verify(h, password).catch(() => false)));
     const opened = rows.filter((_r, i) => ok[i]);
     if (opened.length === 0) return { kind: 'none' };
-    if (opened.length > 1) return { kind: 'several', tenants: opened.map((r) => ({ tenantId: r.tenant_id, name: r.tenant_name })) };
+    if (opened.length > 1) {
+      return { kind: 'several', tenants: opened.map((r) => ({ tenantId: r.tenant_id, name: r.tenant_name })) };
+    }
     return { kind: 'one', user: { id: opened[0]!.id, tenantId: opened[0]!.tenant_id } };
   }
 }

@@ -10,7 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
 
-/** A random password (96 bits, base64url) that passes the password policy (drawn again in the rare case it does not). */
+/** A random password (96 bits, base64url) that passes the password policy; drawn again in the rare case it does not. */
 export function generatedPassword(email: string): string {
   for (;;) {
     const password = crypto.randomBytes(12).toString('base64url');

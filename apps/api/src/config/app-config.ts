@@ -28,7 +28,7 @@ const envSchema = z.object({
   /** Port of the embedded PostgreSQL. */
   EMBEDDED_PG_PORT: int(1, 65535).default(54320),
   ADMIN_EMAIL: z.string().email().default('admin@example.com'),
-  /** First admin's password (the password policy applies, see superRefine below); generated and printed once when unset. */
+  /** First admin's password (the password policy applies); generated and printed once when unset. */
   ADMIN_PASSWORD: z
     .string()
     .superRefine((v, ctx) => {
@@ -79,14 +79,21 @@ const envSchema = z.object({
    */
   TRUST_PROXY: z
     .string()
-    .refine((v) => parseTrustProxy(v) !== null, 'must be a hop count (1-10) or comma-separated addresses, CIDRs, loopback, linklocal or uniquelocal')
+    .refine(
+      (v) => parseTrustProxy(v) !== null,
+      'must be a hop count (1-10) or comma-separated addresses, CIDRs, loopback, linklocal or uniquelocal',
+    )
     .optional(),
   /** Bearer token GET /metrics requires; unset: /metrics answers 404 (it names every tenant's flows). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 }).superRefine((c, ctx) => {
-  // The rules that need the email (the others are checked on the variable itself, so they are reported with any other bad variable).
-  const problem = c.ADMIN_PASSWORD === undefined || passwordProblem(c.ADMIN_PASSWORD) ? undefined : passwordProblem(c.ADMIN_PASSWORD, c.ADMIN_EMAIL);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: `the password ${problem}; unset it to have one generated` });
+  // The rules that need the email (the others are checked on the variable itself, so they are
+  // reported along with any other bad variable).
+  const pw = c.ADMIN_PASSWORD;
+  const problem = pw === undefined || passwordProblem(pw) ? undefined : passwordProblem(pw, c.ADMIN_EMAIL);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: `the password ${problem}; unset it to have one generated` });
+  }
 });
 
 /** TRUST_PROXY as Express takes it (`trust proxy`): a hop count or a list; null when malformed. */

@@ -28,11 +28,15 @@ export class MetricsController {
 
   @Get()
   @Public()
-  scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
-    if (!this.token) throw new NotFoundException('metrics are off: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>');
+  scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response) {
+    if (!this.token) {
+      throw new NotFoundException('metrics are off: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>');
+    }
     const presented = bearerOf(authorization);
     // Digests have one length, so the comparison is constant-time whatever was presented.
-    if (!presented || !crypto.timingSafeEqual(digest(presented), this.token)) throw new UnauthorizedException('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    if (!presented || !crypto.timingSafeEqual(digest(presented), this.token)) {
+      throw new UnauthorizedException('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    }
     // Set here, not with @Header: refusals keep the API's JSON error shape.
     res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
     return this.metrics.registry.metrics();

@@ -109,7 +109,8 @@ function eventFlowsFor(principal: ApiKeyPrincipal, flows: PublishedVersionRef[])
   const allowed = flows.filter((f) => keyAllowsFlow(principal, f.key));
   if (allowed.length === 0) {
     const listed = principal.flowKeys.map((k) => `"${k}"`).join(', ') || 'no flow';
-    throw new ForbiddenException(`this API key may trigger only ${listed}, and none of them is a published end-of-call or campaign flow`);
+    const why = 'none of them is a published end-of-call or campaign flow';
+    throw new ForbiddenException(`this API key may trigger only ${listed}, and ${why}`);
   }
   return allowed;
 }

@@ -26,6 +26,12 @@ const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 
 /** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
 const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
 const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
+/** The flows a preflight is about, and whether the caller showed an API key that may call the flow. */
+interface PreflightFlows {
+  flows: PublishedVersionRef[];
+  authenticated: boolean;
+}
+
 /** The one answer to a preflight refused without an API key (see WebhookService.preflight). */
 const PREFLIGHT_REFUSED = 'CORS preflight refused: no published webhook flow with this key allows this origin';
 
@@ -114,13 +120,14 @@ export class WebhookService {
   }
 
   /** The flows a preflight may be about, and whether the caller showed an API key that may call this one. */
-  private async preflightFlows(flowKey: string, req: Request): Promise<{ flows: PublishedVersionRef[]; authenticated: boolean }> {
+  private async preflightFlows(flowKey: string, req: Request): Promise<PreflightFlows> {
     if (!isFlowKey(flowKey)) return { flows: [], authenticated: false };
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     const principal = token ? await this.apiKeys.verify(token) : null;
     if (principal && keyAllowsFlow(principal, flowKey)) {
       const found = await this.published.byKey(principal.tenantId, flowKey);
-      return { flows: found.state === 'published' && found.flow.triggerType === 'trigger.webhook' ? [found.flow] : [], authenticated: true };
+      const hook = found.state === 'published' && found.flow.triggerType === 'trigger.webhook';
+      return { flows: hook ? [found.flow] : [], authenticated: true };
     }
     return { flows: await this.published.webhooksByKeyAnyTenant(flowKey), authenticated: false };
   }

@@ -25,7 +25,10 @@ export function assertGrantable(perms: readonly string[]): void {
 /** 400 naming the rule when `password` fails the password policy for the owner of `email`. */
 export function assertAcceptablePassword(password: string, email: string, field = 'password'): void {
   const problem = passwordProblem(password, email);
-  if (problem) throw new BadRequestException({ message: `${field}: the password ${problem}`, details: [`${field}: the password ${problem}`] });
+  if (problem) {
+    const message = `${field}: the password ${problem}`;
+    throw new BadRequestException({ message, details: [message] });
+  }
 }
 
 /** 403 unless the caller holds every permission in `perms`. */
@@ -76,6 +79,13 @@ async function assertBootstrapAdminIntact(m: EntityManager, tenantId: string): P
   );
   const admin = rows[0];
   if (!admin) return;
-  const lost = [!admin.active && 'be deactivated', !admin.tenants && 'lose tenants.manage', !admin.access && 'lose access.manage'].filter(Boolean);
-  if (lost.length) throw new ConflictException(`the bootstrap admin cannot ${lost.join(' or ')}: nobody could give it back (keep tenants.manage and access.manage in its permissions)`);
+  const lost = [
+    !admin.active && 'be deactivated',
+    !admin.tenants && 'lose tenants.manage',
+    !admin.access && 'lose access.manage',
+  ].filter(Boolean);
+  if (lost.length) {
+    const keep = 'keep tenants.manage and access.manage in its permissions';
+    throw new ConflictException(`the bootstrap admin cannot ${lost.join(' or ')}: nobody could give it back (${keep})`);
+  }
 }

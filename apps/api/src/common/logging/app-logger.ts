@@ -11,7 +11,8 @@ const TRIGGER_PATH = /^\/api\/v1\/(ivr|hooks|events)(\/|\?|$)/;
 const SECRET_PARAM = /token|key|secret|passw|auth|sig/i;
 
 /** Percent-decodes byte by byte, never throwing (a name may be malformed on purpose); `+` is a space. */
-const decodeLoosely = (s: string) => s.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+const decodeLoosely = (s: string) =>
+  s.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 /**
  * A URL for the logs: the value of every query parameter whose name, decoded as the query parser
