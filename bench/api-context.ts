@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { ROOT, startApi, startScript, type ApiProcess, type Started } from './processes';
 
-export const BENCH_ADMIN = { email: 'bench@bench.local', password: 'bench-admin-password' };
+export const BENCH_ADMIN = { email: 'bench@bench.local', password: 'quiet lantern orbit 42' };
 /** The API's METRICS_TOKEN in the benchmarks (GET /metrics needs it as a bearer token). */
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
