@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { ROOT, startApi, startScript, type ApiProcess, type Started } from './processes';
 
-export const BENCH_ADMIN = { email: 'bench@bench.local', password: 'bench-admin-password' };
+export const BENCH_ADMIN = { email: 'bench@bench.local', password: 'quiet lantern orbit 42' };
+/** The API's METRICS_TOKEN in the benchmarks (GET /metrics needs it as a bearer token). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 export interface ApiContext {
   api: ApiProcess;
@@ -43,6 +45,7 @@ export async function startApiContext(env: Record<string, string> = {}, dataDir 
     api = await startApi(dataDir, {
       ADMIN_EMAIL: BENCH_ADMIN.email,
       ADMIN_PASSWORD: BENCH_ADMIN.password,
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       OUTBOUND_ALLOW: '127.0.0.1',
       API_DOCS: 'false',
       ...env,

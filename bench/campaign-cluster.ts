@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { BENCH_ADMIN, chain } from './api-context';
+import { BENCH_ADMIN, BENCH_METRICS_TOKEN, chain } from './api-context';
 import { startPgServer, type PgServer } from './pg-server';
 import { freePort, startNodeService, startScript, type NodeService, type Started } from './processes';
 
@@ -133,6 +133,7 @@ export class Cluster {
         JWT_SECRET: crypto.randomBytes(48).toString('base64url'),
         ADMIN_EMAIL: BENCH_ADMIN.email,
         ADMIN_PASSWORD: BENCH_ADMIN.password,
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
         OUTBOUND_ALLOW: '127.0.0.1',
         API_DOCS: 'false',
         LOG_LEVEL: 'info',

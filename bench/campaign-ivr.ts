@@ -3,6 +3,7 @@
  * process, reading every answer's body to count the `status: "timeout"` ones (fallback answers),
  * cross-checked with the API's callflow_ivr_timeouts_total counter.
  */
+import { BENCH_METRICS_TOKEN } from './api-context';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
@@ -42,7 +43,9 @@ export const IVR_REQUEST = JSON.stringify({ call: { id: 'bench-call-1', callerId
 
 async function timeoutCounter(base: string): Promise<number> {
   try {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+    if (!res.ok) return NaN;
+    const text = await res.text();
     return text
       .split('\n')
       .filter((l) => l.startsWith('callflow_ivr_timeouts_total'))

@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { AppModule } from './app.module';
+import { verifyJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
 import { AppLogger, createRootLogger, requestLogger } from './common/logging/app-logger';
@@ -35,10 +36,13 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     server.removeListener('request', expressListener);
     server.on('request', app.get(IvrFastPath).wrap(expressListener));
   }
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names: else anyone could pick the
+  // address sign-in throttling counts against.
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   const limit = config.BODY_LIMIT_BYTES;
-  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'] });
+  // verify runs on the raw bytes before JSON.parse: bodies nested past MAX_JSON_DEPTH are a 400.
+  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth });
   app.useBodyParser('urlencoded', { limit, extended: false, parameterLimit: 1000 });
   app.useBodyParser('text', { limit, type: ['text/*', 'application/xml'] });
   app.use(bodyErrorMiddleware);

@@ -42,21 +42,21 @@ describe('access: users, roles, grants and the audit log', () => {
   });
 
   it('creates users (201, email unique per tenant), rejects unknown fields, roles of nobody and unknown permissions', async () => {
-    const r = await t.as('post', '/api/v1/users').send({ email: 'Agent@Test.Local', password: 'password123', roleIds: [roles.Viewer.id], permissions: ['flows.run'] }).expect(201);
+    const r = await t.as('post', '/api/v1/users').send({ email: 'Agent@Test.Local', password: 'user password 4 tests', roleIds: [roles.Viewer.id], permissions: ['flows.run'] }).expect(201);
     expect(r.body).toEqual({ id: expect.any(String), email: 'agent@test.local', active: true, roleIds: [roles.Viewer.id], permissions: ['flows.run'], isBootstrap: false, createdAt: expect.any(String) });
     expect(JSON.stringify(r.body)).not.toMatch(/password/i);
-    await t.as('post', '/api/v1/users').send({ email: 'agent@test.local', password: 'password123' }).expect(409);
-    await t.as('post', '/api/v1/users').send({ email: 'x@test.local', password: 'password123', roleIds: [UNKNOWN] }).expect(400);
-    await t.as('post', '/api/v1/users').send({ email: 'x@test.local', password: 'password123', permissions: ['everything'] }).expect(400);
+    await t.as('post', '/api/v1/users').send({ email: 'agent@test.local', password: 'user password 4 tests' }).expect(409);
+    await t.as('post', '/api/v1/users').send({ email: 'x@test.local', password: 'user password 4 tests', roleIds: [UNKNOWN] }).expect(400);
+    await t.as('post', '/api/v1/users').send({ email: 'x@test.local', password: 'user password 4 tests', permissions: ['everything'] }).expect(400);
     for (const extra of [{ tenantId: UNKNOWN }, { roles: ['Admin'] }, { isBootstrap: true }, { active: false }]) {
-      const res = await t.as('post', '/api/v1/users').send({ email: 'y@test.local', password: 'password123', ...extra }).expect(400);
+      const res = await t.as('post', '/api/v1/users').send({ email: 'y@test.local', password: 'user password 4 tests', ...extra }).expect(400);
       expect(res.body.message).toMatch(new RegExp(Object.keys(extra)[0]));
     }
     await t.as('patch', `/api/v1/users/${r.body.id}`).send({ email: 'new@test.local' }).expect(400);
     await t.as('patch', `/api/v1/users/${r.body.id}`).send({ tenantId: UNKNOWN }).expect(400);
     const list = await t.as('get', '/api/v1/users').expect(200);
     expect(list.body.items.map((u: { email: string }) => u.email)).toEqual(expect.arrayContaining(['admin@test.local', 'agent@test.local']));
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'agent@test.local', password: 'password123' }).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'agent@test.local', password: 'user password 4 tests' }).expect(200);
     expect(login.body.user.permissions).toEqual(['executions.read', 'flows.read', 'flows.run']);
   });
 
@@ -79,8 +79,8 @@ describe('access: users, roles, grants and the audit log', () => {
 
   it('refuses privilege escalation: granting or assigning what the caller does not hold is 403', async () => {
     const mgr = await signInWithRoles(t, [], ['access.manage', 'flows.read']);
-    await call(mgr.token, 'post', '/api/v1/users').send({ email: 'esc1@test.local', password: 'password123', permissions: ['flows.write'] }).expect(403);
-    await call(mgr.token, 'post', '/api/v1/users').send({ email: 'esc2@test.local', password: 'password123', roleIds: [roles['Integration editor'].id] }).expect(403);
+    await call(mgr.token, 'post', '/api/v1/users').send({ email: 'esc1@test.local', password: 'user password 4 tests', permissions: ['flows.write'] }).expect(403);
+    await call(mgr.token, 'post', '/api/v1/users').send({ email: 'esc2@test.local', password: 'user password 4 tests', roleIds: [roles['Integration editor'].id] }).expect(403);
     await call(mgr.token, 'post', '/api/v1/roles').send({ name: 'Sneaky', permissions: ['api_keys.manage'] }).expect(403);
     await call(mgr.token, 'patch', `/api/v1/users/${mgr.userId}`).send({ permissions: ['access.manage', 'flows.read', 'flows.publish'] }).expect(403);
     await call(mgr.token, 'patch', `/api/v1/users/${mgr.userId}`).send({ roleIds: [roles.Admin.id] }).expect(403);
@@ -90,14 +90,14 @@ describe('access: users, roles, grants and the audit log', () => {
     await call(mgr.token, 'patch', `/api/v1/users/${adminId}`).send({ password: 'hijacked-password' }).expect(403);
     await call(mgr.token, 'delete', `/api/v1/users/${adminId}`).expect(403);
     // What they hold they may grant.
-    const ok = await call(mgr.token, 'post', '/api/v1/users').send({ email: 'ok@test.local', password: 'password123', roleIds: [], permissions: ['flows.read'] }).expect(201);
+    const ok = await call(mgr.token, 'post', '/api/v1/users').send({ email: 'ok@test.local', password: 'user password 4 tests', roleIds: [], permissions: ['flows.read'] }).expect(201);
     expect(ok.body.permissions).toEqual(['flows.read']);
   });
 
   it('the last active holder of access.manage cannot be removed, deactivated or stripped (409)', async () => {
     // A fresh tenant: its only access.manage holder is its first admin (through the Admin role).
-    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Solo', adminEmail: 'solo@test.local', adminPassword: 'password123' }).expect(201);
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'solo@test.local', password: 'password123' }).expect(200);
+    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Solo', adminEmail: 'solo@test.local', adminPassword: 'user password 4 tests' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'solo@test.local', password: 'user password 4 tests' }).expect(200);
     const tok = login.body.accessToken as string;
     const me = tenant.body.admin.id as string;
     await call(tok, 'patch', `/api/v1/users/${me}`).send({ roleIds: [] }).expect(409);
@@ -109,10 +109,10 @@ describe('access: users, roles, grants and the audit log', () => {
     await call(tok, 'patch', `/api/v1/roles/${role.body.id}`).send({ permissions: [] }).expect(409);
     await call(tok, 'delete', `/api/v1/roles/${role.body.id}`).expect(409);
     // With a second manager, the first may step down.
-    const second = await call(tok, 'post', '/api/v1/users').send({ email: 'second@test.local', password: 'password123', permissions: ['access.manage'] }).expect(201);
+    const second = await call(tok, 'post', '/api/v1/users').send({ email: 'second@test.local', password: 'user password 4 tests', permissions: ['access.manage'] }).expect(201);
     await call(tok, 'patch', `/api/v1/users/${me}`).send({ roleIds: [] }).expect(200);
     await call(tok, 'get', '/api/v1/users').expect(403);
-    const l2 = await t.http().post('/api/v1/auth/login').send({ email: 'second@test.local', password: 'password123' }).expect(200);
+    const l2 = await t.http().post('/api/v1/auth/login').send({ email: 'second@test.local', password: 'user password 4 tests' }).expect(200);
     await call(l2.body.accessToken, 'patch', `/api/v1/users/${second.body.id}`).send({ permissions: [] }).expect(409);
   });
 

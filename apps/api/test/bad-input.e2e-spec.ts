@@ -55,8 +55,8 @@ const VALID_BODY: Record<string, unknown> = {
   'POST /api/v1/roles': { name: 'r', permissions: [] },
   'PATCH /api/v1/roles/:id': { name: 'r2' },
   'POST /api/v1/soap/describe': { wsdlUrl: 'http://127.0.0.1:9/x?wsdl' },
-  'POST /api/v1/tenants': { name: 'T', adminEmail: 'x@test.local', adminPassword: 'password-123' },
-  'POST /api/v1/users': { email: 'new@test.local', password: 'password-123' },
+  'POST /api/v1/tenants': { name: 'T', adminEmail: 'x@test.local', adminPassword: 'user password 4 tests' },
+  'POST /api/v1/users': { email: 'new@test.local', password: 'user password 4 tests' },
   'PATCH /api/v1/users/:id': { active: true },
 };
 
@@ -121,7 +121,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     await asB('post', `/api/v1/flows/${hookB.body.id}/publish`).send({}).expect(200);
     b.connections = (await asB('post', '/api/v1/connections').send({ name: 'b crm', type: 'none' }).expect(201)).body.id;
     b.roles = (await asB('post', '/api/v1/roles').send({ name: 'b role', permissions: ['flows.read'] }).expect(201)).body.id;
-    b.users = (await asB('post', '/api/v1/users').send({ email: 'user-b@test.local', password: 'password-123' }).expect(201)).body.id;
+    b.users = (await asB('post', '/api/v1/users').send({ email: 'user-b@test.local', password: 'user password 4 tests' }).expect(201)).body.id;
     const bKey = await asB('post', '/api/v1/api-keys').send({ name: 'b key', scopes: ['triggers.invoke'] }).expect(201);
     b['api-keys'] = bKey.body.id;
     b.executions = (await t.http().post('/api/v1/ivr/b-ivr').set('x-api-key', bKey.body.key).send({}).expect(200)).body.executionId;
@@ -251,7 +251,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     a.flows = (await t.as('get', '/api/v1/flows')).body.items[0].id;
     a.connections = (await t.as('get', '/api/v1/connections')).body.items[0].id;
     a.roles = (await t.as('post', '/api/v1/roles').send({ name: 'a role', permissions: [] }).expect(201)).body.id;
-    a.users = (await t.as('post', '/api/v1/users').send({ email: 'user-a@test.local', password: 'password-123' }).expect(201)).body.id;
+    a.users = (await t.as('post', '/api/v1/users').send({ email: 'user-a@test.local', password: 'user password 4 tests' }).expect(201)).body.id;
     a['api-keys'] = (await t.as('get', '/api/v1/api-keys')).body.items[0].id;
     a.executions = (await t.http().post('/api/v1/ivr/a-ivr').set('x-api-key', t.apiKey).send({}).expect(200)).body.executionId;
     const cases = buildCases();

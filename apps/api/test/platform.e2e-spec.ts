@@ -17,6 +17,9 @@ import { toApiError } from '../src/common/errors/http-exception.filter';
 import { HealthService } from '../src/health/health.service';
 import { TestApp } from './harness';
 
+/** The scraper's bearer token for GET /metrics. */
+const METRICS_TOKEN = 'platform-metrics-token-0123456789';
+
 /** A route as Nest maps it, with the access rule its handler or controller declares. */
 interface MappedRoute {
   controller: string;
@@ -78,7 +81,7 @@ function expressRoutes(t: TestApp): string[] {
 
 describe('platform', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await TestApp.start()));
+  beforeAll(async () => (t = await TestApp.start({ METRICS_TOKEN })));
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
 
@@ -108,8 +111,9 @@ describe('platform', () => {
     });
   });
 
-  it('serves Prometheus metrics at /metrics with the callflow_ families', async () => {
-    const r = await t.http().get('/metrics').expect(200);
+  it('serves Prometheus metrics at /metrics with the callflow_ families (to the METRICS_TOKEN bearer only)', async () => {
+    await t.http().get('/metrics').expect(401);
+    const r = await t.http().get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
     expect(r.text).toMatch(/^# HELP callflow_runs_total /m);
     expect(r.text).toMatch(/^# TYPE callflow_run_duration_seconds histogram$/m);

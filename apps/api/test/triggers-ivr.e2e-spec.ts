@@ -9,7 +9,7 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
   let crm: LoopbackServer;
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ METRICS_TOKEN: 'ivr-metrics-token-0123456789' });
     crm = await LoopbackServer.start();
     crm.on('POST /customers', (req, res) => {
       const { phone } = JSON.parse(req.body) as { phone: string };
@@ -70,7 +70,7 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     expect(running.status).toBe('running');
     const row = await finishedExecution(t, r.body.executionId);
     expect(row).toMatchObject({ status: 'succeeded', output: { queue: 'default', name: 'Late' } });
-    const metrics = await t.http().get('/metrics').expect(200);
+    const metrics = await t.http().get('/metrics').set('authorization', 'Bearer ivr-metrics-token-0123456789').expect(200);
     expect(metrics.text).toMatch(/callflow_ivr_timeouts_total\{flow="slow"\} 1/);
   });
 

@@ -127,9 +127,11 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
       expect(scoped.headers['access-control-allow-origin']).toBe(ORIGIN);
     });
 
-    it('refuses a disallowed origin with 403 and no CORS headers', async () => {
-      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', 'https://evil.example').set('access-control-request-method', 'POST').expect(403);
+    it('refuses a disallowed origin with the 404 of an unknown key and no CORS headers', async () => {
+      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', 'https://evil.example').set('access-control-request-method', 'POST').expect(404);
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
+      // With an API key of the tenant the refusal says why.
+      await t.http().options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`).set('origin', 'https://evil.example').expect(403);
       await t.http().options('/api/v1/hooks/missing').set('origin', ORIGIN).expect(404);
       await t.http().options('/api/v1/hooks/ivr-flow').set('origin', ORIGIN).expect(404);
     });

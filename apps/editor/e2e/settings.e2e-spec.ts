@@ -17,7 +17,7 @@ import { bigFlow } from './fixtures';
 
 const suite = hasChromium() ? describe : describe.skip;
 
-const VIEWER = { email: 'viewer@test.local', password: 'viewer password 1' };
+const VIEWER = { email: 'viewer@test.local', password: 'quiet harbour lamp 1' };
 
 suite('settings and permissions in the browser', () => {
   let t: TestApp;

@@ -26,6 +26,18 @@ export interface ApiKeyView {
   flowKeys: string[] | null;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** True while the user who created the key is deactivated: the key is refused until they are active again. */
+  suspended: boolean;
+}
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  key_hash: string;
+  scopes: string[];
+  flow_keys: string[] | null;
+  revoked: boolean;
+  creator_active: boolean;
 }
 
 @Injectable()
@@ -44,12 +56,28 @@ export class ApiKeysService {
       this.keys.create({ tenantId, name: dto.name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10), scopes: dto.scopes, flowKeys: dto.flowKeys ?? null, createdBy: userId }),
     );
     await this.audit.record({ tenantId, actorUserId: userId, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scopes: row.scopes, flowKeys: row.flowKeys, keyPrefix: row.keyPrefix } });
-    return { ...this.view(row), key };
+    return { ...this.view(row, new Set()), key };
   }
 
   async list(tenantId: string): Promise<ApiKeyView[]> {
     const rows = await this.keys.find({ where: { tenantId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
-    return rows.map((r) => this.view(r));
+    const creators = [...new Set(rows.map((r) => r.createdBy).filter((id): id is string => id !== null))];
+    const inactive: { id: string }[] = creators.length
+      ? await this.keys.query(`SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND NOT active`, [
+          tenantId,
+          creators,
+        ])
+      : [];
+    const suspended = new Set(inactive.map((u) => u.id));
+    return rows.map((r) => this.view(r, suspended));
+  }
+
+  /**
+   * Forgets the cached keys (a user was deactivated or reactivated: their keys' state changed).
+   * Other processes see it when their cache entry refreshes (CACHE_TTL_MS).
+   */
+  forgetCachedKeys(): void {
+    this.cache.deletePrefix('');
   }
 
   async revoke(tenantId: string, id: string, actorUserId: string | null = null): Promise<void> {
@@ -76,11 +104,23 @@ export class ApiKeysService {
     return this.cache.get(hash, () => this.lookup(hash));
   }
 
+  /**
+   * A key works while it is not revoked and the user who created it is active: the keys of a
+   * deactivated user (someone who left) stop with their sign-in, and work again if they are
+   * reactivated. Keys without a creator (none are made so through the API) are not tied to one.
+   */
   private async lookup(hash: string): Promise<ApiKeyPrincipal | null> {
-    const row = await this.keys.findOne({ where: { keyHash: hash } });
+    const rows: KeyRow[] = await this.keys.query(
+      `SELECT k.id, k.tenant_id, k.key_hash, k.scopes, k.flow_keys, k.revoked_at IS NOT NULL AS revoked,
+         (k.created_by IS NULL OR EXISTS (
+            SELECT 1 FROM users u WHERE u.id = k.created_by AND u.tenant_id = k.tenant_id AND u.active)) AS creator_active
+       FROM api_keys k WHERE k.key_hash = $1`,
+      [hash],
+    );
+    const row = rows[0];
     const principal: ApiKeyPrincipal | null =
-      row && !row.revokedAt && sameHash(row.keyHash, hash)
-        ? { kind: 'apiKey', keyId: row.id, tenantId: row.tenantId, scopes: row.scopes, flowKeys: row.flowKeys }
+      row && !row.revoked && row.creator_active && sameHash(row.key_hash, hash)
+        ? { kind: 'apiKey', keyId: row.id, tenantId: row.tenant_id, scopes: row.scopes, flowKeys: row.flow_keys }
         : null;
     if (principal) this.touch(principal.keyId, Date.now());
     return principal;
@@ -93,7 +133,9 @@ export class ApiKeysService {
     void this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
   }
 
-  private view(r: ApiKeyEntity): ApiKeyView {
-    return { id: r.id, name: r.name, keyPrefix: r.keyPrefix, scopes: r.scopes, flowKeys: r.flowKeys, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt };
+  private view(r: ApiKeyEntity, suspendedCreators: ReadonlySet<string>): ApiKeyView {
+    const suspended = r.createdBy !== null && suspendedCreators.has(r.createdBy);
+    const { id, name, keyPrefix, scopes, flowKeys, createdAt, lastUsedAt } = r;
+    return { id, name, keyPrefix, scopes, flowKeys, createdAt, lastUsedAt, suspended };
   }
 }

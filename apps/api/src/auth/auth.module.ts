@@ -4,12 +4,13 @@ import { UserEntity } from '../users/user.entity';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
+import { PasswordSignIn } from './password-sign-in';
 import { RefreshTokensService } from './refresh-tokens.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
   controllers: [AuthController],
-  providers: [AuthService, LoginThrottleService, RefreshTokensService],
+  providers: [AuthService, LoginThrottleService, PasswordSignIn, RefreshTokensService],
   exports: [RefreshTokensService],
 })
 export class AuthModule {}

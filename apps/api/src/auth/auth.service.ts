@@ -1,17 +1,11 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
-import { verify } from '@node-rs/argon2';
-import { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { UserEntity } from '../users/user.entity';
 import { UsersService, type LoadedUser } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
+import { PasswordSignIn, severalTenants } from './password-sign-in';
 import { RefreshTokensService } from './refresh-tokens.service';
-
-/** Verified against when the email is unknown, so timing does not reveal which emails exist. */
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$I2dmI8aU6mz/5LtaaJ6TOg$V6r7B/Bj5qW9a33XShOzW/rd09gkfGAdXM65OrMT7Lw';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -41,7 +35,7 @@ export interface TokenPair {
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly signIn: PasswordSignIn,
     private readonly usersService: UsersService,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottleService,
@@ -49,20 +43,21 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** 429 (TooManyLoginsException) past the failure limits, 401 on a wrong email or password. */
+  /**
+   * 429 (TooManyLoginsException) past the failure limits, 401 on a wrong email or password, 409
+   * when the password opens accounts in several tenants (see PasswordSignIn).
+   */
   async login(dto: LoginDto, ip: string): Promise<TokenPair> {
     const email = dto.email.trim().toLowerCase();
-    await this.throttle.check(email, ip);
-    const candidates = await this.users.find({ where: dto.tenantId ? { email, tenantId: dto.tenantId, active: true } : { email, active: true }, take: 2 });
-    if (candidates.length > 1) throw new UnauthorizedException('this email exists in several tenants: pass tenantId');
-    const user = candidates[0];
-    const ok = await verify(user?.passwordHash ?? DUMMY_HASH, dto.password).catch(() => false);
-    if (!user || !ok) {
-      await this.throttle.failed(email, ip);
-      throw new UnauthorizedException('wrong email or password');
-    }
-    await this.throttle.succeeded(email, ip);
-    return this.pair(user.id, await this.refresh.issue(user.id, user.tenantId));
+    const attempt = await this.throttle.begin(email, ip);
+    const outcome = await this.signIn.find(email, dto.password, dto.tenantId).catch(async (e: unknown) => {
+      await this.throttle.abandoned(attempt).catch(() => undefined);
+      throw e;
+    });
+    if (outcome.kind === 'none') throw new UnauthorizedException('wrong email or password');
+    await this.throttle.succeeded(attempt);
+    if (outcome.kind === 'several') throw severalTenants(outcome.tenants);
+    return this.pair(outcome.user.id, await this.refresh.issue(outcome.user.id, outcome.user.tenantId));
   }
 
   /** Rotates the refresh token: a new pair, the old token revoked (reuse revokes the family). */

@@ -3,11 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import crypto from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { passwordProblem } from '../common/auth/password-policy';
 import { PERMISSIONS } from '../common/auth/permissions';
 import { seedBuiltInRoles } from '../roles/built-in-roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
+
+/** A random password (96 bits, base64url) that passes the password policy; drawn again in the rare case it does not. */
+export function generatedPassword(email: string): string {
+  for (;;) {
+    const password = crypto.randomBytes(12).toString('base64url');
+    if (!passwordProblem(password, email)) return password;
+  }
+}
 
 /** First start: creates the first tenant and its admin (ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once). */
 @Injectable()
@@ -25,7 +34,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       await m.query('SELECT pg_advisory_xact_lock(7201)');
       if ((await m.count(UserEntity, { where: { isBootstrap: true } })) > 0) return;
       const tenant = await m.save(m.create(TenantEntity, { name: 'Default' }));
-      const password = this.config.ADMIN_PASSWORD ?? crypto.randomBytes(12).toString('base64url');
+      const password = this.config.ADMIN_PASSWORD ?? generatedPassword(this.config.ADMIN_EMAIL);
       const roles = await seedBuiltInRoles(m, tenant.id);
       // Direct grants of everything (tenants.manage is only ever effective for this user), plus the Admin role.
       const admin = await m.save(

@@ -71,6 +71,31 @@ export function findNul(value: unknown, budget = 1_000_000): string | undefined 
   return undefined;
 }
 
+/** A UTF-16 surrogate without its pair: not Unicode text (validators that encode it throw). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (or key) holding a lone surrogate, or undefined. Iterative, like
+ * findNul; stops after `budget` values.
+ */
+export function findLoneSurrogate(value: unknown, budget = 1_000_000): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0 && budget-- > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return path || '(value)';
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
+    } else if (isPlainObject(v)) {
+      for (const k of Object.keys(v)) {
+        if (LONE_SURROGATE.test(k)) return path || '(key)';
+        stack.push([v[k], path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return undefined;
+}
+
 const SELF_CHECKED = new WeakSet<object>();
 
 /**

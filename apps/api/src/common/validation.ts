@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { findNul, isCheckedByOwnPipe, isPlainObject, reservedKey, setOpaqueAside } from './json-fields';
+import { findLoneSurrogate, findNul, isCheckedByOwnPipe, isPlainObject, reservedKey, setOpaqueAside } from './json-fields';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -18,7 +18,8 @@ export function validationException(errors: ValidationError[]): BadRequestExcept
 /**
  * The DTO pipe of every route: unknown fields and wrong types are 400s. Before class-transformer
  * runs it refuses strings holding U+0000 (PostgreSQL cannot store them) and keys no DTO has
- * (`constructor`, `__proto__`, …), and it sets opaque JSON fields aside (see json-fields.ts).
+ * (`constructor`, `__proto__`, …), and it sets opaque JSON fields aside (see json-fields.ts); the
+ * rest may not hold lone surrogates.
  */
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -31,6 +32,10 @@ class AppValidationPipe extends ValidationPipe {
     const reserved = reservedKey(value);
     if (reserved) throw new BadRequestException({ message: `property ${reserved} should not exist`, details: [`property ${reserved} should not exist`] });
     const { shallow, restore } = setOpaqueAside(metadata.metatype, value);
+    // DTO text must be Unicode (validators such as IsEmail throw on a lone surrogate); opaque JSON
+    // (definitions, run inputs) is left as sent.
+    const lone = this.toValidate(metadata) ? findLoneSurrogate(shallow) : undefined;
+    if (lone) throw new BadRequestException(`${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`);
     const out = await super.transform(shallow, metadata);
     return isPlainObject(out) || typeof out === 'object' ? restore(out as object) : out;
   }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { z } from 'zod';
+import { passwordProblem } from '../common/auth/password-policy';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -26,8 +28,14 @@ const envSchema = z.object({
   /** Port of the embedded PostgreSQL. */
   EMBEDDED_PG_PORT: int(1, 65535).default(54320),
   ADMIN_EMAIL: z.string().email().default('admin@example.com'),
-  /** First admin's password; generated and printed once when unset. */
-  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** First admin's password (the password policy applies); generated and printed once when unset. */
+  ADMIN_PASSWORD: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = passwordProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `the password ${problem}; unset it to have one generated` });
+    })
+    .optional(),
   /** 32 bytes, base64 or hex: encrypts connection secrets; generated into DATA_DIR when unset. */
   SECRETS_KEY: z.string().optional(),
   /** Signs access tokens; generated into DATA_DIR when unset. */
@@ -65,12 +73,49 @@ const envSchema = z.object({
   EDITOR_DIR: z.string().optional(),
   /** Enables Swagger UI at /api/docs. */
   API_DOCS: bool.default(true),
+  /**
+   * Proxies whose X-Forwarded-For is believed (the client address of sign-in throttling and logs):
+   * a hop count, or comma-separated addresses, CIDRs and loopback|linklocal|uniquelocal. Unset: none.
+   */
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => parseTrustProxy(v) !== null,
+      'must be a hop count (1-10) or comma-separated addresses, CIDRs, loopback, linklocal or uniquelocal',
+    )
+    .optional(),
+  /** Bearer token GET /metrics requires; unset: /metrics answers 404 (it names every tenant's flows). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+}).superRefine((c, ctx) => {
+  // The rules that need the email (the others are checked on the variable itself, so they are
+  // reported along with any other bad variable).
+  const pw = c.ADMIN_PASSWORD;
+  const problem = pw === undefined || passwordProblem(pw) ? undefined : passwordProblem(pw, c.ADMIN_EMAIL);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: `the password ${problem}; unset it to have one generated` });
+  }
 });
+
+/** TRUST_PROXY as Express takes it (`trust proxy`): a hop count or a list; null when malformed. */
+export function parseTrustProxy(value: string): number | string[] | null {
+  if (/^\d+$/.test(value)) return Number(value) >= 1 && Number(value) <= 10 ? Number(value) : null;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const valid = (item: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+    const [address, bits, extra] = item.split('/');
+    const family = net.isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return items.length > 0 && items.every(valid) ? items : null;
+}
 
 export type AppConfig = Omit<z.output<typeof envSchema>, 'SECRETS_KEY' | 'JWT_SECRET'> & {
   secretsKey: Buffer;
   jwtSecret: string;
   outboundAllow: string[];
+  /** Express's `trust proxy`: false (trust no X-Forwarded-For), a hop count or addresses (TRUST_PROXY). */
+  trustProxy: false | number | string[];
 };
 
 /** Thrown when the environment is invalid; the message names each bad variable. */
@@ -97,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsKey,
     jwtSecret,
     outboundAllow: c.OUTBOUND_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: c.TRUST_PROXY === undefined ? false : parseTrustProxy(c.TRUST_PROXY)!,
   };
 }
 

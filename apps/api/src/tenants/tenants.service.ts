@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { UserPrincipal } from '../common/auth/principal';
 import { seedBuiltInRoles } from '../roles/built-in-roles';
+import { assertAcceptablePassword } from '../users/access-policy';
 import { TenantEntity } from './tenant.entity';
 
 export interface CreatedTenant {
@@ -23,6 +24,7 @@ export class TenantsService {
 
   /** A tenant with its built-in roles and a first user holding the Admin role. */
   async create(caller: UserPrincipal, dto: { name: string; adminEmail: string; adminPassword: string }): Promise<CreatedTenant> {
+    assertAcceptablePassword(dto.adminPassword, dto.adminEmail, 'adminPassword');
     const passwordHash = await hash(dto.adminPassword);
     return this.db.transaction(async (m) => {
       const tenant = await m.save(m.create(TenantEntity, { name: dto.name }));

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
 import { matchesTrigger } from '@callflow/flow';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { maxConcurrentRunsOf, type FlowRunJob } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
-import { PublishedFlowsService } from '../runs/published-flows.service';
+import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
+import { keyAllowsFlow } from './sync-flows';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
 import type { EventDto } from './dto/event.dto';
 import { parseEventBatch } from './event-batch';
@@ -28,9 +30,10 @@ export class EventsService {
     private readonly queue: QueueService,
   ) {}
 
-  async accept(tenantId: string, body: unknown): Promise<{ accepted: AcceptedEventDto[] }> {
+  async accept(principal: ApiKeyPrincipal, body: unknown): Promise<{ accepted: AcceptedEventDto[] }> {
+    const { tenantId } = principal;
+    const flows = eventFlowsFor(principal, await this.published.eventTriggered(tenantId));
     const events = parseEventBatch(body);
-    const flows = await this.published.eventTriggered(tenantId);
     const acceptedAt = new Date().toISOString();
 
     // A repeated id within the batch is the same event: the first occurrence counts.
@@ -95,6 +98,21 @@ export class EventsService {
     }
     return existing;
   }
+}
+
+/**
+ * The event-triggered flows an API key may start: all of the tenant's, or those its `flowKeys`
+ * list. 403 when the list names none of them (a key made for one webhook starts no end-of-call flow).
+ */
+function eventFlowsFor(principal: ApiKeyPrincipal, flows: PublishedVersionRef[]): PublishedVersionRef[] {
+  if (principal.flowKeys === null) return flows;
+  const allowed = flows.filter((f) => keyAllowsFlow(principal, f.key));
+  if (allowed.length === 0) {
+    const listed = principal.flowKeys.map((k) => `"${k}"`).join(', ') || 'no flow';
+    const why = 'none of them is a published end-of-call or campaign flow';
+    throw new ForbiddenException(`this API key may trigger only ${listed}, and ${why}`);
+  }
+  return allowed;
 }
 
 /** The run input of an event: its call/contact/campaign parts, and `event` {type, id, at}. */

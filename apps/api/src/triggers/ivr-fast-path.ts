@@ -1,9 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import { apiKeyOf } from '../common/auth/api-key-of';
+import { apiKeyOf, queryTokenOf } from '../common/auth/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
 import { isUnavailableAnswer, toApiError } from '../common/errors/http-exception.filter';
+import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../common/json-depth';
 import { redactTokenInUrl } from '../common/logging/app-logger';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
@@ -56,7 +57,7 @@ export class IvrFastPath {
       const flowKey = decodeParam(rawKey);
       const declared = req.headers['content-length'];
       if (declared !== undefined && Number(declared) > this.limit) throw new PayloadTooLargeException('request body too large');
-      const token = query === undefined ? undefined : (new URLSearchParams(query).get('token') ?? undefined);
+      const token = query === undefined ? undefined : queryTokenOf(new URLSearchParams(query).getAll('token'));
       const principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, token), 'triggers.invoke');
       const input = checkTriggerInput(parseJson(req.headers['content-type'], await readBody(req, this.limit)), IVR_INPUT_PARTS);
       const answer = await this.ivr.invoke(principal, flowKey, input);
@@ -116,6 +117,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 function parseJson(type: string | undefined, text: string | undefined): unknown {
   if (text === undefined) return undefined;
   if (type !== undefined && !JSON_TYPE.test(type)) throw new BadRequestException(`the body must be a JSON object (Content-Type: application/json), not ${type.split(';')[0]}`);
+  if (jsonTooDeep(text)) throw new BadRequestException(TOO_DEEP_MESSAGE);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
+import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
 import { PublishedFlowsService, type PublishedFlow } from '../runs/published-flows.service';
 
 const ROUTE_OF: Record<string, string> = {
@@ -9,13 +10,27 @@ const ROUTE_OF: Record<string, string> = {
   'trigger.campaign': 'POST /api/v1/events',
 };
 
+/**
+ * True when `flowKey` can name a flow at all. Anything else (`%00`, `..%2F`, upper case) names
+ * no flow: it is answered 404 like an unknown key, without reaching the database (which refuses
+ * U+0000 with an error).
+ */
+export function isFlowKey(flowKey: string): boolean {
+  return FLOW_KEY_RE.test(flowKey);
+}
+
+/** 404 for a flow key no flow can have (see isFlowKey). */
+export function noSuchFlowKey(): NotFoundException {
+  return new NotFoundException('flow not found: flow keys are lower-case letters, digits and dashes');
+}
+
 /** True when the key may trigger this flow (keys without an allow-list may trigger any of the tenant's flows). */
 export function keyAllowsFlow(principal: ApiKeyPrincipal, flowKey: string): boolean {
   return principal.flowKeys === null || principal.flowKeys.includes(flowKey);
 }
 
 /**
- * Resolves the flow a synchronous trigger call names: 403 when the API key's allow-list excludes
+ * Resolves the flow a synchronous trigger call names: 404 for a malformed key, 403 when the API key's allow-list excludes
  * it, 404 when the tenant has no such flow or it is not published, 409 when its published version
  * starts with another trigger.
  */
@@ -24,6 +39,7 @@ export class SyncFlows {
   constructor(private readonly published: PublishedFlowsService) {}
 
   async resolve(principal: ApiKeyPrincipal, flowKey: string, triggerType: 'trigger.ivr' | 'trigger.webhook'): Promise<PublishedFlow> {
+    if (!isFlowKey(flowKey)) throw noSuchFlowKey();
     if (!keyAllowsFlow(principal, flowKey)) throw new ForbiddenException(`this API key may not trigger flow "${flowKey}"`);
     const found = await this.published.byKey(principal.tenantId, flowKey);
     if (found.state === 'missing') throw new NotFoundException(`flow "${flowKey}" not found`);

@@ -5,7 +5,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
-import { keyAllowsFlow, SyncFlows } from './sync-flows';
+import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows';
 
 /** An HTTP answer for the controller to send: a text body with its content type, or JSON. */
 export interface HttpAnswer {
@@ -26,6 +26,14 @@ const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 
 /** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
 const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
 const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
+/** The flows a preflight is about, and whether the caller showed an API key that may call the flow. */
+interface PreflightFlows {
+  flows: PublishedVersionRef[];
+  authenticated: boolean;
+}
+
+/** The one answer to a preflight refused without an API key (see WebhookService.preflight). */
+const PREFLIGHT_REFUSED = 'CORS preflight refused: no published webhook flow with this key allows this origin';
 
 /**
  * The headers a preflight allows: ours plus whatever the (already allowed) origin asks for, such
@@ -84,16 +92,21 @@ export class WebhookService {
   /**
    * CORS preflight. Browsers send no credentials, so the flow is found by key: in the API key's
    * tenant when the URL carries a valid `?token=`, else among every tenant's published webhooks
-   * with that key (the actual request is still checked against its own tenant's flow).
+   * with that key (the actual request is still checked against its own tenant's flow). Without
+   * that key, every refusal (no such flow, a malformed key, no Origin, an origin the flow does not
+   * allow) is the same 404: a preflight does not tell strangers which flow keys exist.
    */
   async preflight(flowKey: string, req: Request): Promise<HttpAnswer> {
-    const flows = await this.preflightFlows(flowKey, req);
-    if (flows.length === 0) throw new NotFoundException(`flow "${flowKey}" not found`);
+    const { flows, authenticated } = await this.preflightFlows(flowKey, req);
     const configs = flows.map((f) => f.triggerConfig as unknown as WebhookConfig);
     const origin = req.headers.origin;
-    if (!origin) return { status: 204, headers: { allow: [...methodsOf(configs), 'OPTIONS'].join(', ') } };
-    const allowed = configs.filter((c) => originAllowed(c.allowedOrigins, origin));
-    if (allowed.length === 0) throw new ForbiddenException(`origin ${origin} may not call flow "${flowKey}"`);
+    const allowed = origin ? configs.filter((c) => originAllowed(c.allowedOrigins, origin)) : [];
+    if (allowed.length === 0 || !origin) {
+      if (!authenticated) throw new NotFoundException(PREFLIGHT_REFUSED);
+      if (flows.length === 0) throw new NotFoundException(`flow "${flowKey}" not found`);
+      if (!origin) return { status: 204, headers: { allow: [...methodsOf(configs), 'OPTIONS'].join(', ') } };
+      throw new ForbiddenException(`origin ${origin} may not call flow "${flowKey}"`);
+    }
     return {
       status: 204,
       headers: {
@@ -106,14 +119,17 @@ export class WebhookService {
     };
   }
 
-  private async preflightFlows(flowKey: string, req: Request): Promise<PublishedVersionRef[]> {
+  /** The flows a preflight may be about, and whether the caller showed an API key that may call this one. */
+  private async preflightFlows(flowKey: string, req: Request): Promise<PreflightFlows> {
+    if (!isFlowKey(flowKey)) return { flows: [], authenticated: false };
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     const principal = token ? await this.apiKeys.verify(token) : null;
     if (principal && keyAllowsFlow(principal, flowKey)) {
       const found = await this.published.byKey(principal.tenantId, flowKey);
-      return found.state === 'published' && found.flow.triggerType === 'trigger.webhook' ? [found.flow] : [];
+      const hook = found.state === 'published' && found.flow.triggerType === 'trigger.webhook';
+      return { flows: hook ? [found.flow] : [], authenticated: true };
     }
-    return this.published.webhooksByKeyAnyTenant(flowKey);
+    return { flows: await this.published.webhooksByKeyAnyTenant(flowKey), authenticated: false };
   }
 }
 

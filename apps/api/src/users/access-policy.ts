@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { passwordProblem } from '../common/auth/password-policy';
 import { GRANTABLE_PERMISSIONS, PERMISSIONS } from '../common/auth/permissions';
 import type { UserPrincipal } from '../common/auth/principal';
 
@@ -8,7 +9,9 @@ import type { UserPrincipal } from '../common/auth/principal';
  * - only catalogue permissions, and only grantable ones (400);
  * - nobody grants what they do not hold, directly or through a role (403);
  * - a tenant always keeps one active holder of access.manage (409), checked inside the changing
- *   transaction after the change, under a per-tenant lock so concurrent changes cannot both pass.
+ *   transaction after the change, under a per-tenant lock so concurrent changes cannot both pass;
+ * - the bootstrap admin stays active with tenants.manage and access.manage (409);
+ * - a password passes the password policy (400).
  */
 export function assertGrantable(perms: readonly string[]): void {
   const known = new Set<string>(PERMISSIONS);
@@ -17,6 +20,15 @@ export function assertGrantable(perms: readonly string[]): void {
   const grantable = new Set<string>(GRANTABLE_PERMISSIONS);
   const reserved = perms.filter((p) => !grantable.has(p));
   if (reserved.length) throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
+}
+
+/** 400 naming the rule when `password` fails the password policy for the owner of `email`. */
+export function assertAcceptablePassword(password: string, email: string, field = 'password'): void {
+  const problem = passwordProblem(password, email);
+  if (problem) {
+    const message = `${field}: the password ${problem}`;
+    throw new BadRequestException({ message, details: [message] });
+  }
 }
 
 /** 403 unless the caller holds every permission in `perms`. */
@@ -49,4 +61,31 @@ export async function assertAccessManagerRemains(m: EntityManager, tenantId: str
     [tenantId],
   );
   if (n < 1) throw new ConflictException('this would leave the tenant without an active user holding access.manage');
+  await assertBootstrapAdminIntact(m, tenantId);
+}
+
+/**
+ * 409 when the bootstrap admin (the one holder of tenants.manage, in its tenant) would be
+ * deactivated or lose tenants.manage or access.manage. Nobody could undo it: tenants.manage cannot
+ * be granted, and only a holder of everything the bootstrap admin holds may change that user.
+ */
+async function assertBootstrapAdminIntact(m: EntityManager, tenantId: string): Promise<void> {
+  const rows: { active: boolean; tenants: boolean; access: boolean }[] = await m.query(
+    `SELECT u.active, 'tenants.manage' = ANY(u.permissions) AS tenants,
+       ('access.manage' = ANY(u.permissions) OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+          WHERE ur.user_id = u.id AND r.tenant_id = $1 AND 'access.manage' = ANY(r.permissions))) AS access
+     FROM users u WHERE u.tenant_id = $1 AND u.is_bootstrap`,
+    [tenantId],
+  );
+  const admin = rows[0];
+  if (!admin) return;
+  const lost = [
+    !admin.active && 'be deactivated',
+    !admin.tenants && 'lose tenants.manage',
+    !admin.access && 'lose access.manage',
+  ].filter(Boolean);
+  if (lost.length) {
+    const keep = 'keep tenants.manage and access.manage in its permissions';
+    throw new ConflictException(`the bootstrap admin cannot ${lost.join(' or ')}: nobody could give it back (${keep})`);
+  }
 }

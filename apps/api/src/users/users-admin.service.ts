@@ -2,10 +2,11 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { RefreshTokensService } from '../auth/refresh-tokens.service';
 import type { UserPrincipal } from '../common/auth/principal';
-import { assertAccessManagerRemains, assertCallerHolds, assertGrantable, lockTenantAccess, userPermissions } from './access-policy';
+import { assertAcceptablePassword, assertAccessManagerRemains, assertCallerHolds, assertGrantable, lockTenantAccess, userPermissions } from './access-policy';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 
 export interface UserView {
@@ -43,6 +44,7 @@ export class UsersAdminService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly refresh: RefreshTokensService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async list(tenantId: string): Promise<{ items: UserView[] }> {
@@ -59,6 +61,7 @@ export class UsersAdminService {
   async create(caller: UserPrincipal, dto: CreateUserDto): Promise<UserView> {
     const permissions = dto.permissions ?? [];
     assertGrantable(permissions);
+    assertAcceptablePassword(dto.password, dto.email);
     const passwordHash = await hash(dto.password);
     try {
       return await this.db.transaction(async (m) => {
@@ -79,11 +82,14 @@ export class UsersAdminService {
   }
 
   async update(caller: UserPrincipal, id: string, dto: UpdateUserDto): Promise<UserView> {
-    if (dto.permissions) assertGrantable(dto.permissions);
+    if (dto.password !== undefined) assertAcceptablePassword(dto.password, (await this.get(caller.tenantId, id)).email);
     const passwordHash = dto.password !== undefined ? await hash(dto.password) : undefined;
-    return this.db.transaction(async (m) => {
+    const updated = await this.db.transaction(async (m) => {
       await lockTenantAccess(m, caller.tenantId);
       const before = await this.get(caller.tenantId, id, m);
+      // Grants the user holds already may stay listed even when they cannot be granted (the
+      // bootstrap admin's tenants.manage, which it must keep: see access-policy).
+      if (dto.permissions) assertGrantable(dto.permissions.filter((p) => !before.permissions.includes(p)));
       // Changing a user who holds more than the caller (e.g. resetting their password) would be an escalation.
       assertCallerHolds(caller, await userPermissions(m, caller.tenantId, id), 'changing this user');
       const rolePerms = dto.roleIds ? await this.rolePermissions(m, caller.tenantId, dto.roleIds) : [];
@@ -109,6 +115,9 @@ export class UsersAdminService {
       );
       return after;
     });
+    // Their API keys stop (or work again) with them, in this process at once (see ApiKeysService.lookup).
+    if (dto.active !== undefined) this.apiKeys.forgetCachedKeys();
+    return updated;
   }
 
   /** Deactivates the user (see the class comment). */

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { UserEntity } from './user.entity';
 import { UsersAdminService } from './users-admin.service';
@@ -8,7 +9,7 @@ import { UsersService } from './users.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), AuthModule],
+  imports: [TypeOrmModule.forFeature([UserEntity]), AuthModule, ApiKeysModule],
   controllers: [UsersController],
   providers: [UsersService, UsersAdminService],
   exports: [UsersService],

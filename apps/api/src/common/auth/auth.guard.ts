@@ -6,7 +6,7 @@ import { ApiKeysService } from '../../api-keys/api-keys.service';
 import type { AccessTokenClaims } from '../../auth/auth.service';
 import { UsersService } from '../../users/users.service';
 import { ACCESS_KEY, type AccessRule } from './access.decorator';
-import { apiKeyOf, bearerOf } from './api-key-of';
+import { apiKeyOf, bearerOf, queryTokenOf } from './api-key-of';
 import type { AuthenticatedRequest, UserPrincipal } from './principal';
 
 function bearer(req: Request): string | undefined {
@@ -34,8 +34,7 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
 
     if (rule.kind === 'apiKey') {
-      const query = req.query?.token;
-      req.principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, typeof query === 'string' ? query : undefined), rule.scope);
+      req.principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, queryTokenOf(req.query?.token)), rule.scope);
       return true;
     }
 

@@ -7,9 +7,33 @@ import type { AppConfig } from '../../config/app-config';
 /** Machine-facing trigger calls come by the thousand: their successes log at debug, their failures as usual. */
 const TRIGGER_PATH = /^\/api\/v1\/(ivr|hooks|events)(\/|\?|$)/;
 
-/** A URL for the logs: an API key passed as `?token=` is masked. */
+/** Query parameters whose values never reach a log line: API keys (`?token=`) and anything named like a secret. */
+const SECRET_PARAM = /token|key|secret|passw|auth|sig/i;
+
+/** Percent-decodes byte by byte, never throwing (a name may be malformed on purpose); `+` is a space. */
+const decodeLoosely = (s: string) =>
+  s.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/**
+ * A URL for the logs: the value of every query parameter whose name, decoded as the query parser
+ * decodes it (twice, for good measure) and in any case, looks like a secret is masked, whatever its
+ * spelling (`token`, `TOKEN`, `%74oken`, `to%6Ben`) and however often it appears.
+ */
 export function redactTokenInUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/i, '$1[redacted]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url.slice(q + 1).split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    if (SECRET_PARAM.test(decodeLoosely(decodeLoosely(name)))) {
+      parts[i] = `${name}=[redacted]`;
+      changed = true;
+    }
+  }
+  return changed ? `${url.slice(0, q + 1)}${parts.join('&')}` : url;
 }
 
 /** The process's one pino logger (JSON lines on stdout); headers and tokens that carry secrets are redacted. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, Matches } from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../../common/auth/password-policy';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'Acme Contact Center' })
@@ -13,8 +14,8 @@ export class CreateTenantDto {
   @Length(3, 254)
   adminEmail!: string;
 
-  @ApiProperty({ minLength: 8 })
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: PASSWORD_RULES })
   @IsString()
-  @Length(8, 512)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   adminPassword!: string;
 }

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../../common/auth/password-policy';
 import { GRANTABLE_PERMISSIONS } from '../../common/auth/permissions';
 
 /** `roleIds`: up to 50 distinct role ids of the caller's tenant. */
@@ -17,9 +18,9 @@ export class CreateUserDto {
   @Length(3, 254)
   email!: string;
 
-  @ApiProperty({ minLength: 8, description: 'Stored as an argon2id hash' })
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: PASSWORD_RULES })
   @IsString()
-  @Length(8, 512)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
   @RoleIdsField('Roles of this tenant')
@@ -41,9 +42,9 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: 8, description: 'A new password (ends the user’s sessions)' })
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: `A new password (ends the user’s sessions). ${PASSWORD_RULES}` })
   @IsOptional()
   @IsString()
-  @Length(8, 512)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password?: string;
 }

@@ -181,7 +181,7 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} disabled={!user && (!email.trim() || password.length < 8)} onClick={() => void save()} data-testid="save-user">
+          <Button variant="primary" busy={busy} disabled={!user && (!email.trim() || password.length < 12)} onClick={() => void save()} data-testid="save-user">
             {user ? 'Save' : 'Add user'}
           </Button>
         </>
@@ -205,7 +205,7 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
         autoComplete="new-password"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : 'At least 8 characters'}
+        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : 'At least 12 characters (not a common password)'}
         data-testid="user-password"
       />
       <h4 className="dialog-sub">Roles</h4>
