@@ -8,15 +8,13 @@ import { UserEntity } from '../users/user.entity';
 import { UsersService, type LoadedUser } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
-import { RefreshTokensService } from './refresh-tokens.service';
+import type { AccessTokenClaims } from './access-token';
+import { RefreshTokensService, type IssuedRefreshToken } from './refresh-tokens.service';
+
+export type { AccessTokenClaims };
 
 /** Verified against when the email is unknown, so timing does not reveal which emails exist. */
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$I2dmI8aU6mz/5LtaaJ6TOg$V6r7B/Bj5qW9a33XShOzW/rd09gkfGAdXM65OrMT7Lw';
-
-export interface AccessTokenClaims {
-  sub: string;
-  tid: string;
-}
 
 export interface MeView {
   id: string;
@@ -81,15 +79,15 @@ export class AuthService {
     return this.view(user);
   }
 
-  private async pair(userId: string, refreshToken: string): Promise<TokenPair> {
+  private async pair(userId: string, refreshToken: IssuedRefreshToken): Promise<TokenPair> {
     const user = await this.usersService.loadActive(userId);
     if (!user) {
       await this.refresh.revokeUser(userId);
       throw new UnauthorizedException('the user no longer exists or is disabled');
     }
-    const claims: AccessTokenClaims = { sub: user.id, tid: user.tenantId };
+    const claims: AccessTokenClaims = { sub: user.id, tid: user.tenantId, sid: refreshToken.familyId };
     const accessToken = await this.jwt.signAsync(claims);
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS, user: this.view(user) };
+    return { accessToken, refreshToken: refreshToken.token, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS, user: this.view(user) };
   }
 
   private view(u: LoadedUser): MeView {
