@@ -204,14 +204,21 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await expect(editor.locator('[data-testid=rail-user]').getAttribute('title')).resolves.toBe(ADMIN.email);
   });
 
-  it('the editor canvas and Swagger UI run under their CSPs without a violation', async () => {
+  it('the editor canvas (which shows why a respond node may not set a cookie) and Swagger UI run under their CSPs', async () => {
     const created = await t.as('post', '/api/v1/flows').send({
       name: 'CSP check', key: 'csp-check',
-      definition: { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } }], edges: [] },
+      definition: {
+        schemaVersion: 1,
+        nodes: [
+          { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
+          { id: 'r', type: 'respond', name: 'answer', position: { x: 300, y: 0 }, config: { headers: [{ name: 'Set-Cookie', value: 'sid=1' }], body: { type: 'text', template: 'ok' } } },
+        ],
+        edges: [{ id: 'e1', source: 't', target: 'r' }],
+      },
     }).expect(201);
     await editor.goto(`/flows/${created.body.id}`);
-    await editor.locator('[data-testid="node-hook"]').waitFor();
-    await editor.locator('[data-testid="node-hook"]').click();
+    await editor.locator('[data-testid="node-answer"]').click();
+    await editor.locator('.field-issues li.err', { hasText: 'may not set cookies' }).waitFor();
     const docs = await context.newPage();
     docs.on('console', (m) => m.type() === 'error' && problems.push(`docs console: ${m.text()}`));
     const res = await docs.goto('/api/docs');
@@ -228,6 +235,39 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     const script = await editor.evaluate(() => (document.querySelector('script[type=module]') as HTMLScriptElement).src);
     const r = await t.http().get(`${new URL(script).pathname}.map`);
     expect(r.status).toBe(404);
+  });
+
+  it('an access token refused mid-session (as when it expires) is renewed from the cookie once, and the call retried', async () => {
+    await editor.goto('/flows');
+    await editor.locator('[data-testid=flows-page]').waitFor();
+    await editor.locator('[data-testid=nav-executions]').click();
+    await editor.locator('[data-testid=executions-page]').waitFor();
+    // The server's answer to an expired token, given once to the next flows list call (fault injection:
+    // waiting out a real expiry takes JWT_TTL_SECONDS, at least a minute).
+    let refused = 0;
+    const flowsList = (url: URL) => url.pathname === '/api/v1/flows';
+    await editor.route(flowsList, async (route) => {
+      if (refused++ > 0) return route.continue();
+      await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'the access token is invalid or expired' }) });
+    });
+    const renewed = editor.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+    await editor.locator('[data-testid=nav-flows]').click();
+    expect((await renewed).status()).toBe(200);
+    await editor.locator('[data-testid=flows-table] [data-testid^=flow-row-]').first().waitFor();
+    expect(refused).toBe(2);
+    expect(editor.url()).toMatch(/\/flows$/);
+    await editor.unroute(flowsList);
+  });
+
+  it('tabs opened at once all restore the session: their refreshes take turns (a reused refresh token would end it)', async () => {
+    const tabs = await Promise.all([context.newPage(), context.newPage(), context.newPage()]);
+    await Promise.all(tabs.map((tab) => tab.goto('/flows')));
+    await Promise.all(tabs.map((tab) => tab.locator('[data-testid=flows-page]').waitFor()));
+    await Promise.all(tabs.map((tab) => tab.close()));
+    // The session is still alive afterwards.
+    await editor.reload();
+    await editor.locator('[data-testid=flows-page]').waitFor();
+    await t.http().get('/api/v1/health').expect(200);
   });
 
   it('sign-out ends the session on the server: the cookie is cleared and cannot be used again', async () => {
