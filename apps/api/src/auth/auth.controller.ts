@@ -10,7 +10,11 @@ import { TooManyLoginsException } from './login-throttle.service';
 import { clearRefreshCookie, cookieSession, refreshTokenOf, SESSION_HEADER, withRefreshCookie } from './session-cookie';
 
 const CookieSessionHeader = () =>
-  ApiHeader({ name: SESSION_HEADER, required: false, description: '"cookie": the refresh token travels in an HttpOnly cookie instead of the body (the editor; same origin only)' });
+  ApiHeader({
+    name: SESSION_HEADER,
+    required: false,
+    description: '"cookie": the refresh token travels in an HttpOnly cookie, not the body (the editor; same origin)',
+  });
 
 @ApiTags('auth')
 @Controller()
@@ -37,7 +41,11 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @CookieSessionHeader()
-  @ApiOperation({ summary: 'Exchange a refresh token (body, or the session cookie) for a new pair (the old token is revoked; reusing it ends the session)' })
+  @ApiOperation({
+    summary:
+      'Exchange a refresh token (body, or the session cookie) for a new pair ' +
+      '(the old token is revoked; reusing it ends the session)',
+  })
   async refresh(@Body() dto: RefreshTokenDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { token, cookie } = refreshTokenOf(dto, req);
     const pair = await this.auth.refreshPair(token).catch((e: unknown) => {
@@ -51,7 +59,9 @@ export class AuthController {
   @HttpCode(204)
   @Public()
   @CookieSessionHeader()
-  @ApiOperation({ summary: 'Sign out: revoke the refresh token (body, or the session cookie) and every token rotated from the same login' })
+  @ApiOperation({
+    summary: 'Sign out: revoke the refresh token (body, or the session cookie) and every token rotated from the login',
+  })
   async logout(@Body() dto: RefreshTokenDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { token, cookie } = refreshTokenOf(dto, req, true);
     if (cookie) clearRefreshCookie(req, res);

@@ -87,7 +87,8 @@ export class AuthService {
     }
     const claims: AccessTokenClaims = { sub: user.id, tid: user.tenantId, sid: refreshToken.familyId };
     const accessToken = await this.jwt.signAsync(claims);
-    return { accessToken, refreshToken: refreshToken.token, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS, user: this.view(user) };
+    const expiresIn = this.config.JWT_TTL_SECONDS;
+    return { accessToken, refreshToken: refreshToken.token, tokenType: 'Bearer', expiresIn, user: this.view(user) };
   }
 
   private view(u: LoadedUser): MeView {

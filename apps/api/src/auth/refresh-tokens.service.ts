@@ -25,7 +25,12 @@ function hashToken(token: string): string {
 export class RefreshTokensService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async issue(userId: string, tenantId: string, familyId: string = crypto.randomUUID(), m: EntityManager = this.db.manager): Promise<IssuedRefreshToken> {
+  async issue(
+    userId: string,
+    tenantId: string,
+    familyId: string = crypto.randomUUID(),
+    m: EntityManager = this.db.manager,
+  ): Promise<IssuedRefreshToken> {
     const token = 'cfr_' + crypto.randomBytes(32).toString('base64url');
     // Expired tokens are useless, even for reuse detection: drop the user's old ones as new ones are issued.
     await m.query(`DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now()`, [userId]);

@@ -25,9 +25,10 @@ export const SESSION_HEADER = 'x-callflow-session';
 export function cookieSession(req: Request): boolean {
   if (req.headers[SESSION_HEADER] !== 'cookie') return false;
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') throw new ForbiddenException('the session cookie is only used by pages of this origin');
   const origin = req.headers.origin;
-  if (origin !== undefined && hostOf(origin) !== req.hostname.toLowerCase()) throw new ForbiddenException('the session cookie is only used by pages of this origin');
+  const otherHost = origin !== undefined && hostOf(origin) !== req.hostname.toLowerCase();
+  const foreign = (site !== undefined && site !== 'same-origin') || otherHost;
+  if (foreign) throw new ForbiddenException('the session cookie is only used by pages of this origin');
   return true;
 }
 
@@ -39,23 +40,32 @@ function hostOf(origin: string): string | undefined {
   }
 }
 
+type RefreshBody = { refreshToken?: string };
+type TokenSource = { token: string | undefined; cookie: boolean };
+
 /**
  * The refresh token of a refresh or logout: the body's (API clients), else the session cookie
  * (the editor, with SESSION_HEADER). 400 when neither form is used; 401 when the cookie is
  * missing, unless `optional` (logout).
  */
-export function refreshTokenOf(body: { refreshToken?: string }, req: Request): { token: string; cookie: boolean };
-export function refreshTokenOf(body: { refreshToken?: string }, req: Request, optional: true): { token: string | undefined; cookie: boolean };
-export function refreshTokenOf(body: { refreshToken?: string }, req: Request, optional = false): { token: string | undefined; cookie: boolean } {
+export function refreshTokenOf(body: RefreshBody, req: Request): { token: string; cookie: boolean };
+export function refreshTokenOf(body: RefreshBody, req: Request, optional: true): TokenSource;
+export function refreshTokenOf(body: RefreshBody, req: Request, optional = false): TokenSource {
   if (body.refreshToken !== undefined) return { token: body.refreshToken, cookie: false };
-  if (!cookieSession(req)) throw new BadRequestException(`refreshToken is required (or the session cookie with ${SESSION_HEADER}: cookie)`);
+  if (!cookieSession(req)) {
+    throw new BadRequestException(`refreshToken is required (or the session cookie with ${SESSION_HEADER}: cookie)`);
+  }
   const token = readCookie(req.headers.cookie, REFRESH_COOKIE);
   if (token === undefined && !optional) throw new UnauthorizedException('no session: sign in');
   return { token, cookie: true };
 }
 
 /** Moves the refresh token of an answer into the cookie: the body keeps everything else. */
-export function withRefreshCookie<T extends { refreshToken: string }>(req: Request, res: Response, pair: T): Omit<T, 'refreshToken'> {
+export function withRefreshCookie<T extends { refreshToken: string }>(
+  req: Request,
+  res: Response,
+  pair: T,
+): Omit<T, 'refreshToken'> {
   const { refreshToken, ...rest } = pair;
   res.cookie(REFRESH_COOKIE, refreshToken, { ...cookieOptions(req), maxAge: REFRESH_TTL_SECONDS * 1000 });
   return rest;

@@ -2,7 +2,8 @@ import { isScriptContentType, respondHeaderRefusal } from '@callflow/flow';
 import type { RespondOutput } from '@callflow/engine';
 
 /** Framing is the server's; CORS comes from the trigger's allowedOrigins. */
-const FRAMING_OR_CORS = /^(?:content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i;
+const FRAMING_OR_CORS =
+  /^(?:content-length|transfer-encoding|connection|keep-alive|upgrade|trailer)$|^access-control-/i;
 
 /**
  * Adds a respond node's content type and headers to a webhook answer's `headers`, dropping what

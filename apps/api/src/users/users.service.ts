@@ -16,7 +16,8 @@ export interface LoadedUser {
 
 const KNOWN = new Set<string>(PERMISSIONS);
 /** The session (refresh token family $2) of the user still has an unrevoked token (index refresh_tokens_family_idx). */
-const LIVE_SESSION = ` AND EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL)`;
+const LIVE_SESSION = ` AND EXISTS (SELECT 1 FROM refresh_tokens rt
+  WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL)`;
 
 /** Effective permissions = direct ∪ roles; tenants.manage only ever for the bootstrap admin. */
 export function effectivePermissions(direct: readonly string[], fromRoles: readonly string[], isBootstrap: boolean): Set<Permission> {

@@ -11,7 +11,8 @@ import { TestApp } from '../harness';
 function csp(r: Response): Map<string, string> {
   const header = r.headers['content-security-policy'] as string | undefined;
   expect(header).toEqual(expect.any(String));
-  return new Map(header!.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0]!, d.slice(d.split(/\s+/)[0]!.length).trim()]));
+  const directives = header!.split(';').map((d) => d.trim()).filter(Boolean);
+  return new Map(directives.map((d) => [d.split(/\s+/)[0]!, d.slice(d.split(/\s+/)[0]!.length).trim()]));
 }
 
 function expectCommon(r: Response): void {
@@ -27,7 +28,8 @@ describe('security: headers of the editor and the API; no source maps', () => {
     // A built editor as vite leaves it, with a source map a stale build might still hold.
     editorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callflow-editor-'));
     fs.mkdirSync(path.join(editorDir, 'assets'));
-    fs.writeFileSync(path.join(editorDir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/index.js"></script>');
+    const shell = '<!doctype html><div id="root"></div><script type="module" src="/assets/index.js"></script>';
+    fs.writeFileSync(path.join(editorDir, 'index.html'), shell);
     fs.writeFileSync(path.join(editorDir, 'assets/index.js'), 'console.log(1);\n//# sourceMappingURL=index.js.map');
     fs.writeFileSync(path.join(editorDir, 'assets/index.js.map'), '{"version":3,"sources":["../src/secret.ts"]}');
     t = await TestApp.start({ EDITOR_DIR: editorDir });
@@ -61,7 +63,8 @@ describe('security: headers of the editor and the API; no source maps', () => {
 
   it('API answers (JSON, errors, metrics): nothing loads, nothing frames them, sandboxed', async () => {
     // /metrics: whatever its access rule answers, the headers are the API's.
-    for (const [url, status] of [['/api/v1/health', 200], ['/api/v1/flows', 401], ['/api/v1/nothing', 404], ['/metrics', undefined]] as const) {
+    const answers = [['/api/v1/health', 200], ['/api/v1/flows', 401], ['/api/v1/nothing', 404], ['/metrics', undefined]] as const;
+    for (const [url, status] of answers) {
       const r = await t.http().get(url);
       if (status !== undefined) expect(r.status).toBe(status);
       const p = csp(r);

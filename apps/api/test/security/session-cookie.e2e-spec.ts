@@ -27,11 +27,17 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
   });
   afterAll(() => t?.close());
 
-  const login = (headers: Record<string, string> = SESSION) => t.http().post('/api/v1/auth/login').set(headers).send({ email, password: 'password123' });
-  const refresh = (cookie: string, headers: Record<string, string> = SESSION) => t.http().post('/api/v1/auth/refresh').set(headers).set('cookie', `other=1; callflow_refresh=${cookie}`).send({});
+  const login = (headers: Record<string, string> = SESSION) =>
+    t.http().post('/api/v1/auth/login').set(headers).send({ email, password: 'password123' });
+  const refresh = (cookie: string, headers: Record<string, string> = SESSION) =>
+    t.http().post('/api/v1/auth/refresh').set(headers).set('cookie', `other=1; callflow_refresh=${cookie}`).send({});
+  const logout = (cookie?: string) => {
+    const r = t.http().post('/api/v1/auth/logout').set(SESSION);
+    return (cookie ? r.set('cookie', `callflow_refresh=${cookie}`) : r).send({});
+  };
   const me = (token: string) => t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`);
 
-  it('sign-in sets the cookie (HttpOnly, SameSite=Strict, Path=/api/v1/auth) and leaves the token out of the body', async () => {
+  it('sign-in sets the cookie (HttpOnly, SameSite=Strict, Path=/api/v1/auth), not the token in the body', async () => {
     const r = await login().expect(200);
     const c = refreshCookie(r);
     expect(c?.value).toMatch(/^cfr_[\w-]{20,}$/);
@@ -70,7 +76,7 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
     await refresh(cookie, { ...SESSION, origin: 'null' }).expect(403); // a sandboxed trigger answer
     await refresh(cookie, { ...SESSION, 'sec-fetch-site': 'cross-site' }).expect(403);
     await refresh(cookie, { ...SESSION, 'sec-fetch-site': 'same-site' }).expect(403);
-    await t.http().post('/api/v1/auth/login').set({ ...SESSION, origin: 'https://evil.example' }).send({ email, password: 'password123' }).expect(403);
+    await login({ ...SESSION, origin: 'https://evil.example' }).expect(403);
     // Still usable from the editor's own pages (none of the refused calls rotated it).
     const ok = await refresh(cookie, { ...SESSION, origin: t.baseUrl, 'sec-fetch-site': 'same-origin' }).expect(200);
     expect(refreshCookie(ok)?.value).toMatch(/^cfr_/);
@@ -80,14 +86,14 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
     await t.http().post('/api/v1/auth/refresh').set(SESSION).send({}).expect(401);
     const r = await login().expect(200);
     const cookie = refreshCookie(r)!.value;
-    const out = await t.http().post('/api/v1/auth/logout').set(SESSION).set('cookie', `callflow_refresh=${cookie}`).send({}).expect(204);
+    const out = await logout(cookie).expect(204);
     const cleared = refreshCookie(out)!;
     expect(cleared.value).toBe('');
     expect(cleared.attrs).toEqual(expect.arrayContaining(['httponly', 'path=/api/v1/auth']));
     await refresh(cookie).expect(401);
     await me(r.body.accessToken).expect(401);
     // Signing out without a session still answers 204 (and clears).
-    await t.http().post('/api/v1/auth/logout').set(SESSION).send({}).expect(204);
+    await logout().expect(204);
   });
 
   it('API clients keep the JSON form: no cookie set, the refresh token in the body', async () => {

@@ -87,7 +87,8 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
     body = JSON.stringify(opts.body);
   }
   try {
-    return await fetch(`${API_BASE}${path}${qs(opts.query)}`, { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+    const init: RequestInit = { method, headers, body, signal: opts.signal, credentials: 'same-origin' };
+    return await fetch(`${API_BASE}${path}${qs(opts.query)}`, init);
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.', 'network');
@@ -183,7 +184,8 @@ export interface SaveFlowBody {
 
 /** Everything the editor asks the server. */
 export const api = {
-  login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true, cookieSession: true }),
+  login: (email: string, password: string) =>
+    request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true, cookieSession: true }),
   me: () => request<Me>('GET', '/me'),
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 

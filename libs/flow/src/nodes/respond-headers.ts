@@ -50,14 +50,20 @@ export function isScriptContentType(value: string): boolean {
   return SCRIPT_TYPES.has((semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase());
 }
 
-export const SCRIPT_CONTENT_TYPE_MESSAGE = 'a trigger answer may not be JavaScript (it would run as a script of the editor’s origin)';
+export const SCRIPT_CONTENT_TYPE_MESSAGE =
+  'a trigger answer may not be JavaScript (it would run as a script of the editor’s origin)';
 
 /** A respond node's header row: refused when it sets a cookie, a security header, or a script content type. */
 export const respondHeaderRowSchema = headerRowSchema.superRefine((h, ctx) => {
   const why = respondHeaderRefusal(h.name);
   if (why) ctx.addIssue({ code: 'custom', path: ['name'], message: why });
-  else if (h.name.toLowerCase() === 'content-type' && isScriptContentType(h.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: SCRIPT_CONTENT_TYPE_MESSAGE });
+  else if (h.name.toLowerCase() === 'content-type' && isScriptContentType(h.value)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: SCRIPT_CONTENT_TYPE_MESSAGE });
+  }
 });
 
 /** The content type of a text answer: anything but JavaScript. */
-export const respondContentTypeSchema = z.string().max(128).refine((t) => !isScriptContentType(t), SCRIPT_CONTENT_TYPE_MESSAGE);
+export const respondContentTypeSchema = z
+  .string()
+  .max(128)
+  .refine((t) => !isScriptContentType(t), SCRIPT_CONTENT_TYPE_MESSAGE);

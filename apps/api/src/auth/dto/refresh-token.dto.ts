@@ -2,7 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 export class RefreshTokenDto {
-  @ApiPropertyOptional({ description: 'The refreshToken of the last login or refresh; omitted when the session cookie carries it (X-Callflow-Session: cookie)' })
+  @ApiPropertyOptional({
+    description: 'The refreshToken of the last login or refresh; none when the cookie has it (X-Callflow-Session)',
+  })
   @IsOptional()
   @IsString()
   @Length(10, 200)

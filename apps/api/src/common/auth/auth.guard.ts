@@ -45,7 +45,9 @@ export class AuthGuard implements CanActivate {
     // One query: the user, their grants and their roles' grants, and whether the token's session still
     // lives (sign-out, password change, deactivation revoke it): a revoke bites on the next request.
     const user = await this.users.loadActive(claims.sub, claims.sid);
-    if (!user || user.tenantId !== claims.tid) throw new UnauthorizedException('the session has ended or the user is disabled; sign in again');
+    if (!user || user.tenantId !== claims.tid) {
+      throw new UnauthorizedException('the session has ended or the user is disabled; sign in again');
+    }
     const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effective(user), roles: user.roles };
     req.principal = principal;
     if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) throw new ForbiddenException(`missing permission ${rule.permission}`);
