@@ -19,7 +19,8 @@ export default defineConfig({
   build: {
     outDir: here('dist'),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build (the API refuses .map requests as well).
+    sourcemap: false,
     chunkSizeWarningLimit: 900,
     rolldownOptions: {
       output: {

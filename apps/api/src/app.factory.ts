@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { verifyJsonDepth } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
+import { refuseSourceMaps, securityHeaders } from './common/http/security-headers';
 import { AppLogger, createRootLogger, requestLogger } from './common/logging/app-logger';
 import type { AppConfig } from './config/app-config';
 import { IvrFastPath } from './triggers/ivr-fast-path';
@@ -29,6 +30,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // Logs buffered while the app was built go out now; a worker (ROLE=worker) never calls listen(), which would flush them.
   app.flushLogs();
   app.use(requestLogger(logger));
+  // First, so every answer carries them: errors, 413s, preflights (IvrFastPath sets its own).
+  app.use(securityHeaders);
   // IVR calls are answered before Express sees them (see IvrFastPath); everything else goes on to it.
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as RequestListener[];
@@ -63,6 +66,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
 
   const editorDir = config.EDITOR_DIR ?? path.resolve(__dirname, '../../editor/dist');
   if (fs.existsSync(path.join(editorDir, 'index.html'))) {
+    app.use(refuseSourceMaps);
     app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
     // Client-side routes get the SPA shell; API paths never do.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {

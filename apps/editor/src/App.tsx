@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { useSession } from './auth/session';
+import { useRestoring, useSession } from './auth/session';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { LoginPage } from './pages/LoginPage';
@@ -18,7 +18,9 @@ const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ 
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const user = useSession();
+  const restoring = useRestoring();
   const location = useLocation();
+  if (restoring) return <Spinner label="Signing in…" />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return (
     <AppShell>

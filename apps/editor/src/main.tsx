@@ -3,6 +3,17 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
+import { restoreSession } from './api/client';
+
+// The editor's CSP has no 'unsafe-eval'. Zod (the flow schemas, in the lazily loaded canvas chunk)
+// would build its object parsers with `new Function` after probing for eval, a probe the browser
+// reports as a CSP violation; its `jitless` setting avoids both. It must be set before the first
+// schema is built, so it goes through the global every zod copy reads its settings from
+// (zod/v4/core: globalThis.__zod_globalConfig), leaving zod out of the start-up chunk.
+(globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig = { jitless: true };
+
+// The session lives in memory: a reload asks the server for it again (the refresh cookie).
+void restoreSession();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -8,6 +8,7 @@ export * from './nodes/triggers';
 export * from './nodes/http';
 export * from './nodes/soap';
 export * from './nodes/logic';
+export * from './nodes/respond-headers';
 export * from './template/analyze';
 export * from './validation-types';
 export * from './validate';

@@ -4,13 +4,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersService, type LoadedUser } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
+import type { AccessTokenClaims } from './access-token';
 import { PasswordSignIn, severalTenants } from './password-sign-in';
-import { RefreshTokensService } from './refresh-tokens.service';
+import { RefreshTokensService, type IssuedRefreshToken } from './refresh-tokens.service';
 
-export interface AccessTokenClaims {
-  sub: string;
-  tid: string;
-}
+export type { AccessTokenClaims };
 
 export interface MeView {
   id: string;
@@ -76,15 +74,16 @@ export class AuthService {
     return this.view(user);
   }
 
-  private async pair(userId: string, refreshToken: string): Promise<TokenPair> {
+  private async pair(userId: string, refreshToken: IssuedRefreshToken): Promise<TokenPair> {
     const user = await this.usersService.loadActive(userId);
     if (!user) {
       await this.refresh.revokeUser(userId);
       throw new UnauthorizedException('the user no longer exists or is disabled');
     }
-    const claims: AccessTokenClaims = { sub: user.id, tid: user.tenantId };
+    const claims: AccessTokenClaims = { sub: user.id, tid: user.tenantId, sid: refreshToken.familyId };
     const accessToken = await this.jwt.signAsync(claims);
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL_SECONDS, user: this.view(user) };
+    const expiresIn = this.config.JWT_TTL_SECONDS;
+    return { accessToken, refreshToken: refreshToken.token, tokenType: 'Bearer', expiresIn, user: this.view(user) };
   }
 
   private view(u: LoadedUser): MeView {

@@ -6,6 +6,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 /** Refresh tokens live this long (each rotation starts a new period). */
 export const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
+/** A new refresh token and its family: the sign-in session, named in access tokens as `sid`. */
+export interface IssuedRefreshToken {
+  token: string;
+  familyId: string;
+}
+
 function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
@@ -19,18 +25,23 @@ function hashToken(token: string): string {
 export class RefreshTokensService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async issue(userId: string, tenantId: string, familyId: string = crypto.randomUUID(), m: EntityManager = this.db.manager): Promise<string> {
+  async issue(
+    userId: string,
+    tenantId: string,
+    familyId: string = crypto.randomUUID(),
+    m: EntityManager = this.db.manager,
+  ): Promise<IssuedRefreshToken> {
     const token = 'cfr_' + crypto.randomBytes(32).toString('base64url');
     // Expired tokens are useless, even for reuse detection: drop the user's old ones as new ones are issued.
     await m.query(`DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now()`, [userId]);
     await m.query(`INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
       tenantId, userId, familyId, hashToken(token), REFRESH_TTL_SECONDS,
     ]);
-    return token;
+    return { token, familyId };
   }
 
   /** Revokes `token` and returns a new one of the same family with its user; 401 when unusable. */
-  async rotate(token: string): Promise<{ userId: string; tenantId: string; refreshToken: string }> {
+  async rotate(token: string): Promise<{ userId: string; tenantId: string; refreshToken: IssuedRefreshToken }> {
     const result = await this.db.transaction(async (m) => {
       const rows: { id: string; user_id: string; tenant_id: string; family_id: string; revoked: boolean; expired: boolean }[] = await m.query(
         `SELECT id, user_id, tenant_id, family_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,

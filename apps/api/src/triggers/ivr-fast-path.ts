@@ -5,6 +5,7 @@ import { apiKeyOf, queryTokenOf } from '../common/auth/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
 import { isUnavailableAnswer, toApiError } from '../common/errors/http-exception.filter';
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../common/json-depth';
+import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../common/http/security-headers';
 import { redactTokenInUrl } from '../common/logging/app-logger';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
@@ -76,9 +77,16 @@ export class IvrFastPath {
   }
 }
 
+/** Answers and errors alike carry the trigger answers' security headers (the values securityHeaders sets). */
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'content-security-policy': TRIGGER_CSP,
+    'x-content-type-options': NOSNIFF,
+    'referrer-policy': NO_REFERRER,
+  });
   res.end(json);
 }
 

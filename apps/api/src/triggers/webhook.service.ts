@@ -5,6 +5,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
+import { addRespondHeaders } from './respond-answer-headers';
 import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows';
 
 /** An HTTP answer for the controller to send: a text body with its content type, or JSON. */
@@ -23,8 +24,6 @@ interface WebhookConfig {
 
 /** Credentials never reach the flow (nor the stored execution input). */
 const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
-/** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
-const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
 const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
 /** The flows a preflight is about, and whether the caller showed an API key that may call the flow. */
 interface PreflightFlows {
@@ -77,8 +76,7 @@ export class WebhookService {
     const headers: Record<string, string> = { ...cors, 'x-execution-id': executionId };
     if (outcome.kind === 'respond') {
       const { respond } = outcome;
-      if (respond.contentType) headers['content-type'] = respond.contentType;
-      for (const [name, value] of Object.entries(respond.headers)) if (!blockedResponseHeader(name)) headers[name.toLowerCase()] = value;
+      addRespondHeaders(headers, respond);
       return { status: respond.status, headers, text: respond.raw };
     }
     if (outcome.kind === 'done' && outcome.result.status !== 'succeeded') {

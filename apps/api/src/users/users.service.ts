@@ -15,6 +15,9 @@ export interface LoadedUser {
 }
 
 const KNOWN = new Set<string>(PERMISSIONS);
+/** The session (refresh token family $2) of the user still has an unrevoked token (index refresh_tokens_family_idx). */
+const LIVE_SESSION = ` AND EXISTS (SELECT 1 FROM refresh_tokens rt
+  WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL)`;
 
 /** Effective permissions = direct ∪ roles; tenants.manage only ever for the bootstrap admin. */
 export function effectivePermissions(direct: readonly string[], fromRoles: readonly string[], isBootstrap: boolean): Set<Permission> {
@@ -28,14 +31,17 @@ export function effectivePermissions(direct: readonly string[], fromRoles: reado
 export class UsersService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** An active user with their roles and the roles' permissions, in one query (every request). */
-  async loadActive(id: string): Promise<LoadedUser | null> {
+  /**
+   * An active user with their roles and the roles' permissions, in one query (every request). With
+   * `sessionId` (an access token's `sid`), only while that sign-in session has a live refresh token.
+   */
+  async loadActive(id: string, sessionId?: string): Promise<LoadedUser | null> {
     const rows: { id: string; tenant_id: string; email: string; is_bootstrap: boolean; permissions: string[]; roles: { id: string; name: string }[]; role_permissions: string[] }[] = await this.db.query(
       `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.permissions,
          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id WHERE ur.user_id = u.id), '[]'::json) AS roles,
          COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}') AS role_permissions
-       FROM users u WHERE u.id = $1 AND u.active`,
-      [id],
+       FROM users u WHERE u.id = $1 AND u.active${sessionId === undefined ? '' : LIVE_SESSION}`,
+      sessionId === undefined ? [id] : [id, sessionId],
     );
     const r = rows[0];
     if (!r) return null;

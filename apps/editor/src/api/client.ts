@@ -1,7 +1,8 @@
 /**
  * The one typed API client. Every call goes through `request`: bearer token, JSON in and out,
  * and any non-2xx answer becomes an ApiError carrying the server's message (design.md §5 error
- * shape). A 401 ends the session, which sends the app back to the login page.
+ * shape). A 401 first renews the session from the refresh cookie and tries once more; when that
+ * fails the session ends, which sends the app back to the login page.
  */
 import type {
   Connection,
@@ -61,7 +62,12 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Do not end the session on 401 (the login call itself). */
   noAuthRedirect?: boolean;
+  /** The auth routes: the refresh token travels in the HttpOnly cookie, not in the body. */
+  cookieSession?: boolean;
 }
+
+/** Asks the auth routes for the cookie session (apps/api/src/auth/session-cookie.ts, SESSION_HEADER). */
+const SESSION_HEADER = 'x-callflow-session';
 
 function qs(query?: Query): string {
   if (!query) return '';
@@ -71,21 +77,31 @@ function qs(query?: Query): string {
   return s ? `?${s}` : '';
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
+  if (opts.cookieSession) headers[SESSION_HEADER] = 'cookie';
   let body: string | undefined;
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  let res: Response;
   try {
-    res = await fetch(`${API_BASE}${path}${qs(opts.query)}`, { method, headers, body, signal: opts.signal });
+    const init: RequestInit = { method, headers, body, signal: opts.signal, credentials: 'same-origin' };
+    return await fetch(`${API_BASE}${path}${qs(opts.query)}`, init);
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
     throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.', 'network');
+  }
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const token = session.token;
+  let res = await send(method, path, opts, token);
+  // An expired (or revoked) access token: renew it once from the cookie (unless another call of
+  // this tab already has) and try again; the guard refused before doing anything, so a retry is safe.
+  if (res.status === 401 && token && !opts.noAuthRedirect && (session.token !== token || (await renewSession()))) {
+    res = await send(method, path, opts, session.token);
   }
   const text = await res.text();
   let data: unknown = undefined;
@@ -114,6 +130,50 @@ function defaultMessage(status: number): string {
   return `Request failed (${status}).`;
 }
 
+let renewing: Promise<boolean> | null = null;
+
+/**
+ * A new access token from the refresh cookie (POST /auth/refresh). A refresh token is single-use
+ * (reusing one ends the session), so one refresh runs at a time in this tab and, through a Web
+ * Lock, across the tabs sharing the cookie. Resolves false when there is no session to renew.
+ */
+export function renewSession(): Promise<boolean> {
+  renewing ??= withRefreshLock(async () => {
+    try {
+      const res = await send('POST', '/auth/refresh', { body: {}, cookieSession: true }, null);
+      if (!res.ok) return false;
+      const pair = (await res.json()) as LoginResponse;
+      session.signIn(pair.accessToken, pair.user);
+      return true;
+    } catch {
+      return false;
+    }
+  }).finally(() => {
+    renewing = null;
+  });
+  return renewing;
+}
+
+function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  // request() resolves with what fn resolves with (its typing says Promise<Promise<T>>).
+  return locks ? locks.request('callflow.session-refresh', fn).then((v) => v) : fn();
+}
+
+let restoring: Promise<void> | null = null;
+
+/** At start (a reload, a new tab): the session from the refresh cookie, if there is one. */
+export function restoreSession(): Promise<void> {
+  restoring ??= renewSession().then(() => session.restored());
+  return restoring;
+}
+
+/** Signs out on the server (revokes the session, clears the cookie), then here. */
+export async function signOut(): Promise<void> {
+  await send('POST', '/auth/logout', { body: {}, cookieSession: true }, null).catch(() => undefined);
+  session.signOut();
+}
+
 export interface SaveFlowBody {
   name?: string;
   key?: string;
@@ -124,7 +184,8 @@ export interface SaveFlowBody {
 
 /** Everything the editor asks the server. */
 export const api = {
-  login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true }),
+  login: (email: string, password: string) =>
+    request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true, cookieSession: true }),
   me: () => request<Me>('GET', '/me'),
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api, errorText } from '../api/client';
-import { session, useSession } from '../auth/session';
-import { Button } from '../ui/components';
+import { session, useRestoring, useSession } from '../auth/session';
+import { Button, Spinner } from '../ui/components';
 import { Logo } from '../ui/Logo';
 import { Icon } from '../ui/icons';
 
@@ -16,7 +16,10 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(session.endedReason);
   const [busy, setBusy] = useState(false);
 
+  const restoring = useRestoring();
+
   if (user) return <Navigate to={next.startsWith('/') ? next : '/flows'} replace />;
+  if (restoring) return <Spinner label="Signing in…" />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

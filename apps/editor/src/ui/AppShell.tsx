@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
-import { session, useCan, useSession } from '../auth/session';
+import { signOut } from '../api/client';
+import { useCan, useSession } from '../auth/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
@@ -49,7 +50,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>
-        <button type="button" className="rail-link" onClick={() => session.signOut()} title="Sign out" data-testid="sign-out">
+        <button type="button" className="rail-link" onClick={() => void signOut()} title="Sign out" data-testid="sign-out">
           <Icon name="logout" size={20} />
           <span>Sign out</span>
         </button>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { headerRowSchema, identifierSchema, nameValueSchema, templateSchema } from './common';
+import { identifierSchema, nameValueSchema, templateSchema } from './common';
+import { respondContentTypeSchema, respondHeaderRowSchema } from './respond-headers';
 
 export const CONDITION_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', 'matches', 'exists', 'empty'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -74,12 +75,12 @@ export const respondBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
   z.strictObject({ type: z.literal('json'), template: templateSchema }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema }),
-  z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),
+  z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: respondContentTypeSchema.optional() }),
 ]);
 
 export const respondConfigSchema = z.strictObject({
   status: z.number().int().min(100).max(599).default(200),
-  headers: z.array(headerRowSchema).max(100).default([]),
+  headers: z.array(respondHeaderRowSchema).max(100).default([]),
   body: respondBodySchema.default({ type: 'json', template: '{}' }),
 });
 export type RespondConfig = z.infer<typeof respondConfigSchema>;

@@ -1,9 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 
 export class RefreshTokenDto {
-  @ApiProperty({ description: 'The refreshToken of the last login or refresh' })
+  @ApiPropertyOptional({
+    description: 'The refreshToken of the last login or refresh; none when the cookie has it (X-Callflow-Session)',
+  })
+  @IsOptional()
   @IsString()
   @Length(10, 200)
-  refreshToken!: string;
+  refreshToken?: string;
 }

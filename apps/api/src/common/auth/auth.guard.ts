@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { ApiKeysService } from '../../api-keys/api-keys.service';
-import type { AccessTokenClaims } from '../../auth/auth.service';
+import { verifyAccessToken } from '../../auth/access-token';
 import { UsersService } from '../../users/users.service';
 import { ACCESS_KEY, type AccessRule } from './access.decorator';
 import { apiKeyOf, bearerOf, queryTokenOf } from './api-key-of';
@@ -40,15 +40,13 @@ export class AuthGuard implements CanActivate {
 
     const token = bearer(req);
     if (!token) throw new UnauthorizedException('sign in first: Authorization: Bearer <accessToken>');
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
-    } catch {
-      throw new UnauthorizedException('the access token is invalid or expired');
+    const claims = await verifyAccessToken(this.jwt, token);
+    // One query: the user, their grants and their roles' grants, and whether the token's session still
+    // lives (sign-out, password change, deactivation revoke it): a revoke bites on the next request.
+    const user = await this.users.loadActive(claims.sub, claims.sid);
+    if (!user || user.tenantId !== claims.tid) {
+      throw new UnauthorizedException('the session has ended or the user is disabled; sign in again');
     }
-    // One query: the user, their direct grants and their roles' grants (a revoke bites on the next request).
-    const user = await this.users.loadActive(claims.sub);
-    if (!user || user.tenantId !== claims.tid) throw new UnauthorizedException('the user no longer exists or is disabled');
     const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effective(user), roles: user.roles };
     req.principal = principal;
     if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) throw new ForbiddenException(`missing permission ${rule.permission}`);
