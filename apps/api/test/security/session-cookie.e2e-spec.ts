@@ -22,7 +22,8 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
   let t: TestApp;
   let email: string;
   beforeAll(async () => {
-    t = await TestApp.start();
+    // The Secure case comes through a proxy on loopback, which TRUST_PROXY must name.
+    t = await TestApp.start({ TRUST_PROXY: 'loopback' });
     ({ email } = await signInWithRoles(t, ['Viewer']));
   });
   afterAll(() => t?.close());
@@ -50,7 +51,7 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
     await me(r.body.accessToken).expect(200);
   });
 
-  it('the cookie is Secure when the request came over https (X-Forwarded-Proto from a loopback proxy)', async () => {
+  it('the cookie is Secure when the request came over https (X-Forwarded-Proto from a proxy TRUST_PROXY names)', async () => {
     const r = await login({ ...SESSION, 'x-forwarded-proto': 'https' }).expect(200);
     expect(refreshCookie(r)!.attrs).toContain('secure');
   });
