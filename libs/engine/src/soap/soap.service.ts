@@ -4,6 +4,7 @@ import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
 import { OutboundHttpClient } from './outbound-http-client';
 import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
+import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 import { toSoapShape } from './soap-shape';
 import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
@@ -32,12 +33,15 @@ export interface SoapServiceOptions {
 interface CachedWsdl extends Omit<LoadedWsdl, 'documents'> {
   meta: WsdlMeta;
   description?: SoapDescription;
+  /** Argument order per `service/port/operation`, built on first use (see arg-order.ts). */
+  plans?: Map<string, OrderPlan | null>;
+  planner?: OrderPlanner;
 }
 
 /** The model node-soap builds (only what is read here). */
 interface PortModel {
   location?: string;
-  binding: { methods: Record<string, unknown> };
+  binding: { methods: Record<string, { input?: unknown }> };
 }
 type ServiceModel = { ports: Record<string, PortModel> };
 
@@ -142,13 +146,13 @@ export class SoapService {
           httpClient: http,
           forceSoap12Headers: target.soapVersion === '1.2',
         });
-        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) client.addSoapHeader(req.soapHeaders);
+        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) client.addSoapHeader(orderHeaders(entry, req.soapHeaders));
         if (req.security) client.setSecurity(req.security as ISecurity);
         const services = client as unknown as Record<string, Record<string, Record<string, PortMethod>>>;
         const method = services[target.service]?.[target.port]?.[req.operation];
         if (typeof method !== 'function') throw new Error(`operation ${req.operation} is not callable`);
         method(
-          req.args ?? {},
+          orderArgs(req.args ?? {}, inputPlan(entry, target, req.operation)),
           (err, result, _raw, soapHeader) => {
             const exchange = http.exchange;
             if (err) return reject(withExchange(toSoapCallError(err, exchange), exchange));
@@ -195,6 +199,41 @@ function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
     `operation ${req.operation} not found${scope ? ` in ${scope}` : ''}; available operations: ${list}`,
     { operation: req.operation, service: req.service, port: req.port, available: available.slice(0, 200), services: Object.keys(services) },
   );
+}
+
+/** The input's order plan, built once per cached WSDL and operation. */
+function inputPlan(entry: CachedWsdl, target: Target, operation: string): OrderPlan | null {
+  const key = `${target.service}/${target.port}/${operation}`;
+  const plans = (entry.plans ??= new Map());
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    const input = servicesOf(entry)[target.service]?.ports?.[target.port]?.binding?.methods?.[operation]?.input;
+    plan = planner(entry).forInput(input);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** Each SOAP header entry's content in the order of the schema element of that name, when there is one. */
+function orderHeaders(entry: CachedWsdl, headers: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null || typeof value !== 'object') continue;
+    const key = `header ${name}`;
+    const plans = (entry.plans ??= new Map());
+    let plan = plans.get(key);
+    if (plan === undefined) {
+      plan = planner(entry).forGlobalElement(name.slice(name.indexOf(':') + 1));
+      plans.set(key, plan);
+    }
+    const ordered = orderArgs(value, plan);
+    if (ordered !== value) (out ??= { ...headers })[name] = ordered;
+  }
+  return out ?? headers;
+}
+
+function planner(entry: CachedWsdl): OrderPlanner {
+  return (entry.planner ??= new OrderPlanner(entry.wsdl.definitions as never));
 }
 
 function servicesOf(entry: CachedWsdl): Record<string, ServiceModel> {
