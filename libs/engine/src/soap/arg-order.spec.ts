@@ -69,6 +69,17 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(server.violations.join('\n')).toMatch(/zzExtra: this element is not expected/);
   });
 
+  it('a refused envelope under an IVR: the step failed with the fault, the fallback answered, the run says it handled an error', async () => {
+    const r = await run({ ...placeOrderArgs(), orderNumber: 'not a number' });
+    expect(r.status).toBe('succeeded');
+    expect(r.steps.map((s) => [s.name, s.status, s.handle])).toEqual([['ivr', 'succeeded', 'next'], ['order', 'failed', 'error'], ['ko', 'succeeded', 'next']]);
+    expect(r.steps[1]!.error).toMatchObject({ code: 'SOAP_FAULT', details: { faultcode: 'soap:Client', status: 500 } });
+    const handled = { code: 'SOAP_FAULT', message: expect.stringMatching(/envelope refused: .*orderNumber: value 'not a number' is not a valid xs:int/), nodeId: 's', node: 'order' };
+    expect(r.handledError).toEqual(handled);
+    expect(r.respond!.handledError).toEqual(handled);
+    expect(r.error).toBeUndefined();
+  });
+
   it('orders the content of a SOAP header entry by the schema element of that name', async () => {
     const header = jsonbOrder({ AgentHeader: { agentName: 'ivr-7', apiKey: '{{call.id}}' } });
     expect(Object.keys(header.AgentHeader)).toEqual(['apiKey', 'agentName']);
