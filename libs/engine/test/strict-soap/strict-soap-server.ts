@@ -51,6 +51,8 @@ export interface StrictSoapServerOptions {
    * expected envelope is not schema-valid).
    */
   mode?: 'strict' | 'record';
+  /** In 'record' mode, answers what no handler takes (an operation the strict server could not identify or read). */
+  otherwise?: (req: { httpHeaders: http.IncomingHttpHeaders; text: string }) => StrictAnswer;
 }
 
 /**
@@ -105,7 +107,11 @@ export class StrictSoapServer {
 
   /** Checks an envelope as a POST to `path` would be checked, without sending it. */
   check(path: string, headers: http.IncomingHttpHeaders, xml: string): EnvelopeVerdict {
-    return checkEnvelope(this.wsdl, path, headers, xml);
+    try {
+      return checkEnvelope(this.wsdl, path, headers, xml);
+    } catch (err) {
+      return { headers: [], problems: [`the strict server could not read the WSDL: ${(err as Error).message}`] };
+    }
   }
 
   private document(url: string): string | undefined {
@@ -141,7 +147,7 @@ export class StrictSoapServer {
 
   private async answer(req: http.IncomingMessage, text: string, exchange: StrictExchange): Promise<{ status: number; type: string; text: string }> {
     const path = new URL(req.url ?? '/', this.base).pathname;
-    const verdict = checkEnvelope(this.wsdl, path, req.headers, text);
+    const verdict = this.check(path, req.headers, text);
     const op = verdict.operation;
     exchange.operation = op?.name;
     exchange.problems = verdict.problems;
@@ -150,18 +156,24 @@ export class StrictSoapServer {
       return fault(version, 'Client', `envelope refused: ${verdict.problems.join('; ')}`);
     }
     const handler = op && this.opts.handlers?.[op.name];
+    if ((!op || !handler) && this.opts.mode === 'record' && this.opts.otherwise) return raw(this.opts.otherwise({ httpHeaders: req.headers, text }), version);
     if (!op || !handler) return fault(version, 'Server', `no handler for ${op?.name ?? 'this request'}`);
     const body = verdict.body ?? ({ ns: '', local: '', qname: '', attrs: [], children: [], text: '', scope: {}, path: '/' } as XNode);
     const answer = await handler({ operation: op, body, args: plain(body) as Record<string, unknown>, soapHeaders: verdict.headers, httpHeaders: req.headers });
-    if ('xml' in answer) return { status: answer.status ?? 200, type: answer.type ?? contentType(version), text: answer.xml };
-    if ('fault' in answer) return fault(version, answer.fault.code ?? 'Client', answer.fault.string, answer.fault.detail);
-    return { status: 200, type: contentType(version), text: envelope(version, resultXml(this.wsdl, op, answer.result)) };
+    if ('result' in answer) return { status: 200, type: contentType(version), text: envelope(version, resultXml(this.wsdl, op, answer.result)) };
+    return raw(answer, version);
   }
 
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+function raw(answer: StrictAnswer, version: '1.1' | '1.2'): { status: number; type: string; text: string } {
+  if ('xml' in answer) return { status: answer.status ?? 200, type: answer.type ?? contentType(version), text: answer.xml };
+  if ('fault' in answer) return fault(version, answer.fault.code ?? 'Client', answer.fault.string, answer.fault.detail);
+  throw new Error('a result needs the operation it answers');
 }
 
 function contentType(version: '1.1' | '1.2'): string {
