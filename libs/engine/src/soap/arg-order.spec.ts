@@ -118,9 +118,9 @@ describe('orderArgs', () => {
     expect(Object.keys(out.lines[0].attributes)).toEqual(['lineNo', 'currency']);
   });
 
-  it('honours a renamed key (overrideElementKey) and namespace-prefixed keys', () => {
+  it('renames a key overrideElementKey names (in place: node-soap would append it last) and reads namespace-prefixed keys', () => {
     const out = orderArgs({ 'tns:customer': {}, num: 1 }, plan, { attributes: 'attributes', value: '$value', xml: '$xml', rename: { num: 'orderNumber' } });
-    expect(Object.keys(out as object)).toEqual(['num', 'tns:customer']);
+    expect(Object.keys(out as object)).toEqual(['orderNumber', 'tns:customer']);
   });
 });
 

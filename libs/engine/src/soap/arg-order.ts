@@ -244,11 +244,14 @@ export function orderArgs(value: unknown, plan: OrderPlan | null, keys: ArgKeys 
       tail.push(key);
       continue;
     }
-    const local = elementName(key, keys);
+    // A key overrideElementKey renames is sent under its new name: node-soap would rename it by
+    // appending it last (delete + define), undoing the order.
+    const renamed = keys.rename && Object.hasOwn(keys.rename, key) ? keys.rename[key]! : undefined;
+    const local = localName(renamed ?? key);
     const rank = plan.rank.get(local) ?? Number.POSITIVE_INFINITY;
     const child = orderArgs(obj[key], plan.child.get(local) ?? null, keys);
-    if (child !== obj[key]) changed = true;
-    ordered.push({ key, rank, index: i, value: child });
+    if (child !== obj[key] || renamed !== undefined) changed = true;
+    ordered.push({ key: renamed ?? key, rank, index: i, value: child });
   }
   for (let i = 1; i < ordered.length; i++) {
     if (ordered[i]!.rank < ordered[i - 1]!.rank) {
@@ -278,11 +281,10 @@ function orderAttributes(attrs: unknown, plan: OrderPlan): unknown {
   return out;
 }
 
-/** The element name a key is sent as: `prefix:name` → `name`, renamed by overrideElementKey. */
-function elementName(key: string, keys: ArgKeys): string {
-  const renamed = keys.rename && Object.hasOwn(keys.rename, key) ? keys.rename[key]! : key;
-  const colon = renamed.indexOf(':');
-  return colon < 0 ? renamed : renamed.slice(colon + 1);
+/** The element's local name: `prefix:name` → `name`. */
+function localName(key: string): string {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : key.slice(colon + 1);
 }
 
 /** Own data property even for `__proto__` (args come from stored JSON). */
