@@ -2,7 +2,7 @@ import { WSDL } from 'soap';
 import { FlowEngine } from '../engine';
 import type { RunResult } from '../types';
 import { buildFlow } from '../../test/flows';
-import { jsonbOrder, ORDER_NS, orderWsdl, placeOrderArgs } from '../../test/strict-soap/order-wsdl';
+import { jsonbOrder, ORDER_NS, orderWsdl, placeOrderArgs, rpcWsdl } from '../../test/strict-soap/order-wsdl';
 import { StrictSoapServer } from '../../test/strict-soap/strict-soap-server';
 import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 
@@ -87,6 +87,29 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(r.status).toBe('succeeded');
     expect(server.violations).toEqual([]);
     expect(server.posts[0]!.body).toMatch(/<soap:Header><AgentHeader[^>]*><agentName>ivr-7<\/agentName><apiKey>[^<]*<\/apiKey><\/AgentHeader><\/soap:Header>/);
+  });
+});
+
+describe('RPC/literal: parts in message order, their content in schema order (strict server)', () => {
+  it('sends a jsonb-sorted definition as the message and its types define', async () => {
+    const server = await StrictSoapServer.start({
+      documents: (base) => ({ '/dial?wsdl': rpcWsdl(`${base}/dial`) }),
+      wsdl: '/dial?wsdl',
+      handlers: { Dial: () => ({ xml: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns:DialResponse xmlns:ns="urn:strict:dial"><queued>true</queued></ns:DialResponse></soap:Body></soap:Envelope>' }) },
+    });
+    const engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] } });
+    try {
+      const args = jsonbOrder({ campaignId: 'c-1', target: { number: '+3906', ext: '12', priority: 2 }, at: '2026-12-01T10:00:00Z' });
+      expect(Object.keys(args)).toEqual(['at', 'target', 'campaignId']);
+      const flow = buildFlow([['t', 'trigger.ivr', 'ivr'], ['s', 'soap', 'dial', { wsdlUrl: server.wsdlUrl, operation: 'Dial', args }]], [['t', 's']]);
+      const r = await engine.run(engine.compile(flow), {});
+      expect(server.violations).toEqual([]);
+      expect(r.status).toBe('succeeded');
+      expect(server.posts[0]!.body).toMatch(/<campaignId>c-1<\/campaignId><target><number>\+3906<\/number><ext>12<\/ext><priority>2<\/priority><\/target><at>2026-12-01T10:00:00Z<\/at>/);
+    } finally {
+      await engine.close();
+      await server.close();
+    }
   });
 });
 

@@ -124,3 +124,31 @@ export function jsonbOrder<T>(value: T): T {
   for (const k of keys) out[k] = jsonbOrder((value as Record<string, unknown>)[k]);
   return out as T;
 }
+
+/** An RPC/literal WSDL: parts in message order, the second one a complex type whose sequence jsonb would re-sort. */
+export function rpcWsdl(address: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<definitions name="Dial" targetNamespace="urn:strict:dial" xmlns="http://schemas.xmlsoap.org/wsdl/"
+    xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:tns="urn:strict:dial" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <types>
+    <xs:schema targetNamespace="urn:strict:dial">
+      <xs:complexType name="Target">
+        <xs:sequence>
+          <xs:element name="number" type="xs:string"/>
+          <xs:element name="ext" type="xs:string" minOccurs="0"/>
+          <xs:element name="priority" type="xs:int"/>
+        </xs:sequence>
+      </xs:complexType>
+    </xs:schema>
+  </types>
+  <message name="DialInput"><part name="campaignId" type="xs:string"/><part name="target" type="tns:Target"/><part name="at" type="xs:dateTime"/></message>
+  <message name="DialOutput"><part name="queued" type="xs:boolean"/></message>
+  <portType name="DialPortType"><operation name="Dial"><input message="tns:DialInput"/><output message="tns:DialOutput"/></operation></portType>
+  <binding name="DialBinding" type="tns:DialPortType">
+    <soap:binding style="rpc" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <operation name="Dial"><soap:operation soapAction="urn:strict:dial#Dial"/>
+      <input><soap:body use="literal" namespace="urn:strict:dial"/></input><output><soap:body use="literal" namespace="urn:strict:dial"/></output></operation>
+  </binding>
+  <service name="DialService"><port name="DialPort" binding="tns:DialBinding"><soap:address location="${address}"/></port></service>
+</definitions>`;
+}
