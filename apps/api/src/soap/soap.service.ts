@@ -18,7 +18,8 @@ export class SoapDescribeService {
       // The tenant's own connection only, as a run of the node would use it.
       const connection = dto.connectionId ? await this.connections.resolve(tenantId, dto.connectionId) : undefined;
       if (dto.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${dto.connectionId}" does not exist`);
-      return await this.engine.services.soap.describe(dto.wsdlUrl, { timeoutMs: 10_000, authorize: connection?.authorize?.bind(connection), clientOptions });
+      const authorize = connection?.authorize?.bind(connection);
+      return await this.engine.services.soap.describe(dto.wsdlUrl, { timeoutMs: 10_000, authorize, clientOptions });
     } catch (err) {
       // A WSDL that cannot be loaded is the caller's input problem, not a server failure.
       if (err instanceof EngineError) throw new UnprocessableEntityException({ message: `the WSDL could not be loaded: ${err.message}`, details: { code: err.code } });
@@ -27,11 +28,11 @@ export class SoapDescribeService {
   }
 }
 
-/** The soap node's own schema for clientOptions: a 400 with every problem, as a flow with them would fail validation. */
+/** clientOptions through the soap node's own schema: a 400 with every problem (a flow with them would not validate). */
 function parseClientOptions(raw: Record<string, unknown> | undefined): SoapClientOptions | undefined {
   if (raw === undefined) return undefined;
   const r = soapClientOptionsSchema.safeParse(raw);
   if (r.success) return r.data;
-  const details = r.error.issues.map((i) => `clientOptions${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  const details = r.error.issues.map((i) => `${['clientOptions', ...i.path].join('.')}: ${i.message}`);
   throw new BadRequestException({ message: details[0] ?? 'invalid clientOptions', details });
 }

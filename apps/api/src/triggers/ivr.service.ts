@@ -31,8 +31,10 @@ export class IvrService {
     if (outcome.kind === 'respond') {
       const handled = outcome.respond.handledError;
       // A fallback answered after a failed step (a SOAP fault, a refused request): said so, not only "succeeded".
-      if (handled) return { executionId, status: 'succeeded', output: outcome.respond.body ?? null, error: { code: handled.code, message: handled.message, node: handled.node, handled: true } };
-      return { executionId, status: 'succeeded', output: outcome.respond.body ?? null };
+      const output = outcome.respond.body ?? null;
+      if (!handled) return { executionId, status: 'succeeded', output };
+      const error = { code: handled.code, message: handled.message, node: handled.node, handled: true };
+      return { executionId, status: 'succeeded', output, error };
     }
     if (outcome.kind === 'deadline') {
       this.metrics.ivrTimeouts.inc({ flow: flow.key });

@@ -112,7 +112,8 @@ export class RunState {
     if (result.vars) for (const [k, v] of Object.entries(result.vars)) this.scope.vars[k] = v;
     this.record(def, started, t0, result);
     if (result.handle === 'error' && result.error && !this.handled && node.parsed.next.has('error')) {
-      this.handled = { code: result.error.code, message: this.redactor.text(result.error.message), nodeId, node: def.name };
+      const { code, message } = result.error;
+      this.handled = { code, message: this.redactor.text(message), nodeId, node: def.name };
     }
     if (result.respond && !this.respond) {
       if (this.handled) result.respond.handledError = this.handled;

@@ -14,7 +14,7 @@ export type { SoapClientOptions };
 export function wsdlParseOptions(o: SoapClientOptions | undefined): Record<string, unknown> {
   if (!o) return {};
   const out: Record<string, unknown> = {};
-  if (o.ignoredNamespaces) out.ignoredNamespaces = { namespaces: [...o.ignoredNamespaces.namespaces], override: o.ignoredNamespaces.override };
+  if (o.ignoredNamespaces) out.ignoredNamespaces = ignored(o.ignoredNamespaces);
   if (o.ignoreBaseNameSpaces !== undefined) out.ignoreBaseNameSpaces = o.ignoreBaseNameSpaces;
   if (o.valueKey) out.valueKey = o.valueKey;
   if (o.xmlKey) out.xmlKey = o.xmlKey;
@@ -34,14 +34,19 @@ export function clientCallOptions(o: SoapClientOptions | undefined): Record<stri
   if (o.attributesKey) out.attributesKey = o.attributesKey;
   if (o.envelopeKey) out.envelopeKey = o.envelopeKey;
   if (o.preserveWhitespace !== undefined) out.preserveWhitespace = o.preserveWhitespace;
-  if (o.ignoredNamespaces) out.ignoredNamespaces = { namespaces: [...o.ignoredNamespaces.namespaces], override: o.ignoredNamespaces.override };
+  if (o.ignoredNamespaces) out.ignoredNamespaces = ignored(o.ignoredNamespaces);
   if (o.overrideRootElement) out.overrideRootElement = rootElement(o.overrideRootElement);
   if (o.overrideElementKey) out.overrideElementKey = { ...o.overrideElementKey };
   return out;
 }
 
+function ignored(i: NonNullable<SoapClientOptions['ignoredNamespaces']>) {
+  return { namespaces: [...i.namespaces], override: i.override };
+}
+
 function rootElement(r: NonNullable<SoapClientOptions['overrideRootElement']>) {
-  return { namespace: r.namespace, ...(r.xmlnsAttributes ? { xmlnsAttributes: r.xmlnsAttributes.map((a) => ({ name: a.name, value: a.value })) } : {}) };
+  const attrs = r.xmlnsAttributes?.map((a) => ({ name: a.name, value: a.value }));
+  return { namespace: r.namespace, ...(attrs ? { xmlnsAttributes: attrs } : {}) };
 }
 
 /** The special argument keys (for ordering args) under these options. */

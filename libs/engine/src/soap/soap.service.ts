@@ -7,7 +7,9 @@ import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withEx
 import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 import { argKeysOf, clientCallOptions, optionsKey, type SoapClientOptions } from './client-options';
 import { toSoapShape } from './soap-shape';
-import type { OutboundRequester, SoapAttachment, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
+import type {
+  OutboundRequester, SoapAttachment, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize,
+} from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
 import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
@@ -56,7 +58,9 @@ interface Target {
 }
 
 type Purpose = 'call' | 'describe';
-type MethodCallback = (err: unknown, result: unknown, raw: unknown, soapHeader: unknown, rawRequest?: unknown, attachments?: unknown) => void;
+type MethodCallback = (
+  err: unknown, result: unknown, raw: unknown, soapHeader: unknown, rawRequest?: unknown, attachments?: unknown,
+) => void;
 type PortMethod = (args: unknown, cb: MethodCallback, options: object, extraHeaders?: Record<string, string>) => void;
 
 /** Calls SOAP operations and describes WSDLs; parsed WSDLs are cached per URL. */
@@ -90,7 +94,8 @@ export class SoapService {
   /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
   async describe(
     wsdlUrl: string,
-    opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize; clientOptions?: SoapClientOptions } = {},
+    opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize; clientOptions?: SoapClientOptions } =
+      {},
   ): Promise<SoapDescription> {
     const signal = opts.timeoutMs ? anySignal(opts.signal, timeoutSignal(opts.timeoutMs)) : opts.signal;
     const entry = await this.wsdl(wsdlUrl, 'describe', signal, opts.authorize, opts.clientOptions);
@@ -103,14 +108,17 @@ export class SoapService {
    * Calls and describe() use separate entries: node-soap's describe() writes into the parsed
    * model (namespaces of elements), which must not change the XML later calls produce.
    */
-  private async wsdl(rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize, options?: SoapClientOptions): Promise<CachedWsdl> {
+  private async wsdl(
+    rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize, options?: SoapClientOptions,
+  ): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
     if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
     // A WSDL loaded with credentials is cached under them: a caller without them (another tenant,
     // another connection) loads it itself and gets the server's answer to it, not this copy.
     // Client options change the parsed model (namespaces, keys, overrides): one entry per set of them.
     const opts = optionsKey(options);
-    const key = `${purpose} ${url}${authorize ? ` ${await credentialsKey(url, authorize, signal)}` : ''}${opts ? ` ${opts}` : ''}`;
+    const creds = authorize ? ` ${await credentialsKey(url, authorize, signal)}` : '';
+    const key = `${purpose} ${url}${creds}${opts ? ` ${opts}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     let pending = this.loading.get(key);
@@ -136,7 +144,8 @@ export class SoapService {
       maxDocumentBytes: this.maxWsdlBytes,
       maxDocuments: this.maxWsdlDocuments,
     });
-    return { url: loaded.url, wsdl: loaded.wsdl, meta: readWsdlMeta(loaded.documents.values()), ...(options ? { options } : {}) };
+    const meta = readWsdlMeta(loaded.documents.values());
+    return { url: loaded.url, wsdl: loaded.wsdl, meta, ...(options ? { options } : {}) };
   }
 
   private invoke(entry: CachedWsdl, target: Target, req: SoapCallRequest, endpoint: string): Promise<SoapCallResult> {
@@ -160,7 +169,9 @@ export class SoapService {
           httpClient: http,
           forceSoap12Headers: target.soapVersion === '1.2' || entry.options?.forceSoap12Headers === true,
         });
-        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) client.addSoapHeader(orderHeaders(entry, req.soapHeaders));
+        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) {
+          client.addSoapHeader(orderHeaders(entry, req.soapHeaders));
+        }
         if (req.security) client.setSecurity(req.security as ISecurity);
         const services = client as unknown as Record<string, Record<string, Record<string, PortMethod>>>;
         const method = services[target.service]?.[target.port]?.[req.operation];
@@ -250,7 +261,11 @@ function orderHeaders(entry: CachedWsdl, headers: Record<string, unknown>): Reco
 /** MTOM parts after the envelope, as the node's output carries them (bodies in base64). */
 function attachmentsOf(multipart: unknown): SoapAttachment[] {
   const parts = (multipart as { parts?: { headers?: Record<string, string>; body?: Buffer }[] } | null)?.parts ?? [];
-  return parts.map((p) => ({ headers: { ...(p.headers ?? {}) }, body: (p.body ?? Buffer.alloc(0)).toString('base64'), bytes: p.body?.length ?? 0 }));
+  return parts.map((p) => ({
+    headers: { ...(p.headers ?? {}) },
+    body: (p.body ?? Buffer.alloc(0)).toString('base64'),
+    bytes: p.body?.length ?? 0,
+  }));
 }
 
 function planner(entry: CachedWsdl): OrderPlanner {

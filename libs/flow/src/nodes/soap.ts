@@ -9,7 +9,11 @@ export const soapArgSchema: z.ZodType<SoapArg> = z.lazy(() =>
 );
 
 const ncName = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'an XML name (letters, digits, "_", "-", ".")');
-const prefixed = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/, 'an XML name, optionally prefixed (ns:name)');
+const prefixed = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/, 'an XML name, optionally prefixed (ns:name)');
 const argKey = z.string().min(1).max(64).regex(/^[$A-Za-z_][\w$]*$/, 'a key name (letters, digits, "_", "$")');
 
 /**
@@ -18,8 +22,10 @@ const argKey = z.string().min(1).max(64).regex(/^[$A-Za-z_][\w$]*$/, 'a key name
  * They change how the envelope is written and the answer read, so a WSDL is parsed once per set.
  */
 export const soapClientOptionsSchema = z.strictObject({
-  /** Namespace prefixes written without their prefix; `override` replaces node-soap's list (tns, targetNamespace, typedNamespace). */
-  ignoredNamespaces: z.strictObject({ namespaces: z.array(ncName).max(50), override: z.boolean().default(false) }).optional(),
+  /** Prefixes written without a prefix; `override` replaces node-soap's (tns, targetNamespace, typedNamespace). */
+  ignoredNamespaces: z
+    .strictObject({ namespaces: z.array(ncName).max(50), override: z.boolean().default(false) })
+    .optional(),
   /** Child elements of a base type take the parent's namespace (no prefix of their own). */
   ignoreBaseNameSpaces: z.boolean().optional(),
   /** The body element's prefix and the namespace declarations written on it instead of node-soap's. */
@@ -38,7 +44,10 @@ export const soapClientOptionsSchema = z.strictObject({
     })
     .optional(),
   /** Argument keys sent under another element name (key → element name). */
-  overrideElementKey: z.record(ncName, prefixed).refine((o) => Object.keys(o).length <= 50, 'at most 50 renamed keys').optional(),
+  overrideElementKey: z
+    .record(ncName, prefixed)
+    .refine((o) => Object.keys(o).length <= 50, 'at most 50 renamed keys')
+    .optional(),
   /** Keep leading and trailing whitespace of text in the answer. */
   preserveWhitespace: z.boolean().optional(),
   /** SOAP 1.2 envelope and content type even when the WSDL's port says SOAP 1.1. */
@@ -53,11 +62,11 @@ export const soapClientOptionsSchema = z.strictObject({
   forceUseSchemaXmlns: z.boolean().optional(),
   /** The envelope's prefix (default `soap`). */
   envelopeKey: ncName.optional(),
-  /** The argument key that holds attributes (default `attributes`), text (default `$value`), raw XML (default `$xml`). */
+  /** The argument keys holding attributes (default `attributes`), text (`$value`) and raw XML (`$xml`). */
   attributesKey: argKey.optional(),
   valueKey: argKey.optional(),
   xmlKey: argKey.optional(),
-  /** Read a multipart (MTOM) answer: the envelope from its first part, the other parts as `attachments` in the output. */
+  /** Read a multipart (MTOM) answer: the envelope from its first part, the others as the output's `attachments`. */
   parseResponseAttachments: z.boolean().optional(),
   /** xs:date and xs:dateTime in the answer: ISO text (default) or the text as the service wrote it. */
   dates: z.enum(['iso', 'text']).optional(),
