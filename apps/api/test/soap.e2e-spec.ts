@@ -33,6 +33,27 @@ describe('POST /api/v1/soap/describe', () => {
     expect(blocked.body.details.code).toBe('OUTBOUND_BLOCKED');
   });
 
+  it('takes the node\'s clientOptions (validated by its schema; a WSDL is read once per set of them)', async () => {
+    const wsdlUrl = `${crm.base}/crm.wsdl`;
+    const gets = () => crm.hits.filter((h) => h === 'GET /crm.wsdl').length;
+    await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl }).expect(200);
+    const before = gets();
+    const clientOptions = { ignoredNamespaces: { namespaces: ['tns'], override: false }, attributesKey: '$attributes', useEmptyTag: true };
+    const r = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, clientOptions }).expect(200);
+    expect(r.body.services[0].ports[0].operations.map((o: { name: string }) => o.name)).toContain('GetCustomer');
+    expect(gets()).toBe(before + 1);
+    // The same options in another key order are the same set: no new load.
+    await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, clientOptions: { useEmptyTag: true, attributesKey: '$attributes', ignoredNamespaces: { override: false, namespaces: ['tns'] } } }).expect(200);
+    expect(gets()).toBe(before + 1);
+
+    const unknown = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, clientOptions: { httpClient: { request: 'x' } } }).expect(400);
+    expect(unknown.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^clientOptions: Unrecognized key/) });
+    const injected = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, clientOptions: { overrideRootElement: { namespace: 'tns', xmlnsAttributes: [{ name: 'xmlns:a', value: 'x"><evil/>' }] } } }).expect(400);
+    expect(injected.body.details).toEqual([expect.stringMatching(/^clientOptions\.overrideRootElement\.xmlnsAttributes\.0\.value: a namespace URI/)]);
+    await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, clientOptions: 'useEmptyTag' }).expect(400);
+    expect(gets()).toBe(before + 1);
+  });
+
   it('needs flows.write', async () => {
     const viewer = await signInWithRoles(t, ['Viewer']);
     await t.http().post('/api/v1/soap/describe').set('authorization', `Bearer ${viewer.token}`).send({ wsdlUrl: `${crm.base}/crm.wsdl` }).expect(403);

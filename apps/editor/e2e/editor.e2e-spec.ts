@@ -298,6 +298,56 @@ suite('editor in the browser', () => {
     expect(soap.config).toMatchObject({ wsdlUrl: `${soapServer.base}/crm?wsdl`, service: 'CrmService', port: 'CrmPort', operation: 'GetCustomer', args: { phone: '{{call.callerId}}' } });
   });
 
+  it('sets node-soap client options in the Advanced section: checked as typed, sent with Load, saved in the definition', async () => {
+    await page.click('[data-testid=nav-flows]');
+    await newFlowWithSoapNode('Legacy CRM with options');
+    await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/crm?wsdl`);
+    // Closed until opened; opening shows the options.
+    expect(await page.locator('[data-testid=soap-opt-envelopeKey]').count()).toBe(0);
+    await page.click('[data-testid=soap-advanced-toggle]');
+    // A prefix that is not an XML name is refused by the node's schema, under the section.
+    await page.fill('[data-testid=soap-opt-envelopeKey]', 'soap env');
+    await page.locator('[data-testid=soap-advanced] .field-issues', { hasText: 'an XML name' }).waitFor();
+    await page.fill('[data-testid=soap-opt-envelopeKey]', 'env');
+    await page.locator('[data-testid=soap-advanced] .field-issues').waitFor({ state: 'detached' });
+    await page.click('[data-testid=soap-opt-soap12]');
+    await page.fill('[data-testid=soap-opt-ignoredNamespaces]', 'ns1, ns2');
+    await page.click('[data-testid=soap-opt-ignoredOverride]');
+    await page.fill('[data-testid=soap-opt-rootNamespace]', 'ns0');
+    await page.fill('[data-testid=soap-opt-rootXmlns]', 'xmlns:ns0 = urn:crm');
+    await page.fill('[data-testid=soap-opt-overrideElementKey]', 'tel = phone');
+    await page.fill('[data-testid=soap-opt-attributesKey]', '$attributes');
+    await page.selectOption('[data-testid=soap-opt-dates]', 'text');
+    await page.locator('[data-testid=soap-advanced-toggle]', { hasText: 'Advanced (7 set)' }).waitFor();
+    await page.locator('[data-testid=soap-advanced]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'soap-advanced');
+    const expected = {
+      envelopeKey: 'env',
+      forceSoap12Headers: true,
+      ignoredNamespaces: { namespaces: ['ns1', 'ns2'], override: true },
+      overrideRootElement: { namespace: 'ns0', xmlnsAttributes: [{ name: 'xmlns:ns0', value: 'urn:crm' }] },
+      overrideElementKey: { tel: 'phone' },
+      attributesKey: '$attributes',
+      dates: 'text',
+    };
+    // Load describes the WSDL with the same options the node will run with.
+    const [describe] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v1/soap/describe')), page.click('[data-testid=soap-load]')]);
+    expect(describe.postDataJSON()).toEqual({ wsdlUrl: `${soapServer.base}/crm?wsdl`, clientOptions: expected });
+    await page.locator('[data-testid=soap-operation]').waitFor();
+    await page.keyboard.press('Control+s');
+    await page.locator('[data-testid=save-status][data-state=saved]').waitFor();
+    const id = page.url().split('/').pop()!;
+    const saved = await api('get', `/api/v1/flows/${id}`).expect(200);
+    const soap = saved.body.definition.nodes.find((n: { type: string }) => n.type === 'soap');
+    expect(soap.config.clientOptions).toEqual(expected);
+    // Reopened, the section is open with what was saved.
+    await page.reload();
+    await node('soapCall').click();
+    await page.locator('[data-testid=soap-opt-envelopeKey]').waitFor();
+    expect(await page.inputValue('[data-testid=soap-opt-envelopeKey]')).toBe('env');
+    expect(await page.inputValue('[data-testid=soap-opt-rootXmlns]')).toBe('xmlns:ns0 = urn:crm');
+  });
+
   it("loads a WSDL behind authentication with the node's connection", async () => {
     const basic = `Basic ${Buffer.from('agent:wsdl-pass').toString('base64')}`;
     soapServer.routes.set('GET /private.wsdl', {

@@ -69,6 +69,17 @@ export interface RespondOutput {
   /** The rendered body text, as sent. */
   raw: string;
   contentType?: string;
+  /** Set when a step failed before this respond and the run went on by its `error` edge (a fallback answer). */
+  handledError?: HandledError;
+}
+
+/** A step that failed and whose `error` edge the run followed: the run may succeed, but not silently. */
+export interface HandledError {
+  code: StepError['code'];
+  message: string;
+  nodeId: string;
+  /** The node's name. */
+  node: string;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'timeout';
@@ -79,6 +90,8 @@ export interface RunResult {
   output?: unknown;
   respond?: RespondOutput;
   error?: StepError & { nodeId?: string };
+  /** The first step that failed and was handled by its `error` edge (set on runs that did not fail). */
+  handledError?: HandledError;
   steps: StepRecord[];
   startedAt: string;
   durationMs: number;

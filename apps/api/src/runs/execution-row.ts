@@ -51,7 +51,11 @@ export function pendingRow(run: RunIdentity, status: Extract<ExecutionStatus, 'q
 /** The row of a finished run. */
 export function finishedRow(run: RunIdentity, result: RunResult): ExecutionRow {
   const started = Date.parse(result.startedAt);
-  const error = result.error ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) } : null;
+  const error = result.error
+    ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) }
+    : result.handledError
+      ? { ...result.handledError, handled: true }
+      : null;
   // Built whole rather than spread over pendingRow: one object per IVR call instead of two.
   return {
     id: run.executionId,

@@ -28,7 +28,14 @@ export class IvrService {
     const { deadlineMs, fallback } = flow.triggerConfig as { deadlineMs: number; fallback: Record<string, unknown> };
 
     const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'ivr' }, deadlineMs);
-    if (outcome.kind === 'respond') return { executionId, status: 'succeeded', output: outcome.respond.body ?? null };
+    if (outcome.kind === 'respond') {
+      const handled = outcome.respond.handledError;
+      // A fallback answered after a failed step (a SOAP fault, a refused request): said so, not only "succeeded".
+      const output = outcome.respond.body ?? null;
+      if (!handled) return { executionId, status: 'succeeded', output };
+      const error = { code: handled.code, message: handled.message, node: handled.node, handled: true };
+      return { executionId, status: 'succeeded', output, error };
+    }
     if (outcome.kind === 'deadline') {
       this.metrics.ivrTimeouts.inc({ flow: flow.key });
       return { executionId, status: 'timeout', output: fallback };

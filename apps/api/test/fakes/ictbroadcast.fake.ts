@@ -1,6 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as soap from 'soap';
+import { StrictSoapServer, type StrictExchange } from '../../../../libs/engine/test/strict-soap/strict-soap-server';
 import { ContractFake, LoopbackServer, parseJson, queryOf } from './contract';
 
 /**
@@ -73,53 +71,54 @@ export const CUSTOMERS: Record<string, { name: string; vip: boolean; queue: stri
   '+390698765432': { name: 'Bob', vip: false, queue: 'support' },
 };
 
-/** node-soap's own server on 127.0.0.1 serving the WSDL at /lookup?wsdl; records every call. */
+/**
+ * The SOAP service of an ICTBroadcast IVR integration, as strict as a schema-validating stack: the
+ * shared StrictSoapServer (libs/engine/test/strict-soap) serves the WSDL at /lookup?wsdl and refuses
+ * (SOAP Fault, HTTP 500) any envelope that breaks the WSDL: element order of the sequence, required
+ * elements, content type, SOAPAction. Every exchange is kept as received.
+ */
 export class IctSoapFake {
-  /** Parsed arguments GetCustomerInfo received (node-soap parsed the envelope against the WSDL). */
-  readonly calls: { callerId: string; digits?: string; callId: string }[] = [];
-  /** `METHOD url soapaction content-type` of every HTTP request. */
-  readonly hits: { method: string; url: string; soapAction?: string; contentType?: string }[] = [];
-  private server!: http.Server;
-  base!: string;
+  /** Arguments GetCustomerInfo accepted (envelopes that passed the strict check). */
+  readonly calls: Record<string, unknown>[] = [];
+  private constructor(readonly server: StrictSoapServer) {}
+
+  get base(): string {
+    return this.server.base;
+  }
 
   get wsdlUrl(): string {
-    return `${this.base}/lookup?wsdl`;
+    return this.server.wsdlUrl;
+  }
+
+  /** Every HTTP exchange, as received. */
+  get exchanges(): StrictExchange[] {
+    return this.server.exchanges;
+  }
+
+  /** Envelopes the strict check refused. */
+  get violations(): string[] {
+    return this.server.violations;
   }
 
   static async start(): Promise<IctSoapFake> {
-    const f = new IctSoapFake();
-    f.server = http.createServer((_req, res) => res.writeHead(404).end('not found'));
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.base = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
-    const services = {
-      CustomerLookupService: {
-        CustomerLookupPort: {
-          GetCustomerInfo(args: { callerId: string; digits?: string; callId: string }) {
-            f.calls.push({ ...args });
-            const customer = CUSTOMERS[args.callerId];
-            if (!customer) throw { Fault: { faultcode: 'soap:Client', faultstring: 'Unknown caller' } };
-            return { ...customer };
-          },
+    let fake: IctSoapFake | undefined;
+    const server = await StrictSoapServer.start({
+      documents: (base) => ({ '/lookup?wsdl': lookupWsdl(`${base}/lookup`) }),
+      wsdl: '/lookup?wsdl',
+      handlers: {
+        GetCustomerInfo: (req) => {
+          fake!.calls.push(req.args);
+          const customer = CUSTOMERS[String(req.args.callerId)];
+          if (!customer) return { fault: { string: 'Unknown caller' } };
+          return { result: { name: customer.name, vip: customer.vip, queue: customer.queue } };
         },
       },
-    };
-    await new Promise<void>((resolve, reject) => {
-      soap.listen(f.server, {
-        path: '/lookup',
-        services,
-        xml: lookupWsdl(`${f.base}/lookup`),
-        callback: (err: unknown) => (err ? reject(err) : resolve()),
-      } as never);
     });
-    // After node-soap has wrapped the request listeners: record everything that arrives.
-    f.server.prependListener('request', (req: http.IncomingMessage) => {
-      f.hits.push({ method: req.method!, url: req.url!, soapAction: req.headers.soapaction as string | undefined, contentType: req.headers['content-type'] });
-    });
-    return f;
+    fake = new IctSoapFake(server);
+    return fake;
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 }

@@ -23,6 +23,7 @@ import type {
   ValidationIssue,
 } from './types';
 import type { ApiKey, AuditEntry, ConnectionDetail, ConnectionTestResult, ManagedUser, Me, PermissionInfo, Role } from './access-types';
+import type { SoapClientOptions } from '@callflow/flow';
 import { session } from '../auth/session';
 
 export const API_BASE = '/api/v1';
@@ -214,8 +215,8 @@ export const api = {
   },
 
   soap: {
-    describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal) =>
-      request<SoapDescription>('POST', '/soap/describe', { body: connectionId ? { wsdlUrl, connectionId } : { wsdlUrl }, signal }),
+    describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal, clientOptions?: SoapClientOptions) =>
+      request<SoapDescription>('POST', '/soap/describe', { body: { wsdlUrl, ...(connectionId ? { connectionId } : {}), ...(clientOptions ? { clientOptions } : {}) }, signal }),
   },
 
   connections: {

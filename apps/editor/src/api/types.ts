@@ -145,7 +145,8 @@ export interface ExecutionSummary {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  error: { code: string; message: string; nodeId?: string } | null;
+  /** On a run that did not fail, `handled`: a failed step whose error edge the flow took (e.g. a fallback answer). */
+  error: { code: string; message: string; nodeId?: string; node?: string; handled?: boolean } | null;
   retryOf?: string | null;
 }
 

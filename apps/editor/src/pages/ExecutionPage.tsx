@@ -111,8 +111,9 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
         </div>
       )}
       {exec.error && (
-        <div className="banner-danger" data-testid="execution-error">
-          <Icon name="alert" size={14} /> <b>{exec.error.code}</b> {exec.error.message}
+        <div className={exec.error.handled ? 'banner-warning' : 'banner-danger'} data-testid="execution-error">
+          <Icon name="alert" size={14} /> {exec.error.handled && <>Handled by the error path of {exec.error.node ?? 'a node'}: </>}
+          <b>{exec.error.code}</b> {exec.error.message}
         </div>
       )}
       <div className="editor-main">

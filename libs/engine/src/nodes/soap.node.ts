@@ -59,12 +59,13 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
         wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
         soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize,
         timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
-        maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity,
+        maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity, clientOptions: config.clientOptions,
       });
       request.url = res.endpoint;
       request.body = res.requestXml;
       const output: Record<string, unknown> = { result: res.result };
       if (res.headers !== undefined) output.headers = res.headers;
+      if (res.attachments) output.attachments = res.attachments;
       return { handle: 'success', attempts, request, response: { status: res.status, body: res.responseXml }, output };
     } catch (err) {
       const e = toEngineError(err);

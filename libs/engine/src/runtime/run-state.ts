@@ -1,5 +1,5 @@
 import { EngineError, toEngineError, type StepError } from '../errors';
-import type { RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import type { HandledError, RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
 import type { CompiledFlow, CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
 import { isoTime } from './iso-time';
@@ -31,6 +31,8 @@ export class RunState {
   readonly redactor = new Redactor();
   readonly ctx: NodeRunContext;
   failure?: StepError & { nodeId?: string };
+  /** The first failed step whose `error` edge the run followed. */
+  handled?: HandledError;
   respond?: RespondOutput;
   private outboundCalls = 0;
   /** Rejects the request node in flight (see raceDeadline). */
@@ -109,7 +111,12 @@ export class RunState {
     if (result.output !== undefined) this.scope.nodes[def.name] = result.output;
     if (result.vars) for (const [k, v] of Object.entries(result.vars)) this.scope.vars[k] = v;
     this.record(def, started, t0, result);
+    if (result.handle === 'error' && result.error && !this.handled && node.parsed.next.has('error')) {
+      const { code, message } = result.error;
+      this.handled = { code, message: this.redactor.text(message), nodeId, node: def.name };
+    }
     if (result.respond && !this.respond) {
+      if (this.handled) result.respond.handledError = this.handled;
       this.respond = result.respond;
       this.safeHook(() => this.hooks.onRespond?.(result.respond!));
     }

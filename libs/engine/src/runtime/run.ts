@@ -62,5 +62,6 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
     result.output = run.respond.body;
   }
   if (failed) result.error = run.failure ?? { code: 'INTERNAL', message: 'the run failed' };
+  else if (run.handled) result.handledError = run.handled;
   return result;
 }

@@ -4,6 +4,7 @@ import { EngineError } from '../errors';
 import { shownUrl } from './soap-errors';
 import type { OutboundRequester, SoapExchange } from './soap.types';
 import type { CancelSignal } from '../runtime/run-cancel';
+import { multipartBoundary, parseMultipart, type MimePart } from './mtom';
 
 /** Per-call settings of an OutboundHttpClient. */
 export interface OutboundHttpClientOptions {
@@ -11,6 +12,8 @@ export interface OutboundHttpClientOptions {
   timeoutMs: number;
   signal?: CancelSignal;
   maxResponseBytes: number;
+  /** Read a multipart/related (MTOM) answer: the envelope from its first part, the rest as attachments. */
+  parseAttachments?: boolean;
   /** Called when node-soap's own response callback throws (so the call fails instead of hanging). */
   onInternalError?: (err: unknown) => void;
 }
@@ -22,6 +25,8 @@ interface SoapHttpResponse {
   headers: Record<string, string>;
   data: unknown;
   config: { url: string; method: string; headers: Record<string, string> };
+  /** Read by node-soap's Client and handed to the call's callback. */
+  mtomResponseAttachments?: { parts: MimePart[] };
 }
 
 // node-soap types these as axios promises; it only ever ignores or awaits them.
@@ -131,7 +136,21 @@ export class OutboundHttpClient extends HttpClient {
       signal: this.opts.signal,
       maxResponseBytes: this.opts.maxResponseBytes,
     });
-    const text = decodeBody(res.body, res.headers['content-type']);
+    const boundary = this.opts.parseAttachments ? multipartBoundary(res.headers['content-type']) : undefined;
+    let text: string;
+    let attachments: MimePart[] | undefined;
+    if (boundary) {
+      let parts: MimePart[];
+      try {
+        parts = parseMultipart(res.body, boundary);
+      } catch (err) {
+        throw new EngineError('RESPONSE_PARSE', `the SOAP answer could not be read: ${(err as Error).message}`, { status: res.status });
+      }
+      text = decodeBody(parts[0]!.body, parts[0]!.headers['content-type']);
+      attachments = parts.slice(1);
+    } else {
+      text = decodeBody(res.body, res.headers['content-type']);
+    }
     this.exchange.status = res.status;
     this.exchange.responseXml = text;
     return {
@@ -140,6 +159,7 @@ export class OutboundHttpClient extends HttpClient {
       headers: res.headers,
       data: text,
       config: { url: res.url, method: built.method, headers },
+      ...(attachments ? { mtomResponseAttachments: { parts: attachments } } : {}),
     };
   }
 }

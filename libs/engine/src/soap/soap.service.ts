@@ -4,8 +4,12 @@ import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
 import { OutboundHttpClient } from './outbound-http-client';
 import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
+import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
+import { argKeysOf, clientCallOptions, optionsKey, type SoapClientOptions } from './client-options';
 import { toSoapShape } from './soap-shape';
-import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
+import type {
+  OutboundRequester, SoapAttachment, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize,
+} from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
 import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
@@ -31,13 +35,18 @@ export interface SoapServiceOptions {
 
 interface CachedWsdl extends Omit<LoadedWsdl, 'documents'> {
   meta: WsdlMeta;
+  /** The client options the WSDL was parsed with (part of its cache key). */
+  options?: SoapClientOptions;
   description?: SoapDescription;
+  /** Argument order per `service/port/operation`, built on first use (see arg-order.ts). */
+  plans?: Map<string, OrderPlan | null>;
+  planner?: OrderPlanner;
 }
 
 /** The model node-soap builds (only what is read here). */
 interface PortModel {
   location?: string;
-  binding: { methods: Record<string, unknown> };
+  binding: { methods: Record<string, { input?: unknown }> };
 }
 type ServiceModel = { ports: Record<string, PortModel> };
 
@@ -49,7 +58,10 @@ interface Target {
 }
 
 type Purpose = 'call' | 'describe';
-type PortMethod = (args: unknown, cb: (err: unknown, result: unknown, raw: unknown, soapHeader: unknown) => void, options: object, extraHeaders?: Record<string, string>) => void;
+type MethodCallback = (
+  err: unknown, result: unknown, raw: unknown, soapHeader: unknown, rawRequest?: unknown, attachments?: unknown,
+) => void;
+type PortMethod = (args: unknown, cb: MethodCallback, options: object, extraHeaders?: Record<string, string>) => void;
 
 /** Calls SOAP operations and describes WSDLs; parsed WSDLs are cached per URL. */
 export class SoapService {
@@ -70,7 +82,7 @@ export class SoapService {
 
   /** Calls one operation; throws EngineError (WSDL_LOAD, SOAP_OPERATION_NOT_FOUND, SOAP_FAULT, HTTP_*, OUTBOUND_BLOCKED, ...). */
   async call(req: SoapCallRequest): Promise<SoapCallResult> {
-    const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal, req.wsdlAuthorize);
+    const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal, req.wsdlAuthorize, req.clientOptions);
     const target = resolveOperation(entry, req);
     const rawEndpoint = req.endpoint ?? (target.location ? resolveAgainst(target.location, entry.url) : undefined);
     if (!rawEndpoint) {
@@ -80,9 +92,13 @@ export class SoapService {
   }
 
   /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
-  async describe(wsdlUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize } = {}): Promise<SoapDescription> {
+  async describe(
+    wsdlUrl: string,
+    opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize; clientOptions?: SoapClientOptions } =
+      {},
+  ): Promise<SoapDescription> {
     const signal = opts.timeoutMs ? anySignal(opts.signal, timeoutSignal(opts.timeoutMs)) : opts.signal;
-    const entry = await this.wsdl(wsdlUrl, 'describe', signal, opts.authorize);
+    const entry = await this.wsdl(wsdlUrl, 'describe', signal, opts.authorize, opts.clientOptions);
     entry.description ??= describeWsdl(entry);
     return entry.description;
   }
@@ -92,18 +108,23 @@ export class SoapService {
    * Calls and describe() use separate entries: node-soap's describe() writes into the parsed
    * model (namespaces of elements), which must not change the XML later calls produce.
    */
-  private async wsdl(rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize): Promise<CachedWsdl> {
+  private async wsdl(
+    rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize, options?: SoapClientOptions,
+  ): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
     if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
     // A WSDL loaded with credentials is cached under them: a caller without them (another tenant,
     // another connection) loads it itself and gets the server's answer to it, not this copy.
-    const key = `${purpose} ${url}${authorize ? ` ${await credentialsKey(url, authorize, signal)}` : ''}`;
+    // Client options change the parsed model (namespaces, keys, overrides): one entry per set of them.
+    const opts = optionsKey(options);
+    const creds = authorize ? ` ${await credentialsKey(url, authorize, signal)}` : '';
+    const key = `${purpose} ${url}${creds}${opts ? ` ${opts}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     let pending = this.loading.get(key);
     if (!pending) {
       // Not tied to the first caller's signal: other runs may be waiting on the same load.
-      pending = this.load(url, authorize).then((entry) => {
+      pending = this.load(url, authorize, options).then((entry) => {
         this.cache.set(key, entry);
         return entry;
       });
@@ -114,15 +135,17 @@ export class SoapService {
     return signal ? untilAborted(pending, signal) : pending;
   }
 
-  private async load(url: string, authorize?: WsdlAuthorize): Promise<CachedWsdl> {
+  private async load(url: string, authorize?: WsdlAuthorize, options?: SoapClientOptions): Promise<CachedWsdl> {
     const loaded = await loadWsdl(url, {
       outbound: this.outbound,
       authorize,
+      clientOptions: options,
       timeoutMs: this.wsdlTimeoutMs,
       maxDocumentBytes: this.maxWsdlBytes,
       maxDocuments: this.maxWsdlDocuments,
     });
-    return { url: loaded.url, wsdl: loaded.wsdl, meta: readWsdlMeta(loaded.documents.values()) };
+    const meta = readWsdlMeta(loaded.documents.values());
+    return { url: loaded.url, wsdl: loaded.wsdl, meta, ...(options ? { options } : {}) };
   }
 
   private invoke(entry: CachedWsdl, target: Target, req: SoapCallRequest, endpoint: string): Promise<SoapCallResult> {
@@ -132,24 +155,30 @@ export class SoapService {
         timeoutMs: req.timeoutMs,
         signal: req.signal,
         maxResponseBytes: req.maxResponseBytes,
+        parseAttachments: entry.options?.parseResponseAttachments === true,
         onInternalError: (err) => reject(toRequestBuildError(err)),
       });
       http.exchange.endpoint = shownUrl(endpoint);
       try {
         // A Client per call over the shared parsed WSDL: headers, security and endpoint are
         // per-call state in node-soap's Client, so a shared Client would mix concurrent calls.
+        // The options are the entry's own (they are part of its cache key), so what a Client writes
+        // into the shared WSDL from them is the same for every call on it.
         const client = new Client(entry.wsdl, endpoint, {
+          ...clientCallOptions(entry.options),
           httpClient: http,
-          forceSoap12Headers: target.soapVersion === '1.2',
+          forceSoap12Headers: target.soapVersion === '1.2' || entry.options?.forceSoap12Headers === true,
         });
-        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) client.addSoapHeader(req.soapHeaders);
+        if (req.soapHeaders && Object.keys(req.soapHeaders).length > 0) {
+          client.addSoapHeader(orderHeaders(entry, req.soapHeaders));
+        }
         if (req.security) client.setSecurity(req.security as ISecurity);
         const services = client as unknown as Record<string, Record<string, Record<string, PortMethod>>>;
         const method = services[target.service]?.[target.port]?.[req.operation];
         if (typeof method !== 'function') throw new Error(`operation ${req.operation} is not callable`);
         method(
-          req.args ?? {},
-          (err, result, _raw, soapHeader) => {
+          orderArgs(req.args ?? {}, inputPlan(entry, target, req.operation), argKeysOf(entry.options)),
+          (err, result, _raw, soapHeader, _rawRequest, attachments) => {
             const exchange = http.exchange;
             if (err) return reject(withExchange(toSoapCallError(err, exchange), exchange));
             const status = exchange.status ?? 0;
@@ -161,6 +190,7 @@ export class SoapService {
               responseXml: exchange.responseXml ?? '',
               status,
               endpoint: exchange.endpoint,
+              ...(attachments ? { attachments: attachmentsOf(attachments) } : {}),
             });
           },
           {},
@@ -195,6 +225,51 @@ function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
     `operation ${req.operation} not found${scope ? ` in ${scope}` : ''}; available operations: ${list}`,
     { operation: req.operation, service: req.service, port: req.port, available: available.slice(0, 200), services: Object.keys(services) },
   );
+}
+
+/** The input's order plan, built once per cached WSDL and operation. */
+function inputPlan(entry: CachedWsdl, target: Target, operation: string): OrderPlan | null {
+  const key = `${target.service}/${target.port}/${operation}`;
+  const plans = (entry.plans ??= new Map());
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    const input = servicesOf(entry)[target.service]?.ports?.[target.port]?.binding?.methods?.[operation]?.input;
+    plan = planner(entry).forInput(input);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** Each SOAP header entry's content in the order of the schema element of that name, when there is one. */
+function orderHeaders(entry: CachedWsdl, headers: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null || typeof value !== 'object') continue;
+    const key = `header ${name}`;
+    const plans = (entry.plans ??= new Map());
+    let plan = plans.get(key);
+    if (plan === undefined) {
+      plan = planner(entry).forGlobalElement(name.slice(name.indexOf(':') + 1));
+      plans.set(key, plan);
+    }
+    const ordered = orderArgs(value, plan);
+    if (ordered !== value) (out ??= { ...headers })[name] = ordered;
+  }
+  return out ?? headers;
+}
+
+/** MTOM parts after the envelope, as the node's output carries them (bodies in base64). */
+function attachmentsOf(multipart: unknown): SoapAttachment[] {
+  const parts = (multipart as { parts?: { headers?: Record<string, string>; body?: Buffer }[] } | null)?.parts ?? [];
+  return parts.map((p) => ({
+    headers: { ...(p.headers ?? {}) },
+    body: (p.body ?? Buffer.alloc(0)).toString('base64'),
+    bytes: p.body?.length ?? 0,
+  }));
+}
+
+function planner(entry: CachedWsdl): OrderPlanner {
+  return (entry.planner ??= new OrderPlanner(entry.wsdl.definitions as never));
 }
 
 function servicesOf(entry: CachedWsdl): Record<string, ServiceModel> {

@@ -1,6 +1,7 @@
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
 import type { CancelSignal } from '../runtime/run-cancel';
 import type { ResolvedConnection } from '../types';
+import type { SoapClientOptions } from './client-options';
 
 /**
  * The part of `OutboundClient` the SOAP code uses. Structural, so the SOAP code depends on the
@@ -38,6 +39,16 @@ export interface SoapCallRequest {
   maxResponseBytes: number;
   /** A node-soap security object (`new soap.WSSecurity(...)`, BasicAuthSecurity, ...). */
   security?: unknown;
+  /** The node's client options (whitelisted node-soap options); the WSDL is parsed once per set. */
+  clientOptions?: SoapClientOptions;
+}
+
+/** An MTOM part of an answer read with `parseResponseAttachments`. */
+export interface SoapAttachment {
+  headers: Record<string, string>;
+  /** The part's bytes, base64. */
+  body: string;
+  bytes: number;
 }
 
 /** What a successful call returns. */
@@ -51,6 +62,8 @@ export interface SoapCallResult {
   status: number;
   /** The URL the envelope was posted to. */
   endpoint: string;
+  /** MTOM parts after the envelope (with the parseResponseAttachments option). */
+  attachments?: SoapAttachment[];
 }
 
 /** What was sent and received in one exchange; attached to call errors (see `soapExchangeOf`). */

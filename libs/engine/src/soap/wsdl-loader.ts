@@ -4,6 +4,7 @@ import { decodeBody } from './outbound-http-client';
 import { shownUrl } from './soap-errors';
 import { RunCancel } from '../runtime/run-cancel';
 import type { OutboundRequester, WsdlAuthorize } from './soap.types';
+import { wsdlParseOptions, type SoapClientOptions } from './client-options';
 
 /** Limits and transport of one WSDL load. */
 export interface WsdlLoadOptions {
@@ -14,6 +15,8 @@ export interface WsdlLoadOptions {
   maxDocuments: number;
   /** Credentials for documents on the WSDL's own origin (the WSDL and same-origin imports). */
   authorize?: WsdlAuthorize;
+  /** The soap node's client options: several shape the parsed model. */
+  clientOptions?: SoapClientOptions;
 }
 
 /** A parsed WSDL plus the text of every document it was built from (keyed by URL). */
@@ -92,7 +95,7 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
   };
 
   const rootXml = await fetchDocument(url);
-  const wsdl = await parseWsdl(url, rootXml, fetchDocument);
+  const wsdl = await parseWsdl(url, rootXml, fetchDocument, opts.clientOptions);
   return { url, wsdl, documents };
 }
 
@@ -108,7 +111,7 @@ function guardImport(location: string): string {
   return url;
 }
 
-function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Promise<string>): Promise<WSDL> {
+function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Promise<string>, clientOptions?: SoapClientOptions): Promise<WSDL> {
   return new Promise<WSDL>((resolve, reject) => {
     // node-soap's IHttpClient for import fetches (open_wsdl calls request(uri, null, cb)).
     const importClient = {
@@ -123,11 +126,13 @@ function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Pro
         return done;
       },
     };
+    const dates = clientOptions?.dates === 'text' ? asWritten : isoOrText;
     const options = {
+      ...wsdlParseOptions(clientOptions),
       httpClient: importClient,
       WSDL_CACHE: {} as Record<string, WSDL>,
       wsdl_options: { overrideImportLocation: (resolved: string) => guardImport(resolved) },
-      customDeserializer: { date: isoOrText, dateTime: isoOrText },
+      customDeserializer: { date: dates, dateTime: dates },
     };
     let wsdl: WSDL;
     try {
@@ -165,6 +170,10 @@ function asLoadError(err: unknown, rawUrl: string): EngineError {
  * wrote it: node-soap made `2017-12-01-05:00` (a date with its zone, valid XML Schema) an invalid
  * Date, which came out as null.
  */
+function asWritten(text: string): string {
+  return text;
+}
+
 function isoOrText(text: string): string {
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? text : d.toISOString();

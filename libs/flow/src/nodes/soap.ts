@@ -8,6 +8,71 @@ export const soapArgSchema: z.ZodType<SoapArg> = z.lazy(() =>
   z.union([templateSchema, z.number(), z.boolean(), z.null(), z.array(soapArgSchema).max(1000), z.record(z.string().max(256), soapArgSchema)]),
 );
 
+const ncName = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'an XML name (letters, digits, "_", "-", ".")');
+const prefixed = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/, 'an XML name, optionally prefixed (ns:name)');
+const argKey = z.string().min(1).max(64).regex(/^[$A-Za-z_][\w$]*$/, 'a key name (letters, digits, "_", "$")');
+
+/**
+ * node-soap client options a real service may need (those node-soap's own samples use), typed and
+ * whitelisted: nothing that reads files, changes the HTTP client or goes around the outbound guard.
+ * They change how the envelope is written and the answer read, so a WSDL is parsed once per set.
+ */
+export const soapClientOptionsSchema = z.strictObject({
+  /** Prefixes written without a prefix; `override` replaces node-soap's (tns, targetNamespace, typedNamespace). */
+  ignoredNamespaces: z
+    .strictObject({ namespaces: z.array(ncName).max(50), override: z.boolean().default(false) })
+    .optional(),
+  /** Child elements of a base type take the parent's namespace (no prefix of their own). */
+  ignoreBaseNameSpaces: z.boolean().optional(),
+  /** The body element's prefix and the namespace declarations written on it instead of node-soap's. */
+  overrideRootElement: z
+    .strictObject({
+      namespace: prefixed,
+      xmlnsAttributes: z
+        .array(
+          z.strictObject({
+            name: z.string().max(140).regex(/^xmlns(:[A-Za-z_][\w.-]*)?$/, 'xmlns or xmlns:prefix'),
+            value: z.string().max(2000).regex(/^[^"<>&\s]*$/, 'a namespace URI (no quotes, <, >, & or spaces)'),
+          }),
+        )
+        .max(20)
+        .optional(),
+    })
+    .optional(),
+  /** Argument keys sent under another element name (key → element name). */
+  overrideElementKey: z
+    .record(ncName, prefixed)
+    .refine((o) => Object.keys(o).length <= 50, 'at most 50 renamed keys')
+    .optional(),
+  /** Keep leading and trailing whitespace of text in the answer. */
+  preserveWhitespace: z.boolean().optional(),
+  /** SOAP 1.2 envelope and content type even when the WSDL's port says SOAP 1.1. */
+  forceSoap12Headers: z.boolean().optional(),
+  /** Empty elements as `<a/>` instead of `<a></a>`. */
+  useEmptyTag: z.boolean().optional(),
+  /** Each item of an array argument gets its own namespaced element (default true). */
+  namespaceArrayElements: z.boolean().optional(),
+  /** An element with xsi:nil="true" in the answer reads as null. */
+  handleNilAsNull: z.boolean().optional(),
+  /** Use the namespace declarations of the schema for element prefixes. */
+  forceUseSchemaXmlns: z.boolean().optional(),
+  /** The envelope's prefix (default `soap`). */
+  envelopeKey: ncName.optional(),
+  /** The argument keys holding attributes (default `attributes`), text (`$value`) and raw XML (`$xml`). */
+  attributesKey: argKey.optional(),
+  valueKey: argKey.optional(),
+  xmlKey: argKey.optional(),
+  /** Read a multipart (MTOM) answer: the envelope from its first part, the others as the output's `attachments`. */
+  parseResponseAttachments: z.boolean().optional(),
+  /** xs:date and xs:dateTime in the answer: ISO text (default) or the text as the service wrote it. */
+  dates: z.enum(['iso', 'text']).optional(),
+});
+export type SoapClientOptions = z.infer<typeof soapClientOptionsSchema>;
+
 export const soapConfigSchema = z.strictObject({
   wsdlUrl: templateSchema.min(1, 'WSDL URL is required'),
   service: z.string().max(256).optional(),
@@ -20,6 +85,8 @@ export const soapConfigSchema = z.strictObject({
   connectionId: connectionIdSchema.optional(),
   timeoutMs: timeoutSchema,
   retry: retrySchema,
+  /** Advanced: node-soap client options (see soapClientOptionsSchema). */
+  clientOptions: soapClientOptionsSchema.optional(),
 });
 export type SoapConfig = z.infer<typeof soapConfigSchema>;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class DescribeWsdlDto {
   @ApiProperty({ example: 'https://crm.example.com/services/Customer?wsdl' })
@@ -13,4 +13,12 @@ export class DescribeWsdlDto {
   @IsString()
   @Length(1, 200)
   connectionId?: string;
+
+  @ApiPropertyOptional({
+    description: "The SOAP node's clientOptions (node-soap options, validated by the node's schema): several change how the WSDL is read, so describe takes the same ones the node runs with",
+    example: { ignoredNamespaces: { namespaces: ['tns'], override: false } },
+  })
+  @IsOptional()
+  @IsObject()
+  clientOptions?: Record<string, unknown>;
 }

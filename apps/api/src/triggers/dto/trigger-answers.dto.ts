@@ -11,6 +11,12 @@ export class RunErrorDto {
 
   @ApiProperty()
   message!: string;
+
+  @ApiPropertyOptional({ description: 'The node that failed (with handled)', example: 'lookup' })
+  node?: string;
+
+  @ApiPropertyOptional({ description: "true: the node's failure was handled by its error edge and the flow answered anyway (e.g. a fallback after a SOAP fault)" })
+  handled?: boolean;
 }
 
 /** What an IVR gets back (always 200: it needs an answer it can use). */
@@ -24,7 +30,7 @@ export class IvrAnswerDto extends ExecutionIdDto {
   @ApiProperty({ description: "The respond node's body (parsed when JSON), the trigger's fallback on timeout or failure, or null", nullable: true })
   output!: unknown;
 
-  @ApiPropertyOptional({ type: RunErrorDto, description: 'Present when the run failed before answering' })
+  @ApiPropertyOptional({ type: RunErrorDto, description: 'Present when the run failed before answering, or (with handled: true) when a failed step was handled and the answer came from its error path' })
   error?: RunErrorDto;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SoapArg } from '@callflow/flow';
+import type { SoapClientOptions } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
-import type { SoapDescription, SoapField, SoapOperationDescription, SoapShape } from '../../api/types';
+import type { SoapDescription, SoapOperationDescription } from '../../api/types';
 import { Button } from '../../ui/components';
 import { Field, JsonField, Segmented, Select, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
@@ -9,8 +9,9 @@ import { TemplateField } from '../TemplateField';
 import { IvrTimeoutHint } from './HttpPanel';
 import { NameValueTable, RequestSettingsFields, Section } from './shared';
 import type { PanelDef, PanelProps } from './types';
+import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
+import { SoapAdvanced } from './soap/SoapAdvanced';
 
-type ArgObject = { [key: string]: SoapArg };
 
 interface SoapConfig {
   wsdlUrl?: string;
@@ -23,11 +24,12 @@ interface SoapConfig {
   connectionId?: string;
   timeoutMs?: number;
   retry?: { attempts?: number; backoffMs?: number };
+  clientOptions?: SoapClientOptions;
 }
 
-/** Descriptions by WSDL URL and connection, kept while the editor is open (reopening a node does not reload). */
+/** Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not reload). */
 const described = new Map<string, SoapDescription>();
-const describedKey = (url: string, connectionId: string | undefined) => `${connectionId ?? ''} ${url}`;
+const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptions) => `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;
 
 type LoadState = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; description: SoapDescription };
 
@@ -35,7 +37,7 @@ type LoadState = { status: 'idle' } | { status: 'loading' } | { status: 'error';
 function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly }: PanelProps<SoapConfig>) {
   const wsdlUrl = config.wsdlUrl ?? '';
   const [load, setLoad] = useState<LoadState>(() => {
-    const d = described.get(describedKey(wsdlUrl, config.connectionId));
+    const d = described.get(describedKey(wsdlUrl, config.connectionId, config.clientOptions));
     return d ? { status: 'ok', description: d } : { status: 'idle' };
   });
   const [argsMode, setArgsMode] = useState<'form' | 'json'>('form');
@@ -51,9 +53,10 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
     setLoad({ status: 'loading' });
     try {
       // The node's connection opens a WSDL behind authentication, as it will when the flow runs.
-      const description = await api.soap.describe(url.trim(), config.connectionId || undefined, ctl.signal);
+      // …and with its client options, which change how the WSDL is read.
+      const description = await api.soap.describe(url.trim(), config.connectionId || undefined, ctl.signal, config.clientOptions);
       if (ctl.signal.aborted) return;
-      described.set(describedKey(url, config.connectionId), description);
+      described.set(describedKey(url, config.connectionId, config.clientOptions), description);
       setLoad({ status: 'ok', description });
       // Pick the first service/port/operation when nothing (valid) is chosen yet.
       const chosen = pickOperation(description, config);
@@ -123,7 +126,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
               value={wsdlUrl}
               onChange={(v) => {
                 patch({ wsdlUrl: v }, 'wsdlUrl');
-                const d = described.get(describedKey(v, config.connectionId));
+                const d = described.get(describedKey(v, config.connectionId, config.clientOptions));
                 if (load.status !== 'loading') setLoad(d ? { status: 'ok', description: d } : { status: 'idle' });
               }}
               context="url"
@@ -245,6 +248,12 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         />
         <RequestSettingsFields config={config} patch={patch} issues={issues} readOnly={readOnly} />
       </Section>
+      <SoapAdvanced
+        value={config.clientOptions}
+        onChange={(clientOptions) => patch({ clientOptions }, 'clientOptions')}
+        issues={issues('').filter((i) => i.path.startsWith('config.clientOptions'))}
+        readOnly={readOnly}
+      />
       <p className="panel-outputs">
         <Icon name="info" size={13} /> Output: <code>result</code> (parsed), <code>headers</code>. A SOAP fault, timeout or network failure leaves by <b>error</b>.
       </p>
@@ -265,152 +274,6 @@ function pickOperation(d: SoapDescription, c: SoapConfig): { service: string; po
   const p = s?.ports[0];
   const op = p?.operations[0];
   return s && p && op ? { service: s.name, port: p.name, operation: op.name, op } : null;
-}
-
-/** Keeps the argument values whose names the new operation's input still has. */
-function pruneArgs(args: ArgObject, shape: SoapShape): ArgObject {
-  if (!shape.fields) return {};
-  const names = new Set(shape.fields.map((f) => f.name));
-  if (shape.attributes?.length) names.add('attributes');
-  return Object.fromEntries(Object.entries(args).filter(([k]) => names.has(k)));
-}
-
-function isObject(v: unknown): v is ArgObject {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Sets (or, for an empty value, removes) a key. */
-function withKey(obj: ArgObject, key: string, value: SoapArg | undefined): ArgObject {
-  const next = { ...obj };
-  if (value === undefined || value === '' || (isObject(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0)) delete next[key];
-  else next[key] = value;
-  return next;
-}
-
-/** The fields of an object shape, each as a template field, a nested group or a repeatable list. */
-function ShapeFields({ nodeId, shape, value, path, onChange, readOnly }: { nodeId: string; shape: SoapShape; value: SoapArg; path: string[]; onChange(v: ArgObject): void; readOnly: boolean }) {
-  const obj = isObject(value) ? value : {};
-  const attrs = isObject(obj.attributes) ? obj.attributes : {};
-  return (
-    <div className="shape-fields">
-      {shape.attributes?.map((a) => (
-        <TemplateField
-          key={`@${a.name}`}
-          nodeId={nodeId}
-          path={`config.${[...path, 'attributes', a.name].join('.')}`}
-          value={typeof attrs[a.name] === 'string' ? (attrs[a.name] as string) : ''}
-          onChange={(v) => onChange(withKey(obj, 'attributes', withKey(attrs, a.name, v)))}
-          context="text"
-          label={
-            <>
-              @{a.name} <span className="type-tag">{a.type ?? 'attribute'}</span>
-            </>
-          }
-          compact
-          readOnly={readOnly}
-        />
-      ))}
-      {shape.fields?.map((f) => (
-        <ShapeField key={f.name} nodeId={nodeId} field={f} value={obj[f.name]} path={[...path, f.name]} onChange={(v) => onChange(withKey(obj, f.name, v))} readOnly={readOnly} />
-      ))}
-    </div>
-  );
-}
-
-function ShapeField({ nodeId, field, value, path, onChange, readOnly }: { nodeId: string; field: SoapField; value: SoapArg | undefined; path: string[]; onChange(v: SoapArg | undefined): void; readOnly: boolean }) {
-  const complex = field.type === 'object' || !!field.fields;
-  const typeTag = (
-    <span className="type-tag">
-      {complex ? 'object' : field.type}
-      {field.array ? '[]' : ''}
-    </span>
-  );
-  if (field.recursive || field.truncated) {
-    return (
-      <Field label={<>{field.name} {typeTag}</>} hint="This type nests itself; edit it as JSON.">
-        <JsonField value={value ?? {}} onChange={(v) => onChange(v as SoapArg)} rows={3} readOnly={readOnly} expect="any" />
-      </Field>
-    );
-  }
-  if (field.array) {
-    const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    return (
-      <fieldset className="shape-group">
-        <legend>
-          {field.name} {typeTag}
-        </legend>
-        {list.map((item, i) => (
-          <div key={i} className="shape-item">
-            <div className="grow">
-              {complex ? (
-                <ShapeFields nodeId={nodeId} shape={field} value={item} path={[...path, String(i)]} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))} readOnly={readOnly} />
-              ) : (
-                <TemplateField nodeId={nodeId} path={`config.${[...path, i].join('.')}`} value={typeof item === 'string' ? item : String(item ?? '')} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))} context="text" compact readOnly={readOnly} ariaLabel={`${field.name} ${i + 1}`} />
-              )}
-            </div>
-            {!readOnly && (
-              <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label={`Remove ${field.name} ${i + 1}`} onClick={() => onChange(list.filter((_, j) => j !== i))}>
-                <Icon name="x" size={14} />
-              </button>
-            )}
-          </div>
-        ))}
-        {!readOnly && (
-          <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange([...list, complex ? {} : ''])}>
-            Add {field.name}
-          </Button>
-        )}
-      </fieldset>
-    );
-  }
-  if (complex) {
-    return (
-      <fieldset className="shape-group">
-        <legend>
-          {field.name} {typeTag}
-        </legend>
-        <ShapeFields nodeId={nodeId} shape={field} value={value ?? {}} path={path} onChange={(v) => onChange(v)} readOnly={readOnly} />
-      </fieldset>
-    );
-  }
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-  return (
-    <div className="shape-leaf">
-      <TemplateField
-        nodeId={nodeId}
-        path={`config.${path.join('.')}`}
-        value={text}
-        onChange={(v) => onChange(v)}
-        context="text"
-        label={
-          <>
-            {field.name} {typeTag}
-          </>
-        }
-        placeholder={field.enum ? field.enum.join(' | ') : placeholderFor(field.type)}
-        compact
-        readOnly={readOnly}
-        testId={`soap-arg-${path.slice(1).join('-')}`}
-      />
-      {field.enum && !readOnly && (
-        <div className="enum-picks">
-          {field.enum.slice(0, 8).map((e) => (
-            <button key={e} type="button" className={`chip${text === e ? ' on' : ''}`} onClick={() => onChange(e)}>
-              {e}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
-  );
-}
-
-function placeholderFor(type: string): string {
-  const t = type.replace(/^\w+:/, '');
-  if (/int|long|short|decimal|double|float/i.test(t)) return `${t} (e.g. 42 or {{call.durationSec}})`;
-  if (/bool/i.test(t)) return 'true or false';
-  if (/date/i.test(t)) return `${t} (e.g. {{call.startedAt}})`;
-  return t;
 }
 
 export const soapPanel: PanelDef = {
