@@ -22,7 +22,9 @@ export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerTy
       list.error(node.issueTarget, 'respond_source', path, `there is no node named "${body.node}"`);
     } else if (source.type !== 'http') {
       list.error(node.issueTarget, 'respond_source', path, `"${body.node}" is a ${source.type} node; only an http node's response can be passed through`);
-    } else if ((source.config as { responseType?: string } | undefined)?.responseType !== 'binary') {
+    } else if (source.config === undefined) {
+      continue; // its own config errors are reported on it
+    } else if ((source.config as { responseType?: string }).responseType !== 'binary') {
       list.error(node.issueTarget, 'respond_source', path, `set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
     } else if (!graph.ancestorsOf(node.id).has(source.id)) {
       list.error(node.issueTarget, 'respond_source', path, `"${body.node}" does not run before this node (no path leads from it here)`);

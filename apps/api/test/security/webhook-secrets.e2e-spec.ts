@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import { rotateSecretsKey } from '../../src/connections/rotate-key';
+import { SecretBox } from '../../src/connections/secret-box';
+import { webhookSecretAad } from '../../src/webhook-secrets/webhook-secret-crypto';
 import { signInWithRoles } from '../flow-fixtures';
 import { ADMIN, TestApp } from '../harness';
 import { chainFlow, finishedExecution, publishFlow, respondNode } from '../support/triggers';
@@ -124,5 +127,21 @@ describe('security: per-flow webhook secrets', () => {
     const secretA = (await rotate(flowA).expect(201)).body.secret;
     expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretB}`).expect(200)).body).toEqual({ tenant: 'B' });
     expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretA}`).expect(200)).body.query).toEqual({});
+  });
+
+  it('rotate-secrets-key re-seals webhook secrets with the connections, in one transaction', async () => {
+    const secret = (await rotate(flowB).expect(201)).body.secret;
+    const oldKey = t.config.secretsKey;
+    const newKey = crypto.randomBytes(32);
+    const report = await rotateSecretsKey(t.db, oldKey, newKey);
+    expect(report.webhookSecrets).toBeGreaterThanOrEqual(1);
+    const [row] = await t.db.query(`SELECT sealed, key_id FROM flow_webhook_secrets WHERE flow_id = $1`, [flowB]);
+    expect(row.key_id).toBe(new SecretBox(newKey).keyId);
+    expect(new SecretBox(newKey).open(row.sealed, webhookSecretAad(flowB))).toBe(secret);
+    expect(() => new SecretBox(oldKey).open(row.sealed, webhookSecretAad(flowB))).toThrow();
+    expect((await rotateSecretsKey(t.db, newKey, oldKey)).webhookSecrets).toBeGreaterThanOrEqual(1);
+    expect((await rotateSecretsKey(t.db, newKey, oldKey)).webhookSecrets).toBe(0);
+    await new Promise((r) => setTimeout(r, 2100)); // past the secrets cache
+    await t.http().post('/api/v1/hooks/agent-popup').set('X-Hook-Secret', secret).send({}).expect(200);
   });
 });

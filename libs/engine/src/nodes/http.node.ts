@@ -77,17 +77,17 @@ function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Reco
   return { url, headers, body };
 }
 
-/** A JSON template rendered and checked; with `omitEmpty`, re-serialised without its empty members. */
+/** A JSON template rendered and checked; with `omitEmpty`, sent compact without its empty members. */
 function jsonText(t: CompiledTemplate, scope: object, omitEmpty: boolean): string {
   const { text, value } = renderJson(t, scope);
-  if (!omitEmpty) return text;
-  const kept = omitEmptyMembers(value);
-  return kept === value ? text : JSON.stringify(kept);
+  return omitEmpty ? JSON.stringify(omitEmptyMembers(value)) : text;
 }
 
+/** A JSON form field: rendered, checked, and sent compact (the encoded field is what the other side stores). */
 function formJson(f: FormRow, scope: object): string {
   try {
-    return jsonText(f.value, scope, f.omitEmpty);
+    const { value } = renderJson(f.value, scope);
+    return JSON.stringify(f.omitEmpty ? omitEmptyMembers(value) : value);
   } catch (err) {
     if (err instanceof EngineError && err.code === 'JSON_BODY_INVALID') throw new EngineError(err.code, `form field "${f.name}": ${err.message}`, err.details);
     throw err;

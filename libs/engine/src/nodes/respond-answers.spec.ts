@@ -102,13 +102,13 @@ describe('respond: redirect, passthrough, omit empty; http: binary responses and
 
     const fields = [
       { name: 'event', value: '{"phone": "{{call.callerId}}", "externalPhone": "{{call.calledNumber}}", "codes": ["100"]}', json: true, omitEmpty: true },
-      { name: 'raw', value: '{"x": "{{call.calledNumber}}"}', json: true },
+      { name: 'raw', value: '{"x":   "{{call.calledNumber}}"}', json: true }, // sent compact
       { name: 'plain', value: 'a+b {{call.callerId}}' },
     ];
     const form = await run(chain([['h', 'http', 'send', { method: 'POST', url: `${pbx.base}/echo`, body: { type: 'form', fields } }]]), input);
     const seen = form.steps[1]!.response!.body as { type: string; body: string };
     expect(seen.type).toBe('application/x-www-form-urlencoded');
-    expect(seen.body).toBe(`event=${encodeURIComponent('{"phone":"+7-555","codes":["100"]}')}&raw=%7B%22x%22%3A+%22%22%7D&plain=a%2Bb+%2B7-555`);
+    expect(seen.body).toBe(`event=${encodeURIComponent('{"phone":"+7-555","codes":["100"]}')}&raw=${encodeURIComponent('{"x":""}')}&plain=a%2Bb+%2B7-555`);
   });
 
   it('http: a form field whose JSON does not parse fails the node, naming the field', async () => {

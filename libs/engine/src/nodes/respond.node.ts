@@ -46,7 +46,7 @@ export const respondExecutor: NodeExecutor<RespondConfig> = {
         if (body.type === 'json') {
           const { text, value } = renderJson(bodyTemplate!, ctx.scope);
           out.body = omitEmpty ? omitEmptyMembers(value) : value;
-          out.raw = out.body === value ? text : JSON.stringify(out.body);
+          out.raw = omitEmpty ? JSON.stringify(out.body) : text;
         } else if (bodyTemplate) {
           out.raw = bodyTemplate.render(ctx.scope);
           out.body = out.raw;

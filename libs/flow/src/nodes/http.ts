@@ -6,8 +6,8 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * A form field. `json`: the value is a JSON template (tokens escaped as in a JSON body; it must
- * parse) — RetailCRM's API takes JSON in form fields; `omitEmpty` (with `json`): members whose value
- * is "" or null are left out.
+ * parse; it is sent compact) — RetailCRM's API takes JSON in form fields; `omitEmpty` (with
+ * `json`): members whose value is "" or null are left out.
  */
 export const formFieldSchema = z
   .strictObject({ name: z.string().min(1).max(256), value: templateSchema, json: z.boolean().optional(), omitEmpty: z.boolean().optional() })
@@ -16,7 +16,7 @@ export type FormField = z.infer<typeof formFieldSchema>;
 
 export const httpBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
-  /** `omitEmpty`: members whose value is "" or null are left out, at any depth. */
+  /** `omitEmpty`: members whose value is "" or null are left out, at any depth (the body is then sent compact). */
   z.strictObject({ type: z.literal('json'), template: templateSchema, omitEmpty: z.boolean().optional() }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema, contentType: z.string().max(128).optional() }),
   z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),

@@ -76,7 +76,7 @@ export const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
 
 export const respondBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
-  /** `omitEmpty`: members whose value is "" or null are left out, at any depth (see omitEmptyMembers). */
+  /** `omitEmpty`: members whose value is "" or null are left out, at any depth (the body is then sent compact). */
   z.strictObject({ type: z.literal('json'), template: templateSchema, omitEmpty: z.boolean().optional() }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema }),
   z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),
