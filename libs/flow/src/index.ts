@@ -9,7 +9,7 @@ export * from './nodes/http';
 export * from './nodes/soap';
 export * from './nodes/logic';
 export * from './nodes/batch';
-export { batchPathsOfFlow } from './batch-paths';
+export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './template/analyze';
 export * from './validation-types';
 export * from './validate';

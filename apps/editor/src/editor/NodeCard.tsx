@@ -88,7 +88,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
       ) : (
         <div className="node-outs">
           {handles.map((h) => (
-            <div key={h} className={`node-out out-${h === 'error' ? 'error' : h === 'success' ? 'success' : h === 'default' ? 'default' : 'rule'}${step?.handle === h ? ' taken' : ''}`}>
+            <div key={h} className={`node-out out-${h === 'error' ? 'error' : h === 'success' || h === 'done' ? 'success' : h === 'default' ? 'default' : 'rule'}${step?.handle === h ? ' taken' : ''}`}>
               <span>{h}</span>
               <Handle type="source" position={Position.Right} id={h} className="h-out" />
             </div>
