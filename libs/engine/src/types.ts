@@ -60,7 +60,7 @@ export type StepStatus = 'succeeded' | 'failed';
 export interface StepRecord {
   /** 1-based order within the run. */
   seq: number;
-  /** On a batch node's each path: the 0-based chunk this step ran for (steps of most chunks are summarised, see the batch node). */
+  /** On a batch node's each path: the chunk (from 0) this step ran for (most chunks' steps are only counted). */
   chunk?: number;
   nodeId: string;
   name: string;

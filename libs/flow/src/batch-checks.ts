@@ -10,7 +10,11 @@ const label = (n: GraphNode | undefined, id: string) => n?.name ?? id;
  * of the same path may lead into it (its nodes' outputs exist per chunk only), and a batch node may
  * not sit on another batch's path (no nesting). Returns node id → the batch whose path it is on.
  */
-export function checkBatchPaths(graph: FlowGraph, list: IssueList, edgeTarget: (index: number) => IssueTarget): Map<string, string> {
+export function checkBatchPaths(
+  graph: FlowGraph,
+  list: IssueList,
+  edgeTarget: (index: number) => IssueTarget,
+): Map<string, string> {
   const batches = [...graph.nodes.values()].filter((n) => n.type === 'batch' && n.handles);
   if (batches.length === 0) return new Map();
   const paths = batchPathsOf(
@@ -20,7 +24,8 @@ export function checkBatchPaths(graph: FlowGraph, list: IssueList, edgeTarget: (
   );
   for (const b of batches) {
     if (!graph.outgoing(b.id).some((e) => e.handle === BATCH_EACH_HANDLE)) {
-      list.warn(b.issueTarget, 'batch_empty', '', `nothing runs per chunk: connect the "${BATCH_EACH_HANDLE}" handle to the first node of the path each chunk runs`);
+      const message = `nothing runs per chunk: connect "${BATCH_EACH_HANDLE}" to the first node each chunk runs`;
+      list.warn(b.issueTarget, 'batch_empty', '', message);
     }
   }
   const owner = new Map<string, string>();
@@ -30,25 +35,30 @@ export function checkBatchPaths(graph: FlowGraph, list: IssueList, edgeTarget: (
     // Overlaps that come from one batch inside another are reported once, as nesting.
     if (owners.length > 1 && !owners.some((o) => paths.has(o))) {
       const names = owners.map((o) => `"${label(graph.nodes.get(o), o)}"`).join(' and ');
-      list.error(node?.issueTarget ?? { prefix: '' }, 'batch_overlap', '', `this node is on the each paths of ${names}; a node belongs to one batch path at most`);
+      const message = `this node is on the each paths of ${names}; a node belongs to one batch path at most`;
+      list.error(node?.issueTarget ?? { prefix: '' }, 'batch_overlap', '', message);
     }
     if (node?.type === 'batch' && owners.some((o) => o !== id)) {
-      list.error(node.issueTarget, 'batch_nested', '', `a batch cannot run inside another batch's each path ("${label(graph.nodes.get(owners[0]!), owners[0]!)}")`);
+      const outer = label(graph.nodes.get(owners[0]!), owners[0]!);
+      const message = `a batch cannot run inside another batch's each path ("${outer}")`;
+      list.error(node.issueTarget, 'batch_nested', '', message);
     }
   }
   for (const e of graph.edges) {
     const into = paths.get(e.target);
     if (!into) continue;
     const fromOwners = paths.get(e.source) ?? [];
-    const fromEach = e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === 'batch';
+    const fromEach =
+      e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === 'batch';
     if (fromEach || into.every((o) => fromOwners.includes(o))) continue;
     const owner = into[0]!;
+    const [target, batch, source] = [e.target, owner, e.source].map((id) => label(graph.nodes.get(id), id));
     list.error(
       edgeTarget(e.index),
       'batch_path_entry',
       'target',
-      `"${label(graph.nodes.get(e.target), e.target)}" runs once per chunk of batch "${label(graph.nodes.get(owner), owner)}" (it is on its each path), ` +
-        `so only that path may lead to it, not "${label(graph.nodes.get(e.source), e.source)}"; continue after the batch from its "done" handle`,
+      `"${target}" runs once per chunk of batch "${batch}" (it is on its each path), ` +
+        `so only that path may lead to it, not "${source}"; continue after the batch from its "done" handle`,
     );
   }
   return owner;

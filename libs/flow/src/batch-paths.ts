@@ -6,7 +6,11 @@ import type { ParsedFlow } from './validation-types';
  * Where each batch node's per-chunk path lies: for every node reachable from a batch node's `each`
  * edge, the ids of the batch nodes whose path holds it (more than one only in an invalid, nested flow).
  */
-export function batchPathsOf(batchIds: Iterable<string>, eachTarget: (batchId: string) => string | undefined, successors: (id: string) => Iterable<string>): Map<string, string[]> {
+export function batchPathsOf(
+  batchIds: Iterable<string>,
+  eachTarget: (batchId: string) => string | undefined,
+  successors: (id: string) => Iterable<string>,
+): Map<string, string[]> {
   const within = new Map<string, string[]>();
   for (const batchId of batchIds) {
     const start = eachTarget(batchId);

@@ -13,21 +13,23 @@ export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerTy
     const body = (node.config as RespondConfig).body;
     if (body.type !== 'redirect' && body.type !== 'passthrough') continue;
     if (triggerType !== undefined && triggerType !== 'trigger.webhook') {
-      list.warn(node.issueTarget, 'respond_http_only', 'config.body.type', `a ${body.type} answer is for webhook callers; under ${triggerType} nobody follows it`);
+      const message = `a ${body.type} answer is for webhook callers; under ${triggerType} nobody follows it`;
+      list.warn(node.issueTarget, 'respond_http_only', 'config.body.type', message);
     }
     if (body.type !== 'passthrough') continue;
     const path = ['config', 'body', 'node'];
+    const fail = (message: string) => list.error(node.issueTarget, 'respond_source', path, message);
     const source = graph.byName.get(body.node);
     if (!source) {
-      list.error(node.issueTarget, 'respond_source', path, `there is no node named "${body.node}"`);
+      fail(`there is no node named "${body.node}"`);
     } else if (source.type !== 'http') {
-      list.error(node.issueTarget, 'respond_source', path, `"${body.node}" is a ${source.type} node; only an http node's response can be passed through`);
+      fail(`"${body.node}" is a ${source.type} node; only an http node's response can be passed through`);
     } else if (source.config === undefined) {
       continue; // its own config errors are reported on it
     } else if ((source.config as { responseType?: string }).responseType !== 'binary') {
-      list.error(node.issueTarget, 'respond_source', path, `set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
+      fail(`set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
     } else if (!graph.ancestorsOf(node.id).has(source.id)) {
-      list.error(node.issueTarget, 'respond_source', path, `"${body.node}" does not run before this node (no path leads from it here)`);
+      fail(`"${body.node}" does not run before this node (no path leads from it here)`);
     }
   }
 }

@@ -68,12 +68,14 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
       list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
     } else if (ctx.batchOf?.get(node.id) === source.id) {
       const hint = 'on its each path use {{batch.items}}, {{batch.index}}, {{batch.count}}';
-      list.error(target, 'node_reference', path, where(`${token}: batch "${name}" has an output only once all its chunks are done; ${hint}`));
+      const message = `${token}: batch "${name}" has an output only once all its chunks are done; ${hint}`;
+      list.error(target, 'node_reference', path, where(message));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
     if (!varsSetBefore(graph, node).has(name)) list.warn(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}"`));
   } else if (ref.root === 'batch' && !ctx.batchOf?.has(node.id)) {
-    list.warn(target, 'batch_token', path, where(`${token}: batch.* is only set on the each path of a batch node, and this node is not on one`));
+    const message = `${token}: batch.* is only set on the each path of a batch node, and this node is not on one`;
+    list.warn(target, 'batch_token', path, where(message));
   } else if (ref.root === 'request' && ctx.triggerType !== undefined && ctx.triggerType !== 'trigger.webhook') {
     list.warn(target, 'request_token', path, where(`${token}: request.* is only set for webhook triggers; this flow starts with ${ctx.triggerType}`));
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {

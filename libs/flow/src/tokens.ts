@@ -2,7 +2,9 @@ import { batchPathsOfFlow } from './batch-paths';
 import type { ParsedFlow, ParsedNode } from './validation-types';
 
 /** The top-level names a template may read (design.md §4). */
-export const TOKEN_ROOTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request', 'nodes', 'vars', 'connection', 'now', 'batch'] as const;
+export const TOKEN_ROOTS = [
+  'call', 'contact', 'campaign', 'ivr', 'event', 'request', 'nodes', 'vars', 'connection', 'now', 'batch',
+] as const;
 export type TokenRoot = (typeof TOKEN_ROOTS)[number];
 
 /** The documented fields of the run input, per root (`custom` holds whatever the phone system adds). */
@@ -17,7 +19,7 @@ export const STANDARD_TOKENS = {
   ivr: ['ivr.digits', 'ivr.node'],
   event: ['event.type', 'event.id', 'event.at'],
   request: ['request.method', 'request.query', 'request.body', 'request.headers'],
-  /** On a batch node's each path: this chunk's items, its 0-based index, the number of chunks, the size, the items in all. */
+  /** On a batch node's each path: this chunk's items, its index from 0, the chunks, the size, the items in all. */
   batch: ['batch.items', 'batch.index', 'batch.count', 'batch.size', 'batch.total'],
 } as const satisfies Record<string, readonly string[]>;
 

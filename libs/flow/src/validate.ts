@@ -64,7 +64,9 @@ class FlowValidator {
     const batchOf = checkBatchPaths(this.graph, this.list, (i) => this.edgeTarget(i));
     for (const node of this.nodes) {
       try {
-        checkNodeTemplates({ graph: this.graph, list: this.list, limits: this.limits, triggerType: this.trigger?.type, batchOf }, node);
+        const { graph, list, limits } = this;
+        const ctx = { graph, list, limits, triggerType: this.trigger?.type, batchOf };
+        checkNodeTemplates(ctx, node);
       } catch (err) {
         this.list.error(node.issueTarget, 'internal', '', `could not check this node's templates: ${errorMessage(err)}`);
       }

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   try {
     await ds.initialize();
     const r = await rotateSecretsKey(ds, oldKey, config.secretsKey);
-    process.stdout.write(`connection secrets: ${r.rotated} connection(s) re-encrypted, ${r.skipped} already under key ${r.keyId}; ${r.webhookSecrets} webhook secret(s) re-encrypted\n`);
+    process.stdout.write(`connection secrets: ${r.rotated} connection(s) re-encrypted, ${r.skipped} already under key ${r.keyId}\n`);
+    process.stdout.write(`webhook secrets: ${r.webhookSecrets} re-encrypted\n`);
   } finally {
     await ds.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);

@@ -34,7 +34,11 @@ export function webhookQuery(originalUrl: string): Record<string, string | strin
 }
 
 /** The value a caller presented where the trigger's `auth` says (a single string, or undefined). */
-export function presentedSecret(auth: WebhookAuth, query: Record<string, string | string[]>, req: Request): string | undefined {
+export function presentedSecret(
+  auth: WebhookAuth,
+  query: Record<string, string | string[]>,
+  req: Request,
+): string | undefined {
   const v = auth.in === 'query' ? query[auth.name] : req.headers[auth.name.toLowerCase()];
   return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
 }
@@ -59,11 +63,14 @@ export class WebhookSecretAuth {
     const matched: typeof candidates = [];
     for (const flow of candidates) {
       const presented = presentedSecret(flow.triggerConfig.auth as WebhookAuth, query, req);
-      if (presented !== undefined && (await this.secrets.matches(flow.tenantId, flow.flowId, presented))) matched.push(flow);
+      if (presented === undefined) continue;
+      if (await this.secrets.matches(flow.tenantId, flow.flowId, presented)) matched.push(flow);
     }
     if (matched.length !== 1) throw new UnauthorizedException(REFUSED);
     const found = await this.published.byKey(matched[0]!.tenantId, flowKey);
-    if (found.state !== 'published' || found.flow.flowId !== matched[0]!.flowId) throw new UnauthorizedException(REFUSED);
+    if (found.state !== 'published' || found.flow.flowId !== matched[0]!.flowId) {
+      throw new UnauthorizedException(REFUSED);
+    }
     return found.flow;
   }
 }

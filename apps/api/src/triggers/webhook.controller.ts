@@ -30,7 +30,11 @@ export class WebhookController {
   @Get(':flowKey')
   @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiSecurity('apiKey')
-  @ApiOperation({ summary: "Call a webhook flow with GET (API key as Bearer, X-Api-Key or ?token=, or the flow's own secret where its trigger says); the respond node shapes the answer, else 202 {executionId}" })
+  @ApiOperation({
+    summary:
+      "Call a webhook flow with GET (API key as Bearer, X-Api-Key or ?token=, or the flow's own secret where its " +
+      'trigger says); the respond node shapes the answer, else 202 {executionId}',
+  })
   async get(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
@@ -38,7 +42,11 @@ export class WebhookController {
   @Post(':flowKey')
   @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiSecurity('apiKey')
-  @ApiOperation({ summary: "Call a webhook flow with POST (JSON, form or text body; API key or the flow's own secret); the respond node shapes the answer, else 202 {executionId}" })
+  @ApiOperation({
+    summary:
+      "Call a webhook flow with POST (JSON, form or text body; API key or the flow's own secret); the respond node " +
+      'shapes the answer, else 202 {executionId}',
+  })
   async post(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }

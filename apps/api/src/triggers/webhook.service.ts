@@ -64,7 +64,9 @@ export class WebhookService {
   /** `principal` is absent when the caller presented no API key: then the flow's own secret must authenticate it. */
   async invoke(principal: ApiKeyPrincipal | undefined, flowKey: string, req: Request): Promise<HttpAnswer> {
     const query = webhookQuery(req.originalUrl);
-    const flow = principal ? await this.flows.resolve(principal, flowKey, 'trigger.webhook') : await this.secretAuth.resolve(flowKey, req, query);
+    const flow = principal
+      ? await this.flows.resolve(principal, flowKey, 'trigger.webhook')
+      : await this.secretAuth.resolve(flowKey, req, query);
     const cfg = flow.triggerConfig as unknown as WebhookConfig;
     const cors = corsHeaders(cfg.allowedOrigins, req.headers.origin);
     const method = req.method.toUpperCase();
@@ -72,7 +74,8 @@ export class WebhookService {
       const message = `flow "${flowKey}" accepts ${cfg.methods.join(' and ')}, not ${method}`;
       return { status: 405, headers: { ...cors, allow: cfg.methods.join(', ') }, json: { statusCode: 405, error: 'Method Not Allowed', message } };
     }
-    const input: RunInput = { request: { method, query: plain(query, cfg.auth), headers: requestHeaders(req, cfg.auth), body: plainBody(req.body) } };
+    const seen = { query: plain(query, cfg.auth), headers: requestHeaders(req, cfg.auth) };
+    const input: RunInput = { request: { method, ...seen, body: plainBody(req.body) } };
     const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'webhook' }, cfg.deadlineMs);
     const headers: Record<string, string> = { ...cors, 'x-execution-id': executionId };
     if (outcome.kind === 'respond') {
@@ -144,11 +147,13 @@ function methodsOf(configs: WebhookConfig[]): string[] {
 function requestHeaders(req: Request, auth: WebhookAuth | undefined): Record<string, string | string[]> {
   const secretHeader = auth?.in === 'header' ? auth.name.toLowerCase() : undefined;
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HIDDEN_REQUEST_HEADERS.has(name) && name !== secretHeader) out[name] = value;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HIDDEN_REQUEST_HEADERS.has(name) && name !== secretHeader) out[name] = value;
+  }
   return out;
 }
 
-/** The query (see webhookQuery: `+` stays a plus) without the API key (`?token=`) nor the flow secret's parameter, as a plain object. */
+/** The query (webhookQuery: `+` stays a plus) without the API key (`?token=`) nor the flow secret. */
 function plain(query: Record<string, string | string[]>, auth: WebhookAuth | undefined): Record<string, unknown> {
   const { token: _token, ...rest } = query;
   if (auth?.in === 'query') delete rest[auth.name];

@@ -22,7 +22,11 @@ export class WebhookSecretsController {
 
   @Post(':id/webhook-secret')
   @RequirePermission('api_keys.manage')
-  @ApiOperation({ summary: "Set or rotate the flow's webhook secret (generated, or the given one); returned once; the old one stops working at once" })
+  @ApiOperation({
+    summary:
+      "Set or rotate the flow's webhook secret (generated, or the given one); shown once; " +
+      'the old one stops working at once',
+  })
   rotate(@CurrentUser() user: UserPrincipal, @Id() id: string, @Body() dto: SetWebhookSecretDto) {
     return this.secrets.rotate(user.tenantId, user.userId, id, dto.secret);
   }

@@ -14,7 +14,7 @@ export interface WebhookSecretStatus {
   createdAt?: Date;
 }
 
-/** Secrets are read at most this long from the cache (a rotation in another process bites within it; in this one at once). */
+/** Secrets are cached this long (a rotation in another process bites within it; in this one at once). */
 const CACHE_TTL_MS = 2_000;
 
 /**
@@ -42,14 +42,25 @@ export class WebhookSecretsService {
   }
 
   /** Sets the flow's secret (the given one, else a generated one) and returns it, this once. */
-  async rotate(tenantId: string, userId: string | null, flowId: string, given?: string): Promise<{ secret: string; fingerprint: string; createdAt: Date }> {
+  async rotate(
+    tenantId: string,
+    userId: string | null,
+    flowId: string,
+    given?: string,
+  ): Promise<{ secret: string; fingerprint: string; createdAt: Date }> {
     const flow = await this.flowOf(tenantId, flowId);
     const secret = given ?? generateWebhookSecret();
     const fingerprint = fingerprintOf(secret);
-    const row = this.secrets.create({ flowId, tenantId, sealed: this.box.seal(secret, webhookSecretAad(flowId)), keyId: this.box.keyId, fingerprint, createdBy: userId, createdAt: new Date() });
+    const sealed = this.box.seal(secret, webhookSecretAad(flowId));
+    const keyId = this.box.keyId;
+    const createdAt = new Date();
+    const row = this.secrets.create({ flowId, tenantId, sealed, keyId, fingerprint, createdBy: userId, createdAt });
     await this.db.transaction(async (m) => {
       await m.getRepository(FlowWebhookSecretEntity).upsert(row, ['flowId']);
-      await this.audit.record({ tenantId, actorUserId: userId, action: 'webhook_secret.set', targetType: 'flow', targetId: flowId, details: { key: flow.key, fingerprint, chosen: given !== undefined } }, m);
+      const details = { key: flow.key, fingerprint, chosen: given !== undefined };
+      const action = 'webhook_secret.set';
+      const entry = { tenantId, actorUserId: userId, action, targetType: 'flow', targetId: flowId, details } as const;
+      await this.audit.record(entry, m);
     });
     this.cache.delete(`${tenantId}:${flowId}`);
     return { secret, fingerprint, createdAt: row.createdAt };
@@ -60,7 +71,9 @@ export class WebhookSecretsService {
     const result = await this.secrets.delete({ flowId, tenantId });
     this.cache.delete(`${tenantId}:${flowId}`);
     if (!result.affected) throw new NotFoundException('this flow has no webhook secret');
-    await this.audit.record({ tenantId, actorUserId: userId, action: 'webhook_secret.removed', targetType: 'flow', targetId: flowId, details: { key: flow.key } });
+    const details = { key: flow.key };
+    const action = 'webhook_secret.removed';
+    await this.audit.record({ tenantId, actorUserId: userId, action, targetType: 'flow', targetId: flowId, details });
   }
 
   /** True when `presented` is this flow's secret (constant time; false when the flow has none). */
@@ -73,7 +86,10 @@ export class WebhookSecretsService {
   }
 
   private async flowOf(tenantId: string, flowId: string): Promise<{ key: string }> {
-    const rows: { key: string }[] = await this.db.query(`SELECT key FROM flows WHERE id = $1 AND tenant_id = $2`, [flowId, tenantId]);
+    const rows: { key: string }[] = await this.db.query(`SELECT key FROM flows WHERE id = $1 AND tenant_id = $2`, [
+      flowId,
+      tenantId,
+    ]);
     if (!rows[0]) throw new NotFoundException('flow not found');
     return rows[0];
   }

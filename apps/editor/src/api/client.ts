@@ -149,7 +149,12 @@ export const api = {
     /** The flow's own webhook secret: status (never the secret), set or rotate (shown once), remove. */
     webhookSecret: {
       status: (id: string) => request<WebhookSecretStatus>('GET', `/flows/${encodeURIComponent(id)}/webhook-secret`),
-      rotate: (id: string, secret?: string) => request<{ secret: string; fingerprint: string; createdAt: string }>('POST', `/flows/${encodeURIComponent(id)}/webhook-secret`, { body: secret ? { secret } : {} }),
+      rotate: (id: string, secret?: string) =>
+        request<{ secret: string; fingerprint: string; createdAt: string }>(
+          'POST',
+          `/flows/${encodeURIComponent(id)}/webhook-secret`,
+          { body: secret ? { secret } : {} },
+        ),
       remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}/webhook-secret`),
     },
   },

@@ -31,10 +31,15 @@ export function connectionProblem(conn: Connection | Edge, nodes: readonly Edito
  * A batch's each path runs once per chunk: with the new edge, every edge into a path node must
  * come from the same path (or be the batch's own `each` edge), as validateFlow checks.
  */
-function batchPathProblem(conn: { source: string; target: string; sourceHandle: string }, nodes: readonly EditorNode[], edges: readonly EditorEdge[]): string | null {
+function batchPathProblem(
+  conn: { source: string; target: string; sourceHandle: string },
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+): string | null {
   const batches = nodes.filter((n) => n.type === 'batch');
   if (batches.length === 0) return null;
-  const all = [...edges.map((e) => ({ source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? undefined })), conn];
+  const drawn = edges.map((e) => ({ source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? undefined }));
+  const all = [...drawn, conn];
   const paths = batchPathsOf(
     batches.map((b) => b.id),
     (id) => all.find((e) => e.source === id && e.sourceHandle === BATCH_EACH_HANDLE)?.target,
@@ -45,8 +50,11 @@ function batchPathProblem(conn: { source: string; target: string; sourceHandle: 
     const into = paths.get(e.target);
     if (!into) continue;
     const from = paths.get(e.source) ?? [];
-    if ((e.sourceHandle === BATCH_EACH_HANDLE && into.includes(e.source)) || into.every((o) => from.includes(o))) continue;
-    return `"${name(e.target)}" would run once per chunk of batch "${name(into[0]!)}" and also after it; continue after a batch from its "done" output`;
+    const fromEach = e.sourceHandle === BATCH_EACH_HANDLE && into.includes(e.source);
+    if (fromEach || into.every((o) => from.includes(o))) continue;
+    const batch = name(into[0]!);
+    const hint = 'continue after a batch from its "done" output';
+    return `"${name(e.target)}" would run once per chunk of batch "${batch}" and also after it; ${hint}`;
   }
   return null;
 }

@@ -3,7 +3,9 @@
  * listTokens; while the flow does not validate yet (the usual state mid-edit) the same rules are
  * applied to the canvas graph, so completion keeps working.
  */
-import { BATCH_EACH_HANDLE, batchPathsOf, getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow } from '@callflow/flow';
+import {
+  BATCH_EACH_HANDLE, batchPathsOf, getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow,
+} from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {

@@ -13,22 +13,37 @@ const RECORDED_RESULTS = 3;
 /** What a chunk that failed leaves in `results`: its last node's output, else its error. */
 function chunkResult(r: PathResult): unknown {
   if (r.output !== undefined) return r.output;
-  return r.ok ? null : { error: { code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? 'the chunk failed' } };
+  return r.ok ? null : { error: failureOf(r) };
 }
 
-const isFatal = (e: StepError | undefined) => e !== undefined && (ERROR_CODES[e.code]?.category === 'limit' || ERROR_CODES[e.code]?.category === 'bug');
+function failureOf(r: PathResult): StepError {
+  return { code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? 'the chunk failed' };
+}
 
-async function runBatch(nodeId: string, items: CompiledTemplate, config: BatchConfig, ctx: NodeRunContext): Promise<NodeResult> {
+/** A limit (deadline, budgets) or a bug in a chunk ends the run, whatever onError says. */
+function isFatal(e: StepError | undefined): boolean {
+  const category = e === undefined ? undefined : ERROR_CODES[e.code]?.category;
+  return category === 'limit' || category === 'bug';
+}
+
+async function runBatch(
+  nodeId: string,
+  items: CompiledTemplate,
+  config: BatchConfig,
+  ctx: NodeRunContext,
+): Promise<NodeResult> {
   const list = items.evaluate(ctx.scope);
   if (!Array.isArray(list)) {
     const got = list === null || list === undefined ? 'nothing' : typeof list;
-    const error = { code: 'BATCH_ITEMS_INVALID' as const, message: `items must be a list; ${items.source.trim()} gave ${got}` };
+    const message = `items must be a list; ${items.source.trim()} gave ${got}`;
+    const error = { code: 'BATCH_ITEMS_INVALID' as const, message };
     return { handle: 'error', error, output: { error } };
   }
   const { size, concurrency, onError } = config;
   const chunks = Math.ceil(list.length / size);
   if (chunks > BATCH_MAX_CHUNKS) {
-    const error = { code: 'BATCH_TOO_LARGE' as const, message: `${list.length} items make ${chunks} chunks of ${size}; a batch runs at most ${BATCH_MAX_CHUNKS}` };
+    const message = `${list.length} items make ${chunks} chunks of ${size}; a batch runs at most ${BATCH_MAX_CHUNKS}`;
+    const error = { code: 'BATCH_TOO_LARGE' as const, message };
     return { handle: 'error', error, output: { error, total: list.length, chunks } };
   }
   if (!ctx.runPath) throw new EngineError('INTERNAL', 'a batch node cannot run inside another batch');
@@ -48,14 +63,14 @@ async function runBatch(nodeId: string, items: CompiledTemplate, config: BatchCo
   const worker = async (): Promise<void> => {
     while (!stop && next < chunks && !ctx.signal.aborted) {
       const index = next++;
-      const batch = { items: list.slice(index * size, index * size + size), index, count: chunks, size, total: list.length };
-      const r = await runPath(nodeId, BATCH_EACH_HANDLE, batch);
+      const items = list.slice(index * size, index * size + size);
+      const r = await runPath(nodeId, BATCH_EACH_HANDLE, { items, index, count: chunks, size, total: list.length });
       results[index] = chunkResult(r);
       if (r.ok) succeeded++;
       else {
         failed++;
         if (isFatal(r.error)) fatal ??= r.error;
-        else firstFailure ??= { chunk: index, code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? 'the chunk failed' };
+        else firstFailure ??= { chunk: index, ...failureOf(r) };
         if (onError === 'stop' || fatal) stop = true;
       }
       if (index < RECORDED_CHUNKS || (!r.ok && keptFailed++ < RECORDED_FAILED_CHUNKS)) kept.set(index, r.steps);
@@ -67,7 +82,8 @@ async function runBatch(nodeId: string, items: CompiledTemplate, config: BatchCo
   const ran = results.filter((_, i) => i in results);
   const childSteps = [...kept.keys()].sort((a, b) => a - b).flatMap((i) => kept.get(i)!);
   const summary = { total: list.length, chunks, succeeded, failed, skipped: chunks - succeeded - failed };
-  const record = { ...summary, recordedChunks: [...kept.keys()].sort((a, b) => a - b), omittedSteps, firstResults: ran.slice(0, RECORDED_RESULTS) };
+  const recordedChunks = [...kept.keys()].sort((a, b) => a - b);
+  const record = { ...summary, recordedChunks, omittedSteps, firstResults: ran.slice(0, RECORDED_RESULTS) };
   if (fatal || ctx.signal.aborted) {
     // A limit (deadline, step or call budget) in a chunk ends the run; the settled result says which.
     const error = fatal ?? { code: 'RUN_DEADLINE' as const, message: 'the run passed its deadline' };
@@ -75,7 +91,8 @@ async function runBatch(nodeId: string, items: CompiledTemplate, config: BatchCo
   }
   const output: Record<string, unknown> = { ...summary, results: ran };
   if (firstFailure && onError === 'stop') {
-    const error = { code: 'BATCH_CHUNK_FAILED' as const, message: `chunk ${firstFailure.chunk} failed (${firstFailure.code}): ${firstFailure.message}` };
+    const message = `chunk ${firstFailure.chunk} failed (${firstFailure.code}): ${firstFailure.message}`;
+    const error = { code: 'BATCH_CHUNK_FAILED' as const, message };
     output.error = { ...error, chunk: firstFailure.chunk };
     return { handle: 'error', error, output, childSteps, record: { ...record, error: output.error } };
   }

@@ -37,10 +37,17 @@ function prepare(config: HttpConfig): PreparedHttp {
   const headers = rows(config.headers, 'header');
   if (config.rawHeaders) for (const h of parseRawHeaders(config.rawHeaders)) headers.push({ name: h.name, value: compileTemplate(h.value, 'header') });
   const b = config.body;
-  const p: PreparedHttp = { config, url: compileTemplate(config.url, 'url'), query: rows(config.query, 'text'), headers, omitEmpty: b.type === 'json' && b.omitEmpty === true };
+  const omitEmpty = b.type === 'json' && b.omitEmpty === true;
+  const url = compileTemplate(config.url, 'url');
+  const p: PreparedHttp = { config, url, query: rows(config.query, 'text'), headers, omitEmpty };
   if (b.type === 'json' || b.type === 'xml' || b.type === 'text') p.body = compileTemplate(b.template, b.type);
   if (b.type === 'form') {
-    p.form = b.fields.map((f) => ({ name: f.name, value: compileTemplate(f.value, f.json ? 'json' : 'text'), json: f.json === true, omitEmpty: f.omitEmpty === true }));
+    p.form = b.fields.map((f) => ({
+      name: f.name,
+      value: compileTemplate(f.value, f.json ? 'json' : 'text'),
+      json: f.json === true,
+      omitEmpty: f.omitEmpty === true,
+    }));
   }
   return p;
 }
@@ -89,7 +96,9 @@ function formJson(f: FormRow, scope: object): string {
     const { value } = renderJson(f.value, scope);
     return JSON.stringify(f.omitEmpty ? omitEmptyMembers(value) : value);
   } catch (err) {
-    if (err instanceof EngineError && err.code === 'JSON_BODY_INVALID') throw new EngineError(err.code, `form field "${f.name}": ${err.message}`, err.details);
+    if (err instanceof EngineError && err.code === 'JSON_BODY_INVALID') {
+      throw new EngineError(err.code, `form field "${f.name}": ${err.message}`, err.details);
+    }
     throw err;
   }
 }
@@ -159,7 +168,8 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
   const response = { status: res.status, headers: res.headers, body: parseBody(res, config.responseType) };
   const responseBytes = res.body.length;
   const binary = config.responseType === 'binary';
-  const kept = binary ? { bytes: res.body, contentType: res.headers['content-type'] || 'application/octet-stream' } : undefined;
+  const contentType = res.headers['content-type'] || 'application/octet-stream';
+  const kept = binary ? { bytes: res.body, contentType } : undefined;
   if (res.status >= 200 && res.status < 300) {
     if (kept) keepBytes(response, kept);
     return { handle: 'success', attempts, request: recorded, response, responseBytes, output: response };

@@ -8,7 +8,7 @@ import { RESPONSE_BYTES, type KeptResponse } from './response-bytes';
 
 const CONTENT_TYPES = { json: 'application/json', xml: 'application/xml', text: 'text/plain; charset=utf-8' } as const;
 
-/** A redirect's rendered location: an absolute http(s) URL or a path on this server (never `//host` or `javascript:`). */
+/** A redirect's rendered location: an absolute http(s) URL or a path here (never `//host` or `javascript:`). */
 function location(rendered: string): string {
   const text = rendered.trim();
   if (text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\')) return text;
@@ -16,9 +16,12 @@ function location(rendered: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new EngineError('URL_INVALID', `the redirect location "${text.slice(0, 200)}" is not an absolute URL or a path`);
+    const shown = text.slice(0, 200);
+    throw new EngineError('URL_INVALID', `the redirect location "${shown}" is not an absolute URL or a path`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('URL_INVALID', `a redirect goes to http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EngineError('URL_INVALID', `a redirect goes to http or https, not ${url.protocol}`);
+  }
   return url.toString();
 }
 
@@ -26,7 +29,10 @@ function location(rendered: string): string {
 function kept(ctx: NodeRunContext, name: string): KeptResponse {
   const output = ctx.scope.nodes[name] as { [RESPONSE_BYTES]?: KeptResponse } | undefined;
   const bytes = output?.[RESPONSE_BYTES];
-  if (!bytes) throw new EngineError('RESPOND_SOURCE_MISSING', `node "${name}" did not run on this path or kept no response bytes`);
+  if (!bytes) {
+    const message = `node "${name}" did not run on this path or kept no response bytes`;
+    throw new EngineError('RESPOND_SOURCE_MISSING', message);
+  }
   return bytes;
 }
 
@@ -36,7 +42,8 @@ export const respondExecutor: NodeExecutor<RespondConfig> = {
   prepare(node) {
     const { status, body } = node.config;
     const headers = node.config.headers.map((h) => ({ name: h.name, template: compileTemplate(h.value, 'header') }));
-    const bodyTemplate = body.type === 'json' || body.type === 'xml' || body.type === 'text' ? compileTemplate(body.template, body.type) : undefined;
+    const templated = body.type === 'json' || body.type === 'xml' || body.type === 'text';
+    const bodyTemplate = templated ? compileTemplate(body.template, body.type) : undefined;
     const locationTemplate = body.type === 'redirect' ? compileTemplate(body.location, 'url') : undefined;
     const omitEmpty = body.type === 'json' && body.omitEmpty === true;
     return {
@@ -60,7 +67,7 @@ export const respondExecutor: NodeExecutor<RespondConfig> = {
           out.body = { size: source.bytes.length, contentType: source.contentType };
           return { handle: 'next', output: { status, body: out.body }, respond: out };
         }
-        if (body.type !== 'none') out.contentType = (body.type === 'text' && body.contentType) || CONTENT_TYPES[body.type as keyof typeof CONTENT_TYPES];
+        if (templated) out.contentType = (body.type === 'text' && body.contentType) || CONTENT_TYPES[body.type];
         return { handle: 'next', output: { status, body: out.body }, respond: out };
       },
     };

@@ -1,6 +1,8 @@
 import type { FlowNode } from '@callflow/flow';
 import type { StepError } from '../errors';
-import type { BatchScope, ConnectionResolver, RenderedRequest, RunLimits, StepRecord, StepResponse, TemplateScope } from '../types';
+import type {
+  BatchScope, ConnectionResolver, RenderedRequest, RunLimits, StepRecord, StepResponse, TemplateScope,
+} from '../types';
 import type { OutboundClient } from '../outbound/outbound-client';
 import type { SoapService } from '../soap/soap.service';
 import type { CancelSignal } from './run-cancel';

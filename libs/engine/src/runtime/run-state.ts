@@ -25,7 +25,8 @@ interface Lane {
   last?: unknown;
 }
 
-const copyOf = (o: Record<string, unknown>): Record<string, unknown> => Object.assign(Object.create(null) as Record<string, unknown>, o);
+const copyOf = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.assign(Object.create(null) as Record<string, unknown>, o);
 
 /** Builds the template scope from a run's input; only known parts are copied. */
 function scopeFrom(input: RunInput, now: string): TemplateScope {
@@ -89,14 +90,20 @@ export class RunState {
    * too) is in the result, and the batch node decides what it means for the run.
    */
   async runPath(nodeId: string, handle: string, batch: BatchScope): Promise<PathResult> {
-    const scope: TemplateScope = { ...this.scope, nodes: copyOf(this.scope.nodes), vars: copyOf(this.scope.vars), batch };
+    const scope: TemplateScope = {
+      ...this.scope,
+      nodes: copyOf(this.scope.nodes),
+      vars: copyOf(this.scope.vars),
+      batch,
+    };
     const limits = this.limits;
     const ctx: NodeRunContext = {
       ...this.ctx,
       scope,
       countOutbound: () => {
         if (++this.batchOutboundCalls > limits.maxBatchOutboundCalls) {
-          throw new EngineError('MAX_OUTBOUND_CALLS', `the run's batch chunks made more than ${limits.maxBatchOutboundCalls} outbound calls`);
+          const message = `the run's batch chunks made more than ${limits.maxBatchOutboundCalls} outbound calls`;
+          throw new EngineError('MAX_OUTBOUND_CALLS', message);
         }
       },
       runPath: undefined,
@@ -151,7 +158,7 @@ export class RunState {
   private caught(node: CompiledNode, started: number, t0: number, err: unknown, lane?: Lane): NodeResult {
     const nodeId = node.parsed.node.id;
     const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
-    // Limits and our own bugs end the run (a chunk: its path); other failures follow the node's `error` edge if it has one.
+    // Limits and our own bugs end the run (in a chunk: its path); other failures follow the node's `error` edge if any.
     if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
       const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
       this.record(node.parsed.node, started, t0, { handle: 'error', error }, lane);
@@ -169,7 +176,8 @@ export class RunState {
     // A node may report a limit (a batch whose chunk hit one): it ends the run like a thrown one.
     const limit = result.error !== undefined && ERROR_CODES[result.error.code]?.category === 'limit';
     if (limit || this.timedOutAtDeadline(result.error)) {
-      const e = limit && !this.cancel.aborted ? new EngineError(result.error!.code, result.error!.message) : this.deadlineError();
+      const e = limit && !this.cancel.aborted ? new EngineError(result.error!.code, result.error!.message)
+        : this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } }, lane);
       (lane ?? this).failure = { code: e.code, message: e.message, nodeId };
       throw e;
@@ -208,7 +216,9 @@ export class RunState {
   private checkLimits(lane: Lane | undefined): void {
     if (this.cancel.aborted || Date.now() >= this.deadlineAt) throw this.deadlineError();
     if (!lane) {
-      if (this.mainSteps >= this.limits.maxSteps) throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
+      if (this.mainSteps >= this.limits.maxSteps) {
+        throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
+      }
     } else if (++this.batchSteps > this.limits.maxBatchSteps) {
       throw new EngineError('MAX_STEPS', `the run's batch chunks ran more than ${this.limits.maxBatchSteps} nodes`);
     }
@@ -236,7 +246,13 @@ export class RunState {
     });
   }
 
-  private record(def: { id: string; name: string; type: string }, started: number, t0: number, r: Partial<NodeResult>, lane?: Lane): void {
+  private record(
+    def: { id: string; name: string; type: string },
+    started: number,
+    t0: number,
+    r: Partial<NodeResult>,
+    lane?: Lane,
+  ): void {
     const step: StepRecord = {
       seq: lane ? 0 : this.steps.length + 1,
       nodeId: def.id,

@@ -16,7 +16,7 @@ export const batchConfigSchema = z.strictObject({
   items: templateSchema.min(1, 'items is required: a token giving a list, e.g. {{request.body.calls}}'),
   size: z.number().int().min(1).max(BATCH_MAX_SIZE).default(50),
   concurrency: z.number().int().min(1).max(BATCH_MAX_CONCURRENCY).default(1),
-  /** `stop`: no new chunk starts after a failed one, the node leaves by `error`; `continue`: every chunk runs, failures are counted. */
+  /** `stop`: no chunk starts after a failed one, the node leaves by `error`; `continue`: all run, failures counted. */
   onError: z.enum(['stop', 'continue']).default('stop'),
 });
 export type BatchConfig = z.infer<typeof batchConfigSchema>;
@@ -32,9 +32,12 @@ export const batchNode = defineNodeSpec({
   type: 'batch',
   category: 'logic',
   label: 'Batch',
-  description: 'Cuts a list into chunks of N and runs the "each" path once per chunk, then goes on by "done" with the results.',
+  description: 'Cuts a list into chunks of N, runs the "each" path per chunk, then goes on by "done" with the results.',
   configSchema: batchConfigSchema,
   handles: () => [BATCH_EACH_HANDLE, 'done', 'error'],
   templates: (c) => [{ path: ['items'], template: c.items, context: 'value' }],
-  summary: (c) => `chunks of ${c.size}${c.concurrency > 1 ? `, ${c.concurrency} at once` : ''}${c.onError === 'continue' ? ', on error continue' : ''}`,
+  summary: (c) => {
+    const atOnce = c.concurrency > 1 ? `, ${c.concurrency} at once` : '';
+    return `chunks of ${c.size}${atOnce}${c.onError === 'continue' ? ', on error continue' : ''}`;
+  },
 });

@@ -10,8 +10,16 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  * `json`): members whose value is "" or null are left out.
  */
 export const formFieldSchema = z
-  .strictObject({ name: z.string().min(1).max(256), value: templateSchema, json: z.boolean().optional(), omitEmpty: z.boolean().optional() })
-  .refine((f) => !f.omitEmpty || f.json, { path: ['omitEmpty'], message: 'omitting empty members needs a JSON value (json: true)' });
+  .strictObject({
+    name: z.string().min(1).max(256),
+    value: templateSchema,
+    json: z.boolean().optional(),
+    omitEmpty: z.boolean().optional(),
+  })
+  .refine((f) => !f.omitEmpty || f.json, {
+    path: ['omitEmpty'],
+    message: 'omitting empty members needs a JSON value (json: true)',
+  });
 export type FormField = z.infer<typeof formFieldSchema>;
 
 export const httpBodySchema = z.discriminatedUnion('type', [
@@ -35,7 +43,7 @@ export const httpConfigSchema = z.strictObject({
   connectionId: connectionIdSchema.optional(),
   timeoutMs: timeoutSchema,
   retry: retrySchema,
-  /** `binary`: the body is kept as bytes (output `body` = {size, contentType}), e.g. for a respond node to pass through. */
+  /** `binary`: the body is kept as bytes (output `body` = {size, contentType}), for a respond node to pass through. */
   responseType: z.enum(['auto', 'json', 'text', 'xml', 'binary']).default('auto'),
   followRedirects: z.boolean().default(true),
 });
@@ -58,7 +66,11 @@ export const httpNode = defineNodeSpec({
     if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
     if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
     if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
-    if (b.type === 'form') b.fields.forEach((f, i) => t.push({ path: ['body', 'fields', i, 'value'], template: f.value, context: f.json ? 'json' : 'text' }));
+    if (b.type === 'form') {
+      b.fields.forEach((f, i) => {
+        t.push({ path: ['body', 'fields', i, 'value'], template: f.value, context: f.json ? 'json' : 'text' });
+      });
+    }
     return t;
   },
   summary: (c) => `${c.method} ${shortUrl(c.url)}`,

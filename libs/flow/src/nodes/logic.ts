@@ -95,10 +95,12 @@ export const respondConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.body.type === 'redirect' && !(REDIRECT_STATUSES as readonly number[]).includes(c.status)) {
-      ctx.addIssue({ code: 'custom', path: ['status'], message: `a redirect answers with ${REDIRECT_STATUSES.join(', ')} (302 is the usual one), not ${c.status}` });
+      const message = `a redirect answers with ${REDIRECT_STATUSES.join(', ')} (302 is the usual one), not ${c.status}`;
+      ctx.addIssue({ code: 'custom', path: ['status'], message });
     }
     if (c.body.type === 'redirect' && c.headers.some((h) => h.name.toLowerCase() === 'location')) {
-      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'the redirect sets Location itself: remove the Location header row' });
+      const message = 'the redirect sets Location itself: remove the Location header row';
+      ctx.addIssue({ code: 'custom', path: ['headers'], message });
     }
   });
 export type RespondConfig = z.infer<typeof respondConfigSchema>;

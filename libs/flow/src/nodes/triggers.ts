@@ -72,7 +72,9 @@ export const campaignTrigger = defineNodeSpec({
 
 /** Query parameters and headers that carry API keys or framing: a flow secret may not use them. */
 const RESERVED_AUTH_QUERY = new Set(['token']);
-const RESERVED_AUTH_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'host', 'content-type', 'content-length', 'origin']);
+const RESERVED_AUTH_HEADERS = new Set([
+  'authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'host', 'content-type', 'content-length', 'origin',
+]);
 
 /**
  * Where a caller that cannot hold an API key (RetailCRM's `clientId`, a URL an agent's browser
@@ -86,10 +88,15 @@ export const webhookAuthSchema = z
   })
   .superRefine((a, ctx) => {
     const n = a.name.toLowerCase();
-    if (a.in === 'query' && RESERVED_AUTH_QUERY.has(n)) ctx.addIssue({ code: 'custom', path: ['name'], message: '?token= carries API keys; choose another parameter name' });
-    if (a.in === 'header' && RESERVED_AUTH_HEADERS.has(n)) ctx.addIssue({ code: 'custom', path: ['name'], message: `${a.name} is reserved (API keys, cookies or framing); choose another header` });
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', path: ['name'], message });
+    if (a.in === 'query' && RESERVED_AUTH_QUERY.has(n)) refuse('?token= carries API keys; choose another name');
+    if (a.in === 'header' && RESERVED_AUTH_HEADERS.has(n)) {
+      refuse(`${a.name} is reserved (API keys, cookies or framing); choose another header`);
+    }
   });
 export type WebhookAuth = z.infer<typeof webhookAuthSchema>;
+
+const secretPlace = (a: WebhookAuth) => (a.in === 'query' ? `?${a.name}=` : a.name);
 
 /** Webhook: inbound GET/POST answered by a respond node (BRIX365 / XiVO style). */
 export const webhookTrigger = defineNodeSpec({
@@ -107,5 +114,5 @@ export const webhookTrigger = defineNodeSpec({
   }),
   handles: next,
   templates: none,
-  summary: (c) => c.methods.join(' / ') + (c.auth ? `, secret in ${c.auth.in === 'query' ? `?${c.auth.name}=` : c.auth.name}` : ''),
+  summary: (c) => c.methods.join(' / ') + (c.auth ? `, secret in ${secretPlace(c.auth)}` : ''),
 });

@@ -18,7 +18,11 @@ export const RequirePermission = (permission: Permission) => SetMetadata(ACCESS_
  * the handler must authenticate it by the flow's own secret (webhooks, see WebhookSecretAuth).
  */
 export const RequireApiKey = (scope: ApiKeyScope, opts: { orFlowSecret?: boolean } = {}) =>
-  SetMetadata(ACCESS_KEY, { kind: 'apiKey', scope, ...(opts.orFlowSecret ? { orFlowSecret: true } : {}) } satisfies AccessRule);
+  SetMetadata(ACCESS_KEY, {
+    kind: 'apiKey',
+    scope,
+    ...(opts.orFlowSecret ? { orFlowSecret: true } : {}),
+  } satisfies AccessRule);
 /** Any signed-in user (e.g. /me). */
 export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies AccessRule);
 /** No authentication (health, login). */

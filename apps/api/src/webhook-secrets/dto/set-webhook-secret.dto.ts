@@ -3,7 +3,9 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 
 export class SetWebhookSecretDto {
   @ApiPropertyOptional({
-    description: 'A value to use (16–256 URL-safe characters), e.g. the clientId one RetailCRM account sends to several flows; omit it to generate one',
+    description:
+      'A value to use (16–256 URL-safe characters), e.g. the clientId one RetailCRM account sends to several flows; ' +
+      'omit it to generate one',
     example: 'rcrm-2dbh26tahjj26sg-f00d',
   })
   @IsOptional()

@@ -18,8 +18,9 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Conf
   return (
     <>
       <p className="panel-lead">
-        Cuts a list into chunks and runs the path on <b>each</b> once per chunk (e.g. RetailCRM takes at most 50 calls per upload). Nodes on that path see{' '}
-        <code>{'{{batch.items}}'}</code>, <code>{'{{batch.index}}'}</code> (from 0) and <code>{'{{batch.count}}'}</code>; their outputs and variables belong to their chunk.
+        Cuts a list into chunks and runs the path on <b>each</b> once per chunk (e.g. RetailCRM takes at most 50 calls
+        per upload). Nodes on that path see <code>{'{{batch.items}}'}</code>, <code>{'{{batch.index}}'}</code> (from 0)
+        and <code>{'{{batch.count}}'}</code>; their outputs and variables belong to their chunk.
       </p>
       <TemplateField
         nodeId={nodeId}
@@ -36,10 +37,29 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Conf
       />
       <div className="grid-2">
         <Field label="Chunk size" htmlFor={sid} issues={issues('size')}>
-          <NumberInput id={sid} value={config.size} onChange={(v) => patch({ size: v }, 'size')} placeholder="50" min={1} max={BATCH_MAX_SIZE} readOnly={readOnly} testId="batch-size" suffix="items" />
+          <NumberInput
+            id={sid}
+            value={config.size}
+            onChange={(v) => patch({ size: v }, 'size')}
+            placeholder="50"
+            min={1}
+            max={BATCH_MAX_SIZE}
+            readOnly={readOnly}
+            testId="batch-size"
+            suffix="items"
+          />
         </Field>
         <Field label="At once" htmlFor={cid} issues={issues('concurrency')} hint="Chunks running at the same time.">
-          <NumberInput id={cid} value={config.concurrency} onChange={(v) => patch({ concurrency: v }, 'concurrency')} placeholder="1" min={1} max={BATCH_MAX_CONCURRENCY} readOnly={readOnly} testId="batch-concurrency" />
+          <NumberInput
+            id={cid}
+            value={config.concurrency}
+            onChange={(v) => patch({ concurrency: v }, 'concurrency')}
+            placeholder="1"
+            min={1}
+            max={BATCH_MAX_CONCURRENCY}
+            readOnly={readOnly}
+            testId="batch-concurrency"
+          />
         </Field>
       </div>
       <Field label="When a chunk fails" issues={issues('onError')}>
@@ -56,8 +76,10 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Conf
         />
       </Field>
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> After the last chunk, <b>done</b> goes on with <code>total</code>, <code>chunks</code>, <code>succeeded</code>, <code>failed</code>,{' '}
-        <code>results</code> (each chunk's last output). Up to 1,000 chunks, within the run's deadline; the steps of the first 3 chunks (and of failed ones) are recorded.
+        <Icon name="info" size={13} /> After the last chunk, <b>done</b> goes on with <code>total</code>,{' '}
+        <code>chunks</code>, <code>succeeded</code>, <code>failed</code>, <code>results</code> (each chunk's last
+        output). Up to 1,000 chunks, within the run's deadline; the steps of the first 3 chunks (and of failed ones)
+        are recorded.
       </p>
     </>
   );

@@ -208,7 +208,10 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
             )}
             {body.type === 'form' && (
               <>
-                <p className="field-hint">Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once. A JSON value (RetailCRM style) is checked and sent compact.</p>
+                <p className="field-hint">
+                  Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once. A JSON
+                  value (RetailCRM style) is checked and sent compact.
+                </p>
                 <NameValueTable
                   nodeId={nodeId}
                   basePath="config.body.fields"
@@ -216,7 +219,9 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                   onChange={(rows, f) => patch({ body: { type: 'form', fields: rows } }, f)}
                   context="text"
                   contextOf={(row) => ((row as FormFieldRow).json ? 'json' : 'text')}
-                  rowExtra={(row, i, set) => <FormFieldOptions row={row as FormFieldRow} index={i} set={set} readOnly={readOnly} />}
+                  rowExtra={(row, i, set) => (
+                    <FormFieldOptions row={row as FormFieldRow} index={i} set={set} readOnly={readOnly} />
+                  )}
                   issues={issues}
                   readOnly={readOnly}
                   addLabel="Add field"
@@ -259,11 +264,21 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
 }
 
 /** A form field's JSON options: the value is JSON; its empty members are left out. */
-function FormFieldOptions({ row, index, set, readOnly }: { row: FormFieldRow; index: number; set(p: Record<string, unknown>): void; readOnly: boolean }) {
+function FormFieldOptions(props: {
+  row: FormFieldRow;
+  index: number;
+  set(p: Record<string, unknown>): void;
+  readOnly: boolean;
+}) {
+  const { row, index, set, readOnly } = props;
+  const json = (on: boolean) => set(on ? { json: true } : { json: undefined, omitEmpty: undefined });
+  const omit = (on: boolean) => set({ omitEmpty: on || undefined });
   return (
     <div className="check-row" data-testid={`http-form-options-${index}`}>
-      <Checkbox label="JSON value" checked={row.json === true} disabled={readOnly} onChange={(on) => set(on ? { json: true } : { json: undefined, omitEmpty: undefined })} />
-      {row.json && <Checkbox label="leave out empty fields" checked={row.omitEmpty === true} disabled={readOnly} onChange={(on) => set({ omitEmpty: on || undefined })} />}
+      <Checkbox label="JSON value" checked={row.json === true} disabled={readOnly} onChange={json} />
+      {row.json && (
+        <Checkbox label="leave out empty fields" checked={row.omitEmpty === true} disabled={readOnly} onChange={omit} />
+      )}
     </div>
   );
 }

@@ -73,14 +73,26 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
           context="url"
           placeholder="{{{vars.recordingUrl}}}"
           readOnly={readOnly}
-          hint="An absolute http(s) URL or a path on this server. Tokens are percent-encoded; {{{raw}}} inserts a whole URL as is."
+          hint="An http(s) URL or a path here. Tokens are percent-encoded; {{{raw}}} inserts a whole URL as is."
           testId="respond-location"
           ariaLabel="Redirect location"
         />
       )}
       {body.type === 'passthrough' && (
-        <Field label="Answer with the response of" issues={issues('body.node')} hint='The bytes and Content-Type that HTTP request received; set its "Read response as" to Binary.'>
-          <Select value={body.node} onChange={(v) => patch({ body: { ...body, node: v } })} options={httpNames ? httpNames.split('\u0000') : []} placeholder="Choose an HTTP request" disabled={readOnly} testId="respond-passthrough-node" ariaLabel="Request node" />
+        <Field
+          label="Answer with the response of"
+          issues={issues('body.node')}
+          hint='The bytes and Content-Type that HTTP request received; set its "Read response as" to Binary.'
+        >
+          <Select
+            value={body.node}
+            onChange={(v) => patch({ body: { ...body, node: v } })}
+            options={httpNames ? httpNames.split('\u0000') : []}
+            placeholder="Choose an HTTP request"
+            disabled={readOnly}
+            testId="respond-passthrough-node"
+            ariaLabel="Request node"
+          />
         </Field>
       )}
       {body.type === 'text' && (

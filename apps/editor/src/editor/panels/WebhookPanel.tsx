@@ -22,13 +22,21 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
   const auth = config.auth;
   const base = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
   const url = auth?.in === 'query' && auth.name ? `${base}?${auth.name}=<secret>` : base;
-  const how = auth ? `an API key, or this flow's secret ${auth.in === 'query' ? `as ?${auth.name}=` : `in the ${auth.name} header`}` : 'an API key: Authorization: Bearer <key>, X-Api-Key or ?token=';
+  const where = auth?.in === 'query' ? `as ?${auth.name}=` : `in the ${auth?.name} header`;
+  const keyOnly = 'an API key: Authorization: Bearer <key>, X-Api-Key or ?token=';
+  const how = auth ? `an API key, or this flow's secret ${where}` : keyOnly;
   return (
     <>
       <Field label="Endpoint" hint={`Authenticate with ${how}. The respond node shapes the answer.`}>
         <code className="code-line" data-testid="webhook-url">{url}</code>
       </Field>
-      <WebhookSecretField flowId={flowId} auth={auth} onChange={(a) => patch({ auth: a }, 'auth')} issues={issues('auth.name')} readOnly={readOnly} />
+      <WebhookSecretField
+        flowId={flowId}
+        auth={auth}
+        onChange={(a) => patch({ auth: a }, 'auth')}
+        issues={issues('auth.name')}
+        readOnly={readOnly}
+      />
       <Field label="Methods" issues={issues('methods')}>
         <div className="check-row">
           {(['GET', 'POST'] as const).map((m) => (

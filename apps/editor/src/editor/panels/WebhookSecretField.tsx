@@ -12,7 +12,14 @@ import { Button, Dialog, formatDateTime, toast } from '../../ui/components';
 import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 
-export function WebhookSecretField({ flowId, auth, onChange, issues, readOnly }: { flowId?: string; auth?: WebhookAuth; onChange(a: WebhookAuth | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+export function WebhookSecretField(props: {
+  flowId?: string;
+  auth?: WebhookAuth;
+  onChange(a: WebhookAuth | undefined): void;
+  issues: ValidationIssue[];
+  readOnly: boolean;
+}) {
+  const { flowId, auth, onChange, issues, readOnly } = props;
   const nid = useFieldId();
   const can = useCan();
   const [status, setStatus] = useState<WebhookSecretStatus | null>(null);
@@ -68,7 +75,15 @@ export function WebhookSecretField({ flowId, auth, onChange, issues, readOnly }:
             />
           </Field>
           <Field label="Name" htmlFor={nid} issues={issues}>
-            <TextInput id={nid} value={auth.name} onChange={(v) => onChange({ ...auth, name: v })} placeholder="clientId" readOnly={readOnly} mono testId="webhook-auth-name" />
+            <TextInput
+              id={nid}
+              value={auth.name}
+              onChange={(v) => onChange({ ...auth, name: v })}
+              placeholder="clientId"
+              readOnly={readOnly}
+              mono
+              testId="webhook-auth-name"
+            />
           </Field>
         </div>
       )}
@@ -81,7 +96,8 @@ export function WebhookSecretField({ flowId, auth, onChange, issues, readOnly }:
               <span className="field-hint" data-testid="webhook-secret-status">
                 {status?.set ? (
                   <>
-                    <Icon name="key" size={13} /> A secret is set (fingerprint <code>{status.fingerprint}</code>, {formatDateTime(status.createdAt ?? null)}).
+                    <Icon name="key" size={13} /> A secret is set (fingerprint <code>{status.fingerprint}</code>,{' '}
+                    {formatDateTime(status.createdAt ?? null)}).
                   </>
                 ) : (
                   'No secret yet: callers without an API key are refused.'
@@ -89,8 +105,20 @@ export function WebhookSecretField({ flowId, auth, onChange, issues, readOnly }:
               </span>
               {can('api_keys.manage') && !readOnly && (
                 <span className="check-row">
-                  <TextInput value={own} onChange={setOwn} placeholder="own value (optional)" mono ariaLabel="Own secret value" testId="webhook-secret-own" />
-                  <Button size="sm" icon="refresh" busy={busy} onClick={() => void rotate()} data-testid="webhook-secret-rotate">
+                  <TextInput
+                    value={own}
+                    onChange={setOwn}
+                    placeholder="own value (optional)"
+                    mono
+                    testId="webhook-secret-own"
+                  />
+                  <Button
+                    size="sm"
+                    icon="refresh"
+                    busy={busy}
+                    onClick={() => void rotate()}
+                    data-testid="webhook-secret-rotate"
+                  >
                     {status?.set ? 'Rotate secret' : 'Set secret'}
                   </Button>
                 </span>
@@ -114,11 +142,22 @@ function SecretOnce({ secret, onClose }: { secret: string; onClose(): void }) {
     }
   };
   return (
-    <Dialog title="The flow's webhook secret" onClose={onClose} width={560} testId="webhook-secret-once" footer={<Button variant="primary" onClick={onClose} data-testid="webhook-secret-done">I have stored it</Button>}>
+    <Dialog
+      title="The flow's webhook secret"
+      onClose={onClose}
+      width={560}
+      testId="webhook-secret-once"
+      footer={
+        <Button variant="primary" onClick={onClose} data-testid="webhook-secret-done">
+          I have stored it
+        </Button>
+      }
+    >
       <p className="callout callout-warning" role="alert">
         <Icon name="alert" size={14} />
         <span>
-          <b>Copy it now: you won't see it again.</b> The previous secret no longer works. Give it to the caller (e.g. register it as RetailCRM's clientId).
+          <b>Copy it now: you won't see it again.</b> The previous secret no longer works. Give it to the caller
+          (e.g. register it as RetailCRM's clientId).
         </span>
       </p>
       <div className="secret-once">
