@@ -10,6 +10,7 @@ import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { SoapModule } from './soap/soap.module';
 import { TriggersModule } from './triggers/triggers.module';
+import { WebhookSecretsModule } from './webhook-secrets/webhook-secrets.module';
 
 /**
  * Feature modules, listed in one place so adding a feature does not touch app.module.ts.
@@ -26,4 +27,5 @@ export const FEATURE_MODULES: Type[] = [
   RunsModule,
   QueueModule,
   TriggersModule,
+  WebhookSecretsModule,
 ];

@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   MAX_STEPS: { category: 'limit', retryable: false },
   MAX_OUTBOUND_CALLS: { category: 'limit', retryable: false },
   FLOW_INVALID: { category: 'invalid_flow', retryable: false },
+  BATCH_ITEMS_INVALID: { category: 'invalid_flow', retryable: false },
+  BATCH_TOO_LARGE: { category: 'invalid_flow', retryable: false },
+  BATCH_CHUNK_FAILED: { category: 'remote', retryable: false },
+  RESPOND_SOURCE_MISSING: { category: 'invalid_flow', retryable: false },
   INTERNAL: { category: 'bug', retryable: false },
 } as const satisfies Record<string, { category: ErrorCategory; retryable: boolean }>;
 

@@ -17,6 +17,22 @@ export interface TemplateScope extends RunInput {
   vars: Record<string, unknown>;
   connection?: Record<string, unknown>;
   now: string;
+  /** On a batch node's each path: the chunk being run. */
+  batch?: BatchScope;
+}
+
+/** What the nodes of a batch node's each path see as `batch.*`. */
+export interface BatchScope {
+  /** This chunk's items. */
+  items: unknown[];
+  /** 0-based number of this chunk. */
+  index: number;
+  /** How many chunks the list made. */
+  count: number;
+  /** The batch node's chunk size. */
+  size: number;
+  /** How many items the whole list has. */
+  total: number;
 }
 
 /** The request a node sent, as rendered (secrets redacted). */
@@ -44,6 +60,8 @@ export type StepStatus = 'succeeded' | 'failed';
 export interface StepRecord {
   /** 1-based order within the run. */
   seq: number;
+  /** On a batch node's each path: the chunk (from 0) this step ran for (most chunks' steps are only counted). */
+  chunk?: number;
   nodeId: string;
   name: string;
   type: string;
@@ -69,6 +87,8 @@ export interface RespondOutput {
   /** The rendered body text, as sent. */
   raw: string;
   contentType?: string;
+  /** A passthrough answer's bytes (sent instead of `raw`). */
+  bytes?: Buffer;
   /** Set when a step failed before this respond and the run went on by its `error` edge (a fallback answer). */
   handledError?: HandledError;
 }
@@ -107,6 +127,10 @@ export interface RunLimits {
   maxResponseBytes: number;
   /** Response bodies in step records are cut past this many characters. */
   maxRecordedBodyChars: number;
+  /** Nodes run inside batch chunks, in all (they do not count against maxSteps). */
+  maxBatchSteps: number;
+  /** Outbound calls made inside batch chunks, in all (they do not count against maxOutboundCalls). */
+  maxBatchOutboundCalls: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -115,6 +139,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxOutboundCalls: 100,
   maxResponseBytes: 5 * 1024 * 1024,
   maxRecordedBodyChars: 64 * 1024,
+  maxBatchSteps: 10_000,
+  maxBatchOutboundCalls: 10_000,
 };
 
 /** Hooks the API uses to persist and to answer early. */

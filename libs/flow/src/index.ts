@@ -9,6 +9,8 @@ export * from './nodes/http';
 export * from './nodes/soap';
 export * from './nodes/logic';
 export * from './nodes/respond-headers';
+export * from './nodes/batch';
+export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './template/analyze';
 export * from './validation-types';
 export * from './validate';

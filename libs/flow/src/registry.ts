@@ -1,4 +1,5 @@
 import type { NodeSpec } from './node-spec';
+import { batchNode } from './nodes/batch';
 import { httpNode } from './nodes/http';
 import { conditionNode, respondNode, setNode } from './nodes/logic';
 import { soapNode } from './nodes/soap';
@@ -8,7 +9,7 @@ import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger } from '.
 export const NODE_SPECS: readonly NodeSpec[] = [
   ivrTrigger, endOfCallTrigger, campaignTrigger, webhookTrigger,
   httpNode, soapNode,
-  conditionNode, setNode, respondNode,
+  conditionNode, setNode, respondNode, batchNode,
 ];
 
 const byType = new Map(NODE_SPECS.map((s) => [s.type, s]));

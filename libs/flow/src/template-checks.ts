@@ -12,6 +12,8 @@ export interface TemplateCheckContext {
   limits: ValidationLimits;
   /** The flow's trigger type; undefined when the flow has no (single) trigger. */
   triggerType?: string;
+  /** Node id → the batch node whose `each` path it is on (see checkBatchPaths). */
+  batchOf?: ReadonlyMap<string, string>;
 }
 
 function at(line: number, column: number, message: string): string {
@@ -64,9 +66,16 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
     else if (source.id === node.id) list.error(target, 'node_reference', path, where(`${token}: a node cannot read its own output`));
     else if (!graph.ancestorsOf(node.id).has(source.id)) {
       list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
+    } else if (ctx.batchOf?.get(node.id) === source.id) {
+      const hint = 'on its each path use {{batch.items}}, {{batch.index}}, {{batch.count}}';
+      const message = `${token}: batch "${name}" has an output only once all its chunks are done; ${hint}`;
+      list.error(target, 'node_reference', path, where(message));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
     if (!varsSetBefore(graph, node).has(name)) list.warn(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}"`));
+  } else if (ref.root === 'batch' && !ctx.batchOf?.has(node.id)) {
+    const message = `${token}: batch.* is only set on the each path of a batch node, and this node is not on one`;
+    list.warn(target, 'batch_token', path, where(message));
   } else if (ref.root === 'request' && ctx.triggerType !== undefined && ctx.triggerType !== 'trigger.webhook') {
     list.warn(target, 'request_token', path, where(`${token}: request.* is only set for webhook triggers; this flow starts with ${ctx.triggerType}`));
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {

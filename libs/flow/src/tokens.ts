@@ -1,7 +1,10 @@
+import { batchPathsOfFlow } from './batch-paths';
 import type { ParsedFlow, ParsedNode } from './validation-types';
 
 /** The top-level names a template may read (design.md §4). */
-export const TOKEN_ROOTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request', 'nodes', 'vars', 'connection', 'now'] as const;
+export const TOKEN_ROOTS = [
+  'call', 'contact', 'campaign', 'ivr', 'event', 'request', 'nodes', 'vars', 'connection', 'now', 'batch',
+] as const;
 export type TokenRoot = (typeof TOKEN_ROOTS)[number];
 
 /** The documented fields of the run input, per root (`custom` holds whatever the phone system adds). */
@@ -16,12 +19,15 @@ export const STANDARD_TOKENS = {
   ivr: ['ivr.digits', 'ivr.node'],
   event: ['event.type', 'event.id', 'event.at'],
   request: ['request.method', 'request.query', 'request.body', 'request.headers'],
+  /** On a batch node's each path: this chunk's items, its index from 0, the chunks, the size, the items in all. */
+  batch: ['batch.items', 'batch.index', 'batch.count', 'batch.size', 'batch.total'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What a node type exposes as `nodes.<name>.…` (types not listed expose an unspecified value). */
 export const NODE_OUTPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   http: ['status', 'headers', 'body'],
   soap: ['result', 'headers'],
+  batch: ['total', 'chunks', 'succeeded', 'failed', 'skipped', 'results'],
 };
 
 /** Node ids with a path to `nodeId` in a parsed flow. */
@@ -74,11 +80,14 @@ export function listTokens(flow: ParsedFlow, nodeId: string): string[] {
   if (trigger.trigger?.mode === 'async') tokens.push(...STANDARD_TOKENS.event);
   if (trigger.type === 'trigger.webhook') tokens.push(...STANDARD_TOKENS.request);
 
+  const inBatch = batchPathsOfFlow(flow).get(nodeId);
+  if (inBatch) tokens.push(...STANDARD_TOKENS.batch);
+
   const upstream = upstreamNodeIds(flow, nodeId);
   const ordered: ParsedNode[] = [...flow.nodes.values()].filter((n) => upstream.has(n.node.id) && n.node.id !== nodeId);
   for (const n of ordered) {
-    // A trigger's data is the run input above, not a node output.
-    if (n.spec.category === 'trigger') continue;
+    // A trigger's data is the run input above, not a node output; a batch's output exists only after its chunks.
+    if (n.spec.category === 'trigger' || n.node.id === inBatch) continue;
     tokens.push(`nodes.${n.node.name}`);
     for (const field of NODE_OUTPUT_FIELDS[n.spec.type] ?? []) tokens.push(`nodes.${n.node.name}.${field}`);
   }

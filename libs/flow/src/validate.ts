@@ -1,7 +1,9 @@
+import { checkBatchPaths } from './batch-checks';
 import { flowDefinitionSchema, flowNodeSchema, type FlowDefinition } from './definition';
 import { FlowGraph, type GraphNode } from './graph';
 import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length, type IssueTarget } from './issues';
 import { getNodeSpec, NODE_SPECS } from './registry';
+import { checkRespondSources } from './respond-checks';
 import { checkNodeTemplates } from './template-checks';
 import { DEFAULT_VALIDATION_LIMITS, type ParsedFlow, type ParsedNode, type ValidationLimits, type ValidationResult } from './validation-types';
 
@@ -59,14 +61,18 @@ class FlowValidator {
     this.checkNodes();
     this.checkEdges();
     this.checkGraph();
+    const batchOf = checkBatchPaths(this.graph, this.list, (i) => this.edgeTarget(i));
     for (const node of this.nodes) {
       try {
-        checkNodeTemplates({ graph: this.graph, list: this.list, limits: this.limits, triggerType: this.trigger?.type }, node);
+        const { graph, list, limits } = this;
+        const ctx = { graph, list, limits, triggerType: this.trigger?.type, batchOf };
+        checkNodeTemplates(ctx, node);
       } catch (err) {
         this.list.error(node.issueTarget, 'internal', '', `could not check this node's templates: ${errorMessage(err)}`);
       }
     }
     this.checkResponds();
+    checkRespondSources(this.graph, this.list, this.trigger?.type);
     return this.list.errors.length === 0 ? this.build() : undefined;
   }
 

@@ -9,6 +9,7 @@ export type AuditAction =
   | 'role.created' | 'role.updated' | 'role.deleted'
   | 'user.created' | 'user.updated' | 'user.deactivated'
   | 'api_key.created' | 'api_key.revoked'
+  | 'webhook_secret.set' | 'webhook_secret.removed'
   | 'tenant.created';
 
 export interface AuditEntry {

@@ -19,12 +19,15 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/app-config';
+import { resealWebhookSecrets } from '../webhook-secrets/reseal-webhook-secrets';
 import { resealAll, SecretBox, secretAad } from './secret-box';
 
 export interface RotationReport {
   rotated: number;
   skipped: number;
   keyId: string;
+  /** Webhook secrets (one per flow) re-sealed. */
+  webhookSecrets: number;
 }
 
 /** Decodes a 32-byte key given as 64 hex characters or base64. */
@@ -35,7 +38,7 @@ export function decodeSecretsKey(value: string, name: string): Buffer {
   return buf;
 }
 
-/** Re-seals every connection's secrets from `oldKey` to `newKey` in one transaction. */
+/** Re-seals every connection's secrets and every webhook secret from `oldKey` to `newKey` in one transaction. */
 export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: Buffer): Promise<RotationReport> {
   const from = new SecretBox(oldKey);
   const to = new SecretBox(newKey);
@@ -57,7 +60,8 @@ export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: B
       await m.query(`UPDATE connections SET secrets = $2, key_id = $3 WHERE id = $1`, [row.id, JSON.stringify(secrets), to.keyId]);
       rotated++;
     }
-    return { rotated, skipped, keyId: to.keyId };
+    const webhookSecrets = await resealWebhookSecrets(m, from, to);
+    return { rotated, skipped, keyId: to.keyId, webhookSecrets };
   });
 }
 
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
     await ds.initialize();
     const r = await rotateSecretsKey(ds, oldKey, config.secretsKey);
     process.stdout.write(`connection secrets: ${r.rotated} connection(s) re-encrypted, ${r.skipped} already under key ${r.keyId}\n`);
+    process.stdout.write(`webhook secrets: ${r.webhookSecrets} re-encrypted\n`);
   } finally {
     await ds.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);

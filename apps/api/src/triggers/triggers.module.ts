@@ -8,12 +8,14 @@ import { IvrService } from './ivr.service';
 import { SyncFlows } from './sync-flows';
 import { WebhookController } from './webhook.controller';
 import { WebhookService } from './webhook.service';
+import { WebhookSecretAuth } from './webhook-auth';
+import { WebhookSecretsModule } from '../webhook-secrets/webhook-secrets.module';
 
 /** Machine-facing trigger endpoints (API keys): IVR, webhooks, events. */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, WebhookSecretsModule],
   controllers: [IvrController, WebhookController, EventsController],
-  providers: [SyncFlows, IvrService, IvrFastPath, WebhookService, EventsService],
+  providers: [SyncFlows, IvrService, IvrFastPath, WebhookService, WebhookSecretAuth, EventsService],
   exports: [IvrFastPath],
 })
 export class TriggersModule {}

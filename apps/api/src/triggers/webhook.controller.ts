@@ -9,6 +9,7 @@ function send(res: Response, answer: HttpAnswer): void {
   res.status(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   if (answer.json !== undefined) res.json(answer.json);
+  else if (answer.bytes) res.send(answer.bytes);
   else if (answer.text) res.send(answer.text);
   else res.end();
 }
@@ -27,26 +28,34 @@ export class WebhookController {
   }
 
   @Get(':flowKey')
-  @RequireApiKey('triggers.invoke')
+  @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiSecurity('apiKey')
-  @ApiOperation({ summary: 'Call a webhook flow with GET (API key as Bearer, X-Api-Key or ?token=); the respond node shapes the answer, else 202 {executionId}' })
-  async get(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiOperation({
+    summary:
+      "Call a webhook flow with GET (API key as Bearer, X-Api-Key or ?token=, or the flow's own secret where its " +
+      'trigger says); the respond node shapes the answer, else 202 {executionId}',
+  })
+  async get(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 
   @Post(':flowKey')
-  @RequireApiKey('triggers.invoke')
+  @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiSecurity('apiKey')
-  @ApiOperation({ summary: 'Call a webhook flow with POST (JSON, form or text body); the respond node shapes the answer, else 202 {executionId}' })
-  async post(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiOperation({
+    summary:
+      "Call a webhook flow with POST (JSON, form or text body; API key or the flow's own secret); the respond node " +
+      'shapes the answer, else 202 {executionId}',
+  })
+  async post(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 
   /** Other methods: 405 with the trigger's methods in `Allow`. */
   @All(':flowKey')
-  @RequireApiKey('triggers.invoke')
+  @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiExcludeEndpoint()
-  async other(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async other(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 }

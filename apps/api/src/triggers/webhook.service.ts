@@ -2,11 +2,13 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import type { RunInput } from '@callflow/engine';
 import type { Request } from 'express';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import type { WebhookAuth } from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
 import { addRespondHeaders } from './respond-answer-headers';
 import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows';
+import { WebhookSecretAuth, webhookQuery } from './webhook-auth';
 
 /** An HTTP answer for the controller to send: a text body with its content type, or JSON. */
 export interface HttpAnswer {
@@ -14,12 +16,15 @@ export interface HttpAnswer {
   headers: Record<string, string>;
   text?: string;
   json?: unknown;
+  /** A passthrough answer's bytes. */
+  bytes?: Buffer;
 }
 
 interface WebhookConfig {
   methods: string[];
   allowedOrigins: string[];
   deadlineMs: number;
+  auth?: WebhookAuth;
 }
 
 /** Credentials never reach the flow (nor the stored execution input). */
@@ -60,10 +65,15 @@ export class WebhookService {
     private readonly published: PublishedFlowsService,
     private readonly runner: FlowRunner,
     private readonly apiKeys: ApiKeysService,
+    private readonly secretAuth: WebhookSecretAuth,
   ) {}
 
-  async invoke(principal: ApiKeyPrincipal, flowKey: string, req: Request): Promise<HttpAnswer> {
-    const flow = await this.flows.resolve(principal, flowKey, 'trigger.webhook');
+  /** `principal` is absent when the caller presented no API key: then the flow's own secret must authenticate it. */
+  async invoke(principal: ApiKeyPrincipal | undefined, flowKey: string, req: Request): Promise<HttpAnswer> {
+    const query = webhookQuery(req.originalUrl);
+    const flow = principal
+      ? await this.flows.resolve(principal, flowKey, 'trigger.webhook')
+      : await this.secretAuth.resolve(flowKey, req, query);
     const cfg = flow.triggerConfig as unknown as WebhookConfig;
     const cors = corsHeaders(cfg.allowedOrigins, req.headers.origin);
     const method = req.method.toUpperCase();
@@ -71,13 +81,14 @@ export class WebhookService {
       const message = `flow "${flowKey}" accepts ${cfg.methods.join(' and ')}, not ${method}`;
       return { status: 405, headers: { ...cors, allow: cfg.methods.join(', ') }, json: { statusCode: 405, error: 'Method Not Allowed', message } };
     }
-    const input: RunInput = { request: { method, query: plain(req.query), headers: requestHeaders(req), body: plainBody(req.body) } };
+    const seen = { query: plain(query, cfg.auth), headers: requestHeaders(req, cfg.auth) };
+    const input: RunInput = { request: { method, ...seen, body: plainBody(req.body) } };
     const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'webhook' }, cfg.deadlineMs);
     const headers: Record<string, string> = { ...cors, 'x-execution-id': executionId };
     if (outcome.kind === 'respond') {
       const { respond } = outcome;
       addRespondHeaders(headers, respond);
-      return { status: respond.status, headers, text: respond.raw };
+      return { status: respond.status, headers, text: respond.raw, ...(respond.bytes ? { bytes: respond.bytes } : {}) };
     }
     if (outcome.kind === 'done' && outcome.result.status !== 'succeeded') {
       const code = outcome.result.error?.code ?? 'INTERNAL';
@@ -146,15 +157,20 @@ function methodsOf(configs: WebhookConfig[]): string[] {
   return [...new Set(configs.flatMap((c) => c.methods))];
 }
 
-function requestHeaders(req: Request): Record<string, string | string[]> {
+/** The request headers without credentials (nor the flow secret's header). */
+function requestHeaders(req: Request, auth: WebhookAuth | undefined): Record<string, string | string[]> {
+  const secretHeader = auth?.in === 'header' ? auth.name.toLowerCase() : undefined;
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HIDDEN_REQUEST_HEADERS.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HIDDEN_REQUEST_HEADERS.has(name) && name !== secretHeader) out[name] = value;
+  }
   return out;
 }
 
-/** The query without the API key (`?token=`), as a plain object. */
-function plain(query: Request['query']): Record<string, unknown> {
-  const { token: _token, ...rest } = { ...(query as Record<string, unknown>) };
+/** The query (webhookQuery: `+` stays a plus) without the API key (`?token=`) nor the flow secret. */
+function plain(query: Record<string, string | string[]>, auth: WebhookAuth | undefined): Record<string, unknown> {
+  const { token: _token, ...rest } = query;
+  if (auth?.in === 'query') delete rest[auth.name];
   return rest;
 }
 

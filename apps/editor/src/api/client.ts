@@ -21,6 +21,7 @@ import type {
   SoapDescription,
   TestRunResult,
   ValidationIssue,
+  WebhookSecretStatus,
 } from './types';
 import type { ApiKey, AuditEntry, ConnectionDetail, ConnectionTestResult, ManagedUser, Me, PermissionInfo, Role } from './access-types';
 import type { SoapClientOptions } from '@callflow/flow';
@@ -207,6 +208,17 @@ export const api = {
     testRun: (body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string }, signal?: AbortSignal) =>
       request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
     templates: () => request<Page<FlowTemplate> | FlowTemplate[]>('GET', '/flow-templates'),
+    /** The flow's own webhook secret: status (never the secret), set or rotate (shown once), remove. */
+    webhookSecret: {
+      status: (id: string) => request<WebhookSecretStatus>('GET', `/flows/${encodeURIComponent(id)}/webhook-secret`),
+      rotate: (id: string, secret?: string) =>
+        request<{ secret: string; fingerprint: string; createdAt: string }>(
+          'POST',
+          `/flows/${encodeURIComponent(id)}/webhook-secret`,
+          { body: secret ? { secret } : {} },
+        ),
+      remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}/webhook-secret`),
+    },
   },
 
   executions: {

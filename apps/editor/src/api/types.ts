@@ -99,6 +99,8 @@ export interface StepResponse {
 
 export interface StepRecord {
   seq: number;
+  /** On a batch node's each path: the chunk (from 0) this step ran for. */
+  chunk?: number;
   nodeId: string;
   name: string;
   type: string;
@@ -206,4 +208,11 @@ export interface Connection {
   id: string;
   name: string;
   type: string;
+}
+
+/** GET /flows/:id/webhook-secret. */
+export interface WebhookSecretStatus {
+  set: boolean;
+  fingerprint?: string;
+  createdAt?: string;
 }

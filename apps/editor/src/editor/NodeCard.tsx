@@ -14,6 +14,10 @@ import { useEditor } from './store';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
+/** How an output is drawn: error, success (also a batch's done), default, or a rule (also a batch's each). */
+const outKind = (h: string) =>
+  h === 'error' ? 'error' : h === 'success' || h === 'done' ? 'success' : h === 'default' ? 'default' : 'rule';
+
 export const NodeCard = memo(function NodeCard({ id, type, data, selected }: NodeProps<EditorNode>) {
   const spec = getNodeSpec(type);
   const issues = useEditor((s) => s.validation.byNode.get(id) ?? NO_ISSUES);
@@ -88,7 +92,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
       ) : (
         <div className="node-outs">
           {handles.map((h) => (
-            <div key={h} className={`node-out out-${h === 'error' ? 'error' : h === 'success' ? 'success' : h === 'default' ? 'default' : 'rule'}${step?.handle === h ? ' taken' : ''}`}>
+            <div key={h} className={`node-out out-${outKind(h)}${step?.handle === h ? ' taken' : ''}`}>
               <span>{h}</span>
               <Handle type="source" position={Position.Right} id={h} className="h-out" />
             </div>

@@ -19,6 +19,7 @@ export function StepDetails({ step }: { step: StepRecord }) {
           </span>
         )}
         {step.attempts && step.attempts > 1 ? <span className="step-meta">{step.attempts} attempts</span> : null}
+        {step.chunk !== undefined && <span className="step-meta" data-testid="step-chunk">chunk {step.chunk}</span>}
         <span className="step-meta muted">#{step.seq}</span>
       </div>
       {step.error && (

@@ -2,7 +2,7 @@
  * Connection rules checked while an edge is drawn: the same rules validateFlow applies
  * (libs/flow/src/validate.ts checkEdges/checkGraph), answered before the edge exists.
  */
-import { isTriggerType } from '@callflow/flow';
+import { BATCH_EACH_HANDLE, batchPathsOf, isTriggerType } from '@callflow/flow';
 import type { Connection, Edge } from '@xyflow/react';
 import { handlesOf, type EditorEdge, type EditorNode } from './convert';
 
@@ -24,6 +24,38 @@ export function connectionProblem(conn: Connection | Edge, nodes: readonly Edito
     return `Output "${handle}" of "${src.data.name}" already leads to "${other?.data.name ?? taken.target}"; each output leads to one node`;
   }
   if (reaches(target, source, edges)) return `This would make a loop back to "${src.data.name}"; flows cannot loop`;
+  return batchPathProblem({ source, target, sourceHandle: handle }, nodes, edges);
+}
+
+/**
+ * A batch's each path runs once per chunk: with the new edge, every edge into a path node must
+ * come from the same path (or be the batch's own `each` edge), as validateFlow checks.
+ */
+function batchPathProblem(
+  conn: { source: string; target: string; sourceHandle: string },
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+): string | null {
+  const batches = nodes.filter((n) => n.type === 'batch');
+  if (batches.length === 0) return null;
+  const drawn = edges.map((e) => ({ source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? undefined }));
+  const all = [...drawn, conn];
+  const paths = batchPathsOf(
+    batches.map((b) => b.id),
+    (id) => all.find((e) => e.source === id && e.sourceHandle === BATCH_EACH_HANDLE)?.target,
+    (id) => all.filter((e) => e.source === id).map((e) => e.target),
+  );
+  const name = (id: string) => nodes.find((n) => n.id === id)?.data.name ?? id;
+  for (const e of all) {
+    const into = paths.get(e.target);
+    if (!into) continue;
+    const from = paths.get(e.source) ?? [];
+    const fromEach = e.sourceHandle === BATCH_EACH_HANDLE && into.includes(e.source);
+    if (fromEach || into.every((o) => from.includes(o))) continue;
+    const batch = name(into[0]!);
+    const hint = 'continue after a batch from its "done" output';
+    return `"${name(e.target)}" would run once per chunk of batch "${batch}" and also after it; ${hint}`;
+  }
   return null;
 }
 

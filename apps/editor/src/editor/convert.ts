@@ -93,6 +93,7 @@ export function handlesOf(type: string, config: Record<string, unknown>): string
     return [...new Set(names), 'default'];
   }
   if (spec.category === 'request') return ['success', 'error'];
+  if (type === 'batch') return spec.handles({} as never);
   return ['next'];
 }
 

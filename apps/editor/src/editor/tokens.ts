@@ -3,7 +3,9 @@
  * listTokens; while the flow does not validate yet (the usual state mid-edit) the same rules are
  * applied to the canvas graph, so completion keeps working.
  */
-import { getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow } from '@callflow/flow';
+import {
+  BATCH_EACH_HANDLE, batchPathsOf, getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow,
+} from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {
@@ -48,6 +50,11 @@ const DETAILS: Record<string, string> = {
   'request.query': 'Query string values',
   'request.body': 'Parsed request body',
   'request.headers': 'Request headers',
+  'batch.items': "This chunk's items (a list)",
+  'batch.index': 'Number of this chunk, from 0',
+  'batch.count': 'How many chunks there are',
+  'batch.size': 'The chunk size',
+  'batch.total': 'How many items in all',
   now: 'Current time (ISO)',
   connection: "The node's connection (non-secret fields)",
 };
@@ -96,6 +103,8 @@ function detailForNodeToken(token: string, nodes: readonly EditorNode[]): string
   if (field === 'body') return 'Response body (parsed JSON when JSON)';
   if (field === 'headers') return 'Response headers';
   if (field === 'result') return 'Parsed SOAP result';
+  if (field === 'results') return "Each chunk's result (its path's last output)";
+  if (field === 'failed') return 'Chunks that failed';
   return undefined;
 }
 
@@ -109,6 +118,15 @@ function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: rea
   if (!tspec || tspec.type === 'trigger.ivr') tokens.push(...STANDARD_TOKENS.ivr);
   if (tspec?.trigger?.mode === 'async') tokens.push(...STANDARD_TOKENS.event);
   if (tspec?.type === 'trigger.webhook') tokens.push(...STANDARD_TOKENS.request);
+
+  const outgoing = new Map<string, EditorEdge[]>();
+  for (const e of edges) (outgoing.get(e.source) ?? outgoing.set(e.source, []).get(e.source)!).push(e);
+  const inBatch = batchPathsOf(
+    nodes.filter((n) => n.type === 'batch').map((n) => n.id),
+    (id) => outgoing.get(id)?.find((e) => e.sourceHandle === BATCH_EACH_HANDLE)?.target,
+    (id) => (outgoing.get(id) ?? []).map((e) => e.target),
+  ).get(nodeId)?.[0];
+  if (inBatch) tokens.push(...STANDARD_TOKENS.batch);
 
   const incoming = new Map<string, string[]>();
   for (const e of edges) (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e.source);
@@ -125,7 +143,7 @@ function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: rea
   const ordered = nodes.filter((n) => upstream.has(n.id) && n.id !== nodeId);
   for (const n of ordered) {
     const spec = getNodeSpec(n.type ?? '');
-    if (!spec || spec.category === 'trigger') continue;
+    if (!spec || spec.category === 'trigger' || n.id === inBatch) continue;
     tokens.push(`nodes.${n.data.name}`);
     for (const f of NODE_OUTPUT_FIELDS[spec.type] ?? []) tokens.push(`nodes.${n.data.name}.${f}`);
   }

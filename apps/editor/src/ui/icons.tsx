@@ -50,6 +50,13 @@ const P: Record<string, ReactElement> = {
       <path d="M9.5 9l5 6M14.5 9l-5 6" />
     </>
   ),
+  layers: (
+    <>
+      <path d="M12 3 3 8l9 5 9-5-9-5z" />
+      <path d="m3 13 9 5 9-5" />
+      <path d="m3 17.5 9 4.5 9-4.5" />
+    </>
+  ),
   reply: (
     <>
       <path d="M9 14 4 9l5-5" />

@@ -4,13 +4,21 @@ import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
 import { compileTemplate, renderJson, type CompiledTemplate } from '../template';
 import type { RenderedRequest } from '../types';
+import { omitEmptyMembers } from '../template/omit-empty';
 import { parseBody, renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
+import { keepBytes } from './response-bytes';
 
 const BODY_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml; charset=utf-8', text: 'text/plain; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
 
 interface Row {
   name: string;
   value: CompiledTemplate;
+}
+
+/** A form field; a JSON one is rendered, parsed (and its empty members left out) before encoding. */
+interface FormRow extends Row {
+  json: boolean;
+  omitEmpty: boolean;
 }
 
 /** Everything compiled once per flow version. */
@@ -20,17 +28,27 @@ interface PreparedHttp {
   query: Row[];
   headers: Row[];
   body?: CompiledTemplate;
-  form?: Row[];
+  form?: FormRow[];
+  omitEmpty: boolean;
 }
 
 function prepare(config: HttpConfig): PreparedHttp {
   const rows = (list: { name: string; value: string }[], ctx: 'text' | 'header') => list.map((r) => ({ name: r.name, value: compileTemplate(r.value, ctx) }));
   const headers = rows(config.headers, 'header');
   if (config.rawHeaders) for (const h of parseRawHeaders(config.rawHeaders)) headers.push({ name: h.name, value: compileTemplate(h.value, 'header') });
-  const p: PreparedHttp = { config, url: compileTemplate(config.url, 'url'), query: rows(config.query, 'text'), headers };
   const b = config.body;
+  const omitEmpty = b.type === 'json' && b.omitEmpty === true;
+  const url = compileTemplate(config.url, 'url');
+  const p: PreparedHttp = { config, url, query: rows(config.query, 'text'), headers, omitEmpty };
   if (b.type === 'json' || b.type === 'xml' || b.type === 'text') p.body = compileTemplate(b.template, b.type);
-  if (b.type === 'form') p.form = rows(b.fields, 'text');
+  if (b.type === 'form') {
+    p.form = b.fields.map((f) => ({
+      name: f.name,
+      value: compileTemplate(f.value, f.json ? 'json' : 'text'),
+      json: f.json === true,
+      omitEmpty: f.omitEmpty === true,
+    }));
+  }
   return p;
 }
 
@@ -52,11 +70,11 @@ function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Reco
 
   let body: string | undefined;
   const type = p.config.body.type;
-  if (type === 'json') body = renderJson(p.body!, scope).text;
+  if (type === 'json') body = jsonText(p.body!, scope, p.omitEmpty);
   else if (p.body) body = p.body.render(scope);
   else if (p.form) {
     const form = new URLSearchParams();
-    for (const f of p.form) form.append(f.name, f.value.render(scope));
+    for (const f of p.form) form.append(f.name, f.json ? formJson(f, scope) : f.value.render(scope));
     body = form.toString();
   }
   if (type !== 'none' && headers['content-type'] === undefined) {
@@ -64,6 +82,25 @@ function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Reco
     headers['content-type'] = ((b.type === 'xml' || b.type === 'text') && b.contentType) || BODY_CONTENT_TYPES[type];
   }
   return { url, headers, body };
+}
+
+/** A JSON template rendered and checked; with `omitEmpty`, sent compact without its empty members. */
+function jsonText(t: CompiledTemplate, scope: object, omitEmpty: boolean): string {
+  const { text, value } = renderJson(t, scope);
+  return omitEmpty ? JSON.stringify(omitEmptyMembers(value)) : text;
+}
+
+/** A JSON form field: rendered, checked, and sent compact (the encoded field is what the other side stores). */
+function formJson(f: FormRow, scope: object): string {
+  try {
+    const { value } = renderJson(f.value, scope);
+    return JSON.stringify(f.omitEmpty ? omitEmptyMembers(value) : value);
+  } catch (err) {
+    if (err instanceof EngineError && err.code === 'JSON_BODY_INVALID') {
+      throw new EngineError(err.code, `form field "${f.name}": ${err.message}`, err.details);
+    }
+    throw err;
+  }
 }
 
 function isRetryableStatus(status: number): boolean {
@@ -130,9 +167,17 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
   }
   const response = { status: res.status, headers: res.headers, body: parseBody(res, config.responseType) };
   const responseBytes = res.body.length;
-  if (res.status >= 200 && res.status < 300) return { handle: 'success', attempts, request: recorded, response, responseBytes, output: response };
+  const binary = config.responseType === 'binary';
+  const contentType = res.headers['content-type'] || 'application/octet-stream';
+  const kept = binary ? { bytes: res.body, contentType } : undefined;
+  if (res.status >= 200 && res.status < 300) {
+    if (kept) keepBytes(response, kept);
+    return { handle: 'success', attempts, request: recorded, response, responseBytes, output: response };
+  }
   const error = { code: 'HTTP_STATUS' as const, message: `HTTP ${res.status} from ${req.url.host}` };
-  return { handle: 'error', attempts, request: recorded, response, responseBytes, error, output: { ...response, error } };
+  const output = { ...response, error };
+  if (kept) keepBytes(output, kept);
+  return { handle: 'error', attempts, request: recorded, response, responseBytes, error, output };
 }
 
 /** `http`: renders and sends a request; 2xx → `success`, anything else → `error` with the response. */

@@ -8,8 +8,11 @@ import type { ResolvedConnection } from '../types';
 /** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
 const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: true });
 
-/** Parses a response body by `responseType` (auto: by content type, falling back to text). */
-export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' | 'text' | 'xml'): unknown {
+/** Parses a response body by `responseType` (auto: by content type, else text; binary: its size and type only). */
+export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' | 'text' | 'xml' | 'binary'): unknown {
+  if (responseType === 'binary') {
+    return { size: res.body.length, contentType: res.headers['content-type'] || 'application/octet-stream' };
+  }
   const text = res.body.toString('utf8');
   const type = res.headers['content-type'] ?? '';
   const kind = responseType !== 'auto' ? responseType : /[/+]json\b/i.test(type) ? 'json' : /[/+]xml\b/i.test(type) ? 'xml' : 'text';

@@ -35,7 +35,8 @@ const COMPLETED = 'completed';
 const FAILED = 'failed';
 /** The outcome that fails the run (a node threw: limits, unhandled errors). Handles are node-defined names, never this. */
 export const NODE_FAILED = '!failed';
-const stateKey = (nodeId: string) => `node_${nodeId}`;
+/** The machine state of a node (a batch chunk starts from its batch node's state, leaving by `each`). */
+export const stateKey = (nodeId: string) => `node_${nodeId}`;
 
 /**
  * Builds the XState machine of a validated flow: one state per node whose entry action executes

@@ -1,6 +1,8 @@
 import type { FlowNode } from '@callflow/flow';
 import type { StepError } from '../errors';
-import type { ConnectionResolver, RenderedRequest, RunLimits, StepResponse, TemplateScope } from '../types';
+import type {
+  BatchScope, ConnectionResolver, RenderedRequest, RunLimits, StepRecord, StepResponse, TemplateScope,
+} from '../types';
 import type { OutboundClient } from '../outbound/outbound-client';
 import type { SoapService } from '../soap/soap.service';
 import type { CancelSignal } from './run-cancel';
@@ -26,6 +28,22 @@ export interface NodeRunContext {
   countOutbound(): void;
   /** Secrets of connections used so far in the run, scrubbed from step records. */
   addSecrets(values: string[]): void;
+  /**
+   * Runs the path behind `handle` of node `nodeId` once, with `batch` in its scope and its own
+   * copies of `nodes` and `vars` (a batch chunk). Never rejects; set on the run's main path only.
+   */
+  runPath?(nodeId: string, handle: string, batch: BatchScope): Promise<PathResult>;
+}
+
+/** How a path run by `runPath` ended. */
+export interface PathResult {
+  /** It reached its end without an unhandled failure. */
+  ok: boolean;
+  /** The output of the last node it ran (undefined when that node has none). */
+  output: unknown;
+  error?: StepError;
+  /** Its steps, not yet in the run's record (`seq` 0); the caller may keep them with NodeResult.childSteps. */
+  steps: StepRecord[];
 }
 
 /** The outcome of one node. */
@@ -44,6 +62,10 @@ export interface NodeResult {
   attempts?: number;
   /** A respond node's answer. */
   respond?: import('../types').RespondOutput;
+  /** What the step records as its output instead of `output` (a summary of a large output). */
+  record?: unknown;
+  /** Steps of paths the node ran (batch chunks), recorded before the node's own step. */
+  childSteps?: StepRecord[];
 }
 
 /** A node compiled once per flow version (templates compiled, config parsed). */

@@ -1,13 +1,32 @@
-import { EngineError, toEngineError, type StepError } from '../errors';
-import type { HandledError, RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
-import type { CompiledFlow, CompiledNode } from './compile';
-import type { EngineServices, NodeResult, NodeRunContext } from './executor';
+import { EngineError, ERROR_CODES, toEngineError, type StepError } from '../errors';
+import type { BatchScope, HandledError, RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import { FINAL_STATES, NODE_FAILED, stateKey, type CompiledFlow, type CompiledNode } from './compile';
+import type { EngineServices, NodeResult, NodeRunContext, PathResult } from './executor';
 import { isoTime } from './iso-time';
 import { Redactor, truncateBody } from './redact';
 import { RunCancel } from './run-cancel';
 
 /** Node types whose step records carry their output (requests carry request/response instead). */
-const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond']);
+const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond', 'batch']);
+
+/**
+ * A path run inside the run for one batch chunk: its own scope (copies of `nodes` and `vars`, plus
+ * `batch`), its own failure and deadline race; its steps are buffered for the batch node to keep or
+ * summarise. The main path has no Lane object (nothing extra per IVR call).
+ */
+interface Lane {
+  readonly scope: TemplateScope;
+  readonly ctx: NodeRunContext;
+  readonly chunk: number;
+  readonly steps: StepRecord[];
+  failure?: StepError & { nodeId?: string };
+  racing?: (err: Error) => void;
+  /** The output of the last node the lane ran. */
+  last?: unknown;
+}
+
+const copyOf = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.assign(Object.create(null) as Record<string, unknown>, o);
 
 /** Builds the template scope from a run's input; only known parts are copied. */
 function scopeFrom(input: RunInput, now: string): TemplateScope {
@@ -35,8 +54,14 @@ export class RunState {
   handled?: HandledError;
   respond?: RespondOutput;
   private outboundCalls = 0;
+  /** Steps run on the main path (chunk steps count apart, against maxBatchSteps). */
+  private mainSteps = 0;
+  private batchSteps = 0;
+  private batchOutboundCalls = 0;
+  /** Batch chunks in flight (created by the first batch). */
+  private lanes: Set<Lane> | undefined;
   /** Rejects the request node in flight (see raceDeadline). */
-  private racing: ((err: Error) => void) | undefined;
+  racing: ((err: Error) => void) | undefined;
 
   constructor(
     private readonly flow: CompiledFlow,
@@ -57,60 +82,113 @@ export class RunState {
         if (++this.outboundCalls > limits.maxOutboundCalls) throw new EngineError('MAX_OUTBOUND_CALLS', `the run made more than ${limits.maxOutboundCalls} outbound calls`);
       },
       addSecrets: (values) => this.redactor.add(values),
+      runPath: (nodeId, handle, batch) => this.runPath(nodeId, handle, batch),
     };
+  }
+
+  /**
+   * Runs the path behind `handle` of `nodeId` as one batch chunk: from the machine's transition
+   * for that handle to a final state, with the chunk's scope. Never rejects: a failure (a limit
+   * too) is in the result, and the batch node decides what it means for the run.
+   */
+  async runPath(nodeId: string, handle: string, batch: BatchScope): Promise<PathResult> {
+    const scope: TemplateScope = {
+      ...this.scope,
+      nodes: copyOf(this.scope.nodes),
+      vars: copyOf(this.scope.vars),
+      batch,
+    };
+    const limits = this.limits;
+    const ctx: NodeRunContext = {
+      ...this.ctx,
+      scope,
+      countOutbound: () => {
+        if (++this.batchOutboundCalls > limits.maxBatchOutboundCalls) {
+          const message = `the run's batch chunks made more than ${limits.maxBatchOutboundCalls} outbound calls`;
+          throw new EngineError('MAX_OUTBOUND_CALLS', message);
+        }
+      },
+      runPath: undefined,
+    };
+    const lane: Lane = { scope, ctx, chunk: batch.index, steps: [] };
+    (this.lanes ??= new Set()).add(lane);
+    try {
+      let step = this.flow.next(stateKey(nodeId), handle);
+      while (step.execute !== null) {
+        let outcome: string;
+        try {
+          const result = this.execute(step.execute, lane);
+          outcome = (result instanceof Promise ? await result : result).handle;
+        } catch {
+          outcome = NODE_FAILED; // recorded in the lane
+        }
+        step = this.flow.next(step.state, outcome);
+      }
+      const ok = step.state === FINAL_STATES.COMPLETED && lane.failure === undefined;
+      const error = lane.failure ?? (ok ? undefined : { code: 'INTERNAL' as const, message: 'the chunk failed' });
+      return { ok, output: lane.last, ...(error ? { error } : {}), steps: lane.steps };
+    } finally {
+      this.lanes?.delete(lane);
+    }
   }
 
   /**
    * Runs one node, records its step, and returns its result. Throws (or rejects) to fail the run.
    * A logic node's result comes back synchronously: no promise and no microtask turn per node.
    */
-  execute(nodeId: string): NodeResult | Promise<NodeResult> {
+  execute(nodeId: string, lane?: Lane): NodeResult | Promise<NodeResult> {
     const node = this.flow.nodes.get(nodeId)!;
     const started = Date.now();
     const t0 = performance.now();
     let result: NodeResult | Promise<NodeResult>;
     try {
-      this.checkLimits();
-      result = node.prepared.run(this.ctx);
+      this.checkLimits(lane);
+      result = node.prepared.run(lane ? lane.ctx : this.ctx);
     } catch (err) {
-      return this.settle(node, started, t0, this.caught(node, started, t0, err));
+      return this.settle(node, started, t0, this.caught(node, started, t0, err, lane), lane);
     }
-    if (!(result instanceof Promise)) return this.settle(node, started, t0, result);
+    if (!(result instanceof Promise)) return this.settle(node, started, t0, result, lane);
     // Only nodes that wait on the network can outlive the deadline; logic nodes finish at once.
-    const pending = node.parsed.spec.category === 'request' ? this.raceDeadline(result) : result;
+    const pending = node.parsed.spec.category === 'request' ? this.raceDeadline(result, lane) : result;
     return pending.then(
-      (r) => this.settle(node, started, t0, r),
-      (err: unknown) => this.settle(node, started, t0, this.caught(node, started, t0, err)),
+      (r) => this.settle(node, started, t0, r, lane),
+      (err: unknown) => this.settle(node, started, t0, this.caught(node, started, t0, err, lane), lane),
     );
   }
 
   /** A node that threw: the run ends (limits, bugs, no error edge), or the node leaves by `error`. */
-  private caught(node: CompiledNode, started: number, t0: number, err: unknown): NodeResult {
+  private caught(node: CompiledNode, started: number, t0: number, err: unknown, lane?: Lane): NodeResult {
     const nodeId = node.parsed.node.id;
     const e = this.cancel.aborted || this.timedOutAtDeadline(err) ? this.deadlineError() : toEngineError(err);
-    // Limits and our own bugs end the run; other failures follow the node's `error` edge if it has one.
+    // Limits and our own bugs end the run (in a chunk: its path); other failures follow the node's `error` edge if any.
     if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
       const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
-      this.record(node.parsed.node, started, t0, { handle: 'error', error });
-      this.failure = { ...error, nodeId };
+      this.record(node.parsed.node, started, t0, { handle: 'error', error }, lane);
+      (lane ?? this).failure = { ...error, nodeId };
       throw e;
     }
     return { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
   }
 
   /** Records a node's result and applies it (outputs, vars, the first respond); throws when it ends the run. */
-  private settle(node: CompiledNode, started: number, t0: number, result: NodeResult): NodeResult {
+  private settle(node: CompiledNode, started: number, t0: number, result: NodeResult, lane?: Lane): NodeResult {
     const def = node.parsed.node;
     const nodeId = def.id;
-    if ((result.error?.code === 'RUN_ABORTED' && this.cancel.aborted) || this.timedOutAtDeadline(result.error)) {
-      const e = this.deadlineError();
-      this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } });
-      this.failure = { code: e.code, message: e.message, nodeId };
+    if (result.childSteps) for (const step of result.childSteps) this.keep(step);
+    // A node may report a limit (a batch whose chunk hit one): it ends the run like a thrown one.
+    const limit = result.error !== undefined && ERROR_CODES[result.error.code]?.category === 'limit';
+    if (limit || this.timedOutAtDeadline(result.error)) {
+      const e = limit && !this.cancel.aborted ? new EngineError(result.error!.code, result.error!.message)
+        : this.deadlineError();
+      this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } }, lane);
+      (lane ?? this).failure = { code: e.code, message: e.message, nodeId };
       throw e;
     }
-    if (result.output !== undefined) this.scope.nodes[def.name] = result.output;
-    if (result.vars) for (const [k, v] of Object.entries(result.vars)) this.scope.vars[k] = v;
-    this.record(def, started, t0, result);
+    const scope = lane ? lane.scope : this.scope;
+    if (result.output !== undefined) scope.nodes[def.name] = result.output;
+    if (result.vars) for (const [k, v] of Object.entries(result.vars)) scope.vars[k] = v;
+    if (lane) lane.last = result.output;
+    this.record(def, started, t0, result, lane);
     if (result.handle === 'error' && result.error && !this.handled && node.parsed.next.has('error')) {
       const { code, message } = result.error;
       this.handled = { code, message: this.redactor.text(message), nodeId, node: def.name };
@@ -121,7 +199,7 @@ export class RunState {
       this.safeHook(() => this.hooks.onRespond?.(result.respond!));
     }
     if (result.handle === 'error' && !node.parsed.next.has('error')) {
-      this.failure = { ...(result.error ?? { code: 'INTERNAL', message: 'node failed' }), nodeId };
+      (lane ?? this).failure = { ...(result.error ?? { code: 'INTERNAL', message: 'node failed' }), nodeId };
     }
     return result;
   }
@@ -131,6 +209,7 @@ export class RunState {
     if (this.cancel.aborted) return;
     this.cancel.abort(reason);
     this.racing?.(this.deadlineError());
+    if (this.lanes) for (const lane of this.lanes) lane.racing?.(this.deadlineError());
   }
 
   /**
@@ -141,9 +220,15 @@ export class RunState {
     return (err as { code?: string } | undefined)?.code === 'HTTP_TIMEOUT' && Date.now() >= this.deadlineAt - 2;
   }
 
-  private checkLimits(): void {
+  private checkLimits(lane: Lane | undefined): void {
     if (this.cancel.aborted || Date.now() >= this.deadlineAt) throw this.deadlineError();
-    if (this.steps.length >= this.limits.maxSteps) throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
+    if (!lane) {
+      if (this.mainSteps >= this.limits.maxSteps) {
+        throw new EngineError('MAX_STEPS', `the run exceeded ${this.limits.maxSteps} steps`);
+      }
+    } else if (++this.batchSteps > this.limits.maxBatchSteps) {
+      throw new EngineError('MAX_STEPS', `the run's batch chunks ran more than ${this.limits.maxBatchSteps} nodes`);
+    }
   }
 
   private deadlineError(): EngineError {
@@ -156,20 +241,27 @@ export class RunState {
    * A node that ignores the abort signal must not keep the run alive past its deadline. Nodes run
    * one at a time, so `abort` rejects the one race in flight directly (no listener per node).
    */
-  private raceDeadline<T>(p: Promise<T>): Promise<T> {
+  private raceDeadline<T>(p: Promise<T>, lane?: Lane): Promise<T> {
     if (this.cancel.aborted) return Promise.reject(this.deadlineError());
+    const holder: { racing?: (err: Error) => void } = lane ?? this;
     return new Promise<T>((resolve, reject) => {
-      this.racing = reject;
+      holder.racing = reject;
       p.then(
-        (v) => ((this.racing = undefined), resolve(v)),
-        (e: unknown) => ((this.racing = undefined), reject(e)),
+        (v) => ((holder.racing = undefined), resolve(v)),
+        (e: unknown) => ((holder.racing = undefined), reject(e)),
       );
     });
   }
 
-  private record(def: { id: string; name: string; type: string }, started: number, t0: number, r: Partial<NodeResult>): void {
+  private record(
+    def: { id: string; name: string; type: string },
+    started: number,
+    t0: number,
+    r: Partial<NodeResult>,
+    lane?: Lane,
+  ): void {
     const step: StepRecord = {
-      seq: this.steps.length + 1,
+      seq: lane ? 0 : this.steps.length + 1,
       nodeId: def.id,
       name: def.name,
       type: def.type,
@@ -184,8 +276,22 @@ export class RunState {
       const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars, r.responseBytes);
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
-    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(r.output);
+    const output = r.record ?? r.output;
+    if (output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(output);
     if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
+    if (lane) {
+      step.chunk = lane.chunk;
+      lane.steps.push(step);
+      return;
+    }
+    this.mainSteps++;
+    this.steps.push(step);
+    this.safeHook(() => this.hooks.onStep?.(step));
+  }
+
+  /** Adds a chunk's step (recorded in its lane) to the run's record. */
+  private keep(step: StepRecord): void {
+    step.seq = this.steps.length + 1;
     this.steps.push(step);
     this.safeHook(() => this.hooks.onStep?.(step));
   }

@@ -4,12 +4,31 @@ import { connectionIdSchema, headerRowSchema, nameValueSchema, parseRawHeaders, 
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+/**
+ * A form field. `json`: the value is a JSON template (tokens escaped as in a JSON body; it must
+ * parse; it is sent compact) — RetailCRM's API takes JSON in form fields; `omitEmpty` (with
+ * `json`): members whose value is "" or null are left out.
+ */
+export const formFieldSchema = z
+  .strictObject({
+    name: z.string().min(1).max(256),
+    value: templateSchema,
+    json: z.boolean().optional(),
+    omitEmpty: z.boolean().optional(),
+  })
+  .refine((f) => !f.omitEmpty || f.json, {
+    path: ['omitEmpty'],
+    message: 'omitting empty members needs a JSON value (json: true)',
+  });
+export type FormField = z.infer<typeof formFieldSchema>;
+
 export const httpBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
-  z.strictObject({ type: z.literal('json'), template: templateSchema }),
+  /** `omitEmpty`: members whose value is "" or null are left out, at any depth (the body is then sent compact). */
+  z.strictObject({ type: z.literal('json'), template: templateSchema, omitEmpty: z.boolean().optional() }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema, contentType: z.string().max(128).optional() }),
   z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: z.string().max(128).optional() }),
-  z.strictObject({ type: z.literal('form'), fields: z.array(nameValueSchema).max(200) }),
+  z.strictObject({ type: z.literal('form'), fields: z.array(formFieldSchema).max(200) }),
 ]);
 export type HttpBody = z.infer<typeof httpBodySchema>;
 
@@ -24,7 +43,8 @@ export const httpConfigSchema = z.strictObject({
   connectionId: connectionIdSchema.optional(),
   timeoutMs: timeoutSchema,
   retry: retrySchema,
-  responseType: z.enum(['auto', 'json', 'text', 'xml']).default('auto'),
+  /** `binary`: the body is kept as bytes (output `body` = {size, contentType}), for a respond node to pass through. */
+  responseType: z.enum(['auto', 'json', 'text', 'xml', 'binary']).default('auto'),
   followRedirects: z.boolean().default(true),
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
@@ -46,7 +66,11 @@ export const httpNode = defineNodeSpec({
     if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
     if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
     if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
-    if (b.type === 'form') b.fields.forEach((f, i) => t.push({ path: ['body', 'fields', i, 'value'], template: f.value, context: 'text' }));
+    if (b.type === 'form') {
+      b.fields.forEach((f, i) => {
+        t.push({ path: ['body', 'fields', i, 'value'], template: f.value, context: f.json ? 'json' : 'text' });
+      });
+    }
     return t;
   },
   summary: (c) => `${c.method} ${shortUrl(c.url)}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
+import { nodeNameSchema } from '../definition';
 import { identifierSchema, nameValueSchema, templateSchema } from './common';
 import { respondContentTypeSchema, respondHeaderRowSchema } from './respond-headers';
 
@@ -71,19 +72,48 @@ export const setNode = defineNodeSpec({
   summary: (c) => c.values.map((v) => v.name).join(', '),
 });
 
+/** Statuses a redirect answer may use. */
+export const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
+
 export const respondBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
-  z.strictObject({ type: z.literal('json'), template: templateSchema }),
+  /** `omitEmpty`: members whose value is "" or null are left out, at any depth (the body is then sent compact). */
+  z.strictObject({ type: z.literal('json'), template: templateSchema, omitEmpty: z.boolean().optional() }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema }),
   z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: respondContentTypeSchema.optional() }),
+  /** Answer with a redirect to `location` (a URL template: tokens are percent-encoded, `{{{raw}}}` opts out). */
+  z.strictObject({ type: z.literal('redirect'), location: templateSchema.min(1, 'the redirect needs a location') }),
+  /** Answer with the bytes and content type an earlier http node received (its "Read response as" must be binary). */
+  z.strictObject({ type: z.literal('passthrough'), node: nodeNameSchema }),
 ]);
+export type RespondBody = z.infer<typeof respondBodySchema>;
 
-export const respondConfigSchema = z.strictObject({
-  status: z.number().int().min(100).max(599).default(200),
-  headers: z.array(respondHeaderRowSchema).max(100).default([]),
-  body: respondBodySchema.default({ type: 'json', template: '{}' }),
-});
+export const respondConfigSchema = z
+  .strictObject({
+    status: z.number().int().min(100).max(599).default(200),
+    headers: z.array(respondHeaderRowSchema).max(100).default([]),
+    body: respondBodySchema.default({ type: 'json', template: '{}' }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.body.type === 'redirect' && !(REDIRECT_STATUSES as readonly number[]).includes(c.status)) {
+      const message = `a redirect answers with ${REDIRECT_STATUSES.join(', ')} (302 is the usual one), not ${c.status}`;
+      ctx.addIssue({ code: 'custom', path: ['status'], message });
+    }
+    if (c.body.type === 'redirect' && c.headers.some((h) => h.name.toLowerCase() === 'location')) {
+      const message = 'the redirect sets Location itself: remove the Location header row';
+      ctx.addIssue({ code: 'custom', path: ['headers'], message });
+    }
+  });
 export type RespondConfig = z.infer<typeof respondConfigSchema>;
+
+const RESPOND_SUMMARY: Record<RespondBody['type'], (b: any) => string> = {
+  none: () => '',
+  json: () => 'json',
+  xml: () => 'xml',
+  text: () => 'text',
+  redirect: () => 'redirect',
+  passthrough: (b: { node: string }) => `bytes of ${b.node}`,
+};
 
 /** Respond: the first one reached answers a synchronous trigger; the run goes on. */
 export const respondNode = defineNodeSpec({
@@ -99,9 +129,10 @@ export const respondNode = defineNodeSpec({
     if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
     if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
     if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
+    if (b.type === 'redirect') t.push({ path: ['body', 'location'], template: b.location, context: 'url' });
     return t;
   },
-  summary: (c) => `${c.status} ${c.body.type === 'none' ? '' : c.body.type}`.trim(),
+  summary: (c) => `${c.status} ${RESPOND_SUMMARY[c.body.type](c.body)}`.trim(),
 });
 
 export { nameValueSchema };

@@ -45,3 +45,30 @@ describe('async trigger summaries', () => {
     expect(campaignTrigger.summary!(campaignTrigger.configSchema.parse({}))).toBe('every campaign');
   });
 });
+
+describe('trigger.webhook: auth (a per-flow secret in a parameter or header)', () => {
+  const withAuth = (auth: unknown) => {
+    const flow = chainFlow(1, 'trigger.webhook');
+    nodeById(flow, 't').config.auth = auth;
+    return validateFlow(flow);
+  };
+
+  it('accepts a query parameter or a header the counterpart chooses', () => {
+    expect(withAuth({ in: 'query', name: 'clientId' }).flow!.trigger.config).toMatchObject({ auth: { in: 'query', name: 'clientId' } });
+    expect(withAuth({ in: 'header', name: 'X-Client-Id' }).valid).toBe(true);
+    expect(validateFlow(chainFlow(1, 'trigger.webhook')).flow!.trigger.config).not.toHaveProperty('auth');
+  });
+
+  it.each([
+    [{ in: 'query', name: 'token' }, 'config.auth.name', /API keys/],
+    [{ in: 'header', name: 'Authorization' }, 'config.auth.name', /reserved/],
+    [{ in: 'header', name: 'X-Api-Key' }, 'config.auth.name', /reserved/],
+    [{ in: 'header', name: 'bad name' }, 'config.auth.name', /letters, digits/],
+    [{ in: 'body', name: 'x' }, 'config.auth.in', /./],
+    [{ in: 'query', name: 'k', secret: 'inline' }, 'config.auth.secret', /unknown field/],
+  ])('refuses %j', (auth, path, message) => {
+    const r = withAuth(auth);
+    expect(r.errors.map((e) => e.path)).toEqual([path]);
+    expect(r.errors[0]!.message).toMatch(message);
+  });
+});

@@ -70,6 +70,34 @@ export const campaignTrigger = defineNodeSpec({
   summary: (c) => (c.campaignIds?.length ? `campaigns ${c.campaignIds.join(', ')}` : 'every campaign') + atOnce(c),
 });
 
+/** Query parameters and headers that carry API keys or framing: a flow secret may not use them. */
+const RESERVED_AUTH_QUERY = new Set(['token']);
+const RESERVED_AUTH_HEADERS = new Set([
+  'authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'host', 'content-type', 'content-length', 'origin',
+]);
+
+/**
+ * Where a caller that cannot hold an API key (RetailCRM's `clientId`, a URL an agent's browser
+ * sees) presents the flow's own secret: a query parameter or a header it chooses. The secret is
+ * kept server-side, encrypted (POST /flows/:id/webhook-secret), never in the definition.
+ */
+export const webhookAuthSchema = z
+  .strictObject({
+    in: z.enum(['query', 'header']),
+    name: z.string().min(1).max(64).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'use letters, digits and - _ . only'),
+  })
+  .superRefine((a, ctx) => {
+    const n = a.name.toLowerCase();
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', path: ['name'], message });
+    if (a.in === 'query' && RESERVED_AUTH_QUERY.has(n)) refuse('?token= carries API keys; choose another name');
+    if (a.in === 'header' && RESERVED_AUTH_HEADERS.has(n)) {
+      refuse(`${a.name} is reserved (API keys, cookies or framing); choose another header`);
+    }
+  });
+export type WebhookAuth = z.infer<typeof webhookAuthSchema>;
+
+const secretPlace = (a: WebhookAuth) => (a.in === 'query' ? `?${a.name}=` : a.name);
+
 /** Webhook: inbound GET/POST answered by a respond node (BRIX365 / XiVO style). */
 export const webhookTrigger = defineNodeSpec({
   type: 'trigger.webhook',
@@ -81,8 +109,10 @@ export const webhookTrigger = defineNodeSpec({
     methods: z.array(z.enum(['GET', 'POST'])).min(1).default(['POST']),
     allowedOrigins: z.array(z.string().min(1).max(256)).max(100).default([]),
     deadlineMs: z.number().int().min(50).max(30_000).default(10_000),
+    /** Also accept the flow's own secret (no API key) in this query parameter or header. */
+    auth: webhookAuthSchema.optional(),
   }),
   handles: next,
   templates: none,
-  summary: (c) => c.methods.join(' / '),
+  summary: (c) => c.methods.join(' / ') + (c.auth ? `, secret in ${secretPlace(c.auth)}` : ''),
 });

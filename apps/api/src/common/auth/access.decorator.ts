@@ -4,12 +4,25 @@ import type { ApiKeyScope, Permission } from './permissions';
 export const ACCESS_KEY = 'callflow:access';
 
 /** How a route is reached: a user permission, an API key scope, or nothing (public). */
-export type AccessRule = { kind: 'permission'; permission: Permission } | { kind: 'apiKey'; scope: ApiKeyScope } | { kind: 'public' } | { kind: 'authenticated' };
+export type AccessRule =
+  | { kind: 'permission'; permission: Permission }
+  | { kind: 'apiKey'; scope: ApiKeyScope; orFlowSecret?: boolean }
+  | { kind: 'public' }
+  | { kind: 'authenticated' };
 
 /** The route needs a signed-in user holding `permission` (checked on every request). */
 export const RequirePermission = (permission: Permission) => SetMetadata(ACCESS_KEY, { kind: 'permission', permission } satisfies AccessRule);
-/** The route is for machines: an API key with `scope` (Bearer, X-Api-Key or ?token=). */
-export const RequireApiKey = (scope: ApiKeyScope) => SetMetadata(ACCESS_KEY, { kind: 'apiKey', scope } satisfies AccessRule);
+/**
+ * The route is for machines: an API key with `scope` (Bearer, X-Api-Key or ?token=). With
+ * `orFlowSecret`, a request that presents no API key reaches the handler without a principal, and
+ * the handler must authenticate it by the flow's own secret (webhooks, see WebhookSecretAuth).
+ */
+export const RequireApiKey = (scope: ApiKeyScope, opts: { orFlowSecret?: boolean } = {}) =>
+  SetMetadata(ACCESS_KEY, {
+    kind: 'apiKey',
+    scope,
+    ...(opts.orFlowSecret ? { orFlowSecret: true } : {}),
+  } satisfies AccessRule);
 /** Any signed-in user (e.g. /me). */
 export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies AccessRule);
 /** No authentication (health, login). */

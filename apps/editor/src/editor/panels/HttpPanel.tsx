@@ -6,13 +6,13 @@ import { Icon } from '../../ui/icons';
 import { useEditor } from '../store';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
-import { NameValueTable, RequestSettingsFields, type NameValue } from './shared';
+import { NameValueTable, RequestSettingsFields, type FormFieldRow, type NameValue } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 type Body =
   | { type: 'none' }
-  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string }
-  | { type: 'form'; fields: NameValue[] };
+  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
+  | { type: 'form'; fields: FormFieldRow[] };
 
 interface HttpConfig {
   method?: (typeof HTTP_METHODS)[number];
@@ -24,7 +24,7 @@ interface HttpConfig {
   connectionId?: string;
   timeoutMs?: number;
   retry?: { attempts?: number; backoffMs?: number };
-  responseType?: 'auto' | 'json' | 'text' | 'xml';
+  responseType?: 'auto' | 'json' | 'text' | 'xml' | 'binary';
   followRedirects?: boolean;
 }
 
@@ -190,6 +190,15 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                   testId="http-body"
                   ariaLabel="Body template"
                 />
+                {body.type === 'json' && (
+                  <Checkbox
+                    label="Leave out empty fields (those whose value is empty text or null; the body is sent compact)"
+                    checked={body.omitEmpty === true}
+                    disabled={readOnly}
+                    onChange={(on) => patch({ body: { ...body, omitEmpty: on || undefined } })}
+                    testId="http-omit-empty"
+                  />
+                )}
                 {body.type !== 'json' && (
                   <Field label="Content-Type" htmlFor={ctId} issues={issues('body.contentType')}>
                     <TextInput id={ctId} value={body.contentType ?? ''} onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')} placeholder={body.type === 'xml' ? 'application/xml' : 'text/plain'} readOnly={readOnly} mono />
@@ -199,8 +208,25 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
             )}
             {body.type === 'form' && (
               <>
-                <p className="field-hint">Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once.</p>
-                <NameValueTable nodeId={nodeId} basePath="config.body.fields" rows={body.fields} onChange={(rows, f) => patch({ body: { type: 'form', fields: rows } }, f)} context="text" issues={issues} readOnly={readOnly} addLabel="Add field" testId="http-form" />
+                <p className="field-hint">
+                  Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once. A JSON
+                  value (RetailCRM style) is checked and sent compact.
+                </p>
+                <NameValueTable
+                  nodeId={nodeId}
+                  basePath="config.body.fields"
+                  rows={body.fields}
+                  onChange={(rows, f) => patch({ body: { type: 'form', fields: rows } }, f)}
+                  context="text"
+                  contextOf={(row) => ((row as FormFieldRow).json ? 'json' : 'text')}
+                  rowExtra={(row, i, set) => (
+                    <FormFieldOptions row={row as FormFieldRow} index={i} set={set} readOnly={readOnly} />
+                  )}
+                  issues={issues}
+                  readOnly={readOnly}
+                  addLabel="Add field"
+                  testId="http-form"
+                />
               </>
             )}
           </>
@@ -218,6 +244,7 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                     { value: 'json', label: 'JSON' },
                     { value: 'xml', label: 'XML' },
                     { value: 'text', label: 'Text' },
+                    { value: 'binary', label: 'Binary (bytes, e.g. a recording)' },
                   ]}
                   disabled={readOnly}
                 />
@@ -233,6 +260,26 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
         <Icon name="info" size={13} /> Output: <code>status</code>, <code>headers</code>, <code>body</code>. A non-2xx answer, timeout or network failure leaves by <b>error</b>.
       </p>
     </>
+  );
+}
+
+/** A form field's JSON options: the value is JSON; its empty members are left out. */
+function FormFieldOptions(props: {
+  row: FormFieldRow;
+  index: number;
+  set(p: Record<string, unknown>): void;
+  readOnly: boolean;
+}) {
+  const { row, index, set, readOnly } = props;
+  const json = (on: boolean) => set(on ? { json: true } : { json: undefined, omitEmpty: undefined });
+  const omit = (on: boolean) => set({ omitEmpty: on || undefined });
+  return (
+    <div className="check-row" data-testid={`http-form-options-${index}`}>
+      <Checkbox label="JSON value" checked={row.json === true} disabled={readOnly} onChange={json} />
+      {row.json && (
+        <Checkbox label="leave out empty fields" checked={row.omitEmpty === true} disabled={readOnly} onChange={omit} />
+      )}
+    </div>
   );
 }
 

@@ -1,10 +1,15 @@
-import { Field, NumberInput, Segmented, TextInput, useFieldId } from '../../ui/form';
+import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { useEditor } from '../store';
 import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
-type Body = { type: 'none' } | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string };
+type Body =
+  | { type: 'none' }
+  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
+  | { type: 'redirect'; location: string }
+  | { type: 'passthrough'; node: string };
 
 const SAMPLES: Record<string, string> = { json: '{\n  "queue": "default"\n}', xml: '<answer>\n  <queue>default</queue>\n</answer>', text: 'OK' };
 
@@ -13,10 +18,16 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
   const sid = useFieldId();
   const cid = useFieldId();
   const body: Body = config.body ?? { type: 'json', template: '{}' };
+  const httpNames = useEditor((s) => s.nodes.filter((n) => n.type === 'http').map((n) => n.data.name).join('\u0000'));
   const setType = (type: Body['type']) => {
     if (type === body.type) return;
     const prev = 'template' in body ? body.template : '';
-    patch({ body: type === 'none' ? { type } : { type, template: prev.trim() && prev !== '{}' ? prev : SAMPLES[type]! } });
+    // A redirect needs a 3xx status; leaving one for another answer goes back to 200.
+    const status = type === 'redirect' ? 302 : body.type === 'redirect' ? 200 : config.status;
+    if (type === 'none') patch({ body: { type }, status });
+    else if (type === 'redirect') patch({ body: { type, location: '' }, status });
+    else if (type === 'passthrough') patch({ body: { type, node: httpNames.split('\u0000')[0] ?? '' }, status });
+    else patch({ body: { type, template: prev.trim() && prev !== '{}' ? prev : SAMPLES[type]! }, status });
   };
   return (
     <>
@@ -33,14 +44,56 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
             { value: 'xml', label: 'XML' },
             { value: 'text', label: 'Text' },
             { value: 'none', label: 'None' },
+            { value: 'redirect', label: 'Redirect' },
+            { value: 'passthrough', label: 'Bytes of a request' },
           ]}
           disabled={readOnly}
           ariaLabel="Body type"
           testId="respond-body-type"
         />
       </Field>
-      {body.type !== 'none' && (
+      {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
         <TemplateField nodeId={nodeId} path="config.body.template" value={body.template} onChange={(v) => patch({ body: { ...body, template: v } }, 'body.template')} context={body.type} multiline rows={5} readOnly={readOnly} testId="respond-body" ariaLabel="Response body" />
+      )}
+      {body.type === 'json' && (
+        <Checkbox
+          label="Leave out empty fields (those whose value is empty text or null)"
+          checked={body.omitEmpty === true}
+          disabled={readOnly}
+          onChange={(on) => patch({ body: { ...body, omitEmpty: on || undefined } })}
+        />
+      )}
+      {body.type === 'redirect' && (
+        <TemplateField
+          nodeId={nodeId}
+          path="config.body.location"
+          label="Location"
+          value={body.location}
+          onChange={(v) => patch({ body: { ...body, location: v } }, 'body.location')}
+          context="url"
+          placeholder="{{{vars.recordingUrl}}}"
+          readOnly={readOnly}
+          hint="An http(s) URL or a path here. Tokens are percent-encoded; {{{raw}}} inserts a whole URL as is."
+          testId="respond-location"
+          ariaLabel="Redirect location"
+        />
+      )}
+      {body.type === 'passthrough' && (
+        <Field
+          label="Answer with the response of"
+          issues={issues('body.node')}
+          hint='The bytes and Content-Type that HTTP request received; set its "Read response as" to Binary.'
+        >
+          <Select
+            value={body.node}
+            onChange={(v) => patch({ body: { ...body, node: v } })}
+            options={httpNames ? httpNames.split('\u0000') : []}
+            placeholder="Choose an HTTP request"
+            disabled={readOnly}
+            testId="respond-passthrough-node"
+            ariaLabel="Request node"
+          />
+        </Field>
       )}
       {body.type === 'text' && (
         <Field label="Content-Type" htmlFor={cid}>

@@ -1,12 +1,15 @@
 import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
 import { useEditor } from '../store';
+import type { WebhookAuth } from '@callflow/flow';
 import { TimingCard } from './IvrTriggerPanel';
+import { WebhookSecretField } from './WebhookSecretField';
 import type { PanelDef, PanelProps } from './types';
 
 interface Config {
   methods?: ('GET' | 'POST')[];
   allowedOrigins?: string[];
   deadlineMs?: number;
+  auth?: WebhookAuth;
 }
 
 /** Webhook trigger (BRIX365 / XiVO style): methods, CORS origins, answer deadline. */
@@ -14,13 +17,26 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
   const oid = useFieldId();
   const did = useFieldId();
   const key = useEditor((s) => s.meta?.key);
+  const flowId = useEditor((s) => s.meta?.id);
   const methods = config.methods ?? ['POST'];
-  const url = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
+  const auth = config.auth;
+  const base = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
+  const url = auth?.in === 'query' && auth.name ? `${base}?${auth.name}=<secret>` : base;
+  const where = auth?.in === 'query' ? `as ?${auth.name}=` : `in the ${auth?.name} header`;
+  const keyOnly = 'an API key: Authorization: Bearer <key>, X-Api-Key or ?token=';
+  const how = auth ? `an API key, or this flow's secret ${where}` : keyOnly;
   return (
     <>
-      <Field label="Endpoint" hint="Authenticate with an API key: Authorization: Bearer <key>, X-Api-Key or ?token=. The respond node shapes the answer.">
+      <Field label="Endpoint" hint={`Authenticate with ${how}. The respond node shapes the answer.`}>
         <code className="code-line" data-testid="webhook-url">{url}</code>
       </Field>
+      <WebhookSecretField
+        flowId={flowId}
+        auth={auth}
+        onChange={(a) => patch({ auth: a }, 'auth')}
+        issues={issues('auth.name')}
+        readOnly={readOnly}
+      />
       <Field label="Methods" issues={issues('methods')}>
         <div className="check-row">
           {(['GET', 'POST'] as const).map((m) => (

@@ -2,6 +2,7 @@
  * The one map of node panels: adding a node type to the editor is one panel file (form, initial
  * config, icon) and one line here. Types without a panel fall back to a JSON config editor.
  */
+import { batchPanel } from './BatchPanel';
 import { campaignPanel } from './CampaignPanel';
 import { conditionPanel } from './ConditionPanel';
 import { endOfCallPanel } from './EndOfCallPanel';
@@ -16,5 +17,5 @@ import { webhookPanel } from './WebhookPanel';
 export type { PanelDef, PanelProps } from './types';
 
 export const PANELS: Readonly<Record<string, PanelDef>> = Object.fromEntries(
-  [ivrPanel, endOfCallPanel, campaignPanel, webhookPanel, httpPanel, soapPanel, conditionPanel, setPanel, respondPanel].map((p) => [p.type, p]),
+  [ivrPanel, endOfCallPanel, campaignPanel, webhookPanel, httpPanel, soapPanel, conditionPanel, setPanel, respondPanel, batchPanel].map((p) => [p.type, p]),
 );

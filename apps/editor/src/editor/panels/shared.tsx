@@ -26,6 +26,12 @@ export interface NameValue {
   value: string;
 }
 
+/** A form field row: a JSON value may leave out its empty members (RetailCRM's JSON-in-form style). */
+export interface FormFieldRow extends NameValue {
+  json?: boolean;
+  omitEmpty?: boolean;
+}
+
 /** Rows of name + templated value (query, headers, form fields, set values, SOAP headers). */
 export function NameValueTable({
   nodeId,
@@ -39,6 +45,8 @@ export function NameValueTable({
   valuePlaceholder = 'Value',
   addLabel = 'Add',
   testId,
+  contextOf,
+  rowExtra,
 }: {
   nodeId: string;
   /** Issue path of the list, relative to the node (`config.headers`). */
@@ -52,6 +60,10 @@ export function NameValueTable({
   valuePlaceholder?: string;
   addLabel?: string;
   testId?: string;
+  /** A row's own context (e.g. a JSON form field), else `context`. */
+  contextOf?(row: NameValue): TemplateContext;
+  /** Extra controls under a row's value (gets a setter that keeps the row's other fields). */
+  rowExtra?(row: NameValue, i: number, set: (patch: Record<string, unknown>) => void): ReactNode;
 }) {
   const rel = basePath.replace(/^config\.?/, '');
   const set = (i: number, patch: Partial<NameValue>, field: string) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)), `${rel}.${i}.${field}`);
@@ -80,13 +92,14 @@ export function NameValueTable({
               path={`${basePath}.${i}.value`}
               value={row.value}
               onChange={(v) => set(i, { value: v }, 'value')}
-              context={context}
+              context={contextOf?.(row) ?? context}
               placeholder={valuePlaceholder}
               readOnly={readOnly}
               compact
               testId={testId ? `${testId}-value-${i}` : undefined}
               ariaLabel={`${valuePlaceholder} ${i + 1}`}
             />
+            {rowExtra?.(row, i, (p) => set(i, p as Partial<NameValue>, 'options'))}
           </div>
           {!readOnly && (
             <button type="button" className="btn btn-ghost btn-icon btn-sm nv-del" aria-label={`Remove row ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>

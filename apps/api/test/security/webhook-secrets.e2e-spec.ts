@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import { rotateSecretsKey } from '../../src/connections/rotate-key';
+import { SecretBox } from '../../src/connections/secret-box';
+import { webhookSecretAad } from '../../src/webhook-secrets/webhook-secret-crypto';
+import { signInWithRoles } from '../flow-fixtures';
+import { ADMIN, TestApp } from '../harness';
+import { chainFlow, finishedExecution, publishFlow, respondNode } from '../support/triggers';
+
+const webhook = (config: Record<string, unknown>) => ({ id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET', 'POST'], ...config } });
+/** Answers with what the flow saw, so a test can check the secret never reaches it. */
+const echo = respondNode('{"query": {{json request.query}}, "headers": {{json request.headers}}}');
+
+/**
+ * Per-flow webhook secrets (RetailCRM's clientId; a URL an agent's browser sees): set or rotated by
+ * api_keys.manage, shown once, stored sealed (never in the definition), accepted for that flow only,
+ * compared in constant time; the API-key path keeps working.
+ */
+describe('security: per-flow webhook secrets', () => {
+  let t: TestApp;
+  let flowA: string;
+  let flowB: string;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    flowA = (await publishFlow(t, 'rcrm-make-call', chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), echo))).id;
+    flowB = (await publishFlow(t, 'agent-popup', chainFlow(webhook({ auth: { in: 'header', name: 'X-Hook-Secret' } }), echo))).id;
+    await publishFlow(t, 'keys-only', chainFlow(webhook({}), echo));
+  });
+  afterAll(() => t.close());
+
+  const rotate = (flowId: string, body: Record<string, unknown> = {}) => t.as('post', `/api/v1/flows/${flowId}/webhook-secret`).send(body);
+
+  it('is generated and shown once, stored sealed, never in the definition or the status', async () => {
+    expect((await t.as('get', `/api/v1/flows/${flowA}/webhook-secret`).expect(200)).body).toEqual({ set: false });
+    const r = await rotate(flowA).expect(201);
+    expect(r.body).toEqual({ secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/), createdAt: expect.any(String) });
+    const status = await t.as('get', `/api/v1/flows/${flowA}/webhook-secret`).expect(200);
+    expect(status.body).toEqual({ set: true, fingerprint: r.body.fingerprint, createdAt: r.body.createdAt });
+    const [row] = await t.db.query(`SELECT * FROM flow_webhook_secrets WHERE flow_id = $1`, [flowA]);
+    expect(JSON.stringify(row)).not.toContain(r.body.secret);
+    const exported = await t.as('get', `/api/v1/flows/${flowA}/export`).expect(200);
+    expect(JSON.stringify(exported.body)).not.toContain(r.body.secret);
+    const audit = await t.as('get', '/api/v1/audit').expect(200);
+    expect(audit.body.items[0]).toMatchObject({ action: 'webhook_secret.set', targetId: flowA, details: { key: 'rcrm-make-call', fingerprint: r.body.fingerprint, chosen: false } });
+    expect(JSON.stringify(audit.body)).not.toContain(r.body.secret);
+  });
+
+  it('opens its flow from the parameter the trigger names; the flow never sees it; + stays a plus', async () => {
+    const { secret } = (await rotate(flowA).expect(201)).body;
+    const r = await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secret}&code=100&phone=+79121234567&userId=1`).expect(200);
+    expect(r.body.query).toEqual({ code: '100', phone: '+79121234567', userId: '1' });
+    const row = await finishedExecution(t, r.headers['x-execution-id'] as string);
+    expect(row.status).toBe('succeeded');
+    expect(JSON.stringify(row.input)).not.toContain(secret);
+    const viaHeader = (await rotate(flowB).expect(201)).body.secret;
+    const h = await t.http().post('/api/v1/hooks/agent-popup').set('X-Hook-Secret', viaHeader).send({ a: 1 }).expect(200);
+    expect(h.body.headers['x-hook-secret']).toBeUndefined();
+  });
+
+  it('refuses a wrong, missing, other flow\'s or misplaced secret with 401', async () => {
+    const a = (await rotate(flowA).expect(201)).body.secret;
+    const b = (await rotate(flowB).expect(201)).body.secret;
+    const refused = [
+      t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${a.slice(0, -1)}x`),
+      t.http().get(`/api/v1/hooks/rcrm-make-call`),
+      t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=`),
+      t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${b}`),
+      t.http().get(`/api/v1/hooks/rcrm-make-call`).set('X-Hook-Secret', a),
+      t.http().get(`/api/v1/hooks/agent-popup?clientId=${b}`),
+      t.http().get(`/api/v1/hooks/agent-popup`).set('X-Hook-Secret', a),
+      t.http().get(`/api/v1/hooks/keys-only?clientId=${a}`),
+      t.http().get(`/api/v1/hooks/no-such-flow?clientId=${a}`),
+    ];
+    for (const req of refused) {
+      const r = await req;
+      expect([r.status, r.body]).toEqual([401, { statusCode: 401, error: 'Unauthorized', message: "a valid API key or this flow's webhook secret is required" }]);
+    }
+  });
+
+  it('refuses the old secret as soon as it is rotated; a chosen value works (one clientId for several flows)', async () => {
+    const old = (await rotate(flowA).expect(201)).body.secret;
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${old}`).expect(200);
+    const fresh = (await rotate(flowA).expect(201)).body.secret;
+    expect(fresh).not.toBe(old);
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${old}`).expect(401);
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${fresh}`).expect(200);
+    const chosen = 'retailcrm-2dbh26tahjj26sg';
+    expect((await rotate(flowA, { secret: chosen }).expect(201)).body.secret).toBe(chosen);
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${chosen}`).expect(200);
+    for (const bad of ['short', 'has space in it 123', 'x'.repeat(257), 'ünïcödé-secret-value', 42]) {
+      expect((await rotate(flowA, { secret: bad }).expect(400)).body.message).toEqual(expect.anything());
+    }
+    await t.as('delete', `/api/v1/flows/${flowA}/webhook-secret`).expect(204);
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${chosen}`).expect(401);
+    await t.as('delete', `/api/v1/flows/${flowA}/webhook-secret`).expect(404);
+  });
+
+  it('keeps the API-key path working for a flow with a secret', async () => {
+    await rotate(flowA).expect(201);
+    const r = await t.http().get(`/api/v1/hooks/rcrm-make-call?phone=+7912`).set('x-api-key', t.apiKey).expect(200);
+    expect(r.body.query).toEqual({ phone: '+7912' });
+    // A presented API key is checked as one: a wrong key is 401 even with a right secret beside it.
+    const secret = (await rotate(flowA).expect(201)).body.secret;
+    await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secret}`).set('x-api-key', 'cfk_wrong').expect(401);
+  });
+
+  it('needs api_keys.manage to set or remove, flows.read to see the status; another tenant\'s flow is 404', async () => {
+    const editor = await signInWithRoles(t, ['Integration editor']);
+    await t.http().post(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).send({}).expect(403);
+    await t.http().delete(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(403);
+    await t.http().get(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(200);
+
+    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@test.local', adminPassword: 'tenant-b-password' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const asB = (m: 'get' | 'post' | 'delete', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
+    for (const m of ['get', 'post', 'delete'] as const) await asB(m, `/api/v1/flows/${flowA}/webhook-secret`).send({}).expect(404);
+    await asB('post', `/api/v1/flows/${crypto.randomUUID()}/webhook-secret`).send({}).expect(404);
+    expect(tenant.body.id).not.toBe(ADMIN.email);
+  });
+
+  it('a flow of another tenant with the same key and its own secret: each secret opens its own tenant\'s flow only', async () => {
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const asB = (m: 'post', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
+    const def = chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), respondNode('{"tenant": "B"}'));
+    const created = await asB('post', '/api/v1/flows').send({ name: 'B make call', key: 'rcrm-make-call', definition: def }).expect(201);
+    await asB('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(200);
+    const secretB = (await asB('post', `/api/v1/flows/${created.body.id}/webhook-secret`).send({}).expect(201)).body.secret;
+    const secretA = (await rotate(flowA).expect(201)).body.secret;
+    expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretB}`).expect(200)).body).toEqual({ tenant: 'B' });
+    expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretA}`).expect(200)).body.query).toEqual({});
+  });
+
+  it('rotate-secrets-key re-seals webhook secrets with the connections, in one transaction', async () => {
+    const secret = (await rotate(flowB).expect(201)).body.secret;
+    const oldKey = t.config.secretsKey;
+    const newKey = crypto.randomBytes(32);
+    const report = await rotateSecretsKey(t.db, oldKey, newKey);
+    expect(report.webhookSecrets).toBeGreaterThanOrEqual(1);
+    const [row] = await t.db.query(`SELECT sealed, key_id FROM flow_webhook_secrets WHERE flow_id = $1`, [flowB]);
+    expect(row.key_id).toBe(new SecretBox(newKey).keyId);
+    expect(new SecretBox(newKey).open(row.sealed, webhookSecretAad(flowB))).toBe(secret);
+    expect(() => new SecretBox(oldKey).open(row.sealed, webhookSecretAad(flowB))).toThrow();
+    expect((await rotateSecretsKey(t.db, newKey, oldKey)).webhookSecrets).toBeGreaterThanOrEqual(1);
+    expect((await rotateSecretsKey(t.db, newKey, oldKey)).webhookSecrets).toBe(0);
+    await new Promise((r) => setTimeout(r, 2100)); // past the secrets cache
+    await t.http().post('/api/v1/hooks/agent-popup').set('X-Hook-Secret', secret).send({}).expect(200);
+  });
+});

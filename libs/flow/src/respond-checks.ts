@@ -1,0 +1,35 @@
+import type { FlowGraph } from './graph';
+import type { IssueList } from './issues';
+import type { RespondConfig } from './nodes/logic';
+
+/**
+ * Respond nodes that answer with a redirect or with another node's bytes: the node passed through
+ * must be an http node reading its response as binary that runs before; both answers are for a
+ * webhook (an IVR gets `output`, never an HTTP answer of its own).
+ */
+export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerType: string | undefined): void {
+  for (const node of graph.nodes.values()) {
+    if (node.type !== 'respond' || node.config === undefined) continue;
+    const body = (node.config as RespondConfig).body;
+    if (body.type !== 'redirect' && body.type !== 'passthrough') continue;
+    if (triggerType !== undefined && triggerType !== 'trigger.webhook') {
+      const message = `a ${body.type} answer is for webhook callers; under ${triggerType} nobody follows it`;
+      list.warn(node.issueTarget, 'respond_http_only', 'config.body.type', message);
+    }
+    if (body.type !== 'passthrough') continue;
+    const path = ['config', 'body', 'node'];
+    const fail = (message: string) => list.error(node.issueTarget, 'respond_source', path, message);
+    const source = graph.byName.get(body.node);
+    if (!source) {
+      fail(`there is no node named "${body.node}"`);
+    } else if (source.type !== 'http') {
+      fail(`"${body.node}" is a ${source.type} node; only an http node's response can be passed through`);
+    } else if (source.config === undefined) {
+      continue; // its own config errors are reported on it
+    } else if ((source.config as { responseType?: string }).responseType !== 'binary') {
+      fail(`set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
+    } else if (!graph.ancestorsOf(node.id).has(source.id)) {
+      fail(`"${body.node}" does not run before this node (no path leads from it here)`);
+    }
+  }
+}
