@@ -19,6 +19,8 @@ import { freePort } from './processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const HEALTH_TIMEOUT_MS = 15 * 60_000;
+/** What a newcomer has not set. */
+const UNSET = ['DATA_DIR', 'DATABASE_URL', 'ADMIN_PASSWORD', 'PORT', 'NODE_ENV'];
 
 interface Timing {
   cache: 'warm' | 'cold';
@@ -29,14 +31,21 @@ interface Timing {
   startMs: number;
   totalMs: number;
   packages: string;
+  npm: string;
 }
 
-/** The environment a newcomer's shell has: none of npm's own variables from `npm run bench`. */
+/**
+ * The environment a newcomer's shell has: none of npm's own variables from `npm run bench`, and
+ * its PATH without the node_modules/.bin folders `npm run` puts first (node-red brings an npm 10
+ * there, which would run instead of the machine's npm and rewrite the lockfile its own way).
+ */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(k) && !['DATA_DIR', 'DATABASE_URL', 'ADMIN_PASSWORD', 'PORT', 'NODE_ENV'].includes(k)) env[k] = v;
+    if (!/^npm_/i.test(k) && !UNSET.includes(k)) env[k] = v;
   }
+  const dirs = (env.PATH ?? '').split(path.delimiter);
+  env.PATH = dirs.filter((d) => !/node_modules[\\/]\.bin$|node-gyp-bin$/.test(d)).join(path.delimiter);
   return { ...env, ...extra };
 }
 
@@ -92,6 +101,7 @@ async function once(cache: 'warm' | 'cold', log: (m: string) => void): Promise<T
     await run('npm', ['install'], checkout, env, logFile);
     const installMs = Date.now() - t0;
     const packages = /added (\d+) packages?/.exec(fs.readFileSync(logFile, 'utf8'))?.[1] ?? '?';
+    const npmVersion = execFileSync('npm', ['--version'], { cwd: checkout, env, encoding: 'utf8' }).trim();
     // The README's first command leaves the committed lockfile as it is.
     const changed = execFileSync('git', ['status', '--porcelain'], { cwd: checkout, encoding: 'utf8' }).trim();
     if (changed) throw new Error(`npm install changed the checkout:\n${changed}`);
@@ -124,7 +134,7 @@ async function once(cache: 'warm' | 'cold', log: (m: string) => void): Promise<T
       body: JSON.stringify({ email: password[1], password: password[2] }),
     });
     if (login.status !== 200) throw new Error(`the printed password did not sign in (${login.status})`);
-    return { cache, installMs, buildMs, startMs: t2 - t1, totalMs: t2 - t0, packages };
+    return { cache, installMs, buildMs, startMs: t2 - t1, totalMs: t2 - t0, packages, npm: npmVersion };
   } finally {
     if (server) await stopGroup(server);
     removeEmbeddedPostgres(path.join(checkout, '.data', 'postgres'));
@@ -136,23 +146,29 @@ const seconds = (ms: number) => (ms / 1000).toFixed(0);
 
 /** The section's markdown. */
 export async function benchFirstMinute(log: (m: string) => void = () => undefined): Promise<string> {
-  const caches = (process.env.FIRST_MINUTE_CACHES ?? 'warm,cold').split(',').map((c) => c.trim()) as ('warm' | 'cold')[];
+  const caches = (process.env.FIRST_MINUTE_CACHES ?? 'warm,cold').split(',').map((c) => c.trim());
   const rows: Timing[] = [];
-  for (const cache of caches) rows.push(await once(cache, log));
+  for (const cache of caches) rows.push(await once(cache === 'cold' ? 'cold' : 'warm', log));
   const asRoot = process.getuid?.() === 0;
   return [
     '## First minute: from `npm install` to the first answer',
     '',
     'A fresh `git clone` of the repository in a new private folder (0700, as a home folder is' +
-      `${asRoot ? '; run as root, so the embedded PostgreSQL goes to /var/lib/callflow' : ''}), then the README's two ` +
+      `${asRoot ? '; as root, so the embedded PostgreSQL goes to /var/lib/callflow' : ''}), ` +
+      "then the README's two " +
       'commands with nothing set: `npm install`, then `npm start` (it builds the libraries, the API and the editor, ' +
       'then serves), until `GET /api/v1/health` first answers 200. Each run also checks that the printed admin ' +
       'password signs in at the printed URL. Warm: npm\'s cache as this machine has it; cold: an empty cache ' +
       '(every package downloaded from the registry). Measured by `bench/first-minute.ts`.',
     '',
-    '| npm cache | packages | `npm install` s | build s | build + first start s | `npm install` → first answer s |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.cache} | ${r.packages} | ${seconds(r.installMs)} | ${seconds(r.buildMs)} | ${seconds(r.startMs)} | ${seconds(r.totalMs)} |`),
+    '| npm cache | npm | packages | `npm install` s | build s | build + first start s | ' +
+      '`npm install` → first answer s |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.cache} | ${r.npm} | ${r.packages} | ${seconds(r.installMs)} | ${seconds(r.buildMs)} | ` +
+        `${seconds(r.startMs)} | ${seconds(r.totalMs)} |`,
+    ),
   ].join('\n');
 }
 

@@ -103,13 +103,13 @@ export function clusterPlaces(dir: string): ClusterPlace[] {
   return places;
 }
 
-/** Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note naming the DATA_DIR it serves. */
+/** Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note (cluster-of) naming the folder it serves. */
 export function makeOutsideHome(place: ClusterPlace, dir: string): void {
   try {
     fs.mkdirSync(place.home, { recursive: true });
     fs.chmodSync(OUTSIDE_ROOT, 0o755); // whatever the umask: the postgres user goes through both
     fs.chmodSync(place.home, 0o755);
-    fs.writeFileSync(path.join(place.home, 'DATA_DIR'), `${fs.realpathSync(dir)}\n`);
+    fs.writeFileSync(path.join(place.home, 'cluster-of'), `${fs.realpathSync(dir)}\n`);
   } catch (err) {
     throw new Error(
       `the postgres user cannot reach ${dir}, and ${place.home} could not be made for its cluster (${String(err)}); ` +
