@@ -57,7 +57,7 @@ export function postgresUser(): PostgresUser {
  */
 export function canReach(user: PostgresUser, target: string): boolean {
   const asUser = { uid: user.uid, gid: user.gid, cwd: '/', stdio: 'ignore' } as const;
-  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', target], asUser).status === 0;
+  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', path.resolve(target)], asUser).status === 0;
 }
 
 /** The first folder from the top, on the way to `target`, that others cannot search (for messages). */

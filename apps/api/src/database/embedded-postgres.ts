@@ -43,6 +43,7 @@ export async function startEmbeddedPostgres(
     detached?: boolean;
   } = {},
 ): Promise<EmbeddedDatabase> {
+  dir = path.resolve(dir);
   fs.mkdirSync(dir, { recursive: true });
   const user = process.getuid?.() === 0 ? postgresUser() : undefined;
   const place = clusterPlace(dir, user);
