@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
  * binaries in node_modules. A checkout in a private home (`/root` is 0700 on most cloud machines
  * and containers) reaches neither: the cluster and a copy of the binaries then go here, a folder
  * kept across reboots (os.tmpdir() may be wiped at boot or cleaned by age, which would lose the
- * data). Secrets and logs stay in DATA_DIR.
+ * data). The secrets stay in DATA_DIR.
  */
 export const OUTSIDE_ROOT = '/var/lib/callflow';
 
