@@ -14,9 +14,11 @@ WORKDIR /app
 # Everything .dockerignore lets through (sources, manifests, lockfile; no node_modules, dist, .data).
 COPY . .
 
-# Dev dependencies are needed to build (typescript, vite); the build writes libs/*/dist,
-# apps/api/dist and apps/editor/dist (when the editor exists).
-RUN npm install --no-audit --no-fund --include=dev \
+# npm ci: exactly the lockfile (NODE_ENV=production would leave out the dev dependencies, which
+# the build needs: typescript, vite). The build writes libs/*/dist, apps/api/dist and
+# apps/editor/dist (when the editor exists). The image's npm (10) predates allowScripts and runs
+# every install script; @scarf/scarf's analytics are off through SCARF_ANALYTICS above.
+RUN npm ci --no-audit --no-fund --include=dev \
  && npm run build \
  && npm cache clean --force \
  && mkdir -p /data \

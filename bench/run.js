@@ -4,7 +4,8 @@
 //   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 18), after a 2 s warm-up
 //   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15 %)
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
-//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor)
+//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor;
+//                      first-minute, a fresh clone's npm install + npm start timed, only when named)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
@@ -24,7 +25,7 @@ async function main() {
   const seconds = Number(process.env.BENCH_SECONDS || 5);
   const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 18);
   const events = Number(process.env.BENCH_EVENTS || 10000);
-  const wanted = new Set((process.env.BENCH_SECTIONS || SECTIONS.join(',')).split(',').map((s) => s.trim()));
+  const wanted = new Set((process.env.BENCH_SECTIONS || DEFAULT_SECTIONS.join(',')).split(',').map((s) => s.trim()));
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
   /** Section name → its markdown. */
@@ -78,6 +79,12 @@ async function main() {
     sections.set('editor', editorBundle());
   }
 
+  if (wanted.has('first-minute')) {
+    log('first minute (a fresh clone: npm install, npm start; a few minutes)');
+    const { benchFirstMinute } = require('./first-minute.ts');
+    sections.set('first-minute', await benchFirstMinute(log).catch((err) => `## First minute\n\nFailed: ${String(err && err.message)}`));
+  }
+
   const cpus = os.cpus();
   const seconds_ = Math.round((Date.now() - started) / 1000);
   const machine = `Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
@@ -112,7 +119,9 @@ async function main() {
 }
 
 /** Sections in README order; the header is rewritten only by a run of at least FULL_RUN. */
-const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'editor'];
+const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'editor', 'first-minute'];
+/** What runs when BENCH_SECTIONS is unset (first-minute installs and builds a whole clone: named only). */
+const DEFAULT_SECTIONS = SECTIONS.filter((n) => n !== 'first-minute');
 const FULL_RUN = ['engine', 'ivr', 'events', 'editor'];
 /** Titles of the sections written before the blocks had markers (read once, to keep them). */
 const LEGACY_TITLES = { engine: '## Engine only', ivr: '## IVR end to end', events: '## Events end to end', campaign: '## Campaign', editor: '## Editor bundle' };

@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { removeEmbeddedPostgres } from '../src/database/embedded-postgres-processes';
 import { migrate } from '../src/database/migrate';
 import { withDatabase } from './db-url';
 
@@ -43,19 +44,13 @@ export default async function globalSetup(): Promise<void> {
     for (const name of fs.readdirSync(root)) {
       const runDir = path.join(root, name);
       if (!isStale(runDir)) continue;
-      // A killed run may have left its postgres running: stop it before removing the folder.
-      const pidFile = path.join(runDir, 'pg', 'postmaster.pid');
-      const pgPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
-      if (pgPid > 0) {
-        try {
-          process.kill(pgPid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
-      fs.rmSync(runDir, { recursive: true, force: true });
+      // A killed run may have left its postgres running (its cluster in the folder, or outside it
+      // for a checkout the postgres user cannot reach): stop it and remove both.
+      removeEmbeddedPostgres(runDir);
     }
-    const pg = await startEmbeddedPostgres(path.join(root, `run-${process.pid}`), await freePort());
+    const pg = await startEmbeddedPostgres(path.join(root, `run-${process.pid}`), await freePort(), (m) => {
+      if (!m.startsWith('initialising')) process.stderr.write(`${m}\n`);
+    });
     (globalThis as { __testPg?: { stop(): Promise<void> } }).__testPg = pg;
     adminUrl = pg.url;
   }

@@ -4,12 +4,13 @@
  * with its own embedded PostgreSQL. First start, restart, recovery after SIGKILL, bad config,
  * structured request logs, several processes (PROCESSES).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, Server } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SRC_MAIN = ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
@@ -34,56 +35,6 @@ const BUILD_FRESH =
 const ADMIN_EMAIL = 'start@test.local';
 
 jest.setTimeout(60_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** A spawned server and everything it printed. */
-class Server {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** Resolves once the server listens; rejects (with its output) if it exits or takes too long. */
-  async ready(ms = 40_000): Promise<void> {
-    const until = Date.now() + ms;
-    while (!/callflow listening on/.test(this.stdout)) {
-      if (!this.running) throw new Error(`server exited early:\n${this.stdout}\n${this.stderr}`);
-      if (Date.now() > until) throw new Error(`server not ready after ${ms} ms:\n${this.stdout}\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.running) this.child.kill(signal);
-    return this.exited;
-  }
-
-  /** JSON lines of stdout (pino). */
-  jsonLines(): Record<string, unknown>[] {
-    return this.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-}
 
 /** The node processes `pid` started (cluster children; not its postgres). */
 function nodeChildren(pid: number): number[] {

