@@ -1,4 +1,5 @@
 import type { StepError } from './errors';
+import type { TEMPLATE_WORK } from './template/budget';
 import type { CancelSignal } from './runtime/run-cancel';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
@@ -17,6 +18,8 @@ export interface TemplateScope extends RunInput {
   vars: Record<string, unknown>;
   connection?: Record<string, unknown>;
   now: string;
+  /** Template work the run has left (set by the run; no template can read it). */
+  [TEMPLATE_WORK]?: number;
 }
 
 /** The request a node sent, as rendered (secrets redacted). */
@@ -94,6 +97,8 @@ export interface RunLimits {
   maxResponseBytes: number;
   /** Response bodies in step records are cut past this many characters. */
   maxRecordedBodyChars: number;
+  /** Template work units all renders of a run may spend together (TEMPLATE_LIMIT past it; see template/budget.ts). */
+  maxTemplateWork: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -102,6 +107,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxOutboundCalls: 100,
   maxResponseBytes: 5 * 1024 * 1024,
   maxRecordedBodyChars: 64 * 1024,
+  // Four renders at their own bound: a flow of hundreds of nodes cannot multiply it.
+  maxTemplateWork: 16 * 1024 * 1024,
 };
 
 /** Hooks the API uses to persist and to answer early. */

@@ -1,5 +1,6 @@
 import { EngineError, toEngineError, type StepError } from '../errors';
 import type { RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import { TEMPLATE_WORK } from '../template/budget';
 import type { CompiledFlow, CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
 import { isoTime } from './iso-time';
@@ -9,9 +10,9 @@ import { RunCancel } from './run-cancel';
 /** Node types whose step records carry their output (requests carry request/response instead). */
 const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond']);
 
-/** Builds the template scope from a run's input; only known parts are copied. */
-function scopeFrom(input: RunInput, now: string): TemplateScope {
-  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now };
+/** Builds the template scope from a run's input; only known parts are copied. The run's template work budget rides on it (a symbol: no template reads it). */
+function scopeFrom(input: RunInput, now: string, templateWork: number): TemplateScope {
+  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now, [TEMPLATE_WORK]: templateWork };
   if (input.call !== undefined) scope.call = input.call;
   if (input.contact !== undefined) scope.contact = input.contact;
   if (input.campaign !== undefined) scope.campaign = input.campaign;
@@ -43,7 +44,7 @@ export class RunState {
     readonly limits: RunLimits,
     private readonly hooks: RunHooks,
   ) {
-    this.scope = scopeFrom(input, isoTime(this.startedAt));
+    this.scope = scopeFrom(input, isoTime(this.startedAt), limits.maxTemplateWork);
     this.deadlineAt = this.startedAt + limits.deadlineMs;
     this.ctx = {
       scope: this.scope,
@@ -56,6 +57,11 @@ export class RunState {
       },
       addSecrets: (values) => this.redactor.add(values),
     };
+  }
+
+  /** Template work units the run has left (its renders draw on it). */
+  get templateWorkLeft(): number {
+    return this.scope[TEMPLATE_WORK] ?? Infinity;
   }
 
   /**

@@ -16,6 +16,17 @@ export interface RunOptions {
 }
 
 /**
+ * Logic nodes run back to back without waiting: after this much template work in a row (a few
+ * milliseconds; normal nodes spend hundreds of units) the run lets the event loop serve other
+ * requests (health checks, IVR calls) before it goes on.
+ */
+const YIELD_AFTER_WORK = 512 * 1024;
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Runs a compiled flow to its end and returns its status, the respond output and every step:
  * executes the node each state's entry names, then follows the machine's transition for the
  * handle the node left by (see compileFlow), until a final state. Never rejects.
@@ -30,13 +41,22 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
   let state: string = FINAL_STATES.FAILED;
   try {
     let step = flow.start();
+    // Template work done since the run last let other callbacks in (see YIELD_AFTER_WORK).
+    let mark = run.templateWorkLeft;
     while (step.execute !== null) {
       let outcome: string;
+      let waited = false;
       try {
         const result = run.execute(step.execute);
+        waited = result instanceof Promise;
         outcome = (result instanceof Promise ? await result : result).handle;
       } catch {
         outcome = NODE_FAILED; // RunState recorded the failure
+      }
+      if (waited) mark = run.templateWorkLeft;
+      else if (mark - run.templateWorkLeft >= YIELD_AFTER_WORK) {
+        await yieldTurn();
+        mark = run.templateWorkLeft;
       }
       step = flow.next(step.state, outcome);
     }
