@@ -119,12 +119,30 @@ export interface RunHooks {
   onRespond?(respond: RespondOutput): void;
 }
 
+/** What a connection added to a request: removed when a redirect leads to another origin. */
+export interface AppliedCredentials {
+  /** Header names (lower case). */
+  headers: readonly string[];
+  /** Query parameter names. */
+  query: readonly string[];
+}
+
 /** A connection as the engine sees it (issue: connections). */
 export interface ResolvedConnection {
   /** Non-secret fields, exposed to templates as `connection.*`. */
   fields: Record<string, unknown>;
-  /** Adds credentials to an outgoing request (headers/query). May fetch a token. */
-  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<void>;
+  /**
+   * Adds credentials to an outgoing request (headers/query) and says which. May fetch a token.
+   * Throws CONNECTION_ORIGIN_NOT_ALLOWED first when `req.url` is not on one of the connection's
+   * allowed origins: every path that sends credentials calls it with the URL it sends to.
+   */
+  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<AppliedCredentials | void>;
+  /**
+   * Throws CONNECTION_ORIGIN_NOT_ALLOWED unless `url`'s origin is one the connection's credentials
+   * may go to (authorize does it itself; a SOAP call checks its endpoint with it before WS-Security
+   * credentials go into the envelope). Absent: the connection carries no credentials.
+   */
+  checkOrigin?(url: URL): void;
   /** Called once after a 401, before the single retry (token refresh). Returns false if nothing changed. */
   onUnauthorized?(): Promise<boolean>;
   /** SOAP WS-Security etc. */

@@ -4,6 +4,7 @@ import { EngineError } from '../errors';
 import { shownUrl } from './soap-errors';
 import type { OutboundRequester, SoapExchange } from './soap.types';
 import type { CancelSignal } from '../runtime/run-cancel';
+import type { AppliedCredentials } from '../types';
 
 /** Per-call settings of an OutboundHttpClient. */
 export interface OutboundHttpClientOptions {
@@ -13,6 +14,8 @@ export interface OutboundHttpClientOptions {
   maxResponseBytes: number;
   /** Called when node-soap's own response callback throws (so the call fails instead of hanging). */
   onInternalError?: (err: unknown) => void;
+  /** What the connection added: removed on a redirect to another origin (see OutboundRequest.credentials). */
+  credentials?: AppliedCredentials;
 }
 
 /** The axios-like response object node-soap's Client reads. */
@@ -130,6 +133,7 @@ export class OutboundHttpClient extends HttpClient {
       timeoutMs: this.opts.timeoutMs,
       signal: this.opts.signal,
       maxResponseBytes: this.opts.maxResponseBytes,
+      credentials: this.opts.credentials,
     });
     const text = decodeBody(res.body, res.headers['content-type']);
     this.exchange.status = res.status;
