@@ -4,7 +4,7 @@ import { TEMPLATE_WORK } from '../template/budget';
 import type { CompiledFlow, CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext } from './executor';
 import { isoTime } from './iso-time';
-import { Redactor, truncateBody } from './redact';
+import { Redactor, truncateBody, truncateOutput } from './redact';
 import { RunCancel } from './run-cancel';
 
 /** Node types whose step records carry their output (requests carry request/response instead). */
@@ -57,11 +57,6 @@ export class RunState {
       },
       addSecrets: (values) => this.redactor.add(values),
     };
-  }
-
-  /** Template work units the run has left (its renders draw on it). */
-  get templateWorkLeft(): number {
-    return this.scope[TEMPLATE_WORK] ?? Infinity;
   }
 
   /**
@@ -183,7 +178,7 @@ export class RunState {
       const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars, r.responseBytes);
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
-    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(r.output);
+    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(truncateOutput(r.output, this.limits.maxRecordedBodyChars));
     if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
     this.steps.push(step);
     this.safeHook(() => this.hooks.onStep?.(step));

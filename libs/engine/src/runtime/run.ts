@@ -16,11 +16,11 @@ export interface RunOptions {
 }
 
 /**
- * Logic nodes run back to back without waiting: after this much template work in a row (a few
- * milliseconds; normal nodes spend hundreds of units) the run lets the event loop serve other
- * requests (health checks, IVR calls) before it goes on.
+ * Logic nodes run back to back without waiting: after this long without a wait (heavy templates,
+ * hundreds of nodes) the run lets the event loop serve other requests (health checks, IVR calls)
+ * before it goes on. A normal run never reaches it (its nodes take microseconds).
  */
-const YIELD_AFTER_WORK = 512 * 1024;
+const YIELD_AFTER_MS = 8;
 
 function yieldTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -41,8 +41,8 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
   let state: string = FINAL_STATES.FAILED;
   try {
     let step = flow.start();
-    // Template work done since the run last let other callbacks in (see YIELD_AFTER_WORK).
-    let mark = run.templateWorkLeft;
+    // When the run last let other callbacks in (see YIELD_AFTER_MS).
+    let slice = performance.now();
     while (step.execute !== null) {
       let outcome: string;
       let waited = false;
@@ -53,10 +53,11 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
       } catch {
         outcome = NODE_FAILED; // RunState recorded the failure
       }
-      if (waited) mark = run.templateWorkLeft;
-      else if (mark - run.templateWorkLeft >= YIELD_AFTER_WORK) {
+      const now = performance.now();
+      if (waited) slice = now;
+      else if (now - slice >= YIELD_AFTER_MS) {
         await yieldTurn();
-        mark = run.templateWorkLeft;
+        slice = performance.now();
       }
       step = flow.next(step.state, outcome);
     }

@@ -135,15 +135,16 @@ function replace(args: readonly unknown[]): string {
   const find = textOf('replace', args[1]);
   if (find === '') return s;
   const by = textOf('replace', args[2]);
-  // The result's size is known before it is built: refused then, not after allocating it.
-  if (by.length > find.length) {
-    const grow = by.length - find.length;
-    let size = s.length;
-    for (let i = s.indexOf(find); i !== -1; i = s.indexOf(find, i + find.length)) {
-      size += grow;
-      if (size > TEMPLATE_LIMITS.maxHelperOutputChars) checkHelperOutput('replace', size);
-    }
+  // The result's size and the pieces split/join builds are known before it runs: refused then, not after allocating them.
+  const grow = by.length - find.length;
+  let size = s.length;
+  let count = 0;
+  for (let i = s.indexOf(find); i !== -1; i = s.indexOf(find, i + find.length)) {
+    count++;
+    size += grow;
+    if (size > TEMPLATE_LIMITS.maxHelperOutputChars) checkHelperOutput('replace', size);
   }
+  spend(count * TEMPLATE_LIMITS.itemUnits);
   return result('replace', s.split(find).join(by));
 }
 
