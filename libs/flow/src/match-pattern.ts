@@ -16,7 +16,9 @@ export interface MatchPattern {
  * `\u00e9`). Throws an Error whose message says what is wrong.
  */
 export function compileMatchPattern(pattern: string, ignoreCase = false): MatchPattern {
-  if (pattern.length > MAX_MATCH_PATTERN_CHARS) throw new Error(`the pattern is longer than ${MAX_MATCH_PATTERN_CHARS} characters`);
+  if (pattern.length > MAX_MATCH_PATTERN_CHARS) {
+    throw new Error(`the pattern is longer than ${MAX_MATCH_PATTERN_CHARS} characters`);
+  }
   try {
     return RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (err) {

@@ -85,7 +85,7 @@ function varsSetBefore(graph: FlowGraph, node: GraphNode): Set<string> {
   return names;
 }
 
-/** A static `matches` pattern must compile (RE2 syntax, see match-pattern.ts); a templated one can only be checked when rendered. */
+/** A static `matches` pattern must compile (RE2 syntax, match-pattern.ts); a templated one is checked when rendered. */
 function checkRegexes(ctx: TemplateCheckContext, node: GraphNode): void {
   if (node.type !== 'condition') return;
   const rules = (node.config as { rules?: { op?: string; right?: unknown; ignoreCase?: boolean }[] }).rules ?? [];

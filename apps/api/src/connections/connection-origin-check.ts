@@ -10,7 +10,7 @@ export interface OriginIssue {
   message: string;
 }
 
-/** The raw value of a `{{connection.x}}` or `{{{connection.x}}}` token at the very start of a template, if it is one. */
+/** A `{{connection.x}}` or `{{{connection.x}}}` token at the very start of a template. */
 const LEADING_CONNECTION_TOKEN = /^\s*\{\{\{?\s*connection\.([A-Za-z_][A-Za-z0-9_]*)\s*\}?\}\}/;
 
 /**
@@ -64,7 +64,9 @@ export class ConnectionOriginCheck {
       out.push({
         nodeId: node.id,
         path: `config.${field}`,
-        message: `connection "${ref}" may send its credentials only to ${allowed}, not to ${origin} (add it to the connection's allowed origins if it belongs there) [CONNECTION_ORIGIN_NOT_ALLOWED]`,
+        message:
+          `connection "${ref}" may send its credentials only to ${allowed}, not to ${origin} ` +
+          `(add it to the connection's allowed origins if it belongs there) [CONNECTION_ORIGIN_NOT_ALLOWED]`,
       });
     }
     return out;

@@ -38,7 +38,8 @@ export class ConnectionTesterService {
       if (typeof wsdlUrl === 'string' && wsdlUrl) {
         // As a SOAP node would load it: with the connection's credentials, on an allowed origin only.
         const connection = await this.resolvers.resolve(tenantId, row.id);
-        const d = await this.engine.services.soap.describe(wsdlUrl, { timeoutMs: TEST_TIMEOUT_MS, authorize: connection?.authorize?.bind(connection) });
+        const authorize = connection?.authorize?.bind(connection);
+        const d = await this.engine.services.soap.describe(wsdlUrl, { timeoutMs: TEST_TIMEOUT_MS, authorize });
         const operations = d.services.reduce((n, s) => n + s.ports.reduce((m, p) => m + p.operations.length, 0), 0);
         return { ok: true, operations };
       }

@@ -46,7 +46,7 @@ export class FlowTestRunService {
       if (err instanceof EngineError && err.code === 'FLOW_INVALID') throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
       throw err;
     }
-    // Credentials bound to origins (issue 16 §5): a node that would send them elsewhere is refused before anything runs.
+    // Credentials bound to origins (issue 16 §5): a node sending them elsewhere is refused before anything runs.
     const misdirected = await this.origins.issues(tenantId, dto.definition);
     if (misdirected.length > 0) throw new UnprocessableEntityException({ message: misdirected[0]!.message, details: misdirected });
     const connections = this.connections.forTenant(tenantId);

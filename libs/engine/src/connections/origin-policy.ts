@@ -21,13 +21,17 @@ export function normalizeOrigin(entry: string): string {
   } catch {
     throw new OriginSyntaxError(`"${shorten(raw)}" is not an origin like https://crm.example.com`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OriginSyntaxError(`"${shorten(raw)}": only http and https origins`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OriginSyntaxError(`"${shorten(raw)}": only http and https origins`);
+  }
   if (url.username || url.password) throw new OriginSyntaxError(`"${shorten(raw)}": an origin has no user or password`);
   // A path, query or fragment would suggest a narrower rule than the one applied (the whole origin).
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /[?#]/.test(raw)) {
     throw new OriginSyntaxError(`"${shorten(raw)}": give only scheme, host and port (e.g. ${url.origin}), no path`);
   }
-  if (url.hostname.includes('*')) throw new OriginSyntaxError(`"${shorten(raw)}": wildcards are not allowed; list each origin`);
+  if (url.hostname.includes('*')) {
+    throw new OriginSyntaxError(`"${shorten(raw)}": wildcards are not allowed; list each origin`);
+  }
   return url.origin;
 }
 
@@ -73,8 +77,10 @@ export class OriginGate {
     const list = [...this.allowed];
     const message =
       list.length === 0
-        ? `connection "${this.connectionId}" lists no allowed origins, so ${what} are sent nowhere: add ${origin} to its allowed origins if it belongs there`
+        ? `connection "${this.connectionId}" lists no allowed origins, so ${what} are sent nowhere: ` +
+          `add ${origin} to its allowed origins if it belongs there`
         : `connection "${this.connectionId}" may send ${what} only to ${list.join(', ')}, not to ${origin}`;
-    throw new EngineError('CONNECTION_ORIGIN_NOT_ALLOWED', message, { connectionId: this.connectionId, origin, allowedOrigins: list });
+    const details = { connectionId: this.connectionId, origin, allowedOrigins: list };
+    throw new EngineError('CONNECTION_ORIGIN_NOT_ALLOWED', message, details);
   }
 }

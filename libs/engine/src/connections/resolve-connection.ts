@@ -65,7 +65,8 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     case 'api_key': {
       const key = required(spec, 'apiKey');
       const { placement, name, prefix } = spec.config;
-      const applied: AppliedCredentials = placement === 'query' ? { headers: [], query: [name] } : { headers: [name.toLowerCase()], query: [] };
+      const applied: AppliedCredentials =
+        placement === 'query' ? { headers: [], query: [name] } : { headers: [name.toLowerCase()], query: [] };
       resolved.authorize = async (req) => {
         gate.check(req.url);
         if (placement === 'query') req.url.searchParams.set(name, key);
@@ -86,7 +87,8 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       const source = opts.tokens;
       if (!source) throw new Error('a token connection needs a TokenSource');
       const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
-      const applied: AppliedCredentials = placement.in === 'query' ? { headers: [], query: [placement.name] } : { headers: [placement.name.toLowerCase()], query: [] };
+      const applied: AppliedCredentials =
+        placement.in === 'query' ? { headers: [], query: [placement.name] } : { headers: [placement.name.toLowerCase()], query: [] };
       let used: string | undefined;
       addSecret((await source.get()).token);
       resolved.authorize = async (req, signal) => {

@@ -71,7 +71,7 @@ function test(op: ConditionOp, r: PreparedRule, left: unknown, right: unknown): 
   }
 }
 
-/** A pattern on the linear-time engine (never JavaScript's backtracking RegExp); undefined when it does not compile (no match). */
+/** A pattern on the linear-time engine (never JavaScript's backtracking RegExp); undefined when it does not compile. */
 function safeRegex(pattern: string, ignoreCase?: boolean): MatchPattern | undefined {
   const key = `${ignoreCase ? 'i' : '-'}${pattern}`;
   let p = dynamicPatterns.get(key);

@@ -39,7 +39,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     soapHeaders: renderArgs(t.headers, ctx.scope),
   }));
   const { wsdlUrl, endpoint, args, soapHeaders } = rendered;
-  // The SOAP service applies the connection's credentials to the endpoint the call really goes to (its origin checked first), here.
+  // The SOAP service applies the connection's credentials to the endpoint the call really goes to (origin checked first).
   const httpHeaders: Record<string, string> = {};
   const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
   // The connection also opens a WSDL behind authentication (on an allowed origin, the WSDL's own).

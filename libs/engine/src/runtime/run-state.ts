@@ -10,7 +10,10 @@ import { RunCancel } from './run-cancel';
 /** Node types whose step records carry their output (requests carry request/response instead). */
 const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond']);
 
-/** Builds the template scope from a run's input; only known parts are copied. The run's template work budget rides on it (a symbol: no template reads it). */
+/**
+ * Builds the template scope from a run's input; only known parts are copied. The run's template
+ * work budget rides on it (under a symbol: no template reads it).
+ */
 function scopeFrom(input: RunInput, now: string, templateWork: number): TemplateScope {
   const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now, [TEMPLATE_WORK]: templateWork };
   if (input.call !== undefined) scope.call = input.call;
@@ -178,7 +181,9 @@ export class RunState {
       const { body, truncated } = truncateBody(r.response.body, this.limits.maxRecordedBodyChars, r.responseBytes);
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
-    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(truncateOutput(r.output, this.limits.maxRecordedBodyChars));
+    if (r.output !== undefined && LOGIC_OUTPUT.has(def.type)) {
+      step.output = this.redactor.value(truncateOutput(r.output, this.limits.maxRecordedBodyChars));
+    }
     if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
     this.steps.push(step);
     this.safeHook(() => this.hooks.onStep?.(step));

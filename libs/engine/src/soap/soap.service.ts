@@ -87,7 +87,8 @@ export class SoapService {
     }
     if (req.security) req.checkOrigin?.(url);
     const headers = (req.httpHeaders ??= {});
-    const credentials = req.authorize ? ((await req.authorize({ url, headers }, req.signal ?? new RunCancel())) ?? undefined) : undefined;
+    const signal = req.signal ?? new RunCancel();
+    const credentials = req.authorize ? ((await req.authorize({ url, headers }, signal)) ?? undefined) : undefined;
     return this.invoke(entry, target, req, url.href, credentials);
   }
 
@@ -137,7 +138,13 @@ export class SoapService {
     return { url: loaded.url, wsdl: loaded.wsdl, meta: readWsdlMeta(loaded.documents.values()) };
   }
 
-  private invoke(entry: CachedWsdl, target: Target, req: SoapCallRequest, endpoint: string, credentials: AppliedCredentials | undefined): Promise<SoapCallResult> {
+  private invoke(
+    entry: CachedWsdl,
+    target: Target,
+    req: SoapCallRequest,
+    endpoint: string,
+    credentials: AppliedCredentials | undefined,
+  ): Promise<SoapCallResult> {
     return new Promise<SoapCallResult>((resolve, reject) => {
       const http = new OutboundHttpClient({
         outbound: this.outbound,

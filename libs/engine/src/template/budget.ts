@@ -1,4 +1,5 @@
 import { EngineError } from '../errors';
+import { Escaped, toText, xmlEntityCount } from './escape';
 
 /**
  * Work bounds of template rendering. A render is synchronous: without bounds one template
@@ -54,9 +55,13 @@ export interface WorkMeter {
  * the cheapest counter (no object per render on the IVR path). Hot paths keep a local reference
  * to it and decrement `left` inline, calling overBudget() when it goes negative.
  */
-export const meter: WorkMeter = { left: TEMPLATE_LIMITS.maxRenderWork, granted: TEMPLATE_LIMITS.maxRenderWork, runBound: false };
+export const meter: WorkMeter = {
+  left: TEMPLATE_LIMITS.maxRenderWork,
+  granted: TEMPLATE_LIMITS.maxRenderWork,
+  runBound: false,
+};
 
-/** Starts a render's count; with a run budget on the scope the render gets what the run has left (at most the render bound). */
+/** Starts a render's count; with a run budget on the scope, the render gets what the run has left. */
 export function beginRender(scope: object): void {
   const run = (scope as { [TEMPLATE_WORK]?: number })[TEMPLATE_WORK];
   const runBound = run !== undefined && run < TEMPLATE_LIMITS.maxRenderWork;
@@ -81,24 +86,67 @@ export function spend(units: number): void {
 export function overBudget(): never {
   throw meter.runBound
     ? limitError("the run's templates did too much work (a run's total bound is reached)", 'run')
-    : limitError(`the template did too much work (more than ${TEMPLATE_LIMITS.maxRenderWork} units: long texts, loops or helpers)`, 'render');
+    : limitError(
+        `the template did too much work (more than ${TEMPLATE_LIMITS.maxRenderWork} units: ` +
+          'long texts, loops or helpers)',
+        'render',
+      );
 }
 
-/** The TEMPLATE_LIMIT error (`bound`: which limit, stable for callers and tests). */
-export function limitError(message: string, bound: 'render' | 'run' | 'output' | 'helperInput' | 'helperOutput'): EngineError {
+export type LimitBound = 'render' | 'run' | 'output' | 'helperInput' | 'helperOutput';
+
+/** The TEMPLATE_LIMIT error; `details.bound` says which limit (stable for callers and tests). */
+export function limitError(message: string, bound: LimitBound): EngineError {
   return new EngineError('TEMPLATE_LIMIT', message, { bound });
 }
 
 /** Refuses a helper argument longer than maxHelperInputChars. */
 export function checkHelperInput(helper: string, length: number): void {
   if (length > TEMPLATE_LIMITS.maxHelperInputChars) {
-    throw limitError(`${helper}: an argument is ${length} characters; a helper takes at most ${TEMPLATE_LIMITS.maxHelperInputChars}`, 'helperInput');
+    const max = TEMPLATE_LIMITS.maxHelperInputChars;
+    throw limitError(`${helper}: an argument is ${length} characters; a helper takes at most ${max}`, 'helperInput');
   }
 }
 
 /** Refuses (before it is built, where the size is known up front) a helper result longer than maxHelperOutputChars. */
 export function checkHelperOutput(helper: string, length: number): void {
   if (length > TEMPLATE_LIMITS.maxHelperOutputChars) {
-    throw limitError(`${helper}: the result would be ${length} characters; a helper may produce at most ${TEMPLATE_LIMITS.maxHelperOutputChars}`, 'helperOutput');
+    const max = TEMPLATE_LIMITS.maxHelperOutputChars;
+    const message = `${helper}: the result would be ${length} characters; a helper may produce at most ${max}`;
+    throw limitError(message, 'helperOutput');
   }
+}
+
+/** A value `{{value}}` prints: an object becomes its JSON, charged as JSON work (append charges the copy). */
+export function printable(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Escaped || v instanceof Date) return v;
+  const text = toText(v);
+  spend(text.length * (TEMPLATE_LIMITS.jsonCharUnits - 1));
+  return text;
+}
+
+/** XML escaping costs per entity built (~100 ns each): a long text's entities are charged before escaping. */
+export function xmlCharged(v: unknown): unknown {
+  const text = typeof v === 'string' ? v : v instanceof Escaped && v.context !== 'xml' ? v.text : undefined;
+  if (text !== undefined && text.length > 4096) {
+    spend(xmlEntityCount(text) * TEMPLATE_LIMITS.xmlEntityUnits);
+  }
+  return v;
+}
+
+/**
+ * A helper's arguments cost their text length (strings are what helpers walk); one longer than
+ * the helper input bound is refused.
+ */
+export function chargeArgs(name: string, args: unknown[]): void {
+  let units = TEMPLATE_LIMITS.helperCallUnits;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const n = typeof a === 'string' ? a.length : a instanceof Escaped ? a.text.length : 0;
+    if (n > 0) {
+      checkHelperInput(name, n);
+      units += n;
+    }
+  }
+  if ((meter.left -= units) < 0) overBudget();
 }

@@ -1,7 +1,7 @@
 import { TEMPLATE_BLOCK_HELPERS, type AST, type TemplateContext } from '@callflow/flow';
 import { EngineError } from '../errors';
-import { checkHelperInput, limitError, meter, overBudget, spend, TEMPLATE_LIMITS } from './budget';
-import { Escaped, escapeFor, isTruthy, toText, xmlEntityCount } from './escape';
+import { chargeArgs, limitError, meter, overBudget, printable, TEMPLATE_LIMITS, xmlCharged } from './budget';
+import { Escaped, escapeFor, isTruthy, toText } from './escape';
 import { getHelper, ownProp, type Helper, type HelperHash } from './helpers';
 
 /** Longest text one render may produce (guards `{{#each}}` blow-ups). */
@@ -69,35 +69,6 @@ function append(o: Out, text: string): void {
   if (o.s.length > MAX_OUTPUT_CHARS) {
     throw limitError(`rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`, 'output');
   }
-}
-
-/** A value `{{value}}` prints: an object becomes its JSON, charged as JSON work (append charges the copy). */
-function printable(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || v instanceof Escaped || v instanceof Date) return v;
-  const text = toText(v);
-  spend(text.length * (TEMPLATE_LIMITS.jsonCharUnits - 1));
-  return text;
-}
-
-/** XML escaping costs per entity built (~100 ns each): a long text's entities are charged before it is escaped. */
-function xmlCharged(v: unknown): unknown {
-  const text = typeof v === 'string' ? v : v instanceof Escaped && v.context !== 'xml' ? v.text : undefined;
-  if (text !== undefined && text.length > 4096) spend(xmlEntityCount(text) * TEMPLATE_LIMITS.xmlEntityUnits);
-  return v;
-}
-
-/** A helper's arguments cost their text length (strings are what helpers walk); one longer than the helper input bound is refused. */
-function chargeArgs(name: string, args: unknown[]): void {
-  let units = TEMPLATE_LIMITS.helperCallUnits;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const n = typeof a === 'string' ? a.length : a instanceof Escaped ? a.text.length : 0;
-    if (n > 0) {
-      checkHelperInput(name, n);
-      units += n;
-    }
-  }
-  if ((work.left -= units) < 0) overBudget();
 }
 
 /**
@@ -419,7 +390,7 @@ export class TemplateCompiler {
       const keys = isArray || v === null || typeof v !== 'object' || v instanceof Escaped ? undefined : Object.keys(v);
       const count = isArray ? (v as unknown[]).length : (keys?.length ?? 0);
       if (count === 0) return inverse(f, o);
-      if (keys) spend(keys.length * TEMPLATE_LIMITS.keyUnits);
+      if (keys && (work.left -= keys.length * TEMPLATE_LIMITS.keyUnits) < 0) overBudget();
       // One frame per #each, updated in place per item (Handlebars does the same with its data frame).
       const data: DataFrame = { root: f.data.root, parent: f.data, index: 0, key: undefined, first: true, last: false };
       const node: Depth = { value: undefined, up: f.ctx };

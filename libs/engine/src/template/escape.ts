@@ -91,7 +91,7 @@ export function escapeXml(text: string): string {
   return text.replace(XML_SPECIAL_G, (c) => XML_ENTITIES[c] ?? '');
 }
 
-/** An upper bound of the characters escapeXml replaces (markup, controls, surrogates and U+FFFE/F), by one fast pass. */
+/** An upper bound of the characters escapeXml replaces (markup, controls, surrogates, U+FFFE/F), in one fast pass. */
 export function xmlEntityCount(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -135,7 +135,7 @@ function replace(args: readonly unknown[]): string {
   const find = textOf('replace', args[1]);
   if (find === '') return s;
   const by = textOf('replace', args[2]);
-  // The result's size and the pieces split/join builds are known before it runs: refused then, not after allocating them.
+  // The result's size and the pieces split/join builds are known before it runs: refused then, not after.
   const grow = by.length - find.length;
   let size = s.length;
   let count = 0;
@@ -255,7 +255,10 @@ const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
   concat,
   e164,
   formatDate: (a, h) =>
-    result('formatDate', formatDate(plain(a[0]), a[1] === undefined ? undefined : textOf('formatDate', a[1]), h.tz === undefined ? undefined : textOf('formatDate', h.tz))),
+    result(
+      'formatDate',
+      formatDate(plain(a[0]), a[1] === undefined ? undefined : textOf('formatDate', a[1]), h.tz === undefined ? undefined : textOf('formatDate', h.tz)),
+    ),
   substring,
   replace,
   eq: (a) => equals(a[0], a[1]),

@@ -13,10 +13,12 @@ export class ConnectionAllowedOrigins1763785000000 implements MigrationInterface
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE connections ADD COLUMN allowed_origins jsonb NOT NULL DEFAULT '[]'`);
-    const rows: { id: string; config: Record<string, unknown>; fields: Record<string, unknown> }[] = await q.query(`SELECT id, config, fields FROM connections`);
+    type Row = { id: string; config: Record<string, unknown>; fields: Record<string, unknown> };
+    const rows: Row[] = await q.query(`SELECT id, config, fields FROM connections`);
     for (const row of rows) {
       const origins = derive(row.config ?? {}, row.fields ?? {});
-      if (origins.length > 0) await q.query(`UPDATE connections SET allowed_origins = $2 WHERE id = $1`, [row.id, JSON.stringify(origins)]);
+      if (origins.length === 0) continue;
+      await q.query(`UPDATE connections SET allowed_origins = $2 WHERE id = $1`, [row.id, JSON.stringify(origins)]);
     }
   }
 
@@ -45,7 +47,8 @@ function derive(config: Record<string, unknown>, fields: Record<string, unknown>
   add(config.tokenUrl);
   const request = config.request as { url?: unknown } | undefined;
   if (typeof request?.url === 'string') {
-    const filled = request.url.replace(/\{\{\{?\s*connection\.([A-Za-z_][A-Za-z0-9_]*)\s*\}?\}\}/g, (_m, name: string) => {
+    const token = /\{\{\{?\s*connection\.([A-Za-z_][A-Za-z0-9_]*)\s*\}?\}\}/g;
+    const filled = request.url.replace(token, (_m, name: string) => {
       const v = fields[name];
       return typeof v === 'string' || typeof v === 'number' ? String(v) : '{{';
     });

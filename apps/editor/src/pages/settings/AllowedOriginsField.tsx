@@ -20,9 +20,10 @@ export function AllowedOriginsField({ value, onChange }: { value: string; onChan
       htmlFor="conn-origins"
       hint={
         <>
-          Where this connection’s credentials may be sent: one origin per line, scheme, host and port only (e.g. https://crm.example.com, http://10.0.0.5:8080).
-          {' '}Requests, token requests and WSDL loads to any other origin fail; redirects to other origins lose the credentials. Leave empty to use
-          the origins of the URLs in the fields below (baseUrl, wsdlUrl…) and of the token URL.
+          Where this connection’s credentials may be sent: one origin per line, scheme, host and port only
+          (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token requests and WSDL loads to any
+          other origin fail; redirects to other origins lose the credentials. Leave empty to use the origins of
+          the URLs in the fields below (baseUrl, wsdlUrl…) and of the token URL.
         </>
       }
     >
