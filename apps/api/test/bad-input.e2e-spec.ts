@@ -105,7 +105,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     // Tenant A (the admin's): a published IVR flow and a webhook flow, a connection with a secret, a revoked key.
     await publishFlow(t, 'a-ivr', DEFINITION);
     await publishFlow(t, 'a-hook', chainFlow({ id: 't', type: 'trigger.webhook', name: 'hook', config: {} }, respondNode('{}')));
-    await t.as('post', '/api/v1/connections').send({ name: 'crm', type: 'basic', username: 'agent', password: CONNECTION_SECRET }).expect(201);
+    await t.as('post', '/api/v1/connections').send({ name: 'crm', type: 'basic', username: 'agent', password: CONNECTION_SECRET, allowedOrigins: ['https://crm.example.com'] }).expect(201);
     const key = await t.as('post', '/api/v1/api-keys').send({ name: 'revoked', scopes: ['triggers.invoke'] }).expect(201);
     revokedKey = key.body.key;
     await t.as('delete', `/api/v1/api-keys/${key.body.id}`).expect(204);

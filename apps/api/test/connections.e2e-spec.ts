@@ -229,8 +229,8 @@ describe('connections', () => {
       (def.nodes as { id: string; config: Record<string, unknown> }[]).find((n) => n.id === 'r')!.config.body = { type: 'json', template: '{{json nodes.call0.body}}' };
       await publishFlow(t, 'ivr-conn', def);
       const r = await t.http().post('/api/v1/ivr/ivr-conn').set('x-api-key', t.apiKey).send({ call: { id: 'k1', callerId: '+39' } }).expect(200);
-      // The live answer is the flow's own business; the recorded execution is scrubbed.
-      expect(r.body.output).toEqual({ queue: 'vip', echoed: 'ivr-key-456' });
+      // The live answer is scrubbed of the run's secrets as the record is (issue 16): an upstream echo does not leak them.
+      expect(r.body.output).toEqual({ queue: 'vip', echoed: '[redacted]' });
       const row = await finishedExecution(t, r.body.executionId);
       expect(row.status).toBe('succeeded');
       const [raw] = await t.db.query(`SELECT row_to_json(e)::text AS j FROM executions e WHERE id = $1`, [r.body.executionId]);
@@ -255,7 +255,7 @@ describe('connections', () => {
   describe('key rotation', () => {
     it('the rotate-key command re-encrypts every secret; the old key then no longer opens them', async () => {
       api.on('GET /rot', (req, res) => res.writeHead(req.headers.authorization === 'Bearer rot-token' ? 200 : 401).end());
-      const c = (await t.as('post', C).send({ name: 'rot', type: 'bearer', token: 'rot-token' }).expect(201)).body;
+      const c = (await t.as('post', C).send({ name: 'rot', type: 'bearer', token: 'rot-token', allowedOrigins: [api.base] }).expect(201)).body;
       const oldKey = t.config.secretsKey;
       const newKey = crypto.randomBytes(32);
       const root = path.resolve(__dirname, '../../..');

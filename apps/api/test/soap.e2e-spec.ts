@@ -63,7 +63,7 @@ describe('POST /api/v1/soap/describe', () => {
     const wsdlUrl = `${crm.base}/private.wsdl`;
     const refused = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl }).expect(422);
     expect(refused.body.message).toMatch(/HTTP 401/);
-    await t.as('post', '/api/v1/connections').send({ name: 'crm-soap', type: 'basic', username: 'agent', password: 'wsdl-pass' }).expect(201);
+    await t.as('post', '/api/v1/connections').send({ name: 'crm-soap', type: 'basic', username: 'agent', password: 'wsdl-pass', allowedOrigins: [crm.base] }).expect(201);
     const r = await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl, connectionId: 'crm-soap' }).expect(200);
     expect(r.body.services[0].ports[0].operations.map((o: { name: string }) => o.name)).toContain('GetCustomer');
     expect(JSON.stringify(r.body)).not.toContain('wsdl-pass');

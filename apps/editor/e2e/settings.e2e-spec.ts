@@ -186,9 +186,10 @@ suite('settings and permissions in the browser', () => {
     expect(sent?.body).toContain('s3cret-pass');
     await screenshot(admin, 'connections');
 
-    // Editing keeps the stored secret when its input is left blank.
+    // Editing keeps the stored secret when its input is left blank; the allowed origins were taken from the token URL.
     await admin.click('[data-testid="edit-connection-gcalls-auth"]');
     await admin.getByPlaceholder('•••••••• (set — leave blank to keep)').waitFor();
+    expect(await admin.locator('[data-testid=connection-allowed-origins]').inputValue()).toBe(auth.base);
     await admin.click('[data-testid=save-connection]');
     await admin.locator('[data-testid=connection-dialog]').waitFor({ state: 'detached' });
     await admin.click('[data-testid="test-connection-gcalls-auth"]');

@@ -8,11 +8,15 @@ export type ErrorCategory = 'invalid_flow' | 'remote' | 'limit' | 'bug';
 /** Stable error codes (part of the API: they appear in execution steps). */
 export const ERROR_CODES = {
   TEMPLATE_RENDER: { category: 'invalid_flow', retryable: false },
+  /** A render (or a run's renders) passed a work or size bound (template/budget.ts): ends the run. */
+  TEMPLATE_LIMIT: { category: 'limit', retryable: false },
   JSON_BODY_INVALID: { category: 'invalid_flow', retryable: false },
   HEADER_INVALID: { category: 'invalid_flow', retryable: false },
   URL_INVALID: { category: 'invalid_flow', retryable: false },
   CONNECTION_NOT_FOUND: { category: 'invalid_flow', retryable: false },
   OUTBOUND_BLOCKED: { category: 'invalid_flow', retryable: false },
+  /** A connection's credentials were about to go to an origin the connection does not list. */
+  CONNECTION_ORIGIN_NOT_ALLOWED: { category: 'invalid_flow', retryable: false },
   HTTP_STATUS: { category: 'remote', retryable: false },
   HTTP_NETWORK: { category: 'remote', retryable: true },
   HTTP_TIMEOUT: { category: 'remote', retryable: true },

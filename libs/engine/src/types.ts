@@ -1,4 +1,5 @@
 import type { StepError } from './errors';
+import type { TEMPLATE_WORK } from './template/budget';
 import type { CancelSignal } from './runtime/run-cancel';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
@@ -17,6 +18,8 @@ export interface TemplateScope extends RunInput {
   vars: Record<string, unknown>;
   connection?: Record<string, unknown>;
   now: string;
+  /** Template work the run has left (set by the run; no template can read it). */
+  [TEMPLATE_WORK]?: number;
   /** On a batch node's each path: the chunk being run. */
   batch?: BatchScope;
 }
@@ -131,6 +134,8 @@ export interface RunLimits {
   maxBatchSteps: number;
   /** Outbound calls made inside batch chunks, in all (they do not count against maxOutboundCalls). */
   maxBatchOutboundCalls: number;
+  /** Template work units all renders of a run may spend together (TEMPLATE_LIMIT past it; see template/budget.ts). */
+  maxTemplateWork: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -141,6 +146,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxRecordedBodyChars: 64 * 1024,
   maxBatchSteps: 10_000,
   maxBatchOutboundCalls: 10_000,
+  // Four renders at their own bound: a flow of hundreds of nodes cannot multiply it.
+  maxTemplateWork: 16 * 1024 * 1024,
 };
 
 /** Hooks the API uses to persist and to answer early. */
@@ -151,12 +158,30 @@ export interface RunHooks {
   onRespond?(respond: RespondOutput): void;
 }
 
+/** What a connection added to a request: removed when a redirect leads to another origin. */
+export interface AppliedCredentials {
+  /** Header names (lower case). */
+  headers: readonly string[];
+  /** Query parameter names. */
+  query: readonly string[];
+}
+
 /** A connection as the engine sees it (issue: connections). */
 export interface ResolvedConnection {
   /** Non-secret fields, exposed to templates as `connection.*`. */
   fields: Record<string, unknown>;
-  /** Adds credentials to an outgoing request (headers/query). May fetch a token. */
-  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<void>;
+  /**
+   * Adds credentials to an outgoing request (headers/query) and says which. May fetch a token.
+   * Throws CONNECTION_ORIGIN_NOT_ALLOWED first when `req.url` is not on one of the connection's
+   * allowed origins: every path that sends credentials calls it with the URL it sends to.
+   */
+  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<AppliedCredentials | void>;
+  /**
+   * Throws CONNECTION_ORIGIN_NOT_ALLOWED unless `url`'s origin is one the connection's credentials
+   * may go to (authorize does it itself; a SOAP call checks its endpoint with it before WS-Security
+   * credentials go into the envelope). Absent: the connection carries no credentials.
+   */
+  checkOrigin?(url: URL): void;
   /** Called once after a 401, before the single retry (token refresh). Returns false if nothing changed. */
   onUnauthorized?(): Promise<boolean>;
   /** SOAP WS-Security etc. */

@@ -17,3 +17,4 @@ export * from './validate';
 export * from './tokens';
 export { utf8Length } from './issues';
 export * from './trigger-match';
+export * from './match-pattern';

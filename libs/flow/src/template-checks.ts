@@ -1,5 +1,6 @@
 import type { FlowGraph, GraphNode } from './graph';
 import { errorMessage, utf8Length, type IssueList } from './issues';
+import { compileMatchPattern } from './match-pattern';
 import { analyzeTemplate, type TemplateReference } from './template/analyze';
 import { hasConnection, setVariableNames, TOKEN_ROOTS } from './tokens';
 import type { ValidationLimits } from './validation-types';
@@ -93,14 +94,14 @@ function varsSetBefore(graph: FlowGraph, node: GraphNode): Set<string> {
   return names;
 }
 
-/** A static `matches` pattern must compile; a templated one can only be checked when rendered. */
+/** A static `matches` pattern must compile (RE2 syntax, match-pattern.ts); a templated one is checked when rendered. */
 function checkRegexes(ctx: TemplateCheckContext, node: GraphNode): void {
   if (node.type !== 'condition') return;
   const rules = (node.config as { rules?: { op?: string; right?: unknown; ignoreCase?: boolean }[] }).rules ?? [];
   rules.forEach((rule, i) => {
     if (rule.op !== 'matches' || typeof rule.right !== 'string' || rule.right.includes('{{')) return;
     try {
-      new RegExp(rule.right, rule.ignoreCase ? 'i' : '');
+      compileMatchPattern(rule.right, rule.ignoreCase);
     } catch (err) {
       ctx.list.error(node.issueTarget, 'regex', ['config', 'rules', i, 'right'], `not a valid regular expression: ${errorMessage(err)}`);
     }

@@ -165,6 +165,13 @@ describe('validateFlow: condition regexes', () => {
     expect(issue.message).toMatch(/^not a valid regular expression: /);
   });
 
+  it('rejects what the linear-time engine cannot run: backreferences and lookarounds (issue 16: ReDoS)', () => {
+    for (const p of ['(a*)*\\1b', '^(?=a)a', 'x(?!y)']) {
+      const issue = expectError(rule(p), { code: 'regex', nodeId: 'check', path: 'config.rules.0.right' });
+      expect(issue.message).toContain('patterns use RE2 syntax');
+    }
+  });
+
   it('accepts valid and templated patterns', () => {
     expect(rule('^\\+33[0-9]{9}$').valid).toBe(true);
     expect(rule('{{vars.pattern}}(').errors).toEqual([]);

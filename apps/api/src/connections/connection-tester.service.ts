@@ -36,7 +36,10 @@ export class ConnectionTesterService {
       }
       const wsdlUrl = hit.spec.fields.wsdlUrl;
       if (typeof wsdlUrl === 'string' && wsdlUrl) {
-        const d = await this.engine.services.soap.describe(wsdlUrl, { timeoutMs: TEST_TIMEOUT_MS });
+        // As a SOAP node would load it: with the connection's credentials, on an allowed origin only.
+        const connection = await this.resolvers.resolve(tenantId, row.id);
+        const authorize = connection?.authorize?.bind(connection);
+        const d = await this.engine.services.soap.describe(wsdlUrl, { timeoutMs: TEST_TIMEOUT_MS, authorize });
         const operations = d.services.reduce((n, s) => n + s.ports.reduce((m, p) => m + p.operations.length, 0), 0);
         return { ok: true, operations };
       }

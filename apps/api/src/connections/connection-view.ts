@@ -9,6 +9,8 @@ export interface ConnectionView {
   type: string;
   description: string | null;
   fields: Record<string, unknown>;
+  /** Where its credentials may be sent (origins); empty: nowhere. */
+  allowedOrigins: string[];
   secretsSet: string[];
   createdAt: Date;
   updatedAt: Date;
@@ -23,6 +25,7 @@ export function toView(row: ConnectionEntity): ConnectionView {
     type: row.type,
     description: row.description,
     fields: row.fields,
+    allowedOrigins: row.allowedOrigins ?? [],
     secretsSet: Object.keys(row.secrets).sort(),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -38,5 +41,5 @@ export function toSpec(row: ConnectionEntity, box: SecretBox): ConnectionSpec {
     const { paramName, ...rest } = config;
     config = { ...rest, name: paramName };
   }
-  return { id: row.id, type: row.type as ConnectionType, config, fields: row.fields, secrets } as ConnectionSpec;
+  return { id: row.id, type: row.type as ConnectionType, config, fields: row.fields, secrets, allowedOrigins: row.allowedOrigins ?? [] } as unknown as ConnectionSpec;
 }

@@ -27,6 +27,10 @@ export class ConnectionEntity {
   @Column({ type: 'jsonb' })
   fields!: Record<string, unknown>;
 
+  /** Origins (`https://crm.example.com`) the credentials may be sent to; empty: nowhere (see connection-origins.ts). */
+  @Column({ name: 'allowed_origins', type: 'jsonb', default: () => "'[]'" })
+  allowedOrigins!: string[];
+
   /** Secret name → sealed value (AES-256-GCM, base64). */
   @Column({ type: 'jsonb' })
   secrets!: Record<string, string>;

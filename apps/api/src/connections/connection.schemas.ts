@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { ConnectionType } from '@callflow/engine';
+import { normalizeOrigin, type ConnectionType } from '@callflow/engine';
 import { z } from 'zod';
 
 /**
@@ -31,10 +31,24 @@ function secret(mode: Mode) {
   return mode === 'create' ? z.string().min(1).max(8000) : z.string().min(1).max(8000).nullable().optional();
 }
 
+/** An origin its credentials may go to, stored canonical (`https://crm.example.com`). */
+const origin = z
+  .string()
+  .max(300)
+  .transform((s, ctx) => {
+    try {
+      return normalizeOrigin(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const common = {
   name: text(100),
   description: z.string().max(500).nullable().optional(),
   fields: fields.optional(),
+  allowedOrigins: z.array(origin).max(20, 'at most 20 origins').optional(),
 };
 
 const tokenRequest = z.strictObject({
@@ -109,6 +123,8 @@ export interface ParsedConnection {
   config: Record<string, unknown>;
   /** Secret name → new value, or null to clear; absent names are kept (PUT). */
   secrets: Record<string, string | null>;
+  /** Canonical origins as given; undefined when the body has none (see allowedOriginsFor). */
+  allowedOrigins?: string[];
 }
 
 /** Validates a body (400 with every problem in `details`) and splits it into settings and secrets. */
@@ -118,7 +134,7 @@ export function parseConnectionBody(body: unknown, mode: Mode): ParsedConnection
     const details = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     throw new BadRequestException({ message: details[0] ?? 'invalid connection', details });
   }
-  const { name, description, type, fields: free, ...rest } = r.data as ConnectionBody & Record<string, unknown>;
+  const { name, description, type, fields: free, allowedOrigins, ...rest } = r.data as ConnectionBody & Record<string, unknown>;
   const secrets: Record<string, string | null> = {};
   const config: Record<string, unknown> = {};
   const flat = SECRET_FIELD[type];
@@ -128,5 +144,5 @@ export function parseConnectionBody(body: unknown, mode: Mode): ParsedConnection
     else if (type === 'token_endpoint' && k === 'secrets') for (const [sk, sv] of Object.entries(v as Record<string, string | null>)) secrets[sk] = sv;
     else config[k] = v;
   }
-  return { name, description, type, fields: free ?? {}, config, secrets };
+  return { name, description, type, fields: free ?? {}, config, secrets, ...(allowedOrigins ? { allowedOrigins: allowedOrigins as string[] } : {}) };
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionCache } from './connection-cache';
+import { ConnectionOriginCheck } from './connection-origin-check';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionTesterService } from './connection-tester.service';
 import { ConnectionsController } from './connections.controller';
@@ -15,7 +16,7 @@ import { ConnectionsService } from './connections.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectionEntity])],
   controllers: [ConnectionsController],
-  providers: [ConnectionCache, ConnectionsService, ConnectionsResolverFactory, ConnectionTesterService],
-  exports: [ConnectionsResolverFactory, ConnectionsService],
+  providers: [ConnectionCache, ConnectionsService, ConnectionsResolverFactory, ConnectionTesterService, ConnectionOriginCheck],
+  exports: [ConnectionsResolverFactory, ConnectionsService, ConnectionOriginCheck],
 })
 export class ConnectionsModule {}

@@ -5,6 +5,7 @@ import { TYPE_SECRETS, type ConnectionType } from '@callflow/engine';
 import { QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionCache } from './connection-cache';
+import { allowedOriginsFor } from './connection-origins';
 import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
 import { ConnectionEntity } from './connection.entity';
 import { toView, type ConnectionView } from './connection-view';
@@ -36,7 +37,8 @@ export class ConnectionsService {
 
   async create(tenantId: string, userId: string | null, body: unknown): Promise<ConnectionView> {
     const p = parseConnectionBody(body, 'create');
-    const row = this.repo.create({ tenantId, name: p.name, type: p.type, description: p.description ?? null, config: p.config, fields: p.fields, secrets: {}, keyId: this.box.keyId, createdBy: userId });
+    const allowedOrigins = allowedOriginsFor(p, undefined);
+    const row = this.repo.create({ tenantId, name: p.name, type: p.type, description: p.description ?? null, config: p.config, fields: p.fields, allowedOrigins, secrets: {}, keyId: this.box.keyId, createdBy: userId });
     // The id is part of each secret's AAD, so it is chosen before sealing.
     row.id = crypto.randomUUID();
     row.secrets = this.seal(row.id, {}, p);
@@ -46,6 +48,7 @@ export class ConnectionsService {
   async update(tenantId: string, id: string, body: unknown): Promise<ConnectionView> {
     const row = await this.row(tenantId, id);
     const p = parseConnectionBody(body, 'update');
+    row.allowedOrigins = allowedOriginsFor(p, row.allowedOrigins);
     const kept = p.type === row.type ? row.secrets : {};
     row.name = p.name;
     row.type = p.type;

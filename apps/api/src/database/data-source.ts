@@ -15,6 +15,7 @@ import { ExecutionStepsJson1763740000000 } from './migrations/1763740000000-exec
 import { QueueWorkers1763750000000 } from './migrations/1763750000000-queue-workers';
 import { ExecutionWriteCost1763760000000 } from './migrations/1763760000000-execution-write-cost';
 import { ExecutionInsertCost1763770000000 } from './migrations/1763770000000-execution-insert-cost';
+import { ConnectionAllowedOrigins1763785000000 } from './migrations/1763785000000-connection-allowed-origins';
 import { RoleEntity } from '../roles/role.entity';
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
@@ -24,7 +25,7 @@ import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-
 /** Every entity, listed explicitly (no globbing: works the same from src and dist). */
 export const ENTITIES = [TenantEntity, UserEntity, ApiKeyEntity, FlowEntity, FlowVersionEntity, ExecutionEntity, EventRunEntity, RoleEntity, AuditLogEntity, RefreshTokenEntity, ConnectionEntity, FlowWebhookSecretEntity];
 /** Every migration, in order. */
-export const MIGRATIONS = [Initial1763700000000, TriggerRuns1763710000000, AccessControl1763720000000, Connections1763730000000, ExecutionStepsJson1763740000000, QueueWorkers1763750000000, ExecutionWriteCost1763760000000, ExecutionInsertCost1763770000000, WebhookSecrets1763781000000];
+export const MIGRATIONS = [Initial1763700000000, TriggerRuns1763710000000, AccessControl1763720000000, Connections1763730000000, ExecutionStepsJson1763740000000, QueueWorkers1763750000000, ExecutionWriteCost1763760000000, ExecutionInsertCost1763770000000, WebhookSecrets1763781000000, ConnectionAllowedOrigins1763785000000];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

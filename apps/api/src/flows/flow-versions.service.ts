@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ConnectionOriginCheck } from '../connections/connection-origin-check';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';
@@ -39,6 +40,7 @@ export class FlowVersionsService {
     /** Trigger lookups cached in this process (absent when the runs feature is not loaded). */
     @Optional() @Inject(PublishedFlowsService) private readonly published?: PublishedFlowsService,
     @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly origins?: ConnectionOriginCheck,
   ) {}
 
   /** Without `version`: the draft becomes the next version (422 when invalid). With it: roll back to that version. */
@@ -84,6 +86,9 @@ export class FlowVersionsService {
       if (!result.valid || !result.flow) {
         throw new UnprocessableEntityException({ message: `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`, details: result.errors });
       }
+      // A node that would send a connection's credentials to an origin it does not allow (issue 16 §5).
+      const misdirected = (await this.origins?.issues(tenantId, flow.definition)) ?? [];
+      if (misdirected.length > 0) throw new UnprocessableEntityException({ message: `the flow is not valid: ${misdirected[0]!.message}`, details: misdirected });
       const version = flow.latestVersion + 1;
       await m.query(
         `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,

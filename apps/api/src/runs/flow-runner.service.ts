@@ -133,8 +133,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
         resolve({ executionId, outcome });
       };
       const timer = setTimeout(answer, deadlineMs, DEADLINE);
-      void this.execute(flow, req.input, connections, (respond) => answer({ kind: 'respond', respond })).then((result) => {
-        answer({ kind: 'done', result });
+      // Answers carry no secret the run knows (connection secrets, tokens), as records do not; free without connections.
+      const onRespond = (respond: RespondOutput) => answer({ kind: 'respond', respond: connections.scrub(respond) });
+      void this.execute(flow, req.input, connections, onRespond).then((result) => {
+        if (!answered) answer({ kind: 'done', result: connections.scrub(result) });
         this.recordLater({ id: identityOf(req, executionId), flow, result, connections, fresh });
       });
     });

@@ -69,6 +69,8 @@ export interface ConnectionDetail {
   type: ConnectionType;
   description: string | null;
   fields: Record<string, unknown>;
+  /** Origins its credentials may be sent to. */
+  allowedOrigins?: string[];
   secretsSet: string[];
   createdAt?: string;
   updatedAt?: string;

@@ -49,6 +49,8 @@ export type ConnectionSpec = {
     fields: Record<string, unknown>;
     /** Decrypted secrets by name: password, token, apiKey, clientSecret, or the token_endpoint's own names. */
     secrets: Record<string, string>;
+    /** The origins its credentials (and token requests) may go to (see origin-policy.ts); empty: nowhere. */
+    allowedOrigins: readonly string[];
   };
 }[ConnectionType];
 

@@ -2,8 +2,9 @@ import { WSSecurity } from 'soap';
 import { EngineError } from '../errors';
 import type { OutboundClient } from '../outbound/outbound-client';
 import { compileTemplate, renderJson } from '../template';
-import type { ResolvedConnection } from '../types';
+import type { AppliedCredentials, ResolvedConnection } from '../types';
 import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
+import { OriginGate } from './origin-policy';
 import { TokenSource, type FetchedToken } from './token-source';
 
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -35,37 +36,50 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   for (const v of Object.values(spec.secrets)) addSecret(v);
   const fields = exposedFields(spec);
   const resolved: ResolvedConnection = { fields, secrets };
-
+  // Every credential this connection adds passes this gate with the URL it is sent to.
+  const gate = new OriginGate(spec.id, spec.allowedOrigins);
   switch (spec.type) {
     case 'none':
       break;
     case 'basic': {
       const encoded = Buffer.from(`${spec.config.username}:${spec.secrets.password ?? ''}`, 'utf8').toString('base64');
       addSecret(encoded);
+      const applied: AppliedCredentials = { headers: ['authorization'], query: [] };
       resolved.authorize = async (req) => {
+        gate.check(req.url);
         req.headers.authorization = `Basic ${encoded}`;
+        return applied;
       };
       break;
     }
     case 'bearer': {
       const token = required(spec, 'token');
+      const applied: AppliedCredentials = { headers: ['authorization'], query: [] };
       resolved.authorize = async (req) => {
+        gate.check(req.url);
         req.headers.authorization = `Bearer ${token}`;
+        return applied;
       };
       break;
     }
     case 'api_key': {
       const key = required(spec, 'apiKey');
       const { placement, name, prefix } = spec.config;
+      const applied: AppliedCredentials =
+        placement === 'query' ? { headers: [], query: [name] } : { headers: [name.toLowerCase()], query: [] };
       resolved.authorize = async (req) => {
+        gate.check(req.url);
         if (placement === 'query') req.url.searchParams.set(name, key);
         else req.headers[name.toLowerCase()] = `${prefix ?? ''}${key}`;
+        return applied;
       };
       break;
     }
     case 'soap_ws_security': {
       const { username, passwordType, hasTimeStamp, hasNonce } = spec.config;
       resolved.soapSecurity = new WSSecurity(username, required(spec, 'password'), { passwordType, ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}), ...(hasNonce !== undefined ? { hasNonce } : {}) });
+      // The credentials travel in the envelope (nothing is added to HTTP): the SOAP call checks its endpoint.
+      resolved.checkOrigin = (url) => gate.check(url, 'its WS-Security credentials');
       break;
     }
     case 'oauth2_client_credentials':
@@ -73,13 +87,17 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       const source = opts.tokens;
       if (!source) throw new Error('a token connection needs a TokenSource');
       const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
+      const applied: AppliedCredentials =
+        placement.in === 'query' ? { headers: [], query: [placement.name] } : { headers: [placement.name.toLowerCase()], query: [] };
       let used: string | undefined;
       addSecret((await source.get()).token);
       resolved.authorize = async (req, signal) => {
+        gate.check(req.url, 'its token');
         const t = await source.get(signal);
         addSecret(t.token);
         used = t.token;
         applyToken(req, placement, t.token);
+        return applied;
       };
       resolved.onUnauthorized = async () => {
         const changed = await source.invalidate(used);
@@ -90,12 +108,24 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       break;
     }
   }
+  if (resolved.authorize) resolved.checkOrigin ??= (url) => gate.check(url);
   return resolved;
 }
 
 function applyToken(req: { url: URL; headers: Record<string, string> }, p: TokenPlacement, token: string): void {
   if (p.in === 'query') req.url.searchParams.set(p.name, token);
   else req.headers[p.name.toLowerCase()] = `${p.prefix ?? ''}${token}`;
+}
+
+/** The token request carries the connection's secrets: its URL must be on one of the allowed origins too. */
+function checkTokenUrl(spec: ConnectionSpec, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new EngineError('URL_INVALID', `connection "${spec.id}": the token URL is not a valid absolute URL`);
+  }
+  new OriginGate(spec.id, spec.allowedOrigins).check(parsed, 'its token request (with its secrets)');
 }
 
 function required(spec: ConnectionSpec, name: string): string {
@@ -116,6 +146,7 @@ async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_
   }
   if (c.scope) form.set('scope', c.scope);
   if (c.audience) form.set('audience', c.audience);
+  checkTokenUrl(spec, c.tokenUrl);
   const json = await requestJson(outbound, 'POST', c.tokenUrl, headers, form.toString());
   return extractToken(json, 'access_token', 'expires_in');
 }
@@ -140,6 +171,7 @@ async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_en
     body = form.toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   }
+  checkTokenUrl(spec, url);
   const raw = await requestText(outbound, c.request.method, url, headers, body);
   let json: unknown;
   try {

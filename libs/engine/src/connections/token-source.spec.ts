@@ -78,6 +78,7 @@ describe('token connections over HTTP', () => {
     id: 'c1',
     type: 'token_endpoint',
     fields: { host: `127.0.0.1:${server.port}` },
+    allowedOrigins: [server.base],
     secrets: { password: 's3cret-pass' },
     config: {
       request: { method: 'POST', url: 'http://{{{connection.host}}}/auth', body: { type: 'json', template: '{"username":"{{connection.user}}","password":"{{secrets.password}}"}' } },
@@ -92,7 +93,7 @@ describe('token connections over HTTP', () => {
     spec.fields.user = 'agent';
     const tokens = createTokenSource(spec, outbound);
     const resolved = await Promise.all(Array.from({ length: 20 }, () => resolveConnection(spec, { tokens })));
-    const req = { url: new URL('http://x/api'), headers: {} as Record<string, string> };
+    const req = { url: new URL(`${server.base}/api`), headers: {} as Record<string, string> };
     await resolved[7].authorize!(req, new AbortController().signal);
     expect(req.headers.authorization).toBe('Bearer tok-1');
     expect(issued).toBe(1);
@@ -105,7 +106,7 @@ describe('token connections over HTTP', () => {
     spec.fields.user = 'agent';
     const tokens = createTokenSource(spec, outbound);
     const conn = await resolveConnection(spec, { tokens });
-    const req = { url: new URL('http://x/api'), headers: {} as Record<string, string> };
+    const req = { url: new URL(`${server.base}/api`), headers: {} as Record<string, string> };
     await conn.authorize!(req, new AbortController().signal);
     expect(await conn.onUnauthorized!()).toBe(true);
     await conn.authorize!(req, new AbortController().signal);
@@ -115,9 +116,9 @@ describe('token connections over HTTP', () => {
   });
 
   it('oauth2 client credentials: posts the form and applies a bearer token', async () => {
-    const spec: ConnectionSpec = { id: 'o', type: 'oauth2_client_credentials', fields: {}, secrets: { clientSecret: 'abcdef' }, config: { tokenUrl: `${server.base}/oauth/token`, clientId: 'cid', scope: 'read' } };
+    const spec: ConnectionSpec = { id: 'o', type: 'oauth2_client_credentials', fields: {}, allowedOrigins: [server.base], secrets: { clientSecret: 'abcdef' }, config: { tokenUrl: `${server.base}/oauth/token`, clientId: 'cid', scope: 'read' } };
     const conn = await resolveConnection(spec, { tokens: createTokenSource(spec, outbound) });
-    const req = { url: new URL('http://x/api'), headers: {} as Record<string, string> };
+    const req = { url: new URL(`${server.base}/api`), headers: {} as Record<string, string> };
     await conn.authorize!(req, new AbortController().signal);
     expect(req.headers.authorization).toBe('Bearer oa-cid-6');
     expect(new URLSearchParams(server.seen[0].body).get('scope')).toBe('read');
@@ -133,19 +134,19 @@ describe('token connections over HTTP', () => {
 
   it('api_key in the query and basic auth add encoded forms of the secret to the scrub list', async () => {
     const key = 'k y+&=1';
-    const q = await resolveConnection({ id: 'a', type: 'api_key', fields: {}, secrets: { apiKey: key }, config: { placement: 'query', name: 'apiKey' } });
+    const q = await resolveConnection({ id: 'a', type: 'api_key', fields: {}, allowedOrigins: ['http://x'], secrets: { apiKey: key }, config: { placement: 'query', name: 'apiKey' } });
     const req = { url: new URL('http://x/api?a=1'), headers: {} as Record<string, string> };
     await q.authorize!(req, new AbortController().signal);
     expect(req.url.searchParams.get('apiKey')).toBe(key);
     const encoded = req.url.toString().split('apiKey=')[1];
     expect(q.secrets).toContain(encoded);
-    const b = await resolveConnection({ id: 'b', type: 'basic', fields: { baseUrl: 'http://crm' }, secrets: { password: 'pw!' }, config: { username: 'u' } });
+    const b = await resolveConnection({ id: 'b', type: 'basic', fields: { baseUrl: 'http://crm' }, allowedOrigins: ['http://crm'], secrets: { password: 'pw!' }, config: { username: 'u' } });
     expect(b.fields).toEqual({ username: 'u', baseUrl: 'http://crm' });
     expect(b.secrets).toContain(Buffer.from('u:pw!').toString('base64'));
   });
 
   it('soap_ws_security gives a node-soap WSSecurity', async () => {
-    const s = await resolveConnection({ id: 's', type: 'soap_ws_security', fields: {}, secrets: { password: 'pw' }, config: { username: 'u', passwordType: 'PasswordDigest' } });
+    const s = await resolveConnection({ id: 's', type: 'soap_ws_security', fields: {}, allowedOrigins: [], secrets: { password: 'pw' }, config: { username: 'u', passwordType: 'PasswordDigest' } });
     expect((s.soapSecurity as { constructor: { name: string } }).constructor.name).toBe('WSSecurity');
     expect(s.secrets).toContain('pw');
   });

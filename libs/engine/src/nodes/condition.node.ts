@@ -1,9 +1,12 @@
-import type { ConditionOp, ConditionRule } from '@callflow/flow';
+import { compileMatchPattern, type ConditionOp, type ConditionRule, type MatchPattern } from '@callflow/flow';
 import { compileTemplate, type CompiledTemplate } from '../template';
 import type { NodeExecutor } from '../runtime/executor';
 
-/** Regex subjects are capped so an admin's pattern cannot spin on a huge caller-supplied value. */
+/** Regex subjects are capped: matching is linear (RE2), and a condition reads a short value. */
 const MAX_REGEX_SUBJECT = 10_000;
+/** Templated patterns compiled lately (a pattern built from run data is usually one of a few). */
+const dynamicPatterns = new Map<string, MatchPattern | null>();
+const MAX_DYNAMIC_PATTERNS = 500;
 
 function text(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -43,7 +46,7 @@ interface PreparedRule {
   left: CompiledTemplate;
   right?: CompiledTemplate;
   /** Compiled once when the pattern has no tokens. */
-  regex?: RegExp;
+  regex?: MatchPattern;
 }
 
 function test(op: ConditionOp, r: PreparedRule, left: unknown, right: unknown): boolean {
@@ -68,12 +71,20 @@ function test(op: ConditionOp, r: PreparedRule, left: unknown, right: unknown): 
   }
 }
 
-function safeRegex(pattern: string, ignoreCase?: boolean): RegExp | undefined {
-  try {
-    return new RegExp(pattern, ignoreCase ? 'i' : '');
-  } catch {
-    return undefined;
+/** A pattern on the linear-time engine (never JavaScript's backtracking RegExp); undefined when it does not compile. */
+function safeRegex(pattern: string, ignoreCase?: boolean): MatchPattern | undefined {
+  const key = `${ignoreCase ? 'i' : '-'}${pattern}`;
+  let p = dynamicPatterns.get(key);
+  if (p === undefined) {
+    try {
+      p = compileMatchPattern(pattern, ignoreCase);
+    } catch {
+      p = null;
+    }
+    if (dynamicPatterns.size >= MAX_DYNAMIC_PATTERNS) dynamicPatterns.clear();
+    dynamicPatterns.set(key, p);
   }
+  return p ?? undefined;
 }
 
 /** `condition`: the first matching rule picks its handle, else `default`. No eval: a fixed set of operators. */

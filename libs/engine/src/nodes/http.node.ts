@@ -111,7 +111,8 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
   const { config } = p;
   // Without a connection nothing is awaited before the request (each await is a microtask turn per call).
   const { connection, rendered: req } = config.connectionId ? await renderWithConnection(config.connectionId, ctx, () => render(p, ctx)) : { connection: undefined, rendered: render(p, ctx) };
-  if (connection?.authorize) await connection.authorize(req, ctx.signal);
+  // Checks the target's origin against the connection's, then adds its credentials (and says which).
+  const credentials = connection?.authorize ? ((await connection.authorize(req, ctx.signal)) ?? undefined) : undefined;
 
   // The rendered URL object is sent as it is (parsed once; authorize may have changed it, never during a request).
   const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
@@ -138,6 +139,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
         signal: ctx.signal,
         maxResponseBytes: ctx.limits.maxResponseBytes,
         followRedirects: config.followRedirects,
+        credentials,
       });
     } catch (err) {
       failure = toEngineError(err);

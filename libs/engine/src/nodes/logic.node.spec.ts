@@ -34,6 +34,17 @@ describe('condition, set and respond nodes', () => {
     expect(await route(rule, input)).toBe(expected);
   });
 
+  it('matches in linear time: a catastrophic-backtracking pattern on a long caller value answers at once (issue 16)', async () => {
+    // JavaScript's RegExp needs years for `(a|aa)+$` on this text; a templated pattern is never checked by validation.
+    const input = { call: { callerId: `${'a'.repeat(9000)}!`, pattern: '(a|aa)+$' } };
+    const t0 = performance.now();
+    expect(await route({ left: '{{call.callerId}}', op: 'matches', right: '{{call.pattern}}' }, input)).toBe('default');
+    expect(await route({ left: '{{call.callerId}}', op: 'matches', right: '^(a+)+!$' }, input)).toBe('yes');
+    expect(performance.now() - t0).toBeLessThan(2000);
+    // A templated pattern the engine cannot compile (a backreference) matches nothing.
+    expect(await route({ left: 'aa', op: 'matches', right: '{{call.p}}' }, { call: { p: '(a)\\1' } })).toBe('default');
+  });
+
   it('takes the first matching rule', async () => {
     const def = buildFlow(
       [['t', 'trigger.ivr', 'ivr'], ['c', 'condition', 'check', { rules: [{ handle: 'a', left: '1', op: 'eq', right: '2' }, { handle: 'b', left: '1', op: 'eq', right: '1' }, { handle: 'c', left: '1', op: 'eq', right: '1' }] }]],

@@ -39,14 +39,12 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     soapHeaders: renderArgs(t.headers, ctx.scope),
   }));
   const { wsdlUrl, endpoint, args, soapHeaders } = rendered;
+  // The SOAP service applies the connection's credentials to the endpoint the call really goes to (origin checked first).
   const httpHeaders: Record<string, string> = {};
-  if (connection?.authorize) {
-    const url = new URL(endpoint ?? wsdlUrl);
-    await connection.authorize({ url, headers: httpHeaders }, ctx.signal);
-  }
   const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
-  // The connection also opens a WSDL behind authentication (its own origin only).
-  const wsdlAuthorize = connection?.authorize?.bind(connection);
+  // The connection also opens a WSDL behind authentication (on an allowed origin, the WSDL's own).
+  const authorize = connection?.authorize?.bind(connection);
+  const checkOrigin = connection?.checkOrigin?.bind(connection);
 
   let attempts = 0;
   for (;;) {
@@ -57,7 +55,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     try {
       const res = await ctx.services.soap.call({
         wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
-        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize,
+        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize: authorize, authorize, checkOrigin,
         timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
         maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity, clientOptions: config.clientOptions,
       });

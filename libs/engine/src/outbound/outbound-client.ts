@@ -295,15 +295,20 @@ export class OutboundClient {
         // Fetch semantics: 303 (and 301/302 after POST) become GET without a body; 307/308 keep both.
         const toGet = (res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST');
         const crossOrigin = next.origin !== url.origin;
+        const added = crossOrigin ? req.credentials : undefined;
         if ((toGet || crossOrigin) && headers) {
           const kept: Record<string, string> = {};
           for (const name in headers) {
             const lower = name.toLowerCase();
             if ((toGet && BODY_HEADERS.has(lower)) || (crossOrigin && ORIGIN_HEADERS.has(lower))) continue;
+            // Whatever the connection added (an api_key header, a token's header) stays with its origin.
+            if (added && added.headers.includes(lower)) continue;
             kept[name] = headers[name];
           }
           headers = kept;
         }
+        // Its query credentials too, should the other origin's Location carry them back (an open redirect).
+        if (added) for (const name of added.query) if (next.searchParams.has(name)) next.searchParams.delete(name);
         if (toGet) {
           method = 'GET';
           body = undefined;

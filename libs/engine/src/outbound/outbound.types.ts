@@ -1,4 +1,5 @@
 import type { CancelSignal } from '../runtime/run-cancel';
+import type { AppliedCredentials } from '../types';
 
 /** Which private targets may be reached; everything public is allowed, metadata never. */
 export interface OutboundPolicy {
@@ -20,6 +21,11 @@ export interface OutboundRequest {
   maxResponseBytes: number;
   /** Follow up to 5 redirects, each re-checked by the guard (default true). */
   followRedirects?: boolean;
+  /**
+   * What a connection added (see ResolvedConnection.authorize): those headers and query
+   * parameters are removed when a redirect leads to another origin (as Authorization and Cookie always are).
+   */
+  credentials?: AppliedCredentials;
 }
 
 export interface OutboundResponse {

@@ -95,3 +95,30 @@ export function truncateBody(body: unknown, max: number, receivedBytes?: number)
   const json = JSON.stringify(body);
   return json.length > max ? { body: json.slice(0, max), truncated: true } : { body, truncated: false };
 }
+
+/**
+ * A logic node's output as recorded: kept as it is when small, else its JSON cut to `max`
+ * characters. A set node may hold megabytes (a var per node, each up to a render's bound, or a
+ * whole response body); recording all of them made one run's row tens of megabytes.
+ */
+export function truncateOutput(output: unknown, max: number): unknown {
+  if (textSize(output, max, 0) <= max) return output;
+  return truncateBody(output, max).body;
+}
+
+/** The characters of the strings (and keys) in `v`, counted until past `limit` (then a value past it). */
+function textSize(v: unknown, limit: number, depth: number): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object' || depth > 64) return 8;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && n <= limit; i++) n += 1 + textSize(v[i], limit - n, depth + 1);
+    return n;
+  }
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    n += k.length + 4 + textSize((v as Record<string, unknown>)[k], limit - n, depth + 1);
+    if (n > limit) break;
+  }
+  return n;
+}

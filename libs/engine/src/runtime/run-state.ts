@@ -1,9 +1,10 @@
 import { EngineError, ERROR_CODES, toEngineError, type StepError } from '../errors';
 import type { BatchScope, HandledError, RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import { TEMPLATE_WORK } from '../template/budget';
 import { FINAL_STATES, NODE_FAILED, stateKey, type CompiledFlow, type CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext, PathResult } from './executor';
 import { isoTime } from './iso-time';
-import { Redactor, truncateBody } from './redact';
+import { Redactor, truncateBody, truncateOutput } from './redact';
 import { RunCancel } from './run-cancel';
 
 /** Node types whose step records carry their output (requests carry request/response instead). */
@@ -28,9 +29,12 @@ interface Lane {
 const copyOf = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.assign(Object.create(null) as Record<string, unknown>, o);
 
-/** Builds the template scope from a run's input; only known parts are copied. */
-function scopeFrom(input: RunInput, now: string): TemplateScope {
-  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now };
+/**
+ * Builds the template scope from a run's input; only known parts are copied. The run's template
+ * work budget rides on it (under a symbol: no template reads it).
+ */
+function scopeFrom(input: RunInput, now: string, templateWork: number): TemplateScope {
+  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now, [TEMPLATE_WORK]: templateWork };
   if (input.call !== undefined) scope.call = input.call;
   if (input.contact !== undefined) scope.contact = input.contact;
   if (input.campaign !== undefined) scope.campaign = input.campaign;
@@ -70,7 +74,7 @@ export class RunState {
     readonly limits: RunLimits,
     private readonly hooks: RunHooks,
   ) {
-    this.scope = scopeFrom(input, isoTime(this.startedAt));
+    this.scope = scopeFrom(input, isoTime(this.startedAt), limits.maxTemplateWork);
     this.deadlineAt = this.startedAt + limits.deadlineMs;
     this.ctx = {
       scope: this.scope,
@@ -98,6 +102,9 @@ export class RunState {
       vars: copyOf(this.scope.vars),
       batch,
     };
+    // Every chunk draws on the run's one template-work budget (a copy per chunk would multiply it).
+    const main = this.scope;
+    Object.defineProperty(scope, TEMPLATE_WORK, { get: () => main[TEMPLATE_WORK], set: (v: number) => (main[TEMPLATE_WORK] = v) });
     const limits = this.limits;
     const ctx: NodeRunContext = {
       ...this.ctx,
@@ -277,7 +284,9 @@ export class RunState {
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
     const output = r.record ?? r.output;
-    if (output !== undefined && LOGIC_OUTPUT.has(def.type)) step.output = this.redactor.value(output);
+    if (output !== undefined && LOGIC_OUTPUT.has(def.type)) {
+      step.output = this.redactor.value(truncateOutput(output, this.limits.maxRecordedBodyChars));
+    }
     if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
     if (lane) {
       step.chunk = lane.chunk;

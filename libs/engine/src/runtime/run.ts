@@ -16,6 +16,17 @@ export interface RunOptions {
 }
 
 /**
+ * Logic nodes run back to back without waiting: after this long without a wait (heavy templates,
+ * hundreds of nodes) the run lets the event loop serve other requests (health checks, IVR calls)
+ * before it goes on. A normal run never reaches it (its nodes take microseconds).
+ */
+const YIELD_AFTER_MS = 8;
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Runs a compiled flow to its end and returns its status, the respond output and every step:
  * executes the node each state's entry names, then follows the machine's transition for the
  * handle the node left by (see compileFlow), until a final state. Never rejects.
@@ -30,13 +41,23 @@ export async function runFlow(flow: CompiledFlow, input: RunInput, services: Eng
   let state: string = FINAL_STATES.FAILED;
   try {
     let step = flow.start();
+    // When the run last let other callbacks in (see YIELD_AFTER_MS).
+    let slice = performance.now();
     while (step.execute !== null) {
       let outcome: string;
+      let waited = false;
       try {
         const result = run.execute(step.execute);
+        waited = result instanceof Promise;
         outcome = (result instanceof Promise ? await result : result).handle;
       } catch {
         outcome = NODE_FAILED; // RunState recorded the failure
+      }
+      const now = performance.now();
+      if (waited) slice = now;
+      else if (now - slice >= YIELD_AFTER_MS) {
+        await yieldTurn();
+        slice = performance.now();
       }
       step = flow.next(step.state, outcome);
     }

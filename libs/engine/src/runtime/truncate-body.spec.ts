@@ -1,4 +1,4 @@
-import { truncateBody } from './redact';
+import { truncateBody, truncateOutput } from './redact';
 
 describe('truncateBody', () => {
   it('cuts text and JSON-measured objects past the limit, and keeps them under it', () => {
@@ -20,5 +20,16 @@ describe('truncateBody', () => {
     expect(truncateBody(parsed, asJson.length - 1, Buffer.byteLength(raw))).toMatchObject({ truncated: true });
     // Small enough for certain: kept as it is.
     expect(truncateBody(parsed, raw.length * 6, Buffer.byteLength(raw))).toEqual({ body: parsed, truncated: false });
+  });
+});
+
+describe('truncateOutput (logic nodes in step records)', () => {
+  it('keeps small outputs as they are and cuts big ones to JSON text of the limit', () => {
+    const small = { vars: { a: 'x', n: 1, list: [1, 2] } };
+    expect(truncateOutput(small, 100)).toBe(small);
+    const big = { v1: 'x'.repeat(50), v2: { deep: ['y'.repeat(80)] } };
+    expect(truncateOutput(big, 100)).toBe(JSON.stringify(big).slice(0, 100));
+    expect(truncateOutput('z'.repeat(10), 5)).toBe('zzzzz');
+    expect(truncateOutput(7, 1)).toBe(7);
   });
 });

@@ -5,6 +5,7 @@ import { shownUrl } from './soap-errors';
 import type { OutboundRequester, SoapExchange } from './soap.types';
 import type { CancelSignal } from '../runtime/run-cancel';
 import { multipartBoundary, parseMultipart, type MimePart } from './mtom';
+import type { AppliedCredentials } from '../types';
 
 /** Per-call settings of an OutboundHttpClient. */
 export interface OutboundHttpClientOptions {
@@ -16,6 +17,8 @@ export interface OutboundHttpClientOptions {
   parseAttachments?: boolean;
   /** Called when node-soap's own response callback throws (so the call fails instead of hanging). */
   onInternalError?: (err: unknown) => void;
+  /** What the connection added: removed on a redirect to another origin (see OutboundRequest.credentials). */
+  credentials?: AppliedCredentials;
 }
 
 /** The axios-like response object node-soap's Client reads. */
@@ -135,6 +138,7 @@ export class OutboundHttpClient extends HttpClient {
       timeoutMs: this.opts.timeoutMs,
       signal: this.opts.signal,
       maxResponseBytes: this.opts.maxResponseBytes,
+      credentials: this.opts.credentials,
     });
     const boundary = this.opts.parseAttachments ? multipartBoundary(res.headers['content-type']) : undefined;
     let text: string;

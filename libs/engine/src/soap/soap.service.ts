@@ -13,6 +13,7 @@ import type {
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
 import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
+import type { AppliedCredentials } from '../types';
 
 export * from './soap.types';
 export { soapExchangeOf } from './soap-errors';
@@ -88,7 +89,19 @@ export class SoapService {
     if (!rawEndpoint) {
       throw new EngineError('URL_INVALID', `port ${target.service}/${target.port} has no address; set the endpoint`);
     }
-    return this.invoke(entry, target, req, rawEndpoint);
+    if (!req.authorize && !(req.security && req.checkOrigin)) return this.invoke(entry, target, req, rawEndpoint, undefined);
+    // Credentials go to the address the envelope is really posted to, once its origin is checked.
+    let url: URL;
+    try {
+      url = new URL(rawEndpoint);
+    } catch {
+      throw new EngineError('URL_INVALID', `the SOAP endpoint ${shownUrl(rawEndpoint)} is not a valid absolute URL`);
+    }
+    if (req.security) req.checkOrigin?.(url);
+    const headers = (req.httpHeaders ??= {});
+    const signal = req.signal ?? new RunCancel();
+    const credentials = req.authorize ? ((await req.authorize({ url, headers }, signal)) ?? undefined) : undefined;
+    return this.invoke(entry, target, req, url.href, credentials);
   }
 
   /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
@@ -148,10 +161,17 @@ export class SoapService {
     return { url: loaded.url, wsdl: loaded.wsdl, meta, ...(options ? { options } : {}) };
   }
 
-  private invoke(entry: CachedWsdl, target: Target, req: SoapCallRequest, endpoint: string): Promise<SoapCallResult> {
+  private invoke(
+    entry: CachedWsdl,
+    target: Target,
+    req: SoapCallRequest,
+    endpoint: string,
+    credentials: AppliedCredentials | undefined,
+  ): Promise<SoapCallResult> {
     return new Promise<SoapCallResult>((resolve, reject) => {
       const http = new OutboundHttpClient({
         outbound: this.outbound,
+        credentials,
         timeoutMs: req.timeoutMs,
         signal: req.signal,
         maxResponseBytes: req.maxResponseBytes,

@@ -33,7 +33,15 @@ export interface SoapCallRequest {
   soapHeaders?: Record<string, unknown>;
   /** Overrides the address the WSDL gives for the port. */
   endpoint?: string;
+  /** Extra HTTP headers; `authorize` adds the connection's to this object (so the caller can record them). */
   httpHeaders?: Record<string, string>;
+  /**
+   * The connection's credentials, applied to the endpoint the envelope is really posted to (the
+   * WSDL may name any address): its origin is checked first (CONNECTION_ORIGIN_NOT_ALLOWED).
+   */
+  authorize?: WsdlAuthorize;
+  /** Checks the endpoint's origin before `security` (WS-Security credentials) goes into the envelope. */
+  checkOrigin?: (url: URL) => void;
   timeoutMs: number;
   signal?: CancelSignal;
   maxResponseBytes: number;

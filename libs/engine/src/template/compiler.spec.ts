@@ -226,8 +226,9 @@ describe('cache and size', () => {
 
   it('stops a render past the output cap', () => {
     const xs = Array.from({ length: 100 }, (_, i) => i);
-    const e = thrown(() => text('{{#each xs}}{{#each @root.xs}}{{#each @root.xs}}{{@root.s}}{{/each}}{{/each}}{{/each}}', { xs, s: 'x'.repeat(100) }));
-    expect(e.code).toBe('TEMPLATE_RENDER');
+    const e = thrown(() => text('{{#each xs}}{{#each @root.xs}}{{#each @root.xs}}{{@root.s}}{{/each}}{{/each}}{{/each}}', { xs, s: 'x'.repeat(1000) }));
+    expect(e.code).toBe('TEMPLATE_LIMIT');
+    expect(e.details).toEqual({ bound: 'output' });
     expect(e.message).toBe(`rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`);
   });
 

@@ -1,10 +1,11 @@
 import { TEMPLATE_BLOCK_HELPERS, type AST, type TemplateContext } from '@callflow/flow';
 import { EngineError } from '../errors';
+import { chargeArgs, limitError, meter, overBudget, printable, TEMPLATE_LIMITS, xmlCharged } from './budget';
 import { Escaped, escapeFor, isTruthy, toText } from './escape';
 import { getHelper, ownProp, type Helper, type HelperHash } from './helpers';
 
 /** Longest text one render may produce (guards `{{#each}}` blow-ups). */
-export const MAX_OUTPUT_CHARS = 10 * 1024 * 1024;
+export const MAX_OUTPUT_CHARS = TEMPLATE_LIMITS.maxOutputChars;
 
 /** `@data` variables of the current block (Handlebars data frame). */
 interface DataFrame {
@@ -49,6 +50,8 @@ const EMPTY_HASH: HelperHash = Object.freeze(Object.create(null) as Record<strin
 const NOOP: Stmt = () => {};
 const DATA_VARS = new Set(['root', 'index', 'key', 'first', 'last']);
 const BLOCK_HELPERS: ReadonlySet<string> = new Set(TEMPLATE_BLOCK_HELPERS);
+// A local reference: the hot paths below decrement it inline (no call through the module binding).
+const work = meter;
 
 /** The frame a render starts from. */
 export function rootFrame(scope: unknown): Frame {
@@ -60,9 +63,11 @@ export function rootFrame(scope: unknown): Frame {
 }
 
 function append(o: Out, text: string): void {
+  // Escaping and copying cost about the output's length: counted as work.
+  if ((work.left -= text.length) < 0) overBudget();
   o.s += text;
   if (o.s.length > MAX_OUTPUT_CHARS) {
-    throw new EngineError('TEMPLATE_RENDER', `rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`);
+    throw limitError(`rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`, 'output');
   }
 }
 
@@ -156,6 +161,8 @@ function literalAsPath(node: AST.Node, value: unknown): AST.PathExpression {
 export class TemplateCompiler {
   /** Block param names of enclosing programs that declare some, innermost last. */
   private readonly blockParams: string[][] = [];
+  /** Statements compiled so far: an `#each` block's share is what each of its iterations costs. */
+  private statements = 0;
 
   constructor(private readonly context: TemplateContext) {}
 
@@ -211,14 +218,16 @@ export class TemplateCompiler {
   }
 
   private statement(stmt: AST.Statement): Stmt {
+    this.statements++;
     switch (stmt.type) {
       case 'MustacheStatement': {
         const m = stmt as AST.MustacheStatement;
         const value = this.mustacheValue(m);
         const context = this.context;
-        if (!m.escaped) return (f, o) => append(o, toText(value(f)));
-        if (context === 'url') return (f, o) => append(o, urlToken(escapeFor(value(f), context), o));
-        return (f, o) => append(o, escapeFor(value(f), context));
+        if (!m.escaped) return (f, o) => append(o, toText(printable(value(f))));
+        if (context === 'url') return (f, o) => append(o, urlToken(escapeFor(printable(value(f)), context), o));
+        if (context === 'xml') return (f, o) => append(o, escapeFor(xmlCharged(printable(value(f))), context));
+        return (f, o) => append(o, escapeFor(printable(value(f)), context));
       }
       case 'BlockStatement':
         return this.block(stmt as AST.BlockStatement);
@@ -267,12 +276,16 @@ export class TemplateCompiler {
       const args = new Array<unknown>(n);
       for (let i = 0; i < n; i++) args[i] = (params[i] as Expr)(f);
       let hash = EMPTY_HASH;
+      let hashValues: unknown[] | undefined;
       if (keys.length > 0) {
         const h = Object.create(null) as Record<string, unknown>;
-        for (let i = 0; i < keys.length; i++) h[keys[i] as string] = (values[i] as Expr)(f);
+        hashValues = new Array<unknown>(keys.length);
+        for (let i = 0; i < keys.length; i++) h[keys[i] as string] = hashValues[i] = (values[i] as Expr)(f);
         hash = h;
       }
       try {
+        chargeArgs(name, args);
+        if (hashValues) chargeArgs(name, hashValues);
         return helper(args, hash);
       } catch (err) {
         throw helperFailure(err, name, node);
@@ -339,7 +352,9 @@ export class TemplateCompiler {
     }
     if (b.params.length !== 1) fail(b, `#${name} needs exactly one argument`);
     const arg = this.expression(b.params[0] as AST.Expression);
+    const before = this.statements;
     const fn = this.program(b.program);
+    const blockStatements = this.statements - before;
     const inverse = this.program(b.inverse);
     const bpCount = b.program?.blockParams?.length ?? 0;
     switch (name) {
@@ -363,23 +378,26 @@ export class TemplateCompiler {
           fn({ ctx, data: f.data, bp: bpCount > 0 ? { values: [v], up: f.bp } : f.bp }, o);
         };
       default:
-        return this.each(arg, fn, inverse, bpCount > 0);
+        return this.each(arg, fn, inverse, bpCount > 0, TEMPLATE_LIMITS.iterationUnits + blockStatements * TEMPLATE_LIMITS.statementUnits);
     }
   }
 
-  private each(arg: Expr, fn: Stmt, inverse: Stmt, withParams: boolean): Stmt {
+  /** `unitsPerItem`: the work one iteration costs before what its statements spend themselves. */
+  private each(arg: Expr, fn: Stmt, inverse: Stmt, withParams: boolean, unitsPerItem: number): Stmt {
     return (f, o) => {
       const v = arg(f);
       const isArray = Array.isArray(v);
       const keys = isArray || v === null || typeof v !== 'object' || v instanceof Escaped ? undefined : Object.keys(v);
       const count = isArray ? (v as unknown[]).length : (keys?.length ?? 0);
       if (count === 0) return inverse(f, o);
+      if (keys && (work.left -= keys.length * TEMPLATE_LIMITS.keyUnits) < 0) overBudget();
       // One frame per #each, updated in place per item (Handlebars does the same with its data frame).
       const data: DataFrame = { root: f.data.root, parent: f.data, index: 0, key: undefined, first: true, last: false };
       const node: Depth = { value: undefined, up: f.ctx };
       const values: unknown[] = [undefined, undefined];
       const frame: Frame = { ctx: node, data, bp: withParams ? { values, up: f.bp } : f.bp };
       for (let i = 0; i < count; i++) {
+        if ((work.left -= unitsPerItem) < 0) overBudget();
         const key = isArray ? i : (keys as string[])[i];
         const item = isArray ? (v as unknown[])[i] : (v as Record<string, unknown>)[key as string];
         data.index = i;

@@ -91,6 +91,16 @@ export function escapeXml(text: string): string {
   return text.replace(XML_SPECIAL_G, (c) => XML_ENTITIES[c] ?? '');
 }
 
+/** An upper bound of the characters escapeXml replaces (markup, controls, surrogates, U+FFFE/F), in one fast pass. */
+export function xmlEntityCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x26 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x27 || c >= 0xd800) n++;
+  }
+  return n;
+}
+
 const XML_ILLEGAL_G = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes the characters XML 1.0 cannot carry (for text an XML serialiser escapes itself, e.g. SOAP args). */

@@ -1,10 +1,12 @@
 import { parseTemplate, type AST, type TemplateContext } from '@callflow/flow';
 import { EngineError } from '../errors';
+import { beginRender, endRender } from './budget';
 import { compileError, rootFrame, TemplateCompiler, type Expr, type Stmt } from './compiler';
 import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
 
 export { Escaped } from './escape';
+export { TEMPLATE_LIMITS, TEMPLATE_WORK } from './budget';
 
 /** A template compiled once for one context; rendering never mutates the scope. */
 export interface CompiledTemplate {
@@ -33,10 +35,13 @@ class Template implements CompiledTemplate {
 
   render(scope: object): string {
     const out = { s: '' };
+    beginRender(scope);
     try {
       this.root(rootFrame(scope), out);
     } catch (err) {
       throw asRenderError(err);
+    } finally {
+      endRender(scope);
     }
     return this.context === 'header' ? checkHeaderValue(out.s) : out.s;
   }
@@ -44,10 +49,13 @@ class Template implements CompiledTemplate {
   evaluate(scope: object): unknown {
     if (!this.lone) return this.render(scope);
     let v: unknown;
+    beginRender(scope);
     try {
       v = this.lone(rootFrame(scope));
     } catch (err) {
       throw asRenderError(err);
+    } finally {
+      endRender(scope);
     }
     if (v instanceof Escaped) v = v.text;
     if (this.context === 'header') checkHeaderValue(toText(v));

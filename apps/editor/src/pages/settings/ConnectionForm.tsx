@@ -10,6 +10,7 @@ import type { ConnectionDetail, ConnectionType } from '../../api/access-types';
 import { Button, Dialog, toast } from '../../ui/components';
 import { Checkbox, Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { AllowedOriginsField, originsOf } from './AllowedOriginsField';
 import { KeyValueRows, TokenEndpointFields, type Pair } from './TokenEndpointFields';
 
 export const CONNECTION_TYPES: { value: ConnectionType; label: string }[] = [
@@ -64,7 +65,7 @@ const DEFAULTS: Partial<Record<ConnectionType, Record<string, unknown>>> = {
   token_endpoint: { request: { method: 'POST', url: '' }, tokenPath: 'access_token', apply: { in: 'header', name: 'Authorization', prefix: 'Bearer ' } },
 };
 
-const VIEW_KEYS = new Set(['id', 'name', 'type', 'description', 'fields', 'secretsSet', 'createdAt', 'updatedAt']);
+const VIEW_KEYS = new Set(['id', 'name', 'type', 'description', 'fields', 'allowedOrigins', 'secretsSet', 'createdAt', 'updatedAt']);
 
 function settingsOf(c: ConnectionDetail): Record<string, unknown> {
   return Object.fromEntries(Object.entries(c).filter(([k]) => !VIEW_KEYS.has(k)));
@@ -78,6 +79,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
   const [secret, setSecret] = useState('');
   const [namedSecrets, setNamedSecrets] = useState<Pair[]>(() => (connection?.type === 'token_endpoint' ? connection.secretsSet.map((n) => ({ name: n, value: '' })) : []));
   const [fields, setFields] = useState<Pair[]>(() => Object.entries(connection?.fields ?? {}).map(([n, v]) => ({ name: n, value: v === null || v === undefined ? '' : String(v) })));
+  const [origins, setOrigins] = useState(() => (connection?.allowedOrigins ?? []).join('\n'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const spec = SPECS[type];
@@ -97,6 +99,8 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
     const body: Record<string, unknown> = { name: name.trim(), type, description: description.trim() || null };
     const free = Object.fromEntries(fields.filter((f) => f.name.trim()).map((f) => [f.name.trim(), f.value]));
     body.fields = free;
+    // Empty: the server takes the origins of the connection's own URLs (or says what to list).
+    if (originsOf(origins).length > 0) body.allowedOrigins = originsOf(origins);
     for (const [k, v] of Object.entries(settings)) if (v !== '' && v !== undefined) body[k] = v;
     if (spec?.secret && secret) body[spec.secret.key] = secret;
     if (type === 'token_endpoint') {
@@ -183,6 +187,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
           )}
         </div>
       )}
+      {type !== 'none' && <AllowedOriginsField value={origins} onChange={setOrigins} />}
       {type === 'token_endpoint' && <TokenEndpointFields settings={settings} onChange={setSettings} secrets={namedSecrets} onSecrets={setNamedSecrets} isSet={isSet} />}
       <h4 className="dialog-sub">Fields</h4>
       <p className="muted small">Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes “Test connection” load the WSDL.</p>

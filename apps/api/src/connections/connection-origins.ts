@@ -1,0 +1,68 @@
+import { BadRequestException } from '@nestjs/common';
+import { compileTemplate, exposedFields, originOfUrl } from '@callflow/engine';
+import type { ConnectionSpec, ConnectionType } from '@callflow/engine';
+import type { ParsedConnection } from './connection.schemas';
+
+/** Types whose connections carry credentials: they must list where those may go. */
+export const CREDENTIAL_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
+  'basic',
+  'bearer',
+  'api_key',
+  'oauth2_client_credentials',
+  'token_endpoint',
+  'soap_ws_security',
+]);
+
+/**
+ * The origin its token request goes to, when a connection has one and it can be told without a run
+ * (the oauth2 token URL, or the token_endpoint request rendered with the fields).
+ */
+export function tokenRequestOrigin(p: Pick<ParsedConnection, 'type' | 'config' | 'fields'>): string | undefined {
+  if (p.type === 'oauth2_client_credentials') return originOfUrl(p.config.tokenUrl);
+  if (p.type !== 'token_endpoint') return undefined;
+  const request = p.config.request as { url?: unknown } | undefined;
+  if (typeof request?.url !== 'string') return undefined;
+  try {
+    // As the token fetch renders it (secrets empty: a host never comes from a secret).
+    const spec = { id: '', type: p.type, config: p.config, fields: p.fields, secrets: {}, allowedOrigins: [] };
+    const connection = exposedFields(spec as unknown as ConnectionSpec);
+    return originOfUrl(compileTemplate(request.url, 'url').render({ connection, secrets: {} }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The origins of a connection's own URLs: absolute http(s) URL fields (baseUrl, wsdlUrl…) and its token request. */
+export function deriveAllowedOrigins(p: Pick<ParsedConnection, 'type' | 'config' | 'fields'>): string[] {
+  const found = new Set<string>();
+  for (const v of Object.values(p.fields)) {
+    const o = originOfUrl(v);
+    if (o) found.add(o);
+  }
+  const token = tokenRequestOrigin(p);
+  if (token) found.add(token);
+  return [...found].sort();
+}
+
+/**
+ * The allowed origins to store (issue 16 §5): as given; else, on PUT, as stored; else derived from
+ * the connection's own URLs. A type that carries credentials needs at least one, and its token
+ * request's origin must be among them (400 otherwise, saying what to add).
+ */
+export function allowedOriginsFor(p: ParsedConnection, stored: string[] | undefined): string[] {
+  let origins = p.allowedOrigins ?? (stored && stored.length > 0 ? stored : deriveAllowedOrigins(p));
+  origins = [...new Set(origins)];
+  if (CREDENTIAL_TYPES.has(p.type) && origins.length === 0) {
+    const message =
+      `allowedOrigins: list the origins this ${p.type} connection's credentials may be sent to ` +
+      `(e.g. ["https://crm.example.com"]); none could be derived from its fields' URLs`;
+    throw new BadRequestException({ message, details: [message] });
+  }
+  const token = tokenRequestOrigin(p);
+  if (token && !origins.includes(token)) {
+    const message =
+      `allowedOrigins: must include ${token}, where the connection's token request goes (it carries the connection's secrets)`;
+    throw new BadRequestException({ message, details: [message] });
+  }
+  return origins;
+}
