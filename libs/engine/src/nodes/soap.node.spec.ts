@@ -96,6 +96,19 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(step.response).toMatchObject({ status: 200 });
   });
 
+  it('a $xml argument is an XML template: its tokens are escaped, a caller cannot add elements', async () => {
+    const input: RunInput = { call: { callerId: '1</phone><admin>true</admin><phone>2' } };
+    const injected = await run(
+      { args: { phone: 'p', filter: { $xml: '<channel>{{call.callerId}}</channel>' } } },
+      [['ok', 'respond', 'ok', answer('"ok"')]],
+      [['s', 'ok', 'success']],
+      input,
+    );
+    const sent = injected.steps[1]!.request!.body!;
+    expect(sent).toContain('<channel>1&lt;/phone&gt;&lt;admin&gt;true&lt;/admin&gt;&lt;phone&gt;2</channel>');
+    expect(sent).not.toContain('<admin>');
+  });
+
   it('routes a SOAP Fault to error, with its code and text readable by a following respond node', async () => {
     const r = await run({ args: { phone: 'unknown' } }, [['ok', 'respond', 'ok', answer('"found"')]], [['s', 'ok', 'success']]);
     expect(r.status).toBe('succeeded');

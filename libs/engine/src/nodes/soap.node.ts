@@ -1,4 +1,4 @@
-import type { SoapArg, SoapConfig } from '@callflow/flow';
+import { SOAP_XML_KEY, type SoapArg, type SoapConfig } from '@callflow/flow';
 import { EngineError, toEngineError } from '../errors';
 import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
 import { soapExchangeOf } from '../soap/soap.service';
@@ -10,12 +10,17 @@ import { renderWithConnection, retryDelayMs, sleepWithin } from './request-suppo
 /** Args with every string leaf compiled; rendered into plain values (node-soap XML-escapes them). */
 type ArgTree = CompiledTemplate | number | boolean | null | ArgTree[] | { [k: string]: ArgTree };
 
-function compileArgs(v: SoapArg): ArgTree {
-  if (typeof v === 'string') return compileTemplate(v, 'text');
-  if (Array.isArray(v)) return v.map(compileArgs);
+/**
+ * Compiles every string leaf. A leaf under the raw-XML key (`$xml`, or the node's `xmlKey`) goes
+ * into the envelope as written, so it is an XML template: its tokens are XML-escaped (a caller's
+ * `</a><b>` stays text), as in an XML body; every other leaf is text node-soap escapes.
+ */
+function compileArgs(v: SoapArg, xmlKey: string, context: 'text' | 'xml' = 'text'): ArgTree {
+  if (typeof v === 'string') return compileTemplate(v, context);
+  if (Array.isArray(v)) return v.map((x) => compileArgs(x, xmlKey, context));
   if (v && typeof v === 'object') {
     const out: Record<string, ArgTree> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = compileArgs(x);
+    for (const [k, x] of Object.entries(v)) out[k] = compileArgs(x, xmlKey, k === xmlKey ? 'xml' : 'text');
     return out;
   }
   return v;
@@ -91,11 +96,12 @@ export const soapExecutor: NodeExecutor<SoapConfig> = {
   type: 'soap',
   prepare(node) {
     const c = node.config;
+    const xmlKey = c.clientOptions?.xmlKey ?? SOAP_XML_KEY;
     const t = {
       wsdl: compileTemplate(c.wsdlUrl, 'url'),
       endpoint: c.endpoint ? compileTemplate(c.endpoint, 'url') : undefined,
-      args: compileArgs(c.args as SoapArg),
-      headers: compileArgs(c.soapHeaders as SoapArg),
+      args: compileArgs(c.args as SoapArg, xmlKey),
+      headers: compileArgs(c.soapHeaders as SoapArg, xmlKey),
     };
     return { run: (ctx) => execute(c, t, ctx) };
   },

@@ -90,10 +90,16 @@ export const soapConfigSchema = z.strictObject({
 });
 export type SoapConfig = z.infer<typeof soapConfigSchema>;
 
-function argTemplates(value: SoapArg, path: (string | number)[], out: TemplateField[]): void {
-  if (typeof value === 'string') out.push({ path, template: value, context: 'text' });
-  else if (Array.isArray(value)) value.forEach((v, i) => argTemplates(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) argTemplates(v, [...path, k], out);
+/** The argument key whose value node-soap inserts as raw XML (unless `clientOptions.xmlKey` renames it). */
+export const SOAP_XML_KEY = '$xml';
+
+/** Each string leaf is a text template, but under the raw-XML key an XML one (its tokens XML-escaped). */
+function argTemplates(value: SoapArg, path: (string | number)[], out: TemplateField[], xmlKey: string, xml = false): void {
+  if (typeof value === 'string') out.push({ path, template: value, context: xml ? 'xml' : 'text' });
+  else if (Array.isArray(value)) value.forEach((v, i) => argTemplates(v, [...path, i], out, xmlKey, xml));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) argTemplates(v, [...path, k], out, xmlKey, k === xmlKey);
+  }
 }
 
 /** SOAP/WSDL call node: output `{result, headers?}`; faults and failures go to `error`. */
@@ -107,8 +113,9 @@ export const soapNode = defineNodeSpec({
   templates: (c) => {
     const t: TemplateField[] = [{ path: ['wsdlUrl'], template: c.wsdlUrl, context: 'url' }];
     if (c.endpoint) t.push({ path: ['endpoint'], template: c.endpoint, context: 'url' });
-    argTemplates(c.args, ['args'], t);
-    argTemplates(c.soapHeaders, ['soapHeaders'], t);
+    const xmlKey = c.clientOptions?.xmlKey ?? SOAP_XML_KEY;
+    argTemplates(c.args, ['args'], t, xmlKey);
+    argTemplates(c.soapHeaders, ['soapHeaders'], t, xmlKey);
     return t;
   },
   summary: (c) => `${c.operation} @ ${shortUrl(c.wsdlUrl)}`,
