@@ -353,7 +353,7 @@ suite('editor in the browser', () => {
     soapServer.routes.set('GET /private.wsdl', {
       body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${soapServer.base}/crm`) } : { status: 401, type: 'text/plain', body: 'authentication required' }),
     });
-    const conn = await api('post', '/api/v1/connections').send({ name: 'legacy-soap', type: 'basic', username: 'agent', password: 'wsdl-pass' }).expect(201);
+    const conn = await api('post', '/api/v1/connections').send({ name: 'legacy-soap', type: 'basic', username: 'agent', password: 'wsdl-pass', allowedOrigins: [soapServer.base] }).expect(201);
     // A fresh page: the connection list is read when the editor opens.
     await flowsPage();
     await newFlowWithSoapNode('Legacy CRM behind auth');

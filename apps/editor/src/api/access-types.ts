@@ -48,6 +48,8 @@ export interface ApiKey {
   flowKeys: string[] | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** The user who made it is deactivated: calls with it are refused until they are active again. */
+  suspended?: boolean;
 }
 
 export interface AuditEntry {

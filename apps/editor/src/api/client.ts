@@ -186,8 +186,13 @@ export interface SaveFlowBody {
 
 /** Everything the editor asks the server. */
 export const api = {
-  login: (email: string, password: string) =>
-    request<LoginResponse>('POST', '/auth/login', { body: { email, password }, noAuthRedirect: true, cookieSession: true }),
+  /** 409 with `details.tenants` when the password opens accounts in several tenants: pass one's `tenantId`. */
+  login: (email: string, password: string, tenantId?: string) =>
+    request<LoginResponse>('POST', '/auth/login', {
+      body: { email, password, ...(tenantId ? { tenantId } : {}) },
+      noAuthRedirect: true,
+      cookieSession: true,
+    }),
   me: () => request<Me>('GET', '/me'),
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 

@@ -80,7 +80,14 @@ export function ApiKeysPage() {
               <tbody>
                 {state.items.map((k) => (
                   <tr key={k.id} data-testid={`api-key-${k.name}`}>
-                    <td className="row-title">{k.name}</td>
+                    <td className="row-title">
+                      {k.name}{' '}
+                      {k.suspended && (
+                        <Badge tone="warning" title="The user who made it is deactivated: calls with it are refused" testId="key-suspended">
+                          suspended
+                        </Badge>
+                      )}
+                    </td>
                     <td className="mono small">{k.keyPrefix}…</td>
                     <td>
                       <div className="chips">{k.scopes.map((s) => <Badge key={s}>{s}</Badge>)}</div>
