@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   HEADER_INVALID: { category: 'invalid_flow', retryable: false },
   URL_INVALID: { category: 'invalid_flow', retryable: false },
   CONNECTION_NOT_FOUND: { category: 'invalid_flow', retryable: false },
+  /** A token connection's placement (body field, `{name}` in the path) does not fit the request. */
+  TOKEN_PLACEMENT: { category: 'invalid_flow', retryable: false },
   OUTBOUND_BLOCKED: { category: 'invalid_flow', retryable: false },
   HTTP_STATUS: { category: 'remote', retryable: false },
   HTTP_NETWORK: { category: 'remote', retryable: true },

@@ -1,5 +1,6 @@
 import type { StepError } from './errors';
 import type { CancelSignal } from './runtime/run-cancel';
+import type { SECRETS, SecretBag } from './template/secret-value';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
 export interface RunInput {
@@ -16,6 +17,8 @@ export interface TemplateScope extends RunInput {
   nodes: Record<string, unknown>;
   vars: Record<string, unknown>;
   connection?: Record<string, unknown>;
+  /** The node's connection secrets, only for hash helpers (`{{md5 (concat … secrets.key)}}`); never a plain token. */
+  [SECRETS]?: SecretBag;
   now: string;
 }
 
@@ -116,14 +119,24 @@ export interface RunHooks {
 export interface ResolvedConnection {
   /** Non-secret fields, exposed to templates as `connection.*`. */
   fields: Record<string, unknown>;
-  /** Adds credentials to an outgoing request (headers/query). May fetch a token. */
-  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<void>;
+  /** Adds credentials to an outgoing request (headers, query, body or path). May fetch a token. */
+  authorize?(req: AuthorizableRequest, signal: CancelSignal): Promise<void>;
   /** Called once after a 401, before the single retry (token refresh). Returns false if nothing changed. */
   onUnauthorized?(): Promise<boolean>;
   /** SOAP WS-Security etc. */
   soapSecurity?: unknown;
   /** Secret values to scrub from step records. */
   secrets: string[];
+  /** The connection's named secrets, readable by templates only through hash helpers. */
+  secretBag?: SecretBag;
+}
+
+/** The parts of a rendered request a connection may add its credentials to. */
+export interface AuthorizableRequest {
+  url: URL;
+  headers: Record<string, string>;
+  /** The rendered body (a token may be placed in a JSON or form body). */
+  body?: string;
 }
 
 export interface ConnectionResolver {

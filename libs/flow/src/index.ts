@@ -14,3 +14,4 @@ export * from './validate';
 export * from './tokens';
 export { utf8Length } from './issues';
 export * from './trigger-match';
+export * from './token-rules';

@@ -1,6 +1,7 @@
 import type { FlowGraph, GraphNode } from './graph';
 import { errorMessage, utf8Length, type IssueList } from './issues';
 import { analyzeTemplate, type TemplateReference } from './template/analyze';
+import { secretReferenceProblem, unavailableInputProblem } from './token-rules';
 import { hasConnection, setVariableNames, TOKEN_ROOTS } from './tokens';
 import type { ValidationLimits } from './validation-types';
 
@@ -53,8 +54,19 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
   const target = node.issueTarget;
   const where = (message: string) => at(ref.line, ref.column, message);
   const token = `{{${ref.original}}}`;
+  // A token that can never be filled is an error, never an empty string at run time.
+  if (ref.root === 'secrets') {
+    const problem = secretReferenceProblem(ref, hasConnection(node.config));
+    if (problem) list.error(target, 'secret_token', path, where(problem));
+    return;
+  }
   if (!ROOTS.has(ref.root)) {
-    list.warn(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${TOKEN_ROOTS.join(', ')}`));
+    list.error(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${TOKEN_ROOTS.join(', ')}`));
+    return;
+  }
+  const unavailable = unavailableInputProblem(ref, ctx.triggerType);
+  if (unavailable) {
+    list.error(target, ref.root === 'request' ? 'request_token' : 'input_token', path, where(unavailable));
     return;
   }
   const name = ref.path[0];
@@ -66,11 +78,9 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
       list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
-    if (!varsSetBefore(graph, node).has(name)) list.warn(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}"`));
-  } else if (ref.root === 'request' && ctx.triggerType !== undefined && ctx.triggerType !== 'trigger.webhook') {
-    list.warn(target, 'request_token', path, where(`${token}: request.* is only set for webhook triggers; this flow starts with ${ctx.triggerType}`));
+    if (!varsSetBefore(graph, node).has(name)) list.error(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}", so it is always empty`));
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {
-    list.warn(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
+    list.error(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
   }
 }
 

@@ -3,7 +3,9 @@ import { EngineError } from '../errors';
 import type { OutboundClient } from '../outbound/outbound-client';
 import { compileTemplate, renderJson } from '../template';
 import type { ResolvedConnection } from '../types';
+import { SecretBag, SECRETS } from '../template/secret-value';
 import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
+import { applyToken } from './token-placement';
 import { TokenSource, type FetchedToken } from './token-source';
 
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -30,11 +32,14 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   const secrets: string[] = [];
   const addSecret = (v: string | undefined) => {
     if (!v) return;
-    for (const x of [v, encodeURIComponent(v), new URLSearchParams({ x: v }).toString().slice(2)]) if (!secrets.includes(x)) secrets.push(x);
+    // As sent in a header or path, percent-encoded, form-encoded, and inside a JSON string.
+    const forms = [v, encodeURIComponent(v), new URLSearchParams({ x: v }).toString().slice(2), JSON.stringify(v).slice(1, -1)];
+    for (const x of forms) if (!secrets.includes(x)) secrets.push(x);
   };
   for (const v of Object.values(spec.secrets)) addSecret(v);
   const fields = exposedFields(spec);
   const resolved: ResolvedConnection = { fields, secrets };
+  if (Object.keys(spec.secrets).length > 0) resolved.secretBag = new SecretBag(spec.secrets);
 
   switch (spec.type) {
     case 'none':
@@ -93,11 +98,6 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   return resolved;
 }
 
-function applyToken(req: { url: URL; headers: Record<string, string> }, p: TokenPlacement, token: string): void {
-  if (p.in === 'query') req.url.searchParams.set(p.name, token);
-  else req.headers[p.name.toLowerCase()] = `${p.prefix ?? ''}${token}`;
-}
-
 function required(spec: ConnectionSpec, name: string): string {
   const v = spec.secrets[name];
   if (!v) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${spec.id}" has no ${name} set`);
@@ -122,7 +122,8 @@ async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_
 
 async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>, outbound: OutboundClient): Promise<FetchedToken> {
   const c = spec.config;
-  const scope = { connection: exposedFields(spec), secrets: { ...spec.secrets }, vars: {}, nodes: {}, now: new Date().toISOString() };
+  // The token request itself sends the secrets as they are ({{secrets.password}}): a raw bag.
+  const scope = { connection: exposedFields(spec), [SECRETS]: new SecretBag(spec.secrets, { raw: true }), vars: {}, nodes: {}, now: new Date().toISOString() };
   const url = compileTemplate(c.request.url, 'url').render(scope).trim();
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const h of c.request.headers ?? []) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);

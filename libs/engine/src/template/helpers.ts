@@ -3,6 +3,7 @@ import { TEMPLATE_HELPERS } from '@callflow/flow';
 import { EngineError } from '../errors';
 import { Escaped, escapeUrl, isTruthy, stringify, toText, toWellFormed } from './escape';
 import { formatDate } from './format-date';
+import { revealForHash, SecretValue } from './secret-value';
 
 /** Hash arguments of one helper call (`key=value`), a null-prototype object. */
 export type HelperHash = Readonly<Record<string, unknown>>;
@@ -25,8 +26,22 @@ export function ownProp(target: unknown, key: string): unknown {
 }
 
 const utf8 = (v: unknown): Buffer => Buffer.from(toWellFormed(toText(v)), 'utf8');
+/** What a hash helper hashes: a secret's own text (only here), else the value as text. */
+const hashBytes = (v: unknown): Buffer => Buffer.from(toWellFormed(revealForHash(v) ?? toText(v)), 'utf8');
 const digest = (algorithm: string) => (args: readonly unknown[]) =>
-  createHash(algorithm).update(utf8(args[0])).digest('hex');
+  createHash(algorithm).update(hashBytes(args[0])).digest('hex');
+
+/** `concat`: text; a secret among the parts keeps the result a secret (only a hash helper may read it). */
+function concat(a: readonly unknown[]): string | SecretValue {
+  let secret = false;
+  let out = '';
+  for (const v of a) {
+    const s = revealForHash(v);
+    if (s !== undefined) secret = true;
+    out += s ?? toText(v);
+  }
+  return secret ? new SecretValue(out) : out;
+}
 
 const isNothing = (v: unknown): boolean =>
   v === null || v === undefined || v === '' || (v instanceof Escaped && v.text === '');
@@ -69,7 +84,7 @@ function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
   if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
   const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
   if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
-  return createHmac('sha256', utf8(args[0])).update(utf8(args[1])).digest(encoding);
+  return createHmac('sha256', hashBytes(args[0])).update(hashBytes(args[1])).digest(encoding);
 }
 
 // Countries whose national numbers keep the leading 0 in E.164 (no trunk prefix): Italy, San Marino, Vatican.
@@ -156,7 +171,7 @@ const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
     for (let i = 0; i < a.length - 1; i++) if (!isNothing(a[i])) return a[i];
     return a[a.length - 1];
   },
-  concat: (a) => a.map(toText).join(''),
+  concat,
   e164,
   formatDate: (a, h) => formatDate(plain(a[0]), a[1] === undefined ? undefined : toText(a[1]), h.tz === undefined ? undefined : toText(h.tz)),
   substring,

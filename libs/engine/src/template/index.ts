@@ -5,6 +5,7 @@ import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
 
 export { Escaped } from './escape';
+export { SECRETS, SecretBag, SecretValue } from './secret-value';
 
 /** A template compiled once for one context; rendering never mutates the scope. */
 export interface CompiledTemplate {
