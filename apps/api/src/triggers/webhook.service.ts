@@ -25,18 +25,20 @@ interface WebhookConfig {
 const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 /** Headers a respond node may not set: framing is ours, CORS comes from the trigger's allowedOrigins. */
 const blockedResponseHeader = (name: string) => /^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|access-control-.*)$/i.test(name);
-const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
-
 /**
- * The headers a preflight allows: ours plus whatever the (already allowed) origin asks for, such
- * as XiVO's `X-Requested-With` and `Accept`; only well-formed header names are echoed.
+ * Always allowed, whatever the browser asks: XiVO's third-party integration (seed 004) requires at
+ * least `Origin, X-Requested-With, Content-Type, Accept`; the API key headers too.
  */
+const PREFLIGHT_HEADERS = ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', 'X-Api-Key'];
+const PREFLIGHT_KNOWN = new Set(PREFLIGHT_HEADERS.map((h) => h.toLowerCase()));
+
+/** The headers a preflight allows: ours plus whatever the (already allowed) origin asks for; only well-formed header names are echoed. */
 function preflightHeaders(requested: string | string[] | undefined): string {
   const asked = (Array.isArray(requested) ? requested.join(',') : requested ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
-    .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h));
-  return [...new Set([...PREFLIGHT_HEADERS, ...asked])].slice(0, 30).join(', ');
+    .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h) && !PREFLIGHT_KNOWN.has(h));
+  return [...PREFLIGHT_HEADERS, ...new Set(asked)].slice(0, 30).join(', ');
 }
 
 /**
@@ -98,7 +100,8 @@ export class WebhookService {
       status: 204,
       headers: {
         'access-control-allow-origin': origin,
-        'access-control-allow-methods': methodsOf(allowed).join(', '),
+        // XiVO (seed 004): "POST, OPTIONS (at least)"; the preflight itself is an OPTIONS.
+        'access-control-allow-methods': [...methodsOf(allowed), 'OPTIONS'].join(', '),
         'access-control-allow-headers': preflightHeaders(req.headers['access-control-request-headers']),
         'access-control-max-age': '600',
         vary: 'Origin, Access-Control-Request-Headers',
