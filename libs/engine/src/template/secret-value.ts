@@ -6,8 +6,6 @@ import { EngineError } from '../errors';
  */
 export const SECRETS: unique symbol = Symbol('callflow.secrets');
 
-const values = new WeakMap<SecretValue, string>();
-
 /** Throws the error a template gets when it would print a secret. */
 export function exposed(): never {
   throw new EngineError('TEMPLATE_RENDER', 'a secret can only be hashed: write {{md5 (concat … secrets.<name>)}} (md5, sha1, sha256, hmacSha256)');
@@ -20,8 +18,13 @@ export function exposed(): never {
  * rendering it, so a secret never lands in a request, a record or an answer as itself.
  */
 export class SecretValue {
+  readonly #text: string;
   constructor(text: string) {
-    values.set(this, text);
+    this.#text = text;
+  }
+  /** The text, for the hash helpers only (see revealForHash). */
+  static reveal(v: unknown): string | undefined {
+    return v instanceof SecretValue ? v.#text : undefined;
   }
   toString(): never {
     return exposed();
@@ -39,7 +42,7 @@ export class SecretValue {
 
 /** The text of a secret, for the hash helpers only (any other value: undefined). */
 export function revealForHash(v: unknown): string | undefined {
-  return v instanceof SecretValue ? values.get(v) : undefined;
+  return SecretValue.reveal(v);
 }
 
 /**
@@ -48,15 +51,16 @@ export function revealForHash(v: unknown): string | undefined {
  * does not have is an error, never an empty string.
  */
 export class SecretBag {
-  private readonly byName: Map<string, string | SecretValue>;
-  constructor(secrets: Record<string, string>, opts: { raw?: boolean } = {}) {
-    this.byName = new Map(Object.entries(secrets).map(([k, v]) => [k, opts.raw ? v : new SecretValue(v)]));
-  }
+  // Nothing is built until a template reads a secret (a bag is made per resolved connection, per run).
+  constructor(
+    private readonly secrets: Readonly<Record<string, string>>,
+    private readonly opts: { raw?: boolean } = {},
+  ) {}
 
   get(name: string): string | SecretValue {
-    const v = this.byName.get(name);
-    if (v === undefined) throw new EngineError('TEMPLATE_RENDER', `{{secrets.${name}}}: the connection has no secret "${name}"`);
-    return v;
+    const v = Object.prototype.hasOwnProperty.call(this.secrets, name) ? this.secrets[name] : undefined;
+    if (typeof v !== 'string') throw new EngineError('TEMPLATE_RENDER', `{{secrets.${name}}}: the connection has no secret "${name}"`);
+    return this.opts.raw ? v : new SecretValue(v);
   }
 }
 
