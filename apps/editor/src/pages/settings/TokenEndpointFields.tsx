@@ -67,6 +67,9 @@ interface Apply {
   prefix?: string;
 }
 
+/** The usual name for each placement. */
+const APPLY_NAMES: Record<Apply['in'], string> = { header: 'Authorization', query: 'access_token', body: 'access_token', path: 'token' };
+
 /** What the name means for each placement (the seed's parameter kinds: Header, Query, Body, Path). */
 const APPLY_HINTS: Record<Apply['in'], string> = {
   header: 'Header name, e.g. Authorization',
@@ -93,6 +96,8 @@ export function TokenEndpointFields({
   const setReq = (p: Partial<Req>) => onChange({ ...settings, request: { ...req, ...p } });
   const setApply = (p: Partial<Apply>) => {
     const next = { ...apply, ...p };
+    // A name left at the old placement's usual one follows the new placement.
+    if (p.in && p.in !== apply.in && (!apply.name || apply.name === APPLY_NAMES[apply.in])) next.name = APPLY_NAMES[p.in];
     if (next.in !== 'header' || !next.prefix) delete next.prefix;
     onChange({ ...settings, apply: next });
   };
