@@ -31,7 +31,11 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
       name: `gcalls ${String(apply.in)}`,
       type: 'token_endpoint',
       fields: { host: f.hostPort, callcenterId: CALLCENTER, scheme: 'http', ...(basePath ? { basePath } : {}) },
-      request: { method: 'POST', url: 'http://{{{connection.host}}}/api/auth', body: { type: 'json', template: '{"username": "u", "password": "{{secrets.password}}"}' } },
+      request: {
+        method: 'POST',
+        url: 'http://{{{connection.host}}}/api/auth',
+        body: { type: 'json', template: '{"username": "u", "password": "{{secrets.password}}"}' },
+      },
       tokenPath: 'access_token',
       expiresInPath: 'expires_in',
       apply,
@@ -41,8 +45,16 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
   beforeAll(async () => {
     restoreOutput = captureOutput(logs);
     t = await TestApp.start({ LOG_LEVEL: 'debug' });
-    for (const mode of ['query', 'body', 'path'] as const) fakes[mode] = await GcallsFake.start({ username: 'u', password: 'p', callcenterId: CALLCENTER, apiSecret: CANARY, tokenIn: mode });
-    for (const f of Object.values(fakes)) f.contacts.set('+84901', { id: 'ct-9', name: 'A', phone: '+84901', email: '' });
+    for (const mode of ['query', 'body', 'path'] as const)
+      fakes[mode] = await GcallsFake.start({
+        username: 'u',
+        password: 'p',
+        callcenterId: CALLCENTER,
+        apiSecret: CANARY,
+        tokenIn: mode,
+      });
+    for (const f of Object.values(fakes))
+      f.contacts.set('+84901', { id: 'ct-9', name: 'A', phone: '+84901', email: '' });
     conns.query = await connection(fakes.query, { in: 'query', name: 'access_token' });
     conns.body = await connection(fakes.body, { in: 'body', name: 'access_token' });
     conns.path = await connection(fakes.path, { in: 'path', name: 'token' }, '/rest/{token}');
@@ -71,11 +83,22 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
   }
 
   const endOfCall = (id: string, flowKeyHint: string) => ({
-    id: `${flowKeyHint}-${id}`, type: 'call.ended',
-    call: { id, callerId: '+84901', calledNumber: '1900', direction: 'in', disposition: 'answered', startedAt: '2026-11-21T09:00:00Z', endedAt: '2026-11-21T09:01:00Z', durationSec: 60, agent: { extension: '7' } },
+    id: `${flowKeyHint}-${id}`,
+    type: 'call.ended',
+    call: {
+      id,
+      callerId: '+84901',
+      calledNumber: '1900',
+      direction: 'in',
+      disposition: 'answered',
+      startedAt: '2026-11-21T09:00:00Z',
+      endedAt: '2026-11-21T09:01:00Z',
+      durationSec: 60,
+      agent: { extension: '7' },
+    },
   });
 
-  it('query: ?…&access_token=<token> after the endpoint\'s own parameters, no Authorization header', async () => {
+  it("query: ?…&access_token=<token> after the endpoint's own parameters, no Authorization header", async () => {
     const ids = await sendEvent(t, endOfCall('q-1', 'q'));
     // The path flow (same event type) runs too; wait for both.
     for (const id of ids) expect((await finishedExecution(t, id)).status).toBe('succeeded');
@@ -85,24 +108,37 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     for (const id of ids) expect(await record(id)).not.toContain('gc-access-1');
   });
 
-  it('path: {token} in the connection\'s basePath becomes /rest/<token>/…, for GET and POST', async () => {
+  it("path: {token} in the connection's basePath becomes /rest/<token>/…, for GET and POST", async () => {
     const post = fakes.path.acceptedAt('/api/calllogs')[0]!;
     expect(post.raw.target).toBe('/rest/gc-access-1/api/calllogs');
-    expect(fakes.path.acceptedAt('/api/contacts')[0]!.raw.target).toBe(`/rest/gc-access-1/api/contacts?phone=%2B84901&callcenterId=${CALLCENTER}`);
+    expect(fakes.path.acceptedAt('/api/contacts')[0]!.raw.target).toBe(
+      `/rest/gc-access-1/api/contacts?phone=%2B84901&callcenterId=${CALLCENTER}`,
+    );
     const r = await t.http().post(hook('iframe-path')).send({ callId: 'c-p', phone: '+84901' }).expect(200);
     expect(r.body).toMatchObject({ found: true, contact: { id: 'ct-9' } });
     expect(await record(r.headers['x-execution-id'])).not.toContain('gc-access-1');
   });
 
-  it('body: a JSON member and a form field appended after the contract\'s own, the rest byte for byte', async () => {
-    const ticket = await t.http().post(hook('ticket-body')).send({ phone: '+84901', subject: 'S', description: 'D', priority: 'high' }).expect(200);
+  it("body: a JSON member and a form field appended after the contract's own, the rest byte for byte", async () => {
+    const ticket = await t
+      .http()
+      .post(hook('ticket-body'))
+      .send({ phone: '+84901', subject: 'S', description: 'D', priority: 'high' })
+      .expect(200);
     expect(ticket.body).toEqual({ ok: true, ticketId: 'tk-2' });
     expect(fakes.body.acceptedAt('/api/tickets')[0]!.raw.body).toBe(
-      `{"callcenterId": "${CALLCENTER}", "contactId": null, "phone": "+84901", "callId": null, "subject": "S", "description": "D", "priority": "high","access_token":"gc-access-1"}`,
+      `{"callcenterId": "${CALLCENTER}", "contactId": null, "phone": "+84901", "callId": null, "subject": "S", ` +
+      `"description": "D", "priority": "high","access_token":"gc-access-1"}`,
     );
-    const sms = await t.http().post(hook('sms-body')).send({ phone: '+84901', text: 'hi there', from: 'ME' }).expect(200);
+    const sms = await t
+      .http()
+      .post(hook('sms-body'))
+      .send({ phone: '+84901', text: 'hi there', from: 'ME' })
+      .expect(200);
     expect(sms.body).toEqual({ sent: true, messageId: 'sms-3', noted: true });
-    expect(fakes.body.acceptedAt('/api/sms/send')[0]!.raw.body).toBe(`callcenterId=${CALLCENTER}&to=%2B84901&from=ME&text=hi+there&access_token=gc-access-1`);
+    expect(fakes.body.acceptedAt('/api/sms/send')[0]!.raw.body).toBe(
+      `callcenterId=${CALLCENTER}&to=%2B84901&from=ME&text=hi+there&access_token=gc-access-1`,
+    );
     for (const r of [ticket, sms]) expect(await record(r.headers['x-execution-id'])).not.toContain('gc-access-1');
   });
 
@@ -127,11 +163,14 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     expect(r.body).toEqual({ found: false, phone: '+84901', callId: 'c-b' });
     const exec = JSON.parse(await record(r.headers['x-execution-id']));
     const step = exec.steps.find((s: { name: string }) => s.name === 'getData');
-    expect(step.error).toMatchObject({ code: 'TOKEN_PLACEMENT', message: expect.stringContaining('this request has no body') });
+    expect(step.error).toMatchObject({
+      code: 'TOKEN_PLACEMENT',
+      message: expect.stringContaining('this request has no body'),
+    });
     expect(fakes.body.acceptedAt('/api/contacts')).toEqual([]);
   });
 
-  it('the Md5 parameter is signed with the secret field, which appears nowhere: records, answers, database, logs', async () => {
+  it('the Md5 parameter is signed with the secret field, found nowhere: records, answers, database, logs', async () => {
     // The secret reached the other side only as part of the hash (the fakes checked every x-signature).
     const signed = fakes.query.acceptedAt('/api/contacts')[0]!;
     expect(signed.headers['x-signature']).toBe(md5(`${CALLCENTER}+84901${CANARY}`));
@@ -148,25 +187,46 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     expect(output).not.toContain(CANARY);
   });
 
-  it('a token that can never resolve ({{secrets.password}} sent as itself) is refused before publishing, with its place', async () => {
-    const definition = {
-      schemaVersion: 1,
-      nodes: [
-        { id: 't', type: 'trigger.end_of_call', name: 'end', config: {} },
-        { id: 'h', type: 'http', name: 'h', config: { url: 'https://{{{connection.host}}}/x', connectionId: conns.query, headers: [{ name: 'X-Pass', value: '{{secrets.password}}' }] } },
-      ],
-      edges: [{ id: 'e1', source: 't', target: 'h' }],
-    };
-    const created = await t.as('post', '/api/v1/flows').send({ name: 'leaky', key: 'leaky', definition }).expect(201);
-    expect(created.body.validation.valid).toBe(false);
-    expect(created.body.validation.errors).toEqual([
-      expect.objectContaining({ nodeId: 'h', path: 'config.headers.0.value', code: 'secret_token', severity: 'error', message: expect.stringContaining('a secret can only be hashed') }),
-    ]);
-    const publish = await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(422);
-    expect(publish.body.details[0]).toMatchObject({ code: 'secret_token' });
-    await t.as('post', '/api/v1/flows/test-run').send({ definition, input: {} }).expect(422);
-    // Hashed, it is fine.
-    definition.nodes[1]!.config!.headers = [{ name: 'X-Pass', value: '{{md5 secrets.password}}' }];
-    expect((await t.as('post', '/api/v1/flows/validate').send({ definition }).expect(200)).body).toMatchObject({ valid: true });
-  });
+  it(
+    'a token that can never resolve ({{secrets.password}} sent as itself) is refused before publishing, with its ' +
+      'place',
+    async () => {
+      const definition = {
+        schemaVersion: 1,
+        nodes: [
+          { id: 't', type: 'trigger.end_of_call', name: 'end', config: {} },
+          {
+            id: 'h',
+            type: 'http',
+            name: 'h',
+            config: {
+              url: 'https://{{{connection.host}}}/x',
+              connectionId: conns.query,
+              headers: [{ name: 'X-Pass', value: '{{secrets.password}}' }],
+            },
+          },
+        ],
+        edges: [{ id: 'e1', source: 't', target: 'h' }],
+      };
+      const created = await t.as('post', '/api/v1/flows').send({ name: 'leaky', key: 'leaky', definition }).expect(201);
+      expect(created.body.validation.valid).toBe(false);
+      expect(created.body.validation.errors).toEqual([
+        expect.objectContaining({
+          nodeId: 'h',
+          path: 'config.headers.0.value',
+          code: 'secret_token',
+          severity: 'error',
+          message: expect.stringContaining('a secret can only be hashed'),
+        }),
+      ]);
+      const publish = await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(422);
+      expect(publish.body.details[0]).toMatchObject({ code: 'secret_token' });
+      await t.as('post', '/api/v1/flows/test-run').send({ definition, input: {} }).expect(422);
+      // Hashed, it is fine.
+      definition.nodes[1]!.config!.headers = [{ name: 'X-Pass', value: '{{md5 secrets.password}}' }];
+      expect((await t.as('post', '/api/v1/flows/validate').send({ definition }).expect(200)).body).toMatchObject({
+        valid: true,
+      });
+    },
+  );
 });

@@ -14,7 +14,12 @@ describe('templates: ICTBroadcast campaign', () => {
   let remote: IctCampaignRemoteFake;
   beforeAll(async () => {
     [t, remote] = await Promise.all([TestApp.start(), IctCampaignRemoteFake.start('ict-remote-token')]);
-    const conn = await createConnection(t, { name: 'ict remote', type: 'bearer', token: 'ict-remote-token', fields: { baseUrl: remote.base } });
+    const conn = await createConnection(t, {
+      name: 'ict remote',
+      type: 'bearer',
+      token: 'ict-remote-token',
+      fields: { baseUrl: remote.base },
+    });
     await flowFromTemplate(t, 'ictbroadcast-campaign-push', 'ict-campaign', { remote: conn });
   });
   afterAll(async () => {
@@ -25,20 +30,43 @@ describe('templates: ICTBroadcast campaign', () => {
   });
 
   const contactEvent = (n: number, contact: Record<string, unknown>, call: Record<string, unknown> = {}) => ({
-    id: `ict-cc-${n}`, type: 'campaign.contact', at: `2026-11-21T10:0${n}:00Z`,
+    id: `ict-cc-${n}`,
+    type: 'campaign.contact',
+    at: `2026-11-21T10:0${n}:00Z`,
     campaign: { id: 'autunno-24', name: 'Autunno & Co' },
-    contact: { id: `k-${n}`, phone: `+39061234560${n}`, firstName: 'Ada', lastName: 'Rossi', email: `ada${n}@example.it`, ...contact },
-    call: { id: `c-${n}`, status: 'completed', disposition: 'answered', startedAt: `2026-11-21T10:0${n}:05Z`, endedAt: `2026-11-21T10:0${n}:45Z`, durationSec: 40, ...call },
+    contact: {
+      id: `k-${n}`,
+      phone: `+39061234560${n}`,
+      firstName: 'Ada',
+      lastName: 'Rossi',
+      email: `ada${n}@example.it`,
+      ...contact,
+    },
+    call: {
+      id: `c-${n}`,
+      status: 'completed',
+      disposition: 'answered',
+      startedAt: `2026-11-21T10:0${n}:05Z`,
+      endedAt: `2026-11-21T10:0${n}:45Z`,
+      durationSec: 40,
+      ...call,
+    },
   });
 
   it('one push per contact: the XML of campaign, contact and call tokens, escaped, exactly as sent', async () => {
     const ids = [
       ...(await sendEvent(t, contactEvent(1, { firstName: 'Ann "Nan"', lastName: "O'Brien & <Figli>" }))),
-      ...(await sendEvent(t, contactEvent(2, {}, { disposition: 'no_answer', durationSec: 0, startedAt: '', endedAt: '' }))),
+      ...(await sendEvent(
+        t,
+        contactEvent(2, {}, { disposition: 'no_answer', durationSec: 0, startedAt: '', endedAt: '' }),
+      )),
     ];
     for (const id of ids) expect((await finishedExecution(t, id)).status).toBe('succeeded');
     const got = remote.acceptedAt('/campaign-results').sort((a, b) => a.raw.target.localeCompare(b.raw.target));
-    expect(got.map((g) => g.raw.target)).toEqual(['/campaign-results?campaign_id=autunno-24&contact_id=k-1', '/campaign-results?campaign_id=autunno-24&contact_id=k-2']);
+    expect(got.map((g) => g.raw.target)).toEqual([
+      '/campaign-results?campaign_id=autunno-24&contact_id=k-1',
+      '/campaign-results?campaign_id=autunno-24&contact_id=k-2',
+    ]);
     expect(got[0]!.raw.body).toBe(
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -62,11 +90,25 @@ describe('templates: ICTBroadcast campaign', () => {
       ].join('\n'),
     );
     expect(got[0]!.raw.headers.map(([n, v]) => `${n}: ${v}`)).toEqual([
-      `host: ${remote.hostPort}`, 'connection: keep-alive', 'x-integration: ICTBroadcast', 'x-campaign-id: autunno-24', 'content-type: application/xml; charset=utf-8',
-      'authorization: Bearer ict-remote-token', `content-length: ${Buffer.byteLength(got[0]!.raw.body)}`,
+      `host: ${remote.hostPort}`,
+      'connection: keep-alive',
+      'x-integration: ICTBroadcast',
+      'x-campaign-id: autunno-24',
+      'content-type: application/xml; charset=utf-8',
+      'authorization: Bearer ict-remote-token',
+      `content-length: ${Buffer.byteLength(got[0]!.raw.body)}`,
     ]);
-    expect(remote.results.find((r) => r.contact.id === 'k-1')!.contact).toEqual({ id: 'k-1', phone: '+390612345601', firstName: 'Ann "Nan"', lastName: "O'Brien & <Figli>", email: 'ada1@example.it' });
-    expect(remote.results.find((r) => r.contact.id === 'k-2')!.call).toMatchObject({ disposition: 'no_answer', durationSec: 0 });
+    expect(remote.results.find((r) => r.contact.id === 'k-1')!.contact).toEqual({
+      id: 'k-1',
+      phone: '+390612345601',
+      firstName: 'Ann "Nan"',
+      lastName: "O'Brien & <Figli>",
+      email: 'ada1@example.it',
+    });
+    expect(remote.results.find((r) => r.contact.id === 'k-2')!.call).toMatchObject({
+      disposition: 'no_answer',
+      durationSec: 0,
+    });
   });
 
   it('a busy remote (503) gets the same push again; other events do not start the flow', async () => {

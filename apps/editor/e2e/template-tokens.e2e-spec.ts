@@ -33,14 +33,19 @@ suite('connection tokens and secrets in the editor', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('a token endpoint whose token goes in the path ({token}), as Gcalls\' Path parameters', async () => {
+  it("a token endpoint whose token goes in the path ({token}), as Gcalls' Path parameters", async () => {
     await page.click('[data-testid=nav-connections]');
     await page.click('[data-testid=new-connection]');
     await page.fill('[data-testid=connection-name]', 'gcalls-path');
     await page.selectOption('[data-testid=connection-type]', 'token_endpoint');
     await page.fill('[data-testid=token-url]', 'https://{{{connection.host}}}/api/auth');
     await page.fill('[data-testid=token-path]', 'access_token');
-    expect(await page.locator('#token-apply option').allTextContents()).toEqual(['Header', 'Query parameter', 'Body field (JSON or form)', 'Path: {name} in the URL']);
+    expect(await page.locator('#token-apply option').allTextContents()).toEqual([
+      'Header',
+      'Query parameter',
+      'Body field (JSON or form)',
+      'Path: {name} in the URL',
+    ]);
     await page.selectOption('#token-apply', 'path');
     await page.fill('[data-testid=token-apply-name]', 'token');
     await page.getByText('Write {name} in the node URL path where the token goes').waitFor();
@@ -49,7 +54,12 @@ suite('connection tokens and secrets in the editor', () => {
     await page.fill('[data-testid=token-secret-value-0]', 'pw-in-the-browser');
     await page.click('[data-testid=save-connection]');
     await page.locator('[data-testid="connection-gcalls-path"]').waitFor();
-    const conns = (await t.as('get', '/api/v1/connections').expect(200)).body.items as { id: string; name: string; settings?: Record<string, unknown>; config?: Record<string, unknown> }[];
+    const conns = (await t.as('get', '/api/v1/connections').expect(200)).body.items as {
+      id: string;
+      name: string;
+      settings?: Record<string, unknown>;
+      config?: Record<string, unknown>;
+    }[];
     const conn = conns.find((c) => c.name === 'gcalls-path')!;
     connectionId = conn.id;
     expect(JSON.stringify(conn)).toContain('"apply":{"in":"path","name":"token"}');
@@ -61,11 +71,22 @@ suite('connection tokens and secrets in the editor', () => {
       schemaVersion: 1,
       nodes: [
         { id: 't', type: 'trigger.end_of_call', name: 'end', position: { x: 0, y: 0 }, config: {} },
-        { id: 'h', type: 'http', name: 'signed', position: { x: 300, y: 0 }, config: { url: 'https://{{{connection.host}}}/rest/{token}/x', connectionId, headers: [{ name: 'X-Sig', value: '{{secrets.password}}' }] } },
+        {
+          id: 'h',
+          type: 'http',
+          name: 'signed',
+          position: { x: 300, y: 0 },
+          config: {
+            url: 'https://{{{connection.host}}}/rest/{token}/x',
+            connectionId,
+            headers: [{ name: 'X-Sig', value: '{{secrets.password}}' }],
+          },
+        },
       ],
       edges: [{ id: 'e1', source: 't', target: 'h' }],
     };
-    const id = (await t.as('post', '/api/v1/flows').send({ name: 'Signed', key: 'signed', definition }).expect(201)).body.id;
+    const id = (await t.as('post', '/api/v1/flows').send({ name: 'Signed', key: 'signed', definition }).expect(201))
+      .body.id;
     await page.goto(`/flows/${id}`);
     await page.locator('[data-testid=problems-button]', { hasText: '1 error' }).waitFor();
     await page.click('[data-testid="node-signed"]');

@@ -30,7 +30,8 @@ export class LoopbackServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const seen = { method: req.method!, url: req.url!, headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString('utf8') };
+        const body = Buffer.concat(chunks).toString('utf8');
+        const seen = { method: req.method!, url: req.url!, headers: req.headers, rawHeaders: req.rawHeaders, body };
         s.seen.push(seen);
         const path = new URL(req.url!, 'http://x').pathname;
         const handler = s.routes.get(`${req.method} ${path}`) ?? s.routes.get(path) ?? s.otherwise;

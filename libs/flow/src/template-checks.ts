@@ -61,7 +61,8 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
     return;
   }
   if (!ROOTS.has(ref.root)) {
-    list.error(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${TOKEN_ROOTS.join(', ')}`));
+    const roots = TOKEN_ROOTS.join(', ');
+    list.error(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${roots}`));
     return;
   }
   const unavailable = unavailableInputProblem(ref, ctx.triggerType);
@@ -78,7 +79,10 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
       list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
-    if (!varsSetBefore(graph, node).has(name)) list.error(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}", so it is always empty`));
+    if (!varsSetBefore(graph, node).has(name)) {
+      const message = `${token}: no set node before this one sets "${name}", so it is always empty`;
+      list.error(target, 'unknown_var', path, where(message));
+    }
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {
     list.error(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
   }

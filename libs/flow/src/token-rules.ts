@@ -26,7 +26,9 @@ export function unavailableInputProblem(ref: TemplateReference, triggerType: str
   if (!INPUT_ROOTS.has(ref.root) || triggerType === undefined) return undefined;
   const roots = TRIGGER_INPUT_ROOTS[triggerType];
   if (!roots || roots.includes(ref.root)) return undefined;
-  const hint = triggerType === 'trigger.webhook' ? 'a webhook run has only request.method/query/headers/body' : `it has ${roots.join(', ')}`;
+  const hint = triggerType === 'trigger.webhook'
+    ? 'a webhook run has only request.method/query/headers/body'
+    : `it has ${roots.join(', ')}`;
   return `{{${ref.original}}} is never set in a flow started by ${triggerType} (${hint}), so it would always be empty`;
 }
 
@@ -40,13 +42,15 @@ export function unavailableInputProblem(ref: TemplateReference, triggerType: str
 export function secretReferenceProblem(ref: TemplateReference, hasConnection?: boolean): string | undefined {
   if (ref.root !== 'secrets') return undefined;
   const token = `{{${ref.original}}}`;
-  if (ref.path.length !== 1) return `${token}: a secret is read as secrets.<name>, inside a hash helper: {{md5 (concat … secrets.<name>)}}`;
-  if (hasConnection === false) return `${token}: secrets belong to the node's connection; this node has none (set connectionId)`;
+  const hashed = '{{md5 (concat … secrets.<name>)}}';
+  if (ref.path.length !== 1) return `${token}: a secret is read as secrets.<name>, inside a hash helper: ${hashed}`;
+  if (hasConnection === false) return `${token}: secrets are the node's connection's; it has none (set connectionId)`;
   const within = ref.within ?? [];
   let i = within.length - 1;
   while (i >= 0 && within[i] === 'concat') i--;
   if (i < 0 || !HASH_HELPERS.includes(within[i]!)) {
-    return `${token} would send the secret itself; a secret can only be hashed: {{md5 (concat … ${ref.original})}} (${HASH_HELPERS.join(', ')})`;
+    const how = `{{md5 (concat … ${ref.original})}} (${HASH_HELPERS.join(', ')})`;
+    return `${token} would send the secret itself; a secret can only be hashed: ${how}`;
   }
   return undefined;
 }

@@ -73,7 +73,9 @@ export function listTokens(flow: ParsedFlow, nodeId: string): string[] {
   // The run input roots this trigger fills (an unknown trigger type: the documented ones).
   const roots = TRIGGER_INPUT_ROOTS[trigger.type] ?? ['call', 'contact', 'campaign', 'event'];
   const tokens: string[] = [];
-  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
+    if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  }
 
   const upstream = upstreamNodeIds(flow, nodeId);
   const ordered: ParsedNode[] = [...flow.nodes.values()].filter((n) => upstream.has(n.node.id) && n.node.id !== nodeId);

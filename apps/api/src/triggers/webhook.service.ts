@@ -32,7 +32,7 @@ const blockedResponseHeader = (name: string) => /^(content-length|transfer-encod
 const PREFLIGHT_HEADERS = ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', 'X-Api-Key'];
 const PREFLIGHT_KNOWN = new Set(PREFLIGHT_HEADERS.map((h) => h.toLowerCase()));
 
-/** The headers a preflight allows: ours plus whatever the (already allowed) origin asks for; only well-formed header names are echoed. */
+/** The headers a preflight allows: ours, then what the (allowed) origin asks for; only well-formed names are echoed. */
 function preflightHeaders(requested: string | string[] | undefined): string {
   const asked = (Array.isArray(requested) ? requested.join(',') : requested ?? '')
     .split(',')

@@ -24,11 +24,28 @@ export class Brix365ModuleFake extends ContractFake {
     const f = new Brix365ModuleFake(await LoopbackServer.start());
     const tokenOk = (req: SeenRequest) => queryOf(req).token === token;
     const parse = (event: Record<string, unknown>, c: Check) => {
-      c.that(['incoming', 'hangup', 'record'].includes(String(event.event)), `event must be incoming|hangup|record, got ${event.event}`);
-      for (const k of ['callId', 'srcPhone', 'dstPhone']) c.that(typeof event[k] === 'string' && event[k] !== '', `${k} missing`);
-      if (event.event === 'record') c.that(typeof event.recordUrl === 'string' && /^https?:\/\//.test(event.recordUrl), 'a record event needs recordUrl (http or https)');
-      else c.that(event.recordUrl === null || event.recordUrl === undefined, 'recordUrl only comes with a record event');
-      c.that(event.durationSec === null || event.durationSec === undefined || (Number.isInteger(event.durationSec) && Number(event.durationSec) >= 0), 'durationSec must be whole seconds or null');
+      c.that(
+        ['incoming', 'hangup', 'record'].includes(String(event.event)),
+        `event must be incoming|hangup|record, got ${event.event}`,
+      );
+      for (const k of ['callId', 'srcPhone', 'dstPhone'])
+        c.that(typeof event[k] === 'string' && event[k] !== '', `${k} missing`);
+      if (event.event === 'record')
+        c.that(
+          typeof event.recordUrl === 'string' && /^https?:\/\//.test(event.recordUrl),
+          'a record event needs recordUrl (http or https)',
+        );
+      else
+        c.that(
+          event.recordUrl === null || event.recordUrl === undefined,
+          'recordUrl only comes with a record ' + 'event',
+        );
+      c.that(
+        event.durationSec === null ||
+          event.durationSec === undefined ||
+          (Number.isInteger(event.durationSec) && Number(event.durationSec) >= 0),
+        'durationSec must be whole seconds or null',
+      );
       if (c.ok) f.events.push(event);
     };
     f.route(`POST ${Brix365ModuleFake.PATH}`, (req, c) => {
@@ -43,7 +60,11 @@ export class Brix365ModuleFake extends ContractFake {
       if (!tokenOk(req)) return { body: null, status: 401, answer: { success: false, error: 'invalid token' } };
       c.headers(req, {});
       const q = queryOf(req);
-      const event: Record<string, unknown> = { ...q, durationSec: q.durationSec === undefined ? null : Number(q.durationSec), recordUrl: q.recordUrl ?? null };
+      const event: Record<string, unknown> = {
+        ...q,
+        durationSec: q.durationSec === undefined ? null : Number(q.durationSec),
+        recordUrl: q.recordUrl ?? null,
+      };
       delete event.token;
       parse(event, c);
       return { body: event, answer: { success: true } };
@@ -82,7 +103,8 @@ export class PbxFake extends ContractFake {
   static async start(apiKey: string): Promise<PbxFake> {
     const f = new PbxFake(await LoopbackServer.start());
     const json = 'application/json';
-    const key = (c: Check, req: SeenRequest, withBody: boolean) => c.headers(req, withBody ? { 'x-api-key': apiKey, 'content-type': json } : { 'x-api-key': apiKey });
+    const key = (c: Check, req: SeenRequest, withBody: boolean) =>
+      c.headers(req, withBody ? { 'x-api-key': apiKey, 'content-type': json } : { 'x-api-key': apiKey });
     const authorized = (req: SeenRequest) => req.headers['x-api-key'] === apiKey;
     const denied = { body: null, status: 401, answer: { error: 'bad api key' } };
 
@@ -90,7 +112,11 @@ export class PbxFake extends ContractFake {
       if (!authorized(req)) return denied;
       key(c, req, true);
       const body = c.jsonMembers(req.body, ['from', 'to'], 'originate');
-      for (const k of ['from', 'to']) c.that(/^\+?\d{2,15}$/.test(String(body?.[k])), `${k} must be a phone number or extension, got ${JSON.stringify(body?.[k])}`);
+      for (const k of ['from', 'to'])
+        c.that(
+          /^\+?\d{2,15}$/.test(String(body?.[k])),
+          `${k} must be a phone number or extension, got ${JSON.stringify(body?.[k])}`,
+        );
       const id = `pbx-${f.calls.size + 1}`;
       if (c.ok) f.calls.set(`${body.from}>${body.to}`, { id, state: 'ringing' });
       return { body, status: 201, answer: { id } };
@@ -114,7 +140,11 @@ export class PbxFake extends ContractFake {
       key(c, req, false);
       return { body: null, answer: { status: 'ok', version: f.version } };
     });
-    const action = (path: string, members: string[], apply: (call: { id: string; state: string; target?: string }, body: any, c: Check) => void) =>
+    const action = (
+      path: string,
+      members: string[],
+      apply: (call: { id: string; state: string; target?: string }, body: any, c: Check) => void,
+    ) =>
       f.route(`POST /calls/${path}`, (req, c) => {
         if (!authorized(req)) return denied;
         key(c, req, true);
@@ -127,7 +157,10 @@ export class PbxFake extends ContractFake {
     action('answer', ['from', 'to'], (call) => (call.state = 'talking'));
     action('hangup', ['from', 'to'], (call) => (call.state = 'ended'));
     action('transfer', ['from', 'to', 'target'], (call, body, c) => {
-      c.that(/^\d{2,6}$/.test(String(body.target)), `target must be an internal number, got ${JSON.stringify(body.target)}`);
+      c.that(
+        /^\d{2,6}$/.test(String(body.target)),
+        `target must be an internal number, got ${JSON.stringify(body.target)}`,
+      );
       call.target = body.target;
       call.state = 'transferred';
     });

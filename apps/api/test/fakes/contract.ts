@@ -124,7 +124,13 @@ export function send(res: http.ServerResponse, status: number, body: unknown): v
 }
 
 /** What a fake's route handler returns: the body as it understood it, and its answer (a string is sent as is). */
-export type Handle = (req: SeenRequest, check: Check) => { body: unknown; status?: number; answer: unknown; headers?: Record<string, string> };
+export type Handle = (req: SeenRequest, check: Check) => HandleResult;
+export interface HandleResult {
+  body: unknown;
+  status?: number;
+  answer: unknown;
+  headers?: Record<string, string>;
+}
 
 /** A loopback server whose handlers check requests; records what was accepted and what was wrong. */
 export class ContractFake {
@@ -157,7 +163,8 @@ export class ContractFake {
       this.violations.push(...check.problems.map((p) => `${route}: ${p}`));
       return send(res, 400, { success: false, errors: check.problems });
     }
-    this.accepted.push({ method: req.method, path, query: queryOf(req), headers: req.headers, body: out.body, raw: rawOf(req) });
+    const { method, headers } = req;
+    this.accepted.push({ method, path, query: queryOf(req), headers, body: out.body, raw: rawOf(req) });
     if (out.headers || typeof out.answer === 'string') {
       res.writeHead(out.status ?? 200, { 'content-type': 'application/json', ...out.headers });
       return void res.end(typeof out.answer === 'string' ? out.answer : JSON.stringify(out.answer));

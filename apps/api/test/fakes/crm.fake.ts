@@ -17,7 +17,15 @@ export class CrmFake extends ContractFake {
     f.route('GET /contacts/lookup', (req, c) => {
       c.headers(req, { authorization: `Bearer ${bearer}` });
       const q = queryOf(req);
-      c.rawQuery(req, new URLSearchParams({ phone: q.phone ?? '', queue: q.queue ?? '', callId: q.callId ?? '', agent: q.agent ?? '' }).toString());
+      c.rawQuery(
+        req,
+        new URLSearchParams({
+          phone: q.phone ?? '',
+          queue: q.queue ?? '',
+          callId: q.callId ?? '',
+          agent: q.agent ?? '',
+        }).toString(),
+      );
       c.that(!!q.phone, 'phone missing');
       if (f.failLookups) return { body: q, status: 503, answer: { error: 'down' } };
       const contact = f.contacts.get(q.phone ?? '');
@@ -27,8 +35,14 @@ export class CrmFake extends ContractFake {
       c.headers(req, { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' });
       const body = c.jsonMembers(req.body, ['login', 'xivoccHost', 'loggedInAt'], 'login');
       if (body) {
-        c.that(/^[\w.@-]{1,64}$/.test(String(body.login)), `login must be a user name, got ${JSON.stringify(body.login)}`);
-        c.that(/^[\w.-]+(:\d+)?$/.test(String(body.xivoccHost)), `xivoccHost must be a host, got ${JSON.stringify(body.xivoccHost)}`);
+        c.that(
+          /^[\w.@-]{1,64}$/.test(String(body.login)),
+          `login must be a user name, got ${JSON.stringify(body.login)}`,
+        );
+        c.that(
+          /^[\w.-]+(:\d+)?$/.test(String(body.xivoccHost)),
+          `xivoccHost must be a host, got ${JSON.stringify(body.xivoccHost)}`,
+        );
         c.that(!Number.isNaN(Date.parse(String(body.loggedInAt))), 'loggedInAt must be a date');
       }
       if (c.ok) f.logins.push(body);

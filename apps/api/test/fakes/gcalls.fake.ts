@@ -23,9 +23,33 @@ interface Contact {
   email: string;
 }
 
-/** The call log members in order: the pre-log when the call connects (savePreLogCRM) and the log at its end (saveLogCRM). */
-export const PRE_LOG_MEMBERS = ['callcenterId', 'callId', 'phone', 'calledNumber', 'direction', 'status', 'startedAt', 'answeredAt', 'agentExtension', 'contactId'];
-export const LOG_MEMBERS = ['callcenterId', 'callId', 'phone', 'calledNumber', 'direction', 'status', 'startedAt', 'endedAt', 'durationSec', 'recordingUrl', 'agentExtension', 'contactId'];
+/** Call log members in order: the pre-log when the call connects (savePreLogCRM), the log at its end (saveLogCRM). */
+export const PRE_LOG_MEMBERS = [
+  'callcenterId',
+  'callId',
+  'phone',
+  'calledNumber',
+  'direction',
+  'status',
+  'startedAt',
+  'answeredAt',
+  'agentExtension',
+  'contactId',
+];
+export const LOG_MEMBERS = [
+  'callcenterId',
+  'callId',
+  'phone',
+  'calledNumber',
+  'direction',
+  'status',
+  'startedAt',
+  'endedAt',
+  'durationSec',
+  'recordingUrl',
+  'agentExtension',
+  'contactId',
+];
 const NOTE_MEMBERS = ['callcenterId', 'eventId', 'sentAt', 'contactId', 'phone', 'from', 'content'];
 const TICKET_MEMBERS = ['callcenterId', 'contactId', 'phone', 'callId', 'subject', 'description', 'priority'];
 const CONTACT_MEMBERS = ['callcenterId', 'name', 'phone', 'email'];
@@ -131,7 +155,11 @@ export class GcallsFake extends ContractFake {
   }
 
   private sign(c: Check, req: SeenRequest, key: unknown, what: string): void {
-    c.equal(req.headers['x-signature'], md5(`${this.opts.callcenterId}${String(key)}${this.opts.apiSecret}`), `x-signature (md5 of callcenterId + ${what} + apiSecret)`);
+    c.equal(
+      req.headers['x-signature'],
+      md5(`${this.opts.callcenterId}${String(key)}${this.opts.apiSecret}`),
+      `x-signature (md5 of callcenterId + ${what} + apiSecret)`,
+    );
   }
 
   private endpoint(route: string, handle: Handle): void {
@@ -152,31 +180,56 @@ export class GcallsFake extends ContractFake {
       const body = c.jsonMembers(req.body, ['username', 'password'], 'auth body');
       c.equal(body?.username, o.username, 'username').equal(body?.password, o.password, 'password');
       if (c.ok) this.issued++;
-      return { body: { username: body?.username }, answer: { access_token: this.token, token_type: 'bearer', expires_in: 3600 } };
+      return {
+        body: { username: body?.username },
+        answer: { access_token: this.token, token_type: 'bearer', expires_in: 3600 },
+      };
     });
 
     // GetData: the contact by phone.
     this.endpoint('GET /api/contacts', (req, c) => {
       const q = queryOf(req);
       c.headers(req, this.headersWith({ 'x-signature': /^[0-9a-f]{32}$/ }));
-      c.rawQuery(req, this.query([['phone', q.phone ?? ''], ['callcenterId', o.callcenterId]]));
+      c.rawQuery(
+        req,
+        this.query([
+          ['phone', q.phone ?? ''],
+          ['callcenterId', o.callcenterId],
+        ]),
+      );
       c.that(!!q.phone, 'phone query parameter missing');
       this.checkToken(req, c);
       this.sign(c, req, q.phone, 'phone');
       const contact = this.contacts.get(q.phone ?? '');
-      return { body: q, status: contact ? 200 : 404, answer: contact ? { ...contact, url: `${this.base}/contacts/${contact.id}` } : { error: 'contact not found' } };
+      return {
+        body: q,
+        status: contact ? 200 : 404,
+        answer: contact ? { ...contact, url: `${this.base}/contacts/${contact.id}` } : { error: 'contact not found' },
+      };
     });
 
     // PostData: the call log, created when the call connects and completed at its end (upsert by callId).
     this.endpoint('POST /api/calllogs', (req, c) => {
       c.headers(req, this.headersWith({ 'x-signature': /^[0-9a-f]{32}$/, 'content-type': json }));
       const pre = /"status"\s*:\s*"connected"/.test(req.body);
-      const body = c.jsonMembers(req.body, this.withToken(pre ? PRE_LOG_MEMBERS : LOG_MEMBERS), pre ? 'pre-log' : 'call log');
+      const body = c.jsonMembers(
+        req.body,
+        this.withToken(pre ? PRE_LOG_MEMBERS : LOG_MEMBERS),
+        pre ? 'pre-log' : 'call log',
+      );
       this.checkToken(req, c);
       if (body) {
         c.equal(body.callcenterId, o.callcenterId, 'callcenterId');
         this.sign(c, req, body.callId, 'callId');
-        for (const k of ['callId', 'phone', 'direction', 'status', 'startedAt', ...(pre ? ['answeredAt'] : ['endedAt'])]) c.that(typeof body[k] === 'string' && body[k] !== '', `${k} missing`);
+        for (const k of [
+          'callId',
+          'phone',
+          'direction',
+          'status',
+          'startedAt',
+          ...(pre ? ['answeredAt'] : ['endedAt']),
+        ])
+          c.that(typeof body[k] === 'string' && body[k] !== '', `${k} missing`);
         if (!pre) c.that(typeof body.durationSec === 'number', 'durationSec must be a number');
         c.that(body.contactId === null || typeof body.contactId === 'string', 'contactId must be a string or null');
         const existing = this.logs.get(String(body.callId));
@@ -195,7 +248,10 @@ export class GcallsFake extends ContractFake {
         this.sign(c, req, body.phone, 'phone');
         c.equal(body.callcenterId, o.callcenterId, 'callcenterId');
         c.that(typeof body.subject === 'string' && body.subject.trim() !== '', 'subject missing');
-        c.that(['low', 'normal', 'high'].includes(body.priority), `priority must be low|normal|high, got ${body.priority}`);
+        c.that(
+          ['low', 'normal', 'high'].includes(body.priority),
+          `priority must be low|normal|high, got ${body.priority}`,
+        );
       }
       return { body, status: 201, answer: { id: `tk-${this.accepted.length + 1}` } };
     });
@@ -208,7 +264,12 @@ export class GcallsFake extends ContractFake {
         c.that(typeof body.name === 'string' && body.name !== '', 'name missing');
         c.that(/^\+?\d{6,15}$/.test(String(body.phone)), `phone must be digits, got ${body.phone}`);
       }
-      if (c.ok && this.contacts.has(body.phone)) return { body, status: 409, answer: { error: 'a contact with this phone exists', id: this.contacts.get(body.phone)!.id } };
+      if (c.ok && this.contacts.has(body.phone))
+        return {
+          body,
+          status: 409,
+          answer: { error: 'a contact with this ' + 'phone exists', id: this.contacts.get(body.phone)!.id },
+        };
       const id = `ct-${this.contacts.size + 100}`;
       if (c.ok) this.contacts.set(body.phone, { id, name: body.name, phone: body.phone, email: body.email ?? '' });
       return { body, status: 201, answer: { id } };
@@ -216,7 +277,10 @@ export class GcallsFake extends ContractFake {
 
     // SendSMS: a form post.
     this.endpoint('POST /api/sms/send', (req, c) => {
-      c.headers(req, this.headersWith({ 'x-signature': /^[0-9a-f]{32}$/, 'content-type': 'application/x-www-form-urlencoded' }));
+      c.headers(
+        req,
+        this.headersWith({ 'x-signature': /^[0-9a-f]{32}$/, 'content-type': 'application/x-www-form-urlencoded' }),
+      );
       const form = c.formFields(req.body, this.withToken(SMS_FIELDS));
       this.checkToken(req, c);
       this.sign(c, req, form.get('to'), 'to');
@@ -234,7 +298,8 @@ export class GcallsFake extends ContractFake {
       if (body) {
         c.equal(body.callcenterId, o.callcenterId, 'callcenterId');
         this.sign(c, req, body.phone, 'phone');
-        for (const k of ['phone', 'content', 'eventId']) c.that(typeof body[k] === 'string' && body[k] !== '', `${k} missing`);
+        for (const k of ['phone', 'content', 'eventId'])
+          c.that(typeof body[k] === 'string' && body[k] !== '', `${k} missing`);
       }
       return { body, status: 201, answer: { id: 'note-1' } };
     });

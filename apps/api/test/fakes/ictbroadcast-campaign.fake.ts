@@ -2,13 +2,24 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ContractFake, LoopbackServer, queryOf, type Check } from './contract';
 
 type Ordered = Record<string, unknown>[];
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: true });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
 
 /** The element names of an ordered node list, in order (text and the XML declaration left out). */
-const names = (list: Ordered) => list.map((n) => Object.keys(n).find((k) => k !== ':@')!).filter((k) => k !== '#text' && k !== '?xml');
-const child = (list: Ordered, name: string): Ordered => (list.find((n) => name in n)?.[name] as Ordered | undefined) ?? [];
-const attrs = (list: Ordered, name: string): Record<string, string> => (list.find((n) => name in n)?.[':@'] as Record<string, string> | undefined) ?? {};
-const text = (list: Ordered, name: string): string => String((child(list, name)[0] as { '#text'?: unknown } | undefined)?.['#text'] ?? '');
+const names = (list: Ordered) =>
+  list.map((n) => Object.keys(n).find((k) => k !== ':@')!).filter((k) => k !== '#text' && k !== '?xml');
+const child = (list: Ordered, name: string): Ordered =>
+  (list.find((n) => name in n)?.[name] as Ordered | undefined) ?? [];
+const attrs = (list: Ordered, name: string): Record<string, string> =>
+  (list.find((n) => name in n)?.[':@'] as Record<string, string> | undefined) ?? {};
+const text = (list: Ordered, name: string): string =>
+  String((child(list, name)[0] as { '#text'?: unknown } | undefined)?.['#text'] ?? '');
 
 /** A campaign result as the remote understood it. */
 export interface CampaignResult {
@@ -39,8 +50,16 @@ export class IctCampaignRemoteFake extends ContractFake {
         return { body: null, status: 503, answer: { error: 'busy, try again' } };
       }
       const q = queryOf(req);
-      c.headers(req, { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml; charset=utf-8', 'x-integration': 'ICTBroadcast', 'x-campaign-id': q.campaign_id ?? '' });
-      c.rawQuery(req, `campaign_id=${encodeURIComponent(q.campaign_id ?? '')}&contact_id=${encodeURIComponent(q.contact_id ?? '')}`);
+      c.headers(req, {
+        authorization: `Bearer ${bearer}`,
+        'content-type': 'application/xml; charset=utf-8',
+        'x-integration': 'ICTBroadcast',
+        'x-campaign-id': q.campaign_id ?? '',
+      });
+      c.rawQuery(
+        req,
+        `campaign_id=${encodeURIComponent(q.campaign_id ?? '')}&contact_id=${encodeURIComponent(q.contact_id ?? '')}`,
+      );
       const result = f.read(req.body, c);
       if (result) {
         c.equal(q.campaign_id, result.campaign.id, 'campaign_id = <campaign id>');
@@ -67,12 +86,31 @@ export class IctCampaignRemoteFake extends ContractFake {
     const duration = text(call, 'durationSec');
     c.that(/^\d+$/.test(duration), `durationSec must be whole seconds, got ${JSON.stringify(duration)}`);
     const campaign = { id: attrs(root, 'campaign').id ?? '', name: text(root, 'campaign') };
-    for (const [k, v] of Object.entries({ 'campaign id': campaign.id, 'contact id': attrs(root, 'contact').id, 'call id': attrs(root, 'call').id, phone: text(contact, 'phone') })) c.that(!!v, `${k} missing`);
+    for (const [k, v] of Object.entries({
+      'campaign id': campaign.id,
+      'contact id': attrs(root, 'contact').id,
+      'call id': attrs(root, 'call').id,
+      phone: text(contact, 'phone'),
+    }))
+      c.that(!!v, `${k} missing`);
     if (!c.ok) return undefined;
     return {
       campaign,
-      contact: { id: attrs(root, 'contact').id!, phone: text(contact, 'phone'), firstName: text(contact, 'firstName'), lastName: text(contact, 'lastName'), email: text(contact, 'email') },
-      call: { id: attrs(root, 'call').id!, status: text(call, 'status'), disposition: text(call, 'disposition'), startedAt: text(call, 'startedAt'), endedAt: text(call, 'endedAt'), durationSec: Number(duration) },
+      contact: {
+        id: attrs(root, 'contact').id!,
+        phone: text(contact, 'phone'),
+        firstName: text(contact, 'firstName'),
+        lastName: text(contact, 'lastName'),
+        email: text(contact, 'email'),
+      },
+      call: {
+        id: attrs(root, 'call').id!,
+        status: text(call, 'status'),
+        disposition: text(call, 'disposition'),
+        startedAt: text(call, 'startedAt'),
+        endedAt: text(call, 'endedAt'),
+        durationSec: Number(duration),
+      },
       event: { id: attrs(root, 'event').id ?? '', at: attrs(root, 'event').at ?? '' },
     };
   }

@@ -8,7 +8,13 @@ import fs from 'node:fs';
 export function captureOutput(logs: string[]): () => void {
   const restore: (() => void)[] = [];
   const text = (b: unknown) =>
-    Buffer.isBuffer(b) ? b.toString('utf8') : typeof b === 'string' ? b : ArrayBuffer.isView(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '';
+    Buffer.isBuffer(b)
+      ? b.toString('utf8')
+      : typeof b === 'string'
+        ? b
+        : ArrayBuffer.isView(b)
+          ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')
+          : '';
   const quiet = (rest: unknown[]) => {
     const cb = rest.find((x) => typeof x === 'function') as ((e: null, n: number) => void) | undefined;
     if (cb) setImmediate(() => cb(null, 0));
@@ -45,7 +51,8 @@ export function captureOutput(logs: string[]): () => void {
 /** Every row of every table of the public and pgboss schemas, as text (to search for a canary). */
 export async function dumpDatabase(db: { query(sql: string): Promise<unknown> }): Promise<string> {
   const tables = (await db.query(
-    `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
+    `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', ` +
+    `'pgboss') AND table_type = 'BASE TABLE'`,
   )) as { table_schema: string; table_name: string }[];
   let dump = '';
   for (const { table_schema, table_name } of tables) {

@@ -35,7 +35,10 @@ export function templateMessages(source: string, context: TemplateContext): Temp
   for (const r of analysis.references) {
     // Never resolvable: an error (publishing is refused), as the flow validator says. `secrets.*`
     // is judged by the validator (code secret_token), which knows the node's connection.
-    if (r.root !== 'secrets' && !ROOTS.has(r.root)) out.push({ severity: 'error', message: `{{${r.original}}} is not a token; tokens start with ${TOKEN_ROOTS.join(', ')}` });
+    if (r.root !== 'secrets' && !ROOTS.has(r.root)) {
+      const roots = TOKEN_ROOTS.join(', ');
+      out.push({ severity: 'error', message: `{{${r.original}}} is not a token; tokens start with ${roots}` });
+    }
   }
   if (context === 'json') out.push(...jsonShape(source));
   return out;

@@ -3,7 +3,8 @@
  * listTokens; while the flow does not validate yet (the usual state mid-edit) the same rules are
  * applied to the canvas graph, so completion keeps working.
  */
-import { getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, TRIGGER_INPUT_ROOTS, type ParsedFlow } from '@callflow/flow';
+import { getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow } from '@callflow/flow';
+import { TRIGGER_INPUT_ROOTS } from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {
@@ -108,7 +109,9 @@ function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: rea
   // The run input roots the trigger fills (the validator refuses the others); no trigger yet: an IVR's.
   const roots = TRIGGER_INPUT_ROOTS[tspec?.type ?? 'trigger.ivr'] ?? ['call', 'contact', 'campaign', 'event'];
   const tokens: string[] = [];
-  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
+    if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  }
 
   const incoming = new Map<string, string[]>();
   for (const e of edges) (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e.source);

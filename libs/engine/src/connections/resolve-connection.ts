@@ -33,7 +33,8 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   const addSecret = (v: string | undefined) => {
     if (!v) return;
     // As sent in a header or path, percent-encoded, form-encoded, and inside a JSON string.
-    const forms = [v, encodeURIComponent(v), new URLSearchParams({ x: v }).toString().slice(2), JSON.stringify(v).slice(1, -1)];
+    const form = new URLSearchParams({ x: v }).toString().slice(2);
+    const forms = [v, encodeURIComponent(v), form, JSON.stringify(v).slice(1, -1)];
     for (const x of forms) if (!secrets.includes(x)) secrets.push(x);
   };
   for (const v of Object.values(spec.secrets)) addSecret(v);
@@ -123,7 +124,9 @@ async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_
 async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>, outbound: OutboundClient): Promise<FetchedToken> {
   const c = spec.config;
   // The token request itself sends the secrets as they are ({{secrets.password}}): a raw bag.
-  const scope = { connection: exposedFields(spec), [SECRETS]: new SecretBag(spec.secrets, { raw: true }), vars: {}, nodes: {}, now: new Date().toISOString() };
+  const secrets = new SecretBag(spec.secrets, { raw: true });
+  const now = new Date().toISOString();
+  const scope = { connection: exposedFields(spec), [SECRETS]: secrets, vars: {}, nodes: {}, now };
   const url = compileTemplate(c.request.url, 'url').render(scope).trim();
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const h of c.request.headers ?? []) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);

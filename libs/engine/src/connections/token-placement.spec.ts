@@ -20,7 +20,7 @@ describe('applyToken', () => {
   it('header and query, as before', () => {
     const r = req('https://x/a?b=1');
     applyToken(r, { in: 'header', name: 'Authorization', prefix: 'Bearer ' }, 't1');
-    applyToken(r, { in: 'query', name: 'access_token', }, 't/2');
+    applyToken(r, { in: 'query', name: 'access_token' }, 't/2');
     expect(r.headers.authorization).toBe('Bearer t1');
     expect(r.url.toString()).toBe('https://x/a?b=1&access_token=t%2F2');
   });
@@ -29,7 +29,9 @@ describe('applyToken', () => {
     const body = '{\n  "phone": "+84 90",\n  "big": 12345678901234567890, "f": 1.50\n}';
     const r = req('https://x/sms', body, 'application/json');
     applyToken(r, { in: 'body', name: 'access_token' }, 'tok"1');
-    expect(r.body).toBe('{\n  "phone": "+84 90",\n  "big": 12345678901234567890, "f": 1.50,"access_token":"tok\\"1"\n}');
+    expect(r.body).toBe(
+      '{\n  "phone": "+84 90",\n  "big": 12345678901234567890, "f": ' + '1.50,"access_token":"tok\\"1"\n}',
+    );
     const empty = req('https://x/sms', '{ }', 'application/json; charset=utf-8');
     applyToken(empty, { in: 'body', name: 't' }, 'v');
     expect(empty.body).toBe('{"t":"v" }');
@@ -59,12 +61,30 @@ describe('applyToken', () => {
   });
 
   it('refuses a request the token does not fit (never sends it without the token)', () => {
-    expect(code(() => applyToken(req('https://x/api/contacts'), { in: 'path', name: 'token' }, 't'))).toMatch(/^TOKEN_PLACEMENT: .*no \{token\} in its path/);
-    expect(code(() => applyToken(req('https://x/'), { in: 'body', name: 'token' }, 't'))).toMatch(/^TOKEN_PLACEMENT: .*has no body/);
-    expect(code(() => applyToken(req('https://x/', '<a/>', 'application/xml'), { in: 'body', name: 'token' }, 't'))).toMatch(/must be JSON or a form/);
-    expect(code(() => applyToken(req('https://x/', '[1]', 'application/json'), { in: 'body', name: 'token' }, 't'))).toMatch(/not an object/);
-    expect(code(() => applyToken(req('https://x/', '{"token":""}', 'application/json'), { in: 'body', name: 'token' }, 't'))).toMatch(/already has "token"/);
-    expect(code(() => applyToken(req('https://x/', 'token=', 'application/x-www-form-urlencoded'), { in: 'body', name: 'token' }, 't'))).toMatch(/already has a field/);
+    expect(code(() => applyToken(req('https://x/api/contacts'), { in: 'path', name: 'token' }, 't'))).toMatch(
+      /^TOKEN_PLACEMENT: .*no \{token\} in its path/,
+    );
+    expect(code(() => applyToken(req('https://x/'), { in: 'body', name: 'token' }, 't'))).toMatch(
+      /^TOKEN_PLACEMENT: .*has no body/,
+    );
+    expect(
+      code(() => applyToken(req('https://x/', '<a/>', 'application/xml'), { in: 'body', name: 'token' }, 't')),
+    ).toMatch(/must be JSON or a form/);
+    expect(
+      code(() => applyToken(req('https://x/', '[1]', 'application/json'), { in: 'body', name: 'token' }, 't')),
+    ).toMatch(/not an object/);
+    expect(
+      code(() => applyToken(req('https://x/', '{"token":""}', 'application/json'), { in: 'body', name: 'token' }, 't')),
+    ).toMatch(/already has "token"/);
+    expect(
+      code(() =>
+        applyToken(
+          req('https://x/', 'token=', 'application/x-www-form-urlencoded'),
+          { in: 'body', name: 'token' },
+          't',
+        ),
+      ),
+    ).toMatch(/already has a field/);
     expect(code(() => applyToken(req('https://x/a/{t}'), { in: 'path', name: 't' }, '..'))).toMatch(/TOKEN_PLACEMENT/);
   });
 });

@@ -50,7 +50,9 @@ function placeInPath(req: AuthorizableRequest, name: string, token: string): voi
   // The URL parser percent-encodes the braces of a `{name}` written in the path.
   const marker = new RegExp(`%7B${encodeURIComponent(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}%7D`, 'gi');
   const parts = pathname.split(marker);
-  if (parts.length < 2) throw placementError(`the connection puts its token in the URL path, but the URL has no {${name}} in its path`);
+  if (parts.length < 2) {
+    throw placementError(`the connection puts its token in the URL path, but the URL has no {${name}} in its path`);
+  }
   const value = encodeURIComponent(token);
   // `.` and `..` would be dot segments, whatever their encoding.
   if (value === '.' || value === '..') throw placementError('the token cannot be a path segment ("." or "..")');
@@ -60,9 +62,13 @@ function placeInPath(req: AuthorizableRequest, name: string, token: string): voi
 function placeInBody(req: AuthorizableRequest, name: string, token: string): void {
   const { body } = original(req);
   const type = req.headers['content-type'] ?? '';
-  if (body === undefined) throw placementError(`the connection puts its token in the body (field "${name}"), but this request has no body`);
+  if (body === undefined) {
+    throw placementError(`the connection puts its token in the body (field "${name}"), but this request has no body`);
+  }
   if (FORM_TYPE.test(type)) {
-    if (new URLSearchParams(body).has(name)) throw placementError(`the form body already has a field "${name}", where the connection puts its token`);
+    if (new URLSearchParams(body).has(name)) {
+      throw placementError(`the form body already has a field "${name}", where the connection puts its token`);
+    }
     const field = new URLSearchParams([[name, token]]).toString();
     req.body = body === '' ? field : `${body}&${field}`;
     return;
@@ -75,9 +81,13 @@ function placeInBody(req: AuthorizableRequest, name: string, token: string): voi
       throw placementError('the connection puts its token in the body, but the body is not JSON');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw placementError(`the connection puts its token in the body (member "${name}"), but the JSON body is not an object`);
+      throw placementError(
+        `the connection puts its token in the body (member "${name}"), but the JSON body is not an object`,
+      );
     }
-    if (Object.prototype.hasOwnProperty.call(parsed, name)) throw placementError(`the JSON body already has "${name}", where the connection puts its token`);
+    if (Object.prototype.hasOwnProperty.call(parsed, name)) {
+      throw placementError(`the JSON body already has "${name}", where the connection puts its token`);
+    }
     // Appended as the last member; the rest stays as rendered (no re-serialising: numbers keep their digits).
     const end = body.lastIndexOf('}');
     const member = `${JSON.stringify(name)}:${JSON.stringify(token)}`;
@@ -86,5 +96,7 @@ function placeInBody(req: AuthorizableRequest, name: string, token: string): voi
     req.body = `${head}${empty ? '' : ','}${member}${body.slice(head.length)}`;
     return;
   }
-  throw placementError(`the connection puts its token in the body, which must be JSON or a form, not "${type || 'none'}"`);
+  throw placementError(
+    `the connection puts its token in the body, which must be JSON or a form, not "${type || 'none'}"`,
+  );
 }

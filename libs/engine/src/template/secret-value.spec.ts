@@ -5,8 +5,17 @@ import { SecretBag, SECRETS } from './secret-value';
 
 const CANARY = 'CANARY-s3cr3t-7f1e';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-const scope = (extra: Record<string, unknown> = {}) => ({ connection: { callcenterId: 'cc-1' }, call: { id: 'c-9' }, nodes: {}, vars: {}, now: '', [SECRETS]: new SecretBag({ apiKey: CANARY }), ...extra });
-const render = (t: string, ctx: 'header' | 'json' | 'url' | 'text' = 'header', s: object = scope()) => compileTemplate(t, ctx).render(s);
+const scope = (extra: Record<string, unknown> = {}) => ({
+  connection: { callcenterId: 'cc-1' },
+  call: { id: 'c-9' },
+  nodes: {},
+  vars: {},
+  now: '',
+  [SECRETS]: new SecretBag({ apiKey: CANARY }),
+  ...extra,
+});
+const render = (t: string, ctx: 'header' | 'json' | 'url' | 'text' = 'header', s: object = scope()) =>
+  compileTemplate(t, ctx).render(s);
 const failure = (f: () => unknown): EngineError => {
   try {
     f();
@@ -20,13 +29,27 @@ describe('connection secrets in templates', () => {
   it('hashes a secret, alone or concatenated with other values', () => {
     expect(render('{{md5 secrets.apiKey}}')).toBe(md5(CANARY));
     expect(render('{{md5 (concat connection.callcenterId secrets.apiKey call.id)}}')).toBe(md5(`cc-1${CANARY}c-9`));
-    expect(render('{{sha256 (concat (concat "a" secrets.apiKey) "b")}}')).toBe(createHash('sha256').update(`a${CANARY}b`).digest('hex'));
-    expect(render('{{hmacSha256 secrets.apiKey call.id}}')).toBe(createHmac('sha256', CANARY).update('c-9').digest('hex'));
+    expect(render('{{sha256 (concat (concat "a" secrets.apiKey) "b")}}')).toBe(
+      createHash('sha256').update(`a${CANARY}b`).digest('hex'),
+    );
+    expect(render('{{hmacSha256 secrets.apiKey call.id}}')).toBe(
+      createHmac('sha256', CANARY).update('c-9').digest('hex'),
+    );
     expect(render('"{{md5 secrets.apiKey}}"', 'json')).toBe(`"${md5(CANARY)}"`);
   });
 
   it('never renders a secret as itself: printing, JSON, other helpers and comparisons fail or see nothing', () => {
-    for (const t of ['{{secrets.apiKey}}', '{{{secrets.apiKey}}}', '{{concat "x" secrets.apiKey}}', '{{lower secrets.apiKey}}', '{{substring secrets.apiKey 0 1}}', '{{json secrets.apiKey}}', '{{base64 secrets.apiKey}}', '{{md5 (substring secrets.apiKey 0 1)}}', '{{@root.secrets.apiKey}}']) {
+    for (const t of [
+      '{{secrets.apiKey}}',
+      '{{{secrets.apiKey}}}',
+      '{{concat "x" secrets.apiKey}}',
+      '{{lower secrets.apiKey}}',
+      '{{substring secrets.apiKey 0 1}}',
+      '{{json secrets.apiKey}}',
+      '{{base64 secrets.apiKey}}',
+      '{{md5 (substring secrets.apiKey 0 1)}}',
+      '{{@root.secrets.apiKey}}',
+    ]) {
       for (const ctx of ['header', 'json', 'url', 'text'] as const) {
         const e = failure(() => render(t, ctx));
         expect({ t, ctx, code: e.code }).toEqual({ t, ctx, code: 'TEMPLATE_RENDER' });
@@ -42,11 +65,17 @@ describe('connection secrets in templates', () => {
   it('a secret the connection does not have, or no connection at all, is an error (never an empty string)', () => {
     expect(failure(() => render('{{md5 secrets.nope}}')).message).toContain('the connection has no secret "nope"');
     const { [SECRETS]: _bag, ...noConnection } = scope();
-    expect(failure(() => render('{{md5 secrets.apiKey}}', 'header', noConnection)).message).toContain('only readable in a node with a connection');
+    expect(failure(() => render('{{md5 secrets.apiKey}}', 'header', noConnection)).message).toContain(
+      'in nodes with a connection',
+    );
     expect(failure(() => render('{{md5 secrets}}')).message).toContain('write secrets.<name>');
   });
 
   it('a raw bag (the token endpoint request) renders the secret as text', () => {
-    expect(render('{"password": "{{secrets.apiKey}}"}', 'json', { [SECRETS]: new SecretBag({ apiKey: 'p"w' }, { raw: true }) })).toBe('{"password": "p\\"w"}');
+    expect(
+      render('{"password": "{{secrets.apiKey}}"}', 'json', {
+        [SECRETS]: new SecretBag({ apiKey: 'p"w' }, { raw: true }),
+      }),
+    ).toBe('{"password": "p\\"w"}');
   });
 });

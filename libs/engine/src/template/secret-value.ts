@@ -8,7 +8,8 @@ export const SECRETS: unique symbol = Symbol('callflow.secrets');
 
 /** Throws the error a template gets when it would print a secret. */
 export function exposed(): never {
-  throw new EngineError('TEMPLATE_RENDER', 'a secret can only be hashed: write {{md5 (concat … secrets.<name>)}} (md5, sha1, sha256, hmacSha256)');
+  const how = 'write {{md5 (concat … secrets.<name>)}} (md5, sha1, sha256, hmacSha256)';
+  throw new EngineError('TEMPLATE_RENDER', `a secret can only be hashed: ${how}`);
 }
 
 /**
@@ -59,7 +60,9 @@ export class SecretBag {
 
   get(name: string): string | SecretValue {
     const v = Object.prototype.hasOwnProperty.call(this.secrets, name) ? this.secrets[name] : undefined;
-    if (typeof v !== 'string') throw new EngineError('TEMPLATE_RENDER', `{{secrets.${name}}}: the connection has no secret "${name}"`);
+    if (typeof v !== 'string') {
+      throw new EngineError('TEMPLATE_RENDER', `{{secrets.${name}}}: the connection has no secret "${name}"`);
+    }
     return this.opts.raw ? v : new SecretValue(v);
   }
 }
@@ -67,7 +70,12 @@ export class SecretBag {
 /** Reads `secrets.<name>` from a render scope (compiled templates call this for top-level `secrets.*` paths). */
 export function readSecret(scope: unknown, parts: readonly string[]): string | SecretValue {
   const bag = scope !== null && typeof scope === 'object' ? (scope as { [SECRETS]?: SecretBag })[SECRETS] : undefined;
-  if (!bag) throw new EngineError('TEMPLATE_RENDER', `{{${['secrets', ...parts].join('.')}}}: secrets are only readable in a node with a connection, inside a hash helper`);
-  if (parts.length !== 1) throw new EngineError('TEMPLATE_RENDER', `{{${['secrets', ...parts].join('.')}}}: write secrets.<name>`);
+  if (!bag) {
+    const token = `{{${['secrets', ...parts].join('.')}}}`;
+    throw new EngineError('TEMPLATE_RENDER', `${token}: secrets are read in hash helpers, in nodes with a connection`);
+  }
+  if (parts.length !== 1) {
+    throw new EngineError('TEMPLATE_RENDER', `{{${['secrets', ...parts].join('.')}}}: write secrets.<name>`);
+  }
   return bag.get(parts[0]!);
 }

@@ -1,4 +1,11 @@
-import { connectionPlaceholder, edges, node, type FlowTemplate, type TemplateConnectionRequirement, type TemplateNode } from '../flow-template.types';
+import {
+  connectionPlaceholder,
+  edges,
+  node,
+  type FlowTemplate,
+  type TemplateConnectionRequirement,
+  type TemplateNode,
+} from '../flow-template.types';
 
 /**
  * BRIX365 "Integration with IP telephony" (seed 002). A custom telephony module implements script
@@ -18,16 +25,20 @@ import { connectionPlaceholder, edges, node, type FlowTemplate, type TemplateCon
 const pbx: TemplateConnectionRequirement = {
   purpose: 'pbx',
   type: 'any',
-  description: 'The PBX\'s REST API (any auth, e.g. an api_key header). Field `baseUrl`; the templates call {baseUrl}/calls, /extensions, /recordings, /status.',
+  description: 'The PBX\'s REST API (any auth, e.g. an api_key header). Field `baseUrl`; the templates call ' +
+    '{baseUrl}/calls, /extensions, /recordings, /status.',
   fields: ['baseUrl'],
 };
 const pbxId = connectionPlaceholder('pbx');
 const json = (status: number, template: string) => ({ status, body: { type: 'json', template } });
 /** The webhook the module's script calls. */
-const moduleHook = (name: string, methods: string[], notes: string): TemplateNode => node('trigger', 'trigger.webhook', name, 0, 0, { methods, deadlineMs: 10_000 }, notes);
+const moduleHook = (name: string, methods: string[], notes: string): TemplateNode =>
+  node('trigger', 'trigger.webhook', name, 0, 0, { methods, deadlineMs: 10_000 }, notes);
 /** 502 for the module when the PBX refused or failed: its HTTP status, if any. */
 const pbxFailed = (nodeName: string, col: number, row: number): TemplateNode =>
-  node('failed', 'respond', 'pbx_failed', col, row, json(502, `{"ok": false, "error": "the PBX refused or failed", "status": {{json (default nodes.${nodeName}.status null)}}}`));
+  node('failed', 'respond', 'pbx_failed', col, row,
+    json(502, `{"ok": false, "error": "the PBX refused or failed", ` +
+      `"status": {{json (default nodes.${nodeName}.status null)}}}`));
 
 /** PBX → module: the PBX's call events forwarded to the module's webhook with its token. */
 export const brix365PbxWebhook: FlowTemplate = {
@@ -35,9 +46,12 @@ export const brix365PbxWebhook: FlowTemplate = {
   name: 'BRIX365: PBX call events → the module\'s webhook',
   system: 'BRIX365',
   description:
-    'The PBX calls this webhook with GET (query) or POST (JSON or form): event = incoming | hangup | record, call_id, from, to, record_url, duration. ' +
-    'The flow forwards {event, callId, srcPhone, dstPhone, recordUrl, durationSec} as JSON to the module\'s webhook URL with its token (?token=), where ' +
-    'VoipParseWebhookRequest shows the call or keeps the recording link, and answers the PBX {ok, event, callId}. An unknown event or a duration that is not whole ' +
+    'The PBX calls this webhook with GET (query) or POST (JSON or form): event = incoming | hangup | record, ' +
+      'call_id, from, to, record_url, duration. ' +
+    'The flow forwards {event, callId, srcPhone, dstPhone, recordUrl, durationSec} as JSON to the module\'s webhook ' +
+      'URL with its token (?token=), where ' +
+    'VoipParseWebhookRequest shows the call or keeps the recording link, and answers the PBX {ok, event, callId}. ' +
+      'An unknown event or a duration that is not whole ' +
     'seconds is a 400 (nothing forwarded); a module that refuses is a 502.',
   requires: {
     connections: [
@@ -45,7 +59,8 @@ export const brix365PbxWebhook: FlowTemplate = {
         purpose: 'module',
         type: 'api_key',
         description:
-          'The module\'s webhook as the Telephony Settings workspace shows it: an api_key connection with placement `query` and paramName `token` (the key: the URL\'s token); ' +
+          'The module\'s webhook as the Telephony Settings workspace shows it: an api_key connection with placement ' +
+            '`query` and paramName `token` (the key: the URL\'s token); ' +
           'field `webhookUrl` = the URL without its token parameter.',
         fields: ['webhookUrl'],
       },
@@ -78,18 +93,26 @@ export const brix365PbxWebhook: FlowTemplate = {
         body: {
           type: 'json',
           template:
-            '{"event": "{{vars.event}}", "callId": "{{vars.callId}}", "srcPhone": "{{vars.srcPhone}}", "dstPhone": "{{vars.dstPhone}}", ' +
-            '"recordUrl": {{json (default vars.recordUrl null)}}, "durationSec": {{#if vars.durationSec includeZero=true}}{{vars.durationSec}}{{else}}null{{/if}}}',
+            '{"event": "{{vars.event}}", "callId": "{{vars.callId}}", "srcPhone": "{{vars.srcPhone}}", "dstPhone": ' +
+              '"{{vars.dstPhone}}", ' +
+            '"recordUrl": {{json (default vars.recordUrl null)}}, "durationSec": {{#if vars.durationSec ' +
+              'includeZero=true}}{{vars.durationSec}}{{else}}null{{/if}}}',
         },
         timeoutMs: 5000,
       }, 'To VoipParseWebhookRequest: durationSec is whole seconds (checked before), as a number.'),
-      node('ok', 'respond', 'ok', 4, 0, json(200, '{"ok": true, "event": "{{vars.event}}", "callId": "{{vars.callId}}"}')),
-      node('failed', 'respond', 'module_failed', 4, 1, json(502, '{"ok": false, "error": "the module did not accept the event", "status": {{json (default nodes.forward.status null)}}}')),
-      node('unknown', 'respond', 'unknown_event', 3, 1, json(400, '{"ok": false, "error": "unknown event", "event": "{{vars.event}}"}')),
-      node('badDuration', 'respond', 'bad_duration', 3, 2, json(400, '{"ok": false, "error": "duration must be whole seconds", "duration": "{{vars.durationSec}}"}')),
+      node('ok', 'respond', 'ok', 4, 0,
+        json(200, '{"ok": true, "event": "{{vars.event}}", "callId": "{{vars.callId}}"}')),
+      node('failed', 'respond', 'module_failed', 4, 1,
+        json(502, '{"ok": false, "error": "the module did not accept the event", "status": {{json (default ' +
+          'nodes.forward.status null)}}}')),
+      node('unknown', 'respond', 'unknown_event', 3, 1,
+        json(400, '{"ok": false, "error": "unknown event", "event": "{{vars.event}}"}')),
+      node('badDuration', 'respond', 'bad_duration', 3, 2,
+        json(400, '{"ok": false, "error": "duration must be whole seconds", "duration": "{{vars.durationSec}}"}')),
     ],
     edges: edges(
-      ['trigger', 'parse'], ['parse', 'check'], ['check', 'badDuration', 'bad_duration'], ['check', 'forward', 'known'], ['check', 'unknown', 'default'],
+      ['trigger', 'parse'], ['parse', 'check'], ['check', 'badDuration', 'bad_duration'], ['check', 'forward', 'known'],
+      ['check', 'unknown', 'default'],
       ['forward', 'ok', 'success'], ['forward', 'failed', 'error'],
     ),
   },
@@ -101,13 +124,15 @@ export const brix365GenerateCall: FlowTemplate = {
   name: 'BRIX365: click-to-call (VoipGenerateCall)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipGenerateCall(srcPhone, dstPhone) POSTs {srcPhone, dstPhone}; the flow asks the PBX to originate the call (POST {baseUrl}/calls {from, to}) ' +
+    'The module\'s VoipGenerateCall(srcPhone, dstPhone) POSTs {srcPhone, dstPhone}; the flow asks the PBX to ' +
+      'originate the call (POST {baseUrl}/calls {from, to}) ' +
     'and answers {ok:true, callId}; missing numbers are a 400, a PBX refusal a 502.',
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
-      moduleHook('generate_call', ['POST'], 'VoipGenerateCall: fetch(url, {method: "POST", body: JSON.stringify({srcPhone, dstPhone})}).'),
+      moduleHook('generate_call', ['POST'],
+        'VoipGenerateCall: fetch(url, {method: "POST", body: JSON.stringify({srcPhone, dstPhone})}).'),
       node('check', 'condition', 'check', 1, 0, {
         rules: [
           { handle: 'no_src', left: '{{request.body.srcPhone}}', op: 'empty' },
@@ -124,9 +149,11 @@ export const brix365GenerateCall: FlowTemplate = {
       }),
       node('ok', 'respond', 'ok', 3, 0, json(200, '{"ok": true, "callId": {{json nodes.originate.body.id}}}')),
       pbxFailed('originate', 3, 1),
-      node('missing', 'respond', 'missing_numbers', 2, 1, json(400, '{"ok": false, "error": "srcPhone and dstPhone are required"}')),
+      node('missing', 'respond', 'missing_numbers', 2, 1,
+        json(400, '{"ok": false, "error": "srcPhone and dstPhone are required"}')),
     ],
-    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_src'], ['check', 'missing', 'no_dst'], ['check', 'originate', 'default'], ['originate', 'ok', 'success'], ['originate', 'failed', 'error']),
+    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_src'], ['check', 'missing', 'no_dst'],
+      ['check', 'originate', 'default'], ['originate', 'ok', 'success'], ['originate', 'failed', 'error']),
   },
 };
 
@@ -136,15 +163,21 @@ export const brix365Members: FlowTemplate = {
   name: 'BRIX365: the PBX\'s users (VoipGetMembers)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipGetMembers() GETs this webhook; the flow lists the PBX\'s extensions (GET {baseUrl}/extensions) and answers them as VoipMember items ' +
+    'The module\'s VoipGetMembers() GETs this webhook; the flow lists the PBX\'s extensions (GET ' +
+      '{baseUrl}/extensions) and answers them as VoipMember items ' +
     '[{id: <extension>, name}] for the mapping of telephony users to system users; a PBX failure is a 502.',
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
       moduleHook('get_members', ['GET'], 'VoipGetMembers: return await (await fetch(url)).json().'),
-      node('list', 'http', 'extensions', 1, 0, { method: 'GET', url: '{{{connection.baseUrl}}}/extensions', connectionId: pbxId, responseType: 'json', timeoutMs: 5000 }),
-      node('members', 'respond', 'members', 2, 0, json(200, '[{{#each nodes.extensions.body}}{{#unless @first}}, {{/unless}}{"id": {{json extension}}, "name": {{json name}}}{{/each}}]')),
+      node('list', 'http', 'extensions', 1, 0, {
+        method: 'GET', url: '{{{connection.baseUrl}}}/extensions', connectionId: pbxId,
+        responseType: 'json', timeoutMs: 5000,
+      }),
+      node('members', 'respond', 'members', 2, 0,
+        json(200, '[{{#each nodes.extensions.body}}{{#unless @first}}, {{/unless}}{"id": {{json extension}}, ' +
+          '"name": {{json name}}}{{/each}}]')),
       pbxFailed('extensions', 2, 1),
     ],
     edges: edges(['trigger', 'list'], ['list', 'members', 'success'], ['list', 'failed', 'error']),
@@ -157,7 +190,8 @@ export const brix365CallLink: FlowTemplate = {
   name: 'BRIX365: the recording link (VoipGetCallLink)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipGetCallLink(callData) POSTs {callData} (what VoipParseWebhookRequest saved with the recording: {callId, …}); the flow asks the PBX for a fresh link ' +
+    'The module\'s VoipGetCallLink(callData) POSTs {callData} (what VoipParseWebhookRequest saved with the ' +
+      'recording: {callId, …}); the flow asks the PBX for a fresh link ' +
     '(GET {baseUrl}/recordings?call_id=) and answers {url}; no recording is a 404 {url:null}, a PBX failure a 502.',
   requires: { connections: [pbx] },
   definition: {
@@ -172,12 +206,15 @@ export const brix365CallLink: FlowTemplate = {
         responseType: 'json',
         timeoutMs: 5000,
       }, 'Links expire on many PBXs: ask for a fresh one each time.'),
-      node('none', 'condition', 'no_recording', 2, 1, { rules: [{ handle: 'none', left: '{{nodes.recording.status}}', op: 'eq', right: '404' }] }),
+      node('none', 'condition', 'no_recording', 2, 1, {
+        rules: [{ handle: 'none', left: '{{nodes.recording.status}}', op: 'eq', right: '404' }],
+      }),
       node('url', 'respond', 'link', 2, 0, json(200, '{"url": {{json nodes.recording.body.url}}}')),
       node('missing', 'respond', 'not_found', 3, 1, json(404, '{"url": null}')),
       pbxFailed('recording', 3, 2),
     ],
-    edges: edges(['trigger', 'find'], ['find', 'url', 'success'], ['find', 'none', 'error'], ['none', 'missing', 'none'], ['none', 'failed', 'default']),
+    edges: edges(['trigger', 'find'], ['find', 'url', 'success'], ['find', 'none', 'error'],
+      ['none', 'missing', 'none'], ['none', 'failed', 'default']),
   },
 };
 
@@ -187,17 +224,24 @@ export const brix365TestConnection: FlowTemplate = {
   name: 'BRIX365: test the PBX connection (VoipTestConnection)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipTestConnection() GETs this webhook; the flow calls GET {baseUrl}/status and always answers 200 with the result to show on the module page: ' +
+    'The module\'s VoipTestConnection() GETs this webhook; the flow calls GET {baseUrl}/status and always answers ' +
+      '200 with the result to show on the module page: ' +
     '{success:true, message} or {success:false, failReason} (the PBX\'s HTTP status, or that it could not be reached).',
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
       moduleHook('test_connection', ['GET'], 'VoipTestConnection: return await (await fetch(url)).json().'),
-      node('status', 'http', 'status', 1, 0, { method: 'GET', url: '{{{connection.baseUrl}}}/status', connectionId: pbxId, responseType: 'json', timeoutMs: 5000 }),
-      node('ok', 'respond', 'connected', 2, 0, json(200, '{"success": true, "message": "PBX {{default nodes.status.body.version "?"}} answered: {{nodes.status.body.status}}"}')),
+      node('status', 'http', 'status', 1, 0, {
+        method: 'GET', url: '{{{connection.baseUrl}}}/status', connectionId: pbxId,
+        responseType: 'json', timeoutMs: 5000,
+      }),
+      node('ok', 'respond', 'connected', 2, 0,
+        json(200, '{"success": true, "message": "PBX {{default nodes.status.body.version "?"}} answered: ' +
+          '{{nodes.status.body.status}}"}')),
       node('failed', 'respond', 'not_connected', 2, 1, json(200,
-        '{"success": false, "failReason": "{{#if nodes.status.status}}the PBX answered HTTP {{nodes.status.status}}{{else}}the PBX could not be reached ({{nodes.status.error.code}}){{/if}}"}')),
+        '{"success": false, "failReason": "{{#if nodes.status.status}}the PBX answered HTTP ' +
+          '{{nodes.status.status}}{{else}}the PBX could not be reached ({{nodes.status.error.code}}){{/if}}"}')),
     ],
     edges: edges(['trigger', 'status'], ['status', 'ok', 'success'], ['status', 'failed', 'error']),
   },
@@ -205,7 +249,14 @@ export const brix365TestConnection: FlowTemplate = {
 
 /** A call-page action node: POST {baseUrl}/calls/<path> with `template`. */
 function actionNode(id: string, path: string, row: number, template: string): TemplateNode {
-  return node(id, 'http', id, 2, row, { method: 'POST', url: `{{{connection.baseUrl}}}/calls/${path}`, connectionId: pbxId, body: { type: 'json', template }, responseType: 'json', timeoutMs: 5000 });
+  return node(id, 'http', id, 2, row, {
+    method: 'POST',
+    url: `{{{connection.baseUrl}}}/calls/${path}`,
+    connectionId: pbxId,
+    body: { type: 'json', template },
+    responseType: 'json',
+    timeoutMs: 5000,
+  });
 }
 const parties = '"from": "{{request.body.srcPhone}}", "to": "{{request.body.dstPhone}}"';
 
@@ -215,8 +266,10 @@ export const brix365CallActions: FlowTemplate = {
   name: 'BRIX365: call page buttons (accept, hang up, redirect, hold)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipAcceptCall, VoipHangupCall, VoipRedirectCall and VoipHoldCall POST {action: accept | hangup | redirect | hold, srcPhone, dstPhone, redirectTo, hold}; ' +
-    'the flow calls the PBX (POST {baseUrl}/calls/answer, /hangup, /transfer {target}, /hold {hold}) and answers {ok:true, action}. ' +
+    'The module\'s VoipAcceptCall, VoipHangupCall, VoipRedirectCall and VoipHoldCall POST {action: accept | hangup ' +
+      '| redirect | hold, srcPhone, dstPhone, redirectTo, hold}; ' +
+    'the flow calls the PBX (POST {baseUrl}/calls/answer, /hangup, /transfer {target}, /hold {hold}) and answers ' +
+      '{ok:true, action}. ' +
     'An unknown action is a 400, a call the PBX does not have a 404, another refusal a 502.',
   requires: { connections: [pbx] },
   definition: {
@@ -224,7 +277,9 @@ export const brix365CallActions: FlowTemplate = {
     nodes: [
       moduleHook('call_action', ['POST'], 'Each call-page function POSTs {action, srcPhone, dstPhone, …}.'),
       node('route', 'condition', 'action', 1, 0, {
-        rules: ['accept', 'hangup', 'redirect', 'hold'].map((a) => ({ handle: a, left: '{{request.body.action}}', op: 'eq', right: a })),
+        rules: ['accept', 'hangup', 'redirect', 'hold'].map((a) => ({
+          handle: a, left: '{{request.body.action}}', op: 'eq', right: a,
+        })),
       }),
       actionNode('accept', 'answer', 0, `{${parties}}`),
       actionNode('hangup', 'hangup', 1, `{${parties}}`),
@@ -232,20 +287,33 @@ export const brix365CallActions: FlowTemplate = {
       actionNode('hold', 'hold', 3, `{${parties}, "hold": {{json (eq request.body.hold true)}}}`),
       node('ok', 'respond', 'done', 3, 0, json(200, '{"ok": true, "action": "{{request.body.action}}"}')),
       node('why', 'condition', 'why_failed', 3, 2, {
-        rules: [{ handle: 'no_call', left: '{{default nodes.accept.status nodes.hangup.status nodes.redirect.status nodes.hold.status}}', op: 'eq', right: '404' }],
+        rules: [{
+          handle: 'no_call',
+          left: '{{default nodes.accept.status nodes.hangup.status nodes.redirect.status nodes.hold.status}}',
+          op: 'eq',
+          right: '404',
+        }],
       }),
-      node('noCall', 'respond', 'no_such_call', 4, 2, json(404, '{"ok": false, "error": "the PBX has no such call", "action": "{{request.body.action}}"}')),
-      node('failed', 'respond', 'pbx_failed', 4, 3, json(502, '{"ok": false, "error": "the PBX refused or failed", "action": "{{request.body.action}}"}')),
-      node('unknown', 'respond', 'unknown_action', 2, 4, json(400, '{"ok": false, "error": "action must be accept, hangup, redirect or hold", "action": {{json (default request.body.action null)}}}')),
+      node('noCall', 'respond', 'no_such_call', 4, 2,
+        json(404, '{"ok": false, "error": "the PBX has no such call", "action": "{{request.body.action}}"}')),
+      node('failed', 'respond', 'pbx_failed', 4, 3,
+        json(502, '{"ok": false, "error": "the PBX refused or failed", "action": "{{request.body.action}}"}')),
+      node('unknown', 'respond', 'unknown_action', 2, 4,
+        json(400, '{"ok": false, "error": "action must be accept, hangup, redirect or hold", "action": {{json ' +
+          '(default request.body.action null)}}}')),
     ],
     edges: edges(
       ['trigger', 'route'],
-      ['route', 'accept', 'accept'], ['route', 'hangup', 'hangup'], ['route', 'redirect', 'redirect'], ['route', 'hold', 'hold'], ['route', 'unknown', 'default'],
-      ['accept', 'ok', 'success'], ['hangup', 'ok', 'success'], ['redirect', 'ok', 'success'], ['hold', 'ok', 'success'],
+      ['route', 'accept', 'accept'], ['route', 'hangup', 'hangup'], ['route', 'redirect', 'redirect'],
+      ['route', 'hold', 'hold'], ['route', 'unknown', 'default'],
+      ['accept', 'ok', 'success'], ['hangup', 'ok', 'success'],
+      ['redirect', 'ok', 'success'], ['hold', 'ok', 'success'],
       ['accept', 'why', 'error'], ['hangup', 'why', 'error'], ['redirect', 'why', 'error'], ['hold', 'why', 'error'],
       ['why', 'noCall', 'no_call'], ['why', 'failed', 'default'],
     ),
   },
 };
 
-export const BRIX365_TEMPLATES = [brix365PbxWebhook, brix365GenerateCall, brix365Members, brix365CallLink, brix365TestConnection, brix365CallActions];
+export const BRIX365_TEMPLATES = [
+  brix365PbxWebhook, brix365GenerateCall, brix365Members, brix365CallLink, brix365TestConnection, brix365CallActions,
+];

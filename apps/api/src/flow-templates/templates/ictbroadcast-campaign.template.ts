@@ -14,15 +14,18 @@ export const ictbroadcastCampaignPush: FlowTemplate = {
   name: 'ICTBroadcast: push each campaign contact\'s result',
   system: 'ICTBroadcast',
   description:
-    'For every contact a campaign calls (campaign.contact events), POSTs the result to the remote as XML built from campaign, contact and call tokens ' +
-    '(<campaignResult> with <campaign>, <contact>, <call>, <event>), with ICTBroadcast-style raw headers; at most 20 at once, 3 tries on a 5xx. ' +
+    'For every contact a campaign calls (campaign.contact events), POSTs the result to the remote as XML built from ' +
+      'campaign, contact and call tokens ' +
+    '(<campaignResult> with <campaign>, <contact>, <call>, <event>), with ICTBroadcast-style raw headers; at most ' +
+      '20 at once, 3 tries on a 5xx. ' +
     'Narrow it to some campaigns with the trigger\'s campaignIds.',
   requires: {
     connections: [
       {
         purpose: 'remote',
         type: 'any',
-        description: 'The remote application receiving the campaign results. Field `baseUrl`; its auth (basic, bearer, api_key …) is applied to the request.',
+        description: 'The remote application receiving the campaign results. Field `baseUrl`; its auth (basic, ' +
+          'bearer, api_key …) is applied to the request.',
         fields: ['baseUrl'],
       },
     ],
@@ -30,8 +33,10 @@ export const ictbroadcastCampaignPush: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.campaign', 'campaign_contact', 0, 0, { events: ['campaign.contact'], maxConcurrentRuns: 20 },
-        'One run per contact; at most 20 pushes in flight across all workers, so a large campaign does not flood the remote.'),
+      node('trigger', 'trigger.campaign', 'campaign_contact', 0, 0,
+        { events: ['campaign.contact'], maxConcurrentRuns: 20 },
+        'One run per contact; at most 20 pushes in flight across all workers, so a large campaign does not flood ' +
+          'the remote.'),
       node('push', 'http', 'push_result', 1, 0, {
         method: 'POST',
         url: '{{{connection.baseUrl}}}/campaign-results?campaign_id={{campaign.id}}&contact_id={{contact.id}}',

@@ -1,4 +1,5 @@
-import { connectionPlaceholder, edges, node, type FlowTemplate, type TemplateConnectionRequirement } from '../flow-template.types';
+import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-template.types';
+import type { TemplateConnectionRequirement as Requirement } from '../flow-template.types';
 
 /**
  * XiVO CC Agent "Third Party Integration" (seed 004): when a call rings, the agent's browser POSTs
@@ -14,11 +15,12 @@ import { connectionPlaceholder, edges, node, type FlowTemplate, type TemplateCon
  * THIRD_PARTY_URL = https://<this server>/api/v1/hooks/<key>?token=<API key>.
  */
 
-const crm: TemplateConnectionRequirement = {
+const crm: Requirement = {
   purpose: 'crm',
   type: 'any',
   description:
-    'The CRM lookup API. Field `baseUrl`; GET {baseUrl}/contacts/lookup?phone=&queue=&callId=&agent= must answer 200 {id, name, url} for a known caller (any non-2xx = unknown).',
+    'The CRM lookup API. Field `baseUrl`; GET {baseUrl}/contacts/lookup?phone=&queue=&callId=&agent= must answer ' +
+      '200 {id, name, url} for a known caller (any non-2xx = unknown).',
   fields: ['baseUrl'],
 };
 
@@ -30,15 +32,19 @@ export const xivoAgentThirdParty: FlowTemplate = {
   name: 'XiVO: open the CRM page in the agent UI',
   system: 'XiVO',
   description:
-    'The XiVO CC Agent application POSTs the ringing call (user, callee, caller, userData, callDataCallId, queue); the flow looks the caller up in the CRM ' +
-    'and answers what the agent UI does: by default {action:"open", event:"EventEstablished", url, autopause:true, autopauseReason, title}; the settings node ' +
-    'switches to action "popup" (with multitab) or "run" (url = the program, executableArgs = [contact id, call id]); {action:"none"} when the caller is unknown ' +
+    'The XiVO CC Agent application POSTs the ringing call (user, callee, caller, userData, callDataCallId, queue); ' +
+      'the flow looks the caller up in the CRM ' +
+    'and answers what the agent UI does: by default {action:"open", event:"EventEstablished", url, autopause:true, ' +
+      'autopauseReason, title}; the settings node ' +
+    'switches to action "popup" (with multitab) or "run" (url = the program, executableArgs = [contact id, call ' +
+      'id]); {action:"none"} when the caller is unknown ' +
     'or the CRM fails. CORS: set allowedOrigins to the XucMgt origin (the template allows any origin until you do).',
   requires: { connections: [crm] },
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'agent', 0, 0, { methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000 }, 'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com.'),
+      node('trigger', 'trigger.webhook', 'agent', 0, 0, { methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000 },
+        'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com.'),
       node('settings', 'set', 'settings', 1, 0, {
         values: [
           { name: 'action', value: 'open' },
@@ -48,7 +54,8 @@ export const xivoAgentThirdParty: FlowTemplate = {
           { name: 'multitab', value: 'false' },
           { name: 'executable', value: '' },
         ],
-      }, 'action: open (inside the pane) | popup (a window; multitab: a new one each call) | run (desktop assistant: executable with executableArgs). ' +
+      }, 'action: open (inside the pane) | popup (a window; multitab: a new one each call) | run (desktop ' +
+        'assistant: executable with executableArgs). ' +
         'event: EventRinging | EventEstablished | EventReleased.'),
       node('lookup', 'http', 'crmLookup', 2, 0, {
         method: 'GET',
@@ -63,22 +70,27 @@ export const xivoAgentThirdParty: FlowTemplate = {
         responseType: 'json',
         timeoutMs: 3000,
       }),
-      node('found', 'condition', 'found', 3, 0, { rules: [{ handle: 'found', left: '{{nodes.crmLookup.body.url}}', op: 'exists' }] }),
+      node('found', 'condition', 'found', 3, 0, {
+        rules: [{ handle: 'found', left: '{{nodes.crmLookup.body.url}}', op: 'exists' }],
+      }),
       node('open', 'respond', 'open_crm', 4, 0, {
         body: {
           type: 'json',
           template:
             '{"action": "{{vars.action}}", "event": "{{vars.event}}", ' +
             `"url": "{{#if ${isRun}}}{{vars.executable}}{{else}}{{nodes.crmLookup.body.url}}{{/if}}", ` +
-            `{{#if ${isRun}}}"executableArgs": ["{{nodes.crmLookup.body.id}}", "{{request.body.callDataCallId}}"], {{/if}}` +
+            `{{#if ${isRun}}}"executableArgs": ["{{nodes.crmLookup.body.id}}", ` +
+            '"{{request.body.callDataCallId}}"], {{/if}}' +
             `{{#if (eq vars.action "popup")}}"multitab": ${bool('vars.multitab')}, {{/if}}` +
             `"autopause": ${bool('vars.autopause')}, "autopauseReason": "{{vars.autopauseReason}}", ` +
-            '"title": "{{default nodes.crmLookup.body.name request.body.caller}} ({{default request.body.queue.displayName request.body.callee}})"}',
+            '"title": "{{default nodes.crmLookup.body.name request.body.caller}} ({{default ' +
+              'request.body.queue.displayName request.body.callee}})"}',
         },
       }),
       node('none', 'respond', 'no_action', 4, 1, { body: { type: 'json', template: '{"action": "none"}' } }),
     ],
-    edges: edges(['trigger', 'settings'], ['settings', 'lookup'], ['lookup', 'found', 'success'], ['lookup', 'none', 'error'], ['found', 'open', 'found'], ['found', 'none', 'default']),
+    edges: edges(['trigger', 'settings'], ['settings', 'lookup'], ['lookup', 'found', 'success'],
+      ['lookup', 'none', 'error'], ['found', 'open', 'found'], ['found', 'none', 'default']),
   },
 };
 
@@ -88,14 +100,18 @@ export const xivoLoginUrl: FlowTemplate = {
   name: 'XiVO: record where an agent logged in (THIRD_PARTY_LOGIN_URL)',
   system: 'XiVO',
   description:
-    'XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?token=<API key>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
-    'the flow tells the CRM (POST {baseUrl}/xivo/logins {login, xivoccHost, loggedInAt}) and answers {ok:true}. Missing parameters are a 400, a CRM failure a 502. ' +
+    'XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?token=<API ' +
+      'key>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
+    'the flow tells the CRM (POST {baseUrl}/xivo/logins {login, xivoccHost, loggedInAt}) and answers {ok:true}. ' +
+      'Missing parameters are a 400, a CRM failure a 502. ' +
     'Add xivoToken=%{token} only if your service calls XiVO as the user: the token would then be kept with the run.',
-  requires: { connections: [{ ...crm, description: 'The CRM. Field `baseUrl`; POST {baseUrl}/xivo/logins {login, xivoccHost, loggedInAt}.' }] },
+  requires: { connections: [{ ...crm, description: 'The CRM. Field `baseUrl`; POST {baseUrl}/xivo/logins {login, ' +
+    'xivoccHost, loggedInAt}.' }] },
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'login', 0, 0, { methods: ['GET'], allowedOrigins: ['*'], deadlineMs: 5000 }, 'Our API key is ?token=; XiVO\'s %{token}, if wanted, goes in another parameter.'),
+      node('trigger', 'trigger.webhook', 'login', 0, 0, { methods: ['GET'], allowedOrigins: ['*'], deadlineMs: 5000 },
+        'Our API key is ?token=; XiVO\'s %{token}, if wanted, goes in another parameter.'),
       node('check', 'condition', 'check', 1, 0, {
         rules: [
           { handle: 'no_login', left: '{{request.query.login}}', op: 'empty' },
@@ -106,14 +122,24 @@ export const xivoLoginUrl: FlowTemplate = {
         method: 'POST',
         url: '{{{connection.baseUrl}}}/xivo/logins',
         connectionId: connectionPlaceholder('crm'),
-        body: { type: 'json', template: '{"login": "{{request.query.login}}", "xivoccHost": "{{request.query.xivoccHost}}", "loggedInAt": "{{now}}"}' },
+        body: {
+          type: 'json',
+          template:
+            '{"login": "{{request.query.login}}", "xivoccHost": "{{request.query.xivoccHost}}", ' +
+            '"loggedInAt": "{{now}}"}',
+        },
         timeoutMs: 3000,
       }),
       node('ok', 'respond', 'ok', 3, 0, { body: { type: 'json', template: '{"ok": true}' } }),
-      node('failed', 'respond', 'crm_failed', 3, 1, { status: 502, body: { type: 'json', template: '{"ok": false, "error": "the CRM did not take the login"}' } }),
-      node('missing', 'respond', 'missing', 2, 1, { status: 400, body: { type: 'json', template: '{"ok": false, "error": "login and xivoccHost are required"}' } }),
+      node('failed', 'respond', 'crm_failed', 3, 1, {
+        status: 502, body: { type: 'json', template: '{"ok": false, "error": "the CRM did not take the login"}' },
+      }),
+      node('missing', 'respond', 'missing', 2, 1, {
+        status: 400, body: { type: 'json', template: '{"ok": false, "error": "login and xivoccHost are required"}' },
+      }),
     ],
-    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_login'], ['check', 'missing', 'no_host'], ['check', 'tell', 'default'], ['tell', 'ok', 'success'], ['tell', 'failed', 'error']),
+    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_login'], ['check', 'missing', 'no_host'],
+      ['check', 'tell', 'default'], ['tell', 'ok', 'success'], ['tell', 'failed', 'error']),
   },
 };
 

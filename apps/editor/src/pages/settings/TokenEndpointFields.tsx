@@ -68,7 +68,12 @@ interface Apply {
 }
 
 /** The usual name for each placement. */
-const APPLY_NAMES: Record<Apply['in'], string> = { header: 'Authorization', query: 'access_token', body: 'access_token', path: 'token' };
+const APPLY_NAMES: Record<Apply['in'], string> = {
+  header: 'Authorization',
+  query: 'access_token',
+  body: 'access_token',
+  path: 'token',
+};
 
 /** What the name means for each placement (the seed's parameter kinds: Header, Query, Body, Path). */
 const APPLY_HINTS: Record<Apply['in'], string> = {
@@ -97,7 +102,8 @@ export function TokenEndpointFields({
   const setApply = (p: Partial<Apply>) => {
     const next = { ...apply, ...p };
     // A name left at the old placement's usual one follows the new placement.
-    if (p.in && p.in !== apply.in && (!apply.name || apply.name === APPLY_NAMES[apply.in])) next.name = APPLY_NAMES[p.in];
+    const usual = !apply.name || apply.name === APPLY_NAMES[apply.in];
+    if (p.in && p.in !== apply.in && usual) next.name = APPLY_NAMES[p.in];
     if (next.in !== 'header' || !next.prefix) delete next.prefix;
     onChange({ ...settings, apply: next });
   };
@@ -152,7 +158,13 @@ export function TokenEndpointFields({
           </select>
         </Field>
         <Field label="Name" htmlFor="token-apply-name" hint={APPLY_HINTS[apply.in]}>
-          <input id="token-apply-name" className="input mono" value={apply.name} onChange={(e) => setApply({ name: e.target.value })} data-testid="token-apply-name" />
+          <input
+            id="token-apply-name"
+            className="input mono"
+            value={apply.name}
+            onChange={(e) => setApply({ name: e.target.value })}
+            data-testid="token-apply-name"
+          />
         </Field>
         {apply.in === 'header' && (
           <Field label="Prefix" htmlFor="token-prefix">
