@@ -106,23 +106,33 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
   });
 
   describe('CORS', () => {
+    // Always allowed (XiVO, seed 004: "Origin, X-Requested-With, Content-Type, Accept (at least)"), then the asked.
+    const ALLOWED_HEADERS = 'Origin, X-Requested-With, Content-Type, Accept, Authorization, X-Api-Key';
     it('answers an allowed preflight without an API key', async () => {
       const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', ORIGIN).set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type, x-api-key').expect(204);
       expect(r.headers['access-control-allow-origin']).toBe(ORIGIN);
-      expect(r.headers['access-control-allow-methods']).toBe('GET, POST');
-      expect(r.headers['access-control-allow-headers']).toBe('content-type, authorization, x-api-key');
+      expect(r.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS');
+      expect(r.headers['access-control-allow-headers']).toBe(ALLOWED_HEADERS);
       expect(r.headers.vary).toMatch(/Origin/);
     });
 
     it("also allows the headers an allowed origin asks for (XiVO's X-Requested-With, Accept)", async () => {
       const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', ORIGIN).set('access-control-request-method', 'POST').set('access-control-request-headers', 'X-Requested-With, Accept, Content-Type, bad header!').expect(204);
-      expect(r.headers['access-control-allow-headers']).toBe('content-type, authorization, x-api-key, x-requested-with, accept');
+      expect(r.headers['access-control-allow-headers']).toBe(ALLOWED_HEADERS);
+      const extra = await t
+        .http()
+        .options('/api/v1/hooks/crm-popup')
+        .set('origin', ORIGIN)
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'x-trace-id')
+        .expect(204);
+      expect(extra.headers['access-control-allow-headers']).toBe(`${ALLOWED_HEADERS}, x-trace-id`);
     });
 
     it("allows any origin with '*', and narrows to the key's tenant with ?token=", async () => {
       const any = await t.http().options('/api/v1/hooks/echo').set('origin', 'https://other.example').expect(204);
       expect(any.headers['access-control-allow-origin']).toBe('https://other.example');
-      expect(any.headers['access-control-allow-methods']).toBe('POST');
+      expect(any.headers['access-control-allow-methods']).toBe('POST, OPTIONS');
       const scoped = await t.http().options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`).set('origin', ORIGIN).expect(204);
       expect(scoped.headers['access-control-allow-origin']).toBe(ORIGIN);
     });

@@ -110,7 +110,7 @@ describe('completion tokens', () => {
 describe('template hints', () => {
   it('reports syntax errors with their position', () => {
     expect(templateMessages('https://x/{{#if call.id}', 'url')[0]!.message).toMatch(/^Line 1, column \d+/);
-    expect(templateMessages('{{nope.x}}', 'text')[0]).toMatchObject({ severity: 'warning' });
+    expect(templateMessages('{{nope.x}}', 'text')[0]).toMatchObject({ severity: 'error' });
     expect(templateMessages('https://x/{{call.id}}', 'url')).toEqual([]);
   });
 

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   HEADER_INVALID: { category: 'invalid_flow', retryable: false },
   URL_INVALID: { category: 'invalid_flow', retryable: false },
   CONNECTION_NOT_FOUND: { category: 'invalid_flow', retryable: false },
+  /** A token connection's placement (body field, `{name}` in the path) does not fit the request. */
+  TOKEN_PLACEMENT: { category: 'invalid_flow', retryable: false },
   OUTBOUND_BLOCKED: { category: 'invalid_flow', retryable: false },
   /** A connection's credentials were about to go to an origin the connection does not list. */
   CONNECTION_ORIGIN_NOT_ALLOWED: { category: 'invalid_flow', retryable: false },

@@ -1,6 +1,7 @@
 import type { StepError } from './errors';
 import type { TEMPLATE_WORK } from './template/budget';
 import type { CancelSignal } from './runtime/run-cancel';
+import type { SECRETS, SecretBag } from './template/secret-value';
 
 /** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
 export interface RunInput {
@@ -17,6 +18,8 @@ export interface TemplateScope extends RunInput {
   nodes: Record<string, unknown>;
   vars: Record<string, unknown>;
   connection?: Record<string, unknown>;
+  /** The node's connection secrets, only for hash helpers (`{{md5 (concat … secrets.key)}}`); never a plain token. */
+  [SECRETS]?: SecretBag;
   now: string;
   /** Template work the run has left (set by the run; no template can read it). */
   [TEMPLATE_WORK]?: number;
@@ -164,6 +167,8 @@ export interface AppliedCredentials {
   headers: readonly string[];
   /** Query parameter names. */
   query: readonly string[];
+  /** A token was placed in the body: a redirect that would carry the body to another origin is refused. */
+  body?: boolean;
 }
 
 /** A connection as the engine sees it (issue: connections). */
@@ -171,11 +176,11 @@ export interface ResolvedConnection {
   /** Non-secret fields, exposed to templates as `connection.*`. */
   fields: Record<string, unknown>;
   /**
-   * Adds credentials to an outgoing request (headers/query) and says which. May fetch a token.
+   * Adds credentials to an outgoing request (headers, query, body or path) and says which. May fetch a token.
    * Throws CONNECTION_ORIGIN_NOT_ALLOWED first when `req.url` is not on one of the connection's
    * allowed origins: every path that sends credentials calls it with the URL it sends to.
    */
-  authorize?(req: { url: URL; headers: Record<string, string> }, signal: CancelSignal): Promise<AppliedCredentials | void>;
+  authorize?(req: AuthorizableRequest, signal: CancelSignal): Promise<AppliedCredentials | void>;
   /**
    * Throws CONNECTION_ORIGIN_NOT_ALLOWED unless `url`'s origin is one the connection's credentials
    * may go to (authorize does it itself; a SOAP call checks its endpoint with it before WS-Security
@@ -188,6 +193,16 @@ export interface ResolvedConnection {
   soapSecurity?: unknown;
   /** Secret values to scrub from step records. */
   secrets: string[];
+  /** The connection's named secrets, readable by templates only through hash helpers. */
+  secretBag?: SecretBag;
+}
+
+/** The parts of a rendered request a connection may add its credentials to. */
+export interface AuthorizableRequest {
+  url: URL;
+  headers: Record<string, string>;
+  /** The rendered body (a token may be placed in a JSON or form body). */
+  body?: string;
 }
 
 export interface ConnectionResolver {

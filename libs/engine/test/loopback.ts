@@ -6,6 +6,8 @@ export interface SeenRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  /** Header names and values exactly as sent (name, value, name, value …). */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -19,6 +21,8 @@ export class LoopbackServer {
   private server!: http.Server;
   private sockets = new Set<Socket>();
   private routes = new Map<string, Handler>();
+  /** Answers requests no route matches (default: 404). */
+  otherwise?: Handler;
 
   static async start(host = '127.0.0.1'): Promise<LoopbackServer> {
     const s = new LoopbackServer();
@@ -26,10 +30,11 @@ export class LoopbackServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const seen = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const body = Buffer.concat(chunks).toString('utf8');
+        const seen = { method: req.method!, url: req.url!, headers: req.headers, rawHeaders: req.rawHeaders, body };
         s.seen.push(seen);
         const path = new URL(req.url!, 'http://x').pathname;
-        const handler = s.routes.get(`${req.method} ${path}`) ?? s.routes.get(path);
+        const handler = s.routes.get(`${req.method} ${path}`) ?? s.routes.get(path) ?? s.otherwise;
         if (!handler) {
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end('{"error":"no route"}');

@@ -76,8 +76,8 @@ describe('batch node: definition', () => {
 
   it('checks the tokens: batch.* only on an each path, the batch output only after its chunks', () => {
     const outside = validateFlow(flow([hook, batch(), post('h', 'send', '{}'), answer('{"n": {{json batch.index}}}')], [['t', 'b'], ['b', 'h', 'each'], ['b', 'r', 'done']]));
-    expect(outside.valid).toBe(true);
-    expect(outside.warnings.map((w) => [w.code, w.nodeId])).toEqual([['batch_token', 'r']]);
+    expect(outside.valid).toBe(false);
+    expect(outside.errors.map((w) => [w.code, w.nodeId])).toEqual([['batch_token', 'r']]);
 
     const early = validateFlow(flow([hook, batch(), post('h', 'send', '{"n": {{json nodes.upload.total}}}')], [['t', 'b'], ['b', 'h', 'each']]));
     expect(errors(early)).toEqual([['node_reference', 'h', expect.stringContaining('batch "upload" has an output only once all its chunks are done')]]);

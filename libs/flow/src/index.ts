@@ -18,3 +18,4 @@ export * from './tokens';
 export { utf8Length } from './issues';
 export * from './trigger-match';
 export * from './match-pattern';
+export * from './token-rules';

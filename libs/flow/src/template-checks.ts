@@ -2,6 +2,7 @@ import type { FlowGraph, GraphNode } from './graph';
 import { errorMessage, utf8Length, type IssueList } from './issues';
 import { compileMatchPattern } from './match-pattern';
 import { analyzeTemplate, type TemplateReference } from './template/analyze';
+import { secretReferenceProblem, unavailableInputProblem } from './token-rules';
 import { hasConnection, setVariableNames, TOKEN_ROOTS } from './tokens';
 import type { ValidationLimits } from './validation-types';
 
@@ -56,8 +57,20 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
   const target = node.issueTarget;
   const where = (message: string) => at(ref.line, ref.column, message);
   const token = `{{${ref.original}}}`;
+  // A token that can never be filled is an error, never an empty string at run time.
+  if (ref.root === 'secrets') {
+    const problem = secretReferenceProblem(ref, hasConnection(node.config));
+    if (problem) list.error(target, 'secret_token', path, where(problem));
+    return;
+  }
   if (!ROOTS.has(ref.root)) {
-    list.warn(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${TOKEN_ROOTS.join(', ')}`));
+    const roots = TOKEN_ROOTS.join(', ');
+    list.error(target, 'unknown_token', path, where(`unknown token ${token}; tokens start with ${roots}`));
+    return;
+  }
+  const unavailable = unavailableInputProblem(ref, ctx.triggerType);
+  if (unavailable) {
+    list.error(target, ref.root === 'request' ? 'request_token' : 'input_token', path, where(unavailable));
     return;
   }
   const name = ref.path[0];
@@ -73,14 +86,16 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
       list.error(target, 'node_reference', path, where(message));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
-    if (!varsSetBefore(graph, node).has(name)) list.warn(target, 'unknown_var', path, where(`${token}: no set node before this one sets "${name}"`));
+    if (!varsSetBefore(graph, node).has(name)) {
+      const message = `${token}: no set node before this one sets "${name}", so it is always empty`;
+      list.error(target, 'unknown_var', path, where(message));
+    }
   } else if (ref.root === 'batch' && !ctx.batchOf?.has(node.id)) {
+    // Never set here, so always empty: an error like every token that cannot resolve.
     const message = `${token}: batch.* is only set on the each path of a batch node, and this node is not on one`;
-    list.warn(target, 'batch_token', path, where(message));
-  } else if (ref.root === 'request' && ctx.triggerType !== undefined && ctx.triggerType !== 'trigger.webhook') {
-    list.warn(target, 'request_token', path, where(`${token}: request.* is only set for webhook triggers; this flow starts with ${ctx.triggerType}`));
+    list.error(target, 'batch_token', path, where(message));
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {
-    list.warn(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
+    list.error(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
   }
 }
 

@@ -1,4 +1,5 @@
 import { batchPathsOfFlow } from './batch-paths';
+import { TRIGGER_INPUT_ROOTS } from './token-rules';
 import type { ParsedFlow, ParsedNode } from './validation-types';
 
 /** The top-level names a template may read (design.md §4). */
@@ -75,10 +76,12 @@ export function listTokens(flow: ParsedFlow, nodeId: string): string[] {
   const self = flow.nodes.get(nodeId);
   if (!self) return [];
   const trigger = flow.trigger.spec;
-  const tokens: string[] = [...STANDARD_TOKENS.call, ...STANDARD_TOKENS.contact, ...STANDARD_TOKENS.campaign];
-  if (trigger.type === 'trigger.ivr') tokens.push(...STANDARD_TOKENS.ivr);
-  if (trigger.trigger?.mode === 'async') tokens.push(...STANDARD_TOKENS.event);
-  if (trigger.type === 'trigger.webhook') tokens.push(...STANDARD_TOKENS.request);
+  // The run input roots this trigger fills (an unknown trigger type: the documented ones).
+  const roots = TRIGGER_INPUT_ROOTS[trigger.type] ?? ['call', 'contact', 'campaign', 'event'];
+  const tokens: string[] = [];
+  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
+    if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  }
 
   const inBatch = batchPathsOfFlow(flow).get(nodeId);
   if (inBatch) tokens.push(...STANDARD_TOKENS.batch);

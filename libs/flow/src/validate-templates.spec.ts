@@ -56,7 +56,12 @@ describe('validateFlow: templates', () => {
   });
 
   it('accepts known helpers and triple-stash', () => {
-    expect(withUrl('{{{connection.baseUrl}}}/c?sig={{md5 (concat call.id "secret")}}').errors).toEqual([]);
+    const result = validate((f) => {
+      const c = nodeById(f, 'lookup').config;
+      c.url = '{{{connection.baseUrl}}}/c?sig={{md5 (concat call.id "secret")}}';
+      c.connectionId = 'crm';
+    });
+    expect(result.errors).toEqual([]);
   });
 
   it('limits each template to maxTemplateBytes (UTF-8)', () => {
@@ -115,44 +120,104 @@ describe('validateFlow: token references', () => {
     expect(withUrl('https://x/{{#each call.custom.tags}}{{nodes.ghost}}{{/each}}').errors).toEqual([]);
   });
 
-  it('warns about unknown token roots', () => {
+  it('refuses unknown token roots: they never resolve', () => {
     const result = withUrl('https://x/{{caller.id}}');
-    expect(result.valid).toBe(true);
-    const issue = expectWarning(result, { code: 'unknown_token', nodeId: 'lookup', path: 'config.url', severity: 'warning' });
-    expect(issue.message).toContain('unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, event, request, nodes, vars, connection, now');
+    const issue = expectError(result, {
+      code: 'unknown_token', nodeId: 'lookup', path: 'config.url',
+      severity: 'error',
+    });
+    expect(issue.message).toContain('unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, ' +
+      'event, request, nodes, vars, connection, now');
   });
 
-  it('accepts every documented root', () => {
+  it('accepts every root the trigger fills', () => {
     const url = 'https://x/{{call.id}}{{contact.id}}{{campaign.id}}{{ivr.digits}}{{event.type}}{{now}}{{json nodes}}';
     expect(withUrl(url).warnings).toEqual([]);
+    expect(withUrl(url).errors).toEqual([]);
   });
 
-  it('warns about request.* outside webhook flows', () => {
-    expectWarning(withUrl('https://x/{{request.query.id}}'), { code: 'request_token', nodeId: 'lookup', path: 'config.url' });
-    const hook = validate((f) => {
-      f.nodes[0] = { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } };
-      nodeById(f, 'lookup').config.url = 'https://x/{{request.query.id}}';
-    });
-    expect(hook.warnings).toEqual([]);
-    expect(hook.valid).toBe(true);
+  it('refuses request.* outside webhook flows, and call/contact/campaign/ivr/event in them', () => {
+    const url = 'https://x/{{request.query.id}}';
+    const issue = expectError(withUrl(url), { code: 'request_token', nodeId: 'lookup', path: 'config.url' });
+    expect(issue.message).toContain('never set in a flow started by trigger.ivr');
+    const hook = (url: string) =>
+      validate((f) => {
+        f.nodes[0] = { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } };
+        nodeById(f, 'lookup').config.url = url;
+      });
+    expect(hook('https://x/{{request.query.id}}').errors.filter((e) => e.nodeId === 'lookup')).toEqual([]);
+    for (const token of ['call.id', 'contact.phone', 'campaign.id', 'ivr.digits', 'event.type']) {
+      const e = expectError(hook(`https://x/{{${token}}}`), { code: 'input_token', nodeId: 'lookup' });
+      expect(e.message).toContain('a webhook run has only request.method/query/headers/body');
+    }
+    const async = chainFlow(1);
+    (async.nodes[1]!.config as Record<string, unknown>).values = [{ name: 'd', value: '{{ivr.digits}}' }];
+    expectError(validateFlow(async), { code: 'input_token', nodeId: 'n1' });
   });
 
-  it('warns about connection.* in a node without a connection', () => {
-    expectWarning(withUrl('{{{connection.baseUrl}}}/x'), { code: 'connection_token', nodeId: 'lookup', path: 'config.url' });
+  it('refuses connection.* in a node without a connection', () => {
+    expectError(withUrl('{{{connection.baseUrl}}}/x'), { code: 'connection_token', nodeId: 'lookup' });
     const withConnection = validate((f) => {
       const c = nodeById(f, 'lookup').config;
       c.url = '{{{connection.baseUrl}}}/x';
       c.connectionId = 'crm';
     });
+    expect(withConnection.errors).toEqual([]);
     expect(withConnection.warnings).toEqual([]);
   });
 
-  it('warns about vars no upstream set node sets', () => {
+  it('refuses vars no upstream set node sets', () => {
     const flow = chainFlow(2);
     (flow.nodes[2]!.config as Record<string, unknown>).values = [{ name: 'b', value: '{{vars.v1}} {{vars.v9}}' }];
     const result = validateFlow(flow);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: 'unknown_var', nodeId: 'n2', path: 'config.values.0.value' })]);
-    expect(result.warnings[0]!.message).toContain('"v9"');
+    const unknownVar = { code: 'unknown_var', nodeId: 'n2', path: 'config.values.0.value' };
+    expect(result.errors).toEqual([expect.objectContaining(unknownVar)]);
+    expect(result.errors[0]!.message).toContain('"v9"');
+  });
+});
+
+describe('validateFlow: connection secrets in templates', () => {
+  /** The lookup node with a connection and `header` as its X-Sig header template. */
+  const withHeader = (header: string, connectionId: string | null = 'crm') =>
+    validate((f) => {
+      const c = nodeById(f, 'lookup').config;
+      c.headers = [{ name: 'X-Sig', value: header }];
+      if (connectionId) c.connectionId = connectionId;
+    });
+
+  it('accepts a secret inside a hash helper, directly or through concat', () => {
+    for (const t of [
+      '{{md5 secrets.apiKey}}',
+      '{{md5 (concat connection.callcenterId secrets.apiKey call.id)}}',
+      '{{sha1 (concat (concat "a" secrets.k) "b")}}',
+      '{{sha256 secrets.k}}',
+      '{{hmacSha256 secrets.k call.id}}',
+      '{{upper (md5 (concat secrets.k))}}',
+    ]) {
+      expect({ t, errors: withHeader(t).errors }).toEqual({ t, errors: [] });
+    }
+  });
+
+  it('refuses a secret sent as itself (or any bit of it): a validation error, never an empty string', () => {
+    const leaks = [
+      '{{secrets.password}}',
+      '{{concat "x" secrets.password}}',
+      '{{md5 (substring secrets.password 0 1)}}',
+      '{{#if secrets.password}}1{{/if}}',
+      '{{lower secrets.p}}',
+      '{{json secrets}}',
+    ];
+    for (const t of leaks) {
+      const at = { code: 'secret_token', nodeId: 'lookup', path: 'config.headers.0.value' };
+      const issue = expectError(withHeader(t), at);
+      expect(issue.message).toMatch(/secret/);
+    }
+    const none = expectError(withHeader('{{md5 secrets.k}}', null), { code: 'secret_token' });
+    expect(none.message).toContain('it has none');
+    // A node without connections (a respond) can never read one.
+    const body = { type: 'text', template: '{{md5 secrets.k}}' };
+    const respond = validate((f) => void (nodeById(f, 'r2').config.body = body));
+    expectError(respond, { code: 'secret_token', nodeId: 'r2' });
   });
 });
 
@@ -174,7 +239,7 @@ describe('validateFlow: condition regexes', () => {
 
   it('accepts valid and templated patterns', () => {
     expect(rule('^\\+33[0-9]{9}$').valid).toBe(true);
-    expect(rule('{{vars.pattern}}(').errors).toEqual([]);
+    expect(rule('{{call.custom.pattern}}(').errors).toEqual([]);
   });
 });
 
@@ -221,7 +286,8 @@ describe('listTokens', () => {
     expect(tokens).toEqual(expect.arrayContaining(['nodes.lookup', 'nodes.lookup.status', 'nodes.lookup.body', 'nodes.isVip', 'nodes.vars1', 'vars.queue', 'vars.level']));
     expect(tokens).not.toContain('nodes.vipQueue');
     expect(tokens).not.toContain('nodes.ivr');
-    expect(tokens.some((t) => t.startsWith('request.') || t.startsWith('event.'))).toBe(false);
+    // An IVR may send event data, never a webhook request.
+    expect(tokens.some((t) => t.startsWith('request.'))).toBe(false);
     expect(tokens).not.toContain('connection');
   });
 
@@ -241,9 +307,11 @@ describe('listTokens', () => {
   it('follows the trigger: request for webhooks, event for async triggers', () => {
     const hook = ivrFlow();
     hook.nodes[0] = { id: 't', type: 'trigger.webhook', name: 'hook', config: {} };
+    nodeById(hook, 'lookup').config.url = 'https://crm.example.com/customers?phone={{request.query.phone}}';
     const hookTokens = listTokens(validateFlow(hook).flow!, 'lookup');
     expect(hookTokens).toEqual(expect.arrayContaining([...STANDARD_TOKENS.request]));
-    expect(hookTokens.some((t) => t.startsWith('ivr.'))).toBe(false);
+    // A webhook run has only its request: no call, contact, campaign, ivr or event tokens are offered.
+    expect(hookTokens.some((t) => /^(ivr|call|contact|campaign|event)\./.test(t))).toBe(false);
     const async = listTokens(validateFlow(chainFlow(2)).flow!, 'n2');
     expect(async).toEqual(expect.arrayContaining([...STANDARD_TOKENS.event, 'nodes.step1', 'vars.v1']));
   });

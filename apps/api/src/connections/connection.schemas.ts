@@ -64,9 +64,17 @@ const tokenRequest = z.strictObject({
     .optional(),
 });
 
+const placeholderName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a placeholder: letters, digits, _ . -');
+
+/**
+ * Where the token goes (Gcalls' parameter kinds): a header, a query parameter, a body member/field,
+ * or `{name}` in the path.
+ */
 const apply = z.discriminatedUnion('in', [
   z.strictObject({ in: z.literal('header'), name: headerName, prefix: z.string().max(100).optional() }),
   z.strictObject({ in: z.literal('query'), name: text(100) }),
+  z.strictObject({ in: z.literal('body'), name: text(100) }),
+  z.strictObject({ in: z.literal('path'), name: placeholderName }),
 ]);
 
 function schema(mode: Mode) {

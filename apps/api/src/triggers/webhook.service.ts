@@ -29,7 +29,6 @@ interface WebhookConfig {
 
 /** Credentials never reach the flow (nor the stored execution input). */
 const HIDDEN_REQUEST_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
-const PREFLIGHT_HEADERS = ['content-type', 'authorization', 'x-api-key'];
 /** The flows a preflight is about, and whether the caller showed an API key that may call the flow. */
 interface PreflightFlows {
   flows: PublishedVersionRef[];
@@ -40,15 +39,19 @@ interface PreflightFlows {
 const PREFLIGHT_REFUSED = 'CORS preflight refused: no published webhook flow with this key allows this origin';
 
 /**
- * The headers a preflight allows: ours plus whatever the (already allowed) origin asks for, such
- * as XiVO's `X-Requested-With` and `Accept`; only well-formed header names are echoed.
+ * Always allowed, whatever the browser asks: XiVO's third-party integration (seed 004) requires at
+ * least `Origin, X-Requested-With, Content-Type, Accept`; the API key headers too.
  */
+const PREFLIGHT_HEADERS = ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', 'X-Api-Key'];
+const PREFLIGHT_KNOWN = new Set(PREFLIGHT_HEADERS.map((h) => h.toLowerCase()));
+
+/** The headers a preflight allows: ours, then what the (allowed) origin asks for; only well-formed names are echoed. */
 function preflightHeaders(requested: string | string[] | undefined): string {
   const asked = (Array.isArray(requested) ? requested.join(',') : requested ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
-    .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h));
-  return [...new Set([...PREFLIGHT_HEADERS, ...asked])].slice(0, 30).join(', ');
+    .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h) && !PREFLIGHT_KNOWN.has(h));
+  return [...PREFLIGHT_HEADERS, ...new Set(asked)].slice(0, 30).join(', ');
 }
 
 /**
@@ -120,7 +123,8 @@ export class WebhookService {
       status: 204,
       headers: {
         'access-control-allow-origin': origin,
-        'access-control-allow-methods': methodsOf(allowed).join(', '),
+        // XiVO (seed 004): "POST, OPTIONS (at least)"; the preflight itself is an OPTIONS.
+        'access-control-allow-methods': [...methodsOf(allowed), 'OPTIONS'].join(', '),
         'access-control-allow-headers': preflightHeaders(req.headers['access-control-request-headers']),
         'access-control-max-age': '600',
         vary: 'Origin, Access-Control-Request-Headers',

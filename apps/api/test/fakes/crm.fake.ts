@@ -1,33 +1,52 @@
-import { ContractFake, LoopbackServer, parseJson, queryOf } from './contract';
+import { ContractFake, LoopbackServer, queryOf } from './contract';
 
 /**
- * A CRM behind a bearer token: BRIX365-style parsed call events (POST /voip/events) and the XiVO
- * caller lookup (GET /contacts/lookup?phone= → {id, name, url} or 404).
+ * The CRM behind a XiVO third-party integration (seed 004), behind a bearer token:
+ * - `GET /contacts/lookup?phone=&queue=&callId=&agent=` (in that order) → 200 {id, name, url} or 404;
+ * - `POST /xivo/logins` JSON {login, xivoccHost, loggedInAt} → 204: on which XiVO a user logged in
+ *   (THIRD_PARTY_LOGIN_URL).
+ * Anything else (another header, parameter order, member) is a 400 and a violation.
  */
 export class CrmFake extends ContractFake {
   readonly contacts = new Map<string, { id: string; name: string; url: string }>();
+  readonly logins: { login: string; xivoccHost: string; loggedInAt: string }[] = [];
   failLookups = false;
 
   static async start(bearer: string): Promise<CrmFake> {
     const f = new CrmFake(await LoopbackServer.start());
-    f.route('POST /voip/events', (req, c) => {
-      c.equal(req.headers.authorization, `Bearer ${bearer}`, 'authorization');
-      c.that(/^application\/json\b/.test(String(req.headers['content-type'])), 'content-type must be JSON');
-      const body = parseJson(req.body, c, 'event');
-      if (body) {
-        c.that(['incoming', 'hangup', 'record'].includes(body.type), `type must be incoming|hangup|record, got ${body.type}`);
-        for (const k of ['callId', 'srcPhone', 'dstPhone']) c.that(typeof body[k] === 'string' && body[k] !== '', `${k} missing`);
-        if (body.type === 'record') c.that(typeof body.recordUrl === 'string' && /^https?:\/\//.test(body.recordUrl), 'a record event needs recordUrl');
-      }
-      return { body, answer: { ok: true } };
-    });
     f.route('GET /contacts/lookup', (req, c) => {
-      c.equal(req.headers.authorization, `Bearer ${bearer}`, 'authorization');
+      c.headers(req, { authorization: `Bearer ${bearer}` });
       const q = queryOf(req);
+      c.rawQuery(
+        req,
+        new URLSearchParams({
+          phone: q.phone ?? '',
+          queue: q.queue ?? '',
+          callId: q.callId ?? '',
+          agent: q.agent ?? '',
+        }).toString(),
+      );
       c.that(!!q.phone, 'phone missing');
       if (f.failLookups) return { body: q, status: 503, answer: { error: 'down' } };
       const contact = f.contacts.get(q.phone ?? '');
       return { body: q, status: contact ? 200 : 404, answer: contact ?? { error: 'not found' } };
+    });
+    f.route('POST /xivo/logins', (req, c) => {
+      c.headers(req, { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' });
+      const body = c.jsonMembers(req.body, ['login', 'xivoccHost', 'loggedInAt'], 'login');
+      if (body) {
+        c.that(
+          /^[\w.@-]{1,64}$/.test(String(body.login)),
+          `login must be a user name, got ${JSON.stringify(body.login)}`,
+        );
+        c.that(
+          /^[\w.-]+(:\d+)?$/.test(String(body.xivoccHost)),
+          `xivoccHost must be a host, got ${JSON.stringify(body.xivoccHost)}`,
+        );
+        c.that(!Number.isNaN(Date.parse(String(body.loggedInAt))), 'loggedInAt must be a date');
+      }
+      if (c.ok) f.logins.push(body);
+      return { body, status: 204, answer: '' };
     });
     return f;
   }

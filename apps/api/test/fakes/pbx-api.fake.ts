@@ -1,4 +1,4 @@
-import { Check, ContractFake, LoopbackServer, pathOf, queryOf, send, type SeenRequest } from './contract';
+import { Check, ContractFake, LoopbackServer, pathOf, queryOf, rawOf, send, type SeenRequest } from './contract';
 
 /**
  * A PBX's own HTTP API as the RetailCRM callback templates use it (the seed leaves it to the
@@ -65,7 +65,7 @@ export class PbxApiFake extends ContractFake {
       send(res, 400, { errors: c.problems });
       return false;
     }
-    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body });
+    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body, raw: rawOf(req) });
     return true;
   }
 }

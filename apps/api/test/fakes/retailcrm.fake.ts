@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { Check, ContractFake, LoopbackServer, pathOf, queryOf, send, type SeenRequest } from './contract';
+import { Check, ContractFake, LoopbackServer, pathOf, queryOf, rawOf, send, type SeenRequest } from './contract';
 
 /** RetailCRM's call results (calls[][result]). */
 const RESULTS = ['answered', 'busy', 'failed', 'no answer', 'not allowed', 'unknown'];
@@ -84,7 +84,7 @@ export class RetailCrmFake extends ContractFake {
       const value = this.formJson(req, field, c);
       const out = c.ok ? handle(value, c) : undefined;
       if (!c.ok || !out) return this.refuse(route, c, res);
-      if (out.status < 300) this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: value });
+      if (out.status < 300) this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: value, raw: rawOf(req) });
       send(res, out.status, out.answer);
     });
   }
@@ -110,7 +110,7 @@ export class RetailCrmFake extends ContractFake {
     if (!c.ok) return this.refuse(route, c, res);
     const created = !this.modules.has(code);
     this.modules.set(code, m as RegisteredModule);
-    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: m });
+    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: m, raw: rawOf(req) });
     send(res, created ? 201 : 200, { success: true });
   }
 

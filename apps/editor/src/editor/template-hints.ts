@@ -33,7 +33,12 @@ export function templateMessages(source: string, context: TemplateContext): Temp
   }
   for (const p of analysis.problems) out.push({ severity: 'error', message: `Line ${p.line}, column ${p.column}: ${p.message}` });
   for (const r of analysis.references) {
-    if (!ROOTS.has(r.root)) out.push({ severity: 'warning', message: `{{${r.original}}} is not a token; tokens start with ${TOKEN_ROOTS.join(', ')}` });
+    // Never resolvable: an error (publishing is refused), as the flow validator says. `secrets.*`
+    // is judged by the validator (code secret_token), which knows the node's connection.
+    if (r.root !== 'secrets' && !ROOTS.has(r.root)) {
+      const roots = TOKEN_ROOTS.join(', ');
+      out.push({ severity: 'error', message: `{{${r.original}}} is not a token; tokens start with ${roots}` });
+    }
   }
   if (context === 'json') out.push(...jsonShape(source));
   return out;

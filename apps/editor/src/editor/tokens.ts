@@ -5,6 +5,7 @@
  */
 import {
   BATCH_EACH_HANDLE, batchPathsOf, getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow,
+  TRIGGER_INPUT_ROOTS,
 } from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
@@ -114,10 +115,12 @@ function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: rea
   if (!self) return [];
   const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger');
   const tspec = trigger ? getNodeSpec(trigger.type ?? '') : undefined;
-  const tokens: string[] = [...STANDARD_TOKENS.call, ...STANDARD_TOKENS.contact, ...STANDARD_TOKENS.campaign];
-  if (!tspec || tspec.type === 'trigger.ivr') tokens.push(...STANDARD_TOKENS.ivr);
-  if (tspec?.trigger?.mode === 'async') tokens.push(...STANDARD_TOKENS.event);
-  if (tspec?.type === 'trigger.webhook') tokens.push(...STANDARD_TOKENS.request);
+  // The run input roots the trigger fills (the validator refuses the others); no trigger yet: an IVR's.
+  const roots = TRIGGER_INPUT_ROOTS[tspec?.type ?? 'trigger.ivr'] ?? ['call', 'contact', 'campaign', 'event'];
+  const tokens: string[] = [];
+  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
+    if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
+  }
 
   const outgoing = new Map<string, EditorEdge[]>();
   for (const e of edges) (outgoing.get(e.source) ?? outgoing.set(e.source, []).get(e.source)!).push(e);

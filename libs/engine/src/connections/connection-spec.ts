@@ -20,8 +20,15 @@ export interface TokenRequest {
   body?: { type: 'json' | 'text'; template: string; contentType?: string } | { type: 'form'; fields: NameValue[] };
 }
 
-/** Where a token goes: a header (`Authorization: Bearer {token}`) or a query parameter. */
-export type TokenPlacement = { in: 'header'; name: string; prefix?: string } | { in: 'query'; name: string };
+/**
+ * Where a token goes (Gcalls' parameter kinds): a header (`Authorization: Bearer {token}`), a query
+ * parameter, a member/field of the JSON or form body, or `{name}` in the URL path.
+ */
+export type TokenPlacement =
+  | { in: 'header'; name: string; prefix?: string }
+  | { in: 'query'; name: string }
+  | { in: 'body'; name: string }
+  | { in: 'path'; name: string };
 
 export interface ConnectionConfigs {
   none: Record<string, never>;

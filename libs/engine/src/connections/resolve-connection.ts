@@ -3,8 +3,10 @@ import { EngineError } from '../errors';
 import type { OutboundClient } from '../outbound/outbound-client';
 import { compileTemplate, renderJson } from '../template';
 import type { AppliedCredentials, ResolvedConnection } from '../types';
+import { SecretBag, SECRETS } from '../template/secret-value';
 import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
 import { OriginGate } from './origin-policy';
+import { applyToken } from './token-placement';
 import { TokenSource, type FetchedToken } from './token-source';
 
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -31,13 +33,17 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   const secrets: string[] = [];
   const addSecret = (v: string | undefined) => {
     if (!v) return;
-    for (const x of [v, encodeURIComponent(v), new URLSearchParams({ x: v }).toString().slice(2)]) if (!secrets.includes(x)) secrets.push(x);
+    // As sent in a header or path, percent-encoded, form-encoded, and inside a JSON string.
+    const form = new URLSearchParams({ x: v }).toString().slice(2);
+    const forms = [v, encodeURIComponent(v), form, JSON.stringify(v).slice(1, -1)];
+    for (const x of forms) if (!secrets.includes(x)) secrets.push(x);
   };
   for (const v of Object.values(spec.secrets)) addSecret(v);
   const fields = exposedFields(spec);
   const resolved: ResolvedConnection = { fields, secrets };
   // Every credential this connection adds passes this gate with the URL it is sent to.
   const gate = new OriginGate(spec.id, spec.allowedOrigins);
+  if (Object.keys(spec.secrets).length > 0) resolved.secretBag = new SecretBag(spec.secrets);
   switch (spec.type) {
     case 'none':
       break;
@@ -87,8 +93,7 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       const source = opts.tokens;
       if (!source) throw new Error('a token connection needs a TokenSource');
       const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
-      const applied: AppliedCredentials =
-        placement.in === 'query' ? { headers: [], query: [placement.name] } : { headers: [placement.name.toLowerCase()], query: [] };
+      const applied = appliedBy(placement);
       let used: string | undefined;
       addSecret((await source.get()).token);
       resolved.authorize = async (req, signal) => {
@@ -112,9 +117,11 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
   return resolved;
 }
 
-function applyToken(req: { url: URL; headers: Record<string, string> }, p: TokenPlacement, token: string): void {
-  if (p.in === 'query') req.url.searchParams.set(p.name, token);
-  else req.headers[p.name.toLowerCase()] = `${p.prefix ?? ''}${token}`;
+/** What placing a token adds to a request (the outbound client keeps it from other origins). */
+function appliedBy(p: TokenPlacement): AppliedCredentials {
+  if (p.in === 'header') return { headers: [p.name.toLowerCase()], query: [] };
+  if (p.in === 'query') return { headers: [], query: [p.name] };
+  return { headers: [], query: [], ...(p.in === 'body' ? { body: true } : {}) };
 }
 
 /** The token request carries the connection's secrets: its URL must be on one of the allowed origins too. */
@@ -153,7 +160,10 @@ async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_
 
 async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>, outbound: OutboundClient): Promise<FetchedToken> {
   const c = spec.config;
-  const scope = { connection: exposedFields(spec), secrets: { ...spec.secrets }, vars: {}, nodes: {}, now: new Date().toISOString() };
+  // The token request itself sends the secrets as they are ({{secrets.password}}): a raw bag.
+  const secrets = new SecretBag(spec.secrets, { raw: true });
+  const now = new Date().toISOString();
+  const scope = { connection: exposedFields(spec), [SECRETS]: secrets, vars: {}, nodes: {}, now };
   const url = compileTemplate(c.request.url, 'url').render(scope).trim();
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const h of c.request.headers ?? []) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);

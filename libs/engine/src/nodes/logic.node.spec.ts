@@ -6,7 +6,8 @@ describe('condition, set and respond nodes', () => {
   afterAll(() => engine.close());
 
   async function route(rule: Record<string, unknown>, input: Record<string, unknown>): Promise<string | undefined> {
-    const def = buildFlow([['t', 'trigger.webhook', 'hook'], ['c', 'condition', 'check', { rules: [{ handle: 'yes', ...rule }] }]], [['t', 'c']]);
+    const def = buildFlow([['t', 'trigger.ivr', 'ivr'],
+      ['c', 'condition', 'check', { rules: [{ handle: 'yes', ...rule }] }]], [['t', 'c']]);
     const r = await engine.run(engine.compile(def), input);
     return r.steps[1]!.handle;
   }
@@ -64,7 +65,9 @@ describe('condition, set and respond nodes', () => {
   });
 
   it('respond renders status, headers and a text or XML body', async () => {
-    const def = chain([['r', 'respond', 'answer', { status: 201, headers: [{ name: 'X-Queue', value: '{{call.queue}}' }], body: { type: 'xml', template: '<q>{{call.queue}}</q>' } }]], ['t', 'trigger.webhook', 'hook']);
+    const headers = [{ name: 'X-Queue', value: '{{call.queue}}' }];
+    const respond = { status: 201, headers, body: { type: 'xml', template: '<q>{{call.queue}}</q>' } };
+    const def = chain([['r', 'respond', 'answer', respond]]);
     const r = await engine.run(engine.compile(def), { call: { queue: 'a&b' } });
     expect(r.respond).toMatchObject({ status: 201, headers: { 'X-Queue': 'a&b' }, raw: '<q>a&amp;b</q>', contentType: 'application/xml' });
   });

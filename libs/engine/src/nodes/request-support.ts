@@ -3,6 +3,7 @@ import { EngineError } from '../errors';
 import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeRunContext } from '../runtime/executor';
 import type { CancelSignal } from '../runtime/run-cancel';
+import { SECRETS } from '../template/secret-value';
 import type { ResolvedConnection } from '../types';
 
 /** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
@@ -58,9 +59,11 @@ export async function renderWithConnection<T>(connectionId: string | undefined, 
   if (!connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${connectionId}" does not exist`);
   ctx.addSecrets(connection.secrets);
   ctx.scope.connection = connection.fields;
+  if (connection.secretBag) ctx.scope[SECRETS] = connection.secretBag;
   try {
     return { connection, rendered: render() };
   } finally {
     delete ctx.scope.connection;
+    delete ctx.scope[SECRETS];
   }
 }

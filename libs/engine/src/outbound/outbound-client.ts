@@ -296,6 +296,13 @@ export class OutboundClient {
         const toGet = (res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST');
         const crossOrigin = next.origin !== url.origin;
         const added = crossOrigin ? req.credentials : undefined;
+        // A token placed in the body would go along (307/308 keep the body): never to another origin.
+        if (added?.body && !toGet && body !== undefined) {
+          throw new EngineError('OUTBOUND_BLOCKED', `${url.origin} redirected to ${next.origin} keeping the body, which holds the connection's token: not followed`, {
+            origin: url.origin,
+            location: next.origin,
+          });
+        }
         if ((toGet || crossOrigin) && headers) {
           const kept: Record<string, string> = {};
           for (const name in headers) {

@@ -3,6 +3,7 @@ import { EngineError } from '../errors';
 import { chargeArgs, limitError, meter, overBudget, printable, TEMPLATE_LIMITS, xmlCharged } from './budget';
 import { Escaped, escapeFor, isTruthy, toText } from './escape';
 import { getHelper, ownProp, type Helper, type HelperHash } from './helpers';
+import { readSecret } from './secret-value';
 
 /** Longest text one render may produce (guards `{{#each}}` blow-ups). */
 export const MAX_OUTPUT_CHARS = TEMPLATE_LIMITS.maxOutputChars;
@@ -163,6 +164,8 @@ export class TemplateCompiler {
   private readonly blockParams: string[][] = [];
   /** Statements compiled so far: an `#each` block's share is what each of its iterations costs. */
   private statements = 0;
+  /** Enclosing blocks that change `this` (#each, #with): at 0, a plain path reads the run's scope. */
+  private contextDepth = 0;
 
   constructor(private readonly context: TemplateContext) {}
 
@@ -321,6 +324,11 @@ export class TemplateCompiler {
       return walkSegments(base, parts.slice(1));
     }
     const depth = p.depth;
+    // `secrets.<name>` (a connection's secret) is never a plain property of the scope: see secret-value.ts.
+    if (depth === 0 && this.contextDepth === 0 && head === 'secrets' && !isScoped(p)) {
+      const rest = parts.slice(1);
+      return (f) => readSecret(f.data.root, rest);
+    }
     const base: Expr =
       depth === 0
         ? (f) => f.ctx.value
@@ -336,6 +344,10 @@ export class TemplateCompiler {
     const name = parts[0] ?? '';
     // Like Handlebars, an unknown `@name` reads nothing (the flow analyzer accepts it too).
     if (!DATA_VARS.has(name)) return () => undefined;
+    if (name === 'root' && parts[1] === 'secrets') {
+      const rest = parts.slice(2);
+      return (f) => readSecret(f.data.root, rest);
+    }
     const depth = p.depth;
     const base: Expr = (f) => {
       let d: DataFrame | undefined = f.data;
@@ -353,7 +365,14 @@ export class TemplateCompiler {
     if (b.params.length !== 1) fail(b, `#${name} needs exactly one argument`);
     const arg = this.expression(b.params[0] as AST.Expression);
     const before = this.statements;
-    const fn = this.program(b.program);
+    const changesContext = name === 'each' || name === 'with';
+    if (changesContext) this.contextDepth++;
+    let fn: Stmt;
+    try {
+      fn = this.program(b.program);
+    } finally {
+      if (changesContext) this.contextDepth--;
+    }
     const blockStatements = this.statements - before;
     const inverse = this.program(b.inverse);
     const bpCount = b.program?.blockParams?.length ?? 0;

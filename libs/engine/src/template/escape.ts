@@ -1,5 +1,6 @@
 import type { TemplateContext } from '@callflow/flow';
 import { EngineError } from '../errors';
+import { exposed, SecretValue } from './secret-value';
 
 /** A helper result already escaped for one context; other contexts escape its text again. */
 export class Escaped {
@@ -36,6 +37,7 @@ export function toText(v: unknown): string {
       if (v === null) return '';
       if (v instanceof Escaped) return v.text;
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
+      if (v instanceof SecretValue) return exposed();
       return stringify(v);
     default:
       // undefined, functions and symbols print nothing (never a function's source).

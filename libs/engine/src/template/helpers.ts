@@ -4,6 +4,7 @@ import { EngineError } from '../errors';
 import { checkHelperInput, checkHelperOutput, spend, TEMPLATE_LIMITS } from './budget';
 import { Escaped, escapeUrl, isTruthy, stringify, toText, toWellFormed } from './escape';
 import { formatDate } from './format-date';
+import { revealForHash, SecretValue } from './secret-value';
 
 /** Hash arguments of one helper call (`key=value`), a null-prototype object. */
 export type HelperHash = Readonly<Record<string, unknown>>;
@@ -49,8 +50,11 @@ function result(helper: string, text: string): string {
 }
 
 const utf8 = (helper: string, v: unknown): Buffer => Buffer.from(toWellFormed(textOf(helper, v)), 'utf8');
+/** What a hash helper hashes: a secret's own text (only here), else the value as text (bounded). */
+const hashBytes = (helper: string, v: unknown): Buffer =>
+  Buffer.from(toWellFormed(revealForHash(v) ?? textOf(helper, v)), 'utf8');
 const digest = (algorithm: string) => (args: readonly unknown[]) =>
-  createHash(algorithm).update(utf8(algorithm, args[0])).digest('hex');
+  createHash(algorithm).update(hashBytes(algorithm, args[0])).digest('hex');
 
 const isNothing = (v: unknown): boolean =>
   v === null || v === undefined || v === '' || (v instanceof Escaped && v.text === '');
@@ -93,7 +97,7 @@ function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
   if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
   const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
   if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
-  return createHmac('sha256', utf8('hmacSha256', args[0])).update(utf8('hmacSha256', args[1])).digest(encoding);
+  return createHmac('sha256', hashBytes('hmacSha256', args[0])).update(hashBytes('hmacSha256', args[1])).digest(encoding);
 }
 
 // Countries whose national numbers keep the leading 0 in E.164 (no trunk prefix): Italy, San Marino, Vatican.
@@ -148,18 +152,24 @@ function replace(args: readonly unknown[]): string {
   return result('replace', s.split(find).join(by));
 }
 
-/** The texts joined, refused before joining when the total is too long. */
-function concat(args: readonly unknown[]): string {
+/**
+ * The texts joined, refused before joining when the total is too long. A secret among the parts
+ * keeps the result a secret (only a hash helper may read it: `{{md5 (concat id secrets.key)}}`).
+ */
+function concat(args: readonly unknown[]): string | SecretValue {
   const parts = new Array<string>(args.length);
   let size = 0;
+  let secret = false;
   for (let i = 0; i < args.length; i++) {
-    const t = textOf('concat', args[i]);
+    const revealed = revealForHash(args[i]);
+    if (revealed !== undefined) secret = true;
+    const t = revealed ?? textOf('concat', args[i]);
     parts[i] = t;
     size += t.length;
   }
   checkHelperOutput('concat', size);
   spend(size);
-  return parts.join('');
+  return secret ? new SecretValue(parts.join('')) : parts.join('');
 }
 
 /**

@@ -7,6 +7,7 @@ import { findJsonFault } from './json-error';
 
 export { Escaped } from './escape';
 export { TEMPLATE_LIMITS, TEMPLATE_WORK } from './budget';
+export { SECRETS, SecretBag, SecretValue } from './secret-value';
 
 /** A template compiled once for one context; rendering never mutates the scope. */
 export interface CompiledTemplate {

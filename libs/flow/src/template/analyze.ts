@@ -11,6 +11,11 @@ export interface TemplateReference {
   line: number;
   /** 1-based. */
   column: number;
+  /**
+   * The helpers whose arguments hold this reference, outermost first (`{{md5 (concat a b)}}` → b
+   * is in `['md5', 'concat']`); absent when it is read directly. Blocks count (`#if`).
+   */
+  within?: string[];
 }
 
 /** Something that parses but will not render as meant (unknown helper, wrong block arity, ...). 1-based position. */
@@ -83,6 +88,8 @@ class Walker {
   references: TemplateReference[] = [];
   helpers = new Set<string>();
   problems: TemplateProblem[] = [];
+  /** Helper calls whose arguments are being walked, outermost first. */
+  private readonly calls: string[] = [];
 
   program(p: AST.Program | undefined, depth: number): void {
     for (const stmt of p?.body ?? []) this.statement(stmt as Node, depth);
@@ -123,7 +130,7 @@ class Walker {
     } else if ((b.params ?? []).length !== 1) {
       this.problem(path, `#${name} needs exactly one argument`);
     }
-    this.args(b, depth);
+    this.args(b, depth, name);
     // An unknown block's body context is unknowable; treating it as changed avoids piling false reports on the real problem.
     this.program(b.program, !known || CONTEXT_BLOCKS.has(name) ? depth + 1 : depth);
     this.program(b.inverse, depth);
@@ -132,6 +139,7 @@ class Walker {
   /** A mustache or sub-expression: a helper call, or a plain data read. */
   private call(node: CallNode, depth: number): void {
     const path = node.path as Node;
+    let callee: string | undefined;
     const hasArgs = (node.params?.length ?? 0) > 0 || (node.hash?.pairs?.length ?? 0) > 0;
     if (isPath(path) && typeof path.head !== 'string' && path.head) {
       // `(helper args).field`: the head sub-expression is itself a call.
@@ -142,6 +150,7 @@ class Walker {
       if (hasArgs) {
         this.helpers.add(name);
         if (!HELPERS.has(name)) this.problem(path, `unknown helper "${name}"`);
+        callee = name;
       } else if (isSimpleId(path) && HELPERS.has(name)) {
         this.helpers.add(name);
       } else {
@@ -157,16 +166,23 @@ class Walker {
       if (hasArgs || HELPERS.has(name)) {
         this.helpers.add(name);
         if (!HELPERS.has(name)) this.problem(path, `unknown helper "${name}"`);
+        if (hasArgs) callee = name;
       } else {
-        this.references.push({ root: name, path: [], original: name, ...position(path) });
+        this.push(path, [name], name);
       }
     }
-    this.args(node, depth);
+    this.args(node, depth, callee);
   }
 
-  private args(node: CallNode, depth: number): void {
-    for (const p of node.params ?? []) this.expression(p as Node, depth);
-    for (const pair of node.hash?.pairs ?? []) this.expression(pair.value as Node, depth);
+  /** Walks a call's arguments with `callee` on the stack of enclosing calls. */
+  private args(node: CallNode, depth: number, callee?: string): void {
+    if (callee !== undefined) this.calls.push(callee);
+    try {
+      for (const p of node.params ?? []) this.expression(p as Node, depth);
+      for (const pair of node.hash?.pairs ?? []) this.expression(pair.value as Node, depth);
+    } finally {
+      if (callee !== undefined) this.calls.pop();
+    }
   }
 
   private expression(e: Node, depth: number): void {
@@ -192,7 +208,9 @@ class Walker {
     if (path.depth === depth && parts.length > 0) this.push(path, parts);
   }
 
-  private push(path: AST.PathExpression, parts: string[]): void {
-    this.references.push({ root: parts[0]!, path: parts.slice(1), original: path.original, ...position(path) });
+  private push(path: Node, parts: string[], original = (path as AST.PathExpression).original): void {
+    const ref: TemplateReference = { root: parts[0]!, path: parts.slice(1), original, ...position(path) };
+    if (this.calls.length > 0) ref.within = [...this.calls];
+    this.references.push(ref);
   }
 }

@@ -62,10 +62,26 @@ interface Req {
   body?: { type: 'json' | 'text'; template: string } | { type: 'form'; fields: Pair[] };
 }
 interface Apply {
-  in: 'header' | 'query';
+  in: 'header' | 'query' | 'body' | 'path';
   name: string;
   prefix?: string;
 }
+
+/** The usual name for each placement. */
+const APPLY_NAMES: Record<Apply['in'], string> = {
+  header: 'Authorization',
+  query: 'access_token',
+  body: 'access_token',
+  path: 'token',
+};
+
+/** What the name means for each placement (the seed's parameter kinds: Header, Query, Body, Path). */
+const APPLY_HINTS: Record<Apply['in'], string> = {
+  header: 'Header name, e.g. Authorization',
+  query: 'Query parameter, e.g. access_token',
+  body: 'Member added to the JSON body, or field added to the form body',
+  path: 'Write {name} in the node URL path where the token goes',
+};
 
 export function TokenEndpointFields({
   settings,
@@ -85,7 +101,10 @@ export function TokenEndpointFields({
   const setReq = (p: Partial<Req>) => onChange({ ...settings, request: { ...req, ...p } });
   const setApply = (p: Partial<Apply>) => {
     const next = { ...apply, ...p };
-    if (next.in === 'query' || !next.prefix) delete next.prefix;
+    // A name left at the old placement's usual one follows the new placement.
+    const usual = !apply.name || apply.name === APPLY_NAMES[apply.in];
+    if (p.in && p.in !== apply.in && usual) next.name = APPLY_NAMES[p.in];
+    if (next.in !== 'header' || !next.prefix) delete next.prefix;
     onChange({ ...settings, apply: next });
   };
   const bodyType = req.body?.type ?? 'none';
@@ -134,10 +153,18 @@ export function TokenEndpointFields({
           <select id="token-apply" className="input select" value={apply.in} onChange={(e) => setApply({ in: e.target.value as Apply['in'] })}>
             <option value="header">Header</option>
             <option value="query">Query parameter</option>
+            <option value="body">Body field (JSON or form)</option>
+            <option value="path">Path: {'{name}'} in the URL</option>
           </select>
         </Field>
-        <Field label="Name" htmlFor="token-apply-name">
-          <input id="token-apply-name" className="input mono" value={apply.name} onChange={(e) => setApply({ name: e.target.value })} />
+        <Field label="Name" htmlFor="token-apply-name" hint={APPLY_HINTS[apply.in]}>
+          <input
+            id="token-apply-name"
+            className="input mono"
+            value={apply.name}
+            onChange={(e) => setApply({ name: e.target.value })}
+            data-testid="token-apply-name"
+          />
         </Field>
         {apply.in === 'header' && (
           <Field label="Prefix" htmlFor="token-prefix">
