@@ -26,6 +26,7 @@ const RINGING = {
   let crm: CrmFake;
   let pages: LoopbackServer;
   let browser: Browser;
+  let secret: string;
   beforeAll(async () => {
     [t, crm, pages] = await Promise.all([TestApp.start(), CrmFake.start('crm-token'), LoopbackServer.start()]);
     crm.contacts.set('1013', { id: 'c-1013', name: 'M. Moneypenny', url: 'https://crm.example.com/contacts/c-1013' });
@@ -47,6 +48,7 @@ const RINGING = {
     ];
     await t.as('put', `/api/v1/flows/${flow.id}`).send({ definition, revision: current.body.revision }).expect(200);
     await t.as('post', `/api/v1/flows/${flow.id}/publish`).send({}).expect(200);
+    secret = (await t.as('post', `/api/v1/flows/${flow.id}/webhook-secret`).send({}).expect(201)).body.secret;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -88,7 +90,7 @@ const RINGING = {
             return { error: String(err) };
           }
         },
-        { url: `${t.baseUrl}/api/v1/hooks/xivo-browser?token=${t.apiKey}`, body: JSON.stringify(RINGING) },
+        { url: `${t.baseUrl}/api/v1/hooks/xivo-browser?secret=${secret}`, body: JSON.stringify(RINGING) },
       );
     } finally {
       await page.close();

@@ -34,6 +34,7 @@ describe('templates: XiVO third-party integration', () => {
   let t: TestApp;
   let crm: CrmFake;
   let url: string;
+  let loginSecret: string;
   let flow: { id: string; definition: any };
   beforeAll(async () => {
     [t, crm] = await Promise.all([TestApp.start(), CrmFake.start('xivo-crm-token')]);
@@ -49,8 +50,11 @@ describe('templates: XiVO third-party integration', () => {
       fields: { baseUrl: crm.base },
     });
     flow = await flowFromTemplate(t, 'xivo-agent-third-party', 'xivo-popup', { crm: conn });
-    await flowFromTemplate(t, 'xivo-login-url', 'xivo-login', { crm: conn });
-    url = `/api/v1/hooks/xivo-popup?token=${t.apiKey}`;
+    const login = await flowFromTemplate(t, 'xivo-login-url', 'xivo-login', { crm: conn });
+    // The agent's browser sees these URLs: they carry each flow's own secret, not an API key.
+    const secret = async (id: string) => (await t.as('post', `/api/v1/flows/${id}/webhook-secret`).send({}).expect(201)).body.secret;
+    url = `/api/v1/hooks/xivo-popup?secret=${await secret(flow.id)}`;
+    loginSecret = await secret(login.id);
   });
   afterAll(async () => {
     await Promise.all([t?.close(), crm?.close()]);
@@ -161,10 +165,10 @@ describe('templates: XiVO third-party integration', () => {
     },
   );
 
-  it("THIRD_PARTY_LOGIN_URL: login and XiVOCC host reach the CRM; our API key and XiVO's token do not", async () => {
-    // XiVO fills %{login}, %{xivocchost} (and %{token}, here under another name than our ?token=).
+  it("THIRD_PARTY_LOGIN_URL: login and XiVOCC host reach the CRM; the flow's secret and XiVO's token do not", async () => {
+    // XiVO fills %{login}, %{xivocchost} (and %{token}, here under another name than our ?secret=).
     const login =
-      `/api/v1/hooks/xivo-login?token=${t.apiKey}&login=jbond&xivoccHost=xivocc.example.com` +
+      `/api/v1/hooks/xivo-login?secret=${loginSecret}&login=jbond&xivoccHost=xivocc.example.com` +
       '&xivoToken=eyJhbGciOiJIUzI1NiJ9.e30.sig';
     const r = await t.http().get(login).set('origin', ORIGIN).expect(200);
     expect(r.body).toEqual({ ok: true });
@@ -174,8 +178,12 @@ describe('templates: XiVO third-party integration', () => {
       /^\{"login": "jbond", "xivoccHost": "xivocc\.example\.com", "loggedInAt": "\d{4}-\d\d-\d\dT[\d:.]+Z"\}$/,
     );
     expect(got!.raw.body).not.toContain('eyJ');
+    expect(got!.raw.body).not.toContain(loginSecret);
     expect(crm.logins.map((l) => l.login)).toEqual(['jbond']);
-    await t.http().get(`/api/v1/hooks/xivo-login?token=${t.apiKey}&login=jbond`).expect(400);
+    await t.http().get(`/api/v1/hooks/xivo-login?secret=${loginSecret}&login=jbond`).expect(400);
+    // Another flow's secret, or none, opens nothing.
+    await t.http().get(`/api/v1/hooks/xivo-login?login=jbond&xivoccHost=x`).expect(401);
+    await t.http().get(`${url.replace('xivo-popup', 'xivo-login')}&login=jbond&xivoccHost=x`).expect(401);
     await t.http().post(login).send({}).expect(405);
   });
 });

@@ -139,6 +139,8 @@ export interface RunLimits {
   maxBatchOutboundCalls: number;
   /** Template work units all renders of a run may spend together (TEMPLATE_LIMIT past it; see template/budget.ts). */
   maxTemplateWork: number;
+  /** Template work units all batch chunks of a run may spend together (apart from maxTemplateWork). */
+  maxBatchTemplateWork: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -151,6 +153,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxBatchOutboundCalls: 10_000,
   // Four renders at their own bound: a flow of hundreds of nodes cannot multiply it.
   maxTemplateWork: 16 * 1024 * 1024,
+  // About 2 s of the heaviest template work in all, in slices (the run yields between nodes).
+  maxBatchTemplateWork: 256 * 1024 * 1024,
 };
 
 /** Hooks the API uses to persist and to answer early. */

@@ -146,6 +146,21 @@ describe('batch node', () => {
     expect(steps.error).toMatchObject({ code: 'MAX_STEPS', nodeId: 'b' });
   });
 
+  it('chunk templates draw on one batch budget apart from the main path\'s: neither multiplies the other', async () => {
+    // Each chunk renders ~40 items as JSON; 30 chunks in all exceed a main-path budget of 20k units.
+    const items = Array.from({ length: 1200 }, (_, i) => i + 1000);
+    const ok = await run(uploadFlow({ size: 40 }), items, { maxTemplateWork: 20_000 });
+    expect(ok.status).toBe('succeeded');
+    expect(received).toHaveLength(30);
+
+    received = [];
+    const capped = await run(uploadFlow({ size: 40 }), items, { maxBatchTemplateWork: 20_000 });
+    expect(capped.status).toBe('failed');
+    expect(capped.error).toMatchObject({ code: 'TEMPLATE_LIMIT' });
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBeLessThan(30);
+  });
+
   it('stops at the run deadline: the run times out, later chunks never start', async () => {
     const r = await run(uploadFlow({ size: 10 }, '{"items": {{json batch.items}}, "index": {{batch.index}}, "delay": 60}'), calls(200), { deadlineMs: 250 });
     expect(r.status).toBe('timeout');

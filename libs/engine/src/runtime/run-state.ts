@@ -62,6 +62,8 @@ export class RunState {
   private mainSteps = 0;
   private batchSteps = 0;
   private batchOutboundCalls = 0;
+  /** Template work the run's batch chunks have left (set when the first chunk starts). */
+  private batchTemplateWork: number | undefined;
   /** Batch chunks in flight (created by the first batch). */
   private lanes: Set<Lane> | undefined;
   /** Rejects the request node in flight (see raceDeadline). */
@@ -102,9 +104,13 @@ export class RunState {
       vars: copyOf(this.scope.vars),
       batch,
     };
-    // Every chunk draws on the run's one template-work budget (a copy per chunk would multiply it).
-    const main = this.scope;
-    Object.defineProperty(scope, TEMPLATE_WORK, { get: () => main[TEMPLATE_WORK], set: (v: number) => (main[TEMPLATE_WORK] = v) });
+    // Every chunk draws on the run's one budget for batch work (a copy per chunk would multiply it):
+    // larger than the main path's, as a batch renders a whole list (26,000 calls: ~25M units).
+    this.batchTemplateWork ??= this.limits.maxBatchTemplateWork;
+    Object.defineProperty(scope, TEMPLATE_WORK, {
+      get: () => this.batchTemplateWork,
+      set: (v: number) => (this.batchTemplateWork = v),
+    });
     const limits = this.limits;
     const ctx: NodeRunContext = {
       ...this.ctx,

@@ -47,8 +47,14 @@ describe('async trigger summaries', () => {
 });
 
 describe('trigger.webhook: auth (a per-flow secret in a parameter or header)', () => {
-  const withAuth = (auth: unknown) => {
+  /** trigger.webhook → set (webhook runs have request.*, not call.*). */
+  const webhookChain = () => {
     const flow = chainFlow(1, 'trigger.webhook');
+    nodeById(flow, 'n1').config.values = [{ name: 'v1', value: '{{request.query.id}}' }];
+    return flow;
+  };
+  const withAuth = (auth: unknown) => {
+    const flow = webhookChain();
     nodeById(flow, 't').config.auth = auth;
     return validateFlow(flow);
   };
@@ -56,7 +62,7 @@ describe('trigger.webhook: auth (a per-flow secret in a parameter or header)', (
   it('accepts a query parameter or a header the counterpart chooses', () => {
     expect(withAuth({ in: 'query', name: 'clientId' }).flow!.trigger.config).toMatchObject({ auth: { in: 'query', name: 'clientId' } });
     expect(withAuth({ in: 'header', name: 'X-Client-Id' }).valid).toBe(true);
-    expect(validateFlow(chainFlow(1, 'trigger.webhook')).flow!.trigger.config).not.toHaveProperty('auth');
+    expect(validateFlow(webhookChain()).flow!.trigger.config).not.toHaveProperty('auth');
   });
 
   it.each([

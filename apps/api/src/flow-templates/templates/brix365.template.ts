@@ -82,7 +82,7 @@ export const brix365PbxWebhook: FlowTemplate = {
       }, 'GET parameters and POST fields (JSON or form) are read alike.'),
       node('check', 'condition', 'check', 2, 0, {
         rules: [
-          { handle: 'bad_duration', left: '{{vars.durationSec}}', op: 'matches', right: '^(?!\\d{1,7}$).+' },
+          { handle: 'bad_duration', left: '{{vars.durationSec}}', op: 'matches', right: '\\D|^\\d{8,}$' },
           { handle: 'known', left: '{{vars.event}}', op: 'matches', right: '^(incoming|hangup|record)$' },
         ],
       }),

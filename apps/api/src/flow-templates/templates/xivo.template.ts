@@ -12,7 +12,9 @@ import type { TemplateConnectionRequirement as Requirement } from '../flow-templ
  * "Third Party Login URL Integration": THIRD_PARTY_LOGIN_URL receives the login, token and XiVOCC
  * host of the user who just logged in.
  *
- * THIRD_PARTY_URL = https://<this server>/api/v1/hooks/<key>?token=<API key>.
+ * THIRD_PARTY_URL = https://<this server>/api/v1/hooks/<key>?secret=<the flow's webhook secret>: the
+ * agent's browser sees the URL, so it holds the flow's own secret (opens this flow only, rotatable),
+ * never one of our API keys.
  */
 
 const crm: Requirement = {
@@ -43,8 +45,10 @@ export const xivoAgentThirdParty: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'agent', 0, 0, { methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000 },
-        'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com.'),
+      node('trigger', 'trigger.webhook', 'agent', 0, 0, {
+        methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000, auth: { in: 'query', name: 'secret' },
+      }, 'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com. Set the flow\'s webhook secret ' +
+        '(Set secret in this panel) and give XiVO THIRD_PARTY_URL = …/hooks/<key>?secret=<it>.'),
       node('settings', 'set', 'settings', 1, 0, {
         values: [
           { name: 'action', value: 'open' },
@@ -100,8 +104,8 @@ export const xivoLoginUrl: FlowTemplate = {
   name: 'XiVO: record where an agent logged in (THIRD_PARTY_LOGIN_URL)',
   system: 'XiVO',
   description:
-    'XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?token=<API ' +
-      'key>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
+    'XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?secret=<the flow\'s webhook ' +
+      'secret>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
     'the flow tells the CRM (POST {baseUrl}/xivo/logins {login, xivoccHost, loggedInAt}) and answers {ok:true}. ' +
       'Missing parameters are a 400, a CRM failure a 502. ' +
     'Add xivoToken=%{token} only if your service calls XiVO as the user: the token would then be kept with the run.',
@@ -110,8 +114,10 @@ export const xivoLoginUrl: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'login', 0, 0, { methods: ['GET'], allowedOrigins: ['*'], deadlineMs: 5000 },
-        'Our API key is ?token=; XiVO\'s %{token}, if wanted, goes in another parameter.'),
+      node('trigger', 'trigger.webhook', 'login', 0, 0, {
+        methods: ['GET'], allowedOrigins: ['*'], deadlineMs: 5000, auth: { in: 'query', name: 'secret' },
+      }, 'The flow\'s own secret is ?secret= (no API key in a URL XiVO keeps); XiVO\'s %{token}, if wanted, goes ' +
+        'in another parameter.'),
       node('check', 'condition', 'check', 1, 0, {
         rules: [
           { handle: 'no_login', left: '{{request.query.login}}', op: 'empty' },
