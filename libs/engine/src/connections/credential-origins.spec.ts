@@ -106,6 +106,10 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
       id: 'token', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-1' }, allowedOrigins: allowed,
       config: { request: { method: 'POST', url: `${crm.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'header', name: 'X-Token' } },
     });
+    specs.set('token-body', {
+      id: 'token-body', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-1' }, allowedOrigins: allowed,
+      config: { request: { method: 'POST', url: `${crm.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'body', name: 'access_token' } },
+    });
     specs.set('elsewhere', {
       id: 'elsewhere', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-2' }, allowedOrigins: allowed,
       config: { request: { method: 'POST', url: `${other.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'header', name: 'X-Token' } },
@@ -154,6 +158,24 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
       expect([id, leaked(other)]).toEqual([id, []]);
       expect(other.seen[0]!.url).toBe('/echo?keep=1');
     }
+  });
+
+  it('a token placed in the body is never carried to another origin: a 307/308 keeping the body is refused', async () => {
+    const post = (status: number) => {
+      const url = `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(`${other.base}/echo`)}`;
+      const node = { method: 'POST', url, connectionId: 'token-body', body: { type: 'json', template: '{"phone": "1"}' } };
+      return engine.run(engine.compile(chain([['h', 'http', 'req', node]])), {});
+    };
+    for (const status of [307, 308]) {
+      const r = await post(status);
+      expect([status, r.status, r.error?.code]).toEqual([status, 'failed', 'OUTBOUND_BLOCKED']);
+    }
+    expect(other.seen).toEqual([]);
+    // A 303 drops the body (and with it the token): followed.
+    const r = await post(303);
+    expect(r.status).toBe('succeeded');
+    expect(other.seen).toHaveLength(1);
+    expect(leaked(other)).toEqual([]);
   });
 
   it('a redirect within the origin keeps them', async () => {
