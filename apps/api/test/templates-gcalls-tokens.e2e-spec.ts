@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GcallsFake, type GcallsTokenIn } from './fakes/gcalls.fake';
-import { createConnection, flowFromTemplate, sendEvent } from './fakes/template-flows';
+import { createConnection, flowFromTemplate, sendEvent, webhookSecret } from './fakes/template-flows';
 import { TestApp } from './harness';
 import { captureOutput, dumpDatabase } from './support/capture-output';
 import { finishedExecution } from './support/triggers';
@@ -24,7 +24,13 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
   let restoreOutput: () => void;
   const executionIds: string[] = [];
   const answers: string[] = [];
-  const hook = (key: string) => `/api/v1/hooks/${key}?token=${t.apiKey}`;
+  // The Callbox (an agent's browser) calls with each flow's own secret, not an API key.
+  const secrets = new Map<string, string>();
+  const hook = (key: string) => `/api/v1/hooks/${key}?secret=${secrets.get(key) ?? 'unset'}`;
+  const fromTemplate = async (id: string, key: string, connections: Record<string, string>) => {
+    const flow = await flowFromTemplate(t, id, key, connections);
+    if (flow.definition.nodes[0].config.auth) secrets.set(key, await webhookSecret(t, flow.id));
+  };
 
   const connection = (f: GcallsFake, apply: Record<string, unknown>, basePath?: string) =>
     createConnection(t, {
@@ -58,11 +64,11 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     conns.query = await connection(fakes.query, { in: 'query', name: 'access_token' });
     conns.body = await connection(fakes.body, { in: 'body', name: 'access_token' });
     conns.path = await connection(fakes.path, { in: 'path', name: 'token' }, '/rest/{token}');
-    await flowFromTemplate(t, 'gcalls-call-log', 'log-query', { gcalls: conns.query });
-    await flowFromTemplate(t, 'gcalls-call-log', 'log-path', { gcalls: conns.path });
-    await flowFromTemplate(t, 'gcalls-iframe-data', 'iframe-path', { gcalls: conns.path });
-    await flowFromTemplate(t, 'gcalls-create-ticket', 'ticket-body', { gcalls: conns.body });
-    await flowFromTemplate(t, 'gcalls-send-sms', 'sms-body', { gcalls: conns.body });
+    await fromTemplate('gcalls-call-log', 'log-query', { gcalls: conns.query });
+    await fromTemplate('gcalls-call-log', 'log-path', { gcalls: conns.path });
+    await fromTemplate('gcalls-iframe-data', 'iframe-path', { gcalls: conns.path });
+    await fromTemplate('gcalls-create-ticket', 'ticket-body', { gcalls: conns.body });
+    await fromTemplate('gcalls-send-sms', 'sms-body', { gcalls: conns.body });
   });
   afterAll(async () => {
     await Promise.all([t?.close(), ...Object.values(fakes).map((f) => f.close())]);
@@ -157,7 +163,7 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
   });
 
   it('body placement and a GET: the request is not sent without its token (TOKEN_PLACEMENT)', async () => {
-    await flowFromTemplate(t, 'gcalls-iframe-data', 'iframe-body', { gcalls: conns.body });
+    await fromTemplate('gcalls-iframe-data', 'iframe-body', { gcalls: conns.body });
     fakes.body.accepted.length = 0;
     const r = await t.http().post(hook('iframe-body')).send({ callId: 'c-b', phone: '+84901' }).expect(200);
     expect(r.body).toEqual({ found: false, phone: '+84901', callId: 'c-b' });

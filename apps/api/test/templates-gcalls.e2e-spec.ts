@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GcallsFake } from './fakes/gcalls.fake';
-import { createConnection, flowFromTemplate, sendEvent } from './fakes/template-flows';
+import { createConnection, flowFromTemplate, sendEvent, webhookSecret } from './fakes/template-flows';
 import { TestApp } from './harness';
 import { finishedExecution } from './support/triggers';
 
@@ -21,7 +21,13 @@ const ORIGIN = 'https://callbox.gcalls.example';
 describe('templates: Gcalls', () => {
   let t: TestApp;
   let gcalls: GcallsFake;
-  const hook = (key: string) => `/api/v1/hooks/${key}?token=${t.apiKey}`;
+  // The Callbox (an agent's browser) calls with each flow's own secret, not an API key.
+  const secrets = new Map<string, string>();
+  const hook = (key: string) => `/api/v1/hooks/${key}?secret=${secrets.get(key) ?? 'unset'}`;
+  const fromTemplate = async (id: string, key: string, connections: Record<string, string>) => {
+    const flow = await flowFromTemplate(t, id, key, connections);
+    if (flow.definition.nodes[0].config.auth) secrets.set(key, await webhookSecret(t, flow.id));
+  };
   beforeAll(async () => {
     [t, gcalls] = await Promise.all([
       TestApp.start(),
@@ -62,7 +68,7 @@ describe('templates: Gcalls', () => {
       ['gcalls-create-contact', 'gc-contact'],
       ['gcalls-send-sms', 'gc-send-sms'],
     ] as const) {
-      await flowFromTemplate(t, id, key, { gcalls: conn });
+      await fromTemplate(id, key, { gcalls: conn });
     }
   });
   afterAll(async () => {

@@ -17,6 +17,13 @@ export async function flowFromTemplate(t: TestApp, templateId: string, key: stri
   return { id: created.body.id, key: created.body.key, definition: created.body.definition, version: published.body.version };
 }
 
+/** Sets a flow's own webhook secret (POST /flows/:id/webhook-secret) and returns it (shown once). */
+export async function webhookSecret(t: TestApp, flowId: string): Promise<string> {
+  const r = await t.as('post', `/api/v1/flows/${flowId}/webhook-secret`).send({});
+  if (r.status !== 201) throw new Error(`setting the webhook secret of ${flowId}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.secret as string;
+}
+
 /** POST /events with the API key; expects 202 and returns the execution ids of the event. */
 export async function sendEvent(t: TestApp, event: Record<string, unknown>): Promise<string[]> {
   const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(event);

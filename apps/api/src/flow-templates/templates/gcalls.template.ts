@@ -52,9 +52,14 @@ function getData(id: string, col: number, phone: string): TemplateNode {
 }
 
 /** A webhook the agent's browser calls (the Callbox or its iframe): CORS for its origin. */
+/**
+ * A hook the agent's browser (the Callbox, its iframe) calls: the URL is seen by every agent, so it
+ * carries the flow's own secret (`?secret=`, opens this flow only, rotatable), never an API key.
+ */
 function agentHook(name: string, notes: string): TemplateNode {
-  const config = { methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000 };
-  return node('trigger', 'trigger.webhook', name, 0, 0, config, `${notes} Replace "*" with the Callbox origin.`);
+  const config = { methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000, auth: { in: 'query', name: 'secret' } };
+  const setup = 'Set the flow\'s webhook secret in this panel; replace "*" with the Callbox origin.';
+  return node('trigger', 'trigger.webhook', name, 0, 0, config, `${notes} ${setup}`);
 }
 
 const json = (status: number, template: string) => ({ status, body: { type: 'json', template } });
@@ -156,7 +161,7 @@ export const gcallsIframeData: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      agentHook('call_started', 'The Callbox calls POST /api/v1/hooks/<key>?token=<API key> with the call as JSON.'),
+      agentHook('call_started', 'The Callbox calls POST /api/v1/hooks/<key>?secret=<its webhook secret> with the call as JSON.'),
       getData('getData', 1, 'request.body.phone'),
       node('found', 'respond', 'contact_found', 2, 0, json(200,
         '{"found": true, "contact": {"id": {{json nodes.getData.body.id}}, "name": {{json (default ' +
@@ -187,7 +192,7 @@ export const gcallsCreateTicket: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      agentHook('create_ticket', 'The iframe calls POST /api/v1/hooks/<key>?token=<API key>.'),
+      agentHook('create_ticket', 'The iframe calls POST /api/v1/hooks/<key>?secret=<its webhook secret>.'),
       node('ticket', 'http', 'createTicket', 1, 0, {
         method: 'POST',
         url: `${base}/api/tickets`,
@@ -229,7 +234,7 @@ export const gcallsCreateContact: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      agentHook('create_contact', 'The iframe calls POST /api/v1/hooks/<key>?token=<API key>.'),
+      agentHook('create_contact', 'The iframe calls POST /api/v1/hooks/<key>?secret=<its webhook secret>.'),
       node('contact', 'http', 'createContact', 1, 0, {
         method: 'POST',
         url: `${base}/api/contacts`,
@@ -273,7 +278,7 @@ export const gcallsSendSms: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      agentHook('send_sms', 'POST /api/v1/hooks/<key>?token=<API key> with {phone, text, from, contactId}.'),
+      agentHook('send_sms', 'POST /api/v1/hooks/<key>?secret=<its webhook secret> with {phone, text, from, contactId}.'),
       node('send', 'http', 'sendSms', 1, 0, {
         method: 'POST',
         url: `${base}/api/sms/send`,
