@@ -43,11 +43,15 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // address sign-in throttling counts against.
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  const limit = config.BODY_LIMIT_BYTES;
   // verify runs on the raw bytes before JSON.parse: bodies nested past MAX_JSON_DEPTH are a 400.
-  app.useBodyParser('json', { limit, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth });
-  app.useBodyParser('urlencoded', { limit, extended: false, parameterLimit: 1000 });
-  app.useBodyParser('text', { limit, type: ['text/*', 'application/xml'] });
+  const parsers = (limit: number) => [
+    express.json({ limit, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }),
+    express.urlencoded({ limit, extended: false, parameterLimit: 1000 }),
+    express.text({ limit, type: ['text/*', 'application/xml'] }),
+  ];
+  // Webhooks first, with their own limit (a body parsed once is skipped by the parsers after it).
+  app.use(`/${API_PREFIX}/hooks`, ...parsers(config.WEBHOOK_BODY_LIMIT_BYTES));
+  app.use(...parsers(config.BODY_LIMIT_BYTES));
   app.use(bodyErrorMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());

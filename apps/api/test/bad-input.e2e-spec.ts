@@ -94,7 +94,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
   const FREE_TEXT_QUERY = new Set(['q', 'callId', 'phone']);
 
   beforeAll(async () => {
-    t = await TestApp.start({ BODY_LIMIT_BYTES: String(BODY_LIMIT), JWT_SECRET });
+    t = await TestApp.start({ BODY_LIMIT_BYTES: String(BODY_LIMIT), WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT), JWT_SECRET });
     routes = listRoutes(t.app, API_PREFIX, ['metrics']);
     const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
     for (const r of routes) {

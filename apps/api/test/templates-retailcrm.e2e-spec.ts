@@ -32,8 +32,8 @@ describe('templates: RetailCRM', () => {
   const hook = (key: string) => `${t.baseUrl}/api/v1/hooks/${key}`;
 
   beforeAll(async () => {
-    // 26,000 call records are ~3.7 MB of JSON: above the default 1 MB body limit.
-    [t, rcrm, pbx] = await Promise.all([TestApp.start({ BODY_LIMIT_BYTES: String(8 * 1024 * 1024) }), RetailCrmFake.start(API_KEY), PbxApiFake.start(PBX_TOKEN)]);
+    // Default limits: a 26,000-call push (~3 MB) fits WEBHOOK_BODY_LIMIT_BYTES (8 MiB), not BODY_LIMIT_BYTES (1 MiB).
+    [t, rcrm, pbx] = await Promise.all([TestApp.start(), RetailCrmFake.start(API_KEY), PbxApiFake.start(PBX_TOKEN)]);
     const retailcrm = await createConnection(t, {
       name: 'retailcrm', type: 'api_key', placement: 'header', paramName: 'X-API-KEY', apiKey: API_KEY,
       fields: { baseUrl: rcrm.base, timezone: 'Europe/Moscow', recordHookUrl: `${t.baseUrl}/api/v1/hooks/rcrm-record` },
@@ -177,6 +177,17 @@ describe('templates: RetailCRM', () => {
       expect(pbx.server.seen.at(-1)!.url).toBe('/recordings?call=c-up-1');
       expect((await rcrm.playRecording(`${t.baseUrl}/api/v1/hooks/rcrm-record?call=nope`)).status).toBe(404);
       expect((await rcrm.playRecording(recordUrl, 'someone-elses-client-id')).status).toBe(401);
+      // A long call (12 MB, past the 5 MB of other responses) plays whole; a PBX failing is a 502, not "no such".
+      const long = Buffer.alloc(12 * 1024 * 1024, 7);
+      pbx.recordings.set('c-long', { contentType: 'audio/x-wav', bytes: long });
+      const longPlayed = await rcrm.playRecording(`${t.baseUrl}/api/v1/hooks/rcrm-record?call=c-long`);
+      expect([longPlayed.status, longPlayed.headers['content-type'], longPlayed.body.equals(long)]).toEqual([200, 'audio/x-wav', true]);
+      pbx.recordingsDown = true;
+      try {
+        expect((await rcrm.playRecording(recordUrl)).status).toBe(502);
+      } finally {
+        pbx.recordingsDown = false;
+      }
     });
 
     it('an outgoing unanswered call without agent or recording: result "no answer", code and recordUrl left out', async () => {
@@ -194,6 +205,15 @@ describe('templates: RetailCRM', () => {
       expect(uploads().map((u) => u.length)).toEqual([50, 50, 50, 50, 50, 10]);
       expect(uploads().flat()).toEqual(list);
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')[0]).toBe(new URLSearchParams([['calls', JSON.stringify(list.slice(0, 50))]]).toString());
+    });
+
+    it('empty fields a PBX pushes ("", null) are left out of the upload, as RetailCRM wants them', async () => {
+      const list: Record<string, unknown>[] = [{ ...callRecord(1), externalPhone: '', recordUrl: '', code: '' }, { ...callRecord(2), externalPhone: null }];
+      await t.http().post('/api/v1/hooks/rcrm-history').set('x-api-key', t.apiKey).send({ calls: list }).expect(200);
+      const { externalPhone: _e, recordUrl: _r, code: _c, ...first } = list[0]!;
+      const { externalPhone: _n, ...second } = list[1]!;
+      expect(uploads()).toEqual([[first, second]]);
+      expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')[0]).not.toContain('%22%22');
     });
 
     it('a push of 26,000 calls → 520 requests of 50, in order, in bounded time; the execution record stays small', async () => {

@@ -131,6 +131,8 @@ export interface RunLimits {
   maxOutboundCalls: number;
   /** Largest response body a request may read (default 5 MB). */
   maxResponseBytes: number;
+  /** The same for an http node that reads its response as bytes (a recording it passes through). */
+  maxBinaryResponseBytes: number;
   /** Response bodies in step records are cut past this many characters. */
   maxRecordedBodyChars: number;
   /** Nodes run inside batch chunks, in all (they do not count against maxSteps). */
@@ -148,6 +150,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxSteps: 1000,
   maxOutboundCalls: 100,
   maxResponseBytes: 5 * 1024 * 1024,
+  // A 30-minute call recorded at 128 kbit/s; larger files: answer with a redirect instead.
+  maxBinaryResponseBytes: 32 * 1024 * 1024,
   maxRecordedBodyChars: 64 * 1024,
   maxBatchSteps: 10_000,
   maxBatchOutboundCalls: 10_000,

@@ -6,11 +6,14 @@ import { Check, ContractFake, LoopbackServer, pathOf, queryOf, rawOf, send, type
  * - `POST /calls/originate` {extension, number[, userId][, externalPhone]} → 200 {id}; an
  *   extension in `busy` → 409;
  * - `POST /agents/status` {extension, status, paused[, userId]} → 200;
- * - `GET /recordings?call=<id>` → the recording's bytes with its content type, 404 when unknown.
+ * - `GET /recordings?call=<id>` → the recording's bytes with its content type, 404 when unknown
+ *   (503 while `recordingsDown`).
  */
 export class PbxApiFake extends ContractFake {
   readonly busy = new Set<string>();
   readonly recordings = new Map<string, { contentType: string; bytes: Buffer }>();
+  /** Recordings answer 503 while set (the PBX's storage down). */
+  recordingsDown = false;
 
   static async start(token: string): Promise<PbxApiFake> {
     const f = new PbxApiFake(await LoopbackServer.start());
@@ -51,6 +54,7 @@ export class PbxApiFake extends ContractFake {
       const q = queryOf(req);
       c.equal(Object.keys(q).join(','), 'call', 'query');
       if (!f.check('GET /recordings', req, c, res, q)) return;
+      if (f.recordingsDown) return send(res, 503, { error: 'storage unavailable' });
       const rec = f.recordings.get(q.call!);
       if (!rec) return send(res, 404, { error: 'no such recording' });
       res.writeHead(200, { 'content-type': rec.contentType, 'content-length': rec.bytes.length });

@@ -56,6 +56,14 @@ describe('http node', () => {
     expect(s.headers).toMatchObject({ 'x-call': 'c/1', 'x-agent': 'Ann Lee', 'x-fixed': '1' });
   });
 
+  it('appends the query table as written: spaces as %20 (never +), the template\'s own query byte for byte', async () => {
+    const r = await run(
+      { url: `${srv.base}/echo?from=a%20b&to=c+d`, query: [{ name: 'call id', value: '{{call.id}}' }, { name: 'n', value: '+1 2~' }] },
+      { call: { id: 'c 1/2&3' } },
+    );
+    expect(seen(r).url).toBe('/echo?from=a%20b&to=c+d&call%20id=c%201%2F2%263&n=%2B1%202~');
+  });
+
   it('sends JSON, form, XML and text bodies escaped for where the values land', async () => {
     const tricky = 'a"b\\c\n</x>&<y> é';
     const call = { id: 'c1', callerId: tricky, durationSec: 42 };

@@ -4,6 +4,7 @@ import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
 import { compileTemplate, renderJson, type CompiledTemplate } from '../template';
 import type { RenderedRequest } from '../types';
+import { toWellFormed } from '../template/escape';
 import { omitEmptyMembers } from '../template/omit-empty';
 import { parseBody, renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
 import { keepBytes } from './response-bytes';
@@ -52,6 +53,9 @@ function prepare(config: HttpConfig): PreparedHttp {
   return p;
 }
 
+/** A query name or value percent-encoded (lone surrogates become U+FFFD instead of throwing). */
+const queryPart = (text: string): string => encodeURIComponent(toWellFormed(text));
+
 /** Renders URL, query, headers and body into the request to send. */
 function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Record<string, string>; body?: string } {
   const scope = ctx.scope;
@@ -63,7 +67,13 @@ function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Reco
     throw new EngineError('URL_INVALID', `the URL "${rendered.slice(0, 200)}" is not a valid absolute URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('URL_INVALID', `only http and https URLs are allowed, not ${url.protocol}`);
-  for (const q of p.query) url.searchParams.append(q.name, q.value.render(scope));
+  if (p.query.length > 0) {
+    // Appended as written (RFC 3986: a space is %20, never '+', which many servers read as a plus);
+    // searchParams would also re-encode the query the URL template already wrote.
+    let search = url.search;
+    for (const q of p.query) search += `${search ? '&' : '?'}${queryPart(q.name)}=${queryPart(q.value.render(scope))}`;
+    url.search = search;
+  }
 
   const headers: Record<string, string> = {};
   for (const h of p.headers) headers[h.name.toLowerCase()] = h.value.render(scope);
@@ -137,7 +147,7 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
         body: req.body,
         timeoutMs: Math.min(config.timeoutMs, remaining),
         signal: ctx.signal,
-        maxResponseBytes: ctx.limits.maxResponseBytes,
+        maxResponseBytes: config.responseType === 'binary' ? ctx.limits.maxBinaryResponseBytes : ctx.limits.maxResponseBytes,
         followRedirects: config.followRedirects,
         credentials,
       });

@@ -171,7 +171,7 @@ export const retailcrmCallsUpload: FlowTemplate = {
         method: 'POST',
         url: '{{{connection.baseUrl}}}/api/v5/telephony/calls/upload',
         connectionId: connectionPlaceholder('retailcrm'),
-        body: { type: 'form', fields: [{ name: 'calls', value: '{{json batch.items}}', json: true }] },
+        body: { type: 'form', fields: [{ name: 'calls', value: '{{json batch.items}}', json: true, omitEmpty: true }] },
         responseType: 'json',
         retry: { attempts: 2, backoffMs: 500 },
       }),
