@@ -162,17 +162,17 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     expect(text).not.toContain('gc-access-2');
   });
 
-  it('body placement and a GET: the request is not sent without its token (TOKEN_PLACEMENT)', async () => {
-    await fromTemplate('gcalls-iframe-data', 'iframe-body', { gcalls: conns.body });
-    fakes.body.accepted.length = 0;
-    const r = await t.http().post(hook('iframe-body')).send({ callId: 'c-b', phone: '+84901' }).expect(200);
-    expect(r.body).toEqual({ found: false, phone: '+84901', callId: 'c-b' });
-    const exec = JSON.parse(await record(r.headers['x-execution-id']));
-    const step = exec.steps.find((s: { name: string }) => s.name === 'getData');
-    expect(step.error).toMatchObject({
-      code: 'TOKEN_PLACEMENT',
-      message: expect.stringContaining('this request has no body'),
-    });
+  it('body placement and a GET, or a secret the connection lacks: refused before publishing (never a run that fails)', async () => {
+    const created = await t.as('post', '/api/v1/flows').send({ templateId: 'gcalls-iframe-data', name: 'iframe body', key: 'iframe-body', connections: { gcalls: conns.body } }).expect(201);
+    const refused = await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(422);
+    expect(refused.body.details).toEqual([expect.objectContaining({ path: 'config.body', message: expect.stringContaining('[TOKEN_PLACEMENT]') })]);
+    // A secret name the connection does not have: {{md5 secrets.nope}} could never resolve.
+    const definition = created.body.definition;
+    const node = definition.nodes.find((n: { type: string }) => n.type === 'http');
+    node.config.connectionId = conns.query;
+    node.config.headers = [{ name: 'x-signature', value: '{{md5 (concat connection.callcenterId secrets.nope)}}' }];
+    const run = await t.as('post', '/api/v1/flows/test-run').send({ definition, input: { request: { body: {} } } }).expect(422);
+    expect(run.body.details).toEqual([expect.objectContaining({ nodeId: node.id, message: expect.stringContaining('has no secret "nope"') })]);
     expect(fakes.body.acceptedAt('/api/contacts')).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionCache } from './connection-cache';
-import { ConnectionOriginCheck } from './connection-origin-check';
+import { ConnectionUseCheck } from './connection-use-check';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionTesterService } from './connection-tester.service';
 import { ConnectionsController } from './connections.controller';
@@ -16,7 +16,7 @@ import { ConnectionsService } from './connections.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectionEntity])],
   controllers: [ConnectionsController],
-  providers: [ConnectionCache, ConnectionsService, ConnectionsResolverFactory, ConnectionTesterService, ConnectionOriginCheck],
-  exports: [ConnectionsResolverFactory, ConnectionsService, ConnectionOriginCheck],
+  providers: [ConnectionCache, ConnectionsService, ConnectionsResolverFactory, ConnectionTesterService, ConnectionUseCheck],
+  exports: [ConnectionsResolverFactory, ConnectionsService, ConnectionUseCheck],
 })
 export class ConnectionsModule {}

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
-import { ConnectionOriginCheck } from '../connections/connection-origin-check';
+import { ConnectionUseCheck } from '../connections/connection-use-check';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { finishedRow } from '../runs/execution-row';
@@ -29,7 +29,7 @@ export class FlowTestRunService {
     private readonly writer: ExecutionWriter,
     private readonly flows: FlowsService,
     private readonly connections: ConnectionsResolverFactory,
-    private readonly origins: ConnectionOriginCheck,
+    private readonly origins: ConnectionUseCheck,
   ) {}
 
   validate(definition: unknown): FlowValidation {
@@ -46,7 +46,7 @@ export class FlowTestRunService {
       if (err instanceof EngineError && err.code === 'FLOW_INVALID') throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
       throw err;
     }
-    // Credentials bound to origins (issue 16 §5): a node sending them elsewhere is refused before anything runs.
+    // What a node asks of its connection (origins: issue 16 §5; secret names; token placement) is checked first.
     const misdirected = await this.origins.issues(tenantId, dto.definition);
     if (misdirected.length > 0) throw new UnprocessableEntityException({ message: misdirected[0]!.message, details: misdirected });
     const connections = this.connections.forTenant(tenantId);

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { ConnectionOriginCheck } from '../connections/connection-origin-check';
+import { ConnectionUseCheck } from '../connections/connection-use-check';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';
@@ -40,7 +40,7 @@ export class FlowVersionsService {
     /** Trigger lookups cached in this process (absent when the runs feature is not loaded). */
     @Optional() @Inject(PublishedFlowsService) private readonly published?: PublishedFlowsService,
     @Optional() private readonly audit?: AuditService,
-    @Optional() private readonly origins?: ConnectionOriginCheck,
+    @Optional() private readonly origins?: ConnectionUseCheck,
   ) {}
 
   /** Without `version`: the draft becomes the next version (422 when invalid). With it: roll back to that version. */
@@ -86,7 +86,7 @@ export class FlowVersionsService {
       if (!result.valid || !result.flow) {
         throw new UnprocessableEntityException({ message: `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`, details: result.errors });
       }
-      // A node that would send a connection's credentials to an origin it does not allow (issue 16 §5).
+      // A node using its connection in a way it cannot serve: origins (issue 16 §5), secret names, token placement.
       const misdirected = (await this.origins?.issues(tenantId, flow.definition)) ?? [];
       if (misdirected.length > 0) throw new UnprocessableEntityException({ message: `the flow is not valid: ${misdirected[0]!.message}`, details: misdirected });
       const version = flow.latestVersion + 1;
