@@ -96,6 +96,17 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(step.response).toMatchObject({ status: 200 });
   });
 
+  it('omitEmpty leaves out an argument whose value renders empty (an optional element), not the others', async () => {
+    const args = { phone: '{{call.callerId}}', filter: { mode: '{{call.mode}}', channels: ['{{call.mode}}'] } };
+    const on = await run({ args, omitEmpty: true }, [['ok', 'respond', 'ok', answer('"ok"')]], [['s', 'ok', 'success']], { call: { callerId: '+39' } });
+    const sent = on.steps[1]!.request!.body!;
+    expect(sent).toMatch(/<(\w+:)?phone>\+39</);
+    expect(sent).not.toMatch(/<(\w+:)?mode/);
+    expect(sent).toMatch(/<(\w+:)?channels>\s*<\/(\w+:)?channels>|<(\w+:)?channels\s*\/>/);
+    const off = await run({ args }, [['ok', 'respond', 'ok', answer('"ok"')]], [['s', 'ok', 'success']], { call: { callerId: '+39' } });
+    expect(off.steps[1]!.request!.body!).toMatch(/<(\w+:)?mode>\s*<\/(\w+:)?mode>|<(\w+:)?mode\s*\/>/);
+  });
+
   it('a $xml argument is an XML template: its tokens are escaped, a caller cannot add elements', async () => {
     const input: RunInput = { call: { callerId: '1</phone><admin>true</admin><phone>2' } };
     const injected = await run(

@@ -26,13 +26,17 @@ function compileArgs(v: SoapArg, xmlKey: string, context: 'text' | 'xml' = 'text
   return v;
 }
 
-function renderArgs(t: ArgTree, scope: TemplateScope): unknown {
+/** `omitEmpty`: an object member whose value renders empty is left out (array items stay). */
+function renderArgs(t: ArgTree, scope: TemplateScope, omitEmpty = false): unknown {
   if (t === null || typeof t !== 'object') return t;
-  if (Array.isArray(t)) return t.map((x) => renderArgs(x, scope));
+  if (Array.isArray(t)) return t.map((x) => renderArgs(x, scope, omitEmpty));
   // node-soap escapes markup but would send characters XML 1.0 forbids: they are removed, as in XML bodies.
   if ('render' in t && typeof t.render === 'function') return xmlLegal((t as CompiledTemplate).render(scope));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(t as Record<string, ArgTree>)) out[k] = renderArgs(x, scope);
+  for (const [k, x] of Object.entries(t as Record<string, ArgTree>)) {
+    const v = renderArgs(x, scope, omitEmpty);
+    if (!omitEmpty || v !== '') out[k] = v;
+  }
   return out;
 }
 
@@ -40,7 +44,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
   const { connection, rendered } = await renderWithConnection(config.connectionId, ctx, () => ({
     wsdlUrl: t.wsdl.render(ctx.scope).trim(),
     endpoint: t.endpoint?.render(ctx.scope).trim() || undefined,
-    args: renderArgs(t.args, ctx.scope),
+    args: renderArgs(t.args, ctx.scope, config.omitEmpty === true),
     soapHeaders: renderArgs(t.headers, ctx.scope),
   }));
   const { wsdlUrl, endpoint, args, soapHeaders } = rendered;

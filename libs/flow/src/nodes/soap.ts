@@ -79,6 +79,8 @@ export const soapConfigSchema = z.strictObject({
   port: z.string().max(256).optional(),
   operation: z.string().min(1, 'operation is required').max(256),
   args: z.record(z.string().max(256), soapArgSchema).default({}),
+  /** Leave out an argument element whose value renders empty (an optional element: no `<a></a>`). */
+  omitEmpty: z.boolean().optional(),
   soapHeaders: z.record(z.string().max(256), soapArgSchema).default({}),
   /** Overrides the service address given in the WSDL. */
   endpoint: templateSchema.optional(),

@@ -3,7 +3,7 @@ import type { SoapClientOptions } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
 import type { SoapDescription, SoapOperationDescription } from '../../api/types';
 import { Button } from '../../ui/components';
-import { Field, JsonField, Segmented, Select, useFieldId } from '../../ui/form';
+import { Checkbox, Field, JsonField, Segmented, Select, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
 import { IvrTimeoutHint } from './HttpPanel';
@@ -19,6 +19,7 @@ interface SoapConfig {
   port?: string;
   operation?: string;
   args?: ArgObject;
+  omitEmpty?: boolean;
   soapHeaders?: ArgObject;
   endpoint?: string;
   connectionId?: string;
@@ -203,6 +204,13 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         ) : (
           <p className="field-hint">This operation takes no arguments.</p>
         )}
+        <Checkbox
+          label="Leave out arguments whose value is empty (optional elements are then not sent)"
+          checked={config.omitEmpty === true}
+          disabled={readOnly}
+          onChange={(on) => patch({ omitEmpty: on || undefined }, 'omitEmpty')}
+          testId="soap-omit-empty"
+        />
       </Section>
 
       {op && op.output.fields && op.output.fields.length > 0 && (
