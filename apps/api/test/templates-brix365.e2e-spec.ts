@@ -210,7 +210,7 @@ describe('templates: BRIX365', () => {
         .send({ callData: { callId: 'pbx 7', recordUrl: 'https://stale' } })
         .expect(200);
       expect(r.body).toEqual({ url: 'https://pbx.example/rec/7.mp3?exp=1700000000&sig=x%2By' });
-      expect(pbx.acceptedAt('/recordings')[0]!.raw.target).toBe('/recordings?call_id=pbx+7');
+      expect(pbx.acceptedAt('/recordings')[0]!.raw.target).toBe('/recordings?call_id=pbx%207');
       expect(
         (
           await t

@@ -184,7 +184,7 @@ describe('templates: Gcalls', () => {
     expect(unknown.text).toBe('{"found": false, "phone": "+84 909", "callId": "call 8"}');
     expect(gcalls.accepted.map((a) => a.raw.target)).toEqual([
       `/api/contacts?phone=%2B84901234567&callcenterId=${CALLCENTER}`,
-      `/api/contacts?phone=%2B84+909&callcenterId=${CALLCENTER}`,
+      `/api/contacts?phone=%2B84%20909&callcenterId=${CALLCENTER}`,
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { ContractFake, LoopbackServer, queryOf, type Check, type SeenRequest } from './contract';
+import { ContractFake, LoopbackServer, queryOf, queryString, type Check, type SeenRequest } from './contract';
 
 /** The members of the call event the flow forwards to the module, in order (what its VoipParseWebhookRequest reads). */
 export const MODULE_EVENT_MEMBERS = ['event', 'callId', 'srcPhone', 'dstPhone', 'recordUrl', 'durationSec'];
@@ -131,7 +131,7 @@ export class PbxFake extends ContractFake {
       if (!authorized(req)) return denied;
       key(c, req, false);
       const q = queryOf(req);
-      c.rawQuery(req, new URLSearchParams({ call_id: q.call_id ?? '' }).toString());
+      c.rawQuery(req, queryString([['call_id', q.call_id ?? '']]));
       const url = f.recordings.get(q.call_id ?? '');
       return { body: q, status: url ? 200 : 404, answer: url ? { url } : { error: 'no recording' } };
     });

@@ -3,6 +3,14 @@ import { LoopbackServer, type SeenRequest } from '../../../../libs/engine/test/l
 
 export { LoopbackServer, type SeenRequest };
 
+/**
+ * A query string as a client writes it from name/value pairs (RFC 3986 percent-encoding: a space
+ * is %20, never '+'; the http node's query table writes it so).
+ */
+export function queryString(pairs: [string, string][]): string {
+  return pairs.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&');
+}
+
 /** A request a fake accepted, as it understood it, and as it arrived (`raw`, byte for byte). */
 export interface Accepted<T = Record<string, unknown>> {
   method: string;

@@ -1,4 +1,4 @@
-import { ContractFake, LoopbackServer, queryOf } from './contract';
+import { ContractFake, LoopbackServer, queryOf, queryString } from './contract';
 
 /**
  * The CRM behind a XiVO third-party integration (seed 004), behind a bearer token:
@@ -19,12 +19,12 @@ export class CrmFake extends ContractFake {
       const q = queryOf(req);
       c.rawQuery(
         req,
-        new URLSearchParams({
+        queryString(Object.entries({
           phone: q.phone ?? '',
           queue: q.queue ?? '',
           callId: q.callId ?? '',
           agent: q.agent ?? '',
-        }).toString(),
+        })),
       );
       c.that(!!q.phone, 'phone missing');
       if (f.failLookups) return { body: q, status: 503, answer: { error: 'down' } };

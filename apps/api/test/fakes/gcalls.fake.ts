@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { ContractFake, LoopbackServer, pathOf, queryOf, type Check, type Handle, type SeenRequest } from './contract';
+import { ContractFake, LoopbackServer, pathOf, queryOf, queryString, type Check, type Handle, type SeenRequest } from './contract';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -166,10 +166,11 @@ export class GcallsFake extends ContractFake {
     this.endpoints.set(route, handle);
   }
 
+  /** The query table as the http node writes it, then the token as the connection places it (a form encoder). */
   private query(names: [string, string][]): string {
-    const q = new URLSearchParams(names);
-    if (this.opts.tokenIn === 'query') q.append('access_token', this.token);
-    return q.toString();
+    const q = queryString(names);
+    if (this.opts.tokenIn !== 'query') return q;
+    return `${q}&${new URLSearchParams([['access_token', this.token]]).toString()}`;
   }
 
   private define(): void {

@@ -37,7 +37,7 @@ describe('security: trigger answers cannot act on the editor’s origin', () => 
     t.http().options('/api/v1/hooks/page').set('origin', origin).set('access-control-request-method', 'POST');
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ WEBHOOK_BODY_LIMIT_BYTES: String(1024 * 1024) });
     const page = textRespond(SCRIPT_PAGE, {}, 'text/html; charset=utf-8');
     await publishFlow(t, 'page', chainFlow(webhook({ methods: ['GET', 'POST'], allowedOrigins: [ORIGIN] }), page));
     const ivrTrigger = { id: 't', type: 'trigger.ivr', name: 'ivr', config: {} };
