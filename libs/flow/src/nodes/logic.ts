@@ -90,7 +90,8 @@ export type RespondBody = z.infer<typeof respondBodySchema>;
 
 export const respondConfigSchema = z
   .strictObject({
-    status: z.number().int().min(100).max(599).default(200),
+    // Not 1xx: an interim answer leaves the caller waiting for another, and a 101 could switch a proxy's connection to a tunnel.
+    status: z.number().int().min(200, 'a trigger answer’s status is 200 to 599 (a 1xx is not a final answer)').max(599).default(200),
     headers: z.array(respondHeaderRowSchema).max(100).default([]),
     body: respondBodySchema.default({ type: 'json', template: '{}' }),
   })
