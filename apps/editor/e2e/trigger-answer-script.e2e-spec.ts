@@ -11,9 +11,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { TestApp } from '../../api/test/harness';
+import { ADMIN, TestApp } from '../../api/test/harness';
 import { chainFlow, publishFlow } from '../../api/test/support/triggers';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, newPage } from './browser';
+import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage } from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 const SCRIPT = 'window.__ran = (window.__ran || []).concat(document.currentScript.dataset.name);';
@@ -92,5 +92,17 @@ suite('security in the browser: a webhook answer never runs as a script of the e
       expect(await load(src, `typed-${i}`)).toEqual({ event: 'error', ran: false });
     }
     expect(await page.evaluate(() => (window as { __ran?: string[] }).__ran)).toEqual(['control']);
+  });
+
+  it('the respond panel says why a content type is refused (a list, a script type)', async () => {
+    const definition = chainFlow(
+      { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } },
+      { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'text', template: 'x', contentType: 'text/plain, text/html' } } },
+    );
+    const created = await t.as('post', '/api/v1/flows').send({ name: 'Typed', key: 'typed-panel', definition }).expect(201);
+    await login(page, ADMIN.email, ADMIN.password);
+    await page.goto(`/flows/${created.body.id}`);
+    await page.locator('[data-testid="node-answer"]').click();
+    await page.locator('.field-issues li.err', { hasText: 'not a media type' }).waitFor();
   });
 });
