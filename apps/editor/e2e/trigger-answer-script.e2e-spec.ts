@@ -94,7 +94,7 @@ suite('security in the browser: a webhook answer never runs as a script of the e
     expect(await page.evaluate(() => (window as { __ran?: string[] }).__ran)).toEqual(['control']);
   });
 
-  it('the respond panel says why a content type is refused (a list, a script type)', async () => {
+  it('the respond panel says why a content type is refused (not one media type)', async () => {
     const definition = chainFlow(
       { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } },
       { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'text', template: 'x', contentType: 'text/plain, text/html' } } },
