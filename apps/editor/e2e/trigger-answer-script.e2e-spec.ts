@@ -18,6 +18,7 @@ import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage } from '.
 const suite = hasChromium() ? describe : describe.skip;
 const SCRIPT = 'window.__ran = (window.__ran || []).concat(document.currentScript.dataset.name);';
 const COMMA_TYPE = 'text/plain, application/javascript';
+const LIST = 'text/plain, text/html';
 
 suite('security in the browser: a webhook answer never runs as a script of the editor’s origin', () => {
   let t: TestApp;
@@ -37,11 +38,15 @@ suite('security in the browser: a webhook answer never runs as a script of the e
     const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const webhook = { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } };
     const get = { id: 'h', type: 'http', name: 'asset', config: { url: `${base}/asset.js`, responseType: 'binary' } };
-    const passthrough = { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'passthrough', node: 'asset' } } };
+    const relayBody = { type: 'passthrough', node: 'asset' };
+    const passthrough = { id: 'r', type: 'respond', name: 'answer', config: { body: relayBody } };
     await publishFlow(t, 'relay', chainFlow(webhook, get, passthrough));
     const typed = {
       id: 'r', type: 'respond', name: 'answer',
-      config: { headers: [{ name: 'Content-Type', value: '{{request.query.ct}}' }], body: { type: 'text', template: SCRIPT } },
+      config: {
+        headers: [{ name: 'Content-Type', value: '{{request.query.ct}}' }],
+        body: { type: 'text', template: SCRIPT },
+      },
     };
     await publishFlow(t, 'typed', chainFlow(webhook, typed));
     ({ page } = await newPage(browser, t.baseUrl));
@@ -64,7 +69,8 @@ suite('security in the browser: a webhook answer never runs as a script of the e
           const el = document.createElement('script');
           el.src = s;
           el.dataset.name = n;
-          const done = (event: string) => () => resolve({ event, ran: ((window as { __ran?: string[] }).__ran ?? []).includes(n) });
+          const ran = () => ((window as { __ran?: string[] }).__ran ?? []).includes(n);
+          const done = (event: string) => () => resolve({ event, ran: ran() });
           el.onload = done('load');
           el.onerror = done('error');
           document.head.append(el);
@@ -76,7 +82,9 @@ suite('security in the browser: a webhook answer never runs as a script of the e
     await page.route('**/api/v1/hooks/control', (route) =>
       route.fulfill({
         status: 200,
-        headers: { 'content-type': COMMA_TYPE, 'x-content-type-options': 'nosniff', 'content-security-policy': 'sandbox' },
+        headers: {
+          'content-type': COMMA_TYPE, 'x-content-type-options': 'nosniff', 'content-security-policy': 'sandbox',
+        },
         body: SCRIPT,
       }),
     );
@@ -87,7 +95,8 @@ suite('security in the browser: a webhook answer never runs as a script of the e
     expect(await load(`/api/v1/hooks/relay?token=${t.apiKey}`, 'relay')).toEqual({ event: 'error', ran: false });
     const relayed = await t.http().get(`/api/v1/hooks/relay?token=${t.apiKey}`).expect(200);
     expect(relayed.headers['content-type']).toBe('text/plain; charset=utf-8');
-    for (const [i, ct] of ['text/plain, text/javascript', 'text/html, application/x-javascript', 'text/javascript1.5'].entries()) {
+    const types = ['text/plain, text/javascript', 'text/html, application/x-javascript', 'text/javascript1.5'];
+    for (const [i, ct] of types.entries()) {
       const src = `/api/v1/hooks/typed?token=${t.apiKey}&ct=${encodeURIComponent(ct)}`;
       expect(await load(src, `typed-${i}`)).toEqual({ event: 'error', ran: false });
     }
@@ -97,9 +106,10 @@ suite('security in the browser: a webhook answer never runs as a script of the e
   it('the respond panel says why a content type is refused (not one media type)', async () => {
     const definition = chainFlow(
       { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET'] } },
-      { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'text', template: 'x', contentType: 'text/plain, text/html' } } },
+      { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'text', template: '', contentType: LIST } } },
     );
-    const created = await t.as('post', '/api/v1/flows').send({ name: 'Typed', key: 'typed-panel', definition }).expect(201);
+    const created = await t.as('post', '/api/v1/flows').send({ name: 'Typed', key: 'typed-panel', definition });
+    expect(created.status).toBe(201);
     await login(page, ADMIN.email, ADMIN.password);
     await page.goto(`/flows/${created.body.id}`);
     await page.locator('[data-testid="node-answer"]').click();

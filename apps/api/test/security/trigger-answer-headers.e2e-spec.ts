@@ -29,11 +29,20 @@ const UPSTREAM_TYPES: Record<string, string> = {
 };
 const SCRIPT = Buffer.from('parent.pwned = document.domain;');
 /** One media type, no list, as the answer's Content-Type must be. */
-const ONE_MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:; [a-z0-9!#$&^_.+-]+=(?:[a-z0-9!#$&^_.+-]+|"[^"\\]*"))*$/;
+const T = '[a-z0-9!#$&^_.+-]+';
+const ONE_MEDIA_TYPE = new RegExp(`^${T}/${T}(?:; ${T}=(?:${T}|"[^"\\\\]*"))*$`);
 const SCRIPTY = /javascript|ecmascript|jscript|livescript/i;
 
 const webhook = (methods = ['GET']) => ({ id: 't', type: 'trigger.webhook', name: 'hook', config: { methods } });
 const respond = (config: Record<string, unknown>) => ({ id: 'r', type: 'respond', name: 'answer', config });
+const text = (template: string, more: Record<string, unknown> = {}) => ({ type: 'text', template, ...more });
+
+/** Rewrites a published version's respond node in the database, as a version stored before a rule would be. */
+async function storeLegacy(t: TestApp, flowId: string, change: (config: Record<string, any>) => void): Promise<void> {
+  const [version] = await t.db.query(`SELECT id, definition FROM flow_versions WHERE flow_id = $1`, [flowId]);
+  change(version.definition.nodes.find((n: { id: string }) => n.id === 'r').config);
+  await t.db.query(`UPDATE flow_versions SET definition = $2 WHERE id = $1`, [version.id, version.definition]);
+}
 
 function expectTriggerHeaders(r: Response): void {
   expect(r.headers['content-security-policy']).toBe('sandbox');
@@ -61,11 +70,14 @@ describe('security: how trigger answers are written (content type, header values
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => cb(null, Buffer.concat(chunks)));
     });
-  const hook = (path: string) => t.http().get(`/api/v1/hooks/${path}${path.includes('?') ? '&' : '?'}token=${t.apiKey}`);
+  const hook = (path: string) =>
+    t.http().get(`/api/v1/hooks/${path}${path.includes('?') ? '&' : '?'}token=${t.apiKey}`);
+  const validate = async (definition: unknown) =>
+    (await t.as('post', '/api/v1/flows/validate').send({ definition }).expect(200)).body;
 
   beforeAll(async () => {
     t = await TestApp.start();
-    // The other side: answers GET /asset/<name> only, with that name's content type and a script for bytes.
+    // The other side: GET /asset/<name> only, answered with that name's content type and a script for bytes.
     upstream = http.createServer((req, res) => {
       const name = /^\/asset\/([a-z]+)$/.exec(req.url ?? '')?.[1];
       const type = name === undefined ? undefined : UPSTREAM_TYPES[name];
@@ -77,20 +89,23 @@ describe('security: how trigger answers are written (content type, header values
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     upstreamBase = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const get = { id: 'h', type: 'http', name: 'asset', config: { url: `${upstreamBase}/asset/{{request.query.name}}`, responseType: 'binary' } };
+    const url = `${upstreamBase}/asset/{{request.query.name}}`;
+    const get = { id: 'h', type: 'http', name: 'asset', config: { url, responseType: 'binary' } };
     await publishFlow(t, 'relay', chainFlow(webhook(), get, respond({ body: { type: 'passthrough', node: 'asset' } })));
-    const typed = respond({ headers: [{ name: 'Content-Type', value: '{{request.query.ct}}' }], body: { type: 'text', template: 'alert(1)' } });
-    await publishFlow(t, 'typed', chainFlow(webhook(), typed));
-    const named = respond({ headers: [{ name: 'X-Customer', value: 'Mr {{request.query.name}}' }], body: { type: 'json', template: '{"ok":true}' } });
+    const typeRow = [{ name: 'Content-Type', value: '{{request.query.ct}}' }];
+    await publishFlow(t, 'typed', chainFlow(webhook(), respond({ headers: typeRow, body: text('alert(1)') })));
+    const nameRow = [{ name: 'X-Customer', value: 'Mr {{request.query.name}}' }];
+    const named = respond({ headers: nameRow, body: { type: 'json', template: '{"ok":true}' } });
     await publishFlow(t, 'named', chainFlow(webhook(), named));
-    await publishFlow(t, 'go', chainFlow(webhook(), respond({ status: 302, body: { type: 'redirect', location: '{{{request.query.to}}}' } })));
+    const redirect = { type: 'redirect', location: '{{{request.query.to}}}' };
+    await publishFlow(t, 'go', chainFlow(webhook(), respond({ status: 302, body: redirect })));
   });
   afterAll(async () => {
     await t?.close();
     await new Promise((r) => upstream?.close(r));
   });
 
-  it('an upstream content type passed through is one media type, never script (a comma list is not a way in)', async () => {
+  it('an upstream content type passed through is one media type, never script (a list is no way in)', async () => {
     const seen: Record<string, string> = {};
     for (const name of Object.keys(UPSTREAM_TYPES)) {
       const r = await bytes(hook(`relay?name=${name}`));
@@ -134,7 +149,7 @@ describe('security: how trigger answers are written (content type, header values
     }
   });
 
-  it('a header value with characters beyond Latin-1 is sent percent-encoded (UTF-8); Latin-1 is sent as it was', async () => {
+  it('a header value beyond Latin-1 is sent percent-encoded (UTF-8); Latin-1 is sent as it was', async () => {
     const czech = await hook(`named?name=${encodeURIComponent('Čapek, Karel')}`);
     expect(czech.status).toBe(200);
     expect(czech.headers['x-customer']).toBe(encodeURIComponent('Mr Čapek, Karel'));
@@ -148,8 +163,10 @@ describe('security: how trigger answers are written (content type, header values
     expect(german.headers['x-customer']).toBe('Mr Müller');
   });
 
-  it('a redirect location with a line break is a 502 URL_INVALID (no header injected); a non-ASCII path is encoded', async () => {
-    for (const to of ['/next\r\nX-Injected: 1', '/next\nSet-Cookie: a=b', 'https://x.example/\r\nX-Injected: 1', '/a\u0000b']) {
+  it('a redirect location with a line break: 502 URL_INVALID, nothing injected; non-ASCII is encoded', async () => {
+    const locations = ['/next\r\nX-Injected: 1', '/next\nSet-Cookie: a=b', 'https://x.example/\r\nX-Injected: 1'];
+    locations.push('/a\u0000b');
+    for (const to of locations) {
       const r = await hook(`go?to=${encodeURIComponent(to)}`);
       expectFlowError(r, 'URL_INVALID');
       expect(r.headers['x-injected']).toBeUndefined();
@@ -163,48 +180,57 @@ describe('security: how trigger answers are written (content type, header values
     expectTriggerHeaders(r);
   });
 
-  it('invalid media types are refused at validation, as the body content type or a literal Content-Type row', async () => {
-    const bad = ['text/plain, application/javascript', 'application/javascript ,', 'text/javascript(x)', 'module', 'text/html; charset', 'text/ html'];
+  it('invalid media types are refused at validation, as the body’s type or a literal Content-Type', async () => {
+    const bad = [
+      'text/plain, application/javascript', 'application/javascript ,', 'text/javascript(x)', 'module',
+      'text/html; charset', 'text/ html',
+    ];
+    const message = expect.stringMatching(/media type|JavaScript/);
     for (const type of bad) {
-      const asBody = chainFlow(webhook(), respond({ body: { type: 'text', template: 'x', contentType: type } }));
-      const asRow = chainFlow(webhook(), respond({ headers: [{ name: 'content-type', value: type }], body: { type: 'text', template: 'x' } }));
-      for (const [definition, path] of [[asBody, 'config.body.contentType'], [asRow, 'config.headers.0.value']] as const) {
-        const r = await t.as('post', '/api/v1/flows/validate').send({ definition }).expect(200);
-        expect({ type, valid: r.body.valid }).toEqual({ type, valid: false });
-        expect(r.body.errors).toContainEqual(expect.objectContaining({ nodeId: 'r', path, message: expect.stringMatching(/media type|JavaScript/) }));
+      const asBody = chainFlow(webhook(), respond({ body: text('x', { contentType: type }) }));
+      const row = [{ name: 'content-type', value: type }];
+      const asRow = chainFlow(webhook(), respond({ headers: row, body: text('x') }));
+      const cases = [[asBody, 'config.body.contentType'], [asRow, 'config.headers.0.value']] as const;
+      for (const [definition, path] of cases) {
+        const r = await validate(definition);
+        expect({ type, valid: r.valid }).toEqual({ type, valid: false });
+        expect(r.errors).toContainEqual(expect.objectContaining({ nodeId: 'r', path, message }));
       }
     }
-    const ok = chainFlow(webhook(), respond({ headers: [{ name: 'Content-Type', value: 'text/csv; header=present' }], body: { type: 'text', template: 'a,b', contentType: 'text/html;charset="utf-8"' } }));
-    expect((await t.as('post', '/api/v1/flows/validate').send({ definition: ok }).expect(200)).body).toMatchObject({ valid: true });
+    const headers = [{ name: 'Content-Type', value: 'text/csv; header=present' }];
+    const ok = respond({ headers, body: text('a,b', { contentType: 'text/html;charset="utf-8"' }) });
+    expect(await validate(chainFlow(webhook(), ok))).toMatchObject({ valid: true });
   });
 
-  it('a version stored before the rule with an invalid content type fails closed: 502, the trigger headers, no stack', async () => {
-    for (const [key, type, why] of [['legacy-list', 'text/plain, text/html', /not a media type/], ['legacy-js', 'text/plain, application/javascript', /may not be JavaScript/]] as const) {
-      const { id } = await publishFlow(t, key, chainFlow(webhook(), respond({ body: { type: 'text', template: 'alert(1)' } })));
-      const [version] = await t.db.query(`SELECT id, definition FROM flow_versions WHERE flow_id = $1`, [id]);
-      version.definition.nodes.find((n: { id: string }) => n.id === 'r').config.body.contentType = type;
-      await t.db.query(`UPDATE flow_versions SET definition = $2 WHERE id = $1`, [version.id, version.definition]);
+  it('a version stored before the rule with an invalid type fails closed: 502, trigger headers, no stack', async () => {
+    const stored = [
+      ['legacy-list', 'text/plain, text/html', /not a media type/],
+      ['legacy-js', 'text/plain, application/javascript', /may not be JavaScript/],
+    ] as const;
+    for (const [key, type, why] of stored) {
+      const { id } = await publishFlow(t, key, chainFlow(webhook(), respond({ body: text('alert(1)') })));
+      await storeLegacy(t, id, (config) => (config.body.contentType = type));
       const r = await hook(key);
       expectFlowError(r, 'FLOW_INVALID');
       expect(r.body.message).toMatch(why);
     }
   });
 
-  it('a 1xx status is refused at validation; stored, it fails closed instead of leaving the caller waiting', async () => {
-    const definition = chainFlow(webhook(), respond({ status: 101, body: { type: 'text', template: 'x' } }));
-    const v = await t.as('post', '/api/v1/flows/validate').send({ definition }).expect(200);
-    expect(v.body.errors).toContainEqual(expect.objectContaining({ nodeId: 'r', path: 'config.status', message: expect.stringMatching(/200 to 599/) }));
-    const { id } = await publishFlow(t, 'legacy-101', chainFlow(webhook(), respond({ body: { type: 'text', template: 'x' } })));
-    const [version] = await t.db.query(`SELECT id, definition FROM flow_versions WHERE flow_id = $1`, [id]);
-    version.definition.nodes.find((n: { id: string }) => n.id === 'r').config.status = 101;
-    await t.db.query(`UPDATE flow_versions SET definition = $2 WHERE id = $1`, [version.id, version.definition]);
+  it('a 1xx status is refused at validation; stored, it fails closed (no caller left waiting)', async () => {
+    const v = await validate(chainFlow(webhook(), respond({ status: 101, body: text('x') })));
+    const message = expect.stringMatching(/200 to 599/);
+    expect(v.errors).toContainEqual(expect.objectContaining({ nodeId: 'r', path: 'config.status', message }));
+    const { id } = await publishFlow(t, 'legacy-101', chainFlow(webhook(), respond({ body: text('x') })));
+    await storeLegacy(t, id, (config) => (config.status = 101));
     expectFlowError(await hook('legacy-101').timeout(5000), 'FLOW_INVALID');
   });
 
   it('the IVR answers alike whatever its respond node sets (its answer is JSON; headers are not used)', async () => {
     const ivrTrigger = { id: 't', type: 'trigger.ivr', name: 'ivr', config: {} };
-    const headers = [{ name: 'X-Customer', value: '{{contact.name}}' }, { name: 'Content-Type', value: '{{contact.type}}' }];
-    await publishFlow(t, 'ivr-named', chainFlow(ivrTrigger, respond({ headers, body: { type: 'json', template: '{"name":"{{contact.name}}"}' } })));
+    const headers = [{ name: 'X-Customer', value: '{{contact.name}}' }];
+    headers.push({ name: 'Content-Type', value: '{{contact.type}}' });
+    const body = { type: 'json', template: '{"name":"{{contact.name}}"}' };
+    await publishFlow(t, 'ivr-named', chainFlow(ivrTrigger, respond({ headers, body })));
     const input = { contact: { name: 'Čapek', type: 'text/plain, text/javascript' } };
     for (const path of ['/api/v1/ivr/ivr-named', '/api/v1/IVR/ivr-named']) {
       const r = await t.http().post(path).set('x-api-key', t.apiKey).send(input).expect(200);

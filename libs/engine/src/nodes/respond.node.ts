@@ -21,7 +21,8 @@ function location(rendered: string): string {
   const control = /[\x00-\x1F\x7F]/.exec(text);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new EngineError('URL_INVALID', `the redirect location contains a line break or another control character (U+${code})`);
+    const message = `the redirect location contains a line break or another control character (U+${code})`;
+    throw new EngineError('URL_INVALID', message);
   }
   if (text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\')) {
     return text.replace(/[^\x21-\x7E]+/g, (s) => encodeURI(s.replace(LONE_SURROGATE, '\uFFFD')));

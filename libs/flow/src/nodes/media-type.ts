@@ -8,11 +8,14 @@
  */
 
 /** RFC 9110 token characters. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const TCHAR = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
+const TOKEN = new RegExp(`^${TCHAR}+$`);
 /** `type/subtype`, then what follows (the parameters), around optional whitespace. */
-const ESSENCE = /^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\/([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*(.*)$/s;
-/** One parameter after its `;`: a name, `=`, a token or a quoted string (ASCII only), then whitespace. */
-const PARAM = /^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(?:([!#$%&'*+.^_`|~0-9A-Za-z-]+)|"((?:[\t \x21\x23-\x5B\x5D-\x7E]|\\[\t \x21-\x7E])*)")[ \t]*/;
+const ESSENCE = new RegExp(`^[ \\t]*(${TCHAR}+)/(${TCHAR}+)[ \\t]*(.*)$`, 's');
+/** A quoted string's content: printable ASCII, space and tab, `\` escaping one of them (no obs-text). */
+const QUOTED = String.raw`"((?:[\t \x21\x23-\x5B\x5D-\x7E]|\\[\t \x21-\x7E])*)"`;
+/** One parameter after its `;`: a name, `=`, a token or a quoted string, then whitespace. */
+const PARAM = new RegExp(`^[ \\t]*(${TCHAR}+)=(?:(${TCHAR}+)|${QUOTED})[ \\t]*`);
 
 /** What a content type value may be at most (longer ones are not a media type an answer needs). */
 export const MEDIA_TYPE_MAX = 256;
@@ -68,7 +71,7 @@ export function formatMediaType(t: MediaType): string {
   return out;
 }
 
-/** True when a Content-Type value names a JavaScript MIME type anywhere (a list item, a parameter): never an answer's type. */
+/** True when a Content-Type value names a JavaScript MIME type anywhere (a list item, a parameter, any case). */
 export function isScriptContentType(value: string): boolean {
   return SCRIPT_ANYWHERE.test(value);
 }
@@ -76,7 +79,8 @@ export function isScriptContentType(value: string): boolean {
 export const SCRIPT_CONTENT_TYPE_MESSAGE =
   'a trigger answer may not be JavaScript (it would run as a script of the editor’s origin)';
 export const MEDIA_TYPE_MESSAGE =
-  'not a media type: write one type/subtype with optional ; name=value parameters (e.g. text/html; charset=utf-8), no list';
+  'not a media type: write one type/subtype with optional ; name=value parameters ' +
+  '(e.g. text/html; charset=utf-8), no list';
 
 /** Why `value` may not be a trigger answer's content type, or undefined when it may. */
 export function mediaTypeProblem(value: string): string | undefined {

@@ -37,13 +37,15 @@ export function respondHeaderRefusal(name: string): string | undefined {
   return undefined;
 }
 
-/** A respond node's header row: refused when it sets a cookie, a security header, or a script or malformed content type. */
+/** A respond node's header row: refused when it sets a cookie, a security header, or a script or malformed type. */
 export const respondHeaderRowSchema = headerRowSchema.superRefine((h, ctx) => {
   const why = respondHeaderRefusal(h.name);
   if (why) ctx.addIssue({ code: 'custom', path: ['name'], message: why });
   else if (h.name.toLowerCase() === 'content-type') {
     // A templated value is made one safe media type at run time (answerContentType); a literal one is checked now.
-    const problem = h.value.includes('{{') ? (isScriptContentType(h.value) ? SCRIPT_CONTENT_TYPE_MESSAGE : undefined) : mediaTypeProblem(h.value);
+    const problem = !h.value.includes('{{')
+      ? mediaTypeProblem(h.value)
+      : isScriptContentType(h.value) ? SCRIPT_CONTENT_TYPE_MESSAGE : undefined;
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
   }
 });

@@ -33,7 +33,7 @@ class FailingController {
 @Module({ controllers: [FailingController], providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }] })
 class FailingModule {}
 
-describe('HttpExceptionFilter: an answer that fails while written is still a JSON error with the security headers', () => {
+describe('HttpExceptionFilter: an answer failing while written is a JSON error with the security headers', () => {
   let app: NestExpressApplication;
   beforeAll(async () => {
     app = await NestFactory.create<NestExpressApplication>(FailingModule, { logger: false });
@@ -42,11 +42,13 @@ describe('HttpExceptionFilter: an answer that fails while written is still a JSO
   });
   afterAll(() => app.close());
 
-  it.each(['/api/v1/hooks/typed', '/api/v1/hooks/thrown'])('%s: 500 in the API shape, never an HTML stack trace', async (path) => {
+  const routes = ['/api/v1/hooks/typed', '/api/v1/hooks/thrown'];
+  it.each(routes)('%s: 500 in the API shape, never an HTML stack trace', async (path) => {
     const r = await request(app.getHttpServer()).get(path);
     expect(r.status).toBe(500);
     expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(r.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error; see the server log' });
+    const message = 'unexpected error; see the server log';
+    expect(r.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message });
     expect(r.text).not.toMatch(/<pre|<html|\bat /);
     // The trigger answers' headers, not Express's final handler's `default-src 'none'`; nothing of the failed answer.
     expect(r.headers['content-security-policy']).toBe('sandbox');

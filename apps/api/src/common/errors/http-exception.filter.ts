@@ -39,7 +39,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
     const unexpected = body.statusCode >= 500 && !unavailable && !(exception instanceof HttpException);
-    writeApiError(http.getRequest<Request>(), res, body, unexpected, unavailable ? String(DATABASE_RETRY_AFTER_SECONDS) : undefined);
+    const retryAfter = unavailable ? String(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+    writeApiError(http.getRequest<Request>(), res, body, unexpected, retryAfter);
   }
 }
 

@@ -54,8 +54,11 @@ export function requestLogger(root: Pino): HttpLogger {
   return pinoHttp({
     logger: root,
     autoLogging: { ignore: (req) => req.url === '/api/v1/health' || req.url === '/metrics' },
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : isTriggerUrl(req.url ?? '') ? 'debug' : 'info',
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return isTriggerUrl(req.url ?? '') ? 'debug' : 'info';
+    },
     serializers: { req: requestForLog, res: responseForLog },
   });
 }

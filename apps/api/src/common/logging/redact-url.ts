@@ -22,7 +22,7 @@ const TRIGGER_ROUTE = /^\/+api\/+v1\/+(?:ivr|hooks|events)(?:\/|$)/i;
 const decodeOnce = (s: string): string =>
   s.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-/** Decodes until nothing changes (`%252574oken` → `%2574oken` → `%74oken` → `token`); each pass shortens the text. */
+/** Decodes until nothing changes (`%252574oken` → `%2574oken` → `%74oken` → `token`); each pass shortens it. */
 export function decodeFully(s: string): string {
   let prev = s;
   for (;;) {
@@ -36,7 +36,7 @@ export function decodeFully(s: string): string {
 export function isTriggerUrl(url: string): boolean {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  return TRIGGER_ROUTE.test(path) || TRIGGER_ROUTE.test(decodeFully(path));
+  return TRIGGER_ROUTE.test(path) || (path.includes('%') && TRIGGER_ROUTE.test(decodeFully(path)));
 }
 
 /**
