@@ -9,6 +9,7 @@ export * from './nodes/http';
 export * from './nodes/soap';
 export * from './nodes/logic';
 export * from './nodes/respond-headers';
+export * from './nodes/media-type';
 export * from './nodes/batch';
 export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './template/analyze';

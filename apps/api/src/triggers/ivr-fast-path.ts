@@ -6,7 +6,7 @@ import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavaila
 import { isUnavailableAnswer, toApiError } from '../common/errors/http-exception.filter';
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../common/json-depth';
 import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../common/http/security-headers';
-import { redactTokenInUrl } from '../common/logging/app-logger';
+import { urlForLog } from '../common/logging/redact-url';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
 import { checkTriggerInput } from './trigger-input.pipe';
@@ -67,7 +67,7 @@ export class IvrFastPath {
     } catch (err) {
       const body = toApiError(err);
       const unavailable = isUnavailableAnswer(err, body);
-      const log = { method: 'POST', url: redactTokenInUrl(req.url ?? ''), statusCode: body.statusCode, message: body.message };
+      const log = { method: 'POST', url: urlForLog(req.url ?? ''), statusCode: body.statusCode, message: body.message };
       if (body.statusCode >= 500 && !unavailable) this.logger.error({ ...log, err }, 'ivr call failed');
       else this.logger.warn(log, 'ivr call refused');
       if (body.statusCode === 413) res.setHeader('connection', 'close');

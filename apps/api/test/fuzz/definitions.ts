@@ -106,7 +106,7 @@ const conditionConfig = fc
     fc.tuple(...handles.map((handle) => fc.record({ handle: fc.constant(handle), left: anyTemplate, op: fc.constantFrom(...ops), right: fc.oneof(anyTemplate, fc.constant('(a+)+$')) }))).map((rules) => ({ rules })),
   );
 const setConfig = fc.array(fc.record({ name: fc.constantFrom('v1', 'v2', 'base', 'wsdl', '_x'), value: anyTemplate }), { minLength: 1, maxLength: 3 }).map((values) => ({ values }));
-const respondConfig = fc.record({ status: fc.integer({ min: 100, max: 599 }), body: jsonTemplate.map((template) => ({ type: 'json', template })) }, { requiredKeys: [] });
+const respondConfig = fc.record({ status: fc.integer({ min: 200, max: 599 }), body: jsonTemplate.map((template) => ({ type: 'json', template })) }, { requiredKeys: [] });
 
 const triggerConfig: Record<string, fc.Arbitrary<Json>> = {
   'trigger.ivr': fc.record({ deadlineMs: fc.integer({ min: 50, max: 30_000 }), fallback: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) }, { requiredKeys: [] }),

@@ -10,9 +10,12 @@ import { chainFlow, respondNode } from '../support/triggers';
 
 /**
  * Issue 16: an API key passed in the query string reached the log in clear when spelled
- * `?%74oken=` or given twice. The real server runs as a process (main.ts, LOG_LEVEL=debug so
- * successful trigger calls log too) against a database of its own; every spelling is sent to the
- * IVR fast path and to the routed triggers, and its stdout must never carry the key.
+ * `?%74oken=` or given twice. Later reviews: the editor's refresh token reached the log in the
+ * `set-cookie` response header of every sign-in and refresh (and opened the admin's session), and
+ * a webhook flow's own secret (`auth: {in: query, name: crmId}`) or a key under a triple-encoded
+ * name was logged in the URL. The real server runs as a process (main.ts, LOG_LEVEL=debug so
+ * successful trigger calls log too) against a database of its own, and its stdout must never carry
+ * a credential.
  */
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -31,7 +34,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('security: API keys in the query string never reach the log', () => {
+describe('security: credentials never reach the log', () => {
   let child: ChildProcess;
   let stdout = '';
   let base: string;
@@ -82,12 +85,27 @@ describe('security: API keys in the query string never reach the log', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (method: string, url: string, body?: unknown, token?: string) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  type Headers = Record<string, string>;
+  const call = async (method: string, url: string, body?: unknown, token?: string, extra: Headers = {}) => {
+    const headers: Headers = { 'content-type': 'application/json', ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.text()) || '{}' };
+    return { status: res.status, body: (await res.text()) || '{}', setCookie: res.headers.getSetCookie() };
   };
+  /** The log lines that hold any of `secrets` (the failure shows them, not the whole log). */
+  const leaks = (text: string, secrets: string[]) =>
+    text.split('\n').filter((l) => secrets.some((x) => l.includes(x)));
+  /** Lets the last lines reach the pipe. */
+  const settle = () => new Promise((r) => setTimeout(r, 500));
+  const json = <T>(r: { body: string }) => JSON.parse(r.body) as T;
+  const signIn = async () => json<{ accessToken: string }>(await call('POST', '/api/v1/auth/login', ADMIN)).accessToken;
+  const publish = async (token: string, key: string, definition: unknown) => {
+    const flow = json<{ id: string }>(await call('POST', '/api/v1/flows', { name: key, key, definition }, token));
+    expect((await call('POST', `/api/v1/flows/${flow.id}/publish`, {}, token)).status).toBe(200);
+    return flow.id;
+  };
+  const newApiKey = async (token: string, name: string) =>
+    json<{ key: string }>(await call('POST', '/api/v1/api-keys', { name, scopes: ['triggers.invoke'] }, token)).key;
 
   it('masks every spelling of ?token= on /ivr, /hooks and /events, answered or refused', async () => {
     const login = JSON.parse((await call('POST', '/api/v1/auth/login', ADMIN)).body) as { accessToken: string };
@@ -106,8 +124,7 @@ describe('security: API keys in the query string never reach the log', () => {
       statuses.push((await call('GET', `/api/v1/hooks/logs-hook?${q}`)).status);
       statuses.push((await call('POST', `/api/v1/events?${q}`, { id: `ev-${statuses.length}`, type: 'call.ended' })).status);
     }
-    // Let the last lines reach the pipe.
-    await new Promise((r) => setTimeout(r, 500));
+    await settle();
     const requestLines = stdout.split('\n').filter((l) => /\/api\/v1\/(ivr|hooks|events)/.test(l));
     expect(requestLines.length).toBeGreaterThanOrEqual(spellings.length * 4);
     expect(stdout).not.toContain(apiKey);
@@ -116,5 +133,61 @@ describe('security: API keys in the query string never reach the log', () => {
     expect(new Set(statuses)).toEqual(new Set([200, 202, 400, 401]));
     // Every routed call's line shows where the key was (an answered IVR call logs its flow, not its URL).
     expect(requestLines.filter((l) => /\/api\/v1\/(hooks\/logs-hook|events)\?[^"]*\[redacted\]/.test(l)).length).toBeGreaterThanOrEqual(spellings.length * 3);
+  });
+
+  it('never logs the headers that carry credentials: Set-Cookie, Cookie, Authorization, X-Api-Key…', async () => {
+    const session = { 'x-callflow-session': 'cookie' };
+    const refreshOf = (setCookie: string[]) =>
+      /^callflow_refresh=([^;]+)/.exec(setCookie.find((c) => c.startsWith('callflow_refresh=')) ?? '')?.[1];
+    const withCookie = (value: string) => ({ ...session, cookie: `callflow_refresh=${value}` });
+    const login = await call('POST', '/api/v1/auth/login', ADMIN, undefined, session);
+    expect(login.status).toBe(200);
+    const first = refreshOf(login.setCookie)!;
+    expect(first).toMatch(/^cfr_/);
+    const refreshed = await call('POST', '/api/v1/auth/refresh', {}, undefined, withCookie(first));
+    expect(refreshed.status).toBe(200);
+    const second = refreshOf(refreshed.setCookie)!;
+    const access = json<{ accessToken: string }>(refreshed).accessToken;
+    const apiKey = await newApiKey(access, 'hdr');
+    const proxyAuth = `Basic ${Buffer.from('proxy:pr0xy-s3cret-value').toString('base64')}`;
+    const cookie = `other=c00kie-s3cret-value; callflow_refresh=${second}`;
+    // Answered, refused and failed requests, each with every credential header.
+    const extra = { cookie, 'proxy-authorization': proxyAuth, 'x-api-key': apiKey };
+    expect((await call('GET', '/api/v1/me', undefined, access, extra)).status).toBe(200);
+    expect((await call('GET', '/api/v1/flows/not-a-uuid', undefined, access, extra)).status).toBe(400);
+    expect((await call('POST', '/api/v1/hooks/no-such-hook', {}, undefined, extra)).status).toBe(404);
+    expect((await call('POST', '/api/v1/auth/logout', {}, undefined, withCookie(second))).status).toBe(204);
+    await settle();
+    expect(stdout).toMatch(/"url":"\/api\/v1\/auth\/login"/);
+    const secrets = [first, second, access, apiKey, proxyAuth, 'pr0xy-s3cret-value', 'c00kie-s3cret-value'];
+    secrets.push(first.slice(4, 24), second.slice(4, 24));
+    expect(leaks(stdout, secrets)).toEqual([]);
+    expect(stdout.split('\n').filter((l) => /set-cookie|"cookie"|"authorization"/i.test(l))).toEqual([]);
+  });
+
+  it('masks every query value on trigger routes: a flow secret under any name, a key under any encoding', async () => {
+    const token = await signIn();
+    const config = { methods: ['GET'], auth: { in: 'query', name: 'crmId' } };
+    const trigger = { id: 't', type: 'trigger.webhook', name: 't', config };
+    const flowId = await publish(token, 'logs-crm', chainFlow(trigger, respondNode('{}', { status: 404 })));
+    const secret = `crm-${crypto.randomBytes(12).toString('hex')}`;
+    expect((await call('POST', `/api/v1/flows/${flowId}/webhook-secret`, { secret }, token)).status).toBe(201);
+    const apiKey = await newApiKey(token, 'enc');
+    const before = stdout.length;
+    // The flow answers 404 (a warn line at any level); a wrong method and a wrong secret are refused.
+    expect((await call('GET', `/api/v1/hooks/logs-crm?crmId=${secret}&phone=100`)).status).toBe(404);
+    expect((await call('GET', `/api/v1/hooks/logs-crm?clientId=${secret}`)).status).toBe(401);
+    expect((await call('POST', `/api/v1/hooks/logs-crm?crmId=${secret}`, {})).status).toBe(405);
+    for (const name of ['%252574oken', '%25252574oken', 't%256Fken', 'x']) {
+      await call('GET', `/api/v1/hooks/logs-crm?${name}=${apiKey}`);
+      await call('POST', `/api/v1/ivr/logs-crm?${name}=${apiKey}`, {});
+      await call('POST', `/api/v1/events?${name}=${apiKey}`, { id: `e-${name}`, type: 'call.ended' });
+    }
+    await settle();
+    const lines = stdout.slice(before);
+    expect(leaks(lines, [secret, secret.slice(4, 20), apiKey, apiKey.slice(4, 24)])).toEqual([]);
+    // The names stay, for whoever reads the log.
+    expect(lines).toContain('/api/v1/hooks/logs-crm?crmId=[redacted]&phone=[redacted]');
+    expect(lines).toContain('/api/v1/hooks/logs-crm?%252574oken=[redacted]');
   });
 });

@@ -59,7 +59,8 @@ describe('security: trigger answers cannot act on the editor’s origin', () => 
     expectTriggerHeaders(await preflight(ORIGIN).expect(204));
     // Refused without the tenant's key: the one uniform 404 (it tells no stranger which keys exist).
     expectTriggerHeaders(await preflight('https://evil.example').expect(404));
-    const big = await t.http().post(hook('page')).set('content-type', 'text/plain').send('x'.repeat(1024 * 1024 + 10));
+    const tooBig = 'x'.repeat(t.config.WEBHOOK_BODY_LIMIT_BYTES + 10);
+    const big = await t.http().post(hook('page')).set('content-type', 'text/plain').send(tooBig);
     expect(big.status).toBe(413);
     expectTriggerHeaders(big);
     // Express routes case-insensitively: another spelling is still a trigger answer.

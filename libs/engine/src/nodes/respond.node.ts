@@ -6,12 +6,27 @@ import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/execut
 import type { RespondOutput } from '../types';
 import { RESPONSE_BYTES, type KeptResponse } from './response-bytes';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 const CONTENT_TYPES = { json: 'application/json', xml: 'application/xml', text: 'text/plain; charset=utf-8' } as const;
 
-/** A redirect's rendered location: an absolute http(s) URL or a path here (never `//host` or `javascript:`). */
+/**
+ * A redirect's rendered location: an absolute http(s) URL or a path here (never `//host` or
+ * `javascript:`), as a header can carry it: a line break or another control character (a raw
+ * `{{{token}}}` given caller input) fails the run, and a path's other non-ASCII characters are
+ * percent-encoded (UTF-8) as the URL parser does for absolute ones.
+ */
 function location(rendered: string): string {
   const text = rendered.trim();
-  if (text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\')) return text;
+  const control = /[\x00-\x1F\x7F]/.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    const message = `the redirect location contains a line break or another control character (U+${code})`;
+    throw new EngineError('URL_INVALID', message);
+  }
+  if (text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\')) {
+    return text.replace(/[^\x21-\x7E]+/g, (s) => encodeURI(s.replace(LONE_SURROGATE, '\uFFFD')));
+  }
   let url: URL;
   try {
     url = new URL(text);

@@ -72,6 +72,8 @@ export const setNode = defineNodeSpec({
   summary: (c) => c.values.map((v) => v.name).join(', '),
 });
 
+const FINAL_STATUS = 'a trigger answer’s status is 200 to 599 (a 1xx is not a final answer)';
+
 /** Statuses a redirect answer may use. */
 export const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
 
@@ -90,7 +92,8 @@ export type RespondBody = z.infer<typeof respondBodySchema>;
 
 export const respondConfigSchema = z
   .strictObject({
-    status: z.number().int().min(100).max(599).default(200),
+    // Not 1xx: an interim answer leaves the caller waiting for another; a 101 could make a proxy tunnel the connection.
+    status: z.number().int().min(200, FINAL_STATUS).max(599).default(200),
     headers: z.array(respondHeaderRowSchema).max(100).default([]),
     body: respondBodySchema.default({ type: 'json', template: '{}' }),
   })

@@ -1,6 +1,7 @@
 import { ivrFlow, nodeById } from '../testing/flows';
 import { validateFlow } from '../validate';
-import { isScriptContentType, respondHeaderRefusal } from './respond-headers';
+import { isScriptContentType } from './media-type';
+import { respondHeaderRefusal } from './respond-headers';
 
 function withRespond(config: Record<string, unknown>) {
   const flow = ivrFlow();
@@ -47,7 +48,27 @@ describe('respond node: headers and content types a trigger answer may not carry
     expect(respondHeaderRefusal('Sec-Fetch-Site')).toBeDefined();
     expect(respondHeaderRefusal('X-Frame-Options-Note')).toBeUndefined();
     expect(isScriptContentType(' application/ECMAScript ;x=1')).toBe(true);
+    expect(isScriptContentType('text/plain, text/javascript')).toBe(true);
     expect(isScriptContentType('application/json')).toBe(false);
     expect(isScriptContentType('text/html')).toBe(false);
+  });
+
+  it('refuses a content type that is not one media type, unless the row is templated (made safe at run time)', () => {
+    const message = expect.stringMatching(/not a media type/);
+    const body = withRespond({ body: { type: 'text', template: 'x', contentType: 'text/plain, text/html' } });
+    expect(body.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.body.contentType', message });
+    const literal = withRespond({ headers: [{ name: 'Content-Type', value: 'module' }] });
+    expect(literal.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.headers.0.value', message });
+    expect(withRespond({ headers: [{ name: 'Content-Type', value: '{{call.type}}' }] }).errors).toEqual([]);
+    const script = withRespond({ headers: [{ name: 'Content-Type', value: '{{call.type}}, text/javascript' }] });
+    const js = expect.stringMatching(/JavaScript/);
+    expect(script.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.headers.0.value', message: js });
+  });
+
+  it('refuses a 1xx status: not a final answer (the caller waits; a 101 could switch a proxy to a tunnel)', () => {
+    const result = withRespond({ status: 101 });
+    const message = expect.stringMatching(/200 to 599/);
+    expect(result.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.status', message });
+    expect(withRespond({ status: 204 }).errors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { headerRowSchema } from './common';
+import { isScriptContentType, mediaTypeProblem, SCRIPT_CONTENT_TYPE_MESSAGE } from './media-type';
 
 const COOKIES = 'a trigger answer is served on the editor’s origin: it may not set cookies';
 const POLICY = 'the server sets the security headers of trigger answers; a respond node may not set this one';
@@ -36,34 +37,24 @@ export function respondHeaderRefusal(name: string): string | undefined {
   return undefined;
 }
 
-/** JavaScript MIME type essences (WHATWG MIME Sniffing), which a browser would run as a script. */
-const SCRIPT_TYPES = new Set([
-  'application/ecmascript', 'application/javascript', 'application/x-ecmascript', 'application/x-javascript',
-  'text/ecmascript', 'text/javascript', 'text/javascript1.0', 'text/javascript1.1', 'text/javascript1.2',
-  'text/javascript1.3', 'text/javascript1.4', 'text/javascript1.5', 'text/jscript', 'text/livescript',
-  'text/x-ecmascript', 'text/x-javascript',
-]);
-
-/** True when a Content-Type value names a JavaScript MIME type (a trigger answer may not be a script). */
-export function isScriptContentType(value: string): boolean {
-  const semi = value.indexOf(';');
-  return SCRIPT_TYPES.has((semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase());
-}
-
-export const SCRIPT_CONTENT_TYPE_MESSAGE =
-  'a trigger answer may not be JavaScript (it would run as a script of the editor’s origin)';
-
-/** A respond node's header row: refused when it sets a cookie, a security header, or a script content type. */
+/** A respond node's header row: refused when it sets a cookie, a security header, or a script or malformed type. */
 export const respondHeaderRowSchema = headerRowSchema.superRefine((h, ctx) => {
   const why = respondHeaderRefusal(h.name);
   if (why) ctx.addIssue({ code: 'custom', path: ['name'], message: why });
-  else if (h.name.toLowerCase() === 'content-type' && isScriptContentType(h.value)) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: SCRIPT_CONTENT_TYPE_MESSAGE });
+  else if (h.name.toLowerCase() === 'content-type') {
+    // A templated value is made one safe media type at run time (answerContentType); a literal one is checked now.
+    const problem = !h.value.includes('{{')
+      ? mediaTypeProblem(h.value)
+      : isScriptContentType(h.value) ? SCRIPT_CONTENT_TYPE_MESSAGE : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
   }
 });
 
-/** The content type of a text answer: anything but JavaScript. */
+/** The content type of a text answer: one media type, anything but JavaScript. */
 export const respondContentTypeSchema = z
   .string()
   .max(128)
-  .refine((t) => !isScriptContentType(t), SCRIPT_CONTENT_TYPE_MESSAGE);
+  .superRefine((t, ctx) => {
+    const problem = mediaTypeProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });

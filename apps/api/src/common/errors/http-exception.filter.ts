@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
+import { writeApiError } from './write-api-error';
 
 /** The one error shape of the API (design.md §5). */
 export interface ApiError {
@@ -30,14 +31,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     const body = toApiError(exception);
     const unavailable = isUnavailableAnswer(exception, body);
     if (unavailable) this.logger.warn({ err: exception }, 'database unavailable');
     else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
-    if (unavailable) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-    res.status(body.statusCode).json(body);
+    const unexpected = body.statusCode >= 500 && !unavailable && !(exception instanceof HttpException);
+    const retryAfter = unavailable ? String(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+    writeApiError(http.getRequest<Request>(), res, body, unexpected, retryAfter);
   }
 }
 
@@ -79,8 +82,8 @@ export function toApiError(exception: unknown): ApiError {
  * Express error middleware for failures before Nest's router (body parsing: malformed JSON, 413),
  * which Nest's exception filters never see.
  */
-export function bodyErrorMiddleware(err: unknown, _req: unknown, res: Response, next: (err?: unknown) => void): void {
+export function bodyErrorMiddleware(err: unknown, req: Request, res: Response, next: (err?: unknown) => void): void {
   if (res.headersSent) return next(err);
   const body = toApiError(err);
-  res.status(body.statusCode).json(body);
+  writeApiError(req, res, body, body.statusCode >= 500);
 }

@@ -1,57 +1,65 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger as Pino, type Level } from 'pino';
+import pino, { type DestinationStream, type Logger as Pino, type Level } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { AppConfig } from '../../config/app-config';
-
-/** Machine-facing trigger calls come by the thousand: their successes log at debug, their failures as usual. */
-const TRIGGER_PATH = /^\/api\/v1\/(ivr|hooks|events)(\/|\?|$)/;
-
-/** Query parameters whose values never reach a log line: API keys (`?token=`) and anything named like a secret. */
-const SECRET_PARAM = /token|key|secret|passw|auth|sig/i;
-
-/** Percent-decodes byte by byte, never throwing (a name may be malformed on purpose); `+` is a space. */
-const decodeLoosely = (s: string) =>
-  s.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+import { isTriggerUrl, urlForLog } from './redact-url';
 
 /**
- * A URL for the logs: the value of every query parameter whose name, decoded as the query parser
- * decodes it (twice, for good measure) and in any case, looks like a secret is masked, whatever its
- * spelling (`token`, `TOKEN`, `%74oken`, `to%6Ben`) and however often it appears.
+ * Where credentials travel in headers (request and response): never logged. The request and
+ * response serializers below log no headers at all; these paths cover any other log call that
+ * passes a request, a response or their headers.
  */
-export function redactTokenInUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const parts = url.slice(q + 1).split('&');
-  let changed = false;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const eq = part.indexOf('=');
-    const name = eq < 0 ? part : part.slice(0, eq);
-    if (SECRET_PARAM.test(decodeLoosely(decodeLoosely(name)))) {
-      parts[i] = `${name}=[redacted]`;
-      changed = true;
-    }
-  }
-  return changed ? `${url.slice(0, q + 1)}${parts.join('&')}` : url;
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', '"x-api-key"'];
+const REDACT_PATHS = [
+  ...['req.headers', 'res.headers', 'headers', 'request.headers', 'response.headers'].flatMap((at) =>
+    CREDENTIAL_HEADERS.map((h) => (h.startsWith('"') ? `${at}[${h}]` : `${at}.${h}`)),
+  ),
+  'req.query.token',
+];
+
+interface LoggedRequest {
+  id: unknown;
+  method: string;
+  url: string;
+}
+interface LoggedResponse {
+  statusCode: number;
+  raw?: { getHeader?(name: string): unknown };
 }
 
 /** The process's one pino logger (JSON lines on stdout); headers and tokens that carry secrets are redacted. */
-export function createRootLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): Pino {
-  return pino({
-    level: config.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.query.token'], censor: '[redacted]' },
-  });
+export function createRootLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?: DestinationStream): Pino {
+  const options = { level: config.LOG_LEVEL, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-/** One JSON line per HTTP request (pino-http), with its id, method, URL (token redacted) and status. */
+/** A request as logged: its id, method and URL (query values masked, see urlForLog); never its headers. */
+export function requestForLog(req: LoggedRequest): Record<string, unknown> {
+  return { id: req.id, method: req.method, url: urlForLog(req.url) };
+}
+
+/**
+ * A response as logged: its status and, for a trigger answer, the execution it started. Never its
+ * headers: `Set-Cookie` carries the editor's refresh token, and a webhook answer's headers are the
+ * flow's (tenant data).
+ */
+export function responseForLog(res: LoggedResponse): Record<string, unknown> {
+  const executionId = res.raw?.getHeader?.('x-execution-id');
+  return typeof executionId === 'string' ? { statusCode: res.statusCode, executionId } : { statusCode: res.statusCode };
+}
+
+/** One JSON line per HTTP request (pino-http), with its id, method, URL (values masked) and status; no headers. */
 export function requestLogger(root: Pino): HttpLogger {
   return pinoHttp({
     logger: root,
     autoLogging: { ignore: (req) => req.url === '/api/v1/health' || req.url === '/metrics' },
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : TRIGGER_PATH.test(req.url ?? '') ? 'debug' : 'info',
-    serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactTokenInUrl(req.url) }) },
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return isTriggerUrl(req.url ?? '') ? 'debug' : 'info';
+    },
+    serializers: { req: requestForLog, res: responseForLog },
   });
 }
 

@@ -33,7 +33,7 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
     <>
       <p className="panel-lead">The first respond reached answers the caller; the run goes on after it. For an IVR the body becomes <code>output</code>.</p>
       <Field label="Status" htmlFor={sid} issues={issues('status')}>
-        <NumberInput id={sid} value={config.status} onChange={(v) => patch({ status: v }, 'status')} placeholder="200" min={100} max={599} readOnly={readOnly} testId="respond-status" />
+        <NumberInput id={sid} value={config.status} onChange={(v) => patch({ status: v }, 'status')} placeholder="200" min={200} max={599} readOnly={readOnly} testId="respond-status" />
       </Field>
       <Field label="Body">
         <Segmented
@@ -96,7 +96,7 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
         </Field>
       )}
       {body.type === 'text' && (
-        <Field label="Content-Type" htmlFor={cid}>
+        <Field label="Content-Type" htmlFor={cid} issues={issues('body.contentType')}>
           <TextInput id={cid} value={body.contentType ?? ''} onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')} placeholder="text/plain" readOnly={readOnly} mono />
         </Field>
       )}
