@@ -109,8 +109,8 @@ describe('security: per-flow webhook secrets', () => {
     await t.http().delete(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(403);
     await t.http().get(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(200);
 
-    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@test.local', adminPassword: 'tenant-b-password' }).expect(201);
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@test.local', adminPassword: 'orbit lantern b-side 29' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'orbit lantern b-side 29' }).expect(200);
     const asB = (m: 'get' | 'post' | 'delete', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
     for (const m of ['get', 'post', 'delete'] as const) await asB(m, `/api/v1/flows/${flowA}/webhook-secret`).send({}).expect(404);
     await asB('post', `/api/v1/flows/${crypto.randomUUID()}/webhook-secret`).send({}).expect(404);
@@ -118,7 +118,7 @@ describe('security: per-flow webhook secrets', () => {
   });
 
   it('a flow of another tenant with the same key and its own secret: each secret opens its own tenant\'s flow only', async () => {
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'orbit lantern b-side 29' }).expect(200);
     const asB = (m: 'post', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
     const def = chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), respondNode('{"tenant": "B"}'));
     const created = await asB('post', '/api/v1/flows').send({ name: 'B make call', key: 'rcrm-make-call', definition: def }).expect(201);
