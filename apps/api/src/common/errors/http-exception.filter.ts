@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { TooManyAttemptsException } from '../throttle/too-many-attempts.exception';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 
 /** The one error shape of the API (design.md §5). */
@@ -22,8 +23,9 @@ interface BodyParserError {
 
 /**
  * Turns every thrown value into `{statusCode, error, message, details?}`. Client errors keep their
- * message; the database being unreachable is a 503 with Retry-After (a client should try again);
- * anything else unexpected becomes a 500 that says nothing of its internals (logged instead).
+ * message; the database being unreachable is a 503 with Retry-After (a client should try again), and
+ * a throttle's 429 (TooManyAttemptsException) carries one too; anything else unexpected becomes a
+ * 500 that says nothing of its internals (logged instead).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -37,6 +39,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
     if (unavailable) res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    if (exception instanceof TooManyAttemptsException) {
+      res.setHeader('retry-after', String(exception.retryAfterSeconds));
+    }
     res.status(body.statusCode).json(body);
   }
 }
