@@ -20,12 +20,12 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
   beforeAll(async () => {
     t = await TestApp.start();
     // The second tenant's admin even shares the first admin's email: a different tenant, a different user.
-    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: ADMIN.email, adminPassword: 'tenant-b-password' }).expect(201);
+    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: ADMIN.email, adminPassword: 'orbit lantern b-side 29' }).expect(201);
     expect(created.body).toMatchObject({ id: expect.any(String), name: 'Tenant B', admin: { id: expect.any(String), email: ADMIN.email, roleIds: [expect.any(String)] } });
     // No tenantId needed: the password opens the one account it belongs to (the first admin's still opens the first tenant).
-    const login = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'tenant-b-password' }).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'orbit lantern b-side 29' }).expect(200);
     expect(login.body.user.tenantId).toBe(created.body.id);
-    await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'tenant-b-password', tenantId: created.body.id }).expect(200);
+    await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'orbit lantern b-side 29', tenantId: created.body.id }).expect(200);
     expect((await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200)).body.user.isBootstrap).toBe(true);
     b = { token: login.body.accessToken, tenantId: created.body.id, adminId: created.body.admin.id };
     const as = (m: Method, url: string) => t.http()[m](url).set('authorization', `Bearer ${b.token}`);
@@ -39,7 +39,7 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     ids.executions = (await as('post', '/api/v1/flows/test-run').send({ definition: def, input: {} }).expect(200)).body.id;
     await as('get', `/api/v1/executions/${ids.executions}`).expect(200);
     ids.roles = (await as('post', '/api/v1/roles').send({ name: 'B role', permissions: ['flows.read'] }).expect(201)).body.id;
-    ids.users = (await as('post', '/api/v1/users').send({ email: 'b-user@test.local', password: 'user password 4 tests', roleIds: [ids.roles] }).expect(201)).body.id;
+    ids.users = (await as('post', '/api/v1/users').send({ email: 'b-user@test.local', password: 'velvet kettle 4 tests', roleIds: [ids.roles] }).expect(201)).body.id;
     ids['api-keys'] = (await as('post', '/api/v1/api-keys').send({ name: 'B key', scopes: ['triggers.invoke'] }).expect(201)).body.id;
   });
   afterAll(() => t.close());

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { API_PREFIX } from '../src/app.factory';
 import { listRoutes, type RouteInfo } from '../src/common/auth/route-catalogue';
-import { TestApp } from './harness';
+import { ADMIN, TestApp } from './harness';
 import { chainFlow, publishFlow, respondNode } from './support/triggers';
 
 /**
@@ -121,7 +121,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     await asB('post', `/api/v1/flows/${hookB.body.id}/publish`).send({}).expect(200);
     b.connections = (await asB('post', '/api/v1/connections').send({ name: 'b crm', type: 'none' }).expect(201)).body.id;
     b.roles = (await asB('post', '/api/v1/roles').send({ name: 'b role', permissions: ['flows.read'] }).expect(201)).body.id;
-    b.users = (await asB('post', '/api/v1/users').send({ email: 'user-b@test.local', password: 'user password 4 tests' }).expect(201)).body.id;
+    b.users = (await asB('post', '/api/v1/users').send({ email: 'user-b@test.local', password: 'velvet kettle 4 tests' }).expect(201)).body.id;
     const bKey = await asB('post', '/api/v1/api-keys').send({ name: 'b key', scopes: ['triggers.invoke'] }).expect(201);
     b['api-keys'] = bKey.body.id;
     b.executions = (await t.http().post('/api/v1/ivr/b-ivr').set('x-api-key', bKey.body.key).send({}).expect(200)).body.executionId;
@@ -136,7 +136,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     forgedExpired = jwt({ ...claims, iat: now - 7200, exp: now - 3600 }, 'another-secret-another-secret-another-secret');
     realExpired = jwt({ ...claims, iat: now - 7200, exp: now - 3600 }, JWT_SECRET);
     unknownUser = jwt({ ...claims, sub: crypto.randomUUID(), iat: now, exp: now + 600 }, JWT_SECRET);
-    secrets = [JWT_SECRET, CONNECTION_SECRET, B_PASSWORD, t.apiKey, bKey.body.key, t.config.secretsKey.toString('hex'), t.config.secretsKey.toString('base64'), 'correct horse battery'].filter((s): s is string => typeof s === 'string' && s.length > 0);
+    secrets = [JWT_SECRET, CONNECTION_SECRET, B_PASSWORD, t.apiKey, bKey.body.key, t.config.secretsKey.toString('hex'), t.config.secretsKey.toString('base64'), ADMIN.password].filter((s): s is string => typeof s === 'string' && s.length > 0);
   });
   afterAll(() => t?.close());
 
@@ -217,7 +217,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
         const bearer = (value: string) => ({ header: 'authorization', value: `Bearer ${value}` });
         cases.push({ ...base, name: 'garbage bearer', url, auth: bearer('garbage.garbage.garbage'), expect: [401] });
         cases.push({ ...base, name: 'not a JWT', url, auth: bearer('\u00e9\u00ff not-a-token'), expect: [401] });
-        cases.push({ ...base, name: 'Basic auth instead of Bearer', url, auth: { header: 'authorization', value: `Basic ${Buffer.from('admin@test.local:correct horse battery').toString('base64')}` }, expect: [401] });
+        cases.push({ ...base, name: 'Basic auth instead of Bearer', url, auth: { header: 'authorization', value: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}` }, expect: [401] });
         cases.push({ ...base, name: 'expired JWT signed with another secret', url, auth: bearer(forgedExpired), expect: [401] });
         cases.push({ ...base, name: 'expired JWT (right secret)', url, auth: bearer(realExpired), expect: [401] });
         cases.push({ ...base, name: 'JWT of a user that does not exist', url, auth: bearer(unknownUser), expect: [401] });
@@ -251,7 +251,7 @@ describe('bad input at the edges: every route, malformed requests', () => {
     a.flows = (await t.as('get', '/api/v1/flows')).body.items[0].id;
     a.connections = (await t.as('get', '/api/v1/connections')).body.items[0].id;
     a.roles = (await t.as('post', '/api/v1/roles').send({ name: 'a role', permissions: [] }).expect(201)).body.id;
-    a.users = (await t.as('post', '/api/v1/users').send({ email: 'user-a@test.local', password: 'user password 4 tests' }).expect(201)).body.id;
+    a.users = (await t.as('post', '/api/v1/users').send({ email: 'user-a@test.local', password: 'velvet kettle 4 tests' }).expect(201)).body.id;
     a['api-keys'] = (await t.as('get', '/api/v1/api-keys')).body.items[0].id;
     a.executions = (await t.http().post('/api/v1/ivr/a-ivr').set('x-api-key', t.apiKey).send({}).expect(200)).body.executionId;
     const cases = buildCases();

@@ -10,7 +10,8 @@ import { createApp } from '../src/app.factory';
 import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { withDatabase } from './db-url';
 
-export const ADMIN = { email: 'admin@test.local', password: 'correct horse battery' };
+/** The bootstrap admin. Not `correct horse battery`: the password policy refuses the famous passphrase and its beginnings. */
+export const ADMIN = { email: 'admin@test.local', password: 'tidal orchid lantern 7' };
 
 /**
  * A real API on 127.0.0.1 with its own database (cloned from the migrated template), the

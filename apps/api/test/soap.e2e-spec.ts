@@ -73,8 +73,8 @@ describe('POST /api/v1/soap/describe', () => {
   });
 
   it("never uses another tenant's connection", async () => {
-    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@soap.test', adminPassword: 'tenant-b-password' }).expect(201);
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@soap.test', password: 'tenant-b-password', tenantId: created.body.id }).expect(200);
+    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@soap.test', adminPassword: 'orbit lantern b-side 29' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@soap.test', password: 'orbit lantern b-side 29', tenantId: created.body.id }).expect(200);
     // Tenant A's crm-soap connection (previous test) opens the WSDL for tenant A; tenant B names it and gets nothing.
     await t.as('post', '/api/v1/soap/describe').send({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-soap' }).expect(200);
     const r = await t.http().post('/api/v1/soap/describe').set('authorization', `Bearer ${login.body.accessToken}`).send({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-soap' }).expect(422);

@@ -88,7 +88,7 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     ]);
 
     // Tenant B's admin (hostile) publishes the trap.
-    const b = { email: 'mallory@tenant-b.test', password: 'tenant-b-password-2025!' };
+    const b = { email: 'mallory@tenant-b.test', password: 'orbit lantern b-side 2025!' };
     const tenantB = { name: 'Tenant B', adminEmail: b.email, adminPassword: b.password };
     await t.as('post', '/api/v1/tenants').send(tenantB).expect(201);
     const tokenB = (await t.http().post('/api/v1/auth/login').send(b).expect(200)).body.accessToken as string;

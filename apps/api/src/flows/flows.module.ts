@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowTemplatesModule } from '../flow-templates/flow-templates.module';
+import { WebhookSecretsModule } from '../webhook-secrets/webhook-secrets.module';
 import { FlowTestRunService } from './flow-test-run.service';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowVersionsService } from './flow-versions.service';
@@ -10,7 +11,7 @@ import { FlowsService } from './flows.service';
 
 /** Flow drafts, versions and publishing, validation and test runs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FlowEntity, FlowVersionEntity]), FlowTemplatesModule],
+  imports: [TypeOrmModule.forFeature([FlowEntity, FlowVersionEntity]), FlowTemplatesModule, WebhookSecretsModule],
   controllers: [FlowsController],
   providers: [FlowsService, FlowVersionsService, FlowTestRunService],
   exports: [FlowsService, FlowVersionsService],

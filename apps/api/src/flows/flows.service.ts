@@ -4,6 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
 import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
 import { PublishedFlowsService } from '../runs/published-flows.service';
+import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 import type { CreateFlowDto } from './dto/create-flow.dto';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/import-flow.dto';
 import type { ListFlowsQuery } from './dto/list-flows.query';
@@ -36,6 +37,7 @@ export class FlowsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(FlowEntity) private readonly flows: Repository<FlowEntity>,
+    private readonly webhookSecrets: WebhookSecretsService,
     /** Trigger lookups by key cached in this process (absent when the runs feature is not loaded). */
     @Optional() @Inject(PublishedFlowsService) private readonly published?: PublishedFlowsService,
     @Optional() @Inject(FlowTemplatesService) private readonly templates?: FlowTemplatesService,
@@ -112,7 +114,11 @@ export class FlowsService {
       sets.push(`${column} = $${params.length}${cast}`);
     };
     if (dto.name !== undefined) set('name', dto.name);
-    if (dto.key !== undefined) set('key', dto.key);
+    if (dto.key !== undefined) {
+      // Not a key under which another tenant's flow holds this flow's webhook secret (409).
+      await this.webhookSecrets.assertKeyUsable(tenantId, id, dto.key);
+      set('key', dto.key);
+    }
     if (dto.description !== undefined) set('description', dto.description);
     if (dto.definition !== undefined) {
       assertDraftEnvelope(dto.definition);

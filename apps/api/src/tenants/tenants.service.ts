@@ -24,7 +24,7 @@ export class TenantsService {
 
   /** A tenant with its built-in roles and a first user holding the Admin role. */
   async create(caller: UserPrincipal, dto: { name: string; adminEmail: string; adminPassword: string }): Promise<CreatedTenant> {
-    assertAcceptablePassword(dto.adminPassword, dto.adminEmail, 'adminPassword');
+    assertAcceptablePassword(dto.adminPassword, dto.adminEmail, 'adminPassword', dto.name);
     const passwordHash = await hash(dto.adminPassword);
     return this.db.transaction(async (m) => {
       const tenant = await m.save(m.create(TenantEntity, { name: dto.name }));

@@ -1,8 +1,12 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { WebhookAuth } from '@callflow/flow';
 import type { Request } from 'express';
+import crypto from 'node:crypto';
 import querystring from 'node:querystring';
-import { PublishedFlowsService, type PublishedFlow } from '../runs/published-flows.service';
+import { TooManyAttemptsException } from '../common/throttle/too-many-attempts.exception';
+import { PublishedFlowsService, type PublishedFlow, type PublishedVersionRef } from '../runs/published-flows.service';
+import { sameDigest, secretDigest } from '../webhook-secrets/webhook-secret-crypto';
+import { WebhookSecretThrottle } from '../webhook-secrets/webhook-secret-throttle';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 
 /** Query parameters a webhook reads at most (as Express's parser). */
@@ -48,29 +52,65 @@ const REFUSED = 'a valid API key or this flow\'s webhook secret is required';
 /**
  * Authenticates a webhook call that carries no API key by the flow's own secret: among the
  * published webhook flows with this key (in any tenant: no credential names one) whose trigger sets
- * `auth`, exactly one must hold the presented secret (constant-time compare). The secret opens that
- * flow only; every failure is the same 401.
+ * `auth`, exactly one must hold the presented secret (constant-time compare of digests). The secret
+ * opens that flow only; every failure is the same 401. Wrong values are throttled per key and
+ * client address (WebhookSecretThrottle: 429 with Retry-After past the limit); a valid call adds
+ * no database round trip (the candidates and the digests are cached, the throttle is in memory).
  */
 @Injectable()
 export class WebhookSecretAuth {
   constructor(
     private readonly published: PublishedFlowsService,
     private readonly secrets: WebhookSecretsService,
+    private readonly throttle: WebhookSecretThrottle,
   ) {}
 
   async resolve(flowKey: string, req: Request, query: Record<string, string | string[]>): Promise<PublishedFlow> {
-    const candidates = (await this.published.webhooksByKeyAnyTenant(flowKey)).filter((f) => f.triggerConfig.auth);
-    const matched: typeof candidates = [];
+    const candidates = await this.published.webhooksByKeyAnyTenant(flowKey);
+    const tries: { flow: PublishedVersionRef; presented: Buffer; secret: Buffer | null }[] = [];
+    // Flows of several tenants with this key usually look in the same place: each value is hashed once.
+    const values = new Map<string, Buffer>();
     for (const flow of candidates) {
-      const presented = presentedSecret(flow.triggerConfig.auth as WebhookAuth, query, req);
-      if (presented === undefined) continue;
-      if (await this.secrets.matches(flow.tenantId, flow.flowId, presented)) matched.push(flow);
+      if (!flow.triggerConfig.auth) continue;
+      const value = presentedSecret(flow.triggerConfig.auth as WebhookAuth, query, req);
+      if (value === undefined) continue;
+      let presented = values.get(value);
+      if (!presented) values.set(value, (presented = secretDigest(value)));
+      tries.push({ flow, presented, secret: await this.secrets.secretDigestOf(flow.tenantId, flow.flowId) });
     }
+    // Nothing presented where any flow with this key looks: no guess to count.
+    if (tries.length === 0) throw new UnauthorizedException(REFUSED);
+    // From here on synchronous until the verdict: concurrent guesses in this process are counted one by one.
+    const ip = req.ip ?? '';
+    const shown = shownValues([...values.values()]);
+    const wait = this.throttle.gate(flowKey, ip, shown);
+    if (wait > 0) throw new TooManyAttemptsException(TOO_MANY, wait);
+    const matched = tries.filter((t) => t.secret !== null && sameDigest(t.presented, t.secret));
+    if (matched.length === 0) {
+      const blocked = await this.throttle.failed(flowKey, ip);
+      throw blocked > 0 ? new TooManyAttemptsException(TOO_MANY, blocked) : new UnauthorizedException(REFUSED);
+    }
+    // Two tenants holding one value cannot arise since values are refused when held elsewhere; if
+    // it ever does (a rename racing a set), neither is chosen: no tenant gets another's calls.
     if (matched.length !== 1) throw new UnauthorizedException(REFUSED);
-    const found = await this.published.byKey(matched[0]!.tenantId, flowKey);
-    if (found.state !== 'published' || found.flow.flowId !== matched[0]!.flowId) {
+    this.throttle.passed(flowKey, ip, shown);
+    const found = await this.published.byKey(matched[0]!.flow.tenantId, flowKey);
+    if (found.state !== 'published' || found.flow.flowId !== matched[0]!.flow.flowId) {
       throw new UnauthorizedException(REFUSED);
     }
     return found.flow;
   }
+}
+
+const TOO_MANY = 'too many wrong webhook secrets from this address for this flow key; try again later';
+
+/**
+ * What the throttle remembers a call by: the digest of the value presented, or of all of them
+ * (sorted) when flows with this key look in different places (a known value beside a guess is not
+ * a known call).
+ */
+function shownValues(digests: Buffer[]): string {
+  if (digests.length === 1) return digests[0]!.toString('base64');
+  const all = digests.map((d) => d.toString('base64')).sort().join(' ');
+  return crypto.createHash('sha256').update(all).digest('base64');
 }

@@ -22,9 +22,14 @@ export function assertGrantable(perms: readonly string[]): void {
   if (reserved.length) throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
 }
 
-/** 400 naming the rule when `password` fails the password policy for the owner of `email`. */
-export function assertAcceptablePassword(password: string, email: string, field = 'password'): void {
-  const problem = passwordProblem(password, email);
+/** 400 naming the rule when `password` fails the password policy for the owner of `email` in the tenant `tenantName`. */
+export function assertAcceptablePassword(
+  password: string,
+  email: string,
+  field = 'password',
+  tenantName?: string,
+): void {
+  const problem = passwordProblem(password, { email, tenantName });
   if (problem) {
     const message = `${field}: the password ${problem}`;
     throw new BadRequestException({ message, details: [message] });

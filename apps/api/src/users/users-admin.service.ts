@@ -61,7 +61,7 @@ export class UsersAdminService {
   async create(caller: UserPrincipal, dto: CreateUserDto): Promise<UserView> {
     const permissions = dto.permissions ?? [];
     assertGrantable(permissions);
-    assertAcceptablePassword(dto.password, dto.email);
+    assertAcceptablePassword(dto.password, dto.email, 'password', await this.tenantName(caller.tenantId));
     const passwordHash = await hash(dto.password);
     try {
       return await this.db.transaction(async (m) => {
@@ -82,7 +82,10 @@ export class UsersAdminService {
   }
 
   async update(caller: UserPrincipal, id: string, dto: UpdateUserDto): Promise<UserView> {
-    if (dto.password !== undefined) assertAcceptablePassword(dto.password, (await this.get(caller.tenantId, id)).email);
+    if (dto.password !== undefined) {
+      const { email } = await this.get(caller.tenantId, id);
+      assertAcceptablePassword(dto.password, email, 'password', await this.tenantName(caller.tenantId));
+    }
     const passwordHash = dto.password !== undefined ? await hash(dto.password) : undefined;
     const updated = await this.db.transaction(async (m) => {
       await lockTenantAccess(m, caller.tenantId);
@@ -126,6 +129,12 @@ export class UsersAdminService {
   }
 
   /** The permissions the given roles of the tenant carry; 400 when one is not a role of the tenant. */
+  /** The tenant's name, which a password may not be built on. */
+  private async tenantName(tenantId: string): Promise<string | undefined> {
+    const rows: { name: string }[] = await this.db.query(`SELECT name FROM tenants WHERE id = $1`, [tenantId]);
+    return rows[0]?.name;
+  }
+
   private async rolePermissions(m: EntityManager, tenantId: string, roleIds: readonly string[]): Promise<string[]> {
     if (!roleIds.length) return [];
     const rows: { id: string; permissions: string[] }[] = await m.query(`SELECT id, permissions FROM roles WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, roleIds]);

@@ -3,7 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /**
  * A webhook flow's own secret (RetailCRM's clientId, a token in a URL an agent's browser sees):
  * one per flow, sealed with the SECRETS_KEY (never in the definition, which every flows.read user
- * sees and exports). Deleted with its flow.
+ * sees and exports). Deleted with its flow. Its fingerprint is computed when shown (keyed from
+ * SECRETS_KEY, see webhook-secret-crypto.ts), never stored.
  */
 @Entity('flow_webhook_secrets')
 @Index('flow_webhook_secrets_tenant_idx', ['tenantId'])
@@ -21,10 +22,6 @@ export class FlowWebhookSecretEntity {
   /** Id of the key it is sealed with (rotation finds stale rows by it). */
   @Column({ name: 'key_id', type: 'text' })
   keyId!: string;
-
-  /** First 8 hex digits of the secret's SHA-256: tells an admin which secret is set without showing it. */
-  @Column({ type: 'text' })
-  fingerprint!: string;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlowWebhookSecretEntity } from './flow-webhook-secret.entity';
 import { WebhookSecretsController } from './webhook-secrets.controller';
+import { WebhookSecretThrottle } from './webhook-secret-throttle';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
-/** Per-flow webhook secrets: the routes that set them, and the check the webhook trigger uses. */
+/** Per-flow webhook secrets: the routes that set them, and what the webhook trigger checks them with. */
 @Module({
   imports: [TypeOrmModule.forFeature([FlowWebhookSecretEntity])],
   controllers: [WebhookSecretsController],
-  providers: [WebhookSecretsService],
-  exports: [WebhookSecretsService],
+  providers: [WebhookSecretsService, WebhookSecretThrottle],
+  exports: [WebhookSecretsService, WebhookSecretThrottle],
 })
 export class WebhookSecretsModule {}

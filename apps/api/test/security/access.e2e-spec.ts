@@ -122,11 +122,40 @@ describe('security: access (sign-in, tokens, keys, permissions)', () => {
       await t.as('post', '/api/v1/tenants').send({ name: 'Weak', adminEmail: 'user-p@test.local', adminPassword: weak }).expect(400);
     });
 
+    // The security review's examples: all but Pa$$word2026 were accepted before (201).
+    it.each([
+      'P@ssw0rd2026!', 'P@ssw0rd.2026', 'p@ssw0rd!!!!', 'Pa$$word2026', 'Passwort2026!', 'abcdefghijk1', '1234567890ab',
+      '123456789abc', 'zaq12wsxcde3', 'trustno12345', 'correcthorse1', 'correct horse battery',
+    ])('refuses the review example %j for a new user', async (weak) => {
+      const body = { email: 'review@test.local', password: weak };
+      const r = await t.as('post', '/api/v1/users').send(body).expect(400);
+      expect(r.body.message).toMatch(/^password: the password (is too common|is mostly predictable)/);
+      expect(r.body.message).not.toContain(weak);
+    });
+
+    it("refuses a password built on the email's domain or the tenant's name (tenants, users, changes)", async () => {
+      const tc = { name: 'Tenant C', adminEmail: 'admin@tenantc.test', adminPassword: 'tenantc12345' };
+      const refused = await t.as('post', '/api/v1/tenants').send(tc).expect(400);
+      expect(refused.body.message).toMatch(/^adminPassword: the password is mostly predictable: .*the email's domain/);
+      const acme = { ...tc, name: 'Acme Sales', adminPassword: 'AcmeSales!2026' };
+      const named = await t.as('post', '/api/v1/tenants').send(acme).expect(400);
+      expect(named.body.message).toMatch(/the tenant's name/);
+      await t.as('post', '/api/v1/tenants').send({ ...tc, name: 'Acme Sales', adminPassword: STRONG }).expect(201);
+      const admin = (await login({ email: tc.adminEmail, password: STRONG }).expect(200)).body.accessToken as string;
+      const asAcme = (m: 'post' | 'patch', url: string) => t.http()[m](url).set('authorization', `Bearer ${admin}`);
+      const agent = { email: 'agent@acme.example', password: 'Acme-Sales-2026' };
+      const user = await asAcme('post', '/api/v1/users').send(agent).expect(400);
+      expect(user.body.message).toMatch(/^password: the password is mostly predictable: .*the tenant's name/);
+      const ok = await asAcme('post', '/api/v1/users').send({ ...agent, password: 'acme quiet fjord lamp' }).expect(201);
+      const change = await asAcme('patch', `/api/v1/users/${ok.body.id}`).send({ password: 'acme-2026-agent' }).expect(400);
+      expect(change.body.message).toMatch(/email|tenant's name/);
+    });
+
     it("refuses the user's own email as a new password, and a weak ADMIN_PASSWORD stops the start", async () => {
       const u = await signInWithRoles(t, ['Viewer']);
       const r = await t.as('patch', `/api/v1/users/${u.userId}`).send({ password: `${u.email}!` }).expect(400);
       expect(r.body.message).toMatch(/email/);
-      for (const weak of ['aaaaaaaaaaaaaaaa', 'admin@start.local', 'Password2024!']) {
+      for (const weak of ['aaaaaaaaaaaaaaaa', 'admin@start.local', 'Password2024!', 'P@ssw0rd2026!', 'correct horse battery']) {
         expect(() => loadConfig({ DATA_DIR: t.config.DATA_DIR, ADMIN_EMAIL: 'admin@start.local', ADMIN_PASSWORD: weak })).toThrow(ConfigError);
         expect(() => loadConfig({ DATA_DIR: t.config.DATA_DIR, ADMIN_EMAIL: 'admin@start.local', ADMIN_PASSWORD: weak })).toThrow(/ADMIN_PASSWORD: the password/);
       }

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { rotateSecretsKey } from '../../src/connections/rotate-key';
 import { SecretBox } from '../../src/connections/secret-box';
 import { webhookSecretAad } from '../../src/webhook-secrets/webhook-secret-crypto';
+import { MAX_CHOSEN_SETS, MAX_SECRET_FAILURES } from '../../src/webhook-secrets/webhook-secret-throttle';
 import { signInWithRoles } from '../flow-fixtures';
 import { ADMIN, TestApp } from '../harness';
 import { chainFlow, finishedExecution, publishFlow, respondNode } from '../support/triggers';
@@ -20,7 +22,8 @@ describe('security: per-flow webhook secrets', () => {
   let flowA: string;
   let flowB: string;
   beforeAll(async () => {
-    t = await TestApp.start();
+    // X-Forwarded-For is believed from loopback, so the throttle tests can call from several addresses.
+    t = await TestApp.start({ TRUST_PROXY: 'loopback' });
     flowA = (await publishFlow(t, 'rcrm-make-call', chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), echo))).id;
     flowB = (await publishFlow(t, 'agent-popup', chainFlow(webhook({ auth: { in: 'header', name: 'X-Hook-Secret' } }), echo))).id;
     await publishFlow(t, 'keys-only', chainFlow(webhook({}), echo));
@@ -86,7 +89,9 @@ describe('security: per-flow webhook secrets', () => {
     const chosen = 'retailcrm-2dbh26tahjj26sg';
     expect((await rotate(flowA, { secret: chosen }).expect(201)).body.secret).toBe(chosen);
     await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${chosen}`).expect(200);
-    for (const bad of ['short', 'has space in it 123', 'x'.repeat(257), 'ünïcödé-secret-value', 42]) {
+    // Guessable chosen values (all accepted before): too few different characters, runs, a common word.
+    const guessable = ['xxxxxxxxxxxxxxxx', 'abababababababab', 'abcdefghijklmnop', '0123456789abcdef', 'Password2026!!!!'];
+    for (const bad of ['short', 'has space in it 123', 'x'.repeat(257), 'ünïcödé-secret-value', 42, ...guessable]) {
       expect((await rotate(flowA, { secret: bad }).expect(400)).body.message).toEqual(expect.anything());
     }
     await t.as('delete', `/api/v1/flows/${flowA}/webhook-secret`).expect(204);
@@ -109,8 +114,8 @@ describe('security: per-flow webhook secrets', () => {
     await t.http().delete(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(403);
     await t.http().get(`/api/v1/flows/${flowA}/webhook-secret`).set('authorization', `Bearer ${editor.token}`).expect(200);
 
-    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@test.local', adminPassword: 'tenant-b-password' }).expect(201);
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const tenant = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: 'b-admin@test.local', adminPassword: 'orbit lantern b-side 29' }).expect(201);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'orbit lantern b-side 29' }).expect(200);
     const asB = (m: 'get' | 'post' | 'delete', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
     for (const m of ['get', 'post', 'delete'] as const) await asB(m, `/api/v1/flows/${flowA}/webhook-secret`).send({}).expect(404);
     await asB('post', `/api/v1/flows/${crypto.randomUUID()}/webhook-secret`).send({}).expect(404);
@@ -118,7 +123,7 @@ describe('security: per-flow webhook secrets', () => {
   });
 
   it('a flow of another tenant with the same key and its own secret: each secret opens its own tenant\'s flow only', async () => {
-    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'tenant-b-password' }).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'orbit lantern b-side 29' }).expect(200);
     const asB = (m: 'post', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
     const def = chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), respondNode('{"tenant": "B"}'));
     const created = await asB('post', '/api/v1/flows').send({ name: 'B make call', key: 'rcrm-make-call', definition: def }).expect(201);
@@ -127,6 +132,118 @@ describe('security: per-flow webhook secrets', () => {
     const secretA = (await rotate(flowA).expect(201)).body.secret;
     expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretB}`).expect(200)).body).toEqual({ tenant: 'B' });
     expect((await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${secretA}`).expect(200)).body.query).toEqual({});
+  });
+
+  /** Tenant B's admin (created by the permissions test above). */
+  const tenantB = async () => {
+    const login = await t.http().post('/api/v1/auth/login').send({ email: 'b-admin@test.local', password: 'orbit lantern b-side 29' }).expect(200);
+    return (m: 'get' | 'post' | 'put', url: string) => t.http()[m](url).set('authorization', `Bearer ${login.body.accessToken}`);
+  };
+  const hookWith = (tenant: string) => chainFlow(webhook({ auth: { in: 'query', name: 'clientId' } }), respondNode(`{"tenant": "${tenant}"}`));
+
+  // Review 1: tenant B, knowing tenant A's secret, set it on its own flow with the same key; two
+  // flows then held it and A's counterpart got 401 (a call must match exactly one flow).
+  it("another tenant cannot take a value a flow with the same key holds, nor rename into it: the owner's webhook keeps working", async () => {
+    const asB = await tenantB();
+    const S = 'sec9Hk2mQx7PvT4wLz';
+    const a = await publishFlow(t, 'sec-hook', hookWith('A'));
+    await rotate(a.id, { secret: S }).expect(201);
+    const callA = async () => expect((await t.http().get(`/api/v1/hooks/sec-hook?clientId=${S}`).expect(200)).body).toEqual({ tenant: 'A' });
+    await callA();
+
+    const b = await asB('post', '/api/v1/flows').send({ name: 'B sec hook', key: 'sec-hook', definition: hookWith('B') }).expect(201);
+    await asB('post', `/api/v1/flows/${b.body.id}/publish`).send({}).expect(200);
+    const refused = await asB('post', `/api/v1/flows/${b.body.id}/webhook-secret`).send({ secret: S }).expect(409);
+    expect(refused.body.message).toMatch(/another tenant .* already uses this secret value/);
+    expect(JSON.stringify(refused.body)).not.toContain(S);
+    await callA();
+    // B's own (generated) secret opens B's flow; A's still opens A's.
+    const own = (await asB('post', `/api/v1/flows/${b.body.id}/webhook-secret`).send({}).expect(201)).body.secret;
+    expect((await t.http().get(`/api/v1/hooks/sec-hook?clientId=${own}`).expect(200)).body).toEqual({ tenant: 'B' });
+    await callA();
+
+    // Under another key the value is B's to use; renaming that flow to A's key is refused.
+    const other = await asB('post', '/api/v1/flows').send({ name: 'B other', key: 'sec-other', definition: hookWith('B') }).expect(201);
+    await asB('post', `/api/v1/flows/${other.body.id}/publish`).send({}).expect(200);
+    const a2 = await publishFlow(t, 'sec-hook-2', hookWith('A'));
+    await rotate(a2.id, { secret: S }).expect(201);
+    await asB('post', `/api/v1/flows/${other.body.id}/webhook-secret`).send({ secret: S }).expect(201);
+    const draft = (await asB('get', `/api/v1/flows/${other.body.id}`).expect(200)).body;
+    const rename = await asB('put', `/api/v1/flows/${other.body.id}`).send({ revision: draft.revision, key: 'sec-hook-2' }).expect(409);
+    expect(rename.body.message).toMatch(/the key "sec-hook-2" cannot be used: a flow of another tenant/);
+    expect((await t.http().get(`/api/v1/hooks/sec-hook-2?clientId=${S}`).expect(200)).body).toEqual({ tenant: 'A' });
+    await asB('put', `/api/v1/flows/${other.body.id}`).send({ revision: draft.revision, key: 'sec-other-2' }).expect(200);
+    expect((await t.http().get(`/api/v1/hooks/sec-other-2?clientId=${S}`).expect(200)).body).toEqual({ tenant: 'B' });
+
+    // One value, two tenants: two fingerprints, neither the plain SHA-256 prefix anyone could check guesses against.
+    const fpA = (await t.as('get', `/api/v1/flows/${a2.id}/webhook-secret`).expect(200)).body.fingerprint;
+    const fpB = (await asB('get', `/api/v1/flows/${other.body.id}/webhook-secret`).expect(200)).body.fingerprint;
+    expect(fpA).toMatch(/^[0-9a-f]{8}$/);
+    expect(fpB).toMatch(/^[0-9a-f]{8}$/);
+    expect(fpB).not.toBe(fpA);
+    expect([fpA, fpB]).not.toContain(crypto.createHash('sha256').update(S).digest('hex').slice(0, 8));
+    // Two flows of one tenant sharing a value (one clientId, several flows) show the same one.
+    expect((await t.as('get', `/api/v1/flows/${a.id}/webhook-secret`).expect(200)).body.fingerprint).toBe(fpA);
+  });
+
+  // Review 2: wrong secrets were not throttled.
+  it('wrong secrets are throttled per key and address (429, Retry-After); a value that worked there keeps working', async () => {
+    const { id } = await publishFlow(t, 'thr-hook', hookWith('A'));
+    const secret = (await rotate(id).expect(201)).body.secret as string;
+    const from = '203.0.113.7';
+    const call = (value: string, ip = from, key = 'thr-hook') =>
+      t.http().get(`/api/v1/hooks/${key}?clientId=${encodeURIComponent(value)}`).set('x-forwarded-for', ip);
+    await call(secret).expect(200);
+    for (let i = 0; i < MAX_SECRET_FAILURES; i++) await call(`wrong-${i}`).expect(401);
+    const blocked = await call('wrong-again').expect(429);
+    expect(blocked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/too many wrong webhook secrets/) });
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // The counterpart already calling with its secret from that address is not locked out …
+    await call(secret).expect(200);
+    // … but a value never seen from there is refused unchecked, even the right one.
+    const fresh = (await rotate(id).expect(201)).body.secret as string;
+    await call(fresh).expect(429);
+    // Other addresses and other keys are not affected; the failures are in PostgreSQL for every process.
+    await call(fresh, '203.0.113.8').expect(200);
+    await call('wrong', from, 'rcrm-make-call').expect(401);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM login_failures WHERE key = $1`, [`hook:thr-hook|${from}`]);
+    expect(n).toBe(MAX_SECRET_FAILURES);
+  });
+
+  it('of 50 wrong secrets at once from one address, only the limit are checked', async () => {
+    await publishFlow(t, 'thr-burst', hookWith('A')).then(({ id }) => rotate(id).expect(201));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => t.http().get(`/api/v1/hooks/thr-burst?clientId=guess-${i}`).set('x-forwarded-for', '203.0.113.20')),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_SECRET_FAILURES);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50 - MAX_SECRET_FAILURES);
+  });
+
+  it('a valid secret costs no throttle query (the webhook path stays free of extra round trips)', async () => {
+    const { id } = await publishFlow(t, 'thr-valid', hookWith('A'));
+    const secret = (await rotate(id).expect(201)).body.secret as string;
+    await t.http().get(`/api/v1/hooks/thr-valid?clientId=${secret}`).expect(200);
+    const spy = jest.spyOn(t.app.get(DataSource), 'query');
+    try {
+      for (let i = 0; i < 20; i++) await t.http().get(`/api/v1/hooks/thr-valid?clientId=${secret}`).set('x-forwarded-for', '203.0.113.30').expect(200);
+      expect(spy.mock.calls.filter(([sql]) => /login_failures/.test(String(sql)))).toEqual([]);
+      await t.http().get(`/api/v1/hooks/thr-valid?clientId=wrong-one`).set('x-forwarded-for', '203.0.113.30').expect(401);
+      expect(spy.mock.calls.filter(([sql]) => /login_failures/.test(String(sql)))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('chosen values are counted per tenant and key (refusing a held value must not become a fast oracle)', async () => {
+    const { id } = await publishFlow(t, 'set-limit', hookWith('A'));
+    for (let i = 0; i < MAX_CHOSEN_SETS; i++) await rotate(id, { secret: crypto.randomBytes(12).toString('base64url') }).expect(201);
+    const r = await rotate(id, { secret: crypto.randomBytes(12).toString('base64url') }).expect(429);
+    expect(r.body.message).toMatch(/too many chosen webhook secrets/);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    await rotate(id).expect(201);
   });
 
   it('rotate-secrets-key re-seals webhook secrets with the connections, in one transaction', async () => {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { TooManyAttemptsException } from '../throttle/too-many-attempts.exception';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { writeApiError } from './write-api-error';
 
@@ -23,8 +24,9 @@ interface BodyParserError {
 
 /**
  * Turns every thrown value into `{statusCode, error, message, details?}`. Client errors keep their
- * message; the database being unreachable is a 503 with Retry-After (a client should try again);
- * anything else unexpected becomes a 500 that says nothing of its internals (logged instead).
+ * message; the database being unreachable is a 503 with Retry-After (a client should try again), and
+ * a throttle's 429 (TooManyAttemptsException) carries one too; anything else unexpected becomes a
+ * 500 that says nothing of its internals (logged instead).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -39,7 +41,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     else if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
     const unexpected = body.statusCode >= 500 && !unavailable && !(exception instanceof HttpException);
-    const retryAfter = unavailable ? String(DATABASE_RETRY_AFTER_SECONDS) : undefined;
+    const retryAfter = unavailable
+      ? String(DATABASE_RETRY_AFTER_SECONDS)
+      : exception instanceof TooManyAttemptsException ? String(exception.retryAfterSeconds) : undefined;
     writeApiError(http.getRequest<Request>(), res, body, unexpected, retryAfter);
   }
 }
