@@ -87,7 +87,7 @@ export class AuditService {
   private async targetNames(tenantId: string, rows: AuditLogEntity[]): Promise<Map<string, string>> {
     const ids = new Map<string, Set<string>>();
     for (const r of rows) {
-      if (!r.targetId || !NAMES[r.targetType] || !UUID_RE.test(r.targetId)) continue;
+      if (!r.targetId || !Object.hasOwn(NAMES, r.targetType) || !UUID_RE.test(r.targetId)) continue;
       const set = ids.get(r.targetType) ?? new Set<string>();
       ids.set(r.targetType, set.add(r.targetId));
     }
