@@ -10,6 +10,8 @@ export type AuditAction =
   | 'user.created' | 'user.updated' | 'user.deactivated'
   | 'api_key.created' | 'api_key.revoked'
   | 'webhook_secret.set' | 'webhook_secret.removed'
+  | 'connection.created' | 'connection.updated' | 'connection.deleted'
+  | 'auth.signed_in' | 'auth.sign_in_failed'
   | 'tenant.created';
 
 export interface AuditEntry {
@@ -27,9 +29,20 @@ export interface AuditView {
   action: string;
   targetType: string;
   targetId: string | null;
+  /** The target's name (flow, connection, role, API key) or email (user) as it is now; null when it is gone. */
+  targetName: string | null;
   details: Record<string, unknown>;
   createdAt: Date;
 }
+
+/** Where a target type's current name is read (tenant-scoped). */
+const NAMES: Record<string, { table: string; column: string }> = {
+  flow: { table: 'flows', column: 'name' },
+  user: { table: 'users', column: 'email' },
+  role: { table: 'roles', column: 'name' },
+  api_key: { table: 'api_keys', column: 'name' },
+  connection: { table: 'connections', column: 'name' },
+};
 
 const PAGE = 50;
 
@@ -54,8 +67,39 @@ export class AuditService {
       qb.andWhere(new Brackets((w) => w.where('a.created_at < :at', { at }).orWhere('a.created_at = :at AND a.id < :id', { at, id })));
     }
     const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
-    const items = rows.slice(0, limit).map((r) => ({ id: r.id, actorUserId: r.actorUserId, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt }));
+    const page = rows.slice(0, limit);
+    const names = await this.targetNames(tenantId, page);
+    const items = page.map((r) => ({
+      id: r.id,
+      actorUserId: r.actorUserId,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      targetName: (r.targetId && names.get(`${r.targetType}:${r.targetId}`)) ?? null,
+      details: r.details,
+      createdAt: r.createdAt,
+    }));
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor([last.createdAt.toISOString(), last.id]) } : { items };
+  }
+
+  /** Current names of a page's targets, keyed `type:id`: one query, each table by primary key within the tenant. */
+  private async targetNames(tenantId: string, rows: AuditLogEntity[]): Promise<Map<string, string>> {
+    const ids = new Map<string, Set<string>>();
+    for (const r of rows) {
+      if (!r.targetId || !Object.hasOwn(NAMES, r.targetType) || !UUID_RE.test(r.targetId)) continue;
+      const set = ids.get(r.targetType) ?? new Set<string>();
+      ids.set(r.targetType, set.add(r.targetId));
+    }
+    if (ids.size === 0) return new Map();
+    const params: unknown[] = [tenantId];
+    const parts = [...ids].map(([type, set]) => {
+      const { table, column } = NAMES[type]!;
+      params.push([...set]);
+      return `SELECT '${type}' AS type, id::text AS id, ${column} AS name FROM ${table} ` +
+        `WHERE tenant_id = $1 AND id = ANY($${params.length}::uuid[])`;
+    });
+    const found: { type: string; id: string; name: string }[] = await this.log.query(parts.join(' UNION ALL '), params);
+    return new Map(found.map((f) => [`${f.type}:${f.id}`, f.name]));
   }
 }

@@ -28,7 +28,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in: a short-lived access token and a refresh token (429 with Retry-After after repeated failures)' })
   login(@Body() dto: LoginDto, @Ip() ip: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const cookie = cookieSession(req);
-    return this.auth.login(dto, ip).then(
+    return this.auth.login(dto, ip, cookie ? 'editor' : 'api').then(
       (pair) => (cookie ? withRefreshCookie(req, res, pair) : pair),
       (e: unknown) => {
         if (e instanceof TooManyLoginsException) res.setHeader('Retry-After', String(e.retryAfterSeconds));

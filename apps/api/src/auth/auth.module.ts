@@ -6,11 +6,12 @@ import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordSignIn } from './password-sign-in';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { SignInAudit } from './sign-in-audit';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
   controllers: [AuthController],
-  providers: [AuthService, LoginThrottleService, PasswordSignIn, RefreshTokensService],
+  providers: [AuthService, LoginThrottleService, PasswordSignIn, RefreshTokensService, SignInAudit],
   exports: [RefreshTokensService],
 })
 export class AuthModule {}

@@ -7,6 +7,7 @@ import { LoginThrottleService } from './login-throttle.service';
 import type { AccessTokenClaims } from './access-token';
 import { PasswordSignIn, severalTenants } from './password-sign-in';
 import { RefreshTokensService, type IssuedRefreshToken } from './refresh-tokens.service';
+import { SignInAudit, type SignInVia } from './sign-in-audit';
 
 export type { AccessTokenClaims };
 
@@ -39,23 +40,30 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly refresh: RefreshTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: SignInAudit,
   ) {}
 
   /**
    * 429 (TooManyLoginsException) past the failure limits, 401 on a wrong email or password, 409
-   * when the password opens accounts in several tenants (see PasswordSignIn).
+   * when the password opens accounts in several tenants (see PasswordSignIn). Sign-ins and failures
+   * are recorded in the audit log (SignInAudit).
    */
-  async login(dto: LoginDto, ip: string): Promise<TokenPair> {
+  async login(dto: LoginDto, ip: string, via: SignInVia = 'api'): Promise<TokenPair> {
     const email = dto.email.trim().toLowerCase();
     const attempt = await this.throttle.begin(email, ip);
     const outcome = await this.signIn.find(email, dto.password, dto.tenantId).catch(async (e: unknown) => {
       await this.throttle.abandoned(attempt).catch(() => undefined);
       throw e;
     });
-    if (outcome.kind === 'none') throw new UnauthorizedException('wrong email or password');
+    if (outcome.kind === 'none') {
+      await this.audit.failed(outcome.accounts, email, ip, via);
+      throw new UnauthorizedException('wrong email or password');
+    }
     await this.throttle.succeeded(attempt);
     if (outcome.kind === 'several') throw severalTenants(outcome.tenants);
-    return this.pair(outcome.user.id, await this.refresh.issue(outcome.user.id, outcome.user.tenantId));
+    const pair = await this.pair(outcome.user.id, await this.refresh.issue(outcome.user.id, outcome.user.tenantId));
+    await this.audit.succeeded(outcome.user, email, ip, via);
+    return pair;
   }
 
   /** Rotates the refresh token: a new pair, the old token revoked (reuse revokes the family). */

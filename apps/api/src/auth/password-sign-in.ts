@@ -14,7 +14,8 @@ export const MAX_SIGN_IN_CANDIDATES = 8;
 
 /** What an email and password open: nothing, one account, or accounts in several tenants. */
 export type SignInOutcome =
-  | { kind: 'none' }
+  /** `accounts`: the active accounts the email names, none of which the password opened (for the audit log). */
+  | { kind: 'none'; accounts: { id: string; tenantId: string }[] }
   | { kind: 'one'; user: { id: string; tenantId: string } }
   | { kind: 'several'; tenants: { tenantId: string; name: string }[] };
 
@@ -56,7 +57,7 @@ export class PasswordSignIn {
     const hashes = rows.length > 0 ? rows.map((r) => r.password_hash) : [DUMMY_HASH];
     const ok = await Promise.all(hashes.map((h) => verify(h, password).catch(() => false)));
     const opened = rows.filter((_r, i) => ok[i]);
-    if (opened.length === 0) return { kind: 'none' };
+    if (opened.length === 0) return { kind: 'none', accounts: rows.map((r) => ({ id: r.id, tenantId: r.tenant_id })) };
     if (opened.length > 1) {
       return { kind: 'several', tenants: opened.map((r) => ({ tenantId: r.tenant_id, name: r.tenant_name })) };
     }

@@ -9,6 +9,8 @@ const MAX_TOKENS = 5_000;
 export interface CachedSpec {
   spec: ConnectionSpec;
   updatedAt: Date;
+  /** The connection's name, for messages (the spec knows only its id). */
+  name?: string;
 }
 
 /**

@@ -3,11 +3,16 @@ import { exposedFields, originOfUrl, TYPE_SECRETS, type ConnectionSpec } from '@
 import { ConnectionsResolverFactory } from './connections-resolver.factory';
 import { CREDENTIAL_TYPES } from './connection-origins';
 
+/** Stable codes of those issues (`ValidationIssue.code`): the editor tells them from its own by the prefix. */
+export type ConnectionUseCode = 'connection_origin' | 'connection_secret' | 'connection_token_placement';
+
 /** A node that uses its connection in a way the connection cannot serve (a validation error). */
 export interface ConnectionUseIssue {
   nodeId: string;
   path: string;
   message: string;
+  code: ConnectionUseCode;
+  severity: 'error';
 }
 
 /** A `{{connection.x}}` or `{{{connection.x}}}` token at the very start of a template. */
@@ -45,7 +50,8 @@ function secretNames(value: unknown, out = new Set<string>()): Set<string> {
 
 /**
  * Validation that needs the tenant's connections, so that what can never work is refused before
- * it runs (test runs and publishing answer 422 with these):
+ * it runs (test runs and publishing answer 422 with these; POST /flows/validate lists them as
+ * errors, so the editor shows them at the field while editing):
  * - an http or soap node whose URL (http `url`, soap `endpoint`, else its `wsdlUrl`, which is
  *   loaded with the credentials) is on an origin its connection does not allow (issue 16 §5);
  * - a `secrets.<name>` the connection does not have (it could never resolve);
@@ -67,17 +73,23 @@ export class ConnectionUseCheck {
       const hit = await this.resolvers.load(tenantId, ref).catch(() => undefined);
       if (!hit) continue;
       const spec = hit.spec as ConnectionSpec;
-      const issue = (path: string, message: string) => out.push({ nodeId: node.id as string, path, message });
+      // Named as the admin knows it (no screen shows connection ids).
+      const conn = `"${hit.name ?? ref}"`;
+      const nodeId = node.id;
+      const issue = (code: ConnectionUseCode, path: string, message: string) =>
+        out.push({ nodeId, path, message, code, severity: 'error' });
       for (const name of secretNames(config)) {
         if (Object.hasOwn(spec.secrets, name)) continue;
         const known = TYPE_SECRETS[spec.type] === 'any' ? Object.keys(spec.secrets) : TYPE_SECRETS[spec.type];
         const has = known.length > 0 ? `it has ${(known as readonly string[]).join(', ')}` : 'it has none';
-        issue('config', `{{secrets.${name}}}: connection "${ref}" has no secret "${name}" (${has}), so it could never resolve`);
+        issue('connection_secret', 'config',
+          `{{secrets.${name}}}: connection ${conn} has no secret "${name}" (${has}), so it could never resolve`);
       }
       if (spec.type === 'token_endpoint' && spec.config.apply.in === 'body' && node.type === 'http') {
         const body = (config.body as { type?: unknown } | undefined)?.type;
         if (body !== 'json' && body !== 'form') {
-          issue('config.body', `connection "${ref}" puts its token in the body (field "${spec.config.apply.name}"): ` +
+          issue('connection_token_placement', 'config.body',
+            `connection ${conn} puts its token in the body (field "${spec.config.apply.name}"): ` +
             'send a JSON or form body, or choose a connection that places its token elsewhere [TOKEN_PLACEMENT]');
         }
       }
@@ -88,8 +100,8 @@ export class ConnectionUseCheck {
       const origin = staticOrigin(config[field], exposedFields(spec));
       if (!origin || spec.allowedOrigins.includes(origin)) continue;
       const allowed = spec.allowedOrigins.length > 0 ? spec.allowedOrigins.join(', ') : 'no origin';
-      issue(`config.${field}`,
-        `connection "${ref}" may send its credentials only to ${allowed}, not to ${origin} ` +
+      issue('connection_origin', `config.${field}`,
+        `connection ${conn} may send its credentials only to ${allowed}, not to ${origin} ` +
           `(add it to the connection's allowed origins if it belongs there) [CONNECTION_ORIGIN_NOT_ALLOWED]`);
     }
     return out;

@@ -51,7 +51,7 @@ export class ConnectionsResolverFactory {
       this.logger.error({ connectionId: row.id, reason: (err as Error).message }, 'connection secrets cannot be opened');
       throw new EngineError('CONNECTION_NOT_FOUND', `connection "${ref}" cannot be decrypted with the current SECRETS_KEY`);
     }
-    const value = { spec, updatedAt: row.updatedAt };
+    const value = { spec, updatedAt: row.updatedAt, name: row.name };
     this.cache.setSpec(tenantId, ref, value);
     return value;
   }

@@ -49,7 +49,7 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Replace a connection (omitted secrets are kept, null clears one)' })
   @ApiBody(BODY_DOC)
   update(@CurrentUser() user: UserPrincipal, @Param('id') id: string, @Body() body: unknown) {
-    return this.connections.update(user.tenantId, id, body);
+    return this.connections.update(user.tenantId, id, body, user.userId);
   }
 
   @Delete(':id')
@@ -57,7 +57,7 @@ export class ConnectionsController {
   @RequirePermission('connections.write')
   @ApiOperation({ summary: 'Delete a connection' })
   remove(@CurrentUser() user: UserPrincipal, @Param('id') id: string) {
-    return this.connections.remove(user.tenantId, id);
+    return this.connections.remove(user.tenantId, id, user.userId);
   }
 
   @Post(':id/test')

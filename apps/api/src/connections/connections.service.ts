@@ -3,7 +3,9 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { InjectRepository } from '@nestjs/typeorm';
 import { TYPE_SECRETS, type ConnectionType } from '@callflow/engine';
 import { QueryFailedError, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { connectionCreated, connectionDeleted, connectionUpdated, snapshot } from './connection-audit';
 import { ConnectionCache } from './connection-cache';
 import { allowedOriginsFor } from './connection-origins';
 import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
@@ -22,6 +24,7 @@ export class ConnectionsService {
     @InjectRepository(ConnectionEntity) private readonly repo: Repository<ConnectionEntity>,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly cache: ConnectionCache,
+    private readonly audit: AuditService,
   ) {
     this.box = new SecretBox(config.secretsKey);
   }
@@ -42,11 +45,14 @@ export class ConnectionsService {
     // The id is part of each secret's AAD, so it is chosen before sealing.
     row.id = crypto.randomUUID();
     row.secrets = this.seal(row.id, {}, p);
-    return toView(await this.save(row));
+    const saved = await this.save(row);
+    await this.audit.record({ tenantId, actorUserId: userId, ...connectionCreated(saved) });
+    return toView(saved);
   }
 
-  async update(tenantId: string, id: string, body: unknown): Promise<ConnectionView> {
+  async update(tenantId: string, id: string, body: unknown, userId: string | null = null): Promise<ConnectionView> {
     const row = await this.row(tenantId, id);
+    const before = snapshot(row);
     const p = parseConnectionBody(body, 'update');
     row.allowedOrigins = allowedOriginsFor(p, row.allowedOrigins);
     const kept = p.type === row.type ? row.secrets : {};
@@ -59,13 +65,15 @@ export class ConnectionsService {
     row.keyId = this.box.keyId;
     const saved = await this.save(row);
     this.cache.drop(id);
+    await this.audit.record({ tenantId, actorUserId: userId, ...connectionUpdated(before, saved, p) });
     return toView(saved);
   }
 
-  async remove(tenantId: string, id: string): Promise<void> {
+  async remove(tenantId: string, id: string, userId: string | null = null): Promise<void> {
     const row = await this.row(tenantId, id);
     await this.repo.delete({ id: row.id, tenantId });
     this.cache.drop(id);
+    await this.audit.record({ tenantId, actorUserId: userId, ...connectionDeleted(row) });
   }
 
   /** A row of the tenant by id, or 404 (also for another tenant's id). */

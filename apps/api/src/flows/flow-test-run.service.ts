@@ -2,6 +2,8 @@ import { BadRequestException, Inject, Injectable, UnprocessableEntityException }
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import { ConnectionUseCheck } from '../connections/connection-use-check';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
+import type { Permission } from '../common/auth/permissions';
+import type { UserPrincipal } from '../common/auth/principal';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { finishedRow } from '../runs/execution-row';
 import type { TestRunDto } from './dto/test-run.dto';
@@ -10,6 +12,7 @@ import { FlowsService } from './flows.service';
 import { uuidv7 } from '../common/uuid7';
 
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
+const CONNECTION_CHECK_READERS: readonly Permission[] = ['connections.read', 'flows.run', 'flows.publish'];
 
 export interface TestRunResult {
   /** The execution recorded for this run (GET /executions/:id). */
@@ -32,8 +35,17 @@ export class FlowTestRunService {
     private readonly origins: ConnectionUseCheck,
   ) {}
 
-  validate(definition: unknown): FlowValidation {
-    return validation(definition);
+  /**
+   * The validator's verdict plus what the tenant's connections cannot serve (ConnectionUseCheck), as
+   * errors. Those name a connection's origins and secrets, so only callers who could read them
+   * anyway (connections.read, or a test run or publish, which answer the same) get them.
+   */
+  async validate(caller: UserPrincipal, definition: unknown): Promise<FlowValidation> {
+    const v = validation(definition);
+    if (!CONNECTION_CHECK_READERS.some((p) => caller.permissions.has(p))) return v;
+    const misdirected = await this.origins.issues(caller.tenantId, definition);
+    if (misdirected.length === 0) return v;
+    return { valid: false, errors: [...v.errors, ...misdirected], warnings: v.warnings };
   }
 
   async testRun(tenantId: string, dto: TestRunDto): Promise<TestRunResult> {

@@ -42,9 +42,14 @@ export class FlowsController {
   @Post('validate')
   @HttpCode(200)
   @RequirePermission('flows.read')
-  @ApiOperation({ summary: 'Validate a definition: {valid, errors, warnings} (200 even when invalid)' })
-  validate(@Body() dto: ValidateFlowDto) {
-    return this.runs.validate(dto.definition);
+  @ApiOperation({
+    summary:
+      'Validate a definition: {valid, errors, warnings} (200 even when invalid); errors include what ' +
+      "the tenant's connections cannot serve (origins, secret names, token placement), as a test run or " +
+      'publish refuses it (for callers with connections.read, flows.run or flows.publish)',
+  })
+  validate(@CurrentUser() user: UserPrincipal, @Body() dto: ValidateFlowDto) {
+    return this.runs.validate(user, dto.definition);
   }
 
   @Post('test-run')

@@ -58,6 +58,8 @@ export interface AuditEntry {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The target's current name (or a user's email); null when it is gone or has none. */
+  targetName?: string | null;
   details: unknown;
   createdAt: string;
 }

@@ -9,7 +9,7 @@ import { Field, Issues, JsonField, Tabs, TextInput, useFieldId } from '../ui/for
 import { Icon } from '../ui/icons';
 import type { EditorEdge } from './convert';
 import { PANELS } from './panels';
-import { StepDetails } from './StepDetails';
+import { NodeRun, useShownStep } from './StepList';
 import { useEditor } from './store';
 
 const NO_ISSUES: ValidationIssue[] = [];
@@ -18,14 +18,16 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId));
   const readOnly = useEditor((s) => s.readOnly);
   const issues = useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
-  const step = useEditor((s) => s.run.byNode.get(nodeId));
+  const step = useShownStep(nodeId);
   const [tab, setTab] = useState<'settings' | 'run'>(step && readOnly ? 'run' : 'settings');
   const nameId = useFieldId();
   const notesId = useFieldId();
 
+  // A step picked in a steps list (test run, a batch chunk) is shown at once.
+  const picked = useEditor((s) => s.run.picked);
   useEffect(() => {
-    if (step && readOnly) setTab('run');
-  }, [step, readOnly, nodeId]);
+    if (step && (readOnly || (picked !== undefined && step.seq === picked))) setTab('run');
+  }, [step, readOnly, nodeId, picked]);
 
   const update = useEditor((s) => s.updateNode);
   const config = node?.data.config ?? {};
@@ -97,7 +99,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
       <div className="node-panel-body">
         {tab === 'run' ? (
           step ? (
-            <StepDetails step={step} />
+            <NodeRun nodeId={nodeId} step={step} />
           ) : (
             <p className="muted pad">This node has not run yet. Open Test run below the canvas, then Run.</p>
           )

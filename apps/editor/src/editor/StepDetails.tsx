@@ -4,7 +4,8 @@ import type { StepRecord } from '../api/types';
 import { Badge, formatMs, pretty } from '../ui/components';
 import { Icon } from '../ui/icons';
 
-export function StepDetails({ step }: { step: StepRecord }) {
+/** `chunk`: how to name the batch chunk the step ran for ("chunk 1 of 6"; see step-labels.ts). */
+export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string }) {
   const ok = step.status === 'succeeded';
   return (
     <div className="step" data-testid="step-details">
@@ -19,7 +20,11 @@ export function StepDetails({ step }: { step: StepRecord }) {
           </span>
         )}
         {step.attempts && step.attempts > 1 ? <span className="step-meta">{step.attempts} attempts</span> : null}
-        {step.chunk !== undefined && <span className="step-meta" data-testid="step-chunk">chunk {step.chunk}</span>}
+        {step.chunk !== undefined && (
+          <span className="step-meta" data-testid="step-chunk">
+            {chunk ?? `chunk ${step.chunk + 1}`}
+          </span>
+        )}
         <span className="step-meta muted">#{step.seq}</span>
       </div>
       {step.error && (

@@ -12,6 +12,7 @@ import { JsonField, Tabs } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { inputSections, SAMPLES } from './samples';
 import { Code } from './StepDetails';
+import { StepList } from './StepList';
 import { useEditor } from './store';
 import { ValidationList, useFocusNode } from './ValidationList';
 
@@ -209,18 +210,14 @@ function RunSummary({ result }: { result: TestRunResult }) {
         </p>
       )}
       <div className="run-cols">
-        <ol className="timeline" data-testid="run-steps">
-          {result.steps.map((s) => (
-            <li key={s.seq} className={s.status}>
-              <button type="button" onClick={() => focus(s.nodeId)}>
-                <Icon name={s.status === 'succeeded' ? 'check' : 'x'} size={13} />
-                <span className="tl-name">{s.name}</span>
-                {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {s.handle}</span>}
-                <span className="tl-time">{formatMs(s.durationMs)}</span>
-              </button>
-            </li>
-          ))}
-        </ol>
+        <StepList
+          steps={result.steps}
+          testId="run-steps"
+          onPick={(s) => {
+            useEditor.getState().pickStep(s.seq);
+            focus(s.nodeId);
+          }}
+        />
         {(result.respond || result.output !== undefined) && (
           <div className="run-output">
             <Code label={result.respond ? `Answer (${result.respond.status})` : 'Output'} value={result.respond?.body ?? result.output} testId="run-output" />

@@ -4,6 +4,7 @@ import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { useCan } from '../auth/session';
 import { toast } from '../ui/components';
+import { resetServerChecks, scheduleServerCheck, withServerIssues } from './server-checks';
 import { useEditor } from './store';
 
 /** The canvas is read-only without flows.write, and follows a grant given or taken (GET /me). */
@@ -14,14 +15,26 @@ export function useWritePermission(ready: boolean): void {
   }, [ready, canWrite]);
 }
 
-/** Re-validates (in the browser, libs/flow) shortly after every structural change. */
+/**
+ * Re-validates (in the browser, libs/flow) shortly after every structural change, then asks the
+ * server for what only it can check (the connections: server-checks.ts).
+ */
 export function useLiveValidation(): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelServer = () => undefined as void;
+    resetServerChecks();
+    const draft = () => ({ nodes: useEditor.getState().nodes, definition: useEditor.getState().definition() });
+    const merge = () => {
+      const s = useEditor.getState();
+      if (s.validation.result) s.setValidation(withServerIssues(s.validation.result, s.nodes));
+    };
     const run = () => {
       const s = useEditor.getState();
       if (!s.meta && !s.nodes.length) return;
-      s.setValidation(validateFlow(s.definition()));
+      s.setValidation(withServerIssues(validateFlow(s.definition()), s.nodes));
+      cancelServer();
+      cancelServer = scheduleServerCheck(draft, merge);
     };
     // After the first paint: a big flow shows first, its problems a moment later.
     timer = setTimeout(run, 0);
@@ -34,6 +47,7 @@ export function useLiveValidation(): void {
     return () => {
       unsub();
       clearTimeout(timer);
+      cancelServer();
     };
   }, []);
 }

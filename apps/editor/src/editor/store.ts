@@ -45,6 +45,8 @@ export interface RunState {
   status: 'idle' | 'running' | 'done' | 'error';
   result?: TestRunResult;
   byNode: Map<string, StepRecord>;
+  /** The step picked in a steps list (its seq): a node run several times (batch chunks) shows that run. */
+  picked?: number;
   error?: string;
 }
 
@@ -102,6 +104,8 @@ export interface EditorState {
   setMeta(patch: Partial<FlowMeta>): void;
   setRun(run: Partial<RunState> & { status: RunState['status'] }): void;
   showSteps(steps: StepRecord[], result?: TestRunResult): void;
+  /** Shows one step (by seq) of the run in its node's panel; null goes back to the node's last run. */
+  pickStep(seq: number | null): void;
   clearRun(): void;
   definition(): FlowDefinition;
 }
@@ -424,6 +428,11 @@ export const useEditor = create<EditorState>((set, get) => {
 
     showSteps(steps, result) {
       set({ run: { status: 'done', result, byNode: new Map(steps.map((st) => [st.nodeId, st])) } });
+    },
+
+    pickStep(seq) {
+      const run = get().run;
+      if (run.picked !== (seq ?? undefined)) set({ run: { ...run, picked: seq ?? undefined } });
     },
 
     clearRun() {

@@ -5,7 +5,8 @@ import { Link, useParams } from 'react-router';
 import { api, errorText } from '../api/client';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
-import { StepDetails, Code } from '../editor/StepDetails';
+import { Code } from '../editor/StepDetails';
+import { NodeRun, StepList, useShownStep } from '../editor/StepList';
 import { useEditor } from '../editor/store';
 import { Badge, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
 import { Tabs } from '../ui/form';
@@ -74,7 +75,7 @@ export function ExecutionPage() {
 
 function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; source: Source; flowName?: string }) {
   const selection = useEditor((s) => s.selection);
-  const step = useEditor((s) => (selection.nodes.length === 1 ? s.run.byNode.get(selection.nodes[0]!) : undefined));
+  const step = useShownStep(selection.nodes.length === 1 ? selection.nodes[0] : undefined);
   const nodeName = useEditor((s) => (selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined));
   const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
 
@@ -126,12 +127,17 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
                   <div className="node-panel-type">{nodeName}</div>
                   <div className="node-panel-desc">{step.type}</div>
                 </div>
-                <button type="button" className="btn btn-ghost btn-icon" aria-label="Back to the run" onClick={() => useEditor.getState().selectNode(null)}>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-icon"
+                  aria-label="Back to the run"
+                  onClick={backToRun}
+                >
                   <Icon name="x" />
                 </button>
               </header>
               <div className="node-panel-body">
-                <StepDetails step={step} />
+                <NodeRun nodeId={step.nodeId} step={step} />
               </div>
             </>
           ) : (
@@ -160,21 +166,22 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
   );
 }
 
+/** Closes the step: no step picked, no node selected (the steps list shows again). */
+function backToRun() {
+  useEditor.getState().pickStep(null);
+  useEditor.getState().selectNode(null);
+}
+
 function StepsList({ exec }: { exec: ExecutionDetail }) {
-  const select = useEditor((s) => s.selectNode);
   if (!exec.steps?.length) return <p className="muted pad">No step ran.</p>;
   return (
-    <ol className="timeline" data-testid="execution-steps">
-      {exec.steps.map((s) => (
-        <li key={s.seq} className={s.status}>
-          <button type="button" onClick={() => select(s.nodeId)}>
-            <Icon name={s.status === 'succeeded' ? 'check' : 'x'} size={13} />
-            <span className="tl-name">{s.name}</span>
-            {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {s.handle}</span>}
-            <span className="tl-time">{formatMs(s.durationMs)}</span>
-          </button>
-        </li>
-      ))}
-    </ol>
+    <StepList
+      steps={exec.steps}
+      testId="execution-steps"
+      onPick={(s) => {
+        useEditor.getState().pickStep(s.seq);
+        useEditor.getState().selectNode(s.nodeId);
+      }}
+    />
   );
 }

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { HTTP_METHODS, parseRawHeaders } from '@callflow/flow';
 import { Button, formatMs } from '../../ui/components';
-import { Checkbox, Field, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
+import { Checkbox, Field, Issues, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { useEditor } from '../store';
 import { TemplateField } from '../TemplateField';
@@ -175,6 +175,7 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
               ariaLabel="Body type"
               testId="http-body-type"
             />
+            <Issues issues={issues('body')} />
             {body.type === 'none' && <p className="field-hint">No request body{method === 'GET' ? ' (usual for GET)' : ''}.</p>}
             {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
               <>

@@ -1,4 +1,5 @@
 import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
+import { CopyButton } from '../../ui/CopyButton';
 import { useEditor } from '../store';
 import type { WebhookAuth } from '@callflow/flow';
 import { TimingCard } from './IvrTriggerPanel';
@@ -28,7 +29,10 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
   return (
     <>
       <Field label="Endpoint" hint={`Authenticate with ${how}. The respond node shapes the answer.`}>
-        <code className="code-line" data-testid="webhook-url">{url}</code>
+        <div className="check-row" style={{ gap: 8, flexWrap: 'nowrap', alignItems: 'center' }}>
+          <code className="code-line grow" data-testid="webhook-url">{url}</code>
+          <CopyButton text={url} what="endpoint URL" testId="webhook-url-copy" size="sm" />
+        </div>
       </Field>
       <WebhookSecretField
         flowId={flowId}

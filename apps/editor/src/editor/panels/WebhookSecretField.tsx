@@ -1,16 +1,20 @@
 /**
  * The webhook trigger's own secret, for callers that cannot hold an API key (RetailCRM sends its
  * clientId; an agent's browser sees the URL): where it is presented, and — for a saved flow — its
- * status and a rotate button. The secret is shown once; the server keeps it sealed.
+ * status, rotate (confirmed: the old secret stops working at once) and remove. The secret is shown
+ * once, with a Copy button; the server keeps it sealed. Whether a secret is accepted, and where, is
+ * part of the published version, so the panel says when the draft's setting waits for a publish.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ValidationIssue, WebhookAuth } from '@callflow/flow';
 import { api, errorText } from '../../api/client';
 import type { WebhookSecretStatus } from '../../api/types';
 import { useCan } from '../../auth/session';
 import { Button, Dialog, formatDateTime, toast } from '../../ui/components';
 import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form';
+import { CopyButton } from '../../ui/CopyButton';
 import { Icon } from '../../ui/icons';
+import { useEditor } from '../store';
 
 export function WebhookSecretField(props: {
   flowId?: string;
@@ -26,6 +30,8 @@ export function WebhookSecretField(props: {
   const [shown, setShown] = useState<string | null>(null);
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
+  const [confirm, setConfirm] = useState<'rotate' | 'remove' | null>(null);
+  const pending = usePendingPublish(flowId, auth);
 
   useEffect(() => {
     if (!flowId || !auth) return;
@@ -38,12 +44,28 @@ export function WebhookSecretField(props: {
 
   const rotate = async () => {
     if (!flowId) return;
+    setConfirm(null);
     setBusy(true);
     try {
       const r = await api.flows.webhookSecret.rotate(flowId, own.trim() || undefined);
       setShown(r.secret);
       setOwn('');
       setStatus({ set: true, fingerprint: r.fingerprint, createdAt: r.createdAt });
+    } catch (err) {
+      toast(errorText(err), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    if (!flowId) return;
+    setConfirm(null);
+    setBusy(true);
+    try {
+      await api.flows.webhookSecret.remove(flowId);
+      setStatus({ set: false });
+      toast('Secret removed: callers now need an API key', 'success');
     } catch (err) {
       toast(errorText(err), 'error');
     } finally {
@@ -60,6 +82,12 @@ export function WebhookSecretField(props: {
         onChange={(on) => onChange(on ? { in: 'query', name: 'clientId' } : undefined)}
         testId="webhook-auth"
       />
+      {pending && (
+        <p className="callout callout-warning small" data-testid="webhook-auth-pending">
+          <Icon name="alert" size={14} />
+          <span>{pending}</span>
+        </p>
+      )}
       {auth && (
         <div className="grid-2">
           <Field label="Sent in">
@@ -116,11 +144,23 @@ export function WebhookSecretField(props: {
                     size="sm"
                     icon="refresh"
                     busy={busy}
-                    onClick={() => void rotate()}
+                    onClick={() => (status?.set ? setConfirm('rotate') : void rotate())}
                     data-testid="webhook-secret-rotate"
                   >
                     {status?.set ? 'Rotate secret' : 'Set secret'}
                   </Button>
+                  {status?.set && (
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      icon="trash"
+                      disabled={busy}
+                      onClick={() => setConfirm('remove')}
+                      data-testid="webhook-secret-remove"
+                    >
+                      Remove
+                    </Button>
+                  )}
                 </span>
               )}
             </div>
@@ -128,19 +168,105 @@ export function WebhookSecretField(props: {
         </div>
       )}
       {shown && <SecretOnce secret={shown} onClose={() => setShown(null)} />}
+      {confirm === 'rotate' && (
+        <Confirm
+          title="Rotate the webhook secret?"
+          action="Rotate now"
+          testId="webhook-secret-rotate-dialog"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => void rotate()}
+        >
+          A new secret is made and shown once. <b>The current secret stops working now</b>: callers still sending it are
+          refused (401) until they are given the new one.
+        </Confirm>
+      )}
+      {confirm === 'remove' && (
+        <Confirm
+          title="Remove the webhook secret?"
+          action="Remove secret"
+          testId="webhook-secret-remove-dialog"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => void remove()}
+        >
+          <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new
+          secret set here.
+        </Confirm>
+      )}
+    </>
+  );
+}
+
+interface ConfirmProps {
+  title: string;
+  action: string;
+  testId: string;
+  children: ReactNode;
+  onCancel(): void;
+  onConfirm(): void;
+}
+
+function Confirm(props: ConfirmProps) {
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onCancel}
+      width={520}
+      testId={props.testId}
+      footer={
+        <>
+          <Button onClick={props.onCancel}>Cancel</Button>
+          <Button variant="danger" onClick={props.onConfirm} data-testid={`${props.testId}-confirm`}>
+            {props.action}
+          </Button>
+        </>
+      }
+    >
+      <p>{props.children}</p>
+    </Dialog>
+  );
+}
+
+const authText = (a: WebhookAuth | undefined) => {
+  if (!a) return 'no secret';
+  return a.in === 'query' ? `?${a.name}=` : `the ${a.name} header`;
+};
+
+/**
+ * Why the draft's secret setting is not what callers get yet (it applies when published), or null.
+ * The published version's trigger is read once per published version.
+ */
+function usePendingPublish(flowId: string | undefined, auth: WebhookAuth | undefined): ReactNode {
+  const published = useEditor((s) => s.meta?.publishedVersion ?? null);
+  const [live, setLive] = useState<{ version: number; auth: WebhookAuth | undefined } | null>(null);
+  useEffect(() => {
+    if (!flowId || !published) return setLive(null);
+    let on = true;
+    api.flows.version(flowId, published).then(
+      (v) => {
+        const trigger = v.definition?.nodes.find((n) => n.type === 'trigger.webhook');
+        const config = trigger?.config as { auth?: WebhookAuth } | undefined;
+        if (on) setLive({ version: published, auth: config?.auth });
+      },
+      () => on && setLive(null),
+    );
+    return () => {
+      on = false;
+    };
+  }, [flowId, published]);
+  if (!flowId) return null;
+  if (!published) return auth ? 'Publish to apply: the flow is not published yet, so its hook answers nobody.' : null;
+  if (!live || live.version !== published) return null;
+  if (authText(live.auth) === authText(auth)) return null;
+  const now = live.auth ? `accepts the secret as ${authText(live.auth)}` : 'accepts no secret (API keys only)';
+  return (
+    <>
+      <b>Publish to apply.</b> Callers get the published version (v{live.version}), which {now}; this draft's setting
+      applies once it is published.
     </>
   );
 }
 
 function SecretOnce({ secret, onClose }: { secret: string; onClose(): void }) {
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      toast('Secret copied to the clipboard', 'success');
-    } catch {
-      toast('The browser refused the clipboard: select the secret and copy it by hand', 'error');
-    }
-  };
   return (
     <Dialog
       title="The flow's webhook secret"
@@ -164,9 +290,7 @@ function SecretOnce({ secret, onClose }: { secret: string; onClose(): void }) {
         <code className="mono" data-testid="webhook-secret-value">
           {secret}
         </code>
-        <Button variant="primary" icon="copy" onClick={() => void copy()}>
-          Copy
-        </Button>
+        <CopyButton text={secret} what="secret" testId="webhook-secret-copy" />
       </div>
     </Dialog>
   );

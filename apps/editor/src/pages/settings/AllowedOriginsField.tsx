@@ -1,35 +1,64 @@
 /**
- * Where a connection's credentials may be sent (issue 16): one origin per line. The server
- * refuses any request, token request or WSDL load elsewhere (CONNECTION_ORIGIN_NOT_ALLOWED) and
- * strips the credentials from redirects to other origins.
+ * Where a connection's credentials may be sent (issue 16): origins one per line or separated by
+ * commas (as the other lists of the editor). The server refuses any request, token request or WSDL
+ * load elsewhere (CONNECTION_ORIGIN_NOT_ALLOWED) and strips the credentials from redirects to other
+ * origins. Its refusals of this field are shown here, in plain words.
  */
+import { useEffect, useRef } from 'react';
 import { Field } from '../../ui/form';
+import { Icon } from '../../ui/icons';
 
-/** The lines as a list (blank lines dropped); the server checks and normalises each one. */
+/** The origins typed, split at new lines and commas (blanks dropped); the server checks and normalises each one. */
 export function originsOf(text: string): string[] {
   return text
-    .split('\n')
+    .split(/[\n,]/)
     .map((l) => l.trim())
     .filter(Boolean);
 }
 
-export function AllowedOriginsField({ value, onChange }: { value: string; onChange(v: string): void }) {
+/**
+ * The server's message when it is about allowedOrigins, in plain words for this field; null for any
+ * other message (shown where it was).
+ */
+export function originsProblem(message: string | null): string | null {
+  const m = message ? /^allowedOrigins(?:\.\d+)?:\s*(.*)$/s.exec(message.trim()) : null;
+  if (!m) return null;
+  const text = m[1]!;
+  if (/^list the origins/.test(text)) {
+    return 'List at least one origin these credentials may be sent to, e.g. https://crm.example.com. ' +
+      'None could be taken from the connection’s URLs (a baseUrl or wsdlUrl field, a token URL).';
+  }
+  const must = /^must include (\S+), where/.exec(text);
+  if (must) return `Add ${must[1]}: the token request goes there, with the connection’s secrets.`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function AllowedOriginsField(props: { value: string; onChange(v: string): void; error?: string | null }) {
+  const { value, onChange, error } = props;
+  const problem = originsProblem(error ?? null);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  // The field may be scrolled out of the dialog's view when Save is pressed: bring it back.
+  useEffect(() => {
+    if (problem) ref.current?.scrollIntoView({ block: 'center' });
+  }, [problem]);
   return (
     <Field
       label="Allowed origins"
       htmlFor="conn-origins"
       hint={
         <>
-          Where this connection’s credentials may be sent: one origin per line, scheme, host and port only
-          (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token requests and WSDL loads to any
-          other origin fail; redirects to other origins lose the credentials. Leave empty to use the origins of
-          the URLs in the fields below (baseUrl, wsdlUrl…) and of the token URL.
+          Where this connection’s credentials may be sent: one origin per line or separated by commas;
+          scheme, host and port only (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token
+          requests and WSDL loads to any other origin fail; redirects to other origins lose the credentials.
+          Leave empty to use the origins of the URLs in the fields below (baseUrl, wsdlUrl…) and of the token URL.
         </>
       }
     >
       <textarea
+        ref={ref}
         id="conn-origins"
-        className="input"
+        className={`input${problem ? ' invalid' : ''}`}
+        aria-invalid={problem ? true : undefined}
         rows={2}
         value={value}
         onChange={(e) => onChange(e.target.value)}
@@ -37,6 +66,14 @@ export function AllowedOriginsField({ value, onChange }: { value: string; onChan
         spellCheck={false}
         data-testid="connection-allowed-origins"
       />
+      {problem && (
+        <ul className="field-issues">
+          <li className="err" role="alert" data-testid="connection-origins-error">
+            <Icon name="alert" size={13} />
+            <span>{problem}</span>
+          </li>
+        </ul>
+      )}
     </Field>
   );
 }

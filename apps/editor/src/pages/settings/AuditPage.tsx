@@ -1,8 +1,12 @@
-/** Audit: who did what in this workspace, newest first, a page at a time ("Load more" follows nextCursor). */
+/**
+ * Audit: who did what in this workspace, newest first, a page at a time ("Load more" follows
+ * nextCursor). Targets by name, details in words (audit-details.ts; the raw JSON in the tooltip).
+ */
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { AuditEntry } from '../../api/access-types';
 import { Badge, Button, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { detailParts, targetLabel, type Names } from './audit-details';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: AuditEntry[]; nextCursor?: string };
 
@@ -10,7 +14,8 @@ const PAGE = 50;
 
 export function AuditPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
-  const [emails, setEmails] = useState<Record<string, string>>({});
+  const [names, setNames] = useState<Names>({ users: {}, roles: {} });
+  const emails = names.users;
   const [more, setMore] = useState(false);
 
   const load = useCallback(async () => {
@@ -25,7 +30,11 @@ export function AuditPage() {
   useEffect(() => {
     void load();
     api.users.list().then(
-      (p) => setEmails(Object.fromEntries(itemsOf(p).map((u) => [u.id, u.email]))),
+      (p) => setNames((n) => ({ ...n, users: Object.fromEntries(itemsOf(p).map((u) => [u.id, u.email])) })),
+      () => undefined,
+    );
+    api.roles.list().then(
+      (p) => setNames((n) => ({ ...n, roles: Object.fromEntries(itemsOf(p).map((r) => [r.id, r.name])) })),
       () => undefined,
     );
   }, [load]);
@@ -48,7 +57,10 @@ export function AuditPage() {
       <header className="page-head">
         <div>
           <h1>Audit</h1>
-          <p className="muted">Sign-ins, publishes, access and key changes in this workspace, newest first.</p>
+          <p className="muted">
+            Sign-ins (and failed ones), publishes, changes to access, keys, webhook secrets and connections in this
+            workspace, newest first.
+          </p>
         </div>
       </header>
       <div className="page-body">
@@ -73,19 +85,32 @@ export function AuditPage() {
                     <tr key={a.id} data-testid="audit-row">
                       <td className="muted small" title={formatDateTime(a.createdAt)}>{timeAgo(a.createdAt)}</td>
                       <td>
-                        <Badge tone="accent">{a.action}</Badge>
+                        <Badge tone={tone(a.action)}>{a.action}</Badge>
                       </td>
-                      <td className="small">{a.actorUserId ? (emails[a.actorUserId] ?? <span className="mono">{a.actorUserId.slice(0, 8)}</span>) : <span className="muted">system / key</span>}</td>
                       <td className="small">
+                        {a.actorUserId ? (
+                          (emails[a.actorUserId] ?? <span className="mono">{a.actorUserId.slice(0, 8)}</span>)
+                        ) : (
+                          <span className="muted">{actorless(a.action)}</span>
+                        )}
+                      </td>
+                      <td className="small" data-testid="audit-target">
                         {a.targetType ? (
                           <>
-                            {a.targetType} <span className="mono muted">{a.targetId ? (emails[a.targetId] ?? a.targetId.slice(0, 8)) : ''}</span>
+                            <span className="muted">{a.targetType.replace('_', ' ')}</span> {targetLabel(a, names)}
                           </>
                         ) : (
                           <span className="muted">—</span>
                         )}
                       </td>
-                      <td className="mono small audit-details" title={details(a.details)}>{details(a.details) || <span className="muted">—</span>}</td>
+                      <td
+                        className="small audit-details"
+                        style={{ whiteSpace: 'normal' }}
+                        title={details(a.details)}
+                        data-testid="audit-details"
+                      >
+                        <Details parts={detailParts(a, names)} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -105,6 +130,32 @@ export function AuditPage() {
   );
 }
 
+function Details({ parts }: { parts: { label: string; value: string }[] }) {
+  if (!parts.length) return <span className="muted">—</span>;
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {i > 0 && <span className="muted"> · </span>}
+          <span className="muted">{p.label}</span> {p.value}
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** Who acted when no user did: a failed sign-in has nobody signed in; else the system or an API key. */
+const actorless = (action: string) => (action.startsWith('auth.') ? 'not signed in' : 'system / key');
+
+/** Refusals and removals stand out from the rest. */
+function tone(action: string): 'accent' | 'danger' | 'warning' | 'success' {
+  if (action === 'auth.sign_in_failed') return 'danger';
+  if (/\.(deleted|revoked|deactivated|removed|unpublished)$/.test(action)) return 'warning';
+  if (action === 'auth.signed_in') return 'success';
+  return 'accent';
+}
+
+/** The raw details, for the tooltip. */
 function details(d: unknown): string {
   if (d === null || d === undefined) return '';
   if (typeof d === 'object' && Object.keys(d).length === 0) return '';

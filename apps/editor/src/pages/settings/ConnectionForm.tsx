@@ -10,7 +10,7 @@ import type { ConnectionDetail, ConnectionType } from '../../api/access-types';
 import { Button, Dialog, toast } from '../../ui/components';
 import { Checkbox, Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
-import { AllowedOriginsField, originsOf } from './AllowedOriginsField';
+import { AllowedOriginsField, originsOf, originsProblem } from './AllowedOriginsField';
 import { KeyValueRows, TokenEndpointFields, type Pair } from './TokenEndpointFields';
 
 export const CONNECTION_TYPES: { value: ConnectionType; label: string }[] = [
@@ -187,12 +187,12 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
           )}
         </div>
       )}
-      {type !== 'none' && <AllowedOriginsField value={origins} onChange={setOrigins} />}
+      {type !== 'none' && <AllowedOriginsField value={origins} onChange={setOrigins} error={error} />}
       {type === 'token_endpoint' && <TokenEndpointFields settings={settings} onChange={setSettings} secrets={namedSecrets} onSecrets={setNamedSecrets} isSet={isSet} />}
       <h4 className="dialog-sub">Fields</h4>
       <p className="muted small">Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes “Test connection” load the WSDL.</p>
       <KeyValueRows rows={fields} onChange={setFields} namePlaceholder="baseUrl" valuePlaceholder="https://crm.example.com" testId="connection-field" />
-      {error && (
+      {error && !(type !== 'none' && originsProblem(error)) && (
         <p className="callout callout-danger" role="alert" data-testid="connection-error">
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>

@@ -10,6 +10,7 @@ import { useSession } from '../../auth/session';
 import { Badge, Button, Dialog, Empty, ErrorBanner, Spinner, timeAgo, toast } from '../../ui/components';
 import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; users: ManagedUser[]; roles: Role[]; permissions: PermissionInfo[] };
 
@@ -157,6 +158,9 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const toggle = (list: string[], v: string, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
+  // A refusal of the password is shown at its field; anything else at the bottom.
+  const passwordError = passwordMessage(error);
+  const tooShort = passwordShortfall(password) !== null;
 
   const save = async () => {
     setBusy(true);
@@ -181,7 +185,13 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} disabled={!user && (!email.trim() || password.length < 12)} onClick={() => void save()} data-testid="save-user">
+          <Button
+            variant="primary"
+            busy={busy}
+            disabled={tooShort || (!user && (!email.trim() || !password))}
+            onClick={() => void save()}
+            data-testid="save-user"
+          >
             {user ? 'Save' : 'Add user'}
           </Button>
         </>
@@ -195,18 +205,17 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
           <input id="user-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="agent@example.com" data-testid="user-email" />
         </>
       )}
-      <label className="field-label" htmlFor="user-password">
-        {user ? 'New password (optional)' : 'Temporary password'}
-      </label>
-      <input
+      <PasswordField
         id="user-password"
-        className="input"
-        type="password"
-        autoComplete="new-password"
+        label={user ? 'New password (optional)' : 'Temporary password'}
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : 'At least 12 characters (not a common password)'}
-        data-testid="user-password"
+        onChange={(v) => {
+          setPassword(v);
+          if (passwordError) setError(null);
+        }}
+        serverError={passwordError}
+        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : undefined}
+        testId="user-password"
       />
       <h4 className="dialog-sub">Roles</h4>
       <div className="check-grid">
@@ -223,7 +232,7 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
           </span>
         ))}
       </div>
-      {error && (
+      {error && !passwordError && (
         <p className="callout callout-danger" role="alert" data-testid="user-error">
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>

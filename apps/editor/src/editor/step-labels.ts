@@ -1,0 +1,85 @@
+/**
+ * How a run's steps are told apart for people: a node run once per batch chunk gets "chunk 1 of 6"
+ * (chunks counted from 1; the engine counts from 0), and a batch step says which chunks ran without
+ * their steps being recorded (the engine keeps the first few chunks' steps and counts the rest).
+ */
+import type { StepRecord } from '../api/types';
+
+/** What a batch step's record says about its chunks (libs/engine batch.node.ts). */
+interface BatchRecord {
+  chunks?: number;
+  succeeded?: number;
+  failed?: number;
+  recordedChunks?: number[];
+  omittedSteps?: number;
+}
+
+function batchRecord(step: StepRecord | undefined): BatchRecord | undefined {
+  if (!step || step.type !== 'batch' || !step.output || typeof step.output !== 'object') return undefined;
+  return step.output as BatchRecord;
+}
+
+/**
+ * The chunk count of each chunk step, by seq: a batch's chunk steps are recorded just before the
+ * batch node's own step, whose output has `chunks`.
+ */
+export function chunkCounts(steps: readonly StepRecord[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let pending: StepRecord[] = [];
+  for (const s of steps) {
+    if (s.chunk !== undefined) {
+      pending.push(s);
+      continue;
+    }
+    const count = batchRecord(s)?.chunks;
+    if (typeof count === 'number') for (const p of pending) out.set(p.seq, count);
+    pending = [];
+  }
+  return out;
+}
+
+/** "chunk 1 of 6" (or "chunk 1" when the count is unknown); undefined for a step outside a batch. */
+export function chunkLabel(step: StepRecord, counts: Map<number, number>): string | undefined {
+  if (step.chunk === undefined) return undefined;
+  const of = counts.get(step.seq);
+  return `chunk ${step.chunk + 1}${of !== undefined ? ` of ${of}` : ''}`;
+}
+
+/** 1-based ranges: [3, 4, 5, 7] → "4–6, 8". */
+export function chunkRanges(zeroBased: readonly number[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < zeroBased.length) {
+    let j = i;
+    while (j + 1 < zeroBased.length && zeroBased[j + 1] === zeroBased[j]! + 1) j++;
+    const a = zeroBased[i]! + 1;
+    const b = zeroBased[j]! + 1;
+    parts.push(a === b ? String(a) : b === a + 1 ? `${a}, ${b}` : `${a}–${b}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/**
+ * For a batch step whose chunks were not all recorded: "Chunks 4–6 ran but their steps were not
+ * recorded (3 steps)". Undefined when every chunk that ran is in the list.
+ */
+export function unrecordedNote(step: StepRecord): string | undefined {
+  const r = batchRecord(step);
+  if (!r || typeof r.chunks !== 'number' || !Array.isArray(r.recordedChunks)) return undefined;
+  const ran = (r.succeeded ?? 0) + (r.failed ?? 0);
+  const kept = new Set(r.recordedChunks);
+  const missing = ran - kept.size;
+  if (missing <= 0) return undefined;
+  const steps = r.omittedSteps ? ` (${r.omittedSteps} step${r.omittedSteps === 1 ? '' : 's'})` : '';
+  // All chunks ran: the unrecorded ones are exactly those not kept. Else (stopped early) only how many.
+  if (ran === r.chunks) {
+    const list = Array.from({ length: r.chunks }, (_, i) => i).filter((i) => !kept.has(i));
+    const which = list.length === 1 ? `Chunk ${chunkRanges(list)}` : `Chunks ${chunkRanges(list)}`;
+    const their = list.length === 1 ? 'its' : 'their';
+    return `${which} of ${r.chunks} ran but ${their} steps were not recorded${steps}: ` +
+      'only the first chunks and failed ones are kept.';
+  }
+  const [chunks, their] = missing === 1 ? ['chunk', 'its'] : ['chunks', 'their'];
+  return `${missing} more ${chunks} of ${r.chunks} ran without ${their} steps recorded${steps}.`;
+}
