@@ -68,7 +68,7 @@ describe('batch node and redirect answers through the API', () => {
     received.length = 0;
     const r = await t.as('post', '/api/v1/flows/test-run').send({ definition: bulk(), input: { request: { method: 'POST', body: { items: [1, 2, 3, -1, 5, 6, 7] } } } }).expect(200);
     expect(received).toEqual([[1, 2, 3], [-1, 5, 6]]);
-    expect(r.body.output).toEqual({ error: { code: 'BATCH_CHUNK_FAILED', chunk: 1, message: expect.stringMatching(/^chunk 1 failed \(HTTP_STATUS\)/) } });
+    expect(r.body.output).toEqual({ error: { code: 'BATCH_CHUNK_FAILED', chunk: 1, message: expect.stringMatching(/^chunk 2 of \d+ failed \(HTTP_STATUS\)/) } });
   });
 
   it('a webhook answers with a redirect: 302 and the rendered Location, no body', async () => {

@@ -95,7 +95,7 @@ describe('batch node', () => {
     expect(r.status).toBe('succeeded');
     expect(r.respond?.status).toBe(502);
     expect(received.map((b) => b.index)).toEqual([0, 1, 2]);
-    expect(r.output).toEqual({ error: { code: 'BATCH_CHUNK_FAILED', chunk: 2, message: expect.stringMatching(/^chunk 2 failed \(HTTP_STATUS\)/) }, failed: 1 });
+    expect(r.output).toEqual({ error: { code: 'BATCH_CHUNK_FAILED', chunk: 2, message: expect.stringMatching(/^chunk 3 of \d+ failed \(HTTP_STATUS\)/) }, failed: 1 });
     expect(r.steps.find((s) => s.name === 'upload')).toMatchObject({ status: 'failed', handle: 'error', output: { succeeded: 2, failed: 1, skipped: 1 } });
     expect(r.steps.filter((s) => s.chunk === 2).map((s) => [s.name, s.status])).toEqual([['send', 'failed']]);
   });
