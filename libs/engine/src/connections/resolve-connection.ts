@@ -6,6 +6,7 @@ import type { AppliedCredentials, ResolvedConnection } from '../types';
 import { SecretBag, SECRETS } from '../template/secret-value';
 import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
 import { OriginGate } from './origin-policy';
+import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
 import { applyToken } from './token-placement';
 import { TokenSource, type FetchedToken } from './token-source';
 
@@ -191,8 +192,9 @@ async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_en
   const raw = await requestText(outbound, c.request.method, url, headers, body);
   let json: unknown;
   try {
-    json = JSON.parse(raw);
-  } catch {
+    json = parseTokenJson(raw);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
     if (c.tokenPath === '$' && raw.trim()) return { token: raw.trim(), ...(c.expiresInSeconds ? { expiresAt: Date.now() + c.expiresInSeconds * 1000 } : {}) };
     throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
   }
@@ -213,10 +215,20 @@ function extractToken(json: unknown, tokenPath: string, expiresInPath?: string, 
 async function requestJson(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<unknown> {
   const text = await requestText(outbound, method, url, headers, body);
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseTokenJson(text);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
     throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
   }
+}
+
+/** JSON.parse of a token endpoint's answer, refused (RESPONSE_PARSE) when it nests too deep to walk. */
+function parseTokenJson(text: string): unknown {
+  if (jsonTooDeep(text)) {
+    const message = `the token endpoint's answer nests objects and arrays deeper than ${MAX_RESPONSE_DEPTH} levels`;
+    throw new EngineError('RESPONSE_PARSE', message);
+  }
+  return JSON.parse(text);
 }
 
 async function requestText(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<string> {
