@@ -5,7 +5,7 @@ import { TYPE_SECRETS, type ConnectionType } from '@callflow/engine';
 import { QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConnectionCache } from './connection-cache';
-import { allowedOriginsFor } from './connection-origins';
+import { allowedOriginsFor, keptSecretNames, requireSecretsToWiden } from './connection-origins';
 import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
 import { ConnectionEntity } from './connection.entity';
 import { toView, type ConnectionView } from './connection-view';
@@ -48,7 +48,9 @@ export class ConnectionsService {
   async update(tenantId: string, id: string, body: unknown): Promise<ConnectionView> {
     const row = await this.row(tenantId, id);
     const p = parseConnectionBody(body, 'update');
-    row.allowedOrigins = allowedOriginsFor(p, row.allowedOrigins);
+    const origins = allowedOriginsFor(p, row.allowedOrigins);
+    requireSecretsToWiden(row.allowedOrigins ?? [], origins, keptSecretNames(row.secrets ?? {}, row.type, p), p.type);
+    row.allowedOrigins = origins;
     const kept = p.type === row.type ? row.secrets : {};
     row.name = p.name;
     row.type = p.type;
