@@ -19,7 +19,9 @@ suite('connection origins: adding one asks for the secret again', () => {
     buildEditor();
     [t, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), launch()]);
     ({ page, problems } = await newPage(browser, t.baseUrl));
-    await t.as('post', '/api/v1/connections').send({ name: 'crm', type: 'bearer', token: 'browser-token-1', allowedOrigins: ['https://crm.example.com', 'https://old.example.com'] }).expect(201);
+    const allowedOrigins = ['https://crm.example.com', 'https://old.example.com'];
+    const body = { name: 'crm', type: 'bearer', token: 'browser-token-1', allowedOrigins };
+    await t.as('post', '/api/v1/connections').send(body).expect(201);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -38,14 +40,21 @@ suite('connection origins: adding one asks for the secret again', () => {
     // Adding one (spelled with a default port and upper case: the same origin as a listed one is not "added").
     await origins.fill('HTTPS://CRM.example.com:443\nhttps://new.example.com');
     await notice.waitFor();
-    expect(await notice.innerText()).toBe('Adding https://new.example.com lets this connection’s credentials go there: enter its secret (token) again to save. Removing origins needs no secret.');
+    expect(await notice.innerText()).toBe(
+      'Adding https://new.example.com lets this connection’s credentials go there: ' +
+        'enter its secret (token) again to save. Removing origins needs no secret.',
+    );
     await page.click('[data-testid=save-connection]');
-    await page.locator('[data-testid=connection-error]', { hasText: 'must be entered again in the same request (token)' }).waitFor();
+    const hasText = 'must be entered again in the same request (token)';
+    const refused = page.locator('[data-testid=connection-error]', { hasText });
+    await refused.waitFor();
     await page.fill('[data-testid=connection-secret]', 'browser-token-2');
     await page.click('[data-testid=save-connection]');
     await page.locator('[data-testid=connection-dialog]').waitFor({ state: 'detached' });
-    const saved = (await t.as('get', '/api/v1/connections').expect(200)).body.items as { name: string; allowedOrigins: string[] }[];
-    expect(saved.find((c) => c.name === 'crm')!.allowedOrigins).toEqual(['https://crm.example.com', 'https://new.example.com']);
+    const list = await t.as('get', '/api/v1/connections').expect(200);
+    const saved = list.body.items as { name: string; allowedOrigins: string[] }[];
+    const crm = saved.find((c) => c.name === 'crm')!;
+    expect(crm.allowedOrigins).toEqual(['https://crm.example.com', 'https://new.example.com']);
     // The expected refusals: the 422, and the 401 of the session probe before signing in.
     expect(problems.filter((p) => !/status of (401|422)/.test(p))).toEqual([]);
   });

@@ -79,7 +79,12 @@ export function keptSecretNames(stored: Record<string, string>, storedType: stri
  * server of their own by adding that origin. Listing an origin that was not listed before needs the
  * kept secrets given again in the same request (422 naming them); removing origins is free.
  */
-export function requireSecretsToWiden(stored: readonly string[], next: readonly string[], kept: readonly string[], type: string): void {
+export function requireSecretsToWiden(
+  stored: readonly string[],
+  next: readonly string[],
+  kept: readonly string[],
+  type: string,
+): void {
   const added = next.filter((o) => !stored.includes(o));
   if (added.length === 0 || kept.length === 0) return;
   const names = kept.map((n) => (type === 'token_endpoint' ? `secrets.${n}` : n)).join(', ');

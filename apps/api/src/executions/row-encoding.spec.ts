@@ -44,7 +44,8 @@ const row = (over: Partial<ExecutionRow>): ExecutionRow => ({
 
 describe('row encoding never throws on deep values (review item 4: an execution id without a row)', () => {
   it.each([5000, 100_000])('a value %i deep is recorded cut at 64 levels, with a marker, by both encodings', (n) => {
-    const r = row({ output: { deep: deep(n) }, steps: [{ nodeId: 'h', response: { body: deep(n) } }] as unknown as ExecutionRow['steps'] });
+    const steps = [{ nodeId: 'h', response: { body: deep(n) } }] as unknown as ExecutionRow['steps'];
+    const r = row({ output: { deep: deep(n) }, steps });
     expect(() => JSON.stringify(r.output)).toThrow(RangeError);
     const record = JSON.parse(recordJson(r)) as { output: unknown; steps: unknown };
     expect(depthOf(record)).toBeLessThanOrEqual(MAX_RECORDED_DEPTH + 1);

@@ -50,7 +50,8 @@ function capDepth(v: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
-    Object.defineProperty(out, k, { value: capDepth(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    const value = capDepth(x, depth + 1);
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

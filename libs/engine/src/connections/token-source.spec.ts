@@ -143,7 +143,8 @@ describe('token connections over HTTP', () => {
     const b = await resolveConnection({ id: 'b', type: 'basic', fields: { baseUrl: 'http://crm' }, allowedOrigins: ['http://crm'], secrets: { password: 'pw!' }, config: { username: 'u' } });
     expect(b.fields).toEqual({ username: 'u', baseUrl: 'http://crm' });
     expect(b.secrets).toContain(Buffer.from('u:pw!').toString('base64'));
-    expect(SecretMatcher.of(b.secrets).mask(`Basic ${Buffer.from('u:pw!').toString('base64')}`)).toBe('Basic [redacted]');
+    const header = `Basic ${Buffer.from('u:pw!').toString('base64')}`;
+    expect(SecretMatcher.of(b.secrets).mask(header)).toBe('Basic [redacted]');
   });
 
   it('soap_ws_security gives a node-soap WSSecurity', async () => {

@@ -5,6 +5,7 @@
  * SOAP answers become objects of bounded depth, and a run with a nested answer within the limit
  * still works.
  */
+import type { ServerResponse } from 'node:http';
 import { FlowEngine } from '../engine';
 import type { ConnectionResolver, RunResult } from '../types';
 import { chain } from '../../test/flows';
@@ -37,7 +38,9 @@ describe('deeply nested upstream answers (review item 4)', () => {
   const connections: ConnectionResolver = {
     async resolve(id) {
       const spec = specs.get(id);
-      return spec && resolveConnection(spec, usesToken(spec) ? { tokens: createTokenSource(spec, engine.services.outbound) } : {});
+      if (!spec) return undefined;
+      const tokens = usesToken(spec) ? { tokens: createTokenSource(spec, engine.services.outbound) } : {};
+      return resolveConnection(spec, tokens);
     },
   };
 
@@ -47,24 +50,32 @@ describe('deeply nested upstream answers (review item 4)', () => {
       const n = Number(new URL(req.url, 'http://x').searchParams.get('n'));
       res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":${nested(n)}}`);
     });
-    crm.on('/deep-in-string', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ s: nested(5000) })));
+    const json = (res: ServerResponse, body: string) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    crm.on('/deep-in-string', (_req, res) => json(res, JSON.stringify({ s: nested(5000) })));
+    const xml = (res: ServerResponse, body: string) => res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
     crm.on('/deep.xml', (req, res) => {
       const n = Number(new URL(req.url, 'http://x').searchParams.get('n'));
       res.writeHead(200, { 'content-type': 'application/xml' }).end(nestedXml(n));
     });
-    crm.on('/crm.wsdl', (_req, res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(crmWsdl(`${crm.base}/soap`)));
+    crm.on('/crm.wsdl', (_req, res) => xml(res, crmWsdl(`${crm.base}/soap`)));
     crm.on('POST /soap', (req, res) => {
       const n = Number(new URL(req.url, 'http://x').searchParams.get('n'));
       res.writeHead(200, { 'content-type': 'text/xml' }).end(
         `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
-          `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name><extra>${nestedXml(n)}</extra></GetCustomerResponse></soap:Body></soap:Envelope>`,
+          `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name><extra>${nestedXml(n)}</extra></GetCustomerResponse>` +
+          '</soap:Body></soap:Envelope>',
       );
     });
-    crm.on('POST /token', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token":"t-1","x":${nested(5000)}}`));
+    crm.on('POST /token', (_req, res) => json(res, `{"access_token":"t-1","x":${nested(5000)}}`));
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] }, connections });
     specs.set('deep-token', {
       id: 'deep-token', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-1' }, allowedOrigins: [crm.base],
-      config: { request: { method: 'POST', url: `${crm.base}/token` }, tokenPath: 'access_token', apply: { in: 'header', name: 'X-Token' } },
+      config: {
+        request: { method: 'POST', url: `${crm.base}/token` },
+        tokenPath: 'access_token',
+        apply: { in: 'header', name: 'X-Token' },
+      },
     });
   });
   afterAll(async () => {
@@ -72,9 +83,16 @@ describe('deeply nested upstream answers (review item 4)', () => {
     await crm.close();
   });
 
-  const runHttp = (config: Record<string, unknown>): Promise<RunResult> => engine.run(engine.compile(chain([['h', 'http', 'call', config]])), {});
+  const runHttp = (config: Record<string, unknown>): Promise<RunResult> =>
+    engine.run(engine.compile(chain([['h', 'http', 'call', config]])), {});
+  const soapAt = (n: number) => ({
+    wsdlUrl: `${crm.base}/crm.wsdl`,
+    endpoint: `${crm.base}/soap?n=${n}`,
+    operation: 'GetCustomer',
+    args: { phone: '1' },
+  });
 
-  it.each([5000, 100_000])('JSON %i deep fails the node with RESPONSE_PARSE saying why; the run result encodes', async (n) => {
+  it.each([5000, 100_000])('JSON %i deep fails with RESPONSE_PARSE saying why; the result encodes', async (n) => {
     for (const responseType of ['auto', 'json']) {
       const r = await runHttp({ url: `${crm.base}/deep?n=${n}`, responseType });
       expect(r.status).toBe('failed');
@@ -103,8 +121,8 @@ describe('deeply nested upstream answers (review item 4)', () => {
     expect(depthOf(ok.steps[1]!.response!.body)).toBeLessThanOrEqual(MAX_RESPONSE_DEPTH);
   });
 
-  it.each([5000, 100_000])('a SOAP answer nesting %i elements fails the node with RESPONSE_PARSE; the result encodes', async (n) => {
-    const soap = { wsdlUrl: `${crm.base}/crm.wsdl`, endpoint: `${crm.base}/soap?n=${n}`, operation: 'GetCustomer', args: { phone: '1' } };
+  it.each([5000, 100_000])('a SOAP answer nesting %i elements: RESPONSE_PARSE; the result encodes', async (n) => {
+    const soap = soapAt(n);
     const r = await engine.run(engine.compile(chain([['s', 'soap', 'lookup', soap]])), {});
     expect(r.status).toBe('failed');
     expect(r.error).toMatchObject({ code: 'RESPONSE_PARSE', nodeId: 's' });
@@ -113,9 +131,10 @@ describe('deeply nested upstream answers (review item 4)', () => {
   });
 
   it('a SOAP answer within the limit is read as before', async () => {
-    const soap = { wsdlUrl: `${crm.base}/crm.wsdl`, endpoint: `${crm.base}/soap?n=20`, operation: 'GetCustomer', args: { phone: '1' } };
+    const soap = soapAt(20);
     const answer = { body: { type: 'json', template: '{{json nodes.lookup.result.name}}' } };
-    const r = await engine.run(engine.compile(chain([['s', 'soap', 'lookup', soap], ['r', 'respond', 'answer', answer]])), {});
+    const flow = chain([['s', 'soap', 'lookup', soap], ['r', 'respond', 'answer', answer]]);
+    const r = await engine.run(engine.compile(flow), {});
     expect(r.status).toBe('succeeded');
     expect(r.output).toBe('Ada');
   });
@@ -124,7 +143,8 @@ describe('deeply nested upstream answers (review item 4)', () => {
     crm.seen.length = 0;
     const r = await runHttp({ url: `${crm.base}/deep?n=1`, connectionId: 'deep-token' });
     expect(r.error).toMatchObject({ code: 'RESPONSE_PARSE' });
-    expect(r.error!.message).toBe(`the token endpoint's answer nests objects and arrays deeper than ${MAX_RESPONSE_DEPTH} levels`);
+    const why = `nests objects and arrays deeper than ${MAX_RESPONSE_DEPTH} levels`;
+    expect(r.error!.message).toBe(`the token endpoint's answer ${why}`);
     expect(crm.seen.map((s) => s.url)).toEqual(['/token']);
   });
 });

@@ -56,7 +56,8 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
   const authorize = connection?.authorize?.bind(connection);
   const checkOrigin = connection?.checkOrigin?.bind(connection);
   // WS-Security's password, and hashes the templates made of secrets, are in the envelope.
-  const credentials = connection ? mergeCredentials(connection.envelope, derivedCredentials(connection.secretBag?.derived)) : undefined;
+  const derived = derivedCredentials(connection?.secretBag?.derived);
+  const credentials = connection ? mergeCredentials(connection.envelope, derived) : undefined;
 
   let attempts = 0;
   for (;;) {
@@ -67,7 +68,8 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     try {
       const res = await ctx.services.soap.call({
         wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
-        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize: authorize, authorize, checkOrigin, credentials,
+        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize: authorize, authorize, checkOrigin,
+        credentials,
         timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
         maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity, clientOptions: config.clientOptions,
       });

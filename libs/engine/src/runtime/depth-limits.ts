@@ -71,7 +71,11 @@ export function xmlTooDeep(text: string, max: number = MAX_RESPONSE_DEPTH): bool
     const c = text.charCodeAt(i + 1);
     if (c === BANG) {
       // <!-- … -->, <![CDATA[ … ]]>, <!DOCTYPE …>
-      const end = text.startsWith('<!--', i) ? text.indexOf('-->', i + 4) : text.startsWith('<![CDATA[', i) ? text.indexOf(']]>', i + 9) : text.indexOf('>', i + 2);
+      const end = text.startsWith('<!--', i)
+        ? text.indexOf('-->', i + 4)
+        : text.startsWith('<![CDATA[', i)
+          ? text.indexOf(']]>', i + 9)
+          : text.indexOf('>', i + 2);
       if (end === -1) return false;
       i = end + 1;
     } else if (c === QUESTION) {

@@ -85,7 +85,8 @@ export class Redactor {
     if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      Object.defineProperty(out, k, { value: this.value(x, depth + 1), enumerable: true, writable: true, configurable: true });
+      const value = this.value(x, depth + 1);
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

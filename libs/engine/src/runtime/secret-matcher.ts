@@ -73,7 +73,7 @@ function tryEncode(s: string): string | undefined {
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** The texts `secret` is looked for as (each at least MIN_SECRET_LENGTH long; derived encodings at least SECRET_RUN). */
+/** The texts `secret` is looked for as (each MIN_SECRET_LENGTH long at least; base64 and hex SECRET_RUN). */
 export function encodedForms(secret: string): string[] {
   const textual = new Set<string>([secret]);
   const pct = tryEncode(secret);

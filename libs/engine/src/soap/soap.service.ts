@@ -94,7 +94,9 @@ export class SoapService {
     }
     // Security in the envelope (WS-Security, a digest too) must not follow a 307/308 to another origin.
     const inEnvelope = req.security ? mergeCredentials(ENVELOPE_SECURITY, req.credentials) : req.credentials;
-    if (!req.authorize && !(req.security && req.checkOrigin)) return this.invoke(entry, target, req, rawEndpoint, inEnvelope);
+    if (!req.authorize && !(req.security && req.checkOrigin)) {
+      return this.invoke(entry, target, req, rawEndpoint, inEnvelope);
+    }
     // Credentials go to the address the envelope is really posted to, once its origin is checked.
     let url: URL;
     try {

@@ -103,7 +103,8 @@ function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
   if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
   const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
   if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
-  const out = createHmac('sha256', hashBytes('hmacSha256', args[0])).update(hashBytes('hmacSha256', args[1])).digest(encoding);
+  const key = hashBytes('hmacSha256', args[0]);
+  const out = createHmac('sha256', key).update(hashBytes('hmacSha256', args[1])).digest(encoding);
   return derived(out, args[0], args[1]);
 }
 

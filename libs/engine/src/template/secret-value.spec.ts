@@ -86,7 +86,9 @@ describe('hashes of secrets are noted with their bag (they are credentials of th
     const bag = s[SECRETS];
     render('{{md5 call.id}}', 'header', s);
     expect(bag.derived).toBeUndefined();
-    render('{{md5 (concat connection.callcenterId secrets.apiKey)}}-{{hmacSha256 "k" (concat "x" secrets.apiKey)}}', 'header', s);
+    const template =
+      '{{md5 (concat connection.callcenterId secrets.apiKey)}}-{{hmacSha256 "k" (concat "x" secrets.apiKey)}}';
+    render(template, 'header', s);
     expect(bag.derived).toEqual([md5(`cc-1${CANARY}`), createHmac('sha256', 'k').update(`x${CANARY}`).digest('hex')]);
   });
 });

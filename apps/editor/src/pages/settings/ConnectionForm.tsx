@@ -189,7 +189,13 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
         </div>
       )}
       {type !== 'none' && <AllowedOriginsField value={origins} onChange={setOrigins} />}
-      {connection && type === connection.type && <OriginsWideningNotice stored={connection.allowedOrigins ?? []} text={origins} secretsSet={connection.secretsSet} />}
+      {connection && type === connection.type && (
+        <OriginsWideningNotice
+          stored={connection.allowedOrigins ?? []}
+          text={origins}
+          secretsSet={connection.secretsSet}
+        />
+      )}
       {type === 'token_endpoint' && <TokenEndpointFields settings={settings} onChange={setSettings} secrets={namedSecrets} onSecrets={setNamedSecrets} isSet={isSet} />}
       <h4 className="dialog-sub">Fields</h4>
       <p className="muted small">Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes “Test connection” load the WSDL.</p>
