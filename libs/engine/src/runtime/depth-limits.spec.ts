@@ -10,6 +10,9 @@ describe('jsonTooDeep', () => {
       expect(jsonTooDeep(f(at))).toBe(false);
       expect(jsonTooDeep(f(over))).toBe(true);
       expect(jsonTooDeep(f(JSON.stringify({ s: nest('[', ']', 500), t: 'a\\"[[[' })))).toBe(false);
+      // Few brackets in a long text: told without the scan; many siblings: scanned, not too deep.
+      expect(jsonTooDeep(f(`{"a":[${'1,'.repeat(5000)}1]}`))).toBe(false);
+      expect(jsonTooDeep(f(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ i })))))).toBe(false);
     }
   });
 });

@@ -12,6 +12,21 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
+/** True when `text` holds at most `max` `{` and `[` in all (in strings too): native indexOf, no JS loop per byte. */
+function openingsAtMost(text: string | Uint8Array, max: number): boolean {
+  let count = 0;
+  if (typeof text === 'string') {
+    for (const c of ['{', '[']) {
+      for (let i = text.indexOf(c); i !== -1; i = text.indexOf(c, i + 1)) if (++count > max) return false;
+    }
+    return true;
+  }
+  for (const c of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (let i = text.indexOf(c); i !== -1; i = text.indexOf(c, i + 1)) if (++count > max) return false;
+  }
+  return true;
+}
+
 /**
  * True when the JSON text nests objects and arrays deeper than `max` (brackets inside strings do
  * not count). One pass without parsing; malformed text is left to the parser. On a UTF-8 buffer
@@ -19,8 +34,9 @@ const CLOSE_BRACKET = 0x5d;
  */
 export function jsonTooDeep(text: string | Uint8Array, max: number = MAX_RESPONSE_DEPTH): boolean {
   const n = text.length;
-  // A text can nest at most half its length deep.
-  if (n <= 2 * max) return false;
+  // A text can nest at most half its length deep, and no deeper than it has `{` and `[`: counted
+  // first with the native indexOf (most answers have few), the scan below only when there are more.
+  if (n <= 2 * max || openingsAtMost(text, max)) return false;
   if (typeof text === 'string') {
     let depth = 0;
     let inString = false;
