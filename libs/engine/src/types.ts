@@ -177,6 +177,12 @@ export interface AppliedCredentials {
   query: readonly string[];
   /** A token was placed in the body: a redirect that would carry the body to another origin is refused. */
   body?: boolean;
+  /**
+   * The credential values themselves (token, key, password, Basic's base64; hashes the node's
+   * templates made of secrets). On a redirect to another origin a header holding one is dropped, and
+   * a Location or a kept body holding one, in any encoding SecretMatcher knows, is refused.
+   */
+  values?: readonly string[];
 }
 
 /** A connection as the engine sees it (issue: connections). */
@@ -199,6 +205,8 @@ export interface ResolvedConnection {
   onUnauthorized?(): Promise<boolean>;
   /** SOAP WS-Security etc. */
   soapSecurity?: unknown;
+  /** What `soapSecurity` puts in the envelope (its password): kept from other origins like `authorize`'s. */
+  envelope?: AppliedCredentials;
   /** Secret values to scrub from step records. */
   secrets: string[];
   /** The connection's named secrets, readable by templates only through hash helpers. */

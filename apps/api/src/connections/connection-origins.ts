@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
-import { compileTemplate, exposedFields, originOfUrl } from '@callflow/engine';
+import { BadRequestException, UnprocessableEntityException } from '@nestjs/common';
+import { compileTemplate, exposedFields, originOfUrl, TYPE_SECRETS } from '@callflow/engine';
 import type { ConnectionSpec, ConnectionType } from '@callflow/engine';
 import type { ParsedConnection } from './connection.schemas';
 
@@ -65,4 +65,31 @@ export function allowedOriginsFor(p: ParsedConnection, stored: string[] | undefi
     throw new BadRequestException({ message, details: [message] });
   }
   return origins;
+}
+
+/** The stored secrets an update keeps (same type, allowed by it, neither given anew nor cleared). */
+export function keptSecretNames(stored: Record<string, string>, storedType: string, p: ParsedConnection): string[] {
+  if (storedType !== p.type) return [];
+  const allowed = TYPE_SECRETS[p.type as ConnectionType];
+  return Object.keys(stored).filter((n) => (allowed === 'any' || allowed.includes(n)) && !Object.hasOwn(p.secrets, n));
+}
+
+/**
+ * Review item 5: a user who may edit connections but never knew a secret must not send it to a
+ * server of their own by adding that origin. Listing an origin that was not listed before needs the
+ * kept secrets given again in the same request (422 naming them); removing origins is free.
+ */
+export function requireSecretsToWiden(
+  stored: readonly string[],
+  next: readonly string[],
+  kept: readonly string[],
+  type: string,
+): void {
+  const added = next.filter((o) => !stored.includes(o));
+  if (added.length === 0 || kept.length === 0) return;
+  const names = kept.map((n) => (type === 'token_endpoint' ? `secrets.${n}` : n)).join(', ');
+  const message =
+    `allowedOrigins: adding ${added.join(', ')} lets this connection's credentials go there, so its secrets ` +
+    `must be entered again in the same request (${names}); removing origins needs no secret`;
+  throw new UnprocessableEntityException({ message, details: [message] });
 }

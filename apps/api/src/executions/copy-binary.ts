@@ -1,4 +1,4 @@
-import { COPY_COLUMNS, withoutNulEscapes, type ExecutionRow } from './row-encoding';
+import { COPY_COLUMNS, recordedJson, withoutNulEscapes, type ExecutionRow } from './row-encoding';
 
 /**
  * Execution rows in PostgreSQL's binary COPY format (columns as COPY_COLUMNS).
@@ -54,7 +54,7 @@ function textOf(v: string | null | undefined): string | null {
 
 function jsonOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  return withoutNulEscapes(JSON.stringify(v));
+  return withoutNulEscapes(recordedJson(v));
 }
 
 /** The row as one binary COPY tuple, a view into a slab (or its own buffer when large). */

@@ -22,6 +22,40 @@ export function withoutNulEscapes(json: string): string {
   return json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json;
 }
 
+/** How deep a recorded value is kept when it is too deep to serialise whole (deeper parts: a marker). */
+export const MAX_RECORDED_DEPTH = 64;
+const TOO_DEEP = `[not recorded: nested deeper than ${MAX_RECORDED_DEPTH} levels]`;
+
+/**
+ * JSON.stringify that never throws on a deep value: it fails past ~4,000 levels (stack), and a run
+ * whose row cannot be encoded would have an execution id with no row. Only then is the value
+ * copied with everything deeper than MAX_RECORDED_DEPTH replaced by a marker (no cost otherwise).
+ */
+export function recordedJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return JSON.stringify(capDepth(value, 0));
+  }
+}
+
+/** A copy of `v` as JSON.stringify would see it, cut at MAX_RECORDED_DEPTH levels. */
+function capDepth(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const json = (v as { toJSON?: unknown }).toJSON;
+  if (typeof json === 'function') return capDepth((json as () => unknown).call(v), depth);
+  if (depth >= MAX_RECORDED_DEPTH) return TOO_DEEP;
+  if (Array.isArray(v)) return v.map((x) => capDepth(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    const value = capDepth(x, depth + 1);
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /** json_to_recordset's column list for recordJson's records. */
 export const RECORD_TYPES =
   'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, event_id text, call_id text, phone text, input json, output json, error json, steps json, retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
@@ -31,7 +65,7 @@ export const RECORD_TYPES =
  * one statement and one round trip per batch (queue runs wait on it to free their slot).
  */
 export function recordJson(r: ExecutionRow): string {
-  const json = JSON.stringify({
+  const json = recordedJson({
     id: r.id,
     tenant_id: r.tenantId,
     flow_id: r.flowId,

@@ -159,7 +159,9 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
       const c = (await t.as('post', C).send({ name: 'put-me', type: 'bearer', token: 'p-token-1', allowedOrigins: ['https://a.example.com'] }).expect(201)).body;
       const kept = await t.as('put', `${C}/${c.id}`).send({ name: 'put-me', type: 'bearer', fields: { baseUrl: 'https://b.example.com' } }).expect(200);
       expect(kept.body.allowedOrigins).toEqual(['https://a.example.com']);
-      const replaced = await t.as('put', `${C}/${c.id}`).send({ name: 'put-me', type: 'bearer', allowedOrigins: ['https://b.example.com'] }).expect(200);
+      // A new origin takes the secret again (connection-origins-widening.e2e-spec.ts).
+      const body = { name: 'put-me', type: 'bearer', token: 'p-token-1', allowedOrigins: ['https://b.example.com'] };
+      const replaced = await t.as('put', `${C}/${c.id}`).send(body).expect(200);
       expect(replaced.body.allowedOrigins).toEqual(['https://b.example.com']);
     });
   });

@@ -6,6 +6,7 @@ import type { AppliedCredentials, ResolvedConnection } from '../types';
 import { SecretBag, SECRETS } from '../template/secret-value';
 import { exposedFields, readPath, type ConnectionSpec, type TokenPlacement } from './connection-spec';
 import { OriginGate } from './origin-policy';
+import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
 import { applyToken } from './token-placement';
 import { TokenSource, type FetchedToken } from './token-source';
 
@@ -31,12 +32,9 @@ export function createTokenSource(spec: ConnectionSpec, outbound: OutboundClient
  */
 export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: TokenSource } = {}): Promise<ResolvedConnection> {
   const secrets: string[] = [];
+  // The values themselves: their encoded forms are found by SecretMatcher.
   const addSecret = (v: string | undefined) => {
-    if (!v) return;
-    // As sent in a header or path, percent-encoded, form-encoded, and inside a JSON string.
-    const form = new URLSearchParams({ x: v }).toString().slice(2);
-    const forms = [v, encodeURIComponent(v), form, JSON.stringify(v).slice(1, -1)];
-    for (const x of forms) if (!secrets.includes(x)) secrets.push(x);
+    if (v && !secrets.includes(v)) secrets.push(v);
   };
   for (const v of Object.values(spec.secrets)) addSecret(v);
   const fields = exposedFields(spec);
@@ -50,7 +48,8 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     case 'basic': {
       const encoded = Buffer.from(`${spec.config.username}:${spec.secrets.password ?? ''}`, 'utf8').toString('base64');
       addSecret(encoded);
-      const applied: AppliedCredentials = { headers: ['authorization'], query: [] };
+      const values = spec.secrets.password ? [encoded, spec.secrets.password] : [encoded];
+      const applied: AppliedCredentials = { headers: ['authorization'], query: [], values };
       resolved.authorize = async (req) => {
         gate.check(req.url);
         req.headers.authorization = `Basic ${encoded}`;
@@ -60,7 +59,7 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     }
     case 'bearer': {
       const token = required(spec, 'token');
-      const applied: AppliedCredentials = { headers: ['authorization'], query: [] };
+      const applied: AppliedCredentials = { headers: ['authorization'], query: [], values: [token] };
       resolved.authorize = async (req) => {
         gate.check(req.url);
         req.headers.authorization = `Bearer ${token}`;
@@ -72,7 +71,9 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       const key = required(spec, 'apiKey');
       const { placement, name, prefix } = spec.config;
       const applied: AppliedCredentials =
-        placement === 'query' ? { headers: [], query: [name] } : { headers: [name.toLowerCase()], query: [] };
+        placement === 'query'
+          ? { headers: [], query: [name], values: [key] }
+          : { headers: [name.toLowerCase()], query: [], values: [key] };
       resolved.authorize = async (req) => {
         gate.check(req.url);
         if (placement === 'query') req.url.searchParams.set(name, key);
@@ -83,7 +84,14 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     }
     case 'soap_ws_security': {
       const { username, passwordType, hasTimeStamp, hasNonce } = spec.config;
-      resolved.soapSecurity = new WSSecurity(username, required(spec, 'password'), { passwordType, ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}), ...(hasNonce !== undefined ? { hasNonce } : {}) });
+      const password = required(spec, 'password');
+      resolved.soapSecurity = new WSSecurity(username, password, {
+        passwordType,
+        ...(hasTimeStamp !== undefined ? { hasTimeStamp } : {}),
+        ...(hasNonce !== undefined ? { hasNonce } : {}),
+      });
+      // In the envelope: a 307/308 to another origin would carry it (a digest can be replayed too).
+      resolved.envelope = { headers: [], query: [], body: true, values: [password] };
       // The credentials travel in the envelope (nothing is added to HTTP): the SOAP call checks its endpoint.
       resolved.checkOrigin = (url) => gate.check(url, 'its WS-Security credentials');
       break;
@@ -93,13 +101,16 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
       const source = opts.tokens;
       if (!source) throw new Error('a token connection needs a TokenSource');
       const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
-      const applied = appliedBy(placement);
+      const names = appliedBy(placement);
+      // What the current token adds (rebuilt when the token changes, not per request).
+      let applied: AppliedCredentials = names;
       let used: string | undefined;
       addSecret((await source.get()).token);
       resolved.authorize = async (req, signal) => {
         gate.check(req.url, 'its token');
         const t = await source.get(signal);
         addSecret(t.token);
+        if (used !== t.token || applied === names) applied = { ...names, values: [t.token] };
         used = t.token;
         applyToken(req, placement, t.token);
         return applied;
@@ -185,8 +196,9 @@ async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_en
   const raw = await requestText(outbound, c.request.method, url, headers, body);
   let json: unknown;
   try {
-    json = JSON.parse(raw);
-  } catch {
+    json = parseTokenJson(raw);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
     if (c.tokenPath === '$' && raw.trim()) return { token: raw.trim(), ...(c.expiresInSeconds ? { expiresAt: Date.now() + c.expiresInSeconds * 1000 } : {}) };
     throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
   }
@@ -207,10 +219,20 @@ function extractToken(json: unknown, tokenPath: string, expiresInPath?: string, 
 async function requestJson(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<unknown> {
   const text = await requestText(outbound, method, url, headers, body);
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseTokenJson(text);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
     throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
   }
+}
+
+/** JSON.parse of a token endpoint's answer, refused (RESPONSE_PARSE) when it nests too deep to walk. */
+function parseTokenJson(text: string): unknown {
+  if (jsonTooDeep(text)) {
+    const message = `the token endpoint's answer nests objects and arrays deeper than ${MAX_RESPONSE_DEPTH} levels`;
+    throw new EngineError('RESPONSE_PARSE', message);
+  }
+  return JSON.parse(text);
 }
 
 async function requestText(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<string> {

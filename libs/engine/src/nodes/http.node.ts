@@ -7,6 +7,7 @@ import type { RenderedRequest } from '../types';
 import { toWellFormed } from '../template/escape';
 import { omitEmptyMembers } from '../template/omit-empty';
 import { parseBody, renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
+import { derivedCredentials, mergeCredentials } from '../outbound/applied-credentials';
 import { keepBytes } from './response-bytes';
 
 const BODY_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml; charset=utf-8', text: 'text/plain; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
@@ -122,7 +123,10 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
   // Without a connection nothing is awaited before the request (each await is a microtask turn per call).
   const { connection, rendered: req } = config.connectionId ? await renderWithConnection(config.connectionId, ctx, () => render(p, ctx)) : { connection: undefined, rendered: render(p, ctx) };
   // Checks the target's origin against the connection's, then adds its credentials (and says which).
-  const credentials = connection?.authorize ? ((await connection.authorize(req, ctx.signal)) ?? undefined) : undefined;
+  const applied = connection?.authorize ? ((await connection.authorize(req, ctx.signal)) ?? undefined) : undefined;
+  // Hashes the templates made of the connection's secrets are credentials of this request too.
+  const derived = connection?.secretBag?.derived;
+  let credentials = derived ? mergeCredentials(applied, derivedCredentials(derived)) : applied;
 
   // The rendered URL object is sent as it is (parsed once; authorize may have changed it, never during a request).
   const recorded: RenderedRequest = { method: config.method, url: req.url.toString(), headers: req.headers };
@@ -161,7 +165,9 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
       if (await connection.onUnauthorized()) {
         // The refreshed token is a secret too.
         ctx.addSecrets(connection.secrets);
-        await connection.authorize?.(req, ctx.signal);
+        // The new token is what the redirect checks must keep from other origins.
+        const renewed = (await connection.authorize?.(req, ctx.signal)) ?? undefined;
+        credentials = derived ? mergeCredentials(renewed, derivedCredentials(derived)) : renewed;
         attempts--;
         continue;
       }

@@ -3,6 +3,7 @@ import { EngineError } from '../errors';
 import type { OutboundResponse } from '../outbound/outbound.types';
 import type { NodeRunContext } from '../runtime/executor';
 import type { CancelSignal } from '../runtime/run-cancel';
+import { jsonTooDeep, MAX_RESPONSE_DEPTH, xmlTooDeep } from '../runtime/depth-limits';
 import { SECRETS } from '../template/secret-value';
 import type { ResolvedConnection } from '../types';
 
@@ -18,6 +19,11 @@ export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' |
   const type = res.headers['content-type'] ?? '';
   const kind = responseType !== 'auto' ? responseType : /[/+]json\b/i.test(type) ? 'json' : /[/+]xml\b/i.test(type) ? 'xml' : 'text';
   if (kind === 'text' || text.length === 0) return text;
+  // Deeper answers would parse, then overflow whatever walks them (templates, records).
+  if (kind === 'json' ? jsonTooDeep(res.body) : xmlTooDeep(text)) {
+    const what = kind === 'json' ? 'objects and arrays' : 'XML elements';
+    throw new EngineError('RESPONSE_PARSE', `the response nests ${what} deeper than ${MAX_RESPONSE_DEPTH} levels`);
+  }
   try {
     return kind === 'json' ? JSON.parse(text) : xmlParser.parse(text, true);
   } catch (err) {

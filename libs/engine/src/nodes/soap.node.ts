@@ -6,6 +6,7 @@ import { compileTemplate, type CompiledTemplate } from '../template';
 import { xmlLegal } from '../template/escape';
 import type { TemplateScope } from '../types';
 import { renderWithConnection, retryDelayMs, sleepWithin } from './request-support';
+import { derivedCredentials, mergeCredentials } from '../outbound/applied-credentials';
 
 /** Args with every string leaf compiled; rendered into plain values (node-soap XML-escapes them). */
 type ArgTree = CompiledTemplate | number | boolean | null | ArgTree[] | { [k: string]: ArgTree };
@@ -54,6 +55,9 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
   // The connection also opens a WSDL behind authentication (on an allowed origin, the WSDL's own).
   const authorize = connection?.authorize?.bind(connection);
   const checkOrigin = connection?.checkOrigin?.bind(connection);
+  // WS-Security's password, and hashes the templates made of secrets, are in the envelope.
+  const derived = derivedCredentials(connection?.secretBag?.derived);
+  const credentials = connection ? mergeCredentials(connection.envelope, derived) : undefined;
 
   let attempts = 0;
   for (;;) {
@@ -65,6 +69,7 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
       const res = await ctx.services.soap.call({
         wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
         soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize: authorize, authorize, checkOrigin,
+        credentials,
         timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
         maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity, clientOptions: config.clientOptions,
       });

@@ -3,6 +3,7 @@ import { EngineError } from '../errors';
 import { OutboundGuard, blockedError, type Resolver } from './outbound-guard';
 import type { OutboundPolicy, OutboundRequest, OutboundResponse } from './outbound.types';
 import type { CancelSignal } from '../runtime/run-cancel';
+import { SecretMatcher, urlHoldsSecret } from '../runtime/secret-matcher';
 
 /** Options of an OutboundClient (one per engine process: its keep-alive pools are shared). */
 export interface OutboundClientOptions {
@@ -190,6 +191,18 @@ class Call {
   }
 }
 
+/** OUTBOUND_BLOCKED for a redirect not followed (origins only: the paths may hold the credential). */
+function redirectRefused(from: URL, to: URL, why: string): EngineError {
+  return new EngineError('OUTBOUND_BLOCKED', `${from.origin} redirected to ${to.origin} ${why}: not followed`, {
+    origin: from.origin,
+    location: to.origin,
+  });
+}
+
+function bodyText(body: string | Buffer): string {
+  return typeof body === 'string' ? body : body.toString('utf8');
+}
+
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   for (const key in headers) if (key.toLowerCase() === name) return true;
   return false;
@@ -296,12 +309,11 @@ export class OutboundClient {
         const toGet = (res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST');
         const crossOrigin = next.origin !== url.origin;
         const added = crossOrigin ? req.credentials : undefined;
+        const found = added?.values && added.values.length > 0 ? SecretMatcher.of(added.values) : undefined;
         // A token placed in the body would go along (307/308 keep the body): never to another origin.
-        if (added?.body && !toGet && body !== undefined) {
-          throw new EngineError('OUTBOUND_BLOCKED', `${url.origin} redirected to ${next.origin} keeping the body, which holds the connection's token: not followed`, {
-            origin: url.origin,
-            location: next.origin,
-          });
+        // So would a WS-Security password or a hash of a secret in a SOAP envelope or a body.
+        if (added && !toGet && body !== undefined && (added.body || found?.finds(bodyText(body)))) {
+          throw redirectRefused(url, next, "keeping the body, which holds the connection's credentials");
         }
         if ((toGet || crossOrigin) && headers) {
           const kept: Record<string, string> = {};
@@ -309,13 +321,20 @@ export class OutboundClient {
             const lower = name.toLowerCase();
             if ((toGet && BODY_HEADERS.has(lower)) || (crossOrigin && ORIGIN_HEADERS.has(lower))) continue;
             // Whatever the connection added (an api_key header, a token's header) stays with its origin.
-            if (added && added.headers.includes(lower)) continue;
+            if (added && (added.headers.includes(lower) || found?.finds(headers[name]!))) continue;
             kept[name] = headers[name];
           }
           headers = kept;
         }
-        // Its query credentials too, should the other origin's Location carry them back (an open redirect).
-        if (added) for (const name of added.query) if (next.searchParams.has(name)) next.searchParams.delete(name);
+        if (added) {
+          // Its query credentials too, should the other origin's Location carry them back (an open redirect).
+          for (const name of added.query) if (next.searchParams.has(name)) next.searchParams.delete(name);
+          // A credential anywhere else in the next URL (a path-placed token, the original URL reflected
+          // in a parameter, percent-encoded or in base64): not followed.
+          if (found && urlHoldsSecret(next.href, found)) {
+            throw redirectRefused(url, next, "to a URL that holds the connection's credentials");
+          }
+        }
         if (toGet) {
           method = 'GET';
           body = undefined;

@@ -57,6 +57,10 @@ describe('OutboundGuard.isAllowedAddress', () => {
     ['169.254.169.254', 'cloud metadata'],
     ['169.254.170.2', 'cloud metadata'],
     ['100.100.100.200', 'cloud metadata'],
+    ['168.63.129.16', 'cloud metadata'], // Azure WireServer (a public address)
+    ['192.0.0.192', 'cloud metadata'], // Oracle Cloud classic
+    ['fd20:ce::254', 'cloud metadata'], // GCP over IPv6
+    ['::ffff:168.63.129.16', 'cloud metadata'],
     ['fd00:ec2::254', 'cloud metadata'],
     ['::ffff:169.254.169.254', 'cloud metadata'],
     ['64:ff9b::a9fe:a9fe', 'cloud metadata'],
@@ -101,15 +105,36 @@ describe('OutboundGuard allow list', () => {
       { allow: ['169.254.0.0/16', '0.0.0.0/0', '::/0', 'metadata.google.internal', '*.internal', 'imds.test'] },
       { resolve: fakeDns({ 'imds.test': ['169.254.169.254'] }) },
     );
-    expect(guard.isAllowedAddress('169.254.1.1')).toBe(true);
-    for (const ip of ['169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '100.100.100.200', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe']) {
-      expect(guard.isAllowedAddress(ip, 'imds.test')).toBe(false);
+    const metadata = [
+      '169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '100.100.100.200', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe',
+    ];
+    for (const ip of [...metadata, '168.63.129.16', '192.0.0.192', 'fd20:ce::254']) {
+      expect([ip, guard.isAllowedAddress(ip, 'imds.test')]).toEqual([ip, false]);
     }
-    for (const url of ['http://metadata.google.internal/', 'http://169.254.169.254/', 'http://imds.test/', 'http://[fd00:ec2::254]/']) {
+    const urls = [
+      'http://metadata.google.internal/', 'http://169.254.169.254/', 'http://imds.test/', 'http://[fd00:ec2::254]/',
+    ];
+    for (const url of [...urls, 'http://168.63.129.16/machine?comp=goalstate', 'http://metadata.tencentyun.com/']) {
       const err = await refusal(guard, url);
       expect(err?.code).toBe('OUTBOUND_BLOCKED');
       expect(err?.message).toContain('cloud metadata');
     }
+  });
+
+  it('never permits link-local addresses either (metadata services of many clouds live there)', async () => {
+    const allow = ['169.254.0.0/16', 'fe80::/10', '0.0.0.0/0', '::/0', 'll.test'];
+    const guard = new OutboundGuard({ allow }, { resolve: noDns });
+    for (const ip of ['169.254.1.1', '169.254.0.23', 'fe80::1', '::ffff:169.254.1.1', '64:ff9b::a9fe:101']) {
+      expect([ip, guard.isAllowedAddress(ip, 'll.test')]).toEqual([ip, false]);
+    }
+    const err = await refusal(guard, 'http://169.254.0.23/');
+    expect(err?.code).toBe('OUTBOUND_BLOCKED');
+    expect(err?.message).toBe(
+      'outbound request to 169.254.0.23 refused: 169.254.0.23 is a link-local address ' +
+        '(always refused: cloud metadata services live there)',
+    );
+    // Private ranges are still opened by the allow list.
+    expect(guard.isAllowedAddress('10.1.2.3')).toBe(true);
   });
 
   it.each(['http://example.com', '10.0.0.0/33', '10.0.0.0/', '1.2.3.4/x', 'exa mple.com', '*.', '*', '0x7f.1', '127.1', 'a/b', '-bad.com'])(

@@ -17,24 +17,40 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 export interface Refusal {
   address: string;
   range: string;
+  /** No OUTBOUND_ALLOW entry opens it (link-local; cloud metadata is its own range). */
+  always?: boolean;
 }
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
-// Instance metadata services (AWS IMDS v4/v6, ECS task + EKS pod identity, Alibaba). Never
-// reachable: they hand out cloud credentials, so no allow list entry can open them.
+// Cloud metadata and host services: they hand out credentials or control the instance, so no
+// allow list entry can open them. AWS IMDS (v4/v6; ECS task and EKS pod identity), GCP (IPv6),
+// Azure WireServer (168.63.129.16, a public address), Oracle Cloud classic, Alibaba. The whole of
+// link-local (169.254.0.0/16, fe80::/10) is refused as well: AWS, GCP, Azure, OCI, OpenStack,
+// Tencent and others answer at various addresses there, and nothing a flow integrates lives there.
 const METADATA_ADDRESSES = new Set(
-  ['169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', 'fd00:ec2::254', 'fd00:ec2::23'].map(
-    (a) => ipaddr.parse(a).toNormalizedString(),
-  ),
+  [
+    '169.254.169.254',
+    '169.254.170.2',
+    '169.254.170.23',
+    '168.63.129.16',
+    '192.0.0.192',
+    '100.100.100.200',
+    'fd00:ec2::254',
+    'fd00:ec2::23',
+    'fd20:ce::254',
+  ].map((a) => ipaddr.parse(a).toNormalizedString()),
 );
 const METADATA_HOSTS = new Set([
   'metadata',
   'metadata.google.internal',
   'metadata.azure.internal',
+  'metadata.tencentyun.com',
   'instance-data',
   'instance-data.ec2.internal',
 ]);
+/** Ranges never reachable, whatever OUTBOUND_ALLOW says (ipaddr.js range names). */
+const NEVER_RANGES = new Set(['linkLocal']);
 
 const RANGE_NAMES: Record<string, string> = {
   linkLocal: 'link-local',
@@ -84,6 +100,14 @@ function isMetadata(a: Addr): boolean {
   return a.kind() === 'ipv6' && embeddedIPv4(a as ipaddr.IPv6).some((v) => METADATA_ADDRESSES.has(v.toNormalizedString()));
 }
 
+/** The range name when the address (or an IPv4 address inside it) is in a range no allow list opens. */
+function neverRange(a: Addr): string | undefined {
+  if (NEVER_RANGES.has(a.range())) return RANGE_NAMES[a.range()];
+  if (a.kind() !== 'ipv6') return undefined;
+  const inner = embeddedIPv4(a as ipaddr.IPv6).find((v) => NEVER_RANGES.has(v.range()));
+  return inner ? RANGE_NAMES[inner.range()] : undefined;
+}
+
 /** ipaddr.js's range, except that IPv6 outside 2000::/3 is never treated as public (e.g. ::7f00:1). */
 function rangeOf(a: Addr): string {
   const range = a.range();
@@ -100,7 +124,9 @@ export function blockedError(host: string, refusal: Refusal): EngineError {
   const why =
     refusal.range === 'cloud metadata'
       ? `${refusal.address} is a cloud metadata address (always refused)`
-      : `${refusal.address} is ${article(refusal.range)} address (add it to OUTBOUND_ALLOW to permit)`;
+      : refusal.always
+        ? `${refusal.address} is ${article(refusal.range)} address (always refused: cloud metadata services live there)`
+        : `${refusal.address} is ${article(refusal.range)} address (add it to OUTBOUND_ALLOW to permit)`;
   return new EngineError('OUTBOUND_BLOCKED', `outbound request to ${host} refused: ${why}`, {
     host,
     address: refusal.address,
@@ -188,6 +214,8 @@ export class OutboundGuard {
     }
     const address = addr.toString();
     if (isMetadata(addr)) return { address, range: 'cloud metadata' };
+    const never = neverRange(addr);
+    if (never) return { address, range: never, always: true };
     if (host !== undefined && this.hostAllowed(bareHost(host))) return null;
     for (const cidr of this.cidrs) {
       if (cidr[0].kind() === addr.kind() && addr.match(cidr)) return null;

@@ -23,7 +23,8 @@ export interface OutboundRequest {
   followRedirects?: boolean;
   /**
    * What a connection added (see ResolvedConnection.authorize): those headers and query
-   * parameters are removed when a redirect leads to another origin (as Authorization and Cookie always are).
+   * parameters are removed when a redirect leads to another origin (as Authorization and Cookie always are);
+   * a redirect to another origin that would carry a credential in its URL or kept body is refused (OUTBOUND_BLOCKED).
    */
   credentials?: AppliedCredentials;
 }

@@ -1,25 +1,39 @@
 import type { RenderedRequest, StepResponse } from '../types';
+import { MIN_SECRET_LENGTH, SecretMatcher } from './secret-matcher';
 
 const MASK = '[redacted]';
+/** How deep secrets are looked for; what is deeper is replaced (it could hide one, and would overflow the stack). */
+export const MAX_SCRUB_DEPTH = 200;
+export const TOO_DEEP = `[redacted: nested deeper than ${MAX_SCRUB_DEPTH} levels]`;
 /** Header names whose values are credentials whatever the connection says. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token']);
 /** Query parameters that carry credentials by convention (Gcalls, BRIX365 `token=`, RetailCRM `apiKey=`). */
 const SECRET_PARAMS = /^(token|access_token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|signature|sig|auth)$/i;
 
-/** Scrubs known secret values and credential-bearing headers/params from what a step records. */
+/**
+ * Scrubs known secret values (in their encoded forms and pieces: see SecretMatcher) and
+ * credential-bearing headers/params from what a step records.
+ */
 export class Redactor {
   private readonly secrets: string[] = [];
+  private matcher: SecretMatcher | undefined;
 
-  add(values: string[]): void {
-    for (const v of values) if (v && v.length >= 3 && !this.secrets.includes(v)) this.secrets.push(v);
-    // Longest first so a secret containing another is masked whole.
-    this.secrets.sort((a, b) => b.length - a.length);
+  add(values: readonly string[]): void {
+    let changed = false;
+    for (const v of values) {
+      if (v && v.length >= MIN_SECRET_LENGTH && !this.secrets.includes(v)) {
+        this.secrets.push(v);
+        changed = true;
+      }
+    }
+    // Built on first use, and again after a refreshed token was added.
+    if (changed) this.matcher = undefined;
   }
 
   text(s: string): string {
-    let out = s;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out;
+    if (this.secrets.length === 0) return s;
+    this.matcher ??= SecretMatcher.of(this.secrets);
+    return this.matcher.mask(s);
   }
 
   url(raw: string): string {
@@ -62,17 +76,19 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy with secret substrings masked (strings only; structure kept). */
-  value(v: unknown): unknown {
+  /** Deep copy with secret substrings masked (strings only; structure kept; past MAX_SCRUB_DEPTH: a marker). */
+  value(v: unknown, depth = 0): unknown {
     if (this.secrets.length === 0) return v;
     if (typeof v === 'string') return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.value(x));
-    if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: this.value(x), enumerable: true, writable: true, configurable: true });
-      return out;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_SCRUB_DEPTH) return TOO_DEEP;
+    if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const value = this.value(x, depth + 1);
+      Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
     }
-    return v;
+    return out;
   }
 }
 

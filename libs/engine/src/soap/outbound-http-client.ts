@@ -6,6 +6,7 @@ import type { OutboundRequester, SoapExchange } from './soap.types';
 import type { CancelSignal } from '../runtime/run-cancel';
 import { multipartBoundary, parseMultipart, type MimePart } from './mtom';
 import type { AppliedCredentials } from '../types';
+import { MAX_RESPONSE_DEPTH, xmlTooDeep } from '../runtime/depth-limits';
 
 /** Per-call settings of an OutboundHttpClient. */
 export interface OutboundHttpClientOptions {
@@ -157,6 +158,11 @@ export class OutboundHttpClient extends HttpClient {
     }
     this.exchange.status = res.status;
     this.exchange.responseXml = text;
+    // node-soap would build an object as deep as the XML (its result then overflows what walks it).
+    if (xmlTooDeep(text)) {
+      const message = `the SOAP answer nests XML elements deeper than ${MAX_RESPONSE_DEPTH} levels`;
+      throw new EngineError('RESPONSE_PARSE', message, { status: res.status });
+    }
     return {
       status: res.status,
       statusText: '',

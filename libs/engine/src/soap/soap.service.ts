@@ -14,6 +14,9 @@ import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
 import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
 import type { AppliedCredentials } from '../types';
+import { mergeCredentials } from '../outbound/applied-credentials';
+
+const ENVELOPE_SECURITY: AppliedCredentials = { headers: [], query: [], body: true };
 
 export * from './soap.types';
 export { soapExchangeOf } from './soap-errors';
@@ -89,7 +92,11 @@ export class SoapService {
     if (!rawEndpoint) {
       throw new EngineError('URL_INVALID', `port ${target.service}/${target.port} has no address; set the endpoint`);
     }
-    if (!req.authorize && !(req.security && req.checkOrigin)) return this.invoke(entry, target, req, rawEndpoint, undefined);
+    // Security in the envelope (WS-Security, a digest too) must not follow a 307/308 to another origin.
+    const inEnvelope = req.security ? mergeCredentials(ENVELOPE_SECURITY, req.credentials) : req.credentials;
+    if (!req.authorize && !(req.security && req.checkOrigin)) {
+      return this.invoke(entry, target, req, rawEndpoint, inEnvelope);
+    }
     // Credentials go to the address the envelope is really posted to, once its origin is checked.
     let url: URL;
     try {
@@ -101,7 +108,7 @@ export class SoapService {
     const headers = (req.httpHeaders ??= {});
     const signal = req.signal ?? new RunCancel();
     const credentials = req.authorize ? ((await req.authorize({ url, headers }, signal)) ?? undefined) : undefined;
-    return this.invoke(entry, target, req, url.href, credentials);
+    return this.invoke(entry, target, req, url.href, mergeCredentials(credentials, inEnvelope));
   }
 
   /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */

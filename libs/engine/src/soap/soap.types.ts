@@ -1,6 +1,6 @@
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound.types';
 import type { CancelSignal } from '../runtime/run-cancel';
-import type { ResolvedConnection } from '../types';
+import type { AppliedCredentials, ResolvedConnection } from '../types';
 import type { SoapClientOptions } from './client-options';
 
 /**
@@ -42,6 +42,12 @@ export interface SoapCallRequest {
   authorize?: WsdlAuthorize;
   /** Checks the endpoint's origin before `security` (WS-Security credentials) goes into the envelope. */
   checkOrigin?: (url: URL) => void;
+  /**
+   * Credentials already in the envelope (WS-Security's password: ResolvedConnection.envelope; hashes
+   * of secrets the node's templates made): like `authorize`'s, never carried to another origin by a
+   * redirect (a 307/308 keeping the envelope is refused when `security` is set or one is in it).
+   */
+  credentials?: AppliedCredentials;
   timeoutMs: number;
   signal?: CancelSignal;
   maxResponseBytes: number;

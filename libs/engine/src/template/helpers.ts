@@ -4,7 +4,7 @@ import { EngineError } from '../errors';
 import { checkHelperInput, checkHelperOutput, spend, TEMPLATE_LIMITS } from './budget';
 import { Escaped, escapeUrl, isTruthy, stringify, toText, toWellFormed } from './escape';
 import { formatDate } from './format-date';
-import { revealForHash, SecretValue } from './secret-value';
+import { revealForHash, SecretValue, type SecretBag } from './secret-value';
 
 /** Hash arguments of one helper call (`key=value`), a null-prototype object. */
 export type HelperHash = Readonly<Record<string, unknown>>;
@@ -54,7 +54,13 @@ const utf8 = (helper: string, v: unknown): Buffer => Buffer.from(toWellFormed(te
 const hashBytes = (helper: string, v: unknown): Buffer =>
   Buffer.from(toWellFormed(revealForHash(v) ?? textOf(helper, v)), 'utf8');
 const digest = (algorithm: string) => (args: readonly unknown[]) =>
-  createHash(algorithm).update(hashBytes(algorithm, args[0])).digest('hex');
+  derived(createHash(algorithm).update(hashBytes(algorithm, args[0])).digest('hex'), args[0]);
+
+/** A hash of a secret is noted with the secret's connection (it is a credential of the request). */
+function derived(out: string, ...inputs: unknown[]): string {
+  for (const v of inputs) SecretValue.bagOf(v)?.noteDerived(out);
+  return out;
+}
 
 const isNothing = (v: unknown): boolean =>
   v === null || v === undefined || v === '' || (v instanceof Escaped && v.text === '');
@@ -97,7 +103,9 @@ function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
   if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
   const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
   if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
-  return createHmac('sha256', hashBytes('hmacSha256', args[0])).update(hashBytes('hmacSha256', args[1])).digest(encoding);
+  const key = hashBytes('hmacSha256', args[0]);
+  const out = createHmac('sha256', key).update(hashBytes('hmacSha256', args[1])).digest(encoding);
+  return derived(out, args[0], args[1]);
 }
 
 // Countries whose national numbers keep the leading 0 in E.164 (no trunk prefix): Italy, San Marino, Vatican.
@@ -160,16 +168,20 @@ function concat(args: readonly unknown[]): string | SecretValue {
   const parts = new Array<string>(args.length);
   let size = 0;
   let secret = false;
+  let bag: SecretBag | undefined;
   for (let i = 0; i < args.length; i++) {
     const revealed = revealForHash(args[i]);
-    if (revealed !== undefined) secret = true;
+    if (revealed !== undefined) {
+      secret = true;
+      bag ??= SecretValue.bagOf(args[i]);
+    }
     const t = revealed ?? textOf('concat', args[i]);
     parts[i] = t;
     size += t.length;
   }
   checkHelperOutput('concat', size);
   spend(size);
-  return secret ? new SecretValue(parts.join('')) : parts.join('');
+  return secret ? new SecretValue(parts.join(''), bag) : parts.join('');
 }
 
 /**

@@ -4,6 +4,7 @@ import { beginRender, endRender } from './budget';
 import { compileError, rootFrame, TemplateCompiler, type Expr, type Stmt } from './compiler';
 import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
+import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
 
 export { Escaped } from './escape';
 export { TEMPLATE_LIMITS, TEMPLATE_WORK } from './budget';
@@ -117,6 +118,11 @@ export function compileTemplate(source: string, context: TemplateContext): Compi
 /** Renders a JSON-context template and parses it; a rendered text that is not JSON throws JSON_BODY_INVALID with {line, column, excerpt}. */
 export function renderJson(t: CompiledTemplate, scope: object): { text: string; value: unknown } {
   const text = t.render(scope);
+  // As deep as the API takes request bodies: a deeper value overflows what walks it (answers, records).
+  if (jsonTooDeep(text)) {
+    const message = `rendered JSON nests objects and arrays deeper than ${MAX_RESPONSE_DEPTH} levels`;
+    throw new EngineError('JSON_BODY_INVALID', message, { maxDepth: MAX_RESPONSE_DEPTH });
+  }
   try {
     return { text, value: JSON.parse(text) };
   } catch (err) {

@@ -79,3 +79,16 @@ describe('connection secrets in templates', () => {
     ).toBe('{"password": "p\\"w"}');
   });
 });
+
+describe('hashes of secrets are noted with their bag (they are credentials of the request)', () => {
+  it('notes md5/hmac outputs made of a secret, through concat too; nothing for hashes of plain values', () => {
+    const s = scope();
+    const bag = s[SECRETS];
+    render('{{md5 call.id}}', 'header', s);
+    expect(bag.derived).toBeUndefined();
+    const template =
+      '{{md5 (concat connection.callcenterId secrets.apiKey)}}-{{hmacSha256 "k" (concat "x" secrets.apiKey)}}';
+    render(template, 'header', s);
+    expect(bag.derived).toEqual([md5(`cc-1${CANARY}`), createHmac('sha256', 'k').update(`x${CANARY}`).digest('hex')]);
+  });
+});

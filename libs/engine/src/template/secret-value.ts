@@ -20,12 +20,19 @@ export function exposed(): never {
  */
 export class SecretValue {
   readonly #text: string;
-  constructor(text: string) {
+  readonly #bag: SecretBag | undefined;
+  /** `bag`: the connection's secrets it came from, told of the hashes made of it. */
+  constructor(text: string, bag?: SecretBag) {
     this.#text = text;
+    this.#bag = bag;
   }
   /** The text, for the hash helpers only (see revealForHash). */
   static reveal(v: unknown): string | undefined {
     return v instanceof SecretValue ? v.#text : undefined;
+  }
+  /** The bag `v` came from, when it is a secret. */
+  static bagOf(v: unknown): SecretBag | undefined {
+    return v instanceof SecretValue ? v.#bag : undefined;
   }
   toString(): never {
     return exposed();
@@ -52,6 +59,8 @@ export function revealForHash(v: unknown): string | undefined {
  * does not have is an error, never an empty string.
  */
 export class SecretBag {
+  #derived: string[] | undefined;
+
   // Nothing is built until a template reads a secret (a bag is made per resolved connection, per run).
   constructor(
     private readonly secrets: Readonly<Record<string, string>>,
@@ -63,7 +72,18 @@ export class SecretBag {
     if (typeof v !== 'string') {
       throw new EngineError('TEMPLATE_RENDER', `{{secrets.${name}}}: the connection has no secret "${name}"`);
     }
-    return this.opts.raw ? v : new SecretValue(v);
+    return this.opts.raw ? v : new SecretValue(v, this);
+  }
+
+  /** Notes a hash made of one of these secrets (a signature is a credential: see AppliedCredentials.values). */
+  noteDerived(value: string): void {
+    const list = (this.#derived ??= []);
+    if (!list.includes(value)) list.push(value);
+  }
+
+  /** The hashes the templates made of these secrets so far; undefined when none. */
+  get derived(): readonly string[] | undefined {
+    return this.#derived;
   }
 }
 

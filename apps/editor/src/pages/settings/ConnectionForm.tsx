@@ -11,6 +11,7 @@ import { Button, Dialog, toast } from '../../ui/components';
 import { Checkbox, Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { AllowedOriginsField, originsOf, originsProblem } from './AllowedOriginsField';
+import { OriginsWideningNotice } from './OriginsWideningNotice';
 import { KeyValueRows, TokenEndpointFields, type Pair } from './TokenEndpointFields';
 
 export const CONNECTION_TYPES: { value: ConnectionType; label: string }[] = [
@@ -188,6 +189,13 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
         </div>
       )}
       {type !== 'none' && <AllowedOriginsField value={origins} onChange={setOrigins} error={error} />}
+      {connection && type === connection.type && (
+        <OriginsWideningNotice
+          stored={connection.allowedOrigins ?? []}
+          text={origins}
+          secretsSet={connection.secretsSet}
+        />
+      )}
       {type === 'token_endpoint' && <TokenEndpointFields settings={settings} onChange={setSettings} secrets={namedSecrets} onSecrets={setNamedSecrets} isSet={isSet} />}
       <h4 className="dialog-sub">Fields</h4>
       <p className="muted small">Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes “Test connection” load the WSDL.</p>
