@@ -46,7 +46,8 @@ suite('connection origins: adding one asks for the secret again', () => {
     );
     await page.click('[data-testid=save-connection]');
     const hasText = 'must be entered again in the same request (token)';
-    const refused = page.locator('[data-testid=connection-error]', { hasText });
+    // The server's refusal is about the origins: shown at that field.
+    const refused = page.locator('[data-testid=connection-origins-error]', { hasText });
     await refused.waitFor();
     await page.fill('[data-testid=connection-secret]', 'browser-token-2');
     await page.click('[data-testid=save-connection]');
