@@ -76,8 +76,12 @@ class SizeScanner {
       const end = s.indexOf('\\E', this.i + 2);
       const stop = end < 0 ? s.length : end;
       const n = stop - (this.i + 2);
-      if (n > 1) this.item(this.i, n - 1);
-      this.item(end < 0 ? s.length : end + 2);
+      const next = end < 0 ? s.length : end + 2;
+      if (n === 0) this.i = next; // empty: no item, like a flags group
+      else {
+        if (n > 1) this.item(this.i, n - 1);
+        this.item(next);
+      }
       return;
     }
     if ((next === 'p' || next === 'P' || next === 'x') && s[this.i + 2] === '{') {
