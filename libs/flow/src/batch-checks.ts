@@ -1,9 +1,20 @@
 import { batchPathsOf } from './batch-paths';
-import type { FlowGraph, GraphNode } from './graph';
+import { setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
 import type { IssueList, IssueTarget } from './issues';
 import { BATCH_EACH_HANDLE } from './nodes/batch';
 
 const label = (n: GraphNode | undefined, id: string) => n?.name ?? id;
+
+/** Every node of `a` is in `b`. */
+function isSubset(a: NodeBits, b: NodeBits): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i]! & ~(b[i] ?? 0)) !== 0) return false;
+  return true;
+}
+
+/** `a and b`, at most five names (a message stays short however many there are). */
+function listed(names: string[]): string {
+  return names.length > 5 ? `${names.slice(0, 4).join(' and ')} and ${names.length - 4} more` : names.join(' and ');
+}
 
 /**
  * Batch nodes' `each` paths: a path runs once per chunk, so only the batch's `each` edge and nodes
@@ -29,12 +40,17 @@ export function checkBatchPaths(
     }
   }
   const owner = new Map<string, string>();
+  // Each node's owners as bits of their index: "only its own path leads here" is a subset test.
+  const ownerBits = new Map<string, NodeBits>();
   for (const [id, owners] of paths) {
     const node = graph.nodes.get(id);
     owner.set(id, owners[0]!);
+    const bits = graph.emptyBits();
+    for (const o of owners) setBit(bits, graph.nodes.get(o)!.index);
+    ownerBits.set(id, bits);
     // Overlaps that come from one batch inside another are reported once, as nesting.
     if (owners.length > 1 && !owners.some((o) => paths.has(o))) {
-      const names = owners.map((o) => `"${label(graph.nodes.get(o), o)}"`).join(' and ');
+      const names = listed(owners.map((o) => `"${label(graph.nodes.get(o), o)}"`));
       const message = `this node is on the each paths of ${names}; a node belongs to one batch path at most`;
       list.error(node?.issueTarget ?? { prefix: '' }, 'batch_overlap', '', message);
     }
@@ -47,10 +63,10 @@ export function checkBatchPaths(
   for (const e of graph.edges) {
     const into = paths.get(e.target);
     if (!into) continue;
-    const fromOwners = paths.get(e.source) ?? [];
     const fromEach =
       e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === 'batch';
-    if (fromEach || into.every((o) => fromOwners.includes(o))) continue;
+    const from = ownerBits.get(e.source);
+    if (fromEach || (from && isSubset(ownerBits.get(e.target)!, from))) continue;
     const owner = into[0]!;
     const [target, batch, source] = [e.target, owner, e.source].map((id) => label(graph.nodes.get(id), id));
     list.error(

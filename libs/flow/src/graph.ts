@@ -49,6 +49,24 @@ export function collect(start: string, neighbours: (id: string) => Iterable<stri
   return seen;
 }
 
+/** A set of nodes as bits of their `index`: membership and intersection cost a few word operations. */
+export type NodeBits = Uint32Array;
+
+export function hasBit(bits: NodeBits, index: number): boolean {
+  return ((bits[index >>> 5] ?? 0) & (1 << (index & 31))) !== 0;
+}
+
+export function setBit(bits: NodeBits, index: number): void {
+  bits[index >>> 5]! |= 1 << (index & 31);
+}
+
+/** Whether the two sets share a node. */
+export function intersects(a: NodeBits, b: NodeBits): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if ((a[i]! & b[i]!) !== 0) return true;
+  return false;
+}
+
 /** Nodes (first occurrence of each id) and the edges between existing nodes. */
 export class FlowGraph {
   readonly nodes = new Map<string, GraphNode>();
@@ -57,13 +75,27 @@ export class FlowGraph {
   readonly edges: GraphEdge[] = [];
   private readonly out = new Map<string, GraphEdge[]>();
   private readonly in = new Map<string, GraphEdge[]>();
-  private readonly ancestorCache = new Map<string, Set<string>>();
+  private readonly ancestorCache = new Map<string, NodeBits>();
+  private words = 0;
+  /** Set by findCycles: true when it found none. */
+  private acyclic = false;
 
   addEdge(edge: GraphEdge): void {
     this.edges.push(edge);
     push(this.out, edge.source, edge);
     push(this.in, edge.target, edge);
     this.ancestorCache.clear();
+    this.acyclic = false;
+  }
+
+  /** An empty NodeBits that can hold every node of the graph (call once all nodes are added). */
+  emptyBits(): NodeBits {
+    if (this.words === 0) {
+      let max = 0;
+      for (const n of this.nodes.values()) max = Math.max(max, n.index);
+      this.words = (max >>> 5) + 1;
+    }
+    return new Uint32Array(this.words);
   }
 
   outgoing(id: string): readonly GraphEdge[] {
@@ -75,23 +107,66 @@ export class FlowGraph {
     return collect(id, (n) => this.outgoing(n).map((e) => e.target));
   }
 
-  /** Node ids with a path to `id` (nodes that can have run before it); `id` itself only when on a cycle. */
-  ancestorsOf(id: string): Set<string> {
-    let result = this.ancestorCache.get(id);
-    if (!result) {
-      result = new Set<string>();
-      const queue = [id];
-      for (let i = 0; i < queue.length; i++) {
-        for (const e of this.in.get(queue[i]!) ?? []) {
-          if (!result.has(e.source)) {
-            result.add(e.source);
-            queue.push(e.source);
-          }
+  /**
+   * The nodes with a path to `id` (those that can have run before it), as bits of their index;
+   * `id` itself only when on a cycle. Cached. In an acyclic graph (see findCycles) each node's set
+   * is the union of its parents' sets, so all of them cost O(edges × nodes / 32); otherwise one
+   * walk per node asked about. Never a walk per reference.
+   */
+  ancestorBits(id: string): NodeBits {
+    const cached = this.ancestorCache.get(id);
+    if (cached) return cached;
+    if (this.acyclic) return this.ancestorsByParents(id);
+    const bits = this.emptyBits();
+    const queue = [id];
+    for (let i = 0; i < queue.length; i++) {
+      for (const e of this.in.get(queue[i]!) ?? []) {
+        const source = this.nodes.get(e.source)!;
+        if (!hasBit(bits, source.index)) {
+          setBit(bits, source.index);
+          queue.push(e.source);
         }
       }
-      this.ancestorCache.set(id, result);
     }
-    return result;
+    this.ancestorCache.set(id, bits);
+    return bits;
+  }
+
+  /** ancestorBits for an acyclic graph: parents first (an explicit stack: long chains are fine). */
+  private ancestorsByParents(id: string): NodeBits {
+    const cache = this.ancestorCache;
+    const stack = [id];
+    while (stack.length) {
+      const v = stack[stack.length - 1]!;
+      if (cache.has(v)) {
+        stack.pop();
+        continue;
+      }
+      const parents = this.in.get(v) ?? [];
+      let ready = true;
+      for (const e of parents) {
+        if (!cache.has(e.source)) {
+          stack.push(e.source);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      stack.pop();
+      const bits = this.emptyBits();
+      for (const e of parents) {
+        const above = cache.get(e.source)!;
+        for (let w = 0; w < bits.length; w++) bits[w]! |= above[w]!;
+        setBit(bits, this.nodes.get(e.source)!.index);
+      }
+      cache.set(v, bits);
+    }
+    return cache.get(id)!;
+  }
+
+  /** Whether node `before` has a path to node `id` (so it can have run before it). */
+  runsBefore(before: string, id: string): boolean {
+    const node = this.nodes.get(before);
+    return node !== undefined && hasBit(this.ancestorBits(id), node.index);
   }
 
   /** One cycle per back edge of a depth-first search; none means the graph is acyclic. */
@@ -124,6 +199,7 @@ export class FlowGraph {
         }
       }
     }
+    this.acyclic = cycles.length === 0;
     return cycles;
   }
 }

@@ -79,10 +79,15 @@ export function addZodIssues(list: IssueList, target: IssueTarget, code: string,
   }
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 byte length of a string, without allocating (lone surrogates count as U+FFFD, 3 bytes, like TextEncoder). */
 export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
+  // Mostly ASCII (a definition's JSON): a native scan to the first other character is ~10x faster.
+  const ascii = s.search(NOT_ASCII);
+  if (ascii < 0) return s.length;
+  let bytes = ascii;
+  for (let i = ascii; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;

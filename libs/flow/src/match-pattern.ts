@@ -1,7 +1,15 @@
 import { RE2JS } from 're2js';
+import { patternSize } from './match-pattern-size';
+
+export { patternSize };
 
 /** Longest `matches` pattern (a templated one is rendered from run data, so it is bounded too). */
 export const MAX_MATCH_PATTERN_CHARS = 2000;
+/**
+ * Most compile work of one pattern (patternSize: ~1–2 µs a unit to compile, and matching a
+ * 10,000-character subject can cost ~5 ns per unit and character, so ~50 ms at worst).
+ */
+export const MAX_MATCH_PATTERN_SIZE = 1000;
 
 /** A compiled `matches` pattern: `test` finds it anywhere in the text, like RegExp.prototype.test. */
 export interface MatchPattern {
@@ -18,6 +26,11 @@ export interface MatchPattern {
 export function compileMatchPattern(pattern: string, ignoreCase = false): MatchPattern {
   if (pattern.length > MAX_MATCH_PATTERN_CHARS) {
     throw new Error(`the pattern is longer than ${MAX_MATCH_PATTERN_CHARS} characters`);
+  }
+  const size = patternSize(pattern);
+  if (size > MAX_MATCH_PATTERN_SIZE) {
+    const why = 'its repetitions and classes expanded; `x{1,1000}` is a thousand copies of x';
+    throw new Error(`the pattern is too large to compile: ${size} units, at most ${MAX_MATCH_PATTERN_SIZE} (${why})`);
   }
   try {
     return RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);

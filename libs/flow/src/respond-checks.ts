@@ -28,7 +28,7 @@ export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerTy
       continue; // its own config errors are reported on it
     } else if ((source.config as { responseType?: string }).responseType !== 'binary') {
       fail(`set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
-    } else if (!graph.ancestorsOf(node.id).has(source.id)) {
+    } else if (!graph.runsBefore(source.id, node.id)) {
       fail(`"${body.node}" does not run before this node (no path leads from it here)`);
     }
   }

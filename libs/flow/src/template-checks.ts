@@ -1,7 +1,8 @@
-import type { FlowGraph, GraphNode } from './graph';
-import { errorMessage, utf8Length, type IssueList } from './issues';
-import { compileMatchPattern } from './match-pattern';
-import { analyzeTemplate, type TemplateReference } from './template/analyze';
+import { hasBit, intersects, setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
+import { errorMessage, type IssueList } from './issues';
+import { checkPatterns } from './pattern-checks';
+import { analyzeTemplate, type TemplateAnalysis, type TemplateReference } from './template/analyze';
+import { templatesWithinBudget } from './template-budget';
 import { secretReferenceProblem, unavailableInputProblem } from './token-rules';
 import { hasConnection, setVariableNames, TOKEN_ROOTS } from './tokens';
 import type { ValidationLimits } from './validation-types';
@@ -18,41 +19,50 @@ export interface TemplateCheckContext {
   batchOf?: ReadonlyMap<string, string>;
 }
 
+/** What the checks of one flow share: each distinct template is analysed once, `vars` setters indexed once. */
+interface CheckState extends TemplateCheckContext {
+  analyses: Map<string, TemplateAnalysis>;
+  /** Variable name → the set nodes that set it (built on first use). */
+  setters?: Map<string, NodeBits>;
+}
+
 function at(line: number, column: number, message: string): string {
   return `line ${line}, column ${column}: ${message}`;
 }
 
-/** Checks every template of a node with a valid config: size, syntax, helpers and the tokens it reads. */
-export function checkNodeTemplates(ctx: TemplateCheckContext, node: GraphNode): void {
-  if (!node.spec || node.config === undefined) return;
-  const { list, limits } = ctx;
-  const target = node.issueTarget;
-  let fields;
-  try {
-    fields = node.spec.templates(node.config);
-  } catch (err) {
-    list.error(target, 'internal', 'config', `could not list the templates of this node: ${errorMessage(err)}`);
-    return;
-  }
-  for (const field of fields) {
-    const path = ['config', ...field.path];
-    const bytes = utf8Length(field.template);
-    if (bytes > limits.maxTemplateBytes) {
-      list.error(target, 'template_size', path, `template is ${bytes} bytes; the limit is ${limits.maxTemplateBytes}`);
-      continue;
+/**
+ * Checks the templates of every node with a valid config (size, parsing cost, syntax, helpers and
+ * the tokens they read) and condition patterns. The work is bounded by the definition's limits:
+ * parsing by `maxTemplateWork`, patterns by `maxPatternWork`, and a reference costs a few word
+ * operations (never a walk of the graph).
+ */
+export function checkTemplates(ctx: TemplateCheckContext, nodes: readonly GraphNode[]): void {
+  const state: CheckState = { ...ctx, analyses: new Map() };
+  for (const { node, field, path } of templatesWithinBudget(nodes, ctx.list, ctx.limits)) {
+    try {
+      let analysis = state.analyses.get(field.template);
+      if (!analysis) {
+        analysis = analyzeTemplate(field.template);
+        state.analyses.set(field.template, analysis);
+      }
+      const target = node.issueTarget;
+      if (!analysis.ok) {
+        const { line, column, message } = analysis.error;
+        ctx.list.error(target, 'template_syntax', path, at(line, column, message));
+        continue;
+      }
+      for (const p of analysis.problems) {
+        ctx.list.error(target, 'template_helper', path, at(p.line, p.column, p.message));
+      }
+      for (const ref of analysis.references) checkReference(state, node, path, ref);
+    } catch (err) {
+      ctx.list.error(node.issueTarget, 'internal', path, `could not check this template: ${errorMessage(err)}`);
     }
-    const analysis = analyzeTemplate(field.template);
-    if (!analysis.ok) {
-      list.error(target, 'template_syntax', path, at(analysis.error.line, analysis.error.column, analysis.error.message));
-      continue;
-    }
-    for (const p of analysis.problems) list.error(target, 'template_helper', path, at(p.line, p.column, p.message));
-    for (const ref of analysis.references) checkReference(ctx, node, path, ref);
   }
-  checkRegexes(ctx, node);
+  checkPatterns(nodes, ctx.list, ctx.limits);
 }
 
-function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (string | number)[], ref: TemplateReference): void {
+function checkReference(ctx: CheckState, node: GraphNode, path: (string | number)[], ref: TemplateReference): void {
   const { list, graph } = ctx;
   const target = node.issueTarget;
   const where = (message: string) => at(ref.line, ref.column, message);
@@ -78,7 +88,7 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
     const source = graph.byName.get(name);
     if (!source) list.error(target, 'node_reference', path, where(`${token}: there is no node named "${name}"`));
     else if (source.id === node.id) list.error(target, 'node_reference', path, where(`${token}: a node cannot read its own output`));
-    else if (!graph.ancestorsOf(node.id).has(source.id)) {
+    else if (!graph.runsBefore(source.id, node.id)) {
       list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
     } else if (ctx.batchOf?.get(node.id) === source.id) {
       const hint = 'on its each path use {{batch.items}}, {{batch.index}}, {{batch.count}}';
@@ -86,7 +96,7 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
       list.error(target, 'node_reference', path, where(message));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
-    if (!varsSetBefore(graph, node).has(name)) {
+    if (!varSetBefore(ctx, node, name)) {
       const message = `${token}: no set node before this one sets "${name}", so it is always empty`;
       list.error(target, 'unknown_var', path, where(message));
     }
@@ -99,26 +109,25 @@ function checkReference(ctx: TemplateCheckContext, node: GraphNode, path: (strin
   }
 }
 
-/** Variable names set by upstream set nodes, plus the node's own when it is a set node (its rows may build on each other). */
-function varsSetBefore(graph: FlowGraph, node: GraphNode): Set<string> {
-  const names = new Set<string>();
-  for (const id of [...graph.ancestorsOf(node.id), node.id]) {
-    const n = graph.nodes.get(id);
-    if (n?.type === 'set') for (const name of setVariableNames(n.config)) names.add(name);
-  }
-  return names;
-}
-
-/** A static `matches` pattern must compile (RE2 syntax, match-pattern.ts); a templated one is checked when rendered. */
-function checkRegexes(ctx: TemplateCheckContext, node: GraphNode): void {
-  if (node.type !== 'condition') return;
-  const rules = (node.config as { rules?: { op?: string; right?: unknown; ignoreCase?: boolean }[] }).rules ?? [];
-  rules.forEach((rule, i) => {
-    if (rule.op !== 'matches' || typeof rule.right !== 'string' || rule.right.includes('{{')) return;
-    try {
-      compileMatchPattern(rule.right, rule.ignoreCase);
-    } catch (err) {
-      ctx.list.error(node.issueTarget, 'regex', ['config', 'rules', i, 'right'], `not a valid regular expression: ${errorMessage(err)}`);
+/**
+ * Whether a set node that runs before `node` sets `name`, or `node` itself when it is a set node
+ * (its rows may build on each other): the setters of `name` meet the node's ancestors.
+ */
+function varSetBefore(ctx: CheckState, node: GraphNode, name: string): boolean {
+  const { graph } = ctx;
+  if (!ctx.setters) {
+    ctx.setters = new Map();
+    for (const n of graph.nodes.values()) {
+      if (n.type !== 'set') continue;
+      for (const v of setVariableNames(n.config)) {
+        let bits = ctx.setters.get(v);
+        if (!bits) ctx.setters.set(v, (bits = graph.emptyBits()));
+        setBit(bits, n.index);
+      }
     }
-  });
+  }
+  const setters = ctx.setters.get(name);
+  if (!setters) return false;
+  const self = graph.nodes.get(node.id);
+  return (self !== undefined && hasBit(setters, self.index)) || intersects(graph.ancestorBits(node.id), setters);
 }

@@ -176,7 +176,14 @@ describe('validateFlow: limits', () => {
 
   it('ignores limits that are not numbers', () => {
     expect(validateFlow(ivrFlow(), { maxNodes: 'x' as never, maxEdges: undefined }).valid).toBe(true);
-    expect(DEFAULT_VALIDATION_LIMITS).toEqual({ maxNodes: 500, maxEdges: 2000, maxTemplateBytes: 65536, maxDefinitionBytes: 2097152 });
+    expect(DEFAULT_VALIDATION_LIMITS).toEqual({
+      maxNodes: 500,
+      maxEdges: 2000,
+      maxTemplateBytes: 65536,
+      maxDefinitionBytes: 1048576,
+      maxTemplateWork: 10000,
+      maxPatternWork: 5000,
+    });
   });
 });
 

@@ -4,10 +4,13 @@ import { FlowGraph, type GraphNode } from './graph';
 import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length, type IssueTarget } from './issues';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
-import { checkNodeTemplates } from './template-checks';
+import { checkTemplates } from './template-checks';
 import { DEFAULT_VALIDATION_LIMITS, type ParsedFlow, type ParsedNode, type ValidationLimits, type ValidationResult } from './validation-types';
 
 export * from './validation-types';
+
+/** Most node ids the cycle issues of one flow list together. */
+const MAX_CYCLE_NODE_IDS = 2000;
 
 const TRIGGER_TYPES = NODE_SPECS.filter((s) => s.category === 'trigger').map((s) => s.type);
 
@@ -62,15 +65,8 @@ class FlowValidator {
     this.checkEdges();
     this.checkGraph();
     const batchOf = checkBatchPaths(this.graph, this.list, (i) => this.edgeTarget(i));
-    for (const node of this.nodes) {
-      try {
-        const { graph, list, limits } = this;
-        const ctx = { graph, list, limits, triggerType: this.trigger?.type, batchOf };
-        checkNodeTemplates(ctx, node);
-      } catch (err) {
-        this.list.error(node.issueTarget, 'internal', '', `could not check this node's templates: ${errorMessage(err)}`);
-      }
-    }
+    const { graph, list, limits } = this;
+    checkTemplates({ graph, list, limits, triggerType: this.trigger?.type, batchOf }, this.nodes);
     this.checkResponds();
     checkRespondSources(this.graph, this.list, this.trigger?.type);
     return this.list.errors.length === 0 ? this.build() : undefined;
@@ -237,14 +233,24 @@ class FlowValidator {
   /** Cycles and reachability. */
   private checkGraph(): void {
     const { list, graph } = this;
+    // Up to 2,000 back edges can each close a cycle through 500 nodes: messages name a few of
+    // them, and the node ids listed stop at MAX_CYCLE_NODE_IDS in all (else megabytes of issues).
+    let idsLeft = MAX_CYCLE_NODE_IDS;
     for (const cycle of graph.findCycles()) {
-      const names = cycle.nodeIds.map((id) => label(graph.nodes.get(id)!));
+      const ids = cycle.nodeIds;
+      const name = (id: string) => label(graph.nodes.get(id)!);
+      const shown =
+        ids.length > 6
+          ? [...ids.slice(0, 3).map(name), `… ${ids.length - 5} more …`, ...ids.slice(-2).map(name)]
+          : ids.map(name);
       const edgeName = cycle.edge.id ? `edge "${cycle.edge.id}"` : 'this edge';
       const message =
-        cycle.nodeIds.length === 1
-          ? `${edgeName} connects node "${names[0]}" to itself; flows cannot loop`
-          : `${edgeName} closes a cycle: ${[...names, names[0]].join(' → ')}; flows cannot loop`;
-      list.error(this.edgeTarget(cycle.edge.index), 'cycle', '', message, { nodeIds: cycle.nodeIds });
+        ids.length === 1
+          ? `${edgeName} connects node "${shown[0]}" to itself; flows cannot loop`
+          : `${edgeName} closes a cycle: ${[...shown, shown[0]].join(' → ')}; flows cannot loop`;
+      const extra = ids.length <= idsLeft ? { nodeIds: ids } : undefined;
+      if (extra) idsLeft -= ids.length;
+      list.error(this.edgeTarget(cycle.edge.index), 'cycle', '', message, extra);
     }
     if (!this.trigger?.id) return;
     const reachable = graph.reachableFrom(this.trigger.id);

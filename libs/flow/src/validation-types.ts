@@ -22,13 +22,23 @@ export interface ValidationLimits {
   maxTemplateBytes: number;
   /** The whole definition as JSON, UTF-8 bytes. */
   maxDefinitionBytes: number;
+  /**
+   * Parsing work of all templates together (template/cost.ts: about one unit per token inside
+   * `{{…}}`, a little more when nested; ~3 µs each): bounds the time validation spends parsing.
+   */
+  maxTemplateWork: number;
+  /** Compile work of the distinct static `matches` patterns together (match-pattern-size.ts; ~1–2 µs each). */
+  maxPatternWork: number;
 }
 
 export const DEFAULT_VALIDATION_LIMITS: Readonly<ValidationLimits> = Object.freeze({
   maxNodes: 500,
   maxEdges: 2000,
   maxTemplateBytes: 64 * 1024,
-  maxDefinitionBytes: 2 * 1024 * 1024,
+  // 1 MiB, the API's default body limit: a definition of small rows costs ~30 ms of schema checks per MiB.
+  maxDefinitionBytes: 1024 * 1024,
+  maxTemplateWork: 10_000,
+  maxPatternWork: 5_000,
 });
 
 /** A node of a valid flow, ready for the engine (`C` defaults to `any`, like NodeSpec, so executors can narrow it). */

@@ -50,6 +50,12 @@ export class FlowTestRunService {
 
   async testRun(tenantId: string, dto: TestRunDto): Promise<TestRunResult> {
     if (dto.flowId) await this.flows.find(tenantId, dto.flowId);
+    // A test run holds its request (and the sockets of its nodes) open: never longer than a live run may.
+    const longest = this.engine.limits.deadlineMs;
+    if (dto.deadlineMs !== undefined && dto.deadlineMs > longest) {
+      const why = 'RUN_DEADLINE_MS, the longest any run may take';
+      throw new BadRequestException(`deadlineMs must be at most ${longest} (${why})`);
+    }
     const input = checkInput(dto.input ?? {});
     let compiled;
     try {

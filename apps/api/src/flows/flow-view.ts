@@ -1,14 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { validateFlow, type FlowDefinition, type ValidationIssue } from '@callflow/flow';
+import type { FlowDefinition } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
 import { isPlainObject } from '../common/json-fields';
+import { draftValidation, type FlowValidation } from './flow-validation-cache';
 import { FlowEntity } from './flow.entity';
 
-export interface FlowValidation {
-  valid: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-}
+export { validation, type FlowValidation } from './flow-validation-cache';
 
 /** A flow as the API returns it: the draft, its validation, and its version pointers. */
 export interface FlowView {
@@ -32,12 +29,6 @@ export interface FlowView {
 /** A list item: no definition. */
 export type FlowSummary = Omit<FlowView, 'definition' | 'validation'>;
 
-/** The validator's verdict without the parsed flow. */
-export function validation(definition: unknown): FlowValidation {
-  const r = validateFlow(definition);
-  return { valid: r.valid, errors: r.errors, warnings: r.warnings };
-}
-
 /** The type of the first trigger node of a (possibly invalid) definition. */
 export function draftTriggerType(definition: unknown): string | null {
   if (!isPlainObject(definition) || !Array.isArray(definition.nodes)) return null;
@@ -56,7 +47,7 @@ export function assertDraftEnvelope(definition: unknown): asserts definition is 
 }
 
 export function toView(f: FlowEntity): FlowView {
-  return { ...toSummary(f), definition: f.definition, validation: validation(f.definition) };
+  return { ...toSummary(f), definition: f.definition, validation: draftValidation(f) };
 }
 
 export function toSummary(f: FlowEntity): FlowSummary {

@@ -41,6 +41,10 @@ type CallNode = { path: AST.Expression; params?: AST.Expression[]; hash?: AST.Ha
 
 /** Parses a template and lists the top-level data it reads, the helpers it calls and its problems. Never throws. */
 export function analyzeTemplate(source: string): TemplateAnalysis {
+  // Plain text reads and calls nothing (U+0000 is the one thing the lexer refuses in it).
+  if (!source.includes('{{') && !source.includes('\u0000')) {
+    return { ok: true, references: [], helpers: [], problems: [] };
+  }
   const parsed = parseTemplate(source);
   if (!parsed.ok) return parsed;
   try {

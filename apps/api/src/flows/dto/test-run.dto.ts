@@ -18,7 +18,11 @@ export class TestRunDto {
   @OpaqueJson()
   input?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Total time the run may take, ms (default RUN_DEADLINE_MS)', minimum: 50, maximum: 600_000 })
+  @ApiPropertyOptional({
+    description: 'Total time the run may take, ms: at most RUN_DEADLINE_MS (its default; 60 s unless configured)',
+    minimum: 50,
+    maximum: 600_000,
+  })
   @IsOptional()
   @IsInt()
   @Min(50)
