@@ -27,7 +27,14 @@ export function chain(nodes: { id: string; type: string; name: string; config?: 
   return {
     schemaVersion: 1,
     nodes: nodes.map((n, i) => ({ ...n, position: { x: i * 220, y: 0 }, config: n.config ?? {} })),
-    edges: nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id, ...(nodes[i]!.type === 'http' ? { sourceHandle: 'success' } : {}) })),
+    edges: nodes
+      .slice(1)
+      .map((n, i) => ({
+        id: `e${i + 1}`,
+        source: nodes[i]!.id,
+        target: n.id,
+        ...(nodes[i]!.type === 'http' ? { sourceHandle: 'success' } : {}),
+      })),
   };
 }
 
@@ -38,7 +45,10 @@ async function json<T>(res: Response, what: string): Promise<T> {
 }
 
 /** `dataDir`: the API's DATA_DIR (wiped first; its own embedded PostgreSQL). */
-export async function startApiContext(env: Record<string, string> = {}, dataDir = path.join(ROOT, '.data/bench')): Promise<ApiContext> {
+export async function startApiContext(
+  env: Record<string, string> = {},
+  dataDir = path.join(ROOT, '.data/bench'),
+): Promise<ApiContext> {
   const crm = await startScript(path.join(__dirname, 'mock-crm.js'));
   let api: ApiProcess | undefined;
   try {
@@ -52,13 +62,27 @@ export async function startApiContext(env: Record<string, string> = {}, dataDir 
     });
     const base = api.base;
     const login = await json<{ accessToken: string }>(
-      await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_ADMIN) }),
+      await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(BENCH_ADMIN),
+      }),
       'login',
     );
     const token = login.accessToken;
     const admin = async <T>(method: string, url: string, body?: unknown) =>
-      json<T>(await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }), `${method} ${url}`);
-    const key = await admin<{ key: string }>('POST', '/api/v1/api-keys', { name: 'bench', scopes: ['triggers.invoke'] });
+      json<T>(
+        await fetch(`${base}${url}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+        `${method} ${url}`,
+      );
+    const key = await admin<{ key: string }>('POST', '/api/v1/api-keys', {
+      name: 'bench',
+      scopes: ['triggers.invoke'],
+    });
     const started = api;
     return {
       api: started,
@@ -67,7 +91,11 @@ export async function startApiContext(env: Record<string, string> = {}, dataDir 
       apiKey: key.key,
       admin,
       async publish(flowKey, definition) {
-        const flow = await admin<{ id: string; key: string }>('POST', '/api/v1/flows', { name: flowKey, key: flowKey, definition });
+        const flow = await admin<{ id: string; key: string }>('POST', '/api/v1/flows', {
+          name: flowKey,
+          key: flowKey,
+          definition,
+        });
         await admin('POST', `/api/v1/flows/${flow.id}/publish`, { note: 'bench' });
         return flow.key;
       },

@@ -30,7 +30,15 @@ export function campaignFlow(crmBase: string, limit = CAMPAIGN_LIMIT, campaignId
       id: 'h',
       type: 'http',
       name: 'deliver',
-      config: { method: 'POST', url: `${crmBase}/campaign`, body: { type: 'json', template: '{"id":"{{event.id}}","contact":"{{contact.id}}","phone":"{{contact.phone}}","campaign":"{{campaign.id}}"}' } },
+      config: {
+        method: 'POST',
+        url: `${crmBase}/campaign`,
+        body: {
+          type: 'json',
+          template:
+            '{"id":"{{event.id}}","contact":"{{contact.id}}","phone":"{{contact.phone}}","campaign":"{{campaign.id}}"}',
+        },
+      },
     },
   ]);
 }
@@ -43,13 +51,23 @@ export interface CampaignEvent {
 }
 
 /** `count` campaign.contact events of campaign `campaignId` with ids `<prefix>-<n>`, in batches of `batch`. */
-export function campaignBatches(prefix: string, count: number, batch: number, campaignId = 'spring'): CampaignEvent[][] {
+export function campaignBatches(
+  prefix: string,
+  count: number,
+  batch: number,
+  campaignId = 'spring',
+): CampaignEvent[][] {
   const out: CampaignEvent[][] = [];
   for (let i = 0; i < count; i += batch) {
     out.push(
       Array.from({ length: Math.min(batch, count - i) }, (_, j) => {
         const n = i + j;
-        return { id: `${prefix}-${n}`, type: 'campaign.contact' as const, contact: { id: `c${n}`, phone: `+3906${String(n).padStart(7, '0')}`, firstName: 'Ada' }, campaign: { id: campaignId, name: 'Spring' } };
+        return {
+          id: `${prefix}-${n}`,
+          type: 'campaign.contact' as const,
+          contact: { id: `c${n}`, phone: `+3906${String(n).padStart(7, '0')}`, firstName: 'Ada' },
+          campaign: { id: campaignId, name: 'Spring' },
+        };
       }),
     );
   }
@@ -57,7 +75,11 @@ export function campaignBatches(prefix: string, count: number, batch: number, ca
 }
 
 /** Runs one SQL statement on a short-lived connection (survives PostgreSQL restarts between calls). */
-export async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined); // a server going away mid-query rejects the query anyway
   await client.connect();
@@ -125,7 +147,9 @@ export class Cluster {
     let crm: Started | undefined;
     let cluster: Cluster | undefined;
     try {
-      crm = await startScript(path.join(__dirname, 'mock-campaign-crm.js'), { DELAY_MS: String(opts.mockDelayMs ?? 10) });
+      crm = await startScript(path.join(__dirname, 'mock-campaign-crm.js'), {
+        DELAY_MS: String(opts.mockDelayMs ?? 10),
+      });
       const env = {
         DATABASE_URL: pg.url,
         DATA_DIR: path.join(opts.dir, 'app'),
@@ -160,14 +184,22 @@ export class Cluster {
 
   /** Starts (or restarts, on the same port) the ROLE=api process. */
   async startApi(): Promise<NodeService> {
-    this.api = this.watch(await startNodeService('api', { ...this.sharedEnv, ROLE: 'api', PORT: String(this.apiPort) }, path.join(this.opts.dir, 'api.log')));
+    this.api = this.watch(
+      await startNodeService(
+        'api',
+        { ...this.sharedEnv, ROLE: 'api', PORT: String(this.apiPort) },
+        path.join(this.opts.dir, 'api.log'),
+      ),
+    );
     return this.api;
   }
 
   /** Starts one more ROLE=worker process. */
   async addWorker(): Promise<NodeService> {
     const name = `worker-${++this.workerSeq}`;
-    const w = this.watch(await startNodeService(name, { ...this.sharedEnv, ROLE: 'worker' }, path.join(this.opts.dir, `${name}.log`)));
+    const w = this.watch(
+      await startNodeService(name, { ...this.sharedEnv, ROLE: 'worker' }, path.join(this.opts.dir, `${name}.log`)),
+    );
     this.workers.push(w);
     return w;
   }
@@ -191,7 +223,12 @@ export class Cluster {
     void s.exited.then(() => {
       if (this.expected.has(s)) return;
       const tail = fs.readFileSync(s.logFile, 'utf8').split('\n').slice(-15).join('\n');
-      this.unexpectedExits.push({ name: s.name, at: Date.now(), how: String(s.child.exitCode ?? s.child.signalCode), logTail: tail });
+      this.unexpectedExits.push({
+        name: s.name,
+        at: Date.now(),
+        how: String(s.child.exitCode ?? s.child.signalCode),
+        logTail: tail,
+      });
       this.opts.log(`UNEXPECTED: ${s.name} exited (${s.child.exitCode ?? s.child.signalCode})`);
       this.onUnexpectedExit?.(s);
     });
@@ -201,13 +238,22 @@ export class Cluster {
   private async signIn(): Promise<void> {
     const login = await this.request<{ accessToken: string }>('POST', '/api/v1/auth/login', BENCH_ADMIN, false);
     this.token = login.accessToken;
-    this.apiKey = (await this.request<{ key: string }>('POST', '/api/v1/api-keys', { name: 'campaign', scopes: ['triggers.invoke'] })).key;
+    this.apiKey = (
+      await this.request<{ key: string }>('POST', '/api/v1/api-keys', { name: 'campaign', scopes: ['triggers.invoke'] })
+    ).key;
   }
 
   /** JSON request to the API as the admin; throws on a non-2xx answer. */
   async request<T>(method: string, url: string, body?: unknown, auth = true): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${this.token}` } : {}) };
-    const res = await fetch(`${this.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
+    };
+    const res = await fetch(`${this.base}${url}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -215,7 +261,11 @@ export class Cluster {
 
   /** Creates and publishes a flow; returns its key. */
   async publish(key: string, definition: unknown): Promise<string> {
-    const flow = await this.request<{ id: string; key: string }>('POST', '/api/v1/flows', { name: key, key, definition });
+    const flow = await this.request<{ id: string; key: string }>('POST', '/api/v1/flows', {
+      name: key,
+      key,
+      definition,
+    });
     await this.request('POST', `/api/v1/flows/${flow.id}/publish`, { note: 'bench' });
     return flow.key;
   }

@@ -39,7 +39,10 @@ export interface IvrLoadResult {
 }
 
 /** The same call as bench/ivr.bench.ts. */
-export const IVR_REQUEST = JSON.stringify({ call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' }, ivr: { digits: '1' } });
+export const IVR_REQUEST = JSON.stringify({
+  call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' },
+  ivr: { digits: '1' },
+});
 
 async function timeoutCounter(base: string): Promise<number> {
   try {

@@ -42,9 +42,22 @@ export async function postBatches(
   base: string,
   apiKey: string,
   batches: CampaignEvent[][],
-  opts: { ratePerSec?: number; giveUpMs?: number; gate?(): Promise<void>; onTry?(failure: string | undefined, accepted: number): void } = {},
+  opts: {
+    ratePerSec?: number;
+    giveUpMs?: number;
+    gate?(): Promise<void>;
+    onTry?(failure: string | undefined, accepted: number): void;
+  } = {},
 ): Promise<PostResult> {
-  const r: PostResult = { startedAt: Date.now(), endedAt: 0, events: 0, batchMs: [], resends: 0, failures: {}, executionIds: new Map() };
+  const r: PostResult = {
+    startedAt: Date.now(),
+    endedAt: 0,
+    events: 0,
+    batchMs: [],
+    resends: 0,
+    failures: {},
+    executionIds: new Map(),
+  };
   let sent = 0;
   for (const batch of batches) {
     if (opts.ratePerSec) {
@@ -67,7 +80,8 @@ export async function postBatches(
         if (res.status === 202) {
           const body = JSON.parse(text) as { accepted: { eventId: string; executionIds: string[] }[] };
           for (const a of body.accepted) {
-            if (a.executionIds.length !== 1) throw new Refused(`event ${a.eventId} started ${a.executionIds.length} runs, expected 1`);
+            if (a.executionIds.length !== 1)
+              throw new Refused(`event ${a.eventId} started ${a.executionIds.length} runs, expected 1`);
             r.executionIds.set(a.eventId, a.executionIds[0]!);
           }
           opts.onTry?.(undefined, sent + batch.length);
@@ -81,7 +95,8 @@ export async function postBatches(
       }
       r.failures[failure] = (r.failures[failure] ?? 0) + 1;
       opts.onTry?.(failure, sent);
-      if (Date.now() - first > (opts.giveUpMs ?? 120_000)) throw new Error(`a batch kept failing for ${opts.giveUpMs ?? 120_000} ms (last: ${failure})`);
+      if (Date.now() - first > (opts.giveUpMs ?? 120_000))
+        throw new Error(`a batch kept failing for ${opts.giveUpMs ?? 120_000} ms (last: ${failure})`);
       r.resends++;
       await sleep(Math.min(2000, 250 * 2 ** attempt));
     }
@@ -94,7 +109,11 @@ export async function postBatches(
 }
 
 /** Polls `check` every `everyMs` until it returns a value, or returns undefined after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 200): Promise<T | undefined> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T | undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check().catch(() => undefined);
@@ -137,7 +156,10 @@ export class MemorySampler {
   private peaks = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly cluster: Cluster, private readonly everyMs = 500) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly everyMs = 500,
+  ) {}
 
   start(): this {
     this.timer = setInterval(() => this.sample(), this.everyMs);
@@ -151,11 +173,16 @@ export class MemorySampler {
 
   sample(): void {
     const keep = (name: string, kb: number) => this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, kb / 1024));
-    for (const s of [this.cluster.api, ...this.cluster.workers]) if (s) keep(s.name, procField(s.pid, 'status', 'VmRSS'));
+    for (const s of [this.cluster.api, ...this.cluster.workers])
+      if (s) keep(s.name, procField(s.pid, 'status', 'VmRSS'));
     keep('mock CRM', procField(this.cluster.crm.child.pid!, 'status', 'VmRSS'));
     keep('bench (load generator)', procField(process.pid, 'status', 'VmRSS'));
     const pm = this.cluster.pg.pid();
-    if (pm) keep('PostgreSQL (all processes, Pss)', processTree(pm).reduce((n, pid) => n + procField(pid, 'smaps_rollup', 'Pss'), 0));
+    if (pm)
+      keep(
+        'PostgreSQL (all processes, Pss)',
+        processTree(pm).reduce((n, pid) => n + procField(pid, 'smaps_rollup', 'Pss'), 0),
+      );
   }
 
   /** Peak MiB per process name, in sampling order. */
@@ -185,21 +212,39 @@ export async function dbSizes(url: string): Promise<DbSizes> {
        (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('pgboss.job')) AS jobs,
        pg_total_relation_size('pgboss.archive') AS archive, pg_database_size(current_database()) AS database`,
   );
-  return { executions: Number(r!.executions), eventRuns: Number(r!.event_runs), jobs: Number(r!.jobs), archive: Number(r!.archive), database: Number(r!.database) };
+  return {
+    executions: Number(r!.executions),
+    eventRuns: Number(r!.event_runs),
+    jobs: Number(r!.jobs),
+    archive: Number(r!.archive),
+    database: Number(r!.database),
+  };
 }
 
 /** Execution count per status of the events whose id starts with `prefix`. */
 export async function executionStates(url: string, prefix: string): Promise<Record<string, number>> {
-  const rows = await sql<{ status: string; n: number }>(url, `SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE $1 GROUP BY status ORDER BY status`, [`${prefix}-%`]);
+  const rows = await sql<{ status: string; n: number }>(
+    url,
+    `SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE $1 GROUP BY status ORDER BY status`,
+    [`${prefix}-%`],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
 /** Waits until no execution of `prefix` is queued or running; returns the final counts (or the last seen). */
-export async function waitFinal(url: string, prefix: string, timeoutMs: number): Promise<{ states: Record<string, number>; final: boolean; at: number }> {
+export async function waitFinal(
+  url: string,
+  prefix: string,
+  timeoutMs: number,
+): Promise<{ states: Record<string, number>; final: boolean; at: number }> {
   let states: Record<string, number> = {};
-  const done = await waitFor(async () => {
-    states = await executionStates(url, prefix);
-    return (states.queued ?? 0) + (states.running ?? 0) === 0 ? true : undefined;
-  }, timeoutMs, 500);
+  const done = await waitFor(
+    async () => {
+      states = await executionStates(url, prefix);
+      return (states.queued ?? 0) + (states.running ?? 0) === 0 ? true : undefined;
+    },
+    timeoutMs,
+    500,
+  );
   return { states, final: done === true, at: Date.now() };
 }

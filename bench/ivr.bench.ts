@@ -17,17 +17,43 @@ export const IVR_TARGETS = { minRatio: 0.5, maxExtraP99Ms: 10 };
 export function ivrFlow(crmBase: string) {
   return chain([
     { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 3000, fallback: { queue: 'default' } } },
-    { id: 'h', type: 'http', name: 'lookup', config: { method: 'POST', url: `${crmBase}/crm/lookup`, body: { type: 'json', template: '{"phone":"{{call.callerId}}","callId":"{{call.id}}"}' } } },
-    { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":{{json nodes.lookup.body.vip}}}' } } },
+    {
+      id: 'h',
+      type: 'http',
+      name: 'lookup',
+      config: {
+        method: 'POST',
+        url: `${crmBase}/crm/lookup`,
+        body: { type: 'json', template: '{"phone":"{{call.callerId}}","callId":"{{call.id}}"}' },
+      },
+    },
+    {
+      id: 'r',
+      type: 'respond',
+      name: 'answer',
+      config: {
+        body: {
+          type: 'json',
+          template: '{"queue":"{{nodes.lookup.body.queue}}","vip":{{json nodes.lookup.body.vip}}}',
+        },
+      },
+    },
   ]);
 }
 
-const REQUEST = JSON.stringify({ call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' }, ivr: { digits: '1' } });
+const REQUEST = JSON.stringify({
+  call: { id: 'bench-call-1', callerId: '+390612345677', direction: 'in' },
+  ivr: { digits: '1' },
+});
 
 type Measured = LoadResult & { cpu: Record<string, number> };
 
 /** Warms up, then runs the measured load and the CPU it cost the given process groups, per answered request. */
-async function measured(load: (phase: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>, warmupSec: number, groups: Record<string, () => number[]>): Promise<Measured> {
+async function measured(
+  load: (phase: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>,
+  warmupSec: number,
+  groups: Record<string, () => number[]>,
+): Promise<Measured> {
   if (warmupSec > 0) await load({ durationSec: warmupSec, warmupSec: 0 });
   const meter = cpuMeter(groups);
   const r = await load({ warmupSec: 0 });
@@ -54,26 +80,41 @@ async function ivrTarget(c: ApiContext): Promise<{ url: string; headers: Record<
   const key = await c.publish('bench-ivr', ivrFlow(c.crm.base));
   const url = `${c.api.base}/api/v1/ivr/${key}`;
   const headers = { 'content-type': 'application/json', 'x-api-key': c.apiKey };
-  const probe = (await (await fetch(url, { method: 'POST', headers, body: REQUEST })).json()) as { status: string; output: unknown };
-  if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}') throw new Error(`IVR probe on ${c.api.base} answered ${JSON.stringify(probe)}`);
+  const probe = (await (await fetch(url, { method: 'POST', headers, body: REQUEST })).json()) as {
+    status: string;
+    output: unknown;
+  };
+  if (probe.status !== 'succeeded' || JSON.stringify(probe.output) !== '{"queue":"gold","vip":true}')
+    throw new Error(`IVR probe on ${c.api.base} answered ${JSON.stringify(probe)}`);
   return { url, headers };
 }
 
 /** Returns the markdown section for bench/README.md. */
-export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; warmupSec: number; concurrency: number[]; rounds: number }): Promise<string> {
+export async function benchIvr(
+  ctx: ApiContext,
+  opts: { durationSec: number; warmupSec: number; concurrency: number[]; rounds: number },
+): Promise<string> {
   const { url, headers } = await ivrTarget(ctx);
   // One process per core, as a deployment sets PROCESSES: the API and, for a fair pair, the raw server.
   const cores = Math.max(2, os.availableParallelism());
   const multi = await startApiContext({ PROCESSES: String(cores) }, path.join(ROOT, '.data/bench-processes'));
   const multiTarget = await ivrTarget(multi);
   const raw = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` });
-  const rawMulti = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup`, RAW_PROCESSES: String(cores) });
+  const rawMulti = await startScript(path.join(__dirname, 'raw-ivr-server.js'), {
+    CRM_URL: `${ctx.crm.base}/crm/lookup`,
+    RAW_PROCESSES: String(cores),
+  });
   const apiN = `api ×${cores}`;
   const rawN = `raw ×${cores}`;
   /** The API rows judged against the targets, and their names in the verdicts. */
-  const judged: [label: string, name: string][] = [['api', 'API, 1 process'], [apiN, `API, PROCESSES=${cores}`]];
+  const judged: [label: string, name: string][] = [
+    ['api', 'API, 1 process'],
+    [apiN, `API, PROCESSES=${cores}`],
+  ];
   // The same flow in Node-RED, when it is installed (a devDependency), for the side-by-side row.
-  const nodeRed = await startScript(path.join(__dirname, 'nodered-ivr-server.js'), { CRM_URL: `${ctx.crm.base}/crm/lookup` }).catch(() => undefined);
+  const nodeRed = await startScript(path.join(__dirname, 'nodered-ivr-server.js'), {
+    CRM_URL: `${ctx.crm.base}/crm/lookup`,
+  }).catch(() => undefined);
   const rows: string[] = [];
   const verdicts: string[] = [];
   const rounds = Math.max(1, opts.rounds);
@@ -81,26 +122,73 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
   try {
     for (const connections of opts.concurrency) {
       const o = { connections, durationSec: roundSec, warmupSec: 0 as const, body: REQUEST };
-      const servers: { label: string; load: (ph: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>; groups: Record<string, () => number[]> }[] = [
-        { label: 'raw', load: (ph) => httpLoad('raw Node http server', { ...o, ...ph, url: `${raw.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => [raw.child.pid!] } },
-        { label: rawN, load: (ph) => httpLoad(`raw Node http server, ${cores} processes`, { ...o, ...ph, url: `${rawMulti.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => nodeProcesses(rawMulti.child.pid!) } },
-        { label: 'api', load: (ph) => httpLoad('API: POST /api/v1/ivr/:key', { ...o, ...ph, url, headers }), groups: { server: () => [ctx.api.child.pid!], pg: () => postgresPids(path.dirname(ctx.api.logFile)) } },
-        { label: apiN, load: (ph) => httpLoad(`API, PROCESSES=${cores}`, { ...o, ...ph, ...multiTarget }), groups: { server: () => nodeProcesses(multi.api.child.pid!), pg: () => postgresPids(path.dirname(multi.api.logFile)) } },
+      const servers: {
+        label: string;
+        load: (ph: { durationSec?: number; warmupSec: 0 }) => Promise<LoadResult>;
+        groups: Record<string, () => number[]>;
+      }[] = [
+        {
+          label: 'raw',
+          load: (ph) =>
+            httpLoad('raw Node http server', {
+              ...o,
+              ...ph,
+              url: `${raw.base}/ivr`,
+              headers: { 'content-type': 'application/json' },
+            }),
+          groups: { server: () => [raw.child.pid!] },
+        },
+        {
+          label: rawN,
+          load: (ph) =>
+            httpLoad(`raw Node http server, ${cores} processes`, {
+              ...o,
+              ...ph,
+              url: `${rawMulti.base}/ivr`,
+              headers: { 'content-type': 'application/json' },
+            }),
+          groups: { server: () => nodeProcesses(rawMulti.child.pid!) },
+        },
+        {
+          label: 'api',
+          load: (ph) => httpLoad('API: POST /api/v1/ivr/:key', { ...o, ...ph, url, headers }),
+          groups: { server: () => [ctx.api.child.pid!], pg: () => postgresPids(path.dirname(ctx.api.logFile)) },
+        },
+        {
+          label: apiN,
+          load: (ph) => httpLoad(`API, PROCESSES=${cores}`, { ...o, ...ph, ...multiTarget }),
+          groups: {
+            server: () => nodeProcesses(multi.api.child.pid!),
+            pg: () => postgresPids(path.dirname(multi.api.logFile)),
+          },
+        },
       ];
       if (nodeRed) {
-        servers.push({ label: 'red', load: (ph) => httpLoad('Node-RED 4: http in → template → http request → http response', { ...o, ...ph, url: `${nodeRed.base}/ivr`, headers: { 'content-type': 'application/json' } }), groups: { server: () => [nodeRed.child.pid!] } });
+        servers.push({
+          label: 'red',
+          load: (ph) =>
+            httpLoad('Node-RED 4: http in → template → http request → http response', {
+              ...o,
+              ...ph,
+              url: `${nodeRed.base}/ivr`,
+              headers: { 'content-type': 'application/json' },
+            }),
+          groups: { server: () => [nodeRed.child.pid!] },
+        });
       }
       // Rounds interleave the servers (raw first, then last, ...) so a slower spell of a shared
       // machine weighs on all of them alike; each figure is the median round.
       const results = new Map<string, Measured[]>(servers.map((x) => [x.label, []]));
       for (const x of servers) await x.load({ durationSec: opts.warmupSec, warmupSec: 0 });
       for (let i = 0; i < rounds; i++) {
-        for (const x of i % 2 === 0 ? servers : [...servers].reverse()) results.get(x.label)!.push(await measured(x.load, 0, x.groups));
+        for (const x of i % 2 === 0 ? servers : [...servers].reverse())
+          results.get(x.label)!.push(await measured(x.load, 0, x.groups));
       }
       const base = medianRound(results.get('raw')!);
       const baseN = medianRound(results.get(rawN)!);
       // The ratio of each round (two servers measured moments apart); the row shows the median.
-      const ratios = (label: string, to = 'raw') => results.get(label)!.map((r, i) => r.perSecond / results.get(to)![i]!.perSecond);
+      const ratios = (label: string, to = 'raw') =>
+        results.get(label)!.map((r, i) => r.perSecond / results.get(to)![i]!.perSecond);
       rows.push(row(connections, base, '1.00'));
       rows.push(row(connections, baseN, fmt(median(ratios(rawN)), 2)));
       for (const [label, name] of judged) {
@@ -114,7 +202,9 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
           `- ${name}, concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
             `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}); ` +
             (label === apiN ? `${fmt(median(ratios(apiN, rawN)) * 100)}% of raw ×${cores}; ` : '') +
-            `rounds: ${ratios(label).map((x) => fmt(x * 100)).join(', ')} %.`,
+            `rounds: ${ratios(label)
+              .map((x) => fmt(x * 100))
+              .join(', ')} %.`,
         );
       }
       const reds = results.get('red');
@@ -135,7 +225,7 @@ export async function benchIvr(ctx: ApiContext, opts: { durationSec: number; war
     `"API, PROCESSES=${cores}" is the same API started with \`PROCESSES=${cores}\` (one process per core of this machine, as a deployment runs it: ${cores} server processes on one port, each connection handed to the one with the fewest open, with their own embedded PostgreSQL); "raw Node http server, ${cores} processes" is the raw server under node:cluster, so each API row has a raw row with as many processes. Their CPU columns sum all their processes.`,
     'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own nodes: http in → template (the CRM body) → http request (parsed JSON) → http response; no auth, no records.',
     `Load: autocannon in the bench process, N keep-alive connections, one request at a time each; after a ${opts.warmupSec} s warm-up of each server, ${rounds} rounds of ${roundSec} s that interleave the servers; each row is its median round, the ratio the median of the per-round ratios. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
-    'CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, so throughput follows the CPU a request costs all of them together: these two columns say where the difference to raw goes. What the API does that raw does not, per call: API key check, input check, a run of the compiled flow with its step records (rendered request, response, timings), metrics, and an execution row with those steps encoded and copied into PostgreSQL (after answering, in batches, by binary COPY). Measured on this machine by switching parts off in the built API (1 process, 5 interleaved rounds): the API\'s own HTTP, API-key and input check with one call of its outbound client instead of a flow run answered 105% of raw; the whole run without its execution row 58%; with the row encoded but not sent to PostgreSQL 47%; everything 39% (that session\'s run of this table gave 45-46%). Then four changes: trigger calls stopped waiting on a flow or API-key lookup every TTL (now refreshed in the background while the cached value is served; those waits queued every call in flight behind PostgreSQL and were most of the p99), execution inserts got cheaper (ascending list indexes, no tenants foreign key), ended runs stopped surviving V8\'s young-generation collections (a long-lived Set with an entry per run in flight kept them: 4-5 MB copied and 8-25 ms paused per collection, now ~0.8 MB and ~3.5 ms), and the code between a trigger call and its flow run got lean (layers of promises and closures per call, a connection resolver that built five arrays and a Set per run to scrub nothing; measured in-process, ~20 µs of CPU per call around the engine\'s own run became ~4). API CPU per IVR call on a quiet host: 105-130 µs before these, 88-92 after the first three, 71-75 after the fourth (a busy host adds up to a third, as in this run\'s table). One process is bound by its one thread; the second core is what PROCESSES uses.',
+    "CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, so throughput follows the CPU a request costs all of them together: these two columns say where the difference to raw goes. What the API does that raw does not, per call: API key check, input check, a run of the compiled flow with its step records (rendered request, response, timings), metrics, and an execution row with those steps encoded and copied into PostgreSQL (after answering, in batches, by binary COPY). Measured on this machine by switching parts off in the built API (1 process, 5 interleaved rounds): the API's own HTTP, API-key and input check with one call of its outbound client instead of a flow run answered 105% of raw; the whole run without its execution row 58%; with the row encoded but not sent to PostgreSQL 47%; everything 39% (that session's run of this table gave 45-46%). Then four changes: trigger calls stopped waiting on a flow or API-key lookup every TTL (now refreshed in the background while the cached value is served; those waits queued every call in flight behind PostgreSQL and were most of the p99), execution inserts got cheaper (ascending list indexes, no tenants foreign key), ended runs stopped surviving V8's young-generation collections (a long-lived Set with an entry per run in flight kept them: 4-5 MB copied and 8-25 ms paused per collection, now ~0.8 MB and ~3.5 ms), and the code between a trigger call and its flow run got lean (layers of promises and closures per call, a connection resolver that built five arrays and a Set per run to scrub nothing; measured in-process, ~20 µs of CPU per call around the engine's own run became ~4). API CPU per IVR call on a quiet host: 105-130 µs before these, 88-92 after the first three, 71-75 after the fourth (a busy host adds up to a third, as in this run's table). One process is bound by its one thread; the second core is what PROCESSES uses.",
     '',
     '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw | server CPU µs/req | PostgreSQL CPU µs/req |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -16,7 +16,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `task` from `concurrency` loops for `durationMs` (after a warm-up) and measures each call. */
-export async function closedLoop(label: string, task: () => Promise<boolean>, opts: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+export async function closedLoop(
+  label: string,
+  task: () => Promise<boolean>,
+  opts: { concurrency: number; durationMs: number; warmupMs: number },
+): Promise<LoadResult> {
   const runFor = async (ms: number, samples?: number[]) => {
     const end = performance.now() + ms;
     let errors = 0;
@@ -38,7 +42,15 @@ export async function closedLoop(label: string, task: () => Promise<boolean>, op
   const errors = await runFor(opts.durationMs, samples);
   const seconds = (performance.now() - t0) / 1000;
   samples.sort((a, b) => a - b);
-  return { label, count: samples.length, errors, seconds, perSecond: samples.length / seconds, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  return {
+    label,
+    count: samples.length,
+    errors,
+    seconds,
+    perSecond: samples.length / seconds,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+  };
 }
 
 export function fmt(n: number, digits = 0): string {
@@ -65,9 +77,25 @@ const autocannon = require('autocannon') as Autocannon;
  */
 export async function httpLoad(
   label: string,
-  opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections: number; durationSec: number; warmupSec: number },
+  opts: {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    connections: number;
+    durationSec: number;
+    warmupSec: number;
+  },
 ): Promise<LoadResult> {
-  const base = { url: opts.url, method: opts.method ?? 'POST', headers: opts.headers, body: opts.body, connections: opts.connections, pipelining: 1, timeout: 10 };
+  const base = {
+    url: opts.url,
+    method: opts.method ?? 'POST',
+    headers: opts.headers,
+    body: opts.body,
+    connections: opts.connections,
+    pipelining: 1,
+    timeout: 10,
+  };
   if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
   const r = await autocannon({ ...base, duration: opts.durationSec });
   const ok = r['2xx'];

@@ -15,7 +15,19 @@ const DELAY_MS = Number(process.env.DELAY_MS ?? 10);
 let s;
 function reset() {
   // Requests still in flight at a reset keep counting down.
-  s = { deliveries: 0, lookups: 0, times: new Map(), inflight: s ? s.inflight : 0, inflightMax: 0, busyArea: 0, lastChange: 0, firstAt: 0, lastAt: 0, lastNewAt: 0, perSecond: new Map() };
+  s = {
+    deliveries: 0,
+    lookups: 0,
+    times: new Map(),
+    inflight: s ? s.inflight : 0,
+    inflightMax: 0,
+    busyArea: 0,
+    lastChange: 0,
+    firstAt: 0,
+    lastAt: 0,
+    lastNewAt: 0,
+    perSecond: new Map(),
+  };
 }
 reset();
 
@@ -98,5 +110,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.headersTimeout = 61_000;
-server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () =>
+  process.stdout.write(`listening ${server.address().port}\n`),
+);
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

@@ -33,7 +33,8 @@ const server = http.createServer((req, res) => {
         seen.add(id);
         return json(200, { ok: true });
       }
-      if (req.method === 'GET' && req.url === '/stats') return json(200, { lookups, events, distinctEvents: seen.size });
+      if (req.method === 'GET' && req.url === '/stats')
+        return json(200, { lookups, events, distinctEvents: seen.size });
       if (req.method === 'POST' && req.url === '/reset') {
         lookups = 0;
         events = 0;
@@ -48,5 +49,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.headersTimeout = 61_000;
-server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () =>
+  process.stdout.write(`listening ${server.address().port}\n`),
+);
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));

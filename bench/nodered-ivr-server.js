@@ -14,8 +14,28 @@ const flows = [
   { id: 'tab', type: 'tab', label: 'IVR' },
   { id: 'in', z: 'tab', type: 'http in', url: '/ivr', method: 'post', wires: [['tpl']] },
   // The CRM request body from the caller's JSON (parsed by http in), as in the product's flow.
-  { id: 'tpl', z: 'tab', type: 'template', field: 'payload', fieldType: 'msg', format: 'json', syntax: 'mustache', output: 'json', template: '{"phone":"{{payload.call.callerId}}","callId":"{{payload.call.id}}"}', wires: [['req']] },
-  { id: 'req', z: 'tab', type: 'http request', method: 'POST', ret: 'obj', url: crmUrl, headers: [{ keyType: 'Content-Type', valueType: 'other', valueValue: 'application/json' }], wires: [['out']] },
+  {
+    id: 'tpl',
+    z: 'tab',
+    type: 'template',
+    field: 'payload',
+    fieldType: 'msg',
+    format: 'json',
+    syntax: 'mustache',
+    output: 'json',
+    template: '{"phone":"{{payload.call.callerId}}","callId":"{{payload.call.id}}"}',
+    wires: [['req']],
+  },
+  {
+    id: 'req',
+    z: 'tab',
+    type: 'http request',
+    method: 'POST',
+    ret: 'obj',
+    url: crmUrl,
+    headers: [{ keyType: 'Content-Type', valueType: 'other', valueValue: 'application/json' }],
+    wires: [['out']],
+  },
   { id: 'out', z: 'tab', type: 'http response', statusCode: '200', headers: {}, wires: [] },
 ];
 fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));

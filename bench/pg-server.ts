@@ -30,7 +30,10 @@ export interface PgServer {
  * Initialises a fresh cluster in `dir/pg` (the folder is wiped, after stopping a postgres an
  * interrupted run left there) and starts it on a free 127.0.0.1 port.
  */
-export async function startPgServer(dir: string, opts: { maxConnections?: number; log?: (m: string) => void } = {}): Promise<PgServer> {
+export async function startPgServer(
+  dir: string,
+  opts: { maxConnections?: number; log?: (m: string) => void } = {},
+): Promise<PgServer> {
   const dataDir = path.join(dir, 'pg');
   await stopStalePostgres(dataDir);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -39,7 +42,12 @@ export async function startPgServer(dir: string, opts: { maxConnections?: number
   const port = await freePort();
   const recent: string[] = [];
   const keep = (m: unknown) => {
-    recent.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
+    recent.push(
+      ...String(m)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
     recent.splice(0, Math.max(0, recent.length - 8));
   };
   const pg = new EmbeddedPostgres({
@@ -61,7 +69,9 @@ export async function startPgServer(dir: string, opts: { maxConnections?: number
     try {
       await pg.start();
     } catch (err) {
-      throw new Error(`PostgreSQL did not start on port ${port} (${err === undefined ? recent.join(' | ') : String(err)})`);
+      throw new Error(
+        `PostgreSQL did not start on port ${port} (${err === undefined ? recent.join(' | ') : String(err)})`,
+      );
     }
     opts.log?.(`PostgreSQL ready on 127.0.0.1:${port} (pid ${holder.process?.pid})`);
   };

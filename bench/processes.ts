@@ -61,7 +61,11 @@ export interface Started {
 /** Runs a plain node script that prints `listening <port>` when ready. */
 export function startScript(file: string, env: Record<string, string> = {}): Promise<Started> {
   hookExit();
-  const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [file], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -102,8 +106,17 @@ export function apiEntry(root?: string): { args: string[]; what: string } {
   if (root) return { args: [...flags, path.join(root, 'apps/api/dist/main.js')], what: `built output of ${root}` };
   const dist = path.join(ROOT, 'apps/api/dist/main.js');
   const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
-  const fresh = fs.existsSync(dist) && libs && fs.statSync(dist).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
-  return fresh ? { args: [...flags, dist], what: 'built output (apps/api/dist/main.js)' } : { args: [...flags, '-r', '@swc-node/register', 'apps/api/src/main.ts'], what: 'sources through @swc-node/register (no fresh build)' };
+  const fresh =
+    fs.existsSync(dist) &&
+    libs &&
+    fs.statSync(dist).mtimeMs >=
+      Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+  return fresh
+    ? { args: [...flags, dist], what: 'built output (apps/api/dist/main.js)' }
+    : {
+        args: [...flags, '-r', '@swc-node/register', 'apps/api/src/main.ts'],
+        what: 'sources through @swc-node/register (no fresh build)',
+      };
 }
 
 function alive(pid: number): boolean {
@@ -151,7 +164,14 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: other ?? ROOT,
-    env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), ...env },
+    env: {
+      ...inherited,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(pgPort),
+      ...env,
+    },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
@@ -159,9 +179,13 @@ export async function startApi(dataDir: string, env: Record<string, string>): Pr
   const base = `http://127.0.0.1:${port}`;
   const until = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the API exited (${child.exitCode}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
     // The listening line comes once every process of PROCESSES > 1 serves (health answers with the first).
-    const ok = await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok && fs.readFileSync(logFile, 'utf8').includes('callflow listening on')) break;
     if (Date.now() > until) {
       await stopChild(child);
@@ -190,14 +214,23 @@ export interface NodeService {
  * logging to `logFile` (appended: a restart keeps the previous output). Ready when
  * /api/v1/health answers 200, or for ROLE=worker when it prints that its workers started.
  */
-export async function startNodeService(name: string, env: Record<string, string>, logFile: string, timeoutMs = 90_000): Promise<NodeService> {
+export async function startNodeService(
+  name: string,
+  env: Record<string, string>,
+  logFile: string,
+  timeoutMs = 90_000,
+): Promise<NodeService> {
   hookExit();
   const port = env.ROLE === 'worker' ? 0 : Number(env.PORT ?? (await freePort()));
   const { args } = apiEntry();
   fs.appendFileSync(logFile, `\n--- ${name} starting at ${new Date().toISOString()} ---\n`);
   const from = fs.statSync(logFile).size;
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port || 3000) }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port || 3000) },
+    stdio: ['ignore', log, log],
+  });
   fs.closeSync(log);
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -205,8 +238,14 @@ export async function startNodeService(name: string, env: Record<string, string>
   const tail = () => fs.readFileSync(logFile).subarray(from).toString().slice(-3000);
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
-    const ready = base ? await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false) : tail().includes('callflow worker started');
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
+    const ready = base
+      ? await fetch(`${base}/api/v1/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      : tail().includes('callflow worker started');
     if (ready) break;
     if (Date.now() > until) {
       await stopChild(child);

@@ -25,7 +25,14 @@ function lookup(payload) {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(payload);
     const req = http.request(
-      { host: crm.hostname, port: crm.port, path: crm.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: crm.hostname,
+        port: crm.port,
+        path: crm.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -56,7 +63,11 @@ const server = http.createServer((req, res) => {
       const input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
       const call = input.call || {};
       const crmRes = await lookup({ phone: call.callerId, callId: call.id });
-      send(200, { executionId: String(++n), status: 'succeeded', output: { queue: crmRes.body.queue, vip: crmRes.body.vip } });
+      send(200, {
+        executionId: String(++n),
+        status: 'succeeded',
+        output: { queue: crmRes.body.queue, vip: crmRes.body.vip },
+      });
     } catch (err) {
       send(500, { error: String(err) });
     }

@@ -47,19 +47,36 @@ async function main() {
     try {
       ctx = await startApiContext();
     } catch (err) {
-      for (const name of ['ivr', 'events'].filter((n) => wanted.has(n))) sections.set(name, `## ${name === 'ivr' ? 'IVR end to end' : 'Events end to end'}\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`);
+      for (const name of ['ivr', 'events'].filter((n) => wanted.has(n)))
+        sections.set(
+          name,
+          `## ${name === 'ivr' ? 'IVR end to end' : 'Events end to end'}\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`,
+        );
     }
     if (ctx) {
       try {
         if (wanted.has('ivr')) {
           log('ivr');
           const { benchIvr } = require('./ivr.bench.ts');
-          sections.set('ivr', await benchIvr(ctx, { durationSec: ivrSeconds, warmupSec: 2, concurrency: [10, 50], rounds: Number(process.env.BENCH_IVR_ROUNDS || 9) }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set(
+            'ivr',
+            await benchIvr(ctx, {
+              durationSec: ivrSeconds,
+              warmupSec: 2,
+              concurrency: [10, 50],
+              rounds: Number(process.env.BENCH_IVR_ROUNDS || 9),
+            }).catch((err) => `## IVR end to end\n\nFailed: ${String(err && err.message)}`),
+          );
         }
         if (wanted.has('events')) {
           log('events');
           const { benchEvents } = require('./events.bench.ts');
-          sections.set('events', await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch((err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`));
+          sections.set(
+            'events',
+            await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch(
+              (err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`,
+            ),
+          );
         }
       } finally {
         log('stopping the API and the mock CRM');
@@ -71,7 +88,12 @@ async function main() {
   if (wanted.has('campaign')) {
     log('campaign (several minutes at the default 100,000 events)');
     const { benchCampaign, campaignOptionsFromEnv } = require('./campaign.bench.ts');
-    sections.set('campaign', await benchCampaign(campaignOptionsFromEnv(log)).catch((err) => `## Campaign at scale\n\nFailed: ${String(err && err.stack)}`));
+    sections.set(
+      'campaign',
+      await benchCampaign(campaignOptionsFromEnv(log)).catch(
+        (err) => `## Campaign at scale\n\nFailed: ${String(err && err.stack)}`,
+      ),
+    );
   }
 
   if (wanted.has('editor')) {
@@ -82,7 +104,10 @@ async function main() {
   if (wanted.has('first-minute')) {
     log('first minute (a fresh clone: npm install, npm start; a few minutes)');
     const { benchFirstMinute } = require('./first-minute.ts');
-    sections.set('first-minute', await benchFirstMinute(log).catch((err) => `## First minute\n\nFailed: ${String(err && err.message)}`));
+    sections.set(
+      'first-minute',
+      await benchFirstMinute(log).catch((err) => `## First minute\n\nFailed: ${String(err && err.message)}`),
+    );
   }
 
   const cpus = os.cpus();
@@ -92,23 +117,29 @@ async function main() {
   const readme = path.join(__dirname, 'README.md');
   const previous = readBlocks(fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : '');
   const full = FULL_RUN.every((n) => wanted.has(n));
-  const header = full || !previous.has('header')
-    ? [
-        '# Benchmarks',
-        '',
-        `Measured by \`npm run bench\` on ${today}: ${machine}; the whole run took ${seconds_} s.`,
-        'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
-        `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
-        'A section measured by a later run of some sections only says so at its top.',
-      ].join('\n')
-    : previous.get('header');
+  const header =
+    full || !previous.has('header')
+      ? [
+          '# Benchmarks',
+          '',
+          `Measured by \`npm run bench\` on ${today}: ${machine}; the whole run took ${seconds_} s.`,
+          'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
+          `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
+          'A section measured by a later run of some sections only says so at its top.',
+        ].join('\n')
+      : previous.get('header');
   const blocks = [block('header', header)];
   for (const name of SECTIONS) {
     let md = sections.get(name);
     if (md !== undefined && !full) {
       // Measured apart from the header's run: say when, and under what load.
       const [title, ...rest] = md.split('\n');
-      md = [title, '', `_Measured on ${today} by \`BENCH_SECTIONS=${[...wanted].join(',')} npm run bench\` (${machine}; that run took ${seconds_} s; 1-minute load average at its start ${loadAtStart.toFixed(2)})._`, ...rest].join('\n');
+      md = [
+        title,
+        '',
+        `_Measured on ${today} by \`BENCH_SECTIONS=${[...wanted].join(',')} npm run bench\` (${machine}; that run took ${seconds_} s; 1-minute load average at its start ${loadAtStart.toFixed(2)})._`,
+        ...rest,
+      ].join('\n');
     }
     md ??= previous.get(name);
     if (md !== undefined) blocks.push(block(name, md));
@@ -124,7 +155,13 @@ const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'editor', 'first-minute
 const DEFAULT_SECTIONS = SECTIONS.filter((n) => n !== 'first-minute');
 const FULL_RUN = ['engine', 'ivr', 'events', 'editor'];
 /** Titles of the sections written before the blocks had markers (read once, to keep them). */
-const LEGACY_TITLES = { engine: '## Engine only', ivr: '## IVR end to end', events: '## Events end to end', campaign: '## Campaign', editor: '## Editor bundle' };
+const LEGACY_TITLES = {
+  engine: '## Engine only',
+  ivr: '## IVR end to end',
+  events: '## Events end to end',
+  campaign: '## Campaign',
+  editor: '## Editor bundle',
+};
 
 function block(name, md) {
   return `<!-- bench:${name} -->\n${md.trim()}\n<!-- /bench:${name} -->`;
@@ -134,7 +171,7 @@ function block(name, md) {
 function readBlocks(text) {
   const blocks = new Map();
   const re = /<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g;
-  for (let m; (m = re.exec(text)); ) blocks.set(m[1], m[2]);
+  for (let m; (m = re.exec(text));) blocks.set(m[1], m[2]);
   if (blocks.size > 0 || !text.trim()) return blocks;
   const parts = text.split(/\n(?=## )/);
   blocks.set('header', parts[0].trim());
@@ -155,7 +192,8 @@ function buildApi(log) {
   const root = path.join(__dirname, '..');
   log('building libs/flow, libs/engine and apps/api (npm run build -w ...)');
   try {
-    for (const w of ['libs/flow', 'libs/engine', 'apps/api']) execFileSync('npm', ['run', 'build', '-w', w], { cwd: root, stdio: 'ignore' });
+    for (const w of ['libs/flow', 'libs/engine', 'apps/api'])
+      execFileSync('npm', ['run', 'build', '-w', w], { cwd: root, stdio: 'ignore' });
   } catch (err) {
     log(`the build failed (${String(err && err.message).split('\n')[0]}): the API runs from the sources`);
   }
@@ -166,9 +204,22 @@ function editorBundle() {
   const { execFileSync } = require('node:child_process');
   const root = path.resolve(__dirname, '..');
   try {
-    execFileSync('npm', ['run', 'build', '-w', '@callflow/editor'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-    const table = execFileSync(process.execPath, [path.join(root, 'apps/editor/scripts/bundle-size.mjs')], { cwd: root, encoding: 'utf8' });
-    return ['## Editor bundle', '', 'Production build (`vite build`), gzip level 9. The main chunk holds React, the router, sign-in, the flows and runs lists; the canvas (React Flow, the flow schema, the template parser, the panels) loads when a flow is opened.', '', table.trim()].join('\n');
+    execFileSync('npm', ['run', 'build', '-w', '@callflow/editor'], {
+      cwd: root,
+      stdio: 'ignore',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    const table = execFileSync(process.execPath, [path.join(root, 'apps/editor/scripts/bundle-size.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    return [
+      '## Editor bundle',
+      '',
+      'Production build (`vite build`), gzip level 9. The main chunk holds React, the router, sign-in, the flows and runs lists; the canvas (React Flow, the flow schema, the template parser, the panels) loads when a flow is opened.',
+      '',
+      table.trim(),
+    ].join('\n');
   } catch (err) {
     return `## Editor bundle\n\nNot measured: ${String(err && err.message).split('\n')[0]}`;
   }

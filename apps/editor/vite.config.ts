@@ -26,7 +26,15 @@ export default defineConfig({
       output: {
         // The canvas screens load on first use: React Flow, the flow library (zod, Handlebars
         // parser) and the editor modules go in one "canvas" chunk; the main chunk stays small.
-        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: 'canvas', test: /@xyflow[\\/]react[\\/]dist[\\/]esm|@xyflow[\\/]system|[\\/]zod[\\/]|@handlebars|libs[\\/]flow|src[\\/]editor[\\/]/ }] },
+        codeSplitting: {
+          includeDependenciesRecursively: false,
+          groups: [
+            {
+              name: 'canvas',
+              test: /@xyflow[\\/]react[\\/]dist[\\/]esm|@xyflow[\\/]system|[\\/]zod[\\/]|@handlebars|libs[\\/]flow|src[\\/]editor[\\/]/,
+            },
+          ],
+        },
       },
     },
   },

@@ -65,7 +65,9 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
       .build();
-    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs/openapi.json' });
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+      jsonDocumentUrl: 'api/docs/openapi.json',
+    });
   }
 
   const editorDir = config.EDITOR_DIR ?? path.resolve(__dirname, '../../editor/dist');

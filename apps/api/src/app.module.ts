@@ -23,7 +23,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
-        JwtModule.register({ global: true, secret: config.jwtSecret, signOptions: { expiresIn: config.JWT_TTL_SECONDS } }),
+        JwtModule.register({
+          global: true,
+          secret: config.jwtSecret,
+          signOptions: { expiresIn: config.JWT_TTL_SECONDS },
+        }),
         EngineModule,
         UsersModule,
         AuthModule,

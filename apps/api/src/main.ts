@@ -28,11 +28,17 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   // Loaded only where the app runs: a cluster primary never builds it (less memory, no idle GC of it).
-  const serve = async (url: string, afterClose?: () => Promise<void>) => (await import('./boot/serve')).serve(config, url, afterClose);
+  const serve = async (url: string, afterClose?: () => Promise<void>) =>
+    (await import('./boot/serve')).serve(config, url, afterClose);
   if (cluster.isWorker) return serve(config.DATABASE_URL!);
   let url = config.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT, (m) => process.stdout.write(`${m}\n`), { detached: true });
+    embedded = await startEmbeddedPostgres(
+      `${config.DATA_DIR}/postgres`,
+      config.EMBEDDED_PG_PORT,
+      (m) => process.stdout.write(`${m}\n`),
+      { detached: true },
+    );
     url = embedded.url;
   }
   await migrate(url);

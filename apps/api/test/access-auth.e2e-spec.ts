@@ -8,11 +8,20 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
 
   it('login returns a short-lived access token and a refresh token; /me shows roles and effective permissions', async () => {
     const login = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
-    expect(login.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^cfr_/), tokenType: 'Bearer', expiresIn: 900 });
+    expect(login.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^cfr_/),
+      tokenType: 'Bearer',
+      expiresIn: 900,
+    });
     const stored: { token_hash: string }[] = await t.db.query(`SELECT token_hash FROM refresh_tokens`);
     expect(JSON.stringify(stored)).not.toContain(login.body.refreshToken);
     const me = await t.as('get', '/api/v1/me').expect(200);
-    expect(me.body).toMatchObject({ email: ADMIN.email, isBootstrap: true, roles: [{ name: 'Admin', id: expect.any(String) }] });
+    expect(me.body).toMatchObject({
+      email: ADMIN.email,
+      isBootstrap: true,
+      roles: [{ name: 'Admin', id: expect.any(String) }],
+    });
     expect(me.body.permissions).toEqual(expect.arrayContaining(['tenants.manage', 'access.manage', 'flows.write']));
 
     const viewer = await signInWithRoles(t, ['Viewer'], ['flows.run']);
@@ -26,7 +35,12 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
     const u = await signInWithRoles(t, [], ['tenants.manage', 'access.manage']);
     const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${u.token}`).expect(200);
     expect(me.body.permissions).toEqual(['access.manage']);
-    await t.http().post('/api/v1/tenants').set('authorization', `Bearer ${u.token}`).send({ name: 'x', adminEmail: 'x@x.io', adminPassword: 'password123' }).expect(403);
+    await t
+      .http()
+      .post('/api/v1/tenants')
+      .set('authorization', `Bearer ${u.token}`)
+      .send({ name: 'x', adminEmail: 'x@x.io', adminPassword: 'password123' })
+      .expect(403);
   });
 
   it('GET /permissions lists the catalogue with descriptions for any signed-in user', async () => {
@@ -34,7 +48,11 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
     const res = await t.http().get('/api/v1/permissions').set('authorization', `Bearer ${viewer.token}`).expect(200);
     expect(res.body.items).toHaveLength(11);
     expect(res.body.items).toContainEqual({ name: 'flows.publish', description: expect.any(String), grantable: true });
-    expect(res.body.items).toContainEqual({ name: 'tenants.manage', description: expect.any(String), grantable: false });
+    expect(res.body.items).toContainEqual({
+      name: 'tenants.manage',
+      description: expect.any(String),
+      grantable: false,
+    });
     await t.http().get('/api/v1/permissions').expect(401);
   });
 
@@ -49,7 +67,11 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
     expect(reuse.body.message).toMatch(/already used/);
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken: r2.body.refreshToken }).expect(401);
     // Another login (another family) is untouched.
-    const other = await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'password123' }).expect(200);
+    const other = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: u.email, password: 'password123' })
+      .expect(200);
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken: other.body.refreshToken }).expect(200);
   });
 
@@ -71,18 +93,32 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
 
   it('the 6th bad password for an account is 429 with Retry-After, even with the right password; other accounts are unaffected', async () => {
     const u = await signInWithRoles(t, ['Viewer']);
-    for (let i = 0; i < 5; i++) await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'wrong-password' }).expect(401);
-    const blocked = await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'wrong-password' }).expect(429);
+    for (let i = 0; i < 5; i++)
+      await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'wrong-password' }).expect(401);
+    const blocked = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: u.email, password: 'wrong-password' })
+      .expect(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
     expect(blocked.body).toMatchObject({ statusCode: 429, message: expect.stringMatching(/too many/) });
-    await t.http().post('/api/v1/auth/login').send({ email: u.email.toUpperCase(), password: 'password123' }).expect(429);
+    await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: u.email.toUpperCase(), password: 'password123' })
+      .expect(429);
     await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
   });
 
   it('20 failures from one address block every account from it', async () => {
     await t.db.query(`DELETE FROM login_failures`);
-    for (let i = 0; i < 20; i++) await t.http().post('/api/v1/auth/login').send({ email: `nobody${i}@test.local`, password: 'wrong-password' }).expect(401);
+    for (let i = 0; i < 20; i++)
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: `nobody${i}@test.local`, password: 'wrong-password' })
+        .expect(401);
     const r = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(429);
     expect(r.headers['retry-after']).toBeDefined();
     // The window is shared through the database: once the failures age out, sign-in works again.

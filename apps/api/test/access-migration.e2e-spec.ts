@@ -19,10 +19,15 @@ describe('access-control migration', () => {
     expect(rows).toHaveLength(6);
     for (const r of BUILT_IN_ROLES) {
       // The frozen copy in the migration matches what new tenants get today.
-      expect(rows.find((x) => x.tenant === 'old one' && x.built_in === r.key)).toMatchObject({ name: r.name, permissions: r.permissions });
+      expect(rows.find((x) => x.tenant === 'old one' && x.built_in === r.key)).toMatchObject({
+        name: r.name,
+        permissions: r.permissions,
+      });
     }
     await ds.undoLastMigration();
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('roles', 'user_roles', 'refresh_tokens', 'login_failures', 'audit_log')`);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('roles', 'user_roles', 'refresh_tokens', 'login_failures', 'audit_log')`,
+    );
     expect(n).toBe(0);
     await ds.destroy();
   });

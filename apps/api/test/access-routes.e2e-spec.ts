@@ -10,7 +10,9 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Concrete URL for a route: every path parameter becomes a random UUID. */
 function concrete(path: string): string {
-  return path.replace(/:[A-Za-z0-9_]+/g, () => crypto.randomUUID()).replace(/\*[A-Za-z0-9_]*/g, () => crypto.randomUUID());
+  return path
+    .replace(/:[A-Za-z0-9_]+/g, () => crypto.randomUUID())
+    .replace(/\*[A-Za-z0-9_]*/g, () => crypto.randomUUID());
 }
 
 describe('access: every route declares its access, and the guard applies it', () => {
@@ -27,13 +29,26 @@ describe('access: every route declares its access, and the guard applies it', ()
     const undeclared = routes.filter((r) => !r.rule).map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
     expect(undeclared).toEqual([]);
     const keys = routes.map((r) => `${r.method} ${r.path}`);
-    for (const k of ['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/permissions', 'PATCH /api/v1/roles/:id', 'DELETE /api/v1/users/:id', 'POST /api/v1/tenants', 'GET /api/v1/audit', 'GET /metrics']) {
+    for (const k of [
+      'POST /api/v1/auth/login',
+      'GET /api/v1/me',
+      'GET /api/v1/permissions',
+      'PATCH /api/v1/roles/:id',
+      'DELETE /api/v1/users/:id',
+      'POST /api/v1/tenants',
+      'GET /api/v1/audit',
+      'GET /metrics',
+    ]) {
       expect(keys).toContain(k);
     }
   });
 
   it('lists exactly the routes Express serves (the walk misses none)', () => {
-    const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
+    const stack = (
+      t.app.getHttpAdapter().getInstance() as {
+        router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+      }
+    ).router.stack;
     const served = new Set<string>();
     for (const layer of stack) {
       if (!layer.route) continue;
@@ -67,7 +82,9 @@ describe('access: every route declares its access, and the guard applies it', ()
         const needed = r.rule?.kind === 'permission' ? r.rule.permission : null;
         const expected403 = needed !== null && !holds.has(needed);
         if (expected403 !== (res.status === 403) || res.status === 401 || res.status >= 500) {
-          failures.push(`${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+          failures.push(
+            `${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
+          );
         }
       }
     }
@@ -79,7 +96,10 @@ describe('access: every route declares its access, and the guard applies it', ()
     expect(keyRoutes.length).toBeGreaterThan(0);
     const [{ tenant_id }] = await t.db.query(`SELECT tenant_id FROM users WHERE is_bootstrap`);
     const scopeless = `cfk_${crypto.randomBytes(32).toString('base64url')}`;
-    await t.db.query(`INSERT INTO api_keys (tenant_id, name, key_hash, key_prefix, scopes) VALUES ($1, 'no scope', $2, $3, '{}')`, [tenant_id, hashApiKey(scopeless), scopeless.slice(0, 10)]);
+    await t.db.query(
+      `INSERT INTO api_keys (tenant_id, name, key_hash, key_prefix, scopes) VALUES ($1, 'no scope', $2, $3, '{}')`,
+      [tenant_id, hashApiKey(scopeless), scopeless.slice(0, 10)],
+    );
     for (const r of keyRoutes) {
       const method = (r.method === 'ALL' ? 'post' : r.method.toLowerCase()) as Method;
       const url = concrete(r.path);

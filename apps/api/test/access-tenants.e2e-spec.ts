@@ -20,12 +20,27 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
   beforeAll(async () => {
     t = await TestApp.start();
     // The second tenant's admin even shares the first admin's email: a different tenant, a different user.
-    const created = await t.as('post', '/api/v1/tenants').send({ name: 'Tenant B', adminEmail: ADMIN.email, adminPassword: 'orbit lantern b-side 29' }).expect(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), name: 'Tenant B', admin: { id: expect.any(String), email: ADMIN.email, roleIds: [expect.any(String)] } });
+    const created = await t
+      .as('post', '/api/v1/tenants')
+      .send({ name: 'Tenant B', adminEmail: ADMIN.email, adminPassword: 'orbit lantern b-side 29' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      name: 'Tenant B',
+      admin: { id: expect.any(String), email: ADMIN.email, roleIds: [expect.any(String)] },
+    });
     // No tenantId needed: the password opens the one account it belongs to (the first admin's still opens the first tenant).
-    const login = await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'orbit lantern b-side 29' }).expect(200);
+    const login = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: ADMIN.email, password: 'orbit lantern b-side 29' })
+      .expect(200);
     expect(login.body.user.tenantId).toBe(created.body.id);
-    await t.http().post('/api/v1/auth/login').send({ email: ADMIN.email, password: 'orbit lantern b-side 29', tenantId: created.body.id }).expect(200);
+    await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: ADMIN.email, password: 'orbit lantern b-side 29', tenantId: created.body.id })
+      .expect(200);
     expect((await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200)).body.user.isBootstrap).toBe(true);
     b = { token: login.body.accessToken, tenantId: created.body.id, adminId: created.body.admin.id };
     const as = (m: Method, url: string) => t.http()[m](url).set('authorization', `Bearer ${b.token}`);
@@ -36,11 +51,25 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     const def = ivrFlow('http://127.0.0.1:9');
     ids.flows = (await as('post', '/api/v1/flows').send({ name: 'B flow', definition: def }).expect(201)).body.id;
     await as('post', `/api/v1/flows/${ids.flows}/publish`).send({}).expect(200);
-    ids.executions = (await as('post', '/api/v1/flows/test-run').send({ definition: def, input: {} }).expect(200)).body.id;
+    ids.executions = (
+      await as('post', '/api/v1/flows/test-run').send({ definition: def, input: {} }).expect(200)
+    ).body.id;
     await as('get', `/api/v1/executions/${ids.executions}`).expect(200);
-    ids.roles = (await as('post', '/api/v1/roles').send({ name: 'B role', permissions: ['flows.read'] }).expect(201)).body.id;
-    ids.users = (await as('post', '/api/v1/users').send({ email: 'b-user@test.local', password: 'velvet kettle 4 tests', roleIds: [ids.roles] }).expect(201)).body.id;
-    ids['api-keys'] = (await as('post', '/api/v1/api-keys').send({ name: 'B key', scopes: ['triggers.invoke'] }).expect(201)).body.id;
+    ids.roles = (
+      await as('post', '/api/v1/roles')
+        .send({ name: 'B role', permissions: ['flows.read'] })
+        .expect(201)
+    ).body.id;
+    ids.users = (
+      await as('post', '/api/v1/users')
+        .send({ email: 'b-user@test.local', password: 'velvet kettle 4 tests', roleIds: [ids.roles] })
+        .expect(201)
+    ).body.id;
+    ids['api-keys'] = (
+      await as('post', '/api/v1/api-keys')
+        .send({ name: 'B key', scopes: ['triggers.invoke'] })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => t.close());
 
@@ -48,7 +77,9 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
   function resourceRoutes() {
     return listRoutes(t.app, API_PREFIX, ['metrics'])
       .map((r) => ({ ...r, resource: /^\/api\/v1\/([a-z-]+)\/:id(\/|$)/.exec(r.path)?.[1] }))
-      .filter((r): r is typeof r & { resource: string } => !!r.resource && r.resource in ids && r.rule?.kind === 'permission');
+      .filter(
+        (r): r is typeof r & { resource: string } => !!r.resource && r.resource in ids && r.rule?.kind === 'permission',
+      );
   }
 
   it.each([
@@ -62,8 +93,13 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     for (const r of routes) {
       const url = r.path.replace(':id', ids[r.resource]).replace(/:[A-Za-z]+/g, '1');
       const method = r.method.toLowerCase() as Method;
-      const res = await t.http()[method](url).set('authorization', `Bearer ${token}`).send(BODIES[`${r.method} ${r.path}`] ?? {});
-      if (res.status !== 404) wrong.push(`${r.method} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
+      const res = await t
+        .http()
+        [method](url)
+        .set('authorization', `Bearer ${token}`)
+        .send(BODIES[`${r.method} ${r.path}`] ?? {});
+      if (res.status !== 404)
+        wrong.push(`${r.method} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -76,17 +112,25 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     const audit = await t.as('get', '/api/v1/audit?limit=200').expect(200);
     for (const id of Object.values(ids)) expect(JSON.stringify(audit.body)).not.toContain(id);
     const as = (m: Method, url: string) => t.http()[m](url).set('authorization', `Bearer ${b.token}`);
-    for (const resource of ['flows', 'roles', 'users', 'executions']) await as('get', `/api/v1/${resource}/${ids[resource]}`).expect(200);
+    for (const resource of ['flows', 'roles', 'users', 'executions'])
+      await as('get', `/api/v1/${resource}/${ids[resource]}`).expect(200);
     expect((await as('get', `/api/v1/flows/${ids.flows}`)).body).toMatchObject({ name: 'B flow', publishedVersion: 1 });
     expect((await as('get', `/api/v1/users/${ids.users}`)).body).toMatchObject({ active: true });
-    expect((await as('get', '/api/v1/api-keys')).body.items.map((k: { id: string }) => k.id)).toContain(ids['api-keys']);
+    expect((await as('get', '/api/v1/api-keys')).body.items.map((k: { id: string }) => k.id)).toContain(
+      ids['api-keys'],
+    );
     // The second tenant sees its own audit trail (tenant creation, its own changes), nothing of the first.
     const bAudit = await as('get', '/api/v1/audit?limit=200').expect(200);
-    expect(bAudit.body.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['tenant.created', 'role.created', 'user.created', 'api_key.created', 'flow.published']));
+    expect(bAudit.body.items.map((i: { action: string }) => i.action)).toEqual(
+      expect.arrayContaining(['tenant.created', 'role.created', 'user.created', 'api_key.created', 'flow.published']),
+    );
   });
 
   it('roles of another tenant cannot be assigned (400), and the other tenant sees none of the first tenant’s rows', async () => {
-    await t.as('post', '/api/v1/users').send({ email: 'mix@test.local', password: 'user password 4 tests', roleIds: [ids.roles] }).expect(400);
+    await t
+      .as('post', '/api/v1/users')
+      .send({ email: 'mix@test.local', password: 'user password 4 tests', roleIds: [ids.roles] })
+      .expect(400);
     const [{ id: aAdmin }] = await t.db.query(`SELECT id FROM users WHERE is_bootstrap`);
     const as = (m: Method, url: string) => t.http()[m](url).set('authorization', `Bearer ${b.token}`);
     await as('get', `/api/v1/users/${aAdmin}`).expect(404);
@@ -94,12 +138,28 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     const users = await as('get', '/api/v1/users').expect(200);
     expect(users.body.items.map((u: { id: string }) => u.id).sort()).toEqual([b.adminId, ids.users].sort());
     const roles = await as('get', '/api/v1/roles').expect(200);
-    expect(roles.body.items.map((r: { name: string }) => r.name).sort()).toEqual(['Admin', 'B role', 'Integration editor', 'Viewer']);
+    expect(roles.body.items.map((r: { name: string }) => r.name).sort()).toEqual([
+      'Admin',
+      'B role',
+      'Integration editor',
+      'Viewer',
+    ]);
   });
 
   it('only the bootstrap admin may create tenants; bad bodies are 400', async () => {
-    await t.http().post('/api/v1/tenants').set('authorization', `Bearer ${b.token}`).send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'user password 4 tests' }).expect(403);
-    await t.as('post', '/api/v1/tenants').send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'short' }).expect(400);
-    await t.as('post', '/api/v1/tenants').send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'user password 4 tests', id: b.tenantId }).expect(400);
+    await t
+      .http()
+      .post('/api/v1/tenants')
+      .set('authorization', `Bearer ${b.token}`)
+      .send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'user password 4 tests' })
+      .expect(403);
+    await t
+      .as('post', '/api/v1/tenants')
+      .send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'short' })
+      .expect(400);
+    await t
+      .as('post', '/api/v1/tenants')
+      .send({ name: 'C', adminEmail: 'c@test.local', adminPassword: 'user password 4 tests', id: b.tenantId })
+      .expect(400);
   });
 });

@@ -5,7 +5,12 @@ import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { LoopbackServer, type SeenRequest } from '../../../libs/engine/test/loopback';
 import { FLOW_RUNS_QUEUE } from '../src/queue/flow-runs.queue';
-import { ACTIVE_BY_FLOW_INDEX, fetchFlowRuns, LIMITED_FETCH_SQL, QUEUED_BY_FLOW_INDEX } from '../src/queue/limited-fetch';
+import {
+  ACTIVE_BY_FLOW_INDEX,
+  fetchFlowRuns,
+  LIMITED_FETCH_SQL,
+  QUEUED_BY_FLOW_INDEX,
+} from '../src/queue/limited-fetch';
 import { TestApp } from './harness';
 import { chainFlow, postNode, publishFlow, sleep, waitFor } from './support/triggers';
 import { killWorkerProcess, startWorkerProcess, type WorkerProcess } from './support/worker-process';
@@ -44,10 +49,19 @@ class CrmEndpoint {
 
 const uid = (p: string) => `${p}-${crypto.randomBytes(4).toString('hex')}`;
 const trigger = (type: string, config: Record<string, unknown>) => ({ id: 't', type, name: 'start', config });
-const campaignEvents = (n: number, campaign: string) => Array.from({ length: n }, () => ({ id: uid(campaign), type: 'campaign.contact', campaign: { id: campaign }, contact: { phone: '+15550100' } }));
+const campaignEvents = (n: number, campaign: string) =>
+  Array.from({ length: n }, () => ({
+    id: uid(campaign),
+    type: 'campaign.contact',
+    campaign: { id: campaign },
+    contact: { phone: '+15550100' },
+  }));
 
 async function succeeded(t: TestApp, eventIds: string[]): Promise<number> {
-  const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`, [eventIds]);
+  const [{ n }] = await t.db.query(
+    `SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`,
+    [eventIds],
+  );
   return n;
 }
 
@@ -64,12 +78,42 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     t = await TestApp.start({ WORKER_CONCURRENCY: '20' });
     mock = await LoopbackServer.start();
     const body = '{"event":"{{event.id}}"}';
-    for (const [route, endpoint] of Object.entries({ capped, free, backlog, later, serial })) mock.on(`POST /${route}`, endpoint.handle);
-    await publishFlow(t, 'capped', chainFlow(trigger('trigger.campaign', { campaignIds: ['cap'], maxConcurrentRuns: 3 }), postNode(`${mock.base}/capped`, body)));
-    await publishFlow(t, 'free', chainFlow(trigger('trigger.campaign', { campaignIds: ['cap'] }), postNode(`${mock.base}/free`, body)));
-    await publishFlow(t, 'backlog', chainFlow(trigger('trigger.end_of_call', { queues: ['slow'], maxConcurrentRuns: 2 }), postNode(`${mock.base}/backlog`, body)));
-    await publishFlow(t, 'later', chainFlow(trigger('trigger.campaign', { campaignIds: ['later'] }), postNode(`${mock.base}/later`, body)));
-    await publishFlow(t, 'serial', chainFlow(trigger('trigger.campaign', { campaignIds: ['serial'], maxConcurrentRuns: 1 }), postNode(`${mock.base}/serial`, body)));
+    for (const [route, endpoint] of Object.entries({ capped, free, backlog, later, serial }))
+      mock.on(`POST /${route}`, endpoint.handle);
+    await publishFlow(
+      t,
+      'capped',
+      chainFlow(
+        trigger('trigger.campaign', { campaignIds: ['cap'], maxConcurrentRuns: 3 }),
+        postNode(`${mock.base}/capped`, body),
+      ),
+    );
+    await publishFlow(
+      t,
+      'free',
+      chainFlow(trigger('trigger.campaign', { campaignIds: ['cap'] }), postNode(`${mock.base}/free`, body)),
+    );
+    await publishFlow(
+      t,
+      'backlog',
+      chainFlow(
+        trigger('trigger.end_of_call', { queues: ['slow'], maxConcurrentRuns: 2 }),
+        postNode(`${mock.base}/backlog`, body),
+      ),
+    );
+    await publishFlow(
+      t,
+      'later',
+      chainFlow(trigger('trigger.campaign', { campaignIds: ['later'] }), postNode(`${mock.base}/later`, body)),
+    );
+    await publishFlow(
+      t,
+      'serial',
+      chainFlow(
+        trigger('trigger.campaign', { campaignIds: ['serial'], maxConcurrentRuns: 1 }),
+        postNode(`${mock.base}/serial`, body),
+      ),
+    );
     mock.on('POST /broken', (_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{}');
@@ -85,7 +129,10 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     const ids = events.map((e) => e.id);
     const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
     expect(r.body.accepted.every((a: { executionIds: string[] }) => a.executionIds.length === 2)).toBe(true);
-    const jobs: { max: number | null }[] = await t.db.query(`SELECT (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE data->>'eventId' = $1 ORDER BY 1`, [ids[0]]);
+    const jobs: { max: number | null }[] = await t.db.query(
+      `SELECT (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE data->>'eventId' = $1 ORDER BY 1`,
+      [ids[0]],
+    );
     expect(jobs).toEqual([{ max: 3 }, { max: null }]);
 
     await waitFor(async () => ((await succeeded(t, ids)) === 80 ? true : undefined), 20_000, 'all 80 runs to succeed');
@@ -96,14 +143,26 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     expect(capped.maxInFlight).toBe(3);
     expect(free.maxInFlight).toBeGreaterThan(3);
     expect(free.lastDoneAt).toBeLessThan(capped.lastDoneAt);
-    process.stdout.write(`maxConcurrentRuns 3: capped max in flight ${capped.maxInFlight}, unlimited ${free.maxInFlight}\n`);
+    process.stdout.write(
+      `maxConcurrentRuns 3: capped max in flight ${capped.maxInFlight}, unlimited ${free.maxInFlight}\n`,
+    );
   });
 
   it('runs a batch of events one at a time in the order it was sent (limit 1)', async () => {
     // Events of one request are queued in one statement (same created_on): the order is the ids'.
     const events = campaignEvents(25, 'serial');
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
-    await waitFor(async () => ((await succeeded(t, events.map((e) => e.id))) === 25 ? true : undefined), 20_000, 'the serial flow');
+    await waitFor(
+      async () =>
+        (await succeeded(
+          t,
+          events.map((e) => e.id),
+        )) === 25
+          ? true
+          : undefined,
+      20_000,
+      'the serial flow',
+    );
     expect([...serial.deliveries.keys()]).toEqual(events.map((e) => e.id));
     expect(serial.maxInFlight).toBe(1);
   });
@@ -115,29 +174,69 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     const behind = campaignEvents(20, 'later');
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(behind).expect(202);
 
-    await waitFor(async () => ((await succeeded(t, behind.map((e) => e.id))) === 20 ? true : undefined), 10_000, 'the later flow');
+    await waitFor(
+      async () =>
+        (await succeeded(
+          t,
+          behind.map((e) => e.id),
+        )) === 20
+          ? true
+          : undefined,
+      10_000,
+      'the later flow',
+    );
     // 30 runs two at a time take ≥ 1.5 s; the later flow was done long before.
     expect(backlog.delivered).toBeLessThan(20);
     expect(later.maxInFlight).toBeGreaterThan(2);
-    await waitFor(async () => ((await succeeded(t, slow.map((e) => e.id))) === 30 ? true : undefined), 20_000, 'the backlog');
+    await waitFor(
+      async () =>
+        (await succeeded(
+          t,
+          slow.map((e) => e.id),
+        )) === 30
+          ? true
+          : undefined,
+      20_000,
+      'the backlog',
+    );
     backlog.expectExactlyOnce(slow.map((e) => e.id));
     later.expectExactlyOnce(behind.map((e) => e.id));
     expect(backlog.maxInFlight).toBe(2);
   });
 
   it('a queued run keeps its version’s limit; a retry takes the limit of the version it runs', async () => {
-    const fragile = (limit: number) => chainFlow(trigger('trigger.campaign', { campaignIds: ['fragile'], maxConcurrentRuns: limit }), postNode(`${mock.base}/broken`, '{}'));
+    const fragile = (limit: number) =>
+      chainFlow(
+        trigger('trigger.campaign', { campaignIds: ['fragile'], maxConcurrentRuns: limit }),
+        postNode(`${mock.base}/broken`, '{}'),
+      );
     const flow = await publishFlow(t, 'fragile', fragile(5));
     const [event] = campaignEvents(1, 'fragile');
     const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(event!).expect(202);
     const [failedId] = r.body.accepted[0].executionIds as string[];
-    await waitFor(async () => ((await t.db.query(`SELECT 1 FROM executions WHERE id = $1 AND status = 'failed'`, [failedId])).length ? true : undefined), 10_000, 'the run to fail');
+    await waitFor(
+      async () =>
+        (await t.db.query(`SELECT 1 FROM executions WHERE id = $1 AND status = 'failed'`, [failedId])).length
+          ? true
+          : undefined,
+      10_000,
+      'the run to fail',
+    );
 
-    await t.as('put', `/api/v1/flows/${flow.id}`).send({ definition: fragile(7), revision: 1 }).expect(200);
+    await t
+      .as('put', `/api/v1/flows/${flow.id}`)
+      .send({ definition: fragile(7), revision: 1 })
+      .expect(200);
     await t.as('post', `/api/v1/flows/${flow.id}/publish`).send({}).expect(200);
     const retry = await t.as('post', `/api/v1/executions/${failedId}/retry`).expect(202);
-    const limits: { id: string; max: number }[] = await t.db.query(`SELECT id::text, (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE id = ANY($1::uuid[])`, [[failedId, retry.body.executionId]]);
-    expect(Object.fromEntries(limits.map((l) => [l.id, l.max]))).toEqual({ [failedId!]: 5, [retry.body.executionId]: 7 });
+    const limits: { id: string; max: number }[] = await t.db.query(
+      `SELECT id::text, (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE id = ANY($1::uuid[])`,
+      [[failedId, retry.body.executionId]],
+    );
+    expect(Object.fromEntries(limits.map((l) => [l.id, l.max]))).toEqual({
+      [failedId!]: 5,
+      [retry.body.executionId]: 7,
+    });
   });
 });
 
@@ -155,7 +254,14 @@ describe('maxConcurrentRuns: two worker processes share the limit', () => {
     fs.cpSync(t.config.DATA_DIR, dataDir, { recursive: true });
     mock = await LoopbackServer.start();
     mock.on('POST /capped', capped.handle);
-    await publishFlow(t, 'capped', chainFlow(trigger('trigger.campaign', { maxConcurrentRuns: 3 }), postNode(`${mock.base}/capped`, '{"event":"{{event.id}}"}')));
+    await publishFlow(
+      t,
+      'capped',
+      chainFlow(
+        trigger('trigger.campaign', { maxConcurrentRuns: 3 }),
+        postNode(`${mock.base}/capped`, '{"event":"{{event.id}}"}'),
+      ),
+    );
     // Two slots each: 3 in flight needs BOTH processes, and a limit counted per process would allow 4.
     const env = { WORKER_CONCURRENCY: '2', QUEUE_POLL_SECONDS: '0.5' };
     workers.push(...(await Promise.all([startWorkerProcess(t, dataDir, env), startWorkerProcess(t, dataDir, env)])));
@@ -182,7 +288,18 @@ describe('maxConcurrentRuns: a 100,000-job backlog on one limited flow', () => {
   let t: TestApp;
   const A = crypto.randomUUID();
   const B = crypto.randomUUID();
-  const data = (flowId: string, max: number | null) => JSON.stringify({ tenantId: 'x', flowId, versionId: 'v', version: 1, trigger: 'event', eventId: 'e', retryOf: null, maxConcurrentRuns: max, input: { event: { type: 'campaign.contact' } } });
+  const data = (flowId: string, max: number | null) =>
+    JSON.stringify({
+      tenantId: 'x',
+      flowId,
+      versionId: 'v',
+      version: 1,
+      trigger: 'event',
+      eventId: 'e',
+      retryOf: null,
+      maxConcurrentRuns: max,
+      input: { event: { type: 'campaign.contact' } },
+    });
 
   beforeAll(async () => {
     // No workers here: the test calls the fetch itself.
@@ -227,7 +344,10 @@ describe('maxConcurrentRuns: a 100,000-job backlog on one limited flow', () => {
     process.stdout.write(`limited fetch over a 100,000-job backlog: ${ms.toFixed(1)} ms\n`);
 
     // Once A's runs are done, its oldest jobs come next, no more than its limit.
-    await t.db.query(`UPDATE pgboss.job SET state = 'completed', completed_on = now() WHERE name = $1 AND state = 'active'`, [FLOW_RUNS_QUEUE]);
+    await t.db.query(
+      `UPDATE pgboss.job SET state = 'completed', completed_on = now() WHERE name = $1 AND state = 'active'`,
+      [FLOW_RUNS_QUEUE],
+    );
     const next = await fetchFlowRuns(t.db, 10);
     expect(next.jobs.map((j) => j.data.flowId).sort()).toEqual([A, A, A, B, B, B, B, B, B, B].sort());
   });

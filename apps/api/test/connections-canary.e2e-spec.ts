@@ -18,7 +18,14 @@ describe('connection secrets never leak (canary)', () => {
 
   /** Everything written to stdout/stderr, whichever way (pino's sonic-boom writes to the fd). */
   function captureOutput(): void {
-    const text = (b: unknown) => (Buffer.isBuffer(b) ? b.toString('utf8') : typeof b === 'string' ? b : ArrayBuffer.isView(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
+    const text = (b: unknown) =>
+      Buffer.isBuffer(b)
+        ? b.toString('utf8')
+        : typeof b === 'string'
+          ? b
+          : ArrayBuffer.isView(b)
+            ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')
+            : '';
     // The app's JSON log lines are kept here rather than printed; anything else goes through.
     const quiet = (rest: unknown[]) => {
       const cb = rest.find((x) => typeof x === 'function') as ((e: null, n: number) => void) | undefined;
@@ -41,7 +48,10 @@ describe('connection secrets never leak (canary)', () => {
       }
       return (realWriteSync as (...a: unknown[]) => unknown).call(fs, fd, buf, ...rest);
     };
-    restore.push(() => ((fs as { write: unknown }).write = realWrite), () => ((fs as { writeSync: unknown }).writeSync = realWriteSync));
+    restore.push(
+      () => ((fs as { write: unknown }).write = realWrite),
+      () => ((fs as { writeSync: unknown }).writeSync = realWriteSync),
+    );
     for (const stream of [process.stdout, process.stderr]) {
       const real = stream.write;
       stream.write = function (chunk: unknown, ...rest: unknown[]) {
@@ -61,10 +71,16 @@ describe('connection secrets never leak (canary)', () => {
     t = await TestApp.start({ LOG_LEVEL: 'debug' });
     api = await LoopbackServer.start();
     // Echoes what it received: a careless redactor would put the secret in the step's response.
-    api.on('/echo', (req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers, body: req.body })));
+    api.on('/echo', (req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ url: req.url, headers: req.headers, body: req.body })),
+    );
     api.on('POST /auth', (req, res) => {
       const ok = JSON.parse(req.body || '{}').password === CANARY;
-      res.writeHead(ok ? 200 : 403, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { token: `tok-${CANARY.slice(-6)}`, ttl: 60 } : { error: 'denied' }));
+      res
+        .writeHead(ok ? 200 : 403, { 'content-type': 'application/json' })
+        .end(JSON.stringify(ok ? { token: `tok-${CANARY.slice(-6)}`, ttl: 60 } : { error: 'denied' }));
     });
   });
   afterAll(async () => {
@@ -82,9 +98,23 @@ describe('connection secrets never leak (canary)', () => {
           id: 'h',
           type: 'http',
           name: 'call',
-          config: { method: 'POST', url, connectionId, body: { type: 'json', template: '{"password":"{{connection.password}}","key":"{{connection.apiKey}}","echo":{{json connection}}}' } },
+          config: {
+            method: 'POST',
+            url,
+            connectionId,
+            body: {
+              type: 'json',
+              template:
+                '{"password":"{{connection.password}}","key":"{{connection.apiKey}}","echo":{{json connection}}}',
+            },
+          },
         },
-        { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'json', template: '{{json nodes.call.body}}' } } },
+        {
+          id: 'r',
+          type: 'respond',
+          name: 'answer',
+          config: { body: { type: 'json', template: '{{json nodes.call.body}}' } },
+        },
       ],
       edges: [
         { id: 'e1', source: 't', target: 'h' },
@@ -95,21 +125,64 @@ describe('connection secrets never leak (canary)', () => {
 
   it('plants the canary, runs flows that use it, and finds it nowhere', async () => {
     const created = [
-      await t.as('post', C).send({ name: 'canary-basic', type: 'basic', username: 'agent', password: CANARY, fields: { baseUrl: api.base } }).expect(201),
-      await t.as('post', C).send({ name: 'canary-key-q', type: 'api_key', placement: 'query', paramName: 'k', apiKey: CANARY, fields: { baseUrl: api.base } }).expect(201),
-      await t.as('post', C).send({ name: 'canary-key-h', type: 'api_key', placement: 'header', paramName: 'X-Custom-Key', apiKey: CANARY, fields: { baseUrl: api.base } }).expect(201),
       await t
         .as('post', C)
-        .send({ name: 'canary-te', type: 'token_endpoint', request: { url: `${api.base}/auth`, body: { type: 'json', template: '{"password":"{{secrets.password}}"}' } }, tokenPath: 'token', expiresInPath: 'ttl', apply: { in: 'query', name: 'k' }, secrets: { password: CANARY } })
+        .send({
+          name: 'canary-basic',
+          type: 'basic',
+          username: 'agent',
+          password: CANARY,
+          fields: { baseUrl: api.base },
+        })
+        .expect(201),
+      await t
+        .as('post', C)
+        .send({
+          name: 'canary-key-q',
+          type: 'api_key',
+          placement: 'query',
+          paramName: 'k',
+          apiKey: CANARY,
+          fields: { baseUrl: api.base },
+        })
+        .expect(201),
+      await t
+        .as('post', C)
+        .send({
+          name: 'canary-key-h',
+          type: 'api_key',
+          placement: 'header',
+          paramName: 'X-Custom-Key',
+          apiKey: CANARY,
+          fields: { baseUrl: api.base },
+        })
+        .expect(201),
+      await t
+        .as('post', C)
+        .send({
+          name: 'canary-te',
+          type: 'token_endpoint',
+          request: { url: `${api.base}/auth`, body: { type: 'json', template: '{"password":"{{secrets.password}}"}' } },
+          tokenPath: 'token',
+          expiresInPath: 'ttl',
+          apply: { in: 'query', name: 'k' },
+          secrets: { password: CANARY },
+        })
         .expect(201),
     ];
     for (const c of created) expect(JSON.stringify(c.body)).not.toContain(CANARY);
     // Updates and reads go through the same paths.
-    await t.as('put', `${C}/${created[0].body.id}`).send({ name: 'canary-basic', type: 'basic', username: 'agent', fields: { baseUrl: api.base } }).expect(200);
+    await t
+      .as('put', `${C}/${created[0].body.id}`)
+      .send({ name: 'canary-basic', type: 'basic', username: 'agent', fields: { baseUrl: api.base } })
+      .expect(200);
     expect(JSON.stringify((await t.as('get', C).expect(200)).body)).not.toContain(CANARY);
 
     for (const c of created) {
-      const run = await t.as('post', '/api/v1/flows/test-run').send({ definition: flow(c.body.id, `${api.base}/echo?q=1`), input: { call: { id: 'c1' } } }).expect(200);
+      const run = await t
+        .as('post', '/api/v1/flows/test-run')
+        .send({ definition: flow(c.body.id, `${api.base}/echo?q=1`), input: { call: { id: 'c1' } } })
+        .expect(200);
       expect(run.body.status).toBe('succeeded');
       expect(JSON.stringify(run.body)).not.toContain(CANARY);
       const exec = await t.as('get', `/api/v1/executions/${run.body.id}`).expect(200);
@@ -126,7 +199,9 @@ describe('connection secrets never leak (canary)', () => {
     const tables: { table_schema: string; table_name: string }[] = await t.db.query(
       `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
     );
-    const columns: { n: string }[] = await t.db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY')`);
+    const columns: { n: string }[] = await t.db.query(
+      `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY')`,
+    );
     expect(Number(columns[0].n)).toBeGreaterThan(0);
     let dump = '';
     for (const { table_schema, table_name } of tables) {

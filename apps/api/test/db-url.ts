@@ -41,7 +41,11 @@ export function scratchDatabase(): ScratchDatabase {
     async migrated(migration, upTo) {
       const idx = MIGRATIONS.indexOf(migration);
       if (idx < 0) throw new Error(`${migration.name} is not in MIGRATIONS`);
-      const ds = await new DataSource({ type: 'postgres', url, migrations: MIGRATIONS.slice(0, upTo === 'before' ? idx : idx + 1) }).initialize();
+      const ds = await new DataSource({
+        type: 'postgres',
+        url,
+        migrations: MIGRATIONS.slice(0, upTo === 'before' ? idx : idx + 1),
+      }).initialize();
       await ds.runMigrations();
       return ds;
     },

@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
 import { RetentionService } from '../src/queue/retention.service';
 import { TestApp } from './harness';
-import { chainFlow, finishedExecution, postNode, publishFlow, waitFor, type ExecutionRowView } from './support/triggers';
+import {
+  chainFlow,
+  finishedExecution,
+  postNode,
+  publishFlow,
+  waitFor,
+  type ExecutionRowView,
+} from './support/triggers';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const uid = (p: string) => `${p}-${crypto.randomBytes(5).toString('hex')}`;
@@ -15,9 +22,15 @@ describe('events: POST /api/v1/events', () => {
   let flakyCalls = 0;
 
   const deliveredTo = (flow: string, eventId: string) => deliveries.get(`${flow}|${eventId}`) ?? 0;
-  const send = (body: unknown) => t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(body as object);
+  const send = (body: unknown) =>
+    t
+      .http()
+      .post('/api/v1/events')
+      .set('x-api-key', t.apiKey)
+      .send(body as object);
   const trigger = (type: string, config: Record<string, unknown> = {}) => ({ id: 't', type, name: 'start', config });
-  const deliver = (flow: string) => postNode(`${mock.base}/deliveries`, `{"flow":"${flow}","event":"{{event.id}}","type":"{{event.type}}"}`);
+  const deliver = (flow: string) =>
+    postNode(`${mock.base}/deliveries`, `{"flow":"${flow}","event":"{{event.id}}","type":"{{event.type}}"}`);
   const finished = (ids: string[]) => Promise.all(ids.map((id) => finishedExecution(t, id, 20_000)));
 
   beforeAll(async () => {
@@ -34,11 +47,26 @@ describe('events: POST /api/v1/events', () => {
       res.writeHead(flakyCalls === 1 ? 500 : 200, { 'content-type': 'application/json' });
       res.end('{}');
     });
-    await publishFlow(t, 'eoc-sales', chainFlow(trigger('trigger.end_of_call', { queues: ['sales'], directions: ['in'], dispositions: ['answered'] }), deliver('eoc-sales')));
+    await publishFlow(
+      t,
+      'eoc-sales',
+      chainFlow(
+        trigger('trigger.end_of_call', { queues: ['sales'], directions: ['in'], dispositions: ['answered'] }),
+        deliver('eoc-sales'),
+      ),
+    );
     await publishFlow(t, 'eoc-all', chainFlow(trigger('trigger.end_of_call'), deliver('eoc-all')));
-    await publishFlow(t, 'spring', chainFlow(trigger('trigger.campaign', { campaignIds: ['spring'] }), deliver('spring')));
+    await publishFlow(
+      t,
+      'spring',
+      chainFlow(trigger('trigger.campaign', { campaignIds: ['spring'] }), deliver('spring')),
+    );
     await publishFlow(t, 'sms', chainFlow(trigger('trigger.campaign', { events: ['sms.sent'] }), deliver('sms')));
-    await publishFlow(t, 'flaky', chainFlow(trigger('trigger.campaign', { campaignIds: ['flaky'] }), postNode(`${mock.base}/flaky`, '{}')));
+    await publishFlow(
+      t,
+      'flaky',
+      chainFlow(trigger('trigger.campaign', { campaignIds: ['flaky'] }), postNode(`${mock.base}/flaky`, '{}')),
+    );
     await publishFlow(t, 'ivr', chainFlow(trigger('trigger.ivr'), deliver('ivr')));
   });
   afterAll(async () => {
@@ -48,11 +76,25 @@ describe('events: POST /api/v1/events', () => {
 
   it('runs every matching published flow for one event and answers 202 {accepted}', async () => {
     const id = uid('e');
-    const r = await send({ id, type: 'call.ended', call: { id: 'c-1', callerId: '+3906', queue: 'sales', direction: 'in', disposition: 'answered' } }).expect(202);
+    const r = await send({
+      id,
+      type: 'call.ended',
+      call: { id: 'c-1', callerId: '+3906', queue: 'sales', direction: 'in', disposition: 'answered' },
+    }).expect(202);
     expect(r.body).toEqual({ accepted: [{ eventId: id, executionIds: [expect.any(String), expect.any(String)] }] });
     const rows = await finished(r.body.accepted[0].executionIds);
-    for (const row of rows) expect(row).toMatchObject({ status: 'succeeded', trigger_type: 'event', event_id: id, call_id: 'c-1', phone: '+3906' });
-    expect(rows[0]!.input).toMatchObject({ call: { queue: 'sales' }, event: { type: 'call.ended', id, at: expect.any(String) } });
+    for (const row of rows)
+      expect(row).toMatchObject({
+        status: 'succeeded',
+        trigger_type: 'event',
+        event_id: id,
+        call_id: 'c-1',
+        phone: '+3906',
+      });
+    expect(rows[0]!.input).toMatchObject({
+      call: { queue: 'sales' },
+      event: { type: 'call.ended', id, at: expect.any(String) },
+    });
     expect(deliveredTo('eoc-sales', id)).toBe(1);
     expect(deliveredTo('eoc-all', id)).toBe(1);
   });
@@ -89,23 +131,36 @@ describe('events: POST /api/v1/events', () => {
     for (const a of answers) expect(a.body.accepted[0].executionIds).toEqual(first);
     await finished(first);
     const late = await send([event, event]).expect(202);
-    expect(late.body.accepted).toEqual([{ eventId: id, executionIds: first }, { eventId: id, executionIds: first }]);
+    expect(late.body.accepted).toEqual([
+      { eventId: id, executionIds: first },
+      { eventId: id, executionIds: first },
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     expect(deliveredTo('eoc-all', id)).toBe(1);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = $1`, [id])).toEqual([{ n: 1 }]);
   });
 
   it('accepts 1000 events quickly and runs them all', async () => {
-    const events = Array.from({ length: 1000 }, (_, i) => ({ id: uid(`bulk${i}`), type: 'call.ended', call: { id: `bulk-${i}`, queue: 'bulk' } }));
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      id: uid(`bulk${i}`),
+      type: 'call.ended',
+      call: { id: `bulk-${i}`, queue: 'bulk' },
+    }));
     const started = Date.now();
     const r = await send(events).expect(202);
     const acceptMs = Date.now() - started;
     expect(r.body.accepted).toHaveLength(1000);
     expect(acceptMs).toBeLessThan(3000);
-    await waitFor(async () => {
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE status = 'succeeded' AND call_id LIKE 'bulk-%'`);
-      return n === 1000 ? n : undefined;
-    }, 30_000, '1000 runs');
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT count(*)::int AS n FROM executions WHERE status = 'succeeded' AND call_id LIKE 'bulk-%'`,
+        );
+        return n === 1000 ? n : undefined;
+      },
+      30_000,
+      '1000 runs',
+    );
     expect(events.every((e) => deliveredTo('eoc-all', e.id) === 1)).toBe(true);
     process.stdout.write(`events: accepted 1000 in ${acceptMs} ms\n`);
   }, 60_000);
@@ -115,14 +170,23 @@ describe('events: POST /api/v1/events', () => {
     const bad = await send([good, { id: 'x', type: 'call.exploded' }]).expect(400);
     expect(bad.body.message).toMatch(/^events\[1\]\.type: /);
     expect((await send([good, 'nope']).expect(400)).body.message).toBe('events[1]: must be an event object');
-    expect((await send([{ ...good, extra: true }]).expect(400)).body.message).toMatch(/^events\[0\]\.extra: property extra should not exist/);
+    expect((await send([{ ...good, extra: true }]).expect(400)).body.message).toMatch(
+      /^events\[0\]\.extra: property extra should not exist/,
+    );
     expect((await send([{ type: 'call.ended' }]).expect(400)).body.message).toMatch(/^events\[0\]\.id: /);
     expect((await send({ id: 'x', type: 'sms.sent', call: 'c-1' }).expect(400)).body.message).toMatch(/^event\.call: /);
-    expect((await send({ id: 'x', type: 'sms.sent', at: 'yesterday' }).expect(400)).body.message).toMatch(/^event\.at: /);
-    const many = await send([{ id: 1, type: 'x' }, { id: 2, type: 'y' }]).expect(400);
+    expect((await send({ id: 'x', type: 'sms.sent', at: 'yesterday' }).expect(400)).body.message).toMatch(
+      /^event\.at: /,
+    );
+    const many = await send([
+      { id: 1, type: 'x' },
+      { id: 2, type: 'y' },
+    ]).expect(400);
     expect(many.body.details).toHaveLength(2);
     await send([]).expect(400);
-    expect(await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = $1`, [good.id])).toEqual([{ n: 0 }]);
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = $1`, [good.id])).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('refuses more than 1000 events with 413', async () => {
@@ -139,7 +203,12 @@ describe('events: POST /api/v1/events', () => {
 
   it('needs an API key with the scope', async () => {
     await t.http().post('/api/v1/events').send({ id: 'x', type: 'sms.sent' }).expect(401);
-    await t.http().post('/api/v1/events').set('authorization', `Bearer ${t.token}`).send({ id: 'x', type: 'sms.sent' }).expect(401);
+    await t
+      .http()
+      .post('/api/v1/events')
+      .set('authorization', `Bearer ${t.token}`)
+      .send({ id: 'x', type: 'sms.sent' })
+      .expect(401);
   });
 
   it('prunes executions and event records older than the retention, keeping recent ones', async () => {
@@ -149,7 +218,10 @@ describe('events: POST /api/v1/events', () => {
       `INSERT INTO executions (id, tenant_id, trigger_type, status, input, started_at) VALUES ($1, $2, 'event', 'succeeded', '{}', now() - interval '15 days')`,
       [old, tenantId],
     );
-    await t.db.query(`INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id, created_at) VALUES ($1, $2, 'old-event', $3, now() - interval '15 days')`, [tenantId, UNKNOWN, old]);
+    await t.db.query(
+      `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id, created_at) VALUES ($1, $2, 'old-event', $3, now() - interval '15 days')`,
+      [tenantId, UNKNOWN, old],
+    );
     const [{ n: before }] = await t.db.query(`SELECT count(*)::int AS n FROM executions`);
     expect(await t.app.get(RetentionService).prune()).toEqual({ executions: 1, eventRuns: 1 });
     const [{ n: after }] = await t.db.query(`SELECT count(*)::int AS n FROM executions`);
@@ -167,11 +239,19 @@ describe('events: POST /api/v1/events', () => {
       const retry = await t.as('post', `/api/v1/executions/${failedId}/retry`).expect(202);
       expect(retry.body).toEqual({ executionId: expect.any(String) });
       const row: ExecutionRowView = await finishedExecution(t, retry.body.executionId);
-      expect(row).toMatchObject({ status: 'succeeded', trigger_type: 'retry', retry_of: failedId, event_id: failed.event_id, input: failed.input });
+      expect(row).toMatchObject({
+        status: 'succeeded',
+        trigger_type: 'retry',
+        retry_of: failedId,
+        event_id: failed.event_id,
+        input: failed.input,
+      });
       expect(flakyCalls).toBe(2);
 
       const conflict = await t.as('post', `/api/v1/executions/${retry.body.executionId}/retry`).expect(409);
-      expect(conflict.body.message).toMatch(/only failed or timed-out executions can be retried; this one is succeeded/);
+      expect(conflict.body.message).toMatch(
+        /only failed or timed-out executions can be retried; this one is succeeded/,
+      );
       await t.as('post', `/api/v1/executions/${UNKNOWN}/retry`).expect(404);
       await t.http().post(`/api/v1/executions/${failedId}/retry`).set('x-api-key', t.apiKey).expect(401);
     });

@@ -12,12 +12,23 @@ describe('execution insert-cost migration', () => {
 
   const defs = async (ds: DataSource) =>
     Object.fromEntries(
-      ((await ds.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' AND indexname LIKE 'executions_tenant_%started_idx'`)) as { indexname: string; indexdef: string }[]).map((r) => [r.indexname, r.indexdef.replace(/^.* USING btree /, '')]),
+      (
+        (await ds.query(
+          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' AND indexname LIKE 'executions_tenant_%started_idx'`,
+        )) as { indexname: string; indexdef: string }[]
+      ).map((r) => [r.indexname, r.indexdef.replace(/^.* USING btree /, '')]),
     );
-  const foreignKeys = async (ds: DataSource) => ((await ds.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'executions'::regclass AND contype = 'f'`)) as { conname: string }[]).map((r) => r.conname);
+  const foreignKeys = async (ds: DataSource) =>
+    (
+      (await ds.query(
+        `SELECT conname FROM pg_constraint WHERE conrelid = 'executions'::regclass AND contype = 'f'`,
+      )) as { conname: string }[]
+    ).map((r) => r.conname);
   const plan = async (ds: DataSource, args: unknown[]) => {
     await ds.query('SET enable_seqscan = off');
-    return ((await ds.query(`EXPLAIN ${LIST}`, args)) as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+    return ((await ds.query(`EXPLAIN ${LIST}`, args)) as { 'QUERY PLAN': string }[])
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
   };
 
   it('makes the list indexes ascending (lists still read them, backward, in the same order) and drops the tenants foreign key; down restores both', async () => {
@@ -27,7 +38,10 @@ describe('execution insert-cost migration', () => {
     for (let i = 0; i < 5; i++) {
       const id = crypto.randomUUID();
       ids.push(id);
-      await before.query(`INSERT INTO executions (id, tenant_id, trigger_type, status, input, steps, started_at) VALUES ($1, $2, 'ivr', 'succeeded', '{}', '[]', $3)`, [id, tenantId, new Date(Date.UTC(2026, 0, 1, 0, 0, i))]);
+      await before.query(
+        `INSERT INTO executions (id, tenant_id, trigger_type, status, input, steps, started_at) VALUES ($1, $2, 'ivr', 'succeeded', '{}', '[]', $3)`,
+        [id, tenantId, new Date(Date.UTC(2026, 0, 1, 0, 0, i))],
+      );
     }
     expect(await foreignKeys(before)).toEqual(['executions_tenant_id_fkey']);
     await before.destroy();

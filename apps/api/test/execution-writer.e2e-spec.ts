@@ -42,7 +42,10 @@ function row(over: Partial<ExecutionRow> = {}): ExecutionRow {
 }
 
 async function stored(id: string) {
-  const rows = await t.db.query(`SELECT status, event_id, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms FROM executions WHERE id = $1`, [id]);
+  const rows = await t.db.query(
+    `SELECT status, event_id, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms FROM executions WHERE id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -55,7 +58,9 @@ describe('ExecutionWriter', () => {
       phone: '\\N',
       input: { call: { id: awkward, nested: { list: [awkward, 1, null, true] } } },
       output: { text: awkward },
-      steps: [{ seq: 1, nodeId: 'h', request: { body: JSON.stringify({ a: awkward }) } }] as unknown as ExecutionRow['steps'],
+      steps: [
+        { seq: 1, nodeId: 'h', request: { body: JSON.stringify({ a: awkward }) } },
+      ] as unknown as ExecutionRow['steps'],
     });
     await writer.record(r, { fresh: true });
     const s = await stored(r.id);
@@ -83,7 +88,13 @@ describe('ExecutionWriter', () => {
     const r = row({ status: 'running', finishedAt: null, durationMs: null, output: null });
     await writer.record(r);
     expect((await stored(r.id)).status).toBe('running');
-    await writer.record({ ...r, status: 'failed', error: { code: 'X', message: 'no' }, finishedAt: new Date(), durationMs: 5 });
+    await writer.record({
+      ...r,
+      status: 'failed',
+      error: { code: 'X', message: 'no' },
+      finishedAt: new Date(),
+      durationMs: 5,
+    });
     const s = await stored(r.id);
     expect(s.status).toBe('failed');
     expect(s.error).toEqual({ code: 'X', message: 'no' });
@@ -94,14 +105,20 @@ describe('ExecutionWriter', () => {
     await writer.record(existing);
     const others = [row(), row(), row()];
     // One batch: three new rows and one whose id is in the table.
-    await Promise.all([...others.map((o) => writer.record(o, { fresh: true })), writer.record({ ...existing, status: 'succeeded', output: { done: 1 } }, { fresh: true })]);
+    await Promise.all([
+      ...others.map((o) => writer.record(o, { fresh: true })),
+      writer.record({ ...existing, status: 'succeeded', output: { done: 1 } }, { fresh: true }),
+    ]);
     expect(await stored(existing.id)).toMatchObject({ status: 'succeeded', output: { done: 1 } });
     for (const o of others) expect((await stored(o.id)).status).toBe('succeeded');
   });
 
   it('never lets a late running write replace a final one, in one batch or in two', async () => {
     const a = row();
-    await Promise.all([writer.record(a, { fresh: true }), writer.record({ ...a, status: 'running', finishedAt: null, durationMs: null })]);
+    await Promise.all([
+      writer.record(a, { fresh: true }),
+      writer.record({ ...a, status: 'running', finishedAt: null, durationMs: null }),
+    ]);
     expect((await stored(a.id)).status).toBe('succeeded');
 
     const b = row();
@@ -125,7 +142,9 @@ describe('ExecutionWriter', () => {
     }
     await writes;
     expect(cut).toBeGreaterThan(0);
-    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[])`, [
+      rows.map((r) => r.id),
+    ]);
     expect(n).toBe(rows.length);
   });
 });

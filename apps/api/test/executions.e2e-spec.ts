@@ -46,10 +46,29 @@ describe('executions API', () => {
         `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms)
          VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12, $12::timestamptz + interval '5 ms', 5)`,
         [
-          row.id, tenantId, row.flowId, row.triggerType, row.status, row.callId, row.phone,
-          JSON.stringify({ call: { id: row.callId } }), JSON.stringify({ n: i }),
-          row.status === 'failed' ? JSON.stringify({ code: 'HTTP_STATUS', message: 'the server answered 500', nodeId: 'h' }) : null,
-          JSON.stringify([{ seq: 1, nodeId: 't', name: 'ivr', type: 'trigger.ivr', status: 'succeeded', startedAt: startedAt, durationMs: 0 }]),
+          row.id,
+          tenantId,
+          row.flowId,
+          row.triggerType,
+          row.status,
+          row.callId,
+          row.phone,
+          JSON.stringify({ call: { id: row.callId } }),
+          JSON.stringify({ n: i }),
+          row.status === 'failed'
+            ? JSON.stringify({ code: 'HTTP_STATUS', message: 'the server answered 500', nodeId: 'h' })
+            : null,
+          JSON.stringify([
+            {
+              seq: 1,
+              nodeId: 't',
+              name: 'ivr',
+              type: 'trigger.ivr',
+              status: 'succeeded',
+              startedAt: startedAt,
+              durationMs: 0,
+            },
+          ]),
           startedAt,
         ],
       );
@@ -66,9 +85,28 @@ describe('executions API', () => {
     expect(r.body.nextCursor).toBeUndefined();
     const failed = r.body.items.find((e: { status: string }) => e.status === 'failed');
     expect(Object.keys(failed).sort()).toEqual(
-      ['callId', 'durationMs', 'error', 'eventId', 'finishedAt', 'flowId', 'flowVersion', 'id', 'phone', 'retryOf', 'startedAt', 'status', 'triggerType'].sort(),
+      [
+        'callId',
+        'durationMs',
+        'error',
+        'eventId',
+        'finishedAt',
+        'flowId',
+        'flowVersion',
+        'id',
+        'phone',
+        'retryOf',
+        'startedAt',
+        'status',
+        'triggerType',
+      ].sort(),
     );
-    expect(failed).toMatchObject({ flowVersion: 1, durationMs: 5, eventId: null, error: { code: 'HTTP_STATUS', message: 'the server answered 500', nodeId: 'h' } });
+    expect(failed).toMatchObject({
+      flowVersion: 1,
+      durationMs: 5,
+      eventId: null,
+      error: { code: 'HTTP_STATUS', message: 'the server answered 500', nodeId: 'h' },
+    });
   });
 
   it('pages with an opaque cursor, no row lost or repeated (also across equal timestamps)', async () => {
@@ -77,7 +115,9 @@ describe('executions API', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const r = await t.as('get', `${E}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+        const r = await t
+          .as('get', `${E}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .expect(200);
         expect(r.body.items.length).toBeLessThanOrEqual(limit);
         seen.push(...ids(r.body));
         cursor = r.body.nextCursor;
@@ -103,19 +143,43 @@ describe('executions API', () => {
     await expectFilter(`phone=${encodeURIComponent('+390600000')}`, (e) => e.phone === '+390600000');
     const from = new Date(T0 + 5 * 60_000).toISOString();
     const to = new Date(T0 + 10 * 60_000).toISOString();
-    await expectFilter(`from=${from}&to=${to}`, (e) => Date.parse(e.startedAt) >= Date.parse(from) && Date.parse(e.startedAt) < Date.parse(to));
+    await expectFilter(
+      `from=${from}&to=${to}`,
+      (e) => Date.parse(e.startedAt) >= Date.parse(from) && Date.parse(e.startedAt) < Date.parse(to),
+    );
     await expectFilter(`from=2025-03-01T12:00:00Z`, (e) => e.startedAt.startsWith('2025-03-01T12'));
     await expectFilter(`flowId=${flowB}&status=failed`, (e) => e.flowId === flowB && e.status === 'failed');
-    await expectFilter('status=succeeded&phone=%2B390600000', (e) => e.status === 'succeeded' && e.phone === '+390600000');
+    await expectFilter(
+      'status=succeeded&phone=%2B390600000',
+      (e) => e.status === 'succeeded' && e.phone === '+390600000',
+    );
     expect((await t.as('get', `${E}?flowId=${UNKNOWN}`).expect(200)).body).toEqual({ items: [] });
 
     const p1 = await t.as('get', `${E}?flowId=${flowA}&limit=3`).expect(200);
     const p2 = await t.as('get', `${E}?flowId=${flowA}&limit=3&cursor=${p1.body.nextCursor}`).expect(200);
-    expect([...ids(p1.body), ...ids(p2.body)]).toEqual(newestFirst.filter((e) => e.flowId === flowA).slice(0, 6).map((e) => e.id));
+    expect([...ids(p1.body), ...ids(p2.body)]).toEqual(
+      newestFirst
+        .filter((e) => e.flowId === flowA)
+        .slice(0, 6)
+        .map((e) => e.id),
+    );
   });
 
   it('refuses bad query values with 400', async () => {
-    for (const q of ['status=done', 'triggerType=cron', 'from=yesterday', 'to=2025-13-45', 'limit=201', 'limit=0', 'limit=x', 'flowId=abc', 'cursor=bad', `cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'status=failed&status=timeout', 'color=red']) {
+    for (const q of [
+      'status=done',
+      'triggerType=cron',
+      'from=yesterday',
+      'to=2025-13-45',
+      'limit=201',
+      'limit=0',
+      'limit=x',
+      'flowId=abc',
+      'cursor=bad',
+      `cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+      'status=failed&status=timeout',
+      'color=red',
+    ]) {
       const r = await t.as('get', `${E}?${q}`);
       expect([q, r.status]).toEqual([q, 400]);
       expect(r.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
@@ -126,11 +190,32 @@ describe('executions API', () => {
     const row = rows[1]!;
     const r = await t.as('get', `${E}/${row.id}`).expect(200);
     expect(r.body).toEqual({
-      id: row.id, flowId: row.flowId, flowVersion: 1, triggerType: row.triggerType, status: 'failed', eventId: null, callId: 'call-1', phone: null, retryOf: null,
-      startedAt: row.startedAt, finishedAt: new Date(Date.parse(row.startedAt) + 5).toISOString(), durationMs: 5,
+      id: row.id,
+      flowId: row.flowId,
+      flowVersion: 1,
+      triggerType: row.triggerType,
+      status: 'failed',
+      eventId: null,
+      callId: 'call-1',
+      phone: null,
+      retryOf: null,
+      startedAt: row.startedAt,
+      finishedAt: new Date(Date.parse(row.startedAt) + 5).toISOString(),
+      durationMs: 5,
       error: { code: 'HTTP_STATUS', message: 'the server answered 500', nodeId: 'h' },
-      input: { call: { id: 'call-1' } }, output: { n: 1 },
-      steps: [{ seq: 1, nodeId: 't', name: 'ivr', type: 'trigger.ivr', status: 'succeeded', startedAt: row.startedAt, durationMs: 0 }],
+      input: { call: { id: 'call-1' } },
+      output: { n: 1 },
+      steps: [
+        {
+          seq: 1,
+          nodeId: 't',
+          name: 'ivr',
+          type: 'trigger.ivr',
+          status: 'succeeded',
+          startedAt: row.startedAt,
+          durationMs: 0,
+        },
+      ],
     });
     expect(r.body.tenantId).toBeUndefined();
   });
@@ -143,7 +228,7 @@ describe('executions API', () => {
     await t.http().get(`${E}/${rows[0]!.id}`).expect(401);
   });
 
-  it('never lists or returns another tenant\'s executions', async () => {
+  it("never lists or returns another tenant's executions", async () => {
     const [{ id: other }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('Other') RETURNING id`);
     const foreign = crypto.randomUUID();
     await t.db.query(
@@ -151,7 +236,15 @@ describe('executions API', () => {
       [foreign, other, flowA],
     );
     await t.as('get', `${E}/${foreign}`).expect(404);
-    for (const q of ['', '?limit=200', `?flowId=${flowA}`, '?callId=call-1', '?phone=%2B390600000', '?from=2029-01-01T00:00:00Z', '?status=succeeded&triggerType=ivr']) {
+    for (const q of [
+      '',
+      '?limit=200',
+      `?flowId=${flowA}`,
+      '?callId=call-1',
+      '?phone=%2B390600000',
+      '?from=2029-01-01T00:00:00Z',
+      '?status=succeeded&triggerType=ivr',
+    ]) {
       const r = await t.as('get', `${E}${q}`).expect(200);
       expect(ids(r.body)).not.toContain(foreign);
     }

@@ -57,7 +57,12 @@ export class TestApp {
     await t.db.initialize();
     const login = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
     t.token = login.body.accessToken;
-    const key = await t.http().post('/api/v1/api-keys').set('authorization', `Bearer ${t.token}`).send({ name: 'tests', scopes: ['triggers.invoke'] }).expect(201);
+    const key = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('authorization', `Bearer ${t.token}`)
+      .send({ name: 'tests', scopes: ['triggers.invoke'] })
+      .expect(201);
     t.apiKey = key.body.key;
     return t;
   }

@@ -57,7 +57,16 @@ function mappedRoutes(t: TestApp): MappedRoute[] {
         const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [handler, cls]);
         const excluded = classExcluded || Reflect.getMetadata('swagger/apiExcludeEndpoint', handler)?.disable === true;
         const prefix = cls.name === 'MetricsController' ? '' : 'api/v1';
-        for (const b of base) for (const s of [sub].flat()) routes.push({ controller: cls.name, handler: name, method, path: joinPath(prefix, b, s), rule, excludedFromDocs: excluded });
+        for (const b of base)
+          for (const s of [sub].flat())
+            routes.push({
+              controller: cls.name,
+              handler: name,
+              method,
+              path: joinPath(prefix, b, s),
+              rule,
+              excludedFromDocs: excluded,
+            });
       }
     }
   }
@@ -66,8 +75,13 @@ function mappedRoutes(t: TestApp): MappedRoute[] {
 
 /** The routes Express actually serves (Express 5 router), as "METHOD /path". */
 function expressRoutes(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }; _router?: { stack: unknown[] } };
-  const stack = (express.router ?? express._router)!.stack as { route?: { path: string; methods: Record<string, boolean> } }[];
+  const express = t.app.getHttpAdapter().getInstance() as {
+    router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    _router?: { stack: unknown[] };
+  };
+  const stack = (express.router ?? express._router)!.stack as {
+    route?: { path: string; methods: Record<string, boolean> };
+  }[];
   return stack
     .filter((l) => l.route)
     .flatMap((l) => {
@@ -88,7 +102,12 @@ describe('platform', () => {
   describe('GET /api/v1/health', () => {
     it('answers 200 without auth: database ok, the queue state, the version', async () => {
       const r = await t.http().get('/api/v1/health').expect(200);
-      expect(r.body).toEqual({ status: 'ok', database: 'ok', queue: expect.stringMatching(/^(ok|disabled)$/), version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+      expect(r.body).toEqual({
+        status: 'ok',
+        database: 'ok',
+        queue: expect.stringMatching(/^(ok|disabled)$/),
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      });
       expect(r.headers['cache-control']).toBe('no-store');
       const hasQueueSchema = (await t.db.query(`SELECT to_regclass('pgboss.job')::text AS j`))[0].j !== null;
       expect(r.body.queue).toBe(hasQueueSchema ? 'ok' : 'disabled');
@@ -130,12 +149,19 @@ describe('platform', () => {
 
     it('serves a valid OpenAPI 3 document listing every documented route', async () => {
       const r = await t.http().get('/api/docs/openapi.json').expect(200);
-      const doc = r.body as { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, unknown>>; components?: { securitySchemes?: Record<string, unknown> } };
+      const doc = r.body as {
+        openapi: string;
+        info: { title: string; version: string };
+        paths: Record<string, Record<string, unknown>>;
+        components?: { securitySchemes?: Record<string, unknown> };
+      };
       expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
       expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
       expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(expect.arrayContaining(['bearer', 'apiKey']));
       expect(doc.paths['/api/v1/auth/login']).toHaveProperty('post');
-      expect(doc.paths['/api/v1/api-keys']).toEqual(expect.objectContaining({ get: expect.anything(), post: expect.anything() }));
+      expect(doc.paths['/api/v1/api-keys']).toEqual(
+        expect.objectContaining({ get: expect.anything(), post: expect.anything() }),
+      );
       expect(doc.paths['/api/v1/api-keys/{id}']).toHaveProperty('delete');
       expect(doc.paths['/api/v1/health']).toHaveProperty('get');
       // Every operation is well formed, and every documented Nest route (flows, triggers, … when present) is listed.
@@ -159,7 +185,11 @@ describe('platform', () => {
 
   describe('errors', () => {
     it('answers an unknown route with the API error shape (404), no stack', async () => {
-      for (const [method, url] of [['get', '/api/v1/no-such-thing'], ['post', '/api/v1/flows/x/y/z'], ['delete', '/api/v1']] as const) {
+      for (const [method, url] of [
+        ['get', '/api/v1/no-such-thing'],
+        ['post', '/api/v1/flows/x/y/z'],
+        ['delete', '/api/v1'],
+      ] as const) {
         const r = await t.http()[method](url);
         expect(r.status).toBe(404);
         expect(r.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.any(String) });
@@ -168,20 +198,35 @@ describe('platform', () => {
 
     it('turns a thrown non-HTTP error into a bare 500 that leaks nothing', async () => {
       // Every TypeORM call (the access guard loads the user on each request) goes through a query runner.
-      const secret = 'password authentication failed for user "postgres" at /work/main/apps/api/src/users/users.service.ts:42';
+      const secret =
+        'password authentication failed for user "postgres" at /work/main/apps/api/src/users/users.service.ts:42';
       const ds = t.app.get(DataSource);
       jest.spyOn(ds, 'createQueryRunner').mockImplementation(() => {
         throw Object.assign(new Error(secret), { code: '28P01' });
       });
       const r = await t.as('get', '/api/v1/api-keys');
       expect(r.status).toBe(500);
-      expect(r.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error; see the server log' });
+      expect(r.body).toEqual({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'unexpected error; see the server log',
+      });
       expect(r.text).not.toMatch(/password|postgres|users\.service|\bat \w/);
     });
 
     it('maps any non-HTTP value to a bare 500 (unit)', () => {
-      for (const v of [new Error('x at /secret/path.ts:1'), new TypeError('undefined is not a function'), 'string', null, { status: 500, message: 'internal' }]) {
-        expect(toApiError(v)).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error; see the server log' });
+      for (const v of [
+        new Error('x at /secret/path.ts:1'),
+        new TypeError('undefined is not a function'),
+        'string',
+        null,
+        { status: 500, message: 'internal' },
+      ]) {
+        expect(toApiError(v)).toEqual({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'unexpected error; see the server log',
+        });
       }
     });
   });
@@ -190,17 +235,26 @@ describe('platform', () => {
     it('every route of the application declares how it is reached (permission, API key, authenticated or public)', () => {
       const routes = mappedRoutes(t);
       expect(routes.length).toBeGreaterThan(5);
-      const undeclared = routes.filter((r) => !r.rule || !['permission', 'apiKey', 'public', 'authenticated'].includes(r.rule.kind)).map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
+      const undeclared = routes
+        .filter((r) => !r.rule || !['permission', 'apiKey', 'public', 'authenticated'].includes(r.rule.kind))
+        .map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
       expect(undeclared).toEqual([]);
       // Public routes are few and known.
       const publicRoutes = routes.filter((r) => r.rule?.kind === 'public').map((r) => `${r.method} ${r.path}`);
-      for (const p of publicRoutes) expect(p).toMatch(/^(GET \/api\/v1\/health|GET \/metrics|POST \/api\/v1\/auth\/(login|refresh|logout)|\w+ \/api\/v1\/hooks\/.*|OPTIONS .*)$/);
+      for (const p of publicRoutes)
+        expect(p).toMatch(
+          /^(GET \/api\/v1\/health|GET \/metrics|POST \/api\/v1\/auth\/(login|refresh|logout)|\w+ \/api\/v1\/hooks\/.*|OPTIONS .*)$/,
+        );
       expect(publicRoutes).toEqual(expect.arrayContaining(['GET /api/v1/health', 'POST /api/v1/auth/login']));
     });
 
     it('the enumeration sees every route Express serves (no route escapes the check)', () => {
       const known = new Set(mappedRoutes(t).flatMap((r) => (r.method === 'ALL' ? [] : [`${r.method} ${r.path}`])));
-      const allRoutes = new Set(mappedRoutes(t).filter((r) => r.method === 'ALL').map((r) => r.path));
+      const allRoutes = new Set(
+        mappedRoutes(t)
+          .filter((r) => r.method === 'ALL')
+          .map((r) => r.path),
+      );
       const served = expressRoutes(t).filter((r) => / \/(api\/v1|metrics)(\/|$)/.test(r));
       expect(served.length).toBeGreaterThan(5);
       const unknown = served.filter((r) => !known.has(r) && !allRoutes.has(r.split(' ')[1]!));
@@ -215,7 +269,11 @@ describe('platform', () => {
       }
       // Only the reflector is needed: the rule is checked before anything else is touched.
       const guard = new (AuthGuard as unknown as new (reflector: Reflector) => AuthGuard)(new Reflector());
-      const ctx = { getHandler: () => Undeclared.prototype.handler, getClass: () => Undeclared, switchToHttp: () => ({ getRequest: () => ({ headers: {} }) }) } as unknown as ExecutionContext;
+      const ctx = {
+        getHandler: () => Undeclared.prototype.handler,
+        getClass: () => Undeclared,
+        switchToHttp: () => ({ getRequest: () => ({ headers: {} }) }),
+      } as unknown as ExecutionContext;
       await expect(guard.canActivate(ctx)).rejects.toBeInstanceOf(ForbiddenException);
     });
   });
@@ -235,21 +293,34 @@ describe('platform', () => {
     it('names every bad variable at once', () => {
       let message = '';
       try {
-        loadConfig({ DATA_DIR: dataDir, PORT: '70000', DATABASE_URL: 'notaurl', ADMIN_PASSWORD: 'short', LOG_LEVEL: 'loud' });
+        loadConfig({
+          DATA_DIR: dataDir,
+          PORT: '70000',
+          DATABASE_URL: 'notaurl',
+          ADMIN_PASSWORD: 'short',
+          LOG_LEVEL: 'loud',
+        });
       } catch (err) {
         expect(err).toBeInstanceOf(ConfigError);
         message = (err as Error).message;
       }
-      for (const name of ['PORT', 'DATABASE_URL', 'ADMIN_PASSWORD', 'LOG_LEVEL']) expect(message).toMatch(new RegExp(`\\b${name}:`));
+      for (const name of ['PORT', 'DATABASE_URL', 'ADMIN_PASSWORD', 'LOG_LEVEL'])
+        expect(message).toMatch(new RegExp(`\\b${name}:`));
     });
 
     it("the README's configuration table lists exactly the variables of app-config.ts", () => {
       const source = fs.readFileSync(path.resolve(__dirname, '../src/config/app-config.ts'), 'utf8');
-      const schema = source.slice(source.indexOf('const envSchema = z.object({'), source.indexOf('\n});', source.indexOf('const envSchema')));
+      const schema = source.slice(
+        source.indexOf('const envSchema = z.object({'),
+        source.indexOf('\n});', source.indexOf('const envSchema')),
+      );
       const variables = [...schema.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]).sort();
       expect(variables).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'ROLE']));
       const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
-      const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+      const table = readme.slice(
+        readme.indexOf('## Configuration'),
+        readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5),
+      );
       const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]).sort();
       expect(documented).toEqual(variables);
     });

@@ -15,7 +15,9 @@ import { freePort, Server } from './support/server-process';
 const ROOT = path.resolve(__dirname, '../../..');
 const SRC_MAIN = ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
 const DIST_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
-const LIBS_BUILT = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
+const LIBS_BUILT = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) =>
+  fs.existsSync(path.join(ROOT, f)),
+);
 
 /** Newest modification time of the .ts files under `dir` (0 when absent). */
 function newestTs(dir: string): number {
@@ -31,7 +33,10 @@ function newestTs(dir: string): number {
 
 /** A build exists and is not older than the sources (`npm run build` ran after the last edit). */
 const BUILD_FRESH =
-  fs.existsSync(DIST_MAIN) && LIBS_BUILT && fs.statSync(DIST_MAIN).mtimeMs >= Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+  fs.existsSync(DIST_MAIN) &&
+  LIBS_BUILT &&
+  fs.statSync(DIST_MAIN).mtimeMs >=
+    Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
 const ADMIN_EMAIL = 'start@test.local';
 
 jest.setTimeout(60_000);
@@ -63,11 +68,17 @@ function connectionOwner(clientPort: number, serverPort: number, pids: number[])
     .find((f) => f[1]?.endsWith(`:${hex(serverPort)}`) && f[2]?.endsWith(`:${hex(clientPort)}`));
   const inode = line?.[9];
   if (!inode) return undefined;
-  return pids.find((pid) => fs.readdirSync(`/proc/${pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`));
+  return pids.find((pid) =>
+    fs.readdirSync(`/proc/${pid}/fd`).some((fd) => fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`),
+  );
 }
 
 /** GET over a keep-alive connection of its own; the answer's status and the connection's client port. */
-function getOnOwnConnection(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<{ status: number; clientPort: number }> {
+function getOnOwnConnection(
+  agent: http.Agent,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; clientPort: number }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers }, (res) => {
       res.resume();
@@ -88,10 +99,24 @@ describe('starting the server (npm start)', () => {
   /** `group`: in its own process group, as a terminal runs it (Ctrl-C = SIGINT to the group). */
   const start = (env: Record<string, string> = {}, args = SRC_MAIN, group = false): Server => {
     // Only what a user would set: none of the test runner's database variables.
-    const { DATABASE_URL: _d, TEST_DATABASE_URL: _t, TEST_PG_ADMIN_URL: _a, ADMIN_PASSWORD: _p, ...inherited } = process.env;
+    const {
+      DATABASE_URL: _d,
+      TEST_DATABASE_URL: _t,
+      TEST_PG_ADMIN_URL: _a,
+      ADMIN_PASSWORD: _p,
+      ...inherited
+    } = process.env;
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), ADMIN_EMAIL, LOG_LEVEL: 'info', ...env },
+      env: {
+        ...inherited,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(pgPort),
+        ADMIN_EMAIL,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: group,
     });
@@ -101,7 +126,11 @@ describe('starting the server (npm start)', () => {
   };
 
   const login = (pw: string) =>
-    fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: pw }) });
+    fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: pw }),
+    });
 
   const postmasterPid = (): number | undefined => {
     const f = path.join(dataDir, 'postgres/pg/postmaster.pid');
@@ -153,8 +182,17 @@ describe('starting the server (npm start)', () => {
     // Structured logs: one JSON line per request, with the request id, and no secrets.
     await new Promise((r) => setTimeout(r, 200));
     const reqLine = s.jsonLines().find((l) => (l.req as { url?: string } | undefined)?.url === '/api/v1/auth/login');
-    expect(reqLine).toMatchObject({ level: 30, req: { id: expect.anything(), method: 'POST' }, res: { statusCode: 200 } });
-    expect(s.jsonLines().map((l) => JSON.stringify(l)).join('\n')).not.toContain(password);
+    expect(reqLine).toMatchObject({
+      level: 30,
+      req: { id: expect.anything(), method: 'POST' },
+      res: { statusCode: 200 },
+    });
+    expect(
+      s
+        .jsonLines()
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    ).not.toContain(password);
 
     expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(s.stdout).toMatch(/callflow stopping \(SIGTERM\)/);
@@ -194,13 +232,16 @@ describe('starting the server (npm start)', () => {
     expect(await again.stop()).toEqual({ code: 0, signal: null });
   });
 
-  (BUILD_FRESH ? it : it.skip)('the built output (apps/api/dist/main.js, when built and fresh: npm run build) runs on the same data', async () => {
-    const s = start({}, [DIST_MAIN]);
-    await s.ready();
-    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
-    expect((await login(password!)).status).toBe(200);
-    expect(await s.stop()).toEqual({ code: 0, signal: null });
-  });
+  (BUILD_FRESH ? it : it.skip)(
+    'the built output (apps/api/dist/main.js, when built and fresh: npm run build) runs on the same data',
+    async () => {
+      const s = start({}, [DIST_MAIN]);
+      await s.ready();
+      expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+      expect((await login(password!)).status).toBe(200);
+      expect(await s.stop()).toEqual({ code: 0, signal: null });
+    },
+  );
 
   it('PROCESSES=2: two processes share the port and the secrets; one that dies is replaced; SIGTERM stops both, then the database', async () => {
     const s = start({ PROCESSES: '2' });
@@ -214,7 +255,9 @@ describe('starting the server (npm start)', () => {
     const token = ((await (await login(password!)).json()) as { accessToken: string }).accessToken;
     const agents = Array.from({ length: 8 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
     try {
-      const answers = await Promise.all(agents.map((a) => getOnOwnConnection(a, `${base}/api/v1/flows`, { authorization: `Bearer ${token}` })));
+      const answers = await Promise.all(
+        agents.map((a) => getOnOwnConnection(a, `${base}/api/v1/flows`, { authorization: `Bearer ${token}` })),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
       const owners = answers.map((a) => connectionOwner(a.clientPort, port, first));
       expect(owners.every((o) => o !== undefined)).toBe(true);
@@ -272,7 +315,9 @@ describe('starting the server (npm start)', () => {
     process.kill(kids[0]!, 'SIGKILL');
     const { code } = await s.exited;
     expect(code).toBe(1);
-    expect(s.stderr).toMatch(/callflow failed to start: a server process exited \(signal SIGKILL\) before it was ready/);
+    expect(s.stderr).toMatch(
+      /callflow failed to start: a server process exited \(signal SIGKILL\) before it was ready/,
+    );
     expect(kids.filter(alive)).toEqual([]);
     expect(postmasterPid()).toBeUndefined();
   });

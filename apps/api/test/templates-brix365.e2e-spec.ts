@@ -114,7 +114,7 @@ describe('templates: BRIX365', () => {
         '{"event": "hangup", "callId": "pbx-1", "srcPhone": "+74951234567", "dstPhone": "101", "recordUrl": null, ' +
           '"durationSec": 95}',
         `{"event": "record", "callId": "pbx-1", "srcPhone": "+74951234567", "dstPhone": "101", ` +
-        `"recordUrl": "${recordUrl}", "durationSec": 0}`,
+          `"recordUrl": "${recordUrl}", "durationSec": 0}`,
       ]);
       expect(module.events.map((e) => e.event)).toEqual(['incoming', 'hangup', 'record']);
     });

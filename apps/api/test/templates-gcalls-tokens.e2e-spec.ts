@@ -134,7 +134,7 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     expect(ticket.body).toEqual({ ok: true, ticketId: 'tk-2' });
     expect(fakes.body.acceptedAt('/api/tickets')[0]!.raw.body).toBe(
       `{"callcenterId": "${CALLCENTER}", "contactId": null, "phone": "+84901", "callId": null, "subject": "S", ` +
-      `"description": "D", "priority": "high","access_token":"gc-access-1"}`,
+        `"description": "D", "priority": "high","access_token":"gc-access-1"}`,
     );
     const sms = await t
       .http()
@@ -163,16 +163,31 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
   });
 
   it('body placement and a GET, or a secret the connection lacks: refused before publishing (never a run that fails)', async () => {
-    const created = await t.as('post', '/api/v1/flows').send({ templateId: 'gcalls-iframe-data', name: 'iframe body', key: 'iframe-body', connections: { gcalls: conns.body } }).expect(201);
+    const created = await t
+      .as('post', '/api/v1/flows')
+      .send({
+        templateId: 'gcalls-iframe-data',
+        name: 'iframe body',
+        key: 'iframe-body',
+        connections: { gcalls: conns.body },
+      })
+      .expect(201);
     const refused = await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(422);
-    expect(refused.body.details).toEqual([expect.objectContaining({ path: 'config.body', message: expect.stringContaining('[TOKEN_PLACEMENT]') })]);
+    expect(refused.body.details).toEqual([
+      expect.objectContaining({ path: 'config.body', message: expect.stringContaining('[TOKEN_PLACEMENT]') }),
+    ]);
     // A secret name the connection does not have: {{md5 secrets.nope}} could never resolve.
     const definition = created.body.definition;
     const node = definition.nodes.find((n: { type: string }) => n.type === 'http');
     node.config.connectionId = conns.query;
     node.config.headers = [{ name: 'x-signature', value: '{{md5 (concat connection.callcenterId secrets.nope)}}' }];
-    const run = await t.as('post', '/api/v1/flows/test-run').send({ definition, input: { request: { body: {} } } }).expect(422);
-    expect(run.body.details).toEqual([expect.objectContaining({ nodeId: node.id, message: expect.stringContaining('has no secret "nope"') })]);
+    const run = await t
+      .as('post', '/api/v1/flows/test-run')
+      .send({ definition, input: { request: { body: {} } } })
+      .expect(422);
+    expect(run.body.details).toEqual([
+      expect.objectContaining({ nodeId: node.id, message: expect.stringContaining('has no secret "nope"') }),
+    ]);
     expect(fakes.body.acceptedAt('/api/contacts')).toEqual([]);
   });
 

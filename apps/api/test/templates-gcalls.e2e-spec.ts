@@ -203,7 +203,7 @@ describe('templates: Gcalls', () => {
     expect(r.body).toEqual({ ok: true, ticketId: 'tk-1' });
     expect(gcalls.accepted[0]!.raw.body).toBe(
       `{"callcenterId": "${CALLCENTER}", "contactId": "ct-1", "phone": "+84901234567", "callId": "call-1", ` +
-      `"subject": "Giao hàng \\"trễ\\"", "description": "Line 1\\nLine 2", "priority": "normal"}`,
+        `"subject": "Giao hàng \\"trễ\\"", "description": "Line 1\\nLine 2", "priority": "normal"}`,
     );
     expect(gcalls.accepted[0]!.headers['x-signature']).toBe(sig('+84901234567'));
     const refused = await t
@@ -274,8 +274,8 @@ describe('templates: Gcalls', () => {
     expect(note!.headers['x-signature']).toBe(sig('+84901234567'));
     expect(note!.raw.body).toBe(
       `{"callcenterId": "${CALLCENTER}", "eventId": "gc-sms-1", "sentAt": "2026-11-21T11:00:00Z", ` +
-      `"contactId": "ct-1", "phone": "+84901234567", "from": "SHOP", ` +
-      `"content": "Xin chào — \\"your order\\" ships today"}`,
+        `"contactId": "ct-1", "phone": "+84901234567", "from": "SHOP", ` +
+        `"content": "Xin chào — \\"your order\\" ships today"}`,
     );
   });
 

@@ -52,7 +52,8 @@ describe('templates: XiVO third-party integration', () => {
     flow = await flowFromTemplate(t, 'xivo-agent-third-party', 'xivo-popup', { crm: conn });
     const login = await flowFromTemplate(t, 'xivo-login-url', 'xivo-login', { crm: conn });
     // The agent's browser sees these URLs: they carry each flow's own secret, not an API key.
-    const secret = async (id: string) => (await t.as('post', `/api/v1/flows/${id}/webhook-secret`).send({}).expect(201)).body.secret;
+    const secret = async (id: string) =>
+      (await t.as('post', `/api/v1/flows/${id}/webhook-secret`).send({}).expect(201)).body.secret;
     url = `/api/v1/hooks/xivo-popup?secret=${await secret(flow.id)}`;
     loginSecret = await secret(login.id);
   });
@@ -183,7 +184,10 @@ describe('templates: XiVO third-party integration', () => {
     await t.http().get(`/api/v1/hooks/xivo-login?secret=${loginSecret}&login=jbond`).expect(400);
     // Another flow's secret, or none, opens nothing.
     await t.http().get(`/api/v1/hooks/xivo-login?login=jbond&xivoccHost=x`).expect(401);
-    await t.http().get(`${url.replace('xivo-popup', 'xivo-login')}&login=jbond&xivoccHost=x`).expect(401);
+    await t
+      .http()
+      .get(`${url.replace('xivo-popup', 'xivo-login')}&login=jbond&xivoccHost=x`)
+      .expect(401);
     await t.http().post(login).send({}).expect(405);
   });
 });

@@ -1,8 +1,22 @@
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
 import { TestApp } from './harness';
-import { chainFlow, createApiKey, finishedExecution, postNode, publishFlow, respondNode, sleep, waitFor } from './support/triggers';
+import {
+  chainFlow,
+  createApiKey,
+  finishedExecution,
+  postNode,
+  publishFlow,
+  respondNode,
+  sleep,
+  waitFor,
+} from './support/triggers';
 
-const ivr = (deadlineMs: number, fallback: Record<string, unknown> = { queue: 'default' }) => ({ id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs, fallback } });
+const ivr = (deadlineMs: number, fallback: Record<string, unknown> = { queue: 'default' }) => ({
+  id: 't',
+  type: 'trigger.ivr',
+  name: 'ivr',
+  config: { deadlineMs, fallback },
+});
 
 describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
   let t: TestApp;
@@ -23,13 +37,26 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     });
     crm.json('POST /broken', { error: 'down' }, 503);
     const lookup = (path: string) => postNode(`${crm.base}${path}`, '{"phone":"{{call.callerId}}"}', 'lookup');
-    const answer = respondNode('{"queue":"{{#if nodes.lookup.body.vip}}vip{{else}}default{{/if}}","name":"{{nodes.lookup.body.name}}"}');
+    const answer = respondNode(
+      '{"queue":"{{#if nodes.lookup.body.vip}}vip{{else}}default{{/if}}","name":"{{nodes.lookup.body.name}}"}',
+    );
     await publishFlow(t, 'vip', chainFlow(ivr(2000), lookup('/customers'), answer));
     await publishFlow(t, 'slow', chainFlow(ivr(300, { queue: 'fallback' }), lookup('/slow'), answer));
     await publishFlow(t, 'broken', chainFlow(ivr(2000, { queue: 'fallback' }), lookup('/broken'), answer));
-    await publishFlow(t, 'silent', chainFlow(ivr(2000), { id: 's', type: 'set', name: 'note', config: { values: [{ name: 'x', value: '1' }] } }));
-    await publishFlow(t, 'hook', chainFlow({ id: 't', type: 'trigger.webhook', name: 'hook', config: {} }, respondNode('{}')));
-    await t.as('post', '/api/v1/flows').send({ name: 'draft', key: 'draft', definition: chainFlow(ivr(2000), respondNode('{}')) }).expect(201);
+    await publishFlow(
+      t,
+      'silent',
+      chainFlow(ivr(2000), { id: 's', type: 'set', name: 'note', config: { values: [{ name: 'x', value: '1' }] } }),
+    );
+    await publishFlow(
+      t,
+      'hook',
+      chainFlow({ id: 't', type: 'trigger.webhook', name: 'hook', config: {} }, respondNode('{}')),
+    );
+    await t
+      .as('post', '/api/v1/flows')
+      .send({ name: 'draft', key: 'draft', definition: chainFlow(ivr(2000), respondNode('{}')) })
+      .expect(201);
   });
   afterAll(async () => {
     await t.close();
@@ -39,45 +66,80 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
   const call = (key: string, apiKey = t.apiKey) => t.http().post(`/api/v1/ivr/${key}`).set('x-api-key', apiKey);
 
   it('answers with the respond body and records the execution after answering', async () => {
-    const r = await call('vip').send({ call: { id: 'c-1', callerId: '+390612345678' }, ivr: { digits: '1' } }).expect(200);
-    expect(r.body).toEqual({ executionId: expect.any(String), status: 'succeeded', output: { queue: 'vip', name: 'Ada' } });
+    const r = await call('vip')
+      .send({ call: { id: 'c-1', callerId: '+390612345678' }, ivr: { digits: '1' } })
+      .expect(200);
+    expect(r.body).toEqual({
+      executionId: expect.any(String),
+      status: 'succeeded',
+      output: { queue: 'vip', name: 'Ada' },
+    });
     expect(JSON.parse(crm.seen.at(-1)!.body)).toEqual({ phone: '+390612345678' });
     const row = await finishedExecution(t, r.body.executionId);
-    expect(row).toMatchObject({ status: 'succeeded', trigger_type: 'ivr', call_id: 'c-1', phone: '+390612345678', flow_version: 1, output: { queue: 'vip', name: 'Ada' } });
+    expect(row).toMatchObject({
+      status: 'succeeded',
+      trigger_type: 'ivr',
+      call_id: 'c-1',
+      phone: '+390612345678',
+      flow_version: 1,
+      output: { queue: 'vip', name: 'Ada' },
+    });
     expect(row.input).toEqual({ call: { id: 'c-1', callerId: '+390612345678' }, ivr: { digits: '1' } });
     const got = await t.as('get', `/api/v1/executions/${r.body.executionId}`).expect(200);
     expect(got.body.status).toBe('succeeded');
   });
 
   it('takes the phone from the contact when the call has no caller id', async () => {
-    const r = await call('vip').send({ contact: { phone: '+15550001' } }).expect(200);
+    const r = await call('vip')
+      .send({ contact: { phone: '+15550001' } })
+      .expect(200);
     expect(r.body.output).toEqual({ queue: 'default', name: 'Ada' });
     expect(await finishedExecution(t, r.body.executionId)).toMatchObject({ phone: '+15550001', call_id: null });
   });
 
   it('answers the fallback at the deadline, then completes the run in the background', async () => {
     const started = Date.now();
-    const r = await call('slow').send({ call: { callerId: '+1' } }).expect(200);
+    const r = await call('slow')
+      .send({ call: { callerId: '+1' } })
+      .expect(200);
     const elapsed = Date.now() - started;
     expect(r.body).toEqual({ executionId: expect.any(String), status: 'timeout', output: { queue: 'fallback' } });
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(300 + 150);
     // Visible as running while the CRM is still thinking, completed once it answers.
-    const running = await waitFor(async () => {
-      const g = await t.as('get', `/api/v1/executions/${r.body.executionId}`);
-      return g.status === 200 ? g.body : undefined;
-    }, 300, 'the running row');
+    const running = await waitFor(
+      async () => {
+        const g = await t.as('get', `/api/v1/executions/${r.body.executionId}`);
+        return g.status === 200 ? g.body : undefined;
+      },
+      300,
+      'the running row',
+    );
     expect(running.status).toBe('running');
     const row = await finishedExecution(t, r.body.executionId);
     expect(row).toMatchObject({ status: 'succeeded', output: { queue: 'default', name: 'Late' } });
-    const metrics = await t.http().get('/metrics').set('authorization', 'Bearer ivr-metrics-token-0123456789').expect(200);
+    const metrics = await t
+      .http()
+      .get('/metrics')
+      .set('authorization', 'Bearer ivr-metrics-token-0123456789')
+      .expect(200);
     expect(metrics.text).toMatch(/callflow_ivr_timeouts_total\{flow="slow"\} 1/);
   });
 
   it('answers the fallback with the error when the run fails before responding', async () => {
-    const r = await call('broken').send({ call: { callerId: '+1' } }).expect(200);
-    expect(r.body).toEqual({ executionId: expect.any(String), status: 'failed', output: { queue: 'fallback' }, error: { code: 'HTTP_STATUS', message: expect.any(String) } });
-    expect(await finishedExecution(t, r.body.executionId)).toMatchObject({ status: 'failed', error: { code: 'HTTP_STATUS' } });
+    const r = await call('broken')
+      .send({ call: { callerId: '+1' } })
+      .expect(200);
+    expect(r.body).toEqual({
+      executionId: expect.any(String),
+      status: 'failed',
+      output: { queue: 'fallback' },
+      error: { code: 'HTTP_STATUS', message: expect.any(String) },
+    });
+    expect(await finishedExecution(t, r.body.executionId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'HTTP_STATUS' },
+    });
   });
 
   it('answers output null when the run ends without a respond node', async () => {
@@ -90,7 +152,10 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     const { id } = await publishFlow(t, 'versioned', v1);
     expect((await call('versioned').send({}).expect(200)).body.output).toEqual({ v: 1 });
     const flow = await t.as('get', `/api/v1/flows/${id}`).expect(200);
-    await t.as('put', `/api/v1/flows/${id}`).send({ revision: flow.body.revision, definition: chainFlow(ivr(2000), respondNode('{"v":2}')) }).expect(200);
+    await t
+      .as('put', `/api/v1/flows/${id}`)
+      .send({ revision: flow.body.revision, definition: chainFlow(ivr(2000), respondNode('{"v":2}')) })
+      .expect(200);
     await t.as('post', `/api/v1/flows/${id}/publish`).send({}).expect(200);
     const r = await call('versioned').send({}).expect(200);
     expect(r.body.output).toEqual({ v: 2 });
@@ -122,15 +187,22 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
   });
 
   it('answers 404 for unknown and unpublished flows, 409 for another trigger type', async () => {
-    expect((await call('nope').send({}).expect(404)).body).toMatchObject({ statusCode: 404, message: 'flow "nope" not found' });
+    expect((await call('nope').send({}).expect(404)).body).toMatchObject({
+      statusCode: 404,
+      message: 'flow "nope" not found',
+    });
     expect((await call('draft').send({}).expect(404)).body.message).toBe('flow "draft" is not published');
-    expect((await call('hook').send({}).expect(409)).body.message).toMatch(/starts with trigger.webhook, not trigger.ivr: trigger it with GET\|POST \/api\/v1\/hooks/);
+    expect((await call('hook').send({}).expect(409)).body.message).toMatch(
+      /starts with trigger.webhook, not trigger.ivr: trigger it with GET\|POST \/api\/v1\/hooks/,
+    );
   });
 
   it('validates the body: an object whose parts are objects, no unknown fields', async () => {
     expect((await call('vip').send({ call: {}, nonsense: 1 }).expect(400)).body.message).toMatch(/nonsense/);
     expect((await call('vip').send({ call: 'c-1' }).expect(400)).body.message).toMatch(/call/);
-    await call('vip').send([{ call: {} }]).expect(400);
+    await call('vip')
+      .send([{ call: {} }])
+      .expect(400);
     await call('vip').set('content-type', 'text/plain').send('hello').expect(400);
     // No body at all is an empty question.
     await call('vip').expect(200);
@@ -138,18 +210,30 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
 
   describe('the answer path in front of Express (IvrFastPath) and the documented controller', () => {
     const rawPost = (path: string, headers: Record<string, string>, body?: string | Buffer) =>
-      new Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>((resolve, reject) => {
-        const u = new URL(path, t.baseUrl);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const req = (require('node:http') as typeof import('node:http')).request(u, { method: 'POST', headers }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> }));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>(
+        (resolve, reject) => {
+          const u = new URL(path, t.baseUrl);
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const req = (require('node:http') as typeof import('node:http')).request(
+            u,
+            { method: 'POST', headers },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (text += c));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode!,
+                  headers: res.headers,
+                  body: JSON.parse(text) as Record<string, unknown>,
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        },
+      );
 
     it('answers the same as the controller, which takes the spellings the fast path leaves to Express', async () => {
       const body = { call: { id: 'c-same', callerId: '+390612345678' } };
@@ -158,23 +242,47 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
       expect(fast.body).toMatchObject({ status: 'succeeded', output: { queue: 'vip', name: 'Ada' } });
       expect(routed.body).toMatchObject({ status: fast.body.status, output: fast.body.output });
       for (const path of ['/api/v1/ivr/nope', '/API/V1/IVR/nope']) {
-        expect((await t.http().post(path).set('x-api-key', t.apiKey).send({}).expect(404)).body).toEqual({ statusCode: 404, error: 'Not Found', message: 'flow "nope" not found' });
+        expect((await t.http().post(path).set('x-api-key', t.apiKey).send({}).expect(404)).body).toEqual({
+          statusCode: 404,
+          error: 'Not Found',
+          message: 'flow "nope" not found',
+        });
       }
-      const refused = await Promise.all(['/api/v1/ivr/vip', '/API/V1/IVR/vip'].map((p) => t.http().post(p).send({}).expect(401)));
+      const refused = await Promise.all(
+        ['/api/v1/ivr/vip', '/API/V1/IVR/vip'].map((p) => t.http().post(p).send({}).expect(401)),
+      );
       expect(refused[0]!.body).toEqual(refused[1]!.body);
     });
 
     it('refuses what it cannot read with a 4xx in the one error shape', async () => {
       const key = { 'x-api-key': t.apiKey };
       // Past BODY_LIMIT_BYTES without a Content-Length (chunked): counted while reading.
-      const big = await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Buffer.alloc(t.config.BODY_LIMIT_BYTES + 10, 0x20));
+      const big = await rawPost(
+        '/api/v1/ivr/vip',
+        { ...key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        Buffer.alloc(t.config.BODY_LIMIT_BYTES + 10, 0x20),
+      );
       expect(big).toMatchObject({ status: 413, body: { statusCode: 413, message: 'request body too large' } });
-      expect((await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{}')).status).toBe(415);
-      expect((await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, 'null')).body).toMatchObject({ statusCode: 400, message: 'the body must be a JSON object' });
-      expect((await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, '{"call": {')).body.message).toMatch(/^malformed JSON body/);
+      expect(
+        (
+          await rawPost(
+            '/api/v1/ivr/vip',
+            { ...key, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+            '{}',
+          )
+        ).status,
+      ).toBe(415);
+      expect(
+        (await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, 'null')).body,
+      ).toMatchObject({ statusCode: 400, message: 'the body must be a JSON object' });
+      expect(
+        (await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, '{"call": {')).body.message,
+      ).toMatch(/^malformed JSON body/);
       expect((await rawPost('/api/v1/ivr/%E0%A4%A', key, '{}')).status).toBe(400);
       // An IVR that sends JSON without a Content-Type is understood.
-      expect((await rawPost('/api/v1/ivr/vip', key, JSON.stringify({ call: { callerId: '+390612345678' } }))).body).toMatchObject({ status: 'succeeded', output: { queue: 'vip' } });
+      expect(
+        (await rawPost('/api/v1/ivr/vip', key, JSON.stringify({ call: { callerId: '+390612345678' } }))).body,
+      ).toMatchObject({ status: 'succeeded', output: { queue: 'vip' } });
     });
   });
 });
@@ -186,16 +294,34 @@ describe('IVR trigger: shutting down right after answering', () => {
     let closed = false;
     try {
       crm.json('POST /customers', { name: 'Ada' });
-      await publishFlow(t, 'quick', chainFlow(ivr(2000), postNode(`${crm.base}/customers`, '{"phone":"{{call.callerId}}"}', 'lookup'), respondNode('{"name":"{{nodes.lookup.body.name}}"}')));
+      await publishFlow(
+        t,
+        'quick',
+        chainFlow(
+          ivr(2000),
+          postNode(`${crm.base}/customers`, '{"phone":"{{call.callerId}}"}', 'lookup'),
+          respondNode('{"name":"{{nodes.lookup.body.name}}"}'),
+        ),
+      );
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => t.http().post('/api/v1/ivr/quick').set('x-api-key', t.apiKey).send({ call: { id: `bye-${i}`, callerId: '+390600000000' } }).expect(200)),
+        Array.from({ length: 20 }, (_, i) =>
+          t
+            .http()
+            .post('/api/v1/ivr/quick')
+            .set('x-api-key', t.apiKey)
+            .send({ call: { id: `bye-${i}`, callerId: '+390600000000' } })
+            .expect(200),
+        ),
       );
       const ids = answers.map((a) => a.body.executionId as string);
       expect(answers.every((a) => a.body.status === 'succeeded')).toBe(true);
       // At once, well inside the writer's flush interval: the rows are queued, not written yet.
       await t.app.close();
       closed = true;
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[]) AND status = 'succeeded'`, [ids]);
+      const [{ n }] = await t.db.query(
+        `SELECT count(*)::int AS n FROM executions WHERE id = ANY($1::uuid[]) AND status = 'succeeded'`,
+        [ids],
+      );
       expect(n).toBe(ids.length);
     } finally {
       await crm.close();

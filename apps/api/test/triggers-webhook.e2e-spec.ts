@@ -19,21 +19,67 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
     });
     crm.json('POST /broken', { error: 'down' }, 500);
     // XiVO style: echo what the agent UI should open, shaped by the respond node.
-    const shaped = respondNode('{"caller":"{{request.query.caller}}{{request.body.caller}}","method":"{{request.method}}"}', {
-      status: 201,
-      headers: [
-        { name: 'X-Ref', value: 'ref-{{request.query.ref}}' },
-        { name: 'Content-Length', value: '1' },
-      ],
-    });
-    await publishFlow(t, 'crm-popup', chainFlow(webhook({ methods: ['GET', 'POST'], allowedOrigins: [ORIGIN] }), shaped));
-    const echo = { id: 'r', type: 'respond', name: 'echo', config: { body: { type: 'text', template: '{{json request}}', contentType: 'application/json' } } };
+    const shaped = respondNode(
+      '{"caller":"{{request.query.caller}}{{request.body.caller}}","method":"{{request.method}}"}',
+      {
+        status: 201,
+        headers: [
+          { name: 'X-Ref', value: 'ref-{{request.query.ref}}' },
+          { name: 'Content-Length', value: '1' },
+        ],
+      },
+    );
+    await publishFlow(
+      t,
+      'crm-popup',
+      chainFlow(webhook({ methods: ['GET', 'POST'], allowedOrigins: [ORIGIN] }), shaped),
+    );
+    const echo = {
+      id: 'r',
+      type: 'respond',
+      name: 'echo',
+      config: { body: { type: 'text', template: '{{json request}}', contentType: 'application/json' } },
+    };
     await publishFlow(t, 'echo', chainFlow(webhook({ methods: ['POST'], allowedOrigins: ['*'] }), echo));
-    await publishFlow(t, 'text', chainFlow(webhook({ methods: ['GET'] }), { id: 'r', type: 'respond', name: 'plain', config: { status: 200, body: { type: 'text', template: 'OK {{request.query.n}}' } } }));
-    await publishFlow(t, 'late', chainFlow(webhook({ methods: ['POST'], deadlineMs: 200 }), postNode(`${crm.base}/slow`, '{}'), respondNode('{"late":true}')));
-    await publishFlow(t, 'no-respond', chainFlow(webhook({ methods: ['POST'] }), { id: 's', type: 'set', name: 'note', config: { values: [{ name: 'x', value: '1' }] } }));
-    await publishFlow(t, 'broken', chainFlow(webhook({ methods: ['POST'] }), postNode(`${crm.base}/broken`, '{}'), respondNode('{}')));
-    await publishFlow(t, 'ivr-flow', chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, respondNode('{}')));
+    await publishFlow(
+      t,
+      'text',
+      chainFlow(webhook({ methods: ['GET'] }), {
+        id: 'r',
+        type: 'respond',
+        name: 'plain',
+        config: { status: 200, body: { type: 'text', template: 'OK {{request.query.n}}' } },
+      }),
+    );
+    await publishFlow(
+      t,
+      'late',
+      chainFlow(
+        webhook({ methods: ['POST'], deadlineMs: 200 }),
+        postNode(`${crm.base}/slow`, '{}'),
+        respondNode('{"late":true}'),
+      ),
+    );
+    await publishFlow(
+      t,
+      'no-respond',
+      chainFlow(webhook({ methods: ['POST'] }), {
+        id: 's',
+        type: 'set',
+        name: 'note',
+        config: { values: [{ name: 'x', value: '1' }] },
+      }),
+    );
+    await publishFlow(
+      t,
+      'broken',
+      chainFlow(webhook({ methods: ['POST'] }), postNode(`${crm.base}/broken`, '{}'), respondNode('{}')),
+    );
+    await publishFlow(
+      t,
+      'ivr-flow',
+      chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, respondNode('{}')),
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -46,11 +92,20 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
     expect(r.headers['x-ref']).toBe('ref-42');
     expect(r.headers['x-execution-id']).toEqual(expect.any(String));
     expect(r.body).toEqual({ caller: '+3906123', method: 'GET' });
-    expect(await finishedExecution(t, r.headers['x-execution-id'] as string)).toMatchObject({ status: 'succeeded', trigger_type: 'webhook' });
+    expect(await finishedExecution(t, r.headers['x-execution-id'] as string)).toMatchObject({
+      status: 'succeeded',
+      trigger_type: 'webhook',
+    });
   });
 
   it('accepts POST with a form body (BRIX365 style), the key as Bearer', async () => {
-    const r = await t.http().post('/api/v1/hooks/crm-popup').set('authorization', `Bearer ${t.apiKey}`).type('form').send({ caller: '555', status: 'ANSWER' }).expect(201);
+    const r = await t
+      .http()
+      .post('/api/v1/hooks/crm-popup')
+      .set('authorization', `Bearer ${t.apiKey}`)
+      .type('form')
+      .send({ caller: '555', status: 'ANSWER' })
+      .expect(201);
     expect(r.body).toEqual({ caller: '555', method: 'POST' });
   });
 
@@ -63,11 +118,18 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
       .set('X-Custom', 'yes')
       .send({ call: { id: 'c-9' } })
       .expect(200);
-    expect(r.body).toMatchObject({ method: 'POST', query: { a: '1' }, body: { call: { id: 'c-9' } }, headers: { 'x-custom': 'yes', 'content-type': 'application/json' } });
+    expect(r.body).toMatchObject({
+      method: 'POST',
+      query: { a: '1' },
+      body: { call: { id: 'c-9' } },
+      headers: { 'x-custom': 'yes', 'content-type': 'application/json' },
+    });
     expect(r.body.query.token).toBeUndefined();
     expect(r.body.headers['x-api-key']).toBeUndefined();
     expect(r.body.headers.cookie).toBeUndefined();
-    expect(JSON.stringify(await t.db.query(`SELECT input FROM executions WHERE id = $1`, [r.headers['x-execution-id']]))).not.toContain(t.apiKey);
+    expect(
+      JSON.stringify(await t.db.query(`SELECT input FROM executions WHERE id = $1`, [r.headers['x-execution-id']])),
+    ).not.toContain(t.apiKey);
   });
 
   it('answers text bodies with their content type', async () => {
@@ -81,14 +143,21 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
     const r = await t.http().post('/api/v1/hooks/late').set('x-api-key', t.apiKey).send({}).expect(202);
     expect(Date.now() - started).toBeLessThan(200 + 150);
     expect(r.body).toEqual({ executionId: expect.any(String) });
-    expect(await finishedExecution(t, r.body.executionId)).toMatchObject({ status: 'succeeded', output: { late: true } });
+    expect(await finishedExecution(t, r.body.executionId)).toMatchObject({
+      status: 'succeeded',
+      output: { late: true },
+    });
     const none = await t.http().post('/api/v1/hooks/no-respond').set('x-api-key', t.apiKey).send({}).expect(202);
     expect(none.body).toEqual({ executionId: expect.any(String) });
   });
 
   it('answers 502 with the error code when the run fails before answering', async () => {
     const r = await t.http().post('/api/v1/hooks/broken').set('x-api-key', t.apiKey).send({}).expect(502);
-    expect(r.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', details: { executionId: expect.any(String), code: 'HTTP_STATUS' } });
+    expect(r.body).toMatchObject({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      details: { executionId: expect.any(String), code: 'HTTP_STATUS' },
+    });
   });
 
   it("answers 405 with Allow for a method outside the trigger's methods", async () => {
@@ -109,7 +178,13 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
     // Always allowed (XiVO, seed 004: "Origin, X-Requested-With, Content-Type, Accept (at least)"), then the asked.
     const ALLOWED_HEADERS = 'Origin, X-Requested-With, Content-Type, Accept, Authorization, X-Api-Key';
     it('answers an allowed preflight without an API key', async () => {
-      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', ORIGIN).set('access-control-request-method', 'POST').set('access-control-request-headers', 'content-type, x-api-key').expect(204);
+      const r = await t
+        .http()
+        .options('/api/v1/hooks/crm-popup')
+        .set('origin', ORIGIN)
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'content-type, x-api-key')
+        .expect(204);
       expect(r.headers['access-control-allow-origin']).toBe(ORIGIN);
       expect(r.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS');
       expect(r.headers['access-control-allow-headers']).toBe(ALLOWED_HEADERS);
@@ -117,7 +192,13 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
     });
 
     it("also allows the headers an allowed origin asks for (XiVO's X-Requested-With, Accept)", async () => {
-      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', ORIGIN).set('access-control-request-method', 'POST').set('access-control-request-headers', 'X-Requested-With, Accept, Content-Type, bad header!').expect(204);
+      const r = await t
+        .http()
+        .options('/api/v1/hooks/crm-popup')
+        .set('origin', ORIGIN)
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'X-Requested-With, Accept, Content-Type, bad header!')
+        .expect(204);
       expect(r.headers['access-control-allow-headers']).toBe(ALLOWED_HEADERS);
       const extra = await t
         .http()
@@ -133,24 +214,47 @@ describe('webhook trigger: /api/v1/hooks/:flowKey', () => {
       const any = await t.http().options('/api/v1/hooks/echo').set('origin', 'https://other.example').expect(204);
       expect(any.headers['access-control-allow-origin']).toBe('https://other.example');
       expect(any.headers['access-control-allow-methods']).toBe('POST, OPTIONS');
-      const scoped = await t.http().options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`).set('origin', ORIGIN).expect(204);
+      const scoped = await t
+        .http()
+        .options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`)
+        .set('origin', ORIGIN)
+        .expect(204);
       expect(scoped.headers['access-control-allow-origin']).toBe(ORIGIN);
     });
 
     it('refuses a disallowed origin with the 404 of an unknown key and no CORS headers', async () => {
-      const r = await t.http().options('/api/v1/hooks/crm-popup').set('origin', 'https://evil.example').set('access-control-request-method', 'POST').expect(404);
+      const r = await t
+        .http()
+        .options('/api/v1/hooks/crm-popup')
+        .set('origin', 'https://evil.example')
+        .set('access-control-request-method', 'POST')
+        .expect(404);
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
       // With an API key of the tenant the refusal says why.
-      await t.http().options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`).set('origin', 'https://evil.example').expect(403);
+      await t
+        .http()
+        .options(`/api/v1/hooks/crm-popup?token=${t.apiKey}`)
+        .set('origin', 'https://evil.example')
+        .expect(403);
       await t.http().options('/api/v1/hooks/missing').set('origin', ORIGIN).expect(404);
       await t.http().options('/api/v1/hooks/ivr-flow').set('origin', ORIGIN).expect(404);
     });
 
     it('puts Access-Control-Allow-Origin on actual answers for allowed origins only', async () => {
-      const ok = await t.http().get(`/api/v1/hooks/crm-popup?caller=1`).set('x-api-key', t.apiKey).set('origin', ORIGIN).expect(201);
+      const ok = await t
+        .http()
+        .get(`/api/v1/hooks/crm-popup?caller=1`)
+        .set('x-api-key', t.apiKey)
+        .set('origin', ORIGIN)
+        .expect(201);
       expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
       expect(ok.headers['access-control-expose-headers']).toBe('x-execution-id');
-      const denied = await t.http().get(`/api/v1/hooks/crm-popup?caller=1`).set('x-api-key', t.apiKey).set('origin', 'https://evil.example').expect(201);
+      const denied = await t
+        .http()
+        .get(`/api/v1/hooks/crm-popup?caller=1`)
+        .set('x-api-key', t.apiKey)
+        .set('origin', 'https://evil.example')
+        .expect(201);
       expect(denied.headers['access-control-allow-origin']).toBeUndefined();
     });
   });

@@ -18,9 +18,10 @@ describe('webhook secret fingerprints migration (security review 2: the upgrade 
       [flow, tenant],
     );
     const audit = (action: string, details: object) =>
-      before.query(`INSERT INTO audit_log (tenant_id, action, target_type, target_id, details) VALUES ($1, $2, 'flow', $3, $4)`, [
-        tenant, action, flow, JSON.stringify(details),
-      ]);
+      before.query(
+        `INSERT INTO audit_log (tenant_id, action, target_type, target_id, details) VALUES ($1, $2, 'flow', $3, $4)`,
+        [tenant, action, flow, JSON.stringify(details)],
+      );
     await audit('webhook_secret.set', { key: 'rcrm-hook', fingerprint: 'a1b2c3d4', chosen: true });
     await audit('webhook_secret.removed', { key: 'rcrm-hook' });
     await audit('connection.updated', { fingerprint: 'kept-as-is' });
@@ -28,12 +29,16 @@ describe('webhook secret fingerprints migration (security review 2: the upgrade 
 
     const ds = await db.migrated(WebhookSecretFingerprints1763792000000, 'through');
     const columns = async () =>
-      (await ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'flow_webhook_secrets'`)).map(
-        (c: { column_name: string }) => c.column_name,
-      );
+      (
+        await ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'flow_webhook_secrets'`)
+      ).map((c: { column_name: string }) => c.column_name);
     expect(await columns()).not.toContain('fingerprint');
-    expect(await ds.query(`SELECT flow_id, sealed FROM flow_webhook_secrets`)).toEqual([{ flow_id: flow, sealed: 'sealed' }]);
-    const rows: { action: string; details: object }[] = await ds.query(`SELECT action, details FROM audit_log ORDER BY action`);
+    expect(await ds.query(`SELECT flow_id, sealed FROM flow_webhook_secrets`)).toEqual([
+      { flow_id: flow, sealed: 'sealed' },
+    ]);
+    const rows: { action: string; details: object }[] = await ds.query(
+      `SELECT action, details FROM audit_log ORDER BY action`,
+    );
     expect(rows).toEqual([
       { action: 'connection.updated', details: { fingerprint: 'kept-as-is' } },
       { action: 'webhook_secret.removed', details: { key: 'rcrm-hook' } },

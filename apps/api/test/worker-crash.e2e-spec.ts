@@ -69,7 +69,14 @@ describe('queue workers: a worker killed mid-flight', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
-    await publishFlow(t, 'crash', chainFlow({ id: 't', type: 'trigger.end_of_call', name: 'start', config: {} }, postNode(`${mock.base}/slow`, '{"event":"{{event.id}}"}')));
+    await publishFlow(
+      t,
+      'crash',
+      chainFlow(
+        { id: 't', type: 'trigger.end_of_call', name: 'start', config: {} },
+        postNode(`${mock.base}/slow`, '{"event":"{{event.id}}"}'),
+      ),
+    );
   });
   afterAll(async () => {
     for (const w of workers) {
@@ -84,7 +91,11 @@ describe('queue workers: a worker killed mid-flight', () => {
   it('loses no event: every run is delivered at least once and ends succeeded', async () => {
     const first = await startWorker(t, dataDir);
     workers.push(first);
-    const events = Array.from({ length: EVENTS }, (_, i) => ({ id: `crash-${i}`, type: 'call.ended', call: { id: `call-${i}` } }));
+    const events = Array.from({ length: EVENTS }, (_, i) => ({
+      id: `crash-${i}`,
+      type: 'call.ended',
+      call: { id: `call-${i}` },
+    }));
     const accepted = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
     expect(accepted.body.accepted.every((a: { executionIds: string[] }) => a.executionIds.length === 1)).toBe(true);
 
@@ -96,17 +107,27 @@ describe('queue workers: a worker killed mid-flight', () => {
 
     const second = await startWorker(t, dataDir);
     workers.push(second);
-    await waitFor(async () => {
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id LIKE 'crash-%' AND status = 'succeeded'`);
-      return n === EVENTS ? n : undefined;
-    }, 40_000, `all ${EVENTS} executions to succeed`);
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT count(*)::int AS n FROM executions WHERE event_id LIKE 'crash-%' AND status = 'succeeded'`,
+        );
+        return n === EVENTS ? n : undefined;
+      },
+      40_000,
+      `all ${EVENTS} executions to succeed`,
+    );
 
-    const statuses = await t.db.query(`SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE 'crash-%' GROUP BY status`);
+    const statuses = await t.db.query(
+      `SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE 'crash-%' GROUP BY status`,
+    );
     expect(statuses).toEqual([{ status: 'succeeded', n: EVENTS }]);
     const missing = events.filter((e) => !deliveries.has(e.id));
     expect(missing).toEqual([]);
     const duplicates = [...deliveries.values()].reduce((a, n) => a + n - 1, 0);
-    process.stdout.write(`worker crash: ${atKill} deliveries before SIGKILL, ${delivered()} in all, ${duplicates} duplicate deliveries (runs in flight at the kill)\n`);
+    process.stdout.write(
+      `worker crash: ${atKill} deliveries before SIGKILL, ${delivered()} in all, ${duplicates} duplicate deliveries (runs in flight at the kill)\n`,
+    );
     // Only runs in flight at the kill may repeat (WORKER_CONCURRENCY = 4).
     expect(duplicates).toBeLessThanOrEqual(4);
 

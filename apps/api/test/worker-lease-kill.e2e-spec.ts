@@ -54,7 +54,14 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
     fs.cpSync(t.config.DATA_DIR, dataDir, { recursive: true });
     mock = await LoopbackServer.start();
     mock.on('POST /crm', crm.handle);
-    await publishFlow(t, 'campaign', chainFlow({ id: 't', type: 'trigger.campaign', name: 'start', config: { maxConcurrentRuns: LIMIT } }, postNode(`${mock.base}/crm`, '{"event":"{{event.id}}"}')));
+    await publishFlow(
+      t,
+      'campaign',
+      chainFlow(
+        { id: 't', type: 'trigger.campaign', name: 'start', config: { maxConcurrentRuns: LIMIT } },
+        postNode(`${mock.base}/crm`, '{"event":"{{event.id}}"}'),
+      ),
+    );
     const env = { ...QUEUE_ENV, WORKER_CONCURRENCY: String(LIMIT), QUEUE_POLL_SECONDS: '0.5', LOG_LEVEL: 'warn' };
     workers.push(...(await Promise.all([startWorkerProcess(t, dataDir, env), startWorkerProcess(t, dataDir, env)])));
   }, 30_000);
@@ -66,9 +73,18 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
   });
 
   it('the survivor takes the slots back within the lease, not the expiry; no event lost, the limit held', async () => {
-    const events = Array.from({ length: EVENTS }, (_, i) => ({ id: `lease-${i}`, type: 'campaign.contact', campaign: { id: 'c' }, contact: { phone: '+15550100' } }));
+    const events = Array.from({ length: EVENTS }, (_, i) => ({
+      id: `lease-${i}`,
+      type: 'campaign.contact',
+      campaign: { id: 'c' },
+      contact: { phone: '+15550100' },
+    }));
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
-    await waitFor(async () => (crm.inFlight === LIMIT && crm.deliveries.size > LIMIT ? true : undefined), 15_000, 'the flow to run at its limit');
+    await waitFor(
+      async () => (crm.inFlight === LIMIT && crm.deliveries.size > LIMIT ? true : undefined),
+      15_000,
+      'the flow to run at its limit',
+    );
 
     // The worker holding most of the flow's slots (all of them, usually).
     const holders: { pid: number; n: number }[] = await t.db.query(
@@ -80,17 +96,33 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
     const killedAt = Date.now();
     await killWorkerProcess(victim);
     // Its requests are cut with it: the flow runs below its limit until the slots come back.
-    await waitFor(async () => (crm.inFlight < LIMIT ? true : undefined), 2_000, 'the killed worker’s requests to be cut');
+    await waitFor(
+      async () => (crm.inFlight < LIMIT ? true : undefined),
+      2_000,
+      'the killed worker’s requests to be cut',
+    );
 
-    await waitFor(async () => (crm.lastFullAt > killedAt ? true : undefined), 10_000, 'the flow to be back at its limit');
+    await waitFor(
+      async () => (crm.lastFullAt > killedAt ? true : undefined),
+      10_000,
+      'the flow to be back at its limit',
+    );
     const resumedAfterMs = crm.lastFullAt - killedAt;
     expect(resumedAfterMs).toBeLessThan(10_000);
 
-    await waitFor(async () => {
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id LIKE 'lease-%' AND status = 'succeeded'`);
-      return n === EVENTS ? true : undefined;
-    }, 20_000, `all ${EVENTS} executions to succeed`);
-    const statuses = await t.db.query(`SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE 'lease-%' GROUP BY status`);
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT count(*)::int AS n FROM executions WHERE event_id LIKE 'lease-%' AND status = 'succeeded'`,
+        );
+        return n === EVENTS ? true : undefined;
+      },
+      20_000,
+      `all ${EVENTS} executions to succeed`,
+    );
+    const statuses = await t.db.query(
+      `SELECT status, count(*)::int AS n FROM executions WHERE event_id LIKE 'lease-%' GROUP BY status`,
+    );
     expect(statuses).toEqual([{ status: 'succeeded', n: EVENTS }]);
     expect(events.filter((e) => !crm.deliveries.has(e.id))).toEqual([]);
     const duplicates = [...crm.deliveries.values()].reduce((a, n) => a + n - 1, 0);
@@ -101,6 +133,8 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
     expect(log).toContain('reclaimed the runs of dead workers');
     const [{ n: leases }] = await t.db.query(`SELECT count(*)::int AS n FROM queue_workers`);
     expect(leases).toBe(1);
-    process.stdout.write(`lease reclaim: the flow was back at its limit ${resumedAfterMs} ms after the SIGKILL (QUEUE_EXPIRE_SECONDS 120, lease 3 s); ${duplicates} duplicate deliveries of ${holders[0]!.n} runs in flight\n`);
+    process.stdout.write(
+      `lease reclaim: the flow was back at its limit ${resumedAfterMs} ms after the SIGKILL (QUEUE_EXPIRE_SECONDS 120, lease 3 s); ${duplicates} duplicate deliveries of ${holders[0]!.n} runs in flight\n`,
+    );
   }, 40_000);
 });

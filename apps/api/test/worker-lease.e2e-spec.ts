@@ -17,7 +17,18 @@ const LEASE = 3;
 /** The first run outlasts three leases; the HTTP node's timeout (default 10 s) is raised above it. */
 const LONG_MS = LEASE * 1000 * 3.6;
 const trigger = (config: Record<string, unknown>) => ({ id: 't', type: 'trigger.campaign', name: 'start', config });
-const data = (flowId: string, max: number | null) => JSON.stringify({ tenantId: 'x', flowId, versionId: 'v', version: 1, trigger: 'event', eventId: 'e', retryOf: null, maxConcurrentRuns: max, input: {} });
+const data = (flowId: string, max: number | null) =>
+  JSON.stringify({
+    tenantId: 'x',
+    flowId,
+    versionId: 'v',
+    version: 1,
+    trigger: 'event',
+    eventId: 'e',
+    retryOf: null,
+    maxConcurrentRuns: max,
+    input: {},
+  });
 
 describe('worker lease: a live worker keeps its jobs', () => {
   let t: TestApp;
@@ -48,7 +59,12 @@ describe('worker lease: a live worker keeps its jobs', () => {
 
   it('refreshes the lease while a run outlasts it: other fetches neither reclaim the job nor exceed the limit', async () => {
     await publishFlow(t, 'long', chainFlow(trigger({ campaignIds: ['long'], maxConcurrentRuns: 1 }), longPost()));
-    const events = ['long-1', 'long-2'].map((id) => ({ id, type: 'campaign.contact', campaign: { id: 'long' }, contact: { phone: '+15550100' } }));
+    const events = ['long-1', 'long-2'].map((id) => ({
+      id,
+      type: 'campaign.contact',
+      campaign: { id: 'long' },
+      contact: { phone: '+15550100' },
+    }));
     // One request each, in order: events accepted together share created_on, and the fetch's
     // tie-break (the job id) is random, so the short run could go first and be over unseen.
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events[0]).expect(202);
@@ -57,7 +73,9 @@ describe('worker lease: a live worker keeps its jobs', () => {
     await waitFor(async () => (deliveries.length > 0 ? true : undefined), 30_000, 'the first run to start');
     expect(deliveries).toEqual(['long-1']);
     await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events[1]).expect(202);
-    const [{ seen: seenAtStart }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [workerId]);
+    const [{ seen: seenAtStart }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [
+      workerId,
+    ]);
 
     // A second fetcher, as another worker process would, through more than three leases.
     const until = Date.now() + LEASE * 1000 * 3;
@@ -72,19 +90,35 @@ describe('worker lease: a live worker keeps its jobs', () => {
     expect(fetches).toBeGreaterThan(10);
     // The flow's limit (1) held the second run back here too.
     expect(deliveries).toEqual(['long-1']);
-    const active: { worker: string; retry: number }[] = await t.db.query(`SELECT output->>'worker' AS worker, retry_count AS retry FROM pgboss.job WHERE name = $1 AND state = 'active'`, [FLOW_RUNS_QUEUE]);
+    const active: { worker: string; retry: number }[] = await t.db.query(
+      `SELECT output->>'worker' AS worker, retry_count AS retry FROM pgboss.job WHERE name = $1 AND state = 'active'`,
+      [FLOW_RUNS_QUEUE],
+    );
     expect(active).toEqual([{ worker: workerId, retry: 0 }]);
     const [{ seen }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [workerId]);
     expect(new Date(seen).getTime() - new Date(seenAtStart).getTime()).toBeGreaterThan(LEASE * 1000 * 1.5);
 
     // A job is completed after its execution row is written (in a batch): wait for both.
-    await waitFor(async () => {
-      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`, [['long-1', 'long-2']]);
-      const [{ done }] = await t.db.query(`SELECT count(*)::int AS done FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [FLOW_RUNS_QUEUE]);
-      return n === 2 && done === 2 ? true : undefined;
-    }, 30_000, 'both runs to succeed and their jobs to complete');
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`,
+          [['long-1', 'long-2']],
+        );
+        const [{ done }] = await t.db.query(
+          `SELECT count(*)::int AS done FROM pgboss.job WHERE name = $1 AND state = 'completed'`,
+          [FLOW_RUNS_QUEUE],
+        );
+        return n === 2 && done === 2 ? true : undefined;
+      },
+      30_000,
+      'both runs to succeed and their jobs to complete',
+    );
     expect(deliveries.sort()).toEqual(['long-1', 'long-2']);
-    const jobs: { state: string; retry: number }[] = await t.db.query(`SELECT state::text, retry_count AS retry FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const jobs: { state: string; retry: number }[] = await t.db.query(
+      `SELECT state::text, retry_count AS retry FROM pgboss.job WHERE name = $1`,
+      [FLOW_RUNS_QUEUE],
+    );
     expect(jobs).toEqual([
       { state: 'completed', retry: 0 },
       { state: 'completed', retry: 0 },
@@ -102,13 +136,30 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   const gone = crypto.randomUUID();
 
   const lease = (id: string, ageSeconds: number) =>
-    t.db.query(`INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`, [id, LEASE, ageSeconds]);
-  const job = async (flowId: string, max: number | null, state: string, opts: { worker?: string; retry?: number; expireSeconds?: number; startedAgo?: number } = {}) => {
+    t.db.query(
+      `INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`,
+      [id, LEASE, ageSeconds],
+    );
+  const job = async (
+    flowId: string,
+    max: number | null,
+    state: string,
+    opts: { worker?: string; retry?: number; expireSeconds?: number; startedAgo?: number } = {},
+  ) => {
     const id = crypto.randomUUID();
     await t.db.query(
       `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_count, retry_limit, retry_delay, retry_backoff, expire_in, output)
        VALUES ($1, $2, $3::jsonb, $4::pgboss.job_state, CASE WHEN $4 = 'active' THEN now() - make_interval(secs => $8) END, $5, 3, 2, true, make_interval(secs => $6), $7::jsonb)`,
-      [id, FLOW_RUNS_QUEUE, data(flowId, max), state, opts.retry ?? 0, opts.expireSeconds ?? 120, opts.worker ? JSON.stringify({ worker: opts.worker }) : null, opts.startedAgo ?? 1],
+      [
+        id,
+        FLOW_RUNS_QUEUE,
+        data(flowId, max),
+        state,
+        opts.retry ?? 0,
+        opts.expireSeconds ?? 120,
+        opts.worker ? JSON.stringify({ worker: opts.worker }) : null,
+        opts.startedAgo ?? 1,
+      ],
     );
     return id;
   };
@@ -117,7 +168,13 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
       `SELECT state::text, retry_count AS retry, output, extract(epoch FROM start_after - now())::float8 AS "startsIn", completed_on IS NOT NULL AS completed FROM pgboss.job WHERE id = $1`,
       [id],
     );
-    return r as { state: string; retry: number; output: Record<string, unknown> | null; startsIn: number; completed: boolean };
+    return r as {
+      state: string;
+      retry: number;
+      output: Record<string, unknown> | null;
+      startsIn: number;
+      completed: boolean;
+    };
   };
 
   beforeAll(async () => {
@@ -134,7 +191,12 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     const noLease = await job(A, 3, 'active', { worker: gone });
     const liveJob = await job(C, 1, 'active', { worker: live });
     const untagged = await job(C, 1, 'active', { startedAgo: 100 });
-    const queuedA = [await job(A, 3, 'created'), await job(A, 3, 'created'), await job(A, 3, 'created'), await job(A, 3, 'created')];
+    const queuedA = [
+      await job(A, 3, 'created'),
+      await job(A, 3, 'created'),
+      await job(A, 3, 'created'),
+      await job(A, 3, 'created'),
+    ];
     const queuedC = await job(C, 1, 'created');
     // pg-boss's own expiry of a twin of deadFirst, to compare.
     const twin = await job(crypto.randomUUID(), null, 'active', { expireSeconds: 1, startedAgo: 5 });
@@ -142,15 +204,29 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     const f = await fetchFlowRuns(t.db, 10, live);
     await t.db.query(plans.failJobsByTimeout('pgboss'));
 
-    expect({ ...f.reclaimed!, workers: [...f.reclaimed!.workers].sort() }).toEqual({ jobs: 3, failed: 1, workers: [dead, gone].sort() });
+    expect({ ...f.reclaimed!, workers: [...f.reclaimed!.workers].sort() }).toEqual({
+      jobs: 3,
+      failed: 1,
+      workers: [dead, gone].sort(),
+    });
     // The three reclaimed slots of A are free again; C is held by the live and the untagged job.
     expect(f.jobs.map((j) => j.id).sort()).toEqual(queuedA.slice(0, 3).sort());
     expect(f.blocked).toBe(true);
     expect(f.jobs.every((j) => (j.output as { worker?: string }).worker === live && j.state === 'active')).toBe(true);
 
     const [first, last, viaBoss] = await Promise.all([row(deadFirst), row(deadLast), row(twin)]);
-    expect(first).toMatchObject({ state: 'retry', retry: 0, completed: false, output: { value: { message: expect.stringContaining('lease'), worker: dead } } });
-    expect(viaBoss).toMatchObject({ state: 'retry', retry: 0, completed: false, output: { value: { message: expect.any(String) } } });
+    expect(first).toMatchObject({
+      state: 'retry',
+      retry: 0,
+      completed: false,
+      output: { value: { message: expect.stringContaining('lease'), worker: dead } },
+    });
+    expect(viaBoss).toMatchObject({
+      state: 'retry',
+      retry: 0,
+      completed: false,
+      output: { value: { message: expect.any(String) } },
+    });
     // Backoff: retry_delay 2 s, first retry: between 2 and 4 s, as pg-boss computes it.
     for (const r of [first, viaBoss]) {
       expect(r.startsIn).toBeGreaterThan(1.5);
@@ -206,7 +282,9 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     times.sort((a, b) => a - b);
     const [plan] = await t.db.query(`EXPLAIN (FORMAT JSON) ${LIMITED_FETCH_SQL.active}`, [FLOW_RUNS_QUEUE]);
     expect(JSON.stringify(plan)).toContain(ACTIVE_BY_FLOW_INDEX);
-    process.stdout.write(`leased fetch, 100,000 queued on a saturated flow, 20 active: median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`);
+    process.stdout.write(
+      `leased fetch, 100,000 queued on a saturated flow, 20 active: median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`,
+    );
     expect(times[15]).toBeLessThan(20);
   });
 });

@@ -54,7 +54,12 @@ interface Execution {
   definition?: FlowDefinition;
 }
 
-const USER = { id: '00000000-0000-4000-8000-000000000001', email: process.env.ADMIN_EMAIL ?? 'admin@example.com', tenantId: '00000000-0000-4000-8000-0000000000aa', permissions: ['flows.read', 'flows.write', 'flows.publish', 'flows.run', 'executions.read', 'connections.read'] };
+const USER = {
+  id: '00000000-0000-4000-8000-000000000001',
+  email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
+  tenantId: '00000000-0000-4000-8000-0000000000aa',
+  permissions: ['flows.read', 'flows.write', 'flows.publish', 'flows.run', 'executions.read', 'connections.read'],
+};
 const PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin';
 const TOKEN = crypto.randomBytes(16).toString('hex');
 
@@ -64,11 +69,16 @@ export interface MockApi {
   close(): Promise<void>;
 }
 
-export async function startMockApi(opts: { port?: number; editorDir?: string; outboundAllow?: string[] } = {}): Promise<MockApi> {
+export async function startMockApi(
+  opts: { port?: number; editorDir?: string; outboundAllow?: string[] } = {},
+): Promise<MockApi> {
   const flows = new Map<string, Flow>();
   const versions: Version[] = [];
   const executions: Execution[] = [];
-  const engine = new FlowEngine({ outbound: { allow: opts.outboundAllow ?? ['127.0.0.1', 'localhost'] }, limits: { deadlineMs: 30_000 } });
+  const engine = new FlowEngine({
+    outbound: { allow: opts.outboundAllow ?? ['127.0.0.1', 'localhost'] },
+    limits: { deadlineMs: 30_000 },
+  });
   const editorDir = opts.editorDir ?? path.resolve(__dirname, '../dist');
   const now = () => new Date().toISOString();
 
@@ -92,10 +102,19 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
   };
   const detail = (f: Flow) => {
     const v = validateFlow(f.definition);
-    return { ...summary(f), definition: f.definition, validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
+    return {
+      ...summary(f),
+      definition: f.definition,
+      validation: { valid: v.valid, errors: v.errors, warnings: v.warnings },
+    };
   };
   const slug = (name: string) => {
-    const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'flow';
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 48) || 'flow';
     let key = base;
     for (let i = 2; [...flows.values()].some((f) => f.key === key); i++) key = `${base}-${i}`;
     return key;
@@ -117,7 +136,14 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     flows.set(f.id, f);
     return f;
   };
-  const record = (flow: Flow | null, version: number | null, trigger: string, input: Record<string, any>, r: RunResult, definition: FlowDefinition): Execution => {
+  const record = (
+    flow: Flow | null,
+    version: number | null,
+    trigger: string,
+    input: Record<string, any>,
+    r: RunResult,
+    definition: FlowDefinition,
+  ): Execution => {
     const e: Execution = {
       id: crypto.randomUUID(),
       flowId: flow?.id ?? null,
@@ -139,14 +165,30 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     return e;
   };
 
-  type Handler = (req: http.IncomingMessage, body: any, params: string[], url: URL) => Promise<[number, unknown]> | [number, unknown];
+  type Handler = (
+    req: http.IncomingMessage,
+    body: any,
+    params: string[],
+    url: URL,
+  ) => Promise<[number, unknown]> | [number, unknown];
   const routes: [string, RegExp, Handler][] = [];
-  const route = (method: string, pattern: string, h: Handler) => routes.push([method, new RegExp(`^/api/v1${pattern.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`), h]);
-  const err = (status: number, message: string, details?: unknown): [number, unknown] => [status, { statusCode: status, error: http.STATUS_CODES[status], message, ...(details ? { details } : {}) }];
+  const route = (method: string, pattern: string, h: Handler) =>
+    routes.push([method, new RegExp(`^/api/v1${pattern.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`), h]);
+  const err = (status: number, message: string, details?: unknown): [number, unknown] => [
+    status,
+    { statusCode: status, error: http.STATUS_CODES[status], message, ...(details ? { details } : {}) },
+  ];
 
-  route('POST', '/auth/login', (_req, b) => (b?.email?.toLowerCase() === USER.email && b?.password === PASSWORD ? [200, { accessToken: TOKEN, user: USER }] : err(401, 'wrong email or password')));
+  route('POST', '/auth/login', (_req, b) =>
+    b?.email?.toLowerCase() === USER.email && b?.password === PASSWORD
+      ? [200, { accessToken: TOKEN, user: USER }]
+      : err(401, 'wrong email or password'),
+  );
   route('GET', '/me', () => [200, USER]);
-  route('GET', '/flows', () => [200, { items: [...flows.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary) }]);
+  route('GET', '/flows', () => [
+    200,
+    { items: [...flows.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary) },
+  ]);
   route('POST', '/flows', (_req, b) => [201, detail(create(b ?? {}))]);
   route('POST', '/flows/validate', (_req, b) => {
     const v = validateFlow(b?.definition);
@@ -168,17 +210,41 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     const r = await engine.run(compiled, b?.input ?? {}, b?.deadlineMs ? { limits: { deadlineMs: b.deadlineMs } } : {});
     const flow = b?.flowId ? (flows.get(b.flowId) ?? null) : null;
     const e = record(flow, null, 'test', b?.input ?? {}, r, b.definition);
-    return [200, { id: e.id, status: r.status, output: r.output, respond: r.respond, error: r.error, steps: r.steps, durationMs: r.durationMs }];
+    return [
+      200,
+      {
+        id: e.id,
+        status: r.status,
+        output: r.output,
+        respond: r.respond,
+        error: r.error,
+        steps: r.steps,
+        durationMs: r.durationMs,
+      },
+    ];
   });
-  route('GET', '/flows/:id', (_req, _b, [id]) => (flows.has(id!) ? [200, detail(flows.get(id!)!)] : err(404, 'flow not found')));
+  route('GET', '/flows/:id', (_req, _b, [id]) =>
+    flows.has(id!) ? [200, detail(flows.get(id!)!)] : err(404, 'flow not found'),
+  );
   route('PUT', '/flows/:id', (_req, b, [id]) => {
     const f = flows.get(id!);
     if (!f) return err(404, 'flow not found');
-    if (b?.revision !== f.revision) return err(409, `the flow was changed since revision ${b?.revision} (now ${f.revision})`, { revision: f.revision });
-    Object.assign(f, { name: b.name ?? f.name, definition: b.definition ?? f.definition, description: b.description ?? f.description, revision: f.revision + 1, updatedAt: now() });
+    if (b?.revision !== f.revision)
+      return err(409, `the flow was changed since revision ${b?.revision} (now ${f.revision})`, {
+        revision: f.revision,
+      });
+    Object.assign(f, {
+      name: b.name ?? f.name,
+      definition: b.definition ?? f.definition,
+      description: b.description ?? f.description,
+      revision: f.revision + 1,
+      updatedAt: now(),
+    });
     return [200, detail(f)];
   });
-  route('DELETE', '/flows/:id', (_req, _b, [id]) => (flows.delete(id!) ? [204, undefined] : err(404, 'flow not found')));
+  route('DELETE', '/flows/:id', (_req, _b, [id]) =>
+    flows.delete(id!) ? [204, undefined] : err(404, 'flow not found'),
+  );
   route('POST', '/flows/:id/publish', (_req, b, [id]) => {
     const f = flows.get(id!);
     if (!f) return err(404, 'flow not found');
@@ -190,18 +256,44 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     const v = validateFlow(f.definition);
     if (!v.valid) return err(422, 'the flow is not valid', { errors: v.errors });
     const version = ++f.latestVersion;
-    versions.push({ flowId: f.id, version, note: b?.note ?? '', definition: structuredClone(f.definition), createdAt: now(), createdBy: USER.id });
+    versions.push({
+      flowId: f.id,
+      version,
+      note: b?.note ?? '',
+      definition: structuredClone(f.definition),
+      createdAt: now(),
+      createdBy: USER.id,
+    });
     f.publishedVersion = version;
     return [200, { version, publishedVersion: version }];
   });
-  route('GET', '/flows/:id/versions', (_req, _b, [id]) => [200, { items: versions.filter((v) => v.flowId === id).map(({ definition: _d, ...v }) => ({ ...v, createdByEmail: USER.email })) }]);
+  route('GET', '/flows/:id/versions', (_req, _b, [id]) => [
+    200,
+    {
+      items: versions
+        .filter((v) => v.flowId === id)
+        .map(({ definition: _d, ...v }) => ({ ...v, createdByEmail: USER.email })),
+    },
+  ]);
   route('GET', '/flows/:id/versions/:v', (_req, _b, [id, v]) => {
     const found = versions.find((x) => x.flowId === id && x.version === Number(v));
     return found ? [200, found] : err(404, 'version not found');
   });
   route('GET', '/flows/:id/export', (_req, _b, [id]) => {
     const f = flows.get(id!);
-    return f ? [200, { format: 'callflow.flow', version: 1, name: f.name, key: f.key, description: f.description, definition: f.definition }] : err(404, 'flow not found');
+    return f
+      ? [
+          200,
+          {
+            format: 'callflow.flow',
+            version: 1,
+            name: f.name,
+            key: f.key,
+            description: f.description,
+            definition: f.definition,
+          },
+        ]
+      : err(404, 'flow not found');
   });
   route('GET', '/executions', (_req, _b, _p, url) => {
     const q = Object.fromEntries(url.searchParams);
@@ -235,8 +327,15 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     const compiled = engine.compile(v.definition, `${f.id}@${v.version}`);
     const trigger = v.definition.nodes.find((n) => n.type === 'trigger.ivr');
     const deadline = (trigger?.config as { deadlineMs?: number })?.deadlineMs ?? 3000;
-    const r = await Promise.race([engine.run(compiled, b ?? {}), new Promise<null>((res) => setTimeout(() => res(null), deadline))]);
-    if (!r) return [200, { executionId: null, status: 'timeout', output: (trigger?.config as { fallback?: unknown })?.fallback ?? {} }];
+    const r = await Promise.race([
+      engine.run(compiled, b ?? {}),
+      new Promise<null>((res) => setTimeout(() => res(null), deadline)),
+    ]);
+    if (!r)
+      return [
+        200,
+        { executionId: null, status: 'timeout', output: (trigger?.config as { fallback?: unknown })?.fallback ?? {} },
+      ];
     const e = record(f, v.version, 'ivr', b ?? {}, r, v.definition);
     return [200, { executionId: e.id, status: r.status, output: r.output }];
   });
@@ -252,7 +351,10 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
       } catch {
         return send(res, ...err(400, 'the body is not valid JSON'));
       }
-      const authed = req.headers.authorization === `Bearer ${TOKEN}` || url.pathname === '/api/v1/auth/login' || url.pathname.startsWith('/api/v1/ivr/');
+      const authed =
+        req.headers.authorization === `Bearer ${TOKEN}` ||
+        url.pathname === '/api/v1/auth/login' ||
+        url.pathname.startsWith('/api/v1/ivr/');
       for (const [method, re, h] of routes) {
         const m = re.exec(url.pathname);
         if (!m || method !== req.method) continue;
@@ -267,9 +369,19 @@ export async function startMockApi(opts: { port?: number; editorDir?: string; ou
     }
     // The built editor, with the SPA shell for client routes.
     const file = path.join(editorDir, path.normalize(url.pathname).replace(/^([/\\])+/, ''));
-    const target = file.startsWith(editorDir) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(editorDir, 'index.html');
+    const target =
+      file.startsWith(editorDir) && fs.existsSync(file) && fs.statSync(file).isFile()
+        ? file
+        : path.join(editorDir, 'index.html');
     if (!fs.existsSync(target)) return send(res, 404, { message: 'build the editor first' });
-    const type = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.map': 'application/json' }[path.extname(target)] ?? 'application/octet-stream';
+    const type =
+      {
+        '.js': 'text/javascript',
+        '.css': 'text/css',
+        '.html': 'text/html',
+        '.svg': 'image/svg+xml',
+        '.map': 'application/json',
+      }[path.extname(target)] ?? 'application/octet-stream';
     res.writeHead(200, { 'content-type': type });
     fs.createReadStream(target).pipe(res);
   });
@@ -296,5 +408,7 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 if (require.main === module) {
-  void startMockApi({ port: Number(process.env.PORT ?? 3000) }).then((m) => console.log(`mock API on ${m.url} (login ${USER.email} / ${PASSWORD})`));
+  void startMockApi({ port: Number(process.env.PORT ?? 3000) }).then((m) =>
+    console.log(`mock API on ${m.url} (login ${USER.email} / ${PASSWORD})`),
+  );
 }

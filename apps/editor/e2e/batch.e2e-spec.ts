@@ -23,7 +23,11 @@ suite('batch node, redirect answer and webhook secret in the browser', () => {
 
   beforeAll(async () => {
     buildEditor();
-    [t, crm, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), LoopbackServer.start(), launch()]);
+    [t, crm, browser] = await Promise.all([
+      TestApp.start({ EDITOR_DIR: EDITOR_DIST }),
+      LoopbackServer.start(),
+      launch(),
+    ]);
     crm.on('POST /upload', (req, res) => {
       received.push(JSON.parse(req.body));
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -51,17 +55,27 @@ suite('batch node, redirect answer and webhook secret in the browser', () => {
       schemaVersion: 1,
       nodes: [
         { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
-        { id: 'r', type: 'respond', name: 'answer', position: { x: 640, y: 200 }, config: { body: { type: 'json', template: '{"chunks": {{nodes.batch.chunks}}}' } } },
+        {
+          id: 'r',
+          type: 'respond',
+          name: 'answer',
+          position: { x: 640, y: 200 },
+          config: { body: { type: 'json', template: '{"chunks": {{nodes.batch.chunks}}}' } },
+        },
       ],
       edges: [],
     };
-    const created = await t.as('post', '/api/v1/flows').send({ name: 'Bulk upload', key: 'bulk-upload', definition }).expect(201);
+    const created = await t
+      .as('post', '/api/v1/flows')
+      .send({ name: 'Bulk upload', key: 'bulk-upload', definition })
+      .expect(201);
     flowId = created.body.id;
     await page.goto(`/flows/${flowId}`);
     await node('hook').click();
     await page.click('[data-testid="palette-batch"]');
     await node('batch').waitFor();
-    for (const h of ['each', 'done', 'error']) await node('batch').locator(`.react-flow__handle.source[data-handleid="${h}"]`).waitFor();
+    for (const h of ['each', 'done', 'error'])
+      await node('batch').locator(`.react-flow__handle.source[data-handleid="${h}"]`).waitFor();
     await page.locator('[data-testid=batch-items]').click();
     await page.keyboard.press('Control+a');
     await page.keyboard.type('{{request.body.calls}}');
@@ -91,24 +105,41 @@ suite('batch node, redirect answer and webhook secret in the browser', () => {
 
     const saved = await t.as('get', `/api/v1/flows/${flowId}`).expect(200);
     expect(saved.body.validation).toMatchObject({ valid: true, errors: [] });
-    const nodes = saved.body.definition.nodes as { id: string; type: string; name: string; config: Record<string, unknown> }[];
+    const nodes = saved.body.definition.nodes as {
+      id: string;
+      type: string;
+      name: string;
+      config: Record<string, unknown>;
+    }[];
     const batch = nodes.find((n) => n.type === 'batch')!;
     expect(batch.config).toEqual({ items: '{{request.body.calls}}', size: 2 });
     const upload = nodes.find((n) => n.name === 'upload')!;
     const edges = saved.body.definition.edges as { source: string; sourceHandle?: string; target: string }[];
-    expect(edges).toEqual(expect.arrayContaining([expect.objectContaining({ source: batch.id, sourceHandle: 'each', target: upload.id }), expect.objectContaining({ source: batch.id, sourceHandle: 'done', target: 'r' })]));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: batch.id, sourceHandle: 'each', target: upload.id }),
+        expect.objectContaining({ source: batch.id, sourceHandle: 'done', target: 'r' }),
+      ]),
+    );
 
     await t.as('post', `/api/v1/flows/${flowId}/publish`).send({}).expect(200);
-    const r = await t.http().post('/api/v1/hooks/bulk-upload').set('x-api-key', t.apiKey).send({ calls: [1, 2, 3, 4, 5] }).expect(200);
+    const r = await t
+      .http()
+      .post('/api/v1/hooks/bulk-upload')
+      .set('x-api-key', t.apiKey)
+      .send({ calls: [1, 2, 3, 4, 5] })
+      .expect(200);
     expect(r.body).toEqual({ chunks: 3 });
     expect(received).toEqual([[1, 2], [3, 4], [5]]);
   });
 
-  it('the webhook panel sets the flow\'s own secret (shown once) and shows where it goes', async () => {
+  it("the webhook panel sets the flow's own secret (shown once) and shows where it goes", async () => {
     await page.goto(`/flows/${flowId}`);
     await node('hook').click();
     await page.click('[data-testid=webhook-auth]');
-    await page.locator('[data-testid=webhook-url]', { hasText: '/api/v1/hooks/bulk-upload?clientId=<secret>' }).waitFor();
+    await page
+      .locator('[data-testid=webhook-url]', { hasText: '/api/v1/hooks/bulk-upload?clientId=<secret>' })
+      .waitFor();
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('Control+s');
     await page.locator('[data-testid=save-status][data-state=saved]').waitFor();
@@ -121,8 +152,16 @@ suite('batch node, redirect answer and webhook secret in the browser', () => {
     await page.locator('[data-testid=webhook-secret-status]', { hasText: 'A secret is set' }).waitFor();
 
     await t.as('post', `/api/v1/flows/${flowId}/publish`).send({}).expect(200);
-    await t.http().post(`/api/v1/hooks/bulk-upload?clientId=${secret}`).send({ calls: [9] }).expect(200);
-    await t.http().post(`/api/v1/hooks/bulk-upload?clientId=wrong`).send({ calls: [9] }).expect(401);
+    await t
+      .http()
+      .post(`/api/v1/hooks/bulk-upload?clientId=${secret}`)
+      .send({ calls: [9] })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/hooks/bulk-upload?clientId=wrong`)
+      .send({ calls: [9] })
+      .expect(401);
   });
 
   it('a respond node answers with a redirect: choosing it sets 302 and asks for a location', async () => {
@@ -137,7 +176,10 @@ suite('batch node, redirect answer and webhook secret in the browser', () => {
     await page.keyboard.press('Control+s');
     await page.locator('[data-testid=save-status][data-state=saved]').waitFor();
     const saved = await t.as('get', `/api/v1/flows/${flowId}`).expect(200);
-    expect(saved.body.definition.nodes.find((n: { id: string }) => n.id === 'r').config).toEqual({ status: 302, body: { type: 'redirect', location: 'https://pbx.example.com/rec/{{request.query.call}}' } });
+    expect(saved.body.definition.nodes.find((n: { id: string }) => n.id === 'r').config).toEqual({
+      status: 302,
+      body: { type: 'redirect', location: 'https://pbx.example.com/rec/{{request.query.call}}' },
+    });
     expect(saved.body.validation.valid).toBe(true);
   });
 });

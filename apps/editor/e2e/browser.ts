@@ -10,7 +10,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EDITOR_DIST = path.resolve(__dirname, '../dist');
 /** docs/screenshots (shown in the README); under CI (.ci/run) .ci/out/screenshots, so runs leave the tree clean. */
-export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? path.resolve(__dirname, process.env.CI ? '../../../.ci/out/screenshots' : '../../../docs/screenshots');
+export const SCREENSHOTS =
+  process.env.SCREENSHOTS_DIR ??
+  path.resolve(__dirname, process.env.CI ? '../../../.ci/out/screenshots' : '../../../docs/screenshots');
 const ROOT = path.resolve(__dirname, '../../..');
 
 export function hasChromium(): boolean {
@@ -22,25 +24,51 @@ export function buildEditor(): void {
   const index = path.join(EDITOR_DIST, 'index.html');
   if (fs.existsSync(index) && !process.env.EDITOR_REBUILD) {
     const built = fs.statSync(index).mtimeMs;
-    const newest = Math.max(...[path.resolve(__dirname, '../src'), path.resolve(ROOT, 'libs/flow/src')].flatMap(walk).map((f) => fs.statSync(f).mtimeMs));
+    const newest = Math.max(
+      ...[path.resolve(__dirname, '../src'), path.resolve(ROOT, 'libs/flow/src')]
+        .flatMap(walk)
+        .map((f) => fs.statSync(f).mtimeMs),
+    );
     if (built > newest) return;
   }
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', path.resolve(__dirname, '../vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    // Jest sets NODE_ENV=test, which would give React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '-c',
+      path.resolve(__dirname, '../vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      // Jest sets NODE_ENV=test, which would give React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

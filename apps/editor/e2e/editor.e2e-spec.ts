@@ -14,7 +14,17 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
 import { crmWsdl, startCrmServer, type CrmServer } from '../../../libs/engine/src/soap/soap.fixtures';
-import { buildEditor, connect, dragFromPalette, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
+import {
+  buildEditor,
+  connect,
+  dragFromPalette,
+  EDITOR_DIST,
+  hasChromium,
+  launch,
+  login,
+  newPage,
+  screenshot,
+} from './browser';
 import { bigFlow } from './fixtures';
 
 declare global {
@@ -60,11 +70,18 @@ suite('editor in the browser', () => {
 
   beforeAll(async () => {
     buildEditor();
-    [t, crm, soapServer, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), LoopbackServer.start(), startCrmServer(), launch()]);
+    [t, crm, soapServer, browser] = await Promise.all([
+      TestApp.start({ EDITOR_DIR: EDITOR_DIST }),
+      LoopbackServer.start(),
+      startCrmServer(),
+      launch(),
+    ]);
     crm.on('GET /customers', (req, res) => {
       const phone = new URL(req.url, 'http://x').searchParams.get('phone');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(phone === '+33612345678' ? { vip: true, name: 'Jeanne' } : { vip: false, name: 'Unknown' }));
+      res.end(
+        JSON.stringify(phone === '+33612345678' ? { vip: true, name: 'Jeanne' } : { vip: false, name: 'Unknown' }),
+      );
     });
     ({ page, problems } = await newPage(browser, t.baseUrl));
   }, 120_000);
@@ -196,23 +213,42 @@ suite('editor in the browser', () => {
     expect(saved.body.validation.valid).toBe(true);
     const byName = Object.fromEntries(saved.body.definition.nodes.map((n: { name: string }) => [n.name, n]));
     expect(Object.keys(byName).sort()).toEqual(['defaultAnswer', 'isVip', 'ivr', 'lookup', 'vipAnswer']);
-    expect(byName.lookup.config).toMatchObject({ method: 'GET', url: `${crm.base}/customers?phone={{call.callerId}}`, rawHeaders: 'Accept: application/json\nX-Caller: {{call.callerId}}' });
-    expect(byName.isVip.config.rules[0]).toMatchObject({ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' });
+    expect(byName.lookup.config).toMatchObject({
+      method: 'GET',
+      url: `${crm.base}/customers?phone={{call.callerId}}`,
+      rawHeaders: 'Accept: application/json\nX-Caller: {{call.callerId}}',
+    });
+    expect(byName.isVip.config.rules[0]).toMatchObject({
+      handle: 'vip',
+      left: '{{nodes.lookup.body.vip}}',
+      op: 'eq',
+      right: 'true',
+    });
     const edges = saved.body.definition.edges.map((e: { source: string; sourceHandle?: string; target: string }) => {
       const name = (id: string) => saved.body.definition.nodes.find((n: { id: string }) => n.id === id).name;
       return `${name(e.source)}:${e.sourceHandle ?? ''}->${name(e.target)}`;
     });
-    expect(edges.sort()).toEqual(['isVip:default->defaultAnswer', 'isVip:vip->vipAnswer', 'ivr:next->lookup', 'lookup:error->defaultAnswer', 'lookup:success->isVip']);
+    expect(edges.sort()).toEqual([
+      'isVip:default->defaultAnswer',
+      'isVip:vip->vipAnswer',
+      'ivr:next->lookup',
+      'lookup:error->defaultAnswer',
+      'lookup:success->isVip',
+    ]);
   });
 
   it('test-runs the draft against a loopback CRM: nodes turn green with their duration', async () => {
     await page.click('[data-testid=test-button]');
     await page.click('[data-testid=run-test]');
     await page.locator('[data-testid=run-status]', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
-    for (const name of ['ivr', 'lookup', 'isVip', 'vipAnswer']) expect(await node(name).getAttribute('data-status')).toBe('succeeded');
+    for (const name of ['ivr', 'lookup', 'isVip', 'vipAnswer'])
+      expect(await node(name).getAttribute('data-status')).toBe('succeeded');
     expect(await node('defaultAnswer').getAttribute('data-status')).toBe('ok');
     expect(await page.locator('[data-testid=node-run-lookup]').textContent()).toMatch(/\d+ ms/);
-    expect(JSON.parse((await page.locator('[data-testid=run-output]').textContent())!)).toEqual({ queue: 'vip', name: 'Jeanne' });
+    expect(JSON.parse((await page.locator('[data-testid=run-output]').textContent())!)).toEqual({
+      queue: 'vip',
+      name: 'Jeanne',
+    });
     await screenshot(page, 'test-run');
 
     // The node shows what it sent and got.
@@ -252,7 +288,12 @@ suite('editor in the browser', () => {
   });
 
   it('the IVR endpoint answers with the published flow', async () => {
-    const r = await t.http().post(`/api/v1/ivr/${flowKey}`).set('x-api-key', t.apiKey).send({ call: { id: 'call-77', callerId: '+33612345678' }, ivr: { digits: '1' } }).expect(200);
+    const r = await t
+      .http()
+      .post(`/api/v1/ivr/${flowKey}`)
+      .set('x-api-key', t.apiKey)
+      .send({ call: { id: 'call-77', callerId: '+33612345678' }, ivr: { digits: '1' } })
+      .expect(200);
     expect(r.body).toMatchObject({ status: 'succeeded', output: { queue: 'vip', name: 'Jeanne' } });
   });
 
@@ -274,7 +315,8 @@ suite('editor in the browser', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr').length === 1);
     await page.click('[data-testid=executions-table] tbody tr');
     await page.locator('[data-testid=execution-view]').waitFor();
-    for (const name of ['ivr', 'lookup', 'isVip', 'vipAnswer']) await page.locator(`[data-testid="node-${name}"][data-status=succeeded]`).waitFor();
+    for (const name of ['ivr', 'lookup', 'isVip', 'vipAnswer'])
+      await page.locator(`[data-testid="node-${name}"][data-status=succeeded]`).waitFor();
     await node('lookup').click();
     await page.locator('[data-testid=step-request-line]', { hasText: '%2B33612345678' }).waitFor();
     await screenshot(page, 'execution');
@@ -295,7 +337,13 @@ suite('editor in the browser', () => {
     const id = page.url().split('/').pop()!;
     const saved = await api('get', `/api/v1/flows/${id}`).expect(200);
     const soap = saved.body.definition.nodes.find((n: { type: string }) => n.type === 'soap');
-    expect(soap.config).toMatchObject({ wsdlUrl: `${soapServer.base}/crm?wsdl`, service: 'CrmService', port: 'CrmPort', operation: 'GetCustomer', args: { phone: '{{call.callerId}}' } });
+    expect(soap.config).toMatchObject({
+      wsdlUrl: `${soapServer.base}/crm?wsdl`,
+      service: 'CrmService',
+      port: 'CrmPort',
+      operation: 'GetCustomer',
+      args: { phone: '{{call.callerId}}' },
+    });
   });
 
   it('sets node-soap client options in the Advanced section: checked as typed, sent with Load, saved in the definition', async () => {
@@ -331,7 +379,10 @@ suite('editor in the browser', () => {
       dates: 'text',
     };
     // Load describes the WSDL with the same options the node will run with.
-    const [describe] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v1/soap/describe')), page.click('[data-testid=soap-load]')]);
+    const [describe] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/v1/soap/describe')),
+      page.click('[data-testid=soap-load]'),
+    ]);
     expect(describe.postDataJSON()).toEqual({ wsdlUrl: `${soapServer.base}/crm?wsdl`, clientOptions: expected });
     await page.locator('[data-testid=soap-operation]').waitFor();
     await page.keyboard.press('Control+s');
@@ -351,9 +402,20 @@ suite('editor in the browser', () => {
   it("loads a WSDL behind authentication with the node's connection", async () => {
     const basic = `Basic ${Buffer.from('agent:wsdl-pass').toString('base64')}`;
     soapServer.routes.set('GET /private.wsdl', {
-      body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${soapServer.base}/crm`) } : { status: 401, type: 'text/plain', body: 'authentication required' }),
+      body: (req) =>
+        req.headers.authorization === basic
+          ? { body: crmWsdl(`${soapServer.base}/crm`) }
+          : { status: 401, type: 'text/plain', body: 'authentication required' },
     });
-    const conn = await api('post', '/api/v1/connections').send({ name: 'legacy-soap', type: 'basic', username: 'agent', password: 'wsdl-pass', allowedOrigins: [soapServer.base] }).expect(201);
+    const conn = await api('post', '/api/v1/connections')
+      .send({
+        name: 'legacy-soap',
+        type: 'basic',
+        username: 'agent',
+        password: 'wsdl-pass',
+        allowedOrigins: [soapServer.base],
+      })
+      .expect(201);
     // A fresh page: the connection list is read when the editor opens.
     await flowsPage();
     await newFlowWithSoapNode('Legacy CRM behind auth');
@@ -370,7 +432,9 @@ suite('editor in the browser', () => {
     await page.goto(`/flows/${flowId}`);
     await node('lookup').waitFor();
     const current = await api('get', `/api/v1/flows/${flowId}`).expect(200);
-    await api('put', `/api/v1/flows/${flowId}`).send({ revision: current.body.revision, name: 'VIP routing (edited elsewhere)' }).expect(200);
+    await api('put', `/api/v1/flows/${flowId}`)
+      .send({ revision: current.body.revision, name: 'VIP routing (edited elsewhere)' })
+      .expect(200);
     await page.fill('[data-testid=flow-name]', 'VIP routing (mine)');
     await page.locator('[data-testid=conflict-dialog]').waitFor();
     await screenshot(page, 'conflict');
@@ -397,7 +461,10 @@ suite('editor in the browser', () => {
 
   it('exports a flow as JSON and imports it back', async () => {
     await flowsPage();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="flow-row-${flowKey}"] [aria-label^="Export"]`)]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`[data-testid="flow-row-${flowKey}"] [aria-label^="Export"]`),
+    ]);
     const file = await download.path();
     const doc = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
     expect(doc).toMatchObject({ format: 'callflow.flow', formatVersion: 1, key: flowKey });
@@ -413,10 +480,14 @@ suite('editor in the browser', () => {
   });
 
   it('opens a 300-node flow in under a second and pans smoothly', async () => {
-    const created = await api('post', '/api/v1/flows').send({ name: 'Large flow (300 nodes)', definition: bigFlow(300) }).expect(201);
+    const created = await api('post', '/api/v1/flows')
+      .send({ name: 'Large flow (300 nodes)', definition: bigFlow(300) })
+      .expect(201);
     await flowsPage();
     await page.goto(`/flows/${created.body.id}`);
-    await page.waitForFunction(() => window.__editorMetrics?.firstRenderMs !== undefined, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => window.__editorMetrics?.firstRenderMs !== undefined, undefined, {
+      timeout: 15_000,
+    });
     const metrics = await page.evaluate(() => window.__editorMetrics!);
     expect(metrics).toMatchObject({ nodes: 300 });
 
@@ -445,7 +516,8 @@ suite('editor in the browser', () => {
     await page.mouse.move(start!.x, start!.y);
     await page.mouse.down();
     const started = Date.now();
-    for (let i = 1; Date.now() - started < 1000; i++) await page.mouse.move(start!.x - (i % 80) * 6, start!.y - Math.sin(i / 8) * 80);
+    for (let i = 1; Date.now() - started < 1000; i++)
+      await page.mouse.move(start!.x - (i % 80) * 6, start!.y - Math.sin(i / 8) * 80);
     await page.mouse.up();
     const frames = await page.evaluate(() => {
       const w = window as unknown as { __frames: number[]; __stop: boolean };
@@ -455,7 +527,9 @@ suite('editor in the browser', () => {
     const gaps = frames.slice(1).map((f, i) => f - frames[i]!);
     const fps = (gaps.length * 1000) / (frames.at(-1)! - frames[0]!);
     const worst = Math.max(...gaps);
-    console.log(`300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`);
+    console.log(
+      `300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`,
+    );
     // "Fit view" then draws all 300 cards at once.
     const fitMs = await page.evaluate(async () => {
       const t0 = performance.now();

@@ -19,7 +19,11 @@ suite('login: one email and password in several tenants', () => {
     const tenantB = { name: 'Workspace B', adminEmail: ADMIN.email, adminPassword: ADMIN.password };
     const b = await t.as('post', '/api/v1/tenants').send(tenantB).expect(201);
     const tenantId = b.body.id as string;
-    const login = await t.http().post('/api/v1/auth/login').send({ ...ADMIN, tenantId }).expect(200);
+    const login = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ ...ADMIN, tenantId })
+      .expect(200);
     const definition = {
       schemaVersion: 1,
       nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', position: { x: 0, y: 0 }, config: {} }],

@@ -84,7 +84,9 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
   beforeAll(async () => {
     buildEditor();
     [t, browser, attacker] = await Promise.all([
-      TestApp.start({ EDITOR_DIR: EDITOR_DIST }), launch(), attackerServer(),
+      TestApp.start({ EDITOR_DIR: EDITOR_DIST }),
+      launch(),
+      attackerServer(),
     ]);
 
     // Tenant B's admin (hostile) publishes the trap.
@@ -93,7 +95,9 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await t.as('post', '/api/v1/tenants').send(tenantB).expect(201);
     const tokenB = (await t.http().post('/api/v1/auth/login').send(b).expect(200)).body.accessToken as string;
     const asB = (method: 'post', url: string) => t.http()[method](url).set('authorization', `Bearer ${tokenB}`);
-    const key = await asB('post', '/api/v1/api-keys').send({ name: 'trap', scopes: ['triggers.invoke'] }).expect(201);
+    const key = await asB('post', '/api/v1/api-keys')
+      .send({ name: 'trap', scopes: ['triggers.invoke'] })
+      .expect(201);
     keyB = key.body.key;
     const page = [
       '<!doctype html><title>Caller</title><h1 id="card">Caller card</h1>',
@@ -106,7 +110,10 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
       nodes: [
         { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['GET'] } },
         {
-          id: 'r', type: 'respond', name: 'page', position: { x: 200, y: 0 },
+          id: 'r',
+          type: 'respond',
+          name: 'page',
+          position: { x: 200, y: 0 },
           config: { body: { type: 'text', template: page, contentType: 'text/html; charset=utf-8' } },
         },
       ],
@@ -216,20 +223,27 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
   });
 
   it('the editor canvas (saying why a respond node may not set a cookie) and Swagger UI run under their CSP', async () => {
-    const created = await t.as('post', '/api/v1/flows').send({
-      name: 'CSP check', key: 'csp-check',
-      definition: {
-        schemaVersion: 1,
-        nodes: [
-          { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
-          {
-            id: 'r', type: 'respond', name: 'answer', position: { x: 300, y: 0 },
-            config: { headers: [{ name: 'Set-Cookie', value: 'sid=1' }], body: { type: 'text', template: 'ok' } },
-          },
-        ],
-        edges: [{ id: 'e1', source: 't', target: 'r' }],
-      },
-    }).expect(201);
+    const created = await t
+      .as('post', '/api/v1/flows')
+      .send({
+        name: 'CSP check',
+        key: 'csp-check',
+        definition: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
+            {
+              id: 'r',
+              type: 'respond',
+              name: 'answer',
+              position: { x: 300, y: 0 },
+              config: { headers: [{ name: 'Set-Cookie', value: 'sid=1' }], body: { type: 'text', template: 'ok' } },
+            },
+          ],
+          edges: [{ id: 'e1', source: 't', target: 'r' }],
+        },
+      })
+      .expect(201);
     await editor.goto(`/flows/${created.body.id}`);
     await editor.locator('[data-testid="node-answer"]').click();
     await editor.locator('.field-issues li.err', { hasText: 'may not set cookies' }).waitFor();

@@ -31,7 +31,11 @@ suite('settings and permissions in the browser', () => {
 
   beforeAll(async () => {
     buildEditor();
-    [t, auth, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), LoopbackServer.start(), launch()]);
+    [t, auth, browser] = await Promise.all([
+      TestApp.start({ EDITOR_DIR: EDITOR_DIST }),
+      LoopbackServer.start(),
+      launch(),
+    ]);
     auth.json('POST /auth', { access_token: 'tok-123', expires_in: 3600 });
     const a = await newPage(browser, t.baseUrl);
     const u = await newPage(browser, t.baseUrl);
@@ -40,10 +44,22 @@ suite('settings and permissions in the browser', () => {
     await admin.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     problems = [a.problems, u.problems];
 
-    const roles = (await t.as('get', '/api/v1/roles').expect(200)).body.items as { id: string; name: string; builtIn: string | null }[];
+    const roles = (await t.as('get', '/api/v1/roles').expect(200)).body.items as {
+      id: string;
+      name: string;
+      builtIn: string | null;
+    }[];
     const viewer = roles.find((r) => r.builtIn === 'viewer')!;
-    await t.as('post', '/api/v1/users').send({ ...VIEWER, roleIds: [viewer.id] }).expect(201);
-    flowId = (await t.as('post', '/api/v1/flows').send({ name: 'Shared flow', definition: bigFlow(4) }).expect(201)).body.id;
+    await t
+      .as('post', '/api/v1/users')
+      .send({ ...VIEWER, roleIds: [viewer.id] })
+      .expect(201);
+    flowId = (
+      await t
+        .as('post', '/api/v1/flows')
+        .send({ name: 'Shared flow', definition: bigFlow(4) })
+        .expect(201)
+    ).body.id;
   }, 120_000);
 
   afterAll(async () => {
@@ -66,7 +82,8 @@ suite('settings and permissions in the browser', () => {
     expect(await user.locator('[data-testid=publish-button]').count()).toBe(0);
     expect(await user.locator('[data-testid=test-button]').count()).toBe(0);
     expect(await user.locator('[data-testid^=palette-]').count()).toBe(0);
-    for (const nav of ['nav-users', 'nav-roles', 'nav-api-keys', 'nav-audit', 'nav-connections']) expect(await user.locator(`[data-testid=${nav}]`).count()).toBe(0);
+    for (const nav of ['nav-users', 'nav-roles', 'nav-api-keys', 'nav-audit', 'nav-connections'])
+      expect(await user.locator(`[data-testid=${nav}]`).count()).toBe(0);
     // The server refuses regardless of what the editor shows.
     await user.goto('/settings/roles');
     await user.locator('[data-testid=roles-page] .error-banner').waitFor();
@@ -86,7 +103,9 @@ suite('settings and permissions in the browser', () => {
       await admin.locator('.toast-success', { hasText: `Viewer: ${perm} granted` }).waitFor();
       await expect(cell('Viewer', perm).isEnabled()).resolves.toBe(true);
     }
-    const viewer = ((await t.as('get', '/api/v1/roles').expect(200)).body.items as { builtIn: string | null; permissions: string[] }[]).find((r) => r.builtIn === 'viewer')!;
+    const viewer = (
+      (await t.as('get', '/api/v1/roles').expect(200)).body.items as { builtIn: string | null; permissions: string[] }[]
+    ).find((r) => r.builtIn === 'viewer')!;
     expect(viewer.permissions).toEqual(expect.arrayContaining(['flows.write', 'flows.run', 'flows.publish']));
 
     await user.goto(`/flows/${flowId}`);
@@ -212,18 +231,27 @@ suite('settings and permissions in the browser', () => {
     await admin.click('[data-testid=create-flow]');
     await admin.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
     const id = admin.url().split('/').pop()!;
-    const flow = (await t.as('get', `/api/v1/flows/${id}`).expect(200)).body as { definition: { nodes: { name: string; config: Record<string, unknown> }[] } };
+    const flow = (await t.as('get', `/api/v1/flows/${id}`).expect(200)).body as {
+      definition: { nodes: { name: string; config: Record<string, unknown> }[] };
+    };
     const using = flow.definition.nodes.filter((n) => n.config.connectionId === connectionId);
     expect(using.length).toBeGreaterThan(0);
     // The node panel's connection field picks from the Connections list and shows it by name.
     await admin.click(`[data-testid="node-${using[0]!.name}"]`);
     await admin.click('[data-testid=tab-options]');
-    await admin.locator('select option:checked', { hasText: 'gcalls-auth (token_endpoint)' }).waitFor({ state: 'attached' });
+    await admin
+      .locator('select option:checked', { hasText: 'gcalls-auth (token_endpoint)' })
+      .waitFor({ state: 'attached' });
   });
 
   it('shows the audit log a page at a time', async () => {
     for (let i = 0; i < 25; i++) {
-      const id = (await t.as('post', '/api/v1/api-keys').send({ name: `bulk ${i}`, scopes: ['triggers.invoke'] }).expect(201)).body.id;
+      const id = (
+        await t
+          .as('post', '/api/v1/api-keys')
+          .send({ name: `bulk ${i}`, scopes: ['triggers.invoke'] })
+          .expect(201)
+      ).body.id;
       await t.as('delete', `/api/v1/api-keys/${id}`).expect(204);
     }
     await admin.click('[data-testid=nav-audit]');

@@ -42,7 +42,9 @@ suite('security in the browser: a webhook answer never runs as a script of the e
     const passthrough = { id: 'r', type: 'respond', name: 'answer', config: { body: relayBody } };
     await publishFlow(t, 'relay', chainFlow(webhook, get, passthrough));
     const typed = {
-      id: 'r', type: 'respond', name: 'answer',
+      id: 'r',
+      type: 'respond',
+      name: 'answer',
       config: {
         headers: [{ name: 'Content-Type', value: '{{request.query.ct}}' }],
         body: { type: 'text', template: SCRIPT },
@@ -83,7 +85,9 @@ suite('security in the browser: a webhook answer never runs as a script of the e
       route.fulfill({
         status: 200,
         headers: {
-          'content-type': COMMA_TYPE, 'x-content-type-options': 'nosniff', 'content-security-policy': 'sandbox',
+          'content-type': COMMA_TYPE,
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': 'sandbox',
         },
         body: SCRIPT,
       }),

@@ -40,11 +40,24 @@ suite('trigger panels in the browser', () => {
       schemaVersion: 1,
       nodes: [
         { id: 't', type: 'trigger.campaign', name: 'campaign', position: { x: 0, y: 0 }, config: {} },
-        { id: 'h', type: 'http', name: 'push', position: { x: 280, y: 0 }, config: { method: 'POST', url: 'http://127.0.0.1:9/contacts', body: { type: 'json', template: '{"phone":"{{contact.phone}}"}' } } },
+        {
+          id: 'h',
+          type: 'http',
+          name: 'push',
+          position: { x: 280, y: 0 },
+          config: {
+            method: 'POST',
+            url: 'http://127.0.0.1:9/contacts',
+            body: { type: 'json', template: '{"phone":"{{contact.phone}}"}' },
+          },
+        },
       ],
       edges: [{ id: 'e1', source: 't', target: 'h' }],
     };
-    const created = await t.as('post', '/api/v1/flows').send({ name: 'Campaign push', key: 'campaign-push', definition }).expect(201);
+    const created = await t
+      .as('post', '/api/v1/flows')
+      .send({ name: 'Campaign push', key: 'campaign-push', definition })
+      .expect(201);
     await page.goto(`/flows/${created.body.id}`);
     await page.locator('[data-testid="node-campaign"]').click();
     const field = page.locator('[data-testid=max-concurrent-runs]');
@@ -52,12 +65,16 @@ suite('trigger panels in the browser', () => {
     await page.locator('.field-issues li.err', { hasText: 'whole number from 1 to 1000' }).waitFor();
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     await field.fill('5');
-    await page.locator('.field-issues li.err', { hasText: 'whole number from 1 to 1000' }).waitFor({ state: 'detached' });
+    await page
+      .locator('.field-issues li.err', { hasText: 'whole number from 1 to 1000' })
+      .waitFor({ state: 'detached' });
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('Control+s');
     await page.locator('[data-testid=save-status][data-state=saved]').waitFor();
     const saved = await t.as('get', `/api/v1/flows/${created.body.id}`).expect(200);
-    expect(saved.body.definition.nodes.find((n: { id: string }) => n.id === 't').config).toEqual({ maxConcurrentRuns: 5 });
+    expect(saved.body.definition.nodes.find((n: { id: string }) => n.id === 't').config).toEqual({
+      maxConcurrentRuns: 5,
+    });
     expect(saved.body.validation.valid).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ const UsersPage = lazy(() => import('./pages/settings/UsersPage').then((m) => ({
 const RolesPage = lazy(() => import('./pages/settings/RolesPage').then((m) => ({ default: m.RolesPage })));
 const ApiKeysPage = lazy(() => import('./pages/settings/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
 const AuditPage = lazy(() => import('./pages/settings/AuditPage').then((m) => ({ default: m.AuditPage })));
-const ConnectionsPage = lazy(() => import('./pages/settings/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
+const ConnectionsPage = lazy(() =>
+  import('./pages/settings/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })),
+);
 const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -37,15 +39,78 @@ export function App() {
       <ErrorBoundary label="The editor failed to start">
         <Routes>
           <Route path="/login" element={<LoginPage />} />
-          <Route path="/flows" element={<RequireAuth><FlowsPage /></RequireAuth>} />
-          <Route path="/flows/:id" element={<RequireAuth><FlowEditorPage /></RequireAuth>} />
-          <Route path="/executions" element={<RequireAuth><ExecutionsPage /></RequireAuth>} />
-          <Route path="/executions/:id" element={<RequireAuth><ExecutionPage /></RequireAuth>} />
-          <Route path="/connections" element={<RequireAuth><ConnectionsPage /></RequireAuth>} />
-          <Route path="/settings/users" element={<RequireAuth><UsersPage /></RequireAuth>} />
-          <Route path="/settings/roles" element={<RequireAuth><RolesPage /></RequireAuth>} />
-          <Route path="/settings/api-keys" element={<RequireAuth><ApiKeysPage /></RequireAuth>} />
-          <Route path="/settings/audit" element={<RequireAuth><AuditPage /></RequireAuth>} />
+          <Route
+            path="/flows"
+            element={
+              <RequireAuth>
+                <FlowsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/flows/:id"
+            element={
+              <RequireAuth>
+                <FlowEditorPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/executions"
+            element={
+              <RequireAuth>
+                <ExecutionsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/executions/:id"
+            element={
+              <RequireAuth>
+                <ExecutionPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/connections"
+            element={
+              <RequireAuth>
+                <ConnectionsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/settings/users"
+            element={
+              <RequireAuth>
+                <UsersPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/settings/roles"
+            element={
+              <RequireAuth>
+                <RolesPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/settings/api-keys"
+            element={
+              <RequireAuth>
+                <ApiKeysPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/settings/audit"
+            element={
+              <RequireAuth>
+                <AuditPage />
+              </RequireAuth>
+            }
+          />
           <Route path="*" element={<Navigate to="/flows" replace />} />
         </Routes>
       </ErrorBoundary>

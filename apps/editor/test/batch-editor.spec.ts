@@ -9,9 +9,31 @@ function uploadFlow(): FlowDefinition {
     schemaVersion: 1,
     nodes: [
       { id: 't', type: 'trigger.webhook', name: 'hook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
-      { id: 'b', type: 'batch', name: 'chunks', position: { x: 320, y: 0 }, config: { items: '{{request.body.calls}}', size: 50 } },
-      { id: 'h', type: 'http', name: 'upload', position: { x: 640, y: 0 }, config: { method: 'POST', url: 'https://crm.example.com/upload', body: { type: 'json', template: '{{json batch.items}}' } } },
-      { id: 'r', type: 'respond', name: 'answer', position: { x: 640, y: 160 }, config: { body: { type: 'json', template: '{"n": {{nodes.chunks.total}}}' } } },
+      {
+        id: 'b',
+        type: 'batch',
+        name: 'chunks',
+        position: { x: 320, y: 0 },
+        config: { items: '{{request.body.calls}}', size: 50 },
+      },
+      {
+        id: 'h',
+        type: 'http',
+        name: 'upload',
+        position: { x: 640, y: 0 },
+        config: {
+          method: 'POST',
+          url: 'https://crm.example.com/upload',
+          body: { type: 'json', template: '{{json batch.items}}' },
+        },
+      },
+      {
+        id: 'r',
+        type: 'respond',
+        name: 'answer',
+        position: { x: 640, y: 160 },
+        config: { body: { type: 'json', template: '{"n": {{nodes.chunks.total}}}' } },
+      },
     ],
     edges: [
       { id: 'e1', source: 't', target: 'b' },
@@ -24,21 +46,46 @@ function uploadFlow(): FlowDefinition {
 describe('batch node in the editor', () => {
   const def = uploadFlow();
   const { nodes, edges } = fromDefinition(def);
-  const conn = (source: string, sourceHandle: string | null, target: string) => ({ source, sourceHandle, target, targetHandle: null });
+  const conn = (source: string, sourceHandle: string | null, target: string) => ({
+    source,
+    sourceHandle,
+    target,
+    targetHandle: null,
+  });
 
   it('shows each / done / error, also half-configured, and a summary', () => {
     expect(handlesOf('batch', { items: '{{x}}' })).toEqual(['each', 'done', 'error']);
     expect(handlesOf('batch', { size: 'bad' })).toEqual(['each', 'done', 'error']);
     expect(summaryOf('batch', { items: '{{x}}', size: 50, concurrency: 2 })).toBe('chunks of 50, 2 at once');
-    expect(freeHandle(nodes.find((n) => n.id === 'b')!, edges.filter((e) => e.id === 'e1'))).toBe('each');
-    expect(freeHandle(nodes.find((n) => n.id === 'b')!, edges)).toBe('error');
+    expect(
+      freeHandle(
+        nodes.find((n) => n.id === 'b')!,
+        edges.filter((e) => e.id === 'e1'),
+      ),
+    ).toBe('each');
+    expect(
+      freeHandle(
+        nodes.find((n) => n.id === 'b')!,
+        edges,
+      ),
+    ).toBe('error');
   });
 
   it('refuses drawing into an each path from outside it, or from a chunk into the done path', () => {
-    expect(connectionProblem(conn('r', 'next', 'h'), nodes, edges)).toMatch(/would run once per chunk of batch "chunks"/);
-    expect(connectionProblem(conn('h', 'success', 'r'), nodes, edges)).toMatch(/would run once per chunk of batch "chunks"/);
+    expect(connectionProblem(conn('r', 'next', 'h'), nodes, edges)).toMatch(
+      /would run once per chunk of batch "chunks"/,
+    );
+    expect(connectionProblem(conn('h', 'success', 'r'), nodes, edges)).toMatch(
+      /would run once per chunk of batch "chunks"/,
+    );
     expect(connectionProblem(conn('b', 'error', 'r'), nodes, edges)).toBeNull();
-    expect(connectionProblem(conn('h', 'error', 'r'), nodes, edges.filter((e) => e.id !== 'e3'))).toBeNull();
+    expect(
+      connectionProblem(
+        conn('h', 'error', 'r'),
+        nodes,
+        edges.filter((e) => e.id !== 'e3'),
+      ),
+    ).toBeNull();
   });
 
   it('completes batch.* on the each path and the batch output after it, valid flow or not', () => {

@@ -4,7 +4,15 @@
  */
 import { validateFlow, type FlowDefinition } from '@callflow/flow';
 import { connectionProblem, freeHandle } from '../src/editor/connection';
-import { fromDefinition, handlesOf, summaryOf, toDefinition, uniqueName, type EditorEdge, type EditorNode } from '../src/editor/convert';
+import {
+  fromDefinition,
+  handlesOf,
+  summaryOf,
+  toDefinition,
+  uniqueName,
+  type EditorEdge,
+  type EditorNode,
+} from '../src/editor/convert';
 import { jsonShape, templateMessages } from '../src/editor/template-hints';
 import { timingBudget } from '../src/editor/timing';
 import { filterTokens, tokensForNode } from '../src/editor/tokens';
@@ -14,10 +22,38 @@ function vipFlow(): FlowDefinition {
     schemaVersion: 1,
     nodes: [
       { id: 't', type: 'trigger.ivr', name: 'ivr', position: { x: 0, y: 0 }, config: { deadlineMs: 3000 } },
-      { id: 'h', type: 'http', name: 'lookup', position: { x: 320, y: 0 }, config: { url: 'https://crm.example.com/c?p={{call.callerId}}', timeoutMs: 1000, retry: { attempts: 2, backoffMs: 200 } } },
-      { id: 'c', type: 'condition', name: 'isVip', position: { x: 640, y: 0 }, config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] } },
-      { id: 's', type: 'set', name: 'vars1', position: { x: 960, y: 0 }, config: { values: [{ name: 'queue', value: 'vip' }] } },
-      { id: 'r', type: 'respond', name: 'answer', position: { x: 1280, y: 0 }, config: { body: { type: 'json', template: '{"q": "{{vars.queue}}"}' } } },
+      {
+        id: 'h',
+        type: 'http',
+        name: 'lookup',
+        position: { x: 320, y: 0 },
+        config: {
+          url: 'https://crm.example.com/c?p={{call.callerId}}',
+          timeoutMs: 1000,
+          retry: { attempts: 2, backoffMs: 200 },
+        },
+      },
+      {
+        id: 'c',
+        type: 'condition',
+        name: 'isVip',
+        position: { x: 640, y: 0 },
+        config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] },
+      },
+      {
+        id: 's',
+        type: 'set',
+        name: 'vars1',
+        position: { x: 960, y: 0 },
+        config: { values: [{ name: 'queue', value: 'vip' }] },
+      },
+      {
+        id: 'r',
+        type: 'respond',
+        name: 'answer',
+        position: { x: 1280, y: 0 },
+        config: { body: { type: 'json', template: '{"q": "{{vars.queue}}"}' } },
+      },
     ],
     edges: [
       { id: 'e1', source: 't', target: 'h' },
@@ -48,9 +84,15 @@ describe('definition ⇄ canvas', () => {
 
   it('knows the handles and summary of half-configured nodes', () => {
     expect(handlesOf('http', { url: '' })).toEqual(['success', 'error']);
-    expect(handlesOf('condition', { rules: [{ handle: 'a' }, { handle: 'b', op: 'nope' }] })).toEqual(['a', 'b', 'default']);
+    expect(handlesOf('condition', { rules: [{ handle: 'a' }, { handle: 'b', op: 'nope' }] })).toEqual([
+      'a',
+      'b',
+      'default',
+    ]);
     expect(handlesOf('respond', {})).toEqual(['next']);
-    expect(summaryOf('http', { method: 'POST', url: 'https://crm.example.com/calls' })).toBe('POST crm.example.com/calls');
+    expect(summaryOf('http', { method: 'POST', url: 'https://crm.example.com/calls' })).toBe(
+      'POST crm.example.com/calls',
+    );
   });
 
   it('makes unique node names', () => {
@@ -61,7 +103,12 @@ describe('definition ⇄ canvas', () => {
 
 describe('connection rules while drawing', () => {
   const { nodes, edges } = fromDefinition(vipFlow());
-  const conn = (source: string, sourceHandle: string | null, target: string) => ({ source, sourceHandle, target, targetHandle: null });
+  const conn = (source: string, sourceHandle: string | null, target: string) => ({
+    source,
+    sourceHandle,
+    target,
+    targetHandle: null,
+  });
 
   it('refuses what validateFlow would refuse', () => {
     expect(connectionProblem(conn('h', 'error', 'h'), nodes, edges)).toMatch(/itself/);
@@ -74,8 +121,18 @@ describe('connection rules while drawing', () => {
   it('allows a free output to a later node, and finds free outputs', () => {
     expect(connectionProblem(conn('h', 'error', 'r'), nodes, edges)).toBeNull();
     expect(connectionProblem(conn('c', 'default', 'r'), nodes, edges)).toBeNull();
-    expect(freeHandle(nodes.find((n) => n.id === 'h')!, edges)).toBe('error');
-    expect(freeHandle(nodes.find((n) => n.id === 'c')!, edges)).toBe('default');
+    expect(
+      freeHandle(
+        nodes.find((n) => n.id === 'h')!,
+        edges,
+      ),
+    ).toBe('error');
+    expect(
+      freeHandle(
+        nodes.find((n) => n.id === 'c')!,
+        edges,
+      ),
+    ).toBe('default');
   });
 });
 
@@ -87,7 +144,17 @@ describe('completion tokens', () => {
     expect(valid.valid).toBe(true);
     for (const flow of [valid.flow, undefined]) {
       const tokens = tokensForNode('r', nodes, edges, flow).map((t) => t.token);
-      expect(tokens).toEqual(expect.arrayContaining(['call.callerId', 'contact.firstName', 'ivr.digits', 'nodes.lookup.body', 'nodes.lookup.status', 'vars.queue', 'now']));
+      expect(tokens).toEqual(
+        expect.arrayContaining([
+          'call.callerId',
+          'contact.firstName',
+          'ivr.digits',
+          'nodes.lookup.body',
+          'nodes.lookup.status',
+          'vars.queue',
+          'now',
+        ]),
+      );
       expect(tokensForNode('h', nodes, edges, flow).map((t) => t.token)).not.toContain('nodes.isVip');
     }
   });
@@ -101,7 +168,10 @@ describe('completion tokens', () => {
   });
 
   it('ranks prefix matches first', () => {
-    const items = ['contact.callerNote', 'call.callerId', 'call.id'].map((token) => ({ token, group: token.split('.')[0]! }));
+    const items = ['contact.callerNote', 'call.callerId', 'call.id'].map((token) => ({
+      token,
+      group: token.split('.')[0]!,
+    }));
     expect(filterTokens(items, 'call.').map((t) => t.token)).toEqual(['call.callerId', 'call.id']);
     expect(filterTokens(items, 'caller').map((t) => t.token)).toEqual(['contact.callerNote', 'call.callerId']);
   });
@@ -118,7 +188,10 @@ describe('template hints', () => {
     expect(jsonShape('{"a": "{{call.id}}"}')).toEqual([]);
     expect(jsonShape('{"a": {{json call}}}')).toEqual([]);
     expect(jsonShape('{"a": "{{call.id}}",}')[0]).toMatchObject({ severity: 'error' });
-    expect(jsonShape('{"a": {{call.callerId}}}')[0]).toMatchObject({ severity: 'warning', message: expect.stringContaining('outside quotes') });
+    expect(jsonShape('{"a": {{call.callerId}}}')[0]).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('outside quotes'),
+    });
     expect(jsonShape('{{#each x}}{{/each}}')).toEqual([]);
   });
 });

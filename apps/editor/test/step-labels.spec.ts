@@ -4,7 +4,14 @@ import { chunkCounts, chunkLabel, chunkRanges, unrecordedNote } from '../src/edi
 
 const AT = '2026-01-01T00:00:00.000Z';
 const step = (seq: number, name: string, extra: Partial<StepRecord> = {}): StepRecord => ({
-  seq, nodeId: name, name, type: 'http', status: 'succeeded', startedAt: AT, durationMs: 1, ...extra,
+  seq,
+  nodeId: name,
+  name,
+  type: 'http',
+  status: 'succeeded',
+  startedAt: AT,
+  durationMs: 1,
+  ...extra,
 });
 
 describe('step labels', () => {

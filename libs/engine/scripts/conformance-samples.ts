@@ -52,7 +52,11 @@ export function sampleOptions(raw: Record<string, unknown>): { options?: SoapCli
       out.parseResponseAttachments = value;
     } else if (key === 'customDeserializer' && value && typeof value === 'object') {
       const fns = value as Record<string, (text: string, ctx?: unknown) => unknown>;
-      const keepsText = Object.keys(fns).length > 0 && Object.entries(fns).every(([type, fn]) => /^date(Time)?$/.test(type) && fn('2014-01-02+01:00') === '2014-01-02+01:00');
+      const keepsText =
+        Object.keys(fns).length > 0 &&
+        Object.entries(fns).every(
+          ([type, fn]) => /^date(Time)?$/.test(type) && fn('2014-01-02+01:00') === '2014-01-02+01:00',
+        );
       if (keepsText) out.dates = 'text';
       else unsupported.push(`customDeserializer (${Object.keys(fns).join(', ')})`);
     } else {
@@ -79,7 +83,11 @@ export function loadSamples(root: string): { samples: Sample[]; skipped: Skipped
     const has = (f: string) => fs.existsSync(file(f));
     let expected: Sample['expected'];
     if (has('response.json')) {
-      expected = { kind: 'result', result: readJson(file('response.json')), soapHeaders: has('responseSoapHeader.json') ? readJson(file('responseSoapHeader.json')) : undefined };
+      expected = {
+        kind: 'result',
+        result: readJson(file('response.json')),
+        soapHeaders: has('responseSoapHeader.json') ? readJson(file('responseSoapHeader.json')) : undefined,
+      };
     } else if (has('error_response.json')) {
       expected = { kind: 'fault', root: readJson(file('error_response.json')) };
     } else {
@@ -105,9 +113,13 @@ export function loadSamples(root: string): { samples: Sample[]; skipped: Skipped
       ...(options ? { clientOptions: options } : {}),
       unsupportedOptions: unsupported,
       responseXml,
-      responseHeaders: has('responseHttpHeader.json') ? (readJson(file('responseHttpHeader.json')) as Record<string, string>) : undefined,
+      responseHeaders: has('responseHttpHeader.json')
+        ? (readJson(file('responseHttpHeader.json')) as Record<string, string>)
+        : undefined,
       requestXml: has('request.xml') ? fs.readFileSync(file('request.xml'), 'utf8') : undefined,
-      attachments: has('attachmentParts.js') ? (require(file('attachmentParts.js')) as Sample['attachments']) : undefined,
+      attachments: has('attachmentParts.js')
+        ? (require(file('attachmentParts.js')) as Sample['attachments'])
+        : undefined,
       expected,
     });
   }

@@ -108,7 +108,12 @@ export function literalArgs(value: unknown, literals: string[]): SoapArg {
   if (typeof value === 'object') {
     const out: Record<string, SoapArg> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      Object.defineProperty(out, k, { value: literalArgs(v, literals), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: literalArgs(v, literals),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -118,7 +123,8 @@ export function literalArgs(value: unknown, literals: string[]): SoapArg {
 /** The node's top-level args/soapHeaders: an object (`null`, "no parameters", becomes `{}`). */
 function argRecord(value: unknown, what: string, literals: string[]): Record<string, SoapArg> {
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object to be soap node ${what}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${what} must be an object to be soap node ${what}`);
   return literalArgs(value, literals) as Record<string, SoapArg>;
 }
 
@@ -135,7 +141,13 @@ export function sampleFlow(input: SampleCallInput, opts: { connectionId?: string
   return {
     schemaVersion: 1,
     nodes: [
-      { id: 'trigger', type: 'trigger.webhook', name: 'webhook', position: { x: 0, y: 0 }, config: { methods: ['POST'] } },
+      {
+        id: 'trigger',
+        type: 'trigger.webhook',
+        name: 'webhook',
+        position: { x: 0, y: 0 },
+        config: { methods: ['POST'] },
+      },
       {
         id: 'soap',
         type: 'soap',
@@ -170,7 +182,9 @@ function outcomeOf(run: RunResult): SampleCallOutput {
     const e = run.error ?? { code: 'INTERNAL' as const, message: 'the run failed' };
     throw new EngineError(e.code, `run ${run.status}: ${e.message}`, e.details);
   }
-  const out = run.output as (SampleCallOutput & { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } }) | undefined;
+  const out = run.output as
+    | (SampleCallOutput & { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } })
+    | undefined;
   if (!out || typeof out !== 'object') throw new EngineError('INTERNAL', `the flow answered ${short(out)}`);
   if (out.error) throw new EngineError(out.error.code, out.error.message, out.error.details);
   return { result: out.result, headers: out.headers, attachments: out.attachments };
@@ -187,7 +201,8 @@ export const engineCall: CallFactory = () => {
     outbound: { allow: LOOPBACK },
     limits: { maxResponseBytes: MAX_RESPONSE_BYTES },
     connections: {
-      resolve: async (id) => (security.has(id) ? { fields: {}, secrets: [], soapSecurity: security.get(id) } : undefined),
+      resolve: async (id) =>
+        security.has(id) ? { fields: {}, secrets: [], soapSecurity: security.get(id) } : undefined,
     },
   });
   let runs = 0;
@@ -198,7 +213,9 @@ export const engineCall: CallFactory = () => {
       try {
         const literals: string[] = [];
         const flow = engine.compile(sampleFlow(input, { connectionId, literals }));
-        return outcomeOf(await engine.run(flow, { request: { method: 'POST', headers: {}, query: {}, body: literals } }));
+        return outcomeOf(
+          await engine.run(flow, { request: { method: 'POST', headers: {}, query: {}, body: literals } }),
+        );
       } finally {
         if (connectionId) security.delete(connectionId);
       }
@@ -215,7 +232,13 @@ function plain(value: unknown): unknown {
 /** The first place where two plain values differ, for the failure line. */
 function difference(actual: unknown, expected: unknown, at = '$'): string {
   if (isDeepStrictEqual(actual, expected)) return '';
-  if (actual && expected && typeof actual === 'object' && typeof expected === 'object' && Array.isArray(actual) === Array.isArray(expected)) {
+  if (
+    actual &&
+    expected &&
+    typeof actual === 'object' &&
+    typeof expected === 'object' &&
+    Array.isArray(actual) === Array.isArray(expected)
+  ) {
     const a = actual as Record<string, unknown>;
     const e = expected as Record<string, unknown>;
     for (const key of new Set([...Object.keys(e), ...Object.keys(a)])) {
@@ -251,7 +274,11 @@ function sampleServer(sample: Sample, platformDir: string, missing: string[]): P
     mode: 'record',
     read: (p) => {
       const pathname = p.split('?')[0]!;
-      const file = pathname.startsWith('/platform/') ? within(platformDir, pathname.slice(10)) : pathname.startsWith('/s/') ? within(sample.dir, pathname.slice(3)) : undefined;
+      const file = pathname.startsWith('/platform/')
+        ? within(platformDir, pathname.slice(10))
+        : pathname.startsWith('/s/')
+          ? within(sample.dir, pathname.slice(3))
+          : undefined;
       if (!file) {
         missing.push(pathname);
         return undefined;
@@ -267,7 +294,12 @@ function sampleServer(sample: Sample, platformDir: string, missing: string[]): P
 }
 
 /** Runs one sample; returns the failure reason, or '' when it passed. */
-async function runSample(sample: Sample, server: StrictSoapServer, call: SampleCall, tally: StrictTally): Promise<string> {
+async function runSample(
+  sample: Sample,
+  server: StrictSoapServer,
+  call: SampleCall,
+  tally: StrictTally,
+): Promise<string> {
   const security =
     sample.security?.type === 'ws'
       ? new WSSecurity(sample.security.username ?? '', sample.security.password ?? '', sample.security.options as never)
@@ -305,7 +337,10 @@ async function runSample(sample: Sample, server: StrictSoapServer, call: SampleC
     if (h) return `response SOAP headers differ: ${h}`;
   }
   if (sample.attachments) {
-    const got = (out.attachments ?? []).map((a) => ({ headers: a.headers, body: Buffer.from(a.body, 'base64').toString('base64') }));
+    const got = (out.attachments ?? []).map((a) => ({
+      headers: a.headers,
+      body: Buffer.from(a.body, 'base64').toString('base64'),
+    }));
     const want = sample.attachments.map((a) => ({ headers: a.headers, body: a.body.toString('base64') }));
     const a = difference(got, want);
     if (a) return `MTOM attachments differ: ${a}`;
@@ -324,8 +359,11 @@ function strictVerdict(sample: Sample, server: StrictSoapServer, tally: StrictTa
     tally.valid++;
     return '';
   }
-  const theirs = sample.requestXml ? server.check(new URL(post.url, server.base).pathname, post.headers, sample.requestXml).problems : ['no request.xml'];
-  if (theirs.length === 0) return `the strict server refused our envelope but accepts node-soap's request.xml: ${post.problems[0]}`;
+  const theirs = sample.requestXml
+    ? server.check(new URL(post.url, server.base).pathname, post.headers, sample.requestXml).problems
+    : ['no request.xml'];
+  if (theirs.length === 0)
+    return `the strict server refused our envelope but accepts node-soap's request.xml: ${post.problems[0]}`;
   tally.invalidLikeNodeSoap++;
   return '';
 }
@@ -347,13 +385,24 @@ export interface ConformanceReport {
  * FAIL or SKIP line per sample that did not pass, the strict server's tally and the
  * `N passed, M failed, K skipped` total.
  */
-export async function runConformance(root: string, makeCall: CallFactory = engineCall, log: (line: string) => void = console.log): Promise<ConformanceReport> {
+export async function runConformance(
+  root: string,
+  makeCall: CallFactory = engineCall,
+  log: (line: string) => void = console.log,
+): Promise<ConformanceReport> {
   // node-soap's sample suite runs with TZ=UTC: dateTimes without a zone parse as local time.
   const tz = process.env.TZ;
   process.env.TZ = 'UTC';
   const { samples, skipped } = loadSamples(root);
   for (const s of skipped) log(`SKIP ${s.name}: ${s.reason}`);
-  const report: ConformanceReport = { passed: [], failed: [], skipped, strict: { valid: 0, invalidLikeNodeSoap: 0, notSent: 0 }, passRate: 0, exitCode: 1 };
+  const report: ConformanceReport = {
+    passed: [],
+    failed: [],
+    skipped,
+    strict: { valid: 0, invalidLikeNodeSoap: 0, notSent: 0 },
+    passRate: 0,
+    exitCode: 1,
+  };
   const platformDir = path.resolve(root, '../platform');
   let handle: CallHandle | undefined;
   try {
@@ -367,8 +416,10 @@ export async function runConformance(root: string, makeCall: CallFactory = engin
       } finally {
         await server.close();
       }
-      if (reason && missing.length > 0) reason = `imports files that are not there (${[...new Set(missing)].join(', ')}): ${reason}`;
-      if (reason && sample.unsupportedOptions.length > 0) reason = `needs options the soap node does not offer (${sample.unsupportedOptions.join('; ')}): ${reason}`;
+      if (reason && missing.length > 0)
+        reason = `imports files that are not there (${[...new Set(missing)].join(', ')}): ${reason}`;
+      if (reason && sample.unsupportedOptions.length > 0)
+        reason = `needs options the soap node does not offer (${sample.unsupportedOptions.join('; ')}): ${reason}`;
       if (!reason) {
         report.passed.push(sample.name);
       } else {
@@ -385,7 +436,9 @@ export async function runConformance(root: string, makeCall: CallFactory = engin
   report.passRate = ran > 0 ? report.passed.length / ran : 0;
   report.exitCode = ran > 0 && report.passRate >= PASS_RATE ? 0 : 1;
   const st = report.strict;
-  log(`strict SOAP server: ${st.valid} envelopes schema-valid, ${st.invalidLikeNodeSoap} invalid as node-soap's own request.xml is, ${st.notSent} not sent`);
+  log(
+    `strict SOAP server: ${st.valid} envelopes schema-valid, ${st.invalidLikeNodeSoap} invalid as node-soap's own request.xml is, ${st.notSent} not sent`,
+  );
   log(`${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped`);
   return report;
 }

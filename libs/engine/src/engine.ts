@@ -49,7 +49,9 @@ export class FlowEngine {
     }
     const result = validateFlow(definition, this.opts.validation);
     if (!result.valid || !result.flow) {
-      throw new EngineError('FLOW_INVALID', `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`, { errors: result.errors });
+      throw new EngineError('FLOW_INVALID', `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`, {
+        errors: result.errors,
+      });
     }
     const compiled = compileFlow(result.flow, this.executors);
     if (cacheKey) this.compiled.set(cacheKey, compiled);
@@ -57,7 +59,11 @@ export class FlowEngine {
   }
 
   /** Runs a compiled flow; never rejects (failures are in the result). */
-  run(flow: CompiledFlow, input: RunInput, opts: RunOptions & { limits?: Partial<RunLimits> } = {}): Promise<RunResult> {
+  run(
+    flow: CompiledFlow,
+    input: RunInput,
+    opts: RunOptions & { limits?: Partial<RunLimits> } = {},
+  ): Promise<RunResult> {
     const limits = opts.limits ? { ...this.limits, ...opts.limits } : this.limits;
     return runFlow(flow, input, this.services, limits, opts);
   }

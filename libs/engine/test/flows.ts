@@ -6,12 +6,20 @@ export function buildFlow(nodes: NodeTuple[], edges: EdgeTuple[]) {
   return {
     schemaVersion: 1 as const,
     nodes: nodes.map(([id, type, name, config]) => ({ id, type, name, config: config ?? {} })),
-    edges: edges.map(([source, target, sourceHandle], i) => ({ id: `e${i + 1}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) })),
+    edges: edges.map(([source, target, sourceHandle], i) => ({
+      id: `e${i + 1}`,
+      source,
+      target,
+      ...(sourceHandle ? { sourceHandle } : {}),
+    })),
   };
 }
 
 /** trigger.ivr → the given nodes in a chain (each via its first handle unless an edge says otherwise). */
 export function chain(nodes: NodeTuple[], trigger: NodeTuple = ['t', 'trigger.ivr', 'ivr']) {
   const all = [trigger, ...nodes];
-  return buildFlow(all, all.slice(1).map((n, i) => [all[i]![0], n[0]] as EdgeTuple));
+  return buildFlow(
+    all,
+    all.slice(1).map((n, i) => [all[i]![0], n[0]] as EdgeTuple),
+  );
 }

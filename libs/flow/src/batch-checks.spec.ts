@@ -8,20 +8,51 @@ function flow(nodes: N[], edges: E[]) {
   return {
     schemaVersion: 1,
     nodes: nodes.map(([id, type, name, config]) => ({ id, type, name, config: config ?? {} })),
-    edges: edges.map(([source, target, sourceHandle], i) => ({ id: `e${i + 1}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) })),
+    edges: edges.map(([source, target, sourceHandle], i) => ({
+      id: `e${i + 1}`,
+      source,
+      target,
+      ...(sourceHandle ? { sourceHandle } : {}),
+    })),
   };
 }
 
 const hook: N = ['t', 'trigger.webhook', 'hook', { methods: ['POST'] }];
-const batch = (config: Record<string, unknown> = {}): N => ['b', 'batch', 'upload', { items: '{{request.body.calls}}', size: 50, ...config }];
-const post = (id: string, name: string, body = '{{json batch.items}}'): N => [id, 'http', name, { method: 'POST', url: 'https://crm.example.com/upload', body: { type: 'json', template: body } }];
-const answer = (template = '{"ok": {{nodes.upload.succeeded}}}'): N => ['r', 'respond', 'answer', { body: { type: 'json', template } }];
+const batch = (config: Record<string, unknown> = {}): N => [
+  'b',
+  'batch',
+  'upload',
+  { items: '{{request.body.calls}}', size: 50, ...config },
+];
+const post = (id: string, name: string, body = '{{json batch.items}}'): N => [
+  id,
+  'http',
+  name,
+  { method: 'POST', url: 'https://crm.example.com/upload', body: { type: 'json', template: body } },
+];
+const answer = (template = '{"ok": {{nodes.upload.succeeded}}}'): N => [
+  'r',
+  'respond',
+  'answer',
+  { body: { type: 'json', template } },
+];
 
 /** hook → batch —each→ send → note; batch —done→ answer. */
 function uploadFlow() {
   return flow(
-    [hook, batch(), post('h', 'send'), ['s', 'set', 'note', { values: [{ name: 'sent', value: '{{nodes.send.status}}' }] }], answer()],
-    [['t', 'b'], ['b', 'h', 'each'], ['h', 's', 'success'], ['b', 'r', 'done']],
+    [
+      hook,
+      batch(),
+      post('h', 'send'),
+      ['s', 'set', 'note', { values: [{ name: 'sent', value: '{{nodes.send.status}}' }] }],
+      answer(),
+    ],
+    [
+      ['t', 'b'],
+      ['b', 'h', 'each'],
+      ['h', 's', 'success'],
+      ['b', 'r', 'done'],
+    ],
   );
 }
 
@@ -35,18 +66,35 @@ describe('batch node: definition', () => {
     const b = r.flow!.nodes.get('b')!;
     expect(b.config).toEqual({ items: '{{request.body.calls}}', size: 50, concurrency: 1, onError: 'stop' });
     expect(b.handles).toEqual(['each', 'done', 'error']);
-    expect([...b.next]).toEqual([['each', 'h'], ['done', 'r']]);
+    expect([...b.next]).toEqual([
+      ['each', 'h'],
+      ['done', 'r'],
+    ]);
   });
 
   it('bounds size (1..1000) and concurrency (1..10), and needs items', () => {
-    for (const [config, path] of [[{ size: 0 }, 'config.size'], [{ size: 1001 }, 'config.size'], [{ concurrency: 11 }, 'config.concurrency'], [{ items: '' }, 'config.items'], [{ onError: 'retry' }, 'config.onError']] as const) {
+    for (const [config, path] of [
+      [{ size: 0 }, 'config.size'],
+      [{ size: 1001 }, 'config.size'],
+      [{ concurrency: 11 }, 'config.concurrency'],
+      [{ items: '' }, 'config.items'],
+      [{ onError: 'retry' }, 'config.onError'],
+    ] as const) {
       const r = validateFlow(flow([hook, batch(config)], [['t', 'b']]));
       expect(r.errors.map((e) => e.path)).toEqual([path]);
     }
   });
 
   it('warns when nothing is connected to each', () => {
-    const r = validateFlow(flow([hook, batch(), answer()], [['t', 'b'], ['b', 'r', 'done']]));
+    const r = validateFlow(
+      flow(
+        [hook, batch(), answer()],
+        [
+          ['t', 'b'],
+          ['b', 'r', 'done'],
+        ],
+      ),
+    );
     expect(r.valid).toBe(true);
     expect(r.warnings.map((w) => w.code)).toEqual(['batch_empty']);
   });
@@ -56,7 +104,15 @@ describe('batch node: definition', () => {
     def.nodes.push({ id: 'x', type: 'set', name: 'other', config: { values: [{ name: 'a', value: '1' }] } });
     def.edges.push({ id: 'e9', source: 'r', target: 'x' }, { id: 'e10', source: 'x', target: 's' });
     const r = validateFlow(def);
-    expect(errors(r)).toEqual([['batch_path_entry', 'e10', expect.stringMatching(/^"note" runs once per chunk of batch "upload" \(it is on its each path\), so only that path may lead to it, not "other"/)]]);
+    expect(errors(r)).toEqual([
+      [
+        'batch_path_entry',
+        'e10',
+        expect.stringMatching(
+          /^"note" runs once per chunk of batch "upload" \(it is on its each path\), so only that path may lead to it, not "other"/,
+        ),
+      ],
+    ]);
   });
 
   it('refuses joining the done path from inside a chunk', () => {
@@ -69,21 +125,59 @@ describe('batch node: definition', () => {
   it('refuses a batch inside another batch', () => {
     const def = flow(
       [hook, batch(), ['b2', 'batch', 'inner', { items: '{{batch.items}}', size: 5 }], post('h', 'send', '{}')],
-      [['t', 'b'], ['b', 'b2', 'each'], ['b2', 'h', 'each']],
+      [
+        ['t', 'b'],
+        ['b', 'b2', 'each'],
+        ['b2', 'h', 'each'],
+      ],
     );
     expect(validateFlow(def).errors.map((e) => [e.code, e.nodeId])).toEqual([['batch_nested', 'b2']]);
   });
 
   it('checks the tokens: batch.* only on an each path, the batch output only after its chunks', () => {
-    const outside = validateFlow(flow([hook, batch(), post('h', 'send', '{}'), answer('{"n": {{json batch.index}}}')], [['t', 'b'], ['b', 'h', 'each'], ['b', 'r', 'done']]));
+    const outside = validateFlow(
+      flow(
+        [hook, batch(), post('h', 'send', '{}'), answer('{"n": {{json batch.index}}}')],
+        [
+          ['t', 'b'],
+          ['b', 'h', 'each'],
+          ['b', 'r', 'done'],
+        ],
+      ),
+    );
     expect(outside.valid).toBe(false);
     expect(outside.errors.map((w) => [w.code, w.nodeId])).toEqual([['batch_token', 'r']]);
 
-    const early = validateFlow(flow([hook, batch(), post('h', 'send', '{"n": {{json nodes.upload.total}}}')], [['t', 'b'], ['b', 'h', 'each']]));
-    expect(errors(early)).toEqual([['node_reference', 'h', expect.stringContaining('batch "upload" has an output only once all its chunks are done')]]);
+    const early = validateFlow(
+      flow(
+        [hook, batch(), post('h', 'send', '{"n": {{json nodes.upload.total}}}')],
+        [
+          ['t', 'b'],
+          ['b', 'h', 'each'],
+        ],
+      ),
+    );
+    expect(errors(early)).toEqual([
+      [
+        'node_reference',
+        'h',
+        expect.stringContaining('batch "upload" has an output only once all its chunks are done'),
+      ],
+    ]);
 
-    const after = validateFlow(flow([hook, batch(), post('h', 'send'), answer('{"s": {{nodes.send.status}}}')], [['t', 'b'], ['b', 'h', 'each'], ['b', 'r', 'done']]));
-    expect(errors(after)).toEqual([['node_reference', 'r', expect.stringContaining('node "send" does not run before this node')]]);
+    const after = validateFlow(
+      flow(
+        [hook, batch(), post('h', 'send'), answer('{"s": {{nodes.send.status}}}')],
+        [
+          ['t', 'b'],
+          ['b', 'h', 'each'],
+          ['b', 'r', 'done'],
+        ],
+      ),
+    );
+    expect(errors(after)).toEqual([
+      ['node_reference', 'r', expect.stringContaining('node "send" does not run before this node')],
+    ]);
   });
 
   it('lists batch tokens inside the path, and the batch output after it', () => {

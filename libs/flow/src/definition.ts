@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 
 /** Node ids, edge ids and handle names: short, URL- and selector-safe. */
-export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" or "-"');
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "_" or "-"');
 
 /** Node names address outputs in templates (`{{nodes.<name>.body}}`), so they must be plain identifiers. */
 export const nodeNameSchema = z

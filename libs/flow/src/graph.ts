@@ -171,7 +171,9 @@ export class FlowGraph {
 
   /** One cycle per back edge of a depth-first search; none means the graph is acyclic. */
   findCycles(): Cycle[] {
-    const WHITE = 0, GREY = 1, BLACK = 2;
+    const WHITE = 0,
+      GREY = 1,
+      BLACK = 2;
     const colour = new Map<string, number>();
     const cycles: Cycle[] = [];
     for (const root of this.nodes.keys()) {

@@ -19,7 +19,14 @@ export class IssueList {
   readonly warnings: ValidationIssue[] = [];
   private dropped = { error: 0, warning: 0 };
 
-  add(target: IssueTarget, severity: ValidationIssue['severity'], code: string, path: string | readonly PropertyKey[], message: string, extra?: Pick<ValidationIssue, 'nodeIds'>): void {
+  add(
+    target: IssueTarget,
+    severity: ValidationIssue['severity'],
+    code: string,
+    path: string | readonly PropertyKey[],
+    message: string,
+    extra?: Pick<ValidationIssue, 'nodeIds'>,
+  ): void {
     const list = severity === 'error' ? this.errors : this.warnings;
     if (list.length >= MAX_ISSUES) {
       this.dropped[severity]++;
@@ -32,7 +39,13 @@ export class IssueList {
     list.push(issue);
   }
 
-  error(target: IssueTarget, code: string, path: string | readonly PropertyKey[], message: string, extra?: Pick<ValidationIssue, 'nodeIds'>): void {
+  error(
+    target: IssueTarget,
+    code: string,
+    path: string | readonly PropertyKey[],
+    message: string,
+    extra?: Pick<ValidationIssue, 'nodeIds'>,
+  ): void {
     this.add(target, 'error', code, path, message, extra);
   }
 
@@ -44,7 +57,13 @@ export class IssueList {
   finish(): void {
     for (const severity of ['error', 'warning'] as const) {
       const n = this.dropped[severity];
-      if (n > 0) (severity === 'error' ? this.errors : this.warnings).push({ path: '', code: 'too_many_issues', severity, message: `${n} more ${severity}s not shown` });
+      if (n > 0)
+        (severity === 'error' ? this.errors : this.warnings).push({
+          path: '',
+          code: 'too_many_issues',
+          severity,
+          message: `${n} more ${severity}s not shown`,
+        });
     }
   }
 }
@@ -68,7 +87,13 @@ interface ZodIssueLike {
  * Records zod issues under `pathPrefix`. Unknown keys get one issue each, on the key itself,
  * so an editor can point at the field.
  */
-export function addZodIssues(list: IssueList, target: IssueTarget, code: string, pathPrefix: readonly PropertyKey[], issues: readonly ZodIssueLike[]): void {
+export function addZodIssues(
+  list: IssueList,
+  target: IssueTarget,
+  code: string,
+  pathPrefix: readonly PropertyKey[],
+  issues: readonly ZodIssueLike[],
+): void {
   for (const issue of issues) {
     const path = [...pathPrefix, ...issue.path];
     if (issue.code === 'unrecognized_keys' && issue.keys?.length) {

@@ -39,8 +39,7 @@ class SizeScanner {
         const end = this.classEnd();
         this.classes += end - this.i;
         this.item(end);
-      }
-      else if (c === '(') this.open();
+      } else if (c === '(') this.open();
       else if (c === ')') this.close();
       else if (c === '|') this.alternative();
       else if (c === '*' || c === '+' || c === '?') this.quantify(c === '*' ? 2 : 1, 1, 1);
@@ -77,7 +76,8 @@ class SizeScanner {
       const stop = end < 0 ? s.length : end;
       const n = stop - (this.i + 2);
       const next = end < 0 ? s.length : end + 2;
-      if (n === 0) this.i = next; // empty: no item, like a flags group
+      if (n === 0)
+        this.i = next; // empty: no item, like a flags group
       else {
         if (n > 1) this.item(this.i, n - 1);
         this.item(next);

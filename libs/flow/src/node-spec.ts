@@ -32,6 +32,8 @@ export interface NodeSpec<C = any> {
 }
 
 /** Helper giving a spec its full type while keeping `C` inferred from the schema. */
-export function defineNodeSpec<S extends z.ZodType>(spec: NodeSpec<z.output<S>> & { configSchema: S }): NodeSpec<z.output<S>> {
+export function defineNodeSpec<S extends z.ZodType>(
+  spec: NodeSpec<z.output<S>> & { configSchema: S },
+): NodeSpec<z.output<S>> {
   return spec;
 }

@@ -7,9 +7,16 @@ import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger } from '.
 
 /** The one list of node types. A new type: a spec file in ./nodes, an executor in the engine, a panel in the editor. */
 export const NODE_SPECS: readonly NodeSpec[] = [
-  ivrTrigger, endOfCallTrigger, campaignTrigger, webhookTrigger,
-  httpNode, soapNode,
-  conditionNode, setNode, respondNode, batchNode,
+  ivrTrigger,
+  endOfCallTrigger,
+  campaignTrigger,
+  webhookTrigger,
+  httpNode,
+  soapNode,
+  conditionNode,
+  setNode,
+  respondNode,
+  batchNode,
 ];
 
 const byType = new Map(NODE_SPECS.map((s) => [s.type, s]));

@@ -87,9 +87,15 @@ function checkReference(ctx: CheckState, node: GraphNode, path: (string | number
   if (ref.root === 'nodes' && name !== undefined) {
     const source = graph.byName.get(name);
     if (!source) list.error(target, 'node_reference', path, where(`${token}: there is no node named "${name}"`));
-    else if (source.id === node.id) list.error(target, 'node_reference', path, where(`${token}: a node cannot read its own output`));
+    else if (source.id === node.id)
+      list.error(target, 'node_reference', path, where(`${token}: a node cannot read its own output`));
     else if (!graph.runsBefore(source.id, node.id)) {
-      list.error(target, 'node_reference', path, where(`${token}: node "${name}" does not run before this node (no path leads from it here)`));
+      list.error(
+        target,
+        'node_reference',
+        path,
+        where(`${token}: node "${name}" does not run before this node (no path leads from it here)`),
+      );
     } else if (ctx.batchOf?.get(node.id) === source.id) {
       const hint = 'on its each path use {{batch.items}}, {{batch.index}}, {{batch.count}}';
       const message = `${token}: batch "${name}" has an output only once all its chunks are done; ${hint}`;

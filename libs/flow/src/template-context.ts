@@ -8,9 +8,33 @@ export type TemplateContext = 'url' | 'json' | 'xml' | 'header' | 'text' | 'valu
 
 /** Names of the template helpers the engine provides (the validator rejects others). */
 export const TEMPLATE_HELPERS = [
-  'md5', 'sha1', 'sha256', 'hmacSha256', 'base64', 'base64Decode', 'urlencode', 'json',
-  'lower', 'upper', 'trim', 'default', 'concat', 'e164', 'formatDate', 'substring', 'replace',
-  'eq', 'neq', 'gt', 'lt', 'and', 'or', 'not', 'lookup', 'length', 'chunk',
+  'md5',
+  'sha1',
+  'sha256',
+  'hmacSha256',
+  'base64',
+  'base64Decode',
+  'urlencode',
+  'json',
+  'lower',
+  'upper',
+  'trim',
+  'default',
+  'concat',
+  'e164',
+  'formatDate',
+  'substring',
+  'replace',
+  'eq',
+  'neq',
+  'gt',
+  'lt',
+  'and',
+  'or',
+  'not',
+  'lookup',
+  'length',
+  'chunk',
 ] as const;
 
 /** Block helpers understood by the template compiler. */

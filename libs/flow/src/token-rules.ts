@@ -26,9 +26,10 @@ export function unavailableInputProblem(ref: TemplateReference, triggerType: str
   if (!INPUT_ROOTS.has(ref.root) || triggerType === undefined) return undefined;
   const roots = TRIGGER_INPUT_ROOTS[triggerType];
   if (!roots || roots.includes(ref.root)) return undefined;
-  const hint = triggerType === 'trigger.webhook'
-    ? 'a webhook run has only request.method/query/headers/body'
-    : `it has ${roots.join(', ')}`;
+  const hint =
+    triggerType === 'trigger.webhook'
+      ? 'a webhook run has only request.method/query/headers/body'
+      : `it has ${roots.join(', ')}`;
   return `{{${ref.original}}} is never set in a flow started by ${triggerType} (${hint}), so it would always be empty`;
 }
 

@@ -4,16 +4,39 @@ import type { ParsedFlow, ParsedNode } from './validation-types';
 
 /** The top-level names a template may read (design.md §4). */
 export const TOKEN_ROOTS = [
-  'call', 'contact', 'campaign', 'ivr', 'event', 'request', 'nodes', 'vars', 'connection', 'now', 'batch',
+  'call',
+  'contact',
+  'campaign',
+  'ivr',
+  'event',
+  'request',
+  'nodes',
+  'vars',
+  'connection',
+  'now',
+  'batch',
 ] as const;
 export type TokenRoot = (typeof TOKEN_ROOTS)[number];
 
 /** The documented fields of the run input, per root (`custom` holds whatever the phone system adds). */
 export const STANDARD_TOKENS = {
   call: [
-    'call.id', 'call.callerId', 'call.calledNumber', 'call.direction', 'call.status', 'call.disposition',
-    'call.startedAt', 'call.answeredAt', 'call.endedAt', 'call.durationSec', 'call.recordingUrl', 'call.queue',
-    'call.agent.id', 'call.agent.name', 'call.agent.extension', 'call.custom',
+    'call.id',
+    'call.callerId',
+    'call.calledNumber',
+    'call.direction',
+    'call.status',
+    'call.disposition',
+    'call.startedAt',
+    'call.answeredAt',
+    'call.endedAt',
+    'call.durationSec',
+    'call.recordingUrl',
+    'call.queue',
+    'call.agent.id',
+    'call.agent.name',
+    'call.agent.extension',
+    'call.custom',
   ],
   contact: ['contact.id', 'contact.phone', 'contact.firstName', 'contact.lastName', 'contact.email', 'contact.custom'],
   campaign: ['campaign.id', 'campaign.name'],

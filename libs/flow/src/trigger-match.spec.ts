@@ -1,15 +1,22 @@
 import { EVENT_TYPES, campaignIdOf, matchesTrigger, type TriggerEvent } from './trigger-match';
 
-const ended = (call: Record<string, unknown> = {}, campaign?: Record<string, unknown>): TriggerEvent => ({ type: 'call.ended', call, ...(campaign ? { campaign } : {}) });
+const ended = (call: Record<string, unknown> = {}, campaign?: Record<string, unknown>): TriggerEvent => ({
+  type: 'call.ended',
+  call,
+  ...(campaign ? { campaign } : {}),
+});
 
 describe('matchesTrigger: trigger.end_of_call', () => {
   it('matches every call.ended without filters, and no other event type', () => {
     expect(matchesTrigger('trigger.end_of_call', {}, ended())).toBe(true);
-    for (const type of EVENT_TYPES.filter((t) => t !== 'call.ended')) expect(matchesTrigger('trigger.end_of_call', {}, { type, call: {} })).toBe(false);
+    for (const type of EVENT_TYPES.filter((t) => t !== 'call.ended'))
+      expect(matchesTrigger('trigger.end_of_call', {}, { type, call: {} })).toBe(false);
   });
 
   it('treats empty filter lists as no filter', () => {
-    expect(matchesTrigger('trigger.end_of_call', { campaignIds: [], queues: [], directions: [], dispositions: [] }, ended())).toBe(true);
+    expect(
+      matchesTrigger('trigger.end_of_call', { campaignIds: [], queues: [], directions: [], dispositions: [] }, ended()),
+    ).toBe(true);
   });
 
   it('filters by campaign: campaign.id first, else call.campaignId', () => {
@@ -23,11 +30,21 @@ describe('matchesTrigger: trigger.end_of_call', () => {
 
   it('filters by queue, direction and disposition; all filters must pass', () => {
     const cfg = { queues: ['sales'], directions: ['in'], dispositions: ['answered', 'busy'] };
-    expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'in', disposition: 'answered' }))).toBe(true);
-    expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'inbound', disposition: 'BUSY' }))).toBe(true);
-    expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'support', direction: 'in', disposition: 'answered' }))).toBe(false);
-    expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'out', disposition: 'answered' }))).toBe(false);
-    expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'in', disposition: 'no_answer' }))).toBe(false);
+    expect(
+      matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'in', disposition: 'answered' })),
+    ).toBe(true);
+    expect(
+      matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'inbound', disposition: 'BUSY' })),
+    ).toBe(true);
+    expect(
+      matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'support', direction: 'in', disposition: 'answered' })),
+    ).toBe(false);
+    expect(
+      matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'out', disposition: 'answered' })),
+    ).toBe(false);
+    expect(
+      matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'in', disposition: 'no_answer' })),
+    ).toBe(false);
     expect(matchesTrigger('trigger.end_of_call', cfg, ended({ queue: 'sales', direction: 'in' }))).toBe(false);
   });
 
@@ -53,7 +70,9 @@ describe('matchesTrigger: trigger.campaign', () => {
   it('filters by campaignIds', () => {
     const cfg = { campaignIds: ['c1'] };
     expect(matchesTrigger('trigger.campaign', cfg, { type: 'campaign.contact', campaign: { id: 'c1' } })).toBe(true);
-    expect(matchesTrigger('trigger.campaign', cfg, { type: 'campaign.contact', call: { campaignId: 'c1' } })).toBe(true);
+    expect(matchesTrigger('trigger.campaign', cfg, { type: 'campaign.contact', call: { campaignId: 'c1' } })).toBe(
+      true,
+    );
     expect(matchesTrigger('trigger.campaign', cfg, { type: 'campaign.contact', campaign: { id: 'c2' } })).toBe(false);
     expect(matchesTrigger('trigger.campaign', cfg, { type: 'campaign.contact' })).toBe(false);
   });

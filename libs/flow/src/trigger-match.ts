@@ -49,7 +49,10 @@ export function matchesTrigger(triggerType: string, triggerConfig: unknown, even
       );
     case 'trigger.campaign': {
       const events = list(config.events);
-      return (events?.length ? events : DEFAULT_CAMPAIGN_EVENTS).includes(event.type) && passes(list(config.campaignIds), campaignIdOf(event));
+      return (
+        (events?.length ? events : DEFAULT_CAMPAIGN_EVENTS).includes(event.type) &&
+        passes(list(config.campaignIds), campaignIdOf(event))
+      );
     }
     default:
       return false;

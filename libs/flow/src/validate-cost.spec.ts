@@ -142,19 +142,29 @@ describe('validation: references through the graph (bit sets)', () => {
   });
   /** t → a → k → (b | c) → d, plus `extra` edges; d reads `read`. */
   const diamond = (read: string, extra: [string, string][] = []) =>
-    validateFlow(flow([set('a'), fork, set('b'), set('c'), set('d', read)], [
-      ['t', 'a'], ['a', 'k'], ['k', 'b', 'x'], ['k', 'c', 'default'], ['b', 'd'], ['c', 'd'], ...extra,
-    ]));
+    validateFlow(
+      flow(
+        [set('a'), fork, set('b'), set('c'), set('d', read)],
+        [['t', 'a'], ['a', 'k'], ['k', 'b', 'x'], ['k', 'c', 'default'], ['b', 'd'], ['c', 'd'], ...extra],
+      ),
+    );
 
   it('sees variables and outputs of every node before, on any path, and a set node its own', () => {
     expect(diamond('{{vars.va}}{{vars.vb}}{{vars.vc}}{{vars.vd}}{{nodes.a}}{{nodes.b}}{{nodes.c}}').errors).toEqual([]);
   });
 
   it('refuses what is set after or on another branch only', () => {
-    const result = validateFlow(flow(
-      [fork, set('a', '{{vars.vb}}{{nodes.b}}'), set('b', '{{vars.va}}{{vars.vc}}{{nodes.c}}'), set('c')],
-      [['t', 'k'], ['k', 'a', 'x'], ['a', 'b'], ['k', 'c', 'default']],
-    ));
+    const result = validateFlow(
+      flow(
+        [fork, set('a', '{{vars.vb}}{{nodes.b}}'), set('b', '{{vars.va}}{{vars.vc}}{{nodes.c}}'), set('c')],
+        [
+          ['t', 'k'],
+          ['k', 'a', 'x'],
+          ['a', 'b'],
+          ['k', 'c', 'default'],
+        ],
+      ),
+    );
     expect(result.errors.map((e) => [e.nodeId, e.code, e.message.match(/\{\{[^}]+\}\}/)![0]])).toEqual([
       ['a', 'unknown_var', '{{vars.vb}}'],
       ['a', 'node_reference', '{{nodes.b}}'],
@@ -167,7 +177,13 @@ describe('validation: references through the graph (bit sets)', () => {
     const ok = diamond('{{vars.va}}{{vars.vd}}{{nodes.b}}', [['d', 'a']]);
     expect(codes(ok)).toEqual(['cycle']);
     const nodes = [set('a'), set('b', '{{vars.vz}}'), set('z')];
-    const late = validateFlow(flow(nodes, [['t', 'a'], ['a', 'b'], ['b', 'a', 'next']]));
+    const late = validateFlow(
+      flow(nodes, [
+        ['t', 'a'],
+        ['a', 'b'],
+        ['b', 'a', 'next'],
+      ]),
+    );
     expect(codes(late)).toEqual(expect.arrayContaining(['cycle', 'unknown_var']));
   });
 

@@ -5,7 +5,9 @@ import { validateFlow, type ValidationIssue, type ValidationResult } from './val
 type Expected = Partial<ValidationIssue> & { code: string };
 
 function find(list: ValidationIssue[], expected: Expected): ValidationIssue {
-  const match = list.find((e) => Object.entries(expected).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v));
+  const match = list.find((e) =>
+    Object.entries(expected).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v),
+  );
   if (!match) throw new Error(`no issue ${JSON.stringify(expected)} in ${JSON.stringify(list, null, 1)}`);
   return match;
 }
@@ -32,12 +34,18 @@ function withUrl(url: string): ValidationResult {
 
 describe('validateFlow: templates', () => {
   it('reports syntax errors with line and column', () => {
-    const issue = expectError(withUrl('https://x/{{call.id'), { code: 'template_syntax', nodeId: 'lookup', path: 'config.url' });
+    const issue = expectError(withUrl('https://x/{{call.id'), {
+      code: 'template_syntax',
+      nodeId: 'lookup',
+      path: 'config.url',
+    });
     expect(issue.message).toMatch(/^line 1, column \d+: /);
   });
 
   it('reports syntax errors on later lines of a body', () => {
-    const result = validate((f) => void (nodeById(f, 'r2').config.body = { type: 'json', template: '{\n  "a": "{{#if x}}"\n}' }));
+    const result = validate(
+      (f) => void (nodeById(f, 'r2').config.body = { type: 'json', template: '{\n  "a": "{{#if x}}"\n}' }),
+    );
     const issue = expectError(result, { code: 'template_syntax', nodeId: 'r2', path: 'config.body.template' });
     expect(issue.message).toMatch(/^line 3, column \d+: unexpected end of template/);
   });
@@ -46,12 +54,20 @@ describe('validateFlow: templates', () => {
     const url = 'https://x/{{shout call.id}}';
     const issue = expectError(withUrl(url), { code: 'template_helper', nodeId: 'lookup', path: 'config.url' });
     expect(issue.message).toBe(`line 1, column ${url.indexOf('shout') + 1}: unknown helper "shout"`);
-    const block = validate((f) => void (nodeById(f, 'lookup').config.headers = [{ name: 'X-A', value: '{{#repeat 3}}a{{/repeat}}' }]));
+    const block = validate(
+      (f) => void (nodeById(f, 'lookup').config.headers = [{ name: 'X-A', value: '{{#repeat 3}}a{{/repeat}}' }]),
+    );
     expectError(block, { code: 'template_helper', nodeId: 'lookup', path: 'config.headers.0.value' });
   });
 
   it('accepts a JSON body closed right after a mustache', () => {
-    const result = validate((f) => void (nodeById(f, 'r2').config.body = { type: 'json', template: '{"call":{{json call}},"vip":{"name":"{{contact.firstName}}"}}' }));
+    const result = validate(
+      (f) =>
+        void (nodeById(f, 'r2').config.body = {
+          type: 'json',
+          template: '{"call":{{json call}},"vip":{"name":"{{contact.firstName}}"}}',
+        }),
+    );
     expect(result.errors).toEqual([]);
   });
 
@@ -66,9 +82,14 @@ describe('validateFlow: templates', () => {
 
   it('limits each template to maxTemplateBytes (UTF-8)', () => {
     const max = 64 * 1024;
-    const body = (template: string) => validate((f) => void (nodeById(f, 'r2').config.body = { type: 'text', template }));
+    const body = (template: string) =>
+      validate((f) => void (nodeById(f, 'r2').config.body = { type: 'text', template }));
     expect(body('x'.repeat(max)).valid).toBe(true);
-    const issue = expectError(body('x'.repeat(max + 1)), { code: 'template_size', nodeId: 'r2', path: 'config.body.template' });
+    const issue = expectError(body('x'.repeat(max + 1)), {
+      code: 'template_size',
+      nodeId: 'r2',
+      path: 'config.body.template',
+    });
     expect(issue.message).toBe(`template is ${max + 1} bytes; the limit is ${max}`);
     expectError(body('é'.repeat(max / 2) + 'x'), { code: 'template_size' });
     const small = validateFlow(ivrFlow(), { maxTemplateBytes: 10 });
@@ -78,7 +99,12 @@ describe('validateFlow: templates', () => {
   it('checks templates of every node type that has them', () => {
     const result = validate((f) => {
       f.nodes.push(
-        { id: 's', type: 'soap', name: 'soap', config: { wsdlUrl: 'https://x/?wsdl', operation: 'Op', args: { customer: { phone: ['{{bad x}}'] } } } },
+        {
+          id: 's',
+          type: 'soap',
+          name: 'soap',
+          config: { wsdlUrl: 'https://x/?wsdl', operation: 'Op', args: { customer: { phone: ['{{bad x}}'] } } },
+        },
         { id: 'v', type: 'set', name: 'setter', config: { values: [{ name: 'a', value: '{{#each}}{{/each}}' }] } },
       );
       f.edges.push({ id: 'es', source: 'r1', target: 's' }, { id: 'ev', source: 's', target: 'v' });
@@ -91,25 +117,40 @@ describe('validateFlow: templates', () => {
 describe('validateFlow: token references', () => {
   it('accepts nodes.<name> of an upstream node, on any branch that leads here', () => {
     // r2 is reached from lookup by both success (via isVip) and error.
-    const result = validate((f) => void (nodeById(f, 'r2').config.body = { type: 'text', template: '{{nodes.lookup.status}} {{nodes.isVip}}' }));
+    const result = validate(
+      (f) =>
+        void (nodeById(f, 'r2').config.body = { type: 'text', template: '{{nodes.lookup.status}} {{nodes.isVip}}' }),
+    );
     expect(result.errors).toEqual([]);
   });
 
   it('rejects a node name that does not exist', () => {
-    const issue = expectError(withUrl('https://x/{{nodes.ghost.body}}'), { code: 'node_reference', nodeId: 'lookup', path: 'config.url' });
+    const issue = expectError(withUrl('https://x/{{nodes.ghost.body}}'), {
+      code: 'node_reference',
+      nodeId: 'lookup',
+      path: 'config.url',
+    });
     expect(issue.message).toBe('line 1, column 13: {{nodes.ghost.body}}: there is no node named "ghost"');
   });
 
   it('rejects a node that does not run before this one', () => {
-    const result = validate((f) => void (nodeById(f, 'r1').config.body = { type: 'text', template: '{{nodes.normalQueue}}' }));
+    const result = validate(
+      (f) => void (nodeById(f, 'r1').config.body = { type: 'text', template: '{{nodes.normalQueue}}' }),
+    );
     const issue = expectError(result, { code: 'node_reference', nodeId: 'r1', path: 'config.body.template' });
     expect(issue.message).toContain('node "normalQueue" does not run before this node');
-    const downstream = validate((f) => void (nodeById(f, 'check').config.rules = [{ handle: 'a', left: '{{nodes.vipQueue.x}}', op: 'exists' }]));
+    const downstream = validate(
+      (f) => void (nodeById(f, 'check').config.rules = [{ handle: 'a', left: '{{nodes.vipQueue.x}}', op: 'exists' }]),
+    );
     expectError(downstream, { code: 'node_reference', nodeId: 'check', path: 'config.rules.0.left' });
   });
 
   it('rejects a node reading its own output', () => {
-    const issue = expectError(withUrl('https://x/{{nodes.lookup.body}}'), { code: 'node_reference', nodeId: 'lookup', path: 'config.url' });
+    const issue = expectError(withUrl('https://x/{{nodes.lookup.body}}'), {
+      code: 'node_reference',
+      nodeId: 'lookup',
+      path: 'config.url',
+    });
     expect(issue.message).toContain('a node cannot read its own output');
   });
 
@@ -123,11 +164,15 @@ describe('validateFlow: token references', () => {
   it('refuses unknown token roots: they never resolve', () => {
     const result = withUrl('https://x/{{caller.id}}');
     const issue = expectError(result, {
-      code: 'unknown_token', nodeId: 'lookup', path: 'config.url',
+      code: 'unknown_token',
+      nodeId: 'lookup',
+      path: 'config.url',
       severity: 'error',
     });
-    expect(issue.message).toContain('unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, ' +
-      'event, request, nodes, vars, connection, now');
+    expect(issue.message).toContain(
+      'unknown token {{caller.id}}; tokens start with call, contact, campaign, ivr, ' +
+        'event, request, nodes, vars, connection, now',
+    );
   });
 
   it('accepts every root the trigger fills', () => {
@@ -223,7 +268,10 @@ describe('validateFlow: connection secrets in templates', () => {
 
 describe('validateFlow: condition regexes', () => {
   const rule = (right: string) =>
-    validate((f) => void (nodeById(f, 'check').config.rules = [{ handle: 'vip', left: '{{call.callerId}}', op: 'matches', right }]));
+    validate(
+      (f) =>
+        void (nodeById(f, 'check').config.rules = [{ handle: 'vip', left: '{{call.callerId}}', op: 'matches', right }]),
+    );
 
   it('rejects a static pattern that does not compile', () => {
     const issue = expectError(rule('^(+33'), { code: 'regex', nodeId: 'check', path: 'config.rules.0.right' });
@@ -245,7 +293,9 @@ describe('validateFlow: condition regexes', () => {
 
 describe('validateFlow: respond nodes and trigger modes', () => {
   it('warns about respond nodes under an async trigger', () => {
-    const result = validate((f) => void (f.nodes[0] = { id: 't', type: 'trigger.end_of_call', name: 'ended', config: {} }));
+    const result = validate(
+      (f) => void (f.nodes[0] = { id: 't', type: 'trigger.end_of_call', name: 'ended', config: {} }),
+    );
     expect(result.valid).toBe(true);
     expect(result.warnings.map((w) => [w.code, w.nodeId, w.path])).toEqual([
       ['respond_async', 'r1', ''],
@@ -271,7 +321,17 @@ describe('validateFlow: respond nodes and trigger modes', () => {
 describe('listTokens', () => {
   const flow = (() => {
     const f = ivrFlow();
-    f.nodes.push({ id: 'v', type: 'set', name: 'vars1', config: { values: [{ name: 'queue', value: 'vip' }, { name: 'level', value: '{{nodes.isVip}}' }] } });
+    f.nodes.push({
+      id: 'v',
+      type: 'set',
+      name: 'vars1',
+      config: {
+        values: [
+          { name: 'queue', value: 'vip' },
+          { name: 'level', value: '{{nodes.isVip}}' },
+        ],
+      },
+    });
     f.edges[2] = { id: 'e3', source: 'check', sourceHandle: 'vip', target: 'v' };
     f.edges.push({ id: 'e6', source: 'v', target: 'r1' });
     nodeById(f, 'lookup').config.connectionId = 'crm';
@@ -282,8 +342,26 @@ describe('listTokens', () => {
 
   it('lists run input, upstream outputs and vars for a node', () => {
     const tokens = listTokens(flow, 'r1');
-    expect(tokens).toEqual(expect.arrayContaining([...STANDARD_TOKENS.call, ...STANDARD_TOKENS.contact, ...STANDARD_TOKENS.ivr, 'campaign.name', 'now']));
-    expect(tokens).toEqual(expect.arrayContaining(['nodes.lookup', 'nodes.lookup.status', 'nodes.lookup.body', 'nodes.isVip', 'nodes.vars1', 'vars.queue', 'vars.level']));
+    expect(tokens).toEqual(
+      expect.arrayContaining([
+        ...STANDARD_TOKENS.call,
+        ...STANDARD_TOKENS.contact,
+        ...STANDARD_TOKENS.ivr,
+        'campaign.name',
+        'now',
+      ]),
+    );
+    expect(tokens).toEqual(
+      expect.arrayContaining([
+        'nodes.lookup',
+        'nodes.lookup.status',
+        'nodes.lookup.body',
+        'nodes.isVip',
+        'nodes.vars1',
+        'vars.queue',
+        'vars.level',
+      ]),
+    );
     expect(tokens).not.toContain('nodes.vipQueue');
     expect(tokens).not.toContain('nodes.ivr');
     // An IVR may send event data, never a webhook request.

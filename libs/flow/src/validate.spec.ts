@@ -8,7 +8,9 @@ type Expected = Partial<ValidationIssue> & { code: string };
 function expectError(result: ValidationResult, expected: Expected): ValidationIssue {
   expect(result.valid).toBe(false);
   expect(result.flow).toBeUndefined();
-  const match = result.errors.find((e) => Object.entries(expected).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v));
+  const match = result.errors.find((e) =>
+    Object.entries(expected).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v),
+  );
   if (!match) throw new Error(`no error ${JSON.stringify(expected)} in ${JSON.stringify(result.errors, null, 1)}`);
   expect(match.severity).toBe('error');
   return match;
@@ -61,9 +63,15 @@ describe('validateFlow: a valid flow', () => {
     const flow = result.flow!;
     expect(flow.trigger.handles).toEqual(['next']);
     expect([...flow.trigger.next]).toEqual([['next', 'lookup']]);
-    expect([...flow.nodes.get('lookup')!.next]).toEqual([['success', 'check'], ['error', 'r2']]);
+    expect([...flow.nodes.get('lookup')!.next]).toEqual([
+      ['success', 'check'],
+      ['error', 'r2'],
+    ]);
     expect(flow.nodes.get('check')!.handles).toEqual(['vip', 'default']);
-    expect([...flow.nodes.get('check')!.next]).toEqual([['vip', 'r1'], ['default', 'r2']]);
+    expect([...flow.nodes.get('check')!.next]).toEqual([
+      ['vip', 'r1'],
+      ['default', 'r2'],
+    ]);
     expect(flow.nodes.get('r1')!.next.size).toBe(0);
   });
 
@@ -199,7 +207,10 @@ describe('validateFlow: nodes', () => {
 
   it('reports each extra trigger', () => {
     const result = validate((f) => {
-      f.nodes.push({ id: 't2', type: 'trigger.webhook', name: 'hook', config: {} }, { id: 't3', type: 'trigger.campaign', name: 'camp' });
+      f.nodes.push(
+        { id: 't2', type: 'trigger.webhook', name: 'hook', config: {} },
+        { id: 't3', type: 'trigger.campaign', name: 'camp' },
+      );
     });
     expect(result.errors.filter((e) => e.code === 'trigger_count').map((e) => [e.nodeId, e.path])).toEqual([
       ['t2', 'type'],
@@ -208,7 +219,10 @@ describe('validateFlow: nodes', () => {
   });
 
   it('reports unknown node types with the known ones', () => {
-    const issue = expectError(validate((f) => void (nodeById(f, 'lookup').type = 'ftp')), { code: 'unknown_type', nodeId: 'lookup', path: 'type' });
+    const issue = expectError(
+      validate((f) => void (nodeById(f, 'lookup').type = 'ftp')),
+      { code: 'unknown_type', nodeId: 'lookup', path: 'type' },
+    );
     expect(issue.message).toContain('"ftp"');
     expect(issue.message).toContain('trigger.ivr, trigger.end_of_call');
     expect(issue.message).toContain('respond');
@@ -250,7 +264,10 @@ describe('validateFlow: edges', () => {
   });
 
   it('reports a handle the source node does not have, listing the valid ones', () => {
-    const issue = expectError(validate((f) => void (f.edges[1]!.sourceHandle = 'ok')), { code: 'edge_handle', edgeId: 'e2', path: 'edges.1.sourceHandle' });
+    const issue = expectError(
+      validate((f) => void (f.edges[1]!.sourceHandle = 'ok')),
+      { code: 'edge_handle', edgeId: 'e2', path: 'edges.1.sourceHandle' },
+    );
     expect(issue.message).toBe('node "lookup" has no handle "ok"; valid handles: success, error');
   });
 
@@ -263,21 +280,33 @@ describe('validateFlow: edges', () => {
   });
 
   it('rejects edges into a trigger', () => {
-    expectError(validate((f) => void f.edges.push({ id: 'back', source: 'r1', target: 't' })), { code: 'trigger_incoming', edgeId: 'back', path: 'edges.5.target' });
+    expectError(
+      validate((f) => void f.edges.push({ id: 'back', source: 'r1', target: 't' })),
+      { code: 'trigger_incoming', edgeId: 'back', path: 'edges.5.target' },
+    );
   });
 
   it('rejects duplicate edge ids', () => {
-    expectError(validate((f) => void (f.edges[1]!.id = 'e1')), { code: 'duplicate_id', edgeId: 'e1', path: 'edges.1.id' });
+    expectError(
+      validate((f) => void (f.edges[1]!.id = 'e1')),
+      { code: 'duplicate_id', edgeId: 'e1', path: 'edges.1.id' },
+    );
   });
 
   it('rejects self loops', () => {
-    const issue = expectError(validate((f) => void f.edges.push({ id: 'loop', source: 'r1', target: 'r1' })), { code: 'cycle', edgeId: 'loop', path: 'edges.5' });
+    const issue = expectError(
+      validate((f) => void f.edges.push({ id: 'loop', source: 'r1', target: 'r1' })),
+      { code: 'cycle', edgeId: 'loop', path: 'edges.5' },
+    );
     expect(issue.nodeIds).toEqual(['r1']);
     expect(issue.message).toContain('to itself');
   });
 
   it('rejects cycles and names their nodes', () => {
-    const issue = expectError(validate((f) => void f.edges.push({ id: 'back', source: 'r1', target: 'lookup' })), { code: 'cycle', edgeId: 'back' });
+    const issue = expectError(
+      validate((f) => void f.edges.push({ id: 'back', source: 'r1', target: 'lookup' })),
+      { code: 'cycle', edgeId: 'back' },
+    );
     expect(issue.nodeIds).toEqual(['lookup', 'check', 'r1']);
     expect(issue.message).toBe('edge "back" closes a cycle: lookup → isVip → vipQueue → lookup; flows cannot loop');
   });
@@ -294,7 +323,9 @@ describe('validateFlow: edges', () => {
       f.nodes.push({ id: 'orphan', type: 'set', name: 'orphan', config: { values: [{ name: 'a', value: '1' }] } });
     });
     expect(result.valid).toBe(true);
-    expect(result.warnings).toEqual([expect.objectContaining({ code: 'unreachable', nodeId: 'orphan', path: '', severity: 'warning' })]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'unreachable', nodeId: 'orphan', path: '', severity: 'warning' }),
+    ]);
     expect(result.flow!.nodes.has('orphan')).toBe(true);
   });
 });
@@ -302,25 +333,56 @@ describe('validateFlow: edges', () => {
 describe('validateFlow: never throws', () => {
   it('handles anything fast-check can make', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withSparseArray: true, withBoxedValues: true, withMap: true, withSet: true, withDate: true }), (input) => {
-        const result = validateFlow(input);
-        expect(typeof result.valid).toBe('boolean');
-        expect(result.valid).toBe(false);
-      }),
+      fc.property(
+        fc.anything({
+          withNullPrototype: true,
+          withObjectString: true,
+          withSparseArray: true,
+          withBoxedValues: true,
+          withMap: true,
+          withSet: true,
+          withDate: true,
+        }),
+        (input) => {
+          const result = validateFlow(input);
+          expect(typeof result.valid).toBe('boolean');
+          expect(result.valid).toBe(false);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('handles flow-shaped garbage', () => {
     const node = fc.record(
-      { id: fc.oneof(fc.constantFrom('t', 'a', 'b', '__proto__'), fc.anything()), type: fc.oneof(fc.constantFrom('trigger.ivr', 'http', 'condition', 'set', 'respond', 'soap'), fc.anything()), name: fc.oneof(fc.constantFrom('a', 'b', 'constructor'), fc.anything()), config: fc.anything() },
+      {
+        id: fc.oneof(fc.constantFrom('t', 'a', 'b', '__proto__'), fc.anything()),
+        type: fc.oneof(fc.constantFrom('trigger.ivr', 'http', 'condition', 'set', 'respond', 'soap'), fc.anything()),
+        name: fc.oneof(fc.constantFrom('a', 'b', 'constructor'), fc.anything()),
+        config: fc.anything(),
+      },
       { requiredKeys: [] },
     );
-    const edge = fc.record({ id: fc.string(), source: fc.constantFrom('t', 'a', 'b', 'x'), target: fc.constantFrom('t', 'a', 'b', 'x'), sourceHandle: fc.oneof(fc.constantFrom('next', 'success', 'default'), fc.anything()) }, { requiredKeys: [] });
+    const edge = fc.record(
+      {
+        id: fc.string(),
+        source: fc.constantFrom('t', 'a', 'b', 'x'),
+        target: fc.constantFrom('t', 'a', 'b', 'x'),
+        sourceHandle: fc.oneof(fc.constantFrom('next', 'success', 'default'), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(fc.record({ schemaVersion: fc.constantFrom(1, 2, '1'), nodes: fc.array(node, { maxLength: 8 }), edges: fc.array(edge, { maxLength: 10 }) }), (input) => {
-        expect(() => validateFlow(input)).not.toThrow();
-      }),
+      fc.property(
+        fc.record({
+          schemaVersion: fc.constantFrom(1, 2, '1'),
+          nodes: fc.array(node, { maxLength: 8 }),
+          edges: fc.array(edge, { maxLength: 10 }),
+        }),
+        (input) => {
+          expect(() => validateFlow(input)).not.toThrow();
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -346,12 +408,19 @@ describe('validateFlow: never throws', () => {
       let deep: unknown = '{{call.id}}';
       for (let i = 0; i < depth; i++) deep = { a: deep };
       return validate((f) => {
-        f.nodes.push({ id: 's', type: 'soap', name: 'soap', config: { wsdlUrl: 'https://x/?wsdl', operation: 'Op', args: { deep } } });
+        f.nodes.push({
+          id: 's',
+          type: 'soap',
+          name: 'soap',
+          config: { wsdlUrl: 'https://x/?wsdl', operation: 'Op', args: { deep } },
+        });
         f.edges.push({ id: 'es', source: 'r1', target: 's' });
       });
     };
     expect(nest(500).valid).toBe(true);
-    expect(nest(2500).errors).toEqual([expect.objectContaining({ code: 'config', nodeId: 's', message: 'the config is nested too deeply' })]);
+    expect(nest(2500).errors).toEqual([
+      expect.objectContaining({ code: 'config', nodeId: 's', message: 'the config is nested too deeply' }),
+    ]);
     const tooDeep = nest(100_000);
     expect(tooDeep.valid).toBe(false);
     expect(tooDeep.errors[0]!.message).toMatch(/nested too deeply/);
@@ -361,6 +430,7 @@ describe('validateFlow: never throws', () => {
 describe('utf8Length', () => {
   it('matches TextEncoder', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => utf8Length(s) === new TextEncoder().encode(s).length));
-    for (const s of ['', 'a', 'é', '€', '😀', '\ud800', 'a\udc00b']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    for (const s of ['', 'a', 'é', '€', '😀', '\ud800', 'a\udc00b'])
+      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 });

@@ -5,7 +5,13 @@ import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length,
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
 import { checkTemplates } from './template-checks';
-import { DEFAULT_VALIDATION_LIMITS, type ParsedFlow, type ParsedNode, type ValidationLimits, type ValidationResult } from './validation-types';
+import {
+  DEFAULT_VALIDATION_LIMITS,
+  type ParsedFlow,
+  type ParsedNode,
+  type ValidationLimits,
+  type ValidationResult,
+} from './validation-types';
 
 export * from './validation-types';
 
@@ -30,7 +36,9 @@ export function validateFlow(input: unknown, limits?: Partial<ValidationLimits>)
   list.finish();
   const valid = list.errors.length === 0 && flow !== undefined;
   if (!valid && list.errors.length === 0) list.error(ROOT, 'internal', '', 'the validator produced no flow');
-  return valid ? { valid, errors: list.errors, warnings: list.warnings, flow } : { valid, errors: list.errors, warnings: list.warnings };
+  return valid
+    ? { valid, errors: list.errors, warnings: list.warnings, flow }
+    : { valid, errors: list.errors, warnings: list.warnings };
 }
 
 /** Defaults, overridden by the given limits that are numbers. */
@@ -97,11 +105,21 @@ class FlowValidator {
     // Over a count limit, stop: the work (and the issue list) below grows with the counts.
     let overLimit = false;
     if (this.rawNodes.length > limits.maxNodes) {
-      list.error(ROOT, 'limit_nodes', 'nodes', `the flow has ${this.rawNodes.length} nodes; the limit is ${limits.maxNodes}`);
+      list.error(
+        ROOT,
+        'limit_nodes',
+        'nodes',
+        `the flow has ${this.rawNodes.length} nodes; the limit is ${limits.maxNodes}`,
+      );
       overLimit = true;
     }
     if (this.rawEdges.length > limits.maxEdges) {
-      list.error(ROOT, 'limit_edges', 'edges', `the flow has ${this.rawEdges.length} edges; the limit is ${limits.maxEdges}`);
+      list.error(
+        ROOT,
+        'limit_edges',
+        'edges',
+        `the flow has ${this.rawEdges.length} edges; the limit is ${limits.maxEdges}`,
+      );
       overLimit = true;
     }
     if (overLimit) return false;
@@ -139,34 +157,68 @@ class FlowValidator {
       if (!isPlainObject(raw)) return; // reported by the envelope schema
       const target = this.nodeTarget(index);
       const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-      const node: GraphNode = { index, id: target.nodeId ?? '', name: str(raw.name), type: str(raw.type), issueTarget: target };
+      const node: GraphNode = {
+        index,
+        id: target.nodeId ?? '',
+        name: str(raw.name),
+        type: str(raw.type),
+        issueTarget: target,
+      };
       node.node = this.definition?.nodes[index] ?? flowNodeSchema.safeParse(raw).data;
       this.nodes.push(node);
 
       if (node.id) {
         const first = graph.nodes.get(node.id);
-        if (first) list.error(target, 'duplicate_id', 'id', `id "${node.id}" is already used by node ${first.index + 1}${first.name ? ` ("${first.name}")` : ''}`);
+        if (first)
+          list.error(
+            target,
+            'duplicate_id',
+            'id',
+            `id "${node.id}" is already used by node ${first.index + 1}${first.name ? ` ("${first.name}")` : ''}`,
+          );
         else graph.nodes.set(node.id, node);
       }
       if (node.name) {
         const first = graph.byName.get(node.name);
-        if (first) list.error(target, 'duplicate_name', 'name', `name "${node.name}" is already used by node ${first.index + 1}; names must be unique`);
+        if (first)
+          list.error(
+            target,
+            'duplicate_name',
+            'name',
+            `name "${node.name}" is already used by node ${first.index + 1}; names must be unique`,
+          );
         else graph.byName.set(node.name, node);
       }
       if (node.type === undefined) return; // reported by the envelope schema
       node.spec = getNodeSpec(node.type);
       if (!node.spec) {
-        list.error(target, 'unknown_type', 'type', `unknown node type "${node.type}"; known types: ${NODE_SPECS.map((s) => s.type).join(', ')}`);
+        list.error(
+          target,
+          'unknown_type',
+          'type',
+          `unknown node type "${node.type}"; known types: ${NODE_SPECS.map((s) => s.type).join(', ')}`,
+        );
         return;
       }
       if (node.spec.category === 'trigger') {
         if (!this.trigger) this.trigger = node;
-        else list.error(target, 'trigger_count', 'type', `a flow has exactly one trigger, and "${this.trigger.name ?? this.trigger.id}" is already one`);
+        else
+          list.error(
+            target,
+            'trigger_count',
+            'type',
+            `a flow has exactly one trigger, and "${this.trigger.name ?? this.trigger.id}" is already one`,
+          );
       }
       this.checkConfig(node, raw.config === undefined ? {} : raw.config);
     });
     if (!this.trigger) {
-      list.error(ROOT, 'trigger_count', 'nodes', `a flow needs exactly one trigger node (${TRIGGER_TYPES.join(', ')}); there is none`);
+      list.error(
+        ROOT,
+        'trigger_count',
+        'nodes',
+        `a flow needs exactly one trigger node (${TRIGGER_TYPES.join(', ')}); there is none`,
+      );
     }
   }
 
@@ -182,7 +234,8 @@ class FlowValidator {
       node.handles = spec.handles(parsed.data);
       node.config = parsed.data;
     } catch (err) {
-      if (err instanceof RangeError) this.list.error(node.issueTarget, 'config', 'config', 'the config is nested too deeply');
+      if (err instanceof RangeError)
+        this.list.error(node.issueTarget, 'config', 'config', 'the config is nested too deeply');
       else this.list.error(node.issueTarget, 'internal', 'config', `could not check this config: ${errorMessage(err)}`);
     }
   }
@@ -196,7 +249,8 @@ class FlowValidator {
       const target = this.edgeTarget(index);
       if (target.edgeId !== undefined) {
         const first = edgeIds.get(target.edgeId);
-        if (first !== undefined) list.error(target, 'duplicate_id', 'id', `edge id "${target.edgeId}" is already used by edges.${first}`);
+        if (first !== undefined)
+          list.error(target, 'duplicate_id', 'id', `edge id "${target.edgeId}" is already used by edges.${first}`);
         else edgeIds.set(target.edgeId, index);
       }
       if (typeof raw.source !== 'string' || typeof raw.target !== 'string') return;
@@ -206,7 +260,12 @@ class FlowValidator {
       if (!dst) list.error(target, 'edge_target_missing', 'target', `there is no node with id "${raw.target}"`);
       if (!src || !dst) return;
       if (dst.spec?.category === 'trigger') {
-        list.error(target, 'trigger_incoming', 'target', `edges cannot lead into the trigger "${label(dst)}"; a run starts there`);
+        list.error(
+          target,
+          'trigger_incoming',
+          'target',
+          `edges cannot lead into the trigger "${label(dst)}"; a run starts there`,
+        );
         return;
       }
       const explicit = typeof raw.sourceHandle === 'string' ? raw.sourceHandle : undefined;
@@ -222,7 +281,12 @@ class FlowValidator {
         const key = `${src.id}\u0000${handle}`;
         if (used.has(key)) {
           const other = used.get(key);
-          list.error(target, 'handle_reused', handlePath, `handle "${handle}" of node "${label(src)}" already has an edge${other ? ` ("${other}")` : ''}; each handle leads to one node`);
+          list.error(
+            target,
+            'handle_reused',
+            handlePath,
+            `handle "${handle}" of node "${label(src)}" already has an edge${other ? ` ("${other}")` : ''}; each handle leads to one node`,
+          );
         } else used.set(key, target.edgeId);
       }
       // Kept even when reused: cycles and reachability should see every connection drawn.
@@ -269,15 +333,28 @@ class FlowValidator {
     const responds = this.nodes.filter((n) => n.type === 'respond');
     if (mode === 'async') {
       for (const r of responds) {
-        this.list.warn(r.issueTarget, 'respond_async', '', `nobody waits for an answer: the trigger "${label(trigger)}" (${trigger.type}) is asynchronous`);
+        this.list.warn(
+          r.issueTarget,
+          'respond_async',
+          '',
+          `nobody waits for an answer: the trigger "${label(trigger)}" (${trigger.type}) is asynchronous`,
+        );
       }
       return;
     }
     if (!trigger.id) return;
     const reachable = this.graph.reachableFrom(trigger.id);
     if (!responds.some((r) => reachable.has(r.id))) {
-      const outcome = trigger.type === 'trigger.ivr' ? 'the IVR will always get the fallback' : 'the caller never gets the flow\'s answer';
-      this.list.warn(trigger.issueTarget, 'no_respond', '', `no respond node is reachable from this trigger, so ${outcome}`);
+      const outcome =
+        trigger.type === 'trigger.ivr'
+          ? 'the IVR will always get the fallback'
+          : "the caller never gets the flow's answer";
+      this.list.warn(
+        trigger.issueTarget,
+        'no_respond',
+        '',
+        `no respond node is reachable from this trigger, so ${outcome}`,
+      );
     }
   }
 

@@ -53,9 +53,24 @@ export class ApiKeysService {
   async create(tenantId: string, userId: string | null, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
     const key = generateApiKey();
     const row = await this.keys.save(
-      this.keys.create({ tenantId, name: dto.name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10), scopes: dto.scopes, flowKeys: dto.flowKeys ?? null, createdBy: userId }),
+      this.keys.create({
+        tenantId,
+        name: dto.name,
+        keyHash: hashApiKey(key),
+        keyPrefix: key.slice(0, 10),
+        scopes: dto.scopes,
+        flowKeys: dto.flowKeys ?? null,
+        createdBy: userId,
+      }),
     );
-    await this.audit.record({ tenantId, actorUserId: userId, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scopes: row.scopes, flowKeys: row.flowKeys, keyPrefix: row.keyPrefix } });
+    await this.audit.record({
+      tenantId,
+      actorUserId: userId,
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      details: { name: row.name, scopes: row.scopes, flowKeys: row.flowKeys, keyPrefix: row.keyPrefix },
+    });
     return { ...this.view(row, new Set()), key };
   }
 
@@ -85,7 +100,14 @@ export class ApiKeysService {
     if (!row) throw new NotFoundException('API key not found');
     await this.keys.update({ id, tenantId }, { revokedAt: new Date() });
     this.cache.delete(row.keyHash);
-    await this.audit.record({ tenantId, actorUserId, action: 'api_key.revoked', targetType: 'api_key', targetId: id, details: { name: row.name, keyPrefix: row.keyPrefix } });
+    await this.audit.record({
+      tenantId,
+      actorUserId,
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: id,
+      details: { name: row.name, keyPrefix: row.keyPrefix },
+    });
   }
 
   /** The principal of a presented key that holds `scope`; 401 when missing, unknown or revoked, 403 without the scope. */

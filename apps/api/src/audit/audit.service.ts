@@ -5,13 +5,24 @@ import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
 import { AuditLogEntity } from './audit-log.entity';
 
 export type AuditAction =
-  | 'flow.published' | 'flow.rolled_back' | 'flow.unpublished'
-  | 'role.created' | 'role.updated' | 'role.deleted'
-  | 'user.created' | 'user.updated' | 'user.deactivated'
-  | 'api_key.created' | 'api_key.revoked'
-  | 'webhook_secret.set' | 'webhook_secret.removed'
-  | 'connection.created' | 'connection.updated' | 'connection.deleted'
-  | 'auth.signed_in' | 'auth.sign_in_failed'
+  | 'flow.published'
+  | 'flow.rolled_back'
+  | 'flow.unpublished'
+  | 'role.created'
+  | 'role.updated'
+  | 'role.deleted'
+  | 'user.created'
+  | 'user.updated'
+  | 'user.deactivated'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'webhook_secret.set'
+  | 'webhook_secret.removed'
+  | 'connection.created'
+  | 'connection.updated'
+  | 'connection.deleted'
+  | 'auth.signed_in'
+  | 'auth.sign_in_failed'
   | 'tenant.created';
 
 export interface AuditEntry {
@@ -54,19 +65,42 @@ export class AuditService {
   /** Records an entry; pass the transaction's manager so the entry commits (or not) with the change. */
   async record(entry: AuditEntry, m?: EntityManager): Promise<void> {
     const repo = m ? m.getRepository(AuditLogEntity) : this.log;
-    await repo.insert({ tenantId: entry.tenantId, actorUserId: entry.actorUserId, action: entry.action, targetType: entry.targetType, targetId: entry.targetId ?? null, details: (entry.details ?? {}) as never });
+    await repo.insert({
+      tenantId: entry.tenantId,
+      actorUserId: entry.actorUserId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      details: (entry.details ?? {}) as never,
+    });
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */
-  async list(tenantId: string, q: { cursor?: string; action?: string; limit?: number }): Promise<{ items: AuditView[]; nextCursor?: string }> {
+  async list(
+    tenantId: string,
+    q: { cursor?: string; action?: string; limit?: number },
+  ): Promise<{ items: AuditView[]; nextCursor?: string }> {
     const limit = q.limit ?? PAGE;
     const qb = this.log.createQueryBuilder('a').where('a.tenant_id = :tenantId', { tenantId });
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, 2, (v) => typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && UUID_RE.test(v[1])) as [string, string];
-      qb.andWhere(new Brackets((w) => w.where('a.created_at < :at', { at }).orWhere('a.created_at = :at AND a.id < :id', { at, id })));
+      const [at, id] = decodeCursor(
+        q.cursor,
+        2,
+        (v) =>
+          typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && UUID_RE.test(v[1]),
+      ) as [string, string];
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('a.created_at < :at', { at }).orWhere('a.created_at = :at AND a.id < :id', { at, id }),
+        ),
+      );
     }
-    const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const names = await this.targetNames(tenantId, page);
     const items = page.map((r) => ({
@@ -80,7 +114,9 @@ export class AuditService {
       createdAt: r.createdAt,
     }));
     const last = items[items.length - 1];
-    return rows.length > limit && last ? { items, nextCursor: encodeCursor([last.createdAt.toISOString(), last.id]) } : { items };
+    return rows.length > limit && last
+      ? { items, nextCursor: encodeCursor([last.createdAt.toISOString(), last.id]) }
+      : { items };
   }
 
   /** Current names of a page's targets, keyed `type:id`: one query, each table by primary key within the tenant. */
@@ -96,8 +132,10 @@ export class AuditService {
     const parts = [...ids].map(([type, set]) => {
       const { table, column } = NAMES[type]!;
       params.push([...set]);
-      return `SELECT '${type}' AS type, id::text AS id, ${column} AS name FROM ${table} ` +
-        `WHERE tenant_id = $1 AND id = ANY($${params.length}::uuid[])`;
+      return (
+        `SELECT '${type}' AS type, id::text AS id, ${column} AS name FROM ${table} ` +
+        `WHERE tenant_id = $1 AND id = ANY($${params.length}::uuid[])`
+      );
     });
     const found: { type: string; id: string; name: string }[] = await this.log.query(parts.join(' UNION ALL '), params);
     return new Map(found.map((f) => [`${f.type}:${f.id}`, f.name]));

@@ -25,7 +25,9 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @CookieSessionHeader()
-  @ApiOperation({ summary: 'Sign in: a short-lived access token and a refresh token (429 with Retry-After after repeated failures)' })
+  @ApiOperation({
+    summary: 'Sign in: a short-lived access token and a refresh token (429 with Retry-After after repeated failures)',
+  })
   login(@Body() dto: LoginDto, @Ip() ip: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const cookie = cookieSession(req);
     return this.auth.login(dto, ip, cookie ? 'editor' : 'api').then(

@@ -1,7 +1,14 @@
 import cluster, { type Worker } from 'node:cluster';
 import net from 'node:net';
 import type { AppConfig } from '../config/app-config';
-import { CLOSED_MESSAGE, CONNECTION_MESSAGE, FORCE_EXIT_MS, listeningLine, READY_MESSAGE, STOP_SIGNALS } from './process-protocol';
+import {
+  CLOSED_MESSAGE,
+  CONNECTION_MESSAGE,
+  FORCE_EXIT_MS,
+  listeningLine,
+  READY_MESSAGE,
+  STOP_SIGNALS,
+} from './process-protocol';
 
 /** A process that dies is replaced after this long, ms. */
 const RESTART_DELAY_MS = 500;
@@ -28,7 +35,11 @@ interface Child {
  * signal closes the socket, stops the children gracefully (each finishes its runs and writes its
  * rows), then runs `afterStop` (the database).
  */
-export async function runPrimary(config: AppConfig, databaseUrl: string, afterStop: () => Promise<void>): Promise<void> {
+export async function runPrimary(
+  config: AppConfig,
+  databaseUrl: string,
+  afterStop: () => Promise<void>,
+): Promise<void> {
   const count = config.PROCESSES;
   const children = new Map<number, Child>();
   const waiting: net.Socket[] = [];
@@ -83,7 +94,11 @@ export async function runPrimary(config: AppConfig, databaseUrl: string, afterSt
         while (waiting.length > 0 && !stopping) handOut(waiting.shift()!);
         if (!announced && [...children.values()].filter((c) => c.ready).length === count) {
           announced = true;
-          process.stdout.write(config.ROLE === 'worker' ? `callflow worker started (ROLE=worker, ${count} processes)\n` : listeningLine(config, count));
+          process.stdout.write(
+            config.ROLE === 'worker'
+              ? `callflow worker started (ROLE=worker, ${count} processes)\n`
+              : listeningLine(config, count),
+          );
         }
       }
     });
@@ -126,7 +141,9 @@ export async function runPrimary(config: AppConfig, databaseUrl: string, afterSt
     deaths.push(now);
     while (deaths.length > 0 && deaths[0]! < now - RESTART_WINDOW_MS) deaths.shift();
     if (deaths.length > MAX_RESTARTS) {
-      process.stderr.write(`callflow: server processes died ${deaths.length} times within ${RESTART_WINDOW_MS / 1000} s; stopping\n`);
+      process.stderr.write(
+        `callflow: server processes died ${deaths.length} times within ${RESTART_WINDOW_MS / 1000} s; stopping\n`,
+      );
       return stop('too many restarts', 1);
     }
     process.stderr.write(`callflow: server process ${worker.process.pid} exited (${how}); starting another\n`);

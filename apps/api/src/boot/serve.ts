@@ -2,7 +2,14 @@ import cluster from 'node:cluster';
 import type { Server, Socket } from 'node:net';
 import { createApp } from '../app.factory';
 import type { AppConfig } from '../config/app-config';
-import { CLOSED_MESSAGE, CONNECTION_MESSAGE, FORCE_EXIT_MS, listeningLine, READY_MESSAGE, STOP_SIGNALS } from './process-protocol';
+import {
+  CLOSED_MESSAGE,
+  CONNECTION_MESSAGE,
+  FORCE_EXIT_MS,
+  listeningLine,
+  READY_MESSAGE,
+  STOP_SIGNALS,
+} from './process-protocol';
 
 /** A message to the primary; none once the channel is gone (the primary stopped: this process is stopping too). */
 function tellPrimary(message: string): void {
@@ -30,7 +37,11 @@ function serveHandedConnections(server: Server): void {
  * is closed): they are replaced. A cluster worker tells the primary when it is ready instead of
  * printing the listening line (the primary prints it once for all).
  */
-export async function serve(config: AppConfig, databaseUrl: string, afterClose: () => Promise<void> = async () => undefined): Promise<void> {
+export async function serve(
+  config: AppConfig,
+  databaseUrl: string,
+  afterClose: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const app = await createApp(config, databaseUrl);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

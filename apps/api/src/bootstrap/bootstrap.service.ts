@@ -38,12 +38,21 @@ export class BootstrapService implements OnApplicationBootstrap {
       const roles = await seedBuiltInRoles(m, tenant.id);
       // Direct grants of everything (tenants.manage is only ever effective for this user), plus the Admin role.
       const admin = await m.save(
-        m.create(UserEntity, { tenantId: tenant.id, email: this.config.ADMIN_EMAIL.toLowerCase(), passwordHash: await hash(password), permissions: [...PERMISSIONS], isBootstrap: true }),
+        m.create(UserEntity, {
+          tenantId: tenant.id,
+          email: this.config.ADMIN_EMAIL.toLowerCase(),
+          passwordHash: await hash(password),
+          permissions: [...PERMISSIONS],
+          isBootstrap: true,
+        }),
       );
       await m.query(`INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)`, [admin.id, roles.admin]);
       if (this.config.ADMIN_PASSWORD) this.logger.log(`created the admin ${this.config.ADMIN_EMAIL}`);
       // Printed once, on first start only.
-      else process.stdout.write(`\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`);
+      else
+        process.stdout.write(
+          `\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`,
+        );
     });
   }
 }

@@ -15,13 +15,17 @@ export function OpaqueJson(): PropertyDecorator {
   };
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Swaps the opaque object fields of `plain` for `{}` so class-transformer and class-validator see
  * their shape only; `restore` puts the original values back on the validated instance.
  */
-export function setOpaqueAside(cls: unknown, plain: Record<string, unknown>): { shallow: Record<string, unknown>; restore<T extends object>(instance: T): T } {
+export function setOpaqueAside(
+  cls: unknown,
+  plain: Record<string, unknown>,
+): { shallow: Record<string, unknown>; restore<T extends object>(instance: T): T } {
   const fields = typeof cls === 'function' ? OPAQUE.get(cls) : undefined;
   if (!fields) return { shallow: plain, restore: (i) => i };
   const kept = new Map<string, unknown>();
@@ -77,7 +81,12 @@ function holdsText(value: unknown, bad: TextTest, budget: number): boolean {
 }
 
 /** The path of the first string value (or the key) failing `bad`; `keyPath` spells a bad key's path. */
-function textPath(value: unknown, bad: TextTest, budget: number, keyPath: (path: string, key: string) => string): string | undefined {
+function textPath(
+  value: unknown,
+  bad: TextTest,
+  budget: number,
+  keyPath: (path: string, key: string) => string,
+): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0 && budget-- > 0) {
     const [v, path] = stack.pop()!;

@@ -75,7 +75,8 @@ export class TtlCache<V> {
     next.then(
       () => {
         // Dropped (delete, invalidate) or replaced meanwhile: that decision stands.
-        if (this.entries.get(key) === stale) this.entries.set(key, { value: next, until: Date.now() + this.ttlMs, loaded: true, refreshAt: 0 });
+        if (this.entries.get(key) === stale)
+          this.entries.set(key, { value: next, until: Date.now() + this.ttlMs, loaded: true, refreshAt: 0 });
       },
       () => (stale.refreshAt = now + REFRESH_RETRY_MS),
     );

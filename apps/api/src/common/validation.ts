@@ -1,10 +1,19 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { findLoneSurrogate, findNul, isCheckedByOwnPipe, isPlainObject, reservedKey, setOpaqueAside } from './json-fields';
+import {
+  findLoneSurrogate,
+  findNul,
+  isCheckedByOwnPipe,
+  isPlainObject,
+  reservedKey,
+  setOpaqueAside,
+} from './json-fields';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`));
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`,
+    );
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }
@@ -28,9 +37,14 @@ class AppValidationPipe extends ValidationPipe {
       const nul = findNul(value);
       if (nul) throw new BadRequestException(`${nul}: text may not contain the NUL character (U+0000)`);
     }
-    if (!isPlainObject(value) || !metadata.metatype || metadata.type === 'custom') return super.transform(value, metadata);
+    if (!isPlainObject(value) || !metadata.metatype || metadata.type === 'custom')
+      return super.transform(value, metadata);
     const reserved = reservedKey(value);
-    if (reserved) throw new BadRequestException({ message: `property ${reserved} should not exist`, details: [`property ${reserved} should not exist`] });
+    if (reserved)
+      throw new BadRequestException({
+        message: `property ${reserved} should not exist`,
+        details: [`property ${reserved} should not exist`],
+      });
     const { shallow, restore } = setOpaqueAside(metadata.metatype, value);
     // DTO text must be Unicode (validators such as IsEmail throw on a lone surrogate); opaque JSON
     // (definitions, run inputs) is left as sent.

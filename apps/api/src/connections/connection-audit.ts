@@ -18,7 +18,11 @@ function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sorted(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sorted(o[k])]),
+    );
   }
   return v;
 }
@@ -26,7 +30,10 @@ function sorted(v: unknown): unknown {
 /** Names of the keys whose values differ between two records, `prefix.`-qualified. */
 function changedKeys(prefix: string, a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => !same(a[k], b[k])).sort().map((k) => `${prefix}${k}`);
+  return [...keys]
+    .filter((k) => !same(a[k], b[k]))
+    .sort()
+    .map((k) => `${prefix}${k}`);
 }
 
 type Entry = Omit<AuditEntry, 'tenantId' | 'actorUserId'>;
@@ -63,8 +70,14 @@ export function connectionUpdated(before: Snapshot, row: ConnectionEntity, p: Pa
     details.originsRemoved = removed;
   }
   const secrets = Object.entries(p.secrets);
-  const set = secrets.filter(([, v]) => v !== null).map(([k]) => k).sort();
-  const cleared = secrets.filter(([, v]) => v === null).map(([k]) => k).sort();
+  const set = secrets
+    .filter(([, v]) => v !== null)
+    .map(([k]) => k)
+    .sort();
+  const cleared = secrets
+    .filter(([, v]) => v === null)
+    .map(([k]) => k)
+    .sort();
   if (set.length) details.secretsSet = set;
   if (cleared.length) details.secretsCleared = cleared;
   return { action: 'connection.updated', targetType: 'connection', targetId: row.id, details };

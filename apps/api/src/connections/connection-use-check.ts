@@ -82,15 +82,21 @@ export class ConnectionUseCheck {
         if (Object.hasOwn(spec.secrets, name)) continue;
         const known = TYPE_SECRETS[spec.type] === 'any' ? Object.keys(spec.secrets) : TYPE_SECRETS[spec.type];
         const has = known.length > 0 ? `it has ${(known as readonly string[]).join(', ')}` : 'it has none';
-        issue('connection_secret', 'config',
-          `{{secrets.${name}}}: connection ${conn} has no secret "${name}" (${has}), so it could never resolve`);
+        issue(
+          'connection_secret',
+          'config',
+          `{{secrets.${name}}}: connection ${conn} has no secret "${name}" (${has}), so it could never resolve`,
+        );
       }
       if (spec.type === 'token_endpoint' && spec.config.apply.in === 'body' && node.type === 'http') {
         const body = (config.body as { type?: unknown } | undefined)?.type;
         if (body !== 'json' && body !== 'form') {
-          issue('connection_token_placement', 'config.body',
+          issue(
+            'connection_token_placement',
+            'config.body',
             `connection ${conn} puts its token in the body (field "${spec.config.apply.name}"): ` +
-            'send a JSON or form body, or choose a connection that places its token elsewhere [TOKEN_PLACEMENT]');
+              'send a JSON or form body, or choose a connection that places its token elsewhere [TOKEN_PLACEMENT]',
+          );
         }
       }
       if (!CREDENTIAL_TYPES.has(spec.type)) continue;
@@ -100,9 +106,12 @@ export class ConnectionUseCheck {
       const origin = staticOrigin(config[field], exposedFields(spec));
       if (!origin || spec.allowedOrigins.includes(origin)) continue;
       const allowed = spec.allowedOrigins.length > 0 ? spec.allowedOrigins.join(', ') : 'no origin';
-      issue('connection_origin', `config.${field}`,
+      issue(
+        'connection_origin',
+        `config.${field}`,
         `connection ${conn} may send its credentials only to ${allowed}, not to ${origin} ` +
-          `(add it to the connection's allowed origins if it belongs there) [CONNECTION_ORIGIN_NOT_ALLOWED]`);
+          `(add it to the connection's allowed origins if it belongs there) [CONNECTION_ORIGIN_NOT_ALLOWED]`,
+      );
     }
     return out;
   }

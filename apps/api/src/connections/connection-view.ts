@@ -41,5 +41,12 @@ export function toSpec(row: ConnectionEntity, box: SecretBox): ConnectionSpec {
     const { paramName, ...rest } = config;
     config = { ...rest, name: paramName };
   }
-  return { id: row.id, type: row.type as ConnectionType, config, fields: row.fields, secrets, allowedOrigins: row.allowedOrigins ?? [] } as unknown as ConnectionSpec;
+  return {
+    id: row.id,
+    type: row.type as ConnectionType,
+    config,
+    fields: row.fields,
+    secrets,
+    allowedOrigins: row.allowedOrigins ?? [],
+  } as unknown as ConnectionSpec;
 }

@@ -20,11 +20,17 @@ export const SECRET_FIELD: Partial<Record<ConnectionType, string>> = {
 };
 
 const text = (max = 2000) => z.string().min(1).max(max);
-const httpUrl = z.string().max(2000).refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL');
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'must be a valid header name');
 const nameValue = z.strictObject({ name: text(200), value: z.string().max(4000) });
 const fields = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are identifiers'), z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]))
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are identifiers'),
+    z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]),
+  )
   .refine((o) => Object.keys(o).length <= 50, 'at most 50 fields');
 
 function secret(mode: Mode) {
@@ -58,7 +64,11 @@ const tokenRequest = z.strictObject({
   body: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('json'), template: z.string().max(20_000) }),
-      z.strictObject({ type: z.literal('text'), template: z.string().max(20_000), contentType: z.string().max(200).optional() }),
+      z.strictObject({
+        type: z.literal('text'),
+        template: z.string().max(20_000),
+        contentType: z.string().max(200).optional(),
+      }),
       z.strictObject({ type: z.literal('form'), fields: z.array(nameValue).max(100) }),
     ])
     .optional(),
@@ -80,12 +90,22 @@ const apply = z.discriminatedUnion('in', [
 function schema(mode: Mode) {
   const s = secret(mode);
   const secretValue = mode === 'create' ? z.string().min(1).max(8000) : z.string().min(1).max(8000).nullable();
-  const secretMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'secret names are identifiers'), secretValue);
+  const secretMap = z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'secret names are identifiers'),
+    secretValue,
+  );
   return z.discriminatedUnion('type', [
     z.strictObject({ ...common, type: z.literal('none') }),
     z.strictObject({ ...common, type: z.literal('basic'), username: text(500), password: s }),
     z.strictObject({ ...common, type: z.literal('bearer'), token: s }),
-    z.strictObject({ ...common, type: z.literal('api_key'), placement: z.enum(['header', 'query']), paramName: text(100), prefix: z.string().max(100).optional(), apiKey: s }),
+    z.strictObject({
+      ...common,
+      type: z.literal('api_key'),
+      placement: z.enum(['header', 'query']),
+      paramName: text(100),
+      prefix: z.string().max(100).optional(),
+      apiKey: s,
+    }),
     z.strictObject({
       ...common,
       type: z.literal('oauth2_client_credentials'),
@@ -102,9 +122,16 @@ function schema(mode: Mode) {
       request: tokenRequest,
       tokenPath: text(200),
       expiresInPath: z.string().min(1).max(200).optional(),
-      expiresInSeconds: z.number().int().min(1).max(30 * 86_400).optional(),
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86_400)
+        .optional(),
       apply,
-      secrets: secretMap.refine((o: Record<string, unknown>) => Object.keys(o).length <= 20, 'at most 20 secrets').optional(),
+      secrets: secretMap
+        .refine((o: Record<string, unknown>) => Object.keys(o).length <= 20, 'at most 20 secrets')
+        .optional(),
     }),
     z.strictObject({
       ...common,
@@ -142,15 +169,31 @@ export function parseConnectionBody(body: unknown, mode: Mode): ParsedConnection
     const details = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     throw new BadRequestException({ message: details[0] ?? 'invalid connection', details });
   }
-  const { name, description, type, fields: free, allowedOrigins, ...rest } = r.data as ConnectionBody & Record<string, unknown>;
+  const {
+    name,
+    description,
+    type,
+    fields: free,
+    allowedOrigins,
+    ...rest
+  } = r.data as ConnectionBody & Record<string, unknown>;
   const secrets: Record<string, string | null> = {};
   const config: Record<string, unknown> = {};
   const flat = SECRET_FIELD[type];
   for (const [k, v] of Object.entries(rest)) {
     if (v === undefined) continue;
     if (k === flat) secrets[k] = v as string | null;
-    else if (type === 'token_endpoint' && k === 'secrets') for (const [sk, sv] of Object.entries(v as Record<string, string | null>)) secrets[sk] = sv;
+    else if (type === 'token_endpoint' && k === 'secrets')
+      for (const [sk, sv] of Object.entries(v as Record<string, string | null>)) secrets[sk] = sv;
     else config[k] = v;
   }
-  return { name, description, type, fields: free ?? {}, config, secrets, ...(allowedOrigins ? { allowedOrigins: allowedOrigins as string[] } : {}) };
+  return {
+    name,
+    description,
+    type,
+    fields: free ?? {},
+    config,
+    secrets,
+    ...(allowedOrigins ? { allowedOrigins: allowedOrigins as string[] } : {}),
+  };
 }

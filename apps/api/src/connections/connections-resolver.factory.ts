@@ -1,5 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createTokenSource, EngineError, FlowEngine, resolveConnection, scrubSecrets, usesToken, type ConnectionResolver, type ConnectionSpec, type ResolvedConnection, type TokenSource } from '@callflow/engine';
+import {
+  createTokenSource,
+  EngineError,
+  FlowEngine,
+  resolveConnection,
+  scrubSecrets,
+  usesToken,
+  type ConnectionResolver,
+  type ConnectionSpec,
+  type ResolvedConnection,
+  type TokenSource,
+} from '@callflow/engine';
 import { ConnectionCache, type CachedSpec } from './connection-cache';
 import { toSpec } from './connection-view';
 import { ConnectionsService } from './connections.service';
@@ -48,8 +59,14 @@ export class ConnectionsResolverFactory {
       spec = toSpec(row, this.connections.box);
     } catch (err) {
       // Never the value; only which connection and why (e.g. sealed with another key).
-      this.logger.error({ connectionId: row.id, reason: (err as Error).message }, 'connection secrets cannot be opened');
-      throw new EngineError('CONNECTION_NOT_FOUND', `connection "${ref}" cannot be decrypted with the current SECRETS_KEY`);
+      this.logger.error(
+        { connectionId: row.id, reason: (err as Error).message },
+        'connection secrets cannot be opened',
+      );
+      throw new EngineError(
+        'CONNECTION_NOT_FOUND',
+        `connection "${ref}" cannot be decrypted with the current SECRETS_KEY`,
+      );
     }
     const value = { spec, updatedAt: row.updatedAt, name: row.name };
     this.cache.setSpec(tenantId, ref, value);
@@ -59,7 +76,9 @@ export class ConnectionsResolverFactory {
   /** The shared token source of a token connection (one per connection version per process). */
   tokensOf(hit: CachedSpec): TokenSource | undefined {
     if (!usesToken(hit.spec)) return undefined;
-    return this.cache.tokenSource(hit.spec.id, hit.updatedAt, () => createTokenSource(hit.spec, this.engine.services.outbound));
+    return this.cache.tokenSource(hit.spec.id, hit.updatedAt, () =>
+      createTokenSource(hit.spec, this.engine.services.outbound),
+    );
   }
 }
 

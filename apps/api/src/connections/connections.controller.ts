@@ -10,7 +10,16 @@ const BODY_DOC = {
     'One shape per `type` (none, basic, bearer, api_key, oauth2_client_credentials, token_endpoint, soap_ws_security); ' +
     'validated by the service (unknown fields → 400). Secrets (password, token, apiKey, clientSecret, token_endpoint `secrets`) are write-only; ' +
     'on PUT omit a secret to keep it, send null to clear it.',
-  schema: { type: 'object', example: { name: 'crm', type: 'basic', username: 'agent', password: 's3cret', fields: { baseUrl: 'https://crm.example.com' } } },
+  schema: {
+    type: 'object',
+    example: {
+      name: 'crm',
+      type: 'basic',
+      username: 'agent',
+      password: 's3cret',
+      fields: { baseUrl: 'https://crm.example.com' },
+    },
+  },
 };
 
 @ApiTags('connections')

@@ -16,7 +16,13 @@ import { ConnectionsService } from './connections.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectionEntity])],
   controllers: [ConnectionsController],
-  providers: [ConnectionCache, ConnectionsService, ConnectionsResolverFactory, ConnectionTesterService, ConnectionUseCheck],
+  providers: [
+    ConnectionCache,
+    ConnectionsService,
+    ConnectionsResolverFactory,
+    ConnectionTesterService,
+    ConnectionUseCheck,
+  ],
   exports: [ConnectionsResolverFactory, ConnectionsService, ConnectionUseCheck],
 })
 export class ConnectionsModule {}

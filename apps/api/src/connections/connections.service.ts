@@ -41,7 +41,18 @@ export class ConnectionsService {
   async create(tenantId: string, userId: string | null, body: unknown): Promise<ConnectionView> {
     const p = parseConnectionBody(body, 'create');
     const allowedOrigins = allowedOriginsFor(p, undefined);
-    const row = this.repo.create({ tenantId, name: p.name, type: p.type, description: p.description ?? null, config: p.config, fields: p.fields, allowedOrigins, secrets: {}, keyId: this.box.keyId, createdBy: userId });
+    const row = this.repo.create({
+      tenantId,
+      name: p.name,
+      type: p.type,
+      description: p.description ?? null,
+      config: p.config,
+      fields: p.fields,
+      allowedOrigins,
+      secrets: {},
+      keyId: this.box.keyId,
+      createdBy: userId,
+    });
     // The id is part of each secret's AAD, so it is chosen before sealing.
     row.id = crypto.randomUUID();
     row.secrets = this.seal(row.id, {}, p);
@@ -95,7 +106,8 @@ export class ConnectionsService {
   private seal(id: string, kept: Record<string, string>, p: ParsedConnection): Record<string, string> {
     const allowed = TYPE_SECRETS[p.type as ConnectionType];
     const out: Record<string, string> = {};
-    for (const [name, sealed] of Object.entries(kept)) if (allowed === 'any' || allowed.includes(name)) out[name] = sealed;
+    for (const [name, sealed] of Object.entries(kept))
+      if (allowed === 'any' || allowed.includes(name)) out[name] = sealed;
     for (const [name, value] of Object.entries(p.secrets)) {
       if (value === null) delete out[name];
       else out[name] = this.box.seal(value, secretAad(id, name));
@@ -107,7 +119,8 @@ export class ConnectionsService {
     try {
       return await this.repo.save(row);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as QueryFailedError & { code?: string }).code === '23505') throw new ConflictException(`a connection named "${row.name}" already exists`);
+      if (err instanceof QueryFailedError && (err as QueryFailedError & { code?: string }).code === '23505')
+        throw new ConflictException(`a connection named "${row.name}" already exists`);
       throw err;
     }
   }

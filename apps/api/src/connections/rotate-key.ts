@@ -43,7 +43,9 @@ export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: B
   const from = new SecretBox(oldKey);
   const to = new SecretBox(newKey);
   return ds.transaction(async (m) => {
-    const rows: { id: string; secrets: Record<string, string>; key_id: string }[] = await m.query(`SELECT id, secrets, key_id FROM connections ORDER BY id FOR UPDATE`);
+    const rows: { id: string; secrets: Record<string, string>; key_id: string }[] = await m.query(
+      `SELECT id, secrets, key_id FROM connections ORDER BY id FOR UPDATE`,
+    );
     let rotated = 0;
     let skipped = 0;
     for (const row of rows) {
@@ -57,7 +59,11 @@ export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: B
         skipped++;
         continue;
       }
-      await m.query(`UPDATE connections SET secrets = $2, key_id = $3 WHERE id = $1`, [row.id, JSON.stringify(secrets), to.keyId]);
+      await m.query(`UPDATE connections SET secrets = $2, key_id = $3 WHERE id = $1`, [
+        row.id,
+        JSON.stringify(secrets),
+        to.keyId,
+      ]);
       rotated++;
     }
     const webhookSecrets = await resealWebhookSecrets(m, from, to);
@@ -67,7 +73,8 @@ export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: B
 
 async function main(): Promise<void> {
   const oldValue = process.env.SECRETS_KEY_OLD;
-  if (!oldValue || !process.env.SECRETS_KEY) throw new ConfigError('set SECRETS_KEY_OLD (the current key) and SECRETS_KEY (the new key)');
+  if (!oldValue || !process.env.SECRETS_KEY)
+    throw new ConfigError('set SECRETS_KEY_OLD (the current key) and SECRETS_KEY (the new key)');
   const config = loadConfig();
   const oldKey = decodeSecretsKey(oldValue, 'SECRETS_KEY_OLD');
   let url = config.DATABASE_URL;
@@ -81,7 +88,9 @@ async function main(): Promise<void> {
   try {
     await ds.initialize();
     const r = await rotateSecretsKey(ds, oldKey, config.secretsKey);
-    process.stdout.write(`connection secrets: ${r.rotated} connection(s) re-encrypted, ${r.skipped} already under key ${r.keyId}\n`);
+    process.stdout.write(
+      `connection secrets: ${r.rotated} connection(s) re-encrypted, ${r.skipped} already under key ${r.keyId}\n`,
+    );
     process.stdout.write(`webhook secrets: ${r.webhookSecrets} re-encrypted\n`);
   } finally {
     await ds.destroy().catch(() => undefined);

@@ -36,7 +36,9 @@ describe('SecretBox', () => {
   });
 
   it('refuses garbage and keys of the wrong size', () => {
-    expect(() => new SecretBox(key()).open('bm90IGEgc2VjcmV0', 'x')).toThrow(expect.objectContaining({ reason: 'format' }));
+    expect(() => new SecretBox(key()).open('bm90IGEgc2VjcmV0', 'x')).toThrow(
+      expect.objectContaining({ reason: 'format' }),
+    );
     expect(() => new SecretBox(Buffer.alloc(16))).toThrow();
   });
 
@@ -44,7 +46,10 @@ describe('SecretBox', () => {
     const oldBox = new SecretBox(key());
     const newBox = new SecretBox(key());
     const id = 'conn-1';
-    const sealed = { password: oldBox.seal('pw', secretAad(id, 'password')), token: newBox.seal('tk', secretAad(id, 'token')) };
+    const sealed = {
+      password: oldBox.seal('pw', secretAad(id, 'password')),
+      token: newBox.seal('tk', secretAad(id, 'token')),
+    };
     const rotated = resealAll(sealed, (n) => secretAad(id, n), oldBox, newBox);
     expect(rotated.token).toBe(sealed.token);
     expect(newBox.open(rotated.password, secretAad(id, 'password'))).toBe('pw');

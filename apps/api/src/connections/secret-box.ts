@@ -47,9 +47,14 @@ export class SecretBox {
 
   open(sealed: string, aad: string): string {
     const buf = Buffer.from(sealed, 'base64');
-    if (buf.length < HEADER || buf[0] !== VERSION) throw new SecretBoxError('format', 'not a sealed secret (unknown version or too short)');
+    if (buf.length < HEADER || buf[0] !== VERSION)
+      throw new SecretBoxError('format', 'not a sealed secret (unknown version or too short)');
     const keyId = buf.subarray(1, 1 + KEY_ID_BYTES);
-    if (!keyId.equals(this.keyIdBytes)) throw new SecretBoxError('wrong_key', `sealed with key ${keyId.toString('hex')}, not with the current key ${this.keyId}`);
+    if (!keyId.equals(this.keyIdBytes))
+      throw new SecretBoxError(
+        'wrong_key',
+        `sealed with key ${keyId.toString('hex')}, not with the current key ${this.keyId}`,
+      );
     const iv = buf.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + IV_BYTES);
     const tag = buf.subarray(1 + KEY_ID_BYTES + IV_BYTES, HEADER);
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, iv);
@@ -70,10 +75,16 @@ export class SecretBox {
 }
 
 /** Re-seals every value of a secrets map from `from` to `to` (values already under `to` are kept). */
-export function resealAll(secrets: Record<string, string>, aadOf: (name: string) => string, from: SecretBox, to: SecretBox): Record<string, string> {
+export function resealAll(
+  secrets: Record<string, string>,
+  aadOf: (name: string) => string,
+  from: SecretBox,
+  to: SecretBox,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, sealed] of Object.entries(secrets)) {
-    out[name] = SecretBox.keyIdOfSealed(sealed) === to.keyId ? sealed : to.seal(from.open(sealed, aadOf(name)), aadOf(name));
+    out[name] =
+      SecretBox.keyIdOfSealed(sealed) === to.keyId ? sealed : to.seal(from.open(sealed, aadOf(name)), aadOf(name));
   }
   return out;
 }

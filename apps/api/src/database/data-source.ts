@@ -24,9 +24,34 @@ import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
 
 /** Every entity, listed explicitly (no globbing: works the same from src and dist). */
-export const ENTITIES = [TenantEntity, UserEntity, ApiKeyEntity, FlowEntity, FlowVersionEntity, ExecutionEntity, EventRunEntity, RoleEntity, AuditLogEntity, RefreshTokenEntity, ConnectionEntity, FlowWebhookSecretEntity];
+export const ENTITIES = [
+  TenantEntity,
+  UserEntity,
+  ApiKeyEntity,
+  FlowEntity,
+  FlowVersionEntity,
+  ExecutionEntity,
+  EventRunEntity,
+  RoleEntity,
+  AuditLogEntity,
+  RefreshTokenEntity,
+  ConnectionEntity,
+  FlowWebhookSecretEntity,
+];
 /** Every migration, in order. */
-export const MIGRATIONS = [Initial1763700000000, TriggerRuns1763710000000, AccessControl1763720000000, Connections1763730000000, ExecutionStepsJson1763740000000, QueueWorkers1763750000000, ExecutionWriteCost1763760000000, ExecutionInsertCost1763770000000, WebhookSecrets1763781000000, ConnectionAllowedOrigins1763785000000, WebhookSecretFingerprints1763792000000];
+export const MIGRATIONS = [
+  Initial1763700000000,
+  TriggerRuns1763710000000,
+  AccessControl1763720000000,
+  Connections1763730000000,
+  ExecutionStepsJson1763740000000,
+  QueueWorkers1763750000000,
+  ExecutionWriteCost1763760000000,
+  ExecutionInsertCost1763770000000,
+  WebhookSecrets1763781000000,
+  ConnectionAllowedOrigins1763785000000,
+  WebhookSecretFingerprints1763792000000,
+];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

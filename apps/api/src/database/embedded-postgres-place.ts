@@ -76,7 +76,10 @@ export function blockingFolder(target: string): string | undefined {
  */
 export function outsideHome(dir: string): string {
   const real = fs.realpathSync(dir);
-  const name = real.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '').slice(-80);
+  const name = real
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(-80);
   const hash = crypto.createHash('sha256').update(real).digest('hex').slice(0, 12);
   return path.join(OUTSIDE_ROOT, `${name}-${hash}`);
 }

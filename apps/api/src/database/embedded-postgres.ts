@@ -69,7 +69,12 @@ export async function startEmbeddedPostgres(
   // PostgreSQL's last messages, quoted when it fails to start.
   const recent: string[] = [];
   const keep = (m: unknown) => {
-    recent.push(...String(m).split('\n').map((l) => l.trim()).filter(Boolean));
+    recent.push(
+      ...String(m)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
     recent.splice(0, Math.max(0, recent.length - 5));
   };
   const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));

@@ -5,7 +5,8 @@ export type Rows = <T>(text: string, params?: unknown[]) => Promise<T[]>;
 
 /** Rows of statements on `qr` (e.g. inside a transaction). */
 export function rowsOn(qr: QueryRunner): Rows {
-  return async <T>(text: string, params: unknown[] = []) => ((await qr.query(text, params, true)) as { records?: T[] }).records ?? [];
+  return async <T>(text: string, params: unknown[] = []) =>
+    ((await qr.query(text, params, true)) as { records?: T[] }).records ?? [];
 }
 
 /** Rows of one statement on a connection taken from the pool for it. */

@@ -9,7 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
     {
       provide: FlowEngine,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new FlowEngine({ outbound: { allow: config.outboundAllow }, limits: { deadlineMs: config.RUN_DEADLINE_MS } }),
+      useFactory: (config: AppConfig) =>
+        new FlowEngine({ outbound: { allow: config.outboundAllow }, limits: { deadlineMs: config.RUN_DEADLINE_MS } }),
     },
   ],
   exports: [FlowEngine],

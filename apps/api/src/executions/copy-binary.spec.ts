@@ -68,7 +68,9 @@ describe('binaryRow', () => {
   });
 
   it('writes UTF-8 and replaces U+0000, in text and in JSON escapes only', () => {
-    const f = fields(binaryRow(row({ callId: 'a\u0000b ü 😀', input: { call: { id: 'x\u0000y', literal: 'a\\u0000b' } } })));
+    const f = fields(
+      binaryRow(row({ callId: 'a\u0000b ü 😀', input: { call: { id: 'x\u0000y', literal: 'a\\u0000b' } } })),
+    );
     expect(f[7]!.toString('utf8')).toBe('a\uFFFDb ü 😀');
     expect(JSON.parse(f[9]!.toString('utf8'))).toEqual({ call: { id: 'x\uFFFDy', literal: 'a\\u0000b' } });
   });
@@ -96,7 +98,9 @@ describe('binaryRow', () => {
     // Written in one pass against a 3-bytes-per-unit bound: a wrong bound would truncate the text
     // of a row that lands near a slab's end (Buffer.write stops silently at the end).
     const texts = Array.from({ length: 400 }, (_, i) => ['ü', '😀', 'a', '€'][i % 4]!.repeat((i * 37) % 1_900));
-    const rows = texts.map((t) => binaryRow(row({ phone: t, steps: [{ note: t }] as unknown as ExecutionRow['steps'] })));
+    const rows = texts.map((t) =>
+      binaryRow(row({ phone: t, steps: [{ note: t }] as unknown as ExecutionRow['steps'] })),
+    );
     expect(new Set(rows.map((b) => b.buffer)).size).toBeGreaterThan(3);
     rows.forEach((b, i) => {
       const f = fields(b);

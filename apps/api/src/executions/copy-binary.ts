@@ -11,7 +11,9 @@ import { COPY_COLUMNS, recordedJson, withoutNulEscapes, type ExecutionRow } from
  */
 
 /** The stream's header: signature, flags, header-extension length (PostgreSQL docs, "Binary Format"). */
-export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+export const COPY_BINARY_HEADER = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
 /** The stream's trailer: a field count of -1. */
 export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
@@ -59,7 +61,17 @@ function jsonOf(v: unknown): string | null {
 
 /** The row as one binary COPY tuple, a view into a slab (or its own buffer when large). */
 export function binaryRow(r: ExecutionRow): Buffer {
-  const strings = [textOf(r.triggerType), textOf(r.status), textOf(r.eventId), textOf(r.callId), textOf(r.phone), jsonOf(r.input ?? {}), jsonOf(r.output), jsonOf(r.error), jsonOf(r.steps ?? [])];
+  const strings = [
+    textOf(r.triggerType),
+    textOf(r.status),
+    textOf(r.eventId),
+    textOf(r.callId),
+    textOf(r.phone),
+    jsonOf(r.input ?? {}),
+    jsonOf(r.output),
+    jsonOf(r.error),
+    jsonOf(r.steps ?? []),
+  ];
   // UTF-8 takes at most 3 bytes per UTF-16 unit: a row that surely fits a slab is written in one
   // pass over its text (its exact size is only measured for a buffer of its own).
   let most = FIXED_BYTES;
@@ -121,7 +133,14 @@ function timestamp(buf: Buffer, o: number, d: Date | null | undefined): number {
 /** uuid: its 16 bytes, from the canonical 8-4-4-4-12 hex form. */
 function uuid(buf: Buffer, o: number, id: string | null | undefined): number {
   if (id === null || id === undefined) return buf.writeInt32BE(-1, o);
-  if (id.length !== 36 || id.charCodeAt(8) !== DASH || id.charCodeAt(13) !== DASH || id.charCodeAt(18) !== DASH || id.charCodeAt(23) !== DASH) throw notUuid(id);
+  if (
+    id.length !== 36 ||
+    id.charCodeAt(8) !== DASH ||
+    id.charCodeAt(13) !== DASH ||
+    id.charCodeAt(18) !== DASH ||
+    id.charCodeAt(23) !== DASH
+  )
+    throw notUuid(id);
   buf.writeInt32BE(16, o);
   let p = o + 4;
   for (const i of UUID_BYTE_AT) {
@@ -142,13 +161,16 @@ export function contiguous(rows: Buffer[]): Buffer[] {
   let first: Buffer | undefined;
   let length = 0;
   for (const b of rows) {
-    if (first !== undefined && b.buffer === first.buffer && b.byteOffset === first.byteOffset + length) length += b.length;
+    if (first !== undefined && b.buffer === first.buffer && b.byteOffset === first.byteOffset + length)
+      length += b.length;
     else {
-      if (first !== undefined) out.push(length === first.length ? first : Buffer.from(first.buffer, first.byteOffset, length));
+      if (first !== undefined)
+        out.push(length === first.length ? first : Buffer.from(first.buffer, first.byteOffset, length));
       first = b;
       length = b.length;
     }
   }
-  if (first !== undefined) out.push(length === first.length ? first : Buffer.from(first.buffer, first.byteOffset, length));
+  if (first !== undefined)
+    out.push(length === first.length ? first : Buffer.from(first.buffer, first.byteOffset, length));
   return out;
 }

@@ -16,7 +16,8 @@ export function decodeCursor(cursor: string, arity: number, check: (values: unkn
   } catch {
     values = undefined;
   }
-  if (!Array.isArray(values) || values.length !== arity || !check(values)) throw new BadRequestException('cursor is invalid; pass back the nextCursor of a previous page');
+  if (!Array.isArray(values) || values.length !== arity || !check(values))
+    throw new BadRequestException('cursor is invalid; pass back the nextCursor of a previous page');
   return values;
 }
 

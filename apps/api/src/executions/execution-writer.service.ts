@@ -62,7 +62,9 @@ function onePerId<P extends Pending>(batch: P[]): P[] {
  * of this id is expected, so its binary COPY tuple is copied into the table; else its JSON record
  * is upserted.
  */
-type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: unknown) => void } & ({ fresh: true; data: Buffer } | { fresh: false; data: string });
+type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: unknown) => void } & (
+  { fresh: true; data: Buffer } | { fresh: false; data: string }
+);
 type FreshPending = Extract<Pending, { fresh: true }>;
 
 /**
@@ -99,11 +101,20 @@ export class ExecutionWriter implements OnApplicationShutdown {
     this.queueRow(row, opts, ignore, ignore);
   }
 
-  private queueRow(row: ExecutionRow, opts: { urgent?: boolean; fresh?: boolean }, resolve: () => void, reject: (err: unknown) => void): void {
+  private queueRow(
+    row: ExecutionRow,
+    opts: { urgent?: boolean; fresh?: boolean },
+    resolve: () => void,
+    reject: (err: unknown) => void,
+  ): void {
     const final = row.status !== 'queued' && row.status !== 'running';
     const tuple = final && opts.fresh === true ? this.tupleOf(row) : undefined;
     if (this.queue.length >= MAX_QUEUED) this.shed();
-    this.queue.push(tuple ? { id: row.id, final, resolve, reject, fresh: true, data: tuple } : { id: row.id, final, resolve, reject, fresh: false, data: recordJson(row) });
+    this.queue.push(
+      tuple
+        ? { id: row.id, final, resolve, reject, fresh: true, data: tuple }
+        : { id: row.id, final, resolve, reject, fresh: false, data: recordJson(row) },
+    );
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else if (opts.urgent && !this.urgent) {
       clearTimeout(this.timer);
@@ -148,7 +159,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
   /** A database outage must not grow memory without bound: past MAX_QUEUED rows the oldest are given up. */
   private shed(): void {
     const dropped = this.queue.splice(0, MAX_BATCH);
-    this.logger.error({ rows: dropped.length, queued: this.queue.length }, 'too many execution rows waiting for the database; the oldest are dropped');
+    this.logger.error(
+      { rows: dropped.length, queued: this.queue.length },
+      'too many execution rows waiting for the database; the oldest are dropped',
+    );
     const err = new Error('execution rows dropped: the database was unavailable for too long');
     for (const p of dropped) p.reject(err);
   }
@@ -162,7 +176,8 @@ export class ExecutionWriter implements OnApplicationShutdown {
       // giving up would lose IVR records and make queue runs run again. Other errors get 5 tries.
       const outage = isDatabaseUnavailable(err) && !this.stopping;
       if (outage || attempt < 5) {
-        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err, attempt, rows: batch.length }, 'writing executions failed; retrying');
+        if (attempt === 1 || attempt % 10 === 0)
+          this.logger.warn({ err, attempt, rows: batch.length }, 'writing executions failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** attempt)));
         return this.write(batch, attempt + 1);
       }
@@ -177,7 +192,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
    * the fresh rows are staged in a temporary table and upserted instead.
    */
   private async store(batch: Pending[]): Promise<void> {
-    const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PoolClient, (err?: unknown) => void];
+    const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [
+      PoolClient,
+      (err?: unknown) => void,
+    ];
     let failed: unknown;
     // A checked-out client has no pool listener: a connection lost mid-batch (PostgreSQL restarted)
     // would be an unhandled 'error' event and end the process. The statement in flight rejects too.
@@ -199,7 +217,12 @@ export class ExecutionWriter implements OnApplicationShutdown {
         }
       }
       // After the fresh rows: a late pending write of the same id then meets the final row and keeps it.
-      if (existing.length > 0) await client.query(UPSERT_JSON, [`[${onePerId(existing).map((p) => p.data).join(',')}]`]);
+      if (existing.length > 0)
+        await client.query(UPSERT_JSON, [
+          `[${onePerId(existing)
+            .map((p) => p.data)
+            .join(',')}]`,
+        ]);
     } catch (err) {
       failed = err;
       throw err;

@@ -15,7 +15,9 @@ export class ExecutionsRetryController {
   @Post(':id/retry')
   @HttpCode(202)
   @RequirePermission('flows.run')
-  @ApiOperation({ summary: 'Re-run a failed or timed-out execution with the same input on the currently published version (queued)' })
+  @ApiOperation({
+    summary: 'Re-run a failed or timed-out execution with the same input on the currently published version (queued)',
+  })
   @ApiAcceptedResponse({ type: ExecutionIdDto })
   retry(@CurrentUser() user: UserPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<ExecutionIdDto> {
     return this.retries.retry(user.tenantId, id);

@@ -9,7 +9,19 @@ import type { ListExecutionsQuery } from './dto/list-executions.query';
 /** A list item: everything but the input, output and steps. */
 export type ExecutionSummary = Pick<
   ExecutionEntity,
-  'id' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'startedAt' | 'finishedAt' | 'durationMs' | 'error' | 'retryOf'
+  | 'id'
+  | 'flowId'
+  | 'flowVersion'
+  | 'triggerType'
+  | 'status'
+  | 'eventId'
+  | 'callId'
+  | 'phone'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
+  | 'error'
+  | 'retryOf'
 >;
 /** The whole row (steps already redacted by the engine), without the tenant. */
 export type ExecutionDetail = ExecutionSummary & Pick<ExecutionEntity, 'input' | 'output' | 'steps'>;
@@ -60,7 +72,11 @@ export class ExecutionsService {
     if (q.callId) add('call_id = ?', q.callId);
     if (q.phone) add('phone = ?', q.phone);
     if (q.cursor) {
-      const [ts, id] = decodeCursor(q.cursor, 2, ([a, b]) => typeof a === 'string' && !Number.isNaN(Date.parse(a)) && typeof b === 'string' && UUID_RE.test(b));
+      const [ts, id] = decodeCursor(
+        q.cursor,
+        2,
+        ([a, b]) => typeof a === 'string' && !Number.isNaN(Date.parse(a)) && typeof b === 'string' && UUID_RE.test(b),
+      );
       params.push(ts, id);
       where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -71,11 +87,17 @@ export class ExecutionsService {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(summary), ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.cursor_ts, last.id]) } : {}) };
+    return {
+      items: page.map(summary),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.cursor_ts, last.id]) } : {}),
+    };
   }
 
   async get(tenantId: string, id: string): Promise<ExecutionDetail> {
-    const rows: Row[] = await this.db.query(`SELECT ${SUMMARY_COLUMNS}, input, output, steps FROM executions WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${SUMMARY_COLUMNS}, input, output, steps FROM executions WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId],
+    );
     const row = rows[0];
     if (!row) throw new NotFoundException('execution not found');
     return { ...summary(row), input: row.input ?? {}, output: row.output ?? null, steps: row.steps ?? [] };

@@ -4,11 +4,45 @@ import type { ExecutionEntity } from './execution.entity';
 /** The columns of an execution row, as the writer stores them. */
 export type ExecutionRow = Pick<
   ExecutionEntity,
-  'id' | 'tenantId' | 'flowId' | 'flowVersion' | 'triggerType' | 'status' | 'eventId' | 'callId' | 'phone' | 'input' | 'output' | 'error' | 'steps' | 'retryOf' | 'startedAt' | 'finishedAt' | 'durationMs'
+  | 'id'
+  | 'tenantId'
+  | 'flowId'
+  | 'flowVersion'
+  | 'triggerType'
+  | 'status'
+  | 'eventId'
+  | 'callId'
+  | 'phone'
+  | 'input'
+  | 'output'
+  | 'error'
+  | 'steps'
+  | 'retryOf'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
 >;
 
 /** The table's columns, in the order binaryRow writes them. */
-export const COPY_COLUMNS = ['id', 'tenant_id', 'flow_id', 'flow_version', 'trigger_type', 'status', 'event_id', 'call_id', 'phone', 'input', 'output', 'error', 'steps', 'retry_of', 'started_at', 'finished_at', 'duration_ms'] as const;
+export const COPY_COLUMNS = [
+  'id',
+  'tenant_id',
+  'flow_id',
+  'flow_version',
+  'trigger_type',
+  'status',
+  'event_id',
+  'call_id',
+  'phone',
+  'input',
+  'output',
+  'error',
+  'steps',
+  'retry_of',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+] as const;
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, which callers may send (a PBX's caller name): it is

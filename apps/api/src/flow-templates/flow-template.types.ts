@@ -65,15 +65,30 @@ export function connectionPlaceholder(purpose: string): string {
 
 /** The purpose named by a placeholder, or undefined for a real id. */
 export function placeholderPurpose(connectionId: unknown): string | undefined {
-  return typeof connectionId === 'string' && connectionId.startsWith(CONNECTION_PLACEHOLDER_PREFIX) ? connectionId.slice(CONNECTION_PLACEHOLDER_PREFIX.length) : undefined;
+  return typeof connectionId === 'string' && connectionId.startsWith(CONNECTION_PLACEHOLDER_PREFIX)
+    ? connectionId.slice(CONNECTION_PLACEHOLDER_PREFIX.length)
+    : undefined;
 }
 
 /** A node at column `col`, row `row` of the editor canvas. */
-export function node(id: string, type: string, name: string, col: number, row: number, config: Record<string, unknown>, notes?: string): TemplateNode {
+export function node(
+  id: string,
+  type: string,
+  name: string,
+  col: number,
+  row: number,
+  config: Record<string, unknown>,
+  notes?: string,
+): TemplateNode {
   return { id, type, name, position: { x: col * 260, y: row * 140 }, ...(notes ? { notes } : {}), config };
 }
 
 /** Edges `[source, target, handle?]`, numbered e1, e2 … */
 export function edges(...list: [string, string, string?][]): TemplateEdge[] {
-  return list.map(([source, target, handle], i) => ({ id: `e${i + 1}`, source, ...(handle ? { sourceHandle: handle } : {}), target }));
+  return list.map(([source, target, handle], i) => ({
+    id: `e${i + 1}`,
+    source,
+    ...(handle ? { sourceHandle: handle } : {}),
+    target,
+  }));
 }

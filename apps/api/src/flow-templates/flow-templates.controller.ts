@@ -12,14 +12,19 @@ export class FlowTemplatesController {
 
   @Get()
   @RequirePermission('flows.read')
-  @ApiOperation({ summary: 'Flow templates: {items:[{id, name, system, description, triggerType, requires:{connections:[{purpose, type, description, fields}]}}]}' })
+  @ApiOperation({
+    summary:
+      'Flow templates: {items:[{id, name, system, description, triggerType, requires:{connections:[{purpose, type, description, fields}]}}]}',
+  })
   list() {
     return this.templates.list();
   }
 
   @Get(':id')
   @RequirePermission('flows.read')
-  @ApiOperation({ summary: 'One template with its definition (connectionId placeholders "choose-connection:<purpose>")' })
+  @ApiOperation({
+    summary: 'One template with its definition (connectionId placeholders "choose-connection:<purpose>")',
+  })
   get(@Param('id') id: string) {
     return this.templates.get(id);
   }

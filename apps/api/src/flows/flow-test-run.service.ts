@@ -61,19 +61,40 @@ export class FlowTestRunService {
     try {
       compiled = this.engine.compile(dto.definition);
     } catch (err) {
-      if (err instanceof EngineError && err.code === 'FLOW_INVALID') throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
+      if (err instanceof EngineError && err.code === 'FLOW_INVALID')
+        throw new UnprocessableEntityException({ message: err.message, details: err.details?.errors ?? [] });
       throw err;
     }
     // What a node asks of its connection (origins: issue 16 §5; secret names; token placement) is checked first.
     const misdirected = await this.origins.issues(tenantId, dto.definition);
-    if (misdirected.length > 0) throw new UnprocessableEntityException({ message: misdirected[0]!.message, details: misdirected });
+    if (misdirected.length > 0)
+      throw new UnprocessableEntityException({ message: misdirected[0]!.message, details: misdirected });
     const connections = this.connections.forTenant(tenantId);
     // Scrubbed: the respond output and refreshed tokens are not covered by the step redactor.
-    const result = connections.scrub(await this.engine.run(compiled, input, dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections }));
+    const result = connections.scrub(
+      await this.engine.run(
+        compiled,
+        input,
+        dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections },
+      ),
+    );
     const id = uuidv7();
     // Awaited: the editor opens the execution right after this answer.
-    await this.writer.record(finishedRow({ executionId: id, tenantId, flowId: dto.flowId ?? null, flowVersion: null, trigger: 'test', input }, result), { fresh: true });
-    return { id, status: result.status, output: result.output ?? null, respond: result.respond ?? null, error: result.error ?? null, steps: result.steps };
+    await this.writer.record(
+      finishedRow(
+        { executionId: id, tenantId, flowId: dto.flowId ?? null, flowVersion: null, trigger: 'test', input },
+        result,
+      ),
+      { fresh: true },
+    );
+    return {
+      id,
+      status: result.status,
+      output: result.output ?? null,
+      respond: result.respond ?? null,
+      error: result.error ?? null,
+      steps: result.steps,
+    };
   }
 }
 
@@ -81,7 +102,8 @@ export class FlowTestRunService {
 function checkInput(input: Record<string, unknown>): RunInput {
   for (const part of INPUT_PARTS) {
     const v = input[part];
-    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new BadRequestException(`input.${part} must be an object`);
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v)))
+      throw new BadRequestException(`input.${part} must be an object`);
   }
   return input as RunInput;
 }

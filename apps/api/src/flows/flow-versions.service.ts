@@ -45,17 +45,36 @@ export class FlowVersionsService {
 
   /** Without `version`: the draft becomes the next version (422 when invalid). With it: roll back to that version. */
   async publish(tenantId: string, userId: string | null, id: string, dto: PublishFlowDto): Promise<PublishResult> {
-    const result = dto.version !== undefined ? await this.rollback(tenantId, id, dto.version) : await this.publishDraft(tenantId, userId, id, dto.note);
+    const result =
+      dto.version !== undefined
+        ? await this.rollback(tenantId, id, dto.version)
+        : await this.publishDraft(tenantId, userId, id, dto.note);
     this.published?.invalidate(tenantId);
-    await this.audit?.record({ tenantId, actorUserId: userId, action: dto.version !== undefined ? 'flow.rolled_back' : 'flow.published', targetType: 'flow', targetId: id, details: { version: result.version, note: dto.note ?? null } });
+    await this.audit?.record({
+      tenantId,
+      actorUserId: userId,
+      action: dto.version !== undefined ? 'flow.rolled_back' : 'flow.published',
+      targetType: 'flow',
+      targetId: id,
+      details: { version: result.version, note: dto.note ?? null },
+    });
     return result;
   }
 
   async unpublish(tenantId: string, id: string, userId: string | null = null): Promise<{ publishedVersion: null }> {
-    const [, affected]: [unknown, number] = await this.db.query(`UPDATE flows SET published_version = NULL WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    const [, affected]: [unknown, number] = await this.db.query(
+      `UPDATE flows SET published_version = NULL WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId],
+    );
     if (!affected) throw new NotFoundException('flow not found');
     this.published?.invalidate(tenantId);
-    await this.audit?.record({ tenantId, actorUserId: userId, action: 'flow.unpublished', targetType: 'flow', targetId: id });
+    await this.audit?.record({
+      tenantId,
+      actorUserId: userId,
+      action: 'flow.unpublished',
+      targetType: 'flow',
+      targetId: id,
+    });
     return { publishedVersion: null };
   }
 
@@ -77,24 +96,51 @@ export class FlowVersionsService {
     return { ...this.summary(v, flow.publishedVersion), definition: v.definition, triggerConfig: v.triggerConfig };
   }
 
-  private publishDraft(tenantId: string, userId: string | null, id: string, note: string | undefined): Promise<PublishResult> {
+  private publishDraft(
+    tenantId: string,
+    userId: string | null,
+    id: string,
+    note: string | undefined,
+  ): Promise<PublishResult> {
     return this.db.transaction(async (m) => {
       // Locked: concurrent publishes number their versions one after the other, and no PUT slips in between.
-      const flow = await m.getRepository(FlowEntity).findOne({ where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
+      const flow = await m
+        .getRepository(FlowEntity)
+        .findOne({ where: { id, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!flow) throw new NotFoundException('flow not found');
       const result = validateFlow(flow.definition);
       if (!result.valid || !result.flow) {
-        throw new UnprocessableEntityException({ message: `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`, details: result.errors });
+        throw new UnprocessableEntityException({
+          message: `the flow is not valid: ${result.errors[0]?.message ?? 'unknown error'}`,
+          details: result.errors,
+        });
       }
       // A node using its connection in a way it cannot serve: origins (issue 16 §5), secret names, token placement.
       const misdirected = (await this.origins?.issues(tenantId, flow.definition)) ?? [];
-      if (misdirected.length > 0) throw new UnprocessableEntityException({ message: `the flow is not valid: ${misdirected[0]!.message}`, details: misdirected });
+      if (misdirected.length > 0)
+        throw new UnprocessableEntityException({
+          message: `the flow is not valid: ${misdirected[0]!.message}`,
+          details: misdirected,
+        });
       const version = flow.latestVersion + 1;
       await m.query(
         `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,
-        [tenantId, id, version, JSON.stringify(flow.definition), result.flow.trigger.node.type, JSON.stringify(result.flow.trigger.config ?? {}), note ?? '', userId],
+        [
+          tenantId,
+          id,
+          version,
+          JSON.stringify(flow.definition),
+          result.flow.trigger.node.type,
+          JSON.stringify(result.flow.trigger.config ?? {}),
+          note ?? '',
+          userId,
+        ],
       );
-      await m.query(`UPDATE flows SET latest_version = $3, published_version = $3 WHERE id = $1 AND tenant_id = $2`, [id, tenantId, version]);
+      await m.query(`UPDATE flows SET latest_version = $3, published_version = $3 WHERE id = $1 AND tenant_id = $2`, [
+        id,
+        tenantId,
+        version,
+      ]);
       return { version, publishedVersion: version };
     });
   }
@@ -103,12 +149,22 @@ export class FlowVersionsService {
     await this.flows.find(tenantId, id);
     const exists = await this.versions.exists({ where: { flowId: id, tenantId, version } });
     if (!exists) throw new NotFoundException(`version ${version} of this flow not found`);
-    const [, affected]: [unknown, number] = await this.db.query(`UPDATE flows SET published_version = $3 WHERE id = $1 AND tenant_id = $2`, [id, tenantId, version]);
+    const [, affected]: [unknown, number] = await this.db.query(
+      `UPDATE flows SET published_version = $3 WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId, version],
+    );
     if (!affected) throw new NotFoundException('flow not found');
     return { version, publishedVersion: version };
   }
 
   private summary(v: FlowVersionEntity, publishedVersion: number | null): VersionSummary {
-    return { version: v.version, triggerType: v.triggerType, note: v.note, createdAt: v.createdAt, createdBy: v.createdBy, published: v.version === publishedVersion };
+    return {
+      version: v.version,
+      triggerType: v.triggerType,
+      note: v.note,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy,
+      published: v.version === publishedVersion,
+    };
   }
 }

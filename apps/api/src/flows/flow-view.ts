@@ -32,7 +32,8 @@ export type FlowSummary = Omit<FlowView, 'definition' | 'validation'>;
 /** The type of the first trigger node of a (possibly invalid) definition. */
 export function draftTriggerType(definition: unknown): string | null {
   if (!isPlainObject(definition) || !Array.isArray(definition.nodes)) return null;
-  for (const n of definition.nodes) if (isPlainObject(n) && typeof n.type === 'string' && n.type.startsWith('trigger.')) return n.type;
+  for (const n of definition.nodes)
+    if (isPlainObject(n) && typeof n.type === 'string' && n.type.startsWith('trigger.')) return n.type;
   return null;
 }
 
@@ -41,8 +42,15 @@ export function draftTriggerType(definition: unknown): string | null {
  * nodes and edges arrays. Everything else about them is the validator's business.
  */
 export function assertDraftEnvelope(definition: unknown): asserts definition is FlowDefinition {
-  if (!isPlainObject(definition) || typeof definition.schemaVersion !== 'number' || !Array.isArray(definition.nodes) || !Array.isArray(definition.edges)) {
-    throw new BadRequestException('definition must be a JSON object with schemaVersion (a number) and nodes and edges (arrays)');
+  if (
+    !isPlainObject(definition) ||
+    typeof definition.schemaVersion !== 'number' ||
+    !Array.isArray(definition.nodes) ||
+    !Array.isArray(definition.edges)
+  ) {
+    throw new BadRequestException(
+      'definition must be a JSON object with schemaVersion (a number) and nodes and edges (arrays)',
+    );
   }
 }
 

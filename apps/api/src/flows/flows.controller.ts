@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/access.decorator';
 import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
@@ -69,14 +81,16 @@ export class FlowsController {
 
   @Get(':id')
   @RequirePermission('flows.read')
-  @ApiOperation({ summary: 'A flow with its draft definition and the draft\'s validation' })
+  @ApiOperation({ summary: "A flow with its draft definition and the draft's validation" })
   get(@CurrentUser() user: UserPrincipal, @Id() id: string) {
     return this.flows.get(user.tenantId, id);
   }
 
   @Put(':id')
   @RequirePermission('flows.write')
-  @ApiOperation({ summary: 'Save the draft; `revision` must be the current one (else 409 with details.currentRevision)' })
+  @ApiOperation({
+    summary: 'Save the draft; `revision` must be the current one (else 409 with details.currentRevision)',
+  })
   update(@CurrentUser() user: UserPrincipal, @Id() id: string, @Body() dto: UpdateFlowDto) {
     return this.flows.update(user.tenantId, user.userId, id, dto);
   }

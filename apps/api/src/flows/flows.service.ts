@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Optional,
+} from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
@@ -10,7 +17,15 @@ import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/
 import type { ListFlowsQuery } from './dto/list-flows.query';
 import type { UpdateFlowDto } from './dto/update-flow.dto';
 import { firstFreeKey, keyStem, slugify } from './flow-key';
-import { assertDraftEnvelope, fromRow, isUniqueViolation, toSummary, toView, type FlowSummary, type FlowView } from './flow-view';
+import {
+  assertDraftEnvelope,
+  fromRow,
+  isUniqueViolation,
+  toSummary,
+  toView,
+  type FlowSummary,
+  type FlowView,
+} from './flow-view';
 import { FlowEntity } from './flow.entity';
 
 const KEY_CONSTRAINT = 'flows_tenant_key_uq';
@@ -19,7 +34,9 @@ const DEFAULT_LIMIT = 50;
 const KEY_ATTEMPTS = 5;
 
 /** What insert() stores: a create without its template, or an import. */
-type NewFlow = Omit<CreateFlowDto, 'templateId' | 'connections' | 'definition'> & { definition: Record<string, unknown> };
+type NewFlow = Omit<CreateFlowDto, 'templateId' | 'connections' | 'definition'> & {
+  definition: Record<string, unknown>;
+};
 
 /** The portable document of GET /flows/:id/export (accepted by POST /flows/import). */
 export interface FlowExport {
@@ -53,7 +70,11 @@ export class FlowsService {
       where.push(`(name ILIKE $${params.length} OR key ILIKE $${params.length})`);
     }
     if (q.cursor) {
-      const [name, id] = decodeCursor(q.cursor, 2, ([a, b]) => typeof a === 'string' && typeof b === 'string' && UUID_RE.test(b));
+      const [name, id] = decodeCursor(
+        q.cursor,
+        2,
+        ([a, b]) => typeof a === 'string' && typeof b === 'string' && UUID_RE.test(b),
+      );
       params.push(name, id);
       where.push(`(lower(name), id) > ($${params.length - 1}, $${params.length}::uuid)`);
     }
@@ -70,14 +91,22 @@ export class FlowsService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ ...toSummary(fromRow(r)), triggerType: (r.trigger_type as string | null) ?? null, updatedByEmail: (r.updated_by_email as string | null) ?? null })),
-      ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.sort_name as string, last.id as string]) } : {}),
+      items: page.map((r) => ({
+        ...toSummary(fromRow(r)),
+        triggerType: (r.trigger_type as string | null) ?? null,
+        updatedByEmail: (r.updated_by_email as string | null) ?? null,
+      })),
+      ...(rows.length > limit && last
+        ? { nextCursor: encodeCursor([last.sort_name as string, last.id as string]) }
+        : {}),
     };
   }
 
   async get(tenantId: string, id: string): Promise<FlowView> {
     const flow = await this.find(tenantId, id);
-    const [user]: { email: string }[] = flow.updatedBy ? await this.db.query('SELECT email FROM users WHERE id = $1 AND tenant_id = $2', [flow.updatedBy, tenantId]) : [];
+    const [user]: { email: string }[] = flow.updatedBy
+      ? await this.db.query('SELECT email FROM users WHERE id = $1 AND tenant_id = $2', [flow.updatedBy, tenantId])
+      : [];
     return { ...toView(flow), updatedByEmail: user?.email ?? null };
   }
 
@@ -95,15 +124,27 @@ export class FlowsService {
   async create(tenantId: string, userId: string | null, dto: CreateFlowDto): Promise<FlowView> {
     const { templateId, connections, ...rest } = dto;
     if (templateId === undefined) {
-      if (connections !== undefined) throw new BadRequestException('connections is only for flows created from a templateId');
+      if (connections !== undefined)
+        throw new BadRequestException('connections is only for flows created from a templateId');
       if (dto.definition === undefined) throw new BadRequestException('give either a definition or a templateId');
-      return this.insert(tenantId, userId, { ...rest, definition: dto.definition }, { dedupeKey: dto.key === undefined });
+      return this.insert(
+        tenantId,
+        userId,
+        { ...rest, definition: dto.definition },
+        { dedupeKey: dto.key === undefined },
+      );
     }
-    if (dto.definition !== undefined) throw new BadRequestException('give either a definition or a templateId, not both');
+    if (dto.definition !== undefined)
+      throw new BadRequestException('give either a definition or a templateId, not both');
     if (!this.templates) throw new BadRequestException('flow templates are not available');
     const made = await this.templates.instantiate(tenantId, templateId, connections);
     const description = dto.description ?? made.template.description.slice(0, 2000);
-    return this.insert(tenantId, userId, { ...rest, description, definition: made.definition as unknown as Record<string, unknown> }, { dedupeKey: dto.key === undefined });
+    return this.insert(
+      tenantId,
+      userId,
+      { ...rest, description, definition: made.definition as unknown as Record<string, unknown> },
+      { dedupeKey: dto.key === undefined },
+    );
   }
 
   async update(tenantId: string, userId: string | null, id: string, dto: UpdateFlowDto): Promise<FlowView> {
@@ -127,9 +168,16 @@ export class FlowsService {
     let rows: Record<string, any>[];
     try {
       // The revision check and the write are one statement: of two PUTs of the same revision, one wins.
-      [rows] = await this.db.query(`UPDATE flows SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND revision = $3 RETURNING *`, params);
+      [rows] = await this.db.query(
+        `UPDATE flows SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND revision = $3 RETURNING *`,
+        params,
+      );
     } catch (err) {
-      if (isUniqueViolation(err, KEY_CONSTRAINT)) throw new ConflictException({ message: `the key "${dto.key}" is already used by another flow`, details: { key: dto.key } });
+      if (isUniqueViolation(err, KEY_CONSTRAINT))
+        throw new ConflictException({
+          message: `the key "${dto.key}" is already used by another flow`,
+          details: { key: dto.key },
+        });
       throw err;
     }
     if (rows[0]) {
@@ -151,28 +199,63 @@ export class FlowsService {
 
   async export(tenantId: string, id: string): Promise<FlowExport> {
     const f = await this.find(tenantId, id);
-    return { format: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, name: f.name, key: f.key, description: f.description, definition: f.definition };
+    return {
+      format: EXPORT_FORMAT,
+      formatVersion: EXPORT_FORMAT_VERSION,
+      name: f.name,
+      key: f.key,
+      description: f.description,
+      definition: f.definition,
+    };
   }
 
   /** A new flow from an export document; its key is de-duplicated when taken. */
   import(tenantId: string, userId: string | null, dto: ImportFlowDto): Promise<FlowView> {
-    return this.insert(tenantId, userId, { name: dto.name, key: dto.key, description: dto.description, definition: dto.definition }, { dedupeKey: true });
+    return this.insert(
+      tenantId,
+      userId,
+      { name: dto.name, key: dto.key, description: dto.description, definition: dto.definition },
+      { dedupeKey: true },
+    );
   }
 
-  private async insert(tenantId: string, userId: string | null, dto: NewFlow, opts: { dedupeKey: boolean }): Promise<FlowView> {
+  private async insert(
+    tenantId: string,
+    userId: string | null,
+    dto: NewFlow,
+    opts: { dedupeKey: boolean },
+  ): Promise<FlowView> {
     assertDraftEnvelope(dto.definition);
     const wanted = dto.key ?? slugify(dto.name);
     for (let attempt = 1; ; attempt++) {
       const key = opts.dedupeKey ? await this.freeKey(tenantId, wanted) : wanted;
       try {
         const row = await this.flows.save(
-          this.flows.create({ tenantId, key, name: dto.name, description: dto.description ?? '', definition: dto.definition, revision: 1, publishedVersion: null, latestVersion: 0, updatedBy: userId }),
+          this.flows.create({
+            tenantId,
+            key,
+            name: dto.name,
+            description: dto.description ?? '',
+            definition: dto.definition,
+            revision: 1,
+            publishedVersion: null,
+            latestVersion: 0,
+            updatedBy: userId,
+          }),
         );
         return toView(row);
       } catch (err) {
         if (!isUniqueViolation(err, KEY_CONSTRAINT)) throw err;
-        if (!opts.dedupeKey) throw new ConflictException({ message: `the key "${key}" is already used by another flow`, details: { key } });
-        if (attempt >= KEY_ATTEMPTS) throw new ConflictException({ message: `could not find a free key for "${wanted}"; choose one`, details: { key: wanted } });
+        if (!opts.dedupeKey)
+          throw new ConflictException({
+            message: `the key "${key}" is already used by another flow`,
+            details: { key },
+          });
+        if (attempt >= KEY_ATTEMPTS)
+          throw new ConflictException({
+            message: `could not find a free key for "${wanted}"; choose one`,
+            details: { key: wanted },
+          });
       }
     }
   }
@@ -180,7 +263,10 @@ export class FlowsService {
   /** `key`, or the first free `stem-2`, `stem-3` … in the tenant. */
   private async freeKey(tenantId: string, key: string): Promise<string> {
     // Keys hold only [a-z0-9-], so the LIKE pattern needs no escaping.
-    const rows: { key: string }[] = await this.db.query(`SELECT key FROM flows WHERE tenant_id = $1 AND (key = $2 OR key LIKE $3)`, [tenantId, key, `${keyStem(key)}-%`]);
+    const rows: { key: string }[] = await this.db.query(
+      `SELECT key FROM flows WHERE tenant_id = $1 AND (key = $2 OR key LIKE $3)`,
+      [tenantId, key, `${keyStem(key)}-%`],
+    );
     return firstFreeKey(key, new Set(rows.map((r) => r.key)));
   }
 }

@@ -17,7 +17,10 @@ export class HealthController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Service health: database (SELECT 1) and queue (pg-boss schema); no auth' })
   @ApiOkResponse({ description: 'The database answers', schema: { example: EXAMPLE } })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer', schema: { example: { ...EXAMPLE, status: 'error', database: 'error', queue: 'error' } } })
+  @ApiServiceUnavailableResponse({
+    description: 'The database does not answer',
+    schema: { example: { ...EXAMPLE, status: 'error', database: 'error', queue: 'error' } },
+  })
   async get(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const report = await this.health.check();
     res.status(report.status === 'ok' ? 200 : 503);

@@ -22,7 +22,9 @@ export const HEALTH_TIMEOUT_MS = 2000;
 /** The service version (apps/api/package.json; the same relative path from src and dist). */
 function readVersion(): string {
   try {
-    return String(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version ?? 'unknown');
+    return String(
+      JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version ?? 'unknown',
+    );
   } catch {
     return 'unknown';
   }
@@ -53,7 +55,10 @@ export class HealthService {
     }
     if (database === 'ok') {
       try {
-        const rows: { job: string | null }[] = await withTimeout(this.db.query(`SELECT to_regclass($1)::text AS job`, [`${QUEUE_SCHEMA}.job`]), timeoutMs);
+        const rows: { job: string | null }[] = await withTimeout(
+          this.db.query(`SELECT to_regclass($1)::text AS job`, [`${QUEUE_SCHEMA}.job`]),
+          timeoutMs,
+        );
         queue = rows[0]?.job ? 'ok' : 'disabled';
       } catch {
         queue = 'error';

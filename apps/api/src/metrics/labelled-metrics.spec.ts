@@ -17,7 +17,13 @@ describe('LabelledCounter and LabelledHistogram', () => {
     const ours = new Registry();
     const theirs = new Registry();
     const h = new LabelledHistogram('x_seconds', 'X by type', ['type', 'status'], bounds, ours);
-    const p = new Histogram({ name: 'x_seconds', help: 'X by type', labelNames: ['type', 'status'], buckets: bounds, registers: [theirs] });
+    const p = new Histogram({
+      name: 'x_seconds',
+      help: 'X by type',
+      labelNames: ['type', 'status'],
+      buckets: bounds,
+      registers: [theirs],
+    });
     for (const [type, status, v] of observations) {
       h.labels(type, status).observe(v);
       p.labels(type, status).observe(v);

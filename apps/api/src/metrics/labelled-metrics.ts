@@ -37,7 +37,8 @@ abstract class LabelledMetric<S> {
 
   /** The series of these label values (in labelNames order), created on first use. */
   protected seriesOf(values: readonly string[]): S {
-    if (values.length !== this.labelNames.length) throw new TypeError(`${this.name} takes ${this.labelNames.length} labels, got ${values.length}`);
+    if (values.length !== this.labelNames.length)
+      throw new TypeError(`${this.name} takes ${this.labelNames.length} labels, got ${values.length}`);
     const key = values.join('\u0000');
     let entry = this.series.get(key);
     if (entry === undefined) {
@@ -89,7 +90,13 @@ export class LabelledHistogram extends LabelledMetric<HistogramSeries> {
   readonly type = 'histogram';
   private readonly bounds: number[];
 
-  constructor(name: string, help: string, labelNames: readonly string[], bounds: readonly number[], registry: Registry) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    bounds: readonly number[],
+    registry: Registry,
+  ) {
     super(name, help, labelNames, registry);
     this.bounds = [...bounds].sort((a, b) => a - b);
   }

@@ -30,7 +30,9 @@ export class MetricsController {
   @Public()
   scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response) {
     if (!this.token) {
-      throw new NotFoundException('metrics are off: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>');
+      throw new NotFoundException(
+        'metrics are off: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>',
+      );
     }
     const presented = bearerOf(authorization);
     // Digests have one length, so the comparison is constant-time whatever was presented.

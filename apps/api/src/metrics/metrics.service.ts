@@ -8,7 +8,12 @@ import { LabelledCounter, LabelledHistogram } from './labelled-metrics';
 export class MetricsService {
   readonly registry = new Registry();
   // Observed on every run (five observations per IVR call): the lean LabelledCounter/Histogram.
-  private readonly runs = new LabelledCounter('callflow_runs_total', 'Finished runs by flow, trigger and status', ['flow', 'trigger', 'status'], this.registry);
+  private readonly runs = new LabelledCounter(
+    'callflow_runs_total',
+    'Finished runs by flow, trigger and status',
+    ['flow', 'trigger', 'status'],
+    this.registry,
+  );
   private readonly runDuration = new LabelledHistogram(
     'callflow_run_duration_seconds',
     'Run duration by trigger',
@@ -24,8 +29,17 @@ export class MetricsService {
     this.registry,
   );
   /** Set by whoever knows the queue (collected on scrape). */
-  readonly queueDepth = new Gauge({ name: 'callflow_queue_depth', help: 'Jobs waiting in the event queue', registers: [this.registry] });
-  readonly ivrTimeouts = new Counter({ name: 'callflow_ivr_timeouts_total', help: 'IVR calls answered with the fallback at the deadline', labelNames: ['flow'], registers: [this.registry] });
+  readonly queueDepth = new Gauge({
+    name: 'callflow_queue_depth',
+    help: 'Jobs waiting in the event queue',
+    registers: [this.registry],
+  });
+  readonly ivrTimeouts = new Counter({
+    name: 'callflow_ivr_timeouts_total',
+    help: 'IVR calls answered with the fallback at the deadline',
+    labelNames: ['flow'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -33,7 +47,10 @@ export class MetricsService {
 
   // Series handles, looked up once per label set: by flow, then by a short trigger+status key
   // (by node type, then status, for the steps).
-  private readonly runHandles = new Map<string, Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>>();
+  private readonly runHandles = new Map<
+    string,
+    Map<string, { runs: { inc(): void }; duration: { observe(v: number): void } }>
+  >();
   private readonly nodeHandles = new Map<string, Map<string, { observe(v: number): void }>>();
 
   /** Records a finished run and its steps. */

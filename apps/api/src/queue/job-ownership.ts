@@ -84,8 +84,18 @@ export async function completeOwnJobs(query: Rows, workerId: string, ids: readon
 }
 
 /** Fails (retry or failed, as pg-boss's fail) a job worker `workerId` still holds; false when it no longer held it. */
-export async function failOwnJob(query: Rows, workerId: string, id: string, output: { message: string }): Promise<boolean> {
-  return (notReturned([id], await query<{ id: string }>(FAIL_OWN_SQL, [FLOW_RUNS_QUEUE, [id], workerId, JSON.stringify(output)]))).length === 0;
+export async function failOwnJob(
+  query: Rows,
+  workerId: string,
+  id: string,
+  output: { message: string },
+): Promise<boolean> {
+  return (
+    notReturned(
+      [id],
+      await query<{ id: string }>(FAIL_OWN_SQL, [FLOW_RUNS_QUEUE, [id], workerId, JSON.stringify(output)]),
+    ).length === 0
+  );
 }
 
 /** Those of `ids` that worker `workerId` no longer holds (reclaimed, expired, or done). */

@@ -130,7 +130,11 @@ export interface LimitedFetch {
  * has its `maxConcurrentRuns` active (`active`) or taken in this pick. Every active job of a flow
  * counts, whatever limit it carried (an older version's unlimited runs still load the same CRM).
  */
-export function pickWithinLimits(candidates: readonly FetchCandidate[], active: ReadonlyMap<string, number>, batchSize: number): { ids: string[]; blocked: boolean } {
+export function pickWithinLimits(
+  candidates: readonly FetchCandidate[],
+  active: ReadonlyMap<string, number>,
+  batchSize: number,
+): { ids: string[]; blocked: boolean } {
   const running = new Map(active);
   const ids: string[] = [];
   let blocked = false;
@@ -156,11 +160,17 @@ function limitOf(v: unknown): number | null {
  * Fetches up to `batchSize` flow-runs jobs for worker `workerId` (its lease id; null: untagged, for
  * tests and tools), honouring each flow's limit across all processes (see the file comment).
  */
-export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: string | null = null): Promise<LimitedFetch> {
+export function fetchFlowRuns(
+  db: DataSource,
+  batchSize: number,
+  workerId: string | null = null,
+): Promise<LimitedFetch> {
   return db.transaction(async (m) => {
     const sql = rowsOn(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
-    const groups = await sql<{ flow_id: string; worker: string | null; n: number; orphaned: boolean }>(ACTIVE_SQL, [FLOW_RUNS_QUEUE]);
+    const groups = await sql<{ flow_id: string; worker: string | null; n: number; orphaned: boolean }>(ACTIVE_SQL, [
+      FLOW_RUNS_QUEUE,
+    ]);
     const active = new Map<string, number>();
     for (const g of groups) if (!g.orphaned) active.set(g.flow_id, (active.get(g.flow_id) ?? 0) + g.n);
     const dead = [...new Set(groups.filter((g) => g.orphaned).map((g) => g.worker!))];
@@ -175,7 +185,10 @@ export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: strin
     const jobs = await sql<PgBoss.JobWithMetadata<FlowRunJob>>(ACTIVATE_SQL, [FLOW_RUNS_QUEUE, ids, workerId]);
     if (jobs.length === 0 && workerId !== null) {
       // Picked jobs are skipped only when locked by a concurrent pg-boss call or when our lease is not live.
-      const [me] = await sql<{ live: boolean }>(`SELECT ${LEASE_LIVE} AS live FROM ${WORKERS_TABLE} w WHERE w.id = $1`, [workerId]);
+      const [me] = await sql<{ live: boolean }>(
+        `SELECT ${LEASE_LIVE} AS live FROM ${WORKERS_TABLE} w WHERE w.id = $1`,
+        [workerId],
+      );
       if (!me?.live) return { jobs, blocked, reclaimed, leaseLost: true };
     }
     // Started in queue order (UPDATE … RETURNING has none of its own).
@@ -193,7 +206,10 @@ export function fetchFlowRuns(db: DataSource, batchSize: number, workerId: strin
  */
 export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
   const missing = async (q: Rows) => {
-    const [r] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [QUEUE_SCHEMA, [QUEUED_BY_FLOW_INDEX, ACTIVE_BY_FLOW_INDEX]]);
+    const [r] = await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`,
+      [QUEUE_SCHEMA, [QUEUED_BY_FLOW_INDEX, ACTIVE_BY_FLOW_INDEX]],
+    );
     return r!.n < 2;
   };
   if (!(await missing(rowsOnPool(db)))) return;
@@ -201,11 +217,18 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
     const sql = rowsOn(m.queryRunner!);
     await sql('SELECT pg_advisory_xact_lock($1)', [FETCH_LOCK_KEY]);
     if (!(await missing(sql))) return;
-    const [queue] = await sql<{ partition_name: string }>(`SELECT partition_name FROM ${QUEUE_SCHEMA}.queue WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const [queue] = await sql<{ partition_name: string }>(
+      `SELECT partition_name FROM ${QUEUE_SCHEMA}.queue WHERE name = $1`,
+      [FLOW_RUNS_QUEUE],
+    );
     if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
     const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
-    await sql(`CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`);
-    await sql(`CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`);
+    await sql(
+      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
+    );
+    await sql(
+      `CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`,
+    );
   });
 }
 

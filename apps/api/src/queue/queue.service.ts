@@ -6,7 +6,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { rowsOn } from '../database/raw-rows';
 import { MetricsService } from '../metrics/metrics.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
-import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, queueExpireSeconds, queueMaintenanceSeconds, type FlowRunJob } from './flow-runs.queue';
+import {
+  FLOW_RUNS_QUEUE,
+  QUEUE_SCHEMA,
+  queueExpireSeconds,
+  queueMaintenanceSeconds,
+  type FlowRunJob,
+} from './flow-runs.queue';
 import { ensureFlowRunIndexes } from './limited-fetch';
 
 const DEPTH_EVERY_MS = 5_000;
@@ -64,7 +70,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.depthTimer);
-    await this.boss?.stop({ graceful: false, close: true, wait: true }).catch((err: unknown) => this.logger.warn({ err }, 'stopping the queue failed'));
+    await this.boss
+      ?.stop({ graceful: false, close: true, wait: true })
+      .catch((err: unknown) => this.logger.warn({ err }, 'stopping the queue failed'));
   }
 
   /** The started pg-boss (for the workers). */

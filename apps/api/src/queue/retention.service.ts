@@ -45,7 +45,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       if (!locked) return null;
       try {
         const days = this.config.EXECUTIONS_RETENTION_DAYS;
-        const executions = await this.deleteOld(qr.query.bind(qr), `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`, days);
+        const executions = await this.deleteOld(
+          qr.query.bind(qr),
+          `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+          days,
+        );
         const eventRuns = await this.deleteOld(
           qr.query.bind(qr),
           `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
@@ -61,7 +65,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async deleteOld(query: (sql: string, params: unknown[]) => Promise<unknown>, sql: string, days: number): Promise<number> {
+  private async deleteOld(
+    query: (sql: string, params: unknown[]) => Promise<unknown>,
+    sql: string,
+    days: number,
+  ): Promise<number> {
     let total = 0;
     for (;;) {
       // DELETE answers [rows, count] through TypeORM.

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
@@ -67,11 +73,24 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.ROLE === 'api') return;
-    this.lease = new WorkerLease(this.db, this.config.QUEUE_LEASE_SECONDS, this.logger, (ms) => void this.checkOwnership(ms));
+    this.lease = new WorkerLease(
+      this.db,
+      this.config.QUEUE_LEASE_SECONDS,
+      this.logger,
+      (ms) => void this.checkOwnership(ms),
+    );
     await this.lease.start();
     this.queue.onCommitted(() => this.wakeUp('commit'));
     this.loop = this.pump();
-    this.logger.log({ concurrency: this.config.WORKER_CONCURRENCY, pollSeconds: this.config.QUEUE_POLL_SECONDS, worker: this.lease.id, leaseSeconds: this.config.QUEUE_LEASE_SECONDS }, 'queue workers started');
+    this.logger.log(
+      {
+        concurrency: this.config.WORKER_CONCURRENCY,
+        pollSeconds: this.config.QUEUE_POLL_SECONDS,
+        worker: this.lease.id,
+        leaseSeconds: this.config.QUEUE_LEASE_SECONDS,
+      },
+      'queue workers started',
+    );
   }
 
   private get query() {
@@ -115,7 +134,11 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       } catch (err) {
         this.logger.error({ err }, 'fetching jobs failed');
       }
-      if (fetched.reclaimed) this.logger.warn({ ...fetched.reclaimed }, 'reclaimed the runs of dead workers (lease expired): they will be retried');
+      if (fetched.reclaimed)
+        this.logger.warn(
+          { ...fetched.reclaimed },
+          'reclaimed the runs of dead workers (lease expired): they will be retried',
+        );
       if (fetched.leaseLost) this.lease!.refreshSoon();
       for (const job of fetched.jobs) this.track(job);
       if (fetched.jobs.length >= free || this.stopping) continue;
@@ -147,11 +170,17 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const executionId = job.data.executionId;
     const done = this.process(job)
       .then(
-        (finished) => (finished ? this.complete(job) : this.handBack(job, { message: 'the worker shut down during the run' })),
+        (finished) =>
+          finished ? this.complete(job) : this.handBack(job, { message: 'the worker shut down during the run' }),
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           const last = job.retryCount >= job.retryLimit;
-          this.logger.error({ err, executionId, retry: job.retryCount }, last ? 'queued run hit an infrastructure error; no retries left' : 'queued run hit an infrastructure error; pg-boss will retry it');
+          this.logger.error(
+            { err, executionId, retry: job.retryCount },
+            last
+              ? 'queued run hit an infrastructure error; no retries left'
+              : 'queued run hit an infrastructure error; pg-boss will retry it',
+          );
           if (last) void this.recordGivenUp(job.data, message);
           return this.handBack(job, { message });
         },
@@ -173,7 +202,14 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       await this.recordFailed(d, 'FLOW_VERSION_MISSING', 'the flow version no longer exists');
       return true;
     }
-    const run = this.runner.start({ flow, input: d.input, trigger: d.trigger, executionId: d.executionId, eventId: d.eventId, retryOf: d.retryOf });
+    const run = this.runner.start({
+      flow,
+      input: d.input,
+      trigger: d.trigger,
+      executionId: d.executionId,
+      eventId: d.eventId,
+      retryOf: d.retryOf,
+    });
     return run.recorded;
   }
 
@@ -185,11 +221,18 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Out of retries: the execution is marked failed if the database takes the write. */
   private async recordGivenUp(d: FlowRunJob, message: string): Promise<void> {
-    await this.recordFailed(d, 'INFRASTRUCTURE', `gave up after repeated infrastructure errors: ${message.slice(0, 200)}`).catch(() => undefined);
+    await this.recordFailed(
+      d,
+      'INFRASTRUCTURE',
+      `gave up after repeated infrastructure errors: ${message.slice(0, 200)}`,
+    ).catch(() => undefined);
   }
 
   private async alreadyFinished(d: FlowRunJob): Promise<boolean> {
-    const rows: { status: string }[] = await this.db.query('SELECT status FROM executions WHERE id = $1 AND tenant_id = $2', [d.executionId, d.tenantId]);
+    const rows: { status: string }[] = await this.db.query(
+      'SELECT status FROM executions WHERE id = $1 AND tenant_id = $2',
+      [d.executionId, d.tenantId],
+    );
     return rows.length > 0 && FINAL_STATUSES.includes(rows[0]!.status);
   }
 
@@ -215,7 +258,11 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     if (ids.length === 0) return;
     try {
       const lost = await completeOwnJobs(this.query, this.lease!.id, ids);
-      if (lost.length > 0) this.logger.warn({ jobs: lost.length, executionIds: lost.slice(0, 20) }, 'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); their retry completes without running again if it has not run yet');
+      if (lost.length > 0)
+        this.logger.warn(
+          { jobs: lost.length, executionIds: lost.slice(0, 20) },
+          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); their retry completes without running again if it has not run yet',
+        );
     } catch (err) {
       // Their executions are final, so a job that expires instead is completed without running
       // again; but until then it holds a slot of its flow's limit: try again while we live.
@@ -231,7 +278,12 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer ours is left to its holder. */
   private async handBack(job: Job, reason: { message: string }): Promise<void> {
-    await failOwnJob(this.query, this.lease!.id, job.id, reason).catch((err: unknown) => this.logger.error({ err, executionId: job.data.executionId }, 'failing the job failed; it will be reclaimed or expire and be retried'));
+    await failOwnJob(this.query, this.lease!.id, job.id, reason).catch((err: unknown) =>
+      this.logger.error(
+        { err, executionId: job.data.executionId },
+        'failing the job failed; it will be reclaimed or expire and be retried',
+      ),
+    );
     this.wakeUp('release');
   }
 
@@ -244,7 +296,15 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const ids = [...this.active.keys()];
     try {
       const lost = await notOwned(this.query, this.lease!.id, ids);
-      this.logger.warn({ lapsedMs: Math.round(lapsedMs), inFlight: ids.length, reclaimed: lost.length, executionIds: lost.slice(0, 20) }, 'worker lease refreshed after a lapse');
+      this.logger.warn(
+        {
+          lapsedMs: Math.round(lapsedMs),
+          inFlight: ids.length,
+          reclaimed: lost.length,
+          executionIds: lost.slice(0, 20),
+        },
+        'worker lease refreshed after a lapse',
+      );
     } catch (err) {
       this.logger.warn({ err }, 'checking which runs are still ours failed');
     }

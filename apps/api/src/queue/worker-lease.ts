@@ -42,7 +42,9 @@ export class WorkerLease {
 
   /** Writes the row (the first write must succeed: the process is starting) and starts refreshing it. */
   async start(): Promise<void> {
-    await this.db.query(PRUNE_SQL).catch((err: unknown) => this.logger.warn({ err }, 'pruning old worker leases failed'));
+    await this.db
+      .query(PRUNE_SQL)
+      .catch((err: unknown) => this.logger.warn({ err }, 'pruning old worker leases failed'));
     const t0 = performance.now();
     await this.write();
     this.heldUntil = t0 + this.leaseMs;
@@ -66,7 +68,9 @@ export class WorkerLease {
     this.stopped = true;
     clearInterval(this.timer);
     await this.refreshing;
-    await this.db.query(`DELETE FROM ${WORKERS_TABLE} WHERE id = $1`, [this.id]).catch((err: unknown) => this.logger.warn({ err }, 'deleting the worker lease failed; it expires by itself'));
+    await this.db
+      .query(`DELETE FROM ${WORKERS_TABLE} WHERE id = $1`, [this.id])
+      .catch((err: unknown) => this.logger.warn({ err }, 'deleting the worker lease failed; it expires by itself'));
   }
 
   private write(): Promise<unknown> {
@@ -78,7 +82,10 @@ export class WorkerLease {
     if (!this.held() && !this.lapsed) {
       this.lapsed = true;
       this.lapsedAt = performance.now();
-      this.logger.error({ worker: this.id, leaseSeconds: this.leaseSeconds }, 'worker lease lapsed: fetching nothing until it is refreshed; other workers may take over the runs in flight here');
+      this.logger.error(
+        { worker: this.id, leaseSeconds: this.leaseSeconds },
+        'worker lease lapsed: fetching nothing until it is refreshed; other workers may take over the runs in flight here',
+      );
     }
     this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
   }

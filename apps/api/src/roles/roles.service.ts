@@ -4,7 +4,12 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { GRANTABLE_PERMISSIONS, PERMISSION_DESCRIPTIONS, PERMISSIONS } from '../common/auth/permissions';
 import type { UserPrincipal } from '../common/auth/principal';
-import { assertAccessManagerRemains, assertCallerHolds, assertGrantable, lockTenantAccess } from '../users/access-policy';
+import {
+  assertAccessManagerRemains,
+  assertCallerHolds,
+  assertGrantable,
+  lockTenantAccess,
+} from '../users/access-policy';
 import type { CreateRoleDto, UpdateRoleDto } from './dto/role.dto';
 import { RoleEntity } from './role.entity';
 
@@ -32,11 +37,19 @@ export class RolesService {
   /** The catalogue (any signed-in user): name, description, and whether users and roles may hold it. */
   catalogue() {
     const grantable = new Set<string>(GRANTABLE_PERMISSIONS);
-    return { items: PERMISSIONS.map((name) => ({ name, description: PERMISSION_DESCRIPTIONS[name], grantable: grantable.has(name) })) };
+    return {
+      items: PERMISSIONS.map((name) => ({
+        name,
+        description: PERMISSION_DESCRIPTIONS[name],
+        grantable: grantable.has(name),
+      })),
+    };
   }
 
   async list(tenantId: string): Promise<{ items: RoleView[] }> {
-    const rows = await this.db.getRepository(RoleEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', name: 'ASC' } });
+    const rows = await this.db
+      .getRepository(RoleEntity)
+      .find({ where: { tenantId }, order: { createdAt: 'ASC', name: 'ASC' } });
     return { items: rows.map((r) => this.view(r)) };
   }
 
@@ -49,8 +62,27 @@ export class RolesService {
     assertCallerHolds(caller, dto.permissions, 'a role with these permissions');
     try {
       return await this.db.transaction(async (m) => {
-        const row = await m.getRepository(RoleEntity).save(m.create(RoleEntity, { tenantId: caller.tenantId, name: dto.name, permissions: dto.permissions, builtIn: null }));
-        await this.audit.record({ tenantId: caller.tenantId, actorUserId: caller.userId, action: 'role.created', targetType: 'role', targetId: row.id, details: { name: row.name, permissions: row.permissions } }, m);
+        const row = await m
+          .getRepository(RoleEntity)
+          .save(
+            m.create(RoleEntity, {
+              tenantId: caller.tenantId,
+              name: dto.name,
+              permissions: dto.permissions,
+              builtIn: null,
+            }),
+          );
+        await this.audit.record(
+          {
+            tenantId: caller.tenantId,
+            actorUserId: caller.userId,
+            action: 'role.created',
+            targetType: 'role',
+            targetId: row.id,
+            details: { name: row.name, permissions: row.permissions },
+          },
+          m,
+        );
         return this.view(row);
       });
     } catch (e) {
@@ -65,10 +97,12 @@ export class RolesService {
         await lockTenantAccess(m, caller.tenantId);
         const row = await this.find(caller.tenantId, id, m.getRepository(RoleEntity));
         const before = { name: row.name, permissions: [...row.permissions] };
-        if (dto.name !== undefined && dto.name !== row.name && row.builtIn) throw new ConflictException('built-in roles cannot be renamed');
+        if (dto.name !== undefined && dto.name !== row.name && row.builtIn)
+          throw new ConflictException('built-in roles cannot be renamed');
         if (dto.permissions) {
           assertGrantable(dto.permissions);
-          if (row.builtIn === 'admin' && !sameSet(dto.permissions, row.permissions)) throw new ConflictException("the Admin role's permissions are fixed");
+          if (row.builtIn === 'admin' && !sameSet(dto.permissions, row.permissions))
+            throw new ConflictException("the Admin role's permissions are fixed");
         }
         // Editing a role changes what its holders may do: the caller must hold all of it, before and after.
         assertCallerHolds(caller, [...row.permissions, ...(dto.permissions ?? [])], 'changing this role');
@@ -76,7 +110,17 @@ export class RolesService {
         if (dto.permissions) row.permissions = dto.permissions;
         const saved = await m.getRepository(RoleEntity).save(row);
         await assertAccessManagerRemains(m, caller.tenantId);
-        await this.audit.record({ tenantId: caller.tenantId, actorUserId: caller.userId, action: 'role.updated', targetType: 'role', targetId: id, details: { before, after: { name: saved.name, permissions: saved.permissions } } }, m);
+        await this.audit.record(
+          {
+            tenantId: caller.tenantId,
+            actorUserId: caller.userId,
+            action: 'role.updated',
+            targetType: 'role',
+            targetId: id,
+            details: { before, after: { name: saved.name, permissions: saved.permissions } },
+          },
+          m,
+        );
         return this.view(saved);
       });
     } catch (e) {
@@ -93,7 +137,17 @@ export class RolesService {
       assertCallerHolds(caller, row.permissions, 'deleting this role');
       await m.query(`DELETE FROM roles WHERE id = $1 AND tenant_id = $2`, [id, caller.tenantId]);
       await assertAccessManagerRemains(m, caller.tenantId);
-      await this.audit.record({ tenantId: caller.tenantId, actorUserId: caller.userId, action: 'role.deleted', targetType: 'role', targetId: id, details: { name: row.name, permissions: row.permissions } }, m);
+      await this.audit.record(
+        {
+          tenantId: caller.tenantId,
+          actorUserId: caller.userId,
+          action: 'role.deleted',
+          targetType: 'role',
+          targetId: id,
+          details: { name: row.name, permissions: row.permissions },
+        },
+        m,
+      );
     });
   }
 
@@ -104,7 +158,14 @@ export class RolesService {
   }
 
   private view(r: RoleEntity): RoleView {
-    return { id: r.id, name: r.name, permissions: r.permissions, builtIn: r.builtIn, createdAt: r.createdAt, updatedAt: r.updatedAt };
+    return {
+      id: r.id,
+      name: r.name,
+      permissions: r.permissions,
+      builtIn: r.builtIn,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    };
   }
 }
 

@@ -26,7 +26,11 @@ export function phoneOf(input: RunInput): string | null {
 }
 
 /** The row of a run not finished yet (`queued` or `running`). */
-export function pendingRow(run: RunIdentity, status: Extract<ExecutionStatus, 'queued' | 'running'>, startedAt: Date): ExecutionRow {
+export function pendingRow(
+  run: RunIdentity,
+  status: Extract<ExecutionStatus, 'queued' | 'running'>,
+  startedAt: Date,
+): ExecutionRow {
   return {
     id: run.executionId,
     tenantId: run.tenantId,
@@ -52,7 +56,11 @@ export function pendingRow(run: RunIdentity, status: Extract<ExecutionStatus, 'q
 export function finishedRow(run: RunIdentity, result: RunResult): ExecutionRow {
   const started = Date.parse(result.startedAt);
   const error = result.error
-    ? { code: result.error.code, message: result.error.message, ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}) }
+    ? {
+        code: result.error.code,
+        message: result.error.message,
+        ...(result.error.nodeId ? { nodeId: result.error.nodeId } : {}),
+      }
     : result.handledError
       ? { ...result.handledError, handled: true }
       : null;

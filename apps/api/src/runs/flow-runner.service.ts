@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { FlowEngine, RunCancel, toEngineError, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import {
+  FlowEngine,
+  RunCancel,
+  toEngineError,
+  type RespondOutput,
+  type RunInput,
+  type RunResult,
+} from '@callflow/engine';
 import type { ExecutionTrigger } from '../executions/execution.entity';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
@@ -34,7 +41,8 @@ export interface StartedRun {
 }
 
 /** How a synchronous trigger's wait ended: a respond node answered, the run ended first, or the deadline passed. */
-export type SyncOutcome = { kind: 'respond'; respond: RespondOutput } | { kind: 'done'; result: RunResult } | { kind: 'deadline' };
+export type SyncOutcome =
+  { kind: 'respond'; respond: RespondOutput } | { kind: 'done'; result: RunResult } | { kind: 'deadline' };
 
 const DEADLINE: SyncOutcome = { kind: 'deadline' };
 
@@ -113,7 +121,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
    * ends, on the event-loop turn after the answer (see recordLater); past the deadline a `running`
    * row is written at once so the execution id is visible.
    */
-  startSync(req: Omit<RunRequest, 'executionId'>, deadlineMs: number): Promise<{ executionId: string; outcome: SyncOutcome }> {
+  startSync(
+    req: Omit<RunRequest, 'executionId'>,
+    deadlineMs: number,
+  ): Promise<{ executionId: string; outcome: SyncOutcome }> {
     const { flow } = req;
     const executionId = uuidv7();
     const startedAt = Date.now();
@@ -128,7 +139,9 @@ export class FlowRunner implements BeforeApplicationShutdown {
         clearTimeout(timer);
         if (outcome === DEADLINE) {
           fresh = false;
-          this.writer.record(pendingRow(identityOf(req, executionId), 'running', new Date(startedAt))).catch(() => undefined);
+          this.writer
+            .record(pendingRow(identityOf(req, executionId), 'running', new Date(startedAt)))
+            .catch(() => undefined);
         }
         resolve({ executionId, outcome });
       };
@@ -202,14 +215,29 @@ export class FlowRunner implements BeforeApplicationShutdown {
     return this.drain();
   }
 
-  private execute(flow: PublishedFlow, input: RunInput, connections: TenantConnections, onRespond: ((respond: RespondOutput) => void) | undefined): Promise<RunResult> {
+  private execute(
+    flow: PublishedFlow,
+    input: RunInput,
+    connections: TenantConnections,
+    onRespond: ((respond: RespondOutput) => void) | undefined,
+  ): Promise<RunResult> {
     try {
       const compiled = this.engine.compile(flow.definition, flow.versionId);
-      return this.engine.run(compiled, input, { hooks: onRespond ? { onRespond } : {}, signal: this.shutdown, connections });
+      return this.engine.run(compiled, input, {
+        hooks: onRespond ? { onRespond } : {},
+        signal: this.shutdown,
+        connections,
+      });
     } catch (err) {
       // A published version should always compile; if it does not, the run fails like any other.
       const e = toEngineError(err);
-      return Promise.resolve({ status: 'failed', error: { code: e.code, message: e.message }, steps: [], startedAt: new Date().toISOString(), durationMs: 0 });
+      return Promise.resolve({
+        status: 'failed',
+        error: { code: e.code, message: e.message },
+        steps: [],
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+      });
     }
   }
 
@@ -217,13 +245,36 @@ export class FlowRunner implements BeforeApplicationShutdown {
     this.metrics.observeRun(flow.key, id.trigger, r);
     // A successful run logs at debug only: not even the log object is built at other levels (one per IVR call).
     if (r.status === 'succeeded' && !this.debug) return;
-    const log = { executionId: id.executionId, flow: flow.key, version: flow.version, trigger: id.trigger, status: r.status, durationMs: r.durationMs };
+    const log = {
+      executionId: id.executionId,
+      flow: flow.key,
+      version: flow.version,
+      trigger: id.trigger,
+      status: r.status,
+      durationMs: r.durationMs,
+    };
     if (r.status === 'succeeded') this.logger.debug(log, 'run finished');
-    else this.logger.warn({ ...log, code: r.error?.code, nodeId: r.error?.nodeId, message: r.error?.message }, 'run did not succeed');
+    else
+      this.logger.warn(
+        { ...log, code: r.error?.code, nodeId: r.error?.nodeId, message: r.error?.message },
+        'run did not succeed',
+      );
   }
 }
 
-function identityOf(req: Pick<RunRequest, 'flow' | 'input' | 'trigger' | 'eventId' | 'retryOf'>, executionId: string): RunIdentity {
+function identityOf(
+  req: Pick<RunRequest, 'flow' | 'input' | 'trigger' | 'eventId' | 'retryOf'>,
+  executionId: string,
+): RunIdentity {
   const { flow } = req;
-  return { executionId, tenantId: flow.tenantId, flowId: flow.flowId, flowVersion: flow.version, trigger: req.trigger, input: req.input, eventId: req.eventId, retryOf: req.retryOf };
+  return {
+    executionId,
+    tenantId: flow.tenantId,
+    flowId: flow.flowId,
+    flowVersion: flow.version,
+    trigger: req.trigger,
+    input: req.input,
+    eventId: req.eventId,
+    retryOf: req.retryOf,
+  };
 }

@@ -24,14 +24,17 @@ export class RetryService {
   ) {}
 
   async retry(tenantId: string, executionId: string): Promise<{ executionId: string }> {
-    const rows: { id: string; flow_id: string | null; status: string; input: RunInput; event_id: string | null }[] = await this.db.query(
-      'SELECT id, flow_id, status, input, event_id FROM executions WHERE id = $1 AND tenant_id = $2',
-      [executionId, tenantId],
-    );
+    const rows: { id: string; flow_id: string | null; status: string; input: RunInput; event_id: string | null }[] =
+      await this.db.query(
+        'SELECT id, flow_id, status, input, event_id FROM executions WHERE id = $1 AND tenant_id = $2',
+        [executionId, tenantId],
+      );
     const old = rows[0];
     if (!old) throw new NotFoundException('execution not found');
-    if (!RETRYABLE.includes(old.status)) throw new ConflictException(`only failed or timed-out executions can be retried; this one is ${old.status}`);
-    if (!old.flow_id) throw new ConflictException('a test run of an unsaved draft cannot be retried; run it again from the editor');
+    if (!RETRYABLE.includes(old.status))
+      throw new ConflictException(`only failed or timed-out executions can be retried; this one is ${old.status}`);
+    if (!old.flow_id)
+      throw new ConflictException('a test run of an unsaved draft cannot be retried; run it again from the editor');
     const flow = await this.published.currentByFlowId(tenantId, old.flow_id);
     if (!flow) throw new ConflictException('the flow is not published (or was deleted); publish it to retry');
     const id = uuidv7();

@@ -17,12 +17,17 @@ export class SoapDescribeService {
     try {
       // The tenant's own connection only, as a run of the node would use it.
       const connection = dto.connectionId ? await this.connections.resolve(tenantId, dto.connectionId) : undefined;
-      if (dto.connectionId && !connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${dto.connectionId}" does not exist`);
+      if (dto.connectionId && !connection)
+        throw new EngineError('CONNECTION_NOT_FOUND', `connection "${dto.connectionId}" does not exist`);
       const authorize = connection?.authorize?.bind(connection);
       return await this.engine.services.soap.describe(dto.wsdlUrl, { timeoutMs: 10_000, authorize, clientOptions });
     } catch (err) {
       // A WSDL that cannot be loaded is the caller's input problem, not a server failure.
-      if (err instanceof EngineError) throw new UnprocessableEntityException({ message: `the WSDL could not be loaded: ${err.message}`, details: { code: err.code } });
+      if (err instanceof EngineError)
+        throw new UnprocessableEntityException({
+          message: `the WSDL could not be loaded: ${err.message}`,
+          details: { code: err.code },
+        });
       throw err;
     }
   }

@@ -14,10 +14,14 @@ const MAX_REPORTED = 50;
  */
 export function parseEventBatch(body: unknown): EventDto[] {
   const single = !Array.isArray(body);
-  if (single && !isPlainObject(body)) throw new BadRequestException('send one event object or an array of events (JSON)');
+  if (single && !isPlainObject(body))
+    throw new BadRequestException('send one event object or an array of events (JSON)');
   const items: unknown[] = single ? [body] : (body as unknown[]);
   if (items.length === 0) throw new BadRequestException('the array holds no events');
-  if (items.length > MAX_EVENTS_PER_REQUEST) throw new PayloadTooLargeException(`at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${items.length}); split the batch`);
+  if (items.length > MAX_EVENTS_PER_REQUEST)
+    throw new PayloadTooLargeException(
+      `at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${items.length}); split the batch`,
+    );
   const events: EventDto[] = [];
   const problems: string[] = [];
   items.forEach((item, i) => {

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiExtraModels,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { RequireApiKey } from '../common/auth/access.decorator';
 import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
 import { EventDto } from './dto/event.dto';
@@ -17,8 +25,18 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   @RequireApiKey('triggers.invoke')
-  @ApiOperation({ summary: 'Push one event or an array of up to 1000; each matching published flow runs once per event id (queued durably before the 202); a key limited to flowKeys starts only those (403 when none is event-triggered)' })
-  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(EventDto) }, { type: 'array', maxItems: 1000, items: { $ref: getSchemaPath(EventDto) } }] } })
+  @ApiOperation({
+    summary:
+      'Push one event or an array of up to 1000; each matching published flow runs once per event id (queued durably before the 202); a key limited to flowKeys starts only those (403 when none is event-triggered)',
+  })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(EventDto) },
+        { type: 'array', maxItems: 1000, items: { $ref: getSchemaPath(EventDto) } },
+      ],
+    },
+  })
   @ApiAcceptedResponse({ type: EventsAcceptedDto })
   accept(@CurrentPrincipal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<EventsAcceptedDto> {
     return this.events.accept(principal, body);

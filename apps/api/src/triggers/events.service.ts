@@ -46,14 +46,27 @@ export class EventsService {
         if (!matchesTrigger(f.triggerType, f.triggerConfig, e)) continue;
         // The run keeps the matched version's limit, as it keeps the version.
         const maxConcurrentRuns = maxConcurrentRunsOf(f.triggerConfig);
-        candidates.push({ executionId: uuidv7(), tenantId, flowId: f.flowId, versionId: f.versionId, version: f.version, trigger: 'event', eventId: e.id, retryOf: null, maxConcurrentRuns, input });
+        candidates.push({
+          executionId: uuidv7(),
+          tenantId,
+          flowId: f.flowId,
+          versionId: f.versionId,
+          version: f.version,
+          trigger: 'event',
+          eventId: e.id,
+          retryOf: null,
+          maxConcurrentRuns,
+          input,
+        });
       }
     }
 
     const executionIds = new Map<string, string[]>();
     if (candidates.length > 0) {
       // Same lock order in every request: concurrent overlapping batches cannot deadlock.
-      candidates.sort((a, b) => (a.flowId === b.flowId ? (a.eventId! < b.eventId! ? -1 : 1) : a.flowId < b.flowId ? -1 : 1));
+      candidates.sort((a, b) =>
+        a.flowId === b.flowId ? (a.eventId! < b.eventId! ? -1 : 1) : a.flowId < b.flowId ? -1 : 1,
+      );
       await this.db.transaction(async (m) => {
         const tx = m.queryRunner!;
         const existing = await this.claim(tx, tenantId, candidates);

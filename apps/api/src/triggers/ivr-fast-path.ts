@@ -1,5 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { BadRequestException, Inject, Injectable, Logger, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { apiKeyOf, queryTokenOf } from '../common/auth/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
@@ -52,18 +59,31 @@ export class IvrFastPath {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, rawKey: string, query: string | undefined): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawKey: string,
+    query: string | undefined,
+  ): Promise<void> {
     const started = this.debug ? performance.now() : 0;
     try {
       const flowKey = decodeParam(rawKey);
       const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > this.limit) throw new PayloadTooLargeException('request body too large');
+      if (declared !== undefined && Number(declared) > this.limit)
+        throw new PayloadTooLargeException('request body too large');
       const token = query === undefined ? undefined : queryTokenOf(new URLSearchParams(query).getAll('token'));
       const principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, token), 'triggers.invoke');
-      const input = checkTriggerInput(parseJson(req.headers['content-type'], await readBody(req, this.limit)), IVR_INPUT_PARTS);
+      const input = checkTriggerInput(
+        parseJson(req.headers['content-type'], await readBody(req, this.limit)),
+        IVR_INPUT_PARTS,
+      );
       const answer = await this.ivr.invoke(principal, flowKey, input);
       send(res, 200, answer);
-      if (this.debug) this.logger.debug({ flow: flowKey, executionId: answer.executionId, status: answer.status, ms: performance.now() - started }, 'ivr answered');
+      if (this.debug)
+        this.logger.debug(
+          { flow: flowKey, executionId: answer.executionId, status: answer.status, ms: performance.now() - started },
+          'ivr answered',
+        );
     } catch (err) {
       const body = toApiError(err);
       const unavailable = isUnavailableAnswer(err, body);
@@ -101,7 +121,8 @@ function decodeParam(raw: string): string {
 /** The request body as text (undefined when empty), refused past `limit` bytes whatever Content-Length said. */
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return Promise.reject(new UnsupportedMediaTypeException(`content encoding "${encoding}" is not supported`));
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
+    return Promise.reject(new UnsupportedMediaTypeException(`content encoding "${encoding}" is not supported`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -113,7 +134,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
         reject(new PayloadTooLargeException('request body too large'));
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(size === 0 ? undefined : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+    req.on('end', () =>
+      resolve(
+        size === 0
+          ? undefined
+          : chunks.length === 1
+            ? chunks[0]!.toString('utf8')
+            : Buffer.concat(chunks, size).toString('utf8'),
+      ),
+    );
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new BadRequestException('the request was aborted'));
@@ -124,7 +153,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 /** JSON bodies only (an IVR that sends no Content-Type is read as JSON too); no body is an empty question. */
 function parseJson(type: string | undefined, text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  if (type !== undefined && !JSON_TYPE.test(type)) throw new BadRequestException(`the body must be a JSON object (Content-Type: application/json), not ${type.split(';')[0]}`);
+  if (type !== undefined && !JSON_TYPE.test(type))
+    throw new BadRequestException(
+      `the body must be a JSON object (Content-Type: application/json), not ${type.split(';')[0]}`,
+    );
   if (jsonTooDeep(text)) throw new BadRequestException(TOO_DEEP_MESSAGE);
   let body: unknown;
   try {

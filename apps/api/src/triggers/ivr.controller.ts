@@ -17,10 +17,17 @@ export class IvrController {
   @Post(':flowKey')
   @HttpCode(200)
   @RequireApiKey('triggers.invoke')
-  @ApiOperation({ summary: "Ask a published IVR flow mid-call: answers with the respond node's body within the trigger's deadline, else its fallback" })
+  @ApiOperation({
+    summary:
+      "Ask a published IVR flow mid-call: answers with the respond node's body within the trigger's deadline, else its fallback",
+  })
   @ApiBody({ type: IvrRequestDto, required: false })
   @ApiOkResponse({ type: IvrAnswerDto })
-  invoke(@CurrentPrincipal() principal: ApiKeyPrincipal, @Param('flowKey') flowKey: string, @Body(new TriggerInputPipe(IVR_INPUT_PARTS)) input: TriggerInput): Promise<IvrAnswerDto> {
+  invoke(
+    @CurrentPrincipal() principal: ApiKeyPrincipal,
+    @Param('flowKey') flowKey: string,
+    @Body(new TriggerInputPipe(IVR_INPUT_PARTS)) input: TriggerInput,
+  ): Promise<IvrAnswerDto> {
     return this.ivr.invoke(principal, flowKey, input);
   }
 }

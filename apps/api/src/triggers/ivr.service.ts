@@ -43,7 +43,9 @@ export class IvrService {
     const { result } = outcome;
     if (result.status === 'succeeded') return { executionId, status: 'succeeded', output: null };
     if (result.status === 'timeout') this.metrics.ivrTimeouts.inc({ flow: flow.key });
-    const error = result.error ? { code: result.error.code, message: result.error.message } : { code: 'INTERNAL', message: 'the run failed' };
+    const error = result.error
+      ? { code: result.error.code, message: result.error.message }
+      : { code: 'INTERNAL', message: 'the run failed' };
     return { executionId, status: result.status, output: fallback, error };
   }
 }

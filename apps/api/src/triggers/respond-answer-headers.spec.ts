@@ -1,18 +1,38 @@
 import { addRespondHeaders, writableHeaderValue } from './respond-answer-headers';
 
 describe('addRespondHeaders: what a respond node may add to a webhook answer', () => {
-  const answer = (headers: Record<string, string>, contentType?: string) =>
-    ({ status: 200, headers, body: '', raw: '', contentType });
+  const answer = (headers: Record<string, string>, contentType?: string) => ({
+    status: 200,
+    headers,
+    body: '',
+    raw: '',
+    contentType,
+  });
 
   it('keeps ordinary headers (lower-cased) and drops cookies, security headers, framing and CORS', () => {
     const out: Record<string, string> = { 'x-execution-id': 'e1' };
-    addRespondHeaders(out, answer({
-      'X-Ref': '42', 'Cache-Control': 'no-store', 'Set-Cookie': 'a=b', 'content-security-policy': 'default-src *',
-      'X-Frame-Options': 'ALLOWALL', 'Strict-Transport-Security': 'max-age=0', 'Cross-Origin-Opener-Policy': 'unsafe-none',
-      'Content-Length': '1', 'Access-Control-Allow-Origin': '*',
-    }, 'text/html'));
+    addRespondHeaders(
+      out,
+      answer(
+        {
+          'X-Ref': '42',
+          'Cache-Control': 'no-store',
+          'Set-Cookie': 'a=b',
+          'content-security-policy': 'default-src *',
+          'X-Frame-Options': 'ALLOWALL',
+          'Strict-Transport-Security': 'max-age=0',
+          'Cross-Origin-Opener-Policy': 'unsafe-none',
+          'Content-Length': '1',
+          'Access-Control-Allow-Origin': '*',
+        },
+        'text/html',
+      ),
+    );
     expect(out).toEqual({
-      'x-execution-id': 'e1', 'x-ref': '42', 'cache-control': 'no-store', 'content-type': 'text/html',
+      'x-execution-id': 'e1',
+      'x-ref': '42',
+      'cache-control': 'no-store',
+      'content-type': 'text/html',
     });
   });
 

@@ -38,16 +38,23 @@ export function keyAllowsFlow(principal: ApiKeyPrincipal, flowKey: string): bool
 export class SyncFlows {
   constructor(private readonly published: PublishedFlowsService) {}
 
-  async resolve(principal: ApiKeyPrincipal, flowKey: string, triggerType: 'trigger.ivr' | 'trigger.webhook'): Promise<PublishedFlow> {
+  async resolve(
+    principal: ApiKeyPrincipal,
+    flowKey: string,
+    triggerType: 'trigger.ivr' | 'trigger.webhook',
+  ): Promise<PublishedFlow> {
     if (!isFlowKey(flowKey)) throw noSuchFlowKey();
-    if (!keyAllowsFlow(principal, flowKey)) throw new ForbiddenException(`this API key may not trigger flow "${flowKey}"`);
+    if (!keyAllowsFlow(principal, flowKey))
+      throw new ForbiddenException(`this API key may not trigger flow "${flowKey}"`);
     const found = await this.published.byKey(principal.tenantId, flowKey);
     if (found.state === 'missing') throw new NotFoundException(`flow "${flowKey}" not found`);
     if (found.state === 'unpublished') throw new NotFoundException(`flow "${flowKey}" is not published`);
     const { flow } = found;
     if (flow.triggerType !== triggerType) {
       const route = ROUTE_OF[flow.triggerType];
-      throw new ConflictException(`flow "${flowKey}" starts with ${flow.triggerType}, not ${triggerType}${route ? `: trigger it with ${route}` : ''}`);
+      throw new ConflictException(
+        `flow "${flowKey}" starts with ${flow.triggerType}, not ${triggerType}${route ? `: trigger it with ${route}` : ''}`,
+      );
     }
     return flow;
   }

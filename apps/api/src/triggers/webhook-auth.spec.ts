@@ -3,7 +3,15 @@ import { webhookQuery } from './webhook-auth';
 describe('webhookQuery: the query as the caller wrote it', () => {
   it('keeps an unencoded + (RetailCRM: phone=+79121234567); %2B is a plus, %20 and nothing else a space', () => {
     const q = webhookQuery('/api/v1/hooks/x?clientId=abc&code=100&phone=+79121234567&userId=1&a=%2B7&b=a%20b&c=a+b');
-    expect({ ...q }).toEqual({ clientId: 'abc', code: '100', phone: '+79121234567', userId: '1', a: '+7', b: 'a b', c: 'a+b' });
+    expect({ ...q }).toEqual({
+      clientId: 'abc',
+      code: '100',
+      phone: '+79121234567',
+      userId: '1',
+      a: '+7',
+      b: 'a b',
+      c: 'a+b',
+    });
   });
 
   it('decodes UTF-8 leniently as Express does (a broken sequence gives U+FFFD, a lone % stays), lists repeated names, reads names without values', () => {

@@ -47,7 +47,7 @@ export function presentedSecret(
   return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
 }
 
-const REFUSED = 'a valid API key or this flow\'s webhook secret is required';
+const REFUSED = "a valid API key or this flow's webhook secret is required";
 
 /**
  * Authenticates a webhook call that carries no API key by the flow's own secret: among the
@@ -111,6 +111,9 @@ const TOO_MANY = 'too many wrong webhook secrets from this address for this flow
  */
 function shownValues(digests: Buffer[]): string {
   if (digests.length === 1) return digests[0]!.toString('base64');
-  const all = digests.map((d) => d.toString('base64')).sort().join(' ');
+  const all = digests
+    .map((d) => d.toString('base64'))
+    .sort()
+    .join(' ');
   return crypto.createHash('sha256').update(all).digest('base64');
 }

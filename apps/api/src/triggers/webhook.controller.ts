@@ -22,7 +22,10 @@ export class WebhookController {
   // Declared before the catch-all route so that preflight never needs an API key.
   @Options(':flowKey')
   @Public()
-  @ApiOperation({ summary: "CORS preflight for a webhook flow (no API key): allowed when the Origin is in the trigger's allowedOrigins" })
+  @ApiOperation({
+    summary:
+      "CORS preflight for a webhook flow (no API key): allowed when the Origin is in the trigger's allowedOrigins",
+  })
   async preflight(@Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.hooks.preflight(flowKey, req));
   }
@@ -35,7 +38,12 @@ export class WebhookController {
       "Call a webhook flow with GET (API key as Bearer, X-Api-Key or ?token=, or the flow's own secret where its " +
       'trigger says); the respond node shapes the answer, else 202 {executionId}',
   })
-  async get(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async get(
+    @CurrentPrincipal() principal: ApiKeyPrincipal | undefined,
+    @Param('flowKey') flowKey: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 
@@ -47,7 +55,12 @@ export class WebhookController {
       "Call a webhook flow with POST (JSON, form or text body; API key or the flow's own secret); the respond node " +
       'shapes the answer, else 202 {executionId}',
   })
-  async post(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async post(
+    @CurrentPrincipal() principal: ApiKeyPrincipal | undefined,
+    @Param('flowKey') flowKey: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 
@@ -55,7 +68,12 @@ export class WebhookController {
   @All(':flowKey')
   @RequireApiKey('triggers.invoke', { orFlowSecret: true })
   @ApiExcludeEndpoint()
-  async other(@CurrentPrincipal() principal: ApiKeyPrincipal | undefined, @Param('flowKey') flowKey: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async other(
+    @CurrentPrincipal() principal: ApiKeyPrincipal | undefined,
+    @Param('flowKey') flowKey: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.hooks.invoke(principal, flowKey, req));
   }
 }

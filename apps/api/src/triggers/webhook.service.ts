@@ -47,7 +47,7 @@ const PREFLIGHT_KNOWN = new Set(PREFLIGHT_HEADERS.map((h) => h.toLowerCase()));
 
 /** The headers a preflight allows: ours, then what the (allowed) origin asks for; only well-formed names are echoed. */
 function preflightHeaders(requested: string | string[] | undefined): string {
-  const asked = (Array.isArray(requested) ? requested.join(',') : requested ?? '')
+  const asked = (Array.isArray(requested) ? requested.join(',') : (requested ?? ''))
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter((h) => /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/.test(h) && !PREFLIGHT_KNOWN.has(h));
@@ -82,7 +82,11 @@ export class WebhookService {
     const method = req.method.toUpperCase();
     if (!cfg.methods.includes(method)) {
       const message = `flow "${flowKey}" accepts ${cfg.methods.join(' and ')}, not ${method}`;
-      return { status: 405, headers: { ...cors, allow: cfg.methods.join(', ') }, json: { statusCode: 405, error: 'Method Not Allowed', message } };
+      return {
+        status: 405,
+        headers: { ...cors, allow: cfg.methods.join(', ') },
+        json: { statusCode: 405, error: 'Method Not Allowed', message },
+      };
     }
     const seen = { query: plain(query, cfg.auth), headers: requestHeaders(req, cfg.auth) };
     const input: RunInput = { request: { method, ...seen, body: plainBody(req.body) } };
@@ -96,7 +100,11 @@ export class WebhookService {
     if (outcome.kind === 'done' && outcome.result.status !== 'succeeded') {
       const code = outcome.result.error?.code ?? 'INTERNAL';
       const message = `the flow failed before it answered (${code}): ${outcome.result.error?.message ?? 'unknown error'}`;
-      return { status: 502, headers, json: { statusCode: 502, error: 'Bad Gateway', message, details: { executionId, code } } };
+      return {
+        status: 502,
+        headers,
+        json: { statusCode: 502, error: 'Bad Gateway', message, details: { executionId, code } },
+      };
     }
     return { status: 202, headers, json: { executionId } };
   }
@@ -181,6 +189,7 @@ function plain(query: Record<string, string | string[]>, auth: WebhookAuth | und
 /** Parsed bodies (JSON, form, text) as they are; form bodies become plain objects; none is null. */
 function plainBody(body: unknown): unknown {
   if (body === undefined) return null;
-  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.getPrototypeOf(body) === null) return { ...body };
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.getPrototypeOf(body) === null)
+    return { ...body };
   return body;
 }

@@ -19,7 +19,8 @@ export function assertGrantable(perms: readonly string[]): void {
   if (unknown.length) throw new BadRequestException({ message: `unknown permission: ${unknown[0]}`, details: unknown });
   const grantable = new Set<string>(GRANTABLE_PERMISSIONS);
   const reserved = perms.filter((p) => !grantable.has(p));
-  if (reserved.length) throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
+  if (reserved.length)
+    throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
 }
 
 /** 400 naming the rule when `password` fails the password policy for the owner of `email` in the tenant `tenantName`. */
@@ -39,7 +40,11 @@ export function assertAcceptablePassword(
 /** 403 unless the caller holds every permission in `perms`. */
 export function assertCallerHolds(caller: UserPrincipal, perms: Iterable<string>, what: string): void {
   const missing = [...new Set(perms)].filter((p) => !caller.permissions.has(p as never));
-  if (missing.length) throw new ForbiddenException({ message: `${what} needs permissions you do not hold: ${missing.join(', ')}`, details: missing });
+  if (missing.length)
+    throw new ForbiddenException({
+      message: `${what} needs permissions you do not hold: ${missing.join(', ')}`,
+      details: missing,
+    });
 }
 
 /** Serialises access changes within a tenant (transaction-scoped). */

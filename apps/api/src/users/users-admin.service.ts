@@ -6,7 +6,14 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { RefreshTokensService } from '../auth/refresh-tokens.service';
 import type { UserPrincipal } from '../common/auth/principal';
-import { assertAcceptablePassword, assertAccessManagerRemains, assertCallerHolds, assertGrantable, lockTenantAccess, userPermissions } from './access-policy';
+import {
+  assertAcceptablePassword,
+  assertAccessManagerRemains,
+  assertCallerHolds,
+  assertGrantable,
+  lockTenantAccess,
+  userPermissions,
+} from './access-policy';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 
 export interface UserView {
@@ -48,7 +55,10 @@ export class UsersAdminService {
   ) {}
 
   async list(tenantId: string): Promise<{ items: UserView[] }> {
-    const rows: UserRow[] = await this.db.query(`${SELECT} WHERE u.tenant_id = $1 ORDER BY u.created_at, u.id LIMIT 1000`, [tenantId]);
+    const rows: UserRow[] = await this.db.query(
+      `${SELECT} WHERE u.tenant_id = $1 ORDER BY u.created_at, u.id LIMIT 1000`,
+      [tenantId],
+    );
     return { items: rows.map(view) };
   }
 
@@ -67,16 +77,28 @@ export class UsersAdminService {
       return await this.db.transaction(async (m) => {
         const rolePerms = await this.rolePermissions(m, caller.tenantId, dto.roleIds ?? []);
         assertCallerHolds(caller, [...permissions, ...rolePerms], 'granting these permissions');
-        const [{ id }]: { id: string }[] = await m.query(`INSERT INTO users (tenant_id, email, password_hash, permissions) VALUES ($1, $2, $3, $4) RETURNING id`, [
-          caller.tenantId, dto.email.trim().toLowerCase(), passwordHash, permissions,
-        ]);
+        const [{ id }]: { id: string }[] = await m.query(
+          `INSERT INTO users (tenant_id, email, password_hash, permissions) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [caller.tenantId, dto.email.trim().toLowerCase(), passwordHash, permissions],
+        );
         await this.setRoles(m, id, dto.roleIds ?? []);
         const user = await this.get(caller.tenantId, id, m);
-        await this.audit.record({ tenantId: caller.tenantId, actorUserId: caller.userId, action: 'user.created', targetType: 'user', targetId: id, details: { email: user.email, roleIds: user.roleIds, permissions: user.permissions } }, m);
+        await this.audit.record(
+          {
+            tenantId: caller.tenantId,
+            actorUserId: caller.userId,
+            action: 'user.created',
+            targetType: 'user',
+            targetId: id,
+            details: { email: user.email, roleIds: user.roleIds, permissions: user.permissions },
+          },
+          m,
+        );
         return user;
       });
     } catch (e) {
-      if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === '23505') throw new ConflictException('a user with this email already exists in the tenant');
+      if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === '23505')
+        throw new ConflictException('a user with this email already exists in the tenant');
       throw e;
     }
   }
@@ -97,10 +119,25 @@ export class UsersAdminService {
       assertCallerHolds(caller, await userPermissions(m, caller.tenantId, id), 'changing this user');
       const rolePerms = dto.roleIds ? await this.rolePermissions(m, caller.tenantId, dto.roleIds) : [];
       assertCallerHolds(caller, [...(dto.permissions ?? []), ...rolePerms], 'granting these permissions');
-      if (dto.permissions) await m.query(`UPDATE users SET permissions = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [id, caller.tenantId, dto.permissions]);
+      if (dto.permissions)
+        await m.query(`UPDATE users SET permissions = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [
+          id,
+          caller.tenantId,
+          dto.permissions,
+        ]);
       if (dto.roleIds) await this.setRoles(m, id, dto.roleIds);
-      if (dto.active !== undefined) await m.query(`UPDATE users SET active = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [id, caller.tenantId, dto.active]);
-      if (passwordHash) await m.query(`UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [id, caller.tenantId, passwordHash]);
+      if (dto.active !== undefined)
+        await m.query(`UPDATE users SET active = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [
+          id,
+          caller.tenantId,
+          dto.active,
+        ]);
+      if (passwordHash)
+        await m.query(`UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [
+          id,
+          caller.tenantId,
+          passwordHash,
+        ]);
       if (dto.active === false || passwordHash) await this.refresh.revokeUser(id, m);
       await assertAccessManagerRemains(m, caller.tenantId);
       const after = await this.get(caller.tenantId, id, m);
@@ -137,7 +174,10 @@ export class UsersAdminService {
 
   private async rolePermissions(m: EntityManager, tenantId: string, roleIds: readonly string[]): Promise<string[]> {
     if (!roleIds.length) return [];
-    const rows: { id: string; permissions: string[] }[] = await m.query(`SELECT id, permissions FROM roles WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, roleIds]);
+    const rows: { id: string; permissions: string[] }[] = await m.query(
+      `SELECT id, permissions FROM roles WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [tenantId, roleIds],
+    );
     const found = new Set(rows.map((r) => r.id));
     const missing = roleIds.filter((r) => !found.has(r));
     if (missing.length) throw new BadRequestException({ message: `unknown role: ${missing[0]}`, details: missing });
@@ -146,15 +186,23 @@ export class UsersAdminService {
 
   private async setRoles(m: EntityManager, userId: string, roleIds: readonly string[]): Promise<void> {
     await m.query(`DELETE FROM user_roles WHERE user_id = $1`, [userId]);
-    if (roleIds.length) await m.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, unnest($2::uuid[])`, [userId, roleIds]);
+    if (roleIds.length)
+      await m.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, unnest($2::uuid[])`, [userId, roleIds]);
   }
 }
 
 function view(r: UserRow): UserView {
-  return { id: r.id, email: r.email, active: r.active, roleIds: r.role_ids, permissions: r.permissions, isBootstrap: r.is_bootstrap, createdAt: r.created_at };
+  return {
+    id: r.id,
+    email: r.email,
+    active: r.active,
+    roleIds: r.role_ids,
+    permissions: r.permissions,
+    isBootstrap: r.is_bootstrap,
+    createdAt: r.created_at,
+  };
 }
 
 function pick(u: UserView) {
   return { active: u.active, roleIds: u.roleIds, permissions: u.permissions };
 }
-

@@ -20,7 +20,11 @@ const LIVE_SESSION = ` AND EXISTS (SELECT 1 FROM refresh_tokens rt
   WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL)`;
 
 /** Effective permissions = direct ∪ roles; tenants.manage only ever for the bootstrap admin. */
-export function effectivePermissions(direct: readonly string[], fromRoles: readonly string[], isBootstrap: boolean): Set<Permission> {
+export function effectivePermissions(
+  direct: readonly string[],
+  fromRoles: readonly string[],
+  isBootstrap: boolean,
+): Set<Permission> {
   const out = new Set<Permission>();
   for (const p of [...direct, ...fromRoles]) if (KNOWN.has(p)) out.add(p as Permission);
   if (!isBootstrap) out.delete('tenants.manage');
@@ -36,7 +40,15 @@ export class UsersService {
    * `sessionId` (an access token's `sid`), only while that sign-in session has a live refresh token.
    */
   async loadActive(id: string, sessionId?: string): Promise<LoadedUser | null> {
-    const rows: { id: string; tenant_id: string; email: string; is_bootstrap: boolean; permissions: string[]; roles: { id: string; name: string }[]; role_permissions: string[] }[] = await this.db.query(
+    const rows: {
+      id: string;
+      tenant_id: string;
+      email: string;
+      is_bootstrap: boolean;
+      permissions: string[];
+      roles: { id: string; name: string }[];
+      role_permissions: string[];
+    }[] = await this.db.query(
       `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.permissions,
          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id WHERE ur.user_id = u.id), '[]'::json) AS roles,
          COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}') AS role_permissions
@@ -45,7 +57,15 @@ export class UsersService {
     );
     const r = rows[0];
     if (!r) return null;
-    return { id: r.id, tenantId: r.tenant_id, email: r.email, isBootstrap: r.is_bootstrap, permissions: r.permissions, roles: r.roles, rolePermissions: r.role_permissions };
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      email: r.email,
+      isBootstrap: r.is_bootstrap,
+      permissions: r.permissions,
+      roles: r.roles,
+      rolePermissions: r.role_permissions,
+    };
   }
 
   effective(u: LoadedUser): Set<Permission> {

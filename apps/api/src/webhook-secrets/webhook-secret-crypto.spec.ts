@@ -69,7 +69,12 @@ describe('webhook secret crypto', () => {
   });
 
   it('accepts random values as counterparts make them', () => {
-    const real = ['retailcrm-2dbh26tahjj26sg', 'rcrm-2dbh26tahjj26sg-f00d', 'a8Kq2mZx7PvT4wLs', generateWebhookSecret()];
+    const real = [
+      'retailcrm-2dbh26tahjj26sg',
+      'rcrm-2dbh26tahjj26sg-f00d',
+      'a8Kq2mZx7PvT4wLs',
+      generateWebhookSecret(),
+    ];
     for (const ok of real) {
       expect([ok, chosenSecretProblem(ok)]).toEqual([ok, undefined]);
     }

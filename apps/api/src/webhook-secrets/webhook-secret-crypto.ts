@@ -54,8 +54,10 @@ export const CHOSEN_SECRET_MIN_DISTINCT = 8;
  */
 export function chosenSecretProblem(value: string): string | undefined {
   if (new Set(value).size < CHOSEN_SECRET_MIN_DISTINCT) {
-    return `secret has too few different characters (at least ${CHOSEN_SECRET_MIN_DISTINCT}); ` +
-      'use a random value, or omit it to have one generated';
+    return (
+      `secret has too few different characters (at least ${CHOSEN_SECRET_MIN_DISTINCT}); ` +
+      'use a random value, or omit it to have one generated'
+    );
   }
   const problem = passwordProblem(value);
   return problem ? `secret ${problem}; use a random value, or omit it to have one generated` : undefined;

@@ -15,7 +15,7 @@ export class WebhookSecretsController {
 
   @Get(':id/webhook-secret')
   @RequirePermission('flows.read')
-  @ApiOperation({ summary: "Whether the flow has a webhook secret, and its fingerprint (never the secret)" })
+  @ApiOperation({ summary: 'Whether the flow has a webhook secret, and its fingerprint (never the secret)' })
   status(@CurrentUser() user: UserPrincipal, @Id() id: string) {
     return this.secrets.status(user.tenantId, id);
   }

@@ -51,7 +51,10 @@ export class Check {
     return this;
   }
   equal(actual: unknown, expected: unknown, what: string): this {
-    return this.that(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    return this.that(
+      actual === expected,
+      `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+    );
   }
   get ok(): boolean {
     return this.problems.length === 0;

@@ -19,12 +19,14 @@ export class CrmFake extends ContractFake {
       const q = queryOf(req);
       c.rawQuery(
         req,
-        queryString(Object.entries({
-          phone: q.phone ?? '',
-          queue: q.queue ?? '',
-          callId: q.callId ?? '',
-          agent: q.agent ?? '',
-        })),
+        queryString(
+          Object.entries({
+            phone: q.phone ?? '',
+            queue: q.queue ?? '',
+            callId: q.callId ?? '',
+            agent: q.agent ?? '',
+          }),
+        ),
       );
       c.that(!!q.phone, 'phone missing');
       if (f.failLookups) return { body: q, status: 503, answer: { error: 'down' } };

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { ContractFake, LoopbackServer, pathOf, queryOf, queryString, type Check, type Handle, type SeenRequest } from './contract';
+import {
+  ContractFake,
+  LoopbackServer,
+  pathOf,
+  queryOf,
+  queryString,
+  type Check,
+  type Handle,
+  type SeenRequest,
+} from './contract';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 

@@ -11,14 +11,28 @@ export class IctRemoteFake extends ContractFake {
     const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     f.route('POST /call-status', (req, c) => {
       c.equal(req.headers.authorization, basic, 'authorization');
-      c.that(/^application\/json\b/.test(String(req.headers['content-type'])), `content-type must be application/json, got ${req.headers['content-type']}`);
+      c.that(
+        /^application\/json\b/.test(String(req.headers['content-type'])),
+        `content-type must be application/json, got ${req.headers['content-type']}`,
+      );
       c.equal(req.headers['x-integration'], 'ICTBroadcast', 'X-Integration header');
       const body = parseJson(req.body, c, 'body');
       if (body) {
         c.equal(body.event, 'call_status', 'event');
-        for (const k of ['id', 'callerId', 'calledNumber', 'direction', 'disposition', 'startedAt', 'endedAt', 'recordingUrl']) c.that(typeof body.call?.[k] === 'string' && body.call[k] !== '', `call.${k} missing`);
+        for (const k of [
+          'id',
+          'callerId',
+          'calledNumber',
+          'direction',
+          'disposition',
+          'startedAt',
+          'endedAt',
+          'recordingUrl',
+        ])
+          c.that(typeof body.call?.[k] === 'string' && body.call[k] !== '', `call.${k} missing`);
         c.that(typeof body.call?.durationSec === 'number', 'call.durationSec must be a number');
-        for (const k of ['id', 'phone', 'firstName', 'lastName']) c.that(typeof body.contact?.[k] === 'string' && body.contact[k] !== '', `contact.${k} missing`);
+        for (const k of ['id', 'phone', 'firstName', 'lastName'])
+          c.that(typeof body.contact?.[k] === 'string' && body.contact[k] !== '', `contact.${k} missing`);
         c.equal(req.headers['x-call-id'], body.call?.id, 'X-Call-Id header');
         c.equal(queryOf(req).call_id, body.call?.id, 'call_id query parameter');
       }

@@ -30,14 +30,21 @@ export class PbxApiFake extends ContractFake {
       }
       const got = Object.keys(body);
       c.equal(got.filter((k) => keys.includes(k)).join(','), keys.join(','), 'required members, in order');
-      c.that(got.every((k) => keys.includes(k) || optional.includes(k)), `unexpected members: ${got.join(', ')}`);
+      c.that(
+        got.every((k) => keys.includes(k) || optional.includes(k)),
+        `unexpected members: ${got.join(', ')}`,
+      );
       for (const k of got) c.that(body[k] !== '' && body[k] !== null, `${k} is empty`);
       return body;
     };
     f.server.on('POST /calls/originate', (req, res) => {
       const c = new Check();
       const body = json(req, c, ['extension', 'number'], ['userId', 'externalPhone']);
-      if (body) c.that(/^\+?\d{5,15}$/.test(body.number), `number must be a phone number with its +, got ${JSON.stringify(body.number)}`);
+      if (body)
+        c.that(
+          /^\+?\d{5,15}$/.test(body.number),
+          `number must be a phone number with its +, got ${JSON.stringify(body.number)}`,
+        );
       if (!f.check('POST /calls/originate', req, c, res, body)) return;
       if (f.busy.has(body.extension)) return send(res, 409, { error: 'extension busy' });
       send(res, 200, { id: `pbx-call-${f.accepted.length}` });
@@ -45,7 +52,11 @@ export class PbxApiFake extends ContractFake {
     f.server.on('POST /agents/status', (req, res) => {
       const c = new Check();
       const body = json(req, c, ['extension', 'status', 'paused'], ['userId']);
-      if (body) c.that(typeof body.paused === 'boolean' && body.paused === (body.status !== 'free'), 'paused must be true unless the status is free');
+      if (body)
+        c.that(
+          typeof body.paused === 'boolean' && body.paused === (body.status !== 'free'),
+          'paused must be true unless the status is free',
+        );
       if (f.check('POST /agents/status', req, c, res, body)) send(res, 200, { ok: true });
     });
     f.server.on('GET /recordings', (req, res) => {
@@ -69,7 +80,14 @@ export class PbxApiFake extends ContractFake {
       send(res, 400, { errors: c.problems });
       return false;
     }
-    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body, raw: rawOf(req) });
+    this.accepted.push({
+      method: req.method,
+      path: pathOf(req),
+      query: queryOf(req),
+      headers: req.headers,
+      body,
+      raw: rawOf(req),
+    });
     return true;
   }
 }

@@ -44,25 +44,60 @@ export class RetailCrmFake extends ContractFake {
     const f = new RetailCrmFake(await LoopbackServer.start());
     f.post('/api/v5/telephony/call/event', apiKey, 'event', (event, c) => {
       c.that(typeof event.phone === 'string' && event.phone !== '', 'event.phone must be a non-empty string');
-      c.that(['in', 'out', 'hangup'].includes(event.type), `event.type must be in, out or hangup, got ${JSON.stringify(event.type)}`);
-      c.that(event.codes === undefined || (Array.isArray(event.codes) && event.codes.every((x: unknown) => typeof x === 'string' && x !== '')), 'event.codes must be an array of codes (strings)');
-      c.that(event.externalPhone === undefined || (typeof event.externalPhone === 'string' && event.externalPhone !== ''), `event.externalPhone must be a phone or absent, got ${JSON.stringify(event.externalPhone)}`);
-      c.that(event.callExternalId === undefined || typeof event.callExternalId === 'string', 'event.callExternalId must be a string');
+      c.that(
+        ['in', 'out', 'hangup'].includes(event.type),
+        `event.type must be in, out or hangup, got ${JSON.stringify(event.type)}`,
+      );
+      c.that(
+        event.codes === undefined ||
+          (Array.isArray(event.codes) && event.codes.every((x: unknown) => typeof x === 'string' && x !== '')),
+        'event.codes must be an array of codes (strings)',
+      );
+      c.that(
+        event.externalPhone === undefined || (typeof event.externalPhone === 'string' && event.externalPhone !== ''),
+        `event.externalPhone must be a phone or absent, got ${JSON.stringify(event.externalPhone)}`,
+      );
+      c.that(
+        event.callExternalId === undefined || typeof event.callExternalId === 'string',
+        'event.callExternalId must be a string',
+      );
       return { status: 200, answer: { success: true } };
     });
     f.post('/api/v5/telephony/calls/upload', apiKey, 'calls', (calls, c) => {
-      if (!Array.isArray(calls)) return c.that(false, 'calls must be a JSON array'), undefined;
+      if (!Array.isArray(calls)) return (c.that(false, 'calls must be a JSON array'), undefined);
       // "За один запрос можно сохранить до 50 звонков": refused (400, RetailCRM's error shape) past 50.
-      if (!c.that(calls.length >= 1 && calls.length <= 50, `calls: a request holds 1 to 50 calls, got ${calls.length}`).ok) return undefined;
+      if (
+        !c.that(calls.length >= 1 && calls.length <= 50, `calls: a request holds 1 to 50 calls, got ${calls.length}`).ok
+      )
+        return undefined;
       calls.forEach((call: Record<string, unknown>, i: number) => {
         const at = `calls[${i}]`;
-        c.that(typeof call?.date === 'string' && DATE.test(call.date as string), `${at}.date must be "Y-m-d H:i:s", got ${JSON.stringify(call?.date)}`);
-        c.that(['in', 'out'].includes(call?.type as string), `${at}.type must be in or out, got ${JSON.stringify(call?.type)}`);
+        c.that(
+          typeof call?.date === 'string' && DATE.test(call.date as string),
+          `${at}.date must be "Y-m-d H:i:s", got ${JSON.stringify(call?.date)}`,
+        );
+        c.that(
+          ['in', 'out'].includes(call?.type as string),
+          `${at}.type must be in or out, got ${JSON.stringify(call?.type)}`,
+        );
         c.that(typeof call?.phone === 'string' && call.phone !== '', `${at}.phone must be a phone`);
-        c.that(call?.result === undefined || RESULTS.includes(call.result as string), `${at}.result must be one of ${RESULTS.join(', ')}, got ${JSON.stringify(call?.result)}`);
-        c.that(call?.duration === undefined || Number.isInteger(call.duration), `${at}.duration must be a whole number of seconds`);
-        c.that(call?.recordUrl === undefined || isUrl(call.recordUrl), `${at}.recordUrl must be an absolute URL, got ${JSON.stringify(call?.recordUrl)}`);
-        for (const k of ['code', 'externalId', 'externalPhone']) c.that(call?.[k] === undefined || (typeof call[k] === 'string' && call[k] !== ''), `${at}.${k} must be a non-empty string or absent, got ${JSON.stringify(call?.[k])}`);
+        c.that(
+          call?.result === undefined || RESULTS.includes(call.result as string),
+          `${at}.result must be one of ${RESULTS.join(', ')}, got ${JSON.stringify(call?.result)}`,
+        );
+        c.that(
+          call?.duration === undefined || Number.isInteger(call.duration),
+          `${at}.duration must be a whole number of seconds`,
+        );
+        c.that(
+          call?.recordUrl === undefined || isUrl(call.recordUrl),
+          `${at}.recordUrl must be an absolute URL, got ${JSON.stringify(call?.recordUrl)}`,
+        );
+        for (const k of ['code', 'externalId', 'externalPhone'])
+          c.that(
+            call?.[k] === undefined || (typeof call[k] === 'string' && call[k] !== ''),
+            `${at}.${k} must be a non-empty string or absent, got ${JSON.stringify(call?.[k])}`,
+          );
       });
       return { status: 200, answer: { success: true, processedCallsCount: calls.length } };
     });
@@ -71,20 +106,35 @@ export class RetailCrmFake extends ContractFake {
       const c = new Check();
       if (!f.authorized(req, res, apiKey, c)) return;
       const m = f.modules.get('my-telephony');
-      return m ? send(res, 200, { success: true, integrationModule: m }) : send(res, 404, { success: false, errorMsg: 'Not found' });
+      return m
+        ? send(res, 200, { success: true, integrationModule: m })
+        : send(res, 404, { success: false, errorMsg: 'Not found' });
     });
     return f;
   }
 
   /** A form POST with one JSON field; `handle` checks the parsed value (and may answer with RetailCRM's own error). */
-  private post(route: string, apiKey: string, field: string, handle: (value: any, c: Check) => { status: number; answer: unknown } | undefined): void {
+  private post(
+    route: string,
+    apiKey: string,
+    field: string,
+    handle: (value: any, c: Check) => { status: number; answer: unknown } | undefined,
+  ): void {
     this.server.on(`POST ${route}`, (req, res) => {
       const c = new Check();
       if (!this.authorized(req, res, apiKey, c)) return;
       const value = this.formJson(req, field, c);
       const out = c.ok ? handle(value, c) : undefined;
       if (!c.ok || !out) return this.refuse(route, c, res);
-      if (out.status < 300) this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: value, raw: rawOf(req) });
+      if (out.status < 300)
+        this.accepted.push({
+          method: req.method,
+          path: pathOf(req),
+          query: queryOf(req),
+          headers: req.headers,
+          body: value,
+          raw: rawOf(req),
+        });
       send(res, out.status, out.answer);
     });
   }
@@ -97,20 +147,55 @@ export class RetailCrmFake extends ContractFake {
     const m = this.formJson(req, 'integrationModule', c);
     if (m) {
       c.equal(m.code, code, 'integrationModule.code (the code in the path)');
-      c.that(typeof m.clientId === 'string' && m.clientId.length >= 16, 'integrationModule.clientId must be the telephony\'s unique code');
-      c.that(typeof m.active === 'boolean' && typeof m.name === 'string' && m.name !== '', 'integrationModule.active and name are required');
-      for (const k of ['logo', 'accountUrl']) c.that(m[k] === undefined || isUrl(m[k]), `integrationModule.${k} must be a URL or absent, got ${JSON.stringify(m[k])}`);
+      c.that(
+        typeof m.clientId === 'string' && m.clientId.length >= 16,
+        "integrationModule.clientId must be the telephony's unique code",
+      );
+      c.that(
+        typeof m.active === 'boolean' && typeof m.name === 'string' && m.name !== '',
+        'integrationModule.active and name are required',
+      );
+      for (const k of ['logo', 'accountUrl'])
+        c.that(
+          m[k] === undefined || isUrl(m[k]),
+          `integrationModule.${k} must be a URL or absent, got ${JSON.stringify(m[k])}`,
+        );
       const tel = m.integrations?.telephony;
       c.that(isUrl(tel?.makeCallUrl), 'integrations.telephony.makeCallUrl must be a URL');
-      c.that(tel?.changeUserStatusUrl === undefined || isUrl(tel.changeUserStatusUrl), 'integrations.telephony.changeUserStatusUrl must be a URL or absent');
-      c.that(typeof tel?.allowEdit === 'boolean' && typeof tel?.inputEventSupported === 'boolean', 'allowEdit and inputEventSupported must be booleans');
-      c.that(tel?.additionalCodes === undefined || (Array.isArray(tel.additionalCodes) && tel.additionalCodes.every((a: any) => typeof a?.userId === 'string' && a?.code !== undefined)), 'additionalCodes: [{userId, code}]');
-      c.that(tel?.externalPhones === undefined || (Array.isArray(tel.externalPhones) && tel.externalPhones.every((p: any) => typeof p?.siteCode === 'string' && typeof p?.externalPhone === 'string')), 'externalPhones: [{siteCode, externalPhone}]');
+      c.that(
+        tel?.changeUserStatusUrl === undefined || isUrl(tel.changeUserStatusUrl),
+        'integrations.telephony.changeUserStatusUrl must be a URL or absent',
+      );
+      c.that(
+        typeof tel?.allowEdit === 'boolean' && typeof tel?.inputEventSupported === 'boolean',
+        'allowEdit and inputEventSupported must be booleans',
+      );
+      c.that(
+        tel?.additionalCodes === undefined ||
+          (Array.isArray(tel.additionalCodes) &&
+            tel.additionalCodes.every((a: any) => typeof a?.userId === 'string' && a?.code !== undefined)),
+        'additionalCodes: [{userId, code}]',
+      );
+      c.that(
+        tel?.externalPhones === undefined ||
+          (Array.isArray(tel.externalPhones) &&
+            tel.externalPhones.every(
+              (p: any) => typeof p?.siteCode === 'string' && typeof p?.externalPhone === 'string',
+            )),
+        'externalPhones: [{siteCode, externalPhone}]',
+      );
     }
     if (!c.ok) return this.refuse(route, c, res);
     const created = !this.modules.has(code);
     this.modules.set(code, m as RegisteredModule);
-    this.accepted.push({ method: req.method, path: pathOf(req), query: queryOf(req), headers: req.headers, body: m, raw: rawOf(req) });
+    this.accepted.push({
+      method: req.method,
+      path: pathOf(req),
+      query: queryOf(req),
+      headers: req.headers,
+      body: m,
+      raw: rawOf(req),
+    });
     send(res, created ? 201 : 200, { success: true });
   }
 
@@ -123,7 +208,10 @@ export class RetailCrmFake extends ContractFake {
     c.that(req.headers.authorization === undefined, 'RetailCRM takes no Authorization header');
     if (key === undefined || key !== apiKey) {
       this.forbidden.push(req);
-      send(res, 403, { success: false, errorMsg: key === undefined ? '"apiKey" is missing.' : 'Wrong "apiKey" value.' });
+      send(res, 403, {
+        success: false,
+        errorMsg: key === undefined ? '"apiKey" is missing.' : 'Wrong "apiKey" value.',
+      });
       return false;
     }
     return true;
@@ -147,7 +235,10 @@ export class RetailCrmFake extends ContractFake {
       return undefined;
     }
     const q = queryOf(req);
-    c.that(Object.keys(q).every((k) => k === 'apiKey'), `unexpected query parameters: ${Object.keys(q).join(', ')}`);
+    c.that(
+      Object.keys(q).every((k) => k === 'apiKey'),
+      `unexpected query parameters: ${Object.keys(q).join(', ')}`,
+    );
     return value;
   }
 
@@ -158,7 +249,8 @@ export class RetailCrmFake extends ContractFake {
 
   /** Requests to routes RetailCRM does not have (LoopbackServer answered them 404). */
   unexpected(): string[] {
-    const known = /^(POST \/api\/v5\/telephony\/(call\/event|calls\/upload)|POST \/api\/v5\/integration-modules\/my-telephony\/edit|GET \/api\/v5\/integration-modules\/my-telephony)$/;
+    const known =
+      /^(POST \/api\/v5\/telephony\/(call\/event|calls\/upload)|POST \/api\/v5\/integration-modules\/my-telephony\/edit|GET \/api\/v5\/integration-modules\/my-telephony)$/;
     return this.server.seen.map((r) => `${r.method} ${pathOf(r)}`).filter((r) => !known.test(r));
   }
 
@@ -170,9 +262,17 @@ export class RetailCrmFake extends ContractFake {
   }
 
   /** RetailCRM → makeCallUrl: `?clientId=…&code=…&phone=…&userId=…[&externalPhone=…]`, as in the seed's example. */
-  makeCall(p: { code: string; phone: string; userId: string; externalPhone?: string }, clientId?: string): Promise<Fetched> {
+  makeCall(
+    p: { code: string; phone: string; userId: string; externalPhone?: string },
+    clientId?: string,
+  ): Promise<Fetched> {
     const m = this.module();
-    const params: [string, string][] = [['clientId', clientId ?? m.clientId], ['code', p.code], ['phone', p.phone], ['userId', p.userId]];
+    const params: [string, string][] = [
+      ['clientId', clientId ?? m.clientId],
+      ['code', p.code],
+      ['phone', p.phone],
+      ['userId', p.userId],
+    ];
     if (p.externalPhone) params.push(['externalPhone', p.externalPhone]);
     return fetchRaw(withParams(m.integrations.telephony.makeCallUrl, params));
   }
@@ -182,7 +282,14 @@ export class RetailCrmFake extends ContractFake {
     const m = this.module();
     const url = m.integrations.telephony.changeUserStatusUrl;
     if (!url) throw new Error('no changeUserStatusUrl registered');
-    return fetchRaw(withParams(url, [['clientId', clientId ?? m.clientId], ['code', p.code], ['userId', p.userId], ['status', p.status]]));
+    return fetchRaw(
+      withParams(url, [
+        ['clientId', clientId ?? m.clientId],
+        ['code', p.code],
+        ['userId', p.userId],
+        ['status', p.status],
+      ]),
+    );
   }
 
   /** RetailCRM plays a call: GET calls[][recordUrl] with its clientId. */
@@ -204,11 +311,22 @@ export function withParams(url: string, params: [string, string][]): string {
 export function fetchRaw(url: string): Promise<Fetched> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method: 'GET', path: url.slice(url.indexOf(u.host) + u.host.length) || '/', headers: { 'user-agent': 'RetailCRM' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method: 'GET',
+        path: url.slice(url.indexOf(u.host) + u.host.length) || '/',
+        headers: { 'user-agent': 'RetailCRM' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -24,10 +24,15 @@ export interface FuzzOptions {
 /** Runs, seed and time limit from FUZZ_RUNS / FUZZ_SEED / FUZZ_MAX_SECONDS; without FUZZ_SEED, `defaultSeed` (a new one each run when undefined). */
 export function fuzzOptions(defaultRuns: number, defaultMaxSeconds: number, defaultSeed?: number): FuzzOptions {
   const int = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
-  return { runs: int(process.env.FUZZ_RUNS, defaultRuns), seed: int(process.env.FUZZ_SEED, defaultSeed ?? Date.now() % 2 ** 31), maxSeconds: int(process.env.FUZZ_MAX_SECONDS, defaultMaxSeconds) };
+  return {
+    runs: int(process.env.FUZZ_RUNS, defaultRuns),
+    seed: int(process.env.FUZZ_SEED, defaultSeed ?? Date.now() % 2 ** 31),
+    maxSeconds: int(process.env.FUZZ_MAX_SECONDS, defaultMaxSeconds),
+  };
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Figures of a run, printed and (with FUZZ_REPORT=<file>) merged into a JSON file. */
@@ -56,7 +61,8 @@ function* samples<T>(arb: fc.Arbitrary<T>, o: FuzzOptions, started: number): Gen
 /** Watches for unhandled rejections and uncaught exceptions while a suite runs. */
 function watchProcess() {
   const seen: string[] = [];
-  const onRejection = (e: unknown) => seen.push(`unhandledRejection: ${String((e as Error)?.stack ?? e).slice(0, 300)}`);
+  const onRejection = (e: unknown) =>
+    seen.push(`unhandledRejection: ${String((e as Error)?.stack ?? e).slice(0, 300)}`);
   const onException = (e: unknown) => seen.push(`uncaughtException: ${String((e as Error)?.stack ?? e).slice(0, 300)}`);
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtExceptionMonitor', onException);
@@ -90,8 +96,8 @@ export function depthOf(v: unknown): number {
  */
 const BUG1_DEPTH = 1000;
 
-
-const looksLeaky = (text: string) => /\/work\/|node_modules|\n\s+at |QueryFailedError|SELECT .* FROM|INSERT INTO/.test(text);
+const looksLeaky = (text: string) =>
+  /\/work\/|node_modules|\n\s+at |QueryFailedError|SELECT .* FROM|INSERT INTO/.test(text);
 
 /** 4(a): definitions through validate, create and publish. */
 export function definitionFuzz(o: FuzzOptions): void {
@@ -108,7 +114,11 @@ export function definitionFuzz(o: FuzzOptions): void {
     it('BUG-1: a definition nested 2,000 levels deep is refused with a 4xx, not a 500', async () => {
       let deep: unknown = 'x';
       for (let i = 0; i < 2000; i++) deep = [deep];
-      const definition = { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback: { deep } } }], edges: [] };
+      const definition = {
+        schemaVersion: 1,
+        nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback: { deep } } }],
+        edges: [],
+      };
       const v = await t.as('post', '/api/v1/flows/validate').send({ definition });
       const c = await t.as('post', '/api/v1/flows').send({ name: 'deep', definition });
       expect([v.status < 500, c.status < 500]).toEqual([true, true]);
@@ -118,7 +128,11 @@ export function definitionFuzz(o: FuzzOptions): void {
     // 0x00, jsonb rejects \u0000: "unsupported Unicode escape sequence"). Seen on POST /flows, PUT
     // /flows/:id, POST /flows/test-run, POST /roles, POST /connections, GET /flows?q=%00.
     it('BUG-3: a definition holding U+0000 is refused with a 4xx (or stored), not a 500', async () => {
-      const definition = { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback: { a: 'x\u0000y' } } }], edges: [] };
+      const definition = {
+        schemaVersion: 1,
+        nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback: { a: 'x\u0000y' } } }],
+        edges: [],
+      };
       const c = await t.as('post', '/api/v1/flows').send({ name: 'nul', definition });
       expect(c.status).toBeLessThan(500);
     });
@@ -126,7 +140,11 @@ export function definitionFuzz(o: FuzzOptions): void {
     // BUG-5 (reported): see DROPPED_KEYS. Expected: the draft stored as sent (or a 400 naming the key).
     it('BUG-5: a definition keeps keys named valueOf, toString or prototype (e.g. in an IVR fallback)', async () => {
       const fallback = { valueOf: 1, toString: 'x', prototype: { a: 1 }, queue: 'default' };
-      const definition = { schemaVersion: 1, nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback } }], edges: [] };
+      const definition = {
+        schemaVersion: 1,
+        nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', config: { fallback } }],
+        edges: [],
+      };
       const c = await t.as('post', '/api/v1/flows').send({ name: 'keys', definition });
       expect(c.status).toBe(201);
       expect(c.body.definition.nodes[0].config.fallback).toEqual(fallback);
@@ -144,10 +162,12 @@ export function definitionFuzz(o: FuzzOptions): void {
       const knownBug1: Record<string, number> = {};
       const knownBug3: Record<string, number> = {};
       let n = 0;
-      const count = (route: string, status: number) => (histogram[route]![status] = (histogram[route]![status] ?? 0) + 1);
+      const count = (route: string, status: number) =>
+        (histogram[route]![status] = (histogram[route]![status] ?? 0) + 1);
       const check = (route: string, input: unknown, res: { status: number; text: string }) => {
         count(route, res.status);
-        if ((res.status >= 500 || res.status < 200) && process.env.FUZZ_DUMP) fs.appendFileSync(process.env.FUZZ_DUMP, `${JSON.stringify({ route, input })}\n`);
+        if ((res.status >= 500 || res.status < 200) && process.env.FUZZ_DUMP)
+          fs.appendFileSync(process.env.FUZZ_DUMP, `${JSON.stringify({ route, input })}\n`);
         // Known bugs (the generic 500 body leaks nothing): counted apart.
         if (res.status === 500 && depthOf(input) > BUG1_DEPTH) {
           knownBug1[route] = (knownBug1[route] ?? 0) + 1;
@@ -157,7 +177,10 @@ export function definitionFuzz(o: FuzzOptions): void {
           knownBug3[route] = (knownBug3[route] ?? 0) + 1;
           return;
         }
-        if (res.status >= 500 || res.status < 200) failures.push(`${route} → ${res.status} ${res.text.slice(0, 300)} for ${JSON.stringify(input)?.slice(0, 300)}`);
+        if (res.status >= 500 || res.status < 200)
+          failures.push(
+            `${route} → ${res.status} ${res.text.slice(0, 300)} for ${JSON.stringify(input)?.slice(0, 300)}`,
+          );
         else if (looksLeaky(res.text)) failures.push(`${route} leaks internals: ${res.text.slice(0, 300)}`);
       };
       try {
@@ -170,7 +193,8 @@ export function definitionFuzz(o: FuzzOptions): void {
           }
           if (n % 250 === 0) {
             const h = await t.http().get('/api/v1/health');
-            if (h.status !== 200 || h.body.status !== 'ok') failures.push(`health after ${n} definitions: ${h.status} ${h.text}`);
+            if (h.status !== 200 || h.body.status !== 'ok')
+              failures.push(`health after ${n} definitions: ${h.status} ${h.text}`);
           }
           if (failures.length > 20) break;
         }
@@ -199,12 +223,18 @@ export function definitionFuzz(o: FuzzOptions): void {
           }
           if (same === false) {
             changed++;
-            if (changed <= 3) failures.push(`create changed the definition in transit: sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`);
+            if (changed <= 3)
+              failures.push(
+                `create changed the definition in transit: sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`,
+              );
           }
           const p = await t.as('post', `/api/v1/flows/${c.body.id}/publish`).send({});
           check('publish', definition, p);
           // A definition publishes exactly when it validates.
-          if ((p.status === 200) !== (v.body.valid === true)) failures.push(`validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`);
+          if ((p.status === 200) !== (v.body.valid === true))
+            failures.push(
+              `validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`,
+            );
         }
       }
       const sorted = [...validateMs].sort((a, b) => a - b);
@@ -216,7 +246,12 @@ export function definitionFuzz(o: FuzzOptions): void {
         knownBug1DeepNesting500: knownBug1,
         knownBug3Nul500: knownBug3,
         statusHistogram: histogram,
-        validateMs: { p50: round(quantile(sorted, 0.5)), p90: round(quantile(sorted, 0.9)), p99: round(quantile(sorted, 0.99)), max: round(sorted.at(-1) ?? NaN) },
+        validateMs: {
+          p50: round(quantile(sorted, 0.5)),
+          p90: round(quantile(sorted, 0.9)),
+          p99: round(quantile(sorted, 0.99)),
+          max: round(sorted.at(-1) ?? NaN),
+        },
         processProblems: watch.seen.length,
         failures: failures.length,
         durationSeconds: round((Date.now() - started) / 1000),
@@ -229,8 +264,21 @@ export function definitionFuzz(o: FuzzOptions): void {
 }
 
 const XML_ILLEGAL_TEST = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
-const soapXml = new XMLParser({ processEntities: true, htmlEntities: true, trimValues: false, parseTagValue: false, ignoreAttributes: true, removeNSPrefix: true });
-const xml = new XMLParser({ processEntities: true, htmlEntities: true, trimValues: false, parseTagValue: false, ignoreAttributes: true });
+const soapXml = new XMLParser({
+  processEntities: true,
+  htmlEntities: true,
+  trimValues: false,
+  parseTagValue: false,
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+});
+const xml = new XMLParser({
+  processEntities: true,
+  htmlEntities: true,
+  trimValues: false,
+  parseTagValue: false,
+  ignoreAttributes: true,
+});
 
 /** 4(b): payloads through a published IVR flow to JSON, form, XML, text and SOAP endpoints, and into a header. */
 export function payloadFuzz(o: FuzzOptions): void {
@@ -246,7 +294,14 @@ export function payloadFuzz(o: FuzzOptions): void {
       crm.routes.set('GET /crm.wsdl', { type: 'text/xml', body: crmWsdl(`${crm.base}/crm`) });
       // The SOAP node's endpoint: records the raw envelope, then hands it to node-soap's server.
       mock.on('POST /soap', async (req, res) => {
-        const r = await fetch(`${crm.base}/crm`, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']), soapaction: String(req.headers.soapaction ?? '') }, body: req.body });
+        const r = await fetch(`${crm.base}/crm`, {
+          method: 'POST',
+          headers: {
+            'content-type': String(req.headers['content-type']),
+            soapaction: String(req.headers.soapaction ?? ''),
+          },
+          body: req.body,
+        });
         res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/xml' });
         res.end(await r.text());
       });
@@ -258,25 +313,62 @@ export function payloadFuzz(o: FuzzOptions): void {
       });
       const nodes = [
         { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 30_000, fallback: { late: true } } },
-        http('toJson', '/json', { type: 'json', template: '{"s":"{{call.callerId}}","c":"{{contact.firstName}}","v":{{json call.custom.v}}}' }),
-        http('toForm', '/form', { type: 'form', fields: [{ name: 's', value: '{{call.callerId}}' }, { name: 'v', value: '{{json call.custom.v}}' }] }),
+        http('toJson', '/json', {
+          type: 'json',
+          template: '{"s":"{{call.callerId}}","c":"{{contact.firstName}}","v":{{json call.custom.v}}}',
+        }),
+        http('toForm', '/form', {
+          type: 'form',
+          fields: [
+            { name: 's', value: '{{call.callerId}}' },
+            { name: 'v', value: '{{json call.custom.v}}' },
+          ],
+        }),
         http('toXml', '/xml', { type: 'xml', template: '<r><s>{{call.callerId}}</s><c>{{contact.firstName}}</c></r>' }),
         http('toText', '/text', { type: 'text', template: '{{call.callerId}}' }),
         {
           id: 'toSoap',
           type: 'soap',
           name: 'toSoap',
-          config: { wsdlUrl: `${crm.base}/crm.wsdl`, endpoint: `${mock.base}/soap?n={{call.id}}`, service: 'CrmService', port: 'CrmPort', operation: 'GetCustomer', args: { phone: '{{call.callerId}}' }, timeoutMs: 30_000 },
+          config: {
+            wsdlUrl: `${crm.base}/crm.wsdl`,
+            endpoint: `${mock.base}/soap?n={{call.id}}`,
+            service: 'CrmService',
+            port: 'CrmPort',
+            operation: 'GetCustomer',
+            args: { phone: '{{call.callerId}}' },
+            timeoutMs: 30_000,
+          },
         },
         { id: 'r', type: 'respond', name: 'answer', config: { body: { type: 'json', template: '{"done":true}' } } },
       ];
       const chain = (ns: typeof nodes) => ({
         schemaVersion: 1,
         nodes: ns.map((n, i) => ({ ...n, position: { x: i * 200, y: 0 } })),
-        edges: ns.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: ns[i]!.id, target: n.id, ...(i === 0 ? {} : { sourceHandle: 'success' }) })),
+        edges: ns
+          .slice(1)
+          .map((n, i) => ({
+            id: `e${i + 1}`,
+            source: ns[i]!.id,
+            target: n.id,
+            ...(i === 0 ? {} : { sourceHandle: 'success' }),
+          })),
       });
       await publishFlow(t, 'fz-bodies', chain(nodes));
-      await publishFlow(t, 'fz-header', chain([nodes[0]!, http('toHeader', '/hdr', { type: 'none' }, { method: 'GET', headers: [{ name: 'X-Value', value: '{{call.custom.h}}' }] }), nodes.at(-1)!]));
+      await publishFlow(
+        t,
+        'fz-header',
+        chain([
+          nodes[0]!,
+          http(
+            'toHeader',
+            '/hdr',
+            { type: 'none' },
+            { method: 'GET', headers: [{ name: 'X-Value', value: '{{call.custom.h}}' }] },
+          ),
+          nodes.at(-1)!,
+        ]),
+      );
     });
     afterAll(async () => {
       await t?.close();
@@ -284,7 +376,12 @@ export function payloadFuzz(o: FuzzOptions): void {
       await crm?.close();
     });
 
-    const ivr = (key: string, body: unknown) => t.http().post(`/api/v1/ivr/${key}`).set('x-api-key', t.apiKey).send(body as object);
+    const ivr = (key: string, body: unknown) =>
+      t
+        .http()
+        .post(`/api/v1/ivr/${key}`)
+        .set('x-api-key', t.apiKey)
+        .send(body as object);
 
     // BUG-2 (reported): SOAP arguments are not cleaned like XML bodies: a token holding a character
     // XML 1.0 forbids (U+0001, U+000B, U+FFFF …) goes into the envelope raw, so the envelope is not
@@ -324,7 +421,10 @@ export function payloadFuzz(o: FuzzOptions): void {
       let xmlRemoved = 0;
       let surrogatesReplaced = 0;
       let soapIllegal = 0;
-      const fail = (p: Payload, what: string) => failures.push(`${what} — payload s=${describeString(p.s)} c=${describeString(p.c)} v=${JSON.stringify(p.v)?.slice(0, 200)}`);
+      const fail = (p: Payload, what: string) =>
+        failures.push(
+          `${what} — payload s=${describeString(p.s)} c=${describeString(p.c)} v=${JSON.stringify(p.v)?.slice(0, 200)}`,
+        );
       try {
         for (const p of samples(payload, o, started)) {
           n++;
@@ -335,7 +435,10 @@ export function payloadFuzz(o: FuzzOptions): void {
           mock.seen.splice(0);
           crm.calls.splice(0);
           const t0 = performance.now();
-          const r = await ivr('fz-bodies', { call: { id, callerId: p.s, custom: { v: p.v } }, contact: { firstName: p.c } });
+          const r = await ivr('fz-bodies', {
+            call: { id, callerId: p.s, custom: { v: p.v } },
+            contact: { firstName: p.c },
+          });
           ivrMs.push(performance.now() - t0);
           const key = `${r.status} ${r.body?.status}`;
           statuses[key] = (statuses[key] ?? 0) + 1;
@@ -344,7 +447,10 @@ export function payloadFuzz(o: FuzzOptions): void {
             if (failures.length > 20) break;
             continue;
           }
-          const seen = (path: string) => mock.seen.filter((s) => s.url.startsWith(`${path}?`) && new URL(s.url, 'http://x').searchParams.get('n') === id);
+          const seen = (path: string) =>
+            mock.seen.filter(
+              (s) => s.url.startsWith(`${path}?`) && new URL(s.url, 'http://x').searchParams.get('n') === id,
+            );
           const [json] = seen('/json');
           const [form] = seen('/form');
           const [xmlReq] = seen('/xml');
@@ -357,20 +463,25 @@ export function payloadFuzz(o: FuzzOptions): void {
           // JSON: parses; the strings are exact (lone surrogates travel as \uXXXX escapes), the value is viaJson(v).
           try {
             const body = JSON.parse(json.body) as Record<string, unknown>;
-            if (JSON.stringify(body) !== JSON.stringify({ s: p.s, c: p.c, v: viaJson(p.v) })) fail(p, `JSON body changed: ${json.body.slice(0, 300)}`);
-            if (!/^application\/json/.test(String(json.headers['content-type']))) fail(p, `JSON content-type ${json.headers['content-type']}`);
+            if (JSON.stringify(body) !== JSON.stringify({ s: p.s, c: p.c, v: viaJson(p.v) }))
+              fail(p, `JSON body changed: ${json.body.slice(0, 300)}`);
+            if (!/^application\/json/.test(String(json.headers['content-type'])))
+              fail(p, `JSON content-type ${json.headers['content-type']}`);
           } catch (e) {
             fail(p, `JSON body does not parse (${(e as Error).message}): ${json.body.slice(0, 300)}`);
           }
           // Form: the text of s (UTF-8: lone surrogates become U+FFFD), and v's JSON.
           const fields = new URLSearchParams(form.body);
-          if (fields.get('s') !== wellFormed(p.s)) fail(p, `form s changed: ${describeString(fields.get('s') ?? '<missing>')}`);
+          if (fields.get('s') !== wellFormed(p.s))
+            fail(p, `form s changed: ${describeString(fields.get('s') ?? '<missing>')}`);
           try {
-            if (JSON.stringify(JSON.parse(fields.get('v') ?? '')) !== JSON.stringify(viaJson(p.v))) fail(p, `form v changed: ${fields.get('v')?.slice(0, 300)}`);
+            if (JSON.stringify(JSON.parse(fields.get('v') ?? '')) !== JSON.stringify(viaJson(p.v)))
+              fail(p, `form v changed: ${fields.get('v')?.slice(0, 300)}`);
           } catch {
             fail(p, `form v is not JSON: ${fields.get('v')?.slice(0, 300)}`);
           }
-          if (!/^application\/x-www-form-urlencoded/.test(String(form.headers['content-type']))) fail(p, `form content-type ${form.headers['content-type']}`);
+          if (!/^application\/x-www-form-urlencoded/.test(String(form.headers['content-type'])))
+            fail(p, `form content-type ${form.headers['content-type']}`);
           // XML: parses; the text equals the input minus the characters XML 1.0 forbids.
           try {
             const doc = xml.parse(xmlReq.body, true) as { r: { s: string; c: string } };
@@ -384,7 +495,9 @@ export function payloadFuzz(o: FuzzOptions): void {
           // SOAP, the envelope as sent: well-formed XML 1.0, and the argument is the XML-legal text.
           if (XML_ILLEGAL_TEST.test(soapReq.body)) soapIllegal++;
           try {
-            const env = soapXml.parse(soapReq.body, true) as { Envelope: { Body: { GetCustomerRequest: { phone: unknown } } } };
+            const env = soapXml.parse(soapReq.body, true) as {
+              Envelope: { Body: { GetCustomerRequest: { phone: unknown } } };
+            };
             const sent = String(env.Envelope.Body.GetCustomerRequest.phone ?? '');
             // The SOAP node removes what XML 1.0 cannot carry, like XML bodies do.
             if (sent !== xmlLegal(p.s)) fail(p, `SOAP argument changed: sent ${describeString(sent)}`);
@@ -394,7 +507,11 @@ export function payloadFuzz(o: FuzzOptions): void {
           // SOAP, as node-soap's own server parsed it (it trims text): the XML-legal text, trimmed.
           const phone = crm.calls.at(-1)?.args?.phone;
           const expected = xmlLegal(p.s).trim();
-          if (typeof phone === 'string' ? phone !== expected : expected !== '') fail(p, `node-soap server got phone ${typeof phone === 'string' ? describeString(phone) : JSON.stringify(phone)}`);
+          if (typeof phone === 'string' ? phone !== expected : expected !== '')
+            fail(
+              p,
+              `node-soap server got phone ${typeof phone === 'string' ? describeString(phone) : JSON.stringify(phone)}`,
+            );
           if (failures.length > 20) break;
         }
       } finally {
@@ -409,7 +526,11 @@ export function payloadFuzz(o: FuzzOptions): void {
         withLoneSurrogates: surrogatesReplaced,
         soapEnvelopesWithXmlIllegalCharacters: soapIllegal,
         ivrStatuses: statuses,
-        ivrMs: { p50: round(quantile(sorted, 0.5)), p99: round(quantile(sorted, 0.99)), max: round(sorted.at(-1) ?? NaN) },
+        ivrMs: {
+          p50: round(quantile(sorted, 0.5)),
+          p99: round(quantile(sorted, 0.99)),
+          max: round(sorted.at(-1) ?? NaN),
+        },
         processProblems: watch.seen.length,
         failures: failures.length,
         durationSeconds: round((Date.now() - started) / 1000),
@@ -432,16 +553,35 @@ export function payloadFuzz(o: FuzzOptions): void {
         const seen = mock.seen.filter((s) => s.url === `/hdr?n=${id}`);
         if (/[\r\n]/.test(h)) {
           refused++;
-          if (r.status !== 200 || r.body.status !== 'failed' || r.body.error?.code !== 'HEADER_INVALID' || seen.length !== 0) failures.push(`${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${seen.length}`);
+          if (
+            r.status !== 200 ||
+            r.body.status !== 'failed' ||
+            r.body.error?.code !== 'HEADER_INVALID' ||
+            seen.length !== 0
+          )
+            failures.push(`${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${seen.length}`);
         } else {
           // HTTP strips optional whitespace around a field value.
-          if (r.status !== 200 || r.body.status !== 'succeeded' || seen.length !== 1 || seen[0]!.headers['x-value'] !== h.replace(/^[ \t]+|[ \t]+$/g, '')) {
-            failures.push(`${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`);
+          if (
+            r.status !== 200 ||
+            r.body.status !== 'succeeded' ||
+            seen.length !== 1 ||
+            seen[0]!.headers['x-value'] !== h.replace(/^[ \t]+|[ \t]+$/g, '')
+          ) {
+            failures.push(
+              `${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`,
+            );
           }
         }
         if (failures.length > 20) break;
       }
-      report('headers', { seed: o.seed, headerValues: n, withCrLf: refused, failures: failures.length, durationSeconds: round((Date.now() - started) / 1000) });
+      report('headers', {
+        seed: o.seed,
+        headerValues: n,
+        withCrLf: refused,
+        failures: failures.length,
+        durationSeconds: round((Date.now() - started) / 1000),
+      });
       expect(failures).toEqual([]);
       expect(refused).toBeGreaterThan(0);
     });

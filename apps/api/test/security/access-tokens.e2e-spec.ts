@@ -12,7 +12,10 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 /** An HS256 JWT over `claims`, signed with `secret` (as only the server can). */
 function sign(claims: Record<string, unknown>, secret: string, alg: 'HS256' | 'HS512' = 'HS256'): string {
   const data = `${b64({ alg, typ: 'JWT' })}.${b64(claims)}`;
-  return `${data}.${crypto.createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret).update(data).digest('base64url')}`;
+  return `${data}.${crypto
+    .createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret)
+    .update(data)
+    .digest('base64url')}`;
 }
 
 const claimsOf = (token: string): Record<string, unknown> =>
@@ -24,7 +27,8 @@ describe('security: access tokens are revoked at the next request; malformed JWT
   afterAll(() => t?.close());
 
   const me = (token: string) => t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`);
-  const login = (email: string, password = 'password123') => t.http().post('/api/v1/auth/login').send({ email, password });
+  const login = (email: string, password = 'password123') =>
+    t.http().post('/api/v1/auth/login').send({ email, password });
 
   it('sign-out ends that session’s access token at once; another session of the user goes on', async () => {
     const u = await signInWithRoles(t, ['Viewer']);

@@ -17,12 +17,24 @@ describe('security: bad input', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await TestApp.start();
-    await publishFlow(t, 'ivr-a', chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, respondNode('{"ok":true}')));
-    await publishFlow(t, 'hook-a', chainFlow({ id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET', 'POST'], allowedOrigins: ['*'] } }, respondNode('{}')));
+    await publishFlow(
+      t,
+      'ivr-a',
+      chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config: {} }, respondNode('{"ok":true}')),
+    );
+    await publishFlow(
+      t,
+      'hook-a',
+      chainFlow(
+        { id: 't', type: 'trigger.webhook', name: 'hook', config: { methods: ['GET', 'POST'], allowedOrigins: ['*'] } },
+        respondNode('{}'),
+      ),
+    );
   });
   afterAll(() => t?.close());
 
-  const executions = async () => ((await t.db.query(`SELECT count(*)::int AS n FROM executions`)) as { n: number }[])[0]!.n;
+  const executions = async () =>
+    ((await t.db.query(`SELECT count(*)::int AS n FROM executions`)) as { n: number }[])[0]!.n;
 
   it('JSON nested 100,000 and 200,000 deep is a 400 on every route, unauthenticated /auth/* included', async () => {
     const routes = listRoutes(t.app, API_PREFIX, ['metrics']).filter((r) => r.method !== 'OPTIONS');
@@ -31,13 +43,17 @@ describe('security: bad input', () => {
     for (const depth of [100_000, 200_000]) {
       const body = `{"a":${nested(depth)}}`;
       for (const r of routes) {
-        const url = r.path.replace(/:flowKey/, r.path.includes('/ivr/') ? 'ivr-a' : 'hook-a').replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
-        const method = (r.method === 'ALL' ? 'put' : r.method.toLowerCase()) as 'get' | 'post' | 'put' | 'patch' | 'delete';
+        const url = r.path
+          .replace(/:flowKey/, r.path.includes('/ivr/') ? 'ivr-a' : 'hook-a')
+          .replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+        const method = (r.method === 'ALL' ? 'put' : r.method.toLowerCase()) as
+          'get' | 'post' | 'put' | 'patch' | 'delete';
         let req = t.http()[method](url).set('content-type', 'application/json');
         if (r.rule?.kind === 'apiKey') req = req.set('x-api-key', t.apiKey);
         else if (r.rule?.kind !== 'public') req = req.set('authorization', `Bearer ${t.token}`);
         const res = await req.send(body);
-        const ok = res.status === 400 && res.body?.statusCode === 400 && /deeper than 64 levels/.test(res.body?.message);
+        const ok =
+          res.status === 400 && res.body?.statusCode === 400 && /deeper than 64 levels/.test(res.body?.message);
         if (!ok) problems.push(`${r.method} ${url} (${depth}) → ${res.status} ${res.text.slice(0, 120)}`);
       }
     }
@@ -45,11 +61,20 @@ describe('security: bad input', () => {
   });
 
   it('a lone surrogate in validated text (an email) is a 400, not a 500', async () => {
-    const raw = (email: string) => JSON.stringify({ email, password: 'a strong password 42' }).replace('LONE', '\\ud800');
+    const raw = (email: string) =>
+      JSON.stringify({ email, password: 'a strong password 42' }).replace('LONE', '\\ud800');
     const answers = await Promise.all([
       t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(raw('aLONE@example.com')),
       t.as('post', '/api/v1/users').set('content-type', 'application/json').send(raw('bLONE@example.com')),
-      t.as('post', '/api/v1/tenants').set('content-type', 'application/json').send(JSON.stringify({ name: 'T', adminEmail: 'cLONE@example.com', adminPassword: 'a strong password 42' }).replace('LONE', '\\udfff')),
+      t
+        .as('post', '/api/v1/tenants')
+        .set('content-type', 'application/json')
+        .send(
+          JSON.stringify({ name: 'T', adminEmail: 'cLONE@example.com', adminPassword: 'a strong password 42' }).replace(
+            'LONE',
+            '\\udfff',
+          ),
+        ),
     ]);
     expect(answers.map((a) => a.status)).toEqual([400, 400, 400]);
     for (const a of answers) expect(a.body.message).toMatch(/lone UTF-16 surrogate/);
@@ -71,16 +96,36 @@ describe('security: bad input', () => {
 
   it('an IVR or webhook input nested 5,000 deep is refused (400 naming the limit), never run without a record', async () => {
     const before = await executions();
-    const ivr = await t.http().post('/api/v1/ivr/ivr-a').set('x-api-key', t.apiKey).set('content-type', 'application/json').send(`{"call":{"x":${nested(5000)}}}`);
-    const hook = await t.http().post('/api/v1/hooks/hook-a').set('x-api-key', t.apiKey).set('content-type', 'application/json').send(`{"x":${nested(5000)}}`);
+    const ivr = await t
+      .http()
+      .post('/api/v1/ivr/ivr-a')
+      .set('x-api-key', t.apiKey)
+      .set('content-type', 'application/json')
+      .send(`{"call":{"x":${nested(5000)}}}`);
+    const hook = await t
+      .http()
+      .post('/api/v1/hooks/hook-a')
+      .set('x-api-key', t.apiKey)
+      .set('content-type', 'application/json')
+      .send(`{"x":${nested(5000)}}`);
     for (const r of [ivr, hook]) {
       expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: `the JSON body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels` });
+      expect(r.body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `the JSON body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+      });
       expect(r.headers['x-execution-id']).toBeUndefined();
     }
     // Just within the limit, the run happens and is recorded.
     const deepest = `{"call":{"x":${nested(MAX_JSON_DEPTH - 2)}}}`;
-    const ok = await t.http().post('/api/v1/ivr/ivr-a').set('x-api-key', t.apiKey).set('content-type', 'application/json').send(deepest).expect(200);
+    const ok = await t
+      .http()
+      .post('/api/v1/ivr/ivr-a')
+      .set('x-api-key', t.apiKey)
+      .set('content-type', 'application/json')
+      .send(deepest)
+      .expect(200);
     for (let i = 0; i < 100 && (await executions()) === before; i++) await new Promise((r) => setTimeout(r, 50));
     const rows: { id: string }[] = await t.db.query(`SELECT id FROM executions`);
     expect(rows.map((r) => r.id)).toContain(ok.body.executionId);

@@ -81,7 +81,10 @@ describe('security: widening allowedOrigins needs the secrets again (review item
       tokenPath: 'access_token',
       apply: { in: 'header', name: 'Authorization' },
     };
-    const created = await t.as('post', C).send({ ...settings, secrets: { user: 'u-1', password: 'p-1' } }).expect(201);
+    const created = await t
+      .as('post', C)
+      .send({ ...settings, secrets: { user: 'u-1', password: 'p-1' } })
+      .expect(201);
     const te = created.body;
     const widened = { ...settings, allowedOrigins: [crm.base, attacker.base] };
     const partly = await putAs(te.id, { ...widened, secrets: { password: 'p-2' } }).expect(422);

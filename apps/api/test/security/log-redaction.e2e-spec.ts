@@ -89,12 +89,15 @@ describe('security: credentials never reach the log', () => {
   const call = async (method: string, url: string, body?: unknown, token?: string, extra: Headers = {}) => {
     const headers: Headers = { 'content-type': 'application/json', ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.text()) || '{}', setCookie: res.headers.getSetCookie() };
   };
   /** The log lines that hold any of `secrets` (the failure shows them, not the whole log). */
-  const leaks = (text: string, secrets: string[]) =>
-    text.split('\n').filter((l) => secrets.some((x) => l.includes(x)));
+  const leaks = (text: string, secrets: string[]) => text.split('\n').filter((l) => secrets.some((x) => l.includes(x)));
   /** Lets the last lines reach the pipe. */
   const settle = () => new Promise((r) => setTimeout(r, 500));
   const json = <T>(r: { body: string }) => JSON.parse(r.body) as T;
@@ -110,19 +113,38 @@ describe('security: credentials never reach the log', () => {
   it('masks every spelling of ?token= on /ivr, /hooks and /events, answered or refused', async () => {
     const login = JSON.parse((await call('POST', '/api/v1/auth/login', ADMIN)).body) as { accessToken: string };
     const token = login.accessToken;
-    for (const [key, type, config] of [['logs-ivr', 'trigger.ivr', {}], ['logs-hook', 'trigger.webhook', { methods: ['GET', 'POST'] }]] as const) {
+    for (const [key, type, config] of [
+      ['logs-ivr', 'trigger.ivr', {}],
+      ['logs-hook', 'trigger.webhook', { methods: ['GET', 'POST'] }],
+    ] as const) {
       const definition = chainFlow({ id: 't', type, name: 't', config }, respondNode('{}'));
-      const flow = JSON.parse((await call('POST', '/api/v1/flows', { name: key, key, definition }, token)).body) as { id: string };
+      const flow = JSON.parse((await call('POST', '/api/v1/flows', { name: key, key, definition }, token)).body) as {
+        id: string;
+      };
       expect((await call('POST', `/api/v1/flows/${flow.id}/publish`, {}, token)).status).toBe(200);
     }
-    const apiKey = (JSON.parse((await call('POST', '/api/v1/api-keys', { name: 'logs', scopes: ['triggers.invoke'] }, token)).body) as { key: string }).key;
-    const spellings = [`token=${apiKey}`, `%74oken=${apiKey}`, `to%6Ben=${apiKey}`, `TOKEN=${apiKey}`, `token=${apiKey}&token=${apiKey}`, `a=1&token=x&token=${apiKey}`, `token%00=${apiKey}`];
+    const apiKey = (
+      JSON.parse(
+        (await call('POST', '/api/v1/api-keys', { name: 'logs', scopes: ['triggers.invoke'] }, token)).body,
+      ) as { key: string }
+    ).key;
+    const spellings = [
+      `token=${apiKey}`,
+      `%74oken=${apiKey}`,
+      `to%6Ben=${apiKey}`,
+      `TOKEN=${apiKey}`,
+      `token=${apiKey}&token=${apiKey}`,
+      `a=1&token=x&token=${apiKey}`,
+      `token%00=${apiKey}`,
+    ];
     const statuses: number[] = [];
     for (const q of spellings) {
       statuses.push((await call('POST', `/api/v1/ivr/logs-ivr?${q}`, {})).status);
       statuses.push((await call('POST', `/api/v1/hooks/logs-hook?${q}`, {})).status);
       statuses.push((await call('GET', `/api/v1/hooks/logs-hook?${q}`)).status);
-      statuses.push((await call('POST', `/api/v1/events?${q}`, { id: `ev-${statuses.length}`, type: 'call.ended' })).status);
+      statuses.push(
+        (await call('POST', `/api/v1/events?${q}`, { id: `ev-${statuses.length}`, type: 'call.ended' })).status,
+      );
     }
     await settle();
     const requestLines = stdout.split('\n').filter((l) => /\/api\/v1\/(ivr|hooks|events)/.test(l));
@@ -132,7 +154,9 @@ describe('security: credentials never reach the log', () => {
     // The spellings the query parser decodes to `token` authenticate; a repeated one is refused (400), the rest are no key (401).
     expect(new Set(statuses)).toEqual(new Set([200, 202, 400, 401]));
     // Every routed call's line shows where the key was (an answered IVR call logs its flow, not its URL).
-    expect(requestLines.filter((l) => /\/api\/v1\/(hooks\/logs-hook|events)\?[^"]*\[redacted\]/.test(l)).length).toBeGreaterThanOrEqual(spellings.length * 3);
+    expect(
+      requestLines.filter((l) => /\/api\/v1\/(hooks\/logs-hook|events)\?[^"]*\[redacted\]/.test(l)).length,
+    ).toBeGreaterThanOrEqual(spellings.length * 3);
   });
 
   it('never logs the headers that carry credentials: Set-Cookie, Cookie, Authorization, X-Api-Key…', async () => {

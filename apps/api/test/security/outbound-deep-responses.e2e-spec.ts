@@ -16,8 +16,12 @@ describe('security: deeply nested upstream answers (review item 4)', () => {
   let t: TestApp;
   let crm: LoopbackServer;
 
-  const call = (n: string) =>
-    ({ id: 'h', type: 'http', name: 'call', config: { method: 'GET', url: `${crm.base}/deep?n=${n}` } });
+  const call = (n: string) => ({
+    id: 'h',
+    type: 'http',
+    name: 'call',
+    config: { method: 'GET', url: `${crm.base}/deep?n=${n}` },
+  });
   const trigger = (type: string, config: Record<string, unknown>) => ({ id: 't', type, name: 'start', config });
   const answer = respondNode('{"got":{{json nodes.call.body}}}');
 

@@ -62,7 +62,12 @@ describe('security: redirects and echoes do not give a connection away (review i
     crm.on('/whoami', (req, res) => json(res, { auth: req.headers.authorization }));
     crm.otherwise = (req, res) => moved(res, `${attacker.base}/reflect${new URL(req.url, 'http://x').pathname}`);
     const create = async (body: Record<string, unknown>) =>
-      (await t.as('post', C).send({ allowedOrigins: [crm.base], ...body }).expect(201)).body.id as string;
+      (
+        await t
+          .as('post', C)
+          .send({ allowedOrigins: [crm.base], ...body })
+          .expect(201)
+      ).body.id as string;
     await create({ name: 'ws', type: 'soap_ws_security', username: 'agent', password: WS_PASSWORD });
     await create({
       name: 'path-token',
@@ -89,8 +94,12 @@ describe('security: redirects and echoes do not give a connection away (review i
   const ivr = { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 5000, fallback: {} } };
   const testRun = (definition: unknown) =>
     t.http().post('/api/v1/flows/test-run').set('authorization', `Bearer ${runner}`).send({ definition, input: {} });
-  const get = (url: string, connectionId: string) =>
-    ({ id: 'h', type: 'http', name: 'call', config: { method: 'GET', url, connectionId } });
+  const get = (url: string, connectionId: string) => ({
+    id: 'h',
+    type: 'http',
+    name: 'call',
+    config: { method: 'GET', url, connectionId },
+  });
 
   it('item 1: the WS-Security password does not follow a 307/308 to another origin', async () => {
     for (const s of [307, 308]) {

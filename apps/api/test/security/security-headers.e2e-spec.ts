@@ -11,7 +11,10 @@ import { TestApp } from '../harness';
 function csp(r: Response): Map<string, string> {
   const header = r.headers['content-security-policy'] as string | undefined;
   expect(header).toEqual(expect.any(String));
-  const directives = header!.split(';').map((d) => d.trim()).filter(Boolean);
+  const directives = header!
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean);
   return new Map(directives.map((d) => [d.split(/\s+/)[0]!, d.slice(d.split(/\s+/)[0]!.length).trim()]));
 }
 
@@ -63,7 +66,12 @@ describe('security: headers of the editor and the API; no source maps', () => {
 
   it('API answers (JSON, errors, metrics): nothing loads, nothing frames them, sandboxed', async () => {
     // /metrics: whatever its access rule answers, the headers are the API's.
-    const answers = [['/api/v1/health', 200], ['/api/v1/flows', 401], ['/api/v1/nothing', 404], ['/metrics', undefined]] as const;
+    const answers = [
+      ['/api/v1/health', 200],
+      ['/api/v1/flows', 401],
+      ['/api/v1/nothing', 404],
+      ['/metrics', undefined],
+    ] as const;
     for (const [url, status] of answers) {
       const r = await t.http().get(url);
       if (status !== undefined) expect(r.status).toBe(status);

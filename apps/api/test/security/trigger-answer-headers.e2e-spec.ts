@@ -182,15 +182,22 @@ describe('security: how trigger answers are written (content type, header values
 
   it('invalid media types are refused at validation, as the body’s type or a literal Content-Type', async () => {
     const bad = [
-      'text/plain, application/javascript', 'application/javascript ,', 'text/javascript(x)', 'module',
-      'text/html; charset', 'text/ html',
+      'text/plain, application/javascript',
+      'application/javascript ,',
+      'text/javascript(x)',
+      'module',
+      'text/html; charset',
+      'text/ html',
     ];
     const message = expect.stringMatching(/media type|JavaScript/);
     for (const type of bad) {
       const asBody = chainFlow(webhook(), respond({ body: text('x', { contentType: type }) }));
       const row = [{ name: 'content-type', value: type }];
       const asRow = chainFlow(webhook(), respond({ headers: row, body: text('x') }));
-      const cases = [[asBody, 'config.body.contentType'], [asRow, 'config.headers.0.value']] as const;
+      const cases = [
+        [asBody, 'config.body.contentType'],
+        [asRow, 'config.headers.0.value'],
+      ] as const;
       for (const [definition, path] of cases) {
         const r = await validate(definition);
         expect({ type, valid: r.valid }).toEqual({ type, valid: false });

@@ -68,7 +68,9 @@ describe('security: trigger answers cannot act on the editor’s origin', () => 
   });
 
   it('IVR answers carry them on the fast path (answers and errors) and through Nest', async () => {
-    const ok = await ivr('ivr-flow').send({ call: { id: 'c1' } }).expect(200);
+    const ok = await ivr('ivr-flow')
+      .send({ call: { id: 'c1' } })
+      .expect(200);
     expect(ok.body).toMatchObject({ status: 'succeeded', output: { queue: 'vip' } });
     expectTriggerHeaders(ok);
     expectTriggerHeaders(await t.http().post('/api/v1/ivr/ivr-flow').send({}).expect(401));
@@ -91,17 +93,26 @@ describe('security: trigger answers cannot act on the editor’s origin', () => 
     expect(r.body.valid).toBe(false);
     const mine = r.body.errors.filter((e: { nodeId: string }) => e.nodeId === 'r');
     expect(mine.map((e: { path: string }) => e.path).sort()).toEqual([
-      'config.body.contentType', 'config.headers.0.name', 'config.headers.1.name', 'config.headers.2.name',
+      'config.body.contentType',
+      'config.headers.0.name',
+      'config.headers.1.name',
+      'config.headers.2.name',
     ]);
     const created = await t.as('post', '/api/v1/flows').send({ name: 'bad', key: 'bad', definition }).expect(201);
     await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({}).expect(422);
   });
 
   it('a templated Content-Type cannot make an answer JavaScript: it becomes text at run time', async () => {
-    const headers = [{ name: 'Content-Type', value: '{{request.query.type}}' }, { name: 'X-Keep', value: 'yes' }];
+    const headers = [
+      { name: 'Content-Type', value: '{{request.query.type}}' },
+      { name: 'X-Keep', value: 'yes' },
+    ];
     await publishFlow(t, 'typed', getHook(textRespond('alert(document.domain)', { headers })));
     const type = encodeURIComponent('Text/JavaScript; charset=utf-8');
-    const js = await t.http().get(hook(`typed?type=${type}`)).expect(200);
+    const js = await t
+      .http()
+      .get(hook(`typed?type=${type}`))
+      .expect(200);
     expectTriggerHeaders(js);
     expect(js.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(js.headers['x-keep']).toBe('yes');

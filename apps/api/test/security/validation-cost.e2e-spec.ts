@@ -52,7 +52,9 @@ describe('validating hostile definitions does not hold the server (security revi
       }
     })();
     try {
-      const result = await Promise.resolve().then(work).finally(() => (done = true));
+      const result = await Promise.resolve()
+        .then(work)
+        .finally(() => (done = true));
       await poll;
       return { result, times, longestCpuMs };
     } finally {

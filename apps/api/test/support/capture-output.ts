@@ -52,7 +52,7 @@ export function captureOutput(logs: string[]): () => void {
 export async function dumpDatabase(db: { query(sql: string): Promise<unknown> }): Promise<string> {
   const tables = (await db.query(
     `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', ` +
-    `'pgboss') AND table_type = 'BASE TABLE'`,
+      `'pgboss') AND table_type = 'BASE TABLE'`,
   )) as { table_schema: string; table_name: string }[];
   let dump = '';
   for (const { table_schema, table_name } of tables) {

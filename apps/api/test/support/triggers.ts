@@ -23,22 +23,38 @@ export function respondNode(template: string, extra: Record<string, unknown> = {
 }
 
 /** Creates a flow through the flows API and publishes it; returns its id and version. */
-export async function publishFlow(t: TestApp, key: string, definition: unknown): Promise<{ id: string; version: number }> {
+export async function publishFlow(
+  t: TestApp,
+  key: string,
+  definition: unknown,
+): Promise<{ id: string; version: number }> {
   const created = await t.as('post', '/api/v1/flows').send({ name: key, key, definition });
-  if (created.status !== 201) throw new Error(`creating flow ${key}: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`creating flow ${key}: ${created.status} ${JSON.stringify(created.body)}`);
   const published = await t.as('post', `/api/v1/flows/${created.body.id}/publish`).send({});
-  if (published.status !== 200) throw new Error(`publishing flow ${key}: ${published.status} ${JSON.stringify(published.body)}`);
+  if (published.status !== 200)
+    throw new Error(`publishing flow ${key}: ${published.status} ${JSON.stringify(published.body)}`);
   return { id: created.body.id, version: published.body.version };
 }
 
 /** Creates an API key as the admin; returns the key. */
-export async function createApiKey(t: TestApp, body: { flowKeys?: string[] } = {}): Promise<{ id: string; key: string }> {
-  const r = await t.as('post', '/api/v1/api-keys').send({ name: 'test key', scopes: ['triggers.invoke'], ...body }).expect(201);
+export async function createApiKey(
+  t: TestApp,
+  body: { flowKeys?: string[] } = {},
+): Promise<{ id: string; key: string }> {
+  const r = await t
+    .as('post', '/api/v1/api-keys')
+    .send({ name: 'test key', scopes: ['triggers.invoke'], ...body })
+    .expect(201);
   return { id: r.body.id, key: r.body.key };
 }
 
 /** Polls `probe` until it returns a value other than undefined. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -66,8 +82,12 @@ export interface ExecutionRowView {
 
 /** The execution row once its status is final. */
 export function finishedExecution(t: TestApp, id: string, timeoutMs = 10_000): Promise<ExecutionRowView> {
-  return waitFor(async () => {
-    const rows: ExecutionRowView[] = await t.db.query(`SELECT * FROM executions WHERE id = $1`, [id]);
-    return rows[0] && ['succeeded', 'failed', 'timeout'].includes(rows[0].status) ? rows[0] : undefined;
-  }, timeoutMs, `execution ${id} to finish`);
+  return waitFor(
+    async () => {
+      const rows: ExecutionRowView[] = await t.db.query(`SELECT * FROM executions WHERE id = $1`, [id]);
+      return rows[0] && ['succeeded', 'failed', 'timeout'].includes(rows[0].status) ? rows[0] : undefined;
+    },
+    timeoutMs,
+    `execution ${id} to finish`,
+  );
 }

@@ -15,10 +15,22 @@ export interface WorkerProcess {
  * Starts support/worker-main.ts as a separate process with ROLE=worker on the test database;
  * `dataDir` must hold the app's secrets (a copy of its DATA_DIR). Resolves once it prints "worker ready".
  */
-export async function startWorkerProcess(t: TestApp, dataDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  t: TestApp,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/test/support/worker-main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.databaseUrl, ROLE: 'worker', DATA_DIR: dataDir, LOG_LEVEL: 'error', OUTBOUND_ALLOW: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.databaseUrl,
+      ROLE: 'worker',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      OUTBOUND_ALLOW: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -64,7 +64,8 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-export type ConnectionType = 'none' | 'basic' | 'bearer' | 'api_key' | 'oauth2_client_credentials' | 'token_endpoint' | 'soap_ws_security';
+export type ConnectionType =
+  'none' | 'basic' | 'bearer' | 'api_key' | 'oauth2_client_credentials' | 'token_endpoint' | 'soap_ws_security';
 
 /** GET /connections/:id: settings, free fields, and only the names of the secrets set. */
 export interface ConnectionDetail {

@@ -23,7 +23,16 @@ import type {
   ValidationIssue,
   WebhookSecretStatus,
 } from './types';
-import type { ApiKey, AuditEntry, ConnectionDetail, ConnectionTestResult, ManagedUser, Me, PermissionInfo, Role } from './access-types';
+import type {
+  ApiKey,
+  AuditEntry,
+  ConnectionDetail,
+  ConnectionTestResult,
+  ManagedUser,
+  Me,
+  PermissionInfo,
+  Role,
+} from './access-types';
 import type { SoapClientOptions } from '@callflow/flow';
 import { session } from '../auth/session';
 
@@ -45,7 +54,9 @@ export class ApiError extends Error {
   get issues(): ValidationIssue[] {
     const d = this.details as { errors?: unknown } | unknown[] | undefined;
     const list = Array.isArray(d) ? d : Array.isArray(d?.errors) ? d.errors : [];
-    return list.filter((i): i is ValidationIssue => !!i && typeof i === 'object' && typeof (i as ValidationIssue).message === 'string');
+    return list.filter(
+      (i): i is ValidationIssue => !!i && typeof i === 'object' && typeof (i as ValidationIssue).message === 'string',
+    );
   }
 }
 
@@ -115,8 +126,16 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     }
   }
   if (!res.ok) {
-    const e = (data && typeof data === 'object' ? data : {}) as { message?: unknown; error?: unknown; details?: unknown };
-    const message = Array.isArray(e.message) ? e.message.join('; ') : typeof e.message === 'string' && e.message ? e.message : defaultMessage(res.status);
+    const e = (data && typeof data === 'object' ? data : {}) as {
+      message?: unknown;
+      error?: unknown;
+      details?: unknown;
+    };
+    const message = Array.isArray(e.message)
+      ? e.message.join('; ')
+      : typeof e.message === 'string' && e.message
+        ? e.message
+        : defaultMessage(res.status);
     if (res.status === 401 && !opts.noAuthRedirect) session.expire(message);
     throw new ApiError(res.status, message, typeof e.error === 'string' ? e.error : undefined, e.details);
   }
@@ -197,21 +216,32 @@ export const api = {
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 
   flows: {
-    list: (query?: { cursor?: string; limit?: number; q?: string }) => request<Page<FlowSummary>>('GET', '/flows', { query }),
+    list: (query?: { cursor?: string; limit?: number; q?: string }) =>
+      request<Page<FlowSummary>>('GET', '/flows', { query }),
     get: (id: string) => request<FlowDetail>('GET', `/flows/${encodeURIComponent(id)}`),
-    create: (body: { name: string; key?: string; description?: string } & ({ definition: FlowDefinition } | { templateId: string; connections?: Record<string, string> })) =>
-      request<FlowDetail>('POST', '/flows', { body }),
-    update: (id: string, body: SaveFlowBody) => request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, { body }),
+    create: (
+      body: { name: string; key?: string; description?: string } & (
+        { definition: FlowDefinition } | { templateId: string; connections?: Record<string, string> }
+      ),
+    ) => request<FlowDetail>('POST', '/flows', { body }),
+    update: (id: string, body: SaveFlowBody) =>
+      request<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}`, { body }),
     remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}`),
-    publish: (id: string, body: { note?: string; version?: number }) => request<PublishResponse>('POST', `/flows/${encodeURIComponent(id)}/publish`, { body }),
+    publish: (id: string, body: { note?: string; version?: number }) =>
+      request<PublishResponse>('POST', `/flows/${encodeURIComponent(id)}/publish`, { body }),
     versions: (id: string) => request<Page<FlowVersion>>('GET', `/flows/${encodeURIComponent(id)}/versions`),
-    version: (id: string, version: number) => request<FlowVersion>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
+    version: (id: string, version: number) =>
+      request<FlowVersion>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
     export: (id: string) => request<unknown>('GET', `/flows/${encodeURIComponent(id)}/export`),
     /** An export document (`callflow.flow`), or a bare definition wrapped as one. */
-    import: (document: unknown, fallbackName = 'Imported flow') => request<FlowDetail>('POST', '/flows/import', { body: asExportDocument(document, fallbackName) }),
-    validate: (definition: FlowDefinition) => request<{ valid: boolean; errors: ValidationIssue[] }>('POST', '/flows/validate', { body: { definition } }),
-    testRun: (body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string }, signal?: AbortSignal) =>
-      request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
+    import: (document: unknown, fallbackName = 'Imported flow') =>
+      request<FlowDetail>('POST', '/flows/import', { body: asExportDocument(document, fallbackName) }),
+    validate: (definition: FlowDefinition) =>
+      request<{ valid: boolean; errors: ValidationIssue[] }>('POST', '/flows/validate', { body: { definition } }),
+    testRun: (
+      body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string },
+      signal?: AbortSignal,
+    ) => request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
     templates: () => request<Page<FlowTemplate> | FlowTemplate[]>('GET', '/flow-templates'),
     /** The flow's own webhook secret: status (never the secret), set or rotate (shown once), remove. */
     webhookSecret: {
@@ -227,13 +257,17 @@ export const api = {
   },
 
   executions: {
-    list: (filters: ExecutionFilters) => request<Page<ExecutionSummary>>('GET', '/executions', { query: { ...filters } }),
+    list: (filters: ExecutionFilters) =>
+      request<Page<ExecutionSummary>>('GET', '/executions', { query: { ...filters } }),
     get: (id: string) => request<ExecutionDetail>('GET', `/executions/${encodeURIComponent(id)}`),
   },
 
   soap: {
     describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal, clientOptions?: SoapClientOptions) =>
-      request<SoapDescription>('POST', '/soap/describe', { body: { wsdlUrl, ...(connectionId ? { connectionId } : {}), ...(clientOptions ? { clientOptions } : {}) }, signal }),
+      request<SoapDescription>('POST', '/soap/describe', {
+        body: { wsdlUrl, ...(connectionId ? { connectionId } : {}), ...(clientOptions ? { clientOptions } : {}) },
+        signal,
+      }),
   },
 
   connections: {
@@ -241,7 +275,8 @@ export const api = {
     details: () => request<Page<ConnectionDetail>>('GET', '/connections'),
     get: (id: string) => request<ConnectionDetail>('GET', `/connections/${encodeURIComponent(id)}`),
     create: (body: Record<string, unknown>) => request<ConnectionDetail>('POST', '/connections', { body }),
-    update: (id: string, body: Record<string, unknown>) => request<ConnectionDetail>('PUT', `/connections/${encodeURIComponent(id)}`, { body }),
+    update: (id: string, body: Record<string, unknown>) =>
+      request<ConnectionDetail>('PUT', `/connections/${encodeURIComponent(id)}`, { body }),
     remove: (id: string) => request<void>('DELETE', `/connections/${encodeURIComponent(id)}`),
     test: (id: string) => request<ConnectionTestResult>('POST', `/connections/${encodeURIComponent(id)}/test`),
   },
@@ -249,13 +284,15 @@ export const api = {
   roles: {
     list: () => request<Page<Role>>('GET', '/roles'),
     create: (body: { name: string; permissions: string[] }) => request<Role>('POST', '/roles', { body }),
-    update: (id: string, body: { name?: string; permissions?: string[] }) => request<Role>('PATCH', `/roles/${encodeURIComponent(id)}`, { body }),
+    update: (id: string, body: { name?: string; permissions?: string[] }) =>
+      request<Role>('PATCH', `/roles/${encodeURIComponent(id)}`, { body }),
     remove: (id: string) => request<void>('DELETE', `/roles/${encodeURIComponent(id)}`),
   },
 
   users: {
     list: () => request<Page<ManagedUser>>('GET', '/users'),
-    create: (body: { email: string; password: string; roleIds?: string[]; permissions?: string[] }) => request<ManagedUser>('POST', '/users', { body }),
+    create: (body: { email: string; password: string; roleIds?: string[]; permissions?: string[] }) =>
+      request<ManagedUser>('POST', '/users', { body }),
     update: (id: string, body: { roleIds?: string[]; permissions?: string[]; active?: boolean; password?: string }) =>
       request<ManagedUser>('PATCH', `/users/${encodeURIComponent(id)}`, { body }),
     deactivate: (id: string) => request<void>('DELETE', `/users/${encodeURIComponent(id)}`),
@@ -263,19 +300,27 @@ export const api = {
 
   apiKeys: {
     list: () => request<Page<ApiKey>>('GET', '/api-keys'),
-    create: (body: { name: string; scopes: string[]; flowKeys?: string[] }) => request<ApiKey & { key: string }>('POST', '/api-keys', { body }),
+    create: (body: { name: string; scopes: string[]; flowKeys?: string[] }) =>
+      request<ApiKey & { key: string }>('POST', '/api-keys', { body }),
     revoke: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
   },
 
   audit: {
-    list: (query: { cursor?: string; action?: string; limit?: number }) => request<Page<AuditEntry>>('GET', '/audit', { query }),
+    list: (query: { cursor?: string; action?: string; limit?: number }) =>
+      request<Page<AuditEntry>>('GET', '/audit', { query }),
   },
 };
 
 /** GET /flows/:id/export documents are sent as they are; a bare definition is wrapped in one. */
 export function asExportDocument(doc: unknown, name: string): unknown {
   const d = doc as { format?: unknown; schemaVersion?: unknown; nodes?: unknown; edges?: unknown } | null;
-  if (d && typeof d === 'object' && d.format === undefined && typeof d.schemaVersion === 'number' && Array.isArray(d.nodes)) {
+  if (
+    d &&
+    typeof d === 'object' &&
+    d.format === undefined &&
+    typeof d.schemaVersion === 'number' &&
+    Array.isArray(d.nodes)
+  ) {
     return { format: 'callflow.flow', formatVersion: 1, name, definition: d };
   }
   return doc;
@@ -283,5 +328,5 @@ export function asExportDocument(doc: unknown, name: string): unknown {
 
 /** `{items}` or a bare array, as a list. */
 export function itemsOf<T>(page: Page<T> | T[]): T[] {
-  return Array.isArray(page) ? page : page.items ?? [];
+  return Array.isArray(page) ? page : (page.items ?? []);
 }

@@ -14,7 +14,9 @@ export function refreshMe(): Promise<void> {
   if (!session.token) return Promise.resolve();
   inFlight ??= api
     .me()
-    .then((me) => session.update({ id: me.id, email: me.email, tenantId: me.tenantId, permissions: [...me.permissions].sort() }))
+    .then((me) =>
+      session.update({ id: me.id, email: me.email, tenantId: me.tenantId, permissions: [...me.permissions].sort() }),
+    )
     .catch(() => undefined) // a 401 already ended the session; anything else keeps the last known set
     .finally(() => {
       inFlight = null;

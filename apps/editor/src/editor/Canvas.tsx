@@ -19,7 +19,16 @@ import {
   type OnSelectionChangeFunc,
   type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type RefObject,
+} from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import { connectionProblem } from './connection';
@@ -52,7 +61,10 @@ const MIN_OPEN_ZOOM = 0.6;
  */
 function initialViewport(nodes: readonly EditorNode[], width: number, height: number): Viewport {
   if (!nodes.length || width <= 0 || height <= 0) return { x: width / 2 - CARD_W / 2, y: height / 3, zoom: 1 };
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const n of nodes) {
     minX = Math.min(minX, n.position.x);
     minY = Math.min(minY, n.position.y);
@@ -60,9 +72,14 @@ function initialViewport(nodes: readonly EditorNode[], width: number, height: nu
     maxY = Math.max(maxY, n.position.y + CARD_H);
   }
   const zoom = Math.min(1, (width * 0.8) / (maxX - minX), (height * 0.8) / (maxY - minY));
-  if (zoom >= MIN_OPEN_ZOOM) return { x: width / 2 - ((minX + maxX) / 2) * zoom, y: height / 2 - ((minY + maxY) / 2) * zoom, zoom };
+  if (zoom >= MIN_OPEN_ZOOM)
+    return { x: width / 2 - ((minX + maxX) / 2) * zoom, y: height / 2 - ((minY + maxY) / 2) * zoom, zoom };
   const start = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger') ?? nodes[0]!;
-  return { x: width * 0.06 - start.position.x * MIN_OPEN_ZOOM, y: height * 0.3 - start.position.y * MIN_OPEN_ZOOM, zoom: MIN_OPEN_ZOOM };
+  return {
+    x: width * 0.06 - start.position.x * MIN_OPEN_ZOOM,
+    y: height * 0.3 - start.position.y * MIN_OPEN_ZOOM,
+    zoom: MIN_OPEN_ZOOM,
+  };
 }
 
 export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
@@ -79,7 +96,15 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   );
 }
 
-function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { width: number; height: number }; wrapper: RefObject<HTMLDivElement | null> }) {
+function FlowCanvas({
+  readOnly,
+  size,
+  wrapper,
+}: {
+  readOnly: boolean;
+  size: { width: number; height: number };
+  wrapper: RefObject<HTMLDivElement | null>;
+}) {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const byEdge = useEditor((s) => s.validation.byEdge);
@@ -91,7 +116,13 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
   const rf = useReactFlow<EditorNode, EditorEdge>();
   const [defaultViewport] = useState(() => initialViewport(useEditor.getState().nodes, size.width, size.height));
   const large = nodes.length > LARGE_FLOW;
-  const [quickAdd, setQuickAdd] = useState<{ x: number; y: number; flow: { x: number; y: number }; source: string; handle: string | null } | null>(null);
+  const [quickAdd, setQuickAdd] = useState<{
+    x: number;
+    y: number;
+    flow: { x: number; y: number };
+    source: string;
+    handle: string | null;
+  } | null>(null);
 
   const styledEdges = useMemo(
     () =>
@@ -99,23 +130,25 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
         const issues = byEdge.get(e.id);
         const bad = issues?.some((i) => i.severity === 'error');
         const from = runByNode.get(e.source);
-        const ran = !!from && runByNode.has(e.target) && (from.handle === undefined || from.handle === e.sourceHandle || !e.sourceHandle);
+        const ran =
+          !!from &&
+          runByNode.has(e.target) &&
+          (from.handle === undefined || from.handle === e.sourceHandle || !e.sourceHandle);
         const isError = e.sourceHandle === 'error';
-        const className = [bad ? 'edge-invalid' : '', ran ? 'edge-ran' : '', isError ? 'edge-error' : ''].filter(Boolean).join(' ');
+        const className = [bad ? 'edge-invalid' : '', ran ? 'edge-ran' : '', isError ? 'edge-error' : '']
+          .filter(Boolean)
+          .join(' ');
         return className || e.className ? { ...e, className, animated: ran } : e;
       }),
     [edges, byEdge, runByNode],
   );
 
-  const isValidConnection = useCallback(
-    (conn: Connection | Edge) => {
-      const s = useEditor.getState();
-      const problem = connectionProblem(conn, s.nodes, s.edges);
-      s.setConnectHint(problem);
-      return !problem;
-    },
-    [],
-  );
+  const isValidConnection = useCallback((conn: Connection | Edge) => {
+    const s = useEditor.getState();
+    const problem = connectionProblem(conn, s.nodes, s.edges);
+    s.setConnectHint(problem);
+    return !problem;
+  }, []);
 
   const onConnectEnd: OnConnectEnd = useCallback(
     (event, state: FinalConnectionState) => {
@@ -217,7 +250,15 @@ function FlowCanvas({ readOnly, size, wrapper }: { readOnly: boolean; size: { wi
         connectionRadius={28}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#c9ced6" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={2} maskColor="rgba(240, 242, 245, 0.7)" ariaLabel="Minimap" style={{ width: 168, height: 112 }} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={2}
+          maskColor="rgba(240, 242, 245, 0.7)"
+          ariaLabel="Minimap"
+          style={{ width: 168, height: 112 }}
+        />
         <Controls showInteractive={false} position="bottom-left" />
         <FirstRender />
       </ReactFlow>
@@ -257,7 +298,10 @@ function FirstRender() {
     let frame = 0;
     const check = () => {
       const shown = document.querySelectorAll<HTMLElement>('.react-flow__node');
-      const ready = shown.length > 0 && [...shown].every((el) => el.style.visibility !== 'hidden') && (edgeCount === 0 || document.querySelector('.react-flow__edge-path'));
+      const ready =
+        shown.length > 0 &&
+        [...shown].every((el) => el.style.visibility !== 'hidden') &&
+        (edgeCount === 0 || document.querySelector('.react-flow__edge-path'));
       if (ready) {
         m.firstRenderMs = performance.now() - m.loadedAt!;
         m.nodes = count;
@@ -272,9 +316,18 @@ function FirstRender() {
 
 function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type: string): void; onClose(): void }) {
   const [q, setQ] = useState('');
-  const items = NODE_SPECS.filter((s) => s.category !== 'trigger' && (s.label.toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())));
+  const items = NODE_SPECS.filter(
+    (s) =>
+      s.category !== 'trigger' && (s.label.toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())),
+  );
   return (
-    <div className="quick-add" style={{ left: x, top: y }} role="dialog" aria-label="Add a node" data-testid="quick-add">
+    <div
+      className="quick-add"
+      style={{ left: x, top: y }}
+      role="dialog"
+      aria-label="Add a node"
+      data-testid="quick-add"
+    >
       <input
         autoFocus
         className="input"

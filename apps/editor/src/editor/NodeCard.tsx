@@ -55,7 +55,12 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     .join(' ');
 
   return (
-    <div className={cls} data-testid={`node-${data.name}`} data-node-type={type} data-status={step?.status ?? (errors.length ? 'invalid' : 'ok')}>
+    <div
+      className={cls}
+      data-testid={`node-${data.name}`}
+      data-node-type={type}
+      data-status={step?.status ?? (errors.length ? 'invalid' : 'ok')}
+    >
       {!isTrigger && <Handle type="target" position={Position.Left} className="h-in" />}
       <div className="node-head">
         <span className="node-icon">
@@ -68,7 +73,11 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
           <div className="node-type">{spec?.label ?? type}</div>
         </div>
         {step ? (
-          <span className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`} title={step.error ? `${step.error.code}: ${step.error.message}` : `left by ${step.handle ?? 'next'}`} data-testid={`node-run-${data.name}`}>
+          <span
+            className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`}
+            title={step.error ? `${step.error.code}: ${step.error.message}` : `left by ${step.handle ?? 'next'}`}
+            data-testid={`node-run-${data.name}`}
+          >
             <Icon name={step.status === 'succeeded' ? 'check' : 'x'} size={12} />
             {formatMs(step.durationMs)}
           </span>

@@ -91,8 +91,17 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           value={tab}
           onChange={setTab}
           tabs={[
-            { value: 'settings', label: 'Settings', count: issues.filter((i) => i.severity === 'error').length, testId: 'panel-tab-settings' },
-            { value: 'run', label: step ? (step.status === 'succeeded' ? 'Last run ✓' : 'Last run ✗') : 'Last run', testId: 'panel-tab-run' },
+            {
+              value: 'settings',
+              label: 'Settings',
+              count: issues.filter((i) => i.severity === 'error').length,
+              testId: 'panel-tab-settings',
+            },
+            {
+              value: 'run',
+              label: step ? (step.status === 'succeeded' ? 'Last run ✓' : 'Last run ✗') : 'Last run',
+              testId: 'panel-tab-run',
+            },
           ]}
         />
       </div>
@@ -105,20 +114,54 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           )
         ) : (
           <>
-            <Field label="Name" htmlFor={nameId} issues={nameIssues} hint={`Later nodes read its output as {{nodes.${node.data.name}…}}`}>
-              <TextInput id={nameId} value={node.data.name} onChange={(v) => update(nodeId, { name: v.replace(/\s+/g, '_') }, 'name')} readOnly={readOnly} invalid={nameIssues.length > 0} testId="node-name" mono />
+            <Field
+              label="Name"
+              htmlFor={nameId}
+              issues={nameIssues}
+              hint={`Later nodes read its output as {{nodes.${node.data.name}…}}`}
+            >
+              <TextInput
+                id={nameId}
+                value={node.data.name}
+                onChange={(v) => update(nodeId, { name: v.replace(/\s+/g, '_') }, 'name')}
+                readOnly={readOnly}
+                invalid={nameIssues.length > 0}
+                testId="node-name"
+                mono
+              />
             </Field>
             {general.length > 0 && <Issues issues={general} />}
             {Panel ? (
-              <Panel nodeId={nodeId} nodeName={node.data.name} config={config} patch={patch} replace={replace} issues={issuesAt} readOnly={readOnly} />
+              <Panel
+                nodeId={nodeId}
+                nodeName={node.data.name}
+                config={config}
+                patch={patch}
+                replace={replace}
+                issues={issuesAt}
+                readOnly={readOnly}
+              />
             ) : (
               <Field label="Config (JSON)" issues={configIssues}>
-                <JsonField value={config} onChange={(v) => replace(v as Record<string, unknown>, 'json')} rows={12} readOnly={readOnly} />
+                <JsonField
+                  value={config}
+                  onChange={(v) => replace(v as Record<string, unknown>, 'json')}
+                  rows={12}
+                  readOnly={readOnly}
+                />
               </Field>
             )}
             <UnplacedIssues issues={configIssues} />
             <Field label="Notes" htmlFor={notesId}>
-              <textarea id={notesId} className="input" rows={2} value={node.data.notes ?? ''} readOnly={readOnly} placeholder="What this step is for (optional)" onChange={(e) => update(nodeId, { notes: e.target.value || undefined }, 'notes')} />
+              <textarea
+                id={notesId}
+                className="input"
+                rows={2}
+                value={node.data.notes ?? ''}
+                readOnly={readOnly}
+                placeholder="What this step is for (optional)"
+                onChange={(e) => update(nodeId, { notes: e.target.value || undefined }, 'notes')}
+              />
             </Field>
           </>
         )}
@@ -136,7 +179,13 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           >
             Duplicate
           </Button>
-          <Button size="sm" variant="danger" icon="trash" onClick={() => useEditor.getState().deleteNode(nodeId)} data-testid="delete-node">
+          <Button
+            size="sm"
+            variant="danger"
+            icon="trash"
+            onClick={() => useEditor.getState().deleteNode(nodeId)}
+            data-testid="delete-node"
+          >
             Delete
           </Button>
         </footer>

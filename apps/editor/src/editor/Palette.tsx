@@ -14,7 +14,7 @@ const GROUPS: { category: NodeCategory; title: string }[] = [
   { category: 'logic', title: 'Logic' },
 ];
 
-const SHORT: Record<string, string> = { 'http': 'HTTP', 'soap': 'SOAP', 'set': 'Set', 'trigger.ivr': 'IVR' };
+const SHORT: Record<string, string> = { http: 'HTTP', soap: 'SOAP', set: 'Set', 'trigger.ivr': 'IVR' };
 
 export function Palette() {
   const hasTrigger = useEditor((s) => s.nodes.some((n) => isTriggerType(n.type ?? '')));
@@ -49,7 +49,8 @@ export function Palette() {
     e.dataTransfer.effectAllowed = 'move';
   };
 
-  const match = (label: string, type: string) => !q || label.toLowerCase().includes(q.toLowerCase()) || type.includes(q.toLowerCase());
+  const match = (label: string, type: string) =>
+    !q || label.toLowerCase().includes(q.toLowerCase()) || type.includes(q.toLowerCase());
 
   return (
     <aside className="palette" aria-label="Nodes" data-testid="palette">
@@ -74,7 +75,11 @@ export function Palette() {
                   disabled={disabled}
                   onDragStart={(e) => onDragStart(e, s.type)}
                   onClick={() => add(s.type)}
-                  title={disabled ? 'A flow has exactly one trigger: delete the current one to change it.' : `${s.description}\nDrag onto the canvas, or click to add.`}
+                  title={
+                    disabled
+                      ? 'A flow has exactly one trigger: delete the current one to change it.'
+                      : `${s.description}\nDrag onto the canvas, or click to add.`
+                  }
                   data-testid={`palette-${s.type}`}
                 >
                   <span className="node-icon sm">

@@ -51,7 +51,9 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
           )}
           <HeaderList headers={step.request.headers} />
           {step.request.args !== undefined && <Code label="Arguments" value={step.request.args} />}
-          {step.request.body !== undefined && step.request.body !== '' && <Code label="Body" value={step.request.body} testId="step-request-body" />}
+          {step.request.body !== undefined && step.request.body !== '' && (
+            <Code label="Body" value={step.request.body} testId="step-request-body" />
+          )}
         </section>
       )}
       {step.response && (
@@ -59,14 +61,19 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
           <h4>
             Response{' '}
             {step.response.status !== undefined && (
-              <Badge tone={step.response.status < 300 ? 'success' : step.response.status < 500 ? 'warning' : 'danger'} testId="step-response-status">
+              <Badge
+                tone={step.response.status < 300 ? 'success' : step.response.status < 500 ? 'warning' : 'danger'}
+                testId="step-response-status"
+              >
                 {step.response.status}
               </Badge>
             )}
             {step.response.truncated && <Badge tone="warning">truncated</Badge>}
           </h4>
           <HeaderList headers={step.response.headers} />
-          {step.response.body !== undefined && <Code label="Body" value={step.response.body} testId="step-response-body" />}
+          {step.response.body !== undefined && (
+            <Code label="Body" value={step.response.body} testId="step-response-body" />
+          )}
         </section>
       )}
       {step.output !== undefined && !step.request && (

@@ -3,7 +3,16 @@
  * upstream node outputs, vars, helpers), a token picker button, the escaping rule of its context,
  * and template errors inline (live analysis + the flow validator's findings for this path).
  */
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import type { TemplateContext, ValidationIssue } from '@callflow/flow';
 import { Issues } from '../ui/form';
 import { Icon } from '../ui/icons';
@@ -86,7 +95,23 @@ function Highlight({ text }: { text: string }) {
 }
 
 export const TemplateField = memo(function TemplateField(props: TemplateFieldProps) {
-  const { nodeId, path, value, onChange, context, multiline, rows = multiline ? 4 : 1, placeholder, label, hint, id, testId, readOnly, ariaLabel, compact } = props;
+  const {
+    nodeId,
+    path,
+    value,
+    onChange,
+    context,
+    multiline,
+    rows = multiline ? 4 : 1,
+    placeholder,
+    label,
+    hint,
+    id,
+    testId,
+    readOnly,
+    ariaLabel,
+    compact,
+  } = props;
   const ref = useRef<HTMLTextAreaElement>(null);
   const backdrop = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -94,7 +119,10 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
   const [allTokens, setAllTokens] = useState<TokenItem[]>([]);
   const nodeIssues = useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
 
-  const fieldIssues = useMemo(() => nodeIssues.filter((i) => (i.path === path || i.path.startsWith(`${path}.`)) && !LOCAL_CODES.has(i.code)), [nodeIssues, path]);
+  const fieldIssues = useMemo(
+    () => nodeIssues.filter((i) => (i.path === path || i.path.startsWith(`${path}.`)) && !LOCAL_CODES.has(i.code)),
+    [nodeIssues, path],
+  );
   const live = useMemo(() => templateMessages(value ?? '', context), [value, context]);
   // While a token is being completed the template is unfinished on purpose: no syntax noise then.
   const completing = comp?.mode === 'complete';
@@ -157,7 +185,11 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
     const next = text.slice(0, start) + insert + text.slice(end);
     const caret = comp.mode === 'picker' && item.helper ? start + insert.length - 3 : start + insert.length;
     onChange(next);
-    setComp(item.helper && comp.mode === 'complete' ? { ...comp, start: caret, end: caret, query: '', first: false, active: 0 } : null);
+    setComp(
+      item.helper && comp.mode === 'complete'
+        ? { ...comp, start: caret, end: caret, query: '', first: false, active: 0 }
+        : null,
+    );
     requestAnimationFrame(() => {
       el.focus();
       el.setSelectionRange(caret, caret);
@@ -190,7 +222,11 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
       e.preventDefault();
       loadTokens();
       const found = findCompletion(value ?? '', e.currentTarget.selectionStart ?? 0);
-      setComp(found ? { mode: 'complete', active: 0, ...found } : { mode: 'picker', start: 0, end: 0, query: '', triple: false, first: true, active: 0 });
+      setComp(
+        found
+          ? { mode: 'complete', active: 0, ...found }
+          : { mode: 'picker', start: 0, end: 0, query: '', triple: false, first: true, active: 0 },
+      );
       return;
     }
     if (e.key === 'Enter' && !multiline) e.preventDefault();
@@ -250,19 +286,33 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
             update(e.target.value, e.target.selectionStart ?? e.target.value.length);
           }}
           onKeyDown={onKeyDown}
-          onClick={(e) => comp?.mode === 'complete' && update(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)}
+          onClick={(e) =>
+            comp?.mode === 'complete' && update(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)
+          }
           onBlur={() => setComp((c) => (c?.mode === 'complete' ? null : c))}
           onScroll={(e) => {
             if (backdrop.current) backdrop.current.scrollTop = e.currentTarget.scrollTop;
           }}
         />
         {!readOnly && (
-          <button type="button" className="tf-picker-btn" title="Insert a token (Ctrl+Space)" aria-label="Insert a token" onMouseDown={(e) => e.preventDefault()} onClick={openPicker} data-testid={testId ? `${testId}-tokens` : undefined}>
+          <button
+            type="button"
+            className="tf-picker-btn"
+            title="Insert a token (Ctrl+Space)"
+            aria-label="Insert a token"
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={openPicker}
+            data-testid={testId ? `${testId}-tokens` : undefined}
+          >
             <Icon name="braces" size={14} />
           </button>
         )}
         {comp && (
-          <div className="tf-pop" role="listbox" onMouseDown={(e) => e.target instanceof HTMLInputElement || e.preventDefault()}>
+          <div
+            className="tf-pop"
+            role="listbox"
+            onMouseDown={(e) => e.target instanceof HTMLInputElement || e.preventDefault()}
+          >
             {comp.mode === 'picker' && (
               <div className="tf-pop-search">
                 <Icon name="search" size={14} />
@@ -297,7 +347,12 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
                     <div className="tf-pop-group">{group}</div>
                     <ul>
                       {list.map(({ item, index }) => (
-                        <TokenRow key={item.token} item={item} active={index === comp.active} onPick={() => accept(item)} />
+                        <TokenRow
+                          key={item.token}
+                          item={item}
+                          active={index === comp.active}
+                          onPick={() => accept(item)}
+                        />
                       ))}
                     </ul>
                   </div>
@@ -306,7 +361,13 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
             ) : (
               <ul ref={listRef}>
                 {items.map((item, i) => (
-                  <TokenRow key={`${item.group}:${item.token}`} item={item} active={i === comp.active} onPick={() => accept(item)} showGroup />
+                  <TokenRow
+                    key={`${item.group}:${item.token}`}
+                    item={item}
+                    active={i === comp.active}
+                    onPick={() => accept(item)}
+                    showGroup
+                  />
                 ))}
               </ul>
             )}
@@ -319,9 +380,25 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
   );
 });
 
-function TokenRow({ item, active, onPick, showGroup }: { item: TokenItem; active: boolean; onPick(): void; showGroup?: boolean }) {
+function TokenRow({
+  item,
+  active,
+  onPick,
+  showGroup,
+}: {
+  item: TokenItem;
+  active: boolean;
+  onPick(): void;
+  showGroup?: boolean;
+}) {
   return (
-    <li role="option" aria-selected={active} className={active ? 'active' : ''} onClick={onPick} data-token={item.token}>
+    <li
+      role="option"
+      aria-selected={active}
+      className={active ? 'active' : ''}
+      onClick={onPick}
+      data-token={item.token}
+    >
       <code>{item.helper ? `${item.token} …` : item.token}</code>
       {item.detail && <span className="tf-pop-detail">{item.detail}</span>}
       {showGroup && <span className="tf-pop-kind">{item.helper ? 'helper' : item.group}</span>}

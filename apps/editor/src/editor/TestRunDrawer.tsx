@@ -62,7 +62,8 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
       const box = document.querySelector('.canvas')?.getBoundingClientRect();
       if (!nodes.length || !box) return;
       const b = rf.getNodesBounds(nodes);
-      if (Math.min(box.width / (b.width * 1.2), box.height / (b.height * 1.2)) >= 0.5) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 200 });
+      if (Math.min(box.width / (b.width * 1.2), box.height / (b.height * 1.2)) >= 0.5)
+        void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 200 });
     });
     return () => cancelAnimationFrame(frame);
   }, [rf]);
@@ -75,7 +76,10 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
     setServerIssues(null);
     s.setRun({ status: 'running', byNode: new Map(), result: undefined, error: undefined });
     try {
-      const result = await api.flows.testRun({ definition: s.definition(), input, ...(s.meta ? { flowId: s.meta.id } : {}) }, ctl.signal);
+      const result = await api.flows.testRun(
+        { definition: s.definition(), input, ...(s.meta ? { flowId: s.meta.id } : {}) },
+        ctl.signal,
+      );
       if (ctl.signal.aborted) return;
       s.showSteps(result.steps ?? [], result);
     } catch (err) {
@@ -102,7 +106,9 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
         <h3>
           <Icon name="play" size={15} /> Test run
         </h3>
-        <span className="muted small">Runs the current draft (unsaved changes included) on the server; requests are really sent.</span>
+        <span className="muted small">
+          Runs the current draft (unsaved changes included) on the server; requests are really sent.
+        </span>
         <div className="grow" />
         {samples.length > 0 && (
           <select
@@ -130,7 +136,14 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
             Clear results
           </Button>
         )}
-        <Button variant="primary" icon="play" onClick={() => void start()} busy={run.status === 'running'} data-testid="run-test" title="Run (Ctrl+Enter)">
+        <Button
+          variant="primary"
+          icon="play"
+          onClick={() => void start()}
+          busy={run.status === 'running'}
+          data-testid="run-test"
+          title="Run (Ctrl+Enter)"
+        >
           Run
         </Button>
         <button type="button" className="btn btn-ghost btn-icon" aria-label="Close test run" onClick={onClose}>
@@ -139,7 +152,11 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
       </header>
       <div className="drawer-body">
         <div className="drawer-input">
-          <Tabs value={section} onChange={setSection} tabs={sections.map((s) => ({ value: s, label: s, testId: `input-tab-${s}` }))} />
+          <Tabs
+            value={section}
+            onChange={setSection}
+            tabs={sections.map((s) => ({ value: s, label: s, testId: `input-tab-${s}` }))}
+          />
           <JsonField
             key={section}
             value={input[section] ?? {}}
@@ -149,12 +166,18 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
           />
           {errorCount > 0 && (
             <p className="callout callout-warning small">
-              <Icon name="alert" size={14} /> The flow has {errorCount} error(s); the server will refuse to run it until they are fixed.
+              <Icon name="alert" size={14} /> The flow has {errorCount} error(s); the server will refuse to run it until
+              they are fixed.
             </p>
           )}
         </div>
         <div className="drawer-result" data-testid="run-result">
-          {run.status === 'idle' && <p className="muted pad">Press Run to execute the draft with this input. Nodes turn green or red with their duration; click one to see what it sent and received.</p>}
+          {run.status === 'idle' && (
+            <p className="muted pad">
+              Press Run to execute the draft with this input. Nodes turn green or red with their duration; click one to
+              see what it sent and received.
+            </p>
+          )}
           {run.status === 'running' && (
             <p className="muted pad">
               <span className="spinner" /> Running…
@@ -179,7 +202,9 @@ function RunSummary({ result }: { result: TestRunResult }) {
   const focus = useFocusNode();
   const nodes = useEditor((s) => s.nodes);
   const trigger = nodes.find((n) => isTriggerType(n.type ?? ''));
-  const deadline = trigger ? ((trigger.data.config as { deadlineMs?: number }).deadlineMs ?? (trigger.type === 'trigger.ivr' ? 3000 : 10000)) : undefined;
+  const deadline = trigger
+    ? ((trigger.data.config as { deadlineMs?: number }).deadlineMs ?? (trigger.type === 'trigger.ivr' ? 3000 : 10000))
+    : undefined;
   const answered = useMemo(() => answerTime(result.steps), [result.steps]);
   const sync = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.mode === 'sync' : false;
   const total = result.durationMs ?? result.steps.reduce((a, s) => a + s.durationMs, 0);
@@ -194,12 +219,19 @@ function RunSummary({ result }: { result: TestRunResult }) {
           <Icon name="clock" size={13} /> {formatMs(total)} total
         </span>
         {sync && answered !== null && (
-          <span className={`step-meta${deadline !== undefined && answered > deadline ? ' late' : ''}`} data-testid="run-answered">
+          <span
+            className={`step-meta${deadline !== undefined && answered > deadline ? ' late' : ''}`}
+            data-testid="run-answered"
+          >
             answered after {formatMs(answered)}
-            {deadline !== undefined && answered > deadline ? ` — past the ${formatMs(deadline)} deadline: the caller would get the fallback` : ''}
+            {deadline !== undefined && answered > deadline
+              ? ` — past the ${formatMs(deadline)} deadline: the caller would get the fallback`
+              : ''}
           </span>
         )}
-        {sync && answered === null && <span className="step-meta late">no respond node ran: the caller would get the fallback</span>}
+        {sync && answered === null && (
+          <span className="step-meta late">no respond node ran: the caller would get the fallback</span>
+        )}
       </div>
       {result.error && (
         <p className="callout callout-danger">
@@ -220,7 +252,11 @@ function RunSummary({ result }: { result: TestRunResult }) {
         />
         {(result.respond || result.output !== undefined) && (
           <div className="run-output">
-            <Code label={result.respond ? `Answer (${result.respond.status})` : 'Output'} value={result.respond?.body ?? result.output} testId="run-output" />
+            <Code
+              label={result.respond ? `Answer (${result.respond.status})` : 'Output'}
+              value={result.respond?.body ?? result.output}
+              testId="run-output"
+            />
           </div>
         )}
       </div>

@@ -15,11 +15,22 @@ export function useFocusNode(): (nodeId: string) => void {
     s.selectNode(nodeId);
     const w = node.measured?.width ?? 248;
     const h = node.measured?.height ?? 90;
-    void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(rf.getZoom(), 0.8), duration: 300 });
+    void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+      zoom: Math.max(rf.getZoom(), 0.8),
+      duration: 300,
+    });
   };
 }
 
-export function ValidationList({ issues, onPicked, max = 200 }: { issues?: ValidationIssue[]; onPicked?: () => void; max?: number }) {
+export function ValidationList({
+  issues,
+  onPicked,
+  max = 200,
+}: {
+  issues?: ValidationIssue[];
+  onPicked?: () => void;
+  max?: number;
+}) {
   const result = useEditor((s) => s.validation.result);
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
@@ -37,8 +48,11 @@ export function ValidationList({ issues, onPicked, max = 200 }: { issues?: Valid
   return (
     <ul className="vlist" data-testid="validation-list">
       {list.slice(0, max).map((issue, i) => {
-        const nodeId = issue.nodeId ?? issue.nodeIds?.[0] ?? (issue.edgeId ? edges.find((e) => e.id === issue.edgeId)?.source : undefined);
-        const where = nodeId ? names.get(nodeId) ?? nodeId : issue.edgeId ? `edge ${issue.edgeId}` : 'flow';
+        const nodeId =
+          issue.nodeId ??
+          issue.nodeIds?.[0] ??
+          (issue.edgeId ? edges.find((e) => e.id === issue.edgeId)?.source : undefined);
+        const where = nodeId ? (names.get(nodeId) ?? nodeId) : issue.edgeId ? `edge ${issue.edgeId}` : 'flow';
         const field = issue.path.replace(/^config\.?/, '').replace(/^edges\.\d+\.?/, '');
         return (
           <li key={i} className={issue.severity}>

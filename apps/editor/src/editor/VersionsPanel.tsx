@@ -10,7 +10,9 @@ import { useEditor } from './store';
 export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow(): Promise<boolean> }) {
   const meta = useEditor((s) => s.meta);
   const readOnly = useEditor((s) => s.readOnly);
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: FlowVersion[] }>({ status: 'loading' });
+  const [state, setState] = useState<
+    { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: FlowVersion[] }
+  >({ status: 'loading' });
   const [busy, setBusy] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -31,7 +33,8 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
 
   if (!meta) return null;
 
-  const definitionOf = async (v: FlowVersion) => v.definition ?? (await api.flows.version(meta.id, v.version)).definition;
+  const definitionOf = async (v: FlowVersion) =>
+    v.definition ?? (await api.flows.version(meta.id, v.version)).definition;
 
   const restore = async (v: FlowVersion) => {
     setBusy(`restore-${v.version}`);
@@ -52,7 +55,12 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
     try {
       await saveNow();
       const res = await api.flows.publish(meta.id, { version: v.version, note: `Rolled back to v${v.version}` });
-      useEditor.getState().setMeta({ publishedVersion: res.publishedVersion ?? v.version, latestVersion: Math.max(res.version ?? 0, meta.latestVersion ?? 0) || meta.latestVersion });
+      useEditor
+        .getState()
+        .setMeta({
+          publishedVersion: res.publishedVersion ?? v.version,
+          latestVersion: Math.max(res.version ?? 0, meta.latestVersion ?? 0) || meta.latestVersion,
+        });
       toast(`Version ${res.publishedVersion ?? v.version} is live`, 'success');
       void load();
     } catch (err) {
@@ -79,7 +87,9 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
       <div className="node-panel-body">
         {state.status === 'loading' && <Spinner />}
         {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
-        {state.status === 'ok' && state.items.length === 0 && <p className="muted pad">Not published yet. Publish to create version 1.</p>}
+        {state.status === 'ok' && state.items.length === 0 && (
+          <p className="muted pad">Not published yet. Publish to create version 1.</p>
+        )}
         {state.status === 'ok' && (
           <ol className="versions">
             {state.items.map((v) => {
@@ -97,11 +107,23 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
                   {v.note ? <p className="version-note">{v.note}</p> : <p className="version-note muted">No note</p>}
                   {!readOnly && (
                     <div className="version-actions">
-                      <Button size="sm" icon="undo" onClick={() => void restore(v)} busy={busy === `restore-${v.version}`} data-testid={`restore-${v.version}`}>
+                      <Button
+                        size="sm"
+                        icon="undo"
+                        onClick={() => void restore(v)}
+                        busy={busy === `restore-${v.version}`}
+                        data-testid={`restore-${v.version}`}
+                      >
                         Restore to draft
                       </Button>
                       {!live && session.can('flows.publish') && (
-                        <Button size="sm" variant="ghost" icon="rocket" onClick={() => void makeLive(v)} busy={busy === `live-${v.version}`}>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          icon="rocket"
+                          onClick={() => void makeLive(v)}
+                          busy={busy === `live-${v.version}`}
+                        >
                           Make live
                         </Button>
                       )}

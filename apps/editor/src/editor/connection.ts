@@ -7,7 +7,11 @@ import type { Connection, Edge } from '@xyflow/react';
 import { handlesOf, type EditorEdge, type EditorNode } from './convert';
 
 /** Why a connection may not be drawn, or null when it may. */
-export function connectionProblem(conn: Connection | Edge, nodes: readonly EditorNode[], edges: readonly EditorEdge[]): string | null {
+export function connectionProblem(
+  conn: Connection | Edge,
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+): string | null {
   const { source, target } = conn;
   if (!source || !target) return 'Drop the connection on a node';
   if (source === target) return 'A node cannot connect to itself';
@@ -18,7 +22,9 @@ export function connectionProblem(conn: Connection | Edge, nodes: readonly Edito
   const handles = handlesOf(src.type ?? '', src.data.config);
   const handle = conn.sourceHandle ?? handles[0];
   if (!handle || !handles.includes(handle)) return `"${src.data.name}" has no output "${handle ?? ''}"`;
-  const taken = edges.find((e) => e.source === source && (e.sourceHandle ?? handles[0]) === handle && e.id !== (conn as Edge).id);
+  const taken = edges.find(
+    (e) => e.source === source && (e.sourceHandle ?? handles[0]) === handle && e.id !== (conn as Edge).id,
+  );
   if (taken) {
     const other = nodes.find((n) => n.id === taken.target);
     return `Output "${handle}" of "${src.data.name}" already leads to "${other?.data.name ?? taken.target}"; each output leads to one node`;

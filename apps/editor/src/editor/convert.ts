@@ -25,7 +25,9 @@ const ROW = 150;
 export function fromDefinition(def: FlowDefinition): { nodes: EditorNode[]; edges: EditorEdge[] } {
   const defNodes = Array.isArray(def?.nodes) ? def.nodes : [];
   const defEdges = Array.isArray(def?.edges) ? def.edges : [];
-  const layout = defNodes.some((n) => !n.position) ? autoLayout(defNodes, defEdges) : new Map<string, { x: number; y: number }>();
+  const layout = defNodes.some((n) => !n.position)
+    ? autoLayout(defNodes, defEdges)
+    : new Map<string, { x: number; y: number }>();
   const nodes: EditorNode[] = defNodes.map((n) => ({
     id: n.id,
     type: n.type,
@@ -36,7 +38,13 @@ export function fromDefinition(def: FlowDefinition): { nodes: EditorNode[]; edge
   const edges: EditorEdge[] = defEdges.map((e) => {
     const src = byId.get(e.source);
     const handle = e.sourceHandle ?? (src ? handlesOf(src.type!, src.data.config)[0] : undefined);
-    return { id: e.id, source: e.source, target: e.target, sourceHandle: handle ?? null, ...(e.sourceHandle === undefined ? { data: { implicitHandle: true } } : {}) };
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: handle ?? null,
+      ...(e.sourceHandle === undefined ? { data: { implicitHandle: true } } : {}),
+    };
   });
   return { nodes, edges };
 }
@@ -47,7 +55,13 @@ export function toDefinition(nodes: readonly EditorNode[], edges: readonly Edito
   return {
     schemaVersion: SCHEMA_VERSION,
     nodes: nodes.map((n): FlowNode => {
-      const out: FlowNode = { id: n.id, type: n.type ?? '', name: n.data.name, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, config: n.data.config };
+      const out: FlowNode = {
+        id: n.id,
+        type: n.type ?? '',
+        name: n.data.name,
+        position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+        config: n.data.config,
+      };
       if (n.data.notes) out.notes = n.data.notes;
       return out;
     }),

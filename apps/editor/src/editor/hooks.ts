@@ -71,12 +71,27 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
       // The answer may come after the editor moved on to another flow: then it is not ours to record.
       const same = () => useEditor.getState().meta?.id === meta.id;
       try {
-        const res = await api.flows.update(meta.id, { name: meta.name, definition: s.definition(), revision: meta.revision });
-        if (same()) useEditor.getState().setSave({ status: 'saved', at: Date.now() }, { seq, revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1, updatedAt: res?.updatedAt });
+        const res = await api.flows.update(meta.id, {
+          name: meta.name,
+          definition: s.definition(),
+          revision: meta.revision,
+        });
+        if (same())
+          useEditor
+            .getState()
+            .setSave(
+              { status: 'saved', at: Date.now() },
+              {
+                seq,
+                revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1,
+                updatedAt: res?.updatedAt,
+              },
+            );
         return true;
       } catch (err) {
         if (!same()) return false;
-        if (err instanceof ApiError && err.status === 409) useEditor.getState().setSave({ status: 'conflict', message: err.message });
+        if (err instanceof ApiError && err.status === 409)
+          useEditor.getState().setSave({ status: 'conflict', message: err.message });
         else useEditor.getState().setSave({ status: 'error', message: errorText(err) });
         return false;
       }
@@ -92,7 +107,13 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsub = useEditor.subscribe((s, prev) => {
-      if (s.changeSeq !== prev.changeSeq && s.changeSeq !== s.savedSeq && s.meta && !s.readOnly && s.save.status !== 'conflict') {
+      if (
+        s.changeSeq !== prev.changeSeq &&
+        s.changeSeq !== s.savedSeq &&
+        s.meta &&
+        !s.readOnly &&
+        s.save.status !== 'conflict'
+      ) {
         clearTimeout(timer);
         timer = setTimeout(() => {
           void saveNow().then(() => {

@@ -12,19 +12,37 @@ const call = {
   agent: { id: 'a-7', name: 'Alice Martin', extension: '207' },
   custom: {},
 };
-const contact = { id: 'c-42', phone: '+33612345678', firstName: 'Jeanne', lastName: 'Dupont', email: 'jeanne.dupont@example.com', custom: { tier: 'gold' } };
+const contact = {
+  id: 'c-42',
+  phone: '+33612345678',
+  firstName: 'Jeanne',
+  lastName: 'Dupont',
+  email: 'jeanne.dupont@example.com',
+  custom: { tier: 'gold' },
+};
 const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
 
 export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
   'trigger.ivr': [
     { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
-    { label: 'Unknown caller', input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } } },
+    {
+      label: 'Unknown caller',
+      input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } },
+    },
   ],
   'trigger.end_of_call': [
     {
       label: 'Answered inbound call',
       input: {
-        call: { ...call, status: 'ended', disposition: 'answered', answeredAt: '2026-01-15T09:30:08Z', endedAt: '2026-01-15T09:34:41Z', durationSec: 273, recordingUrl: 'https://pbx.example.com/rec/call-1001.mp3' },
+        call: {
+          ...call,
+          status: 'ended',
+          disposition: 'answered',
+          answeredAt: '2026-01-15T09:30:08Z',
+          endedAt: '2026-01-15T09:34:41Z',
+          durationSec: 273,
+          recordingUrl: 'https://pbx.example.com/rec/call-1001.mp3',
+        },
         contact,
         campaign,
         event: { type: 'call.ended', id: 'evt-9001', at: '2026-01-15T09:34:41Z' },
@@ -32,7 +50,11 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
     },
     {
       label: 'Missed call',
-      input: { call: { ...call, status: 'ended', disposition: 'no_answer', durationSec: 0 }, contact, event: { type: 'call.ended', id: 'evt-9002', at: '2026-01-15T09:31:00Z' } },
+      input: {
+        call: { ...call, status: 'ended', disposition: 'no_answer', durationSec: 0 },
+        contact,
+        event: { type: 'call.ended', id: 'evt-9002', at: '2026-01-15T09:31:00Z' },
+      },
     },
   ],
   'trigger.campaign': [
@@ -50,12 +72,22 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
     {
       label: 'POST from the PBX',
       input: {
-        request: { method: 'POST', query: { token: '…' }, headers: { 'content-type': 'application/json' }, body: { event: 'ringing', caller: '+33612345678', callid: 'call-1001' } },
+        request: {
+          method: 'POST',
+          query: { token: '…' },
+          headers: { 'content-type': 'application/json' },
+          body: { event: 'ringing', caller: '+33612345678', callid: 'call-1001' },
+        },
         call,
         contact,
       },
     },
-    { label: 'GET with query', input: { request: { method: 'GET', query: { caller: '+33612345678', callid: 'call-1001' }, headers: {}, body: null } } },
+    {
+      label: 'GET with query',
+      input: {
+        request: { method: 'GET', query: { caller: '+33612345678', callid: 'call-1001' }, headers: {}, body: null },
+      },
+    },
   ],
 };
 

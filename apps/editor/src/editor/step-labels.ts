@@ -77,8 +77,10 @@ export function unrecordedNote(step: StepRecord): string | undefined {
     const list = Array.from({ length: r.chunks }, (_, i) => i).filter((i) => !kept.has(i));
     const which = list.length === 1 ? `Chunk ${chunkRanges(list)}` : `Chunks ${chunkRanges(list)}`;
     const their = list.length === 1 ? 'its' : 'their';
-    return `${which} of ${r.chunks} ran but ${their} steps were not recorded${steps}: ` +
-      'only the first chunks and failed ones are kept.';
+    return (
+      `${which} of ${r.chunks} ran but ${their} steps were not recorded${steps}: ` +
+      'only the first chunks and failed ones are kept.'
+    );
   }
   const [chunks, their] = missing === 1 ? ['chunk', 'its'] : ['chunks', 'their'];
   return `${missing} more ${chunks} of ${r.chunks} ran without ${their} steps recorded${steps}.`;

@@ -5,10 +5,28 @@
  */
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { create } from 'zustand';
-import { getNodeSpec, isTriggerType, type FlowDefinition, type FlowEdge, type FlowNode, type ValidationIssue, type ValidationResult } from '@callflow/flow';
+import {
+  getNodeSpec,
+  isTriggerType,
+  type FlowDefinition,
+  type FlowEdge,
+  type FlowNode,
+  type ValidationIssue,
+  type ValidationResult,
+} from '@callflow/flow';
 import type { FlowDetail, StepRecord, TestRunResult } from '../api/types';
 import { connectionProblem, freeHandle } from './connection';
-import { baseNameFor, fromDefinition, GRID, newId, toDefinition, uniqueName, type EditorEdge, type EditorNode, type FlowNodeData } from './convert';
+import {
+  baseNameFor,
+  fromDefinition,
+  GRID,
+  newId,
+  toDefinition,
+  uniqueName,
+  type EditorEdge,
+  type EditorNode,
+  type FlowNodeData,
+} from './convert';
 import { PANELS } from './panels';
 
 interface Snapshot {
@@ -50,7 +68,13 @@ export interface RunState {
   error?: string;
 }
 
-const EMPTY_VALIDATION: LiveValidation = { result: null, byNode: new Map(), byEdge: new Map(), errorCount: 0, warningCount: 0 };
+const EMPTY_VALIDATION: LiveValidation = {
+  result: null,
+  byNode: new Map(),
+  byEdge: new Map(),
+  errorCount: 0,
+  warningCount: 0,
+};
 const EMPTY_RUN: RunState = { status: 'idle', byNode: new Map() };
 const HISTORY_LIMIT = 100;
 const COALESCE_MS = 1200;
@@ -88,7 +112,12 @@ export interface EditorState {
   beginDrag(): void;
   beforeDelete(): void;
   addNode(type: string, position?: { x: number; y: number }, opts?: { connectFrom?: string }): string | null;
-  updateNode(id: string, patch: Partial<FlowNodeData>, coalesceKey?: string, edges?: (edges: EditorEdge[]) => EditorEdge[]): void;
+  updateNode(
+    id: string,
+    patch: Partial<FlowNodeData>,
+    coalesceKey?: string,
+    edges?: (edges: EditorEdge[]) => EditorEdge[],
+  ): void;
   deleteSelection(): void;
   deleteNode(id: string): void;
   copySelection(): number;
@@ -128,7 +157,11 @@ export const useEditor = create<EditorState>((set, get) => {
 
   const pushHistory = () => {
     const s = get();
-    set({ past: [...s.past.slice(-(HISTORY_LIMIT - 1)), { nodes: s.nodes, edges: s.edges }], future: [], coalesce: null });
+    set({
+      past: [...s.past.slice(-(HISTORY_LIMIT - 1)), { nodes: s.nodes, edges: s.edges }],
+      future: [],
+      coalesce: null,
+    });
   };
 
   const restore = (snap: Snapshot) => {
@@ -165,7 +198,15 @@ export const useEditor = create<EditorState>((set, get) => {
       const definition = isDetail ? flow.definition : flow.definition;
       const { nodes, edges } = fromDefinition(definition);
       const meta: FlowMeta | null = isDetail
-        ? { id: flow.id, key: flow.key, name: flow.name, revision: flow.revision, publishedVersion: flow.publishedVersion, latestVersion: flow.latestVersion, updatedAt: flow.updatedAt }
+        ? {
+            id: flow.id,
+            key: flow.key,
+            name: flow.name,
+            revision: flow.revision,
+            publishedVersion: flow.publishedVersion,
+            latestVersion: flow.latestVersion,
+            updatedAt: flow.updatedAt,
+          }
         : flow.meta;
       const s = get();
       set({
@@ -222,7 +263,12 @@ export const useEditor = create<EditorState>((set, get) => {
         set({ connectHint: problem });
         return;
       }
-      const edge: EditorEdge = { id: newId('e'), source: conn.source, target: conn.target, sourceHandle: conn.sourceHandle ?? null };
+      const edge: EditorEdge = {
+        id: newId('e'),
+        source: conn.source,
+        target: conn.target,
+        sourceHandle: conn.sourceHandle ?? null,
+      };
       commit({ edges: [...s.edges, edge] });
       set({ connectHint: null });
     },
@@ -263,7 +309,11 @@ export const useEditor = create<EditorState>((set, get) => {
         id,
         type,
         position: snap(pos),
-        data: { name: uniqueName(baseNameFor(type), taken), config: PANELS[type]?.initialConfig({ triggerType: s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type }) ?? {} },
+        data: {
+          name: uniqueName(baseNameFor(type), taken),
+          config:
+            PANELS[type]?.initialConfig({ triggerType: s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type }) ?? {},
+        },
         selected: true,
       };
       let edges = s.edges;
@@ -271,7 +321,8 @@ export const useEditor = create<EditorState>((set, get) => {
         const handle = freeHandle(from, s.edges);
         if (handle) {
           const conn = { source: from.id, sourceHandle: handle, target: id, targetHandle: null };
-          if (!connectionProblem(conn, [...s.nodes, node], s.edges)) edges = [...edges, { id: newId('e'), source: from.id, sourceHandle: handle, target: id }];
+          if (!connectionProblem(conn, [...s.nodes, node], s.edges))
+            edges = [...edges, { id: newId('e'), source: from.id, sourceHandle: handle, target: id }];
         }
       }
       commit({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges });
@@ -283,7 +334,10 @@ export const useEditor = create<EditorState>((set, get) => {
       const s = get();
       if (s.readOnly) return;
       const nodes = s.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n));
-      commit(edgesFn ? { nodes, edges: edgesFn(s.edges) } : { nodes }, coalesceKey ? `${id}:${coalesceKey}` : undefined);
+      commit(
+        edgesFn ? { nodes, edges: edgesFn(s.edges) } : { nodes },
+        coalesceKey ? `${id}:${coalesceKey}` : undefined,
+      );
     },
 
     deleteSelection() {
@@ -302,7 +356,10 @@ export const useEditor = create<EditorState>((set, get) => {
     deleteNode(id) {
       const s = get();
       if (s.readOnly) return;
-      commit({ nodes: s.nodes.filter((n) => n.id !== id), edges: s.edges.filter((e) => e.source !== id && e.target !== id) });
+      commit({
+        nodes: s.nodes.filter((n) => n.id !== id),
+        edges: s.edges.filter((e) => e.source !== id && e.target !== id),
+      });
       set({ selection: { nodes: [], edges: [] } });
     },
 
@@ -311,7 +368,10 @@ export const useEditor = create<EditorState>((set, get) => {
       const def = toDefinition(s.nodes, s.edges);
       const ids = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
       if (!ids.size) return 0;
-      const clip = { nodes: def.nodes.filter((n) => ids.has(n.id)), edges: def.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+      const clip = {
+        nodes: def.nodes.filter((n) => ids.has(n.id)),
+        edges: def.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+      };
       clipboard = clip;
       try {
         localStorage.setItem(CLIPBOARD_KEY, JSON.stringify(clip));
@@ -330,7 +390,10 @@ export const useEditor = create<EditorState>((set, get) => {
       const offset = GRID * 6 * (s.pasteCount + 1);
       const added = insertCopies(s, clip, offset);
       if (!added.nodes.length) return 0;
-      commit({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added.nodes], edges: [...s.edges, ...added.edges] });
+      commit({
+        nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added.nodes],
+        edges: [...s.edges, ...added.edges],
+      });
       set({ pasteCount: s.pasteCount + 1, selection: { nodes: added.nodes.map((n) => n.id), edges: [] } });
       return added.nodes.length;
     },
@@ -340,10 +403,16 @@ export const useEditor = create<EditorState>((set, get) => {
       if (s.readOnly) return 0;
       const def = toDefinition(s.nodes, s.edges);
       const ids = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
-      const clip = { nodes: def.nodes.filter((n) => ids.has(n.id)), edges: def.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+      const clip = {
+        nodes: def.nodes.filter((n) => ids.has(n.id)),
+        edges: def.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+      };
       const added = insertCopies(s, clip, GRID * 6);
       if (!added.nodes.length) return 0;
-      commit({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added.nodes], edges: [...s.edges, ...added.edges] });
+      commit({
+        nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added.nodes],
+        edges: [...s.edges, ...added.edges],
+      });
       set({ selection: { nodes: added.nodes.map((n) => n.id), edges: [] } });
       return added.nodes.length;
     },
@@ -352,7 +421,10 @@ export const useEditor = create<EditorState>((set, get) => {
       const s = get();
       const prev = s.past[s.past.length - 1];
       if (!prev || s.readOnly) return;
-      set({ past: s.past.slice(0, -1), future: [{ nodes: s.nodes, edges: s.edges }, ...s.future].slice(0, HISTORY_LIMIT) });
+      set({
+        past: s.past.slice(0, -1),
+        future: [{ nodes: s.nodes, edges: s.edges }, ...s.future].slice(0, HISTORY_LIMIT),
+      });
       restore(prev);
     },
 
@@ -412,7 +484,8 @@ export const useEditor = create<EditorState>((set, get) => {
       const patch: Partial<EditorState> = { save };
       if (saved) {
         patch.savedSeq = saved.seq;
-        if (s.meta && saved.revision !== undefined) patch.meta = { ...s.meta, revision: saved.revision, updatedAt: saved.updatedAt ?? s.meta.updatedAt };
+        if (s.meta && saved.revision !== undefined)
+          patch.meta = { ...s.meta, revision: saved.revision, updatedAt: saved.updatedAt ?? s.meta.updatedAt };
       }
       set(patch);
     },
@@ -453,7 +526,8 @@ function readClipboard(): { nodes: FlowNode[]; edges: FlowEdge[] } | null {
     const raw = localStorage.getItem(CLIPBOARD_KEY);
     if (raw) {
       const parsed = JSON.parse(raw) as { nodes?: unknown; edges?: unknown };
-      if (Array.isArray(parsed.nodes) && Array.isArray(parsed.edges)) return parsed as { nodes: FlowNode[]; edges: FlowEdge[] };
+      if (Array.isArray(parsed.nodes) && Array.isArray(parsed.edges))
+        return parsed as { nodes: FlowNode[]; edges: FlowEdge[] };
     }
   } catch {
     // fall back to this tab's copy
@@ -462,7 +536,11 @@ function readClipboard(): { nodes: FlowNode[]; edges: FlowEdge[] } | null {
 }
 
 /** Copies of definition nodes with new ids and unique names; a second trigger is skipped. */
-function insertCopies(s: EditorState, clip: { nodes: FlowNode[]; edges: FlowEdge[] }, offset: number): { nodes: EditorNode[]; edges: EditorEdge[] } {
+function insertCopies(
+  s: EditorState,
+  clip: { nodes: FlowNode[]; edges: FlowEdge[] },
+  offset: number,
+): { nodes: EditorNode[]; edges: EditorEdge[] } {
   const taken = new Set(s.nodes.map((n) => n.data.name));
   const hasTrigger = s.nodes.some((n) => isTriggerType(n.type ?? ''));
   const ids = new Map<string, string>();
@@ -507,10 +585,20 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Keeps the previous array for a key when its issues are the same, so subscribers see no change. */
-function reuse(prev: Map<string, ValidationIssue[]>, fresh: Map<string, ValidationIssue[]>): Map<string, ValidationIssue[]> {
+function reuse(
+  prev: Map<string, ValidationIssue[]>,
+  fresh: Map<string, ValidationIssue[]>,
+): Map<string, ValidationIssue[]> {
   for (const [key, list] of fresh) {
     const old = prev.get(key);
-    if (old && old.length === list.length && old.every((o, i) => o.message === list[i]!.message && o.path === list[i]!.path && o.severity === list[i]!.severity)) fresh.set(key, old);
+    if (
+      old &&
+      old.length === list.length &&
+      old.every(
+        (o, i) => o.message === list[i]!.message && o.path === list[i]!.path && o.severity === list[i]!.severity,
+      )
+    )
+      fresh.set(key, old);
   }
   return fresh;
 }

@@ -13,7 +13,10 @@ export interface TemplateMessage {
 
 export const CONTEXT_INFO: Record<TemplateContext, { label: string; help: string }> = {
   url: { label: 'URL', help: 'Token values are percent-encoded. Use {{{token}}} to insert a base URL as is.' },
-  json: { label: 'JSON', help: 'Inside "…" text is JSON-escaped; numbers and booleans go in as they are. {{json token}} inserts any value as JSON.' },
+  json: {
+    label: 'JSON',
+    help: 'Inside "…" text is JSON-escaped; numbers and booleans go in as they are. {{json token}} inserts any value as JSON.',
+  },
   xml: { label: 'XML', help: 'Token values are XML-escaped (& < > " \').' },
   header: { label: 'Header', help: 'Inserted as text; a value containing a line break is refused (header injection).' },
   text: { label: 'Text', help: 'Inserted as plain text; the form / SOAP encoder escapes it once.' },
@@ -28,10 +31,14 @@ export function templateMessages(source: string, context: TemplateContext): Temp
   const out: TemplateMessage[] = [];
   const analysis = analyzeTemplate(source);
   if (!analysis.ok) {
-    out.push({ severity: 'error', message: `Line ${analysis.error.line}, column ${analysis.error.column}: ${analysis.error.message}` });
+    out.push({
+      severity: 'error',
+      message: `Line ${analysis.error.line}, column ${analysis.error.column}: ${analysis.error.message}`,
+    });
     return out;
   }
-  for (const p of analysis.problems) out.push({ severity: 'error', message: `Line ${p.line}, column ${p.column}: ${p.message}` });
+  for (const p of analysis.problems)
+    out.push({ severity: 'error', message: `Line ${p.line}, column ${p.column}: ${p.message}` });
   for (const r of analysis.references) {
     // Never resolvable: an error (publishing is refused), as the flow validator says. `secrets.*`
     // is judged by the validator (code secret_token), which knows the node's connection.
@@ -55,7 +62,7 @@ export function jsonShape(source: string): TemplateMessage[] {
   let result = '';
   let inString = false;
   const outside: string[] = [];
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     if (source.startsWith('{{', i)) {
       const triple = source.startsWith('{{{', i);
       const close = source.indexOf(triple ? '}}}' : '}}', i + 2);
@@ -84,12 +91,21 @@ export function jsonShape(source: string): TemplateMessage[] {
   try {
     JSON.parse(result);
   } catch (err) {
-    out.push({ severity: 'error', message: `The body will not be valid JSON: ${(err as Error).message.replace(/^JSON\.parse: /, '')}` });
+    out.push({
+      severity: 'error',
+      message: `The body will not be valid JSON: ${(err as Error).message.replace(/^JSON\.parse: /, '')}`,
+    });
     return out;
   }
   if (outside.length) {
-    const names = [...new Set(outside)].slice(0, 3).map((t) => `{{${t}}}`).join(', ');
-    out.push({ severity: 'warning', message: `${names} outside quotes: fine for numbers and booleans; text would break the JSON. Quote it ("{{…}}") or use {{json …}}.` });
+    const names = [...new Set(outside)]
+      .slice(0, 3)
+      .map((t) => `{{${t}}}`)
+      .join(', ');
+    out.push({
+      severity: 'warning',
+      message: `${names} outside quotes: fine for numbers and booleans; text would break the JSON. Quote it ("{{…}}") or use {{json …}}.`,
+    });
   }
   return out;
 }

@@ -38,7 +38,8 @@ export function timingBudget(nodes: readonly EditorNode[], edges: readonly Edito
   const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.trigger?.mode === 'sync');
   if (!trigger) return null;
   const cfg = trigger.data.config as { deadlineMs?: unknown };
-  const deadlineMs = typeof cfg.deadlineMs === 'number' ? cfg.deadlineMs : trigger.type === 'trigger.ivr' ? 3000 : 10_000;
+  const deadlineMs =
+    typeof cfg.deadlineMs === 'number' ? cfg.deadlineMs : trigger.type === 'trigger.ivr' ? 3000 : 10_000;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const out = new Map<string, string[]>();
   for (const e of edges) (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);

@@ -4,7 +4,14 @@
  * applied to the canvas graph, so completion keeps working.
  */
 import {
-  BATCH_EACH_HANDLE, batchPathsOf, getNodeSpec, listTokens, NODE_OUTPUT_FIELDS, STANDARD_TOKENS, TEMPLATE_HELPERS, type ParsedFlow,
+  BATCH_EACH_HANDLE,
+  batchPathsOf,
+  getNodeSpec,
+  listTokens,
+  NODE_OUTPUT_FIELDS,
+  STANDARD_TOKENS,
+  TEMPLATE_HELPERS,
+  type ParsedFlow,
   TRIGGER_INPUT_ROOTS,
 } from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
@@ -77,11 +84,20 @@ const HELPER_DETAILS: Record<string, string> = {
 };
 
 /** Token paths for the node, grouped by root. */
-export function tokensForNode(nodeId: string, nodes: readonly EditorNode[], edges: readonly EditorEdge[], flow?: ParsedFlow): TokenItem[] {
+export function tokensForNode(
+  nodeId: string,
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+  flow?: ParsedFlow,
+): TokenItem[] {
   let paths: string[];
   if (flow && flow.nodes.has(nodeId)) paths = listTokens(flow, nodeId);
   else paths = fallbackTokens(nodeId, nodes, edges);
-  return paths.map((token) => ({ token, group: groupOf(token), detail: DETAILS[token] ?? detailForNodeToken(token, nodes) }));
+  return paths.map((token) => ({
+    token,
+    group: groupOf(token),
+    detail: DETAILS[token] ?? detailForNodeToken(token, nodes),
+  }));
 }
 
 export function helperItems(): TokenItem[] {

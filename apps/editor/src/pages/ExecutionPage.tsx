@@ -16,7 +16,11 @@ type Source = 'version' | 'draft' | 'none';
 
 export function ExecutionPage() {
   const { id = '' } = useParams();
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }>({ status: 'loading' });
+  const [state, setState] = useState<
+    | { status: 'loading' }
+    | { status: 'error'; message: string }
+    | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }
+  >({ status: 'loading' });
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
@@ -41,10 +45,22 @@ export function ExecutionPage() {
           // the canvas is optional: steps are still listed
         }
       }
-      if (exec.flowId && !flowName) flowName = await api.flows.get(exec.flowId).then((f) => f.name, () => undefined);
+      if (exec.flowId && !flowName)
+        flowName = await api.flows.get(exec.flowId).then(
+          (f) => f.name,
+          () => undefined,
+        );
       window.__editorMetrics = { loadedAt: performance.now() };
-      useEditor.getState().load({ meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } }, { readOnly: true });
-      useEditor.getState().showSteps(exec.steps ?? [], { status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed', steps: exec.steps ?? [], output: exec.output });
+      useEditor
+        .getState()
+        .load({ meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } }, { readOnly: true });
+      useEditor
+        .getState()
+        .showSteps(exec.steps ?? [], {
+          status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed',
+          steps: exec.steps ?? [],
+          output: exec.output,
+        });
       setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
     } catch (err) {
       setState({ status: 'error', message: errorText(err) });
@@ -76,7 +92,9 @@ export function ExecutionPage() {
 function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; source: Source; flowName?: string }) {
   const selection = useEditor((s) => s.selection);
   const step = useShownStep(selection.nodes.length === 1 ? selection.nodes[0] : undefined);
-  const nodeName = useEditor((s) => (selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined));
+  const nodeName = useEditor((s) =>
+    selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined,
+  );
   const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
 
   return (
@@ -108,17 +126,25 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
       </header>
       {source === 'draft' && (
         <div className="banner-warning">
-          <Icon name="info" size={14} /> The definition of this run is not stored (draft test run); the canvas shows the flow’s current draft.
+          <Icon name="info" size={14} /> The definition of this run is not stored (draft test run); the canvas shows the
+          flow’s current draft.
         </div>
       )}
       {exec.error && (
         <div className={exec.error.handled ? 'banner-warning' : 'banner-danger'} data-testid="execution-error">
-          <Icon name="alert" size={14} /> {exec.error.handled && <>Handled by the error path of {exec.error.node ?? 'a node'}: </>}
+          <Icon name="alert" size={14} />{' '}
+          {exec.error.handled && <>Handled by the error path of {exec.error.node ?? 'a node'}: </>}
           <b>{exec.error.code}</b> {exec.error.message}
         </div>
       )}
       <div className="editor-main">
-        <div className="canvas-col">{source === 'none' ? <p className="muted pad">The flow of this run is no longer available; its steps are listed on the right.</p> : <Canvas readOnly />}</div>
+        <div className="canvas-col">
+          {source === 'none' ? (
+            <p className="muted pad">The flow of this run is no longer available; its steps are listed on the right.</p>
+          ) : (
+            <Canvas readOnly />
+          )}
+        </div>
         <aside className="node-panel" data-testid="execution-panel">
           {step ? (
             <>

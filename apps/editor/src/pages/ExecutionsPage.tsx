@@ -49,7 +49,11 @@ export function ExecutionsPage() {
     [params],
   );
   const [flows, setFlows] = useState<FlowSummary[]>([]);
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: ExecutionSummary[]; nextCursor?: string }>({ status: 'loading' });
+  const [state, setState] = useState<
+    | { status: 'loading' }
+    | { status: 'error'; message: string }
+    | { status: 'ok'; items: ExecutionSummary[]; nextCursor?: string }
+  >({ status: 'loading' });
   const [phone, setPhone] = useState(filters.phone ?? '');
   const [callId, setCallId] = useState(filters.callId ?? '');
   const [loadingMore, setLoadingMore] = useState(false);
@@ -88,7 +92,8 @@ export function ExecutionsPage() {
   // Typing in phone / call id filters waits for a pause.
   useEffect(() => {
     const t = setTimeout(() => {
-      if ((phone.trim() || undefined) !== filters.phone || (callId.trim() || undefined) !== filters.callId) setFilter({ phone: phone.trim(), callId: callId.trim() });
+      if ((phone.trim() || undefined) !== filters.phone || (callId.trim() || undefined) !== filters.callId)
+        setFilter({ phone: phone.trim(), callId: callId.trim() });
     }, 400);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -107,7 +112,8 @@ export function ExecutionsPage() {
     }
   };
 
-  const flowName = (id: string | null) => (id ? (flows.find((f) => f.id === id)?.name ?? `${id.slice(0, 8)}…`) : 'Unsaved draft');
+  const flowName = (id: string | null) =>
+    id ? (flows.find((f) => f.id === id)?.name ?? `${id.slice(0, 8)}…`) : 'Unsaved draft';
   const hasFilters = Object.values(filters).some(Boolean);
 
   return (
@@ -115,7 +121,9 @@ export function ExecutionsPage() {
       <header className="page-head">
         <div>
           <h1>Runs</h1>
-          <p className="muted">Every execution, newest first: open one to see it on the canvas of the version that ran.</p>
+          <p className="muted">
+            Every execution, newest first: open one to see it on the canvas of the version that ran.
+          </p>
         </div>
         <div className="grow" />
         <Button icon="refresh" onClick={() => void load()}>
@@ -123,7 +131,13 @@ export function ExecutionsPage() {
         </Button>
       </header>
       <div className="filters" role="search">
-        <select className="input select" aria-label="Flow" value={filters.flowId ?? ''} onChange={(e) => setFilter({ flowId: e.target.value })} data-testid="filter-flow">
+        <select
+          className="input select"
+          aria-label="Flow"
+          value={filters.flowId ?? ''}
+          onChange={(e) => setFilter({ flowId: e.target.value })}
+          data-testid="filter-flow"
+        >
           <option value="">All flows</option>
           {flows.map((f) => (
             <option key={f.id} value={f.id}>
@@ -131,7 +145,13 @@ export function ExecutionsPage() {
             </option>
           ))}
         </select>
-        <select className="input select" aria-label="Status" value={filters.status ?? ''} onChange={(e) => setFilter({ status: e.target.value as ExecutionStatus })} data-testid="filter-status">
+        <select
+          className="input select"
+          aria-label="Status"
+          value={filters.status ?? ''}
+          onChange={(e) => setFilter({ status: e.target.value as ExecutionStatus })}
+          data-testid="filter-status"
+        >
           <option value="">Any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -139,7 +159,12 @@ export function ExecutionsPage() {
             </option>
           ))}
         </select>
-        <select className="input select" aria-label="Trigger" value={filters.triggerType ?? ''} onChange={(e) => setFilter({ triggerType: e.target.value as ExecutionTrigger })}>
+        <select
+          className="input select"
+          aria-label="Trigger"
+          value={filters.triggerType ?? ''}
+          onChange={(e) => setFilter({ triggerType: e.target.value as ExecutionTrigger })}
+        >
           <option value="">Any trigger</option>
           {TRIGGERS.map((t) => (
             <option key={t.value} value={t.value}>
@@ -149,11 +174,21 @@ export function ExecutionsPage() {
         </select>
         <label className="filter-time">
           <span>From</span>
-          <input type="datetime-local" className="input" value={toLocalInput(filters.from)} onChange={(e) => setFilter({ from: fromLocalInput(e.target.value) })} />
+          <input
+            type="datetime-local"
+            className="input"
+            value={toLocalInput(filters.from)}
+            onChange={(e) => setFilter({ from: fromLocalInput(e.target.value) })}
+          />
         </label>
         <label className="filter-time">
           <span>To</span>
-          <input type="datetime-local" className="input" value={toLocalInput(filters.to)} onChange={(e) => setFilter({ to: fromLocalInput(e.target.value) })} />
+          <input
+            type="datetime-local"
+            className="input"
+            value={toLocalInput(filters.to)}
+            onChange={(e) => setFilter({ to: fromLocalInput(e.target.value) })}
+          />
         </label>
         <select
           className="input select"
@@ -161,7 +196,8 @@ export function ExecutionsPage() {
           value=""
           onChange={(e) => {
             const r = RANGES[Number(e.target.value)];
-            if (r) setFilter({ from: new Date(Date.now() - r.ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: undefined });
+            if (r)
+              setFilter({ from: new Date(Date.now() - r.ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: undefined });
           }}
         >
           <option value="">Quick range…</option>
@@ -173,11 +209,23 @@ export function ExecutionsPage() {
         </select>
         <div className="search">
           <Icon name="phone" size={14} />
-          <input placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} aria-label="Phone" data-testid="filter-phone" />
+          <input
+            placeholder="Phone"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            aria-label="Phone"
+            data-testid="filter-phone"
+          />
         </div>
         <div className="search">
           <Icon name="search" size={14} />
-          <input placeholder="Call id" value={callId} onChange={(e) => setCallId(e.target.value)} aria-label="Call id" data-testid="filter-call" />
+          <input
+            placeholder="Call id"
+            value={callId}
+            onChange={(e) => setCallId(e.target.value)}
+            aria-label="Call id"
+            data-testid="filter-call"
+          />
         </div>
         {hasFilters && (
           <Button
@@ -217,16 +265,29 @@ export function ExecutionsPage() {
               </thead>
               <tbody>
                 {state.items.map((x) => (
-                  <tr key={x.id} className="clickable" onClick={() => navigate(`/executions/${x.id}`)} data-testid={`execution-row-${x.id}`}>
+                  <tr
+                    key={x.id}
+                    className="clickable"
+                    onClick={() => navigate(`/executions/${x.id}`)}
+                    data-testid={`execution-row-${x.id}`}
+                  >
                     <td title={formatDateTime(x.startedAt)}>{timeAgo(x.startedAt)}</td>
                     <td>
                       {x.flowName ?? flowName(x.flowId)}
-                      {x.flowVersion ? <span className="muted small"> v{x.flowVersion}</span> : <span className="muted small"> draft</span>}
+                      {x.flowVersion ? (
+                        <span className="muted small"> v{x.flowVersion}</span>
+                      ) : (
+                        <span className="muted small"> draft</span>
+                      )}
                     </td>
                     <td>{TRIGGERS.find((t) => t.value === x.triggerType)?.label ?? x.triggerType}</td>
                     <td>
                       <StatusBadge status={x.status} />
-                      {x.error && <div className="muted small ellipsis" title={x.error.message}>{x.error.message}</div>}
+                      {x.error && (
+                        <div className="muted small ellipsis" title={x.error.message}>
+                          {x.error.message}
+                        </div>
+                      )}
                     </td>
                     <td className="num">{formatMs(x.durationMs)}</td>
                     <td className="mono small">{x.phone ?? '—'}</td>

@@ -19,7 +19,9 @@ import { Icon } from '../ui/icons';
 
 export function FlowEditorPage() {
   const { id = '' } = useParams();
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string; notFound: boolean } | { status: 'ready' }>({ status: 'loading' });
+  const [state, setState] = useState<
+    { status: 'loading' } | { status: 'error'; message: string; notFound: boolean } | { status: 'ready' }
+  >({ status: 'loading' });
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
@@ -44,7 +46,10 @@ export function FlowEditorPage() {
     return (
       <div className="page">
         <div className="page-body">
-          <ErrorBanner error={state.notFound ? 'This flow does not exist (or belongs to another tenant).' : state.message} onRetry={state.notFound ? undefined : () => void load()} />
+          <ErrorBanner
+            error={state.notFound ? 'This flow does not exist (or belongs to another tenant).' : state.message}
+            onRetry={state.notFound ? undefined : () => void load()}
+          />
           <p>
             <Link to="/flows">← Back to flows</Link>
           </p>
@@ -96,7 +101,12 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         <div className="popover problems-pop" data-testid="problems">
           <div className="popover-head">
             <b>Problems</b>
-            <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Close" onClick={() => setDialog(null)}>
+            <button
+              type="button"
+              className="btn btn-ghost btn-icon btn-sm"
+              aria-label="Close"
+              onClick={() => setDialog(null)}
+            >
               <Icon name="x" size={14} />
             </button>
           </div>
@@ -164,13 +174,37 @@ function EditorBar({
       <div className="grow" />
       {!readOnly && (
         <div className="btn-group">
-          <Button variant="ghost" icon="undo" onClick={() => useEditor.getState().undo()} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)" />
-          <Button variant="ghost" icon="redo" onClick={() => useEditor.getState().redo()} disabled={!canRedo} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" />
+          <Button
+            variant="ghost"
+            icon="undo"
+            onClick={() => useEditor.getState().undo()}
+            disabled={!canUndo}
+            aria-label="Undo"
+            title="Undo (Ctrl+Z)"
+          />
+          <Button
+            variant="ghost"
+            icon="redo"
+            onClick={() => useEditor.getState().redo()}
+            disabled={!canRedo}
+            aria-label="Redo"
+            title="Redo (Ctrl+Shift+Z)"
+          />
         </div>
       )}
-      <button type="button" className={`problems-btn${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}`} onClick={onProblems} data-testid="problems-button" title="Show problems">
+      <button
+        type="button"
+        className={`problems-btn${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}`}
+        onClick={onProblems}
+        data-testid="problems-button"
+        title="Show problems"
+      >
         <Icon name={errors ? 'alert' : warnings ? 'info' : 'check'} size={15} />
-        {errors ? `${errors} error${errors > 1 ? 's' : ''}` : warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : 'Valid'}
+        {errors
+          ? `${errors} error${errors > 1 ? 's' : ''}`
+          : warnings
+            ? `${warnings} warning${warnings > 1 ? 's' : ''}`
+            : 'Valid'}
       </button>
       <Button variant="ghost" icon="history" onClick={onVersions} data-testid="versions-button">
         Versions
@@ -189,11 +223,22 @@ function EditorBar({
           }
         }}
       />
-      <Button variant="ghost" icon="list" onClick={() => navigate(`/executions?flowId=${meta.id}`)} title="Runs of this flow">
+      <Button
+        variant="ghost"
+        icon="list"
+        onClick={() => navigate(`/executions?flowId=${meta.id}`)}
+        title="Runs of this flow"
+      >
         Runs
       </Button>
       {can('flows.run') ? (
-        <Button icon="play" onClick={onTest} className={testOpen ? 'active' : ''} data-testid="test-button" title={triggerType ? 'Test run' : 'Add a trigger first'}>
+        <Button
+          icon="play"
+          onClick={onTest}
+          className={testOpen ? 'active' : ''}
+          data-testid="test-button"
+          title={triggerType ? 'Test run' : 'Add a trigger first'}
+        >
           Test
         </Button>
       ) : null}
@@ -217,7 +262,12 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
     return () => clearInterval(t);
   }, []);
   if (readOnly) return <span className="save-status">Read only</span>;
-  if (save.status === 'saving') return <span className="save-status" data-testid="save-status" data-state="saving"><span className="spinner xs" /> Saving…</span>;
+  if (save.status === 'saving')
+    return (
+      <span className="save-status" data-testid="save-status" data-state="saving">
+        <span className="spinner xs" /> Saving…
+      </span>
+    );
   if (save.status === 'error')
     return (
       <span className="save-status err" data-testid="save-status" data-state="error" title={save.message}>
@@ -227,11 +277,26 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
         </button>
       </span>
     );
-  if (save.status === 'conflict') return <span className="save-status err" data-testid="save-status" data-state="conflict"><Icon name="alert" size={13} /> Changed elsewhere</span>;
-  if (dirty) return <span className="save-status" data-testid="save-status" data-state="dirty">Unsaved changes</span>;
+  if (save.status === 'conflict')
+    return (
+      <span className="save-status err" data-testid="save-status" data-state="conflict">
+        <Icon name="alert" size={13} /> Changed elsewhere
+      </span>
+    );
+  if (dirty)
+    return (
+      <span className="save-status" data-testid="save-status" data-state="dirty">
+        Unsaved changes
+      </span>
+    );
   return (
     <span className="save-status ok" data-testid="save-status" data-state="saved">
-      <Icon name="check" size={13} /> {save.at ? `Saved ${timeAgo(new Date(save.at).toISOString())}` : updatedAt ? `Saved ${timeAgo(updatedAt)}` : 'Saved'}
+      <Icon name="check" size={13} />{' '}
+      {save.at
+        ? `Saved ${timeAgo(new Date(save.at).toISOString())}`
+        : updatedAt
+          ? `Saved ${timeAgo(updatedAt)}`
+          : 'Saved'}
     </span>
   );
 }
@@ -251,9 +316,12 @@ function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onCl
     setFailure(null);
     try {
       const saved = await saveNow();
-      if (!saved) throw new Error(useEditor.getState().save.message ?? 'The draft could not be saved, so it was not published.');
+      if (!saved)
+        throw new Error(useEditor.getState().save.message ?? 'The draft could not be saved, so it was not published.');
       const res = await api.flows.publish(meta.id, note.trim() ? { note: note.trim() } : {});
-      useEditor.getState().setMeta({ publishedVersion: res.publishedVersion ?? res.version, latestVersion: res.version });
+      useEditor
+        .getState()
+        .setMeta({ publishedVersion: res.publishedVersion ?? res.version, latestVersion: res.version });
       toast(`Published version ${res.version}`, 'success');
       onClose();
     } catch (err) {
@@ -272,7 +340,14 @@ function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onCl
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" icon="rocket" onClick={() => void publish()} disabled={blocked} busy={busy} data-testid="publish-confirm">
+          <Button
+            variant="primary"
+            icon="rocket"
+            onClick={() => void publish()}
+            disabled={blocked}
+            busy={busy}
+            data-testid="publish-confirm"
+          >
             Publish
           </Button>
         </>
@@ -291,7 +366,9 @@ function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onCl
       ) : (
         <>
           <p>
-            Publishing makes this draft an immutable version <b>v{(meta?.latestVersion ?? meta?.publishedVersion ?? 0) + 1}</b> and switches the triggers of <code>{meta?.key}</code> to it. Earlier versions stay in the history.
+            Publishing makes this draft an immutable version{' '}
+            <b>v{(meta?.latestVersion ?? meta?.publishedVersion ?? 0) + 1}</b> and switches the triggers of{' '}
+            <code>{meta?.key}</code> to it. Earlier versions stay in the history.
           </p>
           {warnings.length > 0 && (
             <details className="warn-details">
@@ -304,7 +381,16 @@ function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onCl
           <label className="field-label" htmlFor="publish-note">
             Note
           </label>
-          <textarea id="publish-note" className="input" rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder="What changed, e.g. “VIP lookup now uses the new CRM endpoint”" data-testid="publish-note" autoFocus />
+          <textarea
+            id="publish-note"
+            className="input"
+            rows={3}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="What changed, e.g. “VIP lookup now uses the new CRM endpoint”"
+            data-testid="publish-note"
+            autoFocus
+          />
         </>
       )}
       {failure && (
@@ -312,7 +398,9 @@ function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onCl
           <Icon name="alert" size={14} />
           <div>
             {failure.message}
-            {failure instanceof ApiError && failure.issues.length > 0 && <ValidationList issues={failure.issues} onPicked={onClose} />}
+            {failure instanceof ApiError && failure.issues.length > 0 && (
+              <ValidationList issues={failure.issues} onPicked={onClose} />
+            )}
           </div>
         </div>
       )}
@@ -340,8 +428,15 @@ function ConflictDialog({ reload }: { reload(): Promise<void> }) {
     try {
       const latest = theirs ?? (await api.flows.get(meta.id));
       const s = useEditor.getState();
-      const res = await api.flows.update(meta.id, { name: s.meta!.name, definition: s.definition(), revision: latest.revision });
-      s.setSave({ status: 'saved', at: Date.now() }, { seq: s.changeSeq, revision: res?.revision ?? latest.revision + 1, updatedAt: res?.updatedAt });
+      const res = await api.flows.update(meta.id, {
+        name: s.meta!.name,
+        definition: s.definition(),
+        revision: latest.revision,
+      });
+      s.setSave(
+        { status: 'saved', at: Date.now() },
+        { seq: s.changeSeq, revision: res?.revision ?? latest.revision + 1, updatedAt: res?.updatedAt },
+      );
       toast('Your version was saved over the other one', 'success');
     } catch (err) {
       toast(`Could not save: ${errorText(err)}`, 'error');
@@ -369,14 +464,31 @@ function ConflictDialog({ reload }: { reload(): Promise<void> }) {
     <Dialog title="This flow was changed elsewhere" onClose={() => void 0} width={540} testId="conflict-dialog">
       <p>
         Someone saved this flow after you opened it
-        {theirs?.updatedAt ? ` (${timeAgo(theirs.updatedAt)}${theirs.updatedByEmail ? ` by ${theirs.updatedByEmail}` : ''})` : ''}. Your changes are not saved yet. What should happen?
+        {theirs?.updatedAt
+          ? ` (${timeAgo(theirs.updatedAt)}${theirs.updatedByEmail ? ` by ${theirs.updatedByEmail}` : ''})`
+          : ''}
+        . Your changes are not saved yet. What should happen?
       </p>
       <div className="choice-list">
-        <button type="button" className="choice" onClick={() => void overwrite()} disabled={!!busy} data-testid="conflict-overwrite">
+        <button
+          type="button"
+          className="choice"
+          onClick={() => void overwrite()}
+          disabled={!!busy}
+          data-testid="conflict-overwrite"
+        >
           <b>Keep mine</b>
-          <span>Save my version over theirs. Their draft changes are replaced (published versions are never touched).</span>
+          <span>
+            Save my version over theirs. Their draft changes are replaced (published versions are never touched).
+          </span>
         </button>
-        <button type="button" className="choice" onClick={() => void saveAsCopy()} disabled={!!busy} data-testid="conflict-copy">
+        <button
+          type="button"
+          className="choice"
+          onClick={() => void saveAsCopy()}
+          disabled={!!busy}
+          data-testid="conflict-copy"
+        >
           <b>Save mine as a new flow</b>
           <span>Both versions are kept; this one opens as “(my copy)”.</span>
         </button>

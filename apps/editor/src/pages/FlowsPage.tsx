@@ -5,7 +5,19 @@ import { api, ApiError, errorText, itemsOf } from '../api/client';
 import type { ExecutionStatus, FlowSummary } from '../api/types';
 import { session, useCan } from '../auth/session';
 import { isTrigger, TRIGGERS } from '../ui/triggers';
-import { Badge, Button, Dialog, downloadJson, Empty, ErrorBanner, formatDateTime, Spinner, StatusBadge, timeAgo, toast } from '../ui/components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  downloadJson,
+  Empty,
+  ErrorBanner,
+  formatDateTime,
+  Spinner,
+  StatusBadge,
+  timeAgo,
+  toast,
+} from '../ui/components';
 import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
 
@@ -14,7 +26,11 @@ function triggerOf(f: FlowSummary): string | undefined {
 }
 
 export function FlowsPage() {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: FlowSummary[]; nextCursor?: string }>({ status: 'loading' });
+  const [state, setState] = useState<
+    | { status: 'loading' }
+    | { status: 'error'; message: string }
+    | { status: 'ok'; items: FlowSummary[]; nextCursor?: string }
+  >({ status: 'loading' });
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
@@ -40,7 +56,9 @@ export function FlowsPage() {
   const [lastRuns, setLastRuns] = useState<Record<string, { status: ExecutionStatus; startedAt: string } | null>>({});
   useEffect(() => {
     if (state.status !== 'ok' || !session.can('executions.read')) return;
-    const missing = state.items.filter((f) => f.lastRun === undefined && f.lastRunStatus === undefined && !(f.id in lastRuns)).slice(0, 50);
+    const missing = state.items
+      .filter((f) => f.lastRun === undefined && f.lastRunStatus === undefined && !(f.id in lastRuns))
+      .slice(0, 50);
     if (!missing.length) return;
     let live = true;
     void Promise.all(
@@ -61,7 +79,11 @@ export function FlowsPage() {
     if (state.status !== 'ok' || !state.nextCursor) return;
     try {
       const page = await api.flows.list({ cursor: state.nextCursor, limit: 200 });
-      setState({ status: 'ok', items: [...state.items, ...itemsOf(page)], nextCursor: Array.isArray(page) ? undefined : page.nextCursor });
+      setState({
+        status: 'ok',
+        items: [...state.items, ...itemsOf(page)],
+        nextCursor: Array.isArray(page) ? undefined : page.nextCursor,
+      });
     } catch (err) {
       toast(errorText(err), 'error');
     }
@@ -70,13 +92,19 @@ export function FlowsPage() {
   const items = useMemo(() => {
     if (state.status !== 'ok') return [];
     const needle = q.trim().toLowerCase();
-    return needle ? state.items.filter((f) => f.name.toLowerCase().includes(needle) || f.key.toLowerCase().includes(needle)) : state.items;
+    return needle
+      ? state.items.filter((f) => f.name.toLowerCase().includes(needle) || f.key.toLowerCase().includes(needle))
+      : state.items;
   }, [state, q]);
 
   const duplicate = async (f: FlowSummary) => {
     try {
       const full = await api.flows.get(f.id);
-      const copy = await api.flows.create({ name: `${f.name} copy`, definition: full.definition, description: full.description });
+      const copy = await api.flows.create({
+        name: `${f.name} copy`,
+        definition: full.definition,
+        description: full.description,
+      });
       toast(`Duplicated as “${copy.name}”`, 'success');
       void load();
     } catch (err) {
@@ -120,7 +148,12 @@ export function FlowsPage() {
         <div className="grow" />
         <div className="search">
           <Icon name="search" size={14} />
-          <input placeholder="Search flows" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search flows" />
+          <input
+            placeholder="Search flows"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            aria-label="Search flows"
+          />
         </div>
         {canWrite && (
           <>
@@ -178,7 +211,12 @@ export function FlowsPage() {
                   const run = f.lastRun ?? lastRuns[f.id] ?? null;
                   const last = run?.status ?? f.lastRunStatus ?? null;
                   return (
-                    <tr key={f.id} data-testid={`flow-row-${f.key}`} onClick={() => navigate(`/flows/${f.id}`)} className="clickable">
+                    <tr
+                      key={f.id}
+                      data-testid={`flow-row-${f.key}`}
+                      onClick={() => navigate(`/flows/${f.id}`)}
+                      className="clickable"
+                    >
                       <td>
                         <Link to={`/flows/${f.id}`} className="row-title" onClick={(e) => e.stopPropagation()}>
                           {f.name}
@@ -195,8 +233,14 @@ export function FlowsPage() {
                         )}
                       </td>
                       <td>
-                        {f.publishedVersion ? <Badge tone="success">v{f.publishedVersion} live</Badge> : <Badge>Draft</Badge>}
-                        {f.publishedVersion && f.latestVersion && f.latestVersion > f.publishedVersion ? <span className="muted small"> (v{f.latestVersion} exists)</span> : null}
+                        {f.publishedVersion ? (
+                          <Badge tone="success">v{f.publishedVersion} live</Badge>
+                        ) : (
+                          <Badge>Draft</Badge>
+                        )}
+                        {f.publishedVersion && f.latestVersion && f.latestVersion > f.publishedVersion ? (
+                          <span className="muted small"> (v{f.latestVersion} exists)</span>
+                        ) : null}
                       </td>
                       <td>
                         <StatusBadge status={last} />
@@ -204,14 +248,43 @@ export function FlowsPage() {
                       </td>
                       <td title={formatDateTime(f.updatedAt)}>
                         {timeAgo(f.updatedAt)}
-                        {(f.updatedByEmail ?? f.updatedBy) && <div className="muted small">by {f.updatedByEmail ?? (f.updatedBy === session.user?.id ? session.user?.email : shortId(f.updatedBy!))}</div>}
+                        {(f.updatedByEmail ?? f.updatedBy) && (
+                          <div className="muted small">
+                            by{' '}
+                            {f.updatedByEmail ??
+                              (f.updatedBy === session.user?.id ? session.user?.email : shortId(f.updatedBy!))}
+                          </div>
+                        )}
                       </td>
                       <td className="row-actions" onClick={(e) => e.stopPropagation()}>
                         {canWrite && (
-                          <Button size="sm" variant="ghost" icon="copy" aria-label={`Duplicate ${f.name}`} title="Duplicate" onClick={() => void duplicate(f)} />
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            icon="copy"
+                            aria-label={`Duplicate ${f.name}`}
+                            title="Duplicate"
+                            onClick={() => void duplicate(f)}
+                          />
                         )}
-                        <Button size="sm" variant="ghost" icon="download" aria-label={`Export ${f.name}`} title="Export JSON" onClick={() => void exportFlow(f)} />
-                        {canWrite && <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${f.name}`} title="Delete" onClick={() => setDeleting(f)} />}
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          icon="download"
+                          aria-label={`Export ${f.name}`}
+                          title="Export JSON"
+                          onClick={() => void exportFlow(f)}
+                        />
+                        {canWrite && (
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            icon="trash"
+                            aria-label={`Delete ${f.name}`}
+                            title="Delete"
+                            onClick={() => setDeleting(f)}
+                          />
+                        )}
                       </td>
                     </tr>
                   );
@@ -257,7 +330,8 @@ export function FlowsPage() {
           }
         >
           <p>
-            Its triggers stop answering{deleting.publishedVersion ? ` (v${deleting.publishedVersion} is live)` : ''}. Past executions stay visible in Runs.
+            Its triggers stop answering{deleting.publishedVersion ? ` (v${deleting.publishedVersion} is live)` : ''}.
+            Past executions stay visible in Runs.
           </p>
         </Dialog>
       )}

@@ -64,11 +64,22 @@ export function LoginPage() {
       <form className="login-card" onSubmit={submit} data-testid="login-form">
         <Logo />
         <h1>Sign in</h1>
-        <p className="muted">Build the integrations your phone system runs: IVR lookups, end-of-call sync, campaign results.</p>
+        <p className="muted">
+          Build the integrations your phone system runs: IVR lookups, end-of-call sync, campaign results.
+        </p>
         <label className="field-label" htmlFor="email">
           Email
         </label>
-        <input id="email" className="input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
+        <input
+          id="email"
+          className="input"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+          autoFocus
+        />
         <label className="field-label" htmlFor="password">
           Password
         </label>

@@ -61,12 +61,18 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
   const create = async () => {
     setBusy(true);
     setError(null);
-    const chosen = Object.fromEntries(Object.entries(picked).filter(([purpose, id]) => id && requires.some((r) => r.purpose === purpose)));
+    const chosen = Object.fromEntries(
+      Object.entries(picked).filter(([purpose, id]) => id && requires.some((r) => r.purpose === purpose)),
+    );
     const finalName = name.trim() || (choice.id.startsWith('blank') ? `New ${choice.name} flow` : choice.name);
     try {
       const created =
         choice.templateId && !choice.definition.nodes.length
-          ? await api.flows.create({ name: finalName, templateId: choice.templateId, ...(Object.keys(chosen).length ? { connections: chosen } : {}) })
+          ? await api.flows.create({
+              name: finalName,
+              templateId: choice.templateId,
+              ...(Object.keys(chosen).length ? { connections: chosen } : {}),
+            })
           : await api.flows.create({ name: finalName, definition: choice.definition });
       onClose();
       navigate(`/flows/${created.id}`);
@@ -82,9 +88,14 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
       <button
         key={s.id}
         type="button"
-        title={[s.description, s.needs?.length ? `Needs a connection: ${s.needs.join('; ')}` : ''].filter(Boolean).join('\n\n')}
+        title={[s.description, s.needs?.length ? `Needs a connection: ${s.needs.join('; ')}` : '']
+          .filter(Boolean)
+          .join('\n\n')}
         className={`starter${choice.id === s.id ? ' on' : ''}`}
-        onClick={() => setChoice(s)} aria-pressed={choice.id === s.id} data-testid={`starter-${s.id}`}>
+        onClick={() => setChoice(s)}
+        aria-pressed={choice.id === s.id}
+        data-testid={`starter-${s.id}`}
+      >
         <span className="node-icon sm cat-trigger">
           <Icon name={spec?.icon ?? 'flow'} size={15} />
         </span>
@@ -134,12 +145,24 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
       {requires.length > 0 && choice.templateId && (
         <>
           <h4 className="dialog-sub">Connections</h4>
-          <p className="muted small">Pick the connection each part of the template uses, or skip and pick it later in the node (the flow cannot be published until then).</p>
+          <p className="muted small">
+            Pick the connection each part of the template uses, or skip and pick it later in the node (the flow cannot
+            be published until then).
+          </p>
           <div className="conn-picks" ref={picksRef} data-testid="template-connections">
             {requires.map((r) => {
               const fits = (connections ?? []).filter((c) => r.type === 'any' || c.type === r.type);
               return (
-                <Field key={r.purpose} label={<>{r.purpose} <span className="type-tag">{r.type}</span></>} htmlFor={`tpl-conn-${r.purpose}`} hint={r.description}>
+                <Field
+                  key={r.purpose}
+                  label={
+                    <>
+                      {r.purpose} <span className="type-tag">{r.type}</span>
+                    </>
+                  }
+                  htmlFor={`tpl-conn-${r.purpose}`}
+                  hint={r.description}
+                >
                   <select
                     id={`tpl-conn-${r.purpose}`}
                     className="input select"
@@ -147,7 +170,13 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
                     onChange={(e) => setPicked((p) => ({ ...p, [r.purpose]: e.target.value }))}
                     data-testid={`template-connection-${r.purpose}`}
                   >
-                    <option value="">{connections === null ? 'Skip (you cannot list connections)' : fits.length ? 'Skip — pick it later' : `Skip — no ${r.type} connection yet`}</option>
+                    <option value="">
+                      {connections === null
+                        ? 'Skip (you cannot list connections)'
+                        : fits.length
+                          ? 'Skip — pick it later'
+                          : `Skip — no ${r.type} connection yet`}
+                    </option>
                     {fits.map((c) => (
                       <option key={c.id} value={c.id}>
                         {c.name} ({c.type})

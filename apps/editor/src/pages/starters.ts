@@ -26,26 +26,93 @@ const blank = (type: string, name: string, config: Record<string, unknown> = {})
 });
 
 export const BLANKS: Starter[] = [
-  { id: 'blank-ivr', name: 'IVR', description: 'Answer an IVR mid-call', triggerType: 'trigger.ivr', definition: blank('trigger.ivr', 'ivr', { deadlineMs: 3000, fallback: {} }) },
-  { id: 'blank-eoc', name: 'End of call', description: 'Runs when a call ends', triggerType: 'trigger.end_of_call', definition: blank('trigger.end_of_call', 'endOfCall') },
-  { id: 'blank-campaign', name: 'Campaign', description: 'One run per contact result', triggerType: 'trigger.campaign', definition: blank('trigger.campaign', 'campaign') },
-  { id: 'blank-webhook', name: 'Webhook', description: 'Inbound GET/POST, answered', triggerType: 'trigger.webhook', definition: blank('trigger.webhook', 'webhook', { methods: ['POST'] }) },
+  {
+    id: 'blank-ivr',
+    name: 'IVR',
+    description: 'Answer an IVR mid-call',
+    triggerType: 'trigger.ivr',
+    definition: blank('trigger.ivr', 'ivr', { deadlineMs: 3000, fallback: {} }),
+  },
+  {
+    id: 'blank-eoc',
+    name: 'End of call',
+    description: 'Runs when a call ends',
+    triggerType: 'trigger.end_of_call',
+    definition: blank('trigger.end_of_call', 'endOfCall'),
+  },
+  {
+    id: 'blank-campaign',
+    name: 'Campaign',
+    description: 'One run per contact result',
+    triggerType: 'trigger.campaign',
+    definition: blank('trigger.campaign', 'campaign'),
+  },
+  {
+    id: 'blank-webhook',
+    name: 'Webhook',
+    description: 'Inbound GET/POST, answered',
+    triggerType: 'trigger.webhook',
+    definition: blank('trigger.webhook', 'webhook', { methods: ['POST'] }),
+  },
 ];
 
 export const TEMPLATES: Starter[] = [
   {
     id: 'tpl-vip',
     name: 'IVR: route VIP callers',
-    description: 'Look the caller up in the CRM; VIPs go to the VIP queue, everyone else (and CRM errors) to the default queue.',
+    description:
+      'Look the caller up in the CRM; VIPs go to the VIP queue, everyone else (and CRM errors) to the default queue.',
     triggerType: 'trigger.ivr',
     definition: {
       schemaVersion: 1,
       nodes: [
-        { id: 't', type: 'trigger.ivr', name: 'ivr', position: { x: 0, y: 80 }, config: { deadlineMs: 3000, fallback: { queue: 'default' } } },
-        { id: 'lookup', type: 'http', name: 'lookup', position: { x: 320, y: 80 }, config: { method: 'GET', url: 'https://crm.example.com/api/customers', query: [{ name: 'phone', value: '{{call.callerId}}' }], headers: [{ name: 'Accept', value: 'application/json' }], timeoutMs: 2000 } },
-        { id: 'vip', type: 'condition', name: 'isVip', position: { x: 640, y: 0 }, config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] } },
-        { id: 'r1', type: 'respond', name: 'vipQueue', position: { x: 960, y: -40 }, config: { status: 200, body: { type: 'json', template: '{\n  "queue": "vip",\n  "greeting": "Hello {{nodes.lookup.body.firstName}}"\n}' } } },
-        { id: 'r2', type: 'respond', name: 'defaultQueue', position: { x: 960, y: 160 }, config: { status: 200, body: { type: 'json', template: '{\n  "queue": "default"\n}' } } },
+        {
+          id: 't',
+          type: 'trigger.ivr',
+          name: 'ivr',
+          position: { x: 0, y: 80 },
+          config: { deadlineMs: 3000, fallback: { queue: 'default' } },
+        },
+        {
+          id: 'lookup',
+          type: 'http',
+          name: 'lookup',
+          position: { x: 320, y: 80 },
+          config: {
+            method: 'GET',
+            url: 'https://crm.example.com/api/customers',
+            query: [{ name: 'phone', value: '{{call.callerId}}' }],
+            headers: [{ name: 'Accept', value: 'application/json' }],
+            timeoutMs: 2000,
+          },
+        },
+        {
+          id: 'vip',
+          type: 'condition',
+          name: 'isVip',
+          position: { x: 640, y: 0 },
+          config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] },
+        },
+        {
+          id: 'r1',
+          type: 'respond',
+          name: 'vipQueue',
+          position: { x: 960, y: -40 },
+          config: {
+            status: 200,
+            body: {
+              type: 'json',
+              template: '{\n  "queue": "vip",\n  "greeting": "Hello {{nodes.lookup.body.firstName}}"\n}',
+            },
+          },
+        },
+        {
+          id: 'r2',
+          type: 'respond',
+          name: 'defaultQueue',
+          position: { x: 960, y: 160 },
+          config: { status: 200, body: { type: 'json', template: '{\n  "queue": "default"\n}' } },
+        },
       ],
       edges: [
         { id: 'e1', source: 't', target: 'lookup' },
@@ -64,7 +131,13 @@ export const TEMPLATES: Starter[] = [
     definition: {
       schemaVersion: 1,
       nodes: [
-        { id: 't', type: 'trigger.end_of_call', name: 'callEnded', position: { x: 0, y: 0 }, config: { dispositions: ['answered'] } },
+        {
+          id: 't',
+          type: 'trigger.end_of_call',
+          name: 'callEnded',
+          position: { x: 0, y: 0 },
+          config: { dispositions: ['answered'] },
+        },
         {
           id: 'post',
           type: 'http',
@@ -73,7 +146,11 @@ export const TEMPLATES: Starter[] = [
           config: {
             method: 'POST',
             url: 'https://crm.example.com/api/calls',
-            body: { type: 'json', template: '{\n  "callId": "{{call.id}}",\n  "phone": "{{e164 call.callerId}}",\n  "durationSec": {{default call.durationSec 0}},\n  "agent": "{{call.agent.name}}",\n  "recording": "{{call.recordingUrl}}"\n}' },
+            body: {
+              type: 'json',
+              template:
+                '{\n  "callId": "{{call.id}}",\n  "phone": "{{e164 call.callerId}}",\n  "durationSec": {{default call.durationSec 0}},\n  "agent": "{{call.agent.name}}",\n  "recording": "{{call.recordingUrl}}"\n}',
+            },
             retry: { attempts: 3, backoffMs: 1000 },
           },
         },
@@ -89,9 +166,33 @@ export const TEMPLATES: Starter[] = [
     definition: {
       schemaVersion: 1,
       nodes: [
-        { id: 't', type: 'trigger.webhook', name: 'ringing', position: { x: 0, y: 0 }, config: { methods: ['POST'], allowedOrigins: ['https://agent.example.com'] } },
-        { id: 'find', type: 'http', name: 'findContact', position: { x: 320, y: 0 }, config: { method: 'GET', url: 'https://crm.example.com/api/contacts/search?phone={{request.body.caller}}' } },
-        { id: 'r', type: 'respond', name: 'openPage', position: { x: 640, y: 0 }, config: { status: 200, body: { type: 'json', template: '{\n  "open": "https://crm.example.com/contacts/{{nodes.findContact.body.id}}"\n}' } } },
+        {
+          id: 't',
+          type: 'trigger.webhook',
+          name: 'ringing',
+          position: { x: 0, y: 0 },
+          config: { methods: ['POST'], allowedOrigins: ['https://agent.example.com'] },
+        },
+        {
+          id: 'find',
+          type: 'http',
+          name: 'findContact',
+          position: { x: 320, y: 0 },
+          config: { method: 'GET', url: 'https://crm.example.com/api/contacts/search?phone={{request.body.caller}}' },
+        },
+        {
+          id: 'r',
+          type: 'respond',
+          name: 'openPage',
+          position: { x: 640, y: 0 },
+          config: {
+            status: 200,
+            body: {
+              type: 'json',
+              template: '{\n  "open": "https://crm.example.com/contacts/{{nodes.findContact.body.id}}"\n}',
+            },
+          },
+        },
       ],
       edges: [
         { id: 'e1', source: 't', target: 'find' },

@@ -50,7 +50,13 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>
-        <button type="button" className="rail-link" onClick={() => void signOut()} title="Sign out" data-testid="sign-out">
+        <button
+          type="button"
+          className="rail-link"
+          onClick={() => void signOut()}
+          title="Sign out"
+          data-testid="sign-out"
+        >
           <Icon name="logout" size={20} />
           <span>Sign out</span>
         </button>

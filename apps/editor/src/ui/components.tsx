@@ -23,7 +23,11 @@ export function Button({
       aria-busy={busy || undefined}
       {...rest}
     >
-      {busy ? <span className="spinner" aria-hidden="true" /> : icon ? <Icon name={icon} size={size === 'sm' ? 14 : 16} /> : null}
+      {busy ? (
+        <span className="spinner" aria-hidden="true" />
+      ) : icon ? (
+        <Icon name={icon} size={size === 'sm' ? 14 : 16} />
+      ) : null}
       {children}
     </button>
   );
@@ -47,7 +51,9 @@ export function Dialog({
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button:not(.dialog-close)');
+    const first = ref.current?.querySelector<HTMLElement>(
+      '[autofocus], input, textarea, select, button:not(.dialog-close)',
+    );
     first?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
@@ -64,7 +70,15 @@ export function Dialog({
   }, []);
   return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} style={{ width }} ref={ref} data-testid={testId}>
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={typeof title === 'string' ? title : undefined}
+        style={{ width }}
+        ref={ref}
+        data-testid={testId}
+      >
         <header className="dialog-head">
           <h2>{title}</h2>
           <button type="button" className="dialog-close btn btn-ghost btn-icon" onClick={onClose} aria-label="Close">
@@ -92,7 +106,10 @@ let toastSeq = 0;
 export function toast(text: string, kind: Toast['kind'] = 'info'): void {
   const id = ++toastSeq;
   useToasts.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
-  setTimeout(() => useToasts.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 8000 : 3500);
+  setTimeout(
+    () => useToasts.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    kind === 'error' ? 8000 : 3500,
+  );
 }
 
 export function Toaster() {
@@ -103,7 +120,12 @@ export function Toaster() {
         <div key={t.id} className={`toast toast-${t.kind}`}>
           <Icon name={t.kind === 'error' ? 'alert' : t.kind === 'success' ? 'check' : 'info'} />
           <span>{t.text}</span>
-          <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Dismiss" onClick={() => useToasts.setState((s) => ({ toasts: s.toasts.filter((x) => x.id !== t.id) }))}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon btn-sm"
+            aria-label="Dismiss"
+            onClick={() => useToasts.setState((s) => ({ toasts: s.toasts.filter((x) => x.id !== t.id) }))}
+          >
             <Icon name="x" size={14} />
           </button>
         </div>
@@ -114,7 +136,17 @@ export function Toaster() {
 
 export type Tone = 'neutral' | 'success' | 'danger' | 'warning' | 'accent' | 'info';
 
-export function Badge({ tone = 'neutral', children, title, testId }: { tone?: Tone; children: ReactNode; title?: string; testId?: string }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+  title,
+  testId,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  title?: string;
+  testId?: string;
+}) {
   return (
     <span className={`badge badge-${tone}`} title={title} data-testid={testId}>
       {children}
@@ -122,7 +154,13 @@ export function Badge({ tone = 'neutral', children, title, testId }: { tone?: To
   );
 }
 
-const STATUS_TONE: Record<string, Tone> = { succeeded: 'success', failed: 'danger', timeout: 'warning', running: 'info', queued: 'neutral' };
+const STATUS_TONE: Record<string, Tone> = {
+  succeeded: 'success',
+  failed: 'danger',
+  timeout: 'warning',
+  running: 'info',
+  queued: 'neutral',
+};
 
 export function StatusBadge({ status }: { status: string | null | undefined }) {
   if (!status) return <span className="muted">—</span>;

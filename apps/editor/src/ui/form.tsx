@@ -27,7 +27,12 @@ export function Field({
           {label && (
             <label className="field-label" htmlFor={htmlFor}>
               {label}
-              {required && <span className="req" aria-label="required"> *</span>}
+              {required && (
+                <span className="req" aria-label="required">
+                  {' '}
+                  *
+                </span>
+              )}
             </label>
           )}
           {aside}
@@ -168,7 +173,15 @@ export function Select<T extends string>({
   ariaLabel?: string;
 }) {
   return (
-    <select id={id} className="input select" value={value} disabled={disabled} data-testid={testId} aria-label={ariaLabel} onChange={(e) => onChange(e.target.value as T)}>
+    <select
+      id={id}
+      className="input select"
+      value={value}
+      disabled={disabled}
+      data-testid={testId}
+      aria-label={ariaLabel}
+      onChange={(e) => onChange(e.target.value as T)}
+    >
       {placeholder !== undefined && (
         <option value="" disabled={value !== ''}>
           {placeholder}
@@ -186,10 +199,28 @@ export function Select<T extends string>({
   );
 }
 
-export function Checkbox({ checked, onChange, label, disabled, testId }: { checked: boolean; onChange(v: boolean): void; label: ReactNode; disabled?: boolean; testId?: string }) {
+export function Checkbox({
+  checked,
+  onChange,
+  label,
+  disabled,
+  testId,
+}: {
+  checked: boolean;
+  onChange(v: boolean): void;
+  label: ReactNode;
+  disabled?: boolean;
+  testId?: string;
+}) {
   return (
     <label className={`checkbox${disabled ? ' disabled' : ''}`}>
-      <input type="checkbox" checked={checked} disabled={disabled} data-testid={testId} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        data-testid={testId}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       <span>{label}</span>
     </label>
   );
@@ -233,11 +264,27 @@ export function Segmented<T extends string>({
   );
 }
 
-export function Tabs<T extends string>({ value, onChange, tabs }: { value: T; onChange(v: NoInfer<T>): void; tabs: readonly { value: NoInfer<T>; label: ReactNode; count?: number; testId?: string }[] }) {
+export function Tabs<T extends string>({
+  value,
+  onChange,
+  tabs,
+}: {
+  value: T;
+  onChange(v: NoInfer<T>): void;
+  tabs: readonly { value: NoInfer<T>; label: ReactNode; count?: number; testId?: string }[];
+}) {
   return (
     <div className="tabs" role="tablist">
       {tabs.map((t) => (
-        <button key={t.value} type="button" role="tab" aria-selected={value === t.value} className={value === t.value ? 'on' : ''} onClick={() => onChange(t.value)} data-testid={t.testId}>
+        <button
+          key={t.value}
+          type="button"
+          role="tab"
+          aria-selected={value === t.value}
+          className={value === t.value ? 'on' : ''}
+          onClick={() => onChange(t.value)}
+          data-testid={t.testId}
+        >
           {t.label}
           {t.count ? <span className="tab-count">{t.count}</span> : null}
         </button>

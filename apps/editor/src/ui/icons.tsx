@@ -128,7 +128,9 @@ const P: Record<string, ReactElement> = {
       <path d="m20 20-4.2-4.2" />
     </>
   ),
-  braces: <path d="M8 4H7a2 2 0 0 0-2 2v4l-2 2 2 2v4a2 2 0 0 0 2 2h1M16 4h1a2 2 0 0 1 2 2v4l2 2-2 2v4a2 2 0 0 1-2 2h-1" />,
+  braces: (
+    <path d="M8 4H7a2 2 0 0 0-2 2v4l-2 2 2 2v4a2 2 0 0 0 2 2h1M16 4h1a2 2 0 0 1 2 2v4l2 2-2 2v4a2 2 0 0 1-2 2h-1" />
+  ),
   flow: (
     <>
       <rect x="3" y="4" width="6" height="5" rx="1.5" />

@@ -8,7 +8,11 @@ export const TRIGGERS: Readonly<Record<string, { label: string; icon: IconName; 
   'trigger.ivr': { label: 'IVR', icon: 'phone', description: 'An IVR calls mid-call and waits for the answer.' },
   'trigger.end_of_call': { label: 'End of call', icon: 'phoneOff', description: 'Runs when a call ends.' },
   'trigger.campaign': { label: 'Campaign', icon: 'megaphone', description: 'Runs once per campaign contact event.' },
-  'trigger.webhook': { label: 'Webhook', icon: 'webhook', description: 'An inbound HTTP request, answered by the flow.' },
+  'trigger.webhook': {
+    label: 'Webhook',
+    icon: 'webhook',
+    description: 'An inbound HTTP request, answered by the flow.',
+  },
 };
 
 export function isTrigger(type: string | undefined): boolean {

@@ -3,9 +3,18 @@
  * rows; turned into a ResolvedConnection by `resolveConnection`. Non-secret settings are in
  * `config`, free non-secret fields (baseUrl, account ids…) in `fields`, secrets in `secrets`.
  */
-export type ConnectionType = 'none' | 'basic' | 'bearer' | 'api_key' | 'oauth2_client_credentials' | 'token_endpoint' | 'soap_ws_security';
+export type ConnectionType =
+  'none' | 'basic' | 'bearer' | 'api_key' | 'oauth2_client_credentials' | 'token_endpoint' | 'soap_ws_security';
 
-export const CONNECTION_TYPES: readonly ConnectionType[] = ['none', 'basic', 'bearer', 'api_key', 'oauth2_client_credentials', 'token_endpoint', 'soap_ws_security'];
+export const CONNECTION_TYPES: readonly ConnectionType[] = [
+  'none',
+  'basic',
+  'bearer',
+  'api_key',
+  'oauth2_client_credentials',
+  'token_endpoint',
+  'soap_ws_security',
+];
 
 export interface NameValue {
   name: string;
@@ -35,7 +44,13 @@ export interface ConnectionConfigs {
   basic: { username: string };
   bearer: Record<string, never>;
   api_key: { placement: 'header' | 'query'; name: string; prefix?: string };
-  oauth2_client_credentials: { tokenUrl: string; clientId: string; scope?: string; audience?: string; clientAuth?: 'body' | 'basic' };
+  oauth2_client_credentials: {
+    tokenUrl: string;
+    clientId: string;
+    scope?: string;
+    audience?: string;
+    clientAuth?: 'body' | 'basic';
+  };
   token_endpoint: {
     request: TokenRequest;
     /** Dot path to the token in the JSON response (`access_token`, `data.token`, `$.items[0].jwt`). */
@@ -45,7 +60,12 @@ export interface ConnectionConfigs {
     expiresInSeconds?: number;
     apply: TokenPlacement;
   };
-  soap_ws_security: { username: string; passwordType: 'PasswordText' | 'PasswordDigest'; hasTimeStamp?: boolean; hasNonce?: boolean };
+  soap_ws_security: {
+    username: string;
+    passwordType: 'PasswordText' | 'PasswordDigest';
+    hasTimeStamp?: boolean;
+    hasNonce?: boolean;
+  };
 }
 
 export type ConnectionSpec = {
@@ -75,7 +95,8 @@ export const TYPE_SECRETS: Record<ConnectionType, readonly string[] | 'any'> = {
 /** What templates see as `connection.*`: the type's non-secret scalar settings, then the free fields. */
 export function exposedFields(spec: ConnectionSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec.config)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  for (const [k, v] of Object.entries(spec.config))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   // api_key's `name` is its header or query parameter: shown as `paramName` (as the API names it).
   if (spec.type === 'api_key') {
     delete out.name;

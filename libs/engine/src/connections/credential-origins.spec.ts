@@ -21,12 +21,17 @@ describe('allowed origins: the form they are compared in', () => {
     expect(normalizeOrigin(entry)).toBe(origin);
   });
 
-  it.each(['crm.example.com', 'ftp://crm.example.com', 'https://u:p@crm.example.com', 'https://crm.example.com/api', 'https://crm.example.com?x=1', 'https://*.example.com', 'https://'])(
-    'refuses %s with a reason',
-    (entry) => {
-      expect(() => normalizeOrigin(entry)).toThrow(OriginSyntaxError);
-    },
-  );
+  it.each([
+    'crm.example.com',
+    'ftp://crm.example.com',
+    'https://u:p@crm.example.com',
+    'https://crm.example.com/api',
+    'https://crm.example.com?x=1',
+    'https://*.example.com',
+    'https://',
+  ])('refuses %s with a reason', (entry) => {
+    expect(() => normalizeOrigin(entry)).toThrow(OriginSyntaxError);
+  });
 
   it('matches exactly: no other scheme, port or subdomain, no suffix or userinfo tricks; IP forms normalised', () => {
     const gate = new OriginGate('crm', ['https://crm.example.com', 'http://127.0.0.1:9000']);
@@ -66,7 +71,9 @@ describe('allowed origins: the form they are compared in', () => {
       }
       throw new Error('expected a refusal');
     })();
-    expect(e.message).toBe('connection "crm" lists no allowed origins, so its credentials are sent nowhere: add https://crm.example.com to its allowed origins if it belongs there');
+    expect(e.message).toBe(
+      'connection "crm" lists no allowed origins, so its credentials are sent nowhere: add https://crm.example.com to its allowed origins if it belongs there',
+    );
     expect(e.details).toEqual({ connectionId: 'crm', origin: 'https://crm.example.com', allowedOrigins: [] });
   });
 });
@@ -80,11 +87,15 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
     async resolve(id) {
       const spec = specs.get(id);
       if (!spec) return undefined;
-      return resolveConnection(spec, usesToken(spec) ? { tokens: createTokenSource(spec, engine.services.outbound) } : {});
+      return resolveConnection(
+        spec,
+        usesToken(spec) ? { tokens: createTokenSource(spec, engine.services.outbound) } : {},
+      );
     },
   };
 
-  const echo = (req: SeenRequest, res: import('node:http').ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req));
+  const echo = (req: SeenRequest, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req));
 
   beforeAll(async () => {
     crm = await LoopbackServer.start();
@@ -95,24 +106,90 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
       const q = new URL(req.url, 'http://x').searchParams;
       res.writeHead(Number(q.get('s') ?? 302), { location: q.get('to')! }).end();
     });
-    crm.on('POST /token', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-123456","expires_in":600}'));
+    crm.on('POST /token', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-123456","expires_in":600}'),
+    );
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] }, connections });
     const allowed = [crm.base];
-    specs.set('basic', { id: 'basic', type: 'basic', config: { username: 'agent' }, fields: {}, secrets: { password: 'pw-basic-1' }, allowedOrigins: allowed });
-    specs.set('bearer', { id: 'bearer', type: 'bearer', config: {}, fields: {}, secrets: { token: 'tok-bearer-1' }, allowedOrigins: allowed });
-    specs.set('key-h', { id: 'key-h', type: 'api_key', config: { placement: 'header', name: 'X-Api-Key', prefix: 'Key ' }, fields: {}, secrets: { apiKey: 'key-header-1' }, allowedOrigins: allowed });
-    specs.set('key-q', { id: 'key-q', type: 'api_key', config: { placement: 'query', name: 'apiKey' }, fields: {}, secrets: { apiKey: 'key-query-1' }, allowedOrigins: allowed });
+    specs.set('basic', {
+      id: 'basic',
+      type: 'basic',
+      config: { username: 'agent' },
+      fields: {},
+      secrets: { password: 'pw-basic-1' },
+      allowedOrigins: allowed,
+    });
+    specs.set('bearer', {
+      id: 'bearer',
+      type: 'bearer',
+      config: {},
+      fields: {},
+      secrets: { token: 'tok-bearer-1' },
+      allowedOrigins: allowed,
+    });
+    specs.set('key-h', {
+      id: 'key-h',
+      type: 'api_key',
+      config: { placement: 'header', name: 'X-Api-Key', prefix: 'Key ' },
+      fields: {},
+      secrets: { apiKey: 'key-header-1' },
+      allowedOrigins: allowed,
+    });
+    specs.set('key-q', {
+      id: 'key-q',
+      type: 'api_key',
+      config: { placement: 'query', name: 'apiKey' },
+      fields: {},
+      secrets: { apiKey: 'key-query-1' },
+      allowedOrigins: allowed,
+    });
     specs.set('token', {
-      id: 'token', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-1' }, allowedOrigins: allowed,
-      config: { request: { method: 'POST', url: `${crm.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'header', name: 'X-Token' } },
+      id: 'token',
+      type: 'token_endpoint',
+      fields: {},
+      secrets: { password: 'pw-token-1' },
+      allowedOrigins: allowed,
+      config: {
+        request: {
+          method: 'POST',
+          url: `${crm.base}/token`,
+          body: { type: 'json', template: '{"p":"{{secrets.password}}"}' },
+        },
+        tokenPath: 'access_token',
+        apply: { in: 'header', name: 'X-Token' },
+      },
     });
     specs.set('token-body', {
-      id: 'token-body', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-1' }, allowedOrigins: allowed,
-      config: { request: { method: 'POST', url: `${crm.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'body', name: 'access_token' } },
+      id: 'token-body',
+      type: 'token_endpoint',
+      fields: {},
+      secrets: { password: 'pw-token-1' },
+      allowedOrigins: allowed,
+      config: {
+        request: {
+          method: 'POST',
+          url: `${crm.base}/token`,
+          body: { type: 'json', template: '{"p":"{{secrets.password}}"}' },
+        },
+        tokenPath: 'access_token',
+        apply: { in: 'body', name: 'access_token' },
+      },
     });
     specs.set('elsewhere', {
-      id: 'elsewhere', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-2' }, allowedOrigins: allowed,
-      config: { request: { method: 'POST', url: `${other.base}/token`, body: { type: 'json', template: '{"p":"{{secrets.password}}"}' } }, tokenPath: 'access_token', apply: { in: 'header', name: 'X-Token' } },
+      id: 'elsewhere',
+      type: 'token_endpoint',
+      fields: {},
+      secrets: { password: 'pw-token-2' },
+      allowedOrigins: allowed,
+      config: {
+        request: {
+          method: 'POST',
+          url: `${other.base}/token`,
+          body: { type: 'json', template: '{"p":"{{secrets.password}}"}' },
+        },
+        tokenPath: 'access_token',
+        apply: { in: 'header', name: 'X-Token' },
+      },
     });
   });
   afterAll(async () => {
@@ -125,20 +202,33 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
     other.seen.length = 0;
   });
 
-  const run = (connectionId: string, url: string): Promise<RunResult> => engine.run(engine.compile(chain([['h', 'http', 'req', { url, connectionId }]])), {});
-  const SECRETS = ['pw-basic-1', Buffer.from('agent:pw-basic-1').toString('base64'), 'tok-bearer-1', 'key-header-1', 'key-query-1', 'tok-123456', 'pw-token-1', 'pw-token-2'];
+  const run = (connectionId: string, url: string): Promise<RunResult> =>
+    engine.run(engine.compile(chain([['h', 'http', 'req', { url, connectionId }]])), {});
+  const SECRETS = [
+    'pw-basic-1',
+    Buffer.from('agent:pw-basic-1').toString('base64'),
+    'tok-bearer-1',
+    'key-header-1',
+    'key-query-1',
+    'tok-123456',
+    'pw-token-1',
+    'pw-token-2',
+  ];
   const leaked = (s: LoopbackServer) => SECRETS.filter((x) => JSON.stringify(s.seen).includes(x));
 
-  it.each(['basic', 'bearer', 'key-h', 'key-q', 'token'])('%s: a node naming another origin fails with CONNECTION_ORIGIN_NOT_ALLOWED and sends nothing', async (id) => {
-    const r = await run(id, `${other.base}/echo`);
-    expect(r.status).toBe('failed');
-    expect(r.error).toMatchObject({ code: 'CONNECTION_ORIGIN_NOT_ALLOWED', nodeId: 'h' });
-    expect(r.error!.message).toContain(`not to ${other.base}`);
-    expect(other.seen).toEqual([]);
-    // The connection's own origin still gets them.
-    const ok = await run(id, `${crm.base}/echo`);
-    expect(ok.status).toBe('succeeded');
-  });
+  it.each(['basic', 'bearer', 'key-h', 'key-q', 'token'])(
+    '%s: a node naming another origin fails with CONNECTION_ORIGIN_NOT_ALLOWED and sends nothing',
+    async (id) => {
+      const r = await run(id, `${other.base}/echo`);
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatchObject({ code: 'CONNECTION_ORIGIN_NOT_ALLOWED', nodeId: 'h' });
+      expect(r.error!.message).toContain(`not to ${other.base}`);
+      expect(other.seen).toEqual([]);
+      // The connection's own origin still gets them.
+      const ok = await run(id, `${crm.base}/echo`);
+      expect(ok.status).toBe('succeeded');
+    },
+  );
 
   it('the token request itself goes to an allowed origin only', async () => {
     const r = await run('elsewhere', `${crm.base}/echo`);
@@ -147,23 +237,31 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
     expect(other.seen).toEqual([]);
   });
 
-  it.each([301, 302, 303, 307, 308])('a %i to another origin strips every credential the connection added (headers and query)', async (status) => {
-    for (const id of ['basic', 'bearer', 'key-h', 'key-q', 'token']) {
-      other.seen.length = 0;
-      // For the query key, the open redirect reflects the query: the key in ?apiKey= would ride along without the strip.
-      const to = id === 'key-q' ? `${other.base}/echo?apiKey=key-query-1&keep=1` : `${other.base}/echo?keep=1`;
-      const r = await run(id, `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(to)}`);
-      expect([id, r.status]).toEqual([id, 'succeeded']);
-      expect(other.seen).toHaveLength(1);
-      expect([id, leaked(other)]).toEqual([id, []]);
-      expect(other.seen[0]!.url).toBe('/echo?keep=1');
-    }
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'a %i to another origin strips every credential the connection added (headers and query)',
+    async (status) => {
+      for (const id of ['basic', 'bearer', 'key-h', 'key-q', 'token']) {
+        other.seen.length = 0;
+        // For the query key, the open redirect reflects the query: the key in ?apiKey= would ride along without the strip.
+        const to = id === 'key-q' ? `${other.base}/echo?apiKey=key-query-1&keep=1` : `${other.base}/echo?keep=1`;
+        const r = await run(id, `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(to)}`);
+        expect([id, r.status]).toEqual([id, 'succeeded']);
+        expect(other.seen).toHaveLength(1);
+        expect([id, leaked(other)]).toEqual([id, []]);
+        expect(other.seen[0]!.url).toBe('/echo?keep=1');
+      }
+    },
+  );
 
   it('a token placed in the body is never carried to another origin: a 307/308 keeping the body is refused', async () => {
     const post = (status: number) => {
       const url = `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(`${other.base}/echo`)}`;
-      const node = { method: 'POST', url, connectionId: 'token-body', body: { type: 'json', template: '{"phone": "1"}' } };
+      const node = {
+        method: 'POST',
+        url,
+        connectionId: 'token-body',
+        body: { type: 'json', template: '{"phone": "1"}' },
+      };
       return engine.run(engine.compile(chain([['h', 'http', 'req', node]])), {});
     };
     for (const status of [307, 308]) {

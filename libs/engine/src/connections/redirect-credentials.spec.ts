@@ -94,7 +94,11 @@ describe('redirects never carry credentials to another origin (review items 1, 2
     specs.set('ws-text', ws('ws-text', 'PasswordText'));
     specs.set('ws-digest', ws('ws-digest', 'PasswordDigest'));
     specs.set('path', {
-      id: 'path', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-token-9' }, allowedOrigins,
+      id: 'path',
+      type: 'token_endpoint',
+      fields: {},
+      secrets: { password: 'pw-token-9' },
+      allowedOrigins,
       config: {
         request: { method: 'POST', url: `${crm.base}/token`, body: TOKEN_BODY },
         tokenPath: 'access_token',
@@ -102,7 +106,12 @@ describe('redirects never carry credentials to another origin (review items 1, 2
       },
     });
     const apiKey = (id: string, placement: 'query' | 'header', name: string, key: string): ConnectionSpec => ({
-      id, type: 'api_key', config: { placement, name }, fields: {}, secrets: { apiKey: key }, allowedOrigins,
+      id,
+      type: 'api_key',
+      config: { placement, name },
+      fields: {},
+      secrets: { apiKey: key },
+      allowedOrigins,
     });
     specs.set('key-q', apiKey('key-q', 'query', 'api_key', QUERY_KEY));
     specs.set('sign', apiKey('sign', 'header', 'X-Key', SIGN_KEY));
@@ -121,7 +130,11 @@ describe('redirects never carry credentials to another origin (review items 1, 2
     engine.run(engine.compile(chain([['n', type, 'call', config]])), {});
   const soapCall = (connectionId: string, endpoint: string) =>
     runNode('soap', {
-      wsdlUrl: `${crm.base}/crm.wsdl`, endpoint, operation: 'GetCustomer', args: { phone: '1' }, connectionId,
+      wsdlUrl: `${crm.base}/crm.wsdl`,
+      endpoint,
+      operation: 'GetCustomer',
+      args: { phone: '1' },
+      connectionId,
     });
   const redirect = (status: number, to: string) => `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(to)}`;
 

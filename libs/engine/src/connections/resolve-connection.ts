@@ -30,7 +30,10 @@ export function createTokenSource(spec: ConnectionSpec, outbound: OutboundClient
  * fetched (or taken from `tokens`) up front so that it is listed in `secrets` and scrubbed from
  * step records; a refreshed token is added to the same list.
  */
-export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: TokenSource } = {}): Promise<ResolvedConnection> {
+export async function resolveConnection(
+  spec: ConnectionSpec,
+  opts: { tokens?: TokenSource } = {},
+): Promise<ResolvedConnection> {
   const secrets: string[] = [];
   // The values themselves: their encoded forms are found by SecretMatcher.
   const addSecret = (v: string | undefined) => {
@@ -100,7 +103,8 @@ export async function resolveConnection(spec: ConnectionSpec, opts: { tokens?: T
     case 'token_endpoint': {
       const source = opts.tokens;
       if (!source) throw new Error('a token connection needs a TokenSource');
-      const placement: TokenPlacement = spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
+      const placement: TokenPlacement =
+        spec.type === 'token_endpoint' ? spec.config.apply : { in: 'header', name: 'authorization', prefix: 'Bearer ' };
       const names = appliedBy(placement);
       // What the current token adds (rebuilt when the token changes, not per request).
       let applied: AppliedCredentials = names;
@@ -152,12 +156,19 @@ function required(spec: ConnectionSpec, name: string): string {
   return v;
 }
 
-async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_credentials' }>, outbound: OutboundClient): Promise<FetchedToken> {
+async function fetchOAuth2(
+  spec: Extract<ConnectionSpec, { type: 'oauth2_client_credentials' }>,
+  outbound: OutboundClient,
+): Promise<FetchedToken> {
   const c = spec.config;
   const secret = required(spec, 'clientSecret');
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (c.clientAuth === 'basic') headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (c.clientAuth === 'basic')
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
   else {
     form.set('client_id', c.clientId);
     form.set('client_secret', secret);
@@ -169,7 +180,10 @@ async function fetchOAuth2(spec: Extract<ConnectionSpec, { type: 'oauth2_client_
   return extractToken(json, 'access_token', 'expires_in');
 }
 
-async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>, outbound: OutboundClient): Promise<FetchedToken> {
+async function fetchFromEndpoint(
+  spec: Extract<ConnectionSpec, { type: 'token_endpoint' }>,
+  outbound: OutboundClient,
+): Promise<FetchedToken> {
   const c = spec.config;
   // The token request itself sends the secrets as they are ({{secrets.password}}): a raw bag.
   const secrets = new SecretBag(spec.secrets, { raw: true });
@@ -177,7 +191,8 @@ async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_en
   const scope = { connection: exposedFields(spec), [SECRETS]: secrets, vars: {}, nodes: {}, now };
   const url = compileTemplate(c.request.url, 'url').render(scope).trim();
   const headers: Record<string, string> = { accept: 'application/json' };
-  for (const h of c.request.headers ?? []) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);
+  for (const h of c.request.headers ?? [])
+    headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(scope);
   let body: string | undefined;
   const b = c.request.body;
   if (b?.type === 'json') {
@@ -199,15 +214,25 @@ async function fetchFromEndpoint(spec: Extract<ConnectionSpec, { type: 'token_en
     json = parseTokenJson(raw);
   } catch (err) {
     if (err instanceof EngineError) throw err;
-    if (c.tokenPath === '$' && raw.trim()) return { token: raw.trim(), ...(c.expiresInSeconds ? { expiresAt: Date.now() + c.expiresInSeconds * 1000 } : {}) };
+    if (c.tokenPath === '$' && raw.trim())
+      return {
+        token: raw.trim(),
+        ...(c.expiresInSeconds ? { expiresAt: Date.now() + c.expiresInSeconds * 1000 } : {}),
+      };
     throw new EngineError('RESPONSE_PARSE', 'the token endpoint did not answer with JSON');
   }
   return extractToken(json, c.tokenPath, c.expiresInPath, c.expiresInSeconds);
 }
 
-function extractToken(json: unknown, tokenPath: string, expiresInPath?: string, expiresInSeconds?: number): FetchedToken {
+function extractToken(
+  json: unknown,
+  tokenPath: string,
+  expiresInPath?: string,
+  expiresInSeconds?: number,
+): FetchedToken {
   const token = readPath(json, tokenPath);
-  if ((typeof token !== 'string' || !token) && typeof token !== 'number') throw new EngineError('RESPONSE_PARSE', `the token endpoint's answer has no token at "${tokenPath}"`);
+  if ((typeof token !== 'string' || !token) && typeof token !== 'number')
+    throw new EngineError('RESPONSE_PARSE', `the token endpoint's answer has no token at "${tokenPath}"`);
   let secs: number | undefined = expiresInSeconds;
   if (expiresInPath) {
     const v = Number(readPath(json, expiresInPath));
@@ -216,7 +241,13 @@ function extractToken(json: unknown, tokenPath: string, expiresInPath?: string, 
   return { token: String(token), ...(secs ? { expiresAt: Date.now() + secs * 1000 } : {}) };
 }
 
-async function requestJson(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<unknown> {
+async function requestJson(
+  outbound: OutboundClient,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<unknown> {
   const text = await requestText(outbound, method, url, headers, body);
   try {
     return parseTokenJson(text);
@@ -235,8 +266,23 @@ function parseTokenJson(text: string): unknown {
   return JSON.parse(text);
 }
 
-async function requestText(outbound: OutboundClient, method: string, url: string, headers: Record<string, string>, body?: string): Promise<string> {
-  const res = await outbound.request({ method, url, headers, body, timeoutMs: TOKEN_TIMEOUT_MS, maxResponseBytes: TOKEN_MAX_BYTES, followRedirects: false });
-  if (res.status < 200 || res.status >= 300) throw new EngineError('HTTP_STATUS', `the token endpoint answered HTTP ${res.status}`, { status: res.status });
+async function requestText(
+  outbound: OutboundClient,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<string> {
+  const res = await outbound.request({
+    method,
+    url,
+    headers,
+    body,
+    timeoutMs: TOKEN_TIMEOUT_MS,
+    maxResponseBytes: TOKEN_MAX_BYTES,
+    followRedirects: false,
+  });
+  if (res.status < 200 || res.status >= 300)
+    throw new EngineError('HTTP_STATUS', `the token endpoint answered HTTP ${res.status}`, { status: res.status });
   return res.body.toString('utf8');
 }

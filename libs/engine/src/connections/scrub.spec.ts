@@ -2,7 +2,10 @@ import { scrubSecrets } from './scrub';
 
 describe('scrubSecrets', () => {
   it('masks secrets in nested strings, longest first, without touching the input', () => {
-    const input = { a: 'x-topsecret-y', b: [{ c: 'topsecret2' }], n: 3, d: new Date(0), ['__proto__']: 'p' } as Record<string, unknown>;
+    const input = { a: 'x-topsecret-y', b: [{ c: 'topsecret2' }], n: 3, d: new Date(0), ['__proto__']: 'p' } as Record<
+      string,
+      unknown
+    >;
     const out = scrubSecrets(input, ['topsecret', 'topsecret2', 'ab']);
     expect(out.a).toBe('x-[redacted]-y');
     expect(out.b).toEqual([{ c: '[redacted]' }]);
@@ -37,7 +40,7 @@ describe('scrubSecrets against re-encoded secrets (a test-run answering {{base64
     const out = scrubSecrets({ deep }, [token]) as { deep: unknown };
     let cur: unknown = out.deep;
     let levels = 0;
-    while (Array.isArray(cur)) (cur = cur[0]), levels++;
+    while (Array.isArray(cur)) ((cur = cur[0]), levels++);
     expect(cur).toBe('[redacted: nested deeper than 200 levels]');
     expect(levels).toBe(199);
   });

@@ -9,7 +9,10 @@ describe('TokenSource', () => {
   it('caches the token until shortly before it expires, then refreshes', async () => {
     let now = 1_000_000;
     let n = 0;
-    const src = new TokenSource({ fetch: async () => ({ token: `t${++n}`, expiresAt: now + 100_000 }), now: () => now });
+    const src = new TokenSource({
+      fetch: async () => ({ token: `t${++n}`, expiresAt: now + 100_000 }),
+      now: () => now,
+    });
     expect((await src.get()).token).toBe('t1');
     now += 50_000;
     expect((await src.get()).token).toBe('t1');
@@ -41,7 +44,9 @@ describe('TokenSource', () => {
 
   it('does not cache failures', async () => {
     let n = 0;
-    const src = new TokenSource({ fetch: async () => (++n === 1 ? Promise.reject(new Error('down')) : { token: 'ok' }) });
+    const src = new TokenSource({
+      fetch: async () => (++n === 1 ? Promise.reject(new Error('down')) : { token: 'ok' }),
+    });
     await expect(src.get()).rejects.toThrow('down');
     expect((await src.get()).token).toBe('ok');
   });
@@ -58,12 +63,25 @@ describe('token connections over HTTP', () => {
       const body = JSON.parse(req.body);
       if (body.username !== 'agent' || body.password !== 's3cret-pass') return res.writeHead(403).end();
       issued++;
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { access_token: `tok-${issued}`, expires_in: 3600 } })), 30);
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ data: { access_token: `tok-${issued}`, expires_in: 3600 } })),
+        30,
+      );
     });
     server.on('POST /oauth/token', (req, res) => {
       issued++;
       const form = new URLSearchParams(req.body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `oa-${form.get('client_id')}-${form.get('client_secret')?.length}`, expires_in: 60 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            access_token: `oa-${form.get('client_id')}-${form.get('client_secret')?.length}`,
+            expires_in: 60,
+          }),
+        );
     });
   });
   afterAll(async () => {
@@ -82,7 +100,11 @@ describe('token connections over HTTP', () => {
     allowedOrigins: [server.base],
     secrets: { password: 's3cret-pass' },
     config: {
-      request: { method: 'POST', url: 'http://{{{connection.host}}}/auth', body: { type: 'json', template: '{"username":"{{connection.user}}","password":"{{secrets.password}}"}' } },
+      request: {
+        method: 'POST',
+        url: 'http://{{{connection.host}}}/auth',
+        body: { type: 'json', template: '{"username":"{{connection.user}}","password":"{{secrets.password}}"}' },
+      },
       tokenPath: 'data.access_token',
       expiresInPath: 'data.expires_in',
       apply: { in: 'header', name: 'Authorization', prefix: 'Bearer ' },
@@ -117,7 +139,14 @@ describe('token connections over HTTP', () => {
   });
 
   it('oauth2 client credentials: posts the form and applies a bearer token', async () => {
-    const spec: ConnectionSpec = { id: 'o', type: 'oauth2_client_credentials', fields: {}, allowedOrigins: [server.base], secrets: { clientSecret: 'abcdef' }, config: { tokenUrl: `${server.base}/oauth/token`, clientId: 'cid', scope: 'read' } };
+    const spec: ConnectionSpec = {
+      id: 'o',
+      type: 'oauth2_client_credentials',
+      fields: {},
+      allowedOrigins: [server.base],
+      secrets: { clientSecret: 'abcdef' },
+      config: { tokenUrl: `${server.base}/oauth/token`, clientId: 'cid', scope: 'read' },
+    };
     const conn = await resolveConnection(spec, { tokens: createTokenSource(spec, outbound) });
     const req = { url: new URL(`${server.base}/api`), headers: {} as Record<string, string> };
     await conn.authorize!(req, new AbortController().signal);
@@ -135,12 +164,26 @@ describe('token connections over HTTP', () => {
 
   it('api_key in the query and basic auth: the scrub list finds the secret as sent (encoded)', async () => {
     const key = 'k y+&=1';
-    const q = await resolveConnection({ id: 'a', type: 'api_key', fields: {}, allowedOrigins: ['http://x'], secrets: { apiKey: key }, config: { placement: 'query', name: 'apiKey' } });
+    const q = await resolveConnection({
+      id: 'a',
+      type: 'api_key',
+      fields: {},
+      allowedOrigins: ['http://x'],
+      secrets: { apiKey: key },
+      config: { placement: 'query', name: 'apiKey' },
+    });
     const req = { url: new URL('http://x/api?a=1'), headers: {} as Record<string, string> };
     await q.authorize!(req, new AbortController().signal);
     expect(req.url.searchParams.get('apiKey')).toBe(key);
     expect(SecretMatcher.of(q.secrets).mask(req.url.toString())).toBe('http://x/api?a=1&apiKey=[redacted]');
-    const b = await resolveConnection({ id: 'b', type: 'basic', fields: { baseUrl: 'http://crm' }, allowedOrigins: ['http://crm'], secrets: { password: 'pw!' }, config: { username: 'u' } });
+    const b = await resolveConnection({
+      id: 'b',
+      type: 'basic',
+      fields: { baseUrl: 'http://crm' },
+      allowedOrigins: ['http://crm'],
+      secrets: { password: 'pw!' },
+      config: { username: 'u' },
+    });
     expect(b.fields).toEqual({ username: 'u', baseUrl: 'http://crm' });
     expect(b.secrets).toContain(Buffer.from('u:pw!').toString('base64'));
     const header = `Basic ${Buffer.from('u:pw!').toString('base64')}`;
@@ -148,7 +191,14 @@ describe('token connections over HTTP', () => {
   });
 
   it('soap_ws_security gives a node-soap WSSecurity', async () => {
-    const s = await resolveConnection({ id: 's', type: 'soap_ws_security', fields: {}, allowedOrigins: [], secrets: { password: 'pw' }, config: { username: 'u', passwordType: 'PasswordDigest' } });
+    const s = await resolveConnection({
+      id: 's',
+      type: 'soap_ws_security',
+      fields: {},
+      allowedOrigins: [],
+      secrets: { password: 'pw' },
+      config: { username: 'u', passwordType: 'PasswordDigest' },
+    });
     expect((s.soapSecurity as { constructor: { name: string } }).constructor.name).toBe('WSSecurity');
     expect(s.secrets).toContain('pw');
   });

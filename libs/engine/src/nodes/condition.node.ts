@@ -52,22 +52,31 @@ interface PreparedRule {
 function test(op: ConditionOp, r: PreparedRule, left: unknown, right: unknown): boolean {
   const fold = r.rule.ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s;
   switch (op) {
-    case 'eq': return compare(left, right, fold) === 0;
-    case 'neq': return compare(left, right, fold) !== 0;
-    case 'gt': return compare(left, right, fold) > 0;
-    case 'gte': return compare(left, right, fold) >= 0;
-    case 'lt': return compare(left, right, fold) < 0;
-    case 'lte': return compare(left, right, fold) <= 0;
+    case 'eq':
+      return compare(left, right, fold) === 0;
+    case 'neq':
+      return compare(left, right, fold) !== 0;
+    case 'gt':
+      return compare(left, right, fold) > 0;
+    case 'gte':
+      return compare(left, right, fold) >= 0;
+    case 'lt':
+      return compare(left, right, fold) < 0;
+    case 'lte':
+      return compare(left, right, fold) <= 0;
     case 'contains':
       if (Array.isArray(left)) return left.some((x) => compare(x, right, fold) === 0);
       return fold(text(left)).includes(fold(text(right)));
-    case 'startsWith': return fold(text(left)).startsWith(fold(text(right)));
+    case 'startsWith':
+      return fold(text(left)).startsWith(fold(text(right)));
     case 'matches': {
       const re = r.regex ?? safeRegex(text(right), r.rule.ignoreCase);
       return re ? re.test(text(left).slice(0, MAX_REGEX_SUBJECT)) : false;
     }
-    case 'exists': return left !== undefined && left !== null;
-    case 'empty': return isEmpty(left);
+    case 'exists':
+      return left !== undefined && left !== null;
+    case 'empty':
+      return isEmpty(left);
   }
 }
 

@@ -61,16 +61,22 @@ describe('deeply nested upstream answers (review item 4)', () => {
     crm.on('/crm.wsdl', (_req, res) => xml(res, crmWsdl(`${crm.base}/soap`)));
     crm.on('POST /soap', (req, res) => {
       const n = Number(new URL(req.url, 'http://x').searchParams.get('n'));
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(
-        `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
-          `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name><extra>${nestedXml(n)}</extra></GetCustomerResponse>` +
-          '</soap:Body></soap:Envelope>',
-      );
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+            `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name><extra>${nestedXml(n)}</extra></GetCustomerResponse>` +
+            '</soap:Body></soap:Envelope>',
+        );
     });
     crm.on('POST /token', (_req, res) => json(res, `{"access_token":"t-1","x":${nested(5000)}}`));
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] }, connections });
     specs.set('deep-token', {
-      id: 'deep-token', type: 'token_endpoint', fields: {}, secrets: { password: 'pw-1' }, allowedOrigins: [crm.base],
+      id: 'deep-token',
+      type: 'token_endpoint',
+      fields: {},
+      secrets: { password: 'pw-1' },
+      allowedOrigins: [crm.base],
       config: {
         request: { method: 'POST', url: `${crm.base}/token` },
         tokenPath: 'access_token',
@@ -133,7 +139,10 @@ describe('deeply nested upstream answers (review item 4)', () => {
   it('a SOAP answer within the limit is read as before', async () => {
     const soap = soapAt(20);
     const answer = { body: { type: 'json', template: '{{json nodes.lookup.result.name}}' } };
-    const flow = chain([['s', 'soap', 'lookup', soap], ['r', 'respond', 'answer', answer]]);
+    const flow = chain([
+      ['s', 'soap', 'lookup', soap],
+      ['r', 'respond', 'answer', answer],
+    ]);
     const r = await engine.run(engine.compile(flow), {});
     expect(r.status).toBe('succeeded');
     expect(r.output).toBe('Ada');

@@ -33,9 +33,14 @@ describe('http node', () => {
     await srv.close();
   });
 
-  const run = (config: Record<string, unknown>, input: RunInput = {}, limits?: { deadlineMs?: number; maxResponseBytes?: number }): Promise<RunResult> =>
+  const run = (
+    config: Record<string, unknown>,
+    input: RunInput = {},
+    limits?: { deadlineMs?: number; maxResponseBytes?: number },
+  ): Promise<RunResult> =>
     engine.run(engine.compile(chain([['h', 'http', 'req', config]])), input, limits ? { limits } : {});
-  const seen = (r: RunResult) => (r.steps[1]!.response!.body as { method: string; url: string; headers: Record<string, string>; body: string });
+  const seen = (r: RunResult) =>
+    r.steps[1]!.response!.body as { method: string; url: string; headers: Record<string, string>; body: string };
 
   it('percent-encodes URL tokens, appends the query table and sends table and raw headers', async () => {
     const r = await run(
@@ -56,9 +61,15 @@ describe('http node', () => {
     expect(s.headers).toMatchObject({ 'x-call': 'c/1', 'x-agent': 'Ann Lee', 'x-fixed': '1' });
   });
 
-  it('appends the query table as written: spaces as %20 (never +), the template\'s own query byte for byte', async () => {
+  it("appends the query table as written: spaces as %20 (never +), the template's own query byte for byte", async () => {
     const r = await run(
-      { url: `${srv.base}/echo?from=a%20b&to=c+d`, query: [{ name: 'call id', value: '{{call.id}}' }, { name: 'n', value: '+1 2~' }] },
+      {
+        url: `${srv.base}/echo?from=a%20b&to=c+d`,
+        query: [
+          { name: 'call id', value: '{{call.id}}' },
+          { name: 'n', value: '+1 2~' },
+        ],
+      },
       { call: { id: 'c 1/2&3' } },
     );
     expect(seen(r).url).toBe('/echo?from=a%20b&to=c+d&call%20id=c%201%2F2%263&n=%2B1%202~');
@@ -67,28 +78,73 @@ describe('http node', () => {
   it('sends JSON, form, XML and text bodies escaped for where the values land', async () => {
     const tricky = 'a"b\\c\n</x>&<y> é';
     const call = { id: 'c1', callerId: tricky, durationSec: 42 };
-    const json = seen(await run({ method: 'POST', url: `${srv.base}/echo`, body: { type: 'json', template: '{"who":"{{call.callerId}}","d":{{call.durationSec}},"call":{{json call}}}' } }, { call }));
+    const json = seen(
+      await run(
+        {
+          method: 'POST',
+          url: `${srv.base}/echo`,
+          body: { type: 'json', template: '{"who":"{{call.callerId}}","d":{{call.durationSec}},"call":{{json call}}}' },
+        },
+        { call },
+      ),
+    );
     expect(JSON.parse(json.body)).toEqual({ who: tricky, d: 42, call });
     expect(json.headers['content-type']).toBe('application/json');
 
-    const form = seen(await run({ method: 'POST', url: `${srv.base}/echo`, body: { type: 'form', fields: [{ name: 'event', value: '{{json call}}' }, { name: 'who', value: '{{call.callerId}}' }] } }, { call }));
+    const form = seen(
+      await run(
+        {
+          method: 'POST',
+          url: `${srv.base}/echo`,
+          body: {
+            type: 'form',
+            fields: [
+              { name: 'event', value: '{{json call}}' },
+              { name: 'who', value: '{{call.callerId}}' },
+            ],
+          },
+        },
+        { call },
+      ),
+    );
     const params = new URLSearchParams(form.body);
     expect(JSON.parse(params.get('event')!)).toEqual(call);
     expect(params.get('who')).toBe(tricky);
     expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded');
 
-    const xml = seen(await run({ method: 'PUT', url: `${srv.base}/echo`, body: { type: 'xml', template: '<a who="{{call.callerId}}">{{call.callerId}}</a>' } }, { call }));
+    const xml = seen(
+      await run(
+        {
+          method: 'PUT',
+          url: `${srv.base}/echo`,
+          body: { type: 'xml', template: '<a who="{{call.callerId}}">{{call.callerId}}</a>' },
+        },
+        { call },
+      ),
+    );
     expect(xml.body).not.toContain('</x>');
     expect(xml.body).toContain('&lt;/x&gt;&amp;&lt;y&gt;');
     expect(xml.headers['content-type']).toMatch(/^application\/xml/);
 
-    const text = seen(await run({ method: 'PATCH', url: `${srv.base}/echo`, body: { type: 'text', template: 'caller={{call.callerId}}', contentType: 'text/csv' } }, { call }));
+    const text = seen(
+      await run(
+        {
+          method: 'PATCH',
+          url: `${srv.base}/echo`,
+          body: { type: 'text', template: 'caller={{call.callerId}}', contentType: 'text/csv' },
+        },
+        { call },
+      ),
+    );
     expect(text.body).toBe(`caller=${tricky}`);
     expect(text.headers['content-type']).toBe('text/csv');
   });
 
   it('fails with JSON_BODY_INVALID and the position when the rendered JSON does not parse', async () => {
-    const r = await run({ method: 'POST', url: `${srv.base}/echo`, body: { type: 'json', template: '{"a": {{call.callerId}} }' } }, { call: { callerId: 'abc' } });
+    const r = await run(
+      { method: 'POST', url: `${srv.base}/echo`, body: { type: 'json', template: '{"a": {{call.callerId}} }' } },
+      { call: { callerId: 'abc' } },
+    );
     expect(r.status).toBe('failed');
     expect(r.error?.code).toBe('JSON_BODY_INVALID');
     expect(r.error?.message).toMatch(/line 1, column \d+/);
@@ -96,14 +152,23 @@ describe('http node', () => {
 
   it('refuses a header value carrying CR/LF (header injection)', async () => {
     const before = srv.seen.length;
-    const r = await run({ url: `${srv.base}/echo`, headers: [{ name: 'X-Name', value: '{{contact.firstName}}' }] }, { contact: { firstName: 'x\r\nSet-Cookie: a=b' } });
+    const r = await run(
+      { url: `${srv.base}/echo`, headers: [{ name: 'X-Name', value: '{{contact.firstName}}' }] },
+      { contact: { firstName: 'x\r\nSet-Cookie: a=b' } },
+    );
     expect(r.status).toBe('failed');
     expect(r.error?.code).toBe('HEADER_INVALID');
     expect(srv.seen.length).toBe(before);
   });
 
   it('parses responses by content type: JSON, XML to an object, text', async () => {
-    srv.on('/xml', (_q, res) => (res.writeHead(200, { 'content-type': 'text/xml' }), res.end('<r:res xmlns:r="urn:x"><name lang="it">Ann</name><phone>0612</phone></r:res>')));
+    srv.on(
+      '/xml',
+      (_q, res) => (
+        res.writeHead(200, { 'content-type': 'text/xml' }),
+        res.end('<r:res xmlns:r="urn:x"><name lang="it">Ann</name><phone>0612</phone></r:res>')
+      ),
+    );
     srv.on('/text', (_q, res) => (res.writeHead(200, { 'content-type': 'text/plain' }), res.end('hello')));
     srv.on('/badjson', (_q, res) => (res.writeHead(200, { 'content-type': 'application/json' }), res.end('{nope')));
     const xml = await run({ url: `${srv.base}/xml` });
@@ -140,7 +205,11 @@ describe('http node', () => {
     let slowCalls = 0;
     srv.on('/later', (_q, res) => (slowCalls++, res.writeHead(429, { 'retry-after': '5' }), res.end()));
     const t0 = Date.now();
-    const late = await run({ url: `${srv.base}/later`, retry: { attempts: 5, backoffMs: 1 } }, {}, { deadlineMs: 1000 });
+    const late = await run(
+      { url: `${srv.base}/later`, retry: { attempts: 5, backoffMs: 1 } },
+      {},
+      { deadlineMs: 1000 },
+    );
     expect(Date.now() - t0).toBeLessThan(900);
     expect(slowCalls).toBe(1);
     expect(late.steps[1]!.response!.status).toBe(429);
@@ -164,7 +233,10 @@ describe('http node', () => {
   });
 
   it('truncates big bodies in the step record but not in the node output', async () => {
-    srv.on('/medium', (_q, res) => (res.writeHead(200, { 'content-type': 'text/plain' }), res.end('y'.repeat(100_000))));
+    srv.on(
+      '/medium',
+      (_q, res) => (res.writeHead(200, { 'content-type': 'text/plain' }), res.end('y'.repeat(100_000))),
+    );
     const def = chain([
       ['h', 'http', 'req', { url: `${srv.base}/medium` }],
       ['s', 'set', 'len', { values: [{ name: 'n', value: '{{length nodes.req.body}}' }] }],
@@ -176,7 +248,11 @@ describe('http node', () => {
   });
 
   it('uses the connection for credentials and templates, and redacts its secrets from the step', async () => {
-    const r = await run({ url: `${srv.base}/echo?acct={{connection.account}}`, connectionId: 'crm', headers: [{ name: 'Authorization', value: 'Bearer xyz' }] });
+    const r = await run({
+      url: `${srv.base}/echo?acct={{connection.account}}`,
+      connectionId: 'crm',
+      headers: [{ name: 'Authorization', value: 'Bearer xyz' }],
+    });
     expect(r.status).toBe('succeeded');
     const received = srv.seen.at(-1)!;
     expect(received.url).toContain('acct=acme');

@@ -10,7 +10,12 @@ import { parseBody, renderWithConnection, retryDelayMs, sleepWithin } from './re
 import { derivedCredentials, mergeCredentials } from '../outbound/applied-credentials';
 import { keepBytes } from './response-bytes';
 
-const BODY_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml; charset=utf-8', text: 'text/plain; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
+const BODY_CONTENT_TYPES = {
+  json: 'application/json',
+  xml: 'application/xml; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
+  form: 'application/x-www-form-urlencoded',
+} as const;
 
 interface Row {
   name: string;
@@ -35,9 +40,12 @@ interface PreparedHttp {
 }
 
 function prepare(config: HttpConfig): PreparedHttp {
-  const rows = (list: { name: string; value: string }[], ctx: 'text' | 'header') => list.map((r) => ({ name: r.name, value: compileTemplate(r.value, ctx) }));
+  const rows = (list: { name: string; value: string }[], ctx: 'text' | 'header') =>
+    list.map((r) => ({ name: r.name, value: compileTemplate(r.value, ctx) }));
   const headers = rows(config.headers, 'header');
-  if (config.rawHeaders) for (const h of parseRawHeaders(config.rawHeaders)) headers.push({ name: h.name, value: compileTemplate(h.value, 'header') });
+  if (config.rawHeaders)
+    for (const h of parseRawHeaders(config.rawHeaders))
+      headers.push({ name: h.name, value: compileTemplate(h.value, 'header') });
   const b = config.body;
   const omitEmpty = b.type === 'json' && b.omitEmpty === true;
   const url = compileTemplate(config.url, 'url');
@@ -67,7 +75,8 @@ function render(p: PreparedHttp, ctx: NodeRunContext): { url: URL; headers: Reco
   } catch {
     throw new EngineError('URL_INVALID', `the URL "${rendered.slice(0, 200)}" is not a valid absolute URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('URL_INVALID', `only http and https URLs are allowed, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new EngineError('URL_INVALID', `only http and https URLs are allowed, not ${url.protocol}`);
   if (p.query.length > 0) {
     // Appended as written (RFC 3986: a space is %20, never '+', which many servers read as a plus);
     // searchParams would also re-encode the query the URL template already wrote.
@@ -121,7 +130,9 @@ function isRetryableStatus(status: number): boolean {
 async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult> {
   const { config } = p;
   // Without a connection nothing is awaited before the request (each await is a microtask turn per call).
-  const { connection, rendered: req } = config.connectionId ? await renderWithConnection(config.connectionId, ctx, () => render(p, ctx)) : { connection: undefined, rendered: render(p, ctx) };
+  const { connection, rendered: req } = config.connectionId
+    ? await renderWithConnection(config.connectionId, ctx, () => render(p, ctx))
+    : { connection: undefined, rendered: render(p, ctx) };
   // Checks the target's origin against the connection's, then adds its credentials (and says which).
   const applied = connection?.authorize ? ((await connection.authorize(req, ctx.signal)) ?? undefined) : undefined;
   // Hashes the templates made of the connection's secrets are credentials of this request too.
@@ -151,7 +162,8 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
         body: req.body,
         timeoutMs: Math.min(config.timeoutMs, remaining),
         signal: ctx.signal,
-        maxResponseBytes: config.responseType === 'binary' ? ctx.limits.maxBinaryResponseBytes : ctx.limits.maxResponseBytes,
+        maxResponseBytes:
+          config.responseType === 'binary' ? ctx.limits.maxBinaryResponseBytes : ctx.limits.maxResponseBytes,
         followRedirects: config.followRedirects,
         credentials,
       });
@@ -181,7 +193,13 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
 
   if (!res) {
     const e = failure!;
-    return { handle: 'error', attempts, request: recorded, error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+    return {
+      handle: 'error',
+      attempts,
+      request: recorded,
+      error: { code: e.code, message: e.message },
+      output: { error: { code: e.code, message: e.message } },
+    };
   }
   const response = { status: res.status, headers: res.headers, body: parseBody(res, config.responseType) };
   const responseBytes = res.body.length;

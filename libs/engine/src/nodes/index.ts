@@ -8,4 +8,12 @@ import { soapExecutor } from './soap.node';
 import { triggerExecutors } from './trigger.node';
 
 /** The engine half of the node registry (the definition half is NODE_SPECS in @callflow/flow). */
-export const NODE_EXECUTORS: readonly NodeExecutor[] = [...triggerExecutors, httpExecutor, soapExecutor, conditionExecutor, setExecutor, respondExecutor, batchExecutor];
+export const NODE_EXECUTORS: readonly NodeExecutor[] = [
+  ...triggerExecutors,
+  httpExecutor,
+  soapExecutor,
+  conditionExecutor,
+  setExecutor,
+  respondExecutor,
+  batchExecutor,
+];

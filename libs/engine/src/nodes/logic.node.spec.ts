@@ -6,8 +6,13 @@ describe('condition, set and respond nodes', () => {
   afterAll(() => engine.close());
 
   async function route(rule: Record<string, unknown>, input: Record<string, unknown>): Promise<string | undefined> {
-    const def = buildFlow([['t', 'trigger.ivr', 'ivr'],
-      ['c', 'condition', 'check', { rules: [{ handle: 'yes', ...rule }] }]], [['t', 'c']]);
+    const def = buildFlow(
+      [
+        ['t', 'trigger.ivr', 'ivr'],
+        ['c', 'condition', 'check', { rules: [{ handle: 'yes', ...rule }] }],
+      ],
+      [['t', 'c']],
+    );
     const r = await engine.run(engine.compile(def), input);
     return r.steps[1]!.handle;
   }
@@ -23,14 +28,30 @@ describe('condition, set and respond nodes', () => {
     [{ left: '{{call.durationSec}}', op: 'lte', right: '10.0' }, { call: { durationSec: 10 } }, 'yes'],
     [{ left: '{{call.callerId}}', op: 'startsWith', right: '+39' }, { call: { callerId: '+390612' } }, 'yes'],
     [{ left: '{{contact.email}}', op: 'contains', right: '@acme' }, { contact: { email: 'a@acme.it' } }, 'yes'],
-    [{ left: '{{contact.custom.tags}}', op: 'contains', right: 'vip' }, { contact: { custom: { tags: ['new', 'vip'] } } }, 'yes'],
-    [{ left: '{{call.callerId}}', op: 'matches', right: '^\\+39\\d{6,}$' }, { call: { callerId: '+390612345' } }, 'yes'],
-    [{ left: '{{call.callerId}}', op: 'matches', right: '^\\+39\\d{6,}$' }, { call: { callerId: '0612345' } }, 'default'],
+    [
+      { left: '{{contact.custom.tags}}', op: 'contains', right: 'vip' },
+      { contact: { custom: { tags: ['new', 'vip'] } } },
+      'yes',
+    ],
+    [
+      { left: '{{call.callerId}}', op: 'matches', right: '^\\+39\\d{6,}$' },
+      { call: { callerId: '+390612345' } },
+      'yes',
+    ],
+    [
+      { left: '{{call.callerId}}', op: 'matches', right: '^\\+39\\d{6,}$' },
+      { call: { callerId: '0612345' } },
+      'default',
+    ],
     [{ left: '{{call.agent}}', op: 'exists' }, { call: { agent: { id: 1 } } }, 'yes'],
     [{ left: '{{call.agent}}', op: 'exists' }, { call: {} }, 'default'],
     [{ left: '{{call.recordingUrl}}', op: 'empty' }, { call: { recordingUrl: '' } }, 'yes'],
     [{ left: '{{contact.custom}}', op: 'empty' }, { contact: { custom: {} } }, 'yes'],
-    [{ left: '{{call.disposition}}', op: 'eq', right: '{{event.expected}}' }, { call: { disposition: 'busy' }, event: { expected: 'busy' } }, 'yes'],
+    [
+      { left: '{{call.disposition}}', op: 'eq', right: '{{event.expected}}' },
+      { call: { disposition: 'busy' }, event: { expected: 'busy' } },
+      'yes',
+    ],
   ])('%j on %j → %s', async (rule, input, expected) => {
     expect(await route(rule, input)).toBe(expected);
   });
@@ -48,7 +69,21 @@ describe('condition, set and respond nodes', () => {
 
   it('takes the first matching rule', async () => {
     const def = buildFlow(
-      [['t', 'trigger.ivr', 'ivr'], ['c', 'condition', 'check', { rules: [{ handle: 'a', left: '1', op: 'eq', right: '2' }, { handle: 'b', left: '1', op: 'eq', right: '1' }, { handle: 'c', left: '1', op: 'eq', right: '1' }] }]],
+      [
+        ['t', 'trigger.ivr', 'ivr'],
+        [
+          'c',
+          'condition',
+          'check',
+          {
+            rules: [
+              { handle: 'a', left: '1', op: 'eq', right: '2' },
+              { handle: 'b', left: '1', op: 'eq', right: '1' },
+              { handle: 'c', left: '1', op: 'eq', right: '1' },
+            ],
+          },
+        ],
+      ],
       [['t', 'c']],
     );
     const r = await engine.run(engine.compile(def), {});
@@ -57,7 +92,18 @@ describe('condition, set and respond nodes', () => {
 
   it('set keeps value types and later values see earlier ones', async () => {
     const def = chain([
-      ['s', 'set', 'vals', { values: [{ name: 'n', value: '{{call.durationSec}}' }, { name: 'agent', value: '{{call.agent}}' }, { name: 'label', value: 'call {{call.id}} took {{vars.n}}s' }] }],
+      [
+        's',
+        'set',
+        'vals',
+        {
+          values: [
+            { name: 'n', value: '{{call.durationSec}}' },
+            { name: 'agent', value: '{{call.agent}}' },
+            { name: 'label', value: 'call {{call.id}} took {{vars.n}}s' },
+          ],
+        },
+      ],
       ['r', 'respond', 'answer', { body: { type: 'json', template: '{{json vars}}' } }],
     ]);
     const r = await engine.run(engine.compile(def), { call: { id: 'x', durationSec: 7, agent: { id: 3 } } });
@@ -69,7 +115,12 @@ describe('condition, set and respond nodes', () => {
     const respond = { status: 201, headers, body: { type: 'xml', template: '<q>{{call.queue}}</q>' } };
     const def = chain([['r', 'respond', 'answer', respond]]);
     const r = await engine.run(engine.compile(def), { call: { queue: 'a&b' } });
-    expect(r.respond).toMatchObject({ status: 201, headers: { 'X-Queue': 'a&b' }, raw: '<q>a&amp;b</q>', contentType: 'application/xml' });
+    expect(r.respond).toMatchObject({
+      status: 201,
+      headers: { 'X-Queue': 'a&b' },
+      raw: '<q>a&amp;b</q>',
+      contentType: 'application/xml',
+    });
   });
 
   it('only the first respond answers', async () => {

@@ -8,7 +8,14 @@ import { SECRETS } from '../template/secret-value';
 import type { ResolvedConnection } from '../types';
 
 /** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: true });
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
 
 /** Parses a response body by `responseType` (auto: by content type, else text; binary: its size and type only). */
 export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' | 'text' | 'xml' | 'binary'): unknown {
@@ -17,7 +24,14 @@ export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' |
   }
   const text = res.body.toString('utf8');
   const type = res.headers['content-type'] ?? '';
-  const kind = responseType !== 'auto' ? responseType : /[/+]json\b/i.test(type) ? 'json' : /[/+]xml\b/i.test(type) ? 'xml' : 'text';
+  const kind =
+    responseType !== 'auto'
+      ? responseType
+      : /[/+]json\b/i.test(type)
+        ? 'json'
+        : /[/+]xml\b/i.test(type)
+          ? 'xml'
+          : 'text';
   if (kind === 'text' || text.length === 0) return text;
   // Deeper answers would parse, then overflow whatever walks them (templates, records).
   if (kind === 'json' ? jsonTooDeep(res.body) : xmlTooDeep(text)) {
@@ -28,7 +42,10 @@ export function parseBody(res: OutboundResponse, responseType: 'auto' | 'json' |
     return kind === 'json' ? JSON.parse(text) : xmlParser.parse(text, true);
   } catch (err) {
     if (responseType === 'auto') return text;
-    throw new EngineError('RESPONSE_PARSE', `the response is not valid ${kind.toUpperCase()}: ${(err as Error).message.split('\n')[0]}`);
+    throw new EngineError(
+      'RESPONSE_PARSE',
+      `the response is not valid ${kind.toUpperCase()}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -59,7 +76,11 @@ export async function sleepWithin(ms: number, deadlineAt: number, signal: Cancel
  * Resolves a request node's connection (CONNECTION_NOT_FOUND when missing), registers its secrets
  * for redaction and renders the node's templates with `{{connection.*}}` in scope.
  */
-export async function renderWithConnection<T>(connectionId: string | undefined, ctx: NodeRunContext, render: () => T): Promise<{ connection?: ResolvedConnection; rendered: T }> {
+export async function renderWithConnection<T>(
+  connectionId: string | undefined,
+  ctx: NodeRunContext,
+  render: () => T,
+): Promise<{ connection?: ResolvedConnection; rendered: T }> {
   if (!connectionId) return { rendered: render() };
   const connection = await ctx.services.connections?.resolve(connectionId);
   if (!connection) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${connectionId}" does not exist`);

@@ -31,11 +31,16 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
         return {
           fields: {},
           secrets: [PASSWORD],
-          authorize: async (req) => void (req.headers.authorization = `Basic ${Buffer.from(`agent:${PASSWORD}`).toString('base64')}`),
+          authorize: async (req) =>
+            void (req.headers.authorization = `Basic ${Buffer.from(`agent:${PASSWORD}`).toString('base64')}`),
         };
       }
       if (id !== 'crm-ws') return undefined;
-      return { fields: {}, secrets: [PASSWORD], soapSecurity: new WSSecurity('agent', PASSWORD, { passwordType: 'PasswordText', hasTimeStamp: false }) };
+      return {
+        fields: {},
+        secrets: [PASSWORD],
+        soapSecurity: new WSSecurity('agent', PASSWORD, { passwordType: 'PasswordText', hasTimeStamp: false }),
+      };
     },
   };
 
@@ -47,7 +52,12 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     crm.routes.set('POST /dated', { body: DATED_RESPONSE });
     // A WSDL only its connection's Basic credentials open.
     const basic = `Basic ${Buffer.from(`agent:${PASSWORD}`).toString('base64')}`;
-    crm.routes.set('GET /private.wsdl', { body: (req) => (req.headers.authorization === basic ? { body: crmWsdl(`${crm.base}/crm`) } : { status: 401, type: 'text/plain', body: 'no' }) });
+    crm.routes.set('GET /private.wsdl', {
+      body: (req) =>
+        req.headers.authorization === basic
+          ? { body: crmWsdl(`${crm.base}/crm`) }
+          : { status: 401, type: 'text/plain', body: 'no' },
+    });
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] }, connections });
   });
   afterAll(async () => {
@@ -56,16 +66,36 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
   });
 
   /** IVR trigger → soap `lookup` → `then` nodes; the soap node's error handle goes to a text respond (`onError`). */
-  function run(soap: Record<string, unknown>, then: NodeTuple[], edges: EdgeTuple[], input: RunInput = {}): Promise<RunResult> {
+  function run(
+    soap: Record<string, unknown>,
+    then: NodeTuple[],
+    edges: EdgeTuple[],
+    input: RunInput = {},
+  ): Promise<RunResult> {
     const nodes: NodeTuple[] = [
       ['t', 'trigger.ivr', 'ivr'],
       ['s', 'soap', 'lookup', { wsdlUrl, operation: 'GetCustomer', ...soap }],
-      ['e', 'respond', 'failed', { status: 502, body: { type: 'text', template: '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: {{nodes.lookup.error.details.faultstring}}' } }],
+      [
+        'e',
+        'respond',
+        'failed',
+        {
+          status: 502,
+          body: {
+            type: 'text',
+            template:
+              '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: {{nodes.lookup.error.details.faultstring}}',
+          },
+        },
+      ],
       ...then,
     ];
     return engine.run(engine.compile(buildFlow(nodes, [['t', 's'], ['s', 'e', 'error'], ...edges])), input);
   }
-  const answer = (template: string, type = 'json'): Record<string, unknown> => ({ status: 200, body: { type, template } });
+  const answer = (template: string, type = 'json'): Record<string, unknown> => ({
+    status: 200,
+    body: { type, template },
+  });
 
   it('sends templated args from call/contact tokens XML-escaped and intact', async () => {
     const input: RunInput = {
@@ -74,7 +104,13 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     };
     const r = await run(
       {
-        args: { phone: '{{call.callerId}}', filter: { attributes: { mode: '{{contact.custom.mode}}' }, channels: ['{{contact.firstName}}', 'agent {{call.agent.name}}'] } },
+        args: {
+          phone: '{{call.callerId}}',
+          filter: {
+            attributes: { mode: '{{contact.custom.mode}}' },
+            channels: ['{{contact.firstName}}', 'agent {{call.agent.name}}'],
+          },
+        },
       },
       [['ok', 'respond', 'ok', answer('{{json nodes.lookup.result.name}}')]],
       [['s', 'ok', 'success']],
@@ -84,10 +120,17 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(r.output).toBe('Ada Lovelace');
     expect(crm.calls.at(-1)!.args).toEqual({
       phone: '+39 06 <1>&"2"',
-      filter: { attributes: { mode: `a<b>&c"d'e` }, channels: ['{{lookup this "constructor"}}', `agent O'Brien & <Sons> "Ltd"`] },
+      filter: {
+        attributes: { mode: `a<b>&c"d'e` },
+        channels: ['{{lookup this "constructor"}}', `agent O'Brien & <Sons> "Ltd"`],
+      },
     });
     const step = r.steps[1]!;
-    expect(step).toMatchObject({ name: 'lookup', handle: 'success', request: { method: 'POST', url: `${crm.base}/crm`, operation: 'GetCustomer' } });
+    expect(step).toMatchObject({
+      name: 'lookup',
+      handle: 'success',
+      request: { method: 'POST', url: `${crm.base}/crm`, operation: 'GetCustomer' },
+    });
     const sent = step.request!.body!;
     expect(sent).toContain('&lt;Sons&gt;');
     expect(sent).toContain('+39 06 &lt;1&gt;&amp;');
@@ -98,12 +141,19 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
 
   it('omitEmpty leaves out an argument whose value renders empty (an optional element), not the others', async () => {
     const args = { phone: '{{call.callerId}}', filter: { mode: '{{call.mode}}', channels: ['{{call.mode}}'] } };
-    const on = await run({ args, omitEmpty: true }, [['ok', 'respond', 'ok', answer('"ok"')]], [['s', 'ok', 'success']], { call: { callerId: '+39' } });
+    const on = await run(
+      { args, omitEmpty: true },
+      [['ok', 'respond', 'ok', answer('"ok"')]],
+      [['s', 'ok', 'success']],
+      { call: { callerId: '+39' } },
+    );
     const sent = on.steps[1]!.request!.body!;
     expect(sent).toMatch(/<(\w+:)?phone>\+39</);
     expect(sent).not.toMatch(/<(\w+:)?mode/);
     expect(sent).toMatch(/<(\w+:)?channels>\s*<\/(\w+:)?channels>|<(\w+:)?channels\s*\/>/);
-    const off = await run({ args }, [['ok', 'respond', 'ok', answer('"ok"')]], [['s', 'ok', 'success']], { call: { callerId: '+39' } });
+    const off = await run({ args }, [['ok', 'respond', 'ok', answer('"ok"')]], [['s', 'ok', 'success']], {
+      call: { callerId: '+39' },
+    });
     expect(off.steps[1]!.request!.body!).toMatch(/<(\w+:)?mode>\s*<\/(\w+:)?mode>|<(\w+:)?mode\s*\/>/);
   });
 
@@ -121,12 +171,20 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
   });
 
   it('routes a SOAP Fault to error, with its code and text readable by a following respond node', async () => {
-    const r = await run({ args: { phone: 'unknown' } }, [['ok', 'respond', 'ok', answer('"found"')]], [['s', 'ok', 'success']]);
+    const r = await run(
+      { args: { phone: 'unknown' } },
+      [['ok', 'respond', 'ok', answer('"found"')]],
+      [['s', 'ok', 'success']],
+    );
     expect(r.status).toBe('succeeded');
     expect(r.respond).toMatchObject({ status: 502 });
     expect(r.output).toBe('SOAP_FAULT soap:Client: Unknown customer');
     const step = r.steps[1]!;
-    expect(step).toMatchObject({ status: 'failed', handle: 'error', error: { code: 'SOAP_FAULT', details: { faultcode: 'soap:Client', faultstring: 'Unknown customer' } } });
+    expect(step).toMatchObject({
+      status: 'failed',
+      handle: 'error',
+      error: { code: 'SOAP_FAULT', details: { faultcode: 'soap:Client', faultstring: 'Unknown customer' } },
+    });
     // The exchange is on the step record of the error branch too.
     expect(step.request!.url).toBe(`${crm.base}/crm`);
     expect(step.request!.body).toMatch(/<soap:Envelope[\s\S]*<(\w+:)?phone>unknown<\/(\w+:)?phone>/);
@@ -145,7 +203,11 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
   });
 
   it("loads a WSDL behind authentication with the node's connection, and fails clearly without it", async () => {
-    const ok = await run({ wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-basic', args: { phone: '+15550100' } }, [['r', 'respond', 'answer', answer('{"name":"{{nodes.lookup.result.name}}"}')]], [['s', 'r', 'success']]);
+    const ok = await run(
+      { wsdlUrl: `${crm.base}/private.wsdl`, connectionId: 'crm-basic', args: { phone: '+15550100' } },
+      [['r', 'respond', 'answer', answer('{"name":"{{nodes.lookup.result.name}}"}')]],
+      [['s', 'r', 'success']],
+    );
     expect(ok.status).toBe('succeeded');
     expect(ok.output).toEqual({ name: 'Ada Lovelace' });
     expect(JSON.stringify(ok.steps)).not.toContain(PASSWORD);
@@ -153,9 +215,13 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(refused.output).toMatch(/^WSDL_LOAD /);
   });
 
-    it('routes a timeout to error with HTTP_TIMEOUT', async () => {
+  it('routes a timeout to error with HTTP_TIMEOUT', async () => {
     const t0 = Date.now();
-    const r = await run({ operation: 'Hang', args: { id: 'h1' }, timeoutMs: 200 }, [['ok', 'respond', 'ok', answer('"done"')]], [['s', 'ok', 'success']]);
+    const r = await run(
+      { operation: 'Hang', args: { id: 'h1' }, timeoutMs: 200 },
+      [['ok', 'respond', 'ok', answer('"done"')]],
+      [['s', 'ok', 'success']],
+    );
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r.status).toBe('succeeded');
     expect(r.output).toBe('HTTP_TIMEOUT : ');
@@ -177,11 +243,23 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
           ],
         },
       ],
-      ['v', 'respond', 'vip', answer('{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", "visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}')],
+      [
+        'v',
+        'respond',
+        'vip',
+        answer(
+          '{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", "visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}',
+        ),
+      ],
       ['r', 'respond', 'regular', answer('"regular"')],
       ['d', 'respond', 'other', answer('"other"')],
     ];
-    const edges: EdgeTuple[] = [['s', 'c', 'success'], ['c', 'v', 'gold_vip'], ['c', 'r', 'regular'], ['c', 'd', 'default']];
+    const edges: EdgeTuple[] = [
+      ['s', 'c', 'success'],
+      ['c', 'v', 'gold_vip'],
+      ['c', 'r', 'regular'],
+      ['c', 'd', 'default'],
+    ];
     const r = await run({ args: { phone: '{{call.callerId}}' } }, then, edges, { call: { callerId: '0612' } });
     expect(r.status).toBe('succeeded');
     expect(r.steps.map((s) => s.name)).toEqual(['ivr', 'lookup', 'route', 'vip']);
@@ -191,15 +269,33 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
 
   it('gives dates in the result as ISO strings, and a date JavaScript cannot read as the service wrote it', async () => {
     const then: NodeTuple[] = [
-      ['c', 'condition', 'recent', { rules: [{ handle: 'yes', left: '{{nodes.lookup.result.since}}', op: 'startsWith', right: '2024-01-02T' }] }],
-      ['ok', 'respond', 'ok', answer('{"since": "{{nodes.lookup.result.since}}", "result": {{json nodes.lookup.result}}}')],
+      [
+        'c',
+        'condition',
+        'recent',
+        { rules: [{ handle: 'yes', left: '{{nodes.lookup.result.since}}', op: 'startsWith', right: '2024-01-02T' }] },
+      ],
+      [
+        'ok',
+        'respond',
+        'ok',
+        answer('{"since": "{{nodes.lookup.result.since}}", "result": {{json nodes.lookup.result}}}'),
+      ],
     ];
-    const r = await run({ wsdlUrl: `${crm.base}/dated.wsdl`, args: { phone: '1' } }, then, [['s', 'c', 'success'], ['c', 'ok', 'yes']]);
+    const r = await run({ wsdlUrl: `${crm.base}/dated.wsdl`, args: { phone: '1' } }, then, [
+      ['s', 'c', 'success'],
+      ['c', 'ok', 'yes'],
+    ]);
     expect(r.status).toBe('succeeded');
     expect(r.output).toEqual({
       since: '2024-01-02T03:04:05.000Z',
       // An xs:date with its zone is valid XML Schema that Date cannot parse: kept, not null.
-      result: { name: 'Ada', since: '2024-01-02T03:04:05.000Z', seen: ['2024-02-01T09:00:00.000Z', '2024-03-01T00:00:00.000Z'], birthday: '1990-05-17-05:00' },
+      result: {
+        name: 'Ada',
+        since: '2024-01-02T03:04:05.000Z',
+        seen: ['2024-02-01T09:00:00.000Z', '2024-03-01T00:00:00.000Z'],
+        birthday: '1990-05-17-05:00',
+      },
     });
   });
 });

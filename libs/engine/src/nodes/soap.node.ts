@@ -41,7 +41,11 @@ function renderArgs(t: ArgTree, scope: TemplateScope, omitEmpty = false): unknow
   return out;
 }
 
-async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint?: CompiledTemplate; args: ArgTree; headers: ArgTree }, ctx: NodeRunContext): Promise<NodeResult> {
+async function execute(
+  config: SoapConfig,
+  t: { wsdl: CompiledTemplate; endpoint?: CompiledTemplate; args: ArgTree; headers: ArgTree },
+  ctx: NodeRunContext,
+): Promise<NodeResult> {
   const { connection, rendered } = await renderWithConnection(config.connectionId, ctx, () => ({
     wsdlUrl: t.wsdl.render(ctx.scope).trim(),
     endpoint: t.endpoint?.render(ctx.scope).trim() || undefined,
@@ -51,7 +55,13 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
   const { wsdlUrl, endpoint, args, soapHeaders } = rendered;
   // The SOAP service applies the connection's credentials to the endpoint the call really goes to (origin checked first).
   const httpHeaders: Record<string, string> = {};
-  const request = { method: 'POST', url: endpoint ?? wsdlUrl, headers: httpHeaders, operation: config.operation, args } as NodeResult['request'] & object;
+  const request = {
+    method: 'POST',
+    url: endpoint ?? wsdlUrl,
+    headers: httpHeaders,
+    operation: config.operation,
+    args,
+  } as NodeResult['request'] & object;
   // The connection also opens a WSDL behind authentication (on an allowed origin, the WSDL's own).
   const authorize = connection?.authorize?.bind(connection);
   const checkOrigin = connection?.checkOrigin?.bind(connection);
@@ -67,11 +77,23 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     if (remaining <= 0) throw new EngineError('RUN_DEADLINE', 'the run passed its deadline');
     try {
       const res = await ctx.services.soap.call({
-        wsdlUrl, service: config.service, port: config.port, operation: config.operation, args,
-        soapHeaders: soapHeaders as Record<string, unknown>, endpoint, httpHeaders, wsdlAuthorize: authorize, authorize, checkOrigin,
+        wsdlUrl,
+        service: config.service,
+        port: config.port,
+        operation: config.operation,
+        args,
+        soapHeaders: soapHeaders as Record<string, unknown>,
+        endpoint,
+        httpHeaders,
+        wsdlAuthorize: authorize,
+        authorize,
+        checkOrigin,
         credentials,
-        timeoutMs: Math.min(config.timeoutMs, remaining), signal: ctx.signal,
-        maxResponseBytes: ctx.limits.maxResponseBytes, security: connection?.soapSecurity, clientOptions: config.clientOptions,
+        timeoutMs: Math.min(config.timeoutMs, remaining),
+        signal: ctx.signal,
+        maxResponseBytes: ctx.limits.maxResponseBytes,
+        security: connection?.soapSecurity,
+        clientOptions: config.clientOptions,
       });
       request.url = res.endpoint;
       request.body = res.requestXml;
@@ -82,7 +104,10 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
     } catch (err) {
       const e = toEngineError(err);
       if (e.category === 'limit' || e.code === 'RUN_ABORTED') throw e;
-      const last = !e.retryable || attempts >= config.retry.attempts || !(await sleepWithin(retryDelayMs(config.retry.backoffMs, attempts), ctx.deadlineAt, ctx.signal));
+      const last =
+        !e.retryable ||
+        attempts >= config.retry.attempts ||
+        !(await sleepWithin(retryDelayMs(config.retry.backoffMs, attempts), ctx.deadlineAt, ctx.signal));
       if (last) {
         const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
         // What went over the wire, when the call got that far (the runtime's Redactor scrubs secrets).
@@ -91,7 +116,8 @@ async function execute(config: SoapConfig, t: { wsdl: CompiledTemplate; endpoint
         if (exchange) {
           if (exchange.endpoint) request.url = exchange.endpoint;
           if (exchange.requestXml !== undefined) request.body = exchange.requestXml;
-          if (exchange.status !== undefined || exchange.responseXml !== undefined) response = { status: exchange.status, body: exchange.responseXml };
+          if (exchange.status !== undefined || exchange.responseXml !== undefined)
+            response = { status: exchange.status, body: exchange.responseXml };
         }
         // A fault's code and text are reachable from the error branch as nodes.<name>.error.details.
         return { handle: 'error', attempts, request, ...(response ? { response } : {}), error, output: { error } };

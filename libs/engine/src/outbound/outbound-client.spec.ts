@@ -7,11 +7,13 @@ import type { OutboundRequest } from './outbound.types';
 
 // Only 127.0.0.0/8 listeners; names resolve through a fake DNS to loopback addresses.
 
-const fakeDns = (table: Record<string, string>) => async (host: string): Promise<ResolvedAddress[]> => {
-  const address = table[host];
-  if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return [{ address, family: 4 }];
-};
+const fakeDns =
+  (table: Record<string, string>) =>
+  async (host: string): Promise<ResolvedAddress[]> => {
+    const address = table[host];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return [{ address, family: 4 }];
+  };
 
 async function failure(p: Promise<unknown>): Promise<EngineError> {
   try {
@@ -32,7 +34,12 @@ describe('OutboundClient', () => {
   let a: LoopbackServer; // 127.0.0.1
   let b: LoopbackServer; // 127.0.0.2, another origin
   let client: OutboundClient;
-  const dns = fakeDns({ 'svc.test': '127.0.0.1', 'a.svc.test': '127.0.0.1', 'other.test': '127.0.0.1', 'imds.test': '169.254.169.254' });
+  const dns = fakeDns({
+    'svc.test': '127.0.0.1',
+    'a.svc.test': '127.0.0.1',
+    'other.test': '127.0.0.1',
+    'imds.test': '169.254.169.254',
+  });
   const get = (url: string, extra: Partial<OutboundRequest> = {}, c = client) =>
     c.request({ method: 'GET', url, timeoutMs: 2000, maxResponseBytes: 5 * 1024 * 1024, ...extra });
   const echo = (s: LoopbackServer) => (s === a ? `http://127.0.0.1:${a.port}/echo` : `http://127.0.0.2:${b.port}/echo`);
@@ -120,7 +127,11 @@ describe('OutboundClient', () => {
         resolve: dns,
       });
       try {
-        for (const url of ['http://169.254.169.254/latest/meta-data', 'http://metadata.google.internal/', 'http://imds.test/']) {
+        for (const url of [
+          'http://169.254.169.254/latest/meta-data',
+          'http://metadata.google.internal/',
+          'http://imds.test/',
+        ]) {
           const err = await failure(get(url, {}, c));
           expect(err.code).toBe('OUTBOUND_BLOCKED');
           expect(err.message).toContain('cloud metadata');
@@ -145,7 +156,9 @@ describe('OutboundClient', () => {
     });
 
     it('times out a body that stops arriving', async () => {
-      expect((await failure(get(`http://127.0.0.1:${a.port}/slow-body`, { timeoutMs: 150 }))).code).toBe('HTTP_TIMEOUT');
+      expect((await failure(get(`http://127.0.0.1:${a.port}/slow-body`, { timeoutMs: 150 }))).code).toBe(
+        'HTTP_TIMEOUT',
+      );
     });
 
     it('turns an external abort into RUN_ABORTED (or the EngineError given as reason)', async () => {
@@ -219,7 +232,14 @@ describe('OutboundClient', () => {
     const redirect = (status: number, to: string) =>
       `http://127.0.0.1:${a.port}/redirect?s=${status}&to=${encodeURIComponent(to)}`;
     const post = (url: string, headers: Record<string, string> = {}) =>
-      client.request({ method: 'POST', url, body: 'payload', headers: { 'content-type': 'text/plain', ...headers }, timeoutMs: 2000, maxResponseBytes: 1e6 });
+      client.request({
+        method: 'POST',
+        url,
+        body: 'payload',
+        headers: { 'content-type': 'text/plain', ...headers },
+        timeoutMs: 2000,
+        maxResponseBytes: 1e6,
+      });
     const seenBy = (res: { body: Buffer }) => JSON.parse(res.body.toString());
 
     it.each([307, 308])('%d keeps method, body and content-type', async (status) => {
@@ -252,7 +272,12 @@ describe('OutboundClient', () => {
 
     it('returns the 3xx as is when followRedirects is false', async () => {
       const res = await get(redirect(302, '/echo'), { followRedirects: false });
-      expect({ status: res.status, location: res.headers.location, body: res.body.toString(), redirects: res.redirects }).toEqual({
+      expect({
+        status: res.status,
+        location: res.headers.location,
+        body: res.body.toString(),
+        redirects: res.redirects,
+      }).toEqual({
         status: 302,
         location: '/echo',
         body: 'moved',

@@ -20,7 +20,13 @@ export interface OutboundClientOptions {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // Headers that describe the request body: dropped with the body when a redirect turns into GET.
-const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']);
+const BODY_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+]);
 // Headers that must not follow a redirect to another origin.
 const ORIGIN_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'host']);
 
@@ -303,10 +309,14 @@ export class OutboundClient {
         try {
           next = new URL(location, url);
         } catch {
-          throw new EngineError('URL_INVALID', `redirect from ${url.origin} to an invalid location`, { origin: url.origin });
+          throw new EngineError('URL_INVALID', `redirect from ${url.origin} to an invalid location`, {
+            origin: url.origin,
+          });
         }
         // Fetch semantics: 303 (and 301/302 after POST) become GET without a body; 307/308 keep both.
-        const toGet = (res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST');
+        const toGet =
+          (res.status === 303 && method !== 'HEAD') ||
+          ((res.status === 301 || res.status === 302) && method === 'POST');
         const crossOrigin = next.origin !== url.origin;
         const added = crossOrigin ? req.credentials : undefined;
         const found = added?.values && added.values.length > 0 ? SecretMatcher.of(added.values) : undefined;

@@ -128,7 +128,8 @@ describe('outbound guard: refused address forms (nothing may connect)', () => {
   let client: OutboundClient;
   let allowing: OutboundClient;
   const dns = fakeResolver(DNS);
-  const req = (c: OutboundClient, url: string) => c.request({ method: 'GET', url, timeoutMs: 2000, maxResponseBytes: 1024 });
+  const req = (c: OutboundClient, url: string) =>
+    c.request({ method: 'GET', url, timeoutMs: 2000, maxResponseBytes: 1024 });
 
   beforeAll(async () => {
     target = await LoopbackServer.start('127.0.0.1');
@@ -161,13 +162,18 @@ describe('outbound guard: refused address forms (nothing may connect)', () => {
     expect(target.connections).toBe(0);
   });
 
-  it.each(FORMS.filter(([, , , asLocation]) => asLocation !== false))('refuses a redirect to %s', async (_label, form, code) => {
-    const before = redirector.seen.length;
-    const err = await failure(req(allowing, `http://127.0.0.2:${redirector.port}/to?u=${encodeURIComponent(form(target.port))}`));
-    expect(err.code).toBe(code);
-    expect(redirector.seen.length).toBe(before + 1); // the redirect itself was served
-    expect(target.connections).toBe(0);
-  });
+  it.each(FORMS.filter(([, , , asLocation]) => asLocation !== false))(
+    'refuses a redirect to %s',
+    async (_label, form, code) => {
+      const before = redirector.seen.length;
+      const err = await failure(
+        req(allowing, `http://127.0.0.2:${redirector.port}/to?u=${encodeURIComponent(form(target.port))}`),
+      );
+      expect(err.code).toBe(code);
+      expect(redirector.seen.length).toBe(before + 1); // the redirect itself was served
+      expect(target.connections).toBe(0);
+    },
+  );
 
   it('follows 5 redirects but not 6', async () => {
     const ok = await req(allowing, `http://127.0.0.2:${redirector.port}/chain?n=5`);

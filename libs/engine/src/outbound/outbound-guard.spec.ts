@@ -81,7 +81,17 @@ describe('OutboundGuard.isAllowedAddress', () => {
 describe('OutboundGuard allow list', () => {
   it('permits single IPs, CIDRs (v4, v6, mapped) and host names, exact or *.suffix, case-insensitively', () => {
     const guard = new OutboundGuard(
-      { allow: [' 127.0.0.1 ', '10.0.0.0/8', 'fd00::/8', '::ffff:192.168.0.0/112', 'Intranet.Example', '*.svc.local', ''] },
+      {
+        allow: [
+          ' 127.0.0.1 ',
+          '10.0.0.0/8',
+          'fd00::/8',
+          '::ffff:192.168.0.0/112',
+          'Intranet.Example',
+          '*.svc.local',
+          '',
+        ],
+      },
       { resolve: noDns },
     );
     expect(guard.isAllowedAddress('127.0.0.1')).toBe(true);
@@ -106,13 +116,21 @@ describe('OutboundGuard allow list', () => {
       { resolve: fakeDns({ 'imds.test': ['169.254.169.254'] }) },
     );
     const metadata = [
-      '169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '100.100.100.200', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe',
+      '169.254.169.254',
+      '169.254.170.2',
+      'fd00:ec2::254',
+      '100.100.100.200',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::a9fe:a9fe',
     ];
     for (const ip of [...metadata, '168.63.129.16', '192.0.0.192', 'fd20:ce::254']) {
       expect([ip, guard.isAllowedAddress(ip, 'imds.test')]).toEqual([ip, false]);
     }
     const urls = [
-      'http://metadata.google.internal/', 'http://169.254.169.254/', 'http://imds.test/', 'http://[fd00:ec2::254]/',
+      'http://metadata.google.internal/',
+      'http://169.254.169.254/',
+      'http://imds.test/',
+      'http://[fd00:ec2::254]/',
     ];
     for (const url of [...urls, 'http://168.63.129.16/machine?comp=goalstate', 'http://metadata.tencentyun.com/']) {
       const err = await refusal(guard, url);
@@ -137,12 +155,21 @@ describe('OutboundGuard allow list', () => {
     expect(guard.isAllowedAddress('10.1.2.3')).toBe(true);
   });
 
-  it.each(['http://example.com', '10.0.0.0/33', '10.0.0.0/', '1.2.3.4/x', 'exa mple.com', '*.', '*', '0x7f.1', '127.1', 'a/b', '-bad.com'])(
-    'rejects the bad entry %p at construction, naming it',
-    (entry) => {
-      expect(() => new OutboundGuard({ allow: [entry] })).toThrow(`"${entry}"`);
-    },
-  );
+  it.each([
+    'http://example.com',
+    '10.0.0.0/33',
+    '10.0.0.0/',
+    '1.2.3.4/x',
+    'exa mple.com',
+    '*.',
+    '*',
+    '0x7f.1',
+    '127.1',
+    'a/b',
+    '-bad.com',
+  ])('rejects the bad entry %p at construction, naming it', (entry) => {
+    expect(() => new OutboundGuard({ allow: [entry] })).toThrow(`"${entry}"`);
+  });
 });
 
 describe('OutboundGuard.checkUrl', () => {
@@ -174,7 +201,13 @@ describe('OutboundGuard.checkUrl', () => {
   });
 
   it('rejects non-http schemes with URL_INVALID and reports DNS failures as HTTP_NETWORK', async () => {
-    for (const url of ['ftp://example.com/', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'data:text/plain,x', 'ws://x/']) {
+    for (const url of [
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'gopher://127.0.0.1/',
+      'data:text/plain,x',
+      'ws://x/',
+    ]) {
       expect((await refusal(guard, url))?.code).toBe('URL_INVALID');
     }
     expect((await refusal(guard, 'http://nowhere.test/'))?.code).toBe('HTTP_NETWORK');
@@ -188,7 +221,9 @@ describe('OutboundGuard.lookup', () => {
   );
   const lookup = (host: string, options: { all?: boolean; family?: number }) =>
     new Promise<unknown>((resolve, reject) =>
-      guard.lookup(host, options, (err, address, family) => (err ? reject(err) : resolve(options.all ? address : [address, family]))),
+      guard.lookup(host, options, (err, address, family) =>
+        err ? reject(err) : resolve(options.all ? address : [address, family]),
+      ),
     );
 
   it('hands on only permitted addresses', async () => {
@@ -221,8 +256,14 @@ describe('OutboundGuard property: private IPv4 in any spelling is refused', () =
     (n) => String(n),
     (n) => `0x${n.toString(16)}`,
     (n) => `0X${n.toString(16).toUpperCase()}`,
-    (n) => octets(n).map((o) => `0${o.toString(8)}`).join('.'),
-    (n) => octets(n).map((o) => `0x${o.toString(16)}`).join('.'),
+    (n) =>
+      octets(n)
+        .map((o) => `0${o.toString(8)}`)
+        .join('.'),
+    (n) =>
+      octets(n)
+        .map((o) => `0x${o.toString(16)}`)
+        .join('.'),
     (n) => `${n >>> 24}.${n & 0xffffff}`, // a.b24
     (n) => `${n >>> 24}.${(n >>> 16) & 255}.${n & 0xffff}`, // a.b.c16
     (n) => `[::ffff:${octets(n).join('.')}]`,

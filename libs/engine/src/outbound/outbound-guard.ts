@@ -97,7 +97,9 @@ function embeddedIPv4(a: ipaddr.IPv6): ipaddr.IPv4[] {
 
 function isMetadata(a: Addr): boolean {
   if (METADATA_ADDRESSES.has(a.toNormalizedString())) return true;
-  return a.kind() === 'ipv6' && embeddedIPv4(a as ipaddr.IPv6).some((v) => METADATA_ADDRESSES.has(v.toNormalizedString()));
+  return (
+    a.kind() === 'ipv6' && embeddedIPv4(a as ipaddr.IPv6).some((v) => METADATA_ADDRESSES.has(v.toNormalizedString()))
+  );
 }
 
 /** The range name when the address (or an IPv4 address inside it) is in a range no allow list opens. */
@@ -158,7 +160,10 @@ export class OutboundGuard {
       addresses = await this.resolve(host);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code ?? 'ENOTFOUND';
-      throw new EngineError('HTTP_NETWORK', `could not resolve ${url.hostname} (${code})`, { host: url.hostname, code });
+      throw new EngineError('HTTP_NETWORK', `could not resolve ${url.hostname} (${code})`, {
+        host: url.hostname,
+        code,
+      });
     }
     if (addresses.length === 0) {
       throw new EngineError('HTTP_NETWORK', `could not resolve ${url.hostname} (ENOTFOUND)`, { host: url.hostname });
@@ -234,7 +239,8 @@ export class OutboundGuard {
       process.nextTick(callback, blockedError(hostname, { address: host, range: 'cloud metadata' }), '', 0);
       return;
     }
-    const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    const family =
+      options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     this.resolve(host).then(
       (addresses) => {
         const permitted: ResolvedAddress[] = [];

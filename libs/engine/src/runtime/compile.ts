@@ -48,7 +48,11 @@ export const stateKey = (nodeId: string) => `node_${nodeId}`;
  * each one the first time a run needs it, and every later run of the version reuses it. An actor
  * per run spent ~70% of a run's CPU (and most of its garbage) re-deriving the same answers.
  */
-export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, NodeExecutor>, machineId = 'flow'): CompiledFlow {
+export function compileFlow(
+  flow: ParsedFlow,
+  executors: ReadonlyMap<string, NodeExecutor>,
+  machineId = 'flow',
+): CompiledFlow {
   const nodes = new Map<string, CompiledNode>();
   for (const parsed of flow.nodes.values()) {
     const executor = executors.get(parsed.node.type);
@@ -61,9 +65,11 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
   for (const { parsed } of nodes.values()) {
     const nodeId = parsed.node.id;
     const onDone: unknown[] = [];
-    for (const [handle, target] of parsed.next) onDone.push({ guard: { type: 'leftBy', params: { handle } }, target: stateKey(target) });
+    for (const [handle, target] of parsed.next)
+      onDone.push({ guard: { type: 'leftBy', params: { handle } }, target: stateKey(target) });
     // An unhandled `error` fails the run; any other unconnected handle ends it.
-    if (parsed.handles.includes('error') && !parsed.next.has('error')) onDone.push({ guard: { type: 'leftBy', params: { handle: 'error' } }, target: FAILED });
+    if (parsed.handles.includes('error') && !parsed.next.has('error'))
+      onDone.push({ guard: { type: 'leftBy', params: { handle: 'error' } }, target: FAILED });
     onDone.push({ target: COMPLETED });
     states[stateKey(nodeId)] = {
       entry: { type: 'execute', params: { nodeId } },
@@ -78,7 +84,8 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
       execute: (_args, _params: { nodeId: string }) => undefined,
     },
     guards: {
-      leftBy: ({ event }, params: { handle: string }) => event.type === 'node.done' && event.output.handle === params.handle,
+      leftBy: ({ event }, params: { handle: string }) =>
+        event.type === 'node.done' && event.output.handle === params.handle,
     },
   }).createMachine({
     id: machineId,
@@ -100,7 +107,8 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
       let step = fromState.get(outcome);
       if (!step) {
         const from = machine.resolveState({ value: state, context: {} });
-        const event: MachineEvent = outcome === NODE_FAILED ? { type: 'node.failed' } : { type: 'node.done', output: { handle: outcome } };
+        const event: MachineEvent =
+          outcome === NODE_FAILED ? { type: 'node.failed' } : { type: 'node.done', output: { handle: outcome } };
         step = stepOf(...transition(machine, from, event));
         fromState.set(outcome, step);
       }
@@ -111,7 +119,11 @@ export function compileFlow(flow: ParsedFlow, executors: ReadonlyMap<string, Nod
 
 function stepOf(snapshot: AnyMachineSnapshot, actions: readonly { type: string; params?: unknown }[]): FlowStep {
   const entry = actions.find((a) => a.type === 'execute');
-  return Object.freeze({ state: String(snapshot.value), execute: entry ? (entry.params as { nodeId: string }).nodeId : null, done: snapshot.status === 'done' });
+  return Object.freeze({
+    state: String(snapshot.value),
+    execute: entry ? (entry.params as { nodeId: string }).nodeId : null,
+    done: snapshot.status === 'done',
+  });
 }
 
 export const FINAL_STATES = { COMPLETED, FAILED } as const;

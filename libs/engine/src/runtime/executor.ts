@@ -1,7 +1,13 @@
 import type { FlowNode } from '@callflow/flow';
 import type { StepError } from '../errors';
 import type {
-  BatchScope, ConnectionResolver, RenderedRequest, RunLimits, StepRecord, StepResponse, TemplateScope,
+  BatchScope,
+  ConnectionResolver,
+  RenderedRequest,
+  RunLimits,
+  StepRecord,
+  StepResponse,
+  TemplateScope,
 } from '../types';
 import type { OutboundClient } from '../outbound/outbound-client';
 import type { SoapService } from '../soap/soap.service';

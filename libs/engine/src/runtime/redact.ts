@@ -6,9 +6,20 @@ const MASK = '[redacted]';
 export const MAX_SCRUB_DEPTH = 200;
 export const TOO_DEEP = `[redacted: nested deeper than ${MAX_SCRUB_DEPTH} levels]`;
 /** Header names whose values are credentials whatever the connection says. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-auth-token',
+  'x-access-token',
+]);
 /** Query parameters that carry credentials by convention (Gcalls, BRIX365 `token=`, RetailCRM `apiKey=`). */
-const SECRET_PARAMS = /^(token|access_token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|signature|sig|auth)$/i;
+const SECRET_PARAMS =
+  /^(token|access_token|api_?key|apikey|key|secret|client_secret|password|passwd|pwd|signature|sig|auth)$/i;
 
 /**
  * Scrubs known secret values (in their encoded forms and pieces: see SecretMatcher) and
@@ -103,9 +114,14 @@ const JSON_GROWTH = 6;
  * of the text the body was parsed from, when known; a body parsed from so little text that it
  * cannot reach `max` is kept without serialising it to measure (one JSON.stringify per call saved).
  */
-export function truncateBody(body: unknown, max: number, receivedBytes?: number): { body: unknown; truncated: boolean } {
+export function truncateBody(
+  body: unknown,
+  max: number,
+  receivedBytes?: number,
+): { body: unknown; truncated: boolean } {
   if (body === undefined || body === null) return { body, truncated: false };
-  if (typeof body === 'string') return body.length > max ? { body: body.slice(0, max), truncated: true } : { body, truncated: false };
+  if (typeof body === 'string')
+    return body.length > max ? { body: body.slice(0, max), truncated: true } : { body, truncated: false };
   if (typeof body !== 'object') return { body, truncated: false };
   if (receivedBytes !== undefined && receivedBytes * JSON_GROWTH <= max) return { body, truncated: false };
   const json = JSON.stringify(body);

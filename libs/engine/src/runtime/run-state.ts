@@ -1,5 +1,14 @@
 import { EngineError, ERROR_CODES, toEngineError, type StepError } from '../errors';
-import type { BatchScope, HandledError, RespondOutput, RunHooks, RunInput, RunLimits, StepRecord, TemplateScope } from '../types';
+import type {
+  BatchScope,
+  HandledError,
+  RespondOutput,
+  RunHooks,
+  RunInput,
+  RunLimits,
+  StepRecord,
+  TemplateScope,
+} from '../types';
 import { TEMPLATE_WORK } from '../template/budget';
 import { FINAL_STATES, NODE_FAILED, stateKey, type CompiledFlow, type CompiledNode } from './compile';
 import type { EngineServices, NodeResult, NodeRunContext, PathResult } from './executor';
@@ -34,7 +43,12 @@ const copyOf = (o: Record<string, unknown>): Record<string, unknown> =>
  * work budget rides on it (under a symbol: no template reads it).
  */
 function scopeFrom(input: RunInput, now: string, templateWork: number): TemplateScope {
-  const scope: TemplateScope = { nodes: Object.create(null), vars: Object.create(null), now, [TEMPLATE_WORK]: templateWork };
+  const scope: TemplateScope = {
+    nodes: Object.create(null),
+    vars: Object.create(null),
+    now,
+    [TEMPLATE_WORK]: templateWork,
+  };
   if (input.call !== undefined) scope.call = input.call;
   if (input.contact !== undefined) scope.contact = input.contact;
   if (input.campaign !== undefined) scope.campaign = input.campaign;
@@ -85,7 +99,11 @@ export class RunState {
       deadlineAt: this.deadlineAt,
       signal: this.cancel,
       countOutbound: () => {
-        if (++this.outboundCalls > limits.maxOutboundCalls) throw new EngineError('MAX_OUTBOUND_CALLS', `the run made more than ${limits.maxOutboundCalls} outbound calls`);
+        if (++this.outboundCalls > limits.maxOutboundCalls)
+          throw new EngineError(
+            'MAX_OUTBOUND_CALLS',
+            `the run made more than ${limits.maxOutboundCalls} outbound calls`,
+          );
       },
       addSecrets: (values) => this.redactor.add(values),
       runPath: (nodeId, handle, batch) => this.runPath(nodeId, handle, batch),
@@ -180,7 +198,11 @@ export class RunState {
       (lane ?? this).failure = { ...error, nodeId };
       throw e;
     }
-    return { handle: 'error', error: { code: e.code, message: e.message }, output: { error: { code: e.code, message: e.message } } };
+    return {
+      handle: 'error',
+      error: { code: e.code, message: e.message },
+      output: { error: { code: e.code, message: e.message } },
+    };
   }
 
   /** Records a node's result and applies it (outputs, vars, the first respond); throws when it ends the run. */
@@ -191,8 +213,10 @@ export class RunState {
     // A node may report a limit (a batch whose chunk hit one): it ends the run like a thrown one.
     const limit = result.error !== undefined && ERROR_CODES[result.error.code]?.category === 'limit';
     if (limit || this.timedOutAtDeadline(result.error)) {
-      const e = limit && !this.cancel.aborted ? new EngineError(result.error!.code, result.error!.message)
-        : this.deadlineError();
+      const e =
+        limit && !this.cancel.aborted
+          ? new EngineError(result.error!.code, result.error!.message)
+          : this.deadlineError();
       this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } }, lane);
       (lane ?? this).failure = { code: e.code, message: e.message, nodeId };
       throw e;
@@ -293,7 +317,12 @@ export class RunState {
     if (output !== undefined && LOGIC_OUTPUT.has(def.type)) {
       step.output = this.redactor.value(truncateOutput(output, this.limits.maxRecordedBodyChars));
     }
-    if (r.error) step.error = { code: r.error.code, message: this.redactor.text(r.error.message), ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}) };
+    if (r.error)
+      step.error = {
+        code: r.error.code,
+        message: this.redactor.text(r.error.message),
+        ...(r.error.details ? { details: this.redactor.value(r.error.details) as Record<string, unknown> } : {}),
+      };
     if (lane) {
       step.chunk = lane.chunk;
       lane.steps.push(step);

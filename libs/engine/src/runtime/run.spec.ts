@@ -15,7 +15,13 @@ describe('running a flow', () => {
     crm.on('POST /customers/lookup', (req, res) => {
       const { phone } = JSON.parse(req.body);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ phone, vip: phone === '+390612345678', queue: phone === '+390612345678' ? 'gold' : 'standard' }));
+      res.end(
+        JSON.stringify({
+          phone,
+          vip: phone === '+390612345678',
+          queue: phone === '+390612345678' ? 'gold' : 'standard',
+        }),
+      );
     });
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] } });
   });
@@ -29,13 +35,44 @@ describe('running a flow', () => {
       [
         ['t', 'trigger.ivr', 'ivr', { deadlineMs: 2000, fallback: { queue: 'default' } }],
         ['s', 'set', 'prep', { values: [{ name: 'phone', value: '{{e164 call.callerId country="39"}}' }] }],
-        ['h', 'http', 'lookup', { method: 'POST', url: `${crm.base}/customers/lookup`, body: { type: 'json', template: '{"phone":"{{vars.phone}}"}' } }],
-        ['c', 'condition', 'isVip', { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] }],
-        ['r1', 'respond', 'vipAnswer', { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":true}' } }],
-        ['r2', 'respond', 'stdAnswer', { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":false}' } }],
+        [
+          'h',
+          'http',
+          'lookup',
+          {
+            method: 'POST',
+            url: `${crm.base}/customers/lookup`,
+            body: { type: 'json', template: '{"phone":"{{vars.phone}}"}' },
+          },
+        ],
+        [
+          'c',
+          'condition',
+          'isVip',
+          { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] },
+        ],
+        [
+          'r1',
+          'respond',
+          'vipAnswer',
+          { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":true}' } },
+        ],
+        [
+          'r2',
+          'respond',
+          'stdAnswer',
+          { body: { type: 'json', template: '{"queue":"{{nodes.lookup.body.queue}}","vip":false}' } },
+        ],
         ['r3', 'respond', 'failAnswer', { status: 200, body: { type: 'json', template: '{"queue":"fallback"}' } }],
       ],
-      [['t', 's'], ['s', 'h'], ['h', 'c', 'success'], ['h', 'r3', 'error'], ['c', 'r1', 'vip'], ['c', 'r2', 'default']],
+      [
+        ['t', 's'],
+        ['s', 'h'],
+        ['h', 'c', 'success'],
+        ['h', 'r3', 'error'],
+        ['c', 'r1', 'vip'],
+        ['c', 'r2', 'default'],
+      ],
     );
   }
 
@@ -43,7 +80,11 @@ describe('running a flow', () => {
     const steps: StepRecord[] = [];
     const responds: unknown[] = [];
     const compiled = engine.compile(ivrFlow());
-    const result = await engine.run(compiled, { call: { id: 'c1', callerId: '06 1234 5678' } }, { hooks: { onStep: (s) => steps.push(s), onRespond: (r) => responds.push(r.body) } });
+    const result = await engine.run(
+      compiled,
+      { call: { id: 'c1', callerId: '06 1234 5678' } },
+      { hooks: { onStep: (s) => steps.push(s), onRespond: (r) => responds.push(r.body) } },
+    );
 
     expect(result.status).toBe('succeeded');
     expect(result.output).toEqual({ queue: 'gold', vip: true });
@@ -57,7 +98,11 @@ describe('running a flow', () => {
     expect(steps).toEqual(result.steps);
     expect(responds).toEqual([{ queue: 'gold', vip: true }]);
     const http = result.steps[2]!;
-    expect(http.request).toMatchObject({ method: 'POST', url: `${crm.base}/customers/lookup`, body: '{"phone":"+390612345678"}' });
+    expect(http.request).toMatchObject({
+      method: 'POST',
+      url: `${crm.base}/customers/lookup`,
+      body: '{"phone":"+390612345678"}',
+    });
     expect(http.response).toMatchObject({ status: 200, body: { phone: '+390612345678', vip: true, queue: 'gold' } });
     expect(http.durationMs).toBeGreaterThan(0);
     expect(result.steps[1]!.output).toEqual({ phone: '+390612345678' });
@@ -73,11 +118,19 @@ describe('running a flow', () => {
   it('follows the error edge when the remote side fails, and exposes the failure to templates', async () => {
     const def = ivrFlow();
     (def.nodes[2]!.config as { url: string }).url = `${crm.base}/missing`;
-    (def.nodes[6]!.config as { body: unknown }).body = { type: 'json', template: '{"status":{{nodes.lookup.status}},"code":"{{nodes.lookup.error.code}}"}' };
+    (def.nodes[6]!.config as { body: unknown }).body = {
+      type: 'json',
+      template: '{"status":{{nodes.lookup.status}},"code":"{{nodes.lookup.error.code}}"}',
+    };
     const result = await engine.run(engine.compile(def), { call: { callerId: '0612345678' } });
     expect(result.status).toBe('succeeded');
     expect(result.output).toEqual({ status: 404, code: 'HTTP_STATUS' });
-    expect(result.steps[2]).toMatchObject({ name: 'lookup', status: 'failed', handle: 'error', error: { code: 'HTTP_STATUS' } });
+    expect(result.steps[2]).toMatchObject({
+      name: 'lookup',
+      status: 'failed',
+      handle: 'error',
+      error: { code: 'HTTP_STATUS' },
+    });
   });
 
   it('fails the run on an unhandled error', async () => {
@@ -124,7 +177,9 @@ describe('running a flow', () => {
     hang.on('/hang', () => undefined);
     try {
       const compiled = engine.compile(chain([['h', 'http', 'hang', { url: `${hang.base}/hang`, timeoutMs: 150 }]]));
-      const results = await Promise.all(Array.from({ length: 8 }, () => engine.run(compiled, {}, { limits: { deadlineMs: 150 } })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => engine.run(compiled, {}, { limits: { deadlineMs: 150 } })),
+      );
       expect(results.map((r) => [r.status, r.error?.code])).toEqual(Array(8).fill(['timeout', 'RUN_DEADLINE']));
     } finally {
       await hang.close();
@@ -151,7 +206,11 @@ describe('running a flow', () => {
     hang.on('/hang', () => undefined);
     try {
       const ac = new AbortController();
-      const pending = engine.run(engine.compile(chain([['h', 'http', 'hang', { url: `${hang.base}/hang` }]])), {}, { signal: ac.signal });
+      const pending = engine.run(
+        engine.compile(chain([['h', 'http', 'hang', { url: `${hang.base}/hang` }]])),
+        {},
+        { signal: ac.signal },
+      );
       setTimeout(() => ac.abort(), 50);
       const result = await pending;
       expect(result.status).toBe('failed');
@@ -165,7 +224,17 @@ describe('running a flow', () => {
     const a = engine.compile(ivrFlow(), 'flow-1@3');
     const b = engine.compile({ nonsense: true }, 'flow-1@3');
     expect(b).toBe(a);
-    expect(Object.keys(a.machine.config.states!).sort()).toEqual(['completed', 'failed', 'node_c', 'node_h', 'node_r1', 'node_r2', 'node_r3', 'node_s', 'node_t']);
+    expect(Object.keys(a.machine.config.states!).sort()).toEqual([
+      'completed',
+      'failed',
+      'node_c',
+      'node_h',
+      'node_r1',
+      'node_r2',
+      'node_r3',
+      'node_s',
+      'node_t',
+    ]);
     expect(a.machine.implementations.guards).toHaveProperty('leftBy');
     expect(a.machine.config.states!.node_h!.entry).toEqual({ type: 'execute', params: { nodeId: 'h' } });
   });
@@ -174,7 +243,10 @@ describe('running a flow', () => {
     const a = engine.compile(ivrFlow(), 'flow-1@4');
     expect(a.start()).toEqual({ state: 'node_t', execute: 't', done: false });
     // The same answers as asking XState directly.
-    const [snap, actions] = transition(a.machine, a.machine.resolveState({ value: 'node_h', context: {} }), { type: 'node.done', output: { handle: 'error' } });
+    const [snap, actions] = transition(a.machine, a.machine.resolveState({ value: 'node_h', context: {} }), {
+      type: 'node.done',
+      output: { handle: 'error' },
+    });
     expect(snap.value).toBe('node_r3');
     expect(actions.map((x) => [x.type, x.params])).toEqual([['execute', { nodeId: 'r3' }]]);
     expect(a.next('node_h', 'error')).toEqual({ state: 'node_r3', execute: 'r3', done: false });
@@ -193,13 +265,27 @@ describe('running a flow', () => {
     }
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).code).toBe('FLOW_INVALID');
-    expect((err as EngineError).details?.errors).toEqual(expect.arrayContaining([expect.objectContaining({ nodeId: 'h', path: 'config.url' })]));
+    expect((err as EngineError).details?.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ nodeId: 'h', path: 'config.url' })]),
+    );
   });
 
   it('never lets input keys such as __proto__ reach Object.prototype', async () => {
-    const input = JSON.parse('{"call":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"callerId":"1"}}');
+    const input = JSON.parse(
+      '{"call":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"callerId":"1"}}',
+    );
     const def = chain([
-      ['s', 'set', 'copy', { values: [{ name: 'c', value: '{{call}}' }, { name: 'p', value: '{{call.__proto__.polluted}}' }] }],
+      [
+        's',
+        'set',
+        'copy',
+        {
+          values: [
+            { name: 'c', value: '{{call}}' },
+            { name: 'p', value: '{{call.__proto__.polluted}}' },
+          ],
+        },
+      ],
       ['r', 'respond', 'answer', { body: { type: 'json', template: '{"c":{{json vars.c}}}' } }],
     ]);
     const result = await engine.run(engine.compile(def), input);

@@ -31,7 +31,13 @@ function yieldTurn(): Promise<void> {
  * executes the node each state's entry names, then follows the machine's transition for the
  * handle the node left by (see compileFlow), until a final state. Never rejects.
  */
-export async function runFlow(flow: CompiledFlow, input: RunInput, services: EngineServices, limits: RunLimits, opts: RunOptions = {}): Promise<RunResult> {
+export async function runFlow(
+  flow: CompiledFlow,
+  input: RunInput,
+  services: EngineServices,
+  limits: RunLimits,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const runServices = opts.connections ? { ...services, connections: opts.connections } : services;
   const run = new RunState(flow, input, runServices, limits, opts.hooks ?? {});
   const timer = setTimeout(() => run.abort('deadline'), limits.deadlineMs);

@@ -22,7 +22,11 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     server = await StrictSoapServer.start({
       documents: (base) => ({ '/orders?wsdl': orderWsdl(`${base}/orders`) }),
       wsdl: '/orders?wsdl',
-      handlers: { PlaceOrder: (r) => ({ result: { accepted: true, reference: `R-${String(r.args.orderNumber)}`, total: '12.50' } }) },
+      handlers: {
+        PlaceOrder: (r) => ({
+          result: { accepted: true, reference: `R-${String(r.args.orderNumber)}`, total: '12.50' },
+        }),
+      },
     });
     engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] } });
   });
@@ -40,7 +44,11 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
         ['ok', 'respond', 'ok', { body: { type: 'json', template: '{{json nodes.order.result}}' } }],
         ['ko', 'respond', 'ko', { status: 502, body: { type: 'json', template: '{{json nodes.order.error}}' } }],
       ],
-      [['t', 's'], ['s', 'ok', 'success'], ['s', 'ko', 'error']],
+      [
+        ['t', 's'],
+        ['s', 'ok', 'success'],
+        ['s', 'ko', 'error'],
+      ],
     );
     return engine.run(engine.compile(flow), {});
   }
@@ -72,9 +80,18 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
   it('a refused envelope under an IVR: the step failed with the fault, the fallback answered, the run says it handled an error', async () => {
     const r = await run({ ...placeOrderArgs(), orderNumber: 'not a number' });
     expect(r.status).toBe('succeeded');
-    expect(r.steps.map((s) => [s.name, s.status, s.handle])).toEqual([['ivr', 'succeeded', 'next'], ['order', 'failed', 'error'], ['ko', 'succeeded', 'next']]);
+    expect(r.steps.map((s) => [s.name, s.status, s.handle])).toEqual([
+      ['ivr', 'succeeded', 'next'],
+      ['order', 'failed', 'error'],
+      ['ko', 'succeeded', 'next'],
+    ]);
     expect(r.steps[1]!.error).toMatchObject({ code: 'SOAP_FAULT', details: { faultcode: 'soap:Client', status: 500 } });
-    const handled = { code: 'SOAP_FAULT', message: expect.stringMatching(/envelope refused: .*orderNumber: value 'not a number' is not a valid xs:int/), nodeId: 's', node: 'order' };
+    const handled = {
+      code: 'SOAP_FAULT',
+      message: expect.stringMatching(/envelope refused: .*orderNumber: value 'not a number' is not a valid xs:int/),
+      nodeId: 's',
+      node: 'order',
+    };
     expect(r.handledError).toEqual(handled);
     expect(r.respond!.handledError).toEqual(handled);
     expect(r.error).toBeUndefined();
@@ -86,7 +103,9 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     const r = await run(jsonbOrder(placeOrderArgs()), header);
     expect(r.status).toBe('succeeded');
     expect(server.violations).toEqual([]);
-    expect(server.posts[0]!.body).toMatch(/<soap:Header><AgentHeader[^>]*><agentName>ivr-7<\/agentName><apiKey>[^<]*<\/apiKey><\/AgentHeader><\/soap:Header>/);
+    expect(server.posts[0]!.body).toMatch(
+      /<soap:Header><AgentHeader[^>]*><agentName>ivr-7<\/agentName><apiKey>[^<]*<\/apiKey><\/AgentHeader><\/soap:Header>/,
+    );
   });
 });
 
@@ -95,17 +114,33 @@ describe('RPC/literal: parts in message order, their content in schema order (st
     const server = await StrictSoapServer.start({
       documents: (base) => ({ '/dial?wsdl': rpcWsdl(`${base}/dial`) }),
       wsdl: '/dial?wsdl',
-      handlers: { Dial: () => ({ xml: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns:DialResponse xmlns:ns="urn:strict:dial"><queued>true</queued></ns:DialResponse></soap:Body></soap:Envelope>' }) },
+      handlers: {
+        Dial: () => ({
+          xml: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns:DialResponse xmlns:ns="urn:strict:dial"><queued>true</queued></ns:DialResponse></soap:Body></soap:Envelope>',
+        }),
+      },
     });
     const engine = new FlowEngine({ outbound: { allow: ['127.0.0.1'] } });
     try {
-      const args = jsonbOrder({ campaignId: 'c-1', target: { number: '+3906', ext: '12', priority: 2 }, at: '2026-12-01T10:00:00Z' });
+      const args = jsonbOrder({
+        campaignId: 'c-1',
+        target: { number: '+3906', ext: '12', priority: 2 },
+        at: '2026-12-01T10:00:00Z',
+      });
       expect(Object.keys(args)).toEqual(['at', 'target', 'campaignId']);
-      const flow = buildFlow([['t', 'trigger.ivr', 'ivr'], ['s', 'soap', 'dial', { wsdlUrl: server.wsdlUrl, operation: 'Dial', args }]], [['t', 's']]);
+      const flow = buildFlow(
+        [
+          ['t', 'trigger.ivr', 'ivr'],
+          ['s', 'soap', 'dial', { wsdlUrl: server.wsdlUrl, operation: 'Dial', args }],
+        ],
+        [['t', 's']],
+      );
       const r = await engine.run(engine.compile(flow), {});
       expect(server.violations).toEqual([]);
       expect(r.status).toBe('succeeded');
-      expect(server.posts[0]!.body).toMatch(/<campaignId>c-1<\/campaignId><target><number>\+3906<\/number><ext>12<\/ext><priority>2<\/priority><\/target><at>2026-12-01T10:00:00Z<\/at>/);
+      expect(server.posts[0]!.body).toMatch(
+        /<campaignId>c-1<\/campaignId><target><number>\+3906<\/number><ext>12<\/ext><priority>2<\/priority><\/target><at>2026-12-01T10:00:00Z<\/at>/,
+      );
     } finally {
       await engine.close();
       await server.close();
@@ -135,14 +170,27 @@ describe('orderArgs', () => {
   });
 
   it('puts attributes first, $value and $xml last, and orders the items of arrays and attributes', () => {
-    const out = orderArgs({ $value: 'v', lines: [{ quantity: 1, sku: 'a', attributes: { currency: 'EUR', lineNo: 1 } }], orderNumber: 1, attributes: { x: '1' } }, plan) as any;
+    const out = orderArgs(
+      {
+        $value: 'v',
+        lines: [{ quantity: 1, sku: 'a', attributes: { currency: 'EUR', lineNo: 1 } }],
+        orderNumber: 1,
+        attributes: { x: '1' },
+      },
+      plan,
+    ) as any;
     expect(Object.keys(out)).toEqual(['attributes', 'orderNumber', 'lines', '$value']);
     expect(Object.keys(out.lines[0])).toEqual(['attributes', 'sku', 'quantity']);
     expect(Object.keys(out.lines[0].attributes)).toEqual(['lineNo', 'currency']);
   });
 
   it('renames a key overrideElementKey names (in place: node-soap would append it last) and reads namespace-prefixed keys', () => {
-    const out = orderArgs({ 'tns:customer': {}, num: 1 }, plan, { attributes: 'attributes', value: '$value', xml: '$xml', rename: { num: 'orderNumber' } });
+    const out = orderArgs({ 'tns:customer': {}, num: 1 }, plan, {
+      attributes: 'attributes',
+      value: '$value',
+      xml: '$xml',
+      rename: { num: 'orderNumber' },
+    });
     expect(Object.keys(out as object)).toEqual(['orderNumber', 'tns:customer']);
   });
 });

@@ -171,9 +171,15 @@ export class OrderPlanner {
         const name = (c as El).$name ?? localOf((c as El).$ref);
         if (name && !plan.attrRank.has(name)) plan.attrRank.set(name, plan.attrRank.size);
       } else if (
-        c instanceof SequenceElement || c instanceof ChoiceElement || c instanceof AllElement ||
-        c instanceof GroupElement || c instanceof ComplexContentElement || c instanceof SimpleContentElement ||
-        c instanceof ExtensionElement || c instanceof RestrictionElement || c instanceof ComplexTypeElement
+        c instanceof SequenceElement ||
+        c instanceof ChoiceElement ||
+        c instanceof AllElement ||
+        c instanceof GroupElement ||
+        c instanceof ComplexContentElement ||
+        c instanceof SimpleContentElement ||
+        c instanceof ExtensionElement ||
+        c instanceof RestrictionElement ||
+        c instanceof ComplexTypeElement
       ) {
         this.collect(c, plan, depth + 1, seen);
       }
@@ -188,8 +194,11 @@ export class OrderPlanner {
     const schemas = this.definitions.schemas ?? {};
     const own = this.owner.get(from);
     const ns = prefix
-      ? (from.xmlns?.[prefix] ?? from.schemaXmlns?.[prefix] ?? own?.xmlns?.[prefix] ??
-        from.definitionsXmlns?.[prefix] ?? this.definitions.xmlns?.[prefix])
+      ? (from.xmlns?.[prefix] ??
+        from.schemaXmlns?.[prefix] ??
+        own?.xmlns?.[prefix] ??
+        from.definitionsXmlns?.[prefix] ??
+        this.definitions.xmlns?.[prefix])
       : (from.xmlns?.[TNS_PREFIX] ?? own?.$targetNamespace);
     const inNs = ns ? schemas[ns]?.[kind]?.[local] : undefined;
     if (inNs) return inNs;
@@ -292,6 +301,5 @@ function localName(key: string): string {
 function define(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  else obj[key] = value;
+  } else obj[key] = value;
 }

@@ -14,7 +14,10 @@ describe('soap node clientOptions: validation', () => {
   it('takes the whitelisted node-soap options, typed', () => {
     const r = check({
       ignoredNamespaces: { namespaces: ['targetNamespace', 'typedNamespace'], override: true },
-      overrideRootElement: { namespace: 'xmlns:tns', xmlnsAttributes: [{ name: 'xmlns:ns2', value: 'http://tempuri.org/' }] },
+      overrideRootElement: {
+        namespace: 'xmlns:tns',
+        xmlnsAttributes: [{ name: 'xmlns:ns2', value: 'http://tempuri.org/' }],
+      },
       overrideElementKey: { Nom: 'Name' },
       envelopeKey: 'soapenv',
       attributesKey: '$attributes',
@@ -28,8 +31,14 @@ describe('soap node clientOptions: validation', () => {
     ['an option that swaps the HTTP client', { httpClient: {} }],
     ['an option that reads files or imports', { wsdl_options: { fixedPath: true } }],
     ['turning XML escaping off', { escapeXML: false }],
-    ['an xmlns attribute value that breaks out of its quotes', { overrideRootElement: { namespace: 'tns', xmlnsAttributes: [{ name: 'xmlns:a', value: 'x" onload="y' }] } }],
-    ['an attribute name that is not a namespace declaration', { overrideRootElement: { namespace: 'tns', xmlnsAttributes: [{ name: 'id', value: 'x' }] } }],
+    [
+      'an xmlns attribute value that breaks out of its quotes',
+      { overrideRootElement: { namespace: 'tns', xmlnsAttributes: [{ name: 'xmlns:a', value: 'x" onload="y' }] } },
+    ],
+    [
+      'an attribute name that is not a namespace declaration',
+      { overrideRootElement: { namespace: 'tns', xmlnsAttributes: [{ name: 'id', value: 'x' }] } },
+    ],
     ['a prefix with markup', { envelopeKey: 'soap><x' }],
     ['a string for a boolean', { useEmptyTag: 'yes' }],
   ])('refuses %s', (_name, options) => {
@@ -56,14 +65,17 @@ describe('soap node clientOptions: on the wire (strict SOAP server)', () => {
   });
   beforeEach(() => (server.exchanges.length = 0));
 
-  const call = (over: Partial<SoapCallRequest> = {}) => soap.call({ wsdlUrl: server.wsdlUrl, operation: 'PlaceOrder', args: placeOrderArgs(), ...LIMITS, ...over });
+  const call = (over: Partial<SoapCallRequest> = {}) =>
+    soap.call({ wsdlUrl: server.wsdlUrl, operation: 'PlaceOrder', args: placeOrderArgs(), ...LIMITS, ...over });
 
   it('writes the envelope with the options given, parsing the WSDL once per set of options', async () => {
     const plain = await call();
     expect(plain.result).toMatchObject({ reference: 'R-1' });
     const env = await call({ clientOptions: { envelopeKey: 'env', preserveWhitespace: true } });
     expect(server.violations).toEqual([]);
-    expect(env.requestXml).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?><env:Envelope xmlns:env="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"/);
+    expect(env.requestXml).toMatch(
+      /^<\?xml version="1\.0" encoding="utf-8"\?><env:Envelope xmlns:env="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"/,
+    );
     expect(env.result).toMatchObject({ reference: '  R-1  ' });
     // Each option set has its own parsed WSDL (the options shape it); a repeat reuses it.
     await call({ clientOptions: { preserveWhitespace: true, envelopeKey: 'env' } });
@@ -72,7 +84,10 @@ describe('soap node clientOptions: on the wire (strict SOAP server)', () => {
 
   it('a renamed key goes out under its element name, in the schema order', async () => {
     const { orderNumber, ...rest } = placeOrderArgs();
-    const r = await call({ args: { ...rest, number: orderNumber }, clientOptions: { overrideElementKey: { number: 'orderNumber' } } });
+    const r = await call({
+      args: { ...rest, number: orderNumber },
+      clientOptions: { overrideElementKey: { number: 'orderNumber' } },
+    });
     expect(server.violations).toEqual([]);
     expect(r.requestXml).toContain(`<PlaceOrder xmlns="${ORDER_NS}"><orderNumber>1042</orderNumber><customer>`);
   });
@@ -80,7 +95,9 @@ describe('soap node clientOptions: on the wire (strict SOAP server)', () => {
   it('forceSoap12Headers sends SOAP 1.2 to a 1.1 binding, which the strict server refuses', async () => {
     await expect(call({ clientOptions: { forceSoap12Headers: true } })).rejects.toMatchObject({ code: 'SOAP_FAULT' });
     const post = server.posts.at(-1)!;
-    expect(post.headers['content-type']).toMatch(/^application\/soap\+xml; charset=utf-8; action="urn:strict:orders\/PlaceOrder"/);
+    expect(post.headers['content-type']).toMatch(
+      /^application\/soap\+xml; charset=utf-8; action="urn:strict:orders\/PlaceOrder"/,
+    );
     expect(post.problems.join()).toMatch(/no SOAP 1\.2 binding/);
   });
 });
@@ -100,7 +117,10 @@ describe('MTOM answers (parseResponseAttachments)', () => {
     expect(multipartBoundary('multipart/related; type="text/xml"; boundary="b1"')).toBe('b1');
     expect(multipartBoundary('text/xml')).toBeUndefined();
     const parts = parseMultipart(body, 'b1');
-    expect(parts.map((p) => p.headers)).toEqual([{ 'content-type': 'text/xml; charset=UTF-8' }, { 'content-type': 'image/tiff', 'content-id': '<p2>' }]);
+    expect(parts.map((p) => p.headers)).toEqual([
+      { 'content-type': 'text/xml; charset=UTF-8' },
+      { 'content-type': 'image/tiff', 'content-id': '<p2>' },
+    ]);
     expect(parts[0]!.body.toString()).toBe('<a/>');
     expect(parts[1]!.body.equals(binary)).toBe(true);
     expect(() => parseMultipart(Buffer.from(part('A: b', 'x')), 'b1')).toThrow(/no closing delimiter/);
@@ -113,7 +133,10 @@ describe('MTOM answers (parseResponseAttachments)', () => {
       wsdl: '/o?wsdl',
       handlers: {
         PlaceOrder: () => ({
-          xml: part('Content-Type: application/xop+xml; charset=UTF-8; type="text/xml"', envelope) + part('Content-Type: text/plain\r\nContent-ID: <att1>', 'hello') + '--b1--\r\n',
+          xml:
+            part('Content-Type: application/xop+xml; charset=UTF-8; type="text/xml"', envelope) +
+            part('Content-Type: text/plain\r\nContent-ID: <att1>', 'hello') +
+            '--b1--\r\n',
           type: 'multipart/related; type="application/xop+xml"; boundary="b1"',
         }),
       },
@@ -124,7 +147,13 @@ describe('MTOM answers (parseResponseAttachments)', () => {
       const req = { wsdlUrl: mtom.wsdlUrl, operation: 'PlaceOrder', args: placeOrderArgs(), ...LIMITS };
       const r = await svc.call({ ...req, clientOptions: { parseResponseAttachments: true } });
       expect(r.result).toMatchObject({ reference: 'R-9' });
-      expect(r.attachments).toEqual([{ headers: { 'content-type': 'text/plain', 'content-id': '<att1>' }, body: Buffer.from('hello').toString('base64'), bytes: 5 }]);
+      expect(r.attachments).toEqual([
+        {
+          headers: { 'content-type': 'text/plain', 'content-id': '<att1>' },
+          body: Buffer.from('hello').toString('base64'),
+          bytes: 5,
+        },
+      ]);
       // Without the option the parts are not read (node-soap's lenient parser still finds the envelope).
       expect((await svc.call(req)).attachments).toBeUndefined();
     } finally {

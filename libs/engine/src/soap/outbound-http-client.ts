@@ -149,7 +149,9 @@ export class OutboundHttpClient extends HttpClient {
       try {
         parts = parseMultipart(res.body, boundary);
       } catch (err) {
-        throw new EngineError('RESPONSE_PARSE', `the SOAP answer could not be read: ${(err as Error).message}`, { status: res.status });
+        throw new EngineError('RESPONSE_PARSE', `the SOAP answer could not be read: ${(err as Error).message}`, {
+          status: res.status,
+        });
       }
       text = decodeBody(parts[0]!.body, parts[0]!.headers['content-type']);
       attachments = parts.slice(1);

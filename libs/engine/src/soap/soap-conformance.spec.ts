@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { engineCall, literalArgs, literalTemplate, runConformance, sampleFlow, type CallHandle } from '../../scripts/soap-conformance';
+import {
+  engineCall,
+  literalArgs,
+  literalTemplate,
+  runConformance,
+  sampleFlow,
+  type CallHandle,
+} from '../../scripts/soap-conformance';
 import { FlowEngine } from '../engine';
 import { compileTemplate } from '../template';
 import { crmWsdl, startCrmServer, type CrmServer } from './soap.fixtures';
@@ -22,7 +29,10 @@ const SAMPLES = path.resolve(ROOT, process.env.SOAP_SAMPLES ?? '../shared/confor
  *   TypeError reading it (RESPONSE_PARSE). Its request.xml does not apply the renames its own
  *   options ask for either: the sample does not match this node-soap version.
  */
-const KNOWN_FAILURES = new Set(['Dummy__should_handle_inline_types', 'Dummy__ref_element_should_have_correct_namespace_with_overrideElementKey']);
+const KNOWN_FAILURES = new Set([
+  'Dummy__should_handle_inline_types',
+  'Dummy__ref_element_should_have_correct_namespace_with_overrideElementKey',
+]);
 
 describe('SOAP conformance through the engine (node-soap samples)', () => {
   if (fs.existsSync(SAMPLES)) {
@@ -32,7 +42,9 @@ describe('SOAP conformance through the engine (node-soap samples)', () => {
       const report = await runConformance(SAMPLES, engineCall, (line) => lines.push(line));
       const ran = report.passed.length + report.failed.length;
       expect(ran).toBeGreaterThan(0);
-      expect(lines[lines.length - 1]).toBe(`${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped`);
+      expect(lines[lines.length - 1]).toBe(
+        `${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped`,
+      );
       const unexpected = report.failed.filter((f) => !KNOWN_FAILURES.has(f.name)).map((f) => `${f.name}: ${f.reason}`);
       expect(unexpected).toEqual([]);
       expect(report.passRate).toBeGreaterThanOrEqual(0.9);
@@ -53,21 +65,75 @@ describe('SOAP conformance through the engine (node-soap samples)', () => {
 
 describe('sample args as soap node args', () => {
   it('keeps any string literal through the template engine', () => {
-    const pieces = ['{', '}', '\\', 'a', "'", '"', '~', '!', ' ', '#', '/', '>', '&', '^', '=', '[', ']', '.', '{{', '}}', '\\{{', '{{{', '}}}', 'else', '-', '@', '(', ')', '\n', '{{x}}', '{{!--', '--}}', '{{/if}}'];
+    const pieces = [
+      '{',
+      '}',
+      '\\',
+      'a',
+      "'",
+      '"',
+      '~',
+      '!',
+      ' ',
+      '#',
+      '/',
+      '>',
+      '&',
+      '^',
+      '=',
+      '[',
+      ']',
+      '.',
+      '{{',
+      '}}',
+      '\\{{',
+      '{{{',
+      '}}}',
+      'else',
+      '-',
+      '@',
+      '(',
+      ')',
+      '\n',
+      '{{x}}',
+      '{{!--',
+      '--}}',
+      '{{/if}}',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((a) => a.join('')), (s) => {
-        const literals: string[] = [];
-        const t = literalTemplate(s, literals);
-        expect(compileTemplate(t, 'text').render({ x: 'X', request: { body: literals } })).toBe(s);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((a) => a.join('')),
+        (s) => {
+          const literals: string[] = [];
+          const t = literalTemplate(s, literals);
+          expect(compileTemplate(t, 'text').render({ x: 'X', request: { body: literals } })).toBe(s);
+        },
+      ),
       { numRuns: 5000 },
     );
   });
 
   it('keeps numbers, booleans and null typed, and the flow validates', () => {
-    const args = { n: 1.5, b: false, z: null, list: [0, true, 'a{{x}}'], nested: { attributes: { id: 7 }, $value: 'v' } };
-    expect(literalArgs(args, [])).toEqual({ n: 1.5, b: false, z: null, list: [0, true, 'a\\{{x}}'], nested: { attributes: { id: 7 }, $value: 'v' } });
-    const flow = sampleFlow({ wsdlUrl: 'http://127.0.0.1:1/x.wsdl', endpoint: 'http://127.0.0.1:1/x', operation: 'Op', args });
+    const args = {
+      n: 1.5,
+      b: false,
+      z: null,
+      list: [0, true, 'a{{x}}'],
+      nested: { attributes: { id: 7 }, $value: 'v' },
+    };
+    expect(literalArgs(args, [])).toEqual({
+      n: 1.5,
+      b: false,
+      z: null,
+      list: [0, true, 'a\\{{x}}'],
+      nested: { attributes: { id: 7 }, $value: 'v' },
+    });
+    const flow = sampleFlow({
+      wsdlUrl: 'http://127.0.0.1:1/x.wsdl',
+      endpoint: 'http://127.0.0.1:1/x',
+      operation: 'Op',
+      args,
+    });
     expect(() => new FlowEngine().compile(flow)).not.toThrow();
   });
 
@@ -90,15 +156,32 @@ describe('sample args as soap node args', () => {
         wsdlUrl: `${crm.base}/crm.wsdl`,
         endpoint: `${crm.base}/crm`,
         operation: 'GetCustomer',
-        args: { phone, filter: { attributes: { mode: '{{mode}}' }, channels: ['{{lookup this "constructor"}}', 'sms'] } },
+        args: {
+          phone,
+          filter: { attributes: { mode: '{{mode}}' }, channels: ['{{lookup this "constructor"}}', 'sms'] },
+        },
       });
-      expect(crm.calls.at(-1)!.args).toMatchObject({ phone, filter: { attributes: { mode: '{{mode}}' }, channels: ['{{lookup this "constructor"}}', 'sms'] } });
+      expect(crm.calls.at(-1)!.args).toMatchObject({
+        phone,
+        filter: { attributes: { mode: '{{mode}}' }, channels: ['{{lookup this "constructor"}}', 'sms'] },
+      });
       expect(out.result).toMatchObject({ name: 'Ada Lovelace', visits: 42 });
 
       const fault = await handle
-        .call({ wsdlUrl: `${crm.base}/crm.wsdl`, endpoint: `${crm.base}/crm`, operation: 'GetCustomer', args: { phone: 'unknown' } })
-        .then(() => undefined, (e: unknown) => e);
-      expect(fault).toMatchObject({ code: 'SOAP_FAULT', details: { faultcode: 'soap:Client', faultstring: 'Unknown customer' } });
+        .call({
+          wsdlUrl: `${crm.base}/crm.wsdl`,
+          endpoint: `${crm.base}/crm`,
+          operation: 'GetCustomer',
+          args: { phone: 'unknown' },
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(fault).toMatchObject({
+        code: 'SOAP_FAULT',
+        details: { faultcode: 'soap:Client', faultstring: 'Unknown customer' },
+      });
     });
   });
 });

@@ -71,15 +71,22 @@ export function toSoapCallError(err: unknown, exchange: SoapExchange): EngineErr
 
 /** A non-fault HTTP error status of the SOAP endpoint. */
 export function httpStatusError(status: number): EngineError {
-  return new EngineError('HTTP_STATUS', `the SOAP endpoint answered HTTP ${status}`, { status }, {
-    retryable: status === 429 || status >= 500,
-  });
+  return new EngineError(
+    'HTTP_STATUS',
+    `the SOAP endpoint answered HTTP ${status}`,
+    { status },
+    {
+      retryable: status === 429 || status >= 500,
+    },
+  );
 }
 
 /** node-soap threw while building the request envelope (args that do not fit the WSDL, ...). */
 export function toRequestBuildError(err: unknown): EngineError {
   if (err instanceof EngineError) return err;
-  return new EngineError('INTERNAL', `the SOAP request could not be built: ${describeError(err)}`, undefined, { cause: err });
+  return new EngineError('INTERNAL', `the SOAP request could not be built: ${describeError(err)}`, undefined, {
+    cause: err,
+  });
 }
 
 function describeError(err: unknown): string {

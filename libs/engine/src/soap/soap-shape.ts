@@ -7,8 +7,19 @@ const MAX_FIELDS = 5000;
 const META_KEYS = new Set(['targetNSAlias', 'targetNamespace']);
 // Restriction facets node-soap lists next to enumeration values in a simple type description.
 const FACETS = new Set([
-  'length', 'minLength', 'maxLength', 'pattern', 'whiteSpace', 'totalDigits', 'fractionDigits',
-  'minInclusive', 'maxInclusive', 'minExclusive', 'maxExclusive', 'annotation', 'documentation',
+  'length',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'whiteSpace',
+  'totalDigits',
+  'fractionDigits',
+  'minInclusive',
+  'maxInclusive',
+  'minExclusive',
+  'maxExclusive',
+  'annotation',
+  'documentation',
 ]);
 
 interface ShapeContext {
@@ -87,7 +98,9 @@ function attributesOf(desc: Record<symbol, unknown>): SoapAttributeShape[] {
   const attrs = desc[AttributeElement.Symbol];
   if (!attrs || typeof attrs !== 'object') return [];
   // `<attribute ref=...>` has no name; node-soap keys it "undefined" (e.g. soapenc:arrayType).
-  const named = Object.entries(attrs as Record<string, { type?: unknown; required?: unknown }>).filter(([name]) => name !== 'undefined');
+  const named = Object.entries(attrs as Record<string, { type?: unknown; required?: unknown }>).filter(
+    ([name]) => name !== 'undefined',
+  );
   return named.map(([name, a]) => {
     const out: SoapAttributeShape = { name };
     if (typeof a?.type === 'string') out.type = a.type;

@@ -132,7 +132,9 @@ export async function startCrmServer(): Promise<CrmServer> {
         GetCustomer(args: any, _cb: unknown, headers: any) {
           calls.push({ args, headers });
           if (args.phone === 'unknown') {
-            throw { Fault: { faultcode: 'soap:Client', faultstring: 'Unknown customer', detail: { reason: 'no such phone' } } };
+            throw {
+              Fault: { faultcode: 'soap:Client', faultstring: 'Unknown customer', detail: { reason: 'no such phone' } },
+            };
           }
           return {
             name: 'Ada Lovelace',

@@ -61,7 +61,9 @@ describe('SoapService', () => {
   it('calls an operation with nested args, arrays and attributes and returns parsed objects', async () => {
     const soapSvc = new SoapService({ outbound });
     const res = await soapSvc.call(
-      request({ args: { phone: '+1 <555> & co', filter: { attributes: { mode: 'strict' }, channels: ['sms', 'voice'] } } }),
+      request({
+        args: { phone: '+1 <555> & co', filter: { attributes: { mode: 'strict' }, channels: ['sms', 'voice'] } },
+      }),
     );
     expect(srv.calls[0]!.args).toEqual({
       phone: '+1 <555> & co',
@@ -89,14 +91,21 @@ describe('SoapService', () => {
       soapSvc.call(request({ args: { phone: 'a' }, soapHeaders: { AuthToken: 'token-a', Agent: { id: '7' } } })),
       soapSvc.call(request({ args: { phone: 'b' }, soapHeaders: { AuthToken: 'token-b & <x>' } })),
     ]);
-    expect(JSON.parse((a.result as { echo: string }).echo).headers).toEqual({ AuthToken: 'token-a', Agent: { id: '7' } });
+    expect(JSON.parse((a.result as { echo: string }).echo).headers).toEqual({
+      AuthToken: 'token-a',
+      Agent: { id: '7' },
+    });
     expect(JSON.parse((b.result as { echo: string }).echo).headers).toEqual({ AuthToken: 'token-b & <x>' });
   });
 
   it('maps a SOAP 1.1 fault to SOAP_FAULT with its code and text', async () => {
     const err = await failure(new SoapService({ outbound }).call(request({ args: { phone: 'unknown' } })));
     expect(err.code).toBe('SOAP_FAULT');
-    expect(err.details).toMatchObject({ faultcode: 'soap:Client', faultstring: 'Unknown customer', detail: { reason: 'no such phone' } });
+    expect(err.details).toMatchObject({
+      faultcode: 'soap:Client',
+      faultstring: 'Unknown customer',
+      detail: { reason: 'no such phone' },
+    });
     expect(err.message).toContain('Unknown customer');
     expect(soapExchangeOf(err)?.responseXml).toContain('Unknown customer');
   });
@@ -104,7 +113,12 @@ describe('SoapService', () => {
   it('uses SOAP 1.2 for a SOAP 1.2 port and maps its fault', async () => {
     const err = await failure(new SoapService({ outbound }).call(request({ wsdlUrl: `${srv.base}/crm12.wsdl` })));
     expect(err.code).toBe('SOAP_FAULT');
-    expect(err.details).toMatchObject({ faultcode: 'env:Sender', subcode: 'crm:BadPhone', faultstring: 'Phone number is malformed', detail: { field: 'phone' } });
+    expect(err.details).toMatchObject({
+      faultcode: 'env:Sender',
+      subcode: 'crm:BadPhone',
+      faultstring: 'Phone number is malformed',
+      detail: { field: 'phone' },
+    });
     expect(soapExchangeOf(err)?.requestXml).toContain('http://www.w3.org/2003/05/soap-envelope');
   });
 
@@ -117,7 +131,9 @@ describe('SoapService', () => {
 
   it('times out fast when the server never answers', async () => {
     const started = Date.now();
-    const err = await failure(new SoapService({ outbound }).call(request({ operation: 'Hang', args: { id: '1' }, timeoutMs: 300 })));
+    const err = await failure(
+      new SoapService({ outbound }).call(request({ operation: 'Hang', args: { id: '1' }, timeoutMs: 300 })),
+    );
     expect(err.code).toBe('HTTP_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -127,7 +143,9 @@ describe('SoapService', () => {
     await soapSvc.describe(wsdlUrl); // separate cache entry: the call below still loads its WSDL
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const err = await failure(soapSvc.call(request({ operation: 'Hang', args: { id: '1' }, signal: controller.signal })));
+    const err = await failure(
+      soapSvc.call(request({ operation: 'Hang', args: { id: '1' }, signal: controller.signal })),
+    );
     expect(err.code).toBe('RUN_ABORTED');
   });
 
@@ -266,7 +284,13 @@ describe('SoapService', () => {
     expect(out.vip).toEqual({ name: 'vip', type: 'xs:boolean' });
     expect(out.tags).toEqual({ name: 'tags', type: 'xs:string', array: true });
     expect(out.segment).toMatchObject({ type: 'xs:string', enum: ['retail', 'business'] });
-    expect(out.address).toMatchObject({ type: 'object', fields: [{ name: 'street', type: 'xs:string' }, { name: 'city', type: 'xs:string' }] });
+    expect(out.address).toMatchObject({
+      type: 'object',
+      fields: [
+        { name: 'street', type: 'xs:string' },
+        { name: 'city', type: 'xs:string' },
+      ],
+    });
     expect(JSON.parse(JSON.stringify(desc))).toEqual(desc);
 
     const desc12 = await new SoapService({ outbound }).describe(`${srv.base}/crm12.wsdl`);
@@ -284,14 +308,22 @@ describe('SoapService', () => {
 
     beforeAll(async () => {
       other = await startCrmServer();
-      other.routes.set('GET /shared/types.xsd', { body: (req) => (otherSaw.push(req.headers.authorization), { body: CRM_XSD }) });
+      other.routes.set('GET /shared/types.xsd', {
+        body: (req) => (otherSaw.push(req.headers.authorization), { body: CRM_XSD }),
+      });
       const guarded = (body: string) => (req: import('http').IncomingMessage) =>
-        req.headers.authorization === BASIC ? { body } : { status: 401, type: 'text/plain', body: 'authentication required' };
+        req.headers.authorization === BASIC
+          ? { body }
+          : { status: 401, type: 'text/plain', body: 'authentication required' };
       const sameOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="types.xsd"/></xs:schema>`;
-      srv.routes.set('GET /private/crm.wsdl', { body: guarded(crmWsdl(`${srv.base}/crm`, { types: sameOriginImport })) });
+      srv.routes.set('GET /private/crm.wsdl', {
+        body: guarded(crmWsdl(`${srv.base}/crm`, { types: sameOriginImport })),
+      });
       srv.routes.set('GET /private/types.xsd', { body: guarded(CRM_XSD) });
       const otherOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="${other.base}/shared/types.xsd"/></xs:schema>`;
-      srv.routes.set('GET /private/split.wsdl', { body: guarded(crmWsdl(`${srv.base}/crm`, { types: otherOriginImport })) });
+      srv.routes.set('GET /private/split.wsdl', {
+        body: guarded(crmWsdl(`${srv.base}/crm`, { types: otherOriginImport })),
+      });
     });
     afterAll(() => other?.close());
 
@@ -317,7 +349,9 @@ describe('SoapService', () => {
       const wrong = async (req: { url: URL; headers: Record<string, string> }) => {
         req.headers.authorization = 'Basic d3Jvbmc6d3Jvbmc=';
       };
-      expect((await failure(soap.call(request({ wsdlUrl: `${srv.base}/private/crm.wsdl`, wsdlAuthorize: wrong })))).message).toMatch(/HTTP 401/);
+      expect(
+        (await failure(soap.call(request({ wsdlUrl: `${srv.base}/private/crm.wsdl`, wsdlAuthorize: wrong })))).message,
+      ).toMatch(/HTTP 401/);
     });
 
     it('sends no credentials to an import on another origin', async () => {

@@ -8,7 +8,12 @@ import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 import { argKeysOf, clientCallOptions, optionsKey, type SoapClientOptions } from './client-options';
 import { toSoapShape } from './soap-shape';
 import type {
-  OutboundRequester, SoapAttachment, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize,
+  OutboundRequester,
+  SoapAttachment,
+  SoapCallRequest,
+  SoapCallResult,
+  SoapDescription,
+  WsdlAuthorize,
 } from './soap.types';
 import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
 import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
@@ -63,7 +68,12 @@ interface Target {
 
 type Purpose = 'call' | 'describe';
 type MethodCallback = (
-  err: unknown, result: unknown, raw: unknown, soapHeader: unknown, rawRequest?: unknown, attachments?: unknown,
+  err: unknown,
+  result: unknown,
+  raw: unknown,
+  soapHeader: unknown,
+  rawRequest?: unknown,
+  attachments?: unknown,
 ) => void;
 type PortMethod = (args: unknown, cb: MethodCallback, options: object, extraHeaders?: Record<string, string>) => void;
 
@@ -114,8 +124,12 @@ export class SoapService {
   /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
   async describe(
     wsdlUrl: string,
-    opts: { timeoutMs?: number; signal?: AbortSignal; authorize?: WsdlAuthorize; clientOptions?: SoapClientOptions } =
-      {},
+    opts: {
+      timeoutMs?: number;
+      signal?: AbortSignal;
+      authorize?: WsdlAuthorize;
+      clientOptions?: SoapClientOptions;
+    } = {},
   ): Promise<SoapDescription> {
     const signal = opts.timeoutMs ? anySignal(opts.signal, timeoutSignal(opts.timeoutMs)) : opts.signal;
     const entry = await this.wsdl(wsdlUrl, 'describe', signal, opts.authorize, opts.clientOptions);
@@ -129,10 +143,17 @@ export class SoapService {
    * model (namespaces of elements), which must not change the XML later calls produce.
    */
   private async wsdl(
-    rawUrl: string, purpose: Purpose, signal?: CancelSignal, authorize?: WsdlAuthorize, options?: SoapClientOptions,
+    rawUrl: string,
+    purpose: Purpose,
+    signal?: CancelSignal,
+    authorize?: WsdlAuthorize,
+    options?: SoapClientOptions,
   ): Promise<CachedWsdl> {
     const url = httpUrl(rawUrl);
-    if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
+    if (!url)
+      throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', {
+        wsdlUrl: shownUrl(rawUrl),
+      });
     // A WSDL loaded with credentials is cached under them: a caller without them (another tenant,
     // another connection) loads it itself and gets the server's answer to it, not this copy.
     // Client options change the parsed model (namespaces, keys, overrides): one entry per set of them.
@@ -240,7 +261,12 @@ function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
       if (req.port && port !== req.port) continue;
       const methods = p.binding?.methods ?? {};
       if (Object.hasOwn(methods, req.operation)) {
-        return { service, port, location: p.location ?? undefined, soapVersion: entry.meta.portVersions.get(`${service}/${port}`) };
+        return {
+          service,
+          port,
+          location: p.location ?? undefined,
+          soapVersion: entry.meta.portVersions.get(`${service}/${port}`),
+        };
       }
       for (const name of Object.keys(methods)) if (!available.includes(name)) available.push(name);
     }
@@ -250,7 +276,13 @@ function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
   throw new EngineError(
     'SOAP_OPERATION_NOT_FOUND',
     `operation ${req.operation} not found${scope ? ` in ${scope}` : ''}; available operations: ${list}`,
-    { operation: req.operation, service: req.service, port: req.port, available: available.slice(0, 200), services: Object.keys(services) },
+    {
+      operation: req.operation,
+      service: req.service,
+      port: req.port,
+      available: available.slice(0, 200),
+      services: Object.keys(services),
+    },
   );
 }
 
@@ -300,7 +332,7 @@ function planner(entry: CachedWsdl): OrderPlanner {
 }
 
 function servicesOf(entry: CachedWsdl): Record<string, ServiceModel> {
-  return ((entry.wsdl.definitions as unknown as { services?: Record<string, ServiceModel> }).services ?? {});
+  return (entry.wsdl.definitions as unknown as { services?: Record<string, ServiceModel> }).services ?? {};
 }
 
 function describeWsdl(entry: CachedWsdl): SoapDescription {
@@ -336,11 +368,19 @@ function describeWsdl(entry: CachedWsdl): SoapDescription {
 }
 
 /** What the credentials make of a request for the WSDL, hashed (the cache key part; no secret kept in it). */
-async function credentialsKey(url: string, authorize: WsdlAuthorize, signal: CancelSignal = new RunCancel()): Promise<string> {
+async function credentialsKey(
+  url: string,
+  authorize: WsdlAuthorize,
+  signal: CancelSignal = new RunCancel(),
+): Promise<string> {
   const probe = { url: new URL(url), headers: {} as Record<string, string> };
   await authorize(probe, signal);
-  const headers = Object.entries(probe.headers).map(([k, v]) => [k.toLowerCase(), v]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify([probe.url.href, headers])).digest('base64url');
+  const headers = Object.entries(probe.headers)
+    .map(([k, v]) => [k.toLowerCase(), v])
+    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([probe.url.href, headers]))
+    .digest('base64url');
 }
 
 /** A port address relative to the WSDL URL made absolute (most are absolute already). */
@@ -355,7 +395,9 @@ function resolveAgainst(location: string, base: string): string {
 /** Waits for `promise` unless the signal aborts first (the abort reason is thrown when it is an EngineError). */
 function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
   const abortError = () =>
-    signal.reason instanceof EngineError ? signal.reason : new EngineError('RUN_ABORTED', 'aborted while the WSDL was loading');
+    signal.reason instanceof EngineError
+      ? signal.reason
+      : new EngineError('RUN_ABORTED', 'aborted while the WSDL was loading');
   if (signal.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError());

@@ -52,7 +52,8 @@ export function httpUrl(raw: string): string | null {
  */
 export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<LoadedWsdl> {
   const url = httpUrl(rawUrl);
-  if (!url) throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
+  if (!url)
+    throw new EngineError('URL_INVALID', 'the WSDL URL must be an absolute http(s) URL', { wsdlUrl: shownUrl(rawUrl) });
   const shown = shownUrl(url);
   const origin = new URL(url).origin;
   // A load may serve several callers: fetching credentials is not tied to one's signal (the load has its own deadline).
@@ -62,12 +63,20 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
 
   const fetchDocument = async (docUrl: string): Promise<string> => {
     if (documents.size >= opts.maxDocuments) {
-      throw new EngineError('WSDL_LOAD', `the WSDL pulls in more than ${opts.maxDocuments} documents`, { wsdlUrl: shown }, {
-        retryable: false,
-      });
+      throw new EngineError(
+        'WSDL_LOAD',
+        `the WSDL pulls in more than ${opts.maxDocuments} documents`,
+        { wsdlUrl: shown },
+        {
+          retryable: false,
+        },
+      );
     }
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${opts.timeoutMs} ms`, { wsdlUrl: shown });
+    if (remaining <= 0)
+      throw new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${opts.timeoutMs} ms`, {
+        wsdlUrl: shown,
+      });
     documents.set(docUrl, ''); // counts towards the limit while in flight
     let res;
     try {
@@ -76,7 +85,9 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
       const headers: Record<string, string> = { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' };
       // authorize checks the origin against the connection's list first; what it adds is dropped on a redirect elsewhere.
       const own = opts.authorize && target.origin === origin;
-      const credentials = own ? ((await opts.authorize!({ url: target, headers }, loadSignal)) ?? undefined) : undefined;
+      const credentials = own
+        ? ((await opts.authorize!({ url: target, headers }, loadSignal)) ?? undefined)
+        : undefined;
       res = await opts.outbound.request({
         method: 'GET',
         url: target,
@@ -90,7 +101,10 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
     }
     if (res.status < 200 || res.status > 299) {
       const where = shownUrl(docUrl);
-      throw new EngineError('WSDL_LOAD', `WSDL document ${where} answered HTTP ${res.status}`, { url: where, status: res.status });
+      throw new EngineError('WSDL_LOAD', `WSDL document ${where} answered HTTP ${res.status}`, {
+        url: where,
+        status: res.status,
+      });
     }
     const text = decodeBody(res.body, res.headers['content-type']);
     documents.set(docUrl, text);
@@ -107,14 +121,24 @@ function guardImport(location: string): string {
   const url = httpUrl(location);
   if (!url) {
     const shown = shownUrl(location);
-    throw new EngineError('WSDL_LOAD', `WSDL import "${shown}" refused: only http(s) locations are loaded`, { location: shown }, {
-      retryable: false,
-    });
+    throw new EngineError(
+      'WSDL_LOAD',
+      `WSDL import "${shown}" refused: only http(s) locations are loaded`,
+      { location: shown },
+      {
+        retryable: false,
+      },
+    );
   }
   return url;
 }
 
-function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Promise<string>, clientOptions?: SoapClientOptions): Promise<WSDL> {
+function parseWsdl(
+  url: string,
+  xml: string,
+  fetchDocument: (url: string) => Promise<string>,
+  clientOptions?: SoapClientOptions,
+): Promise<WSDL> {
   return new Promise<WSDL>((resolve, reject) => {
     // node-soap's IHttpClient for import fetches (open_wsdl calls request(uri, null, cb)).
     const importClient = {
@@ -154,17 +178,27 @@ function parseWsdl(url: string, xml: string, fetchDocument: (url: string) => Pro
 function inContext(err: unknown, docUrl: string): EngineError {
   if (!(err instanceof EngineError)) return asLoadError(err, docUrl);
   const where = shownUrl(docUrl);
-  return new EngineError(err.code, `WSDL document ${where}: ${err.message}`, { ...err.details, url: where }, {
-    cause: err,
-    retryable: err.retryable,
-  });
+  return new EngineError(
+    err.code,
+    `WSDL document ${where}: ${err.message}`,
+    { ...err.details, url: where },
+    {
+      cause: err,
+      retryable: err.retryable,
+    },
+  );
 }
 
 function asLoadError(err: unknown, rawUrl: string): EngineError {
   if (err instanceof EngineError) return err;
   const url = shownUrl(rawUrl);
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unreadable WSDL';
-  return new EngineError('WSDL_LOAD', `WSDL ${url} could not be parsed: ${message.slice(0, 300)}`, { url }, { cause: err, retryable: false });
+  return new EngineError(
+    'WSDL_LOAD',
+    `WSDL ${url} could not be parsed: ${message.slice(0, 300)}`,
+    { url },
+    { cause: err, retryable: false },
+  );
 }
 
 /**

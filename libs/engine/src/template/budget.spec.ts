@@ -27,8 +27,14 @@ const K = 1024;
 describe('template work bounds (issue 16 §3)', () => {
   it("refuses the issue's payload at once: a replace whose result would be huge, inside #each", () => {
     // 400 KB x with 1024 'a's, each replaced by 400 KB y: 400 MB per item if built (the server froze 11.9 s at 1.1 GB).
-    const call = { arr: Array.from({ length: 10 }, (_, i) => i), x: `a${'z'.repeat(399)}`.repeat(K), y: 'b'.repeat(400 * K) };
-    const { e, ms } = timed(() => text("{{#each call.arr}}{{sha256 (replace ../call.x 'a' ../call.y)}}{{/each}}", { call }));
+    const call = {
+      arr: Array.from({ length: 10 }, (_, i) => i),
+      x: `a${'z'.repeat(399)}`.repeat(K),
+      y: 'b'.repeat(400 * K),
+    };
+    const { e, ms } = timed(() =>
+      text("{{#each call.arr}}{{sha256 (replace ../call.x 'a' ../call.y)}}{{/each}}", { call }),
+    );
     expect(e.code).toBe('TEMPLATE_LIMIT');
     expect(e.details).toMatchObject({ bound: 'helperOutput', helper: 'replace', line: 1 });
     expect(e.message).toMatch(/replace: the result would be \d+ characters; a helper may produce at most 1048576/);
@@ -56,15 +62,27 @@ describe('template work bounds (issue 16 §3)', () => {
   it('refuses a helper argument past the input bound, strings and objects alike', () => {
     const big = 'x'.repeat(TEMPLATE_LIMITS.maxHelperInputChars + 1);
     expect(thrown(() => text('{{md5 s}}', { s: big })).details).toMatchObject({ bound: 'helperInput', helper: 'md5' });
-    expect(thrown(() => text('{{upper s}}', { s: { v: big } })).details).toMatchObject({ bound: 'helperInput', helper: 'upper' });
-    expect(thrown(() => text('{{e164 "1" country=s}}', { s: big })).details).toMatchObject({ bound: 'helperInput', helper: 'e164' });
+    expect(thrown(() => text('{{upper s}}', { s: { v: big } })).details).toMatchObject({
+      bound: 'helperInput',
+      helper: 'upper',
+    });
+    expect(thrown(() => text('{{e164 "1" country=s}}', { s: big })).details).toMatchObject({
+      bound: 'helperInput',
+      helper: 'e164',
+    });
     expect(text('{{md5 s}}', { s: 'x'.repeat(TEMPLATE_LIMITS.maxHelperInputChars) })).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('refuses results past the output bound before building them (concat, base64, pretty JSON of deep nesting)', () => {
     const half = 'x'.repeat(600 * K);
-    expect(thrown(() => text('{{concat s s}}', { s: half })).details).toMatchObject({ bound: 'helperOutput', helper: 'concat' });
-    expect(thrown(() => text('{{base64 s}}', { s: 'x'.repeat(900 * K) })).details).toMatchObject({ bound: 'helperOutput', helper: 'base64' });
+    expect(thrown(() => text('{{concat s s}}', { s: half })).details).toMatchObject({
+      bound: 'helperOutput',
+      helper: 'concat',
+    });
+    expect(thrown(() => text('{{base64 s}}', { s: 'x'.repeat(900 * K) })).details).toMatchObject({
+      bound: 'helperOutput',
+      helper: 'base64',
+    });
     let deep: unknown = 1;
     for (let i = 0; i < 3000; i++) deep = [deep];
     // 12 KB of compact JSON; pretty, each of its 6000 lines is indented by its depth (36 MB).
@@ -77,7 +95,12 @@ describe('template work bounds (issue 16 §3)', () => {
   it('charges printing objects and listing keys (an object of 50,000 keys inside a loop)', () => {
     const obj = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]));
     const xs = Array.from({ length: 10_000 }, (_, i) => i);
-    for (const src of ['{{#each xs}}{{length ../obj}}{{/each}}', '{{#each xs}}{{#each ../obj}}{{/each}}{{/each}}', '{{#each xs}}{{md5 ../obj}}{{/each}}', '{{#each xs}}{{../obj}}{{/each}}']) {
+    for (const src of [
+      '{{#each xs}}{{length ../obj}}{{/each}}',
+      '{{#each xs}}{{#each ../obj}}{{/each}}{{/each}}',
+      '{{#each xs}}{{md5 ../obj}}{{/each}}',
+      '{{#each xs}}{{../obj}}{{/each}}',
+    ]) {
       const { e, ms } = timed(() => text(src, { xs, obj }));
       expect(e.code).toBe('TEMPLATE_LIMIT');
       expect(ms).toBeLessThan(1500);
@@ -104,7 +127,10 @@ describe('template work bounds (issue 16 §3)', () => {
     expect(e.details).toEqual({ bound: 'run' });
     expect(e.message).toContain("the run's templates did too much work");
     // A scope without a run budget gets the render's own bound, every time.
-    for (let i = 0; i < 3; i++) expect(text('{{s}}', { s: 'x'.repeat(TEMPLATE_LIMITS.maxOutputChars - 1) })).toHaveLength(TEMPLATE_LIMITS.maxOutputChars - 1);
+    for (let i = 0; i < 3; i++)
+      expect(text('{{s}}', { s: 'x'.repeat(TEMPLATE_LIMITS.maxOutputChars - 1) })).toHaveLength(
+        TEMPLATE_LIMITS.maxOutputChars - 1,
+      );
   });
 });
 
@@ -114,7 +140,20 @@ describe("a run's renders together", () => {
 
   /** `n` set nodes, each rendering about a quarter of a render's bound. */
   function heavyFlow(n: number) {
-    return engine.compile(chain(Array.from({ length: n }, (_, i) => [`s${i}`, 'set', `s${i}`, { values: [{ name: `v${i}`, value: '{{#each call.xs}}{{../call.s}}{{/each}}' }] }] as [string, string, string, Record<string, unknown>])));
+    return engine.compile(
+      chain(
+        Array.from(
+          { length: n },
+          (_, i) =>
+            [
+              `s${i}`,
+              'set',
+              `s${i}`,
+              { values: [{ name: `v${i}`, value: '{{#each call.xs}}{{../call.s}}{{/each}}' }] },
+            ] as [string, string, string, Record<string, unknown>],
+        ),
+      ),
+    );
   }
   const input = { call: { xs: Array.from({ length: 10 }, (_, i) => i), s: 'x'.repeat(100 * K) } };
 
@@ -136,7 +175,20 @@ describe("a run's renders together", () => {
     };
     setImmediate(tick);
     // 12 nodes each hashing 1 MB (a few ms each): one synchronous stretch of tens of ms without yields.
-    const hashing = engine.compile(chain(Array.from({ length: 12 }, (_, i) => [`s${i}`, 'set', `s${i}`, { values: [{ name: `v${i}`, value: '{{#each call.xs}}{{md5 ../call.s}}{{/each}}' }] }] as [string, string, string, Record<string, unknown>])));
+    const hashing = engine.compile(
+      chain(
+        Array.from(
+          { length: 12 },
+          (_, i) =>
+            [
+              `s${i}`,
+              'set',
+              `s${i}`,
+              { values: [{ name: `v${i}`, value: '{{#each call.xs}}{{md5 ../call.s}}{{/each}}' }] },
+            ] as [string, string, string, Record<string, unknown>],
+        ),
+      ),
+    );
     const t0 = performance.now();
     const r = await engine.run(hashing, input);
     const ms = performance.now() - t0;

@@ -39,9 +39,12 @@ describe('paths', () => {
   };
 
   it('reads nested, bracketed and indexed segments', () => {
-    expect(text('{{call.agent.name}}|{{call/id}}|{{nodes.[get contact].body.id}}|{{items.[1]}}|{{[a.b]}}|{{items.length}}', scope)).toBe(
-      'Ann|c1|7|b|dotted|2',
-    );
+    expect(
+      text(
+        '{{call.agent.name}}|{{call/id}}|{{nodes.[get contact].body.id}}|{{items.[1]}}|{{[a.b]}}|{{items.length}}',
+        scope,
+      ),
+    ).toBe('Ann|c1|7|b|dotted|2');
     expect(text('{{call.missing.deep}}|{{n.x}}|{{items.[5]}}', scope)).toBe('||');
   });
 
@@ -64,9 +67,18 @@ describe('paths', () => {
 
   it('@root, @index, @key, @first, @last and @../index', () => {
     const s = { list: ['a', 'b', 'c'], obj: { k1: 'v1', k2: 'v2' }, grid: [[1, 2], [3]], title: 'T' };
-    expect(text('{{#each list}}{{@index}}{{@key}}{{this}}{{#if @first}}^{{/if}}{{#if @last}}${{/if}}{{@root.title}} {{/each}}', s)).toBe('00a^T 11bT 22c$T ');
-    expect(text('{{#each obj}}{{@key}}={{this}}@{{@index}}{{#unless @last}},{{/unless}}{{/each}}', s)).toBe('k1=v1@0,k2=v2@1');
-    expect(text('{{#each grid}}{{#each this}}{{@../index}}.{{@index}}={{this}} {{/each}}{{/each}}', s)).toBe('0.0=1 0.1=2 1.0=3 ');
+    expect(
+      text(
+        '{{#each list}}{{@index}}{{@key}}{{this}}{{#if @first}}^{{/if}}{{#if @last}}${{/if}}{{@root.title}} {{/each}}',
+        s,
+      ),
+    ).toBe('00a^T 11bT 22c$T ');
+    expect(text('{{#each obj}}{{@key}}={{this}}@{{@index}}{{#unless @last}},{{/unless}}{{/each}}', s)).toBe(
+      'k1=v1@0,k2=v2@1',
+    );
+    expect(text('{{#each grid}}{{#each this}}{{@../index}}.{{@index}}={{this}} {{/each}}{{/each}}', s)).toBe(
+      '0.0=1 0.1=2 1.0=3 ',
+    );
     expect(text('{{@root.title}}{{@index}}', s)).toBe('T');
   });
 });
@@ -97,13 +109,16 @@ describe('block helpers', () => {
     expect(text('{{#each xs}}{{this}}{{else}}none{{/each}}', {})).toBe('none');
     expect(text('{{#each xs as |x i|}}{{i}}:{{x.n}} {{/each}}', { xs: [{ n: 'a' }, { n: 'b' }] })).toBe('0:a 1:b ');
     expect(text('{{#each o as |v k|}}{{k}}={{v}};{{/each}}', { o: { a: 1, b: 2 } })).toBe('a=1;b=2;');
-    const nested = '{{#each rows as |row r|}}{{#each row as |cell c|}}{{r}}{{c}}{{cell}}{{row.length}} {{/each}}{{/each}}';
+    const nested =
+      '{{#each rows as |row r|}}{{#each row as |cell c|}}{{r}}{{c}}{{cell}}{{row.length}} {{/each}}{{/each}}';
     expect(text(nested, { rows: [['x', 'y'], ['z']] })).toBe('00x2 01y2 10z1 ');
   });
 
   it('block params shadow data and helpers', () => {
     expect(text('{{#each xs as |length|}}{{length}}{{/each}}', { xs: ['L'] })).toBe('L');
-    expect(text('{{#each xs as |name|}}{{name}}{{this.name}}{{/each}}', { xs: [{ name: 'own' }] })).toBe('{"name":"own"}own');
+    expect(text('{{#each xs as |name|}}{{name}}{{this.name}}{{/each}}', { xs: [{ name: 'own' }] })).toBe(
+      '{"name":"own"}own',
+    );
   });
 
   it('#with, its {{else}} and block param', () => {
@@ -117,8 +132,15 @@ describe('block helpers', () => {
 describe('own properties only', () => {
   it('never reads the prototype chain', () => {
     const scope = { a: { b: 1 }, s: 'str', arr: [1, 2, 3] };
-    expect(text('{{constructor}}|{{__proto__}}|{{toString}}|{{a.constructor.name}}|{{a.hasOwnProperty}}|{{a.__proto__.x}}', scope)).toBe('|||||');
-    expect(text('{{s.length}}|{{s.[0]}}|{{s.toUpperCase}}|{{arr.length}}|{{arr.map}}|{{arr.[0]}}', scope)).toBe('3|s||3||1');
+    expect(
+      text(
+        '{{constructor}}|{{__proto__}}|{{toString}}|{{a.constructor.name}}|{{a.hasOwnProperty}}|{{a.__proto__.x}}',
+        scope,
+      ),
+    ).toBe('|||||');
+    expect(text('{{s.length}}|{{s.[0]}}|{{s.toUpperCase}}|{{arr.length}}|{{arr.map}}|{{arr.[0]}}', scope)).toBe(
+      '3|s||3||1',
+    );
     class Agent {
       get secret() {
         return 'from-prototype';
@@ -181,7 +203,8 @@ describe('compile errors', () => {
 
 describe('evaluate', () => {
   const scope = { call: { durationSec: 42, tags: ['a'], agent: { id: 1 } }, s: 'x' };
-  const evaluate = (src: string, s: object = scope, ctx: 'value' | 'url' | 'header' = 'value') => compileTemplate(src, ctx).evaluate(s);
+  const evaluate = (src: string, s: object = scope, ctx: 'value' | 'url' | 'header' = 'value') =>
+    compileTemplate(src, ctx).evaluate(s);
 
   it('returns the raw value of a lone expression', () => {
     expect(evaluate('{{call.durationSec}}')).toBe(42);
@@ -203,7 +226,9 @@ describe('evaluate', () => {
   });
 
   it('refuses line breaks in the header context', () => {
-    expect(() => evaluate('{{s}}', { s: 'a\r\nb' }, 'header')).toThrow(expect.objectContaining({ code: 'HEADER_INVALID' }));
+    expect(() => evaluate('{{s}}', { s: 'a\r\nb' }, 'header')).toThrow(
+      expect.objectContaining({ code: 'HEADER_INVALID' }),
+    );
   });
 });
 
@@ -226,7 +251,12 @@ describe('cache and size', () => {
 
   it('stops a render past the output cap', () => {
     const xs = Array.from({ length: 100 }, (_, i) => i);
-    const e = thrown(() => text('{{#each xs}}{{#each @root.xs}}{{#each @root.xs}}{{@root.s}}{{/each}}{{/each}}{{/each}}', { xs, s: 'x'.repeat(1000) }));
+    const e = thrown(() =>
+      text('{{#each xs}}{{#each @root.xs}}{{#each @root.xs}}{{@root.s}}{{/each}}{{/each}}{{/each}}', {
+        xs,
+        s: 'x'.repeat(1000),
+      }),
+    );
     expect(e.code).toBe('TEMPLATE_LIMIT');
     expect(e.details).toEqual({ bound: 'output' });
     expect(e.message).toBe(`rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`);
@@ -247,7 +277,10 @@ describe('renderJson', () => {
   it('renders and parses', () => {
     const t = compileTemplate('{"id": "{{call.id}}", "n": {{call.n}}, "call": {{json call}}}', 'json');
     const call = { id: 'a"b', n: 3 };
-    expect(renderJson(t, { call })).toEqual({ text: '{"id": "a\\"b", "n": 3, "call": {"id":"a\\"b","n":3}}', value: { id: 'a"b', n: 3, call } });
+    expect(renderJson(t, { call })).toEqual({
+      text: '{"id": "a\\"b", "n": 3, "call": {"id":"a\\"b","n":3}}',
+      value: { id: 'a"b', n: 3, call },
+    });
   });
 
   it('says where the rendered text is not JSON', () => {
@@ -255,7 +288,9 @@ describe('renderJson', () => {
     const e = thrown(() => renderJson(t, { name: 'x', n: 'twelve' }));
     expect(e.code).toBe('JSON_BODY_INVALID');
     expect(e.details).toEqual({ line: 3, column: 8, excerpt: '  "n": twelve' });
-    expect(e.message).toBe('rendered JSON body is invalid at line 3, column 8: expected a value, found "t"; near:   "n": twelve');
+    expect(e.message).toBe(
+      'rendered JSON body is invalid at line 3, column 8: expected a value, found "t"; near:   "n": twelve',
+    );
     const empty = thrown(() => renderJson(t, { name: 'x' }));
     expect(empty.details).toEqual({ line: 4, column: 1, excerpt: '}' });
     expect(empty.message).toContain('expected a value, found "}"');

@@ -102,10 +102,20 @@ function helperFailure(err: unknown, name: string, node: Located): EngineError {
   const { line, column } = position(node);
   if (err instanceof EngineError) {
     if (err.details?.line !== undefined) return err;
-    return new EngineError(err.code, `line ${line}, column ${column}: ${err.message}`, { ...err.details, helper: name, line, column }, { cause: err });
+    return new EngineError(
+      err.code,
+      `line ${line}, column ${column}: ${err.message}`,
+      { ...err.details, helper: name, line, column },
+      { cause: err },
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new EngineError('TEMPLATE_RENDER', `line ${line}, column ${column}: ${name}: ${message}`, { helper: name, line, column }, { cause: err });
+  return new EngineError(
+    'TEMPLATE_RENDER',
+    `line ${line}, column ${column}: ${name}: ${message}`,
+    { helper: name, line, column },
+    { cause: err },
+  );
 }
 
 function walkSegments(base: Expr, segments: readonly string[]): Expr {
@@ -155,7 +165,16 @@ function literalValue(node: AST.Node): { value: unknown } | undefined {
 /** A literal in path position (`{{"my field"}}`) names a property, as in Handlebars. */
 function literalAsPath(node: AST.Node, value: unknown): AST.PathExpression {
   const name = String(value);
-  return { type: 'PathExpression', loc: node.loc, data: false, depth: 0, parts: [name], head: name, tail: [], original: name };
+  return {
+    type: 'PathExpression',
+    loc: node.loc,
+    data: false,
+    depth: 0,
+    parts: [name],
+    head: name,
+    tail: [],
+    original: name,
+  };
 }
 
 /** Compiles a Handlebars AST into a tree of closures for one escaping context. */
@@ -211,7 +230,8 @@ export class TemplateCompiler {
     const call = this.invoke(name, helper, [], [], [], m);
     return (f) => {
       const c = f.ctx.value;
-      if (c !== null && c !== undefined && Object.prototype.hasOwnProperty.call(c, name)) return (c as Record<string, unknown>)[name];
+      if (c !== null && c !== undefined && Object.prototype.hasOwnProperty.call(c, name))
+        return (c as Record<string, unknown>)[name];
       return call(f);
     };
   }
@@ -250,7 +270,12 @@ export class TemplateCompiler {
     return fail(node, `unsupported expression (${node.type})`);
   }
 
-  private helperCall(node: { path: AST.Node; params: AST.Expression[]; hash?: AST.Hash; loc?: AST.SourceLocation }): Expr {
+  private helperCall(node: {
+    path: AST.Node;
+    params: AST.Expression[];
+    hash?: AST.Hash;
+    loc?: AST.SourceLocation;
+  }): Expr {
     const lit = literalValue(node.path);
     const name = lit ? String(lit.value) : simpleName(node.path);
     if (name === undefined) {
@@ -360,7 +385,10 @@ export class TemplateCompiler {
   private block(b: AST.BlockStatement): Stmt {
     const name = simpleName(b.path);
     if (name === undefined || !BLOCK_HELPERS.has(name)) {
-      fail(b, `unknown block helper "#${name ?? b.path.original}" (known: ${TEMPLATE_BLOCK_HELPERS.map((h) => '#' + h).join(', ')})`);
+      fail(
+        b,
+        `unknown block helper "#${name ?? b.path.original}" (known: ${TEMPLATE_BLOCK_HELPERS.map((h) => '#' + h).join(', ')})`,
+      );
     }
     if (b.params.length !== 1) fail(b, `#${name} needs exactly one argument`);
     const arg = this.expression(b.params[0] as AST.Expression);
@@ -397,7 +425,13 @@ export class TemplateCompiler {
           fn({ ctx, data: f.data, bp: bpCount > 0 ? { values: [v], up: f.bp } : f.bp }, o);
         };
       default:
-        return this.each(arg, fn, inverse, bpCount > 0, TEMPLATE_LIMITS.iterationUnits + blockStatements * TEMPLATE_LIMITS.statementUnits);
+        return this.each(
+          arg,
+          fn,
+          inverse,
+          bpCount > 0,
+          TEMPLATE_LIMITS.iterationUnits + blockStatements * TEMPLATE_LIMITS.statementUnits,
+        );
     }
   }
 

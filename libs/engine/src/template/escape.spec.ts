@@ -1,8 +1,18 @@
 import { EngineError } from '../errors';
-import { checkHeaderValue, Escaped, escapeFor, escapeXml, isTruthy, toText, toWellFormed, toWellFormedFallback } from './escape';
+import {
+  checkHeaderValue,
+  Escaped,
+  escapeFor,
+  escapeXml,
+  isTruthy,
+  toText,
+  toWellFormed,
+  toWellFormedFallback,
+} from './escape';
 import { compileTemplate } from './index';
 
-const render = (src: string, ctx: Parameters<typeof compileTemplate>[1], scope: object) => compileTemplate(src, ctx).render(scope);
+const render = (src: string, ctx: Parameters<typeof compileTemplate>[1], scope: object) =>
+  compileTemplate(src, ctx).render(scope);
 
 describe('toText', () => {
   it('converts values to text', () => {
@@ -51,14 +61,23 @@ describe('url context', () => {
   it('refuses a path token that is a dot segment, which no encoding can neutralise', () => {
     const t = compileTemplate('https://h.example/users/{{id}}/delete?q={{id}}#{{id}}', 'url');
     for (const id of ['.', '..']) {
-      expect(() => t.render({ id })).toThrow(expect.objectContaining({ code: 'URL_INVALID', message: `a URL path token is "${id}" (path traversal refused)` }));
+      expect(() => t.render({ id })).toThrow(
+        expect.objectContaining({
+          code: 'URL_INVALID',
+          message: `a URL path token is "${id}" (path traversal refused)`,
+        }),
+      );
     }
-    expect(compileTemplate('https://h.example/p?q={{id}}#{{id}}', 'url').render({ id: '..' })).toBe('https://h.example/p?q=..#..');
+    expect(compileTemplate('https://h.example/p?q={{id}}#{{id}}', 'url').render({ id: '..' })).toBe(
+      'https://h.example/p?q=..#..',
+    );
     expect(compileTemplate('https://h.example/p/{{id}}', 'url').render({ id: '...' })).toBe('https://h.example/p/...');
   });
 
   it('leaves {{{raw}}} and values already encoded for a URL alone', () => {
-    expect(render('{{{base}}}/x?q={{urlencode q}}', 'url', { base: 'https://h.example/a b', q: 'a b' })).toBe('https://h.example/a b/x?q=a%20b');
+    expect(render('{{{base}}}/x?q={{urlencode q}}', 'url', { base: 'https://h.example/a b', q: 'a b' })).toBe(
+      'https://h.example/a b/x?q=a%20b',
+    );
   });
 });
 
@@ -72,7 +91,9 @@ describe('json context', () => {
 
   it('{{json x}} inserts any value as JSON, and other helpers are escaped again', () => {
     const scope = { call: { id: 'c"1', tags: ['a'], n: null }, missing: undefined };
-    expect(render('{"call": {{json call}}, "m": {{json missing}} }', 'json', scope)).toBe('{"call": {"id":"c\\"1","tags":["a"],"n":null}, "m": null }');
+    expect(render('{"call": {{json call}}, "m": {{json missing}} }', 'json', scope)).toBe(
+      '{"call": {"id":"c\\"1","tags":["a"],"n":null}, "m": null }',
+    );
     expect(render('"{{urlencode s}}"', 'json', { s: 'a"b' })).toBe('"a%22b"');
   });
 
@@ -82,11 +103,14 @@ describe('json context', () => {
 describe('xml context', () => {
   it('escapes markup characters and \\r, drops characters XML 1.0 cannot carry', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
-    expect(escapeXml('a\r\nb\tc\u0000\u0008\u000B\u001F\uFFFE\uFFFF\uD800d\uD83D\uDE00')).toBe('a&#13;\nb\tcd\uD83D\uDE00');
+    expect(escapeXml('a\r\nb\tc\u0000\u0008\u000B\u001F\uFFFE\uFFFF\uD800d\uD83D\uDE00')).toBe(
+      'a&#13;\nb\tcd\uD83D\uDE00',
+    );
     expect(render('<v>{{x}}</v>', 'xml', { x: 'R&D <ok>' })).toBe('<v>R&amp;D &lt;ok&gt;</v>');
   });
 
-  it('re-escapes JSON from {{json}}', () => expect(render('<v>{{json o}}</v>', 'xml', { o: { a: '<' } })).toBe('<v>{&quot;a&quot;:&quot;&lt;&quot;}</v>'));
+  it('re-escapes JSON from {{json}}', () =>
+    expect(render('<v>{{json o}}</v>', 'xml', { o: { a: '<' } })).toBe('<v>{&quot;a&quot;:&quot;&lt;&quot;}</v>'));
 });
 
 describe('header context', () => {

@@ -103,7 +103,8 @@ export function xmlEntityCount(text: string): number {
   return n;
 }
 
-const XML_ILLEGAL_G = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_ILLEGAL_G =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes the characters XML 1.0 cannot carry (for text an XML serialiser escapes itself, e.g. SOAP args). */
 export function xmlLegal(text: string): string {
@@ -148,5 +149,7 @@ export function checkHeaderValue(text: string): string {
     });
   }
   const code = c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-  throw new EngineError('HEADER_INVALID', `header value contains a control character (U+${code})`, { column: m.index + 1 });
+  throw new EngineError('HEADER_INVALID', `header value contains a control character (U+${code})`, {
+    column: m.index + 1,
+  });
 }

@@ -44,7 +44,9 @@ describe('digests', () => {
     expect(e.message).toBe('line 2, column 2: hmacSha256: needs a key and a value ({{hmacSha256 key value}})');
     expect(e.details).toMatchObject({ helper: 'hmacSha256', line: 2, column: 2 });
     expect(thrown(() => text('{{hmacSha256 k "m"}}', {})).message).toContain('hmacSha256: the key is empty');
-    expect(thrown(() => text('{{hmacSha256 "k" "m" encoding="hex2"}}')).message).toContain('encoding must be "hex" or "base64"');
+    expect(thrown(() => text('{{hmacSha256 "k" "m" encoding="hex2"}}')).message).toContain(
+      'encoding must be "hex" or "base64"',
+    );
   });
 });
 
@@ -79,16 +81,26 @@ describe('text helpers', () => {
   });
 
   it('default picks the first value that is not null, undefined or empty', () => {
-    expect(text('{{default missing "fb"}}|{{default e "fb"}}|{{default z "fb"}}|{{default f "fb"}}', { e: '', z: 0, f: false })).toBe('fb|fb|0|false');
+    expect(
+      text('{{default missing "fb"}}|{{default e "fb"}}|{{default z "fb"}}|{{default f "fb"}}', {
+        e: '',
+        z: 0,
+        f: false,
+      }),
+    ).toBe('fb|fb|0|false');
     expect(text('{{default a b "c"}}', { b: 'B' })).toBe('B');
     expect(value('{{default n 5}}', { n: null })).toBe(5);
     expect(value('{{default o 5}}', { o: { a: 1 } })).toEqual({ a: 1 });
   });
 
   it('substring (JS substring semantics) and replace (literal, all occurrences)', () => {
-    expect(text('{{substring "abcdef" 1 3}}|{{substring "abcdef" 2}}|{{substring "abc" 5}}|{{substring "abc" "1"}}')).toBe('bc|cdef||bc');
+    expect(
+      text('{{substring "abcdef" 1 3}}|{{substring "abcdef" 2}}|{{substring "abc" 5}}|{{substring "abc" "1"}}'),
+    ).toBe('bc|cdef||bc');
     expect(thrown(() => text('{{substring "abc" "x"}}')).message).toContain('substring: start must be a number');
-    expect(text('{{replace "a.b.c" "." "-"}}|{{replace "a$&b" "$&" "$1"}}|{{replace "abc" "" "x"}}')).toBe('a-b-c|a$1b|abc');
+    expect(text('{{replace "a.b.c" "." "-"}}|{{replace "a$&b" "$&" "$1"}}|{{replace "abc" "" "x"}}')).toBe(
+      'a-b-c|a$1b|abc',
+    );
     expect(thrown(() => text('{{replace "a" "b"}}')).code).toBe('TEMPLATE_RENDER');
   });
 
@@ -111,22 +123,33 @@ describe('text helpers', () => {
   it('lookup reads own properties only', () => {
     const scope = { o: { 'my key': 'v', 0: 'zero' }, a: ['x', 'y'], k: 'my key' };
     expect(text('{{lookup o k}}|{{lookup o 0}}|{{lookup a 1}}|{{lookup a "length"}}', scope)).toBe('v|zero|y|2');
-    expect(text('{{lookup o "constructor"}}|{{lookup o "__proto__"}}|{{lookup o "hasOwnProperty"}}|{{lookup "abc" "toString"}}', scope)).toBe('|||');
+    expect(
+      text(
+        '{{lookup o "constructor"}}|{{lookup o "__proto__"}}|{{lookup o "hasOwnProperty"}}|{{lookup "abc" "toString"}}',
+        scope,
+      ),
+    ).toBe('|||');
   });
 });
 
 describe('comparisons and logic', () => {
   it('eq / neq compare primitives by text, objects by identity', () => {
-    expect(text('{{eq a "1"}} {{eq a 1}} {{eq "x" "y"}} {{eq missing null}} {{eq t "true"}} {{neq a 2}}', { a: 1, t: true })).toBe('true true false true true true');
+    expect(
+      text('{{eq a "1"}} {{eq a 1}} {{eq "x" "y"}} {{eq missing null}} {{eq t "true"}} {{neq a 2}}', { a: 1, t: true }),
+    ).toBe('true true false true true true');
     expect(text('{{eq o o}} {{eq o p}}', { o: { a: 1 }, p: { a: 1 } })).toBe('true false');
   });
 
   it('gt / lt compare numbers (numeric strings too), else strings', () => {
-    expect(text('{{gt "10" 9}} {{lt "10" "9"}} {{gt "b" "a"}} {{gt missing 1}} {{lt missing 1}}')).toBe('true false true false false');
+    expect(text('{{gt "10" 9}} {{lt "10" "9"}} {{gt "b" "a"}} {{gt missing 1}} {{lt missing 1}}')).toBe(
+      'true false true false false',
+    );
   });
 
   it('and / or / not use Handlebars truthiness', () => {
-    expect(text('{{and 1 "x"}} {{and 1 0}} {{or 0 "" a}} {{or 0 ""}} {{not a}} {{not e}}', { a: [1], e: [] })).toBe('true false true false false true');
+    expect(text('{{and 1 "x"}} {{and 1 0}} {{or 0 "" a}} {{or 0 ""}} {{not a}} {{not e}}', { a: [1], e: [] })).toBe(
+      'true false true false false true',
+    );
   });
 
   it('drive #if', () => {
@@ -161,7 +184,9 @@ describe('e164', () => {
   it('accepts a number, a positional country and rejects a bad country', () => {
     expect(text('{{e164 n}}', { n: 393331234567 })).toBe('+393331234567');
     expect(text('{{e164 "0612345678" "39"}}')).toBe('+390612345678');
-    expect(thrown(() => text('{{e164 "0612" country="Italy"}}')).message).toContain('e164: country must be a calling code');
+    expect(thrown(() => text('{{e164 "0612" country="Italy"}}')).message).toContain(
+      'e164: country must be a calling code',
+    );
   });
 });
 

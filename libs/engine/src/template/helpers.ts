@@ -102,7 +102,8 @@ function hmacSha256(args: readonly unknown[], hash: HelperHash): string {
   if (args.length < 2) helperError('hmacSha256', 'needs a key and a value ({{hmacSha256 key value}})');
   if (isNothing(args[0])) helperError('hmacSha256', 'the key is empty');
   const encoding = hash.encoding === undefined ? 'hex' : toText(hash.encoding);
-  if (encoding !== 'hex' && encoding !== 'base64') helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
+  if (encoding !== 'hex' && encoding !== 'base64')
+    helperError('hmacSha256', `encoding must be "hex" or "base64", not "${encoding}"`);
   const key = hashBytes('hmacSha256', args[0]);
   const out = createHmac('sha256', key).update(hashBytes('hmacSha256', args[1])).digest(encoding);
   return derived(out, args[0], args[1]);
@@ -116,7 +117,8 @@ function e164(args: readonly unknown[], hash: HelperHash): string {
   let country = '';
   if (!isNothing(countryArg)) {
     country = toText(countryArg).trim().replace(/^\+/, '');
-    if (!/^[1-9]\d{0,2}$/.test(country)) helperError('e164', `country must be a calling code like "39" or "+7", not "${toText(countryArg)}"`);
+    if (!/^[1-9]\d{0,2}$/.test(country))
+      helperError('e164', `country must be a calling code like "39" or "+7", not "${toText(countryArg)}"`);
   }
   let s = textOf('e164', args[0]).replace(/[\s\-.()]/g, '');
   if (s.startsWith('00')) s = '+' + s.slice(2);
@@ -125,7 +127,8 @@ function e164(args: readonly unknown[], hash: HelperHash): string {
   else if (s.startsWith('0')) {
     if (!country) return '';
     out = '+' + country + (KEEPS_LEADING_ZERO.has(country) ? s : s.slice(1));
-  } else if (country === '7' && /^8\d{10}$/.test(s)) out = '+7' + s.slice(1); // Russia/Kazakhstan trunk prefix 8
+  } else if (country === '7' && /^8\d{10}$/.test(s))
+    out = '+7' + s.slice(1); // Russia/Kazakhstan trunk prefix 8
   else if (country) out = '+' + country + s;
   else out = '+' + s;
   return /^\+[1-9]\d{2,14}$/.test(out) ? out : '';
@@ -211,7 +214,8 @@ function prettySizeBound(compact: string): number {
   for (let i = 0; i < compact.length; i++) {
     const c = compact.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -243,7 +247,8 @@ function length(args: readonly unknown[]): number {
 function chunk(args: readonly unknown[]): unknown[] {
   const list = plain(args[0]);
   const size = toNumber(args[1]);
-  if (!Number.isInteger(size) || size < 1 || size > 10_000) helperError('chunk', 'size must be a whole number from 1 to 10000 ({{chunk list 50}})');
+  if (!Number.isInteger(size) || size < 1 || size > 10_000)
+    helperError('chunk', 'size must be a whole number from 1 to 10000 ({{chunk list 50}})');
   const items = Array.isArray(list) ? list : [];
   if (args[2] === undefined || args[2] === null) {
     spend(items.length * TEMPLATE_LIMITS.itemUnits);
@@ -263,7 +268,8 @@ const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
   sha256: digest('sha256'),
   hmacSha256,
   base64: (a) => result('base64', utf8('base64', a[0]).toString('base64')),
-  base64Decode: (a) => result('base64Decode', Buffer.from(textOf('base64Decode', a[0]).trim(), 'base64').toString('utf8')),
+  base64Decode: (a) =>
+    result('base64Decode', Buffer.from(textOf('base64Decode', a[0]).trim(), 'base64').toString('utf8')),
   urlencode: (a) => new Escaped(result('urlencode', escapeUrl(textOf('urlencode', a[0]))), 'url'),
   json,
   lower: (a) => result('lower', textOf('lower', a[0]).toLowerCase()),
@@ -279,7 +285,11 @@ const HELPERS: Record<(typeof TEMPLATE_HELPERS)[number], Helper> = {
   formatDate: (a, h) =>
     result(
       'formatDate',
-      formatDate(plain(a[0]), a[1] === undefined ? undefined : textOf('formatDate', a[1]), h.tz === undefined ? undefined : textOf('formatDate', h.tz)),
+      formatDate(
+        plain(a[0]),
+        a[1] === undefined ? undefined : textOf('formatDate', a[1]),
+        h.tz === undefined ? undefined : textOf('formatDate', h.tz),
+      ),
     ),
   substring,
   replace,

@@ -58,7 +58,30 @@ describe('findJsonFault', () => {
   });
 
   it('agrees with JSON.parse on broken JSON', () => {
-    const alphabet = fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '\n', '1', '0', '-', '.', 'e', '+', 'a', '\\', 'u', 't', 'true', 'null', '\u0001');
+    const alphabet = fc.constantFrom(
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ':',
+      ',',
+      ' ',
+      '\n',
+      '1',
+      '0',
+      '-',
+      '.',
+      'e',
+      '+',
+      'a',
+      '\\',
+      'u',
+      't',
+      'true',
+      'null',
+      '\u0001',
+    );
     const mutated = fc
       .tuple(fc.json(), fc.nat(), fc.string({ unit: alphabet, maxLength: 3 }), fc.nat({ max: 2 }))
       .map(([json, at, insert, del]) => {

@@ -8,13 +8,49 @@ const RUNS = { numRuns: 600 };
 
 /** Any UTF-16 text: full-range code points, lone surrogates and characters that matter to the encoders. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const special = fc.constantFrom('\r', '\n', '\t', '\u0000', '"', "'", '\\', '/', '?', '#', ':', '@', '%', '&', '<', '>', '{', '}', '[', ']', ' ', '+', '=', '.', '\uD800', '\uDFFF', '\u2028', '\uFFFE', '\uFFFF', '\u0085');
+const special = fc.constantFrom(
+  '\r',
+  '\n',
+  '\t',
+  '\u0000',
+  '"',
+  "'",
+  '\\',
+  '/',
+  '?',
+  '#',
+  ':',
+  '@',
+  '%',
+  '&',
+  '<',
+  '>',
+  '{',
+  '}',
+  '[',
+  ']',
+  ' ',
+  '+',
+  '=',
+  '.',
+  '\uD800',
+  '\uDFFF',
+  '\u2028',
+  '\uFFFE',
+  '\uFFFF',
+  '\u0085',
+);
 const anyChar = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), codeUnit, special);
 const anyString = fc.oneof(fc.string({ unit: anyChar, maxLength: 40 }), fc.constantFrom('.', '..', '...', './', '%2e'));
 
 /** Characters XML 1.0 allows (the ones escapeXml keeps). */
 const isXmlChar = (cp: number): boolean =>
-  cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
+  cp === 0x9 ||
+  cp === 0xa ||
+  cp === 0xd ||
+  (cp >= 0x20 && cp <= 0xd7ff) ||
+  (cp >= 0xe000 && cp <= 0xfffd) ||
+  cp >= 0x10000;
 const xmlLegal = (s: string): string =>
   Array.from(s)
     .filter((ch) => isXmlChar(ch.codePointAt(0) as number) && !(ch.length === 1 && ch >= '\uD800' && ch <= '\uDFFF'))
@@ -43,7 +79,13 @@ describe('template properties', () => {
           return;
         }
         const a = new URL(withPort.render({ x }));
-        expect([a.protocol, a.hostname, a.port, a.username, a.password]).toEqual(['http:', 'h.example', '8080', '', '']);
+        expect([a.protocol, a.hostname, a.port, a.username, a.password]).toEqual([
+          'http:',
+          'h.example',
+          '8080',
+          '',
+          '',
+        ]);
         expect(a.searchParams.get('q')).toBe(toWellFormed(x));
         expect(decodeURIComponent(a.pathname.slice('/p/'.length))).toBe(toWellFormed(x));
         const b = new URL(noPort.render({ x, y }));
@@ -55,7 +97,9 @@ describe('template properties', () => {
   });
 
   it('(3) a header value never carries CR or LF', () => {
-    const templates = ['Bearer {{x}}', '{{{x}}}', '{{trim x}}-{{upper x}}', 'k={{x}}; v={{concat x x}}'].map((s) => compileTemplate(s, 'header'));
+    const templates = ['Bearer {{x}}', '{{{x}}}', '{{trim x}}-{{upper x}}', 'k={{x}}; v={{concat x x}}'].map((s) =>
+      compileTemplate(s, 'header'),
+    );
     fc.assert(
       fc.property(anyString, fc.integer({ min: 0, max: templates.length - 1 }), (x, i) => {
         let out: string;
@@ -75,7 +119,11 @@ describe('template properties', () => {
   describe('(4) XML round trip with fast-xml-parser', () => {
     const t = compileTemplate('<a>{{x}}</a>', 'xml');
     const parse = (xml: string, htmlEntities: boolean): unknown =>
-      (new XMLParser({ processEntities: true, htmlEntities, trimValues: false, parseTagValue: false }).parse(xml) as { a: unknown }).a;
+      (
+        new XMLParser({ processEntities: true, htmlEntities, trimValues: false, parseTagValue: false }).parse(xml) as {
+          a: unknown;
+        }
+      ).a;
 
     it('gives back any string of XML-legal characters but \\r with the reference options', () => {
       fc.assert(
@@ -111,14 +159,22 @@ describe('template properties', () => {
 
   describe('(5) prototype keys in data', () => {
     const KEYS = ['__proto__', 'constructor', 'prototype', 'polluted', 'toString', 'length', 'x'];
-    const TEMPLATE_LIKE = ['{{lookup this "constructor"}}', '{{constructor}}', '{{__proto__.polluted}}', '{{#each this}}{{/each}}', '}}{{'];
+    const TEMPLATE_LIKE = [
+      '{{lookup this "constructor"}}',
+      '{{constructor}}',
+      '{{__proto__.polluted}}',
+      '{{#each this}}{{/each}}',
+      '}}{{',
+    ];
     const leaf = fc.oneof(fc.constantFrom(...TEMPLATE_LIKE), anyString, fc.integer(), fc.boolean(), fc.constant(null));
     /** JSON text, so `__proto__` becomes an own property when parsed (as in request bodies). */
     const { json } = fc.letrec<{ json: string }>((tie) => ({
       json: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         leaf.map((v) => JSON.stringify(v)),
-        fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('json')), { maxLength: 4 }).map((es) => `{${es.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+        fc
+          .array(fc.tuple(fc.constantFrom(...KEYS), tie('json')), { maxLength: 4 })
+          .map((es) => `{${es.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
         fc.array(tie('json'), { maxLength: 3 }).map((vs) => `[${vs.join(',')}]`),
       ),
     }));
@@ -129,8 +185,13 @@ describe('template properties', () => {
       '{{#with __proto__}}{{polluted}}{{#with constructor}}{{prototype.polluted}}{{/with}}{{/with}}',
       '{{#if x}}{{x.__proto__.x}}{{else if constructor}}{{constructor.constructor}}{{/if}}',
     ];
-    const templates = (['text', 'json', 'xml', 'url', 'value'] as const).flatMap((ctx) => sources.map((src) => compileTemplate(src, ctx)));
-    const snapshot = () => [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join());
+    const templates = (['text', 'json', 'xml', 'url', 'value'] as const).flatMap((ctx) =>
+      sources.map((src) => compileTemplate(src, ctx)),
+    );
+    const snapshot = () =>
+      [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((p) =>
+        Object.getOwnPropertyNames(p).sort().join(),
+      );
 
     it('never change Object.prototype (or other built-in prototypes)', () => {
       const before = snapshot();

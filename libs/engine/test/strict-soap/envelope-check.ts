@@ -26,7 +26,12 @@ export interface EnvelopeVerdict {
  * binding's SOAP version, the Envelope/Header/Body structure, the body element for the operation,
  * and the body against the WSDL's schema (see xsd-validate.ts).
  */
-export function checkEnvelope(wsdl: WsdlModel, path: string, headers: IncomingHttpHeaders, text: string): EnvelopeVerdict {
+export function checkEnvelope(
+  wsdl: WsdlModel,
+  path: string,
+  headers: IncomingHttpHeaders,
+  text: string,
+): EnvelopeVerdict {
   const verdict: EnvelopeVerdict = { headers: [], problems: [] };
   const problems = verdict.problems;
   let root: XNode;
@@ -47,10 +52,13 @@ export function checkEnvelope(wsdl: WsdlModel, path: string, headers: IncomingHt
   if (kids[at]?.local === 'Header' && kids[at]!.ns === env) verdict.headers = kids[at++]!.children;
   const bodyEl = kids[at];
   if (!bodyEl || bodyEl.local !== 'Body' || bodyEl.ns !== env) {
-    problems.push(`expected ${clark(env, 'Body')} after the optional Header, got ${bodyEl ? clark(bodyEl.ns, bodyEl.local) : 'nothing'}`);
+    problems.push(
+      `expected ${clark(env, 'Body')} after the optional Header, got ${bodyEl ? clark(bodyEl.ns, bodyEl.local) : 'nothing'}`,
+    );
     return verdict;
   }
-  if (kids.length > at + 1) problems.push(`nothing may follow the Body, found ${clark(kids[at + 1]!.ns, kids[at + 1]!.local)}`);
+  if (kids.length > at + 1)
+    problems.push(`nothing may follow the Body, found ${clark(kids[at + 1]!.ns, kids[at + 1]!.local)}`);
   if (bodyEl.text.trim()) problems.push('the Body contains text outside its element');
   if (bodyEl.children.length > 1) problems.push(`the Body must hold one element, found ${bodyEl.children.length}`);
   const body = bodyEl.children[0];
@@ -61,15 +69,24 @@ export function checkEnvelope(wsdl: WsdlModel, path: string, headers: IncomingHt
   const byPath = candidates.filter((o) => o.address !== undefined && safePath(o.address) === path);
   const pool = byPath.length > 0 ? byPath : candidates;
   const action = actionOf(version, headers);
-  const byBody = body ? pool.filter((o) => bodyKey(o) === clark(body.ns, body.local)) : pool.filter((o) => o.input.length === 0);
-  const op = (action !== undefined && (byBody.find((o) => o.soapAction === action) ?? pool.find((o) => o.soapAction === action && o.soapAction !== ''))) || byBody[0];
+  const byBody = body
+    ? pool.filter((o) => bodyKey(o) === clark(body.ns, body.local))
+    : pool.filter((o) => o.input.length === 0);
+  const op =
+    (action !== undefined &&
+      (byBody.find((o) => o.soapAction === action) ??
+        pool.find((o) => o.soapAction === action && o.soapAction !== ''))) ||
+    byBody[0];
   if (!op) {
-    problems.push(`no operation takes ${body ? clark(body.ns, body.local) : 'an empty Body'}${action ? ` with SOAPAction "${action}"` : ''}`);
+    problems.push(
+      `no operation takes ${body ? clark(body.ns, body.local) : 'an empty Body'}${action ? ` with SOAPAction "${action}"` : ''}`,
+    );
     return verdict;
   }
   verdict.operation = op;
   checkHttp(op, headers, problems);
-  if (body && bodyKey(op) !== clark(body.ns, body.local)) problems.push(`operation ${op.name} takes ${bodyKey(op)}, got ${clark(body.ns, body.local)}`);
+  if (body && bodyKey(op) !== clark(body.ns, body.local))
+    problems.push(`operation ${op.name} takes ${bodyKey(op)}, got ${clark(body.ns, body.local)}`);
   if (!body) {
     if (op.input.length > 0) problems.push(`operation ${op.name} needs a body element`);
     return verdict;
@@ -82,8 +99,27 @@ export function checkEnvelope(wsdl: WsdlModel, path: string, headers: IncomingHt
     verdict.checked = 'schema';
   } else if (op.use === 'literal') {
     // RPC/literal: a wrapper named after the operation, one unqualified child per part, in order.
-    const items: Particle[] = op.input.map((p) => ({ kind: 'element', decl: { name: p.name, ns: '', type: p.type, nillable: true }, min: 1, max: 1 }));
-    const wrapper: ElementDecl = { name: op.name, ns: op.rpcNamespace, nillable: false, type: { kind: 'complex', particle: { kind: 'sequence', items, min: 1, max: 1 }, attrs: [], attrGroups: [], attrRefs: [], anyAttribute: true, simpleContent: false, mixed: false } };
+    const items: Particle[] = op.input.map((p) => ({
+      kind: 'element',
+      decl: { name: p.name, ns: '', type: p.type, nillable: true },
+      min: 1,
+      max: 1,
+    }));
+    const wrapper: ElementDecl = {
+      name: op.name,
+      ns: op.rpcNamespace,
+      nillable: false,
+      type: {
+        kind: 'complex',
+        particle: { kind: 'sequence', items, min: 1, max: 1 },
+        attrs: [],
+        attrGroups: [],
+        attrRefs: [],
+        anyAttribute: true,
+        simpleContent: false,
+        mixed: false,
+      },
+    };
     validateElement(wsdl.schema, body, wrapper, problems);
     verdict.checked = 'schema';
   } else {
@@ -109,15 +145,20 @@ function actionOf(version: '1.1' | '1.2', headers: IncomingHttpHeaders): string 
 function checkHttp(op: StrictOperation, headers: IncomingHttpHeaders, problems: string[]): void {
   const type = String(headers['content-type'] ?? '');
   if (op.version === '1.1') {
-    if (!/^text\/xml;\s*charset=utf-8$/i.test(type)) problems.push(`SOAP 1.1 needs Content-Type text/xml; charset=utf-8, got "${type}"`);
+    if (!/^text\/xml;\s*charset=utf-8$/i.test(type))
+      problems.push(`SOAP 1.1 needs Content-Type text/xml; charset=utf-8, got "${type}"`);
     const raw = headers.soapaction;
     const expected = `"${op.soapAction}"`;
-    if (raw !== expected) problems.push(`SOAPAction must be ${expected}, got ${raw === undefined ? 'none' : `"${String(raw)}"`}`);
+    if (raw !== expected)
+      problems.push(`SOAPAction must be ${expected}, got ${raw === undefined ? 'none' : `"${String(raw)}"`}`);
   } else {
     const m = /^application\/soap\+xml;\s*charset=utf-8(;\s*action="([^"]*)")?$/i.exec(type);
-    if (!m) problems.push(`SOAP 1.2 needs Content-Type application/soap+xml; charset=utf-8[; action="..."], got "${type}"`);
-    else if (m[2] !== undefined && m[2] !== op.soapAction) problems.push(`the action parameter must be "${op.soapAction}", got "${m[2]}"`);
-    if (headers.soapaction !== undefined) problems.push('SOAP 1.2 carries the action in the content type, not in a SOAPAction header');
+    if (!m)
+      problems.push(`SOAP 1.2 needs Content-Type application/soap+xml; charset=utf-8[; action="..."], got "${type}"`);
+    else if (m[2] !== undefined && m[2] !== op.soapAction)
+      problems.push(`the action parameter must be "${op.soapAction}", got "${m[2]}"`);
+    if (headers.soapaction !== undefined)
+      problems.push('SOAP 1.2 carries the action in the content type, not in a SOAPAction header');
   }
 }
 

@@ -100,7 +100,13 @@ export function orderWsdl(address: string, opts: { soap12?: boolean } = {}): str
 export function placeOrderArgs(): Record<string, unknown> {
   return {
     orderNumber: 1042,
-    customer: { id: 7, name: 'Ada', address: { street: '1 Loop Rd', city: 'Localhost', zip: '00100' }, tier: 'gold', accountManager: 'Bob' },
+    customer: {
+      id: 7,
+      name: 'Ada',
+      address: { street: '1 Loop Rd', city: 'Localhost', zip: '00100' },
+      tier: 'gold',
+      accountManager: 'Bob',
+    },
     lines: [
       { attributes: { lineNo: 1, currency: 'EUR' }, sku: 'A-1', quantity: 2, giftWrap: true },
       { attributes: { lineNo: 2 }, sku: 'B-2', quantity: 1 },
@@ -119,7 +125,9 @@ export function placeOrderArgs(): Record<string, unknown> {
 export function jsonbOrder<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => jsonbOrder(v)) as T;
   if (!value || typeof value !== 'object') return value;
-  const keys = Object.keys(value).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const keys = Object.keys(value).sort(
+    (a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)),
+  );
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = jsonbOrder((value as Record<string, unknown>)[k]);
   return out as T;

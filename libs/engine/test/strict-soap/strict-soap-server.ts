@@ -97,7 +97,9 @@ export class StrictSoapServer {
 
   /** Exchanges whose envelope was refused, as `operation: problem` lines. */
   get violations(): string[] {
-    return this.exchanges.filter((e) => e.problems.length > 0).flatMap((e) => e.problems.map((p) => `${e.operation ?? e.url}: ${p}`));
+    return this.exchanges
+      .filter((e) => e.problems.length > 0)
+      .flatMap((e) => e.problems.map((p) => `${e.operation ?? e.url}: ${p}`));
   }
 
   /** The posts (SOAP calls) received. */
@@ -126,7 +128,14 @@ export class StrictSoapServer {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const exchange: StrictExchange = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, status: 0, problems: [] };
+      const exchange: StrictExchange = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        status: 0,
+        problems: [],
+      };
       this.exchanges.push(exchange);
       const reply = (status: number, type: string, text: string) => {
         exchange.status = status;
@@ -145,7 +154,11 @@ export class StrictSoapServer {
     });
   }
 
-  private async answer(req: http.IncomingMessage, text: string, exchange: StrictExchange): Promise<{ status: number; type: string; text: string }> {
+  private async answer(
+    req: http.IncomingMessage,
+    text: string,
+    exchange: StrictExchange,
+  ): Promise<{ status: number; type: string; text: string }> {
     const path = new URL(req.url ?? '/', this.base).pathname;
     const verdict = this.check(path, req.headers, text);
     const op = verdict.operation;
@@ -156,11 +169,25 @@ export class StrictSoapServer {
       return fault(version, 'Client', `envelope refused: ${verdict.problems.join('; ')}`);
     }
     const handler = op && this.opts.handlers?.[op.name];
-    if ((!op || !handler) && this.opts.mode === 'record' && this.opts.otherwise) return raw(this.opts.otherwise({ httpHeaders: req.headers, text }), version);
+    if ((!op || !handler) && this.opts.mode === 'record' && this.opts.otherwise)
+      return raw(this.opts.otherwise({ httpHeaders: req.headers, text }), version);
     if (!op || !handler) return fault(version, 'Server', `no handler for ${op?.name ?? 'this request'}`);
-    const body = verdict.body ?? ({ ns: '', local: '', qname: '', attrs: [], children: [], text: '', scope: {}, path: '/' } as XNode);
-    const answer = await handler({ operation: op, body, args: plain(body) as Record<string, unknown>, soapHeaders: verdict.headers, httpHeaders: req.headers });
-    if ('result' in answer) return { status: 200, type: contentType(version), text: envelope(version, resultXml(this.wsdl, op, answer.result)) };
+    const body =
+      verdict.body ??
+      ({ ns: '', local: '', qname: '', attrs: [], children: [], text: '', scope: {}, path: '/' } as XNode);
+    const answer = await handler({
+      operation: op,
+      body,
+      args: plain(body) as Record<string, unknown>,
+      soapHeaders: verdict.headers,
+      httpHeaders: req.headers,
+    });
+    if ('result' in answer)
+      return {
+        status: 200,
+        type: contentType(version),
+        text: envelope(version, resultXml(this.wsdl, op, answer.result)),
+      };
     return raw(answer, version);
   }
 
@@ -171,7 +198,8 @@ export class StrictSoapServer {
 }
 
 function raw(answer: StrictAnswer, version: '1.1' | '1.2'): { status: number; type: string; text: string } {
-  if ('xml' in answer) return { status: answer.status ?? 200, type: answer.type ?? contentType(version), text: answer.xml };
+  if ('xml' in answer)
+    return { status: answer.status ?? 200, type: answer.type ?? contentType(version), text: answer.xml };
   if ('fault' in answer) return fault(version, answer.fault.code ?? 'Client', answer.fault.string, answer.fault.detail);
   throw new Error('a result needs the operation it answers');
 }
@@ -218,7 +246,9 @@ function resultXml(wsdl: WsdlModel, op: StrictOperation, result: Record<string, 
   const decl = part?.element ? wsdl.schema.elements.get(part.element) : undefined;
   if (op.style === 'rpc' || !decl) {
     const name = `${op.name}Response`;
-    const kids = Object.entries(result).map(([k, v]) => `<${k}>${esc(String(v))}</${k}>`).join('');
+    const kids = Object.entries(result)
+      .map(([k, v]) => `<${k}>${esc(String(v))}</${k}>`)
+      .join('');
     return `<ns:${name} xmlns:ns="${esc(op.rpcNamespace)}">${kids}</ns:${name}>`;
   }
   return write(wsdl.schema, decl, result, '', 0);
@@ -229,11 +259,17 @@ function write(model: XsdModel, decl: ElementDecl, value: unknown, parentNs: str
   if (value === null || value === undefined) return `<${decl.name}${xmlns}/>`;
   if (typeof value !== 'object') return `<${decl.name}${xmlns}>${esc(String(value))}</${decl.name}>`;
   const obj = value as Record<string, unknown>;
-  const attrs = obj.attributes && typeof obj.attributes === 'object' ? Object.entries(obj.attributes).map(([k, v]) => ` ${k}="${esc(String(v))}"`).join('') : '';
+  const attrs =
+    obj.attributes && typeof obj.attributes === 'object'
+      ? Object.entries(obj.attributes)
+          .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
+          .join('')
+      : '';
   if ('$value' in obj) return `<${decl.name}${xmlns}${attrs}>${esc(String(obj.$value))}</${decl.name}>`;
   const children = depth < 50 ? elementsOf(model, decl.type, 0) : [];
   const unknown = Object.keys(obj).filter((k) => k !== 'attributes' && !children.some((c) => c.name === k));
-  if (unknown.length > 0) throw new Error(`the result has ${unknown.join(', ')}, which ${decl.name}'s type does not declare`);
+  if (unknown.length > 0)
+    throw new Error(`the result has ${unknown.join(', ')}, which ${decl.name}'s type does not declare`);
   let inner = '';
   for (const c of children) {
     const v = obj[c.name];

@@ -40,7 +40,15 @@ export interface WsdlModel {
 interface Raw {
   messages: Map<string, MessagePart[]>;
   portTypes: Map<string, Map<string, { input?: string; output?: string }>>;
-  bindings: Map<string, { portType: string; version: '1.1' | '1.2'; style: string; ops: Map<string, { action: string; style?: string; use: string; ns?: string }> }>;
+  bindings: Map<
+    string,
+    {
+      portType: string;
+      version: '1.1' | '1.2';
+      style: string;
+      ops: Map<string, { action: string; style?: string; use: string; ns?: string }>;
+    }
+  >;
   services: { name: string; ports: { name: string; binding: string; address?: string }[] }[];
 }
 
@@ -81,7 +89,14 @@ export function readWsdl(url: string, read: DocumentReader): WsdlModel {
   return { targetNamespace, schema, operations };
 }
 
-function readDefinitions(defs: XNode, url: string, read: DocumentReader, raw: Raw, schema: XsdModel, seen: Set<string>): void {
+function readDefinitions(
+  defs: XNode,
+  url: string,
+  read: DocumentReader,
+  raw: Raw,
+  schema: XsdModel,
+  seen: Set<string>,
+): void {
   const tns = attr(defs, 'targetNamespace') ?? '';
   for (const el of defs.children) {
     if (el.ns !== WSDL) continue;
@@ -104,7 +119,10 @@ function readDefinitions(defs: XNode, url: string, read: DocumentReader, raw: Ra
         for (const s of el.children) if (s.local === 'schema') addSchema(schema, s, url, read, seen);
         break;
       case 'message':
-        raw.messages.set(clark(tns, name), el.children.filter((p) => p.local === 'part').map((p) => part(p)));
+        raw.messages.set(
+          clark(tns, name),
+          el.children.filter((p) => p.local === 'part').map((p) => part(p)),
+        );
         break;
       case 'portType': {
         const ops = new Map<string, { input?: string; output?: string }>();
@@ -129,7 +147,11 @@ function readDefinitions(defs: XNode, url: string, read: DocumentReader, raw: Ra
             .filter((p) => p.ns === WSDL && p.local === 'port')
             .map((p) => {
               const address = p.children.find((a) => a.local === 'address');
-              return { name: attr(p, 'name') ?? '', binding: qnameKey(p, attr(p, 'binding') ?? ''), address: address && attr(address, 'location') };
+              return {
+                name: attr(p, 'name') ?? '',
+                binding: qnameKey(p, attr(p, 'binding') ?? ''),
+                address: address && attr(address, 'location'),
+              };
             }),
         });
         break;
@@ -140,11 +162,17 @@ function readDefinitions(defs: XNode, url: string, read: DocumentReader, raw: Ra
 function part(p: XNode): MessagePart {
   const element = attr(p, 'element');
   const type = attr(p, 'type');
-  return { name: attr(p, 'name') ?? '', ...(element ? { element: qnameKey(p, element) } : {}), ...(type ? { type: qnameKey(p, type) } : {}) };
+  return {
+    name: attr(p, 'name') ?? '',
+    ...(element ? { element: qnameKey(p, element) } : {}),
+    ...(type ? { type: qnameKey(p, type) } : {}),
+  };
 }
 
 function readBinding(el: XNode, tns: string, raw: Raw): void {
-  const soapBinding = el.children.find((c) => c.local === 'binding' && (c.ns === SOAP11_BINDING || c.ns === SOAP12_BINDING));
+  const soapBinding = el.children.find(
+    (c) => c.local === 'binding' && (c.ns === SOAP11_BINDING || c.ns === SOAP12_BINDING),
+  );
   if (!soapBinding) return; // an HTTP or other binding: not SOAP
   const ops = new Map<string, { action: string; style?: string; use: string; ns?: string }>();
   for (const op of el.children.filter((c) => c.ns === WSDL && c.local === 'operation')) {

@@ -51,7 +51,8 @@ export class XmlSyntaxError extends Error {}
 export function parseXml(xml: string): XNode {
   if (/<!DOCTYPE/i.test(xml)) throw new XmlSyntaxError('a DTD (<!DOCTYPE) is not allowed');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new XmlSyntaxError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  if (valid !== true)
+    throw new XmlSyntaxError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   const items = parser.parse(xml) as RawItem[];
   const roots = items.filter((i) => elementName(i) !== undefined);
   if (roots.length !== 1) throw new XmlSyntaxError(`a document has exactly one root element, found ${roots.length}`);
@@ -82,7 +83,8 @@ function toNode(item: RawItem, parentScope: Record<string, string>, path: string
   for (const [name, value] of Object.entries(rawAttrs)) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     const [p, l] = split(name);
-    if (p && scope[p] === undefined) throw new XmlSyntaxError(`${path}: prefix "${p}" of attribute ${name} is not declared`);
+    if (p && scope[p] === undefined)
+      throw new XmlSyntaxError(`${path}: prefix "${p}" of attribute ${name} is not declared`);
     // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
     attrs.push({ ns: p ? scope[p]! : '', local: l, qname: name, value });
   }

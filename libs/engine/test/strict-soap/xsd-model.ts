@@ -82,11 +82,24 @@ export interface XsdModel {
 export type DocumentReader = (url: string) => string | undefined;
 
 export function emptyModel(): XsdModel {
-  return { elements: new Map(), types: new Map(), groups: new Map(), attributeGroups: new Map(), attributes: new Map() };
+  return {
+    elements: new Map(),
+    types: new Map(),
+    groups: new Map(),
+    attributeGroups: new Map(),
+    attributes: new Map(),
+  };
 }
 
 /** Adds an `xs:schema` element (and what it imports or includes, read through `read`) to the model. */
-export function addSchema(model: XsdModel, schema: XNode, baseUrl: string, read: DocumentReader, seen: Set<string>, chameleonNs?: string): void {
+export function addSchema(
+  model: XsdModel,
+  schema: XNode,
+  baseUrl: string,
+  read: DocumentReader,
+  seen: Set<string>,
+  chameleonNs?: string,
+): void {
   const tns = attr(schema, 'targetNamespace') ?? chameleonNs ?? '';
   const ctx: Ctx = {
     tns,
@@ -134,7 +147,10 @@ interface Ctx {
 function occurs(node: XNode): Occurs {
   const min = attr(node, 'minOccurs');
   const max = attr(node, 'maxOccurs');
-  return { min: min === undefined ? 1 : Number(min), max: max === undefined ? 1 : max === 'unbounded' ? Infinity : Number(max) };
+  return {
+    min: min === undefined ? 1 : Number(min),
+    max: max === undefined ? 1 : max === 'unbounded' ? Infinity : Number(max),
+  };
 }
 
 /** A QName attribute value resolved in the node's scope, as a clark key (unprefixed: the default namespace). */
@@ -149,7 +165,11 @@ export function qnameKey(node: XNode, value: string): string {
 function elementDecl(node: XNode, ctx: Ctx, global: boolean): ElementDecl {
   const form = attr(node, 'form');
   const qualified = global || (form ? form === 'qualified' : ctx.qualified);
-  const decl: ElementDecl = { name: attr(node, 'name') ?? '', ns: qualified ? ctx.tns : '', nillable: attr(node, 'nillable') === 'true' };
+  const decl: ElementDecl = {
+    name: attr(node, 'name') ?? '',
+    ns: qualified ? ctx.tns : '',
+    nillable: attr(node, 'nillable') === 'true',
+  };
   const type = attr(node, 'type');
   if (type) decl.type = qnameKey(node, type);
   else {
@@ -160,7 +180,15 @@ function elementDecl(node: XNode, ctx: Ctx, global: boolean): ElementDecl {
 }
 
 function emptyComplex(): ComplexType {
-  return { kind: 'complex', attrs: [], attrGroups: [], attrRefs: [], anyAttribute: false, simpleContent: false, mixed: false };
+  return {
+    kind: 'complex',
+    attrs: [],
+    attrGroups: [],
+    attrRefs: [],
+    anyAttribute: false,
+    simpleContent: false,
+    mixed: false,
+  };
 }
 
 function complexType(node: XNode, ctx: Ctx): ComplexType {
@@ -214,7 +242,11 @@ function attributeInto(t: ComplexType, c: XNode, ctx: Ctx): void {
 function attrUse(node: XNode, ctx: Ctx): AttrUse {
   const form = attr(node, 'form');
   const qualified = form ? form === 'qualified' : ctx.attrQualified;
-  const use: AttrUse = { name: attr(node, 'name') ?? '', ns: qualified ? ctx.tns : '', required: attr(node, 'use') === 'required' };
+  const use: AttrUse = {
+    name: attr(node, 'name') ?? '',
+    ns: qualified ? ctx.tns : '',
+    required: attr(node, 'use') === 'required',
+  };
   const type = attr(node, 'type');
   if (type) use.type = qnameKey(node, type);
   else {
@@ -229,7 +261,9 @@ function particle(node: XNode, ctx: Ctx): Particle | undefined {
   switch (node.local) {
     case 'element': {
       const ref = attr(node, 'ref');
-      return ref ? { kind: 'elementRef', key: qnameKey(node, ref), ...o } : { kind: 'element', decl: elementDecl(node, ctx, false), ...o };
+      return ref
+        ? { kind: 'elementRef', key: qnameKey(node, ref), ...o }
+        : { kind: 'element', decl: elementDecl(node, ctx, false), ...o };
     }
     case 'group': {
       const ref = attr(node, 'ref');

@@ -1,5 +1,14 @@
 import { attr, clark, resolveQName, XSI_NS, type XNode } from './xml-tree';
-import { XS, type AttrUse, type ComplexType, type ElementDecl, type Particle, type SimpleType, type TypeDef, type XsdModel } from './xsd-model';
+import {
+  XS,
+  type AttrUse,
+  type ComplexType,
+  type ElementDecl,
+  type Particle,
+  type SimpleType,
+  type TypeDef,
+  type XsdModel,
+} from './xsd-model';
 
 /**
  * Checks an element against its declaration the way a schema-validating SOAP stack does: element
@@ -46,7 +55,8 @@ class Validator {
     if (xsiType !== undefined) {
       const q = resolveQName(node, xsiType);
       const key = q ? clark(q[0], q[1]) : undefined;
-      if (!key || (!this.model.types.has(key) && !key.startsWith(`{${XS}}`))) return this.fail(node, `xsi:type ${xsiType} is not a known type`);
+      if (!key || (!this.model.types.has(key) && !key.startsWith(`{${XS}}`)))
+        return this.fail(node, `xsi:type ${xsiType} is not a known type`);
       type = key;
     }
     const nil = attr(node, 'nil', XSI_NS);
@@ -68,11 +78,13 @@ class Validator {
     if (!eff) return;
     this.attributes(node, eff);
     if (eff.text !== undefined) {
-      if (node.children.length > 0) return this.fail(node, 'element content is not allowed: the type has simple content');
+      if (node.children.length > 0)
+        return this.fail(node, 'element content is not allowed: the type has simple content');
       this.simpleValue(node, node.text, typeof eff.text === 'string' ? this.simpleByKey(eff.text, node) : eff.text);
       return;
     }
-    if (!eff.mixed && node.text.trim() !== '') this.fail(node, `character content is not allowed: "${node.text.trim().slice(0, 40)}"`);
+    if (!eff.mixed && node.text.trim() !== '')
+      this.fail(node, `character content is not allowed: "${node.text.trim().slice(0, 40)}"`);
     this.content(node, eff.particle, depth);
   }
 
@@ -92,7 +104,8 @@ class Validator {
     if (key.startsWith(`{${XS}}`)) return { kind: 'simple', base: key };
     const t = this.model.types.get(key);
     if (t?.kind === 'simple') return t;
-    if (t?.kind === 'complex' && t.simpleContent) return this.effective(t, node, 0)?.text as SimpleType ?? { kind: 'simple' };
+    if (t?.kind === 'complex' && t.simpleContent)
+      return (this.effective(t, node, 0)?.text as SimpleType) ?? { kind: 'simple' };
     return { kind: 'simple' };
   }
 
@@ -151,10 +164,17 @@ class Validator {
         if (!eff.anyAttribute) this.fail(node, `attribute ${clark(a.ns, a.local)} is not allowed`);
         continue;
       }
-      if (use.type) this.simpleValue(node, a.value, typeof use.type === 'string' ? this.simpleByKey(use.type, node) : use.type, `attribute ${a.local}`);
+      if (use.type)
+        this.simpleValue(
+          node,
+          a.value,
+          typeof use.type === 'string' ? this.simpleByKey(use.type, node) : use.type,
+          `attribute ${a.local}`,
+        );
     }
     for (const use of eff.attrs) {
-      if (use.required && !node.attrs.some((a) => a.local === use.name && a.ns === use.ns)) this.fail(node, `the attribute ${clark(use.ns, use.name)} is required but missing`);
+      if (use.required && !node.attrs.some((a) => a.local === use.name && a.ns === use.ns))
+        this.fail(node, `the attribute ${clark(use.ns, use.name)} is required but missing`);
     }
   }
 
@@ -171,7 +191,8 @@ class Validator {
     if (!complete) {
       const furthest = Math.min(kids.length, Math.max(0, ...results.keys(), ...this.tried.keys()));
       const expected = [...(this.tried.get(furthest) ?? [])].join(', ');
-      if (furthest < kids.length) this.fail(kids[furthest]!, `this element is not expected. Expected is ( ${expected || 'nothing more'} )`);
+      if (furthest < kids.length)
+        this.fail(kids[furthest]!, `this element is not expected. Expected is ( ${expected || 'nothing more'} )`);
       else this.fail(node, `missing child element(s). Expected is ( ${expected} )`);
       this.tried = saved;
       return;
@@ -228,7 +249,8 @@ class Validator {
       for (const item of g.items) {
         const next: Results = new Map();
         for (const [from, before] of frontier) {
-          for (const [end, a] of this.match(item, kids, from, depth)) if (!next.has(end)) next.set(end, [...before, ...a]);
+          for (const [end, a] of this.match(item, kids, from, depth))
+            if (!next.has(end)) next.set(end, [...before, ...a]);
         }
         frontier = next;
         if (frontier.size === 0) break;
@@ -237,7 +259,8 @@ class Validator {
     }
     if (g.kind === 'choice') {
       const out: Results = new Map();
-      for (const item of g.items) for (const [end, a] of this.match(item, kids, i, depth)) if (!out.has(end)) out.set(end, a);
+      for (const item of g.items)
+        for (const [end, a] of this.match(item, kids, i, depth)) if (!out.has(end)) out.set(end, a);
       return out;
     }
     if (g.kind === 'all') return this.all(g.items, kids, i, depth);
@@ -250,13 +273,16 @@ class Validator {
     const assigns: Assign[] = [];
     let j = i;
     for (; j < kids.length; j++) {
-      const item = items.find((it) => !used.has(it) && this.match({ ...it, min: 1, max: 1 } as Particle, kids, j, depth).has(j + 1));
+      const item = items.find(
+        (it) => !used.has(it) && this.match({ ...it, min: 1, max: 1 } as Particle, kids, j, depth).has(j + 1),
+      );
       if (!item) break;
       used.add(item);
       assigns.push(...this.match({ ...item, min: 1, max: 1 } as Particle, kids, j, depth).get(j + 1)!);
     }
     const missing = items.filter((it) => !used.has(it) && it.min > 0);
-    for (const m of items.filter((it) => !used.has(it))) this.note(j, m.kind === 'element' ? clark(m.decl.ns, m.decl.name) : m.kind);
+    for (const m of items.filter((it) => !used.has(it)))
+      this.note(j, m.kind === 'element' ? clark(m.decl.ns, m.decl.name) : m.kind);
     return missing.length === 0 ? new Map([[j, assigns]]) : new Map();
   }
 
@@ -276,11 +302,16 @@ class Validator {
     }
     if (t.union) return;
     const value = typeof t.base === 'string' && /}(string|normalizedString)$/.test(t.base) ? raw : raw.trim();
-    if (t.enumeration && !t.enumeration.includes(value)) this.fail(node, `${what} '${value}' is not one of ( ${t.enumeration.join(', ')} )`);
-    if (t.length !== undefined && [...value].length !== t.length) this.fail(node, `${what} '${value}' must have length ${t.length}`);
-    if (t.minLength !== undefined && [...value].length < t.minLength) this.fail(node, `${what} '${value}' is shorter than ${t.minLength}`);
-    if (t.maxLength !== undefined && [...value].length > t.maxLength) this.fail(node, `${what} '${value}' is longer than ${t.maxLength}`);
-    if (t.patterns && !t.patterns.some((p) => safeRegExp(p)?.test(value) ?? true)) this.fail(node, `${what} '${value}' does not match ${t.patterns.join(' | ')}`);
+    if (t.enumeration && !t.enumeration.includes(value))
+      this.fail(node, `${what} '${value}' is not one of ( ${t.enumeration.join(', ')} )`);
+    if (t.length !== undefined && [...value].length !== t.length)
+      this.fail(node, `${what} '${value}' must have length ${t.length}`);
+    if (t.minLength !== undefined && [...value].length < t.minLength)
+      this.fail(node, `${what} '${value}' is shorter than ${t.minLength}`);
+    if (t.maxLength !== undefined && [...value].length > t.maxLength)
+      this.fail(node, `${what} '${value}' is longer than ${t.maxLength}`);
+    if (t.patterns && !t.patterns.some((p) => safeRegExp(p)?.test(value) ?? true))
+      this.fail(node, `${what} '${value}' does not match ${t.patterns.join(' | ')}`);
     if (t.base === undefined) return;
     if (typeof t.base !== 'string') return this.simpleValue(node, raw, t.base, what, depth + 1);
     if (t.base.startsWith(`{${XS}}`)) {
@@ -323,7 +354,9 @@ const LEXICAL: Record<string, RegExp> = {
   double: /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/,
   float: /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/,
   date: new RegExp(`^-?\\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])${ZONE}$`),
-  dateTime: new RegExp(`^-?\\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?${ZONE}$`),
+  dateTime: new RegExp(
+    `^-?\\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?${ZONE}$`,
+  ),
   time: new RegExp(`^([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?${ZONE}$`),
   duration: /^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
   gYear: new RegExp(`^-?\\d{4,}${ZONE}$`),

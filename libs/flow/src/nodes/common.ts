@@ -10,7 +10,11 @@ export const nameValueSchema = z.strictObject({ name: z.string().min(1).max(256)
 export type NameValue = z.infer<typeof nameValueSchema>;
 
 /** RFC 7230 token: what a header name may contain. */
-export const headerNameSchema = z.string().min(1).max(256).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+export const headerNameSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 export const headerRowSchema = z.strictObject({ name: headerNameSchema, value: templateSchema });
 
 export const retrySchema = z
@@ -46,7 +50,10 @@ export const connectionIdSchema = z
   .max(64)
   .superRefine((id, ctx) => {
     if (id.startsWith(CONNECTION_PLACEHOLDER_PREFIX)) {
-      ctx.addIssue({ code: 'custom', message: `choose a connection: the template left the placeholder for its "${id.slice(CONNECTION_PLACEHOLDER_PREFIX.length)}" connection` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `choose a connection: the template left the placeholder for its "${id.slice(CONNECTION_PLACEHOLDER_PREFIX.length)}" connection`,
+      });
     }
   });
 
@@ -57,7 +64,11 @@ export function parseRawHeaders(text: string): { name: string; value: string; li
     const line = raw.trim();
     if (!line) return;
     const colon = line.indexOf(':');
-    out.push({ name: colon > 0 ? line.slice(0, colon).trim() : line, value: colon > 0 ? line.slice(colon + 1).trim() : '', line: i + 1 });
+    out.push({
+      name: colon > 0 ? line.slice(0, colon).trim() : line,
+      value: colon > 0 ? line.slice(colon + 1).trim() : '',
+      line: i + 1,
+    });
   });
   return out;
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { connectionIdSchema, headerRowSchema, nameValueSchema, parseRawHeaders, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+import {
+  connectionIdSchema,
+  headerRowSchema,
+  nameValueSchema,
+  parseRawHeaders,
+  retrySchema,
+  shortUrl,
+  templateSchema,
+  timeoutSchema,
+} from './common';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 

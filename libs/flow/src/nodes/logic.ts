@@ -4,7 +4,19 @@ import { nodeNameSchema } from '../definition';
 import { identifierSchema, nameValueSchema, templateSchema } from './common';
 import { respondContentTypeSchema, respondHeaderRowSchema } from './respond-headers';
 
-export const CONDITION_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', 'matches', 'exists', 'empty'] as const;
+export const CONDITION_OPS = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'startsWith',
+  'matches',
+  'exists',
+  'empty',
+] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 /** Operators that look at `left` only. */
 export const UNARY_OPS: ReadonlySet<ConditionOp> = new Set(['exists', 'empty']);
@@ -31,9 +43,11 @@ export const conditionConfigSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.rules.forEach((r, i) => {
-      if (seen.has(r.handle)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'handle'], message: `handle "${r.handle}" is used twice` });
+      if (seen.has(r.handle))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'handle'], message: `handle "${r.handle}" is used twice` });
       seen.add(r.handle);
-      if (!UNARY_OPS.has(r.op) && r.right === undefined) ctx.addIssue({ code: 'custom', path: ['rules', i, 'right'], message: `"${r.op}" needs a right-hand value` });
+      if (!UNARY_OPS.has(r.op) && r.right === undefined)
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'right'], message: `"${r.op}" needs a right-hand value` });
     });
   });
 
@@ -57,7 +71,10 @@ export const conditionNode = defineNodeSpec({
 });
 
 export const setConfigSchema = z.strictObject({
-  values: z.array(z.strictObject({ name: identifierSchema, value: templateSchema })).min(1, 'add at least one value').max(200),
+  values: z
+    .array(z.strictObject({ name: identifierSchema, value: templateSchema }))
+    .min(1, 'add at least one value')
+    .max(200),
 });
 
 /** Set: stores values as `vars.<name>`; a lone `{{path}}` keeps the value's type. */
@@ -68,7 +85,8 @@ export const setNode = defineNodeSpec({
   description: 'Stores values in vars.<name> for later nodes.',
   configSchema: setConfigSchema,
   handles: () => ['next'],
-  templates: (c) => c.values.map((v, i) => ({ path: ['values', i, 'value'], template: v.value, context: 'value' as const })),
+  templates: (c) =>
+    c.values.map((v, i) => ({ path: ['values', i, 'value'], template: v.value, context: 'value' as const })),
   summary: (c) => c.values.map((v) => v.name).join(', '),
 });
 
@@ -82,7 +100,11 @@ export const respondBodySchema = z.discriminatedUnion('type', [
   /** `omitEmpty`: members whose value is "" or null are left out, at any depth (the body is then sent compact). */
   z.strictObject({ type: z.literal('json'), template: templateSchema, omitEmpty: z.boolean().optional() }),
   z.strictObject({ type: z.literal('xml'), template: templateSchema }),
-  z.strictObject({ type: z.literal('text'), template: templateSchema, contentType: respondContentTypeSchema.optional() }),
+  z.strictObject({
+    type: z.literal('text'),
+    template: templateSchema,
+    contentType: respondContentTypeSchema.optional(),
+  }),
   /** Answer with a redirect to `location` (a URL template: tokens are percent-encoded, `{{{raw}}}` opts out). */
   z.strictObject({ type: z.literal('redirect'), location: templateSchema.min(1, 'the redirect needs a location') }),
   /** Answer with the bytes and content type an earlier http node received (its "Read response as" must be binary). */
@@ -127,7 +149,11 @@ export const respondNode = defineNodeSpec({
   configSchema: respondConfigSchema,
   handles: () => ['next'],
   templates: (c) => {
-    const t: TemplateField[] = c.headers.map((h, i) => ({ path: ['headers', i, 'value'], template: h.value, context: 'header' as const }));
+    const t: TemplateField[] = c.headers.map((h, i) => ({
+      path: ['headers', i, 'value'],
+      template: h.value,
+      context: 'header' as const,
+    }));
     const b = c.body;
     if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
     if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });

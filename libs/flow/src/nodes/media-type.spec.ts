@@ -1,5 +1,9 @@
 import {
-  answerContentType, formatMediaType, isScriptContentType, mediaTypeProblem, parseMediaType,
+  answerContentType,
+  formatMediaType,
+  isScriptContentType,
+  mediaTypeProblem,
+  parseMediaType,
 } from './media-type';
 
 describe('media types of trigger answers', () => {
@@ -7,17 +11,38 @@ describe('media types of trigger answers', () => {
     const html = { type: 'text', subtype: 'html', params: [['charset', 'UTF-8']] };
     expect(parseMediaType('Text/HTML ; Charset="UTF-8"')).toEqual(html);
     expect(parseMediaType('text/plain;')).toEqual({ type: 'text', subtype: 'plain', params: [] });
-    const mixed = { type: 'multipart', subtype: 'mixed', params: [['boundary', 'a"b c'], ['x', '1']] };
+    const mixed = {
+      type: 'multipart',
+      subtype: 'mixed',
+      params: [
+        ['boundary', 'a"b c'],
+        ['x', '1'],
+      ],
+    };
     expect(parseMediaType('multipart/mixed; boundary="a\\"b c"; x=1')).toEqual(mixed);
     const api = { type: 'application', subtype: 'vnd.api+json', params: [] };
     expect(parseMediaType('application/vnd.api+json')).toEqual(api);
   });
 
   it.each([
-    'text/plain, application/javascript', 'application/javascript ,', 'text/javascript(x)', 'module', 'text/ html',
-    'text /html', 'text/html; charset', 'text/html; charset=', 'text/html; =utf-8', 'text/html; a="unterminated',
-    'text/html; a=b c', '',
-    '*', 'text/plain,text/html', 'text/Čapek', 'text/html; a="Č"', 'text/html\r\nx: y', `text/${'a'.repeat(300)}`,
+    'text/plain, application/javascript',
+    'application/javascript ,',
+    'text/javascript(x)',
+    'module',
+    'text/ html',
+    'text /html',
+    'text/html; charset',
+    'text/html; charset=',
+    'text/html; =utf-8',
+    'text/html; a="unterminated',
+    'text/html; a=b c',
+    '',
+    '*',
+    'text/plain,text/html',
+    'text/Čapek',
+    'text/html; a="Č"',
+    'text/html\r\nx: y',
+    `text/${'a'.repeat(300)}`,
   ])('refuses what is not one media type: %j', (value) => {
     expect(parseMediaType(value)).toBeUndefined();
     expect(mediaTypeProblem(value)).toBeDefined();
@@ -25,8 +50,12 @@ describe('media types of trigger answers', () => {
 
   it('finds a script type anywhere in the value, whatever the case (browsers take the last of a list)', () => {
     const scripts = [
-      'text/plain, application/javascript', ' application/ECMAScript ;x=1', 'text/JavaScript1.5',
-      'text/plain; x="a, text/javascript"', 'text/jscript', 'application/x-javascript',
+      'text/plain, application/javascript',
+      ' application/ECMAScript ;x=1',
+      'text/JavaScript1.5',
+      'text/plain; x="a, text/javascript"',
+      'text/jscript',
+      'application/x-javascript',
     ];
     for (const v of scripts) {
       expect(isScriptContentType(v)).toBe(true);
@@ -38,7 +67,11 @@ describe('media types of trigger answers', () => {
   });
 
   it('writes the answer type one way; script becomes text, anything malformed octet-stream', () => {
-    const params: [string, string][] = [['header', 'present'], ['x', 'a b'], ['q', 'a"b']];
+    const params: [string, string][] = [
+      ['header', 'present'],
+      ['x', 'a b'],
+      ['q', 'a"b'],
+    ];
     const csv = { type: 'text', subtype: 'csv', params };
     expect(formatMediaType(csv)).toBe('text/csv; header=present; x="a b"; q="a\\"b"');
     expect(answerContentType('TEXT/HTML ; Charset="UTF-8"')).toBe('text/html; charset=UTF-8');

@@ -22,8 +22,16 @@ export const MEDIA_TYPE_MAX = 256;
 
 /** JavaScript MIME type essences (WHATWG MIME Sniffing), which a browser runs as a script. */
 const SCRIPT_ESSENCES = [
-  'application/ecmascript', 'application/javascript', 'application/x-ecmascript', 'application/x-javascript',
-  'text/ecmascript', 'text/javascript', 'text/jscript', 'text/livescript', 'text/x-ecmascript', 'text/x-javascript',
+  'application/ecmascript',
+  'application/javascript',
+  'application/x-ecmascript',
+  'application/x-javascript',
+  'text/ecmascript',
+  'text/javascript',
+  'text/jscript',
+  'text/livescript',
+  'text/x-ecmascript',
+  'text/x-javascript',
 ];
 /** Any of them anywhere in a value (`text/javascript1.5` included), whatever the case. */
 const SCRIPT_ANYWHERE = new RegExp(SCRIPT_ESSENCES.map((e) => e.replace(/[/.-]/g, '\\$&')).join('|'), 'i');

@@ -11,12 +11,30 @@ function withRespond(config: Record<string, unknown>) {
 
 describe('respond node: headers and content types a trigger answer may not carry', () => {
   const refused = [
-    'Set-Cookie', 'set-cookie2', 'Content-Security-Policy', 'Content-Security-Policy-Report-Only', 'X-Frame-Options',
-    'Strict-Transport-Security', 'X-Content-Type-Options', 'Referrer-Policy', 'Permissions-Policy', 'Cross-Origin-Opener-Policy',
-    'Cross-Origin-Resource-Policy', 'Clear-Site-Data', 'Service-Worker-Allowed', 'NEL', 'Report-To', 'WWW-Authenticate',
+    'Set-Cookie',
+    'set-cookie2',
+    'Content-Security-Policy',
+    'Content-Security-Policy-Report-Only',
+    'X-Frame-Options',
+    'Strict-Transport-Security',
+    'X-Content-Type-Options',
+    'Referrer-Policy',
+    'Permissions-Policy',
+    'Cross-Origin-Opener-Policy',
+    'Cross-Origin-Resource-Policy',
+    'Clear-Site-Data',
+    'Service-Worker-Allowed',
+    'NEL',
+    'Report-To',
+    'WWW-Authenticate',
   ];
   it.each(refused)('refuses %s, on the header name, with the reason', (name) => {
-    const result = withRespond({ headers: [{ name: 'X-Ref', value: '1' }, { name, value: 'x' }] });
+    const result = withRespond({
+      headers: [
+        { name: 'X-Ref', value: '1' },
+        { name, value: 'x' },
+      ],
+    });
     expect(result.valid).toBe(false);
     const issue = result.errors.find((e) => e.nodeId === 'r1');
     const message = expect.stringMatching(/cookies|security headers|credentials/);
@@ -37,7 +55,9 @@ describe('respond node: headers and content types a trigger answer may not carry
 
   it('refuses a JavaScript answer, as the body content type or a literal Content-Type header', () => {
     const message = expect.stringMatching(/JavaScript/);
-    const body = withRespond({ body: { type: 'text', template: 'alert(1)', contentType: 'Text/JavaScript; charset=utf-8' } });
+    const body = withRespond({
+      body: { type: 'text', template: 'alert(1)', contentType: 'Text/JavaScript; charset=utf-8' },
+    });
     expect(body.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.body.contentType', message });
     const header = withRespond({ headers: [{ name: 'content-type', value: 'application/x-javascript' }] });
     expect(header.errors.find((e) => e.nodeId === 'r1')).toMatchObject({ path: 'config.headers.0.value', message });

@@ -17,12 +17,34 @@ const REFUSED = new Map<string, string>([
   ['set-cookie', COOKIES],
   ['set-cookie2', COOKIES],
   ...[
-    'content-security-policy', 'content-security-policy-report-only', 'x-content-security-policy', 'x-webkit-csp',
-    'x-frame-options', 'strict-transport-security', 'x-content-type-options', 'referrer-policy', 'permissions-policy',
-    'feature-policy', 'document-policy', 'require-document-policy', 'clear-site-data', 'x-xss-protection',
-    'x-permitted-cross-domain-policies', 'x-dns-prefetch-control', 'x-download-options', 'origin-agent-cluster',
-    'service-worker-allowed', 'nel', 'report-to', 'reporting-endpoints', 'alt-svc', 'accept-ch', 'critical-ch',
-    'set-login', 'supports-loading-mode', 'speculation-rules',
+    'content-security-policy',
+    'content-security-policy-report-only',
+    'x-content-security-policy',
+    'x-webkit-csp',
+    'x-frame-options',
+    'strict-transport-security',
+    'x-content-type-options',
+    'referrer-policy',
+    'permissions-policy',
+    'feature-policy',
+    'document-policy',
+    'require-document-policy',
+    'clear-site-data',
+    'x-xss-protection',
+    'x-permitted-cross-domain-policies',
+    'x-dns-prefetch-control',
+    'x-download-options',
+    'origin-agent-cluster',
+    'service-worker-allowed',
+    'nel',
+    'report-to',
+    'reporting-endpoints',
+    'alt-svc',
+    'accept-ch',
+    'critical-ch',
+    'set-login',
+    'supports-loading-mode',
+    'speculation-rules',
   ].map((h): [string, string] => [h, POLICY]),
   ['www-authenticate', AUTH],
   ['proxy-authenticate', AUTH],
@@ -45,7 +67,9 @@ export const respondHeaderRowSchema = headerRowSchema.superRefine((h, ctx) => {
     // A templated value is made one safe media type at run time (answerContentType); a literal one is checked now.
     const problem = !h.value.includes('{{')
       ? mediaTypeProblem(h.value)
-      : isScriptContentType(h.value) ? SCRIPT_CONTENT_TYPE_MESSAGE : undefined;
+      : isScriptContentType(h.value)
+        ? SCRIPT_CONTENT_TYPE_MESSAGE
+        : undefined;
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
   }
 });

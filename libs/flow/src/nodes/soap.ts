@@ -5,16 +5,31 @@ import { connectionIdSchema, retrySchema, shortUrl, templateSchema, timeoutSchem
 /** SOAP arguments: nested objects/arrays whose string leaves are templates (XML-escaped on send). */
 export type SoapArg = string | number | boolean | null | SoapArg[] | { [key: string]: SoapArg };
 export const soapArgSchema: z.ZodType<SoapArg> = z.lazy(() =>
-  z.union([templateSchema, z.number(), z.boolean(), z.null(), z.array(soapArgSchema).max(1000), z.record(z.string().max(256), soapArgSchema)]),
+  z.union([
+    templateSchema,
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(soapArgSchema).max(1000),
+    z.record(z.string().max(256), soapArgSchema),
+  ]),
 );
 
-const ncName = z.string().min(1).max(128).regex(/^[A-Za-z_][\w.-]*$/, 'an XML name (letters, digits, "_", "-", ".")');
+const ncName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][\w.-]*$/, 'an XML name (letters, digits, "_", "-", ".")');
 const prefixed = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/, 'an XML name, optionally prefixed (ns:name)');
-const argKey = z.string().min(1).max(64).regex(/^[$A-Za-z_][\w$]*$/, 'a key name (letters, digits, "_", "$")');
+const argKey = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[$A-Za-z_][\w$]*$/, 'a key name (letters, digits, "_", "$")');
 
 /**
  * node-soap client options a real service may need (those node-soap's own samples use), typed and
@@ -35,8 +50,14 @@ export const soapClientOptionsSchema = z.strictObject({
       xmlnsAttributes: z
         .array(
           z.strictObject({
-            name: z.string().max(140).regex(/^xmlns(:[A-Za-z_][\w.-]*)?$/, 'xmlns or xmlns:prefix'),
-            value: z.string().max(2000).regex(/^[^"<>&\s]*$/, 'a namespace URI (no quotes, <, >, & or spaces)'),
+            name: z
+              .string()
+              .max(140)
+              .regex(/^xmlns(:[A-Za-z_][\w.-]*)?$/, 'xmlns or xmlns:prefix'),
+            value: z
+              .string()
+              .max(2000)
+              .regex(/^[^"<>&\s]*$/, 'a namespace URI (no quotes, <, >, & or spaces)'),
           }),
         )
         .max(20)
@@ -96,7 +117,13 @@ export type SoapConfig = z.infer<typeof soapConfigSchema>;
 export const SOAP_XML_KEY = '$xml';
 
 /** Each string leaf is a text template, but under the raw-XML key an XML one (its tokens XML-escaped). */
-function argTemplates(value: SoapArg, path: (string | number)[], out: TemplateField[], xmlKey: string, xml = false): void {
+function argTemplates(
+  value: SoapArg,
+  path: (string | number)[],
+  out: TemplateField[],
+  xmlKey: string,
+  xml = false,
+): void {
   if (typeof value === 'string') out.push({ path, template: value, context: xml ? 'xml' : 'text' });
   else if (Array.isArray(value)) value.forEach((v, i) => argTemplates(v, [...path, i], out, xmlKey, xml));
   else if (value && typeof value === 'object') {

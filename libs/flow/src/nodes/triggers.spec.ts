@@ -24,24 +24,31 @@ describe.each(ASYNC_TRIGGERS)('%s: maxConcurrentRuns', (type) => {
     expect(result.flow!.trigger.config).not.toHaveProperty('maxConcurrentRuns');
   });
 
-  it.each([0, -1, 2.5, MAX_CONCURRENT_RUNS_LIMIT + 1, '3', null, Number.NaN])('refuses %p with a clear message on config.maxConcurrentRuns', (bad) => {
-    const result = withLimit(type, bad);
-    expect(result.valid).toBe(false);
-    expect(result.errors).toEqual([
-      expect.objectContaining({
-        code: 'config',
-        nodeId: 't',
-        path: 'config.maxConcurrentRuns',
-        message: 'max concurrent runs must be a whole number from 1 to 1000 (leave it empty for no limit)',
-      }),
-    ]);
-  });
+  it.each([0, -1, 2.5, MAX_CONCURRENT_RUNS_LIMIT + 1, '3', null, Number.NaN])(
+    'refuses %p with a clear message on config.maxConcurrentRuns',
+    (bad) => {
+      const result = withLimit(type, bad);
+      expect(result.valid).toBe(false);
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          code: 'config',
+          nodeId: 't',
+          path: 'config.maxConcurrentRuns',
+          message: 'max concurrent runs must be a whole number from 1 to 1000 (leave it empty for no limit)',
+        }),
+      ]);
+    },
+  );
 });
 
 describe('async trigger summaries', () => {
   it('mention the limit when one is set', () => {
-    expect(campaignTrigger.summary!(campaignTrigger.configSchema.parse({ campaignIds: ['spring'], maxConcurrentRuns: 5 }))).toBe('campaigns spring, ≤ 5 at once');
-    expect(endOfCallTrigger.summary!(endOfCallTrigger.configSchema.parse({ maxConcurrentRuns: 2 }))).toBe('every ended call, ≤ 2 at once');
+    expect(
+      campaignTrigger.summary!(campaignTrigger.configSchema.parse({ campaignIds: ['spring'], maxConcurrentRuns: 5 })),
+    ).toBe('campaigns spring, ≤ 5 at once');
+    expect(endOfCallTrigger.summary!(endOfCallTrigger.configSchema.parse({ maxConcurrentRuns: 2 }))).toBe(
+      'every ended call, ≤ 2 at once',
+    );
     expect(campaignTrigger.summary!(campaignTrigger.configSchema.parse({}))).toBe('every campaign');
   });
 });
@@ -60,7 +67,9 @@ describe('trigger.webhook: auth (a per-flow secret in a parameter or header)', (
   };
 
   it('accepts a query parameter or a header the counterpart chooses', () => {
-    expect(withAuth({ in: 'query', name: 'clientId' }).flow!.trigger.config).toMatchObject({ auth: { in: 'query', name: 'clientId' } });
+    expect(withAuth({ in: 'query', name: 'clientId' }).flow!.trigger.config).toMatchObject({
+      auth: { in: 'query', name: 'clientId' },
+    });
     expect(withAuth({ in: 'header', name: 'X-Client-Id' }).valid).toBe(true);
     expect(validateFlow(webhookChain()).flow!.trigger.config).not.toHaveProperty('auth');
   });

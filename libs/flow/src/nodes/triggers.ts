@@ -9,7 +9,12 @@ const stringList = z.array(z.string().min(1).max(128)).max(1000);
 export const MAX_CONCURRENT_RUNS_LIMIT = 1000;
 const concurrencyMessage = `max concurrent runs must be a whole number from 1 to ${MAX_CONCURRENT_RUNS_LIMIT} (leave it empty for no limit)`;
 /** Async triggers: at most this many runs of the flow at once, across all workers (absent = no limit). */
-const maxConcurrentRuns = z.number({ error: concurrencyMessage }).int({ error: concurrencyMessage }).min(1, { error: concurrencyMessage }).max(MAX_CONCURRENT_RUNS_LIMIT, { error: concurrencyMessage }).optional();
+const maxConcurrentRuns = z
+  .number({ error: concurrencyMessage })
+  .int({ error: concurrencyMessage })
+  .min(1, { error: concurrencyMessage })
+  .max(MAX_CONCURRENT_RUNS_LIMIT, { error: concurrencyMessage })
+  .optional();
 /** The summary's "≤ N at once" suffix when a limit is set. */
 const atOnce = (c: { maxConcurrentRuns?: number }) => (c.maxConcurrentRuns ? `, ≤ ${c.maxConcurrentRuns} at once` : '');
 
@@ -30,7 +35,15 @@ export const ivrTrigger = defineNodeSpec({
 });
 
 export const CALL_DIRECTIONS = ['in', 'out'] as const;
-export const CALL_DISPOSITIONS = ['answered', 'no_answer', 'busy', 'failed', 'cancelled', 'voicemail', 'abandoned'] as const;
+export const CALL_DISPOSITIONS = [
+  'answered',
+  'no_answer',
+  'busy',
+  'failed',
+  'cancelled',
+  'voicemail',
+  'abandoned',
+] as const;
 
 /** End of call: a PBX pushes the call's final status (async). */
 export const endOfCallTrigger = defineNodeSpec({
@@ -73,7 +86,14 @@ export const campaignTrigger = defineNodeSpec({
 /** Query parameters and headers that carry API keys or framing: a flow secret may not use them. */
 const RESERVED_AUTH_QUERY = new Set(['token']);
 const RESERVED_AUTH_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'host', 'content-type', 'content-length', 'origin',
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'cookie',
+  'host',
+  'content-type',
+  'content-length',
+  'origin',
 ]);
 
 /**
@@ -84,7 +104,11 @@ const RESERVED_AUTH_HEADERS = new Set([
 export const webhookAuthSchema = z
   .strictObject({
     in: z.enum(['query', 'header']),
-    name: z.string().min(1).max(64).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'use letters, digits and - _ . only'),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'use letters, digits and - _ . only'),
   })
   .superRefine((a, ctx) => {
     const n = a.name.toLowerCase();
@@ -106,7 +130,10 @@ export const webhookTrigger = defineNodeSpec({
   description: 'An inbound HTTP request; the respond node shapes the answer.',
   trigger: { mode: 'sync' },
   configSchema: z.strictObject({
-    methods: z.array(z.enum(['GET', 'POST'])).min(1).default(['POST']),
+    methods: z
+      .array(z.enum(['GET', 'POST']))
+      .min(1)
+      .default(['POST']),
     allowedOrigins: z.array(z.string().min(1).max(256)).max(100).default([]),
     deadlineMs: z.number().int().min(50).max(30_000).default(10_000),
     /** Also accept the flow's own secret (no API key) in this query parameter or header. */

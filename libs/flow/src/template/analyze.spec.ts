@@ -32,7 +32,11 @@ describe('analyzeTemplate: references', () => {
   });
 
   it('reads bracketed segments and this./ ./ prefixes as top-level paths', () => {
-    expect(refs('{{nodes.lookup.body.[0].name}} {{this.call.id}} {{./vars.x}}')).toEqual(['nodes.lookup.body.0.name', 'call.id', 'vars.x']);
+    expect(refs('{{nodes.lookup.body.[0].name}} {{this.call.id}} {{./vars.x}}')).toEqual([
+      'nodes.lookup.body.0.name',
+      'call.id',
+      'vars.x',
+    ]);
   });
 
   it('does not report helper names, but does report helper arguments and hash values', () => {
@@ -55,19 +59,19 @@ describe('analyzeTemplate: references', () => {
   });
 
   it('keeps #if/#unless bodies in the top-level context', () => {
-    expect(refs('{{#if call.agent}}{{call.agent.name}}{{else}}{{vars.fallback}}{{/if}}{{#unless x}}{{y}}{{/unless}}')).toEqual([
-      'call.agent',
-      'call.agent.name',
-      'vars.fallback',
-      'x',
-      'y',
-    ]);
+    expect(
+      refs('{{#if call.agent}}{{call.agent.name}}{{else}}{{vars.fallback}}{{/if}}{{#unless x}}{{y}}{{/unless}}'),
+    ).toEqual(['call.agent', 'call.agent.name', 'vars.fallback', 'x', 'y']);
   });
 
   it('skips relative paths inside #each/#with bodies but counts ../ and @root there', () => {
-    const source = '{{#each nodes.list.body.items}}{{name}} {{this}} {{@index}} {{../vars.sep}} {{@root.call.id}}{{/each}}';
+    const source =
+      '{{#each nodes.list.body.items}}{{name}} {{this}} {{@index}} {{../vars.sep}} {{@root.call.id}}{{/each}}';
     expect(refs(source)).toEqual(['nodes.list.body.items', 'vars.sep', 'call.id']);
-    expect(refs('{{#with call.agent as |a|}}{{a.name}}{{name}}{{../contact.id}}{{/with}}')).toEqual(['call.agent', 'contact.id']);
+    expect(refs('{{#with call.agent as |a|}}{{a.name}}{{name}}{{../contact.id}}{{/with}}')).toEqual([
+      'call.agent',
+      'contact.id',
+    ]);
   });
 
   it('resolves ../ depth through nested context blocks, ignoring #if in between', () => {
@@ -76,7 +80,10 @@ describe('analyzeTemplate: references', () => {
   });
 
   it('keeps the {{else}} body of #each in the outer context', () => {
-    expect(refs('{{#each nodes.x.body}}{{item}}{{else}}{{vars.empty}}{{/each}}')).toEqual(['nodes.x.body', 'vars.empty']);
+    expect(refs('{{#each nodes.x.body}}{{item}}{{else}}{{vars.empty}}{{/each}}')).toEqual([
+      'nodes.x.body',
+      'vars.empty',
+    ]);
   });
 
   it('counts @root.x at the top level and ignores bare @root and other data variables', () => {
@@ -113,8 +120,12 @@ describe('analyzeTemplate: problems', () => {
   });
 
   it('reports blocks that are not block helpers', () => {
-    expect(problems('{{#loop x}}y{{/loop}}')).toEqual(['unknown block helper "#loop"; blocks are #if, #unless, #each, #with']);
-    expect(problems('{{#json x}}y{{/json}}')).toEqual(['"json" is not a block helper; blocks are #if, #unless, #each, #with']);
+    expect(problems('{{#loop x}}y{{/loop}}')).toEqual([
+      'unknown block helper "#loop"; blocks are #if, #unless, #each, #with',
+    ]);
+    expect(problems('{{#json x}}y{{/json}}')).toEqual([
+      '"json" is not a block helper; blocks are #if, #unless, #each, #with',
+    ]);
     expect(problems('{{^items}}none{{/items}}')).toHaveLength(1);
     expect(problems('{{{{raw}}}} {{x}} {{{{/raw}}}}')).toHaveLength(1);
   });
@@ -132,7 +143,9 @@ describe('analyzeTemplate: problems', () => {
   it('checks chained else-if blocks', () => {
     const result = ok('{{#if a}}1{{else if b}}2{{else loop c}}3{{/if}}');
     expect(result.references.map((r) => r.original)).toEqual(['a', 'b', 'c']);
-    expect(result.problems.map((p) => p.message)).toEqual(['unknown block helper "#loop"; blocks are #if, #unless, #each, #with']);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'unknown block helper "#loop"; blocks are #if, #unless, #each, #with',
+    ]);
   });
 
   it('has no problems for the documented helpers', () => {
@@ -167,7 +180,19 @@ describe('analyzeTemplate: syntax errors', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const s of ['', '{{', '}}', '{{{{', '{{#each}}', '{{@}}', '\u0000{{a}}', '{{a.[b}}', '{{(a).b c}}', '{{"x" y}}', '{{(a)}}']) {
+    for (const s of [
+      '',
+      '{{',
+      '}}',
+      '{{{{',
+      '{{#each}}',
+      '{{@}}',
+      '\u0000{{a}}',
+      '{{a.[b}}',
+      '{{(a).b c}}',
+      '{{"x" y}}',
+      '{{(a)}}',
+    ]) {
       expect(() => analyzeTemplate(s)).not.toThrow();
     }
   });

@@ -51,12 +51,23 @@ export function analyzeTemplate(source: string): TemplateAnalysis {
     return { ok: true, ...analyzeProgram(parsed.ast) };
   } catch (err) {
     // The AST comes from the parser, so this means a parser shape we did not expect: report, don't throw.
-    return { ok: false, error: { message: `could not analyse template: ${err instanceof Error ? err.message : String(err)}`, line: 1, column: 1 } };
+    return {
+      ok: false,
+      error: {
+        message: `could not analyse template: ${err instanceof Error ? err.message : String(err)}`,
+        line: 1,
+        column: 1,
+      },
+    };
   }
 }
 
 /** Analyses an already parsed template (see analyzeTemplate). */
-export function analyzeProgram(program: AST.Program): { references: TemplateReference[]; helpers: string[]; problems: TemplateProblem[] } {
+export function analyzeProgram(program: AST.Program): {
+  references: TemplateReference[];
+  helpers: string[];
+  problems: TemplateProblem[];
+} {
   const walker = new Walker();
   walker.program(program, 0);
   return { references: walker.references, helpers: [...walker.helpers], problems: walker.problems };
@@ -81,7 +92,13 @@ function calleeName(path: AST.PathExpression): string {
 
 /** A plain one-segment id like `upper`: Handlebars calls the helper of that name when there is one. */
 function isSimpleId(path: AST.PathExpression): boolean {
-  return !path.data && path.depth === 0 && path.parts.length === 1 && typeof path.parts[0] === 'string' && !SCOPED.test(path.original ?? '');
+  return (
+    !path.data &&
+    path.depth === 0 &&
+    path.parts.length === 1 &&
+    typeof path.parts[0] === 'string' &&
+    !SCOPED.test(path.original ?? '')
+  );
 }
 
 /**
@@ -166,7 +183,8 @@ class Walker {
     } else if (isLiteral(path)) {
       // Handlebars turns a literal in callee position into a path of that name.
       const lit = path as AST.StringLiteral;
-      const name = path.type === 'UndefinedLiteral' ? 'undefined' : path.type === 'NullLiteral' ? 'null' : String(lit.value);
+      const name =
+        path.type === 'UndefinedLiteral' ? 'undefined' : path.type === 'NullLiteral' ? 'null' : String(lit.value);
       if (hasArgs || HELPERS.has(name)) {
         this.helpers.add(name);
         if (!HELPERS.has(name)) this.problem(path, `unknown helper "${name}"`);

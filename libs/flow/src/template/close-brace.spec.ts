@@ -4,7 +4,9 @@ import { protectClosingBraces } from './close-brace';
 const contents = (src: string) => {
   const r = parseTemplate(src);
   if (!r.ok) throw new Error(r.error.message);
-  return r.ast.body.map((s) => (s.type === 'ContentStatement' ? (s as unknown as { value: string }).value : `<${s.type}>`));
+  return r.ast.body.map((s) =>
+    s.type === 'ContentStatement' ? (s as unknown as { value: string }).value : `<${s.type}>`,
+  );
 };
 
 describe('closing braces after a mustache', () => {

@@ -62,7 +62,8 @@ export function restoreClosingBraces(program: AST.Program): void {
     if (stmt.type === 'ContentStatement') {
       const c = stmt as unknown as { value: string; original: unknown };
       if (c.value.includes(SENTINEL)) c.value = c.value.split(SENTINEL).join('}');
-      if (typeof c.original === 'string' && c.original.includes(SENTINEL)) c.original = c.original.split(SENTINEL).join('}');
+      if (typeof c.original === 'string' && c.original.includes(SENTINEL))
+        c.original = c.original.split(SENTINEL).join('}');
     } else if (stmt.type === 'BlockStatement') {
       const b = stmt as AST.BlockStatement;
       if (b.program) restoreClosingBraces(b.program);

@@ -32,16 +32,35 @@ const TILDE = 0x7e;
 /** JavaScript's `\s` (what the lexer's rules use). */
 function isSpace(c: number): boolean {
   return (
-    (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }
 
 /** Characters that end an identifier in the lexer (`[^\s!"#%-,\.\/;->@\[-\^`\{-~]`). */
 function endsId(c: number): boolean {
   return (
-    isSpace(c) || c === 0x21 || c === 0x22 || c === 0x23 || (c >= 0x25 && c <= 0x2c) || c === 0x2e || c === 0x2f ||
-    (c >= 0x3b && c <= 0x3e) || c === 0x40 || (c >= 0x5b && c <= 0x5e) || c === 0x60 || (c >= 0x7b && c <= 0x7e)
+    isSpace(c) ||
+    c === 0x21 ||
+    c === 0x22 ||
+    c === 0x23 ||
+    (c >= 0x25 && c <= 0x2c) ||
+    c === 0x2e ||
+    c === 0x2f ||
+    (c >= 0x3b && c <= 0x3e) ||
+    c === 0x40 ||
+    (c >= 0x5b && c <= 0x5e) ||
+    c === 0x60 ||
+    (c >= 0x7b && c <= 0x7e)
   );
 }
 

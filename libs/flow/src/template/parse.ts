@@ -41,7 +41,10 @@ function syntaxError(err: unknown, source: string): TemplateSyntaxError {
   // The parser's message repeats the source with a caret; keep a short, readable sentence instead.
   let message = 'template syntax error';
   if (hash?.token === 'EOF') message = 'unexpected end of template (an unclosed {{#block}} or "{{"?)';
-  else if (hash?.token) message = hash.text ? `unexpected ${quote(hash.text)} in template` : `unexpected ${hash.token.toLowerCase()} in template`;
+  else if (hash?.token)
+    message = hash.text
+      ? `unexpected ${quote(hash.text)} in template`
+      : `unexpected ${hash.token.toLowerCase()} in template`;
   else if (hash) message = 'unrecognised text in template (an unclosed comment, string or [segment]?)';
   else if (typeof e.message === 'string') message = (e.message.split('\n')[0] ?? message).replace(/ - \d+:\d+$/, '');
   // The parser places EOF at the last token it read; the end of the text is where something is missing.

@@ -24,9 +24,24 @@ export function ivrFlow(): LooseFlow {
           headers: [{ name: 'Accept', value: 'application/json' }],
         },
       },
-      { id: 'check', type: 'condition', name: 'isVip', config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] } },
-      { id: 'r1', type: 'respond', name: 'vipQueue', config: { body: { type: 'json', template: '{"queue": "vip", "name": "{{nodes.lookup.body.name}}"}' } } },
-      { id: 'r2', type: 'respond', name: 'normalQueue', config: { body: { type: 'json', template: '{"queue": "default"}' } } },
+      {
+        id: 'check',
+        type: 'condition',
+        name: 'isVip',
+        config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] },
+      },
+      {
+        id: 'r1',
+        type: 'respond',
+        name: 'vipQueue',
+        config: { body: { type: 'json', template: '{"queue": "vip", "name": "{{nodes.lookup.body.name}}"}' } },
+      },
+      {
+        id: 'r2',
+        type: 'respond',
+        name: 'normalQueue',
+        config: { body: { type: 'json', template: '{"queue": "default"}' } },
+      },
     ],
     edges: [
       { id: 'e1', source: 't', target: 'lookup' },
@@ -43,7 +58,12 @@ export function chainFlow(count: number, triggerType = 'trigger.end_of_call'): L
   const nodes: Record<string, unknown>[] = [{ id: 't', type: triggerType, name: 'start', config: {} }];
   const edges: Record<string, unknown>[] = [];
   for (let i = 1; i <= count; i++) {
-    nodes.push({ id: `n${i}`, type: 'set', name: `step${i}`, config: { values: [{ name: `v${i}`, value: `{{call.id}}-${i}` }] } });
+    nodes.push({
+      id: `n${i}`,
+      type: 'set',
+      name: `step${i}`,
+      config: { values: [{ name: `v${i}`, value: `{{call.id}}-${i}` }] },
+    });
     edges.push({ id: `e${i}`, source: i === 1 ? 't' : `n${i - 1}`, target: `n${i}` });
   }
   return { schemaVersion: 1, nodes, edges };

@@ -21,7 +21,10 @@ const link = (i: number, handle: string): Json =>
     ? { id: `e${i}`, source: 't', target: `n${i}` }
     : { id: `e${i}`, source: `n${i - 1}`, sourceHandle: handle, target: `n${i}` };
 const setNode = (i: number, values: { name: string; value: string }[]): Json => ({
-  id: `n${i}`, type: 'set', name: `s${i}`, config: { values },
+  id: `n${i}`,
+  type: 'set',
+  name: `s${i}`,
+  config: { values },
 });
 
 /** The security review's payload: 499 chained set nodes, each `{{vars.a}}` × `repeat` (170: 940 KB). */

@@ -12,7 +12,9 @@ export class LoginDto {
   @Length(1, 512)
   password!: string;
 
-  @ApiPropertyOptional({ description: 'Needed only when the email and password open accounts in several tenants (the 409 names them)' })
+  @ApiPropertyOptional({
+    description: 'Needed only when the email and password open accounts in several tenants (the 409 names them)',
+  })
   @IsOptional()
   @IsUUID()
   tenantId?: string;

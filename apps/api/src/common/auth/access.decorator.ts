@@ -11,7 +11,8 @@ export type AccessRule =
   | { kind: 'authenticated' };
 
 /** The route needs a signed-in user holding `permission` (checked on every request). */
-export const RequirePermission = (permission: Permission) => SetMetadata(ACCESS_KEY, { kind: 'permission', permission } satisfies AccessRule);
+export const RequirePermission = (permission: Permission) =>
+  SetMetadata(ACCESS_KEY, { kind: 'permission', permission } satisfies AccessRule);
 /**
  * The route is for machines: an API key with `scope` (Bearer, X-Api-Key or ?token=). With
  * `orFlowSecret`, a request that presents no API key reaches the handler without a principal, and

@@ -1,4 +1,10 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
@@ -28,7 +34,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     if (!rule) throw new ForbiddenException('this route declares no access rule');
     if (rule.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
@@ -50,9 +59,17 @@ export class AuthGuard implements CanActivate {
     if (!user || user.tenantId !== claims.tid) {
       throw new UnauthorizedException('the session has ended or the user is disabled; sign in again');
     }
-    const principal: UserPrincipal = { kind: 'user', userId: user.id, tenantId: user.tenantId, email: user.email, permissions: this.users.effective(user), roles: user.roles };
+    const principal: UserPrincipal = {
+      kind: 'user',
+      userId: user.id,
+      tenantId: user.tenantId,
+      email: user.email,
+      permissions: this.users.effective(user),
+      roles: user.roles,
+    };
     req.principal = principal;
-    if (rule.kind === 'permission' && !principal.permissions.has(rule.permission)) throw new ForbiddenException(`missing permission ${rule.permission}`);
+    if (rule.kind === 'permission' && !principal.permissions.has(rule.permission))
+      throw new ForbiddenException(`missing permission ${rule.permission}`);
     return true;
   }
 }

@@ -57,12 +57,29 @@ describe('passwordProblem', () => {
 
   it.each([
     // Common words in the product's other languages, dressed up.
-    'Passwort!2026', 'Kennwort2026!', 'parola2026!!', 'Juventus1897!', 'ti@m0tanto2026', 'Parol2026!!!', 'privet123456',
-    'Пароль2026!!', 'gfhjkm123456', 'motdepasse2026', 'matkhau@2026', 'Contraseña2026',
+    'Passwort!2026',
+    'Kennwort2026!',
+    'parola2026!!',
+    'Juventus1897!',
+    'ti@m0tanto2026',
+    'Parol2026!!!',
+    'privet123456',
+    'Пароль2026!!',
+    'gfhjkm123456',
+    'motdepasse2026',
+    'matkhau@2026',
+    'Contraseña2026',
     // Leetspeak and case variants of list words.
-    'P4SSW0RD!2026', 'Dr4g0n#2026!', '1L0v3y0u2026', 'letmein!2026', 'Qwerty!!2026',
+    'P4SSW0RD!2026',
+    'Dr4g0n#2026!',
+    '1L0v3y0u2026',
+    'letmein!2026',
+    'Qwerty!!2026',
     // The famous passphrases, in any spacing, and their beginnings.
-    'correct horse battery staple', 'Correct-Horse-Battery-Staple-1', 'correct horse battery', 'Tr0ub4dor&3-2026',
+    'correct horse battery staple',
+    'Correct-Horse-Battery-Staple-1',
+    'correct horse battery',
+    'Tr0ub4dor&3-2026',
   ])('refuses %j as too common', (password) => {
     expect(passwordProblem(password)).toMatch(/too common/);
   });
@@ -112,11 +129,29 @@ describe('passwordProblem', () => {
   });
 
   const GOOD = [
-    'tenant-b-Kk29-strong', 'Vq8#zL2m!pR4', 'vert plume orage 7', 'ünïcödé-wörds-9', 'plume orage violet 42',
-    'another strong secret 7', 'purple monkey dishwasher', 'staple battery horse correct', 'bassoon velvet quarry 9',
-    'mare calmo sera 19', 'Лунная дорожка 77', 'ánh trăng mùa thu', 'Kx7!p2Qz#9wL', 'orchid-lantern-57-brisk',
-    'Wanderlust in Gdansk', 'my dog is called Bo', 'Fjord quiet sparrow', '2Bxq-Zt9m-LL4k', 'qwerty lamp otter fog',
-    'sole mio gatto verde 3', 'mehr Licht, bitte!', 'hW3$kd9Pq!sZ', 'river 1987 zebra mango',
+    'tenant-b-Kk29-strong',
+    'Vq8#zL2m!pR4',
+    'vert plume orage 7',
+    'ünïcödé-wörds-9',
+    'plume orage violet 42',
+    'another strong secret 7',
+    'purple monkey dishwasher',
+    'staple battery horse correct',
+    'bassoon velvet quarry 9',
+    'mare calmo sera 19',
+    'Лунная дорожка 77',
+    'ánh trăng mùa thu',
+    'Kx7!p2Qz#9wL',
+    'orchid-lantern-57-brisk',
+    'Wanderlust in Gdansk',
+    'my dog is called Bo',
+    'Fjord quiet sparrow',
+    '2Bxq-Zt9m-LL4k',
+    'qwerty lamp otter fog',
+    'sole mio gatto verde 3',
+    'mehr Licht, bitte!',
+    'hW3$kd9Pq!sZ',
+    'river 1987 zebra mango',
   ];
   it.each(GOOD)('accepts %j', (ok) => {
     expect(passwordProblem(ok, 'admin@test.local')).toBeUndefined();

@@ -47,8 +47,23 @@ function commonPasswords(): ReadonlySet<string> {
 
 /** Common substitutions undone before the list is consulted (`p@ssw0rd` reads `password`); `1` reads `i`… */
 const LEET_I: Record<string, string> = {
-  '@': 'a', '4': 'a', '8': 'b', '(': 'c', '3': 'e', '€': 'e', '6': 'g', '9': 'g', '1': 'i', '!': 'i', '|': 'l',
-  '0': 'o', '5': 's', $: 's', '7': 't', '+': 't', '2': 'z',
+  '@': 'a',
+  '4': 'a',
+  '8': 'b',
+  '(': 'c',
+  '3': 'e',
+  '€': 'e',
+  '6': 'g',
+  '9': 'g',
+  '1': 'i',
+  '!': 'i',
+  '|': 'l',
+  '0': 'o',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '+': 't',
+  '2': 'z',
 };
 /** … or `l` (`1ove`). */
 const LEET_L: Record<string, string> = { ...LEET_I, '1': 'l' };
@@ -106,7 +121,11 @@ function contextWords(ctx: PasswordContext): ContextWord[] {
     add(local, 'email-name');
     for (const part of local.split(/[^\p{L}\p{N}]+/u)) add(part, 'email-name');
     // Every label but the last (`tenantc` of tenantc.test, `acme` of mail.acme.co.uk).
-    for (const label of address.slice(at + 1).split('.').slice(0, -1)) add(label, 'email-domain');
+    for (const label of address
+      .slice(at + 1)
+      .split('.')
+      .slice(0, -1))
+      add(label, 'email-domain');
   }
   if (ctx.tenantName) {
     add(ctx.tenantName, 'tenant');
@@ -131,7 +150,7 @@ const KIND_TEXT: Record<PatternKind, string> = {
  * acceptable.
  */
 export function passwordProblem(password: string, context?: string | PasswordContext): string | undefined {
-  const ctx: PasswordContext = typeof context === 'string' ? { email: context } : context ?? {};
+  const ctx: PasswordContext = typeof context === 'string' ? { email: context } : (context ?? {});
   const chars = [...password];
   if (chars.length < PASSWORD_MIN_LENGTH) {
     return `needs at least ${PASSWORD_MIN_LENGTH} characters (a few unrelated words make a good one)`;
@@ -157,8 +176,10 @@ export function passwordProblem(password: string, context?: string | PasswordCon
   const stripped = withoutContext(lowerChars, words, LEET_I);
   const forms = stripped === lower ? baseForms(lower) : [...baseForms(lower), ...baseForms(stripped)];
   if (forms.some((f) => f.length >= 4 && list.has(f))) {
-    return 'is too common: it is a password guessed first (on a breach list, or a common word), ' +
-      'even spelt with capitals, @ for a or 0 for o, or with digits, symbols or a year around it';
+    return (
+      'is too common: it is a password guessed first (on a breach list, or a common word), ' +
+      'even spelt with capitals, @ for a or 0 for o, or with digits, symbols or a year around it'
+    );
   }
 
   const coverage = predictableCoverage(lowerChars, words, LEET_I);

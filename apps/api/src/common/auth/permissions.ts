@@ -1,9 +1,14 @@
 /** The permission catalogue (design.md §6). */
 export const PERMISSIONS = [
-  'flows.read', 'flows.write', 'flows.publish', 'flows.run',
+  'flows.read',
+  'flows.write',
+  'flows.publish',
+  'flows.run',
   'executions.read',
-  'connections.read', 'connections.write',
-  'access.manage', 'api_keys.manage',
+  'connections.read',
+  'connections.write',
+  'access.manage',
+  'api_keys.manage',
   'tenants.manage',
   'triggers.invoke',
 ] as const;
@@ -32,4 +37,6 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
  * Permissions that may be granted to users and roles: tenants.manage stays with the bootstrap
  * admin and triggers.invoke is an API key scope.
  */
-export const GRANTABLE_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== 'tenants.manage' && p !== 'triggers.invoke');
+export const GRANTABLE_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter(
+  (p) => p !== 'tenants.manage' && p !== 'triggers.invoke',
+);

@@ -14,7 +14,13 @@ export interface RouteInfo {
 }
 
 function join(...parts: string[]): string {
-  return '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  return (
+    '/' +
+    parts
+      .map((p) => p.replace(/^\/+|\/+$/g, ''))
+      .filter(Boolean)
+      .join('/')
+  );
 }
 
 /**
@@ -22,7 +28,11 @@ function join(...parts: string[]): string {
  * module, each handler's method and path) with the access rule the global guard will apply.
  * Used by the access tests to prove every route declares its permission.
  */
-export function listRoutes(app: INestApplication, prefix: string, excludedFromPrefix: readonly string[] = []): RouteInfo[] {
+export function listRoutes(
+  app: INestApplication,
+  prefix: string,
+  excludedFromPrefix: readonly string[] = [],
+): RouteInfo[] {
   const modules = app.get(ModulesContainer);
   const reflector = app.get(Reflector);
   const scanner = new MetadataScanner();

@@ -43,7 +43,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const unexpected = body.statusCode >= 500 && !unavailable && !(exception instanceof HttpException);
     const retryAfter = unavailable
       ? String(DATABASE_RETRY_AFTER_SECONDS)
-      : exception instanceof TooManyAttemptsException ? String(exception.retryAfterSeconds) : undefined;
+      : exception instanceof TooManyAttemptsException
+        ? String(exception.retryAfterSeconds)
+        : undefined;
     writeApiError(http.getRequest<Request>(), res, body, unexpected, retryAfter);
   }
 }
@@ -62,7 +64,8 @@ export function toApiError(exception: unknown): ApiError {
     if (typeof r === 'string') return { statusCode: status, error, message: r };
     const o = r as { message?: unknown; details?: unknown; error?: string };
     // class-validator gives a list of messages: the first is the message, all are details.
-    if (Array.isArray(o.message)) return { statusCode: status, error, message: String(o.message[0] ?? error), details: o.message };
+    if (Array.isArray(o.message))
+      return { statusCode: status, error, message: String(o.message[0] ?? error), details: o.message };
     const out: ApiError = { statusCode: status, error, message: typeof o.message === 'string' ? o.message : error };
     if (o.details !== undefined) out.details = o.details;
     return out;
@@ -71,15 +74,25 @@ export function toApiError(exception: unknown): ApiError {
   const status = bp?.status ?? bp?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && bp.expose !== false) {
     const message =
-      bp.type === 'entity.parse.failed' ? `malformed JSON body: ${String(bp.message ?? '').slice(0, 200)}`
-      : bp.type === 'entity.too.large' ? 'request body too large'
-      : String(bp.message ?? STATUS_CODES[status]);
+      bp.type === 'entity.parse.failed'
+        ? `malformed JSON body: ${String(bp.message ?? '').slice(0, 200)}`
+        : bp.type === 'entity.too.large'
+          ? 'request body too large'
+          : String(bp.message ?? STATUS_CODES[status]);
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
   }
   if (isDatabaseUnavailable(exception)) {
-    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly' };
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      message: 'the database is unavailable; try again shortly',
+    };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error; see the server log' };
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    message: 'unexpected error; see the server log',
+  };
 }
 
 /**

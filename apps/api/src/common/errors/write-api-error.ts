@@ -4,8 +4,15 @@ import type { ApiError } from './http-exception.filter';
 
 /** Headers of an answer that was being written when it failed: they describe that answer, not the error. */
 const ANSWER_HEADERS = [
-  'content-type', 'content-length', 'content-encoding', 'content-language', 'content-disposition', 'content-range',
-  'etag', 'last-modified', 'location',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-disposition',
+  'content-range',
+  'etag',
+  'last-modified',
+  'location',
 ];
 
 /**

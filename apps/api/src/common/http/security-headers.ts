@@ -20,18 +20,35 @@ export const NOSNIFF = 'nosniff';
 export const NO_REFERRER = 'no-referrer';
 
 const EDITOR_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 const DOCS_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 type HeaderList = readonly (readonly [string, string])[];
-const COMMON: HeaderList = [['x-content-type-options', NOSNIFF], ['referrer-policy', NO_REFERRER]];
+const COMMON: HeaderList = [
+  ['x-content-type-options', NOSNIFF],
+  ['referrer-policy', NO_REFERRER],
+];
 const TRIGGER: HeaderList = [['content-security-policy', TRIGGER_CSP], ...COMMON];
 const API: HeaderList = [['content-security-policy', API_CSP], ['x-frame-options', 'DENY'], ...COMMON];
 const DOCS: HeaderList = [['content-security-policy', DOCS_CSP], ['x-frame-options', 'DENY'], ...COMMON];

@@ -25,7 +25,11 @@ describe('request log serializers', () => {
     expect(lines.join('')).not.toContain(secret);
     const masked = '[redacted]';
     expect(JSON.parse(lines[0]!).req.headers).toEqual({
-      cookie: masked, authorization: masked, 'x-api-key': masked, 'proxy-authorization': masked, accept: '*/*',
+      cookie: masked,
+      authorization: masked,
+      'x-api-key': masked,
+      'proxy-authorization': masked,
+      accept: '*/*',
     });
   });
 });

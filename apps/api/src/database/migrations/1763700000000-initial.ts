@@ -80,7 +80,9 @@ export class Initial1763700000000 implements MigrationInterface {
       finished_at timestamptz,
       duration_ms int)`);
     await q.query(`CREATE INDEX executions_tenant_started_idx ON executions (tenant_id, started_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX executions_tenant_flow_started_idx ON executions (tenant_id, flow_id, started_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX executions_tenant_flow_started_idx ON executions (tenant_id, flow_id, started_at DESC, id DESC)`,
+    );
     await q.query(`CREATE INDEX executions_tenant_call_idx ON executions (tenant_id, call_id)`);
     await q.query(`CREATE INDEX executions_tenant_phone_idx ON executions (tenant_id, phone)`);
     await q.query(`CREATE TABLE event_runs (
@@ -93,6 +95,7 @@ export class Initial1763700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['event_runs', 'executions', 'flow_versions', 'flows', 'api_keys', 'users', 'tenants']) await q.query(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['event_runs', 'executions', 'flow_versions', 'flows', 'api_keys', 'users', 'tenants'])
+      await q.query(`DROP TABLE IF EXISTS ${t}`);
   }
 }

@@ -2,8 +2,26 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The built-in roles as of this migration (frozen here; roles/built-in-roles.ts seeds new tenants). */
 const BUILT_IN_ROLES = [
-  { key: 'admin', name: 'Admin', permissions: ['flows.read', 'flows.write', 'flows.publish', 'flows.run', 'executions.read', 'connections.read', 'connections.write', 'access.manage', 'api_keys.manage'] },
-  { key: 'editor', name: 'Integration editor', permissions: ['flows.read', 'flows.write', 'flows.publish', 'flows.run', 'executions.read', 'connections.read'] },
+  {
+    key: 'admin',
+    name: 'Admin',
+    permissions: [
+      'flows.read',
+      'flows.write',
+      'flows.publish',
+      'flows.run',
+      'executions.read',
+      'connections.read',
+      'connections.write',
+      'access.manage',
+      'api_keys.manage',
+    ],
+  },
+  {
+    key: 'editor',
+    name: 'Integration editor',
+    permissions: ['flows.read', 'flows.write', 'flows.publish', 'flows.run', 'executions.read', 'connections.read'],
+  },
   { key: 'viewer', name: 'Viewer', permissions: ['flows.read', 'executions.read'] },
 ];
 
@@ -25,7 +43,9 @@ export class AccessControl1763720000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE UNIQUE INDEX roles_tenant_name_uq ON roles (tenant_id, lower(name))`);
-    await q.query(`CREATE UNIQUE INDEX roles_tenant_built_in_uq ON roles (tenant_id, built_in) WHERE built_in IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX roles_tenant_built_in_uq ON roles (tenant_id, built_in) WHERE built_in IS NOT NULL`,
+    );
     await q.query(`CREATE TABLE user_roles (
       user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
       role_id uuid NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
@@ -59,12 +79,16 @@ export class AccessControl1763720000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE INDEX audit_log_tenant_created_idx ON audit_log (tenant_id, created_at DESC, id DESC)`);
     for (const r of BUILT_IN_ROLES) {
-      await q.query(`INSERT INTO roles (tenant_id, name, permissions, built_in) SELECT id, $1, $2, $3 FROM tenants ON CONFLICT DO NOTHING`, [r.name, r.permissions, r.key]);
+      await q.query(
+        `INSERT INTO roles (tenant_id, name, permissions, built_in) SELECT id, $1, $2, $3 FROM tenants ON CONFLICT DO NOTHING`,
+        [r.name, r.permissions, r.key],
+      );
     }
     // Existing users whose direct grants include access.manage keep it; nobody loses access.
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_log', 'login_failures', 'refresh_tokens', 'user_roles', 'roles']) await q.query(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['audit_log', 'login_failures', 'refresh_tokens', 'user_roles', 'roles'])
+      await q.query(`DROP TABLE IF EXISTS ${t}`);
   }
 }

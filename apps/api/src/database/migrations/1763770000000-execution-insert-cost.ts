@@ -26,7 +26,11 @@ export class ExecutionInsertCost1763770000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS executions_tenant_started_idx`);
     await q.query(`DROP INDEX IF EXISTS executions_tenant_flow_started_idx`);
     await q.query(`CREATE INDEX executions_tenant_started_idx ON executions (tenant_id, started_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX executions_tenant_flow_started_idx ON executions (tenant_id, flow_id, started_at DESC, id DESC)`);
-    await q.query(`ALTER TABLE executions ADD CONSTRAINT executions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE`);
+    await q.query(
+      `CREATE INDEX executions_tenant_flow_started_idx ON executions (tenant_id, flow_id, started_at DESC, id DESC)`,
+    );
+    await q.query(
+      `ALTER TABLE executions ADD CONSTRAINT executions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE`,
+    );
   }
 }

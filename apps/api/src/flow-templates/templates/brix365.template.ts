@@ -25,7 +25,8 @@ import {
 const pbx: TemplateConnectionRequirement = {
   purpose: 'pbx',
   type: 'any',
-  description: 'The PBX\'s REST API (any auth, e.g. an api_key header). Field `baseUrl`; the templates call ' +
+  description:
+    "The PBX's REST API (any auth, e.g. an api_key header). Field `baseUrl`; the templates call " +
     '{baseUrl}/calls, /extensions, /recordings, /status.',
   fields: ['baseUrl'],
 };
@@ -36,22 +37,31 @@ const moduleHook = (name: string, methods: string[], notes: string): TemplateNod
   node('trigger', 'trigger.webhook', name, 0, 0, { methods, deadlineMs: 10_000 }, notes);
 /** 502 for the module when the PBX refused or failed: its HTTP status, if any. */
 const pbxFailed = (nodeName: string, col: number, row: number): TemplateNode =>
-  node('failed', 'respond', 'pbx_failed', col, row,
-    json(502, `{"ok": false, "error": "the PBX refused or failed", ` +
-      `"status": {{json (default nodes.${nodeName}.status null)}}}`));
+  node(
+    'failed',
+    'respond',
+    'pbx_failed',
+    col,
+    row,
+    json(
+      502,
+      `{"ok": false, "error": "the PBX refused or failed", ` +
+        `"status": {{json (default nodes.${nodeName}.status null)}}}`,
+    ),
+  );
 
 /** PBX → module: the PBX's call events forwarded to the module's webhook with its token. */
 export const brix365PbxWebhook: FlowTemplate = {
   id: 'brix365-pbx-webhook',
-  name: 'BRIX365: PBX call events → the module\'s webhook',
+  name: "BRIX365: PBX call events → the module's webhook",
   system: 'BRIX365',
   description:
     'The PBX calls this webhook with GET (query) or POST (JSON or form): event = incoming | hangup | record, ' +
-      'call_id, from, to, record_url, duration. ' +
-    'The flow forwards {event, callId, srcPhone, dstPhone, recordUrl, durationSec} as JSON to the module\'s webhook ' +
-      'URL with its token (?token=), where ' +
+    'call_id, from, to, record_url, duration. ' +
+    "The flow forwards {event, callId, srcPhone, dstPhone, recordUrl, durationSec} as JSON to the module's webhook " +
+    'URL with its token (?token=), where ' +
     'VoipParseWebhookRequest shows the call or keeps the recording link, and answers the PBX {ok, event, callId}. ' +
-      'An unknown event or a duration that is not whole ' +
+    'An unknown event or a duration that is not whole ' +
     'seconds is a 400 (nothing forwarded); a module that refuses is a 502.',
   requires: {
     connections: [
@@ -59,8 +69,8 @@ export const brix365PbxWebhook: FlowTemplate = {
         purpose: 'module',
         type: 'api_key',
         description:
-          'The module\'s webhook as the Telephony Settings workspace shows it: an api_key connection with placement ' +
-            '`query` and paramName `token` (the key: the URL\'s token); ' +
+          "The module's webhook as the Telephony Settings workspace shows it: an api_key connection with placement " +
+          "`query` and paramName `token` (the key: the URL's token); " +
           'field `webhookUrl` = the URL without its token parameter.',
         fields: ['webhookUrl'],
       },
@@ -70,50 +80,97 @@ export const brix365PbxWebhook: FlowTemplate = {
     schemaVersion: 1,
     nodes: [
       moduleHook('pbx', ['GET', 'POST'], 'The PBX calls GET|POST /api/v1/hooks/<key>?token=<API key>.'),
-      node('parse', 'set', 'parse', 1, 0, {
-        values: [
-          { name: 'event', value: '{{lower (default request.body.event request.query.event)}}' },
-          { name: 'callId', value: '{{default request.body.call_id request.query.call_id}}' },
-          { name: 'srcPhone', value: '{{default request.body.from request.query.from}}' },
-          { name: 'dstPhone', value: '{{default request.body.to request.query.to}}' },
-          { name: 'recordUrl', value: '{{default request.body.record_url request.query.record_url}}' },
-          { name: 'durationSec', value: '{{default request.body.duration request.query.duration}}' },
-        ],
-      }, 'GET parameters and POST fields (JSON or form) are read alike.'),
+      node(
+        'parse',
+        'set',
+        'parse',
+        1,
+        0,
+        {
+          values: [
+            { name: 'event', value: '{{lower (default request.body.event request.query.event)}}' },
+            { name: 'callId', value: '{{default request.body.call_id request.query.call_id}}' },
+            { name: 'srcPhone', value: '{{default request.body.from request.query.from}}' },
+            { name: 'dstPhone', value: '{{default request.body.to request.query.to}}' },
+            { name: 'recordUrl', value: '{{default request.body.record_url request.query.record_url}}' },
+            { name: 'durationSec', value: '{{default request.body.duration request.query.duration}}' },
+          ],
+        },
+        'GET parameters and POST fields (JSON or form) are read alike.',
+      ),
       node('check', 'condition', 'check', 2, 0, {
         rules: [
           { handle: 'bad_duration', left: '{{vars.durationSec}}', op: 'matches', right: '\\D|^\\d{8,}$' },
           { handle: 'known', left: '{{vars.event}}', op: 'matches', right: '^(incoming|hangup|record)$' },
         ],
       }),
-      node('forward', 'http', 'forward', 3, 0, {
-        method: 'POST',
-        url: '{{{connection.webhookUrl}}}',
-        connectionId: connectionPlaceholder('module'),
-        body: {
-          type: 'json',
-          template:
-            '{"event": "{{vars.event}}", "callId": "{{vars.callId}}", "srcPhone": "{{vars.srcPhone}}", "dstPhone": ' +
+      node(
+        'forward',
+        'http',
+        'forward',
+        3,
+        0,
+        {
+          method: 'POST',
+          url: '{{{connection.webhookUrl}}}',
+          connectionId: connectionPlaceholder('module'),
+          body: {
+            type: 'json',
+            template:
+              '{"event": "{{vars.event}}", "callId": "{{vars.callId}}", "srcPhone": "{{vars.srcPhone}}", "dstPhone": ' +
               '"{{vars.dstPhone}}", ' +
-            '"recordUrl": {{json (default vars.recordUrl null)}}, "durationSec": {{#if vars.durationSec ' +
+              '"recordUrl": {{json (default vars.recordUrl null)}}, "durationSec": {{#if vars.durationSec ' +
               'includeZero=true}}{{vars.durationSec}}{{else}}null{{/if}}}',
+          },
+          timeoutMs: 5000,
         },
-        timeoutMs: 5000,
-      }, 'To VoipParseWebhookRequest: durationSec is whole seconds (checked before), as a number.'),
-      node('ok', 'respond', 'ok', 4, 0,
-        json(200, '{"ok": true, "event": "{{vars.event}}", "callId": "{{vars.callId}}"}')),
-      node('failed', 'respond', 'module_failed', 4, 1,
-        json(502, '{"ok": false, "error": "the module did not accept the event", "status": {{json (default ' +
-          'nodes.forward.status null)}}}')),
-      node('unknown', 'respond', 'unknown_event', 3, 1,
-        json(400, '{"ok": false, "error": "unknown event", "event": "{{vars.event}}"}')),
-      node('badDuration', 'respond', 'bad_duration', 3, 2,
-        json(400, '{"ok": false, "error": "duration must be whole seconds", "duration": "{{vars.durationSec}}"}')),
+        'To VoipParseWebhookRequest: durationSec is whole seconds (checked before), as a number.',
+      ),
+      node(
+        'ok',
+        'respond',
+        'ok',
+        4,
+        0,
+        json(200, '{"ok": true, "event": "{{vars.event}}", "callId": "{{vars.callId}}"}'),
+      ),
+      node(
+        'failed',
+        'respond',
+        'module_failed',
+        4,
+        1,
+        json(
+          502,
+          '{"ok": false, "error": "the module did not accept the event", "status": {{json (default ' +
+            'nodes.forward.status null)}}}',
+        ),
+      ),
+      node(
+        'unknown',
+        'respond',
+        'unknown_event',
+        3,
+        1,
+        json(400, '{"ok": false, "error": "unknown event", "event": "{{vars.event}}"}'),
+      ),
+      node(
+        'badDuration',
+        'respond',
+        'bad_duration',
+        3,
+        2,
+        json(400, '{"ok": false, "error": "duration must be whole seconds", "duration": "{{vars.durationSec}}"}'),
+      ),
     ],
     edges: edges(
-      ['trigger', 'parse'], ['parse', 'check'], ['check', 'badDuration', 'bad_duration'], ['check', 'forward', 'known'],
+      ['trigger', 'parse'],
+      ['parse', 'check'],
+      ['check', 'badDuration', 'bad_duration'],
+      ['check', 'forward', 'known'],
       ['check', 'unknown', 'default'],
-      ['forward', 'ok', 'success'], ['forward', 'failed', 'error'],
+      ['forward', 'ok', 'success'],
+      ['forward', 'failed', 'error'],
     ),
   },
 };
@@ -124,15 +181,18 @@ export const brix365GenerateCall: FlowTemplate = {
   name: 'BRIX365: click-to-call (VoipGenerateCall)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipGenerateCall(srcPhone, dstPhone) POSTs {srcPhone, dstPhone}; the flow asks the PBX to ' +
-      'originate the call (POST {baseUrl}/calls {from, to}) ' +
+    "The module's VoipGenerateCall(srcPhone, dstPhone) POSTs {srcPhone, dstPhone}; the flow asks the PBX to " +
+    'originate the call (POST {baseUrl}/calls {from, to}) ' +
     'and answers {ok:true, callId}; missing numbers are a 400, a PBX refusal a 502.',
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
-      moduleHook('generate_call', ['POST'],
-        'VoipGenerateCall: fetch(url, {method: "POST", body: JSON.stringify({srcPhone, dstPhone})}).'),
+      moduleHook(
+        'generate_call',
+        ['POST'],
+        'VoipGenerateCall: fetch(url, {method: "POST", body: JSON.stringify({srcPhone, dstPhone})}).',
+      ),
       node('check', 'condition', 'check', 1, 0, {
         rules: [
           { handle: 'no_src', left: '{{request.body.srcPhone}}', op: 'empty' },
@@ -149,22 +209,34 @@ export const brix365GenerateCall: FlowTemplate = {
       }),
       node('ok', 'respond', 'ok', 3, 0, json(200, '{"ok": true, "callId": {{json nodes.originate.body.id}}}')),
       pbxFailed('originate', 3, 1),
-      node('missing', 'respond', 'missing_numbers', 2, 1,
-        json(400, '{"ok": false, "error": "srcPhone and dstPhone are required"}')),
+      node(
+        'missing',
+        'respond',
+        'missing_numbers',
+        2,
+        1,
+        json(400, '{"ok": false, "error": "srcPhone and dstPhone are required"}'),
+      ),
     ],
-    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_src'], ['check', 'missing', 'no_dst'],
-      ['check', 'originate', 'default'], ['originate', 'ok', 'success'], ['originate', 'failed', 'error']),
+    edges: edges(
+      ['trigger', 'check'],
+      ['check', 'missing', 'no_src'],
+      ['check', 'missing', 'no_dst'],
+      ['check', 'originate', 'default'],
+      ['originate', 'ok', 'success'],
+      ['originate', 'failed', 'error'],
+    ),
   },
 };
 
 /** VoipGetMembers(): the PBX's users for the module's mapping page. */
 export const brix365Members: FlowTemplate = {
   id: 'brix365-members',
-  name: 'BRIX365: the PBX\'s users (VoipGetMembers)',
+  name: "BRIX365: the PBX's users (VoipGetMembers)",
   system: 'BRIX365',
   description:
-    'The module\'s VoipGetMembers() GETs this webhook; the flow lists the PBX\'s extensions (GET ' +
-      '{baseUrl}/extensions) and answers them as VoipMember items ' +
+    "The module's VoipGetMembers() GETs this webhook; the flow lists the PBX's extensions (GET " +
+    '{baseUrl}/extensions) and answers them as VoipMember items ' +
     '[{id: <extension>, name}] for the mapping of telephony users to system users; a PBX failure is a 502.',
   requires: { connections: [pbx] },
   definition: {
@@ -172,12 +244,24 @@ export const brix365Members: FlowTemplate = {
     nodes: [
       moduleHook('get_members', ['GET'], 'VoipGetMembers: return await (await fetch(url)).json().'),
       node('list', 'http', 'extensions', 1, 0, {
-        method: 'GET', url: '{{{connection.baseUrl}}}/extensions', connectionId: pbxId,
-        responseType: 'json', timeoutMs: 5000,
+        method: 'GET',
+        url: '{{{connection.baseUrl}}}/extensions',
+        connectionId: pbxId,
+        responseType: 'json',
+        timeoutMs: 5000,
       }),
-      node('members', 'respond', 'members', 2, 0,
-        json(200, '[{{#each nodes.extensions.body}}{{#unless @first}}, {{/unless}}{"id": {{json extension}}, ' +
-          '"name": {{json name}}}{{/each}}]')),
+      node(
+        'members',
+        'respond',
+        'members',
+        2,
+        0,
+        json(
+          200,
+          '[{{#each nodes.extensions.body}}{{#unless @first}}, {{/unless}}{"id": {{json extension}}, ' +
+            '"name": {{json name}}}{{/each}}]',
+        ),
+      ),
       pbxFailed('extensions', 2, 1),
     ],
     edges: edges(['trigger', 'list'], ['list', 'members', 'success'], ['list', 'failed', 'error']),
@@ -190,22 +274,30 @@ export const brix365CallLink: FlowTemplate = {
   name: 'BRIX365: the recording link (VoipGetCallLink)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipGetCallLink(callData) POSTs {callData} (what VoipParseWebhookRequest saved with the ' +
-      'recording: {callId, …}); the flow asks the PBX for a fresh link ' +
+    "The module's VoipGetCallLink(callData) POSTs {callData} (what VoipParseWebhookRequest saved with the " +
+    'recording: {callId, …}); the flow asks the PBX for a fresh link ' +
     '(GET {baseUrl}/recordings?call_id=) and answers {url}; no recording is a 404 {url:null}, a PBX failure a 502.',
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
       moduleHook('get_call_link', ['POST'], 'VoipGetCallLink: POST {callData}; return (await res.json()).url.'),
-      node('find', 'http', 'recording', 1, 0, {
-        method: 'GET',
-        url: '{{{connection.baseUrl}}}/recordings',
-        connectionId: pbxId,
-        query: [{ name: 'call_id', value: '{{request.body.callData.callId}}' }],
-        responseType: 'json',
-        timeoutMs: 5000,
-      }, 'Links expire on many PBXs: ask for a fresh one each time.'),
+      node(
+        'find',
+        'http',
+        'recording',
+        1,
+        0,
+        {
+          method: 'GET',
+          url: '{{{connection.baseUrl}}}/recordings',
+          connectionId: pbxId,
+          query: [{ name: 'call_id', value: '{{request.body.callData.callId}}' }],
+          responseType: 'json',
+          timeoutMs: 5000,
+        },
+        'Links expire on many PBXs: ask for a fresh one each time.',
+      ),
       node('none', 'condition', 'no_recording', 2, 1, {
         rules: [{ handle: 'none', left: '{{nodes.recording.status}}', op: 'eq', right: '404' }],
       }),
@@ -213,8 +305,13 @@ export const brix365CallLink: FlowTemplate = {
       node('missing', 'respond', 'not_found', 3, 1, json(404, '{"url": null}')),
       pbxFailed('recording', 3, 2),
     ],
-    edges: edges(['trigger', 'find'], ['find', 'url', 'success'], ['find', 'none', 'error'],
-      ['none', 'missing', 'none'], ['none', 'failed', 'default']),
+    edges: edges(
+      ['trigger', 'find'],
+      ['find', 'url', 'success'],
+      ['find', 'none', 'error'],
+      ['none', 'missing', 'none'],
+      ['none', 'failed', 'default'],
+    ),
   },
 };
 
@@ -224,24 +321,45 @@ export const brix365TestConnection: FlowTemplate = {
   name: 'BRIX365: test the PBX connection (VoipTestConnection)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipTestConnection() GETs this webhook; the flow calls GET {baseUrl}/status and always answers ' +
-      '200 with the result to show on the module page: ' +
-    '{success:true, message} or {success:false, failReason} (the PBX\'s HTTP status, or that it could not be reached).',
+    "The module's VoipTestConnection() GETs this webhook; the flow calls GET {baseUrl}/status and always answers " +
+    '200 with the result to show on the module page: ' +
+    "{success:true, message} or {success:false, failReason} (the PBX's HTTP status, or that it could not be reached).",
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
     nodes: [
       moduleHook('test_connection', ['GET'], 'VoipTestConnection: return await (await fetch(url)).json().'),
       node('status', 'http', 'status', 1, 0, {
-        method: 'GET', url: '{{{connection.baseUrl}}}/status', connectionId: pbxId,
-        responseType: 'json', timeoutMs: 5000,
+        method: 'GET',
+        url: '{{{connection.baseUrl}}}/status',
+        connectionId: pbxId,
+        responseType: 'json',
+        timeoutMs: 5000,
       }),
-      node('ok', 'respond', 'connected', 2, 0,
-        json(200, '{"success": true, "message": "PBX {{default nodes.status.body.version "?"}} answered: ' +
-          '{{nodes.status.body.status}}"}')),
-      node('failed', 'respond', 'not_connected', 2, 1, json(200,
-        '{"success": false, "failReason": "{{#if nodes.status.status}}the PBX answered HTTP ' +
-          '{{nodes.status.status}}{{else}}the PBX could not be reached ({{nodes.status.error.code}}){{/if}}"}')),
+      node(
+        'ok',
+        'respond',
+        'connected',
+        2,
+        0,
+        json(
+          200,
+          '{"success": true, "message": "PBX {{default nodes.status.body.version "?"}} answered: ' +
+            '{{nodes.status.body.status}}"}',
+        ),
+      ),
+      node(
+        'failed',
+        'respond',
+        'not_connected',
+        2,
+        1,
+        json(
+          200,
+          '{"success": false, "failReason": "{{#if nodes.status.status}}the PBX answered HTTP ' +
+            '{{nodes.status.status}}{{else}}the PBX could not be reached ({{nodes.status.error.code}}){{/if}}"}',
+        ),
+      ),
     ],
     edges: edges(['trigger', 'status'], ['status', 'ok', 'success'], ['status', 'failed', 'error']),
   },
@@ -266,10 +384,10 @@ export const brix365CallActions: FlowTemplate = {
   name: 'BRIX365: call page buttons (accept, hang up, redirect, hold)',
   system: 'BRIX365',
   description:
-    'The module\'s VoipAcceptCall, VoipHangupCall, VoipRedirectCall and VoipHoldCall POST {action: accept | hangup ' +
-      '| redirect | hold, srcPhone, dstPhone, redirectTo, hold}; ' +
+    "The module's VoipAcceptCall, VoipHangupCall, VoipRedirectCall and VoipHoldCall POST {action: accept | hangup " +
+    '| redirect | hold, srcPhone, dstPhone, redirectTo, hold}; ' +
     'the flow calls the PBX (POST {baseUrl}/calls/answer, /hangup, /transfer {target}, /hold {hold}) and answers ' +
-      '{ok:true, action}. ' +
+    '{ok:true, action}. ' +
     'An unknown action is a 400, a call the PBX does not have a 404, another refusal a 502.',
   requires: { connections: [pbx] },
   definition: {
@@ -278,7 +396,10 @@ export const brix365CallActions: FlowTemplate = {
       moduleHook('call_action', ['POST'], 'Each call-page function POSTs {action, srcPhone, dstPhone, …}.'),
       node('route', 'condition', 'action', 1, 0, {
         rules: ['accept', 'hangup', 'redirect', 'hold'].map((a) => ({
-          handle: a, left: '{{request.body.action}}', op: 'eq', right: a,
+          handle: a,
+          left: '{{request.body.action}}',
+          op: 'eq',
+          right: a,
         })),
       }),
       actionNode('accept', 'answer', 0, `{${parties}}`),
@@ -287,33 +408,70 @@ export const brix365CallActions: FlowTemplate = {
       actionNode('hold', 'hold', 3, `{${parties}, "hold": {{json (eq request.body.hold true)}}}`),
       node('ok', 'respond', 'done', 3, 0, json(200, '{"ok": true, "action": "{{request.body.action}}"}')),
       node('why', 'condition', 'why_failed', 3, 2, {
-        rules: [{
-          handle: 'no_call',
-          left: '{{default nodes.accept.status nodes.hangup.status nodes.redirect.status nodes.hold.status}}',
-          op: 'eq',
-          right: '404',
-        }],
+        rules: [
+          {
+            handle: 'no_call',
+            left: '{{default nodes.accept.status nodes.hangup.status nodes.redirect.status nodes.hold.status}}',
+            op: 'eq',
+            right: '404',
+          },
+        ],
       }),
-      node('noCall', 'respond', 'no_such_call', 4, 2,
-        json(404, '{"ok": false, "error": "the PBX has no such call", "action": "{{request.body.action}}"}')),
-      node('failed', 'respond', 'pbx_failed', 4, 3,
-        json(502, '{"ok": false, "error": "the PBX refused or failed", "action": "{{request.body.action}}"}')),
-      node('unknown', 'respond', 'unknown_action', 2, 4,
-        json(400, '{"ok": false, "error": "action must be accept, hangup, redirect or hold", "action": {{json ' +
-          '(default request.body.action null)}}}')),
+      node(
+        'noCall',
+        'respond',
+        'no_such_call',
+        4,
+        2,
+        json(404, '{"ok": false, "error": "the PBX has no such call", "action": "{{request.body.action}}"}'),
+      ),
+      node(
+        'failed',
+        'respond',
+        'pbx_failed',
+        4,
+        3,
+        json(502, '{"ok": false, "error": "the PBX refused or failed", "action": "{{request.body.action}}"}'),
+      ),
+      node(
+        'unknown',
+        'respond',
+        'unknown_action',
+        2,
+        4,
+        json(
+          400,
+          '{"ok": false, "error": "action must be accept, hangup, redirect or hold", "action": {{json ' +
+            '(default request.body.action null)}}}',
+        ),
+      ),
     ],
     edges: edges(
       ['trigger', 'route'],
-      ['route', 'accept', 'accept'], ['route', 'hangup', 'hangup'], ['route', 'redirect', 'redirect'],
-      ['route', 'hold', 'hold'], ['route', 'unknown', 'default'],
-      ['accept', 'ok', 'success'], ['hangup', 'ok', 'success'],
-      ['redirect', 'ok', 'success'], ['hold', 'ok', 'success'],
-      ['accept', 'why', 'error'], ['hangup', 'why', 'error'], ['redirect', 'why', 'error'], ['hold', 'why', 'error'],
-      ['why', 'noCall', 'no_call'], ['why', 'failed', 'default'],
+      ['route', 'accept', 'accept'],
+      ['route', 'hangup', 'hangup'],
+      ['route', 'redirect', 'redirect'],
+      ['route', 'hold', 'hold'],
+      ['route', 'unknown', 'default'],
+      ['accept', 'ok', 'success'],
+      ['hangup', 'ok', 'success'],
+      ['redirect', 'ok', 'success'],
+      ['hold', 'ok', 'success'],
+      ['accept', 'why', 'error'],
+      ['hangup', 'why', 'error'],
+      ['redirect', 'why', 'error'],
+      ['hold', 'why', 'error'],
+      ['why', 'noCall', 'no_call'],
+      ['why', 'failed', 'default'],
     ),
   },
 };
 
 export const BRIX365_TEMPLATES = [
-  brix365PbxWebhook, brix365GenerateCall, brix365Members, brix365CallLink, brix365TestConnection, brix365CallActions,
+  brix365PbxWebhook,
+  brix365GenerateCall,
+  brix365Members,
+  brix365CallLink,
+  brix365TestConnection,
+  brix365CallActions,
 ];

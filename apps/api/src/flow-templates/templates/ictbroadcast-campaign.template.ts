@@ -11,20 +11,21 @@ import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-t
  */
 export const ictbroadcastCampaignPush: FlowTemplate = {
   id: 'ictbroadcast-campaign-push',
-  name: 'ICTBroadcast: push each campaign contact\'s result',
+  name: "ICTBroadcast: push each campaign contact's result",
   system: 'ICTBroadcast',
   description:
     'For every contact a campaign calls (campaign.contact events), POSTs the result to the remote as XML built from ' +
-      'campaign, contact and call tokens ' +
+    'campaign, contact and call tokens ' +
     '(<campaignResult> with <campaign>, <contact>, <call>, <event>), with ICTBroadcast-style raw headers; at most ' +
-      '20 at once, 3 tries on a 5xx. ' +
-    'Narrow it to some campaigns with the trigger\'s campaignIds.',
+    '20 at once, 3 tries on a 5xx. ' +
+    "Narrow it to some campaigns with the trigger's campaignIds.",
   requires: {
     connections: [
       {
         purpose: 'remote',
         type: 'any',
-        description: 'The remote application receiving the campaign results. Field `baseUrl`; its auth (basic, ' +
+        description:
+          'The remote application receiving the campaign results. Field `baseUrl`; its auth (basic, ' +
           'bearer, api_key …) is applied to the request.',
         fields: ['baseUrl'],
       },
@@ -33,40 +34,54 @@ export const ictbroadcastCampaignPush: FlowTemplate = {
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.campaign', 'campaign_contact', 0, 0,
+      node(
+        'trigger',
+        'trigger.campaign',
+        'campaign_contact',
+        0,
+        0,
         { events: ['campaign.contact'], maxConcurrentRuns: 20 },
         'One run per contact; at most 20 pushes in flight across all workers, so a large campaign does not flood ' +
-          'the remote.'),
-      node('push', 'http', 'push_result', 1, 0, {
-        method: 'POST',
-        url: '{{{connection.baseUrl}}}/campaign-results?campaign_id={{campaign.id}}&contact_id={{contact.id}}',
-        connectionId: connectionPlaceholder('remote'),
-        rawHeaders: 'X-Integration: ICTBroadcast\nX-Campaign-Id: {{campaign.id}}',
-        body: {
-          type: 'xml',
-          template: [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<campaignResult>',
-            '  <campaign id="{{campaign.id}}">{{campaign.name}}</campaign>',
-            '  <contact id="{{contact.id}}">',
-            '    <phone>{{contact.phone}}</phone>',
-            '    <firstName>{{contact.firstName}}</firstName>',
-            '    <lastName>{{contact.lastName}}</lastName>',
-            '    <email>{{contact.email}}</email>',
-            '  </contact>',
-            '  <call id="{{call.id}}">',
-            '    <status>{{call.status}}</status>',
-            '    <disposition>{{call.disposition}}</disposition>',
-            '    <startedAt>{{call.startedAt}}</startedAt>',
-            '    <endedAt>{{call.endedAt}}</endedAt>',
-            '    <durationSec>{{default call.durationSec 0}}</durationSec>',
-            '  </call>',
-            '  <event id="{{event.id}}" at="{{event.at}}"/>',
-            '</campaignResult>',
-          ].join('\n'),
+          'the remote.',
+      ),
+      node(
+        'push',
+        'http',
+        'push_result',
+        1,
+        0,
+        {
+          method: 'POST',
+          url: '{{{connection.baseUrl}}}/campaign-results?campaign_id={{campaign.id}}&contact_id={{contact.id}}',
+          connectionId: connectionPlaceholder('remote'),
+          rawHeaders: 'X-Integration: ICTBroadcast\nX-Campaign-Id: {{campaign.id}}',
+          body: {
+            type: 'xml',
+            template: [
+              '<?xml version="1.0" encoding="UTF-8"?>',
+              '<campaignResult>',
+              '  <campaign id="{{campaign.id}}">{{campaign.name}}</campaign>',
+              '  <contact id="{{contact.id}}">',
+              '    <phone>{{contact.phone}}</phone>',
+              '    <firstName>{{contact.firstName}}</firstName>',
+              '    <lastName>{{contact.lastName}}</lastName>',
+              '    <email>{{contact.email}}</email>',
+              '  </contact>',
+              '  <call id="{{call.id}}">',
+              '    <status>{{call.status}}</status>',
+              '    <disposition>{{call.disposition}}</disposition>',
+              '    <startedAt>{{call.startedAt}}</startedAt>',
+              '    <endedAt>{{call.endedAt}}</endedAt>',
+              '    <durationSec>{{default call.durationSec 0}}</durationSec>',
+              '  </call>',
+              '  <event id="{{event.id}}" at="{{event.at}}"/>',
+              '</campaignResult>',
+            ].join('\n'),
+          },
+          retry: { attempts: 3, backoffMs: 500 },
         },
-        retry: { attempts: 3, backoffMs: 500 },
-      }, 'Edit the path and the XML to the remote\'s format; every {{token}} is XML-escaped.'),
+        "Edit the path and the XML to the remote's format; every {{token}} is XML-escaped.",
+      ),
     ],
     edges: edges(['trigger', 'push']),
   },

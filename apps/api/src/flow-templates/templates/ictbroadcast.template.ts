@@ -14,13 +14,14 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
   system: 'ICTBroadcast',
   description:
     'When a call ends, POSTs its status to the remote application as JSON built from call, contact and campaign tokens (ICTBroadcast "push call status" integration). ' +
-    'Raw ICTBroadcast-style headers carry the call id; the connection adds the remote\'s authentication.',
+    "Raw ICTBroadcast-style headers carry the call id; the connection adds the remote's authentication.",
   requires: {
     connections: [
       {
         purpose: 'remote',
         type: 'any',
-        description: 'The remote application receiving the call status. Field `baseUrl` (e.g. https://crm.example.com/ictbroadcast); its auth (basic, bearer, api_key …) is applied to the request.',
+        description:
+          'The remote application receiving the call status. Field `baseUrl` (e.g. https://crm.example.com/ictbroadcast); its auth (basic, bearer, api_key …) is applied to the request.',
         fields: ['baseUrl'],
       },
     ],
@@ -62,7 +63,7 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
           },
           retry: { attempts: 3, backoffMs: 1000 },
         },
-        'Edit the path and the JSON to the remote\'s format; every {{token}} is escaped for JSON.',
+        "Edit the path and the JSON to the remote's format; every {{token}} is escaped for JSON.",
       ),
     ],
     edges: edges(['trigger', 'push']),
@@ -82,7 +83,8 @@ export const ictbroadcastIvrSoapLookup: FlowTemplate = {
       {
         purpose: 'soap_service',
         type: 'any',
-        description: 'The SOAP service. Field `wsdlUrl` (the WSDL address); use a soap_ws_security connection for WS-Security, or `none`.',
+        description:
+          'The SOAP service. Field `wsdlUrl` (the WSDL address); use a soap_ws_security connection for WS-Security, or `none`.',
         fields: ['wsdlUrl'],
       },
     ],
@@ -109,10 +111,13 @@ export const ictbroadcastIvrSoapLookup: FlowTemplate = {
       node('answer', 'respond', 'answer', 2, 0, {
         body: {
           type: 'json',
-          template: '{"queue": "{{default nodes.lookup.result.queue "default"}}", "vip": {{json (eq nodes.lookup.result.vip "true")}}, "customerName": "{{nodes.lookup.result.name}}"}',
+          template:
+            '{"queue": "{{default nodes.lookup.result.queue "default"}}", "vip": {{json (eq nodes.lookup.result.vip "true")}}, "customerName": "{{nodes.lookup.result.name}}"}',
         },
       }),
-      node('fallback', 'respond', 'fallback', 2, 1, { body: { type: 'json', template: '{"queue": "default", "vip": false}' } }),
+      node('fallback', 'respond', 'fallback', 2, 1, {
+        body: { type: 'json', template: '{"queue": "default", "vip": false}' },
+      }),
     ],
     edges: edges(['trigger', 'lookup'], ['lookup', 'answer', 'success'], ['lookup', 'fallback', 'error']),
   },

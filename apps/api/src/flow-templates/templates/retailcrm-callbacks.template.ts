@@ -153,7 +153,7 @@ export const retailcrmRecord: FlowTemplate = {
     "Upload calls with recordUrl = this hook's URL ?call=<call id> (the retailcrm-call-upload template does, from " +
     'the connection field recordHookUrl). When a manager plays a call, RetailCRM GETs it with its clientId; the flow ' +
     "fetches the recording from the PBX (GET /recordings?call=…, with the PBX connection's credentials, kept as " +
-    "bytes) and answers with those bytes and their Content-Type (up to 32 MB, a 30-minute call at 128 kbit/s; for " +
+    'bytes) and answers with those bytes and their Content-Type (up to 32 MB, a 30-minute call at 128 kbit/s; for ' +
     'larger files answer with a redirect instead). No recording (the PBX says 404): 404; the PBX failing: 502.',
   requires: { connections: [pbxConnection] },
   definition: {
@@ -175,8 +175,17 @@ export const retailcrmRecord: FlowTemplate = {
       }),
       node('why', 'condition', 'why', 3, 1, when('absent', '{{nodes.recording.status}}', 'eq', '404')),
       node('none', 'respond', 'not_found', 4, 1, json('{"success": false, "error": "no such recording"}', 404)),
-      node('failed', 'respond', 'pbx_failed', 4, 2, json(
-        '{"success": false, "error": "the PBX did not give the recording", "code": {{json nodes.recording.error.code}}}', 502)),
+      node(
+        'failed',
+        'respond',
+        'pbx_failed',
+        4,
+        2,
+        json(
+          '{"success": false, "error": "the PBX did not give the recording", "code": {{json nodes.recording.error.code}}}',
+          502,
+        ),
+      ),
       node('missing', 'respond', 'missing', 2, 1, bad('call is required')),
     ],
     edges: edges(

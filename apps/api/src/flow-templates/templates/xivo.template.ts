@@ -22,7 +22,7 @@ const crm: Requirement = {
   type: 'any',
   description:
     'The CRM lookup API. Field `baseUrl`; GET {baseUrl}/contacts/lookup?phone=&queue=&callId=&agent= must answer ' +
-      '200 {id, name, url} for a known caller (any non-2xx = unknown).',
+    '200 {id, name, url} for a known caller (any non-2xx = unknown).',
   fields: ['baseUrl'],
 };
 
@@ -35,32 +35,51 @@ export const xivoAgentThirdParty: FlowTemplate = {
   system: 'XiVO',
   description:
     'The XiVO CC Agent application POSTs the ringing call (user, callee, caller, userData, callDataCallId, queue); ' +
-      'the flow looks the caller up in the CRM ' +
+    'the flow looks the caller up in the CRM ' +
     'and answers what the agent UI does: by default {action:"open", event:"EventEstablished", url, autopause:true, ' +
-      'autopauseReason, title}; the settings node ' +
+    'autopauseReason, title}; the settings node ' +
     'switches to action "popup" (with multitab) or "run" (url = the program, executableArgs = [contact id, call ' +
-      'id]); {action:"none"} when the caller is unknown ' +
+    'id]); {action:"none"} when the caller is unknown ' +
     'or the CRM fails. CORS: set allowedOrigins to the XucMgt origin (the template allows any origin until you do).',
   requires: { connections: [crm] },
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'agent', 0, 0, {
-        methods: ['POST'], allowedOrigins: ['*'], deadlineMs: 5000, auth: { in: 'query', name: 'secret' },
-      }, 'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com. Set the flow\'s webhook secret ' +
-        '(Set secret in this panel) and give XiVO THIRD_PARTY_URL = …/hooks/<key>?secret=<it>.'),
-      node('settings', 'set', 'settings', 1, 0, {
-        values: [
-          { name: 'action', value: 'open' },
-          { name: 'event', value: 'EventEstablished' },
-          { name: 'autopause', value: 'true' },
-          { name: 'autopauseReason', value: 'crm' },
-          { name: 'multitab', value: 'false' },
-          { name: 'executable', value: '' },
-        ],
-      }, 'action: open (inside the pane) | popup (a window; multitab: a new one each call) | run (desktop ' +
-        'assistant: executable with executableArgs). ' +
-        'event: EventRinging | EventEstablished | EventReleased.'),
+      node(
+        'trigger',
+        'trigger.webhook',
+        'agent',
+        0,
+        0,
+        {
+          methods: ['POST'],
+          allowedOrigins: ['*'],
+          deadlineMs: 5000,
+          auth: { in: 'query', name: 'secret' },
+        },
+        'Replace "*" with the XucMgt origin, e.g. https://xivo.example.com. Set the flow\'s webhook secret ' +
+          '(Set secret in this panel) and give XiVO THIRD_PARTY_URL = …/hooks/<key>?secret=<it>.',
+      ),
+      node(
+        'settings',
+        'set',
+        'settings',
+        1,
+        0,
+        {
+          values: [
+            { name: 'action', value: 'open' },
+            { name: 'event', value: 'EventEstablished' },
+            { name: 'autopause', value: 'true' },
+            { name: 'autopauseReason', value: 'crm' },
+            { name: 'multitab', value: 'false' },
+            { name: 'executable', value: '' },
+          ],
+        },
+        'action: open (inside the pane) | popup (a window; multitab: a new one each call) | run (desktop ' +
+          'assistant: executable with executableArgs). ' +
+          'event: EventRinging | EventEstablished | EventReleased.',
+      ),
       node('lookup', 'http', 'crmLookup', 2, 0, {
         method: 'GET',
         url: '{{{connection.baseUrl}}}/contacts/lookup',
@@ -88,13 +107,19 @@ export const xivoAgentThirdParty: FlowTemplate = {
             `{{#if (eq vars.action "popup")}}"multitab": ${bool('vars.multitab')}, {{/if}}` +
             `"autopause": ${bool('vars.autopause')}, "autopauseReason": "{{vars.autopauseReason}}", ` +
             '"title": "{{default nodes.crmLookup.body.name request.body.caller}} ({{default ' +
-              'request.body.queue.displayName request.body.callee}})"}',
+            'request.body.queue.displayName request.body.callee}})"}',
         },
       }),
       node('none', 'respond', 'no_action', 4, 1, { body: { type: 'json', template: '{"action": "none"}' } }),
     ],
-    edges: edges(['trigger', 'settings'], ['settings', 'lookup'], ['lookup', 'found', 'success'],
-      ['lookup', 'none', 'error'], ['found', 'open', 'found'], ['found', 'none', 'default']),
+    edges: edges(
+      ['trigger', 'settings'],
+      ['settings', 'lookup'],
+      ['lookup', 'found', 'success'],
+      ['lookup', 'none', 'error'],
+      ['found', 'open', 'found'],
+      ['found', 'none', 'default'],
+    ),
   },
 };
 
@@ -104,20 +129,37 @@ export const xivoLoginUrl: FlowTemplate = {
   name: 'XiVO: record where an agent logged in (THIRD_PARTY_LOGIN_URL)',
   system: 'XiVO',
   description:
-    'XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?secret=<the flow\'s webhook ' +
-      'secret>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
+    "XiVO calls THIRD_PARTY_LOGIN_URL = https://<server>/api/v1/hooks/<key>?secret=<the flow's webhook " +
+    'secret>&login=%{login}&xivoccHost=%{xivocchost} when a user logs in; ' +
     'the flow tells the CRM (POST {baseUrl}/xivo/logins {login, xivoccHost, loggedInAt}) and answers {ok:true}. ' +
-      'Missing parameters are a 400, a CRM failure a 502. ' +
+    'Missing parameters are a 400, a CRM failure a 502. ' +
     'Add xivoToken=%{token} only if your service calls XiVO as the user: the token would then be kept with the run.',
-  requires: { connections: [{ ...crm, description: 'The CRM. Field `baseUrl`; POST {baseUrl}/xivo/logins {login, ' +
-    'xivoccHost, loggedInAt}.' }] },
+  requires: {
+    connections: [
+      {
+        ...crm,
+        description: 'The CRM. Field `baseUrl`; POST {baseUrl}/xivo/logins {login, ' + 'xivoccHost, loggedInAt}.',
+      },
+    ],
+  },
   definition: {
     schemaVersion: 1,
     nodes: [
-      node('trigger', 'trigger.webhook', 'login', 0, 0, {
-        methods: ['GET'], allowedOrigins: ['*'], deadlineMs: 5000, auth: { in: 'query', name: 'secret' },
-      }, 'The flow\'s own secret is ?secret= (no API key in a URL XiVO keeps); XiVO\'s %{token}, if wanted, goes ' +
-        'in another parameter.'),
+      node(
+        'trigger',
+        'trigger.webhook',
+        'login',
+        0,
+        0,
+        {
+          methods: ['GET'],
+          allowedOrigins: ['*'],
+          deadlineMs: 5000,
+          auth: { in: 'query', name: 'secret' },
+        },
+        "The flow's own secret is ?secret= (no API key in a URL XiVO keeps); XiVO's %{token}, if wanted, goes " +
+          'in another parameter.',
+      ),
       node('check', 'condition', 'check', 1, 0, {
         rules: [
           { handle: 'no_login', left: '{{request.query.login}}', op: 'empty' },
@@ -138,14 +180,22 @@ export const xivoLoginUrl: FlowTemplate = {
       }),
       node('ok', 'respond', 'ok', 3, 0, { body: { type: 'json', template: '{"ok": true}' } }),
       node('failed', 'respond', 'crm_failed', 3, 1, {
-        status: 502, body: { type: 'json', template: '{"ok": false, "error": "the CRM did not take the login"}' },
+        status: 502,
+        body: { type: 'json', template: '{"ok": false, "error": "the CRM did not take the login"}' },
       }),
       node('missing', 'respond', 'missing', 2, 1, {
-        status: 400, body: { type: 'json', template: '{"ok": false, "error": "login and xivoccHost are required"}' },
+        status: 400,
+        body: { type: 'json', template: '{"ok": false, "error": "login and xivoccHost are required"}' },
       }),
     ],
-    edges: edges(['trigger', 'check'], ['check', 'missing', 'no_login'], ['check', 'missing', 'no_host'],
-      ['check', 'tell', 'default'], ['tell', 'ok', 'success'], ['tell', 'failed', 'error']),
+    edges: edges(
+      ['trigger', 'check'],
+      ['check', 'missing', 'no_login'],
+      ['check', 'missing', 'no_host'],
+      ['check', 'tell', 'default'],
+      ['tell', 'ok', 'success'],
+      ['tell', 'failed', 'error'],
+    ),
   },
 };
 

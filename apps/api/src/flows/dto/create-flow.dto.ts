@@ -17,7 +17,10 @@ export class CreateFlowDto {
   @DefinitionField(false)
   definition?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ example: 'gcalls-call-log', description: 'Create the flow from this template instead of a definition (GET /flow-templates)' })
+  @ApiPropertyOptional({
+    example: 'gcalls-call-log',
+    description: 'Create the flow from this template instead of a definition (GET /flow-templates)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -27,7 +30,8 @@ export class CreateFlowDto {
     type: 'object',
     additionalProperties: { type: 'string', format: 'uuid' },
     example: { gcalls: '6f1c0b5e-2d7a-4c1e-9a51-0d3b8f1e2a44' },
-    description: "With templateId: the connection picked for each of the template's `requires.connections` purposes; those not given stay placeholders the validator flags",
+    description:
+      "With templateId: the connection picked for each of the template's `requires.connections` purposes; those not given stay placeholders the validator flags",
   })
   @IsOptional()
   @IsObject()

@@ -8,7 +8,10 @@ export class PublishFlowDto {
   @MaxLength(500)
   note?: string;
 
-  @ApiPropertyOptional({ description: 'Roll back: publish this existing version again instead of the draft', example: 1 })
+  @ApiPropertyOptional({
+    description: 'Roll back: publish this existing version again instead of the draft',
+    example: 1,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

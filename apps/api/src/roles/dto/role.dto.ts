@@ -27,7 +27,11 @@ export class UpdateRoleDto {
   @Matches(NAME, { message: 'name must not start or end with spaces' })
   name?: string;
 
-  @ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description: 'The full set (replaces the current one); fixed for Admin' })
+  @ApiPropertyOptional({
+    enum: GRANTABLE_PERMISSIONS,
+    isArray: true,
+    description: 'The full set (replaces the current one); fixed for Admin',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

@@ -5,7 +5,10 @@ import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length } from 'class-v
 
 /** One event pushed by a PBX or dialer (`POST /events` takes one or an array of up to 1000). */
 export class EventDto {
-  @ApiProperty({ description: 'Unique per event: a repeated id does not run a flow again (numbers are read as strings)', example: 'evt-9f2c' })
+  @ApiProperty({
+    description: 'Unique per event: a repeated id does not run a flow again (numbers are read as strings)',
+    example: 'evt-9f2c',
+  })
   @IsString()
   @Length(1, 200)
   id!: string;
@@ -14,13 +17,21 @@ export class EventDto {
   @IsIn(EVENT_TYPES)
   type!: EventType;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'c-1001', callerId: '+390612345678', direction: 'in', disposition: 'answered', queue: 'sales' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { id: 'c-1001', callerId: '+390612345678', direction: 'in', disposition: 'answered', queue: 'sales' },
+  })
   @IsOptional()
   @IsObject()
   @OpaqueJson()
   call?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'k-7', phone: '+390612345678', firstName: 'Ada' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { id: 'k-7', phone: '+390612345678', firstName: 'Ada' },
+  })
   @IsOptional()
   @IsObject()
   @OpaqueJson()
@@ -32,7 +43,10 @@ export class EventDto {
   @OpaqueJson()
   campaign?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'When it happened (ISO 8601); defaults to the time it was accepted', example: '2025-11-21T10:15:00Z' })
+  @ApiPropertyOptional({
+    description: 'When it happened (ISO 8601); defaults to the time it was accepted',
+    example: '2025-11-21T10:15:00Z',
+  })
   @IsOptional()
   @IsISO8601()
   at?: string;

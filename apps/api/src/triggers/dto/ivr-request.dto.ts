@@ -1,10 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 
-const part = (description: string, example: Record<string, unknown>) => ApiPropertyOptional({ type: 'object', additionalProperties: true, description, example });
+const part = (description: string, example: Record<string, unknown>) =>
+  ApiPropertyOptional({ type: 'object', additionalProperties: true, description, example });
 
 /** An IVR's question mid-call: the parts of the run context it knows (design.md §4). Documents the body; TriggerInputPipe checks it. */
 export class IvrRequestDto {
-  @part('The call: id, callerId, calledNumber, direction, queue, agent, custom …', { id: 'c-1001', callerId: '+390612345678', calledNumber: '800123', direction: 'in' })
+  @part('The call: id, callerId, calledNumber, direction, queue, agent, custom …', {
+    id: 'c-1001',
+    callerId: '+390612345678',
+    calledNumber: '800123',
+    direction: 'in',
+  })
   call?: Record<string, unknown>;
 
   @part('The contact, when known: id, phone, firstName, lastName, email, custom …', { phone: '+390612345678' })

@@ -1,16 +1,41 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../../common/auth/password-policy';
 import { GRANTABLE_PERMISSIONS } from '../../common/auth/permissions';
 
 /** `roleIds`: up to 50 distinct role ids of the caller's tenant. */
 const RoleIdsField = (description: string) =>
-  applyDecorators(ApiPropertyOptional({ type: [String], format: 'uuid', description }), IsOptional(), IsArray(), ArrayMaxSize(50), ArrayUnique(), IsUUID('all', { each: true }));
+  applyDecorators(
+    ApiPropertyOptional({ type: [String], format: 'uuid', description }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(50),
+    ArrayUnique(),
+    IsUUID('all', { each: true }),
+  );
 
 /** `permissions`: up to 50 distinct direct grants (checked against the catalogue by the service). */
 const PermissionsField = (description: string) =>
-  applyDecorators(ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description }), IsOptional(), IsArray(), ArrayMaxSize(50), ArrayUnique(), IsString({ each: true }));
+  applyDecorators(
+    ApiPropertyOptional({ enum: GRANTABLE_PERMISSIONS, isArray: true, description }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(50),
+    ArrayUnique(),
+    IsString({ each: true }),
+  );
 
 export class CreateUserDto {
   @ApiProperty({ example: 'agent@example.com' })
@@ -42,7 +67,11 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: `A new password (ends the user’s sessions). ${PASSWORD_RULES}` })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: `A new password (ends the user’s sessions). ${PASSWORD_RULES}`,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)

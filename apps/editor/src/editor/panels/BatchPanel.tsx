@@ -78,8 +78,8 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Conf
       <p className="panel-outputs">
         <Icon name="info" size={13} /> After the last chunk, <b>done</b> goes on with <code>total</code>,{' '}
         <code>chunks</code>, <code>succeeded</code>, <code>failed</code>, <code>results</code> (each chunk's last
-        output). Up to 1,000 chunks, within the run's deadline; the steps of the first 3 chunks (and of failed ones)
-        are recorded.
+        output). Up to 1,000 chunks, within the run's deadline; the steps of the first 3 chunks (and of failed ones) are
+        recorded.
       </p>
     </>
   );

@@ -4,19 +4,48 @@ import { MaxConcurrentRunsField } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 /** Campaign trigger: one run per contact result the dialer pushes. */
-function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<{ campaignIds?: string[]; events?: string[]; maxConcurrentRuns?: number }>) {
+function CampaignPanel({
+  config,
+  patch,
+  issues,
+  readOnly,
+}: PanelProps<{ campaignIds?: string[]; events?: string[]; maxConcurrentRuns?: number }>) {
   const cid = useFieldId();
   const eid = useFieldId();
   return (
     <>
-      <p className="panel-lead">Runs once per campaign contact event. The contact, campaign and call are available as tokens.</p>
-      <Field label="Campaign ids" htmlFor={cid} issues={issues('campaignIds')} hint="Comma separated; empty for every campaign.">
-        <ListInput id={cid} value={config.campaignIds} onChange={(v) => patch({ campaignIds: v }, 'campaignIds')} placeholder="Any campaign" readOnly={readOnly} />
+      <p className="panel-lead">
+        Runs once per campaign contact event. The contact, campaign and call are available as tokens.
+      </p>
+      <Field
+        label="Campaign ids"
+        htmlFor={cid}
+        issues={issues('campaignIds')}
+        hint="Comma separated; empty for every campaign."
+      >
+        <ListInput
+          id={cid}
+          value={config.campaignIds}
+          onChange={(v) => patch({ campaignIds: v }, 'campaignIds')}
+          placeholder="Any campaign"
+          readOnly={readOnly}
+        />
       </Field>
       <Field label="Events" htmlFor={eid} issues={issues('events')} hint={`Empty for ${CAMPAIGN_EVENTS.join(', ')}.`}>
-        <ListInput id={eid} value={config.events} onChange={(v) => patch({ events: v }, 'events')} placeholder={CAMPAIGN_EVENTS.join(', ')} readOnly={readOnly} />
+        <ListInput
+          id={eid}
+          value={config.events}
+          onChange={(v) => patch({ events: v }, 'events')}
+          placeholder={CAMPAIGN_EVENTS.join(', ')}
+          readOnly={readOnly}
+        />
       </Field>
-      <MaxConcurrentRunsField value={config.maxConcurrentRuns} onChange={(v) => patch({ maxConcurrentRuns: v }, 'maxConcurrentRuns')} issues={issues('maxConcurrentRuns')} readOnly={readOnly} />
+      <MaxConcurrentRunsField
+        value={config.maxConcurrentRuns}
+        onChange={(v) => patch({ maxConcurrentRuns: v }, 'maxConcurrentRuns')}
+        issues={issues('maxConcurrentRuns')}
+        readOnly={readOnly}
+      />
     </>
   );
 }

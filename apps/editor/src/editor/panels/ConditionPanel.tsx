@@ -32,7 +32,8 @@ const STRING_OPS = new Set<ConditionOp>(['eq', 'neq', 'contains', 'startsWith', 
 /** Condition: ordered rules, each with its own output; the first match wins, else "default". */
 function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProps<{ rules?: Rule[] }>) {
   const rules = config.rules ?? [];
-  const setRules = (next: Rule[], field?: string, edges?: (e: EditorEdge[]) => EditorEdge[]) => replace({ ...config, rules: next }, field, edges);
+  const setRules = (next: Rule[], field?: string, edges?: (e: EditorEdge[]) => EditorEdge[]) =>
+    replace({ ...config, rules: next }, field, edges);
 
   const setRule = (i: number, patch: Partial<Rule>, field: string) => {
     const old = rules[i]!;
@@ -41,7 +42,16 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
     else if (patch.op && next[i]!.right === undefined) next[i]!.right = '';
     // A renamed output keeps its connection.
     const renamed = patch.handle !== undefined && patch.handle !== old.handle;
-    setRules(next, `rules.${i}.${field}`, renamed ? (edges) => edges.map((e) => (e.source === nodeId && e.sourceHandle === old.handle ? { ...e, sourceHandle: patch.handle } : e)) : undefined);
+    setRules(
+      next,
+      `rules.${i}.${field}`,
+      renamed
+        ? (edges) =>
+            edges.map((e) =>
+              e.source === nodeId && e.sourceHandle === old.handle ? { ...e, sourceHandle: patch.handle } : e,
+            )
+        : undefined,
+    );
   };
 
   const addRule = () => {
@@ -54,7 +64,11 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
   const removeRule = (i: number) => {
     const handle = rules[i]!.handle;
     const stillUsed = rules.some((r, j) => j !== i && r.handle === handle);
-    setRules(rules.filter((_, j) => j !== i), undefined, stillUsed ? undefined : (edges) => edges.filter((e) => !(e.source === nodeId && e.sourceHandle === handle)));
+    setRules(
+      rules.filter((_, j) => j !== i),
+      undefined,
+      stillUsed ? undefined : (edges) => edges.filter((e) => !(e.source === nodeId && e.sourceHandle === handle)),
+    );
   };
 
   const move = (i: number, d: -1 | 1) => {
@@ -67,7 +81,10 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
 
   return (
     <>
-      <p className="panel-lead">Rules are tried top to bottom; the first that matches picks its output. Values are compared as numbers when both sides are numbers.</p>
+      <p className="panel-lead">
+        Rules are tried top to bottom; the first that matches picks its output. Values are compared as numbers when both
+        sides are numbers.
+      </p>
       <Issues issues={issues('rules').filter((i) => i.path === 'config.rules')} />
       <ol className="rules">
         {rules.map((rule, i) => (
@@ -76,29 +93,90 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
               <span className="rule-no">{i + 1}</span>
               <span className="muted">Output</span>
               <div className="grow">
-                <TextInput value={rule.handle} onChange={(v) => setRule(i, { handle: v.replace(/[^A-Za-z0-9_-]/g, '') }, 'handle')} readOnly={readOnly} invalid={issues(`rules.${i}.handle`).length > 0} testId={`rule-${i}-handle`} ariaLabel={`Output name of rule ${i + 1}`} mono />
+                <TextInput
+                  value={rule.handle}
+                  onChange={(v) => setRule(i, { handle: v.replace(/[^A-Za-z0-9_-]/g, '') }, 'handle')}
+                  readOnly={readOnly}
+                  invalid={issues(`rules.${i}.handle`).length > 0}
+                  testId={`rule-${i}-handle`}
+                  ariaLabel={`Output name of rule ${i + 1}`}
+                  mono
+                />
               </div>
               {!readOnly && (
                 <div className="rule-tools">
-                  <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon btn-sm"
+                    aria-label="Move up"
+                    disabled={i === 0}
+                    onClick={() => move(i, -1)}
+                  >
                     <Icon name="arrowUp" size={14} />
                   </button>
-                  <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Move down" disabled={i === rules.length - 1} onClick={() => move(i, 1)}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon btn-sm"
+                    aria-label="Move down"
+                    disabled={i === rules.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     <Icon name="arrowDown" size={14} />
                   </button>
-                  <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label={`Remove rule ${i + 1}`} onClick={() => removeRule(i)}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon btn-sm"
+                    aria-label={`Remove rule ${i + 1}`}
+                    onClick={() => removeRule(i)}
+                  >
                     <Icon name="trash" size={14} />
                   </button>
                 </div>
               )}
             </div>
             <Issues issues={issues(`rules.${i}.handle`)} />
-            <TemplateField nodeId={nodeId} path={`config.rules.${i}.left`} value={rule.left} onChange={(v) => setRule(i, { left: v }, 'left')} context="value" placeholder="{{nodes.lookup.body.vip}}" readOnly={readOnly} compact testId={`rule-${i}-left`} ariaLabel={`Rule ${i + 1} value`} />
-            <Select value={rule.op} onChange={(v) => setRule(i, { op: v }, 'op')} options={CONDITION_OPS.map((o) => ({ value: o, label: OP_LABELS[o] }))} disabled={readOnly} testId={`rule-${i}-op`} ariaLabel={`Rule ${i + 1} operator`} />
+            <TemplateField
+              nodeId={nodeId}
+              path={`config.rules.${i}.left`}
+              value={rule.left}
+              onChange={(v) => setRule(i, { left: v }, 'left')}
+              context="value"
+              placeholder="{{nodes.lookup.body.vip}}"
+              readOnly={readOnly}
+              compact
+              testId={`rule-${i}-left`}
+              ariaLabel={`Rule ${i + 1} value`}
+            />
+            <Select
+              value={rule.op}
+              onChange={(v) => setRule(i, { op: v }, 'op')}
+              options={CONDITION_OPS.map((o) => ({ value: o, label: OP_LABELS[o] }))}
+              disabled={readOnly}
+              testId={`rule-${i}-op`}
+              ariaLabel={`Rule ${i + 1} operator`}
+            />
             {!UNARY_OPS.has(rule.op) && (
-              <TemplateField nodeId={nodeId} path={`config.rules.${i}.right`} value={rule.right ?? ''} onChange={(v) => setRule(i, { right: v }, 'right')} context="value" placeholder={rule.op === 'matches' ? '^\\+33' : 'true'} readOnly={readOnly} compact testId={`rule-${i}-right`} ariaLabel={`Rule ${i + 1} compare to`} />
+              <TemplateField
+                nodeId={nodeId}
+                path={`config.rules.${i}.right`}
+                value={rule.right ?? ''}
+                onChange={(v) => setRule(i, { right: v }, 'right')}
+                context="value"
+                placeholder={rule.op === 'matches' ? '^\\+33' : 'true'}
+                readOnly={readOnly}
+                compact
+                testId={`rule-${i}-right`}
+                ariaLabel={`Rule ${i + 1} compare to`}
+              />
             )}
-            {STRING_OPS.has(rule.op) && <Checkbox label="Ignore case" checked={!!rule.ignoreCase} disabled={readOnly} onChange={(v) => setRule(i, { ignoreCase: v || undefined }, 'ignoreCase')} />}
+            {STRING_OPS.has(rule.op) && (
+              <Checkbox
+                label="Ignore case"
+                checked={!!rule.ignoreCase}
+                disabled={readOnly}
+                onChange={(v) => setRule(i, { ignoreCase: v || undefined }, 'ignoreCase')}
+              />
+            )}
             <Issues issues={issues(`rules.${i}.op`)} />
           </li>
         ))}

@@ -69,7 +69,14 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
   return (
     <>
       <div className="http-line">
-        <Select value={method} onChange={(v) => patch({ method: v })} options={HTTP_METHODS} disabled={readOnly} testId="http-method" ariaLabel="Method" />
+        <Select
+          value={method}
+          onChange={(v) => patch({ method: v })}
+          options={HTTP_METHODS}
+          disabled={readOnly}
+          testId="http-method"
+          ariaLabel="Method"
+        />
         <div className="grow">
           <TemplateField
             nodeId={nodeId}
@@ -100,7 +107,17 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
         {tab === 'query' && (
           <>
             <p className="field-hint">Added to the URL; names and values are percent-encoded for you.</p>
-            <NameValueTable nodeId={nodeId} basePath="config.query" rows={query} onChange={(rows, f) => patch({ query: rows }, f)} context="text" issues={issues} readOnly={readOnly} addLabel="Add parameter" testId="http-query" />
+            <NameValueTable
+              nodeId={nodeId}
+              basePath="config.query"
+              rows={query}
+              onChange={(rows, f) => patch({ query: rows }, f)}
+              context="text"
+              issues={issues}
+              readOnly={readOnly}
+              addLabel="Add parameter"
+              testId="http-query"
+            />
           </>
         )}
         {tab === 'headers' && (
@@ -153,8 +170,21 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
               </>
             ) : (
               <>
-                <NameValueTable nodeId={nodeId} basePath="config.headers" rows={headers} onChange={(rows, f) => patch({ headers: rows }, f)} context="header" issues={issues} readOnly={readOnly} addLabel="Add header" namePlaceholder="Header" testId="http-headers" />
-                {config.rawHeaders && <p className="field-hint">Also {rawParsed.length} raw header line(s); see Raw text.</p>}
+                <NameValueTable
+                  nodeId={nodeId}
+                  basePath="config.headers"
+                  rows={headers}
+                  onChange={(rows, f) => patch({ headers: rows }, f)}
+                  context="header"
+                  issues={issues}
+                  readOnly={readOnly}
+                  addLabel="Add header"
+                  namePlaceholder="Header"
+                  testId="http-headers"
+                />
+                {config.rawHeaders && (
+                  <p className="field-hint">Also {rawParsed.length} raw header line(s); see Raw text.</p>
+                )}
               </>
             )}
           </>
@@ -176,7 +206,9 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
               testId="http-body-type"
             />
             <Issues issues={issues('body')} />
-            {body.type === 'none' && <p className="field-hint">No request body{method === 'GET' ? ' (usual for GET)' : ''}.</p>}
+            {body.type === 'none' && (
+              <p className="field-hint">No request body{method === 'GET' ? ' (usual for GET)' : ''}.</p>
+            )}
             {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
               <>
                 <TemplateField
@@ -202,7 +234,14 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                 )}
                 {body.type !== 'json' && (
                   <Field label="Content-Type" htmlFor={ctId} issues={issues('body.contentType')}>
-                    <TextInput id={ctId} value={body.contentType ?? ''} onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')} placeholder={body.type === 'xml' ? 'application/xml' : 'text/plain'} readOnly={readOnly} mono />
+                    <TextInput
+                      id={ctId}
+                      value={body.contentType ?? ''}
+                      onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')}
+                      placeholder={body.type === 'xml' ? 'application/xml' : 'text/plain'}
+                      readOnly={readOnly}
+                      mono
+                    />
                   </Field>
                 )}
               </>
@@ -251,14 +290,20 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpC
                 />
               </Field>
               <Field label="Redirects">
-                <Checkbox label="Follow redirects" checked={config.followRedirects !== false} disabled={readOnly} onChange={(v) => patch({ followRedirects: v ? undefined : false })} />
+                <Checkbox
+                  label="Follow redirects"
+                  checked={config.followRedirects !== false}
+                  disabled={readOnly}
+                  onChange={(v) => patch({ followRedirects: v ? undefined : false })}
+                />
               </Field>
             </div>
           </>
         )}
       </div>
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> Output: <code>status</code>, <code>headers</code>, <code>body</code>. A non-2xx answer, timeout or network failure leaves by <b>error</b>.
+        <Icon name="info" size={13} /> Output: <code>status</code>, <code>headers</code>, <code>body</code>. A non-2xx
+        answer, timeout or network failure leaves by <b>error</b>.
       </p>
     </>
   );
@@ -298,7 +343,8 @@ export function IvrTimeoutHint({ nodeId, config }: { nodeId: string; config: Rec
       <Icon name="clock" size={14} />
       <span>
         The caller waits at most {formatMs(budget.deadlineMs)}; this request can take {formatMs(own.ms)} ({own.detail})
-        {onPath && budget.worstMs ? `, and the slowest path to an answer ${formatMs(budget.worstMs)}` : ''}. Past the deadline the trigger answers with its fallback.
+        {onPath && budget.worstMs ? `, and the slowest path to an answer ${formatMs(budget.worstMs)}` : ''}. Past the
+        deadline the trigger answers with its fallback.
       </span>
     </p>
   );
@@ -309,5 +355,9 @@ export const httpPanel: PanelDef = {
   icon: 'globe',
   Panel: HttpPanel as PanelDef['Panel'],
   // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
-  initialConfig: ({ triggerType }) => ({ method: 'GET', url: '', ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}) }),
+  initialConfig: ({ triggerType }) => ({
+    method: 'GET',
+    url: '',
+    ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}),
+  }),
 };

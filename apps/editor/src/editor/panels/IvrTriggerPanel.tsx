@@ -8,16 +8,48 @@ import { Section } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 /** IVR trigger: the deadline the IVR waits, the fallback answer, and the timing budget of the flow. */
-function IvrTriggerPanel({ config, patch, issues, readOnly }: PanelProps<{ deadlineMs?: number; fallback?: Record<string, unknown> }>) {
+function IvrTriggerPanel({
+  config,
+  patch,
+  issues,
+  readOnly,
+}: PanelProps<{ deadlineMs?: number; fallback?: Record<string, unknown> }>) {
   const did = useFieldId();
   const fid = useFieldId();
   return (
     <>
-      <Field label="Deadline" htmlFor={did} issues={issues('deadlineMs')} hint="How long the IVR waits for the answer. Past it, the caller gets the fallback below and the run goes on.">
-        <NumberInput id={did} value={config.deadlineMs} onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')} placeholder="3000" min={50} max={30000} suffix="ms" readOnly={readOnly} testId="ivr-deadline" />
+      <Field
+        label="Deadline"
+        htmlFor={did}
+        issues={issues('deadlineMs')}
+        hint="How long the IVR waits for the answer. Past it, the caller gets the fallback below and the run goes on."
+      >
+        <NumberInput
+          id={did}
+          value={config.deadlineMs}
+          onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')}
+          placeholder="3000"
+          min={50}
+          max={30000}
+          suffix="ms"
+          readOnly={readOnly}
+          testId="ivr-deadline"
+        />
       </Field>
-      <Field label="Fallback answer (JSON)" htmlFor={fid} issues={issues('fallback')} hint='Returned as "output" with status "timeout" when the deadline passes, e.g. {"queue": "default"}.'>
-        <JsonField id={fid} value={config.fallback ?? {}} onChange={(v) => patch({ fallback: v as Record<string, unknown> }, 'fallback')} rows={4} readOnly={readOnly} testId="ivr-fallback" />
+      <Field
+        label="Fallback answer (JSON)"
+        htmlFor={fid}
+        issues={issues('fallback')}
+        hint='Returned as "output" with status "timeout" when the deadline passes, e.g. {"queue": "default"}.'
+      >
+        <JsonField
+          id={fid}
+          value={config.fallback ?? {}}
+          onChange={(v) => patch({ fallback: v as Record<string, unknown> }, 'fallback')}
+          rows={4}
+          readOnly={readOnly}
+          testId="ivr-fallback"
+        />
       </Field>
       <TimingCard />
     </>
@@ -47,7 +79,8 @@ export function TimingCard() {
             <Icon name={over ? 'alert' : 'check'} size={14} />
             <span>
               Worst case to answer: <b>{formatMs(budget.worstMs)}</b> of {formatMs(budget.deadlineMs)}.
-              {over && ' If the services are slow, callers get the fallback; lower the timeouts on this path or raise the deadline.'}
+              {over &&
+                ' If the services are slow, callers get the fallback; lower the timeouts on this path or raise the deadline.'}
             </span>
           </p>
           {budget.path.length > 0 && (

@@ -11,14 +11,29 @@ type Body =
   | { type: 'redirect'; location: string }
   | { type: 'passthrough'; node: string };
 
-const SAMPLES: Record<string, string> = { json: '{\n  "queue": "default"\n}', xml: '<answer>\n  <queue>default</queue>\n</answer>', text: 'OK' };
+const SAMPLES: Record<string, string> = {
+  json: '{\n  "queue": "default"\n}',
+  xml: '<answer>\n  <queue>default</queue>\n</answer>',
+  text: 'OK',
+};
 
 /** Respond: the answer of an IVR or webhook run (the first respond reached answers; the run goes on). */
-function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ status?: number; headers?: { name: string; value: string }[]; body?: Body }>) {
+function RespondPanel({
+  nodeId,
+  config,
+  patch,
+  issues,
+  readOnly,
+}: PanelProps<{ status?: number; headers?: { name: string; value: string }[]; body?: Body }>) {
   const sid = useFieldId();
   const cid = useFieldId();
   const body: Body = config.body ?? { type: 'json', template: '{}' };
-  const httpNames = useEditor((s) => s.nodes.filter((n) => n.type === 'http').map((n) => n.data.name).join('\u0000'));
+  const httpNames = useEditor((s) =>
+    s.nodes
+      .filter((n) => n.type === 'http')
+      .map((n) => n.data.name)
+      .join('\u0000'),
+  );
   const setType = (type: Body['type']) => {
     if (type === body.type) return;
     const prev = 'template' in body ? body.template : '';
@@ -31,9 +46,21 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
   };
   return (
     <>
-      <p className="panel-lead">The first respond reached answers the caller; the run goes on after it. For an IVR the body becomes <code>output</code>.</p>
+      <p className="panel-lead">
+        The first respond reached answers the caller; the run goes on after it. For an IVR the body becomes{' '}
+        <code>output</code>.
+      </p>
       <Field label="Status" htmlFor={sid} issues={issues('status')}>
-        <NumberInput id={sid} value={config.status} onChange={(v) => patch({ status: v }, 'status')} placeholder="200" min={200} max={599} readOnly={readOnly} testId="respond-status" />
+        <NumberInput
+          id={sid}
+          value={config.status}
+          onChange={(v) => patch({ status: v }, 'status')}
+          placeholder="200"
+          min={200}
+          max={599}
+          readOnly={readOnly}
+          testId="respond-status"
+        />
       </Field>
       <Field label="Body">
         <Segmented
@@ -53,7 +80,18 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
         />
       </Field>
       {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
-        <TemplateField nodeId={nodeId} path="config.body.template" value={body.template} onChange={(v) => patch({ body: { ...body, template: v } }, 'body.template')} context={body.type} multiline rows={5} readOnly={readOnly} testId="respond-body" ariaLabel="Response body" />
+        <TemplateField
+          nodeId={nodeId}
+          path="config.body.template"
+          value={body.template}
+          onChange={(v) => patch({ body: { ...body, template: v } }, 'body.template')}
+          context={body.type}
+          multiline
+          rows={5}
+          readOnly={readOnly}
+          testId="respond-body"
+          ariaLabel="Response body"
+        />
       )}
       {body.type === 'json' && (
         <Checkbox
@@ -97,11 +135,28 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ 
       )}
       {body.type === 'text' && (
         <Field label="Content-Type" htmlFor={cid} issues={issues('body.contentType')}>
-          <TextInput id={cid} value={body.contentType ?? ''} onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')} placeholder="text/plain" readOnly={readOnly} mono />
+          <TextInput
+            id={cid}
+            value={body.contentType ?? ''}
+            onChange={(v) => patch({ body: { ...body, contentType: v || undefined } }, 'body.contentType')}
+            placeholder="text/plain"
+            readOnly={readOnly}
+            mono
+          />
         </Field>
       )}
       <Field label="Headers">
-        <NameValueTable nodeId={nodeId} basePath="config.headers" rows={config.headers ?? []} onChange={(rows, f) => patch({ headers: rows }, f)} context="header" issues={issues} readOnly={readOnly} addLabel="Add header" namePlaceholder="Header" />
+        <NameValueTable
+          nodeId={nodeId}
+          basePath="config.headers"
+          rows={config.headers ?? []}
+          onChange={(rows, f) => patch({ headers: rows }, f)}
+          context="header"
+          issues={issues}
+          readOnly={readOnly}
+          addLabel="Add header"
+          namePlaceholder="Header"
+        />
       </Field>
       <p className="panel-outputs">
         <Icon name="info" size={13} /> Under an asynchronous trigger nobody waits for this answer.

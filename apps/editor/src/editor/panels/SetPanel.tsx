@@ -2,13 +2,32 @@ import { NameValueTable } from './shared';
 import type { PanelDef, PanelProps } from './types';
 
 /** Set: stores values as vars.<name> for later nodes. */
-function SetPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<{ values?: { name: string; value: string }[] }>) {
+function SetPanel({
+  nodeId,
+  config,
+  patch,
+  issues,
+  readOnly,
+}: PanelProps<{ values?: { name: string; value: string }[] }>) {
   return (
     <>
       <p className="panel-lead">
-        Later nodes read these as <code>{'{{vars.name}}'}</code>. A value that is a lone <code>{'{{token}}'}</code> keeps its type (number, object, …).
+        Later nodes read these as <code>{'{{vars.name}}'}</code>. A value that is a lone <code>{'{{token}}'}</code>{' '}
+        keeps its type (number, object, …).
       </p>
-      <NameValueTable nodeId={nodeId} basePath="config.values" rows={config.values ?? []} onChange={(rows, f) => patch({ values: rows }, f)} context="value" issues={issues} readOnly={readOnly} addLabel="Add variable" namePlaceholder="Variable" valuePlaceholder="Value" testId="set-values" />
+      <NameValueTable
+        nodeId={nodeId}
+        basePath="config.values"
+        rows={config.values ?? []}
+        onChange={(rows, f) => patch({ values: rows }, f)}
+        context="value"
+        issues={issues}
+        readOnly={readOnly}
+        addLabel="Add variable"
+        namePlaceholder="Variable"
+        valuePlaceholder="Value"
+        testId="set-values"
+      />
     </>
   );
 }

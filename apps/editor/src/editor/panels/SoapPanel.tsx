@@ -12,7 +12,6 @@ import type { PanelDef, PanelProps } from './types';
 import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
 import { SoapAdvanced } from './soap/SoapAdvanced';
 
-
 interface SoapConfig {
   wsdlUrl?: string;
   service?: string;
@@ -30,9 +29,14 @@ interface SoapConfig {
 
 /** Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not reload). */
 const described = new Map<string, SoapDescription>();
-const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptions) => `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;
+const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptions) =>
+  `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;
 
-type LoadState = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; description: SoapDescription };
+type LoadState =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ok'; description: SoapDescription };
 
 /** SOAP request: WSDL → Load → service, port, operation → argument fields from the operation's input. */
 function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly }: PanelProps<SoapConfig>) {
@@ -55,14 +59,28 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
     try {
       // The node's connection opens a WSDL behind authentication, as it will when the flow runs.
       // …and with its client options, which change how the WSDL is read.
-      const description = await api.soap.describe(url.trim(), config.connectionId || undefined, ctl.signal, config.clientOptions);
+      const description = await api.soap.describe(
+        url.trim(),
+        config.connectionId || undefined,
+        ctl.signal,
+        config.clientOptions,
+      );
       if (ctl.signal.aborted) return;
       described.set(describedKey(url, config.connectionId, config.clientOptions), description);
       setLoad({ status: 'ok', description });
       // Pick the first service/port/operation when nothing (valid) is chosen yet.
       const chosen = pickOperation(description, config);
-      if (chosen && (chosen.service !== config.service || chosen.port !== config.port || chosen.operation !== config.operation)) {
-        replace({ ...config, service: chosen.service, port: chosen.port, operation: chosen.operation, args: pruneArgs(config.args ?? {}, chosen.op.input) });
+      if (
+        chosen &&
+        (chosen.service !== config.service || chosen.port !== config.port || chosen.operation !== config.operation)
+      ) {
+        replace({
+          ...config,
+          service: chosen.service,
+          port: chosen.port,
+          operation: chosen.operation,
+          args: pruneArgs(config.args ?? {}, chosen.op.input),
+        });
       }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
@@ -87,9 +105,15 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
 
   const description = load.status === 'ok' ? load.description : undefined;
   const services = description?.services ?? [];
-  const service = services.find((s) => s.name === config.service) ?? services.find((s) => s.ports.some((p) => p.operations.some((o) => o.name === config.operation))) ?? services[0];
+  const service =
+    services.find((s) => s.name === config.service) ??
+    services.find((s) => s.ports.some((p) => p.operations.some((o) => o.name === config.operation))) ??
+    services[0];
   const ports = service?.ports ?? [];
-  const port = ports.find((p) => p.name === config.port) ?? ports.find((p) => p.operations.some((o) => o.name === config.operation)) ?? ports[0];
+  const port =
+    ports.find((p) => p.name === config.port) ??
+    ports.find((p) => p.operations.some((o) => o.name === config.operation)) ??
+    ports[0];
   const operations = port?.operations ?? [];
   const op = operations.find((o) => o.name === config.operation);
 
@@ -106,7 +130,11 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
   };
 
   const soapHeaderRows = useMemo(
-    () => Object.entries(config.soapHeaders ?? {}).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) })),
+    () =>
+      Object.entries(config.soapHeaders ?? {}).map(([name, value]) => ({
+        name,
+        value: typeof value === 'string' ? value : JSON.stringify(value),
+      })),
     [config.soapHeaders],
   );
 
@@ -138,11 +166,23 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
               ariaLabel="WSDL URL"
             />
           </div>
-          <Button icon="download" onClick={() => void doLoad()} busy={load.status === 'loading'} disabled={!wsdlUrl.trim() || templated} data-testid="soap-load" title={templated ? 'Load needs a URL without tokens' : 'Read the services and operations of this WSDL'}>
+          <Button
+            icon="download"
+            onClick={() => void doLoad()}
+            busy={load.status === 'loading'}
+            disabled={!wsdlUrl.trim() || templated}
+            data-testid="soap-load"
+            title={templated ? 'Load needs a URL without tokens' : 'Read the services and operations of this WSDL'}
+          >
             Load
           </Button>
         </div>
-        {templated && <div className="field-hint">The URL has tokens, so it cannot be loaded here; type the operation and arguments by hand or load a literal URL first.</div>}
+        {templated && (
+          <div className="field-hint">
+            The URL has tokens, so it cannot be loaded here; type the operation and arguments by hand or load a literal
+            URL first.
+          </div>
+        )}
         {load.status === 'error' && (
           <p className="callout callout-danger" role="alert" data-testid="soap-load-error">
             <Icon name="alert" size={14} /> <span>{load.message}</span>
@@ -155,20 +195,34 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
           {services.length === 0 && <p className="callout callout-warning">This WSDL describes no services.</p>}
           <div className="grid-2">
             <Field label="Service">
-              <Select value={service?.name ?? ''} onChange={(v) => choose({ service: v })} options={services.map((s) => s.name)} disabled={readOnly} testId="soap-service" ariaLabel="Service" />
+              <Select
+                value={service?.name ?? ''}
+                onChange={(v) => choose({ service: v })}
+                options={services.map((s) => s.name)}
+                disabled={readOnly}
+                testId="soap-service"
+                ariaLabel="Service"
+              />
             </Field>
             <Field label="Port">
               <Select
                 value={port?.name ?? ''}
                 onChange={(v) => choose({ port: v })}
-                options={ports.map((p) => ({ value: p.name, label: p.soapVersion ? `${p.name} (SOAP ${p.soapVersion})` : p.name }))}
+                options={ports.map((p) => ({
+                  value: p.name,
+                  label: p.soapVersion ? `${p.name} (SOAP ${p.soapVersion})` : p.name,
+                }))}
                 disabled={readOnly}
                 testId="soap-port"
                 ariaLabel="Port"
               />
             </Field>
           </div>
-          <Field label="Operation" issues={issues('operation')} hint={port?.address ? `Endpoint from the WSDL: ${port.address}` : undefined}>
+          <Field
+            label="Operation"
+            issues={issues('operation')}
+            hint={port?.address ? `Endpoint from the WSDL: ${port.address}` : undefined}
+          >
             <Select
               value={op?.name ?? ''}
               onChange={(v) => choose({ operation: v })}
@@ -182,8 +236,19 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
           {op?.documentation && <p className="field-hint">{op.documentation}</p>}
         </>
       ) : (
-        <Field label="Operation" issues={issues('operation')} hint={load.status === 'idle' ? 'Load the WSDL to pick from its operations.' : undefined}>
-          <input className="input mono" value={config.operation ?? ''} readOnly={readOnly} placeholder="GetCustomer" onChange={(e) => patch({ operation: e.target.value }, 'operation')} data-testid="soap-operation-text" />
+        <Field
+          label="Operation"
+          issues={issues('operation')}
+          hint={load.status === 'idle' ? 'Load the WSDL to pick from its operations.' : undefined}
+        >
+          <input
+            className="input mono"
+            value={config.operation ?? ''}
+            readOnly={readOnly}
+            placeholder="GetCustomer"
+            onChange={(e) => patch({ operation: e.target.value }, 'operation')}
+            data-testid="soap-operation-text"
+          />
         </Field>
       )}
 
@@ -192,15 +257,40 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       <Section
         title="Arguments"
         testId="soap-args"
-        aside={<Segmented value={argsMode} onChange={setArgsMode} options={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} ariaLabel="Argument editor" />}
+        aside={
+          <Segmented
+            value={argsMode}
+            onChange={setArgsMode}
+            options={[
+              { value: 'form', label: 'Form' },
+              { value: 'json', label: 'JSON' },
+            ]}
+            ariaLabel="Argument editor"
+          />
+        }
       >
         {argsMode === 'json' || !op ? (
           <>
-            <JsonField value={config.args ?? {}} onChange={(v) => patch({ args: v as ArgObject }, 'args')} rows={6} readOnly={readOnly} testId="soap-args-json" />
-            <p className="field-hint">Nested objects and arrays as node-soap takes them; every text value is a template (XML-escaped when sent).</p>
+            <JsonField
+              value={config.args ?? {}}
+              onChange={(v) => patch({ args: v as ArgObject }, 'args')}
+              rows={6}
+              readOnly={readOnly}
+              testId="soap-args-json"
+            />
+            <p className="field-hint">
+              Nested objects and arrays as node-soap takes them; every text value is a template (XML-escaped when sent).
+            </p>
           </>
         ) : op.input.fields?.length || op.input.attributes?.length ? (
-          <ShapeFields nodeId={nodeId} shape={op.input} value={config.args ?? {}} path={['args']} onChange={(v) => patch({ args: v as ArgObject }, 'args')} readOnly={readOnly} />
+          <ShapeFields
+            nodeId={nodeId}
+            shape={op.input}
+            value={config.args ?? {}}
+            path={['args']}
+            onChange={(v) => patch({ args: v as ArgObject }, 'args')}
+            readOnly={readOnly}
+          />
         ) : (
           <p className="field-hint">This operation takes no arguments.</p>
         )}
@@ -222,7 +312,10 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
                 <code>
                   nodes.{nodeName}.result.{f.name}
                 </code>
-                <span className="muted">{f.fields ? 'object' : f.type}{f.array ? '[]' : ''}</span>
+                <span className="muted">
+                  {f.fields ? 'object' : f.type}
+                  {f.array ? '[]' : ''}
+                </span>
               </li>
             ))}
           </ul>
@@ -234,7 +327,12 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
           nodeId={nodeId}
           basePath="config.soapHeaders"
           rows={soapHeaderRows}
-          onChange={(rows, f) => patch({ soapHeaders: Object.fromEntries(rows.filter((r) => r.name || r.value).map((r) => [r.name, r.value])) }, f)}
+          onChange={(rows, f) =>
+            patch(
+              { soapHeaders: Object.fromEntries(rows.filter((r) => r.name || r.value).map((r) => [r.name, r.value])) },
+              f,
+            )
+          }
           context="xml"
           issues={() => []}
           readOnly={readOnly}
@@ -263,13 +361,17 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         readOnly={readOnly}
       />
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> Output: <code>result</code> (parsed), <code>headers</code>. A SOAP fault, timeout or network failure leaves by <b>error</b>.
+        <Icon name="info" size={13} /> Output: <code>result</code> (parsed), <code>headers</code>. A SOAP fault, timeout
+        or network failure leaves by <b>error</b>.
       </p>
     </>
   );
 }
 
-function pickOperation(d: SoapDescription, c: SoapConfig): { service: string; port: string; operation: string; op: SoapOperationDescription } | null {
+function pickOperation(
+  d: SoapDescription,
+  c: SoapConfig,
+): { service: string; port: string; operation: string; op: SoapOperationDescription } | null {
   for (const s of d.services) {
     if (c.service && s.name !== c.service) continue;
     for (const p of s.ports) {
@@ -288,5 +390,10 @@ export const soapPanel: PanelDef = {
   type: 'soap',
   icon: 'soap',
   Panel: SoapPanel as PanelDef['Panel'],
-  initialConfig: ({ triggerType }) => ({ wsdlUrl: '', operation: '', args: {}, ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}) }),
+  initialConfig: ({ triggerType }) => ({
+    wsdlUrl: '',
+    operation: '',
+    args: {},
+    ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}),
+  }),
 };

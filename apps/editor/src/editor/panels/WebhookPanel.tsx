@@ -30,7 +30,9 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
     <>
       <Field label="Endpoint" hint={`Authenticate with ${how}. The respond node shapes the answer.`}>
         <div className="check-row" style={{ gap: 8, flexWrap: 'nowrap', alignItems: 'center' }}>
-          <code className="code-line grow" data-testid="webhook-url">{url}</code>
+          <code className="code-line grow" data-testid="webhook-url">
+            {url}
+          </code>
           <CopyButton text={url} what="endpoint URL" testId="webhook-url-copy" size="sm" />
         </div>
       </Field>
@@ -49,16 +51,38 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
               label={m}
               checked={methods.includes(m)}
               disabled={readOnly}
-              onChange={(on) => patch({ methods: on ? [...methods.filter((x) => x !== m), m] : methods.filter((x) => x !== m) })}
+              onChange={(on) =>
+                patch({ methods: on ? [...methods.filter((x) => x !== m), m] : methods.filter((x) => x !== m) })
+              }
             />
           ))}
         </div>
       </Field>
-      <Field label="Allowed origins (CORS)" htmlFor={oid} issues={issues('allowedOrigins')} hint="Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered. Comma separated.">
-        <ListInput id={oid} value={config.allowedOrigins} onChange={(v) => patch({ allowedOrigins: v }, 'allowedOrigins')} placeholder="https://agent.example.com" readOnly={readOnly} />
+      <Field
+        label="Allowed origins (CORS)"
+        htmlFor={oid}
+        issues={issues('allowedOrigins')}
+        hint="Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered. Comma separated."
+      >
+        <ListInput
+          id={oid}
+          value={config.allowedOrigins}
+          onChange={(v) => patch({ allowedOrigins: v }, 'allowedOrigins')}
+          placeholder="https://agent.example.com"
+          readOnly={readOnly}
+        />
       </Field>
       <Field label="Deadline" htmlFor={did} issues={issues('deadlineMs')}>
-        <NumberInput id={did} value={config.deadlineMs} onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')} placeholder="10000" min={50} max={30000} suffix="ms" readOnly={readOnly} />
+        <NumberInput
+          id={did}
+          value={config.deadlineMs}
+          onChange={(v) => patch({ deadlineMs: v }, 'deadlineMs')}
+          placeholder="10000"
+          min={50}
+          max={30000}
+          suffix="ms"
+          readOnly={readOnly}
+        />
       </Field>
       <TimingCard />
     </>

@@ -36,7 +36,10 @@ export function WebhookSecretField(props: {
   useEffect(() => {
     if (!flowId || !auth) return;
     let live = true;
-    api.flows.webhookSecret.status(flowId).then((s) => live && setStatus(s), () => live && setStatus(null));
+    api.flows.webhookSecret.status(flowId).then(
+      (s) => live && setStatus(s),
+      () => live && setStatus(null),
+    );
     return () => {
       live = false;
     };
@@ -188,8 +191,8 @@ export function WebhookSecretField(props: {
           onCancel={() => setConfirm(null)}
           onConfirm={() => void remove()}
         >
-          <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new
-          secret set here.
+          <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new secret
+          set here.
         </Confirm>
       )}
     </>
@@ -282,8 +285,8 @@ function SecretOnce({ secret, onClose }: { secret: string; onClose(): void }) {
       <p className="callout callout-warning" role="alert">
         <Icon name="alert" size={14} />
         <span>
-          <b>Copy it now: you won't see it again.</b> The previous secret no longer works. Give it to the caller
-          (e.g. register it as RetailCRM's clientId).
+          <b>Copy it now: you won't see it again.</b> The previous secret no longer works. Give it to the caller (e.g.
+          register it as RetailCRM's clientId).
         </span>
       </p>
       <div className="secret-once">

@@ -17,5 +17,16 @@ import { webhookPanel } from './WebhookPanel';
 export type { PanelDef, PanelProps } from './types';
 
 export const PANELS: Readonly<Record<string, PanelDef>> = Object.fromEntries(
-  [ivrPanel, endOfCallPanel, campaignPanel, webhookPanel, httpPanel, soapPanel, conditionPanel, setPanel, respondPanel, batchPanel].map((p) => [p.type, p]),
+  [
+    ivrPanel,
+    endOfCallPanel,
+    campaignPanel,
+    webhookPanel,
+    httpPanel,
+    soapPanel,
+    conditionPanel,
+    setPanel,
+    respondPanel,
+    batchPanel,
+  ].map((p) => [p.type, p]),
 );

@@ -9,7 +9,17 @@ import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
 import { CONTEXT_INFO } from '../template-hints';
 
-export function Section({ title, children, aside, testId }: { title: ReactNode; children: ReactNode; aside?: ReactNode; testId?: string }) {
+export function Section({
+  title,
+  children,
+  aside,
+  testId,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  aside?: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className="panel-section" data-testid={testId}>
       <div className="panel-section-head">
@@ -66,7 +76,11 @@ export function NameValueTable({
   rowExtra?(row: NameValue, i: number, set: (patch: Record<string, unknown>) => void): ReactNode;
 }) {
   const rel = basePath.replace(/^config\.?/, '');
-  const set = (i: number, patch: Partial<NameValue>, field: string) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)), `${rel}.${i}.${field}`);
+  const set = (i: number, patch: Partial<NameValue>, field: string) =>
+    onChange(
+      rows.map((r, j) => (j === i ? { ...r, ...patch } : r)),
+      `${rel}.${i}.${field}`,
+    );
   return (
     <div className="nv-table" data-testid={testId}>
       {rows.length > 0 && (
@@ -83,7 +97,15 @@ export function NameValueTable({
       {rows.map((row, i) => (
         <div className="nv-row" key={i}>
           <div className="nv-name">
-            <TextInput value={row.name} onChange={(v) => set(i, { name: v }, 'name')} placeholder={namePlaceholder} readOnly={readOnly} invalid={issues(`${rel}.${i}.name`).length > 0} testId={testId ? `${testId}-name-${i}` : undefined} ariaLabel={`${namePlaceholder} ${i + 1}`} />
+            <TextInput
+              value={row.name}
+              onChange={(v) => set(i, { name: v }, 'name')}
+              placeholder={namePlaceholder}
+              readOnly={readOnly}
+              invalid={issues(`${rel}.${i}.name`).length > 0}
+              testId={testId ? `${testId}-name-${i}` : undefined}
+              ariaLabel={`${namePlaceholder} ${i + 1}`}
+            />
             <Issues issues={issues(`${rel}.${i}.name`)} />
           </div>
           <div className="nv-value">
@@ -102,14 +124,25 @@ export function NameValueTable({
             {rowExtra?.(row, i, (p) => set(i, p as Partial<NameValue>, 'options'))}
           </div>
           {!readOnly && (
-            <button type="button" className="btn btn-ghost btn-icon btn-sm nv-del" aria-label={`Remove row ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="btn btn-ghost btn-icon btn-sm nv-del"
+              aria-label={`Remove row ${i + 1}`}
+              onClick={() => onChange(rows.filter((_, j) => j !== i))}
+            >
               <Icon name="x" size={14} />
             </button>
           )}
         </div>
       ))}
       {!readOnly && (
-        <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange([...rows, { name: '', value: '' }])} data-testid={testId ? `${testId}-add` : undefined}>
+        <Button
+          size="sm"
+          variant="ghost"
+          icon="plus"
+          onClick={() => onChange([...rows, { name: '', value: '' }])}
+          data-testid={testId ? `${testId}-add` : undefined}
+        >
           {addLabel}
         </Button>
       )}
@@ -146,27 +179,71 @@ export function RequestSettingsFields({
   };
   return (
     <>
-      <ConnectionField value={config.connectionId} onChange={(v) => patch({ connectionId: v } as Partial<RequestSettings>, 'connectionId')} issues={issues('connectionId')} readOnly={readOnly} />
+      <ConnectionField
+        value={config.connectionId}
+        onChange={(v) => patch({ connectionId: v } as Partial<RequestSettings>, 'connectionId')}
+        issues={issues('connectionId')}
+        readOnly={readOnly}
+      />
       <div className="grid-3">
         <Field label="Timeout" htmlFor={tid} issues={issues('timeoutMs')}>
-          <NumberInput id={tid} value={config.timeoutMs} onChange={(v) => patch({ timeoutMs: v } as Partial<RequestSettings>, 'timeoutMs')} placeholder="10000" min={1} max={120000} suffix="ms" readOnly={readOnly} testId="timeout" />
+          <NumberInput
+            id={tid}
+            value={config.timeoutMs}
+            onChange={(v) => patch({ timeoutMs: v } as Partial<RequestSettings>, 'timeoutMs')}
+            placeholder="10000"
+            min={1}
+            max={120000}
+            suffix="ms"
+            readOnly={readOnly}
+            testId="timeout"
+          />
         </Field>
         <Field label="Attempts" htmlFor={aid} issues={issues('retry.attempts')}>
-          <NumberInput id={aid} value={retry.attempts} onChange={(v) => setRetry({ attempts: v }, 'retry.attempts')} placeholder="1" min={1} max={10} readOnly={readOnly} testId="retry-attempts" />
+          <NumberInput
+            id={aid}
+            value={retry.attempts}
+            onChange={(v) => setRetry({ attempts: v }, 'retry.attempts')}
+            placeholder="1"
+            min={1}
+            max={10}
+            readOnly={readOnly}
+            testId="retry-attempts"
+          />
         </Field>
         <Field label="Backoff" htmlFor={bid} issues={issues('retry.backoffMs')}>
-          <NumberInput id={bid} value={retry.backoffMs} onChange={(v) => setRetry({ backoffMs: v }, 'retry.backoffMs')} placeholder="500" min={0} max={60000} suffix="ms" readOnly={readOnly} />
+          <NumberInput
+            id={bid}
+            value={retry.backoffMs}
+            onChange={(v) => setRetry({ backoffMs: v }, 'retry.backoffMs')}
+            placeholder="500"
+            min={0}
+            max={60000}
+            suffix="ms"
+            readOnly={readOnly}
+          />
         </Field>
       </div>
       <p className="field-hint">
-        Attempts counts the first try; the delay doubles after each failed try. Timeouts and failures after the last attempt leave by <b>error</b>.
+        Attempts counts the first try; the delay doubles after each failed try. Timeouts and failures after the last
+        attempt leave by <b>error</b>.
       </p>
     </>
   );
 }
 
 /** Picks a tenant connection (credentials live there, never in the flow). */
-export function ConnectionField({ value, onChange, issues, readOnly }: { value?: string; onChange(v: string | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+export function ConnectionField({
+  value,
+  onChange,
+  issues,
+  readOnly,
+}: {
+  value?: string;
+  onChange(v: string | undefined): void;
+  issues: ValidationIssue[];
+  readOnly: boolean;
+}) {
   const id = useFieldId();
   const [list, setList] = useState<Connection[] | null | undefined>(undefined);
   useEffect(() => {
@@ -177,9 +254,20 @@ export function ConnectionField({ value, onChange, issues, readOnly }: { value?:
     };
   }, []);
   return (
-    <Field label="Connection" htmlFor={id} issues={issues} hint="Credentials (basic, bearer, API key, OAuth2, token endpoint) are kept in the connection, encrypted, never in the flow.">
+    <Field
+      label="Connection"
+      htmlFor={id}
+      issues={issues}
+      hint="Credentials (basic, bearer, API key, OAuth2, token endpoint) are kept in the connection, encrypted, never in the flow."
+    >
       {list && list.length > 0 ? (
-        <select id={id} className="input select" value={value ?? ''} disabled={readOnly} onChange={(e) => onChange(e.target.value || undefined)}>
+        <select
+          id={id}
+          className="input select"
+          value={value ?? ''}
+          disabled={readOnly}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        >
           <option value="">No connection</option>
           {list.map((c) => (
             <option key={c.id} value={c.id}>
@@ -189,18 +277,44 @@ export function ConnectionField({ value, onChange, issues, readOnly }: { value?:
           {value && !list.some((c) => c.id === value) && <option value={value}>{value} (not found)</option>}
         </select>
       ) : (
-        <TextInput id={id} value={value ?? ''} onChange={(v) => onChange(v.trim() ? v.trim() : undefined)} placeholder="Connection id (optional)" readOnly={readOnly} mono />
+        <TextInput
+          id={id}
+          value={value ?? ''}
+          onChange={(v) => onChange(v.trim() ? v.trim() : undefined)}
+          placeholder="Connection id (optional)"
+          readOnly={readOnly}
+          mono
+        />
       )}
     </Field>
   );
 }
 
 /** The per-flow run limit of the async triggers (campaign, end of call). */
-export function MaxConcurrentRunsField({ value, onChange, issues, readOnly }: { value?: number; onChange(v: number | undefined): void; issues: ValidationIssue[]; readOnly: boolean }) {
+export function MaxConcurrentRunsField({
+  value,
+  onChange,
+  issues,
+  readOnly,
+}: {
+  value?: number;
+  onChange(v: number | undefined): void;
+  issues: ValidationIssue[];
+  readOnly: boolean;
+}) {
   const id = useFieldId();
   return (
     <Field label="Max concurrent runs" htmlFor={id} issues={issues} hint="Across all workers. Empty = no limit.">
-      <NumberInput id={id} value={value} onChange={onChange} placeholder="No limit" min={1} max={MAX_CONCURRENT_RUNS_LIMIT} readOnly={readOnly} testId="max-concurrent-runs" />
+      <NumberInput
+        id={id}
+        value={value}
+        onChange={onChange}
+        placeholder="No limit"
+        min={1}
+        max={MAX_CONCURRENT_RUNS_LIMIT}
+        readOnly={readOnly}
+        testId="max-concurrent-runs"
+      />
     </Field>
   );
 }

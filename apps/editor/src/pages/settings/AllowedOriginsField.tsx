@@ -25,8 +25,10 @@ export function originsProblem(message: string | null): string | null {
   if (!m) return null;
   const text = m[1]!;
   if (/^list the origins/.test(text)) {
-    return 'List at least one origin these credentials may be sent to, e.g. https://crm.example.com. ' +
-      'None could be taken from the connection’s URLs (a baseUrl or wsdlUrl field, a token URL).';
+    return (
+      'List at least one origin these credentials may be sent to, e.g. https://crm.example.com. ' +
+      'None could be taken from the connection’s URLs (a baseUrl or wsdlUrl field, a token URL).'
+    );
   }
   const must = /^must include (\S+), where/.exec(text);
   if (must) return `Add ${must[1]}: the token request goes there, with the connection’s secrets.`;
@@ -47,10 +49,10 @@ export function AllowedOriginsField(props: { value: string; onChange(v: string):
       htmlFor="conn-origins"
       hint={
         <>
-          Where this connection’s credentials may be sent: one origin per line or separated by commas;
-          scheme, host and port only (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token
-          requests and WSDL loads to any other origin fail; redirects to other origins lose the credentials.
-          Leave empty to use the origins of the URLs in the fields below (baseUrl, wsdlUrl…) and of the token URL.
+          Where this connection’s credentials may be sent: one origin per line or separated by commas; scheme, host and
+          port only (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token requests and WSDL loads to any
+          other origin fail; redirects to other origins lose the credentials. Leave empty to use the origins of the URLs
+          in the fields below (baseUrl, wsdlUrl…) and of the token URL.
         </>
       }
     >

@@ -5,7 +5,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ApiKey } from '../../api/access-types';
-import { Badge, Button, Dialog, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  Empty,
+  ErrorBanner,
+  formatDateTime,
+  Spinner,
+  timeAgo,
+  toast,
+} from '../../ui/components';
 import { Checkbox, ListInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 
@@ -48,7 +58,9 @@ export function ApiKeysPage() {
       <header className="page-head">
         <div>
           <h1>API keys</h1>
-          <p className="muted">What your PBX, dialer or CRM sends to call the triggers (Authorization: Bearer, X-Api-Key or ?token=).</p>
+          <p className="muted">
+            What your PBX, dialer or CRM sends to call the triggers (Authorization: Bearer, X-Api-Key or ?token=).
+          </p>
         </div>
         <div className="grow" />
         <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-api-key">
@@ -83,22 +95,50 @@ export function ApiKeysPage() {
                     <td className="row-title">
                       {k.name}{' '}
                       {k.suspended && (
-                        <Badge tone="warning" title="The user who made it is deactivated: calls with it are refused" testId="key-suspended">
+                        <Badge
+                          tone="warning"
+                          title="The user who made it is deactivated: calls with it are refused"
+                          testId="key-suspended"
+                        >
                           suspended
                         </Badge>
                       )}
                     </td>
                     <td className="mono small">{k.keyPrefix}…</td>
                     <td>
-                      <div className="chips">{k.scopes.map((s) => <Badge key={s}>{s}</Badge>)}</div>
+                      <div className="chips">
+                        {k.scopes.map((s) => (
+                          <Badge key={s}>{s}</Badge>
+                        ))}
+                      </div>
                     </td>
                     <td>
-                      <div className="chips">{k.flowKeys?.length ? k.flowKeys.map((f) => <span key={f} className="type-tag mono">{f}</span>) : <span className="muted small">all flows</span>}</div>
+                      <div className="chips">
+                        {k.flowKeys?.length ? (
+                          k.flowKeys.map((f) => (
+                            <span key={f} className="type-tag mono">
+                              {f}
+                            </span>
+                          ))
+                        ) : (
+                          <span className="muted small">all flows</span>
+                        )}
+                      </div>
                     </td>
-                    <td className="muted small" title={formatDateTime(k.createdAt)}>{timeAgo(k.createdAt)}</td>
-                    <td className="muted small" title={formatDateTime(k.lastUsedAt)}>{k.lastUsedAt ? timeAgo(k.lastUsedAt) : 'never'}</td>
+                    <td className="muted small" title={formatDateTime(k.createdAt)}>
+                      {timeAgo(k.createdAt)}
+                    </td>
+                    <td className="muted small" title={formatDateTime(k.lastUsedAt)}>
+                      {k.lastUsedAt ? timeAgo(k.lastUsedAt) : 'never'}
+                    </td>
                     <td className="row-actions">
-                      <Button size="sm" variant="ghost" icon="trash" onClick={() => setRevoking(k)} data-testid={`revoke-${k.name}`}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        icon="trash"
+                        onClick={() => setRevoking(k)}
+                        data-testid={`revoke-${k.name}`}
+                      >
                         Revoke
                       </Button>
                     </td>
@@ -109,7 +149,12 @@ export function ApiKeysPage() {
           </div>
         )}
       </div>
-      {creating && <CreateKeyDialog onClose={() => setCreating(false)} onCreated={(k) => (setCreating(false), setCreated(k), void load())} />}
+      {creating && (
+        <CreateKeyDialog
+          onClose={() => setCreating(false)}
+          onCreated={(k) => (setCreating(false), setCreated(k), void load())}
+        />
+      )}
       {created && <KeyOnceDialog created={created} onClose={() => setCreated(null)} />}
       {revoking && (
         <Dialog
@@ -125,7 +170,8 @@ export function ApiKeysPage() {
           }
         >
           <p>
-            Every system using <span className="mono">{revoking.keyPrefix}…</span> is refused from its next call. This cannot be undone.
+            Every system using <span className="mono">{revoking.keyPrefix}…</span> is refused from its next call. This
+            cannot be undone.
           </p>
         </Dialog>
       )}
@@ -133,7 +179,13 @@ export function ApiKeysPage() {
   );
 }
 
-function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k: { name: string; key: string }): void }) {
+function CreateKeyDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose(): void;
+  onCreated(k: { name: string; key: string }): void;
+}) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['triggers.invoke']);
   const [flowKeys, setFlowKeys] = useState<string[] | undefined>(undefined);
@@ -158,7 +210,13 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k:
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} disabled={!name.trim() || !scopes.length} onClick={() => void create()} data-testid="create-api-key">
+          <Button
+            variant="primary"
+            busy={busy}
+            disabled={!name.trim() || !scopes.length}
+            onClick={() => void create()}
+            data-testid="create-api-key"
+          >
             Create key
           </Button>
         </>
@@ -167,15 +225,37 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k:
       <label className="field-label" htmlFor="key-name">
         Name
       </label>
-      <input id="key-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. PBX Rome" data-testid="api-key-name" />
+      <input
+        id="key-name"
+        className="input"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="e.g. PBX Rome"
+        data-testid="api-key-name"
+      />
       <h4 className="dialog-sub">Scopes</h4>
       {SCOPES.map((s) => (
-        <Checkbox key={s.name} checked={scopes.includes(s.name)} onChange={(on) => setScopes((l) => (on ? [...l, s.name] : l.filter((x) => x !== s.name)))} label={<><span className="mono">{s.name}</span> <span className="muted small">— {s.description}</span></>} />
+        <Checkbox
+          key={s.name}
+          checked={scopes.includes(s.name)}
+          onChange={(on) => setScopes((l) => (on ? [...l, s.name] : l.filter((x) => x !== s.name)))}
+          label={
+            <>
+              <span className="mono">{s.name}</span> <span className="muted small">— {s.description}</span>
+            </>
+          }
+        />
       ))}
       <label className="field-label" htmlFor="key-flows">
         Only these flows (optional)
       </label>
-      <ListInput id="key-flows" value={flowKeys} onChange={setFlowKeys} placeholder="flow keys, comma separated (empty: every flow)" testId="api-key-flows" />
+      <ListInput
+        id="key-flows"
+        value={flowKeys}
+        onChange={setFlowKeys}
+        placeholder="flow keys, comma separated (empty: every flow)"
+        testId="api-key-flows"
+      />
       {error && (
         <p className="callout callout-danger" role="alert">
           <Icon name="alert" size={14} /> <span>{error}</span>
@@ -218,7 +298,12 @@ function KeyOnceDialog({ created, onClose }: { created: { name: string; key: str
         <code className="mono" data-testid="api-key-value">
           {created.key}
         </code>
-        <Button variant={copied ? 'secondary' : 'primary'} icon={copied ? 'check' : 'copy'} onClick={() => void copy()} data-testid="copy-api-key">
+        <Button
+          variant={copied ? 'secondary' : 'primary'}
+          icon={copied ? 'check' : 'copy'}
+          onClick={() => void copy()}
+          data-testid="copy-api-key"
+        >
           {copied ? 'Copied' : 'Copy'}
         </Button>
       </div>

@@ -8,7 +8,10 @@ import type { AuditEntry } from '../../api/access-types';
 import { Badge, Button, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
 import { detailParts, targetLabel, type Names } from './audit-details';
 
-type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: AuditEntry[]; nextCursor?: string };
+type State =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ok'; items: AuditEntry[]; nextCursor?: string };
 
 const PAGE = 50;
 
@@ -83,7 +86,9 @@ export function AuditPage() {
                 <tbody>
                   {state.items.map((a) => (
                     <tr key={a.id} data-testid="audit-row">
-                      <td className="muted small" title={formatDateTime(a.createdAt)}>{timeAgo(a.createdAt)}</td>
+                      <td className="muted small" title={formatDateTime(a.createdAt)}>
+                        {timeAgo(a.createdAt)}
+                      </td>
                       <td>
                         <Badge tone={tone(a.action)}>{a.action}</Badge>
                       </td>

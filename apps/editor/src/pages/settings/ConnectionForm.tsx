@@ -24,12 +24,22 @@ export const CONNECTION_TYPES: { value: ConnectionType; label: string }[] = [
   { value: 'soap_ws_security', label: 'SOAP WS-Security' },
 ];
 
-type Input = { key: string; label: string; kind?: 'text' | 'select' | 'check'; options?: string[]; required?: boolean; placeholder?: string };
+type Input = {
+  key: string;
+  label: string;
+  kind?: 'text' | 'select' | 'check';
+  options?: string[];
+  required?: boolean;
+  placeholder?: string;
+};
 
 /** The settings of each flat type, and its one secret. */
 const SPECS: Partial<Record<ConnectionType, { inputs: Input[]; secret?: { key: string; label: string } }>> = {
   none: { inputs: [] },
-  basic: { inputs: [{ key: 'username', label: 'Username', required: true }], secret: { key: 'password', label: 'Password' } },
+  basic: {
+    inputs: [{ key: 'username', label: 'Username', required: true }],
+    secret: { key: 'password', label: 'Password' },
+  },
   bearer: { inputs: [], secret: { key: 'token', label: 'Token' } },
   api_key: {
     inputs: [
@@ -63,23 +73,54 @@ const SPECS: Partial<Record<ConnectionType, { inputs: Input[]; secret?: { key: s
 const DEFAULTS: Partial<Record<ConnectionType, Record<string, unknown>>> = {
   api_key: { placement: 'header' },
   soap_ws_security: { passwordType: 'PasswordText' },
-  token_endpoint: { request: { method: 'POST', url: '' }, tokenPath: 'access_token', apply: { in: 'header', name: 'Authorization', prefix: 'Bearer ' } },
+  token_endpoint: {
+    request: { method: 'POST', url: '' },
+    tokenPath: 'access_token',
+    apply: { in: 'header', name: 'Authorization', prefix: 'Bearer ' },
+  },
 };
 
-const VIEW_KEYS = new Set(['id', 'name', 'type', 'description', 'fields', 'allowedOrigins', 'secretsSet', 'createdAt', 'updatedAt']);
+const VIEW_KEYS = new Set([
+  'id',
+  'name',
+  'type',
+  'description',
+  'fields',
+  'allowedOrigins',
+  'secretsSet',
+  'createdAt',
+  'updatedAt',
+]);
 
 function settingsOf(c: ConnectionDetail): Record<string, unknown> {
   return Object.fromEntries(Object.entries(c).filter(([k]) => !VIEW_KEYS.has(k)));
 }
 
-export function ConnectionDialog({ connection, onClose, onSaved }: { connection: ConnectionDetail | null; onClose(): void; onSaved(c: ConnectionDetail): void }) {
+export function ConnectionDialog({
+  connection,
+  onClose,
+  onSaved,
+}: {
+  connection: ConnectionDetail | null;
+  onClose(): void;
+  onSaved(c: ConnectionDetail): void;
+}) {
   const [type, setType] = useState<ConnectionType>(connection?.type ?? 'basic');
   const [name, setName] = useState(connection?.name ?? '');
   const [description, setDescription] = useState(connection?.description ?? '');
-  const [settings, setSettings] = useState<Record<string, unknown>>(connection ? settingsOf(connection) : { ...DEFAULTS.basic });
+  const [settings, setSettings] = useState<Record<string, unknown>>(
+    connection ? settingsOf(connection) : { ...DEFAULTS.basic },
+  );
   const [secret, setSecret] = useState('');
-  const [namedSecrets, setNamedSecrets] = useState<Pair[]>(() => (connection?.type === 'token_endpoint' ? connection.secretsSet.map((n) => ({ name: n, value: '' })) : []));
-  const [fields, setFields] = useState<Pair[]>(() => Object.entries(connection?.fields ?? {}).map(([n, v]) => ({ name: n, value: v === null || v === undefined ? '' : String(v) })));
+  const [namedSecrets, setNamedSecrets] = useState<Pair[]>(() =>
+    connection?.type === 'token_endpoint' ? connection.secretsSet.map((n) => ({ name: n, value: '' })) : [],
+  );
+  const [fields, setFields] = useState<Pair[]>(() =>
+    Object.entries(connection?.fields ?? {}).map(([n, v]) => ({
+      name: n,
+      value: v === null || v === undefined ? '' : String(v),
+    })),
+  );
   const [origins, setOrigins] = useState(() => (connection?.allowedOrigins ?? []).join('\n'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -127,7 +168,13 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} disabled={!name.trim()} onClick={() => void save()} data-testid="save-connection">
+          <Button
+            variant="primary"
+            busy={busy}
+            disabled={!name.trim()}
+            onClick={() => void save()}
+            data-testid="save-connection"
+          >
             {connection ? 'Save' : 'Create connection'}
           </Button>
         </>
@@ -135,10 +182,24 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
     >
       <div className="form-grid">
         <Field label="Name" htmlFor="conn-name" required>
-          <input id="conn-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. crm" data-testid="connection-name" />
+          <input
+            id="conn-name"
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. crm"
+            data-testid="connection-name"
+          />
         </Field>
         <Field label="Type" htmlFor="conn-type">
-          <select id="conn-type" className="input select" value={type} disabled={!!connection} onChange={(e) => changeType(e.target.value as ConnectionType)} data-testid="connection-type">
+          <select
+            id="conn-type"
+            className="input select"
+            value={type}
+            disabled={!!connection}
+            onChange={(e) => changeType(e.target.value as ConnectionType)}
+            data-testid="connection-type"
+          >
             {CONNECTION_TYPES.map((t) => (
               <option key={t.value} value={t.value}>
                 {t.label}
@@ -160,20 +221,37 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
             ) : (
               <Field key={i.key} label={i.label} htmlFor={`conn-${i.key}`} required={i.required}>
                 {i.kind === 'select' ? (
-                  <select id={`conn-${i.key}`} className="input select" value={String(settings[i.key] ?? '')} onChange={(e) => set(i.key, e.target.value || undefined)}>
+                  <select
+                    id={`conn-${i.key}`}
+                    className="input select"
+                    value={String(settings[i.key] ?? '')}
+                    onChange={(e) => set(i.key, e.target.value || undefined)}
+                  >
                     {!i.options?.includes(String(settings[i.key] ?? '')) && <option value="">default</option>}
                     {i.options?.map((o) => (
                       <option key={o}>{o}</option>
                     ))}
                   </select>
                 ) : (
-                  <input id={`conn-${i.key}`} className="input" value={String(settings[i.key] ?? '')} placeholder={i.placeholder} onChange={(e) => set(i.key, e.target.value)} data-testid={`connection-${i.key}`} />
+                  <input
+                    id={`conn-${i.key}`}
+                    className="input"
+                    value={String(settings[i.key] ?? '')}
+                    placeholder={i.placeholder}
+                    onChange={(e) => set(i.key, e.target.value)}
+                    data-testid={`connection-${i.key}`}
+                  />
                 )}
               </Field>
             ),
           )}
           {spec.secret && (
-            <Field label={spec.secret.label} htmlFor="conn-secret" required={!connection} hint={isSet(spec.secret.key) ? 'Set — leave blank to keep it.' : 'Stored encrypted; never shown again.'}>
+            <Field
+              label={spec.secret.label}
+              htmlFor="conn-secret"
+              required={!connection}
+              hint={isSet(spec.secret.key) ? 'Set — leave blank to keep it.' : 'Stored encrypted; never shown again.'}
+            >
               <input
                 id="conn-secret"
                 className="input"
@@ -196,10 +274,27 @@ export function ConnectionDialog({ connection, onClose, onSaved }: { connection:
           secretsSet={connection.secretsSet}
         />
       )}
-      {type === 'token_endpoint' && <TokenEndpointFields settings={settings} onChange={setSettings} secrets={namedSecrets} onSecrets={setNamedSecrets} isSet={isSet} />}
+      {type === 'token_endpoint' && (
+        <TokenEndpointFields
+          settings={settings}
+          onChange={setSettings}
+          secrets={namedSecrets}
+          onSecrets={setNamedSecrets}
+          isSet={isSet}
+        />
+      )}
       <h4 className="dialog-sub">Fields</h4>
-      <p className="muted small">Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes “Test connection” load the WSDL.</p>
-      <KeyValueRows rows={fields} onChange={setFields} namePlaceholder="baseUrl" valuePlaceholder="https://crm.example.com" testId="connection-field" />
+      <p className="muted small">
+        Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes
+        “Test connection” load the WSDL.
+      </p>
+      <KeyValueRows
+        rows={fields}
+        onChange={setFields}
+        namePlaceholder="baseUrl"
+        valuePlaceholder="https://crm.example.com"
+        testId="connection-field"
+      />
       {error && !(type !== 'none' && originsProblem(error)) && (
         <p className="callout callout-danger" role="alert" data-testid="connection-error">
           <Icon name="alert" size={14} /> <span>{error}</span>

@@ -8,7 +8,17 @@ import { api, errorText, itemsOf } from '../../api/client';
 import type { ConnectionDetail, ConnectionTestResult } from '../../api/access-types';
 import { forgetConnections } from '../../api/connections-cache';
 import { useCan } from '../../auth/session';
-import { Badge, Button, Dialog, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  Empty,
+  ErrorBanner,
+  formatDateTime,
+  Spinner,
+  timeAgo,
+  toast,
+} from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { CONNECTION_TYPES, ConnectionDialog } from './ConnectionForm';
 
@@ -54,7 +64,14 @@ function TestResult({ r }: { r: ConnectionTestResult | 'busy' | undefined }) {
         <Icon name="alert" size={13} /> {r.error.message}
       </span>
     );
-  const detail = r.operations !== undefined ? `${r.operations} WSDL operation${r.operations === 1 ? '' : 's'}` : r.expiresAt ? `token expires ${formatDateTime(r.expiresAt)}` : r.expiresAt === null ? 'token (no expiry)' : (r.message ?? '');
+  const detail =
+    r.operations !== undefined
+      ? `${r.operations} WSDL operation${r.operations === 1 ? '' : 's'}`
+      : r.expiresAt
+        ? `token expires ${formatDateTime(r.expiresAt)}`
+        : r.expiresAt === null
+          ? 'token (no expiry)'
+          : (r.message ?? '');
   return (
     <span className="conn-test ok" data-testid="connection-test-result">
       <Icon name="check" size={13} /> ok{detail ? ` · ${detail}` : ''}
@@ -111,7 +128,9 @@ export function ConnectionsPage() {
       <header className="page-head">
         <div>
           <h1>Connections</h1>
-          <p className="muted">Credentials and settings of the systems your flows call. Secrets are encrypted and never shown again.</p>
+          <p className="muted">
+            Credentials and settings of the systems your flows call. Secrets are encrypted and never shown again.
+          </p>
         </div>
         <div className="grow" />
         {canWrite && (
@@ -125,7 +144,9 @@ export function ConnectionsPage() {
         {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
         {state.status === 'ok' && state.items.length === 0 && (
           <Empty icon="plug" title="No connections yet">
-            <p className="muted">Add the CRM, dialer or SOAP service your flows call; HTTP and SOAP nodes pick them by name.</p>
+            <p className="muted">
+              Add the CRM, dialer or SOAP service your flows call; HTTP and SOAP nodes pick them by name.
+            </p>
           </Empty>
         )}
         {state.status === 'ok' && state.items.length > 0 && (
@@ -156,19 +177,48 @@ export function ConnectionsPage() {
                       <TestResult r={tests[c.id]} />
                     </td>
                     <td>
-                      <div className="chips">{c.secretsSet.length ? c.secretsSet.map((s) => <Badge key={s} tone="success">{s} ✓</Badge>) : <span className="muted small">none</span>}</div>
+                      <div className="chips">
+                        {c.secretsSet.length ? (
+                          c.secretsSet.map((s) => (
+                            <Badge key={s} tone="success">
+                              {s} ✓
+                            </Badge>
+                          ))
+                        ) : (
+                          <span className="muted small">none</span>
+                        )}
+                      </div>
                     </td>
                     <td className="muted small">{timeAgo(c.updatedAt)}</td>
                     <td className="row-actions">
                       {canWrite && (
                         <>
-                          <Button size="sm" icon="play" onClick={() => void test(c)} busy={tests[c.id] === 'busy'} data-testid={`test-connection-${c.name}`}>
+                          <Button
+                            size="sm"
+                            icon="play"
+                            onClick={() => void test(c)}
+                            busy={tests[c.id] === 'busy'}
+                            data-testid={`test-connection-${c.name}`}
+                          >
                             Test connection
                           </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setEditing(c)} data-testid={`edit-connection-${c.name}`}>
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => setEditing(c)}
+                            data-testid={`edit-connection-${c.name}`}
+                          >
                             Edit
                           </Button>
-                          <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${c.name}`} title="Delete" onClick={() => setDeleting(c)} data-testid={`delete-connection-${c.name}`} />
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            icon="trash"
+                            aria-label={`Delete ${c.name}`}
+                            title="Delete"
+                            onClick={() => setDeleting(c)}
+                            data-testid={`delete-connection-${c.name}`}
+                          />
                         </>
                       )}
                     </td>
@@ -196,7 +246,12 @@ export function ConnectionsPage() {
           footer={
             <>
               <Button onClick={() => setDeleting(null)}>Cancel</Button>
-              <Button variant="danger" icon="trash" onClick={() => void remove(deleting)} data-testid="confirm-delete-connection">
+              <Button
+                variant="danger"
+                icon="trash"
+                onClick={() => void remove(deleting)}
+                data-testid="confirm-delete-connection"
+              >
                 Delete connection
               </Button>
             </>

@@ -38,8 +38,8 @@ export function OriginsWideningNotice({ stored, text, secretsSet }: Props) {
     <p className="callout callout-warning" role="note" data-testid="connection-origins-widened">
       <Icon name="alert" size={14} />{' '}
       <span>
-        Adding {added.join(', ')} lets this connection’s credentials go there: enter its {what} (
-        {secretsSet.join(', ')}) again to save. Removing origins needs no secret.
+        Adding {added.join(', ')} lets this connection’s credentials go there: enter its {what} ({secretsSet.join(', ')}
+        ) again to save. Removing origins needs no secret.
       </span>
     </p>
   );

@@ -9,7 +9,10 @@ import type { PermissionInfo, Role } from '../../api/access-types';
 import { Badge, Button, Dialog, ErrorBanner, Spinner, toast } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 
-type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; roles: Role[]; permissions: PermissionInfo[] };
+type State =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ok'; roles: Role[]; permissions: PermissionInfo[] };
 
 export function RolesPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
@@ -30,7 +33,8 @@ export function RolesPage() {
     void load();
   }, [load]);
 
-  const setRole = (role: Role) => setState((s) => (s.status === 'ok' ? { ...s, roles: s.roles.map((r) => (r.id === role.id ? role : r)) } : s));
+  const setRole = (role: Role) =>
+    setState((s) => (s.status === 'ok' ? { ...s, roles: s.roles.map((r) => (r.id === role.id ? role : r)) } : s));
 
   const toggle = async (role: Role, permission: string, on: boolean) => {
     const permissions = on ? [...role.permissions, permission] : role.permissions.filter((p) => p !== permission);
@@ -65,7 +69,10 @@ export function RolesPage() {
       <header className="page-head">
         <div>
           <h1>Roles</h1>
-          <p className="muted">What each role may do. A user holds the permissions of their roles plus their direct grants; changes apply on their next request.</p>
+          <p className="muted">
+            What each role may do. A user holds the permissions of their roles plus their direct grants; changes apply
+            on their next request.
+          </p>
         </div>
         <div className="grow" />
         <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-role">
@@ -86,15 +93,35 @@ export function RolesPage() {
                       <div className="matrix-role-name">{r.name}</div>
                       <div className="matrix-role-meta">
                         {r.builtIn ? (
-                          <Badge tone={r.builtIn === 'admin' ? 'warning' : 'neutral'} title={r.builtIn === 'admin' ? "Built-in; Admin's permissions are fixed" : 'Built-in: cannot be renamed or deleted'}>
+                          <Badge
+                            tone={r.builtIn === 'admin' ? 'warning' : 'neutral'}
+                            title={
+                              r.builtIn === 'admin'
+                                ? "Built-in; Admin's permissions are fixed"
+                                : 'Built-in: cannot be renamed or deleted'
+                            }
+                          >
                             {r.builtIn === 'admin' ? 'built-in · locked' : 'built-in'}
                           </Badge>
                         ) : (
                           <>
-                            <Button size="sm" variant="ghost" onClick={() => setEditing(r)} data-testid={`rename-role-${r.name}`}>
+                            <Button
+                              size="sm"
+                              variant="ghost"
+                              onClick={() => setEditing(r)}
+                              data-testid={`rename-role-${r.name}`}
+                            >
                               Rename
                             </Button>
-                            <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${r.name}`} title="Delete role" onClick={() => setDeleting(r)} data-testid={`delete-role-${r.name}`} />
+                            <Button
+                              size="sm"
+                              variant="ghost"
+                              icon="trash"
+                              aria-label={`Delete ${r.name}`}
+                              title="Delete role"
+                              onClick={() => setDeleting(r)}
+                              data-testid={`delete-role-${r.name}`}
+                            />
                           </>
                         )}
                       </div>
@@ -123,7 +150,15 @@ export function RolesPage() {
                             checked={on}
                             disabled={locked || busy}
                             aria-label={`${r.name}: ${p.name}`}
-                            title={locked ? (r.builtIn === 'admin' ? "Admin's permissions are fixed" : 'Not grantable') : on ? `Remove ${p.name} from ${r.name}` : `Grant ${p.name} to ${r.name}`}
+                            title={
+                              locked
+                                ? r.builtIn === 'admin'
+                                  ? "Admin's permissions are fixed"
+                                  : 'Not grantable'
+                                : on
+                                  ? `Remove ${p.name} from ${r.name}`
+                                  : `Grant ${p.name} to ${r.name}`
+                            }
                             data-role={r.name}
                             data-perm={p.name}
                             onChange={(e) => void toggle(r, p.name, e.target.checked)}
@@ -138,7 +173,13 @@ export function RolesPage() {
           </div>
         )}
       </div>
-      {editing && <RoleDialog role={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void load())} />}
+      {editing && (
+        <RoleDialog
+          role={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), void load())}
+        />
+      )}
       {deleting && (
         <Dialog
           title={`Delete “${deleting.name}”?`}
@@ -146,7 +187,12 @@ export function RolesPage() {
           footer={
             <>
               <Button onClick={() => setDeleting(null)}>Cancel</Button>
-              <Button variant="danger" icon="trash" onClick={() => void remove(deleting)} data-testid="confirm-delete-role">
+              <Button
+                variant="danger"
+                icon="trash"
+                onClick={() => void remove(deleting)}
+                data-testid="confirm-delete-role"
+              >
                 Delete role
               </Button>
             </>
@@ -169,7 +215,10 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
     try {
       if (role) await api.roles.update(role.id, { name: name.trim() });
       else await api.roles.create({ name: name.trim(), permissions: [] });
-      toast(role ? `Renamed to “${name.trim()}”` : `Role “${name.trim()}” created: tick its permissions in the matrix`, 'success');
+      toast(
+        role ? `Renamed to “${name.trim()}”` : `Role “${name.trim()}” created: tick its permissions in the matrix`,
+        'success',
+      );
       onSaved();
     } catch (err) {
       setError(errorText(err));
@@ -183,7 +232,13 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} disabled={!name.trim()} onClick={() => void save()} data-testid="save-role">
+          <Button
+            variant="primary"
+            busy={busy}
+            disabled={!name.trim()}
+            onClick={() => void save()}
+            data-testid="save-role"
+          >
             {role ? 'Rename' : 'Create'}
           </Button>
         </>
@@ -192,7 +247,15 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
       <label className="field-label" htmlFor="role-name">
         Name
       </label>
-      <input id="role-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Night shift supervisor" data-testid="role-name" onKeyDown={(e) => e.key === 'Enter' && name.trim() && void save()} />
+      <input
+        id="role-name"
+        className="input"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="e.g. Night shift supervisor"
+        data-testid="role-name"
+        onKeyDown={(e) => e.key === 'Enter' && name.trim() && void save()}
+      />
       {error && (
         <p className="callout callout-danger" role="alert">
           <Icon name="alert" size={14} /> <span>{error}</span>

@@ -33,7 +33,14 @@ export function KeyValueRows({
     <div>
       {rows.map((r, i) => (
         <div className="kv-row" key={i}>
-          <input className="input mono" value={r.name} placeholder={namePlaceholder} aria-label="Name" onChange={(e) => put(i, { name: e.target.value })} data-testid={testId && `${testId}-name-${i}`} />
+          <input
+            className="input mono"
+            value={r.name}
+            placeholder={namePlaceholder}
+            aria-label="Name"
+            onChange={(e) => put(i, { name: e.target.value })}
+            data-testid={testId && `${testId}-name-${i}`}
+          />
           <input
             className="input"
             type={secret ? 'password' : 'text'}
@@ -44,10 +51,22 @@ export function KeyValueRows({
             onChange={(e) => put(i, { value: e.target.value })}
             data-testid={testId && `${testId}-value-${i}`}
           />
-          <Button size="sm" variant="ghost" icon="x" aria-label="Remove" onClick={() => onChange(rows.filter((_, n) => n !== i))} />
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="x"
+            aria-label="Remove"
+            onClick={() => onChange(rows.filter((_, n) => n !== i))}
+          />
         </div>
       ))}
-      <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange([...rows, { name: '', value: '' }])} data-testid={testId && `${testId}-add`}>
+      <Button
+        size="sm"
+        variant="ghost"
+        icon="plus"
+        onClick={() => onChange([...rows, { name: '', value: '' }])}
+        data-testid={testId && `${testId}-add`}
+      >
         Add
       </Button>
     </div>
@@ -112,15 +131,32 @@ export function TokenEndpointFields({
     <>
       <h4 className="dialog-sub">Token request</h4>
       <div className="kv-row" style={{ gridTemplateColumns: '110px 1fr' }}>
-        <select className="input select" aria-label="Method" value={req.method ?? 'POST'} onChange={(e) => setReq({ method: e.target.value })}>
+        <select
+          className="input select"
+          aria-label="Method"
+          value={req.method ?? 'POST'}
+          onChange={(e) => setReq({ method: e.target.value })}
+        >
           {['POST', 'GET', 'PUT', 'PATCH'].map((m) => (
             <option key={m}>{m}</option>
           ))}
         </select>
-        <input className="input mono" aria-label="Token URL" placeholder="https://{{connection.host}}/auth" value={req.url ?? ''} onChange={(e) => setReq({ url: e.target.value })} data-testid="token-url" />
+        <input
+          className="input mono"
+          aria-label="Token URL"
+          placeholder="https://{{connection.host}}/auth"
+          value={req.url ?? ''}
+          onChange={(e) => setReq({ url: e.target.value })}
+          data-testid="token-url"
+        />
       </div>
       <Field label="Headers">
-        <KeyValueRows rows={req.headers ?? []} onChange={(headers) => setReq({ headers: headers.length ? headers : undefined })} namePlaceholder="Accept" valuePlaceholder="application/json" />
+        <KeyValueRows
+          rows={req.headers ?? []}
+          onChange={(headers) => setReq({ headers: headers.length ? headers : undefined })}
+          namePlaceholder="Accept"
+          valuePlaceholder="application/json"
+        />
       </Field>
       <Field label="Body" htmlFor="token-body-type">
         <select
@@ -129,7 +165,14 @@ export function TokenEndpointFields({
           value={bodyType}
           onChange={(e) => {
             const t = e.target.value;
-            setReq({ body: t === 'json' ? { type: 'json', template: '{\n  "password": "{{secrets.password}}"\n}' } : t === 'form' ? { type: 'form', fields: [] } : undefined });
+            setReq({
+              body:
+                t === 'json'
+                  ? { type: 'json', template: '{\n  "password": "{{secrets.password}}"\n}' }
+                  : t === 'form'
+                    ? { type: 'form', fields: [] }
+                    : undefined,
+            });
           }}
         >
           <option value="none">None</option>
@@ -138,19 +181,49 @@ export function TokenEndpointFields({
         </select>
       </Field>
       {req.body?.type === 'json' || req.body?.type === 'text' ? (
-        <textarea className="input mono" rows={4} aria-label="Body template" value={req.body.template} onChange={(e) => setReq({ body: { type: 'json', template: e.target.value } })} />
+        <textarea
+          className="input mono"
+          rows={4}
+          aria-label="Body template"
+          value={req.body.template}
+          onChange={(e) => setReq({ body: { type: 'json', template: e.target.value } })}
+        />
       ) : req.body?.type === 'form' ? (
-        <KeyValueRows rows={req.body.fields} onChange={(fields) => setReq({ body: { type: 'form', fields } })} namePlaceholder="grant_type" valuePlaceholder="{{secrets.password}}" />
+        <KeyValueRows
+          rows={req.body.fields}
+          onChange={(fields) => setReq({ body: { type: 'form', fields } })}
+          namePlaceholder="grant_type"
+          valuePlaceholder="{{secrets.password}}"
+        />
       ) : null}
       <div className="form-grid">
         <Field label="Token path" htmlFor="token-path" required hint="Where the token is in the answer">
-          <input id="token-path" className="input mono" value={String(settings.tokenPath ?? '')} onChange={(e) => onChange({ ...settings, tokenPath: e.target.value })} placeholder="data.token" data-testid="token-path" />
+          <input
+            id="token-path"
+            className="input mono"
+            value={String(settings.tokenPath ?? '')}
+            onChange={(e) => onChange({ ...settings, tokenPath: e.target.value })}
+            placeholder="data.token"
+            data-testid="token-path"
+          />
         </Field>
         <Field label="Expiry path (optional)" htmlFor="token-exp" hint="Seconds until it expires, in the answer">
-          <input id="token-exp" className="input mono" value={String(settings.expiresInPath ?? '')} onChange={(e) => onChange({ ...settings, expiresInPath: e.target.value || undefined })} placeholder="expires_in" data-testid="token-expires-path" />
+          <input
+            id="token-exp"
+            className="input mono"
+            value={String(settings.expiresInPath ?? '')}
+            onChange={(e) => onChange({ ...settings, expiresInPath: e.target.value || undefined })}
+            placeholder="expires_in"
+            data-testid="token-expires-path"
+          />
         </Field>
         <Field label="Apply it as" htmlFor="token-apply">
-          <select id="token-apply" className="input select" value={apply.in} onChange={(e) => setApply({ in: e.target.value as Apply['in'] })}>
+          <select
+            id="token-apply"
+            className="input select"
+            value={apply.in}
+            onChange={(e) => setApply({ in: e.target.value as Apply['in'] })}
+          >
             <option value="header">Header</option>
             <option value="query">Query parameter</option>
             <option value="body">Body field (JSON or form)</option>
@@ -168,7 +241,13 @@ export function TokenEndpointFields({
         </Field>
         {apply.in === 'header' && (
           <Field label="Prefix" htmlFor="token-prefix">
-            <input id="token-prefix" className="input mono" value={apply.prefix ?? ''} onChange={(e) => setApply({ prefix: e.target.value })} placeholder="Bearer " />
+            <input
+              id="token-prefix"
+              className="input mono"
+              value={apply.prefix ?? ''}
+              onChange={(e) => setApply({ prefix: e.target.value })}
+              placeholder="Bearer "
+            />
           </Field>
         )}
         <Field label="Lifetime if not in the answer (s)" htmlFor="token-life">
@@ -177,13 +256,25 @@ export function TokenEndpointFields({
             className="input"
             inputMode="numeric"
             value={settings.expiresInSeconds === undefined ? '' : String(settings.expiresInSeconds)}
-            onChange={(e) => onChange({ ...settings, expiresInSeconds: /^\d+$/.test(e.target.value) ? Number(e.target.value) : undefined })}
+            onChange={(e) =>
+              onChange({
+                ...settings,
+                expiresInSeconds: /^\d+$/.test(e.target.value) ? Number(e.target.value) : undefined,
+              })
+            }
           />
         </Field>
       </div>
       <h4 className="dialog-sub">Secrets</h4>
       <p className="muted small">Read by the request as {'{{secrets.<name>}}'}; stored encrypted, never shown again.</p>
-      <KeyValueRows rows={secrets} onChange={onSecrets} namePlaceholder="password" secret isSet={isSet} testId="token-secret" />
+      <KeyValueRows
+        rows={secrets}
+        onChange={onSecrets}
+        namePlaceholder="password"
+        secret
+        isSet={isSet}
+        testId="token-secret"
+      />
     </>
   );
 }

@@ -12,7 +12,10 @@ import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
 
-type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; users: ManagedUser[]; roles: Role[]; permissions: PermissionInfo[] };
+type State =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ok'; users: ManagedUser[]; roles: Role[]; permissions: PermissionInfo[] };
 
 export function UsersPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
@@ -23,7 +26,12 @@ export function UsersPage() {
   const load = useCallback(async () => {
     try {
       const [users, roles, permissions] = await Promise.all([api.users.list(), api.roles.list(), api.permissions()]);
-      setState({ status: 'ok', users: itemsOf(users), roles: itemsOf(roles), permissions: itemsOf(permissions).filter((p) => p.grantable) });
+      setState({
+        status: 'ok',
+        users: itemsOf(users),
+        roles: itemsOf(roles),
+        permissions: itemsOf(permissions).filter((p) => p.grantable),
+      });
     } catch (err) {
       setState({ status: 'error', message: errorText(err) });
     }
@@ -45,7 +53,8 @@ export function UsersPage() {
     }
   };
 
-  const roleName = (id: string) => (state.status === 'ok' ? state.roles.find((r) => r.id === id)?.name : undefined) ?? id.slice(0, 8);
+  const roleName = (id: string) =>
+    (state.status === 'ok' ? state.roles.find((r) => r.id === id)?.name : undefined) ?? id.slice(0, 8);
 
   return (
     <div className="page" data-testid="users-page">
@@ -85,18 +94,32 @@ export function UsersPage() {
                       {u.isBootstrap && (
                         <>
                           {' '}
-                          <Badge tone="accent" title="The first admin of the installation">bootstrap</Badge>
+                          <Badge tone="accent" title="The first admin of the installation">
+                            bootstrap
+                          </Badge>
                         </>
                       )}
                     </td>
                     <td>
                       <div className="chips">
-                        {u.roleIds.length ? u.roleIds.map((id) => <Badge key={id}>{roleName(id)}</Badge>) : <span className="muted">—</span>}
+                        {u.roleIds.length ? (
+                          u.roleIds.map((id) => <Badge key={id}>{roleName(id)}</Badge>)
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
                       </div>
                     </td>
                     <td>
                       <div className="chips">
-                        {u.permissions.length ? u.permissions.slice(0, 3).map((p) => <span key={p} className="type-tag mono">{p}</span>) : <span className="muted">—</span>}
+                        {u.permissions.length ? (
+                          u.permissions.slice(0, 3).map((p) => (
+                            <span key={p} className="type-tag mono">
+                              {p}
+                            </span>
+                          ))
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
                         {u.permissions.length > 3 && (
                           <span className="muted small" title={u.permissions.join(', ')}>
                             +{u.permissions.length - 3} more
@@ -104,14 +127,26 @@ export function UsersPage() {
                         )}
                       </div>
                     </td>
-                    <td>{u.active ? <Badge tone="success">active</Badge> : <Badge tone="danger">deactivated</Badge>}</td>
+                    <td>
+                      {u.active ? <Badge tone="success">active</Badge> : <Badge tone="danger">deactivated</Badge>}
+                    </td>
                     <td className="muted small">{timeAgo(u.createdAt)}</td>
                     <td className="row-actions">
-                      <Button size="sm" variant="ghost" onClick={() => setEditing(u)} data-testid={`edit-user-${u.email}`}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => setEditing(u)}
+                        data-testid={`edit-user-${u.email}`}
+                      >
                         Edit
                       </Button>
                       {u.active ? (
-                        <Button size="sm" variant="ghost" onClick={() => setDeactivating(u)} data-testid={`deactivate-user-${u.email}`}>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => setDeactivating(u)}
+                          data-testid={`deactivate-user-${u.email}`}
+                        >
                           Deactivate
                         </Button>
                       ) : (
@@ -128,7 +163,13 @@ export function UsersPage() {
         )}
       </div>
       {editing && state.status === 'ok' && (
-        <UserDialog user={editing === 'new' ? null : editing} roles={state.roles} permissions={state.permissions} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void load())} />
+        <UserDialog
+          user={editing === 'new' ? null : editing}
+          roles={state.roles}
+          permissions={state.permissions}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), void load())}
+        />
       )}
       {deactivating && (
         <Dialog
@@ -137,20 +178,39 @@ export function UsersPage() {
           footer={
             <>
               <Button onClick={() => setDeactivating(null)}>Cancel</Button>
-              <Button variant="danger" onClick={() => void setActive(deactivating, false)} data-testid="confirm-deactivate">
+              <Button
+                variant="danger"
+                onClick={() => void setActive(deactivating, false)}
+                data-testid="confirm-deactivate"
+              >
                 Deactivate
               </Button>
             </>
           }
         >
-          <p>They are signed out everywhere and cannot sign in again until reactivated. Their history stays in the audit log.</p>
+          <p>
+            They are signed out everywhere and cannot sign in again until reactivated. Their history stays in the audit
+            log.
+          </p>
         </Dialog>
       )}
     </div>
   );
 }
 
-function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: ManagedUser | null; roles: Role[]; permissions: PermissionInfo[]; onClose(): void; onSaved(): void }) {
+function UserDialog({
+  user,
+  roles,
+  permissions,
+  onClose,
+  onSaved,
+}: {
+  user: ManagedUser | null;
+  roles: Role[];
+  permissions: PermissionInfo[];
+  onClose(): void;
+  onSaved(): void;
+}) {
   const [email, setEmail] = useState(user?.email ?? '');
   const [password, setPassword] = useState('');
   const [roleIds, setRoleIds] = useState<string[]>(user?.roleIds ?? []);
@@ -168,7 +228,10 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
     try {
       if (user) await api.users.update(user.id, { roleIds, permissions: grants, ...(password ? { password } : {}) });
       else await api.users.create({ email: email.trim(), password, roleIds, permissions: grants });
-      toast(user ? `${user.email} updated` : `${email.trim()} added: share the temporary password with them`, 'success');
+      toast(
+        user ? `${user.email} updated` : `${email.trim()} added: share the temporary password with them`,
+        'success',
+      );
       onSaved();
     } catch (err) {
       setError(errorText(err));
@@ -202,7 +265,15 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
           <label className="field-label" htmlFor="user-email">
             Email
           </label>
-          <input id="user-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="agent@example.com" data-testid="user-email" />
+          <input
+            id="user-email"
+            className="input"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="agent@example.com"
+            data-testid="user-email"
+          />
         </>
       )}
       <PasswordField
@@ -220,7 +291,13 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
       <h4 className="dialog-sub">Roles</h4>
       <div className="check-grid">
         {roles.map((r) => (
-          <Checkbox key={r.id} checked={roleIds.includes(r.id)} onChange={(on) => setRoleIds((l) => toggle(l, r.id, on))} label={r.name} testId={`user-role-${r.name}`} />
+          <Checkbox
+            key={r.id}
+            checked={roleIds.includes(r.id)}
+            onChange={(on) => setRoleIds((l) => toggle(l, r.id, on))}
+            label={r.name}
+            testId={`user-role-${r.name}`}
+          />
         ))}
       </div>
       <h4 className="dialog-sub">Direct grants</h4>
@@ -228,7 +305,12 @@ function UserDialog({ user, roles, permissions, onClose, onSaved }: { user: Mana
       <div className="check-grid">
         {permissions.map((p) => (
           <span key={p.name} title={p.description}>
-            <Checkbox checked={grants.includes(p.name)} onChange={(on) => setGrants((l) => toggle(l, p.name, on))} label={<span className="mono small">{p.name}</span>} testId={`user-grant-${p.name}`} />
+            <Checkbox
+              checked={grants.includes(p.name)}
+              onChange={(on) => setGrants((l) => toggle(l, p.name, on))}
+              label={<span className="mono small">{p.name}</span>}
+              testId={`user-grant-${p.name}`}
+            />
           </span>
         ))}
       </div>

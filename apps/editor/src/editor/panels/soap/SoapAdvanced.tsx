@@ -35,24 +35,56 @@ export function SoapAdvanced({
     else next[key] = v;
     onChange(countOf(next) > 0 ? next : undefined);
   };
-  const flag = (key: 'forceSoap12Headers' | 'useEmptyTag' | 'ignoreBaseNameSpaces' | 'preserveWhitespace' | 'handleNilAsNull' | 'forceUseSchemaXmlns' | 'parseResponseAttachments', label: string, testId: string) => (
-    <Checkbox checked={o[key] === true} onChange={(v) => set(key, v || undefined)} label={label} disabled={readOnly} testId={testId} />
+  const flag = (
+    key:
+      | 'forceSoap12Headers'
+      | 'useEmptyTag'
+      | 'ignoreBaseNameSpaces'
+      | 'preserveWhitespace'
+      | 'handleNilAsNull'
+      | 'forceUseSchemaXmlns'
+      | 'parseResponseAttachments',
+    label: string,
+    testId: string,
+  ) => (
+    <Checkbox
+      checked={o[key] === true}
+      onChange={(v) => set(key, v || undefined)}
+      label={label}
+      disabled={readOnly}
+      testId={testId}
+    />
   );
   const count = countOf(value);
   return (
     <section className="panel-section" data-testid="soap-advanced">
       <div className="panel-section-head">
-        <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="soap-advanced-toggle">
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+          data-testid="soap-advanced-toggle"
+        >
           <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} /> Advanced{count > 0 ? ` (${count} set)` : ''}
         </button>
       </div>
       {open && (
         <>
-          <p className="field-hint">node-soap client options, for services that need them. The WSDL is read again with these.</p>
+          <p className="field-hint">
+            node-soap client options, for services that need them. The WSDL is read again with these.
+          </p>
           <Issues issues={issues} />
           <div className="grid-2">
             <Field label="Envelope prefix" hint="soap by default">
-              <TextInput value={o.envelopeKey ?? ''} onChange={(v) => set('envelopeKey', v.trim() || undefined)} placeholder="soap" readOnly={readOnly} mono testId="soap-opt-envelopeKey" />
+              <TextInput
+                value={o.envelopeKey ?? ''}
+                onChange={(v) => set('envelopeKey', v.trim() || undefined)}
+                placeholder="soap"
+                readOnly={readOnly}
+                mono
+                testId="soap-opt-envelopeKey"
+              />
             </Field>
             <Field label="Dates in the answer">
               <Select
@@ -81,11 +113,23 @@ export function SoapAdvanced({
           {flag('forceUseSchemaXmlns', 'Prefixes from the schema’s namespace declarations', 'soap-opt-schemaXmlns')}
           {flag('preserveWhitespace', 'Keep leading and trailing spaces of text in the answer', 'soap-opt-whitespace')}
           {flag('handleNilAsNull', 'xsi:nil elements in the answer read as null', 'soap-opt-nil')}
-          {flag('parseResponseAttachments', 'Read MTOM attachments of the answer (output: attachments)', 'soap-opt-mtom')}
-          <Field label="Namespace prefixes written without prefix" hint="ignoredNamespaces; node-soap already leaves out tns, targetNamespace and typedNamespace">
+          {flag(
+            'parseResponseAttachments',
+            'Read MTOM attachments of the answer (output: attachments)',
+            'soap-opt-mtom',
+          )}
+          <Field
+            label="Namespace prefixes written without prefix"
+            hint="ignoredNamespaces; node-soap already leaves out tns, targetNamespace and typedNamespace"
+          >
             <ListInput
               value={o.ignoredNamespaces?.namespaces}
-              onChange={(list) => set('ignoredNamespaces', list ? { namespaces: list, override: o.ignoredNamespaces?.override ?? false } : undefined)}
+              onChange={(list) =>
+                set(
+                  'ignoredNamespaces',
+                  list ? { namespaces: list, override: o.ignoredNamespaces?.override ?? false } : undefined,
+                )
+              }
               placeholder="ns1, ns2"
               readOnly={readOnly}
               testId="soap-opt-ignoredNamespaces"
@@ -100,7 +144,11 @@ export function SoapAdvanced({
               testId="soap-opt-ignoredOverride"
             />
           )}
-          <RootElementFields value={o.overrideRootElement} onChange={(v) => set('overrideRootElement', v)} readOnly={readOnly} />
+          <RootElementFields
+            value={o.overrideRootElement}
+            onChange={(v) => set('overrideRootElement', v)}
+            readOnly={readOnly}
+          />
           <PairsField
             label="Element names for argument keys"
             hint="overrideElementKey: one key = Element per line"
@@ -111,10 +159,24 @@ export function SoapAdvanced({
           />
           <div className="grid-2">
             <Field label="Attributes key">
-              <TextInput value={o.attributesKey ?? ''} onChange={(v) => set('attributesKey', v.trim() || undefined)} placeholder="attributes" readOnly={readOnly} mono testId="soap-opt-attributesKey" />
+              <TextInput
+                value={o.attributesKey ?? ''}
+                onChange={(v) => set('attributesKey', v.trim() || undefined)}
+                placeholder="attributes"
+                readOnly={readOnly}
+                mono
+                testId="soap-opt-attributesKey"
+              />
             </Field>
             <Field label="Text key">
-              <TextInput value={o.valueKey ?? ''} onChange={(v) => set('valueKey', v.trim() || undefined)} placeholder="$value" readOnly={readOnly} mono testId="soap-opt-valueKey" />
+              <TextInput
+                value={o.valueKey ?? ''}
+                onChange={(v) => set('valueKey', v.trim() || undefined)}
+                placeholder="$value"
+                readOnly={readOnly}
+                mono
+                testId="soap-opt-valueKey"
+              />
             </Field>
           </div>
         </>
@@ -124,7 +186,15 @@ export function SoapAdvanced({
 }
 
 /** overrideRootElement: the body element's prefix and its namespace declarations (one `xmlns:p = uri` per line). */
-function RootElementFields({ value, onChange, readOnly }: { value: Options['overrideRootElement']; onChange(v: Options['overrideRootElement']): void; readOnly: boolean }) {
+function RootElementFields({
+  value,
+  onChange,
+  readOnly,
+}: {
+  value: Options['overrideRootElement'];
+  onChange(v: Options['overrideRootElement']): void;
+  readOnly: boolean;
+}) {
   const attrs = value?.xmlnsAttributes;
   const [text, setText] = useState(() => (attrs ?? []).map((a) => `${a.name} = ${a.value}`).join('\n'));
   useEffect(() => {
@@ -139,11 +209,23 @@ function RootElementFields({ value, onChange, readOnly }: { value: Options['over
         const eq = l.indexOf('=');
         return eq < 0 ? { name: l, value: '' } : { name: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim() };
       });
-    onChange(namespace || parsed.length ? { namespace, ...(parsed.length ? { xmlnsAttributes: parsed } : {}) } : undefined);
+    onChange(
+      namespace || parsed.length ? { namespace, ...(parsed.length ? { xmlnsAttributes: parsed } : {}) } : undefined,
+    );
   };
   return (
-    <Field label="Root element override" hint="overrideRootElement: the body element's prefix, and the namespace declarations written on it (xmlns:p = uri, one per line)">
-      <TextInput value={value?.namespace ?? ''} onChange={(v) => update(v.trim(), text)} placeholder="prefix, e.g. ns0" readOnly={readOnly} mono testId="soap-opt-rootNamespace" />
+    <Field
+      label="Root element override"
+      hint="overrideRootElement: the body element's prefix, and the namespace declarations written on it (xmlns:p = uri, one per line)"
+    >
+      <TextInput
+        value={value?.namespace ?? ''}
+        onChange={(v) => update(v.trim(), text)}
+        placeholder="prefix, e.g. ns0"
+        readOnly={readOnly}
+        mono
+        testId="soap-opt-rootNamespace"
+      />
       <textarea
         className="input mono"
         rows={2}
@@ -176,7 +258,11 @@ function PairsField({
   readOnly: boolean;
   testId: string;
 }) {
-  const [text, setText] = useState(() => Object.entries(value ?? {}).map(([k, v]) => `${k} = ${v}`).join('\n'));
+  const [text, setText] = useState(() =>
+    Object.entries(value ?? {})
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n'),
+  );
   return (
     <Field label={label} hint={hint}>
       <textarea

@@ -24,13 +24,33 @@ function isObject(v: unknown): v is ArgObject {
 /** Sets (or, for an empty value, removes) a key. */
 function withKey(obj: ArgObject, key: string, value: SoapArg | undefined): ArgObject {
   const next = { ...obj };
-  if (value === undefined || value === '' || (isObject(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0)) delete next[key];
+  if (
+    value === undefined ||
+    value === '' ||
+    (isObject(value) && Object.keys(value).length === 0) ||
+    (Array.isArray(value) && value.length === 0)
+  )
+    delete next[key];
   else next[key] = value;
   return next;
 }
 
 /** The fields of an object shape, each as a template field, a nested group or a repeatable list. */
-export function ShapeFields({ nodeId, shape, value, path, onChange, readOnly }: { nodeId: string; shape: SoapShape; value: SoapArg; path: string[]; onChange(v: ArgObject): void; readOnly: boolean }) {
+export function ShapeFields({
+  nodeId,
+  shape,
+  value,
+  path,
+  onChange,
+  readOnly,
+}: {
+  nodeId: string;
+  shape: SoapShape;
+  value: SoapArg;
+  path: string[];
+  onChange(v: ArgObject): void;
+  readOnly: boolean;
+}) {
   const obj = isObject(value) ? value : {};
   const attrs = isObject(obj.attributes) ? obj.attributes : {};
   return (
@@ -53,13 +73,35 @@ export function ShapeFields({ nodeId, shape, value, path, onChange, readOnly }: 
         />
       ))}
       {shape.fields?.map((f) => (
-        <ShapeField key={f.name} nodeId={nodeId} field={f} value={obj[f.name]} path={[...path, f.name]} onChange={(v) => onChange(withKey(obj, f.name, v))} readOnly={readOnly} />
+        <ShapeField
+          key={f.name}
+          nodeId={nodeId}
+          field={f}
+          value={obj[f.name]}
+          path={[...path, f.name]}
+          onChange={(v) => onChange(withKey(obj, f.name, v))}
+          readOnly={readOnly}
+        />
       ))}
     </div>
   );
 }
 
-function ShapeField({ nodeId, field, value, path, onChange, readOnly }: { nodeId: string; field: SoapField; value: SoapArg | undefined; path: string[]; onChange(v: SoapArg | undefined): void; readOnly: boolean }) {
+function ShapeField({
+  nodeId,
+  field,
+  value,
+  path,
+  onChange,
+  readOnly,
+}: {
+  nodeId: string;
+  field: SoapField;
+  value: SoapArg | undefined;
+  path: string[];
+  onChange(v: SoapArg | undefined): void;
+  readOnly: boolean;
+}) {
   const complex = field.type === 'object' || !!field.fields;
   const typeTag = (
     <span className="type-tag">
@@ -69,8 +111,21 @@ function ShapeField({ nodeId, field, value, path, onChange, readOnly }: { nodeId
   );
   if (field.recursive || field.truncated) {
     return (
-      <Field label={<>{field.name} {typeTag}</>} hint="This type nests itself; edit it as JSON.">
-        <JsonField value={value ?? {}} onChange={(v) => onChange(v as SoapArg)} rows={3} readOnly={readOnly} expect="any" />
+      <Field
+        label={
+          <>
+            {field.name} {typeTag}
+          </>
+        }
+        hint="This type nests itself; edit it as JSON."
+      >
+        <JsonField
+          value={value ?? {}}
+          onChange={(v) => onChange(v as SoapArg)}
+          rows={3}
+          readOnly={readOnly}
+          expect="any"
+        />
       </Field>
     );
   }
@@ -85,13 +140,34 @@ function ShapeField({ nodeId, field, value, path, onChange, readOnly }: { nodeId
           <div key={i} className="shape-item">
             <div className="grow">
               {complex ? (
-                <ShapeFields nodeId={nodeId} shape={field} value={item} path={[...path, String(i)]} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))} readOnly={readOnly} />
+                <ShapeFields
+                  nodeId={nodeId}
+                  shape={field}
+                  value={item}
+                  path={[...path, String(i)]}
+                  onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))}
+                  readOnly={readOnly}
+                />
               ) : (
-                <TemplateField nodeId={nodeId} path={`config.${[...path, i].join('.')}`} value={typeof item === 'string' ? item : String(item ?? '')} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))} context="text" compact readOnly={readOnly} ariaLabel={`${field.name} ${i + 1}`} />
+                <TemplateField
+                  nodeId={nodeId}
+                  path={`config.${[...path, i].join('.')}`}
+                  value={typeof item === 'string' ? item : String(item ?? '')}
+                  onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)))}
+                  context="text"
+                  compact
+                  readOnly={readOnly}
+                  ariaLabel={`${field.name} ${i + 1}`}
+                />
               )}
             </div>
             {!readOnly && (
-              <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label={`Remove ${field.name} ${i + 1}`} onClick={() => onChange(list.filter((_, j) => j !== i))}>
+              <button
+                type="button"
+                className="btn btn-ghost btn-icon btn-sm"
+                aria-label={`Remove ${field.name} ${i + 1}`}
+                onClick={() => onChange(list.filter((_, j) => j !== i))}
+              >
                 <Icon name="x" size={14} />
               </button>
             )}
@@ -111,7 +187,14 @@ function ShapeField({ nodeId, field, value, path, onChange, readOnly }: { nodeId
         <legend>
           {field.name} {typeTag}
         </legend>
-        <ShapeFields nodeId={nodeId} shape={field} value={value ?? {}} path={path} onChange={(v) => onChange(v)} readOnly={readOnly} />
+        <ShapeFields
+          nodeId={nodeId}
+          shape={field}
+          value={value ?? {}}
+          path={path}
+          onChange={(v) => onChange(v)}
+          readOnly={readOnly}
+        />
       </fieldset>
     );
   }
