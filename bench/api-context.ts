@@ -27,14 +27,12 @@ export function chain(nodes: { id: string; type: string; name: string; config?: 
   return {
     schemaVersion: 1,
     nodes: nodes.map((n, i) => ({ ...n, position: { x: i * 220, y: 0 }, config: n.config ?? {} })),
-    edges: nodes
-      .slice(1)
-      .map((n, i) => ({
-        id: `e${i + 1}`,
-        source: nodes[i]!.id,
-        target: n.id,
-        ...(nodes[i]!.type === 'http' ? { sourceHandle: 'success' } : {}),
-      })),
+    edges: nodes.slice(1).map((n, i) => ({
+      id: `e${i + 1}`,
+      source: nodes[i]!.id,
+      target: n.id,
+      ...(nodes[i]!.type === 'http' ? { sourceHandle: 'success' } : {}),
+    })),
   };
 }
 

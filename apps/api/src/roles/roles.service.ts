@@ -62,16 +62,14 @@ export class RolesService {
     assertCallerHolds(caller, dto.permissions, 'a role with these permissions');
     try {
       return await this.db.transaction(async (m) => {
-        const row = await m
-          .getRepository(RoleEntity)
-          .save(
-            m.create(RoleEntity, {
-              tenantId: caller.tenantId,
-              name: dto.name,
-              permissions: dto.permissions,
-              builtIn: null,
-            }),
-          );
+        const row = await m.getRepository(RoleEntity).save(
+          m.create(RoleEntity, {
+            tenantId: caller.tenantId,
+            name: dto.name,
+            permissions: dto.permissions,
+            builtIn: null,
+          }),
+        );
         await this.audit.record(
           {
             tenantId: caller.tenantId,

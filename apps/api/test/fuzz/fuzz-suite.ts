@@ -345,14 +345,12 @@ export function payloadFuzz(o: FuzzOptions): void {
       const chain = (ns: typeof nodes) => ({
         schemaVersion: 1,
         nodes: ns.map((n, i) => ({ ...n, position: { x: i * 200, y: 0 } })),
-        edges: ns
-          .slice(1)
-          .map((n, i) => ({
-            id: `e${i + 1}`,
-            source: ns[i]!.id,
-            target: n.id,
-            ...(i === 0 ? {} : { sourceHandle: 'success' }),
-          })),
+        edges: ns.slice(1).map((n, i) => ({
+          id: `e${i + 1}`,
+          source: ns[i]!.id,
+          target: n.id,
+          ...(i === 0 ? {} : { sourceHandle: 'success' }),
+        })),
       });
       await publishFlow(t, 'fz-bodies', chain(nodes));
       await publishFlow(

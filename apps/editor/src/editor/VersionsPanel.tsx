@@ -55,12 +55,10 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
     try {
       await saveNow();
       const res = await api.flows.publish(meta.id, { version: v.version, note: `Rolled back to v${v.version}` });
-      useEditor
-        .getState()
-        .setMeta({
-          publishedVersion: res.publishedVersion ?? v.version,
-          latestVersion: Math.max(res.version ?? 0, meta.latestVersion ?? 0) || meta.latestVersion,
-        });
+      useEditor.getState().setMeta({
+        publishedVersion: res.publishedVersion ?? v.version,
+        latestVersion: Math.max(res.version ?? 0, meta.latestVersion ?? 0) || meta.latestVersion,
+      });
       toast(`Version ${res.publishedVersion ?? v.version} is live`, 'success');
       void load();
     } catch (err) {

@@ -77,16 +77,14 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
           revision: meta.revision,
         });
         if (same())
-          useEditor
-            .getState()
-            .setSave(
-              { status: 'saved', at: Date.now() },
-              {
-                seq,
-                revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1,
-                updatedAt: res?.updatedAt,
-              },
-            );
+          useEditor.getState().setSave(
+            { status: 'saved', at: Date.now() },
+            {
+              seq,
+              revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1,
+              updatedAt: res?.updatedAt,
+            },
+          );
         return true;
       } catch (err) {
         if (!same()) return false;

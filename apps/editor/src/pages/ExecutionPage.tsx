@@ -54,13 +54,11 @@ export function ExecutionPage() {
       useEditor
         .getState()
         .load({ meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } }, { readOnly: true });
-      useEditor
-        .getState()
-        .showSteps(exec.steps ?? [], {
-          status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed',
-          steps: exec.steps ?? [],
-          output: exec.output,
-        });
+      useEditor.getState().showSteps(exec.steps ?? [], {
+        status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed',
+        steps: exec.steps ?? [],
+        output: exec.output,
+      });
       setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
     } catch (err) {
       setState({ status: 'error', message: errorText(err) });

@@ -74,14 +74,12 @@ describe('token connections over HTTP', () => {
     server.on('POST /oauth/token', (req, res) => {
       issued++;
       const form = new URLSearchParams(req.body);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            access_token: `oa-${form.get('client_id')}-${form.get('client_secret')?.length}`,
-            expires_in: 60,
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: `oa-${form.get('client_id')}-${form.get('client_secret')?.length}`,
+          expires_in: 60,
+        }),
+      );
     });
   });
   afterAll(async () => {
