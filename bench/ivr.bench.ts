@@ -75,7 +75,10 @@ function row(connections: number, r: Measured, ratio: string): string {
   return `| ${connections} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${ratio} | ${fmt(r.cpu.server ?? NaN)} | ${pg} |`;
 }
 
-/** Publishes the IVR flow on the API of `c` and checks that one call answers what the raw server answers; what to load it with. */
+/**
+ * Publishes the IVR flow on the API of `c` and checks that one call answers what the raw server answers; what to load
+ * it with.
+ */
 async function ivrTarget(c: ApiContext): Promise<{ url: string; headers: Record<string, string> }> {
   const key = await c.publish('bench-ivr', ivrFlow(c.crm.base));
   const url = `${c.api.base}/api/v1/ivr/${key}`;

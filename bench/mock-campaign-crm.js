@@ -5,7 +5,8 @@
 //   POST /crm/lookup {phone, callId} -> {phone, vip, queue} at once (the IVR flow's lookup, not counted as in flight)
 //   GET  /stats                      -> {deliveries, distinct, duplicates, inflight, inflightMax, inflightMean,
 //                                        firstAt, lastAt, lastNewAt, lookups} (times: epoch ms)
-//   GET  /report                     -> {times: {id: receive time, or [times] when delivered more than once}, perSecond: {epochSecond: deliveries}}
+//   GET  /report                     -> {times: {id: receive time, or [times] when delivered more than once},
+// perSecond: {epochSecond: deliveries}}
 //   POST /reset                      -> zeroes everything
 // Prints `listening <port>` once ready; exits on SIGTERM/SIGINT.
 const http = require('node:http');

@@ -71,6 +71,7 @@ export async function startPgServer(
     } catch (err) {
       throw new Error(
         `PostgreSQL did not start on port ${port} (${err === undefined ? recent.join(' | ') : String(err)})`,
+        { cause: err },
       );
     }
     opts.log?.(`PostgreSQL ready on 127.0.0.1:${port} (pid ${holder.process?.pid})`);

@@ -2,7 +2,8 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/README.md.
 //   BENCH_SECONDS      length of each engine measurement (default 5)
 //   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 18), after a 2 s warm-up
-//   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15 %)
+//   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15
+// %)
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor;
 //                      first-minute, a fresh clone's npm install + npm start timed, only when named)

@@ -29,7 +29,8 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
       name: 'Tenant B',
       admin: { id: expect.any(String), email: ADMIN.email, roleIds: [expect.any(String)] },
     });
-    // No tenantId needed: the password opens the one account it belongs to (the first admin's still opens the first tenant).
+    // No tenantId needed: the password opens the one account it belongs to (the first admin's still opens the first
+    // tenant).
     const login = await t
       .http()
       .post('/api/v1/auth/login')

@@ -549,7 +549,6 @@ describe('bad input at the edges: every route, malformed requests', () => {
       }
     }
     const covered = new Set(rows.map((r) => r.route));
-    // eslint-disable-next-line no-console
     console.log(
       `bad input: ${rows.length} requests over ${covered.size} of ${routes.length} routes; statuses ${JSON.stringify(rows.reduce<Record<number, number>>((h, r) => ((h[r.status] = (h[r.status] ?? 0) + 1), h), {}))}`,
     );

@@ -16,7 +16,10 @@ function flow(nodes: N[], edges: [string, string, string?][]) {
   };
 }
 
-/** The batch node and the respond node's redirect, through the real API: validate, test-run, a published webhook, the execution record. */
+/**
+ * The batch node and the respond node's redirect, through the real API: validate, test-run, a published webhook, the
+ * execution record.
+ */
 describe('batch node and redirect answers through the API', () => {
   let t: TestApp;
   let crm: LoopbackServer;

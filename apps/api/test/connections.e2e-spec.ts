@@ -338,7 +338,8 @@ describe('connections', () => {
         .set('x-api-key', t.apiKey)
         .send({ call: { id: 'k1', callerId: '+39' } })
         .expect(200);
-      // The live answer is scrubbed of the run's secrets as the record is (issue 16): an upstream echo does not leak them.
+      // The live answer is scrubbed of the run's secrets as the record is (issue 16): an upstream echo does not leak
+      // them.
       expect(r.body.output).toEqual({ queue: 'vip', echoed: '[redacted]' });
       const row = await finishedExecution(t, r.body.executionId);
       expect(row.status).toBe('succeeded');

@@ -10,7 +10,10 @@ import { createApp } from '../src/app.factory';
 import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { withDatabase } from './db-url';
 
-/** The bootstrap admin. Not `correct horse battery`: the password policy refuses the famous passphrase and its beginnings. */
+/**
+ * The bootstrap admin. Not `correct horse battery`: the password policy refuses the famous passphrase and its
+ * beginnings.
+ */
 export const ADMIN = { email: 'admin@test.local', password: 'tidal orchid lantern 7' };
 
 /**

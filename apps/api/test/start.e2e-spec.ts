@@ -58,7 +58,10 @@ function nodeChildren(pid: number): number[] {
     });
 }
 
-/** Which of `pids` holds the server end of the loopback TCP connection whose client port is `clientPort` (from /proc/net/tcp and each fd). */
+/**
+ * Which of `pids` holds the server end of the loopback TCP connection whose client port is `clientPort` (from
+ * /proc/net/tcp and each fd).
+ */
 function connectionOwner(clientPort: number, serverPort: number, pids: number[]): number | undefined {
   const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
   const line = fs

@@ -188,7 +188,10 @@ describe('templates: ICTBroadcast', () => {
       }
     });
 
-    /** GET /executions/:id: the run succeeded through its error path, the lookup step failed with the fault, the fallback answered. */
+    /**
+     * GET /executions/:id: the run succeeded through its error path, the lookup step failed with the fault, the
+     * fallback answered.
+     */
     async function expectFallbackRecorded(executionId: string, faultMessage: RegExp): Promise<void> {
       await finishedExecution(t, executionId);
       const exec = await t.as('get', `/api/v1/executions/${executionId}`).expect(200);

@@ -13,7 +13,10 @@ const HOLD_MS = 1000;
 /** Expiry far beyond the test: only the lease can free the killed worker's slots in time. */
 const QUEUE_ENV = { QUEUE_EXPIRE_SECONDS: '120', QUEUE_LEASE_SECONDS: '3' };
 
-/** A CRM endpoint holding each request HOLD_MS; a request whose connection is cut (its worker was killed) stops counting at once. */
+/**
+ * A CRM endpoint holding each request HOLD_MS; a request whose connection is cut (its worker was killed) stops counting
+ * at once.
+ */
 class Crm {
   inFlight = 0;
   maxInFlight = 0;

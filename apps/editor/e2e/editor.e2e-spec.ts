@@ -10,6 +10,7 @@
  *
  * Skipped when Chromium is missing (CHROMIUM_PATH, default /usr/bin/chromium).
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
@@ -466,7 +467,7 @@ suite('editor in the browser', () => {
       page.click(`[data-testid="flow-row-${flowKey}"] [aria-label^="Export"]`),
     ]);
     const file = await download.path();
-    const doc = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc).toMatchObject({ format: 'callflow.flow', formatVersion: 1, key: flowKey });
     await page.setInputFiles('[data-testid=import-input]', file);
     await page.waitForURL((u) => /\/flows\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(flowId));
@@ -542,7 +543,10 @@ suite('editor in the browser', () => {
         // Every card is in the DOM (cards off screen were not rendered before fit view).
         if (shown.length === 300) return performance.now() - t0;
         // On a starved machine the first click can land while the pan is still settling: click again.
-        if (performance.now() - t0 > 3_000 * clicks && clicks < 3) (fit(), clicks++);
+        if (performance.now() - t0 > 3_000 * clicks && clicks < 3) {
+          fit();
+          clicks++;
+        }
         if (performance.now() - t0 > 15_000) return -1;
       }
     });

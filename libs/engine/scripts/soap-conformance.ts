@@ -256,7 +256,9 @@ function short(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-/** What the strict server made of the envelopes: schema-valid, invalid like node-soap's own (lenient sample), not sent. */
+/**
+ * What the strict server made of the envelopes: schema-valid, invalid like node-soap's own (lenient sample), not sent.
+ */
 export interface StrictTally {
   valid: number;
   invalidLikeNodeSoap: number;
@@ -348,7 +350,9 @@ async function runSample(
   return strict;
 }
 
-/** '' unless the strict server refused our envelope while it accepts node-soap's own (request.xml) for the same call. */
+/**
+ * '' unless the strict server refused our envelope while it accepts node-soap's own (request.xml) for the same call.
+ */
 function strictVerdict(sample: Sample, server: StrictSoapServer, tally: StrictTally): string {
   const post = server.posts.at(-1);
   if (!post) {

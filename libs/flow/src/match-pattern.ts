@@ -36,6 +36,6 @@ export function compileMatchPattern(pattern: string, ignoreCase = false): MatchP
     return RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(/^error parsing regexp: /, '') : String(err);
-    throw new Error(`${message} (patterns use RE2 syntax: no lookarounds or backreferences)`);
+    throw new Error(`${message} (patterns use RE2 syntax: no lookarounds or backreferences)`, { cause: err });
   }
 }

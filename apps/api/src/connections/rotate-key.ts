@@ -53,7 +53,7 @@ export async function rotateSecretsKey(ds: DataSource, oldKey: Buffer, newKey: B
       try {
         secrets = resealAll(row.secrets ?? {}, (name) => secretAad(row.id, name), from, to);
       } catch (err) {
-        throw new Error(`connection ${row.id}: ${(err as Error).message}; nothing was changed`);
+        throw new Error(`connection ${row.id}: ${(err as Error).message}; nothing was changed`, { cause: err });
       }
       if (row.key_id === to.keyId && JSON.stringify(secrets) === JSON.stringify(row.secrets ?? {})) {
         skipped++;

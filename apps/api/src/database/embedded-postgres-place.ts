@@ -45,7 +45,9 @@ export function postgresUser(): PostgresUser {
     try {
       execFileSync('useradd', ['--system', '--no-create-home', '-g', 'postgres', 'postgres'], { stdio: 'ignore' });
     } catch (err) {
-      throw new Error(`as root, PostgreSQL runs as a postgres user, and useradd could not create it (${String(err)})`);
+      throw new Error(`as root, PostgreSQL runs as a postgres user, and useradd could not create it (${String(err)})`, {
+        cause: err,
+      });
     }
     return ids();
   }
@@ -106,7 +108,9 @@ export function clusterPlaces(dir: string): ClusterPlace[] {
   return places;
 }
 
-/** Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note (cluster-of) naming the folder it serves. */
+/**
+ * Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note (cluster-of) naming the folder it serves.
+ */
 export function makeOutsideHome(place: ClusterPlace, dir: string): void {
   try {
     fs.mkdirSync(place.home, { recursive: true });
@@ -117,6 +121,7 @@ export function makeOutsideHome(place: ClusterPlace, dir: string): void {
     throw new Error(
       `the postgres user cannot reach ${dir}, and ${place.home} could not be made for its cluster (${String(err)}); ` +
         'set DATA_DIR to a folder it can reach',
+      { cause: err },
     );
   }
 }
@@ -155,6 +160,7 @@ export function reachableBinaries(user: PostgresUser): string | undefined {
       throw new Error(
         `the postgres user cannot reach PostgreSQL's programs in ${native}, ` +
           `and they could not be copied to ${target} (${String(err)})`,
+        { cause: err },
       );
     }
   }

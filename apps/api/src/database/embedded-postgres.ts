@@ -113,7 +113,7 @@ export async function startEmbeddedPostgres(
     await withSpawnOptions(spawnAs(options.detached ?? false), () => pg.start());
   } catch (err) {
     const why = err === undefined ? recent.join(' | ') || 'port in use or stale lock' : String(err);
-    throw new Error(`embedded PostgreSQL did not start on port ${port} (${why})`);
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (${why})`, { cause: err });
   }
   try {
     password ??= await replaceLegacyPassword(dir, port, log);

@@ -115,7 +115,7 @@ export class IctSoapFake {
   }
 
   static async start(): Promise<IctSoapFake> {
-    let fake: IctSoapFake | undefined;
+    const fake: IctSoapFake | undefined;
     const server = await StrictSoapServer.start({
       documents: (base) => ({ '/lookup?wsdl': lookupWsdl(`${base}/lookup`) }),
       wsdl: '/lookup?wsdl',

@@ -21,7 +21,10 @@ export interface FuzzOptions {
   maxSeconds: number;
 }
 
-/** Runs, seed and time limit from FUZZ_RUNS / FUZZ_SEED / FUZZ_MAX_SECONDS; without FUZZ_SEED, `defaultSeed` (a new one each run when undefined). */
+/**
+ * Runs, seed and time limit from FUZZ_RUNS / FUZZ_SEED / FUZZ_MAX_SECONDS; without FUZZ_SEED, `defaultSeed` (a new one
+ * each run when undefined).
+ */
 export function fuzzOptions(defaultRuns: number, defaultMaxSeconds: number, defaultSeed?: number): FuzzOptions {
   const int = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
   return {
@@ -37,7 +40,6 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Figures of a run, printed and (with FUZZ_REPORT=<file>) merged into a JSON file. */
 function report(section: string, figures: Record<string, unknown>): void {
-  // eslint-disable-next-line no-console
   console.log(`fuzz ${section}: ${JSON.stringify(figures, null, 1)}`);
   const file = process.env.FUZZ_REPORT;
   if (!file) return;

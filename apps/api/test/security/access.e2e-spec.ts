@@ -356,7 +356,8 @@ describe('security: access (sign-in, tokens, keys, permissions)', () => {
     it('is refused when given twice (which one is the key?), on the IVR fast path and on the routed triggers', async () => {
       await t.http().post(`/api/v1/ivr/ivr-x?token=${t.apiKey}&token=${t.apiKey}`).send({}).expect(400);
       await t.http().post(`/api/v1/hooks/hook-only?token=${t.apiKey}&token=x`).send({}).expect(400);
-      // Once, in any percent-encoded spelling the query parser decodes, it is the key (its log line is redacted: log-redaction.e2e-spec).
+      // Once, in any percent-encoded spelling the query parser decodes, it is the key (its log line is redacted:
+      // log-redaction.e2e-spec).
       await t.http().post(`/api/v1/ivr/ivr-x?%74oken=${t.apiKey}`).send({}).expect(200);
     });
   });

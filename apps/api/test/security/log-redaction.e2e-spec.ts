@@ -151,7 +151,8 @@ describe('security: credentials never reach the log', () => {
     expect(requestLines.length).toBeGreaterThanOrEqual(spellings.length * 4);
     expect(stdout).not.toContain(apiKey);
     expect(stdout).not.toContain(apiKey.slice(4, 24));
-    // The spellings the query parser decodes to `token` authenticate; a repeated one is refused (400), the rest are no key (401).
+    // The spellings the query parser decodes to `token` authenticate; a repeated one is refused (400), the rest are no
+    // key (401).
     expect(new Set(statuses)).toEqual(new Set([200, 202, 400, 401]));
     // Every routed call's line shows where the key was (an answered IVR call logs its flow, not its URL).
     expect(

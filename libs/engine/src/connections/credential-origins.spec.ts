@@ -242,7 +242,8 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
     async (status) => {
       for (const id of ['basic', 'bearer', 'key-h', 'key-q', 'token']) {
         other.seen.length = 0;
-        // For the query key, the open redirect reflects the query: the key in ?apiKey= would ride along without the strip.
+        // For the query key, the open redirect reflects the query: the key in ?apiKey= would ride along without the
+        // strip.
         const to = id === 'key-q' ? `${other.base}/echo?apiKey=key-query-1&keep=1` : `${other.base}/echo?keep=1`;
         const r = await run(id, `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(to)}`);
         expect([id, r.status]).toEqual([id, 'succeeded']);

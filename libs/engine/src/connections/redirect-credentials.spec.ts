@@ -7,6 +7,7 @@
  * The CRM (the connection's origin) and "the other" origin are loopback servers on two ports;
  * the other records everything it receives and must see none of the values.
  */
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { FlowEngine } from '../engine';
 import type { ConnectionResolver, RunResult } from '../types';
@@ -39,7 +40,7 @@ describe('redirects never carry credentials to another origin (review items 1, 2
       return resolveConnection(spec, tokens);
     },
   };
-  const md5 = (s: string) => require('node:crypto').createHash('md5').update(s).digest('hex') as string;
+  const md5 = (s: string) => createHash('md5').update(s).digest('hex') as string;
   const SIGNATURE = md5(`acct-1${SIGN_KEY}`);
   const VALUES = [WS_PASSWORD, PATH_TOKEN, QUERY_KEY, SIGN_KEY, SIGNATURE];
   /** What of the values reached the other origin, in any of the forms looked for here. */

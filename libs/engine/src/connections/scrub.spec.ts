@@ -40,7 +40,10 @@ describe('scrubSecrets against re-encoded secrets (a test-run answering {{base64
     const out = scrubSecrets({ deep }, [token]) as { deep: unknown };
     let cur: unknown = out.deep;
     let levels = 0;
-    while (Array.isArray(cur)) ((cur = cur[0]), levels++);
+    while (Array.isArray(cur)) {
+      cur = cur[0];
+      levels++;
+    }
     expect(cur).toBe('[redacted: nested deeper than 200 levels]');
     expect(levels).toBe(199);
   });

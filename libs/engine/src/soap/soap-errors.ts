@@ -20,7 +20,10 @@ export function soapExchangeOf(err: unknown): SoapExchange | undefined {
   return err && typeof err === 'object' ? (err as { [EXCHANGE]?: SoapExchange })[EXCHANGE] : undefined;
 }
 
-/** Attaches the exchange without making it part of `details` (which must stay secret-free: the XML may carry credentials). */
+/**
+ * Attaches the exchange without making it part of `details` (which must stay secret-free: the XML may carry
+ * credentials).
+ */
 export function withExchange(err: EngineError, exchange: SoapExchange): EngineError {
   Object.defineProperty(err, EXCHANGE, { value: { ...exchange }, enumerable: false });
   return err;

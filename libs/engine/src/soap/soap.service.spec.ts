@@ -1,4 +1,5 @@
 // The module object itself (a namespace import would be a copy the spies below could not see through).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import fs = require('fs');
 import { EngineError } from '../errors';
 import { OutboundClient } from '../outbound/outbound-client';

@@ -94,7 +94,10 @@ export class SoapService {
     this.maxWsdlDocuments = opts.maxWsdlDocuments ?? 50;
   }
 
-  /** Calls one operation; throws EngineError (WSDL_LOAD, SOAP_OPERATION_NOT_FOUND, SOAP_FAULT, HTTP_*, OUTBOUND_BLOCKED, ...). */
+  /**
+   * Calls one operation; throws EngineError (WSDL_LOAD, SOAP_OPERATION_NOT_FOUND, SOAP_FAULT, HTTP_*, OUTBOUND_BLOCKED,
+   * ...).
+   */
   async call(req: SoapCallRequest): Promise<SoapCallResult> {
     const entry = await this.wsdl(req.wsdlUrl, 'call', req.signal, req.wsdlAuthorize, req.clientOptions);
     const target = resolveOperation(entry, req);
@@ -121,7 +124,10 @@ export class SoapService {
     return this.invoke(entry, target, req, url.href, mergeCredentials(credentials, inEnvelope));
   }
 
-  /** Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind authentication). */
+  /**
+   * Services, ports and operations of a WSDL with their input and output shapes (`authorize`: a WSDL behind
+   * authentication).
+   */
   async describe(
     wsdlUrl: string,
     opts: {

@@ -83,7 +83,8 @@ export async function loadWsdl(rawUrl: string, opts: WsdlLoadOptions): Promise<L
       // Credentials go to the WSDL's own origin only; messages keep naming the URL without them.
       const target = new URL(docUrl);
       const headers: Record<string, string> = { accept: 'text/xml, application/xml, application/wsdl+xml, */*;q=0.8' };
-      // authorize checks the origin against the connection's list first; what it adds is dropped on a redirect elsewhere.
+      // authorize checks the origin against the connection's list first; what it adds is dropped on a redirect
+      // elsewhere.
       const own = opts.authorize && target.origin === origin;
       const credentials = own
         ? ((await opts.authorize!({ url: target, headers }, loadSignal)) ?? undefined)

@@ -58,7 +58,9 @@ function fieldsAt(ms: number, tz: string | undefined): Fields {
 const ISO_LOCAL = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const ISO_SPACE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})/;
 
-/** Epoch milliseconds of a Date, an ISO string or epoch seconds/ms (numbers under 1e11 are seconds); NaN when unusable. */
+/**
+ * Epoch milliseconds of a Date, an ISO string or epoch seconds/ms (numbers under 1e11 are seconds); NaN when unusable.
+ */
 export function toEpochMs(value: unknown): number {
   if (value instanceof Escaped) value = value.text;
   if (value instanceof Date) return value.getTime();

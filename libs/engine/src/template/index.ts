@@ -16,7 +16,10 @@ export interface CompiledTemplate {
   readonly context: TemplateContext;
   /** Renders to text, each {{value}} escaped for the context. Throws EngineError. */
   render(scope: object): string;
-  /** A template that is exactly one {{expression}} (whitespace around allowed) returns the raw value (object, number…); otherwise render(). */
+  /**
+   * A template that is exactly one {{expression}} (whitespace around allowed) returns the raw value (object, number…);
+   * otherwise render().
+   */
   evaluate(scope: object): unknown;
 }
 
@@ -93,7 +96,10 @@ const CONTEXTS: ReadonlySet<string> = new Set<TemplateContext>(['url', 'json', '
 const cache = new Map<string, Template>();
 let cachedChars = 0;
 
-/** Compiles once; cached in a bounded LRU keyed by context + source. Throws EngineError('FLOW_INVALID', 'line L, column C: …') on syntax errors or unknown helpers. */
+/**
+ * Compiles once; cached in a bounded LRU keyed by context + source. Throws EngineError('FLOW_INVALID', 'line L, column
+ * C: …') on syntax errors or unknown helpers.
+ */
 export function compileTemplate(source: string, context: TemplateContext): CompiledTemplate {
   if (typeof source !== 'string') throw new EngineError('FLOW_INVALID', 'a template must be a string');
   if (!CONTEXTS.has(context)) throw new EngineError('INTERNAL', `unknown template context "${String(context)}"`);
@@ -115,7 +121,10 @@ export function compileTemplate(source: string, context: TemplateContext): Compi
   return template;
 }
 
-/** Renders a JSON-context template and parses it; a rendered text that is not JSON throws JSON_BODY_INVALID with {line, column, excerpt}. */
+/**
+ * Renders a JSON-context template and parses it; a rendered text that is not JSON throws JSON_BODY_INVALID with {line,
+ * column, excerpt}.
+ */
 export function renderJson(t: CompiledTemplate, scope: object): { text: string; value: unknown } {
   const text = t.render(scope);
   // As deep as the API takes request bodies: a deeper value overflows what walks it (answers, records).

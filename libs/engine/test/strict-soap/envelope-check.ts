@@ -17,7 +17,9 @@ export interface EnvelopeVerdict {
   headers: XNode[];
   /** Everything wrong, empty when the envelope is valid. */
   problems: string[];
-  /** 'schema': the body was validated against the schema; 'wrapper': RPC/encoded, only its wrapper element was checked. */
+  /**
+   * 'schema': the body was validated against the schema; 'wrapper': RPC/encoded, only its wrapper element was checked.
+   */
   checked?: 'schema' | 'wrapper';
 }
 
