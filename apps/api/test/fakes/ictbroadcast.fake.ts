@@ -115,21 +115,22 @@ export class IctSoapFake {
   }
 
   static async start(): Promise<IctSoapFake> {
-    const fake: IctSoapFake | undefined;
+    // The handlers need the fake, which needs the server they are given to.
+    const box: { fake?: IctSoapFake } = {};
     const server = await StrictSoapServer.start({
       documents: (base) => ({ '/lookup?wsdl': lookupWsdl(`${base}/lookup`) }),
       wsdl: '/lookup?wsdl',
       handlers: {
         GetCustomerInfo: (req) => {
-          fake!.calls.push(req.args);
+          box.fake!.calls.push(req.args);
           const customer = CUSTOMERS[String(req.args.callerId)];
           if (!customer) return { fault: { string: 'Unknown caller' } };
           return { result: { name: customer.name, vip: customer.vip, queue: customer.queue } };
         },
       },
     });
-    fake = new IctSoapFake(server);
-    return fake;
+    box.fake = new IctSoapFake(server);
+    return box.fake;
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import { MAX_OUTPUT_CHARS } from './compiler';
+import { MAX_OUTPUT_CHARS } from './render-frame';
 import { compileTemplate, renderJson } from './index';
 
 const text = (src: string, scope: object = {}) => compileTemplate(src, 'text').render(scope);

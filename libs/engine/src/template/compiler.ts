@@ -1,51 +1,21 @@
 import { TEMPLATE_BLOCK_HELPERS, type AST, type TemplateContext } from '@callflow/flow';
-import { EngineError } from '../errors';
-import { chargeArgs, limitError, meter, overBudget, printable, TEMPLATE_LIMITS, xmlCharged } from './budget';
+import { chargeArgs, meter, overBudget, printable, TEMPLATE_LIMITS, xmlCharged } from './budget';
 import { Escaped, escapeFor, isTruthy, toText } from './escape';
-import { getHelper, ownProp, type Helper, type HelperHash } from './helpers';
+import { getHelper, type Helper, type HelperHash } from './helpers';
 import { readSecret } from './secret-value';
-
-/** Longest text one render may produce (guards `{{#each}}` blow-ups). */
-export const MAX_OUTPUT_CHARS = TEMPLATE_LIMITS.maxOutputChars;
-
-/** `@data` variables of the current block (Handlebars data frame). */
-interface DataFrame {
-  readonly root: unknown;
-  readonly parent: DataFrame | undefined;
-  index: number | undefined;
-  key: unknown;
-  first: boolean | undefined;
-  last: boolean | undefined;
-}
-
-/** The context stack for `../`: only blocks that change the context push onto it (Handlebars 4). */
-interface Depth {
-  value: unknown;
-  readonly up: Depth | undefined;
-}
-
-/** Values of `as |a b|` block params, innermost first. */
-interface BlockParams {
-  readonly values: unknown[];
-  readonly up: BlockParams | undefined;
-}
-
-/** Where a statement renders: mutated in place by `#each` iterations, never kept after a render. */
-export interface Frame {
-  ctx: Depth;
-  data: DataFrame;
-  bp: BlockParams | undefined;
-}
-
-/** The output being built. */
-export interface Out {
-  s: string;
-}
-
-export type Stmt = (f: Frame, o: Out) => void;
-export type Expr = (f: Frame) => unknown;
-
-type Located = { loc?: AST.SourceLocation };
+import { isScoped, literalAsPath, literalValue, simpleName, walkSegments } from './ast-paths';
+import {
+  append,
+  fail,
+  helperFailure,
+  urlToken,
+  type DataFrame,
+  type Depth,
+  type Expr,
+  type Frame,
+  type Located,
+  type Stmt,
+} from './render-frame';
 
 const EMPTY_HASH: HelperHash = Object.freeze(Object.create(null) as Record<string, unknown>);
 const NOOP: Stmt = () => {};
@@ -53,129 +23,6 @@ const DATA_VARS = new Set(['root', 'index', 'key', 'first', 'last']);
 const BLOCK_HELPERS: ReadonlySet<string> = new Set(TEMPLATE_BLOCK_HELPERS);
 // A local reference: the hot paths below decrement it inline (no call through the module binding).
 const work = meter;
-
-/** The frame a render starts from. */
-export function rootFrame(scope: unknown): Frame {
-  return {
-    ctx: { value: scope, up: undefined },
-    data: { root: scope, parent: undefined, index: undefined, key: undefined, first: undefined, last: undefined },
-    bp: undefined,
-  };
-}
-
-function append(o: Out, text: string): void {
-  // Escaping and copying cost about the output's length: counted as work.
-  if ((work.left -= text.length) < 0) overBudget();
-  o.s += text;
-  if (o.s.length > MAX_OUTPUT_CHARS) {
-    throw limitError(`rendered text exceeds ${MAX_OUTPUT_CHARS / 1024 / 1024} MB`, 'output');
-  }
-}
-
-/**
- * Percent-encoding cannot stop a token that is "." or ".." from being a dot segment (URL parsers
- * resolve `%2e` too), so such a token in the path part is refused rather than letting data climb the path.
- */
-function urlToken(text: string, o: Out): string {
-  if ((text === '.' || text === '..') && !/[?#]/.test(o.s)) {
-    throw new EngineError('URL_INVALID', `a URL path token is "${text}" (path traversal refused)`);
-  }
-  return text;
-}
-
-function position(node: Located): { line: number; column: number } {
-  return { line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 };
-}
-
-/** The FLOW_INVALID error for a template the engine cannot compile. */
-export function compileError(line: number, column: number, message: string): EngineError {
-  return new EngineError('FLOW_INVALID', `line ${line}, column ${column}: ${message}`, { line, column });
-}
-
-function fail(node: Located, message: string): never {
-  const { line, column } = position(node);
-  throw compileError(line, column, message);
-}
-
-/** Adds where a helper failed to its error; other failures become TEMPLATE_RENDER. */
-function helperFailure(err: unknown, name: string, node: Located): EngineError {
-  const { line, column } = position(node);
-  if (err instanceof EngineError) {
-    if (err.details?.line !== undefined) return err;
-    return new EngineError(
-      err.code,
-      `line ${line}, column ${column}: ${err.message}`,
-      { ...err.details, helper: name, line, column },
-      { cause: err },
-    );
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new EngineError(
-    'TEMPLATE_RENDER',
-    `line ${line}, column ${column}: ${name}: ${message}`,
-    { helper: name, line, column },
-    { cause: err },
-  );
-}
-
-function walkSegments(base: Expr, segments: readonly string[]): Expr {
-  switch (segments.length) {
-    case 0:
-      return base;
-    case 1: {
-      const [a] = segments as [string];
-      return (f) => ownProp(base(f), a);
-    }
-    default:
-      return (f) => {
-        let v = base(f);
-        for (let i = 0; i < segments.length && v !== undefined; i++) v = ownProp(v, segments[i] as string);
-        return v;
-      };
-  }
-}
-
-function isScoped(p: AST.PathExpression): boolean {
-  return (p as { this?: boolean }).this === true || /^(this([./]|$)|\.\.?\/)/.test(p.original);
-}
-
-/** The name when `p` is a plain identifier (could name a helper): `foo`, not `a.b`, `this.foo`, `../foo`, `@foo`. */
-function simpleName(p: AST.Node): string | undefined {
-  if (p.type !== 'PathExpression') return undefined;
-  const path = p as AST.PathExpression;
-  if (path.data || path.depth > 0 || path.parts.length !== 1 || isScoped(path)) return undefined;
-  return typeof path.parts[0] === 'string' ? path.parts[0] : undefined;
-}
-
-function literalValue(node: AST.Node): { value: unknown } | undefined {
-  switch (node.type) {
-    case 'StringLiteral':
-    case 'NumberLiteral':
-    case 'BooleanLiteral':
-      return { value: (node as AST.StringLiteral).value };
-    case 'NullLiteral':
-      return { value: null };
-    case 'UndefinedLiteral':
-      return { value: undefined };
-    default:
-      return undefined;
-  }
-}
-
-/** A literal in path position (`{{"my field"}}`) names a property, as in Handlebars. */
-function literalAsPath(node: AST.Node, value: unknown): AST.PathExpression {
-  const name = String(value);
-  return {
-    type: 'PathExpression',
-    loc: node.loc,
-    data: false,
-    depth: 0,
-    parts: [name],
-    head: name,
-    tail: [],
-    original: name,
-  };
-}
 
 /** Compiles a Handlebars AST into a tree of closures for one escaping context. */
 export class TemplateCompiler {

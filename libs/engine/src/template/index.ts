@@ -1,7 +1,8 @@
 import { parseTemplate, type AST, type TemplateContext } from '@callflow/flow';
 import { EngineError } from '../errors';
 import { beginRender, endRender } from './budget';
-import { compileError, rootFrame, TemplateCompiler, type Expr, type Stmt } from './compiler';
+import { TemplateCompiler } from './compiler';
+import { compileError, rootFrame, type Expr, type Stmt } from './render-frame';
 import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
 import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
