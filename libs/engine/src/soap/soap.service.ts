@@ -1,25 +1,28 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Client, type ISecurity } from 'soap';
 import { EngineError } from '../errors';
 import { OutboundHttpClient } from './outbound-http-client';
 import { httpStatusError, shownUrl, toRequestBuildError, toSoapCallError, withExchange } from './soap-errors';
-import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
+import { orderArgs } from './arg-order';
 import { argKeysOf, clientCallOptions, optionsKey, type SoapClientOptions } from './client-options';
-import { toSoapShape } from './soap-shape';
-import type {
-  OutboundRequester,
-  SoapAttachment,
-  SoapCallRequest,
-  SoapCallResult,
-  SoapDescription,
-  WsdlAuthorize,
-} from './soap.types';
-import { httpUrl, loadWsdl, type LoadedWsdl } from './wsdl-loader';
-import { readWsdlMeta, type WsdlMeta } from './wsdl-meta';
+import type { OutboundRequester, SoapCallRequest, SoapCallResult, SoapDescription, WsdlAuthorize } from './soap.types';
+import { httpUrl, loadWsdl } from './wsdl-loader';
+import { readWsdlMeta } from './wsdl-meta';
 import { RunCancel, type CancelSignal } from '../runtime/run-cancel';
 import type { AppliedCredentials } from '../types';
 import { mergeCredentials } from '../outbound/applied-credentials';
+import { anySignal, timeoutSignal, untilAborted } from './abort-signals';
+import {
+  attachmentsOf,
+  credentialsKey,
+  describeWsdl,
+  inputPlan,
+  orderHeaders,
+  resolveAgainst,
+  resolveOperation,
+  type CachedWsdl,
+  type Target,
+} from './wsdl-model';
 
 const ENVELOPE_SECURITY: AppliedCredentials = { headers: [], query: [], body: true };
 
@@ -40,30 +43,6 @@ export interface SoapServiceOptions {
   maxWsdlBytes?: number;
   /** WSDL plus imports; default 50. */
   maxWsdlDocuments?: number;
-}
-
-interface CachedWsdl extends Omit<LoadedWsdl, 'documents'> {
-  meta: WsdlMeta;
-  /** The client options the WSDL was parsed with (part of its cache key). */
-  options?: SoapClientOptions;
-  description?: SoapDescription;
-  /** Argument order per `service/port/operation`, built on first use (see arg-order.ts). */
-  plans?: Map<string, OrderPlan | null>;
-  planner?: OrderPlanner;
-}
-
-/** The model node-soap builds (only what is read here). */
-interface PortModel {
-  location?: string;
-  binding: { methods: Record<string, { input?: unknown }> };
-}
-type ServiceModel = { ports: Record<string, PortModel> };
-
-interface Target {
-  service: string;
-  port: string;
-  location?: string;
-  soapVersion?: '1.1' | '1.2';
 }
 
 type Purpose = 'call' | 'describe';
@@ -255,183 +234,4 @@ export class SoapService {
       }
     });
   }
-}
-
-/** By `service`/`port` when given, else the first service/port that has the operation. */
-function resolveOperation(entry: CachedWsdl, req: SoapCallRequest): Target {
-  const services = servicesOf(entry);
-  const available: string[] = [];
-  for (const [service, svc] of Object.entries(services)) {
-    if (req.service && service !== req.service) continue;
-    for (const [port, p] of Object.entries(svc.ports ?? {})) {
-      if (req.port && port !== req.port) continue;
-      const methods = p.binding?.methods ?? {};
-      if (Object.hasOwn(methods, req.operation)) {
-        return {
-          service,
-          port,
-          location: p.location ?? undefined,
-          soapVersion: entry.meta.portVersions.get(`${service}/${port}`),
-        };
-      }
-      for (const name of Object.keys(methods)) if (!available.includes(name)) available.push(name);
-    }
-  }
-  const scope = [req.service && `service ${req.service}`, req.port && `port ${req.port}`].filter(Boolean).join(', ');
-  const list = available.length > 0 ? available.slice(0, 50).join(', ') : 'none';
-  throw new EngineError(
-    'SOAP_OPERATION_NOT_FOUND',
-    `operation ${req.operation} not found${scope ? ` in ${scope}` : ''}; available operations: ${list}`,
-    {
-      operation: req.operation,
-      service: req.service,
-      port: req.port,
-      available: available.slice(0, 200),
-      services: Object.keys(services),
-    },
-  );
-}
-
-/** The input's order plan, built once per cached WSDL and operation. */
-function inputPlan(entry: CachedWsdl, target: Target, operation: string): OrderPlan | null {
-  const key = `${target.service}/${target.port}/${operation}`;
-  const plans = (entry.plans ??= new Map());
-  let plan = plans.get(key);
-  if (plan === undefined) {
-    const input = servicesOf(entry)[target.service]?.ports?.[target.port]?.binding?.methods?.[operation]?.input;
-    plan = planner(entry).forInput(input);
-    plans.set(key, plan);
-  }
-  return plan;
-}
-
-/** Each SOAP header entry's content in the order of the schema element of that name, when there is one. */
-function orderHeaders(entry: CachedWsdl, headers: Record<string, unknown>): Record<string, unknown> {
-  let out: Record<string, unknown> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === null || typeof value !== 'object') continue;
-    const key = `header ${name}`;
-    const plans = (entry.plans ??= new Map());
-    let plan = plans.get(key);
-    if (plan === undefined) {
-      plan = planner(entry).forGlobalElement(name.slice(name.indexOf(':') + 1));
-      plans.set(key, plan);
-    }
-    const ordered = orderArgs(value, plan);
-    if (ordered !== value) (out ??= { ...headers })[name] = ordered;
-  }
-  return out ?? headers;
-}
-
-/** MTOM parts after the envelope, as the node's output carries them (bodies in base64). */
-function attachmentsOf(multipart: unknown): SoapAttachment[] {
-  const parts = (multipart as { parts?: { headers?: Record<string, string>; body?: Buffer }[] } | null)?.parts ?? [];
-  return parts.map((p) => ({
-    headers: { ...(p.headers ?? {}) },
-    body: (p.body ?? Buffer.alloc(0)).toString('base64'),
-    bytes: p.body?.length ?? 0,
-  }));
-}
-
-function planner(entry: CachedWsdl): OrderPlanner {
-  return (entry.planner ??= new OrderPlanner(entry.wsdl.definitions as never));
-}
-
-function servicesOf(entry: CachedWsdl): Record<string, ServiceModel> {
-  return (entry.wsdl.definitions as unknown as { services?: Record<string, ServiceModel> }).services ?? {};
-}
-
-function describeWsdl(entry: CachedWsdl): SoapDescription {
-  const definitions = entry.wsdl.definitions;
-  return {
-    services: Object.entries(servicesOf(entry)).map(([service, svc]) => ({
-      name: service,
-      ports: Object.entries(svc.ports ?? {}).map(([port, p]) => {
-        const soapVersion = entry.meta.portVersions.get(`${service}/${port}`);
-        return {
-          name: port,
-          ...(p.location ? { address: p.location } : {}),
-          ...(soapVersion ? { soapVersion } : {}),
-          operations: Object.entries(p.binding?.methods ?? {}).map(([name, method]) => {
-            let desc: { input?: unknown; output?: unknown } = {};
-            try {
-              desc = (method as { description(defs: unknown): typeof desc }).description(definitions) ?? {};
-            } catch {
-              // one odd operation must not hide the others
-            }
-            const documentation = entry.meta.documentation.get(name);
-            return {
-              name,
-              input: toSoapShape(desc.input, definitions),
-              output: toSoapShape(desc.output, definitions),
-              ...(documentation ? { documentation } : {}),
-            };
-          }),
-        };
-      }),
-    })),
-  };
-}
-
-/** What the credentials make of a request for the WSDL, hashed (the cache key part; no secret kept in it). */
-async function credentialsKey(
-  url: string,
-  authorize: WsdlAuthorize,
-  signal: CancelSignal = new RunCancel(),
-): Promise<string> {
-  const probe = { url: new URL(url), headers: {} as Record<string, string> };
-  await authorize(probe, signal);
-  const headers = Object.entries(probe.headers)
-    .map(([k, v]) => [k.toLowerCase(), v])
-    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
-  return createHash('sha256')
-    .update(JSON.stringify([probe.url.href, headers]))
-    .digest('base64url');
-}
-
-/** A port address relative to the WSDL URL made absolute (most are absolute already). */
-function resolveAgainst(location: string, base: string): string {
-  try {
-    return new URL(location, base).href;
-  } catch {
-    return location;
-  }
-}
-
-/** Waits for `promise` unless the signal aborts first (the abort reason is thrown when it is an EngineError). */
-function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
-  const abortError = () =>
-    signal.reason instanceof EngineError
-      ? signal.reason
-      : new EngineError('RUN_ABORTED', 'aborted while the WSDL was loading');
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Aborts after `ms` with HTTP_TIMEOUT as the reason (AbortSignal.timeout's reason is a DOMException). */
-function timeoutSignal(ms: number): AbortSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new EngineError('HTTP_TIMEOUT', `loading the WSDL took longer than ${ms} ms`)),
-    ms,
-  );
-  timer.unref();
-  return controller.signal;
-}
-
-function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a ? AbortSignal.any([a, b]) : b;
 }
