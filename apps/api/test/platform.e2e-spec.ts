@@ -310,11 +310,11 @@ describe('platform', () => {
 
     it("the README's configuration table lists exactly the variables of app-config.ts", () => {
       const source = fs.readFileSync(path.resolve(__dirname, '../src/config/app-config.ts'), 'utf8');
-      const schema = source.slice(
-        source.indexOf('const envSchema = z.object({'),
-        source.indexOf('\n});', source.indexOf('const envSchema')),
-      );
-      const variables = [...schema.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]).sort();
+      // The object's keys, at its own indentation (whatever the formatter made of it).
+      const start = source.indexOf('const envSchema = z');
+      const schema = source.slice(start, source.indexOf('\n  })', start));
+      const indent = /\n(\s+)[A-Z]/.exec(schema)?.[1] ?? '  ';
+      const variables = [...schema.matchAll(new RegExp(`^${indent}([A-Z][A-Z0-9_]*):`, 'gm'))].map((m) => m[1]).sort();
       expect(variables).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'ROLE']));
       const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
       const table = readme.slice(
