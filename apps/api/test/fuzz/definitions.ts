@@ -7,7 +7,6 @@ import fc from 'fast-check';
  */
 
 type Json = Record<string, unknown>;
-export type Def = unknown;
 
 const TOKENS = [
   'call.callerId',

@@ -7,9 +7,6 @@ import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
 import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
 
-export { Escaped } from './escape';
-export { TEMPLATE_LIMITS, TEMPLATE_WORK } from './budget';
-export { SECRETS, SecretBag, SecretValue } from './secret-value';
 
 /** A template compiled once for one context; rendering never mutates the scope. */
 export interface CompiledTemplate {

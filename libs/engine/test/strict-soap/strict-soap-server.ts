@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkEnvelope, SOAP11_ENV, SOAP12_ENV, type EnvelopeVerdict } from './envelope-check';
 import { readWsdl, type StrictOperation, type WsdlModel } from './wsdl-model';
-import { clark, type XNode } from './xml-tree';
+import type { XNode } from './xml-tree';
 import { XS, type ElementDecl, type Particle, type TypeDef, type XsdModel } from './xsd-model';
 
 /** What a handler is given: the checked request. */
@@ -297,5 +297,3 @@ function elementsOf(model: XsdModel, type: string | TypeDef | undefined, depth: 
   walk(def.particle);
   return out;
 }
-
-export { clark };
