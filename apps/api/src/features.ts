@@ -1,11 +1,13 @@
 import type { Type } from '@nestjs/common';
-import { AccessModule } from './common/auth/access.module';
+import { AuditModule } from './audit/audit.module';
+import { RolesModule } from './roles/roles.module';
+import { TenantsModule } from './tenants/tenants.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { FlowTemplatesModule } from './flow-templates/flow-templates.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { SoapModule } from './soap/soap.module';
@@ -18,7 +20,10 @@ import { WebhookSecretsModule } from './webhook-secrets/webhook-secrets.module';
 export const FEATURE_MODULES: Type[] = [
   MetricsModule,
   HealthModule,
-  AccessModule,
+  // Access control beyond sign-in: the audit log, roles and the permission catalogue, tenants.
+  AuditModule,
+  RolesModule,
+  TenantsModule,
   ExecutionsModule,
   ConnectionsModule,
   FlowsModule,

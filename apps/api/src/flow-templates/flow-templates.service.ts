@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { UUID_RE } from '../executions/cursor';
+import { UUID_RE } from '../platform/cursors/cursor';
 import {
   placeholderPurpose,
   type FlowTemplate,

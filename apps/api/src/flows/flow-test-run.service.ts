@@ -2,14 +2,14 @@ import { BadRequestException, Inject, Injectable, UnprocessableEntityException }
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
 import { ConnectionUseCheck } from '../connections/connection-use-check';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
-import type { Permission } from '../common/auth/permissions';
-import type { UserPrincipal } from '../common/auth/principal';
+import type { Permission } from '../access/permissions';
+import type { UserPrincipal } from '../access/principal';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { finishedRow } from '../runs/execution-row';
 import type { TestRunDto } from './dto/test-run.dto';
 import { validation, type FlowValidation } from './flow-view';
 import { FlowsService } from './flows.service';
-import { uuidv7 } from '../common/uuid7';
+import { uuidv7 } from '../platform/ids/uuid7';
 
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
 const CONNECTION_CHECK_READERS: readonly Permission[] = ['connections.read', 'flows.run', 'flows.publish'];

@@ -9,7 +9,7 @@ import {
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
-import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
+import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 import type { CreateFlowDto } from './dto/create-flow.dto';

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { rowsOn } from '../database/raw-rows';
-import { MetricsService } from '../metrics/metrics.service';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { rowsOn } from '../platform/database/raw-rows';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { callIdOf, phoneOf } from '../runs/execution-row';
 import {
   FLOW_RUNS_QUEUE,

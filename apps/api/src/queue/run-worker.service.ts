@@ -8,13 +8,13 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { pendingRow } from '../runs/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../runs/published-flows.service';
 import type { FlowRunJob } from './flow-runs.queue';
-import { rowsOnPool } from '../database/raw-rows';
+import { rowsOnPool } from '../platform/database/raw-rows';
 import { completeOwnJobs, failOwnJob, notOwned } from './job-ownership';
 import { fetchFlowRuns, type LimitedFetch } from './limited-fetch';
 import { QueueService } from './queue.service';

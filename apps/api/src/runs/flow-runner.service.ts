@@ -10,11 +10,11 @@ import {
 import type { ExecutionTrigger } from '../executions/execution.entity';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
 import type { PublishedFlow } from './published-flows.service';
-import { uuidv7 } from '../common/uuid7';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { uuidv7 } from '../platform/ids/uuid7';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 
 /** How long shutdown waits for runs in flight before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { maxConcurrentRunsOf } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
 import { PublishedFlowsService } from './published-flows.service';
-import { uuidv7 } from '../common/uuid7';
+import { uuidv7 } from '../platform/ids/uuid7';
 
 const RETRYABLE = ['failed', 'timeout'];
 

@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
+import type { ApiKeyPrincipal } from '../access/principal';
 import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
 import { PublishedFlowsService, type PublishedFlow } from '../runs/published-flows.service';
 

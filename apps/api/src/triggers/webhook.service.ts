@@ -3,7 +3,7 @@ import type { RunInput } from '@callflow/engine';
 import type { Request } from 'express';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { WebhookAuth } from '@callflow/flow';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
+import type { ApiKeyPrincipal } from '../access/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
 import { addRespondHeaders } from './respond-answer-headers';

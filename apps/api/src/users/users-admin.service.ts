@@ -5,7 +5,7 @@ import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { RefreshTokensService } from '../auth/refresh-tokens.service';
-import type { UserPrincipal } from '../common/auth/principal';
+import type { UserPrincipal } from '../access/principal';
 import {
   assertAcceptablePassword,
   assertAccessManagerRemains,
