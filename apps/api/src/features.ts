@@ -13,6 +13,7 @@ import { RunsModule } from './runs/runs.module';
 import { SoapModule } from './soap/soap.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebhookSecretsModule } from './webhook-secrets/webhook-secrets.module';
+import { WorkersModule } from './workers/workers.module';
 
 /**
  * Feature modules, listed in one place so adding a feature does not touch app.module.ts.
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: Type[] = [
   SoapModule,
   RunsModule,
   QueueModule,
+  WorkersModule,
   TriggersModule,
   WebhookSecretsModule,
 ];

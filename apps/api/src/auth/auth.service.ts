@@ -6,7 +6,7 @@ import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
 import type { AccessTokenClaims } from './access-token';
 import { PasswordSignIn, severalTenants } from './password-sign-in';
-import { RefreshTokensService, type IssuedRefreshToken } from './refresh-tokens.service';
+import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
 import { SignInAudit, type SignInVia } from './sign-in-audit';
 
 export type { AccessTokenClaims };

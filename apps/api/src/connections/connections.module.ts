@@ -1,5 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { EngineModule } from '../engine/engine.module';
 import { ConnectionCache } from './connection-cache';
 import { ConnectionUseCheck } from './connection-use-check';
 import { ConnectionEntity } from './connection.entity';
@@ -12,9 +14,8 @@ import { ConnectionsService } from './connections.service';
  * Per-tenant connections: CRUD, the test endpoint, and ConnectionsResolverFactory (global, so the
  * test-run and trigger runners can scope runs to a tenant's connections).
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ConnectionEntity])],
+  imports: [TypeOrmModule.forFeature([ConnectionEntity]), AuditModule, EngineModule],
   controllers: [ConnectionsController],
   providers: [
     ConnectionCache,

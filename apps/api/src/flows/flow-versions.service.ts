@@ -4,7 +4,7 @@ import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConnectionUseCheck } from '../connections/connection-use-check';
-import { PublishedFlowsService } from '../runs/published-flows.service';
+import { PublishedFlowsService } from './published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowEntity } from './flow.entity';

@@ -10,7 +10,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
 import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
-import { PublishedFlowsService } from '../runs/published-flows.service';
+import { PublishedFlowsService } from './published-flows.service';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 import type { CreateFlowDto } from './dto/create-flow.dto';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/import-flow.dto';

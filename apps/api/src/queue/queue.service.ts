@@ -5,7 +5,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { rowsOn } from '../platform/database/raw-rows';
 import { MetricsService } from '../platform/metrics/metrics.service';
-import { callIdOf, phoneOf } from '../runs/execution-row';
+import { callIdOf, phoneOf } from '../executions/execution-row';
 import {
   FLOW_RUNS_QUEUE,
   QUEUE_SCHEMA,

@@ -11,8 +11,8 @@ import type { ExecutionTrigger } from '../executions/execution.entity';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
-import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
-import type { PublishedFlow } from './published-flows.service';
+import { finishedRow, pendingRow, type RunIdentity } from '../executions/execution-row';
+import type { PublishedFlow } from '../flows/published-flows.service';
 import { uuidv7 } from '../platform/ids/uuid7';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../access/access.decorator';
 import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { DescribeWsdlDto } from './dto/describe-wsdl.dto';
-import { SoapDescribeService } from './soap.service';
+import { WsdlDescribeService } from './wsdl-describe.service';
 
 @ApiTags('soap')
 @ApiBearerAuth()
 @Controller('soap')
 export class SoapController {
-  constructor(private readonly soap: SoapDescribeService) {}
+  constructor(private readonly soap: WsdlDescribeService) {}
 
   @Post('describe')
   @HttpCode(200)

@@ -4,7 +4,7 @@ import type { ApiKeyPrincipal } from '../access/principal';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { FlowRunner } from '../runs/flow-runner.service';
 import type { IvrAnswerDto } from './dto/trigger-answers.dto';
-import { SyncFlows } from './sync-flows';
+import { SyncFlows } from './sync-flows.service';
 
 /** The parts of the run context an IVR may send. */
 export const IVR_INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import crypto from 'node:crypto';
 import querystring from 'node:querystring';
 import { TooManyAttemptsException } from '../platform/throttle/too-many-attempts.exception';
-import { PublishedFlowsService, type PublishedFlow, type PublishedVersionRef } from '../runs/published-flows.service';
+import { PublishedFlowsService, type PublishedFlow, type PublishedVersionRef } from '../flows/published-flows.service';
 import { sameDigest, secretDigest } from '../webhook-secrets/webhook-secret-crypto';
 import { WebhookSecretThrottle } from '../webhook-secrets/webhook-secret-throttle';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';

@@ -4,7 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
-import { RefreshTokensService } from '../auth/refresh-tokens.service';
+import { RefreshTokensService } from '../sessions/refresh-tokens.service';
 import type { UserPrincipal } from '../access/principal';
 import {
   assertAcceptablePassword,

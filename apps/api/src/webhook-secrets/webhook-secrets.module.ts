@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { FlowWebhookSecretEntity } from './flow-webhook-secret.entity';
 import { WebhookSecretsController } from './webhook-secrets.controller';
 import { WebhookSecretThrottle } from './webhook-secret-throttle';
@@ -7,7 +8,7 @@ import { WebhookSecretsService } from './webhook-secrets.service';
 
 /** Per-flow webhook secrets: the routes that set them, and what the webhook trigger checks them with. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FlowWebhookSecretEntity])],
+  imports: [TypeOrmModule.forFeature([FlowWebhookSecretEntity]), AuditModule],
   controllers: [WebhookSecretsController],
   providers: [WebhookSecretsService, WebhookSecretThrottle],
   exports: [WebhookSecretsService, WebhookSecretThrottle],

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { WORKERS_TABLE } from './job-ownership';
+import { WORKERS_TABLE } from '../queue/job-ownership';
 
 const UPSERT_SQL = `
   INSERT INTO ${WORKERS_TABLE} (id, host, pid, lease_seconds, seen_at) VALUES ($1, $2, $3, $4, now())
