@@ -10,7 +10,6 @@ import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { pendingRow } from '../executions/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../flows/published-flows.service';
 import type { FlowRunJob } from '../queue/flow-runs.queue';
@@ -214,9 +213,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private recordFailed(d: FlowRunJob, code: string, message: string): Promise<void> {
-    const now = new Date();
-    const row = pendingRow({ ...d, flowVersion: d.version }, 'running', now);
-    return this.writer.record({ ...row, status: 'failed', error: { code, message }, finishedAt: now, durationMs: 0 });
+    return this.writer.recordFailed({ ...d, flowVersion: d.version }, code, message);
   }
 
   /** Out of retries: the execution is marked failed if the database takes the write. */
