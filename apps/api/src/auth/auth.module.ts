@@ -7,8 +7,8 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordSignIn } from './password-sign-in';
-import { SignInAudit } from './sign-in-audit';
+import { PasswordSignIn } from './password-sign-in.service';
+import { SignInAudit } from './sign-in-audit.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), UsersModule, SessionsModule, AuditModule],

@@ -5,9 +5,9 @@ import { UsersService, type LoadedUser } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
 import type { AccessTokenClaims } from './access-token';
-import { PasswordSignIn, severalTenants } from './password-sign-in';
+import { PasswordSignIn, severalTenants } from './password-sign-in.service';
 import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
-import { SignInAudit, type SignInVia } from './sign-in-audit';
+import { SignInAudit, type SignInVia } from './sign-in-audit.service';
 
 export type { AccessTokenClaims };
 

@@ -6,7 +6,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { connectionCreated, connectionDeleted, connectionUpdated, snapshot } from './connection-audit';
-import { ConnectionCache } from './connection-cache';
+import { ConnectionCache } from './connection-cache.service';
 import { allowedOriginsFor, keptSecretNames, requireSecretsToWiden } from './connection-origins';
 import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
 import { ConnectionEntity } from './connection.entity';

@@ -8,7 +8,7 @@ import {
   type FlowTemplateSummary,
   type TemplateDefinition,
 } from './flow-template.types';
-import { FLOW_TEMPLATES } from './registry';
+import { FLOW_TEMPLATES } from './flow-templates.registry';
 
 /** A template made into a flow draft: its definition with the picked connections filled in. */
 export interface InstantiatedTemplate {

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { ConnectionUseCheck } from '../connections/connection-use-check';
+import { ConnectionUseCheck } from '../connections/connection-use-check.service';
 import { PublishedFlowsService } from './published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
-import { ConnectionUseCheck } from '../connections/connection-use-check';
+import { ConnectionUseCheck } from '../connections/connection-use-check.service';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { finishedRow } from '../executions/execution-row';

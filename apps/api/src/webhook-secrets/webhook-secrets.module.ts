@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { FlowWebhookSecretEntity } from './flow-webhook-secret.entity';
 import { WebhookSecretsController } from './webhook-secrets.controller';
-import { WebhookSecretThrottle } from './webhook-secret-throttle';
+import { WebhookSecretThrottle } from './webhook-secret-throttle.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
 /** Per-flow webhook secrets: the routes that set them, and what the webhook trigger checks them with. */

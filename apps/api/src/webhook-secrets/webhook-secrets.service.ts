@@ -15,7 +15,7 @@ import {
   secretDigest,
   webhookSecretAad,
 } from './webhook-secret-crypto';
-import { WebhookSecretThrottle } from './webhook-secret-throttle';
+import { WebhookSecretThrottle } from './webhook-secret-throttle.service';
 
 export interface WebhookSecretStatus {
   set: boolean;
