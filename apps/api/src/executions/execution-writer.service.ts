@@ -25,9 +25,11 @@ const UPDATED = COPY_COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'r
 const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
   WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
 /** Rows that may exist already (queue runs, a sync run past its deadline): one statement per batch. */
-const UPSERT_JSON = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
+const UPSERT_JSON = `INSERT INTO executions (${COLUMNS})
+  SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
 /** New rows of which one turned out to exist (a retry after a lost answer): staged per session, then upserted. */
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+const STAGE =
+  'CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS';
 const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN (FORMAT binary)`;
 const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in ${ON_CONFLICT}`;
 
@@ -36,7 +38,8 @@ const INSERT_QUEUED = `INSERT INTO executions (id, tenant_id, flow_id, flow_vers
     call_id, phone, input, steps, retry_of, started_at)
   SELECT x.id, $1::uuid, x.flow_id, x.flow_version, x.trigger_type, 'queued', x.event_id, x.call_id, x.phone, x.input,
     '[]'::jsonb, x.retry_of, now()
-  FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
+  FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
+    $10::uuid[])
     AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of)`;
 
 /** A run about to be queued (a queue job's data has these fields). */
@@ -67,7 +70,10 @@ function copyInto(client: PoolClient, sql: string, rows: Buffer[]): Promise<void
   });
 }
 
-/** One write per id (one statement cannot touch a row twice): the last wins, but a pending write never replaces a final one. */
+/**
+ * One write per id (one statement cannot touch a row twice): the last wins, but a pending write never
+ * replaces a final one.
+ */
 function onePerId<P extends Pending>(batch: P[]): P[] {
   const byId = new Map<string, P>();
   for (const p of batch) {
@@ -170,7 +176,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
     } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** The row's binary COPY tuple; undefined when a value cannot be carried that way (an id that is not a uuid), for the JSON path to let PostgreSQL say what is wrong. */
+  /**
+   * The row's binary COPY tuple; undefined when a value cannot be carried that way (an id that is not a
+   * uuid), for the JSON path to let PostgreSQL say what is wrong.
+   */
   private tupleOf(row: ExecutionRow): Buffer | undefined {
     try {
       return binaryRow(row);

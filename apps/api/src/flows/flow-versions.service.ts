@@ -124,7 +124,9 @@ export class FlowVersionsService {
         });
       const version = flow.latestVersion + 1;
       await m.query(
-        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,
+        `INSERT INTO flow_versions
+           (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,
         [
           tenantId,
           id,

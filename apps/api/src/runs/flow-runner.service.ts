@@ -73,7 +73,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
   private idle: (() => void) | undefined;
   /** Synchronous runs that ended this event-loop turn, recorded on the next (see recordLater). */
   private finished: Finished[] = [];
-  /** Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run, added and removed at no cost). */
+  /**
+   * Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run,
+   * added and removed at no cost).
+   */
   private readonly shutdown = new RunCancel();
   private readonly debug: boolean;
   private draining: Promise<void> | undefined;
@@ -146,7 +149,8 @@ export class FlowRunner implements BeforeApplicationShutdown {
         resolve({ executionId, outcome });
       };
       const timer = setTimeout(answer, deadlineMs, DEADLINE);
-      // Answers carry no secret the run knows (connection secrets, tokens), as records do not; free without connections.
+      // Answers carry no secret the run knows (connection secrets, tokens), as records do not;
+      // free without connections.
       const onRespond = (respond: RespondOutput) => answer({ kind: 'respond', respond: connections.scrub(respond) });
       void this.execute(flow, req.input, connections, onRespond).then((result) => {
         if (!answered) answer({ kind: 'done', result: connections.scrub(result) });

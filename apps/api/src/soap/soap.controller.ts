@@ -16,7 +16,8 @@ export class SoapController {
   @RequirePermission('flows.write')
   @ApiOperation({
     summary:
-      "Load a WSDL (with a connection's credentials when it is behind authentication) and list its services, ports and operations with their input and output shapes",
+      "Load a WSDL (with a connection's credentials when it is behind authentication) and list its services, " +
+      'ports and operations with their input and output shapes',
   })
   describe(@CurrentUser() user: UserPrincipal, @Body() dto: DescribeWsdlDto) {
     return this.soap.describe(user.tenantId, dto);

@@ -38,7 +38,8 @@ interface UserRow {
 }
 
 const SELECT = `SELECT u.id, u.email, u.active, u.permissions, u.is_bootstrap, u.created_at,
-  COALESCE((SELECT array_agg(ur.role_id ORDER BY ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id), '{}') AS role_ids
+  COALESCE((SELECT array_agg(ur.role_id ORDER BY ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id), '{}')
+    AS role_ids
   FROM users u`;
 
 /**

@@ -101,7 +101,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.lease?.id;
   }
 
-  /** Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those jobs are handed back). */
+  /**
+   * Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those
+   * jobs are handed back).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
@@ -258,7 +261,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       if (lost.length > 0)
         this.logger.warn(
           { jobs: lost.length, executionIds: lost.slice(0, 20) },
-          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); their retry completes without running again if it has not run yet',
+          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); ' +
+            'their retry completes without running again if it has not run yet',
         );
     } catch (err) {
       // Their executions are final, so a job that expires instead is completed without running
@@ -273,7 +277,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.wakeUp('release');
   }
 
-  /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer ours is left to its holder. */
+  /**
+   * Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer
+   * ours is left to its holder.
+   */
   private async handBack(job: Job, reason: { message: string }): Promise<void> {
     await failOwnJob(this.query, this.lease!.id, job.id, reason).catch((err: unknown) =>
       this.logger.error(
