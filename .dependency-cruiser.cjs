@@ -1,7 +1,31 @@
 /**
  * Module boundaries (npm run lint:deps): no import cycles anywhere, and the API's layers import
- * downwards only. See docs/architecture.md for the graph these rules keep.
+ * downwards only (apps/api/README.md, "Modules", describes the layers and their folders).
  */
+
+// The API's layers, lowest first; a folder of apps/api/src belongs to exactly one.
+const API = '^apps/api/src/';
+const LAYERS = {
+  platform: ['platform', 'types'],
+  access: ['access', 'audit', 'api-keys', 'sessions', 'users', 'roles', 'tenants', 'auth'],
+  flows: ['engine', 'connections', 'webhook-secrets', 'flow-templates', 'flows', 'soap'],
+  runs: ['executions', 'queue', 'runs', 'workers'],
+  triggers: ['triggers'],
+  // The composition on top: main.ts, app.module.ts, app.factory.ts, features.ts and these folders.
+  composition: ['boot', 'bootstrap', 'health', 'database'],
+};
+const ORDER = Object.keys(LAYERS);
+const folders = (names) => `${API}(${names.join('|')})/`;
+const rootFiles = `${API}[^/]+$`;
+const above = (layer) => ORDER.slice(ORDER.indexOf(layer) + 1);
+const layerRules = ORDER.slice(0, -1).map((layer) => ({
+  name: `api-${layer}-imports-downwards`,
+  severity: 'error',
+  comment: `apps/api/src: the ${layer} layer imports its own layer and those below, never ${above(layer).join(', ')}.`,
+  from: { path: folders(LAYERS[layer]) },
+  to: { path: [folders(above(layer).flatMap((l) => LAYERS[l])), rootFiles] },
+}));
+
 module.exports = {
   forbidden: [
     {
@@ -30,6 +54,23 @@ module.exports = {
       comment: 'libs/flow is the definition; the engine builds on it, never the other way round.',
       from: { path: '^libs/flow/' },
       to: { path: '^libs/engine/' },
+    },
+    ...layerRules,
+    {
+      name: 'api-folder-in-a-layer',
+      severity: 'error',
+      comment: 'Every folder of apps/api/src belongs to a layer: add a new one to LAYERS in .dependency-cruiser.cjs.',
+      from: { path: API, pathNot: [folders(ORDER.flatMap((l) => LAYERS[l])), rootFiles] },
+      to: {},
+    },
+    {
+      name: 'api-no-folder-cycles',
+      severity: 'error',
+      comment:
+        'Folders of apps/api/src that import each other (even through others): one of them is in the wrong place.',
+      scope: 'folder',
+      from: { path: API },
+      to: { path: API, circular: true },
     },
   ],
   options: {

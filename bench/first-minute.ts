@@ -14,7 +14,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres-processes';
+import { removeEmbeddedPostgres } from '../apps/api/src/platform/database/embedded-postgres-processes';
 import { freePort } from './processes';
 
 const ROOT = path.resolve(__dirname, '..');

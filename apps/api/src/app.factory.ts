@@ -7,12 +7,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { AppModule } from './app.module';
-import { verifyJsonDepth } from './common/json-depth';
-import { createValidationPipe } from './common/validation';
-import { bodyErrorMiddleware } from './common/errors/http-exception.filter';
-import { refuseSourceMaps, securityHeaders } from './common/http/security-headers';
-import { AppLogger, createRootLogger, requestLogger } from './common/logging/app-logger';
-import type { AppConfig } from './config/app-config';
+import { verifyJsonDepth } from './platform/json/json-depth';
+import { createValidationPipe } from './platform/validation/validation';
+import { bodyErrorMiddleware } from './platform/errors/http-exception.filter';
+import { refuseSourceMaps, securityHeaders } from './platform/http/security-headers';
+import { AppLogger, createRootLogger, requestLogger } from './platform/logging/app-logger';
+import type { AppConfig } from './platform/config/app-config';
 import { IvrFastPath } from './triggers/ivr-fast-path';
 
 export const API_PREFIX = 'api/v1';

@@ -1,14 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapService } from './bootstrap/bootstrap.service';
-import { AuthGuard } from './common/auth/auth.guard';
-import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import type { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { AuthGuard } from './auth/auth.guard';
+import { HttpExceptionFilter } from './platform/errors/http-exception.filter';
+import type { AppConfig } from './platform/config/app-config';
+import { ConfigModule } from './platform/config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
 import { FEATURE_MODULES } from './features';
@@ -23,11 +22,6 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
-        JwtModule.register({
-          global: true,
-          secret: config.jwtSecret,
-          signOptions: { expiresIn: config.JWT_TTL_SECONDS },
-        }),
         EngineModule,
         UsersModule,
         AuthModule,

@@ -1,16 +1,19 @@
 import type { Type } from '@nestjs/common';
-import { AccessModule } from './common/auth/access.module';
+import { AuditModule } from './audit/audit.module';
+import { RolesModule } from './roles/roles.module';
+import { TenantsModule } from './tenants/tenants.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { FlowTemplatesModule } from './flow-templates/flow-templates.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { SoapModule } from './soap/soap.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebhookSecretsModule } from './webhook-secrets/webhook-secrets.module';
+import { WorkersModule } from './workers/workers.module';
 
 /**
  * Feature modules, listed in one place so adding a feature does not touch app.module.ts.
@@ -18,7 +21,10 @@ import { WebhookSecretsModule } from './webhook-secrets/webhook-secrets.module';
 export const FEATURE_MODULES: Type[] = [
   MetricsModule,
   HealthModule,
-  AccessModule,
+  // Access control beyond sign-in: the audit log, roles and the permission catalogue, tenants.
+  AuditModule,
+  RolesModule,
+  TenantsModule,
   ExecutionsModule,
   ConnectionsModule,
   FlowsModule,
@@ -26,6 +32,7 @@ export const FEATURE_MODULES: Type[] = [
   SoapModule,
   RunsModule,
   QueueModule,
+  WorkersModule,
   TriggersModule,
   WebhookSecretsModule,
 ];

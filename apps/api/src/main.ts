@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { runPrimary } from './boot/cluster-primary';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { ConfigError, loadConfig, type AppConfig } from './platform/config/app-config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/database/embedded-postgres';
 import { migrate } from './database/migrate';
 
 /** The embedded database, when this process runs one (stopped on every exit path). */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hashApiKey } from '../src/api-keys/api-key-crypto';
 import { API_PREFIX } from '../src/app.factory';
-import { listRoutes, type RouteInfo } from '../src/common/auth/route-catalogue';
+import { listRoutes, type RouteInfo } from '../src/access/route-catalogue';
 import { BUILT_IN_ROLES } from '../src/roles/built-in-roles';
 import { signInWithRoles } from './flow-fixtures';
 import { TestApp } from './harness';

@@ -1,5 +1,5 @@
 import { API_PREFIX } from '../src/app.factory';
-import { listRoutes } from '../src/common/auth/route-catalogue';
+import { listRoutes } from '../src/access/route-catalogue';
 import { ivrFlow, signInWithRoles } from './flow-fixtures';
 import { ADMIN, TestApp } from './harness';
 

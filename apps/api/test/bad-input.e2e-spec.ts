@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { API_PREFIX } from '../src/app.factory';
-import { listRoutes, type RouteInfo } from '../src/common/auth/route-catalogue';
+import { listRoutes, type RouteInfo } from '../src/access/route-catalogue';
 import { ADMIN, TestApp } from './harness';
 import { chainFlow, publishFlow, respondNode } from './support/triggers';
 

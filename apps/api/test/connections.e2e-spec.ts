@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
 import { rotateSecretsKey } from '../src/connections/rotate-key';
-import { SecretBox, secretAad } from '../src/connections/secret-box';
+import { SecretBox, secretAad } from '../src/platform/secrets/secret-box';
 import { crmWsdl } from '../../../libs/engine/src/soap/soap.fixtures';
 import { signInWith, UNKNOWN } from './flow-fixtures';
 import { finishedExecution, publishFlow } from './support/triggers';

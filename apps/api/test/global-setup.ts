@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { removeEmbeddedPostgres } from '../src/database/embedded-postgres-processes';
+import { startEmbeddedPostgres } from '../src/platform/database/embedded-postgres';
+import { removeEmbeddedPostgres } from '../src/platform/database/embedded-postgres-processes';
 import { migrate } from '../src/database/migrate';
 import { withDatabase } from './db-url';
 

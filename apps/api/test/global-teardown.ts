@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { removeEmbeddedPostgres } from '../src/database/embedded-postgres-processes';
+import { removeEmbeddedPostgres } from '../src/platform/database/embedded-postgres-processes';
 
 /**
  * Stops the embedded PostgreSQL started by global-setup.ts and removes its folder (and its cluster, wherever it is).

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
-import { loadConfig, type AppConfig } from '../src/config/app-config';
+import { loadConfig, type AppConfig } from '../src/platform/config/app-config';
 import { withDatabase } from './db-url';
 
 /**

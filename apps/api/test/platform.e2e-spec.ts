@@ -10,10 +10,10 @@ import { ForbiddenException, RequestMethod, type ExecutionContext } from '@nestj
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { ACCESS_KEY, type AccessRule } from '../src/common/auth/access.decorator';
-import { AuthGuard } from '../src/common/auth/auth.guard';
-import { ConfigError, loadConfig } from '../src/config/app-config';
-import { toApiError } from '../src/common/errors/http-exception.filter';
+import { ACCESS_KEY, type AccessRule } from '../src/access/access.decorator';
+import { AuthGuard } from '../src/auth/auth.guard';
+import { ConfigError, loadConfig } from '../src/platform/config/app-config';
+import { toApiError } from '../src/platform/errors/http-exception.filter';
 import { HealthService } from '../src/health/health.service';
 import { TestApp } from './harness';
 
@@ -309,7 +309,7 @@ describe('platform', () => {
     });
 
     it("the README's configuration table lists exactly the variables of app-config.ts", () => {
-      const source = fs.readFileSync(path.resolve(__dirname, '../src/config/app-config.ts'), 'utf8');
+      const source = fs.readFileSync(path.resolve(__dirname, '../src/platform/config/app-config.ts'), 'utf8');
       // The object's keys, at its own indentation (whatever the formatter made of it).
       const start = source.indexOf('const envSchema = z');
       const schema = source.slice(start, source.indexOf('\n  })', start));

@@ -12,7 +12,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeEmbeddedPostgres } from '../src/database/embedded-postgres-processes';
+import { removeEmbeddedPostgres } from '../src/platform/database/embedded-postgres-processes';
 import { freePort, Server } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -1,6 +1,6 @@
 import { validateFlow } from '@callflow/flow';
 import { connectionPlaceholder, placeholderPurpose } from '../src/flow-templates/flow-template.types';
-import { FLOW_TEMPLATES } from '../src/flow-templates/registry';
+import { FLOW_TEMPLATES } from '../src/flow-templates/flow-templates.registry';
 import { signInWith, UNKNOWN } from './flow-fixtures';
 import { createConnection } from './fakes/template-flows';
 import { TestApp } from './harness';

@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { LoopbackServer, type SeenRequest } from '../../../libs/engine/test/loopback';
 import { FLOW_RUNS_QUEUE } from '../src/queue/flow-runs.queue';
-import { rowsOnPool } from '../src/database/raw-rows';
+import { rowsOnPool } from '../src/platform/database/raw-rows';
 import { completeOwnJobs, failOwnJob } from '../src/queue/job-ownership';
 import { ACTIVE_BY_FLOW_INDEX, fetchFlowRuns, LIMITED_FETCH_SQL } from '../src/queue/limited-fetch';
-import { RunWorker } from '../src/queue/run-worker.service';
+import { RunWorker } from '../src/workers/run-worker.service';
 import { TestApp } from './harness';
 import { chainFlow, postNode, publishFlow, sleep, waitFor } from './support/triggers';
 

@@ -2,8 +2,8 @@ import { ForbiddenException, Injectable, NotFoundException, UnauthorizedExceptio
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
-import { TtlCache } from '../common/ttl-cache';
+import type { ApiKeyPrincipal } from '../access/principal';
+import { TtlCache } from '../platform/cache/ttl-cache';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, hashApiKey, sameHash } from './api-key-crypto';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto';

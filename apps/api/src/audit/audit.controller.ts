@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { RequirePermission } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { AuditService } from './audit.service';
 import { ListAuditDto } from './dto/list-audit.dto';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
+import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import { AuditLogEntity } from './audit-log.entity';
 
 export type AuditAction =

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Ip, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Authenticated, Public } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { Authenticated, Public } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';

@@ -1,13 +1,13 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { UsersService, type LoadedUser } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
 import type { AccessTokenClaims } from './access-token';
-import { PasswordSignIn, severalTenants } from './password-sign-in';
-import { RefreshTokensService, type IssuedRefreshToken } from './refresh-tokens.service';
-import { SignInAudit, type SignInVia } from './sign-in-audit';
+import { PasswordSignIn, severalTenants } from './password-sign-in.service';
+import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
+import { SignInAudit, type SignInVia } from './sign-in-audit.service';
 
 export type { AccessTokenClaims };
 

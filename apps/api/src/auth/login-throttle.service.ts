@@ -6,7 +6,7 @@ import {
   FAILURE_WINDOW_SECONDS,
   recordFailures,
   retryAfterSeconds,
-} from '../common/throttle/failure-log';
+} from '../platform/throttle/failure-log';
 
 /** Failed logins counted over this window. */
 export const THROTTLE_WINDOW_SECONDS = FAILURE_WINDOW_SECONDS;

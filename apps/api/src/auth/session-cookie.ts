@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { REFRESH_TTL_SECONDS } from './refresh-tokens.service';
+import { REFRESH_TTL_SECONDS } from '../sessions/refresh-tokens.service';
 
 /**
  * The editor's session: its access token lives in the page's memory only and its refresh token

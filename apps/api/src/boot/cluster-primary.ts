@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import net from 'node:net';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 import {
   CLOSED_MESSAGE,
   CONNECTION_MESSAGE,

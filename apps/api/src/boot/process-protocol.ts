@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 
 /**
  * What the processes of one start share, kept apart from the app so the cluster primary (which

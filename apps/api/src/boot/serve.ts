@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server, Socket } from 'node:net';
 import { createApp } from '../app.factory';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 import {
   CLOSED_MESSAGE,
   CONNECTION_MESSAGE,

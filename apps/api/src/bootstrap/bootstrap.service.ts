@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import crypto from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { passwordProblem } from '../common/auth/password-policy';
-import { PERMISSIONS } from '../common/auth/permissions';
+import { passwordProblem } from '../platform/passwords/password-policy';
+import { PERMISSIONS } from '../access/permissions';
 import { seedBuiltInRoles } from '../roles/built-in-roles';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
 

@@ -1,6 +1,6 @@
 import type { ConnectionSpec, ConnectionType } from '@callflow/engine';
 import type { ConnectionEntity } from './connection.entity';
-import { secretAad, type SecretBox } from './secret-box';
+import { secretAad, type SecretBox } from '../platform/secrets/secret-box';
 
 /** A connection as the API shows it: settings and fields, and only the names of the secrets set. */
 export interface ConnectionView {

@@ -11,7 +11,7 @@ import {
   type ResolvedConnection,
   type TokenSource,
 } from '@callflow/engine';
-import { ConnectionCache, type CachedSpec } from './connection-cache';
+import { ConnectionCache, type CachedSpec } from './connection-cache.service';
 import { toSpec } from './connection-view';
 import { ConnectionsService } from './connections.service';
 

@@ -1,7 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConnectionCache } from './connection-cache';
-import { ConnectionUseCheck } from './connection-use-check';
+import { AuditModule } from '../audit/audit.module';
+import { EngineModule } from '../engine/engine.module';
+import { ConnectionCache } from './connection-cache.service';
+import { ConnectionUseCheck } from './connection-use-check.service';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionTesterService } from './connection-tester.service';
 import { ConnectionsController } from './connections.controller';
@@ -12,9 +14,8 @@ import { ConnectionsService } from './connections.service';
  * Per-tenant connections: CRUD, the test endpoint, and ConnectionsResolverFactory (global, so the
  * test-run and trigger runners can scope runs to a tenant's connections).
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ConnectionEntity])],
+  imports: [TypeOrmModule.forFeature([ConnectionEntity]), AuditModule, EngineModule],
   controllers: [ConnectionsController],
   providers: [
     ConnectionCache,

@@ -4,14 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { TYPE_SECRETS, type ConnectionType } from '@callflow/engine';
 import { QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { connectionCreated, connectionDeleted, connectionUpdated, snapshot } from './connection-audit';
-import { ConnectionCache } from './connection-cache';
+import { ConnectionCache } from './connection-cache.service';
 import { allowedOriginsFor, keptSecretNames, requireSecretsToWiden } from './connection-origins';
 import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
 import { ConnectionEntity } from './connection.entity';
 import { toView, type ConnectionView } from './connection-view';
-import { SecretBox, secretAad } from './secret-box';
+import { SecretBox, secretAad } from '../platform/secrets/secret-box';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -18,9 +18,9 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError, loadConfig } from '../platform/config/app-config';
 import { resealWebhookSecrets } from '../webhook-secrets/reseal-webhook-secrets';
-import { resealAll, SecretBox, secretAad } from './secret-box';
+import { resealAll, SecretBox, secretAad } from '../platform/secrets/secret-box';
 
 export interface RotationReport {
   rotated: number;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   let url = config.DATABASE_URL;
   let embedded: { url: string; stop(): Promise<void> } | undefined;
   if (!url) {
-    const { startEmbeddedPostgres } = await import('../database/embedded-postgres');
+    const { startEmbeddedPostgres } = await import('../platform/database/embedded-postgres');
     embedded = await startEmbeddedPostgres(`${config.DATA_DIR}/postgres`, config.EMBEDDED_PG_PORT);
     url = embedded.url;
   }

@@ -18,7 +18,7 @@ import { ExecutionInsertCost1763770000000 } from './migrations/1763770000000-exe
 import { ConnectionAllowedOrigins1763785000000 } from './migrations/1763785000000-connection-allowed-origins';
 import { RoleEntity } from '../roles/role.entity';
 import { AuditLogEntity } from '../audit/audit-log.entity';
-import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { FlowWebhookSecretEntity } from '../webhook-secrets/flow-webhook-secret.entity';
 import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-secrets';
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';

@@ -1,9 +1,8 @@
-import { Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { FlowEngine } from '@callflow/engine';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 
 /** The process-wide flow engine (compiled versions cached, keep-alive pools shared). */
-@Global()
 @Module({
   providers: [
     {

@@ -2,9 +2,10 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
+import { isDatabaseUnavailable } from '../platform/errors/database-unavailable';
+import { callIdOf, pendingRow, phoneOf, type RunIdentity } from './execution-row';
 import { binaryRow, contiguous, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
 import { COPY_COLUMNS, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
 
@@ -24,11 +25,33 @@ const UPDATED = COPY_COLUMNS.filter((c) => !['id', 'tenant_id', 'started_at', 'r
 const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${UPDATED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
   WHERE executions.status IN ('queued', 'running') OR EXCLUDED.status NOT IN ('queued', 'running')`;
 /** Rows that may exist already (queue runs, a sync run past its deadline): one statement per batch. */
-const UPSERT_JSON = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
+const UPSERT_JSON = `INSERT INTO executions (${COLUMNS})
+  SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS x(${RECORD_TYPES}) ${ON_CONFLICT}`;
 /** New rows of which one turned out to exist (a retry after a lost answer): staged per session, then upserted. */
-const STAGE = `CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+const STAGE =
+  'CREATE TEMP TABLE IF NOT EXISTS executions_in (LIKE executions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS';
 const COPY_STAGED = `COPY executions_in (${COLUMNS}) FROM STDIN (FORMAT binary)`;
 const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FROM executions_in ${ON_CONFLICT}`;
+
+/** `queued` rows of runs being enqueued: one multi-row statement whatever the count. */
+const INSERT_QUEUED = `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, event_id,
+    call_id, phone, input, steps, retry_of, started_at)
+  SELECT x.id, $1::uuid, x.flow_id, x.flow_version, x.trigger_type, 'queued', x.event_id, x.call_id, x.phone, x.input,
+    '[]'::jsonb, x.retry_of, now()
+  FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
+    $10::uuid[])
+    AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of)`;
+
+/** A run about to be queued (a queue job's data has these fields). */
+export interface QueuedRun {
+  executionId: string;
+  flowId: string;
+  version: number;
+  trigger: RunIdentity['trigger'];
+  eventId: string | null;
+  input: RunIdentity['input'];
+  retryOf: string | null;
+}
 
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
 const staged = new WeakSet<PoolClient>();
@@ -47,7 +70,10 @@ function copyInto(client: PoolClient, sql: string, rows: Buffer[]): Promise<void
   });
 }
 
-/** One write per id (one statement cannot touch a row twice): the last wins, but a pending write never replaces a final one. */
+/**
+ * One write per id (one statement cannot touch a row twice): the last wins, but a pending write never
+ * replaces a final one.
+ */
 function onePerId<P extends Pending>(batch: P[]): P[] {
   const byId = new Map<string, P>();
   for (const p of batch) {
@@ -68,9 +94,10 @@ type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: 
 type FreshPending = Extract<Pending, { fresh: true }>;
 
 /**
- * Writes execution rows in batches, off the answer path: an IVR answer never waits for the
- * database. Rows are upserted by id, so a row written as `queued` or `running` is completed by a
- * later write. Callers that must be durable (queue workers) await the returned promise.
+ * The one writer of execution rows. Writes them in batches, off the answer path: an IVR answer
+ * never waits for the database. Rows are upserted by id, so a row written as `queued` or `running`
+ * is completed by a later write. Callers that must be durable (queue workers) await the returned
+ * promise. The `queued` rows of runs being enqueued are inserted in the enqueuer's transaction.
  */
 @Injectable()
 export class ExecutionWriter implements OnApplicationShutdown {
@@ -101,6 +128,32 @@ export class ExecutionWriter implements OnApplicationShutdown {
     this.queueRow(row, opts, ignore, ignore);
   }
 
+  /**
+   * Inserts the `queued` rows of `runs` in the caller's transaction (the queue commits them with
+   * their jobs, so work is durable before the caller is answered).
+   */
+  async insertQueued(tx: QueryRunner, tenantId: string, runs: readonly QueuedRun[]): Promise<void> {
+    await tx.query(INSERT_QUEUED, [
+      tenantId,
+      runs.map((r) => r.executionId),
+      runs.map((r) => r.flowId),
+      runs.map((r) => r.version),
+      runs.map((r) => r.trigger),
+      runs.map((r) => r.eventId),
+      runs.map((r) => callIdOf(r.input)),
+      runs.map((r) => phoneOf(r.input)),
+      runs.map((r) => JSON.stringify(r.input)),
+      runs.map((r) => r.retryOf),
+    ]);
+  }
+
+  /** Records a run that failed before it could start (`failed`, no steps); resolves once written. */
+  recordFailed(run: RunIdentity, code: string, message: string): Promise<void> {
+    const now = new Date();
+    const row = pendingRow(run, 'running', now);
+    return this.record({ ...row, status: 'failed', error: { code, message }, finishedAt: now, durationMs: 0 });
+  }
+
   private queueRow(
     row: ExecutionRow,
     opts: { urgent?: boolean; fresh?: boolean },
@@ -123,7 +176,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
     } else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** The row's binary COPY tuple; undefined when a value cannot be carried that way (an id that is not a uuid), for the JSON path to let PostgreSQL say what is wrong. */
+  /**
+   * The row's binary COPY tuple; undefined when a value cannot be carried that way (an id that is not a
+   * uuid), for the JSON path to let PostgreSQL say what is wrong.
+   */
   private tupleOf(row: ExecutionRow): Buffer | undefined {
     try {
       return binaryRow(row);

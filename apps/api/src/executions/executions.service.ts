@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RunInput } from '@callflow/engine';
-import { decodeCursor, encodeCursor, UUID_RE } from './cursor';
+import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import type { ExecutionEntity } from './execution.entity';
 import type { ListExecutionsQuery } from './dto/list-executions.query';
 

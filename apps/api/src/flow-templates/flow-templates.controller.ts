@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../common/auth/access.decorator';
+import { RequirePermission } from '../access/access.decorator';
 import { FlowTemplatesService } from './flow-templates.service';
 
 /** "New flow from template": the built-in templates; POST /flows {templateId, name, connections} creates one. */

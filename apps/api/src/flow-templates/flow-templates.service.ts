@@ -1,14 +1,14 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { UUID_RE } from '../executions/cursor';
+import { UUID_RE } from '../platform/cursors/cursor';
 import {
   placeholderPurpose,
   type FlowTemplate,
   type FlowTemplateSummary,
   type TemplateDefinition,
 } from './flow-template.types';
-import { FLOW_TEMPLATES } from './registry';
+import { FLOW_TEMPLATES } from './flow-templates.registry';
 
 /** A template made into a flow draft: its definition with the picked connections filled in. */
 export interface InstantiatedTemplate {

@@ -3,8 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { validateFlow } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { ConnectionUseCheck } from '../connections/connection-use-check';
-import { PublishedFlowsService } from '../runs/published-flows.service';
+import { ConnectionUseCheck } from '../connections/connection-use-check.service';
+import { PublishedFlowsService } from './published-flows.service';
 import type { PublishFlowDto } from './dto/publish-flow.dto';
 import { FlowVersionEntity } from './flow-version.entity';
 import { FlowEntity } from './flow.entity';
@@ -124,7 +124,9 @@ export class FlowVersionsService {
         });
       const version = flow.latestVersion + 1;
       await m.query(
-        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,
+        `INSERT INTO flow_versions
+           (tenant_id, flow_id, version, definition, trigger_type, trigger_config, note, created_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8)`,
         [
           tenantId,
           id,

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { FlowDefinition } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
-import { isPlainObject } from '../common/json-fields';
+import { isPlainObject } from '../platform/json/json-fields';
 import { draftValidation, type FlowValidation } from './flow-validation-cache';
 import { FlowEntity } from './flow.entity';
 

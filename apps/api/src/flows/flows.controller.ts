@@ -12,16 +12,15 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { RequirePermission } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { CreateFlowDto } from './dto/create-flow.dto';
 import { ImportFlowDto } from './dto/import-flow.dto';
 import { ListFlowsQuery } from './dto/list-flows.query';
 import { PublishFlowDto } from './dto/publish-flow.dto';
-import { TestRunDto } from './dto/test-run.dto';
 import { UpdateFlowDto } from './dto/update-flow.dto';
 import { ValidateFlowDto } from './dto/validate-flow.dto';
-import { FlowTestRunService } from './flow-test-run.service';
+import { FlowValidationService } from './flow-validation.service';
 import { FlowVersionsService } from './flow-versions.service';
 import { FlowsService } from './flows.service';
 
@@ -34,7 +33,7 @@ export class FlowsController {
   constructor(
     private readonly flows: FlowsService,
     private readonly versions: FlowVersionsService,
-    private readonly runs: FlowTestRunService,
+    private readonly validation: FlowValidationService,
   ) {}
 
   @Get()
@@ -61,15 +60,7 @@ export class FlowsController {
       'publish refuses it (for callers with connections.read, flows.run or flows.publish)',
   })
   validate(@CurrentUser() user: UserPrincipal, @Body() dto: ValidateFlowDto) {
-    return this.runs.validate(user, dto.definition);
-  }
-
-  @Post('test-run')
-  @HttpCode(200)
-  @RequirePermission('flows.run')
-  @ApiOperation({ summary: 'Run a draft definition now and record it as a test execution' })
-  testRun(@CurrentUser() user: UserPrincipal, @Body() dto: TestRunDto) {
-    return this.runs.testRun(user.tenantId, dto);
+    return this.validation.validate(user, dto.definition);
   }
 
   @Post('import')

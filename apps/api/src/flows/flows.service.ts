@@ -9,8 +9,8 @@ import {
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { FlowTemplatesService } from '../flow-templates/flow-templates.service';
-import { decodeCursor, encodeCursor, UUID_RE } from '../executions/cursor';
-import { PublishedFlowsService } from '../runs/published-flows.service';
+import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
+import { PublishedFlowsService } from './published-flows.service';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 import type { CreateFlowDto } from './dto/create-flow.dto';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/import-flow.dto';
@@ -81,9 +81,12 @@ export class FlowsService {
     params.push(limit + 1);
     // The definition stays in the database; only the trigger node's type comes out.
     const rows: Record<string, any>[] = await this.db.query(
-      `SELECT id, tenant_id, key, name, description, revision, published_version, latest_version, updated_by, created_at, updated_at, lower(name) AS sort_name,
-         (SELECT email FROM users u WHERE u.id = flows.updated_by AND u.tenant_id = flows.tenant_id) AS updated_by_email,
-         (SELECT n->>'type' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(definition->'nodes') = 'array' THEN definition->'nodes' ELSE '[]'::jsonb END)
+      `SELECT id, tenant_id, key, name, description, revision, published_version, latest_version, updated_by,
+         created_at, updated_at, lower(name) AS sort_name,
+         (SELECT email FROM users u WHERE u.id = flows.updated_by AND u.tenant_id = flows.tenant_id)
+           AS updated_by_email,
+         (SELECT n->>'type' FROM jsonb_array_elements(
+           CASE WHEN jsonb_typeof(definition->'nodes') = 'array' THEN definition->'nodes' ELSE '[]'::jsonb END)
             WITH ORDINALITY AS e(n, i) WHERE n->>'type' LIKE 'trigger.%' ORDER BY i LIMIT 1) AS trigger_type
        FROM flows WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT $${params.length}`,
       params,
@@ -186,7 +189,9 @@ export class FlowsService {
     }
     const current = await this.find(tenantId, id);
     throw new ConflictException({
-      message: `the flow was changed since revision ${dto.revision} (now ${current.revision}); reload it and apply the edit again`,
+      message:
+        `the flow was changed since revision ${dto.revision} (now ${current.revision}); ` +
+        'reload it and apply the edit again',
       details: { currentRevision: current.revision },
     });
   }

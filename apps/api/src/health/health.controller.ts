@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../common/auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { HealthService, type HealthReport } from './health.service';
 
 const EXAMPLE = { status: 'ok', database: 'ok', queue: 'ok', version: '0.1.0' };

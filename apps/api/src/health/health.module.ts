@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { MetricsController } from './metrics.controller';
 
-/** GET /api/v1/health (public). */
-@Module({ controllers: [HealthController], providers: [HealthService], exports: [HealthService] })
+/** Operations endpoints: GET /api/v1/health (public) and the Prometheus scrape, GET /metrics. */
+@Module({ controllers: [MetricsController, HealthController], providers: [HealthService], exports: [HealthService] })
 export class HealthModule {}

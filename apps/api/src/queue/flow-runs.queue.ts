@@ -1,5 +1,5 @@
 import type { RunInput } from '@callflow/engine';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 
 /** The pg-boss queue of event-triggered and retried runs. */
 export const FLOW_RUNS_QUEUE = 'flow-runs';

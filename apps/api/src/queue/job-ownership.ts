@@ -14,7 +14,7 @@
  * elsewhere: a duplicate delivery, never a lost one (its final row, if ours is written, makes the
  * retry complete without running: RunWorker `alreadyFinished`).
  */
-import type { Rows } from '../database/raw-rows';
+import type { Rows } from '../platform/database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA } from './flow-runs.queue';
 
 const JOB = `${QUEUE_SCHEMA}.job`;

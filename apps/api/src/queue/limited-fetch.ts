@@ -32,7 +32,7 @@
  */
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
-import { rowsOn, rowsOnPool, type Rows } from '../database/raw-rows';
+import { rowsOn, rowsOnPool, type Rows } from '../platform/database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
 import { LEASE_LIVE, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { rowsOn } from '../database/raw-rows';
-import { MetricsService } from '../metrics/metrics.service';
-import { callIdOf, phoneOf } from '../runs/execution-row';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { rowsOn } from '../platform/database/raw-rows';
+import { MetricsService } from '../platform/metrics/metrics.service';
+import { ExecutionWriter } from '../executions/execution-writer.service';
 import {
   FLOW_RUNS_QUEUE,
   QUEUE_SCHEMA,
@@ -34,6 +34,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
+    private readonly writer: ExecutionWriter,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -81,29 +82,13 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Inserts `queued` execution rows and one job per run, in the caller's transaction; multi-row
-   * statements whatever the count. Call `committed()` after the commit to wake local workers.
+   * Inserts `queued` execution rows (through the execution writer) and one job per run, in the
+   * caller's transaction; multi-row statements whatever the count. Call `committed()` after the
+   * commit to wake local workers.
    */
   async enqueue(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<void> {
     if (runs.length === 0) return;
-    await tx.query(
-      `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, input, steps, retry_of, started_at)
-       SELECT x.id, $1::uuid, x.flow_id, x.flow_version, x.trigger_type, 'queued', x.event_id, x.call_id, x.phone, x.input, '[]'::jsonb, x.retry_of, now()
-       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[])
-         AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of)`,
-      [
-        tenantId,
-        runs.map((r) => r.executionId),
-        runs.map((r) => r.flowId),
-        runs.map((r) => r.version),
-        runs.map((r) => r.trigger),
-        runs.map((r) => r.eventId),
-        runs.map((r) => callIdOf(r.input)),
-        runs.map((r) => phoneOf(r.input)),
-        runs.map((r) => JSON.stringify(r.input)),
-        runs.map((r) => r.retryOf),
-      ],
-    );
+    await this.writer.insertQueued(tx, tenantId, runs);
     const rows = rowsOn(tx);
     const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await rows(text, values) }) };
     await this.boss.insert(

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BackgroundTask } from '../common/background-task';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { BackgroundTask } from '../platform/tasks/background-task';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 
 const EVERY_MS = 60 * 60 * 1000;
 const FIRST_AFTER_MS = 60 * 1000;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { PERMISSIONS, type Permission } from '../common/auth/permissions';
+import { PERMISSIONS, type Permission } from '../access/permissions';
 
 export type BuiltInRoleKey = 'admin' | 'editor' | 'viewer';
 

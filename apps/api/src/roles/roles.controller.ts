@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, RequirePermission } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { Authenticated, RequirePermission } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto';
 import { RolesService } from './roles.service';
 

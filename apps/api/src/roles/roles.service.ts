@@ -2,8 +2,8 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { GRANTABLE_PERMISSIONS, PERMISSION_DESCRIPTIONS, PERMISSIONS } from '../common/auth/permissions';
-import type { UserPrincipal } from '../common/auth/principal';
+import { GRANTABLE_PERMISSIONS, PERMISSION_DESCRIPTIONS, PERMISSIONS } from '../access/permissions';
+import type { UserPrincipal } from '../access/principal';
 import {
   assertAccessManagerRemains,
   assertCallerHolds,

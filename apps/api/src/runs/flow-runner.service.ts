@@ -10,11 +10,11 @@ import {
 import type { ExecutionTrigger } from '../executions/execution.entity';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { finishedRow, pendingRow, type RunIdentity } from './execution-row';
-import type { PublishedFlow } from './published-flows.service';
-import { uuidv7 } from '../common/uuid7';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../platform/metrics/metrics.service';
+import { finishedRow, pendingRow, type RunIdentity } from '../executions/execution-row';
+import type { PublishedFlow } from '../flows/published-flows.service';
+import { uuidv7 } from '../platform/ids/uuid7';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 
 /** How long shutdown waits for runs in flight before aborting them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -73,7 +73,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
   private idle: (() => void) | undefined;
   /** Synchronous runs that ended this event-loop turn, recorded on the next (see recordLater). */
   private finished: Finished[] = [];
-  /** Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run, added and removed at no cost). */
+  /**
+   * Aborts the runs still in flight at the end of the grace period (a RunCancel: one listener per run,
+   * added and removed at no cost).
+   */
   private readonly shutdown = new RunCancel();
   private readonly debug: boolean;
   private draining: Promise<void> | undefined;
@@ -146,7 +149,8 @@ export class FlowRunner implements BeforeApplicationShutdown {
         resolve({ executionId, outcome });
       };
       const timer = setTimeout(answer, deadlineMs, DEADLINE);
-      // Answers carry no secret the run knows (connection secrets, tokens), as records do not; free without connections.
+      // Answers carry no secret the run knows (connection secrets, tokens), as records do not;
+      // free without connections.
       const onRespond = (respond: RespondOutput) => answer({ kind: 'respond', respond: connections.scrub(respond) });
       void this.execute(flow, req.input, connections, onRespond).then((result) => {
         if (!answered) answer({ kind: 'done', result: connections.scrub(result) });

@@ -4,8 +4,8 @@ import type { RunInput } from '@callflow/engine';
 import { DataSource } from 'typeorm';
 import { maxConcurrentRunsOf } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
-import { PublishedFlowsService } from './published-flows.service';
-import { uuidv7 } from '../common/uuid7';
+import { PublishedFlowsService } from '../flows/published-flows.service';
+import { uuidv7 } from '../platform/ids/uuid7';
 
 const RETRYABLE = ['failed', 'timeout'];
 

@@ -1,18 +1,23 @@
-import { Global, Module } from '@nestjs/common';
-import { ExecutionsRetryController } from '../executions/executions-retry.controller';
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { EngineModule } from '../engine/engine.module';
+import { ExecutionsModule } from '../executions/executions.module';
+import { FlowsModule } from '../flows/flows.module';
+import { QueueModule } from '../queue/queue.module';
+import { ExecutionsRetryController } from './executions-retry.controller';
 import { FlowRunner } from './flow-runner.service';
-import { PublishedFlowsService } from './published-flows.service';
+import { FlowTestRunController } from './flow-test-run.controller';
+import { FlowTestRunService } from './flow-test-run.service';
 import { RetryService } from './retry.service';
 
 /**
- * Running published flow versions: version lookups (cached), the runner that records executions
- * and metrics, and retries of failed executions. Global: triggers, queue workers and the flows
- * feature (cache invalidation on publish) use them.
+ * Running flows: the runner that runs a published version and records its execution and metrics
+ * (triggers and queue workers use it), test runs of drafts, and retries of failed executions.
  */
-@Global()
 @Module({
-  controllers: [ExecutionsRetryController],
-  providers: [PublishedFlowsService, FlowRunner, RetryService],
-  exports: [PublishedFlowsService, FlowRunner],
+  imports: [EngineModule, ConnectionsModule, ExecutionsModule, QueueModule, FlowsModule],
+  controllers: [FlowTestRunController, ExecutionsRetryController],
+  providers: [FlowRunner, FlowTestRunService, RetryService],
+  exports: [FlowRunner],
 })
 export class RunsModule {}

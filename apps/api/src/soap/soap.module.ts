@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { EngineModule } from '../engine/engine.module';
 import { SoapController } from './soap.controller';
-import { SoapDescribeService } from './soap.service';
+import { WsdlDescribeService } from './wsdl-describe.service';
 
-@Module({ controllers: [SoapController], providers: [SoapDescribeService] })
+@Module({ imports: [ConnectionsModule, EngineModule], controllers: [SoapController], providers: [WsdlDescribeService] })
 export class SoapModule {}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { UserPrincipal } from '../common/auth/principal';
+import type { UserPrincipal } from '../access/principal';
 import { seedBuiltInRoles } from '../roles/built-in-roles';
 import { assertAcceptablePassword } from '../users/access-policy';
 import { TenantEntity } from './tenant.entity';

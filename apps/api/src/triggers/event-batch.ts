@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { isPlainObject, reservedKey, setOpaqueAside } from '../common/json-fields';
+import { isPlainObject, reservedKey, setOpaqueAside } from '../platform/json/json-fields';
 import { EventDto } from './dto/event.dto';
 
 /** Most events one `POST /events` may carry. */

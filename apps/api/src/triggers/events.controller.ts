@@ -8,8 +8,8 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { RequireApiKey } from '../common/auth/access.decorator';
-import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
+import { RequireApiKey } from '../access/access.decorator';
+import { CurrentPrincipal, type ApiKeyPrincipal } from '../access/principal';
 import { EventDto } from './dto/event.dto';
 import { EventsAcceptedDto } from './dto/trigger-answers.dto';
 import { EventsService } from './events.service';

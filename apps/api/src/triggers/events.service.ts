@@ -5,13 +5,13 @@ import { matchesTrigger } from '@callflow/flow';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { maxConcurrentRunsOf, type FlowRunJob } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
-import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
-import { keyAllowsFlow } from './sync-flows';
+import type { ApiKeyPrincipal } from '../access/principal';
+import { PublishedFlowsService, type PublishedVersionRef } from '../flows/published-flows.service';
+import { keyAllowsFlow } from './sync-flows.service';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
 import type { EventDto } from './dto/event.dto';
 import { parseEventBatch } from './event-batch';
-import { uuidv7 } from '../common/uuid7';
+import { uuidv7 } from '../platform/ids/uuid7';
 
 const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
 

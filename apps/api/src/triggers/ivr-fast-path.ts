@@ -8,13 +8,13 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import { apiKeyOf, queryTokenOf } from '../common/auth/api-key-of';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
-import { isUnavailableAnswer, toApiError } from '../common/errors/http-exception.filter';
-import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../common/json-depth';
-import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../common/http/security-headers';
-import { urlForLog } from '../common/logging/redact-url';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { apiKeyOf, queryTokenOf } from '../access/api-key-of';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../platform/errors/database-unavailable';
+import { isUnavailableAnswer, toApiError } from '../platform/errors/http-exception.filter';
+import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../platform/json/json-depth';
+import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../platform/http/security-headers';
+import { urlForLog } from '../platform/logging/redact-url';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
 import { checkTriggerInput } from './trigger-input.pipe';
 

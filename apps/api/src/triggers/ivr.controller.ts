@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { RequireApiKey } from '../common/auth/access.decorator';
-import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
+import { RequireApiKey } from '../access/access.decorator';
+import { CurrentPrincipal, type ApiKeyPrincipal } from '../access/principal';
 import { IvrAnswerDto } from './dto/trigger-answers.dto';
 import { IvrRequestDto } from './dto/ivr-request.dto';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
-import { MetricsService } from '../metrics/metrics.service';
+import type { ApiKeyPrincipal } from '../access/principal';
+import { MetricsService } from '../platform/metrics/metrics.service';
 import { FlowRunner } from '../runs/flow-runner.service';
 import type { IvrAnswerDto } from './dto/trigger-answers.dto';
-import { SyncFlows } from './sync-flows';
+import { SyncFlows } from './sync-flows.service';
 
 /** The parts of the run context an IVR may send. */
 export const IVR_INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;

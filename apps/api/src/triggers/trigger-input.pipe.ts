@@ -1,6 +1,6 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
-import { CheckedByOwnPipe, isPlainObject } from '../common/json-fields';
+import { CheckedByOwnPipe, isPlainObject } from '../platform/json/json-fields';
 
 /** The body of a trigger call, as TriggerInputPipe checked it (the global pipe leaves it alone). */
 @CheckedByOwnPipe()

@@ -3,10 +3,10 @@ import type { WebhookAuth } from '@callflow/flow';
 import type { Request } from 'express';
 import crypto from 'node:crypto';
 import querystring from 'node:querystring';
-import { TooManyAttemptsException } from '../common/throttle/too-many-attempts.exception';
-import { PublishedFlowsService, type PublishedFlow, type PublishedVersionRef } from '../runs/published-flows.service';
+import { TooManyAttemptsException } from '../platform/throttle/too-many-attempts.exception';
+import { PublishedFlowsService, type PublishedFlow, type PublishedVersionRef } from '../flows/published-flows.service';
 import { sameDigest, secretDigest } from '../webhook-secrets/webhook-secret-crypto';
-import { WebhookSecretThrottle } from '../webhook-secrets/webhook-secret-throttle';
+import { WebhookSecretThrottle } from '../webhook-secrets/webhook-secret-throttle.service';
 import { WebhookSecretsService } from '../webhook-secrets/webhook-secrets.service';
 
 /** Query parameters a webhook reads at most (as Express's parser). */

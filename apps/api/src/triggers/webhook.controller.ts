@@ -1,8 +1,8 @@
 import { All, Controller, Get, Options, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public, RequireApiKey } from '../common/auth/access.decorator';
-import { CurrentPrincipal, type ApiKeyPrincipal } from '../common/auth/principal';
+import { Public, RequireApiKey } from '../access/access.decorator';
+import { CurrentPrincipal, type ApiKeyPrincipal } from '../access/principal';
 import { WebhookService, type HttpAnswer } from './webhook.service';
 
 function send(res: Response, answer: HttpAnswer): void {

@@ -3,11 +3,11 @@ import type { RunInput } from '@callflow/engine';
 import type { Request } from 'express';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { WebhookAuth } from '@callflow/flow';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
+import type { ApiKeyPrincipal } from '../access/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
-import { PublishedFlowsService, type PublishedVersionRef } from '../runs/published-flows.service';
+import { PublishedFlowsService, type PublishedVersionRef } from '../flows/published-flows.service';
 import { addRespondHeaders } from './respond-answer-headers';
-import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows';
+import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows.service';
 import { WebhookSecretAuth, webhookQuery } from './webhook-auth';
 
 /** An HTTP answer for the controller to send: a text body with its content type, or JSON. */

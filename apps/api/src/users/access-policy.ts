@@ -1,8 +1,8 @@
 import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { passwordProblem } from '../common/auth/password-policy';
-import { GRANTABLE_PERMISSIONS, PERMISSIONS } from '../common/auth/permissions';
-import type { UserPrincipal } from '../common/auth/principal';
+import { passwordProblem } from '../platform/passwords/password-policy';
+import { GRANTABLE_PERMISSIONS, PERMISSIONS } from '../access/permissions';
+import type { UserPrincipal } from '../access/principal';
 
 /**
  * Rules shared by the users and roles services:

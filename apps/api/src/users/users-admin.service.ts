@@ -4,8 +4,8 @@ import { hash } from '@node-rs/argon2';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
-import { RefreshTokensService } from '../auth/refresh-tokens.service';
-import type { UserPrincipal } from '../common/auth/principal';
+import { RefreshTokensService } from '../sessions/refresh-tokens.service';
+import type { UserPrincipal } from '../access/principal';
 import {
   assertAcceptablePassword,
   assertAccessManagerRemains,
@@ -38,7 +38,8 @@ interface UserRow {
 }
 
 const SELECT = `SELECT u.id, u.email, u.active, u.permissions, u.is_bootstrap, u.created_at,
-  COALESCE((SELECT array_agg(ur.role_id ORDER BY ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id), '{}') AS role_ids
+  COALESCE((SELECT array_agg(ur.role_id ORDER BY ur.role_id) FROM user_roles ur WHERE ur.user_id = u.id), '{}')
+    AS role_ids
   FROM users u`;
 
 /**

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
+import { RequirePermission } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UsersAdminService } from './users-admin.service';
 

@@ -1,15 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
-import { AuthModule } from '../auth/auth.module';
+import { AuditModule } from '../audit/audit.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UserEntity } from './user.entity';
 import { UsersAdminService } from './users-admin.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), AuthModule, ApiKeysModule],
+  imports: [TypeOrmModule.forFeature([UserEntity]), SessionsModule, ApiKeysModule, AuditModule],
   controllers: [UsersController],
   providers: [UsersService, UsersAdminService],
   exports: [UsersService],

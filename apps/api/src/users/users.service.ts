@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PERMISSIONS, type Permission } from '../common/auth/permissions';
+import { PERMISSIONS, type Permission } from '../access/permissions';
 
 /** A user as the guard sees it: direct grants and their roles, loaded together. */
 export interface LoadedUser {

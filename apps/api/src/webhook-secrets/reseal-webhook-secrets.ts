@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { SecretBox } from '../connections/secret-box';
+import { SecretBox } from '../platform/secrets/secret-box';
 import { webhookSecretAad } from './webhook-secret-crypto';
 
 /** Re-seals every webhook secret from `from` to `to` in the key rotation's transaction; returns how many changed. */

@@ -7,7 +7,7 @@ import {
   sameSecret,
   webhookSecretAad,
 } from './webhook-secret-crypto';
-import { SecretBox } from '../connections/secret-box';
+import { SecretBox } from '../platform/secrets/secret-box';
 
 describe('webhook secret crypto', () => {
   afterEach(() => jest.restoreAllMocks());

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { passwordProblem } from '../common/auth/password-policy';
+import { passwordProblem } from '../platform/passwords/password-policy';
 
 /** What each sealed webhook secret is bound to (a ciphertext copied to another flow's row does not open). */
 export function webhookSecretAad(flowId: string): string {

@@ -2,9 +2,9 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { TtlCache } from '../common/ttl-cache';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { SecretBox } from '../connections/secret-box';
+import { TtlCache } from '../platform/cache/ttl-cache';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { SecretBox } from '../platform/secrets/secret-box';
 import { FlowWebhookSecretEntity } from './flow-webhook-secret.entity';
 import {
   chosenSecretProblem,
@@ -15,7 +15,7 @@ import {
   secretDigest,
   webhookSecretAad,
 } from './webhook-secret-crypto';
-import { WebhookSecretThrottle } from './webhook-secret-throttle';
+import { WebhookSecretThrottle } from './webhook-secret-throttle.service';
 
 export interface WebhookSecretStatus {
   set: boolean;

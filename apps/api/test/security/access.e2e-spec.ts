@@ -1,6 +1,6 @@
 import { generatedPassword } from '../../src/bootstrap/bootstrap.service';
-import { passwordProblem } from '../../src/common/auth/password-policy';
-import { ConfigError, loadConfig } from '../../src/config/app-config';
+import { passwordProblem } from '../../src/platform/passwords/password-policy';
+import { ConfigError, loadConfig } from '../../src/platform/config/app-config';
 import { signInWithRoles } from '../flow-fixtures';
 import { ADMIN, TestApp } from '../harness';
 import { chainFlow, createApiKey, publishFlow, respondNode } from '../support/triggers';

@@ -1,6 +1,6 @@
 import { API_PREFIX } from '../../src/app.factory';
-import { listRoutes } from '../../src/common/auth/route-catalogue';
-import { MAX_JSON_DEPTH } from '../../src/common/json-depth';
+import { listRoutes } from '../../src/access/route-catalogue';
+import { MAX_JSON_DEPTH } from '../../src/platform/json/json-depth';
 import { TestApp } from '../harness';
 import { chainFlow, publishFlow, respondNode } from '../support/triggers';
 

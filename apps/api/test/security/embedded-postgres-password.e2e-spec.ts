@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { removeEmbeddedPostgres } from '../../src/database/embedded-postgres-processes';
+import { removeEmbeddedPostgres } from '../../src/platform/database/embedded-postgres-processes';
 /** Where the password is kept, in DATA_DIR's PostgreSQL folder. */
 const PASSWORD_FILE = 'superuser.password';
 

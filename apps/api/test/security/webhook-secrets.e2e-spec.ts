@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { rotateSecretsKey } from '../../src/connections/rotate-key';
-import { SecretBox } from '../../src/connections/secret-box';
+import { SecretBox } from '../../src/platform/secrets/secret-box';
 import { webhookSecretAad } from '../../src/webhook-secrets/webhook-secret-crypto';
-import { MAX_CHOSEN_SETS, MAX_SECRET_FAILURES } from '../../src/webhook-secrets/webhook-secret-throttle';
+import { MAX_CHOSEN_SETS, MAX_SECRET_FAILURES } from '../../src/webhook-secrets/webhook-secret-throttle.service';
 import { signInWithRoles } from '../flow-fixtures';
 import { ADMIN, TestApp } from '../harness';
 import { chainFlow, finishedExecution, publishFlow, respondNode } from '../support/triggers';

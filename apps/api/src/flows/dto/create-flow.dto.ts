@@ -1,4 +1,4 @@
-import { OpaqueJson } from '../../common/json-fields';
+import { OpaqueJson } from '../../platform/json/json-fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { DefinitionField, DescriptionField, KeyField, NameField } from './flow-fields';

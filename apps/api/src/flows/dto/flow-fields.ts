@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { OpaqueJson } from '../../common/json-fields';
+import { OpaqueJson } from '../../platform/json/json-fields';
 
 /** Flow keys: URL slugs unique per tenant (/ivr/:flowKey, /hooks/:flowKey). */
 export const FLOW_KEY_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { CursorField, LimitField } from '../../common/dto/page-fields';
+import { CursorField, LimitField } from '../../platform/validation/page-fields';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 export class ListFlowsQuery {

@@ -1,4 +1,4 @@
-import { OpaqueJson } from '../../common/json-fields';
+import { OpaqueJson } from '../../platform/json/json-fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { DefinitionField } from './flow-fields';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { GRANTABLE_PERMISSIONS } from '../../common/auth/permissions';
+import { GRANTABLE_PERMISSIONS } from '../../access/permissions';
 
 const NAME = /^\S(.*\S)?$/;
 

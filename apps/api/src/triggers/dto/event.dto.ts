@@ -1,4 +1,4 @@
-import { OpaqueJson } from '../../common/json-fields';
+import { OpaqueJson } from '../../platform/json/json-fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_TYPES, type EventType } from '@callflow/flow';
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Length } from 'class-validator';

@@ -1,9 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export class ExecutionIdDto {
-  @ApiProperty({ format: 'uuid' })
-  executionId!: string;
-}
+import { ExecutionIdDto } from '../../executions/dto/execution-id.dto';
 
 export class RunErrorDto {
   @ApiProperty({ example: 'HTTP_TIMEOUT' })

@@ -12,8 +12,8 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../../common/auth/password-policy';
-import { GRANTABLE_PERMISSIONS } from '../../common/auth/permissions';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULES } from '../../platform/passwords/password-policy';
+import { GRANTABLE_PERMISSIONS } from '../../access/permissions';
 
 /** `roleIds`: up to 50 distinct role ids of the caller's tenant. */
 const RoleIdsField = (description: string) =>

@@ -1,5 +1,5 @@
 /**
- * A password input that states the password policy (apps/api/src/common/auth/password-policy.ts)
+ * A password input that states the password policy (apps/api/src/platform/passwords/password-policy.ts)
  * under it, counts what is missing while it is too short, and shows the server's refusal ("is too
  * common", "is a run of the alphabet", "contains the email") at the field rather than at the
  * bottom of the dialog.

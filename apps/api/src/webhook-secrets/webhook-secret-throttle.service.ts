@@ -6,8 +6,8 @@ import {
   recordAndCountFailure,
   retryAfterSeconds,
   type FailureCount,
-} from '../common/throttle/failure-log';
-import { TooManyAttemptsException } from '../common/throttle/too-many-attempts.exception';
+} from '../platform/throttle/failure-log';
+import { TooManyAttemptsException } from '../platform/throttle/too-many-attempts.exception';
 
 /** Wrong secrets allowed per flow key and client address in the window (then 429). */
 export const MAX_SECRET_FAILURES = 10;

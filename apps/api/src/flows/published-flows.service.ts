@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TRIGGER_TYPES, getNodeSpec, type FlowDefinition } from '@callflow/flow';
 import { DataSource } from 'typeorm';
-import { TtlCache } from '../common/ttl-cache';
+import { TtlCache } from '../platform/cache/ttl-cache';
 
 /** A flow's published version as triggers see it (without its definition). */
 export interface PublishedVersionRef {

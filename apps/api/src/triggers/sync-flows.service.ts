@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import type { ApiKeyPrincipal } from '../common/auth/principal';
+import type { ApiKeyPrincipal } from '../access/principal';
 import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
-import { PublishedFlowsService, type PublishedFlow } from '../runs/published-flows.service';
+import { PublishedFlowsService, type PublishedFlow } from '../flows/published-flows.service';
 
 const ROUTE_OF: Record<string, string> = {
   'trigger.ivr': 'POST /api/v1/ivr/:flowKey',

@@ -6,7 +6,7 @@ import type { DescribeWsdlDto } from './dto/describe-wsdl.dto';
 
 /** Loads a WSDL through the engine (outbound guard, cache) and describes it for the editor's forms. */
 @Injectable()
-export class SoapDescribeService {
+export class WsdlDescribeService {
   constructor(
     @Inject(FlowEngine) private readonly engine: FlowEngine,
     private readonly connections: ConnectionsResolverFactory,

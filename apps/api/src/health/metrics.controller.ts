@@ -2,10 +2,10 @@ import { Controller, Get, Headers, Inject, NotFoundException, Res, UnauthorizedE
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import crypto from 'node:crypto';
-import { bearerOf } from '../common/auth/api-key-of';
-import { Public } from '../common/auth/access.decorator';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { MetricsService } from './metrics.service';
+import { bearerOf } from '../access/api-key-of';
+import { Public } from '../access/access.decorator';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/metrics/metrics.service';
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as Pino, type Level } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../config/app-config';
 import { isTriggerUrl, urlForLog } from './redact-url';
 
 /**

@@ -1,18 +1,14 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
-import { ConnectionUseCheck } from '../connections/connection-use-check';
+import { ConnectionUseCheck } from '../connections/connection-use-check.service';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
-import type { Permission } from '../common/auth/permissions';
-import type { UserPrincipal } from '../common/auth/principal';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { finishedRow } from '../runs/execution-row';
-import type { TestRunDto } from './dto/test-run.dto';
-import { validation, type FlowValidation } from './flow-view';
-import { FlowsService } from './flows.service';
-import { uuidv7 } from '../common/uuid7';
+import { finishedRow } from '../executions/execution-row';
+import type { TestRunDto } from '../flows/dto/test-run.dto';
+import { FlowsService } from '../flows/flows.service';
+import { uuidv7 } from '../platform/ids/uuid7';
 
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
-const CONNECTION_CHECK_READERS: readonly Permission[] = ['connections.read', 'flows.run', 'flows.publish'];
 
 export interface TestRunResult {
   /** The execution recorded for this run (GET /executions/:id). */
@@ -24,7 +20,7 @@ export interface TestRunResult {
   steps: RunResult['steps'];
 }
 
-/** Validation and test runs of drafts (never cached: a draft changes between runs). */
+/** Test runs of drafts (never cached: a draft changes between runs), recorded as `test` executions. */
 @Injectable()
 export class FlowTestRunService {
   constructor(
@@ -34,19 +30,6 @@ export class FlowTestRunService {
     private readonly connections: ConnectionsResolverFactory,
     private readonly origins: ConnectionUseCheck,
   ) {}
-
-  /**
-   * The validator's verdict plus what the tenant's connections cannot serve (ConnectionUseCheck), as
-   * errors. Those name a connection's origins and secrets, so only callers who could read them
-   * anyway (connections.read, or a test run or publish, which answer the same) get them.
-   */
-  async validate(caller: UserPrincipal, definition: unknown): Promise<FlowValidation> {
-    const v = validation(definition);
-    if (!CONNECTION_CHECK_READERS.some((p) => caller.permissions.has(p))) return v;
-    const misdirected = await this.origins.issues(caller.tenantId, definition);
-    if (misdirected.length === 0) return v;
-    return { valid: false, errors: [...v.errors, ...misdirected], warnings: v.warnings };
-  }
 
   async testRun(tenantId: string, dto: TestRunDto): Promise<TestRunResult> {
     if (dto.flowId) await this.flows.find(tenantId, dto.flowId);

@@ -35,7 +35,8 @@ export class RefreshTokensService {
     // Expired tokens are useless, even for reuse detection: drop the user's old ones as new ones are issued.
     await m.query(`DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now()`, [userId]);
     await m.query(
-      `INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      `INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
       [tenantId, userId, familyId, hashToken(token), REFRESH_TTL_SECONDS],
     );
     return { token, familyId };
@@ -52,7 +53,8 @@ export class RefreshTokensService {
         revoked: boolean;
         expired: boolean;
       }[] = await m.query(
-        `SELECT id, user_id, tenant_id, family_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+        `SELECT id, user_id, tenant_id, family_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+         FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
         [hashToken(token)],
       );
       const row = rows[0];
@@ -77,7 +79,8 @@ export class RefreshTokensService {
   /** Revokes the token's whole family (sign-out). Unknown tokens are ignored. */
   async revokeFamily(token: string): Promise<void> {
     await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      `UPDATE refresh_tokens SET revoked_at = now()
+       WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
       [hashToken(token)],
     );
   }

@@ -8,12 +8,12 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { ApiKeysService } from '../../api-keys/api-keys.service';
-import { verifyAccessToken } from '../../auth/access-token';
-import { UsersService } from '../../users/users.service';
-import { ACCESS_KEY, type AccessRule } from './access.decorator';
-import { apiKeyOf, bearerOf, queryTokenOf } from './api-key-of';
-import type { AuthenticatedRequest, UserPrincipal } from './principal';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { verifyAccessToken } from './access-token';
+import { UsersService } from '../users/users.service';
+import { ACCESS_KEY, type AccessRule } from '../access/access.decorator';
+import { apiKeyOf, bearerOf, queryTokenOf } from '../access/api-key-of';
+import type { AuthenticatedRequest, UserPrincipal } from '../access/principal';
 
 function bearer(req: Request): string | undefined {
   return bearerOf(req.headers.authorization);

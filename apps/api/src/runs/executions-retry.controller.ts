@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../common/auth/access.decorator';
-import { CurrentUser, type UserPrincipal } from '../common/auth/principal';
-import { RetryService } from '../runs/retry.service';
-import { ExecutionIdDto } from '../triggers/dto/trigger-answers.dto';
+import { RequirePermission } from '../access/access.decorator';
+import { CurrentUser, type UserPrincipal } from '../access/principal';
+import { RetryService } from './retry.service';
+import { ExecutionIdDto } from '../executions/dto/execution-id.dto';
 
 /** `POST /executions/:id/retry` (registered by RunsModule, beside the executions read API). */
 @ApiTags('executions')

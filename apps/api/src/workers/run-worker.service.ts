@@ -8,16 +8,15 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { ExecutionWriter } from '../executions/execution-writer.service';
-import { pendingRow } from '../runs/execution-row';
 import { FlowRunner } from '../runs/flow-runner.service';
-import { PublishedFlowsService } from '../runs/published-flows.service';
-import type { FlowRunJob } from './flow-runs.queue';
-import { rowsOnPool } from '../database/raw-rows';
-import { completeOwnJobs, failOwnJob, notOwned } from './job-ownership';
-import { fetchFlowRuns, type LimitedFetch } from './limited-fetch';
-import { QueueService } from './queue.service';
+import { PublishedFlowsService } from '../flows/published-flows.service';
+import type { FlowRunJob } from '../queue/flow-runs.queue';
+import { rowsOnPool } from '../platform/database/raw-rows';
+import { completeOwnJobs, failOwnJob, notOwned } from '../queue/job-ownership';
+import { fetchFlowRuns, type LimitedFetch } from '../queue/limited-fetch';
+import { QueueService } from '../queue/queue.service';
 import { WorkerLease } from './worker-lease';
 
 type Job = PgBoss.JobWithMetadata<FlowRunJob>;
@@ -102,7 +101,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.lease?.id;
   }
 
-  /** Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those jobs are handed back). */
+  /**
+   * Stops fetching, lets runs in flight finish (FlowRunner aborts them past its grace period; those
+   * jobs are handed back).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
@@ -214,9 +216,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private recordFailed(d: FlowRunJob, code: string, message: string): Promise<void> {
-    const now = new Date();
-    const row = pendingRow({ ...d, flowVersion: d.version }, 'running', now);
-    return this.writer.record({ ...row, status: 'failed', error: { code, message }, finishedAt: now, durationMs: 0 });
+    return this.writer.recordFailed({ ...d, flowVersion: d.version }, code, message);
   }
 
   /** Out of retries: the execution is marked failed if the database takes the write. */
@@ -261,7 +261,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       if (lost.length > 0)
         this.logger.warn(
           { jobs: lost.length, executionIds: lost.slice(0, 20) },
-          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); their retry completes without running again if it has not run yet',
+          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); ' +
+            'their retry completes without running again if it has not run yet',
         );
     } catch (err) {
       // Their executions are final, so a job that expires instead is completed without running
@@ -276,7 +277,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.wakeUp('release');
   }
 
-  /** Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer ours is left to its holder. */
+  /**
+   * Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer
+   * ours is left to its holder.
+   */
   private async handBack(job: Job, reason: { message: string }): Promise<void> {
     await failOwnJob(this.query, this.lease!.id, job.id, reason).catch((err: unknown) =>
       this.logger.error(

@@ -1,6 +1,6 @@
 import type { RunInput, RunResult } from '@callflow/engine';
-import type { ExecutionStatus, ExecutionTrigger } from '../executions/execution.entity';
-import type { ExecutionRow } from '../executions/row-encoding';
+import type { ExecutionStatus, ExecutionTrigger } from './execution.entity';
+import type { ExecutionRow } from './row-encoding';
 
 /** What identifies a run before it starts (the columns that do not depend on its result). */
 export interface RunIdentity {

@@ -2,12 +2,15 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { WORKERS_TABLE } from './job-ownership';
+import { WORKERS_TABLE } from '../queue/job-ownership';
 
 const UPSERT_SQL = `
   INSERT INTO ${WORKERS_TABLE} (id, host, pid, lease_seconds, seen_at) VALUES ($1, $2, $3, $4, now())
   ON CONFLICT (id) DO UPDATE SET seen_at = now(), lease_seconds = EXCLUDED.lease_seconds`;
-/** Rows of processes dead for long enough that no job of theirs can still be active (each fetch drops those it reclaims from). */
+/**
+ * Rows of processes dead for long enough that no job of theirs can still be active (each fetch drops
+ * those it reclaims from).
+ */
 const PRUNE_SQL = `DELETE FROM ${WORKERS_TABLE} WHERE seen_at + make_interval(secs => lease_seconds * 10) < now()`;
 
 /**
@@ -84,7 +87,8 @@ export class WorkerLease {
       this.lapsedAt = performance.now();
       this.logger.error(
         { worker: this.id, leaseSeconds: this.leaseSeconds },
-        'worker lease lapsed: fetching nothing until it is refreshed; other workers may take over the runs in flight here',
+        'worker lease lapsed: fetching nothing until it is refreshed; ' +
+          'other workers may take over the runs in flight here',
       );
     }
     this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));

@@ -6,7 +6,7 @@ import {
   isPlainObject,
   reservedKey,
   setOpaqueAside,
-} from './json-fields';
+} from '../json/json-fields';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {

@@ -1,0 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The execution a request started (a retry, a queued event run, an IVR answer). */
+export class ExecutionIdDto {
+  @ApiProperty({ format: 'uuid' })
+  executionId!: string;
+}
