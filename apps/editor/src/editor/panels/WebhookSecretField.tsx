@@ -14,7 +14,7 @@ import { Button, Dialog, formatDateTime, toast } from '../../ui/components';
 import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form';
 import { CopyButton } from '../../ui/CopyButton';
 import { Icon } from '../../ui/icons';
-import { useEditor } from '../store';
+import { useFlowMeta } from '../store/flow-hooks';
 
 export function WebhookSecretField(props: {
   flowId?: string;
@@ -239,7 +239,7 @@ const authText = (a: WebhookAuth | undefined) => {
  * The published version's trigger is read once per published version.
  */
 function usePendingPublish(flowId: string | undefined, auth: WebhookAuth | undefined): ReactNode {
-  const published = useEditor((s) => s.meta?.publishedVersion ?? null);
+  const published = useFlowMeta((m) => m?.publishedVersion ?? null);
   const [live, setLive] = useState<{ version: number; auth: WebhookAuth | undefined } | null>(null);
   useEffect(() => {
     if (!flowId || !published) return setLive(null);
