@@ -12,6 +12,7 @@ export * from './nodes/respond-headers';
 export * from './nodes/media-type';
 export * from './nodes/batch';
 export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
+export * from './edge-rules';
 export * from './template/analyze';
 export * from './validation-types';
 export * from './validate';
