@@ -21,3 +21,5 @@ export { utf8Length } from './issues';
 export * from './trigger-match';
 export * from './match-pattern';
 export * from './token-rules';
+export type * from './api/flows';
+export type * from './api/executions';

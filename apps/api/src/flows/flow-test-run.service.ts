@@ -1,5 +1,6 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import type { TestRunResult as TestRunResultView } from '@callflow/flow';
 import { ConnectionUseCheck } from '../connections/connection-use-check';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import type { Permission } from '../common/auth/permissions';
@@ -14,13 +15,14 @@ import { uuidv7 } from '../common/uuid7';
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
 const CONNECTION_CHECK_READERS: readonly Permission[] = ['connections.read', 'flows.run', 'flows.publish'];
 
-export interface TestRunResult {
+/** POST /flows/test-run's answer: libs/flow/src/api/executions.ts' TestRunResult, with the engine's types. */
+export interface TestRunResult extends TestRunResultView {
   /** The execution recorded for this run (GET /executions/:id). */
   id: string;
   status: RunResult['status'];
   output: unknown;
   respond: RespondOutput | null;
-  error: RunResult['error'] | null;
+  error: NonNullable<RunResult['error']> | null;
   steps: RunResult['steps'];
 }
 
