@@ -5,7 +5,7 @@ import { getNodeSpec } from './registry';
 import { TRIGGER_INPUT_ROOTS } from './token-rules';
 import type { ParsedFlow } from './validation-types';
 
-/** The top-level names a template may read (design.md §4). */
+/** The top-level names a template may read (README.md, "The libraries"). */
 export const TOKEN_ROOTS = [
   'call',
   'contact',

@@ -1,5 +1,5 @@
 /**
- * Create or edit a connection: one form per type (design.md §5). Secrets are password inputs and
+ * Create or edit a connection: one form per type (README.md, "API overview"). Secrets are password inputs and
  * write-only: when one is already stored the input says so, and leaving it blank keeps it (PUT
  * omits it). Non-secret `fields` (baseUrl, host, wsdlUrl, …) are what flows read as
  * `{{connection.<field>}}`.
