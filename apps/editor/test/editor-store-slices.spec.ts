@@ -1,8 +1,10 @@
 /** The editor store's clipboard, validation and test-run slices. */
 import type { ValidationIssue, ValidationResult } from '@callflow/flow';
 import type { StepRecord } from '../src/api/types';
-import { CLIPBOARD_KEY } from '../src/editor/store/clipboard-slice';
 import { chain, makeStore, meta } from './store-fixtures';
+
+/** The storage key other tabs (and copies made before an upgrade) read. */
+const CLIPBOARD_KEY = 'callflow.clipboard';
 
 describe('editor store: copy and paste', () => {
   it('pastes copies with new ids, unique names and the edges between them, further each time', () => {

@@ -1,6 +1,8 @@
 /** A fresh editor store per test, with a fake clock, in-memory storage and known initial configs. */
 import type { FlowDefinition } from '@callflow/flow';
-import { createEditorStore, type EditorStore } from '../src/editor/store/create';
+import { createEditorStore } from '../src/editor/store/create';
+
+type EditorStore = ReturnType<typeof createEditorStore>;
 
 export interface TestStore {
   store: EditorStore;

@@ -16,7 +16,7 @@ import type {
 } from '@callflow/flow';
 
 export type { ExecutionStatus, ExecutionTrigger, FlowDefinition, ValidationIssue };
-export type { Page, RenderedRequest, StepRecord, StepResponse } from '@callflow/flow';
+export type { Page, StepRecord } from '@callflow/flow';
 
 export interface User {
   id: string;

@@ -7,7 +7,7 @@ import { GRID, newId, toDefinition, uniqueName, type EditorEdge, type EditorNode
 import { commit } from './history-slice';
 import type { ClipboardSlice, EditorDeps, EditorSlice, EditorState } from './types';
 
-export const CLIPBOARD_KEY = 'callflow.clipboard';
+const CLIPBOARD_KEY = 'callflow.clipboard';
 
 interface Clip {
   nodes: FlowNode[];

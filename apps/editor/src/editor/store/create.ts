@@ -21,5 +21,3 @@ export function createEditorStore(deps: EditorDeps) {
     ...createTestRunSlice(...a),
   }));
 }
-
-export type EditorStore = ReturnType<typeof createEditorStore>;

@@ -5,8 +5,8 @@
 import type { StoreApi } from 'zustand';
 import type { EditorDeps, EditorSlice, EditorState, HistorySlice, Snapshot } from './types';
 
-export const HISTORY_LIMIT = 100;
-export const COALESCE_MS = 1200;
+const HISTORY_LIMIT = 100;
+const COALESCE_MS = 1200;
 
 type Set = StoreApi<EditorState>['setState'];
 type Get = StoreApi<EditorState>['getState'];

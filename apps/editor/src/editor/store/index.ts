@@ -7,8 +7,6 @@
 import { createEditorStore } from './create';
 import type { InitialConfig } from './types';
 
-export type { EditorState, FlowMeta, LiveValidation, RunState, SaveState } from './types';
-
 let initialConfig: InitialConfig = () => ({});
 
 /**

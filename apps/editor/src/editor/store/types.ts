@@ -24,7 +24,7 @@ export interface FlowMeta {
   updatedAt?: string;
 }
 
-export interface SaveState {
+interface SaveState {
   status: 'idle' | 'saving' | 'saved' | 'error' | 'conflict';
   message?: string;
   at?: number;
