@@ -11,12 +11,13 @@ import type {
   FlowDefinition,
   FlowDetail as FlowDetailView,
   FlowSummary as FlowSummaryView,
+  FlowVersionSummary,
   TestRunResult as TestRunResultView,
   ValidationIssue,
 } from '@callflow/flow';
 
 export type { ExecutionStatus, ExecutionTrigger, FlowDefinition, ValidationIssue };
-export type { Page, StepRecord } from '@callflow/flow';
+export type { Page, PublishResult as PublishResponse, StepRecord } from '@callflow/flow';
 
 export interface User {
   id: string;
@@ -45,20 +46,11 @@ export interface FlowSummary extends FlowSummaryView, ListExtras {
 /** GET /flows/:id. */
 export interface FlowDetail extends FlowDetailView, ListExtras {}
 
-export interface FlowVersion {
+/** A row of GET /flows/:id/versions (`id`, `createdByEmail` and `definition` where an implementation adds them). */
+export interface FlowVersion extends FlowVersionSummary {
   id?: string;
-  version: number;
-  note?: string;
-  createdAt?: string;
-  createdBy?: string | null;
   createdByEmail?: string | null;
-  triggerType?: string;
   definition?: FlowDefinition;
-}
-
-export interface PublishResponse {
-  version: number;
-  publishedVersion: number;
 }
 
 export interface FlowTemplate {

@@ -41,3 +41,26 @@ export interface FlowDetail<Time = string> extends FlowSummary<Time> {
   definition: FlowDefinition;
   validation: FlowValidation;
 }
+
+/** A row of GET /flows/:id/versions: an immutable published version. */
+export interface FlowVersionSummary<Time = string> {
+  version: number;
+  triggerType: string;
+  note: string;
+  createdAt: Time;
+  createdBy: string | null;
+  /** True for the version triggers run now. */
+  published: boolean;
+}
+
+/** GET /flows/:id/versions/:version. */
+export interface FlowVersionDetail<Time = string> extends FlowVersionSummary<Time> {
+  definition: FlowDefinition;
+  triggerConfig: Record<string, unknown>;
+}
+
+/** What publishing (and a rollback) answers. */
+export interface PublishResult {
+  version: number;
+  publishedVersion: number;
+}
