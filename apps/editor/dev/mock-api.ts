@@ -1,7 +1,8 @@
 /**
- * An in-memory stand-in for the API (design.md §5 contracts) for working on the editor without
- * PostgreSQL: flows with revisions and versions, validation (libs/flow), test runs and IVR calls
- * on the real engine (libs/engine), SOAP describe, executions. Serves apps/editor/dist at `/`.
+ * An in-memory stand-in for the API (its contracts: README.md "API overview", libs/flow/src/api/) for
+ * working on the editor without PostgreSQL: flows with revisions and versions, validation
+ * (libs/flow), test runs and IVR calls on the real engine (libs/engine), SOAP describe,
+ * executions. Serves apps/editor/dist at `/`.
  *
  *   npm run build -w @callflow/editor && node -r @swc-node/register apps/editor/dev/mock-api.ts
  *   (PORT=3000 by default; `npm run dev -w @callflow/editor` proxies /api to it)

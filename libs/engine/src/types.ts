@@ -1,9 +1,10 @@
+import type { RenderedRequest, StepRecord as StepRecordOf, StepResponse } from '@callflow/flow';
 import type { StepError } from './errors';
 import type { TEMPLATE_WORK } from './template/budget';
 import type { CancelSignal } from './runtime/run-cancel';
 import type { SECRETS, SecretBag } from './template/secret-value';
 
-/** What a trigger hands to a run; every part optional. Shapes follow design.md §4. */
+/** What a trigger hands to a run; every part optional. Shapes: STANDARD_TOKENS in libs/flow/src/tokens.ts. */
 export interface RunInput {
   call?: Record<string, unknown>;
   contact?: Record<string, unknown>;
@@ -41,48 +42,13 @@ export interface BatchScope {
   total: number;
 }
 
-/** The request a node sent, as rendered (secrets redacted). */
-export interface RenderedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** SOAP: the operation and its rendered args. */
-  operation?: string;
-  args?: unknown;
-}
+/** What a node sent, what came back (libs/flow/src/api/executions.ts: the API answers these as they are). */
+export type { RenderedRequest, StepResponse };
 
-/** What came back, for the step record (body truncated past the record limit). */
-export interface StepResponse {
-  status?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  truncated?: boolean;
-}
+export type StepStatus = StepRecord['status'];
 
-export type StepStatus = 'succeeded' | 'failed';
-
-/** One executed node. */
-export interface StepRecord {
-  /** 1-based order within the run. */
-  seq: number;
-  /** On a batch node's each path: the chunk (from 0) this step ran for (most chunks' steps are only counted). */
-  chunk?: number;
-  nodeId: string;
-  name: string;
-  type: string;
-  status: StepStatus;
-  /** The handle the run left by (`success`, `error`, a rule handle, `next`). */
-  handle?: string;
-  startedAt: string;
-  durationMs: number;
-  attempts?: number;
-  request?: RenderedRequest;
-  response?: StepResponse;
-  /** What the node exposed as `nodes.<name>` (for logic nodes: the set values, the matched rule). */
-  output?: unknown;
-  error?: StepError;
-}
+/** One executed node (libs/flow/src/api/executions.ts), with the engine's typed error. */
+export type StepRecord = StepRecordOf<StepError>;
 
 /** The answer a respond node produced for a synchronous trigger. */
 export interface RespondOutput {

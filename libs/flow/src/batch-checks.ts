@@ -1,4 +1,5 @@
 import { batchPathsOf } from './batch-paths';
+import { batchPathEntryAllowed } from './edge-rules';
 import { setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
 import type { IssueList, IssueTarget } from './issues';
 import { BATCH_EACH_HANDLE } from './nodes/batch';
@@ -63,10 +64,8 @@ export function checkBatchPaths(
   for (const e of graph.edges) {
     const into = paths.get(e.target);
     if (!into) continue;
-    const fromEach =
-      e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === 'batch';
     const from = ownerBits.get(e.source);
-    if (fromEach || (from && isSubset(ownerBits.get(e.target)!, from))) continue;
+    if (batchPathEntryAllowed(e, into, () => !!from && isSubset(ownerBits.get(e.target)!, from))) continue;
     const owner = into[0]!;
     const [target, batch, source] = [e.target, owner, e.source].map((id) => label(graph.nodes.get(id), id));
     list.error(

@@ -1,8 +1,11 @@
-import { batchPathsOfFlow } from './batch-paths';
+import { batchPathsOf } from './batch-paths';
+import { collect } from './graph';
+import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { getNodeSpec } from './registry';
 import { TRIGGER_INPUT_ROOTS } from './token-rules';
-import type { ParsedFlow, ParsedNode } from './validation-types';
+import type { ParsedFlow } from './validation-types';
 
-/** The top-level names a template may read (design.md §4). */
+/** The top-level names a template may read (README.md, "The libraries"). */
 export const TOKEN_ROOTS = [
   'call',
   'contact',
@@ -90,35 +93,75 @@ export function hasConnection(config: unknown): boolean {
   return typeof id === 'string' && id.length > 0;
 }
 
+/** A node as token listing sees it: of a parsed flow, or of a graph still being drawn. */
+export interface TokenGraphNode {
+  id: string;
+  name: string;
+  type?: string;
+  config: unknown;
+}
+
+/** Nodes in definition order; edges with the handle they leave by (a batch's path starts at its `each` edge). */
+export interface TokenGraph {
+  nodes: readonly TokenGraphNode[];
+  edges: readonly { source: string; target: string; sourceHandle?: string | null }[];
+}
+
 /**
  * Token paths a node's templates can use, for editor completion: the run input fields the
  * flow's trigger provides, `nodes.<name>` of upstream nodes, `vars.<name>` set upstream,
  * `connection` when the node has one, and `now`. Unknown node ids give [].
  */
 export function listTokens(flow: ParsedFlow, nodeId: string): string[] {
-  const self = flow.nodes.get(nodeId);
+  const nodes = [...flow.nodes.values()].map((n) => ({ ...n.node, config: n.config }));
+  const edges = [...flow.nodes].flatMap(([source, n]) =>
+    [...n.next].map(([sourceHandle, target]) => ({ source, target, sourceHandle })),
+  );
+  return listGraphTokens({ nodes, edges }, nodeId);
+}
+
+/**
+ * listTokens' rules over any graph, also one that does not validate yet (the usual state
+ * mid-edit): without a trigger, an IVR trigger's input is assumed; unknown node types expose nothing.
+ */
+export function listGraphTokens(graph: TokenGraph, nodeId: string): string[] {
+  const { nodes, edges } = graph;
+  const self = nodes.find((n) => n.id === nodeId);
   if (!self) return [];
-  const trigger = flow.trigger.spec;
+  const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger');
   // The run input roots this trigger fills (an unknown trigger type: the documented ones).
-  const roots = TRIGGER_INPUT_ROOTS[trigger.type] ?? ['call', 'contact', 'campaign', 'event'];
+  const roots = TRIGGER_INPUT_ROOTS[trigger?.type ?? 'trigger.ivr'] ?? ['call', 'contact', 'campaign', 'event'];
   const tokens: string[] = [];
   for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
     if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
   }
 
-  const inBatch = batchPathsOfFlow(flow).get(nodeId);
+  const outgoing = new Map<string, { target: string; handle: string | null | undefined }[]>();
+  const incoming = new Map<string, string[]>();
+  for (const e of edges) {
+    const handle = e.sourceHandle;
+    (outgoing.get(e.source) ?? outgoing.set(e.source, []).get(e.source)!).push({ target: e.target, handle });
+    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e.source);
+  }
+  const inBatch = batchPathsOf(
+    nodes.filter((n) => n.type === 'batch').map((n) => n.id),
+    (id) => outgoing.get(id)?.find((e) => e.handle === BATCH_EACH_HANDLE)?.target,
+    (id) => (outgoing.get(id) ?? []).map((e) => e.target),
+  ).get(nodeId)?.[0];
   if (inBatch) tokens.push(...STANDARD_TOKENS.batch);
 
-  const upstream = upstreamNodeIds(flow, nodeId);
-  const ordered: ParsedNode[] = [...flow.nodes.values()].filter((n) => upstream.has(n.node.id) && n.node.id !== nodeId);
+  const upstream = collect(nodeId, (id) => incoming.get(id) ?? []);
+  const ordered = nodes.filter((n) => upstream.has(n.id) && n.id !== nodeId);
   for (const n of ordered) {
+    const spec = getNodeSpec(n.type ?? '');
     // A trigger's data is the run input above, not a node output; a batch's output exists only after its chunks.
-    if (n.spec.category === 'trigger' || n.node.id === inBatch) continue;
-    tokens.push(`nodes.${n.node.name}`);
-    for (const field of NODE_OUTPUT_FIELDS[n.spec.type] ?? []) tokens.push(`nodes.${n.node.name}.${field}`);
+    if (!spec || spec.category === 'trigger' || n.id === inBatch) continue;
+    tokens.push(`nodes.${n.name}`);
+    for (const field of NODE_OUTPUT_FIELDS[spec.type] ?? []) tokens.push(`nodes.${n.name}.${field}`);
   }
   const vars = new Set<string>();
-  for (const n of ordered) if (n.spec.type === 'set') for (const name of setVariableNames(n.config)) vars.add(name);
+  for (const n of ordered)
+    if (n.type === 'set') for (const name of setVariableNames(n.config)) if (name) vars.add(name);
   for (const name of vars) tokens.push(`vars.${name}`);
   if (hasConnection(self.config)) tokens.push('connection');
   tokens.push('now');

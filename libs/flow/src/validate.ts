@@ -1,6 +1,7 @@
 import { checkBatchPaths } from './batch-checks';
 import { flowDefinitionSchema, flowNodeSchema, type FlowDefinition } from './definition';
 import { FlowGraph, type GraphNode } from './graph';
+import { edgeHandle, edgeUsingHandle, leadsIntoTrigger } from './edge-rules';
 import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length, type IssueTarget } from './issues';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
@@ -243,7 +244,6 @@ class FlowValidator {
   private checkEdges(): void {
     const { list, graph } = this;
     const edgeIds = new Map<string, number>();
-    const used = new Map<string, string | undefined>();
     this.rawEdges.forEach((raw, index) => {
       if (!isPlainObject(raw)) return;
       const target = this.edgeTarget(index);
@@ -259,7 +259,7 @@ class FlowValidator {
       if (!src) list.error(target, 'edge_source_missing', 'source', `there is no node with id "${raw.source}"`);
       if (!dst) list.error(target, 'edge_target_missing', 'target', `there is no node with id "${raw.target}"`);
       if (!src || !dst) return;
-      if (dst.spec?.category === 'trigger') {
+      if (leadsIntoTrigger(dst.type)) {
         list.error(
           target,
           'trigger_incoming',
@@ -272,22 +272,19 @@ class FlowValidator {
       const handlePath = explicit === undefined ? 'source' : 'sourceHandle';
       let handle = explicit ?? '';
       if (src.handles) {
-        handle = explicit ?? src.handles[0] ?? '';
-        if (!src.handles.includes(handle)) {
+        const resolved = edgeHandle(src.handles, explicit);
+        handle = resolved.handle;
+        if (!resolved.valid) {
           const valid = src.handles.length ? `valid handles: ${src.handles.join(', ')}` : 'it has no outgoing handles';
           list.error(target, 'edge_handle', handlePath, `node "${label(src)}" has no handle "${handle}"; ${valid}`);
           return;
         }
-        const key = `${src.id}\u0000${handle}`;
-        if (used.has(key)) {
-          const other = used.get(key);
-          list.error(
-            target,
-            'handle_reused',
-            handlePath,
-            `handle "${handle}" of node "${label(src)}" already has an edge${other ? ` ("${other}")` : ''}; each handle leads to one node`,
-          );
-        } else used.set(key, target.edgeId);
+        const taken = edgeUsingHandle(graph.outgoing(src.id), handle);
+        if (taken) {
+          const other = taken.id ? ` ("${taken.id}")` : '';
+          const message = `handle "${handle}" of node "${label(src)}" already has an edge${other}`;
+          list.error(target, 'handle_reused', handlePath, `${message}; each handle leads to one node`);
+        }
       }
       // Kept even when reused: cycles and reachability should see every connection drawn.
       graph.addEdge({ index, id: target.edgeId, source: src.id, target: dst.id, handle });

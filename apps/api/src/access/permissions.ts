@@ -1,4 +1,4 @@
-/** The permission catalogue (design.md §6). */
+/** The permission catalogue (README.md, "API overview"; docs/security.md, "Access"). */
 export const PERMISSIONS = [
   'flows.read',
   'flows.write',

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** A tenant's named credentials (design.md §5). Secrets are sealed per value (see secret-box.ts). */
+/** A tenant's named credentials (docs/security.md). Secrets are sealed per value (see secret-box.ts). */
 @Entity('connections')
 @Index('connections_tenant_name_uq', ['tenantId', 'name'], { unique: true })
 export class ConnectionEntity {

@@ -2,29 +2,15 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RunInput } from '@callflow/engine';
+import type { ExecutionDetail as ExecutionDetailView, ExecutionSummary as ExecutionSummaryView } from '@callflow/flow';
 import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import type { ExecutionEntity } from './execution.entity';
 import type { ListExecutionsQuery } from './dto/list-executions.query';
 
-/** A list item: everything but the input, output and steps. */
-export type ExecutionSummary = Pick<
-  ExecutionEntity,
-  | 'id'
-  | 'flowId'
-  | 'flowVersion'
-  | 'triggerType'
-  | 'status'
-  | 'eventId'
-  | 'callId'
-  | 'phone'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'durationMs'
-  | 'error'
-  | 'retryOf'
->;
+/** A list item: everything but the input, output and steps (libs/flow/src/api/executions.ts). */
+export type ExecutionSummary = ExecutionSummaryView<Date>;
 /** The whole row (steps already redacted by the engine), without the tenant. */
-export type ExecutionDetail = ExecutionSummary & Pick<ExecutionEntity, 'input' | 'output' | 'steps'>;
+export type ExecutionDetail = ExecutionDetailView<Date, RunInput>;
 
 const DEFAULT_LIMIT = 50;
 const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, started_at, finished_at, duration_ms, error, retry_of,

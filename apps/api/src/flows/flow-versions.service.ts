@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException, Optional, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { validateFlow } from '@callflow/flow';
+import { validateFlow, type FlowVersionDetail, type FlowVersionSummary, type PublishResult } from '@callflow/flow';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConnectionUseCheck } from '../connections/connection-use-check.service';
@@ -10,25 +10,10 @@ import { FlowVersionEntity } from './flow-version.entity';
 import { FlowEntity } from './flow.entity';
 import { FlowsService } from './flows.service';
 
-export interface VersionSummary {
-  version: number;
-  triggerType: string;
-  note: string;
-  createdAt: Date;
-  createdBy: string | null;
-  /** True for the version triggers run now. */
-  published: boolean;
-}
-
-export interface VersionDetail extends VersionSummary {
-  definition: FlowVersionEntity['definition'];
-  triggerConfig: Record<string, unknown>;
-}
-
-export interface PublishResult {
-  version: number;
-  publishedVersion: number;
-}
+/** The versions' views (libs/flow/src/api/flows.ts). */
+export type VersionSummary = FlowVersionSummary<Date>;
+export type VersionDetail = FlowVersionDetail<Date>;
+export type { PublishResult };
 
 /** Publishing: immutable versions, the published pointer, rollback. */
 @Injectable()

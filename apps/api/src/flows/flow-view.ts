@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { FlowDefinition } from '@callflow/flow';
+import type { FlowDefinition, FlowDetail, FlowSummary as FlowSummaryOf } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
 import { isPlainObject } from '../platform/json/json-fields';
 import { draftValidation, type FlowValidation } from './flow-validation-cache';
@@ -7,27 +7,11 @@ import { FlowEntity } from './flow.entity';
 
 export { validation, type FlowValidation } from './flow-validation-cache';
 
-/** A flow as the API returns it: the draft, its validation, and its version pointers. */
-export interface FlowView {
-  id: string;
-  key: string;
-  name: string;
-  description: string;
-  revision: number;
-  definition: FlowDefinition;
-  triggerType: string | null;
-  publishedVersion: number | null;
-  latestVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-  updatedBy: string | null;
-  /** The email of `updatedBy`, where the API looked it up (list and get). */
-  updatedByEmail?: string | null;
-  validation: FlowValidation;
-}
+/** A flow as the API returns it (libs/flow/src/api/flows.ts): the draft, its validation, and its version pointers. */
+export type FlowView = FlowDetail<Date>;
 
 /** A list item: no definition. */
-export type FlowSummary = Omit<FlowView, 'definition' | 'validation'>;
+export type FlowSummary = FlowSummaryOf<Date>;
 
 /** The type of the first trigger node of a (possibly invalid) definition. */
 export function draftTriggerType(definition: unknown): string | null {

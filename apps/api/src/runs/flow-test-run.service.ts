@@ -1,5 +1,6 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import type { TestRunResult as TestRunResultView } from '@callflow/flow';
 import { ConnectionUseCheck } from '../connections/connection-use-check.service';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
@@ -10,13 +11,14 @@ import { uuidv7 } from '../platform/ids/uuid7';
 
 const INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const;
 
-export interface TestRunResult {
+/** POST /flows/test-run's answer: libs/flow/src/api/executions.ts' TestRunResult, with the engine's types. */
+export interface TestRunResult extends TestRunResultView {
   /** The execution recorded for this run (GET /executions/:id). */
   id: string;
   status: RunResult['status'];
   output: unknown;
   respond: RespondOutput | null;
-  error: RunResult['error'] | null;
+  error: NonNullable<RunResult['error']> | null;
   steps: RunResult['steps'];
 }
 

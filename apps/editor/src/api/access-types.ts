@@ -1,4 +1,4 @@
-/** Shapes of the access-control and connection endpoints (design.md §5–§6). */
+/** Shapes of the access-control and connection endpoints (README.md, "API overview"; docs/security.md, "Access"). */
 
 /** GET /me: the signed-in user, their roles and effective permissions. */
 export interface Me {

@@ -1,6 +1,6 @@
 /**
  * The one typed API client. Every call goes through `request`: bearer token, JSON in and out,
- * and any non-2xx answer becomes an ApiError carrying the server's message (design.md §5 error
+ * and any non-2xx answer becomes an ApiError carrying the server's message (README.md, "API overview": the error
  * shape). A 401 first renews the session from the refresh cookie and tries once more; when that
  * fails the session ends, which sends the app back to the login page.
  */

@@ -1,10 +1,23 @@
 /**
- * Shapes of the HTTP API (design.md §5) as the editor reads them. Fields the server may or may
- * not send yet are optional; the UI shows "—" for what is missing rather than failing.
+ * Shapes of the HTTP API as the editor reads them (README.md, "API overview"). The answers of the
+ * flows, executions and test-run endpoints are libs/flow's (libs/flow/src/api/), the types the
+ * API's views declare; the editor adds a few optional fields other list implementations may send.
  */
-import type { FlowDefinition, ValidationIssue } from '@callflow/flow';
+import type {
+  ExecutionDetail as ExecutionDetailView,
+  ExecutionStatus,
+  ExecutionSummary as ExecutionSummaryView,
+  ExecutionTrigger,
+  FlowDefinition,
+  FlowDetail as FlowDetailView,
+  FlowSummary as FlowSummaryView,
+  FlowVersionSummary,
+  TestRunResult as TestRunResultView,
+  ValidationIssue,
+} from '@callflow/flow';
 
-export type { FlowDefinition, ValidationIssue };
+export type { ExecutionStatus, ExecutionTrigger, FlowDefinition, ValidationIssue };
+export type { Page, PublishResult as PublishResponse, StepRecord } from '@callflow/flow';
 
 export interface User {
   id: string;
@@ -19,54 +32,25 @@ export interface LoginResponse {
   user: User;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
-export type ExecutionTrigger = 'test' | 'ivr' | 'event' | 'webhook' | 'retry';
-
-/** A row of GET /flows. */
-export interface FlowSummary {
-  id: string;
-  key: string;
-  name: string;
-  description?: string;
-  revision: number;
-  publishedVersion: number | null;
-  latestVersion?: number;
-  triggerType?: string | null;
-  /** Some list implementations return the draft definition; the trigger is read from it then. */
-  definition?: FlowDefinition;
-  updatedAt?: string;
-  updatedBy?: string | null;
-  updatedByEmail?: string | null;
-  createdAt?: string;
+/** What a list row may carry besides the API's fields (a run status from other list implementations). */
+interface ListExtras {
   lastRun?: { id?: string; status: ExecutionStatus; startedAt?: string } | null;
   lastRunStatus?: ExecutionStatus | null;
 }
 
-/** GET /flows/:id. */
-export interface FlowDetail extends FlowSummary {
-  definition: FlowDefinition;
-  validation?: { valid: boolean; errors: ValidationIssue[]; warnings?: ValidationIssue[] };
-}
-
-export interface FlowVersion {
-  id?: string;
-  version: number;
-  note?: string;
-  createdAt?: string;
-  createdBy?: string | null;
-  createdByEmail?: string | null;
-  triggerType?: string;
+/** A row of GET /flows (some list implementations return the draft definition; the trigger is read from it then). */
+export interface FlowSummary extends FlowSummaryView, ListExtras {
   definition?: FlowDefinition;
 }
 
-export interface PublishResponse {
-  version: number;
-  publishedVersion: number;
+/** GET /flows/:id. */
+export interface FlowDetail extends FlowDetailView, ListExtras {}
+
+/** A row of GET /flows/:id/versions (`id`, `createdByEmail` and `definition` where an implementation adds them). */
+export interface FlowVersion extends FlowVersionSummary {
+  id?: string;
+  createdByEmail?: string | null;
+  definition?: FlowDefinition;
 }
 
 export interface FlowTemplate {
@@ -80,41 +64,6 @@ export interface FlowTemplate {
   definition?: FlowDefinition;
 }
 
-/** What a node sent, as rendered (secrets redacted). */
-export interface RenderedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  operation?: string;
-  args?: unknown;
-}
-
-export interface StepResponse {
-  status?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  truncated?: boolean;
-}
-
-export interface StepRecord {
-  seq: number;
-  /** On a batch node's each path: the chunk (from 0) this step ran for. */
-  chunk?: number;
-  nodeId: string;
-  name: string;
-  type: string;
-  status: 'succeeded' | 'failed';
-  handle?: string;
-  startedAt: string;
-  durationMs: number;
-  attempts?: number;
-  request?: RenderedRequest;
-  response?: StepResponse;
-  output?: unknown;
-  error?: { code: string; message: string };
-}
-
 export interface RunInput {
   call?: Record<string, unknown>;
   contact?: Record<string, unknown>;
@@ -124,38 +73,20 @@ export interface RunInput {
   request?: Record<string, unknown>;
 }
 
-export interface TestRunResult {
-  id?: string;
-  status: 'succeeded' | 'failed' | 'timeout';
-  output?: unknown;
-  respond?: { status: number; headers: Record<string, string>; body: unknown; raw?: string; contentType?: string };
-  error?: { code: string; message: string; nodeId?: string };
-  steps: StepRecord[];
-  durationMs?: number;
-}
+/**
+ * A run shown on the canvas: POST /flows/test-run's answer, or a past execution's steps (without
+ * an id, answer or error then); `durationMs` where an implementation adds it.
+ */
+export type TestRunResult = Omit<TestRunResultView, 'id' | 'respond' | 'error'> &
+  Partial<Pick<TestRunResultView, 'id' | 'respond' | 'error'>> & { durationMs?: number };
 
-export interface ExecutionSummary {
-  id: string;
-  flowId: string | null;
+/** A row of GET /executions (`flowName` where an implementation adds it). */
+export interface ExecutionSummary extends ExecutionSummaryView {
   flowName?: string | null;
-  flowVersion: number | null;
-  triggerType: ExecutionTrigger;
-  status: ExecutionStatus;
-  eventId?: string | null;
-  callId: string | null;
-  phone: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  /** On a run that did not fail, `handled`: a failed step whose error edge the flow took (e.g. a fallback answer). */
-  error: { code: string; message: string; nodeId?: string; node?: string; handled?: boolean } | null;
-  retryOf?: string | null;
 }
 
-export interface ExecutionDetail extends ExecutionSummary {
-  input: RunInput;
-  output: unknown;
-  steps: StepRecord[];
+export interface ExecutionDetail extends ExecutionDetailView<string, RunInput> {
+  flowName?: string | null;
   /** The definition that ran, when the server includes it (directly or inside a version object). */
   definition?: FlowDefinition;
   version?: { version: number; definition?: FlowDefinition } | null;

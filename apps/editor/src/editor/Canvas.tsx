@@ -35,7 +35,10 @@ import { connectionProblem } from './connection';
 import type { EditorEdge, EditorNode } from './convert';
 import { NodeCard } from './NodeCard';
 import { PANELS } from './panels';
-import { useEditor } from './store';
+import { provideInitialConfig, useEditor } from './store';
+
+// New nodes start with their panel's config (the store imports no panel: panels read the store).
+provideInitialConfig((type, ctx) => PANELS[type]?.initialConfig(ctx) ?? {});
 
 export const DND_TYPE = 'application/x-callflow-node';
 
@@ -170,7 +173,7 @@ function FlowCanvas({
         return;
       }
     },
-    [rf, readOnly],
+    [rf, readOnly, wrapper],
   );
   // A refusal stays on screen a moment after the drag ends, so it can be read.
   const connecting = useStore((s) => s.connection.inProgress);

@@ -16,13 +16,12 @@ import {
 import type { TemplateContext, ValidationIssue } from '@callflow/flow';
 import { Issues } from '../ui/form';
 import { Icon } from '../ui/icons';
-import { useEditor } from './store';
+import { currentGraph, useNodeIssues } from './store/flow-hooks';
 import { CONTEXT_INFO, templateMessages } from './template-hints';
 import { filterTokens, helperItems, tokensForNode, type TokenItem } from './tokens';
 
 /** Validator codes the field already reports from its own live analysis. */
 const LOCAL_CODES = new Set(['template_syntax', 'template_helper', 'unknown_token']);
-const NO_ISSUES: ValidationIssue[] = [];
 
 export interface TemplateFieldProps {
   nodeId: string;
@@ -117,7 +116,7 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
   const listRef = useRef<HTMLUListElement>(null);
   const [comp, setComp] = useState<Completion | null>(null);
   const [allTokens, setAllTokens] = useState<TokenItem[]>([]);
-  const nodeIssues = useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
+  const nodeIssues = useNodeIssues(nodeId);
 
   const fieldIssues = useMemo(
     () => nodeIssues.filter((i) => (i.path === path || i.path.startsWith(`${path}.`)) && !LOCAL_CODES.has(i.code)),
@@ -138,8 +137,8 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
   }, [value, multiline]);
 
   const loadTokens = useCallback(() => {
-    const s = useEditor.getState();
-    const items = tokensForNode(nodeId, s.nodes, s.edges, s.validation.result?.flow);
+    const g = currentGraph();
+    const items = tokensForNode(nodeId, g.nodes, g.edges, g.flow);
     setAllTokens(items);
     return items;
   }, [nodeId]);

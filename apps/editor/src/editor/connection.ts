@@ -1,8 +1,9 @@
 /**
- * Connection rules checked while an edge is drawn: the same rules validateFlow applies
- * (libs/flow/src/validate.ts checkEdges/checkGraph), answered before the edge exists.
+ * Connection rules checked while an edge is drawn: libs/flow's edge rules (the ones validateFlow
+ * applies, see libs/flow/src/edge-rules.ts), asked of the canvas graph before the edge exists and
+ * worded for the canvas.
  */
-import { BATCH_EACH_HANDLE, batchPathsOf, isTriggerType } from '@callflow/flow';
+import { connectionProblem as edgeProblem, type ConnectionProblem, type RuleNode } from '@callflow/flow';
 import type { Connection, Edge } from '@xyflow/react';
 import { handlesOf, type EditorEdge, type EditorNode } from './convert';
 
@@ -12,80 +13,41 @@ export function connectionProblem(
   nodes: readonly EditorNode[],
   edges: readonly EditorEdge[],
 ): string | null {
-  const { source, target } = conn;
-  if (!source || !target) return 'Drop the connection on a node';
-  if (source === target) return 'A node cannot connect to itself';
-  const src = nodes.find((n) => n.id === source);
-  const dst = nodes.find((n) => n.id === target);
-  if (!src || !dst) return 'That node no longer exists';
-  if (isTriggerType(dst.type ?? '')) return `Nothing can lead into the trigger "${dst.data.name}": a run starts there`;
-  const handles = handlesOf(src.type ?? '', src.data.config);
-  const handle = conn.sourceHandle ?? handles[0];
-  if (!handle || !handles.includes(handle)) return `"${src.data.name}" has no output "${handle ?? ''}"`;
-  const taken = edges.find(
-    (e) => e.source === source && (e.sourceHandle ?? handles[0]) === handle && e.id !== (conn as Edge).id,
-  );
-  if (taken) {
-    const other = nodes.find((n) => n.id === taken.target);
-    return `Output "${handle}" of "${src.data.name}" already leads to "${other?.data.name ?? taken.target}"; each output leads to one node`;
-  }
-  if (reaches(target, source, edges)) return `This would make a loop back to "${src.data.name}"; flows cannot loop`;
-  return batchPathProblem({ source, target, sourceHandle: handle }, nodes, edges);
+  const ruleNodes: RuleNode[] = nodes.map((n) => ({
+    id: n.id,
+    name: n.data.name,
+    type: n.type,
+    handles: handlesOf(n.type ?? '', n.data.config),
+  }));
+  const problem = edgeProblem({ ...conn, id: 'id' in conn ? conn.id : undefined }, ruleNodes, edges);
+  return problem && describe(problem, nodes);
 }
 
-/**
- * A batch's each path runs once per chunk: with the new edge, every edge into a path node must
- * come from the same path (or be the batch's own `each` edge), as validateFlow checks.
- */
-function batchPathProblem(
-  conn: { source: string; target: string; sourceHandle: string },
-  nodes: readonly EditorNode[],
-  edges: readonly EditorEdge[],
-): string | null {
-  const batches = nodes.filter((n) => n.type === 'batch');
-  if (batches.length === 0) return null;
-  const drawn = edges.map((e) => ({ source: e.source, target: e.target, sourceHandle: e.sourceHandle ?? undefined }));
-  const all = [...drawn, conn];
-  const paths = batchPathsOf(
-    batches.map((b) => b.id),
-    (id) => all.find((e) => e.source === id && e.sourceHandle === BATCH_EACH_HANDLE)?.target,
-    (id) => all.filter((e) => e.source === id).map((e) => e.target),
-  );
+function describe(p: ConnectionProblem, nodes: readonly EditorNode[]): string {
   const name = (id: string) => nodes.find((n) => n.id === id)?.data.name ?? id;
-  for (const e of all) {
-    const into = paths.get(e.target);
-    if (!into) continue;
-    const from = paths.get(e.source) ?? [];
-    const fromEach = e.sourceHandle === BATCH_EACH_HANDLE && into.includes(e.source);
-    if (fromEach || into.every((o) => from.includes(o))) continue;
-    const batch = name(into[0]!);
-    const hint = 'continue after a batch from its "done" output';
-    return `"${name(e.target)}" would run once per chunk of batch "${batch}" and also after it; ${hint}`;
-  }
-  return null;
-}
-
-/** Whether `to` can be reached from `from` along edges. */
-export function reaches(from: string, to: string, edges: readonly EditorEdge[]): boolean {
-  const out = new Map<string, string[]>();
-  for (const e of edges) {
-    const list = out.get(e.source);
-    if (list) list.push(e.target);
-    else out.set(e.source, [e.target]);
-  }
-  const seen = new Set([from]);
-  const queue = [from];
-  for (let i = 0; i < queue.length; i++) {
-    const id = queue[i]!;
-    if (id === to) return true;
-    for (const next of out.get(id) ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
+  switch (p.code) {
+    case 'edge_target_missing':
+      return 'Drop the connection on a node';
+    case 'self_loop':
+      return 'A node cannot connect to itself';
+    case 'node_missing':
+      return 'That node no longer exists';
+    case 'trigger_incoming':
+      return `Nothing can lead into the trigger "${p.target.name}": a run starts there`;
+    case 'edge_handle':
+      return `"${p.source.name}" has no output "${p.handle}"`;
+    case 'handle_reused': {
+      const other = nodes.find((n) => n.id === p.other.target)?.data.name ?? p.other.target;
+      return `Output "${p.handle}" of "${p.source.name}" already leads to "${other}"; each output leads to one node`;
+    }
+    case 'cycle':
+      return `This would make a loop back to "${p.source.name}"; flows cannot loop`;
+    case 'batch_path_entry': {
+      const [target, batch] = [name(p.edge.target), name(p.batchId)];
+      const hint = 'continue after a batch from its "done" output';
+      return `"${target}" would run once per chunk of batch "${batch}" and also after it; ${hint}`;
     }
   }
-  return false;
 }
 
 /** The first output of a node that has no edge yet (for click-to-add auto connect). */

@@ -1,5 +1,5 @@
 /**
- * The one place that converts between the stored flow definition (design.md §3) and React Flow
+ * The one place that converts between the stored flow definition (libs/flow/src/definition.ts) and React Flow
  * nodes and edges, plus the node-type facts the canvas needs (handles, summary) computed leniently
  * so a half-configured node still draws.
  */

@@ -1,4 +1,4 @@
-/** Ready sample inputs per trigger type for the test run (design.md §4 token shapes). */
+/** Ready sample inputs per trigger type for the test run (shapes: STANDARD_TOKENS in libs/flow/src/tokens.ts). */
 import type { RunInput } from '../api/types';
 
 const call = {

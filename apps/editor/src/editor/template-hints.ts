@@ -2,7 +2,7 @@
  * What the editor tells an admin about a template as they type: syntax and helper errors
  * (libs/flow analyzeTemplate), tokens that do not exist, and for JSON bodies whether the result
  * will parse and which tokens sit outside quotes. Plus a one-line explanation of how values are
- * escaped in each context (design.md §4), shown beside the field.
+ * escaped in each context (README.md, "The libraries"), shown beside the field.
  */
 import { analyzeTemplate, TOKEN_ROOTS, type TemplateContext } from '@callflow/flow';
 
@@ -15,7 +15,9 @@ export const CONTEXT_INFO: Record<TemplateContext, { label: string; help: string
   url: { label: 'URL', help: 'Token values are percent-encoded. Use {{{token}}} to insert a base URL as is.' },
   json: {
     label: 'JSON',
-    help: 'Inside "…" text is JSON-escaped; numbers and booleans go in as they are. {{json token}} inserts any value as JSON.',
+    help:
+      'Inside "…" text is JSON-escaped; numbers and booleans go in as they are.' +
+      ' {{json token}} inserts any value as JSON.',
   },
   xml: { label: 'XML', help: 'Token values are XML-escaped (& < > " \').' },
   header: { label: 'Header', help: 'Inserted as text; a value containing a line break is refused (header injection).' },
@@ -104,7 +106,9 @@ export function jsonShape(source: string): TemplateMessage[] {
       .join(', ');
     out.push({
       severity: 'warning',
-      message: `${names} outside quotes: fine for numbers and booleans; text would break the JSON. Quote it ("{{…}}") or use {{json …}}.`,
+      message:
+        `${names} outside quotes: fine for numbers and booleans; text would break the JSON.` +
+        ' Quote it ("{{…}}") or use {{json …}}.',
     });
   }
   return out;

@@ -1,19 +1,9 @@
 /**
- * Tokens a node's templates can use, for completion. With a valid flow this is libs/flow's
- * listTokens; while the flow does not validate yet (the usual state mid-edit) the same rules are
- * applied to the canvas graph, so completion keeps working.
+ * Tokens a node's templates can use, for completion: libs/flow's listTokens for a valid flow;
+ * while the flow does not validate yet (the usual state mid-edit) its listGraphTokens over the
+ * canvas graph, so completion keeps working.
  */
-import {
-  BATCH_EACH_HANDLE,
-  batchPathsOf,
-  getNodeSpec,
-  listTokens,
-  NODE_OUTPUT_FIELDS,
-  STANDARD_TOKENS,
-  TEMPLATE_HELPERS,
-  type ParsedFlow,
-  TRIGGER_INPUT_ROOTS,
-} from '@callflow/flow';
+import { getNodeSpec, listGraphTokens, listTokens, TEMPLATE_HELPERS, type ParsedFlow } from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {
@@ -92,7 +82,10 @@ export function tokensForNode(
 ): TokenItem[] {
   let paths: string[];
   if (flow && flow.nodes.has(nodeId)) paths = listTokens(flow, nodeId);
-  else paths = fallbackTokens(nodeId, nodes, edges);
+  else {
+    const graphNodes = nodes.map((n) => ({ id: n.id, name: n.data.name, type: n.type, config: n.data.config }));
+    paths = listGraphTokens({ nodes: graphNodes, edges }, nodeId);
+  }
   return paths.map((token) => ({
     token,
     group: groupOf(token),
@@ -123,59 +116,6 @@ function detailForNodeToken(token: string, nodes: readonly EditorNode[]): string
   if (field === 'results') return "Each chunk's result (its path's last output)";
   if (field === 'failed') return 'Chunks that failed';
   return undefined;
-}
-
-/** listTokens' rules over the editor graph (no validation needed). */
-function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: readonly EditorEdge[]): string[] {
-  const self = nodes.find((n) => n.id === nodeId);
-  if (!self) return [];
-  const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger');
-  const tspec = trigger ? getNodeSpec(trigger.type ?? '') : undefined;
-  // The run input roots the trigger fills (the validator refuses the others); no trigger yet: an IVR's.
-  const roots = TRIGGER_INPUT_ROOTS[tspec?.type ?? 'trigger.ivr'] ?? ['call', 'contact', 'campaign', 'event'];
-  const tokens: string[] = [];
-  for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
-    if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
-  }
-
-  const outgoing = new Map<string, EditorEdge[]>();
-  for (const e of edges) (outgoing.get(e.source) ?? outgoing.set(e.source, []).get(e.source)!).push(e);
-  const inBatch = batchPathsOf(
-    nodes.filter((n) => n.type === 'batch').map((n) => n.id),
-    (id) => outgoing.get(id)?.find((e) => e.sourceHandle === BATCH_EACH_HANDLE)?.target,
-    (id) => (outgoing.get(id) ?? []).map((e) => e.target),
-  ).get(nodeId)?.[0];
-  if (inBatch) tokens.push(...STANDARD_TOKENS.batch);
-
-  const incoming = new Map<string, string[]>();
-  for (const e of edges) (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e.source);
-  const upstream = new Set<string>();
-  const queue = [nodeId];
-  for (let i = 0; i < queue.length; i++) {
-    for (const p of incoming.get(queue[i]!) ?? []) {
-      if (!upstream.has(p)) {
-        upstream.add(p);
-        queue.push(p);
-      }
-    }
-  }
-  const ordered = nodes.filter((n) => upstream.has(n.id) && n.id !== nodeId);
-  for (const n of ordered) {
-    const spec = getNodeSpec(n.type ?? '');
-    if (!spec || spec.category === 'trigger' || n.id === inBatch) continue;
-    tokens.push(`nodes.${n.data.name}`);
-    for (const f of NODE_OUTPUT_FIELDS[spec.type] ?? []) tokens.push(`nodes.${n.data.name}.${f}`);
-  }
-  const vars = new Set<string>();
-  for (const n of ordered) {
-    if (n.type !== 'set') continue;
-    const values = Array.isArray(n.data.config.values) ? (n.data.config.values as { name?: unknown }[]) : [];
-    for (const v of values) if (typeof v?.name === 'string' && v.name) vars.add(v.name);
-  }
-  for (const v of vars) tokens.push(`vars.${v}`);
-  if (typeof self.data.config.connectionId === 'string' && self.data.config.connectionId) tokens.push('connection');
-  tokens.push('now');
-  return tokens;
 }
 
 /** Ranks tokens for what is typed: prefix matches first, then segment and substring matches. */

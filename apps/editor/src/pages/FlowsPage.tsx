@@ -8,7 +8,6 @@ import { isTrigger, TRIGGERS } from '../ui/triggers';
 import {
   Badge,
   Button,
-  Dialog,
   downloadJson,
   Empty,
   ErrorBanner,
@@ -18,6 +17,7 @@ import {
   timeAgo,
   toast,
 } from '../ui/components';
+import { ConfirmDialog } from '../ui/dialogs';
 import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
 
@@ -302,38 +302,29 @@ export function FlowsPage() {
       </div>
       {creating && <NewFlowDialog onClose={() => setCreating(false)} />}
       {deleting && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
           onClose={() => setDeleting(null)}
           testId="delete-dialog"
-          footer={
-            <>
-              <Button onClick={() => setDeleting(null)}>Cancel</Button>
-              <Button
-                variant="danger"
-                icon="trash"
-                data-testid="delete-confirm"
-                onClick={async () => {
-                  try {
-                    await api.flows.remove(deleting.id);
-                    toast(`Deleted “${deleting.name}”`, 'success');
-                    setDeleting(null);
-                    void load();
-                  } catch (err) {
-                    toast(`Could not delete: ${errorText(err)}`, 'error');
-                  }
-                }}
-              >
-                Delete
-              </Button>
-            </>
-          }
+          action="Delete"
+          actionIcon="trash"
+          actionTestId="delete-confirm"
+          onConfirm={async () => {
+            try {
+              await api.flows.remove(deleting.id);
+              toast(`Deleted “${deleting.name}”`, 'success');
+              setDeleting(null);
+              void load();
+            } catch (err) {
+              toast(`Could not delete: ${errorText(err)}`, 'error');
+            }
+          }}
         >
           <p>
             Its triggers stop answering{deleting.publishedVersion ? ` (v${deleting.publishedVersion} is live)` : ''}.
             Past executions stay visible in Runs.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );

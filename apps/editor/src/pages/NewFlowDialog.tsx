@@ -5,7 +5,7 @@ import { api, errorText, itemsOf } from '../api/client';
 import type { Connection, FlowTemplate } from '../api/types';
 import { session } from '../auth/session';
 import { isTrigger, TRIGGERS } from '../ui/triggers';
-import { Button, Dialog } from '../ui/components';
+import { FormDialog } from '../ui/dialogs';
 import { Field } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { BLANKS, TEMPLATES, type Starter } from './starters';
@@ -111,19 +111,15 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="New flow"
       onClose={onClose}
       width={640}
       testId="new-flow-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" onClick={() => void create()} busy={busy} data-testid="create-flow">
-            Create
-          </Button>
-        </>
-      }
+      submit="Create"
+      onSubmit={() => void create()}
+      busy={busy}
+      submitTestId="create-flow"
     >
       <label className="field-label" htmlFor="flow-name">
         Name
@@ -194,6 +190,6 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

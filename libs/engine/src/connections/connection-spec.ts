@@ -1,5 +1,5 @@
 /**
- * A connection as stored, secrets decrypted (design.md §5 connections). Built by the API from its
+ * A connection as stored, secrets decrypted (docs/security.md, outbound credentials). Built by the API from its
  * rows; turned into a ResolvedConnection by `resolveConnection`. Non-secret settings are in
  * `config`, free non-secret fields (baseUrl, account ids…) in `fields`, secrets in `secrets`.
  */

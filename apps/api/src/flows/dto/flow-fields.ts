@@ -21,14 +21,13 @@ export const EXAMPLE_DEFINITION = {
   edges: [{ id: 'e1', source: 't', target: 'r' }],
 };
 
-/** `definition`: any JSON object here; the service checks it with libs/flow (design.md §3). */
+/** `definition`: any JSON object here; the service checks it with libs/flow (libs/flow/src/definition.ts). */
 export const DefinitionField = (required = true) =>
   applyDecorators(
     (required ? ApiProperty : ApiPropertyOptional)({
       type: 'object',
       additionalProperties: true,
-      description:
-        'Flow definition {schemaVersion, nodes, edges} (design.md §3); drafts may be invalid, but must have that envelope',
+      description: 'Flow definition {schemaVersion, nodes, edges}; drafts may be invalid, but must have that envelope',
       example: EXAMPLE_DEFINITION,
     }),
     IsObject(),

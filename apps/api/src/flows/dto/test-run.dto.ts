@@ -10,7 +10,7 @@ export class TestRunDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Run input: call, contact, campaign, ivr, event, request (design.md §4)',
+    description: 'Run input: call, contact, campaign, ivr, event, request',
     example: { call: { id: 'c-1', callerId: '+390612345678' }, ivr: { digits: '1' } },
   })
   @IsOptional()

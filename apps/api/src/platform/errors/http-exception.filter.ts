@@ -5,7 +5,7 @@ import { TooManyAttemptsException } from '../throttle/too-many-attempts.exceptio
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { writeApiError } from './write-api-error';
 
-/** The one error shape of the API (design.md §5). */
+/** The one error shape of the API (README.md, "API overview"). */
 export interface ApiError {
   statusCode: number;
   error: string;

@@ -3,7 +3,7 @@ import { HTTP_METHODS, parseRawHeaders } from '@callflow/flow';
 import { Button, formatMs } from '../../ui/components';
 import { Checkbox, Field, Issues, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
-import { useEditor } from '../store';
+import { useFlowEdges, useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
 import { NameValueTable, RequestSettingsFields, type FormFieldRow, type NameValue } from './shared';
@@ -331,8 +331,8 @@ function FormFieldOptions(props: {
 
 /** Under a synchronous trigger: this node's worst case against the deadline. */
 export function IvrTimeoutHint({ nodeId, config }: { nodeId: string; config: Record<string, unknown> }) {
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
+  const nodes = useFlowNodes();
+  const edges = useFlowEdges();
   const budget = useMemo(() => timingBudget(nodes, edges), [nodes, edges]);
   if (!budget) return null;
   const own = requestWorstMs(config);

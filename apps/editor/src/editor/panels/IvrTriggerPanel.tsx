@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Field, JsonField, NumberInput, useFieldId } from '../../ui/form';
 import { formatMs } from '../../ui/components';
 import { Icon } from '../../ui/icons';
-import { useEditor } from '../store';
+import { useFlowEdges, useFlowNodes, useSelectNode } from '../store/flow-hooks';
 import { timingBudget } from '../timing';
 import { Section } from './shared';
 import type { PanelDef, PanelProps } from './types';
@@ -58,10 +58,10 @@ function IvrTriggerPanel({
 
 /** Worst case until the first respond node answers, against the deadline. */
 export function TimingCard() {
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
+  const nodes = useFlowNodes();
+  const edges = useFlowEdges();
   const budget = useMemo(() => timingBudget(nodes, edges), [nodes, edges]);
-  const selectNode = useEditor((s) => s.selectNode);
+  const selectNode = useSelectNode();
   if (!budget) return null;
   const over = budget.worstMs !== null && budget.worstMs > budget.deadlineMs;
   return (
@@ -80,7 +80,8 @@ export function TimingCard() {
             <span>
               Worst case to answer: <b>{formatMs(budget.worstMs)}</b> of {formatMs(budget.deadlineMs)}.
               {over &&
-                ' If the services are slow, callers get the fallback; lower the timeouts on this path or raise the deadline.'}
+                ' If the services are slow, callers get the fallback;' +
+                  ' lower the timeouts on this path or raise the deadline.'}
             </span>
           </p>
           {budget.path.length > 0 && (

@@ -1,6 +1,6 @@
 import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
-import { useEditor } from '../store';
+import { useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
 import type { PanelDef, PanelProps } from './types';
@@ -28,8 +28,8 @@ function RespondPanel({
   const sid = useFieldId();
   const cid = useFieldId();
   const body: Body = config.body ?? { type: 'json', template: '{}' };
-  const httpNames = useEditor((s) =>
-    s.nodes
+  const httpNames = useFlowNodes((nodes) =>
+    nodes
       .filter((n) => n.type === 'http')
       .map((n) => n.data.name)
       .join('\u0000'),

@@ -1,6 +1,6 @@
 import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
 import { CopyButton } from '../../ui/CopyButton';
-import { useEditor } from '../store';
+import { useFlowMeta } from '../store/flow-hooks';
 import type { WebhookAuth } from '@callflow/flow';
 import { TimingCard } from './IvrTriggerPanel';
 import { WebhookSecretField } from './WebhookSecretField';
@@ -17,8 +17,8 @@ interface Config {
 function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
   const oid = useFieldId();
   const did = useFieldId();
-  const key = useEditor((s) => s.meta?.key);
-  const flowId = useEditor((s) => s.meta?.id);
+  const key = useFlowMeta((m) => m?.key);
+  const flowId = useFlowMeta((m) => m?.id);
   const methods = config.methods ?? ['POST'];
   const auth = config.auth;
   const base = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
@@ -62,7 +62,10 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
         label="Allowed origins (CORS)"
         htmlFor={oid}
         issues={issues('allowedOrigins')}
-        hint="Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered. Comma separated."
+        hint={
+          'Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered.' +
+          ' Comma separated.'
+        }
       >
         <ListInput
           id={oid}

@@ -11,10 +11,11 @@ import { api, errorText } from '../../api/client';
 import type { WebhookSecretStatus } from '../../api/types';
 import { useCan } from '../../auth/session';
 import { Button, Dialog, formatDateTime, toast } from '../../ui/components';
+import { ConfirmDialog } from '../../ui/dialogs';
 import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form';
 import { CopyButton } from '../../ui/CopyButton';
 import { Icon } from '../../ui/icons';
-import { useEditor } from '../store';
+import { useFlowMeta } from '../store/flow-hooks';
 
 export function WebhookSecretField(props: {
   flowId?: string;
@@ -172,60 +173,38 @@ export function WebhookSecretField(props: {
       )}
       {shown && <SecretOnce secret={shown} onClose={() => setShown(null)} />}
       {confirm === 'rotate' && (
-        <Confirm
+        <ConfirmDialog
           title="Rotate the webhook secret?"
           action="Rotate now"
           testId="webhook-secret-rotate-dialog"
-          onCancel={() => setConfirm(null)}
+          actionTestId="webhook-secret-rotate-dialog-confirm"
+          width={520}
+          onClose={() => setConfirm(null)}
           onConfirm={() => void rotate()}
         >
-          A new secret is made and shown once. <b>The current secret stops working now</b>: callers still sending it are
-          refused (401) until they are given the new one.
-        </Confirm>
+          <p>
+            A new secret is made and shown once. <b>The current secret stops working now</b>: callers still sending it
+            are refused (401) until they are given the new one.
+          </p>
+        </ConfirmDialog>
       )}
       {confirm === 'remove' && (
-        <Confirm
+        <ConfirmDialog
           title="Remove the webhook secret?"
           action="Remove secret"
           testId="webhook-secret-remove-dialog"
-          onCancel={() => setConfirm(null)}
+          actionTestId="webhook-secret-remove-dialog-confirm"
+          width={520}
+          onClose={() => setConfirm(null)}
           onConfirm={() => void remove()}
         >
-          <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new secret
-          set here.
-        </Confirm>
+          <p>
+            <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new
+            secret set here.
+          </p>
+        </ConfirmDialog>
       )}
     </>
-  );
-}
-
-interface ConfirmProps {
-  title: string;
-  action: string;
-  testId: string;
-  children: ReactNode;
-  onCancel(): void;
-  onConfirm(): void;
-}
-
-function Confirm(props: ConfirmProps) {
-  return (
-    <Dialog
-      title={props.title}
-      onClose={props.onCancel}
-      width={520}
-      testId={props.testId}
-      footer={
-        <>
-          <Button onClick={props.onCancel}>Cancel</Button>
-          <Button variant="danger" onClick={props.onConfirm} data-testid={`${props.testId}-confirm`}>
-            {props.action}
-          </Button>
-        </>
-      }
-    >
-      <p>{props.children}</p>
-    </Dialog>
   );
 }
 
@@ -239,7 +218,7 @@ const authText = (a: WebhookAuth | undefined) => {
  * The published version's trigger is read once per published version.
  */
 function usePendingPublish(flowId: string | undefined, auth: WebhookAuth | undefined): ReactNode {
-  const published = useEditor((s) => s.meta?.publishedVersion ?? null);
+  const published = useFlowMeta((m) => m?.publishedVersion ?? null);
   const [live, setLive] = useState<{ version: number; auth: WebhookAuth | undefined } | null>(null);
   useEffect(() => {
     if (!flowId || !published) return setLive(null);

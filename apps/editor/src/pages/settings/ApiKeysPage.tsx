@@ -16,6 +16,7 @@ import {
   timeAgo,
   toast,
 } from '../../ui/components';
+import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox, ListInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 
@@ -157,23 +158,19 @@ export function ApiKeysPage() {
       )}
       {created && <KeyOnceDialog created={created} onClose={() => setCreated(null)} />}
       {revoking && (
-        <Dialog
+        <ConfirmDialog
           title={`Revoke “${revoking.name}”?`}
           onClose={() => setRevoking(null)}
-          footer={
-            <>
-              <Button onClick={() => setRevoking(null)}>Cancel</Button>
-              <Button variant="danger" icon="trash" onClick={() => void revoke(revoking)} data-testid="confirm-revoke">
-                Revoke key
-              </Button>
-            </>
-          }
+          action="Revoke key"
+          actionIcon="trash"
+          onConfirm={() => void revoke(revoking)}
+          actionTestId="confirm-revoke"
         >
           <p>
             Every system using <span className="mono">{revoking.keyPrefix}…</span> is refused from its next call. This
             cannot be undone.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -203,24 +200,15 @@ function CreateKeyDialog({
     }
   };
   return (
-    <Dialog
+    <FormDialog
       title="New API key"
       onClose={onClose}
       testId="api-key-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="primary"
-            busy={busy}
-            disabled={!name.trim() || !scopes.length}
-            onClick={() => void create()}
-            data-testid="create-api-key"
-          >
-            Create key
-          </Button>
-        </>
-      }
+      submit="Create key"
+      busy={busy}
+      disabled={!name.trim() || !scopes.length}
+      onSubmit={() => void create()}
+      submitTestId="create-api-key"
     >
       <label className="field-label" htmlFor="key-name">
         Name
@@ -261,7 +249,7 @@ function CreateKeyDialog({
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * Create or edit a connection: one form per type (design.md §5). Secrets are password inputs and
+ * Create or edit a connection: one form per type (README.md, "API overview"). Secrets are password inputs and
  * write-only: when one is already stored the input says so, and leaving it blank keeps it (PUT
  * omits it). Non-secret `fields` (baseUrl, host, wsdlUrl, …) are what flows read as
  * `{{connection.<field>}}`.
@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { ConnectionDetail, ConnectionType } from '../../api/access-types';
-import { Button, Dialog, toast } from '../../ui/components';
+import { toast } from '../../ui/components';
+import { FormDialog } from '../../ui/dialogs';
 import { Checkbox, Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { AllowedOriginsField, originsOf, originsProblem } from './AllowedOriginsField';
@@ -160,25 +161,16 @@ export function ConnectionDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={connection ? `Edit “${connection.name}”` : 'New connection'}
       onClose={onClose}
       width={640}
       testId="connection-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="primary"
-            busy={busy}
-            disabled={!name.trim()}
-            onClick={() => void save()}
-            data-testid="save-connection"
-          >
-            {connection ? 'Save' : 'Create connection'}
-          </Button>
-        </>
-      }
+      submit={connection ? 'Save' : 'Create connection'}
+      busy={busy}
+      disabled={!name.trim()}
+      onSubmit={() => void save()}
+      submitTestId="save-connection"
     >
       <div className="form-grid">
         <Field label="Name" htmlFor="conn-name" required>
@@ -300,6 +292,6 @@ export function ConnectionDialog({
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

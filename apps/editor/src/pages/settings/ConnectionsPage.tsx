@@ -8,17 +8,8 @@ import { api, errorText, itemsOf } from '../../api/client';
 import type { ConnectionDetail, ConnectionTestResult } from '../../api/access-types';
 import { forgetConnections } from '../../api/connections-cache';
 import { useCan } from '../../auth/session';
-import {
-  Badge,
-  Button,
-  Dialog,
-  Empty,
-  ErrorBanner,
-  formatDateTime,
-  Spinner,
-  timeAgo,
-  toast,
-} from '../../ui/components';
+import { Badge, Button, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { ConfirmDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 import { CONNECTION_TYPES, ConnectionDialog } from './ConnectionForm';
 
@@ -240,25 +231,16 @@ export function ConnectionsPage() {
         />
       )}
       {deleting && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
           onClose={() => setDeleting(null)}
-          footer={
-            <>
-              <Button onClick={() => setDeleting(null)}>Cancel</Button>
-              <Button
-                variant="danger"
-                icon="trash"
-                onClick={() => void remove(deleting)}
-                data-testid="confirm-delete-connection"
-              >
-                Delete connection
-              </Button>
-            </>
-          }
+          action="Delete connection"
+          actionIcon="trash"
+          onConfirm={() => void remove(deleting)}
+          actionTestId="confirm-delete-connection"
         >
           <p>Nodes that use it fail until another connection is picked. Its secrets are destroyed.</p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { PermissionInfo, Role } from '../../api/access-types';
-import { Badge, Button, Dialog, ErrorBanner, Spinner, toast } from '../../ui/components';
+import { Badge, Button, ErrorBanner, Spinner, toast } from '../../ui/components';
+import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 
 type State =
@@ -181,25 +182,16 @@ export function RolesPage() {
         />
       )}
       {deleting && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
           onClose={() => setDeleting(null)}
-          footer={
-            <>
-              <Button onClick={() => setDeleting(null)}>Cancel</Button>
-              <Button
-                variant="danger"
-                icon="trash"
-                onClick={() => void remove(deleting)}
-                data-testid="confirm-delete-role"
-              >
-                Delete role
-              </Button>
-            </>
-          }
+          action="Delete role"
+          actionIcon="trash"
+          onConfirm={() => void remove(deleting)}
+          actionTestId="confirm-delete-role"
         >
           <p>Its holders lose its permissions at once (their direct grants and other roles stay).</p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -226,23 +218,14 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
     }
   };
   return (
-    <Dialog
+    <FormDialog
       title={role ? `Rename “${role.name}”` : 'New role'}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="primary"
-            busy={busy}
-            disabled={!name.trim()}
-            onClick={() => void save()}
-            data-testid="save-role"
-          >
-            {role ? 'Rename' : 'Create'}
-          </Button>
-        </>
-      }
+      submit={role ? 'Rename' : 'Create'}
+      busy={busy}
+      disabled={!name.trim()}
+      onSubmit={() => void save()}
+      submitTestId="save-role"
     >
       <label className="field-label" htmlFor="role-name">
         Name
@@ -261,6 +244,6 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

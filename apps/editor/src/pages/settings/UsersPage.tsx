@@ -7,7 +7,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ManagedUser, PermissionInfo, Role } from '../../api/access-types';
 import { useSession } from '../../auth/session';
-import { Badge, Button, Dialog, Empty, ErrorBanner, Spinner, timeAgo, toast } from '../../ui/components';
+import { Badge, Button, Empty, ErrorBanner, Spinner, timeAgo, toast } from '../../ui/components';
+import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
@@ -172,27 +173,18 @@ export function UsersPage() {
         />
       )}
       {deactivating && (
-        <Dialog
+        <ConfirmDialog
           title={`Deactivate ${deactivating.email}?`}
           onClose={() => setDeactivating(null)}
-          footer={
-            <>
-              <Button onClick={() => setDeactivating(null)}>Cancel</Button>
-              <Button
-                variant="danger"
-                onClick={() => void setActive(deactivating, false)}
-                data-testid="confirm-deactivate"
-              >
-                Deactivate
-              </Button>
-            </>
-          }
+          action="Deactivate"
+          onConfirm={() => void setActive(deactivating, false)}
+          actionTestId="confirm-deactivate"
         >
           <p>
             They are signed out everywhere and cannot sign in again until reactivated. Their history stays in the audit
             log.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -240,25 +232,16 @@ function UserDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={user ? `Edit ${user.email}` : 'Add user'}
       onClose={onClose}
       width={560}
       testId="user-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="primary"
-            busy={busy}
-            disabled={tooShort || (!user && (!email.trim() || !password))}
-            onClick={() => void save()}
-            data-testid="save-user"
-          >
-            {user ? 'Save' : 'Add user'}
-          </Button>
-        </>
-      }
+      submit={user ? 'Save' : 'Add user'}
+      busy={busy}
+      disabled={tooShort || (!user && (!email.trim() || !password))}
+      onSubmit={() => void save()}
+      submitTestId="save-user"
     >
       {!user && (
         <>
@@ -319,6 +302,6 @@ function UserDialog({
           <Icon name="alert" size={14} /> <span>{error}</span>
         </p>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,0 +1,85 @@
+/**
+ * The two dialogs every screen uses: a confirmation of a destructive action (Cancel + a danger
+ * button) and a form dialog (Cancel + a primary submit button). Built on components' Dialog.
+ */
+import type { ReactNode } from 'react';
+import { Button, Dialog } from './components';
+import type { IconName } from './icons';
+
+interface DialogFrame {
+  title: ReactNode;
+  /** Cancel, Escape, the close button and a click outside. */
+  onClose(): void;
+  children: ReactNode;
+  width?: number;
+  testId?: string;
+}
+
+/** Asks before a destructive action; `children` says what happens. */
+export function ConfirmDialog(
+  props: DialogFrame & {
+    /** The danger button's label ("Delete connection"). */
+    action: ReactNode;
+    actionIcon?: IconName;
+    actionTestId?: string;
+    onConfirm(): void;
+  },
+) {
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      width={props.width}
+      testId={props.testId}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button variant="danger" icon={props.actionIcon} onClick={props.onConfirm} data-testid={props.actionTestId}>
+            {props.action}
+          </Button>
+        </>
+      }
+    >
+      {props.children}
+    </Dialog>
+  );
+}
+
+/** A dialog that creates or edits something: Cancel and one primary submit button. */
+export function FormDialog(
+  props: DialogFrame & {
+    submit: ReactNode;
+    submitIcon?: IconName;
+    submitTestId?: string;
+    onSubmit(): void;
+    busy?: boolean;
+    /** When given, replaces the button's busy-disabling (as the screens always did). */
+    disabled?: boolean;
+  },
+) {
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      width={props.width}
+      testId={props.testId}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button
+            variant="primary"
+            icon={props.submitIcon}
+            busy={props.busy}
+            {...(props.disabled !== undefined ? { disabled: props.disabled } : {})}
+            onClick={props.onSubmit}
+            data-testid={props.submitTestId}
+          >
+            {props.submit}
+          </Button>
+        </>
+      }
+    >
+      {props.children}
+    </Dialog>
+  );
+}
