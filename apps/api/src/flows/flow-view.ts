@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import type { FlowDefinition, FlowDetail, FlowSummary as FlowSummaryOf } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
 import { isPlainObject } from '../platform/json/json-fields';
-import { draftValidation, type FlowValidation } from './flow-validation-cache';
+import { draftValidation } from './flow-validation-cache';
 import { FlowEntity } from './flow.entity';
 
 export { validation, type FlowValidation } from './flow-validation-cache';
