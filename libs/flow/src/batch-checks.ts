@@ -1,7 +1,7 @@
 import { batchPathsOf } from './batch-paths';
 import { setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
 import type { IssueList, IssueTarget } from './issues';
-import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { BATCH_EACH_HANDLE, batchNode } from './nodes/batch';
 
 const label = (n: GraphNode | undefined, id: string) => n?.name ?? id;
 
@@ -26,7 +26,7 @@ export function checkBatchPaths(
   list: IssueList,
   edgeTarget: (index: number) => IssueTarget,
 ): Map<string, string> {
-  const batches = [...graph.nodes.values()].filter((n) => n.type === 'batch' && n.handles);
+  const batches = [...graph.nodes.values()].filter((n) => n.type === batchNode.type && n.handles);
   if (batches.length === 0) return new Map();
   const paths = batchPathsOf(
     batches.map((b) => b.id),
@@ -54,7 +54,7 @@ export function checkBatchPaths(
       const message = `this node is on the each paths of ${names}; a node belongs to one batch path at most`;
       list.error(node?.issueTarget ?? { prefix: '' }, 'batch_overlap', '', message);
     }
-    if (node?.type === 'batch' && owners.some((o) => o !== id)) {
+    if (node?.type === batchNode.type && owners.some((o) => o !== id)) {
       const outer = label(graph.nodes.get(owners[0]!), owners[0]!);
       const message = `a batch cannot run inside another batch's each path ("${outer}")`;
       list.error(node.issueTarget, 'batch_nested', '', message);
@@ -64,7 +64,7 @@ export function checkBatchPaths(
     const into = paths.get(e.target);
     if (!into) continue;
     const fromEach =
-      e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === 'batch';
+      e.handle === BATCH_EACH_HANDLE && into.includes(e.source) && graph.nodes.get(e.source)?.type === batchNode.type;
     const from = ownerBits.get(e.source);
     if (fromEach || (from && isSubset(ownerBits.get(e.target)!, from))) continue;
     const owner = into[0]!;

@@ -47,13 +47,6 @@ export const STANDARD_TOKENS = {
   batch: ['batch.items', 'batch.index', 'batch.count', 'batch.size', 'batch.total'],
 } as const satisfies Record<string, readonly string[]>;
 
-/** What a node type exposes as `nodes.<name>.…` (types not listed expose an unspecified value). */
-export const NODE_OUTPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  http: ['status', 'headers', 'body'],
-  soap: ['result', 'headers'],
-  batch: ['total', 'chunks', 'succeeded', 'failed', 'skipped', 'results'],
-};
-
 /** Node ids with a path to `nodeId` in a parsed flow. */
 export function upstreamNodeIds(flow: ParsedFlow, nodeId: string): Set<string> {
   const incoming = new Map<string, string[]>();
@@ -75,13 +68,6 @@ export function upstreamNodeIds(flow: ParsedFlow, nodeId: string): Set<string> {
     }
   }
   return seen;
-}
-
-/** Names a `set` node config stores as `vars.<name>`. */
-export function setVariableNames(config: unknown): string[] {
-  const values = (config as { values?: unknown } | undefined)?.values;
-  if (!Array.isArray(values)) return [];
-  return values.map((v) => (v as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string');
 }
 
 /** Whether a node config names a connection (so `connection.*` has something to show). */
@@ -115,10 +101,10 @@ export function listTokens(flow: ParsedFlow, nodeId: string): string[] {
     // A trigger's data is the run input above, not a node output; a batch's output exists only after its chunks.
     if (n.spec.category === 'trigger' || n.node.id === inBatch) continue;
     tokens.push(`nodes.${n.node.name}`);
-    for (const field of NODE_OUTPUT_FIELDS[n.spec.type] ?? []) tokens.push(`nodes.${n.node.name}.${field}`);
+    for (const field of n.spec.outputFields ?? []) tokens.push(`nodes.${n.node.name}.${field}`);
   }
   const vars = new Set<string>();
-  for (const n of ordered) if (n.spec.type === 'set') for (const name of setVariableNames(n.config)) vars.add(name);
+  for (const n of ordered) for (const name of n.spec.setsVars?.(n.config) ?? []) vars.add(name);
   for (const name of vars) tokens.push(`vars.${name}`);
   if (hasConnection(self.config)) tokens.push('connection');
   tokens.push('now');

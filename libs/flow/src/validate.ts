@@ -2,6 +2,7 @@ import { checkBatchPaths } from './batch-checks';
 import { flowDefinitionSchema, flowNodeSchema, type FlowDefinition } from './definition';
 import { FlowGraph, type GraphNode } from './graph';
 import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length, type IssueTarget } from './issues';
+import { respondNode } from './nodes/logic';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
 import { checkTemplates } from './template-checks';
@@ -330,7 +331,7 @@ class FlowValidator {
     const trigger = this.trigger;
     const mode = trigger?.spec?.trigger?.mode;
     if (!trigger || !mode) return;
-    const responds = this.nodes.filter((n) => n.type === 'respond');
+    const responds = this.nodes.filter((n) => n.type === respondNode.type);
     if (mode === 'async') {
       for (const r of responds) {
         this.list.warn(
@@ -345,10 +346,7 @@ class FlowValidator {
     if (!trigger.id) return;
     const reachable = this.graph.reachableFrom(trigger.id);
     if (!responds.some((r) => reachable.has(r.id))) {
-      const outcome =
-        trigger.type === 'trigger.ivr'
-          ? 'the IVR will always get the fallback'
-          : "the caller never gets the flow's answer";
+      const outcome = trigger.spec?.trigger?.unanswered ?? "the caller never gets the flow's answer";
       this.list.warn(
         trigger.issueTarget,
         'no_respond',

@@ -8,7 +8,6 @@ import {
   batchPathsOf,
   getNodeSpec,
   listTokens,
-  NODE_OUTPUT_FIELDS,
   STANDARD_TOKENS,
   TEMPLATE_HELPERS,
   type ParsedFlow,
@@ -164,7 +163,7 @@ function fallbackTokens(nodeId: string, nodes: readonly EditorNode[], edges: rea
     const spec = getNodeSpec(n.type ?? '');
     if (!spec || spec.category === 'trigger' || n.id === inBatch) continue;
     tokens.push(`nodes.${n.data.name}`);
-    for (const f of NODE_OUTPUT_FIELDS[spec.type] ?? []) tokens.push(`nodes.${n.data.name}.${f}`);
+    for (const f of spec.outputFields ?? []) tokens.push(`nodes.${n.data.name}.${f}`);
   }
   const vars = new Set<string>();
   for (const n of ordered) {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { connectionIdSchema, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+import {
+  connectionIdSchema,
+  requestTimeoutUnder,
+  retrySchema,
+  shortUrl,
+  templateSchema,
+  timeoutSchema,
+} from './common';
 
 /** SOAP arguments: nested objects/arrays whose string leaves are templates (XML-escaped on send). */
 export type SoapArg = string | number | boolean | null | SoapArg[] | { [key: string]: SoapArg };
@@ -136,8 +143,13 @@ export const soapNode = defineNodeSpec({
   type: 'soap',
   category: 'request',
   label: 'SOAP request',
+  shortLabel: 'SOAP',
+  baseName: 'soapCall',
   description: 'Calls a SOAP operation described by a WSDL, with templated arguments.',
   configSchema: soapConfigSchema,
+  initialConfig: (ctx) => ({ wsdlUrl: '', operation: '', args: {}, ...requestTimeoutUnder(ctx) }),
+  outputFields: ['result', 'headers'],
+  recordsOutput: false,
   handles: () => ['success', 'error'],
   templates: (c) => {
     const t: TemplateField[] = [{ path: ['wsdlUrl'], template: c.wsdlUrl, context: 'url' }];
