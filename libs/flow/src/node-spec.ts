@@ -60,6 +60,8 @@ export interface NodeSpec<C = any, T extends string = string> {
   initialConfig(ctx: InitialConfigContext): Record<string, unknown>;
   /** Outgoing handles for a valid config; the first one is used by edges without `sourceHandle`. */
   handles(config: C): string[];
+  /** Handles of a config that does not validate yet (the editor, mid-edit); default: `handles`, else `next`. */
+  draftHandles?(config: Record<string, unknown>): string[];
   /** Every template in the config, with its path and context. */
   templates(config: C): TemplateField[];
   /** A one-line summary for node cards, e.g. `POST crm.example.com/calls`. */
@@ -72,9 +74,9 @@ export interface NodeSpec<C = any, T extends string = string> {
   setsVars?(config: unknown): string[];
 }
 
-/** Helper giving a spec its full type while keeping `C` inferred from the schema and `type` a literal. */
-export function defineNodeSpec<const T extends string, S extends z.ZodType>(
-  spec: NodeSpec<z.output<S>, T> & { configSchema: S },
-): NodeSpec<z.output<S>, T> & { configSchema: S } {
+/** Helper giving a spec its full type while keeping `C` inferred from the schema, `type` and `category` literals. */
+export function defineNodeSpec<const T extends string, S extends z.ZodType, const K extends NodeCategory>(
+  spec: NodeSpec<z.output<S>, T> & { configSchema: S; category: K },
+): NodeSpec<z.output<S>, T> & { configSchema: S; category: K } {
   return spec;
 }

@@ -28,6 +28,8 @@ export const NODE_SPECS = [
 export type AnyNodeSpec = (typeof NODE_SPECS)[number];
 /** The node types: `'trigger.ivr' | 'http' | …`. */
 export type NodeType = AnyNodeSpec['type'];
+/** The trigger types: `'trigger.ivr' | …`. */
+export type TriggerType = Extract<AnyNodeSpec, { category: 'trigger' }>['type'];
 /** The spec of node type `T`. */
 export type SpecOf<T extends NodeType> = Extract<AnyNodeSpec, { type: T }>;
 /** The parsed (defaults applied) config of node type `T`, inferred from its spec's schema. */

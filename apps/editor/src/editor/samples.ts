@@ -1,4 +1,5 @@
 /** Ready sample inputs per trigger type for the test run (design.md §4 token shapes). */
+import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger } from '@callflow/flow';
 import type { RunInput } from '../api/types';
 
 const call = {
@@ -23,14 +24,14 @@ const contact = {
 const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
 
 export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
-  'trigger.ivr': [
+  [ivrTrigger.type]: [
     { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
     {
       label: 'Unknown caller',
       input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } },
     },
   ],
-  'trigger.end_of_call': [
+  [endOfCallTrigger.type]: [
     {
       label: 'Answered inbound call',
       input: {
@@ -57,7 +58,7 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
       },
     },
   ],
-  'trigger.campaign': [
+  [campaignTrigger.type]: [
     {
       label: 'Contact reached',
       input: {
@@ -68,7 +69,7 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
       },
     },
   ],
-  'trigger.webhook': [
+  [webhookTrigger.type]: [
     {
       label: 'POST from the PBX',
       input: {
@@ -94,12 +95,12 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
 /** Which input parts a trigger provides (the tabs of the input editor). */
 export function inputSections(triggerType: string | undefined): (keyof RunInput)[] {
   switch (triggerType) {
-    case 'trigger.ivr':
+    case ivrTrigger.type:
       return ['call', 'contact', 'campaign', 'ivr'];
-    case 'trigger.end_of_call':
-    case 'trigger.campaign':
+    case endOfCallTrigger.type:
+    case campaignTrigger.type:
       return ['call', 'contact', 'campaign', 'event'];
-    case 'trigger.webhook':
+    case webhookTrigger.type:
       return ['request', 'call', 'contact'];
     default:
       return ['call', 'contact', 'campaign'];

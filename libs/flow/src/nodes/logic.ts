@@ -63,6 +63,11 @@ export const conditionNode = defineNodeSpec({
   initialConfig: () => ({ rules: [{ handle: 'match', left: '', op: 'eq', right: '' }] }),
   recordsOutput: true,
   handles: (c) => [...c.rules.map((r) => r.handle), 'default'],
+  draftHandles: (config) => {
+    const rules = Array.isArray(config.rules) ? (config.rules as { handle?: unknown }[]) : [];
+    const names = rules.map((r) => (typeof r?.handle === 'string' ? r.handle : '')).filter((h) => h && h !== 'default');
+    return [...new Set(names), 'default'];
+  },
   templates: (c) => {
     const t: TemplateField[] = [];
     c.rules.forEach((r, i) => {

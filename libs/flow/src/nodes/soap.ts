@@ -11,7 +11,7 @@ import {
 
 /** SOAP arguments: nested objects/arrays whose string leaves are templates (XML-escaped on send). */
 export type SoapArg = string | number | boolean | null | SoapArg[] | { [key: string]: SoapArg };
-export const soapArgSchema: z.ZodType<SoapArg> = z.lazy(() =>
+export const soapArgSchema: z.ZodType<SoapArg, SoapArg> = z.lazy(() =>
   z.union([
     templateSchema,
     z.number(),
@@ -100,6 +100,8 @@ export const soapClientOptionsSchema = z.strictObject({
   dates: z.enum(['iso', 'text']).optional(),
 });
 export type SoapClientOptions = z.infer<typeof soapClientOptionsSchema>;
+/** Client options as written in a stored config (before the schema's defaults). */
+export type SoapClientOptionsInput = z.input<typeof soapClientOptionsSchema>;
 
 export const soapConfigSchema = z.strictObject({
   wsdlUrl: templateSchema.min(1, 'WSDL URL is required'),
