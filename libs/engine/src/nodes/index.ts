@@ -5,6 +5,7 @@ import {
   endOfCallTrigger,
   httpNode,
   ivrTrigger,
+  logNode,
   respondNode,
   setNode,
   soapNode,
@@ -15,6 +16,7 @@ import type { ExecutorOf, NodeExecutor } from '../runtime/executor';
 import { conditionExecutor } from './condition.node';
 import { batchExecutor } from './batch.node';
 import { httpExecutor } from './http.node';
+import { logExecutor } from './log.node';
 import { respondExecutor } from './respond.node';
 import { setExecutor } from './set.node';
 import { soapExecutor } from './soap.node';
@@ -35,6 +37,7 @@ export const EXECUTORS: { readonly [T in NodeType]: ExecutorOf<T> } = {
   [setNode.type]: setExecutor,
   [respondNode.type]: respondExecutor,
   [batchNode.type]: batchExecutor,
+  [logNode.type]: logExecutor,
 };
 
 /** Every executor, as a list. */
