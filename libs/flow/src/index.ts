@@ -11,7 +11,6 @@ export * from './nodes/logic';
 export * from './nodes/respond-headers';
 export * from './nodes/media-type';
 export * from './nodes/batch';
-export * from './nodes/log';
 export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './template/analyze';
 export * from './validation-types';

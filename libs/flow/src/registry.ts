@@ -3,7 +3,6 @@ import type { FlowNode } from './definition';
 import type { NodeSpec } from './node-spec';
 import { batchNode } from './nodes/batch';
 import { httpNode } from './nodes/http';
-import { logNode } from './nodes/log';
 import { conditionNode, respondNode, setNode } from './nodes/logic';
 import { soapNode } from './nodes/soap';
 import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger } from './nodes/triggers';
@@ -23,7 +22,6 @@ export const NODE_SPECS = [
   setNode,
   respondNode,
   batchNode,
-  logNode,
 ] as const satisfies readonly NodeSpec[];
 
 /** Any registered spec, with its own config and type. */

@@ -5,7 +5,6 @@ import {
   endOfCallTrigger,
   httpNode,
   ivrTrigger,
-  logNode,
   respondNode,
   setNode,
   soapNode,
@@ -16,7 +15,6 @@ import type { ExecutorOf, NodeExecutor } from '../runtime/executor';
 import { conditionExecutor } from './condition.node';
 import { batchExecutor } from './batch.node';
 import { httpExecutor } from './http.node';
-import { logExecutor } from './log.node';
 import { respondExecutor } from './respond.node';
 import { setExecutor } from './set.node';
 import { soapExecutor } from './soap.node';
@@ -37,7 +35,6 @@ export const EXECUTORS: { readonly [T in NodeType]: ExecutorOf<T> } = {
   [setNode.type]: setExecutor,
   [respondNode.type]: respondExecutor,
   [batchNode.type]: batchExecutor,
-  [logNode.type]: logExecutor,
 };
 
 /** Every executor, as a list. */

@@ -10,7 +10,6 @@ import {
   endOfCallTrigger,
   httpNode,
   ivrTrigger,
-  logNode,
   respondNode,
   setNode,
   soapNode,
@@ -23,7 +22,6 @@ import { conditionPanel } from './ConditionPanel';
 import { endOfCallPanel } from './EndOfCallPanel';
 import { httpPanel } from './HttpPanel';
 import { ivrPanel } from './IvrTriggerPanel';
-import { logPanel } from './LogPanel';
 import { respondPanel } from './RespondPanel';
 import { setPanel } from './SetPanel';
 import { soapPanel } from './SoapPanel';
@@ -43,7 +41,6 @@ const PANEL_DEFS: { readonly [T in NodeType]: PanelDef<T> } = {
   [setNode.type]: setPanel,
   [respondNode.type]: respondPanel,
   [batchNode.type]: batchPanel,
-  [logNode.type]: logPanel,
 };
 
 /** By node type; an unknown type (a definition from elsewhere) has none and gets the JSON config editor. */
