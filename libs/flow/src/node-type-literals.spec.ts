@@ -14,7 +14,7 @@ const SCANNED = ['libs/flow/src', 'libs/engine/src', 'apps/editor/src'];
 const ALLOWED: Record<string, string> = {
   'libs/flow/src/nodes/': 'the spec files define the types',
   // Screens outside the editor's lazy chunk do not load @callflow/flow (zod); their keys are typed by NodeType.
-  'apps/editor/src/ui/triggers.ts': 'typed by TriggerType, kept out of the flow library bundle',
+  'apps/editor/src/ui/triggers.ts': 'keyed by TriggerType (type-only import), kept out of the flow library bundle',
   'apps/editor/src/pages/starters.ts': 'stored flow definitions (JSON data)',
   // Being restructured separately (the editor store's helper): move to spec constants there.
   'apps/editor/src/editor/tokens.ts': 'pending: the store/tokens refactor',
