@@ -1,5 +1,5 @@
 /** Ready sample inputs per trigger type for the test run (design.md §4 token shapes). */
-import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger } from '@callflow/flow';
+import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
 import type { RunInput } from '../api/types';
 
 const call = {
@@ -23,7 +23,10 @@ const contact = {
 };
 const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
 
-export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
+type Sample = { label: string; input: RunInput };
+
+/** Keyed by TriggerType: a new trigger type needs its samples. */
+const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
   [ivrTrigger.type]: [
     { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
     {
@@ -91,6 +94,8 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
     },
   ],
 };
+
+export const SAMPLES: Readonly<Record<string, Sample[]>> = BY_TRIGGER;
 
 /** Which input parts a trigger provides (the tabs of the input editor). */
 export function inputSections(triggerType: string | undefined): (keyof RunInput)[] {
