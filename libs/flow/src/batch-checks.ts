@@ -2,7 +2,7 @@ import { batchPathsOf } from './batch-paths';
 import { batchPathEntryAllowed } from './edge-rules';
 import { setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
 import type { IssueList, IssueTarget } from './issues';
-import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { BATCH_EACH_HANDLE, batchNode } from './nodes/batch';
 
 const label = (n: GraphNode | undefined, id: string) => n?.name ?? id;
 
@@ -27,7 +27,7 @@ export function checkBatchPaths(
   list: IssueList,
   edgeTarget: (index: number) => IssueTarget,
 ): Map<string, string> {
-  const batches = [...graph.nodes.values()].filter((n) => n.type === 'batch' && n.handles);
+  const batches = [...graph.nodes.values()].filter((n) => n.type === batchNode.type && n.handles);
   if (batches.length === 0) return new Map();
   const paths = batchPathsOf(
     batches.map((b) => b.id),
@@ -55,7 +55,7 @@ export function checkBatchPaths(
       const message = `this node is on the each paths of ${names}; a node belongs to one batch path at most`;
       list.error(node?.issueTarget ?? { prefix: '' }, 'batch_overlap', '', message);
     }
-    if (node?.type === 'batch' && owners.some((o) => o !== id)) {
+    if (node?.type === batchNode.type && owners.some((o) => o !== id)) {
       const outer = label(graph.nodes.get(owners[0]!), owners[0]!);
       const message = `a batch cannot run inside another batch's each path ("${outer}")`;
       list.error(node.issueTarget, 'batch_nested', '', message);

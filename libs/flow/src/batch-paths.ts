@@ -1,5 +1,5 @@
 import { collect } from './graph';
-import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { BATCH_EACH_HANDLE, batchNode } from './nodes/batch';
 import type { ParsedFlow } from './validation-types';
 
 /**
@@ -26,7 +26,7 @@ export function batchPathsOf(
 
 /** The batch paths of a valid flow: node id → the batch node whose `each` path it is on. */
 export function batchPathsOfFlow(flow: ParsedFlow): Map<string, string> {
-  const batches = [...flow.nodes.values()].filter((n) => n.spec.type === 'batch').map((n) => n.node.id);
+  const batches = [...flow.nodes.values()].filter((n) => n.spec.type === batchNode.type).map((n) => n.node.id);
   const paths = batchPathsOf(
     batches,
     (id) => flow.nodes.get(id)?.next.get(BATCH_EACH_HANDLE),

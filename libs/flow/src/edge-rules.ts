@@ -5,7 +5,7 @@
  */
 import { batchPathsOf } from './batch-paths';
 import { collect } from './graph';
-import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { BATCH_EACH_HANDLE, batchNode } from './nodes/batch';
 import { getNodeSpec } from './registry';
 
 /** A node as far as it is known: `handles` are its outgoing handles (the first is the default). */
@@ -120,7 +120,7 @@ function batchProblem(
   byId: ReadonlyMap<string, RuleNode>,
   edges: readonly RuleEdge[],
 ): ConnectionProblem | null {
-  const batchIds = nodes.filter((n) => n.type === 'batch').map((n) => n.id);
+  const batchIds = nodes.filter((n) => n.type === batchNode.type).map((n) => n.id);
   if (batchIds.length === 0) return null;
   const all = [...edges, added];
   const handleOf = (e: RuleEdge) => edgeHandle(byId.get(e.source)?.handles ?? [], e.sourceHandle).handle;

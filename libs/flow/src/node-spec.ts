@@ -11,29 +11,72 @@ export interface TemplateField {
 
 export type NodeCategory = 'trigger' | 'request' | 'logic';
 
+/** The run-input roots a trigger can fill (`{{call.…}}`, `{{request.…}}`, …). */
+export type InputRoot = 'call' | 'contact' | 'campaign' | 'ivr' | 'event' | 'request';
+
+/** What a trigger type means beyond its config: how it is answered and what its runs receive. */
+export interface TriggerSpec {
+  /** `sync` triggers wait for a respond node's answer; `async` ones are fire-and-forget. */
+  mode: 'sync' | 'async';
+  /** The run-input roots this trigger fills; a template reading another one is flagged. */
+  inputRoots: readonly InputRoot[];
+  /** How a template reading a root this trigger never fills is explained (default: the roots listed). */
+  inputHint?: string;
+  /** Sync: the answer deadline when the config sets none (its schema's `deadlineMs` default). */
+  deadlineMs?: number;
+  /** Sync: what happens when no respond node is reachable (default: the caller never gets the answer). */
+  unanswered?: string;
+  /** Sync: the caller is an HTTP client, so a respond node may redirect or pass bytes through. */
+  httpAnswer?: boolean;
+  /** Request nodes added under this trigger start with this timeout (a short deadline would lose the caller). */
+  requestTimeoutMs?: number;
+}
+
+/** What a new node's starting config may depend on: the flow's trigger, when it has one. */
+export interface InitialConfigContext {
+  trigger?: NodeSpec;
+}
+
 /**
- * Everything the definition layer knows about a node type: its config schema, its outgoing
- * handles and where its templates are. The engine adds an executor for the same `type`.
+ * Everything a node type means, in one place: its config schema, its outgoing handles, where its
+ * templates are, what it exposes to later nodes, how the editor names and starts a new one. The
+ * engine adds an executor for the same `type` (libs/engine/src/nodes), the editor a panel
+ * (apps/editor/src/editor/panels); both registries are keyed by NodeType, so a missing one does
+ * not compile. See docs/adding-a-node-type.md.
  */
-export interface NodeSpec<C = any> {
-  type: string;
+export interface NodeSpec<C = any, T extends string = string> {
+  type: T;
   category: NodeCategory;
   label: string;
+  /** The palette's label (often `label` itself). */
+  shortLabel: string;
+  /** The name a new node of this type gets (`request`, then `request2`, …): a valid node name. */
+  baseName: string;
   description: string;
-  /** Present on trigger types: `sync` triggers answer their caller from a respond node. */
-  trigger?: { mode: 'sync' | 'async' };
+  /** Present on trigger types only. */
+  trigger?: TriggerSpec;
   configSchema: z.ZodType<C>;
+  /** The config a new node starts with in the editor (the stored config, before defaults). */
+  initialConfig(ctx: InitialConfigContext): Record<string, unknown>;
   /** Outgoing handles for a valid config; the first one is used by edges without `sourceHandle`. */
   handles(config: C): string[];
+  /** Handles of a config that does not validate yet (the editor, mid-edit); default: `handles`, else `next`. */
+  draftHandles?(config: Record<string, unknown>): string[];
   /** Every template in the config, with its path and context. */
   templates(config: C): TemplateField[];
   /** A one-line summary for node cards, e.g. `POST crm.example.com/calls`. */
   summary(config: C): string;
+  /** The documented fields of its output (`nodes.<name>.<field>`), offered as tokens; absent: unspecified. */
+  outputFields?: readonly string[];
+  /** Its step records carry its output (logic nodes); request nodes record request/response instead. */
+  recordsOutput: boolean;
+  /** The `vars.<name>` it sets, read from a config that may not validate yet. */
+  setsVars?(config: unknown): string[];
 }
 
-/** Helper giving a spec its full type while keeping `C` inferred from the schema. */
-export function defineNodeSpec<S extends z.ZodType>(
-  spec: NodeSpec<z.output<S>> & { configSchema: S },
-): NodeSpec<z.output<S>> {
+/** Helper giving a spec its full type while keeping `C` inferred from the schema, `type` and `category` literals. */
+export function defineNodeSpec<const T extends string, S extends z.ZodType, const K extends NodeCategory>(
+  spec: NodeSpec<z.output<S>, T> & { configSchema: S; category: K },
+): NodeSpec<z.output<S>, T> & { configSchema: S; category: K } {
   return spec;
 }

@@ -1,6 +1,8 @@
 import type { GraphNode } from './graph';
 import { errorMessage, ROOT, type IssueList } from './issues';
 import { compileMatchPattern, MAX_MATCH_PATTERN_CHARS, MAX_MATCH_PATTERN_SIZE, patternSize } from './match-pattern';
+import { conditionNode } from './nodes/logic';
+import { isNodeOf } from './registry';
 import type { ValidationLimits } from './validation-types';
 
 interface PatternRule {
@@ -21,9 +23,8 @@ export function checkPatterns(nodes: readonly GraphNode[], list: IssueList, limi
   const sizes = new Map<string, number>();
   let work = 0;
   for (const node of nodes) {
-    if (node.type !== 'condition' || node.config === undefined) continue;
-    const config = node.config as { rules?: { op?: string; right?: unknown; ignoreCase?: boolean }[] };
-    (config.rules ?? []).forEach((rule, index) => {
+    if (!isNodeOf(node, conditionNode)) continue;
+    node.config.rules.forEach((rule, index) => {
       const pattern = rule.right;
       if (rule.op !== 'matches' || typeof pattern !== 'string' || pattern.includes('{{')) return;
       const key = `${rule.ignoreCase ? 'i' : '-'}${pattern}`;

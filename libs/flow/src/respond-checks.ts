@@ -1,6 +1,8 @@
 import type { FlowGraph } from './graph';
 import type { IssueList } from './issues';
-import type { RespondConfig } from './nodes/logic';
+import { httpNode } from './nodes/http';
+import { respondNode } from './nodes/logic';
+import { getNodeSpec, isNodeOf } from './registry';
 
 /**
  * Respond nodes that answer with a redirect or with another node's bytes: the node passed through
@@ -9,10 +11,10 @@ import type { RespondConfig } from './nodes/logic';
  */
 export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerType: string | undefined): void {
   for (const node of graph.nodes.values()) {
-    if (node.type !== 'respond' || node.config === undefined) continue;
-    const body = (node.config as RespondConfig).body;
+    if (!isNodeOf(node, respondNode)) continue;
+    const body = node.config.body;
     if (body.type !== 'redirect' && body.type !== 'passthrough') continue;
-    if (triggerType !== undefined && triggerType !== 'trigger.webhook') {
+    if (triggerType !== undefined && !getNodeSpec(triggerType)?.trigger?.httpAnswer) {
       const message = `a ${body.type} answer is for webhook callers; under ${triggerType} nobody follows it`;
       list.warn(node.issueTarget, 'respond_http_only', 'config.body.type', message);
     }
@@ -22,11 +24,11 @@ export function checkRespondSources(graph: FlowGraph, list: IssueList, triggerTy
     const source = graph.byName.get(body.node);
     if (!source) {
       fail(`there is no node named "${body.node}"`);
-    } else if (source.type !== 'http') {
+    } else if (source.type !== httpNode.type) {
       fail(`"${body.node}" is a ${source.type} node; only an http node's response can be passed through`);
-    } else if (source.config === undefined) {
+    } else if (!isNodeOf(source, httpNode)) {
       continue; // its own config errors are reported on it
-    } else if ((source.config as { responseType?: string }).responseType !== 'binary') {
+    } else if (source.config.responseType !== 'binary') {
       fail(`set "Read response as" of "${body.node}" to binary (responseType: "binary") so its bytes are kept`);
     } else if (!graph.runsBefore(source.id, node.id)) {
       fail(`"${body.node}" does not run before this node (no path leads from it here)`);

@@ -4,7 +4,7 @@ import { checkPatterns } from './pattern-checks';
 import { analyzeTemplate, type TemplateAnalysis, type TemplateReference } from './template/analyze';
 import { templatesWithinBudget } from './template-budget';
 import { secretReferenceProblem, unavailableInputProblem } from './token-rules';
-import { hasConnection, setVariableNames, TOKEN_ROOTS } from './tokens';
+import { hasConnection, TOKEN_ROOTS } from './tokens';
 import type { ValidationLimits } from './validation-types';
 
 const ROOTS: ReadonlySet<string> = new Set(TOKEN_ROOTS);
@@ -124,8 +124,7 @@ function varSetBefore(ctx: CheckState, node: GraphNode, name: string): boolean {
   if (!ctx.setters) {
     ctx.setters = new Map();
     for (const n of graph.nodes.values()) {
-      if (n.type !== 'set') continue;
-      for (const v of setVariableNames(n.config)) {
+      for (const v of n.spec?.setsVars?.(n.config) ?? []) {
         let bits = ctx.setters.get(v);
         if (!bits) ctx.setters.set(v, (bits = graph.emptyBits()));
         setBit(bits, n.index);

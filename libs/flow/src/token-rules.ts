@@ -1,16 +1,14 @@
+import type { InputRoot, NodeSpec } from './node-spec';
+import { getNodeSpec, NODE_SPECS } from './registry';
 import type { TemplateReference } from './template/analyze';
 
 /**
- * Which run-input roots each trigger fills (what the trigger endpoints accept: an IVR's
- * call/contact/campaign/ivr/event, an event's call/contact/campaign plus its own type/id/at, a
- * webhook's request). A template reading another root renders nothing, every time.
+ * Which run-input roots each trigger fills (what the trigger endpoints accept), from each trigger
+ * spec's `trigger.inputRoots`. A template reading another root renders nothing, every time.
  */
-export const TRIGGER_INPUT_ROOTS: Readonly<Record<string, readonly string[]>> = {
-  'trigger.ivr': ['call', 'contact', 'campaign', 'ivr', 'event'],
-  'trigger.end_of_call': ['call', 'contact', 'campaign', 'event'],
-  'trigger.campaign': ['call', 'contact', 'campaign', 'event'],
-  'trigger.webhook': ['request'],
-};
+export const TRIGGER_INPUT_ROOTS: Readonly<Record<string, readonly InputRoot[]>> = Object.fromEntries(
+  NODE_SPECS.flatMap((s: NodeSpec) => (s.trigger ? [[s.type, s.trigger.inputRoots]] : [])),
+);
 
 /** The roots a template can read whatever the trigger (run input roots are per trigger, above). */
 const INPUT_ROOTS: ReadonlySet<string> = new Set(['call', 'contact', 'campaign', 'ivr', 'event', 'request']);
@@ -24,12 +22,9 @@ export const HASH_HELPERS: readonly string[] = ['md5', 'sha1', 'sha256', 'hmacSh
  */
 export function unavailableInputProblem(ref: TemplateReference, triggerType: string | undefined): string | undefined {
   if (!INPUT_ROOTS.has(ref.root) || triggerType === undefined) return undefined;
-  const roots = TRIGGER_INPUT_ROOTS[triggerType];
+  const roots: readonly string[] | undefined = TRIGGER_INPUT_ROOTS[triggerType];
   if (!roots || roots.includes(ref.root)) return undefined;
-  const hint =
-    triggerType === 'trigger.webhook'
-      ? 'a webhook run has only request.method/query/headers/body'
-      : `it has ${roots.join(', ')}`;
+  const hint = getNodeSpec(triggerType)?.trigger?.inputHint ?? `it has ${roots.join(', ')}`;
   return `{{${ref.original}}} is never set in a flow started by ${triggerType} (${hint}), so it would always be empty`;
 }
 

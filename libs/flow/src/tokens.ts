@@ -1,6 +1,7 @@
 import { batchPathsOf } from './batch-paths';
 import { collect } from './graph';
-import { BATCH_EACH_HANDLE } from './nodes/batch';
+import { BATCH_EACH_HANDLE, batchNode } from './nodes/batch';
+import { ivrTrigger } from './nodes/triggers';
 import { getNodeSpec } from './registry';
 import { TRIGGER_INPUT_ROOTS } from './token-rules';
 import type { ParsedFlow } from './validation-types';
@@ -50,13 +51,6 @@ export const STANDARD_TOKENS = {
   batch: ['batch.items', 'batch.index', 'batch.count', 'batch.size', 'batch.total'],
 } as const satisfies Record<string, readonly string[]>;
 
-/** What a node type exposes as `nodes.<name>.…` (types not listed expose an unspecified value). */
-export const NODE_OUTPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  http: ['status', 'headers', 'body'],
-  soap: ['result', 'headers'],
-  batch: ['total', 'chunks', 'succeeded', 'failed', 'skipped', 'results'],
-};
-
 /** Node ids with a path to `nodeId` in a parsed flow. */
 export function upstreamNodeIds(flow: ParsedFlow, nodeId: string): Set<string> {
   const incoming = new Map<string, string[]>();
@@ -78,13 +72,6 @@ export function upstreamNodeIds(flow: ParsedFlow, nodeId: string): Set<string> {
     }
   }
   return seen;
-}
-
-/** Names a `set` node config stores as `vars.<name>`. */
-export function setVariableNames(config: unknown): string[] {
-  const values = (config as { values?: unknown } | undefined)?.values;
-  if (!Array.isArray(values)) return [];
-  return values.map((v) => (v as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string');
 }
 
 /** Whether a node config names a connection (so `connection.*` has something to show). */
@@ -130,7 +117,7 @@ export function listGraphTokens(graph: TokenGraph, nodeId: string): string[] {
   if (!self) return [];
   const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.category === 'trigger');
   // The run input roots this trigger fills (an unknown trigger type: the documented ones).
-  const roots = TRIGGER_INPUT_ROOTS[trigger?.type ?? 'trigger.ivr'] ?? ['call', 'contact', 'campaign', 'event'];
+  const roots = TRIGGER_INPUT_ROOTS[trigger?.type ?? ivrTrigger.type] ?? ['call', 'contact', 'campaign', 'event'];
   const tokens: string[] = [];
   for (const root of ['call', 'contact', 'campaign', 'ivr', 'event', 'request'] as const) {
     if (roots.includes(root)) tokens.push(...STANDARD_TOKENS[root]);
@@ -144,7 +131,7 @@ export function listGraphTokens(graph: TokenGraph, nodeId: string): string[] {
     (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e.source);
   }
   const inBatch = batchPathsOf(
-    nodes.filter((n) => n.type === 'batch').map((n) => n.id),
+    nodes.filter((n) => n.type === batchNode.type).map((n) => n.id),
     (id) => outgoing.get(id)?.find((e) => e.handle === BATCH_EACH_HANDLE)?.target,
     (id) => (outgoing.get(id) ?? []).map((e) => e.target),
   ).get(nodeId)?.[0];
@@ -157,11 +144,11 @@ export function listGraphTokens(graph: TokenGraph, nodeId: string): string[] {
     // A trigger's data is the run input above, not a node output; a batch's output exists only after its chunks.
     if (!spec || spec.category === 'trigger' || n.id === inBatch) continue;
     tokens.push(`nodes.${n.name}`);
-    for (const field of NODE_OUTPUT_FIELDS[spec.type] ?? []) tokens.push(`nodes.${n.name}.${field}`);
+    for (const field of spec.outputFields ?? []) tokens.push(`nodes.${n.name}.${field}`);
   }
   const vars = new Set<string>();
   for (const n of ordered)
-    if (n.type === 'set') for (const name of setVariableNames(n.config)) if (name) vars.add(name);
+    for (const name of getNodeSpec(n.type ?? '')?.setsVars?.(n.config) ?? []) if (name) vars.add(name);
   for (const name of vars) tokens.push(`vars.${name}`);
   if (hasConnection(self.config)) tokens.push('connection');
   tokens.push('now');

@@ -18,12 +18,14 @@
  * Hence `call.ringing`, `call.answered` and `sms.sent` start only campaign flows that list them.
  */
 
+import { campaignTrigger, endOfCallTrigger } from './nodes/triggers';
+
 /** Event types `POST /events` accepts. */
 export const EVENT_TYPES = ['call.ringing', 'call.answered', 'call.ended', 'campaign.contact', 'sms.sent'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Trigger types started by events (the others are invoked synchronously). */
-export const EVENT_TRIGGER_TYPES = ['trigger.end_of_call', 'trigger.campaign'] as const;
+export const EVENT_TRIGGER_TYPES = [endOfCallTrigger.type, campaignTrigger.type] as const;
 
 /** The parts of an inbound event that matching reads. */
 export interface TriggerEvent {
@@ -39,7 +41,7 @@ const DEFAULT_CAMPAIGN_EVENTS: readonly string[] = ['campaign.contact'];
 export function matchesTrigger(triggerType: string, triggerConfig: unknown, event: TriggerEvent): boolean {
   const config = isRecord(triggerConfig) ? triggerConfig : {};
   switch (triggerType) {
-    case 'trigger.end_of_call':
+    case endOfCallTrigger.type:
       return (
         event.type === 'call.ended' &&
         passes(list(config.campaignIds), campaignIdOf(event)) &&
@@ -47,7 +49,7 @@ export function matchesTrigger(triggerType: string, triggerConfig: unknown, even
         passes(list(config.directions), direction(event.call?.direction)) &&
         passes(lowered(list(config.dispositions)), scalar(event.call?.disposition)?.toLowerCase())
       );
-    case 'trigger.campaign': {
+    case campaignTrigger.type: {
       const events = list(config.events);
       return (
         (events?.length ? events : DEFAULT_CAMPAIGN_EVENTS).includes(event.type) &&

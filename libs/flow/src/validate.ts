@@ -3,6 +3,7 @@ import { flowDefinitionSchema, flowNodeSchema, type FlowDefinition } from './def
 import { FlowGraph, type GraphNode } from './graph';
 import { edgeHandle, edgeUsingHandle, leadsIntoTrigger } from './edge-rules';
 import { addZodIssues, errorMessage, isPlainObject, IssueList, ROOT, utf8Length, type IssueTarget } from './issues';
+import { respondNode } from './nodes/logic';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
 import { checkTemplates } from './template-checks';
@@ -327,7 +328,7 @@ class FlowValidator {
     const trigger = this.trigger;
     const mode = trigger?.spec?.trigger?.mode;
     if (!trigger || !mode) return;
-    const responds = this.nodes.filter((n) => n.type === 'respond');
+    const responds = this.nodes.filter((n) => n.type === respondNode.type);
     if (mode === 'async') {
       for (const r of responds) {
         this.list.warn(
@@ -342,10 +343,7 @@ class FlowValidator {
     if (!trigger.id) return;
     const reachable = this.graph.reachableFrom(trigger.id);
     if (!responds.some((r) => reachable.has(r.id))) {
-      const outcome =
-        trigger.type === 'trigger.ivr'
-          ? 'the IVR will always get the fallback'
-          : "the caller never gets the flow's answer";
+      const outcome = trigger.spec?.trigger?.unanswered ?? "the caller never gets the flow's answer";
       this.list.warn(
         trigger.issueTarget,
         'no_respond',

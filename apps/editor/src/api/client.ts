@@ -33,7 +33,7 @@ import type {
   PermissionInfo,
   Role,
 } from './access-types';
-import type { SoapClientOptions } from '@callflow/flow';
+import type { SoapClientOptionsInput } from '@callflow/flow';
 import { session } from '../auth/session';
 
 export const API_BASE = '/api/v1';
@@ -263,7 +263,7 @@ export const api = {
   },
 
   soap: {
-    describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal, clientOptions?: SoapClientOptions) =>
+    describe: (wsdlUrl: string, connectionId?: string, signal?: AbortSignal, clientOptions?: SoapClientOptionsInput) =>
       request<SoapDescription>('POST', '/soap/describe', {
         body: { wsdlUrl, ...(connectionId ? { connectionId } : {}), ...(clientOptions ? { clientOptions } : {}) },
         signal,

@@ -14,8 +14,6 @@ const GROUPS: { category: NodeCategory; title: string }[] = [
   { category: 'logic', title: 'Logic' },
 ];
 
-const SHORT: Record<string, string> = { http: 'HTTP', soap: 'SOAP', set: 'Set', 'trigger.ivr': 'IVR' };
-
 export function Palette() {
   const hasTrigger = useEditor((s) => s.nodes.some((n) => isTriggerType(n.type ?? '')));
   const [q, setQ] = useState('');
@@ -86,7 +84,7 @@ export function Palette() {
                     <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={15} />
                   </span>
                   <span className="palette-text">
-                    <span className="palette-label">{SHORT[s.type] ?? s.label}</span>
+                    <span className="palette-label">{s.shortLabel}</span>
                     <span className="palette-desc">{s.description}</span>
                   </span>
                 </button>

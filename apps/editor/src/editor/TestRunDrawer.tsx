@@ -4,7 +4,7 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { getNodeSpec, isTriggerType } from '@callflow/flow';
+import { getNodeSpec, ivrTrigger, isTriggerType, respondNode } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import type { RunInput, StepRecord, TestRunResult } from '../api/types';
 import { Badge, Button, formatMs } from '../ui/components';
@@ -14,6 +14,7 @@ import { inputSections, SAMPLES } from './samples';
 import { Code } from './StepDetails';
 import { StepList } from './StepList';
 import { useEditor } from './store';
+import { triggerDeadlineMs } from './timing';
 import { ValidationList, useFocusNode } from './ValidationList';
 
 const INPUT_KEY = (flowId: string | undefined) => `callflow.testinput.${flowId ?? 'new'}`;
@@ -25,7 +26,7 @@ function loadInput(flowId: string | undefined, triggerType: string | undefined):
   } catch {
     // fall back to a sample
   }
-  return structuredClone(SAMPLES[triggerType ?? '']?.[0]?.input ?? SAMPLES['trigger.ivr']![0]!.input);
+  return structuredClone(SAMPLES[triggerType ?? '']?.[0]?.input ?? SAMPLES[ivrTrigger.type]![0]!.input);
 }
 
 export function TestRunDrawer({ onClose }: { onClose(): void }) {
@@ -202,9 +203,7 @@ function RunSummary({ result }: { result: TestRunResult }) {
   const focus = useFocusNode();
   const nodes = useEditor((s) => s.nodes);
   const trigger = nodes.find((n) => isTriggerType(n.type ?? ''));
-  const deadline = trigger
-    ? ((trigger.data.config as { deadlineMs?: number }).deadlineMs ?? (trigger.type === 'trigger.ivr' ? 3000 : 10000))
-    : undefined;
+  const deadline = trigger ? triggerDeadlineMs(trigger) : undefined;
   const answered = useMemo(() => answerTime(result.steps), [result.steps]);
   const sync = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.mode === 'sync' : false;
   const total = result.durationMs ?? result.steps.reduce((a, s) => a + s.durationMs, 0);
@@ -267,7 +266,7 @@ function RunSummary({ result }: { result: TestRunResult }) {
 /** Milliseconds from the first step's start to the end of the first respond step. */
 function answerTime(steps: StepRecord[]): number | null {
   const first = steps[0];
-  const respond = steps.find((s) => s.type === 'respond' && s.status === 'succeeded');
+  const respond = steps.find((s) => s.type === respondNode.type && s.status === 'succeeded');
   if (!first || !respond) return null;
   const t0 = Date.parse(first.startedAt);
   const t1 = Date.parse(respond.startedAt) + respond.durationMs;

@@ -101,14 +101,13 @@ export function handlesOf(type: string, config: Record<string, unknown>): string
       // fall through to the lenient guess
     }
   }
-  if (type === 'condition') {
-    const rules = Array.isArray(config.rules) ? (config.rules as { handle?: unknown }[]) : [];
-    const names = rules.map((r) => (typeof r?.handle === 'string' ? r.handle : '')).filter((h) => h && h !== 'default');
-    return [...new Set(names), 'default'];
+  if (spec.draftHandles) return spec.draftHandles(config);
+  try {
+    // Most types' handles do not depend on the config.
+    return spec.handles(config as never);
+  } catch {
+    return ['next'];
   }
-  if (spec.category === 'request') return ['success', 'error'];
-  if (type === 'batch') return spec.handles({} as never);
-  return ['next'];
 }
 
 /** The node card's one-line summary ("POST crm.example.com/calls"); '' when the config says too little. */
@@ -138,11 +137,12 @@ export function uniqueName(base: string, taken: ReadonlySet<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${stem}${i}`)) return `${stem}${i}`;
 }
 
-/** The default name for a new node of a type: `trigger.end_of_call` → `endOfCall`. */
+/** The default name for a new node of a type: its spec's `baseName` (an unknown `a.b_c` → `bC`). */
 export function baseNameFor(type: string): string {
+  const spec = getNodeSpec(type);
+  if (spec) return spec.baseName;
   const tail = type.split('.').pop() ?? type;
-  const camel = tail.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return camel === 'http' ? 'request' : camel === 'soap' ? 'soapCall' : camel === 'set' ? 'setVars' : camel;
+  return tail.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Columns by distance from the trigger, rows in definition order; unreachable nodes go last. */

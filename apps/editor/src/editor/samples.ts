@@ -1,4 +1,5 @@
 /** Ready sample inputs per trigger type for the test run (shapes: STANDARD_TOKENS in libs/flow/src/tokens.ts). */
+import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
 import type { RunInput } from '../api/types';
 
 const call = {
@@ -22,15 +23,18 @@ const contact = {
 };
 const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
 
-export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
-  'trigger.ivr': [
+type Sample = { label: string; input: RunInput };
+
+/** Keyed by TriggerType: a new trigger type needs its samples. */
+const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
+  [ivrTrigger.type]: [
     { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
     {
       label: 'Unknown caller',
       input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } },
     },
   ],
-  'trigger.end_of_call': [
+  [endOfCallTrigger.type]: [
     {
       label: 'Answered inbound call',
       input: {
@@ -57,7 +61,7 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
       },
     },
   ],
-  'trigger.campaign': [
+  [campaignTrigger.type]: [
     {
       label: 'Contact reached',
       input: {
@@ -68,7 +72,7 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
       },
     },
   ],
-  'trigger.webhook': [
+  [webhookTrigger.type]: [
     {
       label: 'POST from the PBX',
       input: {
@@ -91,15 +95,17 @@ export const SAMPLES: Record<string, { label: string; input: RunInput }[]> = {
   ],
 };
 
+export const SAMPLES: Readonly<Record<string, Sample[]>> = BY_TRIGGER;
+
 /** Which input parts a trigger provides (the tabs of the input editor). */
 export function inputSections(triggerType: string | undefined): (keyof RunInput)[] {
   switch (triggerType) {
-    case 'trigger.ivr':
+    case ivrTrigger.type:
       return ['call', 'contact', 'campaign', 'ivr'];
-    case 'trigger.end_of_call':
-    case 'trigger.campaign':
+    case endOfCallTrigger.type:
+    case campaignTrigger.type:
       return ['call', 'contact', 'campaign', 'event'];
-    case 'trigger.webhook':
+    case webhookTrigger.type:
       return ['request', 'call', 'contact'];
     default:
       return ['call', 'contact', 'campaign'];

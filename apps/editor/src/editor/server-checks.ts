@@ -5,7 +5,7 @@
  * validation as errors at the node's field, so "Valid" and Publish agree with what the server will
  * accept. Each issue is kept only while its node's config is the one the server judged.
  */
-import type { FlowDefinition, ValidationIssue, ValidationResult } from '@callflow/flow';
+import { getNodeSpec, type FlowDefinition, type ValidationIssue, type ValidationResult } from '@callflow/flow';
 import { api } from '../api/client';
 import type { EditorNode } from './convert';
 
@@ -24,7 +24,7 @@ let last: { issues: ValidationIssue[]; configs: Map<string, string> } = { issues
 
 function usesConnection(n: EditorNode): boolean {
   const ref = (n.data.config as { connectionId?: unknown }).connectionId;
-  return (n.type === 'http' || n.type === 'soap') && typeof ref === 'string' && ref !== '';
+  return getNodeSpec(n.type ?? '')?.category === 'request' && typeof ref === 'string' && ref !== '';
 }
 
 /** `result` with the server's issues still true of `nodes` in place of any older ones. */

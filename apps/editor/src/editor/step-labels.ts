@@ -3,6 +3,7 @@
  * (chunks counted from 1; the engine counts from 0), and a batch step says which chunks ran without
  * their steps being recorded (the engine keeps the first few chunks' steps and counts the rest).
  */
+import { batchNode } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
 
 /** What a batch step's record says about its chunks (libs/engine batch.node.ts). */
@@ -15,7 +16,7 @@ interface BatchRecord {
 }
 
 function batchRecord(step: StepRecord | undefined): BatchRecord | undefined {
-  if (!step || step.type !== 'batch' || !step.output || typeof step.output !== 'object') return undefined;
+  if (!step || step.type !== batchNode.type || !step.output || typeof step.output !== 'object') return undefined;
   return step.output as BatchRecord;
 }
 

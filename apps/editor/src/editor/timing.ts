@@ -3,7 +3,7 @@
  * nodes' timeouts and retries on the slowest path to the first respond node. The IVR gives up at
  * `deadlineMs` and plays the fallback, so a path slower than that is worth a warning.
  */
-import { getNodeSpec } from '@callflow/flow';
+import { getNodeSpec, respondNode } from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TimingStep {
@@ -22,6 +22,15 @@ export interface TimingBudget {
 }
 
 const DEFAULT_TIMEOUT = 10_000;
+/** A trigger's answer deadline when neither its config nor its spec sets one. */
+const DEFAULT_DEADLINE = 10_000;
+
+/** The answer deadline of a trigger node: its config's `deadlineMs`, else its spec's default. */
+export function triggerDeadlineMs(trigger: EditorNode): number {
+  const own = (trigger.data.config as { deadlineMs?: unknown }).deadlineMs;
+  if (typeof own === 'number') return own;
+  return getNodeSpec(trigger.type ?? '')?.trigger?.deadlineMs ?? DEFAULT_DEADLINE;
+}
 
 /** Worst-case time a request node can take (every attempt timing out, plus the backoff delays). */
 export function requestWorstMs(config: Record<string, unknown>): { ms: number; detail: string } {
@@ -37,9 +46,7 @@ export function requestWorstMs(config: Record<string, unknown>): { ms: number; d
 export function timingBudget(nodes: readonly EditorNode[], edges: readonly EditorEdge[]): TimingBudget | null {
   const trigger = nodes.find((n) => getNodeSpec(n.type ?? '')?.trigger?.mode === 'sync');
   if (!trigger) return null;
-  const cfg = trigger.data.config as { deadlineMs?: unknown };
-  const deadlineMs =
-    typeof cfg.deadlineMs === 'number' ? cfg.deadlineMs : trigger.type === 'trigger.ivr' ? 3000 : 10_000;
+  const deadlineMs = triggerDeadlineMs(trigger);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const out = new Map<string, string[]>();
   for (const e of edges) (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
@@ -59,7 +66,7 @@ export function timingBudget(nodes: readonly EditorNode[], edges: readonly Edito
         const w = requestWorstMs(node.data.config);
         own = { nodeId: id, name: node.data.name, ms: w.ms, detail: w.detail };
       }
-      if (node.type === 'respond') result = { ms: own?.ms ?? 0, path: own ? [own] : [] };
+      if (node.type === respondNode.type) result = { ms: own?.ms ?? 0, path: own ? [own] : [] };
       else {
         for (const next of out.get(id) ?? []) {
           const r = worst(next);

@@ -1,6 +1,6 @@
-import { BATCH_EACH_HANDLE, BATCH_MAX_CHUNKS, type BatchConfig } from '@callflow/flow';
+import { BATCH_EACH_HANDLE, BATCH_MAX_CHUNKS, batchNode, type BatchConfig } from '@callflow/flow';
 import { EngineError, ERROR_CODES, type StepError } from '../errors';
-import type { NodeExecutor, NodeResult, NodeRunContext, PathResult } from '../runtime/executor';
+import { defineExecutor, type NodeResult, type NodeRunContext, type PathResult } from '../runtime/executor';
 import { compileTemplate, type CompiledTemplate } from '../template';
 import type { StepRecord } from '../types';
 
@@ -101,12 +101,11 @@ async function runBatch(
 }
 
 /** `batch`: cuts `items` into chunks of `size` and runs the `each` path per chunk, `concurrency` at a time. */
-export const batchExecutor: NodeExecutor<BatchConfig> = {
-  type: 'batch',
+export const batchExecutor = defineExecutor(batchNode, {
   prepare(node) {
     const items = compileTemplate(node.config.items, 'value');
     const nodeId = node.id;
     const config = node.config;
     return { run: (ctx) => runBatch(nodeId, items, config, ctx) };
   },
-};
+});

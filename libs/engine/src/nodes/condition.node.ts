@@ -1,6 +1,12 @@
-import { compileMatchPattern, type ConditionOp, type ConditionRule, type MatchPattern } from '@callflow/flow';
+import {
+  compileMatchPattern,
+  conditionNode,
+  type ConditionOp,
+  type ConditionRule,
+  type MatchPattern,
+} from '@callflow/flow';
 import { compileTemplate, type CompiledTemplate } from '../template';
-import type { NodeExecutor } from '../runtime/executor';
+import { defineExecutor } from '../runtime/executor';
 
 /** Regex subjects are capped: matching is linear (RE2), and a condition reads a short value. */
 const MAX_REGEX_SUBJECT = 10_000;
@@ -97,8 +103,7 @@ function safeRegex(pattern: string, ignoreCase?: boolean): MatchPattern | undefi
 }
 
 /** `condition`: the first matching rule picks its handle, else `default`. No eval: a fixed set of operators. */
-export const conditionExecutor: NodeExecutor<{ rules: ConditionRule[] }> = {
-  type: 'condition',
+export const conditionExecutor = defineExecutor(conditionNode, {
   prepare(node) {
     const rules: PreparedRule[] = node.config.rules.map((rule) => {
       const p: PreparedRule = { rule, left: compileTemplate(rule.left, 'value') };
@@ -119,4 +124,4 @@ export const conditionExecutor: NodeExecutor<{ rules: ConditionRule[] }> = {
       },
     };
   },
-};
+});

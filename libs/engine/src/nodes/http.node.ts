@@ -1,7 +1,7 @@
-import { parseRawHeaders, type HttpConfig } from '@callflow/flow';
+import { httpNode, parseRawHeaders, type HttpConfig } from '@callflow/flow';
 import { EngineError, toEngineError } from '../errors';
 import type { OutboundResponse } from '../outbound/outbound.types';
-import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
+import { defineExecutor, type NodeResult, type NodeRunContext } from '../runtime/executor';
 import { compileTemplate, renderJson, type CompiledTemplate } from '../template';
 import type { RenderedRequest } from '../types';
 import { toWellFormed } from '../template/escape';
@@ -217,10 +217,9 @@ async function execute(p: PreparedHttp, ctx: NodeRunContext): Promise<NodeResult
 }
 
 /** `http`: renders and sends a request; 2xx → `success`, anything else → `error` with the response. */
-export const httpExecutor: NodeExecutor<HttpConfig> = {
-  type: 'http',
+export const httpExecutor = defineExecutor(httpNode, {
   prepare(node) {
     const p = prepare(node.config);
     return { run: (ctx) => execute(p, ctx) };
   },
-};
+});

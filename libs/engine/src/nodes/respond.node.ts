@@ -1,8 +1,8 @@
-import type { RespondConfig } from '@callflow/flow';
+import { respondNode } from '@callflow/flow';
 import { EngineError } from '../errors';
 import { compileTemplate, renderJson } from '../template';
 import { omitEmptyMembers } from '../template/omit-empty';
-import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
+import { defineExecutor, type NodeResult, type NodeRunContext } from '../runtime/executor';
 import type { RespondOutput } from '../types';
 import { RESPONSE_BYTES, type KeptResponse } from './response-bytes';
 
@@ -52,8 +52,7 @@ function kept(ctx: NodeRunContext, name: string): KeptResponse {
 }
 
 /** `respond`: renders the answer for a synchronous trigger; the first one reached is used. */
-export const respondExecutor: NodeExecutor<RespondConfig> = {
-  type: 'respond',
+export const respondExecutor = defineExecutor(respondNode, {
   prepare(node) {
     const { status, body } = node.config;
     const headers = node.config.headers.map((h) => ({ name: h.name, template: compileTemplate(h.value, 'header') }));
@@ -87,4 +86,4 @@ export const respondExecutor: NodeExecutor<RespondConfig> = {
       },
     };
   },
-};
+});

@@ -1,13 +1,9 @@
-import type { z } from 'zod';
-import type { setConfigSchema } from '@callflow/flow';
+import { setNode } from '@callflow/flow';
 import { compileTemplate } from '../template';
-import type { NodeExecutor } from '../runtime/executor';
-
-type SetConfig = z.output<typeof setConfigSchema>;
+import { defineExecutor } from '../runtime/executor';
 
 /** `set`: evaluates each value in order (later ones see earlier ones) into `vars.<name>`. */
-export const setExecutor: NodeExecutor<SetConfig> = {
-  type: 'set',
+export const setExecutor = defineExecutor(setNode, {
   prepare(node) {
     const values = node.config.values.map((v) => ({ name: v.name, template: compileTemplate(v.value, 'value') }));
     return {
@@ -22,4 +18,4 @@ export const setExecutor: NodeExecutor<SetConfig> = {
       },
     };
   },
-};
+});

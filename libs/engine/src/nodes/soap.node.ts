@@ -1,6 +1,6 @@
-import { SOAP_XML_KEY, type SoapArg, type SoapConfig } from '@callflow/flow';
+import { SOAP_XML_KEY, soapNode, type SoapArg, type SoapConfig } from '@callflow/flow';
 import { EngineError, toEngineError } from '../errors';
-import type { NodeExecutor, NodeResult, NodeRunContext } from '../runtime/executor';
+import { defineExecutor, type NodeResult, type NodeRunContext } from '../runtime/executor';
 import { soapExchangeOf } from '../soap/soap.service';
 import { compileTemplate, type CompiledTemplate } from '../template';
 import { xmlLegal } from '../template/escape';
@@ -127,8 +127,7 @@ async function execute(
 }
 
 /** `soap`: calls a WSDL operation with templated args; faults and failures → `error`. */
-export const soapExecutor: NodeExecutor<SoapConfig> = {
-  type: 'soap',
+export const soapExecutor = defineExecutor(soapNode, {
   prepare(node) {
     const c = node.config;
     const xmlKey = c.clientOptions?.xmlKey ?? SOAP_XML_KEY;
@@ -140,4 +139,4 @@ export const soapExecutor: NodeExecutor<SoapConfig> = {
     };
     return { run: (ctx) => execute(c, t, ctx) };
   },
-};
+});

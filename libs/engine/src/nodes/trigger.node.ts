@@ -1,10 +1,9 @@
-import { NODE_SPECS } from '@callflow/flow';
-import type { NodeExecutor } from '../runtime/executor';
+import type { AnyNodeSpec } from '@callflow/flow';
+import { defineExecutor, type ExecutorOf } from '../runtime/executor';
 
 const passThrough = { run: () => ({ handle: 'next' }) };
 
-/** Every trigger type starts the run and hands over to its `next` edge; matching happens in the API. */
-export const triggerExecutors: NodeExecutor[] = NODE_SPECS.filter((s) => s.category === 'trigger').map((s) => ({
-  type: s.type,
-  prepare: () => passThrough,
-}));
+/** A trigger type's executor: it starts the run and hands over to its `next` edge; matching happens in the API. */
+export function triggerExecutor<S extends AnyNodeSpec>(spec: S): ExecutorOf<S['type']> {
+  return defineExecutor(spec, { prepare: () => passThrough });
+}

@@ -1,4 +1,4 @@
-import type { FlowNode } from '@callflow/flow';
+import type { AnyNodeSpec, ConfigOf, FlowNode, NodeType } from '@callflow/flow';
 import type { StepError } from '../errors';
 import type {
   BatchScope,
@@ -81,7 +81,21 @@ export interface PreparedNode {
 }
 
 /** The engine half of a node type: turns a node (config already parsed by its spec) into a PreparedNode. */
-export interface NodeExecutor<C = any> {
-  type: string;
-  prepare(node: FlowNode & { config: C }): PreparedNode;
+export interface NodeExecutor<C = any, T extends string = string> {
+  type: T;
+  prepare(node: Omit<FlowNode, 'type' | 'config'> & { type: T; config: C }): PreparedNode;
+}
+
+/** The executor of node type `T`, its `prepare` given `T`'s parsed config. */
+export type ExecutorOf<T extends NodeType> = NodeExecutor<ConfigOf<T>, T>;
+
+/**
+ * Defines the executor of `spec`'s node type: `impl.prepare` receives the node with the config
+ * typed (and already parsed, defaults applied) by the spec's schema, so it needs no casts.
+ */
+export function defineExecutor<S extends AnyNodeSpec>(
+  spec: S,
+  impl: Pick<ExecutorOf<S['type']>, 'prepare'>,
+): ExecutorOf<S['type']> {
+  return { type: spec.type, prepare: impl.prepare };
 }

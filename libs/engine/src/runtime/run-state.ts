@@ -16,9 +16,6 @@ import { isoTime } from './iso-time';
 import { Redactor, truncateBody, truncateOutput } from './redact';
 import { RunCancel } from './run-cancel';
 
-/** Node types whose step records carry their output (requests carry request/response instead). */
-const LOGIC_OUTPUT = new Set(['set', 'condition', 'respond', 'batch']);
-
 /**
  * A path run inside the run for one batch chunk: its own scope (copies of `nodes` and `vars`, plus
  * `batch`), its own failure and deadline race; its steps are buffered for the batch node to keep or
@@ -194,7 +191,7 @@ export class RunState {
     // Limits and our own bugs end the run (in a chunk: its path); other failures follow the node's `error` edge if any.
     if (e.category === 'limit' || e.category === 'bug' || !node.hasErrorHandle) {
       const error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
-      this.record(node.parsed.node, started, t0, { handle: 'error', error }, lane);
+      this.record(node, started, t0, { handle: 'error', error }, lane);
       (lane ?? this).failure = { ...error, nodeId };
       throw e;
     }
@@ -217,7 +214,7 @@ export class RunState {
         limit && !this.cancel.aborted
           ? new EngineError(result.error!.code, result.error!.message)
           : this.deadlineError();
-      this.record(def, started, t0, { ...result, error: { code: e.code, message: e.message } }, lane);
+      this.record(node, started, t0, { ...result, error: { code: e.code, message: e.message } }, lane);
       (lane ?? this).failure = { code: e.code, message: e.message, nodeId };
       throw e;
     }
@@ -225,7 +222,7 @@ export class RunState {
     if (result.output !== undefined) scope.nodes[def.name] = result.output;
     if (result.vars) for (const [k, v] of Object.entries(result.vars)) scope.vars[k] = v;
     if (lane) lane.last = result.output;
-    this.record(def, started, t0, result, lane);
+    this.record(node, started, t0, result, lane);
     if (result.handle === 'error' && result.error && !this.handled && node.parsed.next.has('error')) {
       const { code, message } = result.error;
       this.handled = { code, message: this.redactor.text(message), nodeId, node: def.name };
@@ -290,13 +287,8 @@ export class RunState {
     });
   }
 
-  private record(
-    def: { id: string; name: string; type: string },
-    started: number,
-    t0: number,
-    r: Partial<NodeResult>,
-    lane?: Lane,
-  ): void {
+  private record(node: CompiledNode, started: number, t0: number, r: Partial<NodeResult>, lane?: Lane): void {
+    const def = node.parsed.node;
     const step: StepRecord = {
       seq: lane ? 0 : this.steps.length + 1,
       nodeId: def.id,
@@ -314,7 +306,8 @@ export class RunState {
       step.response = this.redactor.response({ ...r.response, body, ...(truncated ? { truncated } : {}) });
     }
     const output = r.record ?? r.output;
-    if (output !== undefined && LOGIC_OUTPUT.has(def.type)) {
+    // Logic nodes' steps carry their output; request nodes' carry request/response instead (spec.recordsOutput).
+    if (output !== undefined && node.parsed.spec.recordsOutput) {
       step.output = this.redactor.value(truncateOutput(output, this.limits.maxRecordedBodyChars));
     }
     if (r.error)

@@ -32,8 +32,13 @@ export const batchNode = defineNodeSpec({
   type: 'batch',
   category: 'logic',
   label: 'Batch',
+  shortLabel: 'Batch',
+  baseName: 'batch',
   description: 'Cuts a list into chunks of N, runs the "each" path per chunk, then goes on by "done" with the results.',
   configSchema: batchConfigSchema,
+  initialConfig: () => ({ items: '{{request.body.items}}', size: 50 }),
+  outputFields: ['total', 'chunks', 'succeeded', 'failed', 'skipped', 'results'],
+  recordsOutput: true,
   handles: () => [BATCH_EACH_HANDLE, 'done', 'error'],
   templates: (c) => [{ path: ['items'], template: c.items, context: 'value' }],
   summary: (c) => {

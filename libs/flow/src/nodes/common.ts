@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, RESERVED_NAMES } from '../definition';
+import type { InitialConfigContext } from '../node-spec';
 
 /** Max length of one template string; the validator's configurable limit is applied on top. */
 const TEMPLATE_HARD_MAX = 1_000_000;
@@ -71,6 +72,12 @@ export function parseRawHeaders(text: string): { name: string; value: string; li
     });
   });
   return out;
+}
+
+/** A request node's starting timeout under the flow's trigger, when the trigger asks for one. */
+export function requestTimeoutUnder({ trigger }: InitialConfigContext): { timeoutMs?: number } {
+  const ms = trigger?.trigger?.requestTimeoutMs;
+  return ms === undefined ? {} : { timeoutMs: ms };
 }
 
 /** Host and path of a URL template for summaries, without the scheme. */

@@ -5,6 +5,7 @@ import {
   headerRowSchema,
   nameValueSchema,
   parseRawHeaders,
+  requestTimeoutUnder,
   retrySchema,
   shortUrl,
   templateSchema,
@@ -63,8 +64,13 @@ export const httpNode = defineNodeSpec({
   type: 'http',
   category: 'request',
   label: 'HTTP request',
+  shortLabel: 'HTTP',
+  baseName: 'request',
   description: 'Calls a REST/HTTP endpoint with templated URL, headers and body.',
   configSchema: httpConfigSchema,
+  initialConfig: (ctx) => ({ method: 'GET', url: '', ...requestTimeoutUnder(ctx) }),
+  outputFields: ['status', 'headers', 'body'],
+  recordsOutput: false,
   handles: () => ['success', 'error'],
   templates: (c) => {
     const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url' }];

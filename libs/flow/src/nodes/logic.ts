@@ -56,9 +56,18 @@ export const conditionNode = defineNodeSpec({
   type: 'condition',
   category: 'logic',
   label: 'Condition',
+  shortLabel: 'Condition',
+  baseName: 'condition',
   description: 'Routes the run by the first matching rule, else by "default".',
   configSchema: conditionConfigSchema,
+  initialConfig: () => ({ rules: [{ handle: 'match', left: '', op: 'eq', right: '' }] }),
+  recordsOutput: true,
   handles: (c) => [...c.rules.map((r) => r.handle), 'default'],
+  draftHandles: (config) => {
+    const rules = Array.isArray(config.rules) ? (config.rules as { handle?: unknown }[]) : [];
+    const names = rules.map((r) => (typeof r?.handle === 'string' ? r.handle : '')).filter((h) => h && h !== 'default');
+    return [...new Set(names), 'default'];
+  },
   templates: (c) => {
     const t: TemplateField[] = [];
     c.rules.forEach((r, i) => {
@@ -77,13 +86,25 @@ export const setConfigSchema = z.strictObject({
     .max(200),
 });
 
+/** Names a `set` node config stores as `vars.<name>` (lenient: the config may not validate yet). */
+export function setVariableNames(config: unknown): string[] {
+  const values = (config as { values?: unknown } | undefined)?.values;
+  if (!Array.isArray(values)) return [];
+  return values.map((v) => (v as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string');
+}
+
 /** Set: stores values as `vars.<name>`; a lone `{{path}}` keeps the value's type. */
 export const setNode = defineNodeSpec({
   type: 'set',
   category: 'logic',
   label: 'Set variables',
+  shortLabel: 'Set',
+  baseName: 'setVars',
   description: 'Stores values in vars.<name> for later nodes.',
   configSchema: setConfigSchema,
+  initialConfig: () => ({ values: [{ name: 'phone', value: '{{e164 call.callerId}}' }] }),
+  recordsOutput: true,
+  setsVars: setVariableNames,
   handles: () => ['next'],
   templates: (c) =>
     c.values.map((v, i) => ({ path: ['values', i, 'value'], template: v.value, context: 'value' as const })),
@@ -145,8 +166,12 @@ export const respondNode = defineNodeSpec({
   type: 'respond',
   category: 'logic',
   label: 'Respond',
+  shortLabel: 'Respond',
+  baseName: 'respond',
   description: 'Answers the IVR or webhook caller; the run continues after it.',
   configSchema: respondConfigSchema,
+  initialConfig: () => ({ status: 200, body: { type: 'json', template: '{\n  "queue": "default"\n}' } }),
+  recordsOutput: true,
   handles: () => ['next'],
   templates: (c) => {
     const t: TemplateField[] = c.headers.map((h, i) => ({

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
-import { connectionIdSchema, retrySchema, shortUrl, templateSchema, timeoutSchema } from './common';
+import {
+  connectionIdSchema,
+  requestTimeoutUnder,
+  retrySchema,
+  shortUrl,
+  templateSchema,
+  timeoutSchema,
+} from './common';
 
 /** SOAP arguments: nested objects/arrays whose string leaves are templates (XML-escaped on send). */
 export type SoapArg = string | number | boolean | null | SoapArg[] | { [key: string]: SoapArg };
-export const soapArgSchema: z.ZodType<SoapArg> = z.lazy(() =>
+export const soapArgSchema: z.ZodType<SoapArg, SoapArg> = z.lazy(() =>
   z.union([
     templateSchema,
     z.number(),
@@ -93,6 +100,8 @@ export const soapClientOptionsSchema = z.strictObject({
   dates: z.enum(['iso', 'text']).optional(),
 });
 export type SoapClientOptions = z.infer<typeof soapClientOptionsSchema>;
+/** Client options as written in a stored config (before the schema's defaults). */
+export type SoapClientOptionsInput = z.input<typeof soapClientOptionsSchema>;
 
 export const soapConfigSchema = z.strictObject({
   wsdlUrl: templateSchema.min(1, 'WSDL URL is required'),
@@ -136,8 +145,13 @@ export const soapNode = defineNodeSpec({
   type: 'soap',
   category: 'request',
   label: 'SOAP request',
+  shortLabel: 'SOAP',
+  baseName: 'soapCall',
   description: 'Calls a SOAP operation described by a WSDL, with templated arguments.',
   configSchema: soapConfigSchema,
+  initialConfig: (ctx) => ({ wsdlUrl: '', operation: '', args: {}, ...requestTimeoutUnder(ctx) }),
+  outputFields: ['result', 'headers'],
+  recordsOutput: false,
   handles: () => ['success', 'error'],
   templates: (c) => {
     const t: TemplateField[] = [{ path: ['wsdlUrl'], template: c.wsdlUrl, context: 'url' }];

@@ -3,6 +3,13 @@ import { defineNodeSpec } from '../node-spec';
 
 const none = () => [];
 const next = () => ['next'];
+const noConfig = () => ({});
+/** The roots an event-started run fills. */
+const EVENT_ROOTS = ['call', 'contact', 'campaign', 'event'] as const;
+/** An IVR's answer deadline when its config sets none. */
+const IVR_DEADLINE_MS = 3000;
+/** A webhook's answer deadline when its config sets none. */
+const WEBHOOK_DEADLINE_MS = 10_000;
 const stringList = z.array(z.string().min(1).max(128)).max(1000);
 
 /** Most runs a flow may have at once, across every worker process. */
@@ -23,12 +30,23 @@ export const ivrTrigger = defineNodeSpec({
   type: 'trigger.ivr',
   category: 'trigger',
   label: 'IVR',
+  shortLabel: 'IVR',
+  baseName: 'ivr',
   description: 'An IVR calls mid-call and waits for the answer (or the fallback at the deadline).',
-  trigger: { mode: 'sync' },
+  trigger: {
+    mode: 'sync',
+    inputRoots: ['call', 'contact', 'campaign', 'ivr', 'event'],
+    deadlineMs: IVR_DEADLINE_MS,
+    unanswered: 'the IVR will always get the fallback',
+    // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
+    requestTimeoutMs: 2000,
+  },
   configSchema: z.strictObject({
-    deadlineMs: z.number().int().min(50).max(30_000).default(3000),
+    deadlineMs: z.number().int().min(50).max(30_000).default(IVR_DEADLINE_MS),
     fallback: z.record(z.string(), z.unknown()).default({}),
   }),
+  initialConfig: () => ({ deadlineMs: IVR_DEADLINE_MS, fallback: {} }),
+  recordsOutput: false,
   handles: next,
   templates: none,
   summary: (c) => `answers within ${c.deadlineMs} ms`,
@@ -50,8 +68,12 @@ export const endOfCallTrigger = defineNodeSpec({
   type: 'trigger.end_of_call',
   category: 'trigger',
   label: 'End of call',
+  shortLabel: 'End of call',
+  baseName: 'endOfCall',
   description: 'Runs when a call ends (event call.ended), optionally filtered.',
-  trigger: { mode: 'async' },
+  trigger: { mode: 'async', inputRoots: EVENT_ROOTS },
+  initialConfig: noConfig,
+  recordsOutput: false,
   configSchema: z.strictObject({
     campaignIds: stringList.optional(),
     queues: stringList.optional(),
@@ -71,8 +93,12 @@ export const campaignTrigger = defineNodeSpec({
   type: 'trigger.campaign',
   category: 'trigger',
   label: 'Campaign',
+  shortLabel: 'Campaign',
+  baseName: 'campaign',
   description: 'Runs once per campaign contact event.',
-  trigger: { mode: 'async' },
+  trigger: { mode: 'async', inputRoots: EVENT_ROOTS },
+  initialConfig: noConfig,
+  recordsOutput: false,
   configSchema: z.strictObject({
     campaignIds: stringList.optional(),
     events: z.array(z.string().min(1).max(64)).optional(),
@@ -127,15 +153,25 @@ export const webhookTrigger = defineNodeSpec({
   type: 'trigger.webhook',
   category: 'trigger',
   label: 'Webhook',
+  shortLabel: 'Webhook',
+  baseName: 'webhook',
   description: 'An inbound HTTP request; the respond node shapes the answer.',
-  trigger: { mode: 'sync' },
+  trigger: {
+    mode: 'sync',
+    inputRoots: ['request'],
+    inputHint: 'a webhook run has only request.method/query/headers/body',
+    deadlineMs: WEBHOOK_DEADLINE_MS,
+    httpAnswer: true,
+  },
+  initialConfig: () => ({ methods: ['POST'] }),
+  recordsOutput: false,
   configSchema: z.strictObject({
     methods: z
       .array(z.enum(['GET', 'POST']))
       .min(1)
       .default(['POST']),
     allowedOrigins: z.array(z.string().min(1).max(256)).max(100).default([]),
-    deadlineMs: z.number().int().min(50).max(30_000).default(10_000),
+    deadlineMs: z.number().int().min(50).max(30_000).default(WEBHOOK_DEADLINE_MS),
     /** Also accept the flow's own secret (no API key) in this query parameter or header. */
     auth: webhookAuthSchema.optional(),
   }),

@@ -2,6 +2,10 @@
  * Sample definitions for tests (not exported from the package index). Plain JSON-like objects,
  * typed loosely on purpose: tests break them in ways the types would not allow.
  */
+import { httpNode } from '../nodes/http';
+import { conditionNode, respondNode, setNode } from '../nodes/logic';
+import { endOfCallTrigger, ivrTrigger } from '../nodes/triggers';
+
 export interface LooseFlow {
   schemaVersion: unknown;
   nodes: Record<string, unknown>[];
@@ -14,10 +18,10 @@ export function ivrFlow(): LooseFlow {
   return {
     schemaVersion: 1,
     nodes: [
-      { id: 't', type: 'trigger.ivr', name: 'ivr', position: { x: 0, y: 0 }, config: {} },
+      { id: 't', type: ivrTrigger.type, name: 'ivr', position: { x: 0, y: 0 }, config: {} },
       {
         id: 'lookup',
-        type: 'http',
+        type: httpNode.type,
         name: 'lookup',
         config: {
           url: 'https://crm.example.com/customers?phone={{call.callerId}}',
@@ -26,19 +30,19 @@ export function ivrFlow(): LooseFlow {
       },
       {
         id: 'check',
-        type: 'condition',
+        type: conditionNode.type,
         name: 'isVip',
         config: { rules: [{ handle: 'vip', left: '{{nodes.lookup.body.vip}}', op: 'eq', right: 'true' }] },
       },
       {
         id: 'r1',
-        type: 'respond',
+        type: respondNode.type,
         name: 'vipQueue',
         config: { body: { type: 'json', template: '{"queue": "vip", "name": "{{nodes.lookup.body.name}}"}' } },
       },
       {
         id: 'r2',
-        type: 'respond',
+        type: respondNode.type,
         name: 'normalQueue',
         config: { body: { type: 'json', template: '{"queue": "default"}' } },
       },
@@ -54,13 +58,13 @@ export function ivrFlow(): LooseFlow {
 }
 
 /** A trigger followed by a chain of `count` set nodes (n1 → n2 → ...). */
-export function chainFlow(count: number, triggerType = 'trigger.end_of_call'): LooseFlow {
+export function chainFlow(count: number, triggerType: string = endOfCallTrigger.type): LooseFlow {
   const nodes: Record<string, unknown>[] = [{ id: 't', type: triggerType, name: 'start', config: {} }];
   const edges: Record<string, unknown>[] = [];
   for (let i = 1; i <= count; i++) {
     nodes.push({
       id: `n${i}`,
-      type: 'set',
+      type: setNode.type,
       name: `step${i}`,
       config: { values: [{ name: `v${i}`, value: `{{call.id}}-${i}` }] },
     });

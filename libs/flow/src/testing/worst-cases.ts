@@ -3,6 +3,9 @@
  * exported from the package index): what a hostile tenant would send to stall the server. Each
  * takes the limits it must fit and returns plain JSON.
  */
+import { batchNode } from '../nodes/batch';
+import { conditionNode, setNode as setSpec } from '../nodes/logic';
+import { endOfCallTrigger, webhookTrigger } from '../nodes/triggers';
 import { templateCost } from '../template/cost';
 import { patternSize } from '../match-pattern-size';
 import { DEFAULT_VALIDATION_LIMITS, type ValidationLimits } from '../validation-types';
@@ -14,7 +17,7 @@ export interface WorstCase {
   edges: Json[];
 }
 
-const trigger = (type = 'trigger.end_of_call'): Json => ({ id: 't', type, name: 'start', config: {} });
+const trigger = (type: string = endOfCallTrigger.type): Json => ({ id: 't', type, name: 'start', config: {} });
 /** The edge into node `n<i>` from the one before it (the trigger before n1), leaving by `handle`. */
 const link = (i: number, handle: string): Json =>
   i === 1
@@ -22,7 +25,7 @@ const link = (i: number, handle: string): Json =>
     : { id: `e${i}`, source: `n${i - 1}`, sourceHandle: handle, target: `n${i}` };
 const setNode = (i: number, values: { name: string; value: string }[]): Json => ({
   id: `n${i}`,
-  type: 'set',
+  type: setSpec.type,
   name: `s${i}`,
   config: { values },
 });
@@ -104,10 +107,10 @@ export function deepNesting(limits: ValidationLimits = DEFAULT_VALIDATION_LIMITS
 /** Batch nodes nested 499 deep (invalid), with `done`/`error` edges up to the edge limit. */
 export function nestedBatches(limits: ValidationLimits = DEFAULT_VALIDATION_LIMITS): WorstCase {
   const count = Math.min(limits.maxNodes - 1, 499);
-  const nodes = [trigger('trigger.webhook')];
+  const nodes = [trigger(webhookTrigger.type)];
   const edges: Json[] = [];
   for (let i = 1; i <= count; i++) {
-    nodes.push({ id: `n${i}`, type: 'batch', name: `b${i}`, config: { items: '{{request.body.x}}' } });
+    nodes.push({ id: `n${i}`, type: batchNode.type, name: `b${i}`, config: { items: '{{request.body.x}}' } });
     edges.push(link(i, 'each'));
   }
   for (let i = 1; edges.length + 2 <= limits.maxEdges && i < count; i++) {
@@ -125,7 +128,7 @@ export function longCycles(limits: ValidationLimits = DEFAULT_VALIDATION_LIMITS)
   const rules = ['h0', 'h1', 'h2', 'h3', 'h4'].map((handle) => ({ handle, left: '{{call.id}}', op: 'eq', right: 'x' }));
   for (let i = 1; i <= count; i++) {
     const name = `condition_node_with_a_long_name_${i}`.padEnd(64, 'x');
-    nodes.push({ id: `n${i}`, type: 'condition', name, config: { rules } });
+    nodes.push({ id: `n${i}`, type: conditionNode.type, name, config: { rules } });
     edges.push(link(i, 'h0'));
   }
   for (let i = count; i > 1 && edges.length < limits.maxEdges; i--) {
@@ -152,7 +155,7 @@ export function patternsAtBudget(limits: ValidationLimits = DEFAULT_VALIDATION_L
       rules.push({ handle: `h${j}`, left: '{{call.id}}', op: 'matches', right: pattern });
     }
     if (!rules.length) break;
-    nodes.push({ id: `n${i}`, type: 'condition', name: `c${i}`, config: { rules } });
+    nodes.push({ id: `n${i}`, type: conditionNode.type, name: `c${i}`, config: { rules } });
     edges.push(link(i, 'default'));
   }
   return { schemaVersion: 1, nodes, edges };
@@ -165,7 +168,7 @@ export function patternsAtBudget(limits: ValidationLimits = DEFAULT_VALIDATION_L
 export function fillToSize(flow: WorstCase, limits: ValidationLimits = DEFAULT_VALIDATION_LIMITS): WorstCase {
   let free = limits.maxDefinitionBytes - JSON.stringify(flow).length;
   for (let i = 0; flow.nodes.length < limits.maxNodes; i++) {
-    const node = { id: `f${i}`, type: 'set', name: `fill${i}`, config: { values: [] as Json[] } };
+    const node = { id: `f${i}`, type: setSpec.type, name: `fill${i}`, config: { values: [] as Json[] } };
     free -= JSON.stringify(node).length + 1;
     const values = node.config.values;
     for (let k = 0; values.length < 200; k++) {

@@ -1,8 +1,8 @@
-import { BATCH_MAX_CONCURRENCY, BATCH_MAX_SIZE } from '@callflow/flow';
+import { BATCH_MAX_CONCURRENCY, BATCH_MAX_SIZE, batchNode } from '@callflow/flow';
 import { Field, NumberInput, Segmented, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 interface Config {
   items?: string;
@@ -85,9 +85,4 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Conf
   );
 }
 
-export const batchPanel: PanelDef = {
-  type: 'batch',
-  icon: 'layers',
-  Panel: BatchPanel as PanelDef['Panel'],
-  initialConfig: () => ({ items: '{{request.body.items}}', size: 50 }),
-};
+export const batchPanel = definePanel(batchNode, { icon: 'layers', Panel: BatchPanel });

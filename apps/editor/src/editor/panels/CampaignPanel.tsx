@@ -1,7 +1,7 @@
-import { CAMPAIGN_EVENTS } from '@callflow/flow';
+import { CAMPAIGN_EVENTS, campaignTrigger } from '@callflow/flow';
 import { Field, ListInput, useFieldId } from '../../ui/form';
 import { MaxConcurrentRunsField } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 /** Campaign trigger: one run per contact result the dialer pushes. */
 function CampaignPanel({
@@ -50,9 +50,4 @@ function CampaignPanel({
   );
 }
 
-export const campaignPanel: PanelDef = {
-  type: 'trigger.campaign',
-  icon: 'megaphone',
-  Panel: CampaignPanel as PanelDef['Panel'],
-  initialConfig: () => ({}),
-};
+export const campaignPanel = definePanel(campaignTrigger, { icon: 'megaphone', Panel: CampaignPanel });

@@ -1,10 +1,10 @@
-import { CONDITION_OPS, UNARY_OPS, type ConditionOp } from '@callflow/flow';
+import { CONDITION_OPS, UNARY_OPS, type ConditionOp, conditionNode } from '@callflow/flow';
 import { Button } from '../../ui/components';
 import { Checkbox, Issues, Select, TextInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import type { EditorEdge } from '../convert';
 import { TemplateField } from '../TemplateField';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 interface Rule {
   handle: string;
@@ -196,9 +196,4 @@ function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProp
   );
 }
 
-export const conditionPanel: PanelDef = {
-  type: 'condition',
-  icon: 'branch',
-  Panel: ConditionPanel as PanelDef['Panel'],
-  initialConfig: () => ({ rules: [{ handle: 'match', left: '', op: 'eq', right: '' }] }),
-};
+export const conditionPanel = definePanel(conditionNode, { icon: 'branch', Panel: ConditionPanel });

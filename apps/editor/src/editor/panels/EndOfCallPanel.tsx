@@ -1,7 +1,7 @@
-import { CALL_DIRECTIONS, CALL_DISPOSITIONS } from '@callflow/flow';
+import { CALL_DIRECTIONS, CALL_DISPOSITIONS, endOfCallTrigger } from '@callflow/flow';
 import { Checkbox, Field, ListInput, useFieldId } from '../../ui/form';
 import { MaxConcurrentRunsField } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 interface Config {
   campaignIds?: string[];
@@ -81,9 +81,4 @@ function EndOfCallPanel({ config, patch, issues, readOnly }: PanelProps<Config>)
   );
 }
 
-export const endOfCallPanel: PanelDef = {
-  type: 'trigger.end_of_call',
-  icon: 'phoneOff',
-  Panel: EndOfCallPanel as PanelDef['Panel'],
-  initialConfig: () => ({}),
-};
+export const endOfCallPanel = definePanel(endOfCallTrigger, { icon: 'phoneOff', Panel: EndOfCallPanel });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { HTTP_METHODS, parseRawHeaders } from '@callflow/flow';
+import { HTTP_METHODS, parseRawHeaders, httpNode } from '@callflow/flow';
 import { Button, formatMs } from '../../ui/components';
 import { Checkbox, Field, Issues, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
@@ -7,7 +7,7 @@ import { useFlowEdges, useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
 import { NameValueTable, RequestSettingsFields, type FormFieldRow, type NameValue } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 type Body =
   | { type: 'none' }
@@ -350,14 +350,4 @@ export function IvrTimeoutHint({ nodeId, config }: { nodeId: string; config: Rec
   );
 }
 
-export const httpPanel: PanelDef = {
-  type: 'http',
-  icon: 'globe',
-  Panel: HttpPanel as PanelDef['Panel'],
-  // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
-  initialConfig: ({ triggerType }) => ({
-    method: 'GET',
-    url: '',
-    ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}),
-  }),
-};
+export const httpPanel = definePanel(httpNode, { icon: 'globe', Panel: HttpPanel });

@@ -1,3 +1,4 @@
+import { ivrTrigger } from '@callflow/flow';
 import { useMemo } from 'react';
 import { Field, JsonField, NumberInput, useFieldId } from '../../ui/form';
 import { formatMs } from '../../ui/components';
@@ -5,7 +6,7 @@ import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes, useSelectNode } from '../store/flow-hooks';
 import { timingBudget } from '../timing';
 import { Section } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 /** IVR trigger: the deadline the IVR waits, the fallback answer, and the timing budget of the flow. */
 function IvrTriggerPanel({
@@ -103,9 +104,4 @@ export function TimingCard() {
   );
 }
 
-export const ivrPanel: PanelDef = {
-  type: 'trigger.ivr',
-  icon: 'phone',
-  Panel: IvrTriggerPanel as PanelDef['Panel'],
-  initialConfig: () => ({ deadlineMs: 3000, fallback: {} }),
-};
+export const ivrPanel = definePanel(ivrTrigger, { icon: 'phone', Panel: IvrTriggerPanel });

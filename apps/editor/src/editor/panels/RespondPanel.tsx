@@ -1,9 +1,10 @@
+import { httpNode, respondNode } from '@callflow/flow';
 import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 type Body =
   | { type: 'none' }
@@ -30,7 +31,7 @@ function RespondPanel({
   const body: Body = config.body ?? { type: 'json', template: '{}' };
   const httpNames = useFlowNodes((nodes) =>
     nodes
-      .filter((n) => n.type === 'http')
+      .filter((n) => n.type === httpNode.type)
       .map((n) => n.data.name)
       .join('\u0000'),
   );
@@ -165,9 +166,4 @@ function RespondPanel({
   );
 }
 
-export const respondPanel: PanelDef = {
-  type: 'respond',
-  icon: 'reply',
-  Panel: RespondPanel as PanelDef['Panel'],
-  initialConfig: () => ({ status: 200, body: { type: 'json', template: '{\n  "queue": "default"\n}' } }),
-};
+export const respondPanel = definePanel(respondNode, { icon: 'reply', Panel: RespondPanel });

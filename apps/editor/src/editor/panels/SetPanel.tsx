@@ -1,5 +1,6 @@
+import { setNode } from '@callflow/flow';
 import { NameValueTable } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 /** Set: stores values as vars.<name> for later nodes. */
 function SetPanel({
@@ -32,9 +33,4 @@ function SetPanel({
   );
 }
 
-export const setPanel: PanelDef = {
-  type: 'set',
-  icon: 'variable',
-  Panel: SetPanel as PanelDef['Panel'],
-  initialConfig: () => ({ values: [{ name: 'phone', value: '{{e164 call.callerId}}' }] }),
-};
+export const setPanel = definePanel(setNode, { icon: 'variable', Panel: SetPanel });

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SoapClientOptions } from '@callflow/flow';
+import { soapNode, type SoapClientOptionsInput } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
 import type { SoapDescription, SoapOperationDescription } from '../../api/types';
 import { Button } from '../../ui/components';
@@ -8,7 +8,7 @@ import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
 import { IvrTimeoutHint } from './HttpPanel';
 import { NameValueTable, RequestSettingsFields, Section } from './shared';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
 import { SoapAdvanced } from './soap/SoapAdvanced';
 
@@ -24,12 +24,12 @@ interface SoapConfig {
   connectionId?: string;
   timeoutMs?: number;
   retry?: { attempts?: number; backoffMs?: number };
-  clientOptions?: SoapClientOptions;
+  clientOptions?: SoapClientOptionsInput;
 }
 
 /** Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not reload). */
 const described = new Map<string, SoapDescription>();
-const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptions) =>
+const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptionsInput) =>
   `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;
 
 type LoadState =
@@ -386,14 +386,4 @@ function pickOperation(
   return s && p && op ? { service: s.name, port: p.name, operation: op.name, op } : null;
 }
 
-export const soapPanel: PanelDef = {
-  type: 'soap',
-  icon: 'soap',
-  Panel: SoapPanel as PanelDef['Panel'],
-  initialConfig: ({ triggerType }) => ({
-    wsdlUrl: '',
-    operation: '',
-    args: {},
-    ...(triggerType === 'trigger.ivr' ? { timeoutMs: 2000 } : {}),
-  }),
-};
+export const soapPanel = definePanel(soapNode, { icon: 'soap', Panel: SoapPanel });

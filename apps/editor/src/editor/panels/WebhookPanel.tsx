@@ -1,10 +1,10 @@
 import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
 import { CopyButton } from '../../ui/CopyButton';
 import { useFlowMeta } from '../store/flow-hooks';
-import type { WebhookAuth } from '@callflow/flow';
+import { webhookTrigger, type WebhookAuth } from '@callflow/flow';
 import { TimingCard } from './IvrTriggerPanel';
 import { WebhookSecretField } from './WebhookSecretField';
-import type { PanelDef, PanelProps } from './types';
+import { definePanel, type PanelProps } from './types';
 
 interface Config {
   methods?: ('GET' | 'POST')[];
@@ -92,9 +92,4 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
   );
 }
 
-export const webhookPanel: PanelDef = {
-  type: 'trigger.webhook',
-  icon: 'webhook',
-  Panel: WebhookPanel as PanelDef['Panel'],
-  initialConfig: () => ({ methods: ['POST'] }),
-};
+export const webhookPanel = definePanel(webhookTrigger, { icon: 'webhook', Panel: WebhookPanel });

@@ -6,7 +6,7 @@
  * part of the published version, so the panel says when the draft's setting waits for a publish.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { ValidationIssue, WebhookAuth } from '@callflow/flow';
+import { webhookTrigger, type ValidationIssue, type WebhookAuth } from '@callflow/flow';
 import { api, errorText } from '../../api/client';
 import type { WebhookSecretStatus } from '../../api/types';
 import { useCan } from '../../auth/session';
@@ -225,7 +225,7 @@ function usePendingPublish(flowId: string | undefined, auth: WebhookAuth | undef
     let on = true;
     api.flows.version(flowId, published).then(
       (v) => {
-        const trigger = v.definition?.nodes.find((n) => n.type === 'trigger.webhook');
+        const trigger = v.definition?.nodes.find((n) => n.type === webhookTrigger.type);
         const config = trigger?.config as { auth?: WebhookAuth } | undefined;
         if (on) setLive({ version: published, auth: config?.auth });
       },

@@ -1,7 +1,21 @@
 /**
- * The one map of node panels: adding a node type to the editor is one panel file (form, initial
- * config, icon) and one line here. Types without a panel fall back to a JSON config editor.
+ * The one map of node panels, keyed by NodeType: adding a node type to the editor is one panel
+ * file (form and icon, `definePanel(spec, …)`) and one line here; a type without a panel does not
+ * compile (and apps/editor/test/panels.spec.ts fails).
  */
+import {
+  batchNode,
+  campaignTrigger,
+  conditionNode,
+  endOfCallTrigger,
+  httpNode,
+  ivrTrigger,
+  respondNode,
+  setNode,
+  soapNode,
+  webhookTrigger,
+  type NodeType,
+} from '@callflow/flow';
 import { batchPanel } from './BatchPanel';
 import { campaignPanel } from './CampaignPanel';
 import { conditionPanel } from './ConditionPanel';
@@ -16,17 +30,18 @@ import { webhookPanel } from './WebhookPanel';
 
 export type { PanelDef, PanelProps } from './types';
 
-export const PANELS: Readonly<Record<string, PanelDef>> = Object.fromEntries(
-  [
-    ivrPanel,
-    endOfCallPanel,
-    campaignPanel,
-    webhookPanel,
-    httpPanel,
-    soapPanel,
-    conditionPanel,
-    setPanel,
-    respondPanel,
-    batchPanel,
-  ].map((p) => [p.type, p]),
-);
+const PANEL_DEFS: { readonly [T in NodeType]: PanelDef<T> } = {
+  [ivrTrigger.type]: ivrPanel,
+  [endOfCallTrigger.type]: endOfCallPanel,
+  [campaignTrigger.type]: campaignPanel,
+  [webhookTrigger.type]: webhookPanel,
+  [httpNode.type]: httpPanel,
+  [soapNode.type]: soapPanel,
+  [conditionNode.type]: conditionPanel,
+  [setNode.type]: setPanel,
+  [respondNode.type]: respondPanel,
+  [batchNode.type]: batchPanel,
+};
+
+/** By node type; an unknown type (a definition from elsewhere) has none and gets the JSON config editor. */
+export const PANELS: Readonly<Record<string, PanelDef>> = PANEL_DEFS;

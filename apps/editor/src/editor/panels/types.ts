@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import type { ValidationIssue } from '@callflow/flow';
+import { getNodeSpec, type AnyNodeSpec, type InputConfigOf, type NodeType, type ValidationIssue } from '@callflow/flow';
 import type { IconName } from '../../ui/icons';
 import type { EditorEdge } from '../convert';
 
@@ -17,11 +17,31 @@ export interface PanelProps<C = Record<string, any>> {
   readOnly: boolean;
 }
 
-/** One node type's editor: its form, the config a new node starts with, and its icon. */
-export interface PanelDef {
-  type: string;
+/** The stored config of node type `T` as a panel sees it: any part may still be missing. */
+export type PanelConfigOf<T extends NodeType> = Partial<InputConfigOf<T>>;
+
+/** One node type's editor: its form and its icon (the rest of the type's meaning is its spec's). */
+export interface PanelDef<T extends NodeType = NodeType> {
+  type: T;
   icon: IconName;
   Panel: ComponentType<PanelProps>;
-  /** The config a new node starts with; `triggerType` is the flow's trigger, if any. */
+  /** The config a new node starts with (its spec's initialConfig); `triggerType` is the flow's trigger, if any. */
   initialConfig(ctx: { triggerType?: string }): Record<string, unknown>;
+}
+
+/**
+ * Defines the panel of `spec`'s node type: `Panel` gets that type's stored config (all of it
+ * optional); the new node's config comes from the spec.
+ */
+export function definePanel<S extends AnyNodeSpec>(
+  spec: S,
+  def: { icon: IconName; Panel: ComponentType<PanelProps<PanelConfigOf<S['type']>>> },
+): PanelDef<S['type']> {
+  return {
+    type: spec.type,
+    icon: def.icon,
+    Panel: def.Panel as ComponentType<PanelProps>,
+    initialConfig: ({ triggerType }) =>
+      spec.initialConfig({ trigger: triggerType === undefined ? undefined : getNodeSpec(triggerType) }),
+  };
 }

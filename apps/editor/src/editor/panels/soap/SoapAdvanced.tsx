@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { SoapClientOptions, ValidationIssue } from '@callflow/flow';
+import type { SoapClientOptionsInput, ValidationIssue } from '@callflow/flow';
 import { Checkbox, Field, Issues, ListInput, Select, TextInput } from '../../../ui/form';
 import { Icon } from '../../../ui/icons';
 
-type Options = SoapClientOptions;
+type Options = SoapClientOptionsInput;
 type XmlnsAttribute = NonNullable<NonNullable<Options['overrideRootElement']>['xmlnsAttributes']>[number];
 
 /** How many options are set (shown on the closed section). */
@@ -137,7 +137,7 @@ export function SoapAdvanced({
           </Field>
           {o.ignoredNamespaces && (
             <Checkbox
-              checked={o.ignoredNamespaces.override}
+              checked={o.ignoredNamespaces.override ?? false}
               onChange={(v) => set('ignoredNamespaces', { namespaces: o.ignoredNamespaces!.namespaces, override: v })}
               label="Only these (replace node-soap’s list)"
               disabled={readOnly}
