@@ -27,7 +27,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   const logger = createRootLogger(config);
   app.useLogger(new AppLogger(logger));
-  // Logs buffered while the app was built go out now; a worker (ROLE=worker) never calls listen(), which would flush them.
+  // Logs buffered while the app was built go out now; a worker (ROLE=worker) never calls listen(),
+  // which would flush them.
   app.flushLogs();
   app.use(requestLogger(logger));
   // First, so every answer carries them: errors, 413s, preflights (IvrFastPath sets its own).

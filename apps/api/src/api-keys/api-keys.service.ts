@@ -110,7 +110,10 @@ export class ApiKeysService {
     });
   }
 
-  /** The principal of a presented key that holds `scope`; 401 when missing, unknown or revoked, 403 without the scope. */
+  /**
+   * The principal of a presented key that holds `scope`; 401 when missing, unknown or revoked, 403
+   * without the scope.
+   */
   async authenticate(key: string | undefined, scope: string): Promise<ApiKeyPrincipal> {
     if (!key) throw new UnauthorizedException('an API key is required (Authorization: Bearer, X-Api-Key or ?token=)');
     const principal = await this.verify(key);

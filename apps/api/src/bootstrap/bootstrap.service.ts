@@ -18,7 +18,10 @@ export function generatedPassword(email: string): string {
   }
 }
 
-/** First start: creates the first tenant and its admin (ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once). */
+/**
+ * First start: creates the first tenant and its admin (ADMIN_EMAIL / ADMIN_PASSWORD, or a generated
+ * password printed once).
+ */
 @Injectable()
 export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');

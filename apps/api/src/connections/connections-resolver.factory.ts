@@ -82,7 +82,10 @@ export class ConnectionsResolverFactory {
   }
 }
 
-/** One run's resolver (a class: one object per run on the IVR path, none of it built until a node resolves a connection). */
+/**
+ * One run's resolver (a class: one object per run on the IVR path, none of it built until a node
+ * resolves a connection).
+ */
 class RunConnections implements TenantConnections {
   private used: ResolvedConnection[] | undefined;
 

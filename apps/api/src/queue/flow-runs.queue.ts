@@ -34,7 +34,10 @@ export function maxConcurrentRunsOf(triggerConfig: Record<string, unknown>): num
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null;
 }
 
-/** Seconds after which an active job whose worker died is retried (QUEUE_EXPIRE_SECONDS, default run deadline + 30 s). */
+/**
+ * Seconds after which an active job whose worker died is retried (QUEUE_EXPIRE_SECONDS, default run
+ * deadline + 30 s).
+ */
 export function queueExpireSeconds(config: AppConfig): number {
   return config.QUEUE_EXPIRE_SECONDS ?? Math.ceil(config.RUN_DEADLINE_MS / 1000) + 30;
 }

@@ -232,5 +232,8 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
   });
 }
 
-/** The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size; `reclaim`: $2 dead worker ids). */
+/**
+ * The read statements of a fetch, for EXPLAIN in tests ($1 queue name, $2 batch size; `reclaim`: $2
+ * dead worker ids).
+ */
 export const LIMITED_FETCH_SQL = { active: ACTIVE_SQL, candidates: CANDIDATES_SQL, reclaim: RECLAIM_SQL } as const;

@@ -23,7 +23,10 @@ export function assertGrantable(perms: readonly string[]): void {
     throw new BadRequestException({ message: `${reserved[0]} cannot be granted to users or roles`, details: reserved });
 }
 
-/** 400 naming the rule when `password` fails the password policy for the owner of `email` in the tenant `tenantName`. */
+/**
+ * 400 naming the rule when `password` fails the password policy for the owner of `email` in the tenant
+ * `tenantName`.
+ */
 export function assertAcceptablePassword(
   password: string,
   email: string,

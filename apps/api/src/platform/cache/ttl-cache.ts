@@ -27,7 +27,10 @@ export class TtlCache<V> {
   private readonly max: number;
   private readonly staleMs: number;
 
-  /** `max`: entries kept (default 10,000); `staleMs`: how long past the TTL a value may be served while it refreshes (default 0: never). */
+  /**
+   * `max`: entries kept (default 10,000); `staleMs`: how long past the TTL a value may be served while
+   * it refreshes (default 0: never).
+   */
   constructor(
     private readonly ttlMs: number,
     opts: { max?: number; staleMs?: number } = {},

@@ -58,7 +58,10 @@ const envSchema = z
     WORKER_CONCURRENCY: int(1, 1000).default(50),
     /** How often idle workers poll the queue, seconds (pg-boss minimum 0.5). */
     QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
-    /** Retries of an event run after its first try fails on an infrastructure error (pg-boss retryLimit), and the base backoff between them, seconds (doubled each retry). */
+    /**
+     * Retries of an event run after its first try fails on an infrastructure error (pg-boss
+     * retryLimit), and the base backoff between them, seconds (doubled each retry).
+     */
     EVENT_RETRY_LIMIT: int(0, 20).default(3),
     EVENT_RETRY_DELAY_SECONDS: int(0, 3600).default(2),
     /**

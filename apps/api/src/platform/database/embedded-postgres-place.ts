@@ -109,7 +109,8 @@ export function clusterPlaces(dir: string): ClusterPlace[] {
 }
 
 /**
- * Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note (cluster-of) naming the folder it serves.
+ * Makes the outside home: OUTSIDE_ROOT and it root-owned 0755, with a note (cluster-of) naming the
+ * folder it serves.
  */
 export function makeOutsideHome(place: ClusterPlace, dir: string): void {
   try {

@@ -50,7 +50,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** True when the answer says the database is unreachable: a 503 that carries Retry-After and is logged as a warning, not an error. */
+/**
+ * True when the answer says the database is unreachable: a 503 that carries Retry-After and is logged
+ * as a warning, not an error.
+ */
 export function isUnavailableAnswer(exception: unknown, body: ApiError): boolean {
   return body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !(exception instanceof HttpException);
 }
