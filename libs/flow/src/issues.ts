@@ -1,6 +1,8 @@
 import type { ValidationIssue } from './validation-types';
 
-/** Past this many errors (or warnings) the rest are summarised: a broken import should not produce megabytes of issues. */
+/**
+ * Past this many errors (or warnings) the rest are summarised: a broken import should not produce megabytes of issues.
+ */
 export const MAX_ISSUES = 1000;
 
 /** Where an issue is attached: a node (paths relative to it), an edge, or the definition (absolute paths). */

@@ -1,15 +1,8 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  countFailures,
-  FAILURE_WINDOW_SECONDS,
-  recordFailures,
-  retryAfterSeconds,
-} from '../platform/throttle/failure-log';
+import { countFailures, recordFailures, retryAfterSeconds } from '../platform/throttle/failure-log';
 
-/** Failed logins counted over this window. */
-export const THROTTLE_WINDOW_SECONDS = FAILURE_WINDOW_SECONDS;
 /** Failures allowed per account and address, then per address (any account), within the window. */
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_IP = 20;

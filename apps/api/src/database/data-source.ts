@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { Connections1763730000000 } from './migrations/1763730000000-connections';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
@@ -63,12 +63,4 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     extra: { max: 20, application_name: 'callflow' },
   };
-}
-
-/** Opens a connection and applies pending migrations (used at boot, and by tests). */
-export async function openDatabase(url: string): Promise<DataSource> {
-  const ds = new DataSource(dataSourceOptions(url));
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  return ds;
 }

@@ -50,7 +50,9 @@ export class ExecutionEntity {
   output!: unknown;
 
   @Column({ type: 'json', nullable: true })
-  /** Why the run failed; on a run that did not fail, the first failed step its `error` edge handled (`handled: true`). */
+  /**
+   * Why the run failed; on a run that did not fail, the first failed step its `error` edge handled (`handled: true`).
+   */
   error!: { code: string; message: string; nodeId?: string; node?: string; handled?: boolean } | null;
 
   /** `json`, not `jsonb`: read whole only, and much cheaper to write (see the ExecutionStepsJson migration). */

@@ -18,7 +18,9 @@ import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
 import { checkTriggerInput } from './trigger-input.pipe';
 
-/** `POST /api/v1/ivr/<flowKey>[?query]`, exactly as IVRs call it; other spellings go on to Express and IvrController. */
+/**
+ * `POST /api/v1/ivr/<flowKey>[?query]`, exactly as IVRs call it; other spellings go on to Express and IvrController.
+ */
 const IVR_URL = /^\/api\/v1\/ivr\/([^/?#]+)\/?(?:\?(.*))?$/;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 

@@ -30,7 +30,8 @@ export function keyAllowsFlow(principal: ApiKeyPrincipal, flowKey: string): bool
 }
 
 /**
- * Resolves the flow a synchronous trigger call names: 404 for a malformed key, 403 when the API key's allow-list excludes
+ * Resolves the flow a synchronous trigger call names: 404 for a malformed key, 403 when the API key's allow-list
+ * excludes
  * it, 404 when the tenant has no such flow or it is not published, 409 when its published version
  * starts with another trigger.
  */

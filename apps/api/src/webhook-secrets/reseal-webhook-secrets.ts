@@ -14,7 +14,9 @@ export async function resealWebhookSecrets(m: EntityManager, from: SecretBox, to
     try {
       secret = (SecretBox.keyIdOfSealed(row.sealed) === to.keyId ? to : from).open(row.sealed, aad);
     } catch (err) {
-      throw new Error(`webhook secret of flow ${row.flow_id}: ${(err as Error).message}; nothing was changed`, { cause: err });
+      throw new Error(`webhook secret of flow ${row.flow_id}: ${(err as Error).message}; nothing was changed`, {
+        cause: err,
+      });
     }
     const sealed = to.seal(secret, aad);
     const update = `UPDATE flow_webhook_secrets SET sealed = $2, key_id = $3 WHERE flow_id = $1`;

@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getNodeSpec, nodeNameSchema, type ValidationIssue } from '@callflow/flow';
 import { Button } from '../ui/components';
-import { Field, Issues, JsonField, Tabs, TextInput, useFieldId } from '../ui/form';
+import { Field, Issues, Tabs, TextInput, useFieldId } from '../ui/form';
+import { JsonField } from '../ui/list-json-inputs';
 import { Icon } from '../ui/icons';
 import type { EditorEdge } from './convert';
 import { PANELS } from './panels';

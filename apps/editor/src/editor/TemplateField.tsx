@@ -19,6 +19,7 @@ import { Icon } from '../ui/icons';
 import { currentGraph, useNodeIssues } from './store/flow-hooks';
 import { CONTEXT_INFO, templateMessages } from './template-hints';
 import { filterTokens, helperItems, tokensForNode, type TokenItem } from './tokens';
+import { groupItems, Highlight, TokenRow } from './TemplateFieldParts';
 
 /** Validator codes the field already reports from its own live analysis. */
 const LOCAL_CODES = new Set(['template_syntax', 'template_helper', 'unknown_token']);
@@ -72,25 +73,6 @@ function findCompletion(text: string, caret: number): Omit<Completion, 'mode' | 
   const word = m ? m[0] : '';
   const first = inner.trim() === word;
   return { start: caret - word.length, end: caret, query: word, triple, first };
-}
-
-function Highlight({ text }: { text: string }) {
-  const parts: ReactNode[] = [];
-  const re = /\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  let k = 0;
-  while ((m = re.exec(text))) {
-    if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push(
-      <span key={k++} className="tok">
-        {m[0]}
-      </span>,
-    );
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last) + '\n');
-  return <>{parts}</>;
 }
 
 export const TemplateField = memo(function TemplateField(props: TemplateFieldProps) {
@@ -378,39 +360,3 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
     </div>
   );
 });
-
-function TokenRow({
-  item,
-  active,
-  onPick,
-  showGroup,
-}: {
-  item: TokenItem;
-  active: boolean;
-  onPick(): void;
-  showGroup?: boolean;
-}) {
-  return (
-    <li
-      role="option"
-      aria-selected={active}
-      className={active ? 'active' : ''}
-      onClick={onPick}
-      data-token={item.token}
-    >
-      <code>{item.helper ? `${item.token} …` : item.token}</code>
-      {item.detail && <span className="tf-pop-detail">{item.detail}</span>}
-      {showGroup && <span className="tf-pop-kind">{item.helper ? 'helper' : item.group}</span>}
-    </li>
-  );
-}
-
-function groupItems(items: TokenItem[]): [string, { item: TokenItem; index: number }[]][] {
-  const map = new Map<string, { item: TokenItem; index: number }[]>();
-  items.forEach((item, index) => {
-    const list = map.get(item.group);
-    if (list) list.push({ item, index });
-    else map.set(item.group, [{ item, index }]);
-  });
-  return [...map.entries()];
-}

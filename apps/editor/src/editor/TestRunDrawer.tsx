@@ -8,7 +8,8 @@ import { getNodeSpec, ivrTrigger, isTriggerType, respondNode } from '@callflow/f
 import { api, ApiError, errorText } from '../api/client';
 import type { RunInput, StepRecord, TestRunResult } from '../api/types';
 import { Badge, Button, formatMs } from '../ui/components';
-import { JsonField, Tabs } from '../ui/form';
+import { Tabs } from '../ui/form';
+import { JsonField } from '../ui/list-json-inputs';
 import { Icon } from '../ui/icons';
 import { inputSections, SAMPLES } from './samples';
 import { Code } from './StepDetails';

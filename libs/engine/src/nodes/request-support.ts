@@ -7,7 +7,10 @@ import { jsonTooDeep, MAX_RESPONSE_DEPTH, xmlTooDeep } from '../runtime/depth-li
 import { SECRETS } from '../template/secret-value';
 import type { ResolvedConnection } from '../types';
 
-/** XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers keep leading zeros). */
+/**
+ * XML responses become objects: attributes as `@_name`, namespace prefixes dropped, text kept as strings (phone numbers
+ * keep leading zeros).
+ */
 const xmlParser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',

@@ -53,7 +53,8 @@ async function execute(
     soapHeaders: renderArgs(t.headers, ctx.scope),
   }));
   const { wsdlUrl, endpoint, args, soapHeaders } = rendered;
-  // The SOAP service applies the connection's credentials to the endpoint the call really goes to (origin checked first).
+  // The SOAP service applies the connection's credentials to the endpoint the call really goes to (origin checked
+  // first).
   const httpHeaders: Record<string, string> = {};
   const request = {
     method: 'POST',

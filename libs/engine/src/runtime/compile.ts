@@ -22,7 +22,10 @@ export interface CompiledFlow {
   next(state: string, outcome: string): FlowStep;
 }
 
-/** Where a run stands after a transition: the state, the node its entry executes (none in a final state), and whether the run ended. */
+/**
+ * Where a run stands after a transition: the state, the node its entry executes (none in a final state), and whether
+ * the run ended.
+ */
 export interface FlowStep {
   readonly state: string;
   readonly execute: string | null;
@@ -33,7 +36,9 @@ type MachineEvent = { type: 'node.done'; output: { handle: string } } | { type: 
 
 const COMPLETED = 'completed';
 const FAILED = 'failed';
-/** The outcome that fails the run (a node threw: limits, unhandled errors). Handles are node-defined names, never this. */
+/**
+ * The outcome that fails the run (a node threw: limits, unhandled errors). Handles are node-defined names, never this.
+ */
 export const NODE_FAILED = '!failed';
 /** The machine state of a node (a batch chunk starts from its batch node's state, leaving by `each`). */
 export const stateKey = (nodeId: string) => `node_${nodeId}`;

@@ -62,7 +62,10 @@ export interface NodeResult {
   vars?: Record<string, unknown>;
   request?: RenderedRequest;
   response?: StepResponse;
-  /** The response body's size as received, in bytes: a parsed body this small need not be measured for the record (see truncateBody). */
+  /**
+   * The response body's size as received, in bytes: a parsed body this small need not be measured for the record (see
+   * truncateBody).
+   */
   responseBytes?: number;
   error?: StepError;
   attempts?: number;

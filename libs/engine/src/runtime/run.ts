@@ -9,7 +9,10 @@ import { RunState } from './run-state';
 
 export interface RunOptions {
   hooks?: RunHooks;
-  /** Cancels the run (the in-flight request is aborted; the run ends as failed with RUN_ABORTED). An AbortSignal or a RunCancel. */
+  /**
+   * Cancels the run (the in-flight request is aborted; the run ends as failed with RUN_ABORTED). An AbortSignal or a
+   * RunCancel.
+   */
   signal?: CancelSignal;
   /** The connections this run may use (e.g. the tenant's), instead of the engine-wide resolver. */
   connections?: ConnectionResolver;

@@ -7,7 +7,6 @@ import { checkHeaderValue, Escaped, toText } from './escape';
 import { findJsonFault } from './json-error';
 import { jsonTooDeep, MAX_RESPONSE_DEPTH } from '../runtime/depth-limits';
 
-
 /** A template compiled once for one context; rendering never mutates the scope. */
 export interface CompiledTemplate {
   readonly source: string;

@@ -1,7 +1,10 @@
 import { TEMPLATE_BLOCK_HELPERS, TEMPLATE_HELPERS } from '../template-context';
 import { parseTemplate, type AST, type TemplateSyntaxError } from './parse';
 
-/** A data path a template reads from the run's top-level scope, e.g. `nodes.lookup.body` → root `nodes`, path `['lookup', 'body']`. */
+/**
+ * A data path a template reads from the run's top-level scope, e.g. `nodes.lookup.body` → root `nodes`, path
+ * `['lookup', 'body']`.
+ */
 export interface TemplateReference {
   root: string;
   path: string[];
@@ -152,7 +155,8 @@ class Walker {
       this.problem(path, `#${name} needs exactly one argument`);
     }
     this.args(b, depth, name);
-    // An unknown block's body context is unknowable; treating it as changed avoids piling false reports on the real problem.
+    // An unknown block's body context is unknowable; treating it as changed avoids piling false reports on the real
+    // problem.
     this.program(b.program, !known || CONTEXT_BLOCKS.has(name) ? depth + 1 : depth);
     this.program(b.inverse, depth);
   }

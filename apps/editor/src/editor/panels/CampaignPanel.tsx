@@ -1,5 +1,6 @@
 import { CAMPAIGN_EVENTS, campaignTrigger } from '@callflow/flow';
-import { Field, ListInput, useFieldId } from '../../ui/form';
+import { Field, useFieldId } from '../../ui/form';
+import { ListInput } from '../../ui/list-json-inputs';
 import { MaxConcurrentRunsField } from './shared';
 import { definePanel, type PanelProps } from './types';
 

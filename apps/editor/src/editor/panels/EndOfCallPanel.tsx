@@ -1,5 +1,6 @@
 import { CALL_DIRECTIONS, CALL_DISPOSITIONS, endOfCallTrigger } from '@callflow/flow';
-import { Checkbox, Field, ListInput, useFieldId } from '../../ui/form';
+import { Checkbox, Field, useFieldId } from '../../ui/form';
+import { ListInput } from '../../ui/list-json-inputs';
 import { MaxConcurrentRunsField } from './shared';
 import { definePanel, type PanelProps } from './types';
 

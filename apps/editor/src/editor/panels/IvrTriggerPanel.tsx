@@ -1,6 +1,7 @@
 import { ivrTrigger } from '@callflow/flow';
 import { useMemo } from 'react';
-import { Field, JsonField, NumberInput, useFieldId } from '../../ui/form';
+import { Field, NumberInput, useFieldId } from '../../ui/form';
+import { JsonField } from '../../ui/list-json-inputs';
 import { formatMs } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes, useSelectNode } from '../store/flow-hooks';

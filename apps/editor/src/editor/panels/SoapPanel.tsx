@@ -3,7 +3,8 @@ import { soapNode, type SoapClientOptionsInput } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
 import type { SoapDescription, SoapOperationDescription } from '../../api/types';
 import { Button } from '../../ui/components';
-import { Checkbox, Field, JsonField, Segmented, Select, useFieldId } from '../../ui/form';
+import { Checkbox, Field, Segmented, Select, useFieldId } from '../../ui/form';
+import { JsonField } from '../../ui/list-json-inputs';
 import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
 import { IvrTimeoutHint } from './HttpPanel';
@@ -27,7 +28,10 @@ interface SoapConfig {
   clientOptions?: SoapClientOptionsInput;
 }
 
-/** Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not reload). */
+/**
+ * Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not
+ * reload).
+ */
 const described = new Map<string, SoapDescription>();
 const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptionsInput) =>
   `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;

@@ -1,4 +1,5 @@
-import { Checkbox, Field, ListInput, NumberInput, useFieldId } from '../../ui/form';
+import { Checkbox, Field, NumberInput, useFieldId } from '../../ui/form';
+import { ListInput } from '../../ui/list-json-inputs';
 import { CopyButton } from '../../ui/CopyButton';
 import { useFlowMeta } from '../store/flow-hooks';
 import { webhookTrigger, type WebhookAuth } from '@callflow/flow';

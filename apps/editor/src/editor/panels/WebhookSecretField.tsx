@@ -34,8 +34,10 @@ export function WebhookSecretField(props: {
   const [confirm, setConfirm] = useState<'rotate' | 'remove' | null>(null);
   const pending = usePendingPublish(flowId, auth);
 
+  // The status depends on whether the trigger has auth at all, not on which name it uses.
+  const hasAuth = !!auth;
   useEffect(() => {
-    if (!flowId || !auth) return;
+    if (!flowId || !hasAuth) return;
     let live = true;
     api.flows.webhookSecret.status(flowId).then(
       (s) => live && setStatus(s),
@@ -44,7 +46,7 @@ export function WebhookSecretField(props: {
     return () => {
       live = false;
     };
-  }, [flowId, !!auth]);
+  }, [flowId, hasAuth]);
 
   const rotate = async () => {
     if (!flowId) return;

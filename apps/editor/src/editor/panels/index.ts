@@ -28,7 +28,7 @@ import { soapPanel } from './SoapPanel';
 import type { PanelDef } from './types';
 import { webhookPanel } from './WebhookPanel';
 
-export type { PanelDef, PanelProps } from './types';
+export type { PanelDef } from './types';
 
 const PANEL_DEFS: { readonly [T in NodeType]: PanelDef<T> } = {
   [ivrTrigger.type]: ivrPanel,

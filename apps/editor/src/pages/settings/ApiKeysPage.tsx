@@ -17,7 +17,8 @@ import {
   toast,
 } from '../../ui/components';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
-import { Checkbox, ListInput } from '../../ui/form';
+import { Checkbox } from '../../ui/form';
+import { ListInput } from '../../ui/list-json-inputs';
 import { Icon } from '../../ui/icons';
 
 /** Scopes a key may carry (the server's API_KEY_SCOPES). */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SoapClientOptionsInput, ValidationIssue } from '@callflow/flow';
-import { Checkbox, Field, Issues, ListInput, Select, TextInput } from '../../../ui/form';
+import { Checkbox, Field, Issues, Select, TextInput } from '../../../ui/form';
+import { ListInput } from '../../../ui/list-json-inputs';
 import { Icon } from '../../../ui/icons';
 
 type Options = SoapClientOptionsInput;

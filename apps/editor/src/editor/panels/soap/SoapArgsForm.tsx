@@ -1,11 +1,15 @@
 import type { SoapArg } from '@callflow/flow';
 import type { SoapField, SoapShape } from '../../../api/types';
 import { Button } from '../../../ui/components';
-import { Field, JsonField } from '../../../ui/form';
+import { Field } from '../../../ui/form';
+import { JsonField } from '../../../ui/list-json-inputs';
 import { Icon } from '../../../ui/icons';
 import { TemplateField } from '../../TemplateField';
 
-/** The SOAP arguments form: one field per element of the operation's input shape (nested groups, repeatable lists, attributes). */
+/**
+ * The SOAP arguments form: one field per element of the operation's input shape (nested groups, repeatable lists,
+ * attributes).
+ */
 
 export type ArgObject = { [key: string]: SoapArg };
 
