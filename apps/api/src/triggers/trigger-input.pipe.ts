@@ -1,32 +1,13 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
-import { CheckedByOwnPipe, isPlainObject } from '../common/json-fields';
-
-/** The body of a trigger call, as TriggerInputPipe checked it (the global pipe leaves it alone). */
-@CheckedByOwnPipe()
-export class TriggerInput implements RunInput {
-  call?: Record<string, unknown>;
-  contact?: Record<string, unknown>;
-  campaign?: Record<string, unknown>;
-  ivr?: Record<string, unknown>;
-  event?: Record<string, unknown>;
-}
+import { isPlainObject } from '../common/json-fields';
 
 /**
- * Checks a trigger body by hand: only the known parts, each a JSON object. Trigger calls are the
- * hot path (an IVR caller is on hold), and this is the whole of their schema, so the reflective
- * class-validator pass is skipped here; the DTO still documents the body in OpenAPI.
+ * The trigger input in `body` (only the known `parts`, each a JSON object); throws a 400 naming every
+ * problem. By hand: trigger calls are the hot path (an IVR caller is on hold), and this is the whole
+ * of their schema, so the reflective class-validator pass is skipped; IvrRequestDto documents it.
  */
-export class TriggerInputPipe implements PipeTransform<unknown, TriggerInput> {
-  constructor(private readonly parts: readonly (keyof RunInput)[]) {}
-
-  transform(body: unknown): TriggerInput {
-    return checkTriggerInput(body, this.parts);
-  }
-}
-
-/** The trigger input in `body` (only the known `parts`, each a JSON object); throws a 400 naming every problem. */
-export function checkTriggerInput(body: unknown, parts: readonly (keyof RunInput)[]): TriggerInput {
+export function checkTriggerInput(body: unknown, parts: readonly (keyof RunInput)[]): RunInput {
   if (body === undefined || body === null || body === '') return {};
   if (!isPlainObject(body)) throw new BadRequestException('the body must be a JSON object');
   const input: Record<string, unknown> = {};
@@ -38,5 +19,5 @@ export function checkTriggerInput(body: unknown, parts: readonly (keyof RunInput
     else input[key] = body[key];
   }
   if (problems) throw new BadRequestException({ message: problems[0], details: problems });
-  return input as TriggerInput;
+  return input as RunInput;
 }

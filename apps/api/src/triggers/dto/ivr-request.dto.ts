@@ -3,7 +3,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 const part = (description: string, example: Record<string, unknown>) =>
   ApiPropertyOptional({ type: 'object', additionalProperties: true, description, example });
 
-/** An IVR's question mid-call: the parts of the run context it knows (design.md §4). Documents the body; TriggerInputPipe checks it. */
+/**
+ * An IVR's question mid-call: the parts of the run context it knows (design.md §4). Documents the
+ * body; IvrPipeline checks it (checkTriggerInput).
+ */
 export class IvrRequestDto {
   @part('The call: id, callerId, calledNumber, direction, queue, agent, custom …', {
     id: 'c-1001',
