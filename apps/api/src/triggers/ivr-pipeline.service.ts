@@ -15,8 +15,12 @@ import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../common/json-depth';
 import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../common/http/security-headers';
 import { urlForLog } from '../common/logging/redact-url';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
-import { checkTriggerInput } from './trigger-input.pipe';
+import { IvrRequestDto } from './dto/ivr-request.dto';
+import { IvrService } from './ivr.service';
+import { compileInputCheck } from './trigger-input';
+
+/** The body check: IvrRequestDto's class-validator rules, compiled once. */
+const checkIvrInput = compileInputCheck(IvrRequestDto);
 
 /** IvrController's path under the API prefix. */
 export const IVR_PATH = 'ivr';
@@ -57,7 +61,7 @@ export function unlessIvrCall<Req extends IncomingMessage, Res, Next extends () 
  * in this order, with the API's services: body limit by Content-Length (413, before anything
  * else), API key with the `triggers.invoke` scope (ApiKeysService.authenticate: 401/403), body read
  * within BODY_LIMIT_BYTES (413; a Content-Encoding is a 415), JSON parse (400: wrong type, too deep,
- * malformed, not an object), the input check (checkTriggerInput: 400), IvrService.invoke, the
+ * malformed, not an object), the input check (IvrRequestDto's rules: 400), IvrService.invoke, the
  * answer, errors in the API's one shape (toApiError) with the trigger answers' security headers.
  *
  * Entry points: `listener` in front of Express (app.factory.ts mounts it on the HTTP server) takes
@@ -113,10 +117,7 @@ export class IvrPipeline {
         throw new PayloadTooLargeException('request body too large');
       const token = query === undefined ? undefined : queryTokenOf(new URLSearchParams(query).getAll('token'));
       const principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, token), 'triggers.invoke');
-      const input = checkTriggerInput(
-        parseJson(req.headers['content-type'], await readBody(req, this.limit)),
-        IVR_INPUT_PARTS,
-      );
+      const input = checkIvrInput(parseJson(req.headers['content-type'], await readBody(req, this.limit)));
       const answer = await this.ivr.invoke(principal, flowKey, input);
       send(res, 200, answer);
       if (this.debug)
