@@ -42,7 +42,7 @@ export function ivrRoute(prefix: string): RegExp {
 }
 
 /** True for a request the IVR pipeline answers (`route` from ivrRoute). */
-export function isIvrCall(req: IncomingMessage, route: RegExp): boolean {
+function isIvrCall(req: IncomingMessage, route: RegExp): boolean {
   return req.method === 'POST' && req.url !== undefined && route.test(req.url);
 }
 
