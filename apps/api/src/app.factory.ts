@@ -13,7 +13,7 @@ import { bodyErrorMiddleware } from './platform/errors/http-exception.filter';
 import { refuseSourceMaps, securityHeaders } from './platform/http/security-headers';
 import { AppLogger, createRootLogger, requestLogger } from './platform/logging/app-logger';
 import type { AppConfig } from './platform/config/app-config';
-import { IvrFastPath } from './triggers/ivr-fast-path';
+import { IvrPipeline, ivrRoute, unlessIvrCall } from './triggers/ivr-pipeline.service';
 
 export const API_PREFIX = 'api/v1';
 
@@ -31,14 +31,15 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // which would flush them.
   app.flushLogs();
   app.use(requestLogger(logger));
-  // First, so every answer carries them: errors, 413s, preflights (IvrFastPath sets its own).
+  // First, so every answer carries them: errors, 413s, preflights (IvrPipeline sets its own).
   app.use(securityHeaders);
-  // IVR calls are answered before Express sees them (see IvrFastPath); everything else goes on to it.
+  // IVR calls are answered before Express sees them (see IvrPipeline); everything else goes on to it.
+  const ivr = ivrRoute(API_PREFIX);
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as RequestListener[];
   if (expressListener) {
     server.removeListener('request', expressListener);
-    server.on('request', app.get(IvrFastPath).wrap(expressListener));
+    server.on('request', app.get(IvrPipeline).listener(expressListener, ivr));
   }
   // X-Forwarded-For is believed only from the proxies TRUST_PROXY names: else anyone could pick the
   // address sign-in throttling counts against.
@@ -52,7 +53,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   ];
   // Webhooks first, with their own limit (a body parsed once is skipped by the parsers after it).
   app.use(`/${API_PREFIX}/hooks`, ...parsers(config.WEBHOOK_BODY_LIMIT_BYTES));
-  app.use(...parsers(config.BODY_LIMIT_BYTES));
+  // An IVR call that reaches Express anyway is read by IvrPipeline (through IvrController), not here.
+  app.use(...parsers(config.BODY_LIMIT_BYTES).map((parser) => unlessIvrCall(ivr, parser)));
   app.use(bodyErrorMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());

@@ -207,84 +207,8 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     // No body at all is an empty question.
     await call('vip').expect(200);
   });
-
-  describe('the answer path in front of Express (IvrFastPath) and the documented controller', () => {
-    const rawPost = (path: string, headers: Record<string, string>, body?: string | Buffer) =>
-      new Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, unknown> }>(
-        (resolve, reject) => {
-          const u = new URL(path, t.baseUrl);
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const req = (require('node:http') as typeof import('node:http')).request(
-            u,
-            { method: 'POST', headers },
-            (res) => {
-              let text = '';
-              res.setEncoding('utf8');
-              res.on('data', (c: string) => (text += c));
-              res.on('end', () =>
-                resolve({
-                  status: res.statusCode!,
-                  headers: res.headers,
-                  body: JSON.parse(text) as Record<string, unknown>,
-                }),
-              );
-            },
-          );
-          req.on('error', reject);
-          req.end(body);
-        },
-      );
-
-    it('answers the same as the controller, which takes the spellings the fast path leaves to Express', async () => {
-      const body = { call: { id: 'c-same', callerId: '+390612345678' } };
-      const fast = await call('vip').send(body).expect(200);
-      const routed = await t.http().post('/API/V1/IVR/vip').set('x-api-key', t.apiKey).send(body).expect(200);
-      expect(fast.body).toMatchObject({ status: 'succeeded', output: { queue: 'vip', name: 'Ada' } });
-      expect(routed.body).toMatchObject({ status: fast.body.status, output: fast.body.output });
-      for (const path of ['/api/v1/ivr/nope', '/API/V1/IVR/nope']) {
-        expect((await t.http().post(path).set('x-api-key', t.apiKey).send({}).expect(404)).body).toEqual({
-          statusCode: 404,
-          error: 'Not Found',
-          message: 'flow "nope" not found',
-        });
-      }
-      const refused = await Promise.all(
-        ['/api/v1/ivr/vip', '/API/V1/IVR/vip'].map((p) => t.http().post(p).send({}).expect(401)),
-      );
-      expect(refused[0]!.body).toEqual(refused[1]!.body);
-    });
-
-    it('refuses what it cannot read with a 4xx in the one error shape', async () => {
-      const key = { 'x-api-key': t.apiKey };
-      // Past BODY_LIMIT_BYTES without a Content-Length (chunked): counted while reading.
-      const big = await rawPost(
-        '/api/v1/ivr/vip',
-        { ...key, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-        Buffer.alloc(t.config.BODY_LIMIT_BYTES + 10, 0x20),
-      );
-      expect(big).toMatchObject({ status: 413, body: { statusCode: 413, message: 'request body too large' } });
-      expect(
-        (
-          await rawPost(
-            '/api/v1/ivr/vip',
-            { ...key, 'content-type': 'application/json', 'content-encoding': 'gzip' },
-            '{}',
-          )
-        ).status,
-      ).toBe(415);
-      expect(
-        (await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, 'null')).body,
-      ).toMatchObject({ statusCode: 400, message: 'the body must be a JSON object' });
-      expect(
-        (await rawPost('/api/v1/ivr/vip', { ...key, 'content-type': 'application/json' }, '{"call": {')).body.message,
-      ).toMatch(/^malformed JSON body/);
-      expect((await rawPost('/api/v1/ivr/%E0%A4%A', key, '{}')).status).toBe(400);
-      // An IVR that sends JSON without a Content-Type is understood.
-      expect(
-        (await rawPost('/api/v1/ivr/vip', key, JSON.stringify({ call: { callerId: '+390612345678' } }))).body,
-      ).toMatchObject({ status: 'succeeded', output: { queue: 'vip' } });
-    });
-  });
+  // Both entry points (IvrPipeline in front of Express, IvrController behind it), every refusal:
+  // triggers-ivr-entry-points.e2e-spec.ts.
 });
 
 describe('IVR trigger: shutting down right after answering', () => {

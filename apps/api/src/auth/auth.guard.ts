@@ -43,6 +43,8 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
 
     if (rule.kind === 'apiKey') {
+      // The handler authenticates the key with rule.scope itself (IvrPipeline).
+      if (rule.inHandler) return true;
       const key = apiKeyOf(req.headers, queryTokenOf(req.query?.token));
       // No key at all: a webhook may still be called with its flow's own secret (the handler checks it).
       if (key === undefined && rule.orFlowSecret) return true;

@@ -9,7 +9,6 @@ import { PasswordSignIn, severalTenants } from './password-sign-in.service';
 import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
 import { SignInAudit, type SignInVia } from './sign-in-audit.service';
 
-
 export interface MeView {
   id: string;
   email: string;

@@ -6,9 +6,6 @@ import { FlowRunner } from '../runs/flow-runner.service';
 import type { IvrAnswerDto } from './dto/trigger-answers.dto';
 import { SyncFlows } from './sync-flows.service';
 
-/** The parts of the run context an IVR may send. */
-export const IVR_INPUT_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
-
 /**
  * `POST /ivr/:flowKey`: runs the published trigger.ivr version and answers as soon as the first
  * respond node does, or with the trigger's `fallback` when its `deadlineMs` passes first (the run

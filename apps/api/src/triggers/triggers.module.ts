@@ -6,7 +6,7 @@ import { RunsModule } from '../runs/runs.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { IvrController } from './ivr.controller';
-import { IvrFastPath } from './ivr-fast-path';
+import { IvrPipeline } from './ivr-pipeline.service';
 import { IvrService } from './ivr.service';
 import { SyncFlows } from './sync-flows.service';
 import { WebhookController } from './webhook.controller';
@@ -18,7 +18,7 @@ import { WebhookSecretsModule } from '../webhook-secrets/webhook-secrets.module'
 @Module({
   imports: [ApiKeysModule, WebhookSecretsModule, FlowsModule, RunsModule, QueueModule],
   controllers: [IvrController, WebhookController, EventsController],
-  providers: [SyncFlows, IvrService, IvrFastPath, WebhookService, WebhookSecretAuth, EventsService],
-  exports: [IvrFastPath],
+  providers: [SyncFlows, IvrService, IvrPipeline, WebhookService, WebhookSecretAuth, EventsService],
+  exports: [IvrPipeline],
 })
 export class TriggersModule {}

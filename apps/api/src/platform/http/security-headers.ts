@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
  * - trigger answers (webhook, IVR; errors, 405s and preflights too): `sandbox` gives the document
  *   an opaque origin with no scripts, forms or popups, so it can neither read the editor's storage
  *   or cookies nor call the API as the viewer; it still renders (an agent's CRM iframe), so no
- *   frame-ancestors. IVR calls answered before Express (IvrFastPath) send the same values.
+ *   frame-ancestors. IVR calls answered before Express (IvrPipeline) send the same values.
  * - the editor: scripts from its own files only, never framed.
  * - Swagger UI (/api/docs): the same, plus the inline styles it ships with.
  * - other API answers (JSON): nothing may load, nothing may frame them, sandboxed.

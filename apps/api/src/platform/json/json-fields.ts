@@ -127,15 +127,3 @@ export function findLoneSurrogate(value: unknown, budget = 1_000_000): string | 
   if (!holdsText(value, hasLoneSurrogate, budget)) return undefined;
   return textPath(value, hasLoneSurrogate, budget, (path) => path || '(key)');
 }
-
-const SELF_CHECKED = new WeakSet<object>();
-
-/**
- * Marks a body type that its own pipe checks (trigger inputs on the hot path): the global pipe
- * passes it through untouched. Such inputs may hold U+0000; executions record it as U+FFFD.
- */
-export function CheckedByOwnPipe(): ClassDecorator {
-  return (target) => void SELF_CHECKED.add(target);
-}
-
-export const isCheckedByOwnPipe = (t: unknown): boolean => typeof t === 'function' && SELF_CHECKED.has(t);

@@ -1,12 +1,5 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import {
-  findLoneSurrogate,
-  findNul,
-  isCheckedByOwnPipe,
-  isPlainObject,
-  reservedKey,
-  setOpaqueAside,
-} from '../json/json-fields';
+import { findLoneSurrogate, findNul, isPlainObject, reservedKey, setOpaqueAside } from '../json/json-fields';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -32,7 +25,6 @@ export function validationException(errors: ValidationError[]): BadRequestExcept
  */
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (isCheckedByOwnPipe(metadata.metatype)) return value;
     if (metadata.type === 'body' || metadata.type === 'query') {
       const nul = findNul(value);
       if (nul) throw new BadRequestException(`${nul}: text may not contain the NUL character (U+0000)`);

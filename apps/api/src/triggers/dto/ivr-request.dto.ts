@@ -1,11 +1,18 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, ValidateIf } from 'class-validator';
 
+/** An optional JSON object: absent is fine, `null` is not (it is not an object). */
 const part = (description: string, example: Record<string, unknown>) =>
-  ApiPropertyOptional({ type: 'object', additionalProperties: true, description, example });
+  applyDecorators(
+    ApiPropertyOptional({ type: 'object', additionalProperties: true, description, example }),
+    ValidateIf((_body: object, value: unknown) => value !== undefined),
+    IsObject(),
+  );
 
 /**
  * An IVR's question mid-call: the parts of the run context it knows (libs/flow/src/tokens.ts).
- * Documents the body; TriggerInputPipe checks it.
+ * Documents the body, and its rules are the check IvrPipeline runs (compiled by compileInputCheck).
  */
 export class IvrRequestDto {
   @part('The call: id, callerId, calledNumber, direction, queue, agent, custom …', {

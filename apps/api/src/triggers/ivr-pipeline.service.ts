@@ -15,25 +15,61 @@ import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../platform/json/json-depth';
 import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../platform/http/security-headers';
 import { urlForLog } from '../platform/logging/redact-url';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
-import { IvrService, IVR_INPUT_PARTS } from './ivr.service';
-import { checkTriggerInput } from './trigger-input.pipe';
+import { IvrRequestDto } from './dto/ivr-request.dto';
+import { IvrService } from './ivr.service';
+import { compileInputCheck } from './trigger-input';
 
-/**
- * `POST /api/v1/ivr/<flowKey>[?query]`, exactly as IVRs call it; other spellings go on to Express and IvrController.
- */
-const IVR_URL = /^\/api\/v1\/ivr\/([^/?#]+)\/?(?:\?(.*))?$/;
+/** The body check: IvrRequestDto's class-validator rules, compiled once. */
+const checkIvrInput = compileInputCheck(IvrRequestDto);
+
+/** IvrController's path under the API prefix. */
+export const IVR_PATH = 'ivr';
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+/** The flow key and query of a URL the router already matched to `…/ivr/:flowKey` (the documented route). */
+const ROUTED_URL = /\/([^/?#]+)\/?(?:\?(.*))?$/;
 
 /**
- * The IVR trigger's answer path, in front of Express. An IVR asks mid-call with a caller on hold,
- * so this route skips the framework's per-request machinery (router, middleware chain, guards,
- * pipes, interceptors: most of the CPU of a trigger call) and does the same steps by hand with
- * the same services: API key (ApiKeysService.authenticate), body limit and JSON parse, the input
- * check (checkTriggerInput), IvrService.invoke, errors in the API's one shape (toApiError).
- * IvrController stays the documented route (OpenAPI) and answers anything this does not take.
+ * `POST /<prefix>/ivr/<flowKey>[/][?query]` in any case, as Express routes it to IvrController
+ * (case-insensitive, optional trailing slash): group 1 is the raw flow key, group 2 the query.
+ */
+export function ivrRoute(prefix: string): RegExp {
+  const dirs = prefix
+    .split('/')
+    .filter(Boolean)
+    .map((p) => `${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\/`)
+    .join('');
+  return new RegExp(`^\\/${dirs}${IVR_PATH}\\/([^/?#]+)\\/?(?:\\?(.*))?$`, 'i');
+}
+
+/** True for a request the IVR pipeline answers (`route` from ivrRoute). */
+function isIvrCall(req: IncomingMessage, route: RegExp): boolean {
+  return req.method === 'POST' && req.url !== undefined && route.test(req.url);
+}
+
+/** Express middleware `mw`, skipped for IVR calls: body parsers leave their body to the pipeline. */
+export function unlessIvrCall<Req extends IncomingMessage, Res, Next extends () => void>(
+  route: RegExp,
+  mw: (req: Req, res: Res, next: Next) => void,
+): (req: Req, res: Res, next: Next) => void {
+  return (req, res, next) => (isIvrCall(req, route) ? next() : mw(req, res, next));
+}
+
+/**
+ * The IVR trigger call, one pipeline for both of its entry points. An IVR asks mid-call with a
+ * caller on hold, so the call skips the framework's per-request machinery (router, middleware
+ * chain, guards, pipes, interceptors: most of the CPU of a trigger call) and does its steps here,
+ * in this order, with the API's services: body limit by Content-Length (413, before anything
+ * else), API key with the `triggers.invoke` scope (ApiKeysService.authenticate: 401/403), body read
+ * within BODY_LIMIT_BYTES (413; a Content-Encoding is a 415), JSON parse (400: wrong type, too deep,
+ * malformed, not an object), the input check (IvrRequestDto's rules: 400), IvrService.invoke, the
+ * answer, errors in the API's one shape (toApiError) with the trigger answers' security headers.
+ *
+ * Entry points: `listener` in front of Express (app.factory.ts mounts it on the HTTP server) takes
+ * every URL Express would route to IvrController; IvrController, the documented route (OpenAPI,
+ * route catalogue), delegates here too (the guard and the body parsers leave these calls alone).
  */
 @Injectable()
-export class IvrFastPath {
+export class IvrPipeline {
   private readonly logger = new Logger('IvrTrigger');
   private readonly limit: number;
   private readonly debug: boolean;
@@ -47,11 +83,11 @@ export class IvrFastPath {
     this.debug = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
   }
 
-  /** A request listener that answers IVR calls and hands every other request to `next`. */
-  wrap(next: RequestListener): RequestListener {
+  /** A request listener that answers IVR calls (`route` from ivrRoute) and hands every other request to `next`. */
+  listener(next: RequestListener, route: RegExp): RequestListener {
     return (req, res) => {
-      if (req.method === 'POST' && req.url !== undefined && req.url.startsWith('/api/v1/ivr/')) {
-        const m = IVR_URL.exec(req.url);
+      if (req.method === 'POST' && req.url !== undefined) {
+        const m = route.exec(req.url);
         if (m) {
           void this.handle(req, res, m[1]!, m[2]);
           return;
@@ -59,6 +95,12 @@ export class IvrFastPath {
       }
       next(req, res);
     };
+  }
+
+  /** Answers a call the router matched to IvrController (its URL ends in `/<flowKey>[/][?query]`). */
+  answerRouted(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): Promise<void> {
+    const m = ROUTED_URL.exec(req.originalUrl ?? req.url ?? '');
+    return this.handle(req, res, m?.[1] ?? '', m?.[2]);
   }
 
   private async handle(
@@ -75,10 +117,7 @@ export class IvrFastPath {
         throw new PayloadTooLargeException('request body too large');
       const token = query === undefined ? undefined : queryTokenOf(new URLSearchParams(query).getAll('token'));
       const principal = await this.apiKeys.authenticate(apiKeyOf(req.headers, token), 'triggers.invoke');
-      const input = checkTriggerInput(
-        parseJson(req.headers['content-type'], await readBody(req, this.limit)),
-        IVR_INPUT_PARTS,
-      );
+      const input = checkIvrInput(parseJson(req.headers['content-type'], await readBody(req, this.limit)));
       const answer = await this.ivr.invoke(principal, flowKey, input);
       send(res, 200, answer);
       if (this.debug)
