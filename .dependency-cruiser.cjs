@@ -3,17 +3,9 @@
  * downwards only (apps/api/README.md, "Modules", describes the layers and their folders).
  */
 
-// The API's layers, lowest first; a folder of apps/api/src belongs to exactly one.
+// The API's layers, lowest first; a folder of apps/api/src belongs to exactly one (apps/api/layers.cjs).
 const API = '^apps/api/src/';
-const LAYERS = {
-  platform: ['platform', 'types'],
-  access: ['access', 'audit', 'api-keys', 'sessions', 'users', 'roles', 'tenants', 'auth'],
-  flows: ['engine', 'connections', 'webhook-secrets', 'flow-templates', 'flows', 'soap'],
-  runs: ['executions', 'queue', 'runs', 'workers'],
-  triggers: ['triggers'],
-  // The composition on top: main.ts, app.module.ts, app.factory.ts, features.ts and these folders.
-  composition: ['boot', 'bootstrap', 'health', 'database'],
-};
+const LAYERS = require('./apps/api/layers.cjs');
 const ORDER = Object.keys(LAYERS);
 const folders = (names) => `${API}(${names.join('|')})/`;
 const rootFiles = `${API}[^/]+$`;

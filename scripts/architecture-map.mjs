@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const doc = path.join(root, 'docs/architecture.md');
 const check = process.argv.includes('--check');
 const require = createRequire(import.meta.url);
-const { layers = [] } = require(path.join(root, '.dependency-cruiser.cjs'));
+const API_LAYERS = require(path.join(root, 'apps/api/layers.cjs'));
 
 const cruise = JSON.parse(
   execFileSync(
@@ -41,7 +41,7 @@ function boxOf(file) {
   let m = /^libs\/([^/]+)\/src\//.exec(file);
   if (m) return `@callflow/${m[1]}`;
   m = /^apps\/api\/src\/(?:(platform)\/)?([^/]+)\//.exec(file);
-  if (m) return m[1] ? `platform/${m[2]}` : m[2];
+  if (m) return m[1] ? 'platform' : m[2];
   if (/^apps\/api\/src\/[^/]+\.ts$/.test(file)) return 'app';
   m = /^apps\/editor\/src\/([^/]+)\//.exec(file);
   if (m) return `editor/${m[1]}`;
@@ -64,7 +64,14 @@ for (const mod of cruise.modules) {
 }
 
 const id = (box) => box.replace(/[^A-Za-z0-9]/g, '_');
-const layerOf = (box) => layers.find((l) => l.boxes.includes(box))?.name;
+/** The API layer a box belongs to ('' outside the API); layers are drawn as groups, lowest first. */
+function layerOf(box) {
+  if (box.startsWith('editor/') || box.startsWith('@callflow/')) return '';
+  const folder = box === 'app' ? undefined : box.split('/')[0];
+  const names = Object.keys(API_LAYERS);
+  const at = folder === undefined ? names.length - 1 : names.findIndex((l) => API_LAYERS[l].includes(folder));
+  return at < 0 ? '' : `${at + 1}. ${names[at]}`;
+}
 
 /** A mermaid graph of the boxes `pick` keeps, grouped by layer where the rules define layers. */
 function graph(pick) {
