@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { exposedFields, originOfUrl, TYPE_SECRETS, type ConnectionSpec } from '@callflow/engine';
+import { httpNode, soapNode } from '@callflow/flow';
 import { ConnectionsResolverFactory } from './connections-resolver.factory';
 import { CREDENTIAL_TYPES } from './connection-origins';
 
@@ -66,7 +67,7 @@ export class ConnectionUseCheck {
     if (!Array.isArray(nodes)) return [];
     const out: ConnectionUseIssue[] = [];
     for (const node of nodes as { id?: unknown; type?: unknown; config?: Record<string, unknown> }[]) {
-      if ((node?.type !== 'http' && node?.type !== 'soap') || typeof node.id !== 'string') continue;
+      if ((node?.type !== httpNode.type && node?.type !== soapNode.type) || typeof node.id !== 'string') continue;
       const config = node.config ?? {};
       const ref = config.connectionId;
       if (typeof ref !== 'string' || !ref || ref.startsWith('choose-connection:')) continue;
@@ -88,7 +89,7 @@ export class ConnectionUseCheck {
           `{{secrets.${name}}}: connection ${conn} has no secret "${name}" (${has}), so it could never resolve`,
         );
       }
-      if (spec.type === 'token_endpoint' && spec.config.apply.in === 'body' && node.type === 'http') {
+      if (spec.type === 'token_endpoint' && spec.config.apply.in === 'body' && node.type === httpNode.type) {
         const body = (config.body as { type?: unknown } | undefined)?.type;
         if (body !== 'json' && body !== 'form') {
           issue(
@@ -100,7 +101,7 @@ export class ConnectionUseCheck {
         }
       }
       if (!CREDENTIAL_TYPES.has(spec.type)) continue;
-      const field = node.type === 'http' ? 'url' : config.endpoint ? 'endpoint' : 'wsdlUrl';
+      const field = node.type === httpNode.type ? 'url' : config.endpoint ? 'endpoint' : 'wsdlUrl';
       // A WS-Security connection puts nothing on the WSDL request: only its endpoint matters.
       if (spec.type === 'soap_ws_security' && field === 'wsdlUrl') continue;
       const origin = staticOrigin(config[field], exposedFields(spec));

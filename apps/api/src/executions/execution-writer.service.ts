@@ -154,6 +154,26 @@ export class ExecutionWriter implements OnApplicationShutdown {
     return this.record({ ...row, status: 'failed', error: { code, message }, finishedAt: now, durationMs: 0 });
   }
 
+  /**
+   * Marks unfinished runs failed (INFRASTRUCTURE, with the job's reason) whose job the queue gave up
+   * on. `failedJobs` is the queue's query of those jobs' `(id, output)` (same id as the run; the
+   * queue's tables are its own business), with its parameters. Idempotent; returns the rows changed.
+   */
+  async failGivenUp(failedJobs: string, params: readonly unknown[]): Promise<number> {
+    const [, count] = (await this.db.query(
+      `UPDATE executions e
+       SET status = 'failed',
+           error = json_build_object('code', 'INFRASTRUCTURE', 'message', 'gave up: ' ||
+             left(coalesce(j.output->'value'->>'message', j.output->>'message', 'the job failed with no retries left'), 200)),
+           finished_at = now(),
+           duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
+       FROM (${failedJobs}) j
+       WHERE e.id = j.id AND e.status IN ('queued', 'running')`,
+      [...params],
+    )) as [unknown, number];
+    return count;
+  }
+
   private queueRow(
     row: ExecutionRow,
     opts: { urgent?: boolean; fresh?: boolean },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EVENT_TRIGGER_TYPES, getNodeSpec, type FlowDefinition } from '@callflow/flow';
+import { EVENT_TRIGGER_TYPES, getNodeSpec, webhookTrigger, type FlowDefinition } from '@callflow/flow';
 import { DataSource } from 'typeorm';
 import { TtlCache } from '../platform/cache/ttl-cache';
 
@@ -121,8 +121,8 @@ export class PublishedFlowsService {
       const rows: (VersionRow & { tenant_id: string })[] = await this.db.query(
         `${SELECT}, f.tenant_id FROM flows f
          JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.published_version AND v.tenant_id = f.tenant_id
-         WHERE f.key = $1 AND v.trigger_type = 'trigger.webhook'`,
-        [key],
+         WHERE f.key = $1 AND v.trigger_type = $2`,
+        [key, webhookTrigger.type],
       );
       return rows.map((r) => toRef(r.tenant_id, r)!);
     });

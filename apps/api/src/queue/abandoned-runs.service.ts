@@ -1,32 +1,24 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { BackgroundTask } from '../platform/tasks/background-task';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { ExecutionWriter } from '../executions/execution-writer.service';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA } from './flow-runs.queue';
 
 const EVERY_MS = 30_000;
+
+/** The jobs pg-boss gave up on: failed, in the live table or already archived. */
+const FAILED_JOBS = `
+  SELECT id, output FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'failed'
+  UNION ALL
+  SELECT id, output FROM ${QUEUE_SCHEMA}.archive WHERE name = $1 AND state = 'failed'`;
 
 /**
  * A queued run whose job pg-boss gave up on without its worker saying so (the worker died on the
  * last try, and expiry or a lapsed lease failed the job) would stay `queued`/`running` forever.
  * This marks such executions failed (INFRASTRUCTURE, with pg-boss's reason), every 30 s in worker
- * processes. Idempotent: only executions still unfinished whose job (the same id) has failed.
+ * processes, through the execution rows' one writer. Idempotent: only executions still unfinished
+ * whose job (the same id) has failed.
  */
-const SWEEP_SQL = `
-  UPDATE executions e
-  SET status = 'failed',
-      error = json_build_object('code', 'INFRASTRUCTURE', 'message',
-        'gave up: ' || left(coalesce(j.output->'value'->>'message', j.output->>'message', 'the job failed with no retries left'), 200)),
-      finished_at = now(),
-      duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
-  FROM (
-    SELECT id, output FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'failed'
-    UNION ALL
-    SELECT id, output FROM ${QUEUE_SCHEMA}.archive WHERE name = $1 AND state = 'failed'
-  ) j
-  WHERE e.id = j.id AND e.status IN ('queued', 'running')`;
-
 @Injectable()
 export class AbandonedRunsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AbandonedRuns');
@@ -37,7 +29,7 @@ export class AbandonedRunsService implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly executions: ExecutionWriter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,7 +42,7 @@ export class AbandonedRunsService implements OnApplicationBootstrap, OnApplicati
 
   /** One pass; returns how many executions were marked failed. */
   async sweep(): Promise<number> {
-    const [, count] = (await this.db.query(SWEEP_SQL, [FLOW_RUNS_QUEUE])) as [unknown, number];
+    const count = await this.executions.failGivenUp(FAILED_JOBS, [FLOW_RUNS_QUEUE]);
     if (count > 0) this.logger.warn({ executions: count }, 'marked runs whose jobs pg-boss gave up on as failed');
     return count;
   }

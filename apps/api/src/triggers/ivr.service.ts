@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RunInput } from '@callflow/engine';
+import { ivrTrigger } from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../access/principal';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { FlowRunner } from '../runs/flow-runner.service';
@@ -21,7 +22,7 @@ export class IvrService {
   ) {}
 
   async invoke(principal: ApiKeyPrincipal, flowKey: string, input: RunInput): Promise<IvrAnswerDto> {
-    const flow = await this.flows.resolve(principal, flowKey, 'trigger.ivr');
+    const flow = await this.flows.resolve(principal, flowKey, ivrTrigger.type);
     const { deadlineMs, fallback } = flow.triggerConfig as { deadlineMs: number; fallback: Record<string, unknown> };
 
     const { executionId, outcome } = await this.runner.startSync({ flow, input, trigger: 'ivr' }, deadlineMs);

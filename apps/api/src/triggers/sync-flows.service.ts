@@ -1,13 +1,14 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../access/principal';
 import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
 import { PublishedFlowsService, type PublishedFlow } from '../flows/published-flows.service';
 
-const ROUTE_OF: Record<string, string> = {
-  'trigger.ivr': 'POST /api/v1/ivr/:flowKey',
-  'trigger.webhook': 'GET|POST /api/v1/hooks/:flowKey',
-  'trigger.end_of_call': 'POST /api/v1/events',
-  'trigger.campaign': 'POST /api/v1/events',
+const ROUTE_OF: Record<TriggerType, string> = {
+  [ivrTrigger.type]: 'POST /api/v1/ivr/:flowKey',
+  [webhookTrigger.type]: 'GET|POST /api/v1/hooks/:flowKey',
+  [endOfCallTrigger.type]: 'POST /api/v1/events',
+  [campaignTrigger.type]: 'POST /api/v1/events',
 };
 
 /**
@@ -42,7 +43,7 @@ export class SyncFlows {
   async resolve(
     principal: ApiKeyPrincipal,
     flowKey: string,
-    triggerType: 'trigger.ivr' | 'trigger.webhook',
+    triggerType: typeof ivrTrigger.type | typeof webhookTrigger.type,
   ): Promise<PublishedFlow> {
     if (!isFlowKey(flowKey)) throw noSuchFlowKey();
     if (!keyAllowsFlow(principal, flowKey))
@@ -52,7 +53,7 @@ export class SyncFlows {
     if (found.state === 'unpublished') throw new NotFoundException(`flow "${flowKey}" is not published`);
     const { flow } = found;
     if (flow.triggerType !== triggerType) {
-      const route = ROUTE_OF[flow.triggerType];
+      const route = ROUTE_OF[flow.triggerType as TriggerType] as string | undefined;
       throw new ConflictException(
         `flow "${flowKey}" starts with ${flow.triggerType}, not ${triggerType}${route ? `: trigger it with ${route}` : ''}`,
       );

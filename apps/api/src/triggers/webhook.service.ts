@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import type { RunInput } from '@callflow/engine';
 import type { Request } from 'express';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import type { WebhookAuth } from '@callflow/flow';
+import { webhookTrigger, type WebhookAuth } from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../access/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../flows/published-flows.service';
@@ -75,7 +75,7 @@ export class WebhookService {
   async invoke(principal: ApiKeyPrincipal | undefined, flowKey: string, req: Request): Promise<HttpAnswer> {
     const query = webhookQuery(req.originalUrl);
     const flow = principal
-      ? await this.flows.resolve(principal, flowKey, 'trigger.webhook')
+      ? await this.flows.resolve(principal, flowKey, webhookTrigger.type)
       : await this.secretAuth.resolve(flowKey, req, query);
     const cfg = flow.triggerConfig as unknown as WebhookConfig;
     const cors = corsHeaders(cfg.allowedOrigins, req.headers.origin);
@@ -147,7 +147,7 @@ export class WebhookService {
     const principal = token ? await this.apiKeys.verify(token) : null;
     if (principal && keyAllowsFlow(principal, flowKey)) {
       const found = await this.published.byKey(principal.tenantId, flowKey);
-      const hook = found.state === 'published' && found.flow.triggerType === 'trigger.webhook';
+      const hook = found.state === 'published' && found.flow.triggerType === webhookTrigger.type;
       return { flows: hook ? [found.flow] : [], authenticated: true };
     }
     return { flows: await this.published.webhooksByKeyAnyTenant(flowKey), authenticated: false };
