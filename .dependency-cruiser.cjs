@@ -51,7 +51,7 @@ module.exports = {
     {
       name: 'api-folder-in-a-layer',
       severity: 'error',
-      comment: 'Every folder of apps/api/src belongs to a layer: add a new one to LAYERS in .dependency-cruiser.cjs.',
+      comment: 'Every folder of apps/api/src belongs to a layer: add a new one to its layer in apps/api/layers.cjs.',
       from: { path: API, pathNot: [folders(ORDER.flatMap((l) => LAYERS[l])), rootFiles] },
       to: {},
     },

@@ -85,7 +85,7 @@ function graph(pick) {
   }
   for (const [layer, members] of [...grouped].sort(([a], [b]) => a.localeCompare(b))) {
     if (layer) out.push(`  subgraph ${id(layer)}["${layer}"]`);
-    for (const b of members) out.push(`${layer ? '    ' : '  '}${id(b)}["${b} (${files.get(b)})"]`);
+    for (const b of members) out.push(`${layer ? '    ' : '  '}${id(b)}["${b}"]`);
     if (layer) out.push('  end');
   }
   for (const from of boxes) {
@@ -99,15 +99,21 @@ function graph(pick) {
 
 /** Which boxes each box imports, as a table (the graph's edges, readable without a renderer). */
 function table(pick) {
-  const rows = ['| module | files | imports |', '|---|---:|---|'];
+  const rows = ['| module | imports |', '|---|---|'];
   for (const b of [...files.keys()].filter(pick).sort()) {
     const to = [...(edges.get(b) ?? [])].sort().map((t) => `\`${t}\``);
-    rows.push(`| \`${b}\` | ${files.get(b)} | ${to.join(', ') || '–'} |`);
+    rows.push(`| \`${b}\` | ${to.join(', ') || '–'} |`);
   }
   return rows.join('\n');
 }
 
 const isApi = (b) => !b.startsWith('editor/') && !b.startsWith('@callflow/');
+// A folder of apps/api/src outside every layer escapes the dependency rules when it imports nothing.
+const unplaced = [...files.keys()].filter((b) => isApi(b) && !layerOf(b));
+if (unplaced.length > 0) {
+  console.error(`apps/api/src folders in no layer: ${unplaced.join(', ')}; add each to apps/api/layers.cjs`);
+  process.exit(1);
+}
 const sections = {
   api: `${graph((b) => isApi(b))}\n\n${table(isApi)}`,
   libs: graph((b) => b.startsWith('@callflow/')),
@@ -123,6 +129,10 @@ for (const [name, body] of Object.entries(sections)) {
 }
 if (check) {
   if (after !== before) {
+    const was = before.split('\n');
+    const now = after.split('\n');
+    const at = now.findIndex((line, i) => line !== was[i]);
+    console.error(`docs/architecture.md line ${at + 1} is "${was[at] ?? ''}", the code says "${now[at] ?? ''}"`);
     console.error('docs/architecture.md is not what the code says: run npm run docs:architecture and commit it');
     process.exit(1);
   }

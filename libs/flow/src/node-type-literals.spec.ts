@@ -34,9 +34,10 @@ describe('node type names', () => {
   it('are written only in the spec files', () => {
     const names = NODE_SPECS.map((s) => s.type.replace(/\./g, '\\.')).join('|');
     const q = `(['"\`])(?:${names})\\1`;
-    // `x.type === 'http'`, `type: 'http'`, `case 'http':`, `m['http']`, `?? 'http'`, ` = 'http'`, `'http': …`
+    // `x === 'http'`, `'http' === x`, `type: 'http'`, `case 'http':`, `m['http']`, `?? 'http'`, ` = 'http'`,
+    // `'http': …`, `getNodeSpec('http')`
     const uses = new RegExp(
-      `(?:\\btype\\s*(?:[!=]==?|:)\\s*|\\bcase\\s+|\\[\\s*|\\?\\?\\s*|\\s=\\s+)${q}|^\\s*${q}\\s*:`,
+      `(?:\\btype\\s*:\\s*|[!=]==?\\s*|\\bcase\\s+|\\[\\s*|\\?\\?\\s*|\\s=\\s+|getNodeSpec\\(\\s*)${q}|^\\s*${q}\\s*:|${q}\\s*[!=]==?`,
       'm',
     );
     const found: string[] = [];
@@ -46,7 +47,9 @@ describe('node type names', () => {
         readFileSync(join(ROOT, file), 'utf8')
           .split('\n')
           .forEach((line, i) => {
-            if (uses.test(line)) found.push(`${relative(ROOT, join(ROOT, file))}:${i + 1}: ${line.trim()}`);
+            // A token root (`batch`) and a run outcome's kind (`respond`) share names with node types.
+            if (uses.test(line) && !/\.(root|kind)\s*[!=]==/.test(line))
+              found.push(`${relative(ROOT, join(ROOT, file))}:${i + 1}: ${line.trim()}`);
           });
       }
     }
