@@ -1,5 +1,5 @@
 /** Editor behaviours wired at page level: live validation, autosave, keyboard shortcuts. */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect } from 'react';
 import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { useCan } from '../auth/session';
@@ -54,12 +54,40 @@ export function useLiveValidation(): void {
 
 const AUTOSAVE_MS = 1200;
 
+/** The draft save in flight (one editor at a time), and the revision the last save of a flow made. */
+let inFlight: Promise<boolean> | null = null;
+let lastSaved: { id: string; revision: number } | null = null;
+
+/**
+ * Leaving the editor: saves what was typed since the last save, from a snapshot taken now (the page
+ * empties the store right after, before the editor's own cleanups run), after any save in flight.
+ */
+export function saveOnLeave(): void {
+  const s = useEditor.getState();
+  if (!s.meta || s.readOnly || s.save.status === 'conflict' || s.changeSeq === s.savedSeq) return;
+  const { id, name, revision } = s.meta;
+  const definition = s.definition();
+  const done = (inFlight ?? Promise.resolve(true)).then(async () => {
+    const base = lastSaved?.id === id ? Math.max(lastSaved.revision, revision) : revision;
+    try {
+      const res = await api.flows.update(id, { name, definition, revision: base });
+      lastSaved = { id, revision: typeof res?.revision === 'number' ? res.revision : base + 1 };
+      return true;
+    } catch (err) {
+      toast(`Your last changes to "${name}" were not saved: ${errorText(err)}`, 'error');
+      return false;
+    }
+  });
+  inFlight = done;
+  void done.finally(() => {
+    if (inFlight === done) inFlight = null;
+  });
+}
+
 /** Saves the draft a moment after the last change; `saveNow` for Ctrl+S and before publishing. */
 export function useAutosave(): { saveNow(): Promise<boolean> } {
-  const saving = useRef<Promise<boolean> | null>(null);
-
   const saveNow = useCallback(async (): Promise<boolean> => {
-    if (saving.current) await saving.current;
+    while (inFlight) await inFlight;
     const s = useEditor.getState();
     if (!s.meta || s.readOnly) return false;
     if (s.save.status === 'conflict') return false;
@@ -76,12 +104,14 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
           definition: s.definition(),
           revision: meta.revision,
         });
+        const savedRevision = typeof res?.revision === 'number' ? res.revision : meta.revision + 1;
+        lastSaved = { id: meta.id, revision: savedRevision };
         if (same())
           useEditor.getState().setSave(
             { status: 'saved', at: Date.now() },
             {
               seq,
-              revision: typeof res?.revision === 'number' ? res.revision : meta.revision + 1,
+              revision: savedRevision,
               updatedAt: res?.updatedAt,
             },
           );
@@ -94,11 +124,11 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
         return false;
       }
     })();
-    saving.current = work;
+    inFlight = work;
     try {
       return await work;
     } finally {
-      saving.current = null;
+      if (inFlight === work) inFlight = null;
     }
   }, []);
 
@@ -137,8 +167,7 @@ export function useAutosave(): { saveNow(): Promise<boolean> } {
       unsub();
       clearTimeout(timer);
       window.removeEventListener('beforeunload', beforeUnload);
-      // Leaving the editor: keep what was typed.
-      void saveNow();
+      // Leaving the editor: FlowEditorPage saves what was typed (saveOnLeave) before emptying the store.
     };
   }, [saveNow]);
 

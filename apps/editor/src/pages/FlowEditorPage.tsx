@@ -6,7 +6,7 @@ import { isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { session, useCan } from '../auth/session';
 import { Canvas } from '../editor/Canvas';
-import { useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
+import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
 import { NodePanel } from '../editor/NodePanel';
 import { Palette } from '../editor/Palette';
 import { useDirty, useEditor } from '../editor/store';
@@ -37,7 +37,11 @@ export function FlowEditorPage() {
 
   useEffect(() => {
     void load();
-    return () => useEditor.getState().reset();
+    return () => {
+      // This cleanup runs before the editor's own: keep what was typed, then empty the store.
+      saveOnLeave();
+      useEditor.getState().reset();
+    };
   }, [load]);
   useWritePermission(state.status === 'ready');
 

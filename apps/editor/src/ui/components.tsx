@@ -19,9 +19,11 @@ export function Button({
     <button
       type="button"
       className={`btn btn-${variant}${size ? ` btn-${size}` : ''}${children ? '' : ' btn-icon'}${className ? ` ${className}` : ''}`}
+      {...rest}
+      // After the rest: a screen's own `disabled` adds to busy, never lifts it (a second click while
+      // the first is at work would do it twice).
       disabled={rest.disabled || busy}
       aria-busy={busy || undefined}
-      {...rest}
     >
       {busy ? (
         <span className="spinner" aria-hidden="true" />

@@ -53,7 +53,7 @@ export function FormDialog(
     submitTestId?: string;
     onSubmit(): void;
     busy?: boolean;
-    /** When given, replaces the button's busy-disabling (as the screens always did). */
+    /** Disables the submit button (it is disabled while busy too). */
     disabled?: boolean;
   },
 ) {
