@@ -23,3 +23,4 @@ export * from './match-pattern';
 export * from './token-rules';
 export type * from './api/flows';
 export type * from './api/executions';
+export type * from './api/soap';

@@ -104,36 +104,7 @@ export interface ExecutionFilters {
   limit?: number;
 }
 
-/** SOAP describe (libs/engine/src/soap/soap.types.ts). */
-export interface SoapAttributeShape {
-  name: string;
-  type?: string;
-  required?: boolean;
-}
-export interface SoapShape {
-  type: string;
-  fields?: SoapField[];
-  attributes?: SoapAttributeShape[];
-  enum?: string[];
-  recursive?: boolean;
-  truncated?: boolean;
-}
-export interface SoapField extends SoapShape {
-  name: string;
-  array?: boolean;
-}
-export interface SoapOperationDescription {
-  name: string;
-  input: SoapShape;
-  output: SoapShape;
-  documentation?: string;
-}
-export interface SoapDescription {
-  services: {
-    name: string;
-    ports: { name: string; address?: string; soapVersion?: '1.1' | '1.2'; operations: SoapOperationDescription[] }[];
-  }[];
-}
+export type { SoapDescription, SoapField, SoapOperationDescription, SoapShape } from '@callflow/flow';
 
 export interface Connection {
   id: string;

@@ -2,17 +2,10 @@ import { BATCH_MAX_CONCURRENCY, BATCH_MAX_SIZE, batchNode } from '@callflow/flow
 import { Field, NumberInput, Segmented, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
-import { definePanel, type PanelProps } from './types';
-
-interface Config {
-  items?: string;
-  size?: number;
-  concurrency?: number;
-  onError?: 'stop' | 'continue';
-}
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 /** Batch: a list cut into chunks of N; the "each" path runs once per chunk, "done" goes on with the results. */
-function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Config>) {
+function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof batchNode.type>>) {
   const sid = useFieldId();
   const cid = useFieldId();
   return (

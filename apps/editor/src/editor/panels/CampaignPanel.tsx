@@ -2,15 +2,10 @@ import { CAMPAIGN_EVENTS, campaignTrigger } from '@callflow/flow';
 import { Field, useFieldId } from '../../ui/form';
 import { ListInput } from '../../ui/list-json-inputs';
 import { MaxConcurrentRunsField } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 /** Campaign trigger: one run per contact result the dialer pushes. */
-function CampaignPanel({
-  config,
-  patch,
-  issues,
-  readOnly,
-}: PanelProps<{ campaignIds?: string[]; events?: string[]; maxConcurrentRuns?: number }>) {
+function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof campaignTrigger.type>>) {
   const cid = useFieldId();
   const eid = useFieldId();
   return (

@@ -4,7 +4,7 @@ import { Checkbox, Issues, Select, TextInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import type { EditorEdge } from '../convert';
 import { TemplateField } from '../TemplateField';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 interface Rule {
   handle: string;
@@ -30,7 +30,13 @@ const OP_LABELS: Record<ConditionOp, string> = {
 const STRING_OPS = new Set<ConditionOp>(['eq', 'neq', 'contains', 'startsWith', 'matches']);
 
 /** Condition: ordered rules, each with its own output; the first match wins, else "default". */
-function ConditionPanel({ nodeId, config, replace, issues, readOnly }: PanelProps<{ rules?: Rule[] }>) {
+function ConditionPanel({
+  nodeId,
+  config,
+  replace,
+  issues,
+  readOnly,
+}: PanelProps<PanelConfigOf<typeof conditionNode.type>>) {
   const rules = config.rules ?? [];
   const setRules = (next: Rule[], field?: string, edges?: (e: EditorEdge[]) => EditorEdge[]) =>
     replace({ ...config, rules: next }, field, edges);

@@ -2,15 +2,7 @@ import { CALL_DIRECTIONS, CALL_DISPOSITIONS, endOfCallTrigger } from '@callflow/
 import { Checkbox, Field, useFieldId } from '../../ui/form';
 import { ListInput } from '../../ui/list-json-inputs';
 import { MaxConcurrentRunsField } from './shared';
-import { definePanel, type PanelProps } from './types';
-
-interface Config {
-  campaignIds?: string[];
-  queues?: string[];
-  directions?: ('in' | 'out')[];
-  dispositions?: string[];
-  maxConcurrentRuns?: number;
-}
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 function toggle<T>(list: readonly T[] | undefined, v: T, on: boolean): T[] | undefined {
   const next = on ? [...(list ?? []), v] : (list ?? []).filter((x) => x !== v);
@@ -18,7 +10,7 @@ function toggle<T>(list: readonly T[] | undefined, v: T, on: boolean): T[] | und
 }
 
 /** End of call: which ended calls start a run (empty filters = every call). */
-function EndOfCallPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
+function EndOfCallPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof endOfCallTrigger.type>>) {
   const cid = useFieldId();
   const qid = useFieldId();
   const custom = (config.dispositions ?? []).filter((d) => !(CALL_DISPOSITIONS as readonly string[]).includes(d));

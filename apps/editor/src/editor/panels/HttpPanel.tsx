@@ -6,27 +6,13 @@ import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
-import { NameValueTable, RequestSettingsFields, type FormFieldRow, type NameValue } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { NameValueTable, RequestSettingsFields, type FormFieldRow } from './shared';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 type Body =
   | { type: 'none' }
   | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
   | { type: 'form'; fields: FormFieldRow[] };
-
-interface HttpConfig {
-  method?: (typeof HTTP_METHODS)[number];
-  url?: string;
-  query?: NameValue[];
-  headers?: NameValue[];
-  rawHeaders?: string;
-  body?: Body;
-  connectionId?: string;
-  timeoutMs?: number;
-  retry?: { attempts?: number; backoffMs?: number };
-  responseType?: 'auto' | 'json' | 'text' | 'xml' | 'binary';
-  followRedirects?: boolean;
-}
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BODY_SAMPLES: Record<string, string> = {
@@ -36,7 +22,7 @@ const BODY_SAMPLES: Record<string, string> = {
 };
 
 /** HTTP request: method, URL, query, headers (table or raw text), body, connection, timeout, retry. */
-function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<HttpConfig>) {
+function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
   const [tab, setTab] = useState<'query' | 'headers' | 'body' | 'options'>('headers');
   const [rawMode, setRawMode] = useState(() => !!config.rawHeaders);
   const query = config.query ?? [];

@@ -7,15 +7,10 @@ import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes, useSelectNode } from '../store/flow-hooks';
 import { timingBudget } from '../timing';
 import { Section } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 /** IVR trigger: the deadline the IVR waits, the fallback answer, and the timing budget of the flow. */
-function IvrTriggerPanel({
-  config,
-  patch,
-  issues,
-  readOnly,
-}: PanelProps<{ deadlineMs?: number; fallback?: Record<string, unknown> }>) {
+function IvrTriggerPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof ivrTrigger.type>>) {
   const did = useFieldId();
   const fid = useFieldId();
   return (

@@ -4,7 +4,7 @@ import { Icon } from '../../ui/icons';
 import { useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 type Body =
   | { type: 'none' }
@@ -19,13 +19,7 @@ const SAMPLES: Record<string, string> = {
 };
 
 /** Respond: the answer of an IVR or webhook run (the first respond reached answers; the run goes on). */
-function RespondPanel({
-  nodeId,
-  config,
-  patch,
-  issues,
-  readOnly,
-}: PanelProps<{ status?: number; headers?: { name: string; value: string }[]; body?: Body }>) {
+function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof respondNode.type>>) {
   const sid = useFieldId();
   const cid = useFieldId();
   const body: Body = config.body ?? { type: 'json', template: '{}' };

@@ -1,15 +1,9 @@
 import { setNode } from '@callflow/flow';
 import { NameValueTable } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 /** Set: stores values as vars.<name> for later nodes. */
-function SetPanel({
-  nodeId,
-  config,
-  patch,
-  issues,
-  readOnly,
-}: PanelProps<{ values?: { name: string; value: string }[] }>) {
+function SetPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof setNode.type>>) {
   return (
     <>
       <p className="panel-lead">

@@ -9,24 +9,12 @@ import { Icon } from '../../ui/icons';
 import { TemplateField } from '../TemplateField';
 import { IvrTimeoutHint } from './HttpPanel';
 import { NameValueTable, RequestSettingsFields, Section } from './shared';
-import { definePanel, type PanelProps } from './types';
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
 import { SoapAdvanced } from './soap/SoapAdvanced';
 
-interface SoapConfig {
-  wsdlUrl?: string;
-  service?: string;
-  port?: string;
-  operation?: string;
-  args?: ArgObject;
-  omitEmpty?: boolean;
-  soapHeaders?: ArgObject;
-  endpoint?: string;
-  connectionId?: string;
-  timeoutMs?: number;
-  retry?: { attempts?: number; backoffMs?: number };
-  clientOptions?: SoapClientOptionsInput;
-}
+/** The stored config, as the panel sees it (all of it optional). */
+type SoapConfig = PanelConfigOf<typeof soapNode.type>;
 
 /**
  * Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not

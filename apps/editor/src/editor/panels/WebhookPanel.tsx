@@ -2,20 +2,13 @@ import { Checkbox, Field, NumberInput, useFieldId } from '../../ui/form';
 import { ListInput } from '../../ui/list-json-inputs';
 import { CopyButton } from '../../ui/CopyButton';
 import { useFlowMeta } from '../store/flow-hooks';
-import { webhookTrigger, type WebhookAuth } from '@callflow/flow';
+import { webhookTrigger } from '@callflow/flow';
 import { TimingCard } from './IvrTriggerPanel';
 import { WebhookSecretField } from './WebhookSecretField';
-import { definePanel, type PanelProps } from './types';
-
-interface Config {
-  methods?: ('GET' | 'POST')[];
-  allowedOrigins?: string[];
-  deadlineMs?: number;
-  auth?: WebhookAuth;
-}
+import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 /** Webhook trigger (BRIX365 / XiVO style): methods, CORS origins, answer deadline. */
-function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<Config>) {
+function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof webhookTrigger.type>>) {
   const oid = useFieldId();
   const did = useFieldId();
   const key = useFlowMeta((m) => m?.key);
