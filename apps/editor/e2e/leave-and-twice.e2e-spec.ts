@@ -4,7 +4,7 @@
  * 1. an edit made just before leaving the editor by the app's own links was thrown away (the page
  *    emptied the store before the autosave's last save could read it);
  * 2. a second click on a dialog's submit while the first was at work did it twice (two API keys):
- *    a screen's own `disabled` lifted the button's busy-disabling.
+ *    a screen's own `disabled` lifted the button's busy-disabling; confirmations had no busy state.
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
@@ -84,5 +84,24 @@ suite('leaving the editor and clicking twice', () => {
     const keys = (await t.as('get', '/api/v1/api-keys').expect(200)).body.items as { name: string }[];
     expect(keys.length).toBe(before + 1);
     expect(keys.filter((k) => k.name === 'Twice')).toHaveLength(1);
+  });
+
+  it('sends one revocation when Revoke is clicked again while the first is at work', async () => {
+    const deletes: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'DELETE' && r.url().includes('/api/v1/api-keys/')) deletes.push(r.url());
+    });
+    await page.route('**/api/v1/api-keys/*', async (route) => {
+      if (route.request().method() === 'DELETE') await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await page.click('[data-testid=api-key-done]');
+    await page.click('[data-testid="revoke-Twice"]');
+    await page.click('[data-testid=confirm-revoke]');
+    await page.click('[data-testid=confirm-revoke]', { force: true, timeout: 2_000 }).catch(() => undefined);
+    await page.locator('[data-testid=confirm-revoke]').waitFor({ state: 'detached' });
+    await page.unroute('**/api/v1/api-keys/*');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(deletes).toHaveLength(1);
   });
 });

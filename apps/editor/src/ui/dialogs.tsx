@@ -2,7 +2,7 @@
  * The two dialogs every screen uses: a confirmation of a destructive action (Cancel + a danger
  * button) and a form dialog (Cancel + a primary submit button). Built on components' Dialog.
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Dialog } from './components';
 import type { IconName } from './icons';
 
@@ -22,9 +22,18 @@ export function ConfirmDialog(
     action: ReactNode;
     actionIcon?: IconName;
     actionTestId?: string;
-    onConfirm(): void;
+    /** May return a promise: the button is busy (and cannot be pressed again) until it settles. */
+    onConfirm(): void | Promise<unknown>;
   },
 ) {
+  const [busy, setBusy] = useState(false);
+  const confirm = () => {
+    const pending = props.onConfirm();
+    if (pending) {
+      setBusy(true);
+      void pending.finally(() => setBusy(false));
+    }
+  };
   return (
     <Dialog
       title={props.title}
@@ -34,7 +43,13 @@ export function ConfirmDialog(
       footer={
         <>
           <Button onClick={props.onClose}>Cancel</Button>
-          <Button variant="danger" icon={props.actionIcon} onClick={props.onConfirm} data-testid={props.actionTestId}>
+          <Button
+            variant="danger"
+            icon={props.actionIcon}
+            busy={busy}
+            onClick={confirm}
+            data-testid={props.actionTestId}
+          >
             {props.action}
           </Button>
         </>

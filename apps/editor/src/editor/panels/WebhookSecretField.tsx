@@ -182,7 +182,7 @@ export function WebhookSecretField(props: {
           actionTestId="webhook-secret-rotate-dialog-confirm"
           width={520}
           onClose={() => setConfirm(null)}
-          onConfirm={() => void rotate()}
+          onConfirm={rotate}
         >
           <p>
             A new secret is made and shown once. <b>The current secret stops working now</b>: callers still sending it
@@ -198,7 +198,7 @@ export function WebhookSecretField(props: {
           actionTestId="webhook-secret-remove-dialog-confirm"
           width={520}
           onClose={() => setConfirm(null)}
-          onConfirm={() => void remove()}
+          onConfirm={remove}
         >
           <p>
             <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new

@@ -164,7 +164,7 @@ export function ApiKeysPage() {
           onClose={() => setRevoking(null)}
           action="Revoke key"
           actionIcon="trash"
-          onConfirm={() => void revoke(revoking)}
+          onConfirm={() => revoke(revoking)}
           actionTestId="confirm-revoke"
         >
           <p>

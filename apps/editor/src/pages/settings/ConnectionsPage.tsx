@@ -236,7 +236,7 @@ export function ConnectionsPage() {
           onClose={() => setDeleting(null)}
           action="Delete connection"
           actionIcon="trash"
-          onConfirm={() => void remove(deleting)}
+          onConfirm={() => remove(deleting)}
           actionTestId="confirm-delete-connection"
         >
           <p>Nodes that use it fail until another connection is picked. Its secrets are destroyed.</p>

@@ -187,7 +187,7 @@ export function RolesPage() {
           onClose={() => setDeleting(null)}
           action="Delete role"
           actionIcon="trash"
-          onConfirm={() => void remove(deleting)}
+          onConfirm={() => remove(deleting)}
           actionTestId="confirm-delete-role"
         >
           <p>Its holders lose its permissions at once (their direct grants and other roles stay).</p>

@@ -177,7 +177,7 @@ export function UsersPage() {
           title={`Deactivate ${deactivating.email}?`}
           onClose={() => setDeactivating(null)}
           action="Deactivate"
-          onConfirm={() => void setActive(deactivating, false)}
+          onConfirm={() => setActive(deactivating, false)}
           actionTestId="confirm-deactivate"
         >
           <p>
