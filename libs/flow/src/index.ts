@@ -24,3 +24,4 @@ export * from './token-rules';
 export type * from './api/flows';
 export type * from './api/executions';
 export type * from './api/soap';
+export type * from './api/access';

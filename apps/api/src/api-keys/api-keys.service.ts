@@ -1,3 +1,4 @@
+import type { ApiKey } from '@callflow/flow';
 import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
@@ -18,17 +19,8 @@ const CACHE_TTL_MS = 5_000;
 const CACHE_STALE_MS = 60_000;
 const LAST_USED_EVERY_MS = 60_000;
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  keyPrefix: string;
-  scopes: string[];
-  flowKeys: string[] | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  /** True while the user who created the key is deactivated: the key is refused until they are active again. */
-  suspended: boolean;
-}
+/** An API key as GET /api-keys answers it (libs/flow/src/api/access.ts). */
+export type ApiKeyView = ApiKey<Date>;
 
 interface KeyRow {
   id: string;

@@ -1,3 +1,4 @@
+import type { AuditEntry as AuditEntryView } from '@callflow/flow';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, Repository } from 'typeorm';
@@ -34,17 +35,8 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface AuditView {
-  id: string;
-  actorUserId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  /** The target's name (flow, connection, role, API key) or email (user) as it is now; null when it is gone. */
-  targetName: string | null;
-  details: Record<string, unknown>;
-  createdAt: Date;
-}
+/** An audit entry as GET /audit answers it (libs/flow/src/api/access.ts). */
+export type AuditView = AuditEntryView<Date>;
 
 /** Where a target type's current name is read (tenant-scoped). */
 const NAMES: Record<string, { table: string; column: string }> = {

@@ -1,3 +1,4 @@
+import type { Me } from '@callflow/flow';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
@@ -9,16 +10,8 @@ import { PasswordSignIn, severalTenants } from './password-sign-in.service';
 import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
 import { SignInAudit, type SignInVia } from './sign-in-audit.service';
 
-export interface MeView {
-  id: string;
-  email: string;
-  tenantId: string;
-  isBootstrap: boolean;
-  /** Effective permissions (direct ∪ roles), sorted. */
-  permissions: string[];
-  directPermissions: string[];
-  roles: { id: string; name: string }[];
-}
+/** GET /me (libs/flow/src/api/access.ts). */
+export type MeView = Me;
 
 export interface TokenPair {
   accessToken: string;

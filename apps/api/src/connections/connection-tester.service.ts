@@ -3,9 +3,7 @@ import { FlowEngine, toEngineError } from '@callflow/engine';
 import { ConnectionsResolverFactory } from './connections-resolver.factory';
 import { ConnectionsService } from './connections.service';
 
-export type ConnectionTestResult =
-  | { ok: true; expiresAt?: string | null; operations?: number; message?: string }
-  | { ok: false; error: { code: string; message: string } };
+import type { ConnectionTestResult } from '@callflow/flow';
 
 const TEST_TIMEOUT_MS = 15_000;
 

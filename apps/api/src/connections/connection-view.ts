@@ -1,28 +1,17 @@
+import type { ConnectionDetail } from '@callflow/flow';
 import type { ConnectionSpec, ConnectionType } from '@callflow/engine';
 import type { ConnectionEntity } from './connection.entity';
 import { secretAad, type SecretBox } from '../platform/secrets/secret-box';
 
 /** A connection as the API shows it: settings and fields, and only the names of the secrets set. */
-export interface ConnectionView {
-  id: string;
-  name: string;
-  type: string;
-  description: string | null;
-  fields: Record<string, unknown>;
-  /** Where its credentials may be sent (origins); empty: nowhere. */
-  allowedOrigins: string[];
-  secretsSet: string[];
-  createdAt: Date;
-  updatedAt: Date;
-  [setting: string]: unknown;
-}
+export type ConnectionView = ConnectionDetail<Date>;
 
 export function toView(row: ConnectionEntity): ConnectionView {
   return {
     ...row.config,
     id: row.id,
     name: row.name,
-    type: row.type,
+    type: row.type as ConnectionView['type'],
     description: row.description,
     fields: row.fields,
     allowedOrigins: row.allowedOrigins ?? [],

@@ -1,3 +1,4 @@
+import type { Role } from '@callflow/flow';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -13,15 +14,8 @@ import {
 import type { CreateRoleDto, UpdateRoleDto } from './dto/role.dto';
 import { RoleEntity } from './role.entity';
 
-export interface RoleView {
-  id: string;
-  name: string;
-  permissions: string[];
-  /** admin | editor | viewer for the seeded roles, else null. */
-  builtIn: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A role as GET /roles answers it (libs/flow/src/api/access.ts). */
+export type RoleView = Role<Date>;
 
 function isUniqueViolation(e: unknown): boolean {
   return e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505';

@@ -1,3 +1,4 @@
+import type { ManagedUser } from '@callflow/flow';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
@@ -16,16 +17,8 @@ import {
 } from './access-policy';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 
-export interface UserView {
-  id: string;
-  email: string;
-  active: boolean;
-  roleIds: string[];
-  /** Direct grants (roles add theirs). */
-  permissions: string[];
-  isBootstrap: boolean;
-  createdAt: Date;
-}
+/** A user as GET /users answers it (libs/flow/src/api/access.ts). */
+export type UserView = ManagedUser<Date>;
 
 interface UserRow {
   id: string;

@@ -3,8 +3,9 @@
  * rows; turned into a ResolvedConnection by `resolveConnection`. Non-secret settings are in
  * `config`, free non-secret fields (baseUrl, account ids…) in `fields`, secrets in `secrets`.
  */
-export type ConnectionType =
-  'none' | 'basic' | 'bearer' | 'api_key' | 'oauth2_client_credentials' | 'token_endpoint' | 'soap_ws_security';
+import type { ConnectionType } from '@callflow/flow';
+
+export type { ConnectionType };
 
 export const CONNECTION_TYPES: readonly ConnectionType[] = [
   'none',
