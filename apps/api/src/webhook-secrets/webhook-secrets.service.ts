@@ -1,3 +1,4 @@
+import type { WebhookSecretStatus as WebhookSecretStatusView } from '@callflow/flow';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
@@ -17,11 +18,8 @@ import {
 } from './webhook-secret-crypto';
 import { WebhookSecretThrottle } from './webhook-secret-throttle.service';
 
-export interface WebhookSecretStatus {
-  set: boolean;
-  fingerprint?: string;
-  createdAt?: Date;
-}
+/** GET /flows/:id/webhook-secret (libs/flow/src/api/access.ts). */
+export type WebhookSecretStatus = WebhookSecretStatusView<Date>;
 
 /** Secrets are cached this long (a rotation in another process bites within it; in this one at once). */
 const CACHE_TTL_MS = 2_000;

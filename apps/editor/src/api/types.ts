@@ -112,9 +112,4 @@ export interface Connection {
   type: string;
 }
 
-/** GET /flows/:id/webhook-secret. */
-export interface WebhookSecretStatus {
-  set: boolean;
-  fingerprint?: string;
-  createdAt?: string;
-}
+export type { WebhookSecretStatus } from '@callflow/flow';

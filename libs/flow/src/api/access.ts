@@ -91,6 +91,14 @@ export interface ConnectionDetail<Time = string> {
   [setting: string]: unknown;
 }
 
+/** GET /flows/:id/webhook-secret: whether the flow has its own secret, never the secret. */
+export interface WebhookSecretStatus<Time = string> {
+  set: boolean;
+  /** A keyed fingerprint, to tell two secrets apart without showing either. */
+  fingerprint?: string;
+  createdAt?: Time;
+}
+
 /** POST /connections/:id/test: a failure is a 200 too, its message scrubbed of the connection's secrets. */
 export type ConnectionTestResult =
   | { ok: true; expiresAt?: string | null; operations?: number; message?: string }
