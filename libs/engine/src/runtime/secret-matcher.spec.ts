@@ -69,17 +69,27 @@ describe('SecretMatcher', () => {
     expect(encodedForms(TOKEN)).toEqual(expect.arrayContaining(expected));
   });
 
-  it('costs little on a 64 KB body (measured; bound kept loose for a shared machine)', () => {
+  it('costs time linear in the body (a 4× body: about 4× the time, not 16×)', () => {
+    // A ratio within one run, not an absolute time: it holds on a loaded machine (bench/ has the figures).
     const secrets = [TOKEN, 'another-secret-value-42', 'key-query-7731', 'x'.repeat(40)];
     const matcher = SecretMatcher.of(secrets);
     const rows = Array.from({ length: 1200 }, (_, i) => ({ id: i, name: `Customer ${i}`, phone: `+3906${i}` }));
     const body = JSON.stringify(rows);
+    const big = JSON.stringify([rows, rows, rows, rows]);
     expect(body.length).toBeGreaterThan(50_000);
-    for (let i = 0; i < 50; i++) matcher.mask(body);
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 20; i++) matcher.mask(body);
-    const perCallMs = Number(process.hrtime.bigint() - started) / 1e6 / 20;
-    expect(perCallMs).toBeLessThan(5);
+    const median = (text: string) => {
+      const times: number[] = [];
+      for (let round = 0; round < 9; round++) {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < 5; i++) matcher.mask(text);
+        times.push(Number(process.hrtime.bigint() - started));
+      }
+      return times.sort((x, y) => x - y)[4]!;
+    };
+    for (let i = 0; i < 20; i++) matcher.mask(big);
+    const ratio = median(big) / median(body);
+    expect(ratio).toBeGreaterThan(2);
+    expect(ratio).toBeLessThan(8);
   });
 });
 
