@@ -5,6 +5,7 @@ export type { CompiledFlow, CompiledNode } from './runtime/compile';
 export type { EngineServices, NodeExecutor, NodeResult, NodeRunContext, PreparedNode } from './runtime/executor';
 export type { RunOptions } from './runtime/run';
 export { isoTime } from './runtime/iso-time';
+export { jsonTooDeep } from './runtime/depth-limits';
 export { NODE_EXECUTORS } from './nodes';
 export { compileTemplate, renderJson } from './template';
 export { OutboundClient } from './outbound/outbound-client';

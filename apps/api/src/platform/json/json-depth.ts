@@ -1,3 +1,5 @@
+import { jsonTooDeep as engineJsonTooDeep } from '@callflow/engine';
+
 /**
  * How deep a JSON body may nest (objects and arrays). Deeper input is refused before it is parsed:
  * JSON.parse itself copes, but the code after it (validation, class-transformer, JSON.stringify of
@@ -6,37 +8,13 @@
  */
 export const MAX_JSON_DEPTH = 64;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-
 /**
  * True when the JSON text nests objects and arrays deeper than `max` (brackets inside strings do
- * not count). One pass over the text without parsing it; malformed text is left to the parser.
- * Works on a UTF-8 buffer as well as on a string: every byte it looks at is ASCII.
+ * not count): the engine's one-pass scan (it guards upstream answers the same way), with the API's
+ * bound. On a UTF-8 buffer as well as on a string.
  */
 export function jsonTooDeep(text: string | Uint8Array, max: number = MAX_JSON_DEPTH): boolean {
-  const n = text.length;
-  // A text can nest at most half its length deep.
-  if (n <= 2 * max) return false;
-  const s = typeof text === 'string' ? text : undefined;
-  const b = typeof text === 'string' ? undefined : text;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < n; i++) {
-    const c = s !== undefined ? s.charCodeAt(i) : b![i]!;
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > max) return true;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-  }
-  return false;
+  return engineJsonTooDeep(text, max);
 }
 
 /** The message of the 400 for a body nested too deeply. */
