@@ -1,18 +1,10 @@
-import type { RenderedRequest, StepRecord as StepRecordOf, StepResponse } from '@callflow/flow';
+import type { RenderedRequest, RunInput, StepRecord as StepRecordOf, StepResponse } from '@callflow/flow';
 import type { StepError } from './errors';
 import type { TEMPLATE_WORK } from './template/budget';
 import type { CancelSignal } from './runtime/run-cancel';
 import type { SECRETS, SecretBag } from './template/secret-value';
 
-/** What a trigger hands to a run; every part optional. Shapes: STANDARD_TOKENS in libs/flow/src/tokens.ts. */
-export interface RunInput {
-  call?: Record<string, unknown>;
-  contact?: Record<string, unknown>;
-  campaign?: Record<string, unknown>;
-  ivr?: Record<string, unknown>;
-  event?: Record<string, unknown>;
-  request?: { method?: string; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, unknown> };
-}
+export type { RunInput } from '@callflow/flow';
 
 /** The data templates see: the input, plus outputs so far, vars, the node's connection and `now`. */
 export interface TemplateScope extends RunInput {

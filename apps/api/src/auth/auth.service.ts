@@ -1,4 +1,4 @@
-import type { Me } from '@callflow/flow';
+import type { Me, TokenPair } from '@callflow/flow';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
@@ -9,18 +9,6 @@ import type { AccessTokenClaims } from './access-token';
 import { PasswordSignIn, severalTenants } from './password-sign-in.service';
 import { RefreshTokensService, type IssuedRefreshToken } from '../sessions/refresh-tokens.service';
 import { SignInAudit, type SignInVia } from './sign-in-audit.service';
-
-/** GET /me (libs/flow/src/api/access.ts). */
-export type MeView = Me;
-
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  /** Seconds the access token lives. */
-  expiresIn: number;
-  user: MeView;
-}
 
 @Injectable()
 export class AuthService {
@@ -67,7 +55,7 @@ export class AuthService {
     await this.refresh.revokeFamily(token);
   }
 
-  async me(userId: string): Promise<MeView> {
+  async me(userId: string): Promise<Me> {
     const user = await this.usersService.loadActive(userId);
     if (!user) throw new UnauthorizedException('the user no longer exists or is disabled');
     return this.view(user);
@@ -85,7 +73,7 @@ export class AuthService {
     return { accessToken, refreshToken: refreshToken.token, tokenType: 'Bearer', expiresIn, user: this.view(user) };
   }
 
-  private view(u: LoadedUser): MeView {
+  private view(u: LoadedUser): Me {
     return {
       id: u.id,
       email: u.email,

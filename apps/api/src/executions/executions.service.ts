@@ -10,7 +10,7 @@ import type { ListExecutionsQuery } from './dto/list-executions.query';
 /** A list item: everything but the input, output and steps (libs/flow/src/api/executions.ts). */
 export type ExecutionSummary = ExecutionSummaryView<Date>;
 /** The whole row (steps already redacted by the engine), without the tenant. */
-export type ExecutionDetail = ExecutionDetailView<Date, RunInput>;
+export type ExecutionDetail = ExecutionDetailView<Date>;
 
 const DEFAULT_LIMIT = 50;
 const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, started_at, finished_at, duration_ms, error, retry_of,

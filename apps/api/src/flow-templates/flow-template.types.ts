@@ -1,15 +1,4 @@
-import type { ConnectionType } from '@callflow/engine';
-import { CONNECTION_PLACEHOLDER_PREFIX } from '@callflow/flow';
-
-/** A connection a template needs: the admin picks one of `type` (`any`: whatever auth the remote uses). */
-export interface TemplateConnectionRequirement {
-  /** Key of `connections` in `POST /flows {templateId, connections}`; also names the placeholder. */
-  purpose: string;
-  type: ConnectionType | 'any';
-  /** What it is for, and which non-secret `fields` the template reads as `{{connection.<field>}}`. */
-  description: string;
-  fields: string[];
-}
+import { CONNECTION_PLACEHOLDER_PREFIX, type FlowTemplateSummary } from '@callflow/flow';
 
 export interface TemplateNode {
   id: string;
@@ -34,25 +23,9 @@ export interface TemplateDefinition {
 }
 
 /** A ready flow for one integration pattern of a documented system (docs/templates.md). */
-export interface FlowTemplate {
-  id: string;
-  name: string;
-  /** The system whose published contract the flow follows. */
-  system: 'ICTBroadcast' | 'Gcalls' | 'BRIX365' | 'RetailCRM' | 'XiVO';
-  description: string;
-  requires: { connections?: TemplateConnectionRequirement[] };
+export interface FlowTemplate extends Omit<FlowTemplateSummary, 'triggerType'> {
   /** Placeholders `connectionPlaceholder(purpose)` stand where the picked connection ids go. */
   definition: TemplateDefinition;
-}
-
-/** What GET /flow-templates lists (no definition). */
-export interface FlowTemplateSummary {
-  id: string;
-  name: string;
-  system: FlowTemplate['system'];
-  description: string;
-  triggerType: string;
-  requires: FlowTemplate['requires'];
 }
 
 /**

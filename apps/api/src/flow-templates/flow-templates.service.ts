@@ -2,12 +2,8 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UUID_RE } from '../platform/cursors/cursor';
-import {
-  placeholderPurpose,
-  type FlowTemplate,
-  type FlowTemplateSummary,
-  type TemplateDefinition,
-} from './flow-template.types';
+import type { FlowTemplateSummary } from '@callflow/flow';
+import { placeholderPurpose, type FlowTemplate, type TemplateDefinition } from './flow-template.types';
 import { FLOW_TEMPLATES } from './flow-templates.registry';
 
 /** A template made into a flow draft: its definition with the picked connections filled in. */

@@ -4,6 +4,7 @@
  * API's views declare; the editor adds a few optional fields other list implementations may send.
  */
 import type {
+  ConnectionDetail,
   ExecutionDetail as ExecutionDetailView,
   ExecutionStatus,
   ExecutionSummary as ExecutionSummaryView,
@@ -11,26 +12,19 @@ import type {
   FlowDefinition,
   FlowDetail as FlowDetailView,
   FlowSummary as FlowSummaryView,
+  FlowTemplateSummary,
   FlowVersionSummary,
+  Me,
   TestRunResult as TestRunResultView,
   ValidationIssue,
 } from '@callflow/flow';
 
 export type { ExecutionStatus, ExecutionTrigger, FlowDefinition, ValidationIssue };
-export type { Page, PublishResult as PublishResponse, StepRecord } from '@callflow/flow';
+export type { Page, PublishResult as PublishResponse, RunInput, StepRecord } from '@callflow/flow';
+export type { TokenPair as LoginResponse } from '@callflow/flow';
 
-export interface User {
-  id: string;
-  email: string;
-  tenantId: string;
-  permissions: string[];
-}
-
-export interface LoginResponse {
-  accessToken: string;
-  refreshToken?: string;
-  user: User;
-}
+/** What the session keeps of the signed-in user (GET /me, or the login answer's `user`). */
+export type User = Pick<Me, 'id' | 'email' | 'tenantId' | 'permissions'>;
 
 /** What a list row may carry besides the API's fields (a run status from other list implementations). */
 interface ListExtras {
@@ -53,24 +47,9 @@ export interface FlowVersion extends FlowVersionSummary {
   definition?: FlowDefinition;
 }
 
-export interface FlowTemplate {
-  id: string;
-  name: string;
-  /** The product it integrates (ICTBroadcast, Gcalls, …). */
-  system?: string;
-  description?: string;
-  triggerType?: string;
-  requires?: { connections?: { purpose: string; type: string; description: string }[] };
+/** A template of GET /flow-templates (its definition where an implementation includes it). */
+export interface FlowTemplate extends FlowTemplateSummary {
   definition?: FlowDefinition;
-}
-
-export interface RunInput {
-  call?: Record<string, unknown>;
-  contact?: Record<string, unknown>;
-  campaign?: Record<string, unknown>;
-  ivr?: Record<string, unknown>;
-  event?: Record<string, unknown>;
-  request?: Record<string, unknown>;
 }
 
 /**
@@ -85,7 +64,7 @@ export interface ExecutionSummary extends ExecutionSummaryView {
   flowName?: string | null;
 }
 
-export interface ExecutionDetail extends ExecutionDetailView<string, RunInput> {
+export interface ExecutionDetail extends ExecutionDetailView {
   flowName?: string | null;
   /** The definition that ran, when the server includes it (directly or inside a version object). */
   definition?: FlowDefinition;
@@ -106,10 +85,7 @@ export interface ExecutionFilters {
 
 export type { SoapDescription, SoapField, SoapOperationDescription, SoapShape } from '@callflow/flow';
 
-export interface Connection {
-  id: string;
-  name: string;
-  type: string;
-}
+/** What the editor reads of a row of GET /connections (pickers show its name and type). */
+export type Connection = Pick<ConnectionDetail, 'id' | 'name' | 'type'>;
 
 export type { WebhookSecretStatus } from '@callflow/flow';

@@ -15,6 +15,16 @@ export interface Me {
   roles: { id: string; name: string }[];
 }
 
+/** POST /auth/login and POST /auth/refresh: a new pair of tokens and the signed-in user. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds the access token lives. */
+  expiresIn: number;
+  user: Me;
+}
+
 /** A row of GET /permissions. */
 export interface PermissionInfo {
   name: string;

@@ -7,6 +7,16 @@ export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 't
 export type ExecutionTrigger = 'test' | 'ivr' | 'event' | 'webhook' | 'retry';
 export type RunStatus = 'succeeded' | 'failed' | 'timeout';
 
+/** What a trigger hands to a run, every part optional (shapes: STANDARD_TOKENS in ../tokens.ts). */
+export interface RunInput {
+  call?: Record<string, unknown>;
+  contact?: Record<string, unknown>;
+  campaign?: Record<string, unknown>;
+  ivr?: Record<string, unknown>;
+  event?: Record<string, unknown>;
+  request?: { method?: string; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, unknown> };
+}
+
 /** The request a node sent, as rendered (secrets redacted). */
 export interface RenderedRequest {
   method: string;
@@ -76,8 +86,8 @@ export interface ExecutionSummary<Time = string> {
 }
 
 /** GET /executions/:id: the whole run (steps redacted by the engine). */
-export interface ExecutionDetail<Time = string, Input = Record<string, unknown>> extends ExecutionSummary<Time> {
-  input: Input;
+export interface ExecutionDetail<Time = string> extends ExecutionSummary<Time> {
+  input: RunInput;
   output: unknown;
   steps: StepRecord[];
 }

@@ -1,9 +1,5 @@
-import {
-  connectionPlaceholder,
-  node,
-  type TemplateConnectionRequirement,
-  type TemplateNode,
-} from '../flow-template.types';
+import type { TemplateConnectionRequirement } from '@callflow/flow';
+import { connectionPlaceholder, node, type TemplateNode } from '../flow-template.types';
 
 // What the BRIX365 templates share: the PBX connection and the module's webhooks.
 

@@ -1,5 +1,6 @@
 import { connectionPlaceholder, edges, node } from '../flow-template.types';
-import type { FlowTemplate, TemplateConnectionRequirement } from '../flow-template.types';
+import type { TemplateConnectionRequirement } from '@callflow/flow';
+import type { FlowTemplate } from '../flow-template.types';
 
 /**
  * RetailCRM's calls to the telephony (seed 003) and the module registration that sets them up:

@@ -1,5 +1,6 @@
 import { connectionPlaceholder, edges, node } from '../flow-template.types';
-import type { FlowTemplate, TemplateConnectionRequirement } from '../flow-template.types';
+import type { TemplateConnectionRequirement } from '@callflow/flow';
+import type { FlowTemplate } from '../flow-template.types';
 import { RETAILCRM_CALLBACK_TEMPLATES } from './retailcrm-callbacks.template';
 
 /**

@@ -1,5 +1,5 @@
 import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-template.types';
-import type { TemplateConnectionRequirement as Requirement } from '../flow-template.types';
+import type { TemplateConnectionRequirement as Requirement } from '@callflow/flow';
 
 /**
  * XiVO CC Agent "Third Party Integration" (seed 004): when a call rings, the agent's browser POSTs
