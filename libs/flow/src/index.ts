@@ -19,6 +19,7 @@ export * from './validate';
 export * from './tokens';
 export { utf8Length } from './issues';
 export * from './trigger-match';
+export * from './call-example';
 export * from './match-pattern';
 export * from './token-rules';
 export type * from './api/flows';

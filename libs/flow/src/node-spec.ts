@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { TemplateContext } from './template-context';
+import type { RunInput } from './api/executions';
 
 /** A template found in a node's config: where it sits and how it is escaped when rendered. */
 export interface TemplateField {
@@ -14,8 +15,28 @@ export type NodeCategory = 'trigger' | 'request' | 'logic';
 /** The run-input roots a trigger can fill (`{{call.…}}`, `{{request.…}}`, …). */
 export type InputRoot = 'call' | 'contact' | 'campaign' | 'ivr' | 'event' | 'request';
 
+/** What a caller sends to start one run (see TriggerCall). */
+export interface TriggerRequest {
+  method: 'GET' | 'POST';
+  query?: Record<string, string>;
+  /** The JSON body; absent: none. */
+  body?: unknown;
+}
+
+/** How a system starts a run of this trigger over HTTP ("How to call this flow", the API's 400 hints). */
+export interface TriggerCall {
+  /** The route below the API prefix; `{flowKey}` stands for the flow's key. */
+  path: string;
+  /** The request that starts a run receiving `input`, under this trigger's config. */
+  request(config: Record<string, unknown>, input: RunInput): TriggerRequest;
+  /** The body's shape in one line, e.g. `{"call": {…}, "contact": {…}}`. */
+  shape: string;
+}
+
 /** What a trigger type means beyond its config: how it is answered and what its runs receive. */
 export interface TriggerSpec {
+  /** How it is called over HTTP. */
+  call: TriggerCall;
   /** `sync` triggers wait for a respond node's answer; `async` ones are fire-and-forget. */
   mode: 'sync' | 'async';
   /** The run-input roots this trigger fills; a template reading another one is flagged. */

@@ -18,9 +18,10 @@ import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { IvrRequestDto } from './dto/ivr-request.dto';
 import { IvrService } from './ivr.service';
 import { compileInputCheck } from './trigger-input';
+import { ivrTrigger, misplacedFieldHint } from '@callflow/flow';
 
 /** The body check: IvrRequestDto's class-validator rules, compiled once. */
-const checkIvrInput = compileInputCheck(IvrRequestDto);
+const checkIvrInput = compileInputCheck(IvrRequestDto, (key) => misplacedFieldHint(ivrTrigger, key));
 
 /** IvrController's path under the API prefix. */
 export const IVR_PATH = 'ivr';

@@ -65,3 +65,18 @@ describe('compileInputCheck', () => {
     expect(() => compileInputCheck(Other)).toThrow(/Other.name: validator isString does not compile/);
   });
 });
+
+describe('compileInputCheck with explainUnknown', () => {
+  it('says why an unknown field is refused, for every such field', () => {
+    const explained = compileInputCheck(IvrRequestDto, (key) => `why ${key}`);
+    expect(() => explained({ callerId: '+39', call: {} })).toThrow('property callerId should not exist: why callerId');
+    try {
+      explained({ a: 1, b: 2 });
+    } catch (err) {
+      expect((err as { getResponse(): unknown }).getResponse()).toMatchObject({
+        details: ['property a should not exist: why a', 'property b should not exist: why b'],
+      });
+    }
+    expect.assertions(2);
+  });
+});

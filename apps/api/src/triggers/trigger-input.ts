@@ -23,8 +23,13 @@ const CHECKS: Record<string, Rule['checks'][number]> = {
  * keys. Trigger calls are the hot path (an IVR caller is on hold): class-validator's reflective
  * pass costs ~4-7 µs a call, this well under one. The value kept for a property is the one sent
  * (opaque JSON). Only the validators in CHECKS compile: a DTO using another fails at startup.
+ * `explainUnknown` adds why an unknown field is refused (`property callerId should not exist:
+ * callerId belongs inside "call" …`).
  */
-export function compileInputCheck<T extends object>(dto: new () => T): (body: unknown) => T {
+export function compileInputCheck<T extends object>(
+  dto: new () => T,
+  explainUnknown?: (key: string) => string,
+): (body: unknown) => T {
   const rules = new Map<string, Rule>();
   for (const m of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     const rule = rules.get(m.propertyName) ?? { conditions: [], checks: [] };
@@ -46,7 +51,8 @@ export function compileInputCheck<T extends object>(dto: new () => T): (body: un
       const rule = rules.get(key);
       const value = body[key];
       if (rule === undefined) {
-        (problems ??= []).push(`property ${key} should not exist`);
+        const why = explainUnknown ? `: ${explainUnknown(key)}` : '';
+        (problems ??= []).push(`property ${key} should not exist${why}`);
         continue;
       }
       let ok = true;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineNodeSpec } from '../node-spec';
+import { defineNodeSpec, type TriggerCall } from '../node-spec';
+import type { RunInput } from '../api/executions';
 
 const none = () => [];
 const next = () => ['next'];
@@ -11,6 +12,30 @@ const IVR_DEADLINE_MS = 3000;
 /** A webhook's answer deadline when its config sets none. */
 const WEBHOOK_DEADLINE_MS = 10_000;
 const stringList = z.array(z.string().min(1).max(128)).max(1000);
+
+/** The parts of `input` named in `roots`, in that order (absent parts left out). */
+function partsOf(input: RunInput, roots: readonly (keyof RunInput)[]): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const root of roots) if (input[root] !== undefined) body[root] = input[root];
+  return body;
+}
+
+const IVR_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
+
+/** POST /events with one event of `type`: its id and time from the input's `event`, or made up. */
+function eventCall(type: string): TriggerCall {
+  return {
+    path: '/events',
+    shape: `{"id": "<unique per event>", "type": "${type}", "call": {…}, "contact": {…}, "campaign": {…}, "at": "<ISO time>"}`,
+    request: (_config, input) => {
+      const { id, at } = (input.event ?? {}) as { id?: unknown; at?: unknown };
+      const body: Record<string, unknown> = { id: typeof id === 'string' ? id : 'evt-1', type };
+      Object.assign(body, partsOf(input, ['call', 'contact', 'campaign']));
+      if (typeof at === 'string') body.at = at;
+      return { method: 'POST', body };
+    },
+  };
+}
 
 /** Most runs a flow may have at once, across every worker process. */
 export const MAX_CONCURRENT_RUNS_LIMIT = 1000;
@@ -34,8 +59,13 @@ export const ivrTrigger = defineNodeSpec({
   baseName: 'ivr',
   description: 'An IVR calls mid-call and waits for the answer (or the fallback at the deadline).',
   trigger: {
+    call: {
+      path: '/ivr/{flowKey}',
+      shape: '{"call": {…}, "contact": {…}, "campaign": {…}, "ivr": {…}, "event": {…}} (each optional)',
+      request: (_config, input) => ({ method: 'POST', body: partsOf(input, IVR_PARTS) }),
+    },
     mode: 'sync',
-    inputRoots: ['call', 'contact', 'campaign', 'ivr', 'event'],
+    inputRoots: IVR_PARTS,
     deadlineMs: IVR_DEADLINE_MS,
     unanswered: 'the IVR will always get the fallback',
     // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
@@ -71,7 +101,7 @@ export const endOfCallTrigger = defineNodeSpec({
   shortLabel: 'End of call',
   baseName: 'endOfCall',
   description: 'Runs when a call ends (event call.ended), optionally filtered.',
-  trigger: { mode: 'async', inputRoots: EVENT_ROOTS },
+  trigger: { call: eventCall('call.ended'), mode: 'async', inputRoots: EVENT_ROOTS },
   initialConfig: noConfig,
   recordsOutput: false,
   configSchema: z.strictObject({
@@ -96,7 +126,7 @@ export const campaignTrigger = defineNodeSpec({
   shortLabel: 'Campaign',
   baseName: 'campaign',
   description: 'Runs once per campaign contact event.',
-  trigger: { mode: 'async', inputRoots: EVENT_ROOTS },
+  trigger: { call: eventCall(CAMPAIGN_EVENTS[0]), mode: 'async', inputRoots: EVENT_ROOTS },
   initialConfig: noConfig,
   recordsOutput: false,
   configSchema: z.strictObject({
@@ -157,6 +187,18 @@ export const webhookTrigger = defineNodeSpec({
   baseName: 'webhook',
   description: 'An inbound HTTP request; the respond node shapes the answer.',
   trigger: {
+    call: {
+      path: '/hooks/{flowKey}',
+      shape: 'any JSON (or form) body, and any query parameters: the flow reads them as request.body and request.query',
+      request: (config, input) => {
+        const methods = (config.methods as string[] | undefined) ?? ['POST'];
+        const method = methods.includes(input.request?.method ?? '') ? input.request!.method! : methods[0];
+        const query: Record<string, string> = {};
+        for (const [k, v] of Object.entries(input.request?.query ?? {})) query[k] = String(v);
+        const body = method === 'POST' ? (input.request?.body ?? {}) : undefined;
+        return { method: method === 'GET' ? 'GET' : 'POST', ...(Object.keys(query).length ? { query } : {}), body };
+      },
+    },
     mode: 'sync',
     inputRoots: ['request'],
     inputHint: 'a webhook run has only request.method/query/headers/body',
