@@ -10,7 +10,9 @@
  *
  * Skipped when Chromium is missing (CHROMIUM_PATH, default /usr/bin/chromium).
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
@@ -286,6 +288,27 @@ suite('editor in the browser', () => {
     await page.locator('[data-testid=published-badge]', { hasText: 'v1 live' }).waitFor();
     const versions = await api('get', `/api/v1/flows/${flowId}/versions`).expect(200);
     expect(versions.body.items[0]).toMatchObject({ version: 1, note: 'VIP routing, first version' });
+  });
+
+  it('after publishing, shows how to call the flow; its curl line, run in a shell, gets the answer', async () => {
+    const dialog = page.locator('[data-testid=published-dialog]');
+    await dialog.waitFor();
+    const url = `${t.baseUrl}/api/v1/ivr/${flowKey}`;
+    expect(await dialog.locator('[data-testid=published-how-to-call-url]').textContent()).toBe(`POST ${url}`);
+    await screenshot(page, 'published-how-to-call');
+    const curl = (await dialog.locator('[data-testid=published-how-to-call-curl]').textContent())!;
+    // The test drawer's input (caller +33612345678) is the example: the CRM knows that caller.
+    const { stdout } = await promisify(execFile)('sh', ['-c', curl.replace(/^curl /, 'curl -s ')], {
+      env: { PATH: process.env.PATH, CALLFLOW_API_KEY: t.apiKey },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'succeeded', output: { queue: 'vip', name: 'Jeanne' } });
+    await page.click('[data-testid=published-done]');
+    await dialog.waitFor({ state: 'detached' });
+    // The trigger's panel shows the same.
+    await node('ivr').click();
+    const panel = page.locator('[data-testid=how-to-call-section]');
+    expect(await panel.locator('[data-testid=how-to-call-url]').textContent()).toBe(`POST ${url}`);
+    expect(await panel.locator('[data-testid=how-to-call-body]').textContent()).toContain('"callerId": "+33612345678"');
   });
 
   it('the IVR endpoint answers with the published flow', async () => {

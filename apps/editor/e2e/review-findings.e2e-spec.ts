@@ -217,6 +217,7 @@ suite('review findings in the browser', () => {
     await page.click('[data-testid=publish-button]');
     await page.click('[data-testid=publish-confirm]');
     await page.locator('[data-testid=published-badge]', { hasText: 'v2 live' }).waitFor();
+    await page.click('[data-testid=published-done]');
     await pending.waitFor({ state: 'detached' });
     await call(first).expect(200);
 

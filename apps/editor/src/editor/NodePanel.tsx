@@ -9,7 +9,9 @@ import { Field, Issues, Tabs, TextInput, useFieldId } from '../ui/form';
 import { JsonField } from '../ui/list-json-inputs';
 import { Icon } from '../ui/icons';
 import type { EditorEdge } from './convert';
+import { HowToCall } from './HowToCall';
 import { PANELS } from './panels';
+import { Section } from './panels/shared';
 import { NodeRun, useShownStep } from './StepList';
 import { useEditor } from './store';
 
@@ -153,6 +155,11 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
               </Field>
             )}
             <UnplacedIssues issues={configIssues} />
+            {spec?.trigger && (
+              <Section title="How to call this flow" testId="how-to-call-section">
+                <HowToCall />
+              </Section>
+            )}
             <Field label="Notes" htmlFor={notesId}>
               <textarea
                 id={notesId}

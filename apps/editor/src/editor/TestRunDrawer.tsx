@@ -4,38 +4,26 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { getNodeSpec, ivrTrigger, isTriggerType, respondNode } from '@callflow/flow';
+import { getNodeSpec, isTriggerType, respondNode } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import type { RunInput, StepRecord, TestRunResult } from '../api/types';
 import { Badge, Button, formatMs } from '../ui/components';
 import { Tabs } from '../ui/form';
 import { JsonField } from '../ui/list-json-inputs';
 import { Icon } from '../ui/icons';
-import { inputSections, SAMPLES } from './samples';
+import { inputSections, loadTestInput, SAMPLES, saveTestInput } from './samples';
 import { Code } from './StepDetails';
 import { StepList } from './StepList';
 import { useEditor } from './store';
 import { triggerDeadlineMs } from './timing';
 import { ValidationList, useFocusNode } from './ValidationList';
 
-const INPUT_KEY = (flowId: string | undefined) => `callflow.testinput.${flowId ?? 'new'}`;
-
-function loadInput(flowId: string | undefined, triggerType: string | undefined): RunInput {
-  try {
-    const raw = localStorage.getItem(INPUT_KEY(flowId));
-    if (raw) return JSON.parse(raw) as RunInput;
-  } catch {
-    // fall back to a sample
-  }
-  return structuredClone(SAMPLES[triggerType ?? '']?.[0]?.input ?? SAMPLES[ivrTrigger.type]![0]!.input);
-}
-
 export function TestRunDrawer({ onClose }: { onClose(): void }) {
   const flowId = useEditor((s) => s.meta?.id);
   const triggerType = useEditor((s) => s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type);
   const run = useEditor((s) => s.run);
   const errorCount = useEditor((s) => s.validation.errorCount);
-  const [input, setInput] = useState<RunInput>(() => loadInput(flowId, triggerType));
+  const [input, setInput] = useState<RunInput>(() => loadTestInput(flowId, triggerType));
   const sections = inputSections(triggerType);
   const [section, setSection] = useState<keyof RunInput>(sections[0]!);
   const [serverIssues, setServerIssues] = useState<ApiError | null>(null);
@@ -47,11 +35,7 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
   }, [sections, section]);
 
   useEffect(() => {
-    try {
-      localStorage.setItem(INPUT_KEY(flowId), JSON.stringify(input));
-    } catch {
-      // not persisted; fine
-    }
+    saveTestInput(flowId, input);
   }, [input, flowId]);
 
   useEffect(() => () => abort.current?.abort(), []);

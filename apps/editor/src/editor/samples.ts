@@ -111,3 +111,24 @@ export function inputSections(triggerType: string | undefined): (keyof RunInput)
       return ['call', 'contact', 'campaign'];
   }
 }
+
+const INPUT_KEY = (flowId: string | undefined) => `callflow.testinput.${flowId ?? 'new'}`;
+
+/** The test drawer's last input for a flow (kept in this browser), else the trigger's first sample. */
+export function loadTestInput(flowId: string | undefined, triggerType: string | undefined): RunInput {
+  try {
+    const raw = localStorage.getItem(INPUT_KEY(flowId));
+    if (raw) return JSON.parse(raw) as RunInput;
+  } catch {
+    // fall back to a sample
+  }
+  return structuredClone(BY_TRIGGER[triggerType as TriggerType]?.[0]?.input ?? BY_TRIGGER[ivrTrigger.type][0]!.input);
+}
+
+export function saveTestInput(flowId: string | undefined, input: RunInput): void {
+  try {
+    localStorage.setItem(INPUT_KEY(flowId), JSON.stringify(input));
+  } catch {
+    // not persisted; fine
+  }
+}

@@ -5,7 +5,8 @@ import { api, ApiError, errorText } from '../api/client';
 import type { FlowDetail } from '../api/types';
 import { ValidationList } from '../editor/ValidationList';
 import { useEditor } from '../editor/store';
-import { Dialog, downloadJson, timeAgo, toast } from '../ui/components';
+import { Button, Dialog, downloadJson, timeAgo, toast } from '../ui/components';
+import { HowToCall } from '../editor/HowToCall';
 import { FormDialog } from '../ui/dialogs';
 import { Icon } from '../ui/icons';
 
@@ -16,6 +17,7 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiError | Error | null>(null);
+  const [published, setPublished] = useState<number | null>(null);
   const blocked = errors.length > 0;
 
   const publish = async () => {
@@ -31,13 +33,15 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
         .getState()
         .setMeta({ publishedVersion: res.publishedVersion ?? res.version, latestVersion: res.version });
       toast(`Published version ${res.version}`, 'success');
-      onClose();
+      setPublished(res.version);
     } catch (err) {
       setFailure(err as Error);
     } finally {
       setBusy(false);
     }
   };
+
+  if (published !== null) return <PublishedDialog version={published} onClose={onClose} />;
 
   return (
     <FormDialog
@@ -104,6 +108,29 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
         </div>
       )}
     </FormDialog>
+  );
+}
+
+/** After publishing: the version is live, and how its callers reach it. */
+function PublishedDialog({ version, onClose }: { version: number; onClose(): void }) {
+  const key = useEditor((s) => s.meta?.key);
+  return (
+    <Dialog
+      title={`Published version ${version}`}
+      onClose={onClose}
+      width={640}
+      testId="published-dialog"
+      footer={
+        <Button onClick={onClose} data-testid="published-done">
+          Done
+        </Button>
+      }
+    >
+      <p>
+        Calls to <code>{key}</code> now run version {version}. Hand this to whoever sets up the calling system:
+      </p>
+      <HowToCall testId="published-how-to-call" />
+    </Dialog>
   );
 }
 

@@ -1,0 +1,56 @@
+/**
+ * "How to call this flow": the URL, a curl line and the body, built from the trigger's spec
+ * (libs/flow callExample) with the test drawer's input as the example, so what the admin tested
+ * is what they hand to the PBX or dialer team.
+ */
+import { API_KEY_VARIABLE, callExample, getNodeSpec, isTriggerType } from '@callflow/flow';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { API_BASE } from '../api/client';
+import { CopyButton } from '../ui/CopyButton';
+import { useFlowMeta, useFlowNodes } from './store/flow-hooks';
+import { loadTestInput } from './samples';
+import { Code } from './StepDetails';
+
+export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
+  const key = useFlowMeta((m) => m?.key);
+  const flowId = useFlowMeta((m) => m?.id);
+  const trigger = useFlowNodes((nodes) => nodes.find((n) => isTriggerType(n.type ?? '')));
+  const type = trigger?.type;
+  const config = trigger?.data.config;
+  const example = useMemo(() => {
+    const spec = type ? getNodeSpec(type) : undefined;
+    if (!spec || !config) return undefined;
+    const input = loadTestInput(flowId, type);
+    return callExample(spec, config, key ?? '<flow-key>', input, `${location.origin}${API_BASE}`);
+  }, [type, config, flowId, key]);
+  if (!example) return null;
+  return (
+    <div className="how-to-call" data-testid={testId}>
+      <div className="check-row" style={{ gap: 8, flexWrap: 'nowrap', alignItems: 'center' }}>
+        <code className="code-line grow" data-testid={`${testId}-url`}>
+          {example.method} {example.url}
+        </code>
+        <CopyButton text={example.url} what="URL" size="sm" testId={`${testId}-url-copy`} />
+      </div>
+      <p className="field-hint">
+        {example.mode === 'sync'
+          ? 'The caller waits: the answer comes back in the response, within the deadline.'
+          : 'Answered at once with 202 (accepted); the run follows and shows in Runs.'}{' '}
+        Authenticate with an API key holding <code>triggers.invoke</code> (
+        <Link to="/settings/api-keys">Settings → API keys</Link>).
+      </p>
+      <div className="how-to-call-head">
+        <span className="code-label">curl (the key read from ${API_KEY_VARIABLE})</span>
+        <CopyButton text={example.curl} what="curl command" size="sm" testId={`${testId}-curl-copy`} />
+      </div>
+      <Code value={example.curl} testId={`${testId}-curl`} />
+      <p className="field-hint" data-testid={`${testId}-shape`}>
+        Body: {example.shape}
+      </p>
+      {example.body !== undefined && (
+        <Code label="Example body (the test drawer's input)" value={example.body} testId={`${testId}-body`} />
+      )}
+    </div>
+  );
+}
