@@ -121,6 +121,8 @@ export const DEFAULT_LIMITS: RunLimits = {
 
 /** Hooks the API uses to persist and to answer early. */
 export interface RunHooks {
+  /** Before each node of the main path runs (not inside batch chunks). Errors thrown here are ignored. */
+  onNodeStart?(nodeId: string): void;
   /** After each node finishes (succeeded or failed). Errors thrown here are ignored. */
   onStep?(step: StepRecord): void;
   /** Once, when the first respond node produced its answer. */

@@ -1,5 +1,12 @@
 import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { EngineError, FlowEngine, type RespondOutput, type RunInput, type RunResult } from '@callflow/engine';
+import {
+  EngineError,
+  FlowEngine,
+  type RespondOutput,
+  type RunHooks,
+  type RunInput,
+  type RunResult,
+} from '@callflow/engine';
 import type { TestRunResult as TestRunResultView } from '@callflow/flow';
 import { ConnectionUseCheck } from '../connections/connection-use-check.service';
 import { ConnectionsResolverFactory } from '../connections/connections-resolver.factory';
@@ -22,6 +29,13 @@ export interface TestRunResult extends TestRunResultView {
   steps: RunResult['steps'];
 }
 
+/** How a watched test run reports as it goes (POST /flows/test-run/stream), and how it is stopped. */
+export interface TestRunWatch {
+  hooks?: RunHooks;
+  /** Aborted: the run stops (its request in flight too) and is recorded failed with RUN_ABORTED. */
+  signal?: AbortSignal;
+}
+
 /** Test runs of drafts (never cached: a draft changes between runs), recorded as `test` executions. */
 @Injectable()
 export class FlowTestRunService {
@@ -34,6 +48,14 @@ export class FlowTestRunService {
   ) {}
 
   async testRun(tenantId: string, dto: TestRunDto): Promise<TestRunResult> {
+    return (await this.prepare(tenantId, dto))();
+  }
+
+  /**
+   * Checks all a test run needs first (404, 400, 422: nothing has run yet, so a streamed run can
+   * still answer them as errors); returns the run, to start when the caller is ready to watch it.
+   */
+  async prepare(tenantId: string, dto: TestRunDto): Promise<(watch?: TestRunWatch) => Promise<TestRunResult>> {
     if (dto.flowId) await this.flows.find(tenantId, dto.flowId);
     // A test run holds its request (and the sockets of its nodes) open: never longer than a live run may.
     const longest = this.engine.limits.deadlineMs;
@@ -54,14 +76,27 @@ export class FlowTestRunService {
     const misdirected = await this.origins.issues(tenantId, dto.definition);
     if (misdirected.length > 0)
       throw new UnprocessableEntityException({ message: misdirected[0]!.message, details: misdirected });
+    return (watch = {}) => this.run(tenantId, dto, compiled, input, watch);
+  }
+
+  private async run(
+    tenantId: string,
+    dto: TestRunDto,
+    compiled: ReturnType<FlowEngine['compile']>,
+    input: RunInput,
+    watch: TestRunWatch,
+  ): Promise<TestRunResult> {
     const connections = this.connections.forTenant(tenantId);
+    const limits = dto.deadlineMs ? { deadlineMs: dto.deadlineMs } : undefined;
     // Scrubbed: the respond output and refreshed tokens are not covered by the step redactor.
+    const watched = watch.hooks;
+    // Streamed steps are scrubbed like the recorded ones (a token refreshed so far is masked).
+    const hooks: RunHooks | undefined = watched && {
+      onNodeStart: watched.onNodeStart,
+      onStep: watched.onStep && ((step) => watched.onStep!(connections.scrub(step))),
+    };
     const result = connections.scrub(
-      await this.engine.run(
-        compiled,
-        input,
-        dto.deadlineMs ? { connections, limits: { deadlineMs: dto.deadlineMs } } : { connections },
-      ),
+      await this.engine.run(compiled, input, { connections, limits, hooks, signal: watch.signal }),
     );
     const id = uuidv7();
     // Awaited: the editor opens the execution right after this answer.

@@ -7,6 +7,7 @@ import { QueueModule } from '../queue/queue.module';
 import { ExecutionsRetryController } from './executions-retry.controller';
 import { FlowRunner } from './flow-runner.service';
 import { FlowTestRunController } from './flow-test-run.controller';
+import { FlowTestRunStreamController } from './flow-test-run-stream.controller';
 import { FlowTestRunService } from './flow-test-run.service';
 import { RetryService } from './retry.service';
 
@@ -16,7 +17,7 @@ import { RetryService } from './retry.service';
  */
 @Module({
   imports: [EngineModule, ConnectionsModule, ExecutionsModule, QueueModule, FlowsModule],
-  controllers: [FlowTestRunController, ExecutionsRetryController],
+  controllers: [FlowTestRunController, FlowTestRunStreamController, ExecutionsRetryController],
   providers: [FlowRunner, FlowTestRunService, RetryService],
   exports: [FlowRunner],
 })

@@ -171,6 +171,7 @@ export class RunState {
     let result: NodeResult | Promise<NodeResult>;
     try {
       this.checkLimits(lane);
+      if (this.hooks.onNodeStart && !lane) this.safeHook(() => this.hooks.onNodeStart!(nodeId));
       result = node.prepared.run(lane ? lane.ctx : this.ctx);
     } catch (err) {
       return this.settle(node, started, t0, this.caught(node, started, t0, err, lane), lane);

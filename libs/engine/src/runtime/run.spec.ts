@@ -79,11 +79,18 @@ describe('running a flow', () => {
   it('runs trigger → set → http → condition → respond and records every step', async () => {
     const steps: StepRecord[] = [];
     const responds: unknown[] = [];
+    const events: string[] = [];
     const compiled = engine.compile(ivrFlow());
     const result = await engine.run(
       compiled,
       { call: { id: 'c1', callerId: '06 1234 5678' } },
-      { hooks: { onStep: (s) => steps.push(s), onRespond: (r) => responds.push(r.body) } },
+      {
+        hooks: {
+          onNodeStart: (id) => events.push(`start ${id}`),
+          onStep: (s) => (steps.push(s), events.push(`done ${s.nodeId}`)),
+          onRespond: (r) => responds.push(r.body),
+        },
+      },
     );
 
     expect(result.status).toBe('succeeded');
@@ -96,6 +103,8 @@ describe('running a flow', () => {
       ['vipAnswer', 'succeeded', 'next'],
     ]);
     expect(steps).toEqual(result.steps);
+    // Each node is announced before it runs, then recorded: the editor shows which one is running.
+    expect(events).toEqual(result.steps.flatMap((s) => [`start ${s.nodeId}`, `done ${s.nodeId}`]));
     expect(responds).toEqual([{ queue: 'gold', vip: true }]);
     const http = result.steps[2]!;
     expect(http.request).toMatchObject({
