@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { RequirePermission } from '../access/access.decorator';
 import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { TestRunDto } from '../flows/dto/test-run.dto';
-import { NDJSON, streamNdjson } from '../platform/http/ndjson-stream';
+import { NDJSON, streamNdjson } from '../platform/streaming/ndjson-stream';
 import { FlowTestRunService } from './flow-test-run.service';
 
 /** POST /flows/test-run/stream: a draft run watched node by node, stopped by closing the request. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { toApiError } from '../errors/http-exception.filter';
-import { NOSNIFF } from './security-headers';
+import { NOSNIFF } from '../http/security-headers';
 
 /** The media type of a stream of JSON lines (one JSON value per line). */
 export const NDJSON = 'application/x-ndjson; charset=utf-8';
