@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../audit/audit.service';
 import type { ConnectionEntity } from './connection.entity';
-import type { ParsedConnection } from './connection.schemas';
+import type { ParsedConnection } from './connection-body';
 
 /** What the audit log keeps of a connection: never a secret's value, only which secrets are set. */
 type Snapshot = Pick<ConnectionEntity, 'name' | 'type' | 'description' | 'config' | 'fields' | 'allowedOrigins'>;

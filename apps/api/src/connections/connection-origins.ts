@@ -1,7 +1,7 @@
 import { BadRequestException, UnprocessableEntityException } from '@nestjs/common';
 import { compileTemplate, exposedFields, originOfUrl, TYPE_SECRETS } from '@callflow/engine';
 import type { ConnectionSpec, ConnectionType } from '@callflow/engine';
-import type { ParsedConnection } from './connection.schemas';
+import type { ParsedConnection } from './connection-body';
 
 /** Types whose connections carry credentials: they must list where those may go. */
 export const CREDENTIAL_TYPES: ReadonlySet<string> = new Set<ConnectionType>([

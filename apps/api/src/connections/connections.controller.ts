@@ -1,29 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../access/access.decorator';
 import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { ConnectionTesterService } from './connection-tester.service';
 import { ConnectionsService } from './connections.service';
-
-const BODY_DOC = {
-  description:
-    'One shape per `type` (none, basic, bearer, api_key, oauth2_client_credentials, token_endpoint, soap_ws_security); ' +
-    'validated by the service (unknown fields → 400). Secrets (password, token, apiKey, clientSecret, token_endpoint `secrets`) are write-only; ' +
-    'on PUT omit a secret to keep it, send null to clear it.',
-  schema: {
-    type: 'object',
-    example: {
-      name: 'crm',
-      type: 'basic',
-      username: 'agent',
-      password: 's3cret',
-      fields: { baseUrl: 'https://crm.example.com' },
-    },
-  },
-};
+import { CONNECTION_MODELS, connectionBodyDoc } from './dto/connection.dto';
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiExtraModels(...CONNECTION_MODELS)
 @Controller('connections')
 export class ConnectionsController {
   constructor(
@@ -48,7 +33,7 @@ export class ConnectionsController {
   @Post()
   @RequirePermission('connections.write')
   @ApiOperation({ summary: 'Create a connection' })
-  @ApiBody(BODY_DOC)
+  @ApiBody(connectionBodyDoc('create'))
   create(@CurrentUser() user: UserPrincipal, @Body() body: unknown) {
     return this.connections.create(user.tenantId, user.userId, body);
   }
@@ -56,7 +41,7 @@ export class ConnectionsController {
   @Put(':id')
   @RequirePermission('connections.write')
   @ApiOperation({ summary: 'Replace a connection (omitted secrets are kept, null clears one)' })
-  @ApiBody(BODY_DOC)
+  @ApiBody(connectionBodyDoc('update'))
   update(@CurrentUser() user: UserPrincipal, @Param('id') id: string, @Body() body: unknown) {
     return this.connections.update(user.tenantId, id, body, user.userId);
   }

@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { connectionCreated, connectionDeleted, connectionUpdated, snapshot } from './connection-audit';
 import { ConnectionCache } from './connection-cache.service';
 import { allowedOriginsFor, keptSecretNames, requireSecretsToWiden } from './connection-origins';
-import { parseConnectionBody, type ParsedConnection } from './connection.schemas';
+import { parseConnectionBody, type ParsedConnection } from './connection-body';
 import { ConnectionEntity } from './connection.entity';
 import { toView, type ConnectionView } from './connection-view';
 import { SecretBox, secretAad } from '../platform/secrets/secret-box';

@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
-import { isPlainObject, reservedKey, setOpaqueAside } from '../platform/json/json-fields';
+import { isPlainObject } from '../platform/json/json-fields';
+import { checkBody } from '../platform/validation/validate-body';
+import { problemsException } from '../platform/validation/validation';
 import { EventDto } from './dto/event.dto';
 
 /** Most events one `POST /events` may carry. */
@@ -10,7 +10,8 @@ const MAX_REPORTED = 50;
 
 /**
  * Validates a `POST /events` body: one event object or an array of 1..1000. Every item is checked
- * and each problem names its item (`events[3].type: …`; a single event reads `event.type: …`).
+ * as an EventDto with the global pipe's checks (checkBody) and each problem names its item
+ * (`events[3].type: …`; a single event reads `event.type: …`); the first 50 are reported.
  */
 export function parseEventBatch(body: unknown): EventDto[] {
   const single = !Array.isArray(body);
@@ -31,26 +32,14 @@ export function parseEventBatch(body: unknown): EventDto[] {
       return;
     }
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
-    const reserved = reservedKey(plain);
-    if (reserved) {
-      problems.push(`${where}.property ${reserved} should not exist`);
-      return;
-    }
-    const { shallow, restore } = setOpaqueAside(EventDto, plain);
-    const dto = plainToInstance(EventDto, shallow);
-    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) problems.push(...messages(errors).map((m) => `${where}.${m}`));
-    else events.push(restore(dto));
+    const r = checkBody(EventDto, plain, where);
+    if (r.ok) events.push(r.value);
+    else problems.push(...r.problems);
   });
   if (problems.length) {
     const details = problems.slice(0, MAX_REPORTED);
     if (problems.length > MAX_REPORTED) details.push(`… and ${problems.length - MAX_REPORTED} more problems`);
-    throw new BadRequestException({ message: problems[0], details });
+    throw problemsException(details);
   }
   return events;
-}
-
-/** `type: type must be one of …` style lines; an unknown field reads `foo: property foo should not exist`. */
-function messages(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
 }

@@ -37,7 +37,7 @@ describe('compileInputCheck', () => {
     const compiled = await outcome(() => check(body));
     const global = await outcome(() => pipe.transform(body, { type: 'body', metatype: IvrRequestDto }));
     // The one wording kept from the IVR's answers: an unknown field is `property x should not exist`
-    // (the global pipe prefixes it with `x: `, except for reserved keys).
+    // (the global pipe prefixes it with `x: `).
     if (global.refused) global.refused = global.refused.map((m) => m.replace(/^(\w+): (property \1 )/, '$2')).sort();
     expect(compiled).toEqual(global);
     if (compiled.ok !== undefined) expect(compiled.ok).toEqual(body);

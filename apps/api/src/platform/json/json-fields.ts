@@ -53,6 +53,26 @@ export function reservedKey(plain: Record<string, unknown>): string | undefined 
   return Object.keys(plain).find((k) => RESERVED_KEYS.has(k));
 }
 
+/**
+ * The first key at any depth that can never be a DTO field, with its path (`request.__proto__`,
+ * `headers[0].constructor`), or undefined. Iterative; stops after `budget` values.
+ */
+export function findReservedKey(value: unknown, budget = 1_000_000): { path: string; key: string } | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0 && budget-- > 0) {
+    const [v, path] = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      const key = keys.find((k) => RESERVED_KEYS.has(k));
+      if (key !== undefined) return { path: path ? `${path}.${key}` : key, key };
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([v[keys[i]!], path ? `${path}.${keys[i]}` : keys[i]!]);
+    }
+  }
+  return undefined;
+}
+
 /** A test of one string (a value or a key). */
 type TextTest = (text: string) => boolean;
 

@@ -1,58 +1,106 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { findLoneSurrogate, findNul, isPlainObject, reservedKey, setOpaqueAside } from '../json/json-fields';
+import type { ClassTransformOptions } from 'class-transformer';
+import type { ValidatorOptions } from 'class-validator';
+import {
+  findLoneSurrogate,
+  findNul,
+  findReservedKey,
+  isPlainObject,
+  reservedKey,
+  setOpaqueAside,
+} from '../json/json-fields';
 
-function flatten(errors: ValidationError[], prefix = ''): string[] {
+/** class-transformer's options for every DTO: no implicit conversion ("1" stays a string). */
+export const TRANSFORM_OPTIONS: ClassTransformOptions = { enableImplicitConversion: false };
+
+/** class-validator's options for every DTO: a field no DTO declares is a 400, not dropped. */
+export const VALIDATOR_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true };
+
+/**
+ * One line per problem. A message that starts with its property (`name must be a string`, or a
+ * custom `allowedOrigins.0: …`) is prefixed with the parent's path only; any other reads
+ * `path: message`. With `labelled`, every line reads `path: message` (`events[3].type: type must …`).
+ */
+export function problemLines(errors: ValidationError[], prefix = '', labelled = false): string[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) =>
-      m.startsWith(e.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`,
+    // Two validators of one property may say the same (IsObject and ValidateNested): say it once.
+    const own = [...new Set(Object.values(e.constraints ?? {}))].map((m) =>
+      !labelled && m.startsWith(e.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`,
     );
-    return [...own, ...flatten(e.children ?? [], path)];
+    return [...own, ...problemLines(e.children ?? [], path, labelled)];
   });
+}
+
+/** The API's 400 for invalid input: the first problem is the message, all of them the details. */
+export function problemsException(details: string[]): BadRequestException {
+  return new BadRequestException({ message: details[0] ?? 'invalid request', details });
 }
 
 /** Turns class-validator errors into the API's 400 with every problem listed. */
 export function validationException(errors: ValidationError[]): BadRequestException {
-  const details = flatten(errors);
-  return new BadRequestException({ message: details[0] ?? 'invalid request', details });
+  return problemsException(problemLines(errors));
+}
+
+/** `path: message`, or `message` alone at the top. */
+const at = (path: string, message: string) => (path ? `${path}: ${message}` : message);
+
+/** The 400's line for a string holding U+0000 at `path`. */
+export const nulProblem = (path: string) => at(path, 'text may not contain the NUL character (U+0000)');
+
+/** The line for a key no DTO has (`constructor`, `__proto__`, …) at `path` (which ends with it). */
+export const reservedProblem = (path: string, key: string) => at(path, `property ${key} should not exist`);
+
+/**
+ * What a DTO body goes through before class-transformer (the pipe and validateBody alike): keys no
+ * DTO has are refused at any depth (class-transformer silently drops `__proto__` and `constructor`,
+ * so whitelisting would not see them), opaque JSON fields are set aside (json-fields.ts), and the
+ * rest may not hold lone surrogates (validators such as IsEmail throw on one). Returns the first
+ * problem (its path from the body) or the body to transform with the way to put opaque fields back.
+ */
+export function screenDtoBody(
+  cls: unknown,
+  plain: Record<string, unknown>,
+): { problem: string } | { problem?: undefined; shallow: Record<string, unknown>; restore<T extends object>(i: T): T } {
+  const opaque = setOpaqueAside(cls, plain);
+  const reserved = findReservedKey(opaque.shallow);
+  if (reserved) return { problem: reservedProblem(reserved.path, reserved.key) };
+  const lone = findLoneSurrogate(opaque.shallow);
+  if (lone) return { problem: `${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)` };
+  return opaque;
 }
 
 /**
  * The DTO pipe of every route: unknown fields and wrong types are 400s. Before class-transformer
- * runs it refuses strings holding U+0000 (PostgreSQL cannot store them) and keys no DTO has
- * (`constructor`, `__proto__`, …), and it sets opaque JSON fields aside (see json-fields.ts); the
- * rest may not hold lone surrogates.
+ * runs it refuses strings holding U+0000 (PostgreSQL cannot store them) and screens DTO bodies
+ * (screenDtoBody). A body without a DTO class (a union the service validates with validateBody,
+ * an opaque event or webhook body) only has its top-level keys checked.
  */
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const nul = findNul(value);
-      if (nul) throw new BadRequestException(`${nul}: text may not contain the NUL character (U+0000)`);
+      if (nul) throw problemsException([nulProblem(nul)]);
     }
     if (!isPlainObject(value) || !metadata.metatype || metadata.type === 'custom')
       return super.transform(value, metadata);
-    const reserved = reservedKey(value);
-    if (reserved)
-      throw new BadRequestException({
-        message: `property ${reserved} should not exist`,
-        details: [`property ${reserved} should not exist`],
-      });
-    const { shallow, restore } = setOpaqueAside(metadata.metatype, value);
-    // DTO text must be Unicode (validators such as IsEmail throw on a lone surrogate); opaque JSON
-    // (definitions, run inputs) is left as sent.
-    const lone = this.toValidate(metadata) ? findLoneSurrogate(shallow) : undefined;
-    if (lone) throw new BadRequestException(`${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`);
-    const out = await super.transform(shallow, metadata);
-    return isPlainObject(out) || typeof out === 'object' ? restore(out as object) : out;
+    if (!this.toValidate(metadata)) {
+      const reserved = reservedKey(value);
+      if (reserved) throw problemsException([reservedProblem(reserved, reserved)]);
+      return super.transform(value, metadata);
+    }
+    const screened = screenDtoBody(metadata.metatype, value);
+    if (screened.problem !== undefined) throw problemsException([screened.problem]);
+    const out = await super.transform(screened.shallow, metadata);
+    return isPlainObject(out) || typeof out === 'object' ? screened.restore(out as object) : out;
   }
 }
 
 export function createValidationPipe(): ValidationPipe {
   return new AppValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
-    transformOptions: { enableImplicitConversion: false },
+    transformOptions: TRANSFORM_OPTIONS,
     exceptionFactory: validationException,
   });
 }
