@@ -304,8 +304,9 @@ suite('editor in the browser', () => {
     expect(JSON.parse(stdout)).toMatchObject({ status: 'succeeded', output: { queue: 'vip', name: 'Jeanne' } });
     await page.click('[data-testid=published-done]');
     await dialog.waitFor({ state: 'detached' });
-    // The trigger's panel shows the same.
+    // The trigger's panel shows the same (it opens on the last run's details: its settings hold it).
     await node('ivr').click();
+    await page.click('[data-testid=panel-tab-settings]');
     const panel = page.locator('[data-testid=how-to-call-section]');
     expect(await panel.locator('[data-testid=how-to-call-url]').textContent()).toBe(`POST ${url}`);
     expect(await panel.locator('[data-testid=how-to-call-body]').textContent()).toContain('"callerId": "+33612345678"');

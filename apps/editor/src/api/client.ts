@@ -19,6 +19,7 @@ import type {
   PublishResponse,
   RunInput,
   SoapDescription,
+  StepRecord,
   TestRunResult,
   ValidationIssue,
   WebhookSecretStatus,
@@ -108,7 +109,8 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
   }
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/** Sends the request, renewing an expired access token once; throws ApiError on a non-2xx answer. */
+async function open(method: string, path: string, opts: RequestOptions): Promise<Response> {
   const token = session.token;
   let res = await send(method, path, opts, token);
   // An expired (or revoked) access token: renew it once from the cookie (unless another call of
@@ -116,21 +118,8 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   if (res.status === 401 && token && !opts.noAuthRedirect && (session.token !== token || (await renewSession()))) {
     res = await send(method, path, opts, session.token);
   }
-  const text = await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = text;
-    }
-  }
   if (!res.ok) {
-    const e = (data && typeof data === 'object' ? data : {}) as {
-      message?: unknown;
-      error?: unknown;
-      details?: unknown;
-    };
+    const e = (parsed(await res.text()) ?? {}) as { message?: unknown; error?: unknown; details?: unknown };
     const message = Array.isArray(e.message)
       ? e.message.join('; ')
       : typeof e.message === 'string' && e.message
@@ -139,7 +128,45 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     if (res.status === 401 && !opts.noAuthRedirect) session.expire(message);
     throw new ApiError(res.status, message, typeof e.error === 'string' ? e.error : undefined, e.details);
   }
-  return data as T;
+  return res;
+}
+
+function parsed(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await open(method, path, opts);
+  return parsed(await res.text()) as T;
+}
+
+/** A streamed answer (JSON lines): `onLine` gets each line as it arrives; resolves at the end. */
+async function streamLines(
+  method: string,
+  path: string,
+  opts: RequestOptions,
+  onLine: (line: Record<string, unknown>) => void,
+): Promise<void> {
+  const res = await open(method, path, opts);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    buffered += decoder.decode(value, { stream: !done });
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line) onLine(JSON.parse(line) as Record<string, unknown>);
+    }
+    if (done) return;
+  }
 }
 
 function defaultMessage(status: number): string {
@@ -242,6 +269,27 @@ export const api = {
       body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string },
       signal?: AbortSignal,
     ) => request<TestRunResult>('POST', '/flows/test-run', { body, signal }),
+    /** The same run, watched: `on` gets each node as it starts and each step; resolves with the result. */
+    testRunStream: async (
+      body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string },
+      on: { node(nodeId: string): void; step(step: StepRecord): void },
+      signal?: AbortSignal,
+    ): Promise<TestRunResult> => {
+      let result: TestRunResult | undefined;
+      let failure: ApiError | undefined;
+      await streamLines('POST', '/flows/test-run/stream', { body, signal }, (line) => {
+        if (line.event === 'node') on.node(line.nodeId as string);
+        else if (line.event === 'step') on.step(line.step as StepRecord);
+        else if (line.event === 'result') result = line.result as TestRunResult;
+        else if (line.event === 'error') {
+          const e = line.error as { statusCode: number; message: string; error?: string; details?: unknown };
+          failure = new ApiError(e.statusCode, e.message, e.error, e.details);
+        }
+      });
+      if (failure) throw failure;
+      if (!result) throw new ApiError(0, 'The test run ended without an answer. Try again.', 'network');
+      return result;
+    },
     templates: () => request<Page<FlowTemplate> | FlowTemplate[]>('GET', '/flow-templates'),
     /** The flow's own webhook secret: status (never the secret), set or rotate (shown once), remove. */
     webhookSecret: {
@@ -260,6 +308,8 @@ export const api = {
     list: (filters: ExecutionFilters) =>
       request<Page<ExecutionSummary>>('GET', '/executions', { query: { ...filters } }),
     get: (id: string) => request<ExecutionDetail>('GET', `/executions/${encodeURIComponent(id)}`),
+    /** Queues a new run of a failed or timed-out one, same input, on the published version (202). */
+    retry: (id: string) => request<{ executionId: string }>('POST', `/executions/${encodeURIComponent(id)}/retry`),
   },
 
   soap: {

@@ -23,6 +23,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const issues = useEditor((s) => s.validation.byNode.get(id) ?? NO_ISSUES);
   const step = useEditor((s) => s.run.byNode.get(id));
   const running = useEditor((s) => s.run.status === 'running');
+  const now = useEditor((s) => s.run.status === 'running' && s.run.current === id);
   const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
   const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
@@ -49,7 +50,8 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     selected ? 'selected' : '',
     errors.length ? 'invalid' : '',
     step ? (step.status === 'succeeded' ? 'run-ok' : 'run-fail') : '',
-    running && !step ? 'run-wait' : '',
+    running && !step && !now ? 'run-wait' : '',
+    now ? 'run-now' : '',
   ]
     .filter(Boolean)
     .join(' ');

@@ -22,7 +22,9 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   const readOnly = useEditor((s) => s.readOnly);
   const issues = useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
   const step = useShownStep(nodeId);
-  const [tab, setTab] = useState<'settings' | 'run'>(step && readOnly ? 'run' : 'settings');
+  // Opened after a run (or on a past one): what the node sent and got comes first.
+  const ran = useEditor((s) => s.run.status === 'done');
+  const [tab, setTab] = useState<'settings' | 'run'>(step && (readOnly || ran) ? 'run' : 'settings');
   const nameId = useFieldId();
   const notesId = useFieldId();
 

@@ -60,19 +60,51 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
     const ctl = new AbortController();
     abort.current = ctl;
     setServerIssues(null);
-    s.setRun({ status: 'running', byNode: new Map(), result: undefined, error: undefined });
+    s.setRun({
+      status: 'running',
+      byNode: new Map(),
+      result: undefined,
+      error: undefined,
+      current: undefined,
+      steps: [],
+    });
+    // Progress lands once per frame: a batch of thousands of chunks must not redraw per step.
+    let pending: StepRecord[] = [];
+    let current: string | undefined;
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      if (ctl.signal.aborted) return;
+      useEditor.getState().runProgress(current, pending);
+      pending = [];
+    };
+    const later = () => (frame ||= requestAnimationFrame(flush));
     try {
-      const result = await api.flows.testRun(
-        { definition: s.definition(), input, ...(s.meta ? { flowId: s.meta.id } : {}) },
-        ctl.signal,
-      );
+      const body = { definition: s.definition(), input, ...(s.meta ? { flowId: s.meta.id } : {}) };
+      const on = {
+        node: (nodeId: string) => ((current = nodeId), later()),
+        step: (step: StepRecord) => (pending.push(step), (current = undefined), later()),
+      };
+      const result = await api.flows.testRunStream(body, on, ctl.signal);
+      cancelAnimationFrame(frame);
       if (ctl.signal.aborted) return;
       s.showSteps(result.steps ?? [], result);
     } catch (err) {
+      cancelAnimationFrame(frame);
       if ((err as Error).name === 'AbortError') return;
       if (err instanceof ApiError && err.issues.length) setServerIssues(err);
       s.setRun({ status: 'error', error: errorText(err) });
     }
+  };
+
+  /** Stops the run on the server (closing the stream cancels it) and keeps what it did so far. */
+  const stop = () => {
+    abort.current?.abort();
+    const { run: now, showSteps } = useEditor.getState();
+    if (now.status !== 'running') return;
+    const steps = now.steps ?? [];
+    const error = { code: 'RUN_ABORTED', message: 'stopped by you; the server cancelled the run' };
+    showSteps(steps, { status: 'failed', steps, output: null, error });
   };
 
   useEffect(() => {
@@ -122,16 +154,21 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
             Clear results
           </Button>
         )}
-        <Button
-          variant="primary"
-          icon="play"
-          onClick={() => void start()}
-          busy={run.status === 'running'}
-          data-testid="run-test"
-          title="Run (Ctrl+Enter)"
-        >
-          Run
-        </Button>
+        {run.status === 'running' ? (
+          <Button variant="danger" icon="x" onClick={stop} data-testid="run-stop" title="Stop the run on the server">
+            Stop
+          </Button>
+        ) : (
+          <Button
+            variant="primary"
+            icon="play"
+            onClick={() => void start()}
+            data-testid="run-test"
+            title="Run (Ctrl+Enter)"
+          >
+            Run
+          </Button>
+        )}
         <button type="button" className="btn btn-ghost btn-icon" aria-label="Close test run" onClick={onClose}>
           <Icon name="x" />
         </button>
@@ -164,11 +201,7 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
               see what it sent and received.
             </p>
           )}
-          {run.status === 'running' && (
-            <p className="muted pad">
-              <span className="spinner" /> Running…
-            </p>
-          )}
+          {run.status === 'running' && <RunProgress />}
           {run.status === 'error' && (
             <div className="pad">
               <p className="callout callout-danger" role="alert" data-testid="run-error">
@@ -183,6 +216,40 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
     </section>
   );
 }
+
+/** A run in progress: the node running now and the steps so far (click one to see it). */
+function RunProgress() {
+  const focus = useFocusNode();
+  const steps = useEditor((s) => s.run.steps ?? NO_STEPS);
+  const current = useEditor((s) => (s.run.current ? s.nodes.find((n) => n.id === s.run.current) : undefined));
+  return (
+    <div className="run-summary" data-testid="run-progress">
+      <p className="muted">
+        <span className="spinner" />{' '}
+        {current ? (
+          <>
+            Running <b data-testid="run-current">{current.data.name}</b>…
+          </>
+        ) : (
+          'Running…'
+        )}{' '}
+        {steps.length > 0 && `${steps.length} step${steps.length > 1 ? 's' : ''} done`}
+      </p>
+      {steps.length > 0 && (
+        <StepList
+          steps={steps}
+          testId="run-steps"
+          onPick={(s) => {
+            useEditor.getState().pickStep(s.seq);
+            focus(s.nodeId);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+const NO_STEPS: StepRecord[] = [];
 
 function RunSummary({ result }: { result: TestRunResult }) {
   const focus = useFocusNode();

@@ -1,7 +1,7 @@
 /** One past run, opened on the canvas of the version that ran, with the same per-node details. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorText } from '../api/client';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
@@ -11,6 +11,7 @@ import { useEditor } from '../editor/store';
 import { Badge, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
 import { Tabs } from '../ui/form';
 import { Icon } from '../ui/icons';
+import { RetryButton } from './runs/RetryButton';
 
 type Source = 'version' | 'draft' | 'none';
 
@@ -22,8 +23,8 @@ export function ExecutionPage() {
     | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }
   >({ status: 'loading' });
 
-  const load = useCallback(async () => {
-    setState({ status: 'loading' });
+  const load = useCallback(async (quiet = false) => {
+    if (!quiet) setState({ status: 'loading' });
     try {
       const exec = await api.executions.get(id);
       let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
@@ -70,6 +71,14 @@ export function ExecutionPage() {
     return () => useEditor.getState().reset();
   }, [load]);
 
+  // A queued or running run (a retry just queued) is read again until it ends.
+  const unfinished = state.status === 'ok' && (state.exec.status === 'queued' || state.exec.status === 'running');
+  useEffect(() => {
+    if (!unfinished) return;
+    const timer = setTimeout(() => void load(true), 1000);
+    return () => clearTimeout(timer);
+  }, [unfinished, state, load]);
+
   if (state.status === 'loading') return <Spinner label="Opening run…" />;
   if (state.status === 'error')
     return (
@@ -94,6 +103,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
     selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined,
   );
   const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
+  const navigate = useNavigate();
 
   return (
     <div className="editor" data-testid="execution-view">
@@ -116,6 +126,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
           </div>
         </div>
         <div className="grow" />
+        <RetryButton run={exec} onQueued={(id) => navigate(`/executions/${id}`)} />
         {exec.flowId && (
           <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
             <Icon name="flow" /> Open flow

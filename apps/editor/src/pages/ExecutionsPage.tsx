@@ -4,7 +4,10 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, itemsOf } from '../api/client';
 import type { ExecutionFilters, ExecutionStatus, ExecutionSummary, ExecutionTrigger, FlowSummary } from '../api/types';
 import { Button, Empty, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge, timeAgo } from '../ui/components';
+import { Checkbox } from '../ui/form';
 import { Icon } from '../ui/icons';
+import { mergeRuns, useLiveRefresh } from './runs/live-runs';
+import { RetryButton, useRetryable } from './runs/RetryButton';
 
 const STATUSES: ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'running', 'queued'];
 const TRIGGERS: { value: ExecutionTrigger; label: string }[] = [
@@ -57,7 +60,9 @@ export function ExecutionsPage() {
   const [phone, setPhone] = useState(filters.phone ?? '');
   const [callId, setCallId] = useState(filters.callId ?? '');
   const [loadingMore, setLoadingMore] = useState(false);
+  const [live, setLive] = useState(true);
   const navigate = useNavigate();
+  const retryable = useRetryable();
 
   const setFilter = (patch: Partial<ExecutionFilters>) => {
     const next = new URLSearchParams(params);
@@ -88,6 +93,16 @@ export function ExecutionsPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  const refresh = useCallback(async () => {
+    const page = await api.executions.list({ ...filters, limit: 50 });
+    setState((cur) =>
+      cur.status === 'ok'
+        ? { ...cur, items: mergeRuns(cur.items, page.items ?? []) }
+        : { status: 'ok', items: page.items ?? [], nextCursor: page.nextCursor },
+    );
+  }, [filters]);
+  useLiveRefresh(live && state.status !== 'loading', refresh);
 
   // Typing in phone / call id filters waits for a pause.
   useEffect(() => {
@@ -126,6 +141,9 @@ export function ExecutionsPage() {
           </p>
         </div>
         <div className="grow" />
+        <span title="Show new runs and status changes as they happen">
+          <Checkbox label="Live" checked={live} onChange={setLive} testId="runs-live" />
+        </span>
         <Button icon="refresh" onClick={() => void load()}>
           Refresh
         </Button>
@@ -261,6 +279,7 @@ export function ExecutionsPage() {
                   <th className="num">Duration</th>
                   <th>Phone</th>
                   <th>Call id</th>
+                  <th aria-label="Actions" />
                 </tr>
               </thead>
               <tbody>
@@ -292,6 +311,11 @@ export function ExecutionsPage() {
                     <td className="num">{formatMs(x.durationMs)}</td>
                     <td className="mono small">{x.phone ?? '—'}</td>
                     <td className="mono small">{x.callId ?? '—'}</td>
+                    <td className="row-actions">
+                      {retryable(x) && (
+                        <RetryButton run={x} size="sm" onQueued={() => void refresh().catch(() => undefined)} />
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

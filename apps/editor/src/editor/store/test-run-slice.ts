@@ -14,6 +14,14 @@ export const createTestRunSlice: EditorSlice<TestRunSlice> = (set, get) => ({
     set({ run: { status: 'done', result, byNode: new Map(steps.map((st) => [st.nodeId, st])) } });
   },
 
+  runProgress(current, steps) {
+    const run = get().run;
+    if (run.status !== 'running') return;
+    const byNode = steps.length ? new Map(run.byNode) : run.byNode;
+    for (const st of steps) byNode.set(st.nodeId, st);
+    set({ run: { ...run, current, byNode, steps: steps.length ? [...(run.steps ?? []), ...steps] : run.steps } });
+  },
+
   pickStep(seq) {
     const run = get().run;
     if (run.picked !== (seq ?? undefined)) set({ run: { ...run, picked: seq ?? undefined } });

@@ -46,6 +46,9 @@ export interface RunState {
   /** The step picked in a steps list (its seq): a node run several times (batch chunks) shows that run. */
   picked?: number;
   error?: string;
+  /** While running: the node running now, and the steps recorded so far (in order). */
+  current?: string;
+  steps?: StepRecord[];
 }
 
 /** The flow being edited: its nodes and edges, metadata and the dirty/saved bookkeeping. */
@@ -118,6 +121,8 @@ export interface TestRunSlice {
   run: RunState;
   setRun(run: Partial<RunState> & { status: RunState['status'] }): void;
   showSteps(steps: StepRecord[], result?: TestRunResult): void;
+  /** A streamed run's progress: the node starting now (if any), then the steps recorded since the last call. */
+  runProgress(current: string | undefined, steps: StepRecord[]): void;
   /** Shows one step (by seq) of the run in its node's panel; null goes back to the node's last run. */
   pickStep(seq: number | null): void;
   clearRun(): void;
