@@ -42,7 +42,8 @@ describe('editor store: nodes', () => {
     const id = store.getState().addNode('set', undefined, { connectFrom: 'b' })!;
     const s = store.getState();
     expect(s.edges.find((e) => e.target === id)).toMatchObject({ source: 'b', sourceHandle: 'next' });
-    expect(s.nodes.find((n) => n.id === id)!.position).toEqual({ x: 960, y: 0 });
+    // Beside b is where c already is: the new node goes one row below it.
+    expect(s.nodes.find((n) => n.id === id)!.position).toEqual({ x: 960, y: 160 });
   });
 
   it('moves a node: a finished move marks the draft changed, not the structure', () => {
@@ -208,5 +209,31 @@ describe('editor store: dirty and saved', () => {
     const sel = store.getState().selection;
     store.getState().setSelection(['a'], ['e1']);
     expect(store.getState().selection).toBe(sel);
+  });
+});
+
+describe('editor store: where added nodes go', () => {
+  it('places nodes added from one node where they overlap nothing (two answers of a condition)', () => {
+    const { store } = makeStore();
+    store.getState().load({ meta, definition: chain() });
+    const from = store.getState().nodes[0]!;
+    const a = store.getState().addNode('set', undefined, { connectFrom: from.id })!;
+    const b = store.getState().addNode('set', undefined, { connectFrom: from.id })!;
+    const boxes = store.getState().nodes.map((n) => ({ id: n.id, ...n.position }));
+    for (const id of [a, b]) {
+      const me = boxes.find((x) => x.id === id)!;
+      for (const other of boxes.filter((x) => x.id !== id)) {
+        const apart = Math.abs(me.x - other.x) >= 248 + 40 || Math.abs(me.y - other.y) >= 120 + 40;
+        expect([id, other.id, apart]).toEqual([id, other.id, true]);
+      }
+    }
+  });
+
+  it('keeps a position the admin chose (a drop), even over another card', () => {
+    const { store } = makeStore();
+    store.getState().load({ meta, definition: chain() });
+    const first = store.getState().nodes[0]!.position;
+    const id = store.getState().addNode('set', first)!;
+    expect(store.getState().nodes.find((n) => n.id === id)!.position).toEqual(first);
   });
 });

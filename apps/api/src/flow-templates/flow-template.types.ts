@@ -53,7 +53,7 @@ export function node(
   config: Record<string, unknown>,
   notes?: string,
 ): TemplateNode {
-  return { id, type, name, position: { x: col * 260, y: row * 140 }, ...(notes ? { notes } : {}), config };
+  return { id, type, name, position: { x: col * 340, y: row * 180 }, ...(notes ? { notes } : {}), config };
 }
 
 /** Edges `[source, target, handle?]`, numbered e1, e2 … */

@@ -17,6 +17,7 @@ import {
   type EditorNode,
 } from '../convert';
 import { commit } from './history-slice';
+import { freeSpot } from './placement';
 import { EMPTY_RUN } from './test-run-slice';
 import type { DocumentSlice, EditorDeps, EditorSlice, EditorState, FlowMeta } from './types';
 import { EMPTY_VALIDATION } from './validation-slice';
@@ -120,7 +121,8 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
       const taken = new Set(s.nodes.map((n) => n.data.name));
       const id = newId(spec.category === 'trigger' ? 't' : 'n');
       const from = opts?.connectFrom ? s.nodes.find((n) => n.id === opts.connectFrom) : undefined;
-      const pos = position ?? (from ? { x: from.position.x + 320, y: from.position.y } : nextFreeSpot(s.nodes));
+      const wanted = from ? { x: from.position.x + 320, y: from.position.y } : nextFreeSpot(s.nodes);
+      const pos = position ?? freeSpot(wanted, s.nodes);
       const triggerType = s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type;
       const node: EditorNode = {
         id,
