@@ -33,6 +33,7 @@ import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import { connectionProblem } from './connection';
 import type { EditorEdge, EditorNode } from './convert';
+import { useKeepSelectedInView } from './keep-in-view';
 import { NodeCard } from './NodeCard';
 import { PANELS } from './panels';
 import { provideInitialConfig, useEditor } from './store';
@@ -117,6 +118,7 @@ function FlowCanvas({
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const onConnect = useEditor((s) => s.onConnect);
   const rf = useReactFlow<EditorNode, EditorEdge>();
+  useKeepSelectedInView(wrapper);
   const [defaultViewport] = useState(() => initialViewport(useEditor.getState().nodes, size.width, size.height));
   const large = nodes.length > LARGE_FLOW;
   const [quickAdd, setQuickAdd] = useState<{

@@ -14,9 +14,22 @@ const GROUPS: { category: NodeCategory; title: string }[] = [
   { category: 'logic', title: 'Logic' },
 ];
 
+const COLLAPSED_KEY = 'callflow.palette.collapsed';
+
+/** Collapsed to icons when the admin chose so, else when the screen is a laptop's (under 1280 px). */
+function initiallyCollapsed(): boolean {
+  const chosen = localStorage.getItem(COLLAPSED_KEY);
+  return chosen === null ? window.innerWidth < 1280 : chosen === 'true';
+}
+
 export function Palette() {
   const hasTrigger = useEditor((s) => s.nodes.some((n) => isTriggerType(n.type ?? '')));
   const [q, setQ] = useState('');
+  const [collapsed, setCollapsed] = useState(initiallyCollapsed);
+  const toggle = () => {
+    localStorage.setItem(COLLAPSED_KEY, String(!collapsed));
+    setCollapsed(!collapsed);
+  };
   const rf = useReactFlow<EditorNode, EditorEdge>();
 
   const add = (type: string) => {
@@ -51,17 +64,42 @@ export function Palette() {
     !q || label.toLowerCase().includes(q.toLowerCase()) || type.includes(q.toLowerCase());
 
   return (
-    <aside className="palette" aria-label="Nodes" data-testid="palette">
-      <div className="palette-search">
-        <Icon name="search" size={14} />
-        <input placeholder="Search nodes" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search nodes" />
+    <aside
+      className={`palette${collapsed ? ' collapsed' : ''}`}
+      aria-label="Nodes"
+      data-testid="palette"
+      data-collapsed={collapsed}
+    >
+      <div className="palette-top">
+        {!collapsed && (
+          <div className="palette-search">
+            <Icon name="search" size={14} />
+            <input
+              placeholder="Search nodes"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              aria-label="Search nodes"
+            />
+          </div>
+        )}
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon btn-sm palette-toggle"
+          onClick={toggle}
+          aria-expanded={!collapsed}
+          aria-label={collapsed ? 'Show node names' : 'Collapse to icons'}
+          title={collapsed ? 'Show node names' : 'Collapse to icons (more room for the canvas)'}
+          data-testid="palette-toggle"
+        >
+          <Icon name={collapsed ? 'chevronRight' : 'chevronLeft'} size={15} />
+        </button>
       </div>
       {GROUPS.map((g) => {
         const specs = NODE_SPECS.filter((s) => s.category === g.category && match(s.label, s.type));
         if (!specs.length) return null;
         return (
           <div key={g.category} className="palette-group">
-            <h3>{g.title}</h3>
+            <h3 title={g.title}>{collapsed ? '' : g.title}</h3>
             {specs.map((s) => {
               const disabled = g.category === 'trigger' && hasTrigger;
               return (
@@ -76,8 +114,9 @@ export function Palette() {
                   title={
                     disabled
                       ? 'A flow has exactly one trigger: delete the current one to change it.'
-                      : `${s.description}\nDrag onto the canvas, or click to add.`
+                      : `${s.label}: ${s.description}\nDrag onto the canvas, or click to add.`
                   }
+                  aria-label={collapsed ? s.label : undefined}
                   data-testid={`palette-${s.type}`}
                 >
                   <span className="node-icon sm">
@@ -93,17 +132,19 @@ export function Palette() {
           </div>
         );
       })}
-      <div className="palette-keys">
-        <div>
-          <kbd>Ctrl</kbd> <kbd>Z</kbd> undo · <kbd>Ctrl</kbd> <kbd>Shift</kbd> <kbd>Z</kbd> redo
+      {!collapsed && (
+        <div className="palette-keys">
+          <div>
+            <kbd>Ctrl</kbd> <kbd>Z</kbd> undo · <kbd>Ctrl</kbd> <kbd>Shift</kbd> <kbd>Z</kbd> redo
+          </div>
+          <div>
+            <kbd>Ctrl</kbd> <kbd>C</kbd>/<kbd>V</kbd> copy, paste · <kbd>Del</kbd> delete
+          </div>
+          <div>
+            <kbd>Ctrl</kbd> <kbd>S</kbd> save · <kbd>Shift</kbd>+drag select
+          </div>
         </div>
-        <div>
-          <kbd>Ctrl</kbd> <kbd>C</kbd>/<kbd>V</kbd> copy, paste · <kbd>Del</kbd> delete
-        </div>
-        <div>
-          <kbd>Ctrl</kbd> <kbd>S</kbd> save · <kbd>Shift</kbd>+drag select
-        </div>
-      </div>
+      )}
     </aside>
   );
 }

@@ -124,6 +124,21 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
         <h3>
           <Icon name="play" size={15} /> Test run
         </h3>
+        {run.status === 'running' ? (
+          <Button variant="danger" icon="x" onClick={stop} data-testid="run-stop" title="Stop the run on the server">
+            Stop
+          </Button>
+        ) : (
+          <Button
+            variant="primary"
+            icon="play"
+            onClick={() => void start()}
+            data-testid="run-test"
+            title="Run (Ctrl+Enter)"
+          >
+            Run
+          </Button>
+        )}
         <span className="muted small">
           Runs the current draft (unsaved changes included) on the server; requests are really sent.
         </span>
@@ -152,21 +167,6 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
         {run.status !== 'idle' && (
           <Button size="sm" variant="ghost" onClick={() => useEditor.getState().clearRun()}>
             Clear results
-          </Button>
-        )}
-        {run.status === 'running' ? (
-          <Button variant="danger" icon="x" onClick={stop} data-testid="run-stop" title="Stop the run on the server">
-            Stop
-          </Button>
-        ) : (
-          <Button
-            variant="primary"
-            icon="play"
-            onClick={() => void start()}
-            data-testid="run-test"
-            title="Run (Ctrl+Enter)"
-          >
-            Run
           </Button>
         )}
         <button type="button" className="btn btn-ghost btn-icon" aria-label="Close test run" onClick={onClose}>

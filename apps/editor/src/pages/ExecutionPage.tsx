@@ -23,48 +23,54 @@ export function ExecutionPage() {
     | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }
   >({ status: 'loading' });
 
-  const load = useCallback(async (quiet = false) => {
-    if (!quiet) setState({ status: 'loading' });
-    try {
-      const exec = await api.executions.get(id);
-      let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
-      let source: Source = definition ? 'version' : 'none';
-      let flowName: string | undefined;
-      if (!definition && exec.flowId) {
-        try {
-          if (exec.flowVersion) {
-            definition = (await api.flows.version(exec.flowId, exec.flowVersion)).definition;
-            source = definition ? 'version' : 'none';
+  const load = useCallback(
+    async (quiet = false) => {
+      if (!quiet) setState({ status: 'loading' });
+      try {
+        const exec = await api.executions.get(id);
+        let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
+        let source: Source = definition ? 'version' : 'none';
+        let flowName: string | undefined;
+        if (!definition && exec.flowId) {
+          try {
+            if (exec.flowVersion) {
+              definition = (await api.flows.version(exec.flowId, exec.flowVersion)).definition;
+              source = definition ? 'version' : 'none';
+            }
+            if (!definition) {
+              const flow = await api.flows.get(exec.flowId);
+              definition = flow.definition;
+              flowName = flow.name;
+              source = 'draft';
+            }
+          } catch {
+            // the canvas is optional: steps are still listed
           }
-          if (!definition) {
-            const flow = await api.flows.get(exec.flowId);
-            definition = flow.definition;
-            flowName = flow.name;
-            source = 'draft';
-          }
-        } catch {
-          // the canvas is optional: steps are still listed
         }
+        if (exec.flowId && !flowName)
+          flowName = await api.flows.get(exec.flowId).then(
+            (f) => f.name,
+            () => undefined,
+          );
+        window.__editorMetrics = { loadedAt: performance.now() };
+        useEditor
+          .getState()
+          .load(
+            { meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } },
+            { readOnly: true },
+          );
+        useEditor.getState().showSteps(exec.steps ?? [], {
+          status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed',
+          steps: exec.steps ?? [],
+          output: exec.output,
+        });
+        setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
+      } catch (err) {
+        setState({ status: 'error', message: errorText(err) });
       }
-      if (exec.flowId && !flowName)
-        flowName = await api.flows.get(exec.flowId).then(
-          (f) => f.name,
-          () => undefined,
-        );
-      window.__editorMetrics = { loadedAt: performance.now() };
-      useEditor
-        .getState()
-        .load({ meta: null, definition: definition ?? { schemaVersion: 1, nodes: [], edges: [] } }, { readOnly: true });
-      useEditor.getState().showSteps(exec.steps ?? [], {
-        status: exec.status === 'timeout' ? 'timeout' : exec.status === 'succeeded' ? 'succeeded' : 'failed',
-        steps: exec.steps ?? [],
-        output: exec.output,
-      });
-      setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
-    } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
-    }
-  }, [id]);
+    },
+    [id],
+  );
 
   useEffect(() => {
     void load();

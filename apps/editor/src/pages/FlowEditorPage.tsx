@@ -210,8 +210,8 @@ function EditorBar({
             ? `${warnings} warning${warnings > 1 ? 's' : ''}`
             : 'Valid'}
       </button>
-      <Button variant="ghost" icon="history" onClick={onVersions} data-testid="versions-button">
-        Versions
+      <Button variant="ghost" icon="history" onClick={onVersions} data-testid="versions-button" aria-label="Versions">
+        <span className="bar-label">Versions</span>
       </Button>
       <Button
         variant="ghost"
@@ -232,8 +232,9 @@ function EditorBar({
         icon="list"
         onClick={() => navigate(`/executions?flowId=${meta.id}`)}
         title="Runs of this flow"
+        aria-label="Runs"
       >
-        Runs
+        <span className="bar-label">Runs</span>
       </Button>
       {can('flows.run') ? (
         <Button
@@ -242,8 +243,9 @@ function EditorBar({
           className={testOpen ? 'active' : ''}
           data-testid="test-button"
           title={triggerType ? 'Test run' : 'Add a trigger first'}
+          aria-label="Test"
         >
-          Test
+          <span className="bar-label keep">Test</span>
         </Button>
       ) : null}
       {can('flows.publish') && (
