@@ -84,7 +84,8 @@ describe('access: every route declares its access, and the guard applies it', ()
         const expected403 = needed !== null && !holds.has(needed);
         if (expected403 !== (res.status === 403) || res.status === 401 || res.status >= 500) {
           failures.push(
-            `${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
+            `${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} ` +
+              `→ ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
           );
         }
       }

@@ -11,7 +11,8 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
     const [{ id: tenant }] = await before.query(`INSERT INTO tenants (name) VALUES ('old') RETURNING id`);
     const insert = (name: string, type: string, config: object, fields: object) =>
       before.query(
-        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, $2, $3, $4, $5, '{}', 'k')`,
+        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+          `VALUES ($1, $2, $3, $4, $5, '{}', 'k')`,
         [tenant, name, type, JSON.stringify(config), JSON.stringify(fields)],
       );
     await insert(
@@ -67,7 +68,8 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
     });
     await ds.undoLastMigration();
     const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'connections' AND column_name = 'allowed_origins'`,
+      `SELECT count(*)::int AS n FROM information_schema.columns ` +
+        `WHERE table_name = 'connections' AND column_name = 'allowed_origins'`,
     );
     expect(n).toBe(0);
     await ds.destroy();

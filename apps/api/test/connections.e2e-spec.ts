@@ -152,7 +152,8 @@ describe('connections', () => {
     it("another tenant's connection is a 404 everywhere and cannot be used by a run", async () => {
       const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('other') RETURNING id`);
       const [{ id }] = await t.db.query(
-        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
+        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+          `VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
         [tenantId],
       );
       await t.as('get', `${C}/${id}`).expect(404);

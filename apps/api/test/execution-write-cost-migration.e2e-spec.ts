@@ -12,7 +12,8 @@ describe('execution write-cost migration', () => {
     const before = await db.migrated(ExecutionWriteCost1763760000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);
     await before.query(
-      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, output, error, steps, started_at) VALUES ($1, $2, 'ivr', 'failed', $3, $4, $5, '[]', now())`,
+      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, output, error, steps, started_at) ` +
+        `VALUES ($1, $2, 'ivr', 'failed', $3, $4, $5, '[]', now())`,
       [
         crypto.randomUUID(),
         tenantId,
@@ -28,7 +29,8 @@ describe('execution write-cost migration', () => {
       Object.fromEntries(
         (
           (await ds.query(
-            `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'executions' AND column_name IN ('input', 'output', 'error')`,
+            `SELECT column_name, data_type FROM information_schema.columns ` +
+              `WHERE table_name = 'executions' AND column_name IN ('input', 'output', 'error')`,
           )) as { column_name: string; data_type: string }[]
         ).map((r) => [r.column_name, r.data_type]),
       );

@@ -43,7 +43,8 @@ function row(over: Partial<ExecutionRow> = {}): ExecutionRow {
 
 async function stored(id: string) {
   const rows = await t.db.query(
-    `SELECT status, event_id, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms FROM executions WHERE id = $1`,
+    `SELECT status, event_id, call_id, phone, input, output, error, steps, ` +
+      `started_at, finished_at, duration_ms FROM executions WHERE id = $1`,
     [id],
   );
   return rows[0];
@@ -135,7 +136,8 @@ describe('ExecutionWriter', () => {
     let cut = 0;
     while (!settled && cut < 3) {
       const killed = await t.db.query(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY executions%' AND state <> 'idle'`,
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() ` +
+          `AND pid <> pg_backend_pid() AND query LIKE 'COPY executions%' AND state <> 'idle'`,
       );
       cut += killed.filter((k: { ok: boolean }) => k.ok).length;
       await new Promise((r) => setTimeout(r, 1));

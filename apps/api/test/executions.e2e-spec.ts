@@ -232,7 +232,9 @@ describe('executions API', () => {
     const [{ id: other }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('Other') RETURNING id`);
     const foreign = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, call_id, phone, input, started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', 'call-1', '+390600000', '{}', '2030-01-01T00:00:00Z')`,
+      `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, call_id, phone, input, ` +
+        `started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', ` +
+        `'call-1', '+390600000', '{}', '2030-01-01T00:00:00Z')`,
       [foreign, other, flowA],
     );
     await t.as('get', `${E}/${foreign}`).expect(404);

@@ -597,16 +597,19 @@ describe('flows API', () => {
     it("never shows or touches another tenant's flows, versions and executions (404)", async () => {
       const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('Other') RETURNING id`);
       const [{ id: flowId }] = await t.db.query(
-        `INSERT INTO flows (tenant_id, key, name, definition, published_version, latest_version) VALUES ($1, 'foreign', 'Foreign Page flow', $2::jsonb, 1, 1) RETURNING id`,
+        `INSERT INTO flows (tenant_id, key, name, definition, published_version, latest_version) ` +
+          `VALUES ($1, 'foreign', 'Foreign Page flow', $2::jsonb, 1, 1) RETURNING id`,
         [tenantId, JSON.stringify(def)],
       );
       await t.db.query(
-        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type) VALUES ($1, $2, 1, $3::jsonb, 'trigger.ivr')`,
+        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type) ` +
+          `VALUES ($1, $2, 1, $3::jsonb, 'trigger.ivr')`,
         [tenantId, flowId, JSON.stringify(def)],
       );
       const execId = crypto.randomUUID();
       await t.db.query(
-        `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, input, started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', '{}', now())`,
+        `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, input, started_at) ` +
+          `VALUES ($1, $2, $3, 'ivr', 'succeeded', '{}', now())`,
         [execId, tenantId, flowId],
       );
 

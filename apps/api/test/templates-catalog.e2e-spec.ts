@@ -44,7 +44,8 @@ describe('flow templates: the catalogue', () => {
         placeholders.map((n) => [
           n.id,
           'config.connectionId',
-          `choose a connection: the template left the placeholder for its "${placeholderPurpose(n.config.connectionId)}" connection`,
+          `choose a connection: the template left the placeholder for ` +
+            `its "${placeholderPurpose(n.config.connectionId)}" connection`,
         ]),
       );
     });
@@ -185,7 +186,8 @@ describe('flow templates: API', () => {
     // Another tenant's connection is as unknown as a made-up id.
     const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('other') RETURNING id`);
     const [{ id: theirs }] = await t.db.query(
-      `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
+      `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+        `VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
       [tenantId],
     );
     const r = await t

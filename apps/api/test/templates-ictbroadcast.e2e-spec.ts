@@ -114,7 +114,8 @@ describe('templates: ICTBroadcast', () => {
       expect(post.headers.soapaction).toBe('"urn:ictbroadcast:lookup/GetCustomerInfo"');
       expect(post.headers['content-type']).toBe('text/xml; charset=utf-8');
       expect(post.body).toContain(
-        '<soap:Body><GetCustomerInfoRequest xmlns="urn:ictbroadcast:lookup"><callerId>+390612345678</callerId><digits>2#</digits><callId>ivr-1</callId></GetCustomerInfoRequest></soap:Body>',
+        '<soap:Body><GetCustomerInfoRequest xmlns="urn:ictbroadcast:lookup"><callerId>+390612345678' +
+          '</callerId><digits>2#</digits><callId>ivr-1</callId></GetCustomerInfoRequest></soap:Body>',
       );
       expect(soapFake.calls).toEqual([{ callerId: '+390612345678', digits: '2#', callId: 'ivr-1' }]);
     });

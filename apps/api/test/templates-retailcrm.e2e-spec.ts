@@ -103,9 +103,12 @@ describe('templates: RetailCRM', () => {
       const [raw] = rawAt(rcrm, '/api/v5/integration-modules/my-telephony/edit');
       const s = settings();
       const json =
-        `{"code":"my-telephony","active":true,"name":"Название телефонии","clientId":"${clientId}","integrations":{"telephony":{"makeCallUrl":"${s.makeCallUrl}",` +
-        `"allowEdit":false,"inputEventSupported":true,"additionalCodes":[{"userId":"1","code":100},{"userId":"2","code":200}],` +
-        `"externalPhones":[{"siteCode":"shop1","externalPhone":"+7-499-999-99-99"},{"siteCode":"shop2","externalPhone":"+7-499-888-88-88"}],"changeUserStatusUrl":"${s.changeUserStatusUrl}"}}}`;
+        `{"code":"my-telephony","active":true,"name":"Название телефонии",` +
+        `"clientId":"${clientId}","integrations":{"telephony":{"makeCallUrl":"${s.makeCallUrl}",` +
+        `"allowEdit":false,"inputEventSupported":true,` +
+        `"additionalCodes":[{"userId":"1","code":100},{"userId":"2","code":200}],` +
+        `"externalPhones":[{"siteCode":"shop1","externalPhone":"+7-499-999-99-99"},{"siteCode":"shop2",` +
+        `"externalPhone":"+7-499-888-88-88"}],"changeUserStatusUrl":"${s.changeUserStatusUrl}"}}}`;
       expect(raw).toBe(new URLSearchParams([['integrationModule', json]]).toString());
       const seen = rcrm.server.seen.at(-1)!;
       expect(seen.headers['x-api-key']).toBe(API_KEY);
@@ -190,7 +193,8 @@ describe('templates: RetailCRM', () => {
       ];
       for (const id of ids) expect((await finishedExecution(t, id)).status).toBe('succeeded');
       const json = (type: string) =>
-        `{"phone":"+7-555-555-55-55","type":"${type}","codes":["100"],"callExternalId":"c-in-1","externalPhone":"+7-444-444-44-44"}`;
+        `{"phone":"+7-555-555-55-55","type":"${type}","codes":["100"],` +
+        `"callExternalId":"c-in-1","externalPhone":"+7-444-444-44-44"}`;
       expect([...events()].sort()).toEqual([eventBody(json('hangup')), eventBody(json('in'))].sort());
       for (const r of rcrm.server.seen.filter((s) => s.url === '/api/v5/telephony/call/event')) {
         expect(r.headers['x-api-key']).toBe(API_KEY);
@@ -236,7 +240,9 @@ describe('templates: RetailCRM', () => {
       const [id] = await sendEvent(t, { id: 'up-1', type: 'call.ended', call });
       expect((await finishedExecution(t, id!)).status).toBe('succeeded');
       const recordUrl = `${t.baseUrl}/api/v1/hooks/rcrm-record?call=c-up-1`;
-      const json = `[{"date":"2026-11-21 10:00:05","type":"in","phone":"+79161234567","code":"100","result":"answered","duration":42,"externalId":"c-up-1","externalPhone":"+74951112233","recordUrl":"${recordUrl}"}]`;
+      const json =
+        `[{"date":"2026-11-21 10:00:05","type":"in","phone":"+79161234567","code":"100","result":"answered",` +
+        `"duration":42,"externalId":"c-up-1","externalPhone":"+74951112233","recordUrl":"${recordUrl}"}]`;
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')).toEqual([
         new URLSearchParams([['calls', json]]).toString(),
       ]);
@@ -279,7 +285,8 @@ describe('templates: RetailCRM', () => {
       const [id] = await sendEvent(t, { id: 'up-2', type: 'call.ended', call });
       expect((await finishedExecution(t, id!)).status).toBe('succeeded');
       const json =
-        '[{"date":"2026-11-22 02:59:59","type":"out","phone":"+79160000000","result":"no answer","duration":0,"externalId":"c-up-2","externalPhone":"+74951112233"}]';
+        '[{"date":"2026-11-22 02:59:59","type":"out","phone":"+79160000000","result":"no answer",' +
+        '"duration":0,"externalId":"c-up-2","externalPhone":"+74951112233"}]';
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')).toEqual([
         new URLSearchParams([['calls', json]]).toString(),
       ]);

@@ -14,7 +14,8 @@ describe('webhook secret fingerprints migration (security review 2: the upgrade 
       [tenant],
     );
     await before.query(
-      `INSERT INTO flow_webhook_secrets (flow_id, tenant_id, sealed, key_id, fingerprint) VALUES ($1, $2, 'sealed', 'k', 'a1b2c3d4')`,
+      `INSERT INTO flow_webhook_secrets (flow_id, tenant_id, sealed, key_id, fingerprint) ` +
+        `VALUES ($1, $2, 'sealed', 'k', 'a1b2c3d4')`,
       [flow, tenant],
     );
     const audit = (action: string, details: object) =>

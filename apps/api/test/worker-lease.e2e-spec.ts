@@ -137,7 +137,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
 
   const lease = (id: string, ageSeconds: number) =>
     t.db.query(
-      `INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`,
+      `INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) ` +
+        `VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`,
       [id, LEASE, ageSeconds],
     );
   const job = async (
@@ -165,7 +166,9 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   };
   const row = async (id: string) => {
     const [r] = await t.db.query(
-      `SELECT state::text, retry_count AS retry, output, extract(epoch FROM start_after - now())::float8 AS "startsIn", completed_on IS NOT NULL AS completed FROM pgboss.job WHERE id = $1`,
+      `SELECT state::text, retry_count AS retry, output, extract(epoch ` +
+        `FROM start_after - now())::float8 AS "startsIn", completed_on ` +
+        `IS NOT NULL AS completed FROM pgboss.job WHERE id = $1`,
       [id],
     );
     return r as {
@@ -261,7 +264,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
     const flow = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO pgboss.job (name, data, state, created_on) SELECT $1, $2::jsonb, 'created', now() - interval '10 minutes' + g * interval '1 microsecond' FROM generate_series(1, 100000) g`,
+      `INSERT INTO pgboss.job (name, data, state, created_on) SELECT $1, $2::jsonb, 'created', ` +
+        `now() - interval '10 minutes' + g * interval '1 microsecond' FROM generate_series(1, 100000) g`,
       [FLOW_RUNS_QUEUE, data(flow, 20)],
     );
     // The flow is saturated by 20 runs of five live workers.
@@ -283,7 +287,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     const [plan] = await t.db.query(`EXPLAIN (FORMAT JSON) ${LIMITED_FETCH_SQL.active}`, [FLOW_RUNS_QUEUE]);
     expect(JSON.stringify(plan)).toContain(ACTIVE_BY_FLOW_INDEX);
     process.stdout.write(
-      `leased fetch, 100,000 queued on a saturated flow, 20 active: median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`,
+      `leased fetch, 100,000 queued on a saturated flow, 20 active: ` +
+        `median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`,
     );
     expect(times[15]).toBeLessThan(20);
   });

@@ -529,7 +529,8 @@ suite('editor in the browser', () => {
     const fps = (gaps.length * 1000) / (frames.at(-1)! - frames[0]!);
     const worst = Math.max(...gaps);
     console.log(
-      `300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`,
+      `300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; ` +
+        `panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`,
     );
     // "Fit view" then draws all 300 cards at once.
     const fitMs = await page.evaluate(async () => {

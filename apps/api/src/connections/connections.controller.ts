@@ -7,8 +7,10 @@ import { ConnectionsService } from './connections.service';
 
 const BODY_DOC = {
   description:
-    'One shape per `type` (none, basic, bearer, api_key, oauth2_client_credentials, token_endpoint, soap_ws_security); ' +
-    'validated by the service (unknown fields → 400). Secrets (password, token, apiKey, clientSecret, token_endpoint `secrets`) are write-only; ' +
+    'One shape per `type` (none, basic, bearer, api_key, ' +
+    'oauth2_client_credentials, token_endpoint, soap_ws_security); ' +
+    'validated by the service (unknown fields → 400). Secrets (password, ' +
+    'token, apiKey, clientSecret, token_endpoint `secrets`) are write-only; ' +
     'on PUT omit a secret to keep it, send null to clear it.',
   schema: {
     type: 'object',

@@ -68,7 +68,8 @@ export class ExecutionsService {
     }
     params.push(limit + 1);
     const rows: Row[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+      `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(' AND ')} ` +
+        `ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);

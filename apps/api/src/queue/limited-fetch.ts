@@ -224,7 +224,8 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
     if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
     const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
     await sql(
-      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
+      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), ` +
+        `priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
     );
     await sql(
       `CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`,

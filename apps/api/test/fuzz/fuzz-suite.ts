@@ -227,7 +227,9 @@ export function definitionFuzz(o: FuzzOptions): void {
             changed++;
             if (changed <= 3)
               failures.push(
-                `create changed the definition in transit: sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`,
+                `create changed the definition in transit: ` +
+                  `sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} ` +
+                  `got ${JSON.stringify(c.body.definition).slice(0, 300)}`,
               );
           }
           const p = await t.as('post', `/api/v1/flows/${c.body.id}/publish`).send({});
@@ -235,7 +237,8 @@ export function definitionFuzz(o: FuzzOptions): void {
           // A definition publishes exactly when it validates.
           if ((p.status === 200) !== (v.body.valid === true))
             failures.push(
-              `validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`,
+              `validate said valid=${v.body.valid} but publish answered ${p.status}: ` +
+                `${JSON.stringify(definition).slice(0, 300)}`,
             );
         }
       }
@@ -569,7 +572,8 @@ export function payloadFuzz(o: FuzzOptions): void {
             seen[0]!.headers['x-value'] !== h.replace(/^[ \t]+|[ \t]+$/g, '')
           ) {
             failures.push(
-              `${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`,
+              `${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; ` +
+                `mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`,
             );
           }
         }

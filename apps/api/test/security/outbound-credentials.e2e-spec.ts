@@ -242,7 +242,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
           chainFlow(
             ivr,
             httpNode(
-              `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(kind === 'keyQ' ? to : `${attacker.base}/echo?x=1`)}`,
+              `${crm.base}/redirect?s=${status}&to=` +
+                `${encodeURIComponent(kind === 'keyQ' ? to : `${attacker.base}/echo?x=1`)}`,
               ids[kind]!,
             ),
           ),
@@ -312,7 +313,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
         })
         .expect(400);
       expect(tokenElsewhere.body.message).toBe(
-        `allowedOrigins: must include ${attacker.base}, where the connection's token request goes (it carries the connection's secrets)`,
+        `allowedOrigins: must include ${attacker.base}, ` +
+          `where the connection's token request goes (it carries the connection's secrets)`,
       );
       // A connection without credentials needs none.
       expect((await t.as('post', C).send({ name: 'plain', type: 'none' }).expect(201)).body.allowedOrigins).toEqual([]);

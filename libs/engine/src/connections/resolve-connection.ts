@@ -168,7 +168,8 @@ async function fetchOAuth2(
     accept: 'application/json',
   };
   if (c.clientAuth === 'basic')
-    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    headers.authorization =
+      `Basic ` + `${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
   else {
     form.set('client_id', c.clientId);
     form.set('client_secret', secret);

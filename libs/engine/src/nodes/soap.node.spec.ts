@@ -84,7 +84,8 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
           body: {
             type: 'text',
             template:
-              '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: {{nodes.lookup.error.details.faultstring}}',
+              '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: ' +
+              '{{nodes.lookup.error.details.faultstring}}',
           },
         },
       ],
@@ -248,7 +249,8 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
         'respond',
         'vip',
         answer(
-          '{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", "visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}',
+          '{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", ' +
+            '"visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}',
         ),
       ],
       ['r', 'respond', 'regular', answer('"regular"')],

@@ -9,11 +9,13 @@ import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 /** The exact body element node-soap writes for placeOrderArgs() when the keys are in schema order. */
 const PLACE_ORDER_XML =
   `<PlaceOrder xmlns="${ORDER_NS}"><orderNumber>1042</orderNumber>` +
-  '<customer><id>7</id><name>Ada</name><address><street>1 Loop Rd</street><city>Localhost</city><zip>00100</zip></address>' +
+  '<customer><id>7</id><name>Ada</name><address><street>1 Loop Rd</street>' +
+  '<city>Localhost</city><zip>00100</zip></address>' +
   '<tier>gold</tier><accountManager>Bob</accountManager></customer>' +
   '<lines lineNo="1" currency="EUR"><sku>A-1</sku><quantity>2</quantity><giftWrap>true</giftWrap></lines>' +
   '<lines lineNo="2"><sku>B-2</sku><quantity>1</quantity></lines>' +
-  '<express>true</express><note>leave at the door</note><channel>ivr</channel><meta><source>ivr</source><campaignId>cmp-9</campaignId></meta></PlaceOrder>';
+  '<express>true</express><note>leave at the door</note><channel>ivr</channel>' +
+  '<meta><source>ivr</source><campaignId>cmp-9</campaignId></meta></PlaceOrder>';
 
 describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)', () => {
   let server: StrictSoapServer;
