@@ -249,7 +249,13 @@ function report(
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
-    `Speed-up of two worker processes over one (delivered/s): **${fmt(speedup, 2)}×** with the flow's limit (${limitText(o)}), ${fmt(speedupOpen, 2)}× without it.${o.limit > 0 ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; the in-flight mean shows how much of it the runs used.` : ''}`,
+    `Speed-up of two worker processes over one (delivered/s): **${fmt(speedup, 2)}×** with the flow's limit ` +
+      `(${limitText(o)}), ${fmt(speedupOpen, 2)}× without it.` +
+      (o.limit > 0
+        ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ` +
+          `${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; ` +
+          `the in-flight mean shows how much of it the runs used.`
+        : ''),
     '',
     'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; ' +
       'PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
@@ -282,6 +288,10 @@ function report(
     ivrRow(loaded),
     '',
     `- p99 under campaign load ${fmt(loaded.p99)} ms < deadline ${deadline} ms: ${p99ok ? 'met' : '**not met**'}.`,
-    `- timeout answers under load ${fmt(loaded.timeoutAnswers)} ≤ on the quiet system ${fmt(quiet.timeoutAnswers)}: ${toOk ? 'met' : '**not met**'}.${loaded.otherAnswers + quiet.otherAnswers > 0 ? ` Other non-succeeded answers: ${loaded.otherAnswers} under load, ${quiet.otherAnswers} quiet.` : ''}`,
+    `- timeout answers under load ${fmt(loaded.timeoutAnswers)} ≤ on the quiet system ` +
+      `${fmt(quiet.timeoutAnswers)}: ${toOk ? 'met' : '**not met**'}.` +
+      (loaded.otherAnswers + quiet.otherAnswers > 0
+        ? ` Other non-succeeded answers: ${loaded.otherAnswers} under load, ${quiet.otherAnswers} quiet.`
+        : ''),
   ].join('\n');
 }

@@ -112,14 +112,15 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     ],
     [
       unexplained.length === 0,
-      `every duplicate delivery explained by a kill it was in flight at (job retried): ${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${
-        unexplained.length
-          ? ` (unexplained e.g. ${unexplained
-              .slice(0, 3)
-              .map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`)
-              .join('; ')})`
-          : ''
-      }`,
+      `every duplicate delivery explained by a kill it was in flight at (job retried): ` +
+        `${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${
+          unexplained.length
+            ? ` (unexplained e.g. ${unexplained
+                .slice(0, 3)
+                .map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`)
+                .join('; ')})`
+            : ''
+        }`,
     ],
     [
       x.final.final && pending === 0,
@@ -193,15 +194,20 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     '|---:|---|---:|---|---:|---:|---:|---:|---:|',
     ...disruptionRows,
     '',
-    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ${fmt(x.post.resends)} batch resends (${
-      Object.entries(x.post.failures)
-        .map(([k, n]) => `${n} × ${k}`)
-        .join(', ') || 'no failed tries'
-    });`,
+    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ` +
+      `${fmt(x.post.resends)} batch resends (${
+        Object.entries(x.post.failures)
+          .map(([k, n]) => `${n} × ${k}`)
+          .join(', ') || 'no failed tries'
+      });`,
     `- deliveries: ${fmt(deliveries)} for ${fmt(x.events - missing.length)} distinct events, ` +
       `**${fmt(dups.length)} duplicates** (${fmt(deliveries - (x.events - missing.length))} extra deliveries); ` +
       `last first-delivery ${s(lastDelivery)} s, executions all final at ${s(x.final.at)} s;`,
-    `- executions not succeeded: ${notSucceeded.length ? notSucceeded.map((r) => `${fmt(r.n)} ${r.status}${r.code ? ` (${r.code})` : ''}`).join(', ') : 'none'}.`,
+    `- executions not succeeded: ${
+      notSucceeded.length
+        ? notSucceeded.map((r) => `${fmt(r.n)} ${r.status}${r.code ? ` (${r.code})` : ''}`).join(', ')
+        : 'none'
+    }.`,
     '',
     ...checks.map(([ok, what]) => `- ${ok ? '✓' : '✗ **broken**:'} ${what}`),
   ].join('\n');

@@ -307,7 +307,8 @@ describe('maxConcurrentRuns: a 100,000-job backlog on one limited flow', () => {
     const insert = (n: number, flowId: string, max: number | null, state: string, offsetSec: number) =>
       t.db.query(
         `INSERT INTO pgboss.job (name, data, state, started_on, created_on)
-         SELECT $1, $2::jsonb, $3::pgboss.job_state, CASE WHEN $3 = 'active' THEN now() END, now() - make_interval(secs => $4) + g * interval '1 microsecond'
+         SELECT $1, $2::jsonb, $3::pgboss.job_state, CASE WHEN $3 = 'active' THEN now() END,
+                now() - make_interval(secs => $4) + g * interval '1 microsecond'
          FROM generate_series(1, $5) g`,
         [FLOW_RUNS_QUEUE, data(flowId, max), state, offsetSec, n],
       );

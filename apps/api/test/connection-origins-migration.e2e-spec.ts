@@ -1,4 +1,4 @@
-import { ConnectionAllowedOrigins1763785000000 } from '../src/database/migrations/1763785000000-connection-allowed-origins';
+import * as migration from '../src/database/migrations/1763785000000-connection-allowed-origins';
 import { scratchDatabase } from './db-url';
 
 describe('connection allowed-origins migration (issue 16 §5: the upgrade path)', () => {
@@ -7,7 +7,7 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
   afterAll(() => db.drop());
 
   it('gives existing connections the origins of their own URLs, [] (refused until set) when they have none, and reverts', async () => {
-    const before = await db.migrated(ConnectionAllowedOrigins1763785000000, 'before');
+    const before = await db.migrated(migration.ConnectionAllowedOrigins1763785000000, 'before');
     const [{ id: tenant }] = await before.query(`INSERT INTO tenants (name) VALUES ('old') RETURNING id`);
     const insert = (name: string, type: string, config: object, fields: object) =>
       before.query(
@@ -55,7 +55,7 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
     await insert('bare', 'bearer', {}, { host: 'crm.example.com' });
     await before.destroy();
 
-    const ds = await db.migrated(ConnectionAllowedOrigins1763785000000, 'through');
+    const ds = await db.migrated(migration.ConnectionAllowedOrigins1763785000000, 'through');
     const rows: { name: string; allowed_origins: string[] }[] = await ds.query(
       `SELECT name, allowed_origins FROM connections ORDER BY name`,
     );

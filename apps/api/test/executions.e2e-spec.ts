@@ -43,8 +43,10 @@ describe('executions API', () => {
       };
       rows.push(row);
       await t.db.query(
-        `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms)
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12, $12::timestamptz + interval '5 ms', 5)`,
+        `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, call_id, phone,
+                                 input, output, error, steps, started_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7,
+                 $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12, $12::timestamptz + interval '5 ms', 5)`,
         [
           row.id,
           tenantId,

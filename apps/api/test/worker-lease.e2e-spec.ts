@@ -149,8 +149,11 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   ) => {
     const id = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_count, retry_limit, retry_delay, retry_backoff, expire_in, output)
-       VALUES ($1, $2, $3::jsonb, $4::pgboss.job_state, CASE WHEN $4 = 'active' THEN now() - make_interval(secs => $8) END, $5, 3, 2, true, make_interval(secs => $6), $7::jsonb)`,
+      `INSERT INTO pgboss.job (id, name, data, state, started_on,
+                              retry_count, retry_limit, retry_delay, retry_backoff, expire_in, output)
+       VALUES ($1, $2, $3::jsonb, $4::pgboss.job_state,
+               CASE WHEN $4 = 'active' THEN now() - make_interval(secs => $8) END,
+               $5, 3, 2, true, make_interval(secs => $6), $7::jsonb)`,
       [
         id,
         FLOW_RUNS_QUEUE,

@@ -13,7 +13,8 @@ export type ExecutionSummary = ExecutionSummaryView<Date>;
 export type ExecutionDetail = ExecutionDetailView<Date, RunInput>;
 
 const DEFAULT_LIMIT = 50;
-const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, started_at, finished_at, duration_ms, error, retry_of,
+const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone,
+  started_at, finished_at, duration_ms, error, retry_of,
   to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts`;
 
 interface Row {

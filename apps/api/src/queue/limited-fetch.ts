@@ -59,7 +59,8 @@ const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "e
  */
 const ACTIVE_SQL = `
   SELECT a.flow_id, a.worker, a.n, (a.worker IS NOT NULL AND w.id IS NULL) AS orphaned
-  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
+  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n
+        FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
   LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND ${LEASE_LIVE}`;
 
 /**

@@ -128,7 +128,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
     t.http().post('/api/v1/flows/test-run').set('authorization', `Bearer ${runner}`).send({ definition, input });
 
   it.each(['basic', 'bearer', 'keyH', 'keyQ', 'token'])(
-    '%s: a flows.run user test-running a node at their own server gets no credential (422 when the URL says so, a failed run when a token hides it)',
+    '%s: a flows.run user test-running a node at their own server gets no credential ' +
+      '(422 when the URL says so, a failed run when a token hides it)',
     async (kind) => {
       const literal = await testRun(chainFlow(ivr, httpNode(`${attacker.base}/echo`, ids[kind]!))).expect(422);
       expect(literal.body.details).toEqual([
