@@ -124,7 +124,7 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     await mock.close();
   });
 
-  it('never runs more than the limit at once, reaches it, and does not hold back an unlimited flow on the same events', async () => {
+  it('runs at most the limit at once, reaches it, never holds back an unlimited flow on the same events', async () => {
     const events = campaignEvents(40, 'cap');
     const ids = events.map((e) => e.id);
     const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);

@@ -6,7 +6,7 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
   beforeAll(() => db.create());
   afterAll(() => db.drop());
 
-  it('gives existing connections the origins of their own URLs, [] (refused until set) when they have none, and reverts', async () => {
+  it('gives existing connections their URLs’ origins, [] (refused until set) if they have none; reverts', async () => {
     const before = await db.migrated(migration.ConnectionAllowedOrigins1763785000000, 'before');
     const [{ id: tenant }] = await before.query(`INSERT INTO tenants (name) VALUES ('old') RETURNING id`);
     const insert = (name: string, type: string, config: object, fields: object) =>

@@ -201,7 +201,7 @@ describe('connections', () => {
       ).toBe('succeeded');
     });
 
-    it('a Gcalls-style token_endpoint connection fetches one token for two http nodes, and POST /:id/test never shows it', async () => {
+    it('Gcalls-like token_endpoint connection: one token for two http nodes, not shown by POST /:id/test', async () => {
       let issued = 0;
       api.on('POST /auth', (req, res) => {
         const body = JSON.parse(req.body || '{}');

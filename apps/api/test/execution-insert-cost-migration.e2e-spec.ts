@@ -34,7 +34,7 @@ describe('execution insert-cost migration', () => {
       .join('\n');
   };
 
-  it('makes the list indexes ascending (lists still read them, backward, in the same order) and drops the tenants foreign key; down restores both', async () => {
+  it('makes list indexes ascending (read backward, same order), drops the tenants FK; down restores both', async () => {
     const before = await db.migrated(ExecutionInsertCost1763770000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);
     const ids: string[] = [];

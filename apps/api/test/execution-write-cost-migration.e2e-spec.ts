@@ -7,7 +7,7 @@ describe('execution write-cost migration', () => {
   beforeAll(() => db.create());
   afterAll(() => db.drop());
 
-  it('keeps existing executions as they were through json columns and back, and swaps the retention index', async () => {
+  it('keeps existing executions as they were through json columns and back; swaps the retention index', async () => {
     const input = { call: { id: 'c1', callerId: '+39061234' }, contact: { tags: ['a', 'b'], n: 1.5 } };
     const before = await db.migrated(ExecutionWriteCost1763760000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);

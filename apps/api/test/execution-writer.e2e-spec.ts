@@ -101,7 +101,7 @@ describe('ExecutionWriter', () => {
     expect(s.error).toEqual({ code: 'X', message: 'no' });
   });
 
-  it('falls back to an upsert when a row said to be fresh exists already, without losing the rest of its batch', async () => {
+  it('falls back to an upsert when a row said to be fresh exists already, keeping the rest of its batch', async () => {
     const existing = row({ status: 'running', finishedAt: null, durationMs: null });
     await writer.record(existing);
     const others = [row(), row(), row()];
@@ -128,7 +128,7 @@ describe('ExecutionWriter', () => {
     expect((await stored(b.id)).status).toBe('succeeded');
   });
 
-  it('survives its session being cut mid-COPY (no unhandled error event) and stores every row once PostgreSQL takes it again', async () => {
+  it('survives a session cut mid-COPY (no unhandled error event), stores all rows once PostgreSQL is up', async () => {
     const rows = Array.from({ length: 5000 }, () => row());
     let settled = false;
     const writes = Promise.all(rows.map((r) => writer.record(r, { fresh: true }))).finally(() => (settled = true));

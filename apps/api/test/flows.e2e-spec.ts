@@ -177,7 +177,7 @@ describe('flows API', () => {
   });
 
   describe('update and delete', () => {
-    it('saves a draft with the current revision, bumps it, and answers 409 {currentRevision} to a stale one', async () => {
+    it('saves a draft with the current revision, bumps it; answers 409 {currentRevision} to a stale one', async () => {
       const { body: flow } = await create({ name: 'Editable', definition: def }).expect(201);
       const r = await t
         .as('put', `${F}/${flow.id}`)
@@ -519,7 +519,7 @@ describe('flows API', () => {
       expect((await t.as('get', `/api/v1/executions/${r.body.id}`).expect(200)).body.status).toBe(r.body.status);
     });
 
-    it('answers 422 with the errors for an invalid definition, 400 for bad bodies, 404 for an unknown flowId', async () => {
+    it('answers 422 with the errors of an invalid definition, 400 to bad bodies, 404 to unknown flowIds', async () => {
       const r = await t.as('post', `${F}/test-run`).send({ definition: INVALID }).expect(422);
       expect(r.body).toMatchObject({
         statusCode: 422,

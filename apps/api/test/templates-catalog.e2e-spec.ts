@@ -124,7 +124,7 @@ describe('flow templates: API', () => {
     await t.as('post', `${F}/${r.body.id}/publish`).send({}).expect(200);
   });
 
-  it('without connections, the placeholders stay: saved, flagged, not publishable until the admin picks one', async () => {
+  it('without connections the placeholders stay: saved, flagged, unpublishable until the admin picks one', async () => {
     const r = await t
       .as('post', F)
       .send({ templateId: 'retailcrm-calls-upload', name: 'History', key: 'history' })

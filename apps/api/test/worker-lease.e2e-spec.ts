@@ -57,7 +57,7 @@ describe('worker lease: a live worker keeps its jobs', () => {
     await mock.close();
   });
 
-  it('refreshes the lease while a run outlasts it: other fetches neither reclaim the job nor exceed the limit', async () => {
+  it('renews the lease as a run outlasts it: other fetches neither reclaim the job nor pass the limit', async () => {
     await publishFlow(t, 'long', chainFlow(trigger({ campaignIds: ['long'], maxConcurrentRuns: 1 }), longPost()));
     const events = ['long-1', 'long-2'].map((id) => ({
       id,

@@ -347,7 +347,7 @@ suite('editor in the browser', () => {
     });
   });
 
-  it('sets node-soap client options in the Advanced section: checked as typed, sent with Load, saved in the definition', async () => {
+  it('sets node-soap client options under Advanced: checked as typed, sent with Load, saved in the flow', async () => {
     await page.click('[data-testid=nav-flows]');
     await newFlowWithSoapNode('Legacy CRM with options');
     await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/crm?wsdl`);

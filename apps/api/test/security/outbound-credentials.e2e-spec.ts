@@ -271,7 +271,7 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
   });
 
   describe('the allowed origins of a connection', () => {
-    it('are normalised, refused when they are not origins, required for credentials and must cover the token request', async () => {
+    it('are normalised, refused unless origins, required for credentials, must cover the token request', async () => {
       const made = (
         await t
           .as('post', C)

@@ -280,7 +280,7 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(r.output).toEqual({ who: 'Ada Lovelace', city: 'Localhost', visits: 42, tags: ['priority', 'callback'] });
   });
 
-  it('gives dates in the result as ISO strings, and a date JavaScript cannot read as the service wrote it', async () => {
+  it('gives dates in the result as ISO strings, a date JavaScript cannot read as the service wrote it', async () => {
     const then: NodeTuple[] = [
       [
         'c',

@@ -55,7 +55,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     return engine.run(engine.compile(flow), {});
   }
 
-  it('sends a definition whose keys jsonb re-sorted in the sequence order, at every depth, and the strict server accepts it', async () => {
+  it('sends keys jsonb re-sorted in the sequence order, at every depth; the strict server accepts it', async () => {
     const stored = jsonbOrder(placeOrderArgs());
     // The premise: the database's order is not the schema's (else this test would prove nothing).
     expect(Object.keys(stored)).toEqual(['meta', 'note', 'lines', 'channel', 'express', 'customer', 'orderNumber']);
@@ -70,7 +70,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(post!.headers['content-type']).toBe('text/xml; charset=utf-8');
   });
 
-  it('keeps keys the schema does not know after the known ones, in the order given (the strict server refuses them)', async () => {
+  it('puts keys the schema does not know after the known ones, as given (the strict server refuses them)', async () => {
     const args = { zzExtra: 'x', ...jsonbOrder(placeOrderArgs()) };
     const r = await run(args);
     const body = server.posts[0]!.body;
@@ -79,7 +79,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(server.violations.join('\n')).toMatch(/zzExtra: this element is not expected/);
   });
 
-  it('a refused envelope under an IVR: the step failed with the fault, the fallback answered, the run says it handled an error', async () => {
+  it('a refused envelope under an IVR: step failed with the fault, fallback answered, handledError set', async () => {
     const r = await run({ ...placeOrderArgs(), orderNumber: 'not a number' });
     expect(r.status).toBe('succeeded');
     expect(r.steps.map((s) => [s.name, s.status, s.handle])).toEqual([
@@ -186,7 +186,7 @@ describe('orderArgs', () => {
     expect(Object.keys(out.lines[0].attributes)).toEqual(['lineNo', 'currency']);
   });
 
-  it('renames a key overrideElementKey names (in place: node-soap would append it last) and reads namespace-prefixed keys', () => {
+  it('renames a key overrideElementKey names (in place, not last as node-soap would) and reads prefixed keys', () => {
     const out = orderArgs({ 'tns:customer': {}, num: 1 }, plan, {
       attributes: 'attributes',
       value: '$value',
