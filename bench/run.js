@@ -51,7 +51,8 @@ async function main() {
       for (const name of ['ivr', 'events'].filter((n) => wanted.has(n)))
         sections.set(
           name,
-          `## ${name === 'ivr' ? 'IVR end to end' : 'Events end to end'}\n\nNot run: the API did not start (${String(err && err.message).split('\n')[0]}).`,
+          `## ${name === 'ivr' ? 'IVR end to end' : 'Events end to end'}\n\n` +
+            `Not run: the API did not start (${String(err && err.message).split('\n')[0]}).`,
         );
     }
     if (ctx) {
@@ -113,7 +114,9 @@ async function main() {
 
   const cpus = os.cpus();
   const seconds_ = Math.round((Date.now() - started) / 1000);
-  const machine = `Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  const machine =
+    `Node ${process.version}, ${cpus.length} cores (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
   const today = new Date().toISOString().slice(0, 10);
   const readme = path.join(__dirname, 'README.md');
   const previous = readBlocks(fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : '');
@@ -124,8 +127,10 @@ async function main() {
           '# Benchmarks',
           '',
           `Measured by \`npm run bench\` on ${today}: ${machine}; the whole run took ${seconds_} s.`,
-          'Each figure stands beside a baseline measured in the same run: compare ratios, not absolute numbers, across machines.',
-          `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; 1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
+          'Each figure stands beside a baseline measured in the same run: ' +
+            'compare ratios, not absolute numbers, across machines.',
+          `Everything (load generator, servers, mock CRM, PostgreSQL) shares the same cores; ` +
+            `1-minute load average when the run started: ${loadAtStart.toFixed(2)}.`,
           'A section measured by a later run of some sections only says so at its top.',
         ].join('\n')
       : previous.get('header');
@@ -138,7 +143,8 @@ async function main() {
       md = [
         title,
         '',
-        `_Measured on ${today} by \`BENCH_SECTIONS=${[...wanted].join(',')} npm run bench\` (${machine}; that run took ${seconds_} s; 1-minute load average at its start ${loadAtStart.toFixed(2)})._`,
+        `_Measured on ${today} by \`BENCH_SECTIONS=${[...wanted].join(',')} npm run bench\` (${machine}; ` +
+          `that run took ${seconds_} s; 1-minute load average at its start ${loadAtStart.toFixed(2)})._`,
         ...rest,
       ].join('\n');
     }
@@ -217,7 +223,9 @@ function editorBundle() {
     return [
       '## Editor bundle',
       '',
-      'Production build (`vite build`), gzip level 9. The main chunk holds React, the router, sign-in, the flows and runs lists; the canvas (React Flow, the flow schema, the template parser, the panels) loads when a flow is opened.',
+      'Production build (`vite build`), gzip level 9. The main chunk holds React, ' +
+        'the router, sign-in, the flows and runs lists; the canvas (React Flow, ' +
+        'the flow schema, the template parser, the panels) loads when a flow is opened.',
       '',
       table.trim(),
     ].join('\n');

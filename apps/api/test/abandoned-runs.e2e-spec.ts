@@ -49,7 +49,8 @@ describe('abandoned queued runs', () => {
 
     // What pg-boss's expiry writes when the last try's worker is gone.
     await t.db.query(
-      `UPDATE pgboss.job SET state = 'failed', completed_on = now(), output = '{"value":{"message":"job timed out"}}' WHERE id = $1`,
+      `UPDATE pgboss.job SET state = 'failed', completed_on = now(), ` +
+        `output = '{"value":{"message":"job timed out"}}' WHERE id = $1`,
       [gone],
     );
     const sweeper = t.app.get(AbandonedRunsService);

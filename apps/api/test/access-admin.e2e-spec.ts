@@ -32,7 +32,7 @@ describe('access: users, roles, grants and the audit log', () => {
     await t.as('patch', `/api/v1/roles/${roles.Admin.id}`).send({ name: 'Admin' }).expect(200);
   });
 
-  it('creates, renames, edits and deletes a custom role; names are unique per tenant; unknown permissions are 400', async () => {
+  it('creates, renames, edits, deletes a custom role; names unique per tenant; unknown permissions: 400', async () => {
     const created = await t
       .as('post', '/api/v1/roles')
       .send({ name: 'Publisher', permissions: ['flows.read', 'flows.publish'] })
@@ -64,7 +64,7 @@ describe('access: users, roles, grants and the audit log', () => {
     await t.as('get', `/api/v1/roles/${created.body.id}`).expect(404);
   });
 
-  it('creates users (201, email unique per tenant), rejects unknown fields, roles of nobody and unknown permissions', async () => {
+  it('creates users (201, email unique per tenant); refuses unknown fields, roles and permissions', async () => {
     const r = await t
       .as('post', '/api/v1/users')
       .send({

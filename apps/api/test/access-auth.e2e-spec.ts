@@ -6,7 +6,7 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
   beforeAll(async () => (t = await TestApp.start()));
   afterAll(() => t.close());
 
-  it('login returns a short-lived access token and a refresh token; /me shows roles and effective permissions', async () => {
+  it('login gives a short-lived access token and a refresh token; /me shows roles, effective permissions', async () => {
     const login = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
     expect(login.body).toMatchObject({
       accessToken: expect.any(String),
@@ -91,7 +91,7 @@ describe('access: sign-in, refresh rotation, logout, throttling, /me', () => {
     await t.http().get('/api/v1/me').set('authorization', `Bearer ${u.token}`).expect(401);
   });
 
-  it('the 6th bad password for an account is 429 with Retry-After, even with the right password; other accounts are unaffected', async () => {
+  it('the 6th bad password for an account is 429 + Retry-After, even the right one; others unaffected', async () => {
     const u = await signInWithRoles(t, ['Viewer']);
     for (let i = 0; i < 5; i++)
       await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'wrong-password' }).expect(401);

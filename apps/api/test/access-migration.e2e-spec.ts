@@ -14,7 +14,8 @@ describe('access-control migration', () => {
 
     const ds = await db.migrated(AccessControl1763720000000, 'through');
     const rows: { tenant: string; name: string; built_in: string; permissions: string[] }[] = await ds.query(
-      `SELECT t.name AS tenant, r.name, r.built_in, r.permissions FROM roles r JOIN tenants t ON t.id = r.tenant_id ORDER BY t.name, r.name`,
+      `SELECT t.name AS tenant, r.name, r.built_in, r.permissions FROM roles r ` +
+        `JOIN tenants t ON t.id = r.tenant_id ORDER BY t.name, r.name`,
     );
     expect(rows).toHaveLength(6);
     for (const r of BUILT_IN_ROLES) {
@@ -26,7 +27,8 @@ describe('access-control migration', () => {
     }
     await ds.undoLastMigration();
     const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('roles', 'user_roles', 'refresh_tokens', 'login_failures', 'audit_log')`,
+      `SELECT count(*)::int AS n FROM information_schema.tables ` +
+        `WHERE table_name IN ('roles', 'user_roles', 'refresh_tokens', 'login_failures', 'audit_log')`,
     );
     expect(n).toBe(0);
     await ds.destroy();

@@ -62,7 +62,8 @@ describe('access: every route declares its access, and the guard applies it', ()
     const missed = [...served].filter((s) => {
       const p = pathOf(s);
       if (walked.has(s) || walked.has(`ALL ${p}`)) return false; // Nest registers @All() once per HTTP method
-      if (p.startsWith('/api/docs')) return false; // Swagger UI and the OpenAPI document: public by design, API_DOCS=false turns them off
+      // Swagger UI and the OpenAPI document: public by design, API_DOCS=false turns them off.
+      if (p.startsWith('/api/docs')) return false;
       // Nest middleware (logger, prefix exclusion) is bound for every method: not a route.
       return (methodsPerPath.get(p) ?? 0) < 20;
     });
@@ -84,7 +85,8 @@ describe('access: every route declares its access, and the guard applies it', ()
         const expected403 = needed !== null && !holds.has(needed);
         if (expected403 !== (res.status === 403) || res.status === 401 || res.status >= 500) {
           failures.push(
-            `${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
+            `${role.name}: ${r.method} ${r.path} needs ${needed ?? 'sign-in'} ` +
+              `→ ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
           );
         }
       }

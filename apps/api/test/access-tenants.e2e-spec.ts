@@ -127,7 +127,7 @@ describe('access: tenants are isolated (another tenant’s ids answer 404, lists
     );
   });
 
-  it('roles of another tenant cannot be assigned (400), and the other tenant sees none of the first tenant’s rows', async () => {
+  it('roles of another tenant cannot be assigned (400); that tenant sees none of the first one’s rows', async () => {
     await t
       .as('post', '/api/v1/users')
       .send({ email: 'mix@test.local', password: 'user password 4 tests', roleIds: [ids.roles] })

@@ -549,8 +549,10 @@ describe('bad input at the edges: every route, malformed requests', () => {
       }
     }
     const covered = new Set(rows.map((r) => r.route));
+    const statuses = rows.reduce<Record<number, number>>((h, r) => ((h[r.status] = (h[r.status] ?? 0) + 1), h), {});
     console.log(
-      `bad input: ${rows.length} requests over ${covered.size} of ${routes.length} routes; statuses ${JSON.stringify(rows.reduce<Record<number, number>>((h, r) => ((h[r.status] = (h[r.status] ?? 0) + 1), h), {}))}`,
+      `bad input: ${rows.length} requests over ${covered.size} of ${routes.length} routes; ` +
+        `statuses ${JSON.stringify(statuses)}`,
     );
     expect(problems).toEqual([]);
     // Every route of the catalogue is in the table.

@@ -94,7 +94,7 @@ describe('batch node and redirect answers through the API', () => {
     );
   });
 
-  it('a published webhook flow runs one request per chunk and answers with the collected results; steps carry the chunk', async () => {
+  it('published webhook flow: a request per chunk, answers the collected results; steps carry the chunk', async () => {
     received.length = 0;
     await publishFlow(t, 'bulk', bulk());
     const r = await t

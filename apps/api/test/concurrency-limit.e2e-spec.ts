@@ -124,7 +124,7 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
     await mock.close();
   });
 
-  it('never runs more than the limit at once, reaches it, and does not hold back an unlimited flow on the same events', async () => {
+  it('runs at most the limit at once, reaches it, never holds back an unlimited flow on the same events', async () => {
     const events = campaignEvents(40, 'cap');
     const ids = events.map((e) => e.id);
     const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(events).expect(202);
@@ -307,7 +307,8 @@ describe('maxConcurrentRuns: a 100,000-job backlog on one limited flow', () => {
     const insert = (n: number, flowId: string, max: number | null, state: string, offsetSec: number) =>
       t.db.query(
         `INSERT INTO pgboss.job (name, data, state, started_on, created_on)
-         SELECT $1, $2::jsonb, $3::pgboss.job_state, CASE WHEN $3 = 'active' THEN now() END, now() - make_interval(secs => $4) + g * interval '1 microsecond'
+         SELECT $1, $2::jsonb, $3::pgboss.job_state, CASE WHEN $3 = 'active' THEN now() END,
+                now() - make_interval(secs => $4) + g * interval '1 microsecond'
          FROM generate_series(1, $5) g`,
         [FLOW_RUNS_QUEUE, data(flowId, max), state, offsetSec, n],
       );

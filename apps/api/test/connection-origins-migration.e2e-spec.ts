@@ -1,4 +1,4 @@
-import { ConnectionAllowedOrigins1763785000000 } from '../src/database/migrations/1763785000000-connection-allowed-origins';
+import * as migration from '../src/database/migrations/1763785000000-connection-allowed-origins';
 import { scratchDatabase } from './db-url';
 
 describe('connection allowed-origins migration (issue 16 §5: the upgrade path)', () => {
@@ -6,12 +6,13 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
   beforeAll(() => db.create());
   afterAll(() => db.drop());
 
-  it('gives existing connections the origins of their own URLs, [] (refused until set) when they have none, and reverts', async () => {
-    const before = await db.migrated(ConnectionAllowedOrigins1763785000000, 'before');
+  it('gives existing connections their URLs’ origins, [] (refused until set) if they have none; reverts', async () => {
+    const before = await db.migrated(migration.ConnectionAllowedOrigins1763785000000, 'before');
     const [{ id: tenant }] = await before.query(`INSERT INTO tenants (name) VALUES ('old') RETURNING id`);
     const insert = (name: string, type: string, config: object, fields: object) =>
       before.query(
-        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, $2, $3, $4, $5, '{}', 'k')`,
+        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+          `VALUES ($1, $2, $3, $4, $5, '{}', 'k')`,
         [tenant, name, type, JSON.stringify(config), JSON.stringify(fields)],
       );
     await insert(
@@ -54,7 +55,7 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
     await insert('bare', 'bearer', {}, { host: 'crm.example.com' });
     await before.destroy();
 
-    const ds = await db.migrated(ConnectionAllowedOrigins1763785000000, 'through');
+    const ds = await db.migrated(migration.ConnectionAllowedOrigins1763785000000, 'through');
     const rows: { name: string; allowed_origins: string[] }[] = await ds.query(
       `SELECT name, allowed_origins FROM connections ORDER BY name`,
     );
@@ -67,7 +68,8 @@ describe('connection allowed-origins migration (issue 16 §5: the upgrade path)'
     });
     await ds.undoLastMigration();
     const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'connections' AND column_name = 'allowed_origins'`,
+      `SELECT count(*)::int AS n FROM information_schema.columns ` +
+        `WHERE table_name = 'connections' AND column_name = 'allowed_origins'`,
     );
     expect(n).toBe(0);
     await ds.destroy();

@@ -197,10 +197,12 @@ describe('connection secrets never leak (canary)', () => {
 
     // Database: every row of every table (public, and pgboss when present) as text.
     const tables: { table_schema: string; table_name: string }[] = await t.db.query(
-      `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
+      `SELECT table_schema, table_name FROM information_schema.tables ` +
+        `WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`,
     );
     const columns: { n: string }[] = await t.db.query(
-      `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY')`,
+      `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' ` +
+        `AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY')`,
     );
     expect(Number(columns[0].n)).toBeGreaterThan(0);
     let dump = '';

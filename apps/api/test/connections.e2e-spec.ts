@@ -152,7 +152,8 @@ describe('connections', () => {
     it("another tenant's connection is a 404 everywhere and cannot be used by a run", async () => {
       const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('other') RETURNING id`);
       const [{ id }] = await t.db.query(
-        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
+        `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+          `VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
         [tenantId],
       );
       await t.as('get', `${C}/${id}`).expect(404);
@@ -200,7 +201,7 @@ describe('connections', () => {
       ).toBe('succeeded');
     });
 
-    it('a Gcalls-style token_endpoint connection fetches one token for two http nodes, and POST /:id/test never shows it', async () => {
+    it('Gcalls-like token_endpoint connection: one token for two http nodes, not shown by POST /:id/test', async () => {
       let issued = 0;
       api.on('POST /auth', (req, res) => {
         const body = JSON.parse(req.body || '{}');

@@ -215,11 +215,13 @@ describe('events: POST /api/v1/events', () => {
     const [{ tenant_id: tenantId }] = await t.db.query(`SELECT tenant_id FROM users WHERE is_bootstrap`);
     const old = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, started_at) VALUES ($1, $2, 'event', 'succeeded', '{}', now() - interval '15 days')`,
+      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, started_at) ` +
+        `VALUES ($1, $2, 'event', 'succeeded', '{}', now() - interval '15 days')`,
       [old, tenantId],
     );
     await t.db.query(
-      `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id, created_at) VALUES ($1, $2, 'old-event', $3, now() - interval '15 days')`,
+      `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id, created_at) ` +
+        `VALUES ($1, $2, 'old-event', $3, now() - interval '15 days')`,
       [tenantId, UNKNOWN, old],
     );
     const [{ n: before }] = await t.db.query(`SELECT count(*)::int AS n FROM executions`);

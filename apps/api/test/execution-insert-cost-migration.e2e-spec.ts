@@ -3,7 +3,9 @@ import type { DataSource } from 'typeorm';
 import { ExecutionInsertCost1763770000000 } from '../src/database/migrations/1763770000000-execution-insert-cost';
 import { scratchDatabase } from './db-url';
 
-const LIST = `SELECT id FROM executions WHERE tenant_id = $1 AND (started_at, id) < ($2::timestamptz, $3::uuid) ORDER BY started_at DESC, id DESC LIMIT 2`;
+const LIST =
+  `SELECT id FROM executions WHERE tenant_id = $1 AND (started_at, id) < ` +
+  `($2::timestamptz, $3::uuid) ORDER BY started_at DESC, id DESC LIMIT 2`;
 
 describe('execution insert-cost migration', () => {
   const db = scratchDatabase();
@@ -14,7 +16,8 @@ describe('execution insert-cost migration', () => {
     Object.fromEntries(
       (
         (await ds.query(
-          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' AND indexname LIKE 'executions_tenant_%started_idx'`,
+          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'executions' ` +
+            `AND indexname LIKE 'executions_tenant_%started_idx'`,
         )) as { indexname: string; indexdef: string }[]
       ).map((r) => [r.indexname, r.indexdef.replace(/^.* USING btree /, '')]),
     );
@@ -31,7 +34,7 @@ describe('execution insert-cost migration', () => {
       .join('\n');
   };
 
-  it('makes the list indexes ascending (lists still read them, backward, in the same order) and drops the tenants foreign key; down restores both', async () => {
+  it('makes list indexes ascending (read backward, same order), drops the tenants FK; down restores both', async () => {
     const before = await db.migrated(ExecutionInsertCost1763770000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);
     const ids: string[] = [];
@@ -39,7 +42,8 @@ describe('execution insert-cost migration', () => {
       const id = crypto.randomUUID();
       ids.push(id);
       await before.query(
-        `INSERT INTO executions (id, tenant_id, trigger_type, status, input, steps, started_at) VALUES ($1, $2, 'ivr', 'succeeded', '{}', '[]', $3)`,
+        `INSERT INTO executions (id, tenant_id, trigger_type, status, input, steps, started_at) ` +
+          `VALUES ($1, $2, 'ivr', 'succeeded', '{}', '[]', $3)`,
         [id, tenantId, new Date(Date.UTC(2026, 0, 1, 0, 0, i))],
       );
     }

@@ -7,12 +7,13 @@ describe('execution write-cost migration', () => {
   beforeAll(() => db.create());
   afterAll(() => db.drop());
 
-  it('keeps existing executions as they were through json columns and back, and swaps the retention index', async () => {
+  it('keeps existing executions as they were through json columns and back; swaps the retention index', async () => {
     const input = { call: { id: 'c1', callerId: '+39061234' }, contact: { tags: ['a', 'b'], n: 1.5 } };
     const before = await db.migrated(ExecutionWriteCost1763760000000, 'before');
     const [{ id: tenantId }] = await before.query(`INSERT INTO tenants (name) VALUES ('t') RETURNING id`);
     await before.query(
-      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, output, error, steps, started_at) VALUES ($1, $2, 'ivr', 'failed', $3, $4, $5, '[]', now())`,
+      `INSERT INTO executions (id, tenant_id, trigger_type, status, input, output, error, steps, started_at) ` +
+        `VALUES ($1, $2, 'ivr', 'failed', $3, $4, $5, '[]', now())`,
       [
         crypto.randomUUID(),
         tenantId,
@@ -28,7 +29,8 @@ describe('execution write-cost migration', () => {
       Object.fromEntries(
         (
           (await ds.query(
-            `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'executions' AND column_name IN ('input', 'output', 'error')`,
+            `SELECT column_name, data_type FROM information_schema.columns ` +
+              `WHERE table_name = 'executions' AND column_name IN ('input', 'output', 'error')`,
           )) as { column_name: string; data_type: string }[]
         ).map((r) => [r.column_name, r.data_type]),
       );

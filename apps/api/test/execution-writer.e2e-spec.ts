@@ -43,7 +43,8 @@ function row(over: Partial<ExecutionRow> = {}): ExecutionRow {
 
 async function stored(id: string) {
   const rows = await t.db.query(
-    `SELECT status, event_id, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms FROM executions WHERE id = $1`,
+    `SELECT status, event_id, call_id, phone, input, output, error, steps, ` +
+      `started_at, finished_at, duration_ms FROM executions WHERE id = $1`,
     [id],
   );
   return rows[0];
@@ -100,7 +101,7 @@ describe('ExecutionWriter', () => {
     expect(s.error).toEqual({ code: 'X', message: 'no' });
   });
 
-  it('falls back to an upsert when a row said to be fresh exists already, without losing the rest of its batch', async () => {
+  it('falls back to an upsert when a row said to be fresh exists already, keeping the rest of its batch', async () => {
     const existing = row({ status: 'running', finishedAt: null, durationMs: null });
     await writer.record(existing);
     const others = [row(), row(), row()];
@@ -127,7 +128,7 @@ describe('ExecutionWriter', () => {
     expect((await stored(b.id)).status).toBe('succeeded');
   });
 
-  it('survives its session being cut mid-COPY (no unhandled error event) and stores every row once PostgreSQL takes it again', async () => {
+  it('survives a session cut mid-COPY (no unhandled error event), stores all rows once PostgreSQL is up', async () => {
     const rows = Array.from({ length: 5000 }, () => row());
     let settled = false;
     const writes = Promise.all(rows.map((r) => writer.record(r, { fresh: true }))).finally(() => (settled = true));
@@ -135,7 +136,8 @@ describe('ExecutionWriter', () => {
     let cut = 0;
     while (!settled && cut < 3) {
       const killed = await t.db.query(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY executions%' AND state <> 'idle'`,
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() ` +
+          `AND pid <> pg_backend_pid() AND query LIKE 'COPY executions%' AND state <> 'idle'`,
       );
       cut += killed.filter((k: { ok: boolean }) => k.ok).length;
       await new Promise((r) => setTimeout(r, 1));

@@ -43,8 +43,10 @@ describe('executions API', () => {
       };
       rows.push(row);
       await t.db.query(
-        `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, call_id, phone, input, output, error, steps, started_at, finished_at, duration_ms)
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12, $12::timestamptz + interval '5 ms', 5)`,
+        `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, call_id, phone,
+                                 input, output, error, steps, started_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7,
+                 $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12, $12::timestamptz + interval '5 ms', 5)`,
         [
           row.id,
           tenantId,
@@ -232,7 +234,9 @@ describe('executions API', () => {
     const [{ id: other }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('Other') RETURNING id`);
     const foreign = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, call_id, phone, input, started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', 'call-1', '+390600000', '{}', '2030-01-01T00:00:00Z')`,
+      `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, call_id, phone, input, ` +
+        `started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', ` +
+        `'call-1', '+390600000', '{}', '2030-01-01T00:00:00Z')`,
       [foreign, other, flowA],
     );
     await t.as('get', `${E}/${foreign}`).expect(404);

@@ -177,7 +177,7 @@ describe('flows API', () => {
   });
 
   describe('update and delete', () => {
-    it('saves a draft with the current revision, bumps it, and answers 409 {currentRevision} to a stale one', async () => {
+    it('saves a draft with the current revision, bumps it; answers 409 {currentRevision} to a stale one', async () => {
       const { body: flow } = await create({ name: 'Editable', definition: def }).expect(201);
       const r = await t
         .as('put', `${F}/${flow.id}`)
@@ -519,7 +519,7 @@ describe('flows API', () => {
       expect((await t.as('get', `/api/v1/executions/${r.body.id}`).expect(200)).body.status).toBe(r.body.status);
     });
 
-    it('answers 422 with the errors for an invalid definition, 400 for bad bodies, 404 for an unknown flowId', async () => {
+    it('answers 422 with the errors of an invalid definition, 400 to bad bodies, 404 to unknown flowIds', async () => {
       const r = await t.as('post', `${F}/test-run`).send({ definition: INVALID }).expect(422);
       expect(r.body).toMatchObject({
         statusCode: 422,
@@ -597,16 +597,19 @@ describe('flows API', () => {
     it("never shows or touches another tenant's flows, versions and executions (404)", async () => {
       const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('Other') RETURNING id`);
       const [{ id: flowId }] = await t.db.query(
-        `INSERT INTO flows (tenant_id, key, name, definition, published_version, latest_version) VALUES ($1, 'foreign', 'Foreign Page flow', $2::jsonb, 1, 1) RETURNING id`,
+        `INSERT INTO flows (tenant_id, key, name, definition, published_version, latest_version) ` +
+          `VALUES ($1, 'foreign', 'Foreign Page flow', $2::jsonb, 1, 1) RETURNING id`,
         [tenantId, JSON.stringify(def)],
       );
       await t.db.query(
-        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type) VALUES ($1, $2, 1, $3::jsonb, 'trigger.ivr')`,
+        `INSERT INTO flow_versions (tenant_id, flow_id, version, definition, trigger_type) ` +
+          `VALUES ($1, $2, 1, $3::jsonb, 'trigger.ivr')`,
         [tenantId, flowId, JSON.stringify(def)],
       );
       const execId = crypto.randomUUID();
       await t.db.query(
-        `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, input, started_at) VALUES ($1, $2, $3, 'ivr', 'succeeded', '{}', now())`,
+        `INSERT INTO executions (id, tenant_id, flow_id, trigger_type, status, input, started_at) ` +
+          `VALUES ($1, $2, $3, 'ivr', 'succeeded', '{}', now())`,
         [execId, tenantId, flowId],
       );
 

@@ -130,7 +130,7 @@ describe('platform', () => {
     });
   });
 
-  it('serves Prometheus metrics at /metrics with the callflow_ families (to the METRICS_TOKEN bearer only)', async () => {
+  it('serves Prometheus metrics at /metrics, the callflow_ families (to the METRICS_TOKEN bearer only)', async () => {
     await t.http().get('/metrics').expect(401);
     const r = await t.http().get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
@@ -232,7 +232,7 @@ describe('platform', () => {
   });
 
   describe('access declarations', () => {
-    it('every route of the application declares how it is reached (permission, API key, authenticated or public)', () => {
+    it('every route of the application declares how it is reached (permission, API key, signed in or public)', () => {
       const routes = mappedRoutes(t);
       expect(routes.length).toBeGreaterThan(5);
       const undeclared = routes

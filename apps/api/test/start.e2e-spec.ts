@@ -168,7 +168,7 @@ describe('starting the server (npm start)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('first start: initialises the database, creates the admin, prints the generated password once, answers /health', async () => {
+  it('first start: sets up the database, creates the admin, prints its password once, answers /health', async () => {
     const s = start();
     await s.ready();
     expect(s.stdout).toMatch(/initialising embedded PostgreSQL/);
@@ -203,7 +203,7 @@ describe('starting the server (npm start)', () => {
     expect(postmasterPid()).toBeUndefined(); // its postgres stopped cleanly
   });
 
-  it('restart: keeps the data (the same admin password works) and prints no password; Ctrl-C stops it cleanly', async () => {
+  it('restart: keeps the data (same admin password works), prints no password; Ctrl-C stops it cleanly', async () => {
     expect(password).toBeDefined();
     const s = start({}, SRC_MAIN, true);
     await s.ready();
@@ -246,7 +246,7 @@ describe('starting the server (npm start)', () => {
     },
   );
 
-  it('PROCESSES=2: two processes share the port and the secrets; one that dies is replaced; SIGTERM stops both, then the database', async () => {
+  it('PROCESSES=2: shared port and secrets, dead process replaced; SIGTERM stops both, then the database', async () => {
     const s = start({ PROCESSES: '2' });
     await s.ready();
     expect(s.stdout).toMatch(/callflow listening on .*ROLE=all, 2 processes/);
@@ -305,7 +305,7 @@ describe('starting the server (npm start)', () => {
     }
   });
 
-  it('PROCESSES=2 when a process dies before it is ready (a crash while booting): exit code 1, the others stopped, no database left', async () => {
+  it('PROCESSES=2, a process crashing while booting: exit code 1, the others stopped, no database left', async () => {
     const s = start({ PROCESSES: '2' });
     const until = Date.now() + 30_000;
     let kids: number[] = [];

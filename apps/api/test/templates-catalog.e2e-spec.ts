@@ -44,7 +44,8 @@ describe('flow templates: the catalogue', () => {
         placeholders.map((n) => [
           n.id,
           'config.connectionId',
-          `choose a connection: the template left the placeholder for its "${placeholderPurpose(n.config.connectionId)}" connection`,
+          `choose a connection: the template left the placeholder for ` +
+            `its "${placeholderPurpose(n.config.connectionId)}" connection`,
         ]),
       );
     });
@@ -123,7 +124,7 @@ describe('flow templates: API', () => {
     await t.as('post', `${F}/${r.body.id}/publish`).send({}).expect(200);
   });
 
-  it('without connections, the placeholders stay: saved, flagged, not publishable until the admin picks one', async () => {
+  it('without connections the placeholders stay: saved, flagged, unpublishable until the admin picks one', async () => {
     const r = await t
       .as('post', F)
       .send({ templateId: 'retailcrm-calls-upload', name: 'History', key: 'history' })
@@ -185,7 +186,8 @@ describe('flow templates: API', () => {
     // Another tenant's connection is as unknown as a made-up id.
     const [{ id: tenantId }] = await t.db.query(`INSERT INTO tenants (name) VALUES ('other') RETURNING id`);
     const [{ id: theirs }] = await t.db.query(
-      `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
+      `INSERT INTO connections (tenant_id, name, type, config, fields, secrets, key_id) ` +
+        `VALUES ($1, 'theirs', 'bearer', '{}', '{}', '{}', 'x') RETURNING id`,
       [tenantId],
     );
     const r = await t

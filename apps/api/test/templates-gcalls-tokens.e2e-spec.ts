@@ -162,7 +162,7 @@ describe('templates: Gcalls token placement and the Md5 secret', () => {
     expect(text).not.toContain('gc-access-2');
   });
 
-  it('body placement and a GET, or a secret the connection lacks: refused before publishing (never a run that fails)', async () => {
+  it('body placement with a GET, or a secret the connection lacks: refused on publish (no failing run)', async () => {
     const created = await t
       .as('post', '/api/v1/flows')
       .send({

@@ -114,7 +114,8 @@ describe('templates: ICTBroadcast', () => {
       expect(post.headers.soapaction).toBe('"urn:ictbroadcast:lookup/GetCustomerInfo"');
       expect(post.headers['content-type']).toBe('text/xml; charset=utf-8');
       expect(post.body).toContain(
-        '<soap:Body><GetCustomerInfoRequest xmlns="urn:ictbroadcast:lookup"><callerId>+390612345678</callerId><digits>2#</digits><callId>ivr-1</callId></GetCustomerInfoRequest></soap:Body>',
+        '<soap:Body><GetCustomerInfoRequest xmlns="urn:ictbroadcast:lookup"><callerId>+390612345678' +
+          '</callerId><digits>2#</digits><callId>ivr-1</callId></GetCustomerInfoRequest></soap:Body>',
       );
       expect(soapFake.calls).toEqual([{ callerId: '+390612345678', digits: '2#', callId: 'ivr-1' }]);
     });
@@ -136,7 +137,7 @@ describe('templates: ICTBroadcast', () => {
       );
     });
 
-    it('shows a SOAP fault in the answer and the execution: the lookup step failed, the fallback answered', async () => {
+    it('shows a SOAP fault in the answer and the execution: lookup step failed, the fallback answered', async () => {
       const r = await t
         .http()
         .post('/api/v1/ivr/ict-ivr')
@@ -154,7 +155,7 @@ describe('templates: ICTBroadcast', () => {
       await expectFallbackRecorded(r.body.executionId, /^SOAP fault soap:Client: Unknown caller$/);
     });
 
-    it('shows an envelope the strict service refused the same way (a definition with an argument the WSDL does not have)', async () => {
+    it('shows an envelope the strict service refused the same way (an argument the WSDL does not have)', async () => {
       const current = await t.as('get', `/api/v1/flows/${flowId}`).expect(200);
       const definition = structuredClone(current.body.definition);
       definition.nodes.find((n: { name: string }) => n.name === 'lookup').config.args.extension = '{{ivr.digits}}';

@@ -98,14 +98,17 @@ describe('templates: RetailCRM', () => {
       ],
     });
 
-    it("registers the module as the seed's example: form field integrationModule, fields not given left out; 201 then 200", async () => {
+    it('registers the module as in the seed: form field integrationModule, no unset fields; 201 then 200', async () => {
       expect((await register(settings()).expect(200)).body).toEqual({ success: true, status: 201 });
       const [raw] = rawAt(rcrm, '/api/v5/integration-modules/my-telephony/edit');
       const s = settings();
       const json =
-        `{"code":"my-telephony","active":true,"name":"Название телефонии","clientId":"${clientId}","integrations":{"telephony":{"makeCallUrl":"${s.makeCallUrl}",` +
-        `"allowEdit":false,"inputEventSupported":true,"additionalCodes":[{"userId":"1","code":100},{"userId":"2","code":200}],` +
-        `"externalPhones":[{"siteCode":"shop1","externalPhone":"+7-499-999-99-99"},{"siteCode":"shop2","externalPhone":"+7-499-888-88-88"}],"changeUserStatusUrl":"${s.changeUserStatusUrl}"}}}`;
+        `{"code":"my-telephony","active":true,"name":"Название телефонии",` +
+        `"clientId":"${clientId}","integrations":{"telephony":{"makeCallUrl":"${s.makeCallUrl}",` +
+        `"allowEdit":false,"inputEventSupported":true,` +
+        `"additionalCodes":[{"userId":"1","code":100},{"userId":"2","code":200}],` +
+        `"externalPhones":[{"siteCode":"shop1","externalPhone":"+7-499-999-99-99"},{"siteCode":"shop2",` +
+        `"externalPhone":"+7-499-888-88-88"}],"changeUserStatusUrl":"${s.changeUserStatusUrl}"}}}`;
       expect(raw).toBe(new URLSearchParams([['integrationModule', json]]).toString());
       const seen = rcrm.server.seen.at(-1)!;
       expect(seen.headers['x-api-key']).toBe(API_KEY);
@@ -123,7 +126,7 @@ describe('templates: RetailCRM', () => {
       expect(rcrm.server.seen.length).toBe(before);
     });
 
-    it("makeCallUrl: RetailCRM's GET with phone=+79121234567 reaches the PBX as +79121234567; 200 to RetailCRM", async () => {
+    it("makeCallUrl: RetailCRM's GET with phone=+79121234567 reaches the PBX as +79121234567; 200 back", async () => {
       const r = await rcrm.makeCall({ code: '100', phone: '+79121234567', userId: '1' });
       expect(r.status).toBe(200);
       const sent = pbx.acceptedAt('/calls/originate').at(-1)!;
@@ -139,7 +142,7 @@ describe('templates: RetailCRM', () => {
       );
     });
 
-    it('makeCallUrl: a wrong clientId is 401 (the PBX is never asked); a refusing PBX or a missing phone is not 200', async () => {
+    it('makeCallUrl: a wrong clientId is 401 (PBX not asked); a refusing PBX or missing phone is not 200', async () => {
       const before = pbx.server.seen.length;
       expect(
         (await rcrm.makeCall({ code: '100', phone: '+79121234567', userId: '1' }, `${clientId.slice(0, -2)}zz`)).status,
@@ -151,7 +154,7 @@ describe('templates: RetailCRM', () => {
       expect((await rcrm.makeCall({ code: '100', phone: '', userId: '1' })).status).toBe(400);
     });
 
-    it('changeUserStatusUrl: busy/dinner/break pause the extension, free frees it; an unknown status is 400', async () => {
+    it('changeUserStatusUrl: busy/dinner/break pause the extension, free frees it; unknown status is 400', async () => {
       for (const [status, paused] of [
         ['busy', true],
         ['dinner', true],
@@ -176,7 +179,7 @@ describe('templates: RetailCRM', () => {
     const events = () => rawAt(rcrm, '/api/v5/telephony/call/event');
     const eventBody = (json: string) => new URLSearchParams([['event', json]]).toString();
 
-    it('incoming ringing → in; end of call → hangup; the bytes are the form field with compact JSON, the key in X-API-KEY', async () => {
+    it('incoming ringing → in; end of call → hangup; a form field of compact JSON, the key in X-API-KEY', async () => {
       const call = {
         id: 'c-in-1',
         callerId: '+7-555-555-55-55',
@@ -190,7 +193,8 @@ describe('templates: RetailCRM', () => {
       ];
       for (const id of ids) expect((await finishedExecution(t, id)).status).toBe('succeeded');
       const json = (type: string) =>
-        `{"phone":"+7-555-555-55-55","type":"${type}","codes":["100"],"callExternalId":"c-in-1","externalPhone":"+7-444-444-44-44"}`;
+        `{"phone":"+7-555-555-55-55","type":"${type}","codes":["100"],` +
+        `"callExternalId":"c-in-1","externalPhone":"+7-444-444-44-44"}`;
       expect([...events()].sort()).toEqual([eventBody(json('hangup')), eventBody(json('in'))].sort());
       for (const r of rcrm.server.seen.filter((s) => s.url === '/api/v5/telephony/call/event')) {
         expect(r.headers['x-api-key']).toBe(API_KEY);
@@ -198,7 +202,7 @@ describe('templates: RetailCRM', () => {
       }
     });
 
-    it('outgoing → out (phone is the number dialled); no agent → codes []; an unknown external number is left out, not ""', async () => {
+    it('outgoing → out, phone = number dialled; no agent → codes []; unknown externalPhone left out', async () => {
       const [id] = await sendEvent(t, {
         id: 'rc-3',
         type: 'call.ringing',
@@ -221,7 +225,7 @@ describe('templates: RetailCRM', () => {
       rcrm.accepted.length = 0;
     });
 
-    it("right after a call: one record, date in the account's time zone, empty fields left out; recordUrl plays the recording", async () => {
+    it("after each call: a record, date in the account's time zone, empty fields out; recordUrl plays it", async () => {
       const call = {
         id: 'c-up-1',
         callerId: '+79161234567',
@@ -236,7 +240,9 @@ describe('templates: RetailCRM', () => {
       const [id] = await sendEvent(t, { id: 'up-1', type: 'call.ended', call });
       expect((await finishedExecution(t, id!)).status).toBe('succeeded');
       const recordUrl = `${t.baseUrl}/api/v1/hooks/rcrm-record?call=c-up-1`;
-      const json = `[{"date":"2026-11-21 10:00:05","type":"in","phone":"+79161234567","code":"100","result":"answered","duration":42,"externalId":"c-up-1","externalPhone":"+74951112233","recordUrl":"${recordUrl}"}]`;
+      const json =
+        `[{"date":"2026-11-21 10:00:05","type":"in","phone":"+79161234567","code":"100","result":"answered",` +
+        `"duration":42,"externalId":"c-up-1","externalPhone":"+74951112233","recordUrl":"${recordUrl}"}]`;
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')).toEqual([
         new URLSearchParams([['calls', json]]).toString(),
       ]);
@@ -266,7 +272,7 @@ describe('templates: RetailCRM', () => {
       }
     });
 
-    it('an outgoing unanswered call without agent or recording: result "no answer", code and recordUrl left out', async () => {
+    it('an outgoing unanswered call, no agent or recording: result "no answer", no code or recordUrl', async () => {
       const call = {
         id: 'c-up-2',
         callerId: '+74951112233',
@@ -279,7 +285,8 @@ describe('templates: RetailCRM', () => {
       const [id] = await sendEvent(t, { id: 'up-2', type: 'call.ended', call });
       expect((await finishedExecution(t, id!)).status).toBe('succeeded');
       const json =
-        '[{"date":"2026-11-22 02:59:59","type":"out","phone":"+79160000000","result":"no answer","duration":0,"externalId":"c-up-2","externalPhone":"+74951112233"}]';
+        '[{"date":"2026-11-22 02:59:59","type":"out","phone":"+79160000000","result":"no answer",' +
+        '"duration":0,"externalId":"c-up-2","externalPhone":"+74951112233"}]';
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')).toEqual([
         new URLSearchParams([['calls', json]]).toString(),
       ]);
@@ -313,7 +320,7 @@ describe('templates: RetailCRM', () => {
       expect(rawAt(rcrm, '/api/v5/telephony/calls/upload')[0]).not.toContain('%22%22');
     });
 
-    it('a push of 26,000 calls → 520 requests of 50, in order, in bounded time; the execution record stays small', async () => {
+    it('a push of 26,000 calls → 520 requests of 50, in order, in bounded time; a small execution record', async () => {
       const list = calls(26_000);
       const started = Date.now();
       const r = await t
@@ -343,7 +350,7 @@ describe('templates: RetailCRM', () => {
       });
     }, 90_000);
 
-    it('RetailCRM refusing a batch: the others are uploaded and the answer is 502 with how many failed; an empty push is 400', async () => {
+    it('RetailCRM refusing a batch: others are uploaded, 502 says how many failed; an empty push is 400', async () => {
       const list = calls(130);
       (list[77] as Record<string, unknown>).type = 'sideways';
       const r = await t

@@ -166,7 +166,7 @@ describe('templates: XiVO third-party integration', () => {
     },
   );
 
-  it("THIRD_PARTY_LOGIN_URL: login and XiVOCC host reach the CRM; the flow's secret and XiVO's token do not", async () => {
+  it("THIRD_PARTY_LOGIN_URL: login and XiVOCC host reach the CRM, not the flow's secret or XiVO's token", async () => {
     // XiVO fills %{login}, %{xivocchost} (and %{token}, here under another name than our ?secret=).
     const login =
       `/api/v1/hooks/xivo-login?secret=${loginSecret}&login=jbond&xivoccHost=xivocc.example.com` +

@@ -147,7 +147,7 @@ describe('IVR trigger: POST /api/v1/ivr/:flowKey', () => {
     expect(r.body).toEqual({ executionId: expect.any(String), status: 'succeeded', output: null });
   });
 
-  it('runs a newly published version at once (publish drops the cached lookup), and 404s once unpublished', async () => {
+  it('runs a newly published version at once (publish drops the cached lookup); 404s once unpublished', async () => {
     const v1 = chainFlow(ivr(2000), respondNode('{"v":1}'));
     const { id } = await publishFlow(t, 'versioned', v1);
     expect((await call('versioned').send({}).expect(200)).body.output).toEqual({ v: 1 });

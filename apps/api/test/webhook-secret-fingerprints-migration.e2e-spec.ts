@@ -1,4 +1,4 @@
-import { WebhookSecretFingerprints1763792000000 } from '../src/database/migrations/1763792000000-webhook-secret-fingerprints';
+import * as migration from '../src/database/migrations/1763792000000-webhook-secret-fingerprints';
 import { scratchDatabase } from './db-url';
 
 describe('webhook secret fingerprints migration (security review 2: the upgrade path)', () => {
@@ -7,14 +7,15 @@ describe('webhook secret fingerprints migration (security review 2: the upgrade 
   afterAll(() => db.drop());
 
   it('drops the stored unkeyed fingerprints and those past audit entries kept; the secrets stay; reverts', async () => {
-    const before = await db.migrated(WebhookSecretFingerprints1763792000000, 'before');
+    const before = await db.migrated(migration.WebhookSecretFingerprints1763792000000, 'before');
     const [{ id: tenant }] = await before.query(`INSERT INTO tenants (name) VALUES ('old') RETURNING id`);
     const [{ id: flow }] = await before.query(
       `INSERT INTO flows (tenant_id, key, name, definition) VALUES ($1, 'rcrm-hook', 'hook', '{}') RETURNING id`,
       [tenant],
     );
     await before.query(
-      `INSERT INTO flow_webhook_secrets (flow_id, tenant_id, sealed, key_id, fingerprint) VALUES ($1, $2, 'sealed', 'k', 'a1b2c3d4')`,
+      `INSERT INTO flow_webhook_secrets (flow_id, tenant_id, sealed, key_id, fingerprint) ` +
+        `VALUES ($1, $2, 'sealed', 'k', 'a1b2c3d4')`,
       [flow, tenant],
     );
     const audit = (action: string, details: object) =>
@@ -27,7 +28,7 @@ describe('webhook secret fingerprints migration (security review 2: the upgrade 
     await audit('connection.updated', { fingerprint: 'kept-as-is' });
     await before.destroy();
 
-    const ds = await db.migrated(WebhookSecretFingerprints1763792000000, 'through');
+    const ds = await db.migrated(migration.WebhookSecretFingerprints1763792000000, 'through');
     const columns = async () =>
       (
         await ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'flow_webhook_secrets'`)

@@ -126,7 +126,8 @@ describe('queue workers: a worker killed mid-flight', () => {
     expect(missing).toEqual([]);
     const duplicates = [...deliveries.values()].reduce((a, n) => a + n - 1, 0);
     process.stdout.write(
-      `worker crash: ${atKill} deliveries before SIGKILL, ${delivered()} in all, ${duplicates} duplicate deliveries (runs in flight at the kill)\n`,
+      `worker crash: ${atKill} deliveries before SIGKILL, ${delivered()} in all, ` +
+        `${duplicates} duplicate deliveries (runs in flight at the kill)\n`,
     );
     // Only runs in flight at the kill may repeat (WORKER_CONCURRENCY = 4).
     expect(duplicates).toBeLessThanOrEqual(4);

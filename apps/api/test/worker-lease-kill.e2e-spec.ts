@@ -91,7 +91,8 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
 
     // The worker holding most of the flow's slots (all of them, usually).
     const holders: { pid: number; n: number }[] = await t.db.query(
-      `SELECT w.pid, count(*)::int AS n FROM pgboss.job j JOIN queue_workers w ON w.id::text = j.output->>'worker' WHERE j.state = 'active' GROUP BY 1 ORDER BY 2 DESC`,
+      `SELECT w.pid, count(*)::int AS n FROM pgboss.job j JOIN queue_workers w ` +
+        `ON w.id::text = j.output->>'worker' WHERE j.state = 'active' GROUP BY 1 ORDER BY 2 DESC`,
     );
     const victim = workers.find((w) => w.child.pid === holders[0]!.pid)!;
     const survivor = workers.find((w) => w !== victim)!;
@@ -137,7 +138,9 @@ describe('worker lease: a SIGKILLed worker holding a limited flow’s slots', ()
     const [{ n: leases }] = await t.db.query(`SELECT count(*)::int AS n FROM queue_workers`);
     expect(leases).toBe(1);
     process.stdout.write(
-      `lease reclaim: the flow was back at its limit ${resumedAfterMs} ms after the SIGKILL (QUEUE_EXPIRE_SECONDS 120, lease 3 s); ${duplicates} duplicate deliveries of ${holders[0]!.n} runs in flight\n`,
+      `lease reclaim: the flow was back at its limit ${resumedAfterMs} ms after the SIGKILL ` +
+        `(QUEUE_EXPIRE_SECONDS 120, lease 3 s); ` +
+        `${duplicates} duplicate deliveries of ${holders[0]!.n} runs in flight\n`,
     );
   }, 40_000);
 });

@@ -57,7 +57,7 @@ describe('worker lease: a live worker keeps its jobs', () => {
     await mock.close();
   });
 
-  it('refreshes the lease while a run outlasts it: other fetches neither reclaim the job nor exceed the limit', async () => {
+  it('renews the lease as a run outlasts it: other fetches neither reclaim the job nor pass the limit', async () => {
     await publishFlow(t, 'long', chainFlow(trigger({ campaignIds: ['long'], maxConcurrentRuns: 1 }), longPost()));
     const events = ['long-1', 'long-2'].map((id) => ({
       id,
@@ -137,7 +137,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
 
   const lease = (id: string, ageSeconds: number) =>
     t.db.query(
-      `INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`,
+      `INSERT INTO queue_workers (id, host, pid, lease_seconds, seen_at) ` +
+        `VALUES ($1, 'h', 1, $2, now() - make_interval(secs => $3))`,
       [id, LEASE, ageSeconds],
     );
   const job = async (
@@ -148,8 +149,11 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   ) => {
     const id = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_count, retry_limit, retry_delay, retry_backoff, expire_in, output)
-       VALUES ($1, $2, $3::jsonb, $4::pgboss.job_state, CASE WHEN $4 = 'active' THEN now() - make_interval(secs => $8) END, $5, 3, 2, true, make_interval(secs => $6), $7::jsonb)`,
+      `INSERT INTO pgboss.job (id, name, data, state, started_on,
+                              retry_count, retry_limit, retry_delay, retry_backoff, expire_in, output)
+       VALUES ($1, $2, $3::jsonb, $4::pgboss.job_state,
+               CASE WHEN $4 = 'active' THEN now() - make_interval(secs => $8) END,
+               $5, 3, 2, true, make_interval(secs => $6), $7::jsonb)`,
       [
         id,
         FLOW_RUNS_QUEUE,
@@ -165,7 +169,9 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
   };
   const row = async (id: string) => {
     const [r] = await t.db.query(
-      `SELECT state::text, retry_count AS retry, output, extract(epoch FROM start_after - now())::float8 AS "startsIn", completed_on IS NOT NULL AS completed FROM pgboss.job WHERE id = $1`,
+      `SELECT state::text, retry_count AS retry, output, extract(epoch ` +
+        `FROM start_after - now())::float8 AS "startsIn", completed_on ` +
+        `IS NOT NULL AS completed FROM pgboss.job WHERE id = $1`,
       [id],
     );
     return r as {
@@ -261,7 +267,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
     const flow = crypto.randomUUID();
     await t.db.query(
-      `INSERT INTO pgboss.job (name, data, state, created_on) SELECT $1, $2::jsonb, 'created', now() - interval '10 minutes' + g * interval '1 microsecond' FROM generate_series(1, 100000) g`,
+      `INSERT INTO pgboss.job (name, data, state, created_on) SELECT $1, $2::jsonb, 'created', ` +
+        `now() - interval '10 minutes' + g * interval '1 microsecond' FROM generate_series(1, 100000) g`,
       [FLOW_RUNS_QUEUE, data(flow, 20)],
     );
     // The flow is saturated by 20 runs of five live workers.
@@ -283,7 +290,8 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     const [plan] = await t.db.query(`EXPLAIN (FORMAT JSON) ${LIMITED_FETCH_SQL.active}`, [FLOW_RUNS_QUEUE]);
     expect(JSON.stringify(plan)).toContain(ACTIVE_BY_FLOW_INDEX);
     process.stdout.write(
-      `leased fetch, 100,000 queued on a saturated flow, 20 active: median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`,
+      `leased fetch, 100,000 queued on a saturated flow, 20 active: ` +
+        `median ${times[15]!.toFixed(2)} ms, max ${times[29]!.toFixed(2)} ms\n`,
     );
     expect(times[15]).toBeLessThan(20);
   });

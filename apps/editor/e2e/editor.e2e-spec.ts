@@ -371,7 +371,7 @@ suite('editor in the browser', () => {
     });
   });
 
-  it('sets node-soap client options in the Advanced section: checked as typed, sent with Load, saved in the definition', async () => {
+  it('sets node-soap client options under Advanced: checked as typed, sent with Load, saved in the flow', async () => {
     await page.click('[data-testid=nav-flows]');
     await newFlowWithSoapNode('Legacy CRM with options');
     await page.fill('[data-testid=soap-wsdl]', `${soapServer.base}/crm?wsdl`);
@@ -553,7 +553,8 @@ suite('editor in the browser', () => {
     const fps = (gaps.length * 1000) / (frames.at(-1)! - frames[0]!);
     const worst = Math.max(...gaps);
     console.log(
-      `300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`,
+      `300-node flow: first render ${metrics.firstRenderMs!.toFixed(0)} ms; ` +
+        `panning ${fps.toFixed(0)} fps (worst frame ${worst.toFixed(0)} ms)`,
     );
     // "Fit view" then draws all 300 cards at once.
     const fitMs = await page.evaluate(async () => {

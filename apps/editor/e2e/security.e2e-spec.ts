@@ -222,7 +222,7 @@ suite('security in the browser: a webhook answer cannot take over an editor sess
     await expect(editor.locator('[data-testid=rail-user]').getAttribute('title')).resolves.toBe(ADMIN.email);
   });
 
-  it('the editor canvas (saying why a respond node may not set a cookie) and Swagger UI run under their CSP', async () => {
+  it('the editor canvas (saying why a respond node may not set a cookie) and Swagger UI run under a CSP', async () => {
     const created = await t
       .as('post', '/api/v1/flows')
       .send({

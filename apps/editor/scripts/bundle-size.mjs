@@ -34,7 +34,8 @@ if (process.argv.includes('--json')) {
   console.log('| chunk | loaded | size | gzipped |\n|---|---|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.file}${r.file === main ? ' (main)' : ''} | ${r.initial ? 'at start' : 'on demand'} | ${kb(r.bytes)} | ${kb(r.gzip)} |`,
+      `| ${r.file}${r.file === main ? ' (main)' : ''} | ` +
+        `${r.initial ? 'at start' : 'on demand'} | ${kb(r.bytes)} | ${kb(r.gzip)} |`,
     );
   const initial = rows.filter((r) => r.initial).reduce((a, r) => a + r.gzip, 0);
   const total = rows.reduce((a, r) => a + r.gzip, 0);

@@ -441,7 +441,8 @@ export async function runConformance(
   report.exitCode = ran > 0 && report.passRate >= PASS_RATE ? 0 : 1;
   const st = report.strict;
   log(
-    `strict SOAP server: ${st.valid} envelopes schema-valid, ${st.invalidLikeNodeSoap} invalid as node-soap's own request.xml is, ${st.notSent} not sent`,
+    `strict SOAP server: ${st.valid} envelopes schema-valid, ` +
+      `${st.invalidLikeNodeSoap} invalid as node-soap's own request.xml is, ${st.notSent} not sent`,
   );
   log(`${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped`);
   return report;

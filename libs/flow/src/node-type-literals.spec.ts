@@ -37,7 +37,8 @@ describe('node type names', () => {
     // `x === 'http'`, `'http' === x`, `type: 'http'`, `case 'http':`, `m['http']`, `?? 'http'`, ` = 'http'`,
     // `'http': …`, `getNodeSpec('http')`
     const uses = new RegExp(
-      `(?:\\btype\\s*:\\s*|[!=]==?\\s*|\\bcase\\s+|\\[\\s*|\\?\\?\\s*|\\s=\\s+|getNodeSpec\\(\\s*)${q}|^\\s*${q}\\s*:|${q}\\s*[!=]==?`,
+      `(?:\\btype\\s*:\\s*|[!=]==?\\s*|\\bcase\\s+|\\[\\s*|\\?\\?\\s*|` +
+        `\\s=\\s+|getNodeSpec\\(\\s*)${q}|^\\s*${q}\\s*:|${q}\\s*[!=]==?`,
       'm',
     );
     const found: string[] = [];

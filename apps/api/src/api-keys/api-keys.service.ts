@@ -130,7 +130,8 @@ export class ApiKeysService {
     const rows: KeyRow[] = await this.keys.query(
       `SELECT k.id, k.tenant_id, k.key_hash, k.scopes, k.flow_keys, k.revoked_at IS NOT NULL AS revoked,
          (k.created_by IS NULL OR EXISTS (
-            SELECT 1 FROM users u WHERE u.id = k.created_by AND u.tenant_id = k.tenant_id AND u.active)) AS creator_active
+            SELECT 1 FROM users u
+            WHERE u.id = k.created_by AND u.tenant_id = k.tenant_id AND u.active)) AS creator_active
        FROM api_keys k WHERE k.key_hash = $1`,
       [hash],
     );

@@ -54,7 +54,8 @@ export class BootstrapService implements OnApplicationBootstrap {
       // Printed once, on first start only.
       else
         process.stdout.write(
-          `\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`,
+          `\n  First start: admin ${this.config.ADMIN_EMAIL} / password ${password}\n` +
+            `  (set ADMIN_PASSWORD to choose it; this is not shown again)\n\n`,
         );
     });
   }

@@ -60,7 +60,9 @@ export function allowedOriginsFor(p: ParsedConnection, stored: string[] | undefi
   }
   const token = tokenRequestOrigin(p);
   if (token && !origins.includes(token)) {
-    const message = `allowedOrigins: must include ${token}, where the connection's token request goes (it carries the connection's secrets)`;
+    const message =
+      `allowedOrigins: must include ${token}, ` +
+      `where the connection's token request goes (it carries the connection's secrets)`;
     throw new BadRequestException({ message, details: [message] });
   }
   return origins;

@@ -94,7 +94,7 @@ describe('binaryRow', () => {
     expect(JSON.parse(fields(big)[12]!.toString('utf8'))[0].body).toHaveLength(40_000);
   });
 
-  it('never cuts a row at a slab end: rows of every size up to the own-buffer limit, multi-byte text included, decode whole', () => {
+  it('no row is cut at a slab end: rows of any size to the own-buffer limit, multi-byte text too, decode whole', () => {
     // Written in one pass against a 3-bytes-per-unit bound: a wrong bound would truncate the text
     // of a row that lands near a slab's end (Buffer.write stops silently at the end).
     const texts = Array.from({ length: 400 }, (_, i) => ['ü', '😀', 'a', '€'][i % 4]!.repeat((i * 37) % 1_900));

@@ -164,7 +164,8 @@ export class ExecutionWriter implements OnApplicationShutdown {
       `UPDATE executions e
        SET status = 'failed',
            error = json_build_object('code', 'INFRASTRUCTURE', 'message', 'gave up: ' ||
-             left(coalesce(j.output->'value'->>'message', j.output->>'message', 'the job failed with no retries left'), 200)),
+             left(coalesce(j.output->'value'->>'message', j.output->>'message',
+                           'the job failed with no retries left'), 200)),
            finished_at = now(),
            duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
        FROM (${failedJobs}) j

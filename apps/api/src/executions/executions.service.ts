@@ -13,7 +13,8 @@ export type ExecutionSummary = ExecutionSummaryView<Date>;
 export type ExecutionDetail = ExecutionDetailView<Date>;
 
 const DEFAULT_LIMIT = 50;
-const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone, started_at, finished_at, duration_ms, error, retry_of,
+const SUMMARY_COLUMNS = `id, flow_id, flow_version, trigger_type, status, event_id, call_id, phone,
+  started_at, finished_at, duration_ms, error, retry_of,
   to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts`;
 
 interface Row {
@@ -68,7 +69,8 @@ export class ExecutionsService {
     }
     params.push(limit + 1);
     const rows: Row[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+      `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(' AND ')} ` +
+        `ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);

@@ -92,7 +92,9 @@ function capDepth(v: unknown, depth: number): unknown {
 
 /** json_to_recordset's column list for recordJson's records. */
 export const RECORD_TYPES =
-  'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, event_id text, call_id text, phone text, input json, output json, error json, steps json, retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
+  'id uuid, tenant_id uuid, flow_id uuid, flow_version int, trigger_type text, status text, ' +
+  'event_id text, call_id text, phone text, input json, output json, error json, steps json, ' +
+  'retry_of uuid, started_at timestamptz, finished_at timestamptz, duration_ms int';
 
 /**
  * One row as a JSON record for json_to_recordset (keys are the column names): the upsert path,

@@ -14,7 +14,8 @@ export class FlowTemplatesController {
   @RequirePermission('flows.read')
   @ApiOperation({
     summary:
-      'Flow templates: {items:[{id, name, system, description, triggerType, requires:{connections:[{purpose, type, description, fields}]}}]}',
+      'Flow templates: {items:[{id, name, system, description, triggerType, ' +
+      'requires:{connections:[{purpose, type, description, fields}]}}]}',
   })
   list() {
     return this.templates.list();

@@ -54,7 +54,8 @@ export class FlowTemplatesService {
     for (const purpose of Object.keys(connections)) {
       if (!required.some((r) => r.purpose === purpose))
         problems.push(
-          `connections.${purpose}: this template needs no "${purpose}" connection${required.length ? ` (it needs: ${required.map((r) => r.purpose).join(', ')})` : ''}`,
+          `connections.${purpose}: this template needs no "${purpose}" ` +
+            `connection${required.length ? ` (it needs: ${required.map((r) => r.purpose).join(', ')})` : ''}`,
         );
     }
     for (const r of required) {

@@ -37,7 +37,8 @@ export const tagOf = (param: string) => `jsonb_build_object('worker', ${param}::
  * neither (standard policy, no dead letter), so an UPDATE is the same transition.
  */
 const RETRY_OR_FAIL = `
-  state = CASE WHEN retry_count < retry_limit THEN 'retry'::${QUEUE_SCHEMA}.job_state ELSE 'failed'::${QUEUE_SCHEMA}.job_state END,
+  state = CASE WHEN retry_count < retry_limit THEN 'retry'::${QUEUE_SCHEMA}.job_state
+    ELSE 'failed'::${QUEUE_SCHEMA}.job_state END,
   start_after = CASE
     WHEN retry_count = retry_limit THEN start_after
     WHEN NOT retry_backoff THEN now() + retry_delay * interval '1'
@@ -56,7 +57,8 @@ const RETRY_OR_FAIL = `
 export const RECLAIM_SQL = `
   WITH reclaimed AS (
     UPDATE ${JOB} SET ${RETRY_OR_FAIL},
-      output = jsonb_build_object('value', jsonb_build_object('message', 'the worker stopped: its lease expired', 'worker', ${TAG}))
+      output = jsonb_build_object('value',
+        jsonb_build_object('message', 'the worker stopped: its lease expired', 'worker', ${TAG}))
     WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[])
     RETURNING id, state
   ), gone AS (

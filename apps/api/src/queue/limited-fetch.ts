@@ -59,7 +59,8 @@ const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "e
  */
 const ACTIVE_SQL = `
   SELECT a.flow_id, a.worker, a.n, (a.worker IS NOT NULL AND w.id IS NULL) AS orphaned
-  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
+  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n
+        FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
   LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND ${LEASE_LIVE}`;
 
 /**
@@ -224,7 +225,8 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
     if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
     const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
     await sql(
-      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
+      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), ` +
+        `priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
     );
     await sql(
       `CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`,

@@ -47,12 +47,14 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         const days = this.config.EXECUTIONS_RETENTION_DAYS;
         const executions = await this.deleteOld(
           qr.query.bind(qr),
-          `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+          `DELETE FROM executions WHERE id IN (SELECT id FROM executions ` +
+            `WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
           days,
         );
         const eventRuns = await this.deleteOld(
           qr.query.bind(qr),
-          `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+          `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs ` +
+            `WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
           days,
         );
         if (executions + eventRuns > 0) this.logger.log({ executions, eventRuns, days }, 'pruned old executions');

@@ -27,7 +27,8 @@ export class EventsController {
   @RequireApiKey('triggers.invoke')
   @ApiOperation({
     summary:
-      'Push one event or an array of up to 1000; each matching published flow runs once per event id (queued durably before the 202); a key limited to flowKeys starts only those (403 when none is event-triggered)',
+      'Push one event or an array of up to 1000; each matching published flow runs once per event id (queued ' +
+      'durably before the 202); a key limited to flowKeys starts only those (403 when none is event-triggered)',
   })
   @ApiBody({
     schema: {

@@ -91,7 +91,8 @@ export class EventsService {
     const eventIds = runs.map((r) => r.eventId);
     const inserted: { flow_id: string; event_id: string }[] = await tx.query(
       `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id)
-       SELECT $1::uuid, x.flow_id, x.event_id, x.execution_id FROM unnest($2::uuid[], $3::text[], $4::uuid[]) AS x(flow_id, event_id, execution_id)
+       SELECT $1::uuid, x.flow_id, x.event_id, x.execution_id
+       FROM unnest($2::uuid[], $3::text[], $4::uuid[]) AS x(flow_id, event_id, execution_id)
        ON CONFLICT DO NOTHING
        RETURNING flow_id, event_id`,
       [tenantId, flowIds, eventIds, runs.map((r) => r.executionId)],

@@ -55,7 +55,8 @@ export class SyncFlows {
     if (flow.triggerType !== triggerType) {
       const route = ROUTE_OF[flow.triggerType as TriggerType] as string | undefined;
       throw new ConflictException(
-        `flow "${flowKey}" starts with ${flow.triggerType}, not ${triggerType}${route ? `: trigger it with ${route}` : ''}`,
+        `flow "${flowKey}" starts with ${flow.triggerType}, ` +
+          `not ${triggerType}${route ? `: trigger it with ${route}` : ''}`,
       );
     }
     return flow;

@@ -14,7 +14,7 @@ describe('webhookQuery: the query as the caller wrote it', () => {
     });
   });
 
-  it('decodes UTF-8 leniently as Express does (a broken sequence gives U+FFFD, a lone % stays), lists repeated names, reads names without values', () => {
+  it('parses like Express: lenient UTF-8 (bad sequence → U+FFFD, lone % kept), repeated names, valueless names', () => {
     const q = webhookQuery('/h?name=%D0%98%D0%B2%D0%B0%D0%BD&bad=%E0%A4%A&bad2=100%&r=1&r=2&r=3&flag&=v&&');
     expect({ ...q }).toEqual({ name: 'Иван', bad: '\uFFFD%A', bad2: '100%', r: ['1', '2', '3'], flag: '', '': 'v' });
   });

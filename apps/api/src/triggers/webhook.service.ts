@@ -99,7 +99,8 @@ export class WebhookService {
     }
     if (outcome.kind === 'done' && outcome.result.status !== 'succeeded') {
       const code = outcome.result.error?.code ?? 'INTERNAL';
-      const message = `the flow failed before it answered (${code}): ${outcome.result.error?.message ?? 'unknown error'}`;
+      const reason = outcome.result.error?.message ?? 'unknown error';
+      const message = `the flow failed before it answered (${code}): ${reason}`;
       return {
         status: 502,
         headers,

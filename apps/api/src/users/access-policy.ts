@@ -59,7 +59,8 @@ export async function lockTenantAccess(m: EntityManager, tenantId: string): Prom
 export async function userPermissions(m: EntityManager, tenantId: string, userId: string): Promise<Set<string>> {
   const rows: { p: string }[] = await m.query(
     `SELECT unnest(u.permissions) AS p FROM users u WHERE u.id = $1 AND u.tenant_id = $2
-     UNION SELECT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = $2 WHERE ur.user_id = $1`,
+     UNION SELECT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = $2
+     WHERE ur.user_id = $1`,
     [userId, tenantId],
   );
   return new Set(rows.map((r) => r.p));
@@ -70,7 +71,8 @@ export async function assertAccessManagerRemains(m: EntityManager, tenantId: str
   const [{ n }]: { n: number }[] = await m.query(
     `SELECT count(*)::int AS n FROM users u WHERE u.tenant_id = $1 AND u.active AND (
        'access.manage' = ANY(u.permissions)
-       OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id AND r.tenant_id = $1 AND 'access.manage' = ANY(r.permissions)))`,
+       OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                  WHERE ur.user_id = u.id AND r.tenant_id = $1 AND 'access.manage' = ANY(r.permissions)))`,
     [tenantId],
   );
   if (n < 1) throw new ConflictException('this would leave the tenant without an active user holding access.manage');

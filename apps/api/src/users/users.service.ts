@@ -50,8 +50,13 @@ export class UsersService {
       role_permissions: string[];
     }[] = await this.db.query(
       `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.permissions,
-         COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id WHERE ur.user_id = u.id), '[]'::json) AS roles,
-         COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}') AS role_permissions
+         COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name)
+                   FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id
+                   WHERE ur.user_id = u.id), '[]'::json) AS roles,
+         COALESCE((SELECT array_agg(DISTINCT p)
+                   FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id,
+                        unnest(r.permissions) p
+                   WHERE ur.user_id = u.id), '{}') AS role_permissions
        FROM users u WHERE u.id = $1 AND u.active${sessionId === undefined ? '' : LIVE_SESSION}`,
       sessionId === undefined ? [id] : [id, sessionId],
     );

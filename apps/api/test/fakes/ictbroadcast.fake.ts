@@ -66,7 +66,9 @@ export function lookupWsdl(address: string): string {
   <message name="GetCustomerInfoInput"><part name="body" element="tns:GetCustomerInfoRequest"/></message>
   <message name="GetCustomerInfoOutput"><part name="body" element="tns:GetCustomerInfoResponse"/></message>
   <portType name="CustomerLookupPortType">
-    <operation name="GetCustomerInfo"><input message="tns:GetCustomerInfoInput"/><output message="tns:GetCustomerInfoOutput"/></operation>
+    <operation name="GetCustomerInfo">
+      <input message="tns:GetCustomerInfoInput"/><output message="tns:GetCustomerInfoOutput"/>
+    </operation>
   </portType>
   <binding name="CustomerLookupBinding" type="tns:CustomerLookupPortType">
     <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>

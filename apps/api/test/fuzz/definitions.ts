@@ -248,7 +248,8 @@ function deep(depth: number, array: boolean): unknown {
 const protoKeyed = (inner: unknown): Json => {
   const body = inner && typeof inner === 'object' && !Array.isArray(inner) ? JSON.stringify(inner).slice(1, -1) : '';
   return JSON.parse(
-    `{"__proto__": {"polluted": true, "nodes": []}, "constructor": {"prototype": {"polluted": true}}${body ? `, ${body}` : ''}}`,
+    `{"__proto__": {"polluted": true, "nodes": []}, ` +
+      `"constructor": {"prototype": {"polluted": true}}${body ? `, ${body}` : ''}}`,
   ) as Json;
 };
 

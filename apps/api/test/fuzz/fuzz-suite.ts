@@ -152,7 +152,7 @@ export function definitionFuzz(o: FuzzOptions): void {
       expect(c.body.definition.nodes[0].config.fallback).toEqual(fallback);
     });
 
-    it('validate / create / publish answer only 2xx or 4xx, never leak internals, and the API stays healthy', async () => {
+    it('validate / create / publish answer only 2xx or 4xx, never leak internals; the API stays healthy', async () => {
       const started = Date.now();
       const watch = watchProcess();
       const histogram: Record<string, Record<number, number>> = { validate: {}, create: {}, publish: {} };
@@ -227,7 +227,9 @@ export function definitionFuzz(o: FuzzOptions): void {
             changed++;
             if (changed <= 3)
               failures.push(
-                `create changed the definition in transit: sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} got ${JSON.stringify(c.body.definition).slice(0, 300)}`,
+                `create changed the definition in transit: ` +
+                  `sent ${JSON.stringify(viaJson(definition)).slice(0, 300)} ` +
+                  `got ${JSON.stringify(c.body.definition).slice(0, 300)}`,
               );
           }
           const p = await t.as('post', `/api/v1/flows/${c.body.id}/publish`).send({});
@@ -235,7 +237,8 @@ export function definitionFuzz(o: FuzzOptions): void {
           // A definition publishes exactly when it validates.
           if ((p.status === 200) !== (v.body.valid === true))
             failures.push(
-              `validate said valid=${v.body.valid} but publish answered ${p.status}: ${JSON.stringify(definition).slice(0, 300)}`,
+              `validate said valid=${v.body.valid} but publish answered ${p.status}: ` +
+                `${JSON.stringify(definition).slice(0, 300)}`,
             );
         }
       }
@@ -386,7 +389,7 @@ export function payloadFuzz(o: FuzzOptions): void {
     // BUG-2 (reported): SOAP arguments are not cleaned like XML bodies: a token holding a character
     // XML 1.0 forbids (U+0001, U+000B, U+FFFF …) goes into the envelope raw, so the envelope is not
     // well-formed XML 1.0 (a conforming SOAP server must reject it). The XML body node removes them.
-    it('BUG-2: a SOAP argument holding XML-illegal characters is sent in a well-formed envelope, those characters removed', async () => {
+    it('BUG-2: a SOAP argument with XML-illegal characters goes in a well-formed envelope, without them', async () => {
       mock.seen.splice(0);
       const r = await ivr('fz-bodies', { call: { id: 'bug2', callerId: 'a\u0001b\u000Bc\uFFFFd' } });
       expect(r.body.status).toBe('succeeded');
@@ -410,7 +413,7 @@ export function payloadFuzz(o: FuzzOptions): void {
       expect(status).toBe(200);
     });
 
-    it('every request the mock receives parses and carries the values unchanged (JSON, form, XML, text, SOAP)', async () => {
+    it('each request the mock gets parses and carries the values unchanged (JSON, form, XML, text, SOAP)', async () => {
       const started = Date.now();
       const watch = watchProcess();
       const failures: string[] = [];
@@ -540,7 +543,7 @@ export function payloadFuzz(o: FuzzOptions): void {
       expect(n).toBeGreaterThan(Math.min(o.runs, 50));
     });
 
-    it('header values: CR/LF is refused (HEADER_INVALID, the mock never sees it); anything else arrives unchanged', async () => {
+    it('header values: CR/LF is refused (HEADER_INVALID, never sent); anything else arrives unchanged', async () => {
       const started = Date.now();
       const failures: string[] = [];
       let n = 0;
@@ -569,7 +572,8 @@ export function payloadFuzz(o: FuzzOptions): void {
             seen[0]!.headers['x-value'] !== h.replace(/^[ \t]+|[ \t]+$/g, '')
           ) {
             failures.push(
-              `${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`,
+              `${JSON.stringify(h)} → ${r.status} ${r.text.slice(0, 200)}; ` +
+                `mock saw ${JSON.stringify(seen.map((s) => s.headers['x-value']))}`,
             );
           }
         }

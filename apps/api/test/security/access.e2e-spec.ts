@@ -134,7 +134,7 @@ describe('security: access (sign-in, tokens, keys, permissions)', () => {
   });
 
   describe('the sign-in throttle', () => {
-    it('counts concurrent attempts atomically: of 100 wrong passwords at once, at most the limit (5) are checked', async () => {
+    it('counts attempts atomically: of 100 wrong passwords at once, at most the limit (5) are checked', async () => {
       const u = await signInWithRoles(t, ['Viewer']);
       const answers = await Promise.all(
         Array.from({ length: 100 }, () => login({ email: u.email, password: 'wrong password 123' })),
@@ -249,7 +249,7 @@ describe('security: access (sign-in, tokens, keys, permissions)', () => {
   });
 
   describe('the bootstrap admin keeps what nobody could give back', () => {
-    it('cannot remove its own tenants.manage or access.manage, nor deactivate itself (409); it may change the rest', async () => {
+    it('cannot drop its tenants.manage or access.manage nor deactivate itself (409); may change the rest', async () => {
       const me = (await t.as('get', '/api/v1/me').expect(200)).body as {
         id: string;
         directPermissions: string[];
@@ -353,7 +353,7 @@ describe('security: access (sign-in, tokens, keys, permissions)', () => {
   });
 
   describe('an API key in the query string', () => {
-    it('is refused when given twice (which one is the key?), on the IVR fast path and on the routed triggers', async () => {
+    it('is refused when given twice (which is the key?), on the IVR fast path and the routed triggers', async () => {
       await t.http().post(`/api/v1/ivr/ivr-x?token=${t.apiKey}&token=${t.apiKey}`).send({}).expect(400);
       await t.http().post(`/api/v1/hooks/hook-only?token=${t.apiKey}&token=x`).send({}).expect(400);
       // Once, in any percent-encoded spelling the query parser decodes, it is the key (its log line is redacted:

@@ -94,7 +94,7 @@ describe('security: bad input', () => {
     expect(await executions()).toBe(before);
   });
 
-  it('an IVR or webhook input nested 5,000 deep is refused (400 naming the limit), never run without a record', async () => {
+  it('an IVR or webhook input nested 5,000 deep is refused (400 naming the limit), never run unrecorded', async () => {
     const before = await executions();
     const ivr = await t
       .http()

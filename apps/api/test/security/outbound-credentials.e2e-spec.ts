@@ -128,7 +128,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
     t.http().post('/api/v1/flows/test-run').set('authorization', `Bearer ${runner}`).send({ definition, input });
 
   it.each(['basic', 'bearer', 'keyH', 'keyQ', 'token'])(
-    '%s: a flows.run user test-running a node at their own server gets no credential (422 when the URL says so, a failed run when a token hides it)',
+    '%s: a flows.run user test-running a node at their own server gets no credential ' +
+      '(422 when the URL says so, a failed run when a token hides it)',
     async (kind) => {
       const literal = await testRun(chainFlow(ivr, httpNode(`${attacker.base}/echo`, ids[kind]!))).expect(422);
       expect(literal.body.details).toEqual([
@@ -242,7 +243,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
           chainFlow(
             ivr,
             httpNode(
-              `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(kind === 'keyQ' ? to : `${attacker.base}/echo?x=1`)}`,
+              `${crm.base}/redirect?s=${status}&to=` +
+                `${encodeURIComponent(kind === 'keyQ' ? to : `${attacker.base}/echo?x=1`)}`,
               ids[kind]!,
             ),
           ),
@@ -269,7 +271,7 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
   });
 
   describe('the allowed origins of a connection', () => {
-    it('are normalised, refused when they are not origins, required for credentials and must cover the token request', async () => {
+    it('are normalised, refused unless origins, required for credentials, must cover the token request', async () => {
       const made = (
         await t
           .as('post', C)
@@ -312,7 +314,8 @@ describe("a connection's credentials go to its allowed origins only (issue 16 §
         })
         .expect(400);
       expect(tokenElsewhere.body.message).toBe(
-        `allowedOrigins: must include ${attacker.base}, where the connection's token request goes (it carries the connection's secrets)`,
+        `allowedOrigins: must include ${attacker.base}, ` +
+          `where the connection's token request goes (it carries the connection's secrets)`,
       );
       // A connection without credentials needs none.
       expect((await t.as('post', C).send({ name: 'plain', type: 'none' }).expect(201)).body.allowedOrigins).toEqual([]);

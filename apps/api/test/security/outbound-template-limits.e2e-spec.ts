@@ -86,7 +86,7 @@ describe('template work is bounded (issue 16 §3)', () => {
     expect(use.cpuMs / requests).toBeLessThan(1000);
   }
 
-  it("test runs of the issue's payload and nastier ones end quickly with TEMPLATE_LIMIT; /health answers meanwhile", async () => {
+  it("test runs of the issue's and nastier payloads end fast (TEMPLATE_LIMIT); /health answers meanwhile", async () => {
     const trigger = { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 3000, fallback: {} } };
     // Serialised up front: this process also runs the server, and its own JSON work is not the server's.
     const bodies = NASTY.map((n) =>
@@ -114,7 +114,7 @@ describe('template work is bounded (issue 16 §3)', () => {
     expectResponsive(use, NASTY.length);
   });
 
-  it('the same through a published IVR flow (fallback answer) and a webhook flow (502), with the same inputs', async () => {
+  it('the same through a published IVR flow (fallback answer) and a webhook flow (502), same inputs', async () => {
     await publishFlow(
       t,
       'heavy-ivr',

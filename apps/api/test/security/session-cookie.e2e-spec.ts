@@ -51,7 +51,7 @@ describe('security: the editor session’s refresh token lives in an HttpOnly co
     await me(r.body.accessToken).expect(200);
   });
 
-  it('the cookie is Secure when the request came over https (X-Forwarded-Proto from a proxy TRUST_PROXY names)', async () => {
+  it('the cookie is Secure when the request came over https (X-Forwarded-Proto of a TRUST_PROXY proxy)', async () => {
     const r = await login({ ...SESSION, 'x-forwarded-proto': 'https' }).expect(200);
     expect(refreshCookie(r)!.attrs).toContain('secure');
   });

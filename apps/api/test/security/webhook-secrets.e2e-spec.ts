@@ -112,7 +112,7 @@ describe('security: per-flow webhook secrets', () => {
     }
   });
 
-  it('refuses the old secret as soon as it is rotated; a chosen value works (one clientId for several flows)', async () => {
+  it('refuses the old secret once it is rotated; a chosen value works (one clientId for several flows)', async () => {
     const old = (await rotate(flowA).expect(201)).body.secret;
     await t.http().get(`/api/v1/hooks/rcrm-make-call?clientId=${old}`).expect(200);
     const fresh = (await rotate(flowA).expect(201)).body.secret;
@@ -183,7 +183,7 @@ describe('security: per-flow webhook secrets', () => {
     expect(tenant.body.id).not.toBe(ADMIN.email);
   });
 
-  it("a flow of another tenant with the same key and its own secret: each secret opens its own tenant's flow only", async () => {
+  it("another tenant's flow with the same key and own secret: each secret opens its tenant's flow only", async () => {
     const login = await t
       .http()
       .post('/api/v1/auth/login')
@@ -219,7 +219,7 @@ describe('security: per-flow webhook secrets', () => {
 
   // Review 1: tenant B, knowing tenant A's secret, set it on its own flow with the same key; two
   // flows then held it and A's counterpart got 401 (a call must match exactly one flow).
-  it("another tenant cannot take a value a flow with the same key holds, nor rename into it: the owner's webhook keeps working", async () => {
+  it("other tenants cannot take a same-key flow's value or rename into it; the owner's webhook works", async () => {
     const asB = await tenantB();
     const S = 'sec9Hk2mQx7PvT4wLz';
     const a = await publishFlow(t, 'sec-hook', hookWith('A'));
@@ -272,7 +272,7 @@ describe('security: per-flow webhook secrets', () => {
   });
 
   // Review 2: wrong secrets were not throttled.
-  it('wrong secrets are throttled per key and address (429, Retry-After); a value that worked there keeps working', async () => {
+  it('wrong secrets: throttled per key and address (429, Retry-After); one that worked there still works', async () => {
     const { id } = await publishFlow(t, 'thr-hook', hookWith('A'));
     const secret = (await rotate(id).expect(201)).body.secret as string;
     const from = '203.0.113.7';

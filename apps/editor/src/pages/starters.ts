@@ -149,7 +149,9 @@ export const TEMPLATES: Starter[] = [
             body: {
               type: 'json',
               template:
-                '{\n  "callId": "{{call.id}}",\n  "phone": "{{e164 call.callerId}}",\n  "durationSec": {{default call.durationSec 0}},\n  "agent": "{{call.agent.name}}",\n  "recording": "{{call.recordingUrl}}"\n}',
+                '{\n  "callId": "{{call.id}}",\n  "phone": "{{e164 call.callerId}}",\n' +
+                '  "durationSec": {{default call.durationSec 0}},\n' +
+                '  "agent": "{{call.agent.name}}",\n  "recording": "{{call.recordingUrl}}"\n}',
             },
             retry: { attempts: 3, backoffMs: 1000 },
           },

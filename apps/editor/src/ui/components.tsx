@@ -18,7 +18,10 @@ export function Button({
   return (
     <button
       type="button"
-      className={`btn btn-${variant}${size ? ` btn-${size}` : ''}${children ? '' : ' btn-icon'}${className ? ` ${className}` : ''}`}
+      className={
+        `btn btn-${variant}${size ? ` btn-${size}` : ''}` +
+        `${children ? '' : ' btn-icon'}${className ? ` ${className}` : ''}`
+      }
       {...rest}
       // After the rest: a screen's own `disabled` adds to busy, never lifts it (a second click while
       // the first is at work would do it twice).

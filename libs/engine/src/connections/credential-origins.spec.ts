@@ -254,7 +254,7 @@ describe("a connection's credentials go to its own origins only (issue 16 ยง5, ย
     },
   );
 
-  it('a token placed in the body is never carried to another origin: a 307/308 keeping the body is refused', async () => {
+  it('a token placed in the body never goes to another origin: a 307/308 keeping the body is refused', async () => {
     const post = (status: number) => {
       const url = `${crm.base}/redirect?s=${status}&to=${encodeURIComponent(`${other.base}/echo`)}`;
       const node = {

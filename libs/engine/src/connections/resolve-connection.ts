@@ -167,9 +167,10 @@ async function fetchOAuth2(
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
   };
-  if (c.clientAuth === 'basic')
-    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-  else {
+  if (c.clientAuth === 'basic') {
+    const pair = `${encodeURIComponent(c.clientId)}:${encodeURIComponent(secret)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  } else {
     form.set('client_id', c.clientId);
     form.set('client_secret', secret);
   }

@@ -161,7 +161,7 @@ describe('batch node', () => {
     expect(r.steps.filter((s) => s.chunk === 2).map((s) => [s.name, s.status])).toEqual([['send', 'failed']]);
   });
 
-  it('onError continue: every chunk runs and failures are counted; an unconnected error handle would fail the run', async () => {
+  it('onError continue: all chunks run, failures counted; an unconnected error handle would fail the run', async () => {
     const list = calls(200);
     list[60] = -1;
     list[160] = -1;
@@ -197,7 +197,7 @@ describe('batch node', () => {
     expect(empty.output).toMatchObject({ u: { total: 0, chunks: 0, results: [] } });
   });
 
-  it("chunk calls have their own budget: 150 calls pass the main path's 100, the batch budget stops the run", async () => {
+  it("chunk calls have their own budget: 150 calls pass the main path's 100, the batch's stops the run", async () => {
     const ok = await run(uploadFlow({ size: 1 }), calls(150));
     expect(ok.status).toBe('succeeded');
     expect(received).toHaveLength(150);

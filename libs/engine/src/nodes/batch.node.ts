@@ -92,7 +92,8 @@ async function runBatch(
   const output: Record<string, unknown> = { ...summary, results: ran };
   if (firstFailure && onError === 'stop') {
     // Counted from 1 for people (as the steps list shows them); `chunk` stays the 0-based batch.index.
-    const message = `chunk ${firstFailure.chunk + 1} of ${chunks} failed (${firstFailure.code}): ${firstFailure.message}`;
+    const { code, message: reason } = firstFailure;
+    const message = `chunk ${firstFailure.chunk + 1} of ${chunks} failed (${code}): ${reason}`;
     const error = { code: 'BATCH_CHUNK_FAILED' as const, message };
     output.error = { ...error, chunk: firstFailure.chunk };
     return { handle: 'error', error, output, childSteps, record: { ...record, error: output.error } };

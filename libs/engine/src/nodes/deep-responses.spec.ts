@@ -65,7 +65,8 @@ describe('deeply nested upstream answers (review item 4)', () => {
         .writeHead(200, { 'content-type': 'text/xml' })
         .end(
           `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
-            `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name><extra>${nestedXml(n)}</extra></GetCustomerResponse>` +
+            `<GetCustomerResponse xmlns="urn:crm"><name>Ada</name>` +
+            `<extra>${nestedXml(n)}</extra></GetCustomerResponse>` +
             '</soap:Body></soap:Envelope>',
         );
     });

@@ -61,7 +61,7 @@ describe('http node', () => {
     expect(s.headers).toMatchObject({ 'x-call': 'c/1', 'x-agent': 'Ann Lee', 'x-fixed': '1' });
   });
 
-  it("appends the query table as written: spaces as %20 (never +), the template's own query byte for byte", async () => {
+  it("appends the query table as written: spaces as %20 (never +), the template's query byte for byte", async () => {
     const r = await run(
       {
         url: `${srv.base}/echo?from=a%20b&to=c+d`,

@@ -220,7 +220,8 @@ describe('respond: redirect, passthrough, omit empty; http: binary responses and
     const seen = form.steps[1]!.response!.body as { type: string; body: string };
     expect(seen.type).toBe('application/x-www-form-urlencoded');
     expect(seen.body).toBe(
-      `event=${encodeURIComponent('{"phone":"+7-555","codes":["100"]}')}&raw=${encodeURIComponent('{"x":""}')}&plain=a%2Bb+%2B7-555`,
+      `event=${encodeURIComponent('{"phone":"+7-555","codes":["100"]}')}` +
+        `&raw=${encodeURIComponent('{"x":""}')}&plain=a%2Bb+%2B7-555`,
     );
   });
 

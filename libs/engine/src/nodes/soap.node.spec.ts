@@ -6,17 +6,28 @@ import { buildFlow, type EdgeTuple, type NodeTuple } from '../../test/flows';
 
 /** A schema with dates in the answer (read as ISO text, or as written when JavaScript cannot parse them). */
 const DATED_TYPES = `<xs:schema targetNamespace="urn:crm" elementFormDefault="qualified">
-      <xs:element name="GetCustomerRequest"><xs:complexType><xs:sequence><xs:element name="phone" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="GetCustomerRequest"><xs:complexType><xs:sequence>
+        <xs:element name="phone" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>
       <xs:element name="GetCustomerResponse"><xs:complexType><xs:sequence>
-        <xs:element name="name" type="xs:string"/><xs:element name="since" type="xs:dateTime"/><xs:element name="seen" type="xs:dateTime" maxOccurs="unbounded"/>
+        <xs:element name="name" type="xs:string"/><xs:element name="since" type="xs:dateTime"/>
+        <xs:element name="seen" type="xs:dateTime" maxOccurs="unbounded"/>
         <xs:element name="birthday" type="xs:date"/>
       </xs:sequence></xs:complexType></xs:element>
-      <xs:element name="HangRequest"><xs:complexType><xs:sequence><xs:element name="id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
-      <xs:element name="HangResponse"><xs:complexType><xs:sequence><xs:element name="id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="HangRequest"><xs:complexType><xs:sequence>
+        <xs:element name="id" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>
+      <xs:element name="HangResponse"><xs:complexType><xs:sequence>
+        <xs:element name="id" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>
     </xs:schema>`;
-const DATED_RESPONSE = `<?xml version="1.0"?>
+// No whitespace between the answer's fields: its one long line is cut with + rather than with line breaks.
+const DATED_RESPONSE =
+  `<?xml version="1.0"?>
 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
-  <GetCustomerResponse xmlns="urn:crm"><name>Ada</name><since>2024-01-02T03:04:05Z</since><seen>2024-02-01T10:00:00+01:00</seen><seen>2024-03-01T00:00:00Z</seen><birthday>1990-05-17-05:00</birthday></GetCustomerResponse>
+  <GetCustomerResponse xmlns="urn:crm"><name>Ada</name><since>2024-01-02T03:04:05Z</since>` +
+  `<seen>2024-02-01T10:00:00+01:00</seen><seen>2024-03-01T00:00:00Z</seen><birthday>1990-05-17-05:00</birthday>` +
+  `</GetCustomerResponse>
 </soap:Body></soap:Envelope>`;
 
 const PASSWORD = 'pa55-s3cret-word';
@@ -84,7 +95,8 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
           body: {
             type: 'text',
             template:
-              '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: {{nodes.lookup.error.details.faultstring}}',
+              '{{nodes.lookup.error.code}} {{nodes.lookup.error.details.faultcode}}: ' +
+              '{{nodes.lookup.error.details.faultstring}}',
           },
         },
       ],
@@ -248,7 +260,8 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
         'respond',
         'vip',
         answer(
-          '{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", "visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}',
+          '{"who": "{{nodes.lookup.result.name}}", "city": "{{nodes.lookup.result.address.city}}", ' +
+            '"visits": {{nodes.lookup.result.visits}}, "tags": {{json nodes.lookup.result.tags}}}',
         ),
       ],
       ['r', 'respond', 'regular', answer('"regular"')],
@@ -267,7 +280,7 @@ describe('soap node (through FlowEngine, against node-soap on 127.0.0.1)', () =>
     expect(r.output).toEqual({ who: 'Ada Lovelace', city: 'Localhost', visits: 42, tags: ['priority', 'callback'] });
   });
 
-  it('gives dates in the result as ISO strings, and a date JavaScript cannot read as the service wrote it', async () => {
+  it('gives dates in the result as ISO strings, a date JavaScript cannot read as the service wrote it', async () => {
     const then: NodeTuple[] = [
       [
         'c',

@@ -186,7 +186,7 @@ describe('outbound guard: refused address forms (nothing may connect)', () => {
     expect(err.code).toBe('HTTP_REDIRECTS');
   });
 
-  it('DNS rebinding: the address checked first is not trusted later; the socket only gets checked addresses', async () => {
+  it('DNS rebinding: an address checked first is not trusted later; sockets only get checked addresses', async () => {
     let answers = 0;
     // A public-looking answer for the check, loopback afterwards. The public address only ever
     // reaches checkUrl (which does not connect), never a socket.

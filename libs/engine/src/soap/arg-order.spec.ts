@@ -9,11 +9,13 @@ import { orderArgs, OrderPlanner, type OrderPlan } from './arg-order';
 /** The exact body element node-soap writes for placeOrderArgs() when the keys are in schema order. */
 const PLACE_ORDER_XML =
   `<PlaceOrder xmlns="${ORDER_NS}"><orderNumber>1042</orderNumber>` +
-  '<customer><id>7</id><name>Ada</name><address><street>1 Loop Rd</street><city>Localhost</city><zip>00100</zip></address>' +
+  '<customer><id>7</id><name>Ada</name><address><street>1 Loop Rd</street>' +
+  '<city>Localhost</city><zip>00100</zip></address>' +
   '<tier>gold</tier><accountManager>Bob</accountManager></customer>' +
   '<lines lineNo="1" currency="EUR"><sku>A-1</sku><quantity>2</quantity><giftWrap>true</giftWrap></lines>' +
   '<lines lineNo="2"><sku>B-2</sku><quantity>1</quantity></lines>' +
-  '<express>true</express><note>leave at the door</note><channel>ivr</channel><meta><source>ivr</source><campaignId>cmp-9</campaignId></meta></PlaceOrder>';
+  '<express>true</express><note>leave at the door</note><channel>ivr</channel>' +
+  '<meta><source>ivr</source><campaignId>cmp-9</campaignId></meta></PlaceOrder>';
 
 describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)', () => {
   let server: StrictSoapServer;
@@ -53,7 +55,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     return engine.run(engine.compile(flow), {});
   }
 
-  it('sends a definition whose keys jsonb re-sorted in the sequence order, at every depth, and the strict server accepts it', async () => {
+  it('sends keys jsonb re-sorted in the sequence order, at every depth; the strict server accepts it', async () => {
     const stored = jsonbOrder(placeOrderArgs());
     // The premise: the database's order is not the schema's (else this test would prove nothing).
     expect(Object.keys(stored)).toEqual(['meta', 'note', 'lines', 'channel', 'express', 'customer', 'orderNumber']);
@@ -68,7 +70,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(post!.headers['content-type']).toBe('text/xml; charset=utf-8');
   });
 
-  it('keeps keys the schema does not know after the known ones, in the order given (the strict server refuses them)', async () => {
+  it('puts keys the schema does not know after the known ones, as given (the strict server refuses them)', async () => {
     const args = { zzExtra: 'x', ...jsonbOrder(placeOrderArgs()) };
     const r = await run(args);
     const body = server.posts[0]!.body;
@@ -77,7 +79,7 @@ describe('SOAP arguments go out in the WSDL order (against a strict SOAP server)
     expect(server.violations.join('\n')).toMatch(/zzExtra: this element is not expected/);
   });
 
-  it('a refused envelope under an IVR: the step failed with the fault, the fallback answered, the run says it handled an error', async () => {
+  it('a refused envelope under an IVR: step failed with the fault, fallback answered, handledError set', async () => {
     const r = await run({ ...placeOrderArgs(), orderNumber: 'not a number' });
     expect(r.status).toBe('succeeded');
     expect(r.steps.map((s) => [s.name, s.status, s.handle])).toEqual([
@@ -184,7 +186,7 @@ describe('orderArgs', () => {
     expect(Object.keys(out.lines[0].attributes)).toEqual(['lineNo', 'currency']);
   });
 
-  it('renames a key overrideElementKey names (in place: node-soap would append it last) and reads namespace-prefixed keys', () => {
+  it('renames a key overrideElementKey names (in place, not last as node-soap would) and reads prefixed keys', () => {
     const out = orderArgs({ 'tns:customer': {}, num: 1 }, plan, {
       attributes: 'attributes',
       value: '$value',

@@ -31,16 +31,26 @@ const TYPES = `
         </xs:sequence></xs:complexType>
       </xs:element>
       <xs:complexType name="Tier">
-        <xs:simpleContent><xs:extension base="xs:string"><xs:attribute name="level" type="xs:int"/></xs:extension></xs:simpleContent>
+        <xs:simpleContent>
+          <xs:extension base="xs:string"><xs:attribute name="level" type="xs:int"/></xs:extension>
+        </xs:simpleContent>
       </xs:complexType>
       <xs:simpleType name="Segment">
-        <xs:restriction base="xs:string"><xs:enumeration value="retail"/><xs:enumeration value="business"/></xs:restriction>
+        <xs:restriction base="xs:string">
+          <xs:enumeration value="retail"/><xs:enumeration value="business"/>
+        </xs:restriction>
       </xs:simpleType>
       <xs:complexType name="Address">
-        <xs:sequence><xs:element name="street" type="xs:string"/><xs:element name="city" type="xs:string"/></xs:sequence>
+        <xs:sequence>
+          <xs:element name="street" type="xs:string"/><xs:element name="city" type="xs:string"/>
+        </xs:sequence>
       </xs:complexType>
-      <xs:element name="HangRequest"><xs:complexType><xs:sequence><xs:element name="id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
-      <xs:element name="HangResponse"><xs:complexType><xs:sequence><xs:element name="id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>`;
+      <xs:element name="HangRequest"><xs:complexType><xs:sequence>
+        <xs:element name="id" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>
+      <xs:element name="HangResponse"><xs:complexType><xs:sequence>
+        <xs:element name="id" type="xs:string"/>
+      </xs:sequence></xs:complexType></xs:element>`;
 
 /** The CRM schema as a standalone .xsd (for import tests). */
 export const CRM_XSD = `<?xml version="1.0" encoding="UTF-8"?>

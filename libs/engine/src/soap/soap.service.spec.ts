@@ -321,7 +321,8 @@ describe('SoapService', () => {
         body: guarded(crmWsdl(`${srv.base}/crm`, { types: sameOriginImport })),
       });
       srv.routes.set('GET /private/types.xsd', { body: guarded(CRM_XSD) });
-      const otherOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="${other.base}/shared/types.xsd"/></xs:schema>`;
+      const typesUrl = `${other.base}/shared/types.xsd`;
+      const otherOriginImport = `<xs:schema><xs:import namespace="urn:crm" schemaLocation="${typesUrl}"/></xs:schema>`;
       srv.routes.set('GET /private/split.wsdl', {
         body: guarded(crmWsdl(`${srv.base}/crm`, { types: otherOriginImport })),
       });

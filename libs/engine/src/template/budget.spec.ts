@@ -157,7 +157,7 @@ describe("a run's renders together", () => {
   }
   const input = { call: { xs: Array.from({ length: 10 }, (_, i) => i), s: 'x'.repeat(100 * K) } };
 
-  it('fails the run with TEMPLATE_LIMIT once its renders spent the run bound, instead of going through 100 nodes', async () => {
+  it('fails the run with TEMPLATE_LIMIT once its renders spent the run bound, not after all 100 nodes', async () => {
     const r = await engine.run(heavyFlow(100), input);
     expect(r.status).toBe('failed');
     expect(r.error).toMatchObject({ code: 'TEMPLATE_LIMIT', details: { bound: 'run' } });

@@ -234,7 +234,8 @@ export class TemplateCompiler {
     if (name === undefined || !BLOCK_HELPERS.has(name)) {
       fail(
         b,
-        `unknown block helper "#${name ?? b.path.original}" (known: ${TEMPLATE_BLOCK_HELPERS.map((h) => '#' + h).join(', ')})`,
+        `unknown block helper "#${name ?? b.path.original}" (known: ` +
+          `${TEMPLATE_BLOCK_HELPERS.map((h) => '#' + h).join(', ')})`,
       );
     }
     if (b.params.length !== 1) fail(b, `#${name} needs exactly one argument`);

@@ -135,7 +135,8 @@ export function renderJson(t: CompiledTemplate, scope: object): { text: string; 
     const fault = findJsonFault(text) ?? { line: 1, column: 1, reason: (err as Error).message, excerpt: '' };
     throw new EngineError(
       'JSON_BODY_INVALID',
-      `rendered JSON body is invalid at line ${fault.line}, column ${fault.column}: ${fault.reason}; near: ${fault.excerpt}`,
+      `rendered JSON body is invalid at line ${fault.line}, ` +
+        `column ${fault.column}: ${fault.reason}; near: ${fault.excerpt}`,
       { line: fault.line, column: fault.column, excerpt: fault.excerpt },
     );
   }

@@ -135,7 +135,7 @@ describe('template properties', () => {
       );
     });
 
-    it('keeps \\r as &#13;, which fast-xml-parser decodes only with htmlEntities on (a literal \\r becomes \\n)', () => {
+    it('keeps \\r as &#13;, which fast-xml-parser decodes only with htmlEntities (a literal \\r becomes \\n)', () => {
       expect(t.render({ x: 'a\r\nb\rc' })).toBe('<a>a&#13;\nb&#13;c</a>');
       expect(parse('<a>a\r\nb\rc</a>', true)).toBe('a\nb\nc');
       fc.assert(

@@ -55,7 +55,8 @@ export function checkEnvelope(
   const bodyEl = kids[at];
   if (!bodyEl || bodyEl.local !== 'Body' || bodyEl.ns !== env) {
     problems.push(
-      `expected ${clark(env, 'Body')} after the optional Header, got ${bodyEl ? clark(bodyEl.ns, bodyEl.local) : 'nothing'}`,
+      `expected ${clark(env, 'Body')} after the optional Header, ` +
+        `got ${bodyEl ? clark(bodyEl.ns, bodyEl.local) : 'nothing'}`,
     );
     return verdict;
   }
@@ -81,7 +82,8 @@ export function checkEnvelope(
     byBody[0];
   if (!op) {
     problems.push(
-      `no operation takes ${body ? clark(body.ns, body.local) : 'an empty Body'}${action ? ` with SOAPAction "${action}"` : ''}`,
+      `no operation takes ${body ? clark(body.ns, body.local) : 'an empty Body'}` +
+        `${action ? ` with SOAPAction "${action}"` : ''}`,
     );
     return verdict;
   }

@@ -83,7 +83,9 @@ export function orderWsdl(address: string, opts: { soap12?: boolean } = {}): str
   <message name="PlaceOrderInput"><part name="body" element="tns:PlaceOrder"/></message>
   <message name="PlaceOrderOutput"><part name="body" element="tns:PlaceOrderResponse"/></message>
   <portType name="OrdersPortType">
-    <operation name="PlaceOrder"><input message="tns:PlaceOrderInput"/><output message="tns:PlaceOrderOutput"/></operation>
+    <operation name="PlaceOrder">
+      <input message="tns:PlaceOrderInput"/><output message="tns:PlaceOrderOutput"/>
+    </operation>
   </portType>
   <binding name="OrdersBinding" type="tns:OrdersPortType">
     <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
@@ -149,14 +151,23 @@ export function rpcWsdl(address: string): string {
       </xs:complexType>
     </xs:schema>
   </types>
-  <message name="DialInput"><part name="campaignId" type="xs:string"/><part name="target" type="tns:Target"/><part name="at" type="xs:dateTime"/></message>
+  <message name="DialInput">
+    <part name="campaignId" type="xs:string"/>
+    <part name="target" type="tns:Target"/>
+    <part name="at" type="xs:dateTime"/>
+  </message>
   <message name="DialOutput"><part name="queued" type="xs:boolean"/></message>
-  <portType name="DialPortType"><operation name="Dial"><input message="tns:DialInput"/><output message="tns:DialOutput"/></operation></portType>
+  <portType name="DialPortType">
+    <operation name="Dial"><input message="tns:DialInput"/><output message="tns:DialOutput"/></operation>
+  </portType>
   <binding name="DialBinding" type="tns:DialPortType">
     <soap:binding style="rpc" transport="http://schemas.xmlsoap.org/soap/http"/>
     <operation name="Dial"><soap:operation soapAction="urn:strict:dial#Dial"/>
-      <input><soap:body use="literal" namespace="urn:strict:dial"/></input><output><soap:body use="literal" namespace="urn:strict:dial"/></output></operation>
+      <input><soap:body use="literal" namespace="urn:strict:dial"/></input>
+      <output><soap:body use="literal" namespace="urn:strict:dial"/></output></operation>
   </binding>
-  <service name="DialService"><port name="DialPort" binding="tns:DialBinding"><soap:address location="${address}"/></port></service>
+  <service name="DialService">
+    <port name="DialPort" binding="tns:DialBinding"><soap:address location="${address}"/></port>
+  </service>
 </definitions>`;
 }

@@ -210,15 +210,21 @@ function contentType(version: '1.1' | '1.2'): string {
 
 function envelope(version: '1.1' | '1.2', body: string): string {
   const ns = version === '1.2' ? SOAP12_ENV : SOAP11_ENV;
-  return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ns}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${ns}">` +
+    `<soap:Body>${body}</soap:Body></soap:Envelope>`
+  );
 }
 
 function fault(version: '1.1' | '1.2', code: 'Client' | 'Server', text: string, detail?: string) {
   const body =
     version === '1.2'
-      ? `<soap:Fault><soap:Code><soap:Value>soap:${code === 'Client' ? 'Sender' : 'Receiver'}</soap:Value></soap:Code>` +
-        `<soap:Reason><soap:Text xml:lang="en">${esc(text)}</soap:Text></soap:Reason>${detail ? `<soap:Detail>${detail}</soap:Detail>` : ''}</soap:Fault>`
-      : `<soap:Fault><faultcode>soap:${code}</faultcode><faultstring>${esc(text)}</faultstring>${detail ? `<detail>${detail}</detail>` : ''}</soap:Fault>`;
+      ? `<soap:Fault><soap:Code>` +
+        `<soap:Value>soap:${code === 'Client' ? 'Sender' : 'Receiver'}</soap:Value></soap:Code>` +
+        `<soap:Reason><soap:Text xml:lang="en">${esc(text)}</soap:Text>` +
+        `</soap:Reason>${detail ? `<soap:Detail>${detail}</soap:Detail>` : ''}</soap:Fault>`
+      : `<soap:Fault><faultcode>soap:${code}</faultcode><faultstring>${esc(text)}` +
+        `</faultstring>${detail ? `<detail>${detail}</detail>` : ''}</soap:Fault>`;
   return { status: 500, type: contentType(version), text: envelope(version, body) };
 }
 

@@ -53,7 +53,9 @@ export const connectionIdSchema = z
     if (id.startsWith(CONNECTION_PLACEHOLDER_PREFIX)) {
       ctx.addIssue({
         code: 'custom',
-        message: `choose a connection: the template left the placeholder for its "${id.slice(CONNECTION_PLACEHOLDER_PREFIX.length)}" connection`,
+        message:
+          `choose a connection: the template left the placeholder for its ` +
+          `"${id.slice(CONNECTION_PLACEHOLDER_PREFIX.length)}" connection`,
       });
     }
   });

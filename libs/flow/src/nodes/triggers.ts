@@ -39,7 +39,9 @@ function eventCall(type: string): TriggerCall {
 
 /** Most runs a flow may have at once, across every worker process. */
 export const MAX_CONCURRENT_RUNS_LIMIT = 1000;
-const concurrencyMessage = `max concurrent runs must be a whole number from 1 to ${MAX_CONCURRENT_RUNS_LIMIT} (leave it empty for no limit)`;
+const concurrencyMessage =
+  `max concurrent runs must be a whole number from 1 to ` +
+  `${MAX_CONCURRENT_RUNS_LIMIT} (leave it empty for no limit)`;
 /** Async triggers: at most this many runs of the flow at once, across all workers (absent = no limit). */
 const maxConcurrentRuns = z
   .number({ error: concurrencyMessage })

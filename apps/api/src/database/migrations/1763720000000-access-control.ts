@@ -80,7 +80,8 @@ export class AccessControl1763720000000 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_log_tenant_created_idx ON audit_log (tenant_id, created_at DESC, id DESC)`);
     for (const r of BUILT_IN_ROLES) {
       await q.query(
-        `INSERT INTO roles (tenant_id, name, permissions, built_in) SELECT id, $1, $2, $3 FROM tenants ON CONFLICT DO NOTHING`,
+        `INSERT INTO roles (tenant_id, name, permissions, built_in) ` +
+          `SELECT id, $1, $2, $3 FROM tenants ON CONFLICT DO NOTHING`,
         [r.name, r.permissions, r.key],
       );
     }

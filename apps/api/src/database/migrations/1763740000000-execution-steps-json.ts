@@ -10,13 +10,15 @@ export class ExecutionStepsJson1763740000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE executions ALTER COLUMN steps DROP DEFAULT, ALTER COLUMN steps TYPE json USING steps::json, ALTER COLUMN steps SET DEFAULT '[]'::json`,
+      `ALTER TABLE executions ALTER COLUMN steps DROP DEFAULT, ` +
+        `ALTER COLUMN steps TYPE json USING steps::json, ALTER COLUMN steps SET DEFAULT '[]'::json`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE executions ALTER COLUMN steps DROP DEFAULT, ALTER COLUMN steps TYPE jsonb USING steps::jsonb, ALTER COLUMN steps SET DEFAULT '[]'::jsonb`,
+      `ALTER TABLE executions ALTER COLUMN steps DROP DEFAULT, ` +
+        `ALTER COLUMN steps TYPE jsonb USING steps::jsonb, ALTER COLUMN steps SET DEFAULT '[]'::jsonb`,
     );
   }
 }

@@ -12,7 +12,8 @@ export class ExecutionWriteCost1763760000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE executions ALTER COLUMN input TYPE json USING input::json, ALTER COLUMN output TYPE json USING output::json, ALTER COLUMN error TYPE json USING error::json`,
+      `ALTER TABLE executions ALTER COLUMN input TYPE json USING input::json, ` +
+        `ALTER COLUMN output TYPE json USING output::json, ALTER COLUMN error TYPE json USING error::json`,
     );
     await q.query(`DROP INDEX IF EXISTS executions_started_idx`);
     await q.query(`CREATE INDEX executions_started_brin ON executions USING brin (started_at)`);
@@ -22,7 +23,8 @@ export class ExecutionWriteCost1763760000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS executions_started_brin`);
     await q.query(`CREATE INDEX IF NOT EXISTS executions_started_idx ON executions (started_at)`);
     await q.query(
-      `ALTER TABLE executions ALTER COLUMN input TYPE jsonb USING input::jsonb, ALTER COLUMN output TYPE jsonb USING output::jsonb, ALTER COLUMN error TYPE jsonb USING error::jsonb`,
+      `ALTER TABLE executions ALTER COLUMN input TYPE jsonb USING input::jsonb, ` +
+        `ALTER COLUMN output TYPE jsonb USING output::jsonb, ALTER COLUMN error TYPE jsonb USING error::jsonb`,
     );
   }
 }

@@ -30,7 +30,8 @@ export class ExecutionInsertCost1763770000000 implements MigrationInterface {
       `CREATE INDEX executions_tenant_flow_started_idx ON executions (tenant_id, flow_id, started_at DESC, id DESC)`,
     );
     await q.query(
-      `ALTER TABLE executions ADD CONSTRAINT executions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE`,
+      `ALTER TABLE executions ADD CONSTRAINT executions_tenant_id_fkey ` +
+        `FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE`,
     );
   }
 }

@@ -56,11 +56,13 @@ export const gcallsCallConnected: FlowTemplate = {
           body: {
             type: 'json',
             template:
-              '{"callcenterId": "{{connection.callcenterId}}", "callId": "{{call.id}}", "phone": "{{call.callerId}}", ' +
+              '{"callcenterId": "{{connection.callcenterId}}", ' +
+              '"callId": "{{call.id}}", "phone": "{{call.callerId}}", ' +
               '"calledNumber": "{{call.calledNumber}}", ' +
               '"direction": "{{call.direction}}", "status": "connected", "startedAt": "{{call.startedAt}}", ' +
               '"answeredAt": "{{default call.answeredAt event.at}}", ' +
-              '"agentExtension": "{{call.agent.extension}}", "contactId": {{json (default nodes.getData.body.id null)}}}',
+              '"agentExtension": "{{call.agent.extension}}", "contactId": ' +
+              '{{json (default nodes.getData.body.id null)}}}',
           },
           retry: { attempts: 3, backoffMs: 1000 },
         },
@@ -155,7 +157,8 @@ export const gcallsIframeData: FlowTemplate = {
             'nodes.getData.body.name "")}}, ' +
             '"phone": {{json (default nodes.getData.body.phone request.body.phone)}}, "email": {{json (default ' +
             'nodes.getData.body.email "")}}}, ' +
-            '"iframeUrl": {{json (default nodes.getData.body.url null)}}, "callId": {{json (default request.body.callId ' +
+            '"iframeUrl": {{json (default nodes.getData.body.url null)}}, ' +
+            '"callId": {{json (default request.body.callId ' +
             'null)}}}',
         ),
       ),

@@ -13,7 +13,8 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
   name: 'ICTBroadcast: push call status at end of call',
   system: 'ICTBroadcast',
   description:
-    'When a call ends, POSTs its status to the remote application as JSON built from call, contact and campaign tokens (ICTBroadcast "push call status" integration). ' +
+    'When a call ends, POSTs its status to the remote application as JSON built from call, ' +
+    'contact and campaign tokens (ICTBroadcast "push call status" integration). ' +
     "Raw ICTBroadcast-style headers carry the call id; the connection adds the remote's authentication.",
   requires: {
     connections: [
@@ -48,8 +49,10 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
               '  "event": "call_status",',
               '  "call": {',
               '    "id": "{{call.id}}", "callerId": "{{call.callerId}}", "calledNumber": "{{call.calledNumber}}",',
-              '    "direction": "{{call.direction}}", "status": "{{call.status}}", "disposition": "{{call.disposition}}",',
-              '    "startedAt": "{{call.startedAt}}", "answeredAt": "{{call.answeredAt}}", "endedAt": "{{call.endedAt}}",',
+              '    "direction": "{{call.direction}}", "status": ' +
+                '"{{call.status}}", "disposition": "{{call.disposition}}",',
+              '    "startedAt": "{{call.startedAt}}", "answeredAt": ' +
+                '"{{call.answeredAt}}", "endedAt": "{{call.endedAt}}",',
               '    "durationSec": {{json (default call.durationSec 0)}}, "recordingUrl": "{{call.recordingUrl}}",',
               '    "queue": "{{call.queue}}", "agentExtension": "{{call.agent.extension}}"',
               '  },',
@@ -76,15 +79,18 @@ export const ictbroadcastIvrSoapLookup: FlowTemplate = {
   name: 'ICTBroadcast: IVR customer lookup over SOAP',
   system: 'ICTBroadcast',
   description:
-    'Mid-call, the IVR asks which queue the caller goes to: the flow calls a SOAP operation (WSDL) with the caller id and the digits entered, ' +
-    'and answers {queue, vip, customerName}; on a SOAP fault, timeout or error the IVR gets {queue:"default", vip:false}.',
+    'Mid-call, the IVR asks which queue the caller goes to: ' +
+    'the flow calls a SOAP operation (WSDL) with the caller id and the digits entered, ' +
+    'and answers {queue, vip, customerName}; on a SOAP fault, ' +
+    'timeout or error the IVR gets {queue:"default", vip:false}.',
   requires: {
     connections: [
       {
         purpose: 'soap_service',
         type: 'any',
         description:
-          'The SOAP service. Field `wsdlUrl` (the WSDL address); use a soap_ws_security connection for WS-Security, or `none`.',
+          'The SOAP service. Field `wsdlUrl` (the WSDL address); ' +
+          'use a soap_ws_security connection for WS-Security, or `none`.',
         fields: ['wsdlUrl'],
       },
     ],
@@ -112,7 +118,9 @@ export const ictbroadcastIvrSoapLookup: FlowTemplate = {
         body: {
           type: 'json',
           template:
-            '{"queue": "{{default nodes.lookup.result.queue "default"}}", "vip": {{json (eq nodes.lookup.result.vip "true")}}, "customerName": "{{nodes.lookup.result.name}}"}',
+            '{"queue": "{{default nodes.lookup.result.queue "default"}}", ' +
+            '"vip": {{json (eq nodes.lookup.result.vip "true")}}, ' +
+            '"customerName": "{{nodes.lookup.result.name}}"}',
         },
       }),
       node('fallback', 'respond', 'fallback', 2, 1, {

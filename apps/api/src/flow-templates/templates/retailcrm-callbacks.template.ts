@@ -183,7 +183,8 @@ export const retailcrmRecord: FlowTemplate = {
         4,
         2,
         json(
-          '{"success": false, "error": "the PBX did not give the recording", "code": {{json nodes.recording.error.code}}}',
+          '{"success": false, "error": "the PBX did not give the recording", ' +
+            '"code": {{json nodes.recording.error.code}}}',
           502,
         ),
       ),

@@ -31,7 +31,8 @@ export class CreateFlowDto {
     additionalProperties: { type: 'string', format: 'uuid' },
     example: { gcalls: '6f1c0b5e-2d7a-4c1e-9a51-0d3b8f1e2a44' },
     description:
-      "With templateId: the connection picked for each of the template's `requires.connections` purposes; those not given stay placeholders the validator flags",
+      "With templateId: the connection picked for each of the template's `requires.connections` purposes; " +
+      'those not given stay placeholders the validator flags',
   })
   @IsOptional()
   @IsObject()

@@ -90,7 +90,7 @@ describe('TtlCache', () => {
     expect(await again).toBe('v3');
   });
 
-  it('delete and deletePrefix drop entries (a refresh in flight for a dropped entry does not bring it back)', async () => {
+  it('delete and deletePrefix drop entries (a refresh in flight for a dropped entry does not restore it)', async () => {
     const cache = new TtlCache<string>(1_000, { staleMs: 60_000 });
     const { load, pending } = controlledLoad<string>();
     const a = cache.get('t1:a', load);

@@ -10,7 +10,8 @@ export class DescribeWsdlDto {
 
   @ApiPropertyOptional({
     description:
-      "The SOAP node's connection (id or name): its credentials open a WSDL behind authentication (sent to the WSDL's own origin only)",
+      "The SOAP node's connection (id or name): its credentials open a " +
+      "WSDL behind authentication (sent to the WSDL's own origin only)",
     example: 'crm-soap',
   })
   @IsOptional()
@@ -20,7 +21,8 @@ export class DescribeWsdlDto {
 
   @ApiPropertyOptional({
     description:
-      "The SOAP node's clientOptions (node-soap options, validated by the node's schema): several change how the WSDL is read, so describe takes the same ones the node runs with",
+      "The SOAP node's clientOptions (node-soap options, validated by the node's schema): " +
+      'several change how the WSDL is read, so describe takes the same ones the node runs with',
     example: { ignoredNamespaces: { namespaces: ['tns'], override: false } },
   })
   @IsOptional()

@@ -13,7 +13,8 @@ export class RunErrorDto {
 
   @ApiPropertyOptional({
     description:
-      "true: the node's failure was handled by its error edge and the flow answered anyway (e.g. a fallback after a SOAP fault)",
+      "true: the node's failure was handled by its error edge and " +
+      'the flow answered anyway (e.g. a fallback after a SOAP fault)',
   })
   handled?: boolean;
 }
@@ -23,7 +24,8 @@ export class IvrAnswerDto extends ExecutionIdDto {
   @ApiProperty({
     enum: ['succeeded', 'failed', 'timeout'],
     description:
-      'succeeded: a respond node answered (or the run ended without one: output null); timeout: the deadline passed first; failed: the run failed before answering',
+      'succeeded: a respond node answered (or the run ended without one: output null); ' +
+      'timeout: the deadline passed first; failed: the run failed before answering',
   })
   status!: 'succeeded' | 'failed' | 'timeout';
 
@@ -36,7 +38,8 @@ export class IvrAnswerDto extends ExecutionIdDto {
   @ApiPropertyOptional({
     type: RunErrorDto,
     description:
-      'Present when the run failed before answering, or (with handled: true) when a failed step was handled and the answer came from its error path',
+      'Present when the run failed before answering, or (with handled: ' +
+      'true) when a failed step was handled and the answer came from its error path',
   })
   error?: RunErrorDto;
 }

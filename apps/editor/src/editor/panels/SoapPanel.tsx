@@ -80,7 +80,8 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       setLoad({
         status: 'error',
         message: missing
-          ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). Type the operation and its arguments (JSON) by hand meanwhile.'
+          ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). ' +
+            'Type the operation and its arguments (JSON) by hand meanwhile.'
           : /HTTP 40[13]\b/.test(errorText(err)) && !config.connectionId
             ? `${errorText(err)} — the WSDL needs credentials: choose the node's connection and load again.`
             : errorText(err),

@@ -258,7 +258,10 @@ export function ConnectionField({
       label="Connection"
       htmlFor={id}
       issues={issues}
-      hint="Credentials (basic, bearer, API key, OAuth2, token endpoint) are kept in the connection, encrypted, never in the flow."
+      hint={
+        'Credentials (basic, bearer, API key, OAuth2, ' +
+        'token endpoint) are kept in the connection, encrypted, never in the flow.'
+      }
     >
       {list && list.length > 0 ? (
         <select

@@ -217,7 +217,10 @@ function RootElementFields({
   return (
     <Field
       label="Root element override"
-      hint="overrideRootElement: the body element's prefix, and the namespace declarations written on it (xmlns:p = uri, one per line)"
+      hint={
+        "overrideRootElement: the body element's prefix, " +
+        'and the namespace declarations written on it (xmlns:p = uri, one per line)'
+      }
     >
       <TextInput
         value={value?.namespace ?? ''}
