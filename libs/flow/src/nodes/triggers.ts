@@ -26,7 +26,9 @@ const IVR_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
 function eventCall(type: string): TriggerCall {
   return {
     path: '/events',
-    shape: `{"id": "<unique per event>", "type": "${type}", "call": {…}, "contact": {…}, "campaign": {…}, "at": "<ISO time>"}`,
+    shape:
+      `{"id": "<unique per event>", "type": "${type}", "call": {…}, ` +
+      `"contact": {…}, "campaign": {…}, "at": "<ISO time>"}`,
     request: (_config, input) => {
       const { id, at } = (input.event ?? {}) as { id?: unknown; at?: unknown };
       const body: Record<string, unknown> = { id: typeof id === 'string' ? id : 'evt-1', type };
