@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { RolesModule } from './roles/roles.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { ConnectionsModule } from './connections/connections.module';
@@ -35,4 +36,5 @@ export const FEATURE_MODULES: Type[] = [
   WorkersModule,
   TriggersModule,
   WebhookSecretsModule,
+  CampaignsModule,
 ];

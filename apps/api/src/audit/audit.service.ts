@@ -24,7 +24,10 @@ export type AuditAction =
   | 'connection.deleted'
   | 'auth.signed_in'
   | 'auth.sign_in_failed'
-  | 'tenant.created';
+  | 'tenant.created'
+  | 'campaign.paused'
+  | 'campaign.resumed'
+  | 'campaign.retried';
 
 export interface AuditEntry {
   tenantId: string;

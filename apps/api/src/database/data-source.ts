@@ -22,6 +22,13 @@ import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { FlowWebhookSecretEntity } from '../webhook-secrets/flow-webhook-secret.entity';
 import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-secrets';
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
+import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
+import {
+  CampaignCountersEntity,
+  CampaignFailuresEntity,
+  CampaignPauseEntity,
+  CampaignRetryEntity,
+} from '../campaigns/campaign-counters.entity';
 
 /** Every entity, listed explicitly (no globbing: works the same from src and dist). */
 export const ENTITIES = [
@@ -37,6 +44,10 @@ export const ENTITIES = [
   RefreshTokenEntity,
   ConnectionEntity,
   FlowWebhookSecretEntity,
+  CampaignCountersEntity,
+  CampaignFailuresEntity,
+  CampaignPauseEntity,
+  CampaignRetryEntity,
 ];
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -51,6 +62,7 @@ export const MIGRATIONS = [
   WebhookSecrets1763781000000,
   ConnectionAllowedOrigins1763785000000,
   WebhookSecretFingerprints1763792000000,
+  CampaignProgress1763800000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

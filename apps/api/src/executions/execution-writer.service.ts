@@ -35,12 +35,12 @@ const UPSERT_STAGED = `INSERT INTO executions (${COLUMNS}) SELECT ${COLUMNS} FRO
 
 /** `queued` rows of runs being enqueued: one multi-row statement whatever the count. */
 const INSERT_QUEUED = `INSERT INTO executions (id, tenant_id, flow_id, flow_version, trigger_type, status, event_id,
-    call_id, phone, input, steps, retry_of, started_at)
+    call_id, phone, input, steps, retry_of, campaign_id, started_at)
   SELECT x.id, $1::uuid, x.flow_id, x.flow_version, x.trigger_type, 'queued', x.event_id, x.call_id, x.phone, x.input,
-    '[]'::jsonb, x.retry_of, now()
+    '[]'::jsonb, x.retry_of, x.campaign_id, now()
   FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
-    $10::uuid[])
-    AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of)`;
+    $10::uuid[], $11::text[])
+    AS x(id, flow_id, flow_version, trigger_type, event_id, call_id, phone, input, retry_of, campaign_id)`;
 
 /** A run about to be queued (a queue job's data has these fields). */
 export interface QueuedRun {
@@ -51,6 +51,11 @@ export interface QueuedRun {
   eventId: string | null;
   input: RunIdentity['input'];
   retryOf: string | null;
+  /**
+   * Counted in campaign_counters under this campaign (`''`: an event without one) when set; null or
+   * absent: not counted (a retry of an IVR or webhook run).
+   */
+  campaignId?: string | null;
 }
 
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
@@ -144,6 +149,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
       runs.map((r) => phoneOf(r.input)),
       runs.map((r) => JSON.stringify(r.input)),
       runs.map((r) => r.retryOf),
+      runs.map((r) => r.campaignId ?? null),
     ]);
   }
 

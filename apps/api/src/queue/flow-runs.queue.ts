@@ -26,6 +26,12 @@ export interface FlowRunJob {
    */
   maxConcurrentRuns: number | null;
   input: RunInput;
+  /**
+   * The campaign the run is counted under (campaign_counters): the event's campaign id, `''` for an
+   * event without one, the retried run's for a retry; null or absent (jobs queued before campaign
+   * progress, retries of IVR or webhook runs): not counted, never paused.
+   */
+  campaignId?: string | null;
 }
 
 /** The per-flow run limit set on an event trigger's config (`maxConcurrentRuns`), or null for none. */

@@ -14,21 +14,25 @@
  *    left by a dead process: they are handed back here, as pg-boss's expiry would but within
  *    QUEUE_LEASE_SECONDS instead of QUEUE_EXPIRE_SECONDS, and no longer count (job-ownership.ts);
  * 3. reads candidates in pg-boss's own order (priority desc, created_on, id; state < active,
- *    start_after < now()), at most `batchSize` per flow, and picks in JS: a job is taken unless its
+ *    start_after < now()), at most `batchSize` per flow and campaign, leaving out the campaigns
+ *    paused in `campaign_pauses` (read under the lock: a pause takes the same lock, so once it is
+ *    answered no fetch claims a job of that campaign), and picks in JS: a job is taken unless its
  *    flow already has `maxConcurrentRuns` active or picked jobs. A saturated flow's backlog is
  *    skipped, so flows queued behind it are not starved;
  * 4. marks the picked jobs active exactly as pg-boss does (started_on, retry_count + 1 when the job
  *    ran before, FOR UPDATE SKIP LOCKED), tags them with the fetching worker's id, and returns them
  *    in `JobWithMetadata` shape. It takes nothing when the fetching worker's own lease is not live
- *    in the database (its jobs would be reclaimable at once).
+ *    in the database (its jobs would be reclaimable at once). The campaign runs among them become
+ *    `running` (their counts move in campaign_counters in this transaction).
  *
  * Cost: pg-boss's fetch sorts every queued job of the queue (its index is on start_after), ~100 ms
- * with 100,000 queued. Skipping a saturated flow without reading its backlog needs the flow in an
- * index, so `ensureFlowRunIndexes` adds two partial indexes to the queue's partition: queued jobs
- * by (flow, fetch order), and active jobs by flow. Distinct queued flows come from a loose index
- * scan, then each flow's head from its own index range: the cost grows with the number of flows
- * that have queued jobs and the batch size, not with the backlog: under 1 ms with 100,000 jobs
- * queued on one saturated flow (test/concurrency-limit.e2e-spec.ts checks the plans).
+ * with 100,000 queued. Skipping a saturated flow or a paused campaign without reading its backlog
+ * needs them in an index, so `ensureFlowRunIndexes` adds two partial indexes to the queue's
+ * partition: queued jobs by (flow, campaign, fetch order), and active jobs by flow. Distinct queued
+ * (flow, campaign) pairs come from a loose index scan, then each pair's head from its own index
+ * range: the cost grows with the number of pairs that have queued jobs and the batch size, not with
+ * the backlog: under 1 ms with 100,000 jobs queued on one saturated flow
+ * (test/concurrency-limit.e2e-spec.ts checks the plans).
  */
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
@@ -41,9 +45,17 @@ export const FETCH_LOCK_KEY = 7211;
 
 /** The flow a job belongs to, as indexed (the expression must match the indexes exactly). */
 const FLOW = `COALESCE(data->>'flowId', '')`;
+/**
+ * The campaign a job belongs to, as indexed: `<tenant id>/<campaign id>` (a campaign id is the
+ * tenant's own: another tenant's campaign of the same id is another campaign), `<tenant id>/` when
+ * the job has none. The key `campaign_pauses` rows are matched on.
+ */
+const CAMPAIGN = `COALESCE(data->>'tenantId', '') || '/' || COALESCE(data->>'campaignId', '')`;
 const JOB = `${QUEUE_SCHEMA}.job`;
-export const QUEUED_BY_FLOW_INDEX = 'callflow_flow_runs_queued_by_flow';
+export const QUEUED_BY_FLOW_INDEX = 'callflow_flow_runs_queued_by_flow_campaign';
 export const ACTIVE_BY_FLOW_INDEX = 'callflow_flow_runs_active_by_flow';
+/** The index QUEUED_BY_FLOW_INDEX replaced (queued jobs by flow only), dropped once the new one exists. */
+const OLD_QUEUED_BY_FLOW_INDEX = 'callflow_flow_runs_queued_by_flow';
 
 /** The same columns pg-boss 10.4.2 returns with `includeMetadata` (plans.js allJobColumns). */
 const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "expireInSeconds",
@@ -63,27 +75,43 @@ const ACTIVE_SQL = `
         FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
   LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND ${LEASE_LIVE}`;
 
+/** The paused campaigns' keys (as CAMPAIGN makes them): a handful of rows, read once per fetch. */
+const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign_pauses)`;
+
 /**
- * The flows with queued jobs (loose index scan: one probe per flow), then each flow's first $2 jobs
- * in pg-boss's fetch order, merged in that order. `flow_id IS NOT NULL` ends the recursion.
+ * The (flow, campaign) pairs with queued jobs (loose index scan: one probe per pair), then, for each
+ * pair whose campaign is not paused, its first $2 jobs in pg-boss's fetch order, merged in that
+ * order. A paused campaign's backlog is skipped without being read.
  */
 const CANDIDATES_SQL = `
-  WITH RECURSIVE flows(flow_id) AS (
-    (SELECT ${FLOW} FROM ${JOB} WHERE name = $1 AND state < 'active' ORDER BY 1 LIMIT 1)
+  WITH RECURSIVE groups(flow_id, campaign) AS (
+    (SELECT ${FLOW}, ${CAMPAIGN} FROM ${JOB} WHERE name = $1 AND state < 'active' ORDER BY 1, 2 LIMIT 1)
     UNION ALL
-    SELECT (SELECT ${FLOW} FROM ${JOB} WHERE name = $1 AND state < 'active' AND ${FLOW} > f.flow_id ORDER BY 1 LIMIT 1)
-    FROM flows f WHERE f.flow_id IS NOT NULL
+    SELECT n.flow_id, n.campaign FROM groups g CROSS JOIN LATERAL (
+      SELECT ${FLOW} AS flow_id, ${CAMPAIGN} AS campaign FROM ${JOB}
+      WHERE name = $1 AND state < 'active' AND (${FLOW}, ${CAMPAIGN}) > (g.flow_id, g.campaign)
+      ORDER BY 1, 2 LIMIT 1
+    ) n
   )
   SELECT c.id, c.flow_id, c.max_runs
-  FROM flows f CROSS JOIN LATERAL (
+  FROM groups g CROSS JOIN LATERAL (
     SELECT j.id, j.priority, j.created_on, ${FLOW} AS flow_id, j.data->'maxConcurrentRuns' AS max_runs
     FROM ${JOB} j
-    WHERE j.name = $1 AND j.state < 'active' AND j.start_after < now() AND ${FLOW} = f.flow_id
+    WHERE j.name = $1 AND j.state < 'active' AND j.start_after < now()
+      AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
     ORDER BY j.priority DESC, j.created_on, j.id
     LIMIT $2
   ) c
-  WHERE f.flow_id IS NOT NULL
+  WHERE g.campaign <> ALL(${PAUSED})
   ORDER BY c.priority DESC, c.created_on, c.id`;
+
+/**
+ * The claimed runs of campaigns become `running` in the fetch's transaction: the executions
+ * trigger moves them from queued to running in campaign_counters as they are claimed (the runner
+ * writes no `running` row of its own for them). Last statement before the commit: the counter rows
+ * are locked until then only.
+ */
+const CLAIM_SQL = `UPDATE executions SET status = 'running' WHERE id = ANY($1::uuid[]) AND status = 'queued'`;
 
 /**
  * pg-boss's fetchNextJob UPDATE, for the picked ids (its singleton/stately gating does not apply:
@@ -192,6 +220,8 @@ export function fetchFlowRuns(
       );
       if (!me?.live) return { jobs, blocked, reclaimed, leaseLost: true };
     }
+    const counted = jobs.filter((j) => typeof j.data.campaignId === 'string').map((j) => j.id);
+    if (counted.length > 0) await sql(CLAIM_SQL, [counted]);
     // Started in queue order (UPDATE … RETURNING has none of its own).
     const rank = new Map(ids.map((id, i) => [id, i]));
     jobs.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
@@ -225,9 +255,10 @@ export async function ensureFlowRunIndexes(db: DataSource): Promise<void> {
     if (!queue) throw new Error(`queue ${FLOW_RUNS_QUEUE} does not exist`);
     const table = `${QUEUE_SCHEMA}."${queue.partition_name.replaceAll('"', '""')}"`;
     await sql(
-      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), ` +
+      `CREATE INDEX IF NOT EXISTS ${QUEUED_BY_FLOW_INDEX} ON ${table} (name, (${FLOW}), (${CAMPAIGN}), ` +
         `priority DESC, created_on, id) INCLUDE (start_after) WHERE state < 'active'`,
     );
+    await sql(`DROP INDEX IF EXISTS ${QUEUE_SCHEMA}.${OLD_QUEUED_BY_FLOW_INDEX}`);
     await sql(
       `CREATE INDEX IF NOT EXISTS ${ACTIVE_BY_FLOW_INDEX} ON ${table} (name, (${FLOW})) WHERE state = 'active'`,
     );

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { rowsOn } from '../platform/database/raw-rows';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { ExecutionWriter } from '../executions/execution-writer.service';
+import { countQueued, markRetried } from '../executions/campaign-counts';
 import {
   FLOW_RUNS_QUEUE,
   QUEUE_SCHEMA,
@@ -83,10 +84,28 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Inserts `queued` execution rows (through the execution writer) and one job per run, in the
-   * caller's transaction; multi-row statements whatever the count. Call `committed()` after the
-   * commit to wake local workers.
+   * caller's transaction; multi-row statements whatever the count. Then, last (campaign-counts.ts:
+   * the counter rows stay locked until the commit), marks the `retried` runs (retries: each old run
+   * and the run that retries it) and counts the campaign runs. Call `committed()` after the commit
+   * to wake local workers.
    */
-  async enqueue(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<void> {
+  async enqueue(
+    tx: QueryRunner,
+    tenantId: string,
+    runs: FlowRunJob[],
+    retried: readonly { id: string; retryId: string }[] = [],
+  ): Promise<void> {
+    if (runs.length === 0) return;
+    await this.insertRuns(tx, tenantId, runs);
+    await markRetried(tx, tenantId, retried);
+    await countQueued(tx, tenantId, runs);
+  }
+
+  /**
+   * The rows and jobs of `enqueue`, without counting them: a caller queueing in several parts (retry-all)
+   * counts once at the end (`countQueued`).
+   */
+  async insertRuns(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<void> {
     if (runs.length === 0) return;
     await this.writer.insertQueued(tx, tenantId, runs);
     const rows = rowsOn(tx);

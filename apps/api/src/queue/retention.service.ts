@@ -9,11 +9,18 @@ const FIRST_AFTER_MS = 60 * 1000;
 const BATCH = 5_000;
 /** Advisory lock key: one process prunes at a time. */
 const LOCK_KEY = 7210;
+/** Campaign rows of campaigns idle past the retention (small tables: one statement each). */
+const CAMPAIGN_PRUNES = [
+  `DELETE FROM campaign_counters WHERE updated_at < now() - make_interval(days => $1) AND queued = 0 AND running = 0`,
+  `DELETE FROM campaign_failures WHERE updated_at < now() - make_interval(days => $1)`,
+  `DELETE FROM campaign_retries WHERE created_at < now() - make_interval(days => $1)`,
+];
 
 /**
  * Deletes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
  * in worker processes only, under an advisory lock, in batches (no long lock on the tables).
- * Once an event's record is gone, the same event id would run again.
+ * Once an event's record is gone, the same event id would run again. Campaign counters and failure
+ * groups not updated for as long go too (their runs are gone), and retry-all request ids as old.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,7 +64,13 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
             `WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
           days,
         );
-        if (executions + eventRuns > 0) this.logger.log({ executions, eventRuns, days }, 'pruned old executions');
+        let campaigns = 0;
+        for (const sql of CAMPAIGN_PRUNES) {
+          const [, count] = (await qr.query(sql, [days])) as [unknown, number];
+          campaigns += count;
+        }
+        if (executions + eventRuns + campaigns > 0)
+          this.logger.log({ executions, eventRuns, campaigns, days }, 'pruned old executions');
         return { executions, eventRuns };
       } finally {
         await qr.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);

@@ -27,6 +27,8 @@ export interface RunRequest {
   executionId?: string;
   eventId?: string | null;
   retryOf?: string | null;
+  /** The row is `running` already (a campaign run: its claim wrote it, queue/limited-fetch.ts). */
+  runningRecorded?: boolean;
 }
 
 export interface StartedRun {
@@ -92,14 +94,14 @@ export class FlowRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * Starts a queue run: a `running` row is written first, the final one before `recorded`
-   * resolves (the job completes then), and a run aborted by shutdown is not recorded (its job is
-   * retried elsewhere).
+   * Starts a queue run: a `running` row is written first (unless its claim wrote it), the final one
+   * before `recorded` resolves (the job completes then), and a run aborted by shutdown is not
+   * recorded (its job is retried elsewhere).
    */
   start(req: RunRequest): StartedRun {
     const { flow } = req;
     const id = identityOf(req, req.executionId ?? uuidv7());
-    this.writer.record(pendingRow(id, 'running', new Date())).catch(() => undefined);
+    if (!req.runningRecorded) this.writer.record(pendingRow(id, 'running', new Date())).catch(() => undefined);
     const connections = this.connections.forTenant(flow.tenantId);
     const result = this.execute(flow, req.input, connections, undefined);
     this.inflight++;

@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
-import { matchesTrigger } from '@callflow/flow';
+import { campaignIdOf, matchesTrigger } from '@callflow/flow';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { maxConcurrentRunsOf, type FlowRunJob } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
@@ -42,6 +42,8 @@ export class EventsService {
     const candidates: FlowRunJob[] = [];
     for (const e of distinct.values()) {
       const input = inputOf(e, acceptedAt);
+      // Counted per campaign (campaign_counters); an event without one under ''.
+      const campaignId = campaignIdOf(e) ?? '';
       for (const f of flows) {
         if (!matchesTrigger(f.triggerType, f.triggerConfig, e)) continue;
         // The run keeps the matched version's limit, as it keeps the version.
@@ -57,6 +59,7 @@ export class EventsService {
           retryOf: null,
           maxConcurrentRuns,
           input,
+          campaignId,
         });
       }
     }

@@ -211,6 +211,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       executionId: d.executionId,
       eventId: d.eventId,
       retryOf: d.retryOf,
+      runningRecorded: typeof d.campaignId === 'string',
     });
     return run.recorded;
   }

@@ -1,0 +1,21 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { nulProblem, problemsException } from '../../platform/validation/validation';
+
+/** Longest campaign id a route takes (an event's id is at most 200 characters too). */
+const MAX_CAMPAIGN_ID = 200;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The `:campaignId` of a campaign route: the events' `campaign.id` as text (a dialer's own ids, not
+ * UUIDs), 1–200 characters, no U+0000 or lone surrogate (nothing stored could hold them).
+ */
+@Injectable()
+export class CampaignIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_CAMPAIGN_ID)
+      throw problemsException([`campaignId must be 1 to ${MAX_CAMPAIGN_ID} characters`]);
+    if (value.includes('\u0000')) throw problemsException([nulProblem('campaignId')]);
+    if (LONE_SURROGATE.test(value)) throw problemsException(['campaignId: text must be valid Unicode']);
+    return value;
+  }
+}
