@@ -40,6 +40,7 @@ const DEFINITION = chainFlow({ id: 't', type: 'trigger.ivr', name: 'ivr', config
 /** A minimal valid body per route with a body (the unknown-field and random-id cases start from it). */
 const VALID_BODY: Record<string, unknown> = {
   'POST /api/v1/api-keys': { name: 'k', scopes: ['triggers.invoke'] },
+  'POST /api/v1/campaigns/:campaignId/retry': { requestId: 'r-1' },
   'POST /api/v1/auth/login': { email: 'nobody@test.local', password: 'whatever-123' },
   'POST /api/v1/auth/logout': { refreshToken: 'x' },
   'POST /api/v1/auth/refresh': { refreshToken: 'x' },
