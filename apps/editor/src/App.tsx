@@ -17,6 +17,8 @@ const ConnectionsPage = lazy(() =>
   import('./pages/settings/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })),
 );
 const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
+const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage').then((m) => ({ default: m.CampaignPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const user = useSession();
@@ -68,6 +70,22 @@ export function App() {
             element={
               <RequireAuth>
                 <ExecutionPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/campaigns"
+            element={
+              <RequireAuth>
+                <CampaignsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/campaigns/:campaignId"
+            element={
+              <RequireAuth>
+                <CampaignPage />
               </RequireAuth>
             }
           />

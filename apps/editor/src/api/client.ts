@@ -78,6 +78,8 @@ interface RequestOptions {
   noAuthRedirect?: boolean;
   /** The auth routes: the refresh token travels in the HttpOnly cookie, not in the body. */
   cookieSession?: boolean;
+  /** The Accept header (default JSON). */
+  accept?: string;
 }
 
 /** Asks the auth routes for the cookie session (apps/api/src/auth/session-cookie.ts, SESSION_HEADER). */
@@ -92,7 +94,7 @@ function qs(query?: Query): string {
 }
 
 async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.cookieSession) headers[SESSION_HEADER] = 'cookie';
   let body: string | undefined;
@@ -140,7 +142,15 @@ function parsed(text: string): unknown {
   }
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/**
+ * A GET whose answer is read as it streams (server-sent events): authenticated, renewed and refused
+ * as `request`'s; the caller reads the body.
+ */
+export function openStream(path: string, accept: string, signal: AbortSignal): Promise<Response> {
+  return open('GET', path, { accept, signal });
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await open(method, path, opts);
   return parsed(await res.text()) as T;
 }

@@ -2,7 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { isTriggerType } from '@callflow/flow';
+import { EVENT_TRIGGER_TYPES, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { session, useCan } from '../auth/session';
 import { Canvas } from '../editor/Canvas';
@@ -16,6 +16,9 @@ import { VersionsPanel } from '../editor/VersionsPanel';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
+
+/** Campaign and end-of-call flows: their runs are counted per campaign (the Campaigns screen). */
+const isEventTrigger = (type: string | undefined) => (EVENT_TRIGGER_TYPES as readonly string[]).includes(type ?? '');
 
 export function FlowEditorPage() {
   const { id = '' } = useParams();
@@ -236,6 +239,18 @@ function EditorBar({
       >
         <span className="bar-label">Runs</span>
       </Button>
+      {can('executions.read') && isEventTrigger(triggerType) && (
+        <Button
+          variant="ghost"
+          icon="megaphone"
+          onClick={() => navigate(`/campaigns?flowId=${meta.id}`)}
+          title="Campaign progress of this flow"
+          aria-label="Campaigns"
+          data-testid="flow-campaigns"
+        >
+          <span className="bar-label">Campaigns</span>
+        </Button>
+      )}
       {can('flows.run') ? (
         <Button
           icon="play"

@@ -17,7 +17,7 @@ export const SETTINGS: readonly { to: string; label: string; icon: IconName; per
 
 const linkClass = ({ isActive }: { isActive: boolean }) => `rail-link${isActive ? ' on' : ''}`;
 
-/** The left rail: product, Flows, Executions, the settings the user may open, the signed-in user. */
+/** The left rail: product, Flows, Runs, Campaigns, the settings the user may open, the signed-in user. */
 export function AppShell({ children }: { children: ReactNode }) {
   const user = useSession();
   const can = useCan();
@@ -37,6 +37,12 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink to="/executions" className={linkClass} title="Executions" data-testid="nav-executions">
             <Icon name="list" size={20} />
             <span>Runs</span>
+          </NavLink>
+        )}
+        {can('executions.read') && (
+          <NavLink to="/campaigns" className={linkClass} title="Campaigns" data-testid="nav-campaigns">
+            <Icon name="megaphone" size={20} />
+            <span>Campaigns</span>
           </NavLink>
         )}
         {settings.length > 0 && <div className="rail-sep" role="separator" aria-label="Settings" />}

@@ -92,6 +92,7 @@ const P: Record<string, ReactElement> = {
     </>
   ),
   play: <path d="M7 4.5v15l12-7.5-12-7.5z" />,
+  pause: <path d="M8 5v14M16 5v14" />,
   history: (
     <>
       <path d="M3 12a9 9 0 1 0 3-6.7L3 8" />
