@@ -43,7 +43,12 @@ export function CountsLine({ c, prefix }: { c: Counts; prefix: string }) {
       {part('running', 'running')}
       {part('queued', 'queued')}
       <span className="muted">
-        of {n(c.accepted)} accepted{c.retried ? `, ${n(c.retried)} retried` : ''}
+        of <b data-testid={`${prefix}-accepted`}>{n(c.accepted)}</b> accepted
+        {c.retried > 0 && (
+          <>
+            , <b data-testid={`${prefix}-retried`}>{n(c.retried)}</b> retried
+          </>
+        )}
       </span>
     </div>
   );
@@ -54,8 +59,8 @@ export function PaceLine({ p, paused, c, testId }: { p: Pace; paused: boolean; c
   const left = c.queued + c.running;
   const end = paused
     ? left
-      ? `${n(left)} waiting`
-      : ''
+      ? `paused, ${n(left)} waiting`
+      : 'paused'
     : left === 0
       ? 'done'
       : p.estimatedEndAt
@@ -63,7 +68,7 @@ export function PaceLine({ p, paused, c, testId }: { p: Pace; paused: boolean; c
         : 'end not known yet';
   return (
     <span className="pace" data-testid={testId}>
-      {p.ratePerSecond !== null && <span data-testid={testId && `${testId}-rate`}>{p.ratePerSecond}/s</span>}
+      {p.ratePerSecond !== null && <span data-testid={testId && `${testId}-rate`}>{p.ratePerSecond} runs/s</span>}
       {end && <span>{end}</span>}
     </span>
   );
