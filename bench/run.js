@@ -5,11 +5,14 @@
 //   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15
 // %)
 //   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
-//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,editor;
+//   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,progress,editor;
 //                      first-minute, a fresh clone's npm install + npm start timed, only when named)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
+//   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (7), BENCH_PROGRESS_RUNS (5000): the
+//   progress section (bench/progress.bench.ts: one refresh, the counters per run); e.g.
+//   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
 // .data/bench, the mock CRM, the raw baseline; for the campaign section PostgreSQL in
 // .data/bench-campaign, an API and two worker processes) are stopped before it exits.
@@ -98,6 +101,17 @@ async function main() {
     );
   }
 
+  if (wanted.has('progress')) {
+    log('campaign progress (a few minutes at the default 1,000,000 executions)');
+    const { benchProgress, progressOptionsFromEnv } = require('./progress.bench.ts');
+    sections.set(
+      'progress',
+      await benchProgress(progressOptionsFromEnv(log)).catch(
+        (err) => `## Campaign progress\n\nFailed: ${String(err && err.stack)}`,
+      ),
+    );
+  }
+
   if (wanted.has('editor')) {
     log('editor bundle');
     sections.set('editor', editorBundle());
@@ -157,7 +171,7 @@ async function main() {
 }
 
 /** Sections in README order; the header is rewritten only by a run of at least FULL_RUN. */
-const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'editor', 'first-minute'];
+const SECTIONS = ['engine', 'ivr', 'events', 'campaign', 'progress', 'editor', 'first-minute'];
 /** What runs when BENCH_SECTIONS is unset (first-minute installs and builds a whole clone: named only). */
 const DEFAULT_SECTIONS = SECTIONS.filter((n) => n !== 'first-minute');
 const FULL_RUN = ['engine', 'ivr', 'events', 'editor'];
