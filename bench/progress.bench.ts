@@ -86,14 +86,14 @@ async function refreshRound(s: ProgressSetting): Promise<Record<Read, Cost>> {
   return {
     counters: await measure(
       s,
-      50,
-      times(50, () => s.progress.detail(s.tenantId, BIG)),
+      200,
+      times(200, () => s.progress.detail(s.tenantId, BIG)),
     ),
     counted: await measure(s, 2, times(2, counted)),
     countersList: await measure(
       s,
-      50,
-      times(50, () => s.progress.list(s.tenantId)),
+      200,
+      times(200, () => s.progress.list(s.tenantId)),
     ),
     countedList: await measure(s, 1, () => s.db.query(COUNTED_LIST, [s.tenantId])),
   };
