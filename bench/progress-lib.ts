@@ -3,6 +3,7 @@
  * migrated schema and the pg-boss queue as the API makes them, filled with N executions, and the
  * API's own pieces (queue, writer, fetch, progress reads) driven in-process against it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { CampaignProgressService } from '../apps/api/src/campaigns/campaign-progress.service';
@@ -64,7 +65,10 @@ export interface ProgressSetting {
   /** The flow of the fill (campaign runs), and the flow the per-run phases queue. */
   fillFlow: string;
   runFlow: string;
-  /** The postgres processes, for their CPU time. */
+  /**
+   * The postgres backends serving client connections (the statements' own CPU): autovacuum, the
+   * checkpointer and the WAL writer work later and in bursts, and would only add their noise.
+   */
   pgPids(): number[];
   close(): Promise<void>;
 }
@@ -107,7 +111,7 @@ export async function startSetting(log: (m: string) => void): Promise<ProgressSe
     tenantId,
     fillFlow,
     runFlow,
-    pgPids: () => postgresPids(path.join(dir, 'pg')),
+    pgPids: () => postgresPids(path.join(dir, 'pg')).filter(isClientBackend),
     close: async () => {
       await queue.onApplicationShutdown();
       await writer.onApplicationShutdown();
@@ -115,6 +119,15 @@ export async function startSetting(log: (m: string) => void): Promise<ProgressSe
       await pg.close();
     },
   };
+}
+
+/** `postgres: <user> <db> <host>(<port>) <state>`: a backend serving a client connection. */
+function isClientBackend(pid: number): boolean {
+  try {
+    return /^postgres: \S+ \S+ \S+\(\d+\)/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /**

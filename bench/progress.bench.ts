@@ -29,12 +29,12 @@ export interface ProgressBenchOptions {
   log(msg: string): void;
 }
 
-/** BENCH_PROGRESS_EXECUTIONS (1,000,000; 100000 while developing), BENCH_PROGRESS_ROUNDS (7), BENCH_PROGRESS_RUNS. */
+/** BENCH_PROGRESS_EXECUTIONS (1,000,000; 100000 while developing), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS. */
 export function progressOptionsFromEnv(log: (m: string) => void): ProgressBenchOptions {
   const n = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
   return {
     executions: n('BENCH_PROGRESS_EXECUTIONS', 1_000_000),
-    rounds: n('BENCH_PROGRESS_ROUNDS', 7),
+    rounds: n('BENCH_PROGRESS_ROUNDS', 11),
     runs: n('BENCH_PROGRESS_RUNS', 5000),
     log,
   };
@@ -269,6 +269,13 @@ function report(
     `| **a run, all steps** | ${cell(total('before'))} | ${cell(total('counted'))} | ${cell(total('other'))} |`,
   );
   const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${fmt(((a - b) / b) * 100)} %`;
+  // The counting alone: the steps both variants run, counted minus before (the `running` write apart).
+  const shared = (v: Variant, k: keyof Cost) => costs[v].insert[k] + costs[v].claim[k] + costs[v].finish[k];
+  const rounds = (v: Variant) => m.phases[v].map((p) => fmt(STEPS.reduce((a, st) => a + p[st].pgUs, 0))).join(', ');
+  // Paired within each round (the rounds drift with the host's load): counted minus before, per step.
+  const paired = (st: Step, k: keyof Cost, v: Variant = 'counted') =>
+    median(m.phases[v].map((p, r) => p[st][k] - m.phases.before[r]![st][k]));
+  const pairedShared = (k: keyof Cost) => paired('insert', k) + paired('claim', k) + paired('finish', k);
   const [tb, tc, to] = [total('before'), total('counted'), total('other')];
   return [
     '## Campaign progress: one refresh, and the counters per run',
@@ -279,8 +286,8 @@ function report(
       `runs of five campaigns (\`big\`: ${fmt(m.big)} runs; ${fmt(m.all)} campaign runs in all), 8 % failed, ` +
       `2 % queued, ~0.6 KB of steps each; the counters built from them. The API's own code runs in the bench ` +
       `process (CampaignProgressService, QueueService, ExecutionWriter, fetchFlowRuns). ${opts.rounds} rounds; each ` +
-      `figure is the median of the rounds. CPU from /proc: PostgreSQL (all its processes) and the bench process ` +
-      `(Node: the API's side of the same work).`,
+      `figure is the median of the rounds. CPU from /proc: PostgreSQL's backends running the statements ` +
+      "(autovacuum, checkpointer and WAL writer apart) and the bench process (Node: the API's side of the work).",
     '',
     `### One refresh at ${fmt(opts.executions)} executions`,
     '',
@@ -306,9 +313,21 @@ function report(
       `(${fmt(tc.pgUs - tb.pgUs)} µs), wall time ${pct(tc.wallUs, tb.wallUs)}, ` +
       `Node CPU ${pct(tc.nodeUs, tb.nodeUs)}; it writes no separate \`running\` row any more (the claim does), ` +
       'which pays for part of the counting.',
-    `- A queued run of no campaign: PostgreSQL CPU ${pct(to.pgUs, tb.pgUs)}, ` +
-      `wall time ${pct(to.wallUs, tb.wallUs)}. ` +
-      "IVR and webhook runs are inserted by COPY and never updated: no trigger fires for them (the IVR path's " +
-      'statements are unchanged).',
+    `- The counting alone (counted minus before, paired within each round, median): insert ` +
+      `${fmt(paired('insert', 'pgUs'))} µs of PostgreSQL CPU (${fmt(paired('insert', 'wallUs'))} µs wall), claim ` +
+      `${fmt(paired('claim', 'pgUs'))} (${fmt(paired('claim', 'wallUs'))}), finish ${fmt(paired('finish', 'pgUs'))} ` +
+      `(${fmt(paired('finish', 'wallUs'))}); the three summed ${fmt(pairedShared('pgUs'))} µs of PostgreSQL CPU ` +
+      `and ${fmt(pairedShared('wallUs'))} µs of wall time per run (medians of the steps: ` +
+      `${fmt(shared('counted', 'pgUs') - shared('before', 'pgUs'))} and ` +
+      `${fmt(shared('counted', 'wallUs') - shared('before', 'wallUs'))}). The \`running\` write it makes ` +
+      `unnecessary cost ${fmt(costs.before.running.pgUs)} µs and ${fmt(costs.before.running.wallUs)} µs.`,
+    `- PostgreSQL CPU per run, each round (the spread the medians come from): before ${rounds('before')}; ` +
+      `counted ${rounds('counted')}; no campaign ${rounds('other')}.`,
+    `- A queued run of no campaign: PostgreSQL CPU ${pct(to.pgUs, tb.pgUs)}, wall time ${pct(to.wallUs, tb.wallUs)}; ` +
+      `paired, its finish (where the trigger fires and finds nothing) ${fmt(paired('finish', 'pgUs', 'other'))} µs. ` +
+      'Its claim runs the very statements the claim before this change ran: the difference there ' +
+      `(${fmt(paired('claim', 'pgUs', 'other'))} µs paired) is this host's noise, the scale to read the other ` +
+      'differences by. IVR and webhook runs are inserted by COPY and never updated: no trigger fires for them (the ' +
+      "IVR path's statements are unchanged).",
   ].join('\n');
 }

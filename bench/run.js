@@ -10,7 +10,7 @@
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
-//   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (7), BENCH_PROGRESS_RUNS (5000): the
+//   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS (5000): the
 //   progress section (bench/progress.bench.ts: one refresh, the counters per run); e.g.
 //   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
