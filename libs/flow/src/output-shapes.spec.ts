@@ -108,11 +108,11 @@ describe('validateFlow with output shapes known outside the definition (the edit
 });
 
 describe('node outputs as step records and samples show them', () => {
-  it('an HTTP step: its response, unless truncated; a failed step says nothing', () => {
+  it('an HTTP step: its response, unless truncated (a failed one too: its error path reads it)', () => {
     const response = { status: 200, headers: { 'content-type': 'application/json' }, body: { a: 1 } };
     expect(stepOutput(httpNode, step({ response }))).toEqual(response);
     expect(stepOutput(httpNode, step({ response: { ...response, truncated: true } }))).toBeUndefined();
-    expect(stepOutput(httpNode, step({ status: 'failed', response }))).toBeUndefined();
+    expect(stepOutput(httpNode, step({ status: 'failed', response }))).toEqual(response);
   });
 
   it('a logic node: its recorded output; a batch: the summary of its record; SOAP: nothing recorded', () => {

@@ -29,9 +29,12 @@ export function pinnedOutputShape(spec: NodeSpec | undefined, config: unknown): 
   return sample === undefined ? undefined : { shape: outputShape(sample), source: 'the pinned sample' };
 }
 
-/** A node's output as its step record shows it (spec.stepOutput, else the recorded output); undefined: unknown. */
+/**
+ * A node's output as its step record shows it (spec.stepOutput, else the recorded output);
+ * undefined: unknown. A failed step's too (what its error path reads).
+ */
 export function stepOutput(spec: NodeSpec | undefined, step: StepRecord): unknown {
-  if (!spec || step.status !== 'succeeded') return undefined;
+  if (!spec) return undefined;
   if (spec.stepOutput) return spec.stepOutput(step);
   return spec.recordsOutput ? step.output : undefined;
 }
