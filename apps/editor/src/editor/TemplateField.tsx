@@ -6,6 +6,7 @@
 import {
   memo,
   useCallback,
+  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -17,6 +18,7 @@ import type { TemplateContext, ValidationIssue } from '@callflow/flow';
 import { Issues } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { allShapes } from './output-shapes';
+import { describeInBackground, onDescription } from './soap-descriptions';
 import { currentGraph, useNodeIssues } from './store/flow-hooks';
 import { CONTEXT_INFO, templateMessages } from './template-hints';
 import { filterTokens, helperItems, tokensForNode, type TokenItem } from './tokens';
@@ -126,6 +128,14 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
     setAllTokens(items);
     return items;
   }, [nodeId]);
+
+  // A SOAP operation's output described while the list is open joins it.
+  const open = comp !== null;
+  useEffect(() => {
+    if (!open) return;
+    if (!readOnly) describeInBackground(currentGraph().nodes);
+    return onDescription(loadTokens);
+  }, [open, readOnly, loadTokens]);
 
   const items = useMemo(() => {
     if (!comp) return [];

@@ -3,10 +3,20 @@
  * reopened SOAP node does not load again, and completion and the token checks of later nodes read
  * the chosen operation's output shape from here. Listeners hear when one arrives.
  */
-import { soapValueShape, type KnownShape, type SoapClientOptionsInput, type ValueShape } from '@callflow/flow';
+import {
+  soapNode,
+  soapValueShape,
+  type KnownShape,
+  type SoapClientOptionsInput,
+  type ValueShape,
+} from '@callflow/flow';
+import { api } from '../api/client';
 import type { SoapDescription, SoapOperationDescription } from '../api/types';
+import type { EditorNode } from './convert';
 
 const described = new Map<string, SoapDescription>();
+/** Keys asked for in the background (a failure is not asked again while the editor is open). */
+const asked = new Set<string>();
 const listeners = new Set<() => void>();
 
 /** The key a description is kept under: the WSDL URL, the node's connection and its client options. */
@@ -40,6 +50,27 @@ export function rememberDescription(c: SoapPick, description: SoapDescription): 
 export function onDescription(fn: () => void): () => void {
   listeners.add(fn);
   return () => void listeners.delete(fn);
+}
+
+/**
+ * Completion is about to list `nodes`' outputs: asks for the descriptions of SOAP nodes whose
+ * panel has not loaded theirs (a literal WSDL URL and an operation), once each; listeners hear
+ * when they arrive.
+ */
+export function describeInBackground(nodes: readonly EditorNode[]): void {
+  for (const n of nodes) {
+    if (n.type !== soapNode.type) continue;
+    const c = n.data.config as SoapPick;
+    if (!c.wsdlUrl?.trim() || c.wsdlUrl.includes('{{') || !c.operation) continue;
+    const key = keyOf(c.wsdlUrl, c.connectionId, c.clientOptions);
+    if (described.has(key) || asked.has(key)) continue;
+    asked.add(key);
+    api.soap.describe(c.wsdlUrl.trim(), c.connectionId || undefined, undefined, c.clientOptions).then(
+      (d) => rememberDescription(c, d),
+      // Unreadable here: the SOAP panel says why when opened.
+      () => undefined,
+    );
+  }
 }
 
 /** The operation a config names, in its service and port when it names them. */
