@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, errorText } from '../api/client';
+import { useCan } from '../auth/session';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
 import { Code } from '../editor/StepDetails';
@@ -96,6 +97,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
     selection.nodes.length === 1 ? s.nodes.find((n) => n.id === selection.nodes[0])?.data.name : undefined,
   );
   const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
+  const canRun = useCan()('flows.run');
 
   return (
     <div className="editor" data-testid="execution-view">
@@ -120,15 +122,17 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
         <div className="grow" />
         {exec.flowId && (
           <>
-            <Link
-              className="btn btn-ghost"
-              to={`/flows/${exec.flowId}`}
-              state={{ testInput: exec.input } satisfies EditorState}
-              data-testid="rerun-input"
-              title="Open the flow with its test drawer holding this run's input"
-            >
-              <Icon name="play" /> Test with this input
-            </Link>
+            {canRun && (
+              <Link
+                className="btn btn-ghost"
+                to={`/flows/${exec.flowId}`}
+                state={{ testInput: exec.input } satisfies EditorState}
+                data-testid="rerun-input"
+                title="Open the flow with its test drawer holding this run's input"
+              >
+                <Icon name="play" /> Test with this input
+              </Link>
+            )}
             <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
               <Icon name="flow" /> Open flow
             </Link>
