@@ -22,6 +22,8 @@ export * from './trigger-match';
 export * from './call-example';
 export * from './match-pattern';
 export * from './token-rules';
+export * from './shape';
+export * from './output-shapes';
 export type * from './api/flows';
 export type * from './api/executions';
 export type * from './api/soap';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { TemplateContext } from './template-context';
-import type { RunInput } from './api/executions';
+import type { RunInput, StepRecord } from './api/executions';
 
 /** A template found in a node's config: where it sits and how it is escaped when rendered. */
 export interface TemplateField {
@@ -93,6 +93,17 @@ export interface NodeSpec<C = any, T extends string = string> {
   recordsOutput: boolean;
   /** The `vars.<name>` it sets, read from a config that may not validate yet. */
   setsVars?(config: unknown): string[];
+  /**
+   * A sample of its output pinned in its config (an HTTP node's sample response as `{body}`), read
+   * from a config that may not validate yet: completion offers its fields and token paths it lacks
+   * are warnings. Never used at run time.
+   */
+  sampleOutput?(config: unknown): Record<string, unknown> | undefined;
+  /**
+   * Its output as a step record shows it (what later nodes read as `nodes.<name>`), for completion
+   * after a test run; default: the record's `output` when the type records it (`recordsOutput`).
+   */
+  stepOutput?(step: StepRecord): unknown;
 }
 
 /** Helper giving a spec its full type while keeping `C` inferred from the schema, `type` and `category` literals. */

@@ -1,9 +1,10 @@
 /** The flow editor: palette, canvas, node panel, validation, save/publish, versions, test run. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
+import type { RunInput } from '../api/types';
 import { session, useCan } from '../auth/session';
 import { Canvas } from '../editor/Canvas';
 import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
@@ -16,6 +17,11 @@ import { VersionsPanel } from '../editor/VersionsPanel';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
+
+/** What a link to the editor may carry: a past run's input to open the test drawer with. */
+export interface EditorState {
+  testInput?: RunInput;
+}
 
 export function FlowEditorPage() {
   const { id = '' } = useParams();
@@ -74,7 +80,14 @@ function Editor({ reload }: { reload(): Promise<void> }) {
   useShortcuts(saveNow);
   const selection = useEditor((s) => s.selection);
   const readOnly = useEditor((s) => s.readOnly);
-  const [drawer, setDrawer] = useState(false);
+  // A past run's input (ExecutionPage, "Test with this input"): the test drawer opens holding it.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [testInput, setTestInput] = useState(() => (location.state as EditorState | null)?.testInput);
+  const [drawer, setDrawer] = useState(testInput !== undefined);
+  useEffect(() => {
+    if (testInput) void navigate(location.pathname, { replace: true, state: null });
+  }, [testInput, navigate, location.pathname]);
   const [side, setSide] = useState<'versions' | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'problems' | null>(null);
   const selected = selection.nodes.length === 1 ? selection.nodes[0] : undefined;
@@ -93,7 +106,15 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         {!readOnly && <Palette />}
         <div className="canvas-col">
           <Canvas readOnly={readOnly} />
-          {drawer && <TestRunDrawer onClose={() => setDrawer(false)} />}
+          {drawer && (
+            <TestRunDrawer
+              onClose={() => {
+                setDrawer(false);
+                setTestInput(undefined);
+              }}
+              initialInput={testInput}
+            />
+          )}
         </div>
         {side === 'versions' ? (
           <VersionsPanel onClose={() => setSide(null)} saveNow={saveNow} />

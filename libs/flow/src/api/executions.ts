@@ -2,20 +2,15 @@
  * What the HTTP API answers about runs (types only): executions, their steps and test runs. The
  * engine writes the step records (libs/engine re-exports these shapes); `Time` as in ./flows.ts.
  */
+import type { z } from 'zod';
+import type { runInputSchema } from '../definition';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
 export type ExecutionTrigger = 'test' | 'ivr' | 'event' | 'webhook' | 'retry';
 export type RunStatus = 'succeeded' | 'failed' | 'timeout';
 
-/** What a trigger hands to a run, every part optional (shapes: STANDARD_TOKENS in ../tokens.ts). */
-export interface RunInput {
-  call?: Record<string, unknown>;
-  contact?: Record<string, unknown>;
-  campaign?: Record<string, unknown>;
-  ivr?: Record<string, unknown>;
-  event?: Record<string, unknown>;
-  request?: { method?: string; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, unknown> };
-}
+/** What a trigger hands to a run, every part optional (its schema: runInputSchema in ../definition.ts). */
+export type RunInput = z.infer<typeof runInputSchema>;
 
 /** The request a node sent, as rendered (secrets redacted). */
 export interface RenderedRequest {
