@@ -111,7 +111,7 @@ suite('completion that knows the data', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it("after a test run, {{nodes.crm.body. completes the response's fields to any depth, with types and previews", async () => {
+  it("after a test run, {{nodes.crm.body. completes the response's fields at any depth, typed", async () => {
     await openCrmFlow('after-a-run');
     // Before any run the body's fields are unknown: completion stops at .body.
     await typeInBody('{{nodes.crm.body.');
@@ -203,7 +203,7 @@ suite('completion that knows the data', () => {
     expect(answer.config.body.template).toBe('{"queue": "support"}');
   });
 
-  it('a sample response pasted on the HTTP node: completion and warnings without a run; pinned from a run; saved', async () => {
+  it('a sample response pasted on the HTTP node: completion and warnings without a run; saved', async () => {
     const id = await openCrmFlow('pasted-sample');
     await node('crm').click();
     await page.click('[data-testid=tab-sample]');
@@ -284,7 +284,7 @@ suite('completion that knows the data', () => {
     await page.locator('[data-testid=http-body-field]').getByText(message).waitFor();
   });
 
-  it("a template's sample input is pinned with the flow: the drawer and How to call use it; the admin pins another", async () => {
+  it("a template's sample input is pinned with the flow: the drawer and How to call use it", async () => {
     const conn = await createConnection(t, {
       name: 'xivo-crm',
       type: 'bearer',

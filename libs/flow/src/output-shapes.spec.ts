@@ -57,7 +57,8 @@ describe('a pinned sample response (HTTP)', () => {
         code: 'token_shape',
         severity: 'warning',
         message:
-          'line 1, column 13: {{nodes.lookup.body.custmer.name}}: nodes.lookup.body has no "custmer" in the pinned sample; did you mean "customer"?',
+          'line 1, column 13: {{nodes.lookup.body.custmer.name}}: ' +
+          'nodes.lookup.body has no "custmer" in the pinned sample; did you mean "customer"?',
       },
     ]);
   });
@@ -71,7 +72,8 @@ describe('a pinned sample response (HTTP)', () => {
     expect(warn('{{nodes.lookup.status}}')).toEqual([]);
     expect(warn('{{nodes.lookup.headers.x-anything}}')).toEqual([]);
     expect(warn('{{nodes.lookup.body.orders.id}}')).toEqual([
-      '{{nodes.lookup.body.orders.id}}: nodes.lookup.body.orders is a list in the pinned sample; read an item as nodes.lookup.body.orders.[0].id',
+      '{{nodes.lookup.body.orders.id}}: nodes.lookup.body.orders is a list ' +
+        'in the pinned sample; read an item as nodes.lookup.body.orders.[0].id',
     ]);
     expect(warn('{{nodes.lookup.body.vip.level}}')).toEqual([
       '{{nodes.lookup.body.vip.level}}: nodes.lookup.body.vip is a boolean in the pinned sample, so it has no "level"',
@@ -93,7 +95,8 @@ describe('validateFlow with output shapes known outside the definition (the edit
     ]);
     const given = validateFlow(flowReading('{{nodes.lookup.body.acount.id}}'), undefined, { outputShapes: shapes });
     expect(given.warnings.map((w) => w.message)).toEqual([
-      'line 1, column 13: {{nodes.lookup.body.acount.id}}: nodes.lookup.body has no "acount" in the last test run; did you mean "account"?',
+      'line 1, column 13: {{nodes.lookup.body.acount.id}}: ' +
+        'nodes.lookup.body has no "acount" in the last test run; did you mean "account"?',
     ]);
     // Either source having the path is enough: shapes are samples.
     const both = validateFlow(flowReading('{{nodes.lookup.body.customer.name}}', SAMPLE), undefined, {
