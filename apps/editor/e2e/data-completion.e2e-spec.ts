@@ -178,7 +178,9 @@ suite('completion that knows the data', () => {
     await page
       .locator('.toast', { hasText: 'Inserted {{nodes.crm.body.customer.tier}} into answer › body.template' })
       .waitFor();
+    // After a run a node opens on its Last run; its settings hold the field.
     await node('answer').click();
+    await page.click('[data-testid=panel-tab-settings]');
     expect(await body().inputValue()).toBe('{"name": "", "tier": "{{nodes.crm.body.customer.tier}}"}');
     // The response's headers insert theirs too.
     await node('crm').click();
@@ -186,6 +188,7 @@ suite('completion that knows the data', () => {
     await page.click('[data-testid=step-details] .headers button');
     await page.click('[data-token="nodes.crm.headers.content-type"]');
     await node('answer').click();
+    await page.click('[data-testid=panel-tab-settings]');
     expect(await body().inputValue()).toContain('{{nodes.crm.body.customer.tier}}{{nodes.crm.headers.content-type}}');
   });
 
@@ -206,6 +209,7 @@ suite('completion that knows the data', () => {
   it('a sample response pasted on the HTTP node: completion and warnings without a run; saved', async () => {
     const id = await openCrmFlow('pasted-sample');
     await node('crm').click();
+    await page.click('[data-testid=panel-tab-settings]');
     await page.click('[data-testid=tab-sample]');
     await page.fill('[data-testid=http-sample-response]', JSON.stringify({ account: { id: 12, owner: 'Marc' } }));
     await typeInBody('{{nodes.crm.body.account.');
@@ -227,6 +231,7 @@ suite('completion that knows the data', () => {
     await page.click('[data-testid=run-test]');
     await page.locator('[data-testid=run-status]', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
     await node('crm').click();
+    await page.click('[data-testid=panel-tab-settings]');
     await page.click('[data-testid=tab-sample]');
     await page.click('[data-testid=http-sample-pin]');
     expect(JSON.parse(await page.locator('[data-testid=http-sample-response]').inputValue())).toEqual(CUSTOMER);
