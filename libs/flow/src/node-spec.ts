@@ -7,7 +7,11 @@ export interface TemplateField {
   path: (string | number)[];
   template: string;
   context: TemplateContext;
+  /** An address the engine uses (checked by the validator): `call` an http(s) URL, `redirect` that or a path. */
+  url?: UrlKind;
 }
+
+export type UrlKind = 'call' | 'redirect';
 
 export type NodeCategory = 'trigger' | 'request' | 'logic';
 
