@@ -25,3 +25,4 @@ export type * from './api/flows';
 export type * from './api/executions';
 export type * from './api/soap';
 export type * from './api/access';
+export * from './flow-key';
