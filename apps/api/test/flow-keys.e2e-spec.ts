@@ -14,7 +14,11 @@ describe('flow keys', () => {
     await t?.close();
   });
 
-  const create = (body: Record<string, unknown>) => t.as('post', F).send({ definition: def, ...body }).expect(201);
+  const create = (body: Record<string, unknown>) =>
+    t
+      .as('post', F)
+      .send({ definition: def, ...body })
+      .expect(201);
 
   it('derives a readable key from a Cyrillic or accented name, de-duplicated', async () => {
     expect((await create({ name: 'Звонки' })).body.key).toBe('zvonki');
