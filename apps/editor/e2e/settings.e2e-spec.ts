@@ -200,7 +200,7 @@ suite('settings and permissions in the browser', () => {
     expect(await admin.locator('body').textContent()).not.toContain('s3cret-pass');
 
     await admin.click('[data-testid="test-connection-gcalls-auth"]');
-    await row.locator('[data-testid=connection-test-result]', { hasText: /ok · token expires/ }).waitFor();
+    await row.locator('[data-testid=connection-test-result]', { hasText: /Token fetched: it expires/ }).waitFor();
     const sent = auth.seen.find((r) => r.url === '/auth');
     expect(sent?.body).toContain('s3cret-pass');
     await screenshot(admin, 'connections');
@@ -212,7 +212,7 @@ suite('settings and permissions in the browser', () => {
     await admin.click('[data-testid=save-connection]');
     await admin.locator('[data-testid=connection-dialog]').waitFor({ state: 'detached' });
     await admin.click('[data-testid="test-connection-gcalls-auth"]');
-    await row.locator('[data-testid=connection-test-result]', { hasText: /ok · token expires/ }).waitFor();
+    await row.locator('[data-testid=connection-test-result]', { hasText: /Token fetched: it expires/ }).waitFor();
     const conns = (await t.as('get', '/api/v1/connections').expect(200)).body.items as { id: string; name: string }[];
     connectionId = conns.find((c) => c.name === 'gcalls-auth')!.id;
   });

@@ -199,7 +199,7 @@ export interface SaveFlowBody {
   name?: string;
   key?: string;
   description?: string;
-  definition: FlowDefinition;
+  definition?: FlowDefinition;
   revision: number;
 }
 
