@@ -1,10 +1,11 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { useRestoring, useSession } from './auth/session';
+import { useCan, useRestoring, useSession } from './auth/session';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { LoginPage } from './pages/LoginPage';
-import { AppShell } from './ui/AppShell';
+import { NoAccessPage } from './ui/access';
+import { AppShell, settingsPage } from './ui/AppShell';
 import { ErrorBoundary, Spinner, Toaster } from './ui/components';
 
 // The canvas screens (React Flow, node panels, the flow library) load when first opened.
@@ -18,16 +19,26 @@ const ConnectionsPage = lazy(() =>
 );
 const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
 
-function RequireAuth({ children }: { children: ReactNode }) {
+/** Signed in, and for a settings page (`settings`: its path) holding the permission it needs. */
+function RequireAuth({ children, settings }: { children: ReactNode; settings?: string }) {
   const user = useSession();
   const restoring = useRestoring();
   const location = useLocation();
+  const can = useCan();
   if (restoring) return <Spinner label="Signing in…" />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  const page = settings ? settingsPage(settings) : undefined;
+  // Opened by URL without the permission: say so, rather than a page of refused calls and dead buttons.
+  const content =
+    page && !can(page.permission) ? (
+      <NoAccessPage title={page.label} what={page.what} permission={page.permission} />
+    ) : (
+      children
+    );
   return (
     <AppShell>
       <ErrorBoundary key={location.pathname} label="This page failed to render">
-        <Suspense fallback={<Spinner label="Loading…" />}>{children}</Suspense>
+        <Suspense fallback={<Spinner label="Loading…" />}>{content}</Suspense>
       </ErrorBoundary>
     </AppShell>
   );
@@ -74,7 +85,7 @@ export function App() {
           <Route
             path="/connections"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/connections">
                 <ConnectionsPage />
               </RequireAuth>
             }
@@ -82,7 +93,7 @@ export function App() {
           <Route
             path="/settings/users"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/users">
                 <UsersPage />
               </RequireAuth>
             }
@@ -90,7 +101,7 @@ export function App() {
           <Route
             path="/settings/roles"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/roles">
                 <RolesPage />
               </RequireAuth>
             }
@@ -98,7 +109,7 @@ export function App() {
           <Route
             path="/settings/api-keys"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/api-keys">
                 <ApiKeysPage />
               </RequireAuth>
             }
@@ -106,7 +117,7 @@ export function App() {
           <Route
             path="/settings/audit"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/audit">
                 <AuditPage />
               </RequireAuth>
             }

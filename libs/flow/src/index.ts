@@ -29,3 +29,4 @@ export type * from './api/executions';
 export type * from './api/soap';
 export type * from './api/access';
 export type * from './api/templates';
+export * from './flow-key';

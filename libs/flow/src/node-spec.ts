@@ -8,7 +8,11 @@ export interface TemplateField {
   path: (string | number)[];
   template: string;
   context: TemplateContext;
+  /** An address the engine uses (checked by the validator): `call` an http(s) URL, `redirect` that or a path. */
+  url?: UrlKind;
 }
+
+export type UrlKind = 'call' | 'redirect';
 
 export type NodeCategory = 'trigger' | 'request' | 'logic';
 
@@ -43,6 +47,10 @@ export interface TriggerSpec {
   inputRoots: readonly InputRoot[];
   /** How a template reading a root this trigger never fills is explained (default: the roots listed). */
   inputHint?: string;
+  /** Sync: who waits for the answer, as a sentence starts ("The IVR"); default "The caller". */
+  waiter?: string;
+  /** Sync: what the waiter gets when no respond is reached by the deadline. */
+  late?: string;
   /** Sync: the answer deadline when the config sets none (its schema's `deadlineMs` default). */
   deadlineMs?: number;
   /** Sync: what happens when no respond node is reachable (default: the caller never gets the answer). */

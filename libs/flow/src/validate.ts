@@ -7,6 +7,7 @@ import { respondNode } from './nodes/logic';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
 import { checkTemplates } from './template-checks';
+import { checkUrls } from './url-checks';
 import {
   DEFAULT_VALIDATION_LIMITS,
   type ParsedFlow,
@@ -85,6 +86,7 @@ class FlowValidator {
     const { graph, list, limits } = this;
     const outputShapes = this.options?.outputShapes;
     checkTemplates({ graph, list, limits, triggerType: this.trigger?.type, batchOf, outputShapes }, this.nodes);
+    checkUrls(this.nodes, list);
     this.checkResponds();
     checkRespondSources(this.graph, this.list, this.trigger?.type);
     return this.list.errors.length === 0 ? this.build() : undefined;

@@ -1,7 +1,13 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
+import {
+  campaignTrigger,
+  endOfCallTrigger,
+  FLOW_KEY_PATTERN,
+  ivrTrigger,
+  webhookTrigger,
+  type TriggerType,
+} from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../access/principal';
-import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
 import { PublishedFlowsService, type PublishedFlow } from '../flows/published-flows.service';
 
 const ROUTE_OF: Record<TriggerType, string> = {
@@ -17,7 +23,7 @@ const ROUTE_OF: Record<TriggerType, string> = {
  * U+0000 with an error).
  */
 export function isFlowKey(flowKey: string): boolean {
-  return FLOW_KEY_RE.test(flowKey);
+  return FLOW_KEY_PATTERN.test(flowKey);
 }
 
 /** 404 for a flow key no flow can have (see isFlowKey). */

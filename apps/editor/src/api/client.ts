@@ -226,7 +226,7 @@ export interface SaveFlowBody {
   name?: string;
   key?: string;
   description?: string;
-  definition: FlowDefinition;
+  definition?: FlowDefinition;
   revision: number;
 }
 

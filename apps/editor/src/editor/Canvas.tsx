@@ -232,8 +232,8 @@ function FlowCanvas({
         isValidConnection={isValidConnection}
         onNodeDragStart={() => useEditor.getState().beginDrag()}
         onSelectionDragStart={() => useEditor.getState().beginDrag()}
-        onBeforeDelete={async () => {
-          useEditor.getState().beforeDelete();
+        onBeforeDelete={async (doomed) => {
+          useEditor.getState().beforeDelete(doomed);
           return true;
         }}
         onSelectionChange={onSelectionChange}

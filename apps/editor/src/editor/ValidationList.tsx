@@ -15,10 +15,15 @@ export function useFocusNode(): (nodeId: string) => void {
     s.selectNode(nodeId);
     const w = node.measured?.width ?? 248;
     const h = node.measured?.height ?? 90;
-    void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
-      zoom: Math.max(rf.getZoom(), 0.8),
-      duration: 300,
-    });
+    // Once the node's panel has opened and narrowed the canvas, else the node ends up off centre.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+          zoom: Math.max(rf.getZoom(), 0.8),
+          duration: 300,
+        });
+      }),
+    );
   };
 }
 

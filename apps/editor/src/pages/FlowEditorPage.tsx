@@ -17,6 +17,7 @@ import { VersionsPanel } from '../editor/VersionsPanel';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
+import { FlowKeyField } from './FlowKeyField';
 
 /** What a link to the editor may carry: a past run's input to open the test drawer with. */
 export interface EditorState {
@@ -185,7 +186,7 @@ function EditorBar({
           data-testid="flow-name"
         />
         <div className="flow-sub">
-          <code title="Flow key: used in trigger URLs">{meta.key}</code>
+          <FlowKeyField saveNow={saveNow} />
           {meta.publishedVersion ? (
             <Badge tone="success" testId="published-badge">
               v{meta.publishedVersion} live
@@ -297,9 +298,13 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
     );
   if (save.status === 'error')
     return (
-      <span className="save-status err" data-testid="save-status" data-state="error" title={save.message}>
-        <Icon name="alert" size={13} /> Not saved: {save.message}{' '}
-        <button type="button" className="link" onClick={() => void saveNow()}>
+      <span className="save-status err" data-testid="save-status" data-state="error">
+        <Icon name="alert" size={13} />
+        {/* A long reason is cut (whole in the tooltip); Retry stays on screen after it. */}
+        <span className="save-message" title={`Not saved: ${save.message}`} data-testid="save-message">
+          Not saved: {save.message}
+        </span>
+        <button type="button" className="link" onClick={() => void saveNow()} data-testid="save-retry">
           Retry
         </button>
       </span>

@@ -225,6 +225,7 @@ const P: Record<string, ReactElement> = {
       <path d="M12 17v4" />
     </>
   ),
+  edit: <path d="M4 20h4L19 9l-4-4L4 16v4zM13 7l4 4" />,
 };
 
 export type IconName = keyof typeof P;

@@ -109,7 +109,10 @@ export interface WebhookSecretStatus<Time = string> {
   createdAt?: Time;
 }
 
-/** POST /connections/:id/test: a failure is a 200 too, its message scrubbed of the connection's secrets. */
+/**
+ * POST /connections/:id/test: a failure is a 200 too, its message scrubbed of the connection's secrets.
+ * `checked: false`: the type calls nothing by itself (basic, bearer, …), so nothing was tried.
+ */
 export type ConnectionTestResult =
-  | { ok: true; expiresAt?: string | null; operations?: number; message?: string }
+  | { ok: true; expiresAt?: string | null; operations?: number; checked?: false; message?: string }
   | { ok: false; error: { code: string; message: string } };

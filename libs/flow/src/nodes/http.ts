@@ -86,7 +86,7 @@ export const httpNode = defineNodeSpec({
     r && !r.truncated ? { status: r.status, headers: r.headers ?? {}, body: r.body } : undefined,
   handles: () => ['success', 'error'],
   templates: (c) => {
-    const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url' }];
+    const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url', url: 'call' }];
     c.query.forEach((q, i) => t.push({ path: ['query', i, 'value'], template: q.value, context: 'text' }));
     c.headers.forEach((h, i) => t.push({ path: ['headers', i, 'value'], template: h.value, context: 'header' }));
     if (c.rawHeaders) t.push({ path: ['rawHeaders'], template: c.rawHeaders, context: 'header' });

@@ -71,6 +71,8 @@ export const ivrTrigger = defineNodeSpec({
     mode: 'sync',
     inputRoots: IVR_PARTS,
     deadlineMs: IVR_DEADLINE_MS,
+    waiter: 'The IVR',
+    late: 'the fallback',
     unanswered: 'the IVR will always get the fallback',
     // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
     requestTimeoutMs: 2000,
@@ -207,6 +209,8 @@ export const webhookTrigger = defineNodeSpec({
     inputRoots: ['request'],
     inputHint: 'a webhook run has only request.method/query/headers/body',
     deadlineMs: WEBHOOK_DEADLINE_MS,
+    waiter: 'The webhook caller',
+    late: '202 {executionId} (the run goes on)',
     httpAnswer: true,
   },
   initialConfig: () => ({ methods: ['POST'] }),

@@ -104,7 +104,8 @@ export interface HistorySlice {
   future: Snapshot[];
   coalesce: { key: string; at: number } | null;
   beginDrag(): void;
-  beforeDelete(): void;
+  /** Before React Flow deletes `doomed` (Delete/Backspace): one undo step, none when nothing will go. */
+  beforeDelete(doomed: { nodes: readonly unknown[]; edges: readonly unknown[] }): void;
   undo(): void;
   redo(): void;
 }
