@@ -174,7 +174,9 @@ function WhoWaits() {
   else {
     const ms = Number(deadline) || t.deadlineMs;
     const within = ms ? ` for up to ${ms} ms` : '';
-    text = `${t.waiter ?? 'The caller'} waits for this answer${within}${t.late ? `; after that it gets ${t.late}` : ''}.`;
+    text =
+      `${t.waiter ?? 'The caller'} waits for this ` +
+      `answer${within}${t.late ? `; after that it gets ${t.late}` : ''}.`;
   }
   return (
     <p className="panel-outputs" data-testid="respond-waiter">
