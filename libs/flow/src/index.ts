@@ -27,3 +27,5 @@ export type * from './api/executions';
 export type * from './api/soap';
 export type * from './api/access';
 export type * from './api/templates';
+export * from './diff/definition-diff';
+export * from './diff/text-diff';
