@@ -189,7 +189,13 @@ describe('diffDefinitions: edges', () => {
 
   it('counts duplicates, so one extra copy shows as added', () => {
     const e = { source: 't', target: 'h' };
-    const d = diffDefinitions(def(nodes, [{ id: 'a', ...e }]), def(nodes, [{ id: 'a', ...e }, { id: 'b', ...e }]));
+    const d = diffDefinitions(
+      def(nodes, [{ id: 'a', ...e }]),
+      def(nodes, [
+        { id: 'a', ...e },
+        { id: 'b', ...e },
+      ]),
+    );
     expect(d.edges.map((x) => x.status)).toEqual(['unchanged', 'added']);
   });
 
