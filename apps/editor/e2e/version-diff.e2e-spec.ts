@@ -210,6 +210,14 @@ suite('comparing versions', () => {
     expect(await field('name').locator('ins').textContent()).toBe('crmLookup');
     await screenshot(page, 'version-diff-inline');
     await page.locator('[data-testid=diff-layout] button', { hasText: 'Side by side' }).click();
+    // The same in the dark theme (theme.e2e-spec.ts checks its contrast).
+    await page.click('[data-testid=theme-button]');
+    await page.click('[data-testid=theme-dark]');
+    await page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+    await screenshot(page, 'version-diff-dark');
+    await page.click('[data-testid=theme-button]');
+    await page.click('[data-testid=theme-system]');
+    await page.locator('html[data-theme=light]').waitFor({ state: 'attached' });
 
     await detail.getByText('← All changes').click();
     await page.locator('[data-testid=diff-list] button', { hasText: 'defaultAnswer' }).click();

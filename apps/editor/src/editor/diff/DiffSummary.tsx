@@ -4,6 +4,8 @@ import { Badge } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { FieldDiff, type DiffLayout } from './FieldDiff';
 
+const TONE = { added: 'success', removed: 'danger', changed: 'warning', unchanged: 'neutral' } as const;
+
 const nameOf = (d: NodeDiff) => (d.after ?? d.before)!.name;
 
 function NodeRow({ d, onPick }: { d: NodeDiff; onPick(id: string): void }) {
@@ -49,10 +51,7 @@ export function DiffSummary({
           ← All changes
         </button>
         <h3 className="diff-detail-title">
-          {n.name}{' '}
-          <Badge tone={node.status === 'added' ? 'success' : node.status === 'removed' ? 'danger' : 'warning'}>
-            {node.status}
-          </Badge>
+          {n.name} <Badge tone={TONE[node.status]}>{node.status}</Badge>
         </h3>
         {node.status === 'added' && <p className="muted small">Only in {sides[1]}.</p>}
         {node.status === 'removed' && <p className="muted small">Only in {sides[0]}: shown where it stood there.</p>}
