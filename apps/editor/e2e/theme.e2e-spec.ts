@@ -185,6 +185,23 @@ suite('dark mode', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('fits the switch in the rail of an 800 x 600 screen, its menu in full view', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    const inView = (selector: string) =>
+      page.locator(selector).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return r.bottom <= window.innerHeight && r.right <= window.innerWidth && !!hit && el.contains(hit);
+      });
+    expect(await inView('[data-testid=theme-button]')).toBe(true);
+    expect(await inView('[data-testid=sign-out]')).toBe(true);
+    await page.click('[data-testid=theme-button]');
+    for (const choice of ['system', 'light', 'dark']) expect(await inView(`[data-testid=theme-${choice}]`)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=theme-menu]').waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('keeps each user their own choice in this browser', async () => {
     await choose('dark');
     await page.click('[data-testid=sign-out]');
