@@ -272,7 +272,8 @@ suite('comparing versions', () => {
     await page.click('[data-testid=versions-panel] [data-testid=compare-2]');
     await page.locator('[data-testid=diff-same]').waitFor();
     expect(await page.locator('[data-testid=diff-restore-to]').count()).toBe(0);
-    await page.click('[aria-label="Close comparison"]');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=diff-view]').waitFor({ state: 'detached' });
     await canvasNode('remember').waitFor();
   });
 });

@@ -112,6 +112,15 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
     }
   }, [flowId, from, to]);
 
+  // Escape closes the comparison (unless it closes a menu or dialog over it).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !document.querySelector('.dialog-backdrop, .popover')) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
   const a = defs.get(from);
   const b = defs.get(to);
   const graph = useMemo(() => (a && b ? diffGraph(a, b) : null), [a, b]);
