@@ -30,3 +30,5 @@ export type * from './api/soap';
 export type * from './api/access';
 export type * from './api/templates';
 export * from './flow-key';
+export * from './diff/definition-diff';
+export * from './diff/text-diff';

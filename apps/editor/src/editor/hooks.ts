@@ -202,7 +202,8 @@ export function useShortcuts(saveNow: () => Promise<boolean>): void {
         });
         return;
       }
-      if (isEditable(e.target) || document.querySelector('.dialog-backdrop')) return;
+      // Nothing edits the draft while a dialog or the comparison of versions is open.
+      if (isEditable(e.target) || document.querySelector('.dialog-backdrop, .diff-view')) return;
       const s = useEditor.getState();
       if (mod && key === 'z') {
         e.preventDefault();

@@ -1,6 +1,6 @@
 /** The flow editor: palette, canvas, node panel, validation, save/publish, versions, test run. */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
@@ -16,6 +16,7 @@ import { ValidationList } from '../editor/ValidationList';
 import { VersionsPanel } from '../editor/VersionsPanel';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
+import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
 import { FlowKeyField } from './FlowKeyField';
 
@@ -23,6 +24,9 @@ import { FlowKeyField } from './FlowKeyField';
 export interface EditorState {
   testInput?: RunInput;
 }
+
+// The comparison of two versions loads when first opened (its own chunk).
+const DiffView = lazy(() => import('../editor/diff/DiffView').then((m) => ({ default: m.DiffView })));
 
 export function FlowEditorPage() {
   const { id = '' } = useParams();
@@ -91,6 +95,7 @@ function Editor({ reload }: { reload(): Promise<void> }) {
   }, [testInput, navigate, location.pathname]);
   const [side, setSide] = useState<'versions' | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'problems' | null>(null);
+  const [compare, setCompare] = useState<{ from: DiffSide; to: DiffSide } | null>(null);
   const selected = selection.nodes.length === 1 ? selection.nodes[0] : undefined;
 
   return (
@@ -103,26 +108,36 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         testOpen={drawer}
         onVersions={() => setSide(side === 'versions' ? null : 'versions')}
       />
-      <div className="editor-main">
-        {!readOnly && <Palette />}
-        <div className="canvas-col">
-          <Canvas readOnly={readOnly} />
-          {drawer && (
-            <TestRunDrawer
-              onClose={() => {
-                setDrawer(false);
-                setTestInput(undefined);
-              }}
-              initialInput={testInput}
+      {compare ? (
+        <Suspense fallback={<Spinner label="Loading the comparison…" />}>
+          <DiffView initial={compare} onClose={() => setCompare(null)} />
+        </Suspense>
+      ) : (
+        <div className="editor-main">
+          {!readOnly && <Palette />}
+          <div className="canvas-col">
+            <Canvas readOnly={readOnly} />
+            {drawer && (
+              <TestRunDrawer
+                onClose={() => {
+                  setDrawer(false);
+                  setTestInput(undefined);
+                }}
+                initialInput={testInput}
+              />
+            )}
+          </div>
+          {side === 'versions' ? (
+            <VersionsPanel
+              onClose={() => setSide(null)}
+              saveNow={saveNow}
+              onCompare={(version) => setCompare({ from: version, to: 'draft' })}
             />
-          )}
+          ) : selected ? (
+            <NodePanel key={selected} nodeId={selected} onClose={() => useEditor.getState().selectNode(null)} />
+          ) : null}
         </div>
-        {side === 'versions' ? (
-          <VersionsPanel onClose={() => setSide(null)} saveNow={saveNow} />
-        ) : selected ? (
-          <NodePanel key={selected} nodeId={selected} onClose={() => useEditor.getState().selectNode(null)} />
-        ) : null}
-      </div>
+      )}
       {dialog === 'problems' && (
         <div className="popover problems-pop" data-testid="problems">
           <div className="popover-head">

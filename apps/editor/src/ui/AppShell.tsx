@@ -1,10 +1,12 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { signOut } from '../api/client';
 import { useCan, useSession } from '../auth/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
+import { themeForUser } from './theme';
+import { ThemeSwitch } from './ThemeSwitch';
 
 /**
  * The settings pages and the permission each needs: the left nav shows only those the user may open,
@@ -74,6 +76,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const user = useSession();
   const can = useCan();
   useMeRefresh();
+  useEffect(() => themeForUser(user?.id ?? null), [user?.id]);
   const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
@@ -99,6 +102,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </NavLink>
         ))}
         <div className="grow" />
+        <ThemeSwitch />
         <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>
