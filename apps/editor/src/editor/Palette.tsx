@@ -5,6 +5,7 @@ import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@call
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
 import type { EditorEdge, EditorNode } from './convert';
+import { viewMovedByCode } from './keep-in-view';
 import { PANELS } from './panels';
 import { useEditor } from './store';
 import { useFocusNode } from './ValidationList';
@@ -52,6 +53,7 @@ export function Palette() {
       const sx = node.position.x * zoom + x;
       const sy = node.position.y * zoom + y;
       if (sx >= 0 && sy >= 0 && sx + 248 * zoom <= box.width && sy + 100 * zoom <= box.height) return;
+      viewMovedByCode();
       const bounds = rf.getNodesBounds(all);
       const fitZoom = Math.min(box.width / (bounds.width * 1.25), box.height / (bounds.height * 1.25));
       if (fitZoom >= 0.7) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { ValidationIssue } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import type { EditorEdge, EditorNode } from './convert';
+import { viewMovedByCode } from './keep-in-view';
 import { useEditor } from './store';
 
 export function useFocusNode(): (nodeId: string) => void {
@@ -12,6 +13,7 @@ export function useFocusNode(): (nodeId: string) => void {
     const s = useEditor.getState();
     const node = s.nodes.find((n) => n.id === nodeId);
     if (!node) return;
+    viewMovedByCode();
     s.selectNode(nodeId);
     const w = node.measured?.width ?? 248;
     const h = node.measured?.height ?? 90;
