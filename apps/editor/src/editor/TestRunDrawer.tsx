@@ -266,7 +266,7 @@ function RunSummary({ result }: { result: TestRunResult }) {
   const deadline = trigger ? triggerDeadlineMs(trigger) : undefined;
   const answered = useMemo(() => answerTime(result.steps), [result.steps]);
   const sync = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.mode === 'sync' : false;
-  const total = result.durationMs ?? result.steps.reduce((a, s) => a + s.durationMs, 0);
+  const total = result.steps.reduce((a, s) => a + s.durationMs, 0);
   const tone = result.status === 'succeeded' ? 'success' : result.status === 'timeout' ? 'warning' : 'danger';
   return (
     <div className="run-summary">

@@ -42,8 +42,7 @@ export function VersionsPanel({
 
   if (!meta) return null;
 
-  const definitionOf = async (v: FlowVersion) =>
-    v.definition ?? (await api.flows.version(meta.id, v.version)).definition;
+  const definitionOf = async (v: FlowVersion) => (await api.flows.version(meta.id, v.version)).definition;
 
   const restore = async (v: FlowVersion) => {
     setBusy(`restore-${v.version}`);

@@ -31,7 +31,7 @@ export function ExecutionPage() {
       if (!quiet) setState({ status: 'loading' });
       try {
         const exec = await api.executions.get(id);
-        let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
+        let definition: FlowDefinition | undefined;
         let source: Source = definition ? 'version' : 'none';
         let flowName: string | undefined;
         if (!definition && exec.flowId) {

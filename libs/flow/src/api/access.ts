@@ -101,6 +101,18 @@ export interface ConnectionDetail<Time = string> {
   [setting: string]: unknown;
 }
 
+/** POST /api-keys: the new key, shown this once (only its hash is kept). */
+export interface CreatedApiKey<Time = string> extends ApiKey<Time> {
+  key: string;
+}
+
+/** POST /flows/:id/webhook-secret: the new secret, shown this once. */
+export interface IssuedWebhookSecret<Time = string> {
+  secret: string;
+  fingerprint: string;
+  createdAt: Time;
+}
+
 /** GET /flows/:id/webhook-secret: whether the flow has its own secret, never the secret. */
 export interface WebhookSecretStatus<Time = string> {
   set: boolean;

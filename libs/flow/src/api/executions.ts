@@ -87,6 +87,19 @@ export interface ExecutionDetail<Time = string> extends ExecutionSummary<Time> {
   steps: StepRecord[];
 }
 
+/** What starts a run and answers at once (a retry, a queued run): the execution to follow. */
+export interface ExecutionRef {
+  executionId: string;
+}
+
+/** GET /executions/latest-by-flow: each asked flow's newest run (flows without a run are left out). */
+export interface LatestRun<Time = string> {
+  flowId: string;
+  id: string;
+  status: ExecutionStatus;
+  startedAt: Time;
+}
+
 /** The answer a respond node produced, as a test run reports it. */
 export interface RespondView {
   status: number;
