@@ -303,11 +303,9 @@ export const api = {
     webhookSecret: {
       status: (id: string) => request<WebhookSecretStatus>('GET', `/flows/${encodeURIComponent(id)}/webhook-secret`),
       rotate: (id: string, secret?: string) =>
-        request<IssuedWebhookSecret>(
-          'POST',
-          `/flows/${encodeURIComponent(id)}/webhook-secret`,
-          { body: secret ? { secret } : {} },
-        ),
+        request<IssuedWebhookSecret>('POST', `/flows/${encodeURIComponent(id)}/webhook-secret`, {
+          body: secret ? { secret } : {},
+        }),
       remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}/webhook-secret`),
     },
   },

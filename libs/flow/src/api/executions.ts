@@ -87,6 +87,20 @@ export interface ExecutionDetail<Time = string> extends ExecutionSummary<Time> {
   steps: StepRecord[];
 }
 
+/** What a batch node's step records as its output: the summary, which chunks' steps were kept, the first results. */
+export interface BatchStepRecord {
+  total: number;
+  chunks: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  /** The chunks (0-based) whose steps the run's record keeps. */
+  recordedChunks: number[];
+  /** Steps of the other chunks, left out of the record. */
+  omittedSteps: number;
+  firstResults: unknown[];
+}
+
 /** What starts a run and answers at once (a retry, a queued run): the execution to follow. */
 export interface ExecutionRef {
   executionId: string;

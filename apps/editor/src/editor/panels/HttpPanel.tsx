@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { HTTP_METHODS, parseRawHeaders, httpNode } from '@callflow/flow';
+import { HTTP_METHODS, parseRawHeaders, httpNode, type HttpBody } from '@callflow/flow';
 import { Button, formatMs } from '../../ui/components';
 import { Checkbox, Field, Issues, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
@@ -10,10 +10,7 @@ import { SampleResponse } from './SampleResponse';
 import { NameValueTable, RequestSettingsFields, type FormFieldRow } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
-type Body =
-  | { type: 'none' }
-  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
-  | { type: 'form'; fields: FormFieldRow[] };
+type Body = HttpBody;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BODY_SAMPLES: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { getNodeSpec, httpNode, isTriggerType, respondNode } from '@callflow/flow';
+import { getNodeSpec, httpNode, isTriggerType, respondNode, type RespondBody } from '@callflow/flow';
 import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { useFlowNodes } from '../store/flow-hooks';
@@ -6,11 +6,7 @@ import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
-type Body =
-  | { type: 'none' }
-  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
-  | { type: 'redirect'; location: string }
-  | { type: 'passthrough'; node: string };
+type Body = RespondBody;
 
 const SAMPLES: Record<string, string> = {
   json: '{\n  "queue": "default"\n}',
