@@ -31,6 +31,8 @@ export interface TriggerRequest {
 export interface TriggerCall {
   /** The route below the API prefix; `{flowKey}` stands for the flow's key. */
   path: string;
+  /** The methods the route answers. */
+  methods: readonly ('GET' | 'POST')[];
   /** The request that starts a run receiving `input`, under this trigger's config. */
   request(config: Record<string, unknown>, input: RunInput): TriggerRequest;
   /** The body's shape in one line, e.g. `{"call": {…}, "contact": {…}}`. */

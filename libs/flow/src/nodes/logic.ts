@@ -150,7 +150,6 @@ export const respondConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['headers'], message });
     }
   });
-export type RespondConfig = z.infer<typeof respondConfigSchema>;
 
 const RESPOND_SUMMARY: Record<RespondBody['type'], (b: any) => string> = {
   none: () => '',

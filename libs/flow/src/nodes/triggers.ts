@@ -26,6 +26,7 @@ const IVR_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
 function eventCall(type: string): TriggerCall {
   return {
     path: '/events',
+    methods: ['POST'],
     shape:
       `{"id": "<unique per event>", "type": "${type}", "call": {…}, ` +
       `"contact": {…}, "campaign": {…}, "at": "<ISO time>"}`,
@@ -65,6 +66,7 @@ export const ivrTrigger = defineNodeSpec({
   trigger: {
     call: {
       path: '/ivr/{flowKey}',
+      methods: ['POST'],
       shape: '{"call": {…}, "contact": {…}, "campaign": {…}, "ivr": {…}, "event": {…}} (each optional)',
       request: (_config, input) => ({ method: 'POST', body: partsOf(input, IVR_PARTS) }),
     },
@@ -195,6 +197,7 @@ export const webhookTrigger = defineNodeSpec({
   trigger: {
     call: {
       path: '/hooks/{flowKey}',
+      methods: ['GET', 'POST'],
       shape: 'any JSON (or form) body, and any query parameters: the flow reads them as request.body and request.query',
       request: (config, input) => {
         const methods = (config.methods as string[] | undefined) ?? ['POST'];

@@ -3,7 +3,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
 
-
 /** The flows whose newest run is wanted: `?flowIds=<uuid>,<uuid>` (comma separated). */
 export class LatestByFlowQuery {
   @ApiProperty({ type: String, description: `Flow ids, comma separated (at most ${MAX_LATEST_FLOWS})` })
