@@ -47,6 +47,22 @@ module.exports = {
       from: { path: '^libs/flow/' },
       to: { path: '^libs/engine/' },
     },
+    {
+      name: 'editor-talks-to-the-api-over-http',
+      severity: 'error',
+      comment: "The editor shares the API's contracts through libs/flow (libs/flow/src/api), never its code.",
+      from: { path: '^apps/editor/' },
+      to: { path: '^apps/api/' },
+    },
+    {
+      name: 'api-validates-requests-with-dtos',
+      severity: 'error',
+      comment:
+        'Request bodies are class-validator DTOs through one pipe (platform/validation); the flow format is ' +
+        "libs/flow's schemas (OpaqueJson(schema)). zod is for the environment only (platform/config).",
+      from: { path: API, pathNot: `${API}platform/config/` },
+      to: { path: 'node_modules/zod/' },
+    },
     ...layerRules,
     {
       name: 'api-folder-in-a-layer',
@@ -67,7 +83,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules|\\.data)/' },
+    // node_modules stay in the graph (not followed): the rules about packages (libs are pure, zod) need them.
+    exclude: { path: '(^|/)(dist|\\.data)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
     combinedDependencies: true,

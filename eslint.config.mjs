@@ -6,6 +6,51 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * House rules no published plugin has: a Nest class lives in a file named for its role
+ * (`*.service.ts`, …), and only the platform layer declares global modules.
+ */
+const NEST_ROLES = {
+  Controller: ['controller'],
+  Module: ['module'],
+  Entity: ['entity'],
+  Catch: ['filter'],
+  Injectable: ['service', 'guard', 'factory', 'interceptor', 'pipe', 'strategy'],
+};
+const house = {
+  rules: {
+    'role-suffix': {
+      meta: {
+        type: 'suggestion',
+        messages: { name: 'A class decorated @{{decorator}} lives in a *.{{roles}}.ts file' },
+      },
+      create(context) {
+        const file = context.filename.replace(/\\/g, '/');
+        return {
+          Decorator(node) {
+            const name = node.expression.type === 'CallExpression' ? node.expression.callee.name : undefined;
+            const roles = NEST_ROLES[name];
+            if (!roles || node.parent.type !== 'ClassDeclaration') return;
+            if (roles.some((r) => file.endsWith(`.${r}.ts`))) return;
+            context.report({ node, messageId: 'name', data: { decorator: name, roles: roles.join('|') } });
+          },
+        };
+      },
+    },
+    'global-only-in-platform': {
+      meta: { type: 'problem', messages: { global: '@Global() modules belong to apps/api/src/platform only' } },
+      create(context) {
+        if (context.filename.replace(/\\/g, '/').includes('/apps/api/src/platform/')) return {};
+        return {
+          'Decorator > CallExpression[callee.name="Global"]'(node) {
+            context.report({ node, messageId: 'global' });
+          },
+        };
+      },
+    },
+  },
+};
+
 const TESTS = ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**', '**/e2e/**', 'bench/**', '**/scripts/**', '**/dev/**'];
 
 export default tseslint.config(
@@ -29,6 +74,12 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
     },
+  },
+  {
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { house },
+    rules: { 'house/role-suffix': 'error', 'house/global-only-in-platform': 'error' },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

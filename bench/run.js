@@ -239,7 +239,8 @@ function editorBundle() {
       '',
       'Production build (`vite build`), gzip level 9. The main chunk holds React, ' +
         'the router, sign-in, the flows and runs lists; the canvas (React Flow, ' +
-        'the flow schema, the template parser, the panels) loads when a flow is opened.',
+        'the flow schema, the template parser, the panels) loads when a flow is opened, ' +
+        'the comparison of versions (DiffView) when first opened.',
       '',
       table.trim(),
     ].join('\n');

@@ -25,13 +25,14 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // The canvas screens load on first use: React Flow, the flow library (zod, Handlebars
-        // parser) and the editor modules go in one "canvas" chunk; the main chunk stays small.
+        // parser) and the editor modules go in one "canvas" chunk; the main chunk stays small. The
+        // comparison of versions (src/editor/diff) is a chunk of its own, loaded when first opened.
         codeSplitting: {
           includeDependenciesRecursively: false,
           groups: [
             {
               name: 'canvas',
-              test: /@xyflow[\\/]react[\\/]dist[\\/]esm|@xyflow[\\/]system|[\\/]zod[\\/]|@handlebars|libs[\\/]flow|src[\\/]editor[\\/]/,
+              test: /@xyflow[\\/]react[\\/]dist[\\/]esm|@xyflow[\\/]system|[\\/]zod[\\/]|@handlebars|libs[\\/]flow|src[\\/]editor[\\/](?!diff[\\/])/,
             },
           ],
         },

@@ -1,3 +1,4 @@
+import { API_PREFIX } from './platform/http/api-prefix';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
@@ -15,7 +16,7 @@ import { AppLogger, createRootLogger, requestLogger } from './platform/logging/a
 import type { AppConfig } from './platform/config/app-config';
 import { IvrPipeline, ivrRoute, unlessIvrCall } from './triggers/ivr-pipeline.service';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX } from './platform/http/api-prefix';
 
 /** Builds the Nest application (shared by main.ts and the e2e tests). */
 export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestExpressApplication> {

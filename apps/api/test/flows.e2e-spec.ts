@@ -279,6 +279,8 @@ describe('flows API', () => {
         note: 'second',
         createdAt: expect.any(String),
         createdBy: expect.any(String),
+        // Who published it, by email (the versions panel shows it).
+        createdByEmail: 'admin@test.local',
         published: false,
       });
       expect(list.body.items[1]).toMatchObject({ version: 1, note: 'first', published: true });
@@ -530,7 +532,8 @@ describe('flows API', () => {
       await t
         .as('post', `${F}/test-run`)
         .send({ definition: def, input: { call: 'x' } })
-        .expect(400);
+        .expect(400)
+        .expect((r) => expect(r.body.message).toMatch(/^input\.call: /));
       await t.as('post', `${F}/test-run`).send({ definition: def, deadlineMs: 10 }).expect(400);
       await t.as('post', `${F}/test-run`).send({ definition: def, flowId: 'nope' }).expect(400);
       await t.as('post', `${F}/test-run`).send({ definition: def, extra: true }).expect(400);

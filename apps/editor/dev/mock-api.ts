@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { isTriggerType, validateFlow, type FlowDefinition } from '@callflow/flow';
+import { flowKeyFromName, isTriggerType, validateFlow, type FlowDefinition } from '@callflow/flow';
 import { FlowEngine, type RunResult } from '@callflow/engine';
 
 interface Flow {
@@ -110,12 +110,7 @@ export async function startMockApi(
     };
   };
   const slug = (name: string) => {
-    const base =
-      name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')
-        .slice(0, 48) || 'flow';
+    const base = flowKeyFromName(name).slice(0, 48).replace(/-+$/, '') || 'flow';
     let key = base;
     for (let i = 2; [...flows.values()].some((f) => f.key === key); i++) key = `${base}-${i}`;
     return key;
@@ -234,7 +229,13 @@ export async function startMockApi(
       return err(409, `the flow was changed since revision ${b?.revision} (now ${f.revision})`, {
         revision: f.revision,
       });
+    if (b.key !== undefined && b.key !== f.key) {
+      // As the API: fixed once published, unique in the tenant.
+      if (f.latestVersion > 0) return err(409, 'the key cannot change once the flow has been published');
+      if ([...flows.values()].some((o) => o.key === b.key)) return err(409, `the key "${b.key}" is already used`);
+    }
     Object.assign(f, {
+      key: b.key ?? f.key,
       name: b.name ?? f.name,
       definition: b.definition ?? f.definition,
       description: b.description ?? f.description,

@@ -72,9 +72,21 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A page whose console errors and failed requests are collected (and printed when a test fails). */
-export async function newPage(browser: Browser, baseURL: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+/**
+ * A page whose console errors and failed requests are collected (and printed when a test fails); the
+ * system's colour scheme is light unless `colorScheme` says otherwise.
+ */
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  opts: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: opts.colorScheme ?? 'light',
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

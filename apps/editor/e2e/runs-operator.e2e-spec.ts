@@ -90,6 +90,8 @@ suite('runs an operator can act on', () => {
     await page.locator('[data-testid=run-current]', { hasText: 'crm' }).waitFor();
     await page.locator('[data-testid="node-crm"].run-now').waitFor();
     await page.locator('[data-testid=run-progress] [data-testid=run-steps]', { hasText: 'ivr' }).waitFor();
+    // (The node is announced just before its request leaves: wait for the CRM to hold it.)
+    for (let i = 0; i < 100 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(held.length).toBe(1);
     await screenshot(page, 'test-run-progress');
     await page.click('[data-testid=run-stop]');

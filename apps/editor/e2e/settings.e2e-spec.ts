@@ -84,9 +84,9 @@ suite('settings and permissions in the browser', () => {
     expect(await user.locator('[data-testid^=palette-]').count()).toBe(0);
     for (const nav of ['nav-users', 'nav-roles', 'nav-api-keys', 'nav-audit', 'nav-connections'])
       expect(await user.locator(`[data-testid=${nav}]`).count()).toBe(0);
-    // The server refuses regardless of what the editor shows.
+    // Opened by URL: a plain "no access" state, not a page of refused calls.
     await user.goto('/settings/roles');
-    await user.locator('[data-testid=roles-page] .error-banner').waitFor();
+    await user.locator('[data-testid=no-access]', { hasText: "You don't have access to roles" }).waitFor();
   });
 
   it('granting flows.write, flows.run and flows.publish to Viewer on the Roles page changes their editor', async () => {
@@ -151,7 +151,7 @@ suite('settings and permissions in the browser', () => {
     await admin.locator('[data-testid=api-keys-page]').waitFor();
     await admin.click('[data-testid=new-api-key]');
     await admin.fill('[data-testid=api-key-name]', 'PBX Rome');
-    await admin.fill('[data-testid=api-key-flows]', 'vip-routing, call-log');
+    await admin.check('[data-testid=api-key-flow-shared-flow]');
     await admin.click('[data-testid=create-api-key]');
     const once = admin.locator('[data-testid=api-key-once]');
     await once.waitFor();
@@ -165,7 +165,7 @@ suite('settings and permissions in the browser', () => {
     await admin.click('[data-testid=api-key-done]');
     const row = admin.locator('[data-testid="api-key-PBX Rome"]');
     await row.waitFor();
-    await row.getByText('vip-routing').waitFor();
+    await row.getByText('shared-flow').waitFor();
     await row.getByText('never').waitFor();
     expect(await admin.locator('body').textContent()).not.toContain(key);
 
@@ -200,7 +200,7 @@ suite('settings and permissions in the browser', () => {
     expect(await admin.locator('body').textContent()).not.toContain('s3cret-pass');
 
     await admin.click('[data-testid="test-connection-gcalls-auth"]');
-    await row.locator('[data-testid=connection-test-result]', { hasText: /ok · token expires/ }).waitFor();
+    await row.locator('[data-testid=connection-test-result]', { hasText: /Token fetched: it expires/ }).waitFor();
     const sent = auth.seen.find((r) => r.url === '/auth');
     expect(sent?.body).toContain('s3cret-pass');
     await screenshot(admin, 'connections');
@@ -212,7 +212,7 @@ suite('settings and permissions in the browser', () => {
     await admin.click('[data-testid=save-connection]');
     await admin.locator('[data-testid=connection-dialog]').waitFor({ state: 'detached' });
     await admin.click('[data-testid="test-connection-gcalls-auth"]');
-    await row.locator('[data-testid=connection-test-result]', { hasText: /ok · token expires/ }).waitFor();
+    await row.locator('[data-testid=connection-test-result]', { hasText: /Token fetched: it expires/ }).waitFor();
     const conns = (await t.as('get', '/api/v1/connections').expect(200)).body.items as { id: string; name: string }[];
     connectionId = conns.find((c) => c.name === 'gcalls-auth')!.id;
   });

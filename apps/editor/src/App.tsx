@@ -1,10 +1,11 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { useRestoring, useSession } from './auth/session';
+import { useCan, useRestoring, useSession } from './auth/session';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { LoginPage } from './pages/LoginPage';
-import { AppShell } from './ui/AppShell';
+import { NoAccessPage } from './ui/access';
+import { AppShell, settingsPage } from './ui/AppShell';
 import { ErrorBoundary, Spinner, Toaster } from './ui/components';
 
 // The canvas screens (React Flow, node panels, the flow library) load when first opened.
@@ -20,16 +21,26 @@ const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ 
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
 const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage').then((m) => ({ default: m.CampaignPage })));
 
-function RequireAuth({ children }: { children: ReactNode }) {
+/** Signed in, and for a settings page (`settings`: its path) holding the permission it needs. */
+function RequireAuth({ children, settings }: { children: ReactNode; settings?: string }) {
   const user = useSession();
   const restoring = useRestoring();
   const location = useLocation();
+  const can = useCan();
   if (restoring) return <Spinner label="Signing in…" />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  const page = settings ? settingsPage(settings) : undefined;
+  // Opened by URL without the permission: say so, rather than a page of refused calls and dead buttons.
+  const content =
+    page && !can(page.permission) ? (
+      <NoAccessPage title={page.label} what={page.what} permission={page.permission} />
+    ) : (
+      children
+    );
   return (
     <AppShell>
       <ErrorBoundary key={location.pathname} label="This page failed to render">
-        <Suspense fallback={<Spinner label="Loading…" />}>{children}</Suspense>
+        <Suspense fallback={<Spinner label="Loading…" />}>{content}</Suspense>
       </ErrorBoundary>
     </AppShell>
   );
@@ -92,7 +103,7 @@ export function App() {
           <Route
             path="/connections"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/connections">
                 <ConnectionsPage />
               </RequireAuth>
             }
@@ -100,7 +111,7 @@ export function App() {
           <Route
             path="/settings/users"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/users">
                 <UsersPage />
               </RequireAuth>
             }
@@ -108,7 +119,7 @@ export function App() {
           <Route
             path="/settings/roles"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/roles">
                 <RolesPage />
               </RequireAuth>
             }
@@ -116,7 +127,7 @@ export function App() {
           <Route
             path="/settings/api-keys"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/api-keys">
                 <ApiKeysPage />
               </RequireAuth>
             }
@@ -124,7 +135,7 @@ export function App() {
           <Route
             path="/settings/audit"
             element={
-              <RequireAuth>
+              <RequireAuth settings="/settings/audit">
                 <AuditPage />
               </RequireAuth>
             }

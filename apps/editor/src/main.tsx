@@ -4,6 +4,7 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { restoreSession } from './api/client';
+import { startTheme } from './ui/theme';
 
 // The editor's CSP has no 'unsafe-eval'. Zod (the flow schemas, in the lazily loaded canvas chunk)
 // would build its object parsers with `new Function` after probing for eval, a probe the browser
@@ -11,6 +12,9 @@ import { restoreSession } from './api/client';
 // schema is built, so it goes through the global every zod copy reads its settings from
 // (zod/v4/core: globalThis.__zod_globalConfig), leaving zod out of the start-up chunk.
 (globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig = { jitless: true };
+
+// Light or dark before the first paint: the user's choice, else the system's setting.
+startTheme();
 
 // The session lives in memory: a reload asks the server for it again (the refresh cookie).
 void restoreSession();

@@ -160,6 +160,22 @@ describe('editor store: history', () => {
     expect(store.getState().nodes.find((n) => n.id === 'a')!.position).toEqual({ x: 0, y: 400 });
   });
 
+  it('Delete with nothing selected is no undo step (the next undo still undoes the last edit)', () => {
+    const { store } = makeStore();
+    store.getState().load({ meta, definition: chain() });
+    store.getState().updateNode('a', { notes: 'edited' });
+    store.getState().undo();
+    store.getState().redo();
+    store.getState().beforeDelete({ nodes: [], edges: [] });
+    expect(store.getState().past).toHaveLength(1);
+    store.getState().undo();
+    expect(store.getState().nodes.find((n) => n.id === 'a')!.data.notes).toBeUndefined();
+    store.getState().beforeDelete({ nodes: [], edges: [] });
+    expect(store.getState().future).toHaveLength(1); // nor does it drop the redo
+    store.getState().beforeDelete({ nodes: [{ id: 'c' }], edges: [] });
+    expect(store.getState().past).toHaveLength(1);
+  });
+
   it('keeps at most 100 steps', () => {
     const { store } = makeStore();
     store.getState().load({ meta, definition: chain() });

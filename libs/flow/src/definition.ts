@@ -40,10 +40,67 @@ export const flowEdgeSchema = z.strictObject({
   target: idSchema,
 });
 
+/** How deep a pasted sample may nest (checked without recursion: a hostile definition cannot overflow the stack). */
+export const MAX_SAMPLE_DEPTH = 32;
+
+/** Why `value` is not plain JSON nested at most MAX_SAMPLE_DEPTH deep, or undefined when it is. */
+export function jsonSampleProblem(value: unknown): string | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_SAMPLE_DEPTH) return `nested more than ${MAX_SAMPLE_DEPTH} levels deep`;
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return 'not a JSON value (a number that is not finite)';
+      continue;
+    }
+    if (Array.isArray(v)) for (const item of v) stack.push([item, depth + 1]);
+    else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+      for (const item of Object.values(v)) stack.push([item, depth + 1]);
+    else return `not a JSON value (${typeof v})`;
+  }
+  return undefined;
+}
+
+/** A JSON value an admin pasted or pinned as a sample: read by the editor and the validator, never at run time. */
+export const jsonSampleSchema = z.unknown().superRefine(checkSample);
+
+function checkSample(value: unknown, ctx: z.RefinementCtx): void {
+  const problem = jsonSampleProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+const sampleRecord = z.record(z.string(), z.unknown()).superRefine(checkSample);
+
+/**
+ * What a trigger hands to a run, every part optional (RunInput; the fields: STANDARD_TOKENS in
+ * ./tokens.ts). A definition keeps one as its `sampleInput`.
+ */
+export const runInputSchema = z.strictObject({
+  call: sampleRecord.optional(),
+  contact: sampleRecord.optional(),
+  campaign: sampleRecord.optional(),
+  ivr: sampleRecord.optional(),
+  event: sampleRecord.optional(),
+  request: z
+    .strictObject({
+      method: z.string().max(16).optional(),
+      query: sampleRecord.optional(),
+      body: jsonSampleSchema.optional(),
+      headers: sampleRecord.optional(),
+    })
+    .optional(),
+});
+
 export const flowDefinitionSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   nodes: z.array(flowNodeSchema),
   edges: z.array(flowEdgeSchema),
+  /**
+   * The flow's pinned sample input: the test drawer starts from it, "How to call this flow" shows it.
+   * Only the editor reads it; a run gets its input from its trigger.
+   */
+  sampleInput: runInputSchema.optional(),
 });
 
 export type FlowNode = z.infer<typeof flowNodeSchema>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { TemplateContext } from './template-context';
-import type { RunInput } from './api/executions';
+import type { RunInput, StepRecord } from './api/executions';
 
 /** A template found in a node's config: where it sits and how it is escaped when rendered. */
 export interface TemplateField {
@@ -8,7 +8,11 @@ export interface TemplateField {
   path: (string | number)[];
   template: string;
   context: TemplateContext;
+  /** An address the engine uses (checked by the validator): `call` an http(s) URL, `redirect` that or a path. */
+  url?: UrlKind;
 }
+
+export type UrlKind = 'call' | 'redirect';
 
 export type NodeCategory = 'trigger' | 'request' | 'logic';
 
@@ -27,6 +31,8 @@ export interface TriggerRequest {
 export interface TriggerCall {
   /** The route below the API prefix; `{flowKey}` stands for the flow's key. */
   path: string;
+  /** The methods the route answers. */
+  methods: readonly ('GET' | 'POST')[];
   /** The request that starts a run receiving `input`, under this trigger's config. */
   request(config: Record<string, unknown>, input: RunInput): TriggerRequest;
   /** The body's shape in one line, e.g. `{"call": {…}, "contact": {…}}`. */
@@ -43,6 +49,10 @@ export interface TriggerSpec {
   inputRoots: readonly InputRoot[];
   /** How a template reading a root this trigger never fills is explained (default: the roots listed). */
   inputHint?: string;
+  /** Sync: who waits for the answer, as a sentence starts ("The IVR"); default "The caller". */
+  waiter?: string;
+  /** Sync: what the waiter gets when no respond is reached by the deadline. */
+  late?: string;
   /** Sync: the answer deadline when the config sets none (its schema's `deadlineMs` default). */
   deadlineMs?: number;
   /** Sync: what happens when no respond node is reachable (default: the caller never gets the answer). */
@@ -93,6 +103,17 @@ export interface NodeSpec<C = any, T extends string = string> {
   recordsOutput: boolean;
   /** The `vars.<name>` it sets, read from a config that may not validate yet. */
   setsVars?(config: unknown): string[];
+  /**
+   * A sample of its output pinned in its config (an HTTP node's sample response as `{body}`), read
+   * from a config that may not validate yet: completion offers its fields and token paths it lacks
+   * are warnings. Never used at run time.
+   */
+  sampleOutput?(config: unknown): Record<string, unknown> | undefined;
+  /**
+   * Its output as a step record shows it (what later nodes read as `nodes.<name>`), for completion
+   * after a test run; default: the record's `output` when the type records it (`recordsOutput`).
+   */
+  stepOutput?(step: StepRecord): unknown;
 }
 
 /** Helper giving a spec its full type while keeping `C` inferred from the schema, `type` and `category` literals. */

@@ -50,11 +50,6 @@ export function getNodeSpec(type: string): NodeSpec | undefined {
   return byType.get(type);
 }
 
-/** Whether `type` is a registered node type. */
-export function isNodeType(type: string | undefined): type is NodeType {
-  return type !== undefined && byType.has(type);
-}
-
 export function isTriggerType(type: string): boolean {
   return byType.get(type)?.category === 'trigger';
 }

@@ -1,5 +1,6 @@
 import { hasBit, intersects, setBit, type FlowGraph, type GraphNode, type NodeBits } from './graph';
 import { errorMessage, type IssueList } from './issues';
+import { combineShapes, pinnedOutputShape, shapeProblem, type KnownShape } from './output-shapes';
 import { checkPatterns } from './pattern-checks';
 import { analyzeTemplate, type TemplateAnalysis, type TemplateReference } from './template/analyze';
 import { templatesWithinBudget } from './template-budget';
@@ -17,6 +18,8 @@ export interface TemplateCheckContext {
   triggerType?: string;
   /** Node id → the batch node whose `each` path it is on (see checkBatchPaths). */
   batchOf?: ReadonlyMap<string, string>;
+  /** Output shapes known besides the pinned samples (ValidationOptions.outputShapes), by node id. */
+  outputShapes?: ReadonlyMap<string, KnownShape>;
 }
 
 /** What the checks of one flow share: each distinct template is analysed once, `vars` setters indexed once. */
@@ -24,6 +27,8 @@ interface CheckState extends TemplateCheckContext {
   analyses: Map<string, TemplateAnalysis>;
   /** Variable name → the set nodes that set it (built on first use). */
   setters?: Map<string, NodeBits>;
+  /** Node id → its known output shape, null when none (built on first use). */
+  shapes: Map<string, KnownShape | null>;
 }
 
 function at(line: number, column: number, message: string): string {
@@ -37,7 +42,7 @@ function at(line: number, column: number, message: string): string {
  * operations (never a walk of the graph).
  */
 export function checkTemplates(ctx: TemplateCheckContext, nodes: readonly GraphNode[]): void {
-  const state: CheckState = { ...ctx, analyses: new Map() };
+  const state: CheckState = { ...ctx, analyses: new Map(), shapes: new Map() };
   for (const { node, field, path } of templatesWithinBudget(nodes, ctx.list, ctx.limits)) {
     try {
       let analysis = state.analyses.get(field.template);
@@ -100,6 +105,9 @@ function checkReference(ctx: CheckState, node: GraphNode, path: (string | number
       const hint = 'on its each path use {{batch.items}}, {{batch.index}}, {{batch.count}}';
       const message = `${token}: batch "${name}" has an output only once all its chunks are done; ${hint}`;
       list.error(target, 'node_reference', path, where(message));
+    } else {
+      const problem = ref.path.length > 1 ? shapeProblemOf(ctx, source, ref) : undefined;
+      if (problem) list.warn(target, 'token_shape', path, where(problem));
     }
   } else if (ref.root === 'vars' && name !== undefined) {
     if (!varSetBefore(ctx, node, name)) {
@@ -113,6 +121,16 @@ function checkReference(ctx: CheckState, node: GraphNode, path: (string | number
   } else if (ref.root === 'connection' && !hasConnection(node.config)) {
     list.error(target, 'connection_token', path, where(`${token}: this node has no connection (set connectionId)`));
   }
+}
+
+/** What the known shape of `source`'s output says of `ref` (its pinned sample merged with the shapes given). */
+function shapeProblemOf(ctx: CheckState, source: GraphNode, ref: TemplateReference): string | undefined {
+  let known = ctx.shapes.get(source.id);
+  if (known === undefined) {
+    known = combineShapes([pinnedOutputShape(source.spec, source.config), ctx.outputShapes?.get(source.id)]) ?? null;
+    ctx.shapes.set(source.id, known);
+  }
+  return known ? shapeProblem(ref, known) : undefined;
 }
 
 /**

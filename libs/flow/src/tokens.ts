@@ -20,7 +20,6 @@ export const TOKEN_ROOTS = [
   'now',
   'batch',
 ] as const;
-export type TokenRoot = (typeof TOKEN_ROOTS)[number];
 
 /** The documented fields of the run input, per root (`custom` holds whatever the phone system adds). */
 export const STANDARD_TOKENS = {
@@ -50,29 +49,6 @@ export const STANDARD_TOKENS = {
   /** On a batch node's each path: this chunk's items, its index from 0, the chunks, the size, the items in all. */
   batch: ['batch.items', 'batch.index', 'batch.count', 'batch.size', 'batch.total'],
 } as const satisfies Record<string, readonly string[]>;
-
-/** Node ids with a path to `nodeId` in a parsed flow. */
-export function upstreamNodeIds(flow: ParsedFlow, nodeId: string): Set<string> {
-  const incoming = new Map<string, string[]>();
-  for (const [id, n] of flow.nodes) {
-    for (const target of n.next.values()) {
-      const list = incoming.get(target);
-      if (list) list.push(id);
-      else incoming.set(target, [id]);
-    }
-  }
-  const seen = new Set<string>();
-  const queue = [nodeId];
-  for (let i = 0; i < queue.length; i++) {
-    for (const parent of incoming.get(queue[i]!) ?? []) {
-      if (!seen.has(parent)) {
-        seen.add(parent);
-        queue.push(parent);
-      }
-    }
-  }
-  return seen;
-}
 
 /** Whether a node config names a connection (so `connection.*` has something to show). */
 export function hasConnection(config: unknown): boolean {

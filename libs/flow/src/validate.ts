@@ -7,11 +7,13 @@ import { respondNode } from './nodes/logic';
 import { getNodeSpec, NODE_SPECS } from './registry';
 import { checkRespondSources } from './respond-checks';
 import { checkTemplates } from './template-checks';
+import { checkUrls } from './url-checks';
 import {
   DEFAULT_VALIDATION_LIMITS,
   type ParsedFlow,
   type ParsedNode,
   type ValidationLimits,
+  type ValidationOptions,
   type ValidationResult,
 } from './validation-types';
 
@@ -24,13 +26,18 @@ const TRIGGER_TYPES = NODE_SPECS.filter((s) => s.category === 'trigger').map((s)
 
 /**
  * Checks a flow definition (any JSON value) and, when it is valid, returns it indexed for the
- * engine. Never throws: an unexpected failure becomes an `internal` error.
+ * engine. Never throws: an unexpected failure becomes an `internal` error. `options`: what the
+ * editor knows besides the definition (output shapes from a test run).
  */
-export function validateFlow(input: unknown, limits?: Partial<ValidationLimits>): ValidationResult {
+export function validateFlow(
+  input: unknown,
+  limits?: Partial<ValidationLimits>,
+  options?: ValidationOptions,
+): ValidationResult {
   const list = new IssueList();
   let flow: ParsedFlow | undefined;
   try {
-    flow = new FlowValidator(input, resolveLimits(limits), list).run();
+    flow = new FlowValidator(input, resolveLimits(limits), list, options).run();
   } catch (err) {
     flow = undefined;
     list.error(ROOT, 'internal', '', `the validator failed unexpectedly: ${errorMessage(err)}`);
@@ -67,6 +74,7 @@ class FlowValidator {
     private readonly input: unknown,
     private readonly limits: ValidationLimits,
     private readonly list: IssueList,
+    private readonly options?: ValidationOptions,
   ) {}
 
   run(): ParsedFlow | undefined {
@@ -76,7 +84,9 @@ class FlowValidator {
     this.checkGraph();
     const batchOf = checkBatchPaths(this.graph, this.list, (i) => this.edgeTarget(i));
     const { graph, list, limits } = this;
-    checkTemplates({ graph, list, limits, triggerType: this.trigger?.type, batchOf }, this.nodes);
+    const outputShapes = this.options?.outputShapes;
+    checkTemplates({ graph, list, limits, triggerType: this.trigger?.type, batchOf, outputShapes }, this.nodes);
+    checkUrls(this.nodes, list);
     this.checkResponds();
     checkRespondSources(this.graph, this.list, this.trigger?.type);
     return this.list.errors.length === 0 ? this.build() : undefined;

@@ -1,5 +1,6 @@
 import type { FlowDefinition, FlowNode } from './definition';
 import type { NodeSpec } from './node-spec';
+import type { KnownShape } from './output-shapes';
 
 /** One finding of validateFlow. */
 export interface ValidationIssue {
@@ -29,6 +30,15 @@ export interface ValidationLimits {
   maxTemplateWork: number;
   /** Compile work of the distinct static `matches` patterns together (match-pattern-size.ts; ~1–2 µs each). */
   maxPatternWork: number;
+}
+
+/** What validateFlow may be told besides the definition. */
+export interface ValidationOptions {
+  /**
+   * Node outputs seen outside the definition (the editor's last test run, a WSDL's described
+   * output), by node id: merged with the pinned samples, token paths they lack are warnings.
+   */
+  outputShapes?: ReadonlyMap<string, KnownShape>;
 }
 
 export const DEFAULT_VALIDATION_LIMITS: Readonly<ValidationLimits> = Object.freeze({

@@ -1,4 +1,4 @@
-import type { ApiKey } from '@callflow/flow';
+import type { ApiKey, CreatedApiKey } from '@callflow/flow';
 import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
@@ -42,7 +42,7 @@ export class ApiKeysService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(tenantId: string, userId: string | null, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+  async create(tenantId: string, userId: string | null, dto: CreateApiKeyDto): Promise<CreatedApiKey<Date>> {
     const key = generateApiKey();
     const row = await this.keys.save(
       this.keys.create({

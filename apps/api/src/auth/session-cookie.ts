@@ -1,3 +1,4 @@
+import { API_BASE_PATH } from '../platform/http/api-prefix';
 import { BadRequestException, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { REFRESH_TTL_SECONDS } from '../sessions/refresh-tokens.service';
@@ -10,7 +11,7 @@ import { REFRESH_TTL_SECONDS } from '../sessions/refresh-tokens.service';
  * JSON form (`refreshToken` in the body); the cookie form is asked for with SESSION_HEADER.
  */
 export const REFRESH_COOKIE = 'callflow_refresh';
-export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+export const REFRESH_COOKIE_PATH = `${API_BASE_PATH}/auth`;
 /**
  * `X-Callflow-Session: cookie`: not a CORS-safelisted header, so another origin (a sandboxed
  * trigger answer included) cannot send it without a preflight, which the auth routes never grant.

@@ -41,7 +41,10 @@ export class ConnectionTesterService {
         const operations = d.services.reduce((n, s) => n + s.ports.reduce((m, p) => m + p.operations.length, 0), 0);
         return { ok: true, operations };
       }
-      return { ok: true, message: 'nothing to test for this type without a wsdlUrl field' };
+      const message =
+        'Saved. This connection type has nothing to call, so there is nothing to test: ' +
+        'its credentials are first used when a node calls a service with them.';
+      return { ok: true, checked: false, message };
     } catch (err) {
       const e = toEngineError(err);
       let message = e.code === 'INTERNAL' ? 'the test failed unexpectedly' : e.message;

@@ -1,5 +1,5 @@
 import type { RunInput, RunResult } from '@callflow/engine';
-import type { ExecutionStatus, ExecutionTrigger } from './execution.entity';
+import type { ExecutionStatus, ExecutionTrigger } from '@callflow/flow';
 import type { ExecutionRow } from './row-encoding';
 
 /** What identifies a run before it starts (the columns that do not depend on its result). */

@@ -1,8 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { RunInput, StepRecord } from '@callflow/engine';
-
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
-export type ExecutionTrigger = 'test' | 'ivr' | 'event' | 'webhook' | 'retry';
+import type { ExecutionStatus, ExecutionTrigger } from '@callflow/flow';
 
 /** One run of a flow version, with its steps (written once, after the caller was answered). */
 @Entity('executions')

@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../access/access.decorator';
 import { CurrentUser, type UserPrincipal } from '../access/principal';
+import { LatestByFlowQuery } from './dto/latest-by-flow.query';
 import { ListExecutionsQuery } from './dto/list-executions.query';
 import { ExecutionsService } from './executions.service';
 
@@ -16,6 +17,13 @@ export class ExecutionsController {
   @ApiOperation({ summary: 'List executions, newest first (without input, output and steps)' })
   list(@CurrentUser() user: UserPrincipal, @Query() query: ListExecutionsQuery) {
     return this.executions.list(user.tenantId, query);
+  }
+
+  @Get('latest-by-flow')
+  @RequirePermission('executions.read')
+  @ApiOperation({ summary: "Each given flow's newest run (status and time), for the flows list" })
+  latestByFlow(@CurrentUser() user: UserPrincipal, @Query() query: LatestByFlowQuery) {
+    return this.executions.latestByFlow(user.tenantId, query.flowIds);
   }
 
   @Get(':id')

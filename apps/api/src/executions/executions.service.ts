@@ -2,7 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RunInput } from '@callflow/engine';
-import type { ExecutionDetail as ExecutionDetailView, ExecutionSummary as ExecutionSummaryView } from '@callflow/flow';
+import type {
+  ExecutionDetail as ExecutionDetailView,
+  ExecutionSummary as ExecutionSummaryView,
+  LatestRun,
+} from '@callflow/flow';
 import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import type { ExecutionEntity } from './execution.entity';
 import type { ListExecutionsQuery } from './dto/list-executions.query';
@@ -79,6 +83,23 @@ export class ExecutionsService {
       items: page.map(summary),
       ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.cursor_ts, last.id]) } : {}),
     };
+  }
+
+  /**
+   * Each flow's newest run, one index probe per flow (executions_tenant_flow_started_idx), however
+   * many runs a flow has: the flows list shows it beside each flow.
+   */
+  async latestByFlow(tenantId: string, flowIds: string[]): Promise<{ items: LatestRun<Date>[] }> {
+    const rows: { flow_id: string; id: string; status: LatestRun['status']; started_at: Date }[] = await this.db.query(
+      `SELECT f.id AS flow_id, x.id, x.status, x.started_at
+         FROM unnest($2::uuid[]) AS f(id)
+         CROSS JOIN LATERAL (
+           SELECT id, status, started_at FROM executions
+            WHERE tenant_id = $1 AND flow_id = f.id ORDER BY started_at DESC LIMIT 1
+         ) AS x`,
+      [tenantId, [...new Set(flowIds)]],
+    );
+    return { items: rows.map((r) => ({ flowId: r.flow_id, id: r.id, status: r.status, startedAt: r.started_at })) };
   }
 
   async get(tenantId: string, id: string): Promise<ExecutionDetail> {

@@ -1,4 +1,4 @@
-import { CONNECTION_PLACEHOLDER_PREFIX, type FlowTemplateSummary } from '@callflow/flow';
+import { CONNECTION_PLACEHOLDER_PREFIX, type FlowTemplateSummary, type RunInput } from '@callflow/flow';
 
 export interface TemplateNode {
   id: string;
@@ -20,6 +20,8 @@ export interface TemplateDefinition {
   schemaVersion: 1;
   nodes: TemplateNode[];
   edges: TemplateEdge[];
+  /** What the trigger hands to a run, filling every token the template reads: a flow made from it pins it. */
+  sampleInput?: RunInput;
 }
 
 /** A ready flow for one integration pattern of a documented system (docs/templates.md). */

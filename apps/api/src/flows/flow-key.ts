@@ -1,18 +1,7 @@
+/** De-duplicated flow keys (the key from a name: flowKeyFromName in libs/flow). */
+
 /** Room left after a de-duplicated key's stem for "-<n>" (keys are at most 64 characters). */
 const STEM_MAX = 56;
-
-/** A key from a name: ASCII-folded, lower-case, dashes between words ("Café VIP!" → "cafe-vip"). */
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return slug || 'flow';
-}
 
 /** The stem of `key` that numbered variants share. */
 export function keyStem(key: string): string {

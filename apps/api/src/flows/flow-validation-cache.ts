@@ -1,10 +1,4 @@
-import { validateFlow, type ValidationIssue } from '@callflow/flow';
-
-export interface FlowValidation {
-  valid: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-}
+import { validateFlow, type FlowValidation } from '@callflow/flow';
 
 /** The validator's verdict without the parsed flow. */
 export function validation(definition: unknown): FlowValidation {

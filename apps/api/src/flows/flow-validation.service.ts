@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Permission } from '../access/permissions';
 import type { UserPrincipal } from '../access/principal';
 import { ConnectionUseCheck } from '../connections/connection-use-check.service';
-import { validation, type FlowValidation } from './flow-view';
+import type { FlowValidation } from '@callflow/flow';
+import { validation } from './flow-view';
 
 const CONNECTION_CHECK_READERS: readonly Permission[] = ['connections.read', 'flows.run', 'flows.publish'];
 

@@ -71,7 +71,20 @@ export class FlowVersionsService {
       select: { version: true, triggerType: true, note: true, createdAt: true, createdBy: true },
       order: { version: 'DESC' },
     });
-    return { items: rows.map((v) => this.summary(v, flow.publishedVersion)) };
+    const authors = [...new Set(rows.map((v) => v.createdBy).filter((u): u is string => !!u))];
+    const emails: { id: string; email: string }[] = authors.length
+      ? await this.db.query(`SELECT id, email FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+          tenantId,
+          authors,
+        ])
+      : [];
+    const emailOf = new Map(emails.map((u) => [u.id, u.email]));
+    return {
+      items: rows.map((v) => ({
+        ...this.summary(v, flow.publishedVersion),
+        createdByEmail: v.createdBy ? (emailOf.get(v.createdBy) ?? null) : null,
+      })),
+    };
   }
 
   async get(tenantId: string, id: string, version: number): Promise<VersionDetail> {

@@ -5,7 +5,7 @@ import { isPlainObject } from '../platform/json/json-fields';
 import { draftValidation } from './flow-validation-cache';
 import { FlowEntity } from './flow.entity';
 
-export { validation, type FlowValidation } from './flow-validation-cache';
+export { validation } from './flow-validation-cache';
 
 /** A flow as the API returns it (libs/flow/src/api/flows.ts): the draft, its validation, and its version pointers. */
 export type FlowView = FlowDetail<Date>;

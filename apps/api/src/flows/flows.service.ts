@@ -16,7 +16,8 @@ import type { CreateFlowDto } from './dto/create-flow.dto';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/import-flow.dto';
 import type { ListFlowsQuery } from './dto/list-flows.query';
 import type { UpdateFlowDto } from './dto/update-flow.dto';
-import { firstFreeKey, keyStem, slugify } from './flow-key';
+import { flowKeyFromName } from '@callflow/flow';
+import { firstFreeKey, keyStem } from './flow-key';
 import {
   assertDraftEnvelope,
   fromRow,
@@ -153,15 +154,19 @@ export class FlowsService {
   async update(tenantId: string, userId: string | null, id: string, dto: UpdateFlowDto): Promise<FlowView> {
     const params: unknown[] = [id, tenantId, dto.revision, userId];
     const sets = ['revision = revision + 1', 'updated_at = now()', 'updated_by = $4'];
+    const where = ['id = $1', 'tenant_id = $2', 'revision = $3'];
     const set = (column: string, value: unknown, cast = '') => {
       params.push(value);
       sets.push(`${column} = $${params.length}${cast}`);
     };
     if (dto.name !== undefined) set('name', dto.name);
     if (dto.key !== undefined) {
+      await this.assertKeyChangeable(tenantId, id, dto.key);
       // Not a key under which another tenant's flow holds this flow's webhook secret (409).
       await this.webhookSecrets.assertKeyUsable(tenantId, id, dto.key);
       set('key', dto.key);
+      // A publish between that check and this write must not let the key change either.
+      where.push(`(latest_version = 0 OR key = $${params.length})`);
     }
     if (dto.description !== undefined) set('description', dto.description);
     if (dto.definition !== undefined) {
@@ -172,7 +177,7 @@ export class FlowsService {
     try {
       // The revision check and the write are one statement: of two PUTs of the same revision, one wins.
       [rows] = await this.db.query(
-        `UPDATE flows SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND revision = $3 RETURNING *`,
+        `UPDATE flows SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`,
         params,
       );
     } catch (err) {
@@ -188,11 +193,27 @@ export class FlowsService {
       return toView(fromRow(rows[0]));
     }
     const current = await this.find(tenantId, id);
+    if (dto.key !== undefined && current.revision === dto.revision) this.refuseKeyChange(current, dto.key);
     throw new ConflictException({
       message:
         `the flow was changed since revision ${dto.revision} (now ${current.revision}); ` +
         'reload it and apply the edit again',
       details: { currentRevision: current.revision },
+    });
+  }
+
+  /** A published flow's key is in the PBX's and CRMs' URLs (/ivr/:flowKey): it no longer changes (409). */
+  private async assertKeyChangeable(tenantId: string, id: string, key: string): Promise<void> {
+    this.refuseKeyChange(await this.find(tenantId, id), key);
+  }
+
+  private refuseKeyChange(flow: FlowEntity, key: string): void {
+    if (flow.key === key || flow.latestVersion === 0) return;
+    throw new ConflictException({
+      message:
+        `the key cannot change once the flow has been published: "${flow.key}" is in its trigger URLs ` +
+        '(/ivr/…, /hooks/…) that callers use',
+      details: { key: flow.key },
     });
   }
 
@@ -231,7 +252,7 @@ export class FlowsService {
     opts: { dedupeKey: boolean },
   ): Promise<FlowView> {
     assertDraftEnvelope(dto.definition);
-    const wanted = dto.key ?? slugify(dto.name);
+    const wanted = dto.key ?? flowKeyFromName(dto.name);
     for (let attempt = 1; ; attempt++) {
       const key = opts.dedupeKey ? await this.freeKey(tenantId, wanted) : wanted;
       try {

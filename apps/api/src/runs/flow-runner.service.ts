@@ -7,7 +7,7 @@ import {
   type RunInput,
   type RunResult,
 } from '@callflow/engine';
-import type { ExecutionTrigger } from '../executions/execution.entity';
+import type { ExecutionTrigger } from '@callflow/flow';
 import { ConnectionsResolverFactory, type TenantConnections } from '../connections/connections-resolver.factory';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../platform/metrics/metrics.service';

@@ -1,15 +1,14 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
+import { FLOW_KEY_PATTERN, getNodeSpec, type ivrTrigger, type webhookTrigger } from '@callflow/flow';
+import { API_BASE_PATH } from '../platform/http/api-prefix';
 import type { ApiKeyPrincipal } from '../access/principal';
-import { FLOW_KEY_RE } from '../flows/dto/flow-fields';
 import { PublishedFlowsService, type PublishedFlow } from '../flows/published-flows.service';
 
-const ROUTE_OF: Record<TriggerType, string> = {
-  [ivrTrigger.type]: 'POST /api/v1/ivr/:flowKey',
-  [webhookTrigger.type]: 'GET|POST /api/v1/hooks/:flowKey',
-  [endOfCallTrigger.type]: 'POST /api/v1/events',
-  [campaignTrigger.type]: 'POST /api/v1/events',
-};
+/** How a flow of this trigger is called (its spec's route), to name it when the wrong route was used. */
+function routeOf(triggerType: string): string | undefined {
+  const call = getNodeSpec(triggerType)?.trigger?.call;
+  return call && `${call.methods.join('|')} ${API_BASE_PATH}${call.path.replace('{flowKey}', ':flowKey')}`;
+}
 
 /**
  * True when `flowKey` can name a flow at all. Anything else (`%00`, `..%2F`, upper case) names
@@ -17,7 +16,7 @@ const ROUTE_OF: Record<TriggerType, string> = {
  * U+0000 with an error).
  */
 export function isFlowKey(flowKey: string): boolean {
-  return FLOW_KEY_RE.test(flowKey);
+  return FLOW_KEY_PATTERN.test(flowKey);
 }
 
 /** 404 for a flow key no flow can have (see isFlowKey). */
@@ -53,7 +52,7 @@ export class SyncFlows {
     if (found.state === 'unpublished') throw new NotFoundException(`flow "${flowKey}" is not published`);
     const { flow } = found;
     if (flow.triggerType !== triggerType) {
-      const route = ROUTE_OF[flow.triggerType as TriggerType] as string | undefined;
+      const route = routeOf(flow.triggerType);
       throw new ConflictException(
         `flow "${flowKey}" starts with ${flow.triggerType}, ` +
           `not ${triggerType}${route ? `: trigger it with ${route}` : ''}`,

@@ -11,7 +11,7 @@ import { IvrService } from './ivr.service';
 import { SyncFlows } from './sync-flows.service';
 import { WebhookController } from './webhook.controller';
 import { WebhookService } from './webhook.service';
-import { WebhookSecretAuth } from './webhook-auth';
+import { WebhookSecretAuth } from './webhook-auth.service';
 import { WebhookSecretsModule } from '../webhook-secrets/webhook-secrets.module';
 
 /** Machine-facing trigger endpoints (API keys): IVR, webhooks, events. */

@@ -1,4 +1,4 @@
-import { webhookQuery } from './webhook-auth';
+import { webhookQuery } from './webhook-auth.service';
 
 describe('webhookQuery: the query as the caller wrote it', () => {
   it('keeps an unencoded + (RetailCRM: phone=+79121234567); %2B is a plus, %20 and nothing else a space', () => {

@@ -8,7 +8,7 @@ import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../flows/published-flows.service';
 import { addRespondHeaders } from './respond-answer-headers';
 import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows.service';
-import { WebhookSecretAuth, webhookQuery } from './webhook-auth';
+import { WebhookSecretAuth, webhookQuery } from './webhook-auth.service';
 
 /** An HTTP answer for the controller to send: a text body with its content type, or JSON. */
 export interface HttpAnswer {

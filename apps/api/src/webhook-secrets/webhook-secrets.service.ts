@@ -1,4 +1,4 @@
-import type { WebhookSecretStatus as WebhookSecretStatusView } from '@callflow/flow';
+import type { IssuedWebhookSecret, WebhookSecretStatus as WebhookSecretStatusView } from '@callflow/flow';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
@@ -71,7 +71,7 @@ export class WebhookSecretsService {
     userId: string | null,
     flowId: string,
     given?: string,
-  ): Promise<{ secret: string; fingerprint: string; createdAt: Date }> {
+  ): Promise<IssuedWebhookSecret<Date>> {
     const flow = await this.flowOf(tenantId, flowId);
     if (given !== undefined) {
       const problem = chosenSecretProblem(given);

@@ -241,11 +241,11 @@ describe('security: per-flow webhook secrets', () => {
     expect((await t.http().get(`/api/v1/hooks/sec-hook?clientId=${own}`).expect(200)).body).toEqual({ tenant: 'B' });
     await callA();
 
-    // Under another key the value is B's to use; renaming that flow to A's key is refused.
+    // Under another key the value is B's to use; renaming that flow to A's key is refused. (A key
+    // can change only before the first publish, so B's flow is still a draft here.)
     const other = await asB('post', '/api/v1/flows')
       .send({ name: 'B other', key: 'sec-other', definition: hookWith('B') })
       .expect(201);
-    await asB('post', `/api/v1/flows/${other.body.id}/publish`).send({}).expect(200);
     const a2 = await publishFlow(t, 'sec-hook-2', hookWith('A'));
     await rotate(a2.id, { secret: S }).expect(201);
     await asB('post', `/api/v1/flows/${other.body.id}/webhook-secret`).send({ secret: S }).expect(201);
@@ -258,6 +258,7 @@ describe('security: per-flow webhook secrets', () => {
     await asB('put', `/api/v1/flows/${other.body.id}`)
       .send({ revision: draft.revision, key: 'sec-other-2' })
       .expect(200);
+    await asB('post', `/api/v1/flows/${other.body.id}/publish`).send({}).expect(200);
     expect((await t.http().get(`/api/v1/hooks/sec-other-2?clientId=${S}`).expect(200)).body).toEqual({ tenant: 'B' });
 
     // One value, two tenants: two fingerprints, neither the plain SHA-256 prefix anyone could check guesses against.

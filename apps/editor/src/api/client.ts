@@ -14,6 +14,8 @@ import type {
   FlowSummary,
   FlowTemplate,
   FlowVersion,
+  FlowVersionDetail,
+  LatestRun,
   LoginResponse,
   Page,
   PublishResponse,
@@ -34,7 +36,13 @@ import type {
   PermissionInfo,
   Role,
 } from './access-types';
-import type { SoapClientOptionsInput } from '@callflow/flow';
+import type {
+  CreatedApiKey,
+  ExecutionRef,
+  FlowValidation,
+  IssuedWebhookSecret,
+  SoapClientOptionsInput,
+} from '@callflow/flow';
 import { session } from '../auth/session';
 
 export const API_BASE = '/api/v1';
@@ -142,10 +150,7 @@ function parsed(text: string): unknown {
   }
 }
 
-/**
- * A GET whose answer is read as it streams (server-sent events): authenticated, renewed and refused
- * as `request`'s; the caller reads the body.
- */
+/** A GET whose body the caller reads as it streams (server-sent events), authenticated as `request`'s. */
 export function openStream(path: string, accept: string, signal: AbortSignal): Promise<Response> {
   return open('GET', path, { accept, signal });
 }
@@ -236,7 +241,7 @@ export interface SaveFlowBody {
   name?: string;
   key?: string;
   description?: string;
-  definition: FlowDefinition;
+  definition?: FlowDefinition;
   revision: number;
 }
 
@@ -268,13 +273,13 @@ export const api = {
       request<PublishResponse>('POST', `/flows/${encodeURIComponent(id)}/publish`, { body }),
     versions: (id: string) => request<Page<FlowVersion>>('GET', `/flows/${encodeURIComponent(id)}/versions`),
     version: (id: string, version: number) =>
-      request<FlowVersion>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
+      request<FlowVersionDetail>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
     export: (id: string) => request<unknown>('GET', `/flows/${encodeURIComponent(id)}/export`),
     /** An export document (`callflow.flow`), or a bare definition wrapped as one. */
     import: (document: unknown, fallbackName = 'Imported flow') =>
       request<FlowDetail>('POST', '/flows/import', { body: asExportDocument(document, fallbackName) }),
     validate: (definition: FlowDefinition) =>
-      request<{ valid: boolean; errors: ValidationIssue[] }>('POST', '/flows/validate', { body: { definition } }),
+      request<FlowValidation>('POST', '/flows/validate', { body: { definition } }),
     testRun: (
       body: { definition: FlowDefinition; input: RunInput; deadlineMs?: number; flowId?: string },
       signal?: AbortSignal,
@@ -305,11 +310,9 @@ export const api = {
     webhookSecret: {
       status: (id: string) => request<WebhookSecretStatus>('GET', `/flows/${encodeURIComponent(id)}/webhook-secret`),
       rotate: (id: string, secret?: string) =>
-        request<{ secret: string; fingerprint: string; createdAt: string }>(
-          'POST',
-          `/flows/${encodeURIComponent(id)}/webhook-secret`,
-          { body: secret ? { secret } : {} },
-        ),
+        request<IssuedWebhookSecret>('POST', `/flows/${encodeURIComponent(id)}/webhook-secret`, {
+          body: secret ? { secret } : {},
+        }),
       remove: (id: string) => request<void>('DELETE', `/flows/${encodeURIComponent(id)}/webhook-secret`),
     },
   },
@@ -318,8 +321,11 @@ export const api = {
     list: (filters: ExecutionFilters) =>
       request<Page<ExecutionSummary>>('GET', '/executions', { query: { ...filters } }),
     get: (id: string) => request<ExecutionDetail>('GET', `/executions/${encodeURIComponent(id)}`),
+    /** Each given flow's newest run (flows without one are left out). */
+    latestByFlow: (flowIds: string[]) =>
+      request<Page<LatestRun>>('GET', '/executions/latest-by-flow', { query: { flowIds: flowIds.join(',') } }),
     /** Queues a new run of a failed or timed-out one, same input, on the published version (202). */
-    retry: (id: string) => request<{ executionId: string }>('POST', `/executions/${encodeURIComponent(id)}/retry`),
+    retry: (id: string) => request<ExecutionRef>('POST', `/executions/${encodeURIComponent(id)}/retry`),
   },
 
   soap: {
@@ -361,7 +367,7 @@ export const api = {
   apiKeys: {
     list: () => request<Page<ApiKey>>('GET', '/api-keys'),
     create: (body: { name: string; scopes: string[]; flowKeys?: string[] }) =>
-      request<ApiKey & { key: string }>('POST', '/api-keys', { body }),
+      request<CreatedApiKey>('POST', '/api-keys', { body }),
     revoke: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
   },
 

@@ -31,6 +31,7 @@ import {
 } from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
 import { Icon } from '../ui/icons';
+import { useTheme } from '../ui/theme';
 import { connectionProblem } from './connection';
 import type { EditorEdge, EditorNode } from './convert';
 import { useKeepSelectedInView } from './keep-in-view';
@@ -118,6 +119,7 @@ function FlowCanvas({
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const onConnect = useEditor((s) => s.onConnect);
   const rf = useReactFlow<EditorNode, EditorEdge>();
+  const { theme } = useTheme();
   useKeepSelectedInView(wrapper);
   const [defaultViewport] = useState(() => initialViewport(useEditor.getState().nodes, size.width, size.height));
   const large = nodes.length > LARGE_FLOW;
@@ -232,13 +234,14 @@ function FlowCanvas({
         isValidConnection={isValidConnection}
         onNodeDragStart={() => useEditor.getState().beginDrag()}
         onSelectionDragStart={() => useEditor.getState().beginDrag()}
-        onBeforeDelete={async () => {
-          useEditor.getState().beforeDelete();
+        onBeforeDelete={async (doomed) => {
+          useEditor.getState().beforeDelete(doomed);
           return true;
         }}
         onSelectionChange={onSelectionChange}
         onPaneClick={() => setQuickAdd(null)}
         defaultEdgeOptions={defaultEdgeOptions}
+        colorMode={theme}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesFocusable={!readOnly}
@@ -254,13 +257,13 @@ function FlowCanvas({
         proOptions={{ hideAttribution: true }}
         connectionRadius={28}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#c9ced6" />
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="var(--canvas-dots)" />
         <MiniMap
           pannable
           zoomable
           nodeColor={minimapColor}
           nodeStrokeWidth={2}
-          maskColor="rgba(240, 242, 245, 0.7)"
+          maskColor="var(--minimap-mask)"
           ariaLabel="Minimap"
           style={{ width: 168, height: 112 }}
         />
@@ -287,7 +290,7 @@ function FlowCanvas({
 
 function minimapColor(n: EditorNode): string {
   const cat = getNodeSpec(n.type ?? '')?.category;
-  return cat === 'trigger' ? '#0e9f6e' : cat === 'request' ? '#3b5bdb' : cat === 'logic' ? '#d97706' : '#9aa3af';
+  return `var(--minimap-${cat === 'trigger' || cat === 'request' || cat === 'logic' ? cat : 'node'})`;
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * "How to call this flow": the URL, a curl line and the body, built from the trigger's spec
- * (libs/flow callExample) with the test drawer's input as the example, so what the admin tested
- * is what they hand to the PBX or dialer team.
+ * (libs/flow callExample) with the flow's pinned sample input as the example (else the test
+ * drawer's input), so what the admin tested is what they hand to the PBX or dialer team.
  */
 import { API_KEY_VARIABLE, callExample, getNodeSpec, isTriggerType } from '@callflow/flow';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { API_BASE } from '../api/client';
 import { CopyButton } from '../ui/CopyButton';
-import { useFlowMeta, useFlowNodes } from './store/flow-hooks';
+import { useFlowMeta, useFlowNodes, useSampleInput } from './store/flow-hooks';
 import { loadTestInput } from './samples';
 import { Code } from './StepDetails';
 
@@ -18,12 +18,13 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
   const trigger = useFlowNodes((nodes) => nodes.find((n) => isTriggerType(n.type ?? '')));
   const type = trigger?.type;
   const config = trigger?.data.config;
+  const pinned = useSampleInput();
   const example = useMemo(() => {
     const spec = type ? getNodeSpec(type) : undefined;
     if (!spec || !config) return undefined;
-    const input = loadTestInput(flowId, type);
+    const input = pinned ?? loadTestInput(flowId, type);
     return callExample(spec, config, key ?? '<flow-key>', input, `${location.origin}${API_BASE}`);
-  }, [type, config, flowId, key]);
+  }, [type, config, flowId, key, pinned]);
   if (!example) return null;
   return (
     <div className="how-to-call" data-testid={testId}>
@@ -49,7 +50,11 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
         Body: {example.shape}
       </p>
       {example.body !== undefined && (
-        <Code label="Example body (the test drawer's input)" value={example.body} testId={`${testId}-body`} />
+        <Code
+          label={`Example body (${pinned ? "the flow's pinned sample input" : "the test drawer's input"})`}
+          value={example.body}
+          testId={`${testId}-body`}
+        />
       )}
     </div>
   );

@@ -12,7 +12,8 @@ import type { EditorEdge } from './convert';
 import { HowToCall } from './HowToCall';
 import { PANELS } from './panels';
 import { Section } from './panels/shared';
-import { NodeRun, useShownStep } from './StepList';
+import { NodeRun } from './StepList';
+import { useShownStep } from './store/flow-hooks';
 import { useEditor } from './store';
 
 const NO_ISSUES: ValidationIssue[] = [];

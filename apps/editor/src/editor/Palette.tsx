@@ -1,12 +1,17 @@
 /** The node palette: Triggers, Requests, Logic. Drag onto the canvas, or click to add after the selected node. */
 import { useReactFlow } from '@xyflow/react';
 import { useState, type DragEvent } from 'react';
-import { isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
 import type { EditorEdge, EditorNode } from './convert';
+import { viewMovedByCode } from './keep-in-view';
 import { PANELS } from './panels';
 import { useEditor } from './store';
+import { useFocusNode } from './ValidationList';
+
+/** Most canvas matches listed: past that, typing more narrows them. */
+const MAX_CANVAS_MATCHES = 30;
 
 const GROUPS: { category: NodeCategory; title: string }[] = [
   { category: 'trigger', title: 'Triggers' },
@@ -48,6 +53,7 @@ export function Palette() {
       const sx = node.position.x * zoom + x;
       const sy = node.position.y * zoom + y;
       if (sx >= 0 && sy >= 0 && sx + 248 * zoom <= box.width && sy + 100 * zoom <= box.height) return;
+      viewMovedByCode();
       const bounds = rf.getNodesBounds(all);
       const fitZoom = Math.min(box.width / (bounds.width * 1.25), box.height / (bounds.height * 1.25));
       if (fitZoom >= 0.7) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });
@@ -132,6 +138,7 @@ export function Palette() {
           </div>
         );
       })}
+      {!collapsed && q.trim() && <CanvasMatches q={q.trim().toLowerCase()} />}
       {!collapsed && (
         <div className="palette-keys">
           <div>
@@ -146,5 +153,47 @@ export function Palette() {
         </div>
       )}
     </aside>
+  );
+}
+
+/** Nodes on the canvas whose name or type matches: choosing one selects it and centres the view on it. */
+function CanvasMatches({ q }: { q: string }) {
+  const focus = useFocusNode();
+  // A string, so the list re-renders only when the matches change (not on every drag).
+  const found = useEditor((s) =>
+    s.nodes
+      .filter((n) => {
+        const label = getNodeSpec(n.type ?? '')?.label ?? n.type ?? '';
+        return `${n.data.name}\u0000${label}\u0000${n.type ?? ''}`.toLowerCase().includes(q);
+      })
+      .slice(0, MAX_CANVAS_MATCHES + 1)
+      .map((n) => `${n.id}\u0001${n.data.name}\u0001${n.type ?? ''}`)
+      .join('\u0002'),
+  );
+  const items = found ? found.split('\u0002').map((row) => row.split('\u0001') as [string, string, string]) : [];
+  return (
+    <div className="palette-group" data-testid="canvas-matches">
+      <h3>On the canvas</h3>
+      {items.length === 0 && <p className="palette-none muted small">No node on the canvas matches.</p>}
+      {items.slice(0, MAX_CANVAS_MATCHES).map(([id, name, type]) => (
+        <button
+          key={id}
+          type="button"
+          className="palette-item palette-match"
+          onClick={() => focus(id)}
+          title={`Select ${name} and show it`}
+          data-testid={`canvas-match-${name}`}
+        >
+          <span className="node-icon sm">
+            <Icon name={PANELS[type]?.icon ?? 'flow'} size={15} />
+          </span>
+          <span className="palette-text">
+            <span className="palette-label">{name}</span>
+            <span className="palette-desc">{getNodeSpec(type)?.label ?? type}</span>
+          </span>
+        </button>
+      ))}
+      {items.length > MAX_CANVAS_MATCHES && <p className="palette-none muted small">More match: type more.</p>}
+    </div>
   );
 }

@@ -1,12 +1,36 @@
-/** One executed node: status, timing, the rendered request it sent and the response it got. */
+/**
+ * One executed node: status, timing, the rendered request it sent and the response it got. The
+ * parts of the response (or output) later nodes read have clickable keys that insert their tokens.
+ */
 import { useState } from 'react';
+import { getNodeSpec, stepOutput } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
 import { Badge, formatMs, pretty } from '../ui/components';
 import { Icon } from '../ui/icons';
+import { RunData } from './RunData';
+import { useEditor } from './store';
+import { pickToken } from './token-target';
+
+/** The tokens that read the step's parts: a part is clickable when it is what the node's output holds. */
+function useTokenBases(step: StepRecord): { body?: string; headers?: string; output?: string } {
+  const name = useEditor((s) => s.nodes.find((n) => n.id === step.nodeId)?.data.name) ?? step.name;
+  const out = stepOutput(getNodeSpec(step.type), step);
+  const base = `nodes.${name}`;
+  const part = (key: string, value: unknown) =>
+    value !== undefined && out && typeof out === 'object' && (out as Record<string, unknown>)[key] === value
+      ? `${base}.${key}`
+      : undefined;
+  return {
+    body: part('body', step.response?.body),
+    headers: part('headers', step.response?.headers),
+    output: out !== undefined && out === step.output ? base : undefined,
+  };
+}
 
 /** `chunk`: how to name the batch chunk the step ran for ("chunk 1 of 6"; see step-labels.ts). */
 export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string }) {
   const ok = step.status === 'succeeded';
+  const bases = useTokenBases(step);
   return (
     <div className="step" data-testid="step-details">
       <div className="step-head">
@@ -70,23 +94,23 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
             )}
             {step.response.truncated && <Badge tone="warning">truncated</Badge>}
           </h4>
-          <HeaderList headers={step.response.headers} />
+          <HeaderList headers={step.response.headers} base={bases.headers} />
           {step.response.body !== undefined && (
-            <Code label="Body" value={step.response.body} testId="step-response-body" />
+            <RunData label="Body" value={step.response.body} base={bases.body} testId="step-response-body" />
           )}
         </section>
       )}
       {step.output !== undefined && !step.request && (
         <section className="step-section">
           <h4>Output</h4>
-          <Code value={step.output} testId="step-output" />
+          <RunData value={step.output} base={bases.output} testId="step-output" />
         </section>
       )}
     </div>
   );
 }
 
-function HeaderList({ headers }: { headers?: Record<string, string> }) {
+function HeaderList({ headers, base }: { headers?: Record<string, string>; base?: string }) {
   const [open, setOpen] = useState(false);
   const entries = Object.entries(headers ?? {});
   if (!entries.length) return null;
@@ -99,7 +123,20 @@ function HeaderList({ headers }: { headers?: Record<string, string> }) {
         <dl className="header-list">
           {entries.map(([k, v]) => (
             <div key={k}>
-              <dt>{k}</dt>
+              <dt>
+                {base && /^[\w-]+$/.test(k) ? (
+                  <button
+                    type="button"
+                    className="rd-key"
+                    data-token={`${base}.${k}`}
+                    onClick={() => void pickToken(`${base}.${k}`)}
+                  >
+                    {k}
+                  </button>
+                ) : (
+                  k
+                )}
+              </dt>
               <dd>{v}</dd>
             </div>
           ))}

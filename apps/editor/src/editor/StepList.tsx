@@ -10,20 +10,8 @@ import { Icon } from '../ui/icons';
 import { chunkCounts, chunkLabel, unrecordedNote } from './step-labels';
 import { StepDetails } from './StepDetails';
 import { useEditor } from './store';
+import { useShownStep } from './store/flow-hooks';
 import './step-list.css';
-
-/** The step a node's panel shows: the one picked in a list when it is this node's, else its last. */
-export function useShownStep(nodeId: string | undefined): StepRecord | undefined {
-  return useEditor((s) => {
-    if (!nodeId) return undefined;
-    const picked = s.run.picked;
-    if (picked !== undefined) {
-      const step = s.run.result?.steps.find((st) => st.seq === picked);
-      if (step?.nodeId === nodeId) return step;
-    }
-    return s.run.byNode.get(nodeId);
-  });
-}
 
 /** Every step, in order; clicking one picks it (`onPick` then shows its node). */
 export function StepList(props: { steps: readonly StepRecord[]; onPick(step: StepRecord): void; testId: string }) {

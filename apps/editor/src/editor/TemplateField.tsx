@@ -6,6 +6,7 @@
 import {
   memo,
   useCallback,
+  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -16,10 +17,13 @@ import {
 import type { TemplateContext, ValidationIssue } from '@callflow/flow';
 import { Issues } from '../ui/form';
 import { Icon } from '../ui/icons';
+import { allShapes } from './output-shapes';
+import { describeInBackground, onDescription } from './soap-descriptions';
 import { currentGraph, useNodeIssues } from './store/flow-hooks';
 import { CONTEXT_INFO, templateMessages } from './template-hints';
 import { filterTokens, helperItems, tokensForNode, type TokenItem } from './tokens';
 import { groupItems, Highlight, TokenRow } from './TemplateFieldParts';
+import { rememberField } from './token-target';
 
 /** Validator codes the field already reports from its own live analysis. */
 const LOCAL_CODES = new Set(['template_syntax', 'template_helper', 'unknown_token']);
@@ -120,10 +124,18 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
 
   const loadTokens = useCallback(() => {
     const g = currentGraph();
-    const items = tokensForNode(nodeId, g.nodes, g.edges, g.flow);
+    const items = tokensForNode(nodeId, g.nodes, g.edges, g.flow, allShapes(g.nodes, g.steps));
     setAllTokens(items);
     return items;
   }, [nodeId]);
+
+  // A SOAP operation's output described while the list is open joins it.
+  const open = comp !== null;
+  useEffect(() => {
+    if (!open) return;
+    if (!readOnly) describeInBackground(currentGraph().nodes);
+    return onDescription(loadTokens);
+  }, [open, readOnly, loadTokens]);
 
   const items = useMemo(() => {
     if (!comp) return [];
@@ -271,6 +283,8 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
             comp?.mode === 'complete' && update(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)
           }
           onBlur={() => setComp((c) => (c?.mode === 'complete' ? null : c))}
+          // The field a key clicked in a run's data inserts into (token-target.ts).
+          onSelect={(e) => !readOnly && rememberField(nodeId, path, e.currentTarget.selectionStart ?? 0)}
           onScroll={(e) => {
             if (backdrop.current) backdrop.current.scrollTop = e.currentTarget.scrollTop;
           }}

@@ -41,7 +41,14 @@ export function TokenRow({
       data-token={item.token}
     >
       <code>{item.helper ? `${item.token} …` : item.token}</code>
-      {item.detail && <span className="tf-pop-detail">{item.detail}</span>}
+      {item.type && <span className="tf-pop-type">{item.type}</span>}
+      {item.example !== undefined ? (
+        <span className="tf-pop-detail tf-pop-example" title={item.detail}>
+          {item.example}
+        </span>
+      ) : (
+        item.detail && <span className="tf-pop-detail">{item.detail}</span>
+      )}
       {showGroup && <span className="tf-pop-kind">{item.helper ? 'helper' : item.group}</span>}
     </li>
   );

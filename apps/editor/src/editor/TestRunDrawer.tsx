@@ -1,6 +1,7 @@
 /**
- * Test run: edit the sample input (call, contact, campaign, ivr, …; ready samples per trigger),
- * run the current draft on the server, and see each node turn green or red with its duration.
+ * Test run: edit the sample input (call, contact, campaign, ivr, …; ready samples per trigger, the
+ * flow's pinned input, a past run's), pin it with the flow, run the current draft on the server,
+ * and see each node turn green or red with its duration.
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -15,15 +16,20 @@ import { inputSections, loadTestInput, SAMPLES, saveTestInput } from './samples'
 import { Code } from './StepDetails';
 import { StepList } from './StepList';
 import { useEditor } from './store';
+import { TestInputPin } from './TestInputPin';
 import { triggerDeadlineMs } from './timing';
 import { ValidationList, useFocusNode } from './ValidationList';
 
-export function TestRunDrawer({ onClose }: { onClose(): void }) {
+/** `initialInput`: start from this input (a past run's) instead of the kept or pinned one. */
+export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; initialInput?: RunInput }) {
   const flowId = useEditor((s) => s.meta?.id);
   const triggerType = useEditor((s) => s.nodes.find((n) => isTriggerType(n.type ?? ''))?.type);
   const run = useEditor((s) => s.run);
   const errorCount = useEditor((s) => s.validation.errorCount);
-  const [input, setInput] = useState<RunInput>(() => loadTestInput(flowId, triggerType));
+  const pinned = useEditor((s) => s.sampleInput);
+  const [input, setInput] = useState<RunInput>(
+    () => initialInput ?? loadTestInput(flowId, triggerType, useEditor.getState().sampleInput),
+  );
   const sections = inputSections(triggerType);
   const [section, setSection] = useState<keyof RunInput>(sections[0]!);
   const [serverIssues, setServerIssues] = useState<ApiError | null>(null);
@@ -35,8 +41,8 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
   }, [sections, section]);
 
   useEffect(() => {
-    saveTestInput(flowId, input);
-  }, [input, flowId]);
+    saveTestInput(flowId, input, pinned);
+  }, [input, flowId, pinned]);
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -143,20 +149,22 @@ export function TestRunDrawer({ onClose }: { onClose(): void }) {
           Runs the current draft (unsaved changes included) on the server; requests are really sent.
         </span>
         <div className="grow" />
-        {samples.length > 0 && (
+        <TestInputPin input={input} />
+        {(samples.length > 0 || pinned) && (
           <select
             className="input select sm"
             aria-label="Load a sample input"
             value=""
             onChange={(e) => {
-              const sample = samples[Number(e.target.value)];
-              if (sample) setInput(structuredClone(sample.input));
+              const sample = e.target.value === 'pinned' ? pinned : samples[Number(e.target.value)]?.input;
+              if (sample) setInput(structuredClone(sample));
             }}
             data-testid="sample-select"
           >
             <option value="" disabled>
               Load sample…
             </option>
+            {pinned && <option value="pinned">The flow&apos;s pinned input</option>}
             {samples.map((s, i) => (
               <option key={s.label} value={i}>
                 {s.label}
@@ -258,7 +266,7 @@ function RunSummary({ result }: { result: TestRunResult }) {
   const deadline = trigger ? triggerDeadlineMs(trigger) : undefined;
   const answered = useMemo(() => answerTime(result.steps), [result.steps]);
   const sync = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.mode === 'sync' : false;
-  const total = result.durationMs ?? result.steps.reduce((a, s) => a + s.durationMs, 0);
+  const total = result.steps.reduce((a, s) => a + s.durationMs, 0);
   const tone = result.status === 'succeeded' ? 'success' : result.status === 'timeout' ? 'warning' : 'danger';
   return (
     <div className="run-summary">

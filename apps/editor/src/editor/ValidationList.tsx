@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { ValidationIssue } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import type { EditorEdge, EditorNode } from './convert';
+import { viewMovedByCode } from './keep-in-view';
 import { useEditor } from './store';
 
 export function useFocusNode(): (nodeId: string) => void {
@@ -12,13 +13,19 @@ export function useFocusNode(): (nodeId: string) => void {
     const s = useEditor.getState();
     const node = s.nodes.find((n) => n.id === nodeId);
     if (!node) return;
+    viewMovedByCode();
     s.selectNode(nodeId);
     const w = node.measured?.width ?? 248;
     const h = node.measured?.height ?? 90;
-    void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
-      zoom: Math.max(rf.getZoom(), 0.8),
-      duration: 300,
-    });
+    // Once the node's panel has opened and narrowed the canvas, else the node ends up off centre.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        void rf.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+          zoom: Math.max(rf.getZoom(), 0.8),
+          duration: 300,
+        });
+      }),
+    );
   };
 }
 

@@ -7,7 +7,16 @@ import { Badge, Button, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } f
 import { Icon } from '../ui/icons';
 import { useEditor } from './store';
 
-export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow(): Promise<boolean> }) {
+export function VersionsPanel({
+  onClose,
+  saveNow,
+  onCompare,
+}: {
+  onClose(): void;
+  saveNow(): Promise<boolean>;
+  /** Opens the comparison of a version with the draft. */
+  onCompare(version: number): void;
+}) {
   const meta = useEditor((s) => s.meta);
   const readOnly = useEditor((s) => s.readOnly);
   const [state, setState] = useState<
@@ -33,8 +42,7 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
 
   if (!meta) return null;
 
-  const definitionOf = async (v: FlowVersion) =>
-    v.definition ?? (await api.flows.version(meta.id, v.version)).definition;
+  const definitionOf = async (v: FlowVersion) => (await api.flows.version(meta.id, v.version)).definition;
 
   const restore = async (v: FlowVersion) => {
     setBusy(`restore-${v.version}`);
@@ -103,8 +111,18 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
                     </span>
                   </div>
                   {v.note ? <p className="version-note">{v.note}</p> : <p className="version-note muted">No note</p>}
-                  {!readOnly && (
-                    <div className="version-actions">
+                  <div className="version-actions">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      icon="layers"
+                      onClick={() => onCompare(v.version)}
+                      data-testid={`compare-${v.version}`}
+                      title={`What changed between v${v.version} and the draft`}
+                    >
+                      Compare
+                    </Button>
+                    {!readOnly && (
                       <Button
                         size="sm"
                         icon="undo"
@@ -114,19 +132,19 @@ export function VersionsPanel({ onClose, saveNow }: { onClose(): void; saveNow()
                       >
                         Restore to draft
                       </Button>
-                      {!live && session.can('flows.publish') && (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          icon="rocket"
-                          onClick={() => void makeLive(v)}
-                          busy={busy === `live-${v.version}`}
-                        >
-                          Make live
-                        </Button>
-                      )}
-                    </div>
-                  )}
+                    )}
+                    {!readOnly && !live && session.can('flows.publish') && (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        icon="rocket"
+                        onClick={() => void makeLive(v)}
+                        busy={busy === `live-${v.version}`}
+                      >
+                        Make live
+                      </Button>
+                    )}
+                  </div>
                 </li>
               );
             })}

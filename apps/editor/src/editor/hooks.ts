@@ -4,7 +4,9 @@ import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { useCan } from '../auth/session';
 import { toast } from '../ui/components';
+import { extraShapes } from './output-shapes';
 import { resetServerChecks, scheduleServerCheck, withServerIssues } from './server-checks';
+import { onDescription } from './soap-descriptions';
 import { useEditor } from './store';
 
 /** The canvas is read-only without flows.write, and follows a grant given or taken (GET /me). */
@@ -16,7 +18,8 @@ export function useWritePermission(ready: boolean): void {
 }
 
 /**
- * Re-validates (in the browser, libs/flow) shortly after every structural change, then asks the
+ * Re-validates (in the browser, libs/flow) shortly after every structural change, a test run and a
+ * loaded WSDL (their output shapes make token path warnings: output-shapes.ts), then asks the
  * server for what only it can check (the connections: server-checks.ts).
  */
 export function useLiveValidation(): void {
@@ -32,20 +35,24 @@ export function useLiveValidation(): void {
     const run = () => {
       const s = useEditor.getState();
       if (!s.meta && !s.nodes.length) return;
-      s.setValidation(withServerIssues(validateFlow(s.definition()), s.nodes));
+      const outputShapes = extraShapes(s.nodes, s.run.result?.steps);
+      s.setValidation(withServerIssues(validateFlow(s.definition(), undefined, { outputShapes }), s.nodes));
       cancelServer();
       cancelServer = scheduleServerCheck(draft, merge);
     };
     // After the first paint: a big flow shows first, its problems a moment later.
     timer = setTimeout(run, 0);
+    const again = () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    };
     const unsub = useEditor.subscribe((s, prev) => {
-      if (s.structureSeq !== prev.structureSeq) {
-        clearTimeout(timer);
-        timer = setTimeout(run, 120);
-      }
+      if (s.structureSeq !== prev.structureSeq || s.run.result !== prev.run.result) again();
     });
+    const unsubSoap = onDescription(again);
     return () => {
       unsub();
+      unsubSoap();
       clearTimeout(timer);
       cancelServer();
     };
@@ -195,7 +202,8 @@ export function useShortcuts(saveNow: () => Promise<boolean>): void {
         });
         return;
       }
-      if (isEditable(e.target) || document.querySelector('.dialog-backdrop')) return;
+      // Nothing edits the draft while a dialog or the comparison of versions is open.
+      if (isEditable(e.target) || document.querySelector('.dialog-backdrop, .diff-view')) return;
       const s = useEditor.getState();
       if (mod && key === 'z') {
         e.preventDefault();

@@ -9,6 +9,14 @@ import { useEditor } from './store';
 
 const MARGIN = 24;
 
+/** Until when another part (centring on a node, fitting the flow) moves the view: this hook keeps out of its way. */
+let movedByCodeUntil = 0;
+
+/** Says the view is being moved on purpose (a centring animation): the selected node is not panned meanwhile. */
+export function viewMovedByCode(ms = 600): void {
+  movedByCodeUntil = performance.now() + ms;
+}
+
 /** How far to move a span [lo, hi] so it lies within [min, max] (its start first when it cannot fit). */
 function shift(lo: number, hi: number, min: number, max: number): number {
   if (lo < min) return lo - min;
@@ -26,7 +34,7 @@ export function useKeepSelectedInView(wrapper: RefObject<HTMLDivElement | null>)
     function check() {
       const pane = wrapper.current?.getBoundingClientRect();
       const el = wrapper.current?.querySelector(`.react-flow__node[data-id="${CSS.escape(selected!)}"]`);
-      if (!pane || !el || el.classList.contains('dragging')) return;
+      if (!pane || !el || el.classList.contains('dragging') || performance.now() < movedByCodeUntil) return;
       const box = el.getBoundingClientRect();
       const dx = shift(box.left, box.right, pane.left + MARGIN, pane.right - MARGIN);
       const dy = shift(box.top, box.bottom, pane.top + MARGIN, pane.bottom - MARGIN);

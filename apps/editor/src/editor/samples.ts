@@ -114,20 +114,54 @@ export function inputSections(triggerType: string | undefined): (keyof RunInput)
 
 const INPUT_KEY = (flowId: string | undefined) => `callflow.testinput.${flowId ?? 'new'}`;
 
-/** The test drawer's last input for a flow (kept in this browser), else the trigger's first sample. */
-export function loadTestInput(flowId: string | undefined, triggerType: string | undefined): RunInput {
+/** JSON with object keys sorted: the stored definition is jsonb, which does not keep key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** What this browser keeps per flow: the input last typed, and the pinned input it started from. */
+interface Kept {
+  input: RunInput;
+  basedOn?: string;
+}
+
+function readKept(flowId: string | undefined): Kept | undefined {
   try {
     const raw = localStorage.getItem(INPUT_KEY(flowId));
-    if (raw) return JSON.parse(raw) as RunInput;
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as Kept | RunInput;
+    // Before pinning existed the input itself was kept.
+    return 'input' in v && v.input && typeof v.input === 'object' ? (v as Kept) : { input: v as RunInput };
   } catch {
-    // fall back to a sample
+    return undefined;
   }
+}
+
+/**
+ * The test drawer's input for a flow: what was typed in this browser on top of the flow's pinned
+ * input (while that pinned input is unchanged), else the pinned input (saved with the flow, so
+ * every admin's browser starts from it), else this browser's last input, else the trigger's first sample.
+ */
+export function loadTestInput(
+  flowId: string | undefined,
+  triggerType: string | undefined,
+  pinned?: RunInput,
+): RunInput {
+  const kept = readKept(flowId);
+  if (kept && (pinned === undefined || kept.basedOn === stableJson(pinned))) return kept.input;
+  if (pinned) return structuredClone(pinned);
   return structuredClone(BY_TRIGGER[triggerType as TriggerType]?.[0]?.input ?? BY_TRIGGER[ivrTrigger.type][0]!.input);
 }
 
-export function saveTestInput(flowId: string | undefined, input: RunInput): void {
+/** Keeps the drawer's input in this browser, noting the pinned input it was typed on top of. */
+export function saveTestInput(flowId: string | undefined, input: RunInput, pinned?: RunInput): void {
   try {
-    localStorage.setItem(INPUT_KEY(flowId), JSON.stringify(input));
+    const kept: Kept = { input, ...(pinned ? { basedOn: stableJson(pinned) } : {}) };
+    localStorage.setItem(INPUT_KEY(flowId), JSON.stringify(kept));
   } catch {
     // not persisted; fine
   }

@@ -3,17 +3,11 @@
  * (chunks counted from 1; the engine counts from 0), and a batch step says which chunks ran without
  * their steps being recorded (the engine keeps the first few chunks' steps and counts the rest).
  */
-import { batchNode } from '@callflow/flow';
+import { batchNode, type BatchStepRecord } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
 
-/** What a batch step's record says about its chunks (libs/engine batch.node.ts). */
-interface BatchRecord {
-  chunks?: number;
-  succeeded?: number;
-  failed?: number;
-  recordedChunks?: number[];
-  omittedSteps?: number;
-}
+/** What a batch step's record says about its chunks (a record kept from an older version may lack some). */
+type BatchRecord = Partial<BatchStepRecord>;
 
 function batchRecord(step: StepRecord | undefined): BatchRecord | undefined {
   if (!step || step.type !== batchNode.type || !step.output || typeof step.output !== 'object') return undefined;

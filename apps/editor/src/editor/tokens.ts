@@ -3,7 +3,16 @@
  * while the flow does not validate yet (the usual state mid-edit) its listGraphTokens over the
  * canvas graph, so completion keeps working.
  */
-import { getNodeSpec, listGraphTokens, listTokens, TEMPLATE_HELPERS, type ParsedFlow } from '@callflow/flow';
+import {
+  getNodeSpec,
+  listGraphTokens,
+  listTokens,
+  outputTokenPaths,
+  shapeTypeLabel,
+  TEMPLATE_HELPERS,
+  type KnownShape,
+  type ParsedFlow,
+} from '@callflow/flow';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {
@@ -12,6 +21,10 @@ export interface TokenItem {
   group: string;
   detail?: string;
   helper?: boolean;
+  /** A data path's type as a sample shows it (`string`, `list of object`). */
+  type?: string;
+  /** A preview of its value in the sample (`"Jeanne"`), or a declared type. */
+  example?: string;
 }
 
 const DETAILS: Record<string, string> = {
@@ -73,12 +86,17 @@ const HELPER_DETAILS: Record<string, string> = {
   upper: 'Upper case',
 };
 
-/** Token paths for the node, grouped by root. */
+/**
+ * Token paths for the node, grouped by root; below each upstream node's output, the paths its
+ * known output shape has (`shapes`, by node id: a pinned sample, the last run, a WSDL), with their
+ * type and a preview.
+ */
 export function tokensForNode(
   nodeId: string,
   nodes: readonly EditorNode[],
   edges: readonly EditorEdge[],
   flow?: ParsedFlow,
+  shapes?: ReadonlyMap<string, KnownShape>,
 ): TokenItem[] {
   let paths: string[];
   if (flow && flow.nodes.has(nodeId)) paths = listTokens(flow, nodeId);
@@ -86,11 +104,31 @@ export function tokensForNode(
     const graphNodes = nodes.map((n) => ({ id: n.id, name: n.data.name, type: n.type, config: n.data.config }));
     paths = listGraphTokens({ nodes: graphNodes, edges }, nodeId);
   }
-  return paths.map((token) => ({
+  const items: TokenItem[] = paths.map((token) => ({
     token,
     group: groupOf(token),
     detail: DETAILS[token] ?? detailForNodeToken(token, nodes),
   }));
+  if (!shapes?.size) return items;
+  const byToken = new Map(items.map((i) => [i.token, i]));
+  for (const n of nodes) {
+    const known = shapes.get(n.id);
+    // Only nodes whose output this node can read (listed above as nodes.<name>).
+    if (!known || !byToken.has(`nodes.${n.data.name}`)) continue;
+    const root = byToken.get(`nodes.${n.data.name}`)!;
+    root.type = shapeTypeLabel(known.shape);
+    for (const p of outputTokenPaths(n.data.name, known.shape)) {
+      const listed = byToken.get(p.token);
+      const item = listed ?? { token: p.token, group: 'nodes', detail: `From ${known.source}` };
+      item.type = p.type;
+      if (p.example !== undefined) item.example = p.example;
+      if (!listed) {
+        items.push(item);
+        byToken.set(p.token, item);
+      }
+    }
+  }
+  return items;
 }
 
 export function helperItems(): TokenItem[] {
@@ -118,17 +156,28 @@ function detailForNodeToken(token: string, nodes: readonly EditorNode[]): string
   return undefined;
 }
 
-/** Ranks tokens for what is typed: prefix matches first, then segment and substring matches. */
+/** A list index written either way (`items.[0]`, `items.0`) compares the same. */
+const normal = (path: string) =>
+  path
+    .toLowerCase()
+    .replace(/\.\[(\d+)\]?/g, '.$1')
+    .replace(/\.\[$/, '.');
+
+/**
+ * Ranks tokens for what is typed: prefix matches first (the fewest segments past the query first,
+ * so `nodes.crm.body.` lists body's own fields before theirs), then segment and substring matches.
+ */
 export function filterTokens(items: readonly TokenItem[], query: string, limit = 50): TokenItem[] {
-  const q = query.toLowerCase();
+  const q = normal(query);
   if (!q) return items.slice(0, limit);
+  const depth = q.split('.').length;
   const scored: { item: TokenItem; score: number }[] = [];
   for (const item of items) {
-    const t = item.token.toLowerCase();
+    const t = normal(item.token);
     let score = -1;
-    if (t.startsWith(q)) score = 0;
-    else if (t.split('.').some((seg) => seg.startsWith(q))) score = 1;
-    else if (t.includes(q)) score = 2;
+    if (t.startsWith(q)) score = t.split('.').length - depth;
+    else if (t.split('.').some((seg) => seg.startsWith(q))) score = 100;
+    else if (t.includes(q)) score = 200;
     if (score >= 0) scored.push({ item, score });
   }
   scored.sort((a, b) => a.score - b.score);

@@ -3,12 +3,15 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorText } from '../api/client';
+import { useCan } from '../auth/session';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
 import { Code } from '../editor/StepDetails';
-import { NodeRun, StepList, useShownStep } from '../editor/StepList';
+import { NodeRun, StepList } from '../editor/StepList';
+import { useShownStep } from '../editor/store/flow-hooks';
 import { useEditor } from '../editor/store';
 import { Badge, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
+import type { EditorState } from './FlowEditorPage';
 import { Tabs } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { RetryButton } from './runs/RetryButton';
@@ -28,7 +31,7 @@ export function ExecutionPage() {
       if (!quiet) setState({ status: 'loading' });
       try {
         const exec = await api.executions.get(id);
-        let definition: FlowDefinition | undefined = exec.definition ?? exec.version?.definition ?? undefined;
+        let definition: FlowDefinition | undefined;
         let source: Source = definition ? 'version' : 'none';
         let flowName: string | undefined;
         if (!definition && exec.flowId) {
@@ -110,6 +113,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
   );
   const [tab, setTab] = useState<'steps' | 'input' | 'output'>('steps');
   const navigate = useNavigate();
+  const canRun = useCan()('flows.run');
 
   return (
     <div className="editor" data-testid="execution-view">
@@ -134,9 +138,22 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
         <div className="grow" />
         <RetryButton run={exec} onQueued={(id) => navigate(`/executions/${id}`)} />
         {exec.flowId && (
-          <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
-            <Icon name="flow" /> Open flow
-          </Link>
+          <>
+            {canRun && (
+              <Link
+                className="btn btn-ghost"
+                to={`/flows/${exec.flowId}`}
+                state={{ testInput: exec.input } satisfies EditorState}
+                data-testid="rerun-input"
+                title="Open the flow with its test drawer holding this run's input"
+              >
+                <Icon name="play" /> Test with this input
+              </Link>
+            )}
+            <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
+              <Icon name="flow" /> Open flow
+            </Link>
+          </>
         )}
       </header>
       {source === 'draft' && (
@@ -196,7 +213,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
               </div>
               <div className="node-panel-body">
                 {tab === 'steps' && <StepsList exec={exec} />}
-                {tab === 'input' && <Code value={exec.input} />}
+                {tab === 'input' && <Code value={exec.input} testId="execution-input" />}
                 {tab === 'output' && <Code value={exec.output} testId="execution-output" />}
               </div>
             </>

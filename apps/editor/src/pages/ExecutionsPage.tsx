@@ -292,7 +292,7 @@ export function ExecutionsPage() {
                   >
                     <td title={formatDateTime(x.startedAt)}>{timeAgo(x.startedAt)}</td>
                     <td>
-                      {x.flowName ?? flowName(x.flowId)}
+                      {flowName(x.flowId)}
                       {x.flowVersion ? (
                         <span className="muted small"> v{x.flowVersion}</span>
                       ) : (

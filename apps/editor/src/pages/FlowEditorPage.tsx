@@ -1,9 +1,10 @@
 /** The flow editor: palette, canvas, node panel, validation, save/publish, versions, test run. */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { EVENT_TRIGGER_TYPES, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
+import type { RunInput } from '../api/types';
 import { session, useCan } from '../auth/session';
 import { Canvas } from '../editor/Canvas';
 import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
@@ -15,7 +16,17 @@ import { ValidationList } from '../editor/ValidationList';
 import { VersionsPanel } from '../editor/VersionsPanel';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
+import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
+import { FlowKeyField } from './FlowKeyField';
+
+/** What a link to the editor may carry: a past run's input to open the test drawer with. */
+export interface EditorState {
+  testInput?: RunInput;
+}
+
+// The comparison of two versions loads when first opened (its own chunk).
+const DiffView = lazy(() => import('../editor/diff/DiffView').then((m) => ({ default: m.DiffView })));
 
 /** Campaign and end-of-call flows: their runs are counted per campaign (the Campaigns screen). */
 const isEventTrigger = (type: string | undefined) => (EVENT_TRIGGER_TYPES as readonly string[]).includes(type ?? '');
@@ -77,9 +88,17 @@ function Editor({ reload }: { reload(): Promise<void> }) {
   useShortcuts(saveNow);
   const selection = useEditor((s) => s.selection);
   const readOnly = useEditor((s) => s.readOnly);
-  const [drawer, setDrawer] = useState(false);
+  // A past run's input (ExecutionPage, "Test with this input"): the test drawer opens holding it.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [testInput, setTestInput] = useState(() => (location.state as EditorState | null)?.testInput);
+  const [drawer, setDrawer] = useState(testInput !== undefined);
+  useEffect(() => {
+    if (testInput) void navigate(location.pathname, { replace: true, state: null });
+  }, [testInput, navigate, location.pathname]);
   const [side, setSide] = useState<'versions' | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'problems' | null>(null);
+  const [compare, setCompare] = useState<{ from: DiffSide; to: DiffSide } | null>(null);
   const selected = selection.nodes.length === 1 ? selection.nodes[0] : undefined;
 
   return (
@@ -92,18 +111,36 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         testOpen={drawer}
         onVersions={() => setSide(side === 'versions' ? null : 'versions')}
       />
-      <div className="editor-main">
-        {!readOnly && <Palette />}
-        <div className="canvas-col">
-          <Canvas readOnly={readOnly} />
-          {drawer && <TestRunDrawer onClose={() => setDrawer(false)} />}
+      {compare ? (
+        <Suspense fallback={<Spinner label="Loading the comparison…" />}>
+          <DiffView initial={compare} onClose={() => setCompare(null)} />
+        </Suspense>
+      ) : (
+        <div className="editor-main">
+          {!readOnly && <Palette />}
+          <div className="canvas-col">
+            <Canvas readOnly={readOnly} />
+            {drawer && (
+              <TestRunDrawer
+                onClose={() => {
+                  setDrawer(false);
+                  setTestInput(undefined);
+                }}
+                initialInput={testInput}
+              />
+            )}
+          </div>
+          {side === 'versions' ? (
+            <VersionsPanel
+              onClose={() => setSide(null)}
+              saveNow={saveNow}
+              onCompare={(version) => setCompare({ from: version, to: 'draft' })}
+            />
+          ) : selected ? (
+            <NodePanel key={selected} nodeId={selected} onClose={() => useEditor.getState().selectNode(null)} />
+          ) : null}
         </div>
-        {side === 'versions' ? (
-          <VersionsPanel onClose={() => setSide(null)} saveNow={saveNow} />
-        ) : selected ? (
-          <NodePanel key={selected} nodeId={selected} onClose={() => useEditor.getState().selectNode(null)} />
-        ) : null}
-      </div>
+      )}
       {dialog === 'problems' && (
         <div className="popover problems-pop" data-testid="problems">
           <div className="popover-head">
@@ -167,7 +204,7 @@ function EditorBar({
           data-testid="flow-name"
         />
         <div className="flow-sub">
-          <code title="Flow key: used in trigger URLs">{meta.key}</code>
+          <FlowKeyField saveNow={saveNow} />
           {meta.publishedVersion ? (
             <Badge tone="success" testId="published-badge">
               v{meta.publishedVersion} live
@@ -291,9 +328,13 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
     );
   if (save.status === 'error')
     return (
-      <span className="save-status err" data-testid="save-status" data-state="error" title={save.message}>
-        <Icon name="alert" size={13} /> Not saved: {save.message}{' '}
-        <button type="button" className="link" onClick={() => void saveNow()}>
+      <span className="save-status err" data-testid="save-status" data-state="error">
+        <Icon name="alert" size={13} />
+        {/* A long reason is cut (whole in the tooltip); Retry stays on screen after it. */}
+        <span className="save-message" title={`Not saved: ${save.message}`} data-testid="save-message">
+          Not saved: {save.message}
+        </span>
+        <button type="button" className="link" onClick={() => void saveNow()} data-testid="save-retry">
           Retry
         </button>
       </span>

@@ -2,9 +2,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
-import type { ExecutionStatus, FlowSummary } from '../api/types';
+import { MAX_LATEST_FLOWS } from '@callflow/flow';
+import type { FlowSummary, LatestRun } from '../api/types';
 import { session, useCan } from '../auth/session';
-import { isTrigger, TRIGGERS } from '../ui/triggers';
+import { TRIGGERS } from '../ui/triggers';
 import {
   Badge,
   Button,
@@ -22,7 +23,7 @@ import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
 
 function triggerOf(f: FlowSummary): string | undefined {
-  return f.triggerType ?? f.definition?.nodes?.find((n) => isTrigger(n.type))?.type;
+  return f.triggerType ?? undefined;
 }
 
 export function FlowsPage() {
@@ -52,23 +53,24 @@ export function FlowsPage() {
     void load();
   }, [load]);
 
-  // The list has no last run when the server does not say: ask the executions, one per flow.
-  const [lastRuns, setLastRuns] = useState<Record<string, { status: ExecutionStatus; startedAt: string } | null>>({});
+  // Each flow's newest run, in one request for the flows not asked about yet (a page loaded later adds its own).
+  const [lastRuns, setLastRuns] = useState<Record<string, LatestRun | null>>({});
   useEffect(() => {
     if (state.status !== 'ok' || !session.can('executions.read')) return;
-    const missing = state.items
-      .filter((f) => f.lastRun === undefined && f.lastRunStatus === undefined && !(f.id in lastRuns))
-      .slice(0, 50);
+    const missing = state.items.filter((f) => !(f.id in lastRuns)).map((f) => f.id);
     if (!missing.length) return;
     let live = true;
-    void Promise.all(
-      missing.map((f) =>
-        api.executions.list({ flowId: f.id, limit: 1 }).then(
-          (p) => [f.id, p.items?.[0] ? { status: p.items[0].status, startedAt: p.items[0].startedAt } : null] as const,
-          () => [f.id, null] as const,
-        ),
-      ),
-    ).then((pairs) => live && setLastRuns((cur) => ({ ...cur, ...Object.fromEntries(pairs) })));
+    const batches = [];
+    for (let i = 0; i < missing.length; i += MAX_LATEST_FLOWS) batches.push(missing.slice(i, i + MAX_LATEST_FLOWS));
+    void Promise.all(batches.map((ids) => api.executions.latestByFlow(ids).then((p) => p.items))).then(
+      (found) => {
+        if (!live) return;
+        const byFlow: Record<string, LatestRun | null> = Object.fromEntries(missing.map((id) => [id, null]));
+        for (const run of found.flat()) byFlow[run.flowId] = run;
+        setLastRuns((cur) => ({ ...cur, ...byFlow }));
+      },
+      () => undefined, // the column stays empty; the list itself is fine
+    );
     return () => {
       live = false;
     };
@@ -208,8 +210,8 @@ export function FlowsPage() {
                 {items.map((f) => {
                   const t = triggerOf(f);
                   const spec = t ? TRIGGERS[t] : undefined;
-                  const run = f.lastRun ?? lastRuns[f.id] ?? null;
-                  const last = run?.status ?? f.lastRunStatus ?? null;
+                  const run = lastRuns[f.id] ?? null;
+                  const last = run?.status ?? null;
                   return (
                     <tr
                       key={f.id}

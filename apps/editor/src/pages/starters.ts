@@ -2,6 +2,7 @@
  * Starting points for a new flow: a blank flow per trigger, plus ready templates for the common
  * contact-center links (used when the server offers no /flow-templates).
  */
+import type { TemplateConnectionRequirement } from '@callflow/flow';
 import type { FlowDefinition } from '../api/types';
 
 export interface Starter {
@@ -16,7 +17,7 @@ export interface Starter {
   /** Connections the template needs (picked in its request nodes after creation). */
   needs?: string[];
   /** The template's `requires.connections`: one connection per purpose, of a type (or `any`). */
-  requires?: { purpose: string; type: string; description: string; fields?: string[] }[];
+  requires?: TemplateConnectionRequirement[];
 }
 
 const blank = (type: string, name: string, config: Record<string, unknown> = {}): FlowDefinition => ({

@@ -1,19 +1,73 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { signOut } from '../api/client';
 import { useCan, useSession } from '../auth/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
+import { themeForUser } from './theme';
+import { ThemeSwitch } from './ThemeSwitch';
 
-/** The settings pages and the permission each needs (the left nav shows only those the user may open). */
-export const SETTINGS: readonly { to: string; label: string; icon: IconName; permission: string; testId: string }[] = [
-  { to: '/connections', label: 'Connections', icon: 'plug', permission: 'connections.read', testId: 'nav-connections' },
-  { to: '/settings/users', label: 'Users', icon: 'users', permission: 'access.manage', testId: 'nav-users' },
-  { to: '/settings/roles', label: 'Roles', icon: 'shield', permission: 'access.manage', testId: 'nav-roles' },
-  { to: '/settings/api-keys', label: 'API keys', icon: 'key', permission: 'api_keys.manage', testId: 'nav-api-keys' },
-  { to: '/settings/audit', label: 'Audit', icon: 'history', permission: 'access.manage', testId: 'nav-audit' },
+/**
+ * The settings pages and the permission each needs: the left nav shows only those the user may open,
+ * and opened by URL without it they show a "no access" state (App.tsx). `what` names it in that state.
+ */
+export const SETTINGS: readonly {
+  to: string;
+  label: string;
+  what: string;
+  icon: IconName;
+  permission: string;
+  testId: string;
+}[] = [
+  {
+    to: '/connections',
+    label: 'Connections',
+    what: 'connections',
+    icon: 'plug',
+    permission: 'connections.read',
+    testId: 'nav-connections',
+  },
+  {
+    to: '/settings/users',
+    label: 'Users',
+    what: 'users',
+    icon: 'users',
+    permission: 'access.manage',
+    testId: 'nav-users',
+  },
+  {
+    to: '/settings/roles',
+    label: 'Roles',
+    what: 'roles',
+    icon: 'shield',
+    permission: 'access.manage',
+    testId: 'nav-roles',
+  },
+  {
+    to: '/settings/api-keys',
+    label: 'API keys',
+    what: 'API keys',
+    icon: 'key',
+    permission: 'api_keys.manage',
+    testId: 'nav-api-keys',
+  },
+  {
+    to: '/settings/audit',
+    label: 'Audit',
+    what: 'the audit log',
+    icon: 'history',
+    permission: 'access.manage',
+    testId: 'nav-audit',
+  },
 ];
+
+/** The settings page at `path`; throws for a path that is not one (a typo in App.tsx). */
+export function settingsPage(path: string): (typeof SETTINGS)[number] {
+  const page = SETTINGS.find((s) => s.to === path);
+  if (!page) throw new Error(`no settings page at ${path}`);
+  return page;
+}
 
 const linkClass = ({ isActive }: { isActive: boolean }) => `rail-link${isActive ? ' on' : ''}`;
 
@@ -22,6 +76,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const user = useSession();
   const can = useCan();
   useMeRefresh();
+  useEffect(() => themeForUser(user?.id ?? null), [user?.id]);
   const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
@@ -53,6 +108,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </NavLink>
         ))}
         <div className="grow" />
+        <ThemeSwitch />
         <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>

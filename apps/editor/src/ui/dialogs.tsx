@@ -70,8 +70,11 @@ export function FormDialog(
     busy?: boolean;
     /** Disables the submit button (it is disabled while busy too). */
     disabled?: boolean;
+    /** Why it is disabled, shown beside it (a greyed button alone does not say what is missing). */
+    disabledReason?: string | null;
   },
 ) {
+  const reason = props.disabled && !props.busy ? props.disabledReason : null;
   return (
     <Dialog
       title={props.title}
@@ -80,12 +83,18 @@ export function FormDialog(
       testId={props.testId}
       footer={
         <>
+          {reason && (
+            <span className="dialog-foot-reason muted small" data-testid="submit-reason">
+              {reason}
+            </span>
+          )}
           <Button onClick={props.onClose}>Cancel</Button>
           <Button
             variant="primary"
             icon={props.submitIcon}
             busy={props.busy}
             {...(props.disabled !== undefined ? { disabled: props.disabled } : {})}
+            title={reason ?? undefined}
             onClick={props.onSubmit}
             data-testid={props.submitTestId}
           >

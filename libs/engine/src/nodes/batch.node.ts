@@ -1,4 +1,4 @@
-import { BATCH_EACH_HANDLE, BATCH_MAX_CHUNKS, batchNode, type BatchConfig } from '@callflow/flow';
+import { BATCH_EACH_HANDLE, BATCH_MAX_CHUNKS, batchNode, type BatchConfig, type BatchStepRecord } from '@callflow/flow';
 import { EngineError, ERROR_CODES, type StepError } from '../errors';
 import { defineExecutor, type NodeResult, type NodeRunContext, type PathResult } from '../runtime/executor';
 import { compileTemplate, type CompiledTemplate } from '../template';
@@ -83,7 +83,12 @@ async function runBatch(
   const childSteps = [...kept.keys()].sort((a, b) => a - b).flatMap((i) => kept.get(i)!);
   const summary = { total: list.length, chunks, succeeded, failed, skipped: chunks - succeeded - failed };
   const recordedChunks = [...kept.keys()].sort((a, b) => a - b);
-  const record = { ...summary, recordedChunks, omittedSteps, firstResults: ran.slice(0, RECORDED_RESULTS) };
+  const record: BatchStepRecord = {
+    ...summary,
+    recordedChunks,
+    omittedSteps,
+    firstResults: ran.slice(0, RECORDED_RESULTS),
+  };
   if (fatal || ctx.signal.aborted) {
     // A limit (deadline, step or call budget) in a chunk ends the run; the settled result says which.
     const error = fatal ?? { code: 'RUN_DEADLINE' as const, message: 'the run passed its deadline' };

@@ -266,8 +266,13 @@ describe('http node', () => {
 
   it('fails clearly on an unknown connection, a bad URL and a blocked target', async () => {
     expect((await run({ url: `${srv.base}/echo`, connectionId: 'nope' })).error?.code).toBe('CONNECTION_NOT_FOUND');
-    expect((await run({ url: 'not a url {{call.id}}' })).error?.code).toBe('URL_INVALID');
-    expect((await run({ url: 'ftp://127.0.0.1/x' })).error?.code).toBe('URL_INVALID');
+    // What the validator cannot see: a raw token whose value is no URL, or names another scheme.
+    expect((await run({ url: '{{{call.id}}}/x' }, { call: { id: 'not a url' } })).error?.code).toBe('URL_INVALID');
+    expect((await run({ url: '{{{call.id}}}/x' }, { call: { id: 'ftp://127.0.0.1' } })).error?.code).toBe(
+      'URL_INVALID',
+    );
+    // A URL that can never work is refused before any run.
+    expect(() => run({ url: 'not a url {{call.id}}' })).toThrow(/not an absolute URL/);
     const blocked = await run({ url: 'http://169.254.169.254/latest/meta-data/' });
     expect(blocked.error?.code).toBe('OUTBOUND_BLOCKED');
   });

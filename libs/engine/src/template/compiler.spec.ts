@@ -129,6 +129,14 @@ describe('block helpers', () => {
   });
 });
 
+describe('paths completion inserts (libs/flow pathsOf)', () => {
+  it('reads list items as .[0] and .0, and keys written as [key]', () => {
+    const scope = { nodes: { crm: { body: { items: [{ id: 7 }], 'first name': 'J', 'content-type': 'json' } } } };
+    expect(text('{{nodes.crm.body.items.[0].id}}|{{nodes.crm.body.items.0.id}}', scope)).toBe('7|7');
+    expect(text('{{nodes.crm.body.[first name]}}|{{nodes.crm.body.content-type}}', scope)).toBe('J|json');
+  });
+});
+
 describe('own properties only', () => {
   it('never reads the prototype chain', () => {
     const scope = { a: { b: 1 }, s: 'str', arr: [1, 2, 3] };

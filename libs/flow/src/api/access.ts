@@ -101,6 +101,18 @@ export interface ConnectionDetail<Time = string> {
   [setting: string]: unknown;
 }
 
+/** POST /api-keys: the new key, shown this once (only its hash is kept). */
+export interface CreatedApiKey<Time = string> extends ApiKey<Time> {
+  key: string;
+}
+
+/** POST /flows/:id/webhook-secret: the new secret, shown this once. */
+export interface IssuedWebhookSecret<Time = string> {
+  secret: string;
+  fingerprint: string;
+  createdAt: Time;
+}
+
 /** GET /flows/:id/webhook-secret: whether the flow has its own secret, never the secret. */
 export interface WebhookSecretStatus<Time = string> {
   set: boolean;
@@ -109,7 +121,10 @@ export interface WebhookSecretStatus<Time = string> {
   createdAt?: Time;
 }
 
-/** POST /connections/:id/test: a failure is a 200 too, its message scrubbed of the connection's secrets. */
+/**
+ * POST /connections/:id/test: a failure is a 200 too, its message scrubbed of the connection's secrets.
+ * `checked: false`: the type calls nothing by itself (basic, bearer, …), so nothing was tried.
+ */
 export type ConnectionTestResult =
-  | { ok: true; expiresAt?: string | null; operations?: number; message?: string }
+  | { ok: true; expiresAt?: string | null; operations?: number; checked?: false; message?: string }
   | { ok: false; error: { code: string; message: string } };

@@ -2,20 +2,15 @@
  * What the HTTP API answers about runs (types only): executions, their steps and test runs. The
  * engine writes the step records (libs/engine re-exports these shapes); `Time` as in ./flows.ts.
  */
+import type { z } from 'zod';
+import type { runInputSchema } from '../definition';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timeout';
 export type ExecutionTrigger = 'test' | 'ivr' | 'event' | 'webhook' | 'retry';
 export type RunStatus = 'succeeded' | 'failed' | 'timeout';
 
-/** What a trigger hands to a run, every part optional (shapes: STANDARD_TOKENS in ../tokens.ts). */
-export interface RunInput {
-  call?: Record<string, unknown>;
-  contact?: Record<string, unknown>;
-  campaign?: Record<string, unknown>;
-  ivr?: Record<string, unknown>;
-  event?: Record<string, unknown>;
-  request?: { method?: string; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, unknown> };
-}
+/** What a trigger hands to a run, every part optional (its schema: runInputSchema in ../definition.ts). */
+export type RunInput = z.infer<typeof runInputSchema>;
 
 /** The request a node sent, as rendered (secrets redacted). */
 export interface RenderedRequest {
@@ -90,6 +85,33 @@ export interface ExecutionDetail<Time = string> extends ExecutionSummary<Time> {
   input: RunInput;
   output: unknown;
   steps: StepRecord[];
+}
+
+/** What a batch node's step records as its output: the summary, which chunks' steps were kept, the first results. */
+export interface BatchStepRecord {
+  total: number;
+  chunks: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  /** The chunks (0-based) whose steps the run's record keeps. */
+  recordedChunks: number[];
+  /** Steps of the other chunks, left out of the record. */
+  omittedSteps: number;
+  firstResults: unknown[];
+}
+
+/** What starts a run and answers at once (a retry, a queued run): the execution to follow. */
+export interface ExecutionRef {
+  executionId: string;
+}
+
+/** GET /executions/latest-by-flow: each asked flow's newest run (flows without a run are left out). */
+export interface LatestRun<Time = string> {
+  flowId: string;
+  id: string;
+  status: ExecutionStatus;
+  startedAt: Time;
 }
 
 /** The answer a respond node produced, as a test run reports it. */

@@ -49,6 +49,8 @@ export interface FlowVersionSummary<Time = string> {
   note: string;
   createdAt: Time;
   createdBy: string | null;
+  /** The email of `createdBy` (the list only; null when that user is gone). */
+  createdByEmail?: string | null;
   /** True for the version triggers run now. */
   published: boolean;
 }

@@ -39,6 +39,12 @@ export const batchNode = defineNodeSpec({
   initialConfig: () => ({ items: '{{request.body.items}}', size: 50 }),
   outputFields: ['total', 'chunks', 'succeeded', 'failed', 'skipped', 'results'],
   recordsOutput: true,
+  // Its record holds the summary and the first results, not the whole `results` list.
+  stepOutput: ({ output }) => {
+    if (!output || typeof output !== 'object') return undefined;
+    const { total, chunks, succeeded, failed, skipped } = output as Record<string, unknown>;
+    return { total, chunks, succeeded, failed, skipped };
+  },
   handles: () => [BATCH_EACH_HANDLE, 'done', 'error'],
   templates: (c) => [{ path: ['items'], template: c.items, context: 'value' }],
   summary: (c) => {

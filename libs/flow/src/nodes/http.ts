@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNodeSpec, type TemplateField } from '../node-spec';
+import { jsonSampleSchema } from '../definition';
 import {
   connectionIdSchema,
   headerRowSchema,
@@ -56,6 +57,11 @@ export const httpConfigSchema = z.strictObject({
   /** `binary`: the body is kept as bytes (output `body` = {size, contentType}), for a respond node to pass through. */
   responseType: z.enum(['auto', 'json', 'text', 'xml', 'binary']).default('auto'),
   followRedirects: z.boolean().default(true),
+  /**
+   * A response body the admin pasted or pinned from a test run: the editor completes
+   * `{{nodes.<name>.body.…}}` from it and token paths it lacks are warnings. Never sent.
+   */
+  sampleResponse: jsonSampleSchema.optional(),
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
@@ -71,9 +77,16 @@ export const httpNode = defineNodeSpec({
   initialConfig: (ctx) => ({ method: 'GET', url: '', ...requestTimeoutUnder(ctx) }),
   outputFields: ['status', 'headers', 'body'],
   recordsOutput: false,
+  sampleOutput: (c) => {
+    const body = (c as { sampleResponse?: unknown } | undefined)?.sampleResponse;
+    return body === undefined ? undefined : { body };
+  },
+  // A response cut short in the record is not the body later nodes read.
+  stepOutput: ({ response: r }) =>
+    r && !r.truncated ? { status: r.status, headers: r.headers ?? {}, body: r.body } : undefined,
   handles: () => ['success', 'error'],
   templates: (c) => {
-    const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url' }];
+    const t: TemplateField[] = [{ path: ['url'], template: c.url, context: 'url', url: 'call' }];
     c.query.forEach((q, i) => t.push({ path: ['query', i, 'value'], template: q.value, context: 'text' }));
     c.headers.forEach((h, i) => t.push({ path: ['headers', i, 'value'], template: h.value, context: 'header' }));
     if (c.rawHeaders) t.push({ path: ['rawHeaders'], template: c.rawHeaders, context: 'header' });

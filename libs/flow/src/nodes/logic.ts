@@ -150,7 +150,6 @@ export const respondConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['headers'], message });
     }
   });
-export type RespondConfig = z.infer<typeof respondConfigSchema>;
 
 const RESPOND_SUMMARY: Record<RespondBody['type'], (b: any) => string> = {
   none: () => '',
@@ -183,7 +182,9 @@ export const respondNode = defineNodeSpec({
     if (b.type === 'json') t.push({ path: ['body', 'template'], template: b.template, context: 'json' });
     if (b.type === 'xml') t.push({ path: ['body', 'template'], template: b.template, context: 'xml' });
     if (b.type === 'text') t.push({ path: ['body', 'template'], template: b.template, context: 'text' });
-    if (b.type === 'redirect') t.push({ path: ['body', 'location'], template: b.location, context: 'url' });
+    if (b.type === 'redirect') {
+      t.push({ path: ['body', 'location'], template: b.location, context: 'url', url: 'redirect' });
+    }
     return t;
   },
   summary: (c) => `${c.status} ${RESPOND_SUMMARY[c.body.type](c.body)}`.trim(),

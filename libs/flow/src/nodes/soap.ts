@@ -154,8 +154,8 @@ export const soapNode = defineNodeSpec({
   recordsOutput: false,
   handles: () => ['success', 'error'],
   templates: (c) => {
-    const t: TemplateField[] = [{ path: ['wsdlUrl'], template: c.wsdlUrl, context: 'url' }];
-    if (c.endpoint) t.push({ path: ['endpoint'], template: c.endpoint, context: 'url' });
+    const t: TemplateField[] = [{ path: ['wsdlUrl'], template: c.wsdlUrl, context: 'url', url: 'call' }];
+    if (c.endpoint) t.push({ path: ['endpoint'], template: c.endpoint, context: 'url', url: 'call' });
     const xmlKey = c.clientOptions?.xmlKey ?? SOAP_XML_KEY;
     argTemplates(c.args, ['args'], t, xmlKey);
     argTemplates(c.soapHeaders, ['soapHeaders'], t, xmlKey);

@@ -26,6 +26,7 @@ const IVR_PARTS = ['call', 'contact', 'campaign', 'ivr', 'event'] as const;
 function eventCall(type: string): TriggerCall {
   return {
     path: '/events',
+    methods: ['POST'],
     shape:
       `{"id": "<unique per event>", "type": "${type}", "call": {…}, ` +
       `"contact": {…}, "campaign": {…}, "at": "<ISO time>"}`,
@@ -65,12 +66,15 @@ export const ivrTrigger = defineNodeSpec({
   trigger: {
     call: {
       path: '/ivr/{flowKey}',
+      methods: ['POST'],
       shape: '{"call": {…}, "contact": {…}, "campaign": {…}, "ivr": {…}, "event": {…}} (each optional)',
       request: (_config, input) => ({ method: 'POST', body: partsOf(input, IVR_PARTS) }),
     },
     mode: 'sync',
     inputRoots: IVR_PARTS,
     deadlineMs: IVR_DEADLINE_MS,
+    waiter: 'The IVR',
+    late: 'the fallback',
     unanswered: 'the IVR will always get the fallback',
     // Under an IVR (3 s to answer by default) a 10 s default timeout would always lose the caller.
     requestTimeoutMs: 2000,
@@ -193,6 +197,7 @@ export const webhookTrigger = defineNodeSpec({
   trigger: {
     call: {
       path: '/hooks/{flowKey}',
+      methods: ['GET', 'POST'],
       shape: 'any JSON (or form) body, and any query parameters: the flow reads them as request.body and request.query',
       request: (config, input) => {
         const methods = (config.methods as string[] | undefined) ?? ['POST'];
@@ -207,6 +212,8 @@ export const webhookTrigger = defineNodeSpec({
     inputRoots: ['request'],
     inputHint: 'a webhook run has only request.method/query/headers/body',
     deadlineMs: WEBHOOK_DEADLINE_MS,
+    waiter: 'The webhook caller',
+    late: '202 {executionId} (the run goes on)',
     httpAnswer: true,
   },
   initialConfig: () => ({ methods: ['POST'] }),

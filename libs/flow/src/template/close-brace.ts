@@ -36,7 +36,7 @@ export function protectClosingBraces(source: string): string {
 }
 
 /** Index of the `}}` that closes the mustache opened at `open` (skipping string literals and comments). */
-function findClose(s: string, open: number): number {
+export function findClose(s: string, open: number): number {
   if (s.startsWith('{{!--', open)) {
     const end = s.indexOf('--}}', open + 5);
     return end < 0 ? -1 : end + 2;

@@ -1,5 +1,5 @@
 import { parse, type AST } from '@handlebars/parser';
-import { protectClosingBraces, restoreClosingBraces } from './close-brace';
+import { findClose, protectClosingBraces, restoreClosingBraces } from './close-brace';
 
 export type { AST };
 
@@ -22,7 +22,8 @@ export function parseTemplate(source: string): ParseResult {
     ast = parse(protectClosingBraces(source));
     restoreClosingBraces(ast);
   } catch (err) {
-    return { ok: false, error: syntaxError(err, source) };
+    // The parser reads past an unclosed `{{` and stumbles later ("unexpected "c""): name the opener instead.
+    return { ok: false, error: unclosedMustache(source) ?? syntaxError(err, source) };
   }
   const unsupported = findUnsupported(ast);
   return unsupported ? { ok: false, error: unsupported } : { ok: true, ast };
@@ -53,6 +54,35 @@ function syntaxError(err: unknown, source: string): TemplateSyntaxError {
   if (typeof hash?.line === 'number') return { message, line: hash.line + 1, column: 1 };
   if (typeof e.lineNumber === 'number') return { message, line: e.lineNumber, column: (e.column ?? 0) + 1 };
   return { message, line: 1, column: 1 };
+}
+
+/** The first `{{` (or `{{{`, `{{!--`) that is never closed, where it opens. */
+function unclosedMustache(source: string): TemplateSyntaxError | undefined {
+  for (let open = source.indexOf('{{'); open >= 0;) {
+    if (open > 0 && source[open - 1] === '\\') {
+      open = source.indexOf('{{', open + 2); // `\{{` is literal text
+      continue;
+    }
+    const close = findClose(source, open);
+    if (close >= 0) {
+      open = source.indexOf('{{', close + 2);
+      continue;
+    }
+    const [opener, closer] = source.startsWith('{{!--', open)
+      ? ['{{!--', '--}}']
+      : source.startsWith('{{{', open)
+        ? ['{{{', '}}}']
+        : ['{{', '}}'];
+    const { line, column } = lineColumnAt(source, open);
+    return { message: `unclosed "${opener}" (add "${closer}" to close it)`, line, column };
+  }
+  return undefined;
+}
+
+/** 1-based line and column of a 0-based offset. */
+function lineColumnAt(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: (before[before.length - 1] ?? '').length + 1 };
 }
 
 function endOf(source: string, message: string): TemplateSyntaxError {

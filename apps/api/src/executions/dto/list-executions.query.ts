@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CursorField, LimitField } from '../../platform/validation/page-fields';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import type { ExecutionStatus, ExecutionTrigger } from '../execution.entity';
+import type { ExecutionStatus, ExecutionTrigger } from '@callflow/flow';
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'timeout'];
 export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['test', 'ivr', 'event', 'webhook', 'retry'];

@@ -1,5 +1,6 @@
 import { edges, node, type FlowTemplate, type TemplateNode } from '../flow-template.types';
 import { json, moduleHook, pbx, pbxFailed, pbxId } from './brix365-parts';
+import { sampleRequest } from './sample-parts';
 
 // BRIX365, module → PBX: the module's script functions, each a webhook flow calling the PBX
 // (see brix365.template.ts).
@@ -15,6 +16,7 @@ export const brix365GenerateCall: FlowTemplate = {
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', { body: { srcPhone: '207', dstPhone: '+33612345678' } }),
     nodes: [
       moduleHook(
         'generate_call',
@@ -69,6 +71,7 @@ export const brix365Members: FlowTemplate = {
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', {}),
     nodes: [
       moduleHook('get_members', ['GET'], 'VoipGetMembers: return await (await fetch(url)).json().'),
       node('list', 'http', 'extensions', 1, 0, {
@@ -108,6 +111,7 @@ export const brix365CallLink: FlowTemplate = {
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', { body: { callData: { callId: 'call-1001' } } }),
     nodes: [
       moduleHook('get_call_link', ['POST'], 'VoipGetCallLink: POST {callData}; return (await res.json()).url.'),
       node(
@@ -155,6 +159,7 @@ export const brix365TestConnection: FlowTemplate = {
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', {}),
     nodes: [
       moduleHook('test_connection', ['GET'], 'VoipTestConnection: return await (await fetch(url)).json().'),
       node('status', 'http', 'status', 1, 0, {
@@ -220,6 +225,9 @@ export const brix365CallActions: FlowTemplate = {
   requires: { connections: [pbx] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: { action: 'redirect', srcPhone: '207', dstPhone: '+33612345678', redirectTo: '208', hold: false },
+    }),
     nodes: [
       moduleHook('call_action', ['POST'], 'Each call-page function POSTs {action, srcPhone, dstPhone, …}.'),
       node('route', 'condition', 'action', 1, 0, {

@@ -22,6 +22,7 @@ import {
   brix365TestConnection,
 } from './brix365-module.template';
 import { json, moduleHook } from './brix365-parts';
+import { sampleRequest } from './sample-parts';
 
 export const brix365PbxWebhook: FlowTemplate = {
   id: 'brix365-pbx-webhook',
@@ -50,6 +51,16 @@ export const brix365PbxWebhook: FlowTemplate = {
   },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: {
+        event: 'hangup',
+        call_id: 'call-1001',
+        from: '+33612345678',
+        to: '+33140000000',
+        record_url: 'https://pbx.example.com/rec/call-1001.mp3',
+        duration: 273,
+      },
+    }),
     nodes: [
       moduleHook('pbx', ['GET', 'POST'], 'The PBX calls GET|POST /api/v1/hooks/<key>?token=<API key>.'),
       node(

@@ -1,5 +1,6 @@
 import { edges, node, type FlowTemplate } from '../flow-template.types';
 import { agentHook, auth, base, gcalls, json, sign } from './gcalls-parts';
+import { sampleContact, sampleEvent, sampleRequest } from './sample-parts';
 
 // Gcalls: the iframe's contact form and the Callbox's SMS (see gcalls.template.ts).
 
@@ -16,6 +17,9 @@ export const gcallsCreateContact: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: { name: 'Jeanne Dupont', phone: '+33612345678', email: 'jeanne.dupont@example.com' },
+    }),
     nodes: [
       agentHook('create_contact', 'The iframe calls POST /api/v1/hooks/<key>?secret=<its webhook secret>.'),
       node('contact', 'http', 'createContact', 1, 0, {
@@ -83,6 +87,9 @@ export const gcallsSendSms: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: { phone: '+33612345678', text: 'Your parcel ships today.', from: 'CallFlow', contactId: 'c-42' },
+    }),
     nodes: [
       agentHook(
         'send_sms',
@@ -182,6 +189,10 @@ export const gcallsSmsNote: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      contact: { ...sampleContact, custom: { sms: { text: 'Your parcel ships today.', from: 'CallFlow' } } },
+      event: sampleEvent('sms.sent', 'evt-9201', '2026-01-15T10:02:00Z'),
+    },
     nodes: [
       node('trigger', 'trigger.campaign', 'sms_sent', 0, 0, { events: ['sms.sent'] }),
       node('note', 'http', 'smsNote', 1, 0, {

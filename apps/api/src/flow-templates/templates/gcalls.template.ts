@@ -17,6 +17,7 @@ import { edges, node, type FlowTemplate } from '../flow-template.types';
  */
 import { gcallsCreateContact, gcallsSendSms, gcallsSmsNote } from './gcalls-contacts.template';
 import { agentHook, auth, base, gcalls, getData, json, sign } from './gcalls-parts';
+import { sampleCall, sampleContact, sampleEndedCall, sampleEvent, sampleRequest } from './sample-parts';
 
 /** Call connected (savePreLogCRM): GetData → the call log created with status "connected". */
 export const gcallsCallConnected: FlowTemplate = {
@@ -31,6 +32,11 @@ export const gcallsCallConnected: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: sampleCall,
+      contact: sampleContact,
+      event: sampleEvent('call.answered', 'evt-9101', '2026-01-15T09:30:08Z'),
+    },
     nodes: [
       node(
         'trigger',
@@ -86,6 +92,11 @@ export const gcallsCallLog: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: sampleEndedCall,
+      contact: sampleContact,
+      event: sampleEvent('call.ended', 'evt-9102', '2026-01-15T09:34:41Z'),
+    },
     nodes: [
       node('trigger', 'trigger.end_of_call', 'end_of_call', 0, 0, {}),
       getData('getData', 1, 'call.callerId'),
@@ -139,6 +150,9 @@ export const gcallsIframeData: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: { callId: 'call-1001', phone: '+33612345678', direction: 'in', agentExtension: '207' },
+    }),
     nodes: [
       agentHook(
         'call_started',
@@ -192,6 +206,16 @@ export const gcallsCreateTicket: FlowTemplate = {
   requires: { connections: [auth] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: {
+        callId: 'call-1001',
+        phone: '+33612345678',
+        contactId: 'c-42',
+        subject: 'Parcel not delivered',
+        description: 'Order 5812: the parcel was due on Monday.',
+        priority: 'high',
+      },
+    }),
     nodes: [
       agentHook('create_ticket', 'The iframe calls POST /api/v1/hooks/<key>?secret=<its webhook secret>.'),
       node('ticket', 'http', 'createTicket', 1, 0, {

@@ -1,4 +1,5 @@
 import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-template.types';
+import { sampleCampaign, sampleContact, sampleEndedCall, sampleEvent } from './sample-parts';
 
 /**
  * ICTBroadcast's integration add-on in campaigns (seed 001, in Italian): "consente
@@ -33,6 +34,12 @@ export const ictbroadcastCampaignPush: FlowTemplate = {
   },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      contact: sampleContact,
+      campaign: sampleCampaign,
+      call: { ...sampleEndedCall, direction: 'out' },
+      event: sampleEvent('campaign.contact', 'evt-7001', '2026-01-15T09:34:41Z'),
+    },
     nodes: [
       node(
         'trigger',

@@ -1,4 +1,5 @@
 import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-template.types';
+import { sampleCall, sampleCampaign, sampleContact, sampleEndedCall, sampleEvent } from './sample-parts';
 
 /**
  * ICTBroadcast integration add-on (seed 001, in Italian): "Integrazione come stato di chiamata
@@ -29,6 +30,12 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
   },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: sampleEndedCall,
+      contact: sampleContact,
+      campaign: sampleCampaign,
+      event: sampleEvent('call.ended', 'evt-9001', '2026-01-15T09:34:41Z'),
+    },
     nodes: [
       node('trigger', 'trigger.end_of_call', 'end_of_call', 0, 0, {}),
       node(
@@ -97,6 +104,11 @@ export const ictbroadcastIvrSoapLookup: FlowTemplate = {
   },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: { ...sampleCall, status: 'ringing' },
+      contact: sampleContact,
+      ivr: { digits: '1', node: 'main-menu' },
+    },
     nodes: [
       node('trigger', 'trigger.ivr', 'ivr', 0, 0, { deadlineMs: 3000, fallback: { queue: 'default', vip: false } }),
       node(

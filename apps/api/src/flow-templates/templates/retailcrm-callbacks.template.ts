@@ -1,6 +1,7 @@
 import { connectionPlaceholder, edges, node } from '../flow-template.types';
 import type { TemplateConnectionRequirement } from '@callflow/flow';
 import type { FlowTemplate } from '../flow-template.types';
+import { sampleRequest } from './sample-parts';
 
 /**
  * RetailCRM's calls to the telephony (seed 003) and the module registration that sets them up:
@@ -78,6 +79,9 @@ export const retailcrmMakeCall: FlowTemplate = {
   requires: { connections: [pbxConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', {
+      query: { code: '207', phone: '+33612345678', userId: '12', externalPhone: '+33140000000' },
+    }),
     nodes: [
       clientIdHook('make_call'),
       node('check', 'condition', 'check', 1, 0, when('missing', present(CALL_PARAMS), 'empty')),
@@ -121,6 +125,7 @@ export const retailcrmUserStatus: FlowTemplate = {
   requires: { connections: [pbxConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', { query: { code: '207', status: 'busy', userId: '12' } }),
     nodes: [
       clientIdHook('user_status'),
       node('check', 'condition', 'check', 1, 0, when('known', '{{request.query.status}}', 'matches', STATUSES)),
@@ -159,6 +164,7 @@ export const retailcrmRecord: FlowTemplate = {
   requires: { connections: [pbxConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', { query: { call: 'call-1001' } }),
     nodes: [
       clientIdHook('play_request'),
       node('check', 'condition', 'check', 1, 0, when('missing', '{{request.query.call}}', 'empty')),
@@ -229,6 +235,19 @@ export const retailcrmRegister: FlowTemplate = {
   requires: { connections: [retailcrmConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: {
+        code: 'callflow',
+        clientId: 'a-long-random-client-id',
+        makeCallUrl: 'https://callflow.example.com/api/v1/hooks/rcrm-make-call',
+        changeUserStatusUrl: 'https://callflow.example.com/api/v1/hooks/rcrm-status',
+        name: 'CallFlow',
+        logo: 'https://callflow.example.com/logo.svg',
+        accountUrl: 'https://callflow.example.com',
+        additionalCodes: [{ userId: 12, code: '207' }],
+        externalPhones: [{ userId: 12, externalPhone: '+33140000000' }],
+      },
+    }),
     nodes: [
       node('trigger', 'trigger.webhook', 'admin', 0, 0, { methods: ['POST'], deadlineMs: 15_000 }, 'Call it once.'),
       node('check', 'condition', 'check', 1, 0, when('missing', present(REQUIRED), 'empty')),

@@ -2,6 +2,7 @@ import { connectionPlaceholder, edges, node } from '../flow-template.types';
 import type { TemplateConnectionRequirement } from '@callflow/flow';
 import type { FlowTemplate } from '../flow-template.types';
 import { RETAILCRM_CALLBACK_TEMPLATES } from './retailcrm-callbacks.template';
+import { sampleCall, sampleContact, sampleEndedCall, sampleEvent, sampleRequest } from './sample-parts';
 
 /**
  * RetailCRM "Порядок интеграции виртуальной АТС с системой" (seed 003, in Russian), the PBX → CRM
@@ -64,6 +65,11 @@ export const retailcrmCallEvents: FlowTemplate = {
   requires: { connections: [retailcrmConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: { ...sampleCall, status: 'ringing' },
+      contact: sampleContact,
+      event: sampleEvent('call.ringing', 'evt-9301', '2026-01-15T09:30:00Z'),
+    },
     nodes: [
       node('trigger', 'trigger.campaign', 'call_events', 0, 0, { events: ['call.ringing', 'call.ended'] }),
       node('classify', 'set', 'classify', 1, 0, { values: [{ name: 'type', value: eventType }, ...phones] }),
@@ -107,6 +113,11 @@ export const retailcrmCallUpload: FlowTemplate = {
   requires: { connections: [retailcrmConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: {
+      call: sampleEndedCall,
+      contact: sampleContact,
+      event: sampleEvent('call.ended', 'evt-9302', '2026-01-15T09:34:41Z'),
+    },
     nodes: [
       node('trigger', 'trigger.end_of_call', 'call_ended', 0, 0, { directions: ['in', 'out'] }),
       node('classify', 'set', 'classify', 1, 0, {
@@ -154,6 +165,31 @@ export const retailcrmCallsUpload: FlowTemplate = {
   requires: { connections: [retailcrmConnection] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: {
+        calls: [
+          {
+            date: '2026-01-15 09:30:00',
+            type: 'in',
+            phone: '+33612345678',
+            code: '207',
+            result: 'answered',
+            duration: 273,
+            externalId: 'call-1001',
+            recordUrl: 'https://pbx.example.com/rec/call-1001.mp3',
+          },
+          {
+            date: '2026-01-15 09:41:10',
+            type: 'out',
+            phone: '+33698765432',
+            code: '208',
+            result: 'no answer',
+            duration: 0,
+            externalId: 'call-1002',
+          },
+        ],
+      },
+    }),
     nodes: [
       node('trigger', 'trigger.webhook', 'pbx_history', 0, 0, { methods: ['POST'], deadlineMs: 30_000 }),
       node('check', 'condition', 'check', 1, 0, {

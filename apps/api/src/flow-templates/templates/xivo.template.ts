@@ -1,5 +1,6 @@
 import { connectionPlaceholder, edges, node, type FlowTemplate } from '../flow-template.types';
 import type { TemplateConnectionRequirement as Requirement } from '@callflow/flow';
+import { sampleRequest } from './sample-parts';
 
 /**
  * XiVO CC Agent "Third Party Integration" (seed 004): when a call rings, the agent's browser POSTs
@@ -44,6 +45,16 @@ export const xivoAgentThirdParty: FlowTemplate = {
   requires: { connections: [crm] },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('POST', {
+      body: {
+        user: { username: 'alice', agentId: 7 },
+        callee: '1000',
+        caller: '+33612345678',
+        userData: { XIVO_USERID: '7', XIVO_SRCNUM: '+33612345678' },
+        callDataCallId: '1736933400.123',
+        queue: { name: 'support', displayName: 'Support' },
+      },
+    }),
     nodes: [
       node(
         'trigger',
@@ -144,6 +155,7 @@ export const xivoLoginUrl: FlowTemplate = {
   },
   definition: {
     schemaVersion: 1,
+    sampleInput: sampleRequest('GET', { query: { login: 'alice', xivoccHost: 'xivocc.example.com' } }),
     nodes: [
       node(
         'trigger',

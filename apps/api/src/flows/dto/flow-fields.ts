@@ -1,10 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { FLOW_KEY_PATTERN, FLOW_KEY_RULE } from '@callflow/flow';
 import { OpaqueJson } from '../../platform/json/json-fields';
-
-/** Flow keys: URL slugs unique per tenant (/ivr/:flowKey, /hooks/:flowKey). */
-export const FLOW_KEY_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export const EXAMPLE_DEFINITION = {
   schemaVersion: 1,
@@ -47,14 +45,12 @@ export const KeyField = () =>
   applyDecorators(
     ApiPropertyOptional({
       example: 'vip-lookup',
-      pattern: FLOW_KEY_RE.source,
-      description: 'Unique per tenant; derived from the name when absent',
+      pattern: FLOW_KEY_PATTERN.source,
+      description: 'Unique per tenant; derived from the name when absent; fixed once the flow is published',
     }),
     IsOptional(),
     IsString(),
-    Matches(FLOW_KEY_RE, {
-      message: 'key must be a lower-case slug: a-z, 0-9 and "-", at most 64 characters, not starting with "-"',
-    }),
+    Matches(FLOW_KEY_PATTERN, { message: `key must be ${FLOW_KEY_RULE}` }),
   );
 
 export const DescriptionField = () =>

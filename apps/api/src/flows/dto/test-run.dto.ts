@@ -1,3 +1,4 @@
+import { runInputSchema, type RunInput } from '@callflow/flow';
 import { OpaqueJson } from '../../platform/json/json-fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsUUID, Max, Min } from 'class-validator';
@@ -15,8 +16,8 @@ export class TestRunDto {
   })
   @IsOptional()
   @IsObject()
-  @OpaqueJson()
-  input?: Record<string, unknown>;
+  @OpaqueJson(runInputSchema)
+  input?: RunInput;
 
   @ApiPropertyOptional({
     description: 'Total time the run may take, ms: at most RUN_DEADLINE_MS (its default; 60 s unless configured)',

@@ -1,18 +1,36 @@
 /**
  * DTO properties that hold opaque JSON (a flow definition, a run input, an event's call): the DTO
- * checks they are objects and the service checks their content (libs/flow's schema). They must not
- * be walked by class-transformer, which drops keys such as `constructor` or `valueOf` and
- * overflows the stack on deeply nested input.
+ * checks they are objects, and their content is the flow format's (one of libs/flow's schemas,
+ * checked by the pipe when the property names it, else by the service). They must not be walked
+ * by class-transformer, which drops keys such as `constructor` or `valueOf` and overflows the
+ * stack on deeply nested input.
  */
-const OPAQUE = new WeakMap<object, Set<string>>();
+const OPAQUE = new WeakMap<object, Map<string, JsonSchemaCheck | undefined>>();
 
-/** Marks a DTO property as opaque JSON. */
-export function OpaqueJson(): PropertyDecorator {
+/** What an opaque property's schema offers (zod's safeParse). */
+interface JsonSchemaCheck {
+  safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/** Marks a DTO property as opaque JSON, checked by `schema` (libs/flow's) when given. */
+export function OpaqueJson(schema?: JsonSchemaCheck): PropertyDecorator {
   return (target, key) => {
-    const set = OPAQUE.get(target.constructor) ?? new Set<string>();
-    set.add(String(key));
-    OPAQUE.set(target.constructor, set);
+    const fields = OPAQUE.get(target.constructor) ?? new Map<string, JsonSchemaCheck | undefined>();
+    fields.set(String(key), schema);
+    OPAQUE.set(target.constructor, fields);
   };
+}
+
+/** The first problem of an opaque property its schema refuses (`input.call: expected record, …`). */
+export function opaqueSchemaProblem(cls: unknown, plain: Record<string, unknown>): string | undefined {
+  const fields = typeof cls === 'function' ? OPAQUE.get(cls) : undefined;
+  if (!fields) return undefined;
+  for (const [field, schema] of fields) {
+    if (!schema || !isPlainObject(plain[field])) continue;
+    const issue = schema.safeParse(plain[field]).error?.issues[0];
+    if (issue) return `${[field, ...issue.path.map(String)].join('.')}: ${issue.message}`;
+  }
+  return undefined;
 }
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -26,7 +44,7 @@ export function setOpaqueAside(
   cls: unknown,
   plain: Record<string, unknown>,
 ): { shallow: Record<string, unknown>; restore<T extends object>(instance: T): T } {
-  const fields = typeof cls === 'function' ? OPAQUE.get(cls) : undefined;
+  const fields = typeof cls === 'function' ? OPAQUE.get(cls)?.keys() : undefined;
   if (!fields) return { shallow: plain, restore: (i) => i };
   const kept = new Map<string, unknown>();
   const shallow: Record<string, unknown> = { ...plain };

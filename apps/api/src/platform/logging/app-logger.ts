@@ -1,3 +1,4 @@
+import { API_BASE_PATH } from '../http/api-prefix';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as Pino, type Level } from 'pino';
@@ -53,7 +54,7 @@ export function responseForLog(res: LoggedResponse): Record<string, unknown> {
 export function requestLogger(root: Pino): HttpLogger {
   return pinoHttp({
     logger: root,
-    autoLogging: { ignore: (req) => req.url === '/api/v1/health' || req.url === '/metrics' },
+    autoLogging: { ignore: (req) => req.url === `${API_BASE_PATH}/health` || req.url === '/metrics' },
     customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';

@@ -7,6 +7,7 @@ import {
   findReservedKey,
   isPlainObject,
   reservedKey,
+  opaqueSchemaProblem,
   setOpaqueAside,
 } from '../json/json-fields';
 
@@ -67,6 +68,8 @@ export function screenDtoBody(
   if (reserved) return { problem: reservedProblem(reserved.path, reserved.key) };
   const lone = findLoneSurrogate(opaque.shallow);
   if (lone) return { problem: `${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)` };
+  const content = opaqueSchemaProblem(cls, plain);
+  if (content) return { problem: content };
   return opaque;
 }
 

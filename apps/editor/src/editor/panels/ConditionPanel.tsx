@@ -1,4 +1,4 @@
-import { CONDITION_OPS, UNARY_OPS, type ConditionOp, conditionNode } from '@callflow/flow';
+import { CONDITION_OPS, UNARY_OPS, type ConditionOp, type ConditionRule, conditionNode } from '@callflow/flow';
 import { Button } from '../../ui/components';
 import { Checkbox, Issues, Select, TextInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
@@ -6,13 +6,7 @@ import type { EditorEdge } from '../convert';
 import { TemplateField } from '../TemplateField';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
-interface Rule {
-  handle: string;
-  left: string;
-  op: ConditionOp;
-  right?: string;
-  ignoreCase?: boolean;
-}
+type Rule = ConditionRule;
 
 const OP_LABELS: Record<ConditionOp, string> = {
   eq: 'equals',

@@ -1,18 +1,16 @@
 import { useMemo, useState } from 'react';
-import { HTTP_METHODS, parseRawHeaders, httpNode } from '@callflow/flow';
+import { HTTP_METHODS, parseRawHeaders, httpNode, type HttpBody } from '@callflow/flow';
 import { Button, formatMs } from '../../ui/components';
 import { Checkbox, Field, Issues, Segmented, Select, Tabs, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
+import { SampleResponse } from './SampleResponse';
 import { NameValueTable, RequestSettingsFields, type FormFieldRow } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
-type Body =
-  | { type: 'none' }
-  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
-  | { type: 'form'; fields: FormFieldRow[] };
+type Body = HttpBody;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BODY_SAMPLES: Record<string, string> = {
@@ -22,8 +20,9 @@ const BODY_SAMPLES: Record<string, string> = {
 };
 
 /** HTTP request: method, URL, query, headers (table or raw text), body, connection, timeout, retry. */
-function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
-  const [tab, setTab] = useState<'query' | 'headers' | 'body' | 'options'>('headers');
+function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
+  const { nodeId, nodeName, config, patch, issues, readOnly } = props;
+  const [tab, setTab] = useState<'query' | 'headers' | 'body' | 'options' | 'sample'>('headers');
   const [rawMode, setRawMode] = useState(() => !!config.rawHeaders);
   const query = config.query ?? [];
   const headers = config.headers ?? [];
@@ -87,6 +86,12 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Panel
           { value: 'headers', label: 'Headers', count: headerCount, testId: 'tab-headers' },
           { value: 'body', label: 'Body', count: bodyCount, testId: 'tab-body' },
           { value: 'options', label: 'Options', testId: 'tab-options' },
+          {
+            value: 'sample',
+            label: 'Sample',
+            count: config.sampleResponse === undefined ? 0 : 1,
+            testId: 'tab-sample',
+          },
         ]}
       />
       <div className="tab-body">
@@ -256,6 +261,15 @@ function HttpPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Panel
               </>
             )}
           </>
+        )}
+        {tab === 'sample' && (
+          <SampleResponse
+            nodeId={nodeId}
+            nodeName={nodeName}
+            value={config.sampleResponse}
+            onChange={(v) => patch({ sampleResponse: v }, 'sampleResponse')}
+            readOnly={readOnly}
+          />
         )}
         {tab === 'options' && (
           <>

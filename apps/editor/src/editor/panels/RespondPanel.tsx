@@ -1,4 +1,4 @@
-import { httpNode, respondNode } from '@callflow/flow';
+import { getNodeSpec, httpNode, isTriggerType, respondNode, type RespondBody } from '@callflow/flow';
 import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { useFlowNodes } from '../store/flow-hooks';
@@ -6,11 +6,7 @@ import { TemplateField } from '../TemplateField';
 import { NameValueTable } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
-type Body =
-  | { type: 'none' }
-  | { type: 'json' | 'xml' | 'text'; template: string; contentType?: string; omitEmpty?: boolean }
-  | { type: 'redirect'; location: string }
-  | { type: 'passthrough'; node: string };
+type Body = RespondBody;
 
 const SAMPLES: Record<string, string> = {
   json: '{\n  "queue": "default"\n}',
@@ -153,10 +149,35 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
           namePlaceholder="Header"
         />
       </Field>
-      <p className="panel-outputs">
-        <Icon name="info" size={13} /> Under an asynchronous trigger nobody waits for this answer.
-      </p>
+      <WhoWaits />
     </>
+  );
+}
+
+/** Who waits for this answer, from the flow's trigger spec (an IVR does; an event trigger nobody). */
+function WhoWaits() {
+  const trigger = useFlowNodes((nodes) => {
+    const t = nodes.find((n) => isTriggerType(n.type ?? ''));
+    const deadline = t?.data.config.deadlineMs;
+    return t ? `${t.type}\u0000${typeof deadline === 'number' ? deadline : ''}` : '';
+  });
+  const [type = '', deadline] = trigger.split('\u0000');
+  const spec = getNodeSpec(type);
+  const t = spec?.trigger;
+  let text: string;
+  if (!spec || !t) text = 'A synchronous trigger (IVR, webhook) waits for this answer; an event trigger does not.';
+  else if (t.mode === 'async') text = `Nobody waits for this answer: the ${spec.label} trigger is asynchronous.`;
+  else {
+    const ms = Number(deadline) || t.deadlineMs;
+    const within = ms ? ` for up to ${ms} ms` : '';
+    text =
+      `${t.waiter ?? 'The caller'} waits for this ` +
+      `answer${within}${t.late ? `; after that it gets ${t.late}` : ''}.`;
+  }
+  return (
+    <p className="panel-outputs" data-testid="respond-waiter">
+      <Icon name="info" size={13} /> {text}
+    </p>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { soapNode, type SoapClientOptionsInput } from '@callflow/flow';
+import { soapNode } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
 import type { SoapDescription, SoapOperationDescription } from '../../api/types';
 import { Button } from '../../ui/components';
@@ -12,17 +12,10 @@ import { NameValueTable, RequestSettingsFields, Section } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
 import { SoapAdvanced } from './soap/SoapAdvanced';
+import { describedFor, findOperation, rememberDescription } from '../soap-descriptions';
 
 /** The stored config, as the panel sees it (all of it optional). */
 type SoapConfig = PanelConfigOf<typeof soapNode.type>;
-
-/**
- * Descriptions by WSDL URL, connection and client options, kept while the editor is open (reopening a node does not
- * reload).
- */
-const described = new Map<string, SoapDescription>();
-const describedKey = (url: string, connectionId: string | undefined, options?: SoapClientOptionsInput) =>
-  `${connectionId ?? ''} ${url} ${options ? JSON.stringify(options) : ''}`;
 
 type LoadState =
   | { status: 'idle' }
@@ -34,7 +27,7 @@ type LoadState =
 function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly }: PanelProps<SoapConfig>) {
   const wsdlUrl = config.wsdlUrl ?? '';
   const [load, setLoad] = useState<LoadState>(() => {
-    const d = described.get(describedKey(wsdlUrl, config.connectionId, config.clientOptions));
+    const d = describedFor(config);
     return d ? { status: 'ok', description: d } : { status: 'idle' };
   });
   const [argsMode, setArgsMode] = useState<'form' | 'json'>('form');
@@ -58,7 +51,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         config.clientOptions,
       );
       if (ctl.signal.aborted) return;
-      described.set(describedKey(url, config.connectionId, config.clientOptions), description);
+      rememberDescription({ ...config, wsdlUrl: url }, description);
       setLoad({ status: 'ok', description });
       // Pick the first service/port/operation when nothing (valid) is chosen yet.
       const chosen = pickOperation(description, config);
@@ -148,7 +141,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
               value={wsdlUrl}
               onChange={(v) => {
                 patch({ wsdlUrl: v }, 'wsdlUrl');
-                const d = described.get(describedKey(v, config.connectionId, config.clientOptions));
+                const d = describedFor({ ...config, wsdlUrl: v });
                 if (load.status !== 'loading') setLoad(d ? { status: 'ok', description: d } : { status: 'idle' });
               }}
               context="url"
@@ -365,13 +358,11 @@ function pickOperation(
   d: SoapDescription,
   c: SoapConfig,
 ): { service: string; port: string; operation: string; op: SoapOperationDescription } | null {
-  for (const s of d.services) {
-    if (c.service && s.name !== c.service) continue;
-    for (const p of s.ports) {
-      if (c.port && p.name !== c.port) continue;
-      const op = p.operations.find((o) => o.name === c.operation);
-      if (op) return { service: s.name, port: p.name, operation: op.name, op };
-    }
+  const chosen = findOperation(d, c);
+  if (chosen) {
+    for (const s of d.services)
+      for (const p of s.ports)
+        if (p.operations.includes(chosen)) return { service: s.name, port: p.name, operation: chosen.name, op: chosen };
   }
   const s = d.services[0];
   const p = s?.ports[0];

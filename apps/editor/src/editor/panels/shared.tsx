@@ -1,6 +1,12 @@
 /** Building blocks shared by the node panels: name/value tables, timeout and retry, connection. */
 import { useEffect, useState, type ReactNode } from 'react';
-import { MAX_CONCURRENT_RUNS_LIMIT, type TemplateContext, type ValidationIssue } from '@callflow/flow';
+import {
+  MAX_CONCURRENT_RUNS_LIMIT,
+  type FormField,
+  type NameValue,
+  type TemplateContext,
+  type ValidationIssue,
+} from '@callflow/flow';
 import { loadConnections } from '../../api/connections-cache';
 import type { Connection } from '../../api/types';
 import { Button } from '../../ui/components';
@@ -31,16 +37,8 @@ export function Section({
   );
 }
 
-export interface NameValue {
-  name: string;
-  value: string;
-}
-
 /** A form field row: a JSON value may leave out its empty members (RetailCRM's JSON-in-form style). */
-export interface FormFieldRow extends NameValue {
-  json?: boolean;
-  omitEmpty?: boolean;
-}
+export type FormFieldRow = FormField;
 
 /** Rows of name + templated value (query, headers, form fields, set values, SOAP headers). */
 export function NameValueTable({

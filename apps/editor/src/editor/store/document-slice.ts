@@ -53,6 +53,7 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
         meta,
         nodes,
         edges,
+        sampleInput: flow.definition?.sampleInput,
         readOnly: !!opts?.readOnly,
         past: [],
         future: [],
@@ -184,6 +185,7 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
 
     replaceDefinition(definition) {
       const { nodes, edges } = fromDefinition(definition);
+      set({ sampleInput: definition.sampleInput });
       commit(set, get, deps, { nodes, edges });
       set({ selection: { nodes: [], edges: [] } });
     },
@@ -192,6 +194,13 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
       const s = get();
       if (!s.meta || s.readOnly) return;
       set({ meta: { ...s.meta, name }, changeSeq: s.changeSeq + 1 });
+    },
+
+    setSampleInput(input) {
+      const s = get();
+      if (s.readOnly) return;
+      // Saved with the draft, and validated with it (the definition schema checks it).
+      set({ sampleInput: input, changeSeq: s.changeSeq + 1, structureSeq: s.structureSeq + 1 });
     },
 
     setConnectHint(hint) {
@@ -216,7 +225,8 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
 
     definition() {
       const s = get();
-      return toDefinition(s.nodes, s.edges);
+      const def = toDefinition(s.nodes, s.edges);
+      return s.sampleInput === undefined ? def : { ...def, sampleInput: s.sampleInput };
     },
   });
 }

@@ -3,6 +3,7 @@
  * metadata, nodes and edges, a node's validation issues. It imports the store, never a panel.
  */
 import type { ValidationIssue, ValidationResult } from '@callflow/flow';
+import type { RunInput, StepRecord } from '../../api/types';
 import type { EditorEdge, EditorNode } from '../convert';
 import { useEditor } from './index';
 import type { FlowMeta } from './types';
@@ -28,12 +29,35 @@ export function useNodeIssues(nodeId: string): ValidationIssue[] {
   return useEditor((s) => s.validation.byNode.get(nodeId) ?? NO_ISSUES);
 }
 
+/** The flow's pinned sample input (the definition's `sampleInput`), if any. */
+export function useSampleInput(): RunInput | undefined {
+  return useEditor((s) => s.sampleInput);
+}
+
+/** The step a node's panel shows: the one picked in a list when it is this node's, else its last. */
+export function useShownStep(nodeId: string | undefined): StepRecord | undefined {
+  return useEditor((s) => {
+    if (!nodeId) return undefined;
+    const picked = s.run.picked;
+    if (picked !== undefined) {
+      const step = s.run.result?.steps.find((st) => st.seq === picked);
+      if (step?.nodeId === nodeId) return step;
+    }
+    return s.run.byNode.get(nodeId);
+  });
+}
+
 export function useSelectNode(): (id: string | null) => void {
   return useEditor((s) => s.selectNode);
 }
 
-/** The graph right now (for completions computed on demand), with the last validated definition. */
-export function currentGraph(): { nodes: EditorNode[]; edges: EditorEdge[]; flow?: ValidationResult['flow'] } {
+/** The graph right now (for completions computed on demand), with the last validated definition and run. */
+export function currentGraph(): {
+  nodes: EditorNode[];
+  edges: EditorEdge[];
+  flow?: ValidationResult['flow'];
+  steps?: StepRecord[];
+} {
   const s = useEditor.getState();
-  return { nodes: s.nodes, edges: s.edges, flow: s.validation.result?.flow };
+  return { nodes: s.nodes, edges: s.edges, flow: s.validation.result?.flow, steps: s.run.result?.steps };
 }

@@ -62,8 +62,9 @@ export const createHistorySlice: EditorSlice<HistorySlice> = (set, get) => {
       if (!get().readOnly) pushHistory();
     },
 
-    beforeDelete() {
-      if (!get().readOnly) pushHistory();
+    beforeDelete(doomed) {
+      // React Flow asks even when nothing is selected: such a step would make the next Ctrl+Z do nothing.
+      if (!get().readOnly && (doomed.nodes.length > 0 || doomed.edges.length > 0)) pushHistory();
     },
 
     undo() {

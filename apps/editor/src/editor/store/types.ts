@@ -6,7 +6,7 @@
 import type { Connection, EdgeChange, NodeChange } from '@xyflow/react';
 import type { StateCreator } from 'zustand';
 import type { FlowDefinition, ValidationIssue, ValidationResult } from '@callflow/flow';
-import type { FlowDetail, StepRecord, TestRunResult } from '../../api/types';
+import type { FlowDetail, RunInput, StepRecord, TestRunResult } from '../../api/types';
 import type { EditorEdge, EditorNode, FlowNodeData } from '../convert';
 
 export interface Snapshot {
@@ -56,6 +56,8 @@ export interface DocumentSlice {
   meta: FlowMeta | null;
   nodes: EditorNode[];
   edges: EditorEdge[];
+  /** The flow's pinned sample input (the definition's `sampleInput`): the test drawer starts from it. */
+  sampleInput?: RunInput;
   readOnly: boolean;
   /** Bumped by every change the stored draft would see. */
   changeSeq: number;
@@ -83,6 +85,8 @@ export interface DocumentSlice {
   deleteNode(id: string): void;
   replaceDefinition(definition: FlowDefinition): void;
   setFlowName(name: string): void;
+  /** Pins (or with undefined, unpins) the sample input saved with the draft. */
+  setSampleInput(input: RunInput | undefined): void;
   setConnectHint(hint: string | null): void;
   setSave(save: SaveState, saved?: { seq: number; revision?: number; updatedAt?: string }): void;
   setMeta(patch: Partial<FlowMeta>): void;
@@ -100,7 +104,8 @@ export interface HistorySlice {
   future: Snapshot[];
   coalesce: { key: string; at: number } | null;
   beginDrag(): void;
-  beforeDelete(): void;
+  /** Before React Flow deletes `doomed` (Delete/Backspace): one undo step, none when nothing will go. */
+  beforeDelete(doomed: { nodes: readonly unknown[]; edges: readonly unknown[] }): void;
   undo(): void;
   redo(): void;
 }

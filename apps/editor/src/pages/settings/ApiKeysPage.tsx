@@ -5,29 +5,24 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ApiKey } from '../../api/access-types';
-import {
-  Badge,
-  Button,
-  Dialog,
-  Empty,
-  ErrorBanner,
-  formatDateTime,
-  Spinner,
-  timeAgo,
-  toast,
-} from '../../ui/components';
+import { useCan } from '../../auth/session';
+import { Badge, Button, Dialog, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox } from '../../ui/form';
-import { ListInput } from '../../ui/list-json-inputs';
 import { Icon } from '../../ui/icons';
+import { FlowKeysPicker } from './FlowKeysPicker';
 
 /** Scopes a key may carry (the server's API_KEY_SCOPES). */
 const SCOPES = [{ name: 'triggers.invoke', description: 'Call IVR, event and webhook triggers' }];
 
-type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: ApiKey[] };
+type State = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; items: ApiKey[] };
 
 export function ApiKeysPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
+  const can = useCan();
+  // Refused (the permission went since GET /me): no button that would be refused too.
+  const mayCreate = can('api_keys.manage') && !(state.status === 'error' && isForbidden(state.error));
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
@@ -36,7 +31,7 @@ export function ApiKeysPage() {
     try {
       setState({ status: 'ok', items: itemsOf(await api.apiKeys.list()) });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -65,13 +60,17 @@ export function ApiKeysPage() {
           </p>
         </div>
         <div className="grow" />
-        <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-api-key">
-          New API key
-        </Button>
+        {mayCreate && (
+          <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-api-key">
+            New API key
+          </Button>
+        )}
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label="Loading keys…" />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError error={state.error} onRetry={() => void load()} what="API keys" permission="api_keys.manage" />
+        )}
         {state.status === 'ok' && state.items.length === 0 && (
           <Empty icon="key" title="No API keys">
             <p className="muted">Create one for each system that calls your flows, so each can be revoked alone.</p>
@@ -238,13 +237,7 @@ function CreateKeyDialog({
       <label className="field-label" htmlFor="key-flows">
         Only these flows (optional)
       </label>
-      <ListInput
-        id="key-flows"
-        value={flowKeys}
-        onChange={setFlowKeys}
-        placeholder="flow keys, comma separated (empty: every flow)"
-        testId="api-key-flows"
-      />
+      <FlowKeysPicker id="key-flows" value={flowKeys} onChange={setFlowKeys} />
       {error && (
         <p className="callout callout-danger" role="alert">
           <Icon name="alert" size={14} /> <span>{error}</span>

@@ -5,12 +5,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { AuditEntry } from '../../api/access-types';
-import { Badge, Button, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { Badge, Button, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { LoadError } from '../../ui/access';
 import { detailParts, targetLabel, type Names } from './audit-details';
 
 type State =
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; error: unknown }
   | { status: 'ok'; items: AuditEntry[]; nextCursor?: string };
 
 const PAGE = 50;
@@ -26,7 +27,7 @@ export function AuditPage() {
       const page = await api.audit.list({ limit: PAGE });
       setState({ status: 'ok', items: itemsOf(page), nextCursor: page.nextCursor });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -68,7 +69,9 @@ export function AuditPage() {
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label="Loading the audit log…" />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError error={state.error} onRetry={() => void load()} what="the audit log" permission="access.manage" />
+        )}
         {state.status === 'ok' && state.items.length === 0 && <Empty icon="history" title="Nothing recorded yet" />}
         {state.status === 'ok' && state.items.length > 0 && (
           <>

@@ -8,12 +8,13 @@ import { api, errorText, itemsOf } from '../../api/client';
 import type { ConnectionDetail, ConnectionTestResult } from '../../api/access-types';
 import { forgetConnections } from '../../api/connections-cache';
 import { useCan } from '../../auth/session';
-import { Badge, Button, Empty, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { Badge, Button, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
+import { LoadError } from '../../ui/access';
 import { ConfirmDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 import { CONNECTION_TYPES, ConnectionDialog } from './ConnectionForm';
 
-type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; items: ConnectionDetail[] };
+type State = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; items: ConnectionDetail[] };
 
 /** One line on what the connection does, without any secret. */
 export function summary(c: ConnectionDetail): string {
@@ -55,17 +56,24 @@ function TestResult({ r }: { r: ConnectionTestResult | 'busy' | undefined }) {
         <Icon name="alert" size={13} /> {r.error.message}
       </span>
     );
-  const detail =
+  if (r.checked === false)
+    return (
+      <span className="conn-test muted" data-testid="connection-test-result">
+        <Icon name="info" size={13} /> {r.message}
+      </span>
+    );
+  // Say what was checked, not just "ok".
+  const what =
     r.operations !== undefined
-      ? `${r.operations} WSDL operation${r.operations === 1 ? '' : 's'}`
+      ? `WSDL loaded: ${r.operations} operation${r.operations === 1 ? '' : 's'}`
       : r.expiresAt
-        ? `token expires ${formatDateTime(r.expiresAt)}`
+        ? `Token fetched: it expires ${formatDateTime(r.expiresAt)}`
         : r.expiresAt === null
-          ? 'token (no expiry)'
-          : (r.message ?? '');
+          ? 'Token fetched (no expiry given)'
+          : (r.message ?? 'Checked');
   return (
     <span className="conn-test ok" data-testid="connection-test-result">
-      <Icon name="check" size={13} /> ok{detail ? ` · ${detail}` : ''}
+      <Icon name="check" size={13} /> {what}
     </span>
   );
 }
@@ -83,7 +91,7 @@ export function ConnectionsPage() {
       setState({ status: 'ok', items: itemsOf(await api.connections.details()) });
       forgetConnections();
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -132,7 +140,9 @@ export function ConnectionsPage() {
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label="Loading connections…" />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError error={state.error} onRetry={() => void load()} what="connections" permission="connections.read" />
+        )}
         {state.status === 'ok' && state.items.length === 0 && (
           <Empty icon="plug" title="No connections yet">
             <p className="muted">

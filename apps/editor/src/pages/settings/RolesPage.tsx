@@ -6,17 +6,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { PermissionInfo, Role } from '../../api/access-types';
-import { Badge, Button, ErrorBanner, Spinner, toast } from '../../ui/components';
+import { useCan } from '../../auth/session';
+import { Badge, Button, Spinner, toast } from '../../ui/components';
+import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 
 type State =
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; error: unknown }
   | { status: 'ok'; roles: Role[]; permissions: PermissionInfo[] };
 
 export function RolesPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
+  const can = useCan();
+  // Refused (the permission went since GET /me): no button that would be refused too.
+  const mayCreate = can('access.manage') && !(state.status === 'error' && isForbidden(state.error));
   const [saving, setSaving] = useState<string | null>(null);
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Role | null>(null);
@@ -26,7 +31,7 @@ export function RolesPage() {
       const [roles, permissions] = await Promise.all([api.roles.list(), api.permissions()]);
       setState({ status: 'ok', roles: itemsOf(roles), permissions: itemsOf(permissions) });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -76,13 +81,17 @@ export function RolesPage() {
           </p>
         </div>
         <div className="grow" />
-        <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-role">
-          New role
-        </Button>
+        {mayCreate && (
+          <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-role">
+            New role
+          </Button>
+        )}
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label="Loading roles…" />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError error={state.error} onRetry={() => void load()} what="roles" permission="access.manage" />
+        )}
         {state.status === 'ok' && (
           <div className="table-wrap matrix-wrap">
             <table className="table matrix" data-testid="role-matrix">

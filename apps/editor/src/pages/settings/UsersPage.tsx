@@ -6,20 +6,24 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ManagedUser, PermissionInfo, Role } from '../../api/access-types';
-import { useSession } from '../../auth/session';
-import { Badge, Button, Empty, ErrorBanner, Spinner, timeAgo, toast } from '../../ui/components';
+import { useCan, useSession } from '../../auth/session';
+import { Badge, Button, Empty, Spinner, timeAgo, toast } from '../../ui/components';
+import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
-import { PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
+import { PASSWORD_MIN_LENGTH, PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
 
 type State =
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; error: unknown }
   | { status: 'ok'; users: ManagedUser[]; roles: Role[]; permissions: PermissionInfo[] };
 
 export function UsersPage() {
   const [state, setState] = useState<State>({ status: 'loading' });
+  const can = useCan();
+  // Refused (the permission went since GET /me): no button that would be refused too.
+  const mayCreate = can('access.manage') && !(state.status === 'error' && isForbidden(state.error));
   const [editing, setEditing] = useState<ManagedUser | 'new' | null>(null);
   const [deactivating, setDeactivating] = useState<ManagedUser | null>(null);
   const me = useSession();
@@ -34,7 +38,7 @@ export function UsersPage() {
         permissions: itemsOf(permissions).filter((p) => p.grantable),
       });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -65,13 +69,17 @@ export function UsersPage() {
           <p className="muted">Who may sign in to this workspace, and with which roles.</p>
         </div>
         <div className="grow" />
-        <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-user">
-          Add user
-        </Button>
+        {mayCreate && (
+          <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-user">
+            Add user
+          </Button>
+        )}
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label="Loading users…" />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError error={state.error} onRetry={() => void load()} what="users" permission="access.manage" />
+        )}
         {state.status === 'ok' && state.users.length === 0 && <Empty icon="users" title="No users yet" />}
         {state.status === 'ok' && state.users.length > 0 && (
           <div className="table-wrap">
@@ -213,6 +221,17 @@ function UserDialog({
   // A refusal of the password is shown at its field; anything else at the bottom.
   const passwordError = passwordMessage(error);
   const tooShort = passwordShortfall(password) !== null;
+  // What the Add/Save button waits for, said next to it.
+  const missing =
+    !user && !email.trim()
+      ? 'Enter their email address.'
+      : !user && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())
+        ? 'Enter a whole email address (name@example.com).'
+        : !user && !password
+          ? 'Enter a temporary password for them.'
+          : tooShort
+            ? `The password needs at least ${PASSWORD_MIN_LENGTH} characters.`
+            : null;
 
   const save = async () => {
     setBusy(true);
@@ -239,7 +258,8 @@ function UserDialog({
       testId="user-dialog"
       submit={user ? 'Save' : 'Add user'}
       busy={busy}
-      disabled={tooShort || (!user && (!email.trim() || !password))}
+      disabled={missing !== null}
+      disabledReason={missing}
       onSubmit={() => void save()}
       submitTestId="save-user"
     >

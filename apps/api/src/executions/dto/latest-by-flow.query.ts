@@ -1,0 +1,15 @@
+import { MAX_LATEST_FLOWS } from '@callflow/flow';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+
+/** The flows whose newest run is wanted: `?flowIds=<uuid>,<uuid>` (comma separated). */
+export class LatestByFlowQuery {
+  @ApiProperty({ type: String, description: `Flow ids, comma separated (at most ${MAX_LATEST_FLOWS})` })
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LATEST_FLOWS)
+  @IsUUID('all', { each: true })
+  flowIds!: string[];
+}

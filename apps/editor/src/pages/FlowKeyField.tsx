@@ -1,0 +1,111 @@
+/**
+ * The flow key in the editor's header (it is in the trigger URLs, /ivr/<key>): editable until the
+ * flow is first published, fixed after that (the API refuses a change then, as it refuses a key
+ * another flow of the tenant has).
+ */
+import { useState } from 'react';
+import { FLOW_KEY_PATTERN, FLOW_KEY_RULE, flowKeyFromName } from '@callflow/flow';
+import { api, errorText } from '../api/client';
+import { useEditor } from '../editor/store';
+import { Button, toast } from '../ui/components';
+import { FormDialog } from '../ui/dialogs';
+import { Icon } from '../ui/icons';
+
+export function FlowKeyField({ saveNow }: { saveNow(): Promise<boolean> }) {
+  const meta = useEditor((s) => s.meta);
+  const readOnly = useEditor((s) => s.readOnly);
+  const [editing, setEditing] = useState(false);
+  if (!meta) return null;
+  const published = (meta.latestVersion ?? 0) > 0 || meta.publishedVersion !== null;
+  if (readOnly || published) {
+    const why = published ? ' (fixed: the flow has been published and callers use it)' : '';
+    return (
+      <code title={`Flow key: used in trigger URLs${why}`} data-testid="flow-key">
+        {meta.key}
+      </code>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className="key-button"
+        onClick={() => setEditing(true)}
+        title="Flow key: used in trigger URLs. It can change until the flow is first published."
+        data-testid="flow-key"
+      >
+        <code>{meta.key}</code>
+        <Icon name="edit" size={12} />
+      </button>
+      {editing && <KeyDialog saveNow={saveNow} onClose={() => setEditing(false)} />}
+    </>
+  );
+}
+
+function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(): void }) {
+  const meta = useEditor((s) => s.meta)!;
+  const [key, setKey] = useState(meta.key);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const suggested = flowKeyFromName(meta.name);
+  const invalid = !FLOW_KEY_PATTERN.test(key) ? `A key is ${FLOW_KEY_RULE}.` : null;
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      // The draft first, so the key's save starts from the revision the server has.
+      if (!(await saveNow())) throw new Error(useEditor.getState().save.message ?? 'the draft could not be saved');
+      const current = useEditor.getState().meta!;
+      const res = await api.flows.update(current.id, { key, revision: current.revision });
+      useEditor.getState().setMeta({ key: res.key, revision: res.revision, updatedAt: res.updatedAt });
+      toast(`The flow's key is now ${res.key}`, 'success');
+      onClose();
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <FormDialog
+      title="Flow key"
+      onClose={onClose}
+      testId="flow-key-dialog"
+      submit="Save key"
+      busy={busy}
+      disabled={!!invalid || key === meta.key}
+      disabledReason={invalid ?? (key === meta.key ? 'This is the current key.' : null)}
+      onSubmit={() => void save()}
+      submitTestId="flow-key-save"
+    >
+      <p className="muted">
+        Callers reach this flow at <code>/api/v1/ivr/{key || '…'}</code> (or <code>/hooks/…</code>). The key can change
+        until the flow is first published; after that it stays, so the PBX and CRMs keep working.
+      </p>
+      <label className="field-label" htmlFor="flow-key-input">
+        Key
+      </label>
+      <div className="row-inline">
+        <input
+          id="flow-key-input"
+          className="input mono"
+          value={key}
+          onChange={(e) => setKey(e.target.value.trim())}
+          data-testid="flow-key-input"
+          autoFocus
+        />
+        {suggested !== key && (
+          <Button size="sm" variant="ghost" onClick={() => setKey(suggested)} data-testid="flow-key-suggest">
+            Use “{suggested}”
+          </Button>
+        )}
+      </div>
+      {error && (
+        <p className="callout callout-danger" role="alert" data-testid="flow-key-error">
+          <Icon name="alert" size={14} /> <span>{error}</span>
+        </p>
+      )}
+    </FormDialog>
+  );
+}

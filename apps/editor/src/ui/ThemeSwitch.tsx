@@ -1,0 +1,62 @@
+/** The left rail's theme switch: System, Light or Dark (ui/theme.ts keeps the choice). */
+import { useEffect, useRef, useState } from 'react';
+import { Icon, type IconName } from './icons';
+import { setTheme, THEME_CHOICES, useTheme, type ThemeChoice } from './theme';
+
+const LABEL: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+const ICON: Record<ThemeChoice, IconName> = { system: 'monitor', light: 'sun', dark: 'moon' };
+
+export function ThemeSwitch() {
+  const { choice, theme } = useTheme();
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent) => !box.current?.contains(e.target as Node) && setOpen(false);
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', away);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [open]);
+  return (
+    <div className="theme-switch" ref={box}>
+      <button
+        type="button"
+        className="rail-link"
+        aria-haspopup="true"
+        aria-expanded={open}
+        title={`Theme: ${LABEL[choice]}${choice === 'system' ? ` (${theme})` : ''}`}
+        onClick={() => setOpen(!open)}
+        data-testid="theme-button"
+      >
+        <Icon name={theme === 'dark' ? 'moon' : 'sun'} size={20} />
+        <span>Theme</span>
+      </button>
+      {open && (
+        <div className="popover theme-menu" role="radiogroup" aria-label="Theme" data-testid="theme-menu">
+          {THEME_CHOICES.map((c) => (
+            <button
+              key={c}
+              type="button"
+              role="radio"
+              aria-checked={choice === c}
+              className={choice === c ? 'on' : ''}
+              onClick={() => {
+                setTheme(c);
+                setOpen(false);
+              }}
+              data-testid={`theme-${c}`}
+            >
+              <Icon name={ICON[c]} size={16} />
+              <span className="grow">{LABEL[c]}</span>
+              {choice === c && <Icon name="check" size={14} />}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
