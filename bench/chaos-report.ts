@@ -139,6 +139,7 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
         `deliveries in flight at once (limit ${x.limit > 0 ? x.limit : 'none'})`,
     ],
     [http500 === 0, `POST /events never answered 500 (a database outage should read 503): ${http500} answers 500`],
+    await countersCheck(x.url),
   ];
   const broken = checks.filter(([ok]) => !ok).map(([, what]) => what);
 
@@ -212,4 +213,31 @@ export async function analyse(x: ChaosInput): Promise<{ markdown: string; broken
     ...checks.map(([ok, what]) => `- ${ok ? '✓' : '✗ **broken**:'} ${what}`),
   ].join('\n');
   return { markdown, broken };
+}
+
+/** Campaign counters (issue 19) against COUNT(*) of the executions, once everything is final. */
+async function countersCheck(url: string): Promise<[boolean, string]> {
+  const counters = await sql<Record<string, unknown>>(
+    url,
+    `SELECT campaign_id, flow_id::text, accepted::int, retried::int, queued::int, running::int, succeeded::int,
+       failed::int FROM campaign_counters ORDER BY 1, 2`,
+  );
+  const counted = await sql<Record<string, unknown>>(
+    url,
+    `SELECT campaign_id, flow_id::text, (count(*) FILTER (WHERE trigger_type = 'event'))::int AS accepted,
+       (count(*) FILTER (WHERE trigger_type = 'retry'))::int AS retried,
+       (count(*) FILTER (WHERE status = 'queued' AND retried_by IS NULL))::int AS queued,
+       (count(*) FILTER (WHERE status = 'running' AND retried_by IS NULL))::int AS running,
+       (count(*) FILTER (WHERE status = 'succeeded' AND retried_by IS NULL))::int AS succeeded,
+       (count(*) FILTER (WHERE status IN ('failed', 'timeout') AND retried_by IS NULL))::int AS failed
+     FROM executions WHERE campaign_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const same = JSON.stringify(counters) === JSON.stringify(counted);
+  const what = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => `${String(r.campaign_id)}: ${fmt(Number(r.accepted))} accepted, ${fmt(Number(r.succeeded))} ok`);
+  return [
+    same,
+    `campaign counters equal COUNT(*) of the executions after the kills: ${what(counters).join('; ') || 'none'}` +
+      (same ? '' : ` (counted: ${what(counted).join('; ')})`),
+  ];
 }
