@@ -11,6 +11,7 @@ import type { FlowRunJob } from '../apps/api/src/queue/flow-runs.queue';
 import { fetchFlowRuns } from '../apps/api/src/queue/limited-fetch';
 import { cpuMeter } from './cpu';
 import { fmt } from './lib';
+import { liveDelivery } from './progress-live';
 import {
   BIG,
   COUNTED_DETAIL,
@@ -26,16 +27,22 @@ export interface ProgressBenchOptions {
   rounds: number;
   /** Runs per phase and round. */
   runs: number;
+  /** Events of the live part (a campaign delivered by two workers while its stream is followed); 0: none. */
+  liveEvents: number;
   log(msg: string): void;
 }
 
-/** BENCH_PROGRESS_EXECUTIONS (1,000,000; 100000 while developing), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS. */
+/**
+ * BENCH_PROGRESS_EXECUTIONS (1,000,000; 100000 while developing), BENCH_PROGRESS_ROUNDS (11),
+ * BENCH_PROGRESS_RUNS (5000), BENCH_PROGRESS_LIVE_EVENTS (100,000; 0 leaves the live part out).
+ */
 export function progressOptionsFromEnv(log: (m: string) => void): ProgressBenchOptions {
   const n = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
   return {
     executions: n('BENCH_PROGRESS_EXECUTIONS', 1_000_000),
     rounds: n('BENCH_PROGRESS_ROUNDS', 11),
     runs: n('BENCH_PROGRESS_RUNS', 5000),
+    liveEvents: n('BENCH_PROGRESS_LIVE_EVENTS', 100_000),
     log,
   };
 }
@@ -222,9 +229,12 @@ export async function benchProgress(opts: ProgressBenchOptions): Promise<string>
       const order: Variant[] = r % 2 ? ['other', 'counted', 'before'] : ['before', 'counted', 'other'];
       for (const v of order) phases[v].push(await runPhase(s, v, opts.runs, `r${r}-${v}`));
     }
-    return report(opts, { fillSec, big, all, refreshes, phases });
-  } finally {
+    const md = report(opts, { fillSec, big, all, refreshes, phases });
     await s.close();
+    return opts.liveEvents > 0 ? `${md}\n\n${await liveDelivery(opts.liveEvents, log)}` : md;
+  } catch (err) {
+    await s.close();
+    throw err;
   }
 }
 

@@ -11,7 +11,8 @@
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
 //   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS (5000): the
-//   progress section (bench/progress.bench.ts: one refresh, the counters per run); e.g.
+//   progress section (bench/progress.bench.ts: one refresh, the counters per run), BENCH_PROGRESS_LIVE_EVENTS
+//   (default 100000, 0: none: a campaign delivered by two workers while its stream is followed); e.g.
 //   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
 // .data/bench, the mock CRM, the raw baseline; for the campaign section PostgreSQL in
@@ -42,7 +43,7 @@ async function main() {
     sections.set('engine', await benchEngine({ durationMs: seconds * 1000, concurrency: [1, 10, 50] }));
   }
 
-  if (['ivr', 'events', 'campaign'].some((n) => wanted.has(n))) buildApi(log);
+  if (['ivr', 'events', 'campaign', 'progress'].some((n) => wanted.has(n))) buildApi(log);
 
   if (wanted.has('ivr') || wanted.has('events')) {
     const { startApiContext } = require('./api-context.ts');
