@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
 import type { FlowSummary, LatestRun } from '../api/types';
-import { session, useCan } from '../auth/session';
+import { session, useCan } from '../api/session';
 import { TRIGGERS } from '../ui/triggers';
 import {
   Badge,
