@@ -80,6 +80,15 @@ module.exports = {
       from: { path: API },
       to: { path: API, circular: true },
     },
+    {
+      name: 'editor-no-folder-cycles',
+      severity: 'error',
+      comment:
+        'Folders of apps/editor/src that import each other (even through others): one of them is in the wrong place.',
+      scope: 'folder',
+      from: { path: '^apps/editor/src/' },
+      to: { path: '^apps/editor/src/', circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { useCan, useRestoring, useSession } from './auth/session';
+import { useCan, useRestoring, useSession } from './api/session';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { FlowsPage } from './pages/FlowsPage';
 import { LoginPage } from './pages/LoginPage';

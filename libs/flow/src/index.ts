@@ -30,7 +30,6 @@ export type * from './api/soap';
 export type * from './api/access';
 export type * from './api/templates';
 export type * from './api/campaigns';
-export * from './api/limits';
 export * from './flow-key';
 export * from './diff/definition-diff';
 export * from './diff/text-diff';

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UUID_RE } from '../platform/cursors/cursor';
-import type { FlowTemplateSummary } from '@callflow/flow';
+import { isTriggerType, type FlowTemplateSummary } from '@callflow/flow';
 import { placeholderPurpose, type FlowTemplate, type TemplateDefinition } from './flow-template.types';
 import { FLOW_TEMPLATES } from './flow-templates.registry';
 
@@ -93,7 +93,7 @@ export class FlowTemplatesService {
 }
 
 export function triggerTypeOf(t: FlowTemplate): string {
-  return t.definition.nodes.find((n) => n.type.startsWith('trigger.'))?.type ?? 'unknown';
+  return t.definition.nodes.find((n) => isTriggerType(n.type))?.type ?? 'unknown';
 }
 
 function summary(t: FlowTemplate): FlowTemplateSummary {

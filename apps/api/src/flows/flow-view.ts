@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { FlowDefinition, FlowDetail, FlowSummary as FlowSummaryOf } from '@callflow/flow';
+import { isTriggerType, type FlowDefinition, type FlowDetail, type FlowSummary as FlowSummaryOf } from '@callflow/flow';
 import { QueryFailedError } from 'typeorm';
 import { isPlainObject } from '../platform/json/json-fields';
 import { draftValidation } from './flow-validation-cache';
@@ -17,7 +17,7 @@ export type FlowSummary = FlowSummaryOf<Date>;
 export function draftTriggerType(definition: unknown): string | null {
   if (!isPlainObject(definition) || !Array.isArray(definition.nodes)) return null;
   for (const n of definition.nodes)
-    if (isPlainObject(n) && typeof n.type === 'string' && n.type.startsWith('trigger.')) return n.type;
+    if (isPlainObject(n) && typeof n.type === 'string' && isTriggerType(n.type)) return n.type;
   return null;
 }
 

@@ -16,7 +16,7 @@ import type { CreateFlowDto } from './dto/create-flow.dto';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ImportFlowDto } from './dto/import-flow.dto';
 import type { ListFlowsQuery } from './dto/list-flows.query';
 import type { UpdateFlowDto } from './dto/update-flow.dto';
-import { flowKeyFromName } from '@callflow/flow';
+import { flowKeyFromName, NODE_SPECS } from '@callflow/flow';
 import { firstFreeKey, keyStem } from './flow-key';
 import {
   assertDraftEnvelope,
@@ -30,6 +30,9 @@ import {
 import { FlowEntity } from './flow.entity';
 
 const KEY_CONSTRAINT = 'flows_tenant_key_uq';
+/** The registered trigger types: a draft's trigger is its first node of one of them. */
+const TRIGGER_TYPES = NODE_SPECS.filter((s) => s.category === 'trigger').map((s) => s.type);
+
 const DEFAULT_LIMIT = 50;
 /** Concurrent creates may pick the same free key; the loser retries with the next one. */
 const KEY_ATTEMPTS = 5;
@@ -79,6 +82,8 @@ export class FlowsService {
       params.push(name, id);
       where.push(`(lower(name), id) > ($${params.length - 1}, $${params.length}::uuid)`);
     }
+    params.push(TRIGGER_TYPES);
+    const triggers = `$${params.length}::text[]`;
     params.push(limit + 1);
     // The definition stays in the database; only the trigger node's type comes out.
     const rows: Record<string, any>[] = await this.db.query(
@@ -88,7 +93,7 @@ export class FlowsService {
            AS updated_by_email,
          (SELECT n->>'type' FROM jsonb_array_elements(
            CASE WHEN jsonb_typeof(definition->'nodes') = 'array' THEN definition->'nodes' ELSE '[]'::jsonb END)
-            WITH ORDINALITY AS e(n, i) WHERE n->>'type' LIKE 'trigger.%' ORDER BY i LIMIT 1) AS trigger_type
+            WITH ORDINALITY AS e(n, i) WHERE n->>'type' = ANY(${triggers}) ORDER BY i LIMIT 1) AS trigger_type
        FROM flows WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT $${params.length}`,
       params,
     );

@@ -43,7 +43,7 @@ import type {
   IssuedWebhookSecret,
   SoapClientOptionsInput,
 } from '@callflow/flow';
-import { session } from '../auth/session';
+import { session } from './session';
 
 export const API_BASE = '/api/v1';
 

@@ -9,7 +9,6 @@ import type {
   ExecutionTrigger,
   FlowDefinition,
   FlowTemplateSummary,
-  Me,
   TestRunResult as TestRunResultView,
   ValidationIssue,
 } from '@callflow/flow';
@@ -17,9 +16,6 @@ import type {
 export type { ExecutionStatus, ExecutionTrigger, FlowDefinition, ValidationIssue };
 export type { Page, PublishResult as PublishResponse, RunInput, StepRecord } from '@callflow/flow';
 export type { TokenPair as LoginResponse } from '@callflow/flow';
-
-/** What the session keeps of the signed-in user (GET /me, or the login answer's `user`). */
-export type User = Pick<Me, 'id' | 'email' | 'tenantId' | 'permissions'>;
 
 export type {
   FlowDetail,

@@ -6,7 +6,7 @@
 import { useEffect } from 'react';
 import { useLocation } from 'react-router';
 import { api } from '../api/client';
-import { session } from './session';
+import { session } from '../api/session';
 
 let inFlight: Promise<void> | null = null;
 

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText } from '../api/client';
 import type { FlowVersion } from '../api/types';
-import { session } from '../auth/session';
+import { session } from '../api/session';
 import { Badge, Button, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { useEditor } from './store';

@@ -2,7 +2,7 @@
 import { useCallback, useEffect } from 'react';
 import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
-import { useCan } from '../auth/session';
+import { useCan } from '../api/session';
 import { toast } from '../ui/components';
 import { extraShapes } from './output-shapes';
 import { resetServerChecks, scheduleServerCheck, withServerIssues } from './server-checks';

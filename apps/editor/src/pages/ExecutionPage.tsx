@@ -3,7 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorText } from '../api/client';
-import { useCan } from '../auth/session';
+import { useCan } from '../api/session';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
 import { Code } from '../editor/StepDetails';

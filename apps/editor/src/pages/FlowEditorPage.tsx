@@ -5,7 +5,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { EVENT_TRIGGER_TYPES, isTriggerType } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import type { RunInput } from '../api/types';
-import { session, useCan } from '../auth/session';
+import { session, useCan } from '../api/session';
 import { Canvas } from '../editor/Canvas';
 import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
 import { NodePanel } from '../editor/NodePanel';

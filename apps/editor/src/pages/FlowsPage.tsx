@@ -2,9 +2,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
-import { MAX_LATEST_FLOWS } from '@callflow/flow';
 import type { FlowSummary, LatestRun } from '../api/types';
-import { session, useCan } from '../auth/session';
+import { session, useCan } from '../api/session';
 import { TRIGGERS } from '../ui/triggers';
 import {
   Badge,
@@ -26,6 +25,9 @@ function triggerOf(f: FlowSummary): string | undefined {
   return f.triggerType ?? undefined;
 }
 
+/** Flows per page, and per ask of their newest runs (GET /executions/latest-by-flow takes up to 200). */
+const FLOWS_PAGE = 200;
+
 export function FlowsPage() {
   const [state, setState] = useState<
     | { status: 'loading' }
@@ -42,7 +44,7 @@ export function FlowsPage() {
   const load = useCallback(async () => {
     setState({ status: 'loading' });
     try {
-      const page = await api.flows.list({ limit: 200 });
+      const page = await api.flows.list({ limit: FLOWS_PAGE });
       setState({ status: 'ok', items: itemsOf(page), nextCursor: Array.isArray(page) ? undefined : page.nextCursor });
     } catch (err) {
       setState({ status: 'error', message: errorText(err) });
@@ -61,7 +63,7 @@ export function FlowsPage() {
     if (!missing.length) return;
     let live = true;
     const batches = [];
-    for (let i = 0; i < missing.length; i += MAX_LATEST_FLOWS) batches.push(missing.slice(i, i + MAX_LATEST_FLOWS));
+    for (let i = 0; i < missing.length; i += FLOWS_PAGE) batches.push(missing.slice(i, i + FLOWS_PAGE));
     void Promise.all(batches.map((ids) => api.executions.latestByFlow(ids).then((p) => p.items))).then(
       (found) => {
         if (!live) return;
@@ -80,7 +82,7 @@ export function FlowsPage() {
   const loadMore = async () => {
     if (state.status !== 'ok' || !state.nextCursor) return;
     try {
-      const page = await api.flows.list({ cursor: state.nextCursor, limit: 200 });
+      const page = await api.flows.list({ cursor: state.nextCursor, limit: FLOWS_PAGE });
       setState({
         status: 'ok',
         items: [...state.items, ...itemsOf(page)],

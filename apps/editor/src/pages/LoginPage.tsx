@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, errorText } from '../api/client';
-import { session, useRestoring, useSession } from '../auth/session';
+import { session, useRestoring, useSession } from '../api/session';
 import { Button, Spinner } from '../ui/components';
 import { Logo } from '../ui/Logo';
 import { Icon } from '../ui/icons';

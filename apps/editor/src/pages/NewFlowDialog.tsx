@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText, itemsOf } from '../api/client';
 import type { Connection, FlowTemplate } from '../api/types';
-import { session } from '../auth/session';
+import { session } from '../api/session';
 import { isTrigger, TRIGGERS } from '../ui/triggers';
 import { FormDialog } from '../ui/dialogs';
 import { Field } from '../ui/form';

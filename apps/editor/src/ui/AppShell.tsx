@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { signOut } from '../api/client';
-import { useCan, useSession } from '../auth/session';
+import { useCan, useSession } from '../api/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';

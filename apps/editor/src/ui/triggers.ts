@@ -21,6 +21,10 @@ const BY_TYPE: Readonly<Record<TriggerType, TriggerInfo>> = {
 
 export const TRIGGERS: Readonly<Record<string, TriggerInfo>> = BY_TYPE;
 
+/**
+ * By the type's prefix, not libs/flow's isTriggerType: the flows list is in the main chunk, which
+ * must not load the node specs (apps/editor/e2e/bundle-size.e2e-spec.ts).
+ */
 export function isTrigger(type: string | undefined): boolean {
   return !!type && type.startsWith('trigger.');
 }

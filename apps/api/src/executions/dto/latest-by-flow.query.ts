@@ -1,7 +1,9 @@
-import { MAX_LATEST_FLOWS } from '@callflow/flow';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+
+/** Most flows one GET /executions/latest-by-flow may ask about (the editor's page of flows). */
+const MAX_LATEST_FLOWS = 200;
 
 /** The flows whose newest run is wanted: `?flowIds=<uuid>,<uuid>` (comma separated). */
 export class LatestByFlowQuery {

@@ -9,7 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { webhookTrigger, type ValidationIssue, type WebhookAuth } from '@callflow/flow';
 import { api, errorText } from '../../api/client';
 import type { WebhookSecretStatus } from '../../api/types';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Button, Dialog, formatDateTime, toast } from '../../ui/components';
 import { ConfirmDialog } from '../../ui/dialogs';
 import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form';

@@ -5,7 +5,7 @@
  */
 import { Link, useParams } from 'react-router';
 import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Empty, ErrorBanner, Spinner } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { PauseButton, RetryFailedButton } from './CampaignActions';

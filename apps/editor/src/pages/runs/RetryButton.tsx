@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { ExecutionSummary } from '../../api/types';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Button, toast } from '../../ui/components';
 
 /** Whether `run` can be retried by this user (the server checks again). */

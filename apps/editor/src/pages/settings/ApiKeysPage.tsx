@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ApiKey } from '../../api/access-types';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Badge, Button, Dialog, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
 import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ConnectionDetail, ConnectionTestResult } from '../../api/access-types';
 import { forgetConnections } from '../../api/connections-cache';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Badge, Button, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
 import { LoadError } from '../../ui/access';
 import { ConfirmDialog } from '../../ui/dialogs';

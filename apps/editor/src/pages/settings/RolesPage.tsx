@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { PermissionInfo, Role } from '../../api/access-types';
-import { useCan } from '../../auth/session';
+import { useCan } from '../../api/session';
 import { Badge, Button, Spinner, toast } from '../../ui/components';
 import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';

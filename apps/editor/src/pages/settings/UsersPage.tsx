@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, itemsOf } from '../../api/client';
 import type { ManagedUser, PermissionInfo, Role } from '../../api/access-types';
-import { useCan, useSession } from '../../auth/session';
+import { useCan, useSession } from '../../api/session';
 import { Badge, Button, Empty, Spinner, timeAgo, toast } from '../../ui/components';
 import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';

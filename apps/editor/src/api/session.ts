@@ -7,7 +7,10 @@
  * the login.
  */
 import { useSyncExternalStore } from 'react';
-import type { User } from '../api/types';
+import type { Me } from '@callflow/flow';
+
+/** What the session keeps of the signed-in user (GET /me, or the login answer's `user`). */
+export type User = Pick<Me, 'id' | 'email' | 'tenantId' | 'permissions'>;
 
 /** Where earlier versions kept the session (token included) in localStorage: removed at start. */
 const LEGACY_KEY = 'callflow.session';
