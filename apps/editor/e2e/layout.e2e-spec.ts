@@ -113,6 +113,26 @@ suite('the editor on laptop screens', () => {
     expect(node.x).toBeGreaterThanOrEqual(visible.x);
   });
 
+  it('a click on the palette with nothing selected continues the flow, in view beside the panel', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const definition = {
+      schemaVersion: 1,
+      nodes: [{ id: 't', type: 'trigger.ivr', name: 'ivr', position: { x: 0, y: 0 }, config: {} }],
+      edges: [],
+    };
+    const created = await t.as('post', '/api/v1/flows').send({ name: 'Fresh', key: 'fresh', definition }).expect(201);
+    await page.goto(`/flows/${created.body.id}`);
+    await page.locator('[data-testid="node-ivr"]').waitFor();
+    await page.click('[data-testid="palette-http"]');
+    await page.locator('[data-testid=node-panel]').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 1);
+    await page.waitForTimeout(500); // the view animates
+    const node = (await page.locator('.react-flow__node.selected').boundingBox())!;
+    const canvas = await box('[data-testid=canvas]');
+    expect(node.x + node.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(node.x).toBeGreaterThanOrEqual(canvas.x);
+  });
+
   it('adds two answers to one condition by clicking, side by side without overlapping', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const definition = {

@@ -1,6 +1,6 @@
 /** The node palette: Triggers, Requests, Logic. Drag onto the canvas, or click to add after the selected node. */
 import { useReactFlow } from '@xyflow/react';
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
@@ -27,10 +27,22 @@ function initiallyCollapsed(): boolean {
   return chosen === null ? window.innerWidth < 1280 : chosen === 'true';
 }
 
+/** The flow's rightmost node: where a node added by a click continues the flow when nothing is selected. */
+function lastNodeId(nodes: readonly EditorNode[]): string | undefined {
+  return nodes.reduce<EditorNode | undefined>((a, n) => (!a || n.position.x > a.position.x ? n : a), undefined)?.id;
+}
+
 export function Palette() {
   const hasTrigger = useEditor((s) => s.nodes.some((n) => isTriggerType(n.type ?? '')));
   const [q, setQ] = useState('');
   const [collapsed, setCollapsed] = useState(initiallyCollapsed);
+  // A window narrowed to a laptop's width folds the palette too, unless the admin chose.
+  useEffect(() => {
+    const narrow = window.matchMedia('(max-width: 1279px)');
+    const follow = () => localStorage.getItem(COLLAPSED_KEY) === null && setCollapsed(narrow.matches);
+    narrow.addEventListener('change', follow);
+    return () => narrow.removeEventListener('change', follow);
+  }, []);
   const toggle = () => {
     localStorage.setItem(COLLAPSED_KEY, String(!collapsed));
     setCollapsed(!collapsed);
@@ -39,26 +51,30 @@ export function Palette() {
 
   const add = (type: string) => {
     const s = useEditor.getState();
-    const from = s.selection.nodes.length === 1 ? s.selection.nodes[0] : undefined;
+    // After the selected node, else after the flow's last node (rightmost): a click extends the flow.
+    const from = s.selection.nodes.length === 1 ? s.selection.nodes[0] : lastNodeId(s.nodes);
     const id = s.addNode(type, undefined, { connectFrom: from });
     if (!id) return;
     // Bring the new node into view when it landed outside: fit the whole flow while that stays
-    // readable, else centre on the new node.
-    requestAnimationFrame(() => {
-      const all = useEditor.getState().nodes;
-      const node = all.find((n) => n.id === id);
-      const box = document.querySelector('.canvas')?.getBoundingClientRect();
-      if (!node || !box) return;
-      const { x, y, zoom } = rf.getViewport();
-      const sx = node.position.x * zoom + x;
-      const sy = node.position.y * zoom + y;
-      if (sx >= 0 && sy >= 0 && sx + 248 * zoom <= box.width && sy + 100 * zoom <= box.height) return;
-      viewMovedByCode();
-      const bounds = rf.getNodesBounds(all);
-      const fitZoom = Math.min(box.width / (bounds.width * 1.25), box.height / (bounds.height * 1.25));
-      if (fitZoom >= 0.7) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });
-      else void rf.setCenter(node.position.x + 124, node.position.y + 50, { zoom: Math.max(zoom, 0.7), duration: 250 });
-    });
+    // readable, else centre on the new node. Two frames: the panel the new node opens has laid out.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        const all = useEditor.getState().nodes;
+        const node = all.find((n) => n.id === id);
+        const box = document.querySelector('.canvas')?.getBoundingClientRect();
+        if (!node || !box) return;
+        const { x, y, zoom } = rf.getViewport();
+        const sx = node.position.x * zoom + x;
+        const sy = node.position.y * zoom + y;
+        if (sx >= 0 && sy >= 0 && sx + 248 * zoom <= box.width && sy + 100 * zoom <= box.height) return;
+        viewMovedByCode();
+        const bounds = rf.getNodesBounds(all);
+        const fitZoom = Math.min(box.width / (bounds.width * 1.25), box.height / (bounds.height * 1.25));
+        if (fitZoom >= 0.7) void rf.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });
+        else
+          void rf.setCenter(node.position.x + 124, node.position.y + 50, { zoom: Math.max(zoom, 0.7), duration: 250 });
+      }),
+    );
   };
 
   const onDragStart = (e: DragEvent, type: string) => {

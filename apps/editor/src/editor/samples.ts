@@ -78,7 +78,7 @@ const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
       input: {
         request: {
           method: 'POST',
-          query: { token: '…' },
+          query: { source: 'pbx' },
           headers: { 'content-type': 'application/json' },
           body: { event: 'ringing', caller: '+33612345678', callid: 'call-1001' },
         },

@@ -4,8 +4,8 @@
  * another flow of the tenant has).
  */
 import { useState } from 'react';
-import { FLOW_KEY_PATTERN, FLOW_KEY_RULE, flowKeyFromName } from '@callflow/flow';
-import { api, errorText } from '../api/client';
+import { FLOW_KEY_PATTERN, FLOW_KEY_RULE, flowKeyFromName, getNodeSpec, isTriggerType } from '@callflow/flow';
+import { api, API_BASE, errorText } from '../api/client';
 import { useEditor } from '../editor/store';
 import { Button, toast } from '../ui/components';
 import { FormDialog } from '../ui/dialogs';
@@ -48,6 +48,12 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const suggested = flowKeyFromName(meta.name);
+  // The trigger's own route when callers use the key in a URL (IVR, webhook); events name no flow.
+  const route = useEditor((s) => {
+    const trigger = s.nodes.find((n) => isTriggerType(n.type ?? ''));
+    const call = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.call : undefined;
+    return call?.path.includes('{flowKey}') ? `${API_BASE}${call.path}` : undefined;
+  });
   const invalid = !FLOW_KEY_PATTERN.test(key) ? `A key is ${FLOW_KEY_RULE}.` : null;
 
   const save = async () => {
@@ -80,8 +86,14 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
       submitTestId="flow-key-save"
     >
       <p className="muted">
-        Callers reach this flow at <code>/api/v1/ivr/{key || '…'}</code> (or <code>/hooks/…</code>). The key can change
-        until the flow is first published; after that it stays, so the PBX and CRMs keep working.
+        {route ? (
+          <>
+            Callers reach this flow at <code>{route.replace('{flowKey}', key || '…')}</code>.{' '}
+          </>
+        ) : (
+          'The key names this flow in trigger URLs, API key restrictions and logs. '
+        )}
+        The key can change until the flow is first published; after that it stays, so the PBX and CRMs keep working.
       </p>
       <label className="field-label" htmlFor="flow-key-input">
         Key
