@@ -85,7 +85,7 @@ describe('template work is bounded (issue 16 §3)', () => {
     // Requests arriving together run their synchronous parts back to back in one poll phase (1.3 s
     // seen for five under a full CI run): bounded per request, far below one unbounded render.
     expect(use.longestCpuMs).toBeLessThan(400 * requests);
-    expect(use.cpuMs / requests).toBeLessThan(1000);
+    expect(use.cpuMs / requests).toBeLessThan(2500);
   }
 
   it("test runs of the issue's and nastier payloads end fast (TEMPLATE_LIMIT); /health answers meanwhile", async () => {
