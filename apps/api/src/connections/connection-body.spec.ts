@@ -93,7 +93,8 @@ describe('parseConnectionBody', () => {
     expect(parseConnectionBody({ ...body, allowedOrigins: undefined }, 'create')).not.toHaveProperty('allowedOrigins');
     const bad = { ...body, allowedOrigins: ['https://a.example.com', 'https://a.example.com/api'] };
     expect(refused(() => parseConnectionBody(bad, 'create'))).toEqual([
-      'allowedOrigins.1: "https://a.example.com/api": give only scheme, host and port (e.g. https://a.example.com), no path',
+      'allowedOrigins.1: "https://a.example.com/api": ' +
+        'give only scheme, host and port (e.g. https://a.example.com), no path',
     ]);
     const many = { ...body, allowedOrigins: Array.from({ length: 21 }, (_, i) => `https://h${i}.example.com`) };
     expect(refused(() => parseConnectionBody(many, 'create'))).toEqual(['allowedOrigins: at most 20 origins']);

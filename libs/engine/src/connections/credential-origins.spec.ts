@@ -72,7 +72,8 @@ describe('allowed origins: the form they are compared in', () => {
       throw new Error('expected a refusal');
     })();
     expect(e.message).toBe(
-      'connection "crm" lists no allowed origins, so its credentials are sent nowhere: add https://crm.example.com to its allowed origins if it belongs there',
+      'connection "crm" lists no allowed origins, so its credentials are sent nowhere: ' +
+        'add https://crm.example.com to its allowed origins if it belongs there',
     );
     expect(e.details).toEqual({ connectionId: 'crm', origin: 'https://crm.example.com', allowedOrigins: [] });
   });

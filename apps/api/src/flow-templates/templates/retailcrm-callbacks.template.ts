@@ -5,16 +5,20 @@ import { sampleRequest } from './sample-parts';
 
 /**
  * RetailCRM's calls to the telephony (seed 003) and the module registration that sets them up:
- * - "Регистрация новой телефонии … POST /api/v5/integration-modules/{code}/edit … c параметром
+ * - "Регистрация новой телефонии … POST /api/v5/integration-modules/{code}/edit … c
+ *   параметром
  *   integrationModule, в качестве значения JSON" {code, active, name, logo, clientId, accountUrl,
  *   integrations.telephony {makeCallUrl, allowEdit, inputEventSupported, additionalCodes,
  *   externalPhones, changeUserStatusUrl}}; "передается уникальный код clientId";
- * - makeCallUrl: "Система посылает запрос GET {makeCallUrl} с параметрами: clientId, code,
+ * - makeCallUrl: "Система посылает запрос GET {makeCallUrl} с параметрами: clientId,
+ *   code,
  *   phone, userId, externalPhone" (…&phone=+79121234567, the + unencoded); "В случае успешной
- *   инициации звонка, АТС должна вернуть HTTP-статус 200", any other status is an error shown;
+ *   инициации звонка, АТС должна вернуть HTTP-статус 200", any other status is an
+ *   error shown;
  * - changeUserStatusUrl: "GET … clientId, userId, code, status" with status free|busy|dinner|break;
  *   "Тело и статус HTTP-ответа игнорируется";
- * - recordUrl: "система посылает GET-запрос на адрес calls[][recordUrl] с параметрами:
+ * - recordUrl: "система посылает GET-запрос на адрес calls[][recordUrl] с
+ *   параметрами:
  *   clientId"; "необходимо указывать верный заголовок Content-Type".
  * RetailCRM authenticates itself with the clientId only, so these webhooks take it as their flow
  * secret (`auth: {in: query, name: clientId}`); set the same value on each with

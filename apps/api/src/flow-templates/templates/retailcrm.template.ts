@@ -5,16 +5,23 @@ import { RETAILCRM_CALLBACK_TEMPLATES } from './retailcrm-callbacks.template';
 import { sampleCall, sampleContact, sampleEndedCall, sampleEvent, sampleRequest } from './sample-parts';
 
 /**
- * RetailCRM "Порядок интеграции виртуальной АТС с системой" (seed 003, in Russian), the PBX → CRM
+ * RetailCRM "Порядок интеграции виртуальной АТС с системой" (seed 003, in
+ * Russian), the PBX → CRM
  * half (the CRM → PBX callbacks and the module registration: retailcrm-callbacks.template.ts):
- * - call events: `POST /api/v5/telephony/call/event` "c параметром event, в качестве значения
- *   JSON" {phone, type, codes, externalPhone}; "три типа: входящий звонок, исходящий звонок и
+ * - call events: `POST /api/v5/telephony/call/event` "c параметром event, в качестве
+ *   значения
+ *   JSON" {phone, type, codes, externalPhone}; "три типа: входящий звонок, исходящий
+ *   звонок и
  *   событие завершение звонка" (in / out / hangup);
- * - call history: `POST /api/v5/telephony/calls/upload`, "За один запрос можно сохранить до 50
- *   звонков"; "Загрузка истории сразу же после звонка" (one record right after each call) or
- *   "Периодическая загрузка истории звонков … раз в 10 минут" (any number, in requests of 50);
+ * - call history: `POST /api/v5/telephony/calls/upload`, "За один запрос можно сохранить до
+ *   50
+ *   звонков"; "Загрузка истории сразу же после звонка" (one record right after
+ *   each call) or
+ *   "Периодическая загрузка истории звонков … раз в 10 минут" (any
+ *   number, in requests of 50);
  *   "В поле calls[][recordUrl] передается ссылка на запись звонка".
- * - access: "Запросить у пользователя API-ключ"; RetailCRM's API rules (not in the seed): the key
+ * - access: "Запросить у пользователя API-ключ"; RetailCRM's API rules (not in the seed): the
+ *   key
  *   in the `X-API-KEY` header (or the `apiKey` parameter), form bodies whose fields hold JSON.
  */
 
@@ -100,7 +107,10 @@ const CALL_RECORD =
   '"duration": {{json (default call.durationSec 0)}}, "externalId": {{json call.id}}, ' +
   `"externalPhone": {{json vars.externalPhone}}, "recordUrl": "${RECORD_URL}"}]`;
 
-/** Right after each call: one record per request ("как правило, будет передаваться одна запись истории"). */
+/**
+ * Right after each call: one record per request
+ * ("как правило, будет передаваться одна запись истории").
+ */
 export const retailcrmCallUpload: FlowTemplate = {
   id: 'retailcrm-call-upload',
   name: 'RetailCRM: upload each call right after it ends',
