@@ -10,6 +10,7 @@ import type runs from './locales/en/runs.json';
 import type settings from './locales/en/settings.json';
 import type shell from './locales/en/shell.json';
 import type stats from './locales/en/stats.json';
+import type templates from './locales/en/templates.json';
 
 type Ids<T> = Extract<keyof T, string>;
 
@@ -24,4 +25,5 @@ export type MessageId =
   | Ids<typeof runs>
   | Ids<typeof settings>
   | Ids<typeof shell>
-  | Ids<typeof stats>;
+  | Ids<typeof stats>
+  | Ids<typeof templates>;
