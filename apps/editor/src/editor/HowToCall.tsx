@@ -44,7 +44,12 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
       </p>
       <div className="how-to-call-head">
         <span className="code-label">{t('editor.howToCall.curl', { variable: `$${API_KEY_VARIABLE}` })}</span>
-        <CopyButton text={example.curl} what={t('editor.howToCall.curlCommand')} size="sm" testId={`${testId}-curl-copy`} />
+        <CopyButton
+          text={example.curl}
+          what={t('editor.howToCall.curlCommand')}
+          size="sm"
+          testId={`${testId}-curl-copy`}
+        />
       </div>
       <Code value={example.curl} testId={`${testId}-curl`} />
       <p className="field-hint" data-testid={`${testId}-shape`}>

@@ -79,7 +79,11 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         {step ? (
           <span
             className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`}
-            title={step.error ? `${step.error.code}: ${step.error.message}` : t('editor.card.leftBy', { handle: step.handle ?? 'next' })}
+            title={
+              step.error
+                ? `${step.error.code}: ${step.error.message}`
+                : t('editor.card.leftBy', { handle: step.handle ?? 'next' })
+            }
             data-testid={`node-run-${data.name}`}
           >
             <Icon name={step.status === 'succeeded' ? 'check' : 'x'} size={12} />

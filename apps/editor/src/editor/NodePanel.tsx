@@ -80,7 +80,11 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   const configIssues = issues.filter((i) => i.path.startsWith('config'));
 
   return (
-    <aside className="node-panel" aria-label={t('editor.panel.label', { name: node.data.name })} data-testid="node-panel">
+    <aside
+      className="node-panel"
+      aria-label={t('editor.panel.label', { name: node.data.name })}
+      data-testid="node-panel"
+    >
       <header className={`node-panel-head cat-${spec?.category ?? 'unknown'}`}>
         <span className="node-icon">
           <Icon name={def?.icon ?? 'flow'} size={18} />

@@ -40,9 +40,13 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
           <Icon name="clock" size={13} /> {formatMs(step.durationMs)}
         </span>
         {step.handle && (
-          <span className="step-meta">{tRich('editor.step.leftBy', { b: (s) => <b>{s}</b> }, { handle: step.handle })}</span>
+          <span className="step-meta">
+            {tRich('editor.step.leftBy', { b: (s) => <b>{s}</b> }, { handle: step.handle })}
+          </span>
         )}
-        {step.attempts && step.attempts > 1 ? <span className="step-meta">{t('editor.step.attempts', { count: step.attempts })}</span> : null}
+        {step.attempts && step.attempts > 1 ? (
+          <span className="step-meta">{t('editor.step.attempts', { count: step.attempts })}</span>
+        ) : null}
         {step.chunk !== undefined && (
           <span className="step-meta" data-testid="step-chunk">
             {chunk ?? t('editor.step.chunk', { n: step.chunk + 1 })}
@@ -95,7 +99,12 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
           </h4>
           <HeaderList headers={step.response.headers} base={bases.headers} />
           {step.response.body !== undefined && (
-            <RunData label={t('editor.step.body')} value={step.response.body} base={bases.body} testId="step-response-body" />
+            <RunData
+              label={t('editor.step.body')}
+              value={step.response.body}
+              base={bases.body}
+              testId="step-response-body"
+            />
           )}
         </section>
       )}
@@ -116,7 +125,8 @@ function HeaderList({ headers, base }: { headers?: Record<string, string>; base?
   return (
     <div className="headers">
       <button type="button" className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
-        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={13} /> {t('editor.step.headers', { count: entries.length })}
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={13} />{' '}
+        {t('editor.step.headers', { count: entries.length })}
       </button>
       {open && (
         <dl className="header-list">

@@ -42,9 +42,7 @@ export function requestWorstMs(config: Record<string, unknown>): { ms: number; d
   const delays = backoff * (2 ** (attempts - 1) - 1);
   const ms = timeout * attempts + delays;
   const detail =
-    attempts > 1
-      ? t('editor.timing.retries', { attempts, timeout, delays })
-      : t('editor.timing.timeout', { timeout });
+    attempts > 1 ? t('editor.timing.retries', { attempts, timeout, delays }) : t('editor.timing.timeout', { timeout });
   return { ms, detail };
 }
 
