@@ -49,6 +49,8 @@ const nodeTypes: NodeTypes = Object.fromEntries(NODE_SPECS.map((s) => [s.type, N
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const CARD_W = 248;
 const [CANVAS_DOTS, MINIMAP_MASK] = ['var(--canvas-dots)', 'var(--minimap-mask)'];
+/** The key held to draw a selection box (React Flow's key name). */
+const SELECT_KEY = 'Shift';
 const CARD_H = 120;
 
 declare global {
@@ -249,8 +251,7 @@ function FlowCanvas({
         edgesFocusable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        // eslint-disable-next-line house/no-ui-literal -- not shown: React Flow's key name
-        selectionKeyCode="Shift"
+        selectionKeyCode={SELECT_KEY}
         snapToGrid
         snapGrid={[8, 8]}
         minZoom={0.1}
