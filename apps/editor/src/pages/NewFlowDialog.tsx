@@ -41,16 +41,16 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
       .then((res) => {
         const list = itemsOf(res as FlowTemplate[] | { items: FlowTemplate[] });
         setServerTemplates(
-          list.map((tpl) => ({
-            id: `srv-${tpl.id}`,
-            templateId: tpl.id,
-            system: tpl.system,
-            needs: tpl.requires?.connections?.map((c) => c.description || c.purpose),
-            requires: tpl.requires?.connections,
-            name: tpl.name,
-            description: tpl.description ?? '',
-            triggerType: tpl.triggerType ?? tpl.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
-            definition: tpl.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
+          list.map((t) => ({
+            id: `srv-${t.id}`,
+            templateId: t.id,
+            system: t.system,
+            needs: t.requires?.connections?.map((c) => c.description || c.purpose),
+            requires: t.requires?.connections,
+            name: t.name,
+            description: t.description ?? '',
+            triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
+            definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
           })),
         );
       })
