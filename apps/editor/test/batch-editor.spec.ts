@@ -3,6 +3,10 @@ import { validateFlow, type FlowDefinition } from '@callflow/flow';
 import { connectionProblem, freeHandle } from '../src/editor/connection';
 import { fromDefinition, handlesOf, summaryOf } from '../src/editor/convert';
 import { tokensForNode } from '../src/editor/tokens';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
 
 function uploadFlow(): FlowDefinition {
   return {

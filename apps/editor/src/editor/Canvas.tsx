@@ -30,6 +30,7 @@ import {
   type RefObject,
 } from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
+import { t, tRich } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { useTheme } from '../ui/theme';
 import { connectionProblem } from './connection';
@@ -47,6 +48,9 @@ export const DND_TYPE = 'application/x-callflow-node';
 const nodeTypes: NodeTypes = Object.fromEntries(NODE_SPECS.map((s) => [s.type, NodeCard]));
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const CARD_W = 248;
+const [CANVAS_DOTS, MINIMAP_MASK] = ['var(--canvas-dots)', 'var(--minimap-mask)'];
+/** The key held to draw a selection box (React Flow's key name). */
+const SELECT_KEY = 'Shift';
 const CARD_H = 120;
 
 declare global {
@@ -247,7 +251,7 @@ function FlowCanvas({
         edgesFocusable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
+        selectionKeyCode={SELECT_KEY}
         snapToGrid
         snapGrid={[8, 8]}
         minZoom={0.1}
@@ -257,14 +261,14 @@ function FlowCanvas({
         proOptions={{ hideAttribution: true }}
         connectionRadius={28}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="var(--canvas-dots)" />
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color={CANVAS_DOTS} />
         <MiniMap
           pannable
           zoomable
           nodeColor={minimapColor}
           nodeStrokeWidth={2}
-          maskColor="var(--minimap-mask)"
-          ariaLabel="Minimap"
+          maskColor={MINIMAP_MASK}
+          ariaLabel={t('editor.canvas.minimap')}
           style={{ width: 168, height: 112 }}
         />
         <Controls showInteractive={false} position="bottom-left" />
@@ -279,9 +283,7 @@ function FlowCanvas({
       {nodes.length === 0 && !readOnly && (
         <div className="canvas-empty">
           <Icon name="flow" size={28} />
-          <p>
-            Start with a <b>trigger</b> from the left: IVR, End of call, Campaign or Webhook.
-          </p>
+          <p>{tRich('editor.canvas.empty', { b: (s) => <b>{s}</b> })}</p>
         </div>
       )}
     </div>
@@ -333,13 +335,13 @@ function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type
       className="quick-add"
       style={{ left: x, top: y }}
       role="dialog"
-      aria-label="Add a node"
+      aria-label={t('editor.canvas.quickAdd')}
       data-testid="quick-add"
     >
       <input
         autoFocus
         className="input"
-        placeholder="Add node…"
+        placeholder={t('editor.canvas.quickAddPlaceholder')}
         value={q}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {

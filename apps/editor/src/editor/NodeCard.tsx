@@ -6,6 +6,7 @@
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
+import { t, useLocale } from '../i18n/i18n';
 import { formatMs } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
@@ -19,6 +20,7 @@ const outKind = (h: string) =>
   h === 'error' ? 'error' : h === 'success' || h === 'done' ? 'success' : h === 'default' ? 'default' : 'rule';
 
 export const NodeCard = memo(function NodeCard({ id, type, data, selected }: NodeProps<EditorNode>) {
+  useLocale();
   const spec = getNodeSpec(type);
   const issues = useEditor((s) => s.validation.byNode.get(id) ?? NO_ISSUES);
   const step = useEditor((s) => s.run.byNode.get(id));
@@ -77,7 +79,11 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         {step ? (
           <span
             className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`}
-            title={step.error ? `${step.error.code}: ${step.error.message}` : `left by ${step.handle ?? 'next'}`}
+            title={
+              step.error
+                ? `${step.error.code}: ${step.error.message}`
+                : t('editor.card.leftBy', { handle: step.handle ?? 'next' })
+            }
             data-testid={`node-run-${data.name}`}
           >
             <Icon name={step.status === 'succeeded' ? 'check' : 'x'} size={12} />
@@ -96,7 +102,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         ) : null}
       </div>
       <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
-        {summary || 'Not configured yet'}
+        {summary || t('editor.card.notConfigured')}
       </div>
       {single ? (
         <Handle type="source" position={Position.Right} id={handles[0]} className="h-out" />

@@ -2,6 +2,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState, type DragEvent } from 'react';
 import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { t, tRich, type MessageId } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
 import type { EditorEdge, EditorNode } from './convert';
@@ -13,11 +14,13 @@ import { useFocusNode } from './ValidationList';
 /** Most canvas matches listed: past that, typing more narrows them. */
 const MAX_CANVAS_MATCHES = 30;
 
-const GROUPS: { category: NodeCategory; title: string }[] = [
-  { category: 'trigger', title: 'Triggers' },
-  { category: 'request', title: 'Requests' },
-  { category: 'logic', title: 'Logic' },
+const GROUPS: { category: NodeCategory; title: MessageId }[] = [
+  { category: 'trigger', title: 'editor.palette.triggers' },
+  { category: 'request', title: 'editor.palette.requests' },
+  { category: 'logic', title: 'editor.palette.logic' },
 ];
+
+const kbd = (key: string) => <kbd>{key}</kbd>;
 
 const COLLAPSED_KEY = 'callflow.palette.collapsed';
 
@@ -88,7 +91,7 @@ export function Palette() {
   return (
     <aside
       className={`palette${collapsed ? ' collapsed' : ''}`}
-      aria-label="Nodes"
+      aria-label={t('editor.palette.nodes')}
       data-testid="palette"
       data-collapsed={collapsed}
     >
@@ -97,10 +100,10 @@ export function Palette() {
           <div className="palette-search">
             <Icon name="search" size={14} />
             <input
-              placeholder="Search nodes"
+              placeholder={t('editor.palette.search')}
               value={q}
               onChange={(e) => setQ(e.target.value)}
-              aria-label="Search nodes"
+              aria-label={t('editor.palette.search')}
             />
           </div>
         )}
@@ -109,8 +112,8 @@ export function Palette() {
           className="btn btn-ghost btn-icon btn-sm palette-toggle"
           onClick={toggle}
           aria-expanded={!collapsed}
-          aria-label={collapsed ? 'Show node names' : 'Collapse to icons'}
-          title={collapsed ? 'Show node names' : 'Collapse to icons (more room for the canvas)'}
+          aria-label={collapsed ? t('editor.palette.expand') : t('editor.palette.collapse')}
+          title={collapsed ? t('editor.palette.expand') : t('editor.palette.collapseTitle')}
           data-testid="palette-toggle"
         >
           <Icon name={collapsed ? 'chevronRight' : 'chevronLeft'} size={15} />
@@ -121,7 +124,7 @@ export function Palette() {
         if (!specs.length) return null;
         return (
           <div key={g.category} className="palette-group">
-            <h3 title={g.title}>{collapsed ? '' : g.title}</h3>
+            <h3 title={t(g.title)}>{collapsed ? '' : t(g.title)}</h3>
             {specs.map((s) => {
               const disabled = g.category === 'trigger' && hasTrigger;
               return (
@@ -135,8 +138,8 @@ export function Palette() {
                   onClick={() => add(s.type)}
                   title={
                     disabled
-                      ? 'A flow has exactly one trigger: delete the current one to change it.'
-                      : `${s.label}: ${s.description}\nDrag onto the canvas, or click to add.`
+                      ? t('editor.palette.oneTrigger')
+                      : t('editor.palette.itemTitle', { label: s.label, description: s.description })
                   }
                   aria-label={collapsed ? s.label : undefined}
                   data-testid={`palette-${s.type}`}
@@ -157,15 +160,9 @@ export function Palette() {
       {!collapsed && q.trim() && <CanvasMatches q={q.trim().toLowerCase()} />}
       {!collapsed && (
         <div className="palette-keys">
-          <div>
-            <kbd>Ctrl</kbd> <kbd>Z</kbd> undo · <kbd>Ctrl</kbd> <kbd>Shift</kbd> <kbd>Z</kbd> redo
-          </div>
-          <div>
-            <kbd>Ctrl</kbd> <kbd>C</kbd>/<kbd>V</kbd> copy, paste · <kbd>Del</kbd> delete
-          </div>
-          <div>
-            <kbd>Ctrl</kbd> <kbd>S</kbd> save · <kbd>Shift</kbd>+drag select
-          </div>
+          <div>{tRich('editor.palette.keysUndo', { kbd })}</div>
+          <div>{tRich('editor.palette.keysCopy', { kbd })}</div>
+          <div>{tRich('editor.palette.keysSave', { kbd })}</div>
         </div>
       )}
     </aside>
@@ -189,15 +186,15 @@ function CanvasMatches({ q }: { q: string }) {
   const items = found ? found.split('\u0002').map((row) => row.split('\u0001') as [string, string, string]) : [];
   return (
     <div className="palette-group" data-testid="canvas-matches">
-      <h3>On the canvas</h3>
-      {items.length === 0 && <p className="palette-none muted small">No node on the canvas matches.</p>}
+      <h3>{t('editor.palette.onCanvas')}</h3>
+      {items.length === 0 && <p className="palette-none muted small">{t('editor.palette.noMatch')}</p>}
       {items.slice(0, MAX_CANVAS_MATCHES).map(([id, name, type]) => (
         <button
           key={id}
           type="button"
           className="palette-item palette-match"
           onClick={() => focus(id)}
-          title={`Select ${name} and show it`}
+          title={t('editor.palette.selectMatch', { name })}
           data-testid={`canvas-match-${name}`}
         >
           <span className="node-icon sm">
@@ -209,7 +206,7 @@ function CanvasMatches({ q }: { q: string }) {
           </span>
         </button>
       ))}
-      {items.length > MAX_CANVAS_MATCHES && <p className="palette-none muted small">More match: type more.</p>}
+      {items.length > MAX_CANVAS_MATCHES && <p className="palette-none muted small">{t('editor.palette.moreMatch')}</p>}
     </div>
   );
 }
