@@ -41,6 +41,7 @@ import type {
   ExecutionRef,
   FlowValidation,
   IssuedWebhookSecret,
+  MePatch,
   SoapClientOptionsInput,
 } from '@callflow/flow';
 import { session } from './session';
@@ -255,6 +256,8 @@ export const api = {
       cookieSession: true,
     }),
   me: () => request<Me>('GET', '/me'),
+  /** The signed-in user's own preferences (their editor language, kept for every device). */
+  updateMe: (patch: MePatch) => request<Me>('PATCH', '/me', { body: patch }),
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 
   flows: {

@@ -79,7 +79,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const can = useCan();
   useMeRefresh();
   useEffect(() => themeForUser(user?.id ?? null), [user?.id]);
-  useEffect(() => void localeForUser(user?.id ?? null), [user?.id]);
+  useEffect(() => void localeForUser(user?.id ?? null, user?.locale), [user?.id, user?.locale]);
   const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
