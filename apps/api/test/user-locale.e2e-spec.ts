@@ -11,7 +11,11 @@ describe('a user’s editor language', () => {
 
   const me = (token: string) => t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`);
   const patch = (token: string, body: unknown) =>
-    t.http().patch('/api/v1/me').set('authorization', `Bearer ${token}`).send(body as object);
+    t
+      .http()
+      .patch('/api/v1/me')
+      .set('authorization', `Bearer ${token}`)
+      .send(body as object);
 
   it('is null until chosen, then kept for the user on every sign-in, and for them only', async () => {
     const agent = await signInWithRoles(t, ['Viewer']);

@@ -13,7 +13,20 @@ const OTHERS = LOCALES.filter((l) => l !== 'en');
 const catalogs = Object.fromEntries(LOCALES.map((l) => [l, readCatalog(DIR, l)]));
 
 /** Ids whose text is rightly the same in every language (names of languages, of protocols, of products). */
-const SAME_IN_ALL = new Set(['common.no', 'shell.language.en', 'shell.language.it', 'shell.language.ru']);
+const SAME_IN_ALL = new Set([
+  'common.no',
+  'shell.language.en',
+  'shell.language.it',
+  'shell.language.ru',
+  'shell.product',
+  'shell.duration.ms',
+  'shell.trigger.webhook',
+  'shell.login.password',
+  'settings.audit.no',
+  'settings.connection.password',
+  'settings.connection.token',
+  'settings.connection.type.wsSecurity',
+]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
 const DYNAMIC_PREFIXES = ['nodes.'];
 

@@ -44,18 +44,18 @@ export function JsonField({
         spellCheck={false}
         data-testid={testId}
         onChange={(e) => {
-          const t = e.target.value;
-          setText(t);
+          const text = e.target.value;
+          setText(text);
           try {
-            const v = JSON.parse(t) as unknown;
+            const v = JSON.parse(text) as unknown;
             if (expect === 'object' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-              setError('must be a JSON object: { ... }');
+              setError(t('shell.json.notObject'));
               return;
             }
             setError(null);
             onChange(v);
           } catch (err) {
-            setError(`not valid JSON: ${(err as Error).message}`);
+            setError(t('shell.json.invalid', { reason: (err as Error).message }));
           }
         }}
       />
