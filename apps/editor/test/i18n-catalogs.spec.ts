@@ -26,6 +26,8 @@ const SAME_IN_ALL = new Set([
   'settings.connection.password',
   'settings.connection.token',
   'settings.connection.type.wsSecurity',
+  'runs.trigger.webhook',
+  'runs.version',
 ]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
 const DYNAMIC_PREFIXES = ['nodes.'];
