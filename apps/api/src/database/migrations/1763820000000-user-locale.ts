@@ -9,7 +9,8 @@ export class UserLocale1763820000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE users ADD COLUMN locale text NULL CONSTRAINT users_locale_check CHECK (locale IN ('en', 'it', 'ru'))`,
+      `ALTER TABLE users ADD COLUMN locale text NULL
+         CONSTRAINT users_locale_check CHECK (locale IN ('en', 'it', 'ru'))`,
     );
   }
 
