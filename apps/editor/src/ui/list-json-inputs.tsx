@@ -1,6 +1,7 @@
 /** List and JSON inputs of the node panels (text the admin types, committed when it parses). */
 import { useEffect, useState } from 'react';
 import { Issues } from './form';
+import { t } from '../i18n/i18n';
 
 /** A JSON text area: commits the parsed value when it parses, shows where it does not. */
 export function JsonField({
