@@ -22,6 +22,16 @@ const SAME_IN_ALL = new Set([
   'editor.tokens.detail.callDisposition',
   'flows.list.trigger',
   'flows.starter.webhook.name',
+  'shell.product',
+  'shell.duration.ms',
+  'shell.trigger.webhook',
+  'shell.login.password',
+  'settings.audit.no',
+  'settings.connection.password',
+  'settings.connection.token',
+  'settings.connection.type.wsSecurity',
+  'runs.trigger.webhook',
+  'runs.version',
 ]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
 const DYNAMIC_PREFIXES = ['nodes.'];

@@ -23,6 +23,7 @@ import { FlowWebhookSecretEntity } from '../webhook-secrets/flow-webhook-secret.
 import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-secrets';
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
 import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
+import { UserLocale1763820000000 } from './migrations/1763820000000-user-locale';
 import {
   CampaignCountersEntity,
   CampaignFailuresEntity,
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   ConnectionAllowedOrigins1763785000000,
   WebhookSecretFingerprints1763792000000,
   CampaignProgress1763800000000,
+  UserLocale1763820000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
