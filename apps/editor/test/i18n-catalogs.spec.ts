@@ -15,7 +15,7 @@ const catalogs = Object.fromEntries(LOCALES.map((l) => [l, readCatalog(DIR, l)])
 /** Ids whose text is rightly the same in every language (names of languages, of protocols, of products). */
 const SAME_IN_ALL = new Set(['common.no', 'shell.language.en', 'shell.language.it', 'shell.language.ru']);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
-const DYNAMIC_PREFIXES = ['nodes.'];
+const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
 
 /** Placeholder names in a compiled message (a list of text and [name, format?, branches?]), sorted. */
 function argumentsOf(message: unknown, into = new Set<string>()): string[] {
