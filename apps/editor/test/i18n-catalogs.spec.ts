@@ -13,7 +13,15 @@ const OTHERS = LOCALES.filter((l) => l !== 'en');
 const catalogs = Object.fromEntries(LOCALES.map((l) => [l, readCatalog(DIR, l)]));
 
 /** Ids whose text is rightly the same in every language (names of languages, of protocols, of products). */
-const SAME_IN_ALL = new Set(['common.no', 'shell.language.en', 'shell.language.it', 'shell.language.ru']);
+const SAME_IN_ALL = new Set([
+  'common.no',
+  'shell.language.en',
+  'shell.language.it',
+  'shell.language.ru',
+  // Italian says "webhook" too.
+  'nodes.trigger.webhook.label',
+  'nodes.trigger.webhook.shortLabel',
+]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
 const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
 
