@@ -21,6 +21,8 @@ const SAME_IN_ALL = new Set([
   // Italian says "webhook" too.
   'nodes.trigger.webhook.label',
   'nodes.trigger.webhook.shortLabel',
+  // Milliseconds: "ms" in Italian too.
+  'panels.unit.ms',
 ]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
 const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
