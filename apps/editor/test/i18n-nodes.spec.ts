@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { i18n } from '@lingui/core';
-import { NODE_SPECS, type NodeSpec } from '@callflow/flow';
+import { getNodeSpec, NODE_SPECS, type NodeSpec } from '@callflow/flow';
 import { compileCatalog, readCatalog } from '../i18n-catalogs';
 import {
   categoryLabel,
@@ -13,6 +13,7 @@ import {
   nodeDescription,
   nodeLabel,
   nodeShortLabel,
+  nodeSummary,
   triggerWaits,
 } from '../src/i18n/node-text';
 
@@ -41,6 +42,32 @@ const needed = specs.flatMap((s) => [
   { id: `nodes.category.${s.category}`, en: undefined, shown: () => categoryLabel(s.category) },
 ]);
 
+/** Configs whose summaries have words, each way they can read. */
+const SUMMARY_CASES: [string, Record<string, unknown>][] = [
+  ['trigger.ivr', {}],
+  ['trigger.ivr', { deadlineMs: 2500 }],
+  ['trigger.end_of_call', {}],
+  ['trigger.end_of_call', { dispositions: ['answered', 'busy'], maxConcurrentRuns: 5 }],
+  ['trigger.campaign', { maxConcurrentRuns: 2 }],
+  ['trigger.campaign', { campaignIds: ['spring', 'winback'] }],
+  ['trigger.webhook', { methods: ['GET', 'POST'] }],
+  ['trigger.webhook', { auth: { in: 'query', name: 'clientId' } }],
+  ['trigger.webhook', { auth: { in: 'header', name: 'X-Secret' } }],
+  ['batch', { items: '{{request.body.calls}}' }],
+  ['batch', { items: '{{x}}', size: 10, concurrency: 3 }],
+  ['batch', { items: '{{x}}', onError: 'continue' }],
+  ['batch', { items: '{{x}}', concurrency: 2, onError: 'continue' }],
+  ['respond', { status: 302, body: { type: 'redirect', location: '/r' } }],
+  ['respond', { body: { type: 'passthrough', node: 'fetch' } }],
+  ['respond', { body: { type: 'json', template: '{}' } }],
+  ['http', { method: 'POST', url: 'https://crm.example.com/calls' }],
+  ['condition', { rules: [{ handle: 'vip', left: '{{x}}', op: 'exists' }] }],
+];
+const summaries = SUMMARY_CASES.map(([type, config]) => {
+  const parsed = getNodeSpec(type)!.configSchema.parse(config);
+  return { type, parsed, en: getNodeSpec(type)!.summary(parsed as never) };
+});
+
 describe('node type texts', () => {
   afterAll(() => i18n.activate('en'));
 
@@ -57,6 +84,19 @@ describe('node type texts', () => {
   it.each(['it', 'ru'] as const)('shows the %s texts', (locale) => {
     i18n.activate(locale);
     for (const x of needed) expect(x.shown()).toBe(i18n._(x.id, { ms: '1234' }));
+  });
+
+  it('summarises a node card as the spec does, in English', () => {
+    i18n.activate('en');
+    expect(summaries.map((x) => nodeSummary(x.type, x.parsed))).toEqual(summaries.map((x) => x.en));
+  });
+
+  it.each(['it', 'ru'] as const)('summarises with %s words', (locale) => {
+    i18n.activate(locale);
+    const worded = summaries.filter((x) => /[a-z]{3} [a-z]/.test(x.en));
+    expect(worded.length).toBeGreaterThan(10);
+    expect(worded.filter((x) => nodeSummary(x.type, x.parsed) === x.en).map((x) => x.en)).toEqual([]);
+    expect(nodeSummary('http', summaries.find((x) => x.type === 'http')!.parsed)).toBe('POST crm.example.com/calls');
   });
 
   it("keeps a condition rule's own output name, and an unknown type's name", () => {

@@ -1,11 +1,11 @@
 /**
  * A node type's texts in the language in force: its label, palette label, description, palette
- * group, output names and who waits for a respond node's answer. libs/flow's specs stay English
+ * group, output names, card summary and who waits for a respond node's answer. libs/flow's specs stay English
  * (the API and engine read them too); the `nodes` area holds their translations, keyed by type
  * (`nodes.trigger.ivr.label`), and a type the catalog lacks shows its spec's English
  * (apps/editor/test/i18n-nodes.spec.ts keeps the English catalog equal to the specs).
  */
-import { getNodeSpec, type NodeCategory } from '@callflow/flow';
+import { getNodeSpec, type ConfigOf, type NodeCategory, type NodeType } from '@callflow/flow';
 import { formatNumber, hasMessage, t } from './i18n';
 
 /** `nodes.<type>.<what>` in the language in force, else `english`. */
@@ -68,4 +68,60 @@ export function triggerWaits(type: string, ms: number): string | undefined {
   // Grouping off: a deadline reads as the number typed in the trigger's field.
   const values = { ms: formatNumber(ms, { useGrouping: false }) };
   return hasMessage(id) ? t(id, values) : t('nodes.waits.caller', values);
+}
+
+/** "…, ≤ 5 at once" after an async trigger's summary when its runs are limited. */
+function atOnce(summary: string, max: number | undefined): string {
+  return max ? t('nodes.summary.atOnce', { summary, max }) : summary;
+}
+
+/** The summaries with words, by type (undefined: the spec's own, e.g. a plain list of methods). */
+const SUMMARIES: { [T in NodeType]?: (c: ConfigOf<T>) => string | undefined } = {
+  'trigger.ivr': (c) => t('nodes.trigger.ivr.summary', { ms: String(c.deadlineMs) }),
+  'trigger.end_of_call': (c) =>
+    atOnce(
+      c.dispositions?.length
+        ? t('nodes.trigger.end_of_call.summaryOn', { list: c.dispositions.join(', ') })
+        : t('nodes.trigger.end_of_call.summaryAll'),
+      c.maxConcurrentRuns,
+    ),
+  'trigger.campaign': (c) =>
+    atOnce(
+      c.campaignIds?.length
+        ? t('nodes.trigger.campaign.summaryIds', { list: c.campaignIds.join(', ') })
+        : t('nodes.trigger.campaign.summaryAll'),
+      c.maxConcurrentRuns,
+    ),
+  'trigger.webhook': (c) => {
+    const values = { methods: c.methods.join(' / '), name: c.auth?.name };
+    if (!c.auth) return undefined;
+    return t(
+      c.auth.in === 'query' ? 'nodes.trigger.webhook.summaryQuery' : 'nodes.trigger.webhook.summaryHeader',
+      values,
+    );
+  },
+  batch: (c) => {
+    const values = { size: c.size, concurrency: c.concurrency };
+    const continues = c.onError === 'continue';
+    if (c.concurrency > 1)
+      return t(continues ? 'nodes.batch.summaryParallelContinue' : 'nodes.batch.summaryParallel', values);
+    return t(continues ? 'nodes.batch.summaryContinue' : 'nodes.batch.summary', values);
+  },
+  respond: (c) => {
+    if (c.body.type === 'redirect') return t('nodes.respond.summaryRedirect', { status: c.status });
+    if (c.body.type === 'passthrough') return t('nodes.respond.summaryBytes', { status: c.status, node: c.body.node });
+    return undefined;
+  },
+};
+
+/**
+ * A node card's one-line summary of a config its spec parsed ("answers within 3000 ms", "POST
+ * crm.example.com/calls"): the words in the language in force, the rest (URLs, names) as the spec
+ * writes them.
+ */
+export function nodeSummary(type: string, parsed: unknown): string {
+  const spec = getNodeSpec(type);
+  if (!spec) return '';
+  const words = (SUMMARIES as Partial<Record<string, (c: unknown) => string | undefined>>)[type]?.(parsed);
+  return words ?? spec.summary(parsed as never);
 }
