@@ -38,7 +38,7 @@ const CATEGORY = {
   logic: 'nodes.category.logic',
 } as const satisfies Record<NodeCategory, string>;
 
-/** A palette group's title: "Triggers", "Requests", "Logic". */
+/** @public A palette group's title: "Triggers", "Requests", "Logic" (for Palette's GROUPS). */
 export function categoryLabel(category: NodeCategory): string {
   return t(CATEGORY[category]);
 }
