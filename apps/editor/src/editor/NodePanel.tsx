@@ -15,6 +15,7 @@ import { Section } from './panels/shared';
 import { NodeRun } from './StepList';
 import { useShownStep } from './store/flow-hooks';
 import { useEditor } from './store';
+import { nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -85,7 +86,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           <Icon name={def?.icon ?? 'flow'} size={18} />
         </span>
         <div className="grow">
-          <div className="node-panel-type">{spec?.label ?? node.type}</div>
+          <div className="node-panel-type">{nodeLabel(node.type ?? '')}</div>
           <div className="node-panel-desc">{spec?.description ?? 'Unknown node type'}</div>
         </div>
         <button type="button" className="btn btn-ghost btn-icon" aria-label="Close panel" onClick={onClose}>

@@ -5,6 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import { getNodeSpec, SCHEMA_VERSION, type FlowDefinition, type FlowEdge, type FlowNode } from '@callflow/flow';
+import { nodeSummary } from '../i18n/node-text';
 
 /** What a canvas node carries: the definition node minus id, type and position. */
 export interface FlowNodeData extends Record<string, unknown> {
@@ -116,7 +117,7 @@ export function summaryOf(type: string, config: Record<string, unknown>): string
   if (!spec) return `unknown type "${type}"`;
   const parsed = parseConfig(type, config);
   try {
-    if (parsed.success) return spec.summary(parsed.data as never);
+    if (parsed.success) return nodeSummary(type, parsed.data);
     return spec.summary(config as never);
   } catch {
     return '';

@@ -25,6 +25,7 @@ import { useTheme } from '../../ui/theme';
 import { summaryOf } from '../convert';
 import { PANELS } from '../panels';
 import type { DiffEdge, DiffNode } from './diff-graph';
+import { nodeLabel } from '../../i18n/node-text';
 
 const STATUS_LABEL = { added: 'added', removed: 'removed', changed: 'changed', unchanged: '' } as const;
 
@@ -49,7 +50,7 @@ const DiffNodeCard = memo(function DiffNodeCard({ data, selected }: NodeProps<Di
           <div className="node-title" title={node.name}>
             {node.name}
           </div>
-          <div className="node-type">{spec?.label ?? node.type}</div>
+          <div className="node-type">{nodeLabel(node.type)}</div>
         </div>
         {status !== 'unchanged' ? (
           <span className={`diff-flag diff-flag-${status}`}>
