@@ -20,10 +20,10 @@ const BODY_SAMPLES: Record<string, string> = {
   xml: '<request>\n  <phone>{{call.callerId}}</phone>\n</request>',
   text: '',
 };
-/** Examples of a URL and of raw headers with tokens: code, the same in every language. */
+/** An example of a URL with a token: code, the same in every language. */
 const URL_EXAMPLE = 'https://crm.example.com/api/customers?phone={{call.callerId}}';
-// eslint-disable-next-line house/no-ui-literal -- not shown: header lines, code in every language
-const RAW_HEADERS_EXAMPLE = 'Accept: application/json\nX-Agent: {{call.agent.extension}}';
+/** The HTTP header holding a body's type: its name, the same in every language. */
+const CONTENT_TYPE = 'Content-Type';
 const code = (s: string) => <code>{s}</code>;
 
 /** HTTP request: method, URL, query, headers (table or raw text), body, connection, timeout, retry. */
@@ -147,7 +147,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   context="header"
                   multiline
                   rows={4}
-                  placeholder={RAW_HEADERS_EXAMPLE}
+                  placeholder={t('panels.http.rawExample', { token: '{{call.agent.extension}}' })}
                   readOnly={readOnly}
                   hint={t('panels.http.rawHint')}
                   testId="http-raw-headers"
@@ -237,8 +237,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   />
                 )}
                 {body.type !== 'json' && (
-                  // eslint-disable-next-line house/no-ui-literal -- not shown: a header's name, not prose
-                  <Field label="Content-Type" htmlFor={ctId} issues={issues('body.contentType')}>
+                  <Field label={CONTENT_TYPE} htmlFor={ctId} issues={issues('body.contentType')}>
                     <TextInput
                       id={ctId}
                       value={body.contentType ?? ''}

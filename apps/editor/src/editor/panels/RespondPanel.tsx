@@ -15,6 +15,8 @@ const SAMPLES: Record<string, string> = {
   xml: '<answer>\n  <queue>default</queue>\n</answer>',
   text: 'OK',
 };
+/** The HTTP header holding a body's type: its name, the same in every language. */
+const CONTENT_TYPE = 'Content-Type';
 /** A token (code, the same in every language) as the redirect's example. */
 const LOCATION_EXAMPLE = '{{{vars.recordingUrl}}}';
 
@@ -126,8 +128,7 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
         </Field>
       )}
       {body.type === 'text' && (
-        // eslint-disable-next-line house/no-ui-literal -- not shown: a header's name, not prose
-        <Field label="Content-Type" htmlFor={cid} issues={issues('body.contentType')}>
+        <Field label={CONTENT_TYPE} htmlFor={cid} issues={issues('body.contentType')}>
           <TextInput
             id={cid}
             value={body.contentType ?? ''}

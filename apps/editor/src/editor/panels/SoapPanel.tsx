@@ -22,6 +22,8 @@ type SoapConfig = PanelConfigOf<typeof soapNode.type>;
 /** Examples of a WSDL address and an operation name: code, the same in every language. */
 const WSDL_EXAMPLE = 'https://legacy.example.com/CustomerService?wsdl';
 const OPERATION_EXAMPLE = 'GetCustomer';
+/** Where the SOAP headers' issues are (a config path). */
+const SOAP_HEADERS_PATH = 'config.soapHeaders';
 
 type LoadState =
   | { status: 'idle' }
@@ -307,8 +309,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       <Section title={t('panels.soap.headers')}>
         <NameValueTable
           nodeId={nodeId}
-          // eslint-disable-next-line house/no-ui-literal -- not shown: a config path
-          basePath="config.soapHeaders"
+          basePath={SOAP_HEADERS_PATH}
           rows={soapHeaderRows}
           onChange={(rows, f) =>
             patch(

@@ -12,8 +12,6 @@ type XmlnsAttribute = NonNullable<NonNullable<Options['overrideRootElement']>['x
 const NAMESPACES_EXAMPLE = 'ns1, ns2';
 const VALUE_KEY_EXAMPLE = '$value';
 const XMLNS_EXAMPLE = 'xmlns:ns2 = http://tempuri.org/';
-// eslint-disable-next-line house/no-ui-literal -- not shown: not prose, a key = element pair as data
-const PAIRS_EXAMPLE = 'Nom = Name';
 
 /** How many options are set (shown on the closed section). */
 function countOf(o: Options | undefined): number {
@@ -268,7 +266,7 @@ function PairsField({
         rows={2}
         value={text}
         readOnly={readOnly}
-        placeholder={PAIRS_EXAMPLE}
+        placeholder={t('panels.soapAdv.elementKeysExample')}
         data-testid={testId}
         onChange={(e) => {
           setText(e.target.value);
