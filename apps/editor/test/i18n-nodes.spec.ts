@@ -14,6 +14,7 @@ import {
   nodeLabel,
   nodeShortLabel,
   nodeSummary,
+  triggerShape,
   triggerWaits,
 } from '../src/i18n/node-text';
 
@@ -38,6 +39,7 @@ const needed = specs.flatMap((s) => [
   ...(s.trigger?.mode === 'sync'
     ? [{ id: `nodes.${s.type}.waits`, en: englishWaits(s.trigger, 1234), shown: () => triggerWaits(s.type, 1234) }]
     : []),
+  ...(s.trigger ? [{ id: `nodes.${s.type}.shape`, en: s.trigger.call.shape, shown: () => triggerShape(s.type) }] : []),
   ...fixedHandles(s).map((h) => ({ id: `nodes.handle.${h}`, en: h, shown: () => handleLabel(s.type, h) })),
   { id: `nodes.category.${s.category}`, en: undefined, shown: () => categoryLabel(s.category) },
 ]);

@@ -125,3 +125,12 @@ export function nodeSummary(type: string, parsed: unknown): string {
   const words = (SUMMARIES as Partial<Record<string, (c: unknown) => string | undefined>>)[type]?.(parsed);
   return words ?? spec.summary(parsed as never);
 }
+
+/**
+ * @public What a trigger's caller sends, in one line (HowToCall's "Body:"); undefined for a type that is
+ * not a trigger.
+ */
+export function triggerShape(type: string): string | undefined {
+  const shape = getNodeSpec(type)?.trigger?.call.shape;
+  return shape === undefined ? undefined : nodeText(type, 'shape', shape);
+}
