@@ -32,9 +32,14 @@ const SAME_IN_ALL = new Set([
   'settings.connection.type.wsSecurity',
   'runs.trigger.webhook',
   'runs.version',
+  // Italian says "webhook" too.
+  'nodes.trigger.webhook.label',
+  'nodes.trigger.webhook.shortLabel',
+  // Milliseconds: "ms" in Italian too.
+  'panels.unit.ms',
 ]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
-const DYNAMIC_PREFIXES = ['nodes.'];
+const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
 
 /** Placeholder names in a compiled message (a list of text and [name, format?, branches?]), sorted. */
 function argumentsOf(message: unknown, into = new Set<string>()): string[] {

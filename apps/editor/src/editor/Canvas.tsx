@@ -38,6 +38,7 @@ import type { EditorEdge, EditorNode } from './convert';
 import { useKeepSelectedInView } from './keep-in-view';
 import { NodeCard } from './NodeCard';
 import { PANELS } from './panels';
+import { nodeLabel } from '../i18n/node-text';
 import { provideInitialConfig, useEditor } from './store';
 
 // New nodes start with their panel's config (the store imports no panel: panels read the store).
@@ -328,7 +329,8 @@ function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type
   const [q, setQ] = useState('');
   const items = NODE_SPECS.filter(
     (s) =>
-      s.category !== 'trigger' && (s.label.toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())),
+      s.category !== 'trigger' &&
+      (nodeLabel(s.type).toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())),
   );
   return (
     <div
@@ -356,7 +358,7 @@ function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type
               <span className="node-icon sm">
                 <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={14} />
               </span>
-              {s.label}
+              {nodeLabel(s.type)}
             </button>
           </li>
         ))}

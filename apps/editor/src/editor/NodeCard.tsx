@@ -12,6 +12,7 @@ import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
 import { PANELS } from './panels';
 import { useEditor } from './store';
+import { handleLabel, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -20,7 +21,6 @@ const outKind = (h: string) =>
   h === 'error' ? 'error' : h === 'success' || h === 'done' ? 'success' : h === 'default' ? 'default' : 'rule';
 
 export const NodeCard = memo(function NodeCard({ id, type, data, selected }: NodeProps<EditorNode>) {
-  useLocale();
   const spec = getNodeSpec(type);
   const issues = useEditor((s) => s.validation.byNode.get(id) ?? NO_ISSUES);
   const step = useEditor((s) => s.run.byNode.get(id));
@@ -28,7 +28,9 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const now = useEditor((s) => s.run.status === 'running' && s.run.current === id);
   const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
-  const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
+  // memo(): re-rendered on a language switch, its summary read again (cheap: the parsed config is cached).
+  useLocale();
+  const summary = summaryOf(type, data.config);
   const updateInternals = useUpdateNodeInternals();
   // React Flow measures handles on mount; re-measure only when the outputs change afterwards
   // (calling it on mount for every card costs O(n²) on a big flow).
@@ -74,7 +76,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
           <div className="node-title" title={data.name}>
             {data.name}
           </div>
-          <div className="node-type">{spec?.label ?? type}</div>
+          <div className="node-type">{nodeLabel(type)}</div>
         </div>
         {step ? (
           <span
@@ -110,7 +112,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         <div className="node-outs">
           {handles.map((h) => (
             <div key={h} className={`node-out out-${outKind(h)}${step?.handle === h ? ' taken' : ''}`}>
-              <span>{h}</span>
+              <span>{handleLabel(type, h)}</span>
               <Handle type="source" position={Position.Right} id={h} className="h-out" />
             </div>
           ))}

@@ -16,6 +16,7 @@ import { Section } from './panels/shared';
 import { NodeRun } from './StepList';
 import { useShownStep } from './store/flow-hooks';
 import { useEditor } from './store';
+import { nodeDescription, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -90,8 +91,10 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           <Icon name={def?.icon ?? 'flow'} size={18} />
         </span>
         <div className="grow">
-          <div className="node-panel-type">{spec?.label ?? node.type}</div>
-          <div className="node-panel-desc">{spec?.description ?? t('editor.panel.unknownType')}</div>
+          <div className="node-panel-type">{nodeLabel(node.type ?? '')}</div>
+          <div className="node-panel-desc">
+            {spec ? nodeDescription(node.type ?? '') : t('editor.panel.unknownType')}
+          </div>
         </div>
         <button type="button" className="btn btn-ghost btn-icon" aria-label={t('editor.panel.close')} onClick={onClose}>
           <Icon name="x" />

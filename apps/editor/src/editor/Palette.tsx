@@ -1,7 +1,7 @@
 /** The node palette: Triggers, Requests, Logic. Drag onto the canvas, or click to add after the selected node. */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState, type DragEvent } from 'react';
-import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
 import { t, tRich, type MessageId } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
@@ -10,6 +10,7 @@ import { viewMovedByCode } from './keep-in-view';
 import { PANELS } from './panels';
 import { useEditor } from './store';
 import { useFocusNode } from './ValidationList';
+import { nodeDescription, nodeLabel, nodeShortLabel } from '../i18n/node-text';
 
 /** Most canvas matches listed: past that, typing more narrows them. */
 const MAX_CANVAS_MATCHES = 30;
@@ -120,7 +121,7 @@ export function Palette() {
         </button>
       </div>
       {GROUPS.map((g) => {
-        const specs = NODE_SPECS.filter((s) => s.category === g.category && match(s.label, s.type));
+        const specs = NODE_SPECS.filter((s) => s.category === g.category && match(nodeLabel(s.type), s.type));
         if (!specs.length) return null;
         return (
           <div key={g.category} className="palette-group">
@@ -148,8 +149,8 @@ export function Palette() {
                     <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={15} />
                   </span>
                   <span className="palette-text">
-                    <span className="palette-label">{s.shortLabel}</span>
-                    <span className="palette-desc">{s.description}</span>
+                    <span className="palette-label">{nodeShortLabel(s.type)}</span>
+                    <span className="palette-desc">{nodeDescription(s.type)}</span>
                   </span>
                 </button>
               );
@@ -176,7 +177,7 @@ function CanvasMatches({ q }: { q: string }) {
   const found = useEditor((s) =>
     s.nodes
       .filter((n) => {
-        const label = getNodeSpec(n.type ?? '')?.label ?? n.type ?? '';
+        const label = nodeLabel(n.type ?? '');
         return `${n.data.name}\u0000${label}\u0000${n.type ?? ''}`.toLowerCase().includes(q);
       })
       .slice(0, MAX_CANVAS_MATCHES + 1)
@@ -202,7 +203,7 @@ function CanvasMatches({ q }: { q: string }) {
           </span>
           <span className="palette-text">
             <span className="palette-label">{name}</span>
-            <span className="palette-desc">{getNodeSpec(type)?.label ?? type}</span>
+            <span className="palette-desc">{nodeLabel(type)}</span>
           </span>
         </button>
       ))}

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText, itemsOf } from '../api/client';
+import { templateConnectionText, templateDescription, templateName } from '../i18n/template-text';
 import type { Connection, FlowTemplate } from '../api/types';
 import { session } from '../api/session';
 import { t } from '../i18n/i18n';
@@ -45,10 +46,10 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
             id: `srv-${t.id}`,
             templateId: t.id,
             system: t.system,
-            needs: t.requires?.connections?.map((c) => c.description || c.purpose),
-            requires: t.requires?.connections,
-            name: t.name,
-            description: t.description ?? '',
+            needs: t.requires?.connections?.map((c) => templateConnectionText(t.id, c) || c.purpose),
+            requires: t.requires?.connections?.map((c) => ({ ...c, description: templateConnectionText(t.id, c) })),
+            name: templateName(t),
+            description: templateDescription(t),
             triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
             definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
           })),

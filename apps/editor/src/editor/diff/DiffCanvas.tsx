@@ -26,6 +26,7 @@ import { useTheme } from '../../ui/theme';
 import { summaryOf } from '../convert';
 import { PANELS } from '../panels';
 import type { DiffEdge, DiffNode } from './diff-graph';
+import { nodeLabel } from '../../i18n/node-text';
 
 const STATUS_LABEL: Record<'added' | 'removed' | 'changed', MessageId> = {
   added: 'diff.status.added',
@@ -56,7 +57,7 @@ const DiffNodeCard = memo(function DiffNodeCard({ data, selected }: NodeProps<Di
           <div className="node-title" title={node.name}>
             {node.name}
           </div>
-          <div className="node-type">{spec?.label ?? node.type}</div>
+          <div className="node-type">{nodeLabel(node.type)}</div>
         </div>
         {status !== 'unchanged' ? (
           <span className={`diff-flag diff-flag-${status}`}>
