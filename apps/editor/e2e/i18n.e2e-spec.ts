@@ -127,7 +127,7 @@ suite('languages: chosen from the browser, switched in place, kept per user', ()
     await page.locator('[data-testid=executions-page] h1', { hasText: 'Запуски' }).waitFor();
     expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(await page.locator('html').getAttribute('lang')).toBe('ru');
-    expect(await page.locator('[data-testid=nav-flows]').textContent()).toBe('Потоки');
+    expect(await page.locator('[data-testid=nav-flows]').textContent()).toBe('Сценарии');
     // A decimal comma and the Russian unit; the start date written the Russian way.
     expect(await row.locator('td.num').textContent()).toBe('1,23 с');
     expect(await row.locator('td').first().getAttribute('title')).toMatch(/\d{4} г\., \d{2}:\d{2}:\d{2}$/);
@@ -190,7 +190,7 @@ suite('languages: chosen from the browser, switched in place, kept per user', ()
     await other.goto('/login');
     await other.locator('.login-card h1', { hasText: 'Sign in' }).waitFor();
     await login(other, ADMIN.email, ADMIN.password);
-    await other.locator('[data-testid=nav-flows]', { hasText: 'Потоки' }).waitFor();
+    await other.locator('[data-testid=nav-flows]', { hasText: 'Сценарии' }).waitFor();
     expect(await other.locator('html').getAttribute('lang')).toBe('ru');
   });
 
