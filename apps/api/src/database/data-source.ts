@@ -23,6 +23,8 @@ import { FlowWebhookSecretEntity } from '../webhook-secrets/flow-webhook-secret.
 import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-secrets';
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
 import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
+import { FlowStats1763810000000 } from './migrations/1763810000000-flow-stats';
+import { FlowStatsEntity } from '../flow-stats/flow-stats.entity';
 import {
   CampaignCountersEntity,
   CampaignFailuresEntity,
@@ -48,6 +50,7 @@ export const ENTITIES = [
   CampaignFailuresEntity,
   CampaignPauseEntity,
   CampaignRetryEntity,
+  FlowStatsEntity,
 ];
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -63,6 +66,7 @@ export const MIGRATIONS = [
   ConnectionAllowedOrigins1763785000000,
   WebhookSecretFingerprints1763792000000,
   CampaignProgress1763800000000,
+  FlowStats1763810000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

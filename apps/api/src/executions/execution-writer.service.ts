@@ -5,6 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../platform/errors/database-unavailable';
+import { FlowStatsRecorder } from '../flow-stats/flow-stats-recorder';
+import { runStatOf, type RunAnswer, type RunStat } from '../flow-stats/run-stats';
 import { callIdOf, pendingRow, phoneOf, type RunIdentity } from './execution-row';
 import { binaryRow, contiguous, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
 import { COPY_COLUMNS, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
@@ -58,6 +60,16 @@ export interface QueuedRun {
   campaignId?: string | null;
 }
 
+/** A run failGivenUp marked failed, for its flow's stats. */
+interface GivenUpRow {
+  tenant_id: string;
+  flow_id: string | null;
+  trigger_type: ExecutionRow['triggerType'];
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
+}
+
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
 const staged = new WeakSet<PoolClient>();
 
@@ -93,9 +105,14 @@ function onePerId<P extends Pending>(batch: P[]): P[] {
  * of this id is expected, so its binary COPY tuple is copied into the table; else its JSON record
  * is upserted.
  */
-type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: unknown) => void } & (
-  { fresh: true; data: Buffer } | { fresh: false; data: string }
-);
+type Pending = {
+  id: string;
+  final: boolean;
+  /** What the run adds to its flow's stats once its row is written (final rows of counted runs). */
+  stat: RunStat | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+} & ({ fresh: true; data: Buffer } | { fresh: false; data: string });
 type FreshPending = Extract<Pending, { fresh: true }>;
 
 /**
@@ -112,8 +129,15 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private urgent = false;
   private flushing: Promise<void> | undefined;
   private stopping = false;
+  /** Flow stats (flow_stats) of the runs whose rows were written. */
+  private readonly stats: FlowStatsRecorder;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.stats = new FlowStatsRecorder(
+      (sql, params) => this.db.query(sql, params),
+      (err, rows) => this.logger.warn({ err, rows }, 'writing flow stats failed; kept for the next write'),
+    );
+  }
 
   /**
    * Queues a row; resolves once it is in the database. `urgent` (a queue worker waits on it to
@@ -128,8 +152,9 @@ export class ExecutionWriter implements OnApplicationShutdown {
   /**
    * Queues a row nobody waits for (an IVR or webhook run's only write): no promise, and the run's
    * objects are not kept alive until the batch is written. Failures are logged by the writer.
+   * `answer`: how the run's caller was answered, for its flow's stats.
    */
-  enqueue(row: ExecutionRow, opts: { fresh?: boolean } = {}): void {
+  enqueue(row: ExecutionRow, opts: { fresh?: boolean; answer?: RunAnswer } = {}): void {
     this.queueRow(row, opts, ignore, ignore);
   }
 
@@ -166,7 +191,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
    * queue's tables are its own business), with its parameters. Idempotent; returns the rows changed.
    */
   async failGivenUp(failedJobs: string, params: readonly unknown[]): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [rows, count] = (await this.db.query(
       `UPDATE executions e
        SET status = 'failed',
            error = json_build_object('code', 'INFRASTRUCTURE', 'message', 'gave up: ' ||
@@ -175,25 +200,40 @@ export class ExecutionWriter implements OnApplicationShutdown {
            finished_at = now(),
            duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
        FROM (${failedJobs}) j
-       WHERE e.id = j.id AND e.status IN ('queued', 'running')`,
+       WHERE e.id = j.id AND e.status IN ('queued', 'running')
+       RETURNING e.tenant_id, e.flow_id, e.trigger_type, e.started_at, e.finished_at, e.duration_ms`,
       [...params],
-    )) as [unknown, number];
+    )) as [GivenUpRow[], number];
+    for (const r of rows) {
+      const stat = runStatOf({
+        tenantId: r.tenant_id,
+        flowId: r.flow_id,
+        triggerType: r.trigger_type,
+        status: 'failed',
+        steps: null,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        durationMs: r.duration_ms,
+      });
+      if (stat) this.stats.add(stat);
+    }
     return count;
   }
 
   private queueRow(
     row: ExecutionRow,
-    opts: { urgent?: boolean; fresh?: boolean },
+    opts: { urgent?: boolean; fresh?: boolean; answer?: RunAnswer },
     resolve: () => void,
     reject: (err: unknown) => void,
   ): void {
     const final = row.status !== 'queued' && row.status !== 'running';
     const tuple = final && opts.fresh === true ? this.tupleOf(row) : undefined;
+    const stat = final ? runStatOf(row, opts.answer) : undefined;
     if (this.queue.length >= MAX_QUEUED) this.shed();
     this.queue.push(
       tuple
-        ? { id: row.id, final, resolve, reject, fresh: true, data: tuple }
-        : { id: row.id, final, resolve, reject, fresh: false, data: recordJson(row) },
+        ? { id: row.id, final, stat, resolve, reject, fresh: true, data: tuple }
+        : { id: row.id, final, stat, resolve, reject, fresh: false, data: recordJson(row) },
     );
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else if (opts.urgent && !this.urgent) {
@@ -229,9 +269,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** Writes everything queued, including rows queued while it writes (shutdown). */
+  /** Writes everything queued, including rows queued while it writes (shutdown), then their flows' stats. */
   async flushAll(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) await this.flush();
+    await this.stats.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -253,7 +294,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private async write(batch: Pending[], attempt = 1): Promise<void> {
     try {
       await this.store(batch);
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        if (p.stat) this.stats.add(p.stat);
+        p.resolve();
+      }
     } catch (err) {
       // While PostgreSQL is unreachable (a restart, a failover) keep the batch and keep trying:
       // giving up would lose IVR records and make queue runs run again. Other errors get 5 tries.
