@@ -1,53 +1,11 @@
 import type { FlowStats } from '@callflow/flow';
 import { RetentionService } from '../src/queue/retention.service';
-import { ContractFake, LoopbackServer, type Check, type SeenRequest } from './fakes/contract';
+import { routingFlow, StatsCrm } from './fakes/stats-crm.fake';
 import { TestApp } from './harness';
-import { chainFlow, finishedExecution, postNode, publishFlow, respondNode, sleep, waitFor } from './support/triggers';
+import { chainFlow, finishedExecution, postNode, publishFlow, waitFor } from './support/triggers';
 
 /** A reported percentile is within 9.1 % of the exact nearest-rank one (10 µs below 10 µs): duration-histogram.ts. */
 const BUCKET_ERROR = 0.0906;
-
-/**
- * The CRM behind the flows, strict: `POST /customers` and `POST /tickets` with exactly a JSON body
- * {"phone": "+<digits>"} and a JSON content type, nothing else. /customers answers {queue} after the
- * delay set for that phone (default 30 ms); /tickets answers 503 for the phones set to fail.
- */
-class StatsCrm extends ContractFake {
-  readonly delays = new Map<string, number>();
-  readonly failing = new Set<string>();
-
-  static async start(): Promise<StatsCrm> {
-    const f = new StatsCrm(await LoopbackServer.start());
-    f.server.on('POST /customers', async (req, res) => {
-      const phone = StatsCrm.phoneOf(req);
-      await sleep(f.delays.get(phone ?? '') ?? 30);
-      f.serve('POST /customers', req, res, (r, c) => {
-        const body = f.check(r, c);
-        return { body, answer: { queue: phone?.endsWith('1') ? 'vip' : 'sales' } };
-      });
-    });
-    f.route('POST /tickets', (req, c) => {
-      const body = f.check(req, c);
-      return f.failing.has(body?.phone) ? { body, status: 503, answer: { error: 'down' } } : { body, answer: {} };
-    });
-    return f;
-  }
-
-  private static phoneOf(req: SeenRequest): string | undefined {
-    try {
-      return (JSON.parse(req.body) as { phone?: string }).phone;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private check(req: SeenRequest, c: Check) {
-    c.headers(req, { 'content-type': 'application/json' });
-    const body = c.jsonMembers(req.body, ['phone']);
-    c.that(/^\+\d{6,15}$/.test(String(body?.phone)), `phone must be E.164, got ${JSON.stringify(body?.phone)}`);
-    return body;
-  }
-}
 
 /** Exact nearest-rank percentile. */
 function exact(values: number[], q: number): number {
@@ -65,7 +23,7 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
   let crm: StatsCrm;
   let routing: { id: string };
   let campaign: { id: string };
-  const answers: { status: string; output: unknown; error?: unknown }[] = [];
+  const answers: { executionId: string; status: string; output: unknown; error?: unknown }[] = [];
   const phones = Array.from({ length: 24 }, (_, i) => `+3906100${String(i).padStart(3, '0')}`);
 
   const stats = async (flowId: string, range = 'hour'): Promise<FlowStats> =>
@@ -74,23 +32,7 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
   beforeAll(async () => {
     t = await TestApp.start();
     crm = await StatsCrm.start();
-    const body = '{"phone":"{{call.callerId}}"}';
-    routing = await publishFlow(
-      t,
-      'routing',
-      chainFlow(
-        { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 400, fallback: { queue: 'default' } } },
-        {
-          id: 'note',
-          type: 'set',
-          name: 'note',
-          config: { values: [{ name: 'line', value: '{{call.calledNumber}}' }] },
-        },
-        { ...postNode(`${crm.base}/customers`, body, 'crm'), id: 'crm' },
-        { ...postNode(`${crm.base}/tickets`, body, 'tickets'), id: 'tickets' },
-        respondNode('{"queue":"{{nodes.crm.body.queue}}"}'),
-      ),
-    );
+    routing = await publishFlow(t, 'routing', routingFlow(crm.base));
     campaign = await publishFlow(
       t,
       'dialer',
@@ -147,7 +89,7 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
     expect(crm.violations).toEqual([]);
     expect(answers.filter((a) => a.status === 'timeout')).toHaveLength(2);
 
-    const ids = (answers as { executionId: string }[]).map((a) => a.executionId);
+    const ids = answers.map((a) => a.executionId);
     const rows = await Promise.all(ids.map((id) => finishedExecution(t, id)));
     const recorded: {
       status: string;

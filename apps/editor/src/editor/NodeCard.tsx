@@ -7,10 +7,13 @@ import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflo
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
 import { formatMs } from '../ui/components';
+import { formatDuration, formatRate, heatLevel } from '../stats/format';
+import { st } from '../stats/text';
 import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
 import { PANELS } from './panels';
 import { useEditor } from './store';
+import { useNodeTint } from './stats-tint';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -24,6 +27,8 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const step = useEditor((s) => s.run.byNode.get(id));
   const running = useEditor((s) => s.run.status === 'running');
   const now = useEditor((s) => s.run.status === 'running' && s.run.current === id);
+  const tint = useNodeTint(id);
+  const heat = tint?.stats ? heatLevel(tint.mode, tint.stats) : null;
   const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
   const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
@@ -52,6 +57,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     step ? (step.status === 'succeeded' ? 'run-ok' : 'run-fail') : '',
     running && !step && !now ? 'run-wait' : '',
     now ? 'run-now' : '',
+    tint ? `tinted heat-${heat ?? 'none'}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -98,6 +104,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
       <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
         {summary || 'Not configured yet'}
       </div>
+      {tint && <NodeStat name={data.name} tint={tint} />}
       {single ? (
         <Handle type="source" position={Position.Right} id={handles[0]} className="h-out" />
       ) : (
@@ -113,3 +120,29 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     </div>
   );
 });
+
+/** The value a tinted card is coloured by, in words (the colour is never the only cue). */
+function NodeStat({ name, tint }: { name: string; tint: NonNullable<ReturnType<typeof useNodeTint>> }) {
+  const n = tint.stats;
+  const text = !n
+    ? st('stats.tint.node.none')
+    : tint.mode === 'p95'
+      ? st('stats.tint.node.p95', { value: formatDuration(n.p95) })
+      : st('stats.tint.node.errors', { value: formatRate(n.errorRate) });
+  const title = n
+    ? st('stats.tint.node.title', {
+        runs: n.runs,
+        errors: n.errors,
+        p50: formatDuration(n.p50),
+        p95: formatDuration(n.p95),
+        p99: formatDuration(n.p99),
+      })
+    : undefined;
+  return (
+    <div className="node-stat">
+      <span className="heat-pill" title={title} data-testid={`node-stat-${name}`}>
+        {text}
+      </span>
+    </div>
+  );
+}

@@ -7,6 +7,7 @@ import { api, ApiError, errorText } from '../api/client';
 import type { RunInput } from '../api/types';
 import { session, useCan } from '../api/session';
 import { Canvas } from '../editor/Canvas';
+import { StatsTint } from '../editor/StatsTint';
 import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
 import { NodePanel } from '../editor/NodePanel';
 import { Palette } from '../editor/Palette';
@@ -19,6 +20,7 @@ import { Icon } from '../ui/icons';
 import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
 import { FlowKeyField } from './FlowKeyField';
+import { st } from '../stats/text';
 
 /** What a link to the editor may carry: a past run's input to open the test drawer with. */
 export interface EditorState {
@@ -119,7 +121,7 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         <div className="editor-main">
           {!readOnly && <Palette />}
           <div className="canvas-col">
-            <Canvas readOnly={readOnly} />
+            <Canvas readOnly={readOnly} overlay={<StatsTint />} />
             {drawer && (
               <TestRunDrawer
                 onClose={() => {
@@ -276,6 +278,18 @@ function EditorBar({
       >
         <span className="bar-label">Runs</span>
       </Button>
+      {can('executions.read') && (
+        <Button
+          variant="ghost"
+          icon="chart"
+          onClick={() => navigate(`/flows/${meta.id}/stats`)}
+          title={st('stats.openTitle')}
+          aria-label={st('stats.open')}
+          data-testid="flow-stats"
+        >
+          <span className="bar-label">{st('stats.open')}</span>
+        </Button>
+      )}
       {can('executions.read') && isEventTrigger(triggerType) && (
         <Button
           variant="ghost"

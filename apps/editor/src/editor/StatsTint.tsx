@@ -1,0 +1,80 @@
+/**
+ * "Colour by: none / p95 / error rate" over the canvas, with the window and a legend: the levels
+ * with their bounds in words (each node also shows its value: the colour is never the only cue).
+ */
+import { Panel } from '@xyflow/react';
+import { useEffect } from 'react';
+import { useCan } from '../api/session';
+import { LEGEND, RANGES, rangeLabel, type TintMode } from '../stats/format';
+import { st } from '../stats/text';
+import { useEditor } from './store';
+import { setTint, tintFlow, useStatsTint } from './stats-tint';
+import './stats-tint.css';
+
+const MODES: readonly (TintMode | 'none')[] = ['none', 'p95', 'errorRate'];
+const MODE_LABEL = { none: 'stats.tint.none', p95: 'stats.tint.p95', errorRate: 'stats.tint.errorRate' } as const;
+
+export function StatsTint() {
+  const flowId = useEditor((s) => s.meta?.id ?? null);
+  const can = useCan();
+  const { mode, range, status, error } = useStatsTint();
+  useEffect(() => tintFlow(flowId), [flowId]);
+  if (!flowId || !can('executions.read')) return null;
+  return (
+    <Panel position="top-right" className="stats-tint" data-testid="stats-tint">
+      <div className="stats-tint-row">
+        <label>
+          <span>{st('stats.tint')}</span>
+          <select
+            value={mode}
+            onChange={(e) => setTint(e.target.value as TintMode | 'none')}
+            data-testid="stats-tint-mode"
+          >
+            {MODES.map((m) => (
+              <option key={m} value={m}>
+                {st(MODE_LABEL[m])}
+              </option>
+            ))}
+          </select>
+        </label>
+        {mode !== 'none' && (
+          <select
+            value={range}
+            onChange={(e) => setTint(mode, e.target.value as typeof range)}
+            aria-label={st('stats.tint.over')}
+            data-testid="stats-tint-range"
+          >
+            {RANGES.map((r) => (
+              <option key={r} value={r}>
+                {rangeLabel(r)}
+              </option>
+            ))}
+          </select>
+        )}
+        {status === 'loading' && <span className="spinner xs" aria-label={st('stats.loading')} />}
+      </div>
+      {mode !== 'none' && status === 'error' && (
+        <div className="stats-tint-error" role="alert">
+          {st('stats.tint.failed', { error: error ?? '' })}
+        </div>
+      )}
+      {mode !== 'none' && status === 'ready' && (
+        <div className="stats-tint-legend" data-testid="stats-tint-legend">
+          <div className="stats-tint-legend-title">
+            {st(mode === 'p95' ? 'stats.tint.legendP95' : 'stats.tint.legendErrors', {
+              range: rangeLabel(range).toLowerCase(),
+            })}
+          </div>
+          <ul>
+            {LEGEND[mode].map((label, level) => (
+              <li key={label} className={`heat-${level}`}>
+                <span className="heat-swatch" style={{ color: 'var(--heat)', background: 'var(--heat-soft)' }} />
+                {label}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </Panel>
+  );
+}
