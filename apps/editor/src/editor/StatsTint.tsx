@@ -18,7 +18,11 @@ export function StatsTint() {
   const flowId = useEditor((s) => s.meta?.id ?? null);
   const can = useCan();
   const { mode, range, status, error } = useStatsTint();
-  useEffect(() => tintFlow(flowId), [flowId]);
+  // Reset on leaving: another canvas (a past run's) must not show this flow's colours.
+  useEffect(() => {
+    tintFlow(flowId);
+    return () => tintFlow(null);
+  }, [flowId]);
   if (!flowId || !can('executions.read')) return null;
   return (
     <Panel position="top-right" className="stats-tint" data-testid="stats-tint">
