@@ -17,6 +17,77 @@ const NEST_ROLES = {
   Catch: ['filter'],
   Injectable: ['service', 'guard', 'factory', 'interceptor', 'pipe', 'strategy'],
 };
+/** JSX attributes that never hold text people read (data-* too). */
+const NOT_SHOWN_ATTRS = new Set([
+  'className',
+  'id',
+  'key',
+  'type',
+  'name',
+  'role',
+  'href',
+  'to',
+  'method',
+  'autoComplete',
+  'inputMode',
+  'rel',
+  'target',
+  'lang',
+  'htmlFor',
+  'variant',
+  'icon',
+  'size',
+  'tone',
+  'kind',
+  'mode',
+  'side',
+  'testId',
+  'pattern',
+  'accept',
+  'form',
+  'spellCheck',
+  'value',
+  'defaultValue',
+  'path',
+  'd',
+  'viewBox',
+  'fill',
+  'stroke',
+  'src',
+  'position',
+  'align',
+  'justify',
+  'wrap',
+  'dir',
+  'tabIndex',
+  'autoFocus',
+  'enterKeyHint',
+  'style',
+  'language',
+  'strokeLinecap',
+  'strokeLinejoin',
+  'transform',
+  'xmlns',
+  'focusable',
+  'width',
+  'height',
+  'handle',
+  'field',
+  'sourceHandle',
+  'targetHandle',
+  'state',
+  'status',
+  'aria-hidden',
+  'aria-controls',
+  'aria-labelledby',
+  'aria-describedby',
+  'aria-live',
+  'aria-haspopup',
+  'aria-current',
+  'aria-sort',
+  'aria-invalid',
+  'list',
+]);
 const house = {
   rules: {
     'role-suffix': {
@@ -33,6 +104,62 @@ const house = {
             if (!roles || node.parent.type !== 'ClassDeclaration') return;
             if (roles.some((r) => file.endsWith(`.${r}.ts`))) return;
             context.report({ node, messageId: 'name', data: { decorator: name, roles: roles.join('|') } });
+          },
+        };
+      },
+    },
+    // The editor's text goes through t() (apps/editor/src/i18n): text in JSX, a string attribute or
+    // prop people read, or a sentence-like literal anywhere is reported. Not shown to people? Say so in a
+    // disable comment (`-- not shown: …`).
+    'no-ui-literal': {
+      meta: { type: 'problem', messages: { text: 'Text people read goes through t() (src/i18n): "{{text}}"' } },
+      create(context) {
+        const report = (node, text) =>
+          context.report({ node, messageId: 'text', data: { text: text.trim().slice(0, 40) } });
+        const sentence = (v) => /^\s*\p{Lu}\p{Ll}+[\s,.:;!?…]|\p{Ll}{2,}\s+\p{Ll}{2,}\s/u.test(v);
+        const wordy = (v) => /\p{L}{2}/u.test(v);
+        // In an attribute: any word but a lower-case identifier or path ("/connections", "run-now").
+        const shown = (attr, v) =>
+          !NOT_SHOWN_ATTRS.has(attr) && !attr.startsWith('data-') && wordy(v) && !/^[\p{Ll}\d/._:#-]*$/u.test(v);
+        const attrOf = (node) => {
+          let n = node.parent;
+          if (n?.type === 'JSXExpressionContainer') n = n.parent;
+          return n?.type === 'JSXAttribute' ? String(n.name.name) : null;
+        };
+        const check = (node, value) => {
+          const attr = attrOf(node);
+          if (attr !== null) {
+            if (shown(attr, value)) report(node, value);
+            return;
+          }
+          const p = node.parent;
+          if (
+            ['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].includes(
+              p?.type,
+            )
+          )
+            return;
+          if (p?.type === 'Property' && p.key === node) return;
+          if (p?.type === 'TSLiteralType' || p?.type === 'TSPropertySignature') return;
+          if (
+            p?.type === 'CallExpression' &&
+            p.callee.type === 'MemberExpression' &&
+            p.callee.object.name === 'console'
+          )
+            return;
+          if (sentence(value)) report(node, value);
+        };
+        return {
+          JSXText(node) {
+            if (wordy(node.value)) report(node, node.value);
+          },
+          Literal(node) {
+            if (typeof node.value === 'string') check(node, node.value);
+          },
+          TemplateLiteral(node) {
+            const text = node.quasis.map((q) => q.value.cooked ?? '').join(' ');
+            const attr = attrOf(node);
+            if (attr !== null ? shown(attr, text) : sentence(text)) report(node, text);
           },
         };
       },
@@ -86,6 +213,13 @@ export default tseslint.config(
     ignores: TESTS,
     // Tests, benches and scripts may be longer: one file per scenario reads better than a split one.
     rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
+    // Every string people read is translated (issue 19 §4): on while the editor is being converted
+    // only with I18N_STRICT=1.
+    files: ['apps/editor/src/**/*.tsx', 'apps/editor/src/**/*.ts'],
+    plugins: { house },
+    rules: { 'house/no-ui-literal': process.env.I18N_STRICT ? 'error' : 'off' },
   },
   {
     files: ['apps/editor/src/**/*.tsx', 'apps/editor/src/**/*.ts'],

@@ -1,13 +1,33 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { catalogFiles, compileCatalog, readCatalog } from './i18n-catalogs.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * `import('virtual:callflow-catalog/<locale>')`: that locale's messages (every area file of
+ * src/i18n/locales/<locale>/) compiled at build time, one chunk per locale, loaded when chosen.
+ */
+function catalogs(): Plugin {
+  const prefix = 'virtual:callflow-catalog/';
+  const dir = here('src/i18n/locales');
+  return {
+    name: 'callflow-catalogs',
+    resolveId: (id) => (id.startsWith(prefix) ? `\0${id}` : null),
+    load(id) {
+      if (!id.startsWith(`\0${prefix}`)) return null;
+      const locale = id.slice(prefix.length + 1);
+      for (const file of catalogFiles(dir, locale)) this.addWatchFile(file);
+      return `export const messages = ${JSON.stringify(compileCatalog(readCatalog(dir, locale)))};`;
+    },
+  };
+}
 
 /** The editor is a static SPA; the API serves apps/editor/dist at `/` (see apps/api/src/app.factory.ts). */
 export default defineConfig({
   root: here('.'),
-  plugins: [react()],
+  plugins: [react(), catalogs()],
   resolve: {
     alias: { '@callflow/flow': here('../../libs/flow/src/index.ts') },
   },

@@ -215,12 +215,25 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('speaks the language chosen in the rail (Russian), numbers and plurals included', async () => {
+    const choose = async (l: string) => {
+      await page.click('[data-testid=language-button]');
+      await page.click(`[data-testid=language-${l}]`);
+    };
+    await choose('ru');
+    await page.locator('h1', { hasText: 'Статистика запусков' }).waitFor();
+    expect(await text('stat-fallbacks')).toMatch(/Запасной ответ[\s\S]* из \d+ звонк(а|ов)/);
+    expect(await text('chart-duration')).toContain('Длительность');
+    await choose('en');
+    await page.locator('h1', { hasText: 'Run statistics' }).waitFor();
+  });
+
   it('colours the canvas by p95 or error rate, with the value on each node and a legend', async () => {
     await page.click('[data-testid=stats-back]');
     await page.locator('[data-testid=canvas] .react-flow__node').first().waitFor();
     await page.selectOption('[data-testid=stats-tint-mode]', 'p95');
     await page.locator('[data-testid=stats-tint-legend]').waitFor();
-    expect(await text('stats-tint-legend')).toContain('p95 duration, last day');
+    expect(await text('stats-tint-legend')).toContain('p95 duration (Last day)');
     const card = (name: string) => page.locator(`[data-testid=node-${name}]`);
     await card('crm').locator('.node-stat').waitFor();
     const day = await apiStats('day');

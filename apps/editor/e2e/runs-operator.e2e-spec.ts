@@ -102,8 +102,13 @@ suite('runs an operator can act on', () => {
     while (crm.closedSockets === closedBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(crm.closedSockets).toBeGreaterThan(closedBefore);
     held.length = 0;
-    const list = await t.as('get', `/api/v1/executions?flowId=${id}`).expect(200);
-    expect(list.body.items[0]).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
+    // The editor shows the stop at once; the server records the run once its engine has unwound.
+    let runs: { status: string }[] = [];
+    for (const until = Date.now() + 5000; runs.length === 0 && Date.now() < until;) {
+      runs = (await t.as('get', `/api/v1/executions?flowId=${id}`).expect(200)).body.items;
+      if (runs.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(runs[0]).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
   });
 
   it('opens a node clicked after a run on what it sent and got', async () => {

@@ -4,6 +4,7 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { restoreSession } from './api/client';
+import { startI18n, useLocale } from './i18n/i18n';
 import { startTheme } from './ui/theme';
 
 // The editor's CSP has no 'unsafe-eval'. Zod (the flow schemas, in the lazily loaded canvas chunk)
@@ -19,8 +20,18 @@ startTheme();
 // The session lives in memory: a reload asks the server for it again (the refresh cookie).
 void restoreSession();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// A language switch renders the UI again in place (not remounted: an unsaved draft or an open dialog stays).
+// Memoised parts that show text (the canvas' nodes) subscribe with useLocale() themselves.
+function Root() {
+  useLocale();
+  return <App />;
+}
+
+// The language's catalog (a small chunk) arrives before the first render, so no text flashes in English.
+void startI18n().then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <Root />
+    </StrictMode>,
+  ),
 );

@@ -8,7 +8,7 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
 import { formatMs } from '../ui/components';
 import { formatDuration, formatRate, heatLevel } from '../stats/format';
-import { st } from '../stats/text';
+import { t, useLocale } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
 import { PANELS } from './panels';
@@ -123,14 +123,16 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
 
 /** The value a tinted card is coloured by, in words (the colour is never the only cue). */
 function NodeStat({ name, tint }: { name: string; tint: NonNullable<ReturnType<typeof useNodeTint>> }) {
+  // The card is memoised: a language switch reaches this line through its own subscription.
+  useLocale();
   const n = tint.stats;
   const text = !n
-    ? st('stats.tint.node.none')
+    ? t('stats.tint.node.none')
     : tint.mode === 'p95'
-      ? st('stats.tint.node.p95', { value: formatDuration(n.p95) })
-      : st('stats.tint.node.errors', { value: formatRate(n.errorRate) });
+      ? `p95 ${formatDuration(n.p95)}`
+      : t('stats.tint.node.errors', { value: formatRate(n.errorRate) });
   const title = n
-    ? st('stats.tint.node.title', {
+    ? t('stats.tint.node.title', {
         runs: n.runs,
         errors: n.errors,
         p50: formatDuration(n.p50),

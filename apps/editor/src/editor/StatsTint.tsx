@@ -6,13 +6,14 @@ import { Panel } from '@xyflow/react';
 import { useEffect } from 'react';
 import { useCan } from '../api/session';
 import { LEGEND, RANGES, rangeLabel, type TintMode } from '../stats/format';
-import { st } from '../stats/text';
+import { t } from '../i18n/i18n';
 import { useEditor } from './store';
 import { setTint, tintFlow, useStatsTint } from './stats-tint';
 import './stats-tint.css';
 
 const MODES: readonly (TintMode | 'none')[] = ['none', 'p95', 'errorRate'];
-const MODE_LABEL = { none: 'stats.tint.none', p95: 'stats.tint.p95', errorRate: 'stats.tint.errorRate' } as const;
+const modeLabel = (m: TintMode | 'none') =>
+  m === 'p95' ? 'p95' : m === 'none' ? t('stats.tint.none') : t('stats.tint.errorRate');
 
 export function StatsTint() {
   const flowId = useEditor((s) => s.meta?.id ?? null);
@@ -28,7 +29,7 @@ export function StatsTint() {
     <Panel position="top-right" className="stats-tint" data-testid="stats-tint">
       <div className="stats-tint-row">
         <label>
-          <span>{st('stats.tint')}</span>
+          <span>{t('stats.tint')}</span>
           <select
             value={mode}
             onChange={(e) => setTint(e.target.value as TintMode | 'none')}
@@ -36,7 +37,7 @@ export function StatsTint() {
           >
             {MODES.map((m) => (
               <option key={m} value={m}>
-                {st(MODE_LABEL[m])}
+                {modeLabel(m)}
               </option>
             ))}
           </select>
@@ -45,7 +46,7 @@ export function StatsTint() {
           <select
             value={range}
             onChange={(e) => setTint(mode, e.target.value as typeof range)}
-            aria-label={st('stats.tint.over')}
+            aria-label={t('stats.tint.over')}
             data-testid="stats-tint-range"
           >
             {RANGES.map((r) => (
@@ -55,18 +56,18 @@ export function StatsTint() {
             ))}
           </select>
         )}
-        {status === 'loading' && <span className="spinner xs" aria-label={st('stats.loading')} />}
+        {status === 'loading' && <span className="spinner xs" aria-label={t('stats.loading')} />}
       </div>
       {mode !== 'none' && status === 'error' && (
         <div className="stats-tint-error" role="alert">
-          {st('stats.tint.failed', { error: error ?? '' })}
+          {t('stats.tint.failed', { error: error ?? '' })}
         </div>
       )}
       {mode !== 'none' && status === 'ready' && (
         <div className="stats-tint-legend" data-testid="stats-tint-legend">
           <div className="stats-tint-legend-title">
-            {st(mode === 'p95' ? 'stats.tint.legendP95' : 'stats.tint.legendErrors', {
-              range: rangeLabel(range).toLowerCase(),
+            {t(mode === 'p95' ? 'stats.tint.legendP95' : 'stats.tint.legendErrors', {
+              range: rangeLabel(range),
             })}
           </div>
           <ul>

@@ -20,7 +20,7 @@ import { Icon } from '../ui/icons';
 import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
 import { FlowKeyField } from './FlowKeyField';
-import { st } from '../stats/text';
+import { t } from '../i18n/i18n';
 
 /** What a link to the editor may carry: a past run's input to open the test drawer with. */
 export interface EditorState {
@@ -283,11 +283,11 @@ function EditorBar({
           variant="ghost"
           icon="chart"
           onClick={() => navigate(`/flows/${meta.id}/stats`)}
-          title={st('stats.openTitle')}
-          aria-label={st('stats.open')}
+          title={t('stats.openTitle')}
+          aria-label={t('stats.open')}
           data-testid="flow-stats"
         >
-          <span className="bar-label">{st('stats.open')}</span>
+          <span className="bar-label">{t('stats.open')}</span>
         </Button>
       )}
       {can('executions.read') && isEventTrigger(triggerType) && (

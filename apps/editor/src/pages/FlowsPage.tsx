@@ -18,6 +18,7 @@ import {
   toast,
 } from '../ui/components';
 import { ConfirmDialog } from '../ui/dialogs';
+import { t } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
 
@@ -212,8 +213,8 @@ export function FlowsPage() {
               </thead>
               <tbody>
                 {items.map((f) => {
-                  const t = triggerOf(f);
-                  const spec = t ? TRIGGERS[t] : undefined;
+                  const trigger = triggerOf(f);
+                  const spec = trigger ? TRIGGERS[trigger] : undefined;
                   const run = lastRuns[f.id] ?? null;
                   const last = run?.status ?? null;
                   return (
@@ -267,8 +268,8 @@ export function FlowsPage() {
                           <Link
                             to={`/flows/${f.id}/stats`}
                             className="btn btn-ghost btn-icon btn-sm"
-                            aria-label={`Statistics of ${f.name}`}
-                            title="Run statistics"
+                            aria-label={t('stats.openFlow', { name: f.name })}
+                            title={t('stats.openTitle')}
                             data-testid={`flow-stats-${f.key}`}
                           >
                             <Icon name="chart" size={14} />

@@ -1,27 +1,31 @@
 /** Numbers of the stats views: durations, rates, and the heat levels the canvas tints nodes with. */
 import type { NodeStats, StatsRange } from '../api/stats';
-import { st, type StatsMessage } from './text';
+import { formatNumber, t } from '../i18n/i18n';
 import './heat.css';
 
-/** 0 ms, 0.04 ms, 12.3 ms, 820 ms, 2.35 s; — for none. */
+const fixed = (v: number, digits: number) =>
+  formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** 0 ms, 0.04 ms, 12.3 ms, 820 ms, 2.35 s (in the language's digits); — for none. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   if (ms === 0) return '0 ms';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 100) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 1) return `${fixed(ms, 2)} ms`;
+  if (ms < 100) return `${fixed(ms, 1)} ms`;
+  if (ms < 1000) return `${fixed(ms, 0)} ms`;
+  return `${fixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`;
 }
 
 /** 0 %, 0.4 %, 12 %; — for none. */
 export function formatRate(rate: number | null | undefined): string {
   if (rate === null || rate === undefined) return '—';
   const pct = rate * 100;
-  return `${pct === 0 || pct >= 10 ? Math.round(pct) : pct.toFixed(1)} %`;
+  return `${fixed(pct, pct === 0 || pct >= 10 ? 0 : 1)} %`;
 }
 
 export const RANGES: readonly StatsRange[] = ['hour', 'day', 'week'];
-export const rangeLabel = (r: StatsRange) => st(`stats.range.${r}` as StatsMessage);
+export const rangeLabel = (r: StatsRange) =>
+  r === 'hour' ? t('stats.range.hour') : r === 'day' ? t('stats.range.day') : t('stats.range.week');
 
 export type TintMode = 'p95' | 'errorRate';
 export type HeatLevel = 0 | 1 | 2 | 3;

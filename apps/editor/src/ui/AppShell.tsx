@@ -5,7 +5,9 @@ import { useCan, useSession } from '../api/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
+import { localeForUser } from '../i18n/i18n';
 import { themeForUser } from './theme';
+import { LanguageSwitch } from './LanguageSwitch';
 import { ThemeSwitch } from './ThemeSwitch';
 
 /**
@@ -77,6 +79,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const can = useCan();
   useMeRefresh();
   useEffect(() => themeForUser(user?.id ?? null), [user?.id]);
+  useEffect(() => void localeForUser(user?.id ?? null), [user?.id]);
   const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
@@ -109,6 +112,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         ))}
         <div className="grow" />
         <ThemeSwitch />
+        <LanguageSwitch />
         <div className="rail-user" title={user?.email} data-testid="rail-user">
           {(user?.email ?? '?').slice(0, 1).toUpperCase()}
         </div>

@@ -2,6 +2,7 @@
 import { Component, useEffect, useRef, type ButtonHTMLAttributes, type ErrorInfo, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { create } from 'zustand';
+import { formatDate, formatRelative } from '../i18n/i18n';
 import { Icon, type IconName } from './icons';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -232,23 +233,21 @@ export class ErrorBoundary extends Component<{ children: ReactNode; label?: stri
   }
 }
 
-/** "3 min ago", or the date for anything older than a week. */
+/** "3 min ago" in the language in force, or the date for anything older than a week. */
 export function timeAgo(iso: string | null | undefined): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '—';
   const s = Math.round((Date.now() - t) / 1000);
-  if (s < 45) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.round(s / 86400)} d ago`;
-  return new Date(t).toLocaleDateString();
+  if (s < 45) return formatRelative(0, 'second');
+  if (s < 3600) return formatRelative(-Math.round(s / 60), 'minute');
+  if (s < 86400) return formatRelative(-Math.round(s / 3600), 'hour');
+  if (s < 7 * 86400) return formatRelative(-Math.round(s / 86400), 'day');
+  return formatDate(t, 'date');
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return iso ? formatDate(iso) : '—';
 }
 
 export function formatMs(ms: number | null | undefined): string {

@@ -1,11 +1,12 @@
 /** Pieces of the campaign screens: the stacked progress bar, the counts, the pace. */
 import type { CampaignFlowProgress, CampaignProgress } from '../../api/campaigns';
+import { formatNumber } from '../../i18n/i18n';
 import { Badge } from '../../ui/components';
 
 type Counts = Pick<CampaignProgress, 'accepted' | 'queued' | 'running' | 'succeeded' | 'failed' | 'retried'>;
 type Pace = Pick<CampaignProgress, 'ratePerSecond' | 'estimatedEndAt'>;
 
-const n = (v: number) => v.toLocaleString();
+const n = (v: number) => formatNumber(v);
 
 /** Done (succeeded, then failed), running, queued, side by side, each as its share of the runs. */
 export function ProgressBar({ c, testId }: { c: Counts; testId?: string }) {

@@ -4,7 +4,7 @@
  * misses, and each node's latency and errors (a slow CRM is one row). Loaded on demand with uPlot;
  * refreshed every 30 s.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError, errorText } from '../../api/client';
 import { statsApi, type FlowStats, type StatsRange } from '../../api/stats';
@@ -12,7 +12,7 @@ import { Button, Empty, ErrorBanner, Spinner } from '../../ui/components';
 import { Segmented } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { formatDuration, formatRate, RANGES, rangeLabel } from '../../stats/format';
-import { st } from '../../stats/text';
+import { formatDate, formatNumber, t, useLocale } from '../../i18n/i18n';
 import { NodeStatsTable } from './NodeStatsTable';
 import { StatsChart, type ChartLine } from './StatsChart';
 import './stats.css';
@@ -22,28 +22,33 @@ const REFRESH_MS = 30_000;
 const asRange = (v: string | null): StatsRange =>
   (RANGES as readonly string[]).includes(v ?? '') ? (v as StatsRange) : 'hour';
 const share = (n: number, of: number) => (of > 0 ? n / of : null);
-const count = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1));
-const pct = (v: number) => `${Math.round(v * 1000) / 10} %`;
+const count = (v: number) => formatNumber(v, { maximumFractionDigits: Number.isInteger(v) ? 0 : v < 10 ? 2 : 1 });
+const pct = (v: number) => `${formatNumber(v * 100, { maximumFractionDigits: 1 })} %`;
 
 function useStats(flowId: string, range: StatsRange) {
   const [stats, setStats] = useState<FlowStats | null>(null);
   const [error, setError] = useState<{ message: string; notFound: boolean } | null>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
+  // An answer for a range (or flow) the page has left since is dropped.
+  const wanted = useRef('');
+  wanted.current = `${flowId}|${range}`;
   const load = useCallback(async () => {
     try {
       const s = await statsApi.flow(flowId, range);
+      if (wanted.current !== `${flowId}|${range}`) return;
       setStats(s);
       setError(null);
       setUpdatedAt(new Date());
     } catch (err) {
+      if (wanted.current !== `${flowId}|${range}`) return;
       setError({ message: errorText(err), notFound: err instanceof ApiError && err.status === 404 });
     }
   }, [flowId, range]);
   useEffect(() => {
     setStats(null);
     void load();
-    const t = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(t);
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
   }, [load]);
   return { stats, error, updatedAt, reload: load };
 }
@@ -66,13 +71,13 @@ export function FlowStatsPage() {
       <header className="page-head">
         <div>
           <Link to={`/flows/${id}`} className="small" data-testid="stats-back">
-            <Icon name="chevronLeft" size={12} /> {st('stats.back')}
+            <Icon name="chevronLeft" size={12} /> {t('stats.back')}
           </Link>
           <h1>
-            {name ?? st('stats.title')}
-            {name && <span className="muted stats-h1-sub"> · {st('stats.title')}</span>}
+            {name ?? t('stats.title')}
+            {name && <span className="muted stats-h1-sub"> · {t('stats.title')}</span>}
           </h1>
-          <p className="muted">{st('stats.subtitle')}</p>
+          <p className="muted">{t('stats.subtitle')}</p>
         </div>
         <div className="grow" />
         <div className="stats-head-tools">
@@ -80,7 +85,7 @@ export function FlowStatsPage() {
             value={range}
             onChange={(r) => setParams({ range: r }, { replace: true })}
             options={RANGES.map((r) => ({ value: r, label: rangeLabel(r) }))}
-            ariaLabel={st('stats.range')}
+            ariaLabel={t('stats.range')}
             testId="stats-range"
           />
           <Button
@@ -88,20 +93,20 @@ export function FlowStatsPage() {
             variant="ghost"
             icon="refresh"
             onClick={() => void reload()}
-            aria-label={st('stats.refresh')}
+            aria-label={t('stats.refresh')}
           >
-            {updatedAt ? st('stats.updated', { time: updatedAt.toLocaleTimeString() }) : null}
+            {updatedAt ? t('stats.updated', { time: formatDate(updatedAt, 'time') }) : null}
           </Button>
         </div>
       </header>
       <div className="page-body">
         {error && !stats && (
           <ErrorBanner
-            error={error.notFound ? st('stats.notFound') : error.message}
+            error={error.notFound ? t('stats.notFound') : error.message}
             onRetry={error.notFound ? undefined : () => void reload()}
           />
         )}
-        {!stats && !error && <Spinner label={st('stats.loading')} />}
+        {!stats && !error && <Spinner label={t('stats.loading')} />}
         {stats && <StatsBody stats={stats} />}
       </div>
     </div>
@@ -111,38 +116,40 @@ export function FlowStatsPage() {
 function StatsBody({ stats }: { stats: FlowStats }) {
   const { totals } = stats;
   const ivr = stats.triggerType === 'trigger.ivr' || totals.fallbacks > 0;
-  const charts = useMemo(() => chartsOf(stats, ivr), [stats, ivr]);
+  const locale = useLocale();
+  // Recomputed on a language switch too: the series' names and number formats change.
+  const charts = useMemo(() => chartsOf(stats, ivr, locale), [stats, ivr, locale]);
   const windowMinutes = (Date.parse(stats.to) - Date.parse(stats.from)) / 60_000;
   return (
     <>
       <section className="stats-cards" data-testid="stats-totals">
-        <Card label={st('stats.runs')} value={String(totals.runs)} testId="stat-runs">
-          {st('stats.perMinute', { value: count(totals.runs / windowMinutes) })}
+        <Card label={t('stats.runs')} value={formatNumber(totals.runs)} testId="stat-runs">
+          {t('stats.perMinute', { value: count(totals.runs / windowMinutes) })}
         </Card>
-        <Card label={st('stats.errorRate')} value={formatRate(totals.errorRate)} testId="stat-error-rate">
-          {st('stats.failed', { count: totals.errors })}
+        <Card label={t('stats.errorRate')} value={formatRate(totals.errorRate)} testId="stat-error-rate">
+          {t('stats.failed', { count: totals.errors })}
         </Card>
         {(['p50', 'p95', 'p99'] as const).map((q) => (
-          <Card key={q} label={st('stats.durationQ', { q })} value={formatDuration(totals[q])} testId={`stat-${q}`} />
+          <Card key={q} label={t('stats.durationQ', { q })} value={formatDuration(totals[q])} testId={`stat-${q}`} />
         ))}
         {ivr && (
           <>
             <Card
-              label={st('stats.fallbacks')}
+              label={t('stats.fallbacks')}
               value={formatRate(share(totals.fallbacks, totals.runs))}
               testId="stat-fallbacks"
             >
-              {st('stats.fallbackShare', { count: totals.fallbacks, runs: totals.runs })}
+              {t('stats.fallbackShare', { count: totals.fallbacks, runs: totals.runs })}
             </Card>
-            <Card label={st('stats.misses')} value={String(totals.deadlineMisses)} testId="stat-misses">
-              {st('stats.missesHint')}
+            <Card label={t('stats.misses')} value={formatNumber(totals.deadlineMisses)} testId="stat-misses">
+              {t('stats.missesHint')}
             </Card>
           </>
         )}
       </section>
       {totals.runs === 0 && (
-        <Empty icon="clock" title={st('stats.noRuns')}>
-          <p className="muted">{st('stats.noRunsHint')}</p>
+        <Empty icon="clock" title={t('stats.noRuns')}>
+          <p className="muted">{t('stats.noRunsHint')}</p>
         </Empty>
       )}
       <section className="stats-charts">
@@ -150,10 +157,10 @@ function StatsBody({ stats }: { stats: FlowStats }) {
           <StatsChart
             key={c.testId}
             title={c.title}
-            label={st('stats.chart.label', {
+            label={t('stats.chart.label', {
               title: c.title,
-              from: new Date(stats.from).toLocaleString(),
-              to: new Date(stats.to).toLocaleString(),
+              from: formatDate(stats.from),
+              to: formatDate(stats.to),
             })}
             xs={c.xs}
             lines={c.lines}
@@ -186,33 +193,31 @@ interface ChartSpec {
 }
 
 /** The charts of a stats answer (memoised: a chart is drawn again only when its data changes). */
-function chartsOf(stats: FlowStats, ivr: boolean): ChartSpec[] {
+function chartsOf(stats: FlowStats, ivr: boolean, _locale: string): ChartSpec[] {
   const s = stats.series;
   const xs = s.map((p) => Date.parse(p.at) / 1000);
   const perMinute = stats.bucketSeconds / 60;
   const charts: ChartSpec[] = [
     {
       testId: 'chart-runs',
-      title: st('stats.chart.runs'),
+      title: t('stats.chart.runs'),
       xs,
       format: count,
       lines: [
-        { label: st('stats.series.runs'), values: s.map((p) => p.runs / perMinute), color: '--accent', bars: true },
-        { label: st('stats.series.errors'), values: s.map((p) => p.errors / perMinute), color: '--danger' },
+        { label: t('stats.series.runs'), values: s.map((p) => p.runs / perMinute), color: '--accent', bars: true },
+        { label: t('stats.series.errors'), values: s.map((p) => p.errors / perMinute), color: '--danger' },
       ],
     },
     {
       testId: 'chart-errors',
-      title: st('stats.chart.errors'),
+      title: t('stats.chart.errors'),
       xs,
       format: pct,
-      lines: [
-        { label: st('stats.series.errorRate'), values: s.map((p) => share(p.errors, p.runs)), color: '--danger' },
-      ],
+      lines: [{ label: t('stats.series.errorRate'), values: s.map((p) => share(p.errors, p.runs)), color: '--danger' }],
     },
     {
       testId: 'chart-duration',
-      title: st('stats.chart.duration'),
+      title: t('stats.chart.duration'),
       xs,
       format: formatDuration,
       lines: [
@@ -225,17 +230,17 @@ function chartsOf(stats: FlowStats, ivr: boolean): ChartSpec[] {
   if (ivr)
     charts.push({
       testId: 'chart-ivr',
-      title: st('stats.chart.ivr'),
+      title: t('stats.chart.ivr'),
       xs,
       format: pct,
       lines: [
         {
-          label: st('stats.series.fallbackShare'),
+          label: t('stats.series.fallbackShare'),
           values: s.map((p) => share(p.fallbacks, p.runs)),
           color: '--heat-2',
         },
         {
-          label: st('stats.series.misses'),
+          label: t('stats.series.misses'),
           values: s.map((p) => share(p.deadlineMisses, p.runs)),
           color: '--heat-3',
           dash: [6, 4],

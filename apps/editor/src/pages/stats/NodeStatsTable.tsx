@@ -1,22 +1,22 @@
 /** The stats page's nodes, slowest first: runs, errors, error rate, p50/p95/p99, with a bar for p95. */
 import type { NodeStats } from '../../api/stats';
 import { formatDuration, formatRate, heatLevel } from '../../stats/format';
-import { st } from '../../stats/text';
+import { t } from '../../i18n/i18n';
 
 export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
   if (nodes.length === 0) return null;
   const slowest = Math.max(...nodes.map((n) => n.p95 ?? 0)) || 1;
   return (
     <section className="stats-nodes">
-      <h2>{st('stats.nodes')}</h2>
+      <h2>{t('stats.nodes')}</h2>
       <div className="table-wrap">
         <table className="table" data-testid="stats-nodes">
           <thead>
             <tr>
-              <th>{st('stats.node')}</th>
-              <th className="num">{st('stats.runs')}</th>
-              <th className="num">{st('stats.errors')}</th>
-              <th className="num">{st('stats.errorRate')}</th>
+              <th>{t('stats.node')}</th>
+              <th className="num">{t('stats.runs')}</th>
+              <th className="num">{t('stats.errors')}</th>
+              <th className="num">{t('stats.errorRate')}</th>
               <th className="num">p50</th>
               <th>p95</th>
               <th className="num">p99</th>
@@ -32,7 +32,7 @@ export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
                     <div className="row-title">{n.name ?? n.nodeId}</div>
                     <div className="muted small">
                       {n.type ?? ''}
-                      {n.name === null && <i> ({st('stats.notInDraft')})</i>}
+                      {n.name === null && <i> ({t('stats.notInDraft')})</i>}
                     </div>
                   </td>
                   <td className="num">{n.runs}</td>

@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatDate, t, useLocale } from '../../i18n/i18n';
 import { useTheme } from '../../ui/theme';
 
 export interface ChartLine {
@@ -43,6 +44,7 @@ export function StatsChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const { theme } = useTheme();
+  const locale = useLocale();
 
   useEffect(() => {
     const el = box.current;
@@ -58,7 +60,7 @@ export function StatsChart({
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [axisOpts, { ...axisOpts, size: 64, values: (_u, splits) => splits.map((v) => format(v)) }],
       series: [
-        {},
+        { label: t('stats.time'), value: (_u, v) => (v === null || v === undefined ? '—' : formatDate(v * 1000)) },
         ...lines.map((l): uPlot.Series => ({
           label: l.label,
           stroke: cssVar(l.color),
@@ -79,7 +81,7 @@ export function StatsChart({
       resized.disconnect();
       plot.destroy();
     };
-  }, [xs, lines, format, theme]);
+  }, [xs, lines, format, theme, locale]);
 
   return (
     <figure className="stats-chart" data-testid={testId}>
