@@ -59,9 +59,9 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
 
   it('counts IVR calls as they finish: errors, fallbacks, deadline misses, percentiles and the slow node', async () => {
     phones.forEach((p, i) => crm.delays.set(p, 20 + 15 * (i % 6)));
-    // Two calls past the 400 ms deadline (answered with the fallback, then finished), three failing tickets.
-    crm.delays.set(phones[5]!, 650);
-    crm.delays.set(phones[17]!, 700);
+    // Two calls past the 1 s deadline (answered with the fallback, then finished), three failing tickets.
+    crm.delays.set(phones[5]!, 1200);
+    crm.delays.set(phones[17]!, 1300);
     for (const i of [3, 11, 19]) crm.failing.add(phones[i]!);
     for (let i = 0; i < phones.length; i += 6)
       answers.push(
@@ -87,7 +87,9 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
       })
       .expect(200);
     expect(crm.violations).toEqual([]);
-    expect(answers.filter((a) => a.status === 'timeout')).toHaveLength(2);
+    // What the callers got is the reference (a loaded machine may make another call miss the deadline too).
+    const misses = answers.filter((a) => a.status === 'timeout').length;
+    expect(misses).toBeGreaterThanOrEqual(2);
 
     const ids = answers.map((a) => a.executionId);
     const rows = await Promise.all(ids.map((id) => finishedExecution(t, id)));
@@ -112,13 +114,13 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
     const failed = recorded.filter((r) => r.status !== 'succeeded').length;
     const fallbacks = answers.filter((a) => JSON.stringify(a.output) === '{"queue":"default"}').length;
     expect(failed).toBe(3);
-    expect(fallbacks).toBe(5);
+    expect(fallbacks).toBe(failed + misses);
     expect(s.totals).toMatchObject({
       runs: 24,
       errors: failed,
       errorRate: failed / 24,
       fallbacks,
-      deadlineMisses: 2,
+      deadlineMisses: misses,
       maxMs: Math.max(...recorded.map((r) => r.duration_ms)),
     });
     const durations = recorded.map((r) => r.duration_ms);
@@ -126,7 +128,7 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
       expectNear(s.totals[q], exact(durations, Number(q.slice(1)) / 100), `run ${q}`);
     // Every run finished within this minute or the one before: the series holds them all.
     expect(s.series.reduce((n, p) => n + p.runs, 0)).toBe(24);
-    expect(s.series.reduce((n, p) => n + p.deadlineMisses, 0)).toBe(2);
+    expect(s.series.reduce((n, p) => n + p.deadlineMisses, 0)).toBe(misses);
 
     // Per node, against the recorded steps: the slow CRM is the first row, the failing ticket node has the errors.
     const ran = new Set(recorded.flatMap((r) => r.steps.map((x) => x.nodeId)));
@@ -140,10 +142,10 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
         expectNear(n[q], exact(ms, Number(q.slice(1)) / 100), `${n.nodeId} ${q}`);
     }
     expect(s.nodes[0]).toMatchObject({ name: 'crm', type: 'http', runs: 24, errors: 0 });
-    expect(s.nodes[0]!.p99).toBeGreaterThan(600);
+    expect(s.nodes[0]!.p99).toBeGreaterThan(1100);
     expect(s.nodes[1]).toMatchObject({ name: 'tickets', runs: 24, errors: 3 });
 
-    // The day and week views read other rollups (15-minute points of minute rows; 2-hour points of hour rows).
+    // The day and week views read other rollups (15-minute rows; 2-hour points of hour rows).
     for (const range of ['day', 'week'] as const) {
       const other = await stats(routing.id, range);
       expect(other.series).toHaveLength(range === 'day' ? 96 : 84);
@@ -198,7 +200,7 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
     await t.as('get', `/api/v1/flows/not-a-uuid/stats`).expect(400);
   });
 
-  it('prunes minute rows after 2 days and hour rows after 8', async () => {
+  it('prunes minute and 15-minute rows after 2 days, hour rows after 8', async () => {
     const old = (span: number, days: number) =>
       t.db.query(
         `INSERT INTO flow_stats (tenant_id, flow_id, span, at, node_id, runs, hist)
@@ -207,10 +209,11 @@ describe('flow stats: GET /api/v1/flows/:id/stats', () => {
         [routing.id, span, days],
       );
     await old(1, 3);
+    await old(15, 3);
     await old(60, 3);
     await old(60, 9);
     const pruned = await t.app.get(RetentionService).prune();
-    expect(pruned?.flowStats).toBe(2);
+    expect(pruned?.flowStats).toBe(3);
     const left: { span: number }[] = await t.db.query(
       `SELECT span FROM flow_stats WHERE flow_id = $1 AND at < now() - interval '1 day'`,
       [routing.id],

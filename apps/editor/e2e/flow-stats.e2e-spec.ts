@@ -16,7 +16,7 @@ import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screensh
 const suite = hasChromium() ? describe : describe.skip;
 
 const CALLS = 20;
-/** Callers whose CRM lookup outlasts the 400 ms deadline, and callers whose ticket fails (503). */
+/** Callers whose CRM lookup outlasts the 1 s deadline, and callers whose ticket fails (503). */
 const SLOW = [4, 13];
 const FAILING = [2, 9, 16];
 
@@ -65,6 +65,8 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
   let page: Page;
   let problems: string[];
   let flowId: string;
+  /** IVR calls answered at the deadline, as the callers saw them. */
+  let misses = 0;
 
   const text = (testId: string) => page.locator(`[data-testid=${testId}]`).innerText();
   const apiStats = async (range = 'hour'): Promise<FlowStats> =>
@@ -75,7 +77,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     [t, crm, browser] = await Promise.all([TestApp.start({ EDITOR_DIR: EDITOR_DIST }), StatsCrm.start(), launch()]);
     flowId = (await publishFlow(t, 'routing', routingFlow(crm.base))).id;
     const phones = Array.from({ length: CALLS }, (_, i) => `+3906300${String(i).padStart(3, '0')}`);
-    phones.forEach((p, i) => crm.delays.set(p, SLOW.includes(i) ? 650 : 20 + 10 * (i % 5)));
+    phones.forEach((p, i) => crm.delays.set(p, SLOW.includes(i) ? 1200 : 20 + 10 * (i % 5)));
     for (const i of FAILING) crm.failing.add(phones[i]!);
     const answers = await Promise.all(
       phones.map(async (callerId) => {
@@ -85,9 +87,10 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
           .set('x-api-key', t.apiKey)
           .send({ call: { id: callerId, callerId, calledNumber: '+3906999' } })
           .expect(200);
-        return r.body as { executionId: string };
+        return r.body as { executionId: string; status: string };
       }),
     );
+    misses = answers.filter((a) => a.status === 'timeout').length;
     await Promise.all(answers.map((a) => finishedExecution(t, a.executionId)));
     expect(crm.violations).toEqual([]);
     ({ page, problems } = await newPage(browser, t.baseUrl));
@@ -127,19 +130,21 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     expect(await text('stat-error-rate')).toContain(`${Math.round((failed / CALLS) * 100)} %`);
     expect(await text('stat-error-rate')).toContain(`${failed} failed`);
     // IVR: the fallback answered the failed calls and the calls past the deadline.
-    expect(await text('stat-fallbacks')).toContain(`${FAILING.length + SLOW.length} of ${CALLS} calls`);
-    expect(await text('stat-misses')).toContain(String(SLOW.length));
+    // What the callers got is the reference (a loaded machine may make another call miss the deadline).
+    expect(misses).toBeGreaterThanOrEqual(SLOW.length);
+    expect(await text('stat-fallbacks')).toContain(`${FAILING.length + misses} of ${CALLS} calls`);
+    expect(await text('stat-misses')).toContain(String(misses));
     const s = await apiStats();
     for (const q of ['p50', 'p95', 'p99'] as const) expect(s.totals[q]).not.toBeNull();
     // The charts are drawn (uPlot canvases), the IVR one included.
     for (const chart of ['chart-runs', 'chart-errors', 'chart-duration', 'chart-ivr'])
       await page.locator(`[data-testid=${chart}] canvas`).first().waitFor();
-    // Nodes, slowest first: the CRM (its p95 past 600 ms), the failing ticket node has the errors.
+    // Nodes, slowest first: the CRM (its p95 past 1 s), the failing ticket node has the errors.
     const rows = page.locator('[data-testid=stats-nodes] tbody tr');
     expect(await rows.first().getAttribute('data-testid')).toBe('stats-node-crm');
     expect(await text('stats-node-crm')).toMatch(/crm\s+http\s+20\s+0\s+0 %/);
     expect(await text('stats-node-tickets')).toMatch(new RegExp(`tickets\\s+http\\s+20\\s+${FAILING.length}\\s+15 %`));
-    expect(s.nodes[0]!.p95).toBeGreaterThan(600);
+    expect(s.nodes[0]!.p95).toBeGreaterThan(1000);
   });
 
   it('switches the range and reads the same runs from the day and week rollups', async () => {
@@ -168,21 +173,34 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
         const crmMs = slow ? 700 + 40 * i : 30 + ((m * 13 + i * 17) % 90);
         const failed = (m * 5 + i) % 12 === 0;
         const ms = crmMs + 3 + (i % 4);
-        cells.add({
-          tenantId,
-          flowId,
-          at: now - m * 60_000,
-          ms,
-          error: failed,
-          fallback: failed || slow,
-          deadlineMissed: slow,
-          steps: [
-            { nodeId: 't', ms: 0.02, failed: false },
-            { nodeId: 'note', ms: 0.05, failed: false },
-            { nodeId: 'crm', ms: crmMs, failed: false },
-            { nodeId: 'tickets', ms: 2 + (i % 3), failed },
-          ],
-        });
+        const started = now - m * 60_000 - ms;
+        const steps = [
+          ['t', 0.02, false],
+          ['note', 0.05, false],
+          ['crm', crmMs, false],
+          ['tickets', 2 + (i % 3), failed],
+        ] as const;
+        cells.add(
+          {
+            tenantId,
+            flowId,
+            triggerType: 'ivr',
+            status: failed ? 'failed' : 'succeeded',
+            startedAt: new Date(started),
+            finishedAt: new Date(started + ms),
+            durationMs: ms,
+            steps: steps.map(([nodeId, durationMs, bad], seq) => ({
+              seq,
+              nodeId,
+              name: nodeId,
+              type: 'http',
+              status: bad ? 'failed' : 'succeeded',
+              startedAt: '',
+              durationMs,
+            })),
+          },
+          { fallback: failed || slow, deadlineMissed: slow },
+        );
         seeded++;
       }
     await t.db.query(UPSERT_ROLLUPS, cells.take().params());

@@ -6,7 +6,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../platform/errors/database-unavailable';
 import { FlowStatsRecorder } from '../flow-stats/flow-stats-recorder';
-import { runStatOf, type RunAnswer, type RunStat } from '../flow-stats/run-stats';
+import type { RunAnswer } from '../flow-stats/run-stats';
 import { callIdOf, pendingRow, phoneOf, type RunIdentity } from './execution-row';
 import { binaryRow, contiguous, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
 import { COPY_COLUMNS, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
@@ -105,14 +105,9 @@ function onePerId<P extends Pending>(batch: P[]): P[] {
  * of this id is expected, so its binary COPY tuple is copied into the table; else its JSON record
  * is upserted.
  */
-type Pending = {
-  id: string;
-  final: boolean;
-  /** What the run adds to its flow's stats once its row is written (final rows of counted runs). */
-  stat: RunStat | undefined;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-} & ({ fresh: true; data: Buffer } | { fresh: false; data: string });
+type Pending = { id: string; final: boolean; resolve: () => void; reject: (err: unknown) => void } & (
+  { fresh: true; data: Buffer } | { fresh: false; data: string }
+);
 type FreshPending = Extract<Pending, { fresh: true }>;
 
 /**
@@ -204,8 +199,8 @@ export class ExecutionWriter implements OnApplicationShutdown {
        RETURNING e.tenant_id, e.flow_id, e.trigger_type, e.started_at, e.finished_at, e.duration_ms`,
       [...params],
     )) as [GivenUpRow[], number];
-    for (const r of rows) {
-      const stat = runStatOf({
+    for (const r of rows)
+      this.stats.add({
         tenantId: r.tenant_id,
         flowId: r.flow_id,
         triggerType: r.trigger_type,
@@ -215,8 +210,6 @@ export class ExecutionWriter implements OnApplicationShutdown {
         finishedAt: r.finished_at,
         durationMs: r.duration_ms,
       });
-      if (stat) this.stats.add(stat);
-    }
     return count;
   }
 
@@ -228,12 +221,12 @@ export class ExecutionWriter implements OnApplicationShutdown {
   ): void {
     const final = row.status !== 'queued' && row.status !== 'running';
     const tuple = final && opts.fresh === true ? this.tupleOf(row) : undefined;
-    const stat = final ? runStatOf(row, opts.answer) : undefined;
+    if (final) this.stats.add(row, opts.answer);
     if (this.queue.length >= MAX_QUEUED) this.shed();
     this.queue.push(
       tuple
-        ? { id: row.id, final, stat, resolve, reject, fresh: true, data: tuple }
-        : { id: row.id, final, stat, resolve, reject, fresh: false, data: recordJson(row) },
+        ? { id: row.id, final, resolve, reject, fresh: true, data: tuple }
+        : { id: row.id, final, resolve, reject, fresh: false, data: recordJson(row) },
     );
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else if (opts.urgent && !this.urgent) {
@@ -269,7 +262,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** Writes everything queued, including rows queued while it writes (shutdown), then their flows' stats. */
+  /** Writes everything queued, including rows queued while it writes (shutdown), then the flows' stats. */
   async flushAll(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) await this.flush();
     await this.stats.flush();
@@ -294,10 +287,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private async write(batch: Pending[], attempt = 1): Promise<void> {
     try {
       await this.store(batch);
-      for (const p of batch) {
-        if (p.stat) this.stats.add(p.stat);
-        p.resolve();
-      }
+      for (const p of batch) p.resolve();
     } catch (err) {
       // While PostgreSQL is unreachable (a restart, a failover) keep the batch and keep trying:
       // giving up would lose IVR records and make queue runs run again. Other errors get 5 tries.

@@ -1,13 +1,15 @@
-import { RunStatCells, UPSERT_ROLLUPS, type RunStat } from './run-stats';
+import { RunStatCells, UPSERT_ROLLUPS, type FinishedRun, type RunAnswer } from './run-stats';
 
 /** How long finished runs' stats are summed in memory before one upsert (the charts lag by this much). */
 const EVERY_MS = 1_000;
 
 /**
- * Keeps flow_stats as runs finish. The execution writer hands it each run once the run's row is
- * written; stats are summed in memory and upserted once a second (a few rows per flow whatever the
- * run rate), off the answer path. A failed upsert keeps its rows for the next one. A run is counted
- * once, unless an upsert's commit is lost after it succeeded (then twice; the rows cannot tell).
+ * Keeps flow_stats as runs finish. The execution writer hands it each finished run as it queues the
+ * run's row (after the caller's answer); stats are summed in memory and upserted once a second (a
+ * few rows per flow whatever the run rate). A failed upsert keeps its rows for the next one, so an
+ * outage delays the stats without losing them (a process that dies loses its last second, as it
+ * loses the rows it had not written). A run is counted once, unless an upsert's commit is lost after
+ * it succeeded (then twice: nothing tells).
  */
 export class FlowStatsRecorder {
   private readonly cells = new RunStatCells();
@@ -19,9 +21,10 @@ export class FlowStatsRecorder {
     private readonly onError: (err: unknown, rows: number) => void,
   ) {}
 
-  add(stat: RunStat): void {
-    this.cells.add(stat);
-    this.schedule();
+  /** Counts a finished run (unfinished rows, test runs and runs of no saved flow are not counted). */
+  add(row: FinishedRun, answer?: RunAnswer): void {
+    this.cells.add(row, answer);
+    if (this.cells.size > 0) this.schedule();
   }
 
   /** Upserts everything summed so far (shutdown, tests). */

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Runs of a flow (node_id `''`) or of one of its nodes that finished in one minute (span 1) or hour
- * (span 60), with their durations as a histogram (migration 1763810000000). Written by the
+ * Runs of a flow (node_id `''`) or of one of its nodes that finished in one minute (span 1), quarter
+ * of an hour (15) or hour (60), with their durations as a histogram (migration 1763810000000). Written by the
  * execution writer's FlowStatsRecorder, read by FlowStatsService, both in SQL.
  */
 @Entity('flow_stats')
@@ -14,7 +14,7 @@ export class FlowStatsEntity {
   @PrimaryColumn({ name: 'flow_id', type: 'uuid' })
   flowId!: string;
 
-  /** Minutes the row covers: 1 or 60. */
+  /** Minutes the row covers: 1, 15 or 60. */
   @PrimaryColumn({ type: 'smallint' })
   span!: number;
 

@@ -1,6 +1,6 @@
 import type { StepRecord } from '@callflow/flow';
 import { percentile } from './duration-histogram';
-import { RunStatCells, runStatOf, type RunStat } from './run-stats';
+import { RunStatCells, type FinishedRun } from './run-stats';
 import { statsOf, windowOf, type BucketRow } from './stats-window';
 
 const T = '00000000-0000-4000-8000-000000000001';
@@ -11,7 +11,7 @@ function step(nodeId: string, durationMs: number, status: 'succeeded' | 'failed'
   return { seq: 1, nodeId, name: nodeId, type: 'http', status, startedAt: '', durationMs, ...(chunk ? { chunk } : {}) };
 }
 
-function row(over: Partial<Parameters<typeof runStatOf>[0]> = {}): Parameters<typeof runStatOf>[0] {
+function row(over: Partial<FinishedRun> = {}): FinishedRun {
   return {
     tenantId: T,
     flowId: F,
@@ -27,29 +27,36 @@ function row(over: Partial<Parameters<typeof runStatOf>[0]> = {}): Parameters<ty
 
 describe('run stats', () => {
   it('counts finished runs of saved flows only, and their main-path steps', () => {
-    expect(runStatOf(row({ triggerType: 'test' }))).toBeUndefined();
-    expect(runStatOf(row({ status: 'running' }))).toBeUndefined();
-    expect(runStatOf(row({ flowId: null }))).toBeUndefined();
-    const stat = runStatOf(row({ status: 'timeout' }), { fallback: true, deadlineMissed: true })!;
-    expect(stat).toMatchObject({ at, ms: 130, error: true, fallback: true, deadlineMissed: true });
-    expect(stat.steps).toEqual([{ nodeId: 'crm', ms: 120, failed: false }]);
+    const cells = new RunStatCells();
+    cells.add(row({ triggerType: 'test' }));
+    cells.add(row({ status: 'running' }));
+    cells.add(row({ flowId: null }));
+    expect(cells.size).toBe(0);
+    cells.add(row({ status: 'timeout' }), { fallback: true, deadlineMissed: true });
+    // Minute, quarter-hour and hour rows of the run and of its one main-path step (not the chunk step).
+    const rows = [...cells.take().cells].sort((a, b) => a.span - b.span || a.nodeId.localeCompare(b.nodeId));
+    expect(rows.map((c) => [c.span, c.nodeId])).toEqual([
+      [1, ''],
+      [1, 'crm'],
+      [15, ''],
+      [15, 'crm'],
+      [60, ''],
+      [60, 'crm'],
+    ]);
+    expect(rows[0]).toMatchObject({ runs: 1, errors: 1, fallbacks: 1, misses: 1, totalMs: 130, maxMs: 130 });
+    expect(rows[1]).toMatchObject({ runs: 1, errors: 0, fallbacks: 0, misses: 0, totalMs: 120 });
   });
 
   it('sums runs per minute and hour row, flow and node, and hands them over in key order', () => {
     const cells = new RunStatCells();
-    const ok = runStatOf(row())!;
-    const failed: RunStat = {
-      ...ok,
-      ms: 3000,
-      error: true,
+    cells.add(row());
+    cells.add(row({ status: 'failed', durationMs: 3000, steps: [step('crm', 2990, 'failed')] }), {
       fallback: true,
-      steps: [{ nodeId: 'crm', ms: 2990, failed: true }],
-    };
-    cells.add(ok);
-    cells.add(failed);
-    cells.add({ ...ok, at: at + 60_000 });
-    // Minutes 10:07 and 10:08, hour 10:00; each for the run ('') and the node.
-    expect(cells.size).toBe(6);
+      deadlineMissed: false,
+    });
+    cells.add(row({ finishedAt: new Date(at + 60_000) }));
+    // Minutes 10:07 and 10:08, quarter 10:00, hour 10:00; each for the run ('') and the node.
+    expect(cells.size).toBe(8);
     const rows = cells.take();
     expect(cells.size).toBe(0);
     const keys = rows.cells.map((c) => c.key);
@@ -70,7 +77,7 @@ describe('run stats', () => {
     expect([starts![hour], runs![hour], errors![hour]]).toEqual(['2026-12-06T10:00:00.000Z', 3, 1]);
 
     // A failed write gives its rows back, merged with runs counted since.
-    cells.add(ok);
+    cells.add(row());
     cells.putBack(rows);
     const again = cells.take().params() as unknown[][];
     const j = again[4]!.findIndex((n, k) => n === '' && again[2]![k] === 1 && again[3]![k] === starts![i]);

@@ -11,7 +11,7 @@ import { mergeInto, percentile } from './duration-histogram';
 /** Per range: the rollup span read (minutes), the bucket of a point (seconds) and the points. */
 const RANGES: Record<StatsRange, { span: number; bucketSeconds: number; points: number }> = {
   hour: { span: 1, bucketSeconds: 60, points: 60 },
-  day: { span: 1, bucketSeconds: 15 * 60, points: 96 },
+  day: { span: 15, bucketSeconds: 15 * 60, points: 96 },
   week: { span: 60, bucketSeconds: 2 * 3600, points: 84 },
 };
 

@@ -16,12 +16,12 @@ const CAMPAIGN_PRUNES = [
   `DELETE FROM campaign_retries WHERE created_at < now() - make_interval(days => $1)`,
 ];
 /**
- * Flow stats rollups (flow-stats/): minute rows after 2 days (the day view reads the last 24 h of
- * them), hour rows after 8 (the week view), whatever EXECUTIONS_RETENTION_DAYS says.
+ * Flow stats rollups (flow-stats/): minute and 15-minute rows after 2 days (the hour and day views
+ * read the last 24 h at most), hour rows after 8 (the week view), whatever EXECUTIONS_RETENTION_DAYS says.
  */
 const FLOW_STATS_PRUNE =
   `DELETE FROM flow_stats WHERE ctid IN (SELECT ctid FROM flow_stats ` +
-  `WHERE (span = 1 AND at < now() - interval '2 days') OR (span = 60 AND at < now() - interval '8 days') ` +
+  `WHERE (span < 60 AND at < now() - interval '2 days') OR (span = 60 AND at < now() - interval '8 days') ` +
   `LIMIT ${BATCH})`;
 
 /**

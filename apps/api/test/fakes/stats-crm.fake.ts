@@ -44,14 +44,14 @@ export class StatsCrm extends ContractFake {
 }
 
 /**
- * The IVR flow the stats tests call (deadline 400 ms, fallback {queue: default}): note (set) → crm
+ * The IVR flow the stats tests call (deadline 1 s, fallback {queue: default}): note (set) → crm
  * (POST /customers) → tickets (POST /tickets; its error edge unhandled: a 503 fails the run before
  * any answer, so the caller gets the fallback) → answer.
  */
 export function routingFlow(crmBase: string) {
   const body = '{"phone":"{{call.callerId}}"}';
   const flow = chainFlow(
-    { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 400, fallback: { queue: 'default' } } },
+    { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 1000, fallback: { queue: 'default' } } },
     { id: 'note', type: 'set', name: 'note', config: { values: [{ name: 'line', value: '{{call.calledNumber}}' }] } },
     { ...postNode(`${crmBase}/customers`, body, 'crm'), id: 'crm' },
     { ...postNode(`${crmBase}/tickets`, body, 'tickets'), id: 'tickets' },

@@ -2,7 +2,7 @@
  * What the HTTP API answers about a flow's run statistics (types only): `GET /flows/:id/stats`.
  * `Time` as in ./flows.ts.
  *
- * Counted as runs finish (test runs are not), from rollups kept per minute and per hour; durations
+ * Counted as runs finish (test runs are not), from rollups kept per minute, quarter hour and hour; durations
  * in ms. Percentiles come from merged histograms of log-scale buckets (four per doubling): a
  * reported value is within 9.1 % (or 10 µs) of the exact nearest-rank percentile of the runs counted.
  */

@@ -2,9 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Run statistics per flow and node (apps/api/src/flow-stats), kept as runs finish instead of read
- * from executions per view: one row per (tenant, flow, span, start, node), `span` 1 (minute rows,
- * kept 2 days: the hour and day views) or 60 (hour rows, kept 8 days: the week view), `node_id`
- * `''` for the run as a whole. `hist`: durations as counts per log-scale bucket
+ * from executions per view: one row per (tenant, flow, span, start, node), `span` 1 (minute rows:
+ * the hour view), 15 (the day view; both kept 2 days) or 60 (hour rows, kept 8 days: the week view),
+ * `node_id` `''` for the run as a whole. `hist`: durations as counts per log-scale bucket
  * (flow-stats/duration-histogram.ts), summed element by element on upsert. The execution writer
  * upserts the rows of the runs it wrote about once a second; fillfactor 50 keeps those updates HOT.
  * A new table: nothing existing is rewritten or locked.
