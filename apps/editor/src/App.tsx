@@ -7,6 +7,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NoAccessPage } from './ui/access';
 import { AppShell, settingsPage } from './ui/AppShell';
 import { ErrorBoundary, Spinner, Toaster } from './ui/components';
+import { t } from './i18n/i18n';
 
 // The canvas screens (React Flow, node panels, the flow library) load when first opened.
 const FlowEditorPage = lazy(() => import('./pages/FlowEditorPage').then((m) => ({ default: m.FlowEditorPage })));
@@ -28,20 +29,20 @@ function RequireAuth({ children, settings }: { children: ReactNode; settings?: s
   const restoring = useRestoring();
   const location = useLocation();
   const can = useCan();
-  if (restoring) return <Spinner label="Signing in…" />;
+  if (restoring) return <Spinner label={t('shell.signingIn')} />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const page = settings ? settingsPage(settings) : undefined;
   // Opened by URL without the permission: say so, rather than a page of refused calls and dead buttons.
   const content =
     page && !can(page.permission) ? (
-      <NoAccessPage title={page.label} what={page.what} permission={page.permission} />
+      <NoAccessPage title={t(page.label)} headline={t(page.noAccess)} permission={page.permission} />
     ) : (
       children
     );
   return (
     <AppShell>
-      <ErrorBoundary key={location.pathname} label="This page failed to render">
-        <Suspense fallback={<Spinner label="Loading…" />}>{content}</Suspense>
+      <ErrorBoundary key={location.pathname} label={t('shell.crash.page')}>
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>{content}</Suspense>
       </ErrorBoundary>
     </AppShell>
   );
@@ -50,7 +51,7 @@ function RequireAuth({ children, settings }: { children: ReactNode; settings?: s
 export function App() {
   return (
     <BrowserRouter>
-      <ErrorBoundary label="The editor failed to start">
+      <ErrorBoundary label={t('shell.crash.app')}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route

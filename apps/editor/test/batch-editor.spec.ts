@@ -1,8 +1,19 @@
 /** The editor's batch node support without a browser: handles, drawing rules and completion on an each path. */
+import { join } from 'node:path';
+import { i18n } from '@lingui/core';
 import { validateFlow, type FlowDefinition } from '@callflow/flow';
+import { compileCatalog, readCatalog } from '../i18n-catalogs';
 import { connectionProblem, freeHandle } from '../src/editor/connection';
 import { fromDefinition, handlesOf, summaryOf } from '../src/editor/convert';
 import { tokensForNode } from '../src/editor/tokens';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
+
+// The node card's summary is in the language in force: English here.
+i18n.load('en', compileCatalog(readCatalog(join(__dirname, '../src/i18n/locales'), 'en')));
+i18n.activate('en');
 
 function uploadFlow(): FlowDefinition {
   return {

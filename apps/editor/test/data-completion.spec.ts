@@ -12,6 +12,10 @@ import { useEditor } from '../src/editor/store';
 import { pickToken, rememberField } from '../src/editor/token-target';
 import { filterTokens, tokensForNode } from '../src/editor/tokens';
 import { makeStore, meta } from './store-fixtures';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
 
 /** IVR → crm (HTTP) → soap → answer (respond); `other` runs after nothing. */
 function flow(sampleResponse?: unknown): FlowDefinition {

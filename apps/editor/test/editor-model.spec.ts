@@ -16,6 +16,10 @@ import {
 import { jsonShape, templateMessages } from '../src/editor/template-hints';
 import { timingBudget } from '../src/editor/timing';
 import { filterTokens, tokensForNode } from '../src/editor/tokens';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
 
 function vipFlow(): FlowDefinition {
   return {

@@ -1,5 +1,9 @@
 /** The editor store's document, selection and history slices (no React: the store runs on its own). */
 import { chain, makeStore, meta } from './store-fixtures';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
 
 describe('editor store: nodes', () => {
   it('adds a node with a unique name, the injected initial config, snapped and selected', () => {

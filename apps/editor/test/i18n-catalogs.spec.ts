@@ -13,9 +13,33 @@ const OTHERS = LOCALES.filter((l) => l !== 'en');
 const catalogs = Object.fromEntries(LOCALES.map((l) => [l, readCatalog(DIR, l)]));
 
 /** Ids whose text is rightly the same in every language (names of languages, of protocols, of products). */
-const SAME_IN_ALL = new Set(['common.no', 'shell.language.en', 'shell.language.it', 'shell.language.ru']);
+const SAME_IN_ALL = new Set([
+  'common.no',
+  'shell.language.en',
+  'shell.language.it',
+  'shell.language.ru',
+  // Protocol values (answered, no_answer, …), and the product words Italian UIs keep in English.
+  'editor.tokens.detail.callDisposition',
+  'flows.list.trigger',
+  'flows.starter.webhook.name',
+  'shell.product',
+  'shell.duration.ms',
+  'shell.trigger.webhook',
+  'shell.login.password',
+  'settings.audit.no',
+  'settings.connection.password',
+  'settings.connection.token',
+  'settings.connection.type.wsSecurity',
+  'runs.trigger.webhook',
+  'runs.version',
+  // Italian says "webhook" too.
+  'nodes.trigger.webhook.label',
+  'nodes.trigger.webhook.shortLabel',
+  // Milliseconds: "ms" in Italian too.
+  'panels.unit.ms',
+]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
-const DYNAMIC_PREFIXES = ['nodes.'];
+const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
 
 /** Placeholder names in a compiled message (a list of text and [name, format?, branches?]), sorted. */
 function argumentsOf(message: unknown, into = new Set<string>()): string[] {

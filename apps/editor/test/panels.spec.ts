@@ -4,6 +4,10 @@
  */
 import { httpNode, ivrTrigger, NODE_SPECS } from '@callflow/flow';
 import { PANELS } from '../src/editor/panels';
+import { loadCatalog } from './load-catalog';
+
+// The editor's messages as people read them in English.
+beforeAll(() => loadCatalog('en'));
 
 describe('node panels', () => {
   it('has exactly one panel for every node spec, registered under its type', () => {

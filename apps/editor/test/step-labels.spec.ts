@@ -1,6 +1,9 @@
 /** How steps are labelled for people: batch chunks counted from 1 with their total, unrecorded chunks said. */
 import type { StepRecord } from '../src/api/types';
 import { chunkCounts, chunkLabel, chunkRanges, unrecordedNote } from '../src/editor/step-labels';
+import { loadCatalog } from './load-catalog';
+
+beforeAll(() => loadCatalog('en'));
 
 const AT = '2026-01-01T00:00:00.000Z';
 const step = (seq: number, name: string, extra: Partial<StepRecord> = {}): StepRecord => ({

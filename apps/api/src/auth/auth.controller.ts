@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, Public } from '../access/access.decorator';
@@ -6,6 +6,7 @@ import { CurrentUser, type UserPrincipal } from '../access/principal';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
 import { TooManyLoginsException } from './login-throttle.service';
 import { clearRefreshCookie, cookieSession, refreshTokenOf, SESSION_HEADER, withRefreshCookie } from './session-cookie';
 
@@ -76,5 +77,13 @@ export class AuthController {
   @ApiOperation({ summary: 'The signed-in user, their roles and effective permissions' })
   me(@CurrentUser() user: UserPrincipal) {
     return this.auth.me(user.userId);
+  }
+
+  @Patch('me')
+  @Authenticated()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in user changes their own preferences (the editor language); answers /me' })
+  updateMe(@CurrentUser() user: UserPrincipal, @Body() dto: UpdateMeDto) {
+    return this.auth.updateMe(user, dto);
   }
 }

@@ -1,4 +1,4 @@
-import type { Me, TokenPair } from '@callflow/flow';
+import type { Me, MePatch, TokenPair } from '@callflow/flow';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
@@ -61,6 +61,12 @@ export class AuthService {
     return this.view(user);
   }
 
+  /** The signed-in user changes their own preferences (their editor language). */
+  async updateMe(user: { userId: string; tenantId: string }, patch: MePatch): Promise<Me> {
+    await this.usersService.setLocale(user.userId, user.tenantId, patch.locale);
+    return this.me(user.userId);
+  }
+
   private async pair(userId: string, refreshToken: IssuedRefreshToken): Promise<TokenPair> {
     const user = await this.usersService.loadActive(userId);
     if (!user) {
@@ -79,6 +85,7 @@ export class AuthService {
       email: u.email,
       tenantId: u.tenantId,
       isBootstrap: u.isBootstrap,
+      locale: u.locale,
       permissions: [...this.usersService.effective(u)].sort(),
       directPermissions: [...u.permissions].sort(),
       roles: u.roles,

@@ -23,7 +23,8 @@ import { FlowWebhookSecretEntity } from '../webhook-secrets/flow-webhook-secret.
 import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-secrets';
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
 import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
-import { FlowStats1763810000000 } from './migrations/1763810000000-flow-stats';
+import { UserLocale1763820000000 } from './migrations/1763820000000-user-locale';
+import { FlowStats1763830000000 } from './migrations/1763830000000-flow-stats';
 import { FlowStatsEntity } from '../flow-stats/flow-stats.entity';
 import {
   CampaignCountersEntity,
@@ -66,7 +67,8 @@ export const MIGRATIONS = [
   ConnectionAllowedOrigins1763785000000,
   WebhookSecretFingerprints1763792000000,
   CampaignProgress1763800000000,
-  FlowStats1763810000000,
+  UserLocale1763820000000,
+  FlowStats1763830000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

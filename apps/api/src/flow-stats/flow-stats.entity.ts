@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Runs of a flow (node_id `''`) or of one of its nodes that finished in one minute (span 1), quarter
- * of an hour (15) or hour (60), with their durations as a histogram (migration 1763810000000). Written by the
+ * of an hour (15) or hour (60), with their durations as a histogram (migration 1763830000000). Written by the
  * execution writer's FlowStatsRecorder, read by FlowStatsService, both in SQL.
  */
 @Entity('flow_stats')

@@ -1,3 +1,4 @@
+import type { UiLocale } from '@callflow/flow';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
@@ -26,6 +27,10 @@ export class UserEntity {
   /** The admin created at first start; the only holder of tenants.manage. */
   @Column({ name: 'is_bootstrap', type: 'boolean', default: false })
   isBootstrap!: boolean;
+
+  /** The editor language the user chose (en, it, ru; a CHECK keeps it so), null until they do. */
+  @Column({ type: 'text', nullable: true })
+  locale!: UiLocale | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,3 +1,4 @@
+import type { UiLocale } from '@callflow/flow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -9,6 +10,8 @@ export interface LoadedUser {
   tenantId: string;
   email: string;
   isBootstrap: boolean;
+  /** The editor language they chose, or null. */
+  locale: UiLocale | null;
   permissions: string[];
   roles: { id: string; name: string }[];
   rolePermissions: string[];
@@ -45,11 +48,12 @@ export class UsersService {
       tenant_id: string;
       email: string;
       is_bootstrap: boolean;
+      locale: UiLocale | null;
       permissions: string[];
       roles: { id: string; name: string }[];
       role_permissions: string[];
     }[] = await this.db.query(
-      `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.permissions,
+      `SELECT u.id, u.tenant_id, u.email, u.is_bootstrap, u.locale, u.permissions,
          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY r.name)
                    FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.tenant_id = u.tenant_id
                    WHERE ur.user_id = u.id), '[]'::json) AS roles,
@@ -67,10 +71,20 @@ export class UsersService {
       tenantId: r.tenant_id,
       email: r.email,
       isBootstrap: r.is_bootstrap,
+      locale: r.locale,
       permissions: r.permissions,
       roles: r.roles,
       rolePermissions: r.role_permissions,
     };
+  }
+
+  /** The user's own editor language (null forgets it); only their row, in their tenant. */
+  async setLocale(userId: string, tenantId: string, locale: UiLocale | null): Promise<void> {
+    await this.db.query(`UPDATE users SET locale = $3 WHERE id = $1 AND tenant_id = $2 AND active`, [
+      userId,
+      tenantId,
+      locale,
+    ]);
   }
 
   effective(u: LoadedUser): Set<Permission> {

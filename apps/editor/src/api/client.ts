@@ -41,9 +41,12 @@ import type {
   ExecutionRef,
   FlowValidation,
   IssuedWebhookSecret,
+  MePatch,
   SoapClientOptionsInput,
 } from '@callflow/flow';
 import { session } from './session';
+import { t } from '../i18n/i18n';
+import { defaultMessage } from './default-message';
 
 export const API_BASE = '/api/v1';
 
@@ -103,6 +106,7 @@ function qs(query?: Query): string {
 
 async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+  // eslint-disable-next-line house/no-ui-literal -- not shown: the Authorization header's scheme
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.cookieSession) headers[SESSION_HEADER] = 'cookie';
   let body: string | undefined;
@@ -115,7 +119,7 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
     return await fetch(`${API_BASE}${path}${qs(opts.query)}`, init);
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
-    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.', 'network');
+    throw new ApiError(0, t('shell.api.unreachable'), 'network');
   }
 }
 
@@ -184,15 +188,6 @@ async function streamLines(
   }
 }
 
-function defaultMessage(status: number): string {
-  if (status === 401) return 'Your session has ended. Please sign in again.';
-  if (status === 403) return 'You do not have permission to do this.';
-  if (status === 404) return 'Not found (the server may not support this yet).';
-  if (status === 409) return 'Someone else changed this in the meantime.';
-  if (status >= 500) return `The server failed (${status}). Try again in a moment.`;
-  return `Request failed (${status}).`;
-}
-
 let renewing: Promise<boolean> | null = null;
 
 /**
@@ -255,6 +250,8 @@ export const api = {
       cookieSession: true,
     }),
   me: () => request<Me>('GET', '/me'),
+  /** The signed-in user's own preferences (their editor language, kept for every device). */
+  updateMe: (patch: MePatch) => request<Me>('PATCH', '/me', { body: patch }),
   permissions: () => request<Page<PermissionInfo>>('GET', '/permissions'),
 
   flows: {
@@ -276,7 +273,7 @@ export const api = {
       request<FlowVersionDetail>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
     export: (id: string) => request<unknown>('GET', `/flows/${encodeURIComponent(id)}/export`),
     /** An export document (`callflow.flow`), or a bare definition wrapped as one. */
-    import: (document: unknown, fallbackName = 'Imported flow') =>
+    import: (document: unknown, fallbackName = t('shell.api.importedFlow')) =>
       request<FlowDetail>('POST', '/flows/import', { body: asExportDocument(document, fallbackName) }),
     validate: (definition: FlowDefinition) =>
       request<FlowValidation>('POST', '/flows/validate', { body: { definition } }),
@@ -302,7 +299,7 @@ export const api = {
         }
       });
       if (failure) throw failure;
-      if (!result) throw new ApiError(0, 'The test run ended without an answer. Try again.', 'network');
+      if (!result) throw new ApiError(0, t('shell.api.testRunNoAnswer'), 'network');
       return result;
     },
     templates: () => request<Page<FlowTemplate> | FlowTemplate[]>('GET', '/flow-templates'),

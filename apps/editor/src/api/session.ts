@@ -10,7 +10,7 @@ import { useSyncExternalStore } from 'react';
 import type { Me } from '@callflow/flow';
 
 /** What the session keeps of the signed-in user (GET /me, or the login answer's `user`). */
-export type User = Pick<Me, 'id' | 'email' | 'tenantId' | 'permissions'>;
+export type User = Pick<Me, 'id' | 'email' | 'tenantId' | 'permissions' | 'locale'>;
 
 /** Where earlier versions kept the session (token included) in localStorage: removed at start. */
 const LEGACY_KEY = 'callflow.session';
@@ -56,7 +56,10 @@ class Session {
   update(user: User): void {
     const current = this.state.user;
     if (!current || !this.state.token) return;
-    const same = current.email === user.email && current.permissions.join() === user.permissions.join();
+    const same =
+      current.email === user.email &&
+      current.locale === user.locale &&
+      current.permissions.join() === user.permissions.join();
     if (same) return;
     this.signIn(this.state.token, { ...current, ...user });
   }

@@ -31,6 +31,7 @@ import {
   type RefObject,
 } from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
+import { t, tRich } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { useTheme } from '../ui/theme';
 import { connectionProblem } from './connection';
@@ -38,6 +39,7 @@ import type { EditorEdge, EditorNode } from './convert';
 import { useKeepSelectedInView } from './keep-in-view';
 import { NodeCard } from './NodeCard';
 import { PANELS } from './panels';
+import { nodeLabel } from '../i18n/node-text';
 import { provideInitialConfig, useEditor } from './store';
 
 // New nodes start with their panel's config (the store imports no panel: panels read the store).
@@ -48,6 +50,9 @@ export const DND_TYPE = 'application/x-callflow-node';
 const nodeTypes: NodeTypes = Object.fromEntries(NODE_SPECS.map((s) => [s.type, NodeCard]));
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const CARD_W = 248;
+const [CANVAS_DOTS, MINIMAP_MASK] = ['var(--canvas-dots)', 'var(--minimap-mask)'];
+/** The key held to draw a selection box (React Flow's key name). */
+const SELECT_KEY = 'Shift';
 const CARD_H = 120;
 
 declare global {
@@ -251,7 +256,7 @@ function FlowCanvas({
         edgesFocusable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
+        selectionKeyCode={SELECT_KEY}
         snapToGrid
         snapGrid={[8, 8]}
         minZoom={0.1}
@@ -261,14 +266,14 @@ function FlowCanvas({
         proOptions={{ hideAttribution: true }}
         connectionRadius={28}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="var(--canvas-dots)" />
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color={CANVAS_DOTS} />
         <MiniMap
           pannable
           zoomable
           nodeColor={minimapColor}
           nodeStrokeWidth={2}
-          maskColor="var(--minimap-mask)"
-          ariaLabel="Minimap"
+          maskColor={MINIMAP_MASK}
+          ariaLabel={t('editor.canvas.minimap')}
           style={{ width: 168, height: 112 }}
         />
         <Controls showInteractive={false} position="bottom-left" />
@@ -284,9 +289,7 @@ function FlowCanvas({
       {nodes.length === 0 && !readOnly && (
         <div className="canvas-empty">
           <Icon name="flow" size={28} />
-          <p>
-            Start with a <b>trigger</b> from the left: IVR, End of call, Campaign or Webhook.
-          </p>
+          <p>{tRich('editor.canvas.empty', { b: (s) => <b>{s}</b> })}</p>
         </div>
       )}
     </div>
@@ -331,20 +334,21 @@ function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type
   const [q, setQ] = useState('');
   const items = NODE_SPECS.filter(
     (s) =>
-      s.category !== 'trigger' && (s.label.toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())),
+      s.category !== 'trigger' &&
+      (nodeLabel(s.type).toLowerCase().includes(q.toLowerCase()) || s.type.includes(q.toLowerCase())),
   );
   return (
     <div
       className="quick-add"
       style={{ left: x, top: y }}
       role="dialog"
-      aria-label="Add a node"
+      aria-label={t('editor.canvas.quickAdd')}
       data-testid="quick-add"
     >
       <input
         autoFocus
         className="input"
-        placeholder="Add node…"
+        placeholder={t('editor.canvas.quickAddPlaceholder')}
         value={q}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
@@ -359,7 +363,7 @@ function QuickAdd({ x, y, onPick, onClose }: { x: number; y: number; onPick(type
               <span className="node-icon sm">
                 <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={14} />
               </span>
-              {s.label}
+              {nodeLabel(s.type)}
             </button>
           </li>
         ))}

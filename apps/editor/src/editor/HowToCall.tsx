@@ -7,6 +7,7 @@ import { API_KEY_VARIABLE, callExample, getNodeSpec, isTriggerType } from '@call
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { API_BASE } from '../api/client';
+import { t, tRich } from '../i18n/i18n';
 import { CopyButton } from '../ui/CopyButton';
 import { useFlowMeta, useFlowNodes, useSampleInput } from './store/flow-hooks';
 import { loadTestInput } from './samples';
@@ -32,26 +33,31 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
         <code className="code-line grow" data-testid={`${testId}-url`}>
           {example.method} {example.url}
         </code>
-        <CopyButton text={example.url} what="URL" size="sm" testId={`${testId}-url-copy`} />
+        <CopyButton text={example.url} what={t('editor.howToCall.url')} size="sm" testId={`${testId}-url-copy`} />
       </div>
       <p className="field-hint">
-        {example.mode === 'sync'
-          ? 'The caller waits: the answer comes back in the response, within the deadline.'
-          : 'Answered at once with 202 (accepted); the run follows and shows in Runs.'}{' '}
-        Authenticate with an API key holding <code>triggers.invoke</code> (
-        <Link to="/settings/api-keys">Settings → API keys</Link>).
+        {example.mode === 'sync' ? t('editor.howToCall.sync') : t('editor.howToCall.async')}{' '}
+        {tRich('editor.howToCall.auth', {
+          code: (s) => <code>{s}</code>,
+          link: (s) => <Link to="/settings/api-keys">{s}</Link>,
+        })}
       </p>
       <div className="how-to-call-head">
-        <span className="code-label">curl (the key read from ${API_KEY_VARIABLE})</span>
-        <CopyButton text={example.curl} what="curl command" size="sm" testId={`${testId}-curl-copy`} />
+        <span className="code-label">{t('editor.howToCall.curl', { variable: `$${API_KEY_VARIABLE}` })}</span>
+        <CopyButton
+          text={example.curl}
+          what={t('editor.howToCall.curlCommand')}
+          size="sm"
+          testId={`${testId}-curl-copy`}
+        />
       </div>
       <Code value={example.curl} testId={`${testId}-curl`} />
       <p className="field-hint" data-testid={`${testId}-shape`}>
-        Body: {example.shape}
+        {t('editor.howToCall.body', { shape: example.shape })}
       </p>
       {example.body !== undefined && (
         <Code
-          label={`Example body (${pinned ? "the flow's pinned sample input" : "the test drawer's input"})`}
+          label={pinned ? t('editor.howToCall.examplePinned') : t('editor.howToCall.exampleDrawer')}
           value={example.body}
           testId={`${testId}-body`}
         />

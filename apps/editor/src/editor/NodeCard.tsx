@@ -6,14 +6,15 @@
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
+import { t, useLocale } from '../i18n/i18n';
 import { formatMs } from '../ui/components';
 import { formatDuration, formatRate, heatLevel } from '../stats/format';
-import { t, useLocale } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
 import { PANELS } from './panels';
 import { useEditor } from './store';
 import { useNodeTint } from './stats-tint';
+import { handleLabel, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -31,7 +32,9 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const heat = tint?.stats ? heatLevel(tint.mode, tint.stats) : null;
   const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
-  const summary = useMemo(() => summaryOf(type, data.config), [type, data.config]);
+  // memo(): re-rendered on a language switch, its summary read again (cheap: the parsed config is cached).
+  useLocale();
+  const summary = summaryOf(type, data.config);
   const updateInternals = useUpdateNodeInternals();
   // React Flow measures handles on mount; re-measure only when the outputs change afterwards
   // (calling it on mount for every card costs O(n²) on a big flow).
@@ -78,12 +81,16 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
           <div className="node-title" title={data.name}>
             {data.name}
           </div>
-          <div className="node-type">{spec?.label ?? type}</div>
+          <div className="node-type">{nodeLabel(type)}</div>
         </div>
         {step ? (
           <span
             className={`node-run ${step.status === 'succeeded' ? 'ok' : 'fail'}`}
-            title={step.error ? `${step.error.code}: ${step.error.message}` : `left by ${step.handle ?? 'next'}`}
+            title={
+              step.error
+                ? `${step.error.code}: ${step.error.message}`
+                : t('editor.card.leftBy', { handle: step.handle ?? 'next' })
+            }
             data-testid={`node-run-${data.name}`}
           >
             <Icon name={step.status === 'succeeded' ? 'check' : 'x'} size={12} />
@@ -102,7 +109,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         ) : null}
       </div>
       <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
-        {summary || 'Not configured yet'}
+        {summary || t('editor.card.notConfigured')}
       </div>
       {tint && <NodeStat name={data.name} tint={tint} />}
       {single ? (
@@ -111,7 +118,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
         <div className="node-outs">
           {handles.map((h) => (
             <div key={h} className={`node-out out-${outKind(h)}${step?.handle === h ? ' taken' : ''}`}>
-              <span>{h}</span>
+              <span>{handleLabel(type, h)}</span>
               <Handle type="source" position={Position.Right} id={h} className="h-out" />
             </div>
           ))}
@@ -123,8 +130,6 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
 
 /** The value a tinted card is coloured by, in words (the colour is never the only cue). */
 function NodeStat({ name, tint }: { name: string; tint: NonNullable<ReturnType<typeof useNodeTint>> }) {
-  // The card is memoised: a language switch reaches this line through its own subscription.
-  useLocale();
   const n = tint.stats;
   const text = !n
     ? t('stats.tint.node.none')

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getNodeSpec, nodeNameSchema, type ValidationIssue } from '@callflow/flow';
+import { t } from '../i18n/i18n';
 import { Button } from '../ui/components';
 import { Field, Issues, Tabs, TextInput, useFieldId } from '../ui/form';
 import { JsonField } from '../ui/list-json-inputs';
@@ -15,6 +16,7 @@ import { Section } from './panels/shared';
 import { NodeRun } from './StepList';
 import { useShownStep } from './store/flow-hooks';
 import { useEditor } from './store';
+import { nodeDescription, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
@@ -67,7 +69,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
     if (!node) return [];
     const local = nodeNameSchema.safeParse(node.data.name);
     const own = issues.filter((i) => i.path === 'name');
-    if (!local.success && !own.length) return [local.error.issues[0]?.message ?? 'invalid name'];
+    if (!local.success && !own.length) return [local.error.issues[0]?.message ?? t('editor.panel.invalidName')];
     return own;
   }, [node, issues]);
 
@@ -79,16 +81,22 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   const configIssues = issues.filter((i) => i.path.startsWith('config'));
 
   return (
-    <aside className="node-panel" aria-label={`${node.data.name} settings`} data-testid="node-panel">
+    <aside
+      className="node-panel"
+      aria-label={t('editor.panel.label', { name: node.data.name })}
+      data-testid="node-panel"
+    >
       <header className={`node-panel-head cat-${spec?.category ?? 'unknown'}`}>
         <span className="node-icon">
           <Icon name={def?.icon ?? 'flow'} size={18} />
         </span>
         <div className="grow">
-          <div className="node-panel-type">{spec?.label ?? node.type}</div>
-          <div className="node-panel-desc">{spec?.description ?? 'Unknown node type'}</div>
+          <div className="node-panel-type">{nodeLabel(node.type ?? '')}</div>
+          <div className="node-panel-desc">
+            {spec ? nodeDescription(node.type ?? '') : t('editor.panel.unknownType')}
+          </div>
         </div>
-        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close panel" onClick={onClose}>
+        <button type="button" className="btn btn-ghost btn-icon" aria-label={t('editor.panel.close')} onClick={onClose}>
           <Icon name="x" />
         </button>
       </header>
@@ -99,13 +107,15 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           tabs={[
             {
               value: 'settings',
-              label: 'Settings',
+              label: t('editor.panel.tabSettings'),
               count: issues.filter((i) => i.severity === 'error').length,
               testId: 'panel-tab-settings',
             },
             {
               value: 'run',
-              label: step ? (step.status === 'succeeded' ? 'Last run ✓' : 'Last run ✗') : 'Last run',
+              label: step
+                ? t(step.status === 'succeeded' ? 'editor.panel.tabRunOk' : 'editor.panel.tabRunFailed')
+                : t('editor.panel.tabRun'),
               testId: 'panel-tab-run',
             },
           ]}
@@ -116,15 +126,15 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
           step ? (
             <NodeRun nodeId={nodeId} step={step} />
           ) : (
-            <p className="muted pad">This node has not run yet. Open Test run below the canvas, then Run.</p>
+            <p className="muted pad">{t('editor.panel.notRun')}</p>
           )
         ) : (
           <>
             <Field
-              label="Name"
+              label={t('common.name')}
               htmlFor={nameId}
               issues={nameIssues}
-              hint={`Later nodes read its output as {{nodes.${node.data.name}…}}`}
+              hint={t('editor.panel.nameHint', { token: `{{nodes.${node.data.name}…}}` })}
             >
               <TextInput
                 id={nameId}
@@ -148,7 +158,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
                 readOnly={readOnly}
               />
             ) : (
-              <Field label="Config (JSON)" issues={configIssues}>
+              <Field label={t('editor.panel.configJson')} issues={configIssues}>
                 <JsonField
                   value={config}
                   onChange={(v) => replace(v as Record<string, unknown>, 'json')}
@@ -159,18 +169,18 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
             )}
             <UnplacedIssues issues={configIssues} />
             {spec?.trigger && (
-              <Section title="How to call this flow" testId="how-to-call-section">
+              <Section title={t('editor.panel.howToCall')} testId="how-to-call-section">
                 <HowToCall />
               </Section>
             )}
-            <Field label="Notes" htmlFor={notesId}>
+            <Field label={t('editor.panel.notes')} htmlFor={notesId}>
               <textarea
                 id={notesId}
                 className="input"
                 rows={2}
                 value={node.data.notes ?? ''}
                 readOnly={readOnly}
-                placeholder="What this step is for (optional)"
+                placeholder={t('editor.panel.notesPlaceholder')}
                 onChange={(e) => update(nodeId, { notes: e.target.value || undefined }, 'notes')}
               />
             </Field>
@@ -188,7 +198,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
               useEditor.getState().duplicateSelection();
             }}
           >
-            Duplicate
+            {t('editor.panel.duplicate')}
           </Button>
           <Button
             size="sm"
@@ -197,7 +207,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
             onClick={() => useEditor.getState().deleteNode(nodeId)}
             data-testid="delete-node"
           >
-            Delete
+            {t('common.delete')}
           </Button>
         </footer>
       )}

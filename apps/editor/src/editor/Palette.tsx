@@ -1,7 +1,8 @@
 /** The node palette: Triggers, Requests, Logic. Drag onto the canvas, or click to add after the selected node. */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState, type DragEvent } from 'react';
-import { getNodeSpec, isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { isTriggerType, NODE_SPECS, type NodeCategory } from '@callflow/flow';
+import { t, tRich, type MessageId } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { DND_TYPE } from './Canvas';
 import type { EditorEdge, EditorNode } from './convert';
@@ -9,15 +10,18 @@ import { viewMovedByCode } from './keep-in-view';
 import { PANELS } from './panels';
 import { useEditor } from './store';
 import { useFocusNode } from './ValidationList';
+import { nodeDescription, nodeLabel, nodeShortLabel } from '../i18n/node-text';
 
 /** Most canvas matches listed: past that, typing more narrows them. */
 const MAX_CANVAS_MATCHES = 30;
 
-const GROUPS: { category: NodeCategory; title: string }[] = [
-  { category: 'trigger', title: 'Triggers' },
-  { category: 'request', title: 'Requests' },
-  { category: 'logic', title: 'Logic' },
+const GROUPS: { category: NodeCategory; title: MessageId }[] = [
+  { category: 'trigger', title: 'editor.palette.triggers' },
+  { category: 'request', title: 'editor.palette.requests' },
+  { category: 'logic', title: 'editor.palette.logic' },
 ];
+
+const kbd = (key: string) => <kbd>{key}</kbd>;
 
 const COLLAPSED_KEY = 'callflow.palette.collapsed';
 
@@ -88,7 +92,7 @@ export function Palette() {
   return (
     <aside
       className={`palette${collapsed ? ' collapsed' : ''}`}
-      aria-label="Nodes"
+      aria-label={t('editor.palette.nodes')}
       data-testid="palette"
       data-collapsed={collapsed}
     >
@@ -97,10 +101,10 @@ export function Palette() {
           <div className="palette-search">
             <Icon name="search" size={14} />
             <input
-              placeholder="Search nodes"
+              placeholder={t('editor.palette.search')}
               value={q}
               onChange={(e) => setQ(e.target.value)}
-              aria-label="Search nodes"
+              aria-label={t('editor.palette.search')}
             />
           </div>
         )}
@@ -109,19 +113,19 @@ export function Palette() {
           className="btn btn-ghost btn-icon btn-sm palette-toggle"
           onClick={toggle}
           aria-expanded={!collapsed}
-          aria-label={collapsed ? 'Show node names' : 'Collapse to icons'}
-          title={collapsed ? 'Show node names' : 'Collapse to icons (more room for the canvas)'}
+          aria-label={collapsed ? t('editor.palette.expand') : t('editor.palette.collapse')}
+          title={collapsed ? t('editor.palette.expand') : t('editor.palette.collapseTitle')}
           data-testid="palette-toggle"
         >
           <Icon name={collapsed ? 'chevronRight' : 'chevronLeft'} size={15} />
         </button>
       </div>
       {GROUPS.map((g) => {
-        const specs = NODE_SPECS.filter((s) => s.category === g.category && match(s.label, s.type));
+        const specs = NODE_SPECS.filter((s) => s.category === g.category && match(nodeLabel(s.type), s.type));
         if (!specs.length) return null;
         return (
           <div key={g.category} className="palette-group">
-            <h3 title={g.title}>{collapsed ? '' : g.title}</h3>
+            <h3 title={t(g.title)}>{collapsed ? '' : t(g.title)}</h3>
             {specs.map((s) => {
               const disabled = g.category === 'trigger' && hasTrigger;
               return (
@@ -135,8 +139,8 @@ export function Palette() {
                   onClick={() => add(s.type)}
                   title={
                     disabled
-                      ? 'A flow has exactly one trigger: delete the current one to change it.'
-                      : `${s.label}: ${s.description}\nDrag onto the canvas, or click to add.`
+                      ? t('editor.palette.oneTrigger')
+                      : t('editor.palette.itemTitle', { label: s.label, description: s.description })
                   }
                   aria-label={collapsed ? s.label : undefined}
                   data-testid={`palette-${s.type}`}
@@ -145,8 +149,8 @@ export function Palette() {
                     <Icon name={PANELS[s.type]?.icon ?? 'flow'} size={15} />
                   </span>
                   <span className="palette-text">
-                    <span className="palette-label">{s.shortLabel}</span>
-                    <span className="palette-desc">{s.description}</span>
+                    <span className="palette-label">{nodeShortLabel(s.type)}</span>
+                    <span className="palette-desc">{nodeDescription(s.type)}</span>
                   </span>
                 </button>
               );
@@ -157,15 +161,9 @@ export function Palette() {
       {!collapsed && q.trim() && <CanvasMatches q={q.trim().toLowerCase()} />}
       {!collapsed && (
         <div className="palette-keys">
-          <div>
-            <kbd>Ctrl</kbd> <kbd>Z</kbd> undo · <kbd>Ctrl</kbd> <kbd>Shift</kbd> <kbd>Z</kbd> redo
-          </div>
-          <div>
-            <kbd>Ctrl</kbd> <kbd>C</kbd>/<kbd>V</kbd> copy, paste · <kbd>Del</kbd> delete
-          </div>
-          <div>
-            <kbd>Ctrl</kbd> <kbd>S</kbd> save · <kbd>Shift</kbd>+drag select
-          </div>
+          <div>{tRich('editor.palette.keysUndo', { kbd })}</div>
+          <div>{tRich('editor.palette.keysCopy', { kbd })}</div>
+          <div>{tRich('editor.palette.keysSave', { kbd })}</div>
         </div>
       )}
     </aside>
@@ -179,7 +177,7 @@ function CanvasMatches({ q }: { q: string }) {
   const found = useEditor((s) =>
     s.nodes
       .filter((n) => {
-        const label = getNodeSpec(n.type ?? '')?.label ?? n.type ?? '';
+        const label = nodeLabel(n.type ?? '');
         return `${n.data.name}\u0000${label}\u0000${n.type ?? ''}`.toLowerCase().includes(q);
       })
       .slice(0, MAX_CANVAS_MATCHES + 1)
@@ -189,15 +187,15 @@ function CanvasMatches({ q }: { q: string }) {
   const items = found ? found.split('\u0002').map((row) => row.split('\u0001') as [string, string, string]) : [];
   return (
     <div className="palette-group" data-testid="canvas-matches">
-      <h3>On the canvas</h3>
-      {items.length === 0 && <p className="palette-none muted small">No node on the canvas matches.</p>}
+      <h3>{t('editor.palette.onCanvas')}</h3>
+      {items.length === 0 && <p className="palette-none muted small">{t('editor.palette.noMatch')}</p>}
       {items.slice(0, MAX_CANVAS_MATCHES).map(([id, name, type]) => (
         <button
           key={id}
           type="button"
           className="palette-item palette-match"
           onClick={() => focus(id)}
-          title={`Select ${name} and show it`}
+          title={t('editor.palette.selectMatch', { name })}
           data-testid={`canvas-match-${name}`}
         >
           <span className="node-icon sm">
@@ -205,11 +203,11 @@ function CanvasMatches({ q }: { q: string }) {
           </span>
           <span className="palette-text">
             <span className="palette-label">{name}</span>
-            <span className="palette-desc">{getNodeSpec(type)?.label ?? type}</span>
+            <span className="palette-desc">{nodeLabel(type)}</span>
           </span>
         </button>
       ))}
-      {items.length > MAX_CANVAS_MATCHES && <p className="palette-none muted small">More match: type more.</p>}
+      {items.length > MAX_CANVAS_MATCHES && <p className="palette-none muted small">{t('editor.palette.moreMatch')}</p>}
     </div>
   );
 }

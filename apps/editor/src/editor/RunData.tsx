@@ -6,6 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import { pathSegment } from '@callflow/flow';
+import { t } from '../i18n/i18n';
 import { pretty } from '../ui/components';
 import { pickToken } from './token-target';
 import './run-data.css';
@@ -29,7 +30,7 @@ function KeyButton({ name, token }: { name: string; token: string | undefined })
       type="button"
       className="rd-key"
       data-token={token}
-      title={`Insert {{${token}}} (into the field you were editing, else copy it)`}
+      title={t('editor.runData.insertTitle', { token: `{{${token}}}` })}
       onClick={() => void pickToken(token)}
     >
       {text}
@@ -91,7 +92,7 @@ export function RunData({
     body = out;
   } else {
     const text = pretty(value);
-    body = text || <span className="muted">(empty)</span>;
+    body = text || <span className="muted">{t('editor.runData.empty')}</span>;
   }
   return (
     <div className="code-block">
@@ -99,7 +100,7 @@ export function RunData({
       <pre data-testid={testId} className={keyed ? 'rd-keyed' : undefined}>
         {body}
       </pre>
-      {keyed && <div className="rd-hint">Click a key to insert its token into the field you were editing.</div>}
+      {keyed && <div className="rd-hint">{t('editor.runData.hint')}</div>}
     </div>
   );
 }

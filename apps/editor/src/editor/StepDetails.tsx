@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { getNodeSpec, stepOutput } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
+import { t, tRich } from '../i18n/i18n';
 import { Badge, formatMs, pretty } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { RunData } from './RunData';
@@ -34,19 +35,21 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
   return (
     <div className="step" data-testid="step-details">
       <div className="step-head">
-        <Badge tone={ok ? 'success' : 'danger'}>{ok ? 'succeeded' : 'failed'}</Badge>
+        <Badge tone={ok ? 'success' : 'danger'}>{ok ? t('editor.step.succeeded') : t('editor.step.failed')}</Badge>
         <span className="step-meta">
           <Icon name="clock" size={13} /> {formatMs(step.durationMs)}
         </span>
         {step.handle && (
           <span className="step-meta">
-            left by <b>{step.handle}</b>
+            {tRich('editor.step.leftBy', { b: (s) => <b>{s}</b> }, { handle: step.handle })}
           </span>
         )}
-        {step.attempts && step.attempts > 1 ? <span className="step-meta">{step.attempts} attempts</span> : null}
+        {step.attempts && step.attempts > 1 ? (
+          <span className="step-meta">{t('editor.step.attempts', { count: step.attempts })}</span>
+        ) : null}
         {step.chunk !== undefined && (
           <span className="step-meta" data-testid="step-chunk">
-            {chunk ?? `chunk ${step.chunk + 1}`}
+            {chunk ?? t('editor.step.chunk', { n: step.chunk + 1 })}
           </span>
         )}
         <span className="step-meta muted">#{step.seq}</span>
@@ -62,28 +65,28 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
       )}
       {step.request && (
         <section className="step-section">
-          <h4>Request</h4>
+          <h4>{t('editor.step.request')}</h4>
           <div className="req-line" data-testid="step-request-line">
             <span className="method">{step.request.method}</span>
             <code className="url">{step.request.url}</code>
           </div>
           {step.request.operation && (
             <div className="kv">
-              <span>Operation</span>
+              <span>{t('editor.step.operation')}</span>
               <code>{step.request.operation}</code>
             </div>
           )}
           <HeaderList headers={step.request.headers} />
-          {step.request.args !== undefined && <Code label="Arguments" value={step.request.args} />}
+          {step.request.args !== undefined && <Code label={t('editor.step.arguments')} value={step.request.args} />}
           {step.request.body !== undefined && step.request.body !== '' && (
-            <Code label="Body" value={step.request.body} testId="step-request-body" />
+            <Code label={t('editor.step.body')} value={step.request.body} testId="step-request-body" />
           )}
         </section>
       )}
       {step.response && (
         <section className="step-section">
           <h4>
-            Response{' '}
+            {t('editor.step.response')}{' '}
             {step.response.status !== undefined && (
               <Badge
                 tone={step.response.status < 300 ? 'success' : step.response.status < 500 ? 'warning' : 'danger'}
@@ -92,17 +95,22 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
                 {step.response.status}
               </Badge>
             )}
-            {step.response.truncated && <Badge tone="warning">truncated</Badge>}
+            {step.response.truncated && <Badge tone="warning">{t('editor.step.truncated')}</Badge>}
           </h4>
           <HeaderList headers={step.response.headers} base={bases.headers} />
           {step.response.body !== undefined && (
-            <RunData label="Body" value={step.response.body} base={bases.body} testId="step-response-body" />
+            <RunData
+              label={t('editor.step.body')}
+              value={step.response.body}
+              base={bases.body}
+              testId="step-response-body"
+            />
           )}
         </section>
       )}
       {step.output !== undefined && !step.request && (
         <section className="step-section">
-          <h4>Output</h4>
+          <h4>{t('editor.step.output')}</h4>
           <RunData value={step.output} base={bases.output} testId="step-output" />
         </section>
       )}
@@ -117,7 +125,8 @@ function HeaderList({ headers, base }: { headers?: Record<string, string>; base?
   return (
     <div className="headers">
       <button type="button" className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
-        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={13} /> Headers ({entries.length})
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={13} />{' '}
+        {t('editor.step.headers', { count: entries.length })}
       </button>
       {open && (
         <dl className="header-list">
@@ -151,7 +160,7 @@ export function Code({ label, value, testId }: { label?: string; value: unknown;
   return (
     <div className="code-block">
       {label && <div className="code-label">{label}</div>}
-      <pre data-testid={testId}>{text || <span className="muted">(empty)</span>}</pre>
+      <pre data-testid={testId}>{text || <span className="muted">{t('editor.runData.empty')}</span>}</pre>
     </div>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import type { StepRecord } from '../api/types';
+import { t } from '../i18n/i18n';
 import { formatMs } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { chunkCounts, chunkLabel, unrecordedNote } from './step-labels';
@@ -61,7 +62,7 @@ export function NodeRun({ nodeId, step }: { nodeId: string; step: StepRecord }) 
       {runs.length > 1 && (
         <div className="step-runs">
           <label className="muted small" htmlFor="step-run-pick">
-            {runs.length} runs of this node recorded; showing
+            {t('editor.step.runsRecorded', { count: runs.length })}
           </label>
           <select
             id="step-run-pick"
@@ -72,8 +73,7 @@ export function NodeRun({ nodeId, step }: { nodeId: string; step: StepRecord }) 
           >
             {runs.map((s) => (
               <option key={s.seq} value={s.seq}>
-                {label(s)}
-                {s.status === 'failed' ? ' (failed)' : ''}
+                {s.status === 'failed' ? t('editor.step.optionFailed', { label: label(s) }) : label(s)}
               </option>
             ))}
           </select>

@@ -15,6 +15,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { TemplateContext, ValidationIssue } from '@callflow/flow';
+import { t, useLocale } from '../i18n/i18n';
 import { Issues } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { allShapes } from './output-shapes';
@@ -97,6 +98,7 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
     ariaLabel,
     compact,
   } = props;
+  const locale = useLocale();
   const ref = useRef<HTMLTextAreaElement>(null);
   const backdrop = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -108,7 +110,8 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
     () => nodeIssues.filter((i) => (i.path === path || i.path.startsWith(`${path}.`)) && !LOCAL_CODES.has(i.code)),
     [nodeIssues, path],
   );
-  const live = useMemo(() => templateMessages(value ?? '', context), [value, context]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the messages are worded in the locale
+  const live = useMemo(() => templateMessages(value ?? '', context), [value, context, locale]);
   // While a token is being completed the template is unfinished on purpose: no syntax noise then.
   const completing = comp?.mode === 'complete';
   const messages = useMemo(() => (completing ? [] : [...live, ...fieldIssues]), [live, fieldIssues, completing]);
@@ -293,8 +296,8 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
           <button
             type="button"
             className="tf-picker-btn"
-            title="Insert a token (Ctrl+Space)"
-            aria-label="Insert a token"
+            title={t('editor.template.insertTitle')}
+            aria-label={t('editor.template.insert')}
             onMouseDown={(e) => e.preventDefault()}
             onClick={openPicker}
             data-testid={testId ? `${testId}-tokens` : undefined}
@@ -313,7 +316,7 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
                 <Icon name="search" size={14} />
                 <input
                   autoFocus
-                  placeholder="Search tokens"
+                  placeholder={t('editor.template.search')}
                   value={comp.query}
                   onChange={(e) => setComp({ ...comp, query: e.target.value, active: 0 })}
                   onKeyDown={(e) => {
@@ -334,7 +337,7 @@ export const TemplateField = memo(function TemplateField(props: TemplateFieldPro
               </div>
             )}
             {items.length === 0 ? (
-              <div className="tf-pop-empty">No token matches “{comp.query}”</div>
+              <div className="tf-pop-empty">{t('editor.template.noMatch', { query: comp.query })}</div>
             ) : groups ? (
               <div className="tf-pop-groups">
                 {groups.map(([group, list]) => (

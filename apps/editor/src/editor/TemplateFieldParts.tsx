@@ -1,5 +1,6 @@
 /** The pieces TemplateField draws: highlighted text and the completion list's rows. */
 import type { ReactNode } from 'react';
+import { t } from '../i18n/i18n';
 import type { TokenItem } from './tokens';
 
 export function Highlight({ text }: { text: string }) {
@@ -49,7 +50,7 @@ export function TokenRow({
       ) : (
         item.detail && <span className="tf-pop-detail">{item.detail}</span>
       )}
-      {showGroup && <span className="tf-pop-kind">{item.helper ? 'helper' : item.group}</span>}
+      {showGroup && <span className="tf-pop-kind">{item.helper ? t('editor.tokens.helper') : item.group}</span>}
     </li>
   );
 }

@@ -3,6 +3,7 @@
  * starts from it, and "How to call this flow" shows it). Pin the input being edited, or unpin it.
  */
 import type { RunInput } from '../api/types';
+import { t } from '../i18n/i18n';
 import { Badge, Button } from '../ui/components';
 import { stableJson } from './samples';
 import { useEditor } from './store';
@@ -11,21 +12,21 @@ export function TestInputPin({ input }: { input: RunInput }) {
   const pinned = useEditor((s) => s.sampleInput);
   const readOnly = useEditor((s) => s.readOnly);
   const same = pinned !== undefined && stableJson(pinned) === stableJson(input);
-  if (readOnly) return same ? <Badge testId="input-pinned">pinned</Badge> : null;
+  if (readOnly) return same ? <Badge testId="input-pinned">{t('editor.pin.pinned')}</Badge> : null;
   return same ? (
     <>
       <Badge tone="accent" testId="input-pinned">
-        pinned
+        {t('editor.pin.pinned')}
       </Badge>
       <Button
         size="sm"
         variant="ghost"
         icon="x"
-        title="The flow keeps no sample input (this browser still keeps what you typed)"
+        title={t('editor.pin.unpinTitle')}
         onClick={() => useEditor.getState().setSampleInput(undefined)}
         data-testid="unpin-input"
       >
-        Unpin
+        {t('editor.pin.unpin')}
       </Button>
     </>
   ) : (
@@ -33,11 +34,11 @@ export function TestInputPin({ input }: { input: RunInput }) {
       size="sm"
       variant="secondary"
       icon="check"
-      title="Save this input with the flow: the test drawer starts from it for everyone, How to call this flow shows it"
+      title={t('editor.pin.pinTitle')}
       onClick={() => useEditor.getState().setSampleInput(structuredClone(input))}
       data-testid="pin-input"
     >
-      {pinned ? 'Pin this input instead' : 'Pin this input'}
+      {pinned ? t('editor.pin.pinInstead') : t('editor.pin.pin')}
     </Button>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { getNodeSpec, isTriggerType, respondNode } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import type { RunInput, StepRecord, TestRunResult } from '../api/types';
+import { t, tRich, type MessageId } from '../i18n/i18n';
 import { Badge, Button, formatMs } from '../ui/components';
 import { Tabs } from '../ui/form';
 import { JsonField } from '../ui/list-json-inputs';
@@ -109,7 +110,7 @@ export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; init
     const { run: now, showSteps } = useEditor.getState();
     if (now.status !== 'running') return;
     const steps = now.steps ?? [];
-    const error = { code: 'RUN_ABORTED', message: 'stopped by you; the server cancelled the run' };
+    const error = { code: 'RUN_ABORTED', message: t('editor.testRun.stopped') };
     showSteps(steps, { status: 'failed', steps, output: null, error });
   };
 
@@ -125,14 +126,14 @@ export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; init
   });
 
   return (
-    <section className="drawer" aria-label="Test run" data-testid="test-run">
+    <section className="drawer" aria-label={t('editor.testRun.title')} data-testid="test-run">
       <header className="drawer-head">
         <h3>
-          <Icon name="play" size={15} /> Test run
+          <Icon name="play" size={15} /> {t('editor.testRun.title')}
         </h3>
         {run.status === 'running' ? (
-          <Button variant="danger" icon="x" onClick={stop} data-testid="run-stop" title="Stop the run on the server">
-            Stop
+          <Button variant="danger" icon="x" onClick={stop} data-testid="run-stop" title={t('editor.testRun.stopTitle')}>
+            {t('editor.testRun.stop')}
           </Button>
         ) : (
           <Button
@@ -140,20 +141,18 @@ export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; init
             icon="play"
             onClick={() => void start()}
             data-testid="run-test"
-            title="Run (Ctrl+Enter)"
+            title={t('editor.testRun.runTitle')}
           >
-            Run
+            {t('editor.testRun.run')}
           </Button>
         )}
-        <span className="muted small">
-          Runs the current draft (unsaved changes included) on the server; requests are really sent.
-        </span>
+        <span className="muted small">{t('editor.testRun.explain')}</span>
         <div className="grow" />
         <TestInputPin input={input} />
         {(samples.length > 0 || pinned) && (
           <select
             className="input select sm"
-            aria-label="Load a sample input"
+            aria-label={t('editor.testRun.loadSample')}
             value=""
             onChange={(e) => {
               const sample = e.target.value === 'pinned' ? pinned : samples[Number(e.target.value)]?.input;
@@ -162,22 +161,27 @@ export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; init
             data-testid="sample-select"
           >
             <option value="" disabled>
-              Load sample…
+              {t('editor.testRun.loadSamplePlaceholder')}
             </option>
-            {pinned && <option value="pinned">The flow&apos;s pinned input</option>}
+            {pinned && <option value="pinned">{t('editor.testRun.pinnedInput')}</option>}
             {samples.map((s, i) => (
               <option key={s.label} value={i}>
-                {s.label}
+                {t(s.label)}
               </option>
             ))}
           </select>
         )}
         {run.status !== 'idle' && (
           <Button size="sm" variant="ghost" onClick={() => useEditor.getState().clearRun()}>
-            Clear results
+            {t('editor.testRun.clear')}
           </Button>
         )}
-        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close test run" onClick={onClose}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          aria-label={t('editor.testRun.close')}
+          onClick={onClose}
+        >
           <Icon name="x" />
         </button>
       </header>
@@ -197,18 +201,12 @@ export function TestRunDrawer({ onClose, initialInput }: { onClose(): void; init
           />
           {errorCount > 0 && (
             <p className="callout callout-warning small">
-              <Icon name="alert" size={14} /> The flow has {errorCount} error(s); the server will refuse to run it until
-              they are fixed.
+              <Icon name="alert" size={14} /> {t('editor.testRun.hasErrors', { count: errorCount })}
             </p>
           )}
         </div>
         <div className="drawer-result" data-testid="run-result">
-          {run.status === 'idle' && (
-            <p className="muted pad">
-              Press Run to execute the draft with this input. Nodes turn green or red with their duration; click one to
-              see what it sent and received.
-            </p>
-          )}
+          {run.status === 'idle' && <p className="muted pad">{t('editor.testRun.idle')}</p>}
           {run.status === 'running' && <RunProgress />}
           {run.status === 'error' && (
             <div className="pad">
@@ -234,14 +232,16 @@ function RunProgress() {
     <div className="run-summary" data-testid="run-progress">
       <p className="muted">
         <span className="spinner" />{' '}
-        {current ? (
-          <>
-            Running <b data-testid="run-current">{current.data.name}</b>…
-          </>
-        ) : (
-          'Running…'
-        )}{' '}
-        {steps.length > 0 && `${steps.length} step${steps.length > 1 ? 's' : ''} done`}
+        {current
+          ? tRich(
+              'editor.testRun.runningNode',
+              {
+                b: (name) => <b data-testid="run-current">{name}</b>,
+              },
+              { name: current.data.name },
+            )
+          : t('editor.testRun.running')}{' '}
+        {steps.length > 0 && t('editor.testRun.stepsDone', { count: steps.length })}
       </p>
       {steps.length > 0 && (
         <StepList
@@ -259,6 +259,12 @@ function RunProgress() {
 
 const NO_STEPS: StepRecord[] = [];
 
+const RUN_STATUS: Record<TestRunResult['status'], MessageId> = {
+  succeeded: 'editor.step.succeeded',
+  failed: 'editor.step.failed',
+  timeout: 'editor.testRun.timeout',
+};
+
 function RunSummary({ result }: { result: TestRunResult }) {
   const focus = useFocusNode();
   const nodes = useEditor((s) => s.nodes);
@@ -272,25 +278,22 @@ function RunSummary({ result }: { result: TestRunResult }) {
     <div className="run-summary">
       <div className="run-line">
         <Badge tone={tone} testId="run-status">
-          {result.status}
+          {t(RUN_STATUS[result.status])}
         </Badge>
         <span className="step-meta">
-          <Icon name="clock" size={13} /> {formatMs(total)} total
+          <Icon name="clock" size={13} /> {t('editor.testRun.total', { time: formatMs(total) })}
         </span>
         {sync && answered !== null && (
           <span
             className={`step-meta${deadline !== undefined && answered > deadline ? ' late' : ''}`}
             data-testid="run-answered"
           >
-            answered after {formatMs(answered)}
             {deadline !== undefined && answered > deadline
-              ? ` — past the ${formatMs(deadline)} deadline: the caller would get the fallback`
-              : ''}
+              ? t('editor.testRun.answeredLate', { time: formatMs(answered), deadline: formatMs(deadline) })
+              : t('editor.testRun.answered', { time: formatMs(answered) })}
           </span>
         )}
-        {sync && answered === null && (
-          <span className="step-meta late">no respond node ran: the caller would get the fallback</span>
-        )}
+        {sync && answered === null && <span className="step-meta late">{t('editor.testRun.noRespond')}</span>}
       </div>
       {result.error && (
         <p className="callout callout-danger">
@@ -312,7 +315,9 @@ function RunSummary({ result }: { result: TestRunResult }) {
         {(result.respond || result.output !== undefined) && (
           <div className="run-output">
             <Code
-              label={result.respond ? `Answer (${result.respond.status})` : 'Output'}
+              label={
+                result.respond ? t('editor.testRun.answer', { status: result.respond.status }) : t('editor.step.output')
+              }
               value={result.respond?.body ?? result.output}
               testId="run-output"
             />

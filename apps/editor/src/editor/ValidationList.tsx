@@ -2,6 +2,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { ValidationIssue } from '@callflow/flow';
+import { t } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import type { EditorEdge, EditorNode } from './convert';
 import { viewMovedByCode } from './keep-in-view';
@@ -48,7 +49,7 @@ export function ValidationList({
   if (!list.length) {
     return (
       <div className="vlist-empty" data-testid="validation-ok">
-        <Icon name="check" /> No problems found.
+        <Icon name="check" /> {t('editor.validation.none')}
       </div>
     );
   }
@@ -59,7 +60,11 @@ export function ValidationList({
           issue.nodeId ??
           issue.nodeIds?.[0] ??
           (issue.edgeId ? edges.find((e) => e.id === issue.edgeId)?.source : undefined);
-        const where = nodeId ? (names.get(nodeId) ?? nodeId) : issue.edgeId ? `edge ${issue.edgeId}` : 'flow';
+        const where = nodeId
+          ? (names.get(nodeId) ?? nodeId)
+          : issue.edgeId
+            ? t('editor.validation.edge', { id: issue.edgeId })
+            : t('editor.validation.flow');
         const field = issue.path.replace(/^config\.?/, '').replace(/^edges\.\d+\.?/, '');
         return (
           <li key={i} className={issue.severity}>
@@ -81,7 +86,7 @@ export function ValidationList({
           </li>
         );
       })}
-      {list.length > max && <li className="muted">{list.length - max} more…</li>}
+      {list.length > max && <li className="muted">{t('editor.validation.more', { count: list.length - max })}</li>}
     </ul>
   );
 }

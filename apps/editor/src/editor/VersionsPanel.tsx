@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorText } from '../api/client';
 import type { FlowVersion } from '../api/types';
 import { session } from '../api/session';
+import { t } from '../i18n/i18n';
 import { Badge, Button, ErrorBanner, formatDateTime, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { useEditor } from './store';
@@ -48,11 +49,11 @@ export function VersionsPanel({
     setBusy(`restore-${v.version}`);
     try {
       const def = await definitionOf(v);
-      if (!def) throw new Error('the server did not return this version’s definition');
+      if (!def) throw new Error(t('editor.versions.noDefinition'));
       useEditor.getState().replaceDefinition(def);
-      toast(`Version ${v.version} restored into the draft (Ctrl+Z to undo). Publish to make it live.`, 'success');
+      toast(t('editor.versions.restored', { version: v.version }), 'success');
     } catch (err) {
-      toast(`Could not restore: ${errorText(err)}`, 'error');
+      toast(t('editor.versions.restoreFailed', { error: errorText(err) }), 'error');
     } finally {
       setBusy(null);
     }
@@ -62,40 +63,46 @@ export function VersionsPanel({
     setBusy(`live-${v.version}`);
     try {
       await saveNow();
-      const res = await api.flows.publish(meta.id, { version: v.version, note: `Rolled back to v${v.version}` });
+      const res = await api.flows.publish(meta.id, {
+        version: v.version,
+        note: t('editor.versions.rollbackNote', { version: v.version }),
+      });
       useEditor.getState().setMeta({
         publishedVersion: res.publishedVersion ?? v.version,
         latestVersion: Math.max(res.version ?? 0, meta.latestVersion ?? 0) || meta.latestVersion,
       });
-      toast(`Version ${res.publishedVersion ?? v.version} is live`, 'success');
+      toast(t('editor.versions.live', { version: res.publishedVersion ?? v.version }), 'success');
       void load();
     } catch (err) {
-      toast(`Could not publish: ${errorText(err)}`, 'error');
+      toast(t('editor.versions.publishFailed', { error: errorText(err) }), 'error');
     } finally {
       setBusy(null);
     }
   };
 
   return (
-    <aside className="node-panel" aria-label="Versions" data-testid="versions-panel">
+    <aside className="node-panel" aria-label={t('editor.versions.title')} data-testid="versions-panel">
       <header className="node-panel-head">
         <span className="node-icon">
           <Icon name="history" size={18} />
         </span>
         <div className="grow">
-          <div className="node-panel-type">Versions</div>
-          <div className="node-panel-desc">Published versions are immutable; the draft is what you edit.</div>
+          <div className="node-panel-type">{t('editor.versions.title')}</div>
+          <div className="node-panel-desc">{t('editor.versions.explain')}</div>
         </div>
-        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close versions" onClick={onClose}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          aria-label={t('editor.versions.close')}
+          onClick={onClose}
+        >
           <Icon name="x" />
         </button>
       </header>
       <div className="node-panel-body">
         {state.status === 'loading' && <Spinner />}
         {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
-        {state.status === 'ok' && state.items.length === 0 && (
-          <p className="muted pad">Not published yet. Publish to create version 1.</p>
-        )}
+        {state.status === 'ok' && state.items.length === 0 && <p className="muted pad">{t('editor.versions.none')}</p>}
         {state.status === 'ok' && (
           <ol className="versions">
             {state.items.map((v) => {
@@ -104,13 +111,17 @@ export function VersionsPanel({
                 <li key={v.version} className={live ? 'live' : ''} data-testid={`version-${v.version}`}>
                   <div className="version-head">
                     <b>v{v.version}</b>
-                    {live && <Badge tone="success">live</Badge>}
+                    {live && <Badge tone="success">{t('editor.versions.liveBadge')}</Badge>}
                     <span className="muted small" title={formatDateTime(v.createdAt)}>
                       {timeAgo(v.createdAt)}
                       {v.createdByEmail ? ` · ${v.createdByEmail}` : ''}
                     </span>
                   </div>
-                  {v.note ? <p className="version-note">{v.note}</p> : <p className="version-note muted">No note</p>}
+                  {v.note ? (
+                    <p className="version-note">{v.note}</p>
+                  ) : (
+                    <p className="version-note muted">{t('editor.versions.noNote')}</p>
+                  )}
                   <div className="version-actions">
                     <Button
                       size="sm"
@@ -118,9 +129,9 @@ export function VersionsPanel({
                       icon="layers"
                       onClick={() => onCompare(v.version)}
                       data-testid={`compare-${v.version}`}
-                      title={`What changed between v${v.version} and the draft`}
+                      title={t('editor.versions.compareTitle', { version: v.version })}
                     >
-                      Compare
+                      {t('editor.versions.compare')}
                     </Button>
                     {!readOnly && (
                       <Button
@@ -130,7 +141,7 @@ export function VersionsPanel({
                         busy={busy === `restore-${v.version}`}
                         data-testid={`restore-${v.version}`}
                       >
-                        Restore to draft
+                        {t('editor.versions.restore')}
                       </Button>
                     )}
                     {!readOnly && !live && session.can('flows.publish') && (
@@ -141,7 +152,7 @@ export function VersionsPanel({
                         onClick={() => void makeLive(v)}
                         busy={busy === `live-${v.version}`}
                       >
-                        Make live
+                        {t('editor.versions.makeLive')}
                       </Button>
                     )}
                   </div>

@@ -5,6 +5,7 @@
  */
 import { connectionProblem as edgeProblem, type ConnectionProblem, type RuleNode } from '@callflow/flow';
 import type { Connection, Edge } from '@xyflow/react';
+import { t } from '../i18n/i18n';
 import { handlesOf, type EditorEdge, type EditorNode } from './convert';
 
 /** Why a connection may not be drawn, or null when it may. */
@@ -27,26 +28,23 @@ function describe(p: ConnectionProblem, nodes: readonly EditorNode[]): string {
   const name = (id: string) => nodes.find((n) => n.id === id)?.data.name ?? id;
   switch (p.code) {
     case 'edge_target_missing':
-      return 'Drop the connection on a node';
+      return t('editor.connect.dropOnNode');
     case 'self_loop':
-      return 'A node cannot connect to itself';
+      return t('editor.connect.selfLoop');
     case 'node_missing':
-      return 'That node no longer exists';
+      return t('editor.connect.nodeMissing');
     case 'trigger_incoming':
-      return `Nothing can lead into the trigger "${p.target.name}": a run starts there`;
+      return t('editor.connect.triggerIncoming', { name: p.target.name });
     case 'edge_handle':
-      return `"${p.source.name}" has no output "${p.handle}"`;
+      return t('editor.connect.noHandle', { name: p.source.name, handle: p.handle });
     case 'handle_reused': {
       const other = nodes.find((n) => n.id === p.other.target)?.data.name ?? p.other.target;
-      return `Output "${p.handle}" of "${p.source.name}" already leads to "${other}"; each output leads to one node`;
+      return t('editor.connect.handleReused', { handle: p.handle, name: p.source.name, other });
     }
     case 'cycle':
-      return `This would make a loop back to "${p.source.name}"; flows cannot loop`;
-    case 'batch_path_entry': {
-      const [target, batch] = [name(p.edge.target), name(p.batchId)];
-      const hint = 'continue after a batch from its "done" output';
-      return `"${target}" would run once per chunk of batch "${batch}" and also after it; ${hint}`;
-    }
+      return t('editor.connect.cycle', { name: p.source.name });
+    case 'batch_path_entry':
+      return t('editor.connect.batchPathEntry', { target: name(p.edge.target), batch: name(p.batchId) });
   }
 }
 

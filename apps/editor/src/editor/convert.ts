@@ -5,6 +5,8 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import { getNodeSpec, SCHEMA_VERSION, type FlowDefinition, type FlowEdge, type FlowNode } from '@callflow/flow';
+import { t } from '../i18n/i18n';
+import { nodeSummary } from '../i18n/node-text';
 
 /** What a canvas node carries: the definition node minus id, type and position. */
 export interface FlowNodeData extends Record<string, unknown> {
@@ -113,10 +115,10 @@ export function handlesOf(type: string, config: Record<string, unknown>): string
 /** The node card's one-line summary ("POST crm.example.com/calls"); '' when the config says too little. */
 export function summaryOf(type: string, config: Record<string, unknown>): string {
   const spec = getNodeSpec(type);
-  if (!spec) return `unknown type "${type}"`;
+  if (!spec) return t('editor.card.unknownType', { type });
   const parsed = parseConfig(type, config);
   try {
-    if (parsed.success) return spec.summary(parsed.data as never);
+    if (parsed.success) return nodeSummary(type, parsed.data);
     return spec.summary(config as never);
   } catch {
     return '';

@@ -3,6 +3,7 @@ import { useCallback, useEffect } from 'react';
 import { validateFlow } from '@callflow/flow';
 import { api, ApiError, errorText } from '../api/client';
 import { useCan } from '../api/session';
+import { t } from '../i18n/i18n';
 import { toast } from '../ui/components';
 import { extraShapes } from './output-shapes';
 import { resetServerChecks, scheduleServerCheck, withServerIssues } from './server-checks';
@@ -81,7 +82,7 @@ export function saveOnLeave(): void {
       lastSaved = { id, revision: typeof res?.revision === 'number' ? res.revision : base + 1 };
       return true;
     } catch (err) {
-      toast(`Your last changes to "${name}" were not saved: ${errorText(err)}`, 'error');
+      toast(t('editor.save.leaveFailed', { name, error: errorText(err) }), 'error');
       return false;
     }
   });
@@ -197,8 +198,8 @@ export function useShortcuts(saveNow: () => Promise<boolean>): void {
         e.preventDefault();
         void saveNow().then((ok) => {
           const s = useEditor.getState();
-          if (ok) toast('Draft saved', 'success');
-          else if (s.save.status === 'error') toast(`Not saved: ${s.save.message}`, 'error');
+          if (ok) toast(t('editor.save.saved'), 'success');
+          else if (s.save.status === 'error') toast(t('editor.save.notSaved', { error: s.save.message }), 'error');
         });
         return;
       }
@@ -215,7 +216,7 @@ export function useShortcuts(saveNow: () => Promise<boolean>): void {
       } else if (mod && key === 'c') {
         if (window.getSelection()?.toString()) return;
         const n = s.copySelection();
-        if (n) toast(`Copied ${n} node${n > 1 ? 's' : ''}`);
+        if (n) toast(t('editor.clipboard.copied', { count: n }));
       } else if (mod && key === 'v') {
         e.preventDefault();
         s.paste();

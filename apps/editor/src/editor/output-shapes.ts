@@ -17,6 +17,7 @@ import type { StepRecord } from '../api/types';
 import type { EditorNode } from './convert';
 import { soapOutputShape, type SoapPick } from './soap-descriptions';
 
+// eslint-disable-next-line house/no-ui-literal -- kept English: libs/flow words it into its English messages
 const LAST_RUN = 'the last test run';
 
 /** Step shapes by steps list (a run's steps never change once shown). */

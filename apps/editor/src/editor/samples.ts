@@ -1,6 +1,7 @@
 /** Ready sample inputs per trigger type for the test run (shapes: STANDARD_TOKENS in libs/flow/src/tokens.ts). */
 import { campaignTrigger, endOfCallTrigger, ivrTrigger, webhookTrigger, type TriggerType } from '@callflow/flow';
 import type { RunInput } from '../api/types';
+import type { MessageId } from '../i18n/i18n';
 
 const call = {
   id: 'call-1001',
@@ -10,6 +11,7 @@ const call = {
   status: 'ringing',
   startedAt: '2026-01-15T09:30:00Z',
   queue: 'support',
+  // eslint-disable-next-line house/no-ui-literal -- sample data (a person's name), not UI wording
   agent: { id: 'a-7', name: 'Alice Martin', extension: '207' },
   custom: {},
 };
@@ -21,22 +23,27 @@ const contact = {
   email: 'jeanne.dupont@example.com',
   custom: { tier: 'gold' },
 };
+// eslint-disable-next-line house/no-ui-literal -- sample data (a campaign's name), not UI wording
 const campaign = { id: 'spring-renewals', name: 'Spring renewals' };
 
-type Sample = { label: string; input: RunInput };
+/** `label`: the sample's name in the test drawer's menu (a message id). */
+type Sample = { label: MessageId; input: RunInput };
 
 /** Keyed by TriggerType: a new trigger type needs its samples. */
 const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
   [ivrTrigger.type]: [
-    { label: 'Caller pressed 1', input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } } },
     {
-      label: 'Unknown caller',
+      label: 'editor.samples.ivrPressed1',
+      input: { call, contact, campaign, ivr: { digits: '1', node: 'main-menu' } },
+    },
+    {
+      label: 'editor.samples.ivrUnknown',
       input: { call: { ...call, callerId: '+15550000000' }, contact: {}, ivr: { digits: '', node: 'welcome' } },
     },
   ],
   [endOfCallTrigger.type]: [
     {
-      label: 'Answered inbound call',
+      label: 'editor.samples.endAnswered',
       input: {
         call: {
           ...call,
@@ -53,7 +60,7 @@ const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
       },
     },
     {
-      label: 'Missed call',
+      label: 'editor.samples.endMissed',
       input: {
         call: { ...call, status: 'ended', disposition: 'no_answer', durationSec: 0 },
         contact,
@@ -63,7 +70,7 @@ const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
   ],
   [campaignTrigger.type]: [
     {
-      label: 'Contact reached',
+      label: 'editor.samples.campaignReached',
       input: {
         contact,
         campaign,
@@ -74,7 +81,7 @@ const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
   ],
   [webhookTrigger.type]: [
     {
-      label: 'POST from the PBX',
+      label: 'editor.samples.webhookPost',
       input: {
         request: {
           method: 'POST',
@@ -87,7 +94,7 @@ const BY_TRIGGER: Readonly<Record<TriggerType, Sample[]>> = {
       },
     },
     {
-      label: 'GET with query',
+      label: 'editor.samples.webhookGet',
       input: {
         request: { method: 'GET', query: { caller: '+33612345678', callid: 'call-1001' }, headers: {}, body: null },
       },

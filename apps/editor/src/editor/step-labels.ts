@@ -5,6 +5,7 @@
  */
 import { batchNode, type BatchStepRecord } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
+import { t } from '../i18n/i18n';
 
 /** What a batch step's record says about its chunks (a record kept from an older version may lack some). */
 type BatchRecord = Partial<BatchStepRecord>;
@@ -37,7 +38,9 @@ export function chunkCounts(steps: readonly StepRecord[]): Map<number, number> {
 export function chunkLabel(step: StepRecord, counts: Map<number, number>): string | undefined {
   if (step.chunk === undefined) return undefined;
   const of = counts.get(step.seq);
-  return `chunk ${step.chunk + 1}${of !== undefined ? ` of ${of}` : ''}`;
+  return of !== undefined
+    ? t('editor.chunks.labelOf', { n: step.chunk + 1, total: of })
+    : t('editor.step.chunk', { n: step.chunk + 1 });
 }
 
 /** 1-based ranges: [3, 4, 5, 7] → "4–6, 8". */
@@ -66,17 +69,12 @@ export function unrecordedNote(step: StepRecord): string | undefined {
   const kept = new Set(r.recordedChunks);
   const missing = ran - kept.size;
   if (missing <= 0) return undefined;
-  const steps = r.omittedSteps ? ` (${r.omittedSteps} step${r.omittedSteps === 1 ? '' : 's'})` : '';
+  const omitted = r.omittedSteps ?? 0;
   // All chunks ran: the unrecorded ones are exactly those not kept. Else (stopped early) only how many.
   if (ran === r.chunks) {
     const list = Array.from({ length: r.chunks }, (_, i) => i).filter((i) => !kept.has(i));
-    const which = list.length === 1 ? `Chunk ${chunkRanges(list)}` : `Chunks ${chunkRanges(list)}`;
-    const their = list.length === 1 ? 'its' : 'their';
-    return (
-      `${which} of ${r.chunks} ran but ${their} steps were not recorded${steps}: ` +
-      'only the first chunks and failed ones are kept.'
-    );
+    const values = { count: list.length, list: chunkRanges(list), total: r.chunks, omitted };
+    return t('editor.chunks.unrecorded', values);
   }
-  const [chunks, their] = missing === 1 ? ['chunk', 'its'] : ['chunks', 'their'];
-  return `${missing} more ${chunks} of ${r.chunks} ran without ${their} steps recorded${steps}.`;
+  return t('editor.chunks.unrecordedMore', { count: missing, total: r.chunks, omitted });
 }

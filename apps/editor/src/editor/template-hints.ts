@@ -5,24 +5,30 @@
  * escaped in each context (README.md, "The libraries"), shown beside the field.
  */
 import { analyzeTemplate, TOKEN_ROOTS, type TemplateContext } from '@callflow/flow';
+import { t, type MessageId } from '../i18n/i18n';
 
 export interface TemplateMessage {
   severity: 'error' | 'warning';
   message: string;
 }
 
-export const CONTEXT_INFO: Record<TemplateContext, { label: string; help: string }> = {
-  url: { label: 'URL', help: 'Token values are percent-encoded. Use {{{token}}} to insert a base URL as is.' },
-  json: {
-    label: 'JSON',
-    help:
-      'Inside "…" text is JSON-escaped; numbers and booleans go in as they are.' +
-      ' {{json token}} inserts any value as JSON.',
+/** A context's chip and its help, read in the language in force each time they are shown. */
+const info = (label: MessageId, help: MessageId, values?: Record<string, string>) => ({
+  get label() {
+    return t(label);
   },
-  xml: { label: 'XML', help: 'Token values are XML-escaped (& < > " \').' },
-  header: { label: 'Header', help: 'Inserted as text; a value containing a line break is refused (header injection).' },
-  text: { label: 'Text', help: 'Inserted as plain text; the form / SOAP encoder escapes it once.' },
-  value: { label: 'Value', help: 'A lone {{token}} keeps its type (number, object, …); anything else is text.' },
+  get help() {
+    return t(help, values);
+  },
+});
+
+export const CONTEXT_INFO: Record<TemplateContext, { readonly label: string; readonly help: string }> = {
+  url: info('editor.template.ctxUrl', 'editor.template.helpUrl', { raw: '{{{token}}}' }),
+  json: info('editor.template.ctxJson', 'editor.template.helpJson', { json: '{{json token}}' }),
+  xml: info('editor.template.ctxXml', 'editor.template.helpXml'),
+  header: info('editor.template.ctxHeader', 'editor.template.helpHeader'),
+  text: info('editor.template.ctxText', 'editor.template.helpText'),
+  value: info('editor.template.ctxValue', 'editor.template.helpValue', { token: '{{token}}' }),
 };
 
 const ROOTS: ReadonlySet<string> = new Set(TOKEN_ROOTS);
@@ -35,18 +41,17 @@ export function templateMessages(source: string, context: TemplateContext): Temp
   if (!analysis.ok) {
     out.push({
       severity: 'error',
-      message: `Line ${analysis.error.line}, column ${analysis.error.column}: ${analysis.error.message}`,
+      message: t('editor.template.at', { ...analysis.error }),
     });
     return out;
   }
-  for (const p of analysis.problems)
-    out.push({ severity: 'error', message: `Line ${p.line}, column ${p.column}: ${p.message}` });
+  for (const p of analysis.problems) out.push({ severity: 'error', message: t('editor.template.at', { ...p }) });
   for (const r of analysis.references) {
     // Never resolvable: an error (publishing is refused), as the flow validator says. `secrets.*`
     // is judged by the validator (code secret_token), which knows the node's connection.
     if (r.root !== 'secrets' && !ROOTS.has(r.root)) {
       const roots = TOKEN_ROOTS.join(', ');
-      out.push({ severity: 'error', message: `{{${r.original}}} is not a token; tokens start with ${roots}` });
+      out.push({ severity: 'error', message: t('editor.template.notToken', { token: `{{${r.original}}}`, roots }) });
     }
   }
   if (context === 'json') out.push(...jsonShape(source));
@@ -95,7 +100,7 @@ export function jsonShape(source: string): TemplateMessage[] {
   } catch (err) {
     out.push({
       severity: 'error',
-      message: `The body will not be valid JSON: ${(err as Error).message.replace(/^JSON\.parse: /, '')}`,
+      message: t('editor.template.invalidJson', { error: (err as Error).message.replace(/^JSON\.parse: /, '') }),
     });
     return out;
   }
@@ -106,9 +111,7 @@ export function jsonShape(source: string): TemplateMessage[] {
       .join(', ');
     out.push({
       severity: 'warning',
-      message:
-        `${names} outside quotes: fine for numbers and booleans; text would break the JSON.` +
-        ' Quote it ("{{…}}") or use {{json …}}.',
+      message: t('editor.template.outsideQuotes', { names, quoted: '"{{…}}"', json: '{{json …}}' }),
     });
   }
   return out;

@@ -4,6 +4,7 @@
  * `deadlineMs` and plays the fallback, so a path slower than that is worth a warning.
  */
 import { getNodeSpec, respondNode } from '@callflow/flow';
+import { t } from '../i18n/i18n';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TimingStep {
@@ -40,7 +41,9 @@ export function requestWorstMs(config: Record<string, unknown>): { ms: number; d
   const backoff = typeof retry.backoffMs === 'number' ? retry.backoffMs : 500;
   const delays = backoff * (2 ** (attempts - 1) - 1);
   const ms = timeout * attempts + delays;
-  return { ms, detail: attempts > 1 ? `${attempts} × ${timeout} ms + ${delays} ms backoff` : `${timeout} ms timeout` };
+  const detail =
+    attempts > 1 ? t('editor.timing.retries', { attempts, timeout, delays }) : t('editor.timing.timeout', { timeout });
+  return { ms, detail };
 }
 
 export function timingBudget(nodes: readonly EditorNode[], edges: readonly EditorEdge[]): TimingBudget | null {

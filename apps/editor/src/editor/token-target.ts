@@ -4,6 +4,7 @@
  * now shows another node's last run), so the token is written into the node's config through the
  * store (one undo step); with no such field it is copied, and a toast says which happened.
  */
+import { t } from '../i18n/i18n';
 import { toast } from '../ui/components';
 import { useEditor } from './store';
 
@@ -67,13 +68,13 @@ function insertIntoField(token: string): string | undefined {
 export async function pickToken(token: string): Promise<void> {
   const where = insertIntoField(token);
   if (where) {
-    toast(`Inserted {{${token}}} into ${where}`, 'success');
+    toast(t('editor.tokenTarget.inserted', { token: `{{${token}}}`, where }), 'success');
     return;
   }
   try {
     await navigator.clipboard.writeText(`{{${token}}}`);
-    toast(`Copied {{${token}}}: no template field was focused`, 'success');
+    toast(t('editor.tokenTarget.copied', { token: `{{${token}}}` }), 'success');
   } catch {
-    toast(`{{${token}}}: the browser refused the clipboard; select it and copy it by hand`, 'error');
+    toast(t('editor.tokenTarget.refused', { token: `{{${token}}}` }), 'error');
   }
 }

@@ -13,6 +13,7 @@ import {
   type KnownShape,
   type ParsedFlow,
 } from '@callflow/flow';
+import { t, type MessageId } from '../i18n/i18n';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TokenItem {
@@ -27,63 +28,63 @@ export interface TokenItem {
   example?: string;
 }
 
-const DETAILS: Record<string, string> = {
-  'call.id': 'Call id from the phone system',
-  'call.callerId': 'Number of the caller',
-  'call.calledNumber': 'Number that was dialled',
-  'call.direction': 'in or out',
-  'call.status': 'Call status',
-  'call.disposition': 'answered, no_answer, busy, …',
-  'call.startedAt': 'When the call started (ISO time)',
-  'call.answeredAt': 'When it was answered',
-  'call.endedAt': 'When it ended',
-  'call.durationSec': 'Talk time in seconds',
-  'call.recordingUrl': 'Recording link',
-  'call.queue': 'Queue name',
-  'call.agent.id': 'Agent id',
-  'call.agent.name': 'Agent name',
-  'call.agent.extension': 'Agent extension',
-  'call.custom': 'Extra fields sent by the phone system',
-  'contact.id': 'Contact id',
-  'contact.phone': 'Contact phone',
-  'contact.firstName': 'First name',
-  'contact.lastName': 'Last name',
-  'contact.email': 'Email',
-  'contact.custom': 'Extra contact fields',
-  'campaign.id': 'Campaign id',
-  'campaign.name': 'Campaign name',
-  'ivr.digits': 'Digits the caller pressed',
-  'ivr.node': 'IVR menu node',
-  'event.type': 'Event type (call.ended, …)',
-  'event.id': 'Event id',
-  'event.at': 'Event time',
-  'request.method': 'GET or POST',
-  'request.query': 'Query string values',
-  'request.body': 'Parsed request body',
-  'request.headers': 'Request headers',
-  'batch.items': "This chunk's items (a list)",
-  'batch.index': 'Number of this chunk, from 0',
-  'batch.count': 'How many chunks there are',
-  'batch.size': 'The chunk size',
-  'batch.total': 'How many items in all',
-  now: 'Current time (ISO)',
-  connection: "The node's connection (non-secret fields)",
+const DETAILS: Record<string, MessageId> = {
+  'call.id': 'editor.tokens.detail.callId',
+  'call.callerId': 'editor.tokens.detail.callCallerId',
+  'call.calledNumber': 'editor.tokens.detail.callCalledNumber',
+  'call.direction': 'editor.tokens.detail.callDirection',
+  'call.status': 'editor.tokens.detail.callStatus',
+  'call.disposition': 'editor.tokens.detail.callDisposition',
+  'call.startedAt': 'editor.tokens.detail.callStartedAt',
+  'call.answeredAt': 'editor.tokens.detail.callAnsweredAt',
+  'call.endedAt': 'editor.tokens.detail.callEndedAt',
+  'call.durationSec': 'editor.tokens.detail.callDurationSec',
+  'call.recordingUrl': 'editor.tokens.detail.callRecordingUrl',
+  'call.queue': 'editor.tokens.detail.callQueue',
+  'call.agent.id': 'editor.tokens.detail.callAgentId',
+  'call.agent.name': 'editor.tokens.detail.callAgentName',
+  'call.agent.extension': 'editor.tokens.detail.callAgentExtension',
+  'call.custom': 'editor.tokens.detail.callCustom',
+  'contact.id': 'editor.tokens.detail.contactId',
+  'contact.phone': 'editor.tokens.detail.contactPhone',
+  'contact.firstName': 'editor.tokens.detail.contactFirstName',
+  'contact.lastName': 'editor.tokens.detail.contactLastName',
+  'contact.email': 'editor.tokens.detail.contactEmail',
+  'contact.custom': 'editor.tokens.detail.contactCustom',
+  'campaign.id': 'editor.tokens.detail.campaignId',
+  'campaign.name': 'editor.tokens.detail.campaignName',
+  'ivr.digits': 'editor.tokens.detail.ivrDigits',
+  'ivr.node': 'editor.tokens.detail.ivrNode',
+  'event.type': 'editor.tokens.detail.eventType',
+  'event.id': 'editor.tokens.detail.eventId',
+  'event.at': 'editor.tokens.detail.eventAt',
+  'request.method': 'editor.tokens.detail.requestMethod',
+  'request.query': 'editor.tokens.detail.requestQuery',
+  'request.body': 'editor.tokens.detail.requestBody',
+  'request.headers': 'editor.tokens.detail.requestHeaders',
+  'batch.items': 'editor.tokens.detail.batchItems',
+  'batch.index': 'editor.tokens.detail.batchIndex',
+  'batch.count': 'editor.tokens.detail.batchCount',
+  'batch.size': 'editor.tokens.detail.batchSize',
+  'batch.total': 'editor.tokens.detail.batchTotal',
+  now: 'editor.tokens.detail.now',
+  connection: 'editor.tokens.detail.connection',
 };
 
-const HELPER_DETAILS: Record<string, string> = {
-  json: 'Insert any value as JSON',
-  md5: 'MD5 hex digest',
-  sha1: 'SHA-1 hex digest',
-  sha256: 'SHA-256 hex digest',
-  hmacSha256: 'HMAC-SHA256 (value, key)',
-  base64: 'Base64-encode',
-  urlencode: 'Percent-encode',
-  e164: 'Normalise a phone number to E.164',
-  formatDate: 'Format a date (value, pattern)',
-  default: 'Fallback when empty (value, fallback)',
-  concat: 'Join values',
-  lower: 'Lower case',
-  upper: 'Upper case',
+const HELPER_DETAILS: Record<string, MessageId> = {
+  json: 'editor.tokens.helper.json',
+  md5: 'editor.tokens.helper.md5',
+  sha1: 'editor.tokens.helper.sha1',
+  sha256: 'editor.tokens.helper.sha256',
+  hmacSha256: 'editor.tokens.helper.hmacSha256',
+  base64: 'editor.tokens.helper.base64',
+  urlencode: 'editor.tokens.helper.urlencode',
+  e164: 'editor.tokens.helper.e164',
+  formatDate: 'editor.tokens.helper.formatDate',
+  default: 'editor.tokens.helper.default',
+  concat: 'editor.tokens.helper.concat',
+  lower: 'editor.tokens.helper.lower',
+  upper: 'editor.tokens.helper.upper',
 };
 
 /**
@@ -107,7 +108,7 @@ export function tokensForNode(
   const items: TokenItem[] = paths.map((token) => ({
     token,
     group: groupOf(token),
-    detail: DETAILS[token] ?? detailForNodeToken(token, nodes),
+    detail: DETAILS[token] ? t(DETAILS[token]) : detailForNodeToken(token, nodes),
   }));
   if (!shapes?.size) return items;
   const byToken = new Map(items.map((i) => [i.token, i]));
@@ -119,7 +120,11 @@ export function tokensForNode(
     root.type = shapeTypeLabel(known.shape);
     for (const p of outputTokenPaths(n.data.name, known.shape)) {
       const listed = byToken.get(p.token);
-      const item = listed ?? { token: p.token, group: 'nodes', detail: `From ${known.source}` };
+      const item = listed ?? {
+        token: p.token,
+        group: 'nodes',
+        detail: t('editor.tokens.from', { source: known.source }),
+      };
       item.type = p.type;
       if (p.example !== undefined) item.example = p.example;
       if (!listed) {
@@ -132,7 +137,10 @@ export function tokensForNode(
 }
 
 export function helperItems(): TokenItem[] {
-  return TEMPLATE_HELPERS.map((h) => ({ token: h, group: 'helpers', detail: HELPER_DETAILS[h], helper: true }));
+  return TEMPLATE_HELPERS.map((h) => {
+    const detail = HELPER_DETAILS[h];
+    return { token: h, group: 'helpers', detail: detail && t(detail), helper: true };
+  });
 }
 
 function groupOf(token: string): string {
@@ -142,19 +150,24 @@ function groupOf(token: string): string {
 
 function detailForNodeToken(token: string, nodes: readonly EditorNode[]): string | undefined {
   const [root, name, field] = token.split('.');
-  if (root === 'vars') return 'Set by a Set node';
+  if (root === 'vars') return t('editor.tokens.vars');
   if (root !== 'nodes' || !name) return undefined;
   const node = nodes.find((n) => n.data.name === name);
-  const label = node ? (getNodeSpec(node.type ?? '')?.label ?? node.type) : 'node';
-  if (!field) return `Output of ${label} "${name}"`;
-  if (field === 'status') return 'HTTP status code';
-  if (field === 'body') return 'Response body (parsed JSON when JSON)';
-  if (field === 'headers') return 'Response headers';
-  if (field === 'result') return 'Parsed SOAP result';
-  if (field === 'results') return "Each chunk's result (its path's last output)";
-  if (field === 'failed') return 'Chunks that failed';
-  return undefined;
+  const label = node ? (getNodeSpec(node.type ?? '')?.label ?? node.type) : t('editor.tokens.node');
+  if (!field) return t('editor.tokens.output', { label, name });
+  const id = NODE_FIELDS[field];
+  return id && t(id);
 }
+
+/** A node output's fields, as request and batch nodes have them. */
+const NODE_FIELDS: Record<string, MessageId> = {
+  status: 'editor.tokens.field.status',
+  body: 'editor.tokens.field.body',
+  headers: 'editor.tokens.field.headers',
+  result: 'editor.tokens.field.result',
+  results: 'editor.tokens.field.results',
+  failed: 'editor.tokens.field.failed',
+};
 
 /** A list index written either way (`items.[0]`, `items.0`) compares the same. */
 const normal = (path: string) =>

@@ -15,6 +15,8 @@ import type { EditorState } from './FlowEditorPage';
 import { Tabs } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { RetryButton } from './runs/RetryButton';
+import { t } from '../i18n/i18n';
+import { triggerText } from './runs/run-triggers';
 
 type Source = 'version' | 'draft' | 'none';
 
@@ -88,13 +90,13 @@ export function ExecutionPage() {
     return () => clearTimeout(timer);
   }, [unfinished, state, load]);
 
-  if (state.status === 'loading') return <Spinner label="Opening run…" />;
+  if (state.status === 'loading') return <Spinner label={t('runs.opening')} />;
   if (state.status === 'error')
     return (
       <div className="page">
         <div className="page-body">
           <ErrorBanner error={state.message} onRetry={() => void load()} />
-          <Link to="/executions">← All runs</Link>
+          <Link to="/executions">← {t('runs.all')}</Link>
         </div>
       </div>
     );
@@ -118,20 +120,24 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
   return (
     <div className="editor" data-testid="execution-view">
       <header className="editor-bar">
-        <Link to="/executions" className="btn btn-ghost btn-icon" aria-label="All runs" title="All runs">
+        <Link to="/executions" className="btn btn-ghost btn-icon" aria-label={t('runs.all')} title={t('runs.all')}>
           <Icon name="chevronLeft" />
         </Link>
         <div className="flow-title">
           <div className="exec-title">
-            {flowName ?? (exec.flowId ? 'Flow' : 'Draft test run')}
-            {exec.flowVersion ? <Badge tone="accent">v{exec.flowVersion}</Badge> : <Badge>draft</Badge>}
+            {flowName ?? (exec.flowId ? t('runs.col.flow') : t('runs.draftTestRun'))}
+            {exec.flowVersion ? (
+              <Badge tone="accent">{t('runs.version', { version: exec.flowVersion })}</Badge>
+            ) : (
+              <Badge>{t('runs.draft')}</Badge>
+            )}
             <StatusBadge status={exec.status} />
           </div>
           <div className="flow-sub">
             <span>{formatDateTime(exec.startedAt)}</span>
             <span>· {formatMs(exec.durationMs)}</span>
-            <span>· {exec.triggerType}</span>
-            {exec.callId && <span className="mono">· call {exec.callId}</span>}
+            <span>· {triggerText(exec.triggerType)}</span>
+            {exec.callId && <span className="mono">· {t('runs.call', { callId: exec.callId })}</span>}
             {exec.phone && <span className="mono">· {exec.phone}</span>}
           </div>
         </div>
@@ -145,37 +151,34 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
                 to={`/flows/${exec.flowId}`}
                 state={{ testInput: exec.input } satisfies EditorState}
                 data-testid="rerun-input"
-                title="Open the flow with its test drawer holding this run's input"
+                title={t('runs.rerun.title')}
               >
-                <Icon name="play" /> Test with this input
+                <Icon name="play" /> {t('runs.rerun')}
               </Link>
             )}
             <Link className="btn btn-secondary" to={`/flows/${exec.flowId}`}>
-              <Icon name="flow" /> Open flow
+              <Icon name="flow" /> {t('runs.openFlow')}
             </Link>
           </>
         )}
       </header>
       {source === 'draft' && (
         <div className="banner-warning">
-          <Icon name="info" size={14} /> The definition of this run is not stored (draft test run); the canvas shows the
-          flow’s current draft.
+          <Icon name="info" size={14} /> {t('runs.draftShown')}
         </div>
       )}
       {exec.error && (
         <div className={exec.error.handled ? 'banner-warning' : 'banner-danger'} data-testid="execution-error">
           <Icon name="alert" size={14} />{' '}
-          {exec.error.handled && <>Handled by the error path of {exec.error.node ?? 'a node'}: </>}
+          {exec.error.handled && (
+            <>{exec.error.node ? t('runs.handledBy', { node: exec.error.node }) : t('runs.handledByANode')} </>
+          )}
           <b>{exec.error.code}</b> {exec.error.message}
         </div>
       )}
       <div className="editor-main">
         <div className="canvas-col">
-          {source === 'none' ? (
-            <p className="muted pad">The flow of this run is no longer available; its steps are listed on the right.</p>
-          ) : (
-            <Canvas readOnly />
-          )}
+          {source === 'none' ? <p className="muted pad">{t('runs.flowGone')}</p> : <Canvas readOnly />}
         </div>
         <aside className="node-panel" data-testid="execution-panel">
           {step ? (
@@ -188,7 +191,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
                 <button
                   type="button"
                   className="btn btn-ghost btn-icon"
-                  aria-label="Back to the run"
+                  aria-label={t('runs.backToRun')}
                   onClick={backToRun}
                 >
                   <Icon name="x" />
@@ -205,9 +208,9 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
                   value={tab}
                   onChange={setTab}
                   tabs={[
-                    { value: 'steps', label: 'Steps', count: exec.steps?.length },
-                    { value: 'input', label: 'Input' },
-                    { value: 'output', label: 'Output' },
+                    { value: 'steps', label: t('runs.tab.steps'), count: exec.steps?.length },
+                    { value: 'input', label: t('runs.tab.input') },
+                    { value: 'output', label: t('runs.tab.output') },
                   ]}
                 />
               </div>
@@ -231,7 +234,7 @@ function backToRun() {
 }
 
 function StepsList({ exec }: { exec: ExecutionDetail }) {
-  if (!exec.steps?.length) return <p className="muted pad">No step ran.</p>;
+  if (!exec.steps?.length) return <p className="muted pad">{t('runs.noSteps')}</p>;
   return (
     <StepList
       steps={exec.steps}

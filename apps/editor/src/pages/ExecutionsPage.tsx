@@ -3,24 +3,29 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, itemsOf } from '../api/client';
 import type { ExecutionFilters, ExecutionStatus, ExecutionSummary, ExecutionTrigger, FlowSummary } from '../api/types';
-import { Button, Empty, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge, timeAgo } from '../ui/components';
+import {
+  Button,
+  Empty,
+  ErrorBanner,
+  formatDateTime,
+  formatMs,
+  Spinner,
+  StatusBadge,
+  statusText,
+  timeAgo,
+} from '../ui/components';
 import { Checkbox } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { mergeRuns, useLiveRefresh } from './runs/live-runs';
 import { RetryButton, useRetryable } from './runs/RetryButton';
+import { RUN_TRIGGERS, triggerText } from './runs/run-triggers';
+import { t, type MessageId } from '../i18n/i18n';
 
 const STATUSES: ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'running', 'queued'];
-const TRIGGERS: { value: ExecutionTrigger; label: string }[] = [
-  { value: 'ivr', label: 'IVR' },
-  { value: 'event', label: 'Event' },
-  { value: 'webhook', label: 'Webhook' },
-  { value: 'test', label: 'Test run' },
-  { value: 'retry', label: 'Retry' },
-];
-const RANGES: { label: string; ms: number }[] = [
-  { label: 'Last hour', ms: 3600_000 },
-  { label: 'Last 24 h', ms: 86400_000 },
-  { label: 'Last 7 days', ms: 7 * 86400_000 },
+const RANGES: { label: MessageId; ms: number }[] = [
+  { label: 'runs.range.hour', ms: 3600_000 },
+  { label: 'runs.range.day', ms: 86400_000 },
+  { label: 'runs.range.week', ms: 7 * 86400_000 },
 ];
 
 /** datetime-local value ↔ ISO string. */
@@ -106,11 +111,11 @@ export function ExecutionsPage() {
 
   // Typing in phone / call id filters waits for a pause.
   useEffect(() => {
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       if ((phone.trim() || undefined) !== filters.phone || (callId.trim() || undefined) !== filters.callId)
         setFilter({ phone: phone.trim(), callId: callId.trim() });
     }, 400);
-    return () => clearTimeout(t);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [phone, callId]);
 
@@ -128,35 +133,33 @@ export function ExecutionsPage() {
   };
 
   const flowName = (id: string | null) =>
-    id ? (flows.find((f) => f.id === id)?.name ?? `${id.slice(0, 8)}…`) : 'Unsaved draft';
+    id ? (flows.find((f) => f.id === id)?.name ?? `${id.slice(0, 8)}…`) : t('runs.unsavedDraft');
   const hasFilters = Object.values(filters).some(Boolean);
 
   return (
     <div className="page" data-testid="executions-page">
       <header className="page-head">
         <div>
-          <h1>Runs</h1>
-          <p className="muted">
-            Every execution, newest first: open one to see it on the canvas of the version that ran.
-          </p>
+          <h1>{t('runs.title')}</h1>
+          <p className="muted">{t('runs.intro')}</p>
         </div>
         <div className="grow" />
-        <span title="Show new runs and status changes as they happen">
-          <Checkbox label="Live" checked={live} onChange={setLive} testId="runs-live" />
+        <span title={t('runs.live.title')}>
+          <Checkbox label={t('runs.live')} checked={live} onChange={setLive} testId="runs-live" />
         </span>
         <Button icon="refresh" onClick={() => void load()}>
-          Refresh
+          {t('runs.refresh')}
         </Button>
       </header>
       <div className="filters" role="search">
         <select
           className="input select"
-          aria-label="Flow"
+          aria-label={t('runs.col.flow')}
           value={filters.flowId ?? ''}
           onChange={(e) => setFilter({ flowId: e.target.value })}
           data-testid="filter-flow"
         >
-          <option value="">All flows</option>
+          <option value="">{t('runs.filter.allFlows')}</option>
           {flows.map((f) => (
             <option key={f.id} value={f.id}>
               {f.name}
@@ -165,33 +168,33 @@ export function ExecutionsPage() {
         </select>
         <select
           className="input select"
-          aria-label="Status"
+          aria-label={t('common.status')}
           value={filters.status ?? ''}
           onChange={(e) => setFilter({ status: e.target.value as ExecutionStatus })}
           data-testid="filter-status"
         >
-          <option value="">Any status</option>
+          <option value="">{t('runs.filter.anyStatus')}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {statusText(s)}
             </option>
           ))}
         </select>
         <select
           className="input select"
-          aria-label="Trigger"
+          aria-label={t('runs.col.trigger')}
           value={filters.triggerType ?? ''}
           onChange={(e) => setFilter({ triggerType: e.target.value as ExecutionTrigger })}
         >
-          <option value="">Any trigger</option>
-          {TRIGGERS.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.label}
+          <option value="">{t('runs.filter.anyTrigger')}</option>
+          {RUN_TRIGGERS.map((x) => (
+            <option key={x.value} value={x.value}>
+              {t(x.label)}
             </option>
           ))}
         </select>
         <label className="filter-time">
-          <span>From</span>
+          <span>{t('runs.filter.from')}</span>
           <input
             type="datetime-local"
             className="input"
@@ -200,7 +203,7 @@ export function ExecutionsPage() {
           />
         </label>
         <label className="filter-time">
-          <span>To</span>
+          <span>{t('runs.filter.to')}</span>
           <input
             type="datetime-local"
             className="input"
@@ -210,7 +213,7 @@ export function ExecutionsPage() {
         </label>
         <select
           className="input select"
-          aria-label="Time range"
+          aria-label={t('runs.filter.range')}
           value=""
           onChange={(e) => {
             const r = RANGES[Number(e.target.value)];
@@ -218,30 +221,30 @@ export function ExecutionsPage() {
               setFilter({ from: new Date(Date.now() - r.ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: undefined });
           }}
         >
-          <option value="">Quick range…</option>
+          <option value="">{t('runs.filter.quickRange')}</option>
           {RANGES.map((r, i) => (
             <option key={r.label} value={i}>
-              {r.label}
+              {t(r.label)}
             </option>
           ))}
         </select>
         <div className="search">
           <Icon name="phone" size={14} />
           <input
-            placeholder="Phone"
+            placeholder={t('runs.col.phone')}
             value={phone}
             onChange={(e) => setPhone(e.target.value)}
-            aria-label="Phone"
+            aria-label={t('runs.col.phone')}
             data-testid="filter-phone"
           />
         </div>
         <div className="search">
           <Icon name="search" size={14} />
           <input
-            placeholder="Call id"
+            placeholder={t('runs.col.callId')}
             value={callId}
             onChange={(e) => setCallId(e.target.value)}
-            aria-label="Call id"
+            aria-label={t('runs.col.callId')}
             data-testid="filter-call"
           />
         </div>
@@ -255,16 +258,16 @@ export function ExecutionsPage() {
               setParams(new URLSearchParams(), { replace: true });
             }}
           >
-            Clear
+            {t('runs.filter.clear')}
           </Button>
         )}
       </div>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading runs…" />}
+        {state.status === 'loading' && <Spinner label={t('runs.loading')} />}
         {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
         {state.status === 'ok' && state.items.length === 0 && (
-          <Empty icon="list" title={hasFilters ? 'No run matches these filters' : 'No runs yet'}>
-            <p className="muted">Runs appear here when a trigger fires or you test a flow.</p>
+          <Empty icon="list" title={hasFilters ? t('runs.empty.filtered') : t('runs.empty')}>
+            <p className="muted">{t('runs.empty.body')}</p>
           </Empty>
         )}
         {state.status === 'ok' && state.items.length > 0 && (
@@ -272,14 +275,14 @@ export function ExecutionsPage() {
             <table className="table" data-testid="executions-table">
               <thead>
                 <tr>
-                  <th>Started</th>
-                  <th>Flow</th>
-                  <th>Trigger</th>
-                  <th>Status</th>
-                  <th className="num">Duration</th>
-                  <th>Phone</th>
-                  <th>Call id</th>
-                  <th aria-label="Actions" />
+                  <th>{t('runs.col.started')}</th>
+                  <th>{t('runs.col.flow')}</th>
+                  <th>{t('runs.col.trigger')}</th>
+                  <th>{t('common.status')}</th>
+                  <th className="num">{t('runs.col.duration')}</th>
+                  <th>{t('runs.col.phone')}</th>
+                  <th>{t('runs.col.callId')}</th>
+                  <th aria-label={t('runs.col.actions')} />
                 </tr>
               </thead>
               <tbody>
@@ -294,12 +297,12 @@ export function ExecutionsPage() {
                     <td>
                       {flowName(x.flowId)}
                       {x.flowVersion ? (
-                        <span className="muted small"> v{x.flowVersion}</span>
+                        <span className="muted small"> {t('runs.version', { version: x.flowVersion })}</span>
                       ) : (
-                        <span className="muted small"> draft</span>
+                        <span className="muted small"> {t('runs.draft')}</span>
                       )}
                     </td>
-                    <td>{TRIGGERS.find((t) => t.value === x.triggerType)?.label ?? x.triggerType}</td>
+                    <td>{triggerText(x.triggerType)}</td>
                     <td>
                       <StatusBadge status={x.status} />
                       {x.error && (
@@ -323,7 +326,7 @@ export function ExecutionsPage() {
             {state.nextCursor && (
               <div className="pad">
                 <Button onClick={() => void more()} busy={loadingMore}>
-                  Load more
+                  {t('runs.loadMore')}
                 </Button>
               </div>
             )}

@@ -5,6 +5,7 @@ import { api, ApiError, errorText } from '../api/client';
 import type { FlowDetail } from '../api/types';
 import { ValidationList } from '../editor/ValidationList';
 import { useEditor } from '../editor/store';
+import { t, tRich } from '../i18n/i18n';
 import { Button, Dialog, downloadJson, timeAgo, toast } from '../ui/components';
 import { HowToCall } from '../editor/HowToCall';
 import { FormDialog } from '../ui/dialogs';
@@ -26,13 +27,12 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
     setFailure(null);
     try {
       const saved = await saveNow();
-      if (!saved)
-        throw new Error(useEditor.getState().save.message ?? 'The draft could not be saved, so it was not published.');
+      if (!saved) throw new Error(useEditor.getState().save.message ?? t('flows.publish.notSaved'));
       const res = await api.flows.publish(meta.id, note.trim() ? { note: note.trim() } : {});
       useEditor
         .getState()
         .setMeta({ publishedVersion: res.publishedVersion ?? res.version, latestVersion: res.version });
-      toast(`Published version ${res.version}`, 'success');
+      toast(t('flows.publish.published', { version: res.version }), 'success');
       setPublished(res.version);
     } catch (err) {
       setFailure(err as Error);
@@ -45,11 +45,11 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
 
   return (
     <FormDialog
-      title="Publish flow"
+      title={t('flows.publish.title')}
       onClose={onClose}
       width={560}
       testId="publish-dialog"
-      submit="Publish"
+      submit={t('flows.publish.action')}
       submitIcon="rocket"
       onSubmit={() => void publish()}
       disabled={blocked}
@@ -60,29 +60,27 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
         <>
           <p className="callout callout-danger" data-testid="publish-blocked">
             <Icon name="alert" size={14} />
-            <span>
-              Fix {errors.length} error{errors.length > 1 ? 's' : ''} before publishing. Click one to go to its node.
-            </span>
+            <span>{t('flows.publish.blocked', { count: errors.length })}</span>
           </p>
           <ValidationList issues={errors} onPicked={onClose} />
         </>
       ) : (
         <>
           <p>
-            Publishing makes this draft an immutable version{' '}
-            <b>v{(meta?.latestVersion ?? meta?.publishedVersion ?? 0) + 1}</b> and switches the triggers of{' '}
-            <code>{meta?.key}</code> to it. Earlier versions stay in the history.
+            {tRich(
+              'flows.publish.explain',
+              { b: (s) => <b>{s}</b>, code: (s) => <code>{s}</code> },
+              { version: (meta?.latestVersion ?? meta?.publishedVersion ?? 0) + 1, key: meta?.key },
+            )}
           </p>
           {warnings.length > 0 && (
             <details className="warn-details">
-              <summary>
-                {warnings.length} warning{warnings.length > 1 ? 's' : ''} (publishing is allowed)
-              </summary>
+              <summary>{t('flows.publish.warnings', { count: warnings.length })}</summary>
               <ValidationList issues={warnings} onPicked={onClose} />
             </details>
           )}
           <label className="field-label" htmlFor="publish-note">
-            Note
+            {t('flows.publish.note')}
           </label>
           <textarea
             id="publish-note"
@@ -90,7 +88,7 @@ export function PublishDialog({ saveNow, onClose }: { saveNow(): Promise<boolean
             rows={3}
             value={note}
             onChange={(e) => setNote(e.target.value)}
-            placeholder="What changed, e.g. “VIP lookup now uses the new CRM endpoint”"
+            placeholder={t('flows.publish.notePlaceholder')}
             data-testid="publish-note"
             autoFocus
           />
@@ -116,19 +114,17 @@ function PublishedDialog({ version, onClose }: { version: number; onClose(): voi
   const key = useEditor((s) => s.meta?.key);
   return (
     <Dialog
-      title={`Published version ${version}`}
+      title={t('flows.publish.published', { version })}
       onClose={onClose}
       width={640}
       testId="published-dialog"
       footer={
         <Button onClick={onClose} data-testid="published-done">
-          Done
+          {t('flows.publish.done')}
         </Button>
       }
     >
-      <p>
-        Calls to <code>{key}</code> now run version {version}. Hand this to whoever sets up the calling system:
-      </p>
+      <p>{tRich('flows.publish.handOver', { code: (s) => <code>{s}</code> }, { key, version })}</p>
       <HowToCall testId="published-how-to-call" />
     </Dialog>
   );
@@ -163,9 +159,9 @@ export function ConflictDialog({ reload }: { reload(): Promise<void> }) {
         { status: 'saved', at: Date.now() },
         { seq: s.changeSeq, revision: res?.revision ?? latest.revision + 1, updatedAt: res?.updatedAt },
       );
-      toast('Your version was saved over the other one', 'success');
+      toast(t('flows.conflict.overwritten'), 'success');
     } catch (err) {
-      toast(`Could not save: ${errorText(err)}`, 'error');
+      toast(t('flows.conflict.saveFailed', { error: errorText(err) }), 'error');
     } finally {
       setBusy(null);
     }
@@ -175,25 +171,28 @@ export function ConflictDialog({ reload }: { reload(): Promise<void> }) {
     setBusy('copy');
     try {
       const s = useEditor.getState();
-      const created = await api.flows.create({ name: `${s.meta!.name} (my copy)`, definition: s.definition() });
+      const created = await api.flows.create({
+        name: t('flows.conflict.copyName', { name: s.meta!.name }),
+        definition: s.definition(),
+      });
       s.setSave({ status: 'saved' }, { seq: s.changeSeq });
-      toast('Saved your changes as a new flow', 'success');
+      toast(t('flows.conflict.copied'), 'success');
       navigate(`/flows/${created.id}`);
     } catch (err) {
-      toast(`Could not create the copy: ${errorText(err)}`, 'error');
+      toast(t('flows.conflict.copyFailed', { error: errorText(err) }), 'error');
     } finally {
       setBusy(null);
     }
   };
 
   return (
-    <Dialog title="This flow was changed elsewhere" onClose={() => void 0} width={540} testId="conflict-dialog">
+    <Dialog title={t('flows.conflict.title')} onClose={() => void 0} width={540} testId="conflict-dialog">
       <p>
-        Someone saved this flow after you opened it
-        {theirs?.updatedAt
-          ? ` (${timeAgo(theirs.updatedAt)}${theirs.updatedByEmail ? ` by ${theirs.updatedByEmail}` : ''})`
-          : ''}
-        . Your changes are not saved yet. What should happen?
+        {!theirs?.updatedAt
+          ? t('flows.conflict.body')
+          : theirs.updatedByEmail
+            ? t('flows.conflict.bodyAgoBy', { ago: timeAgo(theirs.updatedAt), email: theirs.updatedByEmail })
+            : t('flows.conflict.bodyAgo', { ago: timeAgo(theirs.updatedAt) })}
       </p>
       <div className="choice-list">
         <button
@@ -203,10 +202,8 @@ export function ConflictDialog({ reload }: { reload(): Promise<void> }) {
           disabled={!!busy}
           data-testid="conflict-overwrite"
         >
-          <b>Keep mine</b>
-          <span>
-            Save my version over theirs. Their draft changes are replaced (published versions are never touched).
-          </span>
+          <b>{t('flows.conflict.keepMine')}</b>
+          <span>{t('flows.conflict.keepMineHelp')}</span>
         </button>
         <button
           type="button"
@@ -215,8 +212,8 @@ export function ConflictDialog({ reload }: { reload(): Promise<void> }) {
           disabled={!!busy}
           data-testid="conflict-copy"
         >
-          <b>Save mine as a new flow</b>
-          <span>Both versions are kept; this one opens as “(my copy)”.</span>
+          <b>{t('flows.conflict.saveCopy')}</b>
+          <span>{t('flows.conflict.saveCopyHelp')}</span>
         </button>
         <button
           type="button"
@@ -228,8 +225,8 @@ export function ConflictDialog({ reload }: { reload(): Promise<void> }) {
             void reload();
           }}
         >
-          <b>Load theirs</b>
-          <span>Discard my changes (a copy of them is downloaded as JSON first).</span>
+          <b>{t('flows.conflict.loadTheirs')}</b>
+          <span>{t('flows.conflict.loadTheirsHelp')}</span>
         </button>
       </div>
     </Dialog>

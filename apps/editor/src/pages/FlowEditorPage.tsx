@@ -15,12 +15,12 @@ import { useDirty, useEditor } from '../editor/store';
 import { TestRunDrawer } from '../editor/TestRunDrawer';
 import { ValidationList } from '../editor/ValidationList';
 import { VersionsPanel } from '../editor/VersionsPanel';
+import { t } from '../i18n/i18n';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
 import { Icon } from '../ui/icons';
 import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
 import { FlowKeyField } from './FlowKeyField';
-import { t } from '../i18n/i18n';
 
 /** What a link to the editor may carry: a past run's input to open the test drawer with. */
 export interface EditorState {
@@ -61,17 +61,17 @@ export function FlowEditorPage() {
   }, [load]);
   useWritePermission(state.status === 'ready');
 
-  if (state.status === 'loading') return <Spinner label="Opening flow…" />;
+  if (state.status === 'loading') return <Spinner label={t('flows.editor.opening')} />;
   if (state.status === 'error') {
     return (
       <div className="page">
         <div className="page-body">
           <ErrorBanner
-            error={state.notFound ? 'This flow does not exist (or belongs to another tenant).' : state.message}
+            error={state.notFound ? t('flows.editor.notFound') : state.message}
             onRetry={state.notFound ? undefined : () => void load()}
           />
           <p>
-            <Link to="/flows">← Back to flows</Link>
+            <Link to="/flows">{t('flows.editor.backLink')}</Link>
           </p>
         </div>
       </div>
@@ -114,7 +114,7 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         onVersions={() => setSide(side === 'versions' ? null : 'versions')}
       />
       {compare ? (
-        <Suspense fallback={<Spinner label="Loading the comparison…" />}>
+        <Suspense fallback={<Spinner label={t('flows.editor.loadingComparison')} />}>
           <DiffView initial={compare} onClose={() => setCompare(null)} />
         </Suspense>
       ) : (
@@ -146,11 +146,11 @@ function Editor({ reload }: { reload(): Promise<void> }) {
       {dialog === 'problems' && (
         <div className="popover problems-pop" data-testid="problems">
           <div className="popover-head">
-            <b>Problems</b>
+            <b>{t('flows.editor.problems')}</b>
             <button
               type="button"
               className="btn btn-ghost btn-icon btn-sm"
-              aria-label="Close"
+              aria-label={t('common.close')}
               onClick={() => setDialog(null)}
             >
               <Icon name="x" size={14} />
@@ -192,27 +192,32 @@ function EditorBar({
   if (!meta) return null;
   return (
     <header className="editor-bar">
-      <Link to="/flows" className="btn btn-ghost btn-icon" aria-label="Back to flows" title="Back to flows">
+      <Link
+        to="/flows"
+        className="btn btn-ghost btn-icon"
+        aria-label={t('flows.editor.back')}
+        title={t('flows.editor.back')}
+      >
         <Icon name="chevronLeft" />
       </Link>
       <div className="flow-title">
         <input
           className="title-input"
           value={meta.name}
-          aria-label="Flow name"
+          aria-label={t('flows.editor.name')}
           readOnly={readOnly}
           onChange={(e) => useEditor.getState().setFlowName(e.target.value)}
-          onBlur={(e) => !e.target.value.trim() && useEditor.getState().setFlowName('Untitled flow')}
+          onBlur={(e) => !e.target.value.trim() && useEditor.getState().setFlowName(t('flows.editor.untitled'))}
           data-testid="flow-name"
         />
         <div className="flow-sub">
           <FlowKeyField saveNow={saveNow} />
           {meta.publishedVersion ? (
             <Badge tone="success" testId="published-badge">
-              v{meta.publishedVersion} live
+              {t('flows.editor.live', { version: meta.publishedVersion })}
             </Badge>
           ) : (
-            <Badge testId="published-badge">Draft only</Badge>
+            <Badge testId="published-badge">{t('flows.editor.draftOnly')}</Badge>
           )}
           <SaveStatus saveNow={saveNow} />
         </div>
@@ -225,16 +230,16 @@ function EditorBar({
             icon="undo"
             onClick={() => useEditor.getState().undo()}
             disabled={!canUndo}
-            aria-label="Undo"
-            title="Undo (Ctrl+Z)"
+            aria-label={t('flows.editor.undo')}
+            title={t('flows.editor.undoTitle')}
           />
           <Button
             variant="ghost"
             icon="redo"
             onClick={() => useEditor.getState().redo()}
             disabled={!canRedo}
-            aria-label="Redo"
-            title="Redo (Ctrl+Shift+Z)"
+            aria-label={t('flows.editor.redo')}
+            title={t('flows.editor.redoTitle')}
           />
         </div>
       )}
@@ -243,29 +248,35 @@ function EditorBar({
         className={`problems-btn${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}`}
         onClick={onProblems}
         data-testid="problems-button"
-        title="Show problems"
+        title={t('flows.editor.showProblems')}
       >
         <Icon name={errors ? 'alert' : warnings ? 'info' : 'check'} size={15} />
         {errors
-          ? `${errors} error${errors > 1 ? 's' : ''}`
+          ? t('flows.editor.errors', { count: errors })
           : warnings
-            ? `${warnings} warning${warnings > 1 ? 's' : ''}`
-            : 'Valid'}
+            ? t('flows.editor.warnings', { count: warnings })
+            : t('flows.editor.valid')}
       </button>
-      <Button variant="ghost" icon="history" onClick={onVersions} data-testid="versions-button" aria-label="Versions">
-        <span className="bar-label">Versions</span>
+      <Button
+        variant="ghost"
+        icon="history"
+        onClick={onVersions}
+        data-testid="versions-button"
+        aria-label={t('editor.versions.title')}
+      >
+        <span className="bar-label">{t('editor.versions.title')}</span>
       </Button>
       <Button
         variant="ghost"
         icon="download"
-        aria-label="Export JSON"
-        title="Export JSON"
+        aria-label={t('flows.exportJson')}
+        title={t('flows.exportJson')}
         onClick={async () => {
           try {
             await saveNow();
             downloadJson(`${meta.key}.flow.json`, await api.flows.export(meta.id));
           } catch (err) {
-            toast(`Export failed: ${errorText(err)}`, 'error');
+            toast(t('flows.exportFailed', { error: errorText(err) }), 'error');
           }
         }}
       />
@@ -273,10 +284,10 @@ function EditorBar({
         variant="ghost"
         icon="list"
         onClick={() => navigate(`/executions?flowId=${meta.id}`)}
-        title="Runs of this flow"
-        aria-label="Runs"
+        title={t('flows.editor.runsTitle')}
+        aria-label={t('flows.editor.runs')}
       >
-        <span className="bar-label">Runs</span>
+        <span className="bar-label">{t('flows.editor.runs')}</span>
       </Button>
       {can('executions.read') && (
         <Button
@@ -295,11 +306,11 @@ function EditorBar({
           variant="ghost"
           icon="megaphone"
           onClick={() => navigate(`/campaigns?flowId=${meta.id}`)}
-          title="Campaign progress of this flow"
-          aria-label="Campaigns"
+          title={t('flows.editor.campaignsTitle')}
+          aria-label={t('flows.editor.campaigns')}
           data-testid="flow-campaigns"
         >
-          <span className="bar-label">Campaigns</span>
+          <span className="bar-label">{t('flows.editor.campaigns')}</span>
         </Button>
       )}
       {can('flows.run') ? (
@@ -308,15 +319,15 @@ function EditorBar({
           onClick={onTest}
           className={testOpen ? 'active' : ''}
           data-testid="test-button"
-          title={triggerType ? 'Test run' : 'Add a trigger first'}
-          aria-label="Test"
+          title={triggerType ? t('editor.testRun.title') : t('flows.editor.addTriggerFirst')}
+          aria-label={t('flows.editor.test')}
         >
-          <span className="bar-label keep">Test</span>
+          <span className="bar-label keep">{t('flows.editor.test')}</span>
         </Button>
       ) : null}
       {can('flows.publish') && (
         <Button variant="primary" icon="rocket" onClick={onPublish} data-testid="publish-button">
-          Publish
+          {t('flows.publish.action')}
         </Button>
       )}
     </header>
@@ -330,14 +341,14 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
   const updatedAt = useEditor((s) => s.meta?.updatedAt);
   const [, tick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => tick((n) => n + 1), 30_000);
-    return () => clearInterval(t);
+    const timer = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => clearInterval(timer);
   }, []);
-  if (readOnly) return <span className="save-status">Read only</span>;
+  if (readOnly) return <span className="save-status">{t('flows.save.readOnly')}</span>;
   if (save.status === 'saving')
     return (
       <span className="save-status" data-testid="save-status" data-state="saving">
-        <span className="spinner xs" /> Saving…
+        <span className="spinner xs" /> {t('flows.save.saving')}
       </span>
     );
   if (save.status === 'error')
@@ -345,34 +356,38 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
       <span className="save-status err" data-testid="save-status" data-state="error">
         <Icon name="alert" size={13} />
         {/* A long reason is cut (whole in the tooltip); Retry stays on screen after it. */}
-        <span className="save-message" title={`Not saved: ${save.message}`} data-testid="save-message">
-          Not saved: {save.message}
+        <span
+          className="save-message"
+          title={t('editor.save.notSaved', { error: save.message })}
+          data-testid="save-message"
+        >
+          {t('editor.save.notSaved', { error: save.message })}
         </span>
         <button type="button" className="link" onClick={() => void saveNow()} data-testid="save-retry">
-          Retry
+          {t('common.retry')}
         </button>
       </span>
     );
   if (save.status === 'conflict')
     return (
       <span className="save-status err" data-testid="save-status" data-state="conflict">
-        <Icon name="alert" size={13} /> Changed elsewhere
+        <Icon name="alert" size={13} /> {t('flows.save.conflict')}
       </span>
     );
   if (dirty)
     return (
       <span className="save-status" data-testid="save-status" data-state="dirty">
-        Unsaved changes
+        {t('flows.save.dirty')}
       </span>
     );
   return (
     <span className="save-status ok" data-testid="save-status" data-state="saved">
       <Icon name="check" size={13} />{' '}
       {save.at
-        ? `Saved ${timeAgo(new Date(save.at).toISOString())}`
+        ? t('flows.save.savedAgo', { ago: timeAgo(new Date(save.at).toISOString()) })
         : updatedAt
-          ? `Saved ${timeAgo(updatedAt)}`
-          : 'Saved'}
+          ? t('flows.save.savedAgo', { ago: timeAgo(updatedAt) })
+          : t('flows.save.saved')}
     </span>
   );
 }

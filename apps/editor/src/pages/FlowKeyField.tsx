@@ -4,8 +4,9 @@
  * another flow of the tenant has).
  */
 import { useState } from 'react';
-import { FLOW_KEY_PATTERN, FLOW_KEY_RULE, flowKeyFromName, getNodeSpec, isTriggerType } from '@callflow/flow';
+import { FLOW_KEY_PATTERN, flowKeyFromName, getNodeSpec, isTriggerType } from '@callflow/flow';
 import { api, API_BASE, errorText } from '../api/client';
+import { t, tRich } from '../i18n/i18n';
 import { useEditor } from '../editor/store';
 import { Button, toast } from '../ui/components';
 import { FormDialog } from '../ui/dialogs';
@@ -18,9 +19,8 @@ export function FlowKeyField({ saveNow }: { saveNow(): Promise<boolean> }) {
   if (!meta) return null;
   const published = (meta.latestVersion ?? 0) > 0 || meta.publishedVersion !== null;
   if (readOnly || published) {
-    const why = published ? ' (fixed: the flow has been published and callers use it)' : '';
     return (
-      <code title={`Flow key: used in trigger URLs${why}`} data-testid="flow-key">
+      <code title={published ? t('flows.key.titleFixed') : t('flows.key.titleReadOnly')} data-testid="flow-key">
         {meta.key}
       </code>
     );
@@ -31,7 +31,7 @@ export function FlowKeyField({ saveNow }: { saveNow(): Promise<boolean> }) {
         type="button"
         className="key-button"
         onClick={() => setEditing(true)}
-        title="Flow key: used in trigger URLs. It can change until the flow is first published."
+        title={t('flows.key.titleEditable')}
         data-testid="flow-key"
       >
         <code>{meta.key}</code>
@@ -54,18 +54,19 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
     const call = trigger ? getNodeSpec(trigger.type ?? '')?.trigger?.call : undefined;
     return call?.path.includes('{flowKey}') ? `${API_BASE}${call.path}` : undefined;
   });
-  const invalid = !FLOW_KEY_PATTERN.test(key) ? `A key is ${FLOW_KEY_RULE}.` : null;
+  // The rule of libs/flow's FLOW_KEY_RULE (the API's wording), in the language in force.
+  const invalid = !FLOW_KEY_PATTERN.test(key) ? t('flows.key.invalid') : null;
 
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
       // The draft first, so the key's save starts from the revision the server has.
-      if (!(await saveNow())) throw new Error(useEditor.getState().save.message ?? 'the draft could not be saved');
+      if (!(await saveNow())) throw new Error(useEditor.getState().save.message ?? t('flows.key.draftNotSaved'));
       const current = useEditor.getState().meta!;
       const res = await api.flows.update(current.id, { key, revision: current.revision });
       useEditor.getState().setMeta({ key: res.key, revision: res.revision, updatedAt: res.updatedAt });
-      toast(`The flow's key is now ${res.key}`, 'success');
+      toast(t('flows.key.changed', { key: res.key }), 'success');
       onClose();
     } catch (err) {
       setError(errorText(err));
@@ -75,28 +76,24 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
 
   return (
     <FormDialog
-      title="Flow key"
+      title={t('flows.key.title')}
       onClose={onClose}
       testId="flow-key-dialog"
-      submit="Save key"
+      submit={t('flows.key.save')}
       busy={busy}
       disabled={!!invalid || key === meta.key}
-      disabledReason={invalid ?? (key === meta.key ? 'This is the current key.' : null)}
+      disabledReason={invalid ?? (key === meta.key ? t('flows.key.current') : null)}
       onSubmit={() => void save()}
       submitTestId="flow-key-save"
     >
       <p className="muted">
-        {route ? (
-          <>
-            Callers reach this flow at <code>{route.replace('{flowKey}', key || '…')}</code>.{' '}
-          </>
-        ) : (
-          'The key names this flow in trigger URLs, API key restrictions and logs. '
-        )}
-        The key can change until the flow is first published; after that it stays, so the PBX and CRMs keep working.
+        {route
+          ? tRich('flows.key.reach', { code: (s) => <code>{s}</code> }, { url: route.replace('{flowKey}', key || '…') })
+          : t('flows.key.names')}{' '}
+        {t('flows.key.explain')}
       </p>
       <label className="field-label" htmlFor="flow-key-input">
-        Key
+        {t('flows.key.label')}
       </label>
       <div className="row-inline">
         <input
@@ -109,7 +106,7 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
         />
         {suggested !== key && (
           <Button size="sm" variant="ghost" onClick={() => setKey(suggested)} data-testid="flow-key-suggest">
-            Use “{suggested}”
+            {t('flows.key.suggest', { key: suggested })}
           </Button>
         )}
       </div>

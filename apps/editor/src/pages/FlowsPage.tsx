@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, ApiError, errorText, itemsOf } from '../api/client';
 import type { FlowSummary, LatestRun } from '../api/types';
 import { session, useCan } from '../api/session';
+import { t } from '../i18n/i18n';
 import { TRIGGERS } from '../ui/triggers';
 import {
   Badge,
@@ -18,7 +19,6 @@ import {
   toast,
 } from '../ui/components';
 import { ConfirmDialog } from '../ui/dialogs';
-import { t } from '../i18n/i18n';
 import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
 
@@ -108,14 +108,14 @@ export function FlowsPage() {
     try {
       const full = await api.flows.get(f.id);
       const copy = await api.flows.create({
-        name: `${f.name} copy`,
+        name: t('flows.list.copyName', { name: f.name }),
         definition: full.definition,
         description: full.description,
       });
-      toast(`Duplicated as “${copy.name}”`, 'success');
+      toast(t('flows.list.duplicated', { name: copy.name }), 'success');
       void load();
     } catch (err) {
-      toast(`Could not duplicate: ${errorText(err)}`, 'error');
+      toast(t('flows.list.duplicateFailed', { error: errorText(err) }), 'error');
     }
   };
 
@@ -123,7 +123,7 @@ export function FlowsPage() {
     try {
       downloadJson(`${f.key}.flow.json`, await api.flows.export(f.id));
     } catch (err) {
-      toast(`Export failed: ${errorText(err)}`, 'error');
+      toast(t('flows.exportFailed', { error: errorText(err) }), 'error');
     }
   };
 
@@ -132,16 +132,23 @@ export function FlowsPage() {
     try {
       doc = JSON.parse(await file.text());
     } catch {
-      toast(`${file.name} is not JSON`, 'error');
+      toast(t('flows.list.notJson', { file: file.name }), 'error');
       return;
     }
     try {
-      const created = await api.flows.import(doc, file.name.replace(/\.(flow\.)?json$/i, '') || 'Imported flow');
-      toast(`Imported “${created.name}”`, 'success');
+      const created = await api.flows.import(
+        doc,
+        file.name.replace(/\.(flow\.)?json$/i, '') || t('flows.list.importedName'),
+      );
+      toast(t('flows.list.imported', { name: created.name }), 'success');
       navigate(`/flows/${created.id}`);
     } catch (err) {
       const issues = err instanceof ApiError ? err.issues : [];
-      toast(`Import failed: ${errorText(err)}${issues.length ? ` (${issues[0]!.message})` : ''}`, 'error');
+      const error = errorText(err);
+      const text = issues.length
+        ? t('flows.list.importFailedIssue', { error, issue: issues[0]!.message })
+        : t('flows.list.importFailed', { error });
+      toast(text, 'error');
     }
   };
 
@@ -149,17 +156,17 @@ export function FlowsPage() {
     <div className="page" data-testid="flows-page">
       <header className="page-head">
         <div>
-          <h1>Flows</h1>
-          <p className="muted">What your phone system runs: each flow starts from one trigger.</p>
+          <h1>{t('flows.list.title')}</h1>
+          <p className="muted">{t('flows.list.subtitle')}</p>
         </div>
         <div className="grow" />
         <div className="search">
           <Icon name="search" size={14} />
           <input
-            placeholder="Search flows"
+            placeholder={t('flows.list.search')}
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            aria-label="Search flows"
+            aria-label={t('flows.list.search')}
           />
         </div>
         {canWrite && (
@@ -177,23 +184,23 @@ export function FlowsPage() {
               }}
             />
             <Button icon="upload" onClick={() => fileRef.current?.click()} data-testid="import-button">
-              Import
+              {t('flows.list.import')}
             </Button>
             <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-flow">
-              New flow
+              {t('flows.new.title')}
             </Button>
           </>
         )}
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading flows…" />}
+        {state.status === 'loading' && <Spinner label={t('flows.list.loading')} />}
         {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
         {state.status === 'ok' && state.items.length === 0 && (
-          <Empty title="No flows yet">
-            <p className="muted">Create one from a blank trigger or a template, or import a JSON export.</p>
+          <Empty title={t('flows.list.emptyTitle')}>
+            <p className="muted">{t('flows.list.empty')}</p>
             {canWrite && (
               <Button variant="primary" icon="plus" onClick={() => setCreating(true)}>
-                New flow
+                {t('flows.new.title')}
               </Button>
             )}
           </Empty>
@@ -203,18 +210,18 @@ export function FlowsPage() {
             <table className="table" data-testid="flows-table">
               <thead>
                 <tr>
-                  <th>Name</th>
-                  <th>Trigger</th>
-                  <th>Version</th>
-                  <th>Last run</th>
-                  <th>Updated</th>
-                  <th aria-label="Actions" />
+                  <th>{t('common.name')}</th>
+                  <th>{t('flows.list.trigger')}</th>
+                  <th>{t('flows.list.version')}</th>
+                  <th>{t('flows.list.lastRun')}</th>
+                  <th>{t('common.updated')}</th>
+                  <th aria-label={t('flows.list.actions')} />
                 </tr>
               </thead>
               <tbody>
                 {items.map((f) => {
-                  const trigger = triggerOf(f);
-                  const spec = trigger ? TRIGGERS[trigger] : undefined;
+                  const type = triggerOf(f);
+                  const spec = type ? TRIGGERS[type] : undefined;
                   const run = lastRuns[f.id] ?? null;
                   const last = run?.status ?? null;
                   return (
@@ -241,12 +248,15 @@ export function FlowsPage() {
                       </td>
                       <td>
                         {f.publishedVersion ? (
-                          <Badge tone="success">v{f.publishedVersion} live</Badge>
+                          <Badge tone="success">{t('flows.editor.live', { version: f.publishedVersion })}</Badge>
                         ) : (
-                          <Badge>Draft</Badge>
+                          <Badge>{t('flows.list.draft')}</Badge>
                         )}
                         {f.publishedVersion && f.latestVersion && f.latestVersion > f.publishedVersion ? (
-                          <span className="muted small"> (v{f.latestVersion} exists)</span>
+                          <span className="muted small">
+                            {' '}
+                            {t('flows.list.newerExists', { version: f.latestVersion })}
+                          </span>
                         ) : null}
                       </td>
                       <td>
@@ -257,9 +267,11 @@ export function FlowsPage() {
                         {timeAgo(f.updatedAt)}
                         {(f.updatedByEmail ?? f.updatedBy) && (
                           <div className="muted small">
-                            by{' '}
-                            {f.updatedByEmail ??
-                              (f.updatedBy === session.user?.id ? session.user?.email : shortId(f.updatedBy!))}
+                            {t('flows.list.by', {
+                              who:
+                                f.updatedByEmail ??
+                                (f.updatedBy === session.user?.id ? session.user?.email : shortId(f.updatedBy!)),
+                            })}
                           </div>
                         )}
                       </td>
@@ -280,8 +292,8 @@ export function FlowsPage() {
                             size="sm"
                             variant="ghost"
                             icon="copy"
-                            aria-label={`Duplicate ${f.name}`}
-                            title="Duplicate"
+                            aria-label={t('flows.list.duplicateNamed', { name: f.name })}
+                            title={t('editor.panel.duplicate')}
                             onClick={() => void duplicate(f)}
                           />
                         )}
@@ -289,8 +301,8 @@ export function FlowsPage() {
                           size="sm"
                           variant="ghost"
                           icon="download"
-                          aria-label={`Export ${f.name}`}
-                          title="Export JSON"
+                          aria-label={t('flows.list.exportNamed', { name: f.name })}
+                          title={t('flows.exportJson')}
                           onClick={() => void exportFlow(f)}
                         />
                         {canWrite && (
@@ -298,8 +310,8 @@ export function FlowsPage() {
                             size="sm"
                             variant="ghost"
                             icon="trash"
-                            aria-label={`Delete ${f.name}`}
-                            title="Delete"
+                            aria-label={t('flows.list.deleteNamed', { name: f.name })}
+                            title={t('common.delete')}
                             onClick={() => setDeleting(f)}
                           />
                         )}
@@ -309,10 +321,10 @@ export function FlowsPage() {
                 })}
               </tbody>
             </table>
-            {items.length === 0 && <p className="muted pad">No flow matches “{q}”.</p>}
+            {items.length === 0 && <p className="muted pad">{t('flows.list.noMatch', { q })}</p>}
             {state.nextCursor && (
               <div className="pad">
-                <Button onClick={() => void loadMore()}>Load more</Button>
+                <Button onClick={() => void loadMore()}>{t('flows.list.loadMore')}</Button>
               </div>
             )}
           </div>
@@ -321,26 +333,27 @@ export function FlowsPage() {
       {creating && <NewFlowDialog onClose={() => setCreating(false)} />}
       {deleting && (
         <ConfirmDialog
-          title={`Delete “${deleting.name}”?`}
+          title={t('flows.list.deleteTitle', { name: deleting.name })}
           onClose={() => setDeleting(null)}
           testId="delete-dialog"
-          action="Delete"
+          action={t('common.delete')}
           actionIcon="trash"
           actionTestId="delete-confirm"
           onConfirm={async () => {
             try {
               await api.flows.remove(deleting.id);
-              toast(`Deleted “${deleting.name}”`, 'success');
+              toast(t('flows.list.deleted', { name: deleting.name }), 'success');
               setDeleting(null);
               void load();
             } catch (err) {
-              toast(`Could not delete: ${errorText(err)}`, 'error');
+              toast(t('flows.list.deleteFailed', { error: errorText(err) }), 'error');
             }
           }}
         >
           <p>
-            Its triggers stop answering{deleting.publishedVersion ? ` (v${deleting.publishedVersion} is live)` : ''}.
-            Past executions stay visible in Runs.
+            {deleting.publishedVersion
+              ? t('flows.list.deleteLive', { version: deleting.publishedVersion })
+              : t('flows.list.deleteBody')}
           </p>
         </ConfirmDialog>
       )}

@@ -5,6 +5,7 @@ import { session, useRestoring, useSession } from '../api/session';
 import { Button, Spinner } from '../ui/components';
 import { Logo } from '../ui/Logo';
 import { Icon } from '../ui/icons';
+import { LOCALES, setLocale, t, useLocale, type Locale, type MessageId } from '../i18n/i18n';
 
 interface TenantChoice {
   tenantId: string;
@@ -15,7 +16,7 @@ interface TenantChoice {
 function tenantsOf(details: unknown): TenantChoice[] | null {
   const list = (details as { tenants?: unknown } | undefined)?.tenants;
   if (!Array.isArray(list)) return null;
-  const ok = list.filter((t): t is TenantChoice => typeof t?.tenantId === 'string' && typeof t?.name === 'string');
+  const ok = list.filter((x): x is TenantChoice => typeof x?.tenantId === 'string' && typeof x?.name === 'string');
   return ok.length > 0 ? ok : null;
 }
 
@@ -35,7 +36,7 @@ export function LoginPage() {
   const restoring = useRestoring();
 
   if (user) return <Navigate to={next.startsWith('/') ? next : '/flows'} replace />;
-  if (restoring) return <Spinner label="Signing in…" />;
+  if (restoring) return <Spinner label={t('shell.signingIn')} />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -63,12 +64,10 @@ export function LoginPage() {
     <div className="login">
       <form className="login-card" onSubmit={submit} data-testid="login-form">
         <Logo />
-        <h1>Sign in</h1>
-        <p className="muted">
-          Build the integrations your phone system runs: IVR lookups, end-of-call sync, campaign results.
-        </p>
+        <h1>{t('shell.login.title')}</h1>
+        <p className="muted">{t('shell.login.pitch')}</p>
         <label className="field-label" htmlFor="email">
-          Email
+          {t('shell.login.email')}
         </label>
         <input
           id="email"
@@ -81,7 +80,7 @@ export function LoginPage() {
           autoFocus
         />
         <label className="field-label" htmlFor="password">
-          Password
+          {t('shell.login.password')}
         </label>
         <input
           id="password"
@@ -98,10 +97,10 @@ export function LoginPage() {
         {tenants && (
           <>
             <label className="field-label" htmlFor="tenant">
-              Workspace
+              {t('shell.login.workspace')}
             </label>
             <p className="muted" id="tenant-help">
-              This email and password open accounts in several workspaces: choose one.
+              {t('shell.login.workspaceHelp')}
             </p>
             <select
               id="tenant"
@@ -111,9 +110,9 @@ export function LoginPage() {
               aria-describedby="tenant-help"
               data-testid="login-tenant"
             >
-              {tenants.map((t) => (
-                <option key={t.tenantId} value={t.tenantId}>
-                  {t.name}
+              {tenants.map((x) => (
+                <option key={x.tenantId} value={x.tenantId}>
+                  {x.name}
                 </option>
               ))}
             </select>
@@ -125,9 +124,36 @@ export function LoginPage() {
           </p>
         )}
         <Button variant="primary" type="submit" busy={busy} className="wide" data-testid="login-submit">
-          Sign in
+          {t('shell.login.submit')}
         </Button>
+        <LanguagePicker />
       </form>
+    </div>
+  );
+}
+
+/** Each language named in its own words. */
+const NAME: Record<Locale, MessageId> = { en: 'shell.language.en', it: 'shell.language.it', ru: 'shell.language.ru' };
+
+/** Before sign-in: this browser's choice (else the browser's language); once signed in, the user's own applies. */
+function LanguagePicker() {
+  const locale = useLocale();
+  return (
+    <div className="login-languages" role="radiogroup" aria-label={t('shell.language')} data-testid="login-language">
+      {LOCALES.map((l) => (
+        <button
+          key={l}
+          type="button"
+          role="radio"
+          lang={l}
+          aria-checked={locale === l}
+          className={`btn btn-ghost btn-sm${locale === l ? ' on' : ''}`}
+          onClick={() => void setLocale(l)}
+          data-testid={`login-language-${l}`}
+        >
+          {t(NAME[l])}
+        </button>
+      ))}
     </div>
   );
 }

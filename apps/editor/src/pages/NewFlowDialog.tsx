@@ -2,8 +2,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText, itemsOf } from '../api/client';
+import { templateConnectionText, templateDescription, templateName } from '../i18n/template-text';
 import type { Connection, FlowTemplate } from '../api/types';
 import { session } from '../api/session';
+import { t } from '../i18n/i18n';
 import { isTrigger, TRIGGERS } from '../ui/triggers';
 import { FormDialog } from '../ui/dialogs';
 import { Field } from '../ui/form';
@@ -44,10 +46,10 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
             id: `srv-${t.id}`,
             templateId: t.id,
             system: t.system,
-            needs: t.requires?.connections?.map((c) => c.description || c.purpose),
-            requires: t.requires?.connections,
-            name: t.name,
-            description: t.description ?? '',
+            needs: t.requires?.connections?.map((c) => templateConnectionText(t.id, c) || c.purpose),
+            requires: t.requires?.connections?.map((c) => ({ ...c, description: templateConnectionText(t.id, c) })),
+            name: templateName(t),
+            description: templateDescription(t),
             triggerType: t.triggerType ?? t.definition?.nodes.find((n) => isTrigger(n.type))?.type ?? '',
             definition: t.definition ?? { schemaVersion: 1, nodes: [], edges: [] },
           })),
@@ -64,7 +66,8 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
     const chosen = Object.fromEntries(
       Object.entries(picked).filter(([purpose, id]) => id && requires.some((r) => r.purpose === purpose)),
     );
-    const finalName = name.trim() || (choice.id.startsWith('blank') ? `New ${choice.name} flow` : choice.name);
+    const finalName =
+      name.trim() || (choice.id.startsWith('blank') ? t('flows.new.defaultName', { type: choice.name }) : choice.name);
     try {
       const created =
         choice.templateId && !choice.definition.nodes.length
@@ -88,7 +91,7 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
       <button
         key={s.id}
         type="button"
-        title={[s.description, s.needs?.length ? `Needs a connection: ${s.needs.join('; ')}` : '']
+        title={[s.description, s.needs?.length ? t('flows.new.needs', { needs: s.needs.join('; ') }) : '']
           .filter(Boolean)
           .join('\n\n')}
         className={`starter${choice.id === s.id ? ' on' : ''}`}
@@ -104,7 +107,9 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
             {s.name} {s.system && <span className="type-tag">{s.system}</span>}
           </b>
           <span className="muted small">{s.description || spec?.description}</span>
-          {s.needs?.length ? <span className="small needs">Needs a connection: {s.needs.join('; ')}</span> : null}
+          {s.needs?.length ? (
+            <span className="small needs">{t('flows.new.needs', { needs: s.needs.join('; ') })}</span>
+          ) : null}
         </span>
       </button>
     );
@@ -112,39 +117,36 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
 
   return (
     <FormDialog
-      title="New flow"
+      title={t('flows.new.title')}
       onClose={onClose}
       width={640}
       testId="new-flow-dialog"
-      submit="Create"
+      submit={t('common.create')}
       onSubmit={() => void create()}
       busy={busy}
       submitTestId="create-flow"
     >
       <label className="field-label" htmlFor="flow-name">
-        Name
+        {t('common.name')}
       </label>
       <input
         id="flow-name"
         className="input"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        placeholder="e.g. VIP routing"
+        placeholder={t('flows.new.namePlaceholder')}
         autoFocus
         data-testid="new-flow-name"
         onKeyDown={(e) => e.key === 'Enter' && void create()}
       />
-      <h4 className="dialog-sub">Start from a trigger</h4>
+      <h4 className="dialog-sub">{t('flows.new.fromTrigger')}</h4>
       <div className="starters">{BLANKS.map(card)}</div>
-      <h4 className="dialog-sub">Or a template</h4>
+      <h4 className="dialog-sub">{t('flows.new.fromTemplate')}</h4>
       <div className="starters">{templates.map(card)}</div>
       {requires.length > 0 && choice.templateId && (
         <>
-          <h4 className="dialog-sub">Connections</h4>
-          <p className="muted small">
-            Pick the connection each part of the template uses, or skip and pick it later in the node (the flow cannot
-            be published until then).
-          </p>
+          <h4 className="dialog-sub">{t('flows.new.connections')}</h4>
+          <p className="muted small">{t('flows.new.connectionsHelp')}</p>
           <div className="conn-picks" ref={picksRef} data-testid="template-connections">
             {requires.map((r) => {
               const fits = (connections ?? []).filter((c) => r.type === 'any' || c.type === r.type);
@@ -168,10 +170,10 @@ export function NewFlowDialog({ onClose }: { onClose(): void }) {
                   >
                     <option value="">
                       {connections === null
-                        ? 'Skip (you cannot list connections)'
+                        ? t('flows.new.skipNoRight')
                         : fits.length
-                          ? 'Skip — pick it later'
-                          : `Skip — no ${r.type} connection yet`}
+                          ? t('flows.new.skipLater')
+                          : t('flows.new.skipNone', { type: r.type })}
                     </option>
                     {fits.map((c) => (
                       <option key={c.id} value={c.id}>

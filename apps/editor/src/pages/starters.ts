@@ -4,11 +4,13 @@
  */
 import type { TemplateConnectionRequirement } from '@callflow/flow';
 import type { FlowDefinition } from '../api/types';
+import { t } from '../i18n/i18n';
 
+/** A starter's name and description: read when shown (getters here), so they follow the language. */
 export interface Starter {
   id: string;
-  name: string;
-  description: string;
+  readonly name: string;
+  readonly description: string;
   triggerType: string;
   definition: FlowDefinition;
   /** Server template id (POST /flows {templateId}) instead of a definition. */
@@ -29,29 +31,45 @@ const blank = (type: string, name: string, config: Record<string, unknown> = {})
 export const BLANKS: Starter[] = [
   {
     id: 'blank-ivr',
-    name: 'IVR',
-    description: 'Answer an IVR mid-call',
+    get name() {
+      return t('flows.starter.ivr.name');
+    },
+    get description() {
+      return t('flows.starter.ivr.description');
+    },
     triggerType: 'trigger.ivr',
     definition: blank('trigger.ivr', 'ivr', { deadlineMs: 3000, fallback: {} }),
   },
   {
     id: 'blank-eoc',
-    name: 'End of call',
-    description: 'Runs when a call ends',
+    get name() {
+      return t('flows.starter.endOfCall.name');
+    },
+    get description() {
+      return t('flows.starter.endOfCall.description');
+    },
     triggerType: 'trigger.end_of_call',
     definition: blank('trigger.end_of_call', 'endOfCall'),
   },
   {
     id: 'blank-campaign',
-    name: 'Campaign',
-    description: 'One run per contact result',
+    get name() {
+      return t('flows.starter.campaign.name');
+    },
+    get description() {
+      return t('flows.starter.campaign.description');
+    },
     triggerType: 'trigger.campaign',
     definition: blank('trigger.campaign', 'campaign'),
   },
   {
     id: 'blank-webhook',
-    name: 'Webhook',
-    description: 'Inbound GET/POST, answered',
+    get name() {
+      return t('flows.starter.webhook.name');
+    },
+    get description() {
+      return t('flows.starter.webhook.description');
+    },
     triggerType: 'trigger.webhook',
     definition: blank('trigger.webhook', 'webhook', { methods: ['POST'] }),
   },
@@ -60,9 +78,12 @@ export const BLANKS: Starter[] = [
 export const TEMPLATES: Starter[] = [
   {
     id: 'tpl-vip',
-    name: 'IVR: route VIP callers',
-    description:
-      'Look the caller up in the CRM; VIPs go to the VIP queue, everyone else (and CRM errors) to the default queue.',
+    get name() {
+      return t('flows.starter.vip.name');
+    },
+    get description() {
+      return t('flows.starter.vip.description');
+    },
     triggerType: 'trigger.ivr',
     definition: {
       schemaVersion: 1,
@@ -126,8 +147,12 @@ export const TEMPLATES: Starter[] = [
   },
   {
     id: 'tpl-eoc',
-    name: 'End of call: log to the CRM',
-    description: 'Post each answered call (duration, agent, recording) to the CRM as JSON.',
+    get name() {
+      return t('flows.starter.logCall.name');
+    },
+    get description() {
+      return t('flows.starter.logCall.description');
+    },
     triggerType: 'trigger.end_of_call',
     definition: {
       schemaVersion: 1,
@@ -163,8 +188,12 @@ export const TEMPLATES: Starter[] = [
   },
   {
     id: 'tpl-popup',
-    name: 'Webhook: agent screen pop',
-    description: 'On ringing, the PBX posts call data; answer with the CRM page the agent UI should open (XiVO style).',
+    get name() {
+      return t('flows.starter.screenPop.name');
+    },
+    get description() {
+      return t('flows.starter.screenPop.description');
+    },
     triggerType: 'trigger.webhook',
     definition: {
       schemaVersion: 1,

@@ -5,59 +5,59 @@ import { useCan, useSession } from '../api/session';
 import { useMeRefresh } from '../auth/useMe';
 import { Icon, type IconName } from './icons';
 import { Logo } from './Logo';
-import { localeForUser } from '../i18n/i18n';
+import { localeForUser, t, type MessageId } from '../i18n/i18n';
 import { themeForUser } from './theme';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ThemeSwitch } from './ThemeSwitch';
 
 /**
  * The settings pages and the permission each needs: the left nav shows only those the user may open,
- * and opened by URL without it they show a "no access" state (App.tsx). `what` names it in that state.
+ * and opened by URL without it they show a "no access" state (App.tsx) with its `noAccess` headline.
  */
 export const SETTINGS: readonly {
   to: string;
-  label: string;
-  what: string;
+  label: MessageId;
+  noAccess: MessageId;
   icon: IconName;
   permission: string;
   testId: string;
 }[] = [
   {
     to: '/connections',
-    label: 'Connections',
-    what: 'connections',
+    label: 'shell.nav.connections',
+    noAccess: 'shell.noAccess.connections',
     icon: 'plug',
     permission: 'connections.read',
     testId: 'nav-connections',
   },
   {
     to: '/settings/users',
-    label: 'Users',
-    what: 'users',
+    label: 'shell.nav.users',
+    noAccess: 'shell.noAccess.users',
     icon: 'users',
     permission: 'access.manage',
     testId: 'nav-users',
   },
   {
     to: '/settings/roles',
-    label: 'Roles',
-    what: 'roles',
+    label: 'shell.nav.roles',
+    noAccess: 'shell.noAccess.roles',
     icon: 'shield',
     permission: 'access.manage',
     testId: 'nav-roles',
   },
   {
     to: '/settings/api-keys',
-    label: 'API keys',
-    what: 'API keys',
+    label: 'shell.nav.apiKeys',
+    noAccess: 'shell.noAccess.apiKeys',
     icon: 'key',
     permission: 'api_keys.manage',
     testId: 'nav-api-keys',
   },
   {
     to: '/settings/audit',
-    label: 'Audit',
-    what: 'the audit log',
+    label: 'shell.nav.audit',
+    noAccess: 'shell.noAccess.audit',
     icon: 'history',
     permission: 'access.manage',
     testId: 'nav-audit',
@@ -67,6 +67,7 @@ export const SETTINGS: readonly {
 /** The settings page at `path`; throws for a path that is not one (a typo in App.tsx). */
 export function settingsPage(path: string): (typeof SETTINGS)[number] {
   const page = SETTINGS.find((s) => s.to === path);
+  // eslint-disable-next-line house/no-ui-literal -- not shown: a programming error (a wrong path in App.tsx)
   if (!page) throw new Error(`no settings page at ${path}`);
   return page;
 }
@@ -79,35 +80,40 @@ export function AppShell({ children }: { children: ReactNode }) {
   const can = useCan();
   useMeRefresh();
   useEffect(() => themeForUser(user?.id ?? null), [user?.id]);
-  useEffect(() => void localeForUser(user?.id ?? null), [user?.id]);
+  useEffect(() => void localeForUser(user?.id ?? null, user?.locale), [user?.id, user?.locale]);
   const settings = SETTINGS.filter((s) => can(s.permission));
   return (
     <div className="shell">
-      <nav className="rail" aria-label="Main">
-        <NavLink to="/flows" className="rail-logo" aria-label="Callflow home">
+      <nav className="rail" aria-label={t('shell.nav.main')}>
+        <NavLink to="/flows" className="rail-logo" aria-label={t('shell.nav.home')}>
           <Logo compact />
         </NavLink>
-        <NavLink to="/flows" className={linkClass} title="Flows" data-testid="nav-flows">
+        <NavLink to="/flows" className={linkClass} title={t('shell.nav.flows')} data-testid="nav-flows">
           <Icon name="flow" size={20} />
-          <span>Flows</span>
+          <span>{t('shell.nav.flows')}</span>
         </NavLink>
         {can('executions.read') && (
-          <NavLink to="/executions" className={linkClass} title="Executions" data-testid="nav-executions">
+          <NavLink
+            to="/executions"
+            className={linkClass}
+            title={t('shell.nav.executions')}
+            data-testid="nav-executions"
+          >
             <Icon name="list" size={20} />
-            <span>Runs</span>
+            <span>{t('shell.nav.runs')}</span>
           </NavLink>
         )}
         {can('executions.read') && (
-          <NavLink to="/campaigns" className={linkClass} title="Campaigns" data-testid="nav-campaigns">
+          <NavLink to="/campaigns" className={linkClass} title={t('shell.nav.campaigns')} data-testid="nav-campaigns">
             <Icon name="megaphone" size={20} />
-            <span>Campaigns</span>
+            <span>{t('shell.nav.campaigns')}</span>
           </NavLink>
         )}
-        {settings.length > 0 && <div className="rail-sep" role="separator" aria-label="Settings" />}
+        {settings.length > 0 && <div className="rail-sep" role="separator" aria-label={t('shell.nav.settings')} />}
         {settings.map((s) => (
-          <NavLink key={s.to} to={s.to} className={linkClass} title={s.label} data-testid={s.testId}>
+          <NavLink key={s.to} to={s.to} className={linkClass} title={t(s.label)} data-testid={s.testId}>
             <Icon name={s.icon} size={20} />
-            <span>{s.label}</span>
+            <span>{t(s.label)}</span>
           </NavLink>
         ))}
         <div className="grow" />
@@ -120,11 +126,11 @@ export function AppShell({ children }: { children: ReactNode }) {
           type="button"
           className="rail-link"
           onClick={() => void signOut()}
-          title="Sign out"
+          title={t('shell.signOut')}
           data-testid="sign-out"
         >
           <Icon name="logout" size={20} />
-          <span>Sign out</span>
+          <span>{t('shell.signOut')}</span>
         </button>
       </nav>
       <main className="shell-main">{children}</main>

@@ -1,6 +1,7 @@
 /** The left rail's language switch: English, Italiano, Русский (i18n/i18n.ts keeps the choice per user). */
 import { useEffect, useRef, useState } from 'react';
-import { LOCALES, setLocale, t, useLocale, type Locale, type MessageId } from '../i18n/i18n';
+import { chooseLocale } from '../auth/useMe';
+import { LOCALES, t, useLocale, type Locale, type MessageId } from '../i18n/i18n';
 import { Icon } from './icons';
 
 /** Each language named in its own words (the same in every catalog). */
@@ -51,7 +52,7 @@ export function LanguageSwitch() {
               aria-checked={locale === l}
               className={locale === l ? 'on' : ''}
               onClick={() => {
-                void setLocale(l);
+                void chooseLocale(l);
                 setOpen(false);
               }}
               data-testid={`language-${l}`}

@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n';
+
 export function Logo({ compact }: { compact?: boolean }) {
   return (
     <span className="logo">
@@ -13,7 +15,7 @@ export function Logo({ compact }: { compact?: boolean }) {
           strokeLinecap="round"
         />
       </svg>
-      {!compact && <b>Callflow</b>}
+      {!compact && <b>{t('shell.product')}</b>}
     </span>
   );
 }

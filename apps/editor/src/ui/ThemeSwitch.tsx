@@ -1,9 +1,14 @@
 /** The left rail's theme switch: System, Light or Dark (ui/theme.ts keeps the choice). */
 import { useEffect, useRef, useState } from 'react';
+import { t, type MessageId } from '../i18n/i18n';
 import { Icon, type IconName } from './icons';
 import { setTheme, THEME_CHOICES, useTheme, type ThemeChoice } from './theme';
 
-const LABEL: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+const LABEL: Record<ThemeChoice, MessageId> = {
+  system: 'shell.theme.system',
+  light: 'shell.theme.light',
+  dark: 'shell.theme.dark',
+};
 const ICON: Record<ThemeChoice, IconName> = { system: 'monitor', light: 'sun', dark: 'moon' };
 
 export function ThemeSwitch() {
@@ -28,15 +33,19 @@ export function ThemeSwitch() {
         className="rail-link"
         aria-haspopup="true"
         aria-expanded={open}
-        title={`Theme: ${LABEL[choice]}${choice === 'system' ? ` (${theme})` : ''}`}
+        title={
+          choice === 'system'
+            ? t('shell.theme.currentSystem', { theme })
+            : t('shell.theme.current', { name: t(LABEL[choice]) })
+        }
         onClick={() => setOpen(!open)}
         data-testid="theme-button"
       >
         <Icon name={theme === 'dark' ? 'moon' : 'sun'} size={20} />
-        <span>Theme</span>
+        <span>{t('shell.theme')}</span>
       </button>
       {open && (
-        <div className="popover theme-menu" role="radiogroup" aria-label="Theme" data-testid="theme-menu">
+        <div className="popover theme-menu" role="radiogroup" aria-label={t('shell.theme')} data-testid="theme-menu">
           {THEME_CHOICES.map((c) => (
             <button
               key={c}
@@ -51,7 +60,7 @@ export function ThemeSwitch() {
               data-testid={`theme-${c}`}
             >
               <Icon name={ICON[c]} size={16} />
-              <span className="grow">{LABEL[c]}</span>
+              <span className="grow">{t(LABEL[c])}</span>
               {choice === c && <Icon name="check" size={14} />}
             </button>
           ))}

@@ -4,25 +4,23 @@
  * buttons that would be refused.
  */
 import { ApiError, errorText } from '../api/client';
+import { t, tRich } from '../i18n/i18n';
 import { Empty, ErrorBanner } from './components';
 
-/** The state itself; `detail` is the server's refusal when there was one. */
-export function NoAccess({ what, permission, detail }: { what: string; permission: string; detail?: string }) {
+/** The state itself; `headline` says what is out of reach, `detail` is the server's refusal when there was one. */
+export function NoAccess({ headline, permission, detail }: { headline: string; permission: string; detail?: string }) {
   return (
     <div data-testid="no-access" role="status">
-      <Empty icon="shield" title={`You don't have access to ${what}`}>
-        <p className="muted">
-          This needs the <code>{permission}</code> permission. An admin of this workspace can grant it to one of your
-          roles on the Roles page.
-        </p>
-        {detail && <p className="muted small">The server said: {detail}</p>}
+      <Empty icon="shield" title={headline}>
+        <p className="muted">{tRich('shell.noAccess.needs', { code: (s) => <code>{s}</code> }, { permission })}</p>
+        {detail && <p className="muted small">{t('shell.noAccess.serverSaid', { detail })}</p>}
       </Empty>
     </div>
   );
 }
 
 /** A page that a signed-in user opened by URL without the permission it needs. */
-export function NoAccessPage({ title, what, permission }: { title: string; what: string; permission: string }) {
+export function NoAccessPage({ title, headline, permission }: { title: string; headline: string; permission: string }) {
   return (
     <div className="page" data-testid="no-access-page">
       <header className="page-head">
@@ -31,7 +29,7 @@ export function NoAccessPage({ title, what, permission }: { title: string; what:
         </div>
       </header>
       <div className="page-body">
-        <NoAccess what={what} permission={permission} />
+        <NoAccess headline={headline} permission={permission} />
       </div>
     </div>
   );
@@ -42,18 +40,18 @@ export function isForbidden(err: unknown): boolean {
   return err instanceof ApiError && err.status === 403;
 }
 
-/** A page's failed load: a 403 is the no-access state, anything else a banner with Retry. */
+/** A page's failed load: a 403 is the no-access state (`headline`), anything else a banner with Retry. */
 export function LoadError({
   error,
   onRetry,
-  what,
+  headline,
   permission,
 }: {
   error: unknown;
   onRetry(): void;
-  what: string;
+  headline: string;
   permission: string;
 }) {
-  if (isForbidden(error)) return <NoAccess what={what} permission={permission} detail={errorText(error)} />;
+  if (isForbidden(error)) return <NoAccess headline={headline} permission={permission} detail={errorText(error)} />;
   return <ErrorBanner error={errorText(error)} onRetry={onRetry} />;
 }

@@ -2,7 +2,7 @@
 import { Component, useEffect, useRef, type ButtonHTMLAttributes, type ErrorInfo, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { create } from 'zustand';
-import { formatDate, formatRelative } from '../i18n/i18n';
+import { formatDate, formatNumber, formatRelative, t, type MessageId } from '../i18n/i18n';
 import { Icon, type IconName } from './icons';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -87,7 +87,12 @@ export function Dialog({
       >
         <header className="dialog-head">
           <h2>{title}</h2>
-          <button type="button" className="dialog-close btn btn-ghost btn-icon" onClick={onClose} aria-label="Close">
+          <button
+            type="button"
+            className="dialog-close btn btn-ghost btn-icon"
+            onClick={onClose}
+            aria-label={t('common.close')}
+          >
             <Icon name="x" />
           </button>
         </header>
@@ -122,15 +127,15 @@ export function Toaster() {
   const toasts = useToasts((s) => s.toasts);
   return (
     <div className="toaster" role="status" aria-live="polite">
-      {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`}>
-          <Icon name={t.kind === 'error' ? 'alert' : t.kind === 'success' ? 'check' : 'info'} />
-          <span>{t.text}</span>
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast toast-${toast.kind}`}>
+          <Icon name={toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'info'} />
+          <span>{toast.text}</span>
           <button
             type="button"
             className="btn btn-ghost btn-icon btn-sm"
-            aria-label="Dismiss"
-            onClick={() => useToasts.setState((s) => ({ toasts: s.toasts.filter((x) => x.id !== t.id) }))}
+            aria-label={t('shell.toast.dismiss')}
+            onClick={() => useToasts.setState((s) => ({ toasts: s.toasts.filter((x) => x.id !== toast.id) }))}
           >
             <Icon name="x" size={14} />
           </button>
@@ -168,9 +173,25 @@ const STATUS_TONE: Record<string, Tone> = {
   queued: 'neutral',
 };
 
+/** A run status as people read it (an unknown one as the server names it). */
+const STATUS_TEXT: Record<string, MessageId> = {
+  succeeded: 'shell.status.succeeded',
+  failed: 'shell.status.failed',
+  timeout: 'shell.status.timeout',
+  running: 'shell.status.running',
+  queued: 'shell.status.queued',
+  cancelled: 'shell.status.cancelled',
+};
+
+/** A run status in the language in force (an unknown one as the server names it). */
+export function statusText(status: string): string {
+  const id = STATUS_TEXT[status];
+  return id ? t(id) : status;
+}
+
 export function StatusBadge({ status }: { status: string | null | undefined }) {
   if (!status) return <span className="muted">—</span>;
-  return <Badge tone={STATUS_TONE[status] ?? 'neutral'}>{status}</Badge>;
+  return <Badge tone={STATUS_TONE[status] ?? 'neutral'}>{statusText(status)}</Badge>;
 }
 
 export function ErrorBanner({ error, onRetry }: { error: string; onRetry?: () => void }) {
@@ -180,7 +201,7 @@ export function ErrorBanner({ error, onRetry }: { error: string; onRetry?: () =>
       <span>{error}</span>
       {onRetry && (
         <Button size="sm" variant="ghost" icon="refresh" onClick={onRetry}>
-          Retry
+          {t('common.retry')}
         </Button>
       )}
     </div>
@@ -225,9 +246,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode; label?: stri
     return (
       <div className="crash" role="alert">
         <Icon name="alert" size={24} />
-        <h3>{this.props.label ?? 'This part of the screen failed'}</h3>
+        <h3>{this.props.label ?? t('shell.crash.part')}</h3>
         <p className="muted">{this.state.error.message}</p>
-        <Button onClick={() => this.setState({ error: null })}>Try again</Button>
+        <Button onClick={() => this.setState({ error: null })}>{t('shell.crash.tryAgain')}</Button>
       </div>
     );
   }
@@ -252,8 +273,14 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 1000) return t('shell.duration.ms', { n: formatNumber(Math.round(ms)) });
+  const digits = ms < 10_000 ? 2 : 1;
+  const n = formatNumber(ms / 1000, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: false,
+  });
+  return t('shell.duration.s', { n });
 }
 
 /** Pretty JSON for display; strings that hold JSON are parsed first. */

@@ -3,6 +3,7 @@
  * button) and a form dialog (Cancel + a primary submit button). Built on components' Dialog.
  */
 import { useState, type ReactNode } from 'react';
+import { t } from '../i18n/i18n';
 import { Button, Dialog } from './components';
 import type { IconName } from './icons';
 
@@ -42,7 +43,7 @@ export function ConfirmDialog(
       testId={props.testId}
       footer={
         <>
-          <Button onClick={props.onClose}>Cancel</Button>
+          <Button onClick={props.onClose}>{t('common.cancel')}</Button>
           <Button
             variant="danger"
             icon={props.actionIcon}
@@ -88,7 +89,7 @@ export function FormDialog(
               {reason}
             </span>
           )}
-          <Button onClick={props.onClose}>Cancel</Button>
+          <Button onClick={props.onClose}>{t('common.cancel')}</Button>
           <Button
             variant="primary"
             icon={props.submitIcon}

@@ -2,6 +2,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { ValidationIssue } from '@callflow/flow';
 import { Icon } from './icons';
+import { t } from '../i18n/i18n';
 
 export function Field({
   label,
@@ -28,7 +29,7 @@ export function Field({
             <label className="field-label" htmlFor={htmlFor}>
               {label}
               {required && (
-                <span className="req" aria-label="required">
+                <span className="req" aria-label={t('common.required')}>
                   {' '}
                   *
                 </span>

@@ -1,6 +1,7 @@
 /** List and JSON inputs of the node panels (text the admin types, committed when it parses). */
 import { useEffect, useState } from 'react';
 import { Issues } from './form';
+import { t } from '../i18n/i18n';
 
 /** A JSON text area: commits the parsed value when it parses, shows where it does not. */
 export function JsonField({
@@ -44,18 +45,18 @@ export function JsonField({
         spellCheck={false}
         data-testid={testId}
         onChange={(e) => {
-          const t = e.target.value;
-          setText(t);
+          const text = e.target.value;
+          setText(text);
           try {
-            const v = JSON.parse(t) as unknown;
+            const v = JSON.parse(text) as unknown;
             if (expect === 'object' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-              setError('must be a JSON object: { ... }');
+              setError(t('shell.json.notObject'));
               return;
             }
             setError(null);
             onChange(v);
           } catch (err) {
-            setError(`not valid JSON: ${(err as Error).message}`);
+            setError(t('shell.json.invalid', { reason: (err as Error).message }));
           }
         }}
       />

@@ -3,20 +3,30 @@
  * do not load the flow definition library; the editor itself reads them from libs/flow specs.
  */
 import type { TriggerType } from '@callflow/flow';
+import { t, type MessageId } from '../i18n/i18n';
 import type { IconName } from './icons';
 
-type TriggerInfo = { label: string; icon: IconName; description: string };
+type TriggerInfo = { readonly label: string; readonly icon: IconName; readonly description: string };
+
+/** A trigger's entry: `label` and `description` are read in the language in force each time. */
+function info(icon: IconName, label: MessageId, description: MessageId): TriggerInfo {
+  return {
+    icon,
+    get label() {
+      return t(label);
+    },
+    get description() {
+      return t(description);
+    },
+  };
+}
 
 /** Keyed by TriggerType (a type-only import: nothing of the library is bundled), so a new trigger needs its entry. */
 const BY_TYPE: Readonly<Record<TriggerType, TriggerInfo>> = {
-  'trigger.ivr': { label: 'IVR', icon: 'phone', description: 'An IVR calls mid-call and waits for the answer.' },
-  'trigger.end_of_call': { label: 'End of call', icon: 'phoneOff', description: 'Runs when a call ends.' },
-  'trigger.campaign': { label: 'Campaign', icon: 'megaphone', description: 'Runs once per campaign contact event.' },
-  'trigger.webhook': {
-    label: 'Webhook',
-    icon: 'webhook',
-    description: 'An inbound HTTP request, answered by the flow.',
-  },
+  'trigger.ivr': info('phone', 'shell.trigger.ivr', 'shell.trigger.ivr.description'),
+  'trigger.end_of_call': info('phoneOff', 'shell.trigger.endOfCall', 'shell.trigger.endOfCall.description'),
+  'trigger.campaign': info('megaphone', 'shell.trigger.campaign', 'shell.trigger.campaign.description'),
+  'trigger.webhook': info('webhook', 'shell.trigger.webhook', 'shell.trigger.webhook.description'),
 };
 
 export const TRIGGERS: Readonly<Record<string, TriggerInfo>> = BY_TYPE;

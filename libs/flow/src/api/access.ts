@@ -3,16 +3,27 @@
  * the editor reads them. `Time` is `Date` where the API builds a view and `string` (ISO) on the wire.
  */
 
+/** The languages the editor is written in (a user's saved choice is one of them). */
+export type UiLocale = 'en' | 'it' | 'ru';
+
 /** GET /me: the signed-in user, their roles and effective permissions. */
 export interface Me {
   id: string;
   email: string;
   tenantId: string;
+  /** The editor language the user chose (PATCH /me), or null: the browser's then applies. */
+  locale: UiLocale | null;
   isBootstrap: boolean;
   /** Effective permissions (direct ∪ roles), sorted. */
   permissions: string[];
   directPermissions: string[];
   roles: { id: string; name: string }[];
+}
+
+/** PATCH /me: what a user may change of their own account. */
+export interface MePatch {
+  /** null forgets the choice. */
+  locale: UiLocale | null;
 }
 
 /** POST /auth/login and POST /auth/refresh: a new pair of tokens and the signed-in user. */

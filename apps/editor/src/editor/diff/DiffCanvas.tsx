@@ -20,15 +20,23 @@ import {
 } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getNodeSpec } from '@callflow/flow';
+import { t, useLocale, type MessageId } from '../../i18n/i18n';
 import { Icon } from '../../ui/icons';
 import { useTheme } from '../../ui/theme';
 import { summaryOf } from '../convert';
 import { PANELS } from '../panels';
 import type { DiffEdge, DiffNode } from './diff-graph';
+import { nodeLabel } from '../../i18n/node-text';
 
-const STATUS_LABEL = { added: 'added', removed: 'removed', changed: 'changed', unchanged: '' } as const;
+const STATUS_LABEL: Record<'added' | 'removed' | 'changed', MessageId> = {
+  added: 'diff.status.added',
+  removed: 'diff.status.removed',
+  changed: 'diff.status.changed',
+};
+const [CANVAS_DOTS, MINIMAP_MASK] = ['var(--canvas-dots)', 'var(--minimap-mask)'];
 
 const DiffNodeCard = memo(function DiffNodeCard({ data, selected }: NodeProps<DiffNode>) {
+  useLocale();
   const { node, status, moved, changes, handles } = data;
   const spec = getNodeSpec(node.type);
   const category = spec?.category ?? 'unknown';
@@ -49,19 +57,18 @@ const DiffNodeCard = memo(function DiffNodeCard({ data, selected }: NodeProps<Di
           <div className="node-title" title={node.name}>
             {node.name}
           </div>
-          <div className="node-type">{spec?.label ?? node.type}</div>
+          <div className="node-type">{nodeLabel(node.type)}</div>
         </div>
         {status !== 'unchanged' ? (
           <span className={`diff-flag diff-flag-${status}`}>
-            {STATUS_LABEL[status]}
-            {status === 'changed' ? ` · ${changes}` : ''}
+            {status === 'changed' ? t('diff.card.changed', { count: changes }) : t(STATUS_LABEL[status])}
           </span>
         ) : moved ? (
-          <span className="diff-flag diff-flag-moved">moved</span>
+          <span className="diff-flag diff-flag-moved">{t('diff.card.moved')}</span>
         ) : null}
       </div>
       <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
-        {summary || 'Not configured'}
+        {summary || t('diff.card.notConfigured')}
       </div>
       <div className="node-outs">
         {handles.map((h) => (
@@ -156,14 +163,14 @@ function Flow({
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="var(--canvas-dots)" />
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color={CANVAS_DOTS} />
         <MiniMap
           pannable
           zoomable
           nodeColor={(n: DiffNode) => MINIMAP_COLOR[n.data.status]}
           nodeStrokeWidth={2}
-          maskColor="var(--minimap-mask)"
-          ariaLabel="Minimap"
+          maskColor={MINIMAP_MASK}
+          ariaLabel={t('editor.canvas.minimap')}
           style={{ width: 168, height: 112 }}
         />
         <Controls showInteractive={false} position="bottom-left" />

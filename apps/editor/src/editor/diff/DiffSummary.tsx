@@ -1,10 +1,17 @@
 /** Beside the diff canvas: every change in a list, or the picked node's field changes. */
 import type { DefinitionDiff, NodeDiff } from '@callflow/flow';
+import { t, type MessageId } from '../../i18n/i18n';
 import { Badge } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { FieldDiff, type DiffLayout } from './FieldDiff';
 
 const TONE = { added: 'success', removed: 'danger', changed: 'warning', unchanged: 'neutral' } as const;
+const STATUS: Record<NodeDiff['status'], MessageId> = {
+  added: 'diff.status.added',
+  removed: 'diff.status.removed',
+  changed: 'diff.status.changed',
+  unchanged: 'diff.status.unchanged',
+};
 
 const nameOf = (d: NodeDiff) => (d.after ?? d.before)!.name;
 
@@ -17,10 +24,7 @@ function NodeRow({ d, onPick }: { d: NodeDiff; onPick(id: string): void }) {
         <span className="grow">
           {renamed ? `${d.before!.name} → ${d.after!.name}` : nameOf(d)}
           {d.status === 'changed' && (
-            <span className="muted small">
-              {' '}
-              · {d.changes.length} field{d.changes.length > 1 ? 's' : ''}
-            </span>
+            <span className="muted small"> · {t('diff.summary.fields', { count: d.changes.length })}</span>
           )}
         </span>
         <Icon name="chevronRight" size={14} />
@@ -48,25 +52,27 @@ export function DiffSummary({
     return (
       <div className="diff-detail" data-testid="diff-detail">
         <button type="button" className="link small" onClick={() => onPick(null)}>
-          ← All changes
+          {t('diff.summary.all')}
         </button>
         <h3 className="diff-detail-title">
-          {n.name} <Badge tone={TONE[node.status]}>{node.status}</Badge>
+          {n.name} <Badge tone={TONE[node.status]}>{t(STATUS[node.status])}</Badge>
         </h3>
-        {node.status === 'added' && <p className="muted small">Only in {sides[1]}.</p>}
-        {node.status === 'removed' && <p className="muted small">Only in {sides[0]}: shown where it stood there.</p>}
+        {node.status === 'added' && <p className="muted small">{t('diff.summary.onlyIn', { side: sides[1] })}</p>}
+        {node.status === 'removed' && (
+          <p className="muted small">{t('diff.summary.onlyInRemoved', { side: sides[0] })}</p>
+        )}
         {node.status === 'unchanged' && (
-          <p className="muted small">No change{node.moved ? ' but its place on the canvas' : ''}.</p>
+          <p className="muted small">{node.moved ? t('diff.summary.onlyMoved') : t('diff.summary.noChange')}</p>
         )}
         {node.changes.length > 0 && <FieldDiff changes={node.changes} layout={layout} sides={sides} />}
       </div>
     );
   }
   const names = new Map(diff.nodes.map((d) => [d.id, nameOf(d)]));
-  const groups: [string, NodeDiff['status']][] = [
-    ['Added', 'added'],
-    ['Removed', 'removed'],
-    ['Changed', 'changed'],
+  const groups: [MessageId, NodeDiff['status']][] = [
+    ['diff.summary.added', 'added'],
+    ['diff.summary.removed', 'removed'],
+    ['diff.summary.changed', 'changed'],
   ];
   const edges = diff.edges.filter((e) => e.status !== 'unchanged');
   const moved = diff.nodes.filter((d) => d.status === 'unchanged' && d.moved).length;
@@ -74,7 +80,7 @@ export function DiffSummary({
     <div className="diff-list" data-testid="diff-list">
       {diff.same && (
         <p className="muted pad" data-testid="diff-same">
-          No differences{moved ? `: only ${moved} node${moved > 1 ? 's' : ''} moved` : ''}.
+          {moved ? t('diff.summary.sameMoved', { count: moved }) : t('diff.summary.same')}
         </p>
       )}
       {groups.map(([title, status]) => {
@@ -82,7 +88,7 @@ export function DiffSummary({
         return rows.length ? (
           <section key={status}>
             <h4>
-              {title} <span className="muted">{rows.length}</span>
+              {t(title)} <span className="muted">{rows.length}</span>
             </h4>
             <ul>
               {rows.map((d) => (
@@ -95,7 +101,7 @@ export function DiffSummary({
       {edges.length > 0 && (
         <section>
           <h4>
-            Connections <span className="muted">{edges.length}</span>
+            {t('diff.summary.connections')} <span className="muted">{edges.length}</span>
           </h4>
           <ul>
             {edges.map((e) => (
@@ -105,7 +111,7 @@ export function DiffSummary({
                   {names.get(e.source) ?? e.source}
                   {e.handle ? <span className="muted"> ({e.handle})</span> : null} → {names.get(e.target) ?? e.target}
                 </span>
-                <span className="muted small">{e.status}</span>
+                <span className="muted small">{t(STATUS[e.status])}</span>
               </li>
             ))}
           </ul>

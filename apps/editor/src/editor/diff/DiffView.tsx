@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlowDefinition } from '@callflow/flow';
 import { api, errorText } from '../../api/client';
 import type { FlowVersion } from '../../api/types';
+import { t } from '../../i18n/i18n';
 import { Button, ErrorBanner, Spinner, toast } from '../../ui/components';
 import { Segmented } from '../../ui/form';
 import { Icon } from '../../ui/icons';
@@ -21,7 +22,7 @@ import './diff.css';
 export type DiffSide = number | 'draft';
 
 const LAYOUT_KEY = 'callflow.diff.layout';
-const sideName = (s: DiffSide) => (s === 'draft' ? 'Draft' : `v${s}`);
+const sideName = (s: DiffSide) => (s === 'draft' ? t('diff.side.draft') : `v${s}`);
 
 function storedLayout(): DiffLayout {
   try {
@@ -54,7 +55,7 @@ function SidePicker({
         onChange={(e) => onChange(e.target.value === 'draft' ? 'draft' : Number(e.target.value))}
         data-testid={testId}
       >
-        <option value="draft">Draft (current)</option>
+        <option value="draft">{t('diff.side.draftCurrent')}</option>
         {!known && value !== 'draft' && <option value={String(value)}>v{value}</option>}
         {versions.map((v) => (
           <option key={v.version} value={String(v.version)}>
@@ -102,7 +103,7 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
       api.flows
         .version(flowId, side as number)
         .then((v) => {
-          if (!v.definition) throw new Error(`the server did not return v${side}’s definition`);
+          if (!v.definition) throw new Error(t('diff.view.noDefinition', { version: side }));
           setDefs((m) => new Map(m).set(side, v.definition!));
         })
         .catch((err) => {
@@ -139,7 +140,7 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
     const def = defs.get(side);
     if (!def) return;
     useEditor.getState().replaceDefinition(def);
-    toast(`${sideName(side)} restored into the draft (Ctrl+Z to undo). Publish to make it live.`, 'success');
+    toast(t('diff.view.restored', { side: sideName(side) }), 'success');
     onClose();
   };
 
@@ -148,9 +149,9 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
     <div className="diff-view" data-testid="diff-view">
       <header className="diff-bar">
         <Icon name="history" size={18} />
-        <b>Compare</b>
+        <b>{t('diff.view.compare')}</b>
         <SidePicker
-          label="from"
+          label={t('diff.view.from')}
           value={from}
           versions={versions}
           onChange={(v) => (setError(null), setFrom(v))}
@@ -158,7 +159,7 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
         />
         <Icon name="chevronRight" size={16} />
         <SidePicker
-          label="to"
+          label={t('diff.view.to')}
           value={to}
           versions={versions}
           onChange={(v) => (setError(null), setTo(v))}
@@ -166,11 +167,11 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
         />
         {c && (
           <span className="diff-counts" data-testid="diff-counts">
-            <span className="diff-count-added">{c.added} added</span>
-            <span className="diff-count-removed">{c.removed} removed</span>
-            <span className="diff-count-changed">{c.changed} changed</span>
+            <span className="diff-count-added">{t('diff.view.added', { count: c.added })}</span>
+            <span className="diff-count-removed">{t('diff.view.removed', { count: c.removed })}</span>
+            <span className="diff-count-changed">{t('diff.view.changed', { count: c.changed })}</span>
             <span className="muted">
-              connections +{c.edgesAdded} −{c.edgesRemoved}
+              {t('diff.view.connections', { added: c.edgesAdded, removed: c.edgesRemoved })}
             </span>
           </span>
         )}
@@ -179,10 +180,10 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
           value={layout}
           onChange={pickLayout}
           options={[
-            { value: 'split', label: 'Side by side' },
-            { value: 'inline', label: 'Inline' },
+            { value: 'split', label: t('diff.view.split') },
+            { value: 'inline', label: t('diff.view.inline') },
           ]}
-          ariaLabel="Field changes"
+          ariaLabel={t('diff.view.layout')}
           testId="diff-layout"
         />
         {!readOnly &&
@@ -196,15 +197,15 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
                 onClick={() => restore(side)}
                 data-testid={`diff-restore-${i ? 'to' : 'from'}`}
               >
-                Restore {sideName(side)} as draft
+                {t('diff.view.restore', { side: sideName(side) })}
               </Button>
             ),
           )}
-        <button type="button" className="btn btn-ghost btn-icon" aria-label="Close comparison" onClick={onClose}>
+        <button type="button" className="btn btn-ghost btn-icon" aria-label={t('diff.view.close')} onClick={onClose}>
           <Icon name="x" />
         </button>
       </header>
-      {error && <ErrorBanner error={`Could not load a version: ${error}`} />}
+      {error && <ErrorBanner error={t('diff.view.loadFailed', { error })} />}
       <div className="diff-main">
         {graph ? (
           <>
@@ -215,14 +216,14 @@ export function DiffView({ initial, onClose }: { initial: { from: DiffSide; to: 
               picked={picked}
               onPick={setPicked}
             />
-            <aside className="node-panel diff-side" aria-label="Changes">
+            <aside className="node-panel diff-side" aria-label={t('diff.view.changes')}>
               <div className="node-panel-body">
                 <DiffSummary diff={graph.diff} picked={picked} onPick={setPicked} layout={layout} sides={sides} />
               </div>
             </aside>
           </>
         ) : (
-          !error && <Spinner label="Loading the versions…" />
+          !error && <Spinner label={t('diff.view.loading')} />
         )}
       </div>
     </div>

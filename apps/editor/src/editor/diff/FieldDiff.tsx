@@ -3,17 +3,23 @@
  * URLs, values) diffed by line when it spans lines, else by word.
  */
 import { diffText, textDiffMode, type FieldChange, type TextPart } from '@callflow/flow';
+import { t, type MessageId } from '../../i18n/i18n';
 import { Badge } from '../../ui/components';
 
 export type DiffLayout = 'split' | 'inline';
 
 const TONE = { added: 'success', removed: 'danger', changed: 'warning' } as const;
+const KIND: Record<FieldChange['kind'], MessageId> = {
+  added: 'diff.status.added',
+  removed: 'diff.status.removed',
+  changed: 'diff.status.changed',
+};
 
 /** `config.headers[0].value` → `headers[0].value`; the envelope's fields by their names. */
 function label(path: string): string {
-  if (path === 'name') return 'Name';
-  if (path === 'type') return 'Type';
-  if (path === 'notes') return 'Notes';
+  if (path === 'name') return t('common.name');
+  if (path === 'type') return t('diff.field.type');
+  if (path === 'notes') return t('diff.field.notes');
   return path.replace(/^config\.?/, '');
 }
 
@@ -58,11 +64,19 @@ function Value({ change, layout, sides }: { change: FieldChange; layout: DiffLay
     );
   return (
     <div className="fd-split" data-mode={mode}>
-      <pre className="fd-val fd-old" aria-label={`in ${sides[0]}`}>
-        {change.kind === 'added' ? <span className="fd-none">not set</span> : <Parts parts={parts} drop="added" />}
+      <pre className="fd-val fd-old" aria-label={t('diff.field.in', { side: sides[0] })}>
+        {change.kind === 'added' ? (
+          <span className="fd-none">{t('diff.field.notSet')}</span>
+        ) : (
+          <Parts parts={parts} drop="added" />
+        )}
       </pre>
-      <pre className="fd-val fd-new" aria-label={`in ${sides[1]}`}>
-        {change.kind === 'removed' ? <span className="fd-none">not set</span> : <Parts parts={parts} drop="removed" />}
+      <pre className="fd-val fd-new" aria-label={t('diff.field.in', { side: sides[1] })}>
+        {change.kind === 'removed' ? (
+          <span className="fd-none">{t('diff.field.notSet')}</span>
+        ) : (
+          <Parts parts={parts} drop="removed" />
+        )}
       </pre>
     </div>
   );
@@ -90,7 +104,7 @@ export function FieldDiff({
         <section key={c.path} className="fd" data-testid={`fd-${c.path}`} data-kind={c.kind}>
           <div className="fd-head">
             <code>{label(c.path)}</code>
-            <Badge tone={TONE[c.kind]}>{c.kind}</Badge>
+            <Badge tone={TONE[c.kind]}>{t(KIND[c.kind])}</Badge>
           </div>
           <Value change={c} layout={layout} sides={sides} />
         </section>

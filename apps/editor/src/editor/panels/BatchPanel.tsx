@@ -1,35 +1,49 @@
-import { BATCH_MAX_CONCURRENCY, BATCH_MAX_SIZE, batchNode } from '@callflow/flow';
+import { BATCH_MAX_CHUNKS, BATCH_MAX_CONCURRENCY, BATCH_MAX_SIZE, batchNode } from '@callflow/flow';
 import { Field, NumberInput, Segmented, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { formatNumber, t, tRich } from '../../i18n/i18n';
+import { handleLabel } from '../../i18n/node-text';
 import { TemplateField } from '../TemplateField';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
+
+/** A token giving a list: code, the same in every language. */
+const ITEMS_EXAMPLE = '{{request.body.calls}}';
 
 /** Batch: a list cut into chunks of N; the "each" path runs once per chunk, "done" goes on with the results. */
 function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof batchNode.type>>) {
   const sid = useFieldId();
   const cid = useFieldId();
+  const b = (s: string) => <b>{s}</b>;
+  const code = (s: string) => <code>{s}</code>;
   return (
     <>
       <p className="panel-lead">
-        Cuts a list into chunks and runs the path on <b>each</b> once per chunk (e.g. RetailCRM takes at most 50 calls
-        per upload). Nodes on that path see <code>{'{{batch.items}}'}</code>, <code>{'{{batch.index}}'}</code> (from 0)
-        and <code>{'{{batch.count}}'}</code>; their outputs and variables belong to their chunk.
+        {tRich(
+          'panels.batch.lead',
+          { b, code },
+          {
+            each: handleLabel(batchNode.type, 'each'),
+            items: '{{batch.items}}',
+            index: '{{batch.index}}',
+            count: '{{batch.count}}',
+          },
+        )}
       </p>
       <TemplateField
         nodeId={nodeId}
         path="config.items"
-        label="Items"
+        label={t('panels.batch.items')}
         value={config.items ?? ''}
         onChange={(v) => patch({ items: v }, 'items')}
         context="value"
-        placeholder="{{request.body.calls}}"
+        placeholder={ITEMS_EXAMPLE}
         readOnly={readOnly}
-        hint="A token giving a list."
+        hint={t('panels.batch.itemsHint')}
         testId="batch-items"
-        ariaLabel="Items"
+        ariaLabel={t('panels.batch.items')}
       />
       <div className="grid-2">
-        <Field label="Chunk size" htmlFor={sid} issues={issues('size')}>
+        <Field label={t('panels.batch.size')} htmlFor={sid} issues={issues('size')}>
           <NumberInput
             id={sid}
             value={config.size}
@@ -39,10 +53,15 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pane
             max={BATCH_MAX_SIZE}
             readOnly={readOnly}
             testId="batch-size"
-            suffix="items"
+            suffix={t('panels.batch.sizeUnit')}
           />
         </Field>
-        <Field label="At once" htmlFor={cid} issues={issues('concurrency')} hint="Chunks running at the same time.">
+        <Field
+          label={t('panels.batch.atOnce')}
+          htmlFor={cid}
+          issues={issues('concurrency')}
+          hint={t('panels.batch.atOnceHint')}
+        >
           <NumberInput
             id={cid}
             value={config.concurrency}
@@ -55,24 +74,26 @@ function BatchPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pane
           />
         </Field>
       </div>
-      <Field label="When a chunk fails" issues={issues('onError')}>
+      <Field label={t('panels.batch.onError')} issues={issues('onError')}>
         <Segmented
           value={config.onError ?? 'stop'}
           onChange={(v) => patch({ onError: v })}
           options={[
-            { value: 'stop', label: 'Stop (leave by error)' },
-            { value: 'continue', label: 'Continue and count' },
+            { value: 'stop', label: t('panels.batch.stop', { error: handleLabel(batchNode.type, 'error') }) },
+            { value: 'continue', label: t('panels.batch.continue') },
           ]}
           disabled={readOnly}
-          ariaLabel="When a chunk fails"
+          ariaLabel={t('panels.batch.onError')}
           testId="batch-on-error"
         />
       </Field>
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> After the last chunk, <b>done</b> goes on with <code>total</code>,{' '}
-        <code>chunks</code>, <code>succeeded</code>, <code>failed</code>, <code>results</code> (each chunk's last
-        output). Up to 1,000 chunks, within the run's deadline; the steps of the first 3 chunks (and of failed ones) are
-        recorded.
+        <Icon name="info" size={13} />{' '}
+        {tRich(
+          'panels.batch.outputs',
+          { b, code },
+          { done: handleLabel(batchNode.type, 'done'), max: formatNumber(BATCH_MAX_CHUNKS), first: 3 },
+        )}
       </p>
     </>
   );

@@ -1,6 +1,7 @@
 import { CAMPAIGN_EVENTS, campaignTrigger } from '@callflow/flow';
 import { Field, useFieldId } from '../../ui/form';
 import { ListInput } from '../../ui/list-json-inputs';
+import { t } from '../../i18n/i18n';
 import { MaxConcurrentRunsField } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
@@ -10,24 +11,27 @@ function CampaignPanel({ config, patch, issues, readOnly }: PanelProps<PanelConf
   const eid = useFieldId();
   return (
     <>
-      <p className="panel-lead">
-        Runs once per campaign contact event. The contact, campaign and call are available as tokens.
-      </p>
+      <p className="panel-lead">{t('panels.campaign.lead')}</p>
       <Field
-        label="Campaign ids"
+        label={t('panels.campaignIds.label')}
         htmlFor={cid}
         issues={issues('campaignIds')}
-        hint="Comma separated; empty for every campaign."
+        hint={t('panels.campaign.idsHint')}
       >
         <ListInput
           id={cid}
           value={config.campaignIds}
           onChange={(v) => patch({ campaignIds: v }, 'campaignIds')}
-          placeholder="Any campaign"
+          placeholder={t('panels.campaignIds.any')}
           readOnly={readOnly}
         />
       </Field>
-      <Field label="Events" htmlFor={eid} issues={issues('events')} hint={`Empty for ${CAMPAIGN_EVENTS.join(', ')}.`}>
+      <Field
+        label={t('panels.campaign.events')}
+        htmlFor={eid}
+        issues={issues('events')}
+        hint={t('panels.campaign.eventsHint', { events: CAMPAIGN_EVENTS.join(', ') })}
+      >
         <ListInput
           id={eid}
           value={config.events}

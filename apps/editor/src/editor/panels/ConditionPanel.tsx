@@ -4,23 +4,27 @@ import { Checkbox, Issues, Select, TextInput } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import type { EditorEdge } from '../convert';
 import { TemplateField } from '../TemplateField';
+import { t, tRich, type MessageId } from '../../i18n/i18n';
+import { handleLabel } from '../../i18n/node-text';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
 type Rule = ConditionRule;
 
-const OP_LABELS: Record<ConditionOp, string> = {
-  eq: 'equals',
-  neq: 'does not equal',
-  gt: 'is greater than',
-  gte: 'is at least',
-  lt: 'is less than',
-  lte: 'is at most',
-  contains: 'contains',
-  startsWith: 'starts with',
-  matches: 'matches regex',
-  exists: 'exists',
-  empty: 'is empty',
+const OP_LABELS: Record<ConditionOp, MessageId> = {
+  eq: 'panels.condition.op.eq',
+  neq: 'panels.condition.op.neq',
+  gt: 'panels.condition.op.gt',
+  gte: 'panels.condition.op.gte',
+  lt: 'panels.condition.op.lt',
+  lte: 'panels.condition.op.lte',
+  contains: 'panels.condition.op.contains',
+  startsWith: 'panels.condition.op.startsWith',
+  matches: 'panels.condition.op.matches',
+  exists: 'panels.condition.op.exists',
+  empty: 'panels.condition.op.empty',
 };
+/** A token (code, the same in every language) as the left side's example. */
+const LEFT_EXAMPLE = '{{nodes.lookup.body.vip}}';
 const STRING_OPS = new Set<ConditionOp>(['eq', 'neq', 'contains', 'startsWith', 'matches']);
 
 /** Condition: ordered rules, each with its own output; the first match wins, else "default". */
@@ -81,17 +85,14 @@ function ConditionPanel({
 
   return (
     <>
-      <p className="panel-lead">
-        Rules are tried top to bottom; the first that matches picks its output. Values are compared as numbers when both
-        sides are numbers.
-      </p>
+      <p className="panel-lead">{t('panels.condition.lead')}</p>
       <Issues issues={issues('rules').filter((i) => i.path === 'config.rules')} />
       <ol className="rules">
         {rules.map((rule, i) => (
           <li key={i} className="rule" data-testid={`rule-${i}`}>
             <div className="rule-head">
               <span className="rule-no">{i + 1}</span>
-              <span className="muted">Output</span>
+              <span className="muted">{t('panels.condition.output')}</span>
               <div className="grow">
                 <TextInput
                   value={rule.handle}
@@ -99,7 +100,7 @@ function ConditionPanel({
                   readOnly={readOnly}
                   invalid={issues(`rules.${i}.handle`).length > 0}
                   testId={`rule-${i}-handle`}
-                  ariaLabel={`Output name of rule ${i + 1}`}
+                  ariaLabel={t('panels.condition.outputName', { n: i + 1 })}
                   mono
                 />
               </div>
@@ -108,7 +109,7 @@ function ConditionPanel({
                   <button
                     type="button"
                     className="btn btn-ghost btn-icon btn-sm"
-                    aria-label="Move up"
+                    aria-label={t('panels.condition.moveUp')}
                     disabled={i === 0}
                     onClick={() => move(i, -1)}
                   >
@@ -117,7 +118,7 @@ function ConditionPanel({
                   <button
                     type="button"
                     className="btn btn-ghost btn-icon btn-sm"
-                    aria-label="Move down"
+                    aria-label={t('panels.condition.moveDown')}
                     disabled={i === rules.length - 1}
                     onClick={() => move(i, 1)}
                   >
@@ -126,7 +127,7 @@ function ConditionPanel({
                   <button
                     type="button"
                     className="btn btn-ghost btn-icon btn-sm"
-                    aria-label={`Remove rule ${i + 1}`}
+                    aria-label={t('panels.condition.remove', { n: i + 1 })}
                     onClick={() => removeRule(i)}
                   >
                     <Icon name="trash" size={14} />
@@ -141,19 +142,19 @@ function ConditionPanel({
               value={rule.left}
               onChange={(v) => setRule(i, { left: v }, 'left')}
               context="value"
-              placeholder="{{nodes.lookup.body.vip}}"
+              placeholder={LEFT_EXAMPLE}
               readOnly={readOnly}
               compact
               testId={`rule-${i}-left`}
-              ariaLabel={`Rule ${i + 1} value`}
+              ariaLabel={t('panels.condition.left', { n: i + 1 })}
             />
             <Select
               value={rule.op}
               onChange={(v) => setRule(i, { op: v }, 'op')}
-              options={CONDITION_OPS.map((o) => ({ value: o, label: OP_LABELS[o] }))}
+              options={CONDITION_OPS.map((o) => ({ value: o, label: t(OP_LABELS[o]) }))}
               disabled={readOnly}
               testId={`rule-${i}-op`}
-              ariaLabel={`Rule ${i + 1} operator`}
+              ariaLabel={t('panels.condition.op', { n: i + 1 })}
             />
             {!UNARY_OPS.has(rule.op) && (
               <TemplateField
@@ -166,12 +167,12 @@ function ConditionPanel({
                 readOnly={readOnly}
                 compact
                 testId={`rule-${i}-right`}
-                ariaLabel={`Rule ${i + 1} compare to`}
+                ariaLabel={t('panels.condition.right', { n: i + 1 })}
               />
             )}
             {STRING_OPS.has(rule.op) && (
               <Checkbox
-                label="Ignore case"
+                label={t('panels.condition.ignoreCase')}
                 checked={!!rule.ignoreCase}
                 disabled={readOnly}
                 onChange={(v) => setRule(i, { ignoreCase: v || undefined }, 'ignoreCase')}
@@ -183,13 +184,17 @@ function ConditionPanel({
       </ol>
       {!readOnly && (
         <Button icon="plus" size="sm" onClick={addRule} data-testid="add-rule">
-          Add rule
+          {t('panels.condition.add')}
         </Button>
       )}
       <p className="rule-default">
         <Icon name="chevronRight" size={14} />
         <span>
-          Otherwise the run leaves by <b>default</b>.
+          {tRich(
+            'panels.condition.otherwise',
+            { b: (s) => <b>{s}</b> },
+            { default: handleLabel(conditionNode.type, 'default') },
+          )}
         </span>
       </p>
     </>

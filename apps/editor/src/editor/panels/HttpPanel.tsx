@@ -6,6 +6,8 @@ import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
 import { requestWorstMs, timingBudget } from '../timing';
+import { t, tRich } from '../../i18n/i18n';
+import { handleLabel } from '../../i18n/node-text';
 import { SampleResponse } from './SampleResponse';
 import { NameValueTable, RequestSettingsFields, type FormFieldRow } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
@@ -18,6 +20,11 @@ const BODY_SAMPLES: Record<string, string> = {
   xml: '<request>\n  <phone>{{call.callerId}}</phone>\n</request>',
   text: '',
 };
+/** An example of a URL with a token: code, the same in every language. */
+const URL_EXAMPLE = 'https://crm.example.com/api/customers?phone={{call.callerId}}';
+/** The HTTP header holding a body's type: its name, the same in every language. */
+const CONTENT_TYPE = 'Content-Type';
+const code = (s: string) => <code>{s}</code>;
 
 /** HTTP request: method, URL, query, headers (table or raw text), body, connection, timeout, retry. */
 function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
@@ -60,7 +67,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
           options={HTTP_METHODS}
           disabled={readOnly}
           testId="http-method"
-          ariaLabel="Method"
+          ariaLabel={t('panels.http.method')}
         />
         <div className="grow">
           <TemplateField
@@ -70,10 +77,10 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
             value={config.url ?? ''}
             onChange={(v) => patch({ url: v }, 'url')}
             context="url"
-            placeholder="https://crm.example.com/api/customers?phone={{call.callerId}}"
+            placeholder={URL_EXAMPLE}
             readOnly={readOnly}
             testId="http-url"
-            ariaLabel="URL"
+            ariaLabel={t('panels.http.url')}
           />
         </div>
       </div>
@@ -82,13 +89,13 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
         value={tab}
         onChange={setTab}
         tabs={[
-          { value: 'query', label: 'Query', count: query.length, testId: 'tab-query' },
-          { value: 'headers', label: 'Headers', count: headerCount, testId: 'tab-headers' },
-          { value: 'body', label: 'Body', count: bodyCount, testId: 'tab-body' },
-          { value: 'options', label: 'Options', testId: 'tab-options' },
+          { value: 'query', label: t('panels.http.query'), count: query.length, testId: 'tab-query' },
+          { value: 'headers', label: t('panels.headers.label'), count: headerCount, testId: 'tab-headers' },
+          { value: 'body', label: t('panels.body.label'), count: bodyCount, testId: 'tab-body' },
+          { value: 'options', label: t('panels.options'), testId: 'tab-options' },
           {
             value: 'sample',
-            label: 'Sample',
+            label: t('panels.http.sample'),
             count: config.sampleResponse === undefined ? 0 : 1,
             testId: 'tab-sample',
           },
@@ -97,7 +104,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
       <div className="tab-body">
         {tab === 'query' && (
           <>
-            <p className="field-hint">Added to the URL; names and values are percent-encoded for you.</p>
+            <p className="field-hint">{t('panels.http.queryHint')}</p>
             <NameValueTable
               nodeId={nodeId}
               basePath="config.query"
@@ -106,7 +113,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
               context="text"
               issues={issues}
               readOnly={readOnly}
-              addLabel="Add parameter"
+              addLabel={t('panels.http.addParameter')}
               testId="http-query"
             />
           </>
@@ -118,15 +125,15 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                 value={rawMode ? 'raw' : 'table'}
                 onChange={(v) => setRawMode(v === 'raw')}
                 options={[
-                  { value: 'table', label: 'Table' },
-                  { value: 'raw', label: 'Raw text' },
+                  { value: 'table', label: t('panels.http.table') },
+                  { value: 'raw', label: t('panels.http.raw') },
                 ]}
-                ariaLabel="Header editor"
+                ariaLabel={t('panels.http.headerEditor')}
                 testId="headers-mode"
               />
               {rawMode && rawParsed.length > 0 && !readOnly && (
                 <Button size="sm" variant="ghost" onClick={rawToTable}>
-                  Move to table
+                  {t('panels.http.moveToTable')}
                 </Button>
               )}
             </div>
@@ -140,24 +147,30 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   context="header"
                   multiline
                   rows={4}
-                  placeholder={'Accept: application/json\nX-Agent: {{call.agent.extension}}'}
+                  placeholder={t('panels.http.rawExample', { token: '{{call.agent.extension}}' })}
                   readOnly={readOnly}
-                  hint="One Name: value per line, as in ICTBroadcast. Applied after the table rows."
+                  hint={t('panels.http.rawHint')}
                   testId="http-raw-headers"
                 />
                 {rawParsed.length > 0 && (
                   <ul className="raw-preview">
                     {rawParsed.map((h) => (
                       <li key={h.line} className={HEADER_NAME.test(h.name) ? '' : 'bad'}>
-                        <span className="muted">line {h.line}</span>
+                        <span className="muted">{t('panels.http.rawLine', { n: h.line })}</span>
                         <code>{h.name}:</code>
-                        <span className="raw-value">{h.value || <i className="muted">empty</i>}</span>
-                        {!HEADER_NAME.test(h.name) && <span className="err-text">not a valid header name</span>}
+                        <span className="raw-value">
+                          {h.value || <i className="muted">{t('panels.http.rawEmpty')}</i>}
+                        </span>
+                        {!HEADER_NAME.test(h.name) && (
+                          <span className="err-text">{t('panels.http.badHeaderName')}</span>
+                        )}
                       </li>
                     ))}
                   </ul>
                 )}
-                {headers.length > 0 && <p className="field-hint">Also {headers.length} header row(s) in the table.</p>}
+                {headers.length > 0 && (
+                  <p className="field-hint">{t('panels.http.alsoRows', { count: headers.length })}</p>
+                )}
               </>
             ) : (
               <>
@@ -169,12 +182,12 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   context="header"
                   issues={issues}
                   readOnly={readOnly}
-                  addLabel="Add header"
-                  namePlaceholder="Header"
+                  addLabel={t('panels.headers.add')}
+                  namePlaceholder={t('panels.headers.name')}
                   testId="http-headers"
                 />
                 {config.rawHeaders && (
-                  <p className="field-hint">Also {rawParsed.length} raw header line(s); see Raw text.</p>
+                  <p className="field-hint">{t('panels.http.alsoRaw', { count: rawParsed.length })}</p>
                 )}
               </>
             )}
@@ -186,19 +199,19 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
               value={body.type}
               onChange={setBodyType}
               options={[
-                { value: 'none', label: 'None' },
+                { value: 'none', label: t('panels.body.none') },
                 { value: 'json', label: 'JSON' },
-                { value: 'form', label: 'Form' },
+                { value: 'form', label: t('panels.http.form') },
                 { value: 'xml', label: 'XML' },
-                { value: 'text', label: 'Text' },
+                { value: 'text', label: t('panels.body.text') },
               ]}
               disabled={readOnly}
-              ariaLabel="Body type"
+              ariaLabel={t('panels.body.type')}
               testId="http-body-type"
             />
             <Issues issues={issues('body')} />
             {body.type === 'none' && (
-              <p className="field-hint">No request body{method === 'GET' ? ' (usual for GET)' : ''}.</p>
+              <p className="field-hint">{method === 'GET' ? t('panels.http.noBodyGet') : t('panels.http.noBody')}</p>
             )}
             {(body.type === 'json' || body.type === 'xml' || body.type === 'text') && (
               <>
@@ -212,11 +225,11 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   rows={6}
                   readOnly={readOnly}
                   testId="http-body"
-                  ariaLabel="Body template"
+                  ariaLabel={t('panels.http.bodyTemplate')}
                 />
                 {body.type === 'json' && (
                   <Checkbox
-                    label="Leave out empty fields (those whose value is empty text or null; the body is sent compact)"
+                    label={t('panels.http.omitEmpty')}
                     checked={body.omitEmpty === true}
                     disabled={readOnly}
                     onChange={(on) => patch({ body: { ...body, omitEmpty: on || undefined } })}
@@ -224,7 +237,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   />
                 )}
                 {body.type !== 'json' && (
-                  <Field label="Content-Type" htmlFor={ctId} issues={issues('body.contentType')}>
+                  <Field label={CONTENT_TYPE} htmlFor={ctId} issues={issues('body.contentType')}>
                     <TextInput
                       id={ctId}
                       value={body.contentType ?? ''}
@@ -239,10 +252,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
             )}
             {body.type === 'form' && (
               <>
-                <p className="field-hint">
-                  Sent as application/x-www-form-urlencoded; each value is rendered as text, then encoded once. A JSON
-                  value (RetailCRM style) is checked and sent compact.
-                </p>
+                <p className="field-hint">{t('panels.http.formHint')}</p>
                 <NameValueTable
                   nodeId={nodeId}
                   basePath="config.body.fields"
@@ -255,7 +265,7 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
                   )}
                   issues={issues}
                   readOnly={readOnly}
-                  addLabel="Add field"
+                  addLabel={t('panels.http.addField')}
                   testId="http-form"
                 />
               </>
@@ -275,23 +285,23 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
           <>
             <RequestSettingsFields config={config} patch={patch} issues={issues} readOnly={readOnly} />
             <div className="grid-2">
-              <Field label="Read response as" issues={issues('responseType')}>
+              <Field label={t('panels.http.readAs')} issues={issues('responseType')}>
                 <Select
                   value={config.responseType ?? 'auto'}
                   onChange={(v) => patch({ responseType: v })}
                   options={[
-                    { value: 'auto', label: 'Auto (by Content-Type)' },
+                    { value: 'auto', label: t('panels.http.readAuto') },
                     { value: 'json', label: 'JSON' },
                     { value: 'xml', label: 'XML' },
-                    { value: 'text', label: 'Text' },
-                    { value: 'binary', label: 'Binary (bytes, e.g. a recording)' },
+                    { value: 'text', label: t('panels.body.text') },
+                    { value: 'binary', label: t('panels.http.readBinary') },
                   ]}
                   disabled={readOnly}
                 />
               </Field>
-              <Field label="Redirects">
+              <Field label={t('panels.http.redirects')}>
                 <Checkbox
-                  label="Follow redirects"
+                  label={t('panels.http.followRedirects')}
                   checked={config.followRedirects !== false}
                   disabled={readOnly}
                   onChange={(v) => patch({ followRedirects: v ? undefined : false })}
@@ -302,8 +312,8 @@ function HttpPanel(props: PanelProps<PanelConfigOf<typeof httpNode.type>>) {
         )}
       </div>
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> Output: <code>status</code>, <code>headers</code>, <code>body</code>. A non-2xx
-        answer, timeout or network failure leaves by <b>error</b>.
+        <Icon name="info" size={13} />{' '}
+        {tRich('panels.http.outputs', { code, b: (s) => <b>{s}</b> }, { error: handleLabel(httpNode.type, 'error') })}
       </p>
     </>
   );
@@ -321,9 +331,14 @@ function FormFieldOptions(props: {
   const omit = (on: boolean) => set({ omitEmpty: on || undefined });
   return (
     <div className="check-row" data-testid={`http-form-options-${index}`}>
-      <Checkbox label="JSON value" checked={row.json === true} disabled={readOnly} onChange={json} />
+      <Checkbox label={t('panels.http.jsonValue')} checked={row.json === true} disabled={readOnly} onChange={json} />
       {row.json && (
-        <Checkbox label="leave out empty fields" checked={row.omitEmpty === true} disabled={readOnly} onChange={omit} />
+        <Checkbox
+          label={t('panels.http.jsonOmitEmpty')}
+          checked={row.omitEmpty === true}
+          disabled={readOnly}
+          onChange={omit}
+        />
       )}
     </div>
   );
@@ -342,9 +357,12 @@ export function IvrTimeoutHint({ nodeId, config }: { nodeId: string; config: Rec
     <p className="callout callout-warning" data-testid="ivr-timeout-hint">
       <Icon name="clock" size={14} />
       <span>
-        The caller waits at most {formatMs(budget.deadlineMs)}; this request can take {formatMs(own.ms)} ({own.detail})
-        {onPath && budget.worstMs ? `, and the slowest path to an answer ${formatMs(budget.worstMs)}` : ''}. Past the
-        deadline the trigger answers with its fallback.
+        {t(onPath && budget.worstMs ? 'panels.http.slowPath' : 'panels.http.slow', {
+          deadline: formatMs(budget.deadlineMs),
+          own: formatMs(own.ms),
+          detail: own.detail,
+          worst: formatMs(budget.worstMs),
+        })}
       </span>
     </p>
   );

@@ -6,6 +6,7 @@ import { formatMs } from '../../ui/components';
 import { Icon } from '../../ui/icons';
 import { useFlowEdges, useFlowNodes, useSelectNode } from '../store/flow-hooks';
 import { timingBudget } from '../timing';
+import { t, tRich } from '../../i18n/i18n';
 import { Section } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
@@ -16,10 +17,10 @@ function IvrTriggerPanel({ config, patch, issues, readOnly }: PanelProps<PanelCo
   return (
     <>
       <Field
-        label="Deadline"
+        label={t('panels.trigger.deadline')}
         htmlFor={did}
         issues={issues('deadlineMs')}
-        hint="How long the IVR waits for the answer. Past it, the caller gets the fallback below and the run goes on."
+        hint={t('panels.ivr.deadlineHint')}
       >
         <NumberInput
           id={did}
@@ -28,16 +29,16 @@ function IvrTriggerPanel({ config, patch, issues, readOnly }: PanelProps<PanelCo
           placeholder="3000"
           min={50}
           max={30000}
-          suffix="ms"
+          suffix={t('panels.unit.ms')}
           readOnly={readOnly}
           testId="ivr-deadline"
         />
       </Field>
       <Field
-        label="Fallback answer (JSON)"
+        label={t('panels.ivr.fallback')}
         htmlFor={fid}
         issues={issues('fallback')}
-        hint='Returned as "output" with status "timeout" when the deadline passes, e.g. {"queue": "default"}.'
+        hint={t('panels.ivr.fallbackHint', { example: '{"queue": "default"}' })}
       >
         <JsonField
           id={fid}
@@ -62,10 +63,10 @@ export function TimingCard() {
   if (!budget) return null;
   const over = budget.worstMs !== null && budget.worstMs > budget.deadlineMs;
   return (
-    <Section title="Timing budget" testId="timing-budget">
+    <Section title={t('panels.timing.title')} testId="timing-budget">
       {budget.worstMs === null ? (
         <p className="callout callout-warning">
-          <Icon name="alert" size={14} /> No respond node is reachable yet: the caller always gets the fallback.
+          <Icon name="alert" size={14} /> {t('panels.timing.noRespond')}
         </p>
       ) : (
         <>
@@ -75,10 +76,11 @@ export function TimingCard() {
           <p className={`callout ${over ? 'callout-warning' : 'callout-ok'}`}>
             <Icon name={over ? 'alert' : 'check'} size={14} />
             <span>
-              Worst case to answer: <b>{formatMs(budget.worstMs)}</b> of {formatMs(budget.deadlineMs)}.
-              {over &&
-                ' If the services are slow, callers get the fallback;' +
-                  ' lower the timeouts on this path or raise the deadline.'}
+              {tRich(
+                over ? 'panels.timing.worstOver' : 'panels.timing.worst',
+                { b: (s) => <b>{s}</b> },
+                { worst: formatMs(budget.worstMs), deadline: formatMs(budget.deadlineMs) },
+              )}
             </span>
           </p>
           {budget.path.length > 0 && (

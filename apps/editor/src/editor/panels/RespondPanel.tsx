@@ -3,6 +3,8 @@ import { Checkbox, Field, NumberInput, Segmented, Select, TextInput, useFieldId 
 import { Icon } from '../../ui/icons';
 import { useFlowNodes } from '../store/flow-hooks';
 import { TemplateField } from '../TemplateField';
+import { t, tRich } from '../../i18n/i18n';
+import { nodeLabel, triggerWaits } from '../../i18n/node-text';
 import { NameValueTable } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
@@ -13,6 +15,10 @@ const SAMPLES: Record<string, string> = {
   xml: '<answer>\n  <queue>default</queue>\n</answer>',
   text: 'OK',
 };
+/** The HTTP header holding a body's type: its name, the same in every language. */
+const CONTENT_TYPE = 'Content-Type';
+/** A token (code, the same in every language) as the redirect's example. */
+const LOCATION_EXAMPLE = '{{{vars.recordingUrl}}}';
 
 /** Respond: the answer of an IVR or webhook run (the first respond reached answers; the run goes on). */
 function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelConfigOf<typeof respondNode.type>>) {
@@ -37,11 +43,8 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
   };
   return (
     <>
-      <p className="panel-lead">
-        The first respond reached answers the caller; the run goes on after it. For an IVR the body becomes{' '}
-        <code>output</code>.
-      </p>
-      <Field label="Status" htmlFor={sid} issues={issues('status')}>
+      <p className="panel-lead">{tRich('panels.respond.lead', { code: (s) => <code>{s}</code> })}</p>
+      <Field label={t('common.status')} htmlFor={sid} issues={issues('status')}>
         <NumberInput
           id={sid}
           value={config.status}
@@ -53,20 +56,20 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
           testId="respond-status"
         />
       </Field>
-      <Field label="Body">
+      <Field label={t('panels.body.label')}>
         <Segmented
           value={body.type}
           onChange={setType}
           options={[
             { value: 'json', label: 'JSON' },
             { value: 'xml', label: 'XML' },
-            { value: 'text', label: 'Text' },
-            { value: 'none', label: 'None' },
-            { value: 'redirect', label: 'Redirect' },
-            { value: 'passthrough', label: 'Bytes of a request' },
+            { value: 'text', label: t('panels.body.text') },
+            { value: 'none', label: t('panels.body.none') },
+            { value: 'redirect', label: t('panels.respond.redirect') },
+            { value: 'passthrough', label: t('panels.respond.passthrough') },
           ]}
           disabled={readOnly}
-          ariaLabel="Body type"
+          ariaLabel={t('panels.body.type')}
           testId="respond-body-type"
         />
       </Field>
@@ -81,12 +84,12 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
           rows={5}
           readOnly={readOnly}
           testId="respond-body"
-          ariaLabel="Response body"
+          ariaLabel={t('panels.respond.body')}
         />
       )}
       {body.type === 'json' && (
         <Checkbox
-          label="Leave out empty fields (those whose value is empty text or null)"
+          label={t('panels.respond.omitEmpty')}
           checked={body.omitEmpty === true}
           disabled={readOnly}
           onChange={(on) => patch({ body: { ...body, omitEmpty: on || undefined } })}
@@ -96,36 +99,36 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
         <TemplateField
           nodeId={nodeId}
           path="config.body.location"
-          label="Location"
+          label={t('panels.respond.location')}
           value={body.location}
           onChange={(v) => patch({ body: { ...body, location: v } }, 'body.location')}
           context="url"
-          placeholder="{{{vars.recordingUrl}}}"
+          placeholder={LOCATION_EXAMPLE}
           readOnly={readOnly}
-          hint="An http(s) URL or a path here. Tokens are percent-encoded; {{{raw}}} inserts a whole URL as is."
+          hint={t('panels.respond.locationHint', { raw: '{{{raw}}}' })}
           testId="respond-location"
-          ariaLabel="Redirect location"
+          ariaLabel={t('panels.respond.locationAria')}
         />
       )}
       {body.type === 'passthrough' && (
         <Field
-          label="Answer with the response of"
+          label={t('panels.respond.passthroughOf')}
           issues={issues('body.node')}
-          hint='The bytes and Content-Type that HTTP request received; set its "Read response as" to Binary.'
+          hint={t('panels.respond.passthroughHint')}
         >
           <Select
             value={body.node}
             onChange={(v) => patch({ body: { ...body, node: v } })}
             options={httpNames ? httpNames.split('\u0000') : []}
-            placeholder="Choose an HTTP request"
+            placeholder={t('panels.respond.chooseRequest')}
             disabled={readOnly}
             testId="respond-passthrough-node"
-            ariaLabel="Request node"
+            ariaLabel={t('panels.respond.requestNode')}
           />
         </Field>
       )}
       {body.type === 'text' && (
-        <Field label="Content-Type" htmlFor={cid} issues={issues('body.contentType')}>
+        <Field label={CONTENT_TYPE} htmlFor={cid} issues={issues('body.contentType')}>
           <TextInput
             id={cid}
             value={body.contentType ?? ''}
@@ -136,7 +139,7 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
           />
         </Field>
       )}
-      <Field label="Headers">
+      <Field label={t('panels.headers.label')}>
         <NameValueTable
           nodeId={nodeId}
           basePath="config.headers"
@@ -145,8 +148,8 @@ function RespondPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<Pa
           context="header"
           issues={issues}
           readOnly={readOnly}
-          addLabel="Add header"
-          namePlaceholder="Header"
+          addLabel={t('panels.headers.add')}
+          namePlaceholder={t('panels.headers.name')}
         />
       </Field>
       <WhoWaits />
@@ -163,17 +166,11 @@ function WhoWaits() {
   });
   const [type = '', deadline] = trigger.split('\u0000');
   const spec = getNodeSpec(type);
-  const t = spec?.trigger;
-  let text: string;
-  if (!spec || !t) text = 'A synchronous trigger (IVR, webhook) waits for this answer; an event trigger does not.';
-  else if (t.mode === 'async') text = `Nobody waits for this answer: the ${spec.label} trigger is asynchronous.`;
-  else {
-    const ms = Number(deadline) || t.deadlineMs;
-    const within = ms ? ` for up to ${ms} ms` : '';
-    text =
-      `${t.waiter ?? 'The caller'} waits for this ` +
-      `answer${within}${t.late ? `; after that it gets ${t.late}` : ''}.`;
-  }
+  const trig = spec?.trigger;
+  let text: string | undefined;
+  if (!spec || !trig) text = t('panels.respond.waitsUnknown');
+  else if (trig.mode === 'async') text = t('panels.respond.nobodyWaits', { trigger: nodeLabel(type) });
+  else text = triggerWaits(type, Number(deadline) || trig.deadlineMs || 0);
   return (
     <p className="panel-outputs" data-testid="respond-waiter">
       <Icon name="info" size={13} /> {text}

@@ -7,8 +7,11 @@ import { useEffect, useState } from 'react';
 import { Button } from '../../ui/components';
 import { Issues } from '../../ui/form';
 import { useShownStep } from '../store/flow-hooks';
+import { t, tRich } from '../../i18n/i18n';
 
 const toText = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 2));
+/** A JSON example (data, the same in every language). */
+const SAMPLE_EXAMPLE = '{\n  "customer": { "name": "Jeanne", "tier": "gold" }\n}';
 
 export function SampleResponse(props: {
   nodeId: string;
@@ -35,28 +38,26 @@ export function SampleResponse(props: {
     });
   }, [value]);
 
-  const edit = (t: string) => {
-    setText(t);
-    if (!t.trim()) {
+  const edit = (next: string) => {
+    setText(next);
+    if (!next.trim()) {
       setError(null);
       onChange(undefined);
       return;
     }
     try {
-      const v = JSON.parse(t) as unknown;
+      const v = JSON.parse(next) as unknown;
       setError(null);
       onChange(v);
     } catch (err) {
-      setError(`not valid JSON: ${(err as Error).message}`);
+      setError(t('panels.sample.invalid', { message: (err as Error).message }));
     }
   };
 
   return (
     <div className="field" data-testid="http-sample">
       <p className="field-hint">
-        What this service answers, as JSON: completion then offers its fields (
-        <code>{`{{nodes.${nodeName}.body.…}}`}</code>) and a token reading a field it lacks is a warning. Saved with the
-        draft, never sent.
+        {tRich('panels.sample.hint', { code: (s) => <code>{s}</code> }, { token: `{{nodes.${nodeName}.body.…}}` })}
       </p>
       <textarea
         className={`input mono${error ? ' invalid' : ''}`}
@@ -64,8 +65,8 @@ export function SampleResponse(props: {
         value={text}
         readOnly={readOnly}
         spellCheck={false}
-        placeholder={'{\n  "customer": { "name": "Jeanne", "tier": "gold" }\n}'}
-        aria-label="Sample response"
+        placeholder={SAMPLE_EXAMPLE}
+        aria-label={t('panels.sample.label')}
         data-testid="http-sample-response"
         onChange={(e) => edit(e.target.value)}
       />
@@ -77,9 +78,7 @@ export function SampleResponse(props: {
             variant="secondary"
             icon="download"
             disabled={last === undefined}
-            title={
-              last === undefined ? 'Run the flow first (Test run)' : "Keep the last run's response body as the sample"
-            }
+            title={last === undefined ? t('panels.sample.runFirst') : t('panels.sample.pinTitle')}
             onClick={() => {
               onChange(last);
               setText(toText(last));
@@ -87,11 +86,11 @@ export function SampleResponse(props: {
             }}
             data-testid="http-sample-pin"
           >
-            Pin the last run&apos;s response
+            {t('panels.sample.pin')}
           </Button>
           {value !== undefined && (
             <Button size="sm" variant="ghost" onClick={() => edit('')} data-testid="http-sample-clear">
-              Remove the sample
+              {t('panels.sample.remove')}
             </Button>
           )}
         </div>

@@ -1,4 +1,5 @@
 import { setNode } from '@callflow/flow';
+import { t, tRich } from '../../i18n/i18n';
 import { NameValueTable } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 
@@ -7,8 +8,7 @@ function SetPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelC
   return (
     <>
       <p className="panel-lead">
-        Later nodes read these as <code>{'{{vars.name}}'}</code>. A value that is a lone <code>{'{{token}}'}</code>{' '}
-        keeps its type (number, object, …).
+        {tRich('panels.set.lead', { code: (s) => <code>{s}</code> }, { vars: '{{vars.name}}', token: '{{token}}' })}
       </p>
       <NameValueTable
         nodeId={nodeId}
@@ -18,9 +18,9 @@ function SetPanel({ nodeId, config, patch, issues, readOnly }: PanelProps<PanelC
         context="value"
         issues={issues}
         readOnly={readOnly}
-        addLabel="Add variable"
-        namePlaceholder="Variable"
-        valuePlaceholder="Value"
+        addLabel={t('panels.set.add')}
+        namePlaceholder={t('panels.set.variable')}
+        valuePlaceholder={t('panels.row.value')}
         testId="set-values"
       />
     </>

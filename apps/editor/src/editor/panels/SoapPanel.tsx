@@ -12,10 +12,18 @@ import { NameValueTable, RequestSettingsFields, Section } from './shared';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
 import { pruneArgs, ShapeFields, type ArgObject } from './soap/SoapArgsForm';
 import { SoapAdvanced } from './soap/SoapAdvanced';
+import { t, tRich } from '../../i18n/i18n';
+import { handleLabel } from '../../i18n/node-text';
 import { describedFor, findOperation, rememberDescription } from '../soap-descriptions';
 
 /** The stored config, as the panel sees it (all of it optional). */
 type SoapConfig = PanelConfigOf<typeof soapNode.type>;
+
+/** Examples of a WSDL address and an operation name: code, the same in every language. */
+const WSDL_EXAMPLE = 'https://legacy.example.com/CustomerService?wsdl';
+const OPERATION_EXAMPLE = 'GetCustomer';
+/** Where the SOAP headers' issues are (a config path). */
+const SOAP_HEADERS_PATH = 'config.soapHeaders';
 
 type LoadState =
   | { status: 'idle' }
@@ -73,10 +81,9 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       setLoad({
         status: 'error',
         message: missing
-          ? 'This server cannot read WSDLs yet (POST /api/v1/soap/describe is not available). ' +
-            'Type the operation and its arguments (JSON) by hand meanwhile.'
+          ? t('panels.soap.noDescribe')
           : /HTTP 40[13]\b/.test(errorText(err)) && !config.connectionId
-            ? `${errorText(err)} — the WSDL needs credentials: choose the node's connection and load again.`
+            ? t('panels.soap.needsCredentials', { error: errorText(err) })
             : errorText(err),
       });
     }
@@ -129,7 +136,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       <div className="field">
         <div className="field-label-row">
           <label className="field-label" htmlFor={wid}>
-            WSDL URL
+            {t('panels.soap.wsdlUrl')}
           </label>
         </div>
         <div className="wsdl-line">
@@ -145,11 +152,11 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
                 if (load.status !== 'loading') setLoad(d ? { status: 'ok', description: d } : { status: 'idle' });
               }}
               context="url"
-              placeholder="https://legacy.example.com/CustomerService?wsdl"
+              placeholder={WSDL_EXAMPLE}
               readOnly={readOnly}
               compact
               testId="soap-wsdl"
-              ariaLabel="WSDL URL"
+              ariaLabel={t('panels.soap.wsdlUrl')}
             />
           </div>
           <Button
@@ -158,17 +165,12 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
             busy={load.status === 'loading'}
             disabled={!wsdlUrl.trim() || templated}
             data-testid="soap-load"
-            title={templated ? 'Load needs a URL without tokens' : 'Read the services and operations of this WSDL'}
+            title={templated ? t('panels.soap.loadTemplated') : t('panels.soap.loadTitle')}
           >
-            Load
+            {t('panels.soap.load')}
           </Button>
         </div>
-        {templated && (
-          <div className="field-hint">
-            The URL has tokens, so it cannot be loaded here; type the operation and arguments by hand or load a literal
-            URL first.
-          </div>
-        )}
+        {templated && <div className="field-hint">{t('panels.soap.templatedHint')}</div>}
         {load.status === 'error' && (
           <p className="callout callout-danger" role="alert" data-testid="soap-load-error">
             <Icon name="alert" size={14} /> <span>{load.message}</span>
@@ -178,19 +180,19 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
 
       {description ? (
         <>
-          {services.length === 0 && <p className="callout callout-warning">This WSDL describes no services.</p>}
+          {services.length === 0 && <p className="callout callout-warning">{t('panels.soap.noServices')}</p>}
           <div className="grid-2">
-            <Field label="Service">
+            <Field label={t('panels.soap.service')}>
               <Select
                 value={service?.name ?? ''}
                 onChange={(v) => choose({ service: v })}
                 options={services.map((s) => s.name)}
                 disabled={readOnly}
                 testId="soap-service"
-                ariaLabel="Service"
+                ariaLabel={t('panels.soap.service')}
               />
             </Field>
-            <Field label="Port">
+            <Field label={t('panels.soap.port')}>
               <Select
                 value={port?.name ?? ''}
                 onChange={(v) => choose({ port: v })}
@@ -200,38 +202,38 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
                 }))}
                 disabled={readOnly}
                 testId="soap-port"
-                ariaLabel="Port"
+                ariaLabel={t('panels.soap.port')}
               />
             </Field>
           </div>
           <Field
-            label="Operation"
+            label={t('panels.soap.operation')}
             issues={issues('operation')}
-            hint={port?.address ? `Endpoint from the WSDL: ${port.address}` : undefined}
+            hint={port?.address ? t('panels.soap.endpointFromWsdl', { address: port.address }) : undefined}
           >
             <Select
               value={op?.name ?? ''}
               onChange={(v) => choose({ operation: v })}
               options={operations.map((o) => o.name)}
-              placeholder={operations.length ? 'Choose an operation' : 'No operations'}
+              placeholder={operations.length ? t('panels.soap.chooseOperation') : t('panels.soap.noOperations')}
               disabled={readOnly}
               testId="soap-operation"
-              ariaLabel="Operation"
+              ariaLabel={t('panels.soap.operation')}
             />
           </Field>
           {op?.documentation && <p className="field-hint">{op.documentation}</p>}
         </>
       ) : (
         <Field
-          label="Operation"
+          label={t('panels.soap.operation')}
           issues={issues('operation')}
-          hint={load.status === 'idle' ? 'Load the WSDL to pick from its operations.' : undefined}
+          hint={load.status === 'idle' ? t('panels.soap.loadToPick') : undefined}
         >
           <input
             className="input mono"
             value={config.operation ?? ''}
             readOnly={readOnly}
-            placeholder="GetCustomer"
+            placeholder={OPERATION_EXAMPLE}
             onChange={(e) => patch({ operation: e.target.value }, 'operation')}
             data-testid="soap-operation-text"
           />
@@ -241,17 +243,17 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       <IvrTimeoutHint nodeId={nodeId} config={config as Record<string, unknown>} />
 
       <Section
-        title="Arguments"
+        title={t('panels.soap.arguments')}
         testId="soap-args"
         aside={
           <Segmented
             value={argsMode}
             onChange={setArgsMode}
             options={[
-              { value: 'form', label: 'Form' },
+              { value: 'form', label: t('panels.http.form') },
               { value: 'json', label: 'JSON' },
             ]}
-            ariaLabel="Argument editor"
+            ariaLabel={t('panels.soap.argumentEditor')}
           />
         }
       >
@@ -264,9 +266,7 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
               readOnly={readOnly}
               testId="soap-args-json"
             />
-            <p className="field-hint">
-              Nested objects and arrays as node-soap takes them; every text value is a template (XML-escaped when sent).
-            </p>
+            <p className="field-hint">{t('panels.soap.argsJsonHint')}</p>
           </>
         ) : op.input.fields?.length || op.input.attributes?.length ? (
           <ShapeFields
@@ -278,10 +278,10 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
             readOnly={readOnly}
           />
         ) : (
-          <p className="field-hint">This operation takes no arguments.</p>
+          <p className="field-hint">{t('panels.soap.noArguments')}</p>
         )}
         <Checkbox
-          label="Leave out arguments whose value is empty (optional elements are then not sent)"
+          label={t('panels.soap.omitEmpty')}
           checked={config.omitEmpty === true}
           disabled={readOnly}
           onChange={(on) => patch({ omitEmpty: on || undefined }, 'omitEmpty')}
@@ -290,14 +290,12 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
       </Section>
 
       {op && op.output.fields && op.output.fields.length > 0 && (
-        <Section title="Output">
-          <p className="field-hint">Later nodes read the result as tokens:</p>
+        <Section title={t('panels.soap.output')}>
+          <p className="field-hint">{t('panels.soap.outputHint')}</p>
           <ul className="output-fields">
             {op.output.fields.slice(0, 12).map((f) => (
               <li key={f.name}>
-                <code>
-                  nodes.{nodeName}.result.{f.name}
-                </code>
+                <code>{`nodes.${nodeName}.result.${f.name}`}</code>
                 <span className="muted">
                   {f.fields ? 'object' : f.type}
                   {f.array ? '[]' : ''}
@@ -308,10 +306,10 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         </Section>
       )}
 
-      <Section title="SOAP headers">
+      <Section title={t('panels.soap.headers')}>
         <NameValueTable
           nodeId={nodeId}
-          basePath="config.soapHeaders"
+          basePath={SOAP_HEADERS_PATH}
           rows={soapHeaderRows}
           onChange={(rows, f) =>
             patch(
@@ -322,20 +320,20 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
           context="xml"
           issues={() => []}
           readOnly={readOnly}
-          addLabel="Add SOAP header"
-          namePlaceholder="Element"
+          addLabel={t('panels.soap.addHeader')}
+          namePlaceholder={t('panels.soap.element')}
         />
       </Section>
 
-      <Section title="Options">
+      <Section title={t('panels.options')}>
         <TemplateField
           nodeId={nodeId}
           path="config.endpoint"
           value={config.endpoint ?? ''}
           onChange={(v) => patch({ endpoint: v || undefined }, 'endpoint')}
           context="url"
-          label="Endpoint override"
-          placeholder={port?.address ?? 'The address given in the WSDL'}
+          label={t('panels.soap.endpoint')}
+          placeholder={port?.address ?? t('panels.soap.endpointPlaceholder')}
           readOnly={readOnly}
         />
         <RequestSettingsFields config={config} patch={patch} issues={issues} readOnly={readOnly} />
@@ -347,8 +345,12 @@ function SoapPanel({ nodeId, nodeName, config, patch, replace, issues, readOnly 
         readOnly={readOnly}
       />
       <p className="panel-outputs">
-        <Icon name="info" size={13} /> Output: <code>result</code> (parsed), <code>headers</code>. A SOAP fault, timeout
-        or network failure leaves by <b>error</b>.
+        <Icon name="info" size={13} />{' '}
+        {tRich(
+          'panels.soap.outputs',
+          { code: (s) => <code>{s}</code>, b: (s) => <b>{s}</b> },
+          { error: handleLabel(soapNode.type, 'error') },
+        )}
       </p>
     </>
   );

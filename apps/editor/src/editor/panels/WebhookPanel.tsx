@@ -3,6 +3,7 @@ import { ListInput } from '../../ui/list-json-inputs';
 import { CopyButton } from '../../ui/CopyButton';
 import { useFlowMeta } from '../store/flow-hooks';
 import { webhookTrigger } from '@callflow/flow';
+import { t } from '../../i18n/i18n';
 import { TimingCard } from './IvrTriggerPanel';
 import { WebhookSecretField } from './WebhookSecretField';
 import { definePanel, type PanelConfigOf, type PanelProps } from './types';
@@ -17,17 +18,19 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfi
   const auth = config.auth;
   const base = `${location.origin}/api/v1/hooks/${key ?? '<flow-key>'}`;
   const url = auth?.in === 'query' && auth.name ? `${base}?${auth.name}=<secret>` : base;
-  const where = auth?.in === 'query' ? `as ?${auth.name}=` : `in the ${auth?.name} header`;
-  const keyOnly = 'an API key: Authorization: Bearer <key>, X-Api-Key or ?token=';
-  const how = auth ? `an API key, or this flow's secret ${where}` : keyOnly;
+  const how = !auth
+    ? t('panels.webhook.authKeyOnly')
+    : auth.in === 'query'
+      ? t('panels.webhook.authQuery', { name: auth.name })
+      : t('panels.webhook.authHeader', { name: auth.name });
   return (
     <>
-      <Field label="Endpoint" hint={`Authenticate with ${how}. The respond node shapes the answer.`}>
+      <Field label={t('panels.webhook.endpoint')} hint={how}>
         <div className="check-row" style={{ gap: 8, flexWrap: 'nowrap', alignItems: 'center' }}>
           <code className="code-line grow" data-testid="webhook-url">
             {url}
           </code>
-          <CopyButton text={url} what="endpoint URL" testId="webhook-url-copy" size="sm" />
+          <CopyButton text={url} what={t('panels.webhook.endpointWhat')} testId="webhook-url-copy" size="sm" />
         </div>
       </Field>
       <WebhookSecretField
@@ -37,7 +40,7 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfi
         issues={issues('auth.name')}
         readOnly={readOnly}
       />
-      <Field label="Methods" issues={issues('methods')}>
+      <Field label={t('panels.webhook.methods')} issues={issues('methods')}>
         <div className="check-row">
           {(['GET', 'POST'] as const).map((m) => (
             <Checkbox
@@ -53,13 +56,10 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfi
         </div>
       </Field>
       <Field
-        label="Allowed origins (CORS)"
+        label={t('panels.webhook.origins')}
         htmlFor={oid}
         issues={issues('allowedOrigins')}
-        hint={
-          'Browser apps (e.g. an agent UI on ringing) allowed to call this hook; preflight is answered.' +
-          ' Comma separated.'
-        }
+        hint={t('panels.webhook.originsHint')}
       >
         <ListInput
           id={oid}
@@ -69,7 +69,7 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfi
           readOnly={readOnly}
         />
       </Field>
-      <Field label="Deadline" htmlFor={did} issues={issues('deadlineMs')}>
+      <Field label={t('panels.trigger.deadline')} htmlFor={did} issues={issues('deadlineMs')}>
         <NumberInput
           id={did}
           value={config.deadlineMs}
@@ -77,7 +77,7 @@ function WebhookPanel({ config, patch, issues, readOnly }: PanelProps<PanelConfi
           placeholder="10000"
           min={50}
           max={30000}
-          suffix="ms"
+          suffix={t('panels.unit.ms')}
           readOnly={readOnly}
         />
       </Field>

@@ -16,6 +16,11 @@ import { Checkbox, Field, Segmented, TextInput, useFieldId } from '../../ui/form
 import { CopyButton } from '../../ui/CopyButton';
 import { Icon } from '../../ui/icons';
 import { useFlowMeta } from '../store/flow-hooks';
+import { t, tRich } from '../../i18n/i18n';
+
+/** The name a new secret setting starts with (RetailCRM's parameter): code, the same in every language. */
+const DEFAULT_NAME = 'clientId';
+const b = (s: string) => <b>{s}</b>;
 
 export function WebhookSecretField(props: {
   flowId?: string;
@@ -71,7 +76,7 @@ export function WebhookSecretField(props: {
     try {
       await api.flows.webhookSecret.remove(flowId);
       setStatus({ set: false });
-      toast('Secret removed: callers now need an API key', 'success');
+      toast(t('panels.secret.removed'), 'success');
     } catch (err) {
       toast(errorText(err), 'error');
     } finally {
@@ -82,10 +87,10 @@ export function WebhookSecretField(props: {
   return (
     <>
       <Checkbox
-        label="Also accept this flow's own secret (for callers that cannot hold an API key, e.g. RetailCRM's clientId)"
+        label={t('panels.secret.accept')}
         checked={!!auth}
         disabled={readOnly}
-        onChange={(on) => onChange(on ? { in: 'query', name: 'clientId' } : undefined)}
+        onChange={(on) => onChange(on ? { in: 'query', name: DEFAULT_NAME } : undefined)}
         testId="webhook-auth"
       />
       {pending && (
@@ -96,24 +101,24 @@ export function WebhookSecretField(props: {
       )}
       {auth && (
         <div className="grid-2">
-          <Field label="Sent in">
+          <Field label={t('panels.secret.sentIn')}>
             <Segmented
               value={auth.in}
               onChange={(v) => onChange({ ...auth, in: v })}
               options={[
-                { value: 'query', label: 'Query parameter' },
-                { value: 'header', label: 'Header' },
+                { value: 'query', label: t('panels.secret.query') },
+                { value: 'header', label: t('panels.headers.name') },
               ]}
               disabled={readOnly}
-              ariaLabel="Secret sent in"
+              ariaLabel={t('panels.secret.sentInAria')}
             />
           </Field>
-          <Field label="Name" htmlFor={nid} issues={issues}>
+          <Field label={t('panels.row.name')} htmlFor={nid} issues={issues}>
             <TextInput
               id={nid}
               value={auth.name}
               onChange={(v) => onChange({ ...auth, name: v })}
-              placeholder="clientId"
+              placeholder={DEFAULT_NAME}
               readOnly={readOnly}
               mono
               testId="webhook-auth-name"
@@ -124,17 +129,21 @@ export function WebhookSecretField(props: {
       {auth && (
         <div className="field" data-testid="webhook-secret">
           {!flowId ? (
-            <p className="field-hint">Save the flow to set its secret.</p>
+            <p className="field-hint">{t('panels.secret.saveFirst')}</p>
           ) : (
             <div className="row-between">
               <span className="field-hint" data-testid="webhook-secret-status">
                 {status?.set ? (
                   <>
-                    <Icon name="key" size={13} /> A secret is set (fingerprint <code>{status.fingerprint}</code>,{' '}
-                    {formatDateTime(status.createdAt ?? null)}).
+                    <Icon name="key" size={13} />{' '}
+                    {tRich(
+                      'panels.secret.isSet',
+                      { code: (s) => <code>{s}</code> },
+                      { fingerprint: status.fingerprint, at: formatDateTime(status.createdAt ?? null) },
+                    )}
                   </>
                 ) : (
-                  'No secret yet: callers without an API key are refused.'
+                  t('panels.secret.none')
                 )}
               </span>
               {can('api_keys.manage') && !readOnly && (
@@ -142,7 +151,7 @@ export function WebhookSecretField(props: {
                   <TextInput
                     value={own}
                     onChange={setOwn}
-                    placeholder="own value (optional)"
+                    placeholder={t('panels.secret.own')}
                     mono
                     testId="webhook-secret-own"
                   />
@@ -153,7 +162,7 @@ export function WebhookSecretField(props: {
                     onClick={() => (status?.set ? setConfirm('rotate') : void rotate())}
                     data-testid="webhook-secret-rotate"
                   >
-                    {status?.set ? 'Rotate secret' : 'Set secret'}
+                    {status?.set ? t('panels.secret.rotate') : t('panels.secret.set')}
                   </Button>
                   {status?.set && (
                     <Button
@@ -164,7 +173,7 @@ export function WebhookSecretField(props: {
                       onClick={() => setConfirm('remove')}
                       data-testid="webhook-secret-remove"
                     >
-                      Remove
+                      {t('common.remove')}
                     </Button>
                   )}
                 </span>
@@ -176,44 +185,36 @@ export function WebhookSecretField(props: {
       {shown && <SecretOnce secret={shown} onClose={() => setShown(null)} />}
       {confirm === 'rotate' && (
         <ConfirmDialog
-          title="Rotate the webhook secret?"
-          action="Rotate now"
+          title={t('panels.secret.rotateTitle')}
+          action={t('panels.secret.rotateNow')}
           testId="webhook-secret-rotate-dialog"
           actionTestId="webhook-secret-rotate-dialog-confirm"
           width={520}
           onClose={() => setConfirm(null)}
           onConfirm={rotate}
         >
-          <p>
-            A new secret is made and shown once. <b>The current secret stops working now</b>: callers still sending it
-            are refused (401) until they are given the new one.
-          </p>
+          <p>{tRich('panels.secret.rotateBody', { b })}</p>
         </ConfirmDialog>
       )}
       {confirm === 'remove' && (
         <ConfirmDialog
-          title="Remove the webhook secret?"
-          action="Remove secret"
+          title={t('panels.secret.removeTitle')}
+          action={t('panels.secret.removeAction')}
           testId="webhook-secret-remove-dialog"
           actionTestId="webhook-secret-remove-dialog-confirm"
           width={520}
           onClose={() => setConfirm(null)}
           onConfirm={remove}
         >
-          <p>
-            <b>The secret stops working now</b>: callers sending it are refused (401) and need an API key, or a new
-            secret set here.
-          </p>
+          <p>{tRich('panels.secret.removeBody', { b })}</p>
         </ConfirmDialog>
       )}
     </>
   );
 }
 
-const authText = (a: WebhookAuth | undefined) => {
-  if (!a) return 'no secret';
-  return a.in === 'query' ? `?${a.name}=` : `the ${a.name} header`;
-};
+/** Where a setting takes the secret ('' for none): two settings with the same key behave the same. */
+const authKey = (a: WebhookAuth | undefined) => (a ? `${a.in}:${a.name}` : '');
 
 /**
  * Why the draft's secret setting is not what callers get yet (it applies when published), or null.
@@ -238,43 +239,36 @@ function usePendingPublish(flowId: string | undefined, auth: WebhookAuth | undef
     };
   }, [flowId, published]);
   if (!flowId) return null;
-  if (!published) return auth ? 'Publish to apply: the flow is not published yet, so its hook answers nobody.' : null;
+  if (!published) return auth ? t('panels.secret.unpublished') : null;
   if (!live || live.version !== published) return null;
-  if (authText(live.auth) === authText(auth)) return null;
-  const now = live.auth ? `accepts the secret as ${authText(live.auth)}` : 'accepts no secret (API keys only)';
-  return (
-    <>
-      <b>Publish to apply.</b> Callers get the published version (v{live.version}), which {now}; this draft's setting
-      applies once it is published.
-    </>
-  );
+  if (authKey(live.auth) === authKey(auth)) return null;
+  const values = { version: live.version, name: live.auth?.name };
+  if (!live.auth) return tRich('panels.secret.pendingNone', { b }, values);
+  return tRich(live.auth.in === 'query' ? 'panels.secret.pendingQuery' : 'panels.secret.pendingHeader', { b }, values);
 }
 
 function SecretOnce({ secret, onClose }: { secret: string; onClose(): void }) {
   return (
     <Dialog
-      title="The flow's webhook secret"
+      title={t('panels.secret.onceTitle')}
       onClose={onClose}
       width={560}
       testId="webhook-secret-once"
       footer={
         <Button variant="primary" onClick={onClose} data-testid="webhook-secret-done">
-          I have stored it
+          {t('panels.secret.stored')}
         </Button>
       }
     >
       <p className="callout callout-warning" role="alert">
         <Icon name="alert" size={14} />
-        <span>
-          <b>Copy it now: you won't see it again.</b> The previous secret no longer works. Give it to the caller (e.g.
-          register it as RetailCRM's clientId).
-        </span>
+        <span>{tRich('panels.secret.onceBody', { b })}</span>
       </p>
       <div className="secret-once">
         <code className="mono" data-testid="webhook-secret-value">
           {secret}
         </code>
-        <CopyButton text={secret} what="secret" testId="webhook-secret-copy" />
+        <CopyButton text={secret} what={t('panels.secret.what')} testId="webhook-secret-copy" />
       </div>
     </Dialog>
   );

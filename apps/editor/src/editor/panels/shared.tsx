@@ -12,6 +12,8 @@ import type { Connection } from '../../api/types';
 import { Button } from '../../ui/components';
 import { Field, Issues, NumberInput, TextInput, useFieldId } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { t, tRich } from '../../i18n/i18n';
+import { handleLabel } from '../../i18n/node-text';
 import { TemplateField } from '../TemplateField';
 import { CONTEXT_INFO } from '../template-hints';
 
@@ -49,9 +51,9 @@ export function NameValueTable({
   context,
   issues,
   readOnly,
-  namePlaceholder = 'Name',
-  valuePlaceholder = 'Value',
-  addLabel = 'Add',
+  namePlaceholder = t('panels.row.name'),
+  valuePlaceholder = t('panels.row.value'),
+  addLabel = t('common.add'),
   testId,
   contextOf,
   rowExtra,
@@ -125,7 +127,7 @@ export function NameValueTable({
             <button
               type="button"
               className="btn btn-ghost btn-icon btn-sm nv-del"
-              aria-label={`Remove row ${i + 1}`}
+              aria-label={t('panels.row.remove', { n: i + 1 })}
               onClick={() => onChange(rows.filter((_, j) => j !== i))}
             >
               <Icon name="x" size={14} />
@@ -184,7 +186,7 @@ export function RequestSettingsFields({
         readOnly={readOnly}
       />
       <div className="grid-3">
-        <Field label="Timeout" htmlFor={tid} issues={issues('timeoutMs')}>
+        <Field label={t('panels.request.timeout')} htmlFor={tid} issues={issues('timeoutMs')}>
           <NumberInput
             id={tid}
             value={config.timeoutMs}
@@ -192,12 +194,12 @@ export function RequestSettingsFields({
             placeholder="10000"
             min={1}
             max={120000}
-            suffix="ms"
+            suffix={t('panels.unit.ms')}
             readOnly={readOnly}
             testId="timeout"
           />
         </Field>
-        <Field label="Attempts" htmlFor={aid} issues={issues('retry.attempts')}>
+        <Field label={t('panels.request.attempts')} htmlFor={aid} issues={issues('retry.attempts')}>
           <NumberInput
             id={aid}
             value={retry.attempts}
@@ -209,7 +211,7 @@ export function RequestSettingsFields({
             testId="retry-attempts"
           />
         </Field>
-        <Field label="Backoff" htmlFor={bid} issues={issues('retry.backoffMs')}>
+        <Field label={t('panels.request.backoff')} htmlFor={bid} issues={issues('retry.backoffMs')}>
           <NumberInput
             id={bid}
             value={retry.backoffMs}
@@ -217,14 +219,13 @@ export function RequestSettingsFields({
             placeholder="500"
             min={0}
             max={60000}
-            suffix="ms"
+            suffix={t('panels.unit.ms')}
             readOnly={readOnly}
           />
         </Field>
       </div>
       <p className="field-hint">
-        Attempts counts the first try; the delay doubles after each failed try. Timeouts and failures after the last
-        attempt leave by <b>error</b>.
+        {tRich('panels.request.retryHint', { b: (s) => <b>{s}</b> }, { error: handleLabel('http', 'error') })}
       </p>
     </>
   );
@@ -252,15 +253,7 @@ export function ConnectionField({
     };
   }, []);
   return (
-    <Field
-      label="Connection"
-      htmlFor={id}
-      issues={issues}
-      hint={
-        'Credentials (basic, bearer, API key, OAuth2, ' +
-        'token endpoint) are kept in the connection, encrypted, never in the flow.'
-      }
-    >
+    <Field label={t('panels.connection.label')} htmlFor={id} issues={issues} hint={t('panels.connection.hint')}>
       {list && list.length > 0 ? (
         <select
           id={id}
@@ -269,20 +262,22 @@ export function ConnectionField({
           disabled={readOnly}
           onChange={(e) => onChange(e.target.value || undefined)}
         >
-          <option value="">No connection</option>
+          <option value="">{t('panels.connection.none')}</option>
           {list.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name} ({c.type})
             </option>
           ))}
-          {value && !list.some((c) => c.id === value) && <option value={value}>{value} (not found)</option>}
+          {value && !list.some((c) => c.id === value) && (
+            <option value={value}>{t('panels.connection.notFound', { id: value })}</option>
+          )}
         </select>
       ) : (
         <TextInput
           id={id}
           value={value ?? ''}
           onChange={(v) => onChange(v.trim() ? v.trim() : undefined)}
-          placeholder="Connection id (optional)"
+          placeholder={t('panels.connection.idPlaceholder')}
           readOnly={readOnly}
           mono
         />
@@ -305,12 +300,12 @@ export function MaxConcurrentRunsField({
 }) {
   const id = useFieldId();
   return (
-    <Field label="Max concurrent runs" htmlFor={id} issues={issues} hint="Across all workers. Empty = no limit.">
+    <Field label={t('panels.maxRuns.label')} htmlFor={id} issues={issues} hint={t('panels.maxRuns.hint')}>
       <NumberInput
         id={id}
         value={value}
         onChange={onChange}
-        placeholder="No limit"
+        placeholder={t('panels.maxRuns.none')}
         min={1}
         max={MAX_CONCURRENT_RUNS_LIMIT}
         readOnly={readOnly}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { campaignsApi } from '../../api/campaigns';
 import { errorText } from '../../api/client';
 import { Button, Dialog, toast } from '../../ui/components';
+import { t } from '../../i18n/i18n';
 
 /** A request id per action (retry-all is idempotent per id); works on plain-HTTP origins too. */
 function newRequestId(): string {
@@ -17,7 +18,7 @@ export function PauseButton({ campaignId, paused }: { campaignId: string; paused
     try {
       if (paused) await campaignsApi.resume(campaignId);
       else await campaignsApi.pause(campaignId);
-      toast(paused ? 'Resumed: queued runs are delivered again' : 'Paused: no new run starts', 'success');
+      toast(paused ? t('campaigns.resumed') : t('campaigns.pausedToast'), 'success');
     } catch (err) {
       toast(errorText(err), 'error');
     } finally {
@@ -30,16 +31,15 @@ export function PauseButton({ campaignId, paused }: { campaignId: string; paused
       busy={busy}
       onClick={() => void toggle()}
       data-testid={paused ? 'campaign-resume' : 'campaign-pause'}
-      title={paused ? 'Deliver the queued runs again' : 'Stop starting queued runs (runs in progress finish)'}
+      title={paused ? t('campaigns.resume.title') : t('campaigns.pause.title')}
     >
-      {paused ? 'Resume' : 'Pause'}
+      {paused ? t('campaigns.resume') : t('campaigns.pause')}
     </Button>
   );
 }
 
 export interface RetryScope {
-  /** What the dialog says is retried, e.g. "all 300 failed runs". */
-  label: string;
+  /** How many failed runs it covers (all of the campaign's, or those failed with `code`). */
   count: number;
   flowId?: string;
   code?: string;
@@ -64,9 +64,9 @@ export function RetryFailedButton({
     try {
       const r = await campaignsApi.retry(campaignId, { requestId: id, flowId: scope.flowId, code: scope.code });
       setRequestId(null);
-      const skipped = r.skipped ? `; ${r.skipped.toLocaleString()} left: their flow is not published` : '';
+      const counts = { queued: r.queued, skipped: r.skipped ?? 0 };
       toast(
-        r.queued ? `Queued ${r.queued.toLocaleString()} runs again${skipped}` : `Nothing left to retry${skipped}`,
+        r.queued ? t('campaigns.retry.queued', counts) : t('campaigns.retry.nothing', counts),
         r.queued ? 'success' : 'info',
       );
     } catch (err) {
@@ -92,23 +92,24 @@ export function RetryFailedButton({
       </Button>
       {requestId && (
         <Dialog
-          title="Retry failed runs"
+          title={t('campaigns.retry.title')}
           onClose={() => setRequestId(null)}
           testId="retry-dialog"
           footer={
             <>
               <Button variant="ghost" onClick={() => setRequestId(null)}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button variant="primary" busy={busy} onClick={() => void retry(requestId)} data-testid="retry-confirm">
-                Retry {scope.count.toLocaleString()}
+                {t('campaigns.retry.confirm', { count: scope.count })}
               </Button>
             </>
           }
         >
           <p>
-            Queue {scope.label} again, each with its input, on its flow&apos;s published version. A run already retried
-            is not retried twice.
+            {scope.code
+              ? t('campaigns.retry.bodyCode', { count: scope.count, code: scope.code })
+              : t('campaigns.retry.bodyAll', { count: scope.count })}
           </p>
         </Dialog>
       )}

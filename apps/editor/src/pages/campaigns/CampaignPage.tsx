@@ -12,6 +12,7 @@ import { PauseButton, RetryFailedButton } from './CampaignActions';
 import { useLiveDocument } from './live-document';
 import { CountsLine, flowLabel, LiveIndicator, PaceLine, PausedBadge, ProgressBar } from './progress-parts';
 import './campaigns.css';
+import { formatDate, formatNumber, t } from '../../i18n/i18n';
 
 export function CampaignPage() {
   const { campaignId = '' } = useParams();
@@ -19,7 +20,7 @@ export function CampaignPage() {
   const { doc, live, error, status } = useLiveDocument<CampaignDetail>(campaignsApi.detailPath(campaignId), 'progress');
   const head = (
     <Link to="/campaigns" className="muted small">
-      <Icon name="chevronLeft" size={12} /> Campaigns
+      <Icon name="chevronLeft" size={12} /> {t('campaigns.title')}
     </Link>
   );
   if (!doc) {
@@ -27,13 +28,13 @@ export function CampaignPage() {
       <div className="page" data-testid="campaign-page">
         {head}
         {status === 404 ? (
-          <Empty icon="megaphone" title="No such campaign">
-            <p className="muted">No run of this campaign was recorded (or its records are past their retention).</p>
+          <Empty icon="megaphone" title={t('campaigns.notFound')}>
+            <p className="muted">{t('campaigns.notFound.body')}</p>
           </Empty>
         ) : error ? (
           <ErrorBanner error={error} />
         ) : (
-          <Spinner label="Loading the campaign…" />
+          <Spinner label={t('campaigns.loadingOne')} />
         )}
       </div>
     );
@@ -50,31 +51,24 @@ export function CampaignPage() {
           <h1 data-testid="campaign-title">
             {doc.campaignId} <PausedBadge paused={doc.paused} />
           </h1>
-          <p className="muted">
-            Started {new Date(doc.startedAt).toLocaleString()}; {doc.flows.length} flow
-            {doc.flows.length === 1 ? '' : 's'}.
-          </p>
+          <p className="muted">{t('campaigns.started', { at: formatDate(doc.startedAt), count: doc.flows.length })}</p>
         </div>
         <div className="grow" />
         <LiveIndicator live={live} />
         {can('flows.run') && <PauseButton campaignId={doc.campaignId} paused={doc.paused} />}
         {can('flows.run') && (
-          <RetryFailedButton
-            campaignId={doc.campaignId}
-            scope={{ label: `all ${doc.failed.toLocaleString()} failed runs`, count: doc.failed }}
-            testId="campaign-retry-all"
-          >
-            {`Retry all failed (${doc.failed.toLocaleString()})`}
+          <RetryFailedButton campaignId={doc.campaignId} scope={{ count: doc.failed }} testId="campaign-retry-all">
+            {t('campaigns.retryAll', { count: doc.failed })}
           </RetryFailedButton>
         )}
       </header>
       <section className="campaign-summary" data-testid="campaign-summary">
         <ProgressBar c={doc} testId="campaign-progress" />
-        <CountsLine c={doc} prefix="campaign" />
+        <CountsLine c={doc} testId="campaign" />
         <PaceLine p={doc} c={doc} paused={doc.paused} testId="campaign-pace" />
       </section>
 
-      <h2 className="section-title">By flow</h2>
+      <h2 className="section-title">{t('campaigns.byFlow')}</h2>
       <div className="table-wrap">
         <table className="table" data-testid="campaign-flows">
           <tbody>
@@ -83,7 +77,7 @@ export function CampaignPage() {
                 <td>{f.flowName ? <Link to={`/flows/${f.flowId}`}>{f.flowName}</Link> : flowLabel(f)}</td>
                 <td className="campaign-cell">
                   <ProgressBar c={f} />
-                  <CountsLine c={f} prefix={`flow-${f.flowKey ?? f.flowId}`} />
+                  <CountsLine c={f} testId={`flow-${f.flowKey ?? f.flowId}`} />
                 </td>
                 <td>
                   <PaceLine p={f} c={f} paused={doc.paused} />
@@ -94,21 +88,21 @@ export function CampaignPage() {
         </table>
       </div>
 
-      <h2 className="section-title">Failures by error code</h2>
+      <h2 className="section-title">{t('campaigns.failures')}</h2>
       {doc.failures.length === 0 ? (
         <p className="muted" data-testid="no-failures">
-          No failed run waiting for a retry.
+          {t('campaigns.failures.none')}
         </p>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="campaign-failures">
             <thead>
               <tr>
-                <th>Error</th>
-                <th>Flow</th>
-                <th className="num">Runs</th>
-                <th>Example</th>
-                <th aria-label="Actions" />
+                <th>{t('campaigns.col.error')}</th>
+                <th>{t('campaigns.col.flow')}</th>
+                <th className="num">{t('campaigns.col.runs')}</th>
+                <th>{t('campaigns.col.example')}</th>
+                <th aria-label={t('campaigns.col.actions')} />
               </tr>
             </thead>
             <tbody>
@@ -117,12 +111,12 @@ export function CampaignPage() {
                   <td className="mono">{g.code}</td>
                   <td>{g.flowName ?? flowName(g.flowId)}</td>
                   <td className="num" data-testid={`failure-${g.code}-count`}>
-                    {g.count.toLocaleString()}
+                    {formatNumber(g.count)}
                   </td>
                   <td className="small">
                     {g.example ? (
                       <Link to={`/executions/${g.example.executionId}`} data-testid={`failure-${g.code}-example`}>
-                        {g.example.message ?? 'Open the run'}
+                        {g.example.message ?? t('campaigns.openRun')}
                       </Link>
                     ) : (
                       '—'
@@ -133,14 +127,13 @@ export function CampaignPage() {
                       <RetryFailedButton
                         campaignId={doc.campaignId}
                         scope={{
-                          label: `the ${g.count.toLocaleString()} runs that failed with ${g.code}`,
                           count: g.count,
                           flowId: g.flowId,
                           code: g.code,
                         }}
                         testId={`failure-${g.code}-retry`}
                       >
-                        Retry these
+                        {t('campaigns.retryThese')}
                       </RetryFailedButton>
                     )}
                   </td>

@@ -9,6 +9,7 @@ import { Button, Empty, ErrorBanner, Spinner, timeAgo } from '../../ui/component
 import { useLiveDocument } from './live-document';
 import { CountsLine, flowLabel, LiveIndicator, PaceLine, PausedBadge, ProgressBar } from './progress-parts';
 import './campaigns.css';
+import { t, tRich } from '../../i18n/i18n';
 
 export function CampaignsPage() {
   const [params, setParams] = useSearchParams();
@@ -23,10 +24,8 @@ export function CampaignsPage() {
     <div className="page" data-testid="campaigns-page">
       <header className="page-head">
         <div>
-          <h1>Campaigns</h1>
-          <p className="muted">
-            Runs of each campaign the dialer pushes, as they are queued, run and finish: updated live.
-          </p>
+          <h1>{t('campaigns.title')}</h1>
+          <p className="muted">{t('campaigns.intro')}</p>
         </div>
         <div className="grow" />
         <LiveIndicator live={live} />
@@ -34,22 +33,21 @@ export function CampaignsPage() {
       {flowId && (
         <div className="filters">
           <span>
-            Flow <b>{filteredFlow ? flowLabel(filteredFlow) : 'with no campaign runs yet'}</b>
+            {filteredFlow
+              ? tRich('campaigns.filter.flow', { b: (s) => <b>{s}</b> }, { name: flowLabel(filteredFlow) })
+              : tRich('campaigns.filter.flowNoRuns', { b: (s) => <b>{s}</b> })}
           </span>
           <Button size="sm" variant="ghost" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
-            All flows
+            {t('campaigns.allFlows')}
           </Button>
         </div>
       )}
       <div className="page-body">
         {error && !doc && <ErrorBanner error={error} />}
-        {!doc && !error && <Spinner label="Loading campaigns…" />}
+        {!doc && !error && <Spinner label={t('campaigns.loading')} />}
         {doc && items.length === 0 && (
-          <Empty icon="megaphone" title="No campaign runs yet">
-            <p className="muted">
-              A campaign appears here when a dialer pushes its first event (<code>campaign.id</code>) to a published
-              campaign flow.
-            </p>
+          <Empty icon="megaphone" title={t('campaigns.empty')}>
+            <p className="muted">{tRich('campaigns.empty.body', { code: (s) => <code>{s}</code> })}</p>
           </Empty>
         )}
         {items.length > 0 && (
@@ -57,10 +55,10 @@ export function CampaignsPage() {
             <table className="table" data-testid="campaigns-table">
               <thead>
                 <tr>
-                  <th>Campaign</th>
-                  <th>Progress</th>
-                  <th>Pace</th>
-                  <th>Last run</th>
+                  <th>{t('campaigns.col.campaign')}</th>
+                  <th>{t('campaigns.col.progress')}</th>
+                  <th>{t('campaigns.col.pace')}</th>
+                  <th>{t('campaigns.col.lastRun')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -84,7 +82,7 @@ export function CampaignsPage() {
                     </td>
                     <td className="campaign-cell">
                       <ProgressBar c={c} />
-                      <CountsLine c={c} prefix={`campaign-${c.campaignId}`} />
+                      <CountsLine c={c} testId={`campaign-${c.campaignId}`} />
                     </td>
                     <td>
                       <PaceLine p={c} c={c} paused={c.paused} />
@@ -98,14 +96,14 @@ export function CampaignsPage() {
         )}
         {flows.length > 0 && (
           <>
-            <h2 className="section-title">Event-triggered flows</h2>
+            <h2 className="section-title">{t('campaigns.eventFlows')}</h2>
             <div className="table-wrap">
               <table className="table" data-testid="campaign-flows-table">
                 <thead>
                   <tr>
-                    <th>Flow</th>
-                    <th>Progress, all campaigns</th>
-                    <th>Pace</th>
+                    <th>{t('campaigns.col.flow')}</th>
+                    <th>{t('campaigns.col.progressAll')}</th>
+                    <th>{t('campaigns.col.pace')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -114,7 +112,7 @@ export function CampaignsPage() {
                       <td>{f.flowName ? <Link to={`/flows/${f.flowId}`}>{f.flowName}</Link> : flowLabel(f)}</td>
                       <td className="campaign-cell">
                         <ProgressBar c={f} />
-                        <CountsLine c={f} prefix={`flow-${f.flowId}`} />
+                        <CountsLine c={f} testId={`flow-${f.flowId}`} />
                       </td>
                       <td>
                         <PaceLine p={f} c={f} paused={false} />

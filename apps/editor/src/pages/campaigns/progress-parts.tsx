@@ -1,6 +1,6 @@
 /** Pieces of the campaign screens: the stacked progress bar, the counts, the pace. */
 import type { CampaignFlowProgress, CampaignProgress } from '../../api/campaigns';
-import { formatNumber } from '../../i18n/i18n';
+import { formatDate, formatNumber, t, tRich, type MessageId } from '../../i18n/i18n';
 import { Badge } from '../../ui/components';
 
 type Counts = Pick<CampaignProgress, 'accepted' | 'queued' | 'running' | 'succeeded' | 'failed' | 'retried'>;
@@ -20,7 +20,7 @@ export function ProgressBar({ c, testId }: { c: Counts; testId?: string }) {
       aria-valuemin={0}
       aria-valuemax={total}
       aria-valuenow={done}
-      aria-label={`${n(done)} of ${n(total)} runs done`}
+      aria-label={t('campaigns.progress.label', { done: n(done), total: n(total) })}
       data-testid={testId}
     >
       {c.succeeded > 0 && <span className="pbar-ok" style={{ width: share(c.succeeded) }} />}
@@ -30,26 +30,22 @@ export function ProgressBar({ c, testId }: { c: Counts; testId?: string }) {
   );
 }
 
-/** "1,200 succeeded · 300 failed · 40 running · 60 queued", each with a test id under `prefix`. */
-export function CountsLine({ c, prefix }: { c: Counts; prefix: string }) {
-  const part = (key: keyof Counts, label: string, cls = '') => (
-    <span className={`count ${cls}`}>
-      <b data-testid={`${prefix}-${key}`}>{n(c[key])}</b> {label}
-    </span>
+/** "1,200 succeeded · 300 failed · 40 running · 60 queued", each number with a test id under `testId`. */
+export function CountsLine({ c, testId }: { c: Counts; testId: string }) {
+  // The number in bold (its test id under `testId`), the words around it in the language's own order and plural.
+  const bold = (key: keyof Counts) => (s: string) => <b data-testid={`${testId}-${key}`}>{s}</b>;
+  const part = (key: keyof Counts, id: MessageId, cls = '') => (
+    <span className={`count ${cls}`}>{tRich(id, { b: bold(key) }, { count: c[key] })}</span>
   );
   return (
     <div className="counts">
-      {part('succeeded', 'succeeded', 'count-ok')}
-      {part('failed', 'failed', c.failed ? 'count-failed' : '')}
-      {part('running', 'running')}
-      {part('queued', 'queued')}
+      {part('succeeded', 'campaigns.counts.succeeded', 'count-ok')}
+      {part('failed', 'campaigns.counts.failed', c.failed ? 'count-failed' : '')}
+      {part('running', 'campaigns.counts.running')}
+      {part('queued', 'campaigns.counts.queued')}
       <span className="muted">
-        of <b data-testid={`${prefix}-accepted`}>{n(c.accepted)}</b> accepted
-        {c.retried > 0 && (
-          <>
-            , <b data-testid={`${prefix}-retried`}>{n(c.retried)}</b> retried
-          </>
-        )}
+        {tRich('campaigns.counts.accepted', { b: bold('accepted') }, { count: c.accepted })}
+        {c.retried > 0 && tRich('campaigns.counts.retried', { b: bold('retried') }, { count: c.retried })}
       </span>
     </div>
   );
@@ -60,16 +56,18 @@ export function PaceLine({ p, paused, c, testId }: { p: Pace; paused: boolean; c
   const left = c.queued + c.running;
   const end = paused
     ? left
-      ? `paused, ${n(left)} waiting`
-      : 'paused'
+      ? t('campaigns.pace.pausedWaiting', { count: left })
+      : t('campaigns.pace.paused')
     : left === 0
-      ? 'done'
+      ? t('campaigns.pace.done')
       : p.estimatedEndAt
-        ? `ends ~${clock(p.estimatedEndAt)} (${until(p.estimatedEndAt)})`
-        : 'end not known yet';
+        ? t('campaigns.pace.ends', { time: formatDate(p.estimatedEndAt, 'time'), until: until(p.estimatedEndAt) })
+        : t('campaigns.pace.unknown');
   return (
     <span className="pace" data-testid={testId}>
-      {p.ratePerSecond !== null && <span data-testid={testId && `${testId}-rate`}>{p.ratePerSecond} runs/s</span>}
+      {p.ratePerSecond !== null && (
+        <span data-testid={testId && `${testId}-rate`}>{t('campaigns.pace.rate', { rate: n(p.ratePerSecond) })}</span>
+      )}
       {end && <span>{end}</span>}
     </span>
   );
@@ -78,38 +76,31 @@ export function PaceLine({ p, paused, c, testId }: { p: Pace; paused: boolean; c
 export function PausedBadge({ paused }: { paused: boolean }) {
   return paused ? (
     <Badge tone="warning" testId="paused-badge">
-      Paused
+      {t('campaigns.paused')}
     </Badge>
   ) : null;
 }
 
 /** The flow's name, else the start of its id (a deleted flow). */
 export function flowLabel(f: Pick<CampaignFlowProgress, 'flowName' | 'flowId'>): string {
-  return f.flowName ?? `${f.flowId.slice(0, 8)}… (deleted)`;
-}
-
-function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return f.flowName ?? t('campaigns.flow.deleted', { id: f.flowId.slice(0, 8) });
 }
 
 function until(iso: string): string {
   const s = Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 1000));
-  if (s < 60) return `in ${s} s`;
-  if (s < 3600) return `in ${Math.round(s / 60)} min`;
-  return `in ${(s / 3600).toFixed(1)} h`;
+  if (s < 60) return t('campaigns.pace.inSeconds', { n: n(s) });
+  if (s < 3600) return t('campaigns.pace.inMinutes', { n: n(Math.round(s / 60)) });
+  return t('campaigns.pace.inHours', {
+    n: formatNumber(s / 3600, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  });
 }
 
 /** Whether the screen follows the server live, or is reconnecting. */
 export function LiveIndicator({ live }: { live: boolean }) {
   return (
-    <span
-      className="muted small"
-      data-testid="campaigns-live"
-      data-live={live}
-      title="Updated by the server as runs move"
-    >
+    <span className="muted small" data-testid="campaigns-live" data-live={live} title={t('campaigns.live.title')}>
       <span className={`live-dot${live ? '' : ' off'}`} aria-hidden="true" />
-      {live ? 'Live' : 'Reconnecting…'}
+      {live ? t('campaigns.live') : t('campaigns.reconnecting')}
     </span>
   );
 }

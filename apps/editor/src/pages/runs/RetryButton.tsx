@@ -4,6 +4,7 @@ import { api, errorText } from '../../api/client';
 import type { ExecutionSummary } from '../../api/types';
 import { useCan } from '../../api/session';
 import { Button, toast } from '../../ui/components';
+import { t } from '../../i18n/i18n';
 
 /** Whether `run` can be retried by this user (the server checks again). */
 export function useRetryable(): (run: Pick<ExecutionSummary, 'status' | 'flowId'>) => boolean {
@@ -27,7 +28,7 @@ export function RetryButton({
     setBusy(true);
     try {
       const { executionId } = await api.executions.retry(run.id);
-      toast('Retry queued: it runs on the published version with the same input', 'success');
+      toast(t('runs.retry.queued'), 'success');
       onQueued(executionId);
     } catch (err) {
       toast(errorText(err), 'error');
@@ -45,9 +46,9 @@ export function RetryButton({
         void retry();
       }}
       data-testid={`retry-${run.id}`}
-      title="Run again with the same input on the published version"
+      title={t('runs.retry.title')}
     >
-      Retry
+      {t('common.retry')}
     </Button>
   );
 }

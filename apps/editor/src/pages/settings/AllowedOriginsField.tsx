@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import { Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { t } from '../../i18n/i18n';
 
 /** The origins typed, split at new lines and commas (blanks dropped); the server checks and normalises each one. */
 export function originsOf(text: string): string[] {
@@ -25,13 +26,10 @@ export function originsProblem(message: string | null): string | null {
   if (!m) return null;
   const text = m[1]!;
   if (/^list the origins/.test(text)) {
-    return (
-      'List at least one origin these credentials may be sent to, e.g. https://crm.example.com. ' +
-      'None could be taken from the connection’s URLs (a baseUrl or wsdlUrl field, a token URL).'
-    );
+    return t('settings.origins.none');
   }
   const must = /^must include (\S+), where/.exec(text);
-  if (must) return `Add ${must[1]}: the token request goes there, with the connection’s secrets.`;
+  if (must) return t('settings.origins.mustInclude', { origin: must[1] });
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -44,18 +42,7 @@ export function AllowedOriginsField(props: { value: string; onChange(v: string):
     if (problem) ref.current?.scrollIntoView({ block: 'center' });
   }, [problem]);
   return (
-    <Field
-      label="Allowed origins"
-      htmlFor="conn-origins"
-      hint={
-        <>
-          Where this connection’s credentials may be sent: one origin per line or separated by commas; scheme, host and
-          port only (e.g. https://crm.example.com, http://10.0.0.5:8080). Requests, token requests and WSDL loads to any
-          other origin fail; redirects to other origins lose the credentials. Leave empty to use the origins of the URLs
-          in the fields below (baseUrl, wsdlUrl…) and of the token URL.
-        </>
-      }
-    >
+    <Field label={t('settings.origins.label')} htmlFor="conn-origins" hint={t('settings.origins.hint')}>
       <textarea
         ref={ref}
         id="conn-origins"

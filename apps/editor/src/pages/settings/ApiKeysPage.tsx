@@ -12,9 +12,12 @@ import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { FlowKeysPicker } from './FlowKeysPicker';
+import { t, tRich, type MessageId } from '../../i18n/i18n';
 
-/** Scopes a key may carry (the server's API_KEY_SCOPES). */
-const SCOPES = [{ name: 'triggers.invoke', description: 'Call IVR, event and webhook triggers' }];
+/** Scopes a key may carry (the server's API_KEY_SCOPES), each with what it allows. */
+const SCOPES: { name: string; description: MessageId }[] = [
+  { name: 'triggers.invoke', description: 'settings.apiKeys.scope.triggersInvoke' },
+];
 
 type State = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; items: ApiKey[] };
 
@@ -42,7 +45,7 @@ export function ApiKeysPage() {
   const revoke = async (k: ApiKey) => {
     try {
       await api.apiKeys.revoke(k.id);
-      toast(`Key “${k.name}” revoked: calls with it are refused from now on`, 'success');
+      toast(t('settings.apiKeys.revoked', { name: k.name }), 'success');
       setRevoking(null);
       void load();
     } catch (err) {
@@ -54,26 +57,29 @@ export function ApiKeysPage() {
     <div className="page" data-testid="api-keys-page">
       <header className="page-head">
         <div>
-          <h1>API keys</h1>
-          <p className="muted">
-            What your PBX, dialer or CRM sends to call the triggers (Authorization: Bearer, X-Api-Key or ?token=).
-          </p>
+          <h1>{t('settings.apiKeys.title')}</h1>
+          <p className="muted">{t('settings.apiKeys.intro')}</p>
         </div>
         <div className="grow" />
         {mayCreate && (
           <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-api-key">
-            New API key
+            {t('settings.apiKeys.new')}
           </Button>
         )}
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading keys…" />}
+        {state.status === 'loading' && <Spinner label={t('settings.apiKeys.loading')} />}
         {state.status === 'error' && (
-          <LoadError error={state.error} onRetry={() => void load()} what="API keys" permission="api_keys.manage" />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.apiKeys')}
+            permission="api_keys.manage"
+          />
         )}
         {state.status === 'ok' && state.items.length === 0 && (
-          <Empty icon="key" title="No API keys">
-            <p className="muted">Create one for each system that calls your flows, so each can be revoked alone.</p>
+          <Empty icon="key" title={t('settings.apiKeys.empty')}>
+            <p className="muted">{t('settings.apiKeys.empty.body')}</p>
           </Empty>
         )}
         {state.status === 'ok' && state.items.length > 0 && (
@@ -81,12 +87,12 @@ export function ApiKeysPage() {
             <table className="table" data-testid="api-keys-table">
               <thead>
                 <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  <th>Scopes</th>
-                  <th>Flows</th>
-                  <th>Created</th>
-                  <th>Last used</th>
+                  <th>{t('common.name')}</th>
+                  <th>{t('settings.apiKeys.col.key')}</th>
+                  <th>{t('settings.apiKeys.col.scopes')}</th>
+                  <th>{t('settings.apiKeys.col.flows')}</th>
+                  <th>{t('common.created')}</th>
+                  <th>{t('settings.apiKeys.col.lastUsed')}</th>
                   <th />
                 </tr>
               </thead>
@@ -96,12 +102,8 @@ export function ApiKeysPage() {
                     <td className="row-title">
                       {k.name}{' '}
                       {k.suspended && (
-                        <Badge
-                          tone="warning"
-                          title="The user who made it is deactivated: calls with it are refused"
-                          testId="key-suspended"
-                        >
-                          suspended
+                        <Badge tone="warning" title={t('settings.apiKeys.suspended.title')} testId="key-suspended">
+                          {t('settings.apiKeys.suspended')}
                         </Badge>
                       )}
                     </td>
@@ -122,7 +124,7 @@ export function ApiKeysPage() {
                             </span>
                           ))
                         ) : (
-                          <span className="muted small">all flows</span>
+                          <span className="muted small">{t('settings.apiKeys.allFlows')}</span>
                         )}
                       </div>
                     </td>
@@ -130,7 +132,7 @@ export function ApiKeysPage() {
                       {timeAgo(k.createdAt)}
                     </td>
                     <td className="muted small" title={formatDateTime(k.lastUsedAt)}>
-                      {k.lastUsedAt ? timeAgo(k.lastUsedAt) : 'never'}
+                      {k.lastUsedAt ? timeAgo(k.lastUsedAt) : t('settings.apiKeys.never')}
                     </td>
                     <td className="row-actions">
                       <Button
@@ -140,7 +142,7 @@ export function ApiKeysPage() {
                         onClick={() => setRevoking(k)}
                         data-testid={`revoke-${k.name}`}
                       >
-                        Revoke
+                        {t('settings.apiKeys.revoke')}
                       </Button>
                     </td>
                   </tr>
@@ -159,16 +161,21 @@ export function ApiKeysPage() {
       {created && <KeyOnceDialog created={created} onClose={() => setCreated(null)} />}
       {revoking && (
         <ConfirmDialog
-          title={`Revoke “${revoking.name}”?`}
+          title={t('settings.apiKeys.revoke.title', { name: revoking.name })}
           onClose={() => setRevoking(null)}
-          action="Revoke key"
+          action={t('settings.apiKeys.revoke.action')}
           actionIcon="trash"
           onConfirm={() => revoke(revoking)}
           actionTestId="confirm-revoke"
         >
           <p>
-            Every system using <span className="mono">{revoking.keyPrefix}…</span> is refused from its next call. This
-            cannot be undone.
+            {tRich(
+              'settings.apiKeys.revoke.body',
+              { key: (s) => <span className="mono">{s}</span> },
+              {
+                prefix: revoking.keyPrefix,
+              },
+            )}
           </p>
         </ConfirmDialog>
       )}
@@ -201,27 +208,27 @@ function CreateKeyDialog({
   };
   return (
     <FormDialog
-      title="New API key"
+      title={t('settings.apiKeys.new')}
       onClose={onClose}
       testId="api-key-dialog"
-      submit="Create key"
+      submit={t('settings.apiKeys.create')}
       busy={busy}
       disabled={!name.trim() || !scopes.length}
       onSubmit={() => void create()}
       submitTestId="create-api-key"
     >
       <label className="field-label" htmlFor="key-name">
-        Name
+        {t('common.name')}
       </label>
       <input
         id="key-name"
         className="input"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        placeholder="e.g. PBX Rome"
+        placeholder={t('settings.apiKeys.name.placeholder')}
         data-testid="api-key-name"
       />
-      <h4 className="dialog-sub">Scopes</h4>
+      <h4 className="dialog-sub">{t('settings.apiKeys.col.scopes')}</h4>
       {SCOPES.map((s) => (
         <Checkbox
           key={s.name}
@@ -229,13 +236,13 @@ function CreateKeyDialog({
           onChange={(on) => setScopes((l) => (on ? [...l, s.name] : l.filter((x) => x !== s.name)))}
           label={
             <>
-              <span className="mono">{s.name}</span> <span className="muted small">— {s.description}</span>
+              <span className="mono">{s.name}</span> <span className="muted small">— {t(s.description)}</span>
             </>
           }
         />
       ))}
       <label className="field-label" htmlFor="key-flows">
-        Only these flows (optional)
+        {t('settings.apiKeys.onlyFlows')}
       </label>
       <FlowKeysPicker id="key-flows" value={flowKeys} onChange={setFlowKeys} />
       {error && (
@@ -253,28 +260,26 @@ function KeyOnceDialog({ created, onClose }: { created: { name: string; key: str
     try {
       await navigator.clipboard.writeText(created.key);
       setCopied(true);
-      toast('Key copied to the clipboard', 'success');
+      toast(t('settings.apiKeys.copied'), 'success');
     } catch {
-      toast('The browser refused the clipboard: select the key and copy it by hand', 'error');
+      toast(t('settings.apiKeys.copyRefused'), 'error');
     }
   };
   return (
     <Dialog
-      title={`Key “${created.name}” created`}
+      title={t('settings.apiKeys.created', { name: created.name })}
       onClose={onClose}
       width={560}
       testId="api-key-once"
       footer={
         <Button variant="primary" onClick={onClose} data-testid="api-key-done">
-          I have stored it
+          {t('settings.apiKeys.stored')}
         </Button>
       }
     >
       <p className="callout callout-warning" role="alert">
         <Icon name="alert" size={14} />
-        <span>
-          <b>Copy it now: you won't see it again.</b> Only a hash is kept; if it is lost, revoke it and create another.
-        </span>
+        <span>{tRich('settings.apiKeys.once', { b: (s) => <b>{s}</b> })}</span>
       </p>
       <div className="secret-once">
         <code className="mono" data-testid="api-key-value">
@@ -286,7 +291,7 @@ function KeyOnceDialog({ created, onClose }: { created: { name: string; key: str
           onClick={() => void copy()}
           data-testid="copy-api-key"
         >
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('common.copied') : t('common.copy')}
         </Button>
       </div>
     </Dialog>

@@ -7,7 +7,8 @@ import { api, errorText, itemsOf } from '../../api/client';
 import type { AuditEntry } from '../../api/access-types';
 import { Badge, Button, Empty, formatDateTime, Spinner, timeAgo, toast } from '../../ui/components';
 import { LoadError } from '../../ui/access';
-import { detailParts, targetLabel, type Names } from './audit-details';
+import { detailParts, targetLabel, targetType, type Names } from './audit-details';
+import { t } from '../../i18n/i18n';
 
 type State =
   | { status: 'loading' }
@@ -60,30 +61,34 @@ export function AuditPage() {
     <div className="page" data-testid="audit-page">
       <header className="page-head">
         <div>
-          <h1>Audit</h1>
-          <p className="muted">
-            Sign-ins (and failed ones), publishes, changes to access, keys, webhook secrets and connections in this
-            workspace, newest first.
-          </p>
+          <h1>{t('settings.audit.title')}</h1>
+          <p className="muted">{t('settings.audit.intro')}</p>
         </div>
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading the audit log…" />}
+        {state.status === 'loading' && <Spinner label={t('settings.audit.loading')} />}
         {state.status === 'error' && (
-          <LoadError error={state.error} onRetry={() => void load()} what="the audit log" permission="access.manage" />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.audit')}
+            permission="access.manage"
+          />
         )}
-        {state.status === 'ok' && state.items.length === 0 && <Empty icon="history" title="Nothing recorded yet" />}
+        {state.status === 'ok' && state.items.length === 0 && (
+          <Empty icon="history" title={t('settings.audit.empty')} />
+        )}
         {state.status === 'ok' && state.items.length > 0 && (
           <>
             <div className="table-wrap">
               <table className="table" data-testid="audit-table">
                 <thead>
                   <tr>
-                    <th>When</th>
-                    <th>Action</th>
-                    <th>By</th>
-                    <th>Target</th>
-                    <th>Details</th>
+                    <th>{t('settings.audit.col.when')}</th>
+                    <th>{t('settings.audit.col.action')}</th>
+                    <th>{t('settings.audit.col.by')}</th>
+                    <th>{t('settings.audit.col.target')}</th>
+                    <th>{t('settings.audit.col.details')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -105,7 +110,7 @@ export function AuditPage() {
                       <td className="small" data-testid="audit-target">
                         {a.targetType ? (
                           <>
-                            <span className="muted">{a.targetType.replace('_', ' ')}</span> {targetLabel(a, names)}
+                            <span className="muted">{targetType(a.targetType)}</span> {targetLabel(a, names)}
                           </>
                         ) : (
                           <span className="muted">—</span>
@@ -127,7 +132,7 @@ export function AuditPage() {
             {state.nextCursor && (
               <div className="load-more">
                 <Button onClick={() => void loadMore()} busy={more} data-testid="audit-load-more">
-                  Load more
+                  {t('settings.audit.loadMore')}
                 </Button>
               </div>
             )}
@@ -153,7 +158,8 @@ function Details({ parts }: { parts: { label: string; value: string }[] }) {
 }
 
 /** Who acted when no user did: a failed sign-in has nobody signed in; else the system or an API key. */
-const actorless = (action: string) => (action.startsWith('auth.') ? 'not signed in' : 'system / key');
+const actorless = (action: string) =>
+  action.startsWith('auth.') ? t('settings.audit.notSignedIn') : t('settings.audit.systemOrKey');
 
 /** Refusals and removals stand out from the rest. */
 function tone(action: string): 'accent' | 'danger' | 'warning' | 'success' {

@@ -14,60 +14,74 @@ import { Icon } from '../../ui/icons';
 import { AllowedOriginsField, originsOf, originsProblem } from './AllowedOriginsField';
 import { OriginsWideningNotice } from './OriginsWideningNotice';
 import { KeyValueRows, TokenEndpointFields, type Pair } from './TokenEndpointFields';
+import { t, type MessageId } from '../../i18n/i18n';
 
-export const CONNECTION_TYPES: { value: ConnectionType; label: string }[] = [
-  { value: 'none', label: 'No auth (fields only)' },
-  { value: 'basic', label: 'Basic auth' },
-  { value: 'bearer', label: 'Bearer token' },
-  { value: 'api_key', label: 'API key (header or query)' },
-  { value: 'oauth2_client_credentials', label: 'OAuth2 client credentials' },
-  { value: 'token_endpoint', label: 'Token endpoint (login request)' },
-  { value: 'soap_ws_security', label: 'SOAP WS-Security' },
+export const CONNECTION_TYPES: { value: ConnectionType; label: MessageId }[] = [
+  { value: 'none', label: 'settings.connection.type.none' },
+  { value: 'basic', label: 'settings.connection.type.basic' },
+  { value: 'bearer', label: 'settings.connection.type.bearer' },
+  { value: 'api_key', label: 'settings.connection.type.apiKey' },
+  { value: 'oauth2_client_credentials', label: 'settings.connection.type.oauth2' },
+  { value: 'token_endpoint', label: 'settings.connection.type.tokenEndpoint' },
+  { value: 'soap_ws_security', label: 'settings.connection.type.wsSecurity' },
 ];
 
 type Input = {
   key: string;
-  label: string;
+  label: MessageId;
   kind?: 'text' | 'select' | 'check';
   options?: string[];
   required?: boolean;
+  /** A literal example (a header name, a URL): the same in every language. */
   placeholder?: string;
+  /** An example in words. */
+  example?: MessageId;
 };
 
 /** The settings of each flat type, and its one secret. */
-const SPECS: Partial<Record<ConnectionType, { inputs: Input[]; secret?: { key: string; label: string } }>> = {
+const SPECS: Partial<Record<ConnectionType, { inputs: Input[]; secret?: { key: string; label: MessageId } }>> = {
   none: { inputs: [] },
   basic: {
-    inputs: [{ key: 'username', label: 'Username', required: true }],
-    secret: { key: 'password', label: 'Password' },
+    inputs: [{ key: 'username', label: 'settings.connection.username', required: true }],
+    secret: { key: 'password', label: 'settings.connection.password' },
   },
-  bearer: { inputs: [], secret: { key: 'token', label: 'Token' } },
+  bearer: { inputs: [], secret: { key: 'token', label: 'settings.connection.token' } },
   api_key: {
     inputs: [
-      { key: 'placement', label: 'Send it in', kind: 'select', options: ['header', 'query'] },
-      { key: 'paramName', label: 'Header or parameter name', required: true, placeholder: 'X-Api-Key' },
-      { key: 'prefix', label: 'Prefix (optional)', placeholder: 'e.g. Token ' },
+      { key: 'placement', label: 'settings.connection.placement', kind: 'select', options: ['header', 'query'] },
+      { key: 'paramName', label: 'settings.connection.paramName', required: true, placeholder: 'X-Api-Key' },
+      { key: 'prefix', label: 'settings.connection.prefix', example: 'settings.connection.prefix.example' },
     ],
-    secret: { key: 'apiKey', label: 'API key' },
+    secret: { key: 'apiKey', label: 'settings.connection.apiKey' },
   },
   oauth2_client_credentials: {
     inputs: [
-      { key: 'tokenUrl', label: 'Token URL', required: true, placeholder: 'https://auth.example.com/oauth/token' },
-      { key: 'clientId', label: 'Client id', required: true },
-      { key: 'scope', label: 'Scope (optional)' },
-      { key: 'audience', label: 'Audience (optional)' },
-      { key: 'clientAuth', label: 'Client authentication', kind: 'select', options: ['body', 'basic'] },
+      {
+        key: 'tokenUrl',
+        label: 'settings.connection.tokenUrl',
+        required: true,
+        placeholder: 'https://auth.example.com/oauth/token',
+      },
+      { key: 'clientId', label: 'settings.connection.clientId', required: true },
+      { key: 'scope', label: 'settings.connection.scope' },
+      { key: 'audience', label: 'settings.connection.audience' },
+      { key: 'clientAuth', label: 'settings.connection.clientAuth', kind: 'select', options: ['body', 'basic'] },
     ],
-    secret: { key: 'clientSecret', label: 'Client secret' },
+    secret: { key: 'clientSecret', label: 'settings.connection.clientSecret' },
   },
   soap_ws_security: {
     inputs: [
-      { key: 'username', label: 'Username', required: true },
-      { key: 'passwordType', label: 'Password type', kind: 'select', options: ['PasswordText', 'PasswordDigest'] },
-      { key: 'hasTimeStamp', label: 'Add a timestamp', kind: 'check' },
-      { key: 'hasNonce', label: 'Add a nonce', kind: 'check' },
+      { key: 'username', label: 'settings.connection.username', required: true },
+      {
+        key: 'passwordType',
+        label: 'settings.connection.passwordType',
+        kind: 'select',
+        options: ['PasswordText', 'PasswordDigest'],
+      },
+      { key: 'hasTimeStamp', label: 'settings.connection.timestamp', kind: 'check' },
+      { key: 'hasNonce', label: 'settings.connection.nonce', kind: 'check' },
     ],
-    secret: { key: 'password', label: 'Password' },
+    secret: { key: 'password', label: 'settings.connection.password' },
   },
 };
 
@@ -77,6 +91,7 @@ const DEFAULTS: Partial<Record<ConnectionType, Record<string, unknown>>> = {
   token_endpoint: {
     request: { method: 'POST', url: '' },
     tokenPath: 'access_token',
+    // eslint-disable-next-line house/no-ui-literal -- not words: the HTTP auth scheme, a setting's default value
     apply: { in: 'header', name: 'Authorization', prefix: 'Bearer ' },
   },
 };
@@ -129,9 +144,9 @@ export function ConnectionDialog({
   const set = (k: string, v: unknown) => setSettings((s) => ({ ...s, [k]: v }));
   const isSet = (n: string) => !!connection?.secretsSet.includes(n);
 
-  const changeType = (t: ConnectionType) => {
-    setType(t);
-    setSettings({ ...DEFAULTS[t] });
+  const changeType = (next: ConnectionType) => {
+    setType(next);
+    setSettings({ ...DEFAULTS[next] });
     setSecret('');
     setNamedSecrets([]);
   };
@@ -152,7 +167,10 @@ export function ConnectionDialog({
     }
     try {
       const saved = connection ? await api.connections.update(connection.id, body) : await api.connections.create(body);
-      toast(connection ? `Connection “${saved.name}” saved` : `Connection “${saved.name}” created`, 'success');
+      toast(
+        t(connection ? 'settings.connection.saved' : 'settings.connection.created', { name: saved.name }),
+        'success',
+      );
       onSaved(saved);
     } catch (err) {
       setError(errorText(err));
@@ -162,28 +180,28 @@ export function ConnectionDialog({
 
   return (
     <FormDialog
-      title={connection ? `Edit “${connection.name}”` : 'New connection'}
+      title={connection ? t('settings.connection.edit', { name: connection.name }) : t('settings.connections.new')}
       onClose={onClose}
       width={640}
       testId="connection-dialog"
-      submit={connection ? 'Save' : 'Create connection'}
+      submit={connection ? t('common.save') : t('settings.connection.create')}
       busy={busy}
       disabled={!name.trim()}
       onSubmit={() => void save()}
       submitTestId="save-connection"
     >
       <div className="form-grid">
-        <Field label="Name" htmlFor="conn-name" required>
+        <Field label={t('common.name')} htmlFor="conn-name" required>
           <input
             id="conn-name"
             className="input"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. crm"
+            placeholder={t('settings.connection.name.placeholder')}
             data-testid="connection-name"
           />
         </Field>
-        <Field label="Type" htmlFor="conn-type">
+        <Field label={t('settings.connections.col.type')} htmlFor="conn-type">
           <select
             id="conn-type"
             className="input select"
@@ -192,15 +210,15 @@ export function ConnectionDialog({
             onChange={(e) => changeType(e.target.value as ConnectionType)}
             data-testid="connection-type"
           >
-            {CONNECTION_TYPES.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+            {CONNECTION_TYPES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {t(c.label)}
               </option>
             ))}
           </select>
         </Field>
       </div>
-      <Field label="Description (optional)" htmlFor="conn-desc">
+      <Field label={t('settings.connection.description')} htmlFor="conn-desc">
         <input id="conn-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
       </Field>
       {spec && (
@@ -208,10 +226,10 @@ export function ConnectionDialog({
           {spec.inputs.map((i) =>
             i.kind === 'check' ? (
               <Field key={i.key}>
-                <Checkbox checked={!!settings[i.key]} onChange={(v) => set(i.key, v)} label={i.label} />
+                <Checkbox checked={!!settings[i.key]} onChange={(v) => set(i.key, v)} label={t(i.label)} />
               </Field>
             ) : (
-              <Field key={i.key} label={i.label} htmlFor={`conn-${i.key}`} required={i.required}>
+              <Field key={i.key} label={t(i.label)} htmlFor={`conn-${i.key}`} required={i.required}>
                 {i.kind === 'select' ? (
                   <select
                     id={`conn-${i.key}`}
@@ -219,7 +237,9 @@ export function ConnectionDialog({
                     value={String(settings[i.key] ?? '')}
                     onChange={(e) => set(i.key, e.target.value || undefined)}
                   >
-                    {!i.options?.includes(String(settings[i.key] ?? '')) && <option value="">default</option>}
+                    {!i.options?.includes(String(settings[i.key] ?? '')) && (
+                      <option value="">{t('settings.connection.default')}</option>
+                    )}
                     {i.options?.map((o) => (
                       <option key={o}>{o}</option>
                     ))}
@@ -229,7 +249,7 @@ export function ConnectionDialog({
                     id={`conn-${i.key}`}
                     className="input"
                     value={String(settings[i.key] ?? '')}
-                    placeholder={i.placeholder}
+                    placeholder={i.example ? t(i.example) : i.placeholder}
                     onChange={(e) => set(i.key, e.target.value)}
                     data-testid={`connection-${i.key}`}
                   />
@@ -239,10 +259,10 @@ export function ConnectionDialog({
           )}
           {spec.secret && (
             <Field
-              label={spec.secret.label}
+              label={t(spec.secret.label)}
               htmlFor="conn-secret"
               required={!connection}
-              hint={isSet(spec.secret.key) ? 'Set — leave blank to keep it.' : 'Stored encrypted; never shown again.'}
+              hint={isSet(spec.secret.key) ? t('settings.connection.secret.set') : t('settings.connection.secret.new')}
             >
               <input
                 id="conn-secret"
@@ -250,7 +270,7 @@ export function ConnectionDialog({
                 type="password"
                 autoComplete="new-password"
                 value={secret}
-                placeholder={isSet(spec.secret.key) ? '•••••••• (set — leave blank to keep)' : ''}
+                placeholder={isSet(spec.secret.key) ? t('settings.connection.secret.placeholder') : ''}
                 onChange={(e) => setSecret(e.target.value)}
                 data-testid="connection-secret"
               />
@@ -275,14 +295,12 @@ export function ConnectionDialog({
           isSet={isSet}
         />
       )}
-      <h4 className="dialog-sub">Fields</h4>
-      <p className="muted small">
-        Non-secret values the flows read as {'{{connection.<name>}}'} (baseUrl, host, wsdlUrl…). A wsdlUrl field makes
-        “Test connection” load the WSDL.
-      </p>
+      <h4 className="dialog-sub">{t('settings.connection.fields')}</h4>
+      <p className="muted small">{t('settings.connection.fields.help', { token: '{{connection.<name>}}' })}</p>
       <KeyValueRows
         rows={fields}
         onChange={setFields}
+        // eslint-disable-next-line house/no-ui-literal -- not words: a sample field name, the same in every language
         namePlaceholder="baseUrl"
         valuePlaceholder="https://crm.example.com"
         testId="connection-field"

@@ -13,6 +13,7 @@ import { LoadError } from '../../ui/access';
 import { ConfirmDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 import { CONNECTION_TYPES, ConnectionDialog } from './ConnectionForm';
+import { t } from '../../i18n/i18n';
 
 type State = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; items: ConnectionDetail[] };
 
@@ -28,28 +29,34 @@ export function summary(c: ConnectionDetail): string {
   };
   switch (c.type) {
     case 'basic':
-      return `user ${String(s.username ?? '')}`;
+      return t('settings.connections.summary.user', { user: String(s.username ?? '') });
     case 'bearer':
+      // eslint-disable-next-line house/no-ui-literal -- the HTTP header as sent, the same in every language
       return 'Authorization: Bearer …';
     case 'api_key':
       return `${String(s.placement)} ${String(s.paramName ?? '')}`;
     case 'oauth2_client_credentials':
-      return `client ${String(s.clientId ?? '')} at ${host(s.tokenUrl)}`;
+      return t('settings.connections.summary.client', { client: String(s.clientId ?? ''), host: host(s.tokenUrl) });
     case 'token_endpoint': {
       const r = (s.request ?? {}) as { method?: string; url?: string };
       const a = (s.apply ?? {}) as { in?: string; name?: string };
       return `${r.method ?? 'POST'} ${r.url ?? ''} → ${a.in ?? 'header'} ${a.name ?? ''}`;
     }
     case 'soap_ws_security':
-      return `user ${String(s.username ?? '')} (${String(s.passwordType ?? 'PasswordText')})`;
+      return t('settings.connections.summary.wsUser', {
+        user: String(s.username ?? ''),
+        type: String(s.passwordType ?? 'PasswordText'),
+      });
     default:
-      return Object.keys(c.fields ?? {}).length ? `fields ${Object.keys(c.fields).join(', ')}` : 'no auth';
+      return Object.keys(c.fields ?? {}).length
+        ? t('settings.connections.summary.fields', { fields: Object.keys(c.fields).join(', ') })
+        : t('settings.connections.summary.noAuth');
   }
 }
 
 function TestResult({ r }: { r: ConnectionTestResult | 'busy' | undefined }) {
   if (!r) return null;
-  if (r === 'busy') return <span className="conn-test muted">Testing…</span>;
+  if (r === 'busy') return <span className="conn-test muted">{t('settings.connections.testing')}</span>;
   if (!r.ok)
     return (
       <span className="conn-test fail" data-testid="connection-test-result" title={r.error.code}>
@@ -65,12 +72,12 @@ function TestResult({ r }: { r: ConnectionTestResult | 'busy' | undefined }) {
   // Say what was checked, not just "ok".
   const what =
     r.operations !== undefined
-      ? `WSDL loaded: ${r.operations} operation${r.operations === 1 ? '' : 's'}`
+      ? t('settings.connections.test.wsdl', { count: r.operations })
       : r.expiresAt
-        ? `Token fetched: it expires ${formatDateTime(r.expiresAt)}`
+        ? t('settings.connections.test.token', { at: formatDateTime(r.expiresAt) })
         : r.expiresAt === null
-          ? 'Token fetched (no expiry given)'
-          : (r.message ?? 'Checked');
+          ? t('settings.connections.test.tokenNoExpiry')
+          : (r.message ?? t('settings.connections.test.checked'));
   return (
     <span className="conn-test ok" data-testid="connection-test-result">
       <Icon name="check" size={13} /> {what}
@@ -100,19 +107,20 @@ export function ConnectionsPage() {
   }, [load]);
 
   const test = async (c: ConnectionDetail) => {
-    setTests((t) => ({ ...t, [c.id]: 'busy' }));
+    setTests((was) => ({ ...was, [c.id]: 'busy' }));
     try {
       const r = await api.connections.test(c.id);
-      setTests((t) => ({ ...t, [c.id]: r }));
+      setTests((was) => ({ ...was, [c.id]: r }));
     } catch (err) {
-      setTests((t) => ({ ...t, [c.id]: { ok: false, error: { code: 'REQUEST_FAILED', message: errorText(err) } } }));
+      const failed = { ok: false as const, error: { code: 'REQUEST_FAILED', message: errorText(err) } };
+      setTests((was) => ({ ...was, [c.id]: failed }));
     }
   };
 
   const remove = async (c: ConnectionDetail) => {
     try {
       await api.connections.remove(c.id);
-      toast(`Connection “${c.name}” deleted`, 'success');
+      toast(t('settings.connections.deleted', { name: c.name }), 'success');
       setDeleting(null);
       void load();
     } catch (err) {
@@ -120,34 +128,38 @@ export function ConnectionsPage() {
     }
   };
 
-  const typeLabel = (t: string) => CONNECTION_TYPES.find((x) => x.value === t)?.label ?? t;
+  const typeLabel = (type: string) => {
+    const known = CONNECTION_TYPES.find((x) => x.value === type);
+    return known ? t(known.label) : type;
+  };
 
   return (
     <div className="page" data-testid="connections-page">
       <header className="page-head">
         <div>
-          <h1>Connections</h1>
-          <p className="muted">
-            Credentials and settings of the systems your flows call. Secrets are encrypted and never shown again.
-          </p>
+          <h1>{t('settings.connections.title')}</h1>
+          <p className="muted">{t('settings.connections.intro')}</p>
         </div>
         <div className="grow" />
         {canWrite && (
           <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-connection">
-            New connection
+            {t('settings.connections.new')}
           </Button>
         )}
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading connections…" />}
+        {state.status === 'loading' && <Spinner label={t('settings.connections.loading')} />}
         {state.status === 'error' && (
-          <LoadError error={state.error} onRetry={() => void load()} what="connections" permission="connections.read" />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.connections')}
+            permission="connections.read"
+          />
         )}
         {state.status === 'ok' && state.items.length === 0 && (
-          <Empty icon="plug" title="No connections yet">
-            <p className="muted">
-              Add the CRM, dialer or SOAP service your flows call; HTTP and SOAP nodes pick them by name.
-            </p>
+          <Empty icon="plug" title={t('settings.connections.empty')}>
+            <p className="muted">{t('settings.connections.empty.body')}</p>
           </Empty>
         )}
         {state.status === 'ok' && state.items.length > 0 && (
@@ -155,11 +167,11 @@ export function ConnectionsPage() {
             <table className="table" data-testid="connections-table">
               <thead>
                 <tr>
-                  <th>Name</th>
-                  <th>Type</th>
-                  <th>Summary</th>
-                  <th>Secrets set</th>
-                  <th>Updated</th>
+                  <th>{t('common.name')}</th>
+                  <th>{t('settings.connections.col.type')}</th>
+                  <th>{t('settings.connections.col.summary')}</th>
+                  <th>{t('settings.connections.col.secrets')}</th>
+                  <th>{t('common.updated')}</th>
                   <th />
                 </tr>
               </thead>
@@ -186,7 +198,7 @@ export function ConnectionsPage() {
                             </Badge>
                           ))
                         ) : (
-                          <span className="muted small">none</span>
+                          <span className="muted small">{t('settings.connections.noSecrets')}</span>
                         )}
                       </div>
                     </td>
@@ -201,7 +213,7 @@ export function ConnectionsPage() {
                             busy={tests[c.id] === 'busy'}
                             data-testid={`test-connection-${c.name}`}
                           >
-                            Test connection
+                            {t('settings.connections.test')}
                           </Button>
                           <Button
                             size="sm"
@@ -209,14 +221,14 @@ export function ConnectionsPage() {
                             onClick={() => setEditing(c)}
                             data-testid={`edit-connection-${c.name}`}
                           >
-                            Edit
+                            {t('common.edit')}
                           </Button>
                           <Button
                             size="sm"
                             variant="ghost"
                             icon="trash"
-                            aria-label={`Delete ${c.name}`}
-                            title="Delete"
+                            aria-label={t('settings.connections.delete.label', { name: c.name })}
+                            title={t('common.delete')}
                             onClick={() => setDeleting(c)}
                             data-testid={`delete-connection-${c.name}`}
                           />
@@ -242,14 +254,14 @@ export function ConnectionsPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete “${deleting.name}”?`}
+          title={t('settings.connections.delete.title', { name: deleting.name })}
           onClose={() => setDeleting(null)}
-          action="Delete connection"
+          action={t('settings.connections.delete')}
           actionIcon="trash"
           onConfirm={() => remove(deleting)}
           actionTestId="confirm-delete-connection"
         >
-          <p>Nodes that use it fail until another connection is picked. Its secrets are destroyed.</p>
+          <p>{t('settings.connections.delete.body')}</p>
         </ConfirmDialog>
       )}
     </div>

@@ -8,6 +8,7 @@ import { api, errorText } from '../../api/client';
 import type { FlowSummary } from '../../api/types';
 import { Checkbox } from '../../ui/form';
 import { ListInput } from '../../ui/list-json-inputs';
+import { t } from '../../i18n/i18n';
 
 /** Pages read at most (200 flows each): a tenant with more filters by name. */
 const MAX_PAGES = 10;
@@ -46,16 +47,16 @@ export function FlowKeysPicker({
     };
   }, []);
   const chosen = useMemo(() => new Set(value ?? []), [value]);
-  if (flows === null) return <p className="muted small">Loading flows…</p>;
+  if (flows === null) return <p className="muted small">{t('settings.flowPicker.loading')}</p>;
   if ('error' in flows) {
     return (
       <>
-        <p className="muted small">The flows could not be listed ({flows.error}): type their keys.</p>
+        <p className="muted small">{t('settings.flowPicker.failed', { reason: flows.error })}</p>
         <ListInput
           id={id}
           value={value}
           onChange={onChange}
-          placeholder="flow keys, comma separated (empty: every flow)"
+          placeholder={t('settings.flowPicker.typed.placeholder')}
           testId="api-key-flows"
         />
       </>
@@ -70,7 +71,7 @@ export function FlowKeysPicker({
   return (
     <div className="flow-picker" data-testid="api-key-flows">
       <p className="muted small" data-testid="api-key-flows-summary">
-        {chosen.size ? `Only ${chosen.size} flow${chosen.size > 1 ? 's' : ''}` : 'None ticked: every flow'}
+        {chosen.size ? t('settings.flowPicker.only', { count: chosen.size }) : t('settings.flowPicker.all')}
       </p>
       {flows.length > 8 && (
         <input
@@ -78,12 +79,12 @@ export function FlowKeysPicker({
           className="input"
           value={q}
           onChange={(e) => setQ(e.target.value)}
-          placeholder="Filter flows"
-          aria-label="Filter flows"
+          placeholder={t('settings.flowPicker.filter')}
+          aria-label={t('settings.flowPicker.filter')}
         />
       )}
       <div className="flow-picker-list">
-        {flows.length === 0 && <p className="muted small">This workspace has no flows yet.</p>}
+        {flows.length === 0 && <p className="muted small">{t('settings.flowPicker.none')}</p>}
         {shown.map((f) => (
           <Checkbox
             key={f.id}

@@ -5,6 +5,7 @@
  */
 import { Icon } from '../../ui/icons';
 import { originsOf } from './AllowedOriginsField';
+import { t } from '../../i18n/i18n';
 
 /** The WHATWG origin of a line when it parses (as the server normalises it), else the line. */
 function originLike(line: string): string {
@@ -32,14 +33,16 @@ interface Props {
 
 export function OriginsWideningNotice({ stored, text, secretsSet }: Props) {
   const added = addedOrigins(stored, text);
-  const what = secretsSet.length > 1 ? 'secrets' : 'secret';
   if (added.length === 0 || secretsSet.length === 0) return null;
   return (
     <p className="callout callout-warning" role="note" data-testid="connection-origins-widened">
       <Icon name="alert" size={14} />{' '}
       <span>
-        Adding {added.join(', ')} lets this connection’s credentials go there: enter its {what} ({secretsSet.join(', ')}
-        ) again to save. Removing origins needs no secret.
+        {t('settings.origins.widened', {
+          origins: added.join(', '),
+          count: secretsSet.length,
+          secrets: secretsSet.join(', '),
+        })}
       </span>
     </p>
   );

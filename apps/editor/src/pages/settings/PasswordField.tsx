@@ -6,13 +6,13 @@
  */
 import { Field } from '../../ui/form';
 import { Icon } from '../../ui/icons';
+import { t } from '../../i18n/i18n';
 
 /** The policy's length rule (PASSWORD_MIN_LENGTH on the server, which checks everything again). */
 export const PASSWORD_MIN_LENGTH = 12;
 
-export const PASSWORD_RULE =
-  `At least ${PASSWORD_MIN_LENGTH} characters — a few unrelated words make a good one. Not a common password, ` +
-  'a run such as abcdef… or 123456…, one short part repeated, or built on the email address.';
+/** The policy in a sentence, in the language in force. */
+export const passwordRule = () => t('settings.password.rule', { min: PASSWORD_MIN_LENGTH });
 
 /** Characters as the server counts them (code points). */
 export const passwordLength = (p: string) => [...p].length;
@@ -31,7 +31,7 @@ export function passwordShortfall(password: string): string | null {
   const n = passwordLength(password);
   if (n === 0 || n >= PASSWORD_MIN_LENGTH) return null;
   const more = PASSWORD_MIN_LENGTH - n;
-  return `${n} character${n === 1 ? '' : 's'}: ${more} more needed (at least ${PASSWORD_MIN_LENGTH}).`;
+  return t('settings.password.short', { count: n, more, min: PASSWORD_MIN_LENGTH });
 }
 
 export function PasswordField(props: {
@@ -50,7 +50,7 @@ export function PasswordField(props: {
     <Field
       label={props.label}
       htmlFor={props.id}
-      hint={<span data-testid={`${props.testId}-rule`}>{PASSWORD_RULE}</span>}
+      hint={<span data-testid={`${props.testId}-rule`}>{passwordRule()}</span>}
     >
       <input
         id={props.id}

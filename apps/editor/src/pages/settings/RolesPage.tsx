@@ -11,6 +11,7 @@ import { Badge, Button, Spinner, toast } from '../../ui/components';
 import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
+import { t } from '../../i18n/i18n';
 
 type State =
   | { status: 'loading' }
@@ -50,7 +51,7 @@ export function RolesPage() {
     try {
       const saved = await api.roles.update(role.id, { permissions });
       setRole(saved);
-      toast(`${role.name}: ${permission} ${on ? 'granted' : 'removed'}`, 'success');
+      toast(t(on ? 'settings.roles.granted' : 'settings.roles.removed', { role: role.name, permission }), 'success');
     } catch (err) {
       setRole(role);
       toast(`${role.name}: ${errorText(err)}`, 'error');
@@ -62,7 +63,7 @@ export function RolesPage() {
   const remove = async (role: Role) => {
     try {
       await api.roles.remove(role.id);
-      toast(`Role “${role.name}” deleted`, 'success');
+      toast(t('settings.roles.deleted', { name: role.name }), 'success');
       setDeleting(null);
       void load();
     } catch (err) {
@@ -74,30 +75,32 @@ export function RolesPage() {
     <div className="page" data-testid="roles-page">
       <header className="page-head">
         <div>
-          <h1>Roles</h1>
-          <p className="muted">
-            What each role may do. A user holds the permissions of their roles plus their direct grants; changes apply
-            on their next request.
-          </p>
+          <h1>{t('settings.roles.title')}</h1>
+          <p className="muted">{t('settings.roles.intro')}</p>
         </div>
         <div className="grow" />
         {mayCreate && (
           <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-role">
-            New role
+            {t('settings.roles.new')}
           </Button>
         )}
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading roles…" />}
+        {state.status === 'loading' && <Spinner label={t('settings.roles.loading')} />}
         {state.status === 'error' && (
-          <LoadError error={state.error} onRetry={() => void load()} what="roles" permission="access.manage" />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.roles')}
+            permission="access.manage"
+          />
         )}
         {state.status === 'ok' && (
           <div className="table-wrap matrix-wrap">
             <table className="table matrix" data-testid="role-matrix">
               <thead>
                 <tr>
-                  <th>Permission</th>
+                  <th>{t('settings.roles.permission')}</th>
                   {state.roles.map((r) => (
                     <th key={r.id} className="matrix-role" data-testid={`role-col-${r.name}`}>
                       <div className="matrix-role-name">{r.name}</div>
@@ -107,11 +110,11 @@ export function RolesPage() {
                             tone={r.builtIn === 'admin' ? 'warning' : 'neutral'}
                             title={
                               r.builtIn === 'admin'
-                                ? "Built-in; Admin's permissions are fixed"
-                                : 'Built-in: cannot be renamed or deleted'
+                                ? t('settings.roles.builtIn.adminTitle')
+                                : t('settings.roles.builtIn.title')
                             }
                           >
-                            {r.builtIn === 'admin' ? 'built-in · locked' : 'built-in'}
+                            {r.builtIn === 'admin' ? t('settings.roles.builtIn.locked') : t('settings.roles.builtIn')}
                           </Badge>
                         ) : (
                           <>
@@ -121,14 +124,14 @@ export function RolesPage() {
                               onClick={() => setEditing(r)}
                               data-testid={`rename-role-${r.name}`}
                             >
-                              Rename
+                              {t('settings.roles.rename')}
                             </Button>
                             <Button
                               size="sm"
                               variant="ghost"
                               icon="trash"
-                              aria-label={`Delete ${r.name}`}
-                              title="Delete role"
+                              aria-label={t('settings.roles.delete.label', { name: r.name })}
+                              title={t('settings.roles.delete')}
                               onClick={() => setDeleting(r)}
                               data-testid={`delete-role-${r.name}`}
                             />
@@ -146,7 +149,7 @@ export function RolesPage() {
                       <div className="mono small row-title">{p.name}</div>
                       <div className="muted small">
                         {p.description}
-                        {!p.grantable && ' (not grantable to users or roles)'}
+                        {!p.grantable && ` ${t('settings.roles.notGrantable.note')}`}
                       </div>
                     </td>
                     {state.roles.map((r) => {
@@ -163,11 +166,11 @@ export function RolesPage() {
                             title={
                               locked
                                 ? r.builtIn === 'admin'
-                                  ? "Admin's permissions are fixed"
-                                  : 'Not grantable'
+                                  ? t('settings.roles.adminFixed')
+                                  : t('settings.roles.notGrantable')
                                 : on
-                                  ? `Remove ${p.name} from ${r.name}`
-                                  : `Grant ${p.name} to ${r.name}`
+                                  ? t('settings.roles.revoke.title', { permission: p.name, role: r.name })
+                                  : t('settings.roles.grant.title', { permission: p.name, role: r.name })
                             }
                             data-role={r.name}
                             data-perm={p.name}
@@ -192,14 +195,14 @@ export function RolesPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete “${deleting.name}”?`}
+          title={t('settings.roles.delete.confirm', { name: deleting.name })}
           onClose={() => setDeleting(null)}
-          action="Delete role"
+          action={t('settings.roles.delete')}
           actionIcon="trash"
           onConfirm={() => remove(deleting)}
           actionTestId="confirm-delete-role"
         >
-          <p>Its holders lose its permissions at once (their direct grants and other roles stay).</p>
+          <p>{t('settings.roles.delete.body')}</p>
         </ConfirmDialog>
       )}
     </div>
@@ -217,7 +220,7 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
       if (role) await api.roles.update(role.id, { name: name.trim() });
       else await api.roles.create({ name: name.trim(), permissions: [] });
       toast(
-        role ? `Renamed to “${name.trim()}”` : `Role “${name.trim()}” created: tick its permissions in the matrix`,
+        role ? t('settings.roles.renamed', { name: name.trim() }) : t('settings.roles.created', { name: name.trim() }),
         'success',
       );
       onSaved();
@@ -228,23 +231,23 @@ function RoleDialog({ role, onClose, onSaved }: { role: Role | null; onClose(): 
   };
   return (
     <FormDialog
-      title={role ? `Rename “${role.name}”` : 'New role'}
+      title={role ? t('settings.roles.rename.title', { name: role.name }) : t('settings.roles.new')}
       onClose={onClose}
-      submit={role ? 'Rename' : 'Create'}
+      submit={role ? t('settings.roles.rename') : t('common.create')}
       busy={busy}
       disabled={!name.trim()}
       onSubmit={() => void save()}
       submitTestId="save-role"
     >
       <label className="field-label" htmlFor="role-name">
-        Name
+        {t('common.name')}
       </label>
       <input
         id="role-name"
         className="input"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        placeholder="e.g. Night shift supervisor"
+        placeholder={t('settings.roles.name.placeholder')}
         data-testid="role-name"
         onKeyDown={(e) => e.key === 'Enter' && name.trim() && void save()}
       />

@@ -5,6 +5,7 @@
  */
 import { Button } from '../../ui/components';
 import { Field } from '../../ui/form';
+import { t, type MessageId } from '../../i18n/i18n';
 
 export interface Pair {
   name: string;
@@ -37,7 +38,7 @@ export function KeyValueRows({
             className="input mono"
             value={r.name}
             placeholder={namePlaceholder}
-            aria-label="Name"
+            aria-label={t('common.name')}
             onChange={(e) => put(i, { name: e.target.value })}
             data-testid={testId && `${testId}-name-${i}`}
           />
@@ -46,8 +47,8 @@ export function KeyValueRows({
             type={secret ? 'password' : 'text'}
             autoComplete={secret ? 'new-password' : undefined}
             value={r.value}
-            placeholder={secret && isSet?.(r.name) ? '•••••••• (set — leave blank to keep)' : valuePlaceholder}
-            aria-label="Value"
+            placeholder={secret && isSet?.(r.name) ? t('settings.connection.secret.placeholder') : valuePlaceholder}
+            aria-label={t('settings.token.value')}
             onChange={(e) => put(i, { value: e.target.value })}
             data-testid={testId && `${testId}-value-${i}`}
           />
@@ -55,7 +56,7 @@ export function KeyValueRows({
             size="sm"
             variant="ghost"
             icon="x"
-            aria-label="Remove"
+            aria-label={t('common.remove')}
             onClick={() => onChange(rows.filter((_, n) => n !== i))}
           />
         </div>
@@ -67,7 +68,7 @@ export function KeyValueRows({
         onClick={() => onChange([...rows, { name: '', value: '' }])}
         data-testid={testId && `${testId}-add`}
       >
-        Add
+        {t('common.add')}
       </Button>
     </div>
   );
@@ -95,11 +96,11 @@ const APPLY_NAMES: Record<Apply['in'], string> = {
 };
 
 /** What the name means for each placement (the seed's parameter kinds: Header, Query, Body, Path). */
-const APPLY_HINTS: Record<Apply['in'], string> = {
-  header: 'Header name, e.g. Authorization',
-  query: 'Query parameter, e.g. access_token',
-  body: 'Member added to the JSON body, or field added to the form body',
-  path: 'Write {name} in the node URL path where the token goes',
+const APPLY_HINTS: Record<Apply['in'], MessageId> = {
+  header: 'settings.token.hint.header',
+  query: 'settings.token.hint.query',
+  body: 'settings.token.hint.body',
+  path: 'settings.token.hint.path',
 };
 
 export function TokenEndpointFields({
@@ -129,11 +130,11 @@ export function TokenEndpointFields({
   const bodyType = req.body?.type ?? 'none';
   return (
     <>
-      <h4 className="dialog-sub">Token request</h4>
+      <h4 className="dialog-sub">{t('settings.token.request')}</h4>
       <div className="kv-row" style={{ gridTemplateColumns: '110px 1fr' }}>
         <select
           className="input select"
-          aria-label="Method"
+          aria-label={t('settings.token.method')}
           value={req.method ?? 'POST'}
           onChange={(e) => setReq({ method: e.target.value })}
         >
@@ -143,48 +144,50 @@ export function TokenEndpointFields({
         </select>
         <input
           className="input mono"
-          aria-label="Token URL"
+          aria-label={t('settings.connection.tokenUrl')}
+          // eslint-disable-next-line house/no-ui-literal -- not words: a sample URL template
           placeholder="https://{{connection.host}}/auth"
           value={req.url ?? ''}
           onChange={(e) => setReq({ url: e.target.value })}
           data-testid="token-url"
         />
       </div>
-      <Field label="Headers">
+      <Field label={t('settings.token.headers')}>
         <KeyValueRows
           rows={req.headers ?? []}
           onChange={(headers) => setReq({ headers: headers.length ? headers : undefined })}
+          // eslint-disable-next-line house/no-ui-literal -- not words: a sample HTTP header name
           namePlaceholder="Accept"
           valuePlaceholder="application/json"
         />
       </Field>
-      <Field label="Body" htmlFor="token-body-type">
+      <Field label={t('settings.token.body')} htmlFor="token-body-type">
         <select
           id="token-body-type"
           className="input select"
           value={bodyType}
           onChange={(e) => {
-            const t = e.target.value;
+            const kind = e.target.value;
             setReq({
               body:
-                t === 'json'
+                kind === 'json'
                   ? { type: 'json', template: '{\n  "password": "{{secrets.password}}"\n}' }
-                  : t === 'form'
+                  : kind === 'form'
                     ? { type: 'form', fields: [] }
                     : undefined,
             });
           }}
         >
-          <option value="none">None</option>
-          <option value="json">JSON template</option>
-          <option value="form">Form fields</option>
+          <option value="none">{t('common.none')}</option>
+          <option value="json">{t('settings.token.body.json')}</option>
+          <option value="form">{t('settings.token.body.form')}</option>
         </select>
       </Field>
       {req.body?.type === 'json' || req.body?.type === 'text' ? (
         <textarea
           className="input mono"
           rows={4}
-          aria-label="Body template"
+          aria-label={t('settings.token.body.template')}
           value={req.body.template}
           onChange={(e) => setReq({ body: { type: 'json', template: e.target.value } })}
         />
@@ -193,11 +196,12 @@ export function TokenEndpointFields({
           rows={req.body.fields}
           onChange={(fields) => setReq({ body: { type: 'form', fields } })}
           namePlaceholder="grant_type"
+          // eslint-disable-next-line house/no-ui-literal -- not words: a sample template token
           valuePlaceholder="{{secrets.password}}"
         />
       ) : null}
       <div className="form-grid">
-        <Field label="Token path" htmlFor="token-path" required hint="Where the token is in the answer">
+        <Field label={t('settings.token.path')} htmlFor="token-path" required hint={t('settings.token.path.hint')}>
           <input
             id="token-path"
             className="input mono"
@@ -207,7 +211,7 @@ export function TokenEndpointFields({
             data-testid="token-path"
           />
         </Field>
-        <Field label="Expiry path (optional)" htmlFor="token-exp" hint="Seconds until it expires, in the answer">
+        <Field label={t('settings.token.expiry')} htmlFor="token-exp" hint={t('settings.token.expiry.hint')}>
           <input
             id="token-exp"
             className="input mono"
@@ -217,20 +221,20 @@ export function TokenEndpointFields({
             data-testid="token-expires-path"
           />
         </Field>
-        <Field label="Apply it as" htmlFor="token-apply">
+        <Field label={t('settings.token.apply')} htmlFor="token-apply">
           <select
             id="token-apply"
             className="input select"
             value={apply.in}
             onChange={(e) => setApply({ in: e.target.value as Apply['in'] })}
           >
-            <option value="header">Header</option>
-            <option value="query">Query parameter</option>
-            <option value="body">Body field (JSON or form)</option>
-            <option value="path">Path: {'{name}'} in the URL</option>
+            <option value="header">{t('settings.token.apply.header')}</option>
+            <option value="query">{t('settings.token.apply.query')}</option>
+            <option value="body">{t('settings.token.apply.body')}</option>
+            <option value="path">{t('settings.token.apply.path', { token: '{name}' })}</option>
           </select>
         </Field>
-        <Field label="Name" htmlFor="token-apply-name" hint={APPLY_HINTS[apply.in]}>
+        <Field label={t('common.name')} htmlFor="token-apply-name" hint={t(APPLY_HINTS[apply.in], { token: '{name}' })}>
           <input
             id="token-apply-name"
             className="input mono"
@@ -240,17 +244,18 @@ export function TokenEndpointFields({
           />
         </Field>
         {apply.in === 'header' && (
-          <Field label="Prefix" htmlFor="token-prefix">
+          <Field label={t('settings.token.prefix')} htmlFor="token-prefix">
             <input
               id="token-prefix"
               className="input mono"
               value={apply.prefix ?? ''}
               onChange={(e) => setApply({ prefix: e.target.value })}
+              // eslint-disable-next-line house/no-ui-literal -- not words: the HTTP auth scheme
               placeholder="Bearer "
             />
           </Field>
         )}
-        <Field label="Lifetime if not in the answer (s)" htmlFor="token-life">
+        <Field label={t('settings.token.lifetime')} htmlFor="token-life">
           <input
             id="token-life"
             className="input"
@@ -265,8 +270,8 @@ export function TokenEndpointFields({
           />
         </Field>
       </div>
-      <h4 className="dialog-sub">Secrets</h4>
-      <p className="muted small">Read by the request as {'{{secrets.<name>}}'}; stored encrypted, never shown again.</p>
+      <h4 className="dialog-sub">{t('settings.token.secrets')}</h4>
+      <p className="muted small">{t('settings.token.secrets.help', { token: '{{secrets.<name>}}' })}</p>
       <KeyValueRows
         rows={secrets}
         onChange={onSecrets}

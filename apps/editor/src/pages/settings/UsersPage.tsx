@@ -13,6 +13,7 @@ import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { PASSWORD_MIN_LENGTH, PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
+import { t } from '../../i18n/i18n';
 
 type State =
   | { status: 'loading' }
@@ -50,7 +51,7 @@ export function UsersPage() {
     try {
       if (active) await api.users.update(u.id, { active: true });
       else await api.users.deactivate(u.id);
-      toast(`${u.email} ${active ? 'reactivated' : 'deactivated'}`, 'success');
+      toast(t(active ? 'settings.users.reactivated' : 'settings.users.deactivated', { email: u.email }), 'success');
       setDeactivating(null);
       void load();
     } catch (err) {
@@ -65,32 +66,37 @@ export function UsersPage() {
     <div className="page" data-testid="users-page">
       <header className="page-head">
         <div>
-          <h1>Users</h1>
-          <p className="muted">Who may sign in to this workspace, and with which roles.</p>
+          <h1>{t('settings.users.title')}</h1>
+          <p className="muted">{t('settings.users.intro')}</p>
         </div>
         <div className="grow" />
         {mayCreate && (
           <Button variant="primary" icon="plus" onClick={() => setEditing('new')} data-testid="new-user">
-            Add user
+            {t('settings.users.add')}
           </Button>
         )}
       </header>
       <div className="page-body">
-        {state.status === 'loading' && <Spinner label="Loading users…" />}
+        {state.status === 'loading' && <Spinner label={t('settings.users.loading')} />}
         {state.status === 'error' && (
-          <LoadError error={state.error} onRetry={() => void load()} what="users" permission="access.manage" />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.users')}
+            permission="access.manage"
+          />
         )}
-        {state.status === 'ok' && state.users.length === 0 && <Empty icon="users" title="No users yet" />}
+        {state.status === 'ok' && state.users.length === 0 && <Empty icon="users" title={t('settings.users.empty')} />}
         {state.status === 'ok' && state.users.length > 0 && (
           <div className="table-wrap">
             <table className="table" data-testid="users-table">
               <thead>
                 <tr>
-                  <th>User</th>
-                  <th>Roles</th>
-                  <th>Direct grants</th>
-                  <th>Status</th>
-                  <th>Added</th>
+                  <th>{t('settings.users.col.user')}</th>
+                  <th>{t('settings.users.col.roles')}</th>
+                  <th>{t('settings.users.col.grants')}</th>
+                  <th>{t('common.status')}</th>
+                  <th>{t('settings.users.col.added')}</th>
                   <th />
                 </tr>
               </thead>
@@ -99,12 +105,12 @@ export function UsersPage() {
                   <tr key={u.id} data-testid={`user-${u.email}`} className={u.active ? undefined : 'row-inactive'}>
                     <td>
                       <span className="row-title">{u.email}</span>
-                      {u.id === me?.id && <span className="muted small"> (you)</span>}
+                      {u.id === me?.id && <span className="muted small"> {t('settings.users.you')}</span>}
                       {u.isBootstrap && (
                         <>
                           {' '}
-                          <Badge tone="accent" title="The first admin of the installation">
-                            bootstrap
+                          <Badge tone="accent" title={t('settings.users.bootstrap.title')}>
+                            {t('settings.users.bootstrap')}
                           </Badge>
                         </>
                       )}
@@ -131,13 +137,17 @@ export function UsersPage() {
                         )}
                         {u.permissions.length > 3 && (
                           <span className="muted small" title={u.permissions.join(', ')}>
-                            +{u.permissions.length - 3} more
+                            {t('settings.users.moreGrants', { count: u.permissions.length - 3 })}
                           </span>
                         )}
                       </div>
                     </td>
                     <td>
-                      {u.active ? <Badge tone="success">active</Badge> : <Badge tone="danger">deactivated</Badge>}
+                      {u.active ? (
+                        <Badge tone="success">{t('settings.users.active')}</Badge>
+                      ) : (
+                        <Badge tone="danger">{t('settings.users.inactive')}</Badge>
+                      )}
                     </td>
                     <td className="muted small">{timeAgo(u.createdAt)}</td>
                     <td className="row-actions">
@@ -147,7 +157,7 @@ export function UsersPage() {
                         onClick={() => setEditing(u)}
                         data-testid={`edit-user-${u.email}`}
                       >
-                        Edit
+                        {t('common.edit')}
                       </Button>
                       {u.active ? (
                         <Button
@@ -156,11 +166,11 @@ export function UsersPage() {
                           onClick={() => setDeactivating(u)}
                           data-testid={`deactivate-user-${u.email}`}
                         >
-                          Deactivate
+                          {t('settings.users.deactivate')}
                         </Button>
                       ) : (
                         <Button size="sm" variant="ghost" onClick={() => void setActive(u, true)}>
-                          Reactivate
+                          {t('settings.users.reactivate')}
                         </Button>
                       )}
                     </td>
@@ -182,16 +192,13 @@ export function UsersPage() {
       )}
       {deactivating && (
         <ConfirmDialog
-          title={`Deactivate ${deactivating.email}?`}
+          title={t('settings.users.deactivate.title', { email: deactivating.email })}
           onClose={() => setDeactivating(null)}
-          action="Deactivate"
+          action={t('settings.users.deactivate')}
           onConfirm={() => setActive(deactivating, false)}
           actionTestId="confirm-deactivate"
         >
-          <p>
-            They are signed out everywhere and cannot sign in again until reactivated. Their history stays in the audit
-            log.
-          </p>
+          <p>{t('settings.users.deactivate.body')}</p>
         </ConfirmDialog>
       )}
     </div>
@@ -224,13 +231,13 @@ function UserDialog({
   // What the Add/Save button waits for, said next to it.
   const missing =
     !user && !email.trim()
-      ? 'Enter their email address.'
+      ? t('settings.users.missing.email')
       : !user && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())
-        ? 'Enter a whole email address (name@example.com).'
+        ? t('settings.users.missing.wholeEmail')
         : !user && !password
-          ? 'Enter a temporary password for them.'
+          ? t('settings.users.missing.password')
           : tooShort
-            ? `The password needs at least ${PASSWORD_MIN_LENGTH} characters.`
+            ? t('settings.users.missing.length', { min: PASSWORD_MIN_LENGTH })
             : null;
 
   const save = async () => {
@@ -240,7 +247,7 @@ function UserDialog({
       if (user) await api.users.update(user.id, { roleIds, permissions: grants, ...(password ? { password } : {}) });
       else await api.users.create({ email: email.trim(), password, roleIds, permissions: grants });
       toast(
-        user ? `${user.email} updated` : `${email.trim()} added: share the temporary password with them`,
+        user ? t('settings.users.updated', { email: user.email }) : t('settings.users.added', { email: email.trim() }),
         'success',
       );
       onSaved();
@@ -252,11 +259,11 @@ function UserDialog({
 
   return (
     <FormDialog
-      title={user ? `Edit ${user.email}` : 'Add user'}
+      title={user ? t('settings.users.edit.title', { email: user.email }) : t('settings.users.add')}
       onClose={onClose}
       width={560}
       testId="user-dialog"
-      submit={user ? 'Save' : 'Add user'}
+      submit={user ? t('common.save') : t('settings.users.add')}
       busy={busy}
       disabled={missing !== null}
       disabledReason={missing}
@@ -266,7 +273,7 @@ function UserDialog({
       {!user && (
         <>
           <label className="field-label" htmlFor="user-email">
-            Email
+            {t('settings.users.email')}
           </label>
           <input
             id="user-email"
@@ -274,6 +281,7 @@ function UserDialog({
             type="email"
             value={email}
             onChange={(e) => setEmail(e.target.value)}
+            // eslint-disable-next-line house/no-ui-literal -- an example address, the same in every language
             placeholder="agent@example.com"
             data-testid="user-email"
           />
@@ -281,17 +289,17 @@ function UserDialog({
       )}
       <PasswordField
         id="user-password"
-        label={user ? 'New password (optional)' : 'Temporary password'}
+        label={user ? t('settings.users.newPassword') : t('settings.users.tempPassword')}
         value={password}
         onChange={(v) => {
           setPassword(v);
           if (passwordError) setError(null);
         }}
         serverError={passwordError}
-        placeholder={user ? 'Leave blank to keep; a new one ends their sessions' : undefined}
+        placeholder={user ? t('settings.users.newPassword.placeholder') : undefined}
         testId="user-password"
       />
-      <h4 className="dialog-sub">Roles</h4>
+      <h4 className="dialog-sub">{t('settings.users.col.roles')}</h4>
       <div className="check-grid">
         {roles.map((r) => (
           <Checkbox
@@ -303,8 +311,8 @@ function UserDialog({
           />
         ))}
       </div>
-      <h4 className="dialog-sub">Direct grants</h4>
-      <p className="muted small">On top of the roles. You can grant only what you hold yourself.</p>
+      <h4 className="dialog-sub">{t('settings.users.col.grants')}</h4>
+      <p className="muted small">{t('settings.users.grants.help')}</p>
       <div className="check-grid">
         {permissions.map((p) => (
           <span key={p.name} title={p.description}>

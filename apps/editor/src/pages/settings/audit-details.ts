@@ -3,38 +3,60 @@
  * allowedOrigins") rather than raw JSON: keys in words, lists joined, role ids and user ids by name.
  */
 import type { AuditEntry } from '../../api/access-types';
+import { t, type MessageId } from '../../i18n/i18n';
 
 export interface Names {
   users: Record<string, string>;
   roles: Record<string, string>;
 }
 
-const LABELS: Record<string, string> = {
-  ip: 'address',
-  via: 'via',
-  roleIds: 'roles',
-  permissions: 'grants',
-  passwordChanged: 'password changed',
-  keyPrefix: 'key prefix',
-  flowKeys: 'flows',
-  secretsSet: 'secrets set',
-  secretsCleared: 'secrets cleared',
-  originsAdded: 'origins added',
-  originsRemoved: 'origins removed',
-  allowedOrigins: 'allowed origins',
-  previousName: 'was named',
-  chosen: 'own value',
+const LABELS: Record<string, MessageId> = {
+  ip: 'settings.audit.key.ip',
+  via: 'settings.audit.key.via',
+  roleIds: 'settings.audit.key.roleIds',
+  permissions: 'settings.audit.key.permissions',
+  passwordChanged: 'settings.audit.key.passwordChanged',
+  keyPrefix: 'settings.audit.key.keyPrefix',
+  flowKeys: 'settings.audit.key.flowKeys',
+  secretsSet: 'settings.audit.key.secretsSet',
+  secretsCleared: 'settings.audit.key.secretsCleared',
+  originsAdded: 'settings.audit.key.originsAdded',
+  originsRemoved: 'settings.audit.key.originsRemoved',
+  allowedOrigins: 'settings.audit.key.allowedOrigins',
+  previousName: 'settings.audit.key.previousName',
+  chosen: 'settings.audit.key.chosen',
 };
 
-/** camelCase → words, for keys without a label. */
-const words = (k: string) => LABELS[k] ?? k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+/** What the audit log's targets are, in words. */
+const TARGETS: Record<string, MessageId> = {
+  api_key: 'settings.audit.target.apiKey',
+  campaign: 'settings.audit.target.campaign',
+  connection: 'settings.audit.target.connection',
+  flow: 'settings.audit.target.flow',
+  role: 'settings.audit.target.role',
+  tenant: 'settings.audit.target.tenant',
+  user: 'settings.audit.target.user',
+};
+
+/** A target type in words (one the editor does not know yet as the server names it). */
+export function targetType(type: string): string {
+  const id = TARGETS[type];
+  return id ? t(id) : type.replace('_', ' ');
+}
+
+/** Known keys in words; any other key's camelCase split into words (as the server names it). */
+const words = (k: string) => {
+  const id = LABELS[k];
+  return id ? t(id) : k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+};
 
 function value(key: string, v: unknown, names: Names): string {
   if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (key === 'via') return v === 'api' ? 'the API' : String(v);
+  if (typeof v === 'boolean') return v ? t('settings.audit.yes') : t('settings.audit.no');
+  if (key === 'via')
+    return v === 'api' ? t('settings.audit.viaApi') : v === 'editor' ? t('settings.audit.viaEditor') : String(v);
   if (Array.isArray(v)) {
-    if (!v.length) return 'none';
+    if (!v.length) return t('settings.audit.none');
     const map = key === 'roleIds' ? names.roles : key === 'userIds' ? names.users : undefined;
     const one = (x: unknown) => {
       if (map && typeof x === 'string') return map[x] ?? x.slice(0, 8);

@@ -3,9 +3,15 @@ import type { SoapClientOptionsInput, ValidationIssue } from '@callflow/flow';
 import { Checkbox, Field, Issues, Select, TextInput } from '../../../ui/form';
 import { ListInput } from '../../../ui/list-json-inputs';
 import { Icon } from '../../../ui/icons';
+import { t } from '../../../i18n/i18n';
 
 type Options = SoapClientOptionsInput;
 type XmlnsAttribute = NonNullable<NonNullable<Options['overrideRootElement']>['xmlnsAttributes']>[number];
+
+/** Examples of values (code, the same in every language). */
+const NAMESPACES_EXAMPLE = 'ns1, ns2';
+const VALUE_KEY_EXAMPLE = '$value';
+const XMLNS_EXAMPLE = 'xmlns:ns2 = http://tempuri.org/';
 
 /** How many options are set (shown on the closed section). */
 function countOf(o: Options | undefined): number {
@@ -67,17 +73,16 @@ export function SoapAdvanced({
           onClick={() => setOpen(!open)}
           data-testid="soap-advanced-toggle"
         >
-          <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} /> Advanced{count > 0 ? ` (${count} set)` : ''}
+          <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />{' '}
+          {count > 0 ? t('panels.soapAdv.titleSet', { count }) : t('panels.soapAdv.title')}
         </button>
       </div>
       {open && (
         <>
-          <p className="field-hint">
-            node-soap client options, for services that need them. The WSDL is read again with these.
-          </p>
+          <p className="field-hint">{t('panels.soapAdv.hint')}</p>
           <Issues issues={issues} />
           <div className="grid-2">
-            <Field label="Envelope prefix" hint="soap by default">
+            <Field label={t('panels.soapAdv.envelope')} hint={t('panels.soapAdv.envelopeHint')}>
               <TextInput
                 value={o.envelopeKey ?? ''}
                 onChange={(v) => set('envelopeKey', v.trim() || undefined)}
@@ -87,42 +92,35 @@ export function SoapAdvanced({
                 testId="soap-opt-envelopeKey"
               />
             </Field>
-            <Field label="Dates in the answer">
+            <Field label={t('panels.soapAdv.dates')}>
               <Select
                 value={o.dates ?? 'iso'}
                 onChange={(v) => set('dates', v === 'iso' ? undefined : v)}
                 options={[
-                  { value: 'iso', label: 'ISO text (default)' },
-                  { value: 'text', label: 'As the service wrote them' },
+                  { value: 'iso', label: t('panels.soapAdv.datesIso') },
+                  { value: 'text', label: t('panels.soapAdv.datesText') },
                 ]}
                 disabled={readOnly}
                 testId="soap-opt-dates"
-                ariaLabel="Dates in the answer"
+                ariaLabel={t('panels.soapAdv.dates')}
               />
             </Field>
           </div>
-          {flag('forceSoap12Headers', 'SOAP 1.2 envelope and headers (even on a SOAP 1.1 port)', 'soap-opt-soap12')}
-          {flag('useEmptyTag', 'Empty elements as <a/>', 'soap-opt-emptyTag')}
+          {flag('forceSoap12Headers', t('panels.soapAdv.soap12'), 'soap-opt-soap12')}
+          {flag('useEmptyTag', t('panels.soapAdv.emptyTag'), 'soap-opt-emptyTag')}
           <Checkbox
             checked={o.namespaceArrayElements !== false}
             onChange={(v) => set('namespaceArrayElements', v ? undefined : false)}
-            label="Namespace prefix on every array item"
+            label={t('panels.soapAdv.arrayNamespace')}
             disabled={readOnly}
             testId="soap-opt-namespaceArrayElements"
           />
-          {flag('ignoreBaseNameSpaces', 'Elements of base types take the parent’s namespace', 'soap-opt-ignoreBase')}
-          {flag('forceUseSchemaXmlns', 'Prefixes from the schema’s namespace declarations', 'soap-opt-schemaXmlns')}
-          {flag('preserveWhitespace', 'Keep leading and trailing spaces of text in the answer', 'soap-opt-whitespace')}
-          {flag('handleNilAsNull', 'xsi:nil elements in the answer read as null', 'soap-opt-nil')}
-          {flag(
-            'parseResponseAttachments',
-            'Read MTOM attachments of the answer (output: attachments)',
-            'soap-opt-mtom',
-          )}
-          <Field
-            label="Namespace prefixes written without prefix"
-            hint="ignoredNamespaces; node-soap already leaves out tns, targetNamespace and typedNamespace"
-          >
+          {flag('ignoreBaseNameSpaces', t('panels.soapAdv.ignoreBase'), 'soap-opt-ignoreBase')}
+          {flag('forceUseSchemaXmlns', t('panels.soapAdv.schemaXmlns'), 'soap-opt-schemaXmlns')}
+          {flag('preserveWhitespace', t('panels.soapAdv.whitespace'), 'soap-opt-whitespace')}
+          {flag('handleNilAsNull', t('panels.soapAdv.nil'), 'soap-opt-nil')}
+          {flag('parseResponseAttachments', t('panels.soapAdv.mtom'), 'soap-opt-mtom')}
+          <Field label={t('panels.soapAdv.ignored')} hint={t('panels.soapAdv.ignoredHint')}>
             <ListInput
               value={o.ignoredNamespaces?.namespaces}
               onChange={(list) =>
@@ -131,7 +129,7 @@ export function SoapAdvanced({
                   list ? { namespaces: list, override: o.ignoredNamespaces?.override ?? false } : undefined,
                 )
               }
-              placeholder="ns1, ns2"
+              placeholder={NAMESPACES_EXAMPLE}
               readOnly={readOnly}
               testId="soap-opt-ignoredNamespaces"
             />
@@ -140,7 +138,7 @@ export function SoapAdvanced({
             <Checkbox
               checked={o.ignoredNamespaces.override ?? false}
               onChange={(v) => set('ignoredNamespaces', { namespaces: o.ignoredNamespaces!.namespaces, override: v })}
-              label="Only these (replace node-soap’s list)"
+              label={t('panels.soapAdv.ignoredOverride')}
               disabled={readOnly}
               testId="soap-opt-ignoredOverride"
             />
@@ -151,15 +149,15 @@ export function SoapAdvanced({
             readOnly={readOnly}
           />
           <PairsField
-            label="Element names for argument keys"
-            hint="overrideElementKey: one key = Element per line"
+            label={t('panels.soapAdv.elementKeys')}
+            hint={t('panels.soapAdv.elementKeysHint')}
             value={o.overrideElementKey}
             onChange={(v) => set('overrideElementKey', v)}
             readOnly={readOnly}
             testId="soap-opt-overrideElementKey"
           />
           <div className="grid-2">
-            <Field label="Attributes key">
+            <Field label={t('panels.soapAdv.attributesKey')}>
               <TextInput
                 value={o.attributesKey ?? ''}
                 onChange={(v) => set('attributesKey', v.trim() || undefined)}
@@ -169,11 +167,11 @@ export function SoapAdvanced({
                 testId="soap-opt-attributesKey"
               />
             </Field>
-            <Field label="Text key">
+            <Field label={t('panels.soapAdv.valueKey')}>
               <TextInput
                 value={o.valueKey ?? ''}
                 onChange={(v) => set('valueKey', v.trim() || undefined)}
-                placeholder="$value"
+                placeholder={VALUE_KEY_EXAMPLE}
                 readOnly={readOnly}
                 mono
                 testId="soap-opt-valueKey"
@@ -215,17 +213,11 @@ function RootElementFields({
     );
   };
   return (
-    <Field
-      label="Root element override"
-      hint={
-        "overrideRootElement: the body element's prefix, " +
-        'and the namespace declarations written on it (xmlns:p = uri, one per line)'
-      }
-    >
+    <Field label={t('panels.soapAdv.root')} hint={t('panels.soapAdv.rootHint')}>
       <TextInput
         value={value?.namespace ?? ''}
         onChange={(v) => update(v.trim(), text)}
-        placeholder="prefix, e.g. ns0"
+        placeholder={t('panels.soapAdv.rootPrefix')}
         readOnly={readOnly}
         mono
         testId="soap-opt-rootNamespace"
@@ -235,7 +227,7 @@ function RootElementFields({
         rows={2}
         value={text}
         readOnly={readOnly}
-        placeholder="xmlns:ns2 = http://tempuri.org/"
+        placeholder={XMLNS_EXAMPLE}
         data-testid="soap-opt-rootXmlns"
         onChange={(e) => {
           setText(e.target.value);
@@ -274,7 +266,7 @@ function PairsField({
         rows={2}
         value={text}
         readOnly={readOnly}
-        placeholder="Nom = Name"
+        placeholder={t('panels.soapAdv.elementKeysExample')}
         data-testid={testId}
         onChange={(e) => {
           setText(e.target.value);

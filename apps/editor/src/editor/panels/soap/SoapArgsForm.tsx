@@ -5,6 +5,7 @@ import { Field } from '../../../ui/form';
 import { JsonField } from '../../../ui/list-json-inputs';
 import { Icon } from '../../../ui/icons';
 import { TemplateField } from '../../TemplateField';
+import { t } from '../../../i18n/i18n';
 
 /**
  * The SOAP arguments form: one field per element of the operation's input shape (nested groups, repeatable lists,
@@ -69,7 +70,7 @@ export function ShapeFields({
           context="text"
           label={
             <>
-              @{a.name} <span className="type-tag">{a.type ?? 'attribute'}</span>
+              @{a.name} <span className="type-tag">{a.type ?? t('panels.soapArgs.attribute')}</span>
             </>
           }
           compact
@@ -121,7 +122,7 @@ function ShapeField({
             {field.name} {typeTag}
           </>
         }
-        hint="This type nests itself; edit it as JSON."
+        hint={t('panels.soapArgs.recursive')}
       >
         <JsonField
           value={value ?? {}}
@@ -169,7 +170,7 @@ function ShapeField({
               <button
                 type="button"
                 className="btn btn-ghost btn-icon btn-sm"
-                aria-label={`Remove ${field.name} ${i + 1}`}
+                aria-label={t('panels.soapArgs.remove', { name: field.name, n: i + 1 })}
                 onClick={() => onChange(list.filter((_, j) => j !== i))}
               >
                 <Icon name="x" size={14} />
@@ -179,7 +180,7 @@ function ShapeField({
         ))}
         {!readOnly && (
           <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange([...list, complex ? {} : ''])}>
-            Add {field.name}
+            {t('panels.soapArgs.add', { name: field.name })}
           </Button>
         )}
       </fieldset>
@@ -234,10 +235,12 @@ function ShapeField({
   );
 }
 
-function placeholderFor(type: string): string {
-  const t = type.replace(/^\w+:/, '');
-  if (/int|long|short|decimal|double|float/i.test(t)) return `${t} (e.g. 42 or {{call.durationSec}})`;
-  if (/bool/i.test(t)) return 'true or false';
-  if (/date/i.test(t)) return `${t} (e.g. {{call.startedAt}})`;
-  return t;
+function placeholderFor(xsdType: string): string {
+  const type = xsdType.replace(/^\w+:/, '');
+  if (/int|long|short|decimal|double|float/i.test(type)) {
+    return t('panels.soapArgs.numberExample', { type, token: '{{call.durationSec}}' });
+  }
+  if (/bool/i.test(type)) return t('panels.soapArgs.boolExample');
+  if (/date/i.test(type)) return t('panels.soapArgs.dateExample', { type, token: '{{call.startedAt}}' });
+  return type;
 }

@@ -9,8 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * upserts the rows of the runs it wrote about once a second; fillfactor 50 keeps those updates HOT.
  * A new table: nothing existing is rewritten or locked.
  */
-export class FlowStats1763810000000 implements MigrationInterface {
-  name = 'FlowStats1763810000000';
+export class FlowStats1763830000000 implements MigrationInterface {
+  name = 'FlowStats1763830000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE flow_stats (
