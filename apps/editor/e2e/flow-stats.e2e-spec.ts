@@ -240,7 +240,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     };
     await choose('ru');
     await page.locator('h1', { hasText: 'Статистика запусков' }).waitFor();
-    expect(await text('stat-fallbacks')).toMatch(/Запасной ответ[\s\S]* из \d+ звонк(а|ов)/);
+    expect(await text('stat-fallbacks')).toMatch(/Резервный ответ[\s\S]* из \d+ звонк(а|ов)/);
     expect(await text('chart-duration')).toContain('Длительность');
     await choose('en');
     await page.locator('h1', { hasText: 'Run statistics' }).waitFor();
