@@ -7,7 +7,7 @@ module.exports = {
   platform: ['platform', 'types'],
   access: ['access', 'audit', 'api-keys', 'sessions', 'users', 'roles', 'tenants', 'auth'],
   flows: ['engine', 'connections', 'webhook-secrets', 'flow-templates', 'flows', 'soap'],
-  runs: ['executions', 'queue', 'runs', 'workers', 'campaigns'],
+  runs: ['executions', 'queue', 'runs', 'workers', 'campaigns', 'flow-stats'],
   triggers: ['triggers'],
   // The composition on top: main.ts, app.module.ts, app.factory.ts, features.ts and these folders.
   composition: ['boot', 'bootstrap', 'health', 'database'],

@@ -5,6 +5,7 @@ import { RolesModule } from './roles/roles.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { ExecutionsModule } from './executions/executions.module';
+import { FlowStatsModule } from './flow-stats/flow-stats.module';
 import { FlowTemplatesModule } from './flow-templates/flow-templates.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
@@ -37,4 +38,5 @@ export const FEATURE_MODULES: Type[] = [
   TriggersModule,
   WebhookSecretsModule,
   CampaignsModule,
+  FlowStatsModule,
 ];

@@ -4,8 +4,9 @@
  * A value import of libs/flow into the flows list once pulled every node spec and zod in (138 kB).
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { buildEditor } from './browser';
+import { buildEditor, EDITOR_DIST } from './browser';
 
 const LIMIT_GZIP_BYTES = 110 * 1024;
 
@@ -23,5 +24,11 @@ describe('the editor bundle', () => {
     expect(total).toBeLessThanOrEqual(LIMIT_GZIP_BYTES);
     // The canvas (React Flow, the node specs) is its own chunk, not loaded at start.
     expect(rows.some((r) => !r.initial && r.file.startsWith('canvas-'))).toBe(true);
+    // So are the run statistics with their chart library (uPlot: its legend's class names are in no other chunk).
+    const withChart = rows.filter((r) =>
+      fs.readFileSync(path.join(EDITOR_DIST, 'assets', r.file), 'utf8').includes('u-legend'),
+    );
+    expect(withChart.length).toBeGreaterThan(0);
+    expect(withChart.filter((r) => r.initial)).toEqual([]);
   });
 });

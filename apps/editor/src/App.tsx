@@ -20,6 +20,7 @@ const ConnectionsPage = lazy(() =>
 );
 const ExecutionPage = lazy(() => import('./pages/ExecutionPage').then((m) => ({ default: m.ExecutionPage })));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const FlowStatsPage = lazy(() => import('./pages/stats/FlowStatsPage').then((m) => ({ default: m.FlowStatsPage })));
 const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage').then((m) => ({ default: m.CampaignPage })));
 
 /** Signed in, and for a settings page (`settings`: its path) holding the permission it needs. */
@@ -66,6 +67,14 @@ export function App() {
             element={
               <RequireAuth>
                 <FlowEditorPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="/flows/:id/stats"
+            element={
+              <RequireAuth>
+                <FlowStatsPage />
               </RequireAuth>
             }
           />

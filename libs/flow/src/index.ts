@@ -30,6 +30,7 @@ export type * from './api/soap';
 export type * from './api/access';
 export type * from './api/templates';
 export type * from './api/campaigns';
+export type * from './api/stats';
 export * from './flow-key';
 export * from './diff/definition-diff';
 export * from './diff/text-diff';

@@ -24,6 +24,8 @@ import { WebhookSecrets1763781000000 } from './migrations/1763781000000-webhook-
 import { WebhookSecretFingerprints1763792000000 } from './migrations/1763792000000-webhook-secret-fingerprints';
 import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
 import { UserLocale1763820000000 } from './migrations/1763820000000-user-locale';
+import { FlowStats1763830000000 } from './migrations/1763830000000-flow-stats';
+import { FlowStatsEntity } from '../flow-stats/flow-stats.entity';
 import {
   CampaignCountersEntity,
   CampaignFailuresEntity,
@@ -49,6 +51,7 @@ export const ENTITIES = [
   CampaignFailuresEntity,
   CampaignPauseEntity,
   CampaignRetryEntity,
+  FlowStatsEntity,
 ];
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -65,6 +68,7 @@ export const MIGRATIONS = [
   WebhookSecretFingerprints1763792000000,
   CampaignProgress1763800000000,
   UserLocale1763820000000,
+  FlowStats1763830000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -5,6 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../platform/errors/database-unavailable';
+import { FlowStatsRecorder } from '../flow-stats/flow-stats-recorder';
+import type { RunAnswer } from '../flow-stats/run-stats';
 import { callIdOf, pendingRow, phoneOf, type RunIdentity } from './execution-row';
 import { binaryRow, contiguous, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
 import { COPY_COLUMNS, RECORD_TYPES, recordJson, type ExecutionRow } from './row-encoding';
@@ -56,6 +58,16 @@ export interface QueuedRun {
    * absent: not counted (a retry of an IVR or webhook run).
    */
   campaignId?: string | null;
+}
+
+/** A run failGivenUp marked failed, for its flow's stats. */
+interface GivenUpRow {
+  tenant_id: string;
+  flow_id: string | null;
+  trigger_type: ExecutionRow['triggerType'];
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
 }
 
 /** Sessions that have their staging table (pool clients are reused objects; a new connection is a new one). */
@@ -112,8 +124,15 @@ export class ExecutionWriter implements OnApplicationShutdown {
   private urgent = false;
   private flushing: Promise<void> | undefined;
   private stopping = false;
+  /** Flow stats (flow_stats) of the runs whose rows were written. */
+  private readonly stats: FlowStatsRecorder;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.stats = new FlowStatsRecorder(
+      (sql, params) => this.db.query(sql, params),
+      (err, rows) => this.logger.warn({ err, rows }, 'writing flow stats failed; kept for the next write'),
+    );
+  }
 
   /**
    * Queues a row; resolves once it is in the database. `urgent` (a queue worker waits on it to
@@ -128,8 +147,9 @@ export class ExecutionWriter implements OnApplicationShutdown {
   /**
    * Queues a row nobody waits for (an IVR or webhook run's only write): no promise, and the run's
    * objects are not kept alive until the batch is written. Failures are logged by the writer.
+   * `answer`: how the run's caller was answered, for its flow's stats.
    */
-  enqueue(row: ExecutionRow, opts: { fresh?: boolean } = {}): void {
+  enqueue(row: ExecutionRow, opts: { fresh?: boolean; answer?: RunAnswer } = {}): void {
     this.queueRow(row, opts, ignore, ignore);
   }
 
@@ -166,7 +186,7 @@ export class ExecutionWriter implements OnApplicationShutdown {
    * queue's tables are its own business), with its parameters. Idempotent; returns the rows changed.
    */
   async failGivenUp(failedJobs: string, params: readonly unknown[]): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [rows, count] = (await this.db.query(
       `UPDATE executions e
        SET status = 'failed',
            error = json_build_object('code', 'INFRASTRUCTURE', 'message', 'gave up: ' ||
@@ -175,20 +195,33 @@ export class ExecutionWriter implements OnApplicationShutdown {
            finished_at = now(),
            duration_ms = GREATEST(0, (extract(epoch FROM now() - e.started_at) * 1000)::int)
        FROM (${failedJobs}) j
-       WHERE e.id = j.id AND e.status IN ('queued', 'running')`,
+       WHERE e.id = j.id AND e.status IN ('queued', 'running')
+       RETURNING e.tenant_id, e.flow_id, e.trigger_type, e.started_at, e.finished_at, e.duration_ms`,
       [...params],
-    )) as [unknown, number];
+    )) as [GivenUpRow[], number];
+    for (const r of rows)
+      this.stats.add({
+        tenantId: r.tenant_id,
+        flowId: r.flow_id,
+        triggerType: r.trigger_type,
+        status: 'failed',
+        steps: null,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        durationMs: r.duration_ms,
+      });
     return count;
   }
 
   private queueRow(
     row: ExecutionRow,
-    opts: { urgent?: boolean; fresh?: boolean },
+    opts: { urgent?: boolean; fresh?: boolean; answer?: RunAnswer },
     resolve: () => void,
     reject: (err: unknown) => void,
   ): void {
     const final = row.status !== 'queued' && row.status !== 'running';
     const tuple = final && opts.fresh === true ? this.tupleOf(row) : undefined;
+    if (final) this.stats.add(row, opts.answer);
     if (this.queue.length >= MAX_QUEUED) this.shed();
     this.queue.push(
       tuple
@@ -229,9 +262,10 @@ export class ExecutionWriter implements OnApplicationShutdown {
     if (this.queue.length > 0) this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  /** Writes everything queued, including rows queued while it writes (shutdown). */
+  /** Writes everything queued, including rows queued while it writes (shutdown), then the flows' stats. */
   async flushAll(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) await this.flush();
+    await this.stats.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {

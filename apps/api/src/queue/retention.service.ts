@@ -15,10 +15,19 @@ const CAMPAIGN_PRUNES = [
   `DELETE FROM campaign_failures WHERE updated_at < now() - make_interval(days => $1)`,
   `DELETE FROM campaign_retries WHERE created_at < now() - make_interval(days => $1)`,
 ];
+/**
+ * Flow stats rollups (flow-stats/): minute and 15-minute rows after 2 days (the hour and day views
+ * read the last 24 h at most), hour rows after 8 (the week view), whatever EXECUTIONS_RETENTION_DAYS says.
+ */
+const FLOW_STATS_PRUNE =
+  `DELETE FROM flow_stats WHERE ctid IN (SELECT ctid FROM flow_stats ` +
+  `WHERE (span < 60 AND at < now() - interval '2 days') OR (span = 60 AND at < now() - interval '8 days') ` +
+  `LIMIT ${BATCH})`;
 
 /**
  * Deletes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
- * in worker processes only, under an advisory lock, in batches (no long lock on the tables).
+ * in worker processes only, under an advisory lock, in batches (no long lock on the tables), and
+ * flow stats rollups past their own retention (FLOW_STATS_PRUNE).
  * Once an event's record is gone, the same event id would run again. Campaign counters and failure
  * groups not updated for as long go too (their runs are gone), and retry-all request ids as old.
  */
@@ -44,7 +53,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** One pass; returns the rows deleted per table, or null when another process holds the lock. */
-  async prune(): Promise<{ executions: number; eventRuns: number } | null> {
+  async prune(): Promise<{ executions: number; eventRuns: number; flowStats: number } | null> {
     const qr = this.db.createQueryRunner();
     await qr.connect();
     try {
@@ -64,14 +73,15 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
             `WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
           days,
         );
+        const flowStats = await this.deleteOld(qr.query.bind(qr), FLOW_STATS_PRUNE);
         let campaigns = 0;
         for (const sql of CAMPAIGN_PRUNES) {
           const [, count] = (await qr.query(sql, [days])) as [unknown, number];
           campaigns += count;
         }
-        if (executions + eventRuns + campaigns > 0)
-          this.logger.log({ executions, eventRuns, campaigns, days }, 'pruned old executions');
-        return { executions, eventRuns };
+        if (executions + eventRuns + campaigns + flowStats > 0)
+          this.logger.log({ executions, eventRuns, campaigns, flowStats, days }, 'pruned old executions');
+        return { executions, eventRuns, flowStats };
       } finally {
         await qr.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
       }
@@ -83,12 +93,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private async deleteOld(
     query: (sql: string, params: unknown[]) => Promise<unknown>,
     sql: string,
-    days: number,
+    days?: number,
   ): Promise<number> {
     let total = 0;
     for (;;) {
       // DELETE answers [rows, count] through TypeORM.
-      const [, count] = (await query(sql, [days])) as [unknown, number];
+      const [, count] = (await query(sql, days === undefined ? [] : [days])) as [unknown, number];
       total += count;
       if (count < BATCH) return total;
     }

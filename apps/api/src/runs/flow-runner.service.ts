@@ -13,6 +13,7 @@ import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from '../executions/execution-row';
 import type { PublishedFlow } from '../flows/published-flows.service';
+import type { RunAnswer } from '../flow-stats/run-stats';
 import { uuidv7 } from '../platform/ids/uuid7';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 
@@ -48,6 +49,16 @@ export type SyncOutcome =
 
 const DEADLINE: SyncOutcome = { kind: 'deadline' };
 
+/**
+ * How a synchronous run's caller was answered, for its flow's stats: past the deadline, or an IVR
+ * call answered with the trigger's fallback (at the deadline, or the run failed before a respond
+ * node answered: IvrService's answers).
+ */
+function answerOf(trigger: ExecutionTrigger, outcome: SyncOutcome): RunAnswer {
+  const fallback = outcome === DEADLINE || (outcome.kind === 'done' && outcome.result.status !== 'succeeded');
+  return { deadlineMissed: outcome === DEADLINE, fallback: trigger === 'ivr' && fallback };
+}
+
 /** A finished synchronous run, recorded on the event-loop turn after its caller's answer. */
 interface Finished {
   id: RunIdentity;
@@ -56,6 +67,8 @@ interface Finished {
   connections: TenantConnections;
   /** No `running` row was written for it (the deadline did not pass): a plain insert. */
   fresh: boolean;
+  /** How its caller was answered. */
+  outcome: SyncOutcome;
 }
 
 /**
@@ -137,10 +150,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
     let fresh = true;
     this.inflight++;
     return new Promise((resolve) => {
-      let answered = false;
+      let answered: SyncOutcome | undefined;
       const answer = (outcome: SyncOutcome) => {
         if (answered) return;
-        answered = true;
+        answered = outcome;
         clearTimeout(timer);
         if (outcome === DEADLINE) {
           fresh = false;
@@ -156,7 +169,8 @@ export class FlowRunner implements BeforeApplicationShutdown {
       const onRespond = (respond: RespondOutput) => answer({ kind: 'respond', respond: connections.scrub(respond) });
       void this.execute(flow, req.input, connections, onRespond).then((result) => {
         if (!answered) answer({ kind: 'done', result: connections.scrub(result) });
-        this.recordLater({ id: identityOf(req, executionId), flow, result, connections, fresh });
+        const outcome = answered!;
+        this.recordLater({ id: identityOf(req, executionId), flow, result, connections, fresh, outcome });
       });
     });
   }
@@ -178,7 +192,10 @@ export class FlowRunner implements BeforeApplicationShutdown {
     for (const f of batch) {
       try {
         this.observe(f.id, f.flow, f.result);
-        this.writer.enqueue(finishedRow(f.id, f.connections.scrub(f.result)), { fresh: f.fresh });
+        this.writer.enqueue(finishedRow(f.id, f.connections.scrub(f.result)), {
+          fresh: f.fresh,
+          answer: answerOf(f.id.trigger, f.outcome),
+        });
       } catch (err) {
         this.logger.error({ err, executionId: f.id.executionId }, 'recording a run failed');
       } finally {

@@ -27,6 +27,7 @@ import {
   useRef,
   useState,
   type DragEvent,
+  type ReactNode,
   type RefObject,
 } from 'react';
 import { getNodeSpec, NODE_SPECS } from '@callflow/flow';
@@ -92,7 +93,8 @@ function initialViewport(nodes: readonly EditorNode[], width: number, height: nu
   };
 }
 
-export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
+/** `overlay`: drawn inside React Flow (a `<Panel>`), e.g. the editor's "Colour by". */
+export function Canvas({ readOnly = false, overlay }: { readOnly?: boolean; overlay?: ReactNode }) {
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
@@ -101,7 +103,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   }, []);
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas">
-      {size && <FlowCanvas readOnly={readOnly} size={size} wrapper={wrapper} />}
+      {size && <FlowCanvas readOnly={readOnly} size={size} wrapper={wrapper} overlay={overlay} />}
     </div>
   );
 }
@@ -110,10 +112,12 @@ function FlowCanvas({
   readOnly,
   size,
   wrapper,
+  overlay,
 }: {
   readOnly: boolean;
   size: { width: number; height: number };
   wrapper: RefObject<HTMLDivElement | null>;
+  overlay: ReactNode;
 }) {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
@@ -274,6 +278,7 @@ function FlowCanvas({
         />
         <Controls showInteractive={false} position="bottom-left" />
         <FirstRender />
+        {overlay}
       </ReactFlow>
       {connectHint && (
         <div className="connect-hint" role="status" data-testid="connect-hint">

@@ -8,10 +8,12 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { getNodeSpec, type ValidationIssue } from '@callflow/flow';
 import { t, useLocale } from '../i18n/i18n';
 import { formatMs } from '../ui/components';
+import { formatDuration, formatRate, heatLevel } from '../stats/format';
 import { Icon } from '../ui/icons';
 import { handlesOf, summaryOf, type EditorNode } from './convert';
 import { PANELS } from './panels';
 import { useEditor } from './store';
+import { useNodeTint } from './stats-tint';
 import { handleLabel, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
@@ -26,6 +28,8 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
   const step = useEditor((s) => s.run.byNode.get(id));
   const running = useEditor((s) => s.run.status === 'running');
   const now = useEditor((s) => s.run.status === 'running' && s.run.current === id);
+  const tint = useNodeTint(id);
+  const heat = tint?.stats ? heatLevel(tint.mode, tint.stats) : null;
   const handlesKey = useMemo(() => handlesOf(type, data.config).join('\u0000'), [type, data.config]);
   const handles = useMemo(() => handlesKey.split('\u0000'), [handlesKey]);
   // memo(): re-rendered on a language switch, its summary read again (cheap: the parsed config is cached).
@@ -56,6 +60,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     step ? (step.status === 'succeeded' ? 'run-ok' : 'run-fail') : '',
     running && !step && !now ? 'run-wait' : '',
     now ? 'run-now' : '',
+    tint ? `tinted heat-${heat ?? 'none'}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -106,6 +111,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
       <div className={`node-summary${summary ? '' : ' empty'}`} title={summary}>
         {summary || t('editor.card.notConfigured')}
       </div>
+      {tint && <NodeStat name={data.name} tint={tint} />}
       {single ? (
         <Handle type="source" position={Position.Right} id={handles[0]} className="h-out" />
       ) : (
@@ -121,3 +127,29 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
     </div>
   );
 });
+
+/** The value a tinted card is coloured by, in words (the colour is never the only cue). */
+function NodeStat({ name, tint }: { name: string; tint: NonNullable<ReturnType<typeof useNodeTint>> }) {
+  const n = tint.stats;
+  const text = !n
+    ? t('stats.tint.node.none')
+    : tint.mode === 'p95'
+      ? `p95 ${formatDuration(n.p95)}`
+      : t('stats.tint.node.errors', { value: formatRate(n.errorRate) });
+  const title = n
+    ? t('stats.tint.node.title', {
+        runs: n.runs,
+        errors: n.errors,
+        p50: formatDuration(n.p50),
+        p95: formatDuration(n.p95),
+        p99: formatDuration(n.p99),
+      })
+    : undefined;
+  return (
+    <div className="node-stat">
+      <span className="heat-pill" title={title} data-testid={`node-stat-${name}`}>
+        {text}
+      </span>
+    </div>
+  );
+}

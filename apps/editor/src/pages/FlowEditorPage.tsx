@@ -7,6 +7,7 @@ import { api, ApiError, errorText } from '../api/client';
 import type { RunInput } from '../api/types';
 import { session, useCan } from '../api/session';
 import { Canvas } from '../editor/Canvas';
+import { StatsTint } from '../editor/StatsTint';
 import { saveOnLeave, useAutosave, useLiveValidation, useShortcuts, useWritePermission } from '../editor/hooks';
 import { NodePanel } from '../editor/NodePanel';
 import { Palette } from '../editor/Palette';
@@ -120,7 +121,7 @@ function Editor({ reload }: { reload(): Promise<void> }) {
         <div className="editor-main">
           {!readOnly && <Palette />}
           <div className="canvas-col">
-            <Canvas readOnly={readOnly} />
+            <Canvas readOnly={readOnly} overlay={<StatsTint />} />
             {drawer && (
               <TestRunDrawer
                 onClose={() => {
@@ -288,6 +289,18 @@ function EditorBar({
       >
         <span className="bar-label">{t('flows.editor.runs')}</span>
       </Button>
+      {can('executions.read') && (
+        <Button
+          variant="ghost"
+          icon="chart"
+          onClick={() => navigate(`/flows/${meta.id}/stats`)}
+          title={t('stats.openTitle')}
+          aria-label={t('stats.open')}
+          data-testid="flow-stats"
+        >
+          <span className="bar-label">{t('stats.open')}</span>
+        </Button>
+      )}
       {can('executions.read') && isEventTrigger(triggerType) && (
         <Button
           variant="ghost"

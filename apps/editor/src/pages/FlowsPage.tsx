@@ -40,7 +40,9 @@ export function FlowsPage() {
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
-  const canWrite = useCan()('flows.write');
+  const can = useCan();
+  const canWrite = can('flows.write');
+  const canReadRuns = can('executions.read');
 
   const load = useCallback(async () => {
     setState({ status: 'loading' });
@@ -274,6 +276,17 @@ export function FlowsPage() {
                         )}
                       </td>
                       <td className="row-actions" onClick={(e) => e.stopPropagation()}>
+                        {canReadRuns && (
+                          <Link
+                            to={`/flows/${f.id}/stats`}
+                            className="btn btn-ghost btn-icon btn-sm"
+                            aria-label={t('stats.openFlow', { name: f.name })}
+                            title={t('stats.openTitle')}
+                            data-testid={`flow-stats-${f.key}`}
+                          >
+                            <Icon name="chart" size={14} />
+                          </Link>
+                        )}
                         {canWrite && (
                           <Button
                             size="sm"

@@ -140,6 +140,7 @@ const P: Record<string, ReactElement> = {
     </>
   ),
   list: <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />,
+  chart: <path d="M4 4v16h16M8 16v-5M12 16V8M16 16v-3" />,
   rocket: (
     <>
       <path d="M12 15l-3-3c1-5 4.5-8.5 11-9-.5 6.5-4 10-9 11z" />
