@@ -102,7 +102,7 @@ export function FlowStatsPage() {
       <div className="page-body">
         {error && !stats && (
           <ErrorBanner
-            error={error.notFound ? t('stats.notFound') : error.message}
+            error={error.notFound ? t('flows.editor.notFound') : error.message}
             onRetry={error.notFound ? undefined : () => void reload()}
           />
         )}
