@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, type MockStats } from './campaign-cluster';
 import { MemorySampler, dbSizes, postBatches, waitFinal, waitFor, type DbSizes, type PostResult } from './campaign-lib';
 import { ivrLoad, type IvrLoadResult } from './campaign-ivr';
+import { cpuMeter, postgresPids } from './cpu';
 import { ivrFlow } from './ivr.bench';
 import { fmt } from './lib';
 import { ROOT, apiEntry } from './processes';
@@ -55,6 +56,8 @@ interface Phase {
   sizesBefore: DbSizes;
   sizesAfter: DbSizes;
   peaks: Map<string, number>;
+  /** CPU µs per delivered event (distinct ids) by process: api, worker-N, PostgreSQL (all its processes). */
+  cpu: Record<string, number>;
 }
 
 /** Posts one campaign of `events` and waits until the mock has every id and every execution is final. */
@@ -71,6 +74,10 @@ async function runPhase(
   await c.crmReset();
   const sizesBefore = await dbSizes(c.pg.url);
   sampler.reset();
+  const groups: Record<string, () => number[]> = { api: () => [c.api.pid] };
+  for (const w of c.workers) groups[w.name] = () => [w.pid];
+  groups.PostgreSQL = () => postgresPids(path.join(c.opts.dir, 'pg'));
+  const meter = cpuMeter(groups);
   o.log(`campaign: ${label}: posting ${fmt(o.events)} events`);
   const posting = postBatches(c.base, c.apiKey, campaignBatches(prefix, o.events, o.batch, limited ? LIMITED : OPEN));
   const extra = during?.();
@@ -87,13 +94,17 @@ async function runPhase(
     )) ?? (await c.crmStats());
   const complete = crm.distinct >= o.events;
   const final = await waitFinal(c.pg.url, prefix, 60_000);
+  const cpu = meter.stop(crm.distinct);
   await extra;
   const peaks = sampler.peaksMiB();
   const sizesAfter = await dbSizes(c.pg.url);
   const e2eSec = ((complete ? crm.lastNewAt : Date.now()) - post.startedAt) / 1000;
   o.log(
     `campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, ` +
-      `in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`,
+      `in flight max ${crm.inflightMax} (mean ${fmt(crm.inflightMean, 1)}), ` +
+      `executions ${JSON.stringify(final.states)}, CPU µs/delivery ${JSON.stringify(cpu, (_k, v: unknown) =>
+        typeof v === 'number' ? Math.round(v) : v,
+      )}`,
   );
   return {
     label,
@@ -107,6 +118,7 @@ async function runPhase(
     sizesBefore,
     sizesAfter,
     peaks,
+    cpu,
   };
 }
 
@@ -197,6 +209,13 @@ function report(
       `| ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`
     );
   });
+  const cpuNames = [...new Set(phases.flatMap((p) => Object.keys(p.cpu)))];
+  const cpuCell = (p: Phase, n: string) => (p.cpu[n] === undefined ? '–' : fmt(p.cpu[n]!));
+  const cpuTotal = (p: Phase) => Object.values(p.cpu).reduce((a, b) => a + b, 0);
+  const cpuRows = [
+    ...cpuNames.map((n) => `| ${n} | ${phases.map((p) => cpuCell(p, n)).join(' | ')} |`),
+    `| **sum** | ${phases.map((p) => `**${fmt(cpuTotal(p))}**`).join(' | ')} |`,
+  ];
   const names = [...new Set(phases.flatMap((p) => [...p.peaks.keys()]))];
   const memRows = names.map(
     (n) => `| ${n} | ${phases.map((p) => (p.peaks.has(n) ? fmt(p.peaks.get(n)!) : '–')).join(' | ')} |`,
@@ -256,6 +275,14 @@ function report(
           `${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; ` +
           `the in-flight mean shows how much of it the runs used.`
         : ''),
+    '',
+    'CPU per delivered event, µs (user + system time from /proc, from the first POST until every execution ' +
+      'is final, divided by the distinct deliveries; PostgreSQL: all its processes). The API takes the events, ' +
+      'the workers fetch, run, record and complete them; in the last run the API also answers the IVR calls:',
+    '',
+    `| process | ${phases.map((p) => p.label).join(' | ')} |`,
+    `|---|${phases.map(() => '---:').join('|')}|`,
+    ...cpuRows,
     '',
     'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; ' +
       'PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
