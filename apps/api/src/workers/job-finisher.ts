@@ -1,0 +1,152 @@
+import type { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { ExecutionWriter } from '../executions/execution-writer.service';
+import { finalRecordJson, type ExecutionRow } from '../executions/row-encoding';
+import { finishJobs, type ClaimedJob, type Finishing } from '../queue/job-finish';
+import { completeOwnJobs } from '../queue/job-ownership';
+import type { Rows } from '../platform/database/raw-rows';
+
+/** Jobs per finishing statement (its JSON parameter grows with the rows' steps). */
+const MAX_BATCH = 200;
+const COMPLETE_RETRY_MS = 1_000;
+
+interface Waiting {
+  job: ClaimedJob;
+  row: ExecutionRow | undefined;
+  done: () => void;
+}
+
+export interface FinisherHooks {
+  /** Jobs handed the slots of finished ones: run them. */
+  claimed(jobs: ClaimedJob[]): void;
+  /** Jobs of ours left `active` (slots may be free in the database). */
+  released(limitedFreed: boolean): void;
+  stopping(): boolean;
+}
+
+/**
+ * Finishes this worker's jobs: each run's final row, its job's completion and, for a limited flow,
+ * the hand-over of its slot (queue/job-finish.ts), for every job finished since the last statement,
+ * in one round trip. One statement is in flight at a time, so the batch grows with the load. If the
+ * statement fails (the database is unreachable), the rows go through the execution writer (which
+ * keeps them until PostgreSQL is back) and the completions are retried every second.
+ */
+export class JobFinisher {
+  private waiting: Waiting[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
+  private retryIds: string[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly query: Rows,
+    private readonly writer: ExecutionWriter,
+    private readonly workerId: string,
+    private readonly logger: Logger,
+    private readonly hooks: FinisherHooks,
+  ) {}
+
+  /** Resolves once the row is written and the job completed, or both are left to the retrying paths. */
+  finish(job: ClaimedJob, row: ExecutionRow | undefined): Promise<void> {
+    return new Promise<void>((done) => {
+      this.waiting.push({ job, row, done });
+      this.schedule();
+    });
+  }
+
+  /** Waits for the statements in flight and the completions still to retry (shutdown). */
+  async flush(): Promise<void> {
+    while (this.running || this.waiting.length > 0) {
+      if (!this.running) this.run();
+      await this.running;
+    }
+    await this.retryCompletions();
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    // The runs that end in the same event-loop turn share the statement.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.running) this.run();
+    });
+  }
+
+  private run(): void {
+    const batch = this.waiting.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    this.running = this.write(batch).finally(() => {
+      this.running = undefined;
+      if (this.waiting.length > 0) this.schedule();
+    });
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const items: Finishing[] = batch.map((w) => ({
+      jobId: w.job.id,
+      finalRow: w.row ? finalRecordJson(w.row) : undefined,
+    }));
+    let r;
+    try {
+      r = await finishJobs(this.pool, this.workerId, items);
+    } catch (err) {
+      this.logger.error({ err, jobs: batch.length }, 'finishing jobs failed; writing their rows and completing apart');
+      await this.fallBack(batch);
+      return;
+    }
+    if (r.jobs.length > 0) this.hooks.claimed(r.jobs);
+    const missing = batch.filter((w) => w.row && !r.recorded.has(w.job.id));
+    // A queue run's row exists from its enqueue; if it was removed meanwhile, write it whole.
+    await Promise.all(missing.map((w) => this.writer.record(w.row!, { urgent: true }).catch(() => undefined)));
+    const lost = batch.filter((w) => !r.completed.has(w.job.id)).map((w) => w.job.id);
+    if (lost.length > 0)
+      this.logger.warn(
+        { jobs: lost.length, executionIds: lost.slice(0, 20) },
+        'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); ' +
+          'their retry completes without running again if it has not run yet',
+      );
+    const limited = batch.filter((w) => w.job.data.maxConcurrentRuns && r.completed.has(w.job.id)).length;
+    for (const w of batch) w.done();
+    this.hooks.released(limited > r.jobs.length);
+  }
+
+  /** The rows through the writer (durable before the completion), then the completions, retried. */
+  private async fallBack(batch: Waiting[]): Promise<void> {
+    await Promise.all(
+      batch.map(async (w) => {
+        try {
+          if (w.row) await this.writer.record(w.row, { urgent: true });
+          this.retryIds.push(w.job.id);
+        } catch (err) {
+          // The row could not be written: the job is left to expire or be reclaimed, and runs again.
+          this.logger.error({ err, executionId: w.job.id }, 'recording a run failed');
+        } finally {
+          w.done();
+        }
+      }),
+    );
+    this.retryTimer ??= setTimeout(() => void this.retryCompletions(), 0);
+  }
+
+  private async retryCompletions(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const ids = this.retryIds.splice(0);
+    if (ids.length === 0) return;
+    try {
+      await completeOwnJobs(this.query, this.workerId, ids);
+    } catch (err) {
+      // Their executions are final, so a job that expires instead is completed without running
+      // again; but until then it holds a slot of its flow's limit: try again while we live.
+      this.logger.error({ err, jobs: ids.length }, 'completing jobs failed; retrying');
+      if (!this.hooks.stopping()) {
+        this.retryIds.push(...ids);
+        this.retryTimer ??= setTimeout(() => void this.retryCompletions(), COMPLETE_RETRY_MS);
+      }
+      return;
+    }
+    this.hooks.released(true);
+  }
+}
