@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, type MockStats } from './campaign-cluster';
+import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, sql, type MockStats } from './campaign-cluster';
 import { MemorySampler, dbSizes, postBatches, waitFinal, waitFor, type DbSizes, type PostResult } from './campaign-lib';
 import { ivrLoad, type IvrLoadResult } from './campaign-ivr';
 import { cpuMeter, postgresPids } from './cpu';
@@ -95,6 +95,7 @@ async function runPhase(
   const complete = crm.distinct >= o.events;
   const final = await waitFinal(c.pg.url, prefix, 60_000);
   const cpu = meter.stop(crm.distinct);
+  if (process.env.BENCH_PG_STATEMENTS === '1') await logStatements(c, o, crm.distinct);
   await extra;
   const peaks = sampler.peaksMiB();
   const sizesAfter = await dbSizes(c.pg.url);
@@ -120,6 +121,22 @@ async function runPhase(
     peaks,
     cpu,
   };
+}
+
+/** The statements that took PostgreSQL's time since the last call, per delivery (BENCH_PG_STATEMENTS=1). */
+async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: number): Promise<void> {
+  try {
+    await sql(c.pg.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const rows = await sql<{ ms: number; calls: number; query: string }>(
+      c.pg.url,
+      `SELECT total_exec_time + total_plan_time AS ms, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements ORDER BY 1 DESC LIMIT 12`,
+    );
+    for (const r of rows) o.log(`  ${fmt((r.ms * 1000) / deliveries)} µs/delivery, ${fmt(r.calls)} calls: ${r.query}`);
+    await sql(c.pg.url, 'SELECT pg_stat_statements_reset()');
+  } catch (err) {
+    o.log(`pg_stat_statements: ${String(err)}`);
+  }
 }
 
 /** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */

@@ -1,6 +1,6 @@
 /**
  * Finishing flow-runs jobs in ONE round trip: the runs' final execution rows, the completion of their
- * jobs, and the hand-over of each freed slot to a queued job (activated and tagged for the same
+ * jobs (deleted, as completeOwnJobs does: job-ownership.ts), and the hand-over of each freed slot to a queued job (activated and tagged for the same
  * worker, its campaign run claimed), so a busy queue needs no fetch per run:
  * - the slot of a job of a flow with `maxConcurrentRuns` goes to that flow's next job. This keeps the
  *   limit without the exclusive fetch lock (limited-fetch.ts): it activates at most as many jobs of a
@@ -21,7 +21,7 @@
  * the transaction than the snapshot that reads the queue, and node-postgres sends a parameterised
  * query alone), so the values are inlined as literals: uuids checked, JSON escaped by the driver.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
 import { LEASE_LIVE, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 import { FETCH_LOCK_KEY } from './limited-fetch';
@@ -59,38 +59,30 @@ export interface Finished {
   jobs: ClaimedJob[];
 }
 
-function uuidList(ids: readonly string[]): string {
-  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
-  return `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
-}
-
 /** Column list of finalRecordJson's records (row-encoding.ts). */
 const FINAL_TYPES =
   'id uuid, status text, output json, error json, steps json, finished_at timestamptz, duration_ms int';
 
-function finishSql(worker: string, items: readonly Finishing[], escape: (s: string) => string): string {
-  const me = `'${worker}'`;
-  const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
-  const fin =
-    rows.length === 0
-      ? `fin AS (SELECT NULL::uuid AS id WHERE false)`
-      : `fin AS (
+/** $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker. */
+const FINISH_SQL = `
+  WITH RECURSIVE done AS (
+    DELETE FROM ${JOB}
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text
+    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+  ),
+  fin AS (
     UPDATE executions e SET status = x.status, output = x.output, error = x.error, steps = x.steps,
       finished_at = x.finished_at, duration_ms = x.duration_ms
-    FROM json_to_recordset(${escape(`[${rows.join(',')}]`)}::json) AS x(${FINAL_TYPES})
-    WHERE e.id = x.id
-    RETURNING e.id)`;
-  const done = `done AS (
-    UPDATE ${JOB} SET completed_on = now(), state = 'completed', output = NULL
-    WHERE name = ${Q} AND id = ANY(${uuidList(items.map((i) => i.jobId))}) AND state = 'active' AND ${TAG} = ${me}
-    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim)`;
-  const result = (jobs: string) => `SELECT
-    (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
-    (SELECT COALESCE(array_agg(id::text), '{}') FROM fin) AS recorded,
-    ${jobs} AS jobs`;
-  return `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});
-  WITH RECURSIVE ${done}, ${fin},
-  want AS (SELECT flow_id, count(*)::int AS n FROM done WHERE lim IS NOT NULL GROUP BY flow_id),
+    FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
+    WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
+    RETURNING e.id
+  ),
+  want AS (
+    SELECT d.flow_id, count(*)::int AS n,
+      (SELECT count(*) FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
+        AND COALESCE(a.data->>'flowId', '') = d.flow_id)::int AS active
+    FROM done d WHERE d.lim IS NOT NULL GROUP BY d.flow_id
+  ),
   groups(flow_id, campaign) AS (
     SELECT w.flow_id, s.campaign FROM want w CROSS JOIN LATERAL (
       SELECT ${CAMPAIGN} AS campaign FROM ${JOB}
@@ -102,10 +94,8 @@ function finishSql(worker: string, items: readonly Finishing[], escape: (s: stri
       ORDER BY 1 LIMIT 1) s
   ),
   cand AS (
-    SELECT c.id, c.flow_id, c.lim, w.n,
-      row_number() OVER (PARTITION BY c.flow_id ORDER BY c.priority DESC, c.created_on, c.id) AS rn,
-      (SELECT count(*) FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
-        AND COALESCE(a.data->>'flowId', '') = c.flow_id)::int AS active
+    SELECT c.id, c.lim, w.n, w.active,
+      row_number() OVER (PARTITION BY c.flow_id ORDER BY c.priority DESC, c.created_on, c.id) AS rn
     FROM groups g JOIN want w ON w.flow_id = g.flow_id CROSS JOIN LATERAL (
       SELECT j.id, j.priority, j.created_on, ${FLOW} AS flow_id, ${limitOf(`j.data->'maxConcurrentRuns'`)} AS lim
       FROM ${JOB} j
@@ -138,24 +128,56 @@ function finishSql(worker: string, items: readonly Finishing[], escape: (s: stri
   next AS (
     SELECT j.id FROM ${JOB} j
     WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
-      AND j.id IN (SELECT id FROM cand WHERE rn <= n AND (lim IS NULL OR active - n + rn - 1 < lim)
-        UNION ALL SELECT id FROM opencand)
-      AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = ${me}::uuid AND ${LEASE_LIVE})
+      AND j.id = ANY(ARRAY(SELECT id FROM cand WHERE rn <= n AND (lim IS NULL OR active - n + rn - 1 < lim)
+        UNION ALL SELECT id FROM opencand))
+      AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
     FOR UPDATE SKIP LOCKED
   ),
   act AS (
     UPDATE ${JOB} j SET state = 'active', started_on = now(),
       retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
-      output = ${tagOf(me)}
-    FROM next WHERE j.name = ${Q} AND j.id = next.id
+      output = ${tagOf('$3')}
+    WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next))
     RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on
   ),
   claim AS (
     UPDATE executions SET status = 'running'
-    WHERE id IN (SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string') AND status = 'queued'
+    WHERE id = ANY(ARRAY(SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'queued'
   )
-  ${result(`(SELECT COALESCE(json_agg(json_build_object('id', id, 'data', data, 'retryCount', retry_count,
-    'retryLimit', retry_limit) ORDER BY priority DESC, created_on, id), '[]') FROM act)`)}`;
+  SELECT
+    (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
+    (SELECT COALESCE(array_agg(id::text), '{}') FROM fin) AS recorded,
+    (SELECT COALESCE(json_agg(json_build_object('id', id, 'data', data, 'retryCount', retry_count,
+      'retryLimit', retry_limit) ORDER BY priority DESC, created_on, id), '[]') FROM act) AS jobs`;
+
+/**
+ * The name the statement is prepared under in each session (a new text needs a new name). Its plan is
+ * generic after five runs, made when the tables may still be small: every row it touches is reached
+ * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
+ * could turn into a scan of executions.
+ */
+const PREPARED = 'callflow_finish_jobs_v3';
+/** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
+const prepared = new WeakSet<PoolClient>();
+
+/**
+ * The query text: prepared once per session (planning it took 2-7 ms, running it under 1), then the
+ * shared lock and the statement with the values inlined.
+ */
+function finishCall(
+  client: PoolClient,
+  worker: string,
+  items: readonly Finishing[],
+  escape: (s: string) => string,
+): string {
+  if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
+  for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
+  const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
+  const prepare = prepared.has(client) ? '' : `PREPARE ${PREPARED} (uuid[], json, uuid) AS ${FINISH_SQL};\n`;
+  return (
+    `${prepare}SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
+    `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ${escape(`[${rows.join(',')}]`)}, '${worker}')`
+  );
 }
 
 /**
@@ -163,7 +185,6 @@ function finishSql(worker: string, items: readonly Finishing[], escape: (s: stri
  * limited flows over (see the file comment), in one transaction and one round trip.
  */
 export async function finishJobs(pool: Pool, worker: string, items: readonly Finishing[]): Promise<Finished> {
-  if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
   const client = await pool.connect();
   let failed: unknown;
   // A checked-out client has no pool listener: a connection lost now would be an unhandled 'error'
@@ -171,7 +192,8 @@ export async function finishJobs(pool: Pool, worker: string, items: readonly Fin
   const onError = (err: unknown) => (failed ??= err);
   client.on('error', onError);
   try {
-    const res = (await client.query(finishSql(worker, items, (s) => client.escapeLiteral(s)))) as unknown;
+    const res = (await client.query(finishCall(client, worker, items, (s) => client.escapeLiteral(s)))) as unknown;
+    prepared.add(client);
     const last = (Array.isArray(res) ? res[res.length - 1] : res) as {
       rows: { done: string[]; recorded: string[]; jobs: ClaimedJob[] }[];
     };

@@ -9,6 +9,12 @@ import type { Rows } from '../platform/database/raw-rows';
 /** Jobs per finishing statement (its JSON parameter grows with the rows' steps). */
 const MAX_BATCH = 200;
 const COMPLETE_RETRY_MS = 1_000;
+/**
+ * Statements in flight at once: each waits for its commit (the WAL flush, often most of its time), and
+ * the runs that end meanwhile should not wait for it too (a limited flow's slots are held until then);
+ * PostgreSQL flushes concurrent commits together.
+ */
+const MAX_IN_FLIGHT = 3;
 
 interface Waiting {
   job: ClaimedJob;
@@ -27,13 +33,14 @@ export interface FinisherHooks {
 /**
  * Finishes this worker's jobs: each run's final row, its job's completion and, for a limited flow,
  * the hand-over of its slot (queue/job-finish.ts), for every job finished since the last statement,
- * in one round trip. One statement is in flight at a time, so the batch grows with the load. If the
+ * in one round trip. Up to MAX_IN_FLIGHT statements run at once, each taking what waits when it starts,
+ * so the batches grow with the load. If the
  * statement fails (the database is unreachable), the rows go through the execution writer (which
  * keeps them until PostgreSQL is back) and the completions are retried every second.
  */
 export class JobFinisher {
   private waiting: Waiting[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private retryIds: string[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
@@ -57,30 +64,31 @@ export class JobFinisher {
 
   /** Waits for the statements in flight and the completions still to retry (shutdown). */
   async flush(): Promise<void> {
-    while (this.running || this.waiting.length > 0) {
-      if (!this.running) this.run();
-      await this.running;
+    while (this.running.size > 0 || this.waiting.length > 0) {
+      if (this.running.size === 0) this.run();
+      await Promise.all([...this.running]);
     }
     await this.retryCompletions();
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.running.size >= MAX_IN_FLIGHT || this.scheduled) return;
     this.scheduled = true;
     // The runs that end in the same event-loop turn share the statement.
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.running) this.run();
+      if (this.running.size < MAX_IN_FLIGHT) this.run();
     });
   }
 
   private run(): void {
     const batch = this.waiting.splice(0, MAX_BATCH);
     if (batch.length === 0) return;
-    this.running = this.write(batch).finally(() => {
-      this.running = undefined;
+    const p: Promise<void> = this.write(batch).finally(() => {
+      this.running.delete(p);
       if (this.waiting.length > 0) this.schedule();
     });
+    this.running.add(p);
   }
 
   private async write(batch: Waiting[]): Promise<void> {
