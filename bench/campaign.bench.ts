@@ -43,7 +43,7 @@ export function campaignOptionsFromEnv(log: (m: string) => void): CampaignBenchO
   };
 }
 
-interface Phase {
+export interface Phase {
   label: string;
   workers: number;
   /** The flow's maxConcurrentRuns in this run (0: none). */
@@ -61,7 +61,7 @@ interface Phase {
 }
 
 /** Posts one campaign of `events` and waits until the mock has every id and every execution is final. */
-async function runPhase(
+export async function runPhase(
   c: Cluster,
   sampler: MemorySampler,
   opts: CampaignBenchOptions,
@@ -140,8 +140,8 @@ async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: nu
 }
 
 /** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */
-const LIMITED = 'limited';
-const OPEN = 'open';
+export const LIMITED = 'limited';
+export const OPEN = 'open';
 
 /** Returns the markdown section for bench/README.md. */
 export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {

@@ -63,7 +63,10 @@ export interface Finished {
 const FINAL_TYPES =
   'id uuid, status text, output json, error json, steps json, finished_at timestamptz, duration_ms int';
 
-/** $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker. */
+/**
+ * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
+ * $4 whether to hand slots over (not while the worker shuts down).
+ */
 const FINISH_SQL = `
   WITH RECURSIVE done AS (
     DELETE FROM ${JOB}
@@ -130,7 +133,7 @@ const FINISH_SQL = `
     WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
       AND j.id = ANY(ARRAY(SELECT id FROM cand WHERE rn <= n AND (lim IS NULL OR active - n + rn - 1 < lim)
         UNION ALL SELECT id FROM opencand))
-      AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
+      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
     FOR UPDATE SKIP LOCKED
   ),
   act AS (
@@ -156,7 +159,7 @@ const FINISH_SQL = `
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v3';
+const PREPARED = 'callflow_finish_jobs_v4';
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 
@@ -169,14 +172,15 @@ function finishCall(
   worker: string,
   items: readonly Finishing[],
   escape: (s: string) => string,
+  handOver: boolean,
 ): string {
   if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
   for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
   const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
-  const prepare = prepared.has(client) ? '' : `PREPARE ${PREPARED} (uuid[], json, uuid) AS ${FINISH_SQL};\n`;
+  const prepare = prepared.has(client) ? '' : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean) AS ${FINISH_SQL};\n`;
   return (
     `${prepare}SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
-    `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ${escape(`[${rows.join(',')}]`)}, '${worker}')`
+    `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ${escape(`[${rows.join(',')}]`)}, '${worker}', ${handOver})`
   );
 }
 
@@ -184,7 +188,12 @@ function finishCall(
  * Writes the final rows, completes the jobs still held by worker `worker` and hands the slots of
  * limited flows over (see the file comment), in one transaction and one round trip.
  */
-export async function finishJobs(pool: Pool, worker: string, items: readonly Finishing[]): Promise<Finished> {
+export async function finishJobs(
+  pool: Pool,
+  worker: string,
+  items: readonly Finishing[],
+  handOver = true,
+): Promise<Finished> {
   const client = await pool.connect();
   let failed: unknown;
   // A checked-out client has no pool listener: a connection lost now would be an unhandled 'error'
@@ -192,7 +201,9 @@ export async function finishJobs(pool: Pool, worker: string, items: readonly Fin
   const onError = (err: unknown) => (failed ??= err);
   client.on('error', onError);
   try {
-    const res = (await client.query(finishCall(client, worker, items, (s) => client.escapeLiteral(s)))) as unknown;
+    const res = (await client.query(
+      finishCall(client, worker, items, (s) => client.escapeLiteral(s), handOver),
+    )) as unknown;
     prepared.add(client);
     const last = (Array.isArray(res) ? res[res.length - 1] : res) as {
       rows: { done: string[]; recorded: string[]; jobs: ClaimedJob[] }[];

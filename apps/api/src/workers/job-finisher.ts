@@ -98,7 +98,8 @@ export class JobFinisher {
     }));
     let r;
     try {
-      r = await finishJobs(this.pool, this.workerId, items);
+      // While shutting down, nothing new is started: the slots are released instead.
+      r = await finishJobs(this.pool, this.workerId, items, !this.hooks.stopping());
     } catch (err) {
       this.logger.error({ err, jobs: batch.length }, 'finishing jobs failed; writing their rows and completing apart');
       await this.fallBack(batch);
