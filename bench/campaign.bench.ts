@@ -129,7 +129,8 @@ async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: nu
     await sql(c.pg.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const rows = await sql<{ ms: number; calls: number; query: string }>(
       c.pg.url,
-      `SELECT total_exec_time + total_plan_time AS ms, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+      `SELECT total_exec_time + total_plan_time AS ms, calls,
+         left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
        FROM pg_stat_statements ORDER BY 1 DESC LIMIT 12`,
     );
     for (const r of rows) o.log(`  ${fmt((r.ms * 1000) / deliveries)} µs/delivery, ${fmt(r.calls)} calls: ${r.query}`);
@@ -194,6 +195,19 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
     await c.close();
   }
 }
+
+/**
+ * Issue 20's first measurement of the CPU per delivery (the halving is counted against it), written down
+ * here because a later run of this section replaces its table.
+ */
+const FIRST_MEASUREMENT =
+  "Issue 20's first measurement (2026-12-06, commit 4fc50b7: the code before issue 20 with these CPU " +
+  'columns; 100,000 events per row; a shared host, 1-minute load average 3.8 at its start and 17 at its ' +
+  'end), µs per delivery, API + workers + PostgreSQL = sum: 1 worker, no limit 42 + 210 + 378 = **630**; ' +
+  '1 worker, limit 20 48 + 339 + 204 = **590**; 2 workers, no limit 55 + 267 + 319 = **641**; ' +
+  '2 workers, limit 20 48 + 395 + 387 = **830**. Delivered/s in that run: 942 without the limit, 394 with it ' +
+  "(42 %, in flight mean 4.5). CPU time per delivery moves with the host's load by up to 2× between runs: " +
+  'the before/after below, when present, compares both builds in the same run.';
 
 const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns ${o.limit}` : 'none set');
 
@@ -301,6 +315,8 @@ function report(
     `|---|${phases.map(() => '---:').join('|')}|`,
     ...cpuRows,
     '',
+    FIRST_MEASUREMENT,
+    '',
     'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; ' +
       'PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
     '',
@@ -309,8 +325,9 @@ function report(
     ...memRows,
     '',
     'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, ' +
-      'tables + indexes + TOAST, dead rows included as autovacuum left them; completed pg-boss jobs stay in ' +
-      'pgboss.job until archived after an hour; the last run is left out, its table also holds the IVR calls):',
+      'tables + indexes + TOAST, dead rows included as autovacuum left them; a completed pg-boss job is ' +
+      "deleted with its run's final row since issue 20 (before, it stayed in pgboss.job for an hour, then " +
+      'moved to pgboss.archive); the last run is left out, its table also holds the IVR calls):',
     '',
     `| table | ${sized.map((p) => p.label).join(' | ')} |`,
     `|---|${sized.map(() => '---:').join('|')}|`,
