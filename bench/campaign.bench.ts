@@ -209,6 +209,14 @@ const FIRST_MEASUREMENT =
   "(42 %, in flight mean 4.5). CPU time per delivery moves with the host's load by up to 2× between runs: " +
   'the before/after below, when present, compares both builds in the same run.';
 
+/** How runs are fetched and finished since issue 20 (what the figures measure). */
+const HOW_RUNS_FINISH =
+  "Since issue 20 a worker writes a run's final row, completes its job (deleted unless it was retried) and hands the freed slot " +
+  "to the next queued job (the flow's next one under a limit, else the next in queue order) in one " +
+  'statement and round trip, gathering the runs that end within 2 ms (apps/api/src/queue/job-finish.ts); ' +
+  'the fetch only fills free slots, and LISTEN/NOTIFY wakes the workers of every process when runs are ' +
+  "queued or a limited flow's slot is freed without a hand-over.";
+
 const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns ${o.limit}` : 'none set');
 
 function report(
@@ -289,6 +297,7 @@ function report(
       `the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
     'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. ' +
       "In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
+    HOW_RUNS_FINISH,
     `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; ` +
       `1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work ` +
       `shares the 2 ` +

@@ -1,6 +1,6 @@
 /**
  * Finishing flow-runs jobs in ONE round trip: the runs' final execution rows, the completion of their
- * jobs (deleted, as completeOwnJobs does: job-ownership.ts), and the hand-over of each freed slot to a
+ * jobs (deleted on a first try, kept as pg-boss keeps them when retried: job-ownership.ts), and the hand-over of each freed slot to a
  * queued job (activated and tagged for the same worker, its campaign run claimed), so a busy queue
  * needs no fetch per run:
  * - the slot of a job of a flow with `maxConcurrentRuns` goes to that flow's next job. This keeps the
@@ -69,11 +69,17 @@ const FINAL_TYPES =
  * $4 whether to hand slots over (not while the worker shuts down).
  */
 const FINISH_SQL = `
-  WITH RECURSIVE done AS (
+  WITH RECURSIVE done_first AS (
     DELETE FROM ${JOB}
-    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count = 0
     RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
   ),
+  done_again AS (
+    UPDATE ${JOB} SET completed_on = now(), state = 'completed', output = NULL
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count > 0
+    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+  ),
+  done AS (SELECT * FROM done_first UNION ALL SELECT * FROM done_again),
   fin AS (
     UPDATE executions e SET status = x.status, output = x.output, error = x.error, steps = x.steps,
       finished_at = x.finished_at, duration_ms = x.duration_ms
@@ -160,7 +166,7 @@ const FINISH_SQL = `
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v4';
+const PREPARED = 'callflow_finish_jobs_v5';
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 
