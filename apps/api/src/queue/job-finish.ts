@@ -1,8 +1,8 @@
 /**
  * Finishing flow-runs jobs in ONE round trip: the runs' final execution rows, the completion of their
- * jobs (deleted on a first try, kept as pg-boss keeps them when retried: job-ownership.ts), and the hand-over of each freed slot to a
- * queued job (activated and tagged for the same worker, its campaign run claimed), so a busy queue
- * needs no fetch per run:
+ * jobs (deleted on a first try, kept as pg-boss keeps them when retried: job-ownership.ts), and the
+ * hand-over of each freed slot to a queued job (activated and tagged for the same worker, its campaign
+ * run claimed), so a busy queue needs no fetch per run:
  * - the slot of a job of a flow with `maxConcurrentRuns` goes to that flow's next job. This keeps the
  *   limit without the exclusive fetch lock (limited-fetch.ts): it activates at most as many jobs of a
  *   flow as it completed of that flow in the same statement, so the flow's count of active jobs
