@@ -213,7 +213,8 @@ const FIRST_MEASUREMENT =
 const HOW_RUNS_FINISH =
   "Since issue 20 a worker writes a run's final row, completes its job (deleted unless it was retried) " +
   "and hands the freed slot to the next queued job (the flow's next one under a limit, else the next " +
-  'in queue order) in one statement and round trip, gathering the runs that end within 2 ms (apps/api/src/queue/job-finish.ts); ' +
+  'in queue order) in one statement and round trip, gathering the runs that end within 2 ms ' +
+  '(apps/api/src/queue/job-finish.ts); ' +
   'the fetch only fills free slots, and LISTEN/NOTIFY wakes the workers of every process when runs are ' +
   "queued or a limited flow's slot is freed without a hand-over.";
 
@@ -336,7 +337,8 @@ function report(
     'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, ' +
       'tables + indexes + TOAST, dead rows included as autovacuum left them; a completed pg-boss job is ' +
       "deleted with its run's final row since issue 20 unless it was retried (before, it stayed in " +
-      'pgboss.job for an hour, then moved to pgboss.archive); the last run is left out, its table also holds the IVR calls):',
+      'pgboss.job for an hour, then moved to pgboss.archive); the last run is left out, its table also ' +
+      'holds the IVR calls):',
     '',
     `| table | ${sized.map((p) => p.label).join(' | ')} |`,
     `|---|${sized.map(() => '---:').join('|')}|`,
