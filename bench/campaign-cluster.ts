@@ -110,6 +110,8 @@ export interface ClusterOptions {
   /** Extra environment of every API/worker process (WORKER_CONCURRENCY, QUEUE_EXPIRE_SECONDS, ...). */
   env?: Record<string, string>;
   mockDelayMs?: number;
+  /** Another checkout whose build the API and workers run (bench/campaign-ab.ts). */
+  root?: string;
   log(msg: string): void;
 }
 
@@ -189,6 +191,8 @@ export class Cluster {
         'api',
         { ...this.sharedEnv, ROLE: 'api', PORT: String(this.apiPort) },
         path.join(this.opts.dir, 'api.log'),
+        undefined,
+        this.opts.root,
       ),
     );
     return this.api;
@@ -198,7 +202,13 @@ export class Cluster {
   async addWorker(): Promise<NodeService> {
     const name = `worker-${++this.workerSeq}`;
     const w = this.watch(
-      await startNodeService(name, { ...this.sharedEnv, ROLE: 'worker' }, path.join(this.opts.dir, `${name}.log`)),
+      await startNodeService(
+        name,
+        { ...this.sharedEnv, ROLE: 'worker' },
+        path.join(this.opts.dir, `${name}.log`),
+        undefined,
+        this.opts.root,
+      ),
     );
     this.workers.push(w);
     return w;

@@ -6,9 +6,10 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, type MockStats } from './campaign-cluster';
+import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, sql, type MockStats } from './campaign-cluster';
 import { MemorySampler, dbSizes, postBatches, waitFinal, waitFor, type DbSizes, type PostResult } from './campaign-lib';
 import { ivrLoad, type IvrLoadResult } from './campaign-ivr';
+import { cpuMeter, postgresPids } from './cpu';
 import { ivrFlow } from './ivr.bench';
 import { fmt } from './lib';
 import { ROOT, apiEntry } from './processes';
@@ -42,7 +43,7 @@ export function campaignOptionsFromEnv(log: (m: string) => void): CampaignBenchO
   };
 }
 
-interface Phase {
+export interface Phase {
   label: string;
   workers: number;
   /** The flow's maxConcurrentRuns in this run (0: none). */
@@ -55,10 +56,12 @@ interface Phase {
   sizesBefore: DbSizes;
   sizesAfter: DbSizes;
   peaks: Map<string, number>;
+  /** CPU µs per delivered event (distinct ids) by process: api, worker-N, PostgreSQL (all its processes). */
+  cpu: Record<string, number>;
 }
 
 /** Posts one campaign of `events` and waits until the mock has every id and every execution is final. */
-async function runPhase(
+export async function runPhase(
   c: Cluster,
   sampler: MemorySampler,
   opts: CampaignBenchOptions,
@@ -71,6 +74,10 @@ async function runPhase(
   await c.crmReset();
   const sizesBefore = await dbSizes(c.pg.url);
   sampler.reset();
+  const groups: Record<string, () => number[]> = { api: () => [c.api.pid] };
+  for (const w of c.workers) groups[w.name] = () => [w.pid];
+  groups.PostgreSQL = () => postgresPids(path.join(c.opts.dir, 'pg'));
+  const meter = cpuMeter(groups);
   o.log(`campaign: ${label}: posting ${fmt(o.events)} events`);
   const posting = postBatches(c.base, c.apiKey, campaignBatches(prefix, o.events, o.batch, limited ? LIMITED : OPEN));
   const extra = during?.();
@@ -87,13 +94,18 @@ async function runPhase(
     )) ?? (await c.crmStats());
   const complete = crm.distinct >= o.events;
   const final = await waitFinal(c.pg.url, prefix, 60_000);
+  const cpu = meter.stop(crm.distinct);
+  if (process.env.BENCH_PG_STATEMENTS === '1') await logStatements(c, o, crm.distinct);
   await extra;
   const peaks = sampler.peaksMiB();
   const sizesAfter = await dbSizes(c.pg.url);
   const e2eSec = ((complete ? crm.lastNewAt : Date.now()) - post.startedAt) / 1000;
   o.log(
     `campaign: ${label}: ${fmt(crm.distinct)} delivered in ${fmt(e2eSec, 1)} s, ` +
-      `in flight max ${crm.inflightMax}, executions ${JSON.stringify(final.states)}`,
+      `in flight max ${crm.inflightMax} (mean ${fmt(crm.inflightMean, 1)}), ` +
+      `executions ${JSON.stringify(final.states)}, CPU µs/delivery ${JSON.stringify(cpu, (_k, v: unknown) =>
+        typeof v === 'number' ? Math.round(v) : v,
+      )}`,
   );
   return {
     label,
@@ -107,12 +119,30 @@ async function runPhase(
     sizesBefore,
     sizesAfter,
     peaks,
+    cpu,
   };
 }
 
+/** The statements that took PostgreSQL's time since the last call, per delivery (BENCH_PG_STATEMENTS=1). */
+async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: number): Promise<void> {
+  try {
+    await sql(c.pg.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const rows = await sql<{ ms: number; calls: number; query: string }>(
+      c.pg.url,
+      `SELECT total_exec_time + total_plan_time AS ms, calls,
+         left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements ORDER BY 1 DESC LIMIT 12`,
+    );
+    for (const r of rows) o.log(`  ${fmt((r.ms * 1000) / deliveries)} µs/delivery, ${fmt(r.calls)} calls: ${r.query}`);
+    await sql(c.pg.url, 'SELECT pg_stat_statements_reset()');
+  } catch (err) {
+    o.log(`pg_stat_statements: ${String(err)}`);
+  }
+}
+
 /** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */
-const LIMITED = 'limited';
-const OPEN = 'open';
+export const LIMITED = 'limited';
+export const OPEN = 'open';
 
 /** Returns the markdown section for bench/README.md. */
 export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
@@ -166,6 +196,28 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
   }
 }
 
+/**
+ * Issue 20's first measurement of the CPU per delivery (the halving is counted against it), written down
+ * here because a later run of this section replaces its table.
+ */
+const FIRST_MEASUREMENT =
+  "Issue 20's first measurement (2026-12-06, commit 4fc50b7: the code before issue 20 with these CPU " +
+  'columns; 100,000 events per row; a shared host, 1-minute load average 3.8 at its start and 17 at its ' +
+  'end), µs per delivery, API + workers + PostgreSQL = sum: 1 worker, no limit 42 + 210 + 378 = **630**; ' +
+  '1 worker, limit 20 48 + 339 + 204 = **590**; 2 workers, no limit 55 + 267 + 319 = **641**; ' +
+  '2 workers, limit 20 48 + 395 + 387 = **830**. Delivered/s in that run: 942 without the limit, 394 with it ' +
+  "(42 %, in flight mean 4.5). CPU time per delivery moves with the host's load by up to 2× between runs: " +
+  'the before/after below, when present, compares both builds in the same run.';
+
+/** How runs are fetched and finished since issue 20 (what the figures measure). */
+const HOW_RUNS_FINISH =
+  "Since issue 20 a worker writes a run's final row, completes its job (deleted unless it was retried) " +
+  "and hands the freed slot to the next queued job (the flow's next one under a limit, else the next " +
+  'in queue order) in one statement and round trip, gathering the runs that end within 2 ms ' +
+  '(apps/api/src/queue/job-finish.ts); ' +
+  'the fetch only fills free slots, and LISTEN/NOTIFY wakes the workers of every process when runs are ' +
+  "queued or a limited flow's slot is freed without a hand-over.";
+
 const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns ${o.limit}` : 'none set');
 
 function report(
@@ -197,6 +249,13 @@ function report(
       `| ${fmt(p.crm.inflightMean, 1)} | ${states(p)} |`
     );
   });
+  const cpuNames = [...new Set(phases.flatMap((p) => Object.keys(p.cpu)))];
+  const cpuCell = (p: Phase, n: string) => (p.cpu[n] === undefined ? '–' : fmt(p.cpu[n]!));
+  const cpuTotal = (p: Phase) => Object.values(p.cpu).reduce((a, b) => a + b, 0);
+  const cpuRows = [
+    ...cpuNames.map((n) => `| ${n} | ${phases.map((p) => cpuCell(p, n)).join(' | ')} |`),
+    `| **sum** | ${phases.map((p) => `**${fmt(cpuTotal(p))}**`).join(' | ')} |`,
+  ];
   const names = [...new Set(phases.flatMap((p) => [...p.peaks.keys()]))];
   const memRows = names.map(
     (n) => `| ${n} | ${phases.map((p) => (p.peaks.has(n) ? fmt(p.peaks.get(n)!) : '–')).join(' | ')} |`,
@@ -239,6 +298,7 @@ function report(
       `the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
     'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. ' +
       "In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
+    HOW_RUNS_FINISH,
     `Section run of ${new Date().toISOString().slice(0, 10)}: ${fmt(run.seconds)} s; ` +
       `1-minute load average ${fmt(run.load0, 2)} at its start, ${fmt(run.load1, 2)} at its end (other work ` +
       `shares the 2 ` +
@@ -257,6 +317,16 @@ function report(
           `the in-flight mean shows how much of it the runs used.`
         : ''),
     '',
+    'CPU per delivered event, µs (user + system time from /proc, from the first POST until every execution ' +
+      'is final, divided by the distinct deliveries; PostgreSQL: all its processes). The API takes the events, ' +
+      'the workers fetch, run, record and complete them; in the last run the API also answers the IVR calls:',
+    '',
+    `| process | ${phases.map((p) => p.label).join(' | ')} |`,
+    `|---|${phases.map(() => '---:').join('|')}|`,
+    ...cpuRows,
+    '',
+    FIRST_MEASUREMENT,
+    '',
     'Peak memory per process during each run, MiB (VmRSS sampled every 0.5 s; ' +
       'PostgreSQL: sum of the Pss of all its processes, shared buffers counted once):',
     '',
@@ -265,8 +335,10 @@ function report(
     ...memRows,
     '',
     'Database growth per 1000 executions, KiB (pg_total_relation_size before/after each run, ' +
-      'tables + indexes + TOAST, dead rows included as autovacuum left them; completed pg-boss jobs stay in ' +
-      'pgboss.job until archived after an hour; the last run is left out, its table also holds the IVR calls):',
+      'tables + indexes + TOAST, dead rows included as autovacuum left them; a completed pg-boss job is ' +
+      "deleted with its run's final row since issue 20 unless it was retried (before, it stayed in " +
+      'pgboss.job for an hour, then moved to pgboss.archive); the last run is left out, its table also ' +
+      'holds the IVR calls):',
     '',
     `| table | ${sized.map((p) => p.label).join(' | ')} |`,
     `|---|${sized.map(() => '---:').join('|')}|`,

@@ -60,7 +60,16 @@ export async function startPgServer(
     onLog: keep,
     onError: keep,
     // API + pg-boss pools of up to four node processes, plus the harness.
-    postgresFlags: ['-c', `max_connections=${opts.maxConnections ?? 200}`, '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      `max_connections=${opts.maxConnections ?? 200}`,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // BENCH_PG_STATEMENTS=1: pg_stat_statements, for the campaign section's statement breakdown.
+      ...(process.env.BENCH_PG_STATEMENTS === '1'
+        ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
+        : []),
+    ],
   });
   const holder = pg as unknown as { process?: ChildProcess };
   await pg.initialise();

@@ -219,15 +219,17 @@ export async function startNodeService(
   env: Record<string, string>,
   logFile: string,
   timeoutMs = 90_000,
+  /** Another checkout whose build runs instead (an A/B of two commits); its node_modules too. */
+  root?: string,
 ): Promise<NodeService> {
   hookExit();
   const port = env.ROLE === 'worker' ? 0 : Number(env.PORT ?? (await freePort()));
-  const { args } = apiEntry();
+  const { args } = apiEntry(root);
   fs.appendFileSync(logFile, `\n--- ${name} starting at ${new Date().toISOString()} ---\n`);
   const from = fs.statSync(logFile).size;
   const log = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: root ?? ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port || 3000) },
     stdio: ['ignore', log, log],
   });

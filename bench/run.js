@@ -10,10 +10,14 @@
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
+//   BENCH_CAMPAIGN_AB=<another checkout, built>: also that build against this one in the same run, interleaved
+//   (bench/campaign-ab.ts; BENCH_CAMPAIGN_AB_EVENTS per row, default 20000, BENCH_CAMPAIGN_AB_ROUNDS, default 3)
 //   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS (5000): the
 //   progress section (bench/progress.bench.ts: one refresh, the counters per run), BENCH_PROGRESS_LIVE_EVENTS
 //   (default 100000, 0: none: a campaign delivered by two workers while its stream is followed); e.g.
 //   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
+//   BENCH_SHORT=1      a short run for development (each knob above that is unset gets a small value: SHORT below);
+//                      its figures are noisier and go to bench/README.md like any other, so do not commit them
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
 // .data/bench, the mock CRM, the raw baseline; for the campaign section PostgreSQL in
 // .data/bench-campaign, an API and two worker processes) are stopped before it exits.
@@ -26,7 +30,23 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+/** The knobs of a short run (BENCH_SHORT=1), each used only when unset. */
+const SHORT = {
+  BENCH_SECONDS: '1',
+  BENCH_IVR_SECONDS: '6',
+  BENCH_IVR_ROUNDS: '3',
+  BENCH_EVENTS: '2000',
+  BENCH_CAMPAIGN_EVENTS: '10000',
+  BENCH_CAMPAIGN_IVR_SECONDS: '10',
+  BENCH_CAMPAIGN_IVR_QUIET_SECONDS: '5',
+  BENCH_PROGRESS_EXECUTIONS: '100000',
+  BENCH_PROGRESS_ROUNDS: '3',
+  BENCH_PROGRESS_LIVE_EVENTS: '10000',
+};
+
 async function main() {
+  if (process.env.BENCH_SHORT === '1')
+    for (const [k, v] of Object.entries(SHORT)) if (!process.env[k]) process.env[k] = v;
   const seconds = Number(process.env.BENCH_SECONDS || 5);
   const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 18);
   const events = Number(process.env.BENCH_EVENTS || 10000);
@@ -94,12 +114,19 @@ async function main() {
   if (wanted.has('campaign')) {
     log('campaign (several minutes at the default 100,000 events)');
     const { benchCampaign, campaignOptionsFromEnv } = require('./campaign.bench.ts');
-    sections.set(
-      'campaign',
-      await benchCampaign(campaignOptionsFromEnv(log)).catch(
-        (err) => `## Campaign at scale\n\nFailed: ${String(err && err.stack)}`,
-      ),
+    let md = await benchCampaign(campaignOptionsFromEnv(log)).catch(
+      (err) => `## Campaign at scale\n\nFailed: ${String(err && err.stack)}`,
     );
+    if (process.env.BENCH_CAMPAIGN_AB) {
+      log(`campaign: before/after against ${process.env.BENCH_CAMPAIGN_AB}`);
+      const { benchCampaignAb } = require('./campaign-ab.ts');
+      const o = { ...campaignOptionsFromEnv(log), events: Number(process.env.BENCH_CAMPAIGN_AB_EVENTS || 20000) };
+      const rounds = Number(process.env.BENCH_CAMPAIGN_AB_ROUNDS || 3);
+      md += `\n\n${await benchCampaignAb(o, process.env.BENCH_CAMPAIGN_AB, rounds).catch(
+        (err) => `### Before and after in the same run\n\nFailed: ${String(err && err.stack)}`,
+      )}`;
+    }
+    sections.set('campaign', md);
   }
 
   if (wanted.has('progress')) {

@@ -211,9 +211,17 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
         postNode(`${mock.base}/broken`, '{}'),
       );
     const flow = await publishFlow(t, 'fragile', fragile(5));
+    // Paused while queued: a completed job is deleted, so its limit is read before it runs.
+    const [{ tenant }] = await t.db.query(`SELECT tenant_id AS tenant FROM flows WHERE id = $1`, [flow.id]);
+    await t.db.query(`INSERT INTO campaign_pauses (tenant_id, campaign_id) VALUES ($1, 'fragile')`, [tenant]);
     const [event] = campaignEvents(1, 'fragile');
     const r = await t.http().post('/api/v1/events').set('x-api-key', t.apiKey).send(event!).expect(202);
     const [failedId] = r.body.accepted[0].executionIds as string[];
+    const [queued] = await t.db.query(`SELECT (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE id = $1`, [
+      failedId,
+    ]);
+    expect(queued).toEqual({ max: 5 });
+    await t.db.query(`DELETE FROM campaign_pauses WHERE tenant_id = $1`, [tenant]);
     await waitFor(
       async () =>
         (await t.db.query(`SELECT 1 FROM executions WHERE id = $1 AND status = 'failed'`, [failedId])).length
@@ -233,10 +241,8 @@ describe('maxConcurrentRuns: one process with WORKER_CONCURRENCY 20', () => {
       `SELECT id::text, (data->>'maxConcurrentRuns')::int AS max FROM pgboss.job WHERE id = ANY($1::uuid[])`,
       [[failedId, retry.body.executionId]],
     );
-    expect(Object.fromEntries(limits.map((l) => [l.id, l.max]))).toEqual({
-      [failedId!]: 5,
-      [retry.body.executionId]: 7,
-    });
+    // The failed run's job completed (deleted); the retry's carries the new version's limit.
+    expect(Object.fromEntries(limits.map((l) => [l.id, l.max]))).toEqual({ [retry.body.executionId]: 7 });
   });
 });
 

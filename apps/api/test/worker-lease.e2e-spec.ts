@@ -98,17 +98,16 @@ describe('worker lease: a live worker keeps its jobs', () => {
     const [{ seen }] = await t.db.query(`SELECT seen_at AS seen FROM queue_workers WHERE id = $1`, [workerId]);
     expect(new Date(seen).getTime() - new Date(seenAtStart).getTime()).toBeGreaterThan(LEASE * 1000 * 1.5);
 
-    // A job is completed after its execution row is written (in a batch): wait for both.
+    // A job is completed (deleted) with its execution row's final write: wait for both.
     await waitFor(
       async () => {
         const [{ n }] = await t.db.query(
           `SELECT count(*)::int AS n FROM executions WHERE event_id = ANY($1::text[]) AND status = 'succeeded'`,
           [['long-1', 'long-2']],
         );
-        const [{ done }] = await t.db.query(
-          `SELECT count(*)::int AS done FROM pgboss.job WHERE name = $1 AND state = 'completed'`,
-          [FLOW_RUNS_QUEUE],
-        );
+        const [{ done }] = await t.db.query(`SELECT (2 - count(*))::int AS done FROM pgboss.job WHERE name = $1`, [
+          FLOW_RUNS_QUEUE,
+        ]);
         return n === 2 && done === 2 ? true : undefined;
       },
       30_000,
@@ -119,10 +118,8 @@ describe('worker lease: a live worker keeps its jobs', () => {
       `SELECT state::text, retry_count AS retry FROM pgboss.job WHERE name = $1`,
       [FLOW_RUNS_QUEUE],
     );
-    expect(jobs).toEqual([
-      { state: 'completed', retry: 0 },
-      { state: 'completed', retry: 0 },
-    ]);
+    // Completed jobs are deleted, not kept for pg-boss's archive (job-ownership.ts).
+    expect(jobs).toEqual([]);
   }, 75_000);
 });
 
@@ -258,7 +255,7 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     expect((await row(deadFirst)).state).toBe('retry');
     // Its holder's do.
     expect(await completeOwnJobs(query(), live, [liveJob, f.jobs[0]!.id])).toEqual([]);
-    expect((await row(liveJob)).state).toBe('completed');
+    expect(await row(liveJob)).toBeUndefined();
     expect(await failOwnJob(query(), live, f.jobs[1]!.id, { message: 'infra' })).toBe(true);
     expect(await row(f.jobs[1]!.id)).toMatchObject({ state: 'retry', output: { message: 'infra' } });
   });

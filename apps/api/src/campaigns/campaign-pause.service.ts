@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { rowsOn } from '../platform/database/raw-rows';
 import { FETCH_LOCK_KEY } from '../queue/limited-fetch';
+import { notifySql } from '../queue/queue-signals';
 import { QueueService } from '../queue/queue.service';
 import { campaignNotFound } from './campaign-errors';
 import { CampaignProgressService } from './campaign-progress.service';
@@ -61,6 +62,8 @@ export class CampaignPauseService {
         [tenantId, campaignId],
       );
       if (row) {
+        // Wakes the workers of every process at the commit (queue/queue-signals.ts).
+        await m.query(notifySql('queued'));
         const details = { pausedAt: row.paused_at.toISOString() };
         await this.audit.record(
           {
@@ -76,7 +79,7 @@ export class CampaignPauseService {
       }
       return row !== undefined;
     });
-    // This process's idle workers fetch at once; the others at their next poll (QUEUE_POLL_SECONDS).
+    // This process's idle workers fetch at once; the others on the notification.
     if (resumed) this.queue.committed();
     return { campaignId, paused: false, pausedAt: null };
   }

@@ -123,3 +123,21 @@ export function recordJson(r: ExecutionRow): string {
   // In a JSON record text values are JSON strings too, so one replacement covers every column.
   return withoutNulEscapes(json);
 }
+
+/**
+ * The final columns of a queue run's row (queue/job-finish.ts): its `queued` row holds the rest
+ * (input, identity), so they are not sent again.
+ */
+export function finalRecordJson(r: ExecutionRow): string {
+  return withoutNulEscapes(
+    recordedJson({
+      id: r.id,
+      status: r.status,
+      output: r.output ?? null,
+      error: r.error ?? null,
+      steps: r.steps ?? [],
+      finished_at: r.finishedAt ? isoTime(r.finishedAt.getTime()) : null,
+      duration_ms: r.durationMs,
+    }),
+  );
+}

@@ -33,6 +33,10 @@
  * range: the cost grows with the number of pairs that have queued jobs and the batch size, not with
  * the backlog: under 1 ms with 100,000 jobs queued on one saturated flow
  * (test/concurrency-limit.e2e-spec.ts checks the plans).
+ *
+ * While a flow has queued work, its slots mostly change hands without a fetch: a worker finishing a
+ * job hands its slot to the flow's next job in the same statement (job-finish.ts, count-neutral, under
+ * this lock taken shared). The fetch fills free slots and is woken by NOTIFY (queue-signals.ts).
  */
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';

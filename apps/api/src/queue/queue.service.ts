@@ -15,6 +15,7 @@ import {
   type FlowRunJob,
 } from './flow-runs.queue';
 import { ensureFlowRunIndexes } from './limited-fetch';
+import { notifySql } from './queue-signals';
 
 const DEPTH_EVERY_MS = 5_000;
 
@@ -114,6 +115,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       runs.map((r) => ({ id: r.executionId, name: FLOW_RUNS_QUEUE, data: r })),
       { db },
     );
+    // Wakes the workers of every process at the commit (queue-signals.ts), not at their next poll.
+    await tx.query(notifySql('queued'));
   }
 
   /** Tells this process's workers that jobs were committed (they skip their poll wait). */

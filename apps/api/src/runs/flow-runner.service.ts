@@ -12,6 +12,7 @@ import { ConnectionsResolverFactory, type TenantConnections } from '../connectio
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { finishedRow, pendingRow, type RunIdentity } from '../executions/execution-row';
+import type { ExecutionRow } from '../executions/row-encoding';
 import type { PublishedFlow } from '../flows/published-flows.service';
 import type { RunAnswer } from '../flow-stats/run-stats';
 import { uuidv7 } from '../platform/ids/uuid7';
@@ -37,10 +38,10 @@ export interface StartedRun {
   /** The run's result; never rejects. */
   result: Promise<RunResult>;
   /**
-   * Resolves true once the final row is written, false when the run was abandoned at shutdown
-   * (its job is retried elsewhere); rejects when the write failed.
+   * The run's final row (secrets scrubbed), for the caller to write with its job's completion
+   * (workers/job-finisher.ts); null when the run was abandoned at shutdown (its job is retried).
    */
-  recorded: Promise<boolean>;
+  finished: Promise<ExecutionRow | null>;
 }
 
 /** How a synchronous trigger's wait ended: a respond node answered, the run ended first, or the deadline passed. */
@@ -107,9 +108,9 @@ export class FlowRunner implements BeforeApplicationShutdown {
   }
 
   /**
-   * Starts a queue run: a `running` row is written first (unless its claim wrote it), the final one
-   * before `recorded` resolves (the job completes then), and a run aborted by shutdown is not
-   * recorded (its job is retried elsewhere).
+   * Starts a queue run: a `running` row is written first (unless its claim wrote it); the final one
+   * is the caller's to write (with the job's completion, one round trip), and a run aborted by
+   * shutdown has none (its job is retried elsewhere).
    */
   start(req: RunRequest): StartedRun {
     const { flow } = req;
@@ -118,19 +119,18 @@ export class FlowRunner implements BeforeApplicationShutdown {
     const connections = this.connections.forTenant(flow.tenantId);
     const result = this.execute(flow, req.input, connections, undefined);
     this.inflight++;
-    const recorded = (async () => {
+    const finished = (async () => {
       try {
         const r = await result;
         this.observe(id, flow, r);
-        if (this.shutdown.aborted && r.error?.code === 'RUN_ABORTED') return false;
-        await this.writer.record(finishedRow(id, connections.scrub(r)), { urgent: true });
-        return true;
+        if (this.shutdown.aborted && r.error?.code === 'RUN_ABORTED') return null;
+        return finishedRow(id, connections.scrub(r));
       } finally {
         this.leave();
       }
     })();
-    recorded.catch(() => undefined);
-    return { executionId: id.executionId, result, recorded };
+    finished.catch(() => undefined);
+    return { executionId: id.executionId, result, finished };
   }
 
   /**

@@ -6,26 +6,30 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { ExecutionWriter } from '../executions/execution-writer.service';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService } from '../flows/published-flows.service';
 import type { FlowRunJob } from '../queue/flow-runs.queue';
 import { rowsOnPool } from '../platform/database/raw-rows';
-import { completeOwnJobs, failOwnJob, notOwned } from '../queue/job-ownership';
+import type { ExecutionRow } from '../executions/row-encoding';
+import type { ClaimedJob } from '../queue/job-finish';
+import { failOwnJob, notOwned } from '../queue/job-ownership';
 import { fetchFlowRuns, type LimitedFetch } from '../queue/limited-fetch';
+import { notifySql, QueueListener } from '../queue/queue-signals';
 import { QueueService } from '../queue/queue.service';
+import { JobFinisher } from './job-finisher';
 import { WorkerLease } from './worker-lease';
 
-type Job = PgBoss.JobWithMetadata<FlowRunJob>;
-const COMPLETE_EVERY_MS = 20;
-const COMPLETE_RETRY_MS = 1_000;
+type Job = ClaimedJob;
 /**
- * What ends a pause: `commit` (jobs committed by this process), `slot` (a run of ours finished: we
- * were full), `release` (a job of ours left `active` in the database: we were held back by a
- * flow's limit, and only that, or the poll, can make room).
+ * What ends a pause: `commit` (jobs committed, by this process or, notified, by any), `slot` (a run
+ * of ours finished: we were full), `release` (a job of a limited flow left `active` in the database,
+ * here or, notified, in any process: we were held back by a flow's limit, and only that, or the
+ * poll, can make room).
  */
 type WakeOn = 'commit' | 'slot' | 'release';
 const FINAL_STATUSES = ['succeeded', 'failed', 'timeout'];
@@ -34,12 +38,15 @@ const FINAL_STATUSES = ['succeeded', 'failed', 'timeout'];
  * The queue workers of this process (ROLE all or worker): keeps up to WORKER_CONCURRENCY runs in
  * flight, fetching as many jobs as there are free slots. It polls every QUEUE_POLL_SECONDS only
  * while the queue is empty; a busy queue is fetched again as soon as a slot frees, and jobs
- * committed by this process wake it at once. Jobs are fetched through `fetchFlowRuns`, which
- * honours each flow's `maxConcurrentRuns` across all processes; when only limits hold jobs back,
- * the loop waits until one of its own jobs is released in the database, or the poll interval.
+ * committed by any process wake it at once (LISTEN/NOTIFY, queue-signals.ts). Jobs are fetched
+ * through `fetchFlowRuns`, which honours each flow's `maxConcurrentRuns` across all processes; when
+ * only limits hold jobs back, the loop waits until a job of a limited flow is released by any
+ * process (notified), or the poll interval.
  *
- * A job completes once its execution's final row is written (durable), whatever the run's
- * status: a failed flow is a completed job with a failed execution. Only infrastructure errors
+ * A job completes with its execution's final row, in one statement (JobFinisher), whatever the
+ * run's status: a failed flow is a completed job with a failed execution. The slot of a limited
+ * flow's job goes straight to the flow's next queued job in that statement (queue/job-finish.ts),
+ * so a limit is kept busy without a fetch per run. Only infrastructure errors
  * (database) fail the job, so pg-boss retries it with backoff. A retried job whose execution
  * already finished (its worker died before completing the job) is completed without running again.
  *
@@ -54,12 +61,11 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: { resolve: () => void; on: WakeOn } | undefined;
-  /** Bumped each time jobs of ours leave `active` (completed or handed back). */
+  /** Bumped each time jobs of a limited flow leave `active` (here or, notified, elsewhere). */
   private releases = 0;
-  private completed: string[] = [];
-  private completeTimer: NodeJS.Timeout | undefined;
-  private completeSoon = false;
   private lease: WorkerLease | undefined;
+  private finisher: JobFinisher | undefined;
+  private listener: QueueListener | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,6 +85,22 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       (ms) => void this.checkOwnership(ms),
     );
     await this.lease.start();
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    this.finisher = new JobFinisher(pool, this.query, this.writer, this.lease.id, this.logger, {
+      claimed: (jobs) => {
+        for (const job of jobs) this.track(job);
+      },
+      released: (limitedFreed) => {
+        if (limitedFreed) this.released();
+      },
+      stopping: () => this.stopping,
+    });
+    this.listener = new QueueListener(
+      (this.db.options as { url: string }).url,
+      (signal) => this.wakeUp(signal === 'queued' ? 'commit' : 'release'),
+      this.logger,
+    );
+    await this.listener.start();
     this.queue.onCommitted(() => this.wakeUp('commit'));
     this.loop = this.pump();
     this.logger.log(
@@ -111,8 +133,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.wake?.resolve();
     await this.loop;
     await this.runner.drain();
-    await Promise.allSettled([...this.active.values()]);
-    await this.flushCompleted();
+    // Runs handed over while draining are started and finished too (FlowRunner aborts them at once).
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
+    await this.finisher?.flush();
+    await this.listener?.stop();
     await this.lease?.stop();
   }
 
@@ -142,7 +166,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
           'reclaimed the runs of dead workers (lease expired): they will be retried',
         );
       if (fetched.leaseLost) this.lease!.refreshSoon();
-      for (const job of fetched.jobs) this.track(job);
+      for (const job of fetched.jobs)
+        this.track({ id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
       if (fetched.jobs.length >= free || this.stopping) continue;
       if (!fetched.blocked) await this.pause(pollMs, 'commit');
       // Held back by limits: a release during the fetch may already have made room.
@@ -173,7 +198,9 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const done = this.process(job)
       .then(
         (finished) =>
-          finished ? this.complete(job) : this.handBack(job, { message: 'the worker shut down during the run' }),
+          finished === null
+            ? this.handBack(job, { message: 'the worker shut down during the run' })
+            : this.finisher!.finish(job, finished === true ? undefined : finished),
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           const last = job.retryCount >= job.retryLimit;
@@ -194,8 +221,11 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.active.set(job.id, done);
   }
 
-  /** Runs one job; true once its final row is written, false when the run was abandoned at shutdown. */
-  private async process(job: Job): Promise<boolean> {
+  /**
+   * Runs one job: its final row (to write with the completion), true when its row is written already,
+   * null when the run was abandoned at shutdown.
+   */
+  private async process(job: Job): Promise<ExecutionRow | true | null> {
     const d = job.data;
     if (job.retryCount > 0 && (await this.alreadyFinished(d))) return true;
     const flow = await this.published.byVersionId(d.tenantId, d.versionId);
@@ -213,7 +243,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       retryOf: d.retryOf,
       runningRecorded: typeof d.campaignId === 'string',
     });
-    return run.recorded;
+    return run.finished;
   }
 
   private recordFailed(d: FlowRunJob, code: string, message: string): Promise<void> {
@@ -238,47 +268,6 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /**
-   * Completions are batched: one statement for the jobs finished in the last few milliseconds. A
-   * job of a limited flow holds one of the flow's slots until completed, so it is flushed at once.
-   */
-  private complete(job: Job): void {
-    this.completed.push(job.id);
-    if (job.data.maxConcurrentRuns && !this.completeSoon) {
-      clearTimeout(this.completeTimer);
-      this.completeTimer = undefined;
-      this.completeSoon = true;
-    }
-    this.completeTimer ??= setTimeout(() => void this.flushCompleted(), this.completeSoon ? 0 : COMPLETE_EVERY_MS);
-  }
-
-  private async flushCompleted(): Promise<void> {
-    clearTimeout(this.completeTimer);
-    this.completeTimer = undefined;
-    this.completeSoon = false;
-    const ids = this.completed.splice(0);
-    if (ids.length === 0) return;
-    try {
-      const lost = await completeOwnJobs(this.query, this.lease!.id, ids);
-      if (lost.length > 0)
-        this.logger.warn(
-          { jobs: lost.length, executionIds: lost.slice(0, 20) },
-          'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); ' +
-            'their retry completes without running again if it has not run yet',
-        );
-    } catch (err) {
-      // Their executions are final, so a job that expires instead is completed without running
-      // again; but until then it holds a slot of its flow's limit: try again while we live.
-      this.logger.error({ err, jobs: ids.length }, 'completing jobs failed; retrying');
-      if (!this.stopping) {
-        this.completed.push(...ids);
-        this.completeTimer ??= setTimeout(() => void this.flushCompleted(), COMPLETE_RETRY_MS);
-      }
-      return;
-    }
-    this.wakeUp('release');
-  }
-
-  /**
    * Fails the job so pg-boss retries it (with backoff) up to EVENT_RETRY_LIMIT times; a job no longer
    * ours is left to its holder.
    */
@@ -289,7 +278,15 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         'failing the job failed; it will be reclaimed or expire and be retried',
       ),
     );
+    if (job.data.maxConcurrentRuns) this.released();
+  }
+
+  /** A slot of a limited flow was freed here: this loop and, notified, every other process may fetch. */
+  private released(): void {
     this.wakeUp('release');
+    this.query(notifySql('released')).catch((err: unknown) =>
+      this.logger.debug({ err }, 'notifying a release failed; the others see it at their poll'),
+    );
   }
 
   /**

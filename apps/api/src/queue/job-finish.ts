@@ -1,0 +1,229 @@
+/**
+ * Finishing flow-runs jobs in ONE round trip: the runs' final execution rows, the completion of their
+ * jobs (deleted on a first try, kept as pg-boss keeps them when retried: job-ownership.ts), and the
+ * hand-over of each freed slot to a queued job (activated and tagged for the same worker, its campaign
+ * run claimed), so a busy queue needs no fetch per run:
+ * - the slot of a job of a flow with `maxConcurrentRuns` goes to that flow's next job. This keeps the
+ *   limit without the exclusive fetch lock (limited-fetch.ts): it activates at most as many jobs of a
+ *   flow as it completed of that flow in the same statement, so the flow's count of active jobs
+ *   never grows through it (only fetches grow it, and they count under the lock); and a job is taken
+ *   only while the flow's count before it stays under the job's own limit (a newer version may carry
+ *   a lower one);
+ * - the slot of a job with no limit goes to the next job in the queue's order across flows (as the
+ *   fetch picks), among jobs with no limit of flows with no limited job active (a flow whose limited
+ *   runs are active is counted by the fetch and the first rule only).
+ * Either way the queue's order within a flow and its campaigns is kept, paused campaigns are skipped,
+ * `start_after` must have passed, and nothing is taken unless the worker's lease is live. It takes
+ * the fetch lock SHARED, before its snapshot: hand-overs run side by side, a fetch or a campaign pause
+ * waits for them (once a pause is answered, no hand-over claims a run of the campaign, as no fetch
+ * does).
+ *
+ * The statements go as one simple-protocol query (the lock must be taken by an earlier statement of
+ * the transaction than the snapshot that reads the queue, and node-postgres sends a parameterised
+ * query alone), so the values are inlined as literals: uuids checked, JSON escaped by the driver.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
+import { LEASE_LIVE, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { FETCH_LOCK_KEY } from './limited-fetch';
+
+const JOB = `${QUEUE_SCHEMA}.job`;
+const Q = `'${FLOW_RUNS_QUEUE}'`;
+const FLOW = `COALESCE(data->>'flowId', '')`;
+const CAMPAIGN = `COALESCE(data->>'tenantId', '') || '/' || COALESCE(data->>'campaignId', '')`;
+const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign_pauses)`;
+/** A job's limit as pickWithinLimits reads it (limited-fetch.ts): a number ≥ 1, floored; else none. */
+const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m})::numeric >= 1
+  THEN floor((${m})::numeric) END`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A job as the worker runs it (the columns the hand-over returns). */
+export interface ClaimedJob {
+  id: string;
+  data: FlowRunJob;
+  retryCount: number;
+  retryLimit: number;
+}
+
+/** One job to finish: its run's final row as finalRecordJson made it (absent: written already). */
+export interface Finishing {
+  jobId: string;
+  finalRow?: string;
+}
+
+export interface Finished {
+  /** Jobs completed (still held by this worker). */
+  completed: Set<string>;
+  /** Final rows written (a row missing from the table is not: the caller writes it whole). */
+  recorded: Set<string>;
+  /** Jobs activated for this worker in place of completed ones, in queue order. */
+  jobs: ClaimedJob[];
+}
+
+/** Column list of finalRecordJson's records (row-encoding.ts). */
+const FINAL_TYPES =
+  'id uuid, status text, output json, error json, steps json, finished_at timestamptz, duration_ms int';
+
+/**
+ * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
+ * $4 whether to hand slots over (not while the worker shuts down).
+ */
+const FINISH_SQL = `
+  WITH RECURSIVE done_first AS (
+    DELETE FROM ${JOB}
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count = 0
+    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+  ),
+  done_again AS (
+    UPDATE ${JOB} SET completed_on = now(), state = 'completed', output = NULL
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count > 0
+    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+  ),
+  done AS (SELECT * FROM done_first UNION ALL SELECT * FROM done_again),
+  fin AS (
+    UPDATE executions e SET status = x.status, output = x.output, error = x.error, steps = x.steps,
+      finished_at = x.finished_at, duration_ms = x.duration_ms
+    FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
+    WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
+    RETURNING e.id
+  ),
+  want AS (
+    SELECT d.flow_id, count(*)::int AS n,
+      (SELECT count(*) FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
+        AND COALESCE(a.data->>'flowId', '') = d.flow_id)::int AS active
+    FROM done d WHERE d.lim IS NOT NULL GROUP BY d.flow_id
+  ),
+  groups(flow_id, campaign) AS (
+    SELECT w.flow_id, s.campaign FROM want w CROSS JOIN LATERAL (
+      SELECT ${CAMPAIGN} AS campaign FROM ${JOB}
+      WHERE name = ${Q} AND state < 'active' AND ${FLOW} = w.flow_id ORDER BY 1 LIMIT 1) s
+    UNION ALL
+    SELECT g.flow_id, s.campaign FROM groups g CROSS JOIN LATERAL (
+      SELECT ${CAMPAIGN} AS campaign FROM ${JOB}
+      WHERE name = ${Q} AND state < 'active' AND ${FLOW} = g.flow_id AND ${CAMPAIGN} > g.campaign
+      ORDER BY 1 LIMIT 1) s
+  ),
+  cand AS (
+    SELECT c.id, c.lim, w.n, w.active,
+      row_number() OVER (PARTITION BY c.flow_id ORDER BY c.priority DESC, c.created_on, c.id) AS rn
+    FROM groups g JOIN want w ON w.flow_id = g.flow_id CROSS JOIN LATERAL (
+      SELECT j.id, j.priority, j.created_on, ${FLOW} AS flow_id, ${limitOf(`j.data->'maxConcurrentRuns'`)} AS lim
+      FROM ${JOB} j
+      WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
+        AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
+      ORDER BY j.priority DESC, j.created_on, j.id LIMIT w.n) c
+    WHERE g.campaign <> ALL(${PAUSED})
+  ),
+  opengroups(flow_id, campaign) AS (
+    (SELECT ${FLOW}, ${CAMPAIGN} FROM ${JOB} WHERE name = ${Q} AND state < 'active'
+      AND EXISTS (SELECT 1 FROM done WHERE lim IS NULL) ORDER BY 1, 2 LIMIT 1)
+    UNION ALL
+    SELECT n.flow_id, n.campaign FROM opengroups g CROSS JOIN LATERAL (
+      SELECT ${FLOW} AS flow_id, ${CAMPAIGN} AS campaign FROM ${JOB}
+      WHERE name = ${Q} AND state < 'active' AND (${FLOW}, ${CAMPAIGN}) > (g.flow_id, g.campaign)
+      ORDER BY 1, 2 LIMIT 1) n
+  ),
+  opencand AS (
+    SELECT c.id FROM opengroups g CROSS JOIN LATERAL (
+      SELECT j.id, j.priority, j.created_on, ${limitOf(`j.data->'maxConcurrentRuns'`)} AS lim
+      FROM ${JOB} j
+      WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
+        AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
+      ORDER BY j.priority DESC, j.created_on, j.id LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)) c
+    WHERE g.campaign <> ALL(${PAUSED}) AND c.lim IS NULL
+      AND NOT EXISTS (SELECT 1 FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
+        AND COALESCE(a.data->>'flowId', '') = g.flow_id AND ${limitOf(`a.data->'maxConcurrentRuns'`)} IS NOT NULL)
+    ORDER BY c.priority DESC, c.created_on, c.id LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)
+  ),
+  next AS (
+    SELECT j.id FROM ${JOB} j
+    WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
+      AND j.id = ANY(ARRAY(SELECT id FROM cand WHERE rn <= n AND (lim IS NULL OR active - n + rn - 1 < lim)
+        UNION ALL SELECT id FROM opencand))
+      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
+    FOR UPDATE SKIP LOCKED
+  ),
+  act AS (
+    UPDATE ${JOB} j SET state = 'active', started_on = now(),
+      retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
+      output = ${tagOf('$3')}
+    WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next))
+    RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on
+  ),
+  claim AS (
+    UPDATE executions SET status = 'running'
+    WHERE id = ANY(ARRAY(SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'queued'
+  )
+  SELECT
+    (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
+    (SELECT COALESCE(array_agg(id::text), '{}') FROM fin) AS recorded,
+    (SELECT COALESCE(json_agg(json_build_object('id', id, 'data', data, 'retryCount', retry_count,
+      'retryLimit', retry_limit) ORDER BY priority DESC, created_on, id), '[]') FROM act) AS jobs`;
+
+/**
+ * The name the statement is prepared under in each session (a new text needs a new name). Its plan is
+ * generic after five runs, made when the tables may still be small: every row it touches is reached
+ * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
+ * could turn into a scan of executions.
+ */
+const PREPARED = 'callflow_finish_jobs_v5';
+/** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
+const prepared = new WeakSet<PoolClient>();
+
+/**
+ * The query text: prepared once per session (planning it took 2-7 ms, running it under 1), then the
+ * shared lock and the statement with the values inlined.
+ */
+function finishCall(
+  client: PoolClient,
+  worker: string,
+  items: readonly Finishing[],
+  escape: (s: string) => string,
+  handOver: boolean,
+): string {
+  if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
+  for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
+  const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
+  const prepare = prepared.has(client) ? '' : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean) AS ${FINISH_SQL};\n`;
+  return (
+    `${prepare}SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
+    `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
+    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${handOver})`
+  );
+}
+
+/**
+ * Writes the final rows, completes the jobs still held by worker `worker` and hands the slots of
+ * limited flows over (see the file comment), in one transaction and one round trip.
+ */
+export async function finishJobs(
+  pool: Pool,
+  worker: string,
+  items: readonly Finishing[],
+  handOver = true,
+): Promise<Finished> {
+  const client = await pool.connect();
+  let failed: unknown;
+  // A checked-out client has no pool listener: a connection lost now would be an unhandled 'error'
+  // (execution-writer.service.ts, CHAOS-6). The query in flight rejects too.
+  const onError = (err: unknown) => (failed ??= err);
+  client.on('error', onError);
+  try {
+    const res = (await client.query(
+      finishCall(client, worker, items, (s) => client.escapeLiteral(s), handOver),
+    )) as unknown;
+    prepared.add(client);
+    const last = (Array.isArray(res) ? res[res.length - 1] : res) as {
+      rows: { done: string[]; recorded: string[]; jobs: ClaimedJob[] }[];
+    };
+    const row = last.rows[0]!;
+    return { completed: new Set(row.done), recorded: new Set(row.recorded), jobs: row.jobs };
+  } catch (err) {
+    failed = err;
+    throw err;
+  } finally {
+    client.off('error', onError);
+    // A session that failed is not handed back (it may be gone, or mid-transaction).
+    client.release(failed === undefined ? undefined : failed instanceof Error ? failed : new Error(String(failed)));
+  }
+}
