@@ -153,6 +153,11 @@ export class ExecutionWriter implements OnApplicationShutdown {
     this.queueRow(row, opts, ignore, ignore);
   }
 
+  /** Counts a final row written by another statement (a worker's finishing one) in its flow's stats. */
+  countFinished(row: ExecutionRow): void {
+    this.stats.add(row);
+  }
+
   /**
    * Inserts the `queued` rows of `runs` in the caller's transaction (the queue commits them with
    * their jobs, so work is durable before the caller is answered).

@@ -109,6 +109,7 @@ export class JobFinisher {
       return;
     }
     if (r.jobs.length > 0) this.hooks.claimed(r.jobs);
+    for (const w of batch) if (w.row && r.recorded.has(w.job.id)) this.writer.countFinished(w.row);
     const missing = batch.filter((w) => w.row && !r.recorded.has(w.job.id));
     // A queue run's row exists from its enqueue; if it was removed meanwhile, write it whole.
     await Promise.all(missing.map((w) => this.writer.record(w.row!, { urgent: true }).catch(() => undefined)));
