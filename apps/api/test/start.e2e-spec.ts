@@ -181,7 +181,6 @@ describe('starting the server (npm start)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', version: expect.any(String) });
     expect((await login(password)).status).toBe(200);
-
     // Structured logs: one JSON line per request, with the request id, and no secrets.
     await new Promise((r) => setTimeout(r, 200));
     const reqLine = s.jsonLines().find((l) => (l.req as { url?: string } | undefined)?.url === '/api/v1/auth/login');
@@ -242,6 +241,12 @@ describe('starting the server (npm start)', () => {
       await s.ready();
       expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
       expect((await login(password!)).status).toBe(200);
+      // The API's description, as the built server makes it (tsc's decorator metadata, not the tests' SWC):
+      // it answered 500 once while every in-process test saw 200.
+      const docs = await fetch(`${base}/api/docs/openapi.json`);
+      expect(docs.status).toBe(200);
+      expect((await docs.json()).components.schemas.TokenEndpointConnection.properties.apply.oneOf).toHaveLength(4);
+
       expect(await s.stop()).toEqual({ code: 0, signal: null });
     },
   );
