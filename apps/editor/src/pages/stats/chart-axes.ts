@@ -56,8 +56,7 @@ const fixed = (v: number, digits: number) =>
 export function valueTicks(kind: AxisKind, splits: readonly number[], step: number, max: number): string[] {
   if (kind === 'rate') return splits.map((v) => `${fixed(v * 100, digitsFor(step * 100))} %`);
   if (kind === 'count') return splits.map((v) => fixed(v, digitsFor(step)));
-  if (max >= 1000)
-    return splits.map((v) => t('shell.duration.s', { n: fixed(v / 1000, digitsFor(step / 1000)) }));
+  if (max >= 1000) return splits.map((v) => t('shell.duration.s', { n: fixed(v / 1000, digitsFor(step / 1000)) }));
   return splits.map((v) => t('shell.duration.ms', { n: fixed(v, digitsFor(step)) }));
 }
 
