@@ -142,8 +142,10 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     // Nodes, slowest first: the CRM (its p95 past 1 s), the failing ticket node has the errors.
     const rows = page.locator('[data-testid=stats-nodes] tbody tr');
     expect(await rows.first().getAttribute('data-testid')).toBe('stats-node-crm');
-    expect(await text('stats-node-crm')).toMatch(/crm\s+http\s+20\s+0\s+0 %/);
-    expect(await text('stats-node-tickets')).toMatch(new RegExp(`tickets\\s+http\\s+20\\s+${FAILING.length}\\s+15 %`));
+    // Under each name its type's name (not the type id `http`).
+    expect(await text('stats-node-crm')).toMatch(/crm\s+HTTP request\s+20\s+0\s+0 %/);
+    const tickets = new RegExp(`tickets\\s+HTTP request\\s+20\\s+${FAILING.length}\\s+15 %`);
+    expect(await text('stats-node-tickets')).toMatch(tickets);
     expect(s.nodes[0]!.p95).toBeGreaterThan(1000);
   });
 
@@ -242,6 +244,10 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     await page.locator('h1', { hasText: 'Статистика запусков' }).waitFor();
     expect(await text('stat-fallbacks')).toMatch(/Резервный ответ[\s\S]* из \d+ звонк(а|ов)/);
     expect(await text('chart-duration')).toContain('Длительность');
+    // Durations in the editor's Russian units (as the runs list), node types by their names, not ids.
+    expect(await text('stats-nodes')).toMatch(/\d (мс|с)/);
+    expect(await text('stats-nodes')).not.toMatch(/\d m?s(?![a-zA-Z])/);
+    expect(await text('stats-node-crm')).not.toMatch(/\bhttp\b/);
     await choose('en');
     await page.locator('h1', { hasText: 'Run statistics' }).waitFor();
   });

@@ -5,7 +5,7 @@
 import { Panel } from '@xyflow/react';
 import { useEffect } from 'react';
 import { useCan } from '../api/session';
-import { LEGEND, RANGES, rangeLabel, type TintMode } from '../stats/format';
+import { legendOf, RANGES, rangeLabel, type TintMode } from '../stats/format';
 import { t } from '../i18n/i18n';
 import { useEditor } from './store';
 import { setTint, tintFlow, useStatsTint } from './stats-tint';
@@ -71,7 +71,7 @@ export function StatsTint() {
             })}
           </div>
           <ul>
-            {LEGEND[mode].map((label, level) => (
+            {legendOf(mode).map((label, level) => (
               <li key={label} className={`heat-${level}`}>
                 <span className="heat-swatch" style={{ color: 'var(--heat)', background: 'var(--heat-soft)' }} />
                 {label}

@@ -1,19 +1,21 @@
 /** Numbers of the stats views: durations, rates, and the heat levels the canvas tints nodes with. */
 import type { NodeStats, StatsRange } from '../api/stats';
 import { formatNumber, t } from '../i18n/i18n';
+import { formatMs } from '../ui/components';
 import './heat.css';
 
 const fixed = (v: number, digits: number) =>
   formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** 0 ms, 0.04 ms, 12.3 ms, 820 ms, 2.35 s (in the language's digits); — for none. */
+/**
+ * 0 ms, 0.04 ms, 12.3 ms, 820 ms, 2.35 s in the language's digits and units (the shell's duration
+ * messages, as formatMs writes them elsewhere, with sub-millisecond precision); — for none.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  if (ms === 0) return '0 ms';
-  if (ms < 1) return `${fixed(ms, 2)} ms`;
-  if (ms < 100) return `${fixed(ms, 1)} ms`;
-  if (ms < 1000) return `${fixed(ms, 0)} ms`;
-  return `${fixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`;
+  if (ms >= 100) return formatMs(ms);
+  const n = ms === 0 ? formatNumber(0) : fixed(ms, ms < 1 ? 2 : 1);
+  return t('shell.duration.ms', { n });
 }
 
 /** 0 %, 0.4 %, 12 %; — for none. */
@@ -39,11 +41,17 @@ const BOUNDS: Record<TintMode, readonly [number, number, number]> = {
   errorRate: [0, 0.01, 0.05],
 };
 
-/** The four levels' legend labels, best first. */
-export const LEGEND: Record<TintMode, readonly string[]> = {
-  p95: ['≤ 100 ms', '100–500 ms', '0.5–1.5 s', '> 1.5 s'],
-  errorRate: ['0 %', '< 1 %', '1–5 %', '≥ 5 %'],
-};
+const ms = (n: string) => t('shell.duration.ms', { n });
+const sec = (n: string) => t('shell.duration.s', { n });
+const num = (v: number) => formatNumber(v);
+const pctOf = (n: string) => `${n} %`;
+
+/** The four levels' legend labels, best first, in the language in force (digits, units). */
+export function legendOf(mode: TintMode): readonly string[] {
+  if (mode === 'p95')
+    return [`≤ ${ms(num(100))}`, ms(`${num(100)}–${num(500)}`), sec(`${num(0.5)}–${num(1.5)}`), `> ${sec(num(1.5))}`];
+  return [pctOf(num(0)), `< ${pctOf(num(1))}`, pctOf(`${num(1)}–${num(5)}`), `≥ ${pctOf(num(5))}`];
+}
 
 /** A node's level for `mode` (0 best … 3 worst); null without runs. */
 export function heatLevel(mode: TintMode, node: Pick<NodeStats, 'p95' | 'errorRate'>): HeatLevel | null {

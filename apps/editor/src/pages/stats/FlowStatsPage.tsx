@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { ivrTrigger } from '@callflow/flow';
 import { api, ApiError, errorText } from '../../api/client';
 import { statsApi, type FlowStats, type StatsRange } from '../../api/stats';
 import { Button, Empty, ErrorBanner, Spinner } from '../../ui/components';
@@ -15,6 +16,7 @@ import { formatDuration, formatRate, RANGES, rangeLabel } from '../../stats/form
 import { formatDate, formatNumber, t, useLocale } from '../../i18n/i18n';
 import { NodeStatsTable } from './NodeStatsTable';
 import { StatsChart, type ChartLine } from './StatsChart';
+import type { AxisKind } from './chart-axes';
 import './stats.css';
 
 const REFRESH_MS = 30_000;
@@ -115,7 +117,7 @@ export function FlowStatsPage() {
 
 function StatsBody({ stats }: { stats: FlowStats }) {
   const { totals } = stats;
-  const ivr = stats.triggerType === 'trigger.ivr' || totals.fallbacks > 0;
+  const ivr = stats.triggerType === ivrTrigger.type || totals.fallbacks > 0;
   const locale = useLocale();
   // Recomputed on a language switch too: the series' names and number formats change.
   const charts = useMemo(() => chartsOf(stats, ivr, locale), [stats, ivr, locale]);
@@ -165,6 +167,7 @@ function StatsBody({ stats }: { stats: FlowStats }) {
             xs={c.xs}
             lines={c.lines}
             format={c.format}
+            axis={c.axis}
             testId={c.testId}
           />
         ))}
@@ -190,6 +193,7 @@ interface ChartSpec {
   xs: number[];
   lines: ChartLine[];
   format(v: number): string;
+  axis: AxisKind;
 }
 
 /** The charts of a stats answer (memoised: a chart is drawn again only when its data changes). */
@@ -203,6 +207,7 @@ function chartsOf(stats: FlowStats, ivr: boolean, _locale: string): ChartSpec[] 
       title: t('stats.chart.runs'),
       xs,
       format: count,
+      axis: 'count',
       lines: [
         { label: t('stats.series.runs'), values: s.map((p) => p.runs / perMinute), color: '--accent', bars: true },
         { label: t('stats.series.errors'), values: s.map((p) => p.errors / perMinute), color: '--danger' },
@@ -213,6 +218,7 @@ function chartsOf(stats: FlowStats, ivr: boolean, _locale: string): ChartSpec[] 
       title: t('stats.chart.errors'),
       xs,
       format: pct,
+      axis: 'rate',
       lines: [{ label: t('stats.series.errorRate'), values: s.map((p) => share(p.errors, p.runs)), color: '--danger' }],
     },
     {
@@ -220,6 +226,7 @@ function chartsOf(stats: FlowStats, ivr: boolean, _locale: string): ChartSpec[] 
       title: t('stats.chart.duration'),
       xs,
       format: formatDuration,
+      axis: 'duration',
       lines: [
         { label: 'p50', values: s.map((p) => p.p50), color: '--accent' },
         { label: 'p95', values: s.map((p) => p.p95), color: '--heat-2', dash: [6, 4] },
@@ -233,6 +240,7 @@ function chartsOf(stats: FlowStats, ivr: boolean, _locale: string): ChartSpec[] 
       title: t('stats.chart.ivr'),
       xs,
       format: pct,
+      axis: 'rate',
       lines: [
         {
           label: t('stats.series.fallbackShare'),

@@ -2,6 +2,7 @@
 import type { NodeStats } from '../../api/stats';
 import { formatDuration, formatRate, heatLevel } from '../../stats/format';
 import { t } from '../../i18n/i18n';
+import { nodeLabel } from '../../i18n/node-text';
 
 export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
   if (nodes.length === 0) return null;
@@ -18,7 +19,7 @@ export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
               <th className="num">{t('stats.errors')}</th>
               <th className="num">{t('stats.errorRate')}</th>
               <th className="num">p50</th>
-              <th>p95</th>
+              <th className="num">p95</th>
               <th className="num">p99</th>
             </tr>
           </thead>
@@ -31,7 +32,7 @@ export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
                   <td>
                     <div className="row-title">{n.name ?? n.nodeId}</div>
                     <div className="muted small">
-                      {n.type ?? ''}
+                      {n.type ? nodeLabel(n.type) : ''}
                       {n.name === null && <i> ({t('stats.notInDraft')})</i>}
                     </div>
                   </td>
@@ -41,14 +42,16 @@ export function NodeStatsTable({ nodes }: { nodes: readonly NodeStats[] }) {
                     <span className={`heat-pill heat-${failing ?? 'none'}`}>{formatRate(n.errorRate)}</span>
                   </td>
                   <td className="num">{formatDuration(n.p50)}</td>
-                  <td className="stats-p95">
-                    <span className="stats-bar" aria-hidden="true">
-                      <span
-                        className={`heat-${slow ?? 'none'}`}
-                        style={{ width: `${((n.p95 ?? 0) / slowest) * 100}%` }}
-                      />
-                    </span>
-                    <span className={`heat-pill heat-${slow ?? 'none'}`}>{formatDuration(n.p95)}</span>
+                  <td className="num">
+                    <div className="stats-p95">
+                      <span className="stats-bar" aria-hidden="true">
+                        <span
+                          className={`heat-${slow ?? 'none'}`}
+                          style={{ width: `${((n.p95 ?? 0) / slowest) * 100}%` }}
+                        />
+                      </span>
+                      <span className={`heat-pill heat-${slow ?? 'none'}`}>{formatDuration(n.p95)}</span>
+                    </div>
                   </td>
                   <td className="num">{formatDuration(n.p99)}</td>
                 </tr>

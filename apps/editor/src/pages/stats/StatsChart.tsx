@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDate, t, useLocale } from '../../i18n/i18n';
 import { useTheme } from '../../ui/theme';
+import { markedPoints, timeTicks, valueTicks, type AxisKind } from './chart-axes';
 
 export interface ChartLine {
   label: string;
@@ -20,6 +21,9 @@ export interface ChartLine {
 }
 
 const HEIGHT = 190;
+/** Least room between tick labels (px): uPlot picks fewer ticks, so labels never touch at 1024 px. */
+const X_SPACE = 90;
+const Y_SPACE = 36;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -31,6 +35,7 @@ export function StatsChart({
   xs,
   lines,
   format,
+  axis,
   testId,
 }: {
   title: string;
@@ -40,6 +45,8 @@ export function StatsChart({
   xs: readonly number[];
   lines: readonly ChartLine[];
   format(v: number): string;
+  /** What the y axis counts (its tick labels). */
+  axis: AxisKind;
   testId: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -49,16 +56,25 @@ export function StatsChart({
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const axis = cssVar('--muted');
+    const axisColor = cssVar('--muted');
     const grid = cssVar('--border');
-    const axisOpts = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axisOpts = { stroke: axisColor, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height: HEIGHT,
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [axisOpts, { ...axisOpts, size: 64, values: (_u, splits) => splits.map((v) => format(v)) }],
+      axes: [
+        { ...axisOpts, space: X_SPACE, values: (_u, splits, _i, _space, step) => timeTicks(splits, step) },
+        {
+          ...axisOpts,
+          space: Y_SPACE,
+          // Wide enough for the longest label (~7 px a character at the axis font).
+          size: (_u, values) => Math.min(110, 18 + 7 * Math.max(3, ...(values ?? []).map((v) => v.length))),
+          values: (u, splits, _i, _space, step) => valueTicks(axis, splits, step, u.scales.y?.max ?? 0),
+        },
+      ],
       series: [
         { label: t('stats.time'), value: (_u, v) => (v === null || v === undefined ? '—' : formatDate(v * 1000)) },
         ...lines.map((l): uPlot.Series => ({
@@ -68,7 +84,8 @@ export function StatsChart({
           dash: l.dash,
           fill: l.bars ? cssVar(l.color) : undefined,
           paths: l.bars ? uPlot.paths.bars!({ size: [0.7, 40] }) : undefined,
-          points: { show: false },
+          // Markers where a line would not show: a series of few points, or points alone between gaps.
+          points: l.bars ? { show: false } : { show: false, size: 6, filter: markedPoints(l.values) },
           value: (_u, v) => (v === null || v === undefined ? '—' : format(v)),
         })),
       ],
@@ -81,7 +98,7 @@ export function StatsChart({
       resized.disconnect();
       plot.destroy();
     };
-  }, [xs, lines, format, theme, locale]);
+  }, [xs, lines, format, axis, theme, locale]);
 
   return (
     <figure className="stats-chart" data-testid={testId}>
