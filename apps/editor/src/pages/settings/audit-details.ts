@@ -114,6 +114,8 @@ export function detailParts(a: AuditEntry, names: Names): { label: string; value
 export function targetLabel(a: AuditEntry & { targetName?: string | null }, names: Names): string {
   const d = (a.details && typeof a.details === 'object' ? a.details : {}) as Record<string, unknown>;
   const recorded = [d.name, d.email, d.key].find((v): v is string => typeof v === 'string');
+  // A role by the name the Roles page shows (a built-in one's in the language in force).
+  if (a.targetType === 'role' && a.targetId && names.roles[a.targetId]) return names.roles[a.targetId]!;
   if (a.targetName) return a.targetName;
   if (a.targetId && a.targetType === 'user' && names.users[a.targetId]) return names.users[a.targetId]!;
   if (recorded) return recorded;
