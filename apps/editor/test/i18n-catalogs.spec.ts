@@ -38,7 +38,7 @@ const SAME_IN_ALL = new Set([
   'panels.unit.ms',
 ]);
 /** Ids the code builds at run time (`nodes.${type}.label`): used when their prefix is. */
-const DYNAMIC_PREFIXES = ['nodes.', 'templates.'];
+const DYNAMIC_PREFIXES = ['nodes.', 'templates.', 'settings.permission.', 'settings.role.builtin.'];
 
 /** Placeholder names in a compiled message (a list of text and [name, format?, branches?]), sorted. */
 function argumentsOf(message: unknown, into = new Set<string>()): string[] {

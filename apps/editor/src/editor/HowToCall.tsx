@@ -8,6 +8,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { API_BASE } from '../api/client';
 import { t, tRich } from '../i18n/i18n';
+import { triggerShape } from '../i18n/node-text';
 import { CopyButton } from '../ui/CopyButton';
 import { useFlowMeta, useFlowNodes, useSampleInput } from './store/flow-hooks';
 import { loadTestInput } from './samples';
@@ -37,10 +38,14 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
       </div>
       <p className="field-hint">
         {example.mode === 'sync' ? t('editor.howToCall.sync') : t('editor.howToCall.async')}{' '}
-        {tRich('editor.howToCall.auth', {
-          code: (s) => <code>{s}</code>,
-          link: (s) => <Link to="/settings/api-keys">{s}</Link>,
-        })}
+        {tRich(
+          'editor.howToCall.auth',
+          {
+            code: (s) => <code>{s}</code>,
+            link: (s) => <Link to="/settings/api-keys">{s}</Link>,
+          },
+          { rail: t('shell.nav.apiKeys') },
+        )}
       </p>
       <div className="how-to-call-head">
         <span className="code-label">{t('editor.howToCall.curl', { variable: `$${API_KEY_VARIABLE}` })}</span>
@@ -53,7 +58,7 @@ export function HowToCall({ testId = 'how-to-call' }: { testId?: string }) {
       </div>
       <Code value={example.curl} testId={`${testId}-curl`} />
       <p className="field-hint" data-testid={`${testId}-shape`}>
-        {t('editor.howToCall.body', { shape: example.shape })}
+        {t('editor.howToCall.body', { shape: (type && triggerShape(type)) ?? example.shape })}
       </p>
       {example.body !== undefined && (
         <Code

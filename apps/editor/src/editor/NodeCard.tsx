@@ -89,7 +89,7 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
             title={
               step.error
                 ? `${step.error.code}: ${step.error.message}`
-                : t('editor.card.leftBy', { handle: step.handle ?? 'next' })
+                : t('editor.card.leftBy', { handle: handleLabel(type, step.handle ?? 'next') })
             }
             data-testid={`node-run-${data.name}`}
           >

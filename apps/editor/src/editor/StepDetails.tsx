@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { getNodeSpec, stepOutput } from '@callflow/flow';
 import type { StepRecord } from '../api/types';
 import { t, tRich } from '../i18n/i18n';
+import { handleLabel } from '../i18n/node-text';
 import { Badge, formatMs, pretty } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { RunData } from './RunData';
@@ -41,7 +42,7 @@ export function StepDetails({ step, chunk }: { step: StepRecord; chunk?: string 
         </span>
         {step.handle && (
           <span className="step-meta">
-            {tRich('editor.step.leftBy', { b: (s) => <b>{s}</b> }, { handle: step.handle })}
+            {tRich('editor.step.leftBy', { b: (s) => <b>{s}</b> }, { handle: handleLabel(step.type, step.handle) })}
           </span>
         )}
         {step.attempts && step.attempts > 1 ? (

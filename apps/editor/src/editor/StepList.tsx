@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import type { StepRecord } from '../api/types';
 import { t } from '../i18n/i18n';
+import { handleLabel } from '../i18n/node-text';
 import { formatMs } from '../ui/components';
 import { Icon } from '../ui/icons';
 import { chunkCounts, chunkLabel, unrecordedNote } from './step-labels';
@@ -41,7 +42,7 @@ export function StepList(props: { steps: readonly StepRecord[]; onPick(step: Ste
                   {chunk}
                 </span>
               )}
-              {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {s.handle}</span>}
+              {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {handleLabel(s.type, s.handle)}</span>}
               <span className="tl-time">{formatMs(s.durationMs)}</span>
             </button>
           </li>

@@ -5,6 +5,7 @@
  */
 import { getNodeSpec, respondNode } from '@callflow/flow';
 import { t } from '../i18n/i18n';
+import { msValue } from '../i18n/node-text';
 import type { EditorEdge, EditorNode } from './convert';
 
 export interface TimingStep {
@@ -41,8 +42,8 @@ export function requestWorstMs(config: Record<string, unknown>): { ms: number; d
   const backoff = typeof retry.backoffMs === 'number' ? retry.backoffMs : 500;
   const delays = backoff * (2 ** (attempts - 1) - 1);
   const ms = timeout * attempts + delays;
-  const detail =
-    attempts > 1 ? t('editor.timing.retries', { attempts, timeout, delays }) : t('editor.timing.timeout', { timeout });
+  const values = { attempts, timeout: msValue(timeout), delays: msValue(delays) };
+  const detail = attempts > 1 ? t('editor.timing.retries', values) : t('editor.timing.timeout', values);
   return { ms, detail };
 }
 

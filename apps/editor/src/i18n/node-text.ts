@@ -6,7 +6,7 @@
  * (apps/editor/test/i18n-nodes.spec.ts keeps the English catalog equal to the specs).
  */
 import { getNodeSpec, type ConfigOf, type NodeCategory, type NodeType } from '@callflow/flow';
-import { formatNumber, hasMessage, t } from './i18n';
+import { currentLocale, formatNumber, hasMessage, t } from './i18n';
 
 /** `nodes.<type>.<what>` in the language in force, else `english`. */
 function nodeText(type: string, what: string, english: string): string {
@@ -70,6 +70,14 @@ export function triggerWaits(type: string, ms: number): string | undefined {
   return hasMessage(id) ? t(id, values) : t('nodes.waits.caller', values);
 }
 
+/**
+ * Milliseconds in a summary or timing line, grouped as the language groups them ("1 000" in Russian);
+ * English keeps the specs' plain digits ("3000 ms"), which its catalog repeats.
+ */
+export function msValue(ms: number): string {
+  return formatNumber(ms, currentLocale() === 'en' ? { useGrouping: false } : undefined);
+}
+
 /** "…, ≤ 5 at once" after an async trigger's summary when its runs are limited. */
 function atOnce(summary: string, max: number | undefined): string {
   return max ? t('nodes.summary.atOnce', { summary, max }) : summary;
@@ -77,7 +85,7 @@ function atOnce(summary: string, max: number | undefined): string {
 
 /** The summaries with words, by type (undefined: the spec's own, e.g. a plain list of methods). */
 const SUMMARIES: { [T in NodeType]?: (c: ConfigOf<T>) => string | undefined } = {
-  'trigger.ivr': (c) => t('nodes.trigger.ivr.summary', { ms: String(c.deadlineMs) }),
+  'trigger.ivr': (c) => t('nodes.trigger.ivr.summary', { ms: msValue(c.deadlineMs) }),
   'trigger.end_of_call': (c) =>
     atOnce(
       c.dispositions?.length

@@ -2,7 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, errorText } from '../api/client';
+import { api } from '../api/client';
 import { useCan } from '../api/session';
 import type { ExecutionDetail, FlowDefinition } from '../api/types';
 import { Canvas } from '../editor/Canvas';
@@ -10,12 +10,14 @@ import { Code } from '../editor/StepDetails';
 import { NodeRun, StepList } from '../editor/StepList';
 import { useShownStep } from '../editor/store/flow-hooks';
 import { useEditor } from '../editor/store';
-import { Badge, ErrorBanner, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
+import { Badge, formatDateTime, formatMs, Spinner, StatusBadge } from '../ui/components';
+import { LoadError } from '../ui/access';
 import type { EditorState } from './FlowEditorPage';
 import { Tabs } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { RetryButton } from './runs/RetryButton';
 import { t } from '../i18n/i18n';
+import { nodeLabel } from '../i18n/node-text';
 import { triggerText } from './runs/run-triggers';
 
 type Source = 'version' | 'draft' | 'none';
@@ -24,7 +26,7 @@ export function ExecutionPage() {
   const { id = '' } = useParams();
   const [state, setState] = useState<
     | { status: 'loading' }
-    | { status: 'error'; message: string }
+    | { status: 'error'; error: unknown }
     | { status: 'ok'; exec: ExecutionDetail; source: Source; flowName?: string }
   >({ status: 'loading' });
 
@@ -71,7 +73,7 @@ export function ExecutionPage() {
         });
         setState({ status: 'ok', exec, source: definition ? source : 'none', flowName });
       } catch (err) {
-        setState({ status: 'error', message: errorText(err) });
+        setState({ status: 'error', error: err });
       }
     },
     [id],
@@ -95,7 +97,12 @@ export function ExecutionPage() {
     return (
       <div className="page">
         <div className="page-body">
-          <ErrorBanner error={state.message} onRetry={() => void load()} />
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.executions')}
+            permission="executions.read"
+          />
           <Link to="/executions">← {t('runs.all')}</Link>
         </div>
       </div>
@@ -186,7 +193,7 @@ function ExecutionView({ exec, source, flowName }: { exec: ExecutionDetail; sour
               <header className="node-panel-head">
                 <div className="grow">
                   <div className="node-panel-type">{nodeName}</div>
-                  <div className="node-panel-desc">{step.type}</div>
+                  <div className="node-panel-desc">{nodeLabel(step.type)}</div>
                 </div>
                 <button
                   type="button"

@@ -1,19 +1,10 @@
 /** Executions: filter by flow, status, trigger, time, phone and call id; open one on its canvas. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api, errorText, itemsOf } from '../api/client';
+import { api, itemsOf } from '../api/client';
 import type { ExecutionFilters, ExecutionStatus, ExecutionSummary, ExecutionTrigger, FlowSummary } from '../api/types';
-import {
-  Button,
-  Empty,
-  ErrorBanner,
-  formatDateTime,
-  formatMs,
-  Spinner,
-  StatusBadge,
-  statusText,
-  timeAgo,
-} from '../ui/components';
+import { Button, Empty, formatDateTime, formatMs, Spinner, StatusBadge, statusText, timeAgo } from '../ui/components';
+import { LoadError } from '../ui/access';
 import { Checkbox } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { mergeRuns, useLiveRefresh } from './runs/live-runs';
@@ -59,7 +50,7 @@ export function ExecutionsPage() {
   const [flows, setFlows] = useState<FlowSummary[]>([]);
   const [state, setState] = useState<
     | { status: 'loading' }
-    | { status: 'error'; message: string }
+    | { status: 'error'; error: unknown }
     | { status: 'ok'; items: ExecutionSummary[]; nextCursor?: string }
   >({ status: 'loading' });
   const [phone, setPhone] = useState(filters.phone ?? '');
@@ -91,7 +82,7 @@ export function ExecutionsPage() {
       const page = await api.executions.list({ ...filters, limit: 50 });
       setState({ status: 'ok', items: page.items ?? [], nextCursor: page.nextCursor });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, [filters]);
 
@@ -126,7 +117,7 @@ export function ExecutionsPage() {
       const page = await api.executions.list({ ...filters, cursor: state.nextCursor, limit: 50 });
       setState({ status: 'ok', items: [...state.items, ...(page.items ?? [])], nextCursor: page.nextCursor });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     } finally {
       setLoadingMore(false);
     }
@@ -264,7 +255,14 @@ export function ExecutionsPage() {
       </div>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label={t('runs.loading')} />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.executions')}
+            permission="executions.read"
+          />
+        )}
         {state.status === 'ok' && state.items.length === 0 && (
           <Empty icon="list" title={hasFilters ? t('runs.empty.filtered') : t('runs.empty')}>
             <p className="muted">{t('runs.empty.body')}</p>

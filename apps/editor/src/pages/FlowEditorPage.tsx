@@ -15,8 +15,9 @@ import { useDirty, useEditor } from '../editor/store';
 import { TestRunDrawer } from '../editor/TestRunDrawer';
 import { ValidationList } from '../editor/ValidationList';
 import { VersionsPanel } from '../editor/VersionsPanel';
-import { t } from '../i18n/i18n';
+import { formatDate, t } from '../i18n/i18n';
 import { Badge, Button, downloadJson, ErrorBanner, Spinner, timeAgo, toast } from '../ui/components';
+import { LoadError } from '../ui/access';
 import { Icon } from '../ui/icons';
 import type { DiffSide } from '../editor/diff/DiffView';
 import { ConflictDialog, PublishDialog } from './FlowEditorDialogs';
@@ -36,7 +37,7 @@ const isEventTrigger = (type: string | undefined) => (EVENT_TRIGGER_TYPES as rea
 export function FlowEditorPage() {
   const { id = '' } = useParams();
   const [state, setState] = useState<
-    { status: 'loading' } | { status: 'error'; message: string; notFound: boolean } | { status: 'ready' }
+    { status: 'loading' } | { status: 'error'; error: unknown; notFound: boolean } | { status: 'ready' }
   >({ status: 'loading' });
 
   const load = useCallback(async () => {
@@ -47,7 +48,7 @@ export function FlowEditorPage() {
       useEditor.getState().load(flow, { readOnly: !session.can('flows.write') });
       setState({ status: 'ready' });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err), notFound: err instanceof ApiError && err.status === 404 });
+      setState({ status: 'error', error: err, notFound: err instanceof ApiError && err.status === 404 });
     }
   }, [id]);
 
@@ -66,10 +67,16 @@ export function FlowEditorPage() {
     return (
       <div className="page">
         <div className="page-body">
-          <ErrorBanner
-            error={state.notFound ? t('flows.editor.notFound') : state.message}
-            onRetry={state.notFound ? undefined : () => void load()}
-          />
+          {state.notFound ? (
+            <ErrorBanner error={t('flows.editor.notFound')} />
+          ) : (
+            <LoadError
+              error={state.error}
+              onRetry={() => void load()}
+              headline={t('shell.noAccess.flows')}
+              permission="flows.read"
+            />
+          )}
           <p>
             <Link to="/flows">{t('flows.editor.backLink')}</Link>
           </p>
@@ -380,14 +387,13 @@ function SaveStatus({ saveNow }: { saveNow(): Promise<boolean> }) {
         {t('flows.save.dirty')}
       </span>
     );
+  const at = save.at ? new Date(save.at).toISOString() : updatedAt;
+  const saved = at ? t('flows.save.savedAgo', { ago: timeAgo(at) }) : t('flows.save.saved');
+  // The header may cut it on a narrow screen: the tooltip has it whole, with the time.
+  const title = at ? `${saved} · ${formatDate(at)}` : saved;
   return (
-    <span className="save-status ok" data-testid="save-status" data-state="saved">
-      <Icon name="check" size={13} />{' '}
-      {save.at
-        ? t('flows.save.savedAgo', { ago: timeAgo(new Date(save.at).toISOString()) })
-        : updatedAt
-          ? t('flows.save.savedAgo', { ago: timeAgo(updatedAt) })
-          : t('flows.save.saved')}
+    <span className="save-status ok" data-testid="save-status" data-state="saved" title={title}>
+      <Icon name="check" size={13} /> {saved}
     </span>
   );
 }

@@ -11,13 +11,13 @@ import {
   Button,
   downloadJson,
   Empty,
-  ErrorBanner,
   formatDateTime,
   Spinner,
   StatusBadge,
   timeAgo,
   toast,
 } from '../ui/components';
+import { LoadError } from '../ui/access';
 import { ConfirmDialog } from '../ui/dialogs';
 import { Icon } from '../ui/icons';
 import { NewFlowDialog } from './NewFlowDialog';
@@ -32,7 +32,7 @@ const FLOWS_PAGE = 200;
 export function FlowsPage() {
   const [state, setState] = useState<
     | { status: 'loading' }
-    | { status: 'error'; message: string }
+    | { status: 'error'; error: unknown }
     | { status: 'ok'; items: FlowSummary[]; nextCursor?: string }
   >({ status: 'loading' });
   const [q, setQ] = useState('');
@@ -50,7 +50,7 @@ export function FlowsPage() {
       const page = await api.flows.list({ limit: FLOWS_PAGE });
       setState({ status: 'ok', items: itemsOf(page), nextCursor: Array.isArray(page) ? undefined : page.nextCursor });
     } catch (err) {
-      setState({ status: 'error', message: errorText(err) });
+      setState({ status: 'error', error: err });
     }
   }, []);
 
@@ -194,7 +194,14 @@ export function FlowsPage() {
       </header>
       <div className="page-body">
         {state.status === 'loading' && <Spinner label={t('flows.list.loading')} />}
-        {state.status === 'error' && <ErrorBanner error={state.message} onRetry={() => void load()} />}
+        {state.status === 'error' && (
+          <LoadError
+            error={state.error}
+            onRetry={() => void load()}
+            headline={t('shell.noAccess.flows')}
+            permission="flows.read"
+          />
+        )}
         {state.status === 'ok' && state.items.length === 0 && (
           <Empty title={t('flows.list.emptyTitle')}>
             <p className="muted">{t('flows.list.empty')}</p>

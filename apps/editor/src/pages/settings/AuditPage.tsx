@@ -9,6 +9,7 @@ import { Badge, Button, Empty, formatDateTime, Spinner, timeAgo, toast } from '.
 import { LoadError } from '../../ui/access';
 import { detailParts, targetLabel, targetType, type Names } from './audit-details';
 import { t } from '../../i18n/i18n';
+import { roleName } from '../../i18n/access-text';
 
 type State =
   | { status: 'loading' }
@@ -39,7 +40,7 @@ export function AuditPage() {
       () => undefined,
     );
     api.roles.list().then(
-      (p) => setNames((n) => ({ ...n, roles: Object.fromEntries(itemsOf(p).map((r) => [r.id, r.name])) })),
+      (p) => setNames((n) => ({ ...n, roles: Object.fromEntries(itemsOf(p).map((r) => [r.id, roleName(r)])) })),
       () => undefined,
     );
   }, [load]);

@@ -12,6 +12,7 @@ import { isForbidden, LoadError } from '../../ui/access';
 import { ConfirmDialog, FormDialog } from '../../ui/dialogs';
 import { Icon } from '../../ui/icons';
 import { t } from '../../i18n/i18n';
+import { permissionDescription, roleName } from '../../i18n/access-text';
 
 type State =
   | { status: 'loading' }
@@ -51,10 +52,11 @@ export function RolesPage() {
     try {
       const saved = await api.roles.update(role.id, { permissions });
       setRole(saved);
-      toast(t(on ? 'settings.roles.granted' : 'settings.roles.removed', { role: role.name, permission }), 'success');
+      const values = { role: roleName(role), permission };
+      toast(t(on ? 'settings.roles.granted' : 'settings.roles.removed', values), 'success');
     } catch (err) {
       setRole(role);
-      toast(`${role.name}: ${errorText(err)}`, 'error');
+      toast(`${roleName(role)}: ${errorText(err)}`, 'error');
     } finally {
       setSaving(null);
     }
@@ -103,7 +105,7 @@ export function RolesPage() {
                   <th>{t('settings.roles.permission')}</th>
                   {state.roles.map((r) => (
                     <th key={r.id} className="matrix-role" data-testid={`role-col-${r.name}`}>
-                      <div className="matrix-role-name">{r.name}</div>
+                      <div className="matrix-role-name">{roleName(r)}</div>
                       <div className="matrix-role-meta">
                         {r.builtIn ? (
                           <Badge
@@ -148,7 +150,7 @@ export function RolesPage() {
                     <td>
                       <div className="mono small row-title">{p.name}</div>
                       <div className="muted small">
-                        {p.description}
+                        {permissionDescription(p.name, p.description)}
                         {!p.grantable && ` ${t('settings.roles.notGrantable.note')}`}
                       </div>
                     </td>
@@ -162,15 +164,15 @@ export function RolesPage() {
                             type="checkbox"
                             checked={on}
                             disabled={locked || busy}
-                            aria-label={`${r.name}: ${p.name}`}
+                            aria-label={`${roleName(r)}: ${p.name}`}
                             title={
                               locked
                                 ? r.builtIn === 'admin'
                                   ? t('settings.roles.adminFixed')
                                   : t('settings.roles.notGrantable')
                                 : on
-                                  ? t('settings.roles.revoke.title', { permission: p.name, role: r.name })
-                                  : t('settings.roles.grant.title', { permission: p.name, role: r.name })
+                                  ? t('settings.roles.revoke.title', { permission: p.name, role: roleName(r) })
+                                  : t('settings.roles.grant.title', { permission: p.name, role: roleName(r) })
                             }
                             data-role={r.name}
                             data-perm={p.name}

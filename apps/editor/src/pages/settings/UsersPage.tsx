@@ -14,6 +14,7 @@ import { Checkbox } from '../../ui/form';
 import { Icon } from '../../ui/icons';
 import { PASSWORD_MIN_LENGTH, PasswordField, passwordMessage, passwordShortfall } from './PasswordField';
 import { t } from '../../i18n/i18n';
+import { permissionDescription, roleName } from '../../i18n/access-text';
 
 type State =
   | { status: 'loading' }
@@ -59,8 +60,10 @@ export function UsersPage() {
     }
   };
 
-  const roleName = (id: string) =>
-    (state.status === 'ok' ? state.roles.find((r) => r.id === id)?.name : undefined) ?? id.slice(0, 8);
+  const roleLabel = (id: string) => {
+    const role = state.status === 'ok' ? state.roles.find((r) => r.id === id) : undefined;
+    return role ? roleName(role) : id.slice(0, 8);
+  };
 
   return (
     <div className="page" data-testid="users-page">
@@ -118,7 +121,7 @@ export function UsersPage() {
                     <td>
                       <div className="chips">
                         {u.roleIds.length ? (
-                          u.roleIds.map((id) => <Badge key={id}>{roleName(id)}</Badge>)
+                          u.roleIds.map((id) => <Badge key={id}>{roleLabel(id)}</Badge>)
                         ) : (
                           <span className="muted">—</span>
                         )}
@@ -306,7 +309,7 @@ function UserDialog({
             key={r.id}
             checked={roleIds.includes(r.id)}
             onChange={(on) => setRoleIds((l) => toggle(l, r.id, on))}
-            label={r.name}
+            label={roleName(r)}
             testId={`user-role-${r.name}`}
           />
         ))}
@@ -315,7 +318,7 @@ function UserDialog({
       <p className="muted small">{t('settings.users.grants.help')}</p>
       <div className="check-grid">
         {permissions.map((p) => (
-          <span key={p.name} title={p.description}>
+          <span key={p.name} title={permissionDescription(p.name, p.description)}>
             <Checkbox
               checked={grants.includes(p.name)}
               onChange={(on) => setGrants((l) => toggle(l, p.name, on))}

@@ -4,6 +4,7 @@
  */
 import type { AuditEntry } from '../../api/access-types';
 import { t, type MessageId } from '../../i18n/i18n';
+import { CONNECTION_TYPES } from './ConnectionForm';
 
 export interface Names {
   users: Record<string, string>;
@@ -25,6 +26,26 @@ const LABELS: Record<string, MessageId> = {
   allowedOrigins: 'settings.audit.key.allowedOrigins',
   previousName: 'settings.audit.key.previousName',
   chosen: 'settings.audit.key.chosen',
+  version: 'settings.audit.key.version',
+  note: 'settings.audit.key.note',
+  type: 'settings.audit.key.type',
+  fields: 'settings.audit.key.fields',
+  scopes: 'settings.audit.key.scopes',
+  changed: 'settings.audit.key.changed',
+  before: 'settings.audit.key.before',
+  after: 'settings.audit.key.after',
+  key: 'settings.audit.key.key',
+  fingerprint: 'settings.audit.key.fingerprint',
+  pausedAt: 'settings.audit.key.pausedAt',
+  requestId: 'settings.audit.key.requestId',
+  flowId: 'settings.audit.key.flowId',
+  code: 'settings.audit.key.code',
+  queued: 'settings.audit.key.queued',
+  skipped: 'settings.audit.key.skipped',
+  tenantId: 'settings.audit.key.tenantId',
+  adminEmail: 'settings.audit.key.adminEmail',
+  email: 'settings.audit.key.email',
+  name: 'settings.audit.key.name',
 };
 
 /** What the audit log's targets are, in words. */
@@ -53,6 +74,10 @@ const words = (k: string) => {
 function value(key: string, v: unknown, names: Names): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? t('settings.audit.yes') : t('settings.audit.no');
+  if (key === 'type' && typeof v === 'string') {
+    const type = CONNECTION_TYPES.find((c) => c.value === v);
+    if (type) return t(type.label);
+  }
   if (key === 'via')
     return v === 'api' ? t('settings.audit.viaApi') : v === 'editor' ? t('settings.audit.viaEditor') : String(v);
   if (Array.isArray(v)) {
@@ -89,6 +114,8 @@ export function detailParts(a: AuditEntry, names: Names): { label: string; value
 export function targetLabel(a: AuditEntry & { targetName?: string | null }, names: Names): string {
   const d = (a.details && typeof a.details === 'object' ? a.details : {}) as Record<string, unknown>;
   const recorded = [d.name, d.email, d.key].find((v): v is string => typeof v === 'string');
+  // A role by the name the Roles page shows (a built-in one's in the language in force).
+  if (a.targetType === 'role' && a.targetId && names.roles[a.targetId]) return names.roles[a.targetId]!;
   if (a.targetName) return a.targetName;
   if (a.targetId && a.targetType === 'user' && names.users[a.targetId]) return names.users[a.targetId]!;
   if (recorded) return recorded;
