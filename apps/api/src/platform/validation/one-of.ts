@@ -36,7 +36,7 @@ export function OneOfKind(
     description: options.description,
     // Said outright: from a tsc build, the property's design type (a union of classes) reads as a
     // self-reference to Swagger, and /api/docs/openapi.json answered 500 (SWC, as tests run, differs).
-    type: 'object' as const,
+    type: Object,
     oneOf: kinds.map((k) => ({ $ref: getSchemaPath(members[k]!) })),
     discriminator: {
       propertyName: key,
