@@ -42,7 +42,9 @@ export function StepList(props: { steps: readonly StepRecord[]; onPick(step: Ste
                   {chunk}
                 </span>
               )}
-              {s.handle && s.handle !== 'next' && <span className="tl-handle">→ {handleLabel(s.type, s.handle)}</span>}
+              {s.handle && s.handle !== 'next' && (
+                <span className="tl-handle">{`\u2192 ${handleLabel(s.type, s.handle)}`}</span>
+              )}
               <span className="tl-time">{formatMs(s.durationMs)}</span>
             </button>
           </li>

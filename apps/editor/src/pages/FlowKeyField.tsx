@@ -88,7 +88,11 @@ function KeyDialog({ saveNow, onClose }: { saveNow(): Promise<boolean>; onClose(
     >
       <p className="muted">
         {route
-          ? tRich('flows.key.reach', { code: (s) => <code>{s}</code> }, { url: route.replace('{flowKey}', key || '…') })
+          ? tRich(
+              'flows.key.reach',
+              { code: (s) => <code>{s}</code> },
+              { url: route.replace('{flowKey}', key || '\u2026') },
+            )
           : t('flows.key.names')}{' '}
         {t('flows.key.explain')}
       </p>

@@ -49,7 +49,12 @@ const pctOf = (n: string) => `${n} %`;
 /** The four levels' legend labels, best first, in the language in force (digits, units). */
 export function legendOf(mode: TintMode): readonly string[] {
   if (mode === 'p95')
-    return [`≤ ${ms(num(100))}`, ms(`${num(100)}–${num(500)}`), sec(`${num(0.5)}–${num(1.5)}`), `> ${sec(num(1.5))}`];
+    return [
+      `≤ ${ms(num(100))}`,
+      ms(`${num(100)}\u2013${num(500)}`),
+      sec(`${num(0.5)}\u2013${num(1.5)}`),
+      `> ${sec(num(1.5))}`,
+    ];
   return [pctOf(num(0)), `< ${pctOf(num(1))}`, pctOf(`${num(1)}–${num(5)}`), `≥ ${pctOf(num(5))}`];
 }
 

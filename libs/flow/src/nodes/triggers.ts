@@ -53,7 +53,8 @@ const maxConcurrentRuns = z
   .max(MAX_CONCURRENT_RUNS_LIMIT, { error: concurrencyMessage })
   .optional();
 /** The summary's "≤ N at once" suffix when a limit is set. */
-const atOnce = (c: { maxConcurrentRuns?: number }) => (c.maxConcurrentRuns ? `, ≤ ${c.maxConcurrentRuns} at once` : '');
+const atOnce = (c: { maxConcurrentRuns?: number }) =>
+  c.maxConcurrentRuns ? `, \u2264 ${c.maxConcurrentRuns} at once` : '';
 
 /** IVR mid-call lookup: synchronous, answers within `deadlineMs` or with `fallback`. */
 export const ivrTrigger = defineNodeSpec({

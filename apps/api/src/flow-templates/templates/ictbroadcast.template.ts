@@ -24,7 +24,8 @@ export const ictbroadcastEndOfCallPush: FlowTemplate = {
         type: 'any',
         description:
           'The remote application receiving the call status. Field `baseUrl` ' +
-          '(e.g. https://crm.example.com/ictbroadcast); its auth (basic, bearer, api_key …) is applied to the request.',
+          '(e.g. https://crm.example.com/ictbroadcast); its auth (basic, bearer, api_key …) ' +
+          'is applied to the request.',
         fields: ['baseUrl'],
       },
     ],
