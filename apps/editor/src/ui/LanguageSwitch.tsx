@@ -1,7 +1,8 @@
 /** The left rail's language switch: English, Italiano, Русский (i18n/i18n.ts keeps the choice per user). */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { chooseLocale } from '../auth/useMe';
 import { LOCALES, t, useLocale, type Locale, type MessageId } from '../i18n/i18n';
+import { useDismiss } from './use-dismiss';
 import { Icon } from './icons';
 
 /** Each language named in its own words (the same in every catalog). */
@@ -11,17 +12,8 @@ export function LanguageSwitch() {
   const locale = useLocale();
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: MouseEvent) => !box.current?.contains(e.target as Node) && setOpen(false);
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    document.addEventListener('mousedown', away);
-    document.addEventListener('keydown', esc);
-    return () => {
-      document.removeEventListener('mousedown', away);
-      document.removeEventListener('keydown', esc);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, close, box);
   return (
     <div className="theme-switch" ref={box}>
       <button

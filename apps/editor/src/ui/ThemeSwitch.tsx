@@ -1,6 +1,7 @@
 /** The left rail's theme switch: System, Light or Dark (ui/theme.ts keeps the choice). */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { t, type MessageId } from '../i18n/i18n';
+import { useDismiss } from './use-dismiss';
 import { Icon, type IconName } from './icons';
 import { setTheme, THEME_CHOICES, useTheme, type ThemeChoice } from './theme';
 
@@ -15,17 +16,8 @@ export function ThemeSwitch() {
   const { choice, theme } = useTheme();
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: MouseEvent) => !box.current?.contains(e.target as Node) && setOpen(false);
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    document.addEventListener('mousedown', away);
-    document.addEventListener('keydown', esc);
-    return () => {
-      document.removeEventListener('mousedown', away);
-      document.removeEventListener('keydown', esc);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, close, box);
   return (
     <div className="theme-switch" ref={box}>
       <button
