@@ -25,6 +25,7 @@ import { WebhookSecretFingerprints1763792000000 } from './migrations/17637920000
 import { CampaignProgress1763800000000 } from './migrations/1763800000000-campaign-progress';
 import { UserLocale1763820000000 } from './migrations/1763820000000-user-locale';
 import { FlowStats1763830000000 } from './migrations/1763830000000-flow-stats';
+import { ExecutionPartitions1763840000000 } from './migrations/1763840000000-execution-partitions';
 import { FlowStatsEntity } from '../flow-stats/flow-stats.entity';
 import {
   CampaignCountersEntity,
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   CampaignProgress1763800000000,
   UserLocale1763820000000,
   FlowStats1763830000000,
+  ExecutionPartitions1763840000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

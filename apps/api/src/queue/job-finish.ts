@@ -35,6 +35,13 @@ const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign
 /** A job's limit as pickWithinLimits reads it (limited-fetch.ts): a number ≥ 1, floored; else none. */
 const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m})::numeric >= 1
   THEN floor((${m})::numeric) END`;
+/**
+ * The smallest and largest id a subquery returns: a range on executions' partition key that an
+ * `= ANY(ARRAY(…))` is not (PostgreSQL prunes partitions on an array only when it is a constant), so
+ * the generic plan prunes to the partitions of these ids at run time (execution-partitions.ts).
+ */
+const first = (ids: string) => `(${ids} ORDER BY 1 LIMIT 1)`;
+const last = (ids: string) => `(${ids} ORDER BY 1 DESC LIMIT 1)`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job as the worker runs it (the columns the hand-over returns). */
@@ -85,6 +92,8 @@ const FINISH_SQL = `
       finished_at = x.finished_at, duration_ms = x.duration_ms
     FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
     WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
+      AND e.id BETWEEN ${first(`SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)`)}
+        AND ${last(`SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)`)}
     RETURNING e.id
   ),
   want AS (
@@ -153,6 +162,7 @@ const FINISH_SQL = `
   claim AS (
     UPDATE executions SET status = 'running'
     WHERE id = ANY(ARRAY(SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'queued'
+      AND id BETWEEN ${first('SELECT id FROM act')} AND ${last('SELECT id FROM act')}
   )
   SELECT
     (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
@@ -166,7 +176,7 @@ const FINISH_SQL = `
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v5';
+const PREPARED = 'callflow_finish_jobs_v6';
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 

@@ -1,12 +1,21 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { BackgroundTask } from '../platform/tasks/background-task';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import {
+  DEFAULT_PARTITION,
+  dropExpired,
+  ensurePartitions,
+  rangePartitions,
+  spanDays,
+  type Query,
+} from '../executions/execution-partitions';
 
 const EVERY_MS = 60 * 60 * 1000;
 const FIRST_AFTER_MS = 60 * 1000;
 const BATCH = 5_000;
+const DAY_MS = 86_400_000;
 /** Advisory lock key: one process prunes at a time. */
 const LOCK_KEY = 7210;
 /** Campaign rows of campaigns idle past the retention (small tables: one statement each). */
@@ -25,9 +34,13 @@ const FLOW_STATS_PRUNE =
   `LIMIT ${BATCH})`;
 
 /**
- * Deletes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
- * in worker processes only, under an advisory lock, in batches (no long lock on the tables), and
- * flow stats rollups past their own retention (FLOW_STATS_PRUNE).
+ * Prunes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
+ * in worker processes only, under an advisory lock: executions by dropping their time partitions
+ * whose whole span is past the retention (execution-partitions.ts; a run is kept up to one span, a
+ * day at the default, longer), the DEFAULT partition's rows and event records in batches (no long
+ * lock on the tables); and flow stats rollups past their own retention (FLOW_STATS_PRUNE).
+ * Partitions are created ahead at every pass and at boot in every process (a run never waits for
+ * a worker to have made its partition; one without lands in DEFAULT, moved out when it is made).
  * Once an event's record is gone, the same event id would run again. Campaign counters and failure
  * groups not updated for as long go too (their runs are gone), and retry-all request ids as old.
  */
@@ -44,7 +57,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.withLock(() => this.ensurePartitions());
+    } catch (err) {
+      this.logger.error({ err }, 'creating execution partitions failed');
+    }
     if (this.config.ROLE !== 'api') this.task.start(EVERY_MS, FIRST_AFTER_MS);
   }
 
@@ -52,36 +70,64 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     return this.task.stop();
   }
 
-  /** One pass; returns the rows deleted per table, or null when another process holds the lock. */
-  async prune(): Promise<{ executions: number; eventRuns: number; flowStats: number } | null> {
+  /**
+   * One pass; returns the rows deleted per table and the execution partitions dropped, or null when
+   * another process holds the lock.
+   */
+  async prune(): Promise<{ executions: number; partitions: string[]; eventRuns: number; flowStats: number } | null> {
+    return this.withLock(async (qr) => {
+      const days = this.config.EXECUTIONS_RETENTION_DAYS;
+      await this.ensurePartitions();
+      const partitions = await dropExpired(
+        (run) => this.db.transaction((m) => run((sql, params) => m.query(sql, params))),
+        await rangePartitions(qr.query.bind(qr)),
+        Date.now() - days * DAY_MS,
+      );
+      const executions = await this.deleteOld(
+        qr.query.bind(qr),
+        `DELETE FROM ${DEFAULT_PARTITION} WHERE ctid IN (SELECT ctid FROM ${DEFAULT_PARTITION} ` +
+          `WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+        days,
+      );
+      const eventRuns = await this.deleteOld(
+        qr.query.bind(qr),
+        `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs ` +
+          `WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
+        days,
+      );
+      const flowStats = await this.deleteOld(qr.query.bind(qr), FLOW_STATS_PRUNE);
+      let campaigns = 0;
+      for (const sql of CAMPAIGN_PRUNES) {
+        const [, count] = (await qr.query(sql, [days])) as [unknown, number];
+        campaigns += count;
+      }
+      if (executions + partitions.length + eventRuns + campaigns + flowStats > 0)
+        this.logger.log({ executions, partitions, eventRuns, campaigns, flowStats, days }, 'pruned old executions');
+      return { executions, partitions, eventRuns, flowStats };
+    });
+  }
+
+  /** Creates the execution partitions due (one transaction); logs the new ones. */
+  private async ensurePartitions(): Promise<void> {
+    const created = await this.db.transaction((m) =>
+      ensurePartitions(
+        (sql, params) => m.query(sql, params),
+        Date.now(),
+        spanDays(this.config.EXECUTIONS_RETENTION_DAYS),
+      ),
+    );
+    if (created.length) this.logger.log({ created }, 'created execution partitions');
+  }
+
+  /** Runs `work` under the advisory lock (null when another process holds it). */
+  private async withLock<T>(work: (qr: QueryRunner) => Promise<T>): Promise<T | null> {
     const qr = this.db.createQueryRunner();
     await qr.connect();
     try {
       const [{ locked }] = await qr.query('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
       if (!locked) return null;
       try {
-        const days = this.config.EXECUTIONS_RETENTION_DAYS;
-        const executions = await this.deleteOld(
-          qr.query.bind(qr),
-          `DELETE FROM executions WHERE id IN (SELECT id FROM executions ` +
-            `WHERE started_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
-          days,
-        );
-        const eventRuns = await this.deleteOld(
-          qr.query.bind(qr),
-          `DELETE FROM event_runs WHERE ctid IN (SELECT ctid FROM event_runs ` +
-            `WHERE created_at < now() - make_interval(days => $1) LIMIT ${BATCH})`,
-          days,
-        );
-        const flowStats = await this.deleteOld(qr.query.bind(qr), FLOW_STATS_PRUNE);
-        let campaigns = 0;
-        for (const sql of CAMPAIGN_PRUNES) {
-          const [, count] = (await qr.query(sql, [days])) as [unknown, number];
-          campaigns += count;
-        }
-        if (executions + eventRuns + campaigns + flowStats > 0)
-          this.logger.log({ executions, eventRuns, campaigns, flowStats, days }, 'pruned old executions');
-        return { executions, eventRuns, flowStats };
+        return await work(qr);
       } finally {
         await qr.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
       }
@@ -91,7 +137,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async deleteOld(
-    query: (sql: string, params: unknown[]) => Promise<unknown>,
+    query: Query,
     sql: string,
     days?: number,
   ): Promise<number> {
