@@ -134,9 +134,9 @@ describe('execution partitions migration', () => {
 
   const indexes = async (ds: DataSource) =>
     (
-      (await ds.query(
-        `SELECT indexname FROM pg_indexes WHERE tablename = 'executions' ORDER BY 1`,
-      )) as { indexname: string }[]
+      (await ds.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'executions' ORDER BY 1`)) as {
+        indexname: string;
+      }[]
     ).map((r) => r.indexname);
   const shape = async (ds: DataSource) => ({
     kind: (await ds.query(`SELECT relkind FROM pg_class WHERE oid = 'executions'::regclass`))[0].relkind,

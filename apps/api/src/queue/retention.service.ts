@@ -136,11 +136,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async deleteOld(
-    query: Query,
-    sql: string,
-    days?: number,
-  ): Promise<number> {
+  private async deleteOld(query: Query, sql: string, days?: number): Promise<number> {
     let total = 0;
     for (;;) {
       // DELETE answers [rows, count] through TypeORM.

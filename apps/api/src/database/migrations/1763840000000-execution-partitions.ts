@@ -32,7 +32,8 @@ export class ExecutionPartitions1763840000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER IF EXISTS executions_campaign_counters ON executions`);
     await q.query(`ALTER TABLE executions RENAME TO ${DEFAULT_PARTITION}`);
     await q.query(`ALTER TABLE ${DEFAULT_PARTITION} RENAME CONSTRAINT executions_pkey TO ${DEFAULT_PARTITION}_pkey`);
-    for (const n of NAMES) await q.query(`ALTER INDEX IF EXISTS ${n} RENAME TO ${n.replace('executions', DEFAULT_PARTITION)}`);
+    for (const n of NAMES)
+      await q.query(`ALTER INDEX IF EXISTS ${n} RENAME TO ${n.replace('executions', DEFAULT_PARTITION)}`);
     await q.query(
       `CREATE TABLE executions (LIKE ${DEFAULT_PARTITION} INCLUDING DEFAULTS, ` +
         `CONSTRAINT executions_pkey PRIMARY KEY (id)) PARTITION BY RANGE (id)`,
