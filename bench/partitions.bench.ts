@@ -1,9 +1,9 @@
 /**
  * Executions partitioned by time (issue 20 §5b), `BENCH_SECTIONS=partitions`: two databases on one
  * PostgreSQL, each filled with N executions spread over 20 days (UUIDv7 ids of their start): `flat`
- * (the table as before: the partitions migration undone) and `partitioned` (one partition per day,
- * as a running install has them). Measured on both, interleaved in rounds: a retention pass that
- * removes one day of runs, the table's size, the list endpoint's queries, a campaign count, and the
+ * (the table as before: the partitions migration undone) and `partitioned` (partitions of 2 days, as
+ * the default retention makes them). Measured on both, interleaved in rounds: a retention pass that
+ * removes the oldest 2 days of runs, the table's size, the list endpoint's queries, a campaign count, and the
  * hot path (binary COPY of new rows + the workers' finishing statement).
  */
 import crypto from 'node:crypto';
@@ -16,7 +16,7 @@ import { ExecutionsService } from '../apps/api/src/executions/executions.service
 import { ExecutionWriter } from '../apps/api/src/executions/execution-writer.service';
 import { pendingRow } from '../apps/api/src/executions/execution-row';
 import { finalRecordJson, type ExecutionRow } from '../apps/api/src/executions/row-encoding';
-import { uuidAt } from '../apps/api/src/executions/execution-partitions';
+import { spanDays, uuidAt } from '../apps/api/src/executions/execution-partitions';
 import type { AppConfig } from '../apps/api/src/platform/config/app-config';
 import type { MetricsService } from '../apps/api/src/platform/metrics/metrics.service';
 import { uuidv7 } from '../apps/api/src/platform/ids/uuid7';
@@ -29,6 +29,8 @@ import { ROOT } from './processes';
 
 const DAY = 86_400_000;
 const DAYS = 20;
+/** Partitions as the default retention (14 days) makes them. */
+const SPAN = spanDays(14);
 const CHUNK = 100_000;
 const STEPS = JSON.stringify([{ seq: 1, nodeId: 'h', type: 'http', status: 'succeeded', durationMs: 11 }]);
 const Layouts = ['flat', 'partitioned'] as const;
@@ -49,7 +51,8 @@ const CONFIG = {
   EVENT_RETRY_LIMIT: 3,
   EVENT_RETRY_DELAY_SECONDS: 2,
   RUN_DEADLINE_MS: 60_000,
-  EXECUTIONS_RETENTION_DAYS: DAYS - 1,
+  // The oldest partition (the first SPAN of the DAYS filled) is past it, the next one not.
+  EXECUTIONS_RETENTION_DAYS: DAYS - SPAN,
 } as AppConfig;
 
 /** An id of time `ms` (its first 48 bits), version 7, random tail: in SQL, from a timestamptz. */
@@ -69,11 +72,12 @@ async function setting(url: string, layout: Layout, n: number, log: (m: string) 
   );
   const today = Math.floor(Date.now() / DAY) * DAY;
   if (layout === 'partitioned')
-    for (let d = DAYS; d >= 1; d--) {
+    for (let d = DAYS; d >= SPAN; d -= SPAN) {
       const from = today - d * DAY;
+      const to = from + SPAN * DAY;
       const name = `executions_p${new Date(from).toISOString().slice(0, 10).replace(/-/g, '')}`;
       await db.query(
-        `CREATE TABLE ${name} PARTITION OF executions FOR VALUES FROM ('${uuidAt(from)}') TO ('${uuidAt(from + DAY)}')`,
+        `CREATE TABLE ${name} PARTITION OF executions FOR VALUES FROM ('${uuidAt(from)}') TO ('${uuidAt(to)}')`,
       );
     }
   // Spread over the DAYS days before today (today's partition stays for the hot path).
@@ -179,7 +183,7 @@ async function size(s: Setting): Promise<{ table: number; indexes: number }> {
   return { table: Number(r.t), indexes: Number(r.i) };
 }
 
-/** One retention pass removing the oldest day: the old batched DELETE (flat), RetentionService (partitioned). */
+/** A retention pass removing the oldest SPAN days: the old batched DELETE (flat), RetentionService (partitioned). */
 async function retention(s: Setting, layout: Layout): Promise<{ ms: number; removed: number }> {
   const [{ n: before }] = await s.db.query(`SELECT count(*)::int AS n FROM executions`);
   const ms = await timed(async () => {
@@ -191,8 +195,8 @@ async function retention(s: Setting, layout: Layout): Promise<{ ms: number; remo
     for (;;) {
       const [, count] = await s.db.query(
         `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE started_at < $1 LIMIT 5000)`,
-        // The statement retention ran before, up to the day the partitioned pass drops.
-        [new Date(Math.floor(Date.now() / DAY) * DAY - (DAYS - 1) * DAY)],
+        // The statement retention ran before, up to the days the partitioned pass drops.
+        [new Date(Math.floor(Date.now() / DAY) * DAY - (DAYS - SPAN) * DAY)],
       );
       if (count < 5000) break;
     }
@@ -260,17 +264,18 @@ function report(
   const row = (label: string, k: 'list' | 'count' | 'insert' | 'finish', digits: number) =>
     `| ${label} | ${fmt(median(m.flat[k]), digits)} | ${fmt(median(m.partitioned[k]), digits)} |`;
   return [
-    '## Executions partitioned by day',
+    '## Executions partitioned by time',
     '',
     `Two databases on one PostgreSQL (embedded), each with ${fmt(n)} executions spread evenly over the ${DAYS} ` +
       `days before today (UUIDv7 ids of their start, ${fmt(n / DAYS)} a day): **flat**, the table as before ` +
-      "(the partitions migration undone), and **partitioned**, one partition per day. The API's own code runs " +
+      `(the partitions migration undone), and **partitioned**, one partition per ${SPAN} days (the span at the ` +
+      "default retention, 14 days) plus today's and DEFAULT. The API's own code runs " +
       `in the bench process (ExecutionsService, ExecutionWriter, finishJobs, RetentionService). ${rounds} rounds, ` +
       'the layouts alternating; medians.',
     '',
     '| | flat | partitioned |',
     '|---|---:|---:|',
-    `| retention pass removing the oldest day (ms) | ${fmt(ret.flat.ms)} | ${fmt(ret.partitioned.ms)} |`,
+    `| retention pass removing the oldest ${SPAN} days (ms) | ${fmt(ret.flat.ms)} | ${fmt(ret.partitioned.ms)} |`,
     `| rows it removed | ${fmt(ret.flat.removed)} | ${fmt(ret.partitioned.removed)} |`,
     `| table size (MB, every partition) | ${mb(sizes.flat.table)} | ${mb(sizes.partitioned.table)} |`,
     `| index size (MB) | ${mb(sizes.flat.indexes)} | ${mb(sizes.partitioned.indexes)} |`,

@@ -17,7 +17,7 @@
 //   (default 100000, 0: none: a campaign delivered by two workers while its stream is followed); e.g.
 //   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
 //   BENCH_PARTITIONS_EXECUTIONS (default 1000000), BENCH_PARTITIONS_ROUNDS (5): the partitions section
-//                      (bench/partitions.bench.ts: executions flat vs partitioned by day), only when named
+//                      (bench/partitions.bench.ts: executions flat vs partitioned by time), only when named
 //   BENCH_SHORT=1      a short run for development (each knob above that is unset gets a small value: SHORT below);
 //                      its figures are noisier and go to bench/README.md like any other, so do not commit them
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
@@ -143,14 +143,14 @@ async function main() {
   }
 
   if (wanted.has('partitions')) {
-    log('executions partitioned by day (a few minutes at the default 1,000,000 executions)');
+    log('executions partitioned by time (a few minutes at the default 1,000,000 executions)');
     const { benchPartitions } = require('./partitions.bench.ts');
     const n = Number(process.env.BENCH_PARTITIONS_EXECUTIONS || 1_000_000);
     const rounds = Number(process.env.BENCH_PARTITIONS_ROUNDS || 5);
     sections.set(
       'partitions',
       await benchPartitions(n, rounds, log).catch(
-        (err) => `## Executions partitioned by day\n\nFailed: ${String(err && err.stack)}`,
+        (err) => `## Executions partitioned by time\n\nFailed: ${String(err && err.stack)}`,
       ),
     );
   }

@@ -23,6 +23,9 @@ const INSERT =
 const where = async (db: DataSource, id: string) =>
   ((await db.query(`SELECT tableoid::regclass::text AS t FROM executions WHERE id = $1`, [id])) as { t: string }[])[0]
     ?.t;
+/** The range partition holding ids of time `ms`. */
+const holding = async (db: DataSource, ms: number) =>
+  (await rangePartitions((sql) => db.query(sql))).find((p) => p.from <= ms && ms < p.to)?.name;
 const plan = (rows: { 'QUERY PLAN': string }[]) => rows.map((r) => r['QUERY PLAN']).join('\n');
 /** Partitions a plan read (its scans that ran), by name. */
 const scanned = (text: string) =>
@@ -37,7 +40,7 @@ describe('executions partitioned by time', () => {
   });
   afterAll(() => t.close());
 
-  it('has partitions from today until at least three days ahead, and new runs land in theirs', async () => {
+  it('has partitions from today until at least a day ahead, and new runs land in theirs', async () => {
     const parts = await rangePartitions((sql) => t.db.query(sql));
     expect(parts.some((p) => p.from <= Date.now() && p.to > Date.now())).toBe(true);
     expect(parts[parts.length - 1]!.to).toBeGreaterThanOrEqual(Date.now() + AHEAD_MS - 3_600_000);
@@ -45,7 +48,8 @@ describe('executions partitioned by time', () => {
     const run = { executionId: id, tenantId, flowId: null, flowVersion: null, trigger: 'test' as const, input: {} };
     // Fresh: the writer's binary COPY path.
     await t.app.get(ExecutionWriter).record(pendingRow(run, 'running', new Date()), { fresh: true });
-    expect(await where(t.db, id)).toBe(dayName(Date.now()));
+    expect(await where(t.db, id)).toBe(await holding(t.db, Date.now()));
+    expect(await where(t.db, id)).toMatch(/^executions_p\d{8}$/);
     const legacy = crypto.randomUUID();
     await t.db.query(INSERT, [legacy, tenantId, 'succeeded', new Date(), null, null]);
     expect(await where(t.db, legacy)).toBe('executions_default');
@@ -69,20 +73,24 @@ describe('executions partitioned by time', () => {
     const pruned = await t.app.get(RetentionService).prune();
     expect(pruned).toMatchObject({ executions: 1, partitions: [old] });
     expect(await t.db.query(`SELECT to_regclass($1) AS r`, [old])).toEqual([{ r: null }]);
-    expect(await where(t.db, live)).toBe(dayName(Date.now()));
+    expect(await where(t.db, live)).toBe(await holding(t.db, Date.now()));
     expect(await where(t.db, newDefault)).toBe('executions_default');
     expect(await where(t.db, oldDefault)).toBeUndefined();
   });
 
-  it('creates a missing partition ahead, moving the rows DEFAULT took for it', async () => {
+  it('creates a missing partition, moving the rows DEFAULT took for it', async () => {
     const parts = await rangePartitions((sql) => t.db.query(sql));
     const newest = parts[parts.length - 1]!;
     await t.db.query(`DROP TABLE ${newest.name}`);
-    const early = idAt(newest.from + 5000);
+    const at = Math.max(newest.from, today()) + 5000;
+    const early = idAt(at);
     await t.db.query(INSERT, [early, tenantId, 'queued', new Date(), null, null]);
     expect(await where(t.db, early)).toBe('executions_default');
     await t.app.get(RetentionService).prune();
-    expect(await where(t.db, early)).toBe(newest.name);
+    expect(await where(t.db, early)).toBe(await holding(t.db, at));
+    expect(await where(t.db, early)).toMatch(/^executions_p\d{8}$/);
+    const after = await rangePartitions((sql) => t.db.query(sql));
+    expect(after[after.length - 1]!.to).toBeGreaterThanOrEqual(Date.now() + AHEAD_MS);
   });
 
   it('the finishing statement and the claim read one partition (EXPLAIN ANALYZE, generic plan)', async () => {
@@ -101,12 +109,12 @@ describe('executions partitioned by time', () => {
         const text = plan(
           (
             await c.query(
-              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v6('{${id}}', ` +
-                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false)`,
+              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v7('{${id}}', ` +
+                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '${id}', '${id}')`,
             )
           ).rows,
         );
-        expect(scanned(text)).toEqual([dayName(Date.now())]);
+        expect(scanned(text)).toEqual([await holding(t.db, Date.now())]);
         await c.query('ROLLBACK');
       } finally {
         c.release();
@@ -122,7 +130,7 @@ describe('executions partitioned by time', () => {
         [[id]],
       ),
     );
-    expect(scanned(claim)).toEqual([dayName(Date.now())]);
+    expect(scanned(claim)).toEqual([await holding(t.db, Date.now())]);
     expect(claim).not.toMatch(/executions_default/);
   });
 });
@@ -161,7 +169,8 @@ describe('execution partitions migration', () => {
 
     const ds = await db.migrated(ExecutionPartitions1763840000000, 'through');
     expect(await shape(ds)).toEqual({ ...flat, kind: 'p' });
-    expect(await where(ds, ids.now)).toBe(dayName(Date.now()));
+    expect(await where(ds, ids.now)).toBe(await holding(ds, Date.now()));
+    expect(await where(ds, ids.now)).not.toBe('executions_default');
     expect(await where(ds, ids.old)).toBe('executions_default');
     expect(await where(ds, ids.v4)).toBe('executions_default');
     // The campaign trigger still counts, from the parent.

@@ -10,8 +10,12 @@
 const DAY_MS = 86_400_000;
 /** The DEFAULT partition (also: the table an existing install's rows stay in after the migration). */
 export const DEFAULT_PARTITION = 'executions_default';
-/** Partitions are created to cover at least this far ahead of now (workers keep it hourly). */
-export const AHEAD_MS = 3 * DAY_MS;
+/**
+ * Partitions are created to cover at least this far ahead of now (workers keep it hourly; a run
+ * past it lands in DEFAULT, moved out when its partition is made). Few: every partition costs each
+ * statement on the whole table planning time.
+ */
+export const AHEAD_MS = DAY_MS;
 /** DDL on the table waits this long for its lock, then gives up until the next pass (never queues the hot path). */
 const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
 
@@ -38,9 +42,13 @@ function msOf(uuid: string): number {
   return parseInt(uuid.replace(/-/g, '').slice(0, 12), 16);
 }
 
-/** Days one partition spans: about 14 partitions per retention, whole days (1 day at the default 14). */
+/**
+ * Days one partition spans: about 7 partitions per retention, whole days (2 at the default 14). A
+ * run is kept up to one span past the retention; more, shorter partitions would cost every query
+ * that cannot prune (the list: by tenant and time) planning time per partition.
+ */
 export function spanDays(retentionDays: number): number {
-  return Math.max(1, Math.ceil(retentionDays / 14));
+  return Math.max(1, Math.ceil(retentionDays / 7));
 }
 
 /** `executions_pYYYYMMDD` after the UTC day the partition starts on. */

@@ -36,9 +36,11 @@ const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign
 const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m})::numeric >= 1
   THEN floor((${m})::numeric) END`;
 /**
- * The smallest and largest id a subquery returns: a range on executions' partition key that an
+ * The smallest and largest id a subquery returns: a range on executions' partition key, which an
  * `= ANY(ARRAY(…))` is not (PostgreSQL prunes partitions on an array only when it is a constant), so
- * the generic plan prunes to the partitions of these ids at run time (execution-partitions.ts).
+ * the generic plan prunes to the partitions of these ids at run time (execution-partitions.ts). The
+ * final rows' range is given as parameters instead (idBounds): pruned before the executor starts,
+ * their partitions' scans are not even set up.
  */
 const first = (ids: string) => `(${ids} ORDER BY 1 LIMIT 1)`;
 const last = (ids: string) => `(${ids} ORDER BY 1 DESC LIMIT 1)`;
@@ -73,7 +75,8 @@ const FINAL_TYPES =
 
 /**
  * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
- * $4 whether to hand slots over (not while the worker shuts down).
+ * $4 whether to hand slots over (not while the worker shuts down), $5 and $6 the smallest and largest
+ * id of the final rows (idBounds).
  */
 const FINISH_SQL = `
   WITH RECURSIVE done_first AS (
@@ -92,8 +95,7 @@ const FINISH_SQL = `
       finished_at = x.finished_at, duration_ms = x.duration_ms
     FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
     WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
-      AND e.id BETWEEN ${first(`SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)`)}
-        AND ${last(`SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)`)}
+      AND e.id BETWEEN $5::uuid AND $6::uuid
     RETURNING e.id
   ),
   want AS (
@@ -172,11 +174,12 @@ const FINISH_SQL = `
 
 /**
  * The name the statement is prepared under in each session (a new text needs a new name). Its plan is
- * generic after five runs, made when the tables may still be small: every row it touches is reached
+ * generic (forced by finishCall; left to choose, PostgreSQL planned it anew at every call), made
+ * once per session, when the tables may still be small: every row it touches is reached
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v6';
+const PREPARED = 'callflow_finish_jobs_v7';
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 
@@ -194,12 +197,35 @@ function finishCall(
   if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
   for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
   const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
-  const prepare = prepared.has(client) ? '' : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean) AS ${FINISH_SQL};\n`;
+  const prepare = prepared.has(client)
+    ? ''
+    : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean, uuid, uuid) AS ${FINISH_SQL};\n`;
+  const [lo, hi] = idBounds(rows);
+  // Generic: planning this statement per call (a custom plan, which PostgreSQL kept choosing) cost
+  // more than running it, the more so with executions' partitions to plan for (SET LOCAL: this
+  // transaction only).
   return (
-    `${prepare}SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
+    `${prepare}SET LOCAL plan_cache_mode = force_generic_plan;\n` +
+    `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
     `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
-    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${handOver})`
+    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${handOver}, '${lo}', '${hi}')`
   );
+}
+
+const FIRST_ID = /^\{"id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
+const ALL_IDS = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'] as const;
+
+/** The smallest and largest id of finalRecordJson rows (their first field); every id when one has none. */
+function idBounds(rows: readonly string[]): readonly [string, string] {
+  let lo = ALL_IDS[1] as string;
+  let hi = ALL_IDS[0] as string;
+  for (const r of rows) {
+    const id = FIRST_ID.exec(r)?.[1];
+    if (!id) return ALL_IDS;
+    if (id < lo) lo = id;
+    if (id > hi) hi = id;
+  }
+  return [lo, hi];
 }
 
 /**

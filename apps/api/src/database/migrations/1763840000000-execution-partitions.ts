@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_PARTITION, ensurePartitions } from '../../executions/execution-partitions';
+import { DEFAULT_PARTITION, ensurePartitions, spanDays } from '../../executions/execution-partitions';
 
 /** The indexes of executions (names kept), as the parent's partitioned indexes. */
 const INDEXES = [
@@ -16,8 +16,8 @@ const TRIGGER = `CREATE TRIGGER executions_campaign_counters AFTER UPDATE ON exe
   FOR EACH STATEMENT EXECUTE FUNCTION campaign_counters_on_update()`;
 
 /**
- * Executions partitioned by time (execution-partitions.ts), so retention drops a day of runs as a
- * table instead of deleting its rows one by one. RANGE (id): ids are UUIDv7, time first, and the
+ * Executions partitioned by time (execution-partitions.ts), so retention drops days of runs as a
+ * table instead of deleting their rows one by one. RANGE (id): ids are UUIDv7, time first, and the
  * primary key must contain the partition key; a by-id statement touches one partition.
  * On an existing install nothing is rewritten: the table (renamed, its indexes too) becomes the
  * DEFAULT partition, its indexes attached to the parent's of the old names; today's rows move into
@@ -41,7 +41,8 @@ export class ExecutionPartitions1763840000000 implements MigrationInterface {
     for (const i of INDEXES) await q.query(`CREATE INDEX ${i}`);
     // Matching indexes of the attached table are attached, not built again.
     await q.query(`ALTER TABLE executions ATTACH PARTITION ${DEFAULT_PARTITION} DEFAULT`);
-    await ensurePartitions((sql, params) => q.query(sql, params), Date.now(), 1);
+    // The default retention's span; the workers continue with the configured one.
+    await ensurePartitions((sql, params) => q.query(sql, params), Date.now(), spanDays(14));
     await q.query(TRIGGER);
     await q.query(`ANALYZE executions`);
   }
