@@ -289,8 +289,8 @@ function report(
       "RetentionService pass (partitions ahead checked, the expired one dropped, DEFAULT's and event records' " +
       'batches, campaign rows): the `DROP TABLE` gives the space back at once.',
     '- Size: the same rows take the same heap; the indexes measured smaller partitioned (not a goal; ' +
-      'filled the same way, by inserts). The campaign screen reads campaign_counters (not executions): the partitions ' +
-      'do not touch it; the campaign count above is the fallback a refresh would be without them.',
+      'filled the same way, by inserts). The campaign screen reads campaign_counters (not executions): ' +
+      'the partitions do not touch it; the campaign count above is the fallback a refresh would be without them.',
     '- List and by-id queries pay planning per partition they cannot prune: why partitions span ' +
       `${SPAN} days (about 8 live at the default retention) rather than one. The finishing statement is a ` +
       "generic plan pruned to the batch's partition through its id range (docs/reliability.md §8).",

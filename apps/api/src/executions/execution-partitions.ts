@@ -16,8 +16,11 @@ export const DEFAULT_PARTITION = 'executions_default';
  * statement on the whole table planning time.
  */
 export const AHEAD_MS = DAY_MS;
-/** DDL on the table waits this long for its lock, then gives up until the next pass (never queues the hot path). */
-const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '2s'`;
+/**
+ * DDL on the table waits this long for its lock, then gives up until the next pass: statements on
+ * executions queue behind a waiting DROP or ATTACH, so the wait is a stall of the hot path.
+ */
+const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '500ms'`;
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
@@ -110,15 +113,16 @@ export async function ensurePartitions(query: Query, now: number, days: number):
 
 /**
  * Drops the range partitions whose every id is older than `cutoffMs` (their span ended before it),
- * one transaction each; returns their names. A partition whose lock is not granted within
- * lock_timeout stays for the next pass.
+ * one transaction each; returns their names, and those whose lock was not granted within
+ * lock_timeout (`busy`: left for the next pass).
  */
 export async function dropExpired(
   transaction: <T>(run: (query: Query) => Promise<T>) => Promise<T>,
   parts: readonly RangePartition[],
   cutoffMs: number,
-): Promise<string[]> {
+): Promise<{ dropped: string[]; busy: string[] }> {
   const dropped: string[] = [];
+  const busy: string[] = [];
   for (const p of parts) {
     if (p.to > cutoffMs) continue;
     try {
@@ -129,7 +133,8 @@ export async function dropExpired(
       dropped.push(p.name);
     } catch (err) {
       if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
+      busy.push(p.name);
     }
   }
-  return dropped;
+  return { dropped, busy };
 }

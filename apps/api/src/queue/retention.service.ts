@@ -36,8 +36,8 @@ const FLOW_STATS_PRUNE =
 /**
  * Prunes executions and event idempotency records older than EXECUTIONS_RETENTION_DAYS, hourly,
  * in worker processes only, under an advisory lock: executions by dropping their time partitions
- * whose whole span is past the retention (execution-partitions.ts; a run is kept up to one span, a
- * day at the default, longer), the DEFAULT partition's rows and event records in batches (no long
+ * whose whole span is past the retention (execution-partitions.ts; a run is kept up to one span
+ * longer: 2 days at the default), the DEFAULT partition's rows and event records in batches (no long
  * lock on the tables); and flow stats rollups past their own retention (FLOW_STATS_PRUNE).
  * Partitions are created ahead at every pass and at boot in every process (a run never waits for
  * a worker to have made its partition; one without lands in DEFAULT, moved out when it is made).
@@ -58,11 +58,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.withLock(() => this.ensurePartitions());
-    } catch (err) {
-      this.logger.error({ err }, 'creating execution partitions failed');
-    }
+    // Null when another process holds the lock: that one is creating them.
+    await this.withLock(() => this.ensurePartitions()).catch((err: unknown) =>
+      this.logger.error({ err }, 'creating execution partitions failed'),
+    );
     if (this.config.ROLE !== 'api') this.task.start(EVERY_MS, FIRST_AFTER_MS);
   }
 
@@ -78,11 +77,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     return this.withLock(async (qr) => {
       const days = this.config.EXECUTIONS_RETENTION_DAYS;
       await this.ensurePartitions();
-      const partitions = await dropExpired(
+      const { dropped: partitions, busy } = await dropExpired(
         (run) => this.db.transaction((m) => run((sql, params) => m.query(sql, params))),
         await rangePartitions(qr.query.bind(qr)),
         Date.now() - days * DAY_MS,
       );
+      if (busy.length) this.logger.warn({ busy }, 'expired execution partitions were busy; dropped at a next pass');
       const executions = await this.deleteOld(
         qr.query.bind(qr),
         `DELETE FROM ${DEFAULT_PARTITION} WHERE ctid IN (SELECT ctid FROM ${DEFAULT_PARTITION} ` +
@@ -107,16 +107,23 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Creates the execution partitions due (one transaction); logs the new ones. */
+  /**
+   * Creates the execution partitions due (one transaction); logs the new ones. A failure (the lock
+   * not granted in time) is logged only: runs go to DEFAULT meanwhile, and the next pass tries again.
+   */
   private async ensurePartitions(): Promise<void> {
-    const created = await this.db.transaction((m) =>
-      ensurePartitions(
-        (sql, params) => m.query(sql, params),
-        Date.now(),
-        spanDays(this.config.EXECUTIONS_RETENTION_DAYS),
-      ),
-    );
-    if (created.length) this.logger.log({ created }, 'created execution partitions');
+    try {
+      const created = await this.db.transaction((m) =>
+        ensurePartitions(
+          (sql, params) => m.query(sql, params),
+          Date.now(),
+          spanDays(this.config.EXECUTIONS_RETENTION_DAYS),
+        ),
+      );
+      if (created.length) this.logger.log({ created }, 'created execution partitions');
+    } catch (err) {
+      this.logger.error({ err }, 'creating execution partitions failed');
+    }
   }
 
   /** Runs `work` under the advisory lock (null when another process holds it). */
