@@ -18,6 +18,8 @@ interface AutocannonResult {
 
 export interface IvrLoadResult {
   label: string;
+  /** Offered requests/s in all when paced; undefined: closed loop. */
+  rate?: number;
   connections: number;
   seconds: number;
   ok: number;
@@ -58,10 +60,22 @@ async function timeoutCounter(base: string): Promise<number> {
   }
 }
 
-/** `connections` keep-alive clients, one request at a time, for `durationSec` after a `warmupSec` warm-up (dropped). */
+/**
+ * `connections` keep-alive clients, one request at a time, for `durationSec` after a `warmupSec` warm-up
+ * (dropped): as fast as answers come (closed loop), or `rate` requests/s in all (paced: a fixed offered
+ * load, as callers on hold make it, whose latency is the service's, not a queue the load generator built).
+ */
 export async function ivrLoad(
   label: string,
-  opts: { base: string; flowKey: string; apiKey: string; connections: number; durationSec: number; warmupSec: number },
+  opts: {
+    base: string;
+    flowKey: string;
+    apiKey: string;
+    connections: number;
+    durationSec: number;
+    warmupSec: number;
+    rate?: number;
+  },
 ): Promise<IvrLoadResult> {
   let timeoutAnswers = 0;
   let otherAnswers = 0;
@@ -78,7 +92,14 @@ export async function ivrLoad(
       else if (!text.includes('"status":"succeeded"')) otherAnswers++;
     },
   };
-  const base = { url: opts.base, connections: opts.connections, pipelining: 1, timeout: 10, requests: [request] };
+  const base = {
+    url: opts.base,
+    connections: opts.connections,
+    pipelining: 1,
+    timeout: 10,
+    requests: [request],
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+  };
   if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
   counting = true;
   const before = await timeoutCounter(opts.base);
@@ -89,6 +110,7 @@ export async function ivrLoad(
   const after = await timeoutCounter(opts.base);
   return {
     label,
+    rate: opts.rate,
     connections: opts.connections,
     seconds: r.duration,
     ok: r['2xx'],
@@ -104,4 +126,57 @@ export async function ivrLoad(
     startedAt,
     endedAt,
   };
+}
+
+/** IVR p99 target under a campaign at a paced load (issue 20, goal 4), ms. */
+const PACED_P99_TARGET_MS = 50;
+
+/** The "IVR under campaign load" subsection of the campaign report. */
+export function ivrReport(
+  o: { ivrConnections: number; ivrQuietSeconds: number; ivrSeconds: number; ivrRate: number },
+  quiet: IvrLoadResult[],
+  loaded: IvrLoadResult[],
+  overlapSec: number,
+  fmt: (n: number) => string,
+): string {
+  const deadline = 3000; // ivrFlow's trigger deadlineMs
+  const row = (r: IvrLoadResult) =>
+    `| ${r.label} | ${r.rate ? `paced, ${fmt(r.rate)}/s` : 'closed loop'} | ${r.connections} | ${fmt(r.seconds)} ` +
+    `| ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ` +
+    `${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
+  const worst = Math.max(...loaded.map((r) => r.p99));
+  const paced = loaded.find((r) => r.rate);
+  const timeoutsQuiet = quiet.reduce((n, r) => n + r.timeoutAnswers, 0);
+  const timeoutsLoaded = loaded.reduce((n, r) => n + r.timeoutAnswers, 0);
+  return [
+    `### IVR under campaign load`,
+    '',
+    `The IVR benchmark's flow (bench/ivr.bench.ts: trigger.ivr, deadlineMs ${deadline} → http POST to the ` +
+      `mock CRM → respond) on the ROLE=api process, autocannon at ${o.ivrConnections} keep-alive connections ` +
+      `from the bench process, first on the quiet system (${o.ivrQuietSeconds} s each after a 2 s warm-up), then ` +
+      `while the last campaign run above was delivering (${o.ivrSeconds} s in all, the campaign delivering during ` +
+      `${fmt(overlapSec)} s of it). Two loads: closed loop (each connection sends its next call when answered: ` +
+      `the API's most calls/s, where p50 ≈ connections ÷ calls/s is the queue the load generator itself builds), ` +
+      `and paced (${fmt(o.ivrRate)} calls/s offered in all, spread over the connections: callers on hold ` +
+      `asking at a fixed rate, so the latency is what a caller waits). The worker processes run at WORKER_NICE ` +
+      `(10). "timeout answers" counts 200 answers whose body says \`"status":"timeout"\` (the fallback); the ` +
+      `metric column is the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
+    '',
+    '| IVR load | calls | connections | s | req/s | p50 | p99 | max | ' +
+      'non-2xx | socket errors | timeout answers | timeouts (metric) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...quiet.map(row),
+    ...loaded.map(row),
+    '',
+    `- p99 under campaign load ${fmt(worst)} ms < deadline ${deadline} ms: ` +
+      `${worst < deadline ? 'met' : '**not met**'}.`,
+    ...(paced
+      ? [
+          `- p99 under campaign load, paced at ${fmt(paced.rate!)} calls/s: ${fmt(paced.p99)} ms ≤ ` +
+            `${PACED_P99_TARGET_MS} ms: ${paced.p99 <= PACED_P99_TARGET_MS ? 'met' : '**not met**'}.`,
+        ]
+      : []),
+    `- timeout answers under load ${fmt(timeoutsLoaded)} ≤ on the quiet system ${fmt(timeoutsQuiet)}: ` +
+      `${timeoutsLoaded <= timeoutsQuiet ? 'met' : '**not met**'}.`,
+  ].join('\n');
 }

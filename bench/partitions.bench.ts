@@ -166,7 +166,7 @@ async function hotPath(s: Setting, runs: number): Promise<{ insert: number; fini
           durationMs: 11,
         }),
       }));
-      const done = await finishJobs(s.pool, worker, items, false);
+      const done = await finishJobs(s.pool, worker, items, { handOver: false });
       if (done.recorded.size !== items.length) throw new Error(`finished ${done.recorded.size} of ${items.length}`);
     }
   });

@@ -8,7 +8,8 @@
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,progress,editor;
 //                      first-minute, a fresh clone's npm install + npm start timed, only when named)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
-//   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
+//   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_IVR_RATE (paced IVR calls/s, 1000),
+//   BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
 //   BENCH_CAMPAIGN_AB=<another checkout, built>: also that build against this one in the same run, interleaved
 //   (bench/campaign-ab.ts; BENCH_CAMPAIGN_AB_EVENTS per row, default 20000, BENCH_CAMPAIGN_AB_ROUNDS, default 3)

@@ -101,7 +101,7 @@ describe('executions partitioned by time', () => {
       const worker = crypto.randomUUID();
       const row = JSON.stringify({ id, status: 'succeeded', output: null, error: null, steps: [], duration_ms: 1 });
       // Prepares the statement in the pool's one session (no job to complete: the final row is written).
-      const done = await finishJobs(pool, worker, [{ jobId: id, finalRow: row }], false);
+      const done = await finishJobs(pool, worker, [{ jobId: id, finalRow: row }], { handOver: false });
       expect([...done.recorded]).toEqual([id]);
       const c = await pool.connect();
       try {
@@ -110,7 +110,7 @@ describe('executions partitioned by time', () => {
           (
             await c.query(
               `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v7('{${id}}', ` +
-                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '${id}', '${id}')`,
+                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '{}', '[]', '${id}', '${id}')`,
             )
           ).rows,
         );

@@ -218,6 +218,22 @@ describe('starting the server (npm start)', () => {
     expect(postmasterPid()).toBeUndefined();
   });
 
+  it('ROLE=worker lowers its CPU priority (WORKER_NICE, default 10) so IVR calls go first', async () => {
+    const niceOf = (pid: number) => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    for (const [env, nice] of [
+      [{}, 10],
+      [{ WORKER_NICE: '0' }, os.getPriority()],
+    ] as const) {
+      const s = start({ ROLE: 'worker', ...env });
+      await s.ready(40_000, /callflow worker started \(ROLE=worker\)/);
+      expect(niceOf(s.child.pid!)).toBe(nice);
+      expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
+  });
+
   it('SIGKILL leaves an orphan postgres; the next start stops it and recovers', async () => {
     const s = start();
     await s.ready();

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import os from 'node:os';
 import type { Server, Socket } from 'node:net';
 import { createApp } from '../app.factory';
 import type { AppConfig } from '../platform/config/app-config';
@@ -14,6 +15,19 @@ import {
 /** A message to the primary; none once the channel is gone (the primary stopped: this process is stopping too). */
 function tellPrimary(message: string): void {
   if (process.connected) process.send?.(message, undefined, {}, () => undefined);
+}
+
+/**
+ * Lowers this process's CPU priority (before its thread pool starts: new threads inherit it). Only
+ * lowering needs no privilege; a container that forbids it keeps running at its priority.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0) return;
+  try {
+    if (os.getPriority() < nice) os.setPriority(nice);
+  } catch (err) {
+    process.stderr.write(`callflow: could not lower the worker's priority to nice ${nice}: ${String(err)}\n`);
+  }
 }
 
 /**
@@ -42,6 +56,7 @@ export async function serve(
   databaseUrl: string,
   afterClose: () => Promise<void> = async () => undefined,
 ): Promise<void> {
+  if (config.ROLE === 'worker') lowerPriority(config.WORKER_NICE);
   const app = await createApp(config, databaseUrl);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

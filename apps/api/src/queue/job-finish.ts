@@ -12,6 +12,13 @@
  * - the slot of a job with no limit goes to the next job in the queue's order across flows (as the
  *   fetch picks), among jobs with no limit of flows with no limited job active (a flow whose limited
  *   runs are active is counted by the fetch and the first rule only).
+ * - standby jobs (job-ownership.ts): a worker starts a reserved standby job of a limited flow the moment
+ *   one of its runs of that flow ends, without waiting for this statement; the statement that completes
+ *   the ended run's job promotes the standby job (counted from then on: count-neutral, as the ended one
+ *   stops being counted in the same statement; a slot whose run had no successor is handed over as
+ *   above), and reserves new standby jobs, as many as the worker asks per flow (one per run of it in
+ *   flight or about to start). So a limited flow's slots never sit idle while a statement commits, and
+ *   the count of active jobs, standby ones left out, never exceeds the limit.
  * Either way the queue's order within a flow and its campaigns is kept, paused campaigns are skipped,
  * `start_after` must have passed, and nothing is taken unless the worker's lease is live. It takes
  * the fetch lock SHARED, before its snapshot: hand-overs run side by side, a fetch or a campaign pause
@@ -24,7 +31,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
-import { LEASE_LIVE, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { IS_STANDBY, IS_STANDBY_OF, LEASE_LIVE, standbyTagOf, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 import { FETCH_LOCK_KEY } from './limited-fetch';
 
 const JOB = `${QUEUE_SCHEMA}.job`;
@@ -42,8 +49,8 @@ const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m
  * final rows' range is given as parameters instead (idBounds): pruned before the executor starts,
  * their partitions' scans are not even set up.
  */
-const first = (ids: string) => `(${ids} ORDER BY 1 LIMIT 1)`;
-const last = (ids: string) => `(${ids} ORDER BY 1 DESC LIMIT 1)`;
+const firstId = (ids: string) => `(${ids} ORDER BY 1 LIMIT 1)`;
+const lastId = (ids: string) => `(${ids} ORDER BY 1 DESC LIMIT 1)`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job as the worker runs it (the columns the hand-over returns). */
@@ -52,6 +59,8 @@ export interface ClaimedJob {
   data: FlowRunJob;
   retryCount: number;
   retryLimit: number;
+  /** Reserved, not started: to start in place of a run of the same flow that ends (job-ownership.ts). */
+  standby?: boolean;
 }
 
 /** One job to finish: its run's final row as finalRecordJson made it (absent: written already). */
@@ -60,13 +69,25 @@ export interface Finishing {
   finalRow?: string;
 }
 
+/** What else one finishing statement does besides finishing jobs. */
+export interface FinishOptions {
+  /** Hand freed slots over and reserve standby jobs (false while the worker shuts down). */
+  handOver: boolean;
+  /** Standby jobs started in place of finished runs: counted against their flows' limits from now on. */
+  promote: readonly string[];
+  /** Standby jobs wanted per limited flow id. */
+  reserve: ReadonlyMap<string, number>;
+}
+
 export interface Finished {
   /** Jobs completed (still held by this worker). */
   completed: Set<string>;
   /** Final rows written (a row missing from the table is not: the caller writes it whole). */
   recorded: Set<string>;
-  /** Jobs activated for this worker in place of completed ones, in queue order. */
+  /** Jobs activated for this worker in place of completed ones, in queue order (standby ones flagged). */
   jobs: ClaimedJob[];
+  /** Standby jobs promoted (others of `promote` were no longer standby jobs of this worker). */
+  promoted: Set<string>;
 }
 
 /** Column list of finalRecordJson's records (row-encoding.ts). */
@@ -75,19 +96,25 @@ const FINAL_TYPES =
 
 /**
  * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
- * $4 whether to hand slots over (not while the worker shuts down), $5 and $6 the smallest and largest
+ * $4 whether to hand slots over and reserve (not while the worker shuts down), $5 the standby jobs the
+ * worker started in place of finished ones (uuid[]: counted from now on), $6 the standby jobs wanted
+ * per limited flow (a JSON array of `{"f": flow id, "n": count}`), $7 and $8 the smallest and largest
  * id of the final rows (idBounds).
  */
 const FINISH_SQL = `
   WITH RECURSIVE done_first AS (
     DELETE FROM ${JOB}
     WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count = 0
-    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim, ${IS_STANDBY} AS sb
+  ),
+  again AS (
+    SELECT id, ${IS_STANDBY} AS sb FROM ${JOB}
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count > 0
   ),
   done_again AS (
-    UPDATE ${JOB} SET completed_on = now(), state = 'completed', output = NULL
-    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count > 0
-    RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim
+    UPDATE ${JOB} j SET completed_on = now(), state = 'completed', output = NULL FROM again a
+    WHERE j.name = ${Q} AND j.id = a.id
+    RETURNING j.id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim, a.sb
   ),
   done AS (SELECT * FROM done_first UNION ALL SELECT * FROM done_again),
   fin AS (
@@ -95,15 +122,29 @@ const FINISH_SQL = `
       finished_at = x.finished_at, duration_ms = x.duration_ms
     FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
     WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
-      AND e.id BETWEEN $5::uuid AND $6::uuid
+      AND e.id BETWEEN $7::uuid AND $8::uuid
     RETURNING e.id
   ),
-  want AS (
-    SELECT d.flow_id, count(*)::int AS n,
-      (SELECT count(*) FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
-        AND COALESCE(a.data->>'flowId', '') = d.flow_id)::int AS active
-    FROM done d WHERE d.lim IS NOT NULL GROUP BY d.flow_id
+  prom AS (
+    UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
+    WHERE name = ${Q} AND id = ANY($5::uuid[]) AND id <> ALL($1::uuid[]) AND state = 'active'
+      AND ${TAG} = $3::text AND ${IS_STANDBY}
+    RETURNING id, ${FLOW} AS flow_id
   ),
+  wants AS (SELECT x.f AS flow_id, x.n AS r FROM json_to_recordset($6::json) AS x(f text, n int) WHERE $4::boolean),
+  flows AS (
+    SELECT flow_id FROM done WHERE lim IS NOT NULL UNION SELECT flow_id FROM prom UNION SELECT flow_id FROM wants
+  ),
+  counts AS (
+    SELECT f.flow_id,
+      (SELECT count(*) FROM done d WHERE d.flow_id = f.flow_id AND d.lim IS NOT NULL AND NOT d.sb)::int AS n,
+      (SELECT count(*) FROM prom p WHERE p.flow_id = f.flow_id)::int AS p,
+      COALESCE((SELECT sum(w.r) FROM wants w WHERE w.flow_id = f.flow_id), 0)::int AS r,
+      (SELECT count(*) FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
+        AND COALESCE(a.data->>'flowId', '') = f.flow_id AND NOT ${IS_STANDBY_OF('a')})::int AS active
+    FROM flows f
+  ),
+  want AS (SELECT flow_id, n, p, r, active, GREATEST(n - p, 0) AS h FROM counts WHERE GREATEST(n - p, 0) + r > 0),
   groups(flow_id, campaign) AS (
     SELECT w.flow_id, s.campaign FROM want w CROSS JOIN LATERAL (
       SELECT ${CAMPAIGN} AS campaign FROM ${JOB}
@@ -115,15 +156,19 @@ const FINISH_SQL = `
       ORDER BY 1 LIMIT 1) s
   ),
   cand AS (
-    SELECT c.id, c.lim, w.n, w.active,
+    SELECT c.id, c.lim, w.n, w.p, w.h, w.r, w.active,
       row_number() OVER (PARTITION BY c.flow_id ORDER BY c.priority DESC, c.created_on, c.id) AS rn
     FROM groups g JOIN want w ON w.flow_id = g.flow_id CROSS JOIN LATERAL (
       SELECT j.id, j.priority, j.created_on, ${FLOW} AS flow_id, ${limitOf(`j.data->'maxConcurrentRuns'`)} AS lim
       FROM ${JOB} j
       WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
         AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
-      ORDER BY j.priority DESC, j.created_on, j.id LIMIT w.n) c
+      ORDER BY j.priority DESC, j.created_on, j.id LIMIT w.h + w.r) c
     WHERE g.campaign <> ALL(${PAUSED})
+  ),
+  picked AS (
+    SELECT id, rn > h AS sb FROM cand
+    WHERE (rn <= h AND (lim IS NULL OR active - n + p + rn - 1 < lim)) OR (rn > h AND rn <= h + r AND lim IS NOT NULL)
   ),
   opengroups(flow_id, campaign) AS (
     (SELECT ${FLOW}, ${CAMPAIGN} FROM ${JOB} WHERE name = ${Q} AND state < 'active'
@@ -149,28 +194,31 @@ const FINISH_SQL = `
   next AS (
     SELECT j.id FROM ${JOB} j
     WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
-      AND j.id = ANY(ARRAY(SELECT id FROM cand WHERE rn <= n AND (lim IS NULL OR active - n + rn - 1 < lim)
-        UNION ALL SELECT id FROM opencand))
+      AND j.id = ANY(ARRAY(SELECT id FROM picked UNION ALL SELECT id FROM opencand))
       AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
     FOR UPDATE SKIP LOCKED
   ),
   act AS (
-    UPDATE ${JOB} j SET state = 'active', started_on = now(),
+    UPDATE ${JOB} j SET state = 'active',
+      started_on = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb)) AND started_on IS NULL
+        THEN NULL ELSE now() END,
       retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
-      output = ${tagOf('$3')}
+      output = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb)) THEN ${standbyTagOf('$3')}
+        ELSE ${tagOf('$3')} END
     WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next))
-    RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on
+    RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on, ${IS_STANDBY_OF('j')} AS standby
   ),
   claim AS (
     UPDATE executions SET status = 'running'
     WHERE id = ANY(ARRAY(SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'queued'
-      AND id BETWEEN ${first('SELECT id FROM act')} AND ${last('SELECT id FROM act')}
+      AND id BETWEEN ${firstId('SELECT id FROM act')} AND ${lastId('SELECT id FROM act')}
   )
   SELECT
     (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
     (SELECT COALESCE(array_agg(id::text), '{}') FROM fin) AS recorded,
+    (SELECT COALESCE(array_agg(id::text), '{}') FROM prom) AS promoted,
     (SELECT COALESCE(json_agg(json_build_object('id', id, 'data', data, 'retryCount', retry_count,
-      'retryLimit', retry_limit) ORDER BY priority DESC, created_on, id), '[]') FROM act) AS jobs`;
+      'retryLimit', retry_limit, 'standby', standby) ORDER BY priority DESC, created_on, id), '[]') FROM act) AS jobs`;
 
 /**
  * The name the statement is prepared under in each session (a new text needs a new name). Its plan is
@@ -192,14 +240,16 @@ function finishCall(
   worker: string,
   items: readonly Finishing[],
   escape: (s: string) => string,
-  handOver: boolean,
+  o: FinishOptions,
 ): string {
   if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
   for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
+  for (const id of o.promote) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
   const rows = items.filter((i) => i.finalRow !== undefined).map((i) => i.finalRow!);
+  const reserve = JSON.stringify([...o.reserve].filter(([, n]) => n > 0).map(([f, n]) => ({ f, n: Math.floor(n) })));
   const prepare = prepared.has(client)
     ? ''
-    : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean, uuid, uuid) AS ${FINISH_SQL};\n`;
+    : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean, uuid[], json, uuid, uuid) AS ${FINISH_SQL};\n`;
   const [lo, hi] = idBounds(rows);
   // Generic: planning this statement per call (a custom plan, which PostgreSQL kept choosing) cost
   // more than running it, the more so with executions' partitions to plan for (SET LOCAL: this
@@ -208,7 +258,7 @@ function finishCall(
     `${prepare}SET LOCAL plan_cache_mode = force_generic_plan;\n` +
     `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
     `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
-    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${handOver}, '${lo}', '${hi}')`
+    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ${escape(reserve)}, '${lo}', '${hi}')`
   );
 }
 
@@ -236,8 +286,9 @@ export async function finishJobs(
   pool: Pool,
   worker: string,
   items: readonly Finishing[],
-  handOver = true,
+  options: Partial<FinishOptions> = {},
 ): Promise<Finished> {
+  const o: FinishOptions = { handOver: true, promote: [], reserve: new Map(), ...options };
   const client = await pool.connect();
   let failed: unknown;
   // A checked-out client has no pool listener: a connection lost now would be an unhandled 'error'
@@ -245,15 +296,18 @@ export async function finishJobs(
   const onError = (err: unknown) => (failed ??= err);
   client.on('error', onError);
   try {
-    const res = (await client.query(
-      finishCall(client, worker, items, (s) => client.escapeLiteral(s), handOver),
-    )) as unknown;
+    const res = (await client.query(finishCall(client, worker, items, (s) => client.escapeLiteral(s), o))) as unknown;
     prepared.add(client);
     const last = (Array.isArray(res) ? res[res.length - 1] : res) as {
-      rows: { done: string[]; recorded: string[]; jobs: ClaimedJob[] }[];
+      rows: { done: string[]; recorded: string[]; promoted: string[]; jobs: ClaimedJob[] }[];
     };
     const row = last.rows[0]!;
-    return { completed: new Set(row.done), recorded: new Set(row.recorded), jobs: row.jobs };
+    return {
+      completed: new Set(row.done),
+      recorded: new Set(row.recorded),
+      promoted: new Set(row.promoted),
+      jobs: row.jobs,
+    };
   } catch (err) {
     failed = err;
     throw err;

@@ -31,6 +31,29 @@ export const TAG = `output->>'worker'`;
 export const tagOf = (param: string) => `jsonb_build_object('worker', ${param}::text)`;
 
 /**
+ * A STANDBY job: reserved by a worker (active, tagged, `"standby": true`) to start the moment one of
+ * its runs of the same limited flow ends, before the finishing statement that frees that run's slot
+ * (job-finish.ts). It is not counted against the flow's limit until that statement promotes it (the
+ * run it replaces is counted until then), so the limit holds while no slot waits for a commit.
+ * Reserved: no other worker takes it; its campaign run is claimed. Not started yet: a first try keeps
+ * `started_on` NULL (pg-boss never expires it), and it is handed back as it was if its worker stops.
+ */
+export const standbyTagOf = (param: string) => `jsonb_build_object('worker', ${param}::text, 'standby', true)`;
+/** SQL: the job row (aliased `alias`, or unqualified) is a standby job. */
+export const IS_STANDBY_OF = (alias?: string) => `(${alias ? `${alias}.` : ''}output->>'standby' IS NOT NULL)`;
+export const IS_STANDBY = IS_STANDBY_OF();
+
+/**
+ * SET clauses handing a standby job back to the queue as it was before its reservation: a first try
+ * `created` again, a retry `retry` again with the count its reservation added taken back.
+ */
+const UNRESERVE = `
+  state = CASE WHEN started_on IS NULL THEN 'created'::${QUEUE_SCHEMA}.job_state
+    ELSE 'retry'::${QUEUE_SCHEMA}.job_state END,
+  retry_count = CASE WHEN started_on IS NULL THEN retry_count ELSE retry_count - 1 END,
+  start_after = now(), output = NULL`;
+
+/**
  * pg-boss 10.4.2's failJobs (plans.js) for one row, as SET clauses: retry with its delay (and
  * exponential backoff with jitter) while retries remain, else failed. pg-boss deletes and
  * re-inserts the row to resolve singleton-key conflicts and dead letters; the flow-runs queue has
@@ -51,7 +74,8 @@ const RETRY_OR_FAIL = `
 
 /**
  * Hands back the active jobs of dead workers ($2 worker ids) as pg-boss's expiry would, with its
- * output shape (`{"value": {"message": …}}`), and drops those workers' lease rows if still stale.
+ * output shape (`{"value": {"message": …}}`), their standby jobs as they were (never started), and
+ * drops those workers' lease rows if still stale.
  * Reads active rows only (partial index on state = 'active').
  */
 export const RECLAIM_SQL = `
@@ -59,8 +83,11 @@ export const RECLAIM_SQL = `
     UPDATE ${JOB} SET ${RETRY_OR_FAIL},
       output = jsonb_build_object('value',
         jsonb_build_object('message', 'the worker stopped: its lease expired', 'worker', ${TAG}))
-    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[])
+    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[]) AND NOT ${IS_STANDBY}
     RETURNING id, state
+  ), unreserved AS (
+    UPDATE ${JOB} SET ${UNRESERVE}
+    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[]) AND ${IS_STANDBY}
   ), gone AS (
     DELETE FROM ${WORKERS_TABLE} w WHERE w.id::text = ANY($2::text[]) AND NOT (${LEASE_LIVE})
   )
@@ -92,6 +119,39 @@ const FAIL_OWN_SQL = `
   RETURNING id`;
 
 const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3`;
+
+/**
+ * Hands standby jobs `ids` of worker $3 back to the queue (not started: its run ended with none to
+ * replace, or it stops); their campaign runs are queued again.
+ */
+const UNRESERVE_OWN_SQL = `
+  WITH back AS (
+    UPDATE ${JOB} SET ${UNRESERVE}
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND ${IS_STANDBY}
+    RETURNING id, data
+  ), requeued AS (
+    UPDATE executions SET status = 'queued'
+    WHERE id = ANY(ARRAY(SELECT id FROM back WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'running'
+      -- The ids' range prunes executions' partitions (an array from a query does not): job-finish.ts.
+      AND id BETWEEN (SELECT id FROM back ORDER BY 1 LIMIT 1) AND (SELECT id FROM back ORDER BY 1 DESC LIMIT 1)
+  )
+  SELECT id FROM back`;
+
+/** Counts standby jobs `ids` of worker `workerId` as started (job-finish.ts does it in its statement). */
+export async function promoteOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await query(
+    `UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
+     WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND ${IS_STANDBY}`,
+    [FLOW_RUNS_QUEUE, ids, workerId],
+  );
+}
+
+/** Hands back standby jobs worker `workerId` still holds (UNRESERVE_OWN_SQL); returns how many. */
+export async function unreserveOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return (await query<{ id: string }>(UNRESERVE_OWN_SQL, [FLOW_RUNS_QUEUE, ids, workerId])).length;
+}
 
 /** Completes those of `ids` that worker `workerId` still holds; returns the ids it no longer held. */
 export async function completeOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<string[]> {

@@ -42,7 +42,7 @@ import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
 import { rowsOn, rowsOnPool, type Rows } from '../platform/database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
-import { LEASE_LIVE, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { IS_STANDBY, LEASE_LIVE, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 
 /** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
 export const FETCH_LOCK_KEY = 7211;
@@ -70,12 +70,13 @@ const JOB_COLUMNS = `j.id, j.name, j.data, EXTRACT(epoch FROM j.expire_in) as "e
   j.keep_until as "keepUntil", j.dead_letter as "deadLetter", j.output`;
 
 /**
- * Active jobs per flow and worker; `orphaned` when tagged with a worker whose lease is gone or
- * stale. Reads only active rows (partial index) and the few lease rows.
+ * Active jobs per flow and worker (standby jobs listed, not counted: job-ownership.ts); `orphaned`
+ * when tagged with a worker whose lease is gone or stale. Reads only active rows (partial index) and
+ * the few lease rows.
  */
 const ACTIVE_SQL = `
   SELECT a.flow_id, a.worker, a.n, (a.worker IS NOT NULL AND w.id IS NULL) AS orphaned
-  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, count(*)::int AS n
+  FROM (SELECT ${FLOW} AS flow_id, ${TAG} AS worker, (count(*) FILTER (WHERE NOT ${IS_STANDBY}))::int AS n
         FROM ${JOB} WHERE name = $1 AND state = 'active' GROUP BY 1, 2) a
   LEFT JOIN ${WORKERS_TABLE} w ON w.id::text = a.worker AND ${LEASE_LIVE}`;
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { ExecutionWriter } from '../executions/execution-writer.service';
 import { finalRecordJson, type ExecutionRow } from '../executions/row-encoding';
 import { finishJobs, type ClaimedJob, type Finishing } from '../queue/job-finish';
-import { completeOwnJobs } from '../queue/job-ownership';
+import { completeOwnJobs, promoteOwnJobs } from '../queue/job-ownership';
 import type { Rows } from '../platform/database/raw-rows';
 
 /** Jobs per finishing statement (its JSON parameter grows with the rows' steps). */
@@ -23,15 +23,33 @@ const GATHER_MS = 2;
 interface Waiting {
   job: ClaimedJob;
   row: ExecutionRow | undefined;
+  /** The standby job started in this run's place (its slot passes to it: job-ownership.ts). */
+  successor?: string;
   done: () => void;
 }
 
 export interface FinisherHooks {
   /** Jobs handed the slots of finished ones: run them. */
   claimed(jobs: ClaimedJob[]): void;
+  /** Standby jobs reserved for this worker (not started, not counted). */
+  reserved(jobs: ClaimedJob[]): void;
+  /**
+   * How many standby jobs to reserve per limited flow id with the next statement, given the slots
+   * of each such flow that this statement hands over (its finished runs with no successor).
+   */
+  reserveWants(handedOver: ReadonlyMap<string, number>): ReadonlyMap<string, number>;
   /** Jobs of ours left `active` (slots may be free in the database). */
   released(limitedFreed: boolean): void;
   stopping(): boolean;
+}
+
+/** Per limited flow, the finished runs of `batch` whose slots the statement hands over (no successor). */
+function slotsHandedOver(batch: readonly Waiting[]): Map<string, number> {
+  const slots = new Map<string, number>();
+  for (const w of batch)
+    if (w.job.data.maxConcurrentRuns && w.successor === undefined)
+      slots.set(w.job.data.flowId, (slots.get(w.job.data.flowId) ?? 0) + 1);
+  return slots;
 }
 
 /**
@@ -47,6 +65,7 @@ export class JobFinisher {
   private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private retryIds: string[] = [];
+  private retryPromote: string[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -58,12 +77,26 @@ export class JobFinisher {
     private readonly hooks: FinisherHooks,
   ) {}
 
-  /** Resolves once the row is written and the job completed, or both are left to the retrying paths. */
-  finish(job: ClaimedJob, row: ExecutionRow | undefined): Promise<void> {
+  /**
+   * Resolves once the row is written and the job completed, or both are left to the retrying paths.
+   * `successor`: the standby job started in this run's place.
+   */
+  finish(job: ClaimedJob, row: ExecutionRow | undefined, successor?: string): Promise<void> {
     return new Promise<void>((done) => {
-      this.waiting.push({ job, row, done });
+      this.waiting.push({ job, row, successor, done });
       this.schedule();
     });
+  }
+
+  /**
+   * Makes standby job `successor` the successor of a finished run of flow `flowId` that has none and
+   * whose statement has not been sent yet (its slot is still counted); false when there is none.
+   */
+  adopt(flowId: string, successor: string): boolean {
+    const w = this.waiting.find((x) => x.successor === undefined && x.job.data.flowId === flowId);
+    if (!w || !w.job.data.maxConcurrentRuns) return false;
+    w.successor = successor;
+    return true;
   }
 
   /** Waits for the statements in flight and the completions still to retry (shutdown). */
@@ -99,16 +132,25 @@ export class JobFinisher {
       jobId: w.job.id,
       finalRow: w.row ? finalRecordJson(w.row) : undefined,
     }));
+    const promote = batch.filter((w) => w.successor !== undefined).map((w) => w.successor!);
+    const handOver = !this.hooks.stopping();
     let r;
     try {
       // While shutting down, nothing new is started: the slots are released instead.
-      r = await finishJobs(this.pool, this.workerId, items, !this.hooks.stopping());
+      r = await finishJobs(this.pool, this.workerId, items, {
+        handOver,
+        promote,
+        reserve: handOver ? this.hooks.reserveWants(slotsHandedOver(batch)) : new Map(),
+      });
     } catch (err) {
       this.logger.error({ err, jobs: batch.length }, 'finishing jobs failed; writing their rows and completing apart');
       await this.fallBack(batch);
       return;
     }
-    if (r.jobs.length > 0) this.hooks.claimed(r.jobs);
+    const standby = r.jobs.filter((j) => j.standby);
+    const handed = r.jobs.filter((j) => !j.standby);
+    if (handed.length > 0) this.hooks.claimed(handed);
+    if (standby.length > 0) this.hooks.reserved(standby);
     for (const w of batch) if (w.row && r.recorded.has(w.job.id)) this.writer.countFinished(w.row);
     const missing = batch.filter((w) => w.row && !r.recorded.has(w.job.id));
     // A queue run's row exists from its enqueue; if it was removed meanwhile, write it whole.
@@ -120,9 +162,9 @@ export class JobFinisher {
         'runs finished here after their jobs were handed to other workers (lease lapsed or job expired); ' +
           'their retry completes without running again if it has not run yet',
       );
-    const limited = batch.filter((w) => w.job.data.maxConcurrentRuns && r.completed.has(w.job.id)).length;
+    const freed = batch.filter((w) => w.job.data.maxConcurrentRuns && !w.successor && r.completed.has(w.job.id));
     for (const w of batch) w.done();
-    this.hooks.released(limited > r.jobs.length);
+    this.hooks.released(freed.length > handed.length);
   }
 
   /** The rows through the writer (durable before the completion), then the completions, retried. */
@@ -132,6 +174,8 @@ export class JobFinisher {
         try {
           if (w.row) await this.writer.record(w.row, { urgent: true });
           this.retryIds.push(w.job.id);
+          // Its slot passes to the successor: counted before this job stops being counted.
+          if (w.successor) this.retryPromote.push(w.successor);
         } catch (err) {
           // The row could not be written: the job is left to expire or be reclaimed, and runs again.
           this.logger.error({ err, executionId: w.job.id }, 'recording a run failed');
@@ -147,8 +191,10 @@ export class JobFinisher {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const ids = this.retryIds.splice(0);
+    const promote = this.retryPromote.splice(0);
     if (ids.length === 0) return;
     try {
+      await promoteOwnJobs(this.query, this.workerId, promote);
       await completeOwnJobs(this.query, this.workerId, ids);
     } catch (err) {
       // Their executions are final, so a job that expires instead is completed without running
@@ -156,6 +202,7 @@ export class JobFinisher {
       this.logger.error({ err, jobs: ids.length }, 'completing jobs failed; retrying');
       if (!this.hooks.stopping()) {
         this.retryIds.push(...ids);
+        this.retryPromote.push(...promote);
         this.retryTimer ??= setTimeout(() => void this.retryCompletions(), COMPLETE_RETRY_MS);
       }
       return;

@@ -17,11 +17,12 @@ import type { FlowRunJob } from '../queue/flow-runs.queue';
 import { rowsOnPool } from '../platform/database/raw-rows';
 import type { ExecutionRow } from '../executions/row-encoding';
 import type { ClaimedJob } from '../queue/job-finish';
-import { failOwnJob, notOwned } from '../queue/job-ownership';
+import { failOwnJob, notOwned, unreserveOwnJobs } from '../queue/job-ownership';
 import { fetchFlowRuns, type LimitedFetch } from '../queue/limited-fetch';
 import { notifySql, QueueListener } from '../queue/queue-signals';
 import { QueueService } from '../queue/queue.service';
 import { JobFinisher } from './job-finisher';
+import { StandbyJobs } from './standby-jobs';
 import { WorkerLease } from './worker-lease';
 
 type Job = ClaimedJob;
@@ -66,6 +67,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private lease: WorkerLease | undefined;
   private finisher: JobFinisher | undefined;
   private listener: QueueListener | undefined;
+  /** Standby jobs per limited flow, to start the moment a run of that flow ends (job-ownership.ts). */
+  private readonly standby = new StandbyJobs();
+  /** Standby jobs being handed back (awaited at shutdown). */
+  private readonly unreserving = new Set<Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -90,6 +95,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       claimed: (jobs) => {
         for (const job of jobs) this.track(job);
       },
+      reserved: (jobs) => this.reserved(jobs),
+      reserveWants: (handedOver) => this.standby.wants(handedOver),
       released: (limitedFreed) => {
         if (limitedFreed) this.released();
       },
@@ -132,10 +139,13 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.stopping = true;
     this.wake?.resolve();
     await this.loop;
+    await this.unreserve(this.standby.all());
+    this.standby.drop();
     await this.runner.drain();
     // Runs handed over while draining are started and finished too (FlowRunner aborts them at once).
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
     await this.finisher?.flush();
+    await Promise.all([...this.unreserving]);
     await this.listener?.stop();
     await this.lease?.stop();
   }
@@ -195,12 +205,14 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private track(job: Job): void {
     const executionId = job.data.executionId;
+    const flowId = job.data.maxConcurrentRuns ? job.data.flowId : undefined;
+    if (flowId !== undefined) this.standby.started(flowId);
     const done = this.process(job)
       .then(
         (finished) =>
           finished === null
             ? this.handBack(job, { message: 'the worker shut down during the run' })
-            : this.finisher!.finish(job, finished === true ? undefined : finished),
+            : this.finisher!.finish(job, finished === true ? undefined : finished, this.startSuccessor(flowId)),
         (err: unknown) => {
           const message = err instanceof Error ? err.message : String(err);
           const last = job.retryCount >= job.retryLimit;
@@ -216,9 +228,54 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       )
       .finally(() => {
         this.active.delete(job.id);
+        if (flowId !== undefined) void this.unreserve(this.standby.ended(flowId));
         this.wakeUp('slot');
       });
     this.active.set(job.id, done);
+  }
+
+  /** A run of limited flow `flowId` ended: starts a standby job of that flow in its place, if any. */
+  private startSuccessor(flowId: string | undefined): string | undefined {
+    if (flowId === undefined || this.stopping) return undefined;
+    const next = this.standby.take(flowId);
+    if (next) this.track(next);
+    return next?.id;
+  }
+
+  /**
+   * Standby jobs the finishing statement reserved: each starts at once in place of a finished run
+   * whose slot is still counted (its statement not sent yet), waits for a run of its flow to end, or,
+   * with none of its flow in flight, goes back to the queue.
+   */
+  private reserved(jobs: Job[]): void {
+    const back: Job[] = [];
+    for (const job of jobs) {
+      if (this.stopping) back.push(job);
+      else if (this.finisher!.adopt(job.data.flowId, job.id)) this.track(job);
+      else if (!this.standby.keep(job)) back.push(job);
+    }
+    void this.unreserve(back);
+  }
+
+  private unreserve(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    const p = this.handBackStandby(jobs).finally(() => this.unreserving.delete(p));
+    this.unreserving.add(p);
+    return p;
+  }
+
+  private async handBackStandby(jobs: Job[]): Promise<void> {
+    try {
+      await unreserveOwnJobs(
+        this.query,
+        this.lease!.id,
+        jobs.map((j) => j.id),
+      );
+      this.released();
+    } catch (err) {
+      // Left reserved: handed back when this worker's lease lapses (it stops) or at its next stop.
+      this.logger.warn({ err, jobs: jobs.length }, 'handing back standby jobs failed');
+    }
   }
 
   /**
@@ -297,6 +354,9 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private async checkOwnership(lapsedMs: number): Promise<void> {
     const ids = [...this.active.keys()];
     try {
+      // Standby jobs reclaimed meanwhile are another worker's now: never start them here.
+      const reserved = this.standby.all().map((j) => j.id);
+      this.standby.drop(new Set(await notOwned(this.query, this.lease!.id, reserved)));
       const lost = await notOwned(this.query, this.lease!.id, ids);
       this.logger.warn(
         {

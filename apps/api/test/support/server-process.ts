@@ -30,10 +30,13 @@ export class Server {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Resolves once the server listens; rejects (with its output) if it exits or takes too long. */
-  async ready(ms = 40_000): Promise<void> {
+  /**
+   * Resolves once the server listens (or prints `line`); rejects (with its output) if it exits or
+   * takes too long.
+   */
+  async ready(ms = 40_000, line = /callflow listening on/): Promise<void> {
     const until = Date.now() + ms;
-    while (!/callflow listening on/.test(this.stdout)) {
+    while (!line.test(this.stdout)) {
       if (!this.running) throw new Error(`server exited early:\n${this.stdout}\n${this.stderr}`);
       if (Date.now() > until) throw new Error(`server not ready after ${ms} ms:\n${this.stdout}\n${this.stderr}`);
       await new Promise((r) => setTimeout(r, 50));

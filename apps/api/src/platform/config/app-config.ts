@@ -56,6 +56,11 @@ const envSchema = z
     RUN_DEADLINE_MS: int(100, 600_000).default(60_000),
     /** Queue workers per process, and jobs fetched per poll. */
     WORKER_CONCURRENCY: int(1, 1000).default(50),
+    /**
+     * CPU priority (nice, 0-19) a ROLE=worker process lowers itself to: on a machine it shares with
+     * API processes, IVR callers waiting on the line go before campaign deliveries. 0 leaves it as is.
+     */
+    WORKER_NICE: int(0, 19).default(10),
     /** How often idle workers poll the queue, seconds (pg-boss minimum 0.5). */
     QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
     /**
