@@ -258,7 +258,8 @@ function finishCall(
     `${prepare}SET LOCAL plan_cache_mode = force_generic_plan;\n` +
     `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
     `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
-    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ${escape(reserve)}, '${lo}', '${hi}')`
+    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ${escape(reserve)}, ` +
+    `'${lo}', '${hi}')`
   );
 }
 
