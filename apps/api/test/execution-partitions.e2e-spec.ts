@@ -93,6 +93,32 @@ describe('executions partitioned by time', () => {
     expect(after[after.length - 1]!.to).toBeGreaterThanOrEqual(Date.now() + AHEAD_MS);
   });
 
+  it('lists across partitions and DEFAULT, newest first, through its cursor (generic plan, values inline)', async () => {
+    const phone = `+1555${Date.now()}`;
+    const ids = [crypto.randomUUID(), idAt(Date.now() - 3000), uuidv7()]; // DEFAULT, then range partitions
+    for (const [i, id] of ids.entries())
+      await t.db.query(
+        `INSERT INTO executions (id, tenant_id, trigger_type, status, input, started_at, phone) ` +
+          `VALUES ($1, $2, 'ivr', 'succeeded', '{}', now() - make_interval(secs => $3), $4)`,
+        [id, tenantId, 10 - i, phone],
+      );
+    const page = (q: Record<string, string>) =>
+      t
+        .as('get', '/api/v1/executions')
+        .query({ phone, limit: '2', ...q })
+        .expect(200);
+    const first = await page({});
+    expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[1]]);
+    const next = await page({ cursor: first.body.nextCursor });
+    expect(next.body.items.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
+    // The values go inline into EXECUTE, escaped: a quote is a character of the value.
+    expect((await page({ phone: `${phone}' OR true --` })).body.items).toEqual([]);
+    await t
+      .as('get', '/api/v1/executions')
+      .query({ phone: `${phone}\u0000` })
+      .expect(400);
+  });
+
   it('the finishing statement and the claim read one partition (EXPLAIN ANALYZE, generic plan)', async () => {
     const id = uuidv7();
     await t.db.query(INSERT, [id, tenantId, 'queued', new Date(), 'c1', crypto.randomUUID()]);

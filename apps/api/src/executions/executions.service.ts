@@ -10,6 +10,7 @@ import type {
 import { decodeCursor, encodeCursor, UUID_RE } from '../platform/cursors/cursor';
 import type { ExecutionEntity } from './execution.entity';
 import type { ListExecutionsQuery } from './dto/list-executions.query';
+import { genericQuery } from './generic-query';
 
 /** A list item: everything but the input, output and steps (libs/flow/src/api/executions.ts). */
 export type ExecutionSummary = ExecutionSummaryView<Date>;
@@ -72,7 +73,9 @@ export class ExecutionsService {
       where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const rows: Row[] = await this.db.query(
+    // Generic plan: planned once per session and filter set, not per call for every partition.
+    const rows = await genericQuery<Row>(
+      this.db,
       `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(' AND ')} ` +
         `ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
       params,
