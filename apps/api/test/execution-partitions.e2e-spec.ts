@@ -93,7 +93,7 @@ describe('executions partitioned by time', () => {
     expect(after[after.length - 1]!.to).toBeGreaterThanOrEqual(Date.now() + AHEAD_MS);
   });
 
-  it('lists across partitions and DEFAULT, newest first, through its cursor (generic plan, values inline)', async () => {
+  it('lists across partitions and DEFAULT, newest first, by its cursor (generic plan, values inline)', async () => {
     const phone = `+1555${Date.now()}`;
     const ids = [crypto.randomUUID(), idAt(Date.now() - 3000), uuidv7()]; // DEFAULT, then range partitions
     for (const [i, id] of ids.entries())
