@@ -59,9 +59,15 @@ const IVR_KEY = 'scale-ivr';
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
   const ivrCall = (i: number) =>
-    request(lb, 'POST', `/api/v1/ivr/${IVR_KEY}`, { call: { id: `c-${i}`, callerId: `+3906${i}` } }, {
-      'x-api-key': apiKey,
-    });
+    request(
+      lb,
+      'POST',
+      `/api/v1/ivr/${IVR_KEY}`,
+      { call: { id: `c-${i}`, callerId: `+3906${i}` } },
+      {
+        'x-api-key': apiKey,
+      },
+    );
   const postEvents = async (campaign: string, from: number, n: number) => {
     const events = Array.from({ length: n }, (_, k) => ({
       id: `${campaign}-${from + k}`,
@@ -74,8 +80,13 @@ const IVR_KEY = 'scale-ivr';
   };
   /** IVR runs this replica answered (its own metrics, read directly). */
   const ivrRunsOf = async (base: string) => {
-    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    const line = new RegExp(`^callflow_runs_total\\{flow="${IVR_KEY}",trigger="ivr",status="succeeded"\\} (\\d+)$`, 'm');
+    const text = await (
+      await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const line = new RegExp(
+      `^callflow_runs_total\\{flow="${IVR_KEY}",trigger="ivr",status="succeeded"\\} (\\d+)$`,
+      'm',
+    );
     return Number(line.exec(text)?.[1] ?? 0);
   };
 
@@ -98,7 +109,13 @@ const IVR_KEY = 'scale-ivr';
     // All four at once, on a database nobody migrated yet.
     ports.forEach((port, i) => {
       apiBases.push(`http://127.0.0.1:${port}`);
-      const env = { ...common, ROLE: 'api', PORT: String(port), TRUST_PROXY: '1', DATA_DIR: path.join(dir, `api-${i}`) };
+      const env = {
+        ...common,
+        ROLE: 'api',
+        PORT: String(port),
+        TRUST_PROXY: '1',
+        DATA_DIR: path.join(dir, `api-${i}`),
+      };
       apis.push(startReplica(env));
       workers.push(startReplica({ ...common, ROLE: 'worker', DATA_DIR: path.join(dir, `worker-${i}`) }));
     });
@@ -120,7 +137,7 @@ const IVR_KEY = 'scale-ivr';
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('four replicas starting together on an empty database apply each migration once and create one admin', async () => {
+  it('four replicas started together on an empty database apply each migration once, create one admin', async () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
@@ -247,14 +264,20 @@ const IVR_KEY = 'scale-ivr';
       message: 'request body too large',
     });
     // 2 MiB to a webhook reaches the API (8 MiB limit there): no such flow, its own 404.
-    const hook = await request(lb, 'POST', '/api/v1/hooks/no-such-flow', { pad: 'x'.repeat(2 * 1024 * 1024) }, {
-      'x-api-key': apiKey,
-    });
+    const hook = await request(
+      lb,
+      'POST',
+      '/api/v1/hooks/no-such-flow',
+      { pad: 'x'.repeat(2 * 1024 * 1024) },
+      {
+        'x-api-key': apiKey,
+      },
+    );
     expect(hook.status).toBe(404);
     expect(((await hook.json()) as { statusCode: number }).statusCode).toBe(404);
   });
 
-  it('keeps answering calls through nginx when an API replica is killed; 503 in the API shape when none is left', async () => {
+  it('keeps answering through nginx when one API replica is killed; a 503 in the API shape once both are', async () => {
     await apis[0]!.stop('SIGKILL');
     const before = await ivrRunsOf(apiBases[1]!);
     for (let i = 0; i < 20; i++) expect((await ivrCall(1000 + i)).status).toBe(200);

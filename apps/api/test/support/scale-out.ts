@@ -48,7 +48,8 @@ export function nginxConfigFor(port: number, upstreamPorts: number[], dir: strin
   const conf = fs.readFileSync(NGINX_CONF, 'utf8');
   const server = /^(\s*)server api:3000( [^;]*)?;$/m;
   const listen = /^(\s*)listen 80;$/m;
-  if (!server.test(conf) || !listen.test(conf)) throw new Error('deploy/nginx.conf: no `server api:3000` or `listen 80`');
+  if (!server.test(conf) || !listen.test(conf))
+    throw new Error('deploy/nginx.conf: no `server api:3000` or `listen 80`');
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
     .map((kind) => `  ${kind}_temp_path ${path.join(dir, kind)};`)
     .join('\n');
@@ -164,7 +165,8 @@ export class DeliveryCrm {
     const text = Buffer.concat(chunks).toString('utf8');
     const problems: string[] = [];
     if (req.method !== 'POST' || req.url !== '/deliveries') problems.push(`${req.method} ${req.url}`);
-    if (req.headers['content-type'] !== 'application/json') problems.push(`content-type ${req.headers['content-type']}`);
+    if (req.headers['content-type'] !== 'application/json')
+      problems.push(`content-type ${req.headers['content-type']}`);
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(text) as Record<string, unknown>;
