@@ -15,13 +15,36 @@ export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const NGINX_CONF = path.join(ROOT, 'deploy/nginx.conf');
 const DIST_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
 
-/** The built API exists (the test runs what the image runs: `npm run build` first). */
-export const API_BUILT = fs.existsSync(DIST_MAIN);
+/** Newest modification time of the .ts sources under `dir` (0 when absent). */
+function newestTs(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * What the replicas run: the build, as the image does, when it is not older than the sources;
+ * else the sources through SWC (a test run after an edit without `npm run build` tests the edit).
+ */
+export const API_MAIN = (() => {
+  const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
+  const fresh =
+    libs &&
+    fs.existsSync(DIST_MAIN) &&
+    fs.statSync(DIST_MAIN).mtimeMs >=
+      Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+  return fresh ? [DIST_MAIN] : ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
+})();
 
 /** A replica: `node apps/api/dist/main.js` with ROLE and the shared settings, its own DATA_DIR. */
 export function startReplica(env: Record<string, string>): Server {
   const { DATABASE_URL: _d, TEST_DATABASE_URL: _t, TEST_PG_ADMIN_URL: _a, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', DIST_MAIN], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...API_MAIN], {
     cwd: ROOT,
     env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
