@@ -33,6 +33,8 @@ const SECRETS = {
   JWT_SECRET: crypto.randomBytes(48).toString('base64url'),
 };
 const IVR_KEY = 'scale-ivr';
+/** The CRM's token: sealed with SECRETS_KEY by the API replica that saves it, opened by the workers. */
+const CRM_TOKEN = 'crm-token-0123456789';
 
 (MISSING ? describe.skip : describe)(`scale-out behind nginx${MISSING ? ` (skipped: ${MISSING})` : ''}`, () => {
   const db = scratchDatabase();
@@ -93,7 +95,7 @@ const IVR_KEY = 'scale-ivr';
     await db.create();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callflow-scale-'));
     fs.chmodSync(dir, 0o755); // nginx's workers (user nobody) keep request bodies under it
-    crm = await DeliveryCrm.start(() => workers.map((w) => w.child.pid!));
+    crm = await DeliveryCrm.start(() => workers.map((w) => w.child.pid!), CRM_TOKEN);
     const common = {
       DATABASE_URL: db.url,
       ...SECRETS,
@@ -184,7 +186,13 @@ const IVR_KEY = 'scale-ivr';
     const ivr = { id: 't', type: 'trigger.ivr', name: 'ivr', config: { deadlineMs: 3000, fallback: { queue: 'x' } } };
     await publish(IVR_KEY, chainFlow(ivr, respondNode('{"queue":"sales","caller":"{{call.callerId}}"}')));
     const campaign = { id: 't', type: 'trigger.campaign', name: 'start', config: { campaignIds: ['scale', 'live'] } };
-    const deliver = postNode(crm.url, '{"event":"{{event.id}}","campaign":"{{campaign.id}}"}');
+    // A connection holds the CRM's token: saved through one API replica, used by both workers.
+    const crmConnection = { name: 'crm', type: 'bearer', token: CRM_TOKEN, allowedOrigins: [new URL(crm.url).origin] };
+    const connection = await request(lb, 'POST', '/api/v1/connections', crmConnection);
+    expect(connection.status).toBe(201);
+    const { id: connectionId } = (await connection.json()) as { id: string };
+    const post = postNode(crm.url, '{"event":"{{event.id}}","campaign":"{{campaign.id}}"}');
+    const deliver = { ...post, config: { ...post.config, connectionId } };
     await publish('scale-deliver', chainFlow(campaign, deliver));
 
     const before = await Promise.all(apiBases.map(ivrRunsOf));

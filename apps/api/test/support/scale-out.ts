@@ -154,8 +154,8 @@ function clientOwner(clientPort: number, serverPort: number, pids: number[]): nu
 
 /**
  * The CRM the event flow delivers to: `POST /deliveries` with exactly `{"event": <id>, "campaign": <id>}`
- * as JSON, answered 200 after `delayMs`; anything else is a 400 and a violation. Each delivery
- * records the worker process whose connection carried it (`workerPids`).
+ * as JSON and `Authorization: Bearer <bearer>`, answered 200 after `delayMs`; anything else is a 400
+ * and a violation. Each delivery records the worker process whose connection carried it (`workerPids`).
  */
 export class DeliveryCrm {
   readonly deliveries: { event: string; campaign: string; pid: number | undefined }[] = [];
@@ -163,10 +163,13 @@ export class DeliveryCrm {
   delayMs = 0;
   private server!: http.Server;
 
-  constructor(private readonly workerPids: () => number[]) {}
+  constructor(
+    private readonly workerPids: () => number[],
+    private readonly bearer: string,
+  ) {}
 
-  static async start(workerPids: () => number[]): Promise<DeliveryCrm> {
-    const crm = new DeliveryCrm(workerPids);
+  static async start(workerPids: () => number[], bearer: string): Promise<DeliveryCrm> {
+    const crm = new DeliveryCrm(workerPids, bearer);
     crm.server = http.createServer((req, res) => void crm.answer(req, res));
     await new Promise<void>((resolve) => crm.server.listen(0, '127.0.0.1', resolve));
     return crm;
@@ -190,6 +193,7 @@ export class DeliveryCrm {
     if (req.method !== 'POST' || req.url !== '/deliveries') problems.push(`${req.method} ${req.url}`);
     if (req.headers['content-type'] !== 'application/json')
       problems.push(`content-type ${req.headers['content-type']}`);
+    if (req.headers.authorization !== `Bearer ${this.bearer}`) problems.push('authorization missing or wrong');
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(text) as Record<string, unknown>;
