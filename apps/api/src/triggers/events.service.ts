@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
@@ -12,7 +13,7 @@ import { keyAllowsFlow } from './sync-flows.service';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
 import type { EventDto } from './dto/event.dto';
 import { parseEventBatch } from './event-batch';
-import { claimAndEnqueue } from './event-enqueue';
+import { claimAndEnqueue, runsDocument } from './event-enqueue';
 import { uuidv7 } from '../platform/ids/uuid7';
 
 const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
@@ -36,6 +37,8 @@ export class EventsService {
     const { tenantId } = principal;
     const flows = eventFlowsFor(principal, await this.published.eventTriggered(tenantId));
     const events = parseEventBatch(body);
+    // A turn of the event loop between parsing and building (IVR calls on this process go on).
+    await nextTurn();
     const acceptedAt = new Date().toISOString();
 
     // A repeated id within the batch is the same event: the first occurrence counts.
@@ -72,9 +75,10 @@ export class EventsService {
       candidates.sort((a, b) =>
         a.flowId === b.flowId ? (a.eventId! < b.eventId! ? -1 : 1) : a.flowId < b.flowId ? -1 : 1,
       );
+      const document = await runsDocument(candidates);
       await this.db.transaction(async (m) => {
         const tx = m.queryRunner!;
-        const claimed = await claimAndEnqueue(tx, tenantId, candidates);
+        const claimed = await claimAndEnqueue(tx, tenantId, document);
         const existing =
           claimed === candidates.length ? new Map<string, string>() : await this.existing(tx, tenantId, candidates);
         // Last: the campaign counter rows stay locked until the commit only (campaign-counts.ts).
