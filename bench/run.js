@@ -6,7 +6,8 @@
 // %)
 //   BENCH_EVENTS       events posted per row of the events section (default 10000, batches of 1000; also 500)
 //   BENCH_EVENTS_ROUNDS interleaved rounds of its acceptance table (default 3)
-//   BENCH_EVENTS_AB=<another checkout, built>: its build beside this one in the acceptance table (bench/events-accept.ts)
+//   BENCH_EVENTS_AB=<another checkout, built>: its build beside this one in the events acceptance table
+//                      (bench/events-accept.ts)
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,progress,editor;
 //                      first-minute, a fresh clone's npm install + npm start timed, only when named)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
