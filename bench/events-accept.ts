@@ -20,11 +20,11 @@ const WHERE_THE_TIME_GOES = [
   'Where the time of a batch of 1000 goes (CPU profile of the ROLE=api process and pg_stat_statements over 20 ' +
     "batches, one client, this shared host under load, 2026-12-06). Before: ~65 ms of the API process's CPU per " +
     'batch (class-transformer + class-validator per event ~21 ms; the pg driver building array literals, every run ' +
-    'input escaped as an array element twice, for the executions rows and for the pg-boss jobs, ~12 ms, and ' +
-    'writing them ~13 ms; body parsing ~3.5 ms; the answer ~3.4 ms) and ~80-110 ms of PostgreSQL in three ' +
-    "statements: pg-boss's job insert ~40-60 ms (json_to_recordset, ON CONFLICT DO NOTHING: a speculative " +
-    'insertion into every unique index), the executions rows ~19-26 ms, the idempotency claim ~18-25 ms, ' +
-    'foreign-key checks included; the commit ~0.',
+    "input escaped as a jsonb[] element for the executions rows, ~12 ms, then serialised again in pg-boss's JSON " +
+    'of the jobs, and writing it all ~13 ms; body parsing ~3.5 ms; the answer ~3.4 ms) and ~80-110 ms of ' +
+    "PostgreSQL in three statements: pg-boss's job insert ~40-60 ms (json_to_recordset, ON CONFLICT DO " +
+    'NOTHING: a speculative insertion into every unique index), the executions rows ~19-26 ms, ' +
+    'the idempotency claim ~18-25 ms, foreign-key checks included; the commit ~0.',
   'After: ~25 ms of API CPU per batch: plainly valid events are checked by hand (class-validator only words the ' +
     'problems of the others, so a batch with invalid events answers as before), and ONE statement ' +
     '(triggers/event-enqueue.ts) takes one JSON document of the runs, sent once: it claims the (flow, event id) ' +
