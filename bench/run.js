@@ -4,7 +4,10 @@
 //   BENCH_IVR_SECONDS  measured seconds per IVR server and concurrency (default 18), after a 2 s warm-up
 //   BENCH_IVR_ROUNDS   interleaved rounds they are split into (default 9: on a shared host single rounds swing by ±15
 // %)
-//   BENCH_EVENTS       events posted in the events section (default 10000, batches of 500)
+//   BENCH_EVENTS       events posted per row of the events section (default 10000, batches of 1000; also 500)
+//   BENCH_EVENTS_ROUNDS interleaved rounds of its acceptance table (default 3)
+//   BENCH_EVENTS_AB=<another checkout, built>: its build beside this one in the events acceptance table
+//                      (bench/events-accept.ts)
 //   BENCH_SECTIONS     which sections to run, comma-separated (default engine,ivr,events,campaign,progress,editor;
 //                      first-minute, a fresh clone's npm install + npm start timed, only when named)
 //   BENCH_CAMPAIGN_EVENTS (default 100000), BENCH_CAMPAIGN_IVR_SECONDS (60), BENCH_CAMPAIGN_IVR_QUIET_SECONDS
@@ -37,6 +40,7 @@ const SHORT = {
   BENCH_IVR_SECONDS: '6',
   BENCH_IVR_ROUNDS: '3',
   BENCH_EVENTS: '2000',
+  BENCH_EVENTS_ROUNDS: '1',
   BENCH_CAMPAIGN_EVENTS: '10000',
   BENCH_CAMPAIGN_IVR_SECONDS: '10',
   BENCH_CAMPAIGN_IVR_QUIET_SECONDS: '5',
@@ -100,7 +104,7 @@ async function main() {
           const { benchEvents } = require('./events.bench.ts');
           sections.set(
             'events',
-            await benchEvents(ctx, { events, batch: 500, timeoutSec: 120 }).catch(
+            await benchEvents(ctx, { events, batch: 1000, timeoutSec: 120 }).catch(
               (err) => `## Events end to end\n\nFailed: ${String(err && err.message)}`,
             ),
           );
@@ -110,6 +114,18 @@ async function main() {
         await ctx.close();
       }
     }
+  }
+
+  if (wanted.has('events')) {
+    log(`events: acceptance by one API process${process.env.BENCH_EVENTS_AB ? ', before and after' : ''}`);
+    const { benchEventsAccept } = require('./events-accept.ts');
+    const md = await benchEventsAccept({
+      events,
+      rounds: Number(process.env.BENCH_EVENTS_ROUNDS || 3),
+      baseline: process.env.BENCH_EVENTS_AB || undefined,
+      log,
+    }).catch((err) => `### Acceptance by one API process\n\nFailed: ${String(err && err.stack)}`);
+    sections.set('events', `${sections.get('events') ?? '## Events end to end'}\n\n${md}`);
   }
 
   if (wanted.has('campaign')) {
