@@ -20,6 +20,8 @@
 //   progress section (bench/progress.bench.ts: one refresh, the counters per run), BENCH_PROGRESS_LIVE_EVENTS
 //   (default 100000, 0: none: a campaign delivered by two workers while its stream is followed); e.g.
 //   BENCH_SECTIONS=progress BENCH_PROGRESS_EXECUTIONS=100000 BENCH_PROGRESS_ROUNDS=3 while developing
+//   BENCH_CPU_PROF=<dir> a V8 CPU profile (.cpuprofile) of every API and worker process it starts, written
+//                      there as each exits (open in Chrome DevTools or VS Code)
 //   BENCH_SHORT=1      a short run for development (each knob above that is unset gets a small value: SHORT below);
 //                      its figures are noisier and go to bench/README.md like any other, so do not commit them
 // Everything runs on 127.0.0.1; the processes it starts (the API with its embedded PostgreSQL in
