@@ -33,7 +33,7 @@ export interface CampaignBenchOptions {
 export function campaignOptionsFromEnv(log: (m: string) => void): CampaignBenchOptions {
   const n = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
   return {
-    events: n('BENCH_CAMPAIGN_EVENTS', 100_000),
+    events: n('BENCH_CAMPAIGN_EVENTS', 30_000),
     batch: 1000,
     ivrSeconds: n('BENCH_CAMPAIGN_IVR_SECONDS', 60),
     ivrQuietSeconds: n('BENCH_CAMPAIGN_IVR_QUIET_SECONDS', 15),

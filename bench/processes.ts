@@ -103,6 +103,8 @@ function newestTs(dir: string): number {
 export function apiEntry(root?: string): { args: string[]; what: string } {
   // The node flags `npm start` and the Dockerfile use.
   const flags = ['--max-semi-space-size=64'];
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every API and worker process, written there as each exits.
+  if (process.env.BENCH_CPU_PROF) flags.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   if (root) return { args: [...flags, path.join(root, 'apps/api/dist/main.js')], what: `built output of ${root}` };
   const dist = path.join(ROOT, 'apps/api/dist/main.js');
   const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));

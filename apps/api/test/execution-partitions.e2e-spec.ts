@@ -135,7 +135,7 @@ describe('executions partitioned by time', () => {
         const text = plan(
           (
             await c.query(
-              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v7('{${id}}', ` +
+              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v8('{${id}}', ` +
                 `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '{}', '[]', '${id}', '${id}')`,
             )
           ).rows,

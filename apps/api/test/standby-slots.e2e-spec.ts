@@ -128,6 +128,22 @@ describe('maxConcurrentRuns: standby jobs keep a limited flow busy while the dat
     await waitFor(async () => ((await standbyRows()) === 0 ? true : undefined), 5_000, 'no standby job left');
   }, 90_000);
 
+  it('a pause hands the standby jobs back at once: no run starts once it is answered', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `pause-${i}-${crypto.randomBytes(3).toString('hex')}`);
+    await post(ids);
+    await waitFor(async () => ((await standbyRows()) > 0 ? true : undefined), 20_000, 'standby jobs reserved');
+    await t.as('post', '/api/v1/campaigns/standby/pause').expect(200);
+    const answered = performance.now();
+    await sleep(HOLD_MS * 3);
+    // Runs in flight at the pause end; none starts after it (a signal's delivery takes milliseconds).
+    expect(arrivals.filter((a) => a > answered + 50)).toEqual([]);
+    expect(await standbyRows()).toBe(0);
+    await t.as('post', '/api/v1/campaigns/standby/resume').expect(200);
+    await waitFor(async () => (ids.every((id) => deliveries.has(id)) ? true : undefined), 30_000, 'every delivery');
+    expect(ids.filter((id) => deliveries.get(id) !== 1)).toEqual([]);
+    expect(maxInFlight).toBeLessThanOrEqual(LIMIT);
+  }, 90_000);
+
   it('a worker that stops hands its standby jobs back; the other runs them, each once', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `stop-${i}-${crypto.randomBytes(3).toString('hex')}`);
     await post(ids);

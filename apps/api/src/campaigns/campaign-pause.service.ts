@@ -39,6 +39,8 @@ export class CampaignPauseService {
         [tenantId, campaignId, userId],
       );
       if (inserted[0]) {
+        // Workers hand back their standby jobs (reserved before this pause: job-ownership.ts).
+        await m.query(notifySql('paused'));
         await this.audit.record(
           { tenantId, actorUserId: userId, action: 'campaign.paused', targetType: 'campaign', targetId: campaignId },
           m,

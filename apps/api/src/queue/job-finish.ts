@@ -31,7 +31,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
-import { IS_STANDBY, IS_STANDBY_OF, LEASE_LIVE, standbyTagOf, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { HELD, IS_STANDBY, IS_STANDBY_OF, LEASE_LIVE, standbyTagOf, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 import { FETCH_LOCK_KEY } from './limited-fetch';
 
 const JOB = `${QUEUE_SCHEMA}.job`;
@@ -104,12 +104,12 @@ const FINAL_TYPES =
 const FINISH_SQL = `
   WITH RECURSIVE done_first AS (
     DELETE FROM ${JOB}
-    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count = 0
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND ${HELD} AND ${TAG} = $3::text AND retry_count = 0
     RETURNING id, ${FLOW} AS flow_id, ${limitOf(`data->'maxConcurrentRuns'`)} AS lim, ${IS_STANDBY} AS sb
   ),
   again AS (
     SELECT id, ${IS_STANDBY} AS sb FROM ${JOB}
-    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND state = 'active' AND ${TAG} = $3::text AND retry_count > 0
+    WHERE name = ${Q} AND id = ANY($1::uuid[]) AND ${HELD} AND ${TAG} = $3::text AND retry_count > 0
   ),
   done_again AS (
     UPDATE ${JOB} j SET completed_on = now(), state = 'completed', output = NULL FROM again a
@@ -127,7 +127,7 @@ const FINISH_SQL = `
   ),
   prom AS (
     UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
-    WHERE name = ${Q} AND id = ANY($5::uuid[]) AND id <> ALL($1::uuid[]) AND state = 'active'
+    WHERE name = ${Q} AND id = ANY($5::uuid[]) AND id <> ALL($1::uuid[]) AND ${HELD}
       AND ${TAG} = $3::text AND ${IS_STANDBY}
     RETURNING id, ${FLOW} AS flow_id
   ),
@@ -227,7 +227,7 @@ const FINISH_SQL = `
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v7';
+const PREPARED = 'callflow_finish_jobs_v8';
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 

@@ -21,6 +21,14 @@ const JOB = `${QUEUE_SCHEMA}.job`;
 /** The lease table (migration 1763750000000-queue-workers). */
 export const WORKERS_TABLE = 'queue_workers';
 
+/**
+ * SQL: the job row is active, written so that a by-id statement reaches its rows through the primary
+ * key: `state = 'active'` would let a generic plan take the active-by-flow partial index instead and
+ * read every active job of the queue, and the dead entries a busy queue leaves there (4.6 of a 10 ms
+ * finishing statement for 30 jobs, measured).
+ */
+export const HELD = `state::text = 'active'`;
+
 /** SQL: the lease row aliased `w` is live (refreshed within its lease_seconds). */
 export const LEASE_LIVE = `w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
 
@@ -36,7 +44,8 @@ export const tagOf = (param: string) => `jsonb_build_object('worker', ${param}::
  * (job-finish.ts). It is not counted against the flow's limit until that statement promotes it (the
  * run it replaces is counted until then), so the limit holds while no slot waits for a commit.
  * Reserved: no other worker takes it; its campaign run is claimed. Not started yet: a first try keeps
- * `started_on` NULL (pg-boss never expires it), and it is handed back as it was if its worker stops.
+ * `started_on` NULL (pg-boss never expires it), and it is handed back as it was if its worker stops
+ * (or as tried if its worker dies: RECLAIM_SQL).
  */
 export const standbyTagOf = (param: string) => `jsonb_build_object('worker', ${param}::text, 'standby', true)`;
 /** SQL: the job row (aliased `alias`, or unqualified) is a standby job. */
@@ -74,20 +83,18 @@ const RETRY_OR_FAIL = `
 
 /**
  * Hands back the active jobs of dead workers ($2 worker ids) as pg-boss's expiry would, with its
- * output shape (`{"value": {"message": …}}`), their standby jobs as they were (never started), and
- * drops those workers' lease rows if still stale.
+ * output shape (`{"value": {"message": …}}`), and drops those workers' lease rows if still stale.
+ * Standby jobs too, as tried: a dead worker may have started one without a trace in the database,
+ * so its next run counts as a retry (kept as evidence of a possible duplicate, like any other).
  * Reads active rows only (partial index on state = 'active').
  */
 export const RECLAIM_SQL = `
   WITH reclaimed AS (
-    UPDATE ${JOB} SET ${RETRY_OR_FAIL},
+    UPDATE ${JOB} SET ${RETRY_OR_FAIL}, started_on = COALESCE(started_on, now()),
       output = jsonb_build_object('value',
         jsonb_build_object('message', 'the worker stopped: its lease expired', 'worker', ${TAG}))
-    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[]) AND NOT ${IS_STANDBY}
+    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[])
     RETURNING id, state
-  ), unreserved AS (
-    UPDATE ${JOB} SET ${UNRESERVE}
-    WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[]) AND ${IS_STANDBY}
   ), gone AS (
     DELETE FROM ${WORKERS_TABLE} w WHERE w.id::text = ANY($2::text[]) AND NOT (${LEASE_LIVE})
   )
@@ -103,11 +110,11 @@ export const RECLAIM_SQL = `
 const COMPLETE_OWN_SQL = `
   WITH first AS (
     DELETE FROM ${JOB}
-    WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND retry_count = 0
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND retry_count = 0
     RETURNING id
   ), again AS (
     UPDATE ${JOB} SET completed_on = now(), state = 'completed', output = NULL
-    WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND retry_count > 0
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND retry_count > 0
     RETURNING id
   )
   SELECT id FROM first UNION ALL SELECT id FROM again`;
@@ -115,10 +122,10 @@ const COMPLETE_OWN_SQL = `
 /** pg-boss's failJobsById (output as `boss.fail(name, id, {message})` writes it), for a job still held by worker $3. */
 const FAIL_OWN_SQL = `
   UPDATE ${JOB} SET ${RETRY_OR_FAIL}, output = $4::jsonb
-  WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3
+  WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3
   RETURNING id`;
 
-const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3`;
+const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3`;
 
 /**
  * Hands standby jobs `ids` of worker $3 back to the queue (not started: its run ended with none to
@@ -127,7 +134,7 @@ const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]
 const UNRESERVE_OWN_SQL = `
   WITH back AS (
     UPDATE ${JOB} SET ${UNRESERVE}
-    WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND ${IS_STANDBY}
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}
     RETURNING id, data
   ), requeued AS (
     UPDATE executions SET status = 'queued'
@@ -142,7 +149,7 @@ export async function promoteOwnJobs(query: Rows, workerId: string, ids: readonl
   if (ids.length === 0) return;
   await query(
     `UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
-     WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active' AND ${TAG} = $3 AND ${IS_STANDBY}`,
+     WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}`,
     [FLOW_RUNS_QUEUE, ids, workerId],
   );
 }

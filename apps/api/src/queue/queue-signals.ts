@@ -10,7 +10,7 @@ import type { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
 export const QUEUE_CHANNEL = 'callflow_flow_runs';
-export type QueueSignal = 'queued' | 'released';
+export type QueueSignal = 'queued' | 'released' | 'paused';
 
 /** SQL that sends `signal` (inside a transaction: at its commit). */
 export const notifySql = (signal: QueueSignal) => `SELECT pg_notify('${QUEUE_CHANNEL}', '${signal}')`;
@@ -54,7 +54,7 @@ export class QueueListener {
     c.on('error', onGone);
     c.on('end', () => onGone());
     c.on('notification', (n) => {
-      if (n.payload === 'queued' || n.payload === 'released') this.onSignal(n.payload);
+      if (n.payload === 'queued' || n.payload === 'released' || n.payload === 'paused') this.onSignal(n.payload);
     });
     await c.connect();
     await c.query(`LISTEN ${QUEUE_CHANNEL}`);

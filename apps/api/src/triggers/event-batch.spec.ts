@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { parseEventBatch } from './event-batch';
+import { checkBody } from '../platform/validation/validate-body';
+import { EventDto } from './dto/event.dto';
+import { parseEventBatch, plainEvent } from './event-batch';
 
 /** The details of the 400 `run` throws (its message is the first). */
 function refused(run: () => unknown): string[] {
@@ -67,5 +69,47 @@ describe('parseEventBatch', () => {
     expect(() => parseEventBatch('x')).toThrow(BadRequestException);
     const many = Array.from({ length: 1001 }, (_, i) => ({ id: `e${i}`, type: 'sms.sent' }));
     expect(() => parseEventBatch(many)).toThrow(PayloadTooLargeException);
+  });
+
+  it('takes the quick way only for events checkBody accepts, and keeps the same fields', () => {
+    const call = { id: 'c-1', callerId: '+3906', nested: { a: [1, null] } };
+    const samples: Record<string, unknown>[] = [
+      { id: 'a', type: 'call.ended' },
+      { id: 'a', type: 'call.ended', call, contact: { phone: '+1' }, campaign: { id: 'spring' } },
+      { id: 'a', type: 'sms.sent', at: '2025-11-21T10:15:00Z' },
+      { id: 'a', type: 'sms.sent', at: '2025-11-21' },
+      { id: 'a', type: 'sms.sent', at: null, call: null, contact: null, campaign: null },
+      { id: 'x'.repeat(200), type: 'call.ringing' },
+      { id: 'x'.repeat(201), type: 'call.ringing' },
+      { id: '', type: 'call.ringing' },
+      { id: '\ud83d\ude00', type: 'call.ringing' },
+      { id: 'z\ud800', type: 'call.ringing' },
+      { id: 7, type: 'call.ended' },
+      { id: 'a' },
+      { id: 'a', type: 'call.exploded' },
+      { id: 'a', type: 1 },
+      { id: 'a', type: 'call.ended', call: 'c-1' },
+      { id: 'a', type: 'call.ended', call: [1] },
+      { id: 'a', type: 'call.ended', contact: 5 },
+      { id: 'a', type: 'call.ended', at: 'yesterday' },
+      { id: 'a', type: 'call.ended', at: 5 },
+      { id: 'a', type: 'call.ended', extra: 1 },
+      { id: 'a', type: 'call.ended', call: { note: 'a\u0000' } },
+      { id: 'a\u0000', type: 'call.ended' },
+      JSON.parse('{"id":"a","type":"call.ended","__proto__":{}}') as Record<string, unknown>,
+      JSON.parse('{"id":"a","type":"call.ended","constructor":{}}') as Record<string, unknown>,
+      JSON.parse('{"id":"a","type":"call.ended","call":{"__proto__":{"x":1}}}') as Record<string, unknown>,
+    ];
+    let quick = 0;
+    for (const sample of samples) {
+      const slow = checkBody(EventDto, sample, 'events[0]');
+      const fast = plainEvent(sample);
+      if (fast === undefined) continue;
+      quick++;
+      expect({ sample, ok: slow.ok }).toEqual({ sample, ok: true });
+      if (slow.ok) expect({ ...fast }).toEqual({ ...slow.value });
+    }
+    // The everyday shapes take the quick way: an id, a type, objects, an ISO time, null optionals.
+    expect(quick).toBe(7);
   });
 });

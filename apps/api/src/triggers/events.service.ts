@@ -1,8 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunInput } from '@callflow/engine';
 import { campaignIdOf, matchesTrigger } from '@callflow/flow';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { countQueued } from '../executions/campaign-counts';
 import { maxConcurrentRunsOf, type FlowRunJob } from '../queue/flow-runs.queue';
 import { QueueService } from '../queue/queue.service';
 import type { ApiKeyPrincipal } from '../access/principal';
@@ -11,6 +13,7 @@ import { keyAllowsFlow } from './sync-flows.service';
 import type { AcceptedEventDto } from './dto/trigger-answers.dto';
 import type { EventDto } from './dto/event.dto';
 import { parseEventBatch } from './event-batch';
+import { claimAndEnqueue, runsDocument } from './event-enqueue';
 import { uuidv7 } from '../platform/ids/uuid7';
 
 const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
@@ -18,9 +21,9 @@ const pairKey = (flowId: string, eventId: string) => `${flowId}|${eventId}`;
 /**
  * `POST /events`: matches each event against the tenant's published event-triggered versions
  * and, in ONE transaction, records (event, flow) idempotency rows, inserts `queued` executions and
- * enqueues one job per new pair, so the work is durable before the 202. Multi-row statements only:
- * four queries whatever the batch size. A repeated event id for a flow is not run again; the
- * answer lists the execution it started the first time.
+ * enqueues one job per new pair, so the work is durable before the 202: one statement for all of
+ * that (event-enqueue.ts), one for the campaign counts, whatever the batch size. A repeated event
+ * id for a flow is not run again; the answer lists the execution it started the first time.
  */
 @Injectable()
 export class EventsService {
@@ -34,6 +37,8 @@ export class EventsService {
     const { tenantId } = principal;
     const flows = eventFlowsFor(principal, await this.published.eventTriggered(tenantId));
     const events = parseEventBatch(body);
+    // A turn of the event loop between parsing and building (IVR calls on this process go on).
+    await nextTurn();
     const acceptedAt = new Date().toISOString();
 
     // A repeated id within the batch is the same event: the first occurrence counts.
@@ -70,11 +75,18 @@ export class EventsService {
       candidates.sort((a, b) =>
         a.flowId === b.flowId ? (a.eventId! < b.eventId! ? -1 : 1) : a.flowId < b.flowId ? -1 : 1,
       );
+      const document = await runsDocument(candidates);
       await this.db.transaction(async (m) => {
         const tx = m.queryRunner!;
-        const existing = await this.claim(tx, tenantId, candidates);
-        const fresh = candidates.filter((c) => !existing.has(pairKey(c.flowId, c.eventId!)));
-        await this.queue.enqueue(tx, tenantId, fresh);
+        const claimed = await claimAndEnqueue(tx, tenantId, document);
+        const existing =
+          claimed === candidates.length ? new Map<string, string>() : await this.existing(tx, tenantId, candidates);
+        // Last: the campaign counter rows stay locked until the commit only (campaign-counts.ts).
+        await countQueued(
+          tx,
+          tenantId,
+          candidates.filter((c) => !existing.has(pairKey(c.flowId, c.eventId!))),
+        );
         for (const c of candidates) {
           const id = existing.get(pairKey(c.flowId, c.eventId!)) ?? c.executionId;
           executionIds.set(c.eventId!, [...(executionIds.get(c.eventId!) ?? []), id]);
@@ -86,33 +98,20 @@ export class EventsService {
   }
 
   /**
-   * Inserts the idempotency rows; returns the execution ids of pairs that existed already. A pair
-   * being inserted by a concurrent request waits for it to commit, then counts as existing.
+   * The execution ids of the pairs of `runs` that another request had claimed (claimAndEnqueue
+   * inserted the others, with their runs' ids): read after the claim, which waited for such a
+   * request to commit.
    */
-  private async claim(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<Map<string, string>> {
-    const flowIds = runs.map((r) => r.flowId);
-    const eventIds = runs.map((r) => r.eventId);
-    const inserted: { flow_id: string; event_id: string }[] = await tx.query(
-      `INSERT INTO event_runs (tenant_id, flow_id, event_id, execution_id)
-       SELECT $1::uuid, x.flow_id, x.event_id, x.execution_id
-       FROM unnest($2::uuid[], $3::text[], $4::uuid[]) AS x(flow_id, event_id, execution_id)
-       ON CONFLICT DO NOTHING
-       RETURNING flow_id, event_id`,
-      [tenantId, flowIds, eventIds, runs.map((r) => r.executionId)],
-    );
-    const existing = new Map<string, string>();
-    if (inserted.length === runs.length) return existing;
+  private async existing(tx: QueryRunner, tenantId: string, runs: FlowRunJob[]): Promise<Map<string, string>> {
     const rows: { flow_id: string; event_id: string; execution_id: string }[] = await tx.query(
       `SELECT r.flow_id, r.event_id, r.execution_id FROM event_runs r
        JOIN unnest($2::uuid[], $3::text[]) AS x(flow_id, event_id) ON r.flow_id = x.flow_id AND r.event_id = x.event_id
        WHERE r.tenant_id = $1`,
-      [tenantId, flowIds, eventIds],
+      [tenantId, runs.map((r) => r.flowId), runs.map((r) => r.eventId)],
     );
-    const fresh = new Set(inserted.map((r) => pairKey(r.flow_id, r.event_id)));
-    for (const r of rows) {
-      const key = pairKey(r.flow_id, r.event_id);
-      if (!fresh.has(key)) existing.set(key, r.execution_id);
-    }
+    const mine = new Set(runs.map((r) => r.executionId));
+    const existing = new Map<string, string>();
+    for (const r of rows) if (!mine.has(r.execution_id)) existing.set(pairKey(r.flow_id, r.event_id), r.execution_id);
     return existing;
   }
 }

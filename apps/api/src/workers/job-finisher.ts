@@ -31,8 +31,10 @@ interface Waiting {
 export interface FinisherHooks {
   /** Jobs handed the slots of finished ones: run them. */
   claimed(jobs: ClaimedJob[]): void;
-  /** Standby jobs reserved for this worker (not started, not counted). */
-  reserved(jobs: ClaimedJob[]): void;
+  /** Standby jobs reserved for this worker (not started, not counted); `sent`: epoch() when the statement went. */
+  reserved(jobs: ClaimedJob[], sent: number): void;
+  /** Changes when standby jobs reserved before now must not start (a campaign paused). */
+  epoch(): number;
   /**
    * How many standby jobs to reserve per limited flow id with the next statement, given the slots
    * of each such flow that this statement hands over (its finished runs with no successor).
@@ -134,6 +136,7 @@ export class JobFinisher {
     }));
     const promote = batch.filter((w) => w.successor !== undefined).map((w) => w.successor!);
     const handOver = !this.hooks.stopping();
+    const epoch = this.hooks.epoch();
     let r;
     try {
       // While shutting down, nothing new is started: the slots are released instead.
@@ -150,7 +153,7 @@ export class JobFinisher {
     const standby = r.jobs.filter((j) => j.standby);
     const handed = r.jobs.filter((j) => !j.standby);
     if (handed.length > 0) this.hooks.claimed(handed);
-    if (standby.length > 0) this.hooks.reserved(standby);
+    if (standby.length > 0) this.hooks.reserved(standby, epoch);
     for (const w of batch) if (w.row && r.recorded.has(w.job.id)) this.writer.countFinished(w.row);
     const missing = batch.filter((w) => w.row && !r.recorded.has(w.job.id));
     // A queue run's row exists from its enqueue; if it was removed meanwhile, write it whole.

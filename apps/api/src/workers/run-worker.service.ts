@@ -69,6 +69,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private listener: QueueListener | undefined;
   /** Standby jobs per limited flow, to start the moment a run of that flow ends (job-ownership.ts). */
   private readonly standby = new StandbyJobs();
+  /** Bumped on every campaign pause signalled (standby jobs reserved before it go back). */
+  private pauses = 0;
   /** Standby jobs being handed back (awaited at shutdown). */
   private readonly unreserving = new Set<Promise<void>>();
 
@@ -95,7 +97,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       claimed: (jobs) => {
         for (const job of jobs) this.track(job);
       },
-      reserved: (jobs) => this.reserved(jobs),
+      reserved: (jobs, sent) => this.reserved(jobs, sent),
+      epoch: () => this.pauses,
       reserveWants: (handedOver) => this.standby.wants(handedOver),
       released: (limitedFreed) => {
         if (limitedFreed) this.released();
@@ -104,7 +107,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     this.listener = new QueueListener(
       (this.db.options as { url: string }).url,
-      (signal) => this.wakeUp(signal === 'queued' ? 'commit' : 'release'),
+      (signal) =>
+        signal === 'paused' ? this.campaignPaused() : this.wakeUp(signal === 'queued' ? 'commit' : 'release'),
       this.logger,
     );
     await this.listener.start();
@@ -234,6 +238,16 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.active.set(job.id, done);
   }
 
+  /**
+   * A campaign was paused: every standby job goes back (the next statements reserve none of the
+   * paused campaign), and so do those a statement sent before the signal returns (`pauses`).
+   */
+  private campaignPaused(): void {
+    this.pauses++;
+    void this.unreserve(this.standby.all());
+    this.standby.drop();
+  }
+
   /** A run of limited flow `flowId` ended: starts a standby job of that flow in its place, if any. */
   private startSuccessor(flowId: string | undefined): string | undefined {
     if (flowId === undefined || this.stopping) return undefined;
@@ -247,10 +261,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
    * whose slot is still counted (its statement not sent yet), waits for a run of its flow to end, or,
    * with none of its flow in flight, goes back to the queue.
    */
-  private reserved(jobs: Job[]): void {
+  private reserved(jobs: Job[], pausesWhenSent: number): void {
     const back: Job[] = [];
     for (const job of jobs) {
-      if (this.stopping) back.push(job);
+      if (this.stopping || pausesWhenSent !== this.pauses) back.push(job);
       else if (this.finisher!.adopt(job.data.flowId, job.id)) this.track(job);
       else if (!this.standby.keep(job)) back.push(job);
     }

@@ -131,7 +131,7 @@ export interface StreamEvent {
  * Opens `path` with `Accept: text/event-stream` and collects its events into `events` as they come;
  * `status` is the answer's status, `close()` ends it.
  */
-export function openStream(t: TestApp, path: string, token = t.token) {
+export function openStream(t: Pick<TestApp, 'baseUrl' | 'token'>, path: string, token = t.token) {
   const events: StreamEvent[] = [];
   let status = 0;
   let contentType = '';
