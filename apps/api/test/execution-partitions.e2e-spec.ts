@@ -6,7 +6,7 @@ import { ExecutionWriter } from '../src/executions/execution-writer.service';
 import { pendingRow } from '../src/executions/execution-row';
 import { AHEAD_MS, rangePartitions, uuidAt } from '../src/executions/execution-partitions';
 import { uuidv7 } from '../src/platform/ids/uuid7';
-import { finishJobs } from '../src/queue/job-finish';
+import { FINISH_STATEMENT, finishJobs } from '../src/queue/job-finish';
 import { RetentionService } from '../src/queue/retention.service';
 import { scratchDatabase } from './db-url';
 import { TestApp } from './harness';
@@ -135,7 +135,7 @@ describe('executions partitioned by time', () => {
         const text = plan(
           (
             await c.query(
-              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE callflow_finish_jobs_v8('{${id}}', ` +
+              `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE ${FINISH_STATEMENT}('{${id}}', ` +
                 `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '{}', '[]', '${id}', '${id}')`,
             )
           ).rows,

@@ -88,6 +88,14 @@ describe('maxConcurrentRuns: standby jobs keep a limited flow busy while the dat
 
   it('starts runs while every finishing statement waits, within the limit, each event once', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `standby-${i}-${crypto.randomBytes(3).toString('hex')}`);
+    // The campaign's progress counts runs running; standby jobs are not, until they start.
+    let maxRunning = 0;
+    const sampler = setInterval(() => {
+      void t.db
+        .query(`SELECT running::int AS n FROM campaign_counters WHERE campaign_id = 'standby'`)
+        .then((r: { n: number }[]) => (maxRunning = Math.max(maxRunning, r[0]?.n ?? 0)))
+        .catch(() => undefined);
+    }, 20);
     await post(ids);
     // Running steadily: a few runs finished, so standby jobs were reserved by finishing statements.
     await waitFor(async () => (deliveries.size >= 3 * LIMIT ? true : undefined), 20_000, 'the first runs');
@@ -111,7 +119,10 @@ describe('maxConcurrentRuns: standby jobs keep a limited flow busy while the dat
     // Without standby jobs no run starts while finishing statements wait (their slots are not freed).
     expect(during).toBeGreaterThanOrEqual(1);
     await waitFor(async () => (deliveries.size === ids.length ? true : undefined), 30_000, 'every delivery');
+    clearInterval(sampler);
     expect(maxInFlight).toBeLessThanOrEqual(LIMIT);
+    expect(maxRunning).toBeGreaterThan(0);
+    expect(maxRunning).toBeLessThanOrEqual(LIMIT);
     expect([...deliveries.values()].filter((n) => n !== 1)).toEqual([]);
     await waitFor(
       async () => {

@@ -219,10 +219,12 @@ describe('starting the server (npm start)', () => {
   });
 
   it('ROLE=worker lowers its CPU priority (WORKER_NICE, default 10) so IVR calls go first', async () => {
-    const niceOf = (pid: number) => {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const niceOf = (pid: number, tid = pid) => {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
+    // Every thread (V8's and libuv's run beside the main one), not the main thread alone.
+    const threadNices = (pid: number) => fs.readdirSync(`/proc/${pid}/task`).map((tid) => niceOf(pid, Number(tid)));
     for (const [env, nice] of [
       [{}, 10],
       [{ WORKER_NICE: '0' }, os.getPriority()],
@@ -230,6 +232,7 @@ describe('starting the server (npm start)', () => {
       const s = start({ ROLE: 'worker', ...env });
       await s.ready(40_000, /callflow worker started \(ROLE=worker\)/);
       expect(niceOf(s.child.pid!)).toBe(nice);
+      expect(new Set(threadNices(s.child.pid!))).toEqual(new Set([nice]));
       expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
   });

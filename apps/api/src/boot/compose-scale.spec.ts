@@ -50,6 +50,7 @@ const environmentOf = (service: string, env: Record<string, string>) =>
 const SECRETS = {
   SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
   JWT_SECRET: 'a-jwt-secret-of-more-than-thirty-two-characters',
+  POSTGRES_PASSWORD: '0f3a9c',
 };
 
 /** An nginx size (`1m`, `8m`, `512k`) in bytes. */
@@ -98,12 +99,22 @@ describe('docker-compose.scale.yml (several API and worker replicas behind nginx
     expect(fs.existsSync(path.resolve(ROOT, mount!.split(':')[0]!))).toBe(true);
   });
 
-  it('refuses to start without SECRETS_KEY and JWT_SECRET: a secret generated per replica would differ', () => {
+  it('refuses to start without SECRETS_KEY, JWT_SECRET (one per replica would differ) or POSTGRES_PASSWORD', () => {
+    const { POSTGRES_PASSWORD } = SECRETS;
     for (const service of ['api', 'worker']) {
-      expect(() => environmentOf(service, {})).toThrow(/SECRETS_KEY|JWT_SECRET/);
-      expect(() => environmentOf(service, { SECRETS_KEY: SECRETS.SECRETS_KEY })).toThrow(/JWT_SECRET/);
-      expect(() => environmentOf(service, { JWT_SECRET: SECRETS.JWT_SECRET })).toThrow(/SECRETS_KEY/);
+      expect(() => environmentOf(service, { POSTGRES_PASSWORD })).toThrow(/SECRETS_KEY|JWT_SECRET/);
+      expect(() => environmentOf(service, { POSTGRES_PASSWORD, SECRETS_KEY: SECRETS.SECRETS_KEY })).toThrow(
+        /JWT_SECRET/,
+      );
+      expect(() => environmentOf(service, { POSTGRES_PASSWORD, JWT_SECRET: SECRETS.JWT_SECRET })).toThrow(
+        /SECRETS_KEY/,
+      );
+      // No default database password: one reachable from other machines would be guessable.
+      expect(() =>
+        environmentOf(service, { SECRETS_KEY: SECRETS.SECRETS_KEY, JWT_SECRET: SECRETS.JWT_SECRET }),
+      ).toThrow(/POSTGRES_PASSWORD/);
     }
+    expect(() => environmentOf('db', {})).toThrow(/POSTGRES_PASSWORD/);
   });
 
   it('gives every replica a valid configuration with the same secrets and the one database', () => {
@@ -111,7 +122,7 @@ describe('docker-compose.scale.yml (several API and worker replicas behind nginx
     const worker = loadConfig(environmentOf('worker', SECRETS));
     expect(api.ROLE).toBe('api');
     expect(worker.ROLE).toBe('worker');
-    expect(api.DATABASE_URL).toBe('postgres://callflow:callflow@db:5432/callflow');
+    expect(api.DATABASE_URL).toBe('postgres://callflow:0f3a9c@db:5432/callflow');
     expect(worker.DATABASE_URL).toBe(api.DATABASE_URL);
     expect(api.secretsKey.equals(worker.secretsKey)).toBe(true);
     expect(api.jwtSecret).toBe(worker.jwtSecret);

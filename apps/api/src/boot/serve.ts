@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Server, Socket } from 'node:net';
 import { createApp } from '../app.factory';
@@ -18,15 +19,25 @@ function tellPrimary(message: string): void {
 }
 
 /**
- * Lowers this process's CPU priority (before its thread pool starts: new threads inherit it). Only
- * lowering needs no privilege; a container that forbids it keeps running at its priority.
+ * Lowers this process's CPU priority: every thread it has now (Linux gives each thread its own nice
+ * value: V8's and libuv's threads already run), and the threads started later inherit it from the
+ * main thread. Only lowering needs no privilege; a container that forbids it keeps its priority.
  */
 function lowerPriority(nice: number): void {
   if (nice <= 0) return;
+  let threads: number[] = [0];
   try {
-    if (os.getPriority() < nice) os.setPriority(nice);
-  } catch (err) {
-    process.stderr.write(`callflow: could not lower the worker's priority to nice ${nice}: ${String(err)}\n`);
+    threads = fs.readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // No /proc (not Linux): the process's priority is the main thread's.
+  }
+  for (const tid of threads) {
+    try {
+      if (os.getPriority(tid) < nice) os.setPriority(tid, nice);
+    } catch (err) {
+      process.stderr.write(`callflow: could not lower the worker's priority to nice ${nice}: ${String(err)}\n`);
+      return;
+    }
   }
 }
 

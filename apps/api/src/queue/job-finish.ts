@@ -14,11 +14,12 @@
  *   runs are active is counted by the fetch and the first rule only).
  * - standby jobs (job-ownership.ts): a worker starts a reserved standby job of a limited flow the moment
  *   one of its runs of that flow ends, without waiting for this statement; the statement that completes
- *   the ended run's job promotes the standby job (counted from then on: count-neutral, as the ended one
- *   stops being counted in the same statement; a slot whose run had no successor is handed over as
- *   above), and reserves new standby jobs, as many as the worker asks per flow (one per run of it in
- *   flight or about to start). So a limited flow's slots never sit idle while a statement commits, and
- *   the count of active jobs, standby ones left out, never exceeds the limit.
+ *   the ended run's job promotes the standby job (counted, and its campaign run `running`, from then
+ *   on: count-neutral, as the ended one stops being counted in the same statement; a slot whose run
+ *   had no successor is handed over as above), and reserves new standby jobs, as many as the worker
+ *   asks per flow (one per run of it in flight or about to start). So a limited flow's slots never sit
+ *   idle while a statement commits, and the count of active jobs, standby ones left out, never exceeds
+ *   the limit.
  * Either way the queue's order within a flow and its campaigns is kept, paused campaigns are skipped,
  * `start_after` must have passed, and nothing is taken unless the worker's lease is live. It takes
  * the fetch lock SHARED, before its snapshot: hand-overs run side by side, a fetch or a campaign pause
@@ -129,7 +130,7 @@ const FINISH_SQL = `
     UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
     WHERE name = ${Q} AND id = ANY($5::uuid[]) AND id <> ALL($1::uuid[]) AND ${HELD}
       AND ${TAG} = $3::text AND ${IS_STANDBY}
-    RETURNING id, ${FLOW} AS flow_id
+    RETURNING id, ${FLOW} AS flow_id, jsonb_typeof(data->'campaignId') = 'string' AS counted
   ),
   wants AS (SELECT x.f AS flow_id, x.n AS r FROM json_to_recordset($6::json) AS x(f text, n int) WHERE $4::boolean),
   flows AS (
@@ -200,18 +201,21 @@ const FINISH_SQL = `
   ),
   act AS (
     UPDATE ${JOB} j SET state = 'active',
-      started_on = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb)) AND started_on IS NULL
-        THEN NULL ELSE now() END,
+      started_on = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb)) THEN NULL ELSE now() END,
       retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
-      output = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb)) THEN ${standbyTagOf('$3')}
-        ELSE ${tagOf('$3')} END
+      output = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb))
+        THEN ${standbyTagOf('$3', 'started_on IS NOT NULL')} ELSE ${tagOf('$3')} END
     WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next))
     RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on, ${IS_STANDBY_OF('j')} AS standby
   ),
+  claimed AS (
+    SELECT id FROM act WHERE NOT standby AND jsonb_typeof(data->'campaignId') = 'string'
+    UNION ALL SELECT id FROM prom WHERE counted
+  ),
   claim AS (
     UPDATE executions SET status = 'running'
-    WHERE id = ANY(ARRAY(SELECT id FROM act WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'queued'
-      AND id BETWEEN ${firstId('SELECT id FROM act')} AND ${lastId('SELECT id FROM act')}
+    WHERE id = ANY(ARRAY(SELECT id FROM claimed)) AND status = 'queued'
+      AND id BETWEEN ${firstId('SELECT id FROM claimed')} AND ${lastId('SELECT id FROM claimed')}
   )
   SELECT
     (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
@@ -227,7 +231,9 @@ const FINISH_SQL = `
  * through `= ANY(ARRAY(…))` (an index probe per id whatever the statistics), never a join the planner
  * could turn into a scan of executions.
  */
-const PREPARED = 'callflow_finish_jobs_v8';
+/** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v9';
+const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
 

@@ -43,11 +43,14 @@ export const tagOf = (param: string) => `jsonb_build_object('worker', ${param}::
  * its runs of the same limited flow ends, before the finishing statement that frees that run's slot
  * (job-finish.ts). It is not counted against the flow's limit until that statement promotes it (the
  * run it replaces is counted until then), so the limit holds while no slot waits for a commit.
- * Reserved: no other worker takes it; its campaign run is claimed. Not started yet: a first try keeps
- * `started_on` NULL (pg-boss never expires it), and it is handed back as it was if its worker stops
- * (or as tried if its worker dies: RECLAIM_SQL).
+ * Reserved: no other worker takes it. Not started: `started_on` stays NULL (pg-boss never expires it)
+ * and its campaign run stays `queued` until the promotion; it is handed back as it was if its worker
+ * stops (or as tried if its worker dies: RECLAIM_SQL).
  */
-export const standbyTagOf = (param: string) => `jsonb_build_object('worker', ${param}::text, 'standby', true)`;
+export const standbyTagOf = (param: string, retried: string) =>
+  `jsonb_build_object('worker', ${param}::text, 'standby', true, 'retried', ${retried})`;
+/** SQL: the standby job was a retry (its reservation counted the try, as an activation does). */
+const RETRIED = `COALESCE((output->>'retried')::boolean, false)`;
 /** SQL: the job row (aliased `alias`, or unqualified) is a standby job. */
 export const IS_STANDBY_OF = (alias?: string) => `(${alias ? `${alias}.` : ''}output->>'standby' IS NOT NULL)`;
 export const IS_STANDBY = IS_STANDBY_OF();
@@ -57,10 +60,9 @@ export const IS_STANDBY = IS_STANDBY_OF();
  * `created` again, a retry `retry` again with the count its reservation added taken back.
  */
 const UNRESERVE = `
-  state = CASE WHEN started_on IS NULL THEN 'created'::${QUEUE_SCHEMA}.job_state
-    ELSE 'retry'::${QUEUE_SCHEMA}.job_state END,
-  retry_count = CASE WHEN started_on IS NULL THEN retry_count ELSE retry_count - 1 END,
-  start_after = now(), output = NULL`;
+  state = CASE WHEN ${RETRIED} THEN 'retry'::${QUEUE_SCHEMA}.job_state ELSE 'created'::${QUEUE_SCHEMA}.job_state END,
+  retry_count = CASE WHEN ${RETRIED} THEN retry_count - 1 ELSE retry_count END,
+  started_on = CASE WHEN ${RETRIED} THEN now() END, start_after = now(), output = NULL`;
 
 /**
  * pg-boss 10.4.2's failJobs (plans.js) for one row, as SET clauses: retry with its delay (and
@@ -148,8 +150,14 @@ const UNRESERVE_OWN_SQL = `
 export async function promoteOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await query(
-    `UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
-     WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}`,
+    `WITH prom AS (
+       UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
+       WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}
+       RETURNING id, data
+     )
+     UPDATE executions SET status = 'running'
+     WHERE id = ANY(ARRAY(SELECT id FROM prom WHERE jsonb_typeof(data->'campaignId') = 'string'))
+       AND status = 'queued'`,
     [FLOW_RUNS_QUEUE, ids, workerId],
   );
 }

@@ -59,6 +59,28 @@ describe('parseEventBatch', () => {
     ]);
   });
 
+  it('refuses a lone surrogate anywhere (jsonb cannot store it) and a number id JSON.parse rounded', () => {
+    expect(
+      refused(() =>
+        parseEventBatch([
+          { id: 'a', type: 'campaign.contact', contact: { firstName: '\udc00' } },
+          { id: 'b', type: 'call.ended', call: { custom: { deep: { x: 'ok\ud800' } } } },
+          JSON.parse('{"id":92345678901234567890,"type":"sms.sent"}'),
+          { id: 'c', type: 'sms.sent', contact: { ['k\ud800']: 1 } },
+        ]),
+      ),
+    ).toEqual([
+      'events[0].contact.firstName: text must be valid Unicode (it holds a lone UTF-16 surrogate)',
+      'events[1].call.custom.deep.x: text must be valid Unicode (it holds a lone UTF-16 surrogate)',
+      'events[2].id: a number id must be at most 2^53 - 1 (send a longer id as a string)',
+      'events[3].contact: text must be valid Unicode (it holds a lone UTF-16 surrogate)',
+    ]);
+    // Paired surrogates (an emoji) and the largest exact number are fine.
+    expect(
+      parseEventBatch({ id: Number.MAX_SAFE_INTEGER, type: 'sms.sent', contact: { firstName: 'Ann \u{1F600}' } }),
+    ).toHaveLength(1);
+  });
+
   it('reports the first 50 problems, refuses an empty array and more than 1000 events (413)', () => {
     const bad = Array.from({ length: 60 }, (_, i) => ({ id: `e${i}`, type: 'x' }));
     const details = refused(() => parseEventBatch(bad));

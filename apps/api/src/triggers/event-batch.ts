@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { EVENT_TYPES } from '@callflow/flow';
 import { isISO8601 } from 'class-validator';
-import { findNul, isPlainObject } from '../platform/json/json-fields';
+import { findLoneSurrogate, findNul, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
 import { problemsException } from '../platform/validation/validation';
 import { EventDto } from './dto/event.dto';
@@ -31,6 +31,17 @@ export function parseEventBatch(body: unknown): EventDto[] {
     const where = single ? 'event' : `events[${i}]`;
     if (!isPlainObject(item)) {
       problems.push(`${where}: must be an event object`);
+      return;
+    }
+    if (typeof item.id === 'number' && Math.abs(item.id) > Number.MAX_SAFE_INTEGER) {
+      // JSON.parse rounded it: two ids would collapse into one, and one event would not run.
+      problems.push(`${where}.id: a number id must be at most 2^53 - 1 (send a longer id as a string)`);
+      return;
+    }
+    const lone = findLoneSurrogate(item);
+    if (lone !== undefined) {
+      // jsonb (the queue and the run's input) cannot store it: one such event would fail its batch.
+      problems.push(`${where}.${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`);
       return;
     }
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
