@@ -208,7 +208,8 @@ export interface DbSizes {
 export async function dbSizes(url: string): Promise<DbSizes> {
   const [r] = await sql<Record<string, string>>(
     url,
-    `SELECT pg_total_relation_size('executions') AS executions, pg_total_relation_size('event_runs') AS event_runs,
+    `SELECT (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('executions')) AS executions,
+       pg_total_relation_size('event_runs') AS event_runs,
        (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('pgboss.job')) AS jobs,
        pg_total_relation_size('pgboss.archive') AS archive, pg_database_size(current_database()) AS database`,
   );

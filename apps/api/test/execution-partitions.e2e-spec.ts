@@ -119,7 +119,7 @@ describe('executions partitioned by time', () => {
       .expect(400);
   });
 
-  it('the finishing statement and the claim read one partition (EXPLAIN ANALYZE, generic plan)', async () => {
+  it('the finishing statement prunes its final rows to their partition, the fetch claim too (EXPLAIN)', async () => {
     const id = uuidv7();
     await t.db.query(INSERT, [id, tenantId, 'queued', new Date(), 'c1', crypto.randomUUID()]);
     const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
@@ -140,7 +140,11 @@ describe('executions partitioned by time', () => {
             )
           ).rows,
         );
-        expect(scanned(text)).toEqual([await holding(t.db, Date.now())]);
+        // The final rows' UPDATE reads their partition only (its range is given as $7/$8: the plan
+        // shows the others removed); the claim UPDATE probes every partition's key (job-finish.ts:
+        // run-time pruning on a subquery's range crashed PostgreSQL 18.4).
+        expect(scanned(text)).toContain(await holding(t.db, Date.now()));
+        expect(text).toMatch(/Subplans Removed: [1-9]/);
         await c.query('ROLLBACK');
       } finally {
         c.release();

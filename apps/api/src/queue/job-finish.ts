@@ -43,15 +43,13 @@ const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign
 /** A job's limit as pickWithinLimits reads it (limited-fetch.ts): a number ≥ 1, floored; else none. */
 const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m})::numeric >= 1
   THEN floor((${m})::numeric) END`;
-/**
- * The smallest and largest id a subquery returns: a range on executions' partition key, which an
- * `= ANY(ARRAY(…))` is not (PostgreSQL prunes partitions on an array only when it is a constant), so
- * the generic plan prunes to the partitions of these ids at run time (execution-partitions.ts). The
- * final rows' range is given as parameters instead (idBounds): pruned before the executor starts,
- * their partitions' scans are not even set up.
+/*
+ * The final rows' id range is given as parameters ($7/$8, idBounds): executions' partitions outside it
+ * are pruned before the executor starts. No range from a subquery (`id BETWEEN (SELECT … LIMIT 1) AND
+ * …`) on the other UPDATEs of executions: run-time pruning on it crashed PostgreSQL 18.4
+ * (segfault in perform_pruning_base_step, the server restarting every few hundred ms under a
+ * campaign); those UPDATEs probe each partition's primary key instead.
  */
-const firstId = (ids: string) => `(${ids} ORDER BY 1 LIMIT 1)`;
-const lastId = (ids: string) => `(${ids} ORDER BY 1 DESC LIMIT 1)`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job as the worker runs it (the columns the hand-over returns). */
@@ -215,7 +213,6 @@ const FINISH_SQL = `
   claim AS (
     UPDATE executions SET status = 'running'
     WHERE id = ANY(ARRAY(SELECT id FROM claimed)) AND status = 'queued'
-      AND id BETWEEN ${firstId('SELECT id FROM claimed')} AND ${lastId('SELECT id FROM claimed')}
   )
   SELECT
     (SELECT COALESCE(array_agg(id::text), '{}') FROM done) AS done,
@@ -232,7 +229,7 @@ const FINISH_SQL = `
  * could turn into a scan of executions.
  */
 /** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
-export const FINISH_STATEMENT = 'callflow_finish_jobs_v9';
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v10';
 const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();

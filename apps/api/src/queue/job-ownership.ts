@@ -141,8 +141,6 @@ const UNRESERVE_OWN_SQL = `
   ), requeued AS (
     UPDATE executions SET status = 'queued'
     WHERE id = ANY(ARRAY(SELECT id FROM back WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'running'
-      -- The ids' range prunes executions' partitions (an array from a query does not): job-finish.ts.
-      AND id BETWEEN (SELECT id FROM back ORDER BY 1 LIMIT 1) AND (SELECT id FROM back ORDER BY 1 DESC LIMIT 1)
   )
   SELECT id FROM back`;
 
