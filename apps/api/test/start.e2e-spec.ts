@@ -10,33 +10,13 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildFresh, DIST_MAIN } from './support/build-fresh';
 import { freePort, Server } from './support/server-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SRC_MAIN = ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
-const DIST_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
-const LIBS_BUILT = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) =>
-  fs.existsSync(path.join(ROOT, f)),
-);
-
-/** Newest modification time of the .ts files under `dir` (0 when absent). */
-function newestTs(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** A build exists and is not older than the sources (`npm run build` ran after the last edit). */
-const BUILD_FRESH =
-  fs.existsSync(DIST_MAIN) &&
-  LIBS_BUILT &&
-  fs.statSync(DIST_MAIN).mtimeMs >=
-    Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
+const BUILD_FRESH = buildFresh();
 const ADMIN_EMAIL = 'start@test.local';
 
 jest.setTimeout(60_000);

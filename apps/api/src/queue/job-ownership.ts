@@ -131,18 +131,13 @@ const OWNED_SQL = `SELECT id FROM ${JOB} WHERE name = $1 AND id = ANY($2::uuid[]
 
 /**
  * Hands standby jobs `ids` of worker $3 back to the queue (not started: its run ended with none to
- * replace, or it stops); their campaign runs are queued again.
+ * replace, or it stops). Their campaign runs were never claimed (they stay `queued` until a standby
+ * job is promoted: job-finish.ts), so nothing else changes.
  */
 const UNRESERVE_OWN_SQL = `
-  WITH back AS (
-    UPDATE ${JOB} SET ${UNRESERVE}
-    WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}
-    RETURNING id, data
-  ), requeued AS (
-    UPDATE executions SET status = 'queued'
-    WHERE id = ANY(ARRAY(SELECT id FROM back WHERE jsonb_typeof(data->'campaignId') = 'string')) AND status = 'running'
-  )
-  SELECT id FROM back`;
+  UPDATE ${JOB} SET ${UNRESERVE}
+  WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3 AND ${IS_STANDBY}
+  RETURNING id`;
 
 /** Counts standby jobs `ids` of worker `workerId` as started (job-finish.ts does it in its statement). */
 export async function promoteOwnJobs(query: Rows, workerId: string, ids: readonly string[]): Promise<void> {

@@ -9,37 +9,17 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Server } from './server-process';
+import { buildFresh, DIST_MAIN } from './build-fresh';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const NGINX_CONF = path.join(ROOT, 'deploy/nginx.conf');
-const DIST_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
-
-/** Newest modification time of the .ts sources under `dir` (0 when absent). */
-function newestTs(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * What the replicas run: the build, as the image does, when it is not older than the sources;
  * else the sources through SWC (a test run after an edit without `npm run build` tests the edit).
  */
-export const API_MAIN = (() => {
-  const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
-  const fresh =
-    libs &&
-    fs.existsSync(DIST_MAIN) &&
-    fs.statSync(DIST_MAIN).mtimeMs >=
-      Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
-  return fresh ? [DIST_MAIN] : ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
-})();
+export const API_MAIN = buildFresh() ? [DIST_MAIN] : ['-r', '@swc-node/register', 'apps/api/src/main.ts'];
 
 /** A replica: `node apps/api/dist/main.js` with ROLE and the shared settings, its own DATA_DIR. */
 export function startReplica(env: Record<string, string>): Server {

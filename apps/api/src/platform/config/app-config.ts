@@ -48,7 +48,10 @@ const envSchema = z
     OUTBOUND_ALLOW: z.string().default(''),
     /** Largest request body accepted, bytes (413 past it). */
     BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-    /** Largest webhook body (`/hooks/…`), bytes: a PBX pushing a call history in one request (26,000 calls ≈ 3 MB). */
+    /**
+     * Largest webhook body (`/hooks/…`), bytes: a PBX pushing a call history in one request
+     * (26,000 calls ≈ 3 MB).
+     */
     WEBHOOK_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
     /** Executions older than this many days are deleted in the background. */
     EXECUTIONS_RETENTION_DAYS: int(1, 3650).default(14),
