@@ -122,6 +122,13 @@ suite('dark mode', () => {
   let flowId = '';
 
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  // Polled on a timer, not on animation frames: a CI host starved of CPU once went 10 s without one.
+  // The media query is awaited first so that a failure says whether the emulation or the page lagged.
+  const followsSystem = async (scheme: 'dark' | 'light') => {
+    const poll = { polling: 100, timeout: 20_000 };
+    await page.waitForFunction((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme, poll);
+    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme, poll);
+  };
   const choose = async (choice: 'system' | 'light' | 'dark') => {
     await page.click('[data-testid=theme-button]');
     await page.click(`[data-testid=theme-${choice}]`);
@@ -158,7 +165,7 @@ suite('dark mode', () => {
   it('follows the system setting until the user picks one, and keeps the pick across reloads', async () => {
     expect(await theme()).toBe('light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await followsSystem('dark');
 
     await choose('light');
     expect(await theme()).toBe('light');
@@ -181,7 +188,7 @@ suite('dark mode', () => {
     await page.locator('[data-testid=flows-page]').waitFor();
     expect(await theme()).toBe('light');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await followsSystem('dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
