@@ -41,7 +41,10 @@ export async function startPgServer(
   fs.chmodSync(dir, 0o755); // as root, postgres runs as the `postgres` user, which must traverse it
   const port = await freePort();
   const recent: string[] = [];
+  // BENCH_PG_LOG=<file>: every line PostgreSQL logs appended there too (with BENCH_PG_FLAGS' auto_explain).
+  const logFile = process.env.BENCH_PG_LOG;
   const keep = (m: unknown) => {
+    if (logFile) fs.appendFileSync(logFile, `${String(m)}\n`);
     recent.push(
       ...String(m)
         .split('\n')
@@ -69,6 +72,11 @@ export async function startPgServer(
       ...(process.env.BENCH_PG_STATEMENTS === '1'
         ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
         : []),
+      // BENCH_PG_FLAGS="name=value name=value": more settings, e.g. auto_explain's, for a one-off look.
+      ...(process.env.BENCH_PG_FLAGS ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .flatMap((f) => ['-c', f]),
     ],
   });
   const holder = pg as unknown as { process?: ChildProcess };

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { Pool } from 'pg';
 import { LoopbackServer, type SeenRequest } from '../../../libs/engine/test/loopback';
 import { FLOW_RUNS_QUEUE } from '../src/queue/flow-runs.queue';
 import { rowsOnPool } from '../src/platform/database/raw-rows';
 import { completeOwnJobs, failOwnJob } from '../src/queue/job-ownership';
 import { ACTIVE_BY_FLOW_INDEX, fetchFlowRuns, LIMITED_FETCH_SQL } from '../src/queue/limited-fetch';
 import { RunWorker } from '../src/workers/run-worker.service';
+import { FINISH_STATEMENT, finishJobs } from '../src/queue/job-finish';
 import { TestApp } from './harness';
 import { chainFlow, postNode, publishFlow, sleep, waitFor } from './support/triggers';
 
@@ -292,4 +294,67 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     );
     expect(times[15]).toBeLessThan(20);
   });
+
+  it('hands slots over by primary key over a 100,000-job backlog (plan made while the queue was small)', async () => {
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const worker = crypto.randomUUID();
+    await lease(worker, 0);
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
+    try {
+      const flow = crypto.randomUUID();
+      const held: string[] = [];
+      for (let i = 0; i < 20; i++) held.push(await job(flow, 20, 'active', { worker }));
+      for (let i = 0; i < 3; i++) await job(flow, 20, 'created');
+      // Planned (generic plan, kept for the session) while the queue is small, as at a worker's first
+      // finish; the backlog then grows with no ANALYZE (which would have the plan made again).
+      await t.db.query('ANALYZE pgboss.job');
+      await finishJobs(pool, worker, [], { handOver: true });
+      await t.db.query(
+        `INSERT INTO pgboss.job (name, data, state, created_on) SELECT $1, $2::jsonb, 'created', ` +
+          `now() - interval '10 minutes' + g * interval '1 microsecond' FROM generate_series(1, 100000) g`,
+        [FLOW_RUNS_QUEUE, data(flow, 20)],
+      );
+      const c = await pool.connect();
+      let seen = '';
+      try {
+        await c.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off`);
+        const [{ 'QUERY PLAN': json }] = (
+          await c.query(
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE ${FINISH_STATEMENT}('{${held.join(',')}}', ` +
+              `'[]', '${worker}', true, '{}', '[]', '${NO_ID}', '${NO_ID}')`,
+          )
+        ).rows as { 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }[];
+        seen = `${json[0].Plan['Shared Hit Blocks']} buffers, ${json[0]['Execution Time']} ms`;
+        const next = findPlan(json[0].Plan, (n) => n['Subplan Name'] === 'CTE next')!;
+        // The 20 handed-over jobs are read by id through the key, not by walking the backlog's entries.
+        expect(indexesOf(next).filter((i) => i !== undefined && !i.endsWith('_pkey'))).toEqual([]);
+        expect(next['Actual Rows']).toBe(20);
+        expect(json[0].Plan['Shared Hit Blocks']).toBeLessThan(1500);
+        await c.query('ROLLBACK');
+      } finally {
+        c.release();
+      }
+      process.stdout.write(`hand-over of 20 slots over 100,000 queued: ${seen}\n`);
+    } finally {
+      await pool.end();
+    }
+  });
 });
+
+/** No final rows: their id range is empty. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+interface PlanNode {
+  'Subplan Name'?: string;
+  'Parent Relationship'?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Shared Hit Blocks'?: number;
+  Plans?: PlanNode[];
+}
+const findPlan = (n: PlanNode, test: (n: PlanNode) => boolean): PlanNode | undefined =>
+  test(n) ? n : (n.Plans ?? []).map((p) => findPlan(p, test)).find(Boolean);
+/** The indexes a plan node's own scans use (not those of the subqueries it reads its ids from). */
+const indexesOf = (n: PlanNode): (string | undefined)[] => [
+  ...(n['Index Name'] ? [n['Index Name']] : []),
+  ...(n.Plans ?? []).filter((p) => p['Parent Relationship'] !== 'InitPlan').flatMap(indexesOf),
+];

@@ -29,6 +29,14 @@ export const WORKERS_TABLE = 'queue_workers';
  */
 export const HELD = `state::text = 'active'`;
 
+/**
+ * SQL: the job row is queued (pg-boss's `state < 'active'`: created or retry), written for by-id
+ * statements as HELD is: `state < 'active'` let the hand-over's generic plan walk the queued-by-flow
+ * partial index, a whole backlog's entries, to find 22 ids (1.2 of a 3.1 ms statement at a backlog of
+ * 10,000, measured with auto_explain).
+ */
+export const QUEUED_BY_ID = `state::text IN ('created', 'retry')`;
+
 /** SQL: the lease row aliased `w` is live (refreshed within its lease_seconds). */
 export const LEASE_LIVE = `w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
 

@@ -42,7 +42,7 @@ import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
 import { rowsOn, rowsOnPool, type Rows } from '../platform/database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
-import { IS_STANDBY, LEASE_LIVE, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { IS_STANDBY, LEASE_LIVE, QUEUED_BY_ID, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
 
 /** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
 export const FETCH_LOCK_KEY = 7211;
@@ -128,7 +128,7 @@ const CLAIM_SQL = `UPDATE executions SET status = 'running' WHERE id = ANY($1::u
 const ACTIVATE_SQL = `
   WITH next AS (
     SELECT id FROM ${JOB}
-    WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'active' AND start_after < now()
+    WHERE name = $1 AND id = ANY($2::uuid[]) AND ${QUEUED_BY_ID} AND start_after < now()
       AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE}))
     FOR UPDATE SKIP LOCKED
   )
