@@ -202,7 +202,7 @@ const FINISH_SQL = `
   ),
   next AS (
     SELECT j.id FROM ${JOB} j
-    WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
+    WHERE j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
       AND j.id = ANY(ARRAY(SELECT id FROM picked UNION ALL SELECT id FROM opencand))
       AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
     FOR UPDATE SKIP LOCKED
