@@ -128,6 +128,9 @@ export async function ivrLoad(
   };
 }
 
+/** The label of the paced row on the raw Node server: what the load generator itself adds. */
+export const RAW_LABEL = 'quiet system, raw Node server (baseline)';
+
 /** IVR p99 target under a campaign at a paced load (issue 20, goal 4), ms. */
 const PACED_P99_TARGET_MS = 50;
 
@@ -146,6 +149,7 @@ export function ivrReport(
     `${fmt(r.timeoutAnswers)} | ${Number.isNaN(r.metricTimeouts) ? '?' : fmt(r.metricTimeouts)} |`;
   const worst = Math.max(...loaded.map((r) => r.p99));
   const paced = loaded.find((r) => r.rate);
+  const raw = quiet.find((r) => r.label === RAW_LABEL);
   const timeoutsQuiet = quiet.reduce((n, r) => n + r.timeoutAnswers, 0);
   const timeoutsLoaded = loaded.reduce((n, r) => n + r.timeoutAnswers, 0);
   return [
@@ -174,6 +178,14 @@ export function ivrReport(
       ? [
           `- p99 under campaign load, paced at ${fmt(paced.rate!)} calls/s: ${fmt(paced.p99)} ms ≤ ` +
             `${PACED_P99_TARGET_MS} ms: ${paced.p99 <= PACED_P99_TARGET_MS ? 'met' : '**not met**'}.`,
+        ]
+      : []),
+    ...(raw
+      ? [
+          `- The paced load on the raw Node server, quiet system: p50 ${fmt(raw.p50)}, p99 ${fmt(raw.p99)} ms: ` +
+            `the floor this load generator measures at ${raw.connections} connections (it opens its calls in ` +
+            `bursts), against which the API's ${fmt(quiet.find((r) => r.rate && r !== raw)?.p99 ?? NaN)} ms ` +
+            `quiet and ${paced ? fmt(paced.p99) : '?'} ms under the campaign read.`,
         ]
       : []),
     `- timeout answers under load ${fmt(timeoutsLoaded)} ≤ on the quiet system ${fmt(timeoutsQuiet)}: ` +

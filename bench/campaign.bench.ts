@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CAMPAIGN_LIMIT, Cluster, campaignBatches, campaignFlow, sql, type MockStats } from './campaign-cluster';
 import { MemorySampler, dbSizes, postBatches, waitFinal, waitFor, type DbSizes, type PostResult } from './campaign-lib';
-import { ivrLoad, ivrReport, type IvrLoadResult } from './campaign-ivr';
+import { ivrLoad, ivrReport, RAW_LABEL, type IvrLoadResult } from './campaign-ivr';
 import { cpuMeter, postgresPids } from './cpu';
 import { ivrFlow } from './ivr.bench';
 import { fmt } from './lib';
-import { ROOT, apiEntry } from './processes';
+import { ROOT, apiEntry, startScript } from './processes';
 
 export interface CampaignBenchOptions {
   events: number;
@@ -138,6 +138,16 @@ async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: nu
     );
     for (const r of rows) o.log(`  ${fmt((r.ms * 1000) / deliveries)} µs/delivery, ${fmt(r.calls)} calls: ${r.query}`);
     await sql(c.pg.url, 'SELECT pg_stat_statements_reset()');
+    // Row writes by table since the start (HOT: an update that touched no index).
+    const tables = await sql<{ t: string; ins: number; upd: number; hot: number; del: number }>(
+      c.pg.url,
+      `SELECT CASE WHEN relname LIKE 'executions%' THEN 'executions' WHEN schemaname = 'pgboss' THEN 'pgboss.job'
+         ELSE relname END AS t, sum(n_tup_ins)::int AS ins, sum(n_tup_upd)::int AS upd,
+         sum(n_tup_hot_upd)::int AS hot, sum(n_tup_del)::int AS del
+       FROM pg_stat_user_tables GROUP BY 1 HAVING sum(n_tup_ins + n_tup_upd + n_tup_del) > 1000 ORDER BY 1`,
+    );
+    for (const r of tables)
+      o.log(`  ${r.t}: ${fmt(r.ins)} inserted, ${fmt(r.upd)} updated (${fmt(r.hot)} HOT), ${fmt(r.del)} deleted`);
   } catch (err) {
     o.log(`pg_stat_statements: ${String(err)}`);
   }
@@ -184,6 +194,14 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
         rate: o.ivrRate,
       }),
     ];
+    // The floor of the paced figures: the same load on the raw Node server (bench/raw-ivr-server.js).
+    const raw = await startScript(path.join(__dirname, 'raw-ivr-server.js'), { CRM_URL: `${c.crm.base}/crm/lookup` });
+    try {
+      const at = { ...ivr, base: raw.base, durationSec: o.ivrQuietSeconds, warmupSec: 2, rate: o.ivrRate };
+      quiet.push(await ivrLoad(RAW_LABEL, at));
+    } finally {
+      await raw.stop();
+    }
     const loaded: IvrLoadResult[] = [];
     const under = await runPhase(c, sampler, o, `2 workers, ${lim}, IVR load`, 'ivrload', true, async () => {
       // Starts once the campaign is delivering, so the whole IVR window sees the campaign's load.
