@@ -297,6 +297,7 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
 
   it('hands slots over by primary key over a 100,000-job backlog (plan made while the queue was small)', async () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    await t.db.query('VACUUM pgboss.job'); // the last test's 100,000 rows: a small queue is small on disk too
     const worker = crypto.randomUUID();
     await lease(worker, 0);
     const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
@@ -317,19 +318,24 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
       const c = await pool.connect();
       let seen = '';
       try {
-        await c.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off`);
+        // The lease (3 s) is renewed as a live worker's is; the plan EXECUTE uses is the session's cached one.
+        await t.db.query(`UPDATE queue_workers SET seen_at = now() WHERE id = $1`, [worker]);
+        await c.query(`BEGIN; SET LOCAL plan_cache_mode = force_generic_plan`);
         const [{ 'QUERY PLAN': json }] = (
           await c.query(
             `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE ${FINISH_STATEMENT}('{${held.join(',')}}', ` +
               `'[]', '${worker}', true, '{}', '[]', '${NO_ID}', '${NO_ID}')`,
           )
         ).rows as { 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }[];
-        seen = `${json[0].Plan['Shared Hit Blocks']} buffers, ${json[0]['Execution Time']} ms`;
+        const buffers = (json[0].Plan['Shared Hit Blocks'] ?? 0) + (json[0].Plan['Shared Read Blocks'] ?? 0);
+        seen = `${buffers} buffers, ${json[0]['Execution Time']} ms`;
         const next = findPlan(json[0].Plan, (n) => n['Subplan Name'] === 'CTE next')!;
         // The 20 handed-over jobs are read by id through the key, not by walking the backlog's entries.
-        expect(indexesOf(next).filter((i) => i !== undefined && !i.endsWith('_pkey'))).toEqual([]);
+        const used = indexesOf(next);
+        expect(used.some((i) => i?.endsWith('_pkey'))).toBe(true);
+        expect(used.filter((i) => !i?.endsWith('_pkey'))).toEqual([]);
         expect(next['Actual Rows']).toBe(20);
-        expect(json[0].Plan['Shared Hit Blocks']).toBeLessThan(1500);
+        expect(buffers).toBeLessThan(1500);
         await c.query('ROLLBACK');
       } finally {
         c.release();
@@ -349,6 +355,7 @@ interface PlanNode {
   'Index Name'?: string;
   'Actual Rows'?: number;
   'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
   Plans?: PlanNode[];
 }
 const findPlan = (n: PlanNode, test: (n: PlanNode) => boolean): PlanNode | undefined =>
