@@ -345,6 +345,47 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
       await pool.end();
     }
   });
+
+  it('hands slots over past the queued jobs another finishing statement holds (no limit)', async () => {
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const worker = crypto.randomUUID();
+    await lease(worker, 0);
+    const flow = crypto.randomUUID();
+    const held: string[] = [];
+    for (let i = 0; i < 3; i++) held.push(await job(flow, null, 'active', { worker }));
+    for (let i = 0; i < 9; i++) await job(flow, null, 'created');
+    const queued = (
+      (await t.db.query(
+        `SELECT id FROM pgboss.job WHERE name = $1 AND state = 'created' ORDER BY priority DESC, created_on, id`,
+        [FLOW_RUNS_QUEUE],
+      )) as { id: string }[]
+    ).map((r) => r.id);
+    const other = new Pool({ connectionString: t.databaseUrl, max: 1 });
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
+    const locker = await other.connect();
+    try {
+      // Another worker's finishing statement has taken the head of the queue and not committed yet.
+      await locker.query('BEGIN');
+      await locker.query(`SELECT id FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) FOR UPDATE`, [
+        FLOW_RUNS_QUEUE,
+        queued.slice(0, 3),
+      ]);
+      const done = await finishJobs(
+        pool,
+        worker,
+        held.map((jobId) => ({ jobId })),
+        { handOver: true },
+      );
+      expect([...done.completed].sort()).toEqual([...held].sort());
+      // The next three in queue order, not nothing (which sent the worker to the exclusive fetch).
+      expect(done.jobs.map((j) => j.id)).toEqual(queued.slice(3, 6));
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+      await other.end();
+      await pool.end();
+    }
+  });
 });
 
 /** No final rows: their id range is empty. */

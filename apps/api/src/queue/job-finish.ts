@@ -104,6 +104,14 @@ const FINAL_TYPES =
   'id uuid, status text, output json, error json, steps json, finished_at timestamptz, duration_ms int';
 
 /**
+ * Queued jobs with no limit read per slot to hand over, of which the first ones not locked are taken: two
+ * workers' statements running side by side read the same head of the queue, and with one candidate per
+ * slot the second took nothing (SKIP LOCKED) and its worker fetched instead, under the exclusive fetch
+ * lock that every other finishing statement then waited for.
+ */
+const OPEN_SPARE = 3;
+
+/**
  * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
  * $4 whether to hand slots over and reserve (not while the worker shuts down), $5 the standby jobs the
  * worker started in place of finished ones (uuid[]: counted from now on), $6 the standby jobs wanted
@@ -194,18 +202,27 @@ const FINISH_SQL = `
       FROM ${JOB} j
       WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
         AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
-      ORDER BY j.priority DESC, j.created_on, j.id LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)) c
+      ORDER BY j.priority DESC, j.created_on, j.id
+      LIMIT ${OPEN_SPARE} * (SELECT count(*) FROM done WHERE lim IS NULL)) c
     WHERE g.campaign <> ALL(${PAUSED}) AND c.lim IS NULL
       AND NOT EXISTS (SELECT 1 FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
         AND COALESCE(a.data->>'flowId', '') = g.flow_id AND ${limitOf(`a.data->'maxConcurrentRuns'`)} IS NOT NULL)
-    ORDER BY c.priority DESC, c.created_on, c.id LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)
+    ORDER BY c.priority DESC, c.created_on, c.id LIMIT ${OPEN_SPARE} * (SELECT count(*) FROM done WHERE lim IS NULL)
   ),
   next AS (
     SELECT j.id FROM ${JOB} j
     WHERE j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
-      AND j.id = ANY(ARRAY(SELECT id FROM picked UNION ALL SELECT id FROM opencand))
+      AND j.id = ANY(ARRAY(SELECT id FROM picked))
       AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
     FOR UPDATE SKIP LOCKED
+  ),
+  nextopen AS (
+    SELECT j.id FROM ${JOB} j
+    WHERE j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
+      AND j.id = ANY(ARRAY(SELECT id FROM opencand))
+      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
+    ORDER BY j.priority DESC, j.created_on, j.id
+    FOR UPDATE SKIP LOCKED LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)
   ),
   act AS (
     UPDATE ${JOB} j SET state = 'active',
@@ -213,7 +230,7 @@ const FINISH_SQL = `
       retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END,
       output = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked WHERE sb))
         THEN ${standbyTagOf('$3', 'started_on IS NOT NULL')} ELSE ${tagOf('$3')} END
-    WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next))
+    WHERE j.name = ${Q} AND j.id = ANY(ARRAY(SELECT id FROM next UNION ALL SELECT id FROM nextopen))
     RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on, ${IS_STANDBY_OF('j')} AS standby
   ),
   claimed AS (
@@ -239,7 +256,7 @@ const FINISH_SQL = `
  * could turn into a scan of executions.
  */
 /** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
-export const FINISH_STATEMENT = 'callflow_finish_jobs_v11';
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v12';
 const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
