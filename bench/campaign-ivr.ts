@@ -3,7 +3,8 @@
  * for the closed loop, an evenly paced client for a fixed rate), reading every answer's body to count the
  * `status: "timeout"` ones (fallback answers), cross-checked with the API's callflow_ivr_timeouts_total counter.
  */
-import http from 'node:http';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { BENCH_METRICS_TOKEN } from './api-context';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -95,34 +96,25 @@ export async function ivrLoad(
     },
   };
   if (opts.rate) {
-    if (opts.warmupSec > 0) await pacedLoad(opts, request.path, opts.warmupSec, () => undefined);
-    counting = true;
     const before = await timeoutCounter(opts.base);
-    const startedAt = Date.now();
-    const r = await pacedLoad(opts, request.path, opts.durationSec, request.onResponse);
-    const endedAt = Date.now();
-    counting = false;
+    const r = await pacedLoad({
+      url: `${opts.base}${request.path}`,
+      headers: request.headers,
+      body: IVR_REQUEST,
+      connections: opts.connections,
+      rate: opts.rate,
+      seconds: opts.durationSec,
+      warmupSec: opts.warmupSec,
+    });
     const after = await timeoutCounter(opts.base);
-    const sorted = r.latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
     return {
       label,
       rate: opts.rate,
       connections: opts.connections,
       seconds: opts.durationSec,
-      ok: r.ok,
       perSecond: r.ok / opts.durationSec,
-      p50: at(0.5),
-      p99: at(0.99),
-      max: sorted.length ? sorted[sorted.length - 1]! : NaN,
-      non2xx: r.non2xx,
-      errors: r.errors,
-      timeoutAnswers,
-      otherAnswers,
       metricTimeouts: after - before,
-      startedAt,
-      endedAt,
+      ...r,
     };
   }
   const base = {
@@ -161,68 +153,35 @@ export async function ivrLoad(
   };
 }
 
-/**
- * `rate` calls/s in all, evenly spaced, for `seconds`, over at most `connections` keep-alive connections
- * opened and used once beforehand (autocannon's paced mode fires all its connections at once every
- * tick and at its start: 200 calls in one burst, more than 1 % of a 15 s run, which made its p99 a
- * measure of the burst: 232-382 ms on the raw server). A call's latency runs from its scheduled time
- * to the end of its answer, so a call kept waiting for a free connection counts its wait
- * (no coordinated omission). Latencies in ms.
- */
-async function pacedLoad(
-  opts: { base: string; apiKey: string; connections: number; rate?: number },
-  path: string,
-  seconds: number,
-  onResponse: (status: number, body: string) => void,
-): Promise<{ latencies: number[]; ok: number; non2xx: number; errors: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
-  const url = new URL(opts.base);
-  const headers = { 'content-type': 'application/json', 'x-api-key': opts.apiKey };
-  const out = { latencies: [] as number[], ok: 0, non2xx: 0, errors: 0 };
-  const call = (scheduled: number, record: boolean) =>
-    new Promise<void>((resolve) => {
-      const req = http.request(
-        { host: url.hostname, port: url.port, path, method: 'POST', agent, headers, timeout: 10_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (record) {
-              out.latencies.push(performance.now() - scheduled);
-              if (res.statusCode! >= 200 && res.statusCode! < 300) out.ok++;
-              else out.non2xx++;
-              onResponse(res.statusCode!, Buffer.concat(chunks).toString());
-            }
-            resolve();
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        if (record) out.errors++;
-        resolve();
-      });
-      req.end(IVR_REQUEST);
+/** What bench/paced-client.js measured (latencies in ms). */
+interface PacedResult {
+  p50: number;
+  p99: number;
+  max: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeoutAnswers: number;
+  otherAnswers: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Runs bench/paced-client.js (its own process: see there) and returns what it printed. */
+function pacedLoad(config: Record<string, unknown>): Promise<PacedResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'paced-client.js')], {
+      env: { ...process.env, PACED_CONFIG: JSON.stringify(config) },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-  // Opens the connections (not measured).
-  await Promise.all(Array.from({ length: opts.connections }, () => call(performance.now(), false)));
-  const total = Math.round(opts.rate! * seconds);
-  const gap = 1000 / opts.rate!;
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && t0 + sent * gap <= now) pending.push(call(t0 + sent++ * gap, true));
-      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * gap - performance.now()));
-      else resolve();
-    };
-    tick();
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as PacedResult);
+      else reject(new Error(`paced-client exited with ${code}`));
+    });
   });
-  await Promise.all(pending);
-  agent.destroy();
-  return out;
 }
 
 /** The label of the paced row on the raw Node server: what the load generator itself adds. */
@@ -261,10 +220,10 @@ export function ivrReport(
       `the API's most calls/s, where p50 ≈ connections ÷ calls/s is the queue the load generator itself builds; ` +
       `autocannon), and paced (${fmt(o.ivrRate)} calls/s offered in all, evenly spaced, each on the next free ` +
       `connection: callers on hold asking at a fixed rate, so the latency is what a caller waits, from the ` +
-      `call's scheduled time to its whole answer; bench/campaign-ivr.ts pacedLoad; the bench process also ` +
-      `posts the campaign's batches, so its own pauses count in). The worker processes run at WORKER_NICE ` +
-      `(10). "timeout answers" counts 200 answers whose body says \`"status":"timeout"\` (the fallback); the ` +
-      `metric column is the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
+      `call's scheduled time to its whole answer; bench/paced-client.js, its own process). The worker ` +
+      `processes run at WORKER_NICE (10). "timeout answers" counts 200 answers whose body says ` +
+      `\`"status":"timeout"\` (the fallback); the metric column is ` +
+      `the increase of callflow_ivr_timeouts_total. Latencies in ms.`,
     '',
     '| IVR load | calls | connections | s | req/s | p50 | p99 | max | ' +
       'non-2xx | socket errors | timeout answers | timeouts (metric) |',

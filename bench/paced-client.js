@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// A paced load for the IVR benchmarks, run as its own small process (the bench process holds the
+// campaign's batches and a large heap: its own pauses would count as the server's latency).
+// PACED_CONFIG (JSON): { url, headers, body, connections, rate, seconds, warmupSec }.
+// Sends `rate` calls/s in all, evenly spaced, over at most `connections` keep-alive connections opened and
+// used once beforehand; a call's latency runs from its scheduled time to the end of its answer, so a call
+// that waits for a free connection counts its wait (no coordinated omission). After `warmupSec` of the same
+// load (not counted), measures `seconds` and prints one JSON line: p50, p99, max (ms), ok, non2xx, errors,
+// and the 200 answers whose body says "status":"timeout" (timeoutAnswers) or neither that nor "succeeded".
+const http = require('node:http');
+
+const c = JSON.parse(process.env.PACED_CONFIG || '{}');
+const url = new URL(c.url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: c.connections });
+
+function call(scheduled, out) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: c.headers },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => {
+          if (out) {
+            out.latencies.push(performance.now() - scheduled);
+            if (res.statusCode >= 200 && res.statusCode < 300) out.ok++;
+            else out.non2xx++;
+            if (res.statusCode === 200) {
+              const text = Buffer.concat(chunks).toString();
+              if (text.includes('"status":"timeout"')) out.timeoutAnswers++;
+              else if (!text.includes('"status":"succeeded"')) out.otherAnswers++;
+            }
+          }
+          resolve();
+        });
+      },
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.on('error', () => {
+      if (out) out.errors++;
+      resolve();
+    });
+    req.end(c.body);
+  });
+}
+
+async function run(seconds, out) {
+  const total = Math.round(c.rate * seconds);
+  const gap = 1000 / c.rate;
+  const t0 = performance.now();
+  const pending = [];
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * gap <= now) pending.push(call(t0 + sent++ * gap, out));
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * gap - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(pending);
+}
+
+(async () => {
+  await Promise.all(Array.from({ length: c.connections }, () => call(performance.now(), null)));
+  if (c.warmupSec > 0) await run(c.warmupSec, null);
+  const out = { latencies: [], ok: 0, non2xx: 0, errors: 0, timeoutAnswers: 0, otherAnswers: 0 };
+  const startedAt = Date.now();
+  await run(c.seconds, out);
+  const endedAt = Date.now();
+  const sorted = out.latencies.sort((a, b) => a - b);
+  const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
+  const { latencies: _l, ...counts } = out;
+  process.stdout.write(
+    `${JSON.stringify({ ...counts, p50: at(0.5), p99: at(0.99), max: at(1), startedAt, endedAt })}\n`,
+  );
+  agent.destroy();
+})();
