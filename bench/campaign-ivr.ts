@@ -32,6 +32,8 @@ export interface IvrLoadResult {
   non2xx: number;
   /** Socket errors and client-side timeouts (10 s). */
   errors: number;
+  /** The errors by code (paced load only). */
+  errorKinds?: Record<string, number>;
   /** 200 answers whose body says `"status":"timeout"` (the trigger's deadline passed). */
   timeoutAnswers: number;
   /** Other non-succeeded answers (`failed`). */
@@ -161,6 +163,7 @@ interface PacedResult {
   ok: number;
   non2xx: number;
   errors: number;
+  errorKinds: Record<string, number>;
   timeoutAnswers: number;
   otherAnswers: number;
   startedAt: number;
@@ -218,8 +221,8 @@ export function ivrReport(
       `while the last campaign run above was delivering (${o.ivrSeconds} s in all, the campaign delivering during ` +
       `${fmt(overlapSec)} s of it). Two loads: closed loop (each connection sends its next call when answered: ` +
       `the API's most calls/s, where p50 ≈ connections ÷ calls/s is the queue the load generator itself builds; ` +
-      `autocannon), and paced (${fmt(o.ivrRate)} calls/s offered in all, evenly spaced, each on the next free ` +
-      `connection: callers on hold asking at a fixed rate, so the latency is what a caller waits, from the ` +
+      `autocannon), and paced (${fmt(o.ivrRate)} calls/s offered in all, evenly spaced, the connections taken in ` +
+      `turn: callers on hold asking at a fixed rate, so the latency is what a caller waits, from the ` +
       `call's scheduled time to its whole answer; bench/paced-client.js, its own process). The worker ` +
       `processes run at WORKER_NICE (10). "timeout answers" counts 200 answers whose body says ` +
       `\`"status":"timeout"\` (the fallback); the metric column is ` +
@@ -247,6 +250,9 @@ export function ivrReport(
             `quiet and ${paced ? ms(paced.p99) : '?'} ms under the campaign read.`,
         ]
       : []),
+    ...[...quiet, ...loaded]
+      .filter((r) => r.errors > 0 && r.errorKinds)
+      .map((r) => `- socket errors, ${r.label}, ${r.rate ? 'paced' : 'closed loop'}: ${JSON.stringify(r.errorKinds)}.`),
     `- timeout answers under load ${fmt(timeoutsLoaded)} ≤ on the quiet system ${fmt(timeoutsQuiet)}: ` +
       `${timeoutsLoaded <= timeoutsQuiet ? 'met' : '**not met**'}.`,
   ].join('\n');
