@@ -97,6 +97,7 @@ export async function ivrLoad(
       else if (!text.includes('"status":"succeeded"')) otherAnswers++;
     },
   };
+  const head = { label, rate: opts.rate, connections: opts.connections };
   if (opts.rate) {
     const before = await timeoutCounter(opts.base);
     const r = await pacedLoad({
@@ -110,9 +111,7 @@ export async function ivrLoad(
     });
     const after = await timeoutCounter(opts.base);
     return {
-      label,
-      rate: opts.rate,
-      connections: opts.connections,
+      ...head,
       seconds: opts.durationSec,
       perSecond: r.ok / opts.durationSec,
       metricTimeouts: after - before,
@@ -125,7 +124,6 @@ export async function ivrLoad(
     pipelining: 1,
     timeout: 10,
     requests: [request],
-    ...(opts.rate ? { overallRate: opts.rate } : {}),
   };
   if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
   counting = true;
@@ -136,9 +134,7 @@ export async function ivrLoad(
   counting = false;
   const after = await timeoutCounter(opts.base);
   return {
-    label,
-    rate: opts.rate,
-    connections: opts.connections,
+    ...head,
     seconds: r.duration,
     ok: r['2xx'],
     perSecond: r['2xx'] / r.duration,
