@@ -102,6 +102,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/**
+ * `page.waitForFunction` polled every 100 ms, 20 s by default. Playwright polls on animation frames by
+ * default, and a CPU-starved host may withhold frames for seconds (our reading of a CI timeout).
+ */
+export function waitInPage<A>(page: Page, fn: (arg: A) => unknown, arg?: A, timeout = 20_000): Promise<unknown> {
+  // `never`: Playwright types the argument as it arrives in the page (Unboxed<A>), the same for plain values.
+  return page.waitForFunction(fn as never, arg, { polling: 100, timeout });
+}
+
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.fill('#email', email);

@@ -8,7 +8,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
 import { LoopbackServer } from '../../../libs/engine/test/loopback';
 import { CampaignCrm, contactEvents, postEvents, publishCampaignFlow } from '../../api/test/support/campaigns';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
+import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot, waitInPage } from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -56,10 +56,11 @@ suite('campaign progress, live', () => {
   const count = async (key: string) =>
     Number((await page.locator(`[data-testid=campaign-${key}]`).innerText()).replace(/\D/g, ''));
   const waitCount = (key: string, want: number) =>
-    page.waitForFunction(
+    waitInPage(
+      page,
       ([k, n]) => Number(document.querySelector(`[data-testid=campaign-${k}]`)?.textContent?.replace(/\D/g, '')) === n,
       [key, want] as const,
-      { timeout: 30_000 },
+      30_000,
     );
   // Every fifth contact fails at the CRM (HTTP 500).
   const events = (n: number, from: number) => contactEvents('spring', n, (i) => (i % 5 === 0 ? '500' : ''), from);
@@ -75,7 +76,7 @@ suite('campaign progress, live', () => {
     const before = requests.length;
     const posting = postEvents(t, t.apiKey, events(490, 10), 70, 1);
     // Numbers move while the page just sits there: no list is read again, the server pushes them.
-    await page.waitForFunction(() => {
+    await waitInPage(page, () => {
       const s = Number(document.querySelector('[data-testid=campaign-succeeded]')?.textContent?.replace(/\D/g, ''));
       return s > 20 && s < 300;
     });
@@ -83,10 +84,14 @@ suite('campaign progress, live', () => {
     await page.locator('[data-testid=campaign-pace-rate]').waitFor();
     expect(await page.locator('[data-testid=campaign-pace]').innerText()).toMatch(/\/s\s+(ends ~|end not known)/);
     await screenshot(page, 'campaign-progress');
-    await page.waitForFunction((n) => {
-      const s = Number(document.querySelector('[data-testid=campaign-succeeded]')?.textContent?.replace(/\D/g, ''));
-      return s > n + 50;
-    }, first);
+    await waitInPage(
+      page,
+      (n) => {
+        const s = Number(document.querySelector('[data-testid=campaign-succeeded]')?.textContent?.replace(/\D/g, ''));
+        return s > n + 50;
+      },
+      first,
+    );
     await posting;
     await waitCount('succeeded', 400);
     await waitCount('failed', 100);

@@ -27,6 +27,7 @@ import {
   login,
   newPage,
   screenshot,
+  waitInPage,
 } from './browser';
 import { bigFlow } from './fixtures';
 
@@ -175,7 +176,7 @@ suite('editor in the browser', () => {
     await fitView();
     await connect(page, 'isVip', 'default', 'defaultAnswer');
     await connect(page, 'lookup', 'error', 'defaultAnswer');
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 5);
+    await waitInPage(page, () => document.querySelectorAll('.react-flow__edge').length === 5);
     await page.locator('[data-testid=problems-button]', { hasText: 'Valid' }).waitFor();
   });
 
@@ -193,7 +194,7 @@ suite('editor in the browser', () => {
     await page.keyboard.press('Control+z');
     await node('defaultAnswer').waitFor();
     // Edges draw once their nodes are measured, a frame after the node itself.
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 5);
+    await waitInPage(page, () => document.querySelectorAll('.react-flow__edge').length === 5);
     await page.keyboard.press('Control+Shift+z');
     await node('defaultAnswer').waitFor({ state: 'detached' });
     await page.keyboard.press('Control+z');
@@ -333,12 +334,12 @@ suite('editor in the browser', () => {
     await page.click('[data-testid=nav-executions]');
     await page.locator('[data-testid=executions-table]').waitFor();
     await page.fill('[data-testid=filter-call]', 'call-77');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr').length === 1);
+    await waitInPage(page, () => document.querySelectorAll('[data-testid=executions-table] tbody tr').length === 1);
     await page.fill('[data-testid=filter-call]', '');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr').length >= 2);
+    await waitInPage(page, () => document.querySelectorAll('[data-testid=executions-table] tbody tr').length >= 2);
     await screenshot(page, 'executions');
     await page.fill('[data-testid=filter-call]', 'call-77');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=executions-table] tbody tr').length === 1);
+    await waitInPage(page, () => document.querySelectorAll('[data-testid=executions-table] tbody tr').length === 1);
     await page.click('[data-testid=executions-table] tbody tr');
     await page.locator('[data-testid=execution-view]').waitFor();
     for (const name of ['ivr', 'lookup', 'isVip', 'vipAnswer'])
@@ -511,9 +512,7 @@ suite('editor in the browser', () => {
       .expect(201);
     await flowsPage();
     await page.goto(`/flows/${created.body.id}`);
-    await page.waitForFunction(() => window.__editorMetrics?.firstRenderMs !== undefined, undefined, {
-      timeout: 15_000,
-    });
+    await waitInPage(page, () => window.__editorMetrics?.firstRenderMs !== undefined);
     const metrics = await page.evaluate(() => window.__editorMetrics!);
     expect(metrics).toMatchObject({ nodes: 300 });
 

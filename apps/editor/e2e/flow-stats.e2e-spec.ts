@@ -11,7 +11,7 @@ import { ADMIN, TestApp } from '../../api/test/harness';
 import { routingFlow, StatsCrm } from '../../api/test/fakes/stats-crm.fake';
 import { finishedExecution, publishFlow } from '../../api/test/support/triggers';
 import { RunStatCells, UPSERT_ROLLUPS } from '../../api/src/flow-stats/run-stats';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
+import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot, waitInPage } from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -152,7 +152,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
   it('switches the range and reads the same runs from the day and week rollups', async () => {
     await page.click('[data-testid=stats-range] button:has-text("Last week")');
     await page.waitForURL(/range=week/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=chart-runs] canvas').length > 0);
+    await waitInPage(page, () => document.querySelectorAll('[data-testid=chart-runs] canvas').length > 0);
     expect(await text('stat-runs')).toContain(String(CALLS));
     await page.click('[data-testid=stats-range] button:has-text("Last day")');
     await page.waitForURL(/range=day/);
@@ -207,7 +207,8 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
       }
     await t.db.query(UPSERT_ROLLUPS, cells.take().params());
     await page.click('[data-testid=stats-page] button[aria-label=Refresh]');
-    await page.waitForFunction(
+    await waitInPage(
+      page,
       (n) => document.querySelector('[data-testid=stat-runs]')?.textContent?.includes(String(n)),
       CALLS + seeded,
     );
@@ -215,7 +216,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     await screenshot(page, 'flow-stats');
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
-      await page.waitForFunction((th) => document.documentElement.dataset.theme === th, theme);
+      await waitInPage(page, (th) => document.documentElement.dataset.theme === th, theme);
       // WCAG AA (4.5:1) for the text people read: cards, chart titles and legends, the nodes' pills.
       for (const sel of [
         '.stats-card-value',
@@ -270,7 +271,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     await screenshot(page, 'flow-stats-canvas');
 
     await page.selectOption('[data-testid=stats-tint-mode]', 'errorRate');
-    await page.waitForFunction(() =>
+    await waitInPage(page, () =>
       document.querySelector('[data-testid=node-stat-tickets]')?.textContent?.includes('errors'),
     );
     const tickets = day.nodes.find((n) => n.nodeId === 'tickets')!;

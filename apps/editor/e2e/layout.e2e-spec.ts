@@ -3,7 +3,17 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
-import { buildEditor, dragFromPalette, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
+import {
+  buildEditor,
+  dragFromPalette,
+  EDITOR_DIST,
+  hasChromium,
+  launch,
+  login,
+  newPage,
+  screenshot,
+  waitInPage,
+} from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -125,7 +135,7 @@ suite('the editor on laptop screens', () => {
     await page.locator('[data-testid="node-ivr"]').waitFor();
     await page.click('[data-testid="palette-http"]');
     await page.locator('[data-testid=node-panel]').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 1);
+    await waitInPage(page, () => document.querySelectorAll('.react-flow__edge').length === 1);
     await page.waitForTimeout(500); // the view animates
     const node = (await page.locator('.react-flow__node.selected').boundingBox())!;
     const canvas = await box('[data-testid=canvas]');

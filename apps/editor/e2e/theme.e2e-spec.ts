@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot } from './browser';
+import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot, waitInPage } from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -221,7 +221,7 @@ suite('dark mode', () => {
     await page.waitForURL(/\/login/);
     expect(await theme()).toBe('light');
     await login(page, ADMIN.email, ADMIN.password);
-    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await waitInPage(page, () => document.documentElement.dataset.theme === 'dark');
   });
 
   for (const mode of ['light', 'dark'] as const) {
