@@ -122,12 +122,10 @@ suite('dark mode', () => {
   let flowId = '';
 
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
-  // Polled on a timer, not on animation frames: a CI host starved of CPU once went 10 s without one.
   // The media query is awaited first so that a failure says whether the emulation or the page lagged.
   const followsSystem = async (scheme: 'dark' | 'light') => {
-    const poll = { polling: 100, timeout: 20_000 };
-    await page.waitForFunction((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme, poll);
-    await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme, poll);
+    await waitInPage(page, (s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme);
+    await waitInPage(page, (s) => document.documentElement.dataset.theme === s, scheme);
   };
   const choose = async (choice: 'system' | 'light' | 'dark') => {
     await page.click('[data-testid=theme-button]');
