@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { buildFresh, DIST_MAIN } from '../apps/api/test/support/build-fresh';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -84,18 +85,6 @@ export function startScript(file: string, env: Record<string, string> = {}): Pro
   });
 }
 
-/** Newest mtime of the .ts sources under `dir`. */
-function newestTs(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * How to run the API: the build when it is up to date (`npm run build`), else the sources through
  * SWC; `root`: another checkout, whose build is used as it is.
@@ -106,15 +95,8 @@ export function apiEntry(root?: string): { args: string[]; what: string } {
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every API and worker process, written there as each exits.
   if (process.env.BENCH_CPU_PROF) flags.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   if (root) return { args: [...flags, path.join(root, 'apps/api/dist/main.js')], what: `built output of ${root}` };
-  const dist = path.join(ROOT, 'apps/api/dist/main.js');
-  const libs = ['libs/flow/dist/index.js', 'libs/engine/dist/index.js'].every((f) => fs.existsSync(path.join(ROOT, f)));
-  const fresh =
-    fs.existsSync(dist) &&
-    libs &&
-    fs.statSync(dist).mtimeMs >=
-      Math.max(...['apps/api/src', 'libs/flow/src', 'libs/engine/src'].map((d) => newestTs(path.join(ROOT, d))));
-  return fresh
-    ? { args: [...flags, dist], what: 'built output (apps/api/dist/main.js)' }
+  return buildFresh()
+    ? { args: [...flags, DIST_MAIN], what: 'built output (apps/api/dist/main.js)' }
     : {
         args: [...flags, '-r', '@swc-node/register', 'apps/api/src/main.ts'],
         what: 'sources through @swc-node/register (no fresh build)',

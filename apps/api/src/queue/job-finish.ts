@@ -33,6 +33,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
 import {
+  COUNTED_RUN,
   HELD,
   IS_STANDBY,
   IS_STANDBY_OF,
@@ -110,6 +111,11 @@ const FINAL_TYPES =
  * lock that every other finishing statement then waited for.
  */
 const OPEN_SPARE = 3;
+/** SQL: the slots of the completed jobs with no limit, to hand over across flows. */
+const OPEN_SLOTS = `(SELECT count(*) FROM done WHERE lim IS NULL)`;
+/** SQL: queued job `j` may be activated now by worker $3 (asked to hand over, its lease live). */
+const TAKEABLE = `j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
+      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})`;
 
 /**
  * $1 the jobs (uuid[]), $2 their final rows (a JSON array of finalRecordJson records), $3 the worker,
@@ -146,7 +152,7 @@ const FINISH_SQL = `
     UPDATE ${JOB} SET output = ${tagOf('$3')}, started_on = now()
     WHERE name = ${Q} AND id = ANY($5::uuid[]) AND id <> ALL($1::uuid[]) AND ${HELD}
       AND ${TAG} = $3::text AND ${IS_STANDBY}
-    RETURNING id, ${FLOW} AS flow_id, jsonb_typeof(data->'campaignId') = 'string' AS counted
+    RETURNING id, ${FLOW} AS flow_id, ${COUNTED_RUN} AS counted
   ),
   wants AS (SELECT x.f AS flow_id, x.n AS r FROM json_to_recordset($6::json) AS x(f text, n int) WHERE $4::boolean),
   flows AS (
@@ -203,26 +209,22 @@ const FINISH_SQL = `
       WHERE j.name = ${Q} AND j.state < 'active' AND j.start_after < now()
         AND ${FLOW} = g.flow_id AND ${CAMPAIGN} = g.campaign
       ORDER BY j.priority DESC, j.created_on, j.id
-      LIMIT ${OPEN_SPARE} * (SELECT count(*) FROM done WHERE lim IS NULL)) c
+      LIMIT ${OPEN_SPARE} * ${OPEN_SLOTS}) c
     WHERE g.campaign <> ALL(${PAUSED}) AND c.lim IS NULL
       AND NOT EXISTS (SELECT 1 FROM ${JOB} a WHERE a.name = ${Q} AND a.state = 'active'
         AND COALESCE(a.data->>'flowId', '') = g.flow_id AND ${limitOf(`a.data->'maxConcurrentRuns'`)} IS NOT NULL)
-    ORDER BY c.priority DESC, c.created_on, c.id LIMIT ${OPEN_SPARE} * (SELECT count(*) FROM done WHERE lim IS NULL)
+    ORDER BY c.priority DESC, c.created_on, c.id LIMIT ${OPEN_SPARE} * ${OPEN_SLOTS}
   ),
   next AS (
     SELECT j.id FROM ${JOB} j
-    WHERE j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
-      AND j.id = ANY(ARRAY(SELECT id FROM picked))
-      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
+    WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND ${TAKEABLE}
     FOR UPDATE SKIP LOCKED
   ),
   nextopen AS (
     SELECT j.id FROM ${JOB} j
-    WHERE j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
-      AND j.id = ANY(ARRAY(SELECT id FROM opencand))
-      AND $4::boolean AND EXISTS (SELECT 1 FROM ${WORKERS_TABLE} w WHERE w.id = $3::uuid AND ${LEASE_LIVE})
+    WHERE j.id = ANY(ARRAY(SELECT id FROM opencand)) AND ${TAKEABLE}
     ORDER BY j.priority DESC, j.created_on, j.id
-    FOR UPDATE SKIP LOCKED LIMIT (SELECT count(*) FROM done WHERE lim IS NULL)
+    FOR UPDATE SKIP LOCKED LIMIT ${OPEN_SLOTS}
   ),
   act AS (
     UPDATE ${JOB} j SET state = 'active',
@@ -234,7 +236,7 @@ const FINISH_SQL = `
     RETURNING j.id, j.data, j.retry_count, j.retry_limit, j.priority, j.created_on, ${IS_STANDBY_OF('j')} AS standby
   ),
   claimed AS (
-    SELECT id FROM act WHERE NOT standby AND jsonb_typeof(data->'campaignId') = 'string'
+    SELECT id FROM act WHERE NOT standby AND ${COUNTED_RUN}
     UNION ALL SELECT id FROM prom WHERE counted
   ),
   claim AS (
@@ -256,7 +258,7 @@ const FINISH_SQL = `
  * could turn into a scan of executions.
  */
 /** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
-export const FINISH_STATEMENT = 'callflow_finish_jobs_v12';
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v13';
 const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();

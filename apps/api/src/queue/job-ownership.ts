@@ -37,6 +37,9 @@ export const HELD = `state::text = 'active'`;
  */
 export const QUEUED_BY_ID = `state::text IN ('created', 'retry')`;
 
+/** SQL: the job's run is a campaign's, counted in campaign_counters: claimed `running` once started. */
+export const COUNTED_RUN = `jsonb_typeof(data->'campaignId') = 'string'`;
+
 /** SQL: the lease row aliased `w` is live (refreshed within its lease_seconds). */
 export const LEASE_LIVE = `w.seen_at + make_interval(secs => w.lease_seconds) > now()`;
 
@@ -157,7 +160,7 @@ export async function promoteOwnJobs(query: Rows, workerId: string, ids: readonl
        RETURNING id, data
      )
      UPDATE executions SET status = 'running'
-     WHERE id = ANY(ARRAY(SELECT id FROM prom WHERE jsonb_typeof(data->'campaignId') = 'string'))
+     WHERE id = ANY(ARRAY(SELECT id FROM prom WHERE ${COUNTED_RUN}))
        AND status = 'queued'`,
     [FLOW_RUNS_QUEUE, ids, workerId],
   );
