@@ -96,6 +96,7 @@ describe('maxConcurrentRuns: standby jobs keep a limited flow busy while the dat
         .then((r: { n: number }[]) => (maxRunning = Math.max(maxRunning, r[0]?.n ?? 0)))
         .catch(() => undefined);
     }, 20);
+    sampler.unref(); // should a wait below fail, it does not keep the test process alive
     await post(ids);
     // Running steadily: a few runs finished, so standby jobs were reserved by finishing statements.
     await waitFor(async () => (deliveries.size >= 3 * LIMIT ? true : undefined), 20_000, 'the first runs');

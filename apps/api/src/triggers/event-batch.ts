@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { EVENT_TYPES } from '@callflow/flow';
 import { isISO8601 } from 'class-validator';
-import { findLoneSurrogate, findNul, isPlainObject } from '../platform/json/json-fields';
+import { findLoneSurrogate, holdsNulOrLoneSurrogate, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
 import { problemsException } from '../platform/validation/validation';
 import { EventDto } from './dto/event.dto';
@@ -38,16 +38,16 @@ export function parseEventBatch(body: unknown): EventDto[] {
       problems.push(`${where}.id: a number id must be at most 2^53 - 1 (send a longer id as a string)`);
       return;
     }
-    const lone = findLoneSurrogate(item);
-    if (lone !== undefined) {
-      // jsonb (the queue and the run's input) cannot store it: one such event would fail its batch.
-      problems.push(`${where}.${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`);
-      return;
-    }
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
     const quick = plainEvent(plain);
     if (quick) {
       events.push(quick);
+      return;
+    }
+    const lone = findLoneSurrogate(item);
+    if (lone !== undefined) {
+      // jsonb (the queue and the run's input) cannot store it: one such event would fail its batch.
+      problems.push(`${where}.${lone}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`);
       return;
     }
     const r = checkBody(EventDto, plain, where);
@@ -83,6 +83,7 @@ export function plainEvent(item: Record<string, unknown>): EventDto | undefined 
   if (typeof type !== 'string' || !TYPES.has(type)) return undefined;
   if (!optionalObject(item.call) || !optionalObject(item.contact) || !optionalObject(item.campaign)) return undefined;
   if (!absent(at) && !isISO8601(at)) return undefined;
-  if (findNul(item) !== undefined) return undefined;
+  // One walk: text jsonb cannot store takes checkBody's way (or the lone-surrogate refusal).
+  if (holdsNulOrLoneSurrogate(item)) return undefined;
   return item as unknown as EventDto;
 }

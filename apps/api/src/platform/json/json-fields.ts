@@ -165,3 +165,11 @@ export function findLoneSurrogate(value: unknown, budget = 1_000_000): string | 
   if (!holdsText(value, hasLoneSurrogate, budget)) return undefined;
   return textPath(value, hasLoneSurrogate, budget, (path) => path || '(key)');
 }
+
+/**
+ * Whether any string (or key) holds U+0000 or a lone surrogate: one walk for input that is usually
+ * clean, before findNul / findLoneSurrogate say where.
+ */
+export function holdsNulOrLoneSurrogate(value: unknown, budget = 1_000_000): boolean {
+  return holdsText(value, (t) => hasNul(t) || hasLoneSurrogate(t), budget);
+}
