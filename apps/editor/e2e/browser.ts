@@ -111,6 +111,25 @@ export function waitInPage<A>(page: Page, fn: (arg: A) => unknown, arg?: A, time
   return page.waitForFunction(fn as never, arg, { polling: 100, timeout });
 }
 
+/**
+ * Emulates the system's colour scheme and waits until the page's own media query reports it. The
+ * emulation is sent again if the page still reads the old scheme after 2 s: on the 2-core CI host,
+ * twice in four runs, a page kept the old scheme for 20 s after the one `emulateMedia` (never here).
+ */
+export async function emulateScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    // Again: by way of the other scheme, in case the browser skips a setting it believes it has.
+    if (attempt > 1) await page.emulateMedia({ colorScheme: scheme === 'dark' ? 'light' : 'dark' });
+    await page.emulateMedia({ colorScheme: scheme });
+    try {
+      await waitInPage(page, (s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme, 2_000);
+      return;
+    } catch (err) {
+      if (attempt === 10) throw err;
+    }
+  }
+}
+
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.fill('#email', email);

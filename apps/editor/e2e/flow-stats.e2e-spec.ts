@@ -11,7 +11,17 @@ import { ADMIN, TestApp } from '../../api/test/harness';
 import { routingFlow, StatsCrm } from '../../api/test/fakes/stats-crm.fake';
 import { finishedExecution, publishFlow } from '../../api/test/support/triggers';
 import { RunStatCells, UPSERT_ROLLUPS } from '../../api/src/flow-stats/run-stats';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot, waitInPage } from './browser';
+import {
+  buildEditor,
+  EDITOR_DIST,
+  emulateScheme,
+  hasChromium,
+  launch,
+  login,
+  newPage,
+  screenshot,
+  waitInPage,
+} from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -215,7 +225,7 @@ suite('flow stats: the stats page and the canvas coloured by stats', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'flow-stats');
     for (const theme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: theme });
+      await emulateScheme(page, theme);
       await waitInPage(page, (th) => document.documentElement.dataset.theme === th, theme);
       // WCAG AA (4.5:1) for the text people read: cards, chart titles and legends, the nodes' pills.
       for (const sel of [

@@ -6,7 +6,17 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
-import { buildEditor, EDITOR_DIST, hasChromium, launch, login, newPage, screenshot, waitInPage } from './browser';
+import {
+  buildEditor,
+  EDITOR_DIST,
+  emulateScheme,
+  hasChromium,
+  launch,
+  login,
+  newPage,
+  screenshot,
+  waitInPage,
+} from './browser';
 
 const suite = hasChromium() ? describe : describe.skip;
 
@@ -122,9 +132,9 @@ suite('dark mode', () => {
   let flowId = '';
 
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
-  // The media query is awaited first so that a failure says whether the emulation or the page lagged.
+  // The system's scheme changes (the page's media query reports it first), then the page follows.
   const followsSystem = async (scheme: 'dark' | 'light') => {
-    await waitInPage(page, (s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme);
+    await emulateScheme(page, scheme);
     await waitInPage(page, (s) => document.documentElement.dataset.theme === s, scheme);
   };
   const choose = async (choice: 'system' | 'light' | 'dark') => {
@@ -161,8 +171,8 @@ suite('dark mode', () => {
   });
 
   it('follows the system setting until the user picks one, and keeps the pick across reloads', async () => {
+    await page.locator('[data-testid=flows-page]').waitFor(); // signed in and settled before the scheme changes
     expect(await theme()).toBe('light');
-    await page.emulateMedia({ colorScheme: 'dark' });
     await followsSystem('dark');
 
     await choose('light');
@@ -185,7 +195,6 @@ suite('dark mode', () => {
     await page.reload();
     await page.locator('[data-testid=flows-page]').waitFor();
     expect(await theme()).toBe('light');
-    await page.emulateMedia({ colorScheme: 'dark' });
     await followsSystem('dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
