@@ -9,6 +9,7 @@ import { seedBuiltInRoles } from '../roles/built-in-roles';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
+import { ADVISORY_LOCK } from '../platform/database/advisory-locks';
 
 /** A random password (96 bits, base64url) that passes the password policy; drawn again in the rare case it does not. */
 export function generatedPassword(email: string): string {
@@ -34,7 +35,7 @@ export class BootstrapService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.db.transaction(async (m) => {
       // One process creates the admin even when several start at once.
-      await m.query('SELECT pg_advisory_xact_lock(7201)');
+      await m.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.bootstrap]);
       if ((await m.count(UserEntity, { where: { isBootstrap: true } })) > 0) return;
       const tenant = await m.save(m.create(TenantEntity, { name: 'Default' }));
       const password = this.config.ADMIN_PASSWORD ?? generatedPassword(this.config.ADMIN_EMAIL);

@@ -43,9 +43,10 @@ import type { DataSource } from 'typeorm';
 import { rowsOn, rowsOnPool, type Rows } from '../platform/database/raw-rows';
 import { FLOW_RUNS_QUEUE, QUEUE_SCHEMA, type FlowRunJob } from './flow-runs.queue';
 import { IS_STANDBY, LEASE_LIVE, QUEUED_BY_ID, RECLAIM_SQL, TAG, tagOf, WORKERS_TABLE } from './job-ownership';
+import { ADVISORY_LOCK } from '../platform/database/advisory-locks';
 
-/** Advisory lock key serialising flow-runs fetches (and index creation) across processes; 7210 is retention's. */
-export const FETCH_LOCK_KEY = 7211;
+/** Advisory lock key serialising flow-runs fetches (and index creation) across processes. */
+export const FETCH_LOCK_KEY = ADVISORY_LOCK.fetch;
 
 /** The flow a job belongs to, as indexed (the expression must match the indexes exactly). */
 const FLOW = `COALESCE(data->>'flowId', '')`;

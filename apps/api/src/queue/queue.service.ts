@@ -14,7 +14,7 @@ import {
   queueMaintenanceSeconds,
   type FlowRunJob,
 } from './flow-runs.queue';
-import { ensureFlowRunIndexes } from './limited-fetch';
+import { setUpFlowRunsQueue } from './queue-setup';
 import { notifySql } from './queue-signals';
 
 const DEPTH_EVERY_MS = 5_000;
@@ -62,11 +62,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       retryBackoff: true,
       expireInSeconds: queueExpireSeconds(this.config),
     };
-    await this.boss.createQueue(FLOW_RUNS_QUEUE, options);
-    // createQueue keeps an existing queue as it was: apply the current settings.
-    await this.boss.updateQueue(FLOW_RUNS_QUEUE, options);
-    // The workers' fetch (limited-fetch.ts) reads jobs by flow.
-    await ensureFlowRunIndexes(this.db);
+    await setUpFlowRunsQueue(this.boss, this.db, options);
     this.depthTimer = setInterval(() => void this.publishDepth(), DEPTH_EVERY_MS).unref();
     void this.publishDepth();
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { BackgroundTask } from '../platform/tasks/background-task';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
+import { ADVISORY_LOCK } from '../platform/database/advisory-locks';
 import {
   DEFAULT_PARTITION,
   dropExpired,
@@ -17,7 +18,7 @@ const FIRST_AFTER_MS = 60 * 1000;
 const BATCH = 5_000;
 const DAY_MS = 86_400_000;
 /** Advisory lock key: one process prunes at a time. */
-const LOCK_KEY = 7210;
+const LOCK_KEY = ADVISORY_LOCK.retention;
 /** Campaign rows of campaigns idle past the retention (small tables: one statement each). */
 const CAMPAIGN_PRUNES = [
   `DELETE FROM campaign_counters WHERE updated_at < now() - make_interval(days => $1) AND queued = 0 AND running = 0`,
