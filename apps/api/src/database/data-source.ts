@@ -26,6 +26,7 @@ import { CampaignProgress1763800000000 } from './migrations/1763800000000-campai
 import { UserLocale1763820000000 } from './migrations/1763820000000-user-locale';
 import { FlowStats1763830000000 } from './migrations/1763830000000-flow-stats';
 import { ExecutionPartitions1763840000000 } from './migrations/1763840000000-execution-partitions';
+import { ExecutionFillfactor1763850000000 } from './migrations/1763850000000-execution-fillfactor';
 import { FlowStatsEntity } from '../flow-stats/flow-stats.entity';
 import {
   CampaignCountersEntity,
@@ -71,6 +72,7 @@ export const MIGRATIONS = [
   UserLocale1763820000000,
   FlowStats1763830000000,
   ExecutionPartitions1763840000000,
+  ExecutionFillfactor1763850000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
