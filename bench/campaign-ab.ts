@@ -9,7 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Cluster, campaignFlow } from './campaign-cluster';
-import { LIMITED, OPEN, runPhase, type CampaignBenchOptions, type Phase } from './campaign.bench';
+import { benchFlows, LIMITED, OPEN, runPhase, type CampaignBenchOptions, type Phase } from './campaign.bench';
 import { MemorySampler } from './campaign-lib';
 import { fmt } from './lib';
 import { ROOT } from './processes';
@@ -50,14 +50,15 @@ export async function benchCampaignAb(o: CampaignBenchOptions, other: string, ro
       await c.publish('bench-campaign', campaignFlow(c.crm.base, o.limit, [LIMITED]));
       await c.publish('bench-campaign-open', campaignFlow(c.crm.base, 0, [OPEN]));
     }
+    const flows = benchFlows(o);
     for (const v of variants)
-      for (const limited of [false, true])
-        await runPhase(v.c, v.sampler, o, `${v.name} warm-up`, `warmup${Number(limited)}`, limited);
+      for (const [i, flow] of [flows.open, flows.limited].entries())
+        await runPhase(v.c, v.sampler, o, `${v.name} warm-up`, `warmup${i}`, flow);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 ? [...variants].reverse() : variants;
       for (const v of order) {
-        v.open.push(await runPhase(v.c, v.sampler, o, `${v.name} no limit`, `ab${r}open`, false));
-        v.limited.push(await runPhase(v.c, v.sampler, o, `${v.name} limit`, `ab${r}limit`, true));
+        v.open.push(await runPhase(v.c, v.sampler, o, `${v.name} no limit`, `ab${r}open`, flows.open));
+        v.limited.push(await runPhase(v.c, v.sampler, o, `${v.name} limit`, `ab${r}limit`, flows.limited));
       }
     }
   } finally {

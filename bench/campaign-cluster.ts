@@ -22,7 +22,7 @@ export const CAMPAIGN_LIMIT = 20;
  * trigger.campaign (for the campaign ids given, else every campaign) → http POST of the contact to
  * the mock CRM (which counts ids and requests in flight).
  */
-export function campaignFlow(crmBase: string, limit = CAMPAIGN_LIMIT, campaignIds?: string[]) {
+export function campaignFlow(crmBase: string, limit = CAMPAIGN_LIMIT, campaignIds?: string[], crmDelayMs?: number) {
   const config = { ...(limit > 0 ? { maxConcurrentRuns: limit } : {}), ...(campaignIds ? { campaignIds } : {}) };
   return chain([
     { id: 't', type: 'trigger.campaign', name: 'contact', config },
@@ -32,7 +32,7 @@ export function campaignFlow(crmBase: string, limit = CAMPAIGN_LIMIT, campaignId
       name: 'deliver',
       config: {
         method: 'POST',
-        url: `${crmBase}/campaign`,
+        url: `${crmBase}/campaign${crmDelayMs === undefined ? '' : `?delay=${crmDelayMs}`}`,
         body: {
           type: 'json',
           template:

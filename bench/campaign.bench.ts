@@ -70,7 +70,7 @@ export async function runPhase(
   opts: CampaignBenchOptions,
   label: string,
   prefix: string,
-  limited: boolean,
+  flow: BenchFlow,
   during?: () => Promise<void>,
 ): Promise<Phase> {
   const o = prefix.startsWith('warmup') ? { ...opts, events: Math.min(opts.events, 2000) } : opts;
@@ -82,7 +82,7 @@ export async function runPhase(
   groups.PostgreSQL = () => postgresPids(path.join(c.opts.dir, 'pg'));
   const meter = cpuMeter(groups);
   o.log(`campaign: ${label}: posting ${fmt(o.events)} events`);
-  const posting = postBatches(c.base, c.apiKey, campaignBatches(prefix, o.events, o.batch, limited ? LIMITED : OPEN));
+  const posting = postBatches(c.base, c.apiKey, campaignBatches(prefix, o.events, o.batch, flow.campaign));
   const extra = during?.();
   const post = await posting;
   const timeoutMs = Math.max(180_000, o.events * 10);
@@ -113,7 +113,7 @@ export async function runPhase(
   return {
     label,
     workers: c.workers.length,
-    limit: limited ? o.limit : 0,
+    limit: flow.limit,
     post,
     crm,
     complete,
@@ -156,6 +156,28 @@ async function logStatements(c: Cluster, o: CampaignBenchOptions, deliveries: nu
 /** Campaign ids of the two flows: the one with the limit, and the same flow without it (for comparison). */
 export const LIMITED = 'limited';
 export const OPEN = 'open';
+/** The limited flow again, to a CRM slow enough that the machine is not the bottleneck (SLOW_CRM_MS). */
+const SLOW = 'slow';
+/**
+ * The slow CRM's answer time: the limit then allows 20 / 50 ms = 400 deliveries/s, a fifth of what the
+ * machine delivers without a limit, so what keeps the limit from being busy is the hand-over alone.
+ */
+const SLOW_CRM_MS = 50;
+/** Events of the slow run (~13 s at 400/s). */
+const SLOW_EVENTS = 5_000;
+
+/** The flow a run feeds: the campaign id its events carry, and that flow's maxConcurrentRuns (0: none). */
+export interface BenchFlow {
+  campaign: string;
+  limit: number;
+}
+
+/** The flows of the campaign runs. */
+export const benchFlows = (o: CampaignBenchOptions) => ({
+  open: { campaign: OPEN, limit: 0 },
+  limited: { campaign: LIMITED, limit: o.limit },
+  slow: { campaign: SLOW, limit: o.limit },
+});
 
 /** Returns the markdown section for bench/README.md. */
 export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
@@ -172,17 +194,29 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
   try {
     await c.publish('bench-campaign', campaignFlow(c.crm.base, o.limit, [LIMITED]));
     await c.publish('bench-campaign-open', campaignFlow(c.crm.base, 0, [OPEN]));
+    await c.publish('bench-campaign-slow', campaignFlow(c.crm.base, o.limit, [SLOW], SLOW_CRM_MS));
     const ivrKey = await c.publish('bench-ivr', ivrFlow(c.crm.base));
     const ivr = { base: c.base, flowKey: ivrKey, apiKey: c.apiKey, connections: o.ivrConnections };
     const lim = o.limit > 0 ? `limit ${o.limit}` : 'no limit';
 
     // Unmeasured: compiles the flows and warms the JIT of every process.
-    for (const limited of [false, true]) await runPhase(c, sampler, o, 'warm-up', `warmup${Number(limited)}`, limited);
-    const oneOpen = await runPhase(c, sampler, o, '1 worker, no limit', 'open1', false);
-    const one = await runPhase(c, sampler, o, `1 worker, ${lim}`, 'limit1', true);
+    const flows = benchFlows(o);
+    for (const [i, flow] of [flows.open, flows.limited].entries())
+      await runPhase(c, sampler, o, 'warm-up', `warmup${i}`, flow);
+    const oneOpen = await runPhase(c, sampler, o, '1 worker, no limit', 'open1', flows.open);
+    const one = await runPhase(c, sampler, o, `1 worker, ${lim}`, 'limit1', flows.limited);
+    const slowLabel = `1 worker, ${lim}, ${SLOW_CRM_MS} ms CRM`;
+    const slow = await runPhase(
+      c,
+      sampler,
+      { ...o, events: Math.min(o.events, SLOW_EVENTS) },
+      slowLabel,
+      'slow1',
+      flows.slow,
+    );
     await c.addWorker();
-    const twoOpen = await runPhase(c, sampler, o, '2 workers, no limit', 'open2', false);
-    const two = await runPhase(c, sampler, o, `2 workers, ${lim}`, 'limit2', true);
+    const twoOpen = await runPhase(c, sampler, o, '2 workers, no limit', 'open2', flows.open);
+    const two = await runPhase(c, sampler, o, `2 workers, ${lim}`, 'limit2', flows.limited);
 
     o.log(`campaign: IVR on the quiet system, ${o.ivrConnections} connections, ${o.ivrQuietSeconds} s`);
     const quiet = [
@@ -203,7 +237,7 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
       await raw.stop();
     }
     const loaded: IvrLoadResult[] = [];
-    const under = await runPhase(c, sampler, o, `2 workers, ${lim}, IVR load`, 'ivrload', true, async () => {
+    const under = await runPhase(c, sampler, o, `2 workers, ${lim}, IVR load`, 'ivrload', flows.limited, async () => {
       // Starts once the campaign is delivering, so the whole IVR window sees the campaign's load.
       await waitFor(async () => ((await c.crmStats()).deliveries > 0 ? true : undefined), 60_000, 100);
       o.log(`campaign: IVR while the campaign runs, ${o.ivrConnections} connections, ${o.ivrSeconds} s`);
@@ -211,7 +245,7 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<string> {
       loaded.push(await ivrLoad('while the campaign runs', half));
       loaded.push(await ivrLoad('while the campaign runs', { ...half, rate: o.ivrRate }));
     });
-    return report(o, [oneOpen, one, twoOpen, two, under], quiet, loaded, {
+    return report(o, [oneOpen, one, twoOpen, two, under], slow, quiet, loaded, {
       load0,
       load1: os.loadavg()[0],
       seconds: (Date.now() - t0) / 1000,
@@ -253,6 +287,7 @@ const limitText = (o: CampaignBenchOptions) => (o.limit > 0 ? `maxConcurrentRuns
 function report(
   o: CampaignBenchOptions,
   phases: Phase[],
+  slow: Phase,
   quiet: IvrLoadResult[],
   loaded: IvrLoadResult[],
   run: { load0: number; load1: number; seconds: number; crashes: string[] },
@@ -267,7 +302,7 @@ function report(
       .join(', ') || 'none';
   const limitOf = (p: Phase) => (p.limit > 0 ? String(p.limit) : 'none');
   const sorted = (p: Phase) => [...p.post.batchMs].sort((a, b) => a - b);
-  const rows = phases.map((p) => {
+  const rows = [...phases, slow].map((p) => {
     const ms = sorted(p);
     const acceptSec = (p.post.endedAt - p.post.startedAt) / 1000;
     return (
@@ -339,7 +374,12 @@ function report(
       (o.limit > 0
         ? ` With the limit at ${o.limit} and a ${o.mockDelayMs} ms CRM, the limit alone would allow up to ` +
           `${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; ` +
-          `the in-flight mean shows how much of it the runs used.`
+          `the in-flight mean shows how much of it the runs used. One worker with the limit delivered ` +
+          `**${fmt((100 * deliveredPerSec(one)) / deliveredPerSec(oneOpen))} %** of its rate without it, ` +
+          `where that rate is itself the machine's limit. The "${slow.label}" row (its own flow, ` +
+          `${fmt(slow.post.events)} events) is the limit where the machine is not the bottleneck: ` +
+          `**${fmt((100 * slow.crm.inflightMean) / o.limit)} %** of it in flight on average, ` +
+          `${fmt(deliveredPerSec(slow))} deliveries/s of the ${fmt((o.limit * 1000) / SLOW_CRM_MS)} it allows.`
         : ''),
     '',
     'CPU per delivered event, µs (user + system time from /proc, from the first POST until every execution ' +

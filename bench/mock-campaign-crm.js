@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Loopback mock CRM of the campaign benchmark and the chaos test, run as its own process.
-//   POST /campaign   {id, ...}       -> {ok: true} after DELAY_MS (default 10): one delivery of event `id`;
+//   POST /campaign   {id, ...}       -> {ok: true} after DELAY_MS (default 10; `?delay=<ms>` for this request):
+//                                        one delivery of event `id`;
 //                                        counts deliveries, distinct ids, duplicates, requests in flight
 //   POST /crm/lookup {phone, callId} -> {phone, vip, queue} at once (the IVR flow's lookup, not counted as in flight)
 //   GET  /stats                      -> {deliveries, distinct, duplicates, inflight, inflightMax, inflightMean,
@@ -71,7 +72,9 @@ const server = http.createServer((req, res) => {
       res.end(text);
     };
     try {
-      if (req.method === 'POST' && req.url === '/campaign') {
+      const slow = /^\/campaign\?delay=(\d+)$/.exec(req.url);
+      if (req.method === 'POST' && (req.url === '/campaign' || slow)) {
+        const delayMs = slow ? Number(slow[1]) : DELAY_MS;
         const { id } = JSON.parse(Buffer.concat(chunks).toString() || '{}');
         const now = Date.now();
         s.deliveries++;
@@ -90,7 +93,7 @@ const server = http.createServer((req, res) => {
           inflightChange(-1);
           json(200, { ok: true });
         };
-        return DELAY_MS > 0 ? setTimeout(done, DELAY_MS) : done();
+        return delayMs > 0 ? setTimeout(done, delayMs) : done();
       }
       if (req.method === 'POST' && req.url === '/crm/lookup') {
         s.lookups++;
