@@ -189,6 +189,22 @@ describe('events: POST /api/v1/events', () => {
     ]);
   });
 
+  it("refuses a campaign id longer than the campaign's page takes; one of 200 characters can be opened", async () => {
+    const long = 'c'.repeat(201);
+    const r = await send([{ id: uid('long'), type: 'call.ended', call: {}, campaign: { id: long } }]).expect(400);
+    expect(r.body.message).toBe('events[0].campaign.id: at most 200 characters');
+    const viaCall = await send({ id: uid('long'), type: 'call.ended', call: { campaignId: long } }).expect(400);
+    expect(viaCall.body.message).toBe('event.call.campaignId: at most 200 characters');
+    // Off the quick path (an id outside the BMP goes through the full validation) the same check applies.
+    const full = await send({ id: uid('\u{1F4DE}'), type: 'sms.sent', campaign: { id: long } }).expect(400);
+    expect(full.body.message).toBe('event.campaign.id: at most 200 characters');
+    const id = `${'c'.repeat(199)}d`;
+    const ok = await send({ id: uid('edge'), type: 'call.ended', call: {}, campaign: { id } }).expect(202);
+    await finished(ok.body.accepted[0].executionIds);
+    const page = await t.as('get', `/api/v1/campaigns/${id}`).expect(200);
+    expect(page.body).toMatchObject({ campaignId: id, accepted: 1, succeeded: 1 });
+  });
+
   it('refuses more than 1000 events with 413', async () => {
     const events = Array.from({ length: 1001 }, (_, i) => ({ id: `big-${i}`, type: 'sms.sent' }));
     const r = await send(events).expect(413);

@@ -66,6 +66,14 @@ export function campaignIdOf(event: TriggerEvent): string | undefined {
   return scalar(event.campaign?.id) ?? scalar(event.call?.campaignId);
 }
 
+/** Longest campaign id, in UTF-16 units: a campaign is viewed, paused and retried by it (`:campaignId`). */
+export const MAX_CAMPAIGN_ID_LENGTH = 200;
+
+/** Where an event's campaign id comes from (for messages): `campaign.id`, else `call.campaignId`. */
+export function campaignIdField(event: TriggerEvent): 'campaign.id' | 'call.campaignId' {
+  return scalar(event.campaign?.id) !== undefined ? 'campaign.id' : 'call.campaignId';
+}
+
 /** An absent or empty filter passes everything; otherwise the value must be present and listed. */
 function passes(filter: string[] | undefined, value: string | undefined): boolean {
   if (!filter || filter.length === 0) return true;

@@ -1,5 +1,5 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { EVENT_TYPES } from '@callflow/flow';
+import { campaignIdField, campaignIdOf, EVENT_TYPES, MAX_CAMPAIGN_ID_LENGTH } from '@callflow/flow';
 import { isISO8601 } from 'class-validator';
 import { findLoneSurrogate, holdsNulOrLoneSurrogate, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
@@ -27,6 +27,12 @@ export function parseEventBatch(body: unknown): EventDto[] {
     );
   const events: EventDto[] = [];
   const problems: string[] = [];
+  const accept = (event: EventDto, where: string) => {
+    // Its campaign could not be opened, paused or retried (a route's :campaignId).
+    if ((campaignIdOf(event)?.length ?? 0) > MAX_CAMPAIGN_ID_LENGTH)
+      problems.push(`${where}.${campaignIdField(event)}: at most ${MAX_CAMPAIGN_ID_LENGTH} characters`);
+    else events.push(event);
+  };
   items.forEach((item, i) => {
     const where = single ? 'event' : `events[${i}]`;
     if (!isPlainObject(item)) {
@@ -41,7 +47,7 @@ export function parseEventBatch(body: unknown): EventDto[] {
     const plain = typeof item.id === 'number' && Number.isFinite(item.id) ? { ...item, id: String(item.id) } : item;
     const quick = plainEvent(plain);
     if (quick) {
-      events.push(quick);
+      accept(quick, where);
       return;
     }
     const lone = findLoneSurrogate(item);
@@ -51,7 +57,7 @@ export function parseEventBatch(body: unknown): EventDto[] {
       return;
     }
     const r = checkBody(EventDto, plain, where);
-    if (r.ok) events.push(r.value);
+    if (r.ok) accept(r.value, where);
     else problems.push(...r.problems);
   });
   if (problems.length) {

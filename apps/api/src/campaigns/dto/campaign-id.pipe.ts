@@ -1,8 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import { MAX_CAMPAIGN_ID_LENGTH as MAX_CAMPAIGN_ID } from '@callflow/flow';
 import { nulProblem, problemsException } from '../../platform/validation/validation';
 
-/** Longest campaign id a route takes (an event's id is at most 200 characters too). */
-const MAX_CAMPAIGN_ID = 200;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
