@@ -302,7 +302,8 @@ function report(
       .join(', ') || 'none';
   const limitOf = (p: Phase) => (p.limit > 0 ? String(p.limit) : 'none');
   const sorted = (p: Phase) => [...p.post.batchMs].sort((a, b) => a - b);
-  const rows = [...phases, slow].map((p) => {
+  // In the order they ran: the slow run came after the first limited one.
+  const rows = [oneOpen, one, slow, twoOpen, two, under].map((p) => {
     const ms = sorted(p);
     const acceptSec = (p.post.endedAt - p.post.startedAt) / 1000;
     return (
@@ -376,7 +377,7 @@ function report(
           `${fmt((o.limit * 1000) / o.mockDelayMs)} deliveries/s; ` +
           `the in-flight mean shows how much of it the runs used. One worker with the limit delivered ` +
           `**${fmt((100 * deliveredPerSec(one)) / deliveredPerSec(oneOpen))} %** of its rate without it, ` +
-          `where that rate is itself the machine's limit. The "${slow.label}" row (its own flow, ` +
+          `the most this machine delivered in that row. The "${slow.label}" row (its own flow, ` +
           `${fmt(slow.post.events)} events) is the limit where the machine is not the bottleneck: ` +
           `**${fmt((100 * slow.crm.inflightMean) / o.limit)} %** of it in flight on average, ` +
           `${fmt(deliveredPerSec(slow))} deliveries/s of the ${fmt((o.limit * 1000) / SLOW_CRM_MS)} it allows.`

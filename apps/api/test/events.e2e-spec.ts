@@ -198,6 +198,13 @@ describe('events: POST /api/v1/events', () => {
     // Off the quick path (an id outside the BMP goes through the full validation) the same check applies.
     const full = await send({ id: uid('\u{1F4DE}'), type: 'sms.sent', campaign: { id: long } }).expect(400);
     expect(full.body.message).toBe('event.campaign.id: at most 200 characters');
+    // Characters, not UTF-16 units: 200 emoji are 200 characters.
+    const emoji = '\u{1F4DE}'.repeat(200);
+    const fits = await send({ id: uid('emoji'), type: 'sms.sent', campaign: { id: emoji } }).expect(202);
+    expect(fits.body.accepted[0].eventId).toMatch(/^emoji-/);
+    expect(
+      (await send({ id: uid('emoji'), type: 'sms.sent', campaign: { id: `${emoji}x` } }).expect(400)).body.message,
+    ).toBe('event.campaign.id: at most 200 characters');
     const id = `${'c'.repeat(199)}d`;
     const ok = await send({ id: uid('edge'), type: 'call.ended', call: {}, campaign: { id } }).expect(202);
     await finished(ok.body.accepted[0].executionIds);

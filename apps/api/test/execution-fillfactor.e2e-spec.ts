@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ExecutionFillfactor1763850000000 } from '../src/database/migrations/1763850000000-execution-fillfactor';
-import { rangePartitions } from '../src/executions/execution-partitions';
+import { ensurePartitions, giveRoomForUpdates, rangePartitions } from '../src/executions/execution-partitions';
 import { uuidv7 } from '../src/platform/ids/uuid7';
 import { scratchDatabase } from './db-url';
 
@@ -49,6 +49,31 @@ describe('executions fillfactor', () => {
     await new ExecutionFillfactor1763850000000().up(qr);
     await qr.release();
     await ds.destroy();
+  });
+
+  it('makes new partitions with it, and gives it to one an older version made without it', async () => {
+    const ds = await db.migrated(ExecutionFillfactor1763850000000, 'through');
+    try {
+      const before = Object.keys(await fillfactors(ds));
+      // The partitions retention makes ahead (here: as if ten days had passed).
+      const made = await ds.transaction((m) =>
+        ensurePartitions((sql, params) => m.query(sql, params), Date.now() + 10 * 86_400_000, 2),
+      );
+      expect(made.length).toBeGreaterThan(0);
+      const after = await fillfactors(ds);
+      for (const name of made) {
+        expect(before).not.toContain(name);
+        expect(after[name]).toBe('fillfactor=50');
+      }
+      // A rolling upgrade: a worker of the older version made this one.
+      await ds.query(`ALTER TABLE ${made[0]} RESET (fillfactor)`);
+      const changed = await ds.transaction((m) => giveRoomForUpdates((sql, params) => m.query(sql, params)));
+      expect(changed).toEqual([made[0]]);
+      expect((await fillfactors(ds))[made[0]!]).toBe('fillfactor=50');
+      expect(await ds.transaction((m) => giveRoomForUpdates((sql, params) => m.query(sql, params)))).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it("keeps a run's two updates (running, then final) HOT on its page", async () => {

@@ -66,8 +66,16 @@ export function campaignIdOf(event: TriggerEvent): string | undefined {
   return scalar(event.campaign?.id) ?? scalar(event.call?.campaignId);
 }
 
-/** Longest campaign id, in UTF-16 units: a campaign is viewed, paused and retried by it (`:campaignId`). */
+/** Longest campaign id, in characters: a campaign is viewed, paused and retried by it (`:campaignId`). */
 export const MAX_CAMPAIGN_ID_LENGTH = 200;
+
+/** Whether `id` has more than MAX_CAMPAIGN_ID_LENGTH characters (code points, as an event id's limit counts). */
+export function campaignIdTooLong(id: string): boolean {
+  if (id.length <= MAX_CAMPAIGN_ID_LENGTH) return false;
+  let n = 0;
+  for (const _ of id) if (++n > MAX_CAMPAIGN_ID_LENGTH) return true;
+  return false;
+}
 
 /** Where an event's campaign id comes from (for messages): `campaign.id`, else `call.campaignId`. */
 export function campaignIdField(event: TriggerEvent): 'campaign.id' | 'call.campaignId' {

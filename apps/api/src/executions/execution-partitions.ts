@@ -102,6 +102,22 @@ async function addPartition(query: Query, fromMs: number, toMs: number): Promise
 }
 
 /**
+ * Sets EXECUTIONS_FILLFACTOR on the partitions without it (made by a process of an older version
+ * during a rolling upgrade): their pages written from now on keep the room. Run inside a
+ * transaction of its own (its lock may not be granted in time); returns the tables changed.
+ */
+export async function giveRoomForUpdates(query: Query): Promise<string[]> {
+  const rows = (await query(
+    `SELECT c.oid::regclass::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'executions'::regclass AND NOT coalesce(c.reloptions, '{}') @> $1::text[]`,
+    [[`fillfactor=${EXECUTIONS_FILLFACTOR}`]],
+  )) as { name: string }[];
+  if (rows.length) await query(LOCK_TIMEOUT);
+  for (const r of rows) await query(`ALTER TABLE ${r.name} SET (fillfactor = ${EXECUTIONS_FILLFACTOR})`);
+  return rows.map((r) => r.name);
+}
+
+/**
  * Creates the partitions missing from the newest one (or today, UTC) until `now + AHEAD_MS`, each
  * `days` long; a gap before today (no pass for days) is left to DEFAULT. Run inside a transaction;
  * returns the tables created.

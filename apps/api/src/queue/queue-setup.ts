@@ -10,12 +10,18 @@ import { ensureFlowRunIndexes } from './limited-fetch';
  * new queue: each waits for the other's uncommitted queue row, while the other's foreign key to the
  * queue table wants a lock that the first's insert holds (replicas started by `docker compose up`).
  */
-export async function setUpFlowRunsQueue(boss: PgBoss, db: DataSource, options: PgBoss.Queue): Promise<void> {
-  await withSessionLock(db, ADVISORY_LOCK.queueSetup, async () => {
+export async function setUpFlowRunsQueue(
+  boss: PgBoss,
+  db: DataSource,
+  options: PgBoss.Queue,
+  waiting: () => void = () => undefined,
+): Promise<void> {
+  const setUp = async () => {
     await boss.createQueue(FLOW_RUNS_QUEUE, options);
     // createQueue keeps an existing queue as it was: apply the current settings.
     await boss.updateQueue(FLOW_RUNS_QUEUE, options);
     // The workers' fetch (limited-fetch.ts) reads jobs by flow.
     await ensureFlowRunIndexes(db);
-  });
+  };
+  await withSessionLock(db, ADVISORY_LOCK.queueSetup, setUp, waiting);
 }

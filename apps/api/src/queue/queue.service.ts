@@ -62,7 +62,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       retryBackoff: true,
       expireInSeconds: queueExpireSeconds(this.config),
     };
-    await setUpFlowRunsQueue(this.boss, this.db, options);
+    await setUpFlowRunsQueue(this.boss, this.db, options, () =>
+      this.logger.log('waiting for another process to finish setting up the queue'),
+    );
     this.depthTimer = setInterval(() => void this.publishDepth(), DEPTH_EVERY_MS).unref();
     void this.publishDepth();
   }

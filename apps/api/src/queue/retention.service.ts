@@ -8,6 +8,7 @@ import {
   DEFAULT_PARTITION,
   dropExpired,
   ensurePartitions,
+  giveRoomForUpdates,
   rangePartitions,
   spanDays,
   type Query,
@@ -124,6 +125,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       if (created.length) this.logger.log({ created }, 'created execution partitions');
     } catch (err) {
       this.logger.error({ err }, 'creating execution partitions failed');
+    }
+    try {
+      const changed = await this.db.transaction((m) => giveRoomForUpdates((sql, params) => m.query(sql, params)));
+      if (changed.length) this.logger.log({ changed }, 'set the fillfactor of execution partitions');
+    } catch (err) {
+      this.logger.warn({ err }, 'setting the fillfactor of execution partitions failed (next pass)');
     }
   }
 

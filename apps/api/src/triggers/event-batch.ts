@@ -1,5 +1,5 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { campaignIdField, campaignIdOf, EVENT_TYPES, MAX_CAMPAIGN_ID_LENGTH } from '@callflow/flow';
+import { campaignIdField, campaignIdOf, campaignIdTooLong, EVENT_TYPES, MAX_CAMPAIGN_ID_LENGTH } from '@callflow/flow';
 import { isISO8601 } from 'class-validator';
 import { findLoneSurrogate, holdsNulOrLoneSurrogate, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
@@ -29,7 +29,8 @@ export function parseEventBatch(body: unknown): EventDto[] {
   const problems: string[] = [];
   const accept = (event: EventDto, where: string) => {
     // Its campaign could not be opened, paused or retried (a route's :campaignId).
-    if ((campaignIdOf(event)?.length ?? 0) > MAX_CAMPAIGN_ID_LENGTH)
+    const campaignId = campaignIdOf(event);
+    if (campaignId !== undefined && campaignIdTooLong(campaignId))
       problems.push(`${where}.${campaignIdField(event)}: at most ${MAX_CAMPAIGN_ID_LENGTH} characters`);
     else events.push(event);
   };

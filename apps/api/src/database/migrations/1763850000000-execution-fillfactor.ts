@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const PARTITIONS = `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+const PARTITIONS = `SELECT c.oid::regclass::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
   WHERE i.inhparent = 'executions'::regclass ORDER BY 1`;
 
 /**
@@ -13,11 +13,11 @@ export class ExecutionFillfactor1763850000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const { name } of (await q.query(PARTITIONS)) as { name: string }[])
-      await q.query(`ALTER TABLE "${name}" SET (fillfactor = 50)`);
+      await q.query(`ALTER TABLE ${name} SET (fillfactor = 50)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const { name } of (await q.query(PARTITIONS)) as { name: string }[])
-      await q.query(`ALTER TABLE "${name}" RESET (fillfactor)`);
+      await q.query(`ALTER TABLE ${name} RESET (fillfactor)`);
   }
 }

@@ -37,7 +37,12 @@ export class EventDto {
   @OpaqueJson()
   contact?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { id: 'spring', name: 'Spring promo' } })
+  @ApiPropertyOptional({
+    description: 'The campaign: its `id` (at most 200 characters; else `call.campaignId`) groups the runs by campaign',
+    type: 'object',
+    additionalProperties: true,
+    example: { id: 'spring', name: 'Spring promo' },
+  })
   @IsOptional()
   @IsObject()
   @OpaqueJson()
