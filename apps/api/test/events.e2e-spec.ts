@@ -178,6 +178,11 @@ describe('events: POST /api/v1/events', () => {
     expect((await send({ id: 'x', type: 'sms.sent', at: 'yesterday' }).expect(400)).body.message).toMatch(
       /^event\.at: /,
     );
+    // U+0000 (PostgreSQL cannot store it), in a value or a key, at any depth: the route's own check.
+    const nulValue = await send([good, { id: 'n', type: 'sms.sent', contact: { name: 'a\u0000b' } }]).expect(400);
+    expect(nulValue.body.message).toMatch(/^events\[1\]\.contact\.name: /);
+    const nulKey = await send({ id: 'n', type: 'sms.sent', call: { tags: [{ 'k\u0000': 1 }] } }).expect(400);
+    expect(nulKey.body.message).toMatch(/^event\.call\.tags\[0\]\.k/);
     const many = await send([
       { id: 1, type: 'x' },
       { id: 2, type: 'y' },

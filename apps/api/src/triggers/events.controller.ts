@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -13,6 +13,7 @@ import { CurrentPrincipal, type ApiKeyPrincipal } from '../access/principal';
 import { EventDto } from './dto/event.dto';
 import { EventsAcceptedDto } from './dto/trigger-answers.dto';
 import { EventsService } from './events.service';
+import { SelfCheckedBody } from '../platform/validation/self-checked-body';
 
 @ApiTags('triggers')
 @ApiSecurity('apiKey')
@@ -39,7 +40,11 @@ export class EventsController {
     },
   })
   @ApiAcceptedResponse({ type: EventsAcceptedDto })
-  accept(@CurrentPrincipal() principal: ApiKeyPrincipal, @Body() body: unknown): Promise<EventsAcceptedDto> {
+  accept(
+    @CurrentPrincipal() principal: ApiKeyPrincipal,
+    // parseEventBatch checks each event as the pipe would (U+0000 included): one walk, not two.
+    @SelfCheckedBody() body: unknown,
+  ): Promise<EventsAcceptedDto> {
     return this.events.accept(principal, body);
   }
 }
