@@ -561,6 +561,19 @@ describe('bad input at the edges: every route, malformed requests', () => {
     expect(rows.length).toBeGreaterThan(500);
   });
 
+  it('a JSON body that is not an object is told so (null, text, numbers, arrays), broken JSON as broken', async () => {
+    const post = (url: string, body: string) => t.as('post', url).set('content-type', 'application/json').send(body);
+    for (const url of ['/api/v1/flows', '/api/v1/roles', '/api/v1/connections', '/api/v1/flows/test-run'])
+      for (const body of ['null', ' "x"', '12', 'true', '1e400', '[]', '[{"name": "x"}]']) {
+        const r = await post(url, body);
+        expect([url, body, r.status, r.body.message]).toEqual([url, body, 400, 'the body must be a JSON object']);
+      }
+    const broken = await post('/api/v1/flows', '{"name": ');
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/^malformed JSON body: /);
+    expect((await post('/api/v1/flows', 'nul')).body.message).toMatch(/^malformed JSON body: /);
+  });
+
   // BUG-3 (reported): U+0000 in a string that reaches PostgreSQL is a 500, on every route that
   // stores or searches text (text columns cannot hold 0x00; jsonb refuses \u0000).
   it('BUG-3: U+0000 in a body or query string is a 4xx, never a 5xx', async () => {

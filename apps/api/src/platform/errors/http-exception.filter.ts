@@ -14,12 +14,33 @@ export interface ApiError {
 }
 
 /** Errors raised by body-parser (malformed JSON, too large) carry a status and a type. */
+/** What a JSON body that is not an object is told (whichever layer finds it). */
+export const NOT_AN_OBJECT = 'the body must be a JSON object';
+
 interface BodyParserError {
   status?: number;
   statusCode?: number;
   type?: string;
   expose?: boolean;
   message?: string;
+  /** The text that failed to parse. */
+  body?: unknown;
+}
+
+/**
+ * Whether `raw` is valid JSON but not an object or array (`null`, `"x"`, `1`): body-parser's strict
+ * mode refuses it saying it "is not valid JSON", which it is; the answer should say what is wrong.
+ */
+function isJsonScalar(raw: unknown): boolean {
+  if (typeof raw !== 'string') return false;
+  const first = raw.trimStart()[0];
+  if (first === undefined || first === '{' || first === '[') return false;
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -78,7 +99,9 @@ export function toApiError(exception: unknown): ApiError {
   if (typeof status === 'number' && status >= 400 && status < 500 && bp.expose !== false) {
     const message =
       bp.type === 'entity.parse.failed'
-        ? `malformed JSON body: ${String(bp.message ?? '').slice(0, 200)}`
+        ? isJsonScalar(bp.body)
+          ? NOT_AN_OBJECT
+          : `malformed JSON body: ${String(bp.message ?? '').slice(0, 200)}`
         : bp.type === 'entity.too.large'
           ? 'request body too large'
           : String(bp.message ?? STATUS_CODES[status]);

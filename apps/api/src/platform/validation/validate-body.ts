@@ -6,6 +6,7 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { NOT_AN_OBJECT } from '../errors/http-exception.filter';
 import { findNul, isPlainObject } from '../json/json-fields';
 import {
   nulProblem,
@@ -56,7 +57,7 @@ export function validateOneOf<C extends Readonly<Record<string, DtoClass>>>(
   key: string,
   classes: C,
 ): InstanceType<C[keyof C]> {
-  if (!isPlainObject(value)) throw problemsException(['the body must be a JSON object']);
+  if (!isPlainObject(value)) throw problemsException([NOT_AN_OBJECT]);
   const kind = value[key];
   if (typeof kind !== 'string' || !Object.hasOwn(classes, kind)) {
     const given = kind === undefined ? 'missing' : `got ${JSON.stringify(kind)?.slice(0, 60)}`;

@@ -10,6 +10,7 @@ import {
   opaqueSchemaProblem,
   setOpaqueAside,
 } from '../json/json-fields';
+import { NOT_AN_OBJECT } from '../errors/http-exception.filter';
 
 /** class-transformer's options for every DTO: no implicit conversion ("1" stays a string). */
 export const TRANSFORM_OPTIONS: ClassTransformOptions = { enableImplicitConversion: false };
@@ -85,6 +86,9 @@ class AppValidationPipe extends ValidationPipe {
       const nul = findNul(value);
       if (nul) throw problemsException([nulProblem(nul)]);
     }
+    // A DTO body is an object: an array (or `null` that reached here) must not read as missing fields.
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && !isPlainObject(value))
+      throw problemsException([NOT_AN_OBJECT]);
     if (!isPlainObject(value) || !metadata.metatype || metadata.type === 'custom')
       return super.transform(value, metadata);
     if (!this.toValidate(metadata)) {
