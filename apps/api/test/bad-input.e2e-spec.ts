@@ -568,6 +568,9 @@ describe('bad input at the edges: every route, malformed requests', () => {
         const r = await post(url, body);
         expect([url, body, r.status, r.body.message]).toEqual([url, body, 400, 'the body must be a JSON object']);
       }
+    // A number JSON cannot hold (1e400 reads as Infinity, and would be stored as null), in opaque JSON too.
+    const big = await post('/api/v1/flows/test-run', '{"definition": {}, "input": {"call": {"n": 1e400}}}');
+    expect([big.status, big.body.message]).toEqual([400, 'input.call.n: number out of range (beyond ±1.8e308)']);
     const broken = await post('/api/v1/flows', '{"name": ');
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/^malformed JSON body: /);

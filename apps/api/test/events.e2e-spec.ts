@@ -183,6 +183,15 @@ describe('events: POST /api/v1/events', () => {
     expect(nulValue.body.message).toMatch(/^events\[1\]\.contact\.name: /);
     const nulKey = await send({ id: 'n', type: 'sms.sent', call: { tags: [{ 'k\u0000': 1 }] } }).expect(400);
     expect(nulKey.body.message).toMatch(/^event\.call\.tags\[0\]\.k/);
+    // A number JSON cannot hold (read as Infinity, it would be stored as null).
+    const big = await t
+      .http()
+      .post('/api/v1/events')
+      .set('x-api-key', t.apiKey)
+      .set('content-type', 'application/json')
+      .send('[{"id": "b1", "type": "sms.sent"}, {"id": "b2", "type": "sms.sent", "contact": {"score": [1, -1e400]}}]')
+      .expect(400);
+    expect(big.body.message).toBe('events[1].contact.score[1]: number out of range (beyond ±1.8e308)');
     const many = await send([
       { id: 1, type: 'x' },
       { id: 2, type: 'y' },

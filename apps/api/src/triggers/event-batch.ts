@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { campaignIdField, campaignIdOf, campaignIdTooLong, EVENT_TYPES, MAX_CAMPAIGN_ID_LENGTH } from '@callflow/flow';
 import { isISO8601 } from 'class-validator';
-import { findLoneSurrogate, holdsNulOrLoneSurrogate, isPlainObject } from '../platform/json/json-fields';
+import { findLoneSurrogate, holdsUnstorable, isPlainObject } from '../platform/json/json-fields';
 import { checkBody } from '../platform/validation/validate-body';
 import { problemsException } from '../platform/validation/validation';
 import { EventDto } from './dto/event.dto';
@@ -91,6 +91,6 @@ export function plainEvent(item: Record<string, unknown>): EventDto | undefined 
   if (!optionalObject(item.call) || !optionalObject(item.contact) || !optionalObject(item.campaign)) return undefined;
   if (!absent(at) && !isISO8601(at)) return undefined;
   // One walk: text jsonb cannot store takes checkBody's way (or the lone-surrogate refusal).
-  if (holdsNulOrLoneSurrogate(item)) return undefined;
+  if (holdsUnstorable(item)) return undefined;
   return item as unknown as EventDto;
 }

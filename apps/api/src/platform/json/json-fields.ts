@@ -99,12 +99,14 @@ type TextTest = (text: string) => boolean;
  * the stack), stops after `budget` values, and builds no paths: a 1 MB body of 100,000 objects is
  * walked in a few ms (paths for every value cost ~100 ms; they are built only for a finding).
  */
-function holdsText(value: unknown, bad: TextTest, budget: number): boolean {
+function holdsText(value: unknown, bad: TextTest, budget: number, numbers = false): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0 && budget-- > 0) {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (bad(v)) return true;
+    } else if (typeof v === 'number') {
+      if (numbers && !Number.isFinite(v)) return true;
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (isPlainObject(v)) {
@@ -167,9 +169,30 @@ export function findLoneSurrogate(value: unknown, budget = 1_000_000): string | 
 }
 
 /**
- * Whether any string (or key) holds U+0000 or a lone surrogate: one walk for input that is usually
- * clean, before findNul / findLoneSurrogate say where.
+ * Whether `value` holds what PostgreSQL would not store as sent: a string (or key) with U+0000 or a
+ * lone surrogate, or a number out of range. One walk for input that is usually clean, before
+ * findNul / findLoneSurrogate / findOutOfRange say where.
  */
-export function holdsNulOrLoneSurrogate(value: unknown, budget = 1_000_000): boolean {
-  return holdsText(value, (t) => hasNul(t) || hasLoneSurrogate(t), budget);
+export function holdsUnstorable(value: unknown, budget = 1_000_000): boolean {
+  return holdsText(value, (t) => hasNul(t) || hasLoneSurrogate(t), budget, true);
+}
+
+/**
+ * The path of the first number JSON.parse read as ±Infinity (a literal beyond ±1.8e308, as `1e400`),
+ * or undefined: stored as JSON it would silently become null. Iterative; stops after `budget` values.
+ */
+export function findOutOfRange(value: unknown, budget = 1_000_000): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0 && budget-- > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return path || '(value)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([v[keys[i]!], path ? `${path}.${keys[i]}` : keys[i]!]);
+    }
+  }
+  return undefined;
 }

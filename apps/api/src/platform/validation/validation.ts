@@ -4,6 +4,7 @@ import type { ValidatorOptions } from 'class-validator';
 import {
   findLoneSurrogate,
   findNul,
+  findOutOfRange,
   findReservedKey,
   isPlainObject,
   reservedKey,
@@ -50,6 +51,9 @@ const at = (path: string, message: string) => (path ? `${path}: ${message}` : me
 /** The 400's line for a string holding U+0000 at `path`. */
 export const nulProblem = (path: string) => at(path, 'text may not contain the NUL character (U+0000)');
 
+/** The line for a number JSON could not hold (`1e400`, read as Infinity) at `path`. */
+export const outOfRangeProblem = (path: string) => at(path, 'number out of range (beyond ±1.8e308)');
+
 /** The line for a key no DTO has (`constructor`, `__proto__`, …) at `path` (which ends with it). */
 export const reservedProblem = (path: string, key: string) => at(path, `property ${key} should not exist`);
 
@@ -85,6 +89,8 @@ class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const nul = findNul(value);
       if (nul) throw problemsException([nulProblem(nul)]);
+      const big = findOutOfRange(value);
+      if (big) throw problemsException([outOfRangeProblem(big)]);
     }
     // A DTO body is an object: an array (or `null` that reached here) must not read as missing fields.
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && !isPlainObject(value))
