@@ -14,7 +14,7 @@ export async function setUpFlowRunsQueue(
   boss: PgBoss,
   db: DataSource,
   options: PgBoss.Queue,
-  waiting: () => void = () => undefined,
+  waiting?: () => void,
 ): Promise<void> {
   const setUp = async () => {
     await boss.createQueue(FLOW_RUNS_QUEUE, options);

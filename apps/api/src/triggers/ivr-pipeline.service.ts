@@ -10,7 +10,7 @@ import {
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { apiKeyOf, queryTokenOf } from '../access/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../platform/errors/database-unavailable';
-import { isUnavailableAnswer, toApiError } from '../platform/errors/http-exception.filter';
+import { isUnavailableAnswer, NOT_AN_OBJECT, toApiError } from '../platform/errors/http-exception.filter';
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../platform/json/json-depth';
 import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../platform/http/security-headers';
 import { urlForLog } from '../platform/logging/redact-url';
@@ -206,6 +206,6 @@ function parseJson(type: string | undefined, text: string | undefined): unknown 
   } catch (err) {
     throw new BadRequestException(`malformed JSON body: ${String((err as Error).message).slice(0, 200)}`);
   }
-  if (typeof body !== 'object' || body === null) throw new BadRequestException('the body must be a JSON object');
+  if (typeof body !== 'object' || body === null) throw new BadRequestException(NOT_AN_OBJECT);
   return body;
 }

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { getMetadataStorage, isObject, ValidationTypes } from 'class-validator';
+import { NOT_AN_OBJECT } from '../platform/errors/http-exception.filter';
 import { isPlainObject } from '../platform/json/json-fields';
 
 type Condition = (object: object, value: unknown) => boolean;
@@ -43,7 +44,7 @@ export function compileInputCheck<T extends object>(
   }
   return (body) => {
     if (body === undefined || body === null || body === '') return {} as T;
-    if (!isPlainObject(body)) throw new BadRequestException('the body must be a JSON object');
+    if (!isPlainObject(body)) throw new BadRequestException(NOT_AN_OBJECT);
     const input: Record<string, unknown> = {};
     let problems: string[] | undefined;
     for (const key in body) {

@@ -13,10 +13,10 @@ export interface ApiError {
   details?: unknown;
 }
 
-/** Errors raised by body-parser (malformed JSON, too large) carry a status and a type. */
 /** What a JSON body that is not an object is told (whichever layer finds it). */
 export const NOT_AN_OBJECT = 'the body must be a JSON object';
 
+/** Errors raised by body-parser (malformed JSON, too large) carry a status and a type. */
 interface BodyParserError {
   status?: number;
   statusCode?: number;

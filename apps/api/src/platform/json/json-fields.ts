@@ -93,20 +93,23 @@ export function findReservedKey(value: unknown, budget = 1_000_000): { path: str
 
 /** A test of one string (a value or a key). */
 type TextTest = (text: string) => boolean;
+/** A test of one number value. */
+type NumberTest = (n: number) => boolean;
 
 /**
- * Whether any string value or key of `value` fails `bad`. Iterative (deep input cannot overflow
- * the stack), stops after `budget` values, and builds no paths: a 1 MB body of 100,000 objects is
- * walked in a few ms (paths for every value cost ~100 ms; they are built only for a finding).
+ * Whether any string value or key of `value` fails `bad` (or a number fails `badNumber`). Iterative
+ * (deep input cannot overflow the stack), stops after `budget` values, and builds no paths: a 1 MB
+ * body of 100,000 objects is walked in a few ms (paths for every value cost ~100 ms; they are built
+ * only for a finding).
  */
-function holdsText(value: unknown, bad: TextTest, budget: number, numbers = false): boolean {
+function holdsText(value: unknown, bad: TextTest, budget: number, badNumber?: NumberTest): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0 && budget-- > 0) {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (bad(v)) return true;
     } else if (typeof v === 'number') {
-      if (numbers && !Number.isFinite(v)) return true;
+      if (badNumber?.(v)) return true;
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (isPlainObject(v)) {
@@ -120,18 +123,24 @@ function holdsText(value: unknown, bad: TextTest, budget: number, numbers = fals
   return false;
 }
 
-/** The path of the first string value (or the key) failing `bad`; `keyPath` spells a bad key's path. */
+/**
+ * The path of the first string value (or the key) failing `bad`, or number failing `badNumber`;
+ * `keyPath` spells a bad key's path.
+ */
 function textPath(
   value: unknown,
   bad: TextTest,
   budget: number,
   keyPath: (path: string, key: string) => string,
+  badNumber?: NumberTest,
 ): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0 && budget-- > 0) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
       if (bad(v)) return path || '(value)';
+    } else if (typeof v === 'number') {
+      if (badNumber?.(v)) return path || '(value)';
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push([v[i], `${path}[${i}]`]);
     } else if (isPlainObject(v)) {
@@ -168,31 +177,23 @@ export function findLoneSurrogate(value: unknown, budget = 1_000_000): string | 
   return textPath(value, hasLoneSurrogate, budget, (path) => path || '(key)');
 }
 
+/** A number JSON.parse read as ±Infinity: a literal beyond ±1.8e308, as `1e400`. */
+const outOfRange: NumberTest = (n) => !Number.isFinite(n);
+const noText: TextTest = () => false;
+
 /**
  * Whether `value` holds what PostgreSQL would not store as sent: a string (or key) with U+0000 or a
  * lone surrogate, or a number out of range. One walk for input that is usually clean, before
  * findNul / findLoneSurrogate / findOutOfRange say where.
  */
 export function holdsUnstorable(value: unknown, budget = 1_000_000): boolean {
-  return holdsText(value, (t) => hasNul(t) || hasLoneSurrogate(t), budget, true);
+  return holdsText(value, (t) => hasNul(t) || hasLoneSurrogate(t), budget, outOfRange);
 }
 
 /**
- * The path of the first number JSON.parse read as ±Infinity (a literal beyond ±1.8e308, as `1e400`),
- * or undefined: stored as JSON it would silently become null. Iterative; stops after `budget` values.
+ * The path of the first number out of range (outOfRange), or undefined: stored as JSON it would
+ * silently become null. Iterative; stops after `budget` values.
  */
 export function findOutOfRange(value: unknown, budget = 1_000_000): string | undefined {
-  const stack: [unknown, string][] = [[value, '']];
-  while (stack.length > 0 && budget-- > 0) {
-    const [v, path] = stack.pop()!;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return path || '(value)';
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
-    } else if (isPlainObject(v)) {
-      const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push([v[keys[i]!], path ? `${path}.${keys[i]}` : keys[i]!]);
-    }
-  }
-  return undefined;
+  return textPath(value, noText, budget, (path) => path, outOfRange);
 }

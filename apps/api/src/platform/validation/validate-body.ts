@@ -7,14 +7,13 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { NOT_AN_OBJECT } from '../errors/http-exception.filter';
-import { findNul, findOutOfRange, isPlainObject } from '../json/json-fields';
+import { isPlainObject } from '../json/json-fields';
 import {
-  nulProblem,
-  outOfRangeProblem,
   problemLines,
   problemsException,
   screenDtoBody,
   TRANSFORM_OPTIONS,
+  unstorableProblem,
   VALIDATOR_OPTIONS,
 } from './validation';
 
@@ -31,10 +30,8 @@ const join = (at: string | undefined, path: string) => (at ? `${at}.${path}` : p
  * line reads `events[3].<field>: <message>`; without it, as the pipe words them.
  */
 export function checkBody<T extends object>(cls: DtoClass<T>, value: unknown, at?: string): BodyCheck<T> {
-  const nul = findNul(value);
-  if (nul) return { ok: false, problems: [nulProblem(join(at, nul))] };
-  const big = findOutOfRange(value);
-  if (big) return { ok: false, problems: [outOfRangeProblem(join(at, big))] };
+  const unstorable = unstorableProblem(value, at);
+  if (unstorable) return { ok: false, problems: [unstorable] };
   if (!isPlainObject(value)) return { ok: false, problems: [`${at ?? 'body'}: must be a JSON object`] };
   const screened = screenDtoBody(cls, value);
   if (screened.problem !== undefined) return { ok: false, problems: [join(at, screened.problem)] };

@@ -6,6 +6,7 @@ import {
   findNul,
   findOutOfRange,
   findReservedKey,
+  holdsUnstorable,
   isPlainObject,
   reservedKey,
   opaqueSchemaProblem,
@@ -54,6 +55,20 @@ export const nulProblem = (path: string) => at(path, 'text may not contain the N
 /** The line for a number JSON could not hold (`1e400`, read as Infinity) at `path`. */
 export const outOfRangeProblem = (path: string) => at(path, 'number out of range (beyond ±1.8e308)');
 
+/**
+ * The 400's line for what `value` holds that would not be stored as sent (a string with U+0000, a
+ * number JSON cannot hold), its path under `prefix` (`events[3]`); undefined when there is none. One
+ * walk for clean input; a lone surrogate passes here (screenDtoBody words it).
+ */
+export function unstorableProblem(value: unknown, prefix?: string): string | undefined {
+  if (!holdsUnstorable(value)) return undefined;
+  const under = (path: string) => (prefix ? `${prefix}.${path}` : path);
+  const nul = findNul(value);
+  if (nul) return nulProblem(under(nul));
+  const big = findOutOfRange(value);
+  return big ? outOfRangeProblem(under(big)) : undefined;
+}
+
 /** The line for a key no DTO has (`constructor`, `__proto__`, …) at `path` (which ends with it). */
 export const reservedProblem = (path: string, key: string) => at(path, `property ${key} should not exist`);
 
@@ -87,10 +102,8 @@ export function screenDtoBody(
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
-      const nul = findNul(value);
-      if (nul) throw problemsException([nulProblem(nul)]);
-      const big = findOutOfRange(value);
-      if (big) throw problemsException([outOfRangeProblem(big)]);
+      const unstorable = unstorableProblem(value);
+      if (unstorable) throw problemsException([unstorable]);
     }
     // A DTO body is an object: an array (or `null` that reached here) must not read as missing fields.
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && !isPlainObject(value))
