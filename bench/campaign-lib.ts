@@ -232,6 +232,26 @@ export async function executionStates(url: string, prefix: string): Promise<Reco
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
+/**
+ * Waits until campaign_counters (the product's own gauges, one row per flow of the campaign) say no run of
+ * `campaign` is queued or running: an index probe, where waitFinal's count reads every execution of the run.
+ */
+export async function waitCampaignIdle(url: string, campaign: string, timeoutMs: number): Promise<boolean> {
+  const idle = await waitFor(
+    async () => {
+      const [r] = await sql<{ busy: string }>(
+        url,
+        'SELECT coalesce(sum(queued + running), 0) AS busy FROM campaign_counters WHERE campaign_id = $1',
+        [campaign],
+      );
+      return Number(r!.busy) === 0 ? true : undefined;
+    },
+    timeoutMs,
+    50,
+  );
+  return idle === true;
+}
+
 /** Waits until no execution of `prefix` is queued or running; returns the final counts (or the last seen). */
 export async function waitFinal(
   url: string,
