@@ -290,7 +290,7 @@ const HOW_RUNS_FINISH =
   '(apps/api/src/queue/job-finish.ts); ' +
   'the fetch only fills free slots, and LISTEN/NOTIFY wakes the workers of every process when runs are ' +
   "queued or a limited flow's slot is freed without a hand-over. Then standby jobs: that statement also " +
-  'reserves, per limited flow, one queued job per run of it in flight (not counted against the limit), and ' +
+  'reserves, per limited flow, two queued jobs per run of it in flight (not counted against the limit), and ' +
   'a worker starts one the moment a run of the flow ends, before the statement that frees its slot ' +
   '(which then counts the started one instead): no slot waits for a commit (apps/api/src/queue/job-ownership.ts).';
 

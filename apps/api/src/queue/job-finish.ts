@@ -17,9 +17,9 @@
  *   the ended run's job promotes the standby job (counted, and its campaign run `running`, from then
  *   on: count-neutral, as the ended one stops being counted in the same statement; a slot whose run
  *   had no successor is handed over as above), and reserves new standby jobs, as many as the worker
- *   asks per flow (one per run of it in flight or about to start). So a limited flow's slots never sit
- *   idle while a statement commits, and the count of active jobs, standby ones left out, never exceeds
- *   the limit.
+ *   asks per flow (two per run of it in flight or about to start: workers/standby-jobs.ts). So a
+ *   limited flow's slots never sit idle while a statement commits, and the count of active jobs,
+ *   standby ones left out, never exceeds the limit.
  * Either way the queue's order within a flow and its campaigns is kept, paused campaigns are skipped,
  * `start_after` must have passed, and nothing is taken unless the worker's lease is live. It takes
  * the fetch lock SHARED, before its snapshot: hand-overs run side by side, a fetch or a campaign pause

@@ -1,6 +1,13 @@
 import type { ClaimedJob } from '../queue/job-finish';
 
 /**
+ * Standby jobs held per run in flight of a limited flow. With one, a run started from a standby job
+ * often ended (a 10 ms CRM) before the statement reserving its replacement had returned (one statement
+ * at a time, gathering 2 ms, a few ms each on a busy host), and its slot then waited for a hand-over.
+ */
+const STANDBY_PER_RUN = 2;
+
+/**
  * This worker's standby jobs (queue/job-ownership.ts) and its runs in flight per limited flow: which
  * standby job starts when a run of its flow ends, how many to reserve with the next finishing
  * statement, and which to hand back (stranded: no run of their flow left here to replace).
@@ -42,14 +49,14 @@ export class StandbyJobs {
   }
 
   /**
-   * Standby jobs to reserve per limited flow: one per run of it in flight or about to start (a slot
-   * the statement hands over, `handedOver`) that is not already covered.
+   * Standby jobs to reserve per limited flow: STANDBY_PER_RUN per run of it in flight or about to start
+   * (a slot the statement hands over, `handedOver`), less those held.
    */
   wants(handedOver: ReadonlyMap<string, number>): Map<string, number> {
     const wants = new Map<string, number>();
     for (const flowId of new Set([...this.runs.keys(), ...handedOver.keys()])) {
       const runs = (this.runs.get(flowId) ?? 0) + (handedOver.get(flowId) ?? 0);
-      const want = runs - (this.byFlow.get(flowId)?.length ?? 0);
+      const want = runs * STANDBY_PER_RUN - (this.byFlow.get(flowId)?.length ?? 0);
       if (want > 0) wants.set(flowId, want);
     }
     return wants;
