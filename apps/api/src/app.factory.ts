@@ -47,13 +47,18 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // verify runs on the raw bytes before JSON.parse: bodies nested past MAX_JSON_DEPTH are a 400.
+  const json = (limit: number, strict = true) =>
+    express.json({ limit, strict, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth });
   const parsers = (limit: number) => [
-    express.json({ limit, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }),
+    json(limit),
     express.urlencoded({ limit, extended: false, parameterLimit: 1000 }),
     express.text({ limit, type: ['text/*', 'application/xml'] }),
   ];
   // Webhooks first, with their own limit (a body parsed once is skipped by the parsers after it).
   app.use(`/${API_PREFIX}/hooks`, ...parsers(config.WEBHOOK_BODY_LIMIT_BYTES));
+  // Events take an object or an array: any other JSON value (null, a number) reaches parseEventBatch,
+  // which says what the route takes, where strict parsing would say "the body must be a JSON object".
+  app.use(`/${API_PREFIX}/events`, json(config.BODY_LIMIT_BYTES, false));
   // An IVR call that reaches Express anyway is read by IvrPipeline (through IvrController), not here.
   app.use(...parsers(config.BODY_LIMIT_BYTES).map((parser) => unlessIvrCall(ivr, parser)));
   app.use(bodyErrorMiddleware);

@@ -192,6 +192,20 @@ describe('events: POST /api/v1/events', () => {
       .send('[{"id": "b1", "type": "sms.sent"}, {"id": "b2", "type": "sms.sent", "contact": {"score": [1, -1e400]}}]')
       .expect(400);
     expect(big.body.message).toBe('events[1].contact.score[1]: number out of range (beyond ±1.8e308)');
+    // Neither an object nor an array: told what the route takes (not "must be a JSON object").
+    for (const body of ['null', '12', '"x"', 'true', '1e400']) {
+      const r = await t
+        .http()
+        .post('/api/v1/events')
+        .set('x-api-key', t.apiKey)
+        .set('content-type', 'application/json')
+        .send(body);
+      expect([body, r.status, r.body.message]).toEqual([
+        body,
+        400,
+        'send one event object or an array of events (JSON)',
+      ]);
+    }
     const many = await send([
       { id: 1, type: 'x' },
       { id: 2, type: 'y' },
