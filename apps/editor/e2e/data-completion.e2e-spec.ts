@@ -8,7 +8,8 @@
  *    is copied);
  * 3. a token path the known shape lacks is a warning at the field and in the problems list;
  * 4. a sample input pinned with the flow (a template's, the drawer's), used by How to call this
- *    flow, and a past run's input loaded into the test drawer in one click.
+ *    flow, and a past run's input loaded into the test drawer in one click;
+ * 5. renaming a node moves the tokens that read its output (one undo step).
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, TestApp } from '../../api/test/harness';
@@ -360,5 +361,32 @@ suite('completion that knows the data', () => {
     await page.click('[data-testid=run-test]');
     await page.locator('[data-testid=run-status]', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
     expect(crm.seen.at(-1)!.body).toMatch(/"login": ?"carol"/);
+  });
+
+  it('renaming a node moves the tokens that read its output; Ctrl+Z moves them back with the name', async () => {
+    const id = await openCrmFlow('rename-moves-tokens');
+    await node('answer').click();
+    await body().fill('{"name": "{{nodes.crm.body.name}}", "vip": {{json nodes.crm.body.vip}}}');
+    await saved();
+    await node('crm').click();
+    const name = page.locator('[data-testid=node-panel] [data-testid=node-name]');
+    await name.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('_lookup');
+    await node('crm_lookup').waitFor();
+    await saved();
+    const moved = '{"name": "{{nodes.crm_lookup.body.name}}", "vip": {{json nodes.crm_lookup.body.vip}}}';
+    const answerOf = (d: { nodes: { name: string; config: { body?: { template?: string } } }[] }) =>
+      d.nodes.find((n) => n.name === 'answer')!.config.body!.template;
+    expect(answerOf(await draft(id))).toBe(moved);
+    await node('answer').click();
+    expect(await body().inputValue()).toBe(moved);
+    await page.locator('[data-testid=problems-button]', { hasText: 'Valid' }).waitFor();
+    // One undo step: the name and the tokens together.
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('Control+z');
+    await node('crm').waitFor();
+    await node('answer').click();
+    expect(await body().inputValue()).toBe('{"name": "{{nodes.crm.body.name}}", "vip": {{json nodes.crm.body.vip}}}');
   });
 });

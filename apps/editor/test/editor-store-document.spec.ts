@@ -1,5 +1,6 @@
 /** The editor store's document, selection and history slices (no React: the store runs on its own). */
-import { chain, makeStore, meta } from './store-fixtures';
+import type { FlowDefinition } from '@callflow/flow';
+import { chain, makeStore, meta, type TestStore } from './store-fixtures';
 import { loadCatalog } from './load-catalog';
 
 // The editor's messages as people read them in English.
@@ -255,5 +256,64 @@ describe('editor store: where added nodes go', () => {
     const first = store.getState().nodes[0]!.position;
     const id = store.getState().addNode('set', first)!;
     expect(store.getState().nodes.find((n) => n.id === id)!.position).toEqual(first);
+  });
+});
+
+describe('editor store: renaming a node', () => {
+  /** chain() with b and c reading a's output. */
+  function reading(): FlowDefinition {
+    const def = chain();
+    const config = (id: string) => def.nodes.find((n) => n.id === id)!;
+    config('b').config = { vars: [{ name: 'v', value: '{{nodes.a.body.id}} {{nodes.ab.x}}' }] };
+    config('c').config = { note: 'nodes.a stays text', t: '{{#if nodes.a.ok}}{{json nodes.a}}{{/if}}' };
+    return def;
+  }
+  const configOf = (store: TestStore['store'], id: string) =>
+    store.getState().nodes.find((n) => n.id === id)!.data.config;
+  const type = (t: TestStore, id: string, names: string[]) => {
+    for (const name of names) {
+      t.store.getState().renameNode(id, name);
+      t.clock.now += 100;
+    }
+  };
+
+  it('moves the references to its output as its name is typed, in one undo step', () => {
+    const t = makeStore();
+    t.store.getState().load({ meta, definition: reading() });
+    type(t, 'a', ['ap', 'api', 'api_']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.api_.body.id}} {{nodes.ab.x}}' }] });
+    expect(configOf(t.store, 'c')).toEqual({
+      note: 'nodes.a stays text',
+      t: '{{#if nodes.api_.ok}}{{json nodes.api_}}{{/if}}',
+    });
+    t.store.getState().undo();
+    expect(t.store.getState().definition()).toEqual(reading());
+  });
+
+  it("typing through another node's name leaves the references until the name is free", () => {
+    const t = makeStore();
+    const def = reading();
+    def.nodes.find((n) => n.id === 'c')!.name = 'ab';
+    t.store.getState().load({ meta, definition: def });
+    // "ab" is c's: b's {{nodes.ab.x}} is c's and must stay c's; a's references wait at "a".
+    type(t, 'a', ['ab']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.a.body.id}} {{nodes.ab.x}}' }] });
+    type(t, 'a', ['abc']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.abc.body.id}} {{nodes.ab.x}}' }] });
+    // An invalid name (a digit first) is not followed either; back to a valid one, they follow.
+    type(t, 'a', ['1x']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.abc.body.id}} {{nodes.ab.x}}' }] });
+    type(t, 'a', ['x1']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.x1.body.id}} {{nodes.ab.x}}' }] });
+  });
+
+  it('after an undo, the next rename starts from the restored name', () => {
+    const t = makeStore();
+    t.store.getState().load({ meta, definition: reading() });
+    type(t, 'a', ['q']);
+    t.store.getState().undo();
+    t.clock.now += 5_000;
+    type(t, 'a', ['r']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.r.body.id}} {{nodes.ab.x}}' }] });
   });
 });

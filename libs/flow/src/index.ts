@@ -14,6 +14,7 @@ export * from './nodes/batch';
 export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './edge-rules';
 export * from './template/analyze';
+export * from './template/rename';
 export * from './validation-types';
 export * from './validate';
 export * from './tokens';

@@ -38,6 +38,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   }, [step, readOnly, nodeId, picked]);
 
   const update = useEditor((s) => s.updateNode);
+  const rename = useEditor((s) => s.renameNode);
   const config = node?.data.config ?? {};
 
   const patch = useCallback(
@@ -139,7 +140,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
               <TextInput
                 id={nameId}
                 value={node.data.name}
-                onChange={(v) => update(nodeId, { name: v.replace(/\s+/g, '_') }, 'name')}
+                onChange={(v) => rename(nodeId, v.replace(/\s+/g, '_'))}
                 readOnly={readOnly}
                 invalid={nameIssues.length > 0}
                 testId="node-name"

@@ -18,6 +18,7 @@ import {
 } from '../convert';
 import { commit } from './history-slice';
 import { freeSpot } from './placement';
+import { renamed } from './rename';
 import { EMPTY_RUN } from './test-run-slice';
 import type { DocumentSlice, EditorDeps, EditorSlice, EditorState, FlowMeta } from './types';
 import { EMPTY_VALIDATION } from './validation-slice';
@@ -58,6 +59,7 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
         past: [],
         future: [],
         coalesce: null,
+        renaming: null,
         changeSeq: s.changeSeq + 1,
         savedSeq: s.changeSeq + 1,
         structureSeq: s.structureSeq + 1,
@@ -158,6 +160,17 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
         edgesFn ? { nodes, edges: edgesFn(s.edges) } : { nodes },
         coalesceKey ? `${id}:${coalesceKey}` : undefined,
       );
+    },
+
+    renaming: null,
+
+    renameNode(id, name) {
+      const s = get();
+      if (s.readOnly) return;
+      const next = renamed(s.nodes, id, name, s.renaming);
+      if (!next) return;
+      commit(set, get, deps, { nodes: next.nodes }, `${id}:name`);
+      set({ renaming: next.renaming });
     },
 
     deleteSelection() {

@@ -8,6 +8,7 @@ import type { StateCreator } from 'zustand';
 import type { FlowDefinition, ValidationIssue, ValidationResult } from '@callflow/flow';
 import type { FlowDetail, RunInput, StepRecord, TestRunResult } from '../../api/types';
 import type { EditorEdge, EditorNode, FlowNodeData } from '../convert';
+import type { Renaming } from './rename';
 
 export interface Snapshot {
   nodes: EditorNode[];
@@ -81,6 +82,10 @@ export interface DocumentSlice {
     coalesceKey?: string,
     edges?: (edges: EditorEdge[]) => EditorEdge[],
   ): void;
+  /** Renames node `id`, moving the references to its output with it (store/rename.ts); one undo step while typing. */
+  renameNode(id: string, name: string): void;
+  /** Where the references of the node being renamed point (store/rename.ts). */
+  renaming: Renaming | null;
   deleteSelection(): void;
   deleteNode(id: string): void;
   replaceDefinition(definition: FlowDefinition): void;
