@@ -1,21 +1,25 @@
 /**
  * IVR load for the campaign benchmark against `POST /api/v1/ivr/<key>` of the ROLE=api process (autocannon
- * for the closed loop, an evenly paced client for a fixed rate), reading every answer's body to count the
- * `status: "timeout"` ones (fallback answers), cross-checked with the API's callflow_ivr_timeouts_total counter.
+ * for the closed loop, an evenly paced client for a fixed rate; each in its own process), reading every
+ * answer's body to count the `status: "timeout"` ones (fallback answers), cross-checked with the API's
+ * callflow_ivr_timeouts_total counter.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_METRICS_TOKEN } from './api-context';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
-interface AutocannonResult {
+/** What bench/closed-client.js measured (autocannon's figures, latencies in ms). */
+interface ClosedResult {
   latency: { p50: number; p99: number; max: number };
   duration: number;
   errors: number;
   timeouts: number;
   non2xx: number;
   '2xx': number;
+  timeoutAnswers: number;
+  otherAnswers: number;
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface IvrLoadResult {
@@ -82,27 +86,14 @@ export async function ivrLoad(
     rate?: number;
   },
 ): Promise<IvrLoadResult> {
-  let timeoutAnswers = 0;
-  let otherAnswers = 0;
-  let counting = false;
-  const request = {
-    method: 'POST',
-    path: `/api/v1/ivr/${opts.flowKey}`,
-    headers: { 'content-type': 'application/json', 'x-api-key': opts.apiKey },
-    body: IVR_REQUEST,
-    onResponse: (status: number, body: unknown) => {
-      if (!counting || status !== 200) return;
-      const text = String(body);
-      if (text.includes('"status":"timeout"')) timeoutAnswers++;
-      else if (!text.includes('"status":"succeeded"')) otherAnswers++;
-    },
-  };
+  const path = `/api/v1/ivr/${opts.flowKey}`;
+  const headers = { 'content-type': 'application/json', 'x-api-key': opts.apiKey };
   const head = { label, rate: opts.rate, connections: opts.connections };
+  const before = await timeoutCounter(opts.base);
   if (opts.rate) {
-    const before = await timeoutCounter(opts.base);
     const r = await pacedLoad({
-      url: `${opts.base}${request.path}`,
-      headers: request.headers,
+      url: `${opts.base}${path}`,
+      headers,
       body: IVR_REQUEST,
       connections: opts.connections,
       rate: opts.rate,
@@ -118,20 +109,15 @@ export async function ivrLoad(
       ...r,
     };
   }
-  const base = {
+  const r = await childLoad<ClosedResult>('closed-client.js', 'CLOSED_CONFIG', {
     url: opts.base,
+    path,
+    headers,
+    body: IVR_REQUEST,
     connections: opts.connections,
-    pipelining: 1,
-    timeout: 10,
-    requests: [request],
-  };
-  if (opts.warmupSec > 0) await autocannon({ ...base, duration: opts.warmupSec });
-  counting = true;
-  const before = await timeoutCounter(opts.base);
-  const startedAt = Date.now();
-  const r = await autocannon({ ...base, duration: opts.durationSec });
-  const endedAt = Date.now();
-  counting = false;
+    seconds: opts.durationSec,
+    warmupSec: opts.warmupSec,
+  });
   const after = await timeoutCounter(opts.base);
   return {
     ...head,
@@ -143,11 +129,11 @@ export async function ivrLoad(
     max: r.latency.max,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
-    timeoutAnswers,
-    otherAnswers,
+    timeoutAnswers: r.timeoutAnswers,
+    otherAnswers: r.otherAnswers,
     metricTimeouts: after - before,
-    startedAt,
-    endedAt,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
   };
 }
 
@@ -167,18 +153,22 @@ interface PacedResult {
 }
 
 /** Runs bench/paced-client.js (its own process: see there) and returns what it printed. */
-function pacedLoad(config: Record<string, unknown>): Promise<PacedResult> {
+const pacedLoad = (config: Record<string, unknown>) =>
+  childLoad<PacedResult>('paced-client.js', 'PACED_CONFIG', config);
+
+/** Runs the load client `script` (bench/, its own process) with `config` in env `variable`; its last line parsed. */
+function childLoad<T>(script: string, variable: string, config: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'paced-client.js')], {
-      env: { ...process.env, PACED_CONFIG: JSON.stringify(config) },
+    const child = spawn(process.execPath, [path.join(__dirname, script)], {
+      env: { ...process.env, [variable]: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as PacedResult);
-      else reject(new Error(`paced-client exited with ${code}`));
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
+      else reject(new Error(`${script} exited with ${code}`));
     });
   });
 }
@@ -213,11 +203,13 @@ export function ivrReport(
     '',
     `The IVR benchmark's flow (bench/ivr.bench.ts: trigger.ivr, deadlineMs ${deadline} → http POST to the ` +
       `mock CRM → respond) on the ROLE=api process, ${o.ivrConnections} keep-alive connections ` +
-      `from the bench process, first on the quiet system (${o.ivrQuietSeconds} s each after a 2 s warm-up), then ` +
+      `from a load client of its own, first on the quiet system (${o.ivrQuietSeconds} s each after a 2 s ` +
+      `warm-up), then ` +
       `while the last campaign run above was delivering (${o.ivrSeconds} s in all, the campaign delivering during ` +
       `${fmt(overlapSec)} s of it). Two loads: closed loop (each connection sends its next call when answered: ` +
       `the API's most calls/s, where p50 ≈ connections ÷ calls/s is the queue the load generator itself builds; ` +
-      `autocannon), and paced (${fmt(o.ivrRate)} calls/s offered in all, evenly spaced, the connections taken in ` +
+      `autocannon, bench/closed-client.js), and paced (${fmt(o.ivrRate)} calls/s offered in all, evenly ` +
+      `spaced, the connections taken in ` +
       `turn: callers on hold asking at a fixed rate, so the latency is what a caller waits, from the ` +
       `call's scheduled time to its whole answer; bench/paced-client.js, its own process). The worker ` +
       `processes run at WORKER_NICE (10). "timeout answers" counts 200 answers whose body says ` +

