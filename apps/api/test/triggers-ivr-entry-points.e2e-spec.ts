@@ -118,6 +118,16 @@ describe('IVR trigger: both entry points answer alike', () => {
     ['a key for other flows', '/api/v1/ivr/vip', { 'x-api-key': 'OTHER', 'content-type': json }, '{}', 403],
     ['an unknown flow', '/api/v1/ivr/nope', { key: '', 'content-type': json }, '{}', 404, 'flow "nope" not found'],
     ['a webhook flow', '/api/v1/ivr/hook', { key: '', 'content-type': json }, '{}', 409],
+    [
+      'a number beyond ±1.8e308 (read as Infinity, stored as null)',
+      '/api/v1/ivr/vip',
+      { key: '', 'content-type': json },
+      '{"call": {"callerId": "+39061", "custom": {"n": [1, -1e400]}}}',
+      400,
+      'call.custom.n[1]: number out of range (beyond ±1.8e308)',
+    ],
+    // 1e309 written out: 310 digits.
+    ['310 digits', '/api/v1/ivr/vip', { key: '', 'content-type': json }, `{"ivr": {"n": 1${'0'.repeat(309)}}}`, 400],
   ];
 
   // One argument (a rest parameter): jest would take a sixth parameter for `done` on rows of five.

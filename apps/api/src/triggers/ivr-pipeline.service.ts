@@ -12,6 +12,8 @@ import { apiKeyOf, queryTokenOf } from '../access/api-key-of';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../platform/errors/database-unavailable';
 import { isUnavailableAnswer, NOT_AN_OBJECT, toApiError } from '../platform/errors/http-exception.filter';
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from '../platform/json/json-depth';
+import { findOutOfRange, MAYBE_OUT_OF_RANGE } from '../platform/json/json-fields';
+import { outOfRangeProblem } from '../platform/validation/validation';
 import { NO_REFERRER, NOSNIFF, TRIGGER_CSP } from '../platform/http/security-headers';
 import { urlForLog } from '../platform/logging/redact-url';
 import { APP_CONFIG, type AppConfig } from '../platform/config/app-config';
@@ -207,5 +209,8 @@ function parseJson(type: string | undefined, text: string | undefined): unknown 
     throw new BadRequestException(`malformed JSON body: ${String((err as Error).message).slice(0, 200)}`);
   }
   if (typeof body !== 'object' || body === null) throw new BadRequestException(NOT_AN_OBJECT);
+  // JSON.parse reads such a number as Infinity, which would be stored as null: walked only when it may be there.
+  const big = MAYBE_OUT_OF_RANGE.test(text) ? findOutOfRange(body) : undefined;
+  if (big !== undefined) throw new BadRequestException(outOfRangeProblem(big));
   return body;
 }

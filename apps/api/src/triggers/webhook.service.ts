@@ -6,6 +6,8 @@ import { webhookTrigger, type WebhookAuth } from '@callflow/flow';
 import type { ApiKeyPrincipal } from '../access/principal';
 import { FlowRunner } from '../runs/flow-runner.service';
 import { PublishedFlowsService, type PublishedVersionRef } from '../flows/published-flows.service';
+import { findOutOfRange } from '../platform/json/json-fields';
+import { outOfRangeProblem } from '../platform/validation/validation';
 import { addRespondHeaders } from './respond-answer-headers';
 import { isFlowKey, keyAllowsFlow, SyncFlows } from './sync-flows.service';
 import { WebhookSecretAuth, webhookQuery } from './webhook-auth.service';
@@ -87,6 +89,12 @@ export class WebhookService {
         headers: { ...cors, allow: cfg.methods.join(', ') },
         json: { statusCode: 405, error: 'Method Not Allowed', message },
       };
+    }
+    // JSON.parse reads a number beyond ±1.8e308 as Infinity, which the run's record would keep as null.
+    const big = typeof req.body === 'object' ? findOutOfRange(req.body) : undefined;
+    if (big !== undefined) {
+      const message = outOfRangeProblem(`body.${big}`.replace('.[', '['));
+      return { status: 400, headers: cors, json: { statusCode: 400, error: 'Bad Request', message } };
     }
     const seen = { query: plain(query, cfg.auth), headers: requestHeaders(req, cfg.auth) };
     const input: RunInput = { request: { method, ...seen, body: plainBody(req.body) } };

@@ -191,6 +191,12 @@ export function holdsUnstorable(value: unknown, budget = 1_000_000): boolean {
 }
 
 /**
+ * Whether JSON text may hold a number beyond ±1.8e308 (a 3-digit exponent or 309 digits in a row):
+ * the cheap test before findOutOfRange on a hot path. False positives only cost that walk.
+ */
+export const MAYBE_OUT_OF_RANGE = /[eE]\+?\d{3}|\d{309}/;
+
+/**
  * The path of the first number out of range (outOfRange), or undefined: stored as JSON it would
  * silently become null. Iterative; stops after `budget` values.
  */
