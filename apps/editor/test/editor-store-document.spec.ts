@@ -300,11 +300,29 @@ describe('editor store: renaming a node', () => {
     expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.a.body.id}} {{nodes.ab.x}}' }] });
     type(t, 'a', ['abc']);
     expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.abc.body.id}} {{nodes.ab.x}}' }] });
-    // An invalid name (a digit first) is not followed either; back to a valid one, they follow.
+    // An invalid name (a digit first) is not followed either: they wait at the starting name; then follow again.
     type(t, 'a', ['1x']);
-    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.abc.body.id}} {{nodes.ab.x}}' }] });
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.a.body.id}} {{nodes.ab.x}}' }] });
     type(t, 'a', ['x1']);
     expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.x1.body.id}} {{nodes.ab.x}}' }] });
+  });
+
+  it('the names typed on the way never catch tokens of their own (a dangling {{nodes.ap…}})', () => {
+    const t = makeStore();
+    const def = reading();
+    def.nodes.find((n) => n.id === 'c')!.config = { t: '{{nodes.ap.x}} {{nodes.a.y}}' };
+    t.store.getState().load({ meta, definition: def });
+    type(t, 'a', ['ap', 'api']);
+    expect(configOf(t.store, 'c')).toEqual({ t: '{{nodes.ap.x}} {{nodes.api.y}}' });
+  });
+
+  it('a change elsewhere between two keystrokes starts a new rename from there', () => {
+    const t = makeStore();
+    t.store.getState().load({ meta, definition: reading() });
+    type(t, 'a', ['q']);
+    t.store.getState().updateNode('b', { config: { vars: [{ name: 'v', value: '{{nodes.q.z}}' }] } });
+    type(t, 'a', ['qr']);
+    expect(configOf(t.store, 'b')).toEqual({ vars: [{ name: 'v', value: '{{nodes.qr.z}}' }] });
   });
 
   it('after an undo, the next rename starts from the restored name', () => {

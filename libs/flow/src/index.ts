@@ -15,6 +15,7 @@ export { batchPathsOf, batchPathsOfFlow } from './batch-paths';
 export * from './edge-rules';
 export * from './template/analyze';
 export * from './template/rename';
+export * from './node-rename';
 export * from './validation-types';
 export * from './validate';
 export * from './tokens';

@@ -1,4 +1,4 @@
-import { renameNodeReferences, renameNodeReferencesIn } from './rename';
+import { nodeNameOffsets, renameNodeReferences } from './rename';
 
 describe('renameNodeReferences', () => {
   it.each([
@@ -33,12 +33,35 @@ describe('renameNodeReferences', () => {
     expect(renameNodeReferences('{{nodes.lookup.x', 'lookup', 'customer')).toBe('{{nodes.lookup.x');
   });
 
-  it('rewrites every string of a config and keeps what did not change', () => {
-    const headers = [{ name: 'X-Id', value: 'plain' }];
-    const config = { url: 'https://crm/{{nodes.lookup.body.id}}', headers, timeoutMs: 500, on: true };
-    const out = renameNodeReferencesIn(config, 'lookup', 'customer');
-    expect(out).toEqual({ ...config, url: 'https://crm/{{nodes.customer.body.id}}' });
-    expect(out.headers).toBe(headers);
-    expect(renameNodeReferencesIn(config, 'other', 'x')).toBe(config);
+  it.each([
+    ['{{nodes.lookup.body.items.[0].name}}', '{{nodes.customer.body.items.[0].name}}'],
+    [
+      '{{nodes.lookup.body.[content-type]}} {{nodes.[lookup].x}}',
+      '{{nodes.customer.body.[content-type]}} {{nodes.[customer].x}}',
+    ],
+    [
+      '{{#each nodes.lookup.body.items}}{{@root.nodes.lookup.body.[0]}}{{/each}}',
+      '{{#each nodes.customer.body.items}}{{@root.nodes.customer.body.[0]}}{{/each}}',
+    ],
+    ['x\r{{nodes.lookup}}\nxxnodes.lookup', 'x\r{{nodes.customer}}\nxxnodes.lookup'],
+    [
+      'x\r{{nodes.lookup}}\r\n{{nodes.lookup}}\n\u{1F4DE}{{nodes.lookup.a}}',
+      'x\r{{nodes.customer}}\r\n{{nodes.customer}}\n\u{1F4DE}{{nodes.customer.a}}',
+    ],
+    [
+      '{{~nodes.lookup.a~}} {{{nodes.lookup.b}}} {"x":{{json nodes.lookup}}}',
+      '{{~nodes.customer.a~}} {{{nodes.customer.b}}} {"x":{{json nodes.customer}}}',
+    ],
+    ['{{!-- {{nodes.lookup.a}} --}}{{nodes/lookup/b}}', '{{!-- {{nodes.lookup.a}} --}}{{nodes/customer/b}}'],
+  ])('brackets, line breaks, stashes and comments: %s', (source, expected) => {
+    expect(renameNodeReferences(source, 'lookup', 'customer')).toBe(expected);
+  });
+
+  it('finds each reference once, in order', () => {
+    const source = '{{#if nodes.a.ok}}{{nodes.a.x}}{{else if nodes.a.y}}{{/if}}';
+    expect(nodeNameOffsets(source, 'a')).toEqual([12, 26, 47]);
+    expect(renameNodeReferences(source, 'a', 'bb')).toBe(
+      '{{#if nodes.bb.ok}}{{nodes.bb.x}}{{else if nodes.bb.y}}{{/if}}',
+    );
   });
 });

@@ -1,59 +1,68 @@
 import { analyzeTemplate } from './analyze';
 
-/** Offset in `source` of a 1-based line and column, as the analyser reports them. */
-function offsetOf(source: string, line: number, column: number): number {
-  let at = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = source.indexOf('\n', at);
-    if (nl < 0) return -1;
-    at = nl + 1;
-  }
-  return at + column - 1;
+/** The quick test: no reference to node `name` is possible without this text. */
+const mentions = (name: string) => new RegExp(`nodes\\]?[./]\\[?${name}(?![A-Za-z0-9_])`);
+
+/** A path's characters end at these (outside `[…]` segments). */
+const PATH_END = /[\s}()=|~"']/;
+
+/** Offsets of the lines' starts, the lines split as Handlebars' lexer splits them (\r\n, \r or \n). */
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (const m of source.matchAll(/\r\n|\r|\n/g)) starts.push(m.index + m[0].length);
+  return starts;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The end of the path that starts at `at` (a bracketed segment may hold any character but `]`). */
+function pathEnd(source: string, at: number): number {
+  let i = at;
+  while (i < source.length) {
+    if (source[i] === '[') {
+      const close = source.indexOf(']', i);
+      if (close < 0) return source.length;
+      i = close + 1;
+    } else if (PATH_END.test(source[i]!)) break;
+    else i++;
+  }
+  return i;
+}
 
 /**
- * Rewrites the references to node `from`'s output (`{{nodes.from.body}}`, in helpers' arguments and
- * blocks too, `@root.` and `../` forms included) to node `to`. Text, string literals and other paths
- * stay as they are; a template that does not parse is returned unchanged.
+ * Offsets in `source` of node `name` in each reference to its output (`{{nodes.name.body}}`, in
+ * helpers' arguments and blocks, `@root.` and `../` forms, `nodes.[name]` and `[…]` segments after it).
+ * Node names are plain identifiers (nodeNameSchema). None when the template does not parse.
  */
-export function renameNodeReferences(source: string, from: string, to: string): string {
-  if (from === to || !source.includes(from)) return source;
+export function nodeNameOffsets(source: string, name: string): number[] {
+  if (!mentions(name).test(source)) return [];
   const analysis = analyzeTemplate(source);
-  if (!analysis.ok) return source;
-  const segment = new RegExp(`(^|[./])nodes([./])(\\[?)${escapeRegExp(from)}(\\]?)(?=$|[./])`);
-  const edits: { at: number; length: number; text: string }[] = [];
+  if (!analysis.ok) return [];
+  const starts = lineStarts(source);
+  const segment = new RegExp(`(^|[./])(\\[?nodes\\]?[./]\\[?)${name}\\]?(?=$|[./])`);
+  const offsets = new Set<number>();
   for (const ref of analysis.references) {
-    if (ref.root !== 'nodes' || ref.path[0] !== from) continue;
-    const at = offsetOf(source, ref.line, ref.column);
-    // The analyser's position and text must match the source; otherwise leave the reference alone.
-    if (at < 0 || !source.startsWith(ref.original, at)) continue;
-    const text = ref.original.replace(segment, (_m, pre: string, sep: string, open: string, close: string) =>
-      [pre, 'nodes', sep, open, to, close].join(''),
-    );
-    if (text !== ref.original) edits.push({ at, length: ref.original.length, text });
+    if (ref.root !== 'nodes' || ref.path[0] !== name) continue;
+    const at = (starts[ref.line - 1] ?? NaN) + ref.column - 1;
+    if (!(at >= 0)) continue;
+    const m = segment.exec(source.slice(at, pathEnd(source, at)));
+    if (m) offsets.add(at + m.index + m[1]!.length + m[2]!.length);
   }
+  return [...offsets].sort((a, b) => a - b);
+}
+
+/** `source` with `from` at each of `offsets` (nodeNameOffsets) replaced by `to`. */
+export function renameAt(source: string, offsets: readonly number[], from: string, to: string): string {
   let out = source;
-  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.at + e.length);
+  for (let i = offsets.length - 1; i >= 0; i--) {
+    const at = offsets[i]!;
+    if (out.startsWith(from, at)) out = out.slice(0, at) + to + out.slice(at + from.length);
+  }
   return out;
 }
 
-/** A JSON value (a node's config) with renameNodeReferences applied to its strings; the same value if none changed. */
-export function renameNodeReferencesIn<T>(value: T, from: string, to: string): T {
-  if (typeof value === 'string') return renameNodeReferences(value, from, to) as T;
-  if (Array.isArray(value)) {
-    const items = value.map((v: unknown) => renameNodeReferencesIn(v, from, to));
-    return items.some((v, i) => v !== value[i]) ? (items as T) : value;
-  }
-  if (value !== null && typeof value === 'object') {
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = renameNodeReferencesIn(v, from, to);
-      if (out[k] !== v) changed = true;
-    }
-    return changed ? (out as T) : value;
-  }
-  return value;
+/**
+ * Rewrites the references to node `from`'s output to node `to`. Text, string literals and other
+ * paths stay as they are; a template that does not parse is returned unchanged.
+ */
+export function renameNodeReferences(source: string, from: string, to: string): string {
+  return from === to ? source : renameAt(source, nodeNameOffsets(source, from), from, to);
 }

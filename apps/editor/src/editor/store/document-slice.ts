@@ -167,10 +167,10 @@ export function createDocumentSlice(deps: EditorDeps): EditorSlice<DocumentSlice
     renameNode(id, name) {
       const s = get();
       if (s.readOnly) return;
-      const next = renamed(s.nodes, id, name, s.renaming);
+      const next = renamed(s.nodes, s.changeSeq, id, name, s.renaming);
       if (!next) return;
       commit(set, get, deps, { nodes: next.nodes }, `${id}:name`);
-      set({ renaming: next.renaming });
+      set({ renaming: { ...next.renaming, seq: get().changeSeq } });
     },
 
     deleteSelection() {
