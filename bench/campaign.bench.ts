@@ -105,7 +105,8 @@ export async function runPhase(
       100,
     )) ?? (await c.crmStats());
   const complete = crm.distinct >= o.events;
-  await waitCampaignIdle(c.pg.url, flow.campaign, 60_000);
+  if (!(await waitCampaignIdle(c.pg.url, flow.campaign, 60_000)))
+    o.log(`campaign: ${label}: runs still queued or running after 60 s (CPU measured until then)`);
   const cpu = meter.stop(crm.distinct);
   if (process.env.BENCH_PG_STATEMENTS === '1') await logStatements(c, o, crm.distinct);
   await extra;

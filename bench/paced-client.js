@@ -104,7 +104,7 @@ async function run(seconds, out) {
   const sorted = out.latencies.sort((a, b) => a - b);
   const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
   const { latencies: _l, quarters, ...counts } = out;
-  for (const [at, q] of Object.entries(quarters))
+  for (const [at, q] of Object.entries(quarters).sort(([a], [b]) => Number(a) - Number(b)))
     if (q.slow > 0)
       process.stderr.write(`paced ${new Date(+at).toISOString()}: ${q.slow} of ${q.n} slow, max ${q.max} ms\n`);
   process.stdout.write(

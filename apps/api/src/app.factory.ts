@@ -58,6 +58,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.use(`/${API_PREFIX}/hooks`, ...parsers(config.WEBHOOK_BODY_LIMIT_BYTES));
   // Events take an object or an array: any other JSON value (null, a number) reaches parseEventBatch,
   // which says what the route takes, where strict parsing would say "the body must be a JSON object".
+  // A prefix: a route added under /events would parse its JSON non-strictly too.
   app.use(`/${API_PREFIX}/events`, json(config.BODY_LIMIT_BYTES, false));
   // An IVR call that reaches Express anyway is read by IvrPipeline (through IvrController), not here.
   app.use(...parsers(config.BODY_LIMIT_BYTES).map((parser) => unlessIvrCall(ivr, parser)));

@@ -386,6 +386,37 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
       await pool.end();
     }
   });
+
+  it('reserves no standby job for a flow over its limit (a version published with a lower one)', async () => {
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const worker = crypto.randomUUID();
+    await lease(worker, 0);
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
+    try {
+      // Four runs in flight under the old limit (4); the queued jobs carry the new one (2).
+      const over = crypto.randomUUID();
+      const held: string[] = [];
+      for (let i = 0; i < 4; i++) held.push(await job(over, 4, 'active', { worker }));
+      for (let i = 0; i < 6; i++) await job(over, 2, 'created');
+      const one = await finishJobs(pool, worker, [{ jobId: held[0]! }], {
+        handOver: true,
+        reserve: new Map([[over, 6]]),
+      });
+      expect([...one.completed]).toEqual([held[0]]);
+      expect(one.jobs).toEqual([]);
+      // Within the limit again (1 in flight after this one): a hand-over and standby jobs as asked.
+      const two = await finishJobs(
+        pool,
+        worker,
+        held.slice(1, 3).map((jobId) => ({ jobId })),
+        { handOver: true, reserve: new Map([[over, 2]]) },
+      );
+      expect(two.jobs.filter((j) => !j.standby)).toHaveLength(1);
+      expect(two.jobs.filter((j) => j.standby)).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
 });
 
 /** No final rows: their id range is empty. */

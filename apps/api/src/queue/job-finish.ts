@@ -19,7 +19,8 @@
  *   had no successor is handed over as above), and reserves new standby jobs, as many as the worker
  *   asks per flow (two per run of it in flight or about to start: workers/standby-jobs.ts). So a
  *   limited flow's slots never sit idle while a statement commits, and the count of active jobs,
- *   standby ones left out, never exceeds the limit.
+ *   standby ones left out, never exceeds the limit. No standby job is reserved for a flow over its
+ *   limit (a version published with a lower one): its runs end without successors until it is within.
  * Either way the queue's order within a flow and its campaigns is kept, paused campaigns are skipped,
  * `start_after` must have passed, and nothing is taken unless the worker's lease is live. It takes
  * the fetch lock SHARED, before its snapshot: hand-overs run side by side, a fetch or a campaign pause
@@ -191,7 +192,8 @@ const FINISH_SQL = `
   ),
   picked AS (
     SELECT id, rn > h AS sb FROM cand
-    WHERE (rn <= h AND (lim IS NULL OR active - n + p + rn - 1 < lim)) OR (rn > h AND rn <= h + r AND lim IS NOT NULL)
+    WHERE (rn <= h AND (lim IS NULL OR active - n + p + rn - 1 < lim))
+      OR (rn > h AND rn <= h + r AND lim IS NOT NULL AND active - n + p <= lim)
   ),
   opengroups(flow_id, campaign) AS (
     (SELECT ${FLOW}, ${CAMPAIGN} FROM ${JOB} WHERE name = ${Q} AND state < 'active'
@@ -258,7 +260,7 @@ const FINISH_SQL = `
  * could turn into a scan of executions.
  */
 /** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
-export const FINISH_STATEMENT = 'callflow_finish_jobs_v13';
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v14';
 const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();

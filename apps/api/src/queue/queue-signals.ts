@@ -63,8 +63,10 @@ export class QueueListener {
       return;
     }
     this.client = c;
-    // Anything sent while we were not listening: look once.
+    // Anything sent while we were not listening: look once; and as for a pause (standby jobs go back;
+    // the next statements reserve again, skipping paused campaigns).
     this.onSignal('queued');
+    this.onSignal('paused');
   }
 
   private lost(err?: unknown): void {

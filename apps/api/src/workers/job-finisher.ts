@@ -37,19 +37,23 @@ export interface FinisherHooks {
   epoch(): number;
   /**
    * How many standby jobs to reserve per limited flow id with the next statement, given the slots
-   * of each such flow that this statement hands over (its finished runs with no successor).
+   * of each such flow that this statement hands over (its finished runs with no successor) and the
+   * runs of each that have finished (this statement's and those waiting for the next).
    */
-  reserveWants(handedOver: ReadonlyMap<string, number>): ReadonlyMap<string, number>;
+  reserveWants(
+    handedOver: ReadonlyMap<string, number>,
+    finished: ReadonlyMap<string, number>,
+  ): ReadonlyMap<string, number>;
   /** Jobs of ours left `active` (slots may be free in the database). */
   released(limitedFreed: boolean): void;
   stopping(): boolean;
 }
 
-/** Per limited flow, the finished runs of `batch` whose slots the statement hands over (no successor). */
-function slotsHandedOver(batch: readonly Waiting[]): Map<string, number> {
+/** Per limited flow, the finished runs of `list` (that have no successor: `orphans`). */
+function perLimitedFlow(list: readonly Waiting[], orphans = false): Map<string, number> {
   const slots = new Map<string, number>();
-  for (const w of batch)
-    if (w.job.data.maxConcurrentRuns && w.successor === undefined)
+  for (const w of list)
+    if (w.job.data.maxConcurrentRuns && (!orphans || w.successor === undefined))
       slots.set(w.job.data.flowId, (slots.get(w.job.data.flowId) ?? 0) + 1);
   return slots;
 }
@@ -143,7 +147,9 @@ export class JobFinisher {
       r = await finishJobs(this.pool, this.workerId, items, {
         handOver,
         promote,
-        reserve: handOver ? this.hooks.reserveWants(slotsHandedOver(batch)) : new Map(),
+        reserve: handOver
+          ? this.hooks.reserveWants(perLimitedFlow(batch, true), perLimitedFlow([...batch, ...this.waiting]))
+          : new Map(),
       });
     } catch (err) {
       this.logger.error({ err, jobs: batch.length }, 'finishing jobs failed; writing their rows and completing apart');

@@ -99,7 +99,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       },
       reserved: (jobs, sent) => this.reserved(jobs, sent),
       epoch: () => this.pauses,
-      reserveWants: (handedOver) => this.standby.wants(handedOver),
+      reserveWants: (handedOver, finished) => this.standby.wants(handedOver, finished),
       released: (limitedFreed) => {
         if (limitedFreed) this.released();
       },

@@ -6,6 +6,7 @@ import type { ClaimedJob } from '../queue/job-finish';
  * at a time, gathering 2 ms, a few ms each on a busy host), and its slot then waited for a hand-over.
  */
 const STANDBY_PER_RUN = 2;
+const NONE: ReadonlyMap<string, number> = new Map();
 
 /**
  * This worker's standby jobs (queue/job-ownership.ts) and its runs in flight per limited flow: which
@@ -50,13 +51,14 @@ export class StandbyJobs {
 
   /**
    * Standby jobs to reserve per limited flow: STANDBY_PER_RUN per run of it in flight or about to start
-   * (a slot the statement hands over, `handedOver`), less those held.
+   * (a slot the statement hands over, `handedOver`), less those held. Runs that ended but are still
+   * counted here until their statement returns (`finished`) are left out.
    */
-  wants(handedOver: ReadonlyMap<string, number>): Map<string, number> {
+  wants(handedOver: ReadonlyMap<string, number>, finished: ReadonlyMap<string, number> = NONE): Map<string, number> {
     const wants = new Map<string, number>();
     for (const flowId of new Set([...this.runs.keys(), ...handedOver.keys()])) {
-      const runs = (this.runs.get(flowId) ?? 0) + (handedOver.get(flowId) ?? 0);
-      const want = runs * STANDBY_PER_RUN - (this.byFlow.get(flowId)?.length ?? 0);
+      const runs = (this.runs.get(flowId) ?? 0) - (finished.get(flowId) ?? 0) + (handedOver.get(flowId) ?? 0);
+      const want = Math.max(0, runs) * STANDBY_PER_RUN - (this.byFlow.get(flowId)?.length ?? 0);
       if (want > 0) wants.set(flowId, want);
     }
     return wants;
