@@ -387,6 +387,36 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
     }
   });
 
+  it("hands a dead worker's standby jobs back at once and never fails them, even on their last try", async () => {
+    await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
+    const live = crypto.randomUUID();
+    const dead = crypto.randomUUID();
+    await lease(live, 0);
+    await lease(dead, LEASE + 2);
+    const flow = crypto.randomUUID();
+    const standby = async (retry: number) => {
+      const id = await job(flow, 2, 'active', { worker: dead, retry });
+      await t.db.query(
+        `UPDATE pgboss.job SET started_on = NULL,
+           output = jsonb_build_object('worker', $2::text, 'standby', true, 'retried', $3::boolean) WHERE id = $1`,
+        [id, dead, retry > 0],
+      );
+      return id;
+    };
+    const first = await standby(0);
+    const last = await standby(3);
+    const running = await job(flow, 2, 'active', { worker: dead, retry: 3 });
+    const f = await fetchFlowRuns(t.db, 10, live);
+    expect(f.reclaimed).toMatchObject({ jobs: 3, failed: 1 });
+    for (const id of [first, last]) {
+      const r = await row(id);
+      expect(r).toMatchObject({ state: 'retry', completed: false });
+      expect(r.startsIn).toBeLessThan(0.5);
+    }
+    // A run that was under way on its last try fails, as before.
+    expect(await row(running)).toMatchObject({ state: 'failed', completed: true });
+  });
+
   it('reserves no standby job for a flow over its limit (a version published with a lower one)', async () => {
     await t.db.query(`DELETE FROM pgboss.job WHERE name = $1`, [FLOW_RUNS_QUEUE]);
     const worker = crypto.randomUUID();

@@ -79,12 +79,14 @@ const UNRESERVE = `
  * pg-boss 10.4.2's failJobs (plans.js) for one row, as SET clauses: retry with its delay (and
  * exponential backoff with jitter) while retries remain, else failed. pg-boss deletes and
  * re-inserts the row to resolve singleton-key conflicts and dead letters; the flow-runs queue has
- * neither (standard policy, no dead letter), so an UPDATE is the same transition.
+ * neither (standard policy, no dead letter), so an UPDATE is the same transition. Rows where SQL
+ * `atOnce` holds go back to `retry` at once instead, never failed.
  */
-const RETRY_OR_FAIL = `
-  state = CASE WHEN retry_count < retry_limit THEN 'retry'::${QUEUE_SCHEMA}.job_state
+const retryOrFail = (atOnce = 'false') => `
+  state = CASE WHEN ${atOnce} OR retry_count < retry_limit THEN 'retry'::${QUEUE_SCHEMA}.job_state
     ELSE 'failed'::${QUEUE_SCHEMA}.job_state END,
   start_after = CASE
+    WHEN ${atOnce} THEN now()
     WHEN retry_count = retry_limit THEN start_after
     WHEN NOT retry_backoff THEN now() + retry_delay * interval '1'
     ELSE now() + (
@@ -92,18 +94,19 @@ const RETRY_OR_FAIL = `
       retry_delay * 2 ^ LEAST(16, retry_count + 1) / 2 * random()
     ) * interval '1'
   END,
-  completed_on = CASE WHEN retry_count < retry_limit THEN NULL ELSE now() END`;
+  completed_on = CASE WHEN ${atOnce} OR retry_count < retry_limit THEN NULL ELSE now() END`;
 
 /**
  * Hands back the active jobs of dead workers ($2 worker ids) as pg-boss's expiry would, with its
  * output shape (`{"value": {"message": …}}`), and drops those workers' lease rows if still stale.
  * Standby jobs too, as tried: a dead worker may have started one without a trace in the database,
- * so its next run counts as a retry (kept as evidence of a possible duplicate, like any other).
- * Reads active rows only (partial index on state = 'active').
+ * so its next run counts as a retry (kept as evidence of a possible duplicate, like any other). But
+ * at once and never failed: it most likely never ran (with EVENT_RETRY_LIMIT 0 it was failed without
+ * a delivery tried). Reads active rows only (partial index on state = 'active').
  */
 export const RECLAIM_SQL = `
   WITH reclaimed AS (
-    UPDATE ${JOB} SET ${RETRY_OR_FAIL}, started_on = COALESCE(started_on, now()),
+    UPDATE ${JOB} SET ${retryOrFail(IS_STANDBY)}, started_on = COALESCE(started_on, now()),
       output = jsonb_build_object('value',
         jsonb_build_object('message', 'the worker stopped: its lease expired', 'worker', ${TAG}))
     WHERE name = $1 AND state = 'active' AND ${TAG} = ANY($2::text[])
@@ -134,7 +137,7 @@ const COMPLETE_OWN_SQL = `
 
 /** pg-boss's failJobsById (output as `boss.fail(name, id, {message})` writes it), for a job still held by worker $3. */
 const FAIL_OWN_SQL = `
-  UPDATE ${JOB} SET ${RETRY_OR_FAIL}, output = $4::jsonb
+  UPDATE ${JOB} SET ${retryOrFail()}, output = $4::jsonb
   WHERE name = $1 AND id = ANY($2::uuid[]) AND ${HELD} AND ${TAG} = $3
   RETURNING id`;
 
