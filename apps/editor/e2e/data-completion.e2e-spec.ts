@@ -388,5 +388,16 @@ suite('completion that knows the data', () => {
     await node('crm').waitFor();
     await node('answer').click();
     expect(await body().inputValue()).toBe('{"name": "{{nodes.crm.body.name}}", "vip": {{json nodes.crm.body.vip}}}');
+    // Another node's name: said at the field being typed in; the tokens stay until the name is free.
+    await node('crm').click();
+    await page.fill('[data-testid=node-panel] [data-testid=node-name]', 'answer');
+    await page
+      .locator('[data-testid=node-panel]')
+      .getByText('another node is named answer: names must be unique (its tokens stay with it)')
+      .waitFor();
+    await page.fill('[data-testid=node-panel] [data-testid=node-name]', 'crm2');
+    await node('crm2').waitFor();
+    await node('answer').click();
+    expect(await body().inputValue()).toBe('{"name": "{{nodes.crm2.body.name}}", "vip": {{json nodes.crm2.body.vip}}}');
   });
 });

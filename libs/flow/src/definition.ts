@@ -13,8 +13,8 @@ export const idSchema = z
 /** Node names address outputs in templates (`{{nodes.<name>.body}}`), so they must be plain identifiers. */
 export const nodeNameSchema = z
   .string()
-  .min(1)
-  .max(64)
+  .min(1, 'a node needs a name')
+  .max(64, 'at most 64 characters')
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'start with a letter or "_", then letters, digits or "_"')
   .refine((n) => !RESERVED_NAMES.has(n), 'this name is reserved');
 

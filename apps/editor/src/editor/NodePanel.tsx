@@ -66,13 +66,16 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
     [issues],
   );
 
+  const nameTaken = useEditor((s) => !!node && s.nodes.some((n) => n.id !== nodeId && n.data.name === node.data.name));
   const nameIssues = useMemo(() => {
     if (!node) return [];
     const local = nodeNameSchema.safeParse(node.data.name);
     const own = issues.filter((i) => i.path === 'name');
     if (!local.success && !own.length) return [local.error.issues[0]?.message ?? t('editor.panel.invalidName')];
+    // The validator reports a shared name on the later node only; the one being named says it too.
+    if (!own.length && nameTaken) return [t('editor.panel.nameTaken', { name: node.data.name })];
     return own;
-  }, [node, issues]);
+  }, [node, issues, nameTaken]);
 
   if (!node) return null;
   const spec = getNodeSpec(node.type ?? '');
