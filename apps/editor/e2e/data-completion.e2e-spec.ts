@@ -397,6 +397,18 @@ suite('completion that knows the data', () => {
       .waitFor();
     await page.fill('[data-testid=node-panel] [data-testid=node-name]', 'crm2');
     await node('crm2').waitFor();
+    // A space typed mid-name is "_", and the caret stays where it was typed.
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.type(' ');
+    await page.waitForFunction(() => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=node-panel] [data-testid=node-name]');
+      return input?.value === 'crm_2' && input.selectionStart === 4;
+    });
+    await page.keyboard.type('xy');
+    expect(await page.locator('[data-testid=node-panel] [data-testid=node-name]').inputValue()).toBe('crm_xy2');
+    await page.fill('[data-testid=node-panel] [data-testid=node-name]', 'crm2');
+    await node('crm2').waitFor();
     await node('answer').click();
     expect(await body().inputValue()).toBe('{"name": "{{nodes.crm2.body.name}}", "vip": {{json nodes.crm2.body.vip}}}');
   });

@@ -20,6 +20,24 @@ import { nodeDescription, nodeLabel } from '../i18n/node-text';
 
 const NO_ISSUES: ValidationIssue[] = [];
 
+/**
+ * Names take "_" for spaces. A space typed mid-name makes the input's value differ from what was
+ * typed, and React then puts the caret at the end: it is put back once the value is in.
+ */
+function renameKeepingCaret(typed: string, rename: (name: string) => void): void {
+  const name = typed.replace(/\s+/g, '_');
+  const input = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
+  const caret = input?.selectionStart ?? null;
+  rename(name);
+  if (name === typed || !input || caret === null) return;
+  const at = typed.slice(0, caret).replace(/\s+/g, '_').length;
+  // React commits this keystroke's update in a microtask queued before this one (or before it
+  // returns): the caret is back before the next key; the frame covers a later commit.
+  const back = () => input.setSelectionRange(at, at);
+  queueMicrotask(back);
+  requestAnimationFrame(back);
+}
+
 export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void }) {
   const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId));
   const readOnly = useEditor((s) => s.readOnly);
@@ -143,7 +161,7 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
               <TextInput
                 id={nameId}
                 value={node.data.name}
-                onChange={(v) => rename(nodeId, v.replace(/\s+/g, '_'))}
+                onChange={(v) => renameKeepingCaret(v, (name) => rename(nodeId, name))}
                 readOnly={readOnly}
                 invalid={nameIssues.length > 0}
                 testId="node-name"
