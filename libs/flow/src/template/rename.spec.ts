@@ -57,6 +57,11 @@ describe('renameNodeReferences', () => {
     expect(renameNodeReferences(source, 'lookup', 'customer')).toBe(expected);
   });
 
+  it('takes a stored name that is no identifier as text, not as a pattern', () => {
+    expect(renameNodeReferences('{{nodes.a.x}} {{nodes.[a(b].y}}', 'a(b', 'c')).toBe('{{nodes.a.x}} {{nodes.[c].y}}');
+    expect(renameNodeReferences('{{nodes.ab.x}}', 'a.', 'c')).toBe('{{nodes.ab.x}}');
+  });
+
   it('finds each reference once, in order', () => {
     const source = '{{#if nodes.a.ok}}{{nodes.a.x}}{{else if nodes.a.y}}{{/if}}';
     expect(nodeNameOffsets(source, 'a')).toEqual([12, 26, 47]);

@@ -1,7 +1,10 @@
 import { analyzeTemplate } from './analyze';
 
+/** A name as regex text: a stored name may be one nodeNameSchema refuses (`a(b`), never a pattern. */
+const literal = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The quick test: no reference to node `name` is possible without this text. */
-const mentions = (name: string) => new RegExp(`nodes\\]?[./]\\[?${name}(?![A-Za-z0-9_])`);
+const mentions = (name: string) => new RegExp(`nodes\\]?[./]\\[?${literal(name)}(?![A-Za-z0-9_])`);
 
 /** A path's characters end at these (outside `[…]` segments). */
 const PATH_END = /[\s}()=|~"']/;
@@ -37,7 +40,7 @@ export function nodeNameOffsets(source: string, name: string): number[] {
   const analysis = analyzeTemplate(source);
   if (!analysis.ok) return [];
   const starts = lineStarts(source);
-  const segment = new RegExp(`(^|[./])(\\[?nodes\\]?[./]\\[?)${name}\\]?(?=$|[./])`);
+  const segment = new RegExp(`(^|[./])(\\[?nodes\\]?[./]\\[?)${literal(name)}\\]?(?=$|[./])`);
   const offsets = new Set<number>();
   for (const ref of analysis.references) {
     if (ref.root !== 'nodes' || ref.path[0] !== name) continue;
