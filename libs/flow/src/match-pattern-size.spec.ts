@@ -72,21 +72,23 @@ describe('patternSize', () => {
   });
 });
 
+// Cost is asserted through what drives it (whether RE2 compiles at all, and the size of the program it
+// compiles), not through a CPU clock: a clock read on a shared CI host measured 140 ms for ~2 ms of work.
 describe('compileMatchPattern: compile cost', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   it('refuses a pattern whose repetitions make it too large, before compiling it (1.1 s before)', () => {
-    const t0 = process.cpuUsage();
+    const compile = jest.spyOn(RE2JS, 'compile');
     expect(() => compileMatchPattern('.{1,1000}'.repeat(200))).toThrow(/too large to compile: \d+ units, at most 1000/);
-    const used = process.cpuUsage(t0);
-    expect((used.user + used.system) / 1000).toBeLessThan(50);
+    expect(compile).not.toHaveBeenCalled();
   });
 
-  it('compiles the largest pattern it accepts in a few ms', () => {
+  it('compiles the largest pattern it accepts into a program bounded by the size limit', () => {
     const largest = `^${'[a-z]{1,9}'.repeat(45)}$`;
     expect(patternSize(largest)).toBeLessThanOrEqual(MAX_MATCH_PATTERN_SIZE);
-    compileMatchPattern(largest);
-    const t0 = process.cpuUsage();
     expect(compileMatchPattern(largest).test('abc')).toBe(false);
-    const used = process.cpuUsage(t0);
-    expect((used.user + used.system) / 1000).toBeLessThan(100); // ~2 ms here
+    const compiled = instructions(largest);
+    expect(compiled).toBeGreaterThan(MAX_MATCH_PATTERN_SIZE / 2); // the case is near the limit, not trivial
+    expect(compiled).toBeLessThanOrEqual(1.5 * MAX_MATCH_PATTERN_SIZE + 3);
   });
 });
