@@ -244,13 +244,26 @@ describe('validateFlow: nodes', () => {
     expect(validate((f) => void delete f.nodes[0]!.config).valid).toBe(true);
   });
 
-  it('reports duplicate ids and names on the later node', () => {
+  it('reports a duplicate id on the later node, a duplicate name on both (by kind, not position)', () => {
     const result = validate((f) => {
-      f.nodes.push({ id: 'r2', type: 'respond', name: 'other' }, { id: 'r3', type: 'respond', name: 'lookup' });
+      f.nodes.push(
+        { id: 'r2', type: 'respond', name: 'other' },
+        { id: 'r3', type: 'respond', name: 'lookup' },
+        { id: 'r4', type: 'respond', name: 'lookup' },
+      );
     });
     const dupId = expectError(result, { code: 'duplicate_id', nodeId: 'r2', path: 'id' });
     expect(dupId.message).toContain('node 5 ("normalQueue")');
-    expectError(result, { code: 'duplicate_name', nodeId: 'r3', path: 'name' });
+    const later = expectError(result, { code: 'duplicate_name', nodeId: 'r3', path: 'name' });
+    const first = expectError(result, { code: 'duplicate_name', nodeId: 'lookup', path: 'name' });
+    expect(later.message).toMatch(/^name "lookup" is already used by another node \(HTTP request\); names must be/);
+    expect(first.message).toBe('name "lookup" is also used by another node (Respond); names must be unique');
+    // Three nodes of one name: the first is flagged once.
+    expect(result.errors.filter((i) => i.code === 'duplicate_name').map((i) => i.nodeId)).toEqual([
+      'lookup',
+      'r3',
+      'r4',
+    ]);
   });
 });
 

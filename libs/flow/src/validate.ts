@@ -165,6 +165,7 @@ class FlowValidator {
 
   private checkNodes(): void {
     const { list, graph } = this;
+    const flaggedNames = new Set<string>();
     this.rawNodes.forEach((raw, index) => {
       if (!isPlainObject(raw)) return; // reported by the envelope schema
       const target = this.nodeTarget(index);
@@ -192,14 +193,24 @@ class FlowValidator {
       }
       if (node.name) {
         const first = graph.byName.get(node.name);
-        if (first)
+        if (first) {
+          // Both nodes are flagged (the editor shows node names, never positions): either may be renamed.
+          const kind = (n: GraphNode) => (n.type ? ` (${getNodeSpec(n.type)?.label ?? n.type})` : '');
+          if (!flaggedNames.has(node.name))
+            list.error(
+              first.issueTarget,
+              'duplicate_name',
+              'name',
+              `name "${node.name}" is also used by another node${kind(node)}; names must be unique`,
+            );
+          flaggedNames.add(node.name);
           list.error(
             target,
             'duplicate_name',
             'name',
-            `name "${node.name}" is already used by node ${first.index + 1}; names must be unique`,
+            `name "${node.name}" is already used by another node${kind(first)}; names must be unique`,
           );
-        else graph.byName.set(node.name, node);
+        } else graph.byName.set(node.name, node);
       }
       if (node.type === undefined) return; // reported by the envelope schema
       node.spec = getNodeSpec(node.type);

@@ -88,10 +88,11 @@ export function NodePanel({ nodeId, onClose }: { nodeId: string; onClose(): void
   const nameIssues = useMemo(() => {
     if (!node) return [];
     const local = nodeNameSchema.safeParse(node.data.name);
-    const own = issues.filter((i) => i.path === 'name');
+    const own = issues.filter((i) => i.path === 'name' && i.code !== 'duplicate_name');
     if (!local.success && !own.length) return [local.error.issues[0]?.message ?? t('editor.panel.invalidName')];
-    // The validator reports a shared name on the later node only; the one being named says it too.
-    if (!own.length && nameTaken) return [t('editor.panel.nameTaken', { name: node.data.name })];
+    // A shared name is said in the editor's language and as it is typed (the validator's issue, on
+    // both nodes, follows the check's debounce).
+    if (nameTaken) return [...own.map((i) => i.message), t('editor.panel.nameTaken', { name: node.data.name })];
     return own;
   }, [node, issues, nameTaken]);
 
