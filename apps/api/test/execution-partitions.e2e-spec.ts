@@ -136,7 +136,7 @@ describe('executions partitioned by time', () => {
           (
             await c.query(
               `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE ${FINISH_STATEMENT}('{${id}}', ` +
-                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '{}', '[]', '${id}', '${id}')`,
+                `${c.escapeLiteral(`[${row}]`)}, '${worker}', false, '{}', '[]', '${id}', '${id}', '{${id}}')`,
             )
           ).rows,
         );

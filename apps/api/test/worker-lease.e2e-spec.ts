@@ -324,7 +324,7 @@ describe('worker lease: the fetch reclaims the jobs of dead workers', () => {
         const [{ 'QUERY PLAN': json }] = (
           await c.query(
             `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE ${FINISH_STATEMENT}('{${held.join(',')}}', ` +
-              `'[]', '${worker}', true, '{}', '[]', '${NO_ID}', '${NO_ID}')`,
+              `'[]', '${worker}', true, '{}', '[]', '${NO_ID}', '${NO_ID}', '{}')`,
           )
         ).rows as { 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }[];
         const buffers = (json[0].Plan['Shared Hit Blocks'] ?? 0) + (json[0].Plan['Shared Read Blocks'] ?? 0);

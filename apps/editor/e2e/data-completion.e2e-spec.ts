@@ -395,6 +395,14 @@ suite('completion that knows the data', () => {
       .locator('[data-testid=node-panel]')
       .getByText('another node is named answer: names must be unique (its tokens stay with it)')
       .waitFor();
+    // The problems list has the clash on both nodes, each naming the other's kind (never a position).
+    await page.locator('[data-testid=problems-button]', { hasText: '2 errors' }).waitFor();
+    await page.click('[data-testid=problems-button]');
+    const clash = page.locator('[data-testid=problems] .vlist li', { hasText: /name "answer" is \w+ used by another/ });
+    await clash.filter({ hasText: 'another node (Respond)' }).waitFor();
+    await clash.filter({ hasText: 'another node (HTTP request)' }).waitFor();
+    expect(await clash.count()).toBe(2);
+    await page.click('[data-testid=problems] [aria-label=Close]');
     await page.fill('[data-testid=node-panel] [data-testid=node-name]', 'crm2');
     await node('crm2').waitFor();
     // A space typed mid-name is "_", and the caret stays where it was typed.

@@ -56,7 +56,7 @@ const PAUSED = `ARRAY(SELECT tenant_id::text || '/' || campaign_id FROM campaign
 const limitOf = (m: string) => `CASE WHEN jsonb_typeof(${m}) = 'number' AND (${m})::numeric >= 1
   THEN floor((${m})::numeric) END`;
 /*
- * The final rows' id range is given as parameters ($7/$8, idBounds): executions' partitions outside it
+ * The final rows' id range is given as parameters ($7/$8, finalRowIds): executions' partitions outside it
  * are pruned before the executor starts. No range from a subquery (`id BETWEEN (SELECT … LIMIT 1) AND
  * …`) on the other UPDATEs of executions: run-time pruning on it crashed PostgreSQL 18.4
  * (segfault in perform_pruning_base_step, the server restarting every few hundred ms under a
@@ -123,7 +123,8 @@ const TAKEABLE = `j.name = ${Q} AND j.${QUEUED_BY_ID} AND j.start_after < now()
  * $4 whether to hand slots over and reserve (not while the worker shuts down), $5 the standby jobs the
  * worker started in place of finished ones (uuid[]: counted from now on), $6 the standby jobs wanted
  * per limited flow (a JSON array of `{"f": flow id, "n": count}`), $7 and $8 the smallest and largest
- * id of the final rows (idBounds).
+ * id of the final rows, $9 their ids (finalRowIds: each row is probed by its key, and the rows' JSON,
+ * the bulk of the statement, is parsed once).
  */
 const FINISH_SQL = `
   WITH RECURSIVE done_first AS (
@@ -145,8 +146,7 @@ const FINISH_SQL = `
     UPDATE executions e SET status = x.status, output = x.output, error = x.error, steps = x.steps,
       finished_at = x.finished_at, duration_ms = x.duration_ms
     FROM json_to_recordset($2::json) AS x(${FINAL_TYPES})
-    WHERE e.id = x.id AND e.id = ANY(ARRAY(SELECT r.id FROM json_to_recordset($2::json) AS r(id uuid)))
-      AND e.id BETWEEN $7::uuid AND $8::uuid
+    WHERE e.id = x.id AND e.id = ANY($9::uuid[]) AND e.id BETWEEN $7::uuid AND $8::uuid
     RETURNING e.id
   ),
   prom AS (
@@ -261,7 +261,7 @@ const FINISH_SQL = `
  * could turn into a scan of executions.
  */
 /** The name the finishing statement is prepared under in each session (EXPLAIN in tests). */
-export const FINISH_STATEMENT = 'callflow_finish_jobs_v15';
+export const FINISH_STATEMENT = 'callflow_finish_jobs_v16';
 const PREPARED = FINISH_STATEMENT;
 /** Sessions that have it prepared (pool clients are reused objects; a new connection is a new one). */
 const prepared = new WeakSet<PoolClient>();
@@ -284,8 +284,8 @@ function finishCall(
   const reserve = JSON.stringify([...o.reserve].filter(([, n]) => n > 0).map(([f, n]) => ({ f, n: Math.floor(n) })));
   const prepare = prepared.has(client)
     ? ''
-    : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean, uuid[], json, uuid, uuid) AS ${FINISH_SQL};\n`;
-  const [lo, hi] = idBounds(rows);
+    : `PREPARE ${PREPARED} (uuid[], json, uuid, boolean, uuid[], json, uuid, uuid, uuid[]) AS ${FINISH_SQL};\n`;
+  const { ids, lo, hi } = finalRowIds(rows);
   // Generic: planning this statement per call (a custom plan, which PostgreSQL kept choosing) cost
   // more than running it, the more so with executions' partitions to plan for (SET LOCAL: this
   // transaction only). No sequential scans: the one plan is made at the session's first call, often
@@ -300,7 +300,7 @@ function finishCall(
     `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
     `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
     `${escape(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ${escape(reserve)}, ` +
-    `'${lo}', '${hi}')`
+    `'${lo}', '${hi}', '{${ids.join(',')}}')`
   );
 }
 
@@ -319,17 +319,28 @@ export function dollarQuoted(s: string): string {
 const FIRST_ID = /^\{"id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
 const ALL_IDS = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'] as const;
 
-/** The smallest and largest id of finalRecordJson rows (their first field); every id when one has none. */
-function idBounds(rows: readonly string[]): readonly [string, string] {
+/**
+ * The ids of finalRecordJson rows (their first field), with the smallest and largest; when a row has
+ * none readable there, every id's range and each row's id as JSON.parse reads it.
+ */
+function finalRowIds(rows: readonly string[]): { ids: string[]; lo: string; hi: string } {
+  const ids: string[] = [];
   let lo = ALL_IDS[1] as string;
   let hi = ALL_IDS[0] as string;
   for (const r of rows) {
     const id = FIRST_ID.exec(r)?.[1];
-    if (!id) return ALL_IDS;
+    if (!id) return { ids: rows.map(idOfRow).filter((i) => i !== undefined), lo: ALL_IDS[0], hi: ALL_IDS[1] };
+    ids.push(id);
     if (id < lo) lo = id;
     if (id > hi) hi = id;
   }
-  return [lo, hi];
+  return { ids, lo, hi };
+}
+
+/** A row's id when it is a uuid (a row without one matches no execution: its caller writes it whole). */
+function idOfRow(row: string): string | undefined {
+  const id = (JSON.parse(row) as { id?: unknown }).id;
+  return typeof id === 'string' && UUID.test(id) ? id : undefined;
 }
 
 /**
