@@ -270,13 +270,7 @@ const prepared = new WeakSet<PoolClient>();
  * The query text: prepared once per session (planning it took 2-7 ms, running it under 1), then the
  * shared lock and the statement with the values inlined.
  */
-function finishCall(
-  client: PoolClient,
-  worker: string,
-  items: readonly Finishing[],
-  escape: (s: string) => string,
-  o: FinishOptions,
-): string {
+function finishCall(client: PoolClient, worker: string, items: readonly Finishing[], o: FinishOptions): string {
   if (!UUID.test(worker)) throw new Error(`not a uuid: ${worker}`);
   for (const i of items) if (!UUID.test(i.jobId)) throw new Error(`not a uuid: ${i.jobId}`);
   for (const id of o.promote) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
@@ -296,7 +290,8 @@ function finishCall(
     `${prepare}SET LOCAL plan_cache_mode = force_generic_plan;\nSET LOCAL enable_seqscan = off;\n` +
     `SELECT pg_advisory_xact_lock_shared(${FETCH_LOCK_KEY});\n` +
     `EXECUTE ${PREPARED}('{${items.map((i) => i.jobId).join(',')}}', ` +
-    `${escape(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ${escape(reserve)}, ` +
+    `${dollarQuoted(`[${rows.join(',')}]`)}, '${worker}', ${o.handOver}, '{${o.promote.join(',')}}', ` +
+    `${dollarQuoted(reserve)}, ` +
     `'${lo}', '${hi}', '{${ids.join(',')}}')`
   );
 }
@@ -358,7 +353,7 @@ export async function finishJobs(
   const onError = (err: unknown) => (failed ??= err);
   client.on('error', onError);
   try {
-    const res = (await client.query(finishCall(client, worker, items, dollarQuoted, o))) as unknown;
+    const res = (await client.query(finishCall(client, worker, items, o))) as unknown;
     prepared.add(client);
     const last = (Array.isArray(res) ? res[res.length - 1] : res) as {
       rows: { r: { done: string[]; recorded: string[]; promoted: string[]; jobs: ClaimedJob[] } }[];
