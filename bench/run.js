@@ -14,8 +14,9 @@
 //   (15), BENCH_CAMPAIGN_IVR_CONNECTIONS (200), BENCH_CAMPAIGN_IVR_RATE (paced IVR calls/s, 1000),
 //   BENCH_CAMPAIGN_LIMIT, BENCH_CAMPAIGN_MOCK_DELAY_MS: the
 //   campaign section (bench/campaign.bench.ts); use e.g. BENCH_CAMPAIGN_EVENTS=5000 while developing
-//   BENCH_CAMPAIGN_AB=<another checkout, built>: also that build against this one in the same run, interleaved
-//   (bench/campaign-ab.ts; BENCH_CAMPAIGN_AB_EVENTS per row, default 20000, BENCH_CAMPAIGN_AB_ROUNDS, default 3)
+//   BENCH_CAMPAIGN_AB=<another checkout, built>: also that build against this one's (built too) in the same run,
+//   interleaved (bench/campaign-ab.ts; BENCH_CAMPAIGN_AB_EVENTS per row, default 20000, BENCH_CAMPAIGN_AB_ROUNDS,
+//   default 3)
 //   BENCH_PROGRESS_EXECUTIONS (default 1000000), BENCH_PROGRESS_ROUNDS (11), BENCH_PROGRESS_RUNS (5000): the
 //   progress section (bench/progress.bench.ts: one refresh, the counters per run), BENCH_PROGRESS_LIVE_EVENTS
 //   (default 100000, 0: none: a campaign delivered by two workers while its stream is followed); e.g.
@@ -62,6 +63,16 @@ async function main() {
   const ivrSeconds = Number(process.env.BENCH_IVR_SECONDS || 18);
   const events = Number(process.env.BENCH_EVENTS || 10000);
   const wanted = new Set((process.env.BENCH_SECTIONS || DEFAULT_SECTIONS.join(',')).split(',').map((s) => s.trim()));
+  // An A/B on a stale build would run this side from its sources through SWC against the other's
+  // build: two runtimes, not two versions of the code (one such A/B read -25 % from that alone).
+  if (
+    wanted.has('campaign') &&
+    process.env.BENCH_CAMPAIGN_AB &&
+    !require('../apps/api/test/support/build-fresh').buildFresh()
+  )
+    throw new Error(
+      'BENCH_CAMPAIGN_AB compares two builds: run `npm run build` here first (sources newer than the build)',
+    );
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
   /** Section name → its markdown. */
