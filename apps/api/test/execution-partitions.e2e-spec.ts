@@ -163,6 +163,36 @@ describe('executions partitioned by time', () => {
     expect(scanned(claim)).toEqual([await holding(t.db, Date.now())]);
     expect(claim).not.toMatch(/executions_default/);
   });
+
+  it('the finishing statement records a final row whose id is not its first field (every partition read)', async () => {
+    const recent = uuidv7();
+    const legacy = crypto.randomUUID(); // an id of no time range: DEFAULT holds it
+    await t.db.query(INSERT, [recent, tenantId, 'queued', new Date(), 'c1', crypto.randomUUID()]);
+    await t.db.query(INSERT, [legacy, tenantId, 'queued', new Date(), 'c1', crypto.randomUUID()]);
+    const row = (id: string) => JSON.stringify({ status: 'succeeded', id, output: null, error: null, steps: [] });
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
+    try {
+      const done = await finishJobs(
+        pool,
+        crypto.randomUUID(),
+        [
+          { jobId: recent, finalRow: row(recent) },
+          { jobId: legacy, finalRow: JSON.stringify({ id: legacy, status: 'failed', steps: [] }) },
+        ],
+        { handOver: false },
+      );
+      expect([...done.recorded].sort()).toEqual([recent, legacy].sort());
+    } finally {
+      await pool.end();
+    }
+    const statuses = (await t.db.query(`SELECT id, status FROM executions WHERE id = ANY($1::uuid[]) ORDER BY status`, [
+      [recent, legacy],
+    ])) as { id: string; status: string }[];
+    expect(statuses).toEqual([
+      { id: legacy, status: 'failed' },
+      { id: recent, status: 'succeeded' },
+    ]);
+  });
 });
 
 describe('execution partitions migration', () => {
